@@ -1,0 +1,484 @@
+/* cli/main.c — the command line (LANGUAGE.md §12): check, compile, run, disasm, plan, doc.
+ * Options may come before or after the file. Exit codes: docs/exit-codes.md. The CLI renders
+ * the VM's events (cli/render.c); it never reaches into the interpreter. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "../compiler/compiler.h"
+#include "../stdlib/builtins.h"
+#include "../support/sha256.h"
+#include "../vm/vm.h"
+#include "render.h"
+
+#define EXIT_USAGE 64
+#define EXIT_COMPILE 65
+
+static volatile sig_atomic_t g_interrupted; /* the one process-wide flag a signal handler may set */
+
+static void on_signal(int sig) {
+    if (g_interrupted) {
+        static const char msg[] = "\nrunbook: second interrupt: stopping now\n";
+        if (write(2, msg, sizeof msg - 1) < 0) { /* nothing more to do */ }
+        _exit(4);
+    }
+    g_interrupted = sig;
+}
+
+static void usage(FILE *o) {
+    fputs("usage:\n"
+          "  runbook check   [--strict] [--format text|json|github|sarif] PATH...\n"
+          "  runbook compile FILE.rb [-o FILE.rbc]\n"
+          "  runbook run     FILE.rb|FILE.rbc [--param k=v]... [--env-file F] [--yes]\n"
+          "                  [--on-failure ask|rollback|stop] [--from STEP] [--only STEP]\n"
+          "                  [--dry-run] [--fail-at STEP] [--no-wait] [--default-timeout D]\n"
+          "                  [--log-format text|json] [--verbose]\n"
+          "  runbook plan    FILE\n"
+          "  runbook doc     FILE\n"
+          "  runbook disasm  FILE.rb|FILE.rbc\n"
+          "exit codes: 0 ok, 1 failed and rolled back, 2 stopped, 3 rollback failed or not run,\n"
+          "            4 interrupted, 64 usage, 65 compile error or bad artifact\n",
+          o);
+}
+
+static int ends_with(const char *s, const char *suffix) {
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && !strcmp(s + a - b, suffix);
+}
+
+static char *slurp(const char *path, size_t *len, char **err) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        rbk_sbuf e = RBK_SBUF_INIT;
+        rbk_sbuf_printf(&e, "cannot read %s: %s", path, strerror(errno));
+        *err = rbk_sbuf_detach(&e);
+        return NULL;
+    }
+    rbk_sbuf b = RBK_SBUF_INIT;
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) rbk_sbuf_add(&b, buf, n);
+    fclose(f);
+    *len = b.len;
+    return rbk_sbuf_detach(&b);
+}
+
+/* Writes atomically: a temporary file in the same directory, fsync, rename, fsync the dir. */
+static int write_atomic(const char *path, const void *data, size_t len, char **err) {
+    rbk_sbuf tmp = RBK_SBUF_INIT;
+    rbk_sbuf_printf(&tmp, "%s.tmp.%d", path, (int)getpid());
+    int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    rbk_sbuf e = RBK_SBUF_INIT;
+    if (fd < 0) {
+        rbk_sbuf_printf(&e, "cannot write %s: %s", path, strerror(errno));
+        *err = rbk_sbuf_detach(&e);
+        rbk_sbuf_free(&tmp);
+        return -1;
+    }
+    const char *p = data;
+    size_t left = len;
+    while (left) {
+        ssize_t w = write(fd, p, left);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            rbk_sbuf_printf(&e, "cannot write %s: %s", path, strerror(errno));
+            close(fd);
+            unlink(tmp.data);
+            *err = rbk_sbuf_detach(&e);
+            rbk_sbuf_free(&tmp);
+            return -1;
+        }
+        p += w;
+        left -= (size_t)w;
+    }
+    if (fsync(fd) || close(fd) || rename(tmp.data, path)) {
+        rbk_sbuf_printf(&e, "cannot write %s: %s", path, strerror(errno));
+        unlink(tmp.data);
+        *err = rbk_sbuf_detach(&e);
+        rbk_sbuf_free(&tmp);
+        return -1;
+    }
+    rbk_sbuf dir = RBK_SBUF_INIT;
+    const char *slash = strrchr(path, '/');
+    if (slash) rbk_sbuf_add(&dir, path, (size_t)(slash - path + 1));
+    else rbk_sbuf_adds(&dir, ".");
+    int dfd = open(dir.data, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) { fsync(dfd); close(dfd); }
+    rbk_sbuf_free(&dir);
+    rbk_sbuf_free(&tmp);
+    rbk_sbuf_free(&e);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- options */
+typedef struct opts {
+    const char *cmd;
+    const char **files; int nfiles;
+    int strict;
+    rbk_diag_format format;
+    const char *output;
+    rbk_run_opts run;
+    int on_failure_set;
+    const char *env_file;
+    int json_log;
+    int color;
+} opts;
+
+static int parse_duration(const char *s, int64_t *ms) {
+    char *end;
+    double x = strtod(s, &end);
+    if (end == s || x < 0) return 0;
+    double m = !strcmp(end, "ms") ? 1 : !strcmp(end, "s") ? 1000 : !strcmp(end, "m") ? 60000 : !strcmp(end, "h") ? 3600000 : -1;
+    if (m < 0) return 0;
+    *ms = (int64_t)(x * m);
+    return 1;
+}
+
+static int parse_args(int argc, char **argv, opts *o) {
+    memset(o, 0, sizeof *o);
+    o->files = calloc((size_t)argc, sizeof(char *));
+    o->run.params = calloc((size_t)argc, sizeof(rbk_kv));
+    o->run.default_timeout_ms = 30000;
+    o->cmd = argv[1];
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+#define NEEDARG() do { if (i + 1 >= argc) { fprintf(stderr, "runbook: %s needs a value\n", a); return -1; } } while (0)
+        if (!strcmp(a, "--strict")) o->strict = 1;
+        else if (!strcmp(a, "--format")) {
+            NEEDARG();
+            const char *f = argv[++i];
+            if (!strcmp(f, "text")) o->format = RBK_FMT_TEXT;
+            else if (!strcmp(f, "json")) o->format = RBK_FMT_JSON;
+            else if (!strcmp(f, "github")) o->format = RBK_FMT_GITHUB;
+            else if (!strcmp(f, "sarif")) o->format = RBK_FMT_SARIF;
+            else { fprintf(stderr, "runbook: --format is text, json, github or sarif, not %s\n", f); return -1; }
+        } else if (!strcmp(a, "-o")) { NEEDARG(); o->output = argv[++i]; }
+        else if (!strcmp(a, "--param")) {
+            NEEDARG();
+            char *kv = argv[++i];
+            char *eq = strchr(kv, '=');
+            if (!eq) { fprintf(stderr, "runbook: --param takes NAME=VALUE, not %s\n", kv); return -1; }
+            o->run.params[o->run.nparams].key = strndup(kv, (size_t)(eq - kv));
+            o->run.params[o->run.nparams].value = strdup(eq + 1);
+            o->run.nparams++;
+        } else if (!strcmp(a, "--env-file")) { NEEDARG(); o->env_file = argv[++i]; }
+        else if (!strcmp(a, "--yes")) o->run.yes = 1;
+        else if (!strcmp(a, "--on-failure")) {
+            NEEDARG();
+            const char *f = argv[++i];
+            o->on_failure_set = 1;
+            if (!strcmp(f, "rollback")) o->run.on_failure = RBK_ONFAIL_ROLLBACK;
+            else if (!strcmp(f, "stop")) o->run.on_failure = RBK_ONFAIL_STOP;
+            else if (!strcmp(f, "ask")) o->run.on_failure = RBK_ONFAIL_ASK;
+            else { fprintf(stderr, "runbook: --on-failure is ask, rollback or stop, not %s\n", f); return -1; }
+        } else if (!strncmp(a, "--on-failure=", 13)) {
+            const char *f = a + 13;
+            o->on_failure_set = 1;
+            if (!strcmp(f, "rollback")) o->run.on_failure = RBK_ONFAIL_ROLLBACK;
+            else if (!strcmp(f, "stop")) o->run.on_failure = RBK_ONFAIL_STOP;
+            else if (!strcmp(f, "ask")) o->run.on_failure = RBK_ONFAIL_ASK;
+            else { fprintf(stderr, "runbook: --on-failure is ask, rollback or stop, not %s\n", f); return -1; }
+        } else if (!strcmp(a, "--from")) { NEEDARG(); o->run.from = argv[++i]; }
+        else if (!strcmp(a, "--only")) { NEEDARG(); o->run.only = argv[++i]; }
+        else if (!strcmp(a, "--fail-at")) { NEEDARG(); o->run.fail_at = argv[++i]; }
+        else if (!strcmp(a, "--dry-run")) o->run.dry_run = 1;
+        else if (!strcmp(a, "--no-wait")) o->run.no_wait = 1;
+        else if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) o->run.verbose = 1;
+        else if (!strcmp(a, "--default-timeout")) {
+            NEEDARG();
+            if (!parse_duration(argv[++i], &o->run.default_timeout_ms) || o->run.default_timeout_ms <= 0) {
+                fprintf(stderr, "runbook: --default-timeout takes a duration such as 30s, not %s\n", argv[i]);
+                return -1;
+            }
+        } else if (!strcmp(a, "--log-format")) {
+            NEEDARG();
+            const char *f = argv[++i];
+            if (!strcmp(f, "json")) o->json_log = 1;
+            else if (strcmp(f, "text")) { fprintf(stderr, "runbook: --log-format is text or json\n"); return -1; }
+        } else if (!strcmp(a, "--report") || !strcmp(a, "--journal")) {
+            NEEDARG();
+            fprintf(stderr, "runbook: %s is not available in this version yet\n", a);
+            return -1;
+        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); exit(0); }
+        else if (a[0] == '-' && a[1]) { fprintf(stderr, "runbook: unknown option %s\n", a); return -1; }
+        else o->files[o->nfiles++] = a;
+#undef NEEDARG
+    }
+    return 0;
+}
+
+static void free_opts(opts *o) {
+    for (int i = 0; i < o->run.nparams; i++) { free(o->run.params[i].key); free(o->run.params[i].value); }
+    free(o->run.params);
+    for (int i = 0; i < o->run.nenvfile; i++) { free(o->run.envfile[i].key); free(o->run.envfile[i].value); }
+    free(o->run.envfile);
+    free(o->files);
+}
+
+/* KEY=VALUE lines; `export ` prefix, # comments, blank lines, single or double quotes. */
+static int load_env_file(opts *o, const char *path) {
+    size_t len;
+    char *err = NULL;
+    char *text = slurp(path, &len, &err);
+    if (!text) { fprintf(stderr, "runbook: --env-file: %s\n", err); free(err); return -1; }
+    int lineno = 0, bad = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        lineno++;
+        while (*line == ' ' || *line == '\t') line++;
+        if (!*line || *line == '#') continue;
+        if (!strncmp(line, "export ", 7)) line += 7;
+        char *eq = strchr(line, '=');
+        if (!eq || eq == line) { fprintf(stderr, "%s:%d: expected NAME=VALUE\n", path, lineno); bad = 1; continue; }
+        char *v = eq + 1;
+        size_t vl = strlen(v);
+        while (vl && (v[vl - 1] == '\r' || v[vl - 1] == ' ')) v[--vl] = 0;
+        if (vl >= 2 && ((v[0] == '"' && v[vl - 1] == '"') || (v[0] == '\'' && v[vl - 1] == '\''))) { v[vl - 1] = 0; v++; }
+        o->run.envfile = realloc(o->run.envfile, sizeof(rbk_kv) * (size_t)(o->run.nenvfile + 1));
+        o->run.envfile[o->run.nenvfile].key = strndup(line, (size_t)(eq - line));
+        o->run.envfile[o->run.nenvfile].value = strdup(v);
+        o->run.nenvfile++;
+    }
+    free(text);
+    return bad ? -1 : 0;
+}
+
+/* ---------------------------------------------------------------- compile helpers */
+/* Compiles FILE.rb or loads FILE.rbc into a verified unit. Diagnostics go to stderr. */
+static rbk_unit *obtain_unit(const char *path, int show_warnings) {
+    if (ends_with(path, ".rbc")) {
+        size_t len;
+        char *err = NULL;
+        char *data = slurp(path, &len, &err);
+        if (!data) { fprintf(stderr, "runbook: %s\n", err); free(err); return NULL; }
+        rbk_unit *u = rbk_bc_load((const uint8_t *)data, len, &err);
+        free(data);
+        if (!u) { fprintf(stderr, "%s: error: %s\n", path, err); free(err); }
+        return u;
+    }
+    rbk_sources sources = {0};
+    rbk_diags diags;
+    rbk_diags_init(&diags, &sources);
+    rbk_compiler *c = rbk_compile_load(path, &sources, &diags);
+    rbk_unit *u = c ? rbk_codegen(c) : NULL;
+    rbk_diags_sort(&diags);
+    if (diags.nerrors || show_warnings) {
+        rbk_diags show;
+        rbk_diags_init(&show, &sources);
+        for (int i = 0; i < diags.n; i++)
+            if (diags.items[i].sev == RBK_SEV_ERROR || show_warnings) {
+                rbk_diag *d = &diags.items[i];
+                rbk_diag *n = rbk_diag_add(&show, d->sev, d->rule, d->file, d->off, d->end, "%s", d->msg);
+                if (d->hint) rbk_diag_hint(n, "%s", d->hint);
+            }
+        rbk_sbuf out = RBK_SBUF_INIT;
+        rbk_diags_render(&show, RBK_FMT_TEXT, isatty(2) && !getenv("NO_COLOR"), &out);
+        fputs(rbk_sbuf_cstr(&out), stderr);
+        rbk_sbuf_free(&out);
+        rbk_diags_free(&show);
+    }
+    rbk_compiler_free(c);
+    rbk_diags_free(&diags);
+    rbk_sources_free(&sources);
+    if (!u) return NULL;
+    /* the same path as a .rbc: serialise, load, verify (also sets the artifact hash) */
+    rbk_sbuf bytes = RBK_SBUF_INIT;
+    rbk_bc_write(u, &bytes);
+    rbk_unit_free(u);
+    char *err = NULL;
+    rbk_unit *v = rbk_bc_load((const uint8_t *)bytes.data, bytes.len, &err);
+    rbk_sbuf_free(&bytes);
+    if (!v) { fprintf(stderr, "%s: internal error: the compiled bytecode does not verify: %s\n", path, err); free(err); }
+    return v;
+}
+
+static int walk(const char *path, const char ***list, int *n, int *cap) {
+    struct stat st;
+    if (stat(path, &st)) { fprintf(stderr, "runbook: %s: %s\n", path, strerror(errno)); return -1; }
+    if (S_ISDIR(st.st_mode)) {
+        struct dirent **ents;
+        int k = scandir(path, &ents, NULL, alphasort);
+        if (k < 0) { fprintf(stderr, "runbook: %s: %s\n", path, strerror(errno)); return -1; }
+        int rc = 0;
+        for (int i = 0; i < k; i++) {
+            const char *nm = ents[i]->d_name;
+            if (nm[0] == '.') { free(ents[i]); continue; }
+            rbk_sbuf p = RBK_SBUF_INIT;
+            rbk_sbuf_printf(&p, "%s%s%s", path, ends_with(path, "/") ? "" : "/", nm);
+            struct stat s2;
+            if (!stat(p.data, &s2) && (S_ISDIR(s2.st_mode) || ends_with(nm, ".rb"))) {
+                if (walk(p.data, list, n, cap)) rc = -1;
+            }
+            rbk_sbuf_free(&p);
+            free(ents[i]);
+        }
+        free(ents);
+        return rc;
+    }
+    if (*n == *cap) { *cap = *cap ? *cap * 2 : 16; *list = realloc(*list, sizeof(char *) * (size_t)*cap); }
+    (*list)[(*n)++] = strdup(path);
+    return 0;
+}
+
+static int cmd_check(opts *o) {
+    if (!o->nfiles) { fputs("runbook check: no files given\n", stderr); return EXIT_USAGE; }
+    const char **files = NULL;
+    int n = 0, cap = 0;
+    for (int i = 0; i < o->nfiles; i++)
+        if (walk(o->files[i], &files, &n, &cap)) { for (int j = 0; j < n; j++) free((char *)files[j]); free(files); return EXIT_USAGE; }
+    rbk_sources sources = {0};
+    rbk_diags all;
+    rbk_diags_init(&all, &sources);
+    for (int i = 0; i < n; i++) {
+        /* modules are checked through the runbooks that use them; a file that is a module
+         * (fn and let only) is still checked on its own */
+        rbk_diags d;
+        rbk_diags_init(&d, &sources);
+        rbk_compiler *c = rbk_compile_load(files[i], &sources, &d);
+        if (c && !d.nerrors) { rbk_unit *u = rbk_codegen(c); rbk_unit_free(u); }
+        rbk_compiler_free(c);
+        rbk_diags_sort(&d);
+        for (int k = 0; k < d.n; k++) {
+            rbk_diag *x = &d.items[k];
+            rbk_diag *y = rbk_diag_add(&all, x->sev, x->rule, x->file, x->off, x->end, "%s", x->msg);
+            if (x->hint) rbk_diag_hint(y, "%s", x->hint);
+        }
+        rbk_diags_free(&d);
+    }
+    rbk_sbuf out = RBK_SBUF_INIT;
+    int color = o->format == RBK_FMT_TEXT && isatty(2) && !getenv("NO_COLOR");
+    rbk_diags_render(&all, o->format, color, &out);
+    if (o->format == RBK_FMT_TEXT) {
+        if (all.nerrors || all.nwarnings)
+            rbk_sbuf_printf(&out, "%d error%s, %d warning%s in %d file%s\n", all.nerrors, all.nerrors == 1 ? "" : "s",
+                            all.nwarnings, all.nwarnings == 1 ? "" : "s", n, n == 1 ? "" : "s");
+        fputs(rbk_sbuf_cstr(&out), stderr);
+    } else {
+        fputs(rbk_sbuf_cstr(&out), stdout);
+    }
+    int rc = all.nerrors || (o->strict && all.nwarnings) ? EXIT_COMPILE : 0;
+    rbk_sbuf_free(&out);
+    rbk_diags_free(&all);
+    rbk_sources_free(&sources);
+    for (int j = 0; j < n; j++) free((char *)files[j]);
+    free(files);
+    return rc;
+}
+
+static int cmd_compile(opts *o) {
+    if (o->nfiles != 1) { fputs("runbook compile: give one FILE.rb\n", stderr); return EXIT_USAGE; }
+    rbk_unit *u = obtain_unit(o->files[0], 0);
+    if (!u) return EXIT_COMPILE;
+    rbk_sbuf bytes = RBK_SBUF_INIT;
+    rbk_bc_write(u, &bytes);
+    rbk_unit_free(u);
+    rbk_sbuf outp = RBK_SBUF_INIT;
+    if (o->output) rbk_sbuf_adds(&outp, o->output);
+    else {
+        const char *f = o->files[0];
+        size_t l = strlen(f);
+        if (ends_with(f, ".rb")) l -= 3;
+        rbk_sbuf_add(&outp, f, l);
+        rbk_sbuf_adds(&outp, ".rbc");
+    }
+    char *err = NULL;
+    int rc = write_atomic(outp.data, bytes.data, bytes.len, &err);
+    if (rc) { fprintf(stderr, "runbook: %s\n", err); free(err); }
+    else {
+        char hex[65];
+        rbk_sha256_hex(bytes.data, bytes.len, hex);
+        fprintf(stderr, "wrote %s (%zu bytes, sha256 %s)\n", outp.data, bytes.len, hex);
+    }
+    rbk_sbuf_free(&bytes);
+    rbk_sbuf_free(&outp);
+    return rc ? EXIT_USAGE : 0;
+}
+
+static int cmd_disasm(opts *o) {
+    if (o->nfiles != 1) { fputs("runbook disasm: give one file\n", stderr); return EXIT_USAGE; }
+    rbk_unit *u = obtain_unit(o->files[0], 0);
+    if (!u) return EXIT_COMPILE;
+    rbk_sbuf out = RBK_SBUF_INIT;
+    rbk_bc_disasm(u, &out);
+    fputs(rbk_sbuf_cstr(&out), stdout);
+    rbk_sbuf_free(&out);
+    rbk_unit_free(u);
+    return 0;
+}
+
+static int cmd_run(opts *o) {
+    if (o->nfiles != 1) { fputs("runbook run: give one FILE.rb or FILE.rbc\n", stderr); return EXIT_USAGE; }
+    if (o->env_file && load_env_file(o, o->env_file)) return EXIT_USAGE;
+    rbk_unit *u = obtain_unit(o->files[0], 0);
+    if (!u) return EXIT_COMPILE;
+    int tty = isatty(0) && isatty(1);
+    o->run.interactive = tty;
+    if (!o->on_failure_set) o->run.on_failure = RBK_ONFAIL_ROLLBACK; /* ask needs the operator UI (issue 6) */
+    if (o->run.on_failure == RBK_ONFAIL_ASK) o->run.on_failure = tty ? RBK_ONFAIL_ROLLBACK : RBK_ONFAIL_ROLLBACK;
+    o->run.interrupted = &g_interrupted;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    rbk_vm *vm = rbk_vm_new(u, &o->run);
+    rbk_sbuf problems = RBK_SBUF_INIT;
+    int np = rbk_vm_preflight(vm, &problems);
+    if (np) {
+        fprintf(stderr, "runbook: not started — %d problem%s found before step 1:\n", np, np == 1 ? "" : "s");
+        const char *p = rbk_sbuf_cstr(&problems);
+        while (*p) {
+            const char *nl = strchr(p, '\n');
+            size_t l = nl ? (size_t)(nl - p) : strlen(p);
+            fprintf(stderr, "  - %.*s\n", (int)l, p);
+            if (!nl) break;
+            p = nl + 1;
+        }
+        rbk_sbuf_free(&problems);
+        rbk_vm_free(vm);
+        return EXIT_USAGE;
+    }
+    rbk_sbuf_free(&problems);
+    rbk_term term;
+    rbk_term_init(&term, stdout, isatty(1) && !getenv("NO_COLOR"), tty, o->run.verbose);
+    if (o->json_log) rbk_vm_add_sink(vm, rbk_jsonl_sink, stdout);
+    else rbk_vm_add_sink(vm, rbk_term_sink, &term);
+    int code = rbk_vm_run(vm);
+    rbk_vm_free(vm);
+    rbk_term_free(&term);
+    return code;
+}
+
+int rbk_cli_plan(const char *path); /* cli/plan.c */
+int rbk_cli_doc(const char *path);
+
+int main(int argc, char **argv) {
+    if (argc < 2) { usage(stderr); return EXIT_USAGE; }
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) { usage(stdout); return 0; }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) { printf("runbook 0.1 (bytecode format %u)\n", RBK_BC_VERSION); return 0; }
+    opts o;
+    if (parse_args(argc, argv, &o)) { free_opts(&o); return EXIT_USAGE; }
+    int rc;
+    if (!strcmp(o.cmd, "check")) rc = cmd_check(&o);
+    else if (!strcmp(o.cmd, "compile")) rc = cmd_compile(&o);
+    else if (!strcmp(o.cmd, "run")) rc = cmd_run(&o);
+    else if (!strcmp(o.cmd, "disasm")) rc = cmd_disasm(&o);
+    else if (!strcmp(o.cmd, "plan") || !strcmp(o.cmd, "doc") || !strcmp(o.cmd, "resume")) {
+        fprintf(stderr, "runbook %s: not available in this version yet (see the open issue on the operator's experience)\n", o.cmd);
+        rc = EXIT_USAGE;
+    } else {
+        fprintf(stderr, "runbook: unknown command %s\n", o.cmd);
+        usage(stderr);
+        rc = EXIT_USAGE;
+    }
+    free_opts(&o);
+    return rc;
+}

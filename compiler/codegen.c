@@ -1,0 +1,711 @@
+/* compiler/codegen.c — checked AST → rbk_unit (vm/bytecode.h). One function per `fn`, per
+ * step body, rollback and `if` condition, and funcs[0] for the top-level code, which runs
+ * module initialisers, top-level statements and STEP instructions in source order.
+ * Reads the annotations of compiler/sema.c (sym, slot, list2, aux); emits line tables for
+ * every instruction that can fail, and the expectation table with the span of each traced
+ * sub-expression (power-assert messages).
+ * Shares invariants with: vm/opcodes.def (stack effects), vm/interp.c (semantics). */
+#include <stdlib.h>
+#include <string.h>
+#include "../stdlib/builtins.h"
+#include "../support/sha256.h"
+#include "compiler.h"
+
+typedef struct kslot {
+    uint32_t hash;
+    uint32_t idx;
+} kslot;
+
+typedef struct cg {
+    rbk_compiler *c;
+    rbk_unit *u;
+    uint32_t capconsts;
+    kslot *ktab;
+    uint32_t kcap;
+    int native_of[RBK_BI__COUNT]; /* builtin id -> unit native index + 1 */
+    uint32_t capnatives, capexpects, capgates;
+    /* function being generated */
+    rbk_sbuf code;
+    int depth, maxdepth;
+    rbk_lineinfo *lines;
+    uint32_t nlines, caplines;
+    uint32_t last_off;
+    int fn;
+    int step;            /* step index being generated, -1 */
+    /* expectation being traced */
+    int tracing;
+    uint32_t trace_base;
+    rbk_expect_sub *subs;
+    uint32_t nsubs, capsubs;
+    uint32_t maxtrace;
+} cg;
+
+static uint32_t hash_key(uint32_t kind, const void *p, size_t n) {
+    uint32_t h = 2166136261u ^ kind;
+    const unsigned char *s = p;
+    for (size_t i = 0; i < n; i++) { h ^= s[i]; h *= 16777619u; }
+    return h ? h : 1;
+}
+static int const_eq(const rbk_constant *k, uint32_t kind, const void *p, size_t n) {
+    if (k->kind != kind) return 0;
+    if (kind == RBK_K_STRING) {
+        rbk_str *s = RBK_AS_STR(k->v);
+        return s->len == n && !memcmp(s->data, p, n);
+    }
+    return !memcmp(&k->v.as, p, n);
+}
+static void ktab_grow(cg *g) {
+    uint32_t cap = g->kcap ? g->kcap * 2 : 1024;
+    kslot *t = rbk_xcalloc(cap, sizeof(kslot));
+    for (uint32_t i = 0; i < g->kcap; i++) {
+        if (!g->ktab[i].hash) continue;
+        uint32_t j = g->ktab[i].hash & (cap - 1);
+        while (t[j].hash) j = (j + 1) & (cap - 1);
+        t[j] = g->ktab[i];
+    }
+    free(g->ktab);
+    g->ktab = t;
+    g->kcap = cap;
+}
+static uint32_t add_const(cg *g, uint32_t kind, rbk_value v, const void *key, size_t keylen) {
+    if (g->u->nconsts * 2 >= g->kcap) ktab_grow(g);
+    uint32_t h = hash_key(kind, key, keylen);
+    uint32_t j = h & (g->kcap - 1);
+    while (g->ktab[j].hash) {
+        if (g->ktab[j].hash == h && const_eq(&g->u->consts[g->ktab[j].idx], kind, key, keylen)) {
+            rbk_unref(v);
+            return g->ktab[j].idx;
+        }
+        j = (j + 1) & (g->kcap - 1);
+    }
+    if (g->u->nconsts == g->capconsts) {
+        g->capconsts = g->capconsts ? g->capconsts * 2 : 64;
+        g->u->consts = rbk_xrealloc(g->u->consts, sizeof(rbk_constant) * g->capconsts);
+    }
+    uint32_t idx = g->u->nconsts++;
+    g->u->consts[idx].kind = kind;
+    g->u->consts[idx].v = v;
+    g->ktab[j].hash = h;
+    g->ktab[j].idx = idx;
+    return idx;
+}
+static uint32_t kstr(cg *g, const char *s, size_t n) {
+    return add_const(g, RBK_K_STRING, rbk_str_new(s, n), s, n);
+}
+static uint32_t kcstr(cg *g, const char *s) { return kstr(g, s, strlen(s)); }
+static uint32_t kint(cg *g, int64_t i) { rbk_value v = rbk_int(i); return add_const(g, RBK_K_INT, v, &v.as, sizeof v.as); }
+static uint32_t kfloat(cg *g, double f) { rbk_value v = rbk_float(f); return add_const(g, RBK_K_FLOAT, v, &v.as, sizeof v.as); }
+static uint32_t kdur(cg *g, int64_t ms) { rbk_value v = rbk_duration(ms); return add_const(g, RBK_K_DURATION, v, &v.as, sizeof v.as); }
+
+static uint32_t native(cg *g, int id) {
+    if (g->native_of[id]) return (uint32_t)g->native_of[id] - 1;
+    if (g->u->nnatives == g->capnatives) {
+        g->capnatives = g->capnatives ? g->capnatives * 2 : 16;
+        g->u->native_names = rbk_xrealloc(g->u->native_names, sizeof(uint32_t) * g->capnatives);
+    }
+    g->u->native_names[g->u->nnatives] = kcstr(g, rbk_builtin_get(id)->name);
+    g->native_of[id] = (int)++g->u->nnatives;
+    return g->u->nnatives - 1;
+}
+
+/* ---------------------------------------------------------------- emission */
+static void put32(cg *g, uint32_t v) {
+    unsigned char b[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16), (unsigned char)(v >> 24)};
+    rbk_sbuf_add(&g->code, b, 4);
+}
+static uint32_t pc(cg *g) { return (uint32_t)g->code.len; }
+static void mark(cg *g, rbk_node *n) {
+    if (!n) return;
+    uint32_t off = n->off;
+    if (g->nlines && g->lines[g->nlines - 1].pc == pc(g)) { g->lines[g->nlines - 1].off = off; g->last_off = off; return; }
+    if (g->nlines && g->last_off == off) return;
+    if (g->nlines == g->caplines) {
+        g->caplines = g->caplines ? g->caplines * 2 : 64;
+        g->lines = rbk_xrealloc(g->lines, sizeof(rbk_lineinfo) * g->caplines);
+    }
+    g->lines[g->nlines].pc = pc(g);
+    g->lines[g->nlines].off = off;
+    g->nlines++;
+    g->last_off = off;
+}
+static void adjust(cg *g, rbk_opcode op, uint32_t a, uint32_t b, uint32_t c) {
+    int64_t pop, push;
+    rbk_op_effect(op, a, b, c, &pop, &push);
+    g->depth -= (int)pop;
+    g->depth += (int)push;
+    if (g->depth > g->maxdepth) g->maxdepth = g->depth;
+}
+static void emit(cg *g, rbk_opcode op) { rbk_sbuf_addc(&g->code, (char)op); adjust(g, op, 0, 0, 0); }
+static void emit1(cg *g, rbk_opcode op, uint32_t a) { rbk_sbuf_addc(&g->code, (char)op); put32(g, a); adjust(g, op, a, 0, 0); }
+static void emit2(cg *g, rbk_opcode op, uint32_t a, uint32_t b) {
+    rbk_sbuf_addc(&g->code, (char)op); put32(g, a); put32(g, b); adjust(g, op, a, b, 0);
+}
+/* Emits a jump-carrying instruction whose last operand is a placeholder; returns the
+ * position of that operand for patch(). */
+static uint32_t emit_jump(cg *g, rbk_opcode op, int nops_before, uint32_t a, uint32_t b) {
+    rbk_sbuf_addc(&g->code, (char)op);
+    if (nops_before >= 1) put32(g, a);
+    if (nops_before >= 2) put32(g, b);
+    uint32_t at = pc(g);
+    put32(g, 0);
+    adjust(g, op, a, b, 0);
+    return at;
+}
+static void patch_to(cg *g, uint32_t at, uint32_t target) {
+    int32_t rel = (int32_t)target - (int32_t)(at + 4);
+    uint32_t v = (uint32_t)rel;
+    unsigned char *p = (unsigned char *)g->code.data + at;
+    p[0] = (unsigned char)v; p[1] = (unsigned char)(v >> 8); p[2] = (unsigned char)(v >> 16); p[3] = (unsigned char)(v >> 24);
+}
+static void patch(cg *g, uint32_t at) { patch_to(g, at, pc(g)); }
+static void emit_loop(cg *g, rbk_opcode op, int nops_before, uint32_t a, uint32_t b, uint32_t target) {
+    uint32_t at = emit_jump(g, op, nops_before, a, b);
+    patch_to(g, at, target);
+}
+
+#define CERR(node, ...) rbk_diag_add(g->c->diags, RBK_SEV_ERROR, "check", (node)->file, (node)->off, (node)->end, __VA_ARGS__)
+
+static void cexpr(cg *g, rbk_node *n);
+static void cblock(cg *g, rbk_node *b);
+
+static int traceable(rbk_node *n) {
+    switch (n->kind) {
+    case N_IDENT: case N_FIELD: case N_INDEX: case N_CALL: case N_BINARY: case N_AND: case N_OR:
+    case N_NOT: case N_UNARY: case N_RANGE: case N_INTERP:
+        return 1;
+    default:
+        return 0;
+    }
+}
+static void trace(cg *g, rbk_node *n) {
+    if (!g->tracing || !traceable(n)) return;
+    if (n->kind == N_FIELD && (n->aux == 11 || n->aux == 12)) return;
+    if (g->nsubs == g->capsubs) {
+        g->capsubs = g->capsubs ? g->capsubs * 2 : 8;
+        g->subs = rbk_xrealloc(g->subs, sizeof(rbk_expect_sub) * g->capsubs);
+    }
+    g->subs[g->nsubs].off = n->off - g->trace_base;
+    g->subs[g->nsubs].len = n->end - n->off;
+    emit1(g, RBK_OP_TRACE, g->nsubs);
+    g->nsubs++;
+    if (g->nsubs > g->maxtrace) g->maxtrace = g->nsubs;
+}
+
+static void cstring_const(cg *g, const char *s, size_t n) { emit1(g, RBK_OP_CONST, kstr(g, s, n)); }
+
+/* Interpolated string; mode 0 plain, 'S' shell-quote each value. */
+static void cinterp(cg *g, rbk_node *n, int mode) {
+    int parts = 0;
+    for (int i = 0; i < n->list.n; i++) {
+        rbk_node *p = n->list.items[i];
+        if (p->kind == N_STRING) { cstring_const(g, p->str, p->slen); parts++; continue; }
+        cexpr(g, p->a);
+        const char *fmt = p->b ? p->b->str : NULL;
+        if (fmt && !strcmp(fmt, "ident")) { mark(g, p); emit(g, RBK_OP_SQLIDENT); }
+        else if (mode == 'S' && !(fmt && !strcmp(fmt, "raw"))) { mark(g, p); emit(g, RBK_OP_SHQUOTE); }
+        parts++;
+    }
+    if (parts == 0) cstring_const(g, "", 0);
+    else if (parts > 1 || n->list.items[0]->kind != N_STRING) { mark(g, n); emit1(g, RBK_OP_INTERP, (uint32_t)parts); }
+}
+/* An @sql literal: the query text with $1.. placeholders; returns the number of binds,
+ * whose values are pushed later by cbinds(). */
+static int csql_text(cg *g, rbk_node *n) {
+    if (n->kind == N_STRING) { cstring_const(g, n->str, n->slen); return 0; }
+    int parts = 0, binds = 0;
+    rbk_sbuf text = RBK_SBUF_INIT;
+    for (int i = 0; i < n->list.n; i++) {
+        rbk_node *p = n->list.items[i];
+        const char *fmt = (p->kind == N_INTERP_PART && p->b) ? p->b->str : NULL;
+        if (p->kind == N_STRING) { rbk_sbuf_add(&text, p->str, p->slen); continue; }
+        if (!fmt) { rbk_sbuf_printf(&text, "$%d", ++binds); continue; }
+        if (text.len) { cstring_const(g, text.data, text.len); parts++; rbk_sbuf_reset(&text); }
+        cexpr(g, p->a);
+        if (!strcmp(fmt, "ident")) { mark(g, p); emit(g, RBK_OP_SQLIDENT); }
+        parts++;
+    }
+    if (text.len || parts == 0) { cstring_const(g, rbk_sbuf_cstr(&text), text.len); parts++; }
+    rbk_sbuf_free(&text);
+    if (parts > 1) emit1(g, RBK_OP_INTERP, (uint32_t)parts);
+    return binds;
+}
+static void cbinds(cg *g, rbk_node *n, int binds) {
+    for (int i = 0; i < n->list.n; i++) {
+        rbk_node *p = n->list.items[i];
+        if (p->kind == N_INTERP_PART && !p->b) cexpr(g, p->a);
+    }
+    emit1(g, RBK_OP_LIST, (uint32_t)binds);
+}
+
+static void record_gate(cg *g, int id, rbk_node *call) {
+    rbk_unit *u = g->u;
+    if (u->ngates == g->capgates) {
+        g->capgates = g->capgates ? g->capgates * 2 : 4;
+        u->gates = rbk_xrealloc(u->gates, sizeof(rbk_gatedecl) * g->capgates);
+    }
+    rbk_gatedecl *gd = &u->gates[u->ngates++];
+    gd->native = native(g, id);
+    rbk_node *q = call->list2.n > 0 ? call->list2.items[0] : NULL;
+    gd->question = (q && q->kind == N_STRING) ? kstr(g, q->str, q->slen) : RBK_NONE;
+    gd->step = g->step >= 0 ? (uint32_t)g->step : RBK_NONE;
+    gd->file = call->file;
+    gd->off = call->off;
+}
+
+static void ccall(cg *g, rbk_node *n) {
+    if (n->aux == 1) {
+        int id = n->slot;
+        const rbk_builtin *b = rbk_builtin_get(id);
+        int nargs = b->nparams, sqlp = -1, binds = 0;
+        for (int i = 0; i < b->nparams; i++) {
+            rbk_node *a = i < n->list2.n ? n->list2.items[i] : NULL;
+            if (!a) { emit(g, RBK_OP_NIL); continue; }
+            int lit = a->kind == N_STRING || a->kind == N_INTERP;
+            if (b->params[i].interp == 'S' && lit && a->kind == N_INTERP) cinterp(g, a, 'S');
+            else if (b->params[i].interp == 'Q' && lit) { sqlp = i; binds = csql_text(g, a); }
+            else cexpr(g, a);
+        }
+        if (sqlp >= 0) { cbinds(g, n->list2.items[sqlp], binds); nargs++; }
+        if (b->effect == RBK_EFF_GATE) record_gate(g, id, n);
+        mark(g, n);
+        emit2(g, RBK_OP_CALL_NATIVE, native(g, id), (uint32_t)nargs);
+        return;
+    }
+    if (n->aux == 2) {
+        int fi = n->slot;
+        rbk_fninfo *f = &g->c->fns[fi];
+        rbk_node *params = f->decl->a;
+        for (int i = 0; i < f->nparams; i++) {
+            rbk_node *a = i < n->list2.n ? n->list2.items[i] : NULL;
+            if (a) cexpr(g, a);
+            else if (params->list.items[i]->a) cexpr(g, params->list.items[i]->a);
+            else emit(g, RBK_OP_NIL);
+        }
+        mark(g, n);
+        emit2(g, RBK_OP_CALL_FN, (uint32_t)fi, (uint32_t)f->nparams);
+        return;
+    }
+    if (n->aux == 3) {
+        rbk_node *callee = n->a;
+        cexpr(g, callee->a);
+        for (int i = 0; i < n->list.n; i++) cexpr(g, n->list.items[i]->a);
+        mark(g, n);
+        emit2(g, RBK_OP_INVOKE, kstr(g, callee->str, callee->slen), (uint32_t)n->list.n);
+        return;
+    }
+    CERR(n, "functions cannot be called through a value in this version");
+    emit(g, RBK_OP_NIL);
+}
+
+static void cexpr(cg *g, rbk_node *n) {
+    switch (n->kind) {
+    case N_NIL: emit(g, RBK_OP_NIL); break;
+    case N_BOOL: emit(g, n->i ? RBK_OP_TRUE : RBK_OP_FALSE); break;
+    case N_INT:
+        if (n->i >= 0 && n->i <= 0x7fffffff) emit1(g, RBK_OP_SMALLINT, (uint32_t)n->i);
+        else emit1(g, RBK_OP_CONST, kint(g, n->i));
+        break;
+    case N_FLOAT: emit1(g, RBK_OP_CONST, kfloat(g, n->f)); break;
+    case N_DURATION: emit1(g, RBK_OP_CONST, kdur(g, n->i)); break;
+    case N_STRING: cstring_const(g, n->str, n->slen); break;
+    case N_INTERP: cinterp(g, n, 0); break;
+    case N_IDENT: {
+        rbk_sym *y = n->sym;
+        if (!y) { CERR(n, "builtins are not values in this version; call `%s(...)`", n->str); emit(g, RBK_OP_NIL); break; }
+        if (y->kind == SYM_LOCAL) emit1(g, RBK_OP_GET_LOCAL, (uint32_t)y->index);
+        else if (y->kind == SYM_GLOBAL) { mark(g, n); emit1(g, RBK_OP_GET_GLOBAL, (uint32_t)y->index); }
+        else { CERR(n, "functions are not values in this version; call `%s(...)`", n->str); emit(g, RBK_OP_NIL); }
+        break;
+    }
+    case N_LIST:
+        for (int i = 0; i < n->list.n; i++) cexpr(g, n->list.items[i]);
+        emit1(g, RBK_OP_LIST, (uint32_t)n->list.n);
+        break;
+    case N_MAP:
+        for (int i = 0; i < n->list.n; i++) {
+            rbk_node *e = n->list.items[i];
+            if (e->a) cexpr(g, e->a);
+            else cstring_const(g, e->str, e->slen);
+            cexpr(g, e->b);
+        }
+        mark(g, n);
+        emit1(g, RBK_OP_MAP, (uint32_t)n->list.n);
+        break;
+    case N_UNARY: cexpr(g, n->a); mark(g, n); emit(g, RBK_OP_NEG); break;
+    case N_NOT: cexpr(g, n->a); mark(g, n); emit(g, RBK_OP_NOT); break;
+    case N_AND:
+    case N_OR: {
+        cexpr(g, n->a);
+        mark(g, n);
+        uint32_t j = emit_jump(g, n->kind == N_AND ? RBK_OP_AND_JUMP : RBK_OP_OR_JUMP, 0, 0, 0);
+        emit(g, RBK_OP_POP);
+        cexpr(g, n->b);
+        mark(g, n);
+        emit(g, RBK_OP_NOT); emit(g, RBK_OP_NOT); /* the right side must be a bool too */
+        patch(g, j);
+        break;
+    }
+    case N_BINARY: {
+        static const rbk_opcode ops[] = {RBK_OP_NOP, RBK_OP_ADD, RBK_OP_SUB, RBK_OP_MUL, RBK_OP_DIV, RBK_OP_MOD,
+                                         RBK_OP_EQ, RBK_OP_NE, RBK_OP_LT, RBK_OP_LE, RBK_OP_GT, RBK_OP_GE,
+                                         RBK_OP_CONTAINS, RBK_OP_MATCHES, RBK_OP_IN};
+        cexpr(g, n->a);
+        cexpr(g, n->b);
+        mark(g, n);
+        emit(g, ops[n->op]);
+        break;
+    }
+    case N_RANGE: cexpr(g, n->a); cexpr(g, n->b); mark(g, n); emit(g, RBK_OP_RANGE); break;
+    case N_FIELD:
+        if (n->aux == 10) { emit1(g, RBK_OP_GET_ENV, (uint32_t)n->slot); break; }
+        if (n->aux == 11) { CERR(n, "builtins are not values in this version; call it"); emit(g, RBK_OP_NIL); break; }
+        if (n->aux == 12) {
+            rbk_sym *y = n->sym;
+            if (y->kind == SYM_GLOBAL) { mark(g, n); emit1(g, RBK_OP_GET_GLOBAL, (uint32_t)y->index); }
+            else { CERR(n, "functions are not values in this version; call it"); emit(g, RBK_OP_NIL); }
+            break;
+        }
+        cexpr(g, n->a);
+        { rbk_node at = *n; at.off = (uint32_t)n->aux; mark(g, &at); }
+        emit1(g, RBK_OP_FIELD, kstr(g, n->str, n->slen));
+        break;
+    case N_INDEX: cexpr(g, n->a); cexpr(g, n->b); mark(g, n); emit(g, RBK_OP_INDEX); break;
+    case N_CALL: ccall(g, n); break;
+    default: CERR(n, "internal: cannot generate %s", rbk_node_kind_name(n->kind)); emit(g, RBK_OP_NIL); break;
+    }
+    trace(g, n);
+}
+
+static uint32_t new_expect(cg *g, rbk_node *stmt, int kind) {
+    rbk_unit *u = g->u;
+    if (u->nexpects == g->capexpects) {
+        g->capexpects = g->capexpects ? g->capexpects * 2 : 16;
+        u->expects = rbk_xrealloc(u->expects, sizeof(rbk_expectation) * g->capexpects);
+    }
+    uint32_t e = u->nexpects++;
+    rbk_expectation *x = &u->expects[e];
+    memset(x, 0, sizeof *x);
+    rbk_node *cond = stmt->a;
+    x->kind = (uint32_t)kind;
+    x->file = cond->file;
+    x->off = cond->off;
+    const char *text = g->c->sources->items[cond->file]->text;
+    x->source = kstr(g, text + cond->off, cond->end - cond->off);
+    x->message = (stmt->c && stmt->c->kind == N_STRING) ? kstr(g, stmt->c->str, stmt->c->slen) : RBK_NONE;
+    return e;
+}
+static void finish_expect(cg *g, uint32_t e) {
+    rbk_expectation *x = &g->u->expects[e];
+    x->nsubs = g->nsubs;
+    x->subs = g->nsubs ? rbk_xmalloc(sizeof(rbk_expect_sub) * g->nsubs) : NULL;
+    if (g->nsubs) memcpy(x->subs, g->subs, sizeof(rbk_expect_sub) * g->nsubs);
+    g->nsubs = 0;
+    g->tracing = 0;
+}
+static void ctraced_cond(cg *g, rbk_node *cond) {
+    g->tracing = 1;
+    g->nsubs = 0;
+    g->trace_base = cond->off;
+    emit(g, RBK_OP_TRACE_RESET);
+    cexpr(g, cond);
+    g->tracing = 0;
+}
+static void cmsg(cg *g, rbk_node *msg) {
+    if (msg) cexpr(g, msg);
+    else emit(g, RBK_OP_NIL);
+}
+
+static void cstmt(cg *g, rbk_node *n) {
+    if (!n) return;
+    mark(g, n);
+    switch (n->kind) {
+    case N_LET:
+    case N_ASSIGN: {
+        cexpr(g, n->a);
+        rbk_sym *y = n->sym;
+        if (!y) { emit(g, RBK_OP_POP); break; }
+        mark(g, n);
+        if (y->kind == SYM_GLOBAL) emit1(g, RBK_OP_SET_GLOBAL, (uint32_t)y->index);
+        else emit1(g, RBK_OP_SET_LOCAL, (uint32_t)y->index);
+        break;
+    }
+    case N_IF: {
+        cexpr(g, n->a);
+        mark(g, n->a);
+        uint32_t jf = emit_jump(g, RBK_OP_JUMP_IF_FALSE, 0, 0, 0);
+        cblock(g, n->b);
+        if (n->c) {
+            uint32_t je = emit_jump(g, RBK_OP_JUMP, 0, 0, 0);
+            patch(g, jf);
+            if (n->c->kind == N_IF) cstmt(g, n->c);
+            else cblock(g, n->c);
+            patch(g, je);
+        } else {
+            patch(g, jf);
+        }
+        break;
+    }
+    case N_FOR: {
+        uint32_t hidden = (uint32_t)n->slot, var = (uint32_t)n->sym->index;
+        uint32_t loop, exit_at;
+        if (n->a->kind == N_RANGE) {
+            cexpr(g, n->a->a);
+            cexpr(g, n->a->b);
+            mark(g, n->a);
+            emit1(g, RBK_OP_RANGE_PREP, hidden);
+            loop = pc(g);
+            exit_at = emit_jump(g, RBK_OP_RANGE_NEXT, 2, hidden, var);
+        } else {
+            cexpr(g, n->a);
+            mark(g, n->a);
+            emit1(g, RBK_OP_FOR_PREP, hidden);
+            loop = pc(g);
+            exit_at = emit_jump(g, (n->flags & RBK_NF_TWO_VARS) ? RBK_OP_FOR_NEXT2 : RBK_OP_FOR_NEXT, 2, hidden, var);
+        }
+        cblock(g, n->b);
+        emit_loop(g, RBK_OP_JUMP, 0, 0, 0, loop);
+        patch(g, exit_at);
+        break;
+    }
+    case N_RETURN:
+        if (n->a) cexpr(g, n->a);
+        else emit(g, RBK_OP_NIL);
+        emit(g, RBK_OP_RETURN);
+        break;
+    case N_EXPR_STMT:
+        cexpr(g, n->a);
+        emit(g, RBK_OP_POP);
+        break;
+    case N_EXPECT: {
+        uint32_t e = new_expect(g, n, RBK_EXPECT_EXPECT);
+        if (!n->b) {
+            ctraced_cond(g, n->a);
+            cmsg(g, n->c);
+            mark(g, n->a);
+            emit1(g, RBK_OP_EXPECT, e);
+        } else {
+            cexpr(g, n->b->a);
+            if (n->b->b) cexpr(g, n->b->b);
+            else emit1(g, RBK_OP_CONST, kdur(g, 2000));
+            mark(g, n);
+            emit1(g, RBK_OP_WITHIN_BEGIN, (uint32_t)n->slot);
+            uint32_t loop = pc(g);
+            uint32_t prot = emit_jump(g, RBK_OP_PROTECT, 0, 0, 0);
+            int d0 = g->depth;
+            ctraced_cond(g, n->a);
+            emit(g, RBK_OP_UNPROTECT);
+            patch(g, prot);
+            g->depth = d0 + 1;
+            cmsg(g, n->c);
+            mark(g, n->a);
+            emit_loop(g, RBK_OP_WITHIN_POLL, 2, (uint32_t)n->slot, e, loop);
+        }
+        finish_expect(g, e);
+        break;
+    }
+    case N_STOP_IF: {
+        uint32_t e = new_expect(g, n, RBK_EXPECT_STOP_IF);
+        ctraced_cond(g, n->a);
+        cmsg(g, n->c);
+        mark(g, n->a);
+        emit1(g, RBK_OP_STOP_IF, e);
+        finish_expect(g, e);
+        break;
+    }
+    case N_FAIL:
+        cexpr(g, n->a);
+        mark(g, n);
+        emit(g, RBK_OP_FAIL);
+        break;
+    case N_WATCH: {
+        cexpr(g, n->a);
+        cexpr(g, n->b);
+        mark(g, n);
+        emit1(g, RBK_OP_WATCH_BEGIN, (uint32_t)n->slot);
+        uint32_t loop = pc(g);
+        cblock(g, n->c);
+        mark(g, n);
+        emit_loop(g, RBK_OP_WATCH_NEXT, 1, (uint32_t)n->slot, 0, loop);
+        break;
+    }
+    default: CERR(n, "internal: cannot generate statement %s", rbk_node_kind_name(n->kind)); break;
+    }
+}
+static void cblock(cg *g, rbk_node *b) {
+    if (!b) return;
+    for (int i = 0; i < b->list.n; i++) cstmt(g, b->list.items[i]);
+}
+
+static void begin_fn(cg *g, int fi) {
+    rbk_sbuf_reset(&g->code);
+    g->depth = g->maxdepth = 0;
+    g->nlines = 0;
+    g->last_off = (uint32_t)-1;
+    g->fn = fi;
+    g->maxtrace = 0;
+}
+static void end_fn(cg *g, int fi, rbk_node *decl, const char *name, int file) {
+    rbk_function *f = &g->u->funcs[fi];
+    rbk_fninfo *info = &g->c->fns[fi];
+    f->name = kcstr(g, name);
+    f->file = (uint32_t)(decl ? decl->file : file);
+    f->nparams = (uint32_t)(info->decl && info->decl->kind == N_FN ? info->nparams : 0);
+    f->nlocals = (uint32_t)info->nlocals;
+    if (f->nlocals < f->nparams) f->nlocals = f->nparams;
+    f->max_stack = (uint32_t)g->maxdepth;
+    f->ntrace = g->maxtrace;
+    f->code_len = (uint32_t)g->code.len;
+    f->code = rbk_xmalloc(g->code.len ? g->code.len : 1);
+    memcpy(f->code, g->code.data, g->code.len);
+    f->nlines = g->nlines;
+    f->lines = g->nlines ? rbk_xmalloc(sizeof(rbk_lineinfo) * g->nlines) : NULL;
+    if (g->nlines) memcpy(f->lines, g->lines, sizeof(rbk_lineinfo) * g->nlines);
+}
+
+rbk_unit *rbk_codegen(rbk_compiler *c) {
+    if (c->diags->nerrors) return NULL;
+    cg G, *g = &G;
+    memset(g, 0, sizeof G);
+    g->c = c;
+    g->step = -1;
+    rbk_unit *u = rbk_xcalloc(1, sizeof *u);
+    g->u = u;
+    /* sources */
+    u->nsources = (uint32_t)c->sources->n;
+    u->sources = rbk_xcalloc(u->nsources, sizeof(rbk_srcinfo));
+    for (int i = 0; i < c->sources->n; i++) {
+        rbk_source *s = c->sources->items[i];
+        u->sources[i].path = kcstr(g, s->path);
+        u->sources[i].text = kstr(g, s->text, s->len);
+        rbk_sha256 h;
+        rbk_sha256_init(&h);
+        rbk_sha256_update(&h, s->text, s->len);
+        rbk_sha256_final(&h, u->sources[i].sha256);
+    }
+    u->title = c->title ? kstr(g, c->title->str, c->title->slen) : RBK_NONE;
+    /* globals */
+    u->nglobals = (uint32_t)c->nglobals;
+    u->global_names = rbk_xcalloc(u->nglobals ? u->nglobals : 1, sizeof(uint32_t));
+    for (int i = 0; i < c->nglobals; i++) u->global_names[i] = kcstr(g, c->globals[i]->name);
+    /* envs */
+    u->nenvs = (uint32_t)c->nenvs;
+    u->envs = rbk_xcalloc(u->nenvs ? u->nenvs : 1, sizeof(rbk_envdecl));
+    for (int i = 0; i < c->nenvs; i++) {
+        rbk_node *e = c->envs[i];
+        u->envs[i].name = kstr(g, e->str, e->slen);
+        u->envs[i].flags = ((e->flags & RBK_NF_SECRET) ? RBK_ENV_SECRET : 0) | ((e->flags & RBK_NF_OPTIONAL) ? RBK_ENV_OPTIONAL : 0);
+        u->envs[i].file = e->file;
+        u->envs[i].off = e->off;
+    }
+    /* params */
+    u->nparams = (uint32_t)c->nparams;
+    u->params = rbk_xcalloc(u->nparams ? u->nparams : 1, sizeof(rbk_paramdecl));
+    for (int i = 0; i < c->nparams; i++) {
+        rbk_node *p = c->params[i];
+        rbk_paramdecl *pd = &u->params[i];
+        pd->name = kstr(g, p->str, p->slen);
+        rbk_tkind k = p->sym->type->kind;
+        pd->type = k == TY_INT ? RBK_PT_INT : k == TY_FLOAT ? RBK_PT_FLOAT : k == TY_BOOL ? RBK_PT_BOOL
+                 : k == TY_DURATION ? RBK_PT_DURATION : RBK_PT_STRING;
+        pd->global = (uint32_t)p->sym->index;
+        pd->deflt = RBK_NONE;
+        rbk_node *d = p->b;
+        if (d) {
+            int neg = 0;
+            if (d->kind == N_UNARY) { neg = 1; d = d->a; }
+            if (d->kind == N_STRING) pd->deflt = kstr(g, d->str, d->slen);
+            else if (d->kind == N_INT) {
+                if (pd->type == RBK_PT_FLOAT) pd->deflt = kfloat(g, neg ? -(double)d->i : (double)d->i);
+                else pd->deflt = kint(g, neg ? -d->i : d->i);
+            }
+            else if (d->kind == N_FLOAT) pd->deflt = kfloat(g, neg ? -d->f : d->f);
+            else if (d->kind == N_DURATION) pd->deflt = kdur(g, d->i);
+            else if (d->kind == N_BOOL) pd->deflt = kint(g, d->i);
+        }
+        pd->file = p->file;
+        pd->off = p->off;
+    }
+    /* functions */
+    u->nfuncs = (uint32_t)c->nfns;
+    u->funcs = rbk_xcalloc(u->nfuncs, sizeof(rbk_function));
+    /* steps: body/rollback/cond functions are generated with g->step set */
+    u->nsteps = (uint32_t)c->nsteps;
+    u->steps = rbk_xcalloc(u->nsteps ? u->nsteps : 1, sizeof(rbk_step));
+    int *fn_step = rbk_xcalloc((size_t)c->nfns, sizeof(int));
+    for (int i = 0; i < c->nfns; i++) fn_step[i] = -1;
+    for (int i = 0; i < c->nsteps; i++) {
+        rbk_stepinfo *si = &c->steps[i];
+        fn_step[si->body_fn] = i;
+        if (si->rollback_fn >= 0) fn_step[si->rollback_fn] = i;
+        if (si->cond_fn >= 0) fn_step[si->cond_fn] = i;
+    }
+    for (int fi = 1; fi < c->nfns; fi++) {
+        rbk_fninfo *f = &c->fns[fi];
+        begin_fn(g, fi);
+        g->step = fn_step[fi];
+        if (f->decl && f->decl->kind == N_FN) {
+            cblock(g, f->body);
+            emit(g, RBK_OP_NIL);
+            emit(g, RBK_OP_RETURN);
+        } else if (g->step >= 0 && fi == c->steps[g->step].cond_fn) {
+            cexpr(g, f->body);
+            emit(g, RBK_OP_RETURN);
+        } else {
+            cblock(g, f->body);
+            emit(g, RBK_OP_NIL);
+            emit(g, RBK_OP_RETURN);
+        }
+        end_fn(g, fi, f->decl, f->name, c->root_file);
+    }
+    g->step = -1;
+    /* main: module initialisers, then the root's top-level code and steps */
+    begin_fn(g, 0);
+    for (int m = 0; m < c->nmodules; m++)
+        for (int i = 0; i < c->modules[m].prog->list.n; i++) {
+            rbk_node *n = c->modules[m].prog->list.items[i];
+            if (n && n->kind == N_LET) cstmt(g, n);
+        }
+    for (int i = 0; i < c->root->list.n; i++) {
+        rbk_node *n = c->root->list.items[i];
+        if (!n) continue;
+        switch (n->kind) {
+        case N_FN: case N_ENV: case N_PARAM: case N_USE: case N_RUNBOOK: break;
+        case N_STEP: mark(g, n); emit1(g, RBK_OP_STEP, (uint32_t)n->slot); break;
+        case N_SECTION:
+            mark(g, n);
+            emit1(g, RBK_OP_SECTION, kstr(g, n->a->str, n->a->slen));
+            for (int j = 0; j < n->list.n; j++) { mark(g, n->list.items[j]); emit1(g, RBK_OP_STEP, (uint32_t)n->list.items[j]->slot); }
+            break;
+        default: cstmt(g, n); break;
+        }
+    }
+    emit(g, RBK_OP_HALT);
+    end_fn(g, 0, NULL, "<top level>", c->root_file);
+    for (int i = 0; i < c->nsteps; i++) {
+        rbk_stepinfo *si = &c->steps[i];
+        rbk_step *st = &u->steps[i];
+        st->name = kcstr(g, si->name);
+        st->section = si->section ? kcstr(g, si->section) : RBK_NONE;
+        st->flags = (si->irreversible ? RBK_STEP_IRREVERSIBLE : 0) | (si->rollback_fn >= 0 ? RBK_STEP_HAS_ROLLBACK : 0);
+        st->timeout_ms = si->timeout_ms;
+        st->retries = (uint32_t)si->retries;
+        st->retry_every_ms = si->retry_every_ms;
+        st->cond_fn = si->cond_fn >= 0 ? (uint32_t)si->cond_fn : RBK_NONE;
+        st->body_fn = (uint32_t)si->body_fn;
+        st->rollback_fn = si->rollback_fn >= 0 ? (uint32_t)si->rollback_fn : RBK_NONE;
+        st->irreversible = si->irreversible_why && si->irreversible_why->kind == N_STRING
+                               ? kstr(g, si->irreversible_why->str, si->irreversible_why->slen) : (si->irreversible ? kcstr(g, "") : RBK_NONE);
+        st->file = si->node->file;
+        st->off = si->node->off;
+        int eff = c->fns[si->body_fn].effects;
+        st->effects = (uint32_t)(eff & 7);
+        st->worst_ms = si->timeout_ms ? si->timeout_ms * (si->retries + 1) + si->retry_every_ms * si->retries : -1;
+    }
+    free(fn_step);
+    rbk_sbuf_free(&g->code);
+    free(g->lines);
+    free(g->subs);
+    free(g->ktab);
+    if (c->diags->nerrors) { rbk_unit_free(u); return NULL; }
+    return u;
+}

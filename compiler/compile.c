@@ -1,0 +1,187 @@
+/* compiler/compile.c — the compile driver: reads the root file, parses it, finds its `use`
+ * declarations, loads each module (std/... from the embedded standard library, ./relative
+ * paths from the root file's directory), parses them, and runs the checker. Every module is
+ * linked into the one unit. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../grammar/lexer.h"
+#include "compiler.h"
+#include "parser.h"
+
+int rbk_std_module_find(const char *name, const char **src, size_t *len); /* generated */
+
+static char *read_file(const char *path, size_t *len, char **err) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        rbk_sbuf b = RBK_SBUF_INIT;
+        rbk_sbuf_printf(&b, "cannot read %s: %s", path, strerror(errno));
+        *err = rbk_sbuf_detach(&b);
+        return NULL;
+    }
+    rbk_sbuf b = RBK_SBUF_INIT;
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) rbk_sbuf_add(&b, buf, n);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        rbk_sbuf_free(&b);
+        rbk_sbuf e = RBK_SBUF_INIT;
+        rbk_sbuf_printf(&e, "cannot read %s: %s", path, strerror(errno));
+        *err = rbk_sbuf_detach(&e);
+        return NULL;
+    }
+    *len = b.len;
+    return rbk_sbuf_detach(&b);
+}
+
+int rbk_compile_parse_file(rbk_compiler *c, int file) {
+    rbk_source *src = c->sources->items[file];
+    rbk_lexer L;
+    rbk_lex_init(&L, src->text, src->len, file, c->arena, c->diags);
+    rbk_parser P = {0};
+    P.L = &L;
+    P.arena = c->arena;
+    P.diags = c->diags;
+    P.file = file;
+    P.text = src->text;
+    int before = c->diags->nerrors;
+    rbk_parse(&P);
+    rbk_lex_free(&L);
+    if (file == c->root_file) c->root = P.program;
+    else c->modules[c->nmodules - 1].prog = P.program;
+    if (!P.program) {
+        rbk_node *empty = rbk_node_new(c->arena, N_PROGRAM, file, 0, 0);
+        if (file == c->root_file) c->root = empty;
+        else c->modules[c->nmodules - 1].prog = empty;
+    }
+    return c->diags->nerrors == before;
+}
+
+static const char *base_name(const char *path) {
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+static void load_modules(rbk_compiler *c, const char *root_path) {
+    for (int i = 0; i < c->root->list.n; i++) {
+        rbk_node *n = c->root->list.items[i];
+        if (!n || n->kind != N_USE) continue;
+        if (n->a->kind != N_STRING) {
+            rbk_diag_add(c->diags, RBK_SEV_ERROR, "check", n->a->file, n->a->off, n->a->end, "a module path must be a plain string");
+            continue;
+        }
+        const char *path = n->a->str;
+        char *name;
+        if (n->str) name = rbk_xstrdup(n->str);
+        else {
+            const char *b = base_name(path);
+            size_t l = strlen(b);
+            if (l > 3 && !strcmp(b + l - 3, ".rb")) l -= 3;
+            name = rbk_xstrndup(b, l);
+        }
+        int dup = 0;
+        for (int m = 0; m < c->nmodules; m++)
+            if (!strcmp(c->modules[m].name, name)) dup = 1;
+        if (dup) {
+            rbk_diag_add(c->diags, RBK_SEV_ERROR, "check", n->file, n->off, n->end, "module `%s` is used twice", name);
+            free(name);
+            continue;
+        }
+        const char *text = NULL;
+        size_t len = 0;
+        char *owned = NULL, *err = NULL;
+        char *display = NULL;
+        if (!strncmp(path, "std/", 4)) {
+            if (!rbk_std_module_find(path, &text, &len)) {
+                rbk_diag *d = rbk_diag_add(c->diags, RBK_SEV_ERROR, "check", n->a->file, n->a->off, n->a->end,
+                                           "there is no standard module \"%s\"", path);
+                rbk_diag_hint(d, "the standard modules are std/pg, std/http, std/k8s, std/systemd and std/git");
+                free(name);
+                continue;
+            }
+            rbk_sbuf b = RBK_SBUF_INIT;
+            rbk_sbuf_printf(&b, "<%s>", path);
+            display = rbk_sbuf_detach(&b);
+        } else {
+            if (strncmp(path, "./", 2) && strncmp(path, "../", 3) && path[0] != '/') {
+                rbk_diag *d = rbk_diag_add(c->diags, RBK_SEV_ERROR, "check", n->a->file, n->a->off, n->a->end,
+                                           "a module path is \"std/NAME\" or a relative path starting with ./");
+                (void)d;
+                free(name);
+                continue;
+            }
+            rbk_sbuf b = RBK_SBUF_INIT;
+            const char *slash = strrchr(root_path, '/');
+            if (path[0] != '/' && slash) rbk_sbuf_add(&b, root_path, (size_t)(slash - root_path + 1));
+            rbk_sbuf_adds(&b, path[0] == '.' && path[1] == '/' ? path + 2 : path);
+            display = rbk_sbuf_detach(&b);
+            owned = read_file(display, &len, &err);
+            if (!owned) {
+                rbk_diag_add(c->diags, RBK_SEV_ERROR, "check", n->a->file, n->a->off, n->a->end, "%s", err);
+                free(err);
+                free(display);
+                free(name);
+                continue;
+            }
+            text = owned;
+        }
+        c->modules = rbk_xrealloc(c->modules, sizeof(rbk_module) * (size_t)(c->nmodules + 1));
+        rbk_module *m = &c->modules[c->nmodules++];
+        m->name = name;
+        m->path = rbk_xstrdup(path);
+        m->file = rbk_sources_add(c->sources, display, text, len);
+        m->prog = NULL;
+        free(owned);
+        free(display);
+        rbk_compile_parse_file(c, m->file);
+    }
+}
+
+static rbk_compiler *new_compiler(rbk_sources *sources, rbk_diags *diags) {
+    rbk_compiler *c = rbk_xcalloc(1, sizeof *c);
+    c->arena = rbk_arena_new();
+    c->sources = sources;
+    c->diags = diags;
+    return c;
+}
+
+rbk_compiler *rbk_compile_text(const char *path, const char *text, size_t len, rbk_sources *sources,
+                               rbk_diags *diags) {
+    rbk_compiler *c = new_compiler(sources, diags);
+    c->root_file = rbk_sources_add(sources, path, text, len);
+    rbk_compile_parse_file(c, c->root_file);
+    load_modules(c, path);
+    rbk_sema(c);
+    return c;
+}
+
+rbk_compiler *rbk_compile_load(const char *path, rbk_sources *sources, rbk_diags *diags) {
+    size_t len = 0;
+    char *err = NULL;
+    char *text = read_file(path, &len, &err);
+    if (!text) {
+        rbk_diag_add(diags, RBK_SEV_ERROR, "io", -1, 0, 0, "%s", err);
+        free(err);
+        return NULL;
+    }
+    rbk_compiler *c = rbk_compile_text(path, text, len, sources, diags);
+    free(text);
+    return c;
+}
+
+void rbk_compiler_free(rbk_compiler *c) {
+    if (!c) return;
+    for (int i = 0; i < c->nmodules; i++) { free(c->modules[i].name); free(c->modules[i].path); }
+    free(c->modules);
+    for (int i = 0; i < c->nfns; i++) free(c->fns[i].calls);
+    free(c->fns);
+    free(c->globals);
+    free(c->steps);
+    free(c->envs);
+    free(c->params);
+    rbk_arena_free(c->arena);
+    free(c);
+}

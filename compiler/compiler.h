@@ -1,0 +1,105 @@
+/* compiler/compiler.h — the compilation: loading sources (root file and `use`d modules),
+ * parsing, checking (sema.c) and code generation (codegen.c) into an rbk_unit.
+ * Owns: rbk_compiler (all compile-time state), symbols and types.
+ * Shares invariants with: sema.c (annotates nodes: sym, slot, type), codegen.c (reads them). */
+#ifndef RBK_COMPILER_H
+#define RBK_COMPILER_H
+#include "../vm/bytecode.h"
+#include "ast.h"
+#include "diag.h"
+
+typedef enum rbk_tkind {
+    TY_ANY, TY_NIL, TY_BOOL, TY_INT, TY_FLOAT, TY_DURATION, TY_STRING, TY_LIST, TY_MAP,
+    TY_FUNC, TY_HANDLE, TY_RECORD
+} rbk_tkind;
+
+typedef struct rbk_ctype {
+    rbk_tkind kind;
+    const char *handle;       /* TY_HANDLE: "sql" */
+    int nfields;              /* TY_RECORD: a map whose fields are known */
+    const char **fnames;
+    struct rbk_ctype **ftypes;
+} rbk_ctype;
+
+typedef enum rbk_symkind {
+    SYM_GLOBAL, SYM_LOCAL, SYM_FN, SYM_MODULE, SYM_NAMESPACE, SYM_BUILTIN, SYM_ENV
+} rbk_symkind;
+
+typedef struct rbk_sym {
+    rbk_symkind kind;
+    const char *name;
+    int index;                /* global slot, local slot, function index, builtin id, module */
+    rbk_ctype *type;
+    rbk_node *decl;
+    int used, assigned;
+    int is_param;             /* a run parameter (global) */
+    int fn_owner;             /* function index owning a local */
+} rbk_sym;
+
+typedef struct rbk_fninfo {
+    rbk_node *decl;           /* N_FN, N_STEP body/rollback/cond wrapper, or NULL for main */
+    rbk_node *body;
+    const char *name;
+    int module;               /* -1 root */
+    int nparams, nlocals;
+    rbk_sym **params;
+    int effects;              /* 1 read, 2 write, 4 gate, 8 guards (expect/stop-if/fail) */
+    int *calls; int ncalls, capcalls; /* user functions called (for recursion/effects) */
+    int worst_ms_known;
+} rbk_fninfo;
+
+typedef struct rbk_stepinfo {
+    rbk_node *node;           /* N_STEP */
+    const char *name;
+    const char *section;      /* or NULL */
+    int body_fn, rollback_fn, cond_fn; /* -1 when absent */
+    int64_t timeout_ms, retry_every_ms;
+    int retries;
+    int irreversible;
+    rbk_node *irreversible_why;
+} rbk_stepinfo;
+
+typedef struct rbk_module {
+    char *name;               /* binding name: "pg", "checks" */
+    char *path;               /* "std/pg" or the resolved relative path */
+    int file;
+    rbk_node *prog;
+} rbk_module;
+
+typedef struct rbk_compiler {
+    rbk_arena *arena;
+    rbk_sources *sources;
+    rbk_diags *diags;
+    int root_file;
+    rbk_node *root;
+    rbk_module *modules; int nmodules;
+    /* symbols */
+    rbk_sym **globals; int nglobals, capglobals;
+    rbk_fninfo *fns; int nfns, capfns;       /* fns[0] = main */
+    rbk_stepinfo *steps; int nsteps, capsteps;
+    rbk_node **envs; int nenvs, capenvs;     /* N_IDENT nodes of env names (decl in ->a) */
+    rbk_node **params; int nparams, capparams;
+    rbk_node *title;
+    /* a symbol table per module plus the root (index nmodules) */
+    struct rbk_scope *module_scopes;
+    int strict;
+} rbk_compiler;
+
+/* Loads path, parses it and its modules, checks everything. Returns the compiler (always;
+ * diags tell whether it succeeded). */
+rbk_compiler *rbk_compile_load(const char *path, rbk_sources *sources, rbk_diags *diags);
+/* Same from text in memory (tests, fuzzing). */
+rbk_compiler *rbk_compile_text(const char *path, const char *text, size_t len,
+                               rbk_sources *sources, rbk_diags *diags);
+/* Generates the unit; NULL when there were errors. */
+rbk_unit *rbk_codegen(rbk_compiler *c);
+void rbk_compiler_free(rbk_compiler *c);
+
+/* sema.c */
+void rbk_sema(rbk_compiler *c);
+rbk_ctype *rbk_type_basic(rbk_tkind k);
+const char *rbk_type_str(const rbk_ctype *t);
+/* parse a builtins.def type string ("int", "string|list", "handle:sql", "{a:int, ...}") */
+rbk_ctype *rbk_type_parse(rbk_compiler *c, const char *s);
+int rbk_compile_parse_file(rbk_compiler *c, int file);
+#endif

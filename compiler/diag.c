@@ -1,0 +1,293 @@
+/* compiler/diag.c — see diag.h. */
+#include "diag.h"
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+int rbk_sources_add(rbk_sources *s, const char *path, const char *text, size_t len) {
+    rbk_source *src = rbk_xcalloc(1, sizeof *src);
+    src->path = rbk_xstrdup(path);
+    src->text = rbk_xstrndup(text, len);
+    src->len = len;
+    int cap = 64;
+    src->lines = rbk_xmalloc(sizeof(uint32_t) * (size_t)cap);
+    src->lines[src->nlines++] = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == '\n') {
+            if (src->nlines == cap) {
+                cap *= 2;
+                src->lines = rbk_xrealloc(src->lines, sizeof(uint32_t) * (size_t)cap);
+            }
+            src->lines[src->nlines++] = (uint32_t)(i + 1);
+        }
+    }
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 4;
+        s->items = rbk_xrealloc(s->items, sizeof(rbk_source *) * (size_t)s->cap);
+    }
+    s->items[s->n] = src;
+    return s->n++;
+}
+void rbk_sources_free(rbk_sources *s) {
+    for (int i = 0; i < s->n; i++) {
+        free(s->items[i]->path);
+        free(s->items[i]->text);
+        free(s->items[i]->lines);
+        free(s->items[i]);
+    }
+    free(s->items);
+    s->items = NULL;
+    s->n = s->cap = 0;
+}
+void rbk_source_linecol(const rbk_source *src, uint32_t off, int *line, int *col) {
+    int lo = 0, hi = src->nlines - 1;
+    while (lo < hi) {
+        int mid = (lo + hi + 1) / 2;
+        if (src->lines[mid] <= off) lo = mid;
+        else hi = mid - 1;
+    }
+    *line = lo + 1;
+    *col = (int)(off - src->lines[lo]) + 1;
+}
+const char *rbk_source_line(const rbk_source *src, int line, size_t *len) {
+    if (line < 1 || line > src->nlines) { *len = 0; return ""; }
+    uint32_t start = src->lines[line - 1];
+    uint32_t end = line < src->nlines ? src->lines[line] - 1 : (uint32_t)src->len;
+    if (end > start && src->text[end - 1] == '\r') end--;
+    *len = end - start;
+    return src->text + start;
+}
+
+void rbk_diags_init(rbk_diags *d, rbk_sources *sources) {
+    memset(d, 0, sizeof *d);
+    d->sources = sources;
+    d->max_errors = 100;
+}
+void rbk_diags_free(rbk_diags *d) {
+    for (int i = 0; i < d->n; i++) { free(d->items[i].msg); free(d->items[i].hint); }
+    free(d->items);
+    d->items = NULL;
+    d->n = d->cap = 0;
+}
+rbk_diag *rbk_diag_add(rbk_diags *d, rbk_severity sev, const char *rule, int file, uint32_t off,
+                       uint32_t end, const char *fmt, ...) {
+    static rbk_diag dropped; /* returned when over the cap; writes to it are discarded */
+    if (sev == RBK_SEV_ERROR) {
+        d->nerrors++;
+        if (d->nerrors > d->max_errors) { free(dropped.hint); dropped.hint = NULL; return &dropped; }
+    }
+    if (sev == RBK_SEV_WARNING) d->nwarnings++;
+    if (d->n == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 16;
+        d->items = rbk_xrealloc(d->items, sizeof(rbk_diag) * (size_t)d->cap);
+    }
+    rbk_diag *dg = &d->items[d->n++];
+    memset(dg, 0, sizeof *dg);
+    dg->sev = sev;
+    dg->rule = rule;
+    dg->file = file;
+    dg->off = off;
+    dg->end = end < off ? off : end;
+    rbk_sbuf b = RBK_SBUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    rbk_sbuf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    dg->msg = rbk_sbuf_detach(&b);
+    return dg;
+}
+void rbk_diag_hint(rbk_diag *dg, const char *fmt, ...) {
+    rbk_sbuf b = RBK_SBUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    rbk_sbuf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    free(dg->hint);
+    dg->hint = rbk_sbuf_detach(&b);
+}
+static int diag_cmp(const void *a, const void *b) {
+    const rbk_diag *x = a, *y = b;
+    if (x->file != y->file) return x->file - y->file;
+    if (x->off != y->off) return x->off < y->off ? -1 : 1;
+    return 0;
+}
+void rbk_diags_sort(rbk_diags *d) {
+    /* insertion sort: stable, and lists are short */
+    for (int i = 1; i < d->n; i++) {
+        rbk_diag t = d->items[i];
+        int j = i - 1;
+        while (j >= 0 && diag_cmp(&d->items[j], &t) > 0) { d->items[j + 1] = d->items[j]; j--; }
+        d->items[j + 1] = t;
+    }
+}
+
+static const char *sev_name(rbk_severity s) {
+    return s == RBK_SEV_ERROR ? "error" : s == RBK_SEV_WARNING ? "warning" : "note";
+}
+static const char *sev_color(rbk_severity s) {
+    return s == RBK_SEV_ERROR ? "\033[1;31m" : s == RBK_SEV_WARNING ? "\033[1;35m" : "\033[1;36m";
+}
+void rbk_diag_caret(const rbk_source *src, uint32_t off, uint32_t end, int color, rbk_sbuf *out) {
+    int line, col;
+    rbk_source_linecol(src, off, &line, &col);
+    size_t llen;
+    const char *l = rbk_source_line(src, line, &llen);
+    rbk_sbuf_printf(out, "%5d | ", line);
+    rbk_sbuf_add(out, l, llen);
+    rbk_sbuf_adds(out, "\n      | ");
+    for (int i = 0; i < col - 1 && (size_t)i < llen; i++) rbk_sbuf_addc(out, l[i] == '\t' ? '\t' : ' ');
+    if (color) rbk_sbuf_adds(out, "\033[1;32m");
+    rbk_sbuf_addc(out, '^');
+    size_t span = end > off ? end - off : 1;
+    size_t room = llen >= (size_t)col ? llen - (size_t)col + 1 : 1;
+    if (span > room) span = room;
+    for (size_t i = 1; i < span; i++) rbk_sbuf_addc(out, '~');
+    if (color) rbk_sbuf_adds(out, "\033[0m");
+    rbk_sbuf_addc(out, '\n');
+}
+void rbk_diag_render_one(const rbk_sources *s, rbk_severity sev, int file, uint32_t off,
+                         uint32_t end, const char *msg, const char *hint, int color, rbk_sbuf *out) {
+    const rbk_source *src = (file >= 0 && s && file < s->n) ? s->items[file] : NULL;
+    if (src) {
+        int line, col;
+        rbk_source_linecol(src, off, &line, &col);
+        if (color) rbk_sbuf_adds(out, "\033[1m");
+        rbk_sbuf_printf(out, "%s:%d:%d: ", src->path, line, col);
+    } else if (color) {
+        rbk_sbuf_adds(out, "\033[1m");
+    }
+    if (color) rbk_sbuf_adds(out, sev_color(sev));
+    rbk_sbuf_printf(out, "%s:", sev_name(sev));
+    if (color) rbk_sbuf_adds(out, "\033[0m\033[1m");
+    rbk_sbuf_printf(out, " %s\n", msg);
+    if (color) rbk_sbuf_adds(out, "\033[0m");
+    if (src) rbk_diag_caret(src, off, end, color, out);
+    if (hint) rbk_sbuf_printf(out, "      = hint: %s\n", hint);
+}
+
+static void json_pos(const rbk_sources *s, const rbk_diag *dg, rbk_sbuf *out) {
+    if (dg->file < 0) { rbk_sbuf_adds(out, "\"file\":null"); return; }
+    const rbk_source *src = s->items[dg->file];
+    int line, col, eline, ecol;
+    rbk_source_linecol(src, dg->off, &line, &col);
+    rbk_source_linecol(src, dg->end, &eline, &ecol);
+    rbk_sbuf_adds(out, "\"file\":");
+    rbk_sbuf_add_json_str(out, src->path, strlen(src->path));
+    rbk_sbuf_printf(out, ",\"line\":%d,\"column\":%d,\"end_line\":%d,\"end_column\":%d", line, col, eline, ecol);
+}
+static void gh_escape(rbk_sbuf *out, const char *s, int prop) {
+    for (; *s; s++) {
+        if (*s == '%') rbk_sbuf_adds(out, "%25");
+        else if (*s == '\r') rbk_sbuf_adds(out, "%0D");
+        else if (*s == '\n') rbk_sbuf_adds(out, "%0A");
+        else if (prop && *s == ':') rbk_sbuf_adds(out, "%3A");
+        else if (prop && *s == ',') rbk_sbuf_adds(out, "%2C");
+        else rbk_sbuf_addc(out, *s);
+    }
+}
+void rbk_diags_render(const rbk_diags *d, rbk_diag_format fmt, int color, rbk_sbuf *out) {
+    const rbk_sources *s = d->sources;
+    switch (fmt) {
+    case RBK_FMT_TEXT:
+        for (int i = 0; i < d->n; i++) {
+            const rbk_diag *dg = &d->items[i];
+            rbk_diag_render_one(s, dg->sev, dg->file, dg->off, dg->end, dg->msg, dg->hint, color, out);
+        }
+        if (d->nerrors > d->max_errors)
+            rbk_sbuf_printf(out, "note: %d more errors not shown\n", d->nerrors - d->max_errors);
+        break;
+    case RBK_FMT_JSON:
+        rbk_sbuf_adds(out, "{\"diagnostics\":[");
+        for (int i = 0; i < d->n; i++) {
+            const rbk_diag *dg = &d->items[i];
+            if (i) rbk_sbuf_addc(out, ',');
+            rbk_sbuf_printf(out, "{\"severity\":\"%s\",\"rule\":\"%s\",", sev_name(dg->sev), dg->rule ? dg->rule : "");
+            json_pos(s, dg, out);
+            rbk_sbuf_adds(out, ",\"message\":");
+            rbk_sbuf_add_json_str(out, dg->msg, strlen(dg->msg));
+            if (dg->hint) {
+                rbk_sbuf_adds(out, ",\"hint\":");
+                rbk_sbuf_add_json_str(out, dg->hint, strlen(dg->hint));
+            }
+            rbk_sbuf_addc(out, '}');
+        }
+        rbk_sbuf_printf(out, "],\"errors\":%d,\"warnings\":%d}\n", d->nerrors, d->nwarnings);
+        break;
+    case RBK_FMT_GITHUB:
+        for (int i = 0; i < d->n; i++) {
+            const rbk_diag *dg = &d->items[i];
+            rbk_sbuf_printf(out, "::%s", dg->sev == RBK_SEV_ERROR ? "error" : dg->sev == RBK_SEV_WARNING ? "warning" : "notice");
+            if (dg->file >= 0) {
+                int line, col, eline, ecol;
+                rbk_source_linecol(s->items[dg->file], dg->off, &line, &col);
+                rbk_source_linecol(s->items[dg->file], dg->end, &eline, &ecol);
+                rbk_sbuf_adds(out, " file=");
+                gh_escape(out, s->items[dg->file]->path, 1);
+                rbk_sbuf_printf(out, ",line=%d,col=%d,endLine=%d,endColumn=%d", line, col, eline, ecol);
+            }
+            rbk_sbuf_adds(out, "::");
+            gh_escape(out, dg->msg, 0);
+            if (dg->hint) { rbk_sbuf_adds(out, " (hint: "); gh_escape(out, dg->hint, 0); rbk_sbuf_adds(out, ")"); }
+            rbk_sbuf_addc(out, '\n');
+        }
+        break;
+    case RBK_FMT_SARIF:
+        rbk_sbuf_adds(out, "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\","
+                           "\"runs\":[{\"tool\":{\"driver\":{\"name\":\"runbook\",\"informationUri\":\"https://example.invalid/runbook\",\"rules\":[]}},\"results\":[");
+        for (int i = 0; i < d->n; i++) {
+            const rbk_diag *dg = &d->items[i];
+            if (i) rbk_sbuf_addc(out, ',');
+            rbk_sbuf_printf(out, "{\"ruleId\":\"%s\",\"level\":\"%s\",\"message\":{\"text\":",
+                            dg->rule ? dg->rule : "runbook", dg->sev == RBK_SEV_ERROR ? "error" : dg->sev == RBK_SEV_WARNING ? "warning" : "note");
+            rbk_sbuf sb = RBK_SBUF_INIT;
+            rbk_sbuf_adds(&sb, dg->msg);
+            if (dg->hint) rbk_sbuf_printf(&sb, " (hint: %s)", dg->hint);
+            rbk_sbuf_add_json_str(out, sb.data, sb.len);
+            rbk_sbuf_free(&sb);
+            rbk_sbuf_addc(out, '}');
+            if (dg->file >= 0) {
+                int line, col, eline, ecol;
+                rbk_source_linecol(s->items[dg->file], dg->off, &line, &col);
+                rbk_source_linecol(s->items[dg->file], dg->end, &eline, &ecol);
+                rbk_sbuf_adds(out, ",\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":");
+                const char *p = s->items[dg->file]->path;
+                rbk_sbuf_add_json_str(out, p, strlen(p));
+                rbk_sbuf_printf(out, "},\"region\":{\"startLine\":%d,\"startColumn\":%d,\"endLine\":%d,\"endColumn\":%d}}}]",
+                                line, col, eline, ecol);
+            }
+            rbk_sbuf_addc(out, '}');
+        }
+        rbk_sbuf_adds(out, "]}]}\n");
+        break;
+    }
+}
+
+static int edit_distance(const char *a, const char *b) {
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64) return 99;
+    int prev[65], cur[65];
+    for (size_t j = 0; j <= lb; j++) prev[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = (int)i;
+        for (size_t j = 1; j <= lb; j++) {
+            int c = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            if (prev[j] + 1 < c) c = prev[j] + 1;
+            if (cur[j - 1] + 1 < c) c = cur[j - 1] + 1;
+            cur[j] = c;
+        }
+        memcpy(prev, cur, sizeof(int) * (lb + 1));
+    }
+    return prev[lb];
+}
+const char *rbk_closest(const char *word, const char *const *cands, int n) {
+    const char *best = NULL;
+    int bestd = 99;
+    int limit = (int)strlen(word) / 3 + 1;
+    if (limit > 3) limit = 3;
+    for (int i = 0; i < n; i++) {
+        if (!cands[i] || !strcmp(cands[i], word)) continue;
+        int d = edit_distance(word, cands[i]);
+        if (d < bestd) { bestd = d; best = cands[i]; }
+    }
+    return bestd <= limit ? best : NULL;
+}

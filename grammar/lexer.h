@@ -1,0 +1,39 @@
+/* grammar/lexer.h — the lexer's state (all of it: no globals) and its interface to the
+ * Bison parser. Tokens in, nothing else: the lexer builds no AST, it only decodes token
+ * payloads (identifiers, string pieces with escapes resolved, numbers, durations). */
+#ifndef RBK_LEXER_H
+#define RBK_LEXER_H
+#include <stddef.h>
+#include <stdint.h>
+#include "../compiler/ast.h"
+#include "../compiler/diag.h"
+
+#define RBK_LEX_MAX_NEST 32
+
+typedef struct rbk_lexer {
+    const unsigned char *src, *cur, *mark, *tok, *lim;
+    int file;
+    rbk_arena *arena;
+    rbk_diags *diags;
+    int cond;             /* re2c condition */
+    int sp;               /* open strings (interpolation nesting) */
+    struct {
+        int kind;         /* '"' or 'T' (triple) */
+        int braces;       /* { depth inside the current interpolation */
+        int parens;       /* ( [ depth inside the current interpolation */
+    } stack[RBK_LEX_MAX_NEST];
+    int parens;           /* ( [ depth outside strings */
+    int last;             /* last token returned to the parser (0 = none) */
+    int eof_nl_sent;
+    int in_interp_spec;   /* after ':' inside {expr:spec} */
+    rbk_sbuf text;        /* string piece being decoded */
+    /* token queue: a string literal's pieces are produced one at a time */
+} rbk_lexer;
+
+void rbk_lex_init(rbk_lexer *L, const char *src, size_t len, int file, rbk_arena *arena,
+                  rbk_diags *diags);
+void rbk_lex_free(rbk_lexer *L);
+/* Returns the next token (Bison token kind) with its value and location. */
+union YYSTYPE;
+int rbk_lex_next(rbk_lexer *L, union YYSTYPE *val, rbk_loc *loc);
+#endif

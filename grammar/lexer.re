@@ -1,0 +1,367 @@
+/* grammar/lexer.re — the re2c lexer (LANGUAGE.md §2). Generated into the build tree with
+ *   re2c -W -Werror --no-generation-date -c -t lexer_cond.h
+ * Conditions: INIT (code), DQ ("..." pieces), TQ ("""...""" pieces). A `{` inside a string
+ * pushes an interpolation level and switches to INIT; the matching `}` pops back. Every
+ * condition's end-of-input rule leads back to INIT and end of file (TOOLCHAIN.md: a condition
+ * that returns an error token at EOF without switching back makes recovery loop forever).
+ * Newlines: see lex_filter() — a newline ends a statement unless inside ( ) or [ ], after a
+ * binary operator or comma, or before `else` / `rollback` / `irreversible`. */
+#include "grammar/lexer.h"
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "parser.h"
+#include "lexer_cond.h"
+
+/* The lexer already reported the problem: Bison recovers without a second message. */
+#define TK_ERROR_TOKEN TK_YYerror
+
+void rbk_lex_init(rbk_lexer *L, const char *src, size_t len, int file, rbk_arena *arena,
+                  rbk_diags *diags) {
+    memset(L, 0, sizeof *L);
+    L->src = L->cur = (const unsigned char *)src;
+    L->lim = L->src + len; /* src[len] must be NUL (the sentinel) */
+    L->file = file;
+    L->arena = arena;
+    L->diags = diags;
+    L->cond = yycINIT;
+}
+void rbk_lex_free(rbk_lexer *L) { rbk_sbuf_free(&L->text); }
+
+static uint32_t pos(rbk_lexer *L, const unsigned char *p) { return (uint32_t)(p - L->src); }
+static void lex_error(rbk_lexer *L, const unsigned char *from, const unsigned char *to,
+                      const char *msg, const char *hint) {
+    rbk_diag *d = rbk_diag_add(L->diags, RBK_SEV_ERROR, "syntax", L->file, pos(L, from), pos(L, to), "%s", msg);
+    if (hint) rbk_diag_hint(d, "%s", hint);
+}
+static char *tok_str(rbk_lexer *L, const unsigned char *a, const unsigned char *b) {
+    return rbk_arena_strndup(L->arena, (const char *)a, (size_t)(b - a));
+}
+static int number(rbk_lexer *L, const unsigned char *a, const unsigned char *b, YYSTYPE *v) {
+    int64_t x = 0;
+    for (const unsigned char *p = a; p < b; p++) {
+        if (*p == '_') continue;
+        if (x > (INT64_MAX - (*p - '0')) / 10) {
+            lex_error(L, a, b, "integer literal is too large (the limit is 9223372036854775807)", NULL);
+            v->i = 0;
+            return TK_INT;
+        }
+        x = x * 10 + (*p - '0');
+    }
+    v->i = x;
+    return TK_INT;
+}
+static int duration(rbk_lexer *L, const unsigned char *a, const unsigned char *b, YYSTYPE *v) {
+    const unsigned char *u = b;
+    while (u > a && ((u[-1] >= 'a' && u[-1] <= 'z'))) u--;
+    int64_t mult = 1;
+    size_t ul = (size_t)(b - u);
+    if (ul == 2) mult = 1; /* ms */
+    else if (*u == 's') mult = 1000;
+    else if (*u == 'm') mult = 60000;
+    else if (*u == 'h') mult = 3600000;
+    else if (*u == 'd') mult = 86400000;
+    char buf[64];
+    size_t n = 0;
+    for (const unsigned char *p = a; p < u && n + 1 < sizeof buf; p++)
+        if (*p != '_') buf[n++] = (char)*p;
+    buf[n] = 0;
+    double d = strtod(buf, NULL) * (double)mult;
+    if (d > 9.2e18 || n + 1 >= sizeof buf) {
+        lex_error(L, a, b, "duration literal is too large", NULL);
+        d = 0;
+    }
+    v->i = (int64_t)llround(d);
+    return TK_DURATION;
+}
+/* A string piece ends: hand the decoded text to the parser. */
+static int text_token(rbk_lexer *L, YYSTYPE *v) {
+    v->str.s = rbk_arena_strndup(L->arena, rbk_sbuf_cstr(&L->text), L->text.len);
+    v->str.n = L->text.len;
+    rbk_sbuf_reset(&L->text);
+    return TK_STR_TEXT;
+}
+
+static int lex_raw(rbk_lexer *L, YYSTYPE *v, rbk_loc *loc) {
+    const unsigned char *YYCURSOR;
+    (void)YYCURSOR;
+restart:
+    L->tok = L->cur;
+    loc->off = pos(L, L->cur);
+/*!re2c
+    re2c:api:style = free-form;
+    re2c:define:YYCTYPE = "unsigned char";
+    re2c:define:YYCURSOR = "L->cur";
+    re2c:define:YYMARKER = "L->mark";
+    re2c:define:YYLIMIT = "L->lim";
+    re2c:define:YYGETCONDITION = "L->cond";
+    re2c:define:YYSETCONDITION = "L->cond = @@;";
+    re2c:yyfill:enable = 0;
+    re2c:eof = 0;
+
+    ident = [A-Za-z_][A-Za-z0-9_]*;
+    digits = [0-9][0-9_]*;
+    unit = "ms" | "s" | "m" | "h" | "d";
+
+    <INIT> $ { loc->end = loc->off; return TK_END; }
+    <INIT> [ \t\r]+ { goto restart; }
+    <INIT> "\\" [ \t\r]* "\n" { goto restart; }
+    <INIT> "#" [^\n\x00]* { goto restart; }
+    <INIT> "\n" { loc->end = pos(L, L->cur); return TK_NL; }
+
+    <INIT> "runbook" { loc->end = pos(L, L->cur); return TK_RUNBOOK; }
+    <INIT> "env" { loc->end = pos(L, L->cur); return TK_ENV; }
+    <INIT> "param" { loc->end = pos(L, L->cur); return TK_PARAM; }
+    <INIT> "use" { loc->end = pos(L, L->cur); return TK_USE; }
+    <INIT> "let" { loc->end = pos(L, L->cur); return TK_LET; }
+    <INIT> "fn" { loc->end = pos(L, L->cur); return TK_FN; }
+    <INIT> "return" { loc->end = pos(L, L->cur); return TK_RETURN; }
+    <INIT> "section" { loc->end = pos(L, L->cur); return TK_SECTION; }
+    <INIT> "step" { loc->end = pos(L, L->cur); return TK_STEP; }
+    <INIT> "rollback" { loc->end = pos(L, L->cur); return TK_ROLLBACK; }
+    <INIT> "irreversible" { loc->end = pos(L, L->cur); return TK_IRREVERSIBLE; }
+    <INIT> "expect" { loc->end = pos(L, L->cur); return TK_EXPECT; }
+    <INIT> "stop-if" { loc->end = pos(L, L->cur); return TK_STOP_IF; }
+    <INIT> "fail" { loc->end = pos(L, L->cur); return TK_FAIL; }
+    <INIT> "watch" { loc->end = pos(L, L->cur); return TK_WATCH; }
+    <INIT> "within" { loc->end = pos(L, L->cur); return TK_WITHIN; }
+    <INIT> "every" { loc->end = pos(L, L->cur); return TK_EVERY; }
+    <INIT> "if" { loc->end = pos(L, L->cur); return TK_IF; }
+    <INIT> "else" { loc->end = pos(L, L->cur); return TK_ELSE; }
+    <INIT> "for" { loc->end = pos(L, L->cur); return TK_FOR; }
+    <INIT> "in" { loc->end = pos(L, L->cur); return TK_IN; }
+    <INIT> "and" { loc->end = pos(L, L->cur); return TK_AND; }
+    <INIT> "or" { loc->end = pos(L, L->cur); return TK_OR; }
+    <INIT> "not" { loc->end = pos(L, L->cur); return TK_NOT; }
+    <INIT> "contains" { loc->end = pos(L, L->cur); return TK_CONTAINS; }
+    <INIT> "matches" { loc->end = pos(L, L->cur); return TK_MATCHES; }
+    <INIT> "true" { loc->end = pos(L, L->cur); return TK_TRUE; }
+    <INIT> "false" { loc->end = pos(L, L->cur); return TK_FALSE; }
+    <INIT> "nil" { loc->end = pos(L, L->cur); return TK_NIL; }
+    <INIT> "as" { loc->end = pos(L, L->cur); return TK_AS; }
+
+    <INIT> ident {
+        loc->end = pos(L, L->cur);
+        v->str.s = tok_str(L, L->tok, L->cur);
+        v->str.n = (size_t)(L->cur - L->tok);
+        return TK_IDENT;
+    }
+    <INIT> digits unit { loc->end = pos(L, L->cur); return duration(L, L->tok, L->cur, v); }
+    <INIT> digits "." [0-9]+ unit { loc->end = pos(L, L->cur); return duration(L, L->tok, L->cur, v); }
+    <INIT> digits {
+        loc->end = pos(L, L->cur);
+        return number(L, L->tok, L->cur, v);
+    }
+    <INIT> digits ("." [0-9]+)? ([eE] [+-]? [0-9]+)? [A-Za-z_][A-Za-z0-9_]* {
+        loc->end = pos(L, L->cur);
+        lex_error(L, L->tok, L->cur, "invalid number or duration",
+                  "durations are written with a unit right after the number: 250ms, 5s, 15m, 2h, 1d");
+        v->i = 0;
+        return TK_INT;
+    }
+    <INIT> digits "." [0-9]+ ([eE] [+-]? [0-9]+)? | digits [eE] [+-]? [0-9]+ {
+        loc->end = pos(L, L->cur);
+        char *s = tok_str(L, L->tok, L->cur);
+        char *w = s;
+        for (char *r = s; *r; r++) if (*r != '_') *w++ = *r;
+        *w = 0;
+        v->f = strtod(s, NULL);
+        return TK_FLOAT;
+    }
+    <INIT> "'" ([^'\\\x00] | "\\" [^\x00])* "'" {
+        loc->end = pos(L, L->cur);
+        rbk_sbuf_reset(&L->text);
+        for (const unsigned char *p = L->tok + 1; p < L->cur - 1; p++) {
+            if (*p == '\\' && p[1] == '\'') { rbk_sbuf_addc(&L->text, '\''); p++; }
+            else rbk_sbuf_addc(&L->text, (char)*p);
+        }
+        v->str.s = rbk_arena_strndup(L->arena, rbk_sbuf_cstr(&L->text), L->text.len);
+        v->str.n = L->text.len;
+        rbk_sbuf_reset(&L->text);
+        return TK_RAW_STRING;
+    }
+    <INIT> "'" {
+        loc->end = pos(L, L->cur);
+        lex_error(L, L->tok, L->cur, "unterminated raw string", "a '...' string ends with ' on the same file; write \\' for a quote inside");
+        L->cur = L->lim;
+        return TK_ERROR_TOKEN;
+    }
+    <INIT> '"""' => TQ {
+        loc->end = pos(L, L->cur);
+        if (L->sp >= RBK_LEX_MAX_NEST) {
+            lex_error(L, L->tok, L->cur, "strings nested too deeply", NULL);
+            L->cur = L->lim; L->cond = yycINIT; return TK_ERROR_TOKEN;
+        }
+        L->stack[L->sp].kind = 'T'; L->stack[L->sp].braces = 0; L->stack[L->sp].parens = 0; L->sp++;
+        rbk_sbuf_reset(&L->text);
+        return TK_STR_BEGIN3;
+    }
+    <INIT> '"' => DQ {
+        loc->end = pos(L, L->cur);
+        if (L->sp >= RBK_LEX_MAX_NEST) {
+            lex_error(L, L->tok, L->cur, "strings nested too deeply", NULL);
+            L->cur = L->lim; L->cond = yycINIT; return TK_ERROR_TOKEN;
+        }
+        L->stack[L->sp].kind = '"'; L->stack[L->sp].braces = 0; L->stack[L->sp].parens = 0; L->sp++;
+        rbk_sbuf_reset(&L->text);
+        return TK_STR_BEGIN;
+    }
+    <INIT> "{" {
+        loc->end = pos(L, L->cur);
+        if (L->sp > 0) L->stack[L->sp - 1].braces++;
+        return '{';
+    }
+    <INIT> "}" {
+        loc->end = pos(L, L->cur);
+        if (L->sp > 0) {
+            if (L->stack[L->sp - 1].braces == 0) {
+                L->cond = L->stack[L->sp - 1].kind == 'T' ? yycTQ : yycDQ;
+                return TK_INTERP_CLOSE;
+            }
+            L->stack[L->sp - 1].braces--;
+        }
+        return '}';
+    }
+    <INIT> "(" | "[" {
+        loc->end = pos(L, L->cur);
+        if (L->sp > 0) L->stack[L->sp - 1].parens++; else L->parens++;
+        return L->tok[0];
+    }
+    <INIT> ")" | "]" {
+        loc->end = pos(L, L->cur);
+        if (L->sp > 0) { if (L->stack[L->sp - 1].parens > 0) L->stack[L->sp - 1].parens--; }
+        else if (L->parens > 0) L->parens--;
+        return L->tok[0];
+    }
+    <INIT> "==" { loc->end = pos(L, L->cur); return TK_EQ; }
+    <INIT> "!=" { loc->end = pos(L, L->cur); return TK_NE; }
+    <INIT> "<=" { loc->end = pos(L, L->cur); return TK_LE; }
+    <INIT> ">=" { loc->end = pos(L, L->cur); return TK_GE; }
+    <INIT> ".." { loc->end = pos(L, L->cur); return TK_DOTDOT; }
+    <INIT> [-+*/%<>=.,:] { loc->end = pos(L, L->cur); return L->tok[0]; }
+    <INIT> "&&" | "||" | "!" {
+        loc->end = pos(L, L->cur);
+        lex_error(L, L->tok, L->cur, "unexpected operator",
+                  L->tok[0] == '&' ? "write `and`" : L->tok[0] == '|' ? "write `or`" : "write `not`");
+        return L->tok[0] == '&' ? TK_AND : L->tok[0] == '|' ? TK_OR : TK_NOT;
+    }
+    <INIT> * {
+        loc->end = pos(L, L->cur);
+        if (L->tok[0] == 0) lex_error(L, L->tok, L->cur, "NUL byte in source", NULL);
+        else if (L->tok[0] >= 0x80) {
+            while (L->cur < L->lim && (*L->cur & 0xC0) == 0x80) L->cur++;
+            loc->end = pos(L, L->cur);
+            lex_error(L, L->tok, L->cur, "unexpected character", "non-ASCII text belongs in strings or comments");
+        } else lex_error(L, L->tok, L->cur, "unexpected character", NULL);
+        return TK_ERROR_TOKEN;
+    }
+
+    <DQ, TQ> "\\n" { rbk_sbuf_addc(&L->text, '\n'); goto restart_text; }
+    <DQ, TQ> "\\t" { rbk_sbuf_addc(&L->text, '\t'); goto restart_text; }
+    <DQ, TQ> "\\r" { rbk_sbuf_addc(&L->text, '\r'); goto restart_text; }
+    <DQ, TQ> "\\\"" { rbk_sbuf_addc(&L->text, '"'); goto restart_text; }
+    <DQ, TQ> "\\\\" { rbk_sbuf_addc(&L->text, '\\'); goto restart_text; }
+    <DQ, TQ> "\\{" { rbk_sbuf_addc(&L->text, '{'); goto restart_text; }
+    <DQ, TQ> "\\}" { rbk_sbuf_addc(&L->text, '}'); goto restart_text; }
+    <DQ, TQ> "\\" [^\x00] {
+        lex_error(L, L->tok, L->cur, "unknown escape sequence",
+                  "the escapes are \\n \\t \\\" \\\\ \\{ \\}; a '...' string takes text as written");
+        rbk_sbuf_add(&L->text, L->tok, (size_t)(L->cur - L->tok));
+        goto restart_text;
+    }
+    <DQ, TQ> "{" {
+        if (L->text.len) { L->cur--; loc->end = pos(L, L->cur); return text_token(L, v); }
+        loc->end = pos(L, L->cur);
+        L->cond = yycINIT;
+        return TK_INTERP_OPEN;
+    }
+    <DQ> '"' {
+        if (L->text.len) { L->cur--; loc->end = pos(L, L->cur); return text_token(L, v); }
+        loc->end = pos(L, L->cur);
+        L->sp--;
+        L->cond = yycINIT;
+        return TK_STR_END;
+    }
+    <DQ> "\n" {
+        L->cur--;
+        if (L->text.len) { loc->end = pos(L, L->cur); return text_token(L, v); }
+        loc->end = pos(L, L->cur);
+        lex_error(L, L->tok, L->cur, "unterminated string", "a \"...\" string ends on its line; use \"\"\"...\"\"\" for text that spans lines");
+        L->sp--;
+        L->cond = yycINIT;
+        return TK_STR_END;
+    }
+    <TQ> '"""' {
+        if (L->text.len) { L->cur -= 3; loc->end = pos(L, L->cur); return text_token(L, v); }
+        loc->end = pos(L, L->cur);
+        L->sp--;
+        L->cond = yycINIT;
+        return TK_STR_END;
+    }
+    <DQ, TQ> $ {
+        if (L->text.len) { loc->end = pos(L, L->cur); return text_token(L, v); }
+        loc->end = pos(L, L->cur);
+        lex_error(L, L->tok, L->cur, "unterminated string at end of file", NULL);
+        L->sp = 0;
+        L->cond = yycINIT;
+        return TK_STR_END;
+    }
+    <DQ, TQ> [\x00] {
+        lex_error(L, L->tok, L->cur, "NUL byte in string", "write the text without NUL bytes");
+        goto restart_text;
+    }
+    <DQ, TQ> [^] { rbk_sbuf_addc(&L->text, (char)L->tok[0]); goto restart_text; }
+*/
+restart_text:
+    goto restart;
+}
+
+static int continues_line(int t) {
+    switch (t) {
+    case 0: case TK_NL: case ',': case '+': case '-': case '*': case '/': case '%': case '<':
+    case '>': case '=': case '.': case ':': case '(': case '[': case '{': case TK_EQ: case TK_NE:
+    case TK_LE: case TK_GE: case TK_DOTDOT: case TK_AND: case TK_OR: case TK_NOT:
+    case TK_CONTAINS: case TK_MATCHES: case TK_IN: case TK_INTERP_OPEN:
+        return 1;
+    default:
+        return 0;
+    }
+}
+/* After a newline: does the next significant word glue to the previous line? */
+static int next_word_glues(rbk_lexer *L) {
+    const unsigned char *p = L->cur;
+    for (;;) {
+        while (p < L->lim && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) p++;
+        if (p < L->lim && *p == '#') { while (p < L->lim && *p != '\n') p++; continue; }
+        break;
+    }
+    static const char *const glue[] = {"else", "rollback", "irreversible"};
+    for (size_t i = 0; i < 3; i++) {
+        size_t n = strlen(glue[i]);
+        if ((size_t)(L->lim - p) >= n && !memcmp(p, glue[i], n)) {
+            unsigned char c = p + n < L->lim ? p[n] : 0;
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
+                return 1;
+        }
+    }
+    return 0;
+}
+int rbk_lex_next(rbk_lexer *L, YYSTYPE *v, rbk_loc *loc) {
+    for (;;) {
+        int t = lex_raw(L, v, loc);
+        if (t == TK_NL) {
+            int parens = L->sp > 0 ? L->stack[L->sp - 1].parens : L->parens;
+            if (parens > 0 || continues_line(L->last) || L->sp > 0 || next_word_glues(L)) continue;
+        }
+        if (t == TK_END && !continues_line(L->last) && !L->eof_nl_sent) {
+            /* the last statement ends at end of file */
+            L->eof_nl_sent = 1;
+            L->cur = L->lim;
+            t = TK_NL;
+        }
+        L->last = t;
+        return t;
+    }
+}

@@ -1,0 +1,449 @@
+/* grammar/parser.y — the Bison grammar (LANGUAGE.md §2-§6). Builds the AST and nothing else:
+ * no name resolution, no code. Pure, with locations (byte spans), custom error messages,
+ * LAC, and `error` productions at statement and block boundaries so that a file with several
+ * independent syntax errors reports each once. Semantic values live in the compilation's
+ * arena (compiler/ast.h), so error recovery cannot leak them and no %destructor is needed. */
+%define api.pure full
+%define api.token.prefix {TK_}
+%define api.location.type {rbk_loc}
+%define parse.error custom
+%define parse.lac full
+%locations
+%expect 0
+%param {rbk_parser *P}
+
+%code requires {
+#include <stdint.h>
+#include "compiler/ast.h"
+#include "compiler/diag.h"
+typedef struct rbk_parser rbk_parser;
+struct rbk_lexer;
+struct rbk_parser {
+    struct rbk_lexer *L;
+    rbk_arena *arena;
+    rbk_diags *diags;
+    int file;
+    rbk_node *program;
+    const char *text;
+};
+int rbk_parse(rbk_parser *P);
+#define YYLLOC_DEFAULT(Cur, Rhs, N) do { \
+    if (N) { (Cur).off = YYRHSLOC(Rhs, 1).off; (Cur).end = YYRHSLOC(Rhs, N).end; } \
+    else { (Cur).off = (Cur).end = YYRHSLOC(Rhs, 0).end; } } while (0)
+}
+
+%union {
+    struct { char *s; size_t n; } str;
+    int64_t i;
+    double f;
+    rbk_node *node;
+}
+
+%code {
+#include <string.h>
+#include "grammar/lexer.h"
+static int yylex(YYSTYPE *v, YYLTYPE *l, rbk_parser *P) { return rbk_lex_next(P->L, v, l); }
+static rbk_node *mk(rbk_parser *P, rbk_node_kind k, YYLTYPE l) {
+    return rbk_node_new(P->arena, k, P->file, l.off, l.end);
+}
+static rbk_node *bin(rbk_parser *P, int op, rbk_node *a, rbk_node *b, YYLTYPE l) {
+    rbk_node *n = mk(P, N_BINARY, l);
+    n->op = (uint8_t)op; n->a = a; n->b = b;
+    return n;
+}
+static void push(rbk_parser *P, rbk_nodes *l, rbk_node *n) { if (n) rbk_nodes_push(P->arena, l, n); }
+static rbk_node *strnode(rbk_parser *P, rbk_node *parts, YYLTYPE l, int triple);
+/* Only reached on parser stack exhaustion (nesting deeper than YYMAXDEPTH). */
+static void yyerror(YYLTYPE *l, rbk_parser *P, const char *msg) {
+    rbk_diag_add(P->diags, RBK_SEV_ERROR, "syntax", P->file, l->off, l->end, "%s (the program nests too deeply)", msg);
+}
+}
+
+%token END 0 "end of file"
+%token NL "end of line"
+%token <str> IDENT "name"
+%token <i> INT "integer"
+%token <f> FLOAT "number"
+%token <i> DURATION "duration"
+%token <str> STR_TEXT "string text"
+%token <str> RAW_STRING "raw string"
+%token STR_BEGIN "string" STR_BEGIN3 "\"\"\"string" STR_END "end of string"
+%token INTERP_OPEN "{ in string" INTERP_CLOSE "} in string"
+%token RUNBOOK "runbook" ENV "env" PARAM "param" USE "use" LET "let" FN "fn" RETURN "return"
+%token SECTION "section" STEP "step" ROLLBACK "rollback" IRREVERSIBLE "irreversible"
+%token EXPECT "expect" STOP_IF "stop-if" FAIL "fail" WATCH "watch" WITHIN "within" EVERY "every"
+%token IF "if" ELSE "else" FOR "for" IN "in" AND "and" OR "or" NOT "not" CONTAINS "contains"
+%token MATCHES "matches" TRUE "true" FALSE "false" NIL "nil" AS "as"
+%token EQ "==" NE "!=" LE "<=" GE ">=" DOTDOT ".."
+
+%type <node> program top_list top decl step step_attrs rollback_opt section section_body
+%type <node> fn fn_params fn_param block stmt_list stmt if_stmt else_opt within_opt msg_opt
+%type <node> expr postfix primary string parts args arglist arg map_items map_entries map_entry
+%type <node> list_items env_names env_mods type_opt default_opt fmt_opt
+%type <str> label
+
+%left OR
+%left AND
+%precedence NOT
+%nonassoc EQ NE '<' LE '>' GE CONTAINS MATCHES IN
+%nonassoc DOTDOT
+%left '+' '-'
+%left '*' '/' '%'
+%precedence UMINUS
+
+%start program
+%%
+
+program
+    : nls_opt { $$ = mk(P, N_PROGRAM, @$); P->program = $$; }
+    | nls_opt top_list nls_opt { $$ = $2; P->program = $$; }
+    ;
+top_list
+    : top { $$ = mk(P, N_PROGRAM, @$); push(P, &$$->list, $1); }
+    | top_list nls top { $$ = $1; push(P, &$$->list, $3); $$->end = @3.end; }
+    ;
+top
+    : decl
+    | step
+    | section
+    | fn
+    | stmt
+    ;
+nls : NL | nls NL ;
+nls_opt : %empty | nls ;
+
+decl
+    : RUNBOOK string { $$ = mk(P, N_RUNBOOK, @$); $$->a = $2; }
+    | ENV env_names env_mods { $$ = mk(P, N_ENV, @$); $$->a = $2; $$->b = $3; }
+    | PARAM IDENT type_opt default_opt {
+        $$ = mk(P, N_PARAM, @$); $$->str = $2.s; $$->slen = $2.n; $$->a = $3; $$->b = $4;
+        $$->aux = (int)@2.off; }
+    | USE string { $$ = mk(P, N_USE, @$); $$->a = $2; }
+    | USE string AS IDENT { $$ = mk(P, N_USE, @$); $$->a = $2; $$->str = $4.s; $$->slen = $4.n; }
+    ;
+env_names
+    : IDENT { $$ = mk(P, N_LIST, @$); rbk_node *n = mk(P, N_IDENT, @1); n->str = $1.s; n->slen = $1.n; push(P, &$$->list, n); }
+    | env_names ',' IDENT { $$ = $1; rbk_node *n = mk(P, N_IDENT, @3); n->str = $3.s; n->slen = $3.n; push(P, &$$->list, n); }
+    ;
+env_mods
+    : %empty { $$ = mk(P, N_LIST, @$); }
+    | env_mods IDENT { $$ = $1; rbk_node *n = mk(P, N_IDENT, @2); n->str = $2.s; n->slen = $2.n; push(P, &$$->list, n); }
+    ;
+type_opt
+    : %empty { $$ = NULL; }
+    | ':' IDENT { $$ = mk(P, N_IDENT, @2); $$->str = $2.s; $$->slen = $2.n; }
+    ;
+default_opt
+    : %empty { $$ = NULL; }
+    | '=' expr { $$ = $2; }
+    ;
+
+fn
+    : FN IDENT '(' fn_params ')' block {
+        $$ = mk(P, N_FN, @$); $$->str = $2.s; $$->slen = $2.n; $$->a = $4; $$->b = $6; $$->aux = (int)@2.off; }
+    ;
+fn_params
+    : %empty { $$ = mk(P, N_LIST, @$); }
+    | fn_param { $$ = mk(P, N_LIST, @$); push(P, &$$->list, $1); }
+    | fn_params ',' fn_param { $$ = $1; push(P, &$$->list, $3); }
+    ;
+fn_param
+    : IDENT { $$ = mk(P, N_FN_PARAM, @$); $$->str = $1.s; $$->slen = $1.n; }
+    | IDENT '=' expr { $$ = mk(P, N_FN_PARAM, @$); $$->str = $1.s; $$->slen = $1.n; $$->a = $3; }
+    ;
+
+section
+    : SECTION string '{' nls_opt section_body nls_opt '}' { $$ = mk(P, N_SECTION, @$); $$->a = $2; $$->list = $5->list; }
+    | SECTION string '{' nls_opt '}' { $$ = mk(P, N_SECTION, @$); $$->a = $2; }
+    ;
+section_body
+    : step { $$ = mk(P, N_LIST, @$); push(P, &$$->list, $1); }
+    | section_body nls step { $$ = $1; push(P, &$$->list, $3); }
+    | error { $$ = mk(P, N_LIST, @$); }
+    | section_body nls error { $$ = $1; }
+    ;
+
+step
+    : STEP string step_attrs block rollback_opt {
+        $$ = mk(P, N_STEP, @$); $$->a = $2; $$->list = $3->list; $$->b = $4; $$->c = $5;
+        $$->aux = (int)@1.off; }
+    ;
+step_attrs
+    : %empty { $$ = mk(P, N_LIST, @$); }
+    | step_attrs IDENT expr {
+        $$ = $1; rbk_node *n = mk(P, N_STEP_ATTR, @2); n->end = @3.end; n->str = $2.s; n->slen = $2.n; n->a = $3;
+        push(P, &$$->list, n); }
+    | step_attrs EVERY expr {
+        $$ = $1; rbk_node *n = mk(P, N_STEP_ATTR, @2); n->end = @3.end; n->str = "every"; n->slen = 5; n->a = $3;
+        push(P, &$$->list, n); }
+    | step_attrs IF expr {
+        $$ = $1; rbk_node *n = mk(P, N_STEP_ATTR, @2); n->end = @3.end; n->str = "if"; n->slen = 2; n->a = $3;
+        push(P, &$$->list, n); }
+    ;
+rollback_opt
+    : %empty { $$ = NULL; }
+    | ROLLBACK block { $$ = $2; $$->aux = 1; }
+    | IRREVERSIBLE string { $$ = mk(P, N_BLOCK, @$); $$->a = $2; $$->aux = 2; }
+    ;
+
+block
+    : '{' nls_opt '}' { $$ = mk(P, N_BLOCK, @$); }
+    | '{' nls_opt stmt_list nls_opt '}' { $$ = $3; $$->off = @$.off; $$->end = @$.end; }
+    ;
+stmt_list
+    : stmt { $$ = mk(P, N_BLOCK, @$); push(P, &$$->list, $1); }
+    | stmt_list nls stmt { $$ = $1; push(P, &$$->list, $3); }
+    ;
+
+stmt
+    : LET IDENT '=' expr { $$ = mk(P, N_LET, @$); $$->str = $2.s; $$->slen = $2.n; $$->a = $4; $$->aux = (int)@2.off; }
+    | IDENT '=' expr { $$ = mk(P, N_ASSIGN, @$); $$->str = $1.s; $$->slen = $1.n; $$->a = $3; }
+    | if_stmt
+    | FOR IDENT IN expr block {
+        $$ = mk(P, N_FOR, @$); $$->str = $2.s; $$->slen = $2.n; $$->a = $4; $$->b = $5; $$->aux = (int)@2.off; }
+    | FOR IDENT ',' IDENT IN expr block {
+        $$ = mk(P, N_FOR, @$); $$->str = $2.s; $$->slen = $2.n; $$->flags = RBK_NF_TWO_VARS;
+        rbk_node *v = mk(P, N_IDENT, @4); v->str = $4.s; v->slen = $4.n; $$->c = v;
+        $$->a = $6; $$->b = $7; $$->aux = (int)@2.off; }
+    | RETURN { $$ = mk(P, N_RETURN, @$); }
+    | RETURN expr { $$ = mk(P, N_RETURN, @$); $$->a = $2; }
+    | EXPECT expr within_opt msg_opt { $$ = mk(P, N_EXPECT, @$); $$->a = $2; $$->b = $3; $$->c = $4; }
+    | STOP_IF expr msg_opt { $$ = mk(P, N_STOP_IF, @$); $$->a = $2; $$->c = $3; }
+    | FAIL expr { $$ = mk(P, N_FAIL, @$); $$->a = $2; }
+    | WATCH expr EVERY expr block { $$ = mk(P, N_WATCH, @$); $$->a = $2; $$->b = $4; $$->c = $5; }
+    | expr { $$ = mk(P, N_EXPR_STMT, @$); $$->a = $1; }
+    | error { $$ = NULL; }
+    ;
+if_stmt
+    : IF expr block else_opt { $$ = mk(P, N_IF, @$); $$->a = $2; $$->b = $3; $$->c = $4; }
+    ;
+else_opt
+    : %empty { $$ = NULL; }
+    | ELSE block { $$ = $2; }
+    | ELSE if_stmt { $$ = $2; }
+    ;
+within_opt
+    : %empty { $$ = NULL; }
+    | WITHIN expr { $$ = mk(P, N_LIST, @$); $$->a = $2; }
+    | WITHIN expr EVERY expr { $$ = mk(P, N_LIST, @$); $$->a = $2; $$->b = $4; }
+    ;
+msg_opt
+    : %empty { $$ = NULL; }
+    | ',' expr { $$ = $2; }
+    ;
+
+expr
+    : postfix
+    | expr OR expr { $$ = mk(P, N_OR, @$); $$->a = $1; $$->b = $3; }
+    | expr AND expr { $$ = mk(P, N_AND, @$); $$->a = $1; $$->b = $3; }
+    | NOT expr { $$ = mk(P, N_NOT, @$); $$->a = $2; }
+    | expr EQ expr { $$ = bin(P, OP_EQ, $1, $3, @$); }
+    | expr NE expr { $$ = bin(P, OP_NE, $1, $3, @$); }
+    | expr '<' expr { $$ = bin(P, OP_LT, $1, $3, @$); }
+    | expr LE expr { $$ = bin(P, OP_LE, $1, $3, @$); }
+    | expr '>' expr { $$ = bin(P, OP_GT, $1, $3, @$); }
+    | expr GE expr { $$ = bin(P, OP_GE, $1, $3, @$); }
+    | expr CONTAINS expr { $$ = bin(P, OP_CONTAINS, $1, $3, @$); }
+    | expr MATCHES expr { $$ = bin(P, OP_MATCHES, $1, $3, @$); }
+    | expr IN expr { $$ = bin(P, OP_IN, $1, $3, @$); }
+    | expr DOTDOT expr { $$ = mk(P, N_RANGE, @$); $$->a = $1; $$->b = $3; }
+    | expr '+' expr { $$ = bin(P, OP_ADD, $1, $3, @$); }
+    | expr '-' expr { $$ = bin(P, OP_SUB, $1, $3, @$); }
+    | expr '*' expr { $$ = bin(P, OP_MUL, $1, $3, @$); }
+    | expr '/' expr { $$ = bin(P, OP_DIV, $1, $3, @$); }
+    | expr '%' expr { $$ = bin(P, OP_MOD, $1, $3, @$); }
+    | '-' expr %prec UMINUS { $$ = mk(P, N_UNARY, @$); $$->op = OP_NEG; $$->a = $2; }
+    ;
+postfix
+    : primary
+    | postfix '.' label { $$ = mk(P, N_FIELD, @$); $$->a = $1; $$->str = $3.s; $$->slen = $3.n; $$->aux = (int)@3.off; }
+    | postfix '[' expr ']' { $$ = mk(P, N_INDEX, @$); $$->a = $1; $$->b = $3; }
+    | postfix '(' args ')' { $$ = mk(P, N_CALL, @$); $$->a = $1; $$->list = $3->list; }
+    ;
+primary
+    : INT { $$ = mk(P, N_INT, @$); $$->i = $1; }
+    | FLOAT { $$ = mk(P, N_FLOAT, @$); $$->f = $1; }
+    | DURATION { $$ = mk(P, N_DURATION, @$); $$->i = $1; }
+    | TRUE { $$ = mk(P, N_BOOL, @$); $$->i = 1; }
+    | FALSE { $$ = mk(P, N_BOOL, @$); $$->i = 0; }
+    | NIL { $$ = mk(P, N_NIL, @$); }
+    | string
+    | RAW_STRING { $$ = mk(P, N_STRING, @$); $$->str = $1.s; $$->slen = $1.n; $$->flags = RBK_NF_RAW; }
+    | IDENT { $$ = mk(P, N_IDENT, @$); $$->str = $1.s; $$->slen = $1.n; }
+    | ENV { $$ = mk(P, N_IDENT, @$); $$->str = "env"; $$->slen = 3; }
+    | '(' expr ')' { $$ = $2; }
+    | '[' list_items ']' { $$ = $2; $$->off = @$.off; $$->end = @$.end; }
+    | '{' map_items nls_opt '}' { $$ = $2; $$->off = @$.off; $$->end = @$.end; }
+    ;
+list_items
+    : %empty { $$ = mk(P, N_LIST, @$); }
+    | expr { $$ = mk(P, N_LIST, @$); push(P, &$$->list, $1); }
+    | list_items ',' expr { $$ = $1; push(P, &$$->list, $3); }
+    ;
+map_items
+    : %empty { $$ = mk(P, N_MAP, @$); }
+    | map_entries { $$ = $1; }
+    | map_entries ',' { $$ = $1; }
+    ;
+map_entries
+    : map_entry { $$ = mk(P, N_MAP, @$); push(P, &$$->list, $1); }
+    | map_entries ',' map_entry { $$ = $1; push(P, &$$->list, $3); }
+    ;
+map_entry
+    : label ':' expr { $$ = mk(P, N_MAP_ENTRY, @$); $$->str = $1.s; $$->slen = $1.n; $$->b = $3; }
+    | string ':' expr { $$ = mk(P, N_MAP_ENTRY, @$); $$->a = $1; $$->b = $3; }
+    ;
+args
+    : %empty { $$ = mk(P, N_LIST, @$); }
+    | arglist { $$ = $1; }
+    | arglist ',' { $$ = $1; }
+    ;
+arglist
+    : arg { $$ = mk(P, N_LIST, @$); push(P, &$$->list, $1); }
+    | arglist ',' arg { $$ = $1; push(P, &$$->list, $3); }
+    ;
+arg
+    : expr { $$ = mk(P, N_ARG, @$); $$->a = $1; }
+    | label ':' expr { $$ = mk(P, N_ARG, @$); $$->str = $1.s; $$->slen = $1.n; $$->a = $3; }
+    ;
+label
+    : IDENT
+    | RUNBOOK { $$.s = "runbook"; $$.n = 7; } | ENV { $$.s = "env"; $$.n = 3; }
+    | PARAM { $$.s = "param"; $$.n = 5; } | USE { $$.s = "use"; $$.n = 3; }
+    | LET { $$.s = "let"; $$.n = 3; } | FN { $$.s = "fn"; $$.n = 2; }
+    | RETURN { $$.s = "return"; $$.n = 6; } | SECTION { $$.s = "section"; $$.n = 7; }
+    | STEP { $$.s = "step"; $$.n = 4; } | ROLLBACK { $$.s = "rollback"; $$.n = 8; }
+    | IRREVERSIBLE { $$.s = "irreversible"; $$.n = 12; } | EXPECT { $$.s = "expect"; $$.n = 6; }
+    | FAIL { $$.s = "fail"; $$.n = 4; } | WATCH { $$.s = "watch"; $$.n = 5; }
+    | WITHIN { $$.s = "within"; $$.n = 6; } | EVERY { $$.s = "every"; $$.n = 5; }
+    | IF { $$.s = "if"; $$.n = 2; } | ELSE { $$.s = "else"; $$.n = 4; } | FOR { $$.s = "for"; $$.n = 3; }
+    | IN { $$.s = "in"; $$.n = 2; } | AND { $$.s = "and"; $$.n = 3; } | OR { $$.s = "or"; $$.n = 2; }
+    | NOT { $$.s = "not"; $$.n = 3; } | CONTAINS { $$.s = "contains"; $$.n = 8; }
+    | MATCHES { $$.s = "matches"; $$.n = 7; } | TRUE { $$.s = "true"; $$.n = 4; }
+    | FALSE { $$.s = "false"; $$.n = 5; } | NIL { $$.s = "nil"; $$.n = 3; } | AS { $$.s = "as"; $$.n = 2; }
+    ;
+
+string
+    : STR_BEGIN parts STR_END { $$ = strnode(P, $2, @$, 0); }
+    | STR_BEGIN3 parts STR_END { $$ = strnode(P, $2, @$, 1); }
+    ;
+parts
+    : %empty { $$ = mk(P, N_LIST, @$); }
+    | parts STR_TEXT {
+        $$ = $1; rbk_node *t = mk(P, N_STRING, @2); t->str = $2.s; t->slen = $2.n; push(P, &$$->list, t); }
+    | parts INTERP_OPEN expr fmt_opt INTERP_CLOSE {
+        $$ = $1; rbk_node *t = mk(P, N_INTERP_PART, @3); t->a = $3; t->b = $4; push(P, &$$->list, t); }
+    | parts INTERP_OPEN error INTERP_CLOSE { $$ = $1; }
+    ;
+fmt_opt
+    : %empty { $$ = NULL; }
+    | ':' IDENT { $$ = mk(P, N_IDENT, @2); $$->str = $2.s; $$->slen = $2.n; }
+    ;
+%%
+
+/* """ strings: drop the newline after the opening quotes and the last line when it holds
+ * only indentation, then remove the indentation common to every non-blank line. */
+static void dedent(rbk_parser *P, rbk_node *parts) {
+    int n = parts->list.n;
+    if (n == 0) return;
+    rbk_node *first = parts->list.items[0];
+    if (first->kind == N_STRING && first->slen && first->str[0] == '\n') { first->str++; first->slen--; }
+    rbk_node *last = parts->list.items[n - 1];
+    if (last->kind == N_STRING) {
+        size_t k = last->slen;
+        while (k > 0 && (last->str[k - 1] == ' ' || last->str[k - 1] == '\t')) k--;
+        if (k > 0 && last->str[k - 1] == '\n') last->slen = k - 1;
+        else if (k == 0 && n == 1) last->slen = 0;
+    }
+    /* common indentation: scan line starts across parts */
+    size_t common = (size_t)-1;
+    int at_start = 1;
+    for (int i = 0; i < n; i++) {
+        rbk_node *p = parts->list.items[i];
+        if (p->kind != N_STRING) {
+            if (at_start) common = 0;
+            at_start = 0;
+            continue;
+        }
+        for (size_t j = 0; j < p->slen; j++) {
+            if (at_start) {
+                size_t k = j;
+                while (k < p->slen && (p->str[k] == ' ' || p->str[k] == '\t')) k++;
+                int blank = (k < p->slen && p->str[k] == '\n') || (k == p->slen && i == n - 1);
+                if (!blank && (k < p->slen || i + 1 < n)) { if (k - j < common) common = k - j; }
+                at_start = 0;
+                j = k;
+                if (j >= p->slen) break;
+            }
+            if (p->str[j] == '\n') at_start = 1;
+        }
+    }
+    if (common == (size_t)-1 || common == 0) return;
+    at_start = 1;
+    for (int i = 0; i < n; i++) {
+        rbk_node *p = parts->list.items[i];
+        if (p->kind != N_STRING) { at_start = 0; continue; }
+        rbk_sbuf b = RBK_SBUF_INIT;
+        for (size_t j = 0; j < p->slen; j++) {
+            if (at_start) {
+                size_t k = 0;
+                while (k < common && j < p->slen && (p->str[j] == ' ' || p->str[j] == '\t')) { j++; k++; }
+                at_start = 0;
+                if (j >= p->slen) break;
+            }
+            rbk_sbuf_addc(&b, p->str[j]);
+            if (p->str[j] == '\n') at_start = 1;
+        }
+        p->str = rbk_arena_strndup(P->arena, rbk_sbuf_cstr(&b), b.len);
+        p->slen = b.len;
+        rbk_sbuf_free(&b);
+    }
+}
+static rbk_node *strnode(rbk_parser *P, rbk_node *parts, YYLTYPE l, int triple) {
+    if (triple) dedent(P, parts);
+    int plain = 1;
+    for (int i = 0; i < parts->list.n; i++)
+        if (parts->list.items[i]->kind != N_STRING) plain = 0;
+    if (plain) {
+        rbk_node *n = mk(P, N_STRING, l);
+        rbk_sbuf b = RBK_SBUF_INIT;
+        for (int i = 0; i < parts->list.n; i++)
+            rbk_sbuf_add(&b, parts->list.items[i]->str, parts->list.items[i]->slen);
+        n->str = rbk_arena_strndup(P->arena, rbk_sbuf_cstr(&b), b.len);
+        n->slen = b.len;
+        rbk_sbuf_free(&b);
+        if (triple) n->flags |= RBK_NF_TRIPLE;
+        return n;
+    }
+    rbk_node *n = mk(P, N_INTERP, l);
+    n->list = parts->list;
+    if (triple) n->flags |= RBK_NF_TRIPLE;
+    return n;
+}
+
+static int yyreport_syntax_error(const yypcontext_t *ctx, rbk_parser *P) {
+    yysymbol_kind_t expected[8];
+    int n = yypcontext_expected_tokens(ctx, expected, 8);
+    yysymbol_kind_t la = yypcontext_token(ctx);
+    const YYLTYPE *loc = yypcontext_location(ctx);
+    rbk_sbuf b = RBK_SBUF_INIT;
+    rbk_sbuf_printf(&b, "unexpected %s", yysymbol_name(la));
+    if (n > 0 && n <= 6) {
+        rbk_sbuf_adds(&b, ", expected ");
+        for (int i = 0; i < n; i++) {
+            if (i) rbk_sbuf_adds(&b, i == n - 1 ? " or " : ", ");
+            rbk_sbuf_adds(&b, yysymbol_name(expected[i]));
+        }
+    }
+    uint32_t end = loc->end > loc->off ? loc->end : loc->off + 1;
+    rbk_diag *d = rbk_diag_add(P->diags, RBK_SEV_ERROR, "syntax", P->file, loc->off, end, "%s", rbk_sbuf_cstr(&b));
+    rbk_sbuf_free(&b);
+    if (!strcmp(yysymbol_name(la), "'='")) {
+        /* '=' where an expression continues: the author meant == */
+        for (int i = 0; i < n; i++) if (expected[i] == YYSYMBOL_EQ) { rbk_diag_hint(d, "to compare, write `==`"); break; }
+    }
+    if (la == YYSYMBOL_STEP) rbk_diag_hint(d, "steps are written at the top level or inside a section");
+    return 0;
+}
+
+int rbk_parse(rbk_parser *P) { return yyparse(P); }

@@ -1,0 +1,43 @@
+/* stdlib/file_ops.h — the file and TCP operations behind the file.* and tcp.open natives,
+ * usable without a VM (tests/unit/test_file.c calls them directly).
+ * Owns: nothing beyond these functions; they live in stdlib/std_file.c next to the natives
+ * (rbk_std_file_*, rbk_std_tcp_open) that wrap them with argument checks, the VM's cancel
+ * token, error reporting and secret marking.
+ * Conventions: err is appended a message without a prefix (the native adds "file.read: "),
+ * naming the path in double quotes and strerror: cannot open "/x": No such file or directory.
+ * c may be NULL (never cancelled). */
+#ifndef RBK_FILE_OPS_H
+#define RBK_FILE_OPS_H
+#include <stddef.h>
+#include <stdint.h>
+#include "../support/clock.h"
+#include "../support/sbuf.h"
+
+enum {
+    RBK_FILE_OK = 0,
+    RBK_FILE_ERR = -1,       /* err holds the message */
+    RBK_FILE_CANCELLED = -2, /* c fired: rbk_cancel_check(c) says why */
+};
+
+/* 1 exists (stat follows symlinks), 0 does not (ENOENT, ENOTDIR), RBK_FILE_ERR otherwise
+ * (EACCES on a parent, ELOOP, ...: the answer is unknown, so we do not say "no"). */
+int rbk_file_exists(const char *path, rbk_sbuf *err);
+/* Size in bytes of a regular file (or what a symlink points to); a directory is an error. */
+int rbk_file_size(const char *path, int64_t *size, rbk_sbuf *err);
+/* Appends the whole file to out. */
+int rbk_file_read(const char *path, rbk_sbuf *out, const rbk_cancel *c, rbk_sbuf *err);
+/* SHA-256 of the file's bytes, streamed in 64 KiB reads; hex is lower case. */
+int rbk_file_sha256(const char *path, char hex[65], const rbk_cancel *c, rbk_sbuf *err);
+/* Replaces path atomically with data: a temp file in the same directory (created with
+ * O_EXCL; mode of the file it replaces, else 0666 & ~umask), write, fsync, rename over path,
+ * fsync the directory. A symlink at path is followed: the file it points to is replaced.
+ * On any error the temp file is removed and path is untouched. */
+int rbk_file_write_atomic(const char *path, const void *data, size_t n, rbk_sbuf *err);
+
+/* Whether a TCP connection to host:port succeeds before c fires. The name is resolved by
+ * getaddrinfo in a helper thread (so a hung DNS lookup is cancellable too); each address is tried in turn with
+ * a non-blocking connect polled in slices of RBK_POLL_SLICE_MS.
+ * Returns 1 connected (and closed again), 0 not (why holds the reason: refused, timed out,
+ * cannot resolve), RBK_FILE_CANCELLED when c's interrupt flag fired (a deadline gives 0). */
+int rbk_tcp_probe(const char *host, int port, const rbk_cancel *c, rbk_sbuf *why);
+#endif

@@ -1,0 +1,60 @@
+/* stdlib/native.h — what a native builtin (a row of stdlib/builtins.def) may use.
+ * A native is   int fn(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out)
+ * args[] are in the order of the row's signature (positional and named arguments already
+ * bound by the compiler); an omitted optional argument is nil. args are borrowed; *out is
+ * owned by the caller. Return 0 with *out set, or return rbk_vm_error(vm, ...) (-1).
+ * Natives never print: they emit events, and every string they hand over is masked by the VM. */
+#ifndef RBK_NATIVE_H
+#define RBK_NATIVE_H
+#include <stdarg.h>
+#include "../support/clock.h"
+#include "../vm/events.h"
+#include "../vm/value.h"
+
+typedef struct rbk_vm rbk_vm;
+typedef int (*rbk_native_fn)(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out);
+
+/* Sets the runtime error (message is masked before anyone sees it) and returns -1. */
+int rbk_vm_error(rbk_vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The cancellation token for an external call: deadline = now + timeout_ms (or the run's
+ * --default-timeout when timeout_ms < 0), capped by the enclosing step's remaining time. */
+rbk_cancel rbk_vm_cancel(rbk_vm *vm, int64_t timeout_ms);
+/* Why a cancelled call stopped: "interrupted", "the step's timeout (10s)", "timeout (5s)". */
+const char *rbk_vm_cancel_reason(rbk_vm *vm, const rbk_cancel *c, int64_t timeout_ms);
+int rbk_vm_default_timeout_ms(rbk_vm *vm);
+int rbk_vm_verbose(rbk_vm *vm);
+
+/* Secrets: register a secret text so that it is masked in every byte written from now on. */
+void rbk_vm_add_secret(rbk_vm *vm, const char *s, size_t n);
+/* Appends s with every registered secret replaced by ***. */
+void rbk_vm_mask(rbk_vm *vm, rbk_sbuf *out, const char *s, size_t n);
+
+/* Effects (the journal's intent/outcome pairs and the report's command list).
+ * effect: "sh" | "exec" | "http" | "sql"; target: command, "GET url", query (unmasked: the VM
+ * masks). Returns an id for rbk_vm_effect_end. */
+uint64_t rbk_vm_effect_begin(rbk_vm *vm, const char *effect, const char *target);
+void rbk_vm_effect_end(rbk_vm *vm, uint64_t id, const char *status, int code, const char *out,
+                       size_t outlen, const char *err, size_t errlen, int64_t duration_ms);
+/* One live output line of a running command (emitted only with --verbose). */
+void rbk_vm_output_line(rbk_vm *vm, const char *stream, const char *line, size_t n);
+/* A free-form note for the operator. */
+void rbk_vm_note(rbk_vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Per-VM storage for a library (the HTTP multi handle, ...): slot is a small constant. */
+enum { RBK_VM_SLOT_HTTP, RBK_VM_SLOT_SQL, RBK_VM_SLOT_PROC, RBK_VM_SLOT__COUNT };
+void **rbk_vm_slot(rbk_vm *vm, int slot);
+/* Registers a cleanup called when the VM is destroyed. */
+void rbk_vm_on_destroy(rbk_vm *vm, void (*fn)(void *), void *arg);
+
+/* Argument helpers: string bytes of an argument known to be a string. */
+static inline const char *rbk_arg_str(rbk_value v) { return RBK_AS_STR(v)->data; }
+static inline size_t rbk_arg_len(rbk_value v) { return RBK_AS_STR(v)->len; }
+#endif
+
+/* Parameters marked @sql in builtins.def: when the argument is a string literal written in
+ * the call, the compiler rewrites each {expr} to $1, $2, ... and passes the values as one
+ * extra trailing argument (args[nsig], a list; nargs == nsig + 1). Otherwise nargs == nsig
+ * and the query text is used as is. {expr:ident} is inserted quoted as an identifier and
+ * {expr:raw} verbatim, by the compiler, before the call.
+ * Parameters marked @shell: each {expr} is shell-quoted by the compiler (rbk_sh_quote in
+ * stdlib/std_sh.h) before the call; {expr:raw} is inserted verbatim. */

@@ -1,0 +1,182 @@
+/* stdlib/std_core.c — natives that need the run's context: log, wait, env.get and the gates
+ * (confirm, ask). The terminal interaction of gates reads /dev/tty; without a terminal,
+ * --yes answers confirm (ask cannot be answered: the run is refused before step 1). */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+#include "../vm/vm.h"
+#include "builtins.h"
+
+int rbk_std_log(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    (void)nargs;
+    rbk_sbuf b = RBK_SBUF_INIT;
+    rbk_vm_render_value(vm, &b, args[0], 0);
+    rbk_event e;
+    memset(&e, 0, sizeof e);
+    e.kind = RBK_EV_LOG;
+    e.step = vm->cur_step;
+    if (vm->cur_step >= 0) e.step_name = rbk_vm_str(vm, vm->u->steps[vm->cur_step].name);
+    e.text = rbk_sbuf_cstr(&b);
+    rbk_vm_emit(vm, &e);
+    rbk_sbuf_free(&b);
+    *out = rbk_nil();
+    return 0;
+}
+
+int rbk_std_wait(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    (void)nargs;
+    *out = rbk_nil();
+    if (args[0].t != RBK_T_DURATION) return rbk_vm_error(vm, "wait needs a duration, not %s", rbk_type_name((rbk_type)args[0].t));
+    int64_t ms = args[0].as.i;
+    rbk_event e;
+    memset(&e, 0, sizeof e);
+    e.kind = RBK_EV_WAIT;
+    e.step = vm->cur_step;
+    if (vm->cur_step >= 0) e.step_name = rbk_vm_str(vm, vm->u->steps[vm->cur_step].name);
+    e.duration_ms = ms;
+    e.remaining_ms = vm->opts.no_wait ? 0 : ms;
+    e.text = vm->opts.no_wait ? "skipped (--no-wait)" : NULL;
+    rbk_vm_emit(vm, &e);
+    if (vm->opts.no_wait || ms <= 0) return 0;
+    rbk_cancel c;
+    c.interrupted = vm->interrupted;
+    c.deadline_ms = vm->step_deadline;
+    int64_t end = rbk_now_ms() + ms;
+    for (;;) {
+        int64_t left = end - rbk_now_ms();
+        if (left <= 0) return 0;
+        int r = rbk_sleep_ms(&c, left < 1000 ? left : 1000);
+        if (r == 1) return rbk_vm_error(vm, "interrupted during wait");
+        if (r == 2) return rbk_vm_error(vm, "the step's timeout expired during wait");
+        left = end - rbk_now_ms();
+        if (left > 0 && vm->opts.interactive) {
+            rbk_event p;
+            memset(&p, 0, sizeof p);
+            p.kind = RBK_EV_POLL;
+            p.step = vm->cur_step;
+            p.remaining_ms = left;
+            p.text = "waiting";
+            rbk_vm_emit(vm, &p);
+        }
+    }
+}
+
+int rbk_std_env_get(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    (void)nargs;
+    if (args[0].t != RBK_T_STRING) return rbk_vm_error(vm, "env.get needs a name string");
+    const char *name = RBK_AS_STR(args[0])->data;
+    const char *v = getenv(name);
+    for (int i = 0; !v && i < vm->opts.nenvfile; i++)
+        if (!strcmp(vm->opts.envfile[i].key, name)) v = vm->opts.envfile[i].value;
+    if (!v) { *out = rbk_nil(); return 0; }
+    *out = rbk_str_cstr(v);
+    if (vm->u)
+        for (uint32_t i = 0; i < vm->u->nenvs; i++)
+            if ((vm->u->envs[i].flags & RBK_ENV_SECRET) && !strcmp(rbk_vm_str(vm, vm->u->envs[i].name), name)) out->secret = 1;
+    return 0;
+}
+
+/* Reads one line from the terminal (no echo when secret), with a deadline. 0 ok, 1 timeout,
+ * 2 interrupted, -1 no terminal. */
+static int tty_read(rbk_vm *vm, const char *prompt, int secret, int64_t timeout_ms, rbk_sbuf *line) {
+    int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+    if (fd < 0) return -1;
+    struct termios old, raw;
+    int have_term = tcgetattr(fd, &old) == 0;
+    if (secret && have_term) {
+        raw = old;
+        raw.c_lflag &= ~(tcflag_t)ECHO;
+        tcsetattr(fd, TCSAFLUSH, &raw);
+    }
+    if (write(fd, prompt, strlen(prompt)) < 0) { /* the prompt is best effort */ }
+    int64_t end = rbk_now_ms() + timeout_ms;
+    int rc = 1;
+    for (;;) {
+        if (*vm->interrupted) { rc = 2; break; }
+        int64_t left = end - rbk_now_ms();
+        if (left <= 0) { rc = 1; break; }
+        struct pollfd p = {fd, POLLIN, 0};
+        int n = poll(&p, 1, left < 200 ? (int)left : 200);
+        if (n <= 0) continue;
+        char c;
+        ssize_t r = read(fd, &c, 1);
+        if (r <= 0) { rc = 1; break; }
+        if (c == '\n' || c == '\r') { rc = 0; break; }
+        rbk_sbuf_addc(line, c);
+    }
+    if (secret && have_term) {
+        tcsetattr(fd, TCSAFLUSH, &old);
+        if (write(fd, "\n", 1) < 0) { /* best effort */ }
+    }
+    close(fd);
+    return rc;
+}
+
+static void gate_event(rbk_vm *vm, const char *question, const char *answer) {
+    rbk_event e;
+    memset(&e, 0, sizeof e);
+    e.kind = RBK_EV_GATE;
+    e.step = vm->cur_step;
+    if (vm->cur_step >= 0) e.step_name = rbk_vm_str(vm, vm->u->steps[vm->cur_step].name);
+    e.text = question;
+    e.answer = answer;
+    const char *who = getenv("USER");
+    e.who = who ? who : "unknown";
+    rbk_vm_emit(vm, &e);
+}
+
+int rbk_std_confirm(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    (void)nargs;
+    const char *q = args[0].t == RBK_T_STRING ? RBK_AS_STR(args[0])->data : "Continue?";
+    int64_t timeout = args[1].t == RBK_T_DURATION ? args[1].as.i : 30 * 60 * 1000;
+    *out = rbk_nil();
+    if (vm->opts.yes) {
+        gate_event(vm, q, "yes (--yes)");
+        *out = rbk_bool(true);
+        return 0;
+    }
+    if (!vm->opts.interactive) {
+        gate_event(vm, q, "no operator (no terminal, no --yes)");
+        return rbk_vm_raise(vm, RBK_E_STOP, "confirm \"%s\": nobody to answer (no terminal and no --yes)", q);
+    }
+    rbk_sbuf prompt = RBK_SBUF_INIT, line = RBK_SBUF_INIT;
+    rbk_sbuf_printf(&prompt, "\n? %s [y/N] ", q);
+    int rc = tty_read(vm, rbk_sbuf_cstr(&prompt), 0, timeout, &line);
+    rbk_sbuf_free(&prompt);
+    const char *a = rbk_sbuf_cstr(&line);
+    int yes = rc == 0 && (!strcasecmp(a, "y") || !strcasecmp(a, "yes"));
+    gate_event(vm, q, rc == 1 ? "no answer in time" : rc == 2 ? "interrupted" : yes ? "yes" : "no");
+    rbk_sbuf_free(&line);
+    if (rc == 2) return rbk_vm_error(vm, "interrupted at confirm");
+    if (!yes) return rbk_vm_raise(vm, RBK_E_STOP, "confirm \"%s\" was answered %s", q, rc == 1 ? "by nobody in time" : "no");
+    *out = rbk_bool(true);
+    return 0;
+}
+
+int rbk_std_ask(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    (void)nargs;
+    const char *q = args[0].t == RBK_T_STRING ? RBK_AS_STR(args[0])->data : "Value";
+    int secret = args[1].t == RBK_T_BOOL && args[1].as.b;
+    *out = rbk_nil();
+    if (!vm->opts.interactive) return rbk_vm_raise(vm, RBK_E_STOP, "ask \"%s\": nobody to answer (no terminal)", q);
+    rbk_sbuf prompt = RBK_SBUF_INIT, line = RBK_SBUF_INIT;
+    rbk_sbuf_printf(&prompt, "\n? %s: ", q);
+    int rc = tty_read(vm, rbk_sbuf_cstr(&prompt), secret, 30 * 60 * 1000, &line);
+    rbk_sbuf_free(&prompt);
+    if (rc != 0) {
+        gate_event(vm, q, rc == 1 ? "no answer in time" : "interrupted");
+        rbk_sbuf_free(&line);
+        if (rc == 2) return rbk_vm_error(vm, "interrupted at ask");
+        return rbk_vm_raise(vm, RBK_E_STOP, "ask \"%s\": no answer in time", q);
+    }
+    if (secret && line.len) rbk_vm_add_secret(vm, line.data, line.len);
+    gate_event(vm, q, secret ? "***" : rbk_sbuf_cstr(&line));
+    *out = rbk_str_new(rbk_sbuf_cstr(&line), line.len);
+    if (secret) out->secret = 1;
+    rbk_sbuf_free(&line);
+    return 0;
+}

@@ -1,0 +1,507 @@
+/* stdlib/std_data.c — the pure data builtins of stdlib/builtins.def (LANGUAGE.md §8 "data"):
+ * len keys values str int float json.parse json.encode lower upper trim split join replace
+ * starts_with ends_with any all secret now.
+ * Owns: their runtime type checks and error messages, and secret propagation for them
+ * (LANGUAGE.md §9): a result is secret-marked — and so is every item of a container result —
+ * when any argument is secret (for str, join and json.encode, which render what is inside a
+ * container: when any argument contains a secret value); secret(v) marks v deeply and registers
+ * every string inside it with the VM so that its text is masked from then on.
+ * Ownership (stdlib/native.h): args are borrowed, *out is owned by the caller.
+ * Shares invariants with: vm/value.c (rendering, maps), stdlib/json_value.c (JSON → values). */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "json_value.h"
+#include "native.h"
+
+/* Prototypes of every native, from the one table. */
+#define RBK_BUILTIN(id, name, lib, effect, sig, ret, cfunc, synopsis) \
+    int cfunc(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out);
+#include "builtins.def"
+#undef RBK_BUILTIN
+
+#define REPR_MAX 80 /* bytes of an offending value shown in an error message */
+
+/* ---- helpers ---- */
+
+/* Whether v is secret or holds a secret anywhere inside. */
+static bool has_secret(rbk_value v) {
+    if (v.secret) return true;
+    if (v.t == RBK_T_LIST) {
+        rbk_list *l = RBK_AS_LIST(v);
+        for (size_t i = 0; i < l->len; i++)
+            if (has_secret(l->items[i])) return true;
+    } else if (v.t == RBK_T_MAP) {
+        rbk_map *m = RBK_AS_MAP(v);
+        for (size_t i = 0; i < m->len; i++)
+            if (has_secret(m->entries[i].val)) return true;
+    }
+    return false;
+}
+/* Whether any argument is secret-marked. The builtins that render a container's contents
+ * into text (str, join, json.encode) also look inside with has_secret; the others depend on
+ * the container itself only, and stay O(1) for len() of a large list. */
+static bool args_secret(rbk_value *args, int nargs) {
+    for (int i = 0; i < nargs; i++)
+        if (args[i].secret) return true;
+    return false;
+}
+static bool args_secret_deep(rbk_value *args, int nargs) {
+    for (int i = 0; i < nargs; i++)
+        if (has_secret(args[i])) return true;
+    return false;
+}
+
+/* Returns v (consumed) with the secret mark on it and on everything inside it. Values are
+ * immutable once shared, so a shared container is copied; one we hold the only reference to
+ * (typically the result just built) is marked in place. */
+static rbk_value mark_deep(rbk_value v) {
+    if ((v.t == RBK_T_LIST || v.t == RBK_T_MAP) && v.as.o->rc == 1) {
+        if (v.t == RBK_T_LIST) {
+            rbk_list *l = RBK_AS_LIST(v);
+            for (size_t i = 0; i < l->len; i++) l->items[i] = mark_deep(l->items[i]);
+        } else {
+            rbk_map *m = RBK_AS_MAP(v);
+            for (size_t i = 0; i < m->len; i++) m->entries[i].val = mark_deep(m->entries[i].val);
+        }
+    } else if (v.t == RBK_T_LIST) {
+        rbk_list *l = RBK_AS_LIST(v);
+        rbk_value c = rbk_list_new(l->len);
+        for (size_t i = 0; i < l->len; i++) rbk_list_push(c, mark_deep(rbk_ref(l->items[i])));
+        rbk_unref(v);
+        v = c;
+    } else if (v.t == RBK_T_MAP) {
+        rbk_map *m = RBK_AS_MAP(v);
+        rbk_value c = rbk_map_new(m->len);
+        for (size_t i = 0; i < m->len; i++)
+            rbk_map_set(c, m->entries[i].key->data, m->entries[i].key->len,
+                        mark_deep(rbk_ref(m->entries[i].val)));
+        rbk_unref(v);
+        v = c;
+    }
+    v.secret = 1;
+    return v;
+}
+
+/* Sets *out = v (consumed), marked deeply when secret is set. Returns 0. */
+static int ret(rbk_value *out, rbk_value v, bool secret) {
+    *out = secret ? mark_deep(v) : v;
+    return 0;
+}
+
+/* Appends the value as shown in an error message. A secret-marked value is not shown at all:
+ * its text may be derived from a secret (a piece of it) that the VM's mask cannot recognise.
+ * Other values are masked first (so that truncation cannot expose part of a registered
+ * secret), then cut to REPR_MAX bytes on a UTF-8 boundary. */
+static void show(rbk_vm *vm, rbk_sbuf *b, rbk_value v) {
+    if (has_secret(v)) {
+        rbk_sbuf_printf(b, "<secret %s>", rbk_type_name((rbk_type)v.t));
+        return;
+    }
+    rbk_sbuf raw = RBK_SBUF_INIT, masked = RBK_SBUF_INIT;
+    rbk_value_repr(&raw, v);
+    rbk_vm_mask(vm, &masked, rbk_sbuf_cstr(&raw), raw.len);
+    const char *s = rbk_sbuf_cstr(&masked);
+    if (masked.len <= REPR_MAX) {
+        rbk_sbuf_add(b, s, masked.len);
+    } else {
+        size_t n = REPR_MAX;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+        rbk_sbuf_add(b, s, n);
+        rbk_sbuf_adds(b, "...");
+    }
+    rbk_sbuf_free(&raw);
+    rbk_sbuf_free(&masked);
+}
+
+/* rbk_vm_error with "NAME: WHAT <value>" where the value is shown with show(). */
+static int fail_value(rbk_vm *vm, const char *name, const char *what, rbk_value v) {
+    rbk_sbuf b = RBK_SBUF_INIT;
+    show(vm, &b, v);
+    int r = rbk_vm_error(vm, "%s: %s %s", name, what, rbk_sbuf_cstr(&b));
+    rbk_sbuf_free(&b);
+    return r;
+}
+
+/* Type check: error "NAME: PARAM must be a TYPES, got TYPE VALUE". */
+static int fail_type(rbk_vm *vm, const char *name, const char *param, const char *types,
+                     rbk_value v) {
+    rbk_sbuf what = RBK_SBUF_INIT;
+    rbk_sbuf_printf(&what, "%s must be %s, got %s", param, types, rbk_type_name((rbk_type)v.t));
+    int r = fail_value(vm, name, rbk_sbuf_cstr(&what), v);
+    rbk_sbuf_free(&what);
+    return r;
+}
+#define NEED(cond, name, param, types, v) \
+    do { if (!(cond)) return fail_type(vm, name, param, types, v); } while (0)
+#define IS_STR(v) ((v).t == RBK_T_STRING)
+
+static rbk_value arg(rbk_value *args, int nargs, int i) { return i < nargs ? args[i] : rbk_nil(); }
+
+static bool is_space(unsigned char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* ---- len keys values ---- */
+
+int rbk_std_len(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    rbk_value v = arg(args, nargs, 0);
+    int64_t n;
+    switch (v.t) {
+    case RBK_T_STRING: n = (int64_t)RBK_AS_STR(v)->len; break;
+    case RBK_T_LIST: n = (int64_t)RBK_AS_LIST(v)->len; break;
+    case RBK_T_MAP: n = (int64_t)RBK_AS_MAP(v)->len; break;
+    default: return fail_type(vm, "len", "the argument", "a string, list or map", v);
+    }
+    return ret(out, rbk_int(n), args_secret(args, nargs));
+}
+
+int rbk_std_keys(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    rbk_value m = arg(args, nargs, 0);
+    NEED(m.t == RBK_T_MAP, "keys", "the argument", "a map", m);
+    rbk_map *mp = RBK_AS_MAP(m);
+    rbk_value l = rbk_list_new(mp->len);
+    for (size_t i = 0; i < mp->len; i++)
+        rbk_list_push(l, rbk_str_new(mp->entries[i].key->data, mp->entries[i].key->len));
+    return ret(out, l, args_secret(args, nargs));
+}
+
+int rbk_std_values(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    rbk_value m = arg(args, nargs, 0);
+    NEED(m.t == RBK_T_MAP, "values", "the argument", "a map", m);
+    rbk_map *mp = RBK_AS_MAP(m);
+    rbk_value l = rbk_list_new(mp->len);
+    for (size_t i = 0; i < mp->len; i++) {
+        rbk_value *slot = &mp->entries[i].val;
+        if (slot->t == RBK_T_LAZY) {
+            /* A read of every entry forces lazy ones (value.h); the result replaces the
+             * entry, which no one can observe except through the saved work. */
+            rbk_lazy *z = (rbk_lazy *)slot->as.o;
+            rbk_value forced;
+            if (z->force(vm, z->arg, &forced) != 0) {
+                rbk_unref(l);
+                return -1;
+            }
+            rbk_value old = *slot;
+            *slot = forced;
+            rbk_unref(old);
+        }
+        rbk_list_push(l, rbk_ref(*slot));
+    }
+    return ret(out, l, args_secret(args, nargs));
+}
+
+/* ---- str int float ---- */
+
+int rbk_std_str(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    (void)vm;
+    rbk_value v = arg(args, nargs, 0);
+    if (IS_STR(v)) return ret(out, rbk_ref(v), args_secret(args, nargs));
+    rbk_sbuf b = RBK_SBUF_INIT;
+    rbk_value_str(&b, v);
+    return ret(out, rbk_str_take_sbuf(&b), args_secret_deep(args, nargs));
+}
+
+/* Trimmed view of a string argument. */
+static const char *trimmed(rbk_value v, size_t *n) {
+    const char *s = RBK_AS_STR(v)->data;
+    size_t len = RBK_AS_STR(v)->len;
+    while (len && is_space((unsigned char)*s)) { s++; len--; }
+    while (len && is_space((unsigned char)s[len - 1])) len--;
+    *n = len;
+    return s;
+}
+
+/* Parses [+-]?[0-9]+ (surrounding white space allowed, e.g. the stdout of `wc -l`). */
+static int parse_int(const char *s, size_t n, int64_t *out, bool *range) {
+    size_t i = 0;
+    bool neg = false;
+    *range = false;
+    if (i < n && (s[i] == '+' || s[i] == '-')) neg = s[i++] == '-';
+    if (i == n) return -1;
+    uint64_t limit = neg ? (uint64_t)INT64_MAX + 1u : (uint64_t)INT64_MAX, acc = 0;
+    for (; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') return -1;
+        unsigned d = (unsigned)(s[i] - '0');
+        if (acc > (limit - d) / 10) *range = true;
+        else acc = acc * 10 + d;
+    }
+    if (*range) return -1;
+    *out = neg ? (acc == (uint64_t)INT64_MAX + 1u ? INT64_MIN : -(int64_t)acc) : (int64_t)acc;
+    return 0;
+}
+
+int rbk_std_int(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    rbk_value v = arg(args, nargs, 0);
+    bool sec = args_secret(args, nargs);
+    switch (v.t) {
+    case RBK_T_INT:
+    case RBK_T_DURATION: return ret(out, rbk_int(v.as.i), sec);
+    case RBK_T_BOOL: return ret(out, rbk_int(v.as.b ? 1 : 0), sec);
+    case RBK_T_FLOAT: {
+        double f = v.as.f;
+        if (isnan(f)) return fail_value(vm, "int", "cannot convert NaN to int:", v);
+        /* [-2^63, 2^63): both bounds are exact doubles */
+        if (!(f >= -9223372036854775808.0 && f < 9223372036854775808.0))
+            return fail_value(vm, "int", "float out of the int range:", v);
+        return ret(out, rbk_int((int64_t)f), sec); /* C conversion truncates toward zero */
+    }
+    case RBK_T_STRING: {
+        size_t n;
+        const char *s = trimmed(v, &n);
+        int64_t i;
+        bool range;
+        if (parse_int(s, n, &i, &range) != 0)
+            return fail_value(vm, "int", range ? "number out of the int range:" : "not an integer:", v);
+        return ret(out, rbk_int(i), sec);
+    }
+    default:
+        return fail_type(vm, "int", "the argument", "a string, int, float, bool or duration", v);
+    }
+}
+
+/* Decimal float syntax only: [+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?
+ * (strtod alone would also take "nan", "inf" and hex floats). */
+static bool float_syntax(const char *s, size_t n) {
+    size_t i = 0, digits = 0;
+    if (i < n && (s[i] == '+' || s[i] == '-')) i++;
+    while (i < n && s[i] >= '0' && s[i] <= '9') { i++; digits++; }
+    if (i < n && s[i] == '.') {
+        i++;
+        while (i < n && s[i] >= '0' && s[i] <= '9') { i++; digits++; }
+    }
+    if (!digits) return false;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-')) i++;
+        size_t e = 0;
+        while (i < n && s[i] >= '0' && s[i] <= '9') { i++; e++; }
+        if (!e) return false;
+    }
+    return i == n;
+}
+
+int rbk_std_float(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    rbk_value v = arg(args, nargs, 0);
+    bool sec = args_secret(args, nargs);
+    switch (v.t) {
+    case RBK_T_INT: return ret(out, rbk_float((double)v.as.i), sec);
+    case RBK_T_FLOAT: return ret(out, rbk_float(v.as.f), sec);
+    case RBK_T_STRING: {
+        size_t n;
+        const char *s = trimmed(v, &n);
+        if (!float_syntax(s, n)) return fail_value(vm, "float", "not a number:", v);
+        char *copy = rbk_xstrndup(s, n);
+        errno = 0;
+        double f = strtod(copy, NULL);
+        int e = errno;
+        free(copy);
+        if (e == ERANGE && isinf(f)) return fail_value(vm, "float", "number out of the float range:", v);
+        return ret(out, rbk_float(f), sec);
+    }
+    default: return fail_type(vm, "float", "the argument", "a string, int or float", v);
+    }
+}
+
+/* ---- json ---- */
+
+int rbk_std_json_parse(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    rbk_value s = arg(args, nargs, 0);
+    NEED(IS_STR(s), "json.parse", "the argument", "a string", s);
+    rbk_sbuf err = RBK_SBUF_INIT;
+    rbk_value v;
+    if (rbk_json_to_value(rbk_arg_str(s), rbk_arg_len(s), &v, &err) != 0) {
+        if (s.secret) { /* jansson quotes the offending token: a piece of the secret */
+            const char *near = strstr(rbk_sbuf_cstr(&err), " near ");
+            if (near) {
+                err.len = (size_t)(near - err.data);
+                err.data[err.len] = 0;
+            }
+        }
+        rbk_sbuf what = RBK_SBUF_INIT;
+        rbk_sbuf_printf(&what, "invalid JSON (%s) in", rbk_sbuf_cstr(&err));
+        int r = fail_value(vm, "json.parse", rbk_sbuf_cstr(&what), s);
+        rbk_sbuf_free(&what);
+        rbk_sbuf_free(&err);
+        return r;
+    }
+    rbk_sbuf_free(&err);
+    return ret(out, v, args_secret(args, nargs));
+}
+
+int rbk_std_json_encode(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    (void)vm;
+    rbk_sbuf b = RBK_SBUF_INIT;
+    rbk_value_json(&b, arg(args, nargs, 0));
+    return ret(out, rbk_str_take_sbuf(&b), args_secret_deep(args, nargs));
+}
+
+/* ---- strings ---- */
+
+static int change_case(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out, bool upper) {
+    rbk_value s = arg(args, nargs, 0);
+    NEED(IS_STR(s), upper ? "upper" : "lower", "the argument", "a string", s);
+    rbk_value r = rbk_str_new(rbk_arg_str(s), rbk_arg_len(s));
+    rbk_str *p = RBK_AS_STR(r);
+    for (size_t i = 0; i < p->len; i++) {
+        char c = p->data[i];
+        if (upper && c >= 'a' && c <= 'z') p->data[i] = (char)(c - 'a' + 'A');
+        else if (!upper && c >= 'A' && c <= 'Z') p->data[i] = (char)(c - 'A' + 'a');
+    }
+    return ret(out, r, args_secret(args, nargs));
+}
+int rbk_std_lower(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    return change_case(vm, args, nargs, out, false);
+}
+int rbk_std_upper(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    return change_case(vm, args, nargs, out, true);
+}
+
+int rbk_std_trim(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    rbk_value s = arg(args, nargs, 0);
+    NEED(IS_STR(s), "trim", "the argument", "a string", s);
+    size_t n;
+    const char *p = trimmed(s, &n);
+    return ret(out, rbk_str_new(p, n), args_secret(args, nargs));
+}
+
+/* memmem for a non-empty needle */
+static const char *find(const char *h, size_t hn, const char *n, size_t nn) {
+    return memmem(h, hn, n, nn);
+}
+
+int rbk_std_split(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    rbk_value s = arg(args, nargs, 0), sep = arg(args, nargs, 1);
+    NEED(IS_STR(s), "split", "s", "a string", s);
+    NEED(IS_STR(sep) || sep.t == RBK_T_NIL, "split", "sep", "a string", sep);
+    const char *p = rbk_arg_str(s);
+    size_t n = rbk_arg_len(s);
+    rbk_value l = rbk_list_new(0);
+    if (sep.t == RBK_T_NIL) {
+        size_t i = 0;
+        for (;;) {
+            while (i < n && is_space((unsigned char)p[i])) i++;
+            if (i == n) break;
+            size_t start = i;
+            while (i < n && !is_space((unsigned char)p[i])) i++;
+            rbk_list_push(l, rbk_str_new(p + start, i - start));
+        }
+    } else {
+        size_t sn = rbk_arg_len(sep);
+        if (sn == 0) {
+            rbk_unref(l);
+            return rbk_vm_error(vm, "split: the separator must not be empty (omit it to split on white space)");
+        }
+        const char *cur = p, *end = p + n, *hit;
+        while ((hit = find(cur, (size_t)(end - cur), rbk_arg_str(sep), sn))) {
+            rbk_list_push(l, rbk_str_new(cur, (size_t)(hit - cur)));
+            cur = hit + sn;
+        }
+        rbk_list_push(l, rbk_str_new(cur, (size_t)(end - cur)));
+    }
+    return ret(out, l, args_secret(args, nargs));
+}
+
+int rbk_std_join(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    rbk_value items = arg(args, nargs, 0), sep = arg(args, nargs, 1);
+    NEED(items.t == RBK_T_LIST, "join", "items", "a list", items);
+    NEED(IS_STR(sep) || sep.t == RBK_T_NIL, "join", "sep", "a string", sep);
+    rbk_list *l = RBK_AS_LIST(items);
+    rbk_sbuf b = RBK_SBUF_INIT;
+    for (size_t i = 0; i < l->len; i++) {
+        if (i && sep.t == RBK_T_STRING) rbk_sbuf_add(&b, rbk_arg_str(sep), rbk_arg_len(sep));
+        rbk_value_str(&b, l->items[i]);
+    }
+    return ret(out, rbk_str_take_sbuf(&b), args_secret_deep(args, nargs));
+}
+
+int rbk_std_replace(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    rbk_value s = arg(args, nargs, 0), old = arg(args, nargs, 1), new = arg(args, nargs, 2);
+    NEED(IS_STR(s), "replace", "s", "a string", s);
+    NEED(IS_STR(old), "replace", "old", "a string", old);
+    NEED(IS_STR(new), "replace", "new", "a string", new);
+    size_t on = rbk_arg_len(old);
+    if (on == 0) return rbk_vm_error(vm, "replace: the text to replace (old) must not be empty");
+    const char *cur = rbk_arg_str(s), *end = cur + rbk_arg_len(s), *hit;
+    rbk_sbuf b = RBK_SBUF_INIT;
+    while ((hit = find(cur, (size_t)(end - cur), rbk_arg_str(old), on))) {
+        rbk_sbuf_add(&b, cur, (size_t)(hit - cur));
+        rbk_sbuf_add(&b, rbk_arg_str(new), rbk_arg_len(new));
+        cur = hit + on;
+    }
+    rbk_sbuf_add(&b, cur, (size_t)(end - cur));
+    return ret(out, rbk_str_take_sbuf(&b), args_secret(args, nargs));
+}
+
+static int affix(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out, bool at_end) {
+    const char *name = at_end ? "ends_with" : "starts_with";
+    rbk_value s = arg(args, nargs, 0), a = arg(args, nargs, 1);
+    NEED(IS_STR(s), name, "s", "a string", s);
+    NEED(IS_STR(a), name, at_end ? "suffix" : "prefix", "a string", a);
+    size_t sn = rbk_arg_len(s), an = rbk_arg_len(a);
+    bool r = an <= sn &&
+             memcmp(rbk_arg_str(s) + (at_end ? sn - an : 0), rbk_arg_str(a), an) == 0;
+    return ret(out, rbk_bool(r), args_secret(args, nargs));
+}
+int rbk_std_starts_with(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    return affix(vm, args, nargs, out, false);
+}
+int rbk_std_ends_with(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    return affix(vm, args, nargs, out, true);
+}
+
+/* ---- any all ---- */
+
+static int quantify(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out, bool all) {
+    rbk_value items = arg(args, nargs, 0);
+    NEED(items.t == RBK_T_LIST, all ? "all" : "any", "the argument", "a list", items);
+    rbk_list *l = RBK_AS_LIST(items);
+    bool r = all;
+    for (size_t i = 0; i < l->len; i++) {
+        if (rbk_truthy(l->items[i]) != all) { r = !all; break; }
+    }
+    return ret(out, rbk_bool(r), args_secret(args, nargs));
+}
+int rbk_std_any(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    return quantify(vm, args, nargs, out, false);
+}
+int rbk_std_all(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    return quantify(vm, args, nargs, out, true);
+}
+
+/* ---- secret now ---- */
+
+/* Registers every non-empty string value inside v (map keys excepted: names such as
+ * "password" would otherwise be masked everywhere). */
+static void register_secrets(rbk_vm *vm, rbk_value v) {
+    switch (v.t) {
+    case RBK_T_STRING:
+        if (rbk_arg_len(v)) rbk_vm_add_secret(vm, rbk_arg_str(v), rbk_arg_len(v));
+        break;
+    case RBK_T_LIST: {
+        rbk_list *l = RBK_AS_LIST(v);
+        for (size_t i = 0; i < l->len; i++) register_secrets(vm, l->items[i]);
+        break;
+    }
+    case RBK_T_MAP: {
+        rbk_map *m = RBK_AS_MAP(v);
+        for (size_t i = 0; i < m->len; i++) register_secrets(vm, m->entries[i].val);
+        break;
+    }
+    default: break;
+    }
+}
+
+int rbk_std_secret(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    rbk_value v = arg(args, nargs, 0);
+    register_secrets(vm, v);
+    return ret(out, rbk_ref(v), true);
+}
+
+int rbk_std_now(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    (void)vm;
+    char buf[32];
+    rbk_rfc3339(rbk_wall_ms(), buf);
+    return ret(out, rbk_str_cstr(buf), args_secret(args, nargs));
+}

@@ -1,0 +1,494 @@
+/* stdlib/std_file.c — natives of the builtins.def rows FILE_EXISTS, FILE_SIZE, FILE_READ,
+ * FILE_WRITE, FILE_SHA256 and TCP_OPEN, and the VM-free operations behind them
+ * (stdlib/file_ops.h, tested by tests/unit/test_file.c).
+ * Shares invariants with: stdlib/builtins.def (signatures: args arrive in that order, an
+ * omitted optional is nil), stdlib/native.h (ownership, errors, cancellation), vm/value.h.
+ * Rules kept here: errors name the path and strerror; results computed from a secret argument
+ * are secret; file.write replaces atomically; every wait polls the cancel token in slices of
+ * RBK_POLL_SLICE_MS (file reads check it between 64 KiB chunks). */
+#include "file_ops.h"
+#include "native.h"
+#include "../support/sha256.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netdb.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#define FILE_CHUNK (64 * 1024)
+
+/* ---------------------------------------------------------------- VM-free operations */
+
+static void errf(rbk_sbuf *err, const char *what, const char *path, int e) {
+    if (err) rbk_sbuf_printf(err, "%s \"%s\": %s", what, path, strerror(e));
+}
+
+int rbk_file_exists(const char *path, rbk_sbuf *err) {
+    struct stat st;
+    if (stat(path, &st) == 0) return 1;
+    if (errno == ENOENT || errno == ENOTDIR) return 0;
+    errf(err, "cannot stat", path, errno);
+    return RBK_FILE_ERR;
+}
+
+int rbk_file_size(const char *path, int64_t *size, rbk_sbuf *err) {
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        errf(err, "cannot stat", path, errno);
+        return RBK_FILE_ERR;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        errf(err, "cannot size", path, EISDIR);
+        return RBK_FILE_ERR;
+    }
+    *size = (int64_t)st.st_size;
+    return RBK_FILE_OK;
+}
+
+static int open_for_read(const char *path, rbk_sbuf *err) {
+    int fd;
+    do fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    while (fd < 0 && errno == EINTR);
+    if (fd < 0) {
+        errf(err, "cannot open", path, errno);
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        close(fd);
+        errf(err, "cannot read", path, EISDIR);
+        return -1;
+    }
+    return fd;
+}
+
+/* Reads the file in chunks, handing each to sink (an sbuf or a digest). */
+static int read_chunks(const char *path, const rbk_cancel *c, rbk_sbuf *err,
+                       void (*sink)(void *ctx, const void *p, size_t n), void *ctx) {
+    int fd = open_for_read(path, err);
+    if (fd < 0) return RBK_FILE_ERR;
+    char *buf = rbk_xmalloc(FILE_CHUNK);
+    int rc = RBK_FILE_OK;
+    for (;;) {
+        if (rbk_cancel_check(c)) { rc = RBK_FILE_CANCELLED; break; }
+        ssize_t r = read(fd, buf, FILE_CHUNK);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            errf(err, "cannot read", path, errno);
+            rc = RBK_FILE_ERR;
+            break;
+        }
+        if (r == 0) break;
+        sink(ctx, buf, (size_t)r);
+    }
+    free(buf);
+    close(fd);
+    return rc;
+}
+
+static void sink_sbuf(void *ctx, const void *p, size_t n) { rbk_sbuf_add(ctx, p, n); }
+static void sink_sha(void *ctx, const void *p, size_t n) { rbk_sha256_update(ctx, p, n); }
+
+int rbk_file_read(const char *path, rbk_sbuf *out, const rbk_cancel *c, rbk_sbuf *err) {
+    return read_chunks(path, c, err, sink_sbuf, out);
+}
+
+int rbk_file_sha256(const char *path, char hex[65], const rbk_cancel *c, rbk_sbuf *err) {
+    rbk_sha256 s;
+    rbk_sha256_init(&s);
+    int rc = read_chunks(path, c, err, sink_sha, &s);
+    if (rc != RBK_FILE_OK) return rc;
+    unsigned char d[RBK_SHA256_DIGEST];
+    rbk_sha256_final(&s, d);
+    rbk_sha256_to_hex(d, hex);
+    return RBK_FILE_OK;
+}
+
+static int write_all(int fd, const char *p, size_t n) {
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+int rbk_file_write_atomic(const char *path, const void *data, size_t n, rbk_sbuf *err) {
+    if (!*path) {
+        errf(err, "cannot write", path, ENOENT);
+        return RBK_FILE_ERR;
+    }
+    /* follow a symlink: replace the file it points to, keep the link */
+    char *target = NULL;
+    struct stat lst;
+    if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+        target = realpath(path, NULL);
+        if (!target) {
+            errf(err, "cannot resolve", path, errno);
+            return RBK_FILE_ERR;
+        }
+    }
+    const char *dst = target ? target : path;
+    struct stat old;
+    int have_old = stat(dst, &old) == 0;
+    if (have_old && S_ISDIR(old.st_mode)) {
+        errf(err, "cannot write", path, EISDIR);
+        free(target);
+        return RBK_FILE_ERR;
+    }
+    const char *slash = strrchr(dst, '/');
+    rbk_sbuf dir = RBK_SBUF_INIT, tmp = RBK_SBUF_INIT;
+    if (!slash) rbk_sbuf_adds(&dir, ".");
+    else if (slash == dst) rbk_sbuf_adds(&dir, "/");
+    else rbk_sbuf_add(&dir, dst, (size_t)(slash - dst));
+    const char *base = slash ? slash + 1 : dst;
+
+    int fd = -1, rc = RBK_FILE_ERR;
+    for (int attempt = 0; attempt < 100 && fd < 0; attempt++) {
+        rbk_sbuf_reset(&tmp);
+        rbk_sbuf_printf(&tmp, "%s/.%s.rbk-tmp-%ld-%lld-%d", rbk_sbuf_cstr(&dir), base,
+                        (long)getpid(), (long long)(rbk_now_us() & 0xffffffffffLL), attempt);
+        fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0666);
+        if (fd < 0 && errno != EEXIST && errno != EINTR) {
+            errf(err, "cannot create a temporary file in", rbk_sbuf_cstr(&dir), errno);
+            goto out;
+        }
+    }
+    if (fd < 0) {
+        errf(err, "cannot create a temporary file in", rbk_sbuf_cstr(&dir), EEXIST);
+        goto out;
+    }
+    if (have_old && fchmod(fd, old.st_mode & 07777) != 0) {
+        errf(err, "cannot set the mode of", tmp.data, errno);
+        goto fail;
+    }
+    if (write_all(fd, data, n) != 0) {
+        errf(err, "cannot write", tmp.data, errno);
+        goto fail;
+    }
+    if (fsync(fd) != 0) {
+        errf(err, "cannot fsync", tmp.data, errno);
+        goto fail;
+    }
+    int cfd = fd;
+    fd = -1;
+    if (close(cfd) != 0) {
+        errf(err, "cannot close", tmp.data, errno);
+        goto fail;
+    }
+    if (rename(tmp.data, dst) != 0) {
+        errf(err, "cannot rename the temporary file to", path, errno);
+        goto fail;
+    }
+    int dfd = open(rbk_sbuf_cstr(&dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) {
+        errf(err, "cannot open the directory", rbk_sbuf_cstr(&dir), errno);
+        goto out; /* renamed already: the temp file is gone */
+    }
+    /* some file systems cannot fsync a directory (EINVAL): nothing more to do there */
+    if (fsync(dfd) != 0 && errno != EINVAL && errno != ENOTSUP) {
+        errf(err, "cannot fsync the directory", rbk_sbuf_cstr(&dir), errno);
+        close(dfd);
+        goto out;
+    }
+    close(dfd);
+    rc = RBK_FILE_OK;
+    goto out;
+fail:
+    if (fd >= 0) close(fd);
+    unlink(tmp.data);
+out:
+    rbk_sbuf_free(&dir);
+    rbk_sbuf_free(&tmp);
+    free(target);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- TCP probe */
+
+/* A name lookup runs getaddrinfo in a thread of ours so that the caller can poll the cancel
+ * token (a hung DNS server must not outlive the timeout or an interrupt). Normally the thread
+ * is joined (its resolver state is freed with it: valgrind-clean, unlike glibc's
+ * getaddrinfo_a helper thread that lingers). On cancel the thread is detached and frees the
+ * job itself when getaddrinfo returns: shared ownership through refs. */
+typedef struct gai_job {
+    atomic_int refs;
+    int efd;                  /* eventfd, signalled when done */
+    char *host;
+    char service[16];
+    struct addrinfo hints;
+    struct addrinfo *res;
+    int err;
+} gai_job;
+
+static void gai_job_unref(gai_job *j) {
+    if (atomic_fetch_sub(&j->refs, 1) != 1) return;
+    if (j->res) freeaddrinfo(j->res);
+    close(j->efd);
+    free(j->host);
+    free(j);
+}
+
+static void *gai_thread(void *arg) {
+    gai_job *j = arg;
+    j->err = getaddrinfo(j->host, j->service, &j->hints, &j->res);
+    uint64_t one = 1;
+    ssize_t w = write(j->efd, &one, sizeof one);
+    (void)w;
+    gai_job_unref(j);
+    return NULL;
+}
+
+/* Resolves host, polling c. Returns 0 with *res set, 1 not resolvable (why set),
+ * RBK_FILE_CANCELLED on interrupt, 2 on deadline. */
+static int resolve(const char *host, int port, const rbk_cancel *c, struct addrinfo **res,
+                   rbk_sbuf *why) {
+    char service[16];
+    snprintf(service, sizeof service, "%d", port);
+    struct addrinfo hints;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_ADDRCONFIG;
+    /* numeric addresses need no lookup (and no thread) */
+    struct addrinfo nh = hints;
+    nh.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+    if (getaddrinfo(host, service, &nh, res) == 0) return 0;
+
+    gai_job *j = rbk_xcalloc(1, sizeof *j);
+    atomic_init(&j->refs, 2);
+    j->efd = eventfd(0, EFD_CLOEXEC);
+    j->host = rbk_xstrdup(host);
+    memcpy(j->service, service, sizeof service);
+    j->hints = hints;
+    pthread_t th;
+    int terr = j->efd < 0 ? errno : pthread_create(&th, NULL, gai_thread, j);
+    if (terr != 0) {
+        if (why) rbk_sbuf_printf(why, "cannot resolve \"%s\": %s", host, strerror(terr));
+        if (j->efd >= 0) close(j->efd);
+        free(j->host);
+        free(j);
+        return 1;
+    }
+    int stopped = 0;
+    for (;;) {
+        struct pollfd p = {j->efd, POLLIN, 0};
+        if (poll(&p, 1, rbk_cancel_slice(c, RBK_POLL_SLICE_MS)) > 0) break;
+        if ((stopped = rbk_cancel_check(c)) != 0) break;
+    }
+    if (stopped) {
+        pthread_detach(th);
+        gai_job_unref(j);
+        return stopped == 1 ? RBK_FILE_CANCELLED : 2;
+    }
+    pthread_join(th, NULL);
+    int e = j->err;
+    if (e != 0) {
+        if (why) rbk_sbuf_printf(why, "cannot resolve \"%s\": %s", host,
+                                 e == EAI_SYSTEM ? strerror(errno) : gai_strerror(e));
+        gai_job_unref(j);
+        return 1;
+    }
+    *res = j->res;
+    j->res = NULL;
+    gai_job_unref(j);
+    return 0;
+}
+
+int rbk_tcp_probe(const char *host, int port, const rbk_cancel *c, rbk_sbuf *why) {
+    if (rbk_cancel_check(c) == 1) return RBK_FILE_CANCELLED;
+    struct addrinfo *res = NULL;
+    int r = resolve(host, port, c, &res, why);
+    if (r == RBK_FILE_CANCELLED) return r;
+    if (r == 2) {
+        if (why) rbk_sbuf_printf(why, "timed out resolving \"%s\"", host);
+        return 0;
+    }
+    if (r != 0) return 0;
+    int result = 0, last_err = 0, timed_out = 0;
+    for (struct addrinfo *ai = res; ai && !result; ai = ai->ai_next) {
+        int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
+        if (fd < 0) { last_err = errno; continue; }
+        int rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
+        if (rc == 0) {
+            result = 1;
+        } else if (errno == EINPROGRESS || errno == EINTR) {
+            for (;;) {
+                int stop = rbk_cancel_check(c);
+                if (stop == 1) { result = RBK_FILE_CANCELLED; break; }
+                if (stop == 2) { timed_out = 1; break; }
+                struct pollfd p = {fd, POLLOUT, 0};
+                int pr = poll(&p, 1, rbk_cancel_slice(c, RBK_POLL_SLICE_MS));
+                if (pr < 0 && errno != EINTR) { last_err = errno; break; }
+                if (pr > 0) {
+                    int soerr = 0;
+                    socklen_t len = sizeof soerr;
+                    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) != 0) soerr = errno;
+                    if (soerr == 0) result = 1;
+                    else last_err = soerr;
+                    break;
+                }
+            }
+        } else {
+            last_err = errno;
+        }
+        close(fd);
+        if (timed_out) break;
+    }
+    freeaddrinfo(res);
+    if (result == 0 && why) {
+        if (timed_out) rbk_sbuf_printf(why, "connecting to %s:%d timed out", host, port);
+        else rbk_sbuf_printf(why, "connecting to %s:%d: %s", host, port,
+                             strerror(last_err ? last_err : ECONNREFUSED));
+    }
+    return result;
+}
+
+/* ---------------------------------------------------------------- natives */
+
+/* file operations leave the process' control only through the disk: no default timeout, but
+ * the step's timeout and an interrupt still stop them between chunks */
+#define FILE_NO_TIMEOUT_MS ((int64_t)1 << 50)
+
+static int path_arg(rbk_vm *vm, const char *fn, rbk_value v, const char **path) {
+    if (v.t != RBK_T_STRING)
+        return rbk_vm_error(vm, "%s: the path must be a string, not %s", fn, rbk_type_name((rbk_type)v.t));
+    if (memchr(rbk_arg_str(v), 0, rbk_arg_len(v)))
+        return rbk_vm_error(vm, "%s: the path contains a NUL byte", fn);
+    *path = rbk_arg_str(v);
+    return 0;
+}
+
+static int any_secret(rbk_value *args, int nargs) {
+    for (int i = 0; i < nargs; i++)
+        if (args[i].secret) return 1;
+    return 0;
+}
+
+static int fail_err(rbk_vm *vm, const char *fn, rbk_sbuf *err) {
+    int r = rbk_vm_error(vm, "%s: %s", fn, rbk_sbuf_cstr(err));
+    rbk_sbuf_free(err);
+    return r;
+}
+
+static int fail_cancel(rbk_vm *vm, const char *fn, const rbk_cancel *c, int64_t timeout_ms) {
+    if (rbk_cancel_check(c) == 1) return rbk_vm_error(vm, "interrupted");
+    return rbk_vm_error(vm, "%s: stopped by %s", fn, rbk_vm_cancel_reason(vm, c, timeout_ms));
+}
+
+int rbk_std_file_exists(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    const char *path;
+    if (path_arg(vm, "file.exists", args[0], &path)) return -1;
+    rbk_sbuf err = RBK_SBUF_INIT;
+    int r = rbk_file_exists(path, &err);
+    if (r < 0) return fail_err(vm, "file.exists", &err);
+    *out = rbk_bool(r == 1);
+    out->secret = (uint8_t)any_secret(args, nargs);
+    return 0;
+}
+
+int rbk_std_file_size(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    const char *path;
+    if (path_arg(vm, "file.size", args[0], &path)) return -1;
+    rbk_sbuf err = RBK_SBUF_INIT;
+    int64_t size = 0;
+    if (rbk_file_size(path, &size, &err) != RBK_FILE_OK) return fail_err(vm, "file.size", &err);
+    *out = rbk_int(size);
+    out->secret = (uint8_t)any_secret(args, nargs);
+    return 0;
+}
+
+int rbk_std_file_read(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    const char *path;
+    if (path_arg(vm, "file.read", args[0], &path)) return -1;
+    rbk_cancel c = rbk_vm_cancel(vm, FILE_NO_TIMEOUT_MS);
+    rbk_sbuf err = RBK_SBUF_INIT, data = RBK_SBUF_INIT;
+    int r = rbk_file_read(path, &data, &c, &err);
+    if (r != RBK_FILE_OK) {
+        rbk_sbuf_free(&data);
+        if (r == RBK_FILE_CANCELLED) {
+            rbk_sbuf_free(&err);
+            return fail_cancel(vm, "file.read", &c, FILE_NO_TIMEOUT_MS);
+        }
+        return fail_err(vm, "file.read", &err);
+    }
+    *out = rbk_str_take_sbuf(&data);
+    out->secret = (uint8_t)any_secret(args, nargs);
+    return 0;
+}
+
+int rbk_std_file_write(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    (void)nargs;
+    const char *path;
+    if (path_arg(vm, "file.write", args[0], &path)) return -1;
+    if (args[1].t != RBK_T_STRING)
+        return rbk_vm_error(vm, "file.write: the content must be a string, not %s",
+                            rbk_type_name((rbk_type)args[1].t));
+    rbk_sbuf err = RBK_SBUF_INIT;
+    if (rbk_file_write_atomic(path, rbk_arg_str(args[1]), rbk_arg_len(args[1]), &err) != RBK_FILE_OK)
+        return fail_err(vm, "file.write", &err);
+    *out = rbk_nil();
+    return 0;
+}
+
+int rbk_std_file_sha256(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    const char *path;
+    if (path_arg(vm, "file.sha256", args[0], &path)) return -1;
+    rbk_cancel c = rbk_vm_cancel(vm, FILE_NO_TIMEOUT_MS);
+    rbk_sbuf err = RBK_SBUF_INIT;
+    char hex[65];
+    int r = rbk_file_sha256(path, hex, &c, &err);
+    if (r == RBK_FILE_CANCELLED) {
+        rbk_sbuf_free(&err);
+        return fail_cancel(vm, "file.sha256", &c, FILE_NO_TIMEOUT_MS);
+    }
+    if (r != RBK_FILE_OK) return fail_err(vm, "file.sha256", &err);
+    *out = rbk_str_new(hex, 64);
+    out->secret = (uint8_t)any_secret(args, nargs);
+    return 0;
+}
+
+int rbk_std_tcp_open(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    if (args[0].t != RBK_T_STRING)
+        return rbk_vm_error(vm, "tcp.open: the host must be a string, not %s",
+                            rbk_type_name((rbk_type)args[0].t));
+    if (args[1].t != RBK_T_INT)
+        return rbk_vm_error(vm, "tcp.open: the port must be an int, not %s",
+                            rbk_type_name((rbk_type)args[1].t));
+    if (args[1].as.i < 1 || args[1].as.i > 65535)
+        return rbk_vm_error(vm, "tcp.open: port %lld is out of range (1-65535)", (long long)args[1].as.i);
+    int64_t timeout_ms = -1;
+    if (nargs > 2 && args[2].t == RBK_T_DURATION) timeout_ms = args[2].as.i < 0 ? 0 : args[2].as.i;
+    else if (nargs > 2 && args[2].t != RBK_T_NIL)
+        return rbk_vm_error(vm, "tcp.open: timeout must be a duration, not %s",
+                            rbk_type_name((rbk_type)args[2].t));
+    const char *host = rbk_arg_str(args[0]);
+    if (!*host || memchr(host, 0, rbk_arg_len(args[0])))
+        return rbk_vm_error(vm, "tcp.open: invalid host \"%s\"", host);
+    rbk_cancel c = rbk_vm_cancel(vm, timeout_ms);
+    rbk_sbuf why = RBK_SBUF_INIT;
+    int r = rbk_tcp_probe(host, (int)args[1].as.i, &c, &why);
+    if (r == RBK_FILE_CANCELLED) {
+        rbk_sbuf_free(&why);
+        return rbk_vm_error(vm, "interrupted");
+    }
+    if (r == 0 && why.len) rbk_vm_note(vm, "tcp.open: %s", why.data);
+    rbk_sbuf_free(&why);
+    *out = rbk_bool(r == 1);
+    out->secret = (uint8_t)any_secret(args, nargs);
+    return 0;
+}

@@ -1,0 +1,325 @@
+/* stdlib/std_sh.c — the natives sh() and exec() (rows SH and EXEC of stdlib/builtins.def).
+ * Owns: argument checking (types, NUL bytes), the effect events (intent before, outcome after,
+ * with the masked tail of the output), live output lines with --verbose, the result map
+ * {code, stdout, stderr, time}, and the error texts for a failed, killed, timed-out or
+ * interrupted command. The process itself is run by stdlib/proc.c; quoting is in
+ * stdlib/shquote.c.
+ * Shares invariants with: stdlib/builtins.def (signature order), stdlib/native.h (what a
+ * native may call), docs/shell.md (documented behaviour), tests/golden/sh/. */
+#include "std_sh.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "proc.h"
+
+typedef struct sh_args {
+    const char *label;       /* "sh" | "exec" */
+    const char *cmd;         /* sh: the command */
+    const char **argv;       /* exec: NULL-terminated, borrowed strings */
+    int64_t timeout_ms;      /* -1: the run's default */
+    int check;
+    const char *cwd;
+    char **env;              /* owned "NAME=VALUE" / "NAME" strings, NULL-terminated */
+    size_t nenv;
+    const char *stdin_data;  /* NULL: /dev/null */
+    size_t stdin_len;
+    int secret;
+    rbk_sbuf display;        /* the command as shown in events and errors (unmasked) */
+} sh_args;
+
+static void sh_args_free(sh_args *a) {
+    free(a->argv);
+    for (size_t i = 0; i < a->nenv; i++) free(a->env[i]);
+    free(a->env);
+    rbk_sbuf_free(&a->display);
+}
+
+/* A string argument (nil allowed when optional): rejects other types and NUL bytes. */
+static int get_str(rbk_vm *vm, const sh_args *a, const char *name, rbk_value v,
+                   const char **out, int nul_ok) {
+    *out = NULL;
+    if (v.t == RBK_T_NIL) return 0;
+    if (v.t != RBK_T_STRING)
+        return rbk_vm_error(vm, "%s: %s must be a string, got %s", a->label, name,
+                            rbk_type_name((rbk_type)v.t));
+    if (!nul_ok && rbk_sh_has_nul(rbk_arg_str(v), rbk_arg_len(v)))
+        return rbk_vm_error(vm, "%s: %s contains a NUL byte, which cannot be passed to a process",
+                            a->label, name);
+    *out = rbk_arg_str(v);
+    return 0;
+}
+
+/* True when s can be shown without quotes in a display of argv. */
+static int plain_word(const char *s) {
+    if (!*s) return 0;
+    for (const char *p = s; *p; p++) {
+        char c = *p;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              strchr("_-./:@%+,=", c)))
+            return 0;
+    }
+    return 1;
+}
+
+static int parse_args(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, sh_args *a) {
+    if (nargs < 6) return rbk_vm_error(vm, "%s: expected 6 arguments, got %d", a->label, nargs);
+    rbk_value cmd = args[0];
+    a->secret = cmd.secret;
+    if (!is_exec) {
+        if (cmd.t != RBK_T_STRING)
+            return rbk_vm_error(vm, "sh: the command must be a string, got %s",
+                                rbk_type_name((rbk_type)cmd.t));
+        if (get_str(vm, a, "the command", cmd, &a->cmd, 0) != 0) return -1;
+        rbk_sbuf_add(&a->display, a->cmd, rbk_arg_len(cmd));
+    } else {
+        if (cmd.t != RBK_T_LIST)
+            return rbk_vm_error(vm, "exec: argv must be a list of strings, got %s",
+                                rbk_type_name((rbk_type)cmd.t));
+        rbk_list *l = RBK_AS_LIST(cmd);
+        if (l->len == 0) return rbk_vm_error(vm, "exec: argv is empty (it needs a program)");
+        a->argv = rbk_xcalloc(l->len + 1, sizeof *a->argv);
+        for (size_t i = 0; i < l->len; i++) {
+            rbk_value it = l->items[i];
+            if (it.secret) a->secret = 1;
+            if (it.t != RBK_T_STRING)
+                return rbk_vm_error(vm, "exec: argv[%zu] must be a string, got %s (use str(...))",
+                                    i, rbk_type_name((rbk_type)it.t));
+            if (rbk_sh_has_nul(rbk_arg_str(it), rbk_arg_len(it)))
+                return rbk_vm_error(vm, "exec: argv[%zu] contains a NUL byte, which cannot be "
+                                        "passed to a process", i);
+            a->argv[i] = rbk_arg_str(it);
+            if (i) rbk_sbuf_addc(&a->display, ' ');
+            if (plain_word(a->argv[i]))
+                rbk_sbuf_adds(&a->display, a->argv[i]);
+            else
+                rbk_sh_quote(&a->display, rbk_arg_str(it), rbk_arg_len(it));
+        }
+    }
+
+    rbk_value t = args[1];
+    a->timeout_ms = -1;
+    if (t.t == RBK_T_DURATION) {
+        if (t.as.i <= 0)
+            return rbk_vm_error(vm, "%s: timeout must be longer than 0, got %lldms", a->label,
+                                (long long)t.as.i);
+        a->timeout_ms = t.as.i;
+    } else if (t.t != RBK_T_NIL) {
+        return rbk_vm_error(vm, "%s: timeout must be a duration (e.g. 30s), got %s", a->label,
+                            rbk_type_name((rbk_type)t.t));
+    }
+
+    rbk_value c = args[2];
+    a->check = 1;
+    if (c.t == RBK_T_BOOL)
+        a->check = c.as.b;
+    else if (c.t != RBK_T_NIL)
+        return rbk_vm_error(vm, "%s: check must be a bool, got %s", a->label,
+                            rbk_type_name((rbk_type)c.t));
+
+    if (get_str(vm, a, "cwd", args[3], &a->cwd, 0) != 0) return -1;
+
+    rbk_value e = args[4];
+    if (e.t == RBK_T_MAP) {
+        rbk_map *m = RBK_AS_MAP(e);
+        a->env = rbk_xcalloc(m->len + 1, sizeof *a->env);
+        for (size_t i = 0; i < m->len; i++) {
+            rbk_str *k = m->entries[i].key;
+            rbk_value v = m->entries[i].val;
+            if (k->len == 0 || memchr(k->data, '=', k->len) || rbk_sh_has_nul(k->data, k->len))
+                return rbk_vm_error(vm, "%s: env: invalid variable name \"%s\" (empty, or "
+                                        "contains '=' or a NUL byte)", a->label, k->data);
+            rbk_sbuf kv = RBK_SBUF_INIT;
+            rbk_sbuf_add(&kv, k->data, k->len);
+            if (v.t == RBK_T_STRING || v.t == RBK_T_INT || v.t == RBK_T_FLOAT ||
+                v.t == RBK_T_BOOL) {
+                rbk_sbuf_addc(&kv, '=');
+                size_t at = kv.len;
+                rbk_value_str(&kv, v);
+                if (rbk_sh_has_nul(kv.data + at, kv.len - at)) {
+                    rbk_sbuf_free(&kv);
+                    return rbk_vm_error(vm, "%s: env: the value of %s contains a NUL byte",
+                                        a->label, k->data);
+                }
+            } else if (v.t != RBK_T_NIL) { /* nil removes the variable */
+                rbk_sbuf_free(&kv);
+                return rbk_vm_error(vm, "%s: env: the value of %s must be a string, got %s",
+                                    a->label, k->data, rbk_type_name((rbk_type)v.t));
+            }
+            a->env[a->nenv++] = rbk_sbuf_detach(&kv);
+        }
+    } else if (e.t != RBK_T_NIL) {
+        return rbk_vm_error(vm, "%s: env must be a map, got %s", a->label,
+                            rbk_type_name((rbk_type)e.t));
+    }
+
+    if (get_str(vm, a, "stdin", args[5], &a->stdin_data, 1) != 0) return -1;
+    if (a->stdin_data) a->stdin_len = rbk_arg_len(args[5]);
+    return 0;
+}
+
+static void forward_line(const char *stream, const char *line, size_t len, void *ctx) {
+    rbk_vm_output_line((rbk_vm *)ctx, stream, line, len);
+}
+
+/* The last `limit` bytes of s, not starting inside a UTF-8 sequence. */
+static size_t tail_start(const char *s, size_t n, size_t limit) {
+    if (n <= limit) return 0;
+    size_t at = n - limit;
+    for (int k = 0; k < 3 && at < n && ((unsigned char)s[at] & 0xC0) == 0x80; k++) at++;
+    return at;
+}
+
+/* Appends the last RBK_SH_ERROR_LINES lines of (already masked) stderr, indented. */
+static void add_stderr_lines(rbk_sbuf *msg, const char *s, size_t n) {
+    while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r')) n--;
+    if (n == 0) return;
+    size_t start = n;
+    int lines = 0;
+    while (start > 0 && lines < RBK_SH_ERROR_LINES) {
+        start--;
+        if (s[start] == '\n') {
+            lines++;
+            if (lines == RBK_SH_ERROR_LINES) {
+                start++;
+                break;
+            }
+        }
+    }
+    rbk_sbuf_adds(msg, "\nlast lines of stderr:");
+    const char *p = s + start, *end = s + n;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        size_t show = len > 500 ? tail_start(p, len, 500) : 0; /* keep the line's end */
+        rbk_sbuf_adds(msg, "\n  ");
+        if (show) rbk_sbuf_adds(msg, "...");
+        rbk_sbuf_add(msg, p + show, len - show);
+        p += len + (nl ? 1 : 0);
+    }
+}
+
+static int run_native(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, rbk_value *out) {
+    sh_args a;
+    memset(&a, 0, sizeof a);
+    a.label = is_exec ? "exec" : "sh";
+    if (parse_args(vm, is_exec, args, nargs, &a) != 0) {
+        sh_args_free(&a);
+        return -1;
+    }
+    const char *shown = rbk_sbuf_cstr(&a.display);
+
+    rbk_cancel cancel = rbk_vm_cancel(vm, a.timeout_ms);
+    rbk_proc_opts o;
+    rbk_proc_opts_init(&o);
+    o.shell_cmd = a.cmd;
+    o.argv = a.argv;
+    o.cwd = a.cwd;
+    o.env = (const char *const *)a.env;
+    o.stdin_data = a.stdin_data;
+    o.stdin_len = a.stdin_len;
+    o.cancel = &cancel;
+    if (rbk_vm_verbose(vm)) {
+        o.on_line = forward_line;
+        o.line_ctx = vm;
+    }
+
+    uint64_t eid = rbk_vm_effect_begin(vm, a.label, shown);
+    rbk_proc_result r;
+    int rc = rbk_proc_run(&o, &r);
+
+    if (rc != 0) {
+        rbk_sbuf why = RBK_SBUF_INIT;
+        rbk_proc_describe_spawn_error(&why, &o, &r);
+        int as_code = is_exec && r.spawn_what && strcmp(r.spawn_what, "program") == 0 &&
+                      (r.spawn_errno == ENOENT || r.spawn_errno == EACCES);
+        int code = r.spawn_errno == ENOENT ? 127 : 126;
+        rbk_vm_effect_end(vm, eid, "error", as_code ? code : -1, "", 0, why.data, why.len,
+                          r.duration_ms);
+        int res;
+        if (as_code && !a.check) {
+            /* like the shell's 127/126, so check: false can probe for a program */
+            rbk_value m = rbk_map_new(4);
+            rbk_sbuf err = RBK_SBUF_INIT;
+            rbk_sbuf_printf(&err, "exec: %s\n", why.data);
+            rbk_value vcode = rbk_int(code), vout = rbk_str_new("", 0);
+            rbk_value verr = rbk_str_take_sbuf(&err), vtime = rbk_duration(r.duration_ms);
+            vcode.secret = vout.secret = verr.secret = vtime.secret = (uint8_t)a.secret;
+            rbk_map_sets(m, "code", vcode);
+            rbk_map_sets(m, "stdout", vout);
+            rbk_map_sets(m, "stderr", verr);
+            rbk_map_sets(m, "time", vtime);
+            m.secret = (uint8_t)a.secret;
+            *out = m;
+            res = 0;
+        } else {
+            res = rbk_vm_error(vm, "%s `%s`: %s", a.label, shown, why.data);
+        }
+        rbk_sbuf_free(&why);
+        rbk_proc_result_free(&r);
+        sh_args_free(&a);
+        return res;
+    }
+
+    /* Mask before cutting, so that a cut never splits a secret into an unmaskable piece. */
+    rbk_sbuf mout = RBK_SBUF_INIT, merr = RBK_SBUF_INIT;
+    rbk_vm_mask(vm, &mout, rbk_sbuf_cstr(&r.out), r.out.len);
+    rbk_vm_mask(vm, &merr, rbk_sbuf_cstr(&r.err), r.err.len);
+    size_t os = tail_start(rbk_sbuf_cstr(&mout), mout.len, RBK_SH_EVENT_TAIL);
+    size_t es = tail_start(rbk_sbuf_cstr(&merr), merr.len, RBK_SH_EVENT_TAIL);
+    const char *status = r.interrupted ? "interrupted"
+                         : r.timed_out ? "timeout"
+                         : (r.exited && r.code == 0) ? "ok"
+                                                     : "failed";
+    rbk_vm_effect_end(vm, eid, status, r.code, rbk_sbuf_cstr(&mout) + os, mout.len - os,
+                      rbk_sbuf_cstr(&merr) + es, merr.len - es, r.duration_ms);
+
+    int res = 0;
+    if (r.interrupted || r.timed_out || (a.check && !(r.exited && r.code == 0))) {
+        rbk_sbuf msg = RBK_SBUF_INIT;
+        if (r.interrupted) {
+            rbk_sbuf_printf(&msg, "%s `%s` interrupted; its process group was killed", a.label,
+                            shown);
+        } else if (r.timed_out) {
+            rbk_sbuf_printf(&msg, "%s `%s` timed out after ", a.label, shown);
+            rbk_duration_fmt(&msg, r.duration_ms);
+            rbk_sbuf_printf(&msg, " (%s); its process group was killed",
+                            rbk_vm_cancel_reason(vm, &cancel, a.timeout_ms));
+        } else if (r.signaled) {
+            rbk_sbuf_printf(&msg, "%s `%s` killed by signal ", a.label, shown);
+            rbk_proc_signame(&msg, r.signo);
+        } else {
+            rbk_sbuf_printf(&msg, "%s `%s` exited with code %d", a.label, shown, r.code);
+        }
+        add_stderr_lines(&msg, rbk_sbuf_cstr(&merr), merr.len);
+        if (!r.interrupted && !r.timed_out)
+            rbk_sbuf_adds(&msg, "\n(pass check: false to handle a non-zero exit yourself)");
+        res = rbk_vm_error(vm, "%s", msg.data);
+        rbk_sbuf_free(&msg);
+    } else {
+        rbk_value m = rbk_map_new(4);
+        rbk_value vcode = rbk_int(r.code);
+        rbk_value vout = r.out.len ? rbk_str_take_sbuf(&r.out) : rbk_str_new("", 0);
+        rbk_value verr = r.err.len ? rbk_str_take_sbuf(&r.err) : rbk_str_new("", 0);
+        rbk_value vtime = rbk_duration(r.duration_ms);
+        vcode.secret = vout.secret = verr.secret = vtime.secret = (uint8_t)a.secret;
+        rbk_map_sets(m, "code", vcode);
+        rbk_map_sets(m, "stdout", vout);
+        rbk_map_sets(m, "stderr", verr);
+        rbk_map_sets(m, "time", vtime);
+        m.secret = (uint8_t)a.secret;
+        *out = m;
+    }
+    rbk_sbuf_free(&mout);
+    rbk_sbuf_free(&merr);
+    rbk_proc_result_free(&r);
+    sh_args_free(&a);
+    return res;
+}
+
+int rbk_std_sh(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    return run_native(vm, 0, args, nargs, out);
+}
+
+int rbk_std_exec(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    return run_native(vm, 1, args, nargs, out);
+}

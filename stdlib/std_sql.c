@@ -1,0 +1,659 @@
+/* stdlib/std_sql.c — the SQL builtins (sql.connect, sql.query, sql.scalar, sql.exec, sql.close)
+ * on libpq. Built as the plugin runbook-sql.so, loaded on first use; it calls back into the
+ * executable (native.h, value.h, sbuf.h, json_value.h). The ONLY file that includes libpq
+ * (ENGINEERING.md §7).
+ *
+ * Owns: the "sql" handle class (one PGconn per handle), connection strings shown with the
+ * password replaced by *** (and the password registered as a secret), bind parameters (text
+ * format, out of band: LANGUAGE.md §8), the wait loop that bounds every call by the VM's
+ * cancellation token (PQcancel, a 2 s grace, then the connection is dropped), the mapping of
+ * column types to values, and the error messages (SQLSTATE, message, detail, hint, query).
+ * Shares invariants with: stdlib/builtins.def (the SQL_* rows: argument order), stdlib/native.h
+ * (the trailing bind list when nargs == nsig + 1), stdlib/json_value.c (json/jsonb columns),
+ * docs/sql.md (the documented behaviour), tests/golden/sql/ (the goldens). */
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "native.h"
+#include "json_value.h"
+
+/* Column type OIDs (catalog/pg_type_d.h is a server header, not shipped with libpq). */
+enum {
+    OID_BOOL = 16, OID_CHAR = 18, OID_NAME = 19, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23,
+    OID_TEXT = 25, OID_JSON = 114, OID_FLOAT4 = 700, OID_FLOAT8 = 701, OID_BPCHAR = 1042,
+    OID_VARCHAR = 1043, OID_NUMERIC = 1700, OID_JSONB = 3802
+};
+
+enum { SQL_GRACE_MS = 2000, SQL_QUERY_SHOWN = 200 };
+
+/* One connection. `shown` is the connection string with its password replaced by ***. */
+typedef struct sql_conn {
+    PGconn *pg;
+    char *shown;
+    char *why_closed; /* NULL while open; "closed by sql.close", "connection lost", ... */
+} sql_conn;
+
+static void sql_destroy(void *data) {
+    sql_conn *c = data;
+    if (!c) return;
+    if (c->pg) PQfinish(c->pg);
+    free(c->shown);
+    free(c->why_closed);
+    free(c);
+}
+
+static const rbk_handle_class sql_class = {"sql", sql_destroy};
+
+/* Closes the connection of a handle; later calls fail with `why`. */
+static void sql_drop(rbk_handle *h, const char *why) {
+    sql_conn *c = h->data;
+    if (c->pg) { PQfinish(c->pg); c->pg = NULL; }
+    if (!c->why_closed) c->why_closed = rbk_xstrdup(why);
+    h->closed = true;
+}
+
+/* ---- connection strings: find the password, show the rest ---- */
+
+static bool has_prefix(const char *s, const char *p) { return strncmp(s, p, strlen(p)) == 0; }
+static bool is_uri(const char *s) {
+    return has_prefix(s, "postgresql://") || has_prefix(s, "postgres://");
+}
+
+static int hexval(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* Registers a password as a secret: the text as written and, when it differs, percent-decoded. */
+static void add_password_secret(rbk_vm *vm, const char *s, size_t n) {
+    if (n == 0) return;
+    rbk_vm_add_secret(vm, s, n);
+    rbk_sbuf dec = RBK_SBUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+            rbk_sbuf_addc(&dec, (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2])));
+            i += 2;
+        } else {
+            rbk_sbuf_addc(&dec, s[i]);
+        }
+    }
+    if (dec.len && (dec.len != n || memcmp(dec.data, s, n) != 0)) rbk_vm_add_secret(vm, dec.data, dec.len);
+    rbk_sbuf_free(&dec);
+}
+
+/* Masks `password=value` pairs of a URI query string [q, end) into out. */
+static void mask_uri_query(rbk_vm *vm, rbk_sbuf *out, const char *q, const char *end) {
+    while (q < end) {
+        const char *amp = memchr(q, '&', (size_t)(end - q));
+        const char *stop = amp ? amp : end;
+        const char *eq = memchr(q, '=', (size_t)(stop - q));
+        if (eq && (size_t)(eq - q) == 8 && memcmp(q, "password", 8) == 0) {
+            rbk_sbuf_add(out, q, (size_t)(eq + 1 - q));
+            add_password_secret(vm, eq + 1, (size_t)(stop - eq - 1));
+            if (stop > eq + 1) rbk_sbuf_adds(out, "***");
+        } else {
+            rbk_sbuf_add(out, q, (size_t)(stop - q));
+        }
+        if (amp) rbk_sbuf_addc(out, '&');
+        q = amp ? amp + 1 : end;
+    }
+}
+
+/* postgresql://user:password@host:port/db?password=...  (libpq looks for the '@' of the
+ * user info before the first '/'). */
+static void mask_uri(rbk_vm *vm, rbk_sbuf *out, const char *s) {
+    const char *p = strstr(s, "://") + 3;
+    rbk_sbuf_add(out, s, (size_t)(p - s));
+    size_t auth_len = strcspn(p, "/?");
+    const char *at = NULL;
+    for (const char *x = p; x < p + auth_len; x++)
+        if (*x == '@') at = x; /* the last '@' of the authority ends the user info */
+    if (at) {
+        const char *colon = memchr(p, ':', (size_t)(at - p));
+        if (colon) {
+            rbk_sbuf_add(out, p, (size_t)(colon + 1 - p));
+            add_password_secret(vm, colon + 1, (size_t)(at - colon - 1));
+            if (at > colon + 1) rbk_sbuf_adds(out, "***");
+            p = at;
+        }
+    }
+    const char *qm = strchr(p, '?');
+    const char *end = p + strlen(p);
+    if (!qm) { rbk_sbuf_add(out, p, (size_t)(end - p)); return; }
+    rbk_sbuf_add(out, p, (size_t)(qm + 1 - p));
+    mask_uri_query(vm, out, qm + 1, end);
+}
+
+/* key = value pairs, values bare or single-quoted with \' and \\ escapes. */
+static void mask_kv(rbk_vm *vm, rbk_sbuf *out, const char *s) {
+    const char *p = s;
+    while (*p) {
+        const char *ws = p;
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
+        rbk_sbuf_add(out, ws, (size_t)(p - ws));
+        if (!*p) break;
+        const char *key = p;
+        while (*p && *p != '=' && *p != ' ' && *p != '\t' && *p != '\n') p++;
+        size_t keylen = (size_t)(p - key);
+        rbk_sbuf_add(out, key, keylen);
+        const char *sep = p;
+        while (*p == ' ' || *p == '\t') p++;
+        if (*p != '=') { /* malformed: show nothing more (it might be a password) */
+            if (*p) rbk_sbuf_adds(out, " ...");
+            return;
+        }
+        p++;
+        while (*p == ' ' || *p == '\t') p++;
+        rbk_sbuf_add(out, sep, (size_t)(p - sep));
+        bool pw = keylen == 8 && memcmp(key, "password", 8) == 0;
+        const char *val = p;
+        rbk_sbuf raw = RBK_SBUF_INIT;
+        if (*p == '\'') {
+            p++;
+            while (*p && *p != '\'') {
+                if (*p == '\\' && p[1]) p++;
+                rbk_sbuf_addc(&raw, *p++);
+            }
+            if (*p == '\'') p++;
+        } else {
+            while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') {
+                if (*p == '\\' && p[1]) p++;
+                rbk_sbuf_addc(&raw, *p++);
+            }
+        }
+        if (pw) {
+            add_password_secret(vm, val, (size_t)(p - val));
+            add_password_secret(vm, rbk_sbuf_cstr(&raw), raw.len);
+            rbk_sbuf_adds(out, "***");
+        } else {
+            rbk_sbuf_add(out, val, (size_t)(p - val));
+        }
+        rbk_sbuf_free(&raw);
+    }
+}
+
+/* Registers every password of a connection string as a secret and returns the string as it
+ * may be shown (caller frees). */
+static char *conninfo_shown(rbk_vm *vm, const char *s) {
+    rbk_sbuf out = RBK_SBUF_INIT;
+    if (is_uri(s)) mask_uri(vm, &out, s);
+    else mask_kv(vm, &out, s);
+    /* libpq's own reading, in case ours missed a form it accepts */
+    char *perr = NULL;
+    PQconninfoOption *opts = PQconninfoParse(s, &perr);
+    if (opts) {
+        for (PQconninfoOption *o = opts; o->keyword; o++)
+            if (strcmp(o->keyword, "password") == 0 && o->val && *o->val)
+                rbk_vm_add_secret(vm, o->val, strlen(o->val));
+        PQconninfoFree(opts);
+    }
+    if (perr) PQfreemem(perr);
+    return rbk_sbuf_detach(&out);
+}
+
+/* ---- messages ---- */
+
+/* Appends text with runs of white space collapsed to one space, trimmed, at most max bytes
+ * (cut on a UTF-8 boundary, "..." appended). */
+static void add_collapsed(rbk_sbuf *out, const char *s, size_t max) {
+    size_t start = out->len, shown = 0;
+    bool space = false;
+    for (const char *p = s; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') { space = true; continue; }
+        if (space && out->len > start) { rbk_sbuf_addc(out, ' '); shown++; }
+        space = false;
+        if (shown >= max && (c & 0xC0) != 0x80) { rbk_sbuf_adds(out, "..."); return; }
+        rbk_sbuf_addc(out, (char)c);
+        shown++;
+    }
+}
+
+static int64_t timeout_arg(rbk_value v) {
+    if (v.t == RBK_T_DURATION || v.t == RBK_T_INT) return v.as.i < 0 ? 0 : v.as.i;
+    return -1;
+}
+
+/* libpq's last error: its first message only (continuation lines start with a tab; later
+ * messages such as "invalid socket" add nothing), white space collapsed. */
+static void add_conn_error(rbk_sbuf *msg, PGconn *pg) {
+    const char *e = pg ? PQerrorMessage(pg) : "";
+    if (!e || !*e) { rbk_sbuf_adds(msg, "no message from libpq"); return; }
+    size_t n = 0;
+    while (e[n] && !(e[n] == '\n' && e[n + 1] && e[n + 1] != '\t')) n++;
+    char *first = rbk_xstrndup(e, n);
+    add_collapsed(msg, first, 1000);
+    free(first);
+}
+
+/* Server notices (NOTICE, WARNING) go to the operator as notes, never to stderr. */
+static void sql_notice(void *arg, const char *message) {
+    rbk_sbuf text = RBK_SBUF_INIT;
+    add_collapsed(&text, message, 1000);
+    rbk_vm_note((rbk_vm *)arg, "sql: %s", rbk_sbuf_cstr(&text));
+    rbk_sbuf_free(&text);
+}
+
+/* ---- sql.connect ---- */
+
+int rbk_std_sql_connect(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    (void)nargs;
+    if (args[0].t != RBK_T_STRING) return rbk_vm_error(vm, "sql.connect: url must be a string");
+    const char *url = rbk_arg_str(args[0]);
+    if (strlen(url) != rbk_arg_len(args[0]))
+        return rbk_vm_error(vm, "sql.connect: the connection string contains a NUL byte");
+    char *shown = conninfo_shown(vm, url);
+    int64_t timeout_ms = timeout_arg(args[1]);
+    rbk_cancel cancel = rbk_vm_cancel(vm, timeout_ms);
+
+    /* Earlier entries are overridden by what the connection string sets (expand_dbname). */
+    const char *const keys[] = {"application_name", "keepalives", "keepalives_idle",
+                                "keepalives_interval", "keepalives_count", "dbname", NULL};
+    const char *const vals[] = {"runbook", "1", "30", "10", "3", url, NULL};
+    PGconn *pg = PQconnectStartParams(keys, vals, 1);
+    rbk_sbuf msg = RBK_SBUF_INIT;
+    if (!pg) {
+        free(shown);
+        return rbk_vm_error(vm, "sql.connect: out of memory");
+    }
+    PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+    if (PQstatus(pg) == CONNECTION_BAD) st = PGRES_POLLING_FAILED;
+    while (st != PGRES_POLLING_OK && st != PGRES_POLLING_FAILED) {
+        int cc = rbk_cancel_check(&cancel);
+        if (cc) {
+            rbk_sbuf_printf(&msg, "sql.connect(%s): cancelled: %s", shown,
+                            rbk_vm_cancel_reason(vm, &cancel, timeout_ms));
+            break;
+        }
+        struct pollfd pfd = {PQsocket(pg), st == PGRES_POLLING_READING ? POLLIN : POLLOUT, 0};
+        if (pfd.fd < 0) { st = PGRES_POLLING_FAILED; break; }
+        int n = poll(&pfd, 1, rbk_cancel_slice(&cancel, RBK_POLL_SLICE_MS));
+        if (n < 0 && errno != EINTR) {
+            rbk_sbuf_printf(&msg, "sql.connect(%s): poll: %s", shown, strerror(errno));
+            break;
+        }
+        if (n > 0) st = PQconnectPoll(pg);
+    }
+    if (st == PGRES_POLLING_FAILED) {
+        rbk_sbuf_printf(&msg, "sql.connect(%s): connection failed: ", shown);
+        add_conn_error(&msg, pg);
+    }
+    if (msg.len) {
+        PQfinish(pg);
+        free(shown);
+        int r = rbk_vm_error(vm, "%s", msg.data);
+        rbk_sbuf_free(&msg);
+        return r;
+    }
+    PQsetnonblocking(pg, 0);
+    PQsetNoticeProcessor(pg, sql_notice, vm);
+    sql_conn *c = rbk_xcalloc(1, sizeof *c);
+    c->pg = pg;
+    c->shown = shown;
+    *out = rbk_handle_new(&sql_class, c);
+    return 0;
+}
+
+/* ---- queries ---- */
+
+typedef enum { SQL_QUERY, SQL_SCALAR, SQL_EXEC } sql_mode;
+
+typedef struct sql_run {
+    sql_mode mode;
+    bool secret;       /* the query or a bind value was secret: mark every result value */
+    rbk_value rows;    /* query: list of row maps */
+    rbk_value first;   /* scalar: the first value seen */
+    int64_t nrows;
+    int ncols;         /* of the last tuple-bearing result, -1 before any */
+    int64_t affected;
+    bool failed;
+    bool lost;         /* the connection broke (it is dropped) */
+    rbk_sbuf err;      /* the server's error, formatted */
+} sql_run;
+
+/* Sets the secret mark on v and everything inside it (the objects were just built: rc 1). */
+static void mark_deep(rbk_value *v) {
+    v->secret = 1;
+    if (v->t == RBK_T_LIST) {
+        rbk_list *l = RBK_AS_LIST(*v);
+        for (size_t i = 0; i < l->len; i++) mark_deep(&l->items[i]);
+    } else if (v->t == RBK_T_MAP) {
+        rbk_map *m = RBK_AS_MAP(*v);
+        for (size_t i = 0; i < m->len; i++) mark_deep(&m->entries[i].val);
+    }
+}
+
+/* The value of one field, typed by its column's OID. */
+static rbk_value field_value(const PGresult *res, int row, int col) {
+    if (PQgetisnull(res, row, col)) return rbk_nil();
+    const char *s = PQgetvalue(res, row, col);
+    size_t n = (size_t)PQgetlength(res, row, col);
+    char *end;
+    switch (PQftype(res, col)) {
+    case OID_INT2:
+    case OID_INT4:
+    case OID_INT8: {
+        errno = 0;
+        long long i = strtoll(s, &end, 10);
+        if (errno == 0 && *end == 0) return rbk_int((int64_t)i);
+        break;
+    }
+    case OID_FLOAT4:
+    case OID_FLOAT8:
+    case OID_NUMERIC: {
+        double f = strtod(s, &end); /* "NaN", "Infinity", "-Infinity" included */
+        if (end != s && *end == 0) return rbk_float(f);
+        break;
+    }
+    case OID_BOOL: return rbk_bool(s[0] == 't');
+    case OID_JSON:
+    case OID_JSONB: {
+        rbk_value v;
+        if (rbk_json_to_value(s, n, &v, NULL) == 0) return v;
+        break;
+    }
+    default: break; /* text, varchar, bpchar, name, char and every other type: their text */
+    }
+    return rbk_str_new(s, n);
+}
+
+static void add_row(sql_run *r, const PGresult *res, int row) {
+    int nf = PQnfields(res);
+    if (r->mode == SQL_SCALAR) {
+        if (r->nrows == 0 && nf >= 1) r->first = field_value(res, row, 0);
+        r->nrows++;
+        return;
+    }
+    rbk_value m = rbk_map_new((size_t)nf);
+    for (int c = 0; c < nf; c++) {
+        const char *name = PQfname(res, c);
+        rbk_map_set(m, name, strlen(name), field_value(res, row, c));
+    }
+    rbk_list_push(r->rows, m);
+    r->nrows++;
+}
+
+/* Formats a server error result: SQLSTATE, message, detail, hint, position. */
+static void add_result_error(sql_run *r, const PGresult *res) {
+    if (r->failed) return; /* keep the first error */
+    r->failed = true;
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+    const char *detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+    const char *hint = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
+    const char *pos = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
+    if (state) rbk_sbuf_printf(&r->err, "SQLSTATE %s: ", state);
+    if (primary) add_collapsed(&r->err, primary, 2000);
+    else add_collapsed(&r->err, PQresultErrorMessage(res), 2000);
+    if (pos) rbk_sbuf_printf(&r->err, " (at character %s)", pos);
+    if (detail) { rbk_sbuf_adds(&r->err, "\n  detail: "); add_collapsed(&r->err, detail, 2000); }
+    if (hint) { rbk_sbuf_adds(&r->err, "\n  hint: "); add_collapsed(&r->err, hint, 2000); }
+}
+
+static void take_result(sql_run *r, PGresult *res) {
+    switch (PQresultStatus(res)) {
+    case PGRES_SINGLE_TUPLE:
+    case PGRES_TUPLES_OK: {
+        if (r->failed) break;
+        r->ncols = PQnfields(res);
+        int nt = PQntuples(res);
+        if (r->mode == SQL_EXEC) r->nrows += nt;
+        else for (int i = 0; i < nt; i++) add_row(r, res, i);
+        if (PQresultStatus(res) == PGRES_TUPLES_OK) {
+            const char *t = PQcmdTuples(res);
+            r->affected = *t ? strtoll(t, NULL, 10) : r->nrows;
+        }
+        break;
+    }
+    case PGRES_COMMAND_OK: {
+        const char *t = PQcmdTuples(res);
+        r->affected = *t ? strtoll(t, NULL, 10) : 0;
+        if (r->ncols < 0) r->ncols = 0;
+        break;
+    }
+    case PGRES_EMPTY_QUERY:
+        if (r->ncols < 0) r->ncols = 0;
+        break;
+    case PGRES_COPY_IN:
+    case PGRES_COPY_OUT:
+    case PGRES_COPY_BOTH:
+        if (!r->failed) {
+            r->failed = true;
+            rbk_sbuf_adds(&r->err, "COPY FROM STDIN / TO STDOUT is not supported; use a file on the server or psql through sh()");
+        }
+        break;
+    default: add_result_error(r, res); break;
+    }
+}
+
+/* Converts one bind value to parameter text; returns false (with msg set) when it cannot be. */
+static bool bind_text(rbk_value v, int index, rbk_sbuf *text, bool *null, rbk_sbuf *msg) {
+    *null = false;
+    switch (v.t) {
+    case RBK_T_NIL: *null = true; return true;
+    case RBK_T_BOOL:
+    case RBK_T_INT:
+    case RBK_T_FLOAT:
+    case RBK_T_STRING: rbk_value_str(text, v); break;
+    case RBK_T_DURATION: rbk_sbuf_printf(text, "%" PRId64 " milliseconds", v.as.i); break;
+    case RBK_T_LIST:
+    case RBK_T_MAP: rbk_value_json(text, v); break;
+    default:
+        rbk_sbuf_printf(msg, "bind parameter $%d: a %s cannot be sent to the database", index + 1,
+                        rbk_type_name((rbk_type)v.t));
+        return false;
+    }
+    if (strlen(rbk_sbuf_cstr(text)) != text->len) {
+        rbk_sbuf_printf(msg, "bind parameter $%d contains a NUL byte (PostgreSQL text cannot hold one)", index + 1);
+        return false;
+    }
+    return true;
+}
+
+static const char *mode_name(sql_mode m) {
+    return m == SQL_QUERY ? "sql.query" : m == SQL_SCALAR ? "sql.scalar" : "sql.exec";
+}
+
+/* Waits for input on the connection (or the deadline); false when the connection broke. */
+static bool wait_input(PGconn *pg, int timeout_ms) {
+    struct pollfd pfd = {PQsocket(pg), POLLIN, 0};
+    if (pfd.fd < 0) return false;
+    int n = poll(&pfd, 1, timeout_ms);
+    if (n < 0 && errno != EINTR) return false;
+    if (n > 0 && !PQconsumeInput(pg)) return false;
+    return true;
+}
+
+/* Sends the cancel request and gives the server SQL_GRACE_MS to answer with the (error)
+ * result; drains every result into r (a statement that finished before the cancel reached the
+ * server leaves r without error). Returns true when the connection is still usable. */
+static bool cancel_and_drain(PGconn *pg, sql_run *r) {
+    PGcancel *pc = PQgetCancel(pg);
+    if (pc) {
+        char errbuf[256];
+        PQcancel(pc, errbuf, (int)sizeof errbuf);
+        PQfreeCancel(pc);
+    }
+    int64_t end = rbk_now_ms() + SQL_GRACE_MS;
+    for (;;) {
+        while (!PQisBusy(pg)) {
+            PGresult *res = PQgetResult(pg);
+            if (!res) return PQstatus(pg) == CONNECTION_OK;
+            take_result(r, res);
+            PQclear(res);
+        }
+        int64_t left = end - rbk_now_ms();
+        if (left <= 0) return false;
+        if (!wait_input(pg, left < RBK_POLL_SLICE_MS ? (int)left : RBK_POLL_SLICE_MS)) return false;
+    }
+}
+
+static int sql_run_query(rbk_vm *vm, rbk_value *args, int nargs, sql_mode mode, rbk_value *out) {
+    const int nsig = 3;
+    const char *fn = mode_name(mode);
+    if (args[0].t != RBK_T_HANDLE || RBK_AS_HANDLE(args[0])->cls != &sql_class)
+        return rbk_vm_error(vm, "%s: the first argument must be a connection from sql.connect", fn);
+    rbk_handle *h = RBK_AS_HANDLE(args[0]);
+    sql_conn *conn = h->data;
+    if (h->closed || !conn->pg)
+        return rbk_vm_error(vm, "%s: the connection to %s is closed (%s)", fn, conn->shown,
+                            conn->why_closed ? conn->why_closed : "closed");
+    if (args[1].t != RBK_T_STRING) return rbk_vm_error(vm, "%s: the query must be a string", fn);
+    const char *q = rbk_arg_str(args[1]);
+    if (strlen(q) != rbk_arg_len(args[1]))
+        return rbk_vm_error(vm, "%s: the query contains a NUL byte", fn);
+    int64_t timeout_ms = timeout_arg(args[2]);
+
+    sql_run r = {mode, args[1].secret != 0, rbk_nil(), rbk_nil(), 0, -1, 0, false, false, RBK_SBUF_INIT};
+    rbk_sbuf msg = RBK_SBUF_INIT;
+
+    /* Bind values: the trailing list the compiler adds for a literal query (native.h). */
+    int nparams = 0;
+    char **pvals = NULL;
+    if (nargs == nsig + 1 && args[nsig].t == RBK_T_LIST) {
+        rbk_list *binds = RBK_AS_LIST(args[nsig]);
+        if (args[nsig].secret) r.secret = true;
+        nparams = (int)binds->len;
+        pvals = rbk_xcalloc(binds->len ? binds->len : 1, sizeof *pvals);
+        for (int i = 0; i < nparams; i++) {
+            rbk_value v = binds->items[i];
+            if (v.secret) r.secret = true;
+            rbk_sbuf text = RBK_SBUF_INIT;
+            bool isnull;
+            if (!bind_text(v, i, &text, &isnull, &msg)) {
+                rbk_sbuf_free(&text);
+                break;
+            }
+            pvals[i] = isnull ? NULL : rbk_sbuf_detach(&text);
+            if (!pvals[i] && !isnull) pvals[i] = rbk_xstrdup("");
+            rbk_sbuf_free(&text);
+        }
+    }
+
+    uint64_t effect = 0;
+    int64_t t0 = rbk_now_ms();
+    PGconn *pg = conn->pg;
+    bool dropped = false;
+    if (!msg.len) {
+        effect = rbk_vm_effect_begin(vm, "sql", q);
+        if (mode == SQL_QUERY) r.rows = rbk_list_new(16);
+        rbk_cancel cancel = rbk_vm_cancel(vm, timeout_ms);
+        if (PQstatus(pg) != CONNECTION_OK ||
+            !PQsendQueryParams(pg, q, nparams, NULL, (const char *const *)pvals, NULL, NULL, 0)) {
+            rbk_sbuf_adds(&msg, PQstatus(pg) != CONNECTION_OK ? "connection lost: " : "could not send the query: ");
+            add_conn_error(&msg, pg);
+        } else {
+            if (mode != SQL_EXEC) PQsetSingleRowMode(pg);
+            for (;;) {
+                if (!PQisBusy(pg)) {
+                    PGresult *res = PQgetResult(pg);
+                    if (!res) break;
+                    take_result(&r, res);
+                    PQclear(res);
+                    continue;
+                }
+                if (rbk_cancel_check(&cancel)) {
+                    const char *why = rbk_vm_cancel_reason(vm, &cancel, timeout_ms);
+                    if (!cancel_and_drain(pg, &r)) {
+                        dropped = true;
+                        rbk_sbuf_printf(&msg, "cancelled: %s (the server did not answer the cancel "
+                                        "request within %d s: connection dropped)", why, SQL_GRACE_MS / 1000);
+                    } else if (r.failed) {
+                        rbk_sbuf_printf(&msg, "cancelled: %s", why);
+                    } /* else: it completed before the cancel arrived — a success */
+                    break;
+                }
+                if (!wait_input(pg, rbk_cancel_slice(&cancel, RBK_POLL_SLICE_MS))) {
+                    /* The socket broke: drain what libpq has, then report the loss. */
+                    PGresult *res;
+                    while ((res = PQgetResult(pg)) != NULL) PQclear(res);
+                    break;
+                }
+            }
+        }
+        /* A connection that broke is reported as lost, whatever else happened. */
+        if (!dropped && PQstatus(pg) != CONNECTION_OK) {
+            r.lost = true;
+            if (!msg.len) {
+                rbk_sbuf_adds(&msg, "connection lost: ");
+                if (r.failed) rbk_sbuf_add(&msg, r.err.data, r.err.len);
+                else add_conn_error(&msg, pg);
+            }
+        }
+    }
+    int64_t dur = rbk_now_ms() - t0;
+    if (pvals) {
+        for (int i = 0; i < nparams; i++) free(pvals[i]);
+        free(pvals);
+    }
+    if (r.lost) sql_drop(h, "connection lost");
+    else if (dropped) sql_drop(h, "dropped after a cancelled query");
+
+    /* Shape checks */
+    if (!msg.len && !r.failed && mode == SQL_SCALAR && (r.nrows != 1 || r.ncols != 1)) {
+        rbk_sbuf_printf(&msg, "expected 1 row with 1 column, got %" PRId64 " row%s", r.nrows,
+                        r.nrows == 1 ? "" : "s");
+        if (r.ncols >= 0) rbk_sbuf_printf(&msg, " with %d column%s", r.ncols, r.ncols == 1 ? "" : "s");
+    }
+    if (!msg.len && r.failed) rbk_sbuf_add(&msg, r.err.data, r.err.len);
+    if (msg.len) {
+        if (effect) rbk_vm_effect_end(vm, effect, "error", 0, NULL, 0, msg.data, msg.len, dur);
+        rbk_sbuf full = RBK_SBUF_INIT;
+        rbk_sbuf_printf(&full, "%s: %s\n  query: ", fn, msg.data);
+        add_collapsed(&full, q, SQL_QUERY_SHOWN);
+        rbk_unref(r.rows);
+        rbk_unref(r.first);
+        rbk_sbuf_free(&r.err);
+        rbk_sbuf_free(&msg);
+        int ret = rbk_vm_error(vm, "%s", full.data);
+        rbk_sbuf_free(&full);
+        return ret;
+    }
+    rbk_sbuf_free(&r.err);
+    int64_t count = mode == SQL_EXEC ? r.affected : r.nrows;
+    rbk_sbuf summary = RBK_SBUF_INIT;
+    if (mode == SQL_EXEC) rbk_sbuf_printf(&summary, "%" PRId64 " row%s affected", count, count == 1 ? "" : "s");
+    else rbk_sbuf_printf(&summary, "%" PRId64 " row%s", count, count == 1 ? "" : "s");
+    rbk_vm_effect_end(vm, effect, "ok", count > INT32_MAX ? INT32_MAX : (int)count, summary.data,
+                      summary.len, NULL, 0, dur);
+    rbk_sbuf_free(&summary);
+    switch (mode) {
+    case SQL_QUERY: *out = r.rows; break;
+    case SQL_SCALAR: *out = r.first; break;
+    case SQL_EXEC: *out = rbk_int(r.affected); break;
+    }
+    if (r.secret) mark_deep(out);
+    return 0;
+}
+
+int rbk_std_sql_query(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    return sql_run_query(vm, args, nargs, SQL_QUERY, out);
+}
+int rbk_std_sql_scalar(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    return sql_run_query(vm, args, nargs, SQL_SCALAR, out);
+}
+int rbk_std_sql_exec(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    return sql_run_query(vm, args, nargs, SQL_EXEC, out);
+}
+
+int rbk_std_sql_close(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    (void)nargs;
+    if (args[0].t != RBK_T_HANDLE || RBK_AS_HANDLE(args[0])->cls != &sql_class)
+        return rbk_vm_error(vm, "sql.close: the argument must be a connection from sql.connect");
+    rbk_handle *h = RBK_AS_HANDLE(args[0]);
+    sql_conn *c = h->data;
+    if (h->closed && c->why_closed && strcmp(c->why_closed, "closed by sql.close") == 0)
+        return rbk_vm_error(vm, "sql.close: the connection to %s is already closed", c->shown);
+    sql_drop(h, "closed by sql.close");
+    *out = rbk_nil();
+    return 0;
+}

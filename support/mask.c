@@ -1,0 +1,530 @@
+/* support/mask.c — secret registry and masking (see mask.h for the rules).
+ * Owns: the pattern list (with a hash set for de-duplication), the derived-form encoders
+ * (base64, percent, JSON) and a byte-level Aho-Corasick automaton.
+ *
+ * Automaton layout: a trie whose root has a dense 256-entry table; other nodes keep their
+ * first child inline (most nodes of long patterns have exactly one child) and further
+ * children in one open-addressing hash keyed by (node, byte). Each node stores the length of
+ * the longest pattern that ends there (directly or through its failure chain), which is all
+ * the union-of-spans masking needs. Measured: 1 MB with 100 secrets (~1,500 patterns) masks
+ * in a few milliseconds (tests/unit/test_mask.c prints the time). */
+#include "mask.h"
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct mask_pat {
+    char *p;
+    size_t n;
+    int primary;        /* registered as a secret (its derived forms are registered too) */
+} mask_pat;
+
+typedef struct ac_node {
+    int32_t fail;
+    int32_t child1;     /* first child, -1 when none */
+    int32_t sibling;    /* next child of the parent (build-time list) */
+    int32_t first;      /* head of this node's children list (build-time) */
+    uint32_t outlen;    /* longest pattern ending here (incl. failure chain), 0 = none */
+    uint8_t byte1;      /* byte of child1 */
+    uint8_t byte;       /* byte of the edge into this node */
+    uint8_t many;       /* 1 when the node has more than one child (look in the hash) */
+} ac_node;
+
+typedef struct ac_edge {
+    uint64_t key;       /* ((uint64_t)node << 8 | byte) + 1; 0 = empty */
+    int32_t child;
+} ac_edge;
+
+typedef struct ac {
+    int dirty;
+    ac_node *nodes;
+    size_t nnodes, capnodes;
+    int32_t root[256];  /* child of the root per byte, 0 = none (stay at the root) */
+    ac_edge *edges;
+    size_t edgecap;     /* power of two */
+    size_t nedges;
+} ac;
+
+struct rbk_mask {
+    mask_pat *pats;
+    size_t npats, cappats;
+    size_t *set;        /* open-addressing set of pattern index + 1 */
+    size_t setcap;      /* power of two */
+    ac *ac;             /* built lazily: apply takes a const registry */
+};
+
+/* ---------- pattern set ---------- */
+
+static uint64_t hash_bytes(const char *s, size_t n) {
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) { h ^= (unsigned char)s[i]; h *= 1099511628211ULL; }
+    return h;
+}
+
+/* index + 1 of the pattern equal to s, or 0 */
+static size_t set_find(const rbk_mask *m, const char *s, size_t n) {
+    if (!m->setcap) return 0;
+    size_t mask = m->setcap - 1;
+    for (size_t i = (size_t)hash_bytes(s, n) & mask;; i = (i + 1) & mask) {
+        size_t v = m->set[i];
+        if (!v) return 0;
+        const mask_pat *p = &m->pats[v - 1];
+        if (p->n == n && memcmp(p->p, s, n) == 0) return v;
+    }
+}
+
+static void set_insert(size_t *set, size_t cap, const mask_pat *pats, size_t idx) {
+    size_t mask = cap - 1;
+    size_t i = (size_t)hash_bytes(pats[idx].p, pats[idx].n) & mask;
+    while (set[i]) i = (i + 1) & mask;
+    set[i] = idx + 1;
+}
+
+static void add_pattern(rbk_mask *m, const char *s, size_t n) {
+    if (n == 0 || set_find(m, s, n)) return;
+    if (m->npats == m->cappats) {
+        m->cappats = m->cappats ? m->cappats * 2 : 16;
+        m->pats = rbk_xrealloc(m->pats, m->cappats * sizeof *m->pats);
+    }
+    m->pats[m->npats].p = rbk_xstrndup(s, n);
+    m->pats[m->npats].n = n;
+    m->pats[m->npats].primary = 0;
+    m->npats++;
+    if (m->npats * 2 > m->setcap) {
+        size_t cap = m->setcap ? m->setcap * 2 : 64;
+        while (m->npats * 2 > cap) cap *= 2;
+        free(m->set);
+        m->set = rbk_xcalloc(cap, sizeof *m->set);
+        m->setcap = cap;
+        for (size_t i = 0; i < m->npats; i++) set_insert(m->set, cap, m->pats, i);
+    } else {
+        set_insert(m->set, m->setcap, m->pats, m->npats - 1);
+    }
+    m->ac->dirty = 1;
+}
+
+static void add_derived(rbk_mask *m, const rbk_sbuf *b) {
+    if (b->len >= RBK_MASK_MIN_DERIVED) add_pattern(m, b->data, b->len);
+}
+
+/* ---------- encoders for derived forms ---------- */
+
+static const char B64_STD[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char B64_URL[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/* base64 of n bytes (pad: with '=' padding) */
+static void b64(rbk_sbuf *out, const unsigned char *p, size_t n, const char *alpha, int pad) {
+    size_t i = 0;
+    for (; i + 3 <= n; i += 3) {
+        uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+        char q[4] = {alpha[v >> 18], alpha[(v >> 12) & 63], alpha[(v >> 6) & 63], alpha[v & 63]};
+        rbk_sbuf_add(out, q, 4);
+    }
+    if (n - i == 1) {
+        uint32_t v = (uint32_t)p[i] << 16;
+        rbk_sbuf_addc(out, alpha[v >> 18]);
+        rbk_sbuf_addc(out, alpha[(v >> 12) & 63]);
+        if (pad) rbk_sbuf_adds(out, "==");
+    } else if (n - i == 2) {
+        uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8;
+        rbk_sbuf_addc(out, alpha[v >> 18]);
+        rbk_sbuf_addc(out, alpha[(v >> 12) & 63]);
+        rbk_sbuf_addc(out, alpha[(v >> 6) & 63]);
+        if (pad) rbk_sbuf_addc(out, '=');
+    }
+}
+
+static void add_base64_forms(rbk_mask *m, const char *s, size_t n) {
+    const char *alphas[2] = {B64_STD, B64_URL};
+    rbk_sbuf b = RBK_SBUF_INIT;
+    unsigned char *tmp = rbk_xmalloc(n + 2);
+    for (int a = 0; a < 2; a++) {
+        for (int pad = 0; pad < 2; pad++) {
+            rbk_sbuf_reset(&b);
+            b64(&b, (const unsigned char *)s, n, alphas[a], pad);
+            add_derived(m, &b);
+        }
+        /* alignment cores: S at offset k of a 3-byte group */
+        for (size_t k = 0; k < 3; k++) {
+            memset(tmp, 0, k);
+            memcpy(tmp + k, s, n);
+            rbk_sbuf_reset(&b);
+            b64(&b, tmp, k + n, alphas[a], 0);
+            size_t from = (8 * k + 5) / 6, to = (8 * (k + n)) / 6;
+            if (to > from && to - from >= RBK_MASK_MIN_DERIVED)
+                add_pattern(m, b.data + from, to - from);
+        }
+    }
+    free(tmp);
+    rbk_sbuf_free(&b);
+}
+
+static void add_url_forms(rbk_mask *m, const char *s, size_t n) {
+    static const char *hexes[2] = {"0123456789ABCDEF", "0123456789abcdef"};
+    rbk_sbuf b = RBK_SBUF_INIT;
+    for (int form = 0; form < 3; form++) { /* upper, lower, form-encoding (upper, space '+') */
+        const char *hex = hexes[form == 1];
+        rbk_sbuf_reset(&b);
+        for (size_t i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)s[i];
+            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                c == '-' || c == '.' || c == '_' || c == '~') {
+                rbk_sbuf_addc(&b, (char)c);
+            } else if (form == 2 && c == ' ') {
+                rbk_sbuf_addc(&b, '+');
+            } else {
+                char e[3] = {'%', hex[c >> 4], hex[c & 15]};
+                rbk_sbuf_add(&b, e, 3);
+            }
+        }
+        add_derived(m, &b);
+    }
+    rbk_sbuf_free(&b);
+}
+
+enum {
+    J_SHORT_BF = 1,  /* \b and \f as short escapes (jansson, Python) */
+    J_ESC_DEL = 2,   /* 0x7f as \u007f (this tool) */
+    J_UPPER = 4,     /* \u00XX with upper-case hex (jansson) */
+    J_SLASH = 8,     /* '/' as "\/" */
+    J_HTML = 16,     /* < > & as \u003c \u003e \u0026 (Go) */
+    J_ASCII = 32,    /* non-ASCII UTF-8 as \uXXXX (Python ensure_ascii) */
+};
+
+static void add_u(rbk_sbuf *b, unsigned v, int upper) {
+    const char *hex = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+    char e[6] = {'\\', 'u', hex[(v >> 12) & 15], hex[(v >> 8) & 15], hex[(v >> 4) & 15], hex[v & 15]};
+    rbk_sbuf_add(b, e, 6);
+}
+
+/* Decodes one UTF-8 sequence at s[i]; returns its length (0 if invalid), code point in *cp. */
+static size_t utf8_decode(const unsigned char *s, size_t n, size_t i, unsigned *cp) {
+    unsigned c = s[i];
+    size_t len;
+    unsigned v;
+    if (c < 0x80) { *cp = c; return 1; }
+    if ((c & 0xe0) == 0xc0) { len = 2; v = c & 0x1f; }
+    else if ((c & 0xf0) == 0xe0) { len = 3; v = c & 0x0f; }
+    else if ((c & 0xf8) == 0xf0) { len = 4; v = c & 0x07; }
+    else return 0;
+    if (i + len > n) return 0;
+    for (size_t k = 1; k < len; k++) {
+        if ((s[i + k] & 0xc0) != 0x80) return 0;
+        v = v << 6 | (s[i + k] & 0x3f);
+    }
+    if (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff) || (len == 2 && v < 0x80) ||
+        (len == 3 && v < 0x800) || (len == 4 && v < 0x10000))
+        return 0;
+    *cp = v;
+    return len;
+}
+
+static void json_escape(rbk_sbuf *b, const char *str, size_t n, int fl) {
+    const unsigned char *s = (const unsigned char *)str;
+    int upper = (fl & J_UPPER) != 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned c = s[i];
+        switch (c) {
+        case '"': rbk_sbuf_adds(b, "\\\""); continue;
+        case '\\': rbk_sbuf_adds(b, "\\\\"); continue;
+        case '\n': rbk_sbuf_adds(b, "\\n"); continue;
+        case '\r': rbk_sbuf_adds(b, "\\r"); continue;
+        case '\t': rbk_sbuf_adds(b, "\\t"); continue;
+        case '\b': if (fl & J_SHORT_BF) { rbk_sbuf_adds(b, "\\b"); continue; } break;
+        case '\f': if (fl & J_SHORT_BF) { rbk_sbuf_adds(b, "\\f"); continue; } break;
+        case '/': if (fl & J_SLASH) { rbk_sbuf_adds(b, "\\/"); continue; } break;
+        case '<': case '>': case '&': if (fl & J_HTML) { add_u(b, c, upper); continue; } break;
+        default: break;
+        }
+        if (c < 0x20 || (c == 0x7f && (fl & J_ESC_DEL))) {
+            add_u(b, c, upper);
+        } else if (c >= 0x80 && (fl & J_ASCII)) {
+            unsigned cp;
+            size_t len = utf8_decode(s, n, i, &cp);
+            if (!len) { rbk_sbuf_addc(b, (char)c); continue; }
+            if (cp >= 0x10000) {
+                cp -= 0x10000;
+                add_u(b, 0xd800 | (cp >> 10), upper);
+                add_u(b, 0xdc00 | (cp & 0x3ff), upper);
+            } else {
+                add_u(b, cp, upper);
+            }
+            i += len - 1;
+        } else {
+            rbk_sbuf_addc(b, (char)c);
+        }
+    }
+}
+
+static void add_json_forms(rbk_mask *m, const char *s, size_t n) {
+    static const int variants[] = {
+        J_ESC_DEL,                          /* rbk_sbuf_add_json_str */
+        J_SHORT_BF,                         /* Python (ensure_ascii=False), jq */
+        J_SHORT_BF | J_UPPER,               /* jansson */
+        J_SHORT_BF | J_ASCII,               /* Python default */
+        J_SHORT_BF | J_SLASH,               /* escaped slashes (PHP, some loggers) */
+        J_SHORT_BF | J_SLASH | J_UPPER,     /* jansson with JSON_ESCAPE_SLASH */
+        J_SHORT_BF | J_HTML,                /* Go encoding/json */
+    };
+    rbk_sbuf b = RBK_SBUF_INIT;
+    for (size_t v = 0; v < sizeof variants / sizeof variants[0]; v++) {
+        rbk_sbuf_reset(&b);
+        json_escape(&b, s, n, variants[v]);
+        add_derived(m, &b);
+    }
+    rbk_sbuf_free(&b);
+}
+
+static void add_lines(rbk_mask *m, const char *s, size_t n) {
+    if (!memchr(s, '\n', n)) return;
+    size_t start = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i == n || s[i] == '\n') {
+            size_t len = i - start;
+            if (len && s[start + len - 1] == '\r') len--;
+            if (len >= RBK_MASK_MIN_DERIVED) add_pattern(m, s + start, len);
+            start = i + 1;
+        }
+    }
+}
+
+/* ---------- public registry ---------- */
+
+rbk_mask *rbk_mask_new(void) {
+    rbk_mask *m = rbk_xcalloc(1, sizeof *m);
+    m->ac = rbk_xcalloc(1, sizeof *m->ac);
+    return m;
+}
+
+static void ac_clear(ac *a) {
+    free(a->nodes);
+    free(a->edges);
+    a->nodes = NULL;
+    a->edges = NULL;
+    a->nnodes = a->capnodes = a->edgecap = a->nedges = 0;
+}
+
+void rbk_mask_free(rbk_mask *m) {
+    if (!m) return;
+    for (size_t i = 0; i < m->npats; i++) free(m->pats[i].p);
+    free(m->pats);
+    free(m->set);
+    ac_clear(m->ac);
+    free(m->ac);
+    free(m);
+}
+
+void rbk_mask_add(rbk_mask *m, const char *s, size_t n) {
+    if (!m || !s || n == 0) return;
+    size_t at = set_find(m, s, n);
+    if (at && m->pats[at - 1].primary) return; /* same secret again: nothing new */
+    add_pattern(m, s, n);
+    m->pats[set_find(m, s, n) - 1].primary = 1;
+    add_lines(m, s, n);
+    add_base64_forms(m, s, n);
+    add_url_forms(m, s, n);
+    add_json_forms(m, s, n);
+}
+
+int rbk_mask_contains(const rbk_mask *m, const char *s, size_t n) {
+    return m && n && set_find(m, s, n) != 0;
+}
+
+size_t rbk_mask_count(const rbk_mask *m) { return m ? m->npats : 0; }
+
+/* ---------- Aho-Corasick ---------- */
+
+static size_t edge_slot(const ac *a, uint64_t key) {
+    uint64_t h = key * 0x9E3779B97F4A7C15ULL;
+    return (size_t)(h >> 20) & (a->edgecap - 1);
+}
+
+static int32_t edge_get(const ac *a, int32_t node, unsigned char c) {
+    const ac_node *nd = &a->nodes[node];
+    if (nd->child1 >= 0 && nd->byte1 == c) return nd->child1;
+    if (!nd->many) return -1;
+    uint64_t key = ((uint64_t)node << 8 | c) + 1;
+    for (size_t i = edge_slot(a, key);; i = (i + 1) & (a->edgecap - 1)) {
+        if (a->edges[i].key == key) return a->edges[i].child;
+        if (!a->edges[i].key) return -1;
+    }
+}
+
+static void edge_put(ac *a, int32_t node, unsigned char c, int32_t child) {
+    if ((a->nedges + 1) * 2 > a->edgecap) {
+        size_t oldcap = a->edgecap;
+        ac_edge *old = a->edges;
+        a->edgecap = oldcap ? oldcap * 2 : 256;
+        a->edges = rbk_xcalloc(a->edgecap, sizeof *a->edges);
+        for (size_t i = 0; i < oldcap; i++)
+            if (old[i].key) {
+                size_t j = edge_slot(a, old[i].key);
+                while (a->edges[j].key) j = (j + 1) & (a->edgecap - 1);
+                a->edges[j] = old[i];
+            }
+        free(old);
+    }
+    uint64_t key = ((uint64_t)node << 8 | c) + 1;
+    size_t j = edge_slot(a, key);
+    while (a->edges[j].key) j = (j + 1) & (a->edgecap - 1);
+    a->edges[j].key = key;
+    a->edges[j].child = child;
+    a->nedges++;
+}
+
+static int32_t new_node(ac *a, unsigned char byte) {
+    if (a->nnodes == a->capnodes) {
+        a->capnodes = a->capnodes ? a->capnodes * 2 : 256;
+        a->nodes = rbk_xrealloc(a->nodes, a->capnodes * sizeof *a->nodes);
+    }
+    ac_node *nd = &a->nodes[a->nnodes];
+    memset(nd, 0, sizeof *nd);
+    nd->child1 = nd->sibling = nd->first = -1;
+    nd->byte = byte;
+    return (int32_t)a->nnodes++;
+}
+
+static int32_t child_of(const ac *a, int32_t node, unsigned char c) {
+    if (node == 0) return a->root[c] ? a->root[c] : -1;
+    return edge_get(a, node, c);
+}
+
+static void ac_build(const rbk_mask *m) {
+    ac *a = m->ac;
+    ac_clear(a);
+    memset(a->root, 0, sizeof a->root);
+    new_node(a, 0);
+    for (size_t p = 0; p < m->npats; p++) {
+        const unsigned char *s = (const unsigned char *)m->pats[p].p;
+        size_t n = m->pats[p].n;
+        int32_t cur = 0;
+        for (size_t i = 0; i < n; i++) {
+            int32_t nx = child_of(a, cur, s[i]);
+            if (nx < 0) {
+                nx = new_node(a, s[i]);
+                ac_node *cn = &a->nodes[cur];
+                if (cur == 0) {
+                    a->root[s[i]] = nx;
+                } else if (cn->child1 < 0) {
+                    cn->child1 = nx;
+                    cn->byte1 = s[i];
+                } else {
+                    cn->many = 1;
+                    edge_put(a, cur, s[i], nx);
+                }
+                a->nodes[nx].sibling = a->nodes[cur].first;
+                a->nodes[cur].first = nx;
+            }
+            cur = nx;
+        }
+        if (a->nodes[cur].outlen < n) a->nodes[cur].outlen = (uint32_t)n;
+    }
+    /* breadth-first: failure links and inherited output lengths */
+    int32_t *queue = rbk_xmalloc(a->nnodes * sizeof *queue);
+    size_t qh = 0, qt = 0;
+    for (int32_t c = a->nodes[0].first; c >= 0; c = a->nodes[c].sibling) {
+        a->nodes[c].fail = 0;
+        queue[qt++] = c;
+    }
+    while (qh < qt) {
+        int32_t u = queue[qh++];
+        for (int32_t v = a->nodes[u].first; v >= 0; v = a->nodes[v].sibling) {
+            unsigned char c = a->nodes[v].byte;
+            int32_t f = a->nodes[u].fail, t;
+            while ((t = child_of(a, f, c)) < 0 && f != 0) f = a->nodes[f].fail;
+            a->nodes[v].fail = t >= 0 ? t : 0;
+            uint32_t fo = a->nodes[a->nodes[v].fail].outlen;
+            if (fo > a->nodes[v].outlen) a->nodes[v].outlen = fo;
+            queue[qt++] = v;
+        }
+    }
+    free(queue);
+    a->dirty = 0;
+}
+
+typedef struct span {
+    size_t start, end;
+} span;
+
+typedef struct spans {
+    span *v;
+    size_t n, cap;
+} spans;
+
+/* Adds [s, e); e is greater than every end seen so far. Overlapping spans merge. */
+static void spans_push(spans *sp, size_t s, size_t e) {
+    while (sp->n && sp->v[sp->n - 1].end > s) {
+        if (sp->v[sp->n - 1].start < s) s = sp->v[sp->n - 1].start;
+        sp->n--;
+    }
+    if (sp->n == sp->cap) {
+        sp->cap = sp->cap ? sp->cap * 2 : 16;
+        sp->v = rbk_xrealloc(sp->v, sp->cap * sizeof *sp->v);
+    }
+    sp->v[sp->n].start = s;
+    sp->v[sp->n].end = e;
+    sp->n++;
+}
+
+/* Finds the masked spans of s; stop_at_first: return after the first match. */
+static void ac_scan(const rbk_mask *m, const char *str, size_t n, spans *sp, int stop_at_first) {
+    if (m->ac->dirty || !m->ac->nodes) ac_build(m);
+    const ac *a = m->ac;
+    const unsigned char *s = (const unsigned char *)str;
+    const ac_node *nodes = a->nodes;
+    int32_t state = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        if (state == 0) {
+            /* fast path: skip bytes that start no pattern */
+            while (!a->root[c]) {
+                if (++i == n) return;
+                c = s[i];
+            }
+            state = a->root[c];
+        } else {
+            for (;;) {
+                int32_t nx = child_of(a, state, c);
+                if (nx >= 0) { state = nx; break; }
+                if (state == 0) break;
+                state = nodes[state].fail;
+            }
+        }
+        uint32_t ol = nodes[state].outlen;
+        if (ol) {
+            spans_push(sp, i + 1 - ol, i + 1);
+            if (stop_at_first) return;
+        }
+    }
+}
+
+void rbk_mask_apply(const rbk_mask *m, rbk_sbuf *out, const char *s, size_t n) {
+    if (!m || m->npats == 0 || n == 0) {
+        rbk_sbuf_add(out, s, n);
+        return;
+    }
+    spans sp = {NULL, 0, 0};
+    ac_scan(m, s, n, &sp, 0);
+    if (sp.n == 0) {
+        rbk_sbuf_add(out, s, n);
+        return;
+    }
+    rbk_sbuf_reserve(out, n);
+    size_t pos = 0;
+    for (size_t k = 0; k < sp.n; k++) {
+        rbk_sbuf_add(out, s + pos, sp.v[k].start - pos);
+        rbk_sbuf_add(out, RBK_MASK_REPLACEMENT, sizeof RBK_MASK_REPLACEMENT - 1);
+        pos = sp.v[k].end;
+    }
+    rbk_sbuf_add(out, s + pos, n - pos);
+    free(sp.v);
+}
+
+int rbk_mask_hits(const rbk_mask *m, const char *s, size_t n) {
+    if (!m || m->npats == 0 || n == 0) return 0;
+    spans sp = {NULL, 0, 0};
+    ac_scan(m, s, n, &sp, 1);
+    int hit = sp.n > 0;
+    free(sp.v);
+    return hit;
+}

@@ -1,0 +1,65 @@
+/* support/mask.h — the secret registry behind the VM's single masking writer (LANGUAGE.md §9).
+ * Owns: the set of byte patterns to hide (every registered secret and its derived forms) and
+ * the multi-pattern search (Aho-Corasick) that replaces them by "***".
+ * Shares invariants with: the VM's output writer (vm/), which passes every byte the tool
+ * prints or writes through rbk_mask_apply, and stdlib natives (which register secrets through
+ * rbk_vm_add_secret).
+ *
+ * What rbk_mask_add registers for a secret S (n >= 1 bytes; empty secrets and duplicates are
+ * ignored):
+ *   1. S itself, whatever its length (the author declared it secret).
+ *   2. Derived forms, each only when it is at least RBK_MASK_MIN_DERIVED (4) bytes long, so
+ *      that a tiny secret does not make us mask trivia (a 1-byte secret's unpadded base64 is
+ *      2 characters; a blank line of a key file is 0):
+ *      - lines: when S contains '\n', each line (a trailing '\r' removed), so a multi-line
+ *        secret (a PEM key, a kubeconfig) is caught when a tool prints part of it, or prints it
+ *        re-wrapped;
+ *      - base64, standard (+/) and URL-safe (-_) alphabets, with and without '=' padding;
+ *      - base64 alignment cores: when S is embedded in a longer stream that is then
+ *        base64-encoded (an Authorization: Basic header "user:S", a Kubernetes Secret, a JWT),
+ *        S starts at byte offset k of a 3-byte group, k = 0, 1 or 2, and only the base64
+ *        characters whose 6 bits come entirely from S are fixed. For each k we encode k zero
+ *        bytes + S and keep the characters [ceil(8k/6), floor(8(k+n)/6)), i.e. drop the
+ *        leading characters mixed with the unknown prefix and the trailing ones mixed with the
+ *        unknown suffix. Both alphabets. A match of a core masks the core; the 1-2 characters
+ *        each side that mix in neighbouring bytes leak at most 4 bits of S each;
+ *      - URL (percent) encoding: everything but RFC 3986 unreserved bytes as %XX, with upper
+ *        and with lower case hex, and the form encoding (space as '+');
+ *      - JSON string escaping, as written by this tool (rbk_sbuf_add_json_str), by jansson and
+ *        Python (\b \f short forms, upper/lower hex), with '/' escaped as "\/", with Go's
+ *        HTML-safe \u003c \u003e \u0026, and with non-ASCII as \uXXXX (Python's ensure_ascii,
+ *        UTF-16 surrogate pairs), so a secret with quotes or newlines is caught inside JSON.
+ *   A derived form equal to one already registered is not added again.
+ *
+ * rbk_mask_apply replaces every occurrence of every pattern; when occurrences overlap, the
+ * union of their spans becomes one "***" (the longest match at each position wins, and a
+ * match that starts inside another extends it). Adjacent, non-overlapping occurrences give one
+ * "***" each. The automaton is rebuilt lazily on the first apply after patterns change; with
+ * no pattern registered apply is a plain copy. Cost is linear in the input plus the matches.
+ *
+ * apply masks each call's text on its own: a secret split across two calls is not seen, so
+ * the writer must hand over whole messages/lines (or buffer). Not thread-safe: one registry
+ * per VM, used from the VM's thread (apply may rebuild the automaton). */
+#ifndef RBK_MASK_H
+#define RBK_MASK_H
+#include <stddef.h>
+#include "sbuf.h"
+
+#define RBK_MASK_MIN_DERIVED 4
+#define RBK_MASK_REPLACEMENT "***"
+
+typedef struct rbk_mask rbk_mask;
+
+rbk_mask *rbk_mask_new(void);
+void rbk_mask_free(rbk_mask *m);
+/* Registers secret s (n bytes) and its derived forms (see above). */
+void rbk_mask_add(rbk_mask *m, const char *s, size_t n);
+/* Appends s (n bytes) to out with every registered pattern replaced by "***". */
+void rbk_mask_apply(const rbk_mask *m, rbk_sbuf *out, const char *s, size_t n);
+/* 1 when exactly these n bytes are a registered pattern (a secret or a derived form). */
+int rbk_mask_contains(const rbk_mask *m, const char *s, size_t n);
+/* 1 when s contains at least one registered pattern (apply would change it). */
+int rbk_mask_hits(const rbk_mask *m, const char *s, size_t n);
+/* Number of registered patterns (secrets plus derived forms). */
+size_t rbk_mask_count(const rbk_mask *m);
+#endif

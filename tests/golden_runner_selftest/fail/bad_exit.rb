@@ -1,0 +1,2 @@
+#? reason: '# exit:' wants a number
+# exit: one

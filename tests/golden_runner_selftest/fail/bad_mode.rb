@@ -1,0 +1,2 @@
+#? reason: unknown mode 'chek'
+# mode: chek

@@ -1,0 +1,2 @@
+#? reason: unknown requirement 'postgres'
+# requires: postgres

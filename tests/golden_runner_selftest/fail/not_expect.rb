@@ -1,0 +1,3 @@
+#? reason: output must not contain 'NO-GO'
+#> out: summary: NO-GO
+# not-expect: NO-GO

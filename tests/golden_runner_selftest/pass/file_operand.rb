@@ -1,0 +1,2 @@
+# file: sub/nested.rb
+# expect: file=sub/nested.rb

@@ -1,0 +1,2 @@
+# skip: waiting for the bytecode loader
+# expect: never checked

@@ -1,0 +1,80 @@
+/* vm/events.h — the one event stream. The VM (and the natives, through the functions in
+ * stdlib/native.h) emit rbk_event records; every output — terminal lines, JSON log, reports,
+ * journal — is a sink that renders them. Every string in an event is already masked
+ * (LANGUAGE.md §9): a sink never sees a secret.
+ * Shares invariants with: vm/interp.c, vm/steps.c (emitters), cli/ sinks (renderers). */
+#ifndef RBK_EVENTS_H
+#define RBK_EVENTS_H
+#include <stdint.h>
+
+typedef enum rbk_event_kind {
+    RBK_EV_RUN_START,      /* text = title; detail = artifact hash; count = number of steps */
+    RBK_EV_RUN_END,        /* status = ok|failed|stopped|rollback-failed|interrupted; code = exit */
+    RBK_EV_SECTION,        /* text = section title */
+    RBK_EV_STEP_START,     /* step, step_name, attempt */
+    RBK_EV_STEP_END,       /* status = ok|failed|stopped|skipped|interrupted; text = reason */
+    RBK_EV_STEP_RETRY,     /* attempt = next attempt; text = why the last one failed */
+    RBK_EV_EXPECT,         /* status = passed|failed|unverified; source; values; text = message */
+    RBK_EV_STOP_IF,        /* status = clear|stopped; source; values; text = message */
+    RBK_EV_FAIL,           /* text = message from `fail` or the runtime error */
+    RBK_EV_LOG,            /* text */
+    RBK_EV_WAIT,           /* duration_ms = total; remaining_ms; text = what is waited for */
+    RBK_EV_POLL,           /* within/watch progress: remaining_ms, text = last value or error */
+    RBK_EV_EFFECT_START,   /* intent: effect = sh|exec|http|sql; target = command/URL/query */
+    RBK_EV_EFFECT_END,     /* outcome: status, code, out, err, duration_ms */
+    RBK_EV_OUTPUT,         /* one live line of a running command (--verbose): text, stream */
+    RBK_EV_GATE,           /* text = question; answer; who */
+    RBK_EV_ROLLBACK_START, /* step whose rollback block starts */
+    RBK_EV_ROLLBACK_END,   /* status = ok|failed|not-run|blocked; text = reason */
+    RBK_EV_POINT_OF_NO_RETURN, /* step = the first irreversible step that ran */
+    RBK_EV_NOTE,           /* text: anything else worth telling the operator */
+    RBK_EV__COUNT
+} rbk_event_kind;
+
+typedef struct rbk_event_value {
+    const char *expr;  /* source text of the sub-expression */
+    const char *value; /* its rendered value, or NULL when it was not evaluated */
+} rbk_event_value;
+
+typedef struct rbk_event {
+    rbk_event_kind kind;
+    int64_t t_ms;         /* milliseconds since the run started (monotonic) */
+    int64_t wall_ms;      /* epoch milliseconds */
+    int step;             /* step index, -1 outside steps */
+    int nsteps;
+    const char *step_name;
+    int attempt;          /* 1-based */
+    const char *status;
+    const char *text;
+    const char *detail;
+    const char *file;     /* source position of the statement or call, or NULL */
+    int line, col;
+    const char *source_line; /* that line's text, for carets */
+    int64_t duration_ms;
+    int64_t remaining_ms;
+    int code;
+    /* expectations */
+    const char *source;
+    int nvalues;
+    const rbk_event_value *values;
+    /* effects */
+    uint64_t effect_id;
+    const char *effect;
+    const char *target;
+    const char *out;
+    const char *err;
+    const char *stream;
+    int dry_run;
+    /* gates */
+    const char *answer;
+    const char *who;
+} rbk_event;
+
+typedef void (*rbk_event_sink_fn)(void *ctx, const rbk_event *ev);
+typedef struct rbk_event_sink {
+    rbk_event_sink_fn fn;
+    void *ctx;
+} rbk_event_sink;
+
+const char *rbk_event_kind_name(rbk_event_kind k);
+#endif

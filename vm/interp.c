@@ -1,0 +1,1107 @@
+/* vm/interp.c — the bytecode interpreter: one C call runs a function (top-level code, a step
+ * body, a rollback block, an `if` condition) to completion, with user-function calls as frames
+ * on the VM's fixed-size stack. Errors unwind to the innermost `within` handler (PROTECT) or
+ * out of the call with an rbk_status for vm/steps.c to judge.
+ * The unit was verified (vm/bc_verify.c) before it gets here: operands are in range, jumps
+ * land on instructions, stack depths are consistent; the interpreter does not re-check them.
+ * Dispatch is computed goto (GCC/Clang); operands are 32-bit little-endian. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include "../stdlib/builtins.h"
+#include "../stdlib/std_sh.h"
+#include "vm.h"
+
+static inline uint32_t rd32(const uint8_t *p) {
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+/* ------------------------------------------------------------------ regex cache */
+typedef struct rx_entry {
+    char *pat;
+    size_t len;
+    pcre2_code *code;
+    pcre2_match_data *md;
+} rx_entry;
+#define RX_CACHE 32
+void rbk_vm_regex_free(rbk_vm *vm) {
+    rx_entry *c = (rx_entry *)vm->regex;
+    if (!c) return;
+    for (uint32_t i = 0; i < vm->nregex && i < RX_CACHE; i++) {
+        if (!c[i].pat) continue;
+        free(c[i].pat);
+        pcre2_match_data_free(c[i].md);
+        pcre2_code_free(c[i].code);
+    }
+}
+static int regex_match(rbk_vm *vm, rbk_str *subject, rbk_str *pat, int *out) {
+    if (!vm->regex || vm->nregex < RX_CACHE) {
+        free(vm->regex);
+        vm->regex = rbk_xcalloc(RX_CACHE, sizeof(rx_entry));
+        vm->nregex = RX_CACHE;
+    }
+    rx_entry *c = (rx_entry *)vm->regex;
+    int slot = -1;
+    for (int i = 0; i < RX_CACHE; i++) {
+        if (c[i].pat && c[i].len == pat->len && !memcmp(c[i].pat, pat->data, pat->len)) { slot = i; break; }
+    }
+    if (slot < 0) {
+        int err;
+        PCRE2_SIZE erroff;
+        pcre2_code *code = pcre2_compile((PCRE2_SPTR)pat->data, pat->len, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &err, &erroff, NULL);
+        if (!code) {
+            PCRE2_UCHAR msg[256];
+            pcre2_get_error_message(err, msg, sizeof msg);
+            return rbk_vm_error(vm, "invalid regular expression \"%s\": %s at offset %zu", pat->data, (char *)msg, (size_t)erroff);
+        }
+        slot = 0;
+        for (int i = 0; i < RX_CACHE; i++) if (!c[i].pat) { slot = i; break; }
+        if (c[slot].pat) { free(c[slot].pat); pcre2_match_data_free(c[slot].md); pcre2_code_free(c[slot].code); }
+        c[slot].pat = rbk_xstrndup(pat->data, pat->len);
+        c[slot].len = pat->len;
+        c[slot].code = code;
+        c[slot].md = pcre2_match_data_create_from_pattern(code, NULL);
+    }
+    int rc = pcre2_match(c[slot].code, (PCRE2_SPTR)subject->data, subject->len, 0, 0, c[slot].md, NULL);
+    if (rc < 0 && rc != PCRE2_ERROR_NOMATCH) return rbk_vm_error(vm, "regular expression match failed (code %d)", rc);
+    *out = rc >= 0;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ helpers */
+static const char *tname(rbk_value v) { return rbk_type_name((rbk_type)v.t); }
+
+static int list_contains(rbk_value list, rbk_value x) {
+    rbk_list *l = RBK_AS_LIST(list);
+    for (size_t i = 0; i < l->len; i++) if (rbk_equal(l->items[i], x)) return 1;
+    return 0;
+}
+static int op_contains(rbk_vm *vm, rbk_value a, rbk_value b, int *out) {
+    if (a.t == RBK_T_STRING) {
+        if (b.t != RBK_T_STRING) return rbk_vm_error(vm, "`contains` on a string needs a string, not %s", tname(b));
+        rbk_str *s = RBK_AS_STR(a), *t = RBK_AS_STR(b);
+        *out = t->len == 0 || memmem(s->data, s->len, t->data, t->len) != NULL;
+        return 0;
+    }
+    if (a.t == RBK_T_LIST) { *out = list_contains(a, b); return 0; }
+    if (a.t == RBK_T_MAP) {
+        if (b.t != RBK_T_STRING) return rbk_vm_error(vm, "a map's keys are strings, not %s", tname(b));
+        *out = rbk_map_find(a, RBK_AS_STR(b)->data, RBK_AS_STR(b)->len) != NULL;
+        return 0;
+    }
+    return rbk_vm_error(vm, "`contains` needs a string, list or map, not %s", tname(a));
+}
+
+static void keys_hint(rbk_sbuf *b, rbk_value map) {
+    rbk_map *m = RBK_AS_MAP(map);
+    if (m->len == 0) { rbk_sbuf_adds(b, "the map is empty"); return; }
+    rbk_sbuf_adds(b, "its keys are ");
+    for (size_t i = 0; i < m->len && i < 20; i++) rbk_sbuf_printf(b, "%s%s", i ? ", " : "", m->entries[i].key->data);
+    if (m->len > 20) rbk_sbuf_printf(b, " and %zu more", m->len - 20);
+}
+/* Reads key from map, forcing a lazy entry; *out is a new reference. */
+static int map_read(rbk_vm *vm, rbk_value map, const char *key, size_t keylen, rbk_value *out, int must) {
+    rbk_value *slot = rbk_map_find(map, key, keylen);
+    if (!slot) {
+        if (!must) { *out = rbk_nil(); return 0; }
+        rbk_sbuf b = RBK_SBUF_INIT;
+        keys_hint(&b, map);
+        rbk_vm_error(vm, "the map has no key \"%.*s\" (%s)", (int)keylen, key, rbk_sbuf_cstr(&b));
+        rbk_sbuf_free(&b);
+        return -1;
+    }
+    if (slot->t == RBK_T_LAZY) {
+        rbk_lazy *z = (rbk_lazy *)slot->as.o;
+        rbk_value v;
+        if (z->force(vm, z->arg, &v)) return -1;
+        if (map.secret) v.secret = 1;
+        rbk_value old = *slot;
+        *slot = v;
+        rbk_unref(old);
+    }
+    *out = rbk_ref(*slot);
+    if (map.secret) out->secret = 1;
+    return 0;
+}
+
+static int arith(rbk_vm *vm, rbk_opcode op, rbk_value a, rbk_value b, rbk_value *r) {
+    static const char *sym[] = {[RBK_OP_ADD] = "+", [RBK_OP_SUB] = "-", [RBK_OP_MUL] = "*", [RBK_OP_DIV] = "/", [RBK_OP_MOD] = "%"};
+    int sec = a.secret | b.secret;
+    if (a.t == RBK_T_INT && b.t == RBK_T_INT) {
+        int64_t x = a.as.i, y = b.as.i, z = 0;
+        int ovf = 0;
+        switch (op) {
+        case RBK_OP_ADD: ovf = __builtin_add_overflow(x, y, &z); break;
+        case RBK_OP_SUB: ovf = __builtin_sub_overflow(x, y, &z); break;
+        case RBK_OP_MUL: ovf = __builtin_mul_overflow(x, y, &z); break;
+        case RBK_OP_DIV:
+        case RBK_OP_MOD:
+            if (y == 0) return rbk_vm_error(vm, "division by zero");
+            if (x == INT64_MIN && y == -1) { ovf = 1; break; }
+            z = op == RBK_OP_DIV ? x / y : x % y;
+            break;
+        default: break;
+        }
+        if (ovf) return rbk_vm_error(vm, "integer overflow: %" PRId64 " %s %" PRId64, x, sym[op], y);
+        *r = rbk_int(z);
+        r->secret = (uint8_t)sec;
+        return 0;
+    }
+    int an = a.t == RBK_T_INT || a.t == RBK_T_FLOAT, bn = b.t == RBK_T_INT || b.t == RBK_T_FLOAT;
+    if (an && bn) {
+        double x = a.t == RBK_T_INT ? (double)a.as.i : a.as.f, y = b.t == RBK_T_INT ? (double)b.as.i : b.as.f;
+        double z;
+        switch (op) {
+        case RBK_OP_ADD: z = x + y; break;
+        case RBK_OP_SUB: z = x - y; break;
+        case RBK_OP_MUL: z = x * y; break;
+        case RBK_OP_DIV:
+            if (y == 0) return rbk_vm_error(vm, "division by zero");
+            z = x / y;
+            break;
+        default: return rbk_vm_error(vm, "`%%` needs ints, not %s and %s", tname(a), tname(b));
+        }
+        *r = rbk_float(z);
+        r->secret = (uint8_t)sec;
+        return 0;
+    }
+    if (a.t == RBK_T_DURATION && b.t == RBK_T_DURATION) {
+        int64_t z;
+        if (op == RBK_OP_ADD && !__builtin_add_overflow(a.as.i, b.as.i, &z)) { *r = rbk_duration(z); r->secret = (uint8_t)sec; return 0; }
+        if (op == RBK_OP_SUB && !__builtin_sub_overflow(a.as.i, b.as.i, &z)) { *r = rbk_duration(z); r->secret = (uint8_t)sec; return 0; }
+        if (op == RBK_OP_DIV) {
+            if (b.as.i == 0) return rbk_vm_error(vm, "division by a zero duration");
+            *r = rbk_float((double)a.as.i / (double)b.as.i);
+            r->secret = (uint8_t)sec;
+            return 0;
+        }
+        if (op == RBK_OP_ADD || op == RBK_OP_SUB) return rbk_vm_error(vm, "duration overflow");
+    }
+    if ((a.t == RBK_T_DURATION && bn && (op == RBK_OP_MUL || op == RBK_OP_DIV)) || (an && b.t == RBK_T_DURATION && op == RBK_OP_MUL)) {
+        rbk_value d = a.t == RBK_T_DURATION ? a : b, n = a.t == RBK_T_DURATION ? b : a;
+        double f = n.t == RBK_T_INT ? (double)n.as.i : n.as.f;
+        if (op == RBK_OP_DIV && f == 0) return rbk_vm_error(vm, "division by zero");
+        double z = op == RBK_OP_MUL ? (double)d.as.i * f : (double)d.as.i / f;
+        if (!(fabs(z) < 9e18)) return rbk_vm_error(vm, "duration overflow");
+        *r = rbk_duration((int64_t)llround(z));
+        r->secret = (uint8_t)sec;
+        return 0;
+    }
+    if (op == RBK_OP_ADD && a.t == RBK_T_STRING && b.t == RBK_T_STRING) {
+        rbk_str *x = RBK_AS_STR(a), *y = RBK_AS_STR(b);
+        rbk_sbuf s = RBK_SBUF_INIT;
+        rbk_sbuf_reserve(&s, x->len + y->len);
+        rbk_sbuf_add(&s, x->data, x->len);
+        rbk_sbuf_add(&s, y->data, y->len);
+        *r = rbk_str_take_sbuf(&s);
+        r->secret = (uint8_t)sec;
+        return 0;
+    }
+    if (op == RBK_OP_ADD && a.t == RBK_T_LIST && b.t == RBK_T_LIST) {
+        rbk_list *x = RBK_AS_LIST(a), *y = RBK_AS_LIST(b);
+        rbk_value l = rbk_list_new(x->len + y->len);
+        for (size_t i = 0; i < x->len; i++) rbk_list_push(l, rbk_ref(x->items[i]));
+        for (size_t i = 0; i < y->len; i++) rbk_list_push(l, rbk_ref(y->items[i]));
+        l.secret = (uint8_t)sec;
+        *r = l;
+        return 0;
+    }
+    if (op == RBK_OP_ADD && (a.t == RBK_T_STRING || b.t == RBK_T_STRING))
+        return rbk_vm_error(vm, "cannot add %s and %s (convert with str(...) or interpolate \"{x}\")", tname(a), tname(b));
+    return rbk_vm_error(vm, "cannot apply `%s` to %s and %s", sym[op], tname(a), tname(b));
+}
+
+static void trace_reset(rbk_vm *vm) {
+    for (uint32_t i = 0; i < vm->trace_cap; i++)
+        if (vm->trace_set[i]) { rbk_unref(vm->trace[i]); vm->trace_set[i] = 0; }
+}
+
+/* Emits an expectation event with the traced sub-expression values. */
+static void emit_expect(rbk_vm *vm, uint32_t e, const char *status, rbk_value msg, const char *extra, uint32_t fn,
+                        const uint8_t *ip) {
+    rbk_expectation *x = &vm->u->expects[e];
+    rbk_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = x->kind == RBK_EXPECT_STOP_IF ? RBK_EV_STOP_IF : RBK_EV_EXPECT;
+    ev.step = vm->cur_step;
+    ev.attempt = vm->attempt;
+    if (vm->cur_step >= 0) ev.step_name = rbk_vm_str(vm, vm->u->steps[vm->cur_step].name);
+    ev.status = status;
+    const char *src = rbk_vm_str(vm, x->source);
+    ev.source = src;
+    rbk_sbuf text = RBK_SBUF_INIT, line = RBK_SBUF_INIT;
+    if (msg.t == RBK_T_STRING) rbk_vm_render_value(vm, &text, msg, 0);
+    else if (x->message != RBK_NONE) rbk_sbuf_adds(&text, rbk_vm_str(vm, x->message));
+    if (extra) rbk_sbuf_printf(&text, "%s%s", text.len ? "; " : "", extra);
+    ev.text = text.len ? rbk_sbuf_cstr(&text) : NULL;
+    /* sub-expressions in source order, the whole condition first */
+    uint32_t n = x->nsubs;
+    rbk_event_value *vals = rbk_xcalloc(n ? n : 1, sizeof *vals);
+    rbk_sbuf *bufs = rbk_xcalloc(n ? n : 1, sizeof(rbk_sbuf));
+    uint32_t *order = rbk_xcalloc(n ? n : 1, sizeof(uint32_t));
+    for (uint32_t i = 0; i < n; i++) order[i] = i;
+    for (uint32_t i = 1; i < n; i++) { /* longest span first, then by position */
+        uint32_t t = order[i];
+        int j = (int)i - 1;
+        while (j >= 0) {
+            rbk_expect_sub *a = &x->subs[order[j]], *b = &x->subs[t];
+            int before = a->len > b->len || (a->len == b->len && a->off <= b->off);
+            if (before) break;
+            order[j + 1] = order[j];
+            j--;
+        }
+        order[j + 1] = t;
+    }
+    size_t srclen = strlen(src);
+    int nv = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t i = order[k];
+        rbk_expect_sub *s = &x->subs[i];
+        if (s->off + s->len > srclen) continue;
+        /* skip duplicates of the same span (the same expression traced twice) */
+        int dup = 0;
+        for (int q = 0; q < nv; q++)
+            if (strlen(vals[q].expr) == s->len && !strncmp(vals[q].expr, src + s->off, s->len)) dup = 1;
+        if (dup) continue;
+        rbk_sbuf_add(&bufs[nv], src + s->off, s->len);
+        size_t exprlen = bufs[nv].len;
+        rbk_sbuf_addc(&bufs[nv], 0);
+        if (i < vm->trace_cap && vm->trace_set[i]) rbk_vm_render_value(vm, &bufs[nv], vm->trace[i], 1);
+        vals[nv].expr = bufs[nv].data;
+        vals[nv].value = (i < vm->trace_cap && vm->trace_set[i]) ? bufs[nv].data + exprlen + 1 : NULL;
+        nv++;
+    }
+    ev.nvalues = nv;
+    ev.values = vals;
+    uint32_t pc = (uint32_t)(ip - vm->u->funcs[fn].code);
+    uint32_t file, off;
+    if (rbk_bc_position(vm->u, fn, pc, &file, &off) == 0) rbk_vm_position(vm, x->file, x->off, &ev, &line);
+    (void)file; (void)off;
+    rbk_vm_emit(vm, &ev);
+    for (int i = 0; i < nv; i++) rbk_sbuf_free(&bufs[i]);
+    free(bufs);
+    free(vals);
+    free(order);
+    rbk_sbuf_free(&text);
+    rbk_sbuf_free(&line);
+}
+
+static void emit_poll(rbk_vm *vm, int64_t remaining, const char *what) {
+    rbk_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = RBK_EV_POLL;
+    ev.step = vm->cur_step;
+    ev.attempt = vm->attempt;
+    if (vm->cur_step >= 0) ev.step_name = rbk_vm_str(vm, vm->u->steps[vm->cur_step].name);
+    ev.remaining_ms = remaining;
+    ev.text = what;
+    rbk_vm_emit(vm, &ev);
+}
+
+/* Sleeps ms or until interrupted / the step's deadline: returns an rbk_status. */
+static rbk_status vm_sleep(rbk_vm *vm, int64_t ms) {
+    rbk_cancel c;
+    c.interrupted = vm->interrupted;
+    c.deadline_ms = vm->step_deadline;
+    int r = rbk_sleep_ms(&c, ms);
+    if (r == 1) { rbk_vm_raise(vm, RBK_E_INTERRUPT, "interrupted"); return RBK_E_INTERRUPT; }
+    if (r == 2) {
+        rbk_sbuf d = RBK_SBUF_INIT;
+        rbk_duration_fmt(&d, vm->u->steps[vm->cur_step >= 0 ? vm->cur_step : 0].timeout_ms);
+        rbk_vm_raise(vm, RBK_E_TIMEOUT, "the step's timeout (%s) expired", rbk_sbuf_cstr(&d));
+        rbk_sbuf_free(&d);
+        return RBK_E_TIMEOUT;
+    }
+    return RBK_OK;
+}
+static int check_budget(rbk_vm *vm) {
+    if (*vm->interrupted) return rbk_vm_raise(vm, RBK_E_INTERRUPT, "interrupted");
+    if (vm->step_deadline != INT64_MAX && rbk_now_ms() >= vm->step_deadline) {
+        rbk_sbuf d = RBK_SBUF_INIT;
+        rbk_duration_fmt(&d, vm->u->steps[vm->cur_step >= 0 ? vm->cur_step : 0].timeout_ms);
+        rbk_vm_raise(vm, RBK_E_TIMEOUT, "the step's timeout (%s) expired", rbk_sbuf_cstr(&d));
+        rbk_sbuf_free(&d);
+        return -1;
+    }
+    return 0;
+}
+
+static int call_native(rbk_vm *vm, uint32_t n, rbk_value *args, int argc, rbk_value *out) {
+    rbk_native_fn fn = vm->native_fns[n];
+    int id = vm->native_ids[n];
+    if (!fn) {
+        if (id < 0) return rbk_vm_error(vm, "unknown builtin %s", rbk_vm_str(vm, vm->u->native_names[n]));
+        const rbk_builtin *b = rbk_builtin_get(id);
+        if (b->lib != RBK_LIB_CORE) {
+            char *err = NULL;
+            if (rbk_builtin_load_lib(b->lib, &err)) {
+                rbk_vm_error(vm, "%s", err);
+                free(err);
+                return -1;
+            }
+        }
+        fn = rbk_builtin_fn(id);
+        if (!fn) return rbk_vm_error(vm, "builtin %s is not available", b->name);
+        vm->native_fns[n] = fn;
+    }
+    const rbk_builtin *b = rbk_builtin_get(id);
+    if (vm->opts.dry_run && b->effect == RBK_EFF_WRITE) {
+        /* --dry-run: show the write instead of doing it */
+        rbk_sbuf t = RBK_SBUF_INIT;
+        rbk_sbuf_printf(&t, "%s(", b->name);
+        for (int i = 0; i < argc && i < b->nparams; i++) {
+            if (args[i].t == RBK_T_NIL) continue;
+            if (i) rbk_sbuf_adds(&t, ", ");
+            rbk_value_repr(&t, args[i]);
+        }
+        rbk_sbuf_adds(&t, ")");
+        uint64_t id2 = rbk_vm_effect_begin(vm, "dry-run", rbk_sbuf_cstr(&t));
+        rbk_vm_effect_end(vm, id2, "skipped", 0, NULL, 0, NULL, 0, 0);
+        rbk_sbuf_free(&t);
+        *out = rbk_nil();
+        return 0;
+    }
+    rbk_value r = rbk_nil();
+    if (fn(vm, args, argc, &r)) {
+        if (!vm->err) rbk_vm_error(vm, "%s failed", b->name);
+        return -1;
+    }
+    for (int i = 0; i < argc; i++) if (args[i].secret) { r.secret = 1; break; }
+    *out = r;
+    return 0;
+}
+
+static int invoke(rbk_vm *vm, rbk_value *recv, int argc, const char *name, rbk_value *out) {
+    rbk_value r = recv[0];
+    if (r.t == RBK_T_MAP && !strcmp(name, "get")) {
+        if (argc < 1 || argc > 2) return rbk_vm_error(vm, "`get` takes a key and an optional default");
+        if (recv[1].t != RBK_T_STRING) return rbk_vm_error(vm, "a map's keys are strings, not %s", tname(recv[1]));
+        if (map_read(vm, r, RBK_AS_STR(recv[1])->data, RBK_AS_STR(recv[1])->len, out, 0)) return -1;
+        if (out->t == RBK_T_NIL && argc == 2 && !rbk_map_find(r, RBK_AS_STR(recv[1])->data, RBK_AS_STR(recv[1])->len))
+            *out = rbk_ref(recv[2]);
+        return 0;
+    }
+    if (r.t == RBK_T_HANDLE) {
+        rbk_sbuf b = RBK_SBUF_INIT;
+        rbk_sbuf_printf(&b, "%s.%s", RBK_AS_HANDLE(r)->cls->name, name);
+        int id = rbk_builtin_find(b.data);
+        rbk_sbuf_free(&b);
+        if (id < 0) return rbk_vm_error(vm, "a %s connection has no method `%s`", RBK_AS_HANDLE(r)->cls->name, name);
+        const rbk_builtin *bi = rbk_builtin_get(id);
+        rbk_value args[RBK_SIG_MAX + 1];
+        int n = 0;
+        for (int i = 0; i <= argc && i < RBK_SIG_MAX; i++) args[n++] = recv[i];
+        while (n < bi->nparams) args[n++] = rbk_nil();
+        /* resolve the native slot by name each time: method calls on unknown receivers are rare */
+        rbk_native_fn fn = rbk_builtin_fn(id);
+        if (!fn) {
+            char *err = NULL;
+            if (rbk_builtin_load_lib(bi->lib, &err)) { rbk_vm_error(vm, "%s", err); free(err); return -1; }
+            fn = rbk_builtin_fn(id);
+        }
+        rbk_value res = rbk_nil();
+        if (fn(vm, args, n, &res)) return -1;
+        *out = res;
+        return 0;
+    }
+    return rbk_vm_error(vm, "a %s has no method `%s`", tname(r), name);
+}
+
+static int index_value(rbk_vm *vm, rbk_value o, rbk_value i, rbk_value *out) {
+    if (o.t == RBK_T_LIST || o.t == RBK_T_STRING) {
+        if (i.t != RBK_T_INT) return rbk_vm_error(vm, "a %s index must be an int, not %s", tname(o), tname(i));
+        int64_t len = o.t == RBK_T_LIST ? (int64_t)RBK_AS_LIST(o)->len : (int64_t)RBK_AS_STR(o)->len;
+        int64_t k = i.as.i < 0 ? len + i.as.i : i.as.i;
+        if (k < 0 || k >= len)
+            return rbk_vm_error(vm, "index %" PRId64 " is out of range: the %s has %" PRId64 " %s", i.as.i, tname(o), len,
+                                o.t == RBK_T_LIST ? (len == 1 ? "item" : "items") : (len == 1 ? "byte" : "bytes"));
+        if (o.t == RBK_T_LIST) *out = rbk_ref(RBK_AS_LIST(o)->items[k]);
+        else *out = rbk_str_new(RBK_AS_STR(o)->data + k, 1);
+        if (o.secret) out->secret = 1;
+        return 0;
+    }
+    if (o.t == RBK_T_MAP) {
+        if (i.t != RBK_T_STRING) return rbk_vm_error(vm, "a map's keys are strings, not %s", tname(i));
+        return map_read(vm, o, RBK_AS_STR(i)->data, RBK_AS_STR(i)->len, out, 1);
+    }
+    return rbk_vm_error(vm, "a %s cannot be indexed", tname(o));
+}
+
+/* ------------------------------------------------------------------ the loop */
+rbk_status rbk_interp_call(rbk_vm *vm, uint32_t fnidx, rbk_value *result) {
+#define RBK_OP(name, ops, pop, push, flags, doc) &&L_##name,
+    static void *const dispatch[RBK_OP__COUNT] = {
+#include "opcodes.def"
+    };
+#undef RBK_OP
+    rbk_unit *u = vm->u;
+    rbk_value *const stack = vm->stack;
+    rbk_value *const stack_end = stack + vm->stack_cap;
+    const int frame_base = vm->nframes;
+    const int handler_base = vm->nhandlers;
+    const size_t sp_base = vm->sp;
+    rbk_function *F = &u->funcs[fnidx];
+    rbk_value *bp = stack + sp_base;
+    rbk_value *sp;
+    const uint8_t *ip;
+    int budget = 1024;
+    rbk_status st = RBK_OK;
+
+    if (bp + F->nlocals + F->max_stack + 2 > stack_end || vm->nframes >= vm->cap_frames) {
+        rbk_vm_raise(vm, RBK_E_RUNTIME, "call depth exceeded");
+        return RBK_E_RUNTIME;
+    }
+    for (uint32_t i = 0; i < F->nlocals; i++) bp[i] = rbk_nil();
+    sp = bp + F->nlocals;
+    ip = F->code;
+    vm->frames[vm->nframes].fn = fnidx;
+    vm->frames[vm->nframes].base = bp;
+    vm->frames[vm->nframes].nhandlers_at_entry = vm->nhandlers;
+    vm->nframes++;
+    uint32_t curfn = fnidx;
+
+#define DISPATCH() goto *dispatch[*ip++]
+#define A1() (ip += 4, rd32(ip - 4))
+#define RAISE() goto error
+#define PUSH(v) (*sp++ = (v))
+#define POP() (*--sp)
+    DISPATCH();
+
+L_NOP: DISPATCH();
+L_CONST: { uint32_t k = A1(); PUSH(rbk_ref(u->consts[k].v)); DISPATCH(); }
+L_NIL: PUSH(rbk_nil()); DISPATCH();
+L_TRUE: PUSH(rbk_bool(true)); DISPATCH();
+L_FALSE: PUSH(rbk_bool(false)); DISPATCH();
+L_SMALLINT: { uint32_t k = A1(); PUSH(rbk_int((int64_t)k)); DISPATCH(); }
+L_POP: { rbk_unref(POP()); DISPATCH(); }
+L_DUP: { rbk_value v = sp[-1]; PUSH(rbk_ref(v)); DISPATCH(); }
+L_GET_LOCAL: { uint32_t k = A1(); PUSH(rbk_ref(bp[k])); DISPATCH(); }
+L_SET_LOCAL: { uint32_t k = A1(); rbk_value old = bp[k]; bp[k] = POP(); rbk_unref(old); DISPATCH(); }
+L_GET_GLOBAL: {
+    uint32_t k = A1();
+    if (!vm->global_set[k]) { rbk_vm_error(vm, "`%s` is read before it is set", rbk_vm_str(vm, u->global_names[k])); RAISE(); }
+    PUSH(rbk_ref(vm->globals[k]));
+    DISPATCH();
+}
+L_SET_GLOBAL: { uint32_t k = A1(); rbk_value old = vm->globals[k]; vm->globals[k] = POP(); vm->global_set[k] = 1; rbk_unref(old); DISPATCH(); }
+L_GET_ENV: { uint32_t k = A1(); PUSH(rbk_ref(vm->envvals[k])); DISPATCH(); }
+L_ADD:
+L_SUB:
+L_MUL:
+L_DIV:
+L_MOD: {
+    rbk_opcode op = (rbk_opcode)ip[-1];
+    rbk_value b = sp[-1], a = sp[-2];
+    if (a.t == RBK_T_INT && b.t == RBK_T_INT && op == RBK_OP_ADD) {
+        int64_t z;
+        if (!__builtin_add_overflow(a.as.i, b.as.i, &z)) { sp[-2].as.i = z; sp[-2].secret |= b.secret; sp--; DISPATCH(); }
+    }
+    rbk_value r;
+    if (arith(vm, op, a, b, &r)) RAISE();
+    rbk_unref(a); rbk_unref(b);
+    sp -= 2;
+    PUSH(r);
+    DISPATCH();
+}
+L_NEG: {
+    rbk_value a = sp[-1];
+    if (a.t == RBK_T_INT) {
+        if (a.as.i == INT64_MIN) { rbk_vm_error(vm, "integer overflow: -(%" PRId64 ")", a.as.i); RAISE(); }
+        sp[-1].as.i = -a.as.i;
+    } else if (a.t == RBK_T_FLOAT) sp[-1].as.f = -a.as.f;
+    else if (a.t == RBK_T_DURATION) sp[-1].as.i = -a.as.i;
+    else { rbk_vm_error(vm, "`-` needs a number or duration, not %s", tname(a)); RAISE(); }
+    DISPATCH();
+}
+L_NOT: {
+    rbk_value a = sp[-1];
+    if (a.t != RBK_T_BOOL) { rbk_vm_error(vm, "`not` needs a bool, not %s", tname(a)); RAISE(); }
+    sp[-1].as.b = !a.as.b;
+    DISPATCH();
+}
+L_EQ:
+L_NE: {
+    rbk_value b = sp[-1], a = sp[-2];
+    bool eq = rbk_equal(a, b);
+    uint8_t sec = a.secret | b.secret;
+    rbk_unref(a); rbk_unref(b);
+    sp -= 2;
+    rbk_value r = rbk_bool(ip[-1] == RBK_OP_EQ ? eq : !eq);
+    r.secret = sec;
+    PUSH(r);
+    DISPATCH();
+}
+L_LT:
+L_LE:
+L_GT:
+L_GE: {
+    rbk_opcode op = (rbk_opcode)ip[-1];
+    rbk_value b = sp[-1], a = sp[-2];
+    int c;
+    if (a.t == RBK_T_INT && b.t == RBK_T_INT) c = (a.as.i > b.as.i) - (a.as.i < b.as.i);
+    else if (!rbk_compare(a, b, &c)) { rbk_vm_error(vm, "cannot compare %s with %s", tname(a), tname(b)); RAISE(); }
+    bool r = op == RBK_OP_LT ? c < 0 : op == RBK_OP_LE ? c <= 0 : op == RBK_OP_GT ? c > 0 : c >= 0;
+    uint8_t sec = a.secret | b.secret;
+    rbk_unref(a); rbk_unref(b);
+    sp -= 2;
+    rbk_value rv = rbk_bool(r);
+    rv.secret = sec;
+    PUSH(rv);
+    DISPATCH();
+}
+L_CONTAINS:
+L_IN: {
+    rbk_value b = sp[-1], a = sp[-2];
+    int r;
+    if (ip[-1] == RBK_OP_CONTAINS ? op_contains(vm, a, b, &r) : op_contains(vm, b, a, &r)) RAISE();
+    uint8_t sec = a.secret | b.secret;
+    rbk_unref(a); rbk_unref(b);
+    sp -= 2;
+    rbk_value rv = rbk_bool(r);
+    rv.secret = sec;
+    PUSH(rv);
+    DISPATCH();
+}
+L_MATCHES: {
+    rbk_value b = sp[-1], a = sp[-2];
+    if (a.t != RBK_T_STRING || b.t != RBK_T_STRING) {
+        rbk_vm_error(vm, "`matches` needs a string and a pattern string, not %s and %s", tname(a), tname(b));
+        RAISE();
+    }
+    int r;
+    if (regex_match(vm, RBK_AS_STR(a), RBK_AS_STR(b), &r)) RAISE();
+    uint8_t sec = a.secret | b.secret;
+    rbk_unref(a); rbk_unref(b);
+    sp -= 2;
+    rbk_value rv = rbk_bool(r);
+    rv.secret = sec;
+    PUSH(rv);
+    DISPATCH();
+}
+L_RANGE: {
+    rbk_value b = sp[-1], a = sp[-2];
+    if (a.t != RBK_T_INT || b.t != RBK_T_INT) { rbk_vm_error(vm, "a range needs ints, not %s and %s", tname(a), tname(b)); RAISE(); }
+    if (b.as.i >= a.as.i && (uint64_t)(b.as.i - a.as.i) >= 10000000u) {
+        rbk_vm_error(vm, "the range %" PRId64 "..%" PRId64 " is too large for a list (loop over it with `for` instead)", a.as.i, b.as.i);
+        RAISE();
+    }
+    rbk_value l = rbk_list_new(b.as.i >= a.as.i ? (size_t)(b.as.i - a.as.i + 1) : 0);
+    for (int64_t i = a.as.i; i <= b.as.i; i++) rbk_list_push(l, rbk_int(i));
+    sp -= 2;
+    PUSH(l);
+    DISPATCH();
+}
+L_JUMP: {
+    int32_t rel = (int32_t)A1();
+    ip += rel;
+    if (rel < 0 && --budget == 0) {
+        budget = 1024;
+        if (check_budget(vm)) RAISE();
+    }
+    DISPATCH();
+}
+L_JUMP_IF_FALSE: {
+    int32_t rel = (int32_t)A1();
+    rbk_value c = POP();
+    if (c.t != RBK_T_BOOL) {
+        rbk_vm_error(vm, "a condition must be a bool, not %s", tname(c));
+        rbk_unref(c);
+        RAISE();
+    }
+    if (!c.as.b) ip += rel;
+    DISPATCH();
+}
+L_AND_JUMP:
+L_OR_JUMP: {
+    int32_t rel = (int32_t)A1();
+    rbk_value c = sp[-1];
+    if (c.t != RBK_T_BOOL) { rbk_vm_error(vm, "`%s` needs bools, not %s", ip[-5] == RBK_OP_AND_JUMP ? "and" : "or", tname(c)); RAISE(); }
+    if (ip[-5] == RBK_OP_AND_JUMP ? !c.as.b : c.as.b) ip += rel;
+    DISPATCH();
+}
+L_LIST: {
+    uint32_t n = A1();
+    rbk_value l = rbk_list_new(n);
+    uint8_t sec = 0;
+    for (uint32_t i = 0; i < n; i++) { rbk_list_push(l, sp[-(int)n + (int)i]); sec |= sp[-(int)n + (int)i].secret; }
+    sp -= n;
+    (void)sec;
+    PUSH(l);
+    DISPATCH();
+}
+L_MAP: {
+    uint32_t n = A1();
+    rbk_value m = rbk_map_new(n);
+    rbk_value *kv = sp - 2 * n;
+    for (uint32_t i = 0; i < n; i++) {
+        if (kv[2 * i].t != RBK_T_STRING) {
+            rbk_vm_error(vm, "a map key must be a string, not %s", tname(kv[2 * i]));
+            rbk_unref(m);
+            RAISE();
+        }
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        rbk_map_set(m, RBK_AS_STR(kv[2 * i])->data, RBK_AS_STR(kv[2 * i])->len, kv[2 * i + 1]);
+        rbk_unref(kv[2 * i]);
+    }
+    sp -= 2 * n;
+    PUSH(m);
+    DISPATCH();
+}
+L_FIELD: {
+    uint32_t k = A1();
+    rbk_value o = sp[-1];
+    rbk_str *name = RBK_AS_STR(u->consts[k].v);
+    if (o.t != RBK_T_MAP) {
+        rbk_vm_error(vm, "cannot read field `%s` of %s%s", name->data, o.t == RBK_T_INT ? "an " : "a ", tname(o));
+        RAISE();
+    }
+    rbk_value r;
+    if (map_read(vm, o, name->data, name->len, &r, 1)) RAISE();
+    rbk_unref(o);
+    sp[-1] = r;
+    DISPATCH();
+}
+L_INDEX: {
+    rbk_value i = sp[-1], o = sp[-2];
+    rbk_value r;
+    if (index_value(vm, o, i, &r)) RAISE();
+    rbk_unref(o); rbk_unref(i);
+    sp -= 2;
+    PUSH(r);
+    DISPATCH();
+}
+L_INTERP: {
+    uint32_t n = A1();
+    rbk_sbuf s = RBK_SBUF_INIT;
+    uint8_t sec = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        rbk_value v = sp[-(int)n + (int)i];
+        if (v.t == RBK_T_STRING) rbk_sbuf_add(&s, RBK_AS_STR(v)->data, RBK_AS_STR(v)->len);
+        else rbk_value_str(&s, v);
+        sec |= v.secret;
+        rbk_unref(v);
+    }
+    sp -= n;
+    rbk_value r = rbk_str_take_sbuf(&s);
+    r.secret = sec;
+    PUSH(r);
+    DISPATCH();
+}
+L_SHQUOTE: {
+    rbk_value v = sp[-1];
+    rbk_sbuf t = RBK_SBUF_INIT, q = RBK_SBUF_INIT;
+    if (v.t == RBK_T_STRING) rbk_sbuf_add(&t, RBK_AS_STR(v)->data, RBK_AS_STR(v)->len);
+    else rbk_value_str(&t, v);
+    if (rbk_sh_has_nul(rbk_sbuf_cstr(&t), t.len)) {
+        rbk_sbuf_free(&t);
+        rbk_vm_error(vm, "a value interpolated into a command contains a NUL byte, which a command cannot carry");
+        RAISE();
+    }
+    rbk_sh_quote(&q, rbk_sbuf_cstr(&t), t.len);
+    rbk_sbuf_free(&t);
+    rbk_value r = rbk_str_take_sbuf(&q);
+    r.secret = v.secret;
+    rbk_unref(v);
+    sp[-1] = r;
+    DISPATCH();
+}
+L_SQLIDENT: {
+    rbk_value v = sp[-1];
+    rbk_sbuf t = RBK_SBUF_INIT, q = RBK_SBUF_INIT;
+    if (v.t == RBK_T_STRING) rbk_sbuf_add(&t, RBK_AS_STR(v)->data, RBK_AS_STR(v)->len);
+    else rbk_value_str(&t, v);
+    if (memchr(rbk_sbuf_cstr(&t), 0, t.len) || t.len == 0) {
+        rbk_sbuf_free(&t);
+        rbk_vm_error(vm, "an SQL identifier cannot be empty or contain a NUL byte");
+        RAISE();
+    }
+    rbk_sbuf_addc(&q, '"');
+    for (size_t i = 0; i < t.len; i++) {
+        if (t.data[i] == '"') rbk_sbuf_addc(&q, '"');
+        rbk_sbuf_addc(&q, t.data[i]);
+    }
+    rbk_sbuf_addc(&q, '"');
+    rbk_sbuf_free(&t);
+    rbk_value r = rbk_str_take_sbuf(&q);
+    r.secret = v.secret;
+    rbk_unref(v);
+    sp[-1] = r;
+    DISPATCH();
+}
+L_CALL: {
+    uint32_t n = A1();
+    (void)n;
+    rbk_vm_error(vm, "calling a function value is not supported in this version");
+    RAISE();
+}
+L_CALL_FN: {
+    uint32_t f = A1(), n = A1();
+    rbk_function *G = &u->funcs[f];
+    rbk_value *nbp = sp - n;
+    if (nbp + G->nlocals + G->max_stack + 2 > stack_end || vm->nframes >= vm->cap_frames) {
+        rbk_vm_error(vm, "call depth exceeded (calling %s)", rbk_vm_str(vm, G->name));
+        RAISE();
+    }
+    vm->frames[vm->nframes - 1].ip = ip;
+    for (uint32_t i = n; i < G->nlocals; i++) nbp[i] = rbk_nil();
+    vm->frames[vm->nframes].fn = f;
+    vm->frames[vm->nframes].base = nbp;
+    vm->frames[vm->nframes].nhandlers_at_entry = vm->nhandlers;
+    vm->nframes++;
+    F = G;
+    curfn = f;
+    bp = nbp;
+    sp = bp + G->nlocals;
+    ip = G->code;
+    DISPATCH();
+}
+L_CALL_NATIVE: {
+    uint32_t n = A1(), argc = A1();
+    rbk_value *args = sp - argc;
+    rbk_value r;
+    vm->frames[vm->nframes - 1].ip = ip;
+    vm->sp = (size_t)(sp - stack);
+    if (call_native(vm, n, args, (int)argc, &r)) RAISE();
+    for (uint32_t i = 0; i < argc; i++) rbk_unref(args[i]);
+    sp = args;
+    PUSH(r);
+    DISPATCH();
+}
+L_INVOKE: {
+    uint32_t k = A1(), argc = A1();
+    rbk_value *recv = sp - argc - 1;
+    rbk_value r;
+    if (invoke(vm, recv, (int)argc, RBK_AS_STR(u->consts[k].v)->data, &r)) RAISE();
+    for (uint32_t i = 0; i <= argc; i++) rbk_unref(recv[i]);
+    sp = recv;
+    PUSH(r);
+    DISPATCH();
+}
+L_RETURN: {
+    rbk_value r = POP();
+    for (rbk_value *p = bp; p < sp; p++) rbk_unref(*p);
+    vm->nframes--;
+    if (vm->nframes == frame_base) {
+        *result = r;
+        vm->sp = sp_base;
+        return RBK_OK;
+    }
+    sp = bp;
+    rbk_frame *fr = &vm->frames[vm->nframes - 1];
+    curfn = fr->fn;
+    F = &u->funcs[curfn];
+    bp = fr->base;
+    ip = fr->ip;
+    PUSH(r);
+    DISPATCH();
+}
+L_FOR_PREP: {
+    uint32_t l = A1();
+    rbk_value it = POP();
+    if (it.t != RBK_T_LIST && it.t != RBK_T_MAP) {
+        rbk_vm_error(vm, "`for` iterates over a list, a map or a range, not %s", tname(it));
+        rbk_unref(it);
+        RAISE();
+    }
+    rbk_unref(bp[l]);
+    bp[l] = it;
+    bp[l + 1] = rbk_int(0);
+    DISPATCH();
+}
+L_FOR_NEXT:
+L_FOR_NEXT2: {
+    int two = ip[-1] == RBK_OP_FOR_NEXT2;
+    uint32_t l = A1(), v = A1();
+    int32_t rel = (int32_t)A1();
+    rbk_value it = bp[l];
+    int64_t i = bp[l + 1].as.i;
+    if (it.t == RBK_T_LIST) {
+        rbk_list *L = RBK_AS_LIST(it);
+        if ((size_t)i >= L->len) { ip += rel; DISPATCH(); }
+        if (two) {
+            rbk_unref(bp[v]); bp[v] = rbk_int(i);
+            rbk_unref(bp[v + 1]); bp[v + 1] = rbk_ref(L->items[i]);
+            if (it.secret) bp[v + 1].secret = 1;
+        } else {
+            rbk_unref(bp[v]); bp[v] = rbk_ref(L->items[i]);
+            if (it.secret) bp[v].secret = 1;
+        }
+    } else {
+        rbk_map *M = RBK_AS_MAP(it);
+        if ((size_t)i >= M->len) { ip += rel; DISPATCH(); }
+        rbk_str *key = M->entries[i].key;
+        rbk_value kv = rbk_str_new(key->data, key->len);
+        if (it.secret) kv.secret = 1;
+        rbk_unref(bp[v]);
+        bp[v] = kv;
+        if (two) {
+            rbk_value val;
+            if (map_read(vm, it, key->data, key->len, &val, 1)) RAISE();
+            rbk_unref(bp[v + 1]);
+            bp[v + 1] = val;
+        }
+    }
+    bp[l + 1].as.i = i + 1;
+    DISPATCH();
+}
+L_RANGE_PREP: {
+    uint32_t l = A1();
+    rbk_value to = POP(), from = POP();
+    if (from.t != RBK_T_INT || to.t != RBK_T_INT) {
+        rbk_vm_error(vm, "a range needs ints, not %s and %s", tname(from), tname(to));
+        rbk_unref(from); rbk_unref(to);
+        RAISE();
+    }
+    bp[l] = from;
+    bp[l + 1] = to;
+    DISPATCH();
+}
+L_RANGE_NEXT: {
+    uint32_t l = A1(), v = A1();
+    int32_t rel = (int32_t)A1();
+    int64_t cur = bp[l].as.i, to = bp[l + 1].as.i;
+    if (cur > to) { ip += rel; DISPATCH(); }
+    rbk_unref(bp[v]);
+    bp[v] = rbk_int(cur);
+    if (cur == to) bp[l + 1].as.i = cur - 1; /* done after this one, without overflowing */
+    else bp[l].as.i = cur + 1;
+    DISPATCH();
+}
+L_TRACE: {
+    uint32_t k = A1();
+    if (k < vm->trace_cap) {
+        if (vm->trace_set[k]) rbk_unref(vm->trace[k]);
+        vm->trace[k] = rbk_ref(sp[-1]);
+        vm->trace_set[k] = 1;
+    }
+    DISPATCH();
+}
+L_TRACE_RESET: trace_reset(vm); DISPATCH();
+L_EXPECT:
+L_STOP_IF: {
+    int is_stop = ip[-1] == RBK_OP_STOP_IF;
+    uint32_t e = A1();
+    rbk_value msg = POP(), c = POP();
+    if (c.t != RBK_T_BOOL) {
+        rbk_vm_error(vm, "%s must be a bool, not %s", is_stop ? "a stop-if condition" : "an expectation", tname(c));
+        rbk_unref(msg); rbk_unref(c);
+        RAISE();
+    }
+    vm->frames[vm->nframes - 1].ip = ip;
+    if (!is_stop) {
+        emit_expect(vm, e, c.as.b ? "passed" : "failed", msg, NULL, curfn, ip - 1);
+        if (!c.as.b) {
+            rbk_sbuf m = RBK_SBUF_INIT;
+            rbk_sbuf_printf(&m, "expectation failed: %s", rbk_vm_str(vm, u->expects[e].source));
+            if (msg.t == RBK_T_STRING) { rbk_sbuf_adds(&m, " — "); rbk_vm_render_value(vm, &m, msg, 0); }
+            rbk_vm_raise(vm, RBK_E_FAIL, "%s", rbk_sbuf_cstr(&m));
+            rbk_sbuf_free(&m);
+            vm->err_expect = (int)e;
+            rbk_unref(msg);
+            RAISE();
+        }
+    } else {
+        if (c.as.b) {
+            emit_expect(vm, e, "stopped", msg, NULL, curfn, ip - 1);
+            rbk_sbuf m = RBK_SBUF_INIT;
+            rbk_sbuf_printf(&m, "stop-if %s", rbk_vm_str(vm, u->expects[e].source));
+            if (msg.t == RBK_T_STRING) { rbk_sbuf_adds(&m, " — "); rbk_vm_render_value(vm, &m, msg, 0); }
+            rbk_vm_raise(vm, RBK_E_STOP, "%s", rbk_sbuf_cstr(&m));
+            rbk_sbuf_free(&m);
+            vm->err_expect = (int)e;
+            rbk_unref(msg);
+            RAISE();
+        }
+        emit_expect(vm, e, "clear", msg, NULL, curfn, ip - 1);
+    }
+    rbk_unref(msg);
+    DISPATCH();
+}
+L_FAIL: {
+    rbk_value msg = POP();
+    rbk_sbuf m = RBK_SBUF_INIT;
+    rbk_vm_render_value(vm, &m, msg, 0);
+    rbk_vm_raise(vm, RBK_E_FAIL, "%s", rbk_sbuf_cstr(&m));
+    rbk_sbuf_free(&m);
+    rbk_unref(msg);
+    RAISE();
+}
+L_WITHIN_BEGIN: {
+    uint32_t l = A1();
+    rbk_value p = POP(), d = POP();
+    if (d.t != RBK_T_DURATION || p.t != RBK_T_DURATION) {
+        rbk_vm_error(vm, "`within` and `every` need durations, not %s and %s", tname(d), tname(p));
+        RAISE();
+    }
+    bp[l] = rbk_int(rbk_now_ms() + d.as.i);
+    bp[l + 1] = rbk_duration(p.as.i > 0 ? p.as.i : 1);
+    free(vm->err_detail);
+    vm->err_detail = NULL;
+    DISPATCH();
+}
+L_WITHIN_POLL: {
+    uint32_t l = A1(), e = A1();
+    int32_t rel = (int32_t)A1();
+    rbk_value msg = POP(), r = POP();
+    const uint8_t *here = ip - 13;
+    vm->frames[vm->nframes - 1].ip = ip;
+    rbk_sbuf last = RBK_SBUF_INIT;
+    if (vm->caught) {
+        vm->caught = 0;
+        rbk_vm_render_value(vm, &last, r, 0);
+        free(vm->err_detail);
+        vm->err_detail = rbk_xstrdup(rbk_sbuf_cstr(&last));
+    } else if (r.t == RBK_T_BOOL && r.as.b) {
+        emit_expect(vm, e, "passed", msg, NULL, curfn, here);
+        free(vm->err_detail);
+        vm->err_detail = NULL;
+        rbk_unref(msg);
+        rbk_sbuf_free(&last);
+        DISPATCH();
+    } else if (r.t != RBK_T_BOOL) {
+        rbk_sbuf_printf(&last, "the condition is %s, not bool", tname(r));
+    } else {
+        /* false: show the traced value of the first sub-expression that is not the whole */
+        rbk_sbuf_adds(&last, "false");
+        free(vm->err_detail);
+        vm->err_detail = NULL;
+    }
+    int64_t now = rbk_now_ms(), deadline = bp[l].as.i, period = bp[l + 1].as.i;
+    if (now < deadline) {
+        emit_poll(vm, deadline - now, rbk_sbuf_cstr(&last));
+        rbk_sbuf_free(&last);
+        rbk_unref(msg);
+        rbk_unref(r);
+        int64_t nap = period < deadline - now ? period : deadline - now;
+        if (vm_sleep(vm, nap) != RBK_OK) RAISE();
+        ip += rel;
+        DISPATCH();
+    }
+    rbk_sbuf extra = RBK_SBUF_INIT;
+    rbk_sbuf_adds(&extra, "still not true when the `within` time ran out");
+    if (vm->err_detail) rbk_sbuf_printf(&extra, " (last error: %s)", vm->err_detail);
+    emit_expect(vm, e, "failed", msg, rbk_sbuf_cstr(&extra), curfn, here);
+    rbk_sbuf m = RBK_SBUF_INIT;
+    rbk_sbuf_printf(&m, "expectation failed: %s — %s", rbk_vm_str(vm, u->expects[e].source), rbk_sbuf_cstr(&extra));
+    if (msg.t == RBK_T_STRING) { rbk_sbuf_adds(&m, " — "); rbk_vm_render_value(vm, &m, msg, 0); }
+    rbk_vm_raise(vm, RBK_E_FAIL, "%s", rbk_sbuf_cstr(&m));
+    vm->err_expect = (int)e;
+    rbk_sbuf_free(&m);
+    rbk_sbuf_free(&extra);
+    rbk_sbuf_free(&last);
+    rbk_unref(msg);
+    rbk_unref(r);
+    RAISE();
+}
+L_PROTECT: {
+    int32_t rel = (int32_t)A1();
+    if (vm->nhandlers == vm->cap_handlers) {
+        vm->cap_handlers = vm->cap_handlers ? vm->cap_handlers * 2 : 8;
+        vm->handlers = rbk_xrealloc(vm->handlers, sizeof(rbk_handler) * (size_t)vm->cap_handlers);
+    }
+    rbk_handler *h = &vm->handlers[vm->nhandlers++];
+    h->frame = vm->nframes - 1;
+    h->sp = (size_t)(sp - stack);
+    h->target = ip + rel;
+    DISPATCH();
+}
+L_UNPROTECT: if (vm->nhandlers > handler_base) vm->nhandlers--; DISPATCH();
+L_WATCH_BEGIN: {
+    uint32_t l = A1();
+    rbk_value p = POP(), d = POP();
+    if (d.t != RBK_T_DURATION || p.t != RBK_T_DURATION) {
+        rbk_vm_error(vm, "`watch` needs durations, not %s and %s", tname(d), tname(p));
+        RAISE();
+    }
+    bp[l] = rbk_int(vm->opts.no_wait ? rbk_now_ms() : rbk_now_ms() + d.as.i);
+    bp[l + 1] = rbk_duration(p.as.i > 0 ? p.as.i : 1);
+    DISPATCH();
+}
+L_WATCH_NEXT: {
+    uint32_t l = A1();
+    int32_t rel = (int32_t)A1();
+    int64_t now = rbk_now_ms(), deadline = bp[l].as.i, period = bp[l + 1].as.i;
+    if (now >= deadline) DISPATCH();
+    emit_poll(vm, deadline - now, "watching");
+    int64_t nap = period < deadline - now ? period : deadline - now;
+    vm->frames[vm->nframes - 1].ip = ip;
+    if (vm_sleep(vm, nap) != RBK_OK) RAISE();
+    ip += rel;
+    DISPATCH();
+}
+L_STEP: {
+    uint32_t s = A1();
+    vm->frames[vm->nframes - 1].ip = ip;
+    vm->sp = (size_t)(sp - stack);
+    int halt = rbk_steps_run(vm, s);
+    vm->sp = sp_base;
+    if (halt) { st = RBK_HALT; goto unwind_all; }
+    DISPATCH();
+}
+L_SECTION: {
+    uint32_t k = A1();
+    rbk_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = RBK_EV_SECTION;
+    ev.step = -1;
+    ev.text = rbk_vm_str(vm, k);
+    rbk_vm_emit(vm, &ev);
+    DISPATCH();
+}
+L_HALT: {
+    st = RBK_OK;
+    *result = rbk_nil();
+    goto unwind_all;
+}
+
+error: {
+    st = vm->err_status ? vm->err_status : RBK_E_RUNTIME;
+    if (!vm->err_has_pos) {
+        uint32_t file, off;
+        uint32_t pc = (uint32_t)(ip - 1 - u->funcs[curfn].code);
+        if (rbk_bc_position(u, curfn, pc, &file, &off) == 0) {
+            vm->err_has_pos = 1;
+            vm->err_file = file;
+            vm->err_off = off;
+        }
+    }
+    if (st == RBK_E_RUNTIME && vm->nhandlers > handler_base) {
+        rbk_handler h = vm->handlers[--vm->nhandlers];
+        /* unwind frames above the handler's */
+        while (vm->nframes - 1 > h.frame) vm->nframes--;
+        rbk_frame *fr = &vm->frames[vm->nframes - 1];
+        rbk_value *target_sp = stack + h.sp;
+        for (rbk_value *p = target_sp; p < sp; p++) rbk_unref(*p);
+        /* locals of popped frames live above target_sp too: already released */
+        sp = target_sp;
+        curfn = fr->fn;
+        F = &u->funcs[curfn];
+        bp = fr->base;
+        rbk_sbuf m = RBK_SBUF_INIT;
+        rbk_sbuf_adds(&m, vm->err ? vm->err : "error");
+        PUSH(rbk_str_take_sbuf(&m));
+        vm->caught = 1;
+        ip = h.target;
+        rbk_vm_clear_error(vm);
+        DISPATCH();
+    }
+    goto unwind_all;
+}
+unwind_all:
+    for (rbk_value *p = stack + sp_base; p < sp; p++) rbk_unref(*p);
+    vm->nframes = frame_base;
+    vm->nhandlers = handler_base;
+    vm->sp = sp_base;
+    return st;
+#undef DISPATCH
+#undef A1
+#undef RAISE
+#undef PUSH
+#undef POP
+}

@@ -1,0 +1,269 @@
+/* vm/steps.c — step outcomes (LANGUAGE.md §7): the `if` condition, attempts with `retry N
+ * every P`, the step's timeout, --from/--only/--fail-at, the point of no return, the failure
+ * policy, and rollback in reverse order (the failed step's own rollback first). Decides the
+ * run's exit code. Emits the step and rollback events every renderer works from.
+ * Shares invariants with: vm/interp.c (statuses, the error state), vm/vm.c (events). */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "vm.h"
+
+static rbk_event ev(rbk_vm *vm, rbk_event_kind k, int step) {
+    rbk_event e;
+    memset(&e, 0, sizeof e);
+    e.kind = k;
+    e.step = step;
+    e.attempt = vm->attempt;
+    if (step >= 0) e.step_name = rbk_vm_str(vm, vm->u->steps[step].name);
+    return e;
+}
+
+/* The current error as an event (FAIL) with its position and caret line. */
+static void emit_error(rbk_vm *vm, int step, const char *prefix) {
+    rbk_event e = ev(vm, RBK_EV_FAIL, step);
+    rbk_sbuf line = RBK_SBUF_INIT, text = RBK_SBUF_INIT;
+    rbk_sbuf_printf(&text, "%s%s", prefix ? prefix : "", vm->err ? vm->err : "failed");
+    e.text = rbk_sbuf_cstr(&text);
+    e.status = vm->err_status == RBK_E_FAIL ? "failed" : vm->err_status == RBK_E_TIMEOUT ? "timeout"
+             : vm->err_status == RBK_E_INTERRUPT ? "interrupted" : vm->err_status == RBK_E_STOP ? "stopped" : "error";
+    if (vm->err_has_pos) rbk_vm_position(vm, vm->err_file, vm->err_off, &e, &line);
+    e.detail = vm->err_expect >= 0 ? "expectation" : NULL;
+    rbk_vm_emit(vm, &e);
+    rbk_sbuf_free(&line);
+    rbk_sbuf_free(&text);
+}
+
+static rbk_status run_part(rbk_vm *vm, uint32_t fn, int step, int64_t timeout_ms, rbk_value *result) {
+    int saved_step = vm->cur_step;
+    int64_t saved_deadline = vm->step_deadline;
+    vm->cur_step = step;
+    vm->step_deadline = timeout_ms > 0 ? rbk_now_ms() + timeout_ms : INT64_MAX;
+    rbk_vm_clear_error(vm);
+    rbk_status st = rbk_interp_call(vm, fn, result);
+    /* an error raised after the deadline passed is the timeout's doing */
+    if (st == RBK_E_RUNTIME && vm->step_deadline != INT64_MAX && rbk_now_ms() >= vm->step_deadline) {
+        rbk_sbuf d = RBK_SBUF_INIT;
+        rbk_duration_fmt(&d, timeout_ms);
+        char *old = vm->err;
+        vm->err = NULL;
+        rbk_vm_raise(vm, RBK_E_TIMEOUT, "the step's timeout (%s) expired: %s", rbk_sbuf_cstr(&d), old ? old : "");
+        free(old);
+        rbk_sbuf_free(&d);
+        st = RBK_E_TIMEOUT;
+    }
+    if (st == RBK_E_RUNTIME && *vm->interrupted) st = vm->err_status = RBK_E_INTERRUPT;
+    vm->step_deadline = saved_deadline;
+    vm->cur_step = saved_step;
+    return st;
+}
+
+static const char *status_word(rbk_status st) {
+    switch (st) {
+    case RBK_OK: return "ok";
+    case RBK_E_STOP: return "stopped";
+    case RBK_E_INTERRUPT: return "interrupted";
+    default: return "failed";
+    }
+}
+
+/* Rolls back: the failed step's own rollback (if any), then every completed step in reverse.
+ * Returns the exit code: `ok_code` when everything that could be rolled back was, else 3. */
+static int rollback(rbk_vm *vm, int failed_step, int ok_code) {
+    rbk_unit *u = vm->u;
+    int n = 0;
+    int *order = rbk_xcalloc((size_t)u->nsteps + 1, sizeof(int));
+    if (failed_step >= 0) order[n++] = failed_step;
+    for (int i = vm->ncompleted - 1; i >= 0; i--) order[n++] = vm->completed[i];
+    vm->in_rollback = 1;
+    int code = ok_code;
+    for (int k = 0; k < n; k++) {
+        int s = order[k];
+        rbk_step *st = &u->steps[s];
+        if ((st->flags & RBK_STEP_IRREVERSIBLE) && s != failed_step) {
+            rbk_event e = ev(vm, RBK_EV_ROLLBACK_END, s);
+            e.status = "blocked";
+            rbk_sbuf t = RBK_SBUF_INIT;
+            const char *why = rbk_vm_str(vm, st->irreversible);
+            rbk_sbuf_printf(&t, "cannot roll back past an irreversible step%s%s", why && *why ? ": " : "", why ? why : "");
+            e.text = rbk_sbuf_cstr(&t);
+            rbk_vm_emit(vm, &e);
+            rbk_sbuf_free(&t);
+            for (int j = k + 1; j < n; j++) {
+                rbk_event e2 = ev(vm, RBK_EV_ROLLBACK_END, order[j]);
+                e2.status = "not-run";
+                e2.text = "before the point of no return";
+                rbk_vm_emit(vm, &e2);
+            }
+            code = 3;
+            break;
+        }
+        if (st->rollback_fn == RBK_NONE) {
+            rbk_event e = ev(vm, RBK_EV_ROLLBACK_END, s);
+            e.status = "none";
+            e.text = (st->flags & RBK_STEP_IRREVERSIBLE) ? "irreversible: nothing to roll back" : "no rollback block";
+            rbk_vm_emit(vm, &e);
+            continue;
+        }
+        rbk_event e = ev(vm, RBK_EV_ROLLBACK_START, s);
+        rbk_vm_emit(vm, &e);
+        int64_t t0 = rbk_now_ms();
+        vm->attempt = 1;
+        rbk_value r = rbk_nil();
+        rbk_status rs = run_part(vm, st->rollback_fn, s, st->timeout_ms, &r);
+        rbk_unref(r);
+        rbk_event e2 = ev(vm, RBK_EV_ROLLBACK_END, s);
+        e2.duration_ms = rbk_now_ms() - t0;
+        if (rs == RBK_OK) {
+            e2.status = "ok";
+            rbk_vm_emit(vm, &e2);
+            continue;
+        }
+        emit_error(vm, s, "rollback: ");
+        e2.status = "failed";
+        e2.text = vm->err;
+        rbk_vm_emit(vm, &e2);
+        for (int j = k + 1; j < n; j++) {
+            rbk_event e3 = ev(vm, RBK_EV_ROLLBACK_END, order[j]);
+            e3.status = "not-run";
+            e3.text = "the rollback stopped at an earlier failure";
+            rbk_vm_emit(vm, &e3);
+        }
+        code = rs == RBK_E_INTERRUPT ? 4 : 3;
+        break;
+    }
+    vm->in_rollback = 0;
+    free(order);
+    return code;
+}
+
+/* After a failure (a step, or top-level code): apply the failure policy. */
+static int after_failure(rbk_vm *vm, int failed_step) {
+    if (vm->opts.on_failure == RBK_ONFAIL_STOP) {
+        rbk_event e = ev(vm, RBK_EV_NOTE, -1);
+        e.text = "--on-failure=stop: nothing was rolled back";
+        rbk_vm_emit(vm, &e);
+        return 3;
+    }
+    return rollback(vm, failed_step, 1);
+}
+
+int rbk_steps_run(rbk_vm *vm, uint32_t idx) {
+    rbk_unit *u = vm->u;
+    rbk_step *st = &u->steps[idx];
+    const char *name = rbk_vm_str(vm, st->name);
+    vm->stepno++;
+    vm->attempt = 1;
+    /* --from / --only */
+    const char *skip_reason = NULL;
+    if (vm->opts.only && strcmp(vm->opts.only, name)) skip_reason = "not selected by --only";
+    if (vm->opts.from && !vm->from_reached) {
+        if (!strcmp(vm->opts.from, name)) vm->from_reached = 1;
+        else skip_reason = "before --from";
+    }
+    rbk_event start = ev(vm, RBK_EV_STEP_START, (int)idx);
+    start.nsteps = (int)u->nsteps;
+    start.code = vm->stepno;
+    if (skip_reason) {
+        rbk_event e = ev(vm, RBK_EV_STEP_END, (int)idx);
+        e.status = "skipped";
+        e.text = skip_reason;
+        e.code = vm->stepno;
+        rbk_vm_emit(vm, &e);
+        return 0;
+    }
+    rbk_vm_emit(vm, &start);
+    int64_t t0 = rbk_now_ms();
+    /* the step's `if` */
+    if (st->cond_fn != RBK_NONE) {
+        rbk_value c = rbk_nil();
+        rbk_status cs = run_part(vm, st->cond_fn, (int)idx, st->timeout_ms, &c);
+        if (cs == RBK_OK && c.t != RBK_T_BOOL) {
+            rbk_vm_raise(vm, RBK_E_RUNTIME, "the step's `if` condition must be a bool, not %s", rbk_type_name((rbk_type)c.t));
+            cs = RBK_E_RUNTIME;
+        }
+        if (cs == RBK_OK && !c.as.b) {
+            rbk_event e = ev(vm, RBK_EV_STEP_END, (int)idx);
+            e.status = "skipped";
+            e.text = "its `if` condition is false";
+            e.code = vm->stepno;
+            e.duration_ms = rbk_now_ms() - t0;
+            rbk_vm_emit(vm, &e);
+            return 0;
+        }
+        rbk_unref(c);
+        if (cs != RBK_OK) {
+            emit_error(vm, (int)idx, "");
+            goto failed;
+        }
+    }
+    {
+        rbk_status rs = RBK_OK;
+        for (uint32_t attempt = 1; attempt <= st->retries + 1; attempt++) {
+            vm->attempt = (int)attempt;
+            if (attempt > 1) {
+                rbk_event r = ev(vm, RBK_EV_STEP_RETRY, (int)idx);
+                r.attempt = (int)attempt;
+                r.text = vm->err;
+                rbk_vm_emit(vm, &r);
+                if (st->retry_every_ms > 0) {
+                    rbk_cancel c = {vm->interrupted, INT64_MAX};
+                    if (rbk_sleep_ms(&c, st->retry_every_ms) == 1) { rs = RBK_E_INTERRUPT; rbk_vm_raise(vm, rs, "interrupted"); break; }
+                }
+            }
+            rbk_value r = rbk_nil();
+            rs = run_part(vm, st->body_fn, (int)idx, st->timeout_ms, &r);
+            rbk_unref(r);
+            if (rs == RBK_OK && vm->opts.fail_at && !strcmp(vm->opts.fail_at, name)) {
+                rbk_vm_raise(vm, RBK_E_FAIL, "failed on purpose after its body (--fail-at rehearsal)");
+                rs = RBK_E_FAIL;
+                emit_error(vm, (int)idx, "");
+                break; /* a rehearsal failure is not retried */
+            }
+            if (rs == RBK_OK || rs == RBK_E_STOP || rs == RBK_E_INTERRUPT) break;
+            emit_error(vm, (int)idx, attempt <= st->retries ? "attempt failed: " : "");
+        }
+        rbk_event e = ev(vm, RBK_EV_STEP_END, (int)idx);
+        e.duration_ms = rbk_now_ms() - t0;
+        e.code = vm->stepno;
+        e.status = status_word(rs);
+        if (rs == RBK_OK) {
+            rbk_vm_emit(vm, &e);
+            vm->completed[vm->ncompleted++] = (int)idx;
+            if ((st->flags & RBK_STEP_IRREVERSIBLE) && vm->point_of_no_return < 0) {
+                vm->point_of_no_return = (int)idx;
+                rbk_event p = ev(vm, RBK_EV_POINT_OF_NO_RETURN, (int)idx);
+                p.text = rbk_vm_str(vm, st->irreversible);
+                rbk_vm_emit(vm, &p);
+            }
+            return 0;
+        }
+        if (rs == RBK_E_STOP) {
+            emit_error(vm, (int)idx, "");
+            e.text = vm->err;
+            rbk_vm_emit(vm, &e);
+            vm->exit_code = 2;
+            return 1;
+        }
+        if (rs == RBK_E_INTERRUPT) {
+            emit_error(vm, (int)idx, "");
+            e.text = "interrupted";
+            rbk_vm_emit(vm, &e);
+            vm->exit_code = 4;
+            return 1;
+        }
+        e.text = vm->err;
+        rbk_vm_emit(vm, &e);
+    }
+failed:
+    vm->exit_code = after_failure(vm, (int)idx);
+    return 1;
+}
+
+int rbk_steps_top_level_error(rbk_vm *vm) {
+    if (vm->err_status == RBK_E_INTERRUPT) {
+        emit_error(vm, -1, "");
+        return 4;
+    }
+    emit_error(vm, -1, "top-level code failed: ");
+    return after_failure(vm, -1);
+}

@@ -1,0 +1,30 @@
+/* vm/unit.c — freeing a compiled unit (vm/bytecode.h). A unit is one heap block (rbk_unit,
+ * allocated with malloc/rbk_xcalloc) owning every array it points to and one reference to
+ * each string constant. Used by the loader (vm/bc_load.c), the code generator and the VM.
+ * NULL-safe; every array may be NULL when its count is 0 (or when a load failed half-way). */
+#include <stdlib.h>
+#include "bytecode.h"
+
+void rbk_unit_free(rbk_unit *u) {
+    if (!u) return;
+    if (u->consts)
+        for (uint32_t i = 0; i < u->nconsts; i++) rbk_unref(u->consts[i].v);
+    free(u->consts);
+    free(u->sources);
+    free(u->global_names);
+    free(u->native_names);
+    if (u->funcs)
+        for (uint32_t i = 0; i < u->nfuncs; i++) {
+            free(u->funcs[i].code);
+            free(u->funcs[i].lines);
+        }
+    free(u->funcs);
+    free(u->steps);
+    if (u->expects)
+        for (uint32_t i = 0; i < u->nexpects; i++) free(u->expects[i].subs);
+    free(u->expects);
+    free(u->envs);
+    free(u->params);
+    free(u->gates);
+    free(u);
+}

@@ -1,0 +1,403 @@
+/* vm/value.c — runtime values: allocation, reference counting, maps, equality, ordering and
+ * rendering. See value.h for the ownership rules. */
+#include "value.h"
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *obj_alloc(size_t size, rbk_type t) {
+    rbk_obj *o = rbk_xmalloc(size);
+    o->rc = 1;
+    o->type = (uint8_t)t;
+    return o;
+}
+static rbk_value mkobj(rbk_type t, void *o) {
+    rbk_value v;
+    v.t = (uint8_t)t;
+    v.secret = 0;
+    v.as.o = o;
+    return v;
+}
+
+rbk_value rbk_str_new(const char *s, size_t n) {
+    rbk_str *str = obj_alloc(sizeof(rbk_str) + n + 1, RBK_T_STRING);
+    str->hash = 0;
+    str->len = n;
+    if (n) memcpy(str->data, s, n);
+    str->data[n] = 0;
+    return mkobj(RBK_T_STRING, str);
+}
+rbk_value rbk_str_cstr(const char *s) { return rbk_str_new(s, strlen(s)); }
+rbk_value rbk_str_take_sbuf(rbk_sbuf *b) {
+    rbk_value v = rbk_str_new(rbk_sbuf_cstr(b), b->len);
+    rbk_sbuf_free(b);
+    return v;
+}
+rbk_value rbk_list_new(size_t cap) {
+    rbk_list *l = obj_alloc(sizeof(rbk_list), RBK_T_LIST);
+    l->len = 0;
+    l->cap = cap;
+    l->items = cap ? rbk_xmalloc(cap * sizeof(rbk_value)) : NULL;
+    return mkobj(RBK_T_LIST, l);
+}
+rbk_value rbk_map_new(size_t cap) {
+    rbk_map *m = obj_alloc(sizeof(rbk_map), RBK_T_MAP);
+    m->len = 0;
+    m->cap = cap;
+    m->entries = cap ? rbk_xmalloc(cap * sizeof(rbk_map_entry)) : NULL;
+    m->index = NULL;
+    m->index_cap = 0;
+    return mkobj(RBK_T_MAP, m);
+}
+rbk_value rbk_handle_new(const rbk_handle_class *cls, void *data) {
+    rbk_handle *h = obj_alloc(sizeof(rbk_handle), RBK_T_HANDLE);
+    h->cls = cls;
+    h->data = data;
+    h->closed = false;
+    return mkobj(RBK_T_HANDLE, h);
+}
+rbk_value rbk_lazy_new(rbk_lazy_fn force, rbk_value arg) {
+    rbk_lazy *z = obj_alloc(sizeof(rbk_lazy), RBK_T_LAZY);
+    z->force = force;
+    z->arg = arg;
+    return mkobj(RBK_T_LAZY, z);
+}
+
+void rbk_obj_free(rbk_obj *o) {
+    switch (o->type) {
+    case RBK_T_STRING: break;
+    case RBK_T_LIST: {
+        rbk_list *l = (rbk_list *)o;
+        for (size_t i = 0; i < l->len; i++) rbk_unref(l->items[i]);
+        free(l->items);
+        break;
+    }
+    case RBK_T_MAP: {
+        rbk_map *m = (rbk_map *)o;
+        for (size_t i = 0; i < m->len; i++) {
+            rbk_str *k = m->entries[i].key;
+            if (--k->h.rc == 0) free(k);
+            rbk_unref(m->entries[i].val);
+        }
+        free(m->entries);
+        free(m->index);
+        break;
+    }
+    case RBK_T_HANDLE: {
+        rbk_handle *h = (rbk_handle *)o;
+        if (h->cls && h->cls->destroy && h->data) h->cls->destroy(h->data);
+        break;
+    }
+    case RBK_T_LAZY: rbk_unref(((rbk_lazy *)o)->arg); break;
+    default: break;
+    }
+    free(o);
+}
+
+void rbk_list_push(rbk_value list, rbk_value v) {
+    rbk_list *l = RBK_AS_LIST(list);
+    if (l->len == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 4;
+        l->items = rbk_xrealloc(l->items, l->cap * sizeof(rbk_value));
+    }
+    l->items[l->len++] = v;
+}
+
+static uint32_t hash_bytes(const char *s, size_t n) {
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < n; i++) { h ^= (unsigned char)s[i]; h *= 16777619u; }
+    return h ? h : 1;
+}
+static uint32_t str_hash(rbk_str *s) {
+    if (!s->hash) s->hash = hash_bytes(s->data, s->len);
+    return s->hash;
+}
+#define MAP_INDEX_MIN 8 /* linear search below this many entries */
+
+static void map_reindex(rbk_map *m) {
+    free(m->index);
+    size_t cap = 16;
+    while (cap < m->len * 2) cap *= 2;
+    m->index = rbk_xcalloc(cap, sizeof(uint32_t));
+    m->index_cap = cap;
+    for (size_t i = 0; i < m->len; i++) {
+        size_t j = str_hash(m->entries[i].key) & (cap - 1);
+        while (m->index[j]) j = (j + 1) & (cap - 1);
+        m->index[j] = (uint32_t)(i + 1);
+    }
+}
+static long map_lookup(rbk_map *m, const char *key, size_t keylen) {
+    if (!m->index) {
+        for (size_t i = 0; i < m->len; i++) {
+            rbk_str *k = m->entries[i].key;
+            if (k->len == keylen && memcmp(k->data, key, keylen) == 0) return (long)i;
+        }
+        return -1;
+    }
+    uint32_t h = hash_bytes(key, keylen);
+    size_t j = h & (m->index_cap - 1);
+    while (m->index[j]) {
+        rbk_str *k = m->entries[m->index[j] - 1].key;
+        if (k->len == keylen && str_hash(k) == h && memcmp(k->data, key, keylen) == 0)
+            return (long)m->index[j] - 1;
+        j = (j + 1) & (m->index_cap - 1);
+    }
+    return -1;
+}
+rbk_value *rbk_map_find(rbk_value map, const char *key, size_t keylen) {
+    rbk_map *m = RBK_AS_MAP(map);
+    long i = map_lookup(m, key, keylen);
+    return i < 0 ? NULL : &m->entries[i].val;
+}
+void rbk_map_set(rbk_value map, const char *key, size_t keylen, rbk_value val) {
+    rbk_map *m = RBK_AS_MAP(map);
+    long i = map_lookup(m, key, keylen);
+    if (i >= 0) {
+        rbk_unref(m->entries[i].val);
+        m->entries[i].val = val;
+        return;
+    }
+    if (m->len == m->cap) {
+        m->cap = m->cap ? m->cap * 2 : 4;
+        m->entries = rbk_xrealloc(m->entries, m->cap * sizeof(rbk_map_entry));
+    }
+    rbk_value k = rbk_str_new(key, keylen);
+    m->entries[m->len].key = RBK_AS_STR(k);
+    m->entries[m->len].val = val;
+    m->len++;
+    if (m->len >= MAP_INDEX_MIN && (!m->index || m->len * 2 > m->index_cap)) map_reindex(m);
+    else if (m->index) {
+        size_t j = str_hash(RBK_AS_STR(k)) & (m->index_cap - 1);
+        while (m->index[j]) j = (j + 1) & (m->index_cap - 1);
+        m->index[j] = (uint32_t)m->len;
+    }
+}
+void rbk_map_sets(rbk_value map, const char *key, rbk_value val) {
+    rbk_map_set(map, key, strlen(key), val);
+}
+
+const char *rbk_type_name(rbk_type t) {
+    static const char *names[] = {"nil", "bool", "int", "float", "duration", "string", "list",
+                                  "map", "function", "function", "handle", "lazy"};
+    return t < RBK_T__COUNT ? names[t] : "?";
+}
+bool rbk_truthy(rbk_value v) {
+    return !(v.t == RBK_T_NIL || (v.t == RBK_T_BOOL && !v.as.b));
+}
+static bool is_num(rbk_value v) { return v.t == RBK_T_INT || v.t == RBK_T_FLOAT; }
+static double num(rbk_value v) { return v.t == RBK_T_INT ? (double)v.as.i : v.as.f; }
+
+bool rbk_equal(rbk_value a, rbk_value b) {
+    if (is_num(a) && is_num(b)) {
+        if (a.t == RBK_T_INT && b.t == RBK_T_INT) return a.as.i == b.as.i;
+        return num(a) == num(b);
+    }
+    if (a.t != b.t) return false;
+    switch (a.t) {
+    case RBK_T_NIL: return true;
+    case RBK_T_BOOL: return a.as.b == b.as.b;
+    case RBK_T_DURATION:
+    case RBK_T_FUNC:
+    case RBK_T_NATIVE: return a.as.i == b.as.i;
+    case RBK_T_STRING: {
+        rbk_str *x = RBK_AS_STR(a), *y = RBK_AS_STR(b);
+        return x->len == y->len && memcmp(x->data, y->data, x->len) == 0;
+    }
+    case RBK_T_LIST: {
+        rbk_list *x = RBK_AS_LIST(a), *y = RBK_AS_LIST(b);
+        if (x->len != y->len) return false;
+        for (size_t i = 0; i < x->len; i++)
+            if (!rbk_equal(x->items[i], y->items[i])) return false;
+        return true;
+    }
+    case RBK_T_MAP: {
+        rbk_map *x = RBK_AS_MAP(a), *y = RBK_AS_MAP(b);
+        if (x->len != y->len) return false;
+        for (size_t i = 0; i < x->len; i++) {
+            rbk_value *o = rbk_map_find(b, x->entries[i].key->data, x->entries[i].key->len);
+            if (!o || !rbk_equal(x->entries[i].val, *o)) return false;
+        }
+        return true;
+    }
+    default: return a.as.o == b.as.o;
+    }
+}
+bool rbk_compare(rbk_value a, rbk_value b, int *out) {
+    if (is_num(a) && is_num(b)) {
+        if (a.t == RBK_T_INT && b.t == RBK_T_INT) *out = (a.as.i > b.as.i) - (a.as.i < b.as.i);
+        else {
+            double x = num(a), y = num(b);
+            if (isnan(x) || isnan(y)) return false;
+            *out = (x > y) - (x < y);
+        }
+        return true;
+    }
+    if (a.t != b.t) return false;
+    if (a.t == RBK_T_DURATION) { *out = (a.as.i > b.as.i) - (a.as.i < b.as.i); return true; }
+    if (a.t == RBK_T_STRING) {
+        rbk_str *x = RBK_AS_STR(a), *y = RBK_AS_STR(b);
+        size_t n = x->len < y->len ? x->len : y->len;
+        int c = memcmp(x->data, y->data, n);
+        *out = c ? (c > 0) - (c < 0) : (x->len > y->len) - (x->len < y->len);
+        return true;
+    }
+    return false;
+}
+
+void rbk_duration_fmt(rbk_sbuf *out, int64_t ms) {
+    /* magnitude as unsigned: -INT64_MIN does not fit in int64_t */
+    uint64_t u = ms < 0 ? (uint64_t)0 - (uint64_t)ms : (uint64_t)ms;
+    if (ms < 0) rbk_sbuf_addc(out, '-');
+    if (u == 0) { rbk_sbuf_adds(out, "0s"); return; }
+    if (u < 1000) { rbk_sbuf_printf(out, "%" PRIu64 "ms", u); return; }
+    uint64_t d = u / 86400000, h = u / 3600000 % 24, m = u / 60000 % 60, s = u / 1000 % 60,
+             r = u % 1000;
+    if (d) rbk_sbuf_printf(out, "%" PRIu64 "d", d);
+    if (h) rbk_sbuf_printf(out, "%" PRIu64 "h", h);
+    if (m) rbk_sbuf_printf(out, "%" PRIu64 "m", m);
+    if (s || r) {
+        if (r) {
+            char buf[8];
+            snprintf(buf, sizeof buf, "%03d", (int)r);
+            int len = 3;
+            while (len > 0 && buf[len - 1] == '0') len--;
+            buf[len] = 0;
+            rbk_sbuf_printf(out, "%" PRIu64 ".%ss", s, buf);
+        } else {
+            rbk_sbuf_printf(out, "%" PRIu64 "s", s);
+        }
+    }
+}
+static void fmt_float(rbk_sbuf *out, double f) {
+    if (isnan(f)) { rbk_sbuf_adds(out, "nan"); return; }
+    if (isinf(f)) { rbk_sbuf_adds(out, f > 0 ? "inf" : "-inf"); return; }
+    char buf[40];
+    snprintf(buf, sizeof buf, "%.17g", f);
+    /* shortest representation that round-trips */
+    int p = 1;
+    for (; p <= 17; p++) {
+        snprintf(buf, sizeof buf, "%.*g", p, f);
+        if (strtod(buf, NULL) == f) break;
+    }
+    /* %g switches to exponent form when the exponent >= p (100.0 at p=1 gives "1e+02"):
+     * write plain decimals up to 1e17, as 123456789.0 already is. */
+    char *ep = strpbrk(buf, "eE");
+    int e = ep ? atoi(ep + 1) : -1;
+    if (ep && e >= 0 && e < 17) snprintf(buf, sizeof buf, "%.*f", p - 1 - e > 0 ? p - 1 - e : 0, f);
+    rbk_sbuf_adds(out, buf);
+    if (!strpbrk(buf, ".eE")) rbk_sbuf_adds(out, ".0");
+}
+static void repr_str(rbk_sbuf *out, const char *s, size_t n) {
+    rbk_sbuf_addc(out, '"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        switch (c) {
+        case '"': rbk_sbuf_adds(out, "\\\""); break;
+        case '\\': rbk_sbuf_adds(out, "\\\\"); break;
+        case '\n': rbk_sbuf_adds(out, "\\n"); break;
+        case '\t': rbk_sbuf_adds(out, "\\t"); break;
+        case '\r': rbk_sbuf_adds(out, "\\r"); break;
+        case '{': rbk_sbuf_adds(out, "\\{"); break;
+        case '}': rbk_sbuf_adds(out, "\\}"); break;
+        default:
+            if (c < 0x20 || c == 0x7f) rbk_sbuf_printf(out, "\\x%02x", c);
+            else rbk_sbuf_addc(out, (char)c);
+        }
+    }
+    rbk_sbuf_addc(out, '"');
+}
+static void render(rbk_sbuf *out, rbk_value v, bool repr) {
+    switch (v.t) {
+    case RBK_T_NIL: rbk_sbuf_adds(out, "nil"); break;
+    case RBK_T_BOOL: rbk_sbuf_adds(out, v.as.b ? "true" : "false"); break;
+    case RBK_T_INT: rbk_sbuf_printf(out, "%" PRId64, v.as.i); break;
+    case RBK_T_FLOAT: fmt_float(out, v.as.f); break;
+    case RBK_T_DURATION: rbk_duration_fmt(out, v.as.i); break;
+    case RBK_T_STRING:
+        if (repr) repr_str(out, RBK_AS_STR(v)->data, RBK_AS_STR(v)->len);
+        else rbk_sbuf_add(out, RBK_AS_STR(v)->data, RBK_AS_STR(v)->len);
+        break;
+    case RBK_T_LIST: {
+        rbk_list *l = RBK_AS_LIST(v);
+        rbk_sbuf_addc(out, '[');
+        for (size_t i = 0; i < l->len; i++) {
+            if (i) rbk_sbuf_adds(out, ", ");
+            render(out, l->items[i], true);
+        }
+        rbk_sbuf_addc(out, ']');
+        break;
+    }
+    case RBK_T_MAP: {
+        rbk_map *m = RBK_AS_MAP(v);
+        rbk_sbuf_addc(out, '{');
+        for (size_t i = 0; i < m->len; i++) {
+            if (i) rbk_sbuf_adds(out, ", ");
+            repr_str(out, m->entries[i].key->data, m->entries[i].key->len);
+            rbk_sbuf_adds(out, ": ");
+            render(out, m->entries[i].val, true);
+        }
+        rbk_sbuf_addc(out, '}');
+        break;
+    }
+    case RBK_T_FUNC: rbk_sbuf_adds(out, "<function>"); break;
+    case RBK_T_NATIVE: rbk_sbuf_adds(out, "<builtin>"); break;
+    case RBK_T_HANDLE: {
+        rbk_handle *h = RBK_AS_HANDLE(v);
+        rbk_sbuf_printf(out, "<%s connection%s>", h->cls ? h->cls->name : "?",
+                        h->closed ? ", closed" : "");
+        break;
+    }
+    case RBK_T_LAZY: rbk_sbuf_adds(out, "<not yet read>"); break;
+    default: rbk_sbuf_adds(out, "?"); break;
+    }
+}
+void rbk_value_str(rbk_sbuf *out, rbk_value v) { render(out, v, false); }
+void rbk_value_repr(rbk_sbuf *out, rbk_value v) { render(out, v, true); }
+
+void rbk_value_json(rbk_sbuf *out, rbk_value v) {
+    switch (v.t) {
+    case RBK_T_NIL: rbk_sbuf_adds(out, "null"); break;
+    case RBK_T_BOOL: rbk_sbuf_adds(out, v.as.b ? "true" : "false"); break;
+    case RBK_T_INT:
+    case RBK_T_DURATION: rbk_sbuf_printf(out, "%" PRId64, v.as.i); break;
+    case RBK_T_FLOAT:
+        if (isnan(v.as.f) || isinf(v.as.f)) rbk_sbuf_adds(out, "null");
+        else fmt_float(out, v.as.f);
+        break;
+    case RBK_T_STRING: rbk_sbuf_add_json_str(out, RBK_AS_STR(v)->data, RBK_AS_STR(v)->len); break;
+    case RBK_T_LIST: {
+        rbk_list *l = RBK_AS_LIST(v);
+        rbk_sbuf_addc(out, '[');
+        for (size_t i = 0; i < l->len; i++) {
+            if (i) rbk_sbuf_addc(out, ',');
+            rbk_value_json(out, l->items[i]);
+        }
+        rbk_sbuf_addc(out, ']');
+        break;
+    }
+    case RBK_T_MAP: {
+        rbk_map *m = RBK_AS_MAP(v);
+        rbk_sbuf_addc(out, '{');
+        for (size_t i = 0; i < m->len; i++) {
+            if (i) rbk_sbuf_addc(out, ',');
+            rbk_sbuf_add_json_str(out, m->entries[i].key->data, m->entries[i].key->len);
+            rbk_sbuf_addc(out, ':');
+            rbk_value_json(out, m->entries[i].val);
+        }
+        rbk_sbuf_addc(out, '}');
+        break;
+    }
+    default: {
+        rbk_sbuf tmp = RBK_SBUF_INIT;
+        render(&tmp, v, false);
+        rbk_sbuf_add_json_str(out, rbk_sbuf_cstr(&tmp), tmp.len);
+        rbk_sbuf_free(&tmp);
+    }
+    }
+}
+rbk_value rbk_mark_secret(rbk_value v) {
+    v.secret = 1;
+    return v;
+}

@@ -1,0 +1,149 @@
+/* vm/value.h — runtime values of the runbook language (LANGUAGE.md §3).
+ * Owns: rbk_value (16-byte tagged value), heap objects (string, list, map, function ref,
+ * handle, lazy), reference counting, equality, ordering, rendering.
+ * Values are immutable once built (no statement mutates a list or map in place), so reference
+ * graphs are acyclic and reference counting frees everything.
+ * Shares invariants with: vm/interp.c (stack discipline), stdlib natives (ownership rules). */
+#ifndef RBK_VALUE_H
+#define RBK_VALUE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "../support/sbuf.h"
+
+typedef enum rbk_type {
+    RBK_T_NIL = 0,
+    RBK_T_BOOL,
+    RBK_T_INT,
+    RBK_T_FLOAT,
+    RBK_T_DURATION, /* milliseconds in as.i */
+    RBK_T_STRING,
+    RBK_T_LIST,
+    RBK_T_MAP,
+    RBK_T_FUNC,     /* as.i = function index in the unit */
+    RBK_T_NATIVE,   /* as.i = builtin index (builtins.def row) */
+    RBK_T_HANDLE,   /* as.o = rbk_handle */
+    RBK_T_LAZY,     /* only inside maps: forced on read (e.g. an HTTP response's json) */
+    RBK_T__COUNT
+} rbk_type;
+
+typedef struct rbk_obj {
+    uint32_t rc;
+    uint8_t type;
+} rbk_obj;
+
+typedef struct rbk_value {
+    uint8_t t;      /* rbk_type */
+    uint8_t secret; /* 1 when derived from a secret (LANGUAGE.md §9) */
+    union {
+        bool b;
+        int64_t i;
+        double f;
+        rbk_obj *o;
+    } as;
+} rbk_value;
+
+typedef struct rbk_str {
+    rbk_obj h;
+    uint32_t hash; /* 0 = not computed */
+    size_t len;
+    char data[];   /* NUL-terminated, may contain NULs */
+} rbk_str;
+
+typedef struct rbk_list {
+    rbk_obj h;
+    size_t len, cap;
+    rbk_value *items;
+} rbk_list;
+
+typedef struct rbk_map_entry {
+    rbk_str *key;
+    rbk_value val;
+} rbk_map_entry;
+
+typedef struct rbk_map {
+    rbk_obj h;
+    size_t len, cap;           /* entries in insertion order */
+    rbk_map_entry *entries;
+    uint32_t *index;           /* open-addressing table of entry positions + 1; NULL if small */
+    size_t index_cap;
+} rbk_map;
+
+struct rbk_vm;
+typedef struct rbk_handle_class {
+    const char *name;          /* module whose natives take it as first argument: "sql" */
+    void (*destroy)(void *data);
+} rbk_handle_class;
+
+typedef struct rbk_handle {
+    rbk_obj h;
+    const rbk_handle_class *cls;
+    void *data;
+    bool closed;
+} rbk_handle;
+
+/* A lazily computed map entry: force() is called with arg on first read, its result replaces
+ * the entry. Returns 0 on success (*out set), non-zero with the VM's error set. */
+typedef int (*rbk_lazy_fn)(struct rbk_vm *vm, rbk_value arg, rbk_value *out);
+typedef struct rbk_lazy {
+    rbk_obj h;
+    rbk_lazy_fn force;
+    rbk_value arg;
+} rbk_lazy;
+
+/* ---- constructors (returned values are owned by the caller: one reference) ---- */
+static inline rbk_value rbk_nil(void) { rbk_value v = {RBK_T_NIL, 0, {.i = 0}}; return v; }
+static inline rbk_value rbk_bool(bool b) { rbk_value v = {RBK_T_BOOL, 0, {.b = b}}; return v; }
+static inline rbk_value rbk_int(int64_t i) { rbk_value v = {RBK_T_INT, 0, {.i = i}}; return v; }
+static inline rbk_value rbk_float(double f) { rbk_value v = {RBK_T_FLOAT, 0, {.f = f}}; return v; }
+static inline rbk_value rbk_duration(int64_t ms) { rbk_value v = {RBK_T_DURATION, 0, {.i = ms}}; return v; }
+rbk_value rbk_str_new(const char *s, size_t n);
+rbk_value rbk_str_cstr(const char *s);
+rbk_value rbk_str_take_sbuf(rbk_sbuf *b); /* consumes b's contents */
+rbk_value rbk_list_new(size_t cap);
+rbk_value rbk_map_new(size_t cap);
+rbk_value rbk_handle_new(const rbk_handle_class *cls, void *data);
+rbk_value rbk_lazy_new(rbk_lazy_fn force, rbk_value arg /* consumed */);
+
+/* ---- reference counting ---- */
+static inline bool rbk_is_obj(rbk_value v) {
+    return v.t == RBK_T_STRING || v.t == RBK_T_LIST || v.t == RBK_T_MAP || v.t == RBK_T_HANDLE ||
+           v.t == RBK_T_LAZY;
+}
+void rbk_obj_free(rbk_obj *o);
+static inline rbk_value rbk_ref(rbk_value v) { if (rbk_is_obj(v)) v.as.o->rc++; return v; }
+static inline void rbk_unref(rbk_value v) {
+    if (rbk_is_obj(v) && --v.as.o->rc == 0) rbk_obj_free(v.as.o);
+}
+
+/* ---- accessors ---- */
+#define RBK_AS_STR(v) ((rbk_str *)(v).as.o)
+#define RBK_AS_LIST(v) ((rbk_list *)(v).as.o)
+#define RBK_AS_MAP(v) ((rbk_map *)(v).as.o)
+#define RBK_AS_HANDLE(v) ((rbk_handle *)(v).as.o)
+
+/* list: push consumes v. Only on lists under construction (rc == 1). */
+void rbk_list_push(rbk_value list, rbk_value v);
+/* map: set consumes val, copies key. Only on maps under construction (rc == 1). */
+void rbk_map_set(rbk_value map, const char *key, size_t keylen, rbk_value val);
+void rbk_map_sets(rbk_value map, const char *key, rbk_value val);
+/* map lookup: borrowed pointer to the stored value, or NULL. Does not force lazies. */
+rbk_value *rbk_map_find(rbk_value map, const char *key, size_t keylen);
+
+/* ---- semantics ---- */
+const char *rbk_type_name(rbk_type t);
+bool rbk_truthy(rbk_value v);             /* only false and nil are false */
+bool rbk_equal(rbk_value a, rbk_value b); /* structural; 1 == 1.0 */
+/* <0, 0, >0; returns false when the types are unordered (error for the caller) */
+bool rbk_compare(rbk_value a, rbk_value b, int *out);
+/* Appends the value as the language would print it with str(): strings raw. */
+void rbk_value_str(rbk_sbuf *out, rbk_value v);
+/* Appends a source-like representation: strings quoted, for expect messages and events. */
+void rbk_value_repr(rbk_sbuf *out, rbk_value v);
+/* Appends JSON (strings escaped; durations as milliseconds; handles as "<sql connection>"). */
+void rbk_value_json(rbk_sbuf *out, rbk_value v);
+/* Marks v (and, for containers, a copy of v) as secret; returns the marked value. */
+rbk_value rbk_mark_secret(rbk_value v);
+/* Formats milliseconds as the language writes durations: 1500 -> "1.5s", 90000 -> "1m30s". */
+void rbk_duration_fmt(rbk_sbuf *out, int64_t ms);
+#endif

@@ -1,0 +1,497 @@
+/* vm/vm.c — VM lifetime, the native API of stdlib/native.h, the masking writer, event
+ * emission, and the checks that run before step 1 (environment, parameters, gates).
+ * Every string an event carries is masked here, once, before any sink sees it. */
+#include "vm.h"
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "../stdlib/builtins.h"
+#include "../support/sha256.h"
+
+const char *rbk_event_kind_name(rbk_event_kind k) {
+    static const char *n[] = {"run_start", "run_end", "section", "step_start", "step_end", "step_retry",
+                              "expect", "stop_if", "fail", "log", "wait", "poll", "effect_start",
+                              "effect_end", "output", "gate", "rollback_start", "rollback_end",
+                              "point_of_no_return", "note"};
+    return k < RBK_EV__COUNT ? n[k] : "?";
+}
+
+const char *rbk_vm_str(rbk_vm *vm, uint32_t k) {
+    if (k == RBK_NONE || k >= vm->u->nconsts) return NULL;
+    return RBK_AS_STR(vm->u->consts[k].v)->data;
+}
+
+static rbk_vm *vm_alloc(void) {
+    rbk_vm *vm = rbk_xcalloc(1, sizeof *vm);
+    vm->mask = rbk_mask_new();
+    vm->cur_step = -1;
+    vm->point_of_no_return = -1;
+    vm->step_deadline = INT64_MAX;
+    vm->err_expect = -1;
+    vm->opts.default_timeout_ms = 30000;
+    return vm;
+}
+rbk_vm *rbk_vm_new_bare(void) { return vm_alloc(); }
+
+rbk_vm *rbk_vm_new(rbk_unit *u, const rbk_run_opts *opts) {
+    rbk_vm *vm = vm_alloc();
+    vm->u = u;
+    if (opts) vm->opts = *opts;
+    if (vm->opts.default_timeout_ms <= 0) vm->opts.default_timeout_ms = 30000;
+    vm->interrupted = vm->opts.interrupted ? vm->opts.interrupted : &vm->no_interrupt;
+    for (uint32_t i = 0; i < u->nsources; i++) {
+        rbk_str *text = RBK_AS_STR(u->consts[u->sources[i].text].v);
+        rbk_sources_add(&vm->sources, rbk_vm_str(vm, u->sources[i].path), text->data, text->len);
+    }
+    vm->native_ids = rbk_xcalloc(u->nnatives ? u->nnatives : 1, sizeof(int));
+    vm->native_fns = rbk_xcalloc(u->nnatives ? u->nnatives : 1, sizeof(rbk_native_fn));
+    for (uint32_t i = 0; i < u->nnatives; i++) vm->native_ids[i] = rbk_builtin_find(rbk_vm_str(vm, u->native_names[i]));
+    vm->globals = rbk_xcalloc(u->nglobals ? u->nglobals : 1, sizeof(rbk_value));
+    vm->global_set = rbk_xcalloc(u->nglobals ? u->nglobals : 1, 1);
+    vm->envvals = rbk_xcalloc(u->nenvs ? u->nenvs : 1, sizeof(rbk_value));
+    /* The stack never grows: without recursion a call chain holds each function at most
+     * once, so twice the sum of every frame's size (top-level code plus a step or rollback
+     * chain) bounds it. A hostile .rbc with recursion hits the bound and gets an error. */
+    size_t cap = 64;
+    uint32_t maxtrace = 1;
+    for (uint32_t i = 0; i < u->nfuncs; i++) {
+        cap += (size_t)u->funcs[i].nlocals + u->funcs[i].max_stack + 4;
+        if (u->funcs[i].ntrace > maxtrace) maxtrace = u->funcs[i].ntrace;
+    }
+    vm->stack_cap = cap * 2;
+    vm->stack = rbk_xcalloc(vm->stack_cap, sizeof(rbk_value));
+    vm->cap_frames = (int)u->nfuncs * 2 + 8;
+    vm->frames = rbk_xcalloc((size_t)vm->cap_frames, sizeof(rbk_frame));
+    vm->trace_cap = maxtrace;
+    vm->trace = rbk_xcalloc(maxtrace, sizeof(rbk_value));
+    vm->trace_set = rbk_xcalloc(maxtrace, 1);
+    vm->completed = rbk_xcalloc(u->nsteps ? u->nsteps : 1, sizeof(int));
+    vm->regex = rbk_xcalloc(u->nconsts ? u->nconsts : 1, sizeof(void *));
+    vm->nregex = u->nconsts;
+    return vm;
+}
+
+void rbk_vm_regex_free(rbk_vm *vm); /* interp.c */
+
+void rbk_vm_free(rbk_vm *vm) {
+    if (!vm) return;
+    for (int i = vm->non_destroy - 1; i >= 0; i--) vm->on_destroy[i].fn(vm->on_destroy[i].arg);
+    if (vm->u) {
+        for (uint32_t i = 0; i < vm->u->nglobals; i++) rbk_unref(vm->globals[i]);
+        for (uint32_t i = 0; i < vm->u->nenvs; i++) rbk_unref(vm->envvals[i]);
+        for (uint32_t i = 0; i < vm->trace_cap; i++) if (vm->trace_set[i]) rbk_unref(vm->trace[i]);
+        rbk_vm_regex_free(vm);
+        rbk_unit_free(vm->u);
+    }
+    free(vm->globals);
+    free(vm->global_set);
+    free(vm->envvals);
+    free(vm->stack);
+    free(vm->frames);
+    free(vm->handlers);
+    free(vm->trace);
+    free(vm->trace_set);
+    free(vm->native_ids);
+    free(vm->native_fns);
+    free(vm->completed);
+    free(vm->regex);
+    free(vm->err);
+    free(vm->err_detail);
+    rbk_sbuf_free(&vm->scratch);
+    rbk_sources_free(&vm->sources);
+    rbk_mask_free(vm->mask);
+    free(vm);
+}
+
+void rbk_vm_add_sink(rbk_vm *vm, rbk_event_sink_fn fn, void *ctx) {
+    if (vm->nsinks < 8) { vm->sinks[vm->nsinks].fn = fn; vm->sinks[vm->nsinks].ctx = ctx; vm->nsinks++; }
+}
+
+/* ------------------------------------------------------------- errors */
+int rbk_vm_raise(rbk_vm *vm, rbk_status st, const char *fmt, ...) {
+    rbk_sbuf b = RBK_SBUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    rbk_sbuf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    free(vm->err);
+    vm->err = rbk_sbuf_detach(&b);
+    vm->err_status = st;
+    return -1;
+}
+int rbk_vm_error(rbk_vm *vm, const char *fmt, ...) {
+    rbk_sbuf b = RBK_SBUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    rbk_sbuf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    free(vm->err);
+    vm->err = rbk_sbuf_detach(&b);
+    /* a cancelled call reports why; the step engine decides what it means */
+    if (*vm->interrupted) vm->err_status = RBK_E_INTERRUPT;
+    else if (vm->step_deadline != INT64_MAX && rbk_now_ms() >= vm->step_deadline) vm->err_status = RBK_E_TIMEOUT;
+    else vm->err_status = RBK_E_RUNTIME;
+    return -1;
+}
+void rbk_vm_clear_error(rbk_vm *vm) {
+    free(vm->err);
+    vm->err = NULL;
+    free(vm->err_detail);
+    vm->err_detail = NULL;
+    vm->err_status = RBK_OK;
+    vm->err_has_pos = 0;
+    vm->err_expect = -1;
+}
+const char *rbk_vm_last_error(rbk_vm *vm) { return vm->err; }
+
+/* ------------------------------------------------------------- natives' API */
+int rbk_vm_interrupted(rbk_vm *vm) { return *vm->interrupted != 0; }
+rbk_cancel rbk_vm_cancel(rbk_vm *vm, int64_t timeout_ms) {
+    rbk_cancel c;
+    c.interrupted = vm->interrupted;
+    int64_t now = rbk_now_ms();
+    int64_t t = timeout_ms < 0 ? vm->opts.default_timeout_ms : timeout_ms;
+    if (t > INT64_MAX / 4) t = INT64_MAX / 4;
+    c.deadline_ms = now + t;
+    if (vm->step_deadline < c.deadline_ms) c.deadline_ms = vm->step_deadline;
+    return c;
+}
+const char *rbk_vm_cancel_reason(rbk_vm *vm, const rbk_cancel *c, int64_t timeout_ms) {
+    rbk_sbuf_reset(&vm->scratch);
+    if (*vm->interrupted) return "interrupted";
+    rbk_sbuf d = RBK_SBUF_INIT;
+    if (vm->step_deadline != INT64_MAX && c->deadline_ms >= vm->step_deadline && vm->cur_step >= 0) {
+        rbk_duration_fmt(&d, vm->u->steps[vm->cur_step].timeout_ms);
+        rbk_sbuf_printf(&vm->scratch, "the step's timeout (%s)", rbk_sbuf_cstr(&d));
+    } else {
+        rbk_duration_fmt(&d, timeout_ms < 0 ? vm->opts.default_timeout_ms : timeout_ms);
+        rbk_sbuf_printf(&vm->scratch, "timeout (%s)", rbk_sbuf_cstr(&d));
+    }
+    rbk_sbuf_free(&d);
+    return rbk_sbuf_cstr(&vm->scratch);
+}
+int rbk_vm_default_timeout_ms(rbk_vm *vm) { return (int)vm->opts.default_timeout_ms; }
+int rbk_vm_verbose(rbk_vm *vm) { return vm->opts.verbose; }
+void rbk_vm_add_secret(rbk_vm *vm, const char *s, size_t n) { rbk_mask_add(vm->mask, s, n); }
+void rbk_vm_mask(rbk_vm *vm, rbk_sbuf *out, const char *s, size_t n) { rbk_mask_apply(vm->mask, out, s, n); }
+void **rbk_vm_slot(rbk_vm *vm, int slot) { return &vm->slots[slot]; }
+void rbk_vm_on_destroy(rbk_vm *vm, void (*fn)(void *), void *arg) {
+    if (vm->non_destroy < 8) { vm->on_destroy[vm->non_destroy].fn = fn; vm->on_destroy[vm->non_destroy].arg = arg; vm->non_destroy++; }
+}
+
+static char *masked(rbk_vm *vm, const char *s) {
+    if (!s) return NULL;
+    rbk_sbuf b = RBK_SBUF_INIT;
+    rbk_mask_apply(vm->mask, &b, s, strlen(s));
+    return rbk_sbuf_detach(&b);
+}
+
+/* Emits an event: every string field is masked first. */
+void rbk_vm_emit(rbk_vm *vm, rbk_event *ev) {
+    ev->t_ms = rbk_now_ms() - vm->run_start_ms;
+    ev->wall_ms = rbk_wall_ms();
+    if (!ev->nsteps && vm->u) ev->nsteps = (int)vm->u->nsteps;
+    rbk_event m = *ev;
+    char *fields[12] = {0};
+    int k = 0;
+#define M(f) if (ev->f) { fields[k] = masked(vm, ev->f); m.f = fields[k++]; }
+    M(text) M(detail) M(source) M(target) M(out) M(err) M(answer) M(source_line) M(step_name)
+#undef M
+    rbk_event_value *vals = NULL;
+    if (ev->nvalues) {
+        vals = rbk_xcalloc((size_t)ev->nvalues, sizeof *vals);
+        for (int i = 0; i < ev->nvalues; i++) {
+            vals[i].expr = masked(vm, ev->values[i].expr);
+            vals[i].value = masked(vm, ev->values[i].value);
+        }
+        m.values = vals;
+    }
+    for (int i = 0; i < vm->nsinks; i++) vm->sinks[i].fn(vm->sinks[i].ctx, &m);
+    for (int i = 0; i < k; i++) free(fields[i]);
+    if (vals) {
+        for (int i = 0; i < ev->nvalues; i++) { free((char *)vals[i].expr); free((char *)vals[i].value); }
+        free(vals);
+    }
+}
+
+static rbk_event ev_init(rbk_vm *vm, rbk_event_kind k) {
+    rbk_event e;
+    memset(&e, 0, sizeof e);
+    e.kind = k;
+    e.step = vm->cur_step;
+    e.attempt = vm->attempt;
+    if (vm->cur_step >= 0 && vm->u) e.step_name = rbk_vm_str(vm, vm->u->steps[vm->cur_step].name);
+    return e;
+}
+
+uint64_t rbk_vm_effect_begin(rbk_vm *vm, const char *effect, const char *target) {
+    rbk_event e = ev_init(vm, RBK_EV_EFFECT_START);
+    e.effect_id = ++vm->next_effect;
+    e.effect = effect;
+    e.target = target;
+    e.dry_run = vm->opts.dry_run;
+    rbk_vm_emit(vm, &e);
+    return e.effect_id;
+}
+void rbk_vm_effect_end(rbk_vm *vm, uint64_t id, const char *status, int code, const char *out, size_t outlen,
+                       const char *err, size_t errlen, int64_t duration_ms) {
+    rbk_event e = ev_init(vm, RBK_EV_EFFECT_END);
+    e.effect_id = id;
+    e.status = status;
+    e.code = code;
+    char *o = out ? rbk_xstrndup(out, outlen) : NULL;
+    char *r = err ? rbk_xstrndup(err, errlen) : NULL;
+    e.out = o;
+    e.err = r;
+    e.duration_ms = duration_ms;
+    rbk_vm_emit(vm, &e);
+    free(o);
+    free(r);
+}
+void rbk_vm_output_line(rbk_vm *vm, const char *stream, const char *line, size_t n) {
+    if (!vm->opts.verbose) return;
+    rbk_event e = ev_init(vm, RBK_EV_OUTPUT);
+    char *t = rbk_xstrndup(line, n);
+    e.text = t;
+    e.stream = stream;
+    rbk_vm_emit(vm, &e);
+    free(t);
+}
+void rbk_vm_note(rbk_vm *vm, const char *fmt, ...) {
+    rbk_sbuf b = RBK_SBUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    rbk_sbuf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    rbk_event e = ev_init(vm, RBK_EV_NOTE);
+    e.text = rbk_sbuf_cstr(&b);
+    rbk_vm_emit(vm, &e);
+    rbk_sbuf_free(&b);
+}
+
+/* A value as the operator may see it: secrets masked; a secret value whose text is not a
+ * registered secret (a number computed from one, a piece of one) is shown as *** whole. */
+void rbk_vm_render_value(rbk_vm *vm, rbk_sbuf *out, rbk_value v, int repr) {
+    rbk_sbuf raw = RBK_SBUF_INIT;
+    if (repr) rbk_value_repr(&raw, v);
+    else rbk_value_str(&raw, v);
+    if (v.secret) {
+        rbk_sbuf m = RBK_SBUF_INIT;
+        rbk_mask_apply(vm->mask, &m, rbk_sbuf_cstr(&raw), raw.len);
+        if (m.len == raw.len && !memcmp(rbk_sbuf_cstr(&m), rbk_sbuf_cstr(&raw), raw.len)) rbk_sbuf_adds(out, "***");
+        else rbk_sbuf_add(out, rbk_sbuf_cstr(&m), m.len);
+        rbk_sbuf_free(&m);
+    } else {
+        rbk_mask_apply(vm->mask, out, rbk_sbuf_cstr(&raw), raw.len);
+    }
+    rbk_sbuf_free(&raw);
+}
+
+void rbk_vm_position(rbk_vm *vm, uint32_t file, uint32_t off, rbk_event *ev, rbk_sbuf *lineb) {
+    if ((int)file >= vm->sources.n) return;
+    rbk_source *s = vm->sources.items[file];
+    int line, col;
+    rbk_source_linecol(s, off, &line, &col);
+    ev->file = s->path;
+    ev->line = line;
+    ev->col = col;
+    size_t len;
+    const char *l = rbk_source_line(s, line, &len);
+    rbk_sbuf_reset(lineb);
+    rbk_sbuf_add(lineb, l, len);
+    ev->source_line = rbk_sbuf_cstr(lineb);
+}
+
+/* ------------------------------------------------------------- before step 1 */
+static const char *envfile_get(rbk_vm *vm, const char *name) {
+    const char *v = getenv(name);
+    if (v) return v;
+    for (int i = 0; i < vm->opts.nenvfile; i++)
+        if (!strcmp(vm->opts.envfile[i].key, name)) return vm->opts.envfile[i].value;
+    return NULL;
+}
+
+static int parse_duration_text(const char *s, int64_t *out) {
+    char *end;
+    errno = 0;
+    double x = strtod(s, &end);
+    if (end == s || errno) return 0;
+    double mult;
+    if (!strcmp(end, "ms")) mult = 1;
+    else if (!strcmp(end, "s")) mult = 1000;
+    else if (!strcmp(end, "m")) mult = 60000;
+    else if (!strcmp(end, "h")) mult = 3600000;
+    else if (!strcmp(end, "d")) mult = 86400000;
+    else return 0;
+    if (x < 0 || x * mult > 9e18) return 0;
+    *out = (int64_t)(x * mult + 0.5);
+    return 1;
+}
+
+/* Converts --param text to the declared type. */
+static int param_value(const char *text, uint32_t type, rbk_value *out) {
+    char *end;
+    switch (type) {
+    case RBK_PT_INT: {
+        errno = 0;
+        long long v = strtoll(text, &end, 10);
+        if (!*text || *end || errno) return 0;
+        *out = rbk_int(v);
+        return 1;
+    }
+    case RBK_PT_FLOAT: {
+        errno = 0;
+        double v = strtod(text, &end);
+        if (!*text || *end || errno) return 0;
+        *out = rbk_float(v);
+        return 1;
+    }
+    case RBK_PT_BOOL:
+        if (!strcmp(text, "true")) { *out = rbk_bool(true); return 1; }
+        if (!strcmp(text, "false")) { *out = rbk_bool(false); return 1; }
+        return 0;
+    case RBK_PT_DURATION: {
+        int64_t ms;
+        if (!parse_duration_text(text, &ms)) return 0;
+        *out = rbk_duration(ms);
+        return 1;
+    }
+    default: *out = rbk_str_cstr(text); return 1;
+    }
+}
+
+int rbk_vm_preflight(rbk_vm *vm, rbk_sbuf *problems) {
+    rbk_unit *u = vm->u;
+    int n = 0;
+    /* environment: all at once */
+    for (uint32_t i = 0; i < u->nenvs; i++) {
+        const char *name = rbk_vm_str(vm, u->envs[i].name);
+        const char *v = envfile_get(vm, name);
+        rbk_unref(vm->envvals[i]);
+        if (!v) {
+            vm->envvals[i] = rbk_nil();
+            if (!(u->envs[i].flags & RBK_ENV_OPTIONAL)) {
+                int line, col;
+                rbk_source_linecol(vm->sources.items[u->envs[i].file], u->envs[i].off, &line, &col);
+                rbk_sbuf_printf(problems, "environment variable %s is not set (declared at %s:%d)\n", name,
+                                vm->sources.items[u->envs[i].file]->path, line);
+                n++;
+            }
+            continue;
+        }
+        vm->envvals[i] = rbk_str_cstr(v);
+        if (u->envs[i].flags & RBK_ENV_SECRET) {
+            vm->envvals[i].secret = 1;
+            if (*v) rbk_vm_add_secret(vm, v, strlen(v));
+        }
+    }
+    /* parameters */
+    for (int i = 0; i < vm->opts.nparams; i++) {
+        int found = 0;
+        for (uint32_t j = 0; j < u->nparams; j++)
+            if (!strcmp(rbk_vm_str(vm, u->params[j].name), vm->opts.params[i].key)) found = 1;
+        if (!found) {
+            rbk_sbuf_printf(problems, "--param %s: this runbook has no parameter of that name\n", vm->opts.params[i].key);
+            n++;
+        }
+    }
+    for (uint32_t j = 0; j < u->nparams; j++) {
+        rbk_paramdecl *p = &u->params[j];
+        const char *name = rbk_vm_str(vm, p->name);
+        const char *given = NULL;
+        for (int i = 0; i < vm->opts.nparams; i++)
+            if (!strcmp(vm->opts.params[i].key, name)) given = vm->opts.params[i].value;
+        rbk_value v;
+        static const char *tn[] = {"", "string", "int", "float", "bool", "duration"};
+        if (given) {
+            if (!param_value(given, p->type, &v)) {
+                rbk_sbuf_printf(problems, "--param %s=%s: not a valid %s%s\n", name, given, tn[p->type],
+                                p->type == RBK_PT_DURATION ? " (write e.g. 30s, 5m, 250ms)" : "");
+                n++;
+                continue;
+            }
+        } else if (p->deflt != RBK_NONE) {
+            rbk_constant *k = &u->consts[p->deflt];
+            v = rbk_ref(k->v);
+            if (p->type == RBK_PT_BOOL && k->kind == RBK_K_INT) v = rbk_bool(k->v.as.i != 0);
+        } else {
+            rbk_sbuf_printf(problems, "parameter %s (%s) is required: pass --param %s=VALUE\n", name, tn[p->type], name);
+            n++;
+            continue;
+        }
+        rbk_unref(vm->globals[p->global]);
+        vm->globals[p->global] = v;
+        vm->global_set[p->global] = 1;
+    }
+    /* gates without an operator */
+    if (!vm->opts.interactive && !vm->opts.yes && !vm->opts.dry_run) {
+        for (uint32_t i = 0; i < u->ngates; i++) {
+            rbk_gatedecl *g = &u->gates[i];
+            int id = rbk_builtin_find(rbk_vm_str(vm, u->native_names[g->native]));
+            if (id == RBK_BI_ASK) continue; /* ask is listed below */
+            int line, col;
+            rbk_source_linecol(vm->sources.items[g->file], g->off, &line, &col);
+            const char *q = g->question != RBK_NONE ? rbk_vm_str(vm, g->question) : NULL;
+            rbk_sbuf_printf(problems, "confirm at %s:%d needs an operator%s%s%s: run on a terminal, or pass --yes\n",
+                            vm->sources.items[g->file]->path, line, q ? " (\"" : "", q ? q : "", q ? "\")" : "");
+            n++;
+        }
+    }
+    if (!vm->opts.interactive) {
+        for (uint32_t i = 0; i < u->ngates; i++) {
+            rbk_gatedecl *g = &u->gates[i];
+            int id = rbk_builtin_find(rbk_vm_str(vm, u->native_names[g->native]));
+            if (id != RBK_BI_ASK) continue;
+            int line, col;
+            rbk_source_linecol(vm->sources.items[g->file], g->off, &line, &col);
+            rbk_sbuf_printf(problems, "ask at %s:%d needs an operator at a terminal (--yes does not answer questions)\n",
+                            vm->sources.items[g->file]->path, line);
+            n++;
+        }
+    }
+    /* --from / --only / --fail-at name real steps */
+    const char *names[3] = {vm->opts.from, vm->opts.only, vm->opts.fail_at};
+    const char *flags[3] = {"--from", "--only", "--fail-at"};
+    for (int k = 0; k < 3; k++) {
+        if (!names[k]) continue;
+        int found = 0;
+        for (uint32_t i = 0; i < u->nsteps; i++)
+            if (!strcmp(rbk_vm_str(vm, u->steps[i].name), names[k])) found = 1;
+        if (!found) {
+            rbk_sbuf_printf(problems, "%s \"%s\": no step has that name\n", flags[k], names[k]);
+            n++;
+        }
+    }
+    return n;
+}
+
+int rbk_vm_run(rbk_vm *vm) {
+    vm->run_start_ms = rbk_now_ms();
+    rbk_event e = ev_init(vm, RBK_EV_RUN_START);
+    e.text = vm->u->title != RBK_NONE ? rbk_vm_str(vm, vm->u->title) : NULL;
+    char hex[65];
+    rbk_sha256_to_hex(vm->u->artifact_sha256, hex);
+    e.detail = hex;
+    e.nsteps = (int)vm->u->nsteps;
+    e.dry_run = vm->opts.dry_run;
+    rbk_vm_emit(vm, &e);
+    rbk_value result = rbk_nil();
+    rbk_status st = rbk_interp_call(vm, 0, &result);
+    rbk_unref(result);
+    if (st != RBK_OK && st != RBK_HALT) vm->exit_code = rbk_steps_top_level_error(vm);
+    rbk_event end = ev_init(vm, RBK_EV_RUN_END);
+    end.step = -1;
+    end.step_name = NULL;
+    end.code = vm->exit_code;
+    static const char *status[] = {"ok", "failed", "stopped", "rollback-incomplete", "interrupted"};
+    end.status = vm->exit_code >= 0 && vm->exit_code <= 4 ? status[vm->exit_code] : "error";
+    end.duration_ms = rbk_now_ms() - vm->run_start_ms;
+    end.dry_run = vm->opts.dry_run;
+    rbk_vm_emit(vm, &end);
+    return vm->exit_code;
+}

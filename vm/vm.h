@@ -1,0 +1,134 @@
+/* vm/vm.h — the virtual machine: one rbk_vm per run (no globals; two VMs share nothing but
+ * the read-only builtin table). Owns the run's options, the value stack, globals, declared
+ * environment values, the secret mask (the one masking writer every emitted byte passes
+ * through), event sinks, the error state and the step bookkeeping.
+ * Shares invariants with: vm/interp.c (stack and frames), vm/steps.c (outcomes, rollback),
+ * stdlib/native.h (what natives may call). */
+#ifndef RBK_VM_H
+#define RBK_VM_H
+#include <signal.h>
+#include "../compiler/diag.h"
+#include "../stdlib/native.h"
+#include "../support/mask.h"
+#include "bytecode.h"
+#include "events.h"
+
+typedef enum rbk_on_failure { RBK_ONFAIL_ROLLBACK, RBK_ONFAIL_STOP, RBK_ONFAIL_ASK } rbk_on_failure;
+
+typedef struct rbk_kv {
+    char *key, *value;
+} rbk_kv;
+
+typedef struct rbk_run_opts {
+    rbk_on_failure on_failure;
+    int dry_run, no_wait, yes, verbose, interactive;
+    int64_t default_timeout_ms;
+    const char *fail_at, *from, *only;
+    rbk_kv *params; int nparams;
+    rbk_kv *envfile; int nenvfile;     /* values from --env-file (the process env wins) */
+    volatile sig_atomic_t *interrupted; /* set by the CLI's signal handler */
+} rbk_run_opts;
+
+/* status of interpreting a function */
+typedef enum rbk_status {
+    RBK_OK = 0,
+    RBK_E_RUNTIME,   /* an error (catchable by `within`) */
+    RBK_E_FAIL,      /* expect false / fail: the step fails */
+    RBK_E_STOP,      /* stop-if true / confirm no: the run stops */
+    RBK_E_TIMEOUT,   /* the step's timeout */
+    RBK_E_INTERRUPT, /* Ctrl-C / SIGTERM */
+    RBK_HALT         /* the run is over (exit code decided) */
+} rbk_status;
+
+typedef struct rbk_handler {
+    int frame;
+    size_t sp;       /* stack height to restore */
+    const uint8_t *target;
+} rbk_handler;
+
+typedef struct rbk_frame {
+    uint32_t fn;
+    const uint8_t *ip;
+    rbk_value *base;
+    int nhandlers_at_entry;
+} rbk_frame;
+
+struct rbk_vm {
+    rbk_unit *u;
+    rbk_run_opts opts;
+    rbk_sources sources;        /* the unit's sources, for positions and carets */
+    rbk_event_sink sinks[8];
+    int nsinks;
+    rbk_mask *mask;
+    volatile sig_atomic_t *interrupted;
+    volatile sig_atomic_t no_interrupt;
+    /* natives */
+    int *native_ids;            /* unit native index -> builtin id */
+    rbk_native_fn *native_fns;
+    /* state */
+    rbk_value *globals;
+    uint8_t *global_set;
+    rbk_value *envvals;
+    rbk_value *stack;
+    size_t stack_cap;
+    size_t sp;                  /* height used by suspended interpreter calls */
+    rbk_frame *frames;
+    int nframes, cap_frames;
+    rbk_handler *handlers;
+    int nhandlers, cap_handlers;
+    rbk_value *trace;           /* expectation trace values of the running function */
+    uint8_t *trace_set;
+    uint32_t trace_cap;
+    int caught;                 /* a `within` handler caught an error (its text is on the stack) */
+    /* error */
+    rbk_status err_status;
+    char *err;                  /* unmasked message (masked when emitted) */
+    char *err_detail;
+    int err_has_pos;
+    uint32_t err_file, err_off;
+    int err_expect;             /* expectation index of a failed expect, or -1 */
+    /* run */
+    int64_t run_start_ms;
+    int cur_step;
+    int attempt;
+    int64_t step_deadline;      /* absolute monotonic ms, INT64_MAX when none */
+    int in_rollback;
+    int *completed; int ncompleted;
+    int point_of_no_return;     /* step index or -1 */
+    int exit_code;
+    int from_reached, stepno;
+    uint64_t next_effect;
+    void *slots[RBK_VM_SLOT__COUNT];
+    struct { void (*fn)(void *); void *arg; } on_destroy[8];
+    int non_destroy;
+    /* regex cache (pattern constant -> compiled) */
+    void **regex;
+    uint32_t nregex;
+    rbk_sbuf scratch;
+};
+
+/* Creates a VM for a verified unit (the VM takes ownership of u). */
+rbk_vm *rbk_vm_new(rbk_unit *u, const rbk_run_opts *opts);
+/* A VM without a unit, for unit tests of natives. */
+rbk_vm *rbk_vm_new_bare(void);
+void rbk_vm_free(rbk_vm *vm);
+const char *rbk_vm_last_error(rbk_vm *vm);
+void rbk_vm_add_sink(rbk_vm *vm, rbk_event_sink_fn fn, void *ctx);
+/* Checks env, params and gates (everything that can be checked before step 1); on problems
+ * appends one line per problem to *problems and returns the number of problems. */
+int rbk_vm_preflight(rbk_vm *vm, rbk_sbuf *problems);
+/* Runs the unit; returns the exit code (LANGUAGE.md §7). */
+int rbk_vm_run(rbk_vm *vm);
+
+/* internal, shared by interp.c and steps.c */
+void rbk_vm_emit(rbk_vm *vm, rbk_event *ev);
+rbk_status rbk_interp_call(rbk_vm *vm, uint32_t fn, rbk_value *result);
+int rbk_steps_run(rbk_vm *vm, uint32_t step); /* 0 continue, 1 halt */
+int rbk_steps_top_level_error(rbk_vm *vm);    /* returns the exit code */
+int rbk_vm_raise(rbk_vm *vm, rbk_status st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void rbk_vm_clear_error(rbk_vm *vm);
+const char *rbk_vm_str(rbk_vm *vm, uint32_t k); /* string constant */
+void rbk_vm_render_value(rbk_vm *vm, rbk_sbuf *out, rbk_value v, int repr); /* masked */
+void rbk_vm_position(rbk_vm *vm, uint32_t file, uint32_t off, rbk_event *ev, rbk_sbuf *lineb);
+int rbk_vm_interrupted(rbk_vm *vm);
+#endif
