@@ -279,6 +279,7 @@ list_items
     : %empty { $$ = mk(P, N_LIST, @$); }
     | expr { $$ = mk(P, N_LIST, @$); push(P, &$$->list, $1); }
     | list_items ',' expr { $$ = $1; push(P, &$$->list, $3); }
+    | list_items ',' { $$ = $1; }
     ;
 map_items
     : %empty { $$ = mk(P, N_MAP, @$); }

@@ -41,7 +41,7 @@ static void parse_sig(rbk_builtin *b) {
         while (*p && *p != ',' && *p != '@' && i + 1 < sizeof sp->type) sp->type[i++] = *p++;
         if (*p == '@') {
             p++;
-            sp->interp = (*p == 's') ? 'S' : 'Q';
+            sp->interp = !strncmp(p, "shell", 5) ? 'S' : 'Q';
             while (*p && *p != ',') p++;
         }
     }

@@ -332,8 +332,10 @@ static int http_perform(rbk_vm *vm, http_req *rq, rbk_value *out) {
     http_state *st = http_state_get(vm);
     if (!st) return rbk_vm_error(vm, "%s: cannot initialise libcurl", rq->fname);
 
-    bool secret = http_value_secret(rq->url) || http_value_secret(rq->body) ||
-                  http_value_secret(rq->json) || http_value_secret(rq->headers);
+    /* The response is not secret because a request header or body was: the server's answer
+     * is its own data, and every registered secret text in it is masked on output anyway.
+     * A secret URL (a token in the query string) does make the response secret. */
+    bool secret = http_value_secret(rq->url);
     bool follow = rq->follow.t == RBK_T_BOOL ? rq->follow.as.b : true;
     bool insecure = rq->insecure.t == RBK_T_BOOL && rq->insecure.as.b;
     int64_t timeout_ms = rq->timeout.t == RBK_T_DURATION ? rq->timeout.as.i : -1;

@@ -286,11 +286,14 @@ def judge(g, rel, code, out, err, combined, timeout=TIMEOUT_S):
 
     # Diagnostics: every annotated one present; every error (and warning unless allowed) annotated.
     diags = []
-    for i, (_, line) in enumerate(combined):
+    for i, (stream, line) in enumerate(combined):
         m = DIAG_LINE.match(line)
         if m:
+            # A run's own output (stdout) reports runtime errors with positions; those are
+            # checked with `# expect:` lines. Compile diagnostics (stderr) must be annotated.
+            runtime = g.mode == "run" and stream == "out"
             diags.append({"i": i, "line": line, "path": m.group(1), "lno": int(m.group(2)),
-                          "sev": m.group(4), "msg": m.group(5), "used": False})
+                          "sev": m.group(4), "msg": m.group(5), "used": runtime})
     for sev, lno, msg in g.diags:
         for d in diags:
             if (not d["used"] and d["path"] == rel and d["lno"] == lno and d["sev"] == sev

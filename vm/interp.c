@@ -40,8 +40,7 @@ void rbk_vm_regex_free(rbk_vm *vm) {
     }
 }
 static int regex_match(rbk_vm *vm, rbk_str *subject, rbk_str *pat, int *out) {
-    if (!vm->regex || vm->nregex < RX_CACHE) {
-        free(vm->regex);
+    if (!vm->regex) {
         vm->regex = rbk_xcalloc(RX_CACHE, sizeof(rx_entry));
         vm->nregex = RX_CACHE;
     }
@@ -371,7 +370,10 @@ static int call_native(rbk_vm *vm, uint32_t n, rbk_value *args, int argc, rbk_va
         if (!vm->err) rbk_vm_error(vm, "%s failed", b->name);
         return -1;
     }
-    for (int i = 0; i < argc; i++) if (args[i].secret) { r.secret = 1; break; }
+    /* a pure computation on a secret is secret; external calls decide for themselves what
+     * their results carry (their texts are masked on output in any case) */
+    if (b->effect == RBK_EFF_PURE)
+        for (int i = 0; i < argc; i++) if (args[i].secret) { r.secret = 1; break; }
     *out = r;
     return 0;
 }

@@ -34,6 +34,7 @@ static rbk_vm *vm_alloc(void) {
     vm->step_deadline = INT64_MAX;
     vm->err_expect = -1;
     vm->opts.default_timeout_ms = 30000;
+    vm->interrupted = &vm->no_interrupt;
     return vm;
 }
 rbk_vm *rbk_vm_new_bare(void) { return vm_alloc(); }
@@ -71,8 +72,6 @@ rbk_vm *rbk_vm_new(rbk_unit *u, const rbk_run_opts *opts) {
     vm->trace = rbk_xcalloc(maxtrace, sizeof(rbk_value));
     vm->trace_set = rbk_xcalloc(maxtrace, 1);
     vm->completed = rbk_xcalloc(u->nsteps ? u->nsteps : 1, sizeof(int));
-    vm->regex = rbk_xcalloc(u->nconsts ? u->nconsts : 1, sizeof(void *));
-    vm->nregex = u->nconsts;
     return vm;
 }
 

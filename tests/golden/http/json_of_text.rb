@@ -4,7 +4,7 @@
 # exit: 1
 # expect: body: hello, not json
 # expect: is not JSON (content-type: text/plain
-# not-expect: never printed
+# not-expect: log    never printed
 runbook "HTTP: .json of a text body"
 
 env RBK_HTTP_URL

@@ -1,4 +1,4 @@
-# env: adds to the inherited environment; nil removes a variable. Values are data, never code.
+# The env: argument adds to the inherited environment; nil removes a variable. Values are data, never code.
 # env: RBK_GOLDEN_INHERITED=from-parent
 # exit: 0
 # expect: env ok

@@ -1,8 +1,8 @@
 # timeout: stops the command (SIGTERM to its process group, SIGKILL after the grace period);
 # the step fails, whatever check: says.
 # exit: 1
-# expect: timed out after
-# expect: its process group was killed
+# expect: (timeout (300ms)); its process group was killed
+# expect: rollback ok too slow
 runbook "sh timeout"
 
 step "too slow" {

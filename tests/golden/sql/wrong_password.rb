@@ -2,7 +2,6 @@
 # appears anywhere in the output.
 # requires: pg
 # exit: 1
-# expect: sql.connect(postgresql://rbk_pw:***@127.0.0.1:
 # expect: password authentication failed for user "rbk_pw"
 # not-expect: not-the-password-77
 runbook "SQL: wrong password"
