@@ -391,7 +391,7 @@ static int fail_cancel(rbk_vm *vm, const char *fn, const rbk_cancel *c, int64_t 
 }
 
 int rbk_std_file_exists(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
-    const char *path;
+    const char *path = NULL;
     if (path_arg(vm, "file.exists", args[0], &path)) return -1;
     rbk_sbuf err = RBK_SBUF_INIT;
     int r = rbk_file_exists(path, &err);
@@ -402,7 +402,7 @@ int rbk_std_file_exists(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) 
 }
 
 int rbk_std_file_size(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
-    const char *path;
+    const char *path = NULL;
     if (path_arg(vm, "file.size", args[0], &path)) return -1;
     rbk_sbuf err = RBK_SBUF_INIT;
     int64_t size = 0;
@@ -413,7 +413,7 @@ int rbk_std_file_size(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
 }
 
 int rbk_std_file_read(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
-    const char *path;
+    const char *path = NULL;
     if (path_arg(vm, "file.read", args[0], &path)) return -1;
     rbk_cancel c = rbk_vm_cancel(vm, FILE_NO_TIMEOUT_MS);
     rbk_sbuf err = RBK_SBUF_INIT, data = RBK_SBUF_INIT;
@@ -433,7 +433,7 @@ int rbk_std_file_read(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
 
 int rbk_std_file_write(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     (void)nargs;
-    const char *path;
+    const char *path = NULL;
     if (path_arg(vm, "file.write", args[0], &path)) return -1;
     if (args[1].t != RBK_T_STRING)
         return rbk_vm_error(vm, "file.write: the content must be a string, not %s",
@@ -446,7 +446,7 @@ int rbk_std_file_write(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
 }
 
 int rbk_std_file_sha256(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
-    const char *path;
+    const char *path = NULL;
     if (path_arg(vm, "file.sha256", args[0], &path)) return -1;
     rbk_cancel c = rbk_vm_cancel(vm, FILE_NO_TIMEOUT_MS);
     rbk_sbuf err = RBK_SBUF_INIT;

@@ -503,7 +503,7 @@ L_MOD: {
         int64_t z;
         if (!__builtin_add_overflow(a.as.i, b.as.i, &z)) { sp[-2].as.i = z; sp[-2].secret |= b.secret; sp--; DISPATCH(); }
     }
-    rbk_value r;
+    rbk_value r = rbk_nil();
     if (arith(vm, op, a, b, &r)) RAISE();
     rbk_unref(a); rbk_unref(b);
     sp -= 2;
@@ -559,7 +559,7 @@ L_GE: {
 L_CONTAINS:
 L_IN: {
     rbk_value b = sp[-1], a = sp[-2];
-    int r;
+    int r = 0;
     if (ip[-1] == RBK_OP_CONTAINS ? op_contains(vm, a, b, &r) : op_contains(vm, b, a, &r)) RAISE();
     uint8_t sec = a.secret | b.secret;
     rbk_unref(a); rbk_unref(b);
@@ -575,7 +575,7 @@ L_MATCHES: {
         rbk_vm_error(vm, "`matches` needs a string and a pattern string, not %s and %s", tname(a), tname(b));
         RAISE();
     }
-    int r;
+    int r = 0;
     if (regex_match(vm, RBK_AS_STR(a), RBK_AS_STR(b), &r)) RAISE();
     uint8_t sec = a.secret | b.secret;
     rbk_unref(a); rbk_unref(b);
@@ -663,7 +663,7 @@ L_FIELD: {
         rbk_vm_error(vm, "cannot read field `%s` of %s%s", name->data, o.t == RBK_T_INT ? "an " : "a ", tname(o));
         RAISE();
     }
-    rbk_value r;
+    rbk_value r = rbk_nil();
     if (map_read(vm, o, name->data, name->len, &r, 1)) RAISE();
     rbk_unref(o);
     sp[-1] = r;
@@ -671,7 +671,7 @@ L_FIELD: {
 }
 L_INDEX: {
     rbk_value i = sp[-1], o = sp[-2];
-    rbk_value r;
+    rbk_value r = rbk_nil();
     if (index_value(vm, o, i, &r)) RAISE();
     rbk_unref(o); rbk_unref(i);
     sp -= 2;
@@ -766,7 +766,7 @@ L_CALL_FN: {
 L_CALL_NATIVE: {
     uint32_t n = A1(), argc = A1();
     rbk_value *args = sp - argc;
-    rbk_value r;
+    rbk_value r = rbk_nil();
     vm->frames[vm->nframes - 1].ip = ip;
     vm->sp = (size_t)(sp - stack);
     if (call_native(vm, n, args, (int)argc, &r)) RAISE();
@@ -778,7 +778,7 @@ L_CALL_NATIVE: {
 L_INVOKE: {
     uint32_t k = A1(), argc = A1();
     rbk_value *recv = sp - argc - 1;
-    rbk_value r;
+    rbk_value r = rbk_nil();
     if (invoke(vm, recv, (int)argc, RBK_AS_STR(u->consts[k].v)->data, &r)) RAISE();
     for (uint32_t i = 0; i <= argc; i++) rbk_unref(recv[i]);
     sp = recv;
