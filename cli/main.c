@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "../compiler/compiler.h"
 #include "../stdlib/builtins.h"
+#include "../stdlib/file_ops.h"
 #include "../support/sha256.h"
 #include "../vm/vm.h"
 #include "render.h"
@@ -68,49 +69,14 @@ static char *slurp(const char *path, size_t *len, char **err) {
     return rbk_sbuf_detach(&b);
 }
 
-/* Writes atomically: a temporary file in the same directory, fsync, rename, fsync the dir. */
+/* Files are written with stdlib/file_ops.h rbk_file_write_atomic: a temporary file in the
+ * same directory, fsync, rename, fsync the directory; never over a device or pipe. */
 static int write_atomic(const char *path, const void *data, size_t len, char **err) {
-    rbk_sbuf tmp = RBK_SBUF_INIT;
-    rbk_sbuf_printf(&tmp, "%s.tmp.%d", path, (int)getpid());
-    int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     rbk_sbuf e = RBK_SBUF_INIT;
-    if (fd < 0) {
-        rbk_sbuf_printf(&e, "cannot write %s: %s", path, strerror(errno));
+    if (rbk_file_write_atomic(path, data, len, &e) != RBK_FILE_OK) {
         *err = rbk_sbuf_detach(&e);
-        rbk_sbuf_free(&tmp);
         return -1;
     }
-    const char *p = data;
-    size_t left = len;
-    while (left) {
-        ssize_t w = write(fd, p, left);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            rbk_sbuf_printf(&e, "cannot write %s: %s", path, strerror(errno));
-            close(fd);
-            unlink(tmp.data);
-            *err = rbk_sbuf_detach(&e);
-            rbk_sbuf_free(&tmp);
-            return -1;
-        }
-        p += w;
-        left -= (size_t)w;
-    }
-    if (fsync(fd) || close(fd) || rename(tmp.data, path)) {
-        rbk_sbuf_printf(&e, "cannot write %s: %s", path, strerror(errno));
-        unlink(tmp.data);
-        *err = rbk_sbuf_detach(&e);
-        rbk_sbuf_free(&tmp);
-        return -1;
-    }
-    rbk_sbuf dir = RBK_SBUF_INIT;
-    const char *slash = strrchr(path, '/');
-    if (slash) rbk_sbuf_add(&dir, path, (size_t)(slash - path + 1));
-    else rbk_sbuf_adds(&dir, ".");
-    int dfd = open(dir.data, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) { fsync(dfd); close(dfd); }
-    rbk_sbuf_free(&dir);
-    rbk_sbuf_free(&tmp);
     rbk_sbuf_free(&e);
     return 0;
 }

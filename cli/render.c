@@ -88,7 +88,7 @@ void rbk_term_sink(void *ctx, const rbk_event *ev) {
         const char *word = ev->kind == RBK_EV_STOP_IF ? "stop-if" : "expect";
         const char *st = !strcmp(ev->status, "passed") ? "ok" : !strcmp(ev->status, "clear") ? "clear" : !strcmp(ev->status, "failed") ? "FAILED" : !strcmp(ev->status, "stopped") ? "STOP" : ev->status;
         fprintf(o, "  %s%-6s%s %s %s%s%s\n", bad ? C(t, "1;31") : C(t, "32"), st, C(t, "0"), word, ev->source,
-                ev->text ? " — " : "", ev->text ? ev->text : "");
+                bad && ev->text ? " — " : "", bad && ev->text ? ev->text : "");
         if (bad)
             for (int i = 0; i < ev->nvalues; i++)
                 fprintf(o, "           %s = %s\n", ev->values[i].expr, ev->values[i].value ? ev->values[i].value : "(not evaluated)");

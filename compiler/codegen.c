@@ -30,6 +30,7 @@ typedef struct cg {
     rbk_lineinfo *lines;
     uint32_t nlines, caplines;
     uint32_t last_off;
+    int cur_file;        /* the file of the function being generated: positions elsewhere are skipped */
     int fn;
     int step;            /* step index being generated, -1 */
     /* expectation being traced */
@@ -115,7 +116,7 @@ static void put32(cg *g, uint32_t v) {
 }
 static uint32_t pc(cg *g) { return (uint32_t)g->code.len; }
 static void mark(cg *g, rbk_node *n) {
-    if (!n) return;
+    if (!n || n->file != g->cur_file) return; /* e.g. a default argument written in a module */
     uint32_t off = n->off;
     if (g->nlines && g->lines[g->nlines - 1].pc == pc(g)) { g->lines[g->nlines - 1].off = off; g->last_off = off; return; }
     if (g->nlines && g->last_off == off) return;
@@ -278,8 +279,13 @@ static void ccall(cg *g, rbk_node *n) {
         for (int i = 0; i < f->nparams; i++) {
             rbk_node *a = i < n->list2.n ? n->list2.items[i] : NULL;
             if (a) cexpr(g, a);
-            else if (params->list.items[i]->a) cexpr(g, params->list.items[i]->a);
-            else emit(g, RBK_OP_NIL);
+            else if (params->list.items[i]->a) {
+                /* the default is written at the function, not in the traced condition */
+                int tracing = g->tracing;
+                g->tracing = 0;
+                cexpr(g, params->list.items[i]->a);
+                g->tracing = tracing;
+            } else emit(g, RBK_OP_NIL);
         }
         mark(g, n);
         emit2(g, RBK_OP_CALL_FN, (uint32_t)fi, (uint32_t)f->nparams);
@@ -537,6 +543,7 @@ static void cblock(cg *g, rbk_node *b) {
 }
 
 static void begin_fn(cg *g, int fi) {
+    g->cur_file = fi < g->c->nfns && g->c->fns[fi].decl ? g->c->fns[fi].decl->file : g->c->root_file;
     rbk_sbuf_reset(&g->code);
     g->depth = g->maxdepth = 0;
     g->nlines = 0;
@@ -626,7 +633,18 @@ rbk_unit *rbk_codegen(rbk_compiler *c) {
         pd->off = p->off;
     }
     /* functions */
-    u->nfuncs = (uint32_t)c->nfns;
+    /* one initialiser function per module that has top-level lets, after the checked ones */
+    int ninit = 0;
+    int *init_fn = rbk_xcalloc((size_t)c->nmodules + 1, sizeof(int));
+    for (int m = 0; m < c->nmodules; m++) {
+        init_fn[m] = -1;
+        for (int i = 0; i < c->modules[m].prog->list.n; i++)
+            if (c->modules[m].prog->list.items[i] && c->modules[m].prog->list.items[i]->kind == N_LET) {
+                init_fn[m] = c->nfns + ninit++;
+                break;
+            }
+    }
+    u->nfuncs = (uint32_t)(c->nfns + ninit);
     u->funcs = rbk_xcalloc(u->nfuncs, sizeof(rbk_function));
     /* steps: body/rollback/cond functions are generated with g->step set */
     u->nsteps = (uint32_t)c->nsteps;
@@ -658,13 +676,39 @@ rbk_unit *rbk_codegen(rbk_compiler *c) {
         end_fn(g, fi, f->decl, f->name, c->root_file);
     }
     g->step = -1;
-    /* main: module initialisers, then the root's top-level code and steps */
-    begin_fn(g, 0);
-    for (int m = 0; m < c->nmodules; m++)
+    for (int m = 0; m < c->nmodules; m++) {
+        if (init_fn[m] < 0) continue;
+        begin_fn(g, init_fn[m]);
+        g->cur_file = c->modules[m].file;
         for (int i = 0; i < c->modules[m].prog->list.n; i++) {
             rbk_node *n = c->modules[m].prog->list.items[i];
             if (n && n->kind == N_LET) cstmt(g, n);
         }
+        emit(g, RBK_OP_NIL);
+        emit(g, RBK_OP_RETURN);
+        rbk_function *f = &u->funcs[init_fn[m]];
+        rbk_sbuf nm = RBK_SBUF_INIT;
+        rbk_sbuf_printf(&nm, "<module %s>", c->modules[m].name);
+        f->name = kstr(g, nm.data, nm.len);
+        rbk_sbuf_free(&nm);
+        f->file = (uint32_t)c->modules[m].file;
+        f->max_stack = (uint32_t)g->maxdepth;
+        f->ntrace = g->maxtrace;
+        f->code_len = (uint32_t)g->code.len;
+        f->code = rbk_xmalloc(g->code.len);
+        memcpy(f->code, g->code.data, g->code.len);
+        f->nlines = g->nlines;
+        f->lines = g->nlines ? rbk_xmalloc(sizeof(rbk_lineinfo) * g->nlines) : NULL;
+        if (g->nlines) memcpy(f->lines, g->lines, sizeof(rbk_lineinfo) * g->nlines);
+    }
+    /* main: module initialisers, then the root's top-level code and steps */
+    begin_fn(g, 0);
+    for (int m = 0; m < c->nmodules; m++)
+        if (init_fn[m] >= 0) {
+            emit2(g, RBK_OP_CALL_FN, (uint32_t)init_fn[m], 0);
+            emit(g, RBK_OP_POP);
+        }
+    free(init_fn);
     for (int i = 0; i < c->root->list.n; i++) {
         rbk_node *n = c->root->list.items[i];
         if (!n) continue;

@@ -171,11 +171,18 @@ static int alloc_slot(sema *S, int n) {
     if (S->fx->next_slot > S->fx->max_slot) S->fx->max_slot = S->fx->next_slot;
     return s;
 }
+static int is_namespace(const char *n);
 static rbk_sym *declare_local(sema *S, const char *name, rbk_node *decl, rbk_ctype *t) {
     rbk_sym *prev = scope_find(S->sc, name);
     if (prev && prev->kind == SYM_LOCAL) {
         rbk_diag *d = ERR(decl, "`%s` is already declared in this block", name);
         rbk_diag_hint(d, "to change its value, write `%s = ...` without `let`", name);
+    }
+    if (is_namespace(name) && strcmp(name, "env")) {
+        rbk_diag *d = rbk_diag_add(S->c->diags, RBK_SEV_WARNING, "shadow", decl->file, (uint32_t)decl->aux,
+                                   (uint32_t)decl->aux + (uint32_t)strlen(name),
+                                   "`%s` hides the builtin module %s in this block", name, name);
+        rbk_diag_hint(d, "%s.f(...) calls will not reach the builtins here: pick another name", name);
     }
     rbk_sym *y = newsym(S->c, SYM_LOCAL, name, decl);
     y->index = alloc_slot(S, 1);
@@ -232,6 +239,7 @@ static int add_global(rbk_compiler *c, rbk_sym *y) {
 }
 
 static rbk_ctype *expr(sema *S, rbk_node *n);
+static rbk_ctype *field(sema *S, rbk_node *n);
 static void block(sema *S, rbk_node *b, int new_scope);
 
 static void check_cond(sema *S, rbk_node *n, rbk_ctype *t, const char *what) {
@@ -253,7 +261,8 @@ static int builtin_of(sema *S, rbk_node *callee, rbk_node **receiver) {
     }
     if (callee->kind == N_FIELD && callee->a->kind == N_IDENT) {
         rbk_sym *y = lookup(S, callee->a->str);
-        if (!y && is_namespace(callee->a->str)) {
+        /* `use "std/http"` binds `http` too: what the module lacks, the builtins provide */
+        if ((!y || y->kind == SYM_MODULE) && is_namespace(callee->a->str)) {
             rbk_sbuf b = RBK_SBUF_INIT;
             rbk_sbuf_printf(&b, "%s.%s", callee->a->str, callee->str);
             int id = rbk_builtin_find(b.data);
@@ -436,6 +445,14 @@ static rbk_ctype *call(sema *S, rbk_node *n) {
     }
     int id = builtin_of(S, callee, &receiver);
     if (id >= 0) return call_builtin(S, n, id, NULL);
+    if (callee->kind == N_FIELD && callee->a->kind == N_IDENT && is_namespace(callee->a->str)) {
+        rbk_sym *y = lookup(S, callee->a->str);
+        if (!y || y->kind == SYM_MODULE) {
+            field(S, callee); /* reports "`file` has no function `exist`" with a hint */
+            for (int i = 0; i < n->list.n; i++) expr(S, n->list.items[i]->a);
+            return T(TY_ANY);
+        }
+    }
     if (callee->kind == N_FIELD) {
         /* a method: x.f(args) — a handle method when the receiver is a handle (or unknown and
          * exactly one handle module has f), else a map method (get) at run time */
@@ -564,6 +581,13 @@ static rbk_ctype *field(sema *S, rbk_node *n) {
         if (m && m->kind == SYM_MODULE) {
             m->used = 1;
             rbk_sym *y = scope_find(&S->c->module_scopes[m->index], n->str);
+            if (!y && is_namespace(o->str)) {
+                rbk_sbuf b = RBK_SBUF_INIT;
+                rbk_sbuf_printf(&b, "%s.%s", o->str, n->str);
+                int id = rbk_builtin_find(b.data);
+                rbk_sbuf_free(&b);
+                if (id >= 0) { n->aux = 11; n->slot = id; return T(TY_FUNC); }
+            }
             if (!y) {
                 ERR(n, "module `%s` has no member `%s`", o->str, n->str);
                 return T(TY_ANY);

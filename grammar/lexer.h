@@ -9,6 +9,7 @@
 #include "../compiler/diag.h"
 
 #define RBK_LEX_MAX_NEST 32
+#define RBK_LEX_MAX_BRACKETS 256
 
 typedef struct rbk_lexer {
     const unsigned char *src, *cur, *mark, *tok, *lim;
@@ -22,7 +23,12 @@ typedef struct rbk_lexer {
         int braces;       /* { depth inside the current interpolation */
         int parens;       /* ( [ depth inside the current interpolation */
     } stack[RBK_LEX_MAX_NEST];
-    int parens;           /* ( [ depth outside strings */
+    int parens;           /* ( [ depth outside strings, innermost bracket group only */
+    /* Open brackets outside strings, innermost last: '(' for ( and [, '{' for {. A `}` closes
+     * every ( [ left open inside its { (so one missing `)` cannot swallow the newlines of the
+     * rest of the file); `parens` counts the ( [ above the innermost {. */
+    unsigned char brackets[RBK_LEX_MAX_BRACKETS];
+    int nbrackets;        /* may exceed RBK_LEX_MAX_BRACKETS: deeper levels are only counted */
     int last;             /* last token returned to the parser (0 = none) */
     int eof_nl_sent;
     int in_interp_spec;   /* after ':' inside {expr:spec} */

@@ -84,6 +84,25 @@ static int text_token(rbk_lexer *L, YYSTYPE *v) {
     return TK_STR_TEXT;
 }
 
+/* Brackets outside strings (see lexer.h). */
+static void bracket_open(rbk_lexer *L, unsigned char kind) {
+    if (L->nbrackets < RBK_LEX_MAX_BRACKETS) L->brackets[L->nbrackets] = kind;
+    L->nbrackets++;
+    if (kind == '(') L->parens++;
+    else L->parens = 0;
+}
+static void bracket_close_brace(rbk_lexer *L) {
+    /* drop the ( [ left open inside this { and the { itself */
+    L->nbrackets -= L->parens;
+    if (L->nbrackets > 0) L->nbrackets--;
+    /* recount the ( [ above the { that is now innermost */
+    L->parens = 0;
+    for (int i = L->nbrackets - 1; i >= 0; i--) {
+        if (i < RBK_LEX_MAX_BRACKETS && L->brackets[i] == '{') break;
+        L->parens++;
+    }
+}
+
 static int lex_raw(rbk_lexer *L, YYSTYPE *v, rbk_loc *loc) {
     const unsigned char *YYCURSOR;
     (void)YYCURSOR;
@@ -105,7 +124,15 @@ restart:
     digits = [0-9][0-9_]*;
     unit = "ms" | "s" | "m" | "h" | "d";
 
-    <INIT> $ { loc->end = loc->off; return TK_END; }
+    <INIT> $ {
+        loc->end = loc->off;
+        if (L->sp > 0) { /* end of file inside an interpolation: report once, then TK_END */
+            lex_error(L, L->tok, L->cur, "unterminated string at end of file", NULL);
+            L->sp = 0;
+            return TK_ERROR_TOKEN;
+        }
+        return TK_END;
+    }
     <INIT> [ \t\r]+ { goto restart; }
     <INIT> "\\" [ \t\r]* "\n" { goto restart; }
     <INIT> "#" [^\n\x00]* { goto restart; }
@@ -154,13 +181,6 @@ restart:
         loc->end = pos(L, L->cur);
         return number(L, L->tok, L->cur, v);
     }
-    <INIT> digits ("." [0-9]+)? ([eE] [+-]? [0-9]+)? [A-Za-z_][A-Za-z0-9_]* {
-        loc->end = pos(L, L->cur);
-        lex_error(L, L->tok, L->cur, "invalid number or duration",
-                  "durations are written with a unit right after the number: 250ms, 5s, 15m, 2h, 1d");
-        v->i = 0;
-        return TK_INT;
-    }
     <INIT> digits "." [0-9]+ ([eE] [+-]? [0-9]+)? | digits [eE] [+-]? [0-9]+ {
         loc->end = pos(L, L->cur);
         char *s = tok_str(L, L->tok, L->cur);
@@ -169,6 +189,13 @@ restart:
         *w = 0;
         v->f = strtod(s, NULL);
         return TK_FLOAT;
+    }
+    <INIT> digits ("." [0-9]+)? ([eE] [+-]? [0-9]+)? [A-Za-z_][A-Za-z0-9_]* {
+        loc->end = pos(L, L->cur);
+        lex_error(L, L->tok, L->cur, "invalid number or duration",
+                  "durations are written with a unit right after the number: 250ms, 5s, 15m, 2h, 1d");
+        v->i = 0;
+        return TK_INT;
     }
     <INIT> "'" ([^'\\\x00] | "\\" [^\x00])* "'" {
         loc->end = pos(L, L->cur);
@@ -211,6 +238,7 @@ restart:
     <INIT> "{" {
         loc->end = pos(L, L->cur);
         if (L->sp > 0) L->stack[L->sp - 1].braces++;
+        else bracket_open(L, '{');
         return '{';
     }
     <INIT> "}" {
@@ -221,18 +249,18 @@ restart:
                 return TK_INTERP_CLOSE;
             }
             L->stack[L->sp - 1].braces--;
-        }
+        } else bracket_close_brace(L);
         return '}';
     }
     <INIT> "(" | "[" {
         loc->end = pos(L, L->cur);
-        if (L->sp > 0) L->stack[L->sp - 1].parens++; else L->parens++;
+        if (L->sp > 0) L->stack[L->sp - 1].parens++; else bracket_open(L, '(');
         return L->tok[0];
     }
     <INIT> ")" | "]" {
         loc->end = pos(L, L->cur);
         if (L->sp > 0) { if (L->stack[L->sp - 1].parens > 0) L->stack[L->sp - 1].parens--; }
-        else if (L->parens > 0) L->parens--;
+        else if (L->parens > 0) { L->parens--; L->nbrackets--; }
         return L->tok[0];
     }
     <INIT> "==" { loc->end = pos(L, L->cur); return TK_EQ; }
@@ -291,7 +319,8 @@ restart:
         lex_error(L, L->tok, L->cur, "unterminated string", "a \"...\" string ends on its line; use \"\"\"...\"\"\" for text that spans lines");
         L->sp--;
         L->cond = yycINIT;
-        return TK_STR_END;
+        if (L->sp == 0) { L->nbrackets -= L->parens; L->parens = 0; } /* the line is broken: let it end */
+        return TK_ERROR_TOKEN; /* already reported: the parser recovers at the end of the line */
     }
     <TQ> '"""' {
         if (L->text.len) { L->cur -= 3; loc->end = pos(L, L->cur); return text_token(L, v); }

@@ -101,6 +101,7 @@ program
 top_list
     : top { $$ = mk(P, N_PROGRAM, @$); push(P, &$$->list, $1); }
     | top_list nls top { $$ = $1; push(P, &$$->list, $3); $$->end = @3.end; }
+    | top_list error { $$ = $1; }   /* keeps what was parsed while tokens are skipped */
     ;
 top
     : decl
@@ -161,6 +162,7 @@ section_body
     | section_body nls step { $$ = $1; push(P, &$$->list, $3); }
     | error { $$ = mk(P, N_LIST, @$); }
     | section_body nls error { $$ = $1; }
+    | section_body error { $$ = $1; }
     ;
 
 step
@@ -193,6 +195,7 @@ block
 stmt_list
     : stmt { $$ = mk(P, N_BLOCK, @$); push(P, &$$->list, $1); }
     | stmt_list nls stmt { $$ = $1; push(P, &$$->list, $3); }
+    | stmt_list error { $$ = $1; }
     ;
 
 stmt
@@ -423,8 +426,8 @@ static rbk_node *strnode(rbk_parser *P, rbk_node *parts, YYLTYPE l, int triple) 
 }
 
 static int yyreport_syntax_error(const yypcontext_t *ctx, rbk_parser *P) {
-    yysymbol_kind_t expected[8];
-    int n = yypcontext_expected_tokens(ctx, expected, 8);
+    yysymbol_kind_t expected[YYNTOKENS];
+    int n = yypcontext_expected_tokens(ctx, expected, YYNTOKENS);
     yysymbol_kind_t la = yypcontext_token(ctx);
     const YYLTYPE *loc = yypcontext_location(ctx);
     rbk_sbuf b = RBK_SBUF_INIT;

@@ -2,15 +2,22 @@
 # scripts/demo.sh — the README's first command: installs what is missing, builds build/release,
 # starts the local services (PostgreSQL and the HTTP fixture on 127.0.0.1, stopped again on exit)
 # and runs the demo runbooks with the services' environment exported.
-# Owns: the list of demo runbooks (DEMO below: "path [expected exit code]"). While it is empty,
-# every examples/*.rb without a `# requires:` line is run. A runbook's `# args:` and `# exit:`
-# golden annotations are honoured, so the demo runs each file the way its golden test does.
+# Owns: the list of demo runbooks (DEMO below: "path [expected exit code]"). A runbook's
+# `# args:`, `# env:`, `# file:` and `# exit:` golden annotations are honoured (with ${NAME}
+# expanded from the services' environment), so the demo runs each file exactly the way its
+# golden test does. The run's exit status is non-zero only if some runbook's exit code differs
+# from the expected one (a NO-GO that was expected, such as a rehearsed rollback, is a success).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo=$PWD
 
 DEMO=(
-  # "examples/demo/cutover.rb 0"
+  "examples/orders_cutover.rb 0"                  # the LANGUAGE.md §1 cutover: GO
+  "examples/orders_cutover_fail.rb 1"             # the same, over its error budget: rolled back
+  "examples/v2_intake_deploy.rb 0"                # reference runbook: V2 Intake deployment
+  "examples/v2_intake_deploy_rollback.rb 1"       # ... its rollback rehearsed with --fail-at
+  "examples/cutover_staging_to_prod.rb 0"         # reference runbook: staging -> production
+  "examples/cutover_staging_to_prod_rollback.rb 1"  # ... its rollback rehearsed with --fail-at
 )
 
 bash scripts/setup.sh
@@ -38,14 +45,23 @@ if ((${#DEMO[@]} == 0)); then
 fi
 ((${#DEMO[@]} > 0)) || { echo "demo: no runbooks to run yet (examples/ is empty)"; exit 0; }
 
-# Prints the shlex-split `# args:` of FILE, one per line.
-golden_args() {
+# Prints the golden annotations of FILE that say how to run it, ${NAME} expanded from the
+# environment: "file\tPATH", "env\tNAME=value" and "arg\tARG" lines (args shlex-split).
+golden_spec() {
   python3 - "$1" <<'PY'
-import re, shlex, sys
+import os, re, shlex, sys
+var = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+expand = lambda t: var.sub(lambda m: os.environ.get(m.group(1), m.group(0)), t)
 for line in open(sys.argv[1], encoding="utf-8"):
-    m = re.match(r"^\s*#\s*args:\s?(.*?)\s*$", line)
-    if m:
-        print("\n".join(shlex.split(m.group(1))))
+    m = re.match(r"^\s*#\s*(args|env|file):\s?(.*?)\s*$", line)
+    if not m:
+        continue
+    kind, value = m.groups()
+    if kind == "args":
+        for a in shlex.split(value):
+            print("arg\t" + expand(a))
+    else:
+        print(kind + "\t" + expand(value))
 PY
 }
 
@@ -57,15 +73,25 @@ for entry in "${DEMO[@]}"; do
     want=$(sed -nE 's/^[[:space:]]*#[[:space:]]*exit:[[:space:]]*([0-9]+).*/\1/p' "$file" | tail -n1)
     want=${want:-0}
   fi
-  mapfile -t args < <(golden_args "$file")
+  args=()
+  envs=()
+  target=$(basename "$file")
+  while IFS=$'\t' read -r kind value; do
+    case "$kind" in
+      arg) args+=("$value") ;;
+      env) envs+=("$value") ;;
+      file) target=$value ;;
+    esac
+  done < <(golden_spec "$file")
   echo
   shown=""
   ((${#args[@]} == 0)) || shown=$(printf '%q ' "${args[@]}")
-  echo "==> runbook run $shown$file"
+  echo "==> $file: runbook run $shown$target (expect exit $want)"
   set +e
-  (cd "$(dirname "$file")" && "$runbook" run "${args[@]}" "$(basename "$file")")
+  (cd "$(dirname "$file")" && env ${envs[@]+"${envs[@]}"} NO_COLOR=1 "$runbook" run ${args[@]+"${args[@]}"} "$target")
   code=$?
   set -e
+  echo "<== $file: exit $code (expected $want)"
   if [[ "$code" == "$want" ]]; then
     results+=("ok   $file: exit $code")
   else

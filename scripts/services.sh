@@ -177,6 +177,8 @@ cmd_start() {
       echo "RBK_HTTP_URL=http://127.0.0.1:$http_port"
       echo "RBK_HTTPS_URL=https://127.0.0.1:$https_port"
       echo "RBK_HTTPS_CA=$dir/tls/cert.pem"
+      # the binary itself, for tests that start a late or extra server
+      echo "RBK_FIXTURE_HTTPD=$httpd"
     } >>"$env_tmp"
     say "rbk-fixture-httpd (pid $pid) on http://127.0.0.1:$http_port and https://127.0.0.1:$https_port"
   fi

@@ -150,6 +150,12 @@ int rbk_file_write_atomic(const char *path, const void *data, size_t n, rbk_sbuf
         free(target);
         return RBK_FILE_ERR;
     }
+    if (have_old && !S_ISREG(old.st_mode)) {
+        /* renaming over a device, pipe or socket would replace it (/dev/null included) */
+        rbk_sbuf_printf(err, "cannot write \"%s\": not a regular file (a device, pipe or socket is never replaced)", path);
+        free(target);
+        return RBK_FILE_ERR;
+    }
     const char *slash = strrchr(dst, '/');
     rbk_sbuf dir = RBK_SBUF_INIT, tmp = RBK_SBUF_INIT;
     if (!slash) rbk_sbuf_adds(&dir, ".");

@@ -812,6 +812,7 @@ L_FOR_PREP: {
         RAISE();
     }
     rbk_unref(bp[l]);
+    rbk_unref(bp[l + 1]);  /* may still hold an earlier block's local */
     bp[l] = it;
     bp[l + 1] = rbk_int(0);
     DISPATCH();
@@ -860,6 +861,8 @@ L_RANGE_PREP: {
         rbk_unref(from); rbk_unref(to);
         RAISE();
     }
+    rbk_unref(bp[l]);      /* the slots may still hold an earlier block's locals */
+    rbk_unref(bp[l + 1]);
     bp[l] = from;
     bp[l + 1] = to;
     DISPATCH();

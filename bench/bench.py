@@ -1,0 +1,339 @@
+#!/usr/bin/env python3
+"""bench/bench.py — runs every benchmark once and prints the table (docs/benchmarks.md).
+
+Called by bench/run.sh, which builds the binaries and starts the local services first:
+    bench.py --build BUILD_DIR --work TMPDIR [--services-env FILE] [--json OUT] [--quick]
+
+Timing: each pair (ours, anchor) is run alternately, so that a change of machine load hits both
+sides alike; the figure is the median wall-clock time of the runs (CPU time user+sys of the
+process tree is kept too, in the JSON). Start-up uses hyperfine (many short runs) when present.
+Nothing here asserts anything: the verdict column compares the median ratio with the target.
+"""
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+
+
+def die(msg):
+    print(f"bench: {msg}", file=sys.stderr)
+    sys.exit(1)
+
+
+def run_once(cmd, env=None, check_out=None):
+    """Runs cmd (argv list); returns (wall s, cpu s, peak RSS KiB) of the process (and its
+    waited-for children, as rusage reports them)."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    out, err = p.communicate()
+    wall = time.perf_counter() - t0
+    if p.returncode != 0:
+        die(f"{' '.join(cmd)} exited {p.returncode}\n{out.decode()[-2000:]}\n{err.decode()[-2000:]}")
+    if check_out is not None and check_out not in out.decode():
+        die(f"{' '.join(cmd)}: output lacks {check_out!r}:\n{out.decode()[-2000:]}")
+    return wall
+
+
+def run_measured(cmd, env=None, check_out=None):
+    before = os.times()
+    wall = run_once(cmd, env, check_out)
+    after = os.times()
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return wall, cpu
+
+
+def peak_rss_kib(cmd, env=None):
+    """Peak RSS of one run of cmd, through /usr/bin/time -f %M (KiB)."""
+    p = subprocess.run(["/usr/bin/time", "-f", "RSS=%M"] + cmd, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, env=env)
+    if p.returncode != 0:
+        die(f"{' '.join(cmd)} exited {p.returncode}\n{p.stderr.decode()[-2000:]}")
+    for line in p.stderr.decode().splitlines()[::-1]:
+        if line.startswith("RSS="):
+            return int(line[4:])
+    die("no RSS from /usr/bin/time")
+
+
+def pair(ours, anchor, runs, env=None, ours_out=None, anchor_out=None, warmup=1):
+    """Alternating runs of two commands; returns dicts of medians."""
+    for _ in range(warmup):
+        run_once(ours, env, ours_out)
+        run_once(anchor, env, anchor_out)
+    a, b = [], []
+    for _ in range(runs):
+        a.append(run_measured(ours, env, ours_out))
+        b.append(run_measured(anchor, env, anchor_out))
+    return summarize(a), summarize(b)
+
+
+def single(cmd, runs, env=None, out=None, warmup=0):
+    for _ in range(warmup):
+        run_once(cmd, env, out)
+    return summarize([run_measured(cmd, env, out) for _ in range(runs)])
+
+
+def summarize(samples):
+    walls = [s[0] for s in samples]
+    cpus = [s[1] for s in samples]
+    return {"median": statistics.median(walls), "min": min(walls), "max": max(walls),
+            "cpu_median": statistics.median(cpus), "runs": len(walls)}
+
+
+def hyperfine_pair(ours, anchor, runs):
+    """Medians of two short commands with hyperfine -N (no intermediate shell)."""
+    out = os.path.join(ARGS.work, "hyperfine.json")
+    subprocess.run(["hyperfine", "-N", "--style", "none", "--warmup", "20", "--runs", str(runs),
+                    "--export-json", out, ours, anchor], check=True, stdout=subprocess.DEVNULL)
+    with open(out) as f:
+        res = json.load(f)["results"]
+    def s(r):
+        return {"median": r["median"], "min": r["min"], "max": r["max"],
+                "cpu_median": r["user"] + r["system"], "runs": len(r["times"])}
+    return s(res[0]), s(res[1])
+
+
+ROWS = []
+
+
+def row(name, ours, anchor, target, note="", unit="s", ratio=None, info=False):
+    """ours/anchor: numbers (seconds or the unit given); target: max ratio or None."""
+    if ratio is None and ours is not None and anchor:
+        ratio = ours / anchor
+    if info or target is None:
+        verdict = "info"
+    else:
+        verdict = "PASS" if ratio is not None and ratio <= target else "MISS"
+    ROWS.append({"benchmark": name, "ours": ours, "anchor": anchor, "ratio": ratio,
+                 "target": target, "verdict": verdict, "note": note, "unit": unit})
+    print(f"  {name}: ours {fmt(ours, unit)}, anchor {fmt(anchor, unit)}, ratio "
+          f"{'-' if ratio is None else f'{ratio:.2f}'} -> {verdict} {note}", file=sys.stderr, flush=True)
+
+
+def fmt(v, unit):
+    if v is None:
+        return "-"
+    if unit == "s":
+        return f"{v * 1000:.1f} ms" if v < 1 else f"{v:.3f} s"
+    if unit == "KiB":
+        return f"{v / 1024:.1f} MiB"
+    return f"{v:g} {unit}"
+
+
+def print_table():
+    hdr = ["benchmark", "ours", "anchor", "ratio", "target", "verdict"]
+    lines = []
+    for r in ROWS:
+        tgt = "-" if r["target"] is None else f"≤ {r['target']:g}×"
+        lines.append([r["benchmark"], fmt(r["ours"], r["unit"]), fmt(r["anchor"], r["unit"]),
+                      "-" if r["ratio"] is None else f"{r['ratio']:.2f}×", tgt, r["verdict"]])
+    w = [max(len(str(x[i])) for x in lines + [hdr]) for i in range(len(hdr))]
+    print("| " + " | ".join(h.ljust(w[i]) for i, h in enumerate(hdr)) + " |")
+    print("|" + "|".join("-" * (w[i] + 2) for i in range(len(hdr))) + "|")
+    for x in lines:
+        print("| " + " | ".join(str(c).ljust(w[i]) for i, c in enumerate(x)) + " |")
+    notes = [r for r in ROWS if r["note"]]
+    if notes:
+        print()
+        for r in notes:
+            print(f"- {r['benchmark']}: {r['note']}")
+
+
+def compile_rb(rb, rbc):
+    subprocess.run([RUNBOOK, "compile", rb, "-o", rbc], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    return rbc
+
+
+def bench_vm(runs):
+    print("VM: bench/vm/vm.rb vs bench/vm/vm.lua", file=sys.stderr)
+    rbc = compile_rb(os.path.join(HERE, "vm", "vm.rb"), os.path.join(ARGS.work, "vm.rbc"))
+    lua = os.path.join(HERE, "vm", "vm.lua")
+    # CPU-bound and single-threaded: the figure is CPU time (user+sys), which a loaded machine
+    # disturbs far less than wall time; the wall medians are in the note and the JSON.
+    a, b = pair([RUNBOOK, "run", rbc], ["lua5.4", lua], runs, ours_out="calls 189", anchor_out="calls 189")
+    row("vm: all kernels, CPU (.rbc vs lua5.4)", a["cpu_median"], b["cpu_median"], 1.5,
+        f"wall {fmt(a['median'], 's')} vs {fmt(b['median'], 's')}")
+    RAW["vm"] = {"ours": a, "anchor": b}
+    for k in ("loops", "lists", "strings", "maps", "calls"):
+        a, b = pair([RUNBOOK, "run", rbc, "--param", f"kernel={k}"], ["lua5.4", lua, k], runs, warmup=0)
+        row(f"vm: {k}, CPU", a["cpu_median"], b["cpu_median"], 1.5,
+            f"wall {fmt(a['median'], 's')} vs {fmt(b['median'], 's')}")
+        RAW[f"vm_{k}"] = {"ours": a, "anchor": b}
+
+
+def bench_check(runs):
+    print("check: generated runbooks (bench/gen_runbook.py)", file=sys.stderr)
+    gen = os.path.join(HERE, "gen_runbook.py")
+    f100k = os.path.join(ARGS.work, "gen100k.rb")
+    f1m = os.path.join(ARGS.work, "gen1m.rb")
+    subprocess.run([sys.executable, gen, "100000", f100k], check=True)
+    subprocess.run([sys.executable, gen, "1000000", f1m], check=True)
+    # CPU time (user+sys) again, as for the VM; wall medians in the notes.
+    a = single([RUNBOOK, "check", f100k], runs, warmup=1)
+    lps = 100000 / a["cpu_median"]
+    # The anchor is the budget: 100,000 lines at 1,000,000 lines/s.
+    row("check: 100k lines, CPU (budget 1M lines/s)", a["cpu_median"], 0.1, 1.0,
+        f"{lps:,.0f} lines/s (target ≥ 1,000,000); wall {fmt(a['median'], 's')}")
+    c = single([RUNBOOK, "compile", f100k, "-o", os.path.join(ARGS.work, "gen100k.rbc")], runs)
+    row("compile: 100k lines, CPU", c["cpu_median"], None, None,
+        f"{100000 / c['cpu_median']:,.0f} lines/s; wall {fmt(c['median'], 's')}", info=True)
+    # 1M lines: one run, more only while they are short.
+    m = single([RUNBOOK, "check", f1m], 1)
+    if m["median"] < 10 and runs > 1:
+        m = single([RUNBOOK, "check", f1m], 3)
+    row("check: 1M lines vs 100k lines, CPU", m["cpu_median"], a["cpu_median"], 12.0,
+        f"{1000000 / m['cpu_median']:,.0f} lines/s at 1M lines ({m['runs']} run(s)); wall {fmt(m['median'], 's')}")
+    RAW["check_100k"], RAW["compile_100k"], RAW["check_1m"] = a, c, m
+    rss = peak_rss_kib([RUNBOOK, "check", f100k])
+    row("check: peak RSS, 100k lines", rss, None, None, f"{rss * 1024 / 100000:,.0f} bytes per line",
+        unit="KiB", info=True)
+
+
+def bench_startup(runs):
+    print("start-up: one-step .rbc vs lua5.4 -e 'print(1)'", file=sys.stderr)
+    rbc = compile_rb(os.path.join(HERE, "rb", "startup.rb"), os.path.join(ARGS.work, "startup.rbc"))
+    ours, anchor = f"{RUNBOOK} run {rbc}", "lua5.4 -e 'print(1)'"
+    if shutil.which("hyperfine"):
+        a, b = hyperfine_pair(ours, anchor, runs)
+    else:
+        a, b = pair([RUNBOOK, "run", rbc], ["lua5.4", "-e", "print(1)"], runs, warmup=20)
+    row("start-up: run one-step .rbc", a["median"], b["median"], 2.0,
+        f"peak RSS {peak_rss_kib([RUNBOOK, 'run', rbc]) / 1024:.1f} MiB")
+    RAW["startup"] = {"ours": a, "anchor": b}
+
+
+def bench_sh(runs):
+    print("sh: 1,000 sh(\"true\") vs a bash loop of /bin/sh -c true", file=sys.stderr)
+    rbc = compile_rb(os.path.join(HERE, "rb", "sh.rb"), os.path.join(ARGS.work, "sh.rbc"))
+    a, b = pair([RUNBOOK, "run", rbc, "--param", "n=1000"],
+                ["bash", "-c", "for i in $(seq 1000); do /bin/sh -c true; done"], runs)
+    row("sh: 1,000 sh(\"true\")", a["median"], b["median"], 1.3)
+    RAW["sh"] = {"ours": a, "anchor": b}
+
+
+def bench_http(runs, env):
+    if not env.get("RBK_HTTP_URL"):
+        print("HTTP: skipped (no RBK_HTTP_URL: the fixture server is not running)", file=sys.stderr)
+        return
+    print("HTTP: 10,000 GET /healthz vs bench/anchors/http_anchor.c", file=sys.stderr)
+    rbc = compile_rb(os.path.join(HERE, "rb", "http.rb"), os.path.join(ARGS.work, "http.rbc"))
+    url = env["RBK_HTTP_URL"] + "/healthz"
+    a, b = pair([RUNBOOK, "run", rbc, "--param", "n=10000"], [HTTP_ANCHOR, url, "10000"], runs, env,
+                anchor_out="10000")
+    row("http: 10,000 GET vs C libcurl", a["median"], b["median"], 1.2,
+        f"{10000 / a['median']:,.0f} req/s vs {10000 / b['median']:,.0f} req/s")
+    c = single(["bash", "-c", f"for i in $(seq 500); do curl -s -o /dev/null {url}; done"],
+               max(1, runs // 2), env)
+    row("http: vs curl(1) in a bash loop (500, ×20)", a["median"], c["median"] * 20, None,
+        "the curl program starts once per request", info=True)
+    RAW["http"] = {"ours": a, "anchor": b, "curl_loop_500": c}
+
+
+def bench_sql(runs, env):
+    if not env.get("RBK_PG_URL"):
+        print("SQL: skipped (no RBK_PG_URL: PostgreSQL is not running)", file=sys.stderr)
+        return
+    print("SQL: 10,000 db.scalar vs bench/anchors/sql_anchor.c", file=sys.stderr)
+    pg = env["RBK_PG_URL"]
+    rbc = compile_rb(os.path.join(HERE, "rb", "sql.rb"), os.path.join(ARGS.work, "sql.rbc"))
+    a, b = pair([RUNBOOK, "run", rbc, "--param", "n=10000"], [SQL_ANCHOR, "scalar", pg, "10000"], runs,
+                env, ours_out="50005000", anchor_out="50005000")
+    row("sql: 10,000 db.scalar vs C PQexecParams", a["median"], b["median"], 1.2,
+        f"{10000 / a['median']:,.0f} q/s vs {10000 / b['median']:,.0f} q/s")
+    psql = shutil.which("psql") or os.path.join(env.get("RBK_PG_BIN", ""), "psql")
+    c = single(["bash", "-c", f"for i in $(seq 100); do {psql} '{pg}' -qAtc \"SELECT $i::int\" >/dev/null; done"],
+               max(1, runs // 2), env)
+    row("sql: vs psql -c in a bash loop (100, ×100)", a["median"], c["median"] * 100, None,
+        "psql connects once per query", info=True)
+    rows_rbc = compile_rb(os.path.join(HERE, "rb", "sql_rows.rb"), os.path.join(ARGS.work, "sql_rows.rbc"))
+    rss = peak_rss_kib([RUNBOOK, "run", rows_rbc, "--param", "n=100000"], env)
+    rss_anchor = peak_rss_kib([SQL_ANCHOR, "rows", pg, "100000"], env)
+    t = single([RUNBOOK, "run", rows_rbc, "--param", "n=100000"], max(1, runs // 2), env)
+    ta = single([SQL_ANCHOR, "rows", pg, "100000"], max(1, runs // 2), env)
+    row("sql: peak RSS, db.query of 100,000 rows", rss, rss_anchor, None,
+        f"anchor: one PGresult of the same rows; time {fmt(t['median'], 's')} vs {fmt(ta['median'], 's')}",
+        unit="KiB", info=True)
+    RAW["sql"] = {"ours": a, "anchor": b, "psql_loop_100": c, "rows_rss_kib": rss,
+                  "rows_rss_anchor_kib": rss_anchor, "rows_time": t, "rows_time_anchor": ta}
+
+
+def load_env(path):
+    env = dict(os.environ)
+    if path and os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                line = line.strip()
+                if line and not line.startswith("#") and "=" in line:
+                    k, v = line.split("=", 1)
+                    env[k] = v
+    return env
+
+
+def machine():
+    model = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    load = os.getloadavg()
+    return {"nproc": os.cpu_count(), "cpu": model, "loadavg_at_start": load}
+
+
+def main():
+    global ARGS, RUNBOOK, HTTP_ANCHOR, SQL_ANCHOR, RAW
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--services-env")
+    ap.add_argument("--json")
+    ap.add_argument("--quick", action="store_true", help="fewer runs (a smoke test of the harness)")
+    ap.add_argument("--only", help="comma-separated: vm,check,startup,sh,http,sql")
+    ARGS = ap.parse_args()
+    RUNBOOK = os.path.join(ARGS.build, "runbook")
+    HTTP_ANCHOR = os.path.join(ARGS.build, "bench", "rbk-http-anchor")
+    SQL_ANCHOR = os.path.join(ARGS.build, "bench", "rbk-sql-anchor")
+    RAW = {}
+    for p in (RUNBOOK,):
+        if not os.access(p, os.X_OK):
+            die(f"{p} is missing: build first (bench/run.sh does)")
+    env = load_env(ARGS.services_env)
+    only = set(ARGS.only.split(",")) if ARGS.only else None
+    want = lambda k: only is None or k in only
+    runs = 1 if ARGS.quick else 5
+    m = machine()
+    print(f"machine: {m['nproc']} CPUs, {m['cpu']}, load average {m['loadavg_at_start'][0]:.2f}",
+          file=sys.stderr)
+    if want("vm"):
+        bench_vm(runs)
+    if want("check"):
+        bench_check(runs)
+    if want("startup"):
+        bench_startup(30 if ARGS.quick else 300)
+    if want("sh"):
+        bench_sh(runs)
+    if want("http"):
+        bench_http(runs, env)
+    if want("sql"):
+        bench_sql(runs, env)
+    m["loadavg_at_end"] = os.getloadavg()
+    print_table()
+    print(f"\nmachine: {m['nproc']} CPUs, {m['cpu']}; load average {m['loadavg_at_start'][0]:.2f} at start, "
+          f"{m['loadavg_at_end'][0]:.2f} at end; medians of {runs} alternating runs; CPU rows are user+sys time, the others wall time (start-up: hyperfine)")
+    if ARGS.json:
+        with open(ARGS.json, "w") as f:
+            json.dump({"machine": m, "rows": ROWS, "raw": RAW}, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()

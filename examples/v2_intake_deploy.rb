@@ -1,0 +1,306 @@
+# V2 Intake — production deployment (translation of the "V2 Intake — Production Deployment
+# Runbook", v1.0, 2026-02-18). Sections 1–11 of the document map to the sections below; its
+# rollback procedures (§9, §10) are the rollback blocks of the steps they undo, so a failure
+# anywhere after the backup unwinds exactly what was done, in reverse order.
+#
+# Critical rule of the document: deploy with ENABLE_V2_INTAKE=false first; enable only after all
+# verification passes. The runbook refuses to start otherwise (stop-if in the first step).
+#
+# Production: set the env vars, leave the *_cmd params at their real values (see each param's
+# comment) and the *_path params at their defaults. Rehearsal (what the test below runs): the
+# HTTP fixture stands in for the API (its /healthz, /json, /v2/disabled, /auth and /metrics
+# routes play the document's endpoints) and the throwaway PostgreSQL for the database; the
+# commands that cannot run here (pm2, npx prisma, npm) default to harmless stand-ins.
+# requires: http, pg
+# env: DATABASE_URL=${RBK_PG_DEMO_URL}
+# env: JWT_SECRET=rehearsal-jwt-secret-0123456789abcdef
+# env: ENCRYPTION_KEY=rehearsal-encryption-key
+# env: VALID_TOKEN=rehearsal-bearer-token
+# env: NODE_ENV=production
+# env: ENABLE_V2_INTAKE=false
+# env: ENABLE_V2_INTAKE_AUTH=true
+# env: V1_STABLE=true
+# env: ZERO_OPENAI_MODE=true
+# env: AI_PROVIDER=rules
+# args: --yes --no-wait --param rehearsal=true --param base_url=${RBK_HTTP_URL}
+# args: --param health_path=/healthz --param liveness_path=/healthz --param version_path=/json
+# args: --param v2_health_path=/healthz --param v2_schema_path=/json --param v2_disabled_path=/v2/disabled
+# args: --param sessions_path=/auth --param complete_path=/echo --param calibration_path=/auth
+# args: --param metrics_path=/metrics --param backup_root=/tmp
+# exit: 0
+# expect: [1/17] Pre-flight: environment variables
+# expect: gate   V2 Intake Gate (195/195) and all 6 CI jobs green on v2-intake-scaffold? -> yes
+# expect: [16/17] ok Observation period handed over
+# expect: == GO: 17 ok
+# not-expect: rehearsal-jwt-secret-0123456789abcdef
+# not-expect: rehearsal-bearer-token
+runbook "V2 Intake — production deployment"
+
+# §2 Environment variable configuration (Appendix A)
+env DATABASE_URL, JWT_SECRET, ENCRYPTION_KEY, VALID_TOKEN secret
+env NODE_ENV, ENABLE_V2_INTAKE, ENABLE_V2_INTAKE_AUTH, V1_STABLE, ZERO_OPENAI_MODE, AI_PROVIDER
+env PORT optional
+
+param base_url = "https://api.yoursite.com"
+param rehearsal = false                    # true: create the tables production already has
+param backup_root = "/var/backups/careconnect"
+param app = "careconnect-backend"         # passed to every command as $APP
+# Appendix B endpoints (rehearsal maps them onto the fixture's routes)
+param health_path = "/api/health"
+param liveness_path = "/api/liveness"
+param version_path = "/api/version"
+param v2_health_path = "/api/v2/intake/health"
+param v2_schema_path = "/api/v2/intake/schema"
+param v2_disabled_path = "/api/v2/intake/schema"   # a V2 route that must be 404 while disabled
+param sessions_path = "/api/v2/intake/sessions"
+param complete_path = ""                   # "" = {sessions_path}/{sessionId}/complete
+param calibration_path = "/api/v2/intake/calibration"
+param metrics_path = "/api/metrics"
+param max_error_rate = 0.01
+# Commands (stand-ins by default; the real ones from the document in the comments)
+param staging_smoke_cmd = "echo '57/57 checks passed'"      # npx tsx scripts/v2_staging_smoke.ts
+param v1_gate_cmd = "echo 'Tests: 1 failed, 27 passed, 28 total'"   # npx jest tests/gate/ --verbose
+param migration_files_cmd = "echo 20260218000000_v2_intake_sessions"   # ls backend/prisma/migrations/
+param migrate_cmd = "echo 'All migrations have been successfully applied.'"   # cd backend && npx prisma migrate deploy
+param generate_cmd = "true"                # cd backend && npx prisma generate
+param build_cmd = "true"                   # git checkout main && git pull origin main && cd backend && npm ci && npx prisma generate && npm run build
+param restart_cmd = "true"                 # pm2 restart "$APP"   (or: sudo systemctl restart "$APP")
+param revert_cmd = "true"                  # git checkout <previous-commit> && cd backend && npm ci && npx prisma generate && npm run build
+param enable_cmd = "true"                  # set ENABLE_V2_INTAKE=true in the service env, then pm2 restart "$APP" --update-env
+param disable_cmd = "true"                 # set ENABLE_V2_INTAKE=false in the service env, then pm2 restart "$APP" --update-env
+param disabled_log_cmd = "echo '[V2 Intake] DISABLED — ENABLE_V2_INTAKE is not set to true'"   # pm2 logs "$APP" --lines 50 --nostream
+param enabled_log_cmd = "echo '[V2 INTAKE ENABLED] Routes mounted at /api/v2/intake'"        # pm2 logs "$APP" --lines 20 --nostream
+param error_log_cmd = "true"               # pm2 logs "$APP" --lines 500 --nostream | grep -iE 'error.*v2|v2.*error|UnhandledPromise|unhandledRejection'
+param stabilize_for = 15m                  # §5: "wait 15 minutes and verify no V1 regressions"
+param observe_for = 15m                    # §8: the first monitoring interval (+15 min)
+
+use "std/pg"
+use "std/http" as web
+
+let db = sql.connect(env.DATABASE_URL)
+let backup_dir = trim(sh("mkdir -p {backup_root} && mktemp -d {backup_root}/v2-intake.XXXXXX").stdout)
+let backup_file = "{backup_dir}/backup_{replace(now(), ":", "")}.sql"
+let auth = {Authorization: "Bearer {env.VALID_TOKEN}"}
+let cmd_env = {APP: app}
+
+# V1 is healthy: /api/health answers 200 with status "ok" (the fixture's /healthz says ok: true).
+fn v1_healthy() {
+  let r = web.expect_status("{base_url}{health_path}", 200)
+  expect r.json.get("status") == "ok" or r.json.get("ok") == true, "V1 health reports ok"
+  web.expect_status("{base_url}{liveness_path}", 200)
+  let v = web.get_json("{base_url}{version_path}")
+  log("version: {json.encode(v)}")
+}
+
+# V2 routes are not mounted: 404.
+fn v2_disabled() {
+  web.expect_status("{base_url}{v2_disabled_path}", 404)
+}
+
+section "1. Pre-flight checklist" {
+  step "Pre-flight: environment variables" {
+    expect env.NODE_ENV == "production"
+    stop-if env.ENABLE_V2_INTAKE != "false", "deploy with ENABLE_V2_INTAKE=false first — enable in section 6"
+    expect env.ENABLE_V2_INTAKE_AUTH == "true", "JWT auth required on all protected V2 endpoints"
+    expect env.V1_STABLE == "true"
+    expect env.ZERO_OPENAI_MODE == "true", "V2 is rules-based: no OpenAI calls"
+    expect env.AI_PROVIDER == "rules"
+    expect len(env.JWT_SECRET) >= 32, "JWT_SECRET must be at least 32 characters"
+    expect len(env.ENCRYPTION_KEY) > 0
+    let port = "3001 (default)"
+    if env.PORT != nil {
+      port = env.PORT
+    }
+    log("PORT={port}")
+  }
+
+  step "Pre-flight: CI and tests" {
+    confirm("V2 Intake Gate (195/195) and all 6 CI jobs green on v2-intake-scaffold?")
+    let smoke = sh("{staging_smoke_cmd:raw}", timeout: 10m, env: cmd_env)
+    expect smoke.stdout contains "57/57", "staging smoke: 57/57 checks"
+    let gate = sh("{v1_gate_cmd:raw}", timeout: 10m, check: false, env: cmd_env)
+    expect gate.stdout contains "27 passed", "V1 gate tests: 27/28 (one known pre-existing failure)"
+  } rollback {
+    log("nothing to undo: checks only")
+  }
+
+  step "Pre-flight: sign-offs" {
+    confirm("Clinical calibration session completed and signed off?")
+    confirm("DV advocate testing completed and signed off?")
+    confirm("Branch merged to main via a reviewed and approved PR?")
+    confirm("Deployment window communicated to stakeholders and acknowledged?")
+    confirm("Rollback plan (this runbook's rollback blocks) reviewed by 2 people?")
+  }
+
+  step "Pre-flight: database backup" timeout 30m {
+    let b = pg.backup(env.DATABASE_URL, backup_file)
+    log("backup {b.file}: {b.bytes} bytes, sha256 {b.sha256}")
+  } rollback {
+    log("the backup stays at {backup_file}")
+  }
+}
+
+section "3. Database migration" {
+  step "Rehearsal: create the production tables" if rehearsal {
+    db.exec("DROP TABLE IF EXISTS v2_intake_sessions")
+    db.exec("""
+      CREATE TABLE IF NOT EXISTS _prisma_migrations (
+        id text PRIMARY KEY, migration_name text NOT NULL, finished_at timestamptz)
+    """)
+    db.exec("DELETE FROM _prisma_migrations WHERE migration_name LIKE {'%v2_intake%'}")
+  } rollback {
+    db.exec("DROP TABLE IF EXISTS _prisma_migrations")
+    sh("rm -rf {backup_dir}")
+  }
+
+  step "Verify migration files" {
+    let files = sh("{migration_files_cmd:raw}", env: cmd_env)
+    expect files.stdout contains "v2_intake", "a v2_intake migration directory exists"
+    stop-if pg.table_exists(db, "v2_intake_sessions"), "v2_intake_sessions already exists: the migration was applied before"
+  } rollback {
+    log("nothing to undo: checks only")
+  }
+
+  step "Run migration" timeout 10m {
+    let out = sh("{migrate_cmd:raw}", env: cmd_env)
+    expect out.stdout contains "applied" or out.stdout contains "No pending migrations"
+    if rehearsal {
+      db.exec("""
+        CREATE TABLE v2_intake_sessions (
+          id uuid PRIMARY KEY, persona_data jsonb NOT NULL, status text NOT NULL DEFAULT 'open',
+          created_at timestamptz NOT NULL DEFAULT now())
+      """)
+      db.exec("INSERT INTO _prisma_migrations VALUES ('rehearsal-1', '20260218000000_v2_intake_sessions', now())")
+    }
+    expect pg.table_exists(db, "v2_intake_sessions")
+    expect pg.row_count(db, "v2_intake_sessions") == 0, "the new table is empty"
+    sh("{generate_cmd:raw}", timeout: 5m, env: cmd_env)
+  } rollback {
+    # §3 "Migration rollback" and §9 "Database rollback": drop the V2 table only.
+    db.exec("DROP TABLE IF EXISTS v2_intake_sessions")
+    db.exec("DELETE FROM _prisma_migrations WHERE migration_name LIKE {'%v2_intake%'}")
+    expect not pg.table_exists(db, "v2_intake_sessions")
+  }
+}
+
+section "4. Deployment (kill switch OFF)" {
+  step "Deploy application" timeout 20m {
+    sh("{build_cmd:raw}", timeout: 15m, env: cmd_env)
+    sh("{restart_cmd:raw}", timeout: 2m, env: cmd_env)
+  } rollback {
+    # §9 "Full rollback (revert code)": previous commit, rebuild, restart, verify V1.
+    sh("{revert_cmd:raw}", timeout: 15m, env: cmd_env)
+    sh("{restart_cmd:raw}", timeout: 2m, env: cmd_env)
+    web.wait_healthy("{base_url}{health_path}", limit: 2m, poll: 5s)
+  }
+
+  step "Verify V1 unaffected and V2 disabled" {
+    web.wait_healthy("{base_url}{health_path}", limit: 2m, poll: 5s)
+    v1_healthy()
+    v2_disabled()
+    let logs = sh("{disabled_log_cmd:raw}", env: cmd_env)
+    stop-if not (logs.stdout contains "[V2 Intake] DISABLED"), "STOP: the V2-disabled startup line is missing — see section 9"
+  } rollback {
+    log("nothing to undo: checks only")
+  }
+}
+
+section "5. Post-deployment verification" {
+  step "Post-deployment verification" {
+    v1_healthy()
+    v2_disabled()
+    expect db.scalar("SELECT 1") == 1, "database accessible"
+    watch stabilize_for every 1m {
+      expect http.get("{base_url}{health_path}").status == 200
+      expect http.get("{base_url}{v2_disabled_path}").status == 404
+      expect http.get("{base_url}{metrics_path}").json.error_rate < max_error_rate
+    }
+    confirm("V1 parsing verified with a test transcript, and no new errors in Sentry/logs?")
+  }
+}
+
+section "6. Enable V2 Intake (kill switch ON)" {
+  step "Enable V2 Intake" {
+    confirm("All verification passed. Enable V2 Intake (ENABLE_V2_INTAKE=true) now?")
+    sh("{enable_cmd:raw}", timeout: 2m, env: cmd_env)
+  } rollback {
+    # §9 "Quick rollback" / §10 "Emergency disable": flag off, restart, verify.
+    sh("{disable_cmd:raw}", timeout: 2m, env: cmd_env)
+    web.wait_healthy("{base_url}{health_path}", limit: 2m, poll: 5s)
+    v2_disabled()
+    v1_healthy()
+  }
+
+  step "Verify V2 active and auth enforced" {
+    let logs = sh("{enabled_log_cmd:raw}", env: cmd_env)
+    expect logs.stdout contains "V2 INTAKE ENABLED"
+    web.wait_healthy("{base_url}{v2_health_path}", limit: 2m, poll: 5s)
+    web.get_json("{base_url}{v2_schema_path}")
+    let anon = http.post("{base_url}{sessions_path}", json: {})
+    expect anon.status == 401, "a protected endpoint without a token is refused"
+    let authed = http.post("{base_url}{sessions_path}", headers: auth, json: {personaData: {firstName: "Test"}})
+    expect authed.status == 201, "a protected endpoint with a valid JWT creates"
+  } rollback {
+    log("nothing to undo: the test session is left for the audit trail")
+  }
+}
+
+section "7. Smoke test — production" {
+  step "Quick smoke" {
+    web.expect_status("{base_url}{v2_health_path}", 200)
+    web.get_json("{base_url}{v2_schema_path}")
+    let created = http.post("{base_url}{sessions_path}", headers: auth,
+                            json: {personaData: {firstName: "SmokeTest", lastName: "Production"}})
+    expect created.status == 201
+    let sid = created.json.get("sessionId", "rehearsal-session")
+    log("session created: {sid}")
+    let path = complete_path
+    if path == "" {
+      path = "{sessions_path}/{sid}/complete"
+    }
+    let done = http.post("{base_url}{path}", headers: auth, json: {
+      sessionId: sid,
+      modules: {consent: {agreed: true}, demographics: {age: 35}, housing: {currentSituation: "sheltered"},
+                health: {conditions: []}, safety: {dvStatus: "none"}, barriers: {items: []},
+                income: {monthlyIncome: 1500}, goals: {housingGoal: "maintain"}}})
+    expect done.status == 200 or done.status == 201, "session completed"
+    web.expect_status("{base_url}{calibration_path}", 200, headers: auth)
+    v1_healthy()
+  } rollback {
+    log("nothing to undo: smoke sessions are kept for the audit trail")
+  }
+
+  step "Automated smoke" {
+    let out = sh("{staging_smoke_cmd:raw}", timeout: 10m, env: cmd_env)
+    expect out.stdout contains "57/57"
+  } rollback {
+    log("nothing to undo: checks only")
+  }
+}
+
+section "8. Monitoring" {
+  step "Observe the first interval" {
+    watch observe_for every 1m {
+      expect http.get("{base_url}{v2_health_path}").status == 200
+      expect http.get("{base_url}{health_path}").status == 200
+      expect http.get("{base_url}{metrics_path}").json.error_rate < max_error_rate
+    }
+    let errors = sh("{error_log_cmd:raw}", check: false, env: cmd_env)
+    expect trim(errors.stdout) == "", "no V2 errors or unhandled rejections in the last 500 log lines"
+  } rollback {
+    log("nothing to undo: observation only")
+  }
+}
+
+section "11. Post-deployment observation period" {
+  step "Observation period handed over" {
+    log("next: +1h response times and V1 intakes; +4h memory and DB connections; +12h audit trail; +24h full smoke")
+    log("week 1: day 1 every 2h, day 2 every 4h, day 3 first production calibration report; week 2 daily")
+    confirm("Monitoring schedule (section 8) and observation owners (section 11) assigned?")
+  }
+}
+
+step "Rehearsal: clean up" if rehearsal {
+  db.exec("DROP TABLE v2_intake_sessions, _prisma_migrations")
+  sh("rm -rf {backup_dir}")
+} irreversible "rehearsal scaffolding and the rehearsal backup are removed"

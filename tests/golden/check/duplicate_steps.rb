@@ -1,0 +1,6 @@
+step "dup" {
+  log("1")
+}
+step "dup" {  # expect error: duplicate step name "dup"
+  log("2")
+}
