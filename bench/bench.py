@@ -113,7 +113,7 @@ def row(name, ours, anchor, target, note="", unit="s", ratio=None, info=False):
     ROWS.append({"benchmark": name, "ours": ours, "anchor": anchor, "ratio": ratio,
                  "target": target, "verdict": verdict, "note": note, "unit": unit})
     print(f"  {name}: ours {fmt(ours, unit)}, anchor {fmt(anchor, unit)}, ratio "
-          f"{'-' if ratio is None else f'{ratio:.2f}'} -> {verdict} {note}", file=sys.stderr, flush=True)
+          f"{fmt_ratio(ratio)} -> {verdict} {note}", file=sys.stderr, flush=True)
 
 
 def fmt(v, unit):
@@ -126,13 +126,19 @@ def fmt(v, unit):
     return f"{v:g} {unit}"
 
 
+def fmt_ratio(x):
+    if x is None:
+        return "-"
+    return f"{x:.2f}×" if x >= 0.1 else f"{x:.2g}×"
+
+
 def print_table():
     hdr = ["benchmark", "ours", "anchor", "ratio", "target", "verdict"]
     lines = []
     for r in ROWS:
         tgt = "-" if r["target"] is None else f"≤ {r['target']:g}×"
         lines.append([r["benchmark"], fmt(r["ours"], r["unit"]), fmt(r["anchor"], r["unit"]),
-                      "-" if r["ratio"] is None else f"{r['ratio']:.2f}×", tgt, r["verdict"]])
+                      fmt_ratio(r["ratio"]), tgt, r["verdict"]])
     w = [max(len(str(x[i])) for x in lines + [hdr]) for i in range(len(hdr))]
     print("| " + " | ".join(h.ljust(w[i]) for i, h in enumerate(hdr)) + " |")
     print("|" + "|".join("-" * (w[i] + 2) for i in range(len(hdr))) + "|")

@@ -374,6 +374,15 @@ static int call_native(rbk_vm *vm, uint32_t n, rbk_value *args, int argc, rbk_va
      * their results carry (their texts are masked on output in any case) */
     if (b->effect == RBK_EFF_PURE)
         for (int i = 0; i < argc; i++) if (args[i].secret) { r.secret = 1; break; }
+    /* text derived from a secret (upper, replace, trim, a split piece...) is not the registered
+     * text: register it too, so that every output masks it (pieces under 4 bytes excepted,
+     * or single letters would be masked everywhere) */
+    if (r.secret && r.t == RBK_T_STRING && RBK_AS_STR(r)->len >= 4) rbk_vm_add_secret(vm, RBK_AS_STR(r)->data, RBK_AS_STR(r)->len);
+    if (r.secret && r.t == RBK_T_LIST)
+        for (size_t i = 0; i < RBK_AS_LIST(r)->len; i++) {
+            rbk_value x = RBK_AS_LIST(r)->items[i];
+            if (x.t == RBK_T_STRING && RBK_AS_STR(x)->len >= 4) rbk_vm_add_secret(vm, RBK_AS_STR(x)->data, RBK_AS_STR(x)->len);
+        }
     *out = r;
     return 0;
 }
