@@ -23,8 +23,9 @@ fi
 btype=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build/CMakeCache.txt")
 [[ $btype == Release ]] || echo "bench: warning: $build is a '$btype' build, not Release" >&2
 targets=(runbook)
+known=$(cmake --build "$build" --target help 2>/dev/null || true)
 for t in runbook-http runbook-sql rbk-http-anchor rbk-sql-anchor rbk-fixture-httpd; do
-  if cmake --build "$build" --target help 2>/dev/null | grep -q "\.\.\. $t\$"; then targets+=("$t"); fi
+  if grep -qx "\.\.\. $t" <<<"$known"; then targets+=("$t"); fi
 done
 cmake --build "$build" -j"$(nproc)" --target "${targets[@]}" >/dev/null
 

@@ -330,6 +330,13 @@ static int check_budget(rbk_vm *vm) {
     return 0;
 }
 
+/* Registers text computed from a secret when it does not already show a registered secret
+ * (then masking that part is enough, and "token=***" stays readable). */
+static void register_derived(rbk_vm *vm, rbk_str *s) {
+    if (s->len < 4 || rbk_mask_hits(vm->mask, s->data, s->len)) return;
+    rbk_vm_add_secret(vm, s->data, s->len);
+}
+
 static int call_native(rbk_vm *vm, uint32_t n, rbk_value *args, int argc, rbk_value *out) {
     rbk_native_fn fn = vm->native_fns[n];
     int id = vm->native_ids[n];
@@ -377,11 +384,11 @@ static int call_native(rbk_vm *vm, uint32_t n, rbk_value *args, int argc, rbk_va
     /* text derived from a secret (upper, replace, trim, a split piece...) is not the registered
      * text: register it too, so that every output masks it (pieces under 4 bytes excepted,
      * or single letters would be masked everywhere) */
-    if (r.secret && r.t == RBK_T_STRING && RBK_AS_STR(r)->len >= 4) rbk_vm_add_secret(vm, RBK_AS_STR(r)->data, RBK_AS_STR(r)->len);
+    if (r.secret && r.t == RBK_T_STRING) register_derived(vm, RBK_AS_STR(r));
     if (r.secret && r.t == RBK_T_LIST)
         for (size_t i = 0; i < RBK_AS_LIST(r)->len; i++) {
             rbk_value x = RBK_AS_LIST(r)->items[i];
-            if (x.t == RBK_T_STRING && RBK_AS_STR(x)->len >= 4) rbk_vm_add_secret(vm, RBK_AS_STR(x)->data, RBK_AS_STR(x)->len);
+            if (x.t == RBK_T_STRING) register_derived(vm, RBK_AS_STR(x));
         }
     *out = r;
     return 0;

@@ -9,7 +9,7 @@ let url = "{env.RBK_HTTP_URL}/healthz"
 
 step "GET loop" {
   let ok = 0
-  for i in 1..n {
+  for _i in 1..n {
     let r = http.get(url)
     if r.status == 200 {
       ok = ok + 1

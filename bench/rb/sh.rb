@@ -4,7 +4,7 @@ runbook "bench: sh"
 param n = 1000
 
 step "sh loop" {
-  for i in 1..n {
+  for _i in 1..n {
     sh("true")
   }
 } rollback {

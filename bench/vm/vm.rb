@@ -17,7 +17,7 @@ fn loops(n) {
 
 fn lists(n) {
   let total = 0
-  for r in 1..n * 24000 {
+  for _r in 1..n * 24000 {
     let l = []
     for i in 1..100 {
       l = l + [i]
@@ -31,7 +31,7 @@ fn lists(n) {
 
 fn strings(n) {
   let total = 0
-  for r in 1..n * 6000 {
+  for _r in 1..n * 6000 {
     let s = ""
     for i in 1..100 {
       s = "{s}{i},"
@@ -47,7 +47,7 @@ fn maps(n) {
   let ks = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta",
             "iota", "kappa", "lambda", "mu", "nu", "xi", "omicron", "pi"]
   let total = 0
-  for r in 1..n * 250000 {
+  for _r in 1..n * 250000 {
     for k in ks {
       total = total + m[k]
     }
