@@ -180,6 +180,7 @@ void rbk_compiler_free(rbk_compiler *c) {
     free(c->fns);
     free(c->globals);
     free(c->steps);
+    free(c->step_names);
     free(c->envs);
     free(c->params);
     rbk_arena_free(c->arena);

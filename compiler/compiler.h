@@ -77,6 +77,7 @@ typedef struct rbk_compiler {
     rbk_sym **globals; int nglobals, capglobals;
     rbk_fninfo *fns; int nfns, capfns;       /* fns[0] = main */
     rbk_stepinfo *steps; int nsteps, capsteps;
+    int *step_names; int step_names_cap;   /* open-addressing set of step indices + 1, by name */
     rbk_node **envs; int nenvs, capenvs;     /* N_IDENT nodes of env names (decl in ->a) */
     rbk_node **params; int nparams, capparams;
     rbk_node *title;

@@ -507,7 +507,12 @@ static rbk_ctype *ident(sema *S, rbk_node *n) {
     if (!y) {
         if (!strcmp(n->str, "env")) { ERR(n, "`env` is read as env.NAME or env.get(\"NAME\")"); return T(TY_ANY); }
         int bi = rbk_builtin_find(n->str);
-        if (bi >= 0) { n->sym = NULL; n->slot = bi; n->aux = 1; return T(TY_FUNC); }
+        if (bi >= 0) {
+            rbk_diag *d = ERR(n, "`%s` is a builtin function, not a value", n->str);
+            rbk_diag_hint(d, "call it: %s(...)", n->str);
+            n->sym = NULL; n->slot = bi; n->aux = 1;
+            return T(TY_FUNC);
+        }
         if (is_namespace(n->str)) { ERR(n, "`%s` is a module of builtins: call one of its functions, e.g. %s.get(...)", n->str, n->str); return T(TY_ANY); }
         rbk_diag *d = ERR(n, "unknown name `%s`", n->str);
         /* suggestions: names in scope */
@@ -527,7 +532,11 @@ static rbk_ctype *ident(sema *S, rbk_node *n) {
         rbk_diag_hint(d, "top-level code and steps run in source order; move the `let` above this use");
     }
     if (y->kind == SYM_MODULE) { ERR(n, "`%s` is a module: use one of its members, e.g. %s.name(...)", n->str, n->str); return T(TY_ANY); }
-    if (y->kind == SYM_FN) return T(TY_FUNC);
+    if (y->kind == SYM_FN) {
+        rbk_diag *d = ERR(n, "`%s` is a function, not a value (functions cannot be stored or passed)", n->str);
+        rbk_diag_hint(d, "call it: %s(...)", n->str);
+        return T(TY_FUNC);
+    }
     return y->type;
 }
 
@@ -571,6 +580,7 @@ static rbk_ctype *field(sema *S, rbk_node *n) {
                 if (best) rbk_diag_hint(d, "did you mean `%s.%s`?", o->str, best);
             }
             rbk_sbuf_free(&b);
+            if (id >= 0) ERR(n, "`%s.%s` is a builtin function, not a value; call it", o->str, n->str);
             n->aux = 11;
             n->slot = id;
             return T(TY_FUNC);
@@ -586,7 +596,10 @@ static rbk_ctype *field(sema *S, rbk_node *n) {
                 rbk_sbuf_printf(&b, "%s.%s", o->str, n->str);
                 int id = rbk_builtin_find(b.data);
                 rbk_sbuf_free(&b);
-                if (id >= 0) { n->aux = 11; n->slot = id; return T(TY_FUNC); }
+                if (id >= 0) {
+                    ERR(n, "`%s.%s` is a builtin function, not a value; call it", o->str, n->str);
+                    n->aux = 11; n->slot = id; return T(TY_FUNC);
+                }
             }
             if (!y) {
                 ERR(n, "module `%s` has no member `%s`", o->str, n->str);
@@ -595,6 +608,7 @@ static rbk_ctype *field(sema *S, rbk_node *n) {
             y->used = 1;
             n->sym = y;
             n->aux = 12; /* module member */
+            if (y->kind == SYM_FN) ERR(n, "`%s.%s` is a function, not a value; call it", o->str, n->str);
             return y->kind == SYM_FN ? T(TY_FUNC) : y->type;
         }
     }
@@ -1003,14 +1017,40 @@ static void step_decl(sema *S, rbk_node *n, const char *section) {
         si->name = n->a->str;
         if (!si->name[0]) ERR(n->a, "a step needs a name");
     }
-    for (int i = 0; i < c->nsteps - 1; i++) {
-        if (!strcmp(c->steps[i].name, si->name)) {
+    /* duplicate names: a hash set keeps this linear in the number of steps */
+    if (c->nsteps * 2 > c->step_names_cap) {
+        int cap = c->step_names_cap ? c->step_names_cap * 2 : 64;
+        int *t = rbk_xcalloc((size_t)cap, sizeof(int));
+        for (int i = 0; i < c->step_names_cap; i++) {
+            int k = c->step_names[i];
+            if (!k) continue;
+            uint32_t h = 2166136261u;
+            for (const char *p = c->steps[k - 1].name; *p; p++) { h ^= (unsigned char)*p; h *= 16777619u; }
+            uint32_t j = h & (uint32_t)(cap - 1);
+            while (t[j]) j = (j + 1) & (uint32_t)(cap - 1);
+            t[j] = k;
+        }
+        free(c->step_names);
+        c->step_names = t;
+        c->step_names_cap = cap;
+    }
+    {
+        uint32_t h = 2166136261u;
+        for (const char *p = si->name; *p; p++) { h ^= (unsigned char)*p; h *= 16777619u; }
+        uint32_t j = h & (uint32_t)(c->step_names_cap - 1);
+        int dup = -1;
+        while (c->step_names[j]) {
+            if (!strcmp(c->steps[c->step_names[j] - 1].name, si->name)) { dup = c->step_names[j] - 1; break; }
+            j = (j + 1) & (uint32_t)(c->step_names_cap - 1);
+        }
+        if (dup >= 0) {
             rbk_diag *d = ERR(n->a, "duplicate step name \"%s\"", si->name);
             int line, col;
-            rbk_node *o = c->steps[i].node;
+            rbk_node *o = c->steps[dup].node;
             rbk_source_linecol(c->sources->items[o->file], o->off, &line, &col);
             rbk_diag_hint(d, "the first step with this name is at line %d; step names are unique (--from and --only use them)", line);
-            break;
+        } else {
+            c->step_names[j] = c->nsteps; /* index + 1 of this step */
         }
     }
     rbk_node *cond = NULL;
