@@ -515,9 +515,34 @@ L_DIV:
 L_MOD: {
     rbk_opcode op = (rbk_opcode)ip[-1];
     rbk_value b = sp[-1], a = sp[-2];
-    if (a.t == RBK_T_INT && b.t == RBK_T_INT && op == RBK_OP_ADD) {
-        int64_t z;
-        if (!__builtin_add_overflow(a.as.i, b.as.i, &z)) { sp[-2].as.i = z; sp[-2].secret |= b.secret; sp--; DISPATCH(); }
+    if (a.t == RBK_T_INT && b.t == RBK_T_INT) {
+        /* the common case inline; overflow, division by zero and the rest go through arith() */
+        int64_t x = a.as.i, y = b.as.i, z;
+        int ok;
+        switch (op) {
+        case RBK_OP_ADD: ok = !__builtin_add_overflow(x, y, &z); break;
+        case RBK_OP_SUB: ok = !__builtin_sub_overflow(x, y, &z); break;
+        case RBK_OP_MUL: ok = !__builtin_mul_overflow(x, y, &z); break;
+        case RBK_OP_DIV: ok = y != 0 && !(x == INT64_MIN && y == -1); z = ok ? x / y : 0; break;
+        default: ok = y != 0 && !(x == INT64_MIN && y == -1); z = ok ? x % y : 0; break;
+        }
+        if (ok) { sp[-2].as.i = z; sp[-2].secret |= b.secret; sp--; DISPATCH(); }
+    }
+    /* `x = x + [..]`: when the list's only other reference is the variable this result is
+     * stored into next, appending in place is invisible and turns O(n^2) building into O(n).
+     * (docs/internals.md, measured in bench/vm/vm.rb's lists kernel) */
+    if (op == RBK_OP_ADD && a.t == RBK_T_LIST && b.t == RBK_T_LIST && a.as.o->rc == 2 &&
+        (ip[0] == RBK_OP_SET_LOCAL || ip[0] == RBK_OP_SET_GLOBAL)) {
+        uint32_t k = rd32(ip + 1);
+        rbk_value *dst = ip[0] == RBK_OP_SET_LOCAL ? &bp[k] : &vm->globals[k];
+        if (dst->t == RBK_T_LIST && dst->as.o == a.as.o && b.as.o != a.as.o) {
+            rbk_list *y = RBK_AS_LIST(b);
+            for (size_t i = 0; i < y->len; i++) rbk_list_push(a, rbk_ref(y->items[i]));
+            rbk_unref(b);
+            sp--;
+            sp[-1].secret |= b.secret;
+            DISPATCH();
+        }
     }
     rbk_value r = rbk_nil();
     if (arith(vm, op, a, b, &r)) RAISE();
@@ -545,6 +570,14 @@ L_NOT: {
 L_EQ:
 L_NE: {
     rbk_value b = sp[-1], a = sp[-2];
+    if (a.t == RBK_T_INT && b.t == RBK_T_INT) {
+        bool r = (a.as.i == b.as.i) == (ip[-1] == RBK_OP_EQ);
+        uint8_t sec = a.secret | b.secret;
+        sp--;
+        sp[-1] = rbk_bool(r);
+        sp[-1].secret = sec;
+        DISPATCH();
+    }
     bool eq = rbk_equal(a, b);
     uint8_t sec = a.secret | b.secret;
     rbk_unref(a); rbk_unref(b);
@@ -561,7 +594,16 @@ L_GE: {
     rbk_opcode op = (rbk_opcode)ip[-1];
     rbk_value b = sp[-1], a = sp[-2];
     int c;
-    if (a.t == RBK_T_INT && b.t == RBK_T_INT) c = (a.as.i > b.as.i) - (a.as.i < b.as.i);
+    if (a.t == RBK_T_INT && b.t == RBK_T_INT) {
+        int64_t x = a.as.i, y = b.as.i;
+        bool r = op == RBK_OP_LT ? x < y : op == RBK_OP_LE ? x <= y : op == RBK_OP_GT ? x > y : x >= y;
+        uint8_t sec = a.secret | b.secret;
+        sp--;
+        sp[-1] = rbk_bool(r);
+        sp[-1].secret = sec;
+        DISPATCH();
+    }
+    if (0) c = 0;
     else if (!rbk_compare(a, b, &c)) { rbk_vm_error(vm, "cannot compare %s with %s", tname(a), tname(b)); RAISE(); }
     bool r = op == RBK_OP_LT ? c < 0 : op == RBK_OP_LE ? c <= 0 : op == RBK_OP_GT ? c > 0 : c >= 0;
     uint8_t sec = a.secret | b.secret;
