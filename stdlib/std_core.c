@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
@@ -125,7 +126,11 @@ static void gate_event(rbk_vm *vm, const char *question, const char *answer) {
     e.text = question;
     e.answer = answer;
     const char *who = getenv("USER");
-    e.who = who ? who : "unknown";
+    if (!who || !*who) {
+        struct passwd *pw = getpwuid(getuid()); /* $USER is unset under cron, CI and sudo -i */
+        who = pw ? pw->pw_name : "unknown";
+    }
+    e.who = who;
     rbk_vm_emit(vm, &e);
 }
 
