@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../grammar/lexer.h"
+#include "../grammar/lexstate.h"
 #include "compiler.h"
 #include "parser.h"
 

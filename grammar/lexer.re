@@ -6,7 +6,7 @@
  * that returns an error token at EOF without switching back makes recovery loop forever).
  * Newlines: see lex_filter() — a newline ends a statement unless inside ( ) or [ ], after a
  * binary operator or comma, or before `else` / `rollback` / `irreversible`. */
-#include "grammar/lexer.h"
+#include "grammar/lexstate.h"
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -84,7 +84,7 @@ static int text_token(rbk_lexer *L, YYSTYPE *v) {
     return TK_STR_TEXT;
 }
 
-/* Brackets outside strings (see lexer.h). */
+/* Brackets outside strings (see lexstate.h). */
 static void bracket_open(rbk_lexer *L, unsigned char kind) {
     if (L->nbrackets < RBK_LEX_MAX_BRACKETS) L->brackets[L->nbrackets] = kind;
     L->nbrackets++;

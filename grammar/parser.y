@@ -41,7 +41,7 @@ int rbk_parse(rbk_parser *P);
 
 %code {
 #include <string.h>
-#include "grammar/lexer.h"
+#include "grammar/lexstate.h"
 static int yylex(YYSTYPE *v, YYLTYPE *l, rbk_parser *P) { return rbk_lex_next(P->L, v, l); }
 static rbk_node *mk(rbk_parser *P, rbk_node_kind k, YYLTYPE l) {
     return rbk_node_new(P->arena, k, P->file, l.off, l.end);

@@ -12,7 +12,7 @@
 #include <string.h>
 #include "compiler/ast.h"
 #include "compiler/diag.h"
-#include "grammar/lexer.h"
+#include "grammar/lexstate.h"
 #include "parser.h"
 
 #define MAXTOK 256

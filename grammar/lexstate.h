@@ -1,4 +1,4 @@
-/* grammar/lexer.h — the lexer's state (all of it: no globals) and its interface to the
+/* grammar/lexstate.h — the lexer's state (all of it: no globals) and its interface to the
  * Bison parser. Tokens in, nothing else: the lexer builds no AST, it only decodes token
  * payloads (identifiers, string pieces with escapes resolved, numbers, durations). */
 #ifndef RBK_LEXER_H
