@@ -53,18 +53,13 @@ static int ends_with(const char *s, const char *suffix) {
 }
 
 static char *slurp(const char *path, size_t *len, char **err) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        rbk_sbuf e = RBK_SBUF_INIT;
-        rbk_sbuf_printf(&e, "cannot read %s: %s", path, strerror(errno));
+    rbk_sbuf b = RBK_SBUF_INIT, e = RBK_SBUF_INIT;
+    if (rbk_file_read(path, &b, NULL, &e) != RBK_FILE_OK) {
+        rbk_sbuf_free(&b);
         *err = rbk_sbuf_detach(&e);
         return NULL;
     }
-    rbk_sbuf b = RBK_SBUF_INIT;
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) rbk_sbuf_add(&b, buf, n);
-    fclose(f);
+    rbk_sbuf_free(&e);
     *len = b.len;
     return rbk_sbuf_detach(&b);
 }
@@ -94,16 +89,6 @@ typedef struct opts {
     int json_log;
     int color;
 } opts;
-
-static int parse_duration(const char *s, int64_t *ms) {
-    char *end;
-    double x = strtod(s, &end);
-    if (end == s || x < 0) return 0;
-    double m = !strcmp(end, "ms") ? 1 : !strcmp(end, "s") ? 1000 : !strcmp(end, "m") ? 60000 : !strcmp(end, "h") ? 3600000 : -1;
-    if (m < 0) return 0;
-    *ms = (int64_t)(x * m);
-    return 1;
-}
 
 static int parse_args(int argc, char **argv, opts *o) {
     memset(o, 0, sizeof *o);
@@ -157,7 +142,7 @@ static int parse_args(int argc, char **argv, opts *o) {
         else if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) o->run.verbose = 1;
         else if (!strcmp(a, "--default-timeout")) {
             NEEDARG();
-            if (!parse_duration(argv[++i], &o->run.default_timeout_ms) || o->run.default_timeout_ms <= 0) {
+            if (!rbk_duration_parse(argv[++i], &o->run.default_timeout_ms) || o->run.default_timeout_ms <= 0) {
                 fprintf(stderr, "runbook: --default-timeout takes a duration such as 30s, not %s\n", argv[i]);
                 return -1;
             }
@@ -385,7 +370,7 @@ static int cmd_run(opts *o) {
     int tty = isatty(0) && isatty(1);
     o->run.interactive = tty;
     if (!o->on_failure_set) o->run.on_failure = RBK_ONFAIL_ROLLBACK; /* ask needs the operator UI (issue 6) */
-    if (o->run.on_failure == RBK_ONFAIL_ASK) o->run.on_failure = tty ? RBK_ONFAIL_ROLLBACK : RBK_ONFAIL_ROLLBACK;
+    if (o->run.on_failure == RBK_ONFAIL_ASK) o->run.on_failure = RBK_ONFAIL_ROLLBACK; /* ask: issue 6 */
     o->run.interrupted = &g_interrupted;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);

@@ -2,37 +2,25 @@
  * declarations, loads each module (std/... from the embedded standard library, ./relative
  * paths from the root file's directory), parses them, and runs the checker. Every module is
  * linked into the one unit. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../grammar/lexstate.h"
+#include "../stdlib/file_ops.h"
 #include "compiler.h"
 #include "parser.h"
 
 int rbk_std_module_find(const char *name, const char **src, size_t *len); /* generated */
 
+/* Reads a whole file with the one reader of the project (stdlib/file_ops.h). */
 static char *read_file(const char *path, size_t *len, char **err) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        rbk_sbuf b = RBK_SBUF_INIT;
-        rbk_sbuf_printf(&b, "cannot read %s: %s", path, strerror(errno));
-        *err = rbk_sbuf_detach(&b);
-        return NULL;
-    }
-    rbk_sbuf b = RBK_SBUF_INIT;
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) rbk_sbuf_add(&b, buf, n);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
+    rbk_sbuf b = RBK_SBUF_INIT, e = RBK_SBUF_INIT;
+    if (rbk_file_read(path, &b, NULL, &e) != RBK_FILE_OK) {
         rbk_sbuf_free(&b);
-        rbk_sbuf e = RBK_SBUF_INIT;
-        rbk_sbuf_printf(&e, "cannot read %s: %s", path, strerror(errno));
         *err = rbk_sbuf_detach(&e);
         return NULL;
     }
+    rbk_sbuf_free(&e);
     *len = b.len;
     return rbk_sbuf_detach(&b);
 }

@@ -277,10 +277,8 @@ static void emit_expect(rbk_vm *vm, uint32_t e, const char *status, rbk_value ms
     }
     ev.nvalues = nv;
     ev.values = vals;
-    uint32_t pc = (uint32_t)(ip - vm->u->funcs[fn].code);
-    uint32_t file, off;
-    if (rbk_bc_position(vm->u, fn, pc, &file, &off) == 0) rbk_vm_position(vm, x->file, x->off, &ev, &line);
-    (void)file; (void)off;
+    (void)fn; (void)ip;
+    rbk_vm_position(vm, x->file, x->off, &ev, &line); /* the condition's own position */
     rbk_vm_emit(vm, &ev);
     for (int i = 0; i < nv; i++) rbk_sbuf_free(&bufs[i]);
     free(bufs);
@@ -603,8 +601,7 @@ L_GE: {
         sp[-1].secret = sec;
         DISPATCH();
     }
-    if (0) c = 0;
-    else if (!rbk_compare(a, b, &c)) { rbk_vm_error(vm, "cannot compare %s with %s", tname(a), tname(b)); RAISE(); }
+    if (!rbk_compare(a, b, &c)) { rbk_vm_error(vm, "cannot compare %s with %s", tname(a), tname(b)); RAISE(); }
     bool r = op == RBK_OP_LT ? c < 0 : op == RBK_OP_LE ? c <= 0 : op == RBK_OP_GT ? c > 0 : c >= 0;
     uint8_t sec = a.secret | b.secret;
     rbk_unref(a); rbk_unref(b);
@@ -687,10 +684,8 @@ L_OR_JUMP: {
 L_LIST: {
     uint32_t n = A1();
     rbk_value l = rbk_list_new(n);
-    uint8_t sec = 0;
-    for (uint32_t i = 0; i < n; i++) { rbk_list_push(l, sp[-(int)n + (int)i]); sec |= sp[-(int)n + (int)i].secret; }
+    for (uint32_t i = 0; i < n; i++) rbk_list_push(l, sp[-(int)n + (int)i]);
     sp -= n;
-    (void)sec;
     PUSH(l);
     DISPATCH();
 }

@@ -1,6 +1,7 @@
 /* vm/value.c — runtime values: allocation, reference counting, maps, equality, ordering and
  * rendering. See value.h for the ownership rules. */
 #include "value.h"
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -400,4 +401,21 @@ void rbk_value_json(rbk_sbuf *out, rbk_value v) {
 rbk_value rbk_mark_secret(rbk_value v) {
     v.secret = 1;
     return v;
+}
+
+int rbk_duration_parse(const char *s, int64_t *ms) {
+    char *end;
+    errno = 0;
+    double x = strtod(s, &end);
+    if (end == s || errno) return 0;
+    double mult;
+    if (!strcmp(end, "ms")) mult = 1;
+    else if (!strcmp(end, "s")) mult = 1000;
+    else if (!strcmp(end, "m")) mult = 60000;
+    else if (!strcmp(end, "h")) mult = 3600000;
+    else if (!strcmp(end, "d")) mult = 86400000;
+    else return 0;
+    if (x < 0 || x * mult > 9e18) return 0;
+    *ms = (int64_t)(x * mult + 0.5);
+    return 1;
 }

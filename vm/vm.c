@@ -315,23 +315,6 @@ static const char *envfile_get(rbk_vm *vm, const char *name) {
     return NULL;
 }
 
-static int parse_duration_text(const char *s, int64_t *out) {
-    char *end;
-    errno = 0;
-    double x = strtod(s, &end);
-    if (end == s || errno) return 0;
-    double mult;
-    if (!strcmp(end, "ms")) mult = 1;
-    else if (!strcmp(end, "s")) mult = 1000;
-    else if (!strcmp(end, "m")) mult = 60000;
-    else if (!strcmp(end, "h")) mult = 3600000;
-    else if (!strcmp(end, "d")) mult = 86400000;
-    else return 0;
-    if (x < 0 || x * mult > 9e18) return 0;
-    *out = (int64_t)(x * mult + 0.5);
-    return 1;
-}
-
 /* Converts --param text to the declared type. */
 static int param_value(const char *text, uint32_t type, rbk_value *out) {
     char *end;
@@ -356,7 +339,7 @@ static int param_value(const char *text, uint32_t type, rbk_value *out) {
         return 0;
     case RBK_PT_DURATION: {
         int64_t ms;
-        if (!parse_duration_text(text, &ms)) return 0;
+        if (!rbk_duration_parse(text, &ms)) return 0;
         *out = rbk_duration(ms);
         return 1;
     }

@@ -16,59 +16,62 @@ fn split_name(qualified) {
   return [nil, qualified]
 }
 
+# An identifier quoted for PostgreSQL: matched exactly as written, never case folded.
+fn quote_ident(name) {
+  return "\"" + replace(name, "\"", "\"\"") + "\""
+}
+
+# The text to_regclass() reads for "name" or "schema.name", every part quoted. It travels as a
+# bind parameter like any value.
+fn regclass_text(qualified) {
+  let p = split_name(qualified)
+  if p[0] == nil {
+    return quote_ident(p[1])
+  }
+  return quote_ident(p[0]) + "." + quote_ident(p[1])
+}
+
 # The relation's oid (regclass) or nil; an unqualified name follows the search_path.
 fn regclass(db, qualified) {
-  let p = split_name(qualified)
-  return db.scalar("""
-    SELECT to_regclass(CASE WHEN {p[0]}::text IS NULL THEN '' ELSE quote_ident({p[0]}::text) || '.' END
-                       || quote_ident({p[1]}::text))::oid
-  """)
+  return db.scalar("SELECT to_regclass({regclass_text(qualified)})::oid")
 }
 
 # Whether the table (ordinary or partitioned) exists.
 fn table_exists(db, table) {
-  let p = split_name(table)
   return db.scalar("""
     SELECT EXISTS (
       SELECT 1 FROM pg_class
-      WHERE oid = to_regclass(CASE WHEN {p[0]}::text IS NULL THEN '' ELSE quote_ident({p[0]}::text) || '.' END
-                              || quote_ident({p[1]}::text))
+      WHERE oid = to_regclass({regclass_text(table)})
         AND relkind IN ('r', 'p'))
   """)
 }
 
 # Whether the table (or view) has that column.
 fn column_exists(db, table, column) {
-  let p = split_name(table)
   return db.scalar("""
     SELECT EXISTS (
       SELECT 1 FROM pg_attribute
-      WHERE attrelid = to_regclass(CASE WHEN {p[0]}::text IS NULL THEN '' ELSE quote_ident({p[0]}::text) || '.' END
-                                   || quote_ident({p[1]}::text))
+      WHERE attrelid = to_regclass({regclass_text(table)})
         AND attname = {column} AND attnum > 0 AND NOT attisdropped)
   """)
 }
 
 # Whether the index exists ("name" or "schema.name").
 fn index_exists(db, index) {
-  let p = split_name(index)
   return db.scalar("""
     SELECT EXISTS (
       SELECT 1 FROM pg_class
-      WHERE oid = to_regclass(CASE WHEN {p[0]}::text IS NULL THEN '' ELSE quote_ident({p[0]}::text) || '.' END
-                              || quote_ident({p[1]}::text))
+      WHERE oid = to_regclass({regclass_text(index)})
         AND relkind IN ('i', 'I'))
   """)
 }
 
 # Whether the table has a constraint (primary key, unique, foreign key, check ...) of that name.
 fn constraint_exists(db, table, constraint) {
-  let p = split_name(table)
   return db.scalar("""
     SELECT EXISTS (
       SELECT 1 FROM pg_constraint
-      WHERE conrelid = to_regclass(CASE WHEN {p[0]}::text IS NULL THEN '' ELSE quote_ident({p[0]}::text) || '.' END
-                                   || quote_ident({p[1]}::text))
+      WHERE conrelid = to_regclass({regclass_text(table)})
         AND conname = {constraint})
   """)
 }
