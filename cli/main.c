@@ -16,6 +16,7 @@
 #include "../support/sha256.h"
 #include "../vm/vm.h"
 #include "render.h"
+#include "report.h"
 
 #define EXIT_USAGE 64
 #define EXIT_COMPILE 65
@@ -88,6 +89,8 @@ typedef struct opts {
     const char *env_file;
     int json_log;
     int color;
+    const char *reports[4]; int nreports;
+    const char *journal;
 } opts;
 
 static int parse_args(int argc, char **argv, opts *o) {
@@ -151,11 +154,11 @@ static int parse_args(int argc, char **argv, opts *o) {
             const char *f = argv[++i];
             if (!strcmp(f, "json")) o->json_log = 1;
             else if (strcmp(f, "text")) { fprintf(stderr, "runbook: --log-format is text or json\n"); return -1; }
-        } else if (!strcmp(a, "--report") || !strcmp(a, "--journal")) {
+        } else if (!strcmp(a, "--report")) {
             NEEDARG();
-            fprintf(stderr, "runbook: %s is not available in this version yet\n", a);
-            return -1;
-        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); exit(0); }
+            if (o->nreports == 4) { fprintf(stderr, "runbook: at most 4 --report files\n"); return -1; }
+            o->reports[o->nreports++] = argv[++i];
+        } else if (!strcmp(a, "--journal")) { NEEDARG(); o->journal = argv[++i]; } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); exit(0); }
         else if (a[0] == '-' && a[1]) { fprintf(stderr, "runbook: unknown option %s\n", a); return -1; }
         else o->files[o->nfiles++] = a;
 #undef NEEDARG
@@ -380,6 +383,18 @@ static int cmd_run(opts *o) {
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    rbk_report *reports[4] = {0};
+    for (int i = 0; i < o->nreports; i++) {
+        char *err = NULL;
+        reports[i] = rbk_report_open(o->reports[i], u, o->files[0], &err);
+        if (!reports[i]) {
+            fprintf(stderr, "runbook: --report %s: %s\n", o->reports[i], err ? err : "cannot write it");
+            free(err);
+            for (int j = 0; j < i; j++) rbk_report_close(reports[j], NULL);
+            rbk_unit_free(u);
+            return EXIT_USAGE;
+        }
+    }
     rbk_vm *vm = rbk_vm_new(u, &o->run);
     rbk_sbuf problems = RBK_SBUF_INIT;
     int np = rbk_vm_preflight(vm, &problems);
@@ -395,6 +410,7 @@ static int cmd_run(opts *o) {
         }
         rbk_sbuf_free(&problems);
         rbk_vm_free(vm);
+        for (int j = 0; j < o->nreports; j++) rbk_report_close(reports[j], NULL);
         return EXIT_USAGE;
     }
     rbk_sbuf_free(&problems);
@@ -402,13 +418,23 @@ static int cmd_run(opts *o) {
     rbk_term_init(&term, stdout, isatty(1) && !getenv("NO_COLOR"), tty, o->run.verbose);
     if (o->json_log) rbk_vm_add_sink(vm, rbk_jsonl_sink, stdout);
     else rbk_vm_add_sink(vm, rbk_term_sink, &term);
+    for (int i = 0; i < o->nreports; i++) rbk_vm_add_sink(vm, rbk_report_sink, reports[i]);
     int code = rbk_vm_run(vm);
+    for (int i = 0; i < o->nreports; i++) {
+        char *err = NULL;
+        if (rbk_report_close(reports[i], &err)) {
+            fprintf(stderr, "runbook: the report %s could not be written: %s\n", o->reports[i], err ? err : "?");
+            free(err);
+        } else if (!o->json_log) {
+            fprintf(stderr, "report: %s\n", o->reports[i]);
+        }
+    }
     rbk_vm_free(vm);
     rbk_term_free(&term);
     return code;
 }
 
-int rbk_cli_plan(const char *path); /* cli/plan.c */
+int rbk_cli_plan(const char *path, int json); /* cli/plan.c */
 int rbk_cli_doc(const char *path);
 
 int main(int argc, char **argv) {
@@ -422,7 +448,10 @@ int main(int argc, char **argv) {
     else if (!strcmp(o.cmd, "compile")) rc = cmd_compile(&o);
     else if (!strcmp(o.cmd, "run")) rc = cmd_run(&o);
     else if (!strcmp(o.cmd, "disasm")) rc = cmd_disasm(&o);
-    else if (!strcmp(o.cmd, "plan") || !strcmp(o.cmd, "doc") || !strcmp(o.cmd, "resume")) {
+    else if (!strcmp(o.cmd, "plan") || !strcmp(o.cmd, "doc")) {
+        if (o.nfiles != 1) { fprintf(stderr, "runbook %s: give one FILE.rb or FILE.rbc\n", o.cmd); rc = EXIT_USAGE; }
+        else rc = !strcmp(o.cmd, "plan") ? rbk_cli_plan(o.files[0], o.format == RBK_FMT_JSON) : rbk_cli_doc(o.files[0]);
+    } else if (!strcmp(o.cmd, "resume")) {
         fprintf(stderr, "runbook %s: not available in this version yet (see the open issue on the operator's experience)\n", o.cmd);
         rc = EXIT_USAGE;
     } else {

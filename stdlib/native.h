@@ -40,6 +40,11 @@ void rbk_vm_output_line(rbk_vm *vm, const char *stream, const char *line, size_t
 /* A free-form note for the operator. */
 void rbk_vm_note(rbk_vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Gates and decisions: emits RBK_EV_PROMPT before the run waits for the operator, and the
+ * GATE event that records an answer (who: $USER, else the account name; when: the event). */
+void rbk_vm_prompt_event(rbk_vm *vm, const char *question, const char *choices, int64_t timeout_ms);
+void rbk_vm_record_answer(rbk_vm *vm, const char *question, const char *answer);
+
 /* Per-VM storage for a library (the HTTP multi handle, ...): slot is a small constant. */
 enum { RBK_VM_SLOT_HTTP, RBK_VM_SLOT_SQL, RBK_VM_SLOT_PROC, RBK_VM_SLOT__COUNT };
 void **rbk_vm_slot(rbk_vm *vm, int slot);

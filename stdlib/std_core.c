@@ -10,6 +10,7 @@
 #include <termios.h>
 #include <unistd.h>
 #include "../vm/vm.h"
+#include "../support/tty.h"
 #include "builtins.h"
 
 int rbk_std_log(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
@@ -81,43 +82,19 @@ int rbk_std_env_get(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     return 0;
 }
 
-/* Reads one line from the terminal (no echo when secret), with a deadline. 0 ok, 1 timeout,
- * 2 interrupted, -1 no terminal. */
-static int tty_read(rbk_vm *vm, const char *prompt, int secret, int64_t timeout_ms, rbk_sbuf *line) {
-    int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
-    if (fd < 0) return -1;
-    struct termios old, raw;
-    int have_term = tcgetattr(fd, &old) == 0;
-    if (secret && have_term) {
-        raw = old;
-        raw.c_lflag &= ~(tcflag_t)ECHO;
-        tcsetattr(fd, TCSAFLUSH, &raw);
-    }
-    if (write(fd, prompt, strlen(prompt)) < 0) { /* the prompt is best effort */ }
-    int64_t end = rbk_now_ms() + timeout_ms;
-    int rc = 1;
-    for (;;) {
-        if (*vm->interrupted) { rc = 2; break; }
-        int64_t left = end - rbk_now_ms();
-        if (left <= 0) { rc = 1; break; }
-        struct pollfd p = {fd, POLLIN, 0};
-        int n = poll(&p, 1, left < 200 ? (int)left : 200);
-        if (n <= 0) continue;
-        char c;
-        ssize_t r = read(fd, &c, 1);
-        if (r <= 0) { rc = 1; break; }
-        if (c == '\n' || c == '\r') { rc = 0; break; }
-        rbk_sbuf_addc(line, c);
-    }
-    if (secret && have_term) {
-        tcsetattr(fd, TCSAFLUSH, &old);
-        if (write(fd, "\n", 1) < 0) { /* best effort */ }
-    }
-    close(fd);
-    return rc;
+void rbk_vm_prompt_event(rbk_vm *vm, const char *question, const char *choices, int64_t timeout_ms) {
+    rbk_event e;
+    memset(&e, 0, sizeof e);
+    e.kind = RBK_EV_PROMPT;
+    e.step = vm->cur_step;
+    if (vm->cur_step >= 0 && vm->u) e.step_name = rbk_vm_str(vm, vm->u->steps[vm->cur_step].name);
+    e.text = question;
+    e.detail = choices;
+    e.remaining_ms = timeout_ms > 0 ? timeout_ms : 0;
+    rbk_vm_emit(vm, &e);
 }
 
-static void gate_event(rbk_vm *vm, const char *question, const char *answer) {
+void rbk_vm_record_answer(rbk_vm *vm, const char *question, const char *answer) {
     rbk_event e;
     memset(&e, 0, sizeof e);
     e.kind = RBK_EV_GATE;
@@ -140,21 +117,22 @@ int rbk_std_confirm(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     int64_t timeout = args[1].t == RBK_T_DURATION ? args[1].as.i : 30 * 60 * 1000;
     *out = rbk_nil();
     if (vm->opts.yes) {
-        gate_event(vm, q, "yes (--yes)");
+        rbk_vm_record_answer(vm, q, "yes (--yes)");
         *out = rbk_bool(true);
         return 0;
     }
     if (!vm->opts.interactive) {
-        gate_event(vm, q, "no operator (no terminal, no --yes)");
+        rbk_vm_record_answer(vm, q, "no operator (no terminal, no --yes)");
         return rbk_vm_raise(vm, RBK_E_STOP, "confirm \"%s\": nobody to answer (no terminal and no --yes)", q);
     }
     rbk_sbuf prompt = RBK_SBUF_INIT, line = RBK_SBUF_INIT;
     rbk_sbuf_printf(&prompt, "\n? %s [y/N] ", q);
-    int rc = tty_read(vm, rbk_sbuf_cstr(&prompt), 0, timeout, &line);
+    rbk_vm_prompt_event(vm, q, "y/N", timeout);
+    int rc = rbk_tty_read(rbk_sbuf_cstr(&prompt), 0, timeout, vm->interrupted, &line);
     rbk_sbuf_free(&prompt);
     const char *a = rbk_sbuf_cstr(&line);
     int yes = rc == 0 && (!strcasecmp(a, "y") || !strcasecmp(a, "yes"));
-    gate_event(vm, q, rc == 1 ? "no answer in time" : rc == 2 ? "interrupted" : yes ? "yes" : "no");
+    rbk_vm_record_answer(vm, q, rc == 1 ? "no answer in time" : rc == 2 ? "interrupted" : yes ? "yes" : "no");
     rbk_sbuf_free(&line);
     if (rc == 2) return rbk_vm_error(vm, "interrupted at confirm");
     if (!yes) return rbk_vm_raise(vm, RBK_E_STOP, "confirm \"%s\" was answered %s", q, rc == 1 ? "by nobody in time" : "no");
@@ -170,16 +148,17 @@ int rbk_std_ask(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     if (!vm->opts.interactive) return rbk_vm_raise(vm, RBK_E_STOP, "ask \"%s\": nobody to answer (no terminal)", q);
     rbk_sbuf prompt = RBK_SBUF_INIT, line = RBK_SBUF_INIT;
     rbk_sbuf_printf(&prompt, "\n? %s: ", q);
-    int rc = tty_read(vm, rbk_sbuf_cstr(&prompt), secret, 30 * 60 * 1000, &line);
+    rbk_vm_prompt_event(vm, q, secret ? "secret text" : "text", 30 * 60 * 1000);
+    int rc = rbk_tty_read(rbk_sbuf_cstr(&prompt), secret, 30 * 60 * 1000, vm->interrupted, &line);
     rbk_sbuf_free(&prompt);
     if (rc != 0) {
-        gate_event(vm, q, rc == 1 ? "no answer in time" : "interrupted");
+        rbk_vm_record_answer(vm, q, rc == 1 ? "no answer in time" : "interrupted");
         rbk_sbuf_free(&line);
         if (rc == 2) return rbk_vm_error(vm, "interrupted at ask");
         return rbk_vm_raise(vm, RBK_E_STOP, "ask \"%s\": no answer in time", q);
     }
     if (secret && line.len) rbk_vm_add_secret(vm, line.data, line.len);
-    gate_event(vm, q, secret ? "***" : rbk_sbuf_cstr(&line));
+    rbk_vm_record_answer(vm, q, secret ? "***" : rbk_sbuf_cstr(&line));
     *out = rbk_str_new(rbk_sbuf_cstr(&line), line.len);
     if (secret) out->secret = 1;
     rbk_sbuf_free(&line);

@@ -19,6 +19,13 @@ typedef struct rbk_kv {
     char *key, *value;
 } rbk_kv;
 
+/* The operator's decisions: after a failure with --on-failure ask, after an interrupt on a
+ * terminal, for an effect of unknown outcome at resume. The CLI answers from the terminal (the
+ * VM never reads it). question: one line; detail: context (may be NULL); options: letters from
+ * "r" retry the step (re-run it), "b" roll back, "s" stop, "d" count the step as done. Returns
+ * the letter chosen, or 0 when nobody answered (no terminal, EOF, a second interrupt): stop. */
+typedef int (*rbk_choose_fn)(void *ctx, const char *question, const char *detail, const char *options);
+
 typedef struct rbk_run_opts {
     rbk_on_failure on_failure;
     int dry_run, no_wait, yes, verbose, interactive;
@@ -26,7 +33,8 @@ typedef struct rbk_run_opts {
     const char *fail_at, *from, *only;
     rbk_kv *params; int nparams;
     rbk_kv *envfile; int nenvfile;     /* values from --env-file (the process env wins) */
-    volatile sig_atomic_t *interrupted; /* set by the CLI's signal handler */
+    volatile sig_atomic_t *interrupted; /* set by the CLI's signal handler (to the signal number) */
+    rbk_choose_fn choose; void *choose_ctx; /* NULL: nobody to ask */
 } rbk_run_opts;
 
 /* status of interpreting a function */
