@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "../vm/vm.h"
 #include "render.h"
 #include "report.h"
+#include "journal.h"
 
 #define EXIT_USAGE 64
 #define EXIT_COMPILE 65
@@ -40,7 +42,9 @@ static void usage(FILE *o) {
           "                  [--on-failure ask|rollback|stop] [--from STEP] [--only STEP]\n"
           "                  [--dry-run] [--fail-at STEP] [--no-wait] [--default-timeout D]\n"
           "                  [--log-format text|json] [--verbose]\n"
-          "  runbook plan    FILE\n"
+          "                  [--report FILE.md|FILE.json|FILE.xml]... [--journal FILE]\n"
+          "  runbook resume  JOURNAL [FILE.rb|FILE.rbc] [--unknown rerun|done] [--report F]...\n"
+          "  runbook plan    FILE [--format text|json]\n"
           "  runbook doc     FILE\n"
           "  runbook disasm  FILE.rb|FILE.rbc\n"
           "exit codes: 0 ok, 1 failed and rolled back, 2 stopped, 3 rollback failed or not run,\n"
@@ -91,6 +95,7 @@ typedef struct opts {
     int color;
     const char *reports[4]; int nreports;
     const char *journal;
+    int unknown; /* resume --unknown rerun|done: 'r' / 'd' */
 } opts;
 
 static int parse_args(int argc, char **argv, opts *o) {
@@ -158,7 +163,14 @@ static int parse_args(int argc, char **argv, opts *o) {
             NEEDARG();
             if (o->nreports == 4) { fprintf(stderr, "runbook: at most 4 --report files\n"); return -1; }
             o->reports[o->nreports++] = argv[++i];
-        } else if (!strcmp(a, "--journal")) { NEEDARG(); o->journal = argv[++i]; } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); exit(0); }
+        } else if (!strcmp(a, "--journal")) { NEEDARG(); o->journal = argv[++i]; }
+        else if (!strcmp(a, "--unknown")) {
+            NEEDARG();
+            const char *f = argv[++i];
+            if (!strcmp(f, "rerun")) o->unknown = 'r';
+            else if (!strcmp(f, "done")) o->unknown = 'd';
+            else { fprintf(stderr, "runbook: --unknown is rerun or done, not %s\n", f); return -1; }
+        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); exit(0); }
         else if (a[0] == '-' && a[1]) { fprintf(stderr, "runbook: unknown option %s\n", a); return -1; }
         else o->files[o->nfiles++] = a;
 #undef NEEDARG
@@ -365,16 +377,7 @@ static int cmd_disasm(opts *o) {
     return 0;
 }
 
-static int cmd_run(opts *o) {
-    if (o->nfiles != 1) { fputs("runbook run: give one FILE.rb or FILE.rbc\n", stderr); return EXIT_USAGE; }
-    if (o->env_file && load_env_file(o, o->env_file)) return EXIT_USAGE;
-    rbk_unit *u = obtain_unit(o->files[0], 0);
-    if (!u) return EXIT_COMPILE;
-    int tty = isatty(0) && isatty(1);
-    o->run.interactive = tty;
-    if (!o->on_failure_set) o->run.on_failure = RBK_ONFAIL_ROLLBACK; /* ask needs the operator UI (issue 6) */
-    if (o->run.on_failure == RBK_ONFAIL_ASK) o->run.on_failure = RBK_ONFAIL_ROLLBACK; /* ask: issue 6 */
-    o->run.interrupted = &g_interrupted;
+static void install_signals(void) {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -383,39 +386,62 @@ static int cmd_run(opts *o) {
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+}
+
+static void print_problems(const char *what, rbk_sbuf *problems, int np) {
+    fprintf(stderr, "runbook: %s — %d problem%s found before step 1:\n", what, np, np == 1 ? "" : "s");
+    const char *p = rbk_sbuf_cstr(problems);
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t l = nl ? (size_t)(nl - p) : strlen(p);
+        fprintf(stderr, "  - %.*s\n", (int)l, p);
+        if (!nl) break;
+        p = nl + 1;
+    }
+}
+
+/* Runs a verified unit (run and resume): reports, preflight, the journal, the renderers.
+ * Takes ownership of u and j. resume_note: printed before the run (resume), or NULL. */
+static int execute(opts *o, rbk_unit *u, const char *runbook_path, rbk_journal *j, const char *resume_decisions) {
+    o->run.interrupted = &g_interrupted;
+    o->run.checkpoints = j != NULL;
+    install_signals();
     rbk_report *reports[4] = {0};
     for (int i = 0; i < o->nreports; i++) {
         char *err = NULL;
-        reports[i] = rbk_report_open(o->reports[i], u, o->files[0], &err);
+        reports[i] = rbk_report_open(o->reports[i], u, runbook_path, &err);
         if (!reports[i]) {
             fprintf(stderr, "runbook: --report %s: %s\n", o->reports[i], err ? err : "cannot write it");
             free(err);
-            for (int j = 0; j < i; j++) rbk_report_close(reports[j], NULL);
+            for (int k = 0; k < i; k++) rbk_report_close(reports[k], NULL);
             rbk_unit_free(u);
+            rbk_journal_close(j);
             return EXIT_USAGE;
         }
     }
     rbk_vm *vm = rbk_vm_new(u, &o->run);
     rbk_sbuf problems = RBK_SBUF_INIT;
     int np = rbk_vm_preflight(vm, &problems);
+    if (o->run.on_failure == RBK_ONFAIL_ASK && !o->run.interactive) {
+        rbk_sbuf_adds(&problems, "--on-failure ask needs an operator at a terminal: use rollback or stop\n");
+        np++;
+    }
     if (np) {
-        fprintf(stderr, "runbook: not started — %d problem%s found before step 1:\n", np, np == 1 ? "" : "s");
-        const char *p = rbk_sbuf_cstr(&problems);
-        while (*p) {
-            const char *nl = strchr(p, '\n');
-            size_t l = nl ? (size_t)(nl - p) : strlen(p);
-            fprintf(stderr, "  - %.*s\n", (int)l, p);
-            if (!nl) break;
-            p = nl + 1;
-        }
+        print_problems(resume_decisions ? "not resumed" : "not started", &problems, np);
         rbk_sbuf_free(&problems);
         rbk_vm_free(vm);
-        for (int j = 0; j < o->nreports; j++) rbk_report_close(reports[j], NULL);
+        for (int k = 0; k < o->nreports; k++) rbk_report_close(reports[k], NULL);
+        rbk_journal_close(j);
         return EXIT_USAGE;
     }
     rbk_sbuf_free(&problems);
+    if (j) {
+        if (resume_decisions) rbk_journal_resume_record(j, resume_decisions);
+        else rbk_journal_begin(j, vm, runbook_path);
+    }
     rbk_term term;
-    rbk_term_init(&term, stdout, isatty(1) && !getenv("NO_COLOR"), tty, o->run.verbose);
+    rbk_term_init(&term, stdout, isatty(1) && !getenv("NO_COLOR"), o->run.interactive, o->run.verbose);
+    if (j) rbk_vm_add_sink(vm, rbk_journal_sink, j); /* first: the intent is on disk before anything else */
     if (o->json_log) rbk_vm_add_sink(vm, rbk_jsonl_sink, stdout);
     else rbk_vm_add_sink(vm, rbk_term_sink, &term);
     for (int i = 0; i < o->nreports; i++) rbk_vm_add_sink(vm, rbk_report_sink, reports[i]);
@@ -429,9 +455,188 @@ static int cmd_run(opts *o) {
             fprintf(stderr, "report: %s\n", o->reports[i]);
         }
     }
+    if (j && rbk_journal_close(j)) fprintf(stderr, "runbook: the journal %s is incomplete (see the warning above)\n", o->journal);
+    else if (j && code != 0 && code != 1 && !o->json_log)
+        fprintf(stderr, "journal: %s — continue this run with `runbook resume %s`\n", o->journal, o->journal);
     rbk_vm_free(vm);
     rbk_term_free(&term);
     return code;
+}
+
+static void default_policy(opts *o) {
+    o->run.interactive = isatty(0) && isatty(1);
+    /* LANGUAGE.md §7: ask on a terminal, roll back without one */
+    if (!o->on_failure_set) o->run.on_failure = o->run.interactive && o->run.choose ? RBK_ONFAIL_ASK : RBK_ONFAIL_ROLLBACK;
+}
+
+static int cmd_run(opts *o) {
+    if (o->nfiles != 1) { fputs("runbook run: give one FILE.rb or FILE.rbc\n", stderr); return EXIT_USAGE; }
+    if (o->unknown) { fputs("runbook run: --unknown is an option of `runbook resume`\n", stderr); return EXIT_USAGE; }
+    if (o->env_file && load_env_file(o, o->env_file)) return EXIT_USAGE;
+    rbk_journal *j = NULL;
+    if (o->journal) {
+        char *err = NULL;
+        j = rbk_journal_open(o->journal, 1, &err);
+        if (!j) { fprintf(stderr, "runbook: --journal %s\n", err); free(err); return EXIT_USAGE; }
+    }
+    rbk_unit *u = obtain_unit(o->files[0], 0);
+    if (!u) { rbk_journal_close(j); return EXIT_COMPILE; }
+    default_policy(o);
+    return execute(o, u, o->files[0], j, NULL);
+}
+
+static const char *env_now(opts *o, const char *name) {
+    const char *v = getenv(name);
+    for (int i = 0; !v && i < o->run.nenvfile; i++)
+        if (!strcmp(o->run.envfile[i].key, name)) v = o->run.envfile[i].value;
+    return v;
+}
+
+/* runbook resume JOURNAL [FILE]: continues the journaled run (docs/journal.md). */
+static int cmd_resume(opts *o) {
+    if (o->nfiles < 1 || o->nfiles > 2) { fputs("runbook resume: give JOURNAL [FILE.rb|FILE.rbc]\n", stderr); return EXIT_USAGE; }
+    if (o->run.nparams) { fputs("runbook resume: the parameters come from the journal; --param is not allowed\n", stderr); return EXIT_USAGE; }
+    if (o->journal) { fputs("runbook resume: the journal is the first argument; --journal is not allowed\n", stderr); return EXIT_USAGE; }
+    if (o->run.from || o->run.only || o->run.fail_at) { fputs("runbook resume: --from, --only and --fail-at come from the journal\n", stderr); return EXIT_USAGE; }
+    if (o->env_file && load_env_file(o, o->env_file)) return EXIT_USAGE;
+    const char *jpath = o->files[0];
+    o->journal = jpath;
+    rbk_journal_state st;
+    char *err = NULL;
+    if (rbk_journal_read(jpath, &st, &err)) {
+        fprintf(stderr, "runbook resume: %s\n", err);
+        free(err);
+        return EXIT_USAGE;
+    }
+    int rc = EXIT_USAGE;
+    rbk_unit *u = NULL;
+    char *jpath_owned = NULL;
+    rbk_sbuf decisions = RBK_SBUF_INIT;
+    if (st.ended && (st.end_code == 0 || st.end_code == 1)) {
+        fprintf(stderr, "runbook resume: nothing to resume: the run in %s ended with exit %d (%s)\n", jpath, st.end_code,
+                st.end_code == 0 ? "GO" : "failed and fully rolled back");
+        rc = 0;
+        goto out;
+    }
+    const char *path = o->nfiles == 2 ? o->files[1] : st.runbook;
+    if (!path) { fprintf(stderr, "runbook resume: %s does not name the runbook: give it as the second argument\n", jpath); goto out; }
+    char jabs[PATH_MAX];
+    if (!realpath(jpath, jabs)) { fprintf(stderr, "runbook resume: %s: %s\n", jpath, strerror(errno)); goto out; }
+    jpath = o->journal = strdup(jabs);
+    jpath_owned = (char *)jpath;
+    /* the run continues where it started: the same working directory (relative paths in
+     * commands, and the source paths the artifact was compiled with) */
+    if (o->nfiles == 1 && st.cwd && chdir(st.cwd)) {
+        fprintf(stderr, "runbook resume: cannot go back to the run's directory %s: %s\n", st.cwd, strerror(errno));
+        goto out;
+    }
+    u = obtain_unit(path, 0);
+    if (!u) { rc = EXIT_COMPILE; goto out; }
+    char hex[65];
+    rbk_sha256_to_hex(u->artifact_sha256, hex);
+    if (!st.artifact || strcmp(st.artifact, hex)) {
+        fprintf(stderr, "runbook resume: refused: %s was written by artifact %.12s…, but %s is now artifact %.12s…:\n"
+                        "  the runbook changed since that run, and a changed runbook cannot continue it\n",
+                jpath, st.artifact ? st.artifact : "?", path, hex);
+        goto out;
+    }
+    if (st.n > (int)u->nsteps) { fprintf(stderr, "runbook resume: %s names step %d, which the runbook does not have\n", jpath, st.n - 1); goto out; }
+    /* the environment the run started with (non-secret values) must be the same */
+    int changed = 0;
+    for (int i = 0; i < st.nenv; i++) {
+        const char *now = env_now(o, st.env[i].key);
+        const char *then = st.env[i].value;
+        if ((!now) != (!then) || (now && strcmp(now, then))) {
+            if (!changed++) fprintf(stderr, "runbook resume: refused: the environment is not the one the run started with:\n");
+            fprintf(stderr, "  - %s was %s%s%s, is now %s%s%s\n", st.env[i].key, then ? "\"" : "", then ? then : "unset", then ? "\"" : "",
+                    now ? "\"" : "", now ? now : "unset", now ? "\"" : "");
+        }
+    }
+    if (changed) goto out;
+    /* the options of the run, from the journal (the renderer's own options from this command) */
+    if (!o->on_failure_set && st.on_failure) {
+        if (!strcmp(st.on_failure, "stop")) { o->run.on_failure = RBK_ONFAIL_STOP; o->on_failure_set = 1; }
+        else if (!strcmp(st.on_failure, "rollback")) { o->run.on_failure = RBK_ONFAIL_ROLLBACK; o->on_failure_set = 1; }
+    }
+    default_policy(o);
+    o->run.default_timeout_ms = st.default_timeout_ms > 0 ? st.default_timeout_ms : o->run.default_timeout_ms;
+    o->run.dry_run |= st.dry_run;
+    o->run.no_wait |= st.no_wait;
+    o->run.yes |= st.yes;
+    o->run.verbose |= st.verbose;
+    o->run.only = st.only;
+    o->run.fail_at = st.fail_at;
+    for (int i = 0; i < st.nparams; i++) {
+        o->run.params[o->run.nparams].key = strdup(st.params[i].key);
+        o->run.params[o->run.nparams].value = strdup(st.params[i].value ? st.params[i].value : "");
+        o->run.nparams++;
+    }
+    /* what the operator is told, and the decision about effects of unknown outcome */
+    int ndone = 0;
+    for (int i = 0; i < st.n; i++) ndone += st.done[i] != 0;
+    fprintf(stderr, "resume: %s: %d step%s done before%s%s\n", jpath, ndone, ndone == 1 ? "" : "s",
+            st.rollback_phase ? "; the run was rolling back: the rollback continues" : "",
+            st.cut_short ? "; the last record was cut short (the runner died while writing it) and is ignored" : "");
+    if (st.nunknown) {
+        const char *where = st.incomplete_step >= 0 ? RBK_AS_STR(u->consts[u->steps[st.incomplete_step].name].v)->data : "?";
+        fprintf(stderr, "resume: %s \"%s\" was cut off; the outcome of %s unknown:\n", st.incomplete_in_rollback ? "the rollback of" : "step",
+                where, st.nunknown == 1 ? "this effect is" : "these effects is");
+        for (int i = 0; i < st.nunknown; i++)
+            fprintf(stderr, "  - %s %s (%s)\n", st.unknown[i].effect ? st.unknown[i].effect : "?", st.unknown[i].target ? st.unknown[i].target : "?", st.unknown[i].why);
+        int c = o->unknown;
+        if (!c && o->run.interactive && o->run.choose) {
+            rbk_sbuf q = RBK_SBUF_INIT;
+            rbk_sbuf_printf(&q, "%s \"%s\" may or may not have done the above. What now?", st.incomplete_in_rollback ? "The rollback of" : "Step", where);
+            c = o->run.choose(o->run.choose_ctx, rbk_sbuf_cstr(&q), "r: run it again from its start; d: it is done, go on after it; s: stop", "rds");
+            rbk_sbuf_free(&q);
+            if (c == 's' || !c) { fputs("resume: stopped by the operator; nothing was run\n", stderr); rc = 2; goto out; }
+        }
+        if (!c) {
+            fputs("runbook resume: refused: effects of unknown outcome need a decision — check what happened, then\n"
+                  "  resume on a terminal, or pass --unknown rerun (run it again) or --unknown done (count it as done)\n", stderr);
+            goto out;
+        }
+        if (c == 'd') {
+            if (st.incomplete_in_rollback) st.rolled_back[st.incomplete_step] = 1;
+            else st.done[st.incomplete_step] = 3;
+        }
+        rbk_sbuf_printf(&decisions, "%s \"%s\": %s (outcome of %d effect%s unknown)", st.incomplete_in_rollback ? "rollback of" : "step", where,
+                        c == 'd' ? "counted as done" : "run again", st.nunknown, st.nunknown == 1 ? "" : "s");
+    } else {
+        rbk_sbuf_adds(&decisions, "none needed");
+    }
+    {
+        int n = (int)u->nsteps;
+        rbk_resume R;
+        memset(&R, 0, sizeof R);
+        R.done = calloc((size_t)n + 1, 1);
+        R.rolled_back = calloc((size_t)n + 1, 1);
+        R.checkpoint = calloc((size_t)n + 1, sizeof(char *));
+        for (int i = 0; i < st.n; i++) { R.done[i] = st.done[i]; R.rolled_back[i] = st.rolled_back[i]; R.checkpoint[i] = st.checkpoint[i]; }
+        R.rollback_phase = st.rollback_phase;
+        R.failed_step = st.failed_step;
+        R.original_code = 1;
+        o->run.resume = &R;
+        char *jerr = NULL;
+        rbk_journal *j = rbk_journal_open(jpath, 0, &jerr);
+        if (!j) {
+            fprintf(stderr, "runbook resume: %s\n", jerr);
+            free(jerr);
+            rbk_unit_free(u);
+        } else {
+            rc = execute(o, u, path, j, rbk_sbuf_cstr(&decisions));
+        }
+        u = NULL;
+        free(R.done);
+        free(R.rolled_back);
+        free(R.checkpoint);
+    }
+out:
+    rbk_unit_free(u);
+    free(jpath_owned);
+    rbk_sbuf_free(&decisions);
+    rbk_journal_state_free(&st);
+    return rc;
 }
 
 int rbk_cli_plan(const char *path, int json); /* cli/plan.c */
@@ -451,10 +656,8 @@ int main(int argc, char **argv) {
     else if (!strcmp(o.cmd, "plan") || !strcmp(o.cmd, "doc")) {
         if (o.nfiles != 1) { fprintf(stderr, "runbook %s: give one FILE.rb or FILE.rbc\n", o.cmd); rc = EXIT_USAGE; }
         else rc = !strcmp(o.cmd, "plan") ? rbk_cli_plan(o.files[0], o.format == RBK_FMT_JSON) : rbk_cli_doc(o.files[0]);
-    } else if (!strcmp(o.cmd, "resume")) {
-        fprintf(stderr, "runbook %s: not available in this version yet (see the open issue on the operator's experience)\n", o.cmd);
-        rc = EXIT_USAGE;
-    } else {
+    } else if (!strcmp(o.cmd, "resume")) rc = cmd_resume(&o);
+    else {
         fprintf(stderr, "runbook: unknown command %s\n", o.cmd);
         usage(stderr);
         rc = EXIT_USAGE;

@@ -1,14 +1,1432 @@
-/* cli/report.c — placeholder: see cli/report.h. */
+/* cli/report.c — evidence reports (--report FILE.md|FILE.json|FILE.xml), docs/reports.md.
+ * Owns: the report model (the run, every step of the unit, the items each step produced,
+ * the rollback, the point of no return) built from the event stream, and its three
+ * renderings — Markdown (a go/no-go evidence document), JSON (the same content, stable key
+ * order) and JUnit XML (one testcase per step). The model keeps only cleaned text: valid
+ * UTF-8, no control characters, long texts cut to RP_TEXT_LIMIT bytes (head and tail kept).
+ * The file is written atomically when the run ends.
+ * Shares invariants with: vm/events.h (fields), vm/steps.c and vm/vm.c (statuses, order of
+ * events), cli/main.c (open, sink, close), tests/report/ (snapshots of all three formats). */
 #include "report.h"
+#include <errno.h>
+#include <inttypes.h>
+#include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "../stdlib/file_ops.h"
+#include "../support/clock.h"
+#include "../support/sbuf.h"
+#include "../support/sha256.h"
+#include "../vm/value.h"
 
-struct rbk_report { int unused; };
+#define RP_TEXT_LIMIT 4096 /* bytes kept of one text (command output, log line, value) */
+#define RP_VALUE_LIMIT 1024 /* bytes kept of one traced value (a table cell) */
+#define RP_MAX_ITEMS 1000  /* items kept per step; later routine ones are counted, not kept */
+
+enum { RP_MD, RP_JSON, RP_XML };
+
+/* ------------------------------------------------------------------ the model */
+typedef enum rp_kind { RP_EXPECT, RP_STOP_IF, RP_EFFECT, RP_LOG, RP_NOTE, RP_WAIT, RP_GATE, RP_ERROR, RP_RETRY } rp_kind;
+
+typedef struct rp_value { char *expr, *value; } rp_value; /* value NULL: not evaluated */
+typedef struct rp_text { char *s; size_t bytes, cut; } rp_text; /* s NULL: none */
+
+typedef struct rp_item {
+    rp_kind kind;
+    int attempt;
+    int64_t wall_ms;
+    char *status, *text;             /* text: log/note/wait/retry/error text, expect message, gate question */
+    char *file, *source_line;        /* position (expect, stop-if, error) */
+    int line, col, of_expect;        /* of_expect: an error raised by a failed expect/stop-if */
+    char *source;                    /* expect / stop-if condition */
+    int nvalues, count;              /* count: evaluations folded into this item */
+    rp_value *values;
+    uint64_t effect_id;              /* effects */
+    char *effect, *target;
+    int ended, code;
+    int64_t duration_ms;
+    rp_text out, err;
+    char *answer, *who;              /* gates */
+    int64_t asked_ms;
+} rp_item;
+
+typedef struct rp_list { rp_item *v; int n, cap, dropped; } rp_list;
+
+typedef struct rp_step {
+    char *name, *section;
+    char *status, *reason;  /* status NULL: never ended (not run, or unfinished when started) */
+    int started, attempts, rollback; /* rollback: index in rbk_report.rb, or -1 */
+    int64_t start_wall, end_wall, duration_ms;
+    rp_list items;
+} rp_step;
+
+typedef struct rp_rollback {
+    int step, ran;
+    char *status, *reason; /* status NULL: started, no end recorded */
+    int64_t start_wall, duration_ms;
+    rp_list items;
+} rp_rollback;
+
+struct rbk_report {
+    char *path, *runbook, *title, *host, *user;
+    int fmt;
+    char artifact[65];
+    int nsources;
+    char **src_path;
+    char (*src_sha)[65];
+    int nsteps;
+    rp_step *steps;
+    rp_list outside;           /* events outside any step: top-level code, policy notes */
+    rp_rollback *rb;           /* in the order the rollback went */
+    int nrb, cur_rb;           /* cur_rb: the rollback block running, or -1 */
+    int pnr;                   /* point of no return: step index, or -1 */
+    char *pnr_text;
+    int64_t pnr_wall;
+    long nevents;
+    int have_start, have_end, dry_run, code;
+    char *end_status;
+    int64_t start_wall, end_wall, duration_ms, prompt_wall;
+};
+
+/* Decodes one UTF-8 sequence; returns its length, 0 when invalid (overlong, surrogate, cut). */
+static size_t utf8_seq(const unsigned char *p, size_t n, uint32_t *cp) {
+    unsigned c = p[0];
+    size_t len;
+    uint32_t min;
+    if (c < 0x80) { *cp = c; return 1; }
+    if (c >= 0xC2 && c <= 0xDF) { len = 2; *cp = c & 0x1F; min = 0x80; }
+    else if (c >= 0xE0 && c <= 0xEF) { len = 3; *cp = c & 0x0F; min = 0x800; }
+    else if (c >= 0xF0 && c <= 0xF4) { len = 4; *cp = c & 0x07; min = 0x10000; }
+    else return 0;
+    if (n < len) return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xC0) != 0x80) return 0;
+        *cp = (*cp << 6) | (p[i] & 0x3F);
+    }
+    if (*cp < min || *cp > 0x10FFFF || (*cp >= 0xD800 && *cp <= 0xDFFF)) return 0;
+    return len;
+}
+static void put_cp(rbk_sbuf *b, uint32_t cp) {
+    char u[4];
+    if (cp < 0x80) { rbk_sbuf_addc(b, (char)cp); return; }
+    if (cp < 0x800) { u[0] = (char)(0xC0 | cp >> 6); u[1] = (char)(0x80 | (cp & 0x3F)); rbk_sbuf_add(b, u, 2); return; }
+    if (cp < 0x10000) {
+        u[0] = (char)(0xE0 | cp >> 12); u[1] = (char)(0x80 | ((cp >> 6) & 0x3F)); u[2] = (char)(0x80 | (cp & 0x3F));
+        rbk_sbuf_add(b, u, 3);
+        return;
+    }
+    u[0] = (char)(0xF0 | cp >> 18); u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    u[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); u[3] = (char)(0x80 | (cp & 0x3F));
+    rbk_sbuf_add(b, u, 4);
+}
+
+/* Appends s[0..n) as text that is safe in Markdown, JSON, XML 1.0 and on a terminal: a C0
+ * control other than tab and newline becomes its Unicode control picture (ESC → U+241B), a
+ * CR before LF is dropped, DEL → U+2421, C1 controls, U+FFFE/U+FFFF and each invalid byte →
+ * U+FFFD. */
+static void sanitize(rbk_sbuf *b, const char *s, size_t n) {
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        uint32_t cp;
+        size_t len = utf8_seq(p + i, n - i, &cp);
+        if (!len) { put_cp(b, 0xFFFD); i++; continue; }
+        i += len;
+        if (cp == '\r' && i < n && p[i] == '\n') continue;
+        if (cp == '\n' || cp == '\t') rbk_sbuf_addc(b, (char)cp);
+        else if (cp < 0x20) put_cp(b, 0x2400 + cp);
+        else if (cp == 0x7F) put_cp(b, 0x2421);
+        else if ((cp >= 0x80 && cp <= 0x9F) || cp == 0xFFFE || cp == 0xFFFF) put_cp(b, 0xFFFD);
+        else put_cp(b, cp);
+    }
+}
+
+/* A cleaned copy of s, cut to `limit` bytes: the head and the tail are kept around a marker
+ * saying how many bytes were cut. Multi-line text is cut at line ends when one is near (the
+ * marker is a line of its own); a single line is cut on character boundaries. */
+static char *clip_to(const char *s, size_t limit, size_t *bytes, size_t *cut) {
+    if (!s) return NULL;
+    size_t n = strlen(s), h = n, t = n;
+    int lines = strchr(s, '\n') != NULL;
+    rbk_sbuf b = RBK_SBUF_INIT;
+    if (n > limit) {
+        h = limit / 2;
+        t = n - limit / 2;
+        size_t near = limit / 8;
+        for (size_t k = 0; lines && k < near && h > k; k++)
+            if (s[h - k - 1] == '\n') { h -= k; break; }
+        for (size_t k = 0; lines && k < near && t + k < n; k++)
+            if (s[t + k] == '\n') { t += k + 1; break; }
+        while (h > 0 && ((unsigned char)s[h] & 0xC0) == 0x80) h--;
+        while (t < n && ((unsigned char)s[t] & 0xC0) == 0x80) t++;
+    }
+    sanitize(&b, s, h);
+    if (t > h) {
+        if (lines) rbk_sbuf_printf(&b, "%s[... %zu bytes cut ...]\n", h && s[h - 1] != '\n' ? "\n" : "", t - h);
+        else rbk_sbuf_printf(&b, " [... %zu bytes cut ...] ", t - h);
+        sanitize(&b, s + t, n - t);
+    }
+    if (bytes) *bytes = n;
+    if (cut) *cut = t - h;
+    return rbk_sbuf_detach(&b);
+}
+static char *dup_text(const char *s) { return clip_to(s, RP_TEXT_LIMIT, NULL, NULL); }
+static char *dup_value(const char *s) { return clip_to(s, RP_VALUE_LIMIT, NULL, NULL); }
+static rp_text dup_stream(const char *s) {
+    rp_text t = {NULL, 0, 0};
+    if (s && *s) t.s = clip_to(s, RP_TEXT_LIMIT, &t.bytes, &t.cut);
+    return t;
+}
+
+static void item_free(rp_item *it) {
+    free(it->status); free(it->text); free(it->file); free(it->source_line); free(it->source);
+    for (int i = 0; i < it->nvalues; i++) { free(it->values[i].expr); free(it->values[i].value); }
+    free(it->values);
+    free(it->effect); free(it->target); free(it->out.s); free(it->err.s);
+    free(it->answer); free(it->who);
+}
+static void list_free(rp_list *l) {
+    for (int i = 0; i < l->n; i++) item_free(&l->v[i]);
+    free(l->v);
+}
+
+/* A new zeroed item at the end of l, or NULL when l is full and the item is routine (the
+ * failures, gates and retries are always kept). */
+static rp_item *list_add(rp_list *l, rp_kind k, int important) {
+    if (l->n >= RP_MAX_ITEMS && !important) { l->dropped++; return NULL; }
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 8;
+        l->v = rbk_xrealloc(l->v, sizeof *l->v * (size_t)l->cap);
+    }
+    rp_item *it = &l->v[l->n++];
+    memset(it, 0, sizeof *it);
+    it->kind = k;
+    it->count = 1;
+    return it;
+}
+
+/* ------------------------------------------------------------------ open */
+static const char *unit_str(const rbk_unit *u, uint32_t k) {
+    if (k == RBK_NONE || k >= u->nconsts || u->consts[k].kind != RBK_K_STRING) return NULL;
+    return RBK_AS_STR(u->consts[k].v)->data;
+}
+
+static int format_of(const char *path) {
+    const char *dot = strrchr(path, '.');
+    const char *slash = strrchr(path, '/');
+    if (!dot || (slash && dot < slash)) return -1;
+    if (!strcasecmp(dot, ".md")) return RP_MD;
+    if (!strcasecmp(dot, ".json")) return RP_JSON;
+    if (!strcasecmp(dot, ".xml")) return RP_XML;
+    return -1;
+}
+
+/* The file can be written: its directory exists and is writable, and the path is not
+ * something other than a regular file (a directory, a device). */
+static char *check_writable(const char *path) {
+    rbk_sbuf m = RBK_SBUF_INIT;
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? rbk_xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : rbk_xstrdup(".");
+    struct stat st;
+    if (stat(dir, &st)) rbk_sbuf_printf(&m, "cannot use the directory \"%s\": %s", dir, strerror(errno));
+    else if (!S_ISDIR(st.st_mode)) rbk_sbuf_printf(&m, "\"%s\" is not a directory", dir);
+    else if (access(dir, W_OK | X_OK)) rbk_sbuf_printf(&m, "cannot write in the directory \"%s\": %s", dir, strerror(errno));
+    else if (!stat(path, &st) && !S_ISREG(st.st_mode)) rbk_sbuf_printf(&m, "\"%s\" exists and is not a regular file", path);
+    free(dir);
+    return m.len ? rbk_sbuf_detach(&m) : NULL;
+}
+
+static char *who_runs(void) {
+    const char *u = getenv("USER");
+    if (u && *u) return rbk_xstrdup(u);
+    struct passwd *pw = getpwuid(getuid()); /* $USER is unset under cron, CI and sudo -i */
+    return rbk_xstrdup(pw ? pw->pw_name : "unknown");
+}
+static char *host_name(void) {
+    char h[256];
+    if (gethostname(h, sizeof h)) return rbk_xstrdup("unknown");
+    h[sizeof h - 1] = 0;
+    return dup_text(h);
+}
 
 rbk_report *rbk_report_open(const char *path, const rbk_unit *u, const char *runbook_path, char **err) {
-    (void)path; (void)u; (void)runbook_path;
-    *err = strdup("--report is not available in this version yet");
-    return NULL;
+    int fmt = format_of(path);
+    if (fmt < 0) {
+        rbk_sbuf m = RBK_SBUF_INIT;
+        rbk_sbuf_printf(&m, "the format comes from the extension: .md (Markdown), .json or .xml (JUnit), not \"%s\"", path);
+        *err = rbk_sbuf_detach(&m);
+        return NULL;
+    }
+    if ((*err = check_writable(path))) return NULL;
+    rbk_report *r = rbk_xcalloc(1, sizeof *r);
+    r->path = rbk_xstrdup(path);
+    r->fmt = fmt;
+    r->runbook = dup_text(runbook_path);
+    r->title = dup_text(unit_str(u, u->title));
+    r->user = who_runs();
+    r->host = host_name();
+    rbk_sha256_to_hex(u->artifact_sha256, r->artifact);
+    r->nsources = (int)u->nsources;
+    r->src_path = rbk_xcalloc(u->nsources ? u->nsources : 1, sizeof *r->src_path);
+    r->src_sha = rbk_xcalloc(u->nsources ? u->nsources : 1, sizeof *r->src_sha);
+    for (uint32_t i = 0; i < u->nsources; i++) {
+        const char *p = unit_str(u, u->sources[i].path);
+        r->src_path[i] = dup_text(p ? p : "?");
+        rbk_sha256_to_hex(u->sources[i].sha256, r->src_sha[i]);
+    }
+    r->nsteps = (int)u->nsteps;
+    r->steps = rbk_xcalloc(u->nsteps ? u->nsteps : 1, sizeof *r->steps);
+    for (uint32_t i = 0; i < u->nsteps; i++) {
+        const char *n = unit_str(u, u->steps[i].name);
+        r->steps[i].name = dup_text(n ? n : "?");
+        r->steps[i].section = dup_text(unit_str(u, u->steps[i].section));
+        r->steps[i].rollback = -1;
+    }
+    r->cur_rb = -1;
+    r->pnr = -1;
+    return r;
 }
-void rbk_report_sink(void *ctx, const rbk_event *ev) { (void)ctx; (void)ev; }
-int rbk_report_close(rbk_report *r, char **err) { (void)err; free(r); return 0; }
+
+/* ------------------------------------------------------------------ the sink */
+/* Where an event's items go: the rollback block that runs, else its step, else outside. */
+static rp_list *items_for(rbk_report *r, const rbk_event *ev, int *attempt) {
+    *attempt = 1;
+    if (r->cur_rb >= 0) return &r->rb[r->cur_rb].items;
+    if (ev->step >= 0 && ev->step < r->nsteps) {
+        rp_step *s = &r->steps[ev->step];
+        *attempt = s->attempts ? s->attempts : 1;
+        return &s->items;
+    }
+    return &r->outside;
+}
+
+static void set_position(rp_item *it, const rbk_event *ev) {
+    if (!ev->file) return;
+    it->file = dup_text(ev->file);
+    it->line = ev->line;
+    it->col = ev->col;
+    it->source_line = dup_text(ev->source_line);
+}
+
+static void set_values(rp_item *it, const rbk_event *ev) {
+    for (int i = 0; i < it->nvalues; i++) { free(it->values[i].expr); free(it->values[i].value); }
+    free(it->values);
+    it->nvalues = ev->nvalues > 0 ? ev->nvalues : 0;
+    it->values = it->nvalues ? rbk_xcalloc((size_t)it->nvalues, sizeof *it->values) : NULL;
+    for (int i = 0; i < it->nvalues; i++) {
+        it->values[i].expr = dup_value(ev->values[i].expr ? ev->values[i].expr : "");
+        it->values[i].value = dup_value(ev->values[i].value);
+    }
+}
+
+/* An expectation or stop-if. Passing evaluations of the same condition in the same attempt
+ * (a `watch`, a loop) fold into one item that counts them and keeps the latest values. */
+static void on_expect(rbk_report *r, const rbk_event *ev) {
+    int attempt;
+    rp_list *l = items_for(r, ev, &attempt);
+    rp_kind k = ev->kind == RBK_EV_STOP_IF ? RP_STOP_IF : RP_EXPECT;
+    const char *st = ev->status ? ev->status : "?";
+    int routine = !strcmp(st, "passed") || !strcmp(st, "clear");
+    if (routine && ev->file)
+        for (int i = l->n - 1; i >= 0; i--) {
+            rp_item *o = &l->v[i];
+            if (o->kind == k && o->attempt == attempt && o->file && !strcmp(o->file, ev->file) && o->line == ev->line &&
+                o->col == ev->col && !strcmp(o->status, st)) {
+                o->count++;
+                o->wall_ms = ev->wall_ms;
+                set_values(o, ev);
+                return;
+            }
+        }
+    rp_item *it = list_add(l, k, !routine);
+    if (!it) return;
+    it->attempt = attempt;
+    it->wall_ms = ev->wall_ms;
+    it->status = rbk_xstrdup(st);
+    it->source = dup_text(ev->source ? ev->source : "");
+    it->text = dup_text(ev->text);
+    set_position(it, ev);
+    set_values(it, ev);
+}
+
+static rp_item *add_simple(rbk_report *r, const rbk_event *ev, rp_kind k, int important) {
+    int attempt;
+    rp_list *l = items_for(r, ev, &attempt);
+    rp_item *it = list_add(l, k, important);
+    if (!it) return NULL;
+    it->attempt = attempt;
+    it->wall_ms = ev->wall_ms;
+    it->text = dup_text(ev->text);
+    return it;
+}
+
+static void on_effect_end(rbk_report *r, const rbk_event *ev) {
+    int attempt;
+    rp_list *l = items_for(r, ev, &attempt);
+    for (int i = l->n - 1; i >= 0; i--) {
+        rp_item *it = &l->v[i];
+        if (it->kind != RP_EFFECT || it->effect_id != ev->effect_id || it->ended) continue;
+        it->ended = 1;
+        it->status = dup_text(ev->status ? ev->status : "?");
+        it->code = ev->code;
+        it->duration_ms = ev->duration_ms;
+        it->out = dup_stream(ev->out);
+        it->err = dup_stream(ev->err);
+        return;
+    }
+}
+
+static void on_step(rbk_report *r, const rbk_event *ev) {
+    if (ev->step < 0 || ev->step >= r->nsteps) return;
+    rp_step *s = &r->steps[ev->step];
+    if (ev->kind == RBK_EV_STEP_START) {
+        s->started = 1;
+        s->start_wall = ev->wall_ms;
+        s->attempts = ev->attempt > 0 ? ev->attempt : 1;
+    } else if (ev->kind == RBK_EV_STEP_RETRY) {
+        s->attempts = ev->attempt;
+        rp_item *it = add_simple(r, ev, RP_RETRY, 1);
+        if (it) it->attempt = ev->attempt;
+    } else {
+        free(s->status);
+        free(s->reason);
+        s->status = dup_text(ev->status ? ev->status : "?");
+        s->reason = dup_text(ev->text);
+        s->end_wall = ev->wall_ms;
+        s->duration_ms = ev->duration_ms;
+    }
+}
+
+static void on_rollback(rbk_report *r, const rbk_event *ev) {
+    if (ev->step < 0 || ev->step >= r->nsteps) return;
+    rp_rollback *b;
+    if (ev->kind == RBK_EV_ROLLBACK_END && r->cur_rb >= 0 && r->rb[r->cur_rb].step == ev->step) {
+        b = &r->rb[r->cur_rb];
+    } else {
+        r->rb = rbk_xrealloc(r->rb, sizeof *r->rb * (size_t)(r->nrb + 1));
+        b = &r->rb[r->nrb];
+        memset(b, 0, sizeof *b);
+        b->step = ev->step;
+        r->steps[ev->step].rollback = r->nrb++;
+    }
+    if (ev->kind == RBK_EV_ROLLBACK_START) {
+        b->ran = 1;
+        b->start_wall = ev->wall_ms;
+        r->cur_rb = (int)(b - r->rb);
+        return;
+    }
+    b->status = dup_text(ev->status ? ev->status : "?");
+    b->reason = dup_text(ev->text);
+    b->duration_ms = ev->duration_ms;
+    r->cur_rb = -1;
+}
+
+void rbk_report_sink(void *ctx, const rbk_event *ev) {
+    rbk_report *r = ctx;
+    r->nevents++;
+    rp_item *it;
+    switch (ev->kind) {
+    case RBK_EV_RUN_START:
+        r->have_start = 1;
+        r->start_wall = ev->wall_ms;
+        r->dry_run = ev->dry_run;
+        break;
+    case RBK_EV_RUN_END:
+        r->have_end = 1;
+        r->end_wall = ev->wall_ms;
+        r->duration_ms = ev->duration_ms;
+        r->code = ev->code;
+        free(r->end_status);
+        r->end_status = dup_text(ev->status ? ev->status : "?");
+        break;
+    case RBK_EV_STEP_START:
+    case RBK_EV_STEP_RETRY:
+    case RBK_EV_STEP_END: on_step(r, ev); break;
+    case RBK_EV_EXPECT:
+    case RBK_EV_STOP_IF: on_expect(r, ev); break;
+    case RBK_EV_FAIL:
+        if ((it = add_simple(r, ev, RP_ERROR, 1))) {
+            it->status = dup_text(ev->status ? ev->status : "error");
+            it->of_expect = ev->detail && !strcmp(ev->detail, "expectation");
+            set_position(it, ev);
+        }
+        break;
+    case RBK_EV_LOG: add_simple(r, ev, RP_LOG, 0); break;
+    case RBK_EV_NOTE: add_simple(r, ev, RP_NOTE, 0); break;
+    case RBK_EV_WAIT:
+        if ((it = add_simple(r, ev, RP_WAIT, 0))) it->duration_ms = ev->duration_ms;
+        break;
+    case RBK_EV_EFFECT_START:
+        if ((it = add_simple(r, ev, RP_EFFECT, 0))) {
+            it->effect_id = ev->effect_id;
+            it->effect = dup_text(ev->effect ? ev->effect : "?");
+            it->target = dup_text(ev->target ? ev->target : "");
+        }
+        break;
+    case RBK_EV_EFFECT_END: on_effect_end(r, ev); break;
+    case RBK_EV_PROMPT: r->prompt_wall = ev->wall_ms; break;
+    case RBK_EV_GATE:
+        if ((it = add_simple(r, ev, RP_GATE, 1))) {
+            it->answer = dup_text(ev->answer ? ev->answer : "");
+            it->who = dup_text(ev->who ? ev->who : "unknown");
+            it->asked_ms = r->prompt_wall;
+        }
+        r->prompt_wall = 0;
+        break;
+    case RBK_EV_ROLLBACK_START:
+    case RBK_EV_ROLLBACK_END: on_rollback(r, ev); break;
+    case RBK_EV_POINT_OF_NO_RETURN:
+        if (r->pnr < 0 && ev->step >= 0 && ev->step < r->nsteps) {
+            r->pnr = ev->step;
+            r->pnr_text = dup_text(ev->text);
+            r->pnr_wall = ev->wall_ms;
+        }
+        break;
+    default: break; /* SECTION (sections come from the unit), POLL and OUTPUT (live only) */
+    }
+}
+
+/* ------------------------------------------------------------------ shared wording */
+static void add_time(rbk_sbuf *b, int64_t wall_ms) {
+    char t[32];
+    rbk_rfc3339(wall_ms, t);
+    rbk_sbuf_adds(b, t);
+}
+static void add_dur(rbk_sbuf *b, int64_t ms) { rbk_duration_fmt(b, ms); }
+
+static const char *verdict(const rbk_report *r) { return r->have_end && r->code == 0 ? "GO" : "NO-GO"; }
+static const char *outcome(const rbk_report *r) {
+    if (!r->have_end) return "unfinished";
+    return r->end_status;
+}
+static const char *meaning(const rbk_report *r) {
+    if (!r->have_end) return "the run did not finish: no end of the run was recorded";
+    switch (r->code) {
+    case 0: return r->dry_run ? "every step ended ok or skipped in a dry run: writes were shown, not done"
+                              : "every step ended ok or skipped";
+    case 1: return "a step failed and the rollback completed";
+    case 2: return "the run stopped on purpose: nothing else ran, nothing was rolled back";
+    case 3: return "NOT FULLY RESTORED: a step failed and a rollback failed or was not run";
+    case 4: return "the run was interrupted by a signal; nothing after that point ran";
+    default: return "the run ended with an error";
+    }
+}
+
+/* The step's status word: its end status, "unfinished" when it started and never ended,
+ * "not run" when it never started. */
+static const char *step_status(const rp_step *s) {
+    if (s->status) return s->status;
+    return s->started ? "unfinished" : "not run";
+}
+
+typedef struct rp_counts { int ok, failed, stopped, skipped, interrupted, unfinished, not_run; } rp_counts;
+static rp_counts count_steps(const rbk_report *r) {
+    rp_counts c = {0, 0, 0, 0, 0, 0, 0};
+    for (int i = 0; i < r->nsteps; i++) {
+        const char *s = step_status(&r->steps[i]);
+        if (!strcmp(s, "ok")) c.ok++;
+        else if (!strcmp(s, "failed")) c.failed++;
+        else if (!strcmp(s, "stopped")) c.stopped++;
+        else if (!strcmp(s, "skipped")) c.skipped++;
+        else if (!strcmp(s, "interrupted")) c.interrupted++;
+        else if (!strcmp(s, "not run")) c.not_run++;
+        else c.unfinished++;
+    }
+    return c;
+}
+
+/* Why the run is NO-GO: the first step that did not end ok or skipped, else the first error
+ * outside the steps. NULL when there is none. Appended to b. */
+static int add_reason(rbk_sbuf *b, const rbk_report *r) {
+    for (int i = 0; i < r->nsteps; i++) {
+        const rp_step *s = &r->steps[i];
+        const char *st = step_status(s);
+        if (!strcmp(st, "ok") || !strcmp(st, "skipped") || !strcmp(st, "not run")) continue;
+        rbk_sbuf_printf(b, "step %d \"%s\" %s", i + 1, s->name, st);
+        if (s->reason && strcmp(s->reason, st)) rbk_sbuf_printf(b, ": %s", s->reason);
+        return 1;
+    }
+    for (int i = 0; i < r->outside.n; i++)
+        if (r->outside.v[i].kind == RP_ERROR) {
+            rbk_sbuf_printf(b, "outside the steps: %s", r->outside.v[i].text);
+            return 1;
+        }
+    return 0;
+}
+
+/* What a command's code means: an exit code, an HTTP status, a row count. */
+static const char *code_label(const char *effect) {
+    if (!strcmp(effect, "sh") || !strcmp(effect, "exec")) return "exit code";
+    if (!strcmp(effect, "http")) return "HTTP status";
+    if (!strcmp(effect, "sql")) return "rows";
+    return "code";
+}
+
+/* The item's one-line summary in plain text (the JUnit body and the Markdown lines share it). */
+static void item_summary(rbk_sbuf *b, const rp_item *it) {
+    rbk_sbuf d = RBK_SBUF_INIT;
+    switch (it->kind) {
+    case RP_EFFECT:
+        if (!strcmp(it->effect, "dry-run")) { rbk_sbuf_adds(b, "not done (dry run)"); break; }
+        if (!it->ended) { rbk_sbuf_adds(b, "no outcome recorded (the run ended during it)"); break; }
+        add_dur(&d, it->duration_ms);
+        rbk_sbuf_printf(b, "%s, %s %d, %s", it->status, code_label(it->effect), it->code, rbk_sbuf_cstr(&d));
+        break;
+    case RP_WAIT:
+        add_dur(b, it->duration_ms);
+        if (it->text) rbk_sbuf_printf(b, " — %s", it->text);
+        break;
+    case RP_GATE:
+        rbk_sbuf_printf(b, "answered %s by %s at ", it->answer, it->who);
+        add_time(b, it->wall_ms);
+        if (it->asked_ms) { rbk_sbuf_adds(b, " (asked at "); add_time(b, it->asked_ms); rbk_sbuf_addc(b, ')'); }
+        break;
+    default: break;
+    }
+    rbk_sbuf_free(&d);
+}
+
+static const char *kind_word(const rp_item *it) {
+    static const char *w[] = {"expect", "stop-if", "effect", "log", "note", "wait", "gate", "error", "retry"};
+    return it->kind == RP_EFFECT ? it->effect : w[it->kind];
+}
+
+static void add_caret(rbk_sbuf *b, const rp_item *it, const char *indent) {
+    if (!it->file || !it->source_line) return;
+    rbk_sbuf_printf(b, "%s%5d | %s\n%s      | ", indent, it->line, it->source_line, indent);
+    for (int i = 1; i < it->col && it->source_line[i - 1]; i++) rbk_sbuf_addc(b, it->source_line[i - 1] == '\t' ? '\t' : ' ');
+    rbk_sbuf_adds(b, "^\n");
+}
+
+/* Appends text with every line indented. */
+static void add_indented(rbk_sbuf *b, const char *indent, const char *text) {
+    const char *p = text;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        rbk_sbuf_adds(b, indent);
+        rbk_sbuf_add(b, p, n);
+        rbk_sbuf_addc(b, '\n');
+        if (!nl) break;
+        p = nl + 1;
+    }
+}
+
+/* One item as plain text lines (JUnit bodies and system-out). */
+static void item_text(rbk_sbuf *b, const rp_item *it) {
+    switch (it->kind) {
+    case RP_EXPECT:
+    case RP_STOP_IF:
+        rbk_sbuf_printf(b, "%s %s: %s", kind_word(it), it->source, it->status);
+        if (it->count > 1) rbk_sbuf_printf(b, " (%d evaluations)", it->count);
+        if (it->file) rbk_sbuf_printf(b, " at %s:%d:%d", it->file, it->line, it->col);
+        if (it->text) rbk_sbuf_printf(b, " — %s", it->text);
+        rbk_sbuf_addc(b, '\n');
+        for (int i = 0; i < it->nvalues; i++)
+            rbk_sbuf_printf(b, "    %s = %s\n", it->values[i].expr, it->values[i].value ? it->values[i].value : "(not evaluated)");
+        break;
+    case RP_EFFECT:
+        rbk_sbuf_printf(b, "%s %s: ", it->effect, it->target);
+        item_summary(b, it);
+        rbk_sbuf_addc(b, '\n');
+        if (it->out.s) { rbk_sbuf_printf(b, "  stdout (%zu bytes):\n", it->out.bytes); add_indented(b, "    ", it->out.s); }
+        if (it->err.s) { rbk_sbuf_printf(b, "  stderr (%zu bytes):\n", it->err.bytes); add_indented(b, "    ", it->err.s); }
+        break;
+    case RP_ERROR:
+        rbk_sbuf_printf(b, "error (%s)", it->status);
+        if (it->file) rbk_sbuf_printf(b, " at %s:%d:%d", it->file, it->line, it->col);
+        rbk_sbuf_printf(b, ": %s\n", it->text ? it->text : "");
+        add_caret(b, it, "  ");
+        break;
+    case RP_GATE:
+        rbk_sbuf_printf(b, "gate \"%s\": ", it->text ? it->text : "");
+        item_summary(b, it);
+        rbk_sbuf_addc(b, '\n');
+        break;
+    case RP_RETRY:
+        rbk_sbuf_printf(b, "retry: attempt %d (the last attempt failed: %s)\n", it->attempt, it->text ? it->text : "?");
+        break;
+    case RP_WAIT:
+        rbk_sbuf_adds(b, "wait ");
+        item_summary(b, it);
+        rbk_sbuf_addc(b, '\n');
+        break;
+    default:
+        rbk_sbuf_printf(b, "%s %s\n", kind_word(it), it->text ? it->text : "");
+        break;
+    }
+}
+
+static void list_text(rbk_sbuf *b, const rp_list *l) {
+    for (int i = 0; i < l->n; i++) item_text(b, &l->v[i]);
+    if (l->dropped) rbk_sbuf_printf(b, "(%d more routine events not kept)\n", l->dropped);
+}
+
+/* ------------------------------------------------------------------ Markdown */
+static size_t longest_run(const char *s, char c) {
+    size_t best = 0, cur = 0;
+    for (; *s; s++) {
+        cur = *s == c ? cur + 1 : 0;
+        if (cur > best) best = cur;
+    }
+    return best;
+}
+
+/* Text that reads literally in a paragraph or a table cell: Markdown punctuation is
+ * backslash-escaped; a newline is <br> in a cell, a space elsewhere. */
+static void md_esc(rbk_sbuf *b, const char *s, int cell) {
+    for (; *s; s++) {
+        if (*s == '\n') { rbk_sbuf_adds(b, cell ? "<br>" : " "); continue; }
+        if (strchr("\\`*_[]<>|#!~&", *s)) rbk_sbuf_addc(b, '\\');
+        rbk_sbuf_addc(b, *s);
+    }
+}
+
+/* A code span (one line); in a table cell `|` is escaped as GFM requires. Multi-line text
+ * falls back to escaped text. */
+static void md_code(rbk_sbuf *b, const char *s, int cell) {
+    size_t n = strlen(s);
+    if (!n) { rbk_sbuf_adds(b, "*(empty)*"); return; }
+    if (strchr(s, '\n')) { md_esc(b, s, cell); return; }
+    size_t ticks = longest_run(s, '`') + 1;
+    int pad = s[0] == '`' || s[n - 1] == '`' || (s[0] == ' ' && s[n - 1] == ' ');
+    for (size_t i = 0; i < ticks; i++) rbk_sbuf_addc(b, '`');
+    if (pad) rbk_sbuf_addc(b, ' ');
+    for (; *s; s++) {
+        if (cell && *s == '|') rbk_sbuf_addc(b, '\\');
+        rbk_sbuf_addc(b, *s);
+    }
+    if (pad) rbk_sbuf_addc(b, ' ');
+    for (size_t i = 0; i < ticks; i++) rbk_sbuf_addc(b, '`');
+}
+
+/* A fenced block longer than any backtick run in the text. */
+static void md_fence(rbk_sbuf *b, const char *s) {
+    size_t ticks = longest_run(s, '`') + 1;
+    if (ticks < 3) ticks = 3;
+    for (size_t i = 0; i < ticks; i++) rbk_sbuf_addc(b, '`');
+    rbk_sbuf_addc(b, '\n');
+    rbk_sbuf_adds(b, s);
+    if (*s && s[strlen(s) - 1] != '\n') rbk_sbuf_addc(b, '\n');
+    for (size_t i = 0; i < ticks; i++) rbk_sbuf_addc(b, '`');
+    rbk_sbuf_adds(b, "\n\n");
+}
+
+/* Inline code for a single line, else a fenced block on the lines that follow. */
+static void md_code_or_block(rbk_sbuf *b, const char *s, rbk_sbuf *block) {
+    if (strchr(s, '\n')) { rbk_sbuf_adds(b, "(below)"); md_fence(block, s); }
+    else md_code(b, s, 0);
+}
+
+static void md_status(rbk_sbuf *b, const char *st) {
+    if (!strcmp(st, "ok") || !strcmp(st, "passed") || !strcmp(st, "clear") || !strcmp(st, "skipped") || !strcmp(st, "not run") ||
+        !strcmp(st, "none"))
+        rbk_sbuf_adds(b, st);
+    else {
+        rbk_sbuf_adds(b, "**");
+        for (const char *p = st; *p; p++) rbk_sbuf_addc(b, *p >= 'a' && *p <= 'z' ? (char)(*p - 32) : *p);
+        rbk_sbuf_adds(b, "**");
+    }
+}
+
+static void md_values(rbk_sbuf *b, const rp_item *it) {
+    if (!it->nvalues) return;
+    rbk_sbuf_adds(b, "| Expression | Value |\n|---|---|\n");
+    for (int i = 0; i < it->nvalues; i++) {
+        rbk_sbuf_adds(b, "| ");
+        md_code(b, it->values[i].expr, 1);
+        rbk_sbuf_adds(b, " | ");
+        if (it->values[i].value) md_code(b, it->values[i].value, 1);
+        else rbk_sbuf_adds(b, "*(not evaluated)*");
+        rbk_sbuf_adds(b, " |\n");
+    }
+    rbk_sbuf_addc(b, '\n');
+}
+
+static void md_stream(rbk_sbuf *b, const char *name, const rp_text *t) {
+    if (!t->s) return;
+    rbk_sbuf_printf(b, "%s (%zu byte%s", name, t->bytes, t->bytes == 1 ? "" : "s");
+    if (t->cut) rbk_sbuf_printf(b, ", %zu cut from the middle", t->cut);
+    rbk_sbuf_adds(b, "):\n\n");
+    md_fence(b, t->s);
+}
+
+static void md_item(rbk_sbuf *b, const rp_item *it) {
+    rbk_sbuf block = RBK_SBUF_INIT;
+    switch (it->kind) {
+    case RP_EXPECT:
+    case RP_STOP_IF:
+        rbk_sbuf_printf(b, "**%s** ", kind_word(it));
+        md_code_or_block(b, it->source, &block);
+        rbk_sbuf_adds(b, " — ");
+        md_status(b, it->status);
+        if (!strcmp(it->status, "unverified")) rbk_sbuf_adds(b, " (depends on a write the dry run did not do)");
+        if (it->file) rbk_sbuf_printf(b, " at `%s:%d:%d`", it->file, it->line, it->col);
+        if (it->count > 1) rbk_sbuf_printf(b, "; evaluated %d times, the values are from the last", it->count);
+        if (it->text) { rbk_sbuf_adds(b, "  \nMessage: "); md_esc(b, it->text, 0); }
+        rbk_sbuf_adds(b, "\n\n");
+        rbk_sbuf_add(b, rbk_sbuf_cstr(&block), block.len);
+        md_values(b, it);
+        break;
+    case RP_EFFECT:
+        rbk_sbuf_printf(b, "**%s** ", !strcmp(it->effect, "dry-run") ? "would run" : it->effect);
+        md_code_or_block(b, it->target, &block);
+        rbk_sbuf_adds(b, " — ");
+        item_summary(b, it);
+        rbk_sbuf_adds(b, "\n\n");
+        rbk_sbuf_add(b, rbk_sbuf_cstr(&block), block.len);
+        md_stream(b, "stdout", &it->out);
+        md_stream(b, "stderr", &it->err);
+        break;
+    case RP_ERROR: {
+        rbk_sbuf_adds(b, "**error** (");
+        md_esc(b, it->status, 0);
+        rbk_sbuf_adds(b, ")");
+        if (it->file) rbk_sbuf_printf(b, " at `%s:%d:%d`", it->file, it->line, it->col);
+        rbk_sbuf_adds(b, ":\n\n");
+        rbk_sbuf t = RBK_SBUF_INIT;
+        rbk_sbuf_printf(&t, "%s\n", it->text ? it->text : "");
+        add_caret(&t, it, "");
+        md_fence(b, rbk_sbuf_cstr(&t));
+        rbk_sbuf_free(&t);
+        break;
+    }
+    case RP_GATE:
+        rbk_sbuf_adds(b, "**gate** ");
+        md_esc(b, it->text ? it->text : "", 0);
+        rbk_sbuf_adds(b, " — **");
+        md_esc(b, it->answer, 0);
+        rbk_sbuf_adds(b, "**, by ");
+        md_esc(b, it->who, 0);
+        rbk_sbuf_adds(b, " at ");
+        add_time(b, it->wall_ms);
+        if (it->asked_ms) { rbk_sbuf_adds(b, " (asked at "); add_time(b, it->asked_ms); rbk_sbuf_addc(b, ')'); }
+        rbk_sbuf_adds(b, "\n\n");
+        break;
+    case RP_RETRY:
+        rbk_sbuf_printf(b, "#### Attempt %d\n\nThe last attempt failed: ", it->attempt);
+        md_esc(b, it->text ? it->text : "?", 0);
+        rbk_sbuf_adds(b, "\n\n");
+        break;
+    case RP_WAIT:
+        rbk_sbuf_adds(b, "**wait** ");
+        add_dur(b, it->duration_ms);
+        if (it->text) { rbk_sbuf_adds(b, " — "); md_esc(b, it->text, 0); }
+        rbk_sbuf_adds(b, "\n\n");
+        break;
+    default: /* log, note */
+        rbk_sbuf_printf(b, "**%s**", kind_word(it));
+        if (it->text && strchr(it->text, '\n')) { rbk_sbuf_adds(b, "\n\n"); md_fence(b, it->text); break; }
+        rbk_sbuf_addc(b, ' ');
+        md_esc(b, it->text ? it->text : "", 0);
+        rbk_sbuf_adds(b, "\n\n");
+        break;
+    }
+    rbk_sbuf_free(&block);
+}
+
+static void md_list(rbk_sbuf *b, const rp_list *l, int attempts) {
+    if (attempts > 1) rbk_sbuf_adds(b, "#### Attempt 1\n\n");
+    for (int i = 0; i < l->n; i++) md_item(b, &l->v[i]);
+    if (l->dropped) rbk_sbuf_printf(b, "*%d more routine events (logs, passing checks, commands) were not kept.*\n\n", l->dropped);
+}
+
+static void md_header(rbk_sbuf *b, const rbk_report *r) {
+    rbk_sbuf_adds(b, "# Run report: ");
+    md_esc(b, r->title ? r->title : r->runbook, 0);
+    rbk_sbuf_printf(b, "\n\n**%s** — ", verdict(r));
+    if (r->have_end) rbk_sbuf_printf(b, "exit %d (%s): ", r->code, outcome(r));
+    rbk_sbuf_printf(b, "%s.\n\n", meaning(r));
+    rbk_sbuf why = RBK_SBUF_INIT;
+    if (add_reason(&why, r)) {
+        rbk_sbuf_adds(b, "Reason: ");
+        md_esc(b, rbk_sbuf_cstr(&why), 0);
+        rbk_sbuf_adds(b, "\n\n");
+    }
+    rbk_sbuf_free(&why);
+    if (r->dry_run) rbk_sbuf_adds(b, "**DRY RUN**: reads ran for real; every write was shown, not done.\n\n");
+    rbk_sbuf_adds(b, "| | |\n|---|---|\n| Runbook | ");
+    md_code(b, r->runbook, 1);
+    rbk_sbuf_adds(b, " |\n| Title | ");
+    md_esc(b, r->title ? r->title : "(none)", 1);
+    rbk_sbuf_adds(b, " |\n| Started | ");
+    if (r->have_start) add_time(b, r->start_wall);
+    rbk_sbuf_adds(b, " |\n| Ended | ");
+    if (r->have_end) add_time(b, r->end_wall);
+    else rbk_sbuf_adds(b, "(no end recorded)");
+    rbk_sbuf_adds(b, " |\n| Duration | ");
+    if (r->have_end) add_dur(b, r->duration_ms);
+    rbk_sbuf_adds(b, " |\n| Run by | ");
+    md_esc(b, r->user, 1);
+    rbk_sbuf_adds(b, " |\n| Host | ");
+    md_esc(b, r->host, 1);
+    rbk_sbuf_printf(b, " |\n| Mode | %s |\n| Artifact sha256 | `%s` |\n", r->dry_run ? "dry run" : "live", r->artifact);
+    for (int i = 0; i < r->nsources; i++) {
+        rbk_sbuf_adds(b, "| Source ");
+        md_code(b, r->src_path[i], 1);
+        rbk_sbuf_printf(b, " | sha256 `%s` |\n", r->src_sha[i]);
+    }
+    rbk_sbuf_addc(b, '\n');
+}
+
+static void md_summary(rbk_sbuf *b, const rbk_report *r) {
+    rbk_sbuf_adds(b, "## Steps\n\n| # | Section | Step | Status | Attempts | Duration |\n|--:|---|---|---|--:|--:|\n");
+    for (int i = 0; i < r->nsteps; i++) {
+        const rp_step *s = &r->steps[i];
+        rbk_sbuf_printf(b, "| %d | ", i + 1);
+        md_esc(b, s->section ? s->section : "", 1);
+        rbk_sbuf_adds(b, " | ");
+        md_esc(b, s->name, 1);
+        rbk_sbuf_adds(b, " | ");
+        md_status(b, step_status(s));
+        if (s->status && !strcmp(s->status, "skipped") && s->reason) { rbk_sbuf_adds(b, ": "); md_esc(b, s->reason, 1); }
+        rbk_sbuf_printf(b, " | %d | ", s->attempts);
+        if (s->status && s->started) add_dur(b, s->duration_ms);
+        else rbk_sbuf_adds(b, "—");
+        rbk_sbuf_adds(b, " |\n");
+    }
+    rp_counts c = count_steps(r);
+    rbk_sbuf_printf(b, "\n%d step%s: %d ok, %d failed, %d stopped, %d skipped, %d interrupted, %d not run", r->nsteps,
+                    r->nsteps == 1 ? "" : "s", c.ok, c.failed, c.stopped, c.skipped, c.interrupted, c.not_run);
+    if (c.unfinished) rbk_sbuf_printf(b, ", %d unfinished", c.unfinished);
+    rbk_sbuf_adds(b, ".\n\n");
+}
+
+static void md_step(rbk_sbuf *b, const rbk_report *r, int i) {
+    const rp_step *s = &r->steps[i];
+    rbk_sbuf_printf(b, "### %d. ", i + 1);
+    md_esc(b, s->name, 0);
+    rbk_sbuf_adds(b, " — ");
+    md_status(b, step_status(s));
+    rbk_sbuf_adds(b, "\n\n");
+    if (s->section) { rbk_sbuf_adds(b, "Section: "); md_esc(b, s->section, 0); rbk_sbuf_adds(b, ".  \n"); }
+    if (s->started) {
+        rbk_sbuf_adds(b, "Started ");
+        add_time(b, s->start_wall);
+        if (s->status) { rbk_sbuf_adds(b, ", ended "); add_time(b, s->end_wall); rbk_sbuf_adds(b, ", took "); add_dur(b, s->duration_ms); }
+        rbk_sbuf_printf(b, "; %d attempt%s.", s->attempts, s->attempts == 1 ? "" : "s");
+    } else if (!s->status) {
+        rbk_sbuf_adds(b, "Never started: the run ended before this step.");
+    }
+    if (s->reason && s->status && strcmp(s->status, "ok")) {
+        rbk_sbuf_adds(b, s->started ? "  \n" : "");
+        rbk_sbuf_adds(b, !strcmp(s->status, "skipped") ? "Skipped: " : "Outcome: ");
+        md_esc(b, s->reason, 0);
+    }
+    rbk_sbuf_adds(b, "\n\n");
+    md_list(b, &s->items, s->attempts);
+}
+
+static void md_rollback(rbk_sbuf *b, const rbk_report *r) {
+    rbk_sbuf_adds(b, "## Rollback\n\n");
+    if (!r->nrb) {
+        rbk_sbuf_adds(b, r->have_end && r->code == 1 ? "Nothing needed rolling back.\n\n" : "No rollback ran.\n\n");
+        return;
+    }
+    rbk_sbuf_adds(b, "In the order it ran (newest step first):\n\n| Order | # | Step | Rollback | Duration | Detail |\n|--:|--:|---|---|--:|---|\n");
+    for (int k = 0; k < r->nrb; k++) {
+        const rp_rollback *rb = &r->rb[k];
+        rbk_sbuf_printf(b, "| %d | %d | ", k + 1, rb->step + 1);
+        md_esc(b, r->steps[rb->step].name, 1);
+        rbk_sbuf_adds(b, " | ");
+        md_status(b, rb->status ? rb->status : "unfinished");
+        rbk_sbuf_adds(b, " | ");
+        if (rb->ran && rb->status) add_dur(b, rb->duration_ms);
+        else rbk_sbuf_adds(b, "—");
+        rbk_sbuf_adds(b, " | ");
+        md_esc(b, rb->reason ? rb->reason : "", 1);
+        rbk_sbuf_adds(b, " |\n");
+    }
+    rbk_sbuf_addc(b, '\n');
+    for (int k = 0; k < r->nrb; k++) {
+        const rp_rollback *rb = &r->rb[k];
+        if (!rb->ran) continue;
+        rbk_sbuf_printf(b, "### Rollback of %d. ", rb->step + 1);
+        md_esc(b, r->steps[rb->step].name, 0);
+        rbk_sbuf_adds(b, " — ");
+        md_status(b, rb->status ? rb->status : "unfinished");
+        rbk_sbuf_adds(b, "\n\nStarted ");
+        add_time(b, rb->start_wall);
+        if (rb->status) { rbk_sbuf_adds(b, ", took "); add_dur(b, rb->duration_ms); }
+        rbk_sbuf_adds(b, ".\n\n");
+        md_list(b, &rb->items, 1);
+    }
+}
+
+static void md_render(rbk_sbuf *b, const rbk_report *r) {
+    md_header(b, r);
+    md_summary(b, r);
+    for (int i = 0; i < r->nsteps; i++) md_step(b, r, i);
+    if (r->outside.n || r->outside.dropped) {
+        rbk_sbuf_adds(b, "## Outside the steps\n\nTop-level code and the failure policy:\n\n");
+        md_list(b, &r->outside, 1);
+    }
+    md_rollback(b, r);
+    rbk_sbuf_adds(b, "## Point of no return\n\n");
+    if (r->pnr >= 0) {
+        rbk_sbuf_printf(b, "Step %d \"", r->pnr + 1);
+        md_esc(b, r->steps[r->pnr].name, 0);
+        rbk_sbuf_adds(b, "\" is irreversible");
+        if (r->pnr_text && *r->pnr_text) { rbk_sbuf_adds(b, " ("); md_esc(b, r->pnr_text, 0); rbk_sbuf_addc(b, ')'); }
+        rbk_sbuf_adds(b, "; it completed at ");
+        add_time(b, r->pnr_wall);
+        rbk_sbuf_adds(b, ". No rollback can go back past it.\n\n");
+    } else {
+        rbk_sbuf_adds(b, "Not reached: no irreversible step completed.\n\n");
+    }
+    rbk_sbuf_printf(b, "---\n\nWritten by `runbook run` from the run's events. Secrets are masked (`***`); a text longer "
+                       "than %d bytes keeps its head and tail; control characters are shown as symbols (␛).\n",
+                    RP_TEXT_LIMIT);
+}
+
+/* ------------------------------------------------------------------ JSON */
+typedef struct jw {
+    rbk_sbuf *b;
+    int depth, after_key;
+    int first[16];
+} jw;
+
+static void jw_nl(jw *w) {
+    rbk_sbuf_addc(w->b, '\n');
+    for (int i = 0; i < w->depth; i++) rbk_sbuf_adds(w->b, "  ");
+}
+static void jw_pre(jw *w) {
+    if (w->after_key) { w->after_key = 0; return; }
+    if (!w->depth) return;
+    if (!w->first[w->depth]) rbk_sbuf_addc(w->b, ',');
+    w->first[w->depth] = 0;
+    jw_nl(w);
+}
+static void jw_open(jw *w, char c) {
+    jw_pre(w);
+    rbk_sbuf_addc(w->b, c);
+    w->depth++;
+    w->first[w->depth] = 1;
+}
+static void jw_close(jw *w, char c) {
+    int empty = w->first[w->depth];
+    w->depth--;
+    if (!empty) jw_nl(w);
+    rbk_sbuf_addc(w->b, c);
+}
+static void jw_key(jw *w, const char *k) {
+    jw_pre(w);
+    rbk_sbuf_add_json_str(w->b, k, strlen(k));
+    rbk_sbuf_adds(w->b, ": ");
+    w->after_key = 1;
+}
+static void jw_str(jw *w, const char *k, const char *s) {
+    jw_key(w, k);
+    jw_pre(w);
+    if (s) rbk_sbuf_add_json_str(w->b, s, strlen(s));
+    else rbk_sbuf_adds(w->b, "null");
+}
+static void jw_int(jw *w, const char *k, int64_t v) {
+    jw_key(w, k);
+    jw_pre(w);
+    rbk_sbuf_printf(w->b, "%" PRId64, v);
+}
+static void jw_bool(jw *w, const char *k, int v) {
+    jw_key(w, k);
+    jw_pre(w);
+    rbk_sbuf_adds(w->b, v ? "true" : "false");
+}
+static void jw_null(jw *w, const char *k) {
+    jw_key(w, k);
+    jw_pre(w);
+    rbk_sbuf_adds(w->b, "null");
+}
+static void jw_time(jw *w, const char *k, int have, int64_t wall_ms) {
+    char t[32];
+    if (!have) { jw_null(w, k); return; }
+    rbk_rfc3339(wall_ms, t);
+    jw_str(w, k, t);
+}
+
+static void json_position(jw *w, const rp_item *it) {
+    if (!it->file) { jw_null(w, "position"); return; }
+    jw_key(w, "position");
+    jw_open(w, '{');
+    jw_str(w, "file", it->file);
+    jw_int(w, "line", it->line);
+    jw_int(w, "column", it->col);
+    jw_str(w, "source_line", it->source_line);
+    jw_close(w, '}');
+}
+static void json_stream(jw *w, const char *k, const rp_text *t) {
+    if (!t->s) { jw_null(w, k); return; }
+    jw_key(w, k);
+    jw_open(w, '{');
+    jw_int(w, "bytes", (int64_t)t->bytes);
+    jw_int(w, "cut_bytes", (int64_t)t->cut);
+    jw_str(w, "text", t->s);
+    jw_close(w, '}');
+}
+
+static void json_item(jw *w, const rp_item *it) {
+    static const char *type[] = {"expect", "stop_if", "effect", "log", "note", "wait", "gate", "error", "retry"};
+    jw_open(w, '{');
+    jw_str(w, "type", type[it->kind]);
+    jw_int(w, "attempt", it->attempt);
+    jw_time(w, "time", 1, it->wall_ms);
+    switch (it->kind) {
+    case RP_EXPECT:
+    case RP_STOP_IF:
+        jw_str(w, "status", it->status);
+        jw_str(w, "source", it->source);
+        jw_str(w, "message", it->text);
+        json_position(w, it);
+        jw_int(w, "evaluations", it->count);
+        jw_key(w, "values");
+        jw_open(w, '[');
+        for (int i = 0; i < it->nvalues; i++) {
+            jw_open(w, '{');
+            jw_str(w, "expr", it->values[i].expr);
+            jw_str(w, "value", it->values[i].value);
+            jw_close(w, '}');
+        }
+        jw_close(w, ']');
+        break;
+    case RP_EFFECT:
+        jw_str(w, "effect", it->effect);
+        jw_str(w, "target", it->target);
+        jw_bool(w, "done", strcmp(it->effect, "dry-run") != 0);
+        jw_str(w, "status", it->ended ? it->status : NULL);
+        if (it->ended) jw_int(w, "code", it->code); else jw_null(w, "code");
+        if (it->ended) jw_int(w, "duration_ms", it->duration_ms); else jw_null(w, "duration_ms");
+        json_stream(w, "stdout", &it->out);
+        json_stream(w, "stderr", &it->err);
+        break;
+    case RP_ERROR:
+        jw_str(w, "status", it->status);
+        jw_str(w, "message", it->text);
+        json_position(w, it);
+        break;
+    case RP_GATE:
+        jw_str(w, "question", it->text);
+        jw_str(w, "answer", it->answer);
+        jw_str(w, "who", it->who);
+        jw_time(w, "asked", it->asked_ms != 0, it->asked_ms);
+        break;
+    case RP_WAIT:
+        jw_int(w, "duration_ms", it->duration_ms);
+        jw_str(w, "text", it->text);
+        break;
+    default: /* log, note, retry */
+        jw_str(w, "text", it->text);
+        break;
+    }
+    jw_close(w, '}');
+}
+
+static void json_list(jw *w, const char *k, const rp_list *l) {
+    jw_key(w, k);
+    jw_open(w, '[');
+    for (int i = 0; i < l->n; i++) json_item(w, &l->v[i]);
+    jw_close(w, ']');
+    jw_int(w, "events_not_kept", l->dropped);
+}
+
+static void json_header(jw *w, const rbk_report *r) {
+    jw_str(w, "report", "runbook-run");
+    jw_int(w, "version", 1);
+    jw_str(w, "title", r->title);
+    jw_str(w, "runbook", r->runbook);
+    jw_str(w, "verdict", verdict(r));
+    if (r->have_end) jw_int(w, "exit_code", r->code); else jw_null(w, "exit_code");
+    jw_str(w, "outcome", outcome(r));
+    jw_str(w, "meaning", meaning(r));
+    rbk_sbuf why = RBK_SBUF_INIT;
+    jw_str(w, "reason", add_reason(&why, r) ? rbk_sbuf_cstr(&why) : NULL);
+    rbk_sbuf_free(&why);
+    jw_bool(w, "dry_run", r->dry_run);
+    jw_time(w, "started", r->have_start, r->start_wall);
+    jw_time(w, "ended", r->have_end, r->end_wall);
+    if (r->have_end) jw_int(w, "duration_ms", r->duration_ms); else jw_null(w, "duration_ms");
+    jw_str(w, "run_by", r->user);
+    jw_str(w, "host", r->host);
+    jw_str(w, "artifact_sha256", r->artifact);
+    jw_key(w, "sources");
+    jw_open(w, '[');
+    for (int i = 0; i < r->nsources; i++) {
+        jw_open(w, '{');
+        jw_str(w, "path", r->src_path[i]);
+        jw_str(w, "sha256", r->src_sha[i]);
+        jw_close(w, '}');
+    }
+    jw_close(w, ']');
+    rp_counts c = count_steps(r);
+    jw_key(w, "counts");
+    jw_open(w, '{');
+    jw_int(w, "steps", r->nsteps);
+    jw_int(w, "ok", c.ok);
+    jw_int(w, "failed", c.failed);
+    jw_int(w, "stopped", c.stopped);
+    jw_int(w, "skipped", c.skipped);
+    jw_int(w, "interrupted", c.interrupted);
+    jw_int(w, "unfinished", c.unfinished);
+    jw_int(w, "not_run", c.not_run);
+    jw_close(w, '}');
+}
+
+static void json_rollback(jw *w, const rbk_report *r, const rp_rollback *rb) {
+    jw_open(w, '{');
+    jw_int(w, "step", rb->step + 1);
+    jw_str(w, "name", r->steps[rb->step].name);
+    jw_str(w, "status", rb->status ? rb->status : "unfinished");
+    jw_str(w, "reason", rb->reason);
+    jw_bool(w, "ran", rb->ran);
+    jw_time(w, "started", rb->ran, rb->start_wall);
+    if (rb->ran && rb->status) jw_int(w, "duration_ms", rb->duration_ms); else jw_null(w, "duration_ms");
+    json_list(w, "events", &rb->items);
+    jw_close(w, '}');
+}
+
+static void json_step(jw *w, const rbk_report *r, int i) {
+    const rp_step *s = &r->steps[i];
+    jw_open(w, '{');
+    jw_int(w, "index", i + 1);
+    jw_str(w, "name", s->name);
+    jw_str(w, "section", s->section);
+    jw_str(w, "status", step_status(s));
+    jw_str(w, "reason", s->reason);
+    jw_int(w, "attempts", s->attempts);
+    jw_time(w, "started", s->started, s->start_wall);
+    jw_time(w, "ended", s->status != NULL, s->end_wall);
+    if (s->status && s->started) jw_int(w, "duration_ms", s->duration_ms); else jw_null(w, "duration_ms");
+    json_list(w, "events", &s->items);
+    if (s->rollback >= 0) { jw_key(w, "rollback"); json_rollback(w, r, &r->rb[s->rollback]); }
+    else jw_null(w, "rollback");
+    jw_close(w, '}');
+}
+
+static void json_render(rbk_sbuf *b, const rbk_report *r) {
+    jw w;
+    memset(&w, 0, sizeof w);
+    w.b = b;
+    jw_open(&w, '{');
+    json_header(&w, r);
+    jw_key(&w, "steps");
+    jw_open(&w, '[');
+    for (int i = 0; i < r->nsteps; i++) json_step(&w, r, i);
+    jw_close(&w, ']');
+    json_list(&w, "outside_steps", &r->outside);
+    jw_key(&w, "rollback_order");
+    jw_open(&w, '[');
+    for (int k = 0; k < r->nrb; k++) {
+        jw_open(&w, '{');
+        jw_int(&w, "step", r->rb[k].step + 1);
+        jw_str(&w, "status", r->rb[k].status ? r->rb[k].status : "unfinished");
+        jw_close(&w, '}');
+    }
+    jw_close(&w, ']');
+    if (r->pnr >= 0) {
+        jw_key(&w, "point_of_no_return");
+        jw_open(&w, '{');
+        jw_int(&w, "step", r->pnr + 1);
+        jw_str(&w, "name", r->steps[r->pnr].name);
+        jw_str(&w, "reason", r->pnr_text);
+        jw_time(&w, "time", 1, r->pnr_wall);
+        jw_close(&w, '}');
+    } else {
+        jw_null(&w, "point_of_no_return");
+    }
+    jw_int(&w, "text_limit_bytes", RP_TEXT_LIMIT);
+    jw_close(&w, '}');
+    rbk_sbuf_addc(b, '\n');
+}
+
+/* ------------------------------------------------------------------ JUnit XML */
+/* Text is already free of characters XML 1.0 forbids (sanitize); this escapes markup. In an
+ * attribute, newlines and tabs are written as references so they survive normalisation. */
+static void xml_esc(rbk_sbuf *b, const char *s, int attr) {
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': rbk_sbuf_adds(b, "&amp;"); break;
+        case '<': rbk_sbuf_adds(b, "&lt;"); break;
+        case '>': rbk_sbuf_adds(b, "&gt;"); break;
+        case '"': rbk_sbuf_adds(b, attr ? "&quot;" : "\""); break;
+        case '\n': rbk_sbuf_adds(b, attr ? "&#10;" : "\n"); break;
+        case '\t': rbk_sbuf_adds(b, attr ? "&#9;" : "\t"); break;
+        default: rbk_sbuf_addc(b, *s);
+        }
+    }
+}
+static void xml_attr(rbk_sbuf *b, const char *name, const char *v) {
+    rbk_sbuf_printf(b, " %s=\"", name);
+    xml_esc(b, v ? v : "", 1);
+    rbk_sbuf_addc(b, '"');
+}
+static void xml_secs(rbk_sbuf *b, const char *name, int64_t ms) {
+    if (ms < 0) ms = 0;
+    rbk_sbuf_printf(b, " %s=\"%" PRId64 ".%03d\"", name, ms / 1000, (int)(ms % 1000));
+}
+static void xml_prop(rbk_sbuf *b, const char *name, const char *v) {
+    rbk_sbuf_adds(b, "      <property");
+    xml_attr(b, "name", name);
+    xml_attr(b, "value", v);
+    rbk_sbuf_adds(b, "/>\n");
+}
+
+/* The details of a failed or stopped step, from its last attempt: the failing checks (with
+ * their values), the commands that did not succeed, the errors not already said by a check. */
+static void xml_problem_details(rbk_sbuf *t, const rp_step *s) {
+    for (int i = 0; i < s->items.n; i++) {
+        const rp_item *it = &s->items.v[i];
+        if (it->attempt != s->attempts) continue;
+        int bad = (it->kind == RP_ERROR && !it->of_expect) ||
+                  ((it->kind == RP_EXPECT || it->kind == RP_STOP_IF) && (!strcmp(it->status, "failed") || !strcmp(it->status, "stopped"))) ||
+                  (it->kind == RP_EFFECT && it->ended && strcmp(it->status, "ok") && strcmp(it->status, "skipped"));
+        if (bad) item_text(t, it);
+    }
+}
+
+static void xml_rollback_line(rbk_sbuf *t, const rbk_report *r, const rp_step *s) {
+    if (s->rollback < 0) return;
+    const rp_rollback *rb = &r->rb[s->rollback];
+    rbk_sbuf_printf(t, "rollback: %s%s%s\n", rb->status ? rb->status : "unfinished", rb->reason ? " — " : "", rb->reason ? rb->reason : "");
+    list_text(t, &rb->items);
+}
+
+static void xml_testcase(rbk_sbuf *b, const rbk_report *r, int i) {
+    const rp_step *s = &r->steps[i];
+    const char *st = step_status(s);
+    rbk_sbuf_adds(b, "    <testcase");
+    xml_attr(b, "classname", s->section ? s->section : r->title ? r->title : r->runbook);
+    xml_attr(b, "name", s->name);
+    xml_secs(b, "time", s->status && s->started ? s->duration_ms : 0);
+    rbk_sbuf_adds(b, ">\n");
+    rbk_sbuf msg = RBK_SBUF_INIT, t = RBK_SBUF_INIT;
+    rbk_sbuf_adds(&msg, st);
+    if (s->reason && strcmp(s->reason, st)) rbk_sbuf_printf(&msg, ": %s", s->reason);
+    if (!strcmp(st, "failed") || !strcmp(st, "stopped") || !strcmp(st, "interrupted") || !strcmp(st, "unfinished")) {
+        const char *el = !strcmp(st, "failed") ? "failure" : "error";
+        rbk_sbuf_printf(b, "      <%s", el);
+        xml_attr(b, "message", rbk_sbuf_cstr(&msg));
+        xml_attr(b, "type", st);
+        rbk_sbuf_adds(b, ">");
+        xml_problem_details(&t, s);
+        xml_esc(b, rbk_sbuf_cstr(&t), 0);
+        rbk_sbuf_printf(b, "</%s>\n", el);
+    } else if (!strcmp(st, "skipped") || !strcmp(st, "not run")) {
+        if (!strcmp(st, "not run")) rbk_sbuf_adds(&msg, ": the run ended before this step");
+        rbk_sbuf_adds(b, "      <skipped");
+        xml_attr(b, "message", rbk_sbuf_cstr(&msg));
+        rbk_sbuf_adds(b, "/>\n");
+    }
+    rbk_sbuf_reset(&t);
+    list_text(&t, &s->items);
+    xml_rollback_line(&t, r, s);
+    if (t.len) {
+        rbk_sbuf_adds(b, "      <system-out>");
+        xml_esc(b, rbk_sbuf_cstr(&t), 0);
+        rbk_sbuf_adds(b, "</system-out>\n");
+    }
+    rbk_sbuf_adds(b, "    </testcase>\n");
+    rbk_sbuf_free(&msg);
+    rbk_sbuf_free(&t);
+}
+
+static void xml_properties(rbk_sbuf *b, const rbk_report *r) {
+    rbk_sbuf v = RBK_SBUF_INIT;
+    rbk_sbuf_adds(b, "    <properties>\n");
+    xml_prop(b, "verdict", verdict(r));
+    rbk_sbuf_printf(&v, "%d", r->code);
+    xml_prop(b, "exit_code", r->have_end ? rbk_sbuf_cstr(&v) : "");
+    xml_prop(b, "outcome", outcome(r));
+    xml_prop(b, "meaning", meaning(r));
+    xml_prop(b, "dry_run", r->dry_run ? "true" : "false");
+    xml_prop(b, "runbook", r->runbook);
+    xml_prop(b, "run_by", r->user);
+    xml_prop(b, "artifact_sha256", r->artifact);
+    for (int i = 0; i < r->nsources; i++) {
+        rbk_sbuf_reset(&v);
+        rbk_sbuf_printf(&v, "source_sha256:%s", r->src_path[i]);
+        xml_prop(b, rbk_sbuf_cstr(&v), r->src_sha[i]);
+    }
+    rbk_sbuf_reset(&v);
+    if (r->pnr >= 0) rbk_sbuf_printf(&v, "%d %s", r->pnr + 1, r->steps[r->pnr].name);
+    xml_prop(b, "point_of_no_return", rbk_sbuf_cstr(&v));
+    rbk_sbuf_adds(b, "    </properties>\n");
+    rbk_sbuf_free(&v);
+}
+
+static void xml_render(rbk_sbuf *b, const rbk_report *r) {
+    rp_counts c = count_steps(r);
+    int64_t ms = r->have_end ? r->duration_ms : 0;
+    const char *name = r->title ? r->title : r->runbook;
+    char ts[32] = "";
+    if (r->have_start) rbk_rfc3339(r->start_wall, ts);
+    rbk_sbuf_adds(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites");
+    xml_attr(b, "name", name);
+    rbk_sbuf_printf(b, " tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\"", r->nsteps, c.failed,
+                    c.stopped + c.interrupted + c.unfinished, c.skipped + c.not_run);
+    xml_secs(b, "time", ms);
+    rbk_sbuf_adds(b, ">\n  <testsuite");
+    xml_attr(b, "name", name);
+    rbk_sbuf_printf(b, " tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\"", r->nsteps, c.failed,
+                    c.stopped + c.interrupted + c.unfinished, c.skipped + c.not_run);
+    xml_secs(b, "time", ms);
+    xml_attr(b, "timestamp", ts);
+    xml_attr(b, "hostname", r->host);
+    rbk_sbuf_adds(b, ">\n");
+    xml_properties(b, r);
+    for (int i = 0; i < r->nsteps; i++) xml_testcase(b, r, i);
+    rbk_sbuf t = RBK_SBUF_INIT, why = RBK_SBUF_INIT;
+    rbk_sbuf_printf(&t, "%s — ", verdict(r));
+    if (r->have_end) rbk_sbuf_printf(&t, "exit %d (%s): ", r->code, outcome(r));
+    rbk_sbuf_printf(&t, "%s\n", meaning(r));
+    if (add_reason(&why, r)) rbk_sbuf_printf(&t, "reason: %s\n", rbk_sbuf_cstr(&why));
+    list_text(&t, &r->outside);
+    for (int k = 0; k < r->nrb; k++)
+        rbk_sbuf_printf(&t, "rollback %d: step %d %s: %s\n", k + 1, r->rb[k].step + 1, r->steps[r->rb[k].step].name,
+                        r->rb[k].status ? r->rb[k].status : "unfinished");
+    rbk_sbuf_adds(b, "    <system-out>");
+    xml_esc(b, rbk_sbuf_cstr(&t), 0);
+    rbk_sbuf_adds(b, "</system-out>\n  </testsuite>\n</testsuites>\n");
+    rbk_sbuf_free(&t);
+    rbk_sbuf_free(&why);
+}
+
+/* ------------------------------------------------------------------ close */
+static void report_free(rbk_report *r) {
+    free(r->path); free(r->runbook); free(r->title); free(r->host); free(r->user);
+    for (int i = 0; i < r->nsources; i++) free(r->src_path[i]);
+    free(r->src_path);
+    free(r->src_sha);
+    for (int i = 0; i < r->nsteps; i++) {
+        rp_step *s = &r->steps[i];
+        free(s->name); free(s->section); free(s->status); free(s->reason);
+        list_free(&s->items);
+    }
+    free(r->steps);
+    for (int k = 0; k < r->nrb; k++) {
+        free(r->rb[k].status);
+        free(r->rb[k].reason);
+        list_free(&r->rb[k].items);
+    }
+    free(r->rb);
+    list_free(&r->outside);
+    free(r->pnr_text);
+    free(r->end_status);
+    free(r);
+}
+
+int rbk_report_close(rbk_report *r, char **err) {
+    if (!r) return 0;
+    if (!r->nevents) { report_free(r); return 0; } /* refused before step 1: nothing to say */
+    rbk_sbuf out = RBK_SBUF_INIT, e = RBK_SBUF_INIT;
+    if (r->fmt == RP_MD) md_render(&out, r);
+    else if (r->fmt == RP_JSON) json_render(&out, r);
+    else xml_render(&out, r);
+    int rc = rbk_file_write_atomic(r->path, rbk_sbuf_cstr(&out), out.len, &e) ? -1 : 0;
+    if (rc && err) *err = rbk_sbuf_detach(&e);
+    rbk_sbuf_free(&out);
+    rbk_sbuf_free(&e);
+    report_free(r);
+    return rc;
+}

@@ -1,13 +1,10 @@
 /* stdlib/std_core.c — natives that need the run's context: log, wait, env.get and the gates
  * (confirm, ask). The terminal interaction of gates reads /dev/tty; without a terminal,
  * --yes answers confirm (ask cannot be answered: the run is refused before step 1). */
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
+#include <strings.h>
 #include <unistd.h>
 #include "../vm/vm.h"
 #include "../support/tty.h"
@@ -111,6 +108,49 @@ void rbk_vm_record_answer(rbk_vm *vm, const char *question, const char *answer) 
     rbk_vm_emit(vm, &e);
 }
 
+static void trim(rbk_sbuf *b) {
+    size_t a = 0, n = b->len;
+    while (a < n && (b->data[a] == ' ' || b->data[a] == '\t')) a++;
+    while (n > a && (b->data[n - 1] == ' ' || b->data[n - 1] == '\t')) n--;
+    if (a) memmove(b->data, b->data + a, n - a);
+    b->len = n - a;
+    if (b->data) b->data[b->len] = 0;
+}
+
+/* The operator's yes or no: 1 yes, 0 no; *rc is the RBK_TTY_* code of the last read. Anything
+ * but y/yes/n/no is asked again, within the same deadline. */
+static int ask_yes_no(rbk_vm *vm, const char *question, int64_t timeout_ms, int *rc) {
+    rbk_sbuf qline = RBK_SBUF_INIT, hint = RBK_SBUF_INIT;
+    rbk_sbuf_printf(&qline, "? %s", question);
+    rbk_tty_req r = {.question = rbk_sbuf_cstr(&qline), .label = "yes or no",
+                     .deadline_ms = timeout_ms > 0 ? rbk_now_ms() + timeout_ms : 0, .interrupted = vm->interrupted};
+    int yes = -1;
+    while (yes < 0) {
+        rbk_sbuf line = RBK_SBUF_INIT;
+        *rc = rbk_tty_ask(&r, &line);
+        trim(&line);
+        const char *a = rbk_sbuf_cstr(&line);
+        if (*rc != RBK_TTY_OK) yes = 0;
+        else if (!strcasecmp(a, "y") || !strcasecmp(a, "yes")) yes = 1;
+        else if (!strcasecmp(a, "n") || !strcasecmp(a, "no")) yes = 0;
+        else {
+            rbk_sbuf_reset(&hint);
+            rbk_sbuf_printf(&hint, "  \"%s\" is not an answer: type yes or no, then Enter", a);
+            r.question = NULL;
+            r.hint = rbk_sbuf_cstr(&hint);
+        }
+        rbk_sbuf_free(&line);
+    }
+    rbk_sbuf_free(&qline);
+    rbk_sbuf_free(&hint);
+    return yes;
+}
+
+static const char *no_answer(int rc) {
+    return rc == RBK_TTY_TIMEOUT ? "no answer in time" : rc == RBK_TTY_INTERRUPTED ? "interrupted"
+         : rc == RBK_TTY_EOF ? "no answer (end of input)" : "no answer (no terminal)";
+}
+
 int rbk_std_confirm(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     (void)nargs;
     const char *q = args[0].t == RBK_T_STRING ? RBK_AS_STR(args[0])->data : "Continue?";
@@ -125,17 +165,14 @@ int rbk_std_confirm(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
         rbk_vm_record_answer(vm, q, "no operator (no terminal, no --yes)");
         return rbk_vm_raise(vm, RBK_E_STOP, "confirm \"%s\": nobody to answer (no terminal and no --yes)", q);
     }
-    rbk_sbuf prompt = RBK_SBUF_INIT, line = RBK_SBUF_INIT;
-    rbk_sbuf_printf(&prompt, "\n? %s [y/N] ", q);
-    rbk_vm_prompt_event(vm, q, "y/N", timeout);
-    int rc = rbk_tty_read(rbk_sbuf_cstr(&prompt), 0, timeout, vm->interrupted, &line);
-    rbk_sbuf_free(&prompt);
-    const char *a = rbk_sbuf_cstr(&line);
-    int yes = rc == 0 && (!strcasecmp(a, "y") || !strcasecmp(a, "yes"));
-    rbk_vm_record_answer(vm, q, rc == 1 ? "no answer in time" : rc == 2 ? "interrupted" : yes ? "yes" : "no");
-    rbk_sbuf_free(&line);
-    if (rc == 2) return rbk_vm_error(vm, "interrupted at confirm");
-    if (!yes) return rbk_vm_raise(vm, RBK_E_STOP, "confirm \"%s\" was answered %s", q, rc == 1 ? "by nobody in time" : "no");
+    rbk_vm_prompt_event(vm, q, "yes/no", timeout);
+    int rc;
+    int yes = ask_yes_no(vm, q, timeout, &rc);
+    rbk_vm_record_answer(vm, q, rc == RBK_TTY_OK ? (yes ? "yes" : "no") : no_answer(rc));
+    if (rc == RBK_TTY_INTERRUPTED) return rbk_vm_error(vm, "interrupted at confirm");
+    if (!yes)
+        return rbk_vm_raise(vm, RBK_E_STOP, "confirm \"%s\" was answered %s", q,
+                            rc == RBK_TTY_OK ? "no" : rc == RBK_TTY_TIMEOUT ? "by nobody in time" : rc == RBK_TTY_EOF ? "by end of input" : "by nobody (no terminal)");
     *out = rbk_bool(true);
     return 0;
 }
@@ -146,18 +183,25 @@ int rbk_std_ask(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     int secret = args[1].t == RBK_T_BOOL && args[1].as.b;
     *out = rbk_nil();
     if (!vm->opts.interactive) return rbk_vm_raise(vm, RBK_E_STOP, "ask \"%s\": nobody to answer (no terminal)", q);
-    rbk_sbuf prompt = RBK_SBUF_INIT, line = RBK_SBUF_INIT;
-    rbk_sbuf_printf(&prompt, "\n? %s: ", q);
-    rbk_vm_prompt_event(vm, q, secret ? "secret text" : "text", 30 * 60 * 1000);
-    int rc = rbk_tty_read(rbk_sbuf_cstr(&prompt), secret, 30 * 60 * 1000, vm->interrupted, &line);
-    rbk_sbuf_free(&prompt);
-    if (rc != 0) {
-        rbk_vm_record_answer(vm, q, rc == 1 ? "no answer in time" : "interrupted");
-        rbk_sbuf_free(&line);
-        if (rc == 2) return rbk_vm_error(vm, "interrupted at ask");
-        return rbk_vm_raise(vm, RBK_E_STOP, "ask \"%s\": no answer in time", q);
+    const int64_t timeout = 30 * 60 * 1000;
+    rbk_vm_prompt_event(vm, q, secret ? "secret text" : "text", timeout);
+    rbk_sbuf qline = RBK_SBUF_INIT, line = RBK_SBUF_INIT;
+    rbk_sbuf_printf(&qline, "? %s", q);
+    rbk_tty_req r = {.question = rbk_sbuf_cstr(&qline), .label = secret ? "value (typing is not shown)" : "value", .secret = secret,
+                     .deadline_ms = rbk_now_ms() + timeout, .interrupted = vm->interrupted};
+    int rc;
+    while ((rc = rbk_tty_ask(&r, &line)) == RBK_TTY_OK && secret && !line.len) {
+        r.question = NULL; /* an empty secret is a stray Enter, not an answer */
+        r.hint = "  nothing was typed: type the value, then Enter";
     }
-    if (secret && line.len) rbk_vm_add_secret(vm, line.data, line.len);
+    rbk_sbuf_free(&qline);
+    if (rc != RBK_TTY_OK) {
+        rbk_vm_record_answer(vm, q, no_answer(rc));
+        rbk_sbuf_free(&line);
+        if (rc == RBK_TTY_INTERRUPTED) return rbk_vm_error(vm, "interrupted at ask");
+        return rbk_vm_raise(vm, RBK_E_STOP, "ask \"%s\": %s", q, no_answer(rc));
+    }
+    if (secret) rbk_vm_add_secret(vm, line.data, line.len);
     rbk_vm_record_answer(vm, q, secret ? "***" : rbk_sbuf_cstr(&line));
     *out = rbk_str_new(rbk_sbuf_cstr(&line), line.len);
     if (secret) out->secret = 1;

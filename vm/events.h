@@ -28,6 +28,8 @@ typedef enum rbk_event_kind {
     RBK_EV_ROLLBACK_END,   /* status = ok|failed|not-run|blocked; text = reason */
     RBK_EV_POINT_OF_NO_RETURN, /* step = the first irreversible step that ran */
     RBK_EV_NOTE,           /* text: anything else worth telling the operator */
+    RBK_EV_CHECKPOINT,     /* after a step (only with opts.checkpoints): detail = the globals as
+                              checkpoint JSON (vm/checkpoint.c), for the journal */
     RBK_EV_PROMPT,         /* the run waits for the operator: text = question, detail = choices,
                               remaining_ms = time left to answer (0: no limit). A GATE event
                               with the answer follows. Renderers pause live output. */

@@ -4,6 +4,7 @@
  * run's exit code. Emits the step and rollback events every renderer works from.
  * Shares invariants with: vm/interp.c (statuses, the error state), vm/vm.c (events). */
 #include <inttypes.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include "vm.h"
@@ -76,9 +77,19 @@ static int rollback(rbk_vm *vm, int failed_step, int ok_code) {
     for (int i = vm->ncompleted - 1; i >= 0; i--) order[n++] = vm->completed[i];
     vm->in_rollback = 1;
     int code = ok_code;
+    const rbk_resume *R = vm->opts.resume;
     for (int k = 0; k < n; k++) {
         int s = order[k];
         rbk_step *st = &u->steps[s];
+        if (R && R->rolled_back[s]) {
+            rbk_event e = ev(vm, RBK_EV_NOTE, s);
+            rbk_sbuf t = RBK_SBUF_INIT;
+            rbk_sbuf_printf(&t, "rollback of \"%s\": done before the resume (journal)", rbk_vm_str(vm, st->name));
+            e.text = rbk_sbuf_cstr(&t);
+            rbk_vm_emit(vm, &e);
+            rbk_sbuf_free(&t);
+            continue;
+        }
         if ((st->flags & RBK_STEP_IRREVERSIBLE) && s != failed_step) {
             rbk_event e = ev(vm, RBK_EV_ROLLBACK_END, s);
             e.status = "blocked";
@@ -136,15 +147,98 @@ static int rollback(rbk_vm *vm, int failed_step, int ok_code) {
     return code;
 }
 
-/* After a failure (a step, or top-level code): apply the failure policy. */
+/* Asks the operator through the CLI's hook (see rbk_choose_fn in vm.h). Returns the letter, or
+ * 0 when there is nobody to ask or nobody answered. The question and the detail are masked
+ * before they reach the terminal; the decision is recorded as a GATE event. */
+static int choose(rbk_vm *vm, int step, const char *question, const char *detail, const char *options) {
+    if (!vm->opts.choose || !vm->opts.interactive || *vm->interrupted == SIGHUP) return 0;
+    int saved = vm->cur_step;
+    vm->cur_step = step;
+    rbk_sbuf q = RBK_SBUF_INIT, d = RBK_SBUF_INIT;
+    rbk_vm_mask(vm, &q, question, strlen(question));
+    if (detail) rbk_vm_mask(vm, &d, detail, strlen(detail));
+    rbk_vm_prompt_event(vm, question, options, 0);
+    int c = vm->opts.choose(vm->opts.choose_ctx, rbk_sbuf_cstr(&q), detail ? rbk_sbuf_cstr(&d) : NULL, options);
+    if (c && !strchr(options, c)) c = 0;
+    rbk_vm_record_answer(vm, question, c == 'r' ? "retry the step" : c == 'b' ? "roll back" : c == 's' ? "stop" : c == 'd' ? "count the step as done" : "no answer: stop");
+    rbk_sbuf_free(&q);
+    rbk_sbuf_free(&d);
+    vm->cur_step = saved;
+    return c;
+}
+
+/* After a failure (a step, or top-level code): apply the failure policy. Returns the exit
+ * code, or -1 when the operator chose to retry the step. */
 static int after_failure(rbk_vm *vm, int failed_step) {
-    if (vm->opts.on_failure == RBK_ONFAIL_STOP) {
+    rbk_on_failure policy = vm->opts.on_failure;
+    if (policy == RBK_ONFAIL_ASK) {
+        rbk_sbuf q = RBK_SBUF_INIT;
+        if (failed_step >= 0) rbk_sbuf_printf(&q, "Step \"%s\" failed. What now?", rbk_vm_str(vm, vm->u->steps[failed_step].name));
+        else rbk_sbuf_adds(&q, "The top-level code failed. What now?");
+        int c = choose(vm, failed_step, rbk_sbuf_cstr(&q), vm->err, failed_step >= 0 ? "rbs" : "bs");
+        rbk_sbuf_free(&q);
+        if (c == 'r') return -1;
+        policy = c == 'b' ? RBK_ONFAIL_ROLLBACK : RBK_ONFAIL_STOP;
+    }
+    if (policy == RBK_ONFAIL_STOP) {
         rbk_event e = ev(vm, RBK_EV_NOTE, -1);
-        e.text = "--on-failure=stop: nothing was rolled back";
+        e.text = vm->opts.on_failure == RBK_ONFAIL_STOP ? "--on-failure=stop: nothing was rolled back"
+                                                        : "stopped by the operator: nothing was rolled back";
         rbk_vm_emit(vm, &e);
         return 3;
     }
     return rollback(vm, failed_step, 1);
+}
+
+static void checkpoint(rbk_vm *vm, int idx) {
+    if (!vm->opts.checkpoints) return;
+    rbk_sbuf j = RBK_SBUF_INIT;
+    rbk_vm_checkpoint_json(vm, &j);
+    rbk_event e = ev(vm, RBK_EV_CHECKPOINT, idx);
+    e.detail = rbk_sbuf_cstr(&j);
+    rbk_vm_emit(vm, &e);
+    rbk_sbuf_free(&j);
+}
+
+/* runbook resume: a step that completed before is not run again; its checkpoint restores the
+ * globals it left. The first step not done, in a run that was rolling back, continues the
+ * rollback. Returns -1 when the step is to run. */
+static int resumed(rbk_vm *vm, uint32_t idx) {
+    const rbk_resume *R = vm->opts.resume;
+    if (!R) return -1;
+    rbk_step *st = &vm->u->steps[idx];
+    if (R->done[idx]) {
+        if (R->checkpoint[idx]) {
+            rbk_sbuf err = RBK_SBUF_INIT;
+            if (rbk_vm_restore_checkpoint(vm, R->checkpoint[idx], &err)) {
+                rbk_vm_raise(vm, RBK_E_RUNTIME, "resume: %s", rbk_sbuf_cstr(&err));
+                rbk_sbuf_free(&err);
+                emit_error(vm, (int)idx, "");
+                vm->exit_code = 3;
+                return 1;
+            }
+            rbk_sbuf_free(&err);
+        }
+        rbk_event e = ev(vm, RBK_EV_STEP_END, (int)idx);
+        e.status = R->done[idx] == 2 ? "skipped" : "ok";
+        e.text = R->done[idx] == 3 ? "counted as done by the operator at resume" : "done before the resume (journal)";
+        e.code = vm->stepno;
+        rbk_vm_emit(vm, &e);
+        if (R->done[idx] != 2) {
+            vm->completed[vm->ncompleted++] = (int)idx;
+            if ((st->flags & RBK_STEP_IRREVERSIBLE) && vm->point_of_no_return < 0) vm->point_of_no_return = (int)idx;
+        }
+        checkpoint(vm, (int)idx);
+        return 0;
+    }
+    if (R->rollback_phase) {
+        rbk_event e = ev(vm, RBK_EV_NOTE, -1);
+        e.text = "resume: continuing the rollback that was under way";
+        rbk_vm_emit(vm, &e);
+        vm->exit_code = rollback(vm, R->failed_step, R->original_code);
+        return 1;
+    }
+    return -1;
 }
 
 int rbk_steps_run(rbk_vm *vm, uint32_t idx) {
@@ -160,17 +254,23 @@ int rbk_steps_run(rbk_vm *vm, uint32_t idx) {
         if (!strcmp(vm->opts.from, name)) vm->from_reached = 1;
         else skip_reason = "before --from";
     }
-    rbk_event start = ev(vm, RBK_EV_STEP_START, (int)idx);
-    start.nsteps = (int)u->nsteps;
-    start.code = vm->stepno;
     if (skip_reason) {
         rbk_event e = ev(vm, RBK_EV_STEP_END, (int)idx);
         e.status = "skipped";
         e.text = skip_reason;
         e.code = vm->stepno;
         rbk_vm_emit(vm, &e);
+        checkpoint(vm, (int)idx);
         return 0;
     }
+    int r = resumed(vm, idx);
+    if (r >= 0) return r;
+    uint32_t attempt = 0; /* counts every attempt, also those the operator asked for */
+again:;
+    rbk_event start = ev(vm, RBK_EV_STEP_START, (int)idx);
+    start.nsteps = (int)u->nsteps;
+    start.code = vm->stepno;
+    start.attempt = vm->attempt = (int)attempt + 1;
     rbk_vm_emit(vm, &start);
     int64_t t0 = rbk_now_ms();
     /* the step's `if` */
@@ -188,21 +288,29 @@ int rbk_steps_run(rbk_vm *vm, uint32_t idx) {
             e.code = vm->stepno;
             e.duration_ms = rbk_now_ms() - t0;
             rbk_vm_emit(vm, &e);
+            checkpoint(vm, (int)idx);
             return 0;
         }
         rbk_unref(c);
         if (cs != RBK_OK) {
             emit_error(vm, (int)idx, "");
+            rbk_event e = ev(vm, RBK_EV_STEP_END, (int)idx);
+            e.duration_ms = rbk_now_ms() - t0;
+            e.code = vm->stepno;
+            e.status = cs == RBK_E_INTERRUPT ? "interrupted" : "failed";
+            e.text = vm->err;
+            rbk_vm_emit(vm, &e);
+            if (cs == RBK_E_INTERRUPT) goto interrupted;
             goto failed;
         }
     }
     {
         rbk_status rs = RBK_OK;
-        for (uint32_t attempt = 1; attempt <= st->retries + 1; attempt++) {
-            vm->attempt = (int)attempt;
-            if (attempt > 1) {
+        for (uint32_t k = 0; k <= st->retries; k++, attempt++) {
+            vm->attempt = (int)attempt + 1;
+            if (k > 0) {
                 rbk_event r = ev(vm, RBK_EV_STEP_RETRY, (int)idx);
-                r.attempt = (int)attempt;
+                r.attempt = (int)attempt + 1;
                 r.text = vm->err;
                 rbk_vm_emit(vm, &r);
                 if (st->retry_every_ms > 0) {
@@ -210,17 +318,18 @@ int rbk_steps_run(rbk_vm *vm, uint32_t idx) {
                     if (rbk_sleep_ms(&c, st->retry_every_ms) == 1) { rs = RBK_E_INTERRUPT; rbk_vm_raise(vm, rs, "interrupted"); break; }
                 }
             }
-            rbk_value r = rbk_nil();
-            rs = run_part(vm, st->body_fn, (int)idx, st->timeout_ms, &r);
-            rbk_unref(r);
+            rbk_value res = rbk_nil();
+            rs = run_part(vm, st->body_fn, (int)idx, st->timeout_ms, &res);
+            rbk_unref(res);
             if (rs == RBK_OK && vm->opts.fail_at && !strcmp(vm->opts.fail_at, name)) {
                 rbk_vm_raise(vm, RBK_E_FAIL, "failed on purpose after its body (--fail-at rehearsal)");
                 rs = RBK_E_FAIL;
                 emit_error(vm, (int)idx, "");
+                attempt++;
                 break; /* a rehearsal failure is not retried */
             }
-            if (rs == RBK_OK || rs == RBK_E_STOP || rs == RBK_E_INTERRUPT) break;
-            emit_error(vm, (int)idx, attempt <= st->retries ? "attempt failed: " : "");
+            if (rs == RBK_OK || rs == RBK_E_STOP || rs == RBK_E_INTERRUPT) { attempt++; break; }
+            emit_error(vm, (int)idx, k < st->retries ? "attempt failed: " : "");
         }
         rbk_event e = ev(vm, RBK_EV_STEP_END, (int)idx);
         e.duration_ms = rbk_now_ms() - t0;
@@ -235,6 +344,7 @@ int rbk_steps_run(rbk_vm *vm, uint32_t idx) {
                 p.text = rbk_vm_str(vm, st->irreversible);
                 rbk_vm_emit(vm, &p);
             }
+            checkpoint(vm, (int)idx);
             return 0;
         }
         if (rs == RBK_E_STOP) {
@@ -248,14 +358,28 @@ int rbk_steps_run(rbk_vm *vm, uint32_t idx) {
             emit_error(vm, (int)idx, "");
             e.text = "interrupted";
             rbk_vm_emit(vm, &e);
-            vm->exit_code = 4;
-            return 1;
+            goto interrupted;
         }
         e.text = vm->err;
         rbk_vm_emit(vm, &e);
     }
 failed:
     vm->exit_code = after_failure(vm, (int)idx);
+    if (vm->exit_code == -1) goto again;
+    return 1;
+interrupted:
+    /* SIGINT/SIGTERM on a terminal: the operator decides (LANGUAGE.md §7); without one, or
+     * after SIGHUP (the terminal is gone), the run stops with exit 4 */
+    if (vm->opts.interactive && vm->opts.choose && *vm->interrupted != SIGHUP) {
+        *vm->interrupted = 0;
+        rbk_sbuf q = RBK_SBUF_INIT;
+        rbk_sbuf_printf(&q, "Interrupted during step \"%s\". What now?", name);
+        int c = choose(vm, (int)idx, rbk_sbuf_cstr(&q), "the running command was cancelled", "rbs");
+        rbk_sbuf_free(&q);
+        if (c == 'r') goto again;
+        if (c == 'b') { vm->exit_code = rollback(vm, (int)idx, 4); return 1; }
+    }
+    vm->exit_code = 4;
     return 1;
 }
 
@@ -265,5 +389,6 @@ int rbk_steps_top_level_error(rbk_vm *vm) {
         return 4;
     }
     emit_error(vm, -1, "top-level code failed: ");
-    return after_failure(vm, -1);
+    int code = after_failure(vm, -1);
+    return code < 0 ? 3 : code;
 }

@@ -17,7 +17,7 @@ const char *rbk_event_kind_name(rbk_event_kind k) {
     static const char *n[] = {"run_start", "run_end", "section", "step_start", "step_end", "step_retry",
                               "expect", "stop_if", "fail", "log", "wait", "poll", "effect_start",
                               "effect_end", "output", "gate", "rollback_start", "rollback_end",
-                              "point_of_no_return", "note", "prompt"};
+                              "point_of_no_return", "note", "checkpoint", "prompt"};
     return k < RBK_EV__COUNT ? n[k] : "?";
 }
 

@@ -26,6 +26,17 @@ typedef struct rbk_kv {
  * the letter chosen, or 0 when nobody answered (no terminal, EOF, a second interrupt): stop. */
 typedef int (*rbk_choose_fn)(void *ctx, const char *question, const char *detail, const char *options);
 
+/* What `runbook resume` knows from the journal (cli/journal.c builds it; vm/steps.c obeys it).
+ * Arrays have one entry per step of the unit. */
+typedef struct rbk_resume {
+    uint8_t *done;          /* 0 run it; 1 completed ok; 2 skipped; 3 counted as done by the operator */
+    char **checkpoint;      /* the globals after that step (checkpoint JSON), or NULL */
+    uint8_t *rolled_back;   /* 1: its rollback already ran (or the operator counted it done) */
+    int rollback_phase;     /* the run was rolling back: continue the rollback */
+    int failed_step;        /* the step whose failure started that rollback, -1 top-level */
+    int original_code;      /* exit code the rollback phase ends with when it completes (1) */
+} rbk_resume;
+
 typedef struct rbk_run_opts {
     rbk_on_failure on_failure;
     int dry_run, no_wait, yes, verbose, interactive;
@@ -35,6 +46,8 @@ typedef struct rbk_run_opts {
     rbk_kv *envfile; int nenvfile;     /* values from --env-file (the process env wins) */
     volatile sig_atomic_t *interrupted; /* set by the CLI's signal handler (to the signal number) */
     rbk_choose_fn choose; void *choose_ctx; /* NULL: nobody to ask */
+    int checkpoints;                    /* emit RBK_EV_CHECKPOINT after each step (--journal) */
+    const rbk_resume *resume;           /* runbook resume: what ran before */
 } rbk_run_opts;
 
 /* status of interpreting a function */
@@ -139,4 +152,8 @@ const char *rbk_vm_str(rbk_vm *vm, uint32_t k); /* string constant */
 void rbk_vm_render_value(rbk_vm *vm, rbk_sbuf *out, rbk_value v, int repr); /* masked */
 void rbk_vm_position(rbk_vm *vm, uint32_t file, uint32_t off, rbk_event *ev, rbk_sbuf *lineb);
 int rbk_vm_interrupted(rbk_vm *vm);
+/* vm/checkpoint.c: the globals as checkpoint JSON (secrets, handles and functions left out,
+ * named in "unsaved"); and restoring them. */
+void rbk_vm_checkpoint_json(rbk_vm *vm, rbk_sbuf *out);
+int rbk_vm_restore_checkpoint(rbk_vm *vm, const char *json, rbk_sbuf *err);
 #endif

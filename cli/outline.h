@@ -1,0 +1,156 @@
+/* cli/outline.h — the reviewable outline of a runbook, shared by `runbook plan` (cli/plan.c)
+ * and `runbook doc` (cli/doc.c): built from the checked AST (compiler/compiler.h), never from
+ * a run. It holds the declarations (env, params, with the comments written beside them), the
+ * sequence of top-level code and steps, each step's items in source order (external effects
+ * "as written", gates, guards, waits, watch/within windows, branches, loops, and calls to
+ * user functions expanded in place with their parameters replaced by the call's arguments),
+ * and the worst-case durations (docs/plan.md, "Worst-case duration").
+ * Owns: loading FILE.rb or FILE.rbc into a checked compilation (an .rbc is recompiled from the
+ * sources it embeds and must reproduce the same bytes), the outline and its costs.
+ * Shares invariants with: compiler/sema.c (annotations: sym, list2, aux of calls and fields),
+ * compiler/codegen.c (what a step's timeout/retry/rollback mean), stdlib/builtins.def
+ * (effect tags), vm/steps.c and stdlib/std_core.c (what the worst case models). */
+#ifndef RBK_OUTLINE_H
+#define RBK_OUTLINE_H
+#include <stdint.h>
+#include "../compiler/compiler.h"
+
+#define RBK_DEFAULT_CALL_TIMEOUT_MS 30000      /* --default-timeout when not given */
+#define RBK_DEFAULT_GATE_TIMEOUT_MS 1800000    /* confirm without timeout:, ask */
+
+/* A worst-case bound: machine time (calls, waits, polling) and operator time (gates), each
+ * with the reason it has no bound (NULL when bounded). */
+typedef struct rbk_cost {
+    int64_t machine_ms, operator_ms;
+    char *machine_why, *operator_why;
+} rbk_cost;
+
+typedef enum rbk_oi_kind {
+    RBK_OI_EFFECT,   /* a builtin that leaves the process (read or write) */
+    RBK_OI_GATE,     /* confirm / ask */
+    RBK_OI_WAIT,     /* wait(d) */
+    RBK_OI_EXPECT,   /* expect [within D every P]; kids: the calls in the condition */
+    RBK_OI_STOP_IF,
+    RBK_OI_FAIL,
+    RBK_OI_WATCH,    /* kids: the block */
+    RBK_OI_IF,       /* kids: the then-block; alt: the else-block */
+    RBK_OI_FOR,      /* kids: the body */
+    RBK_OI_CALL,     /* a user function; kids: its body's items */
+    RBK_OI_LOG       /* log(msg) */
+} rbk_oi_kind;
+
+enum { RBK_TMO_NONE, RBK_TMO_EXPLICIT, RBK_TMO_DEFAULT, RBK_TMO_UNKNOWN };
+
+typedef struct rbk_oitem rbk_oitem;
+typedef struct rbk_oitems {
+    rbk_oitem *v;
+    int n, cap;
+} rbk_oitems;
+
+struct rbk_oitem {
+    rbk_oi_kind kind;
+    const char *builtin;   /* builtins.def name: "sh", "http.get", "sql.exec" ... */
+    int write;             /* EFFECT: 1 write, 0 read */
+    char *verb;            /* "GET", "POST" ... for HTTP; else NULL */
+    char *text;            /* the main operand (command, URL, query, path, question, condition) */
+    int literal;           /* text is the inside of a string literal written in the call */
+    char *options;         /* the other arguments as written: "timeout: 10m, check: false" */
+    char *message;         /* expect / stop-if / fail message, inside of the literal (or source) */
+    char *window;          /* EXPECT within: "within 2m every 5s"; WATCH: "15m every 30s" */
+    char *repeat;          /* context of an effect: "polled within 2m every 5s", "for each t in tables" */
+    char *via;             /* the user functions it is reached through: "v1_healthy → web.expect_status" */
+    int tmo_kind;          /* EFFECT/GATE: RBK_TMO_* */
+    int64_t timeout_ms;    /* EFFECT/GATE/WAIT: the bound used */
+    int file, line;        /* where it is written */
+    const char *module;    /* CALL: the module path ("std/pg") or NULL for the root file */
+    rbk_cost cost;         /* worst case of this item (kids included) */
+    int has_write, has_gate; /* some kid (transitively) writes / asks */
+    rbk_oitems kids, alt;
+};
+
+typedef struct rbk_ostep {
+    int index;             /* 0-based execution order (c->steps) */
+    const char *name;
+    const char *section;   /* or NULL */
+    int file, line;
+    char *description;     /* the comment lines written directly above `step`, or NULL */
+    char *cond;            /* the `if` condition as written, or NULL */
+    int64_t timeout_ms;    /* 0: none */
+    int retries;
+    int64_t retry_every_ms;
+    int irreversible;
+    char *why;             /* irreversible "why" */
+    int has_rollback;
+    rbk_oitems cond_items, body, rollback;
+    rbk_cost cond_cost, body_cost, rollback_cost; /* uncapped, one attempt */
+    rbk_cost worst, rollback_worst;               /* the step's rules applied */
+} rbk_ostep;
+
+typedef struct rbk_ocode {   /* top-level code (or a module's initialiser) between steps */
+    const char *label;       /* "top-level code", or the module's path ("std/pg") */
+    int module_init;         /* a module's top-level lets (they run before everything) */
+    int file, line, last_line;
+    int before_step;         /* index of the step that follows, or -1 (after the last step) */
+    rbk_oitems items;
+    rbk_cost cost;
+} rbk_ocode;
+
+typedef struct rbk_osection {
+    const char *title;
+    char *description;
+    int line, first_step, nsteps;
+} rbk_osection;
+
+typedef struct rbk_oenv {
+    const char *name;
+    int secret, optional, line;
+    char *description;       /* the comment written at the end of its line */
+} rbk_oenv;
+
+typedef struct rbk_oparam {
+    const char *name;
+    const char *type;
+    char *deflt;             /* the default as written, or NULL (required) */
+    int line;
+    char *description;
+} rbk_oparam;
+
+typedef struct rbk_oseq { int is_step, index; } rbk_oseq;
+
+typedef struct rbk_outline {
+    rbk_compiler *c;
+    rbk_sources *sources;    /* owned: the compiler points into them */
+    rbk_diags *diags;
+    const char *path;        /* as given on the command line */
+    const char *root_path;   /* the root source's path inside the artifact */
+    char *title;             /* or NULL */
+    char artifact_sha256[65];
+    int from_rbc;
+    rbk_oenv *envs; int nenvs;
+    rbk_oparam *params; int nparams;
+    rbk_ostep *steps; int nsteps;
+    rbk_ocode *code; int ncode;
+    rbk_osection *sections; int nsections;
+    rbk_oseq *seq; int nseq;
+    int point_of_no_return;  /* step index, -1 none */
+    int ngates;
+    rbk_cost run, rollback;  /* totals */
+    char **assumptions; int nassumptions;
+    char **unbounded; int nunbounded;
+    int budget;              /* items left before expansion stops (pathological call graphs) */
+} rbk_outline;
+
+/* Compiles FILE.rb, or recompiles FILE.rbc from its embedded sources (and checks the result is
+ * byte-identical to the file), and builds the outline. On failure prints diagnostics on stderr
+ * and returns 64 (usage, unreadable) or 65 (compile error, bad artifact); 0 on success. */
+int rbk_outline_open(const char *path, const char *cmd, rbk_outline *o);
+void rbk_outline_free(rbk_outline *o);
+
+/* Helpers for the renderers. */
+const char *rbk_outline_file(const rbk_outline *o, int file);   /* path of a source */
+void rbk_outline_dur(rbk_sbuf *out, int64_t ms);                 /* "1h2m" / "0s" */
+/* Whether some item (transitively) writes / asks the operator. */
+void rbk_oitems_flags(const rbk_oitems *l, int *writes, int *gates);
+int rbk_cost_bounded(const rbk_cost *c);
+int64_t rbk_cost_total(const rbk_cost *c);
+#endif

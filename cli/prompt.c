@@ -1,0 +1,171 @@
+/* cli/prompt.c — see prompt.h. What the operator sees is described in docs/terminal.md. */
+#include "prompt.h"
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "../support/tty.h"
+#include "../vm/value.h"
+#include "render.h"
+
+static const struct {
+    char key;
+    const char *word, *alt, *text;
+} k_choices[] = {
+    {'r', "retry", NULL, "retry the step"},
+    {'b', "rollback", "roll back", "roll back"},
+    {'s', "stop", NULL, "stop"},
+    {'d', "done", NULL, "count the step as done"},
+};
+#define NCHOICES (int)(sizeof k_choices / sizeof k_choices[0])
+
+static void trim(rbk_sbuf *b) {
+    size_t a = 0, n = b->len;
+    while (a < n && isspace((unsigned char)b->data[a])) a++;
+    while (n > a && isspace((unsigned char)b->data[n - 1])) n--;
+    if (a) memmove(b->data, b->data + a, n - a);
+    b->len = n - a;
+    if (b->data) b->data[b->len] = 0;
+}
+
+/* the letter the answer names, if it is one of options; else 0 */
+static int pick(const char *answer, const char *options) {
+    for (int i = 0; i < NCHOICES; i++) {
+        if (!strchr(options, k_choices[i].key)) continue;
+        if ((answer[0] && !answer[1] && tolower((unsigned char)answer[0]) == k_choices[i].key) || !strcasecmp(answer, k_choices[i].word) ||
+            (k_choices[i].alt && !strcasecmp(answer, k_choices[i].alt)))
+            return k_choices[i].key;
+    }
+    return 0;
+}
+
+/* detail (indented), the menu "  [r] retry the step  [b] roll back  [s] stop", the answer
+ * line's label "choice (r/b/s)" and the keys for a hint "r, b or s" */
+static void menu(rbk_sbuf *body, rbk_sbuf *label, rbk_sbuf *keys, const char *detail, const char *options) {
+    for (const char *p = detail; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        rbk_sbuf_printf(body, "  %.*s\n", (int)n, p);
+        p = nl ? nl + 1 : p + n;
+    }
+    rbk_sbuf_adds(body, " ");
+    rbk_sbuf_adds(label, "choice (");
+    int n = 0, total = 0;
+    for (int i = 0; i < NCHOICES; i++) total += strchr(options, k_choices[i].key) != NULL;
+    for (int i = 0; i < NCHOICES; i++) {
+        if (!strchr(options, k_choices[i].key)) continue;
+        rbk_sbuf_printf(body, "  [%c] %s", k_choices[i].key, k_choices[i].text);
+        rbk_sbuf_printf(label, "%s%c", n ? "/" : "", k_choices[i].key);
+        rbk_sbuf_printf(keys, "%s%c", !n ? "" : n == total - 1 ? " or " : ", ", k_choices[i].key);
+        n++;
+    }
+    rbk_sbuf_addc(body, '\n');
+    rbk_sbuf_addc(label, ')');
+}
+
+int rbk_prompt_choose(void *ctx, const char *question, const char *detail, const char *options) {
+    rbk_term *t = ctx;
+    if (!options || !*options) return 0;
+    if (t) rbk_term_pause(t);
+    rbk_sbuf q = RBK_SBUF_INIT, body = RBK_SBUF_INIT, label = RBK_SBUF_INIT, keys = RBK_SBUF_INIT, hint = RBK_SBUF_INIT;
+    rbk_sbuf_printf(&q, "! %s", question ? question : "What now?");
+    menu(&body, &label, &keys, detail, options);
+    rbk_tty_req r = {.question = rbk_sbuf_cstr(&q), .body = rbk_sbuf_cstr(&body), .label = rbk_sbuf_cstr(&label),
+                     .interrupted = t ? t->interrupted : NULL};
+    int choice = 0;
+    for (;;) {
+        rbk_sbuf line = RBK_SBUF_INIT;
+        int rc = rbk_tty_ask(&r, &line);
+        trim(&line);
+        if (rc == RBK_TTY_OK) choice = pick(rbk_sbuf_cstr(&line), options);
+        if (rc != RBK_TTY_OK || choice) { rbk_sbuf_free(&line); break; }
+        rbk_sbuf_reset(&hint);
+        rbk_sbuf_printf(&hint, "  \"%s\" is not one of the choices: type %s, then Enter", rbk_sbuf_cstr(&line), rbk_sbuf_cstr(&keys));
+        r.question = r.body = NULL;
+        r.hint = rbk_sbuf_cstr(&hint);
+        rbk_sbuf_free(&line);
+    }
+    rbk_sbuf_free(&q);
+    rbk_sbuf_free(&body);
+    rbk_sbuf_free(&label);
+    rbk_sbuf_free(&keys);
+    rbk_sbuf_free(&hint);
+    if (t) rbk_term_resume(t);
+    return choice;
+}
+
+/* ---------------------------------------------------------------- parameters */
+static const char *const k_type_names[] = {"", "string", "int", "float", "bool", "duration"};
+
+static const char *ustr(const rbk_unit *u, uint32_t k) {
+    return k < u->nconsts ? RBK_AS_STR(u->consts[k].v)->data : "?";
+}
+
+/* The rules of --param (vm/vm.c): 1 when text is a valid value of the type. */
+static int valid_param(const char *text, uint32_t type) {
+    char *end;
+    errno = 0;
+    switch (type) {
+    case RBK_PT_INT: (void)strtoll(text, &end, 10); return *text && !*end && !errno;
+    case RBK_PT_FLOAT: (void)strtod(text, &end); return *text && !*end && !errno;
+    case RBK_PT_BOOL: return !strcmp(text, "true") || !strcmp(text, "false");
+    case RBK_PT_DURATION: {
+        int64_t ms;
+        return rbk_duration_parse(text, &ms);
+    }
+    default: return 1;
+    }
+}
+
+static int given(const rbk_kv *params, int n, const char *name) {
+    for (int i = 0; i < n; i++)
+        if (!strcmp(params[i].key, name)) return 1;
+    return 0;
+}
+
+/* Asks for one parameter: RBK_TTY_OK with a valid value in *value, or the code that ended it. */
+static int ask_param(const char *name, uint32_t type, volatile sig_atomic_t *interrupted, rbk_sbuf *value) {
+    const char *tn = type < 6 ? k_type_names[type] : "value";
+    rbk_sbuf q = RBK_SBUF_INIT, hint = RBK_SBUF_INIT;
+    rbk_sbuf_printf(&q, "? Parameter %s (%s) is required and was not given with --param %s=VALUE", name, tn, name);
+    rbk_tty_req r = {.question = rbk_sbuf_cstr(&q), .label = name, .interrupted = interrupted};
+    int rc;
+    for (;;) {
+        rbk_sbuf_reset(value);
+        rc = rbk_tty_ask(&r, value);
+        trim(value);
+        if (rc != RBK_TTY_OK) break;
+        const char *v = rbk_sbuf_cstr(value);
+        if (*v && valid_param(v, type)) break;
+        rbk_sbuf_reset(&hint);
+        if (!*v) rbk_sbuf_printf(&hint, "  a value is required: type it, then Enter (Ctrl-D: do not start)");
+        else rbk_sbuf_printf(&hint, "  \"%s\" is not a valid %s%s", v, tn, type == RBK_PT_DURATION ? " (write e.g. 30s, 5m, 250ms)" : type == RBK_PT_BOOL ? " (true or false)" : "");
+        r.question = NULL;
+        r.hint = rbk_sbuf_cstr(&hint);
+    }
+    rbk_sbuf_free(&q);
+    rbk_sbuf_free(&hint);
+    return rc;
+}
+
+int rbk_prompt_params(const rbk_unit *u, rbk_kv **params, int *nparams, volatile sig_atomic_t *interrupted) {
+    int added = 0;
+    for (uint32_t j = 0; j < u->nparams; j++) {
+        const rbk_paramdecl *p = &u->params[j];
+        const char *name = ustr(u, p->name);
+        if (p->deflt != RBK_NONE || given(*params, *nparams, name)) continue;
+        rbk_sbuf v = RBK_SBUF_INIT;
+        int rc = ask_param(name, p->type, interrupted, &v);
+        if (rc != RBK_TTY_OK) {
+            rbk_sbuf_free(&v);
+            return rc == RBK_TTY_INTERRUPTED ? -1 : added; /* the rest: reported by the preflight */
+        }
+        *params = rbk_xrealloc(*params, sizeof(rbk_kv) * (size_t)(*nparams + 1));
+        (*params)[*nparams].key = rbk_xstrdup(name);
+        (*params)[*nparams].value = rbk_sbuf_detach(&v);
+        (*nparams)++;
+        added++;
+    }
+    return added;
+}

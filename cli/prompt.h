@@ -1,0 +1,24 @@
+/* cli/prompt.h — the operator's answers outside the gates, on the terminal (support/tty.h):
+ * the decisions the VM asks for through its rbk_choose_fn hook (after a failure with
+ * --on-failure ask, after an interrupt), and the required parameters that were not given.
+ * Shares invariants with: vm/vm.h (rbk_choose_fn, rbk_kv), cli/render.h (the status line is
+ * paused while the operator is asked), vm/vm.c rbk_vm_preflight (what a valid param is). */
+#ifndef RBK_PROMPT_H
+#define RBK_PROMPT_H
+#include <signal.h>
+#include "../vm/vm.h"
+
+/* An rbk_choose_fn. ctx: the rbk_term of the run (or NULL); its `interrupted` flag ends the
+ * question. Shows question, detail and a menu of options ("r" retry the step, "b" roll back,
+ * "s" stop, "d" count the step as done), reads the letter (or the word) and Enter, asks again
+ * on anything else. Returns the letter, or 0 when nobody answered (no terminal, end of input,
+ * interrupt). */
+int rbk_prompt_choose(void *ctx, const char *question, const char *detail, const char *options);
+
+/* On a terminal, asks for every parameter of u that has no default and is not in
+ * (*params)[0..*nparams), checks the answer against the declared type (the rules of --param)
+ * and appends it to *params (realloc'd; keys and values malloc'd, as main.c's). Parameters
+ * left unanswered (end of input, no terminal) stay missing, for rbk_vm_preflight to report.
+ * Returns the number of answers appended, or -1 when interrupted. */
+int rbk_prompt_params(const rbk_unit *u, rbk_kv **params, int *nparams, volatile sig_atomic_t *interrupted);
+#endif
