@@ -118,6 +118,7 @@ typedef struct walker {
     rbk_compiler *c;
     const char *repeat;        /* the context effects are under ("polled within 2m every 5s") */
     const char *need_param;    /* set by ceval: a required parameter made a value unknown */
+    int quoted;                /* rendering an @shell/@sql literal: `{p}` stays a value, never spliced */
 } walker;
 
 static const rbk_source *src_of(walker *w, int file) { return w->c->sources->items[file]; }
@@ -301,7 +302,7 @@ static void render_expr(walker *w, rbk_node *n, const frame *f, rbk_sbuf *out) {
         const frame *bf = NULL;
         rbk_node *b = binding(f, id->sym->decl, &bf);
         uint32_t a = id->off, e = id->end;
-        if (s.v[i].direct && is_string(b) && !is_triple(b)) {
+        if (s.v[i].direct && !w->quoted && is_string(b) && !is_triple(b)) {
             while (a > pos && t[a - 1] == ' ') a--;
             while (e < n->end && t[e] == ' ') e++;
             if (a > pos && t[a - 1] == '{' && e < n->end && t[e] == '}') {
@@ -335,7 +336,7 @@ static void render_inner(walker *w, rbk_node *n, const frame *f, rbk_sbuf *out) 
             rbk_node *p = n->list.items[i];
             if (p->kind == N_STRING) { add_escaped_braces(out, p->str, p->slen); continue; }
             const frame *bf = NULL;
-            rbk_node *b = !p->b && bound_param_of(f, p->a) ? binding(f, p->a->sym->decl, &bf) : NULL;
+            rbk_node *b = !p->b && !w->quoted && bound_param_of(f, p->a) ? binding(f, p->a->sym->decl, &bf) : NULL;
             if (b && is_string(b) && !is_triple(b)) { render_inner(w, b, bf, out); continue; }
             rbk_sbuf_addc(out, '{');
             render_expr(w, p->a, f, out);
@@ -427,16 +428,24 @@ static rbk_cost builtin_item(walker *w, rbk_node *n, const frame *f, rbk_oitems 
         it.verb = rbk_xstrdup(b->name + 5);
         for (char *p = it.verb; *p; p++) *p = (char)toupper((unsigned char)*p);
     }
-    if (primary < nargs && args[primary]) it.text = render_arg(w, args[primary], f, &it.literal);
-    else it.text = rbk_xstrdup("");
+    if (primary < nargs && args[primary]) {
+        w->quoted = b->params[primary].interp != 0;
+        it.text = render_arg(w, args[primary], f, &it.literal);
+        w->quoted = 0;
+    } else {
+        it.text = rbk_xstrdup("");
+    }
     int tmo = param_of(b, "timeout");
     rbk_sbuf opts = RBK_SBUF_INIT;
     for (int i = 0; i < nargs && i < b->nparams; i++) {
         if (!args[i] || i == primary || !strncmp(b->params[i].type, "handle:", 7)) continue;
         if (!strcmp(b->name, "http.request") && i == 0) continue;
-        if (opts.len) rbk_sbuf_adds(&opts, ", ");
-        rbk_sbuf_printf(&opts, "%s: ", b->params[i].name);
-        render_expr(w, args[i], f, &opts);
+        char *v = render(w, args[i], f);
+        if (strcmp(v, "nil")) { /* a helper's `headers = nil` passed on: nothing given */
+            if (opts.len) rbk_sbuf_adds(&opts, ", ");
+            rbk_sbuf_printf(&opts, "%s: %s", b->params[i].name, v);
+        }
+        free(v);
     }
     if (opts.len) it.options = rbk_sbuf_detach(&opts);
     rbk_sbuf_free(&opts);

@@ -1,6 +1,674 @@
-/* cli/plan.c — placeholder for `runbook plan` and `runbook doc`. */
+/* cli/plan.c — `runbook plan FILE [--format json]` (LANGUAGE.md §12, docs/plan.md): what a run
+ * of this exact artifact would do, before it does anything — env and params, the sequence of
+ * top-level code and steps with every external effect as written, the gates, the rollback
+ * order, the point of no return and the worst-case durations. Text on stdout (colour only on
+ * a terminal without NO_COLOR), or one JSON document whose shape docs/plan.md fixes.
+ * Reads the outline built by cli/outline.c; shares nothing else. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "../support/sha256.h"
+#include "outline.h"
+
 int rbk_cli_plan(const char *path, int json);
-int rbk_cli_doc(const char *path);
-int rbk_cli_plan(const char *path, int json) { (void)json; fprintf(stderr, "runbook plan %s: not available yet\n", path); return 64; }
-int rbk_cli_doc(const char *path) { fprintf(stderr, "runbook doc %s: not available yet\n", path); return 64; }
+
+/* ------------------------------------------------------------------ flattening */
+/* Effects (read/write/gate/wait) and checks (expect/stop-if/fail), depth first, each with
+ * the branches it sits in ("if rehearsal", "unless x"). */
+typedef void (*leaf_fn)(void *ctx, const rbk_oitem *it, const char *when);
+
+static char *join_when(const char *when, const char *prefix, const char *text) {
+    rbk_sbuf b = RBK_SBUF_INIT;
+    if (when) rbk_sbuf_printf(&b, "%s; ", when);
+    rbk_sbuf_printf(&b, "%s%s", prefix, text);
+    return rbk_sbuf_detach(&b);
+}
+static void flatten(const rbk_oitems *l, const char *when, leaf_fn fn, void *ctx) {
+    for (int i = 0; i < l->n; i++) {
+        const rbk_oitem *it = &l->v[i];
+        if (it->kind == RBK_OI_IF) {
+            char *yes = join_when(when, "if ", it->text), *no = join_when(when, "unless ", it->text);
+            flatten(&it->kids, yes, fn, ctx);
+            flatten(&it->alt, no, fn, ctx);
+            free(yes);
+            free(no);
+            continue;
+        }
+        if (it->kind != RBK_OI_CALL && it->kind != RBK_OI_FOR && it->kind != RBK_OI_WATCH) fn(ctx, it, when);
+        flatten(&it->kids, when, fn, ctx);
+    }
+}
+static int is_effect(const rbk_oitem *it) {
+    return it->kind == RBK_OI_EFFECT || it->kind == RBK_OI_GATE || it->kind == RBK_OI_WAIT;
+}
+static int is_check(const rbk_oitem *it) {
+    return it->kind == RBK_OI_EXPECT || it->kind == RBK_OI_STOP_IF || it->kind == RBK_OI_FAIL;
+}
+static const char *effect_class(const rbk_oitem *it) {
+    return it->kind == RBK_OI_GATE ? "gate" : it->kind == RBK_OI_WAIT ? "wait" : it->write ? "write" : "read";
+}
+static const char *check_kind(const rbk_oitem *it) {
+    return it->kind == RBK_OI_EXPECT ? "expect" : it->kind == RBK_OI_STOP_IF ? "stop-if" : "fail";
+}
+static void collapse_ws(rbk_sbuf *out, const char *s) {
+    int space = 0;
+    for (; *s; s++) {
+        if (*s == '\n' || *s == '\r' || (*s == ' ' && space)) {
+            if (!space && out->len) rbk_sbuf_addc(out, ' ');
+            space = 1;
+            while (s[1] == ' ' || s[1] == '\t') s++;
+            continue;
+        }
+        space = *s == ' ';
+        rbk_sbuf_addc(out, *s);
+    }
+}
+
+/* ------------------------------------------------------------------ text */
+typedef struct tx {
+    rbk_sbuf out;
+    int color;
+    const rbk_outline *o;
+    const char *indent;
+    int count;
+} tx;
+
+static const char *C(const tx *t, const char *code) { return t->color ? code : ""; }
+#define BOLD "\033[1m"
+#define DIM "\033[2m"
+#define RED "\033[31m"
+#define YELLOW "\033[33m"
+#define CYAN "\033[36m"
+#define MAGENTA "\033[35m"
+#define RESET "\033[0m"
+
+static void dur(rbk_sbuf *b, int64_t ms) { rbk_outline_dur(b, ms); }
+static void cost_text(rbk_sbuf *b, const rbk_cost *c) {
+    if (!rbk_cost_bounded(c)) { rbk_sbuf_adds(b, "unbounded"); return; }
+    dur(b, rbk_cost_total(c));
+    if (c->operator_ms) {
+        rbk_sbuf_adds(b, " (operator ");
+        dur(b, c->operator_ms);
+        rbk_sbuf_addc(b, ')');
+    }
+}
+
+static void text_leaf(void *ctx, const rbk_oitem *it, const char *when) {
+    tx *t = ctx;
+    if (!is_effect(it)) return;
+    const char *cls = effect_class(it);
+    const char *col = it->kind == RBK_OI_GATE ? MAGENTA : it->write ? YELLOW : it->kind == RBK_OI_WAIT ? CYAN : "";
+    rbk_sbuf *b = &t->out;
+    rbk_sbuf_printf(b, "%s%s%-5s%s  %-10s ", t->indent, C(t, col), cls, C(t, RESET),
+                    it->verb ? it->verb : it->builtin);
+    if (it->kind == RBK_OI_WAIT && it->tmo_kind == RBK_TMO_EXPLICIT) dur(b, it->timeout_ms);
+    else if (it->literal) collapse_ws(b, it->text);
+    else rbk_sbuf_printf(b, "<value of %s>", it->text);
+    rbk_sbuf d = RBK_SBUF_INIT;
+    if (it->options) { collapse_ws(&d, it->options); rbk_sbuf_adds(&d, "; "); }
+    if (it->kind == RBK_OI_GATE && it->tmo_kind == RBK_TMO_DEFAULT) {
+        rbk_sbuf_adds(&d, "waits up to ");
+        dur(&d, it->timeout_ms);
+        rbk_sbuf_adds(&d, "; ");
+    }
+    if (when) rbk_sbuf_printf(&d, "%s; ", when);
+    if (it->repeat) rbk_sbuf_printf(&d, "%s; ", it->repeat);
+    if (it->via) rbk_sbuf_printf(&d, "via %s; ", it->via);
+    rbk_sbuf_printf(&d, "%s:%d", rbk_outline_file(t->o, it->file), it->line);
+    rbk_sbuf_printf(b, "  %s(%s)%s\n", C(t, DIM), d.data, C(t, RESET));
+    rbk_sbuf_free(&d);
+    t->count++;
+}
+static int text_effects(tx *t, const rbk_oitems *l, const char *indent) {
+    t->indent = indent;
+    t->count = 0;
+    flatten(l, NULL, text_leaf, t);
+    return t->count;
+}
+static void count_checks(void *ctx, const rbk_oitem *it, const char *when) {
+    (void)when;
+    int *n = ctx;
+    if (it->kind == RBK_OI_EXPECT) n[0]++;
+    else if (it->kind == RBK_OI_STOP_IF) n[1]++;
+    else if (it->kind == RBK_OI_FAIL) n[2]++;
+}
+
+static void text_header(tx *t) {
+    const rbk_outline *o = t->o;
+    rbk_sbuf *b = &t->out;
+    rbk_sbuf_printf(b, "%sPlan: %s%s\n", C(t, BOLD), o->title ? o->title : o->root_path, C(t, RESET));
+    rbk_sbuf_printf(b, "  file      %s%s\n", o->path, o->from_rbc ? "  (recompiled from its embedded sources: identical bytes)" : "");
+    rbk_sbuf_printf(b, "  artifact  sha256 %s\n", o->artifact_sha256);
+    rbk_sbuf_printf(b, "  %d step%s, %d gate%s, point of no return: ", o->nsteps, o->nsteps == 1 ? "" : "s",
+                    o->ngates, o->ngates == 1 ? "" : "s");
+    if (o->point_of_no_return >= 0)
+        rbk_sbuf_printf(b, "%sstep %d \"%s\"%s\n", C(t, RED), o->point_of_no_return + 1,
+                        o->steps[o->point_of_no_return].name, C(t, RESET));
+    else rbk_sbuf_adds(b, "none\n");
+    rbk_sbuf_adds(b, "  worst case: run ");
+    cost_text(b, &o->run);
+    rbk_sbuf_adds(b, ", full rollback ");
+    cost_text(b, &o->rollback);
+    rbk_sbuf_adds(b, "\n\n");
+}
+
+static void text_decls(tx *t) {
+    const rbk_outline *o = t->o;
+    rbk_sbuf *b = &t->out;
+    rbk_sbuf_printf(b, "%sEnvironment%s (the required ones are checked before anything runs)\n", C(t, BOLD), C(t, RESET));
+    if (!o->nenvs) rbk_sbuf_adds(b, "  none\n");
+    int w = 4;
+    for (int i = 0; i < o->nenvs; i++) if ((int)strlen(o->envs[i].name) > w) w = (int)strlen(o->envs[i].name);
+    for (int i = 0; i < o->nenvs; i++) {
+        const rbk_oenv *e = &o->envs[i];
+        rbk_sbuf_printf(b, "  %-*s  %-8s  %-6s", w, e->name, e->optional ? "optional" : "required", e->secret ? "secret" : "");
+        if (e->description) rbk_sbuf_printf(b, "  # %s", e->description);
+        while (b->len && b->data[b->len - 1] == ' ') b->data[--b->len] = 0;
+        rbk_sbuf_addc(b, '\n');
+    }
+    rbk_sbuf_printf(b, "\n%sParameters%s (--param NAME=VALUE)\n", C(t, BOLD), C(t, RESET));
+    if (!o->nparams) rbk_sbuf_adds(b, "  none\n");
+    w = 4;
+    for (int i = 0; i < o->nparams; i++) if ((int)strlen(o->params[i].name) > w) w = (int)strlen(o->params[i].name);
+    for (int i = 0; i < o->nparams; i++) {
+        const rbk_oparam *p = &o->params[i];
+        rbk_sbuf_printf(b, "  %-*s  %-8s  ", w, p->name, p->type);
+        if (p->deflt) rbk_sbuf_printf(b, "= %s", p->deflt);
+        else rbk_sbuf_printf(b, "%srequired%s", C(t, BOLD), C(t, RESET));
+        if (p->description) rbk_sbuf_printf(b, "  # %s", p->description);
+        rbk_sbuf_addc(b, '\n');
+    }
+    rbk_sbuf_addc(b, '\n');
+}
+
+static void text_code(tx *t, const rbk_ocode *k) {
+    rbk_sbuf *b = &t->out;
+    if (!k->items.n && rbk_cost_total(&k->cost) == 0 && rbk_cost_bounded(&k->cost)) return;
+    if (k->module_init) rbk_sbuf_printf(b, "  %smodule %s%s (initialises its top-level names)", C(t, BOLD), k->label, C(t, RESET));
+    else if (k->before_step >= 0) rbk_sbuf_printf(b, "  %stop-level code%s before step %d", C(t, BOLD), C(t, RESET), k->before_step + 1);
+    else rbk_sbuf_printf(b, "  %stop-level code%s after the last step", C(t, BOLD), C(t, RESET));
+    rbk_sbuf_printf(b, "  %s:%d", rbk_outline_file(t->o, k->file), k->line);
+    if (k->last_line > k->line) rbk_sbuf_printf(b, "-%d", k->last_line);
+    rbk_sbuf_adds(b, "  worst ");
+    cost_text(b, &k->cost);
+    rbk_sbuf_addc(b, '\n');
+    if (!text_effects(t, &k->items, "      ")) rbk_sbuf_adds(b, "      no external effects\n");
+    rbk_sbuf_addc(b, '\n');
+}
+
+static void text_step(tx *t, const rbk_ostep *s, const char **section) {
+    const rbk_outline *o = t->o;
+    rbk_sbuf *b = &t->out;
+    if (s->section && (!*section || strcmp(*section, s->section)))
+        rbk_sbuf_printf(b, "  %s== section \"%s\"%s\n", C(t, BOLD), s->section, C(t, RESET));
+    *section = s->section;
+    rbk_sbuf_printf(b, "  %s%2d. %s%s  %s:%d", C(t, BOLD), s->index + 1, s->name, C(t, RESET),
+                    rbk_outline_file(o, s->file), s->line);
+    rbk_sbuf_adds(b, "  worst ");
+    cost_text(b, &s->worst);
+    rbk_sbuf_addc(b, '\n');
+    if (s->cond) rbk_sbuf_printf(b, "      runs only if %s\n", s->cond);
+    if (s->timeout_ms || s->retries) {
+        rbk_sbuf_adds(b, "      ");
+        if (s->timeout_ms) { rbk_sbuf_adds(b, "timeout "); dur(b, s->timeout_ms); rbk_sbuf_adds(b, s->retries ? ", " : ""); }
+        if (s->retries) {
+            rbk_sbuf_printf(b, "retry %d", s->retries);
+            if (s->retry_every_ms) { rbk_sbuf_adds(b, " every "); dur(b, s->retry_every_ms); }
+        }
+        rbk_sbuf_addc(b, '\n');
+    }
+    int n = text_effects(t, &s->cond_items, "      ");
+    n += text_effects(t, &s->body, "      ");
+    int checks[3] = {0, 0, 0};
+    flatten(&s->body, NULL, count_checks, checks);
+    if (!n) rbk_sbuf_adds(b, "      no external effects\n");
+    if (checks[0] || checks[1] || checks[2]) {
+        rbk_sbuf_printf(b, "      checks: %d expect, %d stop-if", checks[0], checks[1]);
+        if (checks[2]) rbk_sbuf_printf(b, ", %d fail", checks[2]);
+        rbk_sbuf_addc(b, '\n');
+    }
+    if (s->has_rollback) {
+        rbk_sbuf_adds(b, "      rollback (worst ");
+        cost_text(b, &s->rollback_worst);
+        rbk_sbuf_adds(b, "):\n");
+        if (!text_effects(t, &s->rollback, "        ")) rbk_sbuf_adds(b, "        no external effects\n");
+    }
+    if (s->irreversible)
+        rbk_sbuf_printf(b, "      %sIRREVERSIBLE%s: %s\n", C(t, RED), C(t, RESET), s->why && *s->why ? s->why : "(no reason given)");
+    if (s->index == o->point_of_no_return)
+        rbk_sbuf_printf(b, "      %s>> POINT OF NO RETURN%s: once this step has run, the steps before it cannot be rolled back\n",
+                        C(t, RED), C(t, RESET));
+    rbk_sbuf_addc(b, '\n');
+}
+
+static void text_rollback(tx *t) {
+    const rbk_outline *o = t->o;
+    rbk_sbuf *b = &t->out;
+    rbk_sbuf_printf(b, "%sRollback order%s (after a failure: the failed step's rollback block, then each completed step's, last first)\n",
+                    C(t, BOLD), C(t, RESET));
+    if (!o->nsteps) rbk_sbuf_adds(b, "  no steps\n");
+    for (int i = o->nsteps - 1; i >= 0; i--) {
+        const rbk_ostep *s = &o->steps[i];
+        int writes = 0, gates = 0;
+        rbk_oitems_flags(&s->body, &writes, &gates);
+        rbk_sbuf_printf(b, "  %2d. %s", s->index + 1, s->name);
+        if (s->irreversible) {
+            rbk_sbuf_printf(b, "  %sIRREVERSIBLE: the rollback stops here once this step has run%s\n", C(t, RED), C(t, RESET));
+            continue;
+        }
+        if (s->has_rollback) {
+            rbk_sbuf_adds(b, "  rollback block, worst ");
+            cost_text(b, &s->rollback_worst);
+            rbk_sbuf_addc(b, '\n');
+            continue;
+        }
+        if (writes) rbk_sbuf_printf(b, "  %sno rollback block, although the step changes things%s\n", C(t, YELLOW), C(t, RESET));
+        else rbk_sbuf_adds(b, "  no rollback block (nothing it does needs undoing)\n");
+    }
+    rbk_sbuf_adds(b, "  point of no return: ");
+    if (o->point_of_no_return >= 0) {
+        const rbk_ostep *s = &o->steps[o->point_of_no_return];
+        rbk_sbuf_printf(b, "%sstep %d \"%s\"%s", C(t, RED), s->index + 1, s->name, C(t, RESET));
+        if (s->cond) rbk_sbuf_printf(b, " (when it runs: if %s)", s->cond);
+        rbk_sbuf_printf(b, " — %s\n", s->why && *s->why ? s->why : "irreversible");
+    } else {
+        rbk_sbuf_adds(b, "none (no step is irreversible)\n");
+    }
+    rbk_sbuf_addc(b, '\n');
+}
+
+static void cell(rbk_sbuf *b, int64_t ms, const char *why) {
+    rbk_sbuf c = RBK_SBUF_INIT;
+    if (why) rbk_sbuf_adds(&c, "unbounded");
+    else dur(&c, ms);
+    rbk_sbuf_printf(b, "  %10s", c.data);
+    rbk_sbuf_free(&c);
+}
+/* rb: the rollback column (NULL: empty; dash: the step has no rollback block) */
+static void cost_row(tx *t, const char *label, const rbk_cost *c, const rbk_cost *rb, int dash, int w) {
+    rbk_sbuf *b = &t->out;
+    rbk_sbuf_printf(b, "  %-*s", w, label);
+    cell(b, c->machine_ms, c->machine_why);
+    cell(b, c->operator_ms, c->operator_why);
+    cell(b, rbk_cost_total(c), c->machine_why ? c->machine_why : c->operator_why);
+    if (rb) cell(b, rbk_cost_total(rb), rb->machine_why ? rb->machine_why : rb->operator_why);
+    else if (dash) rbk_sbuf_printf(b, "  %10s", "-");
+    rbk_sbuf_addc(b, '\n');
+}
+static void text_worst(tx *t) {
+    const rbk_outline *o = t->o;
+    rbk_sbuf *b = &t->out;
+    int w = 24;
+    for (int i = 0; i < o->nsteps; i++)
+        if ((int)strlen(o->steps[i].name) + 4 > w) w = (int)strlen(o->steps[i].name) + 4;
+    if (w > 48) w = 48;
+    rbk_sbuf_printf(b, "%sWorst-case duration%s\n", C(t, BOLD), C(t, RESET));
+    rbk_sbuf_printf(b, "  %-*s  %10s  %10s  %10s  %10s\n", w, "", "machine", "operator", "total", "rollback");
+    for (int i = 0; i < o->nseq; i++) {
+        rbk_sbuf label = RBK_SBUF_INIT;
+        if (o->seq[i].is_step) {
+            const rbk_ostep *s = &o->steps[o->seq[i].index];
+            rbk_sbuf_printf(&label, "%2d. %.*s", s->index + 1, w - 4, s->name);
+            cost_row(t, label.data, &s->worst, s->has_rollback ? &s->rollback_worst : NULL, 1, w);
+        } else {
+            const rbk_ocode *k = &o->code[o->seq[i].index];
+            if (rbk_cost_total(&k->cost) || !rbk_cost_bounded(&k->cost)) {
+                if (k->module_init) rbk_sbuf_printf(&label, "module %s", k->label);
+                else rbk_sbuf_printf(&label, "top-level code, line %d", k->line);
+                cost_row(t, label.data, &k->cost, NULL, 0, w);
+            }
+        }
+        rbk_sbuf_free(&label);
+    }
+    rbk_sbuf_printf(b, "  %-*s  %10s  %10s  %10s  %10s\n", w, "", "----------", "----------", "----------", "----------");
+    cost_row(t, "run", &o->run, &o->rollback, 0, w);
+    rbk_cost both = {0, 0, NULL, NULL};
+    both.machine_ms = o->run.machine_ms + o->rollback.machine_ms;
+    both.operator_ms = o->run.operator_ms + o->rollback.operator_ms;
+    both.machine_why = o->run.machine_why ? o->run.machine_why : o->rollback.machine_why;
+    both.operator_why = o->run.operator_why ? o->run.operator_why : o->rollback.operator_why;
+    cost_row(t, "run, then the full rollback", &both, NULL, 0, w);
+    rbk_sbuf_adds(b, "  rules: a step's timeout caps each attempt's machine time; retry N runs up to N+1 attempts with\n"
+                     "  `every` between them; within/watch count their window plus one more evaluation; operator\n"
+                     "  time is the gates' answer timeouts (confirm: 30m unless `timeout:`, ask: 30m; --yes answers at once)\n");
+    if (o->nassumptions) {
+        rbk_sbuf_adds(b, "  assuming:\n");
+        for (int i = 0; i < o->nassumptions; i++) rbk_sbuf_printf(b, "    - %s\n", o->assumptions[i]);
+    }
+    if (o->nunbounded) {
+        rbk_sbuf_printf(b, "  %snot bounded%s:\n", C(t, YELLOW), C(t, RESET));
+        for (int i = 0; i < o->nunbounded; i++) rbk_sbuf_printf(b, "    - %s\n", o->unbounded[i]);
+    }
+}
+
+static void plan_text(const rbk_outline *o, int color) {
+    tx t = {RBK_SBUF_INIT, color, o, "", 0};
+    text_header(&t);
+    text_decls(&t);
+    rbk_sbuf_printf(&t.out, "%sSequence%s (in order; top-level code runs between the steps)\n", C(&t, BOLD), C(&t, RESET));
+    const char *section = NULL;
+    for (int i = 0; i < o->nseq; i++) {
+        if (o->seq[i].is_step) text_step(&t, &o->steps[o->seq[i].index], &section);
+        else text_code(&t, &o->code[o->seq[i].index]);
+    }
+    text_rollback(&t);
+    text_worst(&t);
+    fputs(rbk_sbuf_cstr(&t.out), stdout);
+    rbk_sbuf_free(&t.out);
+}
+
+/* ------------------------------------------------------------------ JSON */
+typedef struct js {
+    rbk_sbuf *b;
+    const rbk_outline *o;
+    int first;
+} js;
+
+static void jstr(rbk_sbuf *b, const char *s) {
+    if (!s) rbk_sbuf_adds(b, "null");
+    else rbk_sbuf_add_json_str(b, s, strlen(s));
+}
+static void jkey(rbk_sbuf *b, const char *k) {
+    rbk_sbuf_add_json_str(b, k, strlen(k));
+    rbk_sbuf_addc(b, ':');
+}
+static void jkv(rbk_sbuf *b, const char *k, const char *v) { jkey(b, k); jstr(b, v); rbk_sbuf_addc(b, ','); }
+static void jkn(rbk_sbuf *b, const char *k, int64_t v) { jkey(b, k); rbk_sbuf_printf(b, "%lld,", (long long)v); }
+static void jkb(rbk_sbuf *b, const char *k, int v) { jkey(b, k); rbk_sbuf_adds(b, v ? "true," : "false,"); }
+static void jend(rbk_sbuf *b, char close) {
+    if (b->len && b->data[b->len - 1] == ',') b->data[--b->len] = 0;
+    rbk_sbuf_addc(b, close);
+}
+static void jms(rbk_sbuf *b, const char *k, int64_t ms, const char *why) {
+    jkey(b, k);
+    if (why) rbk_sbuf_adds(b, "null,");
+    else rbk_sbuf_printf(b, "%lld,", (long long)ms);
+}
+static void jcost(rbk_sbuf *b, const char *k, const rbk_cost *c) {
+    jkey(b, k);
+    rbk_sbuf_addc(b, '{');
+    jms(b, "machine_ms", c->machine_ms, c->machine_why);
+    jms(b, "operator_ms", c->operator_ms, c->operator_why);
+    jms(b, "total_ms", rbk_cost_total(c), c->machine_why ? c->machine_why : c->operator_why);
+    jkey(b, "unbounded");
+    rbk_sbuf_addc(b, '[');
+    if (c->machine_why) { jstr(b, c->machine_why); rbk_sbuf_addc(b, ','); }
+    if (c->operator_why) { jstr(b, c->operator_why); rbk_sbuf_addc(b, ','); }
+    jend(b, ']');
+    jend(b, '}');
+    rbk_sbuf_addc(b, ',');
+}
+static void json_effect(void *ctx, const rbk_oitem *it, const char *when) {
+    js *j = ctx;
+    if (!is_effect(it)) return;
+    rbk_sbuf *b = j->b;
+    rbk_sbuf_addc(b, '{');
+    jkv(b, "class", effect_class(it));
+    jkv(b, "builtin", it->builtin);
+    if (it->verb) jkv(b, "method", it->verb);
+    jkv(b, "text", it->text);
+    jkb(b, "literal", it->literal);
+    if (it->options) jkv(b, "options", it->options);
+    if (it->tmo_kind != RBK_TMO_NONE) {
+        jkv(b, "timeout", it->tmo_kind == RBK_TMO_EXPLICIT ? "explicit" : it->tmo_kind == RBK_TMO_DEFAULT ? "default" : "unknown");
+        jms(b, "timeout_ms", it->timeout_ms, it->tmo_kind == RBK_TMO_UNKNOWN ? "?" : NULL);
+    }
+    if (when) jkv(b, "when", when);
+    if (it->repeat) jkv(b, "repeat", it->repeat);
+    if (it->via) jkv(b, "via", it->via);
+    jkv(b, "file", rbk_outline_file(j->o, it->file));
+    jkn(b, "line", it->line);
+    jend(b, '}');
+    rbk_sbuf_addc(b, ',');
+}
+static void json_check(void *ctx, const rbk_oitem *it, const char *when) {
+    js *j = ctx;
+    if (!is_check(it)) return;
+    rbk_sbuf *b = j->b;
+    rbk_sbuf_addc(b, '{');
+    jkv(b, "kind", check_kind(it));
+    if (it->text) jkv(b, "text", it->text);
+    if (it->message) jkv(b, "message", it->message);
+    if (it->window) jkv(b, "window", it->window);
+    if (when) jkv(b, "when", when);
+    if (it->via) jkv(b, "via", it->via);
+    jkv(b, "file", rbk_outline_file(j->o, it->file));
+    jkn(b, "line", it->line);
+    jend(b, '}');
+    rbk_sbuf_addc(b, ',');
+}
+static void json_list(js *j, const char *key, const rbk_oitems *l, leaf_fn fn) {
+    jkey(j->b, key);
+    rbk_sbuf_addc(j->b, '[');
+    flatten(l, NULL, fn, j);
+    jend(j->b, ']');
+    rbk_sbuf_addc(j->b, ',');
+}
+static void json_effects2(js *j, const char *key, const rbk_oitems *a, const rbk_oitems *c) {
+    jkey(j->b, key);
+    rbk_sbuf_addc(j->b, '[');
+    flatten(a, NULL, json_effect, j);
+    flatten(c, NULL, json_effect, j);
+    jend(j->b, ']');
+    rbk_sbuf_addc(j->b, ',');
+}
+
+static void json_step(js *j, const rbk_ostep *s) {
+    rbk_sbuf *b = j->b;
+    rbk_sbuf_addc(b, '{');
+    jkv(b, "kind", "step");
+    jkn(b, "number", s->index + 1);
+    jkv(b, "name", s->name);
+    jkv(b, "section", s->section);
+    jkv(b, "file", rbk_outline_file(j->o, s->file));
+    jkn(b, "line", s->line);
+    jkv(b, "description", s->description);
+    jkv(b, "if", s->cond);
+    jkn(b, "timeout_ms", s->timeout_ms);
+    jkn(b, "retries", s->retries);
+    jkn(b, "retry_every_ms", s->retry_every_ms);
+    jkv(b, "irreversible", s->irreversible ? (s->why ? s->why : "") : NULL);
+    jkb(b, "has_rollback", s->has_rollback);
+    json_effects2(j, "effects", &s->cond_items, &s->body);
+    json_list(j, "checks", &s->body, json_check);
+    json_list(j, "rollback_effects", &s->rollback, json_effect);
+    jcost(b, "worst", &s->worst);
+    jcost(b, "rollback_worst", &s->rollback_worst);
+    jend(b, '}');
+    rbk_sbuf_addc(b, ',');
+}
+static void json_code(js *j, const rbk_ocode *k) {
+    rbk_sbuf *b = j->b;
+    rbk_sbuf_addc(b, '{');
+    jkv(b, "kind", k->module_init ? "module" : "code");
+    if (k->module_init) jkv(b, "module", k->label);
+    jkv(b, "file", rbk_outline_file(j->o, k->file));
+    jkn(b, "line", k->line);
+    jkn(b, "last_line", k->last_line);
+    jkey(b, "before_step");
+    if (k->before_step >= 0) rbk_sbuf_printf(b, "%d,", k->before_step + 1);
+    else rbk_sbuf_adds(b, "null,");
+    json_list(j, "effects", &k->items, json_effect);
+    jcost(b, "worst", &k->cost);
+    jend(b, '}');
+    rbk_sbuf_addc(b, ',');
+}
+static void json_gate(void *ctx, const rbk_oitem *it, const char *when) {
+    js *j = ctx;
+    if (it->kind != RBK_OI_GATE) return;
+    rbk_sbuf *b = j->b;
+    rbk_sbuf_addc(b, '{');
+    if (j->first >= 0) jkn(b, "step", j->first + 1);
+    else rbk_sbuf_adds(b, "\"step\":null,");
+    jkv(b, "builtin", it->builtin);
+    jkv(b, "text", it->text);
+    jkb(b, "literal", it->literal);
+    jms(b, "timeout_ms", it->timeout_ms, it->tmo_kind == RBK_TMO_UNKNOWN ? "?" : NULL);
+    if (when) jkv(b, "when", when);
+    if (it->via) jkv(b, "via", it->via);
+    jkv(b, "file", rbk_outline_file(j->o, it->file));
+    jkn(b, "line", it->line);
+    jend(b, '}');
+    rbk_sbuf_addc(b, ',');
+}
+
+static void json_decls(js *j) {
+    const rbk_outline *o = j->o;
+    rbk_sbuf *b = j->b;
+    jkey(b, "sources");
+    rbk_sbuf_addc(b, '[');
+    for (int i = 0; i < o->c->sources->n; i++) {
+        const rbk_source *s = o->c->sources->items[i];
+        char hex[65];
+        rbk_sha256_hex(s->text, s->len, hex);
+        rbk_sbuf_addc(b, '{');
+        jkv(b, "path", s->path);
+        jkv(b, "sha256", hex);
+        jend(b, '}');
+        rbk_sbuf_addc(b, ',');
+    }
+    jend(b, ']');
+    rbk_sbuf_addc(b, ',');
+    jkey(b, "env");
+    rbk_sbuf_addc(b, '[');
+    for (int i = 0; i < o->nenvs; i++) {
+        rbk_sbuf_addc(b, '{');
+        jkv(b, "name", o->envs[i].name);
+        jkb(b, "secret", o->envs[i].secret);
+        jkb(b, "optional", o->envs[i].optional);
+        jkn(b, "line", o->envs[i].line);
+        jkv(b, "description", o->envs[i].description);
+        jend(b, '}');
+        rbk_sbuf_addc(b, ',');
+    }
+    jend(b, ']');
+    rbk_sbuf_addc(b, ',');
+    jkey(b, "params");
+    rbk_sbuf_addc(b, '[');
+    for (int i = 0; i < o->nparams; i++) {
+        rbk_sbuf_addc(b, '{');
+        jkv(b, "name", o->params[i].name);
+        jkv(b, "type", o->params[i].type);
+        jkv(b, "default", o->params[i].deflt);
+        jkb(b, "required", !o->params[i].deflt);
+        jkn(b, "line", o->params[i].line);
+        jkv(b, "description", o->params[i].description);
+        jend(b, '}');
+        rbk_sbuf_addc(b, ',');
+    }
+    jend(b, ']');
+    rbk_sbuf_addc(b, ',');
+}
+
+static void json_tail(js *j) {
+    const rbk_outline *o = j->o;
+    rbk_sbuf *b = j->b;
+    jkey(b, "sections");
+    rbk_sbuf_addc(b, '[');
+    for (int i = 0; i < o->nsections; i++) {
+        const rbk_osection *s = &o->sections[i];
+        rbk_sbuf_addc(b, '{');
+        jkv(b, "title", s->title);
+        jkv(b, "description", s->description);
+        jkn(b, "line", s->line);
+        jkey(b, "steps");
+        rbk_sbuf_addc(b, '[');
+        for (int k = 0; k < s->nsteps; k++) rbk_sbuf_printf(b, "%d,", s->first_step + k + 1);
+        jend(b, ']');
+        jend(b, '}');
+        rbk_sbuf_addc(b, ',');
+    }
+    jend(b, ']');
+    rbk_sbuf_addc(b, ',');
+    jkey(b, "gates");
+    rbk_sbuf_addc(b, '[');
+    for (int i = 0; i < o->nseq; i++) {
+        if (!o->seq[i].is_step) continue;
+        const rbk_ostep *s = &o->steps[o->seq[i].index];
+        j->first = s->index;
+        flatten(&s->cond_items, NULL, json_gate, j);
+        flatten(&s->body, NULL, json_gate, j);
+        flatten(&s->rollback, "rollback", json_gate, j);
+    }
+    jend(b, ']');
+    rbk_sbuf_addc(b, ',');
+    jkey(b, "rollback_order");
+    rbk_sbuf_addc(b, '[');
+    for (int i = o->nsteps - 1; i >= 0; i--) {
+        const rbk_ostep *s = &o->steps[i];
+        int writes = 0, gates = 0;
+        rbk_oitems_flags(&s->body, &writes, &gates);
+        rbk_sbuf_addc(b, '{');
+        jkn(b, "step", s->index + 1);
+        jkv(b, "name", s->name);
+        jkv(b, "action", s->irreversible ? "stop" : s->has_rollback ? "rollback" : "none");
+        jkb(b, "changes_without_rollback", !s->irreversible && !s->has_rollback && writes);
+        jend(b, '}');
+        rbk_sbuf_addc(b, ',');
+    }
+    jend(b, ']');
+    rbk_sbuf_addc(b, ',');
+    jkey(b, "point_of_no_return");
+    if (o->point_of_no_return >= 0) {
+        const rbk_ostep *s = &o->steps[o->point_of_no_return];
+        rbk_sbuf_addc(b, '{');
+        jkn(b, "step", s->index + 1);
+        jkv(b, "name", s->name);
+        jkv(b, "why", s->why ? s->why : "");
+        jkv(b, "if", s->cond);
+        jend(b, '}');
+        rbk_sbuf_addc(b, ',');
+    } else {
+        rbk_sbuf_adds(b, "null,");
+    }
+    jkey(b, "worst_case");
+    rbk_sbuf_addc(b, '{');
+    jcost(b, "run", &o->run);
+    jcost(b, "rollback", &o->rollback);
+    jkn(b, "default_call_timeout_ms", RBK_DEFAULT_CALL_TIMEOUT_MS);
+    jkey(b, "assumptions");
+    rbk_sbuf_addc(b, '[');
+    for (int i = 0; i < o->nassumptions; i++) { jstr(b, o->assumptions[i]); rbk_sbuf_addc(b, ','); }
+    jend(b, ']');
+    rbk_sbuf_addc(b, ',');
+    jkey(b, "unbounded");
+    rbk_sbuf_addc(b, '[');
+    for (int i = 0; i < o->nunbounded; i++) { jstr(b, o->unbounded[i]); rbk_sbuf_addc(b, ','); }
+    jend(b, ']');
+    jend(b, '}');
+}
+
+static void plan_json(const rbk_outline *o) {
+    rbk_sbuf b = RBK_SBUF_INIT;
+    js j = {&b, o, 0};
+    rbk_sbuf_addc(&b, '{');
+    jkn(&b, "plan_format", 1);
+    jkv(&b, "title", o->title);
+    jkv(&b, "file", o->path);
+    jkv(&b, "artifact_sha256", o->artifact_sha256);
+    json_decls(&j);
+    jkey(&b, "sequence");
+    rbk_sbuf_addc(&b, '[');
+    for (int i = 0; i < o->nseq; i++) {
+        if (o->seq[i].is_step) json_step(&j, &o->steps[o->seq[i].index]);
+        else json_code(&j, &o->code[o->seq[i].index]);
+    }
+    jend(&b, ']');
+    rbk_sbuf_addc(&b, ',');
+    json_tail(&j);
+    jend(&b, '}');
+    rbk_sbuf_addc(&b, '\n');
+    fputs(rbk_sbuf_cstr(&b), stdout);
+    rbk_sbuf_free(&b);
+}
+
+int rbk_cli_plan(const char *path, int json) {
+    rbk_outline o;
+    int rc = rbk_outline_open(path, "plan", &o);
+    if (rc) return rc;
+    if (json) plan_json(&o);
+    else plan_text(&o, isatty(1) && !getenv("NO_COLOR"));
+    rbk_outline_free(&o);
+    return 0;
+}

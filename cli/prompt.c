@@ -7,7 +7,6 @@
 #include <strings.h>
 #include "../support/tty.h"
 #include "../vm/value.h"
-#include "render.h"
 
 static const struct {
     char key;
@@ -49,7 +48,6 @@ static void menu(rbk_sbuf *body, rbk_sbuf *label, rbk_sbuf *keys, const char *de
         rbk_sbuf_printf(body, "  %.*s\n", (int)n, p);
         p = nl ? nl + 1 : p + n;
     }
-    rbk_sbuf_adds(body, " ");
     rbk_sbuf_adds(label, "choice (");
     int n = 0, total = 0;
     for (int i = 0; i < NCHOICES; i++) total += strchr(options, k_choices[i].key) != NULL;
@@ -65,14 +63,15 @@ static void menu(rbk_sbuf *body, rbk_sbuf *label, rbk_sbuf *keys, const char *de
 }
 
 int rbk_prompt_choose(void *ctx, const char *question, const char *detail, const char *options) {
-    rbk_term *t = ctx;
+    rbk_prompt_ctx *pc = ctx;
+    rbk_term *t = pc ? pc->term : NULL;
     if (!options || !*options) return 0;
     if (t) rbk_term_pause(t);
     rbk_sbuf q = RBK_SBUF_INIT, body = RBK_SBUF_INIT, label = RBK_SBUF_INIT, keys = RBK_SBUF_INIT, hint = RBK_SBUF_INIT;
     rbk_sbuf_printf(&q, "! %s", question ? question : "What now?");
     menu(&body, &label, &keys, detail, options);
     rbk_tty_req r = {.question = rbk_sbuf_cstr(&q), .body = rbk_sbuf_cstr(&body), .label = rbk_sbuf_cstr(&label),
-                     .interrupted = t ? t->interrupted : NULL};
+                     .interrupted = pc ? pc->interrupted : NULL};
     int choice = 0;
     for (;;) {
         rbk_sbuf line = RBK_SBUF_INIT;

@@ -7,11 +7,19 @@
 #define RBK_PROMPT_H
 #include <signal.h>
 #include "../vm/vm.h"
+#include "render.h"
 
-/* An rbk_choose_fn. ctx: the rbk_term of the run (or NULL); its `interrupted` flag ends the
- * question. Shows question, detail and a menu of options ("r" retry the step, "b" roll back,
- * "s" stop, "d" count the step as done), reads the letter (or the word) and Enter, asks again
- * on anything else. Returns the letter, or 0 when nobody answered (no terminal, end of input,
+/* What rbk_prompt_choose needs (its ctx): the run's interrupt flag (a signal ends the question:
+ * nobody answered) and the terminal renderer whose status line is paused while the operator is
+ * asked (NULL with --log-format json, or before the run starts). */
+typedef struct rbk_prompt_ctx {
+    rbk_term *term;
+    volatile sig_atomic_t *interrupted;
+} rbk_prompt_ctx;
+
+/* An rbk_choose_fn; ctx: rbk_prompt_ctx* (or NULL). Shows question, detail and a menu of
+ * options ("r" retry the step, "b" roll back, "s" stop, "d" count the step as done), reads
+ * the letter (or the word) and Enter, asks again on anything else. Returns the letter, or 0 when nobody answered (no terminal, end of input,
  * interrupt). */
 int rbk_prompt_choose(void *ctx, const char *question, const char *detail, const char *options);
 

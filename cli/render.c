@@ -406,6 +406,19 @@ static void summary_line(rbk_term *t, rbk_sbuf *o) {
     rbk_sbuf_addc(o, '\n');
 }
 
+/* Puts "[3/12] Name" before o, once per step, when the step shows something. */
+static void step_header(rbk_term *t, rbk_sbuf *o) {
+    if (!t->in_step || t->header_shown) return;
+    rbk_sbuf h = RBK_SBUF_INIT;
+    rbk_sbuf_printf(&h, "%s[%d/%d] %s%s%s\n", C(t, "1"), t->step_no, t->nsteps, t->step_name ? t->step_name : "",
+                    t->attempt > 1 ? " (again)" : "", C(t, "0"));
+    rbk_sbuf_add(&h, o->data, o->len);
+    rbk_sbuf_reset(o);
+    rbk_sbuf_add(o, h.data, h.len);
+    rbk_sbuf_free(&h);
+    t->header_shown = 1;
+}
+
 /* Updates the live state for ev and appends what stays on the screen (mu held). */
 static void render_live(rbk_term *t, const rbk_event *ev, rbk_sbuf *o) {
     int64_t now = rbk_now_ms();
@@ -437,7 +450,10 @@ static void render_live(rbk_term *t, const rbk_event *ev, rbk_sbuf *o) {
             if (*p == '\n' || *p == '\r' || *p == '\t') *p = ' ';
         break;
     }
-    case RBK_EV_PROMPT: t->paused = 1; break;
+    case RBK_EV_PROMPT: /* the question appears under its step's header */
+        step_header(t, o);
+        t->paused = 1;
+        break;
     case RBK_EV_GATE: t->paused = 0; render_plain(t, ev, o); break;
     case RBK_EV_ROLLBACK_START:
         t->rolling_back = 1;
@@ -455,17 +471,7 @@ static void render_live(rbk_term *t, const rbk_event *ev, rbk_sbuf *o) {
         break;
     default: render_plain(t, ev, o); break;
     }
-    /* a step's own lines appear under its header */
-    if (o->len && t->in_step && !t->header_shown && ev->kind != RBK_EV_STEP_END) {
-        rbk_sbuf h = RBK_SBUF_INIT;
-        rbk_sbuf_printf(&h, "%s[%d/%d] %s%s%s\n", C(t, "1"), t->step_no, t->nsteps, t->step_name ? t->step_name : "",
-                        t->attempt > 1 ? " (again)" : "", C(t, "0"));
-        rbk_sbuf_add(&h, o->data, o->len);
-        rbk_sbuf_reset(o);
-        rbk_sbuf_add(o, h.data, h.len);
-        rbk_sbuf_free(&h);
-        t->header_shown = 1;
-    }
+    if (o->len && ev->kind != RBK_EV_STEP_END) step_header(t, o); /* a step's lines appear under its header */
 }
 
 void rbk_term_sink(void *ctx, const rbk_event *ev) {

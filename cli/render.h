@@ -23,7 +23,6 @@ typedef struct rbk_term {
     int verbose;
     int live;                 /* out is a terminal and TERM is not dumb: status line + thread */
     int utf8;                 /* the locale is UTF-8: ✓ ✗ and a braille spinner */
-    volatile sig_atomic_t *interrupted; /* the run's interrupt flag, for cli/prompt.c (set by the caller) */
     int nsteps;
     int failed_step;
     const char *failed_name;

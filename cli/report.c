@@ -508,9 +508,9 @@ static const char *meaning(const rbk_report *r) {
     switch (r->code) {
     case 0: return r->dry_run ? "every step ended ok or skipped in a dry run: writes were shown, not done"
                               : "every step ended ok or skipped";
-    case 1: return "a step failed and the rollback completed";
+    case 1: return "a step (or top-level code) failed and the rollback completed";
     case 2: return "the run stopped on purpose: nothing else ran, nothing was rolled back";
-    case 3: return "NOT FULLY RESTORED: a step failed and a rollback failed or was not run";
+    case 3: return "NOT FULLY RESTORED: a step (or top-level code) failed and a rollback failed or was not run";
     case 4: return "the run was interrupted by a signal; nothing after that point ran";
     default: return "the run ended with an error";
     }
@@ -539,6 +539,8 @@ static rp_counts count_steps(const rbk_report *r) {
     return c;
 }
 
+static const rp_item *outside_error(const rbk_report *r);
+
 /* Why the run is NO-GO: the first step that did not end ok or skipped, else the first error
  * outside the steps. NULL when there is none. Appended to b. */
 static int add_reason(rbk_sbuf *b, const rbk_report *r) {
@@ -550,12 +552,9 @@ static int add_reason(rbk_sbuf *b, const rbk_report *r) {
         if (s->reason && strcmp(s->reason, st)) rbk_sbuf_printf(b, ": %s", s->reason);
         return 1;
     }
-    for (int i = 0; i < r->outside.n; i++)
-        if (r->outside.v[i].kind == RP_ERROR) {
-            rbk_sbuf_printf(b, "outside the steps: %s", r->outside.v[i].text);
-            return 1;
-        }
-    return 0;
+    const rp_item *e = outside_error(r);
+    if (e) rbk_sbuf_printf(b, "outside the steps: %s", e->text ? e->text : "");
+    return e != NULL;
 }
 
 /* What a command's code means: an exit code, an HTTP status, a row count. */
@@ -593,6 +592,12 @@ static void item_summary(rbk_sbuf *b, const rp_item *it) {
 static const char *kind_word(const rp_item *it) {
     static const char *w[] = {"expect", "stop-if", "effect", "log", "note", "wait", "gate", "error", "retry"};
     return it->kind == RP_EFFECT ? it->effect : w[it->kind];
+}
+
+/* An error event is a stop or an interruption when it says so, else an error (failed, timeout). */
+static const char *error_word(const rp_item *it) {
+    if (!strcmp(it->status, "stopped") || !strcmp(it->status, "interrupted")) return it->status;
+    return "error";
 }
 
 static void add_caret(rbk_sbuf *b, const rp_item *it, const char *indent) {
@@ -637,7 +642,8 @@ static void item_text(rbk_sbuf *b, const rp_item *it) {
         if (it->err.s) { rbk_sbuf_printf(b, "  stderr (%zu bytes):\n", it->err.bytes); add_indented(b, "    ", it->err.s); }
         break;
     case RP_ERROR:
-        rbk_sbuf_printf(b, "error (%s)", it->status);
+        rbk_sbuf_adds(b, error_word(it));
+        if (!strcmp(error_word(it), "error")) rbk_sbuf_printf(b, " (%s)", it->status);
         if (it->file) rbk_sbuf_printf(b, " at %s:%d:%d", it->file, it->line, it->col);
         rbk_sbuf_printf(b, ": %s\n", it->text ? it->text : "");
         add_caret(b, it, "  ");
@@ -728,7 +734,7 @@ static void md_status(rbk_sbuf *b, const char *st) {
         rbk_sbuf_adds(b, st);
     else {
         rbk_sbuf_adds(b, "**");
-        for (const char *p = st; *p; p++) rbk_sbuf_addc(b, *p >= 'a' && *p <= 'z' ? (char)(*p - 32) : *p);
+        for (const char *p = st; *p; p++) rbk_sbuf_addc(b, *p >= 'a' && *p <= 'z' ? (char)(*p - 32) : *p == '-' ? ' ' : *p);
         rbk_sbuf_adds(b, "**");
     }
 }
@@ -783,9 +789,8 @@ static void md_item(rbk_sbuf *b, const rp_item *it) {
         md_stream(b, "stderr", &it->err);
         break;
     case RP_ERROR: {
-        rbk_sbuf_adds(b, "**error** (");
-        md_esc(b, it->status, 0);
-        rbk_sbuf_adds(b, ")");
+        rbk_sbuf_printf(b, "**%s**", error_word(it));
+        if (!strcmp(error_word(it), "error")) { rbk_sbuf_adds(b, " ("); md_esc(b, it->status, 0); rbk_sbuf_adds(b, ")"); }
         if (it->file) rbk_sbuf_printf(b, " at `%s:%d:%d`", it->file, it->line, it->col);
         rbk_sbuf_adds(b, ":\n\n");
         rbk_sbuf t = RBK_SBUF_INIT;
@@ -1123,12 +1128,16 @@ static void json_item(jw *w, const rp_item *it) {
     jw_close(w, '}');
 }
 
+/* The list under key k, then k_not_kept: how many routine events were over the limit. */
 static void json_list(jw *w, const char *k, const rp_list *l) {
     jw_key(w, k);
     jw_open(w, '[');
     for (int i = 0; i < l->n; i++) json_item(w, &l->v[i]);
     jw_close(w, ']');
-    jw_int(w, "events_not_kept", l->dropped);
+    rbk_sbuf nk = RBK_SBUF_INIT;
+    rbk_sbuf_printf(&nk, "%s_not_kept", k);
+    jw_int(w, rbk_sbuf_cstr(&nk), l->dropped);
+    rbk_sbuf_free(&nk);
 }
 
 static void json_header(jw *w, const rbk_report *r) {
@@ -1355,27 +1364,56 @@ static void xml_properties(rbk_sbuf *b, const rbk_report *r) {
     rbk_sbuf_free(&v);
 }
 
-static void xml_render(rbk_sbuf *b, const rbk_report *r) {
+/* The first error outside the steps (top-level code), or NULL. */
+static const rp_item *outside_error(const rbk_report *r) {
+    for (int i = 0; i < r->outside.n; i++)
+        if (r->outside.v[i].kind == RP_ERROR) return &r->outside.v[i];
+    return NULL;
+}
+
+/* An error in top-level code fails the run without failing a step: it gets a testcase of its
+ * own ("top-level code") so that CI shows the run as failed. */
+static void xml_toplevel_case(rbk_sbuf *b, const rbk_report *r, const rp_item *e) {
+    const char *el = !strcmp(e->status, "interrupted") ? "error" : "failure";
+    rbk_sbuf t = RBK_SBUF_INIT;
+    rbk_sbuf_adds(b, "    <testcase");
+    xml_attr(b, "classname", r->title ? r->title : r->runbook);
+    rbk_sbuf_adds(b, " name=\"top-level code\" time=\"0.000\">\n");
+    rbk_sbuf_printf(b, "      <%s", el);
+    xml_attr(b, "message", e->text);
+    xml_attr(b, "type", e->status);
+    rbk_sbuf_adds(b, ">");
+    item_text(&t, e);
+    xml_esc(b, rbk_sbuf_cstr(&t), 0);
+    rbk_sbuf_printf(b, "</%s>\n    </testcase>\n", el);
+    rbk_sbuf_free(&t);
+}
+
+static void xml_counts(rbk_sbuf *b, const rbk_report *r) {
     rp_counts c = count_steps(r);
-    int64_t ms = r->have_end ? r->duration_ms : 0;
+    const rp_item *e = outside_error(r);
+    int top_fail = e && strcmp(e->status, "interrupted"), top_err = e && !top_fail;
+    rbk_sbuf_printf(b, " tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\"", r->nsteps + (e != NULL), c.failed + top_fail,
+                    c.stopped + c.interrupted + c.unfinished + top_err, c.skipped + c.not_run);
+    xml_secs(b, "time", r->have_end ? r->duration_ms : 0);
+}
+
+static void xml_render(rbk_sbuf *b, const rbk_report *r) {
     const char *name = r->title ? r->title : r->runbook;
     char ts[32] = "";
     if (r->have_start) rbk_rfc3339(r->start_wall, ts);
     rbk_sbuf_adds(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites");
     xml_attr(b, "name", name);
-    rbk_sbuf_printf(b, " tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\"", r->nsteps, c.failed,
-                    c.stopped + c.interrupted + c.unfinished, c.skipped + c.not_run);
-    xml_secs(b, "time", ms);
+    xml_counts(b, r);
     rbk_sbuf_adds(b, ">\n  <testsuite");
     xml_attr(b, "name", name);
-    rbk_sbuf_printf(b, " tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\"", r->nsteps, c.failed,
-                    c.stopped + c.interrupted + c.unfinished, c.skipped + c.not_run);
-    xml_secs(b, "time", ms);
+    xml_counts(b, r);
     xml_attr(b, "timestamp", ts);
     xml_attr(b, "hostname", r->host);
     rbk_sbuf_adds(b, ">\n");
     xml_properties(b, r);
     for (int i = 0; i < r->nsteps; i++) xml_testcase(b, r, i);
+    if (outside_error(r)) xml_toplevel_case(b, r, outside_error(r));
     rbk_sbuf t = RBK_SBUF_INIT, why = RBK_SBUF_INIT;
     rbk_sbuf_printf(&t, "%s — ", verdict(r));
     if (r->have_end) rbk_sbuf_printf(&t, "exit %d (%s): ", r->code, outcome(r));

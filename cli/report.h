@@ -1,7 +1,9 @@
 /* cli/report.h — evidence reports (--report FILE.md|FILE.json|FILE.xml): renderers of the
- * event stream, like the terminal. The format comes from the extension. The report is kept in
- * memory while the run goes and written atomically (stdlib/file_ops.h) when the run ends, so a
- * half-written report never exists. Every string is already masked by the VM.
+ * event stream, like the terminal. The format comes from the extension (any case): Markdown,
+ * JSON, JUnit XML; docs/reports.md describes all three. The report is kept in memory while the
+ * run goes and written atomically (stdlib/file_ops.h) when the run ends, so a half-written
+ * report never exists. Every string is already masked by the VM; the report adds only what
+ * the unit holds (title, step names, sections, hashes) and who ran it where ($USER, host name).
  * Shares invariants with: vm/events.h (what an event carries), cli/main.c (wiring). */
 #ifndef RBK_REPORT_H
 #define RBK_REPORT_H
@@ -10,11 +12,14 @@
 
 typedef struct rbk_report rbk_report;
 
-/* Checks the extension and that the file can be written (the directory exists). u: the unit
- * about to run (read here, not kept: source paths and hashes, artifact hash, steps, sections);
- * runbook_path: the FILE given to `run`. NULL with *err (malloc'd) on a problem. */
+/* Checks the extension and that the file can be written (the directory exists and is
+ * writable; the path is not a directory or a device). u: the unit about to run (read here,
+ * not kept: source paths and hashes, artifact hash, steps, sections); runbook_path: the FILE
+ * given to `run`. NULL with *err (malloc'd) on a problem. */
 rbk_report *rbk_report_open(const char *path, const rbk_unit *u, const char *runbook_path, char **err);
 void rbk_report_sink(void *ctx, const rbk_event *ev); /* ctx: rbk_report* */
-/* Writes the file (also after an interrupted run) and frees r. 0 ok, -1 with *err. */
+/* Writes the file (also after an interrupted run, or one with no end event: the report says
+ * so) and frees r. A report that received no event (the run was refused before step 1) writes
+ * nothing. 0 ok, -1 with *err (malloc'd) when err is not NULL. r may be NULL. */
 int rbk_report_close(rbk_report *r, char **err);
 #endif

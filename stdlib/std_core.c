@@ -187,7 +187,7 @@ int rbk_std_ask(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     rbk_vm_prompt_event(vm, q, secret ? "secret text" : "text", timeout);
     rbk_sbuf qline = RBK_SBUF_INIT, line = RBK_SBUF_INIT;
     rbk_sbuf_printf(&qline, "? %s", q);
-    rbk_tty_req r = {.question = rbk_sbuf_cstr(&qline), .label = secret ? "value (typing is not shown)" : "value", .secret = secret,
+    rbk_tty_req r = {.question = rbk_sbuf_cstr(&qline), .label = secret ? "value, not shown as you type" : "value", .secret = secret,
                      .deadline_ms = rbk_now_ms() + timeout, .interrupted = vm->interrupted};
     int rc;
     while ((rc = rbk_tty_ask(&r, &line)) == RBK_TTY_OK && secret && !line.len) {

@@ -207,6 +207,7 @@ int rbk_tty_ask(const rbk_tty_req *r, rbk_sbuf *line) {
     write_intro(&s);
     if (s.fancy) draw(&s, line);
     int rc = read_loop(&s, line);
+    if (s.fancy) draw(&s, line); /* the answer as given stays on the screen */
     if (have_term) {
         g_saved_fd = -1;
         tcsetattr(s.fd, TCSANOW, &s.mode);

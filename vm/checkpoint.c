@@ -38,7 +38,8 @@ static int utf8_ok(const unsigned char *s, size_t n) {
 
 /* Appends v; returns NULL when it can be saved, else why not. */
 static const char *encode(rbk_sbuf *out, rbk_value v) {
-    if (v.secret) return "secret";
+    if (v.secret & RBK_SECRET) return "secret";
+    if (v.secret & RBK_UNVERIFIED) return "not known in a dry run";
     switch (v.t) {
     case RBK_T_NIL: rbk_sbuf_adds(out, "null"); return NULL;
     case RBK_T_BOOL: rbk_sbuf_adds(out, v.as.b ? "true" : "false"); return NULL;

@@ -118,19 +118,31 @@ static int map_read(rbk_vm *vm, rbk_value map, const char *key, size_t keylen, r
         rbk_lazy *z = (rbk_lazy *)slot->as.o;
         rbk_value v;
         if (z->force(vm, z->arg, &v)) return -1;
-        if (map.secret) v.secret = 1;
+        v.secret |= map.secret;
         rbk_value old = *slot;
         *slot = v;
         rbk_unref(old);
     }
     *out = rbk_ref(*slot);
-    if (map.secret) out->secret = 1;
+    out->secret |= map.secret;
     return 0;
+}
+
+/* --dry-run: a value computed from the result of a skipped write is an "unverified" nil;
+ * operations on it give unverified results instead of errors (docs/language.md, dry run). */
+static int unverified(rbk_value *r, int taint) {
+    *r = rbk_nil();
+    r->secret = (uint8_t)(taint | RBK_UNVERIFIED);
+    return 0;
+}
+static void dry_condition(rbk_vm *vm) {
+    rbk_vm_note(vm, "dry run: a condition depends on a write that was not done; the block it guards is not run");
 }
 
 static int arith(rbk_vm *vm, rbk_opcode op, rbk_value a, rbk_value b, rbk_value *r) {
     static const char *sym[] = {[RBK_OP_ADD] = "+", [RBK_OP_SUB] = "-", [RBK_OP_MUL] = "*", [RBK_OP_DIV] = "/", [RBK_OP_MOD] = "%"};
     int sec = a.secret | b.secret;
+    if (sec & RBK_UNVERIFIED) return unverified(r, sec);
     if (a.t == RBK_T_INT && b.t == RBK_T_INT) {
         int64_t x = a.as.i, y = b.as.i, z = 0;
         int ovf = 0;
@@ -354,21 +366,24 @@ static int call_native(rbk_vm *vm, uint32_t n, rbk_value *args, int argc, rbk_va
         vm->native_fns[n] = fn;
     }
     const rbk_builtin *b = rbk_builtin_get(id);
-    if (vm->opts.dry_run && b->effect == RBK_EFF_WRITE) {
+    int dry_args = 0;
+    for (int i = 0; i < argc; i++) dry_args |= args[i].secret & RBK_UNVERIFIED;
+    if (dry_args && b->effect == RBK_EFF_PURE && id != RBK_BI_LOG) return unverified(out, RBK_UNVERIFIED);
+    if (vm->opts.dry_run && (b->effect == RBK_EFF_WRITE || (dry_args && b->effect != RBK_EFF_PURE))) {
         /* --dry-run: show the write instead of doing it */
         rbk_sbuf t = RBK_SBUF_INIT;
         rbk_sbuf_printf(&t, "%s(", b->name);
         for (int i = 0; i < argc && i < b->nparams; i++) {
-            if (args[i].t == RBK_T_NIL) continue;
+            if (args[i].t == RBK_T_NIL && !(args[i].secret & RBK_UNVERIFIED)) continue;
             if (i) rbk_sbuf_adds(&t, ", ");
-            rbk_value_repr(&t, args[i]);
+            if (args[i].secret & RBK_UNVERIFIED) rbk_sbuf_adds(&t, "<dry-run>");
+            else rbk_value_repr(&t, args[i]);
         }
         rbk_sbuf_adds(&t, ")");
         uint64_t id2 = rbk_vm_effect_begin(vm, "dry-run", rbk_sbuf_cstr(&t));
         rbk_vm_effect_end(vm, id2, "skipped", 0, NULL, 0, NULL, 0, 0);
         rbk_sbuf_free(&t);
-        *out = rbk_nil();
-        return 0;
+        return unverified(out, 0);
     }
     rbk_value r = rbk_nil();
     if (fn(vm, args, argc, &r)) {
@@ -378,12 +393,12 @@ static int call_native(rbk_vm *vm, uint32_t n, rbk_value *args, int argc, rbk_va
     /* a pure computation on a secret is secret; external calls decide for themselves what
      * their results carry (their texts are masked on output in any case) */
     if (b->effect == RBK_EFF_PURE)
-        for (int i = 0; i < argc; i++) if (args[i].secret) { r.secret = 1; break; }
+        for (int i = 0; i < argc; i++) r.secret |= args[i].secret & RBK_SECRET;
     /* text derived from a secret (upper, replace, trim, a split piece...) is not the registered
      * text: register it too, so that every output masks it (pieces under 4 bytes excepted,
      * or single letters would be masked everywhere) */
-    if (r.secret && r.t == RBK_T_STRING) register_derived(vm, RBK_AS_STR(r));
-    if (r.secret && r.t == RBK_T_LIST)
+    if ((r.secret & RBK_SECRET) && r.t == RBK_T_STRING) register_derived(vm, RBK_AS_STR(r));
+    if ((r.secret & RBK_SECRET) && r.t == RBK_T_LIST)
         for (size_t i = 0; i < RBK_AS_LIST(r)->len; i++) {
             rbk_value x = RBK_AS_LIST(r)->items[i];
             if (x.t == RBK_T_STRING) register_derived(vm, RBK_AS_STR(x));
@@ -438,7 +453,7 @@ static int index_value(rbk_vm *vm, rbk_value o, rbk_value i, rbk_value *out) {
                                 o.t == RBK_T_LIST ? (len == 1 ? "item" : "items") : (len == 1 ? "byte" : "bytes"));
         if (o.t == RBK_T_LIST) *out = rbk_ref(RBK_AS_LIST(o)->items[k]);
         else *out = rbk_str_new(RBK_AS_STR(o)->data + k, 1);
-        if (o.secret) out->secret = 1;
+        out->secret |= o.secret;
         return 0;
     }
     if (o.t == RBK_T_MAP) {
@@ -556,12 +571,16 @@ L_NEG: {
         sp[-1].as.i = -a.as.i;
     } else if (a.t == RBK_T_FLOAT) sp[-1].as.f = -a.as.f;
     else if (a.t == RBK_T_DURATION) sp[-1].as.i = -a.as.i;
-    else { rbk_vm_error(vm, "`-` needs a number or duration, not %s", tname(a)); RAISE(); }
+    else if (!(a.secret & RBK_UNVERIFIED)) { rbk_vm_error(vm, "`-` needs a number or duration, not %s", tname(a)); RAISE(); }
     DISPATCH();
 }
 L_NOT: {
     rbk_value a = sp[-1];
-    if (a.t != RBK_T_BOOL) { rbk_vm_error(vm, "`not` needs a bool, not %s", tname(a)); RAISE(); }
+    if (a.t != RBK_T_BOOL) {
+        if (a.secret & RBK_UNVERIFIED) DISPATCH();
+        rbk_vm_error(vm, "`not` needs a bool, not %s", tname(a));
+        RAISE();
+    }
     sp[-1].as.b = !a.as.b;
     DISPATCH();
 }
@@ -601,7 +620,8 @@ L_GE: {
         sp[-1].secret = sec;
         DISPATCH();
     }
-    if (!rbk_compare(a, b, &c)) { rbk_vm_error(vm, "cannot compare %s with %s", tname(a), tname(b)); RAISE(); }
+    if ((a.secret | b.secret) & RBK_UNVERIFIED) c = 0;
+    else if (!rbk_compare(a, b, &c)) { rbk_vm_error(vm, "cannot compare %s with %s", tname(a), tname(b)); RAISE(); }
     bool r = op == RBK_OP_LT ? c < 0 : op == RBK_OP_LE ? c <= 0 : op == RBK_OP_GT ? c > 0 : c >= 0;
     uint8_t sec = a.secret | b.secret;
     rbk_unref(a); rbk_unref(b);
@@ -615,7 +635,7 @@ L_CONTAINS:
 L_IN: {
     rbk_value b = sp[-1], a = sp[-2];
     int r = 0;
-    if (ip[-1] == RBK_OP_CONTAINS ? op_contains(vm, a, b, &r) : op_contains(vm, b, a, &r)) RAISE();
+    if (((a.secret | b.secret) & RBK_UNVERIFIED) == 0 && (ip[-1] == RBK_OP_CONTAINS ? op_contains(vm, a, b, &r) : op_contains(vm, b, a, &r))) RAISE();
     uint8_t sec = a.secret | b.secret;
     rbk_unref(a); rbk_unref(b);
     sp -= 2;
@@ -626,6 +646,15 @@ L_IN: {
 }
 L_MATCHES: {
     rbk_value b = sp[-1], a = sp[-2];
+    if ((a.secret | b.secret) & RBK_UNVERIFIED) {
+        uint8_t sec = a.secret | b.secret;
+        rbk_unref(a); rbk_unref(b);
+        sp -= 2;
+        rbk_value rv = rbk_bool(false);
+        rv.secret = sec;
+        PUSH(rv);
+        DISPATCH();
+    }
     if (a.t != RBK_T_STRING || b.t != RBK_T_STRING) {
         rbk_vm_error(vm, "`matches` needs a string and a pattern string, not %s and %s", tname(a), tname(b));
         RAISE();
@@ -665,6 +694,14 @@ L_JUMP: {
 L_JUMP_IF_FALSE: {
     int32_t rel = (int32_t)A1();
     rbk_value c = POP();
+    if (c.secret & RBK_UNVERIFIED) {
+        /* --dry-run: a condition on the result of a skipped write cannot be decided; the
+         * guarded block is not run (its expectations would be unverified anyway) */
+        dry_condition(vm);
+        rbk_unref(c);
+        ip += rel;
+        DISPATCH();
+    }
     if (c.t != RBK_T_BOOL) {
         rbk_vm_error(vm, "a condition must be a bool, not %s", tname(c));
         rbk_unref(c);
@@ -677,6 +714,7 @@ L_AND_JUMP:
 L_OR_JUMP: {
     int32_t rel = (int32_t)A1();
     rbk_value c = sp[-1];
+    if (c.secret & RBK_UNVERIFIED) { ip += rel; DISPATCH(); } /* the unverified value is the result */
     if (c.t != RBK_T_BOOL) { rbk_vm_error(vm, "`%s` needs bools, not %s", ip[-5] == RBK_OP_AND_JUMP ? "and" : "or", tname(c)); RAISE(); }
     if (ip[-5] == RBK_OP_AND_JUMP ? !c.as.b : c.as.b) ip += rel;
     DISPATCH();
@@ -712,6 +750,11 @@ L_FIELD: {
     uint32_t k = A1();
     rbk_value o = sp[-1];
     rbk_str *name = RBK_AS_STR(u->consts[k].v);
+    if (o.secret & RBK_UNVERIFIED) {
+        rbk_unref(o);
+        unverified(&sp[-1], o.secret);
+        DISPATCH();
+    }
     if (o.t != RBK_T_MAP) {
         rbk_vm_error(vm, "cannot read field `%s` of %s%s", name->data, o.t == RBK_T_INT ? "an " : "a ", tname(o));
         RAISE();
@@ -725,7 +768,8 @@ L_FIELD: {
 L_INDEX: {
     rbk_value i = sp[-1], o = sp[-2];
     rbk_value r = rbk_nil();
-    if (index_value(vm, o, i, &r)) RAISE();
+    if ((o.secret | i.secret) & RBK_UNVERIFIED) unverified(&r, o.secret | i.secret);
+    else if (index_value(vm, o, i, &r)) RAISE();
     rbk_unref(o); rbk_unref(i);
     sp -= 2;
     PUSH(r);
@@ -738,6 +782,7 @@ L_INTERP: {
     for (uint32_t i = 0; i < n; i++) {
         rbk_value v = sp[-(int)n + (int)i];
         if (v.t == RBK_T_STRING) rbk_sbuf_add(&s, RBK_AS_STR(v)->data, RBK_AS_STR(v)->len);
+        else if (v.secret & RBK_UNVERIFIED) rbk_sbuf_adds(&s, "<dry-run>");
         else rbk_value_str(&s, v);
         sec |= v.secret;
         rbk_unref(v);
@@ -859,6 +904,10 @@ L_RETURN: {
 L_FOR_PREP: {
     uint32_t l = A1();
     rbk_value it = POP();
+    if (it.secret & RBK_UNVERIFIED) { /* --dry-run: nothing known to iterate over */
+        rbk_unref(it);
+        it = rbk_list_new(0);
+    }
     if (it.t != RBK_T_LIST && it.t != RBK_T_MAP) {
         rbk_vm_error(vm, "`for` iterates over a list, a map or a range, not %s", tname(it));
         rbk_unref(it);
@@ -883,17 +932,17 @@ L_FOR_NEXT2: {
         if (two) {
             rbk_unref(bp[v]); bp[v] = rbk_int(i);
             rbk_unref(bp[v + 1]); bp[v + 1] = rbk_ref(L->items[i]);
-            if (it.secret) bp[v + 1].secret = 1;
+            bp[v + 1].secret |= it.secret;
         } else {
             rbk_unref(bp[v]); bp[v] = rbk_ref(L->items[i]);
-            if (it.secret) bp[v].secret = 1;
+            bp[v].secret |= it.secret;
         }
     } else {
         rbk_map *M = RBK_AS_MAP(it);
         if ((size_t)i >= M->len) { ip += rel; DISPATCH(); }
         rbk_str *key = M->entries[i].key;
         rbk_value kv = rbk_str_new(key->data, key->len);
-        if (it.secret) kv.secret = 1;
+        kv.secret |= it.secret;
         rbk_unref(bp[v]);
         bp[v] = kv;
         if (two) {
@@ -946,6 +995,14 @@ L_STOP_IF: {
     int is_stop = ip[-1] == RBK_OP_STOP_IF;
     uint32_t e = A1();
     rbk_value msg = POP(), c = POP();
+    if (c.secret & RBK_UNVERIFIED) {
+        /* --dry-run: the condition depends on a write that was not done: neither passed nor
+         * failed (LANGUAGE.md §12) */
+        vm->frames[vm->nframes - 1].ip = ip;
+        emit_expect(vm, e, "unverified", msg, "depends on a write the dry run did not do", curfn, ip - 1);
+        rbk_unref(msg); rbk_unref(c);
+        DISPATCH();
+    }
     if (c.t != RBK_T_BOOL) {
         rbk_vm_error(vm, "%s must be a bool, not %s", is_stop ? "a stop-if condition" : "an expectation", tname(c));
         rbk_unref(msg); rbk_unref(c);

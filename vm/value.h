@@ -27,6 +27,8 @@ typedef enum rbk_type {
     RBK_T__COUNT
 } rbk_type;
 
+enum { RBK_SECRET = 1, RBK_UNVERIFIED = 2 };
+
 typedef struct rbk_obj {
     uint32_t rc;
     uint8_t type;
@@ -34,7 +36,9 @@ typedef struct rbk_obj {
 
 typedef struct rbk_value {
     uint8_t t;      /* rbk_type */
-    uint8_t secret; /* 1 when derived from a secret (LANGUAGE.md §9) */
+    uint8_t secret; /* taint bits, carried through every computation with `|`:
+                       RBK_SECRET derived from a secret (LANGUAGE.md §9);
+                       RBK_UNVERIFIED derived from a write skipped by --dry-run */
     union {
         bool b;
         int64_t i;

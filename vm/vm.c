@@ -279,7 +279,12 @@ void rbk_vm_render_value(rbk_vm *vm, rbk_sbuf *out, rbk_value v, int repr) {
     rbk_sbuf raw = RBK_SBUF_INIT;
     if (repr) rbk_value_repr(&raw, v);
     else rbk_value_str(&raw, v);
-    if (v.secret) {
+    if ((v.secret & RBK_UNVERIFIED) && v.t != RBK_T_STRING) {
+        rbk_sbuf_adds(out, "<dry-run: not known>");
+        rbk_sbuf_free(&raw);
+        return;
+    }
+    if (v.secret & RBK_SECRET) {
         rbk_sbuf m = RBK_SBUF_INIT;
         rbk_mask_apply(vm->mask, &m, rbk_sbuf_cstr(&raw), raw.len);
         if (m.len == raw.len && !memcmp(rbk_sbuf_cstr(&m), rbk_sbuf_cstr(&raw), raw.len)) rbk_sbuf_adds(out, "***");

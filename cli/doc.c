@@ -1,0 +1,523 @@
+/* cli/doc.c — `runbook doc FILE`: the runbook as a Markdown checklist for review (docs/plan.md).
+ * The checklist teams keep by hand, generated from the runbook, so it cannot drift from what
+ * runs: title, a summary, prerequisites (env, params), then every step as a `- [ ]` item with
+ * its commands, URLs and queries as written, its expectations ("Expect ..."), its stop
+ * conditions ("DO NOT PROCEED IF ..."), its gates ("Confirm with the operator ..."), retry and
+ * timeout, "If this fails, roll back: ...", IRREVERSIBLE warnings and the point of no return;
+ * then the rollback order and the worst-case durations. Comment lines written directly above
+ * a step (or section) become its description.
+ * Reads the outline built by cli/outline.c; writes Markdown on stdout. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "outline.h"
+
+int rbk_cli_doc(const char *path);
+
+/* ------------------------------------------------------------------ Markdown helpers */
+static void md_text(rbk_sbuf *b, const char *s) {
+    for (; *s; s++) {
+        if (strchr("\\`*_[]<>|", *s)) rbk_sbuf_addc(b, '\\');
+        if (*s == '\n') { rbk_sbuf_addc(b, ' '); continue; }
+        rbk_sbuf_addc(b, *s);
+    }
+}
+static int longest_run(const char *s, char ch) {
+    int best = 0, run = 0;
+    for (; *s; s++) {
+        run = *s == ch ? run + 1 : 0;
+        if (run > best) best = run;
+    }
+    return best;
+}
+/* An inline code span that survives backticks in the text (and table pipes). */
+static void md_code(rbk_sbuf *b, const char *s, int in_table) {
+    int n = longest_run(s, '`') + 1;
+    int pad = !*s || s[0] == '`' || s[strlen(s) - 1] == '`';
+    for (int i = 0; i < n; i++) rbk_sbuf_addc(b, '`');
+    if (pad) rbk_sbuf_addc(b, ' ');
+    for (; *s; s++) {
+        if (*s == '\n') { rbk_sbuf_addc(b, ' '); continue; }
+        if (in_table && *s == '|') rbk_sbuf_addc(b, '\\');
+        rbk_sbuf_addc(b, *s);
+    }
+    if (pad) rbk_sbuf_addc(b, ' ');
+    for (int i = 0; i < n; i++) rbk_sbuf_addc(b, '`');
+}
+static void indent(rbk_sbuf *b, int depth) {
+    for (int i = 0; i < depth; i++) rbk_sbuf_adds(b, "  ");
+}
+/* A fenced block at list depth `depth` (its lines indented to sit inside the item). */
+static void md_block(rbk_sbuf *b, int depth, const char *lang, const char *text) {
+    int n = longest_run(text, '`') + 1;
+    if (n < 3) n = 3;
+    indent(b, depth);
+    for (int i = 0; i < n; i++) rbk_sbuf_addc(b, '`');
+    rbk_sbuf_printf(b, "%s\n", lang);
+    const char *p = text;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        if (len) indent(b, depth);
+        rbk_sbuf_add(b, p, len);
+        rbk_sbuf_addc(b, '\n');
+        if (!nl) break;
+        p = nl + 1;
+    }
+    indent(b, depth);
+    for (int i = 0; i < n; i++) rbk_sbuf_addc(b, '`');
+    rbk_sbuf_addc(b, '\n');
+}
+/* Text the author wrote as prose (comments), one paragraph per blank-line-separated run. */
+static void md_prose(rbk_sbuf *b, int depth, const char *s) {
+    const char *p = s;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        if (len) indent(b, depth);
+        rbk_sbuf_add(b, p, len);
+        rbk_sbuf_addc(b, '\n');
+        if (!nl) break;
+        p = nl + 1;
+    }
+}
+static void dur(rbk_sbuf *b, int64_t ms) { rbk_outline_dur(b, ms); }
+static void cost_md(rbk_sbuf *b, const rbk_cost *c) {
+    if (!rbk_cost_bounded(c)) { rbk_sbuf_adds(b, "unbounded"); return; }
+    dur(b, rbk_cost_total(c));
+    if (c->operator_ms && c->machine_ms) {
+        rbk_sbuf_adds(b, " (operator ");
+        dur(b, c->operator_ms);
+        rbk_sbuf_addc(b, ')');
+    } else if (c->operator_ms) {
+        rbk_sbuf_adds(b, " (operator)");
+    }
+}
+
+/* ------------------------------------------------------------------ items */
+typedef struct doc {
+    rbk_sbuf b;
+    const rbk_outline *o;
+} doc;
+
+static void items_md(doc *d, const rbk_oitems *l, int depth, int in_guard);
+
+/* The operand: a code span, or a fenced block when it spans lines. */
+static void operand(doc *d, const rbk_oitem *it, int depth, const char *lang) {
+    rbk_sbuf *b = &d->b;
+    if (strchr(it->text, '\n')) {
+        rbk_sbuf_adds(b, it->literal ? ":\n" : " the value of:\n");
+        md_block(b, depth + 1, lang, it->text);
+        return;
+    }
+    rbk_sbuf_addc(b, ' ');
+    if (!it->literal) rbk_sbuf_adds(b, "the value of ");
+    md_code(b, it->text, 0);
+}
+static void tail(doc *d, const rbk_oitem *it) {
+    rbk_sbuf *b = &d->b;
+    if (it->options) {
+        rbk_sbuf_adds(b, " — ");
+        md_code(b, it->options, 0);
+    }
+    if (it->repeat && it->kind != RBK_OI_EXPECT) { rbk_sbuf_adds(b, " _("); md_text(b, it->repeat); rbk_sbuf_adds(b, ")_"); }
+}
+static int multiline(const rbk_oitem *it) { return it->text && strchr(it->text, '\n'); }
+static void effect_md(doc *d, const rbk_oitem *it, int depth) {
+    rbk_sbuf *b = &d->b;
+    const char *n = it->builtin;
+    const char *lang = "";
+    if (!strcmp(n, "sh")) { rbk_sbuf_adds(b, "Run"); lang = "sh"; }
+    else if (!strcmp(n, "exec")) rbk_sbuf_adds(b, "Run (no shell)");
+    else if (it->verb) rbk_sbuf_printf(b, "HTTP %s%s", it->verb, it->write ? " (**changes**)" : "");
+    else if (!strcmp(n, "sql.connect")) rbk_sbuf_adds(b, "Connect to PostgreSQL at");
+    else if (!strncmp(n, "sql.", 4)) { rbk_sbuf_adds(b, it->write ? "SQL (**changes data**)" : "SQL query"); lang = "sql"; }
+    else if (!strcmp(n, "file.write")) rbk_sbuf_adds(b, "Write the file");
+    else if (!strncmp(n, "file.", 5)) rbk_sbuf_printf(b, "Read the file (%s)", n);
+    else if (!strcmp(n, "tcp.open")) rbk_sbuf_adds(b, "Check a TCP connection to");
+    else if (!strcmp(n, "env.get")) rbk_sbuf_adds(b, "Read the environment variable");
+    else rbk_sbuf_adds(b, n);
+    if (multiline(it)) {
+        tail(d, it);
+        operand(d, it, depth, lang);
+        return;
+    }
+    operand(d, it, depth, lang);
+    tail(d, it);
+    rbk_sbuf_addc(b, '\n');
+}
+static void gate_md(doc *d, const rbk_oitem *it) {
+    rbk_sbuf *b = &d->b;
+    int confirm = !strcmp(it->builtin, "confirm");
+    rbk_sbuf_adds(b, confirm ? "**Confirm with the operator:** " : "**Ask the operator:** ");
+    if (it->literal) { rbk_sbuf_adds(b, "“"); md_text(b, it->text); rbk_sbuf_adds(b, "”"); }
+    else md_code(b, it->text, 0);
+    if (it->options) { rbk_sbuf_adds(b, " — "); md_code(b, it->options, 0); }
+    if (confirm) {
+        rbk_sbuf_adds(b, " — no, or no answer within ");
+        if (it->tmo_kind == RBK_TMO_UNKNOWN) rbk_sbuf_adds(b, "its timeout");
+        else dur(b, it->timeout_ms);
+        rbk_sbuf_adds(b, ", stops the run");
+    }
+    rbk_sbuf_addc(b, '\n');
+}
+static void message_md(doc *d, const rbk_oitem *it) {
+    if (!it->message) return;
+    rbk_sbuf_adds(&d->b, " — “");
+    md_text(&d->b, it->message);
+    rbk_sbuf_adds(&d->b, "”");
+}
+static void item_md(doc *d, const rbk_oitem *it, int depth, int in_guard) {
+    rbk_sbuf *b = &d->b;
+    if (in_guard && it->kind != RBK_OI_CALL) return;
+    if (in_guard && !it->has_write && !it->has_gate) return;
+    indent(b, depth);
+    rbk_sbuf_adds(b, "- ");
+    switch (it->kind) {
+    case RBK_OI_EFFECT: effect_md(d, it, depth); return;
+    case RBK_OI_GATE: gate_md(d, it); return;
+    case RBK_OI_WAIT:
+        rbk_sbuf_adds(b, "Wait ");
+        if (it->tmo_kind == RBK_TMO_EXPLICIT) dur(b, it->timeout_ms);
+        else md_code(b, it->text, 0);
+        rbk_sbuf_addc(b, '\n');
+        return;
+    case RBK_OI_LOG:
+        rbk_sbuf_adds(b, "Log: ");
+        if (it->literal) { rbk_sbuf_adds(b, "“"); md_text(b, it->text); rbk_sbuf_adds(b, "”"); }
+        else md_code(b, it->text, 0);
+        rbk_sbuf_addc(b, '\n');
+        return;
+    case RBK_OI_EXPECT:
+        rbk_sbuf_adds(b, "Expect: ");
+        md_code(b, it->text, 0);
+        if (it->window) { rbk_sbuf_adds(b, " — polled "); md_text(b, it->window); }
+        message_md(d, it);
+        rbk_sbuf_addc(b, '\n');
+        items_md(d, &it->kids, depth + 1, 1);
+        return;
+    case RBK_OI_STOP_IF:
+        rbk_sbuf_adds(b, "**DO NOT PROCEED IF** ");
+        md_code(b, it->text, 0);
+        message_md(d, it);
+        rbk_sbuf_adds(b, " _(the run stops here, without rollback)_\n");
+        items_md(d, &it->kids, depth + 1, 1);
+        return;
+    case RBK_OI_FAIL:
+        rbk_sbuf_adds(b, "**Fail the step**");
+        message_md(d, it);
+        rbk_sbuf_addc(b, '\n');
+        return;
+    case RBK_OI_WATCH:
+        rbk_sbuf_adds(b, "Watch for ");
+        md_text(b, it->window);
+        rbk_sbuf_adds(b, " — every time:\n");
+        items_md(d, &it->kids, depth + 1, 0);
+        return;
+    case RBK_OI_IF:
+        rbk_sbuf_adds(b, "If ");
+        md_code(b, it->text, 0);
+        rbk_sbuf_adds(b, ":\n");
+        items_md(d, &it->kids, depth + 1, in_guard);
+        if (it->alt.n) {
+            indent(b, depth);
+            rbk_sbuf_adds(b, "- Otherwise:\n");
+            items_md(d, &it->alt, depth + 1, in_guard);
+        }
+        return;
+    case RBK_OI_FOR:
+        rbk_sbuf_adds(b, "For ");
+        md_text(b, it->repeat ? it->repeat : it->text);
+        rbk_sbuf_adds(b, ":\n");
+        items_md(d, &it->kids, depth + 1, in_guard);
+        return;
+    case RBK_OI_CALL:
+        md_code(b, it->text, 0);
+        if (it->module) rbk_sbuf_printf(b, " (from %s)", it->module);
+        rbk_sbuf_adds(b, ":\n");
+        items_md(d, &it->kids, depth + 1, in_guard);
+        return;
+    }
+}
+static void items_md(doc *d, const rbk_oitems *l, int depth, int in_guard) {
+    for (int i = 0; i < l->n; i++) {
+        const rbk_oitem *it = &l->v[i];
+        /* a FOR's own repeat names the loop; its kids carry it too: print the loop once */
+        if (it->kind == RBK_OI_FOR) {
+            rbk_oitem copy = *it;
+            copy.repeat = NULL;
+            item_md(d, &copy, depth, in_guard);
+            continue;
+        }
+        item_md(d, it, depth, in_guard);
+    }
+}
+
+/* ------------------------------------------------------------------ sections of the page */
+static void summary(doc *d) {
+    const rbk_outline *o = d->o;
+    rbk_sbuf *b = &d->b;
+    rbk_sbuf_printf(b, "# %s\n\n", o->title ? o->title : o->root_path);
+    rbk_sbuf_adds(b, "> Generated by `runbook doc` from ");
+    md_code(b, o->path, 0);
+    rbk_sbuf_printf(b, " (artifact sha256 `%.16s…`). Do not edit this page: change the runbook and\n"
+                       "> regenerate it. `runbook run` performs and checks every item below and writes the evidence report.\n\n",
+                    o->artifact_sha256);
+    rbk_sbuf_printf(b, "- **%d step%s**", o->nsteps, o->nsteps == 1 ? "" : "s");
+    if (o->nsections) rbk_sbuf_printf(b, " in %d section%s", o->nsections, o->nsections == 1 ? "" : "s");
+    rbk_sbuf_printf(b, ", **%d operator gate%s**\n", o->ngates, o->ngates == 1 ? "" : "s");
+    rbk_sbuf_adds(b, "- Point of no return: ");
+    if (o->point_of_no_return >= 0) {
+        const rbk_ostep *s = &o->steps[o->point_of_no_return];
+        rbk_sbuf_printf(b, "**step %d, ", s->index + 1);
+        md_text(b, s->name);
+        rbk_sbuf_adds(b, "**");
+        if (s->cond) { rbk_sbuf_adds(b, " (when it runs: if "); md_code(b, s->cond, 0); rbk_sbuf_adds(b, ")"); }
+        rbk_sbuf_addc(b, '\n');
+    } else {
+        rbk_sbuf_adds(b, "none — no step is irreversible\n");
+    }
+    rbk_sbuf_adds(b, "- Worst case: **");
+    cost_md(b, &o->run);
+    rbk_sbuf_adds(b, "**; the full rollback: **");
+    cost_md(b, &o->rollback);
+    rbk_sbuf_adds(b, "** ([how this is computed](#worst-case-duration))\n\n");
+}
+
+static void prerequisites(doc *d) {
+    const rbk_outline *o = d->o;
+    rbk_sbuf *b = &d->b;
+    rbk_sbuf_adds(b, "## Prerequisites\n\n");
+    rbk_sbuf_adds(b, "### Environment variables\n\n");
+    if (!o->nenvs) rbk_sbuf_adds(b, "None.\n\n");
+    else {
+        rbk_sbuf_adds(b, "Required variables are checked, all at once, before anything runs.\n\n"
+                         "| Variable | Required | Secret | Notes |\n|---|---|---|---|\n");
+        for (int i = 0; i < o->nenvs; i++) {
+            const rbk_oenv *e = &o->envs[i];
+            rbk_sbuf_adds(b, "| ");
+            md_code(b, e->name, 1);
+            rbk_sbuf_printf(b, " | %s | %s | ", e->optional ? "no (optional)" : "yes", e->secret ? "yes: masked in all output" : "no");
+            if (e->description) md_text(b, e->description);
+            rbk_sbuf_adds(b, " |\n");
+        }
+        rbk_sbuf_addc(b, '\n');
+    }
+    rbk_sbuf_adds(b, "### Parameters\n\n");
+    if (!o->nparams) { rbk_sbuf_adds(b, "None.\n\n"); return; }
+    rbk_sbuf_adds(b, "Given as `--param NAME=VALUE`; a required one is asked for at the start on a terminal.\n\n"
+                     "| Parameter | Type | Default | Notes |\n|---|---|---|---|\n");
+    for (int i = 0; i < o->nparams; i++) {
+        const rbk_oparam *p = &o->params[i];
+        rbk_sbuf_adds(b, "| ");
+        md_code(b, p->name, 1);
+        rbk_sbuf_printf(b, " | %s | ", p->type);
+        if (p->deflt) md_code(b, p->deflt, 1);
+        else rbk_sbuf_adds(b, "**required**");
+        rbk_sbuf_adds(b, " | ");
+        if (p->description) md_text(b, p->description);
+        rbk_sbuf_adds(b, " |\n");
+    }
+    rbk_sbuf_addc(b, '\n');
+}
+
+static void glance(doc *d) {
+    const rbk_outline *o = d->o;
+    rbk_sbuf *b = &d->b;
+    if (!o->nsteps) return;
+    rbk_sbuf_adds(b, "## At a glance\n\n| # | Step | If it fails | Worst case |\n|---|---|---|---|\n");
+    for (int i = 0; i < o->nsteps; i++) {
+        const rbk_ostep *s = &o->steps[i];
+        int writes = 0, gates = 0;
+        rbk_oitems_flags(&s->body, &writes, &gates);
+        rbk_sbuf_printf(b, "| %d | ", s->index + 1);
+        md_text(b, s->name);
+        if (s->cond) { rbk_sbuf_adds(b, " (if "); md_code(b, s->cond, 1); rbk_sbuf_adds(b, ")"); }
+        rbk_sbuf_adds(b, " | ");
+        if (s->irreversible) rbk_sbuf_adds(b, "**IRREVERSIBLE**");
+        else if (s->has_rollback) rbk_sbuf_adds(b, "rolled back");
+        else if (writes) rbk_sbuf_adds(b, "**no rollback**");
+        else rbk_sbuf_adds(b, "nothing to undo");
+        rbk_sbuf_adds(b, " | ");
+        cost_md(b, &s->worst);
+        rbk_sbuf_adds(b, " |\n");
+    }
+    rbk_sbuf_addc(b, '\n');
+}
+
+static void code_md(doc *d, const rbk_ocode *k) {
+    rbk_sbuf *b = &d->b;
+    if (!k->items.n) return;
+    if (k->module_init) rbk_sbuf_printf(b, "- [ ] **Module %s** sets up its names:\n", k->label);
+    else if (k->before_step >= 0) rbk_sbuf_printf(b, "- [ ] **Before step %d** (top-level code, line %d):\n", k->before_step + 1, k->line);
+    else rbk_sbuf_printf(b, "- [ ] **After the last step** (top-level code, line %d):\n", k->line);
+    items_md(d, &k->items, 1, 0);
+    rbk_sbuf_addc(b, '\n');
+}
+
+static void step_md(doc *d, const rbk_ostep *s) {
+    const rbk_outline *o = d->o;
+    rbk_sbuf *b = &d->b;
+    if (s->index == o->point_of_no_return) {
+        rbk_sbuf_adds(b, "> **POINT OF NO RETURN.** Step ");
+        rbk_sbuf_printf(b, "%d is irreversible", s->index + 1);
+        if (s->why && *s->why) { rbk_sbuf_adds(b, ": "); md_text(b, s->why); }
+        rbk_sbuf_adds(b, ". Until it runs, a failure rolls back the completed steps; once it has run, the steps\n"
+                         "> before it can no longer be rolled back.\n\n");
+    }
+    rbk_sbuf_printf(b, "- [ ] **Step %d. ", s->index + 1);
+    md_text(b, s->name);
+    rbk_sbuf_adds(b, "**");
+    if (s->cond) { rbk_sbuf_adds(b, " — only if "); md_code(b, s->cond, 0); }
+    rbk_sbuf_addc(b, '\n');
+    if (s->description) {
+        rbk_sbuf_addc(b, '\n');
+        md_prose(b, 1, s->description);
+        rbk_sbuf_addc(b, '\n');
+    }
+    items_md(d, &s->cond_items, 1, 0);
+    items_md(d, &s->body, 1, 0);
+    if (!s->body.n && !s->cond_items.n) rbk_sbuf_adds(b, "  - Nothing to do but the checks above.\n");
+    if (s->timeout_ms || s->retries) {
+        rbk_sbuf_adds(b, "  - ");
+        if (s->timeout_ms) {
+            rbk_sbuf_adds(b, "Timeout ");
+            dur(b, s->timeout_ms);
+            rbk_sbuf_adds(b, " for each attempt");
+            if (s->retries) rbk_sbuf_adds(b, "; ");
+        }
+        if (s->retries) {
+            rbk_sbuf_printf(b, "%s up to %d more time%s", s->timeout_ms ? "retried" : "Retried", s->retries, s->retries == 1 ? "" : "s");
+            if (s->retry_every_ms) { rbk_sbuf_adds(b, ", "); dur(b, s->retry_every_ms); rbk_sbuf_adds(b, " apart"); }
+        }
+        rbk_sbuf_addc(b, '\n');
+    }
+    rbk_sbuf_adds(b, "  - Worst case: ");
+    cost_md(b, &s->worst);
+    rbk_sbuf_addc(b, '\n');
+    int writes = 0, gates = 0;
+    rbk_oitems_flags(&s->body, &writes, &gates);
+    if (s->has_rollback) {
+        rbk_sbuf_adds(b, "  - If this fails, roll back:\n");
+        if (s->rollback.n) items_md(d, &s->rollback, 2, 0);
+        else rbk_sbuf_adds(b, "    - nothing to undo (the rollback block has no external effect)\n");
+    } else if (s->irreversible) {
+        rbk_sbuf_adds(b, "  - **IRREVERSIBLE");
+        if (s->why && *s->why) { rbk_sbuf_adds(b, ":** "); md_text(b, s->why); }
+        else rbk_sbuf_adds(b, "**");
+        rbk_sbuf_adds(b, ". Once this step has run, the steps before it cannot be rolled back.\n");
+    } else if (writes) {
+        rbk_sbuf_adds(b, "  - **No rollback:** what this step changes stays changed if a later step fails.\n");
+    }
+    rbk_sbuf_addc(b, '\n');
+}
+
+static void sequence_md(doc *d) {
+    const rbk_outline *o = d->o;
+    rbk_sbuf *b = &d->b;
+    rbk_sbuf_adds(b, "## Checklist\n\n");
+    const char *section = NULL;
+    int in_section = 0;
+    for (int i = 0; i < o->nseq; i++) {
+        if (!o->seq[i].is_step) {
+            const rbk_ocode *k = &o->code[o->seq[i].index];
+            if (k->items.n && in_section) { rbk_sbuf_adds(b, "### Between the sections\n\n"); in_section = 0; section = NULL; }
+            code_md(d, k);
+            continue;
+        }
+        const rbk_ostep *s = &o->steps[o->seq[i].index];
+        if (s->section && (!section || strcmp(section, s->section))) {
+            rbk_sbuf_adds(b, "### ");
+            md_text(b, s->section);
+            rbk_sbuf_adds(b, "\n\n");
+            for (int k = 0; k < o->nsections; k++)
+                if (o->sections[k].first_step == s->index && o->sections[k].description) {
+                    md_prose(b, 0, o->sections[k].description);
+                    rbk_sbuf_addc(b, '\n');
+                }
+            in_section = 1;
+        } else if (!s->section && in_section) {
+            rbk_sbuf_adds(b, "### After the sections\n\n");
+            in_section = 0;
+        }
+        section = s->section;
+        step_md(d, s);
+    }
+}
+
+static void rollback_md(doc *d) {
+    const rbk_outline *o = d->o;
+    rbk_sbuf *b = &d->b;
+    rbk_sbuf_adds(b, "## Rollback order\n\n"
+                     "When a step fails (and the operator, or `--on-failure=rollback`, chooses to roll back), its own\n"
+                     "rollback block runs first, then those of the completed steps, last first. A failure inside a\n"
+                     "rollback block stops the rollback; `stop-if` and a refused confirmation stop the run without one.\n\n");
+    int k = 0;
+    for (int i = o->nsteps - 1; i >= 0; i--) {
+        const rbk_ostep *s = &o->steps[i];
+        int writes = 0, gates = 0;
+        rbk_oitems_flags(&s->body, &writes, &gates);
+        if (!s->irreversible && !s->has_rollback && !writes) continue;
+        rbk_sbuf_printf(b, "%d. Step %d, ", ++k, s->index + 1);
+        md_text(b, s->name);
+        if (s->irreversible) rbk_sbuf_adds(b, ": **IRREVERSIBLE — once it has run, the rollback stops here**\n");
+        else if (!s->has_rollback) rbk_sbuf_adds(b, ": **no rollback block**: its changes stay\n");
+        else {
+            rbk_sbuf_adds(b, " (worst case ");
+            cost_md(b, &s->rollback_worst);
+            rbk_sbuf_adds(b, ")\n");
+            items_md(d, &s->rollback, 2, 0);
+        }
+    }
+    if (!k) rbk_sbuf_adds(b, "No step has a rollback block or changes anything.\n");
+    rbk_sbuf_addc(b, '\n');
+}
+
+static void worst_md(doc *d) {
+    const rbk_outline *o = d->o;
+    rbk_sbuf *b = &d->b;
+    rbk_sbuf_adds(b, "## Worst-case duration\n\n| | Machine | Operator | Total |\n|---|---|---|---|\n");
+    const struct { const char *label; const rbk_cost *c; } rows[] = {{"The run", &o->run}, {"The full rollback", &o->rollback}};
+    for (int i = 0; i < 2; i++) {
+        const rbk_cost *c = rows[i].c;
+        rbk_sbuf_printf(b, "| %s | ", rows[i].label);
+        if (c->machine_why) rbk_sbuf_adds(b, "unbounded");
+        else dur(b, c->machine_ms);
+        rbk_sbuf_adds(b, " | ");
+        if (c->operator_why) rbk_sbuf_adds(b, "unbounded");
+        else dur(b, c->operator_ms);
+        rbk_sbuf_adds(b, " | ");
+        cost_md(b, c);
+        rbk_sbuf_adds(b, " |\n");
+    }
+    rbk_sbuf_adds(b, "\nMachine time: each call's timeout, `wait`, and `within`/`watch` windows (plus one more evaluation),\n"
+                     "each attempt capped by the step's `timeout`, times the attempts, plus `retry ... every` between them.\n"
+                     "Operator time: how long each gate waits for an answer.");
+    if (o->nassumptions) {
+        rbk_sbuf_adds(b, " Assuming:\n\n");
+        for (int i = 0; i < o->nassumptions; i++) { rbk_sbuf_adds(b, "- "); md_text(b, o->assumptions[i]); rbk_sbuf_addc(b, '\n'); }
+    } else {
+        rbk_sbuf_addc(b, '\n');
+    }
+    if (o->nunbounded) {
+        rbk_sbuf_adds(b, "\n**Not bounded:**\n\n");
+        for (int i = 0; i < o->nunbounded; i++) { rbk_sbuf_adds(b, "- "); md_text(b, o->unbounded[i]); rbk_sbuf_addc(b, '\n'); }
+    }
+}
+
+int rbk_cli_doc(const char *path) {
+    rbk_outline o;
+    int rc = rbk_outline_open(path, "doc", &o);
+    if (rc) return rc;
+    doc d = {RBK_SBUF_INIT, &o};
+    summary(&d);
+    prerequisites(&d);
+    glance(&d);
+    sequence_md(&d);
+    rollback_md(&d);
+    worst_md(&d);
+    fputs(rbk_sbuf_cstr(&d.b), stdout);
+    rbk_sbuf_free(&d.b);
+    rbk_outline_free(&o);
+    return 0;
+}

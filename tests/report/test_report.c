@@ -1,0 +1,300 @@
+/* tests/report/test_report.c — the report model of cli/report.c fed with events by hand, for
+ * what a real run cannot produce on demand: a run with no end event, the per-text limit at N
+ * and N+1 bytes, the per-step item limit at N and N+1, every control character and invalid
+ * UTF-8, markup in names, a report closed without events (nothing written) and bad paths.
+ * Files go to a fresh temporary directory. The snapshots of whole runs are in run_reports.py. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/report.h"
+#include "support/sbuf.h"
+
+typedef struct fx {
+    char dir[64];
+    rbk_unit *u;
+    rbk_sbuf path;
+} fx;
+
+/* A unit with a title, one source and steps named by `names` (NULL-terminated). */
+static rbk_unit *mk_unit(const char *const *names) {
+    rbk_unit *u = rbk_xcalloc(1, sizeof *u);
+    uint32_t n = 0;
+    while (names[n]) n++;
+    u->nconsts = n + 2;
+    u->consts = rbk_xcalloc(u->nconsts, sizeof *u->consts);
+    u->consts[0].kind = RBK_K_STRING;
+    u->consts[0].v = rbk_str_cstr("A \"title\" <&>");
+    u->consts[1].kind = RBK_K_STRING;
+    u->consts[1].v = rbk_str_cstr("t.rb");
+    u->title = 0;
+    u->nsources = 1;
+    u->sources = rbk_xcalloc(1, sizeof *u->sources);
+    u->sources[0].path = 1;
+    u->sources[0].text = RBK_NONE;
+    u->nsteps = n;
+    u->steps = rbk_xcalloc(n ? n : 1, sizeof *u->steps);
+    for (uint32_t i = 0; i < n; i++) {
+        u->consts[i + 2].kind = RBK_K_STRING;
+        u->consts[i + 2].v = rbk_str_cstr(names[i]);
+        u->steps[i].name = i + 2;
+        u->steps[i].section = RBK_NONE;
+    }
+    return u;
+}
+
+static int setup(void **st) {
+    fx *f = rbk_xcalloc(1, sizeof *f);
+    strcpy(f->dir, "/tmp/rbk-report-unit-XXXXXX");
+    if (!mkdtemp(f->dir)) return -1;
+    static const char *const names[] = {"first \"<&>\" | `step`", "second", NULL};
+    f->u = mk_unit(names);
+    *st = f;
+    return 0;
+}
+static int teardown(void **st) {
+    fx *f = *st;
+    rbk_sbuf cmd = RBK_SBUF_INIT;
+    rbk_sbuf_printf(&cmd, "rm -rf '%s'", f->dir);
+    if (system(rbk_sbuf_cstr(&cmd))) fprintf(stderr, "could not remove %s\n", f->dir);
+    rbk_sbuf_free(&cmd);
+    rbk_sbuf_free(&f->path);
+    rbk_unit_free(f->u);
+    free(f);
+    return 0;
+}
+
+static const char *at(fx *f, const char *name) {
+    rbk_sbuf_reset(&f->path);
+    rbk_sbuf_printf(&f->path, "%s/%s", f->dir, name);
+    return rbk_sbuf_cstr(&f->path);
+}
+
+static char *slurp(const char *path) {
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    rbk_sbuf b = RBK_SBUF_INIT;
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, fp)) > 0) rbk_sbuf_add(&b, buf, n);
+    fclose(fp);
+    return rbk_sbuf_detach(&b);
+}
+
+static rbk_event ev(rbk_event_kind k, int step) {
+    rbk_event e;
+    memset(&e, 0, sizeof e);
+    e.kind = k;
+    e.step = step;
+    e.attempt = 1;
+    e.wall_ms = 1700000000000;
+    return e;
+}
+static void send(rbk_report *r, rbk_event e) { rbk_report_sink(r, &e); }
+
+static void start_run(rbk_report *r) {
+    send(r, ev(RBK_EV_RUN_START, -1));
+    send(r, ev(RBK_EV_STEP_START, 0));
+}
+static void end_run(rbk_report *r, int code, const char *status) {
+    rbk_event e = ev(RBK_EV_RUN_END, -1);
+    e.code = code;
+    e.status = status;
+    send(r, e);
+}
+
+/* Opens path, lets fill() send events, closes; returns the file's text (caller frees). */
+static char *render(fx *f, const char *name, void (*fill)(rbk_report *)) {
+    char *err = NULL;
+    rbk_report *r = rbk_report_open(at(f, name), f->u, "t.rb", &err);
+    assert_non_null(r);
+    fill(r);
+    assert_int_equal(rbk_report_close(r, &err), 0);
+    return slurp(at(f, name));
+}
+
+static void test_no_events_writes_nothing(void **st) {
+    fx *f = *st;
+    char *err = NULL;
+    rbk_report *r = rbk_report_open(at(f, "none.md"), f->u, "t.rb", &err);
+    assert_non_null(r);
+    assert_int_equal(rbk_report_close(r, NULL), 0);
+    assert_int_not_equal(access(at(f, "none.md"), F_OK), 0);
+    assert_int_equal(rbk_report_close(NULL, NULL), 0);
+}
+
+static void test_bad_paths(void **st) {
+    fx *f = *st;
+    char *err = NULL;
+    assert_null(rbk_report_open(at(f, "r.txt"), f->u, "t.rb", &err));
+    assert_non_null(strstr(err, ".md (Markdown), .json or .xml (JUnit)"));
+    free(err);
+    err = NULL;
+    assert_null(rbk_report_open(at(f, "md"), f->u, "t.rb", &err)); /* no extension */
+    free(err);
+    err = NULL;
+    assert_null(rbk_report_open(at(f, "missing/r.json"), f->u, "t.rb", &err));
+    assert_non_null(strstr(err, "missing"));
+    free(err);
+    err = NULL;
+    rbk_report *r = rbk_report_open(at(f, "UPPER.XML"), f->u, "t.rb", &err); /* case does not matter */
+    assert_non_null(r);
+    assert_int_equal(rbk_report_close(r, NULL), 0);
+}
+
+static void fill_unfinished(rbk_report *r) { start_run(r); }
+
+static void test_no_end_event(void **st) {
+    fx *f = *st;
+    char *j = render(f, "u.json", fill_unfinished);
+    assert_non_null(strstr(j, "\"verdict\": \"NO-GO\""));
+    assert_non_null(strstr(j, "\"exit_code\": null"));
+    assert_non_null(strstr(j, "\"outcome\": \"unfinished\""));
+    assert_non_null(strstr(j, "\"status\": \"unfinished\""));
+    assert_non_null(strstr(j, "\"status\": \"not run\""));
+    free(j);
+    char *m = render(f, "u.md", fill_unfinished);
+    assert_non_null(strstr(m, "**NO-GO** — the run did not finish: no end of the run was recorded."));
+    assert_non_null(strstr(m, "(no end recorded)"));
+    free(m);
+    char *x = render(f, "u.xml", fill_unfinished);
+    assert_non_null(strstr(x, "tests=\"2\" failures=\"0\" errors=\"1\" skipped=\"1\""));
+    free(x);
+}
+
+/* An effect whose stdout is exactly `n` bytes of 'a'. */
+static size_t g_out_len;
+static void fill_output(rbk_report *r) {
+    start_run(r);
+    rbk_event s = ev(RBK_EV_EFFECT_START, 0);
+    s.effect = "sh";
+    s.target = "cat big";
+    s.effect_id = 7;
+    send(r, s);
+    char *out = rbk_xcalloc(1, g_out_len + 1);
+    memset(out, 'a', g_out_len);
+    rbk_event e = ev(RBK_EV_EFFECT_END, 0);
+    e.effect_id = 7;
+    e.status = "ok";
+    e.out = out;
+    send(r, e);
+    free(out);
+    end_run(r, 0, "ok");
+}
+
+static void test_text_limit_at_n_and_n_plus_1(void **st) {
+    fx *f = *st;
+    g_out_len = 4096;
+    char *j = render(f, "n.json", fill_output);
+    assert_non_null(strstr(j, "\"bytes\": 4096,\n"));
+    assert_non_null(strstr(j, "\"cut_bytes\": 0,"));
+    assert_null(strstr(j, "bytes cut"));
+    free(j);
+    g_out_len = 4097;
+    j = render(f, "n1.json", fill_output);
+    assert_non_null(strstr(j, "\"bytes\": 4097,\n"));
+    assert_non_null(strstr(j, "\"cut_bytes\": 1,"));
+    assert_non_null(strstr(j, " [... 1 bytes cut ...] "));
+    free(j);
+}
+
+static int g_nlogs;
+static void fill_logs(rbk_report *r) {
+    start_run(r);
+    for (int i = 0; i < g_nlogs; i++) {
+        rbk_event e = ev(RBK_EV_LOG, 0);
+        e.text = "routine";
+        send(r, e);
+    }
+    rbk_event e = ev(RBK_EV_FAIL, 0);
+    e.status = "failed";
+    e.text = "the failure after the limit";
+    send(r, e);
+    rbk_event end = ev(RBK_EV_STEP_END, 0);
+    end.status = "failed";
+    end.text = "the failure after the limit";
+    send(r, end);
+    end_run(r, 1, "failed");
+}
+
+static void test_item_limit_at_n_and_n_plus_1(void **st) {
+    fx *f = *st;
+    g_nlogs = 999; /* 999 logs + the error = 1000 items: all kept */
+    char *j = render(f, "l.json", fill_logs);
+    assert_non_null(strstr(j, "\"events_not_kept\": 0"));
+    assert_non_null(strstr(j, "the failure after the limit"));
+    free(j);
+    g_nlogs = 1001; /* one routine item over the limit is counted; the error is still kept */
+    j = render(f, "l1.json", fill_logs);
+    assert_non_null(strstr(j, "\"events_not_kept\": 1"));
+    assert_non_null(strstr(j, "\"message\": \"the failure after the limit\""));
+    free(j);
+    char *m = render(f, "l1.md", fill_logs);
+    assert_non_null(strstr(m, "*1 more routine events (logs, passing checks, commands) were not kept.*"));
+    free(m);
+}
+
+static void fill_hostile(rbk_report *r) {
+    start_run(r);
+    rbk_event e = ev(RBK_EV_LOG, 0);
+    e.text = "esc\x1b[31m nul-free\x01 del\x7f bad\xff\xfe cr\r\n c1\xc2\x9b surrogate\xed\xa0\x80 end";
+    send(r, e);
+    end_run(r, 0, "ok");
+}
+
+static void test_control_chars_and_bad_utf8(void **st) {
+    fx *f = *st;
+    const char *want = "esc\xe2\x90\x9b[31m nul-free\xe2\x90\x81 del\xe2\x90\xa1 bad\xef\xbf\xbd\xef\xbf\xbd cr\n c1\xef\xbf\xbd "
+                       "surrogate\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd end";
+    const char *names[] = {"s.json", "s.xml", "s.md"};
+    for (int k = 0; k < 3; k++) {
+        char *t = render(f, names[k], fill_hostile);
+        for (const unsigned char *p = (const unsigned char *)t; *p; p++)
+            assert_true(*p >= 0x20 || *p == '\n' || *p == '\t');
+        if (k < 2) assert_non_null(strstr(t, k == 0 ? "esc\xe2\x90\x9b[31m nul-free\xe2\x90\x81 del\xe2\x90\xa1 bad\xef\xbf\xbd\xef\xbf\xbd cr\\n c1" : want));
+        free(t);
+    }
+}
+
+static void fill_ok(rbk_report *r) {
+    start_run(r);
+    rbk_event e = ev(RBK_EV_STEP_END, 0);
+    e.status = "ok";
+    send(r, e);
+    end_run(r, 0, "ok");
+}
+
+static void test_markup_in_names(void **st) {
+    fx *f = *st;
+    char *x = render(f, "m.xml", fill_ok);
+    assert_non_null(strstr(x, "<testsuites name=\"A &quot;title&quot; &lt;&amp;&gt;\""));
+    assert_non_null(strstr(x, "name=\"first &quot;&lt;&amp;&gt;&quot; | `step`\""));
+    free(x);
+    char *m = render(f, "m.md", fill_ok);
+    assert_non_null(strstr(m, "# Run report: A \"title\" \\<\\&\\>\n"));
+    assert_non_null(strstr(m, "| 1 |  | first \"\\<\\&\\>\" \\| \\`step\\` | ok |"));
+    free(m);
+    char *j = render(f, "m.json", fill_ok);
+    assert_non_null(strstr(j, "\"name\": \"first \\\"<&>\\\" | `step`\""));
+    free(j);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_no_events_writes_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_paths, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_end_event, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_text_limit_at_n_and_n_plus_1, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_item_limit_at_n_and_n_plus_1, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_control_chars_and_bad_utf8, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_markup_in_names, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
