@@ -15,12 +15,28 @@
 int rbk_cli_doc(const char *path);
 
 /* ------------------------------------------------------------------ Markdown helpers */
+static int word_char(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+static void md_code(rbk_sbuf *b, const char *s, int in_table);
+/* Plain text: what Markdown would read as markup is escaped (an `_` inside a word is not). */
 static void md_text(rbk_sbuf *b, const char *s) {
-    for (; *s; s++) {
-        if (strchr("\\`*_[]<>|", *s)) rbk_sbuf_addc(b, '\\');
-        if (*s == '\n') { rbk_sbuf_addc(b, ' '); continue; }
-        rbk_sbuf_addc(b, *s);
+    for (const char *p = s; *p; p++) {
+        if (*p == '\n') { rbk_sbuf_addc(b, ' '); continue; }
+        int esc = strchr("\\`*[<|", *p) != NULL;
+        if (*p == '_') esc = !(p > s && word_char(p[-1]) && word_char(p[1]));
+        if (esc) rbk_sbuf_addc(b, '\\');
+        rbk_sbuf_addc(b, *p);
     }
+}
+/* "D every P" as two code spans: "`D`, every `P`" */
+static void window_md(rbk_sbuf *b, const char *window, const char *fmt_d, const char *fmt_p) {
+    const char *w = window;
+    if (!strncmp(w, "within ", 7)) w += 7;
+    const char *e = strstr(w, " every ");
+    char *d = e ? rbk_xstrndup(w, (size_t)(e - w)) : rbk_xstrdup(w);
+    rbk_sbuf_adds(b, fmt_d);
+    md_code(b, d, 0);
+    if (e) { rbk_sbuf_adds(b, fmt_p); md_code(b, e + 7, 0); }
+    free(d);
 }
 static int longest_run(const char *s, char ch) {
     int best = 0, run = 0;
@@ -100,19 +116,22 @@ typedef struct doc {
     const rbk_outline *o;
 } doc;
 
-static void items_md(doc *d, const rbk_oitems *l, int depth, int in_guard);
+/* mode bits: inside a guard's condition (only calls that change things or ask are shown);
+ * inside a standard-library function (its own checks and logs are its name's business) */
+enum { IN_GUARD = 1, IN_STD = 2 };
+static void items_md(doc *d, const rbk_oitems *l, int depth, int mode);
 
 /* The operand: a code span, or a fenced block when it spans lines. */
 static void operand(doc *d, const rbk_oitem *it, int depth, const char *lang) {
     rbk_sbuf *b = &d->b;
     if (strchr(it->text, '\n')) {
-        rbk_sbuf_adds(b, it->literal ? ":\n" : " the value of:\n");
+        rbk_sbuf_adds(b, it->literal ? ":\n" : " (a value):\n");
         md_block(b, depth + 1, lang, it->text);
         return;
     }
     rbk_sbuf_addc(b, ' ');
-    if (!it->literal) rbk_sbuf_adds(b, "the value of ");
     md_code(b, it->text, 0);
+    if (!it->literal) rbk_sbuf_adds(b, " (a value)");
 }
 static void tail(doc *d, const rbk_oitem *it) {
     rbk_sbuf *b = &d->b;
@@ -133,7 +152,7 @@ static void effect_md(doc *d, const rbk_oitem *it, int depth) {
     else if (!strcmp(n, "sql.connect")) rbk_sbuf_adds(b, "Connect to PostgreSQL at");
     else if (!strncmp(n, "sql.", 4)) { rbk_sbuf_adds(b, it->write ? "SQL (**changes data**)" : "SQL query"); lang = "sql"; }
     else if (!strcmp(n, "file.write")) rbk_sbuf_adds(b, "Write the file");
-    else if (!strncmp(n, "file.", 5)) rbk_sbuf_printf(b, "Read the file (%s)", n);
+    else if (!strncmp(n, "file.", 5)) rbk_sbuf_printf(b, "Read the file (%s):", n + 5);
     else if (!strcmp(n, "tcp.open")) rbk_sbuf_adds(b, "Check a TCP connection to");
     else if (!strcmp(n, "env.get")) rbk_sbuf_adds(b, "Read the environment variable");
     else rbk_sbuf_adds(b, n);
@@ -167,10 +186,13 @@ static void message_md(doc *d, const rbk_oitem *it) {
     md_text(&d->b, it->message);
     rbk_sbuf_adds(&d->b, "”");
 }
-static void item_md(doc *d, const rbk_oitem *it, int depth, int in_guard) {
+static void item_md(doc *d, const rbk_oitem *it, int depth, int mode) {
     rbk_sbuf *b = &d->b;
+    int in_guard = mode & IN_GUARD;
     if (in_guard && it->kind != RBK_OI_CALL) return;
     if (in_guard && !it->has_write && !it->has_gate) return;
+    if ((mode & IN_STD) && (it->kind == RBK_OI_EXPECT || it->kind == RBK_OI_STOP_IF || it->kind == RBK_OI_FAIL ||
+                            it->kind == RBK_OI_LOG)) return;
     indent(b, depth);
     rbk_sbuf_adds(b, "- ");
     switch (it->kind) {
@@ -191,17 +213,17 @@ static void item_md(doc *d, const rbk_oitem *it, int depth, int in_guard) {
     case RBK_OI_EXPECT:
         rbk_sbuf_adds(b, "Expect: ");
         md_code(b, it->text, 0);
-        if (it->window) { rbk_sbuf_adds(b, " — polled "); md_text(b, it->window); }
+        if (it->window) window_md(b, it->window, " — retried for up to ", ", every ");
         message_md(d, it);
         rbk_sbuf_addc(b, '\n');
-        items_md(d, &it->kids, depth + 1, 1);
+        items_md(d, &it->kids, depth + 1, mode | IN_GUARD);
         return;
     case RBK_OI_STOP_IF:
         rbk_sbuf_adds(b, "**DO NOT PROCEED IF** ");
         md_code(b, it->text, 0);
         message_md(d, it);
         rbk_sbuf_adds(b, " _(the run stops here, without rollback)_\n");
-        items_md(d, &it->kids, depth + 1, 1);
+        items_md(d, &it->kids, depth + 1, mode | IN_GUARD);
         return;
     case RBK_OI_FAIL:
         rbk_sbuf_adds(b, "**Fail the step**");
@@ -209,47 +231,46 @@ static void item_md(doc *d, const rbk_oitem *it, int depth, int in_guard) {
         rbk_sbuf_addc(b, '\n');
         return;
     case RBK_OI_WATCH:
-        rbk_sbuf_adds(b, "Watch for ");
-        md_text(b, it->window);
-        rbk_sbuf_adds(b, " — every time:\n");
-        items_md(d, &it->kids, depth + 1, 0);
+        window_md(b, it->window, "Watch for ", ", every ");
+        rbk_sbuf_adds(b, ":\n");
+        items_md(d, &it->kids, depth + 1, mode);
         return;
     case RBK_OI_IF:
         rbk_sbuf_adds(b, "If ");
         md_code(b, it->text, 0);
         rbk_sbuf_adds(b, ":\n");
-        items_md(d, &it->kids, depth + 1, in_guard);
+        items_md(d, &it->kids, depth + 1, mode);
         if (it->alt.n) {
             indent(b, depth);
             rbk_sbuf_adds(b, "- Otherwise:\n");
-            items_md(d, &it->alt, depth + 1, in_guard);
+            items_md(d, &it->alt, depth + 1, mode);
         }
         return;
     case RBK_OI_FOR:
         rbk_sbuf_adds(b, "For ");
         md_text(b, it->repeat ? it->repeat : it->text);
         rbk_sbuf_adds(b, ":\n");
-        items_md(d, &it->kids, depth + 1, in_guard);
+        items_md(d, &it->kids, depth + 1, mode);
         return;
     case RBK_OI_CALL:
         md_code(b, it->text, 0);
         if (it->module) rbk_sbuf_printf(b, " (from %s)", it->module);
         rbk_sbuf_adds(b, ":\n");
-        items_md(d, &it->kids, depth + 1, in_guard);
+        items_md(d, &it->kids, depth + 1, mode | (it->module && !strncmp(it->module, "std/", 4) ? IN_STD : 0));
         return;
     }
 }
-static void items_md(doc *d, const rbk_oitems *l, int depth, int in_guard) {
+static void items_md(doc *d, const rbk_oitems *l, int depth, int mode) {
     for (int i = 0; i < l->n; i++) {
         const rbk_oitem *it = &l->v[i];
         /* a FOR's own repeat names the loop; its kids carry it too: print the loop once */
         if (it->kind == RBK_OI_FOR) {
             rbk_oitem copy = *it;
             copy.repeat = NULL;
-            item_md(d, &copy, depth, in_guard);
+            item_md(d, &copy, depth, mode);
             continue;
         }
-        item_md(d, it, depth, in_guard);
+        item_md(d, it, depth, mode);
     }
 }
 
@@ -392,9 +413,11 @@ static void step_md(doc *d, const rbk_ostep *s) {
         }
         rbk_sbuf_addc(b, '\n');
     }
-    rbk_sbuf_adds(b, "  - Worst case: ");
-    cost_md(b, &s->worst);
-    rbk_sbuf_addc(b, '\n');
+    if (rbk_cost_total(&s->worst) || !rbk_cost_bounded(&s->worst)) {
+        rbk_sbuf_adds(b, "  - Worst case: ");
+        cost_md(b, &s->worst);
+        rbk_sbuf_addc(b, '\n');
+    }
     int writes = 0, gates = 0;
     rbk_oitems_flags(&s->body, &writes, &gates);
     if (s->has_rollback) {
@@ -495,13 +518,13 @@ static void worst_md(doc *d) {
                      "Operator time: how long each gate waits for an answer.");
     if (o->nassumptions) {
         rbk_sbuf_adds(b, " Assuming:\n\n");
-        for (int i = 0; i < o->nassumptions; i++) { rbk_sbuf_adds(b, "- "); md_text(b, o->assumptions[i]); rbk_sbuf_addc(b, '\n'); }
+        for (int i = 0; i < o->nassumptions; i++) rbk_sbuf_printf(b, "- %s\n", o->assumptions[i]);
     } else {
         rbk_sbuf_addc(b, '\n');
     }
     if (o->nunbounded) {
         rbk_sbuf_adds(b, "\n**Not bounded:**\n\n");
-        for (int i = 0; i < o->nunbounded; i++) { rbk_sbuf_adds(b, "- "); md_text(b, o->unbounded[i]); rbk_sbuf_addc(b, '\n'); }
+        for (int i = 0; i < o->nunbounded; i++) rbk_sbuf_printf(b, "- %s\n", o->unbounded[i]);
     }
 }
 

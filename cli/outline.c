@@ -314,6 +314,19 @@ static void render_expr(walker *w, rbk_node *n, const frame *f, rbk_sbuf *out) {
             a = id->off;
             e = id->end;
         }
+        if (s.v[i].direct && !w->quoted && b && (b->kind == N_INT || b->kind == N_FLOAT || b->kind == N_DURATION ||
+                                                  b->kind == N_BOOL)) {
+            /* `{code}` passed 200: the text is "200" */
+            uint32_t a2 = a, e2 = e;
+            while (a2 > pos && t[a2 - 1] == ' ') a2--;
+            while (e2 < n->end && t[e2] == ' ') e2++;
+            if (a2 > pos && t[a2 - 1] == '{' && e2 < n->end && t[e2] == '}') {
+                add_span(w, out, n->file, pos, a2 - 1);
+                add_span(w, out, b->file, b->off, b->end);
+                pos = e2 + 1;
+                continue;
+            }
+        }
         add_span(w, out, n->file, pos, a);
         render_expr(w, b, bf, out);
         pos = e;

@@ -523,10 +523,14 @@ static const char *step_status(const rp_step *s) {
     return s->started ? "unfinished" : "not run";
 }
 
-typedef struct rp_counts { int ok, failed, stopped, skipped, interrupted, unfinished, not_run; } rp_counts;
+typedef struct rp_counts { int ok, failed, stopped, skipped, interrupted, unfinished, not_run, unverified; } rp_counts;
 static rp_counts count_steps(const rbk_report *r) {
-    rp_counts c = {0, 0, 0, 0, 0, 0, 0};
+    rp_counts c = {0, 0, 0, 0, 0, 0, 0, 0};
     for (int i = 0; i < r->nsteps; i++) {
+        for (int k = 0; k < r->steps[i].items.n; k++) {
+            const rp_item *it = &r->steps[i].items.v[k];
+            if ((it->kind == RP_EXPECT || it->kind == RP_STOP_IF) && !strcmp(it->status, "unverified")) c.unverified++;
+        }
         const char *s = step_status(&r->steps[i]);
         if (!strcmp(s, "ok")) c.ok++;
         else if (!strcmp(s, "failed")) c.failed++;
@@ -770,7 +774,6 @@ static void md_item(rbk_sbuf *b, const rp_item *it) {
         md_code_or_block(b, it->source, &block);
         rbk_sbuf_adds(b, " — ");
         md_status(b, it->status);
-        if (!strcmp(it->status, "unverified")) rbk_sbuf_adds(b, " (depends on a write the dry run did not do)");
         if (it->file) rbk_sbuf_printf(b, " at `%s:%d:%d`", it->file, it->line, it->col);
         if (it->count > 1) rbk_sbuf_printf(b, "; evaluated %d times, the values are from the last", it->count);
         if (it->text) { rbk_sbuf_adds(b, "  \nMessage: "); md_esc(b, it->text, 0); }
@@ -899,6 +902,9 @@ static void md_summary(rbk_sbuf *b, const rbk_report *r) {
                     r->nsteps == 1 ? "" : "s", c.ok, c.failed, c.stopped, c.skipped, c.interrupted, c.not_run);
     if (c.unfinished) rbk_sbuf_printf(b, ", %d unfinished", c.unfinished);
     rbk_sbuf_adds(b, ".\n\n");
+    if (c.unverified)
+        rbk_sbuf_printf(b, "%d check%s unverified: %s on a write the dry run did not do.\n\n", c.unverified,
+                        c.unverified == 1 ? "" : "s", c.unverified == 1 ? "it depends" : "they depend");
 }
 
 static void md_step(rbk_sbuf *b, const rbk_report *r, int i) {
@@ -1179,6 +1185,7 @@ static void json_header(jw *w, const rbk_report *r) {
     jw_int(w, "interrupted", c.interrupted);
     jw_int(w, "unfinished", c.unfinished);
     jw_int(w, "not_run", c.not_run);
+    jw_int(w, "unverified_checks", c.unverified);
     jw_close(w, '}');
 }
 
