@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+"""tests/canary/canary_test.py — no secret in any byte runbook writes (LANGUAGE.md §9).
+
+A canary secret is planted in a secret env variable, a multi-line secret env variable, an
+`ask(secret: true)` answer (typed into a real terminal, under tmux) and a value passed through
+`secret()`, and flows into commands (their text, stdout and stderr), HTTP headers, URLs and
+bodies (echoed back by the fixture), SQL queries and results, log lines, expectation values,
+error messages and rollback blocks. The runbook is run down every path — success, a failed
+expectation with rollback, a failure with --on-failure stop, SIGINT — with the text and the
+JSON log, --verbose, the three reports and the journal. Every byte written (stdout, stderr,
+the files, the terminal screen) is searched for the canary, its base64 and URL-encoded forms,
+and each line of the multi-line secret: zero occurrences.
+
+usage: canary_test.py --runbook PATH --services-env FILE
+"""
+import argparse
+import base64
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+CANARY = "C4n@ry-S3cr3t/+=x y"
+CANARY_ML = "ml-first-line-Q9\nml-second-line-Z7\nml-third-line-K5"
+ASKED = "typed-Pa55-W0rd!"
+VIA_SECRET_FN = "lit3ral-S3cret-42"
+
+RUNBOOK_SRC = r'''runbook "Canary"
+env RBK_CANARY secret
+env RBK_CANARY_ML secret
+param base_url: string
+param pg_url: string
+param mode: string = "ok"
+let token = env.RBK_CANARY
+let other = secret("lit3ral-S3cret-42")
+section "Everything" {
+  step "Commands" {
+    let r = sh("echo token={token}; echo {token} >&2; printf %s {token} | base64; printf %s {other}")
+    log("stdout was {r.stdout}")
+    expect r.stdout contains "token="
+    let m = sh("printf '%s\n' {env.RBK_CANARY_ML} | tail -n 1")
+    log("last line: {m.stdout}")
+    let e = exec(["printf", "%s|%s", token, other])
+    log(e.stdout)
+  }
+  step "HTTP" {
+    let h = http.get("{base_url}/headers?t={other}", headers: {"Authorization": "Bearer {token}", "X-Other": other})
+    log(h.body)
+    let e = http.post("{base_url}/echo", body: "secret={token}&ml={env.RBK_CANARY_ML}")
+    log(e.body)
+    expect h.status == 200
+  }
+  step "SQL" {
+    let db = sql.connect(pg_url)
+    let v = db.scalar("SELECT {token}::text || '-suffix'")
+    log("sql said {v}")
+    let rows = db.query("SELECT {other}::text AS o, {token}::text AS t")
+    log(rows)
+    db.close()
+  }
+  step "Maybe fail" if mode == "fail" {
+    expect token == "the wrong value", "the token {token} is not the expected one"
+  } rollback {
+    sh("echo rolling back with {token} and {other}")
+  }
+  step "Maybe error" if mode == "error" {
+    sh("echo {token} >&2; exit 3")
+  }
+  step "Maybe hang" if mode == "hang" {
+    sh("echo hanging with {token}; sleep 30")
+  }
+}
+'''
+
+ASK_SRC = r'''runbook "Canary ask"
+step "Ask" {
+  let pw = ask("Password", secret: true)
+  sh("echo the password is {pw}; echo {pw} >&2")
+  log("typed {pw}")
+  expect pw == "not it", "pw {pw} rejected"
+} rollback {
+  log("rollback")
+}
+'''
+
+
+def forms(s):
+    out = {s, base64.b64encode(s.encode()).decode(), urllib.parse.quote(s, safe=""), urllib.parse.quote_plus(s)}
+    for line in s.split("\n"):
+        out.add(line)
+    return [f for f in out if len(f) >= 4]
+
+
+ALL_FORMS = [(name, f) for name, s in (("canary", CANARY), ("multi-line", CANARY_ML), ("asked", ASKED), ("secret()", VIA_SECRET_FN))
+             for f in forms(s)]
+FAILS = []
+
+
+def scan(label, data):
+    if isinstance(data, str):
+        data = data.encode()
+    for name, f in ALL_FORMS:
+        if f.encode() in data:
+            i = data.index(f.encode())
+            FAILS.append(f"{label}: the {name} secret appears as {f!r}: ...{data[max(0, i - 60):i + len(f) + 20]!r}...")
+
+
+def scan_dir(label, d):
+    for root, _, files in os.walk(d):
+        for fn in files:
+            p = os.path.join(root, fn)
+            with open(p, "rb") as fh:
+                scan(f"{label}/{os.path.relpath(p, d)}", fh.read())
+
+
+def load_env(path):
+    env = {}
+    for line in open(path):
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            k, v = line.split("=", 1)
+            env[k] = v
+    return env
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runbook", required=True)
+    ap.add_argument("--services-env", required=True)
+    a = ap.parse_args()
+    runbook = os.path.abspath(a.runbook)
+    # the scanner itself: each planted form must be found
+    for name, f in ALL_FORMS:
+        scan("selftest", b"xx" + f.encode() + b"yy")
+    if len(FAILS) != len(ALL_FORMS):
+        print(f"FAIL: the scanner found {len(FAILS)} of {len(ALL_FORMS)} planted forms")
+        sys.exit(1)
+    FAILS.clear()
+    svc = load_env(a.services_env) if os.path.exists(a.services_env) else {}
+    if "RBK_HTTP_URL" not in svc or "RBK_PG_URL" not in svc:
+        print("SKIP: the services (HTTP fixture and PostgreSQL) are not running")
+        sys.exit(77)
+    env = dict(os.environ)
+    env.update({"RBK_CANARY": CANARY, "RBK_CANARY_ML": CANARY_ML, "NO_COLOR": "1"})
+    d = tempfile.mkdtemp(prefix="rbk-canary-")
+    runs = 0
+    try:
+        with open(os.path.join(d, "canary.rb"), "w") as f:
+            f.write(RUNBOOK_SRC)
+        base = ["run", "canary.rb", "--param", f"base_url={svc['RBK_HTTP_URL']}", "--param", f"pg_url={svc['RBK_PG_URL']}"]
+        cases = [("ok", 0, []), ("fail", 1, []), ("error", 3, ["--on-failure", "stop"]), ("hang", 4, [])]
+        for mode, want, extra in cases:
+            for fmt in ("text", "json"):
+                out = os.path.join(d, f"out-{mode}-{fmt}")
+                os.mkdir(out)
+                args = base + ["--param", f"mode={mode}", "--log-format", fmt, "--verbose",
+                               "--report", f"{out}/r.md", "--report", f"{out}/r.json", "--report", f"{out}/r.xml",
+                               "--journal", f"{out}/j.jsonl"] + extra
+                p = subprocess.Popen([runbook] + args, cwd=d, env=env, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+                if mode == "hang":
+                    deadline = time.time() + 30
+                    while time.time() < deadline and not os.path.exists(f"{out}/j.jsonl"):
+                        time.sleep(0.05)
+                    while time.time() < deadline and b"sleep 30" not in open(f"{out}/j.jsonl", "rb").read():
+                        time.sleep(0.05)
+                    time.sleep(0.2)
+                    os.kill(p.pid, signal.SIGINT)
+                stdout, stderr = p.communicate(timeout=120)
+                runs += 1
+                label = f"run mode={mode} --log-format {fmt}"
+                if p.returncode != want:
+                    FAILS.append(f"{label}: exit {p.returncode}, expected {want}\n{stderr.decode()[-2000:]}")
+                for stream, data in (("stdout", stdout), ("stderr", stderr)):
+                    scan(f"{label} {stream}", data)
+                    if b"AddressSanitizer" in data or b"runtime error:" in data:
+                        FAILS.append(f"{label}: sanitizer report in {stream}")
+                # the secrets really went through: the masks are in the output
+                if mode == "ok" and fmt == "text" and b"***" not in stdout:
+                    FAILS.append(f"{label}: no *** in the output: the test did not exercise masking")
+                for r in ("r.md", "r.json", "r.xml", "j.jsonl"):
+                    if not os.path.exists(f"{out}/{r}"):
+                        FAILS.append(f"{label}: {r} was not written")
+                    elif b"Commands" not in open(f"{out}/{r}", "rb").read():
+                        FAILS.append(f"{label}: {r} does not show the step \"Commands\"")
+                scan_dir(label, out)
+        # ask(secret: true), typed into a real terminal
+        if shutil.which("tmux"):
+            with open(os.path.join(d, "ask.rb"), "w") as f:
+                f.write(ASK_SRC)
+            sock = f"rbk-canary-{os.getpid()}"
+            outd = os.path.join(d, "out-ask")
+            os.mkdir(outd)
+            cmd = (f"cd {d} && RBK_X=1 {runbook} run ask.rb --on-failure rollback --verbose --report {outd}/r.md --report {outd}/r.json "
+                   f"--report {outd}/r.xml --journal {outd}/j.jsonl 2> {outd}/stderr; echo EXIT=$? > {outd}/exit; sleep 5")
+            tm = ["tmux", "-L", sock]
+            subprocess.run(tm + ["new-session", "-d", "-x", "150", "-y", "50", cmd], check=True, env=env)
+            try:
+                deadline = time.time() + 30
+                screen = ""
+                while time.time() < deadline:
+                    screen = subprocess.run(tm + ["capture-pane", "-p"], capture_output=True, text=True).stdout
+                    if "Password" in screen:
+                        break
+                    time.sleep(0.1)
+                subprocess.run(tm + ["send-keys", "-l", ASKED], check=True)
+                subprocess.run(tm + ["send-keys", "Enter"], check=True)
+                while time.time() < deadline and not os.path.exists(f"{outd}/exit"):
+                    time.sleep(0.1)
+                screen = subprocess.run(tm + ["capture-pane", "-p", "-S", "-200"], capture_output=True, text=True).stdout
+                scan("ask: the terminal screen", screen)
+                exitf = f"{outd}/exit"
+                code = open(exitf).read().strip() if os.path.exists(exitf) else "no exit"
+                if code != "EXIT=1":
+                    FAILS.append(f"ask: {code}, expected EXIT=1 (the expectation fails, the rollback runs)")
+                if "***" not in screen:
+                    FAILS.append("ask: no *** in the output: the typed secret did not go through the runbook")
+            finally:
+                subprocess.run(tm + ["kill-server"], capture_output=True)
+            runs += 1
+            scan_dir("ask", outd)
+        else:
+            print("note: tmux is not installed: the ask(secret: true) case is not run")
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+    for f in FAILS:
+        print("FAIL", f)
+    print(f"{runs} runs, {len(ALL_FORMS)} forms searched, {len(FAILS)} leaks or failures")
+    sys.exit(1 if FAILS else 0)
+
+
+if __name__ == "__main__":
+    main()
