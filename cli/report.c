@@ -59,7 +59,7 @@ typedef struct rp_list { rp_item *v; int n, cap, dropped; } rp_list;
 typedef struct rp_step {
     char *name, *section;
     char *status, *reason;  /* status NULL: never ended (not run, or unfinished when started) */
-    int started, attempts, rollback; /* rollback: index in rbk_report.rb, or -1 */
+    int started, restarted, attempts, rollback; /* rollback: index in rbk_report.rb, or -1 */
     int64_t start_wall, end_wall, duration_ms;
     rp_list items;
 } rp_step;
@@ -380,10 +380,23 @@ static void on_effect_end(rbk_report *r, const rbk_event *ev) {
     }
 }
 
+/* A step's start, retry and end. A step started again after it ended (the operator chose
+ * "retry" at --on-failure ask, or after an interruption) continues its record: the new
+ * attempt is marked like a retry, and its duration runs from the first start. */
 static void on_step(rbk_report *r, const rbk_event *ev) {
     if (ev->step < 0 || ev->step >= r->nsteps) return;
     rp_step *s = &r->steps[ev->step];
     if (ev->kind == RBK_EV_STEP_START) {
+        if (s->started) {
+            s->restarted = 1;
+            s->attempts = ev->attempt > s->attempts ? ev->attempt : s->attempts + 1;
+            rp_item *it = add_simple(r, ev, RP_RETRY, 1);
+            if (it) { it->attempt = s->attempts; it->text = s->reason ? rbk_xstrdup(s->reason) : NULL; }
+            free(s->status);
+            free(s->reason);
+            s->status = s->reason = NULL;
+            return;
+        }
         s->started = 1;
         s->start_wall = ev->wall_ms;
         s->attempts = ev->attempt > 0 ? ev->attempt : 1;
@@ -397,7 +410,7 @@ static void on_step(rbk_report *r, const rbk_event *ev) {
         s->status = dup_text(ev->status ? ev->status : "?");
         s->reason = dup_text(ev->text);
         s->end_wall = ev->wall_ms;
-        s->duration_ms = ev->duration_ms;
+        s->duration_ms = s->restarted ? ev->wall_ms - s->start_wall : ev->duration_ms;
     }
 }
 
@@ -561,12 +574,12 @@ static int add_reason(rbk_sbuf *b, const rbk_report *r) {
     return e != NULL;
 }
 
-/* What a command's code means: an exit code, an HTTP status, a row count. */
-static const char *code_label(const char *effect) {
-    if (!strcmp(effect, "sh") || !strcmp(effect, "exec")) return "exit code";
-    if (!strcmp(effect, "http")) return "HTTP status";
-    if (!strcmp(effect, "sql")) return "rows";
-    return "code";
+/* A command's code as words: an exit code, an HTTP status, a row count. */
+static void add_code(rbk_sbuf *b, const char *effect, int code) {
+    if (!strcmp(effect, "sh") || !strcmp(effect, "exec")) rbk_sbuf_printf(b, "exit code %d", code);
+    else if (!strcmp(effect, "http")) rbk_sbuf_printf(b, "HTTP %d", code);
+    else if (!strcmp(effect, "sql")) rbk_sbuf_printf(b, "%d row%s", code, code == 1 ? "" : "s");
+    else rbk_sbuf_printf(b, "code %d", code);
 }
 
 /* The item's one-line summary in plain text (the JUnit body and the Markdown lines share it). */
@@ -577,7 +590,9 @@ static void item_summary(rbk_sbuf *b, const rp_item *it) {
         if (!strcmp(it->effect, "dry-run")) { rbk_sbuf_adds(b, "not done (dry run)"); break; }
         if (!it->ended) { rbk_sbuf_adds(b, "no outcome recorded (the run ended during it)"); break; }
         add_dur(&d, it->duration_ms);
-        rbk_sbuf_printf(b, "%s, %s %d, %s", it->status, code_label(it->effect), it->code, rbk_sbuf_cstr(&d));
+        rbk_sbuf_printf(b, "%s, ", it->status);
+        add_code(b, it->effect, it->code);
+        rbk_sbuf_printf(b, ", %s", rbk_sbuf_cstr(&d));
         break;
     case RP_WAIT:
         add_dur(b, it->duration_ms);
@@ -726,10 +741,12 @@ static void md_fence(rbk_sbuf *b, const char *s) {
     rbk_sbuf_adds(b, "\n\n");
 }
 
-/* Inline code for a single line, else a fenced block on the lines that follow. */
+/* " `text`" for a single line; multi-line text goes to a fenced block in `block`, shown
+ * after the line. */
 static void md_code_or_block(rbk_sbuf *b, const char *s, rbk_sbuf *block) {
-    if (strchr(s, '\n')) { rbk_sbuf_adds(b, "(below)"); md_fence(block, s); }
-    else md_code(b, s, 0);
+    if (strchr(s, '\n')) { md_fence(block, s); return; }
+    rbk_sbuf_addc(b, ' ');
+    md_code(b, s, 0);
 }
 
 static void md_status(rbk_sbuf *b, const char *st) {
@@ -770,7 +787,7 @@ static void md_item(rbk_sbuf *b, const rp_item *it) {
     switch (it->kind) {
     case RP_EXPECT:
     case RP_STOP_IF:
-        rbk_sbuf_printf(b, "**%s** ", kind_word(it));
+        rbk_sbuf_printf(b, "**%s**", kind_word(it));
         md_code_or_block(b, it->source, &block);
         rbk_sbuf_adds(b, " — ");
         md_status(b, it->status);
@@ -782,7 +799,7 @@ static void md_item(rbk_sbuf *b, const rp_item *it) {
         md_values(b, it);
         break;
     case RP_EFFECT:
-        rbk_sbuf_printf(b, "**%s** ", !strcmp(it->effect, "dry-run") ? "would run" : it->effect);
+        rbk_sbuf_printf(b, "**%s**", !strcmp(it->effect, "dry-run") ? "would run" : it->effect);
         md_code_or_block(b, it->target, &block);
         rbk_sbuf_adds(b, " — ");
         item_summary(b, it);
@@ -891,7 +908,7 @@ static void md_summary(rbk_sbuf *b, const rbk_report *r) {
         md_esc(b, s->name, 1);
         rbk_sbuf_adds(b, " | ");
         md_status(b, step_status(s));
-        if (s->status && !strcmp(s->status, "skipped") && s->reason) { rbk_sbuf_adds(b, ": "); md_esc(b, s->reason, 1); }
+        if (s->status && s->reason && (!strcmp(s->status, "skipped") || !s->started)) { rbk_sbuf_adds(b, ": "); md_esc(b, s->reason, 1); }
         rbk_sbuf_printf(b, " | %d | ", s->attempts);
         if (s->status && s->started) add_dur(b, s->duration_ms);
         else rbk_sbuf_adds(b, "—");
@@ -923,9 +940,9 @@ static void md_step(rbk_sbuf *b, const rbk_report *r, int i) {
     } else if (!s->status) {
         rbk_sbuf_adds(b, "Never started: the run ended before this step.");
     }
-    if (s->reason && s->status && strcmp(s->status, "ok")) {
+    if (s->reason && s->status && (strcmp(s->status, "ok") || !s->started)) {
         rbk_sbuf_adds(b, s->started ? "  \n" : "");
-        rbk_sbuf_adds(b, !strcmp(s->status, "skipped") ? "Skipped: " : "Outcome: ");
+        rbk_sbuf_adds(b, !strcmp(s->status, "skipped") ? "Skipped: " : !s->started ? "Not run in this run: " : "Outcome: ");
         md_esc(b, s->reason, 0);
     }
     rbk_sbuf_adds(b, "\n\n");

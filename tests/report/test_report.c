@@ -286,6 +286,49 @@ static void test_markup_in_names(void **st) {
     free(j);
 }
 
+/* --on-failure ask: step 1 fails, the operator chooses retry, it passes; step 2 was done
+ * before a resume (an end without a start). */
+static void fill_operator_retry(rbk_report *r) {
+    start_run(r);
+    rbk_event e = ev(RBK_EV_STEP_END, 0);
+    e.status = "failed";
+    e.text = "the first try failed";
+    send(r, e);
+    rbk_event g = ev(RBK_EV_GATE, 0);
+    g.text = "Step failed. What now?";
+    g.answer = "retry the step";
+    g.who = "operator";
+    send(r, g);
+    rbk_event again = ev(RBK_EV_STEP_START, 0);
+    again.attempt = 2;
+    send(r, again);
+    rbk_event ok = ev(RBK_EV_STEP_END, 0);
+    ok.status = "ok";
+    send(r, ok);
+    rbk_event done = ev(RBK_EV_STEP_END, 1);
+    done.status = "ok";
+    done.text = "done before the resume (journal)";
+    send(r, done);
+    end_run(r, 0, "ok");
+}
+
+static void test_operator_retry_and_resumed_step(void **st) {
+    fx *f = *st;
+    char *j = render(f, "o.json", fill_operator_retry);
+    assert_non_null(strstr(j, "\"attempts\": 2,"));
+    assert_non_null(strstr(j, "\"type\": \"retry\",\n          \"attempt\": 2,"));
+    assert_non_null(strstr(j, "\"text\": \"the first try failed\""));
+    assert_non_null(strstr(j, "\"answer\": \"retry the step\""));
+    assert_non_null(strstr(j, "\"ok\": 2,"));
+    free(j);
+    char *m = render(f, "o.md", fill_operator_retry);
+    assert_non_null(strstr(m, "#### Attempt 1\n"));
+    assert_non_null(strstr(m, "#### Attempt 2\n\nThe last attempt failed: the first try failed\n"));
+    assert_non_null(strstr(m, "| 2 |  | second | ok: done before the resume (journal) | 0 | — |"));
+    assert_non_null(strstr(m, "Not run in this run: done before the resume (journal)"));
+    free(m);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_no_events_writes_nothing, setup, teardown),
@@ -295,6 +338,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_item_limit_at_n_and_n_plus_1, setup, teardown),
         cmocka_unit_test_setup_teardown(test_control_chars_and_bad_utf8, setup, teardown),
         cmocka_unit_test_setup_teardown(test_markup_in_names, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_operator_retry_and_resumed_step, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
