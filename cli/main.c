@@ -178,6 +178,22 @@ static int parse_args(int argc, char **argv, opts *o) {
     return 0;
 }
 
+/* Two outputs into one file would overwrite each other: refused. */
+static int check_outputs(opts *o) {
+    const char *paths[6];
+    int n = 0;
+    for (int i = 0; i < o->nreports; i++) paths[n++] = o->reports[i];
+    if (o->journal && strcmp(o->cmd, "resume")) paths[n++] = o->journal;
+    if (!strcmp(o->cmd, "resume") && o->nfiles) paths[n++] = o->files[0];
+    for (int i = 0; i < n; i++)
+        for (int k = i + 1; k < n; k++)
+            if (!strcmp(paths[i], paths[k])) {
+                fprintf(stderr, "runbook: %s is given twice as an output (--report/--journal): each needs its own file\n", paths[i]);
+                return -1;
+            }
+    return 0;
+}
+
 static void free_opts(opts *o) {
     for (int i = 0; i < o->run.nparams; i++) { free(o->run.params[i].key); free(o->run.params[i].value); }
     free(o->run.params);
@@ -566,6 +582,7 @@ static int cmd_resume(opts *o) {
     o->run.verbose |= st.verbose;
     o->run.only = st.only;
     o->run.fail_at = st.fail_at;
+    o->run.params = realloc(o->run.params, sizeof(rbk_kv) * (size_t)(o->run.nparams + st.nparams + 1));
     for (int i = 0; i < st.nparams; i++) {
         o->run.params[o->run.nparams].key = strdup(st.params[i].key);
         o->run.params[o->run.nparams].value = strdup(st.params[i].value ? st.params[i].value : "");
@@ -647,7 +664,7 @@ int main(int argc, char **argv) {
     if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) { usage(stdout); return 0; }
     if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) { printf("runbook 0.1 (bytecode format %u)\n", RBK_BC_VERSION); return 0; }
     opts o;
-    if (parse_args(argc, argv, &o)) { free_opts(&o); return EXIT_USAGE; }
+    if (parse_args(argc, argv, &o) || check_outputs(&o)) { free_opts(&o); return EXIT_USAGE; }
     int rc;
     if (!strcmp(o.cmd, "check")) rc = cmd_check(&o);
     else if (!strcmp(o.cmd, "compile")) rc = cmd_compile(&o);
