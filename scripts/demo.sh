@@ -65,6 +65,11 @@ for line in open(sys.argv[1], encoding="utf-8"):
 PY
 }
 
+# Every run leaves its evidence: a Markdown report (the go/no-go sheet), a JUnit XML report
+# and a journal, under build/demo-evidence/.
+evidence=$repo/build/demo-evidence
+rm -rf "$evidence"
+mkdir -p "$evidence"
 results=()
 unexpected=0
 for entry in "${DEMO[@]}"; do
@@ -88,18 +93,23 @@ for entry in "${DEMO[@]}"; do
   ((${#args[@]} == 0)) || shown=$(printf '%q ' "${args[@]}")
   echo "==> $file: runbook run $shown$target (expect exit $want)"
   set +e
-  (cd "$(dirname "$file")" && env ${envs[@]+"${envs[@]}"} NO_COLOR=1 "$runbook" run ${args[@]+"${args[@]}"} "$target")
+  name=$(basename "$file" .rb)
+  (cd "$(dirname "$file")" && env ${envs[@]+"${envs[@]}"} NO_COLOR=1 "$runbook" run ${args[@]+"${args[@]}"} "$target" \
+     --report "$evidence/$name.md" --report "$evidence/$name.xml" --journal "$evidence/$name.journal.jsonl")
   code=$?
   set -e
   echo "<== $file: exit $code (expected $want)"
   if [[ "$code" == "$want" ]]; then
-    results+=("ok   $file: exit $code")
+    results+=("ok   $file: exit $code — report build/demo-evidence/$name.md")
   else
     results+=("FAIL $file: exit $code, expected $want")
     unexpected=1
   fi
 done
 
+echo
+echo "==> the evidence of the first run (build/demo-evidence/$(basename "${DEMO[0]%% *}" .rb).md), its head:"
+sed -n '1,25p' "$evidence/$(basename "${DEMO[0]%% *}" .rb).md" || true
 echo
 echo "==> demo summary"
 printf '  %s\n' "${results[@]}"
