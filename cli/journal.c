@@ -428,6 +428,7 @@ int rbk_journal_read(const char *path, rbk_journal_state *st, char **err) {
     }
     if (rc) {
         effects_clear(&eff, &neff);
+        rbk_journal_state_free(st);
         *err = rbk_sbuf_detach(&e);
         return -1;
     }
