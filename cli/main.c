@@ -15,7 +15,9 @@
 #include "../stdlib/builtins.h"
 #include "../stdlib/file_ops.h"
 #include "../support/sha256.h"
+#include "../support/tty.h"
 #include "../vm/vm.h"
+#include "prompt.h"
 #include "render.h"
 #include "report.h"
 #include "journal.h"
@@ -28,6 +30,7 @@ static volatile sig_atomic_t g_interrupted; /* the one process-wide flag a signa
 static void on_signal(int sig) {
     if (g_interrupted) {
         static const char msg[] = "\nrunbook: second interrupt: stopping now\n";
+        rbk_tty_restore(); /* a question may have the terminal in no-echo mode */
         if (write(2, msg, sizeof msg - 1) < 0) { /* nothing more to do */ }
         _exit(4);
     }
@@ -95,6 +98,7 @@ typedef struct opts {
     int color;
     const char *reports[4]; int nreports;
     const char *journal;
+    rbk_prompt_ctx prompt; /* choose_ctx: the decisions on the terminal (cli/prompt.h) */
     int unknown; /* resume --unknown rerun|done: 'r' / 'd' */
 } opts;
 
@@ -422,6 +426,13 @@ static int execute(opts *o, rbk_unit *u, const char *runbook_path, rbk_journal *
     o->run.interrupted = &g_interrupted;
     o->run.checkpoints = j != NULL;
     install_signals();
+    /* LANGUAGE.md §6: a required param that was not given is asked for on a terminal */
+    if (o->run.interactive && !resume_decisions && rbk_prompt_params(u, &o->run.params, &o->run.nparams, &g_interrupted) < 0) {
+        fputs("runbook: interrupted before step 1: nothing was run\n", stderr);
+        rbk_unit_free(u);
+        rbk_journal_close(j);
+        return 4;
+    }
     rbk_report *reports[4] = {0};
     for (int i = 0; i < o->nreports; i++) {
         char *err = NULL;
@@ -458,10 +469,12 @@ static int execute(opts *o, rbk_unit *u, const char *runbook_path, rbk_journal *
     rbk_term term;
     rbk_term_init(&term, stdout, isatty(1) && !getenv("NO_COLOR"), o->run.interactive, o->run.verbose);
     if (j) rbk_vm_add_sink(vm, rbk_journal_sink, j); /* first: the intent is on disk before anything else */
+    o->prompt.term = o->json_log ? NULL : &term;
     if (o->json_log) rbk_vm_add_sink(vm, rbk_jsonl_sink, stdout);
     else rbk_vm_add_sink(vm, rbk_term_sink, &term);
     for (int i = 0; i < o->nreports; i++) rbk_vm_add_sink(vm, rbk_report_sink, reports[i]);
     int code = rbk_vm_run(vm);
+    rbk_term_stop(&term); /* the status line is off before anything else is written */
     for (int i = 0; i < o->nreports; i++) {
         char *err = NULL;
         if (rbk_report_close(reports[i], &err)) {
@@ -475,12 +488,18 @@ static int execute(opts *o, rbk_unit *u, const char *runbook_path, rbk_journal *
     else if (j && code != 0 && code != 1 && !o->json_log)
         fprintf(stderr, "journal: %s — continue this run with `runbook resume %s`\n", o->journal, o->journal);
     rbk_vm_free(vm);
+    o->prompt.term = NULL;
     rbk_term_free(&term);
     return code;
 }
 
 static void default_policy(opts *o) {
     o->run.interactive = isatty(0) && isatty(1);
+    o->prompt.interrupted = &g_interrupted;
+    if (o->run.interactive) {
+        o->run.choose = rbk_prompt_choose;
+        o->run.choose_ctx = &o->prompt;
+    }
     /* LANGUAGE.md §7: ask on a terminal, roll back without one */
     if (!o->on_failure_set) o->run.on_failure = o->run.interactive && o->run.choose ? RBK_ONFAIL_ASK : RBK_ONFAIL_ROLLBACK;
 }
@@ -588,6 +607,7 @@ static int cmd_resume(opts *o) {
         o->run.params[o->run.nparams].value = strdup(st.params[i].value ? st.params[i].value : "");
         o->run.nparams++;
     }
+    install_signals(); /* a Ctrl-C at the question below ends it cleanly */
     /* what the operator is told, and the decision about effects of unknown outcome */
     int ndone = 0;
     for (int i = 0; i < st.n; i++) ndone += st.done[i] != 0;

@@ -26,13 +26,6 @@ void rbk_tty_restore(void) {
     }
 }
 
-int rbk_tty_available(void) {
-    int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) return 0;
-    close(fd);
-    return 1;
-}
-
 void rbk_tty_fmt_left(int64_t ms, char out[24]) {
     long long s = ms <= 0 ? 0 : (ms + 999) / 1000;
     if (s >= 3600) snprintf(out, 24, "%lldh %02lldm", s / 3600, s / 60 % 60);

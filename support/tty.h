@@ -1,5 +1,5 @@
-/* support/tty.h — reading an answer from the operator's terminal (/dev/tty, so it works while
- * stdout is piped into a log): a question, one line of answer with simple editing (backspace,
+/* support/tty.h — reading an answer from the operator's terminal (/dev/tty: the terminal itself,
+ * whatever stdin and stdout are): a question, one line of answer with simple editing (backspace,
  * Ctrl-U), no echo for secrets, a deadline shown as a countdown on the answer line, and a
  * prompt exit on interrupt. Input typed before the question is discarded, so keys pressed
  * while the run was busy never answer a gate. Used by the gates (stdlib/std_core.c) and the
@@ -28,8 +28,6 @@ typedef struct rbk_tty_req {
 /* Asks on /dev/tty and reads one line into *line (appended, without the newline). Returns an
  * RBK_TTY_* code; RBK_TTY_NONE when there is no terminal to ask on. */
 int rbk_tty_ask(const rbk_tty_req *r, rbk_sbuf *line);
-/* 1 when the process has a controlling terminal that can be opened. */
-int rbk_tty_available(void);
 /* Async-signal-safe: puts the terminal back the way rbk_tty_ask found it, if a question is
  * open (for a signal handler that is about to _exit). */
 void rbk_tty_restore(void);

@@ -371,7 +371,7 @@ again:;
     }
 failed:
     vm->exit_code = after_failure(vm, (int)idx);
-    if (vm->exit_code == -1) goto again;
+    if (vm->exit_code == -1) { vm->exit_code = 0; goto again; }
     return 1;
 interrupted:
     /* SIGINT/SIGTERM on a terminal: the operator decides (LANGUAGE.md §7); without one, or
