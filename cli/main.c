@@ -14,6 +14,7 @@
 #include "../compiler/compiler.h"
 #include "../stdlib/builtins.h"
 #include "../stdlib/file_ops.h"
+#include "../stdlib/proc.h"
 #include "../support/sha256.h"
 #include "../support/tty.h"
 #include "../vm/vm.h"
@@ -31,6 +32,7 @@ static void on_signal(int sig) {
     if (g_interrupted) {
         static const char msg[] = "\nrunbook: second interrupt: stopping now\n";
         rbk_tty_restore(); /* a question may have the terminal in no-echo mode */
+        if (rbk_proc_running_pgid > 0) kill(-rbk_proc_running_pgid, SIGKILL); /* no command left behind */
         if (write(2, msg, sizeof msg - 1) < 0) { /* nothing more to do */ }
         _exit(4);
     }

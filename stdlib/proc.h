@@ -7,6 +7,7 @@
  * (rbk_cancel, RBK_POLL_SLICE_MS), docs/shell.md (the documented behaviour). */
 #ifndef RBK_PROC_H
 #define RBK_PROC_H
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "../support/clock.h"
@@ -68,6 +69,9 @@ void rbk_proc_result_free(rbk_proc_result *r);
  * (r->spawn_errno, r->spawn_what). Every child is reaped before returning, and the process
  * group is killed with SIGKILL once the main child has exited, so no grandchild survives. */
 int rbk_proc_run(const rbk_proc_opts *o, rbk_proc_result *r);
+/* The process group of the command running now (0: none), for the CLI's second-interrupt
+ * path, which must not leave it behind when it exits at once (kill(2) is signal-safe). */
+extern volatile sig_atomic_t rbk_proc_running_pgid;
 
 /* Appends a one-line description of a spawn failure: "cannot run `foo`: No such file ..." */
 void rbk_proc_describe_spawn_error(rbk_sbuf *out, const rbk_proc_opts *o,
