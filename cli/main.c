@@ -694,7 +694,10 @@ int main(int argc, char **argv) {
     else if (!strcmp(o.cmd, "disasm")) rc = cmd_disasm(&o);
     else if (!strcmp(o.cmd, "plan") || !strcmp(o.cmd, "doc")) {
         if (o.nfiles != 1) { fprintf(stderr, "runbook %s: give one FILE.rb or FILE.rbc\n", o.cmd); rc = EXIT_USAGE; }
-        else rc = !strcmp(o.cmd, "plan") ? rbk_cli_plan(o.files[0], o.format == RBK_FMT_JSON) : rbk_cli_doc(o.files[0]);
+        else if (!strcmp(o.cmd, "plan") && o.format != RBK_FMT_TEXT && o.format != RBK_FMT_JSON) {
+            fputs("runbook plan: --format is text or json\n", stderr);
+            rc = EXIT_USAGE;
+        } else rc = !strcmp(o.cmd, "plan") ? rbk_cli_plan(o.files[0], o.format == RBK_FMT_JSON) : rbk_cli_doc(o.files[0]);
     } else if (!strcmp(o.cmd, "resume")) rc = cmd_resume(&o);
     else {
         fprintf(stderr, "runbook: unknown command %s\n", o.cmd);

@@ -16,7 +16,8 @@
 
 #define COST_LIMIT (INT64_MAX / 8)
 #define MAX_DEPTH 64
-#define ITEM_BUDGET 200000
+#define ITEM_BUDGET 100000
+#define TEXT_BUDGET (64 << 20)
 
 /* ------------------------------------------------------------------ costs */
 static rbk_cost cost_zero(void) { rbk_cost c = {0, 0, NULL, NULL}; return c; }
@@ -84,7 +85,7 @@ static void items_push(rbk_oitems *l, rbk_oitem *it) {
 static void items_free(rbk_oitems *l);
 static void item_free(rbk_oitem *it) {
     free(it->verb); free(it->text); free(it->options); free(it->message);
-    free(it->window); free(it->repeat); free(it->via);
+    free(it->window); free(it->repeat); free(it->via); free(it->note);
     cost_free(&it->cost);
     items_free(&it->kids);
     items_free(&it->alt);
@@ -127,8 +128,17 @@ static int line_of(walker *w, int file, uint32_t off) {
     rbk_source_linecol(src_of(w, file), off, &line, &col);
     return line;
 }
+/* Source text into out; all rendering of one outline shares TEXT_BUDGET bytes, so that calls
+ * nested to pass `x + x` down many levels cannot multiply a text without end. */
 static void add_span(walker *w, rbk_sbuf *out, int file, uint32_t a, uint32_t b) {
-    if (b > a) rbk_sbuf_add(out, src_of(w, file)->text + a, b - a);
+    if (b <= a) return;
+    if (w->o->text_budget < (int64_t)(b - a)) {
+        if (w->o->text_budget >= 0) rbk_sbuf_adds(out, "…");
+        w->o->text_budget = -1;
+        return;
+    }
+    w->o->text_budget -= b - a;
+    rbk_sbuf_add(out, src_of(w, file)->text + a, b - a);
 }
 
 static int param_index(const frame *f, const rbk_node *decl) {
@@ -198,12 +208,15 @@ static cval ceval(walker *w, rbk_node *n, const frame *f, int depth) {
     case N_LIST: case N_MAP: return cv(CV_LIST, n->list.n);
     case N_RANGE: {
         cval a = ceval(w, n->a, f, depth + 1), b = ceval(w, n->b, f, depth + 1);
+        int64_t len;
         if (a.kind != CV_INT || b.kind != CV_INT) return cv(CV_UNKNOWN, 0);
-        return cv(CV_LIST, b.i >= a.i ? b.i - a.i + 1 : 0);
+        if (b.i < a.i) return cv(CV_LIST, 0);
+        if (__builtin_sub_overflow(b.i, a.i, &len) || len >= COST_LIMIT) return cv(CV_LIST, COST_LIMIT);
+        return cv(CV_LIST, len + 1);
     }
     case N_UNARY: {
         cval a = ceval(w, n->a, f, depth + 1);
-        if (a.kind == CV_INT || a.kind == CV_DUR) { a.i = -a.i; return a; }
+        if ((a.kind == CV_INT || a.kind == CV_DUR) && a.i != INT64_MIN) { a.i = -a.i; return a; }
         return cv(CV_UNKNOWN, 0);
     }
     case N_IDENT: {
@@ -226,15 +239,18 @@ static cval ceval(walker *w, rbk_node *n, const frame *f, int depth) {
         cval a = ceval(w, n->a, f, depth + 1), b = ceval(w, n->b, f, depth + 1);
         if (a.kind == CV_UNKNOWN || b.kind == CV_UNKNOWN) return cv(CV_UNKNOWN, 0);
         int num_a = a.kind == CV_INT || a.kind == CV_DUR, num_b = b.kind == CV_INT || b.kind == CV_DUR;
-        if (n->op == OP_ADD && a.kind == CV_LIST && b.kind == CV_LIST) return cv(CV_LIST, a.i + b.i);
+        if (n->op == OP_ADD && a.kind == CV_LIST && b.kind == CV_LIST) return cv(CV_LIST, sat_add(a.i, b.i));
         if (!num_a || !num_b) return cv(CV_UNKNOWN, 0);
         int kind = (a.kind == CV_DUR || b.kind == CV_DUR) ? CV_DUR : CV_INT;
-        switch (n->op) {
-        case OP_ADD: return cv(kind, sat_add(a.i, b.i));
-        case OP_SUB: return cv(kind, a.i - b.i);
-        case OP_MUL: return (a.kind == CV_DUR && b.kind == CV_DUR) ? cv(CV_UNKNOWN, 0) : cv(kind, sat_mul(a.i, b.i));
+        int64_t r;
+        switch (n->op) { /* what overflows at run time is an error there: unknown here */
+        case OP_ADD: return __builtin_add_overflow(a.i, b.i, &r) ? cv(CV_UNKNOWN, 0) : cv(kind, r);
+        case OP_SUB: return __builtin_sub_overflow(a.i, b.i, &r) ? cv(CV_UNKNOWN, 0) : cv(kind, r);
+        case OP_MUL:
+            if (a.kind == CV_DUR && b.kind == CV_DUR) return cv(CV_UNKNOWN, 0);
+            return __builtin_mul_overflow(a.i, b.i, &r) ? cv(CV_UNKNOWN, 0) : cv(kind, r);
         case OP_DIV:
-            if (b.i == 0 || b.kind == CV_DUR) return cv(CV_UNKNOWN, 0);
+            if (b.i == 0 || b.kind == CV_DUR || (a.i == INT64_MIN && b.i == -1)) return cv(CV_UNKNOWN, 0);
             return cv(kind, a.i / b.i);
         default: return cv(CV_UNKNOWN, 0);
         }
@@ -285,10 +301,27 @@ static int cmp_sub(const void *a, const void *b) {
     return x->id->off < y->id->off ? -1 : x->id->off > y->id->off;
 }
 
+/* Whether the identifier at [a, e) is the whole of an interpolation `{ x }` inside [lo, hi);
+ * *from and *to are then the braces' span. */
+static int braced(const char *t, uint32_t lo, uint32_t hi, uint32_t a, uint32_t e, uint32_t *from, uint32_t *to) {
+    while (a > lo && t[a - 1] == ' ') a--;
+    while (e < hi && t[e] == ' ') e++;
+    if (a <= lo || t[a - 1] != '{' || e >= hi || t[e] != '}') return 0;
+    *from = a - 1;
+    *to = e + 1;
+    return 1;
+}
+static int is_scalar_literal(const rbk_node *n) {
+    return n && (n->kind == N_INT || n->kind == N_FLOAT || n->kind == N_DURATION || n->kind == N_BOOL);
+}
+
 /* The source text of n, with each parameter of the function being expanded replaced by what
- * the call passed for it; `{p}` inside a string, where p is passed a string literal, becomes
- * that literal's text. */
+ * the call passed for it. Inside a string, `{p}` where p is passed a literal becomes the
+ * literal's text (`{url}` passed "{base}/x" reads {base}/x; `{code}` passed 200 reads 200) —
+ * except in a shell command or a query, where a value is quoted or bound, not spliced. */
+#define RENDER_MAX 65536 /* one text: past this, say so and stop */
 static void render_expr(walker *w, rbk_node *n, const frame *f, rbk_sbuf *out) {
+    if (out->len > RENDER_MAX || w->o->text_budget < 0) { rbk_sbuf_adds(out, "…"); return; }
     subs s;
     s.n = 0;
     if (f && f->params) collect(n, f, &s, 0);
@@ -301,35 +334,18 @@ static void render_expr(walker *w, rbk_node *n, const frame *f, rbk_sbuf *out) {
         if (id->off < pos) continue;
         const frame *bf = NULL;
         rbk_node *b = binding(f, id->sym->decl, &bf);
-        uint32_t a = id->off, e = id->end;
-        if (s.v[i].direct && !w->quoted && is_string(b) && !is_triple(b)) {
-            while (a > pos && t[a - 1] == ' ') a--;
-            while (e < n->end && t[e] == ' ') e++;
-            if (a > pos && t[a - 1] == '{' && e < n->end && t[e] == '}') {
-                add_span(w, out, n->file, pos, a - 1);
-                render_inner(w, b, bf, out);
-                pos = e + 1;
-                continue;
-            }
-            a = id->off;
-            e = id->end;
+        uint32_t from, to;
+        int splice = s.v[i].direct && !w->quoted && ((is_string(b) && !is_triple(b)) || is_scalar_literal(b));
+        if (splice && braced(t, pos, n->end, id->off, id->end, &from, &to)) {
+            add_span(w, out, n->file, pos, from);
+            if (is_string(b)) render_inner(w, b, bf, out);
+            else add_span(w, out, b->file, b->off, b->end);
+            pos = to;
+            continue;
         }
-        if (s.v[i].direct && !w->quoted && b && (b->kind == N_INT || b->kind == N_FLOAT || b->kind == N_DURATION ||
-                                                  b->kind == N_BOOL)) {
-            /* `{code}` passed 200: the text is "200" */
-            uint32_t a2 = a, e2 = e;
-            while (a2 > pos && t[a2 - 1] == ' ') a2--;
-            while (e2 < n->end && t[e2] == ' ') e2++;
-            if (a2 > pos && t[a2 - 1] == '{' && e2 < n->end && t[e2] == '}') {
-                add_span(w, out, n->file, pos, a2 - 1);
-                add_span(w, out, b->file, b->off, b->end);
-                pos = e2 + 1;
-                continue;
-            }
-        }
-        add_span(w, out, n->file, pos, a);
+        add_span(w, out, n->file, pos, id->off);
         render_expr(w, b, bf, out);
-        pos = e;
+        pos = id->end;
     }
     add_span(w, out, n->file, pos, n->end);
 }
@@ -365,7 +381,13 @@ static void render_inner(walker *w, rbk_node *n, const frame *f, rbk_sbuf *out) 
 }
 /* An argument as written: the inside of a string literal (literal = 1), following a
  * parameter to the literal its call passed; otherwise the expression's text. */
+static char *render_arg_at(walker *w, rbk_node *n, const frame *f, int *literal, rbk_node **at);
 static char *render_arg(walker *w, rbk_node *n, const frame *f, int *literal) {
+    rbk_node *at;
+    return render_arg_at(w, n, f, literal, &at);
+}
+/* The same; *at is the literal (or expression) the text comes from. */
+static char *render_arg_at(walker *w, rbk_node *n, const frame *f, int *literal, rbk_node **at) {
     rbk_sbuf b = RBK_SBUF_INIT;
     for (int hops = 0; hops < MAX_DEPTH && bound_param_of(f, n); hops++) {
         const frame *bf = NULL;
@@ -374,6 +396,7 @@ static char *render_arg(walker *w, rbk_node *n, const frame *f, int *literal) {
         n = x;
         f = bf;
     }
+    *at = n;
     if (is_string(n)) { *literal = 1; render_inner(w, n, f, &b); }
     else { *literal = 0; render_expr(w, n, f, &b); }
     if (!b.data) rbk_sbuf_adds(&b, "");
@@ -416,6 +439,24 @@ static int param_of(const rbk_builtin *b, const char *name) {
     return -1;
 }
 
+/* The run parameters spliced in unquoted (`{p:raw}`): the command is theirs, so say what they
+ * hold by default. */
+static char *raw_params(walker *w, rbk_node *lit) {
+    if (!lit || lit->kind != N_INTERP) return NULL;
+    rbk_sbuf b = RBK_SBUF_INIT;
+    for (int i = 0; i < lit->list.n; i++) {
+        rbk_node *p = lit->list.items[i];
+        if (p->kind != N_INTERP_PART || !p->b || strcmp(p->b->str, "raw") || p->a->kind != N_IDENT) continue;
+        rbk_sym *y = p->a->sym;
+        if (!y || !y->is_param || !y->decl || y->decl->kind != N_PARAM) continue;
+        if (!y->decl->b) continue; /* required: the parameters' table says so */
+        if (b.len) rbk_sbuf_adds(&b, "; ");
+        rbk_sbuf_printf(&b, "%s = ", y->name);
+        add_span(w, &b, y->decl->b->file, y->decl->b->off, y->decl->b->end);
+    }
+    return b.len ? rbk_sbuf_detach(&b) : (rbk_sbuf_free(&b), NULL);
+}
+
 /* A builtin that leaves the process, a gate, wait or log. */
 static rbk_cost builtin_item(walker *w, rbk_node *n, const frame *f, rbk_oitems *out) {
     const rbk_builtin *b = rbk_builtin_get(n->slot);
@@ -442,9 +483,11 @@ static rbk_cost builtin_item(walker *w, rbk_node *n, const frame *f, rbk_oitems 
         for (char *p = it.verb; *p; p++) *p = (char)toupper((unsigned char)*p);
     }
     if (primary < nargs && args[primary]) {
+        rbk_node *at = NULL;
         w->quoted = b->params[primary].interp != 0;
-        it.text = render_arg(w, args[primary], f, &it.literal);
+        it.text = render_arg_at(w, args[primary], f, &it.literal, &at);
         w->quoted = 0;
+        it.note = raw_params(w, at);
     } else {
         it.text = rbk_xstrdup("");
     }
@@ -587,13 +630,12 @@ static const char *push_repeat(walker *w, const char *what, char **owned) {
 static rbk_cost for_items(walker *w, rbk_node *n, const frame *f, rbk_oitems *out) {
     rbk_cost sum = expr_items(w, n->a, f, out);
     rbk_oitem it = new_item(w, RBK_OI_FOR, n, f);
-    rbk_sbuf head = RBK_SBUF_INIT;
-    add_span(w, &head, n->file, n->off, n->b->off);
-    while (head.len && (head.data[head.len - 1] == ' ' || head.data[head.len - 1] == '{')) head.data[--head.len] = 0;
-    rbk_sbuf what = RBK_SBUF_INIT;
-    rbk_sbuf_adds(&what, "each ");
-    rbk_sbuf_add(&what, head.data + 4, head.len > 4 ? head.len - 4 : 0); /* after "for " */
     it.text = render(w, n->a, f);
+    rbk_sbuf vars = RBK_SBUF_INIT, what = RBK_SBUF_INIT;
+    rbk_sbuf_add(&vars, n->str, n->slen);
+    if ((n->flags & RBK_NF_TWO_VARS) && n->c) rbk_sbuf_printf(&vars, ", %s", n->c->str);
+    it.message = rbk_sbuf_detach(&vars);
+    rbk_sbuf_printf(&what, "for each %s in %s", it.message, it.text);
     char *owned;
     const char *saved = push_repeat(w, what.data, &owned);
     rbk_cost body = block_items(w, n->b, f, &it.kids);
@@ -608,15 +650,16 @@ static rbk_cost for_items(walker *w, rbk_node *n, const frame *f, rbk_oitems *ou
     } else if (!cost_empty(&body)) {
         rbk_sbuf why = RBK_SBUF_INIT, call = RBK_SBUF_INIT;
         if (!first_call(w, &it.kids, &call)) rbk_sbuf_adds(&call, "a function");
-        rbk_sbuf_printf(&why, "`%s` (%s:%d) repeats %s a number of times not known before the run",
-                        head.data, rbk_outline_file(w->o, n->file), line_of(w, n->file, n->off), call.data);
+        rbk_sbuf_printf(&why, "`for %s in ", it.message);
+        add_span(w, &why, n->a->file, n->a->off, n->a->end);
+        rbk_sbuf_printf(&why, "` (%s:%d) repeats %s a number of times not known before the run",
+                        rbk_outline_file(w->o, n->file), line_of(w, n->file, n->off), call.data);
         if (w->need_param) rbk_sbuf_printf(&why, " (it depends on --param %s)", w->need_param);
         free(body.machine_why);
         body.machine_why = rbk_sbuf_detach(&why);
         rbk_sbuf_free(&call);
         it.tmo_kind = RBK_TMO_UNKNOWN;
     }
-    rbk_sbuf_free(&head);
     rbk_sbuf_free(&what);
     it.cost = body;
     if (!it.kids.n && cost_empty(&it.cost)) { item_free(&it); return sum; }
@@ -955,6 +998,7 @@ static void build(rbk_outline *o, rbk_compiler *c) {
     w->c = c;
     o->c = c;
     o->budget = ITEM_BUDGET;
+    o->text_budget = TEXT_BUDGET;
     o->root_path = c->sources->items[c->root_file]->path;
     o->point_of_no_return = -1;
     build_decls(w);
@@ -962,6 +1006,8 @@ static void build(rbk_outline *o, rbk_compiler *c) {
     o->steps = rbk_xcalloc((size_t)c->nsteps + 1, sizeof(rbk_ostep));
     for (int i = 0; i < c->nsteps; i++) build_step(w, i);
     build_sequence(w);
+    if (o->text_budget < 0)
+        add_note(&o->assumptions, &o->nassumptions, "texts marked … are cut: the calls nest too deeply to show them all");
     o->run = cost_zero();
     o->rollback = cost_zero();
     for (int i = 0; i < o->nseq; i++) {
@@ -1088,8 +1134,17 @@ static rbk_compiler *recompile_rbc(const char *path, const char *cmd, rbk_outlin
     rbk_compiler *c = rbk_compile_text(root, text, tlen, o->sources, o->diags);
     free(root);
     if (o->diags->nerrors) {
-        fprintf(stderr, "%s: error: the sources embedded in this artifact do not compile with this version of runbook:\n", path);
+        fprintf(stderr, "%s: error: cannot recompile the sources embedded in this artifact here:\n", path);
         show_errors(o->diags);
+        for (uint32_t i = 1; i < u->nsources; i++) {
+            size_t plen;
+            const char *mp = kstr(u, u->sources[i].path, &plen);
+            if (plen && mp[0] != '<') {
+                fprintf(stderr, "  hint: its `./` modules are read from disk as the compiler read them (%.*s, relative to "
+                                "the current directory): run it where it was compiled\n", (int)plen, mp);
+                break;
+            }
+        }
         rbk_compiler_free(c);
         rbk_unit_free(u);
         return NULL;

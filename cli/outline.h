@@ -59,6 +59,7 @@ struct rbk_oitem {
     char *window;          /* EXPECT within: "within 2m every 5s"; WATCH: "15m every 30s" */
     char *repeat;          /* context of an effect: "polled within 2m every 5s", "for each t in tables" */
     char *via;             /* the user functions it is reached through: "v1_healthy → web.expect_status" */
+    char *note;            /* the operand splices run parameters `{p:raw}`: "p = DEFAULT; ..." */
     int tmo_kind;          /* EFFECT/GATE: RBK_TMO_* */
     int64_t timeout_ms;    /* EFFECT/GATE/WAIT: the bound used */
     int file, line;        /* where it is written */
@@ -138,6 +139,7 @@ typedef struct rbk_outline {
     char **assumptions; int nassumptions;
     char **unbounded; int nunbounded;
     int budget;              /* items left before expansion stops (pathological call graphs) */
+    int64_t text_budget;     /* bytes of rendered text left (the same), -1 when exhausted */
 } rbk_outline;
 
 /* Compiles FILE.rb, or recompiles FILE.rbc from its embedded sources (and checks the result is

@@ -107,6 +107,7 @@ static void text_leaf(void *ctx, const rbk_oitem *it, const char *when) {
     else rbk_sbuf_printf(b, "<value of %s>", it->text);
     rbk_sbuf d = RBK_SBUF_INIT;
     if (it->options) { collapse_ws(&d, it->options); rbk_sbuf_adds(&d, "; "); }
+    if (it->note) rbk_sbuf_printf(&d, "by default %s; ", it->note);
     if (it->kind == RBK_OI_GATE && it->tmo_kind == RBK_TMO_DEFAULT) {
         rbk_sbuf_adds(&d, "waits up to ");
         dur(&d, it->timeout_ms);
@@ -299,7 +300,7 @@ static void cost_row(tx *t, const char *label, const rbk_cost *c, const rbk_cost
 static void text_worst(tx *t) {
     const rbk_outline *o = t->o;
     rbk_sbuf *b = &t->out;
-    int w = 24;
+    int w = 28; /* "run, then the full rollback" */
     for (int i = 0; i < o->nsteps; i++)
         if ((int)strlen(o->steps[i].name) + 4 > w) w = (int)strlen(o->steps[i].name) + 4;
     if (w > 48) w = 48;
@@ -410,6 +411,7 @@ static void json_effect(void *ctx, const rbk_oitem *it, const char *when) {
     jkv(b, "text", it->text);
     jkb(b, "literal", it->literal);
     if (it->options) jkv(b, "options", it->options);
+    if (it->note) jkv(b, "note", it->note);
     if (it->tmo_kind != RBK_TMO_NONE) {
         jkv(b, "timeout", it->tmo_kind == RBK_TMO_EXPLICIT ? "explicit" : it->tmo_kind == RBK_TMO_DEFAULT ? "default" : "unknown");
         jms(b, "timeout_ms", it->timeout_ms, it->tmo_kind == RBK_TMO_UNKNOWN ? "?" : NULL);
@@ -465,7 +467,7 @@ static void json_step(js *j, const rbk_ostep *s) {
     jkn(b, "line", s->line);
     jkv(b, "description", s->description);
     jkv(b, "if", s->cond);
-    jkn(b, "timeout_ms", s->timeout_ms);
+    jms(b, "timeout_ms", s->timeout_ms, s->timeout_ms ? NULL : "none");
     jkn(b, "retries", s->retries);
     jkn(b, "retry_every_ms", s->retry_every_ms);
     jkv(b, "irreversible", s->irreversible ? (s->why ? s->why : "") : NULL);
@@ -639,6 +641,36 @@ static void json_tail(js *j) {
     jend(b, '}');
 }
 
+/* Two-space indented, one value per line: a plan diffs line by line in CI. */
+static void json_pretty(const char *s, rbk_sbuf *out) {
+    int depth = 0, in_str = 0;
+    for (const char *p = s; *p; p++) {
+        char ch = *p;
+        if (in_str) {
+            rbk_sbuf_addc(out, ch);
+            if (ch == '\\' && p[1]) rbk_sbuf_addc(out, *++p);
+            else if (ch == '"') in_str = 0;
+            continue;
+        }
+        switch (ch) {
+        case '"': in_str = 1; rbk_sbuf_addc(out, ch); break;
+        case '{': case '[':
+            if (p[1] == (ch == '{' ? '}' : ']')) { rbk_sbuf_addc(out, ch); rbk_sbuf_addc(out, *++p); break; }
+            rbk_sbuf_addc(out, ch);
+            depth++;
+            rbk_sbuf_printf(out, "\n%*s", depth * 2, "");
+            break;
+        case '}': case ']':
+            depth--;
+            rbk_sbuf_printf(out, "\n%*s%c", depth * 2, "", ch);
+            break;
+        case ',': rbk_sbuf_printf(out, ",\n%*s", depth * 2, ""); break;
+        case ':': rbk_sbuf_adds(out, ": "); break;
+        default: rbk_sbuf_addc(out, ch); break;
+        }
+    }
+}
+
 static void plan_json(const rbk_outline *o) {
     rbk_sbuf b = RBK_SBUF_INIT;
     js j = {&b, o, 0};
@@ -658,8 +690,11 @@ static void plan_json(const rbk_outline *o) {
     rbk_sbuf_addc(&b, ',');
     json_tail(&j);
     jend(&b, '}');
-    rbk_sbuf_addc(&b, '\n');
-    fputs(rbk_sbuf_cstr(&b), stdout);
+    rbk_sbuf pretty = RBK_SBUF_INIT;
+    json_pretty(rbk_sbuf_cstr(&b), &pretty);
+    rbk_sbuf_addc(&pretty, '\n');
+    fputs(rbk_sbuf_cstr(&pretty), stdout);
+    rbk_sbuf_free(&pretty);
     rbk_sbuf_free(&b);
 }
 
