@@ -41,24 +41,20 @@ typedef struct rbk_nodes {
 struct rbk_ctype;
 struct rbk_sym;
 
-/* 128 bytes. Every field keeps its name and type; `i` and `f` share storage (a node is an
- * int/duration/bool or a float, never both), and `flags` moved up to fill the header. */
 struct rbk_node {
     uint8_t kind;
     uint8_t op;        /* rbk_binop, or a flag set for some kinds */
     uint16_t file;     /* source file index */
     uint32_t off, end; /* byte span [off, end) */
-    int flags;
     /* payload */
-    char *str;         /* identifier, string text, field name, label, format spec (NUL-terminated) */
+    char *str;         /* identifier, string text, field name, label, format spec */
     size_t slen;
-    union {
-        int64_t i;     /* int, duration ms, bool */
-        double f;      /* float */
-    };
+    int64_t i;         /* int, duration ms, bool */
+    double f;
     rbk_node *a, *b, *c, *d;
     rbk_nodes list;
     rbk_nodes list2;
+    int flags;
     /* annotations (sema) */
     struct rbk_ctype *type;
     struct rbk_sym *sym;
@@ -75,19 +71,13 @@ enum { RBK_NF_IRREVERSIBLE = 16 };
 /* N_FOR flags: two variables */
 enum { RBK_NF_TWO_VARS = 32 };
 
-/* The arena: bump allocation in chunks that grow with the program; everything is freed at
- * once by rbk_arena_free. rbk_arena_alloc returns zeroed memory aligned for any object. */
 typedef struct rbk_arena rbk_arena;
 rbk_arena *rbk_arena_new(void);
 void rbk_arena_free(rbk_arena *a);
 void *rbk_arena_alloc(rbk_arena *a, size_t n);
-/* A NUL-terminated copy of s[0..n) (byte-aligned, not zeroed beyond the copy). */
 char *rbk_arena_strndup(rbk_arena *a, const char *s, size_t n);
 
-/* A node with every field zero except kind, file, span and slot (-1). */
 rbk_node *rbk_node_new(rbk_arena *a, rbk_node_kind k, int file, uint32_t off, uint32_t end);
-/* Appends n to l. Arrays grow in place when they end at the arena's top; an outgrown array is
- * recycled for the next list of its size, so building lists leaves little garbage. */
 void rbk_nodes_push(rbk_arena *a, rbk_nodes *l, rbk_node *n);
 const char *rbk_node_kind_name(rbk_node_kind k);
 #endif

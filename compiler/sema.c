@@ -17,7 +17,7 @@ static rbk_ctype basic_types[] = {
     {TY_LIST, 0, 0, 0, 0}, {TY_MAP, 0, 0, 0, 0}, {TY_FUNC, 0, 0, 0, 0}, {TY_HANDLE, 0, 0, 0, 0},
 };
 rbk_ctype *rbk_type_basic(rbk_tkind k) { return &basic_types[k]; }
-#define T(k) (&basic_types[k])
+#define T(k) rbk_type_basic(k)
 
 const char *rbk_type_str(const rbk_ctype *t) {
     static const char *n[] = {"any", "nil", "bool", "int", "float", "duration", "string",
@@ -91,47 +91,12 @@ static int type_fits(const rbk_ctype *t, const char *spec) {
     return 0;
 }
 
-/* The kinds a builtins.def type spec accepts, as a bit set over rbk_tkind: type_fits() for
- * every kind but TY_HANDLE (whose match depends on the handle's name), computed once per
- * parameter instead of tokenizing the spec at every call. */
-static unsigned spec_mask(const char *spec) {
-    if (strlen(spec) >= 64) return ~0u; /* type_fits accepts anything it cannot copy */
-    unsigned m = 0;
-    for (const char *p = spec; *p;) {
-        const char *e = strchr(p, '|');
-        size_t n = e ? (size_t)(e - p) : strlen(p);
-        for (int k = TY_BOOL; k <= TY_RECORD; k++) {
-            if (k == TY_HANDLE) continue;
-            rbk_ctype t = {.kind = (rbk_tkind)k};
-            const char *name = rbk_type_str(&t);
-            if (n == strlen(name) && !memcmp(p, name, n)) m |= 1u << k;
-        }
-#define TOK(w) (n == sizeof(w) - 1 && !memcmp(p, w, n))
-        if (TOK("any")) m = ~0u;
-        if (TOK("number") || TOK("float")) m |= 1u << TY_INT | 1u << TY_FLOAT;
-        if (TOK("map")) m |= 1u << TY_MAP | 1u << TY_RECORD;
-        if (TOK("func")) m |= 1u << TY_FUNC;
-#undef TOK
-        p += n;
-        while (*p == '|') p++;
-    }
-    return m;
-}
-
 /* ------------------------------------------------------------------ scopes */
-/* A block's names. Lookups hash the name once (name_hash) and skip every scope whose bloom
- * word lacks the name's bit; a scope with more than SCOPE_INDEX_MIN names (the top level of a
- * large runbook) also keeps an open-addressing index, so no lookup scans a long list. */
-enum { SCOPE_INDEX_MIN = 8 };
 typedef struct rbk_scope {
     struct rbk_scope *parent;
     rbk_sym **syms;
-    uint32_t *hashes;  /* name_hash of each sym's name */
     int n, cap;
     int saved_slot;
-    uint64_t bloom;
-    int *index;        /* sym position + 1, by hash; NULL while the scope is small */
-    int index_cap;
 } scope;
 
 typedef struct fnctx {
@@ -150,66 +115,22 @@ typedef struct sema {
     scope *globals;   /* root or module scope in effect */
     fnctx *fx;
     int module;       /* -1 root */
-    /* per builtin, filled on its first call: the return type and each parameter's spec_mask */
-    rbk_ctype *bi_ret[RBK_BI__COUNT];
-    unsigned bi_fit[RBK_BI__COUNT][RBK_SIG_MAX];
 } sema;
 
-static uint32_t name_hash(const char *s) {
-    uint32_t h = 2166136261u;
-    for (; *s; s++) { h ^= (unsigned char)*s; h *= 16777619u; }
-    return h;
-}
-static uint64_t bloom_bit(uint32_t h) { return 1ull << (h >> 26); }
-/* The last symbol named `name` (hash h) declared in s, or NULL. */
-static rbk_sym *scope_find_h(const scope *s, const char *name, uint32_t h) {
-    if (!(s->bloom & bloom_bit(h))) return NULL;
-    if (s->index) {
-        for (uint32_t j = h & (uint32_t)(s->index_cap - 1); s->index[j]; j = (j + 1) & (uint32_t)(s->index_cap - 1)) {
-            int i = s->index[j] - 1;
-            if (s->hashes[i] == h && !strcmp(s->syms[i]->name, name)) return s->syms[i];
-        }
-        return NULL;
-    }
+static rbk_sym *scope_find(scope *s, const char *name) {
     for (int i = s->n - 1; i >= 0; i--)
-        if (s->hashes[i] == h && !strcmp(s->syms[i]->name, name)) return s->syms[i];
+        if (!strcmp(s->syms[i]->name, name)) return s->syms[i];
     return NULL;
-}
-static rbk_sym *scope_find(const scope *s, const char *name) { return scope_find_h(s, name, name_hash(name)); }
-/* Enters s->syms[i] in the index; a later symbol of the same name replaces the earlier one. */
-static void index_put(scope *s, int i) {
-    uint32_t h = s->hashes[i];
-    uint32_t j = h & (uint32_t)(s->index_cap - 1);
-    for (; s->index[j]; j = (j + 1) & (uint32_t)(s->index_cap - 1)) {
-        int k = s->index[j] - 1;
-        if (s->hashes[k] == h && !strcmp(s->syms[k]->name, s->syms[i]->name)) break;
-    }
-    s->index[j] = i + 1;
 }
 static void scope_add(rbk_compiler *c, scope *s, rbk_sym *sym) {
     if (s->n == s->cap) {
         int cap = s->cap ? s->cap * 2 : 8;
         rbk_sym **n = rbk_arena_alloc(c->arena, sizeof(rbk_sym *) * (size_t)cap);
-        uint32_t *h = rbk_arena_alloc(c->arena, sizeof(uint32_t) * (size_t)cap);
-        if (s->n) {
-            memcpy(n, s->syms, sizeof(rbk_sym *) * (size_t)s->n);
-            memcpy(h, s->hashes, sizeof(uint32_t) * (size_t)s->n);
-        }
+        if (s->n) memcpy(n, s->syms, sizeof(rbk_sym *) * (size_t)s->n);
         s->syms = n;
-        s->hashes = h;
         s->cap = cap;
     }
-    uint32_t h = name_hash(sym->name);
-    s->hashes[s->n] = h;
     s->syms[s->n++] = sym;
-    s->bloom |= bloom_bit(h);
-    if (s->n > SCOPE_INDEX_MIN && s->n * 2 > s->index_cap) {
-        s->index_cap = s->index_cap ? s->index_cap * 4 : 64;
-        s->index = rbk_arena_alloc(c->arena, sizeof(int) * (size_t)s->index_cap);
-        for (int i = 0; i < s->n; i++) index_put(s, i);
-    } else if (s->index) {
-        index_put(s, s->n - 1);
-    }
 }
 static rbk_sym *newsym(rbk_compiler *c, rbk_symkind k, const char *name, rbk_node *decl) {
     rbk_sym *s = rbk_arena_alloc(c->arena, sizeof *s);
@@ -273,38 +194,17 @@ static rbk_sym *declare_local(sema *S, const char *name, rbk_node *decl, rbk_cty
 
 static const char *const namespaces[] = {"http", "sql", "file", "json", "tcp", "env"};
 static int is_namespace(const char *n) {
-    switch (n[0]) { /* every namespace starts with one of these */
-    case 'h': case 's': case 'f': case 'j': case 't': case 'e': break;
-    default: return 0;
-    }
     for (size_t i = 0; i < sizeof namespaces / sizeof namespaces[0]; i++)
         if (!strcmp(namespaces[i], n)) return 1;
     return 0;
 }
 
 static rbk_sym *lookup(sema *S, const char *name) {
-    uint32_t h = name_hash(name);
     for (scope *s = S->sc; s; s = s->parent) {
-        rbk_sym *y = scope_find_h(s, name, h);
+        rbk_sym *y = scope_find(s, name);
         if (y) return y;
     }
     return NULL;
-}
-/* The builtin "ns.name" (e.g. http.get), or -1. */
-static int builtin_dotted(const char *ns, const char *name) {
-    char buf[96];
-    size_t a = strlen(ns), b = strlen(name);
-    if (a + b + 2 > sizeof buf) {
-        rbk_sbuf sb = RBK_SBUF_INIT;
-        rbk_sbuf_printf(&sb, "%s.%s", ns, name);
-        int id = rbk_builtin_find(sb.data);
-        rbk_sbuf_free(&sb);
-        return id;
-    }
-    memcpy(buf, ns, a);
-    buf[a] = '.';
-    memcpy(buf + a + 1, name, b + 1);
-    return rbk_builtin_find(buf);
 }
 
 static int add_fn(rbk_compiler *c, const char *name, rbk_node *decl, rbk_node *body, int module) {
@@ -362,8 +262,13 @@ static int builtin_of(sema *S, rbk_node *callee, rbk_node **receiver) {
     if (callee->kind == N_FIELD && callee->a->kind == N_IDENT) {
         rbk_sym *y = lookup(S, callee->a->str);
         /* `use "std/http"` binds `http` too: what the module lacks, the builtins provide */
-        if ((!y || y->kind == SYM_MODULE) && is_namespace(callee->a->str))
-            return builtin_dotted(callee->a->str, callee->str);
+        if ((!y || y->kind == SYM_MODULE) && is_namespace(callee->a->str)) {
+            rbk_sbuf b = RBK_SBUF_INIT;
+            rbk_sbuf_printf(&b, "%s.%s", callee->a->str, callee->str);
+            int id = rbk_builtin_find(b.data);
+            rbk_sbuf_free(&b);
+            return id;
+        }
     }
     return -1;
 }
@@ -446,7 +351,7 @@ static void check_sql_literal(sema *S, rbk_node *q) {
         if (del || upd) {
             int has_where = 0;
             for (size_t i = 0; i + 5 <= len; i++)
-                if ((stmt[i] | 0x20) == 'w' && !strncasecmp(stmt + i, "where", 5) && (i == 0 || !isalnum((unsigned char)stmt[i - 1])) &&
+                if (!strncasecmp(stmt + i, "where", 5) && (i == 0 || !isalnum((unsigned char)stmt[i - 1])) &&
                     (i + 5 == len || !isalnum((unsigned char)stmt[i + 5])))
                     has_where = 1;
             if (!has_where) {
@@ -470,10 +375,6 @@ static rbk_ctype *call_builtin(sema *S, rbk_node *n, int id, rbk_node *receiver)
     const char *names[RBK_SIG_MAX];
     int optional[RBK_SIG_MAX];
     for (int i = 0; i < b->nparams; i++) { names[i] = b->params[i].name; optional[i] = b->params[i].optional; }
-    if (!S->bi_ret[id]) {
-        S->bi_ret[id] = rbk_type_parse(S->c, b->ret);
-        for (int i = 0; i < b->nparams; i++) S->bi_fit[id][i] = spec_mask(b->params[i].type);
-    }
     n->aux = 1; /* builtin call */
     n->slot = id;
     bind_args(S, n, b->name, b->nparams, names, optional, receiver);
@@ -481,9 +382,7 @@ static rbk_ctype *call_builtin(sema *S, rbk_node *n, int id, rbk_node *receiver)
         rbk_node *a = n->list2.items[i];
         if (!a) continue;
         rbk_ctype *t = a == receiver ? a->type : expr(S, a);
-        int fits = !known(t) || t->kind == TY_NIL ||
-                   (t->kind == TY_HANDLE ? type_fits(t, b->params[i].type) : (S->bi_fit[id][i] >> t->kind) & 1);
-        if (!fits) {
+        if (!type_fits(t, b->params[i].type)) {
             rbk_diag *d = ERR(a, "argument `%s` of `%s` must be %s, but this is %s", b->params[i].name, b->name,
                               b->params[i].type, rbk_type_str(t));
             if (t->kind == TY_INT && !strcmp(b->params[i].type, "string")) rbk_diag_hint(d, "convert it with str(...)");
@@ -503,7 +402,7 @@ static rbk_ctype *call_builtin(sema *S, rbk_node *n, int id, rbk_node *receiver)
     }
     int eff = b->effect == RBK_EFF_READ ? 1 : b->effect == RBK_EFF_WRITE ? 2 : b->effect == RBK_EFF_GATE ? 4 : 0;
     if (eff) note_effect(S, eff, n);
-    return S->bi_ret[id]; /* types are never changed once made: one per builtin is enough */
+    return rbk_type_parse(S->c, b->ret);
 }
 
 static int fn_index_of(sema *S, rbk_node *callee) {
@@ -559,7 +458,10 @@ static rbk_ctype *call(sema *S, rbk_node *n) {
          * exactly one handle module has f), else a map method (get) at run time */
         rbk_ctype *rt = expr(S, callee->a);
         if (rt->kind == TY_HANDLE || rt->kind == TY_ANY) {
-            int mid = builtin_dotted(rt->kind == TY_HANDLE ? rt->handle : "sql", callee->str);
+            rbk_sbuf b = RBK_SBUF_INIT;
+            rbk_sbuf_printf(&b, "%s.%s", rt->kind == TY_HANDLE ? rt->handle : "sql", callee->str);
+            int mid = rbk_builtin_find(b.data);
+            rbk_sbuf_free(&b);
             if (mid >= 0) {
                 const rbk_builtin *bi = rbk_builtin_get(mid);
                 if (bi->nparams > 0 && !strncmp(bi->params[0].type, "handle:", 7)) {
@@ -662,7 +564,9 @@ static rbk_ctype *field(sema *S, rbk_node *n) {
             return T(TY_ANY);
         }
         if (is_namespace(o->str)) {
-            int id = builtin_dotted(o->str, n->str);
+            rbk_sbuf b = RBK_SBUF_INIT;
+            rbk_sbuf_printf(&b, "%s.%s", o->str, n->str);
+            int id = rbk_builtin_find(b.data);
             if (id < 0) {
                 rbk_diag *d = ERR(n, "`%s` has no function `%s`", o->str, n->str);
                 const char *cands[64];
@@ -675,6 +579,7 @@ static rbk_ctype *field(sema *S, rbk_node *n) {
                 const char *best = rbk_closest(n->str, cands, k);
                 if (best) rbk_diag_hint(d, "did you mean `%s.%s`?", o->str, best);
             }
+            rbk_sbuf_free(&b);
             if (id >= 0) ERR(n, "`%s.%s` is a builtin function, not a value; call it", o->str, n->str);
             n->aux = 11;
             n->slot = id;
@@ -687,7 +592,10 @@ static rbk_ctype *field(sema *S, rbk_node *n) {
             m->used = 1;
             rbk_sym *y = scope_find(&S->c->module_scopes[m->index], n->str);
             if (!y && is_namespace(o->str)) {
-                int id = builtin_dotted(o->str, n->str);
+                rbk_sbuf b = RBK_SBUF_INIT;
+                rbk_sbuf_printf(&b, "%s.%s", o->str, n->str);
+                int id = rbk_builtin_find(b.data);
+                rbk_sbuf_free(&b);
                 if (id >= 0) {
                     ERR(n, "`%s.%s` is a builtin function, not a value; call it", o->str, n->str);
                     n->aux = 11; n->slot = id; return T(TY_FUNC);
@@ -1067,10 +975,10 @@ static int64_t literal_duration(sema *S, rbk_node *e, const char *what) {
 }
 
 static int new_step_fn(sema *S, rbk_stepinfo *si, const char *suffix, rbk_node *body) {
-    size_t a = strlen(si->name), b = strlen(suffix);
-    char *nm = rbk_arena_alloc(S->c->arena, a + b + 1);
-    memcpy(nm, si->name, a);
-    memcpy(nm + a, suffix, b + 1);
+    rbk_sbuf b = RBK_SBUF_INIT;
+    rbk_sbuf_printf(&b, "%s%s", si->name, suffix);
+    char *nm = rbk_arena_strndup(S->c->arena, b.data, b.len);
+    rbk_sbuf_free(&b);
     return add_fn(S->c, nm, si->node, body, -1);
 }
 static void check_step_part(sema *S, rbk_stepinfo *si, int fi, rbk_node *body, int is_cond) {

@@ -341,8 +341,6 @@ restart:
         lex_error(L, L->tok, L->cur, "NUL byte in string", "write the text without NUL bytes");
         goto restart_text;
     }
-    <DQ> [^"\\{\n\x00]+ { rbk_sbuf_add(&L->text, L->tok, (size_t)(L->cur - L->tok)); goto restart_text; }
-    <TQ> [^"\\{\x00]+ { rbk_sbuf_add(&L->text, L->tok, (size_t)(L->cur - L->tok)); goto restart_text; }
     <DQ, TQ> [^] { rbk_sbuf_addc(&L->text, (char)L->tok[0]); goto restart_text; }
 */
 restart_text:

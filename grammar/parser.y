@@ -52,12 +52,6 @@ static rbk_node *bin(rbk_parser *P, int op, rbk_node *a, rbk_node *b, YYLTYPE l)
     return n;
 }
 static void push(rbk_parser *P, rbk_nodes *l, rbk_node *n) { if (n) rbk_nodes_push(P->arena, l, n); }
-/* The node that collected a list (arguments, step attributes, a section's steps) becomes the
- * node that owns it: one node less per call, step and section. */
-static rbk_node *become(rbk_node *n, rbk_node_kind k, YYLTYPE l) {
-    n->kind = (uint8_t)k; n->off = l.off; n->end = l.end;
-    return n;
-}
 static rbk_node *strnode(rbk_parser *P, rbk_node *parts, YYLTYPE l, int triple);
 /* Only reached on parser stack exhaustion (nesting deeper than YYMAXDEPTH). */
 static void yyerror(YYLTYPE *l, rbk_parser *P, const char *msg) {
@@ -160,7 +154,7 @@ fn_param
     ;
 
 section
-    : SECTION string '{' nls_opt section_body nls_opt '}' { $$ = become($5, N_SECTION, @$); $$->a = $2; }
+    : SECTION string '{' nls_opt section_body nls_opt '}' { $$ = mk(P, N_SECTION, @$); $$->a = $2; $$->list = $5->list; }
     | SECTION string '{' nls_opt '}' { $$ = mk(P, N_SECTION, @$); $$->a = $2; }
     ;
 section_body
@@ -173,7 +167,7 @@ section_body
 
 step
     : STEP string step_attrs block rollback_opt {
-        $$ = become($3, N_STEP, @$); $$->a = $2; $$->b = $4; $$->c = $5;
+        $$ = mk(P, N_STEP, @$); $$->a = $2; $$->list = $3->list; $$->b = $4; $$->c = $5;
         $$->aux = (int)@1.off; }
     ;
 step_attrs
@@ -267,7 +261,7 @@ postfix
     : primary
     | postfix '.' label { $$ = mk(P, N_FIELD, @$); $$->a = $1; $$->str = $3.s; $$->slen = $3.n; $$->aux = (int)@3.off; }
     | postfix '[' expr ']' { $$ = mk(P, N_INDEX, @$); $$->a = $1; $$->b = $3; }
-    | postfix '(' args ')' { $$ = become($3, N_CALL, @$); $$->a = $1; }
+    | postfix '(' args ')' { $$ = mk(P, N_CALL, @$); $$->a = $1; $$->list = $3->list; }
     ;
 primary
     : INT { $$ = mk(P, N_INT, @$); $$->i = $1; }
@@ -409,29 +403,24 @@ static void dedent(rbk_parser *P, rbk_node *parts) {
         rbk_sbuf_free(&b);
     }
 }
-/* The string literal from its pieces. A plain string is its one text piece (or the parts
- * node when empty); an interpolated string is the parts node itself: no copies, no new node. */
 static rbk_node *strnode(rbk_parser *P, rbk_node *parts, YYLTYPE l, int triple) {
     if (triple) dedent(P, parts);
     int plain = 1;
     for (int i = 0; i < parts->list.n; i++)
         if (parts->list.items[i]->kind != N_STRING) plain = 0;
-    rbk_node *n;
-    if (!plain) {
-        n = become(parts, N_INTERP, l);
-    } else if (parts->list.n == 1) {
-        n = become(parts->list.items[0], N_STRING, l);
-        n->str[n->slen] = 0; /* dedent may have shortened it; the text is the lexer's copy */
-    } else {
+    if (plain) {
+        rbk_node *n = mk(P, N_STRING, l);
         rbk_sbuf b = RBK_SBUF_INIT;
         for (int i = 0; i < parts->list.n; i++)
             rbk_sbuf_add(&b, parts->list.items[i]->str, parts->list.items[i]->slen);
-        n = become(parts, N_STRING, l);
         n->str = rbk_arena_strndup(P->arena, rbk_sbuf_cstr(&b), b.len);
         n->slen = b.len;
-        n->list = (rbk_nodes){0};
         rbk_sbuf_free(&b);
+        if (triple) n->flags |= RBK_NF_TRIPLE;
+        return n;
     }
+    rbk_node *n = mk(P, N_INTERP, l);
+    n->list = parts->list;
     if (triple) n->flags |= RBK_NF_TRIPLE;
     return n;
 }
