@@ -1,61 +1,207 @@
-/* compiler/ast.c — arena and node constructors. See ast.h. */
+/* compiler/ast.c — arena and node constructors. See ast.h.
+ * The arena is a bump allocator over chunks that double in size (64 KiB up to 1 MiB), so a
+ * large program costs few mallocs. Nodes are allocated at the size of their kind (ast.h) and
+ * written field by field; strings are copied without zeroing. List arrays that outgrow
+ * themselves go to a free list by capacity and are handed to the next list of that capacity.
+ * Past BIG_AFTER bytes (a runbook of some 5,000 lines) the arena takes 8 MiB chunks straight
+ * from mmap, 2 MiB-aligned and marked MADV_HUGEPAGE: faulting in the ~850 bytes of syntax tree
+ * per source line 4 KiB at a time cost `runbook check` more than parsing them
+ * (docs/benchmarks.md). The allocation fast paths make no call; growing is out of line. */
 #include "ast.h"
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../support/sbuf.h"
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
+enum { CHUNK_MIN = 64 * 1024, CHUNK_MAX = 1024 * 1024, LIST_CLASSES = 24, LIST_MIN = 4 };
+#define BIG_AFTER ((size_t)4 << 20)
+#define BIG_CHUNK ((size_t)8 << 20)
+#define HUGE_PAGE ((size_t)2 << 20)
 
 typedef struct chunk {
     struct chunk *next;
-    size_t used, cap;
+    size_t mapped;             /* bytes mapped with mmap (0: malloc'd) */
     max_align_t data[];
 } chunk;
 struct rbk_arena {
     chunk *head;
+    char *cur, *lim;           /* free bytes of the head chunk */
+    size_t next_cap;           /* size of the next malloc'd chunk */
+    size_t total;              /* bytes in all chunks */
+    void *free_lists[LIST_CLASSES]; /* outgrown node arrays of capacity LIST_MIN << k */
 };
-rbk_arena *rbk_arena_new(void) { return rbk_xcalloc(1, sizeof(rbk_arena)); }
+
+rbk_arena *rbk_arena_new(void) {
+    rbk_arena *a = rbk_xcalloc(1, sizeof(rbk_arena));
+    a->next_cap = CHUNK_MIN;
+    return a;
+}
 void rbk_arena_free(rbk_arena *a) {
     if (!a) return;
     chunk *c = a->head;
-    while (c) { chunk *n = c->next; free(c); c = n; }
+    while (c) {
+        chunk *n = c->next;
+#if defined(__linux__)
+        if (c->mapped) munmap(c, c->mapped);
+        else
+#endif
+            free(c);
+        c = n;
+    }
     free(a);
 }
-void *rbk_arena_alloc(rbk_arena *a, size_t n) {
-    n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
-    if (!a->head || a->head->used + n > a->head->cap) {
-        size_t cap = n > 65536 ? n : 65536;
-        chunk *c = rbk_xmalloc(sizeof(chunk) + cap);
-        c->next = a->head;
-        c->used = 0;
-        c->cap = cap;
-        a->head = c;
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+/* A 2 MiB-aligned chunk of at least size bytes from mmap, or NULL. */
+static chunk *big_chunk(size_t size) {
+    size = (size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+    char *raw = mmap(NULL, size + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (raw == MAP_FAILED) return NULL;
+    char *p = (char *)(((uintptr_t)raw + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+    if (p > raw) munmap(raw, (size_t)(p - raw));
+    if (p + size < raw + size + HUGE_PAGE) munmap(p + size, (size_t)(raw + size + HUGE_PAGE - (p + size)));
+    madvise(p, size, MADV_HUGEPAGE); /* advice only: without THP these are ordinary pages */
+    chunk *c = (chunk *)p;
+    c->mapped = size;
+    return c;
+}
+#endif
+/* A new head chunk with room for at least n bytes. */
+static void grow(rbk_arena *a, size_t n) {
+    chunk *c = NULL;
+    size_t cap = 0;
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    if (a->total >= BIG_AFTER) {
+        size_t want = n + sizeof(chunk) > BIG_CHUNK ? n + sizeof(chunk) : BIG_CHUNK;
+        c = big_chunk(want);
+        if (c) cap = c->mapped - sizeof(chunk);
     }
-    void *p = (char *)a->head->data + a->head->used;
-    a->head->used += n;
+#endif
+    if (!c) {
+        cap = a->next_cap;
+        if (a->next_cap < CHUNK_MAX) a->next_cap *= 2;
+        if (cap < n) cap = n;
+        c = rbk_xmalloc(sizeof(chunk) + cap);
+        c->mapped = 0;
+    }
+    c->next = a->head;
+    a->head = c;
+    a->cur = (char *)c->data;
+    a->lim = a->cur + cap;
+    a->total += cap;
+}
+/* n bytes aligned to `align` (a power of two), not zeroed: the slow path makes a new chunk. */
+__attribute__((noinline)) static void *bump_slow(rbk_arena *a, size_t n, size_t align) {
+    grow(a, n + align);
+    uintptr_t p = ((uintptr_t)a->cur + (align - 1)) & ~(uintptr_t)(align - 1);
+    a->cur = (char *)(p + n);
+    return (void *)p;
+}
+static inline void *bump(rbk_arena *a, size_t n, size_t align) {
+    uintptr_t p = ((uintptr_t)a->cur + (align - 1)) & ~(uintptr_t)(align - 1);
+    if (!a->cur || p + n > (uintptr_t)a->lim) return bump_slow(a, n, align);
+    a->cur = (char *)(p + n);
+    return (void *)p;
+}
+void *rbk_arena_alloc(rbk_arena *a, size_t n) {
+    void *p = bump(a, n, _Alignof(max_align_t));
     memset(p, 0, n);
     return p;
 }
 char *rbk_arena_strndup(rbk_arena *a, const char *s, size_t n) {
-    char *p = rbk_arena_alloc(a, n + 1);
+    char *p = bump(a, n + 1, 1);
     memcpy(p, s, n);
     p[n] = 0;
     return p;
 }
-rbk_node *rbk_node_new(rbk_arena *a, rbk_node_kind k, int file, uint32_t off, uint32_t end) {
-    rbk_node *n = rbk_arena_alloc(a, sizeof(rbk_node));
+static inline size_t node_size(rbk_node_kind k) {
+    switch (k) {
+    case N_CALL: return sizeof(rbk_node);
+    case N_INT: case N_FLOAT: case N_DURATION: case N_BOOL: return offsetof(rbk_node, d);
+    default: return offsetof(rbk_node, i);
+    }
+}
+size_t rbk_node_size(rbk_node_kind k) { return node_size(k); }
+/* The fields every node has, written one by one (a memset of a variable size is a `rep stos`,
+ * slow to start for 96 bytes); the literal and call tail is zeroed when the kind has it. */
+static inline void node_init(rbk_node *n, size_t size, rbk_node_kind k, int file, uint32_t off, uint32_t end) {
     n->kind = (uint8_t)k;
+    n->op = 0;
     n->file = (uint16_t)file;
     n->off = off;
     n->end = end;
+    n->flags = 0;
+    n->str = NULL;
+    n->slen = 0;
+    n->a = n->b = n->c = NULL;
+    n->list.items = NULL;
+    n->list.n = n->list.cap = 0;
+    n->type = NULL;
+    n->sym = NULL;
     n->slot = -1;
+    n->aux = 0;
+    if (size > offsetof(rbk_node, i)) n->i = 0;
+    if (size > offsetof(rbk_node, d)) {
+        n->d = NULL;
+        n->list2.items = NULL;
+        n->list2.n = n->list2.cap = 0;
+    }
+}
+__attribute__((noinline)) static rbk_node *node_new_slow(rbk_arena *a, rbk_node_kind k, int file, uint32_t off, uint32_t end) {
+    size_t size = node_size(k);
+    rbk_node *n = bump(a, size, _Alignof(rbk_node));
+    node_init(n, size, k, file, off, end);
     return n;
+}
+rbk_node *rbk_node_new(rbk_arena *a, rbk_node_kind k, int file, uint32_t off, uint32_t end) {
+    size_t size = node_size(k);
+    uintptr_t p = ((uintptr_t)a->cur + (_Alignof(rbk_node) - 1)) & ~(uintptr_t)(_Alignof(rbk_node) - 1);
+    if (!a->cur || p + size > (uintptr_t)a->lim) return node_new_slow(a, k, file, off, end);
+    a->cur = (char *)(p + size);
+    rbk_node *n = (rbk_node *)p;
+    node_init(n, size, k, file, off, end);
+    return n;
+}
+
+static int list_class(int cap) {
+    int k = 0;
+    while ((LIST_MIN << k) < cap) k++;
+    return k;
+}
+static rbk_node **list_array(rbk_arena *a, int cap) {
+    int k = list_class(cap);
+    if (k < LIST_CLASSES && a->free_lists[k]) {
+        void **p = a->free_lists[k];
+        a->free_lists[k] = *p;
+        return (rbk_node **)p;
+    }
+    return bump(a, (size_t)cap * sizeof(rbk_node *), _Alignof(rbk_node *));
 }
 void rbk_nodes_push(rbk_arena *a, rbk_nodes *l, rbk_node *n) {
     if (l->n == l->cap) {
-        int cap = l->cap ? l->cap * 2 : 4;
-        rbk_node **items = rbk_arena_alloc(a, (size_t)cap * sizeof(rbk_node *));
-        if (l->n) memcpy(items, l->items, (size_t)l->n * sizeof(rbk_node *));
-        l->items = items;
-        l->cap = cap;
+        if (!l->cap) {
+            l->items = list_array(a, LIST_MIN);
+            l->cap = LIST_MIN;
+        } else if ((char *)(l->items + l->cap) == a->cur &&
+                   (size_t)(a->lim - a->cur) >= (size_t)l->cap * sizeof(rbk_node *)) {
+            /* the array ends at the arena's top: double it where it is */
+            a->cur += (size_t)l->cap * sizeof(rbk_node *);
+            l->cap *= 2;
+        } else {
+            int cap = l->cap * 2;
+            rbk_node **items = list_array(a, cap);
+            memcpy(items, l->items, (size_t)l->n * sizeof(rbk_node *));
+            /* recycle the old array if its capacity is a class size (lists made here) */
+            int k = list_class(l->cap);
+            if (k < LIST_CLASSES && (LIST_MIN << k) == l->cap) {
+                *(void **)l->items = a->free_lists[k];
+                a->free_lists[k] = l->items;
+            }
+            l->items = items;
+            l->cap = cap;
+        }
     }
     l->items[l->n++] = n;
 }

@@ -41,25 +41,36 @@ typedef struct rbk_nodes {
 struct rbk_ctype;
 struct rbk_sym;
 
+/* A node's size depends on its kind (rbk_node_size): the fields every node has come first;
+ * `i`/`f` exist only on literal nodes (N_INT, N_FLOAT, N_DURATION, N_BOOL), and `d` and
+ * `list2` only on N_CALL; other nodes are allocated without them (96 bytes instead of 128: a
+ * program's tree is most of the memory `runbook check` touches). So: read i/f, d and list2
+ * only on those kinds, and never copy a node by value (`rbk_node x = *n`). A, b, c, list,
+ * str, type, sym, slot and aux are valid on every node (zero when unused). */
 struct rbk_node {
     uint8_t kind;
     uint8_t op;        /* rbk_binop, or a flag set for some kinds */
     uint16_t file;     /* source file index */
     uint32_t off, end; /* byte span [off, end) */
-    /* payload */
-    char *str;         /* identifier, string text, field name, label, format spec */
-    size_t slen;
-    int64_t i;         /* int, duration ms, bool */
-    double f;
-    rbk_node *a, *b, *c, *d;
-    rbk_nodes list;
-    rbk_nodes list2;
     int flags;
+    /* payload */
+    char *str;         /* identifier, string text, field name, label, format spec (NUL-terminated) */
+    size_t slen;
+    rbk_node *a, *b, *c;
+    rbk_nodes list;
     /* annotations (sema) */
     struct rbk_ctype *type;
     struct rbk_sym *sym;
     int slot;          /* local/global slot, builtin id, function index ... by sym kind */
     int aux;           /* codegen helpers */
+    /* literal nodes only */
+    union {
+        int64_t i;     /* int, duration ms, bool */
+        double f;      /* float */
+    };
+    /* N_CALL only */
+    rbk_node *d;       /* the callee again (sema) */
+    rbk_nodes list2;   /* bound arguments, one per parameter (sema) */
 };
 
 /* N_ENV flags */
@@ -71,13 +82,21 @@ enum { RBK_NF_IRREVERSIBLE = 16 };
 /* N_FOR flags: two variables */
 enum { RBK_NF_TWO_VARS = 32 };
 
+/* The arena: bump allocation in chunks that grow with the program; everything is freed at
+ * once by rbk_arena_free. rbk_arena_alloc returns zeroed memory aligned for any object. */
 typedef struct rbk_arena rbk_arena;
 rbk_arena *rbk_arena_new(void);
 void rbk_arena_free(rbk_arena *a);
 void *rbk_arena_alloc(rbk_arena *a, size_t n);
+/* A NUL-terminated copy of s[0..n) (byte-aligned, not zeroed beyond the copy). */
 char *rbk_arena_strndup(rbk_arena *a, const char *s, size_t n);
 
+/* A node of kind k with every field zero except kind, file, span and slot (-1). A node may
+ * later change kind only to one of the same size or smaller (rbk_node_size). */
 rbk_node *rbk_node_new(rbk_arena *a, rbk_node_kind k, int file, uint32_t off, uint32_t end);
+size_t rbk_node_size(rbk_node_kind k);
+/* Appends n to l. Arrays grow in place when they end at the arena's top; an outgrown array is
+ * recycled for the next list of its size, so building lists leaves little garbage. */
 void rbk_nodes_push(rbk_arena *a, rbk_nodes *l, rbk_node *n);
 const char *rbk_node_kind_name(rbk_node_kind k);
 #endif

@@ -372,7 +372,7 @@ static void cexpr(cg *g, rbk_node *n) {
             break;
         }
         cexpr(g, n->a);
-        { rbk_node at = *n; at.off = (uint32_t)n->aux; mark(g, &at); }
+        { rbk_node at = {.file = n->file, .off = (uint32_t)n->aux}; mark(g, &at); } /* the field name's position */
         emit1(g, RBK_OP_FIELD, kstr(g, n->str, n->slen));
         break;
     case N_INDEX: cexpr(g, n->a); cexpr(g, n->b); mark(g, n); emit(g, RBK_OP_INDEX); break;

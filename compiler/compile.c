@@ -25,22 +25,41 @@ static char *read_file(const char *path, size_t *len, char **err) {
     return rbk_sbuf_detach(&b);
 }
 
-int rbk_compile_parse_file(rbk_compiler *c, int file) {
+/* One parse of the file with `parse`, reporting into `diags`; returns the program or NULL. */
+static rbk_node *parse_with(rbk_compiler *c, int file, rbk_diags *diags, int (*parse)(rbk_parser *)) {
     rbk_source *src = c->sources->items[file];
     rbk_lexer L;
-    rbk_lex_init(&L, src->text, src->len, file, c->arena, c->diags);
+    rbk_lex_init(&L, src->text, src->len, file, c->arena, diags);
     rbk_parser P = {0};
     P.L = &L;
     P.arena = c->arena;
-    P.diags = c->diags;
+    P.diags = diags;
     P.file = file;
     P.text = src->text;
-    int before = c->diags->nerrors;
-    rbk_parse(&P);
+    parse(&P);
     rbk_lex_free(&L);
-    if (file == c->root_file) c->root = P.program;
-    else c->modules[c->nmodules - 1].prog = P.program;
-    if (!P.program) {
+    return P.program;
+}
+
+int rbk_compile_parse_file(rbk_compiler *c, int file) {
+    int before = c->diags->nerrors;
+    rbk_node *program = NULL;
+    int done = 0;
+#ifdef RBK_FAST_PARSER
+    /* LAC makes syntax errors exact but costs the parser a tenth of its time, and a file
+     * without errors parses to the same tree without it: parse without LAC first, keeping
+     * what it reports aside, and again with LAC (the only messages anyone sees) if it
+     * reported anything. The first tree then stays unused in the arena. */
+    rbk_diags quiet;
+    rbk_diags_init(&quiet, c->sources);
+    program = parse_with(c, file, &quiet, rbk_parse_fast);
+    done = quiet.n == 0;
+    rbk_diags_free(&quiet);
+#endif
+    if (!done) program = parse_with(c, file, c->diags, rbk_parse);
+    if (file == c->root_file) c->root = program;
+    else c->modules[c->nmodules - 1].prog = program;
+    if (!program) {
         rbk_node *empty = rbk_node_new(c->arena, N_PROGRAM, file, 0, 0);
         if (file == c->root_file) c->root = empty;
         else c->modules[c->nmodules - 1].prog = empty;

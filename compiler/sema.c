@@ -17,7 +17,7 @@ static rbk_ctype basic_types[] = {
     {TY_LIST, 0, 0, 0, 0}, {TY_MAP, 0, 0, 0, 0}, {TY_FUNC, 0, 0, 0, 0}, {TY_HANDLE, 0, 0, 0, 0},
 };
 rbk_ctype *rbk_type_basic(rbk_tkind k) { return &basic_types[k]; }
-#define T(k) rbk_type_basic(k)
+#define T(k) (&basic_types[k])
 
 const char *rbk_type_str(const rbk_ctype *t) {
     static const char *n[] = {"any", "nil", "bool", "int", "float", "duration", "string",
@@ -91,12 +91,47 @@ static int type_fits(const rbk_ctype *t, const char *spec) {
     return 0;
 }
 
+/* The kinds a builtins.def type spec accepts, as a bit set over rbk_tkind: type_fits() for
+ * every kind but TY_HANDLE (whose match depends on the handle's name), computed once per
+ * parameter instead of tokenizing the spec at every call. */
+static unsigned spec_mask(const char *spec) {
+    if (strlen(spec) >= 64) return ~0u; /* type_fits accepts anything it cannot copy */
+    unsigned m = 0;
+    for (const char *p = spec; *p;) {
+        const char *e = strchr(p, '|');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        for (int k = TY_BOOL; k <= TY_RECORD; k++) {
+            if (k == TY_HANDLE) continue;
+            rbk_ctype t = {.kind = (rbk_tkind)k};
+            const char *name = rbk_type_str(&t);
+            if (n == strlen(name) && !memcmp(p, name, n)) m |= 1u << k;
+        }
+#define TOK(w) (n == sizeof(w) - 1 && !memcmp(p, w, n))
+        if (TOK("any")) m = ~0u;
+        if (TOK("number") || TOK("float")) m |= 1u << TY_INT | 1u << TY_FLOAT;
+        if (TOK("map")) m |= 1u << TY_MAP | 1u << TY_RECORD;
+        if (TOK("func")) m |= 1u << TY_FUNC;
+#undef TOK
+        p += n;
+        while (*p == '|') p++;
+    }
+    return m;
+}
+
 /* ------------------------------------------------------------------ scopes */
+/* A block's names. Lookups hash the name once (name_hash) and skip every scope whose bloom
+ * word lacks the name's bit; a scope with more than SCOPE_INDEX_MIN names (the top level of a
+ * large runbook) also keeps an open-addressing index, so no lookup scans a long list. */
+enum { SCOPE_INDEX_MIN = 8 };
 typedef struct rbk_scope {
     struct rbk_scope *parent;
     rbk_sym **syms;
+    uint32_t *hashes;  /* name_hash of each sym's name */
     int n, cap;
     int saved_slot;
+    uint64_t bloom;
+    int *index;        /* sym position + 1, by hash; NULL while the scope is small */
+    int index_cap;
 } scope;
 
 typedef struct fnctx {
@@ -115,22 +150,85 @@ typedef struct sema {
     scope *globals;   /* root or module scope in effect */
     fnctx *fx;
     int module;       /* -1 root */
+    /* per builtin, filled on its first call: the return type and each parameter's spec_mask */
+    rbk_ctype *bi_ret[RBK_BI__COUNT];
+    unsigned bi_fit[RBK_BI__COUNT][RBK_SIG_MAX];
+    const char *pf, *pf_end; /* memory still to prefetch (prefetch_some) */
 } sema;
 
-static rbk_sym *scope_find(scope *s, const char *name) {
+/* The checker reads a step's nodes long after the parser wrote them (the whole file is parsed
+ * first), so on a large runbook they come from memory, not from the cache. The parser builds
+ * bottom-up in one arena, so the nodes of a top-level item lie between the node of the item
+ * before it and its own: while one item is checked, each statement prefetches a little of the
+ * next item's range (a little at a time, so that the loads overlap with the work). A wrong
+ * guess costs nothing: prefetching never faults. */
+static void prefetch_range(sema *S, const rbk_node *prev, const rbk_node *next) {
+    S->pf = S->pf_end = NULL;
+    if (!prev || !next) return;
+    const char *from = (const char *)prev, *to = (const char *)next + rbk_node_size((rbk_node_kind)next->kind);
+    if (to <= from || to - from > (256 << 10)) return; /* another chunk, or too far to help */
+    S->pf = from;
+    S->pf_end = to;
+}
+static void prefetch_some(sema *S) {
+    for (int k = 0; k < 8 && S->pf < S->pf_end; k++, S->pf += 128) __builtin_prefetch(S->pf);
+}
+
+static uint32_t name_hash(const char *s) {
+    uint32_t h = 2166136261u;
+    for (; *s; s++) { h ^= (unsigned char)*s; h *= 16777619u; }
+    return h;
+}
+static uint64_t bloom_bit(uint32_t h) { return 1ull << (h >> 26); }
+/* The last symbol named `name` (hash h) declared in s, or NULL. */
+static rbk_sym *scope_find_h(const scope *s, const char *name, uint32_t h) {
+    if (!(s->bloom & bloom_bit(h))) return NULL;
+    if (s->index) {
+        for (uint32_t j = h & (uint32_t)(s->index_cap - 1); s->index[j]; j = (j + 1) & (uint32_t)(s->index_cap - 1)) {
+            int i = s->index[j] - 1;
+            if (s->hashes[i] == h && !strcmp(s->syms[i]->name, name)) return s->syms[i];
+        }
+        return NULL;
+    }
     for (int i = s->n - 1; i >= 0; i--)
-        if (!strcmp(s->syms[i]->name, name)) return s->syms[i];
+        if (s->hashes[i] == h && !strcmp(s->syms[i]->name, name)) return s->syms[i];
     return NULL;
+}
+static rbk_sym *scope_find(const scope *s, const char *name) { return scope_find_h(s, name, name_hash(name)); }
+/* Enters s->syms[i] in the index; a later symbol of the same name replaces the earlier one. */
+static void index_put(scope *s, int i) {
+    uint32_t h = s->hashes[i];
+    uint32_t j = h & (uint32_t)(s->index_cap - 1);
+    for (; s->index[j]; j = (j + 1) & (uint32_t)(s->index_cap - 1)) {
+        int k = s->index[j] - 1;
+        if (s->hashes[k] == h && !strcmp(s->syms[k]->name, s->syms[i]->name)) break;
+    }
+    s->index[j] = i + 1;
 }
 static void scope_add(rbk_compiler *c, scope *s, rbk_sym *sym) {
     if (s->n == s->cap) {
         int cap = s->cap ? s->cap * 2 : 8;
         rbk_sym **n = rbk_arena_alloc(c->arena, sizeof(rbk_sym *) * (size_t)cap);
-        if (s->n) memcpy(n, s->syms, sizeof(rbk_sym *) * (size_t)s->n);
+        uint32_t *h = rbk_arena_alloc(c->arena, sizeof(uint32_t) * (size_t)cap);
+        if (s->n) {
+            memcpy(n, s->syms, sizeof(rbk_sym *) * (size_t)s->n);
+            memcpy(h, s->hashes, sizeof(uint32_t) * (size_t)s->n);
+        }
         s->syms = n;
+        s->hashes = h;
         s->cap = cap;
     }
+    uint32_t h = name_hash(sym->name);
+    s->hashes[s->n] = h;
     s->syms[s->n++] = sym;
+    s->bloom |= bloom_bit(h);
+    if (s->n > SCOPE_INDEX_MIN && s->n * 2 > s->index_cap) {
+        s->index_cap = s->index_cap ? s->index_cap * 4 : 64;
+        s->index = rbk_arena_alloc(c->arena, sizeof(int) * (size_t)s->index_cap);
+        for (int i = 0; i < s->n; i++) index_put(s, i);
+    } else if (s->index) {
+        index_put(s, s->n - 1);
+    }
 }
 static rbk_sym *newsym(rbk_compiler *c, rbk_symkind k, const char *name, rbk_node *decl) {
     rbk_sym *s = rbk_arena_alloc(c->arena, sizeof *s);
@@ -194,17 +292,40 @@ static rbk_sym *declare_local(sema *S, const char *name, rbk_node *decl, rbk_cty
 
 static const char *const namespaces[] = {"http", "sql", "file", "json", "tcp", "env"};
 static int is_namespace(const char *n) {
+    switch (n[0]) { /* every namespace starts with one of these */
+    case 'h': case 's': case 'f': case 'j': case 't': case 'e': break;
+    default: return 0;
+    }
     for (size_t i = 0; i < sizeof namespaces / sizeof namespaces[0]; i++)
         if (!strcmp(namespaces[i], n)) return 1;
     return 0;
 }
 
 static rbk_sym *lookup(sema *S, const char *name) {
+    uint32_t h = name_hash(name);
+    uint64_t bit = bloom_bit(h);
     for (scope *s = S->sc; s; s = s->parent) {
-        rbk_sym *y = scope_find(s, name);
+        if (!(s->bloom & bit)) continue; /* most scopes: no call */
+        rbk_sym *y = scope_find_h(s, name, h);
         if (y) return y;
     }
     return NULL;
+}
+/* The builtin "ns.name" (e.g. http.get), or -1. */
+static int builtin_dotted(const char *ns, const char *name) {
+    char buf[96];
+    size_t a = strlen(ns), b = strlen(name);
+    if (a + b + 2 > sizeof buf) {
+        rbk_sbuf sb = RBK_SBUF_INIT;
+        rbk_sbuf_printf(&sb, "%s.%s", ns, name);
+        int id = rbk_builtin_find(sb.data);
+        rbk_sbuf_free(&sb);
+        return id;
+    }
+    memcpy(buf, ns, a);
+    buf[a] = '.';
+    memcpy(buf + a + 1, name, b + 1);
+    return rbk_builtin_find(buf);
 }
 
 static int add_fn(rbk_compiler *c, const char *name, rbk_node *decl, rbk_node *body, int module) {
@@ -251,24 +372,25 @@ static void check_cond(sema *S, rbk_node *n, rbk_ctype *t, const char *what) {
     }
 }
 
-/* The builtin a callee expression names, or -1: `len`, `http.get`, `db.scalar` on a sql handle. */
-static int builtin_of(sema *S, rbk_node *callee, rbk_node **receiver) {
+/* The symbol a callee names: `f` in f(...), `m` in m.f(...), looked up once per call and
+ * handed to fn_index_of, builtin_of and call. */
+static rbk_sym *callee_sym(sema *S, rbk_node *callee) {
+    if (callee->kind == N_IDENT) return lookup(S, callee->str);
+    if (callee->kind == N_FIELD && callee->a->kind == N_IDENT) return lookup(S, callee->a->str);
+    return NULL;
+}
+/* The builtin a callee expression names, or -1: `len`, `http.get`, `db.scalar` on a sql handle.
+ * y = callee_sym(callee). */
+static int builtin_of(rbk_node *callee, rbk_sym *y, rbk_node **receiver) {
     *receiver = NULL;
     if (callee->kind == N_IDENT) {
-        rbk_sym *y = lookup(S, callee->str);
         if (y && y->kind != SYM_BUILTIN) return -1;
         return rbk_builtin_find(callee->str);
     }
     if (callee->kind == N_FIELD && callee->a->kind == N_IDENT) {
-        rbk_sym *y = lookup(S, callee->a->str);
         /* `use "std/http"` binds `http` too: what the module lacks, the builtins provide */
-        if ((!y || y->kind == SYM_MODULE) && is_namespace(callee->a->str)) {
-            rbk_sbuf b = RBK_SBUF_INIT;
-            rbk_sbuf_printf(&b, "%s.%s", callee->a->str, callee->str);
-            int id = rbk_builtin_find(b.data);
-            rbk_sbuf_free(&b);
-            return id;
-        }
+        if ((!y || y->kind == SYM_MODULE) && is_namespace(callee->a->str))
+            return builtin_dotted(callee->a->str, callee->str);
     }
     return -1;
 }
@@ -344,14 +466,15 @@ static void check_sql_literal(sema *S, rbk_node *q) {
     while (*p) {
         while (*p && (isspace((unsigned char)*p) || *p == ';')) p++;
         const char *stmt = p;
-        while (*p && *p != ';') p++;
+        const char *semi = strchr(p, ';');
+        p = semi ? semi : p + strlen(p);
         size_t len = (size_t)(p - stmt);
         int del = len >= 6 && !strncasecmp(stmt, "delete", 6);
         int upd = len >= 6 && !strncasecmp(stmt, "update", 6);
         if (del || upd) {
             int has_where = 0;
             for (size_t i = 0; i + 5 <= len; i++)
-                if (!strncasecmp(stmt + i, "where", 5) && (i == 0 || !isalnum((unsigned char)stmt[i - 1])) &&
+                if ((stmt[i] | 0x20) == 'w' && !strncasecmp(stmt + i, "where", 5) && (i == 0 || !isalnum((unsigned char)stmt[i - 1])) &&
                     (i + 5 == len || !isalnum((unsigned char)stmt[i + 5])))
                     has_where = 1;
             if (!has_where) {
@@ -375,6 +498,10 @@ static rbk_ctype *call_builtin(sema *S, rbk_node *n, int id, rbk_node *receiver)
     const char *names[RBK_SIG_MAX];
     int optional[RBK_SIG_MAX];
     for (int i = 0; i < b->nparams; i++) { names[i] = b->params[i].name; optional[i] = b->params[i].optional; }
+    if (!S->bi_ret[id]) {
+        S->bi_ret[id] = rbk_type_parse(S->c, b->ret);
+        for (int i = 0; i < b->nparams; i++) S->bi_fit[id][i] = spec_mask(b->params[i].type);
+    }
     n->aux = 1; /* builtin call */
     n->slot = id;
     bind_args(S, n, b->name, b->nparams, names, optional, receiver);
@@ -382,7 +509,9 @@ static rbk_ctype *call_builtin(sema *S, rbk_node *n, int id, rbk_node *receiver)
         rbk_node *a = n->list2.items[i];
         if (!a) continue;
         rbk_ctype *t = a == receiver ? a->type : expr(S, a);
-        if (!type_fits(t, b->params[i].type)) {
+        int fits = !known(t) || t->kind == TY_NIL ||
+                   (t->kind == TY_HANDLE ? type_fits(t, b->params[i].type) : (int)((S->bi_fit[id][i] >> t->kind) & 1));
+        if (!fits) {
             rbk_diag *d = ERR(a, "argument `%s` of `%s` must be %s, but this is %s", b->params[i].name, b->name,
                               b->params[i].type, rbk_type_str(t));
             if (t->kind == TY_INT && !strcmp(b->params[i].type, "string")) rbk_diag_hint(d, "convert it with str(...)");
@@ -402,16 +531,16 @@ static rbk_ctype *call_builtin(sema *S, rbk_node *n, int id, rbk_node *receiver)
     }
     int eff = b->effect == RBK_EFF_READ ? 1 : b->effect == RBK_EFF_WRITE ? 2 : b->effect == RBK_EFF_GATE ? 4 : 0;
     if (eff) note_effect(S, eff, n);
-    return rbk_type_parse(S->c, b->ret);
+    return S->bi_ret[id]; /* types are never changed once made: one per builtin is enough */
 }
 
-static int fn_index_of(sema *S, rbk_node *callee) {
+static int fn_index_of(sema *S, rbk_node *callee, rbk_sym *cy) {
     if (callee->kind == N_IDENT) {
-        rbk_sym *y = lookup(S, callee->str);
+        rbk_sym *y = cy;
         if (y && y->kind == SYM_FN) { y->used = 1; return y->index; }
     }
     if (callee->kind == N_FIELD && callee->a->kind == N_IDENT) {
-        rbk_sym *m = lookup(S, callee->a->str);
+        rbk_sym *m = cy;
         if (m && m->kind == SYM_MODULE) {
             m->used = 1;
             rbk_sym *y = scope_find(&S->c->module_scopes[m->index], callee->str);
@@ -423,7 +552,8 @@ static int fn_index_of(sema *S, rbk_node *callee) {
 
 static rbk_ctype *call(sema *S, rbk_node *n) {
     rbk_node *callee = n->a, *receiver = NULL;
-    int fi = fn_index_of(S, callee);
+    rbk_sym *cy = callee_sym(S, callee);
+    int fi = fn_index_of(S, callee, cy);
     if (fi >= 0) {
         rbk_fninfo *f = &S->c->fns[fi];
         const char *names[64];
@@ -443,10 +573,10 @@ static rbk_ctype *call(sema *S, rbk_node *n) {
         n->d = callee; /* keep for recursion diagnostics */
         return T(TY_ANY);
     }
-    int id = builtin_of(S, callee, &receiver);
+    int id = builtin_of(callee, cy, &receiver);
     if (id >= 0) return call_builtin(S, n, id, NULL);
     if (callee->kind == N_FIELD && callee->a->kind == N_IDENT && is_namespace(callee->a->str)) {
-        rbk_sym *y = lookup(S, callee->a->str);
+        rbk_sym *y = cy;
         if (!y || y->kind == SYM_MODULE) {
             field(S, callee); /* reports "`file` has no function `exist`" with a hint */
             for (int i = 0; i < n->list.n; i++) expr(S, n->list.items[i]->a);
@@ -458,10 +588,7 @@ static rbk_ctype *call(sema *S, rbk_node *n) {
          * exactly one handle module has f), else a map method (get) at run time */
         rbk_ctype *rt = expr(S, callee->a);
         if (rt->kind == TY_HANDLE || rt->kind == TY_ANY) {
-            rbk_sbuf b = RBK_SBUF_INIT;
-            rbk_sbuf_printf(&b, "%s.%s", rt->kind == TY_HANDLE ? rt->handle : "sql", callee->str);
-            int mid = rbk_builtin_find(b.data);
-            rbk_sbuf_free(&b);
+            int mid = builtin_dotted(rt->kind == TY_HANDLE ? rt->handle : "sql", callee->str);
             if (mid >= 0) {
                 const rbk_builtin *bi = rbk_builtin_get(mid);
                 if (bi->nparams > 0 && !strncmp(bi->params[0].type, "handle:", 7)) {
@@ -564,9 +691,7 @@ static rbk_ctype *field(sema *S, rbk_node *n) {
             return T(TY_ANY);
         }
         if (is_namespace(o->str)) {
-            rbk_sbuf b = RBK_SBUF_INIT;
-            rbk_sbuf_printf(&b, "%s.%s", o->str, n->str);
-            int id = rbk_builtin_find(b.data);
+            int id = builtin_dotted(o->str, n->str);
             if (id < 0) {
                 rbk_diag *d = ERR(n, "`%s` has no function `%s`", o->str, n->str);
                 const char *cands[64];
@@ -579,7 +704,6 @@ static rbk_ctype *field(sema *S, rbk_node *n) {
                 const char *best = rbk_closest(n->str, cands, k);
                 if (best) rbk_diag_hint(d, "did you mean `%s.%s`?", o->str, best);
             }
-            rbk_sbuf_free(&b);
             if (id >= 0) ERR(n, "`%s.%s` is a builtin function, not a value; call it", o->str, n->str);
             n->aux = 11;
             n->slot = id;
@@ -592,10 +716,7 @@ static rbk_ctype *field(sema *S, rbk_node *n) {
             m->used = 1;
             rbk_sym *y = scope_find(&S->c->module_scopes[m->index], n->str);
             if (!y && is_namespace(o->str)) {
-                rbk_sbuf b = RBK_SBUF_INIT;
-                rbk_sbuf_printf(&b, "%s.%s", o->str, n->str);
-                int id = rbk_builtin_find(b.data);
-                rbk_sbuf_free(&b);
+                int id = builtin_dotted(o->str, n->str);
                 if (id >= 0) {
                     ERR(n, "`%s.%s` is a builtin function, not a value; call it", o->str, n->str);
                     n->aux = 11; n->slot = id; return T(TY_FUNC);
@@ -638,7 +759,7 @@ static rbk_ctype *field(sema *S, rbk_node *n) {
 static rbk_ctype *binary(sema *S, rbk_node *n) {
     rbk_ctype *a = expr(S, n->a), *b = expr(S, n->b);
     int op = n->op;
-    const char *opname[] = {"", "+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "contains", "matches", "in"};
+    static const char *const opname[] = {"", "+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "contains", "matches", "in"};
     if (op == OP_EQ || op == OP_NE) {
         if (known(a) && known(b) && a->kind != TY_NIL && b->kind != TY_NIL && !(numeric(a) && numeric(b)) &&
             !(is_mapish(a) && is_mapish(b)) && a->kind != b->kind) {
@@ -798,6 +919,7 @@ static int ends_flow(rbk_node *s) { return s && (s->kind == N_RETURN || s->kind 
 
 static void stmt(sema *S, rbk_node *n) {
     if (!n) return;
+    prefetch_some(S);
     switch (n->kind) {
     case N_LET: {
         rbk_ctype *t = expr(S, n->a);
@@ -975,10 +1097,10 @@ static int64_t literal_duration(sema *S, rbk_node *e, const char *what) {
 }
 
 static int new_step_fn(sema *S, rbk_stepinfo *si, const char *suffix, rbk_node *body) {
-    rbk_sbuf b = RBK_SBUF_INIT;
-    rbk_sbuf_printf(&b, "%s%s", si->name, suffix);
-    char *nm = rbk_arena_strndup(S->c->arena, b.data, b.len);
-    rbk_sbuf_free(&b);
+    size_t a = strlen(si->name), b = strlen(suffix);
+    char *nm = rbk_arena_alloc(S->c->arena, a + b + 1);
+    memcpy(nm, si->name, a);
+    memcpy(nm + a, suffix, b + 1);
     return add_fn(S->c, nm, si->node, body, -1);
 }
 static void check_step_part(sema *S, rbk_stepinfo *si, int fi, rbk_node *body, int is_cond) {
@@ -1274,6 +1396,7 @@ void rbk_sema(rbk_compiler *c) {
     for (int i = 0; i < c->root->list.n; i++) {
         rbk_node *n = c->root->list.items[i];
         if (!n) continue;
+        if (i + 1 < c->root->list.n) prefetch_range(S, n, c->root->list.items[i + 1]);
         switch (n->kind) {
         case N_FN: {
             rbk_sym *y = scope_find(root, n->str);
@@ -1284,7 +1407,10 @@ void rbk_sema(rbk_compiler *c) {
         case N_SECTION: {
             const char *title = n->a->kind == N_STRING ? n->a->str : "?";
             if (n->a->kind != N_STRING) ERR(n->a, "a section's title must be a plain string");
-            for (int j = 0; j < n->list.n; j++) step_decl(S, n->list.items[j], title);
+            for (int j = 0; j < n->list.n; j++) {
+                if (j + 1 < n->list.n) prefetch_range(S, n->list.items[j], n->list.items[j + 1]);
+                step_decl(S, n->list.items[j], title);
+            }
             break;
         }
         case N_ENV: case N_PARAM: case N_USE: case N_RUNBOOK: break;

@@ -63,6 +63,20 @@ static int duration(rbk_lexer *L, const unsigned char *a, const unsigned char *b
     else if (*u == 'm') mult = 60000;
     else if (*u == 'h') mult = 3600000;
     else if (*u == 'd') mult = 86400000;
+    /* whole numbers: the product is exact below 2^53, where strtod()*mult below is exact too */
+    int64_t x = 0;
+    int digits = 0;
+    const unsigned char *q = a;
+    for (; q < u && x < ((int64_t)1 << 53); q++)
+        if (*q != '_') {
+            if (*q < '0' || *q > '9') break;
+            x = x * 10 + (*q - '0');
+            digits++;
+        }
+    if (q == u && digits < 62 && x < ((int64_t)1 << 53) / mult) {
+        v->i = x * mult;
+        return TK_DURATION;
+    }
     char buf[64];
     size_t n = 0;
     for (const unsigned char *p = a; p < u && n + 1 < sizeof buf; p++)
@@ -76,8 +90,27 @@ static int duration(rbk_lexer *L, const unsigned char *a, const unsigned char *b
     v->i = (int64_t)llround(d);
     return TK_DURATION;
 }
+/* A string piece's text: while it is one span of the source (no escapes), only where that
+ * span is (L->run), copied once by text_token; else decoded into L->text. */
+static void text_flush(rbk_lexer *L) {
+    if (L->run) { rbk_sbuf_add(&L->text, L->run, L->runlen); L->run = NULL; }
+}
+static void text_add(rbk_lexer *L, const unsigned char *p, size_t n) {
+    if (!L->run && !L->text.len) { L->run = p; L->runlen = n; return; }
+    text_flush(L);
+    rbk_sbuf_add(&L->text, p, n);
+}
+static void text_addc(rbk_lexer *L, char c) { text_flush(L); rbk_sbuf_addc(&L->text, c); }
+static int text_pending(const rbk_lexer *L) { return L->run || L->text.len; }
+static void text_clear(rbk_lexer *L) { L->run = NULL; rbk_sbuf_reset(&L->text); }
 /* A string piece ends: hand the decoded text to the parser. */
 static int text_token(rbk_lexer *L, YYSTYPE *v) {
+    if (L->run) {
+        v->str.s = rbk_arena_strndup(L->arena, (const char *)L->run, L->runlen);
+        v->str.n = L->runlen;
+        L->run = NULL;
+        return TK_STR_TEXT;
+    }
     v->str.s = rbk_arena_strndup(L->arena, rbk_sbuf_cstr(&L->text), L->text.len);
     v->str.n = L->text.len;
     rbk_sbuf_reset(&L->text);
@@ -222,7 +255,7 @@ restart:
             L->cur = L->lim; L->cond = yycINIT; return TK_ERROR_TOKEN;
         }
         L->stack[L->sp].kind = 'T'; L->stack[L->sp].braces = 0; L->stack[L->sp].parens = 0; L->sp++;
-        rbk_sbuf_reset(&L->text);
+        text_clear(L);
         return TK_STR_BEGIN3;
     }
     <INIT> '"' => DQ {
@@ -232,7 +265,7 @@ restart:
             L->cur = L->lim; L->cond = yycINIT; return TK_ERROR_TOKEN;
         }
         L->stack[L->sp].kind = '"'; L->stack[L->sp].braces = 0; L->stack[L->sp].parens = 0; L->sp++;
-        rbk_sbuf_reset(&L->text);
+        text_clear(L);
         return TK_STR_BEGIN;
     }
     <INIT> "{" {
@@ -286,27 +319,27 @@ restart:
         return TK_ERROR_TOKEN;
     }
 
-    <DQ, TQ> "\\n" { rbk_sbuf_addc(&L->text, '\n'); goto restart_text; }
-    <DQ, TQ> "\\t" { rbk_sbuf_addc(&L->text, '\t'); goto restart_text; }
-    <DQ, TQ> "\\r" { rbk_sbuf_addc(&L->text, '\r'); goto restart_text; }
-    <DQ, TQ> "\\\"" { rbk_sbuf_addc(&L->text, '"'); goto restart_text; }
-    <DQ, TQ> "\\\\" { rbk_sbuf_addc(&L->text, '\\'); goto restart_text; }
-    <DQ, TQ> "\\{" { rbk_sbuf_addc(&L->text, '{'); goto restart_text; }
-    <DQ, TQ> "\\}" { rbk_sbuf_addc(&L->text, '}'); goto restart_text; }
+    <DQ, TQ> "\\n" { text_addc(L, '\n'); goto restart_text; }
+    <DQ, TQ> "\\t" { text_addc(L, '\t'); goto restart_text; }
+    <DQ, TQ> "\\r" { text_addc(L, '\r'); goto restart_text; }
+    <DQ, TQ> "\\\"" { text_addc(L, '"'); goto restart_text; }
+    <DQ, TQ> "\\\\" { text_addc(L, '\\'); goto restart_text; }
+    <DQ, TQ> "\\{" { text_addc(L, '{'); goto restart_text; }
+    <DQ, TQ> "\\}" { text_addc(L, '}'); goto restart_text; }
     <DQ, TQ> "\\" [^\x00] {
         lex_error(L, L->tok, L->cur, "unknown escape sequence",
                   "the escapes are \\n \\t \\\" \\\\ \\{ \\}; a '...' string takes text as written");
-        rbk_sbuf_add(&L->text, L->tok, (size_t)(L->cur - L->tok));
+        text_add(L, L->tok, (size_t)(L->cur - L->tok));
         goto restart_text;
     }
     <DQ, TQ> "{" {
-        if (L->text.len) { L->cur--; loc->end = pos(L, L->cur); return text_token(L, v); }
+        if (text_pending(L)) { L->cur--; loc->end = pos(L, L->cur); return text_token(L, v); }
         loc->end = pos(L, L->cur);
         L->cond = yycINIT;
         return TK_INTERP_OPEN;
     }
     <DQ> '"' {
-        if (L->text.len) { L->cur--; loc->end = pos(L, L->cur); return text_token(L, v); }
+        if (text_pending(L)) { L->cur--; loc->end = pos(L, L->cur); return text_token(L, v); }
         loc->end = pos(L, L->cur);
         L->sp--;
         L->cond = yycINIT;
@@ -314,7 +347,7 @@ restart:
     }
     <DQ> "\n" {
         L->cur--;
-        if (L->text.len) { loc->end = pos(L, L->cur); return text_token(L, v); }
+        if (text_pending(L)) { loc->end = pos(L, L->cur); return text_token(L, v); }
         loc->end = pos(L, L->cur);
         lex_error(L, L->tok, L->cur, "unterminated string", "a \"...\" string ends on its line; use \"\"\"...\"\"\" for text that spans lines");
         L->sp--;
@@ -323,14 +356,14 @@ restart:
         return TK_ERROR_TOKEN; /* already reported: the parser recovers at the end of the line */
     }
     <TQ> '"""' {
-        if (L->text.len) { L->cur -= 3; loc->end = pos(L, L->cur); return text_token(L, v); }
+        if (text_pending(L)) { L->cur -= 3; loc->end = pos(L, L->cur); return text_token(L, v); }
         loc->end = pos(L, L->cur);
         L->sp--;
         L->cond = yycINIT;
         return TK_STR_END;
     }
     <DQ, TQ> $ {
-        if (L->text.len) { loc->end = pos(L, L->cur); return text_token(L, v); }
+        if (text_pending(L)) { loc->end = pos(L, L->cur); return text_token(L, v); }
         loc->end = pos(L, L->cur);
         lex_error(L, L->tok, L->cur, "unterminated string at end of file", NULL);
         L->sp = 0;
@@ -341,7 +374,9 @@ restart:
         lex_error(L, L->tok, L->cur, "NUL byte in string", "write the text without NUL bytes");
         goto restart_text;
     }
-    <DQ, TQ> [^] { rbk_sbuf_addc(&L->text, (char)L->tok[0]); goto restart_text; }
+    <DQ> [^"\\{\n\x00]+ { text_add(L, L->tok, (size_t)(L->cur - L->tok)); goto restart_text; }
+    <TQ> [^"\\{\x00]+ { text_add(L, L->tok, (size_t)(L->cur - L->tok)); goto restart_text; }
+    <DQ, TQ> [^] { text_addc(L, (char)L->tok[0]); goto restart_text; }
 */
 restart_text:
     goto restart;
@@ -366,6 +401,7 @@ static int next_word_glues(rbk_lexer *L) {
         if (p < L->lim && *p == '#') { while (p < L->lim && *p != '\n') p++; continue; }
         break;
     }
+    if (p >= L->lim || (*p != 'e' && *p != 'r' && *p != 'i')) return 0; /* the common case */
     static const char *const glue[] = {"else", "rollback", "irreversible"};
     for (size_t i = 0; i < 3; i++) {
         size_t n = strlen(glue[i]);

@@ -33,13 +33,15 @@ typedef struct rbk_lexer {
     int eof_nl_sent;
     int in_interp_spec;   /* after ':' inside {expr:spec} */
     rbk_sbuf text;        /* string piece being decoded */
+    const unsigned char *run; /* or: the piece so far is source[run, run + runlen) (no escapes) */
+    size_t runlen;
     /* token queue: a string literal's pieces are produced one at a time */
 } rbk_lexer;
 
 void rbk_lex_init(rbk_lexer *L, const char *src, size_t len, int file, rbk_arena *arena,
                   rbk_diags *diags);
 void rbk_lex_free(rbk_lexer *L);
-/* Returns the next token (Bison token kind) with its value and location. */
-union YYSTYPE;
-int rbk_lex_next(rbk_lexer *L, union YYSTYPE *val, rbk_loc *loc);
+/* Returns the next token (Bison token kind) with its value (YYSTYPE) and location. */
+union rbk_yyvalue;
+int rbk_lex_next(rbk_lexer *L, union rbk_yyvalue *val, rbk_loc *loc);
 #endif

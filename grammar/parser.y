@@ -6,6 +6,7 @@
 %define api.pure full
 %define api.token.prefix {TK_}
 %define api.location.type {rbk_loc}
+%define api.value.type {union rbk_yyvalue}
 %define parse.error custom
 %define parse.lac full
 %locations
@@ -18,6 +19,14 @@
 #include "compiler/diag.h"
 typedef struct rbk_parser rbk_parser;
 struct rbk_lexer;
+/* The semantic value (YYSTYPE), named so that the lexer has one type for both parsers built
+ * from this grammar (see rbk_parse_fast below). */
+union rbk_yyvalue {
+    struct { char *s; size_t n; } str;
+    int64_t i;
+    double f;
+    rbk_node *node;
+};
 struct rbk_parser {
     struct rbk_lexer *L;
     rbk_arena *arena;
@@ -26,17 +35,16 @@ struct rbk_parser {
     rbk_node *program;
     const char *text;
 };
+/* Parses with LAC: exact "expected ..." lists and error recovery in the right context. */
 int rbk_parse(rbk_parser *P);
+/* The same grammar built a second time without LAC (CMakeLists.txt: parser_fast.c, bison
+ * -Fparse.lac=none -Fapi.prefix={rbk_fast_}), where the build defines RBK_FAST_PARSER. On a
+ * file without syntax errors it builds the same tree, faster; compiler/compile.c uses it
+ * first and parses again with rbk_parse when it reports anything. */
+int rbk_parse_fast(rbk_parser *P);
 #define YYLLOC_DEFAULT(Cur, Rhs, N) do { \
     if (N) { (Cur).off = YYRHSLOC(Rhs, 1).off; (Cur).end = YYRHSLOC(Rhs, N).end; } \
     else { (Cur).off = (Cur).end = YYRHSLOC(Rhs, 0).end; } } while (0)
-}
-
-%union {
-    struct { char *s; size_t n; } str;
-    int64_t i;
-    double f;
-    rbk_node *node;
 }
 
 %code {
@@ -52,7 +60,44 @@ static rbk_node *bin(rbk_parser *P, int op, rbk_node *a, rbk_node *b, YYLTYPE l)
     return n;
 }
 static void push(rbk_parser *P, rbk_nodes *l, rbk_node *n) { if (n) rbk_nodes_push(P->arena, l, n); }
+/* The node that collected a list (arguments, step attributes, a section's steps, a string's
+ * parts) becomes the node that owns it: one node less per call, step, section and string.
+ * (Only to a kind of the same size or smaller: ast.h.) */
+static rbk_node *become(rbk_node *n, rbk_node_kind k, YYLTYPE l) {
+    n->kind = (uint8_t)k; n->off = l.off; n->end = l.end;
+    return n;
+}
+/* An argument list: sized for the N_CALL it becomes (ast.h: only calls have list2). */
+static rbk_node *mkargs(rbk_parser *P, YYLTYPE l) {
+    rbk_node *n = mk(P, N_CALL, l);
+    n->kind = N_LIST;
+    return n;
+}
 static rbk_node *strnode(rbk_parser *P, rbk_node *parts, YYLTYPE l, int triple);
+/* A string's parts while it is parsed: NULL (none yet), the one part itself (a plain string,
+ * the common case, needs no list), or an N_LIST of them from the second part on. */
+static rbk_node *parts_list(rbk_parser *P, rbk_node *part) {
+    rbk_node *l = mk(P, N_LIST, (YYLTYPE){part->off, part->end});
+    push(P, &l->list, part);
+    return l;
+}
+static rbk_node *add_part(rbk_parser *P, rbk_node *parts, rbk_node *t) {
+    if (!parts) return t;
+    if (parts->kind != N_LIST) parts = parts_list(P, parts);
+    push(P, &parts->list, t);
+    return parts;
+}
+static YYLTYPE span(YYLTYPE a, YYLTYPE b) { return (YYLTYPE){a.off, b.end}; }
+static rbk_node *field(rbk_parser *P, rbk_node *of, char *name, size_t len, YYLTYPE l, YYLTYPE at) {
+    rbk_node *n = mk(P, N_FIELD, l);
+    n->a = of; n->str = name; n->slen = len; n->aux = (int)at.off;
+    return n;
+}
+static rbk_node *arg(rbk_parser *P, char *name, size_t len, rbk_node *e, YYLTYPE l) {
+    rbk_node *n = mk(P, N_ARG, l);
+    n->str = name; n->slen = len; n->a = e;
+    return n;
+}
 /* Only reached on parser stack exhaustion (nesting deeper than YYMAXDEPTH). */
 static void yyerror(YYLTYPE *l, rbk_parser *P, const char *msg) {
     rbk_diag_add(P->diags, RBK_SEV_ERROR, "syntax", P->file, l->off, l->end, "%s (the program nests too deeply)", msg);
@@ -78,9 +123,9 @@ static void yyerror(YYLTYPE *l, rbk_parser *P, const char *msg) {
 
 %type <node> program top_list top decl step step_attrs rollback_opt section section_body
 %type <node> fn fn_params fn_param block stmt_list stmt if_stmt else_opt within_opt msg_opt
-%type <node> expr postfix primary string parts args arglist arg map_items map_entries map_entry
-%type <node> list_items env_names env_mods type_opt default_opt fmt_opt
-%type <str> label
+%type <node> expr string parts arglist map_items map_entries map_entry
+%type <node> list_items env_names env_mods type_opt default_opt
+%type <str> keyword
 
 %left OR
 %left AND
@@ -90,6 +135,7 @@ static void yyerror(YYLTYPE *l, rbk_parser *P, const char *msg) {
 %left '+' '-'
 %left '*' '/' '%'
 %precedence UMINUS
+%precedence '.' '[' '('   /* postfix: a field, an index or a call binds tighter than any operator */
 
 %start program
 %%
@@ -154,7 +200,7 @@ fn_param
     ;
 
 section
-    : SECTION string '{' nls_opt section_body nls_opt '}' { $$ = mk(P, N_SECTION, @$); $$->a = $2; $$->list = $5->list; }
+    : SECTION string '{' nls_opt section_body nls_opt '}' { $$ = become($5, N_SECTION, @$); $$->a = $2; }
     | SECTION string '{' nls_opt '}' { $$ = mk(P, N_SECTION, @$); $$->a = $2; }
     ;
 section_body
@@ -167,7 +213,7 @@ section_body
 
 step
     : STEP string step_attrs block rollback_opt {
-        $$ = mk(P, N_STEP, @$); $$->a = $2; $$->list = $3->list; $$->b = $4; $$->c = $5;
+        $$ = become($3, N_STEP, @$); $$->a = $2; $$->b = $4; $$->c = $5;
         $$->aux = (int)@1.off; }
     ;
 step_attrs
@@ -235,9 +281,12 @@ msg_opt
     | ',' expr { $$ = $2; }
     ;
 
+/* One nonterminal for every expression (operands, postfix forms and operators), so that an
+ * operand is one reduction, not three (primary -> postfix -> expr): the parser does a third
+ * less work. The precedence of '.', '[' and '(' makes the postfix forms bind tightest, as a
+ * separate postfix level would; the language and every parse are the same. */
 expr
-    : postfix
-    | expr OR expr { $$ = mk(P, N_OR, @$); $$->a = $1; $$->b = $3; }
+    : expr OR expr { $$ = mk(P, N_OR, @$); $$->a = $1; $$->b = $3; }
     | expr AND expr { $$ = mk(P, N_AND, @$); $$->a = $1; $$->b = $3; }
     | NOT expr { $$ = mk(P, N_NOT, @$); $$->a = $2; }
     | expr EQ expr { $$ = bin(P, OP_EQ, $1, $3, @$); }
@@ -256,21 +305,20 @@ expr
     | expr '/' expr { $$ = bin(P, OP_DIV, $1, $3, @$); }
     | expr '%' expr { $$ = bin(P, OP_MOD, $1, $3, @$); }
     | '-' expr %prec UMINUS { $$ = mk(P, N_UNARY, @$); $$->op = OP_NEG; $$->a = $2; }
-    ;
-postfix
-    : primary
-    | postfix '.' label { $$ = mk(P, N_FIELD, @$); $$->a = $1; $$->str = $3.s; $$->slen = $3.n; $$->aux = (int)@3.off; }
-    | postfix '[' expr ']' { $$ = mk(P, N_INDEX, @$); $$->a = $1; $$->b = $3; }
-    | postfix '(' args ')' { $$ = mk(P, N_CALL, @$); $$->a = $1; $$->list = $3->list; }
-    ;
-primary
-    : INT { $$ = mk(P, N_INT, @$); $$->i = $1; }
+    | expr '.' IDENT { $$ = field(P, $1, $3.s, $3.n, @$, @3); }
+    | expr '.' keyword { $$ = field(P, $1, $3.s, $3.n, @$, @3); }
+    | expr '[' expr ']' { $$ = mk(P, N_INDEX, @$); $$->a = $1; $$->b = $3; }
+    | expr '(' ')' { $$ = mk(P, N_CALL, @$); $$->a = $1; }
+    | expr '(' arglist ')' { $$ = become($3, N_CALL, @$); $$->a = $1; }
+    | expr '(' arglist ',' ')' { $$ = become($3, N_CALL, @$); $$->a = $1; }
+    | INT { $$ = mk(P, N_INT, @$); $$->i = $1; }
     | FLOAT { $$ = mk(P, N_FLOAT, @$); $$->f = $1; }
     | DURATION { $$ = mk(P, N_DURATION, @$); $$->i = $1; }
     | TRUE { $$ = mk(P, N_BOOL, @$); $$->i = 1; }
     | FALSE { $$ = mk(P, N_BOOL, @$); $$->i = 0; }
     | NIL { $$ = mk(P, N_NIL, @$); }
-    | string
+    | STR_BEGIN parts STR_END { $$ = strnode(P, $2, @$, 0); }
+    | STR_BEGIN3 parts STR_END { $$ = strnode(P, $2, @$, 1); }
     | RAW_STRING { $$ = mk(P, N_STRING, @$); $$->str = $1.s; $$->slen = $1.n; $$->flags = RBK_NF_RAW; }
     | IDENT { $$ = mk(P, N_IDENT, @$); $$->str = $1.s; $$->slen = $1.n; }
     | ENV { $$ = mk(P, N_IDENT, @$); $$->str = "env"; $$->slen = 3; }
@@ -294,25 +342,23 @@ map_entries
     | map_entries ',' map_entry { $$ = $1; push(P, &$$->list, $3); }
     ;
 map_entry
-    : label ':' expr { $$ = mk(P, N_MAP_ENTRY, @$); $$->str = $1.s; $$->slen = $1.n; $$->b = $3; }
+    : IDENT ':' expr { $$ = mk(P, N_MAP_ENTRY, @$); $$->str = $1.s; $$->slen = $1.n; $$->b = $3; }
+    | keyword ':' expr { $$ = mk(P, N_MAP_ENTRY, @$); $$->str = $1.s; $$->slen = $1.n; $$->b = $3; }
     | string ':' expr { $$ = mk(P, N_MAP_ENTRY, @$); $$->a = $1; $$->b = $3; }
     ;
-args
-    : %empty { $$ = mk(P, N_LIST, @$); }
-    | arglist { $$ = $1; }
-    | arglist ',' { $$ = $1; }
-    ;
+/* A call's arguments, each an N_ARG (named when `name: expr`), collected in an N_LIST that
+ * becomes the N_CALL. The forms are spelled out (no `arg` and `label` levels) to save the
+ * parser a reduction per argument; a field or argument name may be a keyword. */
 arglist
-    : arg { $$ = mk(P, N_LIST, @$); push(P, &$$->list, $1); }
-    | arglist ',' arg { $$ = $1; push(P, &$$->list, $3); }
+    : expr { $$ = mkargs(P, @$); push(P, &$$->list, arg(P, NULL, 0, $1, @1)); }
+    | IDENT ':' expr { $$ = mkargs(P, @$); push(P, &$$->list, arg(P, $1.s, $1.n, $3, @$)); }
+    | keyword ':' expr { $$ = mkargs(P, @$); push(P, &$$->list, arg(P, $1.s, $1.n, $3, @$)); }
+    | arglist ',' expr { $$ = $1; push(P, &$$->list, arg(P, NULL, 0, $3, @3)); }
+    | arglist ',' IDENT ':' expr { $$ = $1; push(P, &$$->list, arg(P, $3.s, $3.n, $5, span(@3, @5))); }
+    | arglist ',' keyword ':' expr { $$ = $1; push(P, &$$->list, arg(P, $3.s, $3.n, $5, span(@3, @5))); }
     ;
-arg
-    : expr { $$ = mk(P, N_ARG, @$); $$->a = $1; }
-    | label ':' expr { $$ = mk(P, N_ARG, @$); $$->str = $1.s; $$->slen = $1.n; $$->a = $3; }
-    ;
-label
-    : IDENT
-    | RUNBOOK { $$.s = "runbook"; $$.n = 7; } | ENV { $$.s = "env"; $$.n = 3; }
+keyword
+    : RUNBOOK { $$.s = "runbook"; $$.n = 7; } | ENV { $$.s = "env"; $$.n = 3; }
     | PARAM { $$.s = "param"; $$.n = 5; } | USE { $$.s = "use"; $$.n = 3; }
     | LET { $$.s = "let"; $$.n = 3; } | FN { $$.s = "fn"; $$.n = 2; }
     | RETURN { $$.s = "return"; $$.n = 6; } | SECTION { $$.s = "section"; $$.n = 7; }
@@ -332,16 +378,15 @@ string
     | STR_BEGIN3 parts STR_END { $$ = strnode(P, $2, @$, 1); }
     ;
 parts
-    : %empty { $$ = mk(P, N_LIST, @$); }
-    | parts STR_TEXT {
-        $$ = $1; rbk_node *t = mk(P, N_STRING, @2); t->str = $2.s; t->slen = $2.n; push(P, &$$->list, t); }
-    | parts INTERP_OPEN expr fmt_opt INTERP_CLOSE {
-        $$ = $1; rbk_node *t = mk(P, N_INTERP_PART, @3); t->a = $3; t->b = $4; push(P, &$$->list, t); }
-    | parts INTERP_OPEN error INTERP_CLOSE { $$ = $1; }
-    ;
-fmt_opt
     : %empty { $$ = NULL; }
-    | ':' IDENT { $$ = mk(P, N_IDENT, @2); $$->str = $2.s; $$->slen = $2.n; }
+    | parts STR_TEXT {
+        rbk_node *t = mk(P, N_STRING, @2); t->str = $2.s; t->slen = $2.n; $$ = add_part(P, $1, t); }
+    | parts INTERP_OPEN expr INTERP_CLOSE {
+        rbk_node *t = mk(P, N_INTERP_PART, @3); t->a = $3; $$ = add_part(P, $1, t); }
+    | parts INTERP_OPEN expr ':' IDENT INTERP_CLOSE {
+        rbk_node *t = mk(P, N_INTERP_PART, @3); t->a = $3; $$ = add_part(P, $1, t);
+        t->b = mk(P, N_IDENT, @5); t->b->str = $5.s; t->b->slen = $5.n; }
+    | parts INTERP_OPEN error INTERP_CLOSE { $$ = $1; }
     ;
 %%
 
@@ -403,24 +448,37 @@ static void dedent(rbk_parser *P, rbk_node *parts) {
         rbk_sbuf_free(&b);
     }
 }
+/* The string literal from its parts (add_part). A plain string is its one text piece; an
+ * interpolated string is the parts list itself: no copies, no new node. */
 static rbk_node *strnode(rbk_parser *P, rbk_node *parts, YYLTYPE l, int triple) {
+    if (!parts) {
+        rbk_node *n = mk(P, N_STRING, l);
+        n->str = rbk_arena_strndup(P->arena, "", 0);
+        if (triple) n->flags |= RBK_NF_TRIPLE;
+        return n;
+    }
+    if (parts->kind != N_LIST && (triple || parts->kind != N_STRING)) parts = parts_list(P, parts);
+    if (parts->kind == N_STRING) return become(parts, N_STRING, l); /* the one piece, as lexed */
     if (triple) dedent(P, parts);
     int plain = 1;
     for (int i = 0; i < parts->list.n; i++)
         if (parts->list.items[i]->kind != N_STRING) plain = 0;
-    if (plain) {
-        rbk_node *n = mk(P, N_STRING, l);
+    rbk_node *n;
+    if (!plain) {
+        n = become(parts, N_INTERP, l);
+    } else if (parts->list.n == 1) {
+        n = become(parts->list.items[0], N_STRING, l);
+        n->str[n->slen] = 0; /* dedent may have shortened it; the text is the lexer's copy */
+    } else {
         rbk_sbuf b = RBK_SBUF_INIT;
         for (int i = 0; i < parts->list.n; i++)
             rbk_sbuf_add(&b, parts->list.items[i]->str, parts->list.items[i]->slen);
+        n = become(parts, N_STRING, l);
         n->str = rbk_arena_strndup(P->arena, rbk_sbuf_cstr(&b), b.len);
         n->slen = b.len;
+        n->list = (rbk_nodes){0};
         rbk_sbuf_free(&b);
-        if (triple) n->flags |= RBK_NF_TRIPLE;
-        return n;
     }
-    rbk_node *n = mk(P, N_INTERP, l);
-    n->list = parts->list;
     if (triple) n->flags |= RBK_NF_TRIPLE;
     return n;
 }
@@ -450,4 +508,8 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, rbk_parser *P) {
     return 0;
 }
 
+#ifdef YY_LAC_ESTABLISH
 int rbk_parse(rbk_parser *P) { return yyparse(P); }
+#else
+int rbk_parse_fast(rbk_parser *P) { return yyparse(P); }
+#endif

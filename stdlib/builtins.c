@@ -55,9 +55,28 @@ const rbk_builtin *rbk_builtin_get(int id) {
     return (id >= 0 && id < RBK_BI__COUNT) ? &table[id] : NULL;
 }
 int rbk_builtin_count(void) { return RBK_BI__COUNT; }
+/* Name lookup: an open-addressing index over the table (FNV-1a), built on first use. The
+ * checker looks up every call and name it meets, so this is on the `runbook check` path. */
+enum { FIND_SLOTS = 128 };
+_Static_assert(RBK_BI__COUNT * 2 <= FIND_SLOTS, "grow FIND_SLOTS with the builtin table");
+static unsigned name_hash(const char *s) {
+    unsigned h = 2166136261u;
+    for (; *s; s++) { h ^= (unsigned char)*s; h *= 16777619u; }
+    return h;
+}
 int rbk_builtin_find(const char *name) {
-    for (int i = 0; i < RBK_BI__COUNT; i++)
-        if (!strcmp(table[i].name, name)) return i;
+    static short slots[FIND_SLOTS]; /* builtin id + 1; 0 = empty */
+    static int built;
+    if (!built) {
+        for (int i = 0; i < RBK_BI__COUNT; i++) {
+            unsigned j = name_hash(table[i].name) & (FIND_SLOTS - 1);
+            while (slots[j] && strcmp(table[slots[j] - 1].name, table[i].name)) j = (j + 1) & (FIND_SLOTS - 1);
+            if (!slots[j]) slots[j] = (short)(i + 1); /* a repeated name keeps its first entry */
+        }
+        built = 1;
+    }
+    for (unsigned j = name_hash(name) & (FIND_SLOTS - 1); slots[j]; j = (j + 1) & (FIND_SLOTS - 1))
+        if (!strcmp(table[slots[j] - 1].name, name)) return slots[j] - 1;
     return -1;
 }
 const char *rbk_effect_name(rbk_effect e) {
