@@ -6,7 +6,6 @@
 #include <jansson.h>
 #include <libgen.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,22 +108,8 @@ static void jval(rbk_journal *j, rbk_sbuf *b, const char *v) {
     rbk_sbuf_free(&m);
 }
 
-static const char *who(void) {
-    const char *u = getenv("USER");
-    if (u && *u) return u;
-    struct passwd *pw = getpwuid(getuid());
-    return pw ? pw->pw_name : "unknown";
-}
-
 static void head(rbk_sbuf *b, const char *rec) {
     rbk_sbuf_printf(b, "{\"rec\":\"%s\",\"wall_ms\":%" PRId64, rec, rbk_wall_ms());
-}
-
-static const char *env_value(const rbk_run_opts *o, const char *name) {
-    const char *v = getenv(name);
-    for (int i = 0; !v && i < o->nenvfile; i++)
-        if (!strcmp(o->envfile[i].key, name)) v = o->envfile[i].value;
-    return v;
 }
 
 int rbk_journal_begin(rbk_journal *j, rbk_vm *vm, const char *runbook_path) {
@@ -140,7 +125,7 @@ int rbk_journal_begin(rbk_journal *j, rbk_vm *vm, const char *runbook_path) {
     kstr(j, &b, "runbook", runbook_path); /* as given: the artifact holds source paths as given */
     kstr(j, &b, "cwd", getcwd(cwd, sizeof cwd) ? cwd : NULL);
     kstr(j, &b, "title", u->title != RBK_NONE ? rbk_vm_str(vm, u->title) : NULL);
-    kstr(j, &b, "who", who());
+    kstr(j, &b, "who", rbk_operator_name());
     char host[256] = "";
     if (gethostname(host, sizeof host - 1) == 0) kstr(j, &b, "host", host);
     rbk_sbuf_printf(&b, ",\"pid\":%ld", (long)getpid());
@@ -163,7 +148,7 @@ int rbk_journal_begin(rbk_journal *j, rbk_vm *vm, const char *runbook_path) {
     for (uint32_t i = 0; i < u->nenvs; i++) {
         if (u->envs[i].flags & RBK_ENV_SECRET) continue; /* never written, not even hashed */
         const char *name = rbk_vm_str(vm, u->envs[i].name);
-        const char *v = env_value(o, name);
+        const char *v = rbk_run_env(o, name);
         if (k++) rbk_sbuf_addc(&b, ',');
         rbk_sbuf_add_json_str(&b, name, strlen(name));
         rbk_sbuf_addc(&b, ':');
@@ -179,7 +164,7 @@ int rbk_journal_begin(rbk_journal *j, rbk_vm *vm, const char *runbook_path) {
 int rbk_journal_resume_record(rbk_journal *j, const char *decisions) {
     rbk_sbuf b = RBK_SBUF_INIT;
     head(&b, "resume");
-    kstr(j, &b, "who", who());
+    kstr(j, &b, "who", rbk_operator_name());
     rbk_sbuf_printf(&b, ",\"pid\":%ld", (long)getpid());
     kraw(&b, "decisions", decisions);
     put(j, &b);

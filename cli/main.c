@@ -522,13 +522,6 @@ static int cmd_run(opts *o) {
     return execute(o, u, o->files[0], j, NULL);
 }
 
-static const char *env_now(opts *o, const char *name) {
-    const char *v = getenv(name);
-    for (int i = 0; !v && i < o->run.nenvfile; i++)
-        if (!strcmp(o->run.envfile[i].key, name)) v = o->run.envfile[i].value;
-    return v;
-}
-
 /* runbook resume JOURNAL [FILE]: continues the journaled run (docs/journal.md). */
 static int cmd_resume(opts *o) {
     if (o->nfiles < 1 || o->nfiles > 2) { fputs("runbook resume: give JOURNAL [FILE.rb|FILE.rbc]\n", stderr); return EXIT_USAGE; }
@@ -581,7 +574,7 @@ static int cmd_resume(opts *o) {
     /* the environment the run started with (non-secret values) must be the same */
     int changed = 0;
     for (int i = 0; i < st.nenv; i++) {
-        const char *now = env_now(o, st.env[i].key);
+        const char *now = rbk_run_env(&o->run, st.env[i].key);
         const char *then = st.env[i].value;
         if ((!now) != (!then) || (now && strcmp(now, then))) {
             if (!changed++) fprintf(stderr, "runbook resume: refused: the environment is not the one the run started with:\n");

@@ -10,7 +10,6 @@
 #include "report.h"
 #include <errno.h>
 #include <inttypes.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 #include "../support/sbuf.h"
 #include "../support/sha256.h"
 #include "../vm/value.h"
+#include "../vm/vm.h"
 
 #define RP_TEXT_LIMIT 4096 /* bytes kept of one text (command output, log line, value) */
 #define RP_VALUE_LIMIT 1024 /* bytes kept of one traced value (a table cell) */
@@ -241,10 +241,7 @@ static char *check_writable(const char *path) {
 }
 
 static char *who_runs(void) {
-    const char *u = getenv("USER");
-    if (u && *u) return rbk_xstrdup(u);
-    struct passwd *pw = getpwuid(getuid()); /* $USER is unset under cron, CI and sudo -i */
-    return rbk_xstrdup(pw ? pw->pw_name : "unknown");
+    return rbk_xstrdup(rbk_operator_name());
 }
 static char *host_name(void) {
     char h[256];

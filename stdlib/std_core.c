@@ -1,7 +1,6 @@
 /* stdlib/std_core.c — natives that need the run's context: log, wait, env.get and the gates
  * (confirm, ask). The terminal interaction of gates reads /dev/tty; without a terminal,
  * --yes answers confirm (ask cannot be answered: the run is refused before step 1). */
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -68,9 +67,7 @@ int rbk_std_env_get(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     (void)nargs;
     if (args[0].t != RBK_T_STRING) return rbk_vm_error(vm, "env.get needs a name string");
     const char *name = RBK_AS_STR(args[0])->data;
-    const char *v = getenv(name);
-    for (int i = 0; !v && i < vm->opts.nenvfile; i++)
-        if (!strcmp(vm->opts.envfile[i].key, name)) v = vm->opts.envfile[i].value;
+    const char *v = rbk_run_env(&vm->opts, name);
     if (!v) { *out = rbk_nil(); return 0; }
     *out = rbk_str_cstr(v);
     if (vm->u)
@@ -99,12 +96,7 @@ void rbk_vm_record_answer(rbk_vm *vm, const char *question, const char *answer) 
     if (vm->cur_step >= 0) e.step_name = rbk_vm_str(vm, vm->u->steps[vm->cur_step].name);
     e.text = question;
     e.answer = answer;
-    const char *who = getenv("USER");
-    if (!who || !*who) {
-        struct passwd *pw = getpwuid(getuid()); /* $USER is unset under cron, CI and sudo -i */
-        who = pw ? pw->pw_name : "unknown";
-    }
-    e.who = who;
+    e.who = rbk_operator_name();
     rbk_vm_emit(vm, &e);
 }
 

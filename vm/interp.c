@@ -646,21 +646,14 @@ L_IN: {
 }
 L_MATCHES: {
     rbk_value b = sp[-1], a = sp[-2];
-    if ((a.secret | b.secret) & RBK_UNVERIFIED) {
-        uint8_t sec = a.secret | b.secret;
-        rbk_unref(a); rbk_unref(b);
-        sp -= 2;
-        rbk_value rv = rbk_bool(false);
-        rv.secret = sec;
-        PUSH(rv);
-        DISPATCH();
-    }
-    if (a.t != RBK_T_STRING || b.t != RBK_T_STRING) {
-        rbk_vm_error(vm, "`matches` needs a string and a pattern string, not %s and %s", tname(a), tname(b));
-        RAISE();
-    }
     int r = 0;
-    if (regex_match(vm, RBK_AS_STR(a), RBK_AS_STR(b), &r)) RAISE();
+    if (!((a.secret | b.secret) & RBK_UNVERIFIED)) { /* unverified: the result is too */
+        if (a.t != RBK_T_STRING || b.t != RBK_T_STRING) {
+            rbk_vm_error(vm, "`matches` needs a string and a pattern string, not %s and %s", tname(a), tname(b));
+            RAISE();
+        }
+        if (regex_match(vm, RBK_AS_STR(a), RBK_AS_STR(b), &r)) RAISE();
+    }
     uint8_t sec = a.secret | b.secret;
     rbk_unref(a); rbk_unref(b);
     sp -= 2;

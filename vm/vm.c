@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pwd.h>
 #include <unistd.h>
 #include "../stdlib/builtins.h"
 #include "../support/sha256.h"
@@ -312,12 +313,18 @@ void rbk_vm_position(rbk_vm *vm, uint32_t file, uint32_t off, rbk_event *ev, rbk
 }
 
 /* ------------------------------------------------------------- before step 1 */
-static const char *envfile_get(rbk_vm *vm, const char *name) {
+const char *rbk_run_env(const rbk_run_opts *o, const char *name) {
     const char *v = getenv(name);
-    if (v) return v;
-    for (int i = 0; i < vm->opts.nenvfile; i++)
-        if (!strcmp(vm->opts.envfile[i].key, name)) return vm->opts.envfile[i].value;
-    return NULL;
+    for (int i = 0; !v && i < o->nenvfile; i++)
+        if (!strcmp(o->envfile[i].key, name)) v = o->envfile[i].value;
+    return v;
+}
+
+const char *rbk_operator_name(void) {
+    const char *u = getenv("USER");
+    if (u && *u) return u;
+    struct passwd *pw = getpwuid(getuid());
+    return pw ? pw->pw_name : "unknown";
 }
 
 /* Converts --param text to the declared type. */
@@ -358,7 +365,7 @@ int rbk_vm_preflight(rbk_vm *vm, rbk_sbuf *problems) {
     /* environment: all at once */
     for (uint32_t i = 0; i < u->nenvs; i++) {
         const char *name = rbk_vm_str(vm, u->envs[i].name);
-        const char *v = envfile_get(vm, name);
+        const char *v = rbk_run_env(&vm->opts, name);
         rbk_unref(vm->envvals[i]);
         if (!v) {
             vm->envvals[i] = rbk_nil();

@@ -128,6 +128,12 @@ struct rbk_vm {
     rbk_sbuf scratch;
 };
 
+/* The value of environment variable name for this run: the process environment, else the
+ * --env-file values; NULL when unset. The one lookup (preflight, env.get, the journal, resume). */
+const char *rbk_run_env(const rbk_run_opts *o, const char *name);
+/* Who is running: $USER, else the account name ($USER is unset under cron, CI and sudo -i). */
+const char *rbk_operator_name(void);
+
 /* Creates a VM for a verified unit (the VM takes ownership of u). */
 rbk_vm *rbk_vm_new(rbk_unit *u, const rbk_run_opts *opts);
 /* A VM without a unit, for unit tests of natives. */
