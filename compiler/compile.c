@@ -139,9 +139,9 @@ static void load_modules(rbk_compiler *c, const char *root_path) {
         rbk_module *m = &c->modules[c->nmodules++];
         m->name = name;
         m->path = rbk_xstrdup(path);
-        m->file = rbk_sources_add(c->sources, display, text, len);
+        m->file = owned ? rbk_sources_adopt(c->sources, display, owned, len)
+                        : rbk_sources_add(c->sources, display, text, len);
         m->prog = NULL;
-        free(owned);
         free(display);
         rbk_compile_parse_file(c, m->file);
     }
@@ -155,14 +155,19 @@ static rbk_compiler *new_compiler(rbk_sources *sources, rbk_diags *diags) {
     return c;
 }
 
-rbk_compiler *rbk_compile_text(const char *path, const char *text, size_t len, rbk_sources *sources,
-                               rbk_diags *diags) {
+/* Parses, links and checks the root file, already in `sources` as `file`. */
+static rbk_compiler *compile_root(const char *path, int file, rbk_sources *sources, rbk_diags *diags) {
     rbk_compiler *c = new_compiler(sources, diags);
-    c->root_file = rbk_sources_add(sources, path, text, len);
+    c->root_file = file;
     rbk_compile_parse_file(c, c->root_file);
     load_modules(c, path);
     rbk_sema(c);
     return c;
+}
+
+rbk_compiler *rbk_compile_text(const char *path, const char *text, size_t len, rbk_sources *sources,
+                               rbk_diags *diags) {
+    return compile_root(path, rbk_sources_add(sources, path, text, len), sources, diags);
 }
 
 rbk_compiler *rbk_compile_load(const char *path, rbk_sources *sources, rbk_diags *diags) {
@@ -174,9 +179,8 @@ rbk_compiler *rbk_compile_load(const char *path, rbk_sources *sources, rbk_diags
         free(err);
         return NULL;
     }
-    rbk_compiler *c = rbk_compile_text(path, text, len, sources, diags);
-    free(text);
-    return c;
+    /* the file's bytes become the source's text: one copy less of a large file */
+    return compile_root(path, rbk_sources_adopt(sources, path, text, len), sources, diags);
 }
 
 void rbk_compiler_free(rbk_compiler *c) {

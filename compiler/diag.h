@@ -22,6 +22,8 @@ typedef struct rbk_sources {
 } rbk_sources;
 
 int rbk_sources_add(rbk_sources *s, const char *path, const char *text, size_t len); /* index */
+/* The same, taking ownership of `text` (malloc'd, NUL at text[len]) instead of copying it. */
+int rbk_sources_adopt(rbk_sources *s, const char *path, char *text, size_t len);
 void rbk_sources_free(rbk_sources *s);
 /* 1-based line and column (column counts bytes) of offset off. */
 void rbk_source_linecol(const rbk_source *src, uint32_t off, int *line, int *col);
