@@ -322,22 +322,50 @@ static int cmd_check(opts *o) {
     rbk_sources sources = {0};
     rbk_diags all;
     rbk_diags_init(&all, &sources);
+    /* Every file is checked as a runbook. A file that another file of the set `use`s is a
+     * module: its problems are reported through that runbook (with the names it is used
+     * under), so its own check as a root is dropped; a module nobody in the set uses is
+     * still checked on its own. A problem found through two runbooks is reported once. */
+    rbk_diags *each = calloc((size_t)(n ? n : 1), sizeof *each);
+    char **used = NULL;
+    int nused = 0;
     for (int i = 0; i < n; i++) {
-        /* modules are checked through the runbooks that use them; a file that is a module
-         * (fn and let only) is still checked on its own */
-        rbk_diags d;
-        rbk_diags_init(&d, &sources);
+        rbk_diags_init(&each[i], &sources);
         /* the checker finds every user error; code generation adds nothing to check */
-        rbk_compiler *c = rbk_compile_load(files[i], &sources, &d);
+        rbk_compiler *c = rbk_compile_load(files[i], &sources, &each[i]);
+        for (int m = 0; c && m < c->nmodules; m++) {
+            char *real = realpath(sources.items[c->modules[m].file]->path, NULL);
+            if (!real) continue;
+            used = realloc(used, sizeof(char *) * (size_t)(nused + 1));
+            used[nused++] = real;
+        }
         rbk_compiler_free(c);
-        rbk_diags_sort(&d);
-        for (int k = 0; k < d.n; k++) {
-            rbk_diag *x = &d.items[k];
+        rbk_diags_sort(&each[i]);
+    }
+    for (int i = 0; i < n; i++) {
+        char *real = realpath(files[i], NULL);
+        int is_module = 0;
+        for (int u = 0; real && u < nused && !is_module; u++) is_module = !strcmp(real, used[u]);
+        free(real);
+        int before = all.n; /* one runbook's own problems are never duplicates of each other */
+        for (int k = 0; !is_module && k < each[i].n; k++) {
+            rbk_diag *x = &each[i].items[k];
+            const char *xp = x->file >= 0 ? sources.items[x->file]->path : "";
+            int dup = 0;
+            for (int j = 0; j < before && !dup; j++) {
+                rbk_diag *z = &all.items[j];
+                dup = z->off == x->off && z->end == x->end && z->sev == x->sev && !strcmp(z->msg, x->msg) &&
+                      (z->file >= 0) == (x->file >= 0) && !strcmp(z->file >= 0 ? sources.items[z->file]->path : "", xp);
+            }
+            if (dup) continue;
             rbk_diag *y = rbk_diag_add(&all, x->sev, x->rule, x->file, x->off, x->end, "%s", x->msg);
             if (x->hint) rbk_diag_hint(y, "%s", x->hint);
         }
-        rbk_diags_free(&d);
+        rbk_diags_free(&each[i]);
     }
+    free(each);
+    for (int u = 0; u < nused; u++) free(used[u]);
+    free(used);
     rbk_sbuf out = RBK_SBUF_INIT;
     int color = o->format == RBK_FMT_TEXT && isatty(2) && !getenv("NO_COLOR");
     rbk_diags_render(&all, o->format, color, &out);

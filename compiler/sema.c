@@ -1456,8 +1456,14 @@ void rbk_sema(rbk_compiler *c) {
             rbk_diag_hint(d, "add `rollback { ... }` to undo it, or `irreversible \"why\"` to say it cannot be undone");
         }
     }
-    /* unused top-level names of the root file */
-    for (int i = 0; i < root->n; i++) {
+    /* unused top-level names of the root file — unless it is a library (fn, let and use only,
+     * checked on its own, e.g. by `runbook check DIR`): its names are for the files that use it */
+    int library = 1;
+    for (int i = 0; i < c->root->list.n && library; i++) {
+        rbk_node *n = c->root->list.items[i];
+        library = !n || n->kind == N_FN || n->kind == N_LET || n->kind == N_USE;
+    }
+    for (int i = 0; i < root->n && !library; i++) {
         rbk_sym *y = root->syms[i];
         if (y->used || y->name[0] == '_' || !y->decl) continue;
         if (y->kind == SYM_GLOBAL && !y->is_param)
