@@ -138,7 +138,9 @@ static void render_plain(rbk_term *t, const rbk_event *ev, rbk_sbuf *o) {
     case RBK_EV_STEP_END: {
         dur(&d, ev->duration_ms);
         const char *s = ev->status;
-        if (!strcmp(s, "ok")) rbk_sbuf_printf(o, "[%d/%d] %sok%s %s (%s)\n", ev->code, ev->nsteps, C(t, "32"), C(t, "0"), ev->step_name, rbk_sbuf_cstr(&d));
+        if (!strcmp(s, "ok") && ev->text) /* not run in this run: why it counts as done */
+            rbk_sbuf_printf(o, "[%d/%d] %sok%s %s: %s\n", ev->code, ev->nsteps, C(t, "32"), C(t, "0"), ev->step_name, ev->text);
+        else if (!strcmp(s, "ok")) rbk_sbuf_printf(o, "[%d/%d] %sok%s %s (%s)\n", ev->code, ev->nsteps, C(t, "32"), C(t, "0"), ev->step_name, rbk_sbuf_cstr(&d));
         else if (!strcmp(s, "skipped")) rbk_sbuf_printf(o, "[%d/%d] %sskipped%s %s: %s\n", ev->code, ev->nsteps, C(t, "2"), C(t, "0"), ev->step_name, ev->text ? ev->text : "");
         else
             rbk_sbuf_printf(o, "[%d/%d] %s%s%s %s (%s)\n", ev->code, ev->nsteps, C(t, "1;31"), !strcmp(s, "failed") ? "FAILED" : !strcmp(s, "stopped") ? "STOPPED" : "INTERRUPTED",
@@ -382,7 +384,10 @@ static void step_end_line(rbk_term *t, const rbk_event *ev, rbk_sbuf *o) {
     const char *s = ev->status;
     rbk_sbuf d = RBK_SBUF_INIT;
     dur(&d, ev->duration_ms);
-    if (!strcmp(s, "ok"))
+    if (!strcmp(s, "ok") && ev->text) /* not run in this run (resume): why it counts as done */
+        rbk_sbuf_printf(o, "%s%s%s [%d/%d] %s %s— %s%s\n", C(t, "1;32"), t->utf8 ? "✓" : "+", C(t, "0"), ev->code, ev->nsteps, ev->step_name,
+                        C(t, "2"), ev->text, C(t, "0"));
+    else if (!strcmp(s, "ok"))
         rbk_sbuf_printf(o, "%s%s%s [%d/%d] %s %s(%s)%s\n", C(t, "1;32"), t->utf8 ? "✓" : "+", C(t, "0"), ev->code, ev->nsteps, ev->step_name,
                         C(t, "2"), rbk_sbuf_cstr(&d), C(t, "0"));
     else if (!strcmp(s, "skipped"))

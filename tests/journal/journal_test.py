@@ -151,7 +151,7 @@ def case_sigkill_mid_step_then_rerun(d):
     check(p.returncode == 0, f"resume --unknown rerun: exit {p.returncode}", p.stdout, p.stderr)
     check(marks(d) == ["one", "two-start", "two-start", "two-end", "three"], f"marks after resume: {marks(d)}")
     check("derived=10 note=after one counter=1" in p.stdout, "globals restored from the checkpoint", p.stdout)
-    check("done before the resume" in p.stdout or "[1/3] ok One" in p.stdout, "step One reported as done before", p.stdout)
+    check("[1/3] ok One: done before the resume (journal)" in p.stdout, "step One reported as done before", p.stdout)
     # the journal now says the run ended: a second resume has nothing to do
     p = run(["resume", "j.jsonl"], d)
     check(p.returncode == 0 and "nothing to resume" in p.stderr, "resume after the end", p.stderr)
