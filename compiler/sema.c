@@ -341,12 +341,14 @@ static int add_fn(rbk_compiler *c, const char *name, rbk_node *decl, rbk_node *b
     f->module = module;
     return c->nfns++;
 }
-static void add_call(rbk_compiler *c, int from, int to) {
+static void add_call(rbk_compiler *c, int from, int to, rbk_node *at) {
     rbk_fninfo *f = &c->fns[from];
     if (f->ncalls == f->capcalls) {
         f->capcalls = f->capcalls ? f->capcalls * 2 : 4;
         f->calls = rbk_xrealloc(f->calls, sizeof(int) * (size_t)f->capcalls);
+        f->call_at = rbk_xrealloc(f->call_at, sizeof(rbk_node *) * (size_t)f->capcalls);
     }
+    f->call_at[f->ncalls] = at;
     f->calls[f->ncalls++] = to;
 }
 static int add_global(rbk_compiler *c, rbk_sym *y) {
@@ -569,7 +571,7 @@ static rbk_ctype *call(sema *S, rbk_node *n) {
         bind_args(S, n, f->name, np, names, optional, NULL);
         for (int i = 0; i < n->list2.n; i++)
             if (n->list2.items[i]) expr(S, n->list2.items[i]);
-        if (S->fx) add_call(S->c, S->fx->fn, fi);
+        if (S->fx) add_call(S->c, S->fx->fn, fi, n);
         n->d = callee; /* keep for recursion diagnostics */
         return T(TY_ANY);
     }
@@ -1432,18 +1434,16 @@ void rbk_sema(rbk_compiler *c) {
     /* guards called from top-level code through functions */
     for (int i = 0; i < c->fns[0].ncalls; i++) {
         int g = c->fns[0].calls[i];
+        rbk_node *at = c->fns[0].call_at[i]; /* the call in top-level code: what to move */
         if (c->fns[g].effects & 8) {
-            rbk_node *d = c->fns[g].decl;
-            rbk_diag *dg = rbk_diag_add(c->diags, RBK_SEV_ERROR, "check", d->file, (uint32_t)d->aux,
-                                        (uint32_t)d->aux + (uint32_t)strlen(c->fns[g].name),
-                                        "`%s` uses expect/stop-if/fail and is called from top-level code", c->fns[g].name);
+            rbk_diag *dg = rbk_diag_add(c->diags, RBK_SEV_ERROR, "check", at->file, at->off, at->end,
+                                        "`%s` uses expect/stop-if/fail and cannot be called from top-level code", c->fns[g].name);
             rbk_diag_hint(dg, "call it from inside a step");
         }
         if (c->fns[g].effects & 4) {
-            rbk_node *d = c->fns[g].decl;
-            rbk_diag_add(c->diags, RBK_SEV_ERROR, "check", d->file, (uint32_t)d->aux,
-                         (uint32_t)d->aux + (uint32_t)strlen(c->fns[g].name),
-                         "`%s` asks the operator (confirm/ask) and is called from top-level code", c->fns[g].name);
+            rbk_diag *dg = rbk_diag_add(c->diags, RBK_SEV_ERROR, "check", at->file, at->off, at->end,
+                                        "`%s` asks the operator (confirm/ask) and cannot be called from top-level code", c->fns[g].name);
+            rbk_diag_hint(dg, "call it from inside a step");
         }
     }
     /* steps that change things without a way back */
