@@ -328,17 +328,22 @@ static void prerequisites(doc *d) {
     if (!o->nparams) { rbk_sbuf_adds(b, "None.\n\n"); return; }
     rbk_sbuf_adds(b, "Given as `--param NAME=VALUE`; a required one is asked for at the start on a terminal.\n\n"
                      "| Parameter | Type | Default | Notes |\n|---|---|---|---|\n");
+    int secrets = 0;
     for (int i = 0; i < o->nparams; i++) {
         const rbk_oparam *p = &o->params[i];
         rbk_sbuf_adds(b, "| ");
         md_code(b, p->name, 1);
-        rbk_sbuf_printf(b, " | %s | ", p->type);
+        rbk_sbuf_printf(b, " | %s%s | ", p->type, p->secret ? ", **secret**" : "");
+        secrets += p->secret;
         if (p->deflt) md_code(b, p->deflt, 1);
         else rbk_sbuf_adds(b, "**required**");
         rbk_sbuf_adds(b, " | ");
         if (p->description) md_text(b, p->description);
         rbk_sbuf_adds(b, " |\n");
     }
+    if (secrets)
+        rbk_sbuf_adds(b, "\nA **secret** parameter is typed without echo when asked for, masked in all output, and not "
+                         "written to the journal: `runbook resume` asks for it again.\n");
     rbk_sbuf_addc(b, '\n');
 }
 

@@ -141,7 +141,12 @@ int rbk_journal_begin(rbk_journal *j, rbk_vm *vm, const char *runbook_path) {
         if (i) rbk_sbuf_addc(&b, ',');
         rbk_sbuf_add_json_str(&b, o->params[i].key, strlen(o->params[i].key));
         rbk_sbuf_addc(&b, ':');
-        jval(j, &b, o->params[i].value);
+        int secret = 0;
+        for (uint32_t k = 0; k < u->nparams; k++)
+            if (!strcmp(rbk_vm_str(vm, u->params[k].name), o->params[i].key)) secret = (u->params[k].flags & RBK_PARAM_SECRET) != 0;
+        /* a secret param: listed (resume asks for it again), its value never written */
+        if (secret) rbk_sbuf_adds(&b, "\"" RBK_MASK_REPLACEMENT "\"");
+        else jval(j, &b, o->params[i].value);
     }
     rbk_sbuf_adds(&b, "},\"env\":{");
     int k = 0;

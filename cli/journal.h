@@ -3,9 +3,10 @@
  * durable with fdatasync(2) before the run goes on — so the intent of an effect is on disk
  * before the effect starts, and a SIGKILL loses at most the record being written (a cut-short
  * last line is ignored when reading). Records: "begin" (artifact hash, runbook path, options,
- * parameters, non-secret environment), the events that matter for resuming and for audit
- * (step and rollback boundaries, effect intents and outcomes, gate answers, expectations,
- * errors, checkpoints of the globals), "resume" when a run is resumed, and "run_end".
+ * parameters — a secret one listed with the value "***" —, non-secret environment), the
+ * events that matter for resuming and for audit (step and rollback boundaries, effect intents
+ * and outcomes, gate answers, expectations, errors, checkpoints of the globals), "resume"
+ * when a run is resumed, and "run_end".
  * Every string is masked (events are); secrets are never written. Format: docs/journal.md.
  * Shares invariants with: vm/events.h, vm/checkpoint.c, vm/steps.c (rbk_resume), cli/main.c. */
 #ifndef RBK_JOURNAL_H

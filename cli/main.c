@@ -48,7 +48,8 @@ static void usage(FILE *o) {
           "                  [--dry-run] [--fail-at STEP] [--no-wait] [--default-timeout D]\n"
           "                  [--log-format text|json] [--verbose]\n"
           "                  [--report FILE.md|FILE.json|FILE.xml]... [--journal FILE]\n"
-          "  runbook resume  JOURNAL [FILE.rb|FILE.rbc] [--unknown rerun|done] [--report F]...\n"
+          "  runbook resume  JOURNAL [FILE.rb|FILE.rbc] [--unknown rerun|done] [--param SECRET=V]...\n"
+          "                  [--report F]...\n"
           "  runbook plan    FILE [--format text|json]\n"
           "  runbook doc     FILE\n"
           "  runbook disasm  FILE.rb|FILE.rbc\n"
@@ -237,8 +238,10 @@ static int load_env_file(opts *o, const char *path) {
 }
 
 /* ---------------------------------------------------------------- compile helpers */
-/* Compiles FILE.rb or loads FILE.rbc into a verified unit. Diagnostics go to stderr. */
-static rbk_unit *obtain_unit(const char *path, int show_warnings) {
+/* Compiles FILE.rb or loads FILE.rbc into a verified unit. Diagnostics go to stderr.
+ * keep (may be NULL): for a .rb, receives the serialised bytes that were loaded and verified
+ * (runbook compile writes exactly these); left empty for a .rbc. */
+static rbk_unit *obtain_unit_bytes(const char *path, int show_warnings, rbk_sbuf *keep) {
     if (ends_with(path, ".rbc")) {
         size_t len;
         char *err = NULL;
@@ -274,16 +277,26 @@ static rbk_unit *obtain_unit(const char *path, int show_warnings) {
     rbk_diags_free(&diags);
     rbk_sources_free(&sources);
     if (!u) return NULL;
-    /* the same path as a .rbc: serialise, load, verify (also sets the artifact hash) */
+    /* the same path as a .rbc: serialise, load, verify. The writer hashes the bytes once for the
+     * checksum and the artifact hash together; the reload parses and verifies every section but
+     * does not hash again what was hashed a moment ago (rbk_bc_load_written). */
     rbk_sbuf bytes = RBK_SBUF_INIT;
-    rbk_bc_write(u, &bytes);
+    uint8_t sha[32];
+    rbk_bc_write_sha(u, &bytes, sha);
     rbk_unit_free(u);
     char *err = NULL;
-    rbk_unit *v = rbk_bc_load((const uint8_t *)bytes.data, bytes.len, &err);
-    rbk_sbuf_free(&bytes);
+    rbk_unit *v = rbk_bc_load_written((const uint8_t *)bytes.data, bytes.len, sha, &err);
+    if (v && keep) {
+        rbk_sbuf_free(keep);
+        *keep = bytes;
+    } else {
+        rbk_sbuf_free(&bytes);
+    }
     if (!v) { fprintf(stderr, "%s: internal error: the compiled bytecode does not verify: %s\n", path, err); free(err); }
     return v;
 }
+
+static rbk_unit *obtain_unit(const char *path, int show_warnings) { return obtain_unit_bytes(path, show_warnings, NULL); }
 
 static int walk(const char *path, const char ***list, int *n, int *cap) {
     struct stat st;
@@ -388,10 +401,14 @@ static int cmd_check(opts *o) {
 
 static int cmd_compile(opts *o) {
     if (o->nfiles != 1) { fputs("runbook compile: give one FILE.rb\n", stderr); return EXIT_USAGE; }
-    rbk_unit *u = obtain_unit(o->files[0], 0);
-    if (!u) return EXIT_COMPILE;
+    /* the bytes that obtain_unit_bytes loaded and verified are the ones written; a .rbc given
+     * as input is written out again as this version serialises it */
     rbk_sbuf bytes = RBK_SBUF_INIT;
-    rbk_bc_write(u, &bytes);
+    rbk_unit *u = obtain_unit_bytes(o->files[0], 0, &bytes);
+    if (!u) return EXIT_COMPILE;
+    uint8_t sha[32];
+    if (bytes.len) memcpy(sha, u->artifact_sha256, sizeof sha);
+    else rbk_bc_write_sha(u, &bytes, sha);
     rbk_unit_free(u);
     rbk_sbuf outp = RBK_SBUF_INIT;
     if (o->output) rbk_sbuf_adds(&outp, o->output);
@@ -407,7 +424,7 @@ static int cmd_compile(opts *o) {
     if (rc) { fprintf(stderr, "runbook: %s\n", err); free(err); }
     else {
         char hex[65];
-        rbk_sha256_hex(bytes.data, bytes.len, hex);
+        rbk_sha256_to_hex(sha, hex);
         fprintf(stderr, "wrote %s (%zu bytes, sha256 %s)\n", outp.data, bytes.len, hex);
     }
     rbk_sbuf_free(&bytes);
@@ -457,7 +474,7 @@ static int execute(opts *o, rbk_unit *u, const char *runbook_path, rbk_journal *
     o->run.checkpoints = j != NULL;
     install_signals();
     /* LANGUAGE.md §6: a required param that was not given is asked for on a terminal */
-    if (o->run.interactive && !resume_decisions && rbk_prompt_params(u, &o->run.params, &o->run.nparams, &g_interrupted) < 0) {
+    if (o->run.interactive && !resume_decisions && rbk_prompt_params(u, NULL, &o->run.params, &o->run.nparams, &g_interrupted) < 0) {
         fputs("runbook: interrupted before step 1: nothing was run\n", stderr);
         rbk_unit_free(u);
         rbk_journal_close(j);
@@ -550,10 +567,27 @@ static int cmd_run(opts *o) {
     return execute(o, u, o->files[0], j, NULL);
 }
 
+/* The index of the unit's parameter called name, or -1. */
+static int param_index(const rbk_unit *u, const char *name) {
+    for (uint32_t k = 0; k < u->nparams; k++)
+        if (!strcmp(RBK_AS_STR(u->consts[u->params[k].name].v)->data, name)) return (int)k;
+    return -1;
+}
+static int given_param(const opts *o, const char *name) {
+    for (int i = 0; i < o->run.nparams; i++)
+        if (!strcmp(o->run.params[i].key, name)) return 1;
+    return 0;
+}
+/* The run's begin record lists the parameter (given with --param or typed at the start). */
+static int journal_has(const rbk_journal_state *st, const char *name) {
+    for (int i = 0; i < st->nparams; i++)
+        if (!strcmp(st->params[i].key, name)) return 1;
+    return 0;
+}
+
 /* runbook resume JOURNAL [FILE]: continues the journaled run (docs/journal.md). */
 static int cmd_resume(opts *o) {
     if (o->nfiles < 1 || o->nfiles > 2) { fputs("runbook resume: give JOURNAL [FILE.rb|FILE.rbc]\n", stderr); return EXIT_USAGE; }
-    if (o->run.nparams) { fputs("runbook resume: the parameters come from the journal; --param is not allowed\n", stderr); return EXIT_USAGE; }
     if (o->journal) { fputs("runbook resume: the journal is the first argument; --journal is not allowed\n", stderr); return EXIT_USAGE; }
     if (o->run.from || o->run.only || o->run.fail_at) { fputs("runbook resume: --from, --only and --fail-at come from the journal\n", stderr); return EXIT_USAGE; }
     if (o->env_file && load_env_file(o, o->env_file)) return EXIT_USAGE;
@@ -611,12 +645,53 @@ static int cmd_resume(opts *o) {
         }
     }
     if (changed) goto out;
+    /* the parameters come from the journal, but for the secret ones (docs/journal.md): their
+     * values are not in it, so they are given again (--param, or typed on a terminal) */
+    uint8_t *ask = calloc((size_t)u->nparams + 1, 1);
+    int nask = 0;
+    for (int i = 0; i < o->run.nparams; i++) {
+        const char *key = o->run.params[i].key;
+        int k = param_index(u, key);
+        if (k < 0 || !(u->params[k].flags & RBK_PARAM_SECRET)) {
+            fprintf(stderr, "runbook resume: --param %s: the parameters come from the journal; --param gives only a secret one again\n", key);
+            free(ask);
+            goto out;
+        }
+        if (!journal_has(&st, key) && u->params[k].deflt != RBK_NONE) {
+            fprintf(stderr, "runbook resume: --param %s: the run used its default, and so does the resumed run\n", key);
+            free(ask);
+            goto out;
+        }
+    }
+    for (uint32_t k = 0; k < u->nparams; k++) {
+        const char *name = RBK_AS_STR(u->consts[u->params[k].name].v)->data;
+        if (!(u->params[k].flags & RBK_PARAM_SECRET) || given_param(o, name)) continue;
+        if (journal_has(&st, name) || u->params[k].deflt == RBK_NONE) { ask[k] = 1; nask++; }
+    }
+    default_policy(o);
+    if (nask && !o->run.interactive) {
+        rbk_sbuf names = RBK_SBUF_INIT, flags = RBK_SBUF_INIT;
+        for (uint32_t k = 0; k < u->nparams; k++) {
+            if (!ask[k]) continue;
+            const char *name = RBK_AS_STR(u->consts[u->params[k].name].v)->data;
+            rbk_sbuf_printf(&names, "%s%s", names.len ? ", " : "", name);
+            rbk_sbuf_printf(&flags, "%s--param %s=VALUE", flags.len ? " " : "", name);
+        }
+        fprintf(stderr, "runbook resume: refused: the journal does not hold the value of secret parameter%s %s (it is never written):\n"
+                        "  give %s again with %s (%s the run started with), or resume on a terminal to be asked\n",
+                nask == 1 ? "" : "s", rbk_sbuf_cstr(&names), nask == 1 ? "it" : "them", rbk_sbuf_cstr(&flags),
+                nask == 1 ? "the value" : "the values");
+        rbk_sbuf_free(&names);
+        rbk_sbuf_free(&flags);
+        free(ask);
+        goto out;
+    }
     /* the options of the run, from the journal (the renderer's own options from this command) */
     if (!o->on_failure_set && st.on_failure) {
         if (!strcmp(st.on_failure, "stop")) { o->run.on_failure = RBK_ONFAIL_STOP; o->on_failure_set = 1; }
         else if (!strcmp(st.on_failure, "rollback")) { o->run.on_failure = RBK_ONFAIL_ROLLBACK; o->on_failure_set = 1; }
     }
-    default_policy(o);
+    default_policy(o); /* again: the failure policy may have come from the journal */
     o->run.default_timeout_ms = st.default_timeout_ms > 0 ? st.default_timeout_ms : o->run.default_timeout_ms;
     o->run.dry_run |= st.dry_run;
     o->run.no_wait |= st.no_wait;
@@ -626,11 +701,21 @@ static int cmd_resume(opts *o) {
     o->run.fail_at = st.fail_at;
     o->run.params = realloc(o->run.params, sizeof(rbk_kv) * (size_t)(o->run.nparams + st.nparams + 1));
     for (int i = 0; i < st.nparams; i++) {
+        int k = param_index(u, st.params[i].key);
+        if (k >= 0 && (u->params[k].flags & RBK_PARAM_SECRET)) continue; /* "***": given again (above, below) */
         o->run.params[o->run.nparams].key = strdup(st.params[i].key);
         o->run.params[o->run.nparams].value = strdup(st.params[i].value ? st.params[i].value : "");
         o->run.nparams++;
     }
-    install_signals(); /* a Ctrl-C at the question below ends it cleanly */
+    install_signals(); /* a Ctrl-C at the questions below ends them cleanly */
+    if (nask) {
+        int got = rbk_prompt_params(u, ask, &o->run.params, &o->run.nparams, &g_interrupted);
+        free(ask);
+        ask = NULL;
+        if (got < 0) { fputs("resume: interrupted: nothing was run\n", stderr); rc = 4; goto out; }
+        if (got < nask) { fputs("runbook resume: refused: a secret parameter was not given: nothing was run\n", stderr); goto out; }
+    }
+    free(ask);
     /* what the operator is told, and the decision about effects of unknown outcome */
     int ndone = 0;
     for (int i = 0; i < st.n; i++) ndone += st.done[i] != 0;

@@ -180,7 +180,8 @@ static cval ceval_global(walker *w, rbk_sym *y, int depth) {
     rbk_node *d = y->decl;
     if (!d) return cv(CV_UNKNOWN, 0);
     if (y->is_param && d->kind == N_PARAM) {
-        if (!d->b) { w->need_param = y->name; return cv(CV_UNKNOWN, 0); }
+        /* a secret param's default is not shown, so nothing is computed from it either */
+        if (!d->b || (d->flags & RBK_NF_SECRET)) { w->need_param = y->name; return cv(CV_UNKNOWN, 0); }
         cval v = ceval(w, d->b, NULL, depth + 1);
         if (v.kind != CV_UNKNOWN) {
             rbk_sbuf b = RBK_SBUF_INIT;
@@ -449,7 +450,7 @@ static char *raw_params(walker *w, rbk_node *lit) {
         if (p->kind != N_INTERP_PART || !p->b || strcmp(p->b->str, "raw") || p->a->kind != N_IDENT) continue;
         rbk_sym *y = p->a->sym;
         if (!y || !y->is_param || !y->decl || y->decl->kind != N_PARAM) continue;
-        if (!y->decl->b) continue; /* required: the parameters' table says so */
+        if (!y->decl->b || (y->decl->flags & RBK_NF_SECRET)) continue; /* required or secret: the parameters' table says so */
         if (b.len) rbk_sbuf_adds(&b, "; ");
         rbk_sbuf_printf(&b, "%s = ", y->name);
         add_span(w, &b, y->decl->b->file, y->decl->b->off, y->decl->b->end);
@@ -467,7 +468,9 @@ static rbk_cost builtin_item(walker *w, rbk_node *n, const frame *f, rbk_oitems 
     rbk_oi_kind k = b->effect == RBK_EFF_GATE ? RBK_OI_GATE : is_wait ? RBK_OI_WAIT : is_log ? RBK_OI_LOG : RBK_OI_EFFECT;
     rbk_oitem it = new_item(w, k, n, f);
     it.builtin = b->name;
-    it.write = b->effect == RBK_EFF_WRITE;
+    int ro = b->read_only_param; /* sh(..., read_only: true) is a read: the checker made it a literal */
+    rbk_node *roa = ro >= 0 && ro < nargs ? args[ro] : NULL;
+    it.write = rbk_call_effect(b, roa && roa->kind == N_BOOL && roa->i) == RBK_EFF_WRITE;
     /* the main operand: the first argument that is not the handle (http.request: the URL,
      * its method goes in verb) */
     int primary = 0;
@@ -860,7 +863,8 @@ static void build_decls(walker *w) {
         rbk_oparam *op = &o->params[i];
         op->name = p->str;
         op->type = p->sym && p->sym->type ? rbk_type_str(p->sym->type) : "string";
-        op->deflt = p->b ? render(w, p->b, NULL) : NULL;
+        op->secret = (p->flags & RBK_NF_SECRET) != 0;
+        op->deflt = !p->b ? NULL : op->secret ? rbk_xstrdup("***") : render(w, p->b, NULL);
         op->line = line_of(w, p->file, p->off);
         op->description = comment_after(src_of(w, p->file), p->end);
     }

@@ -111,7 +111,8 @@ typedef struct rbk_oenv {
 typedef struct rbk_oparam {
     const char *name;
     const char *type;
-    char *deflt;             /* the default as written, or NULL (required) */
+    char *deflt;             /* the default as written ("***" when secret), or NULL (required) */
+    int secret;              /* `param ... secret`: its value is never shown */
     int line;
     char *description;
 } rbk_oparam;

@@ -177,6 +177,7 @@ static void text_decls(tx *t) {
         rbk_sbuf_printf(b, "  %-*s  %-8s  ", w, p->name, p->type);
         if (p->deflt) rbk_sbuf_printf(b, "= %s", p->deflt);
         else rbk_sbuf_printf(b, "%srequired%s", C(t, BOLD), C(t, RESET));
+        if (p->secret) rbk_sbuf_adds(b, "  secret");
         if (p->description) rbk_sbuf_printf(b, "  # %s", p->description);
         rbk_sbuf_addc(b, '\n');
     }
@@ -554,6 +555,7 @@ static void json_decls(js *j) {
         jkv(b, "type", o->params[i].type);
         jkv(b, "default", o->params[i].deflt);
         jkb(b, "required", !o->params[i].deflt);
+        jkb(b, "secret", o->params[i].secret);
         jkn(b, "line", o->params[i].line);
         jkv(b, "description", o->params[i].description);
         jend(b, '}');

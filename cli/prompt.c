@@ -123,12 +123,17 @@ static int given(const rbk_kv *params, int n, const char *name) {
     return 0;
 }
 
-/* Asks for one parameter: RBK_TTY_OK with a valid value in *value, or the code that ended it. */
-static int ask_param(const char *name, uint32_t type, volatile sig_atomic_t *interrupted, rbk_sbuf *value) {
+/* Asks for one parameter: RBK_TTY_OK with a valid value in *value, or the code that ended it.
+ * resume: `runbook resume` asks for a secret parameter the journal does not hold. */
+static int ask_param(const char *name, uint32_t type, int secret, int resume, volatile sig_atomic_t *interrupted, rbk_sbuf *value) {
     const char *tn = type < 6 ? k_type_names[type] : "value";
     rbk_sbuf q = RBK_SBUF_INIT, hint = RBK_SBUF_INIT;
-    rbk_sbuf_printf(&q, "? Parameter %s (%s) is required and was not given with --param %s=VALUE", name, tn, name);
-    rbk_tty_req r = {.question = rbk_sbuf_cstr(&q), .label = name, .interrupted = interrupted};
+    if (resume)
+        rbk_sbuf_printf(&q, "? Parameter %s (%s, secret) is not in the journal: type the value the run started with", name, tn);
+    else
+        rbk_sbuf_printf(&q, "? Parameter %s (%s%s) is required and was not given with --param %s=VALUE", name, tn,
+                        secret ? ", secret: not shown as you type" : "", name);
+    rbk_tty_req r = {.question = rbk_sbuf_cstr(&q), .label = name, .secret = secret, .interrupted = interrupted};
     int rc;
     for (;;) {
         rbk_sbuf_reset(value);
@@ -139,7 +144,8 @@ static int ask_param(const char *name, uint32_t type, volatile sig_atomic_t *int
         if (*v && valid_param(v, type)) break;
         rbk_sbuf_reset(&hint);
         if (!*v) rbk_sbuf_printf(&hint, "  a value is required: type it, then Enter (Ctrl-D: do not start)");
-        else rbk_sbuf_printf(&hint, "  \"%s\" is not a valid %s%s", v, tn, type == RBK_PT_DURATION ? " (write e.g. 30s, 5m, 250ms)" : type == RBK_PT_BOOL ? " (true or false)" : "");
+        else rbk_sbuf_printf(&hint, "  \"%s\" is not a valid %s%s", secret ? RBK_MASK_REPLACEMENT : v, tn,
+                             type == RBK_PT_DURATION ? " (write e.g. 30s, 5m, 250ms)" : type == RBK_PT_BOOL ? " (true or false)" : "");
         r.question = NULL;
         r.hint = rbk_sbuf_cstr(&hint);
     }
@@ -148,14 +154,15 @@ static int ask_param(const char *name, uint32_t type, volatile sig_atomic_t *int
     return rc;
 }
 
-int rbk_prompt_params(const rbk_unit *u, rbk_kv **params, int *nparams, volatile sig_atomic_t *interrupted) {
+int rbk_prompt_params(const rbk_unit *u, const uint8_t *resume, rbk_kv **params, int *nparams,
+                      volatile sig_atomic_t *interrupted) {
     int added = 0;
     for (uint32_t j = 0; j < u->nparams; j++) {
         const rbk_paramdecl *p = &u->params[j];
         const char *name = ustr(u, p->name);
-        if (p->deflt != RBK_NONE || given(*params, *nparams, name)) continue;
+        if (resume ? !resume[j] : p->deflt != RBK_NONE || given(*params, *nparams, name)) continue;
         rbk_sbuf v = RBK_SBUF_INIT;
-        int rc = ask_param(name, p->type, interrupted, &v);
+        int rc = ask_param(name, p->type, (p->flags & RBK_PARAM_SECRET) != 0, resume != NULL, interrupted, &v);
         if (rc != RBK_TTY_OK) {
             rbk_sbuf_free(&v);
             return rc == RBK_TTY_INTERRUPTED ? -1 : added; /* the rest: reported by the preflight */

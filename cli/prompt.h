@@ -24,9 +24,13 @@ typedef struct rbk_prompt_ctx {
 int rbk_prompt_choose(void *ctx, const char *question, const char *detail, const char *options);
 
 /* On a terminal, asks for every parameter of u that has no default and is not in
- * (*params)[0..*nparams), checks the answer against the declared type (the rules of --param)
- * and appends it to *params (realloc'd; keys and values malloc'd, as main.c's). Parameters
- * left unanswered (end of input, no terminal) stay missing, for rbk_vm_preflight to report.
- * Returns the number of answers appended, or -1 when interrupted. */
-int rbk_prompt_params(const rbk_unit *u, rbk_kv **params, int *nparams, volatile sig_atomic_t *interrupted);
+ * (*params)[0..*nparams) — or, when resume is not NULL, for each parameter j with resume[j]
+ * set (`runbook resume`: the secret ones, whose values the journal does not hold) — checks
+ * the answer against the declared type (the rules of --param) and appends it to *params
+ * (realloc'd; keys and values malloc'd, as main.c's). A secret parameter is typed without
+ * echo and its value is never shown, not even in the "not a valid ..." hint. Parameters left
+ * unanswered (end of input, no terminal) stay missing, for rbk_vm_preflight (or resume) to
+ * report. Returns the number of answers appended, or -1 when interrupted. */
+int rbk_prompt_params(const rbk_unit *u, const uint8_t *resume, rbk_kv **params, int *nparams,
+                      volatile sig_atomic_t *interrupted);
 #endif

@@ -73,7 +73,7 @@ struct rbk_node {
     rbk_nodes list2;   /* bound arguments, one per parameter (sema) */
 };
 
-/* N_ENV flags */
+/* N_ENV flags (N_PARAM: RBK_NF_SECRET, set by sema from its modifiers in ->c) */
 enum { RBK_NF_SECRET = 1, RBK_NF_OPTIONAL = 2 };
 /* N_STRING/N_INTERP flags */
 enum { RBK_NF_TRIPLE = 4, RBK_NF_RAW = 8 };

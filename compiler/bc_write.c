@@ -52,7 +52,9 @@ static size_t sect_begin(rbk_sbuf *b, uint32_t tag) {
 }
 static void sect_end(rbk_sbuf *b, size_t start) { patch_u32(b, start - 4, (uint32_t)(b->len - start)); }
 
-void rbk_bc_write(const rbk_unit *u, rbk_sbuf *out) {
+void rbk_bc_write(const rbk_unit *u, rbk_sbuf *out) { rbk_bc_write_sha(u, out, NULL); }
+
+void rbk_bc_write_sha(const rbk_unit *u, rbk_sbuf *out, uint8_t artifact_sha256[32]) {
     size_t base = out->len; /* the artifact may be appended to a non-empty buffer */
     rbk_sbuf_add(out, RBK_BC_MAGIC, 4);
     put_u32(out, RBK_BC_VERSION);
@@ -173,7 +175,7 @@ void rbk_bc_write(const rbk_unit *u, rbk_sbuf *out) {
     for (uint32_t i = 0; i < u->nparams; i++) {
         const rbk_paramdecl *p = &u->params[i];
         put_u32(out, p->name);
-        put_u32(out, p->type);
+        put_u32(out, p->type | p->flags << RBK_PARAM_FLAGS_SHIFT);
         put_u32(out, p->global);
         put_u32(out, p->deflt);
         put_u32(out, p->file);
@@ -198,10 +200,17 @@ void rbk_bc_write(const rbk_unit *u, rbk_sbuf *out) {
     sect_end(out, s);
 
     patch_u32(out, base + 8, (uint32_t)(out->len - base + RBK_SHA256_DIGEST));
+    /* One pass over the body for both digests: the checksum is SHA-256(body), the artifact hash
+     * SHA-256(body ‖ checksum), so a copy of the state after the body finishes the second. */
     rbk_sha256 h;
     unsigned char d[RBK_SHA256_DIGEST];
     rbk_sha256_init(&h);
     rbk_sha256_update(&h, out->data + base, out->len - base);
+    rbk_sha256 whole = h;
     rbk_sha256_final(&h, d);
     rbk_sbuf_add(out, d, sizeof d);
+    if (artifact_sha256) {
+        rbk_sha256_update(&whole, d, sizeof d);
+        rbk_sha256_final(&whole, artifact_sha256);
+    }
 }

@@ -303,6 +303,40 @@ static void ccall(cg *g, rbk_node *n) {
     emit(g, RBK_OP_NIL);
 }
 
+static int local_ident(rbk_node *n) { return n->kind == N_IDENT && n->sym && n->sym->kind == SYM_LOCAL; }
+/* `a OP b` for the five arithmetic operators, with an operand that needs no instruction of its
+ * own: an int literal 0 .. 2^32-1 or a local on the right (`ADD_I k`, `ADD_L l`), or a local on
+ * the left (`LADD l`, after the right operand: reading a local has no effect and cannot fail,
+ * and no expression assigns one, so reading it last gives the same value). Not while tracing an
+ * expectation, whose operands each need their TRACE. The fused instruction carries the
+ * operator's position, as the operator did. Returns 1 when it emitted the expression. */
+static int carith_fused(cg *g, rbk_node *n, rbk_opcode op) {
+    if (g->tracing || op < RBK_OP_ADD || op > RBK_OP_MOD) return 0;
+    int k = (int)(op - RBK_OP_ADD);
+    static const rbk_opcode imm[] = {RBK_OP_ADD_I, RBK_OP_SUB_I, RBK_OP_MUL_I, RBK_OP_DIV_I, RBK_OP_MOD_I};
+    static const rbk_opcode rloc[] = {RBK_OP_ADD_L, RBK_OP_SUB_L, RBK_OP_MUL_L, RBK_OP_DIV_L, RBK_OP_MOD_L};
+    static const rbk_opcode lloc[] = {RBK_OP_LADD, RBK_OP_LSUB, RBK_OP_LMUL, RBK_OP_LDIV, RBK_OP_LMOD};
+    if (n->b->kind == N_INT && n->b->i >= 0 && n->b->i <= (int64_t)UINT32_MAX) {
+        cexpr(g, n->a);
+        mark(g, n);
+        emit1(g, imm[k], (uint32_t)n->b->i);
+        return 1;
+    }
+    if (local_ident(n->b)) {
+        cexpr(g, n->a);
+        mark(g, n);
+        emit1(g, rloc[k], (uint32_t)n->b->sym->index);
+        return 1;
+    }
+    if (local_ident(n->a)) {
+        cexpr(g, n->b);
+        mark(g, n);
+        emit1(g, lloc[k], (uint32_t)n->a->sym->index);
+        return 1;
+    }
+    return 0;
+}
+
 static void cexpr(cg *g, rbk_node *n) {
     switch (n->kind) {
     case N_NIL: emit(g, RBK_OP_NIL); break;
@@ -355,6 +389,7 @@ static void cexpr(cg *g, rbk_node *n) {
         static const rbk_opcode ops[] = {RBK_OP_NOP, RBK_OP_ADD, RBK_OP_SUB, RBK_OP_MUL, RBK_OP_DIV, RBK_OP_MOD,
                                          RBK_OP_EQ, RBK_OP_NE, RBK_OP_LT, RBK_OP_LE, RBK_OP_GT, RBK_OP_GE,
                                          RBK_OP_CONTAINS, RBK_OP_MATCHES, RBK_OP_IN};
+        if (carith_fused(g, n, ops[n->op])) break;
         cexpr(g, n->a);
         cexpr(g, n->b);
         mark(g, n);
@@ -455,12 +490,19 @@ static void cstmt(cg *g, rbk_node *n) {
         uint32_t hidden = (uint32_t)n->slot, var = (uint32_t)n->sym->index;
         uint32_t loop, exit_at;
         if (n->a->kind == N_RANGE) {
+            /* tested at the top once, then at the bottom: RANGE_LOOP assigns the next value and
+             * jumps back to the body (one instruction per iteration instead of two) */
             cexpr(g, n->a->a);
             cexpr(g, n->a->b);
             mark(g, n->a);
             emit1(g, RBK_OP_RANGE_PREP, hidden);
-            loop = pc(g);
             exit_at = emit_jump(g, RBK_OP_RANGE_NEXT, 2, hidden, var);
+            loop = pc(g);
+            cblock(g, n->b);
+            mark(g, n->a); /* a timeout or interrupt noticed at the bottom is reported at the range */
+            emit_loop(g, RBK_OP_RANGE_LOOP, 2, hidden, var, loop);
+            patch(g, exit_at);
+            break;
         } else {
             cexpr(g, n->a);
             mark(g, n->a);
@@ -615,6 +657,7 @@ rbk_unit *rbk_codegen(rbk_compiler *c) {
         pd->type = k == TY_INT ? RBK_PT_INT : k == TY_FLOAT ? RBK_PT_FLOAT : k == TY_BOOL ? RBK_PT_BOOL
                  : k == TY_DURATION ? RBK_PT_DURATION : RBK_PT_STRING;
         pd->global = (uint32_t)p->sym->index;
+        pd->flags = (p->flags & RBK_NF_SECRET) ? RBK_PARAM_SECRET : 0;
         pd->deflt = RBK_NONE;
         rbk_node *d = p->b;
         if (d) {

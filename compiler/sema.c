@@ -513,7 +513,12 @@ static rbk_ctype *call_builtin(sema *S, rbk_node *n, int id, rbk_node *receiver)
         rbk_ctype *t = a == receiver ? a->type : expr(S, a);
         int fits = !known(t) || t->kind == TY_NIL ||
                    (t->kind == TY_HANDLE ? type_fits(t, b->params[i].type) : (int)((S->bi_fit[id][i] >> t->kind) & 1));
-        if (!fits) {
+        if (i == b->read_only_param && a->kind != N_BOOL) {
+            /* the call's effect (rbk_call_effect) is decided here, before the run */
+            rbk_diag *d = ERR(a, "`read_only` of `%s` must be written as `true` or `false`", b->name);
+            rbk_diag_hint(d, "the checker, --dry-run and plan need the call's effect before the run; "
+                             "to decide at run time, write two calls under an `if`");
+        } else if (!fits) {
             rbk_diag *d = ERR(a, "argument `%s` of `%s` must be %s, but this is %s", b->params[i].name, b->name,
                               b->params[i].type, rbk_type_str(t));
             if (t->kind == TY_INT && !strcmp(b->params[i].type, "string")) rbk_diag_hint(d, "convert it with str(...)");
@@ -531,7 +536,10 @@ static rbk_ctype *call_builtin(sema *S, rbk_node *n, int id, rbk_node *receiver)
             rbk_diag_hint(d, "write the command in the call: sh(\"cmd {value}\"), or use exec([...])");
         }
     }
-    int eff = b->effect == RBK_EFF_READ ? 1 : b->effect == RBK_EFF_WRITE ? 2 : b->effect == RBK_EFF_GATE ? 4 : 0;
+    int ro = b->read_only_param;
+    rbk_node *roa = ro >= 0 && ro < n->list2.n ? n->list2.items[ro] : NULL;
+    rbk_effect e = rbk_call_effect(b, roa && roa->kind == N_BOOL && roa->i);
+    int eff = e == RBK_EFF_READ ? 1 : e == RBK_EFF_WRITE ? 2 : e == RBK_EFF_GATE ? 4 : 0;
     if (eff) note_effect(S, eff, n);
     return S->bi_ret[id]; /* types are never changed once made: one per builtin is enough */
 }
@@ -1249,6 +1257,20 @@ static void declare_top(sema *S, rbk_node *prog, scope *g, int module) {
                 break;
             }
             if (n->kind == N_PARAM) {
+                /* modifiers: `secret` only (LANGUAGE.md §6) */
+                for (int j = 0; n->c && j < n->c->list.n; j++) {
+                    rbk_node *m = n->c->list.items[j];
+                    if (!strcmp(m->str, "secret")) { n->flags |= RBK_NF_SECRET; continue; }
+                    static const char *const mods[] = {"secret"};
+                    rbk_diag *d = ERR(m, "unknown param modifier `%s`", m->str);
+                    if (rbk_closest(m->str, mods, 1)) rbk_diag_hint(d, "did you mean `secret`?");
+                    else rbk_diag_hint(d, "the only modifier of a param is `secret`");
+                }
+                if ((n->flags & RBK_NF_SECRET) && n->b) {
+                    rbk_diag *d = WARN("secret-default", n->b, "a secret param's default is in the source");
+                    rbk_diag_hint(d, "anyone who can read the runbook or its .rbc can read it: leave the default out, "
+                                     "so that the value is passed with --param or typed at the prompt");
+                }
                 if (scope_find(g, n->str)) { ERR(n, "`%s` is already declared", n->str); break; }
                 rbk_sym *y = newsym(c, SYM_GLOBAL, n->str, n);
                 y->is_param = 1;
@@ -1277,6 +1299,10 @@ static void declare_top(sema *S, rbk_node *prog, scope *g, int module) {
                     else if (n->a && known(dt) && dt->kind != t->kind && !(t->kind == TY_FLOAT && dt->kind == TY_INT))
                         ERR(n->b, "the default is %s but the parameter is declared %s", rbk_type_str(dt), rbk_type_str(t));
                     if (!n->a) t = dt;
+                }
+                if ((n->flags & RBK_NF_SECRET) && t->kind == TY_BOOL) {
+                    rbk_diag *d = ERR(n->a ? n->a : n->b ? n->b : n, "a bool param cannot be secret");
+                    rbk_diag_hint(d, "its text, true or false, cannot be masked in the output");
                 }
                 y->type = t;
                 if (c->nparams == c->capparams) {

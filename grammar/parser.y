@@ -124,7 +124,7 @@ static void yyerror(YYLTYPE *l, rbk_parser *P, const char *msg) {
 %type <node> program top_list top decl step step_attrs rollback_opt section section_body
 %type <node> fn fn_params fn_param block stmt_list stmt if_stmt else_opt within_opt msg_opt
 %type <node> expr string parts arglist map_items map_entries map_entry
-%type <node> list_items env_names env_mods type_opt default_opt
+%type <node> list_items env_names env_mods param_mods type_opt default_opt
 %type <str> keyword
 
 %left OR
@@ -162,8 +162,8 @@ nls_opt : %empty | nls ;
 decl
     : RUNBOOK string { $$ = mk(P, N_RUNBOOK, @$); $$->a = $2; }
     | ENV env_names env_mods { $$ = mk(P, N_ENV, @$); $$->a = $2; $$->b = $3; }
-    | PARAM IDENT type_opt default_opt {
-        $$ = mk(P, N_PARAM, @$); $$->str = $2.s; $$->slen = $2.n; $$->a = $3; $$->b = $4;
+    | PARAM IDENT type_opt default_opt param_mods {
+        $$ = mk(P, N_PARAM, @$); $$->str = $2.s; $$->slen = $2.n; $$->a = $3; $$->b = $4; $$->c = $5;
         $$->aux = (int)@2.off; }
     | USE string { $$ = mk(P, N_USE, @$); $$->a = $2; }
     | USE string AS IDENT { $$ = mk(P, N_USE, @$); $$->a = $2; $$->str = $4.s; $$->slen = $4.n; }
@@ -175,6 +175,14 @@ env_names
 env_mods
     : %empty { $$ = mk(P, N_LIST, @$); }
     | env_mods IDENT { $$ = $1; rbk_node *n = mk(P, N_IDENT, @2); n->str = $2.s; n->slen = $2.n; push(P, &$$->list, n); }
+    ;
+/* A param's modifiers (`secret`): identifiers recognised by position, as env's are; sema
+ * checks them. NULL when there are none. */
+param_mods
+    : %empty { $$ = NULL; }
+    | param_mods IDENT {
+        $$ = $1 ? $1 : mk(P, N_LIST, @2); rbk_node *n = mk(P, N_IDENT, @2); n->str = $2.s; n->slen = $2.n;
+        push(P, &$$->list, n); $$->end = @2.end; }
     ;
 type_opt
     : %empty { $$ = NULL; }

@@ -19,7 +19,7 @@
 
 static rbk_builtin table[] = {
 #define RBK_BUILTIN(id, name, lib, eff, sig, ret, fn, doc) \
-    {name, RBK_LIB_##lib, RBK_EFF_##eff, sig, ret, lib##_FN(fn), #fn, doc, -1, {{{0}, {0}, 0, 0}}},
+    {name, RBK_LIB_##lib, RBK_EFF_##eff, sig, ret, lib##_FN(fn), #fn, doc, -1, {{{0}, {0}, 0, 0}}, -1},
 #include "builtins.def"
 #undef RBK_BUILTIN
 };
@@ -27,6 +27,7 @@ static int plugin_loaded[3] = {1, 0, 0};
 
 static void parse_sig(rbk_builtin *b) {
     b->nparams = 0;
+    b->read_only_param = -1;
     const char *p = b->sig;
     while (*p) {
         while (*p == ' ' || *p == ',') p++;
@@ -44,6 +45,7 @@ static void parse_sig(rbk_builtin *b) {
             sp->interp = !strncmp(p, "shell", 5) ? 'S' : 'Q';
             while (*p && *p != ',') p++;
         }
+        if (!strcmp(sp->name, "read_only")) b->read_only_param = b->nparams - 1;
     }
 }
 static void init(void) {
@@ -82,6 +84,10 @@ int rbk_builtin_find(const char *name) {
 const char *rbk_effect_name(rbk_effect e) {
     static const char *n[] = {"pure", "read", "write", "gate"};
     return n[e];
+}
+rbk_effect rbk_call_effect(const rbk_builtin *b, int read_only) {
+    if (b->effect == RBK_EFF_WRITE && b->read_only_param >= 0 && read_only) return RBK_EFF_READ;
+    return b->effect;
 }
 const char *rbk_lib_name(rbk_lib l) {
     static const char *n[] = {"core", "http", "sql"};

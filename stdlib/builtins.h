@@ -34,6 +34,7 @@ typedef struct rbk_builtin {
     /* parsed signature */
     int nparams;
     rbk_sig_param params[RBK_SIG_MAX];
+    int read_only_param; /* index of a `read_only` parameter (sh, exec), or -1 */
 } rbk_builtin;
 
 /* The table; parsed lazily on first use of rbk_builtin_get (thread-unsafe init is fine:
@@ -42,6 +43,13 @@ const rbk_builtin *rbk_builtin_get(int id);
 int rbk_builtin_count(void);
 int rbk_builtin_find(const char *name); /* -1 when unknown */
 const char *rbk_effect_name(rbk_effect e);
+/* The effect of one call of b: the row's tag, except that a WRITE row with a `read_only`
+ * parameter (b->read_only_param >= 0: sh, exec) called with read_only: true is a READ. That
+ * is the runbook author's declaration, which nothing verifies (docs/shell.md); the checker
+ * requires a literal true/false, so the effect is known before the run. read_only: 1 when the
+ * call passes true, 0 when it passes false or nothing. The checker's effect bits, the dry run's
+ * run-or-show decision and plan/doc's read/write all come from here. */
+rbk_effect rbk_call_effect(const rbk_builtin *b, int read_only);
 const char *rbk_lib_name(rbk_lib l);
 /* Loads the plugin for lib (runbook-http.so / runbook-sql.so) next to the executable and
  * resolves its natives. 0 on success; on failure *err says why. */

@@ -62,7 +62,7 @@ static int plain_word(const char *s) {
 }
 
 static int parse_args(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, sh_args *a) {
-    if (nargs < 6) return rbk_vm_error(vm, "%s: expected 6 arguments, got %d", a->label, nargs);
+    if (nargs < 7) return rbk_vm_error(vm, "%s: expected 7 arguments, got %d", a->label, nargs);
     rbk_value cmd = args[0];
     a->secret = cmd.secret;
     if (!is_exec) {
@@ -154,6 +154,12 @@ static int parse_args(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, sh_ar
 
     if (get_str(vm, a, "stdin", args[5], &a->stdin_data, 1) != 0) return -1;
     if (a->stdin_data) a->stdin_len = rbk_arg_len(args[5]);
+
+    /* read_only changes nothing here: it made the call a read for the dry run before the call
+     * (rbk_call_effect); the command runs and is recorded like any other */
+    if (args[6].t != RBK_T_BOOL && args[6].t != RBK_T_NIL)
+        return rbk_vm_error(vm, "%s: read_only must be a bool, got %s", a->label,
+                            rbk_type_name((rbk_type)args[6].t));
     return 0;
 }
 

@@ -2,7 +2,10 @@
  * Owns: the incremental digest state (init/update/final) and the one-shot hex helper.
  * Used by: the bytecode writer/loader (source hashes, artifact hash), the journal
  * (artifact identity) and file.sha256 (stdlib/std_file.c, streamed).
- * No globals; the state is a plain struct that may live on the stack. */
+ * The state is a plain struct that may live on the stack, and may be copied by assignment: hash a
+ * common prefix once, copy, and finish each copy with its own tail (vm/bc_load.c does this for the
+ * checksum and the artifact hash). The one global is the choice of compression function (SHA-NI
+ * where the CPU has it, else portable C), made once on first use. */
 #ifndef RBK_SHA256_H
 #define RBK_SHA256_H
 #include <stddef.h>
@@ -26,4 +29,10 @@ void rbk_sha256_final(rbk_sha256 *s, unsigned char out[RBK_SHA256_DIGEST]);
 void rbk_sha256_to_hex(const unsigned char digest[RBK_SHA256_DIGEST], char out[65]);
 /* One shot: lower-case hex digest of data. */
 void rbk_sha256_hex(const void *data, size_t n, char out[65]);
+/* "sha-ni" or "portable": the compression function in use (for tests and benchmarks). */
+const char *rbk_sha256_impl(void);
+/* Tests and benchmarks only: nonzero makes every later block go through the portable code even on
+ * a CPU with SHA-NI, zero restores the automatic choice. Returns 1 if this CPU has SHA-NI (so a
+ * test can tell whether it compared two implementations or one with itself). */
+int rbk_sha256_force_portable(int on);
 #endif

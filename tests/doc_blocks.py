@@ -142,9 +142,12 @@ def gen_builtins(root):
     w("  operator. A step whose body calls a `write` builtin (directly or through a `fn`) and has")
     w("  neither `rollback` nor `irreversible` gets the `no-rollback` warning. Under `--dry-run`")
     w("  a `write` is shown (`would sh(\"...\")`) and returns `nil` instead of running; `read`,")
-    w("  `pure` and `gate` run for real. A `gate` is refused at the top level, and a runbook with a")
-    w("  `confirm` is refused before step 1 without a terminal unless `--yes` is given (`ask`")
-    w("  always needs a terminal).")
+    w("  `pure` and `gate` run for real. `sh` and `exec` are writes unless the call says")
+    w("  `read_only: true` (a literal): the author's promise that the command changes nothing,")
+    w("  which makes it a read for the checker, the dry run and `plan`")
+    w("  ([shell.md](shell.md#read-only-commands)). A `gate` is refused at the top level, and a")
+    w("  runbook with a `confirm` is refused before step 1 without a terminal unless `--yes` is")
+    w("  given (`ask` always needs a terminal).")
     w("- **Library.** `core` is in the executable. `http` and `sql` live in the plugins")
     w("  `runbook-http.so` (libcurl) and `runbook-sql.so` (libpq), loaded with `dlopen` on the")
     w("  first call (next to the executable, in `../lib/runbook/`, or in `$RUNBOOK_PLUGIN_DIR`).")
@@ -185,7 +188,10 @@ def gen_builtins(root):
                 call_cell = "`%s`<br>`%s`" % (cell(call), cell(method))
             else:
                 call_cell = "`%s`" % cell(call)
-            w("| `%s` | %s | `%s` | %s | %s | %s |" % (r["name"], call_cell, cell(r["ret"]), r["effect"].lower(),
+            effect = r["effect"].lower()
+            if any(p["name"] == "read_only" for p in ps):  # rbk_call_effect in stdlib/builtins.c
+                effect += " (read with `read_only: true`)"
+            w("| `%s` | %s | `%s` | %s | %s | %s |" % (r["name"], call_cell, cell(r["ret"]), effect,
                                                      r["lib"].lower(), cell(r["doc"])))
         w("")
     w("## Standard modules")

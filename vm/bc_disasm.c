@@ -313,7 +313,9 @@ void rbk_bc_disasm(const rbk_unit *u, rbk_sbuf *out) {
         rbk_sbuf_printf(out, ": %s  global %" PRIu32 "  default ", p->type <= RBK_PT_DURATION ? ptypes[p->type] : "?",
                         p->global);
         if (p->deflt == RBK_NONE) rbk_sbuf_adds(out, "(required)");
+        else if (p->flags & RBK_PARAM_SECRET) rbk_sbuf_adds(out, "(secret, not shown)");
         else constant(out, u, p->deflt);
+        if (p->flags & RBK_PARAM_SECRET) rbk_sbuf_adds(out, "  secret");
         rbk_sbuf_adds(out, "  at ");
         position(&d, p->file, p->off);
         rbk_sbuf_addc(out, '\n');

@@ -188,7 +188,9 @@ static void read_params(reader *r, rbk_unit *u) {
     for (uint32_t i = 0; i < u->nparams && !r->bad; i++) {
         rbk_paramdecl *p = &u->params[i];
         p->name = get_u32(r);
-        p->type = get_u32(r);
+        uint32_t tf = get_u32(r); /* type | flags << 8 */
+        p->type = tf & ((1u << RBK_PARAM_FLAGS_SHIFT) - 1);
+        p->flags = tf >> RBK_PARAM_FLAGS_SHIFT;
         p->global = get_u32(r);
         p->deflt = get_u32(r);
         p->file = get_u32(r);
@@ -220,7 +222,9 @@ static uint32_t le32(const uint8_t *p) {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static rbk_unit *load(const uint8_t *data, size_t len, rbk_sbuf *err) {
+/* known_sha: NULL to check the checksum (and compute the artifact hash), or the artifact hash of
+ * bytes this process has just written (rbk_bc_load_written): then nothing is hashed. */
+static rbk_unit *load(const uint8_t *data, size_t len, const uint8_t *known_sha, rbk_sbuf *err) {
     if (!data || len < HEADER_SIZE + RBK_SHA256_DIGEST) {
         if (data && len >= 4 && memcmp(data, RBK_BC_MAGIC, 4) != 0)
             rbk_sbuf_adds(err, "not a runbook artifact (bad magic)");
@@ -248,14 +252,24 @@ static rbk_unit *load(const uint8_t *data, size_t len, rbk_sbuf *err) {
         return NULL;
     }
     size_t body = len - RBK_SHA256_DIGEST;
-    unsigned char sum[RBK_SHA256_DIGEST];
-    rbk_sha256 h;
-    rbk_sha256_init(&h);
-    rbk_sha256_update(&h, data, body);
-    rbk_sha256_final(&h, sum);
-    if (memcmp(sum, data + body, RBK_SHA256_DIGEST) != 0) {
-        rbk_sbuf_adds(err, "checksum mismatch: the file is corrupt");
-        return NULL;
+    /* One pass over the body for both digests: the checksum is SHA-256(body), the artifact hash
+     * SHA-256(body ‖ checksum), so a copy of the state after the body finishes the second. */
+    unsigned char artifact[RBK_SHA256_DIGEST];
+    if (known_sha) {
+        memcpy(artifact, known_sha, RBK_SHA256_DIGEST);
+    } else {
+        unsigned char sum[RBK_SHA256_DIGEST];
+        rbk_sha256 h;
+        rbk_sha256_init(&h);
+        rbk_sha256_update(&h, data, body);
+        rbk_sha256 whole = h;
+        rbk_sha256_final(&h, sum);
+        if (memcmp(sum, data + body, RBK_SHA256_DIGEST) != 0) {
+            rbk_sbuf_adds(err, "checksum mismatch: the file is corrupt");
+            return NULL;
+        }
+        rbk_sha256_update(&whole, data + body, RBK_SHA256_DIGEST);
+        rbk_sha256_final(&whole, artifact);
     }
 
     rbk_unit *u = rbk_xcalloc(1, sizeof *u);
@@ -295,18 +309,16 @@ static rbk_unit *load(const uint8_t *data, size_t len, rbk_sbuf *err) {
         goto fail;
     }
     rbk_sbuf_free(&verr);
-    rbk_sha256_init(&h);
-    rbk_sha256_update(&h, data, len);
-    rbk_sha256_final(&h, u->artifact_sha256);
+    memcpy(u->artifact_sha256, artifact, RBK_SHA256_DIGEST);
     return u;
 fail:
     rbk_unit_free(u);
     return NULL;
 }
 
-rbk_unit *rbk_bc_load(const uint8_t *data, size_t len, char **err) {
+static rbk_unit *load_or_error(const uint8_t *data, size_t len, const uint8_t *known_sha, char **err) {
     rbk_sbuf e = RBK_SBUF_INIT;
-    rbk_unit *u = load(data, len, &e);
+    rbk_unit *u = load(data, len, known_sha, &e);
     if (u) {
         rbk_sbuf_free(&e);
         if (err) *err = NULL;
@@ -315,4 +327,10 @@ rbk_unit *rbk_bc_load(const uint8_t *data, size_t len, char **err) {
     if (err) *err = rbk_sbuf_detach(&e);
     else rbk_sbuf_free(&e);
     return NULL;
+}
+
+rbk_unit *rbk_bc_load(const uint8_t *data, size_t len, char **err) { return load_or_error(data, len, NULL, err); }
+
+rbk_unit *rbk_bc_load_written(const uint8_t *data, size_t len, const uint8_t artifact_sha256[32], char **err) {
+    return load_or_error(data, len, artifact_sha256, err);
 }

@@ -87,7 +87,7 @@ static const char *fname(const rbk_unit *u, uint32_t f) {
 /* Opcodes whose local operand names a pair of slots (x, x+1). Returns the operand position or -1. */
 static int pair_local(rbk_opcode op) {
     switch (op) {
-    case RBK_OP_FOR_PREP: case RBK_OP_RANGE_PREP: case RBK_OP_RANGE_NEXT:
+    case RBK_OP_FOR_PREP: case RBK_OP_RANGE_PREP: case RBK_OP_RANGE_NEXT: case RBK_OP_RANGE_LOOP:
     case RBK_OP_WITHIN_BEGIN: case RBK_OP_WITHIN_POLL:
     case RBK_OP_WATCH_BEGIN: case RBK_OP_WATCH_NEXT: return 0;
     case RBK_OP_FOR_NEXT2: return 1;
@@ -373,6 +373,8 @@ static int verify_unit(vctx *v) {
         if (need_str(v, p->name, what) || need_pos(v, p->file, p->off, what)) return -1;
         if (p->type < RBK_PT_STRING || p->type > RBK_PT_DURATION)
             return fail(v, "parameter %" PRIu32 ": unknown type %" PRIu32, i, p->type);
+        if (p->flags & ~(uint32_t)RBK_PARAM_SECRET)
+            return fail(v, "parameter %" PRIu32 ": unknown flags 0x%" PRIx32, i, p->flags);
         if (p->global >= u->nglobals)
             return fail(v, "parameter %" PRIu32 ": global %" PRIu32 " out of range (%" PRIu32 ")", i, p->global, u->nglobals);
         if (p->deflt != RBK_NONE && p->deflt >= u->nconsts)

@@ -98,12 +98,19 @@ typedef struct rbk_envdecl {
 } rbk_envdecl;
 
 enum rbk_param_type { RBK_PT_STRING = 1, RBK_PT_INT, RBK_PT_FLOAT, RBK_PT_BOOL, RBK_PT_DURATION };
+/* RBK_PARAM_SECRET: `param NAME ... secret` — its value is marked and masked from the moment it
+ * is read, asked for without echo, and never written to the journal (docs/secrets.md). In the
+ * file the flags share the type's word: type | flags << 8 (docs/bytecode.md: why that needs no
+ * new format version). */
+enum rbk_param_flags { RBK_PARAM_SECRET = 1 };
+#define RBK_PARAM_FLAGS_SHIFT 8
 typedef struct rbk_paramdecl {
     uint32_t name;          /* string constant */
     uint32_t type;          /* rbk_param_type */
     uint32_t global;        /* global slot it initialises */
     uint32_t deflt;         /* constant index of the default, or RBK_NONE (required) */
     uint32_t file, off;
+    uint32_t flags;         /* rbk_param_flags (last, so that positional initialisers may omit it) */
 } rbk_paramdecl;
 
 typedef struct rbk_gatedecl {
@@ -143,8 +150,16 @@ typedef struct rbk_unit {
 void rbk_unit_free(rbk_unit *u);
 /* Serialises deterministically (same unit → same bytes), with a trailing SHA-256 checksum. */
 void rbk_bc_write(const rbk_unit *u, rbk_sbuf *out);
+/* The same, and also gives the SHA-256 of the whole artifact (what rbk_bc_load sets as
+ * artifact_sha256) from the same single pass over the bytes. */
+void rbk_bc_write_sha(const rbk_unit *u, rbk_sbuf *out, uint8_t artifact_sha256[32]);
 /* Parses and verifies. On failure returns NULL and sets *err to a message (caller frees). */
 rbk_unit *rbk_bc_load(const uint8_t *data, size_t len, char **err);
+/* The same for bytes this process has just made with rbk_bc_write_sha (the compile-then-reload
+ * check): every section is parsed and verified, but the checksum is not recomputed over bytes
+ * that were hashed a moment ago, and artifact_sha256 is the writer's. Never for bytes read from
+ * a file or a peer: those go through rbk_bc_load. */
+rbk_unit *rbk_bc_load_written(const uint8_t *data, size_t len, const uint8_t artifact_sha256[32], char **err);
 /* Verifies a unit (also used on in-process compiler output in debug builds). 0 = ok. */
 int rbk_bc_verify(const rbk_unit *u, rbk_sbuf *err);
 /* Human-readable listing with source positions (runbook disasm). */

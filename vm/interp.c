@@ -6,6 +6,7 @@
  * land on instructions, stack depths are consistent; the interpreter does not re-check them.
  * Dispatch is computed goto (GCC/Clang); operands are 32-bit little-endian. */
 #include <inttypes.h>
+#include <stddef.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -369,7 +370,10 @@ static int call_native(rbk_vm *vm, uint32_t n, rbk_value *args, int argc, rbk_va
     int dry_args = 0;
     for (int i = 0; i < argc; i++) dry_args |= args[i].secret & RBK_UNVERIFIED;
     if (dry_args && b->effect == RBK_EFF_PURE && id != RBK_BI_LOG) return unverified(out, RBK_UNVERIFIED);
-    if (vm->opts.dry_run && (b->effect == RBK_EFF_WRITE || (dry_args && b->effect != RBK_EFF_PURE))) {
+    /* sh/exec with read_only: true are reads (rbk_call_effect): a dry run runs them for real */
+    int ro = b->read_only_param;
+    rbk_effect eff = rbk_call_effect(b, ro >= 0 && ro < argc && args[ro].t == RBK_T_BOOL && args[ro].as.b);
+    if (vm->opts.dry_run && (eff == RBK_EFF_WRITE || (dry_args && b->effect != RBK_EFF_PURE))) {
         /* --dry-run: show the write instead of doing it */
         rbk_sbuf t = RBK_SBUF_INIT;
         rbk_sbuf_printf(&t, "%s(", b->name);
@@ -464,6 +468,80 @@ static int index_value(rbk_vm *vm, rbk_value o, rbk_value i, rbk_value *out) {
 }
 
 /* ------------------------------------------------------------------ the loop */
+/* Int division and remainder for the fast paths: false (the slow path reports it) for a zero
+ * divisor and for INT64_MIN / -1. Operands that both fit in 32 bits unsigned use the 32-bit
+ * divide, which is the same result and several times cheaper than the 64-bit one on x86. */
+static inline bool int_div(int64_t x, int64_t y, int64_t *z) {
+    if (y == 0 || (x == INT64_MIN && y == -1)) return false;
+    if ((((uint64_t)x | (uint64_t)y) >> 32) == 0) *z = (int64_t)((uint32_t)x / (uint32_t)y);
+    else *z = x / y;
+    return true;
+}
+static inline bool int_mod(int64_t x, int64_t y, int64_t *z) {
+    if (y == 0 || (x == INT64_MIN && y == -1)) return false;
+    if ((((uint64_t)x | (uint64_t)y) >> 32) == 0) *z = (int64_t)((uint32_t)x % (uint32_t)y);
+    else *z = x % y;
+    return true;
+}
+/* Types at or below DURATION are plain values; every heap object type is above it, so one
+ * compare decides whether a reference count is involved (the hot int paths skip the rest). */
+_Static_assert(RBK_T_NIL < RBK_T_DURATION && RBK_T_BOOL < RBK_T_DURATION && RBK_T_INT < RBK_T_DURATION &&
+               RBK_T_FLOAT < RBK_T_DURATION && RBK_T_STRING > RBK_T_DURATION && RBK_T_LIST > RBK_T_DURATION &&
+               RBK_T_MAP > RBK_T_DURATION && RBK_T_HANDLE > RBK_T_DURATION && RBK_T_LAZY > RBK_T_DURATION,
+               "heap object types must sort after the plain ones");
+#define MAYBE_OBJ(v) ((v).t > RBK_T_DURATION)
+
+/* Store forwarding. A load that a recent store only partly covers (a 16-byte load of a slot
+ * just written by 8-byte stores) cannot be served from the store buffer and stalls for ~15
+ * cycles; 40 % of the loops kernel's time went to such stalls (docs/benchmarks.md). So the hot
+ * instructions load values as two 8-byte words, w0 (t, secret and padding) and w1 (the
+ * payload), and store a whole value with one 16-byte store; only the int fast paths update
+ * the word(s) that change in place, which the next hot instruction reads as words again. For
+ * two ints, the OR of their w0 is the result's w0: t stays RBK_T_INT, the secret bits are or-ed. */
+_Static_assert(sizeof(rbk_value) == 16 && offsetof(rbk_value, as) == 8 && offsetof(rbk_value, t) < 8 &&
+               offsetof(rbk_value, secret) < 8, "rbk_value is two 8-byte words");
+static inline uint64_t vw0(const rbk_value *v) { uint64_t w; memcpy(&w, v, 8); return w; }
+static inline uint64_t vw1(const rbk_value *v) { uint64_t w; memcpy(&w, &v->as, 8); return w; }
+/* in place, word by word: only for results the hot instructions read back as words */
+static inline void vset(rbk_value *d, uint64_t w0, uint64_t w1) { memcpy(d, &w0, 8); memcpy(&d->as, &w1, 8); }
+/* a whole value, one 16-byte store */
+static inline void vstore(rbk_value *d, uint64_t w0, uint64_t w1) {
+#ifdef __GNUC__
+    typedef uint64_t u64x2 __attribute__((vector_size(16)));
+    u64x2 v = {w0, w1};
+    memcpy(d, &v, 16);
+#else
+    vset(d, w0, w1);
+#endif
+}
+/* keeps GCC from merging the two 8-byte loads of w0 and w1 back into one 16-byte load */
+#ifdef __GNUC__
+#define VKEEP(w0, w1) __asm__("" : "+r"(w0), "+r"(w1))
+#else
+#define VKEEP(w0, w1) ((void)0)
+#endif
+/* *d = *s, loaded as words, stored whole */
+static inline void vput(rbk_value *d, const rbk_value *s) {
+    uint64_t w0 = vw0(s), w1 = vw1(s);
+    VKEEP(w0, w1);
+    vstore(d, w0, w1);
+}
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+_Static_assert(offsetof(rbk_value, t) == 0 && offsetof(rbk_value, secret) == 1, "t and secret lead w0");
+/* the words computed in registers: building the value in memory first and copying it would
+ * stall the same way */
+static inline void vset_bool(rbk_value *d, bool b, uint8_t secret) {
+    vset(d, (uint64_t)RBK_T_BOOL | (uint64_t)secret << 8, (uint64_t)b);
+}
+static inline void vstore_int(rbk_value *d, int64_t i) { vstore(d, (uint64_t)RBK_T_INT, (uint64_t)i); }
+#else
+static inline void vset_bool(rbk_value *d, bool b, uint8_t secret) {
+    *d = rbk_bool(b);
+    d->secret = secret;
+}
+static inline void vstore_int(rbk_value *d, int64_t i) { *d = rbk_int(i); }
+#endif
+
 rbk_status rbk_interp_call(rbk_vm *vm, uint32_t fnidx, rbk_value *result) {
 #define RBK_OP(name, ops, pop, push, flags, doc) &&L_##name,
     static void *const dispatch[RBK_OP__COUNT] = {
@@ -481,8 +559,11 @@ rbk_status rbk_interp_call(rbk_vm *vm, uint32_t fnidx, rbk_value *result) {
     rbk_value *sp;
     const uint8_t *ip;
     int budget = 1024;
+    rbk_opcode aop = RBK_OP_ADD; /* the operator arith_slow applies */
     rbk_status st = RBK_OK;
 
+    /* + 2: slack above the verified max_stack; the slow path of a fused arithmetic instruction
+     * (ADD_I, ADD_L, LADD...) uses one slot of it, pushing the operand it had fused */
     if (bp + F->nlocals + F->max_stack + 2 > stack_end || vm->nframes >= vm->cap_frames) {
         rbk_vm_raise(vm, RBK_E_RUNTIME, "call depth exceeded");
         return RBK_E_RUNTIME;
@@ -508,43 +589,126 @@ L_CONST: { uint32_t k = A1(); PUSH(rbk_ref(u->consts[k].v)); DISPATCH(); }
 L_NIL: PUSH(rbk_nil()); DISPATCH();
 L_TRUE: PUSH(rbk_bool(true)); DISPATCH();
 L_FALSE: PUSH(rbk_bool(false)); DISPATCH();
-L_SMALLINT: { uint32_t k = A1(); PUSH(rbk_int((int64_t)k)); DISPATCH(); }
+L_SMALLINT: { uint32_t k = A1(); vstore_int(sp, (int64_t)k); sp++; DISPATCH(); }
 L_POP: { rbk_unref(POP()); DISPATCH(); }
-L_DUP: { rbk_value v = sp[-1]; PUSH(rbk_ref(v)); DISPATCH(); }
-L_GET_LOCAL: { uint32_t k = A1(); PUSH(rbk_ref(bp[k])); DISPATCH(); }
-L_SET_LOCAL: { uint32_t k = A1(); rbk_value old = bp[k]; bp[k] = POP(); rbk_unref(old); DISPATCH(); }
+L_DUP: {
+    if (MAYBE_OBJ(sp[-1])) (void)rbk_ref(sp[-1]);
+    vput(sp, sp - 1);
+    sp++;
+    DISPATCH();
+}
+L_GET_LOCAL: {
+    uint32_t k = A1();
+    rbk_value *s = &bp[k];
+    if (MAYBE_OBJ(*s)) (void)rbk_ref(*s);
+    vput(sp, s);
+    sp++;
+    DISPATCH();
+}
+L_SET_LOCAL: {
+    uint32_t k = A1();
+    rbk_value *d = &bp[k];
+    rbk_value old = rbk_nil();
+    old.t = d->t;
+    old.as.o = d->as.o;
+    sp--;
+    vput(d, sp);
+    if (MAYBE_OBJ(old)) rbk_unref(old);
+    DISPATCH();
+}
 L_GET_GLOBAL: {
     uint32_t k = A1();
     if (!vm->global_set[k]) { rbk_vm_error(vm, "`%s` is read before it is set", rbk_vm_str(vm, u->global_names[k])); RAISE(); }
-    PUSH(rbk_ref(vm->globals[k]));
+    rbk_value *s = &vm->globals[k];
+    if (MAYBE_OBJ(*s)) (void)rbk_ref(*s);
+    vput(sp, s);
+    sp++;
     DISPATCH();
 }
-L_SET_GLOBAL: { uint32_t k = A1(); rbk_value old = vm->globals[k]; vm->globals[k] = POP(); vm->global_set[k] = 1; rbk_unref(old); DISPATCH(); }
+L_SET_GLOBAL: {
+    uint32_t k = A1();
+    rbk_value *d = &vm->globals[k];
+    rbk_value old = rbk_nil();
+    old.t = d->t;
+    old.as.o = d->as.o;
+    sp--;
+    vput(d, sp);
+    vm->global_set[k] = 1;
+    if (MAYBE_OBJ(old)) rbk_unref(old);
+    DISPATCH();
+}
 L_GET_ENV: { uint32_t k = A1(); PUSH(rbk_ref(vm->envvals[k])); DISPATCH(); }
-L_ADD:
-L_SUB:
-L_MUL:
-L_DIV:
-L_MOD: {
-    rbk_opcode op = (rbk_opcode)ip[-1];
-    rbk_value b = sp[-1], a = sp[-2];
-    if (a.t == RBK_T_INT && b.t == RBK_T_INT) {
-        /* the common case inline; overflow, division by zero and the rest go through arith() */
-        int64_t x = a.as.i, y = b.as.i, z;
-        int ok;
-        switch (op) {
-        case RBK_OP_ADD: ok = !__builtin_add_overflow(x, y, &z); break;
-        case RBK_OP_SUB: ok = !__builtin_sub_overflow(x, y, &z); break;
-        case RBK_OP_MUL: ok = !__builtin_mul_overflow(x, y, &z); break;
-        case RBK_OP_DIV: ok = y != 0 && !(x == INT64_MIN && y == -1); z = ok ? x / y : 0; break;
-        default: ok = y != 0 && !(x == INT64_MIN && y == -1); z = ok ? x % y : 0; break;
-        }
-        if (ok) { sp[-2].as.i = z; sp[-2].secret |= b.secret; sp--; DISPATCH(); }
+/* Arithmetic. Each operator has an int fast path of its own; the fused forms take the right
+ * operand from an immediate (`ADD_I k`) or a local (`ADD_L l`), or the left one from a local
+ * (`LADD l`, the top being the right one). Anything but two ints without overflow (and a
+ * non-zero divisor) puts the operands on the stack as the unfused sequence would have, and
+ * goes through arith_slow with the operator in aop: same results, errors and positions. */
+#define INT_ADD(x, y, z) (!__builtin_add_overflow(x, y, z))
+#define INT_SUB(x, y, z) (!__builtin_sub_overflow(x, y, z))
+#define INT_MUL(x, y, z) (!__builtin_mul_overflow(x, y, z))
+#define INT_DIV(x, y, z) int_div(x, y, z)
+#define INT_MOD(x, y, z) int_mod(x, y, z)
+#define ARITH_OPS(X) X(ADD) X(SUB) X(MUL) X(DIV) X(MOD)
+#define ARITH_STACK(NAME)                                                                        \
+    L_##NAME: {                                                                                  \
+        rbk_value *pa = sp - 2, *pb = sp - 1;                                                    \
+        int64_t z;                                                                               \
+        if (pa->t == RBK_T_INT && pb->t == RBK_T_INT && INT_##NAME(pa->as.i, pb->as.i, &z)) {    \
+            vset(pa, vw0(pa) | vw0(pb), (uint64_t)z);                                            \
+            sp--;                                                                                \
+            DISPATCH();                                                                          \
+        }                                                                                        \
+        aop = RBK_OP_##NAME;                                                                     \
+        goto arith_slow;                                                                         \
+    }                                                                                            \
+    L_##NAME##_I: {                                                                              \
+        uint32_t k = A1();                                                                       \
+        rbk_value *pa = sp - 1;                                                                  \
+        int64_t z;                                                                               \
+        if (pa->t == RBK_T_INT && INT_##NAME(pa->as.i, (int64_t)k, &z)) {                        \
+            pa->as.i = z;                                                                        \
+            DISPATCH();                                                                          \
+        }                                                                                        \
+        vstore_int(sp, (int64_t)k);                                                                \
+        sp++;                                                                                    \
+        aop = RBK_OP_##NAME;                                                                     \
+        goto arith_slow;                                                                         \
+    }                                                                                            \
+    L_##NAME##_L: {                                                                              \
+        uint32_t k = A1();                                                                       \
+        rbk_value *pa = sp - 1, *pb = &bp[k];                                                    \
+        int64_t z;                                                                               \
+        if (pa->t == RBK_T_INT && pb->t == RBK_T_INT && INT_##NAME(pa->as.i, pb->as.i, &z)) {    \
+            vset(pa, vw0(pa) | vw0(pb), (uint64_t)z);                                            \
+            DISPATCH();                                                                          \
+        }                                                                                        \
+        PUSH(rbk_ref(*pb));                                                                      \
+        aop = RBK_OP_##NAME;                                                                     \
+        goto arith_slow;                                                                         \
+    }                                                                                            \
+    L_L##NAME: {                                                                                 \
+        uint32_t k = A1();                                                                       \
+        rbk_value *pa = &bp[k], *pb = sp - 1;                                                    \
+        int64_t z;                                                                               \
+        if (pa->t == RBK_T_INT && pb->t == RBK_T_INT && INT_##NAME(pa->as.i, pb->as.i, &z)) {    \
+            vset(pb, vw0(pa) | vw0(pb), (uint64_t)z);                                            \
+            DISPATCH();                                                                          \
+        }                                                                                        \
+        rbk_value b = *pb;                                                                       \
+        sp[-1] = rbk_ref(*pa);                                                                   \
+        PUSH(b);                                                                                 \
+        aop = RBK_OP_##NAME;                                                                     \
+        goto arith_slow;                                                                         \
     }
+ARITH_OPS(ARITH_STACK)
+#undef ARITH_STACK
+#undef ARITH_OPS
+arith_slow: {
+    rbk_value b = sp[-1], a = sp[-2];
     /* `x = x + [..]`: when the list's only other reference is the variable this result is
      * stored into next, appending in place is invisible and turns O(n^2) building into O(n).
      * (docs/internals.md, measured in bench/vm/vm.rb's lists kernel) */
-    if (op == RBK_OP_ADD && a.t == RBK_T_LIST && b.t == RBK_T_LIST && a.as.o->rc == 2 &&
+    if (aop == RBK_OP_ADD && a.t == RBK_T_LIST && b.t == RBK_T_LIST && a.as.o->rc == 2 &&
         (ip[0] == RBK_OP_SET_LOCAL || ip[0] == RBK_OP_SET_GLOBAL)) {
         uint32_t k = rd32(ip + 1);
         rbk_value *dst = ip[0] == RBK_OP_SET_LOCAL ? &bp[k] : &vm->globals[k];
@@ -558,7 +722,7 @@ L_MOD: {
         }
     }
     rbk_value r = rbk_nil();
-    if (arith(vm, op, a, b, &r)) RAISE();
+    if (arith(vm, aop, a, b, &r)) RAISE();
     rbk_unref(a); rbk_unref(b);
     sp -= 2;
     PUSH(r);
@@ -575,26 +739,23 @@ L_NEG: {
     DISPATCH();
 }
 L_NOT: {
-    rbk_value a = sp[-1];
-    if (a.t != RBK_T_BOOL) {
-        if (a.secret & RBK_UNVERIFIED) DISPATCH();
-        rbk_vm_error(vm, "`not` needs a bool, not %s", tname(a));
+    if (sp[-1].t != RBK_T_BOOL) {
+        if (sp[-1].secret & RBK_UNVERIFIED) DISPATCH();
+        rbk_vm_error(vm, "`not` needs a bool, not %s", tname(sp[-1]));
         RAISE();
     }
-    sp[-1].as.b = !a.as.b;
+    sp[-1].as.b = !sp[-1].as.b;
     DISPATCH();
 }
 L_EQ:
 L_NE: {
-    rbk_value b = sp[-1], a = sp[-2];
-    if (a.t == RBK_T_INT && b.t == RBK_T_INT) {
-        bool r = (a.as.i == b.as.i) == (ip[-1] == RBK_OP_EQ);
-        uint8_t sec = a.secret | b.secret;
+    if (sp[-2].t == RBK_T_INT && sp[-1].t == RBK_T_INT) {
+        bool r = (sp[-2].as.i == sp[-1].as.i) == (ip[-1] == RBK_OP_EQ);
         sp--;
-        sp[-1] = rbk_bool(r);
-        sp[-1].secret = sec;
+        vset_bool(sp - 1, r, sp[-1].secret | sp[0].secret);
         DISPATCH();
     }
+    rbk_value b = sp[-1], a = sp[-2];
     bool eq = rbk_equal(a, b);
     uint8_t sec = a.secret | b.secret;
     rbk_unref(a); rbk_unref(b);
@@ -609,17 +770,15 @@ L_LE:
 L_GT:
 L_GE: {
     rbk_opcode op = (rbk_opcode)ip[-1];
-    rbk_value b = sp[-1], a = sp[-2];
-    int c;
-    if (a.t == RBK_T_INT && b.t == RBK_T_INT) {
-        int64_t x = a.as.i, y = b.as.i;
+    if (sp[-2].t == RBK_T_INT && sp[-1].t == RBK_T_INT) {
+        int64_t x = sp[-2].as.i, y = sp[-1].as.i;
         bool r = op == RBK_OP_LT ? x < y : op == RBK_OP_LE ? x <= y : op == RBK_OP_GT ? x > y : x >= y;
-        uint8_t sec = a.secret | b.secret;
         sp--;
-        sp[-1] = rbk_bool(r);
-        sp[-1].secret = sec;
+        vset_bool(sp - 1, r, sp[-1].secret | sp[0].secret);
         DISPATCH();
     }
+    rbk_value b = sp[-1], a = sp[-2];
+    int c;
     if ((a.secret | b.secret) & RBK_UNVERIFIED) c = 0;
     else if (!rbk_compare(a, b, &c)) { rbk_vm_error(vm, "cannot compare %s with %s", tname(a), tname(b)); RAISE(); }
     bool r = op == RBK_OP_LT ? c < 0 : op == RBK_OP_LE ? c <= 0 : op == RBK_OP_GT ? c > 0 : c >= 0;
@@ -686,7 +845,12 @@ L_JUMP: {
 }
 L_JUMP_IF_FALSE: {
     int32_t rel = (int32_t)A1();
-    rbk_value c = POP();
+    sp--;
+    if (sp->t == RBK_T_BOOL && !(sp->secret & RBK_UNVERIFIED)) { /* fields, not the whole value (see vw0) */
+        if (!sp->as.b) ip += rel;
+        DISPATCH();
+    }
+    rbk_value c = *sp;
     if (c.secret & RBK_UNVERIFIED) {
         /* --dry-run: a condition on the result of a skipped write cannot be decided; the
          * guarded block is not run (its expectations would be unverified anyway) */
@@ -706,10 +870,9 @@ L_JUMP_IF_FALSE: {
 L_AND_JUMP:
 L_OR_JUMP: {
     int32_t rel = (int32_t)A1();
-    rbk_value c = sp[-1];
-    if (c.secret & RBK_UNVERIFIED) { ip += rel; DISPATCH(); } /* the unverified value is the result */
-    if (c.t != RBK_T_BOOL) { rbk_vm_error(vm, "`%s` needs bools, not %s", ip[-5] == RBK_OP_AND_JUMP ? "and" : "or", tname(c)); RAISE(); }
-    if (ip[-5] == RBK_OP_AND_JUMP ? !c.as.b : c.as.b) ip += rel;
+    if (sp[-1].secret & RBK_UNVERIFIED) { ip += rel; DISPATCH(); } /* the unverified value is the result */
+    if (sp[-1].t != RBK_T_BOOL) { rbk_vm_error(vm, "`%s` needs bools, not %s", ip[-5] == RBK_OP_AND_JUMP ? "and" : "or", tname(sp[-1])); RAISE(); }
+    if (ip[-5] == RBK_OP_AND_JUMP ? !sp[-1].as.b : sp[-1].as.b) ip += rel;
     DISPATCH();
 }
 L_LIST: {
@@ -837,11 +1000,12 @@ L_CALL_FN: {
     uint32_t f = A1(), n = A1();
     rbk_function *G = &u->funcs[f];
     rbk_value *nbp = sp - n;
-    if (nbp + G->nlocals + G->max_stack + 2 > stack_end || vm->nframes >= vm->cap_frames) {
+    if (nbp + G->nlocals + G->max_stack + 2 > stack_end || vm->nframes >= vm->cap_frames) { /* + 2: see above */
         rbk_vm_error(vm, "call depth exceeded (calling %s)", rbk_vm_str(vm, G->name));
         RAISE();
     }
     vm->frames[vm->nframes - 1].ip = ip;
+    for (uint32_t i = 0; i < n; i++) vput(&nbp[i], &nbp[i]); /* arguments become locals: whole stores (see vw0) */
     for (uint32_t i = n; i < G->nlocals; i++) nbp[i] = rbk_nil();
     vm->frames[vm->nframes].fn = f;
     vm->frames[vm->nframes].base = nbp;
@@ -877,11 +1041,13 @@ L_INVOKE: {
     DISPATCH();
 }
 L_RETURN: {
-    rbk_value r = POP();
+    sp--;
+    uint64_t r0 = vw0(sp), r1 = vw1(sp); /* the result, loaded as words (see vw0) */
+    VKEEP(r0, r1);
     for (rbk_value *p = bp; p < sp; p++) rbk_unref(*p);
     vm->nframes--;
     if (vm->nframes == frame_base) {
-        *result = r;
+        vstore(result, r0, r1);
         vm->sp = sp_base;
         return RBK_OK;
     }
@@ -891,7 +1057,8 @@ L_RETURN: {
     F = &u->funcs[curfn];
     bp = fr->base;
     ip = fr->ip;
-    PUSH(r);
+    vstore(sp, r0, r1);
+    sp++;
     DISPATCH();
 }
 L_FOR_PREP: {
@@ -922,15 +1089,18 @@ L_FOR_NEXT2: {
     if (it.t == RBK_T_LIST) {
         rbk_list *L = RBK_AS_LIST(it);
         if ((size_t)i >= L->len) { ip += rel; DISPATCH(); }
+        /* the taint only when there is one: a byte store into the slot just written would
+         * stall the next read of the whole value (see vw0) */
         if (two) {
             rbk_unref(bp[v]); bp[v] = rbk_int(i);
             rbk_unref(bp[v + 1]); bp[v + 1] = rbk_ref(L->items[i]);
-            bp[v + 1].secret |= it.secret;
+            if (it.secret) bp[v + 1].secret |= it.secret;
         } else {
             rbk_unref(bp[v]); bp[v] = rbk_ref(L->items[i]);
-            bp[v].secret |= it.secret;
+            if (it.secret) bp[v].secret |= it.secret;
         }
     } else {
+        if (it.t != RBK_T_MAP) { ip += rel; DISPATCH(); } /* only in a forged unit (no FOR_PREP) */
         rbk_map *M = RBK_AS_MAP(it);
         if ((size_t)i >= M->len) { ip += rel; DISPATCH(); }
         rbk_str *key = M->entries[i].key;
@@ -945,7 +1115,7 @@ L_FOR_NEXT2: {
             bp[v + 1] = val;
         }
     }
-    bp[l + 1].as.i = i + 1;
+    vstore_int(&bp[l + 1], i + 1); /* the whole value: see RANGE_NEXT */
     DISPATCH();
 }
 L_RANGE_PREP: {
@@ -967,10 +1137,36 @@ L_RANGE_NEXT: {
     int32_t rel = (int32_t)A1();
     int64_t cur = bp[l].as.i, to = bp[l + 1].as.i;
     if (cur > to) { ip += rel; DISPATCH(); }
-    rbk_unref(bp[v]);
-    bp[v] = rbk_int(cur);
-    if (cur == to) bp[l + 1].as.i = cur - 1; /* done after this one, without overflowing */
-    else bp[l].as.i = cur + 1;
+    rbk_value old = rbk_nil();
+    old.t = bp[v].t;
+    old.as.o = bp[v].as.o;
+    vstore_int(&bp[v], cur);
+    if (MAYBE_OBJ(old)) rbk_unref(old);
+    /* whole values are stored (not just .as.i): in a forged unit the hidden slots may hold an
+     * object, whose pointer must not be overwritten with a number */
+    if (cur == to) vstore_int(&bp[l + 1], cur - 1); /* done after this one, without overflowing */
+    else vstore_int(&bp[l], cur + 1);
+    DISPATCH();
+}
+L_RANGE_LOOP: {
+    uint32_t l = A1(), v = A1();
+    int32_t rel = (int32_t)A1();
+    int64_t cur = bp[l].as.i, to = bp[l + 1].as.i;
+    if (cur > to) DISPATCH();
+    /* the backward jump of a loop: poll here, as JUMP does (the error's position is this
+     * instruction's, the range) */
+    if (--budget == 0) {
+        budget = 1024;
+        if (check_budget(vm)) RAISE();
+    }
+    rbk_value old = rbk_nil();
+    old.t = bp[v].t;
+    old.as.o = bp[v].as.o;
+    vstore_int(&bp[v], cur);
+    if (MAYBE_OBJ(old)) rbk_unref(old);
+    if (cur == to) vstore_int(&bp[l + 1], cur - 1); /* as RANGE_NEXT */
+    else vstore_int(&bp[l], cur + 1);
+    ip += rel;
     DISPATCH();
 }
 L_TRACE: {

@@ -402,10 +402,11 @@ int rbk_vm_preflight(rbk_vm *vm, rbk_sbuf *problems) {
             if (!strcmp(vm->opts.params[i].key, name)) given = vm->opts.params[i].value;
         rbk_value v;
         static const char *tn[] = {"", "string", "int", "float", "bool", "duration"};
+        int secret = (p->flags & RBK_PARAM_SECRET) != 0;
         if (given) {
             if (!param_value(given, p->type, &v)) {
-                rbk_sbuf_printf(problems, "--param %s=%s: not a valid %s%s\n", name, given, tn[p->type],
-                                p->type == RBK_PT_DURATION ? " (write e.g. 30s, 5m, 250ms)" : "");
+                rbk_sbuf_printf(problems, "--param %s=%s: not a valid %s%s\n", name, secret ? RBK_MASK_REPLACEMENT : given,
+                                tn[p->type], p->type == RBK_PT_DURATION ? " (write e.g. 30s, 5m, 250ms)" : "");
                 n++;
                 continue;
             }
@@ -417,6 +418,19 @@ int rbk_vm_preflight(rbk_vm *vm, rbk_sbuf *problems) {
             rbk_sbuf_printf(problems, "parameter %s (%s) is required: pass --param %s=VALUE\n", name, tn[p->type], name);
             n++;
             continue;
+        }
+        if (secret) {
+            /* secret from the moment it is read (docs/secrets.md): marked, and its text, as
+             * given and as the language prints it, registered; a bool's text ("true") is not
+             * (the mark alone shows it as ***) */
+            v = rbk_mark_secret(v);
+            if (p->type != RBK_PT_BOOL) {
+                if (given && *given) rbk_vm_add_secret(vm, given, strlen(given));
+                rbk_sbuf t = RBK_SBUF_INIT;
+                rbk_value_str(&t, v);
+                if (t.len) rbk_vm_add_secret(vm, t.data, t.len);
+                rbk_sbuf_free(&t);
+            }
         }
         rbk_unref(vm->globals[p->global]);
         vm->globals[p->global] = v;

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """tests/canary/canary_test.py — no secret in any byte runbook writes (LANGUAGE.md §9).
 
-A canary secret is planted in a secret env variable, a multi-line secret env variable, an
-`ask(secret: true)` answer (typed into a real terminal, under tmux) and a value passed through
-`secret()`, and flows into commands (their text, stdout and stderr), HTTP headers, URLs and
+A canary secret is planted in a secret env variable, a multi-line secret env variable, a secret
+param given with --param, an `ask(secret: true)` answer and a secret param asked for at the
+start (both typed into a real terminal, under tmux) and a value passed through `secret()`, and
+flows into commands (their text, stdout and stderr), HTTP headers, URLs and
 bodies (echoed back by the fixture), SQL queries and results, log lines, expectation values,
 error messages and rollback blocks. The runbook is run down every path — success, a failed
 expectation with rollback, a failure with --on-failure stop, SIGINT — with the text and the
@@ -28,6 +29,8 @@ CANARY = "C4n@ry-S3cr3t/+=x y"
 CANARY_ML = "ml-first-line-Q9\nml-second-line-Z7\nml-third-line-K5"
 ASKED = "typed-Pa55-W0rd!"
 VIA_SECRET_FN = "lit3ral-S3cret-42"
+PARAM = "P4ram-C4n@ry/+=z q"
+TYPED_PARAM = "typed-P4ram-Pr0mpt!"
 
 RUNBOOK_SRC = r'''runbook "Canary"
 env RBK_CANARY secret
@@ -35,6 +38,7 @@ env RBK_CANARY_ML secret
 param base_url: string
 param pg_url: string
 param mode: string = "ok"
+param api_key: string secret
 let token = env.RBK_CANARY
 let other = secret("lit3ral-S3cret-42")
 section "Everything" {
@@ -46,26 +50,31 @@ section "Everything" {
     log("last line: {m.stdout}")
     let e = exec(["printf", "%s|%s", token, other])
     log(e.stdout)
+    let k = sh("echo key={api_key}; printf %s {api_key} | base64")
+    log("key said {k.stdout} and {api_key}")
   }
   step "HTTP" {
     let h = http.get("{base_url}/headers?t={other}", headers: {"Authorization": "Bearer {token}", "X-Other": other})
     log(h.body)
-    let e = http.post("{base_url}/echo", body: "secret={token}&ml={env.RBK_CANARY_ML}")
+    let e = http.post("{base_url}/echo", body: "secret={token}&ml={env.RBK_CANARY_ML}&key={api_key}")
     log(e.body)
+    let q = http.get("{base_url}/headers", headers: {"X-Api-Key": api_key})
+    log(q.body)
     expect h.status == 200
   }
   step "SQL" {
     let db = sql.connect(pg_url)
     let v = db.scalar("SELECT {token}::text || '-suffix'")
     log("sql said {v}")
-    let rows = db.query("SELECT {other}::text AS o, {token}::text AS t")
+    let rows = db.query("SELECT {other}::text AS o, {token}::text AS t, {api_key}::text AS k")
     log(rows)
     db.close()
   }
   step "Maybe fail" if mode == "fail" {
     expect token == "the wrong value", "the token {token} is not the expected one"
+    expect api_key == "the wrong key", "the key {api_key} is not the expected one"
   } rollback {
-    sh("echo rolling back with {token} and {other}")
+    sh("echo rolling back with {token} and {other} and {api_key}")
   }
   step "Maybe error" if mode == "error" {
     sh("echo {token} >&2; exit 3")
@@ -77,10 +86,11 @@ section "Everything" {
 '''
 
 ASK_SRC = r'''runbook "Canary ask"
+param pin: string secret
 step "Ask" {
   let pw = ask("Password", secret: true)
-  sh("echo the password is {pw}; echo {pw} >&2")
-  log("typed {pw}")
+  sh("echo the password is {pw}; echo {pw} >&2; echo the pin is {pin}")
+  log("typed {pw} and {pin}")
   expect pw == "not it", "pw {pw} rejected"
 } rollback {
   log("rollback")
@@ -95,7 +105,8 @@ def forms(s):
     return [f for f in out if len(f) >= 4]
 
 
-ALL_FORMS = [(name, f) for name, s in (("canary", CANARY), ("multi-line", CANARY_ML), ("asked", ASKED), ("secret()", VIA_SECRET_FN))
+ALL_FORMS = [(name, f) for name, s in (("canary", CANARY), ("multi-line", CANARY_ML), ("asked", ASKED), ("secret()", VIA_SECRET_FN),
+                               ("secret param", PARAM), ("secret param typed", TYPED_PARAM))
              for f in forms(s)]
 FAILS = []
 
@@ -152,7 +163,8 @@ def main():
     try:
         with open(os.path.join(d, "canary.rb"), "w") as f:
             f.write(RUNBOOK_SRC)
-        base = ["run", "canary.rb", "--param", f"base_url={svc['RBK_HTTP_URL']}", "--param", f"pg_url={svc['RBK_PG_URL']}"]
+        base = ["run", "canary.rb", "--param", f"base_url={svc['RBK_HTTP_URL']}", "--param", f"pg_url={svc['RBK_PG_URL']}",
+                "--param", f"api_key={PARAM}"]
         cases = [("ok", 0, []), ("fail", 1, []), ("error", 3, ["--on-failure", "stop"]), ("hang", 4, [])]
         for mode, want, extra in cases:
             for fmt in ("text", "json"):
@@ -202,14 +214,15 @@ def main():
             subprocess.run(tm + ["new-session", "-d", "-x", "150", "-y", "50", cmd], check=True, env=env)
             try:
                 deadline = time.time() + 30
-                screen = ""
-                while time.time() < deadline:
-                    screen = subprocess.run(tm + ["capture-pane", "-p"], capture_output=True, text=True).stdout
-                    if "Password" in screen:
-                        break
-                    time.sleep(0.1)
-                subprocess.run(tm + ["send-keys", "-l", ASKED], check=True)
-                subprocess.run(tm + ["send-keys", "Enter"], check=True)
+                for question, answer in (("Parameter pin", TYPED_PARAM), ("Password", ASKED)):
+                    screen = ""
+                    while time.time() < deadline:
+                        screen = subprocess.run(tm + ["capture-pane", "-p"], capture_output=True, text=True).stdout
+                        if question in screen:
+                            break
+                        time.sleep(0.1)
+                    subprocess.run(tm + ["send-keys", "-l", answer], check=True)
+                    subprocess.run(tm + ["send-keys", "Enter"], check=True)
                 while time.time() < deadline and not os.path.exists(f"{outd}/exit"):
                     time.sleep(0.1)
                 screen = subprocess.run(tm + ["capture-pane", "-p", "-S", "-200"], capture_output=True, text=True).stdout

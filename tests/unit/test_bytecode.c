@@ -203,7 +203,7 @@ static rbk_unit *unit_full(void) {
     u->expects[0].subs[0] = (rbk_expect_sub){0, 1};
     u->nparams = 1;
     u->params = rbk_xcalloc(1, sizeof *u->params);
-    u->params[0] = (rbk_paramdecl){kstr(u, "region"), RBK_PT_STRING, 1, kstr(u, "eu-west-1"), 0, 0};
+    u->params[0] = (rbk_paramdecl){kstr(u, "region"), RBK_PT_STRING, 1, kstr(u, "eu-west-1"), 0, 0, 0};
     u->ngates = 1;
     u->gates = rbk_xcalloc(1, sizeof *u->gates);
     u->gates[0] = (rbk_gatedecl){1, kstr(u, "Proceed?"), 0, 0, 10};
@@ -235,6 +235,21 @@ static rbk_unit *unit_ops(void) {
     emit(&c, RBK_OP_POP);
     patch_jump(&c, emit(&c, RBK_OP_JUMP, 0u), 0, l1);
     patch_jump(&c, l1, 2, c.len);
+    /* a range loop as compiler/codegen.c writes it (tested at the top, then at the bottom)
+     * around the fused arithmetic: immediate right operand, local right, local left */
+    emit(&c, RBK_OP_SMALLINT, 1u);
+    emit(&c, RBK_OP_SMALLINT, 3u);
+    emit(&c, RBK_OP_RANGE_PREP, 0u);
+    uint32_t l3 = emit(&c, RBK_OP_RANGE_NEXT, 0u, 2u, 0u);
+    uint32_t body = emit(&c, RBK_OP_GET_LOCAL, 2u);
+    static const rbk_opcode fused[] = {RBK_OP_ADD_I, RBK_OP_SUB_I, RBK_OP_MUL_I, RBK_OP_DIV_I, RBK_OP_MOD_I,
+                                       RBK_OP_ADD_L, RBK_OP_SUB_L, RBK_OP_MUL_L, RBK_OP_DIV_L, RBK_OP_MOD_L,
+                                       RBK_OP_LADD, RBK_OP_LSUB, RBK_OP_LMUL, RBK_OP_LDIV, RBK_OP_LMOD};
+    for (size_t i = 0; i < sizeof fused / sizeof fused[0]; i++)
+        emit(&c, fused[i], rbk_opinfo_table[fused[i]].operands[0] == 'l' ? 2u : (uint32_t)i + 1);
+    emit(&c, RBK_OP_POP);
+    patch_jump(&c, emit(&c, RBK_OP_RANGE_LOOP, 0u, 2u, 0u), 2, body);
+    patch_jump(&c, l3, 2, c.len);
     emit(&c, RBK_OP_CONST, kk);
     emit(&c, RBK_OP_TRUE);
     emit(&c, RBK_OP_MAP, 1u);
@@ -462,6 +477,30 @@ static void test_disasm(void **st) {
     rbk_sbuf_free(&b);
     rbk_unit_free(u);
 }
+/* `param ... secret`: the flag travels in the type's word (type | flags << 8), round-trips, is
+ * listed without the default, and an unknown flag is refused. */
+static void test_param_flags(void **st) {
+    (void)st;
+    rbk_unit *u = unit_full();
+    u->params[0].flags = RBK_PARAM_SECRET;
+    check_round_trip(u, NULL);
+    rbk_sbuf b = write_unit(u);
+    char *err = NULL;
+    rbk_unit *l = rbk_bc_load((const uint8_t *)b.data, b.len, &err);
+    assert_non_null(l);
+    assert_int_equal(l->params[0].type, RBK_PT_STRING);
+    assert_int_equal(l->params[0].flags, RBK_PARAM_SECRET);
+    rbk_sbuf out = RBK_SBUF_INIT;
+    rbk_bc_disasm(l, &out);
+    const char *s = rbk_sbuf_cstr(&out);
+    if (!strstr(s, "region: string  global 1  default (secret, not shown)  secret  at main.rb:"))
+        fail_msg("disasm of a secret param:\n%s", s);
+    rbk_sbuf_free(&out);
+    rbk_unit_free(l);
+    rbk_sbuf_free(&b);
+    u->params[0].flags = 2;
+    expect_reject(u, "parameter 0: unknown flags 0x2"); /* frees u */
+}
 static void test_position(void **st) {
     (void)st;
     rbk_unit *u = unit_basic();
@@ -678,6 +717,46 @@ static void test_local_pair_out_of_range(void **st) {
     u->funcs[0].nlocals = 1;
     expect_reject(u, "FOR_PREP: locals 0..1 out of range (1)");
 }
+/* RANGE_LOOP reads and writes the range's pair of hidden locals like RANGE_NEXT; the fused
+ * arithmetic's local operand is range-checked like GET_LOCAL's. */
+static void test_range_loop_and_fused_locals(void **st) {
+    (void)st;
+    rbk_unit *u = unit_basic();
+    code c = {0};
+    uint32_t top = emit(&c, RBK_OP_NOP);
+    patch_jump(&c, emit(&c, RBK_OP_RANGE_LOOP, 1u, 0u, 0u), 2, top); /* locals 1..2 */
+    emit(&c, RBK_OP_HALT);
+    replace_main(u, &c, 1);
+    u->funcs[0].nlocals = 2;
+    expect_reject(u, "RANGE_LOOP: locals 1..2 out of range (2)");
+
+    u = unit_basic();
+    c = (code){0};
+    emit(&c, RBK_OP_SMALLINT, 1u);
+    emit(&c, RBK_OP_LMUL, 3u);
+    emit(&c, RBK_OP_POP);
+    emit(&c, RBK_OP_HALT);
+    replace_main(u, &c, 1);
+    u->funcs[0].nlocals = 3;
+    expect_reject(u, "LMUL: local 3 out of range (3)");
+
+    u = unit_basic();
+    c = (code){0};
+    emit(&c, RBK_OP_MOD_I, 7u); /* pops one: nothing is there */
+    emit(&c, RBK_OP_HALT);
+    replace_main(u, &c, 1);
+    expect_reject(u, "stack underflow (MOD_I pops 1, the stack holds 0)");
+
+    u = unit_basic();
+    c = (code){0};
+    emit(&c, RBK_OP_NOP);
+    uint32_t j = emit(&c, RBK_OP_RANGE_LOOP, 0u, 1u, 0u);
+    patch_jump(&c, j, 2, j + 1); /* into the middle of RANGE_LOOP itself */
+    emit(&c, RBK_OP_HALT);
+    replace_main(u, &c, 1);
+    u->funcs[0].nlocals = 2;
+    expect_reject(u, "RANGE_LOOP: jump target 0002 is inside an instruction");
+}
 static void test_const_out_of_range(void **st) {
     (void)st;
     rbk_unit *u = unit_basic();
@@ -834,6 +913,7 @@ int main(void) {
         cmocka_unit_test(test_every_opcode_covered),
         cmocka_unit_test(test_header_layout),
         cmocka_unit_test(test_disasm),
+        cmocka_unit_test(test_param_flags),
         cmocka_unit_test(test_position),
         cmocka_unit_test(test_every_truncation),
         cmocka_unit_test(test_every_bit_flip),
@@ -847,6 +927,7 @@ int main(void) {
         cmocka_unit_test(test_max_stack_too_small),
         cmocka_unit_test(test_local_out_of_range),
         cmocka_unit_test(test_local_pair_out_of_range),
+        cmocka_unit_test(test_range_loop_and_fused_locals),
         cmocka_unit_test(test_const_out_of_range),
         cmocka_unit_test(test_field_not_string),
         cmocka_unit_test(test_call_fn_arity),

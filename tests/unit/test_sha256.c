@@ -1,5 +1,8 @@
 /* tests/unit/test_sha256.c — support/sha256.c against the FIPS 180-4 / NIST example vectors,
- * plus incremental == one-shot for random splits and padding boundary lengths. */
+ * plus incremental == one-shot for random splits and padding boundary lengths. Every test runs
+ * twice: with the compression function the library picks (SHA-NI where the CPU has it) and with
+ * the portable C code forced (rbk_sha256_force_portable); then the two are compared with each
+ * other on random data of every length 0..300, random splits, unaligned input and long inputs. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -91,6 +94,106 @@ static void test_incremental_random_splits(void **st) {
     free(data);
 }
 
+/* A copied state finishes like the original: hash a prefix once, fork, finish both with
+ * different tails (what vm/bc_load.c and compiler/bc_write.c do for checksum + artifact hash). */
+static void test_copy_state(void **st) {
+    (void)st;
+    unsigned char data[1000];
+    for (int i = 0; i < (int)sizeof data; i++) data[i] = (unsigned char)(i * 7 + 3);
+    for (size_t prefix = 0; prefix < 200; prefix += 13) {
+        rbk_sha256 a;
+        rbk_sha256_init(&a);
+        rbk_sha256_update(&a, data, prefix);
+        rbk_sha256 b = a;
+        unsigned char da[32], db[32];
+        rbk_sha256_final(&a, da);
+        rbk_sha256_update(&b, data + prefix, 32);
+        rbk_sha256_final(&b, db);
+        char ha[65], hb[65], wa[65], wb[65];
+        rbk_sha256_to_hex(da, ha);
+        rbk_sha256_to_hex(db, hb);
+        rbk_sha256_hex(data, prefix, wa);
+        rbk_sha256_hex(data, prefix + 32, wb);
+        assert_string_equal(ha, wa);
+        assert_string_equal(hb, wb);
+    }
+}
+
+static int use_auto(void **st) {
+    (void)st;
+    rbk_sha256_force_portable(0);
+    return 0;
+}
+static int use_portable(void **st) {
+    (void)st;
+    rbk_sha256_force_portable(1);
+    assert_string_equal(rbk_sha256_impl(), "portable");
+    return 0;
+}
+
+static void digest_with(int portable, const unsigned char *p, size_t n, const size_t *cuts, int ncuts, char hex[65]) {
+    rbk_sha256_force_portable(portable);
+    rbk_sha256 s;
+    unsigned char d[32];
+    rbk_sha256_init(&s);
+    size_t off = 0;
+    for (int i = 0; i < ncuts; i++) {
+        rbk_sha256_update(&s, p + off, cuts[i] - off);
+        off = cuts[i];
+    }
+    rbk_sha256_update(&s, p + off, n - off);
+    rbk_sha256_final(&s, d);
+    rbk_sha256_to_hex(d, hex);
+    rbk_sha256_force_portable(0);
+}
+
+/* The library's choice against the portable code, on the same bytes: all lengths 0..300 in one
+ * piece and split at up to four random points, from an odd address (unaligned loads), and some
+ * long inputs (many blocks per compression call). */
+static void test_impls_agree(void **st) {
+    (void)st;
+    int have = rbk_sha256_force_portable(0);
+    print_message("[ sha256 ] this CPU %s SHA-NI; library uses %s\n", have ? "has" : "does not have",
+                  rbk_sha256_impl());
+    if (have) assert_string_equal(rbk_sha256_impl(), "sha-ni");
+    else assert_string_equal(rbk_sha256_impl(), "portable");
+    enum { N = 70001 };
+    unsigned char *buf = malloc(N + 1);
+    assert_non_null(buf);
+    unsigned seed = 777;
+    for (int i = 0; i < N + 1; i++) { seed = seed * 1103515245u + 12345u; buf[i] = (unsigned char)(seed >> 16); }
+    const unsigned char *data = buf + 1;
+    for (size_t len = 0; len <= 300; len++) {
+        for (int trial = 0; trial < 4; trial++) {
+            size_t cuts[4];
+            int nc = trial; /* 0..3 cut points, sorted */
+            for (int i = 0; i < nc; i++) {
+                seed = seed * 1103515245u + 12345u;
+                cuts[i] = len ? (seed >> 8) % (len + 1) : 0;
+            }
+            for (int i = 1; i < nc; i++)
+                for (int j = i; j > 0 && cuts[j - 1] > cuts[j]; j--) {
+                    size_t t = cuts[j]; cuts[j] = cuts[j - 1]; cuts[j - 1] = t;
+                }
+            char a[65], b[65], one[65];
+            digest_with(0, data, len, cuts, nc, a);
+            digest_with(1, data, len, cuts, nc, b);
+            if (strcmp(a, b)) fail_msg("length %zu, %d cuts: auto %s, portable %s", len, nc, a, b);
+            digest_with(1, data, len, NULL, 0, one);
+            assert_string_equal(b, one);
+        }
+    }
+    static const size_t longs[] = {1000, 4096, 65536, N};
+    for (size_t i = 0; i < sizeof longs / sizeof longs[0]; i++) {
+        size_t cuts[2] = {3, longs[i] / 2 + 1};
+        char a[65], b[65];
+        digest_with(0, data, longs[i], cuts, 2, a);
+        digest_with(1, data, longs[i], NULL, 0, b);
+        assert_string_equal(a, b);
+    }
+    free(buf);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_empty),
@@ -99,6 +202,13 @@ int main(void) {
         cmocka_unit_test(test_896),
         cmocka_unit_test(test_million_a),
         cmocka_unit_test(test_incremental_random_splits),
+        cmocka_unit_test(test_copy_state),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    const struct CMUnitTest both[] = {
+        cmocka_unit_test(test_impls_agree),
+    };
+    int failed = cmocka_run_group_tests_name("sha256 (library's choice)", tests, use_auto, NULL);
+    failed += cmocka_run_group_tests_name("sha256 (portable forced)", tests, use_portable, use_auto);
+    failed += cmocka_run_group_tests_name("sha256 (the two compared)", both, NULL, NULL);
+    return failed;
 }
