@@ -12,7 +12,7 @@ fn kubectl_duration(d) {
 # does not within `timeout`. Returns kubectl's output.
 fn rollout_status(deployment, namespace, timeout = 5m) {
   let r = exec(["kubectl", "rollout", "status", "deployment/{deployment}", "--namespace", namespace,
-                "--timeout", kubectl_duration(timeout)], timeout: timeout + 30s)
+                "--timeout", kubectl_duration(timeout)], timeout: timeout + 30s, read_only: true)
   return trim(r.stdout)
 }
 
@@ -38,7 +38,7 @@ fn scale(deployment, namespace, replicas) {
 
 # The deployment's desired and ready replica counts: {replicas, ready}.
 fn replicas(deployment, namespace) {
-  let r = exec(["kubectl", "get", "deployment", deployment, "--namespace", namespace, "--output", "json"])
+  let r = exec(["kubectl", "get", "deployment", deployment, "--namespace", namespace, "--output", "json"], read_only: true)
   let d = json.parse(r.stdout)
   return {replicas: d.spec.get("replicas", 0), ready: d.status.get("readyReplicas", 0)}
 }
@@ -46,6 +46,6 @@ fn replicas(deployment, namespace) {
 # The container image(s) of the deployment, space-separated.
 fn image(deployment, namespace) {
   let r = exec(["kubectl", "get", "deployment", deployment, "--namespace", namespace, "--output",
-                "jsonpath=\{.spec.template.spec.containers[*].image\}"])
+                "jsonpath=\{.spec.template.spec.containers[*].image\}"], read_only: true)
   return trim(r.stdout)
 }

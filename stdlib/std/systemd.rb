@@ -28,15 +28,15 @@ fn stop(unit, sudo = false) {
 
 # Whether the unit is active right now.
 fn is_active(unit) {
-  return exec(["systemctl", "is-active", "--quiet", unit], check: false).code == 0
+  return exec(["systemctl", "is-active", "--quiet", unit], check: false, read_only: true).code == 0
 }
 
 # The unit's state word: active, inactive, failed, activating ...
 fn state(unit) {
-  return trim(exec(["systemctl", "is-active", unit], check: false).stdout)
+  return trim(exec(["systemctl", "is-active", unit], check: false, read_only: true).stdout)
 }
 
 # Expects the unit to become active within `limit`, polling every `poll`.
 fn wait_active(unit, limit = 1m, poll = 2s) {
-  expect exec(["systemctl", "is-active", "--quiet", unit], check: false).code == 0 within limit every poll, "unit {unit} is active (polled for up to {limit})"
+  expect exec(["systemctl", "is-active", "--quiet", unit], check: false, read_only: true).code == 0 within limit every poll, "unit {unit} is active (polled for up to {limit})"
 }
