@@ -12,7 +12,7 @@
 #include <string.h>
 #include "outline.h"
 
-int rbk_cli_doc(const char *path);
+int rbk_cli_doc(const char *path, int64_t default_timeout_ms);
 
 /* ------------------------------------------------------------------ Markdown helpers */
 static int word_char(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
@@ -533,9 +533,9 @@ static void worst_md(doc *d) {
     }
 }
 
-int rbk_cli_doc(const char *path) {
+int rbk_cli_doc(const char *path, int64_t default_timeout_ms) {
     rbk_outline o;
-    int rc = rbk_outline_open(path, "doc", &o);
+    int rc = rbk_outline_open(path, "doc", default_timeout_ms, &o);
     if (rc) return rc;
     doc d = {RBK_SBUF_INIT, &o};
     summary(&d);

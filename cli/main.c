@@ -784,8 +784,8 @@ out:
     return rc;
 }
 
-int rbk_cli_plan(const char *path, int json); /* cli/plan.c */
-int rbk_cli_doc(const char *path);
+int rbk_cli_plan(const char *path, int json, int64_t default_timeout_ms); /* cli/plan.c */
+int rbk_cli_doc(const char *path, int64_t default_timeout_ms);
 
 int main(int argc, char **argv) {
     if (argc < 2) { usage(stderr); return EXIT_USAGE; }
@@ -803,7 +803,8 @@ int main(int argc, char **argv) {
         else if (!strcmp(o.cmd, "plan") && o.format != RBK_FMT_TEXT && o.format != RBK_FMT_JSON) {
             fputs("runbook plan: --format is text or json\n", stderr);
             rc = EXIT_USAGE;
-        } else rc = !strcmp(o.cmd, "plan") ? rbk_cli_plan(o.files[0], o.format == RBK_FMT_JSON) : rbk_cli_doc(o.files[0]);
+        } else rc = !strcmp(o.cmd, "plan") ? rbk_cli_plan(o.files[0], o.format == RBK_FMT_JSON, o.run.default_timeout_ms)
+                                         : rbk_cli_doc(o.files[0], o.run.default_timeout_ms);
     } else if (!strcmp(o.cmd, "resume")) rc = cmd_resume(&o);
     else {
         fprintf(stderr, "runbook: unknown command %s\n", o.cmd);

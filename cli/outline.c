@@ -521,10 +521,18 @@ static rbk_cost builtin_item(walker *w, rbk_node *n, const frame *f, rbk_oitems 
             if (why) it.tmo_kind = RBK_TMO_UNKNOWN;
         } else {
             it.tmo_kind = RBK_TMO_DEFAULT;
-            it.timeout_ms = k == RBK_OI_GATE ? RBK_DEFAULT_GATE_TIMEOUT_MS : RBK_DEFAULT_CALL_TIMEOUT_MS;
-            if (k == RBK_OI_EFFECT)
+            it.timeout_ms = k == RBK_OI_GATE ? RBK_DEFAULT_GATE_TIMEOUT_MS : w->o->default_timeout_ms;
+            if (k == RBK_OI_EFFECT && w->o->default_timeout_ms == RBK_DEFAULT_CALL_TIMEOUT_MS)
                 add_note(&w->o->assumptions, &w->o->nassumptions,
-                         "a call without `timeout:` counts the default 30s (`runbook run --default-timeout D` changes it)");
+                         "a call without `timeout:` counts the default 30s (`--default-timeout D` changes it, for the run and for this plan)");
+            else if (k == RBK_OI_EFFECT) {
+                rbk_sbuf d = RBK_SBUF_INIT, t = RBK_SBUF_INIT;
+                rbk_duration_fmt(&d, w->o->default_timeout_ms);
+                rbk_sbuf_printf(&t, "a call without `timeout:` counts %s (--default-timeout): run with the same value", rbk_sbuf_cstr(&d));
+                add_note(&w->o->assumptions, &w->o->nassumptions, rbk_sbuf_cstr(&t));
+                rbk_sbuf_free(&d);
+                rbk_sbuf_free(&t);
+            }
         }
         if (k == RBK_OI_GATE) {
             if (why) it.cost.operator_why = why;
@@ -1173,9 +1181,10 @@ static rbk_compiler *recompile_rbc(const char *path, const char *cmd, rbk_outlin
     return c;
 }
 
-int rbk_outline_open(const char *path, const char *cmd, rbk_outline *o) {
+int rbk_outline_open(const char *path, const char *cmd, int64_t default_timeout_ms, rbk_outline *o) {
     memset(o, 0, sizeof *o);
     o->path = path;
+    o->default_timeout_ms = default_timeout_ms > 0 ? default_timeout_ms : RBK_DEFAULT_CALL_TIMEOUT_MS;
     o->point_of_no_return = -1;
     size_t l = strlen(path);
     int rbc = l > 4 && !strcmp(path + l - 4, ".rbc");

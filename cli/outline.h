@@ -124,6 +124,7 @@ typedef struct rbk_outline {
     rbk_sources *sources;    /* owned: the compiler points into them */
     rbk_diags *diags;
     const char *path;        /* as given on the command line */
+    int64_t default_timeout_ms; /* of calls without `timeout:` (runbook plan --default-timeout) */
     const char *root_path;   /* the root source's path inside the artifact */
     char *title;             /* or NULL */
     char artifact_sha256[65];
@@ -146,7 +147,8 @@ typedef struct rbk_outline {
 /* Compiles FILE.rb, or recompiles FILE.rbc from its embedded sources (and checks the result is
  * byte-identical to the file), and builds the outline. On failure prints diagnostics on stderr
  * and returns 64 (usage, unreadable) or 65 (compile error, bad artifact); 0 on success. */
-int rbk_outline_open(const char *path, const char *cmd, rbk_outline *o);
+/* default_timeout_ms: what a call without `timeout:` counts (--default-timeout; 0: the default). */
+int rbk_outline_open(const char *path, const char *cmd, int64_t default_timeout_ms, rbk_outline *o);
 void rbk_outline_free(rbk_outline *o);
 
 /* Helpers for the renderers. */

@@ -11,7 +11,7 @@
 #include "../support/sha256.h"
 #include "outline.h"
 
-int rbk_cli_plan(const char *path, int json);
+int rbk_cli_plan(const char *path, int json, int64_t default_timeout_ms);
 
 /* ------------------------------------------------------------------ flattening */
 /* Effects (read/write/gate/wait) and checks (expect/stop-if/fail), depth first, each with
@@ -630,7 +630,7 @@ static void json_tail(js *j) {
     rbk_sbuf_addc(b, '{');
     jcost(b, "run", &o->run);
     jcost(b, "rollback", &o->rollback);
-    jkn(b, "default_call_timeout_ms", RBK_DEFAULT_CALL_TIMEOUT_MS);
+    jkn(b, "default_call_timeout_ms", o->default_timeout_ms);
     jkey(b, "assumptions");
     rbk_sbuf_addc(b, '[');
     for (int i = 0; i < o->nassumptions; i++) { jstr(b, o->assumptions[i]); rbk_sbuf_addc(b, ','); }
@@ -700,9 +700,9 @@ static void plan_json(const rbk_outline *o) {
     rbk_sbuf_free(&b);
 }
 
-int rbk_cli_plan(const char *path, int json) {
+int rbk_cli_plan(const char *path, int json, int64_t default_timeout_ms) {
     rbk_outline o;
-    int rc = rbk_outline_open(path, "plan", &o);
+    int rc = rbk_outline_open(path, "plan", default_timeout_ms, &o);
     if (rc) return rc;
     if (json) plan_json(&o);
     else plan_text(&o, isatty(1) && !getenv("NO_COLOR"));

@@ -60,7 +60,7 @@
 # expect: run                            unbounded         45m   unbounded         30s
 # expect: run, then the full rollback    unbounded         45m   unbounded
 # expect: assuming:
-# expect: - a call without `timeout:` counts the default 30s (`runbook run --default-timeout D` changes it)
+# expect: - a call without `timeout:` counts the default 30s (`--default-timeout D` changes it, for the run and for this plan)
 # expect: - soak = 2m (its default; --param soak=... changes it)
 # expect: not bounded:
 # expect: - step 4 "Soak": `for h in split(hosts, ",")` (plan_text.rb:136) repeats http.get (plan_text.rb:137) a number of times not known before the run
