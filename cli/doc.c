@@ -63,13 +63,8 @@ static void md_code(rbk_sbuf *b, const char *s, int in_table) {
 static void indent(rbk_sbuf *b, int depth) {
     for (int i = 0; i < depth; i++) rbk_sbuf_adds(b, "  ");
 }
-/* A fenced block at list depth `depth` (its lines indented to sit inside the item). */
-static void md_block(rbk_sbuf *b, int depth, const char *lang, const char *text) {
-    int n = longest_run(text, '`') + 1;
-    if (n < 3) n = 3;
-    indent(b, depth);
-    for (int i = 0; i < n; i++) rbk_sbuf_addc(b, '`');
-    rbk_sbuf_printf(b, "%s\n", lang);
+/* Each line of text, indented to list depth `depth` (empty lines stay empty). */
+static void indent_lines(rbk_sbuf *b, int depth, const char *text) {
     const char *p = text;
     while (*p) {
         const char *nl = strchr(p, '\n');
@@ -80,22 +75,22 @@ static void md_block(rbk_sbuf *b, int depth, const char *lang, const char *text)
         if (!nl) break;
         p = nl + 1;
     }
+}
+/* A fenced block at list depth `depth` (its lines indented to sit inside the item). */
+static void md_block(rbk_sbuf *b, int depth, const char *lang, const char *text) {
+    int n = longest_run(text, '`') + 1;
+    if (n < 3) n = 3;
+    indent(b, depth);
+    for (int i = 0; i < n; i++) rbk_sbuf_addc(b, '`');
+    rbk_sbuf_printf(b, "%s\n", lang);
+    indent_lines(b, depth, text);
     indent(b, depth);
     for (int i = 0; i < n; i++) rbk_sbuf_addc(b, '`');
     rbk_sbuf_addc(b, '\n');
 }
 /* Text the author wrote as prose (comments), one paragraph per blank-line-separated run. */
 static void md_prose(rbk_sbuf *b, int depth, const char *s) {
-    const char *p = s;
-    while (*p) {
-        const char *nl = strchr(p, '\n');
-        size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        if (len) indent(b, depth);
-        rbk_sbuf_add(b, p, len);
-        rbk_sbuf_addc(b, '\n');
-        if (!nl) break;
-        p = nl + 1;
-    }
+    indent_lines(b, depth, s);
 }
 static void dur(rbk_sbuf *b, int64_t ms) { rbk_outline_dur(b, ms); }
 static void cost_md(rbk_sbuf *b, const rbk_cost *c) {
