@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""bench/diff_frontend.py OLD NEW [--mutants N] [--seed S] — checks that a change to the front end
+"""bench/diff_frontend.py OLD NEW [--mutants N] [--seed S] [--keep DIR] — checks that a change to the front end
 (grammar/, compiler/) changed no output: runs `runbook check` and `runbook compile` with two
 binaries on every runbook of tests/golden, examples, stdlib/std and bench, and on N random
 mutants of each (tokens inserted, text deleted, lines swapped, the file cut short: mostly syntax
@@ -60,6 +60,7 @@ def main():
     ap.add_argument("new")
     ap.add_argument("--mutants", type=int, default=20, help="mutants per file (default 20)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--keep", metavar="DIR", help="copy every input that differs into DIR")
     a = ap.parse_args()
     old, new = os.path.abspath(a.old), os.path.abspath(a.new)
     rnd = random.Random(a.seed)
@@ -79,6 +80,9 @@ def main():
                 syntax += mode == "check" and b"unexpected" in x[2]
                 if x != y:
                     failed += 1
+                    if a.keep:
+                        os.makedirs(a.keep, exist_ok=True)
+                        shutil.copy(path, os.path.join(a.keep, os.path.relpath(path, work).replace("/", "_")))
                     print(f"DIFF {mode} {os.path.relpath(path, work)}\n  old: exit {x[0]}: {x[2][-400:]!r}\n"
                           f"  new: exit {y[0]}: {y[2][-400:]!r}")
 

@@ -112,6 +112,7 @@ static void yyerror(YYLTYPE *l, rbk_parser *P, const char *msg) {
 %token <i> DURATION "duration"
 %token <str> STR_TEXT "string text"
 %token <str> RAW_STRING "raw string"
+%token <str> STR_PLAIN "plain string"  /* "..." without escapes or {}: reported as "string" */
 %token STR_BEGIN "string" STR_BEGIN3 "\"\"\"string" STR_END "end of string"
 %token INTERP_OPEN "{ in string" INTERP_CLOSE "} in string"
 %token RUNBOOK "runbook" ENV "env" PARAM "param" USE "use" LET "let" FN "fn" RETURN "return"
@@ -327,6 +328,7 @@ expr
     | NIL { $$ = mk(P, N_NIL, @$); }
     | STR_BEGIN parts STR_END { $$ = strnode(P, $2, @$, 0); }
     | STR_BEGIN3 parts STR_END { $$ = strnode(P, $2, @$, 1); }
+    | STR_PLAIN { $$ = mk(P, N_STRING, @$); $$->str = $1.s; $$->slen = $1.n; }
     | RAW_STRING { $$ = mk(P, N_STRING, @$); $$->str = $1.s; $$->slen = $1.n; $$->flags = RBK_NF_RAW; }
     | IDENT { $$ = mk(P, N_IDENT, @$); $$->str = $1.s; $$->slen = $1.n; }
     | ENV { $$ = mk(P, N_IDENT, @$); $$->str = "env"; $$->slen = 3; }
@@ -382,7 +384,8 @@ keyword
     ;
 
 string
-    : STR_BEGIN parts STR_END { $$ = strnode(P, $2, @$, 0); }
+    : STR_PLAIN { $$ = mk(P, N_STRING, @$); $$->str = $1.s; $$->slen = $1.n; }
+    | STR_BEGIN parts STR_END { $$ = strnode(P, $2, @$, 0); }
     | STR_BEGIN3 parts STR_END { $$ = strnode(P, $2, @$, 1); }
     ;
 parts
@@ -494,8 +497,16 @@ static rbk_node *strnode(rbk_parser *P, rbk_node *parts, YYLTYPE l, int triple) 
 static int yyreport_syntax_error(const yypcontext_t *ctx, rbk_parser *P) {
     yysymbol_kind_t expected[YYNTOKENS];
     int n = yypcontext_expected_tokens(ctx, expected, YYNTOKENS);
+    /* A plain string is a string to the reader: its token is named as STR_BEGIN's, and it
+     * is left out of the expected list, where STR_BEGIN always stands beside it. */
+    int k = 0;
+    for (int i = 0; i < n; i++) if (expected[i] != YYSYMBOL_STR_PLAIN) expected[k++] = expected[i];
+    n = k;
     yysymbol_kind_t la = yypcontext_token(ctx);
     const YYLTYPE *loc = yypcontext_location(ctx);
+    YYLTYPE at = *loc;
+    if (la == YYSYMBOL_STR_PLAIN) { la = YYSYMBOL_STR_BEGIN; at.end = at.off + 1; } /* its opening quote, as for any string */
+    loc = &at;
     rbk_sbuf b = RBK_SBUF_INIT;
     rbk_sbuf_printf(&b, "unexpected %s", yysymbol_name(la));
     if (n > 0 && n <= 6) {

@@ -51,7 +51,8 @@ static void lex_all(const char *src, lexed *out) {
     out->errors = diags.nerrors;
     /* string payloads live in the arena: copy what the tests look at before freeing it */
     for (int i = 0; i < out->n; i++)
-        if (out->kinds[i] == TK_IDENT || out->kinds[i] == TK_STR_TEXT || out->kinds[i] == TK_RAW_STRING) {
+        if (out->kinds[i] == TK_IDENT || out->kinds[i] == TK_STR_TEXT || out->kinds[i] == TK_RAW_STRING ||
+            out->kinds[i] == TK_STR_PLAIN) {
             out->vals[i].str.s = strndup(out->vals[i].str.s, out->vals[i].str.n);
         }
     rbk_lex_free(&L);
@@ -61,7 +62,9 @@ static void lex_all(const char *src, lexed *out) {
 }
 static void lexed_free(lexed *x) {
     for (int i = 0; i < x->n; i++)
-        if (x->kinds[i] == TK_IDENT || x->kinds[i] == TK_STR_TEXT || x->kinds[i] == TK_RAW_STRING) free(x->vals[i].str.s);
+        if (x->kinds[i] == TK_IDENT || x->kinds[i] == TK_STR_TEXT || x->kinds[i] == TK_RAW_STRING ||
+            x->kinds[i] == TK_STR_PLAIN)
+            free(x->vals[i].str.s);
 }
 /* Asserts the token kinds, given as a 0-terminated list that must end with TK_END... (TK_END is 0,
  * so the list is: kinds..., then -1). */
@@ -154,6 +157,32 @@ static void test_interpolation_nesting(void **state) {
                  TK_INTERP_CLOSE, TK_STR_END, TK_NL, TK_END, -1);
     lexed_free(&x);
 }
+/* A string without escapes, braces or a newline is one token (STR_PLAIN) with its text and the
+ * span of the whole literal; any of those makes it the three-or-more-token form, whose first
+ * text piece is what came before. */
+static void test_plain_strings(void **state) {
+    (void)state;
+    lexed x;
+    lex_all("f(\"abc\", \"\", \"x y{z}\", \"p\\tq\", \"caf\xc3\xa9\")", &x);
+    expect_kinds(&x, TK_IDENT, '(', TK_STR_PLAIN, ',', TK_STR_PLAIN, ',', TK_STR_BEGIN, TK_STR_TEXT,
+                 TK_INTERP_OPEN, TK_IDENT, TK_INTERP_CLOSE, TK_STR_END, ',', TK_STR_BEGIN, TK_STR_TEXT,
+                 TK_STR_END, ',', TK_STR_PLAIN, ')', TK_NL, TK_END, -1);
+    assert_string_equal(x.vals[2].str.s, "abc");
+    assert_int_equal(x.vals[2].str.n, 3);
+    assert_int_equal(x.locs[2].off, 2);
+    assert_int_equal(x.locs[2].end, 7);
+    assert_string_equal(x.vals[4].str.s, "");
+    assert_int_equal(x.vals[4].str.n, 0);
+    assert_string_equal(x.vals[7].str.s, "x y");
+    assert_string_equal(x.vals[14].str.s, "p\tq");
+    assert_string_equal(x.vals[17].str.s, "caf\xc3\xa9");
+    assert_int_equal(x.errors, 0);
+    lexed_free(&x);
+    /* a quote that never closes on its line is still an unterminated string */
+    lex_all("\"abc\n", &x);
+    assert_int_equal(x.errors, 1);
+    lexed_free(&x);
+}
 static void test_escapes_and_raw(void **state) {
     (void)state;
     lexed x;
@@ -177,8 +206,8 @@ static void test_newline_rules(void **state) {
     lexed_free(&x);
     /* before else / rollback / irreversible the newline glues */
     lex_all("}\nelse {\n}\n  # c\nrollback {\n}\nirreversible \"x\"\nelsewhere", &x);
-    expect_kinds(&x, '}', TK_ELSE, '{', '}', TK_ROLLBACK, '{', '}', TK_IRREVERSIBLE, TK_STR_BEGIN, TK_STR_TEXT,
-                 TK_STR_END, TK_NL, TK_IDENT, TK_NL, TK_END, -1);
+    expect_kinds(&x, '}', TK_ELSE, '{', '}', TK_ROLLBACK, '{', '}', TK_IRREVERSIBLE, TK_STR_PLAIN, TK_NL,
+                 TK_IDENT, TK_NL, TK_END, -1);
     lexed_free(&x);
     /* blank lines fold into one NL */
     lex_all("a\n\n  \n# c\nb", &x);
@@ -262,6 +291,7 @@ int main(void) {
         cmocka_unit_test(test_stop_if_one_token),
         cmocka_unit_test(test_keywords_and_labels),
         cmocka_unit_test(test_interpolation_nesting),
+        cmocka_unit_test(test_plain_strings),
         cmocka_unit_test(test_escapes_and_raw),
         cmocka_unit_test(test_newline_rules),
         cmocka_unit_test(test_unclosed_paren_ends_at_brace),
