@@ -1,7 +1,7 @@
 /* compiler/ast.c — arena and node constructors. See ast.h.
  * The arena is a bump allocator over chunks that double in size (64 KiB up to 1 MiB), so a
- * large program costs few mallocs. Nodes are allocated at the size of their kind (ast.h) and
- * written field by field; strings are copied without zeroing. List arrays that outgrow
+ * large program costs few mallocs. Chunks start zeroed and nothing is freed back into them, so
+ * a node (allocated at the size of its kind, ast.h) only has its non-zero fields written. List arrays that outgrow
  * themselves go to a free list by capacity and are handed to the next list of that capacity.
  * Past BIG_AFTER bytes (a runbook of some 5,000 lines) the arena takes 8 MiB chunks straight
  * from mmap, 2 MiB-aligned and marked MADV_HUGEPAGE: faulting in the ~850 bytes of syntax tree
@@ -83,7 +83,7 @@ static void grow(rbk_arena *a, size_t n) {
         cap = a->next_cap;
         if (a->next_cap < CHUNK_MAX) a->next_cap *= 2;
         if (cap < n) cap = n;
-        c = rbk_xmalloc(sizeof(chunk) + cap);
+        c = rbk_xcalloc(1, sizeof(chunk) + cap); /* zeroed: see node_init */
         c->mapped = 0;
     }
     c->next = a->head;
@@ -106,8 +106,11 @@ static inline void *bump(rbk_arena *a, size_t n, size_t align) {
     return (void *)p;
 }
 void *rbk_arena_alloc(rbk_arena *a, size_t n) {
-    void *p = bump(a, n, _Alignof(max_align_t));
-    memset(p, 0, n);
+    void *p = bump(a, n, _Alignof(max_align_t)); /* zero already: see node_init */
+#ifdef RBK_DEBUG
+    for (size_t i = 0; i < n; i++)
+        if (((const unsigned char *)p)[i]) abort();
+#endif
     return p;
 }
 char *rbk_arena_strndup(rbk_arena *a, const char *s, size_t n) {
@@ -124,30 +127,21 @@ static inline size_t node_size(rbk_node_kind k) {
     }
 }
 size_t rbk_node_size(rbk_node_kind k) { return node_size(k); }
-/* The fields every node has, written one by one (a memset of a variable size is a `rep stos`,
- * slow to start for 96 bytes); the literal and call tail is zeroed when the kind has it. */
+/* Every chunk starts zeroed (calloc, or fresh pages from mmap) and the bump pointer only moves
+ * forward, so the bytes a new node (or rbk_arena_alloc) gets have never been written: only the
+ * fields that are not zero are set. Debug builds check the claim. */
 static inline void node_init(rbk_node *n, size_t size, rbk_node_kind k, int file, uint32_t off, uint32_t end) {
+#ifdef RBK_DEBUG
+    for (size_t i = 0; i < size; i++)
+        if (((const unsigned char *)n)[i]) abort();
+#else
+    (void)size;
+#endif
     n->kind = (uint8_t)k;
-    n->op = 0;
     n->file = (uint16_t)file;
     n->off = off;
     n->end = end;
-    n->flags = 0;
-    n->str = NULL;
-    n->slen = 0;
-    n->a = n->b = n->c = NULL;
-    n->list.items = NULL;
-    n->list.n = n->list.cap = 0;
-    n->type = NULL;
-    n->sym = NULL;
     n->slot = -1;
-    n->aux = 0;
-    if (size > offsetof(rbk_node, i)) n->i = 0;
-    if (size > offsetof(rbk_node, d)) {
-        n->d = NULL;
-        n->list2.items = NULL;
-        n->list2.n = n->list2.cap = 0;
-    }
 }
 __attribute__((noinline)) static rbk_node *node_new_slow(rbk_arena *a, rbk_node_kind k, int file, uint32_t off, uint32_t end) {
     size_t size = node_size(k);
