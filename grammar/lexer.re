@@ -91,7 +91,7 @@ static int duration(rbk_lexer *L, const unsigned char *a, const unsigned char *b
     return TK_DURATION;
 }
 /* A string piece's text: while it is one span of the source (no escapes), only where that
- * span is (L->run), copied once by text_token; else decoded into L->text. */
+ * span is (L->run), copied once by frag_token; else decoded into L->text. */
 static void text_flush(rbk_lexer *L) {
     if (L->run) { rbk_sbuf_add(&L->text, L->run, L->runlen); L->run = NULL; }
 }
@@ -101,20 +101,35 @@ static void text_add(rbk_lexer *L, const unsigned char *p, size_t n) {
     rbk_sbuf_add(&L->text, p, n);
 }
 static void text_addc(rbk_lexer *L, char c) { text_flush(L); rbk_sbuf_addc(&L->text, c); }
-static int text_pending(const rbk_lexer *L) { return L->run || L->text.len; }
 static void text_clear(rbk_lexer *L) { L->run = NULL; rbk_sbuf_reset(&L->text); }
-/* A string piece ends: hand the decoded text to the parser. */
-static int text_token(rbk_lexer *L, YYSTYPE *v) {
+/* A string is read as pieces of text between its quotes and its interpolations, each piece one
+ * token that also holds what ends it: STR_PLAIN "text" (no interpolation), STR_HEAD "text{,
+ * STR_MID }text{ and STR_TAIL }text" (and STR_PLAIN3, STR_HEAD3, STR_TAIL3 for """). A string
+ * with n interpolations is n + 1 tokens, where it was 2 + 2n + its text pieces: the parser's work
+ * for strings, the most common literal of a runbook, is about halved. A piece ends: hand its
+ * decoded text (NULL when empty, except for a whole string) and its span to the parser. */
+static int frag_token(rbk_lexer *L, YYSTYPE *v, rbk_loc *loc, int kind) {
+    loc->off = pos(L, L->stack[L->sp - 1].frag);
+    loc->end = pos(L, L->cur);
     if (L->run) {
         v->str.s = rbk_arena_strndup(L->arena, (const char *)L->run, L->runlen);
         v->str.n = L->runlen;
         L->run = NULL;
-        return TK_STR_TEXT;
+    } else if (L->text.len || kind == TK_STR_PLAIN || kind == TK_STR_PLAIN3) {
+        v->str.s = rbk_arena_strndup(L->arena, rbk_sbuf_cstr(&L->text), L->text.len);
+        v->str.n = L->text.len;
+        rbk_sbuf_reset(&L->text);
+    } else {
+        v->str.s = NULL;
+        v->str.n = 0;
     }
-    v->str.s = rbk_arena_strndup(L->arena, rbk_sbuf_cstr(&L->text), L->text.len);
-    v->str.n = L->text.len;
-    rbk_sbuf_reset(&L->text);
-    return TK_STR_TEXT;
+    return kind;
+}
+/* The kind of the piece ended by `{` or by the closing quote(s) (end != 0). */
+static int frag_kind(const rbk_lexer *L, int end) {
+    int triple = L->stack[L->sp - 1].kind == 'T', interp = L->stack[L->sp - 1].interp;
+    if (!end) return interp ? TK_STR_MID : triple ? TK_STR_HEAD3 : TK_STR_HEAD;
+    return interp ? (triple ? TK_STR_TAIL3 : TK_STR_TAIL) : (triple ? TK_STR_PLAIN3 : TK_STR_PLAIN);
 }
 
 /* The bytes that end a run of plain text in a "..." string (the <DQ> text rule's class). */
@@ -257,9 +272,10 @@ restart:
             lex_error(L, L->tok, L->cur, "strings nested too deeply", NULL);
             L->cur = L->lim; L->cond = yycINIT; return TK_ERROR_TOKEN;
         }
-        L->stack[L->sp].kind = 'T'; L->stack[L->sp].braces = 0; L->stack[L->sp].parens = 0; L->sp++;
+        L->stack[L->sp].kind = 'T'; L->stack[L->sp].braces = 0; L->stack[L->sp].parens = 0;
+        L->stack[L->sp].interp = 0; L->stack[L->sp].frag = L->tok; L->sp++;
         text_clear(L);
-        return TK_STR_BEGIN3;
+        goto restart; /* the first piece, in TQ */
     }
     <INIT> '"' => DQ {
         loc->end = pos(L, L->cur);
@@ -268,9 +284,8 @@ restart:
             L->cur = L->lim; L->cond = yycINIT; return TK_ERROR_TOKEN;
         }
         /* The text up to the first " \ { newline or NUL: when that is the closing quote,
-         * the string is plain (no escapes, no interpolation, the common case) and is one
-         * token, not three (STR_BEGIN STR_TEXT STR_END): a third of the parser's work for
-         * it. Otherwise the text scanned so far is the first piece of the long way. */
+         * the string is plain (no escapes, no interpolation, the common case) and done here.
+         * Otherwise the text scanned so far starts the first piece, read on in DQ. */
         const unsigned char *p = L->cur;
         while (!str_stop[*p]) p++;
         if (*p == '"') {
@@ -281,10 +296,11 @@ restart:
             v->str.s = rbk_arena_strndup(L->arena, (const char *)L->tok + 1, v->str.n);
             return TK_STR_PLAIN;
         }
-        L->stack[L->sp].kind = '"'; L->stack[L->sp].braces = 0; L->stack[L->sp].parens = 0; L->sp++;
+        L->stack[L->sp].kind = '"'; L->stack[L->sp].braces = 0; L->stack[L->sp].parens = 0;
+        L->stack[L->sp].interp = 0; L->stack[L->sp].frag = L->tok; L->sp++;
         text_clear(L);
         if (p > L->cur) { text_add(L, L->cur, (size_t)(p - L->cur)); L->cur = p; }
-        return TK_STR_BEGIN;
+        goto restart;
     }
     <INIT> "{" {
         loc->end = pos(L, L->cur);
@@ -295,9 +311,12 @@ restart:
     <INIT> "}" {
         loc->end = pos(L, L->cur);
         if (L->sp > 0) {
-            if (L->stack[L->sp - 1].braces == 0) {
+            if (L->stack[L->sp - 1].braces == 0) { /* the interpolation ends: read the next piece */
                 L->cond = L->stack[L->sp - 1].kind == 'T' ? yycTQ : yycDQ;
-                return TK_INTERP_CLOSE;
+                L->stack[L->sp - 1].interp = 1;
+                L->stack[L->sp - 1].frag = L->tok;
+                text_clear(L);
+                goto restart;
             }
             L->stack[L->sp - 1].braces--;
         } else bracket_close_brace(L);
@@ -351,22 +370,19 @@ restart:
         goto restart_text;
     }
     <DQ, TQ> "{" {
-        if (text_pending(L)) { L->cur--; loc->end = pos(L, L->cur); return text_token(L, v); }
-        loc->end = pos(L, L->cur);
         L->cond = yycINIT;
-        return TK_INTERP_OPEN;
+        return frag_token(L, v, loc, frag_kind(L, 0));
     }
     <DQ> '"' {
-        if (text_pending(L)) { L->cur--; loc->end = pos(L, L->cur); return text_token(L, v); }
-        loc->end = pos(L, L->cur);
+        int t = frag_token(L, v, loc, frag_kind(L, 1));
         L->sp--;
         L->cond = yycINIT;
-        return TK_STR_END;
+        return t;
     }
     <DQ> "\n" {
         L->cur--;
-        if (text_pending(L)) { loc->end = pos(L, L->cur); return text_token(L, v); }
-        loc->end = pos(L, L->cur);
+        text_clear(L);
+        loc->off = loc->end = pos(L, L->cur);
         lex_error(L, L->tok, L->cur, "unterminated string", "a \"...\" string ends on its line; use \"\"\"...\"\"\" for text that spans lines");
         L->sp--;
         L->cond = yycINIT;
@@ -374,19 +390,17 @@ restart:
         return TK_ERROR_TOKEN; /* already reported: the parser recovers at the end of the line */
     }
     <TQ> '"""' {
-        if (text_pending(L)) { L->cur -= 3; loc->end = pos(L, L->cur); return text_token(L, v); }
-        loc->end = pos(L, L->cur);
+        int t = frag_token(L, v, loc, frag_kind(L, 1));
         L->sp--;
         L->cond = yycINIT;
-        return TK_STR_END;
+        return t;
     }
     <DQ, TQ> $ {
-        if (text_pending(L)) { loc->end = pos(L, L->cur); return text_token(L, v); }
-        loc->end = pos(L, L->cur);
         lex_error(L, L->tok, L->cur, "unterminated string at end of file", NULL);
+        int t = frag_token(L, v, loc, frag_kind(L, 1)); /* the string ends here */
         L->sp = 0;
         L->cond = yycINIT;
-        return TK_STR_END;
+        return t;
     }
     <DQ, TQ> [\x00] {
         lex_error(L, L->tok, L->cur, "NUL byte in string", "write the text without NUL bytes");
@@ -405,7 +419,7 @@ static int continues_line(int t) {
     case 0: case TK_NL: case ',': case '+': case '-': case '*': case '/': case '%': case '<':
     case '>': case '=': case '.': case ':': case '(': case '[': case '{': case TK_EQ: case TK_NE:
     case TK_LE: case TK_GE: case TK_DOTDOT: case TK_AND: case TK_OR: case TK_NOT:
-    case TK_CONTAINS: case TK_MATCHES: case TK_IN: case TK_INTERP_OPEN:
+    case TK_CONTAINS: case TK_MATCHES: case TK_IN: case TK_STR_HEAD: case TK_STR_HEAD3: case TK_STR_MID:
         return 1;
     default:
         return 0;

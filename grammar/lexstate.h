@@ -22,6 +22,8 @@ typedef struct rbk_lexer {
         int kind;         /* '"' or 'T' (triple) */
         int braces;       /* { depth inside the current interpolation */
         int parens;       /* ( [ depth inside the current interpolation */
+        int interp;       /* an interpolation was closed: the next piece is STR_MID/STR_TAIL */
+        const unsigned char *frag; /* where the piece being read started: the opening quote or a } */
     } stack[RBK_LEX_MAX_NEST];
     int parens;           /* ( [ depth outside strings, innermost bracket group only */
     /* Open brackets outside strings, innermost last: '(' for ( and [, '{' for {. A `}` closes

@@ -22,7 +22,7 @@ struct rbk_lexer;
 /* The semantic value (YYSTYPE), named so that the lexer has one type for both parsers built
  * from this grammar (see rbk_parse_fast below). */
 union rbk_yyvalue {
-    struct { char *s; size_t n; } str;
+    struct rbk_yystr { char *s; size_t n; } str;
     int64_t i;
     double f;
     rbk_node *node;
@@ -88,6 +88,21 @@ static rbk_node *add_part(rbk_parser *P, rbk_node *parts, rbk_node *t) {
     return parts;
 }
 static YYLTYPE span(YYLTYPE a, YYLTYPE b) { return (YYLTYPE){a.off, b.end}; }
+/* parts + a text piece (none when empty), its span empty at `at` */
+static rbk_node *text_part(rbk_parser *P, rbk_node *parts, char *s, size_t n, uint32_t at) {
+    if (!s || !n) return parts;
+    rbk_node *t = mk(P, N_STRING, (YYLTYPE){at, at});
+    t->str = s; t->slen = n;
+    return add_part(P, parts, t);
+}
+/* parts + an interpolation of e, with its format spec when there is one */
+static rbk_node *interp(rbk_parser *P, rbk_node *parts, rbk_node *e, const struct rbk_yystr *spec, YYLTYPE l, YYLTYPE specl) {
+    rbk_node *t = mk(P, N_INTERP_PART, l);
+    t->a = e;
+    parts = add_part(P, parts, t);
+    if (spec) { t->b = mk(P, N_IDENT, specl); t->b->str = spec->s; t->b->slen = spec->n; }
+    return parts;
+}
 static rbk_node *field(rbk_parser *P, rbk_node *of, char *name, size_t len, YYLTYPE l, YYLTYPE at) {
     rbk_node *n = mk(P, N_FIELD, l);
     n->a = of; n->str = name; n->slen = len; n->aux = (int)at.off;
@@ -110,11 +125,14 @@ static void yyerror(YYLTYPE *l, rbk_parser *P, const char *msg) {
 %token <i> INT "integer"
 %token <f> FLOAT "number"
 %token <i> DURATION "duration"
-%token <str> STR_TEXT "string text"
 %token <str> RAW_STRING "raw string"
-%token <str> STR_PLAIN "plain string"  /* "..." without escapes or {}: reported as "string" */
-%token STR_BEGIN "string" STR_BEGIN3 "\"\"\"string" STR_END "end of string"
-%token INTERP_OPEN "{ in string" INTERP_CLOSE "} in string"
+/* A "..." or """...""" string, as pieces of text each with what ends it (grammar/lexer.re,
+ * frag_token): STR_HEAD "text{  STR_MID }text{  STR_TAIL }text"  STR_PLAIN "text" (none).
+ * Messages name them by what the reader sees first: "string", "\"\"\"string" or "} in
+ * string" (yyreport_syntax_error: symbol_shown). */
+%token <str> STR_HEAD "string" STR_HEAD3 "\"\"\"string" STR_MID "} in string"
+%token <str> STR_TAIL "} in string\"" STR_TAIL3 "} in string\"\"\""
+%token <str> STR_PLAIN "\"string\"" STR_PLAIN3 "\"\"\"string\"\"\""
 %token RUNBOOK "runbook" ENV "env" PARAM "param" USE "use" LET "let" FN "fn" RETURN "return"
 %token SECTION "section" STEP "step" ROLLBACK "rollback" IRREVERSIBLE "irreversible"
 %token EXPECT "expect" STOP_IF "stop-if" FAIL "fail" WATCH "watch" WITHIN "within" EVERY "every"
@@ -124,7 +142,7 @@ static void yyerror(YYLTYPE *l, rbk_parser *P, const char *msg) {
 
 %type <node> program top_list top decl step step_attrs rollback_opt section section_body
 %type <node> fn fn_params fn_param block stmt_list stmt if_stmt else_opt within_opt msg_opt
-%type <node> expr string parts arglist map_items map_entries map_entry
+%type <node> expr string istr arglist map_items map_entries map_entry
 %type <node> list_items env_names env_mods param_mods type_opt default_opt
 %type <str> keyword
 
@@ -142,8 +160,8 @@ static void yyerror(YYLTYPE *l, rbk_parser *P, const char *msg) {
 %%
 
 program
-    : nls_opt { $$ = mk(P, N_PROGRAM, @$); P->program = $$; }
-    | nls_opt top_list nls_opt { $$ = $2; P->program = $$; }
+    : %empty { $$ = mk(P, N_PROGRAM, @$); P->program = $$; }
+    | top_list nls_opt { $$ = $1; P->program = $$; }  /* the lexer sends no NL first */
     ;
 top_list
     : top { $$ = mk(P, N_PROGRAM, @$); push(P, &$$->list, $1); }
@@ -326,9 +344,10 @@ expr
     | TRUE { $$ = mk(P, N_BOOL, @$); $$->i = 1; }
     | FALSE { $$ = mk(P, N_BOOL, @$); $$->i = 0; }
     | NIL { $$ = mk(P, N_NIL, @$); }
-    | STR_BEGIN parts STR_END { $$ = strnode(P, $2, @$, 0); }
-    | STR_BEGIN3 parts STR_END { $$ = strnode(P, $2, @$, 1); }
     | STR_PLAIN { $$ = mk(P, N_STRING, @$); $$->str = $1.s; $$->slen = $1.n; }
+    | STR_PLAIN3 { $$ = strnode(P, text_part(P, NULL, $1.s, $1.n, @1.end - 3), @$, 1); }
+    | istr STR_TAIL { $$ = strnode(P, text_part(P, $1, $2.s, $2.n, @2.end - 1), @$, 0); }
+    | istr STR_TAIL3 { $$ = strnode(P, text_part(P, $1, $2.s, $2.n, @2.end - 3), @$, 1); }
     | RAW_STRING { $$ = mk(P, N_STRING, @$); $$->str = $1.s; $$->slen = $1.n; $$->flags = RBK_NF_RAW; }
     | IDENT { $$ = mk(P, N_IDENT, @$); $$->str = $1.s; $$->slen = $1.n; }
     | ENV { $$ = mk(P, N_IDENT, @$); $$->str = "env"; $$->slen = 3; }
@@ -385,19 +404,23 @@ keyword
 
 string
     : STR_PLAIN { $$ = mk(P, N_STRING, @$); $$->str = $1.s; $$->slen = $1.n; }
-    | STR_BEGIN parts STR_END { $$ = strnode(P, $2, @$, 0); }
-    | STR_BEGIN3 parts STR_END { $$ = strnode(P, $2, @$, 1); }
+    | STR_PLAIN3 { $$ = strnode(P, text_part(P, NULL, $1.s, $1.n, @1.end - 3), @$, 1); }
+    | istr STR_TAIL { $$ = strnode(P, text_part(P, $1, $2.s, $2.n, @2.end - 1), @$, 0); }
+    | istr STR_TAIL3 { $$ = strnode(P, text_part(P, $1, $2.s, $2.n, @2.end - 3), @$, 1); }
     ;
-parts
-    : %empty { $$ = NULL; }
-    | parts STR_TEXT {
-        rbk_node *t = mk(P, N_STRING, @2); t->str = $2.s; t->slen = $2.n; $$ = add_part(P, $1, t); }
-    | parts INTERP_OPEN expr INTERP_CLOSE {
-        rbk_node *t = mk(P, N_INTERP_PART, @3); t->a = $3; $$ = add_part(P, $1, t); }
-    | parts INTERP_OPEN expr ':' IDENT INTERP_CLOSE {
-        rbk_node *t = mk(P, N_INTERP_PART, @3); t->a = $3; $$ = add_part(P, $1, t);
-        t->b = mk(P, N_IDENT, @5); t->b->str = $5.s; t->b->slen = $5.n; }
-    | parts INTERP_OPEN error INTERP_CLOSE { $$ = $1; }
+/* A string's parts up to its last interpolation: each piece's text (when not empty), then the
+ * interpolation it opens. A text part's span is empty, at what ends it (as the lexer always
+ * gave it). An interpolation that does not parse is skipped up to the next piece. */
+istr
+    : STR_HEAD expr { $$ = interp(P, text_part(P, NULL, $1.s, $1.n, @1.end - 1), $2, NULL, @2, @2); }
+    | STR_HEAD expr ':' IDENT { $$ = interp(P, text_part(P, NULL, $1.s, $1.n, @1.end - 1), $2, &$4, @2, @4); }
+    | STR_HEAD error { $$ = text_part(P, NULL, $1.s, $1.n, @1.end - 1); }
+    | STR_HEAD3 expr { $$ = interp(P, text_part(P, NULL, $1.s, $1.n, @1.end - 1), $2, NULL, @2, @2); }
+    | STR_HEAD3 expr ':' IDENT { $$ = interp(P, text_part(P, NULL, $1.s, $1.n, @1.end - 1), $2, &$4, @2, @4); }
+    | STR_HEAD3 error { $$ = text_part(P, NULL, $1.s, $1.n, @1.end - 1); }
+    | istr STR_MID expr { $$ = interp(P, text_part(P, $1, $2.s, $2.n, @2.end - 1), $3, NULL, @3, @3); }
+    | istr STR_MID expr ':' IDENT { $$ = interp(P, text_part(P, $1, $2.s, $2.n, @2.end - 1), $3, &$5, @3, @5); }
+    | istr STR_MID error { $$ = text_part(P, $1, $2.s, $2.n, @2.end - 1); }
     ;
 %%
 
@@ -494,19 +517,34 @@ static rbk_node *strnode(rbk_parser *P, rbk_node *parts, YYLTYPE l, int triple) 
     return n;
 }
 
+/* The symbol a message shows for s: a string piece by what the reader sees first. */
+static yysymbol_kind_t symbol_shown(yysymbol_kind_t s) {
+    switch (s) {
+    case YYSYMBOL_STR_PLAIN: return YYSYMBOL_STR_HEAD;
+    case YYSYMBOL_STR_PLAIN3: return YYSYMBOL_STR_HEAD3;
+    case YYSYMBOL_STR_TAIL: case YYSYMBOL_STR_TAIL3: return YYSYMBOL_STR_MID;
+    default: return s;
+    }
+}
 static int yyreport_syntax_error(const yypcontext_t *ctx, rbk_parser *P) {
     yysymbol_kind_t expected[YYNTOKENS];
     int n = yypcontext_expected_tokens(ctx, expected, YYNTOKENS);
-    /* A plain string is a string to the reader: its token is named as STR_BEGIN's, and it
-     * is left out of the expected list, where STR_BEGIN always stands beside it. */
+    /* a string's pieces are named by what the reader sees first, once each */
     int k = 0;
-    for (int i = 0; i < n; i++) if (expected[i] != YYSYMBOL_STR_PLAIN) expected[k++] = expected[i];
+    for (int i = 0; i < n; i++) {
+        yysymbol_kind_t e = symbol_shown(expected[i]);
+        int seen = 0;
+        for (int j = 0; j < k; j++) seen |= expected[j] == e;
+        if (!seen) expected[k++] = e;
+    }
     n = k;
     yysymbol_kind_t la = yypcontext_token(ctx);
-    const YYLTYPE *loc = yypcontext_location(ctx);
-    YYLTYPE at = *loc;
-    if (la == YYSYMBOL_STR_PLAIN) { la = YYSYMBOL_STR_BEGIN; at.end = at.off + 1; } /* its opening quote, as for any string */
-    loc = &at;
+    YYLTYPE at = *yypcontext_location(ctx);
+    if (symbol_shown(la) != la || la == YYSYMBOL_STR_HEAD || la == YYSYMBOL_STR_HEAD3 || la == YYSYMBOL_STR_MID) {
+        la = symbol_shown(la); /* the span of what is named: the opening quote(s) or the } */
+        at.end = at.off + (la == YYSYMBOL_STR_HEAD3 ? 3 : 1);
+    }
+    const YYLTYPE *loc = &at;
     rbk_sbuf b = RBK_SBUF_INIT;
     rbk_sbuf_printf(&b, "unexpected %s", yysymbol_name(la));
     if (n > 0 && n <= 6) {

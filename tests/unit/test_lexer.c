@@ -26,6 +26,16 @@ typedef struct lexed {
 } lexed;
 
 /* Lexes src (copied with a NUL sentinel) until TK_END, then checks TK_END repeats. */
+/* token kinds whose value is text (a string piece's may be NULL: no text) */
+static int has_text(int k) {
+    switch (k) {
+    case TK_IDENT: case TK_RAW_STRING: case TK_STR_PLAIN: case TK_STR_PLAIN3: case TK_STR_HEAD:
+    case TK_STR_HEAD3: case TK_STR_MID: case TK_STR_TAIL: case TK_STR_TAIL3:
+        return 1;
+    default:
+        return 0;
+    }
+}
 static void lex_all(const char *src, lexed *out) {
     rbk_sources sources = {0};
     rbk_diags diags;
@@ -51,8 +61,7 @@ static void lex_all(const char *src, lexed *out) {
     out->errors = diags.nerrors;
     /* string payloads live in the arena: copy what the tests look at before freeing it */
     for (int i = 0; i < out->n; i++)
-        if (out->kinds[i] == TK_IDENT || out->kinds[i] == TK_STR_TEXT || out->kinds[i] == TK_RAW_STRING ||
-            out->kinds[i] == TK_STR_PLAIN) {
+        if (has_text(out->kinds[i]) && out->vals[i].str.s) {
             out->vals[i].str.s = strndup(out->vals[i].str.s, out->vals[i].str.n);
         }
     rbk_lex_free(&L);
@@ -62,9 +71,7 @@ static void lex_all(const char *src, lexed *out) {
 }
 static void lexed_free(lexed *x) {
     for (int i = 0; i < x->n; i++)
-        if (x->kinds[i] == TK_IDENT || x->kinds[i] == TK_STR_TEXT || x->kinds[i] == TK_RAW_STRING ||
-            x->kinds[i] == TK_STR_PLAIN)
-            free(x->vals[i].str.s);
+        if (has_text(x->kinds[i])) free(x->vals[i].str.s);
 }
 /* Asserts the token kinds, given as a 0-terminated list that must end with TK_END... (TK_END is 0,
  * so the list is: kinds..., then -1). */
@@ -143,39 +150,48 @@ static void test_interpolation_nesting(void **state) {
     (void)state;
     lexed x;
     lex_all("\"a{b + \"c{d}\"}e\"", &x);
-    expect_kinds(&x, TK_STR_BEGIN, TK_STR_TEXT, TK_INTERP_OPEN, TK_IDENT, '+', TK_STR_BEGIN, TK_STR_TEXT,
-                 TK_INTERP_OPEN, TK_IDENT, TK_INTERP_CLOSE, TK_STR_END, TK_INTERP_CLOSE, TK_STR_TEXT, TK_STR_END,
-                 TK_NL, TK_END, -1);
-    assert_string_equal(x.vals[1].str.s, "a");
-    assert_string_equal(x.vals[6].str.s, "c");
-    assert_string_equal(x.vals[12].str.s, "e");
+    expect_kinds(&x, TK_STR_HEAD, TK_IDENT, '+', TK_STR_HEAD, TK_IDENT, TK_STR_TAIL, TK_STR_TAIL, TK_NL, TK_END, -1);
+    assert_string_equal(x.vals[0].str.s, "a");
+    assert_string_equal(x.vals[3].str.s, "c");
+    assert_null(x.vals[5].str.s); /* nothing between } and " */
+    assert_string_equal(x.vals[6].str.s, "e");
     assert_int_equal(x.errors, 0);
     lexed_free(&x);
     /* a map literal inside an interpolation: its braces do not close the interpolation */
     lex_all("\"{ {a: 1}.a }\"", &x);
-    expect_kinds(&x, TK_STR_BEGIN, TK_INTERP_OPEN, '{', TK_IDENT, ':', TK_INT, '}', '.', TK_IDENT,
-                 TK_INTERP_CLOSE, TK_STR_END, TK_NL, TK_END, -1);
+    expect_kinds(&x, TK_STR_HEAD, '{', TK_IDENT, ':', TK_INT, '}', '.', TK_IDENT, TK_STR_TAIL, TK_NL, TK_END, -1);
+    assert_null(x.vals[0].str.s);
     lexed_free(&x);
 }
-/* A string without escapes, braces or a newline is one token (STR_PLAIN) with its text and the
- * span of the whole literal; any of those makes it the three-or-more-token form, whose first
- * text piece is what came before. */
 static void test_plain_strings(void **state) {
     (void)state;
     lexed x;
     lex_all("f(\"abc\", \"\", \"x y{z}\", \"p\\tq\", \"caf\xc3\xa9\")", &x);
-    expect_kinds(&x, TK_IDENT, '(', TK_STR_PLAIN, ',', TK_STR_PLAIN, ',', TK_STR_BEGIN, TK_STR_TEXT,
-                 TK_INTERP_OPEN, TK_IDENT, TK_INTERP_CLOSE, TK_STR_END, ',', TK_STR_BEGIN, TK_STR_TEXT,
-                 TK_STR_END, ',', TK_STR_PLAIN, ')', TK_NL, TK_END, -1);
+    expect_kinds(&x, TK_IDENT, '(', TK_STR_PLAIN, ',', TK_STR_PLAIN, ',', TK_STR_HEAD, TK_IDENT, TK_STR_TAIL, ',',
+                 TK_STR_PLAIN, ',', TK_STR_PLAIN, ')', TK_NL, TK_END, -1);
     assert_string_equal(x.vals[2].str.s, "abc");
     assert_int_equal(x.vals[2].str.n, 3);
     assert_int_equal(x.locs[2].off, 2);
     assert_int_equal(x.locs[2].end, 7);
     assert_string_equal(x.vals[4].str.s, "");
     assert_int_equal(x.vals[4].str.n, 0);
-    assert_string_equal(x.vals[7].str.s, "x y");
-    assert_string_equal(x.vals[14].str.s, "p\tq");
-    assert_string_equal(x.vals[17].str.s, "caf\xc3\xa9");
+    assert_string_equal(x.vals[6].str.s, "x y");
+    assert_int_equal(x.locs[6].off, 13); /* "x y{ */
+    assert_int_equal(x.locs[6].end, 18);
+    assert_string_equal(x.vals[10].str.s, "p\tq"); /* an escape: decoded, still one token */
+    assert_string_equal(x.vals[12].str.s, "caf\xc3\xa9");
+    assert_int_equal(x.errors, 0);
+    lexed_free(&x);
+    /* n interpolations: n + 1 tokens, each piece with its text; """ has its own kinds */
+    lex_all("\"a{x}b{y}c\" \"\"\"p{q}r\"\"\" \"\"\"s\"\"\"", &x);
+    expect_kinds(&x, TK_STR_HEAD, TK_IDENT, TK_STR_MID, TK_IDENT, TK_STR_TAIL, TK_STR_HEAD3, TK_IDENT, TK_STR_TAIL3,
+                 TK_STR_PLAIN3, TK_NL, TK_END, -1);
+    assert_string_equal(x.vals[2].str.s, "b");
+    assert_int_equal(x.locs[2].off, 4); /* }b{ */
+    assert_int_equal(x.locs[2].end, 7);
+    assert_string_equal(x.vals[4].str.s, "c");
+    assert_string_equal(x.vals[7].str.s, "r");
+    assert_string_equal(x.vals[8].str.s, "s");
     assert_int_equal(x.errors, 0);
     lexed_free(&x);
     /* a quote that never closes on its line is still an unterminated string */
@@ -187,9 +203,9 @@ static void test_escapes_and_raw(void **state) {
     (void)state;
     lexed x;
     lex_all("\"t\\t\\\"q\\\\ \\{x\\}\" 'r{a}\\n\\''", &x);
-    expect_kinds(&x, TK_STR_BEGIN, TK_STR_TEXT, TK_STR_END, TK_RAW_STRING, TK_NL, TK_END, -1);
-    assert_string_equal(x.vals[1].str.s, "t\t\"q\\ {x}");
-    assert_string_equal(x.vals[3].str.s, "r{a}\\n'");
+    expect_kinds(&x, TK_STR_PLAIN, TK_RAW_STRING, TK_NL, TK_END, -1);
+    assert_string_equal(x.vals[0].str.s, "t\t\"q\\ {x}");
+    assert_string_equal(x.vals[1].str.s, "r{a}\\n'");
     assert_int_equal(x.errors, 0);
     lexed_free(&x);
 }
@@ -257,7 +273,7 @@ static void test_unterminated_string_at_newline(void **state) {
     /* the error token ends the string; the line's newline still ends the statement */
     lex_all("f(\"abc\ng()", &x);
     assert_int_equal(x.errors, 1);
-    expect_kinds(&x, TK_IDENT, '(', TK_STR_BEGIN, TK_STR_TEXT, TK_YYerror, TK_NL, TK_IDENT, '(', ')', TK_NL,
+    expect_kinds(&x, TK_IDENT, '(', TK_YYerror, TK_NL, TK_IDENT, '(', ')', TK_NL,
                  TK_END, -1);
     lexed_free(&x);
 }
