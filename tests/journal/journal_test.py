@@ -324,13 +324,16 @@ def case_secret_param_typed_on_a_terminal(d):
         return
     with open(os.path.join(d, "s.rb"), "w") as f:
         f.write(SECRET_PARAM_RB)
-    sock = os.path.join(d, "tmux.sock")
-    tm = ["tmux", "-S", sock]
+    # one tmux server per terminal: after kill-session of its only session a server exits, and
+    # a new-session on the same socket can reach it while it does ("server exited unexpectedly")
+    def tm_of(label):
+        return ["tmux", "-S", os.path.join(d, f"tmux-{label}.sock")]
     tenv = dict(os.environ, SHELL="/bin/sh", LANG="C.UTF-8", TERM="xterm-256color")
     tenv.pop("TMUX", None)
     tenv.pop("NO_COLOR", None)
 
     def on_terminal(args, prompt, label):
+        tm = tm_of(label)
         cmd = (f"cd {shlex.quote(d)} && {shlex.quote(RUNBOOK)} " + " ".join(shlex.quote(a) for a in args) +
                f"; echo $? > {label}.exit; sleep 60")
         subprocess.run(tm + ["-f", "/dev/null", "new-session", "-d", "-s", label, "-x", "150", "-y", "40", cmd], check=True, env=tenv)
@@ -365,7 +368,8 @@ def case_secret_param_typed_on_a_terminal(d):
         check(marks(d) == [API_KEY_HASH, "two-start", "two-end", API_KEY_HASH, "two-start", "two-end", API_KEY_HASH],
               f"marks after resume: {marks(d)}")
     finally:
-        subprocess.run(tm + ["kill-server"], capture_output=True, env=tenv)
+        for label in ("run", "resume"):
+            subprocess.run(tm_of(label) + ["kill-server"], capture_output=True, env=tenv)
     no_secret(d, API_KEY)
 
 
