@@ -401,6 +401,15 @@ static void jcost(rbk_sbuf *b, const char *k, const rbk_cost *c) {
     jend(b, '}');
     rbk_sbuf_addc(b, ',');
 }
+/* The keys every effect, check and gate ends with (where it is in the source), and the close. */
+static void json_item_end(js *j, const rbk_oitem *it) {
+    rbk_sbuf *b = j->b;
+    if (it->via) jkv(b, "via", it->via);
+    jkv(b, "file", rbk_outline_file(j->o, it->file));
+    jkn(b, "line", it->line);
+    jend(b, '}');
+    rbk_sbuf_addc(b, ',');
+}
 static void json_effect(void *ctx, const rbk_oitem *it, const char *when) {
     js *j = ctx;
     if (!is_effect(it)) return;
@@ -419,11 +428,7 @@ static void json_effect(void *ctx, const rbk_oitem *it, const char *when) {
     }
     if (when) jkv(b, "when", when);
     if (it->repeat) jkv(b, "repeat", it->repeat);
-    if (it->via) jkv(b, "via", it->via);
-    jkv(b, "file", rbk_outline_file(j->o, it->file));
-    jkn(b, "line", it->line);
-    jend(b, '}');
-    rbk_sbuf_addc(b, ',');
+    json_item_end(j, it);
 }
 static void json_check(void *ctx, const rbk_oitem *it, const char *when) {
     js *j = ctx;
@@ -435,11 +440,7 @@ static void json_check(void *ctx, const rbk_oitem *it, const char *when) {
     if (it->message) jkv(b, "message", it->message);
     if (it->window) jkv(b, "window", it->window);
     if (when) jkv(b, "when", when);
-    if (it->via) jkv(b, "via", it->via);
-    jkv(b, "file", rbk_outline_file(j->o, it->file));
-    jkn(b, "line", it->line);
-    jend(b, '}');
-    rbk_sbuf_addc(b, ',');
+    json_item_end(j, it);
 }
 static void json_list(js *j, const char *key, const rbk_oitems *l, leaf_fn fn) {
     jkey(j->b, key);
@@ -509,11 +510,7 @@ static void json_gate(void *ctx, const rbk_oitem *it, const char *when) {
     jkb(b, "literal", it->literal);
     jms(b, "timeout_ms", it->timeout_ms, it->tmo_kind == RBK_TMO_UNKNOWN ? "?" : NULL);
     if (when) jkv(b, "when", when);
-    if (it->via) jkv(b, "via", it->via);
-    jkv(b, "file", rbk_outline_file(j->o, it->file));
-    jkn(b, "line", it->line);
-    jend(b, '}');
-    rbk_sbuf_addc(b, ',');
+    json_item_end(j, it);
 }
 
 static void json_decls(js *j) {
