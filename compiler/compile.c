@@ -64,6 +64,7 @@ int rbk_compile_parse_file(rbk_compiler *c, int file) {
         if (file == c->root_file) c->root = empty;
         else c->modules[c->nmodules - 1].prog = empty;
     }
+    if (c->diags->nerrors != before) c->syntax_errors = 1;
     return c->diags->nerrors == before;
 }
 

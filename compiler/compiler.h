@@ -85,6 +85,9 @@ typedef struct rbk_compiler {
     /* a symbol table per module plus the root (index nmodules) */
     struct rbk_scope *module_scopes;
     int strict;
+    /* a file of the program had syntax errors: statements were skipped by error recovery, so
+     * sema reports no "never used" (a use may have been in what was skipped) */
+    int syntax_errors;
 } rbk_compiler;
 
 /* Loads path, parses it and its modules, checks everything. Returns the compiler (always;

@@ -253,7 +253,7 @@ static void pop_scope(sema *S) {
     scope *s = S->sc;
     for (int i = 0; i < s->n; i++) {
         rbk_sym *y = s->syms[i];
-        if (y->kind == SYM_LOCAL && !y->used && y->name[0] != '_' && y->decl) {
+        if (y->kind == SYM_LOCAL && !y->used && y->name[0] != '_' && y->decl && !S->c->syntax_errors) {
             rbk_diag *d = rbk_diag_add(S->c->diags, RBK_SEV_WARNING, "unused", y->decl->file,
                                        (uint32_t)y->decl->aux, (uint32_t)y->decl->aux + (uint32_t)strlen(y->name),
                                        "unused variable `%s`", y->name);
@@ -1483,7 +1483,9 @@ void rbk_sema(rbk_compiler *c) {
         }
     }
     /* unused top-level names of the root file — unless it is a library (fn, let and use only,
-     * checked on its own, e.g. by `runbook check DIR`): its names are for the files that use it */
+     * checked on its own, e.g. by `runbook check DIR`): its names are for the files that use it,
+     * or a file had syntax errors: the statement error recovery skipped may be the one use */
+    if (c->syntax_errors) return;
     int library = 1;
     for (int i = 0; i < c->root->list.n && library; i++) {
         rbk_node *n = c->root->list.items[i];
@@ -1499,10 +1501,6 @@ void rbk_sema(rbk_compiler *c) {
         else if (y->kind == SYM_FN)
             rbk_diag_add(c->diags, RBK_SEV_WARNING, "unused", y->decl->file, (uint32_t)y->decl->aux,
                          (uint32_t)y->decl->aux + (uint32_t)strlen(y->name), "function `%s` is never used", y->name);
-    }
-    for (int m = 0; m < c->nmodules; m++) {
-        rbk_sym *y = scope_find(root, c->modules[m].name);
-        (void)y;
     }
     for (int i = 0; i < c->nenvs; i++) {
         rbk_node *e = c->envs[i];
