@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""bench/diff_frontend.py OLD NEW [--mutants N] [--seed S] [--keep DIR] — checks that a change to the front end
+"""bench/diff_frontend.py OLD NEW [--mutants N] [--seed S] [--keep DIR] [--modes M,...] — checks that a change to the front end
 (grammar/, compiler/) changed no output: runs `runbook check` and `runbook compile` with two
 binaries on every runbook of tests/golden, examples, stdlib/std and bench, and on N random
 mutants of each (tokens inserted, text deleted, lines swapped, the file cut short: mostly syntax
-errors), and compares exit code, stdout, stderr and the .rbc byte for byte.
+errors), and compares exit code, stdout, stderr and the .rbc byte for byte. `--modes` adds
+other subcommands that read the tree (e.g. `--modes check,compile,plan,doc`); every mode runs on
+each file, and on every fifth mutant (`check` on all of them).
 
 Made for performance work on the parser and checker (docs/benchmarks.md): the golden tests match
 message prefixes, this matches every byte of every "expected ..." list and position. It works on
@@ -61,6 +63,7 @@ def main():
     ap.add_argument("--mutants", type=int, default=20, help="mutants per file (default 20)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--keep", metavar="DIR", help="copy every input that differs into DIR")
+    ap.add_argument("--modes", default="check,compile", help="subcommands to compare (default check,compile)")
     a = ap.parse_args()
     old, new = os.path.abspath(a.old), os.path.abspath(a.new)
     rnd = random.Random(a.seed)
@@ -86,14 +89,15 @@ def main():
                     print(f"DIFF {mode} {os.path.relpath(path, work)}\n  old: exit {x[0]}: {x[2][-400:]!r}\n"
                           f"  new: exit {y[0]}: {y[2][-400:]!r}")
 
+        modes = tuple(a.modes.split(","))
         for f in files:
-            compare(f, ("check", "compile"))
+            compare(f, modes)
             src = open(f, encoding="utf-8", errors="replace").read()
             for k in range(a.mutants):
                 m = os.path.join(os.path.dirname(f), f".mutant{k}.rb")
                 with open(m, "w") as fh:
                     fh.write(mutate(src, rnd))
-                compare(m, ("check", "compile") if k % 5 == 0 else ("check",))
+                compare(m, modes if k % 5 == 0 else ("check",))
                 os.unlink(m)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -292,10 +292,12 @@ static void collect(rbk_node *n, const frame *f, subs *s, int direct) {
     }
     if (n->kind == N_INTERP_PART) { collect(n->a, f, s, n->b == NULL); return; }
     if (n->kind == N_FIELD) { collect(n->a, f, s, 0); return; }
-    collect(n->a, f, s, 0);
-    collect(n->b, f, s, 0);
-    collect(n->c, f, s, 0);
-    for (int i = 0; i < n->list.n; i++) collect(n->list.items[i], f, s, 0);
+    int has = rbk_node_has(n);
+    if (has >= RBK_HAS_A) collect(n->a, f, s, 0);
+    if (has >= RBK_HAS_B) collect(n->b, f, s, 0);
+    if (has >= RBK_HAS_C) collect(n->c, f, s, 0);
+    if (has >= RBK_HAS_LIST)
+        for (int i = 0; i < n->list.n; i++) collect(n->list.items[i], f, s, 0);
 }
 static int cmp_sub(const void *a, const void *b) {
     const sub *x = a, *y = b;
@@ -575,10 +577,11 @@ static rbk_cost user_call_item(walker *w, rbk_node *n, const frame *f, rbk_oitem
 }
 
 static void visit_children(walker *w, rbk_node *n, const frame *f, rbk_oitems *out, rbk_cost *sum) {
-    rbk_node *ch[3] = {n->a, n->b, n->c};
+    int has = rbk_node_has(n);
+    rbk_node *ch[3] = {has >= RBK_HAS_A ? n->a : NULL, has >= RBK_HAS_B ? n->b : NULL, has >= RBK_HAS_C ? n->c : NULL};
     for (int i = 0; i < 3; i++)
         if (ch[i]) { rbk_cost c = expr_items(w, ch[i], f, out); cost_add(sum, &c); cost_free(&c); }
-    for (int i = 0; i < n->list.n; i++) {
+    for (int i = 0; has >= RBK_HAS_LIST && i < n->list.n; i++) {
         rbk_cost c = expr_items(w, n->list.items[i], f, out);
         cost_add(sum, &c);
         cost_free(&c);

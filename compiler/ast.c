@@ -4,7 +4,7 @@
  * a node (allocated at the size of its kind, ast.h) only has its non-zero fields written. List arrays that outgrow
  * themselves go to a free list by capacity and are handed to the next list of that capacity.
  * Past BIG_AFTER bytes (a runbook of some 5,000 lines) the arena takes 8 MiB chunks straight
- * from mmap, 2 MiB-aligned and marked MADV_HUGEPAGE: faulting in the ~850 bytes of syntax tree
+ * from mmap, 2 MiB-aligned and marked MADV_HUGEPAGE: faulting in the ~650 bytes of syntax tree
  * per source line 4 KiB at a time cost `runbook check` more than parsing them
  * (docs/benchmarks.md). The allocation fast paths make no call; growing is out of line. */
 #include "ast.h"
@@ -15,6 +15,18 @@
 #if defined(__linux__)
 #include <sys/mman.h>
 #endif
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) && !defined(__SANITIZE_ADDRESS__)
+#define __SANITIZE_ADDRESS__ 1
+#endif
+#endif
+#ifdef __SANITIZE_ADDRESS__
+/* ASan builds allocate every node whole and poison the fields its kind does not have (see
+ * rbk_node_has): a read of `n->a` on a name, say, is then an error the test suite reports,
+ * where a release build would read the next node's bytes. */
+#include <sanitizer/asan_interface.h>
+#define NODE_POISON 1
+#endif
 
 enum { CHUNK_MIN = 64 * 1024, CHUNK_MAX = 1024 * 1024, LIST_CLASSES = 24, LIST_MIN = 4 };
 #define BIG_AFTER ((size_t)4 << 20)
@@ -24,6 +36,7 @@ enum { CHUNK_MIN = 64 * 1024, CHUNK_MAX = 1024 * 1024, LIST_CLASSES = 24, LIST_M
 typedef struct chunk {
     struct chunk *next;
     size_t mapped;             /* bytes mapped with mmap (0: malloc'd) */
+    size_t cap;                /* bytes of data */
     max_align_t data[];
 } chunk;
 struct rbk_arena {
@@ -44,6 +57,9 @@ void rbk_arena_free(rbk_arena *a) {
     chunk *c = a->head;
     while (c) {
         chunk *n = c->next;
+#ifdef NODE_POISON
+        ASAN_UNPOISON_MEMORY_REGION(c, c->mapped ? c->mapped : sizeof(chunk) + c->cap);
+#endif
 #if defined(__linux__)
         if (c->mapped) munmap(c, c->mapped);
         else
@@ -87,6 +103,7 @@ static void grow(rbk_arena *a, size_t n) {
         c->mapped = 0;
     }
     c->next = a->head;
+    c->cap = cap;
     a->head = c;
     a->cur = (char *)c->data;
     a->lim = a->cur + cap;
@@ -119,12 +136,26 @@ char *rbk_arena_strndup(rbk_arena *a, const char *s, size_t n) {
     p[n] = 0;
     return p;
 }
+/* How many of a, b, c, list each kind has (ast.h: rbk_node_has), from what grammar/parser.y
+ * gives it; a kind's node is allocated up to its last child field. */
+static const uint8_t kids[N__COUNT] = {
+    [N_NIL] = 0, [N_BOOL] = 0, [N_INT] = 0, [N_FLOAT] = 0, [N_DURATION] = 0, [N_STRING] = 0,
+    [N_IDENT] = 0,
+    [N_FIELD] = 1, [N_UNARY] = 1, [N_NOT] = 1, [N_ARG] = 1, [N_LET] = 1, [N_ASSIGN] = 1,
+    [N_RETURN] = 1, [N_EXPR_STMT] = 1, [N_FAIL] = 1, [N_RUNBOOK] = 1, [N_USE] = 1,
+    [N_FN_PARAM] = 1, [N_STEP_ATTR] = 1,
+    [N_BINARY] = 2, [N_AND] = 2, [N_OR] = 2, [N_RANGE] = 2, [N_INDEX] = 2, [N_INTERP_PART] = 2,
+    [N_MAP_ENTRY] = 2, [N_ENV] = 2, [N_FN] = 2,
+    [N_IF] = 3, [N_FOR] = 3, [N_EXPECT] = 3, [N_STOP_IF] = 3, [N_WATCH] = 3, [N_PARAM] = 3,
+    [N_INTERP] = 4, [N_LIST] = 4, [N_MAP] = 4, [N_CALL] = 4, [N_BLOCK] = 4, [N_SECTION] = 4,
+    [N_STEP] = 4, [N_PROGRAM] = 4,
+};
+static const size_t kid_end[5] = {
+    offsetof(rbk_node, a), offsetof(rbk_node, b), offsetof(rbk_node, c), offsetof(rbk_node, list),
+    offsetof(rbk_node, d)};
+int rbk_node_has(const rbk_node *n) { return n->kind < N__COUNT ? kids[n->kind] : 0; }
 static inline size_t node_size(rbk_node_kind k) {
-    switch (k) {
-    case N_CALL: return sizeof(rbk_node);
-    case N_INT: case N_FLOAT: case N_DURATION: case N_BOOL: return offsetof(rbk_node, d);
-    default: return offsetof(rbk_node, i);
-    }
+    return k == N_CALL ? sizeof(rbk_node) : kid_end[kids[k]];
 }
 size_t rbk_node_size(rbk_node_kind k) { return node_size(k); }
 /* Every chunk starts zeroed (calloc, or fresh pages from mmap) and the bump pointer only moves
@@ -145,11 +176,20 @@ static inline void node_init(rbk_node *n, size_t size, rbk_node_kind k, int file
 }
 __attribute__((noinline)) static rbk_node *node_new_slow(rbk_arena *a, rbk_node_kind k, int file, uint32_t off, uint32_t end) {
     size_t size = node_size(k);
+#ifdef NODE_POISON
+    rbk_node *n = bump(a, sizeof(rbk_node), _Alignof(rbk_node));
+    node_init(n, sizeof(rbk_node), k, file, off, end);
+    ASAN_POISON_MEMORY_REGION((char *)n + size, sizeof(rbk_node) - size);
+#else
     rbk_node *n = bump(a, size, _Alignof(rbk_node));
     node_init(n, size, k, file, off, end);
+#endif
     return n;
 }
 rbk_node *rbk_node_new(rbk_arena *a, rbk_node_kind k, int file, uint32_t off, uint32_t end) {
+#ifdef NODE_POISON
+    return node_new_slow(a, k, file, off, end);
+#endif
     size_t size = node_size(k);
     uintptr_t p = ((uintptr_t)a->cur + (_Alignof(rbk_node) - 1)) & ~(uintptr_t)(_Alignof(rbk_node) - 1);
     if (!a->cur || p + size > (uintptr_t)a->lim) return node_new_slow(a, k, file, off, end);
@@ -157,6 +197,17 @@ rbk_node *rbk_node_new(rbk_arena *a, rbk_node_kind k, int file, uint32_t off, ui
     rbk_node *n = (rbk_node *)p;
     node_init(n, size, k, file, off, end);
     return n;
+}
+
+void rbk_node_retag(rbk_node *n, rbk_node_kind k) {
+#ifdef RBK_DEBUG
+    if (node_size(k) > node_size((rbk_node_kind)n->kind)) abort();
+#endif
+    n->kind = (uint8_t)k;
+#ifdef NODE_POISON
+    ASAN_UNPOISON_MEMORY_REGION(n, node_size(k));
+    ASAN_POISON_MEMORY_REGION((char *)n + node_size(k), sizeof(rbk_node) - node_size(k));
+#endif
 }
 
 static int list_class(int cap) {

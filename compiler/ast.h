@@ -41,12 +41,15 @@ typedef struct rbk_nodes {
 struct rbk_ctype;
 struct rbk_sym;
 
-/* A node's size depends on its kind (rbk_node_size): the fields every node has come first;
- * `i`/`f` exist only on literal nodes (N_INT, N_FLOAT, N_DURATION, N_BOOL), and `d` and
- * `list2` only on N_CALL; other nodes are allocated without them (96 bytes instead of 128: a
- * program's tree is most of the memory `runbook check` touches). So: read i/f, d and list2
- * only on those kinds, and never copy a node by value (`rbk_node x = *n`). A, b, c, list,
- * str, type, sym, slot and aux are valid on every node (zero when unused). */
+/* A node's size depends on its kind (rbk_node_size, the table in ast.c): the fields come in
+ * the order of how many kinds have them, and a node is allocated only up to the last field its
+ * kind has. Every node has the first part (kind ... aux): that is all a leaf (a name, a string,
+ * a literal, nil) is, 56 bytes. Then `a`, `b`, `c` (a node with only `a` is 64 bytes, with
+ * `a` and `b` 72), `list` (96), and `d` and `list2` on N_CALL only (120). A program's tree is
+ * most of the memory `runbook check` touches, and fresh memory costs the kernel a page clear.
+ * So: read a child field only on a kind that has it (a generic walker asks rbk_node_has), and
+ * never copy a node by value (`rbk_node x = *n`). ASan builds allocate every node whole and
+ * poison what its kind does not have, so a read past it fails the test suite (ast.c). */
 struct rbk_node {
     uint8_t kind;
     uint8_t op;        /* rbk_binop, or a flag set for some kinds */
@@ -55,23 +58,29 @@ struct rbk_node {
     int flags;
     /* payload */
     char *str;         /* identifier, string text, field name, label, format spec (NUL-terminated) */
-    size_t slen;
-    rbk_node *a, *b, *c;
-    rbk_nodes list;
+    union {
+        size_t slen;   /* length of str */
+        int64_t i;     /* N_INT, N_DURATION (ms), N_BOOL: the value (these have no str) */
+        double f;      /* N_FLOAT */
+    };
     /* annotations (sema) */
     struct rbk_ctype *type;
     struct rbk_sym *sym;
     int slot;          /* local/global slot, builtin id, function index ... by sym kind */
     int aux;           /* codegen helpers */
-    /* literal nodes only */
-    union {
-        int64_t i;     /* int, duration ms, bool */
-        double f;      /* float */
-    };
+    /* children, by kind (rbk_node_has) */
+    rbk_node *a, *b, *c;
+    rbk_nodes list;
     /* N_CALL only */
     rbk_node *d;       /* the callee again (sema) */
     rbk_nodes list2;   /* bound arguments, one per parameter (sema) */
 };
+
+/* The child fields a kind has, for walkers that do not switch on the kind: a node has `b`
+ * only if it has `a`, and so on (RBK_HAS_LIST implies a, b and c). */
+enum { RBK_HAS_A = 1, RBK_HAS_B = 2, RBK_HAS_C = 3, RBK_HAS_LIST = 4 };
+/* How many of a, b, c, list n's kind has (0: a leaf; RBK_HAS_LIST: all four). */
+int rbk_node_has(const rbk_node *n);
 
 /* N_ENV flags (N_PARAM: RBK_NF_SECRET, set by sema from its modifiers in ->c) */
 enum { RBK_NF_SECRET = 1, RBK_NF_OPTIONAL = 2 };
@@ -95,6 +104,8 @@ char *rbk_arena_strndup(rbk_arena *a, const char *s, size_t n);
  * later change kind only to one of the same size or smaller (rbk_node_size). */
 rbk_node *rbk_node_new(rbk_arena *a, rbk_node_kind k, int file, uint32_t off, uint32_t end);
 size_t rbk_node_size(rbk_node_kind k);
+/* Makes n a node of kind k, which must be no larger than n's (the parser's `become`). */
+void rbk_node_retag(rbk_node *n, rbk_node_kind k);
 /* Appends n to l. Arrays grow in place when they end at the arena's top; an outgrown array is
  * recycled for the next list of its size, so building lists leaves little garbage. */
 void rbk_nodes_push(rbk_arena *a, rbk_nodes *l, rbk_node *n);

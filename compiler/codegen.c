@@ -231,7 +231,7 @@ static int csql_text(cg *g, rbk_node *n) {
     return binds;
 }
 static void cbinds(cg *g, rbk_node *n, int binds) {
-    for (int i = 0; i < n->list.n; i++) {
+    for (int i = 0; n->kind == N_INTERP && i < n->list.n; i++) {
         rbk_node *p = n->list.items[i];
         if (p->kind == N_INTERP_PART && !p->b) cexpr(g, p->a);
     }

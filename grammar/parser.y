@@ -64,15 +64,12 @@ static void push(rbk_parser *P, rbk_nodes *l, rbk_node *n) { if (n) rbk_nodes_pu
  * parts) becomes the node that owns it: one node less per call, step, section and string.
  * (Only to a kind of the same size or smaller: ast.h.) */
 static rbk_node *become(rbk_node *n, rbk_node_kind k, YYLTYPE l) {
-    n->kind = (uint8_t)k; n->off = l.off; n->end = l.end;
+    rbk_node_retag(n, k); n->off = l.off; n->end = l.end;
     return n;
 }
-/* An argument list: sized for the N_CALL it becomes (ast.h: only calls have list2). */
-static rbk_node *mkargs(rbk_parser *P, YYLTYPE l) {
-    rbk_node *n = mk(P, N_CALL, l);
-    n->kind = N_LIST;
-    return n;
-}
+/* An argument list: an N_CALL from the start, since it becomes one (ast.h: only calls have
+ * d and list2); nothing reads it before `expr '(' arglist ')'` does. */
+static rbk_node *mkargs(rbk_parser *P, YYLTYPE l) { return mk(P, N_CALL, l); }
 static rbk_node *strnode(rbk_parser *P, rbk_node *parts, YYLTYPE l, int triple);
 /* A string's parts while it is parsed: NULL (none yet), the one part itself (a plain string,
  * the common case, needs no list), or an N_LIST of them from the second part on. */
@@ -510,7 +507,6 @@ static rbk_node *strnode(rbk_parser *P, rbk_node *parts, YYLTYPE l, int triple) 
         n = become(parts, N_STRING, l);
         n->str = rbk_arena_strndup(P->arena, rbk_sbuf_cstr(&b), b.len);
         n->slen = b.len;
-        n->list = (rbk_nodes){0};
         rbk_sbuf_free(&b);
     }
     if (triple) n->flags |= RBK_NF_TRIPLE;
