@@ -95,6 +95,14 @@ static int pair_local(rbk_opcode op) {
     }
 }
 
+/* Opcodes that may jump backward: each polls the interrupt flag and the step's deadline
+ * before it does (vm/interp.c: JUMP and RANGE_LOOP via check_budget, WITHIN_POLL and
+ * WATCH_NEXT after their wait). Any other backward jump would be a loop the interpreter never
+ * polls: a forged unit could spin forever past Ctrl-C and every timeout. */
+static int may_jump_back(rbk_opcode op) {
+    return op == RBK_OP_JUMP || op == RBK_OP_RANGE_LOOP || op == RBK_OP_WITHIN_POLL || op == RBK_OP_WATCH_NEXT;
+}
+
 /* Checks one instruction's operands (everything but jump targets). */
 static int check_operands(vctx *v, uint32_t fi, uint32_t pc, rbk_opcode op, const uint32_t *x, int nops) {
     const rbk_unit *u = v->u;
@@ -122,6 +130,16 @@ static int check_operands(vctx *v, uint32_t fi, uint32_t pc, rbk_opcode op, cons
     if (pl >= 0 && (uint64_t)x[pl] + 1 >= f->nlocals)
         return fail(v, "function %" PRIu32 " '%s' at %04" PRIu32 ": %s: locals %" PRIu32 "..%" PRIu64
                     " out of range (%" PRIu32 ")", fi, fname(u, fi), pc, oi->name, x[pl], (uint64_t)x[pl] + 1, f->nlocals);
+    /* a `for` loop's variable (two slots for FOR_NEXT2) is not one of its hidden pair: the
+     * interpreter stores the variable, then the index, and would drop the iterable it is
+     * reading or overwrite a reference it just stored (RANGE_NEXT and RANGE_LOOP store only
+     * ints, as whole values, and need no such rule) */
+    if (op == RBK_OP_FOR_NEXT || op == RBK_OP_FOR_NEXT2) {
+        uint64_t l = x[0], var = x[1], nvar = op == RBK_OP_FOR_NEXT2 ? 2 : 1;
+        if (var < l + 2 && l < var + nvar)
+            return fail(v, "function %" PRIu32 " '%s' at %04" PRIu32 ": %s: the variable's local %" PRIu64
+                        " overlaps the loop's locals %" PRIu64 "..%" PRIu64, fi, fname(u, fi), pc, oi->name, var, l, l + 1);
+    }
     switch (op) {
     case RBK_OP_FIELD: case RBK_OP_SECTION: case RBK_OP_INVOKE:
         if (!is_str(u, x[0]))
@@ -229,6 +247,7 @@ static int verify_code(vctx *v, uint32_t fi) {
         int64_t t = next + (int32_t)rd32(f->code + pc + 1 + 4 * (j - oi->operands));
         if (t < 0 || t >= len) { fail(v, "function %" PRIu32 " '%s' at %04" PRIu32 ": %s: jump target %" PRId64 " outside the function (0..%" PRIu32 ")", fi, fname(u, fi), pc, oi->name, t, len - 1); goto out; }
         if (!start[t]) { fail(v, "function %" PRIu32 " '%s' at %04" PRIu32 ": %s: jump target %04" PRId64 " is inside an instruction", fi, fname(u, fi), pc, oi->name, t); goto out; }
+        if (t < next && !may_jump_back((rbk_opcode)f->code[pc])) { fail(v, "function %" PRIu32 " '%s' at %04" PRIu32 ": %s: jump target %04" PRId64 " is backward (only JUMP, RANGE_LOOP, WITHIN_POLL and WATCH_NEXT may jump back)", fi, fname(u, fi), pc, oi->name, t); goto out; }
     }
 
     /* pass 2: stack depth by abstract interpretation over the control-flow graph */

@@ -104,6 +104,17 @@ static void keys_hint(rbk_sbuf *b, rbk_value map) {
     for (size_t i = 0; i < m->len && i < 20; i++) rbk_sbuf_printf(b, "%s%s", i ? ", " : "", m->entries[i].key->data);
     if (m->len > 20) rbk_sbuf_printf(b, " and %zu more", m->len - 20);
 }
+/* A list or map just built (or handed back by a native) nests deeper than RBK_MAX_NESTING
+ * (value.h): the error, so that no value can take the C stack's depth to render or free. */
+__attribute__((noinline)) static int too_deep_error(rbk_vm *vm) {
+    rbk_vm_error(vm, "a list or map cannot nest more than %d levels deep", (int)RBK_MAX_NESTING);
+    return 1;
+}
+static inline int too_deep(rbk_vm *vm, rbk_value v) {
+    if (__builtin_expect(rbk_nesting(v) <= RBK_MAX_NESTING, 1)) return 0;
+    return too_deep_error(vm);
+}
+
 /* Reads key from map, forcing a lazy entry; *out is a new reference. */
 static int map_read(rbk_vm *vm, rbk_value map, const char *key, size_t keylen, rbk_value *out, int must) {
     rbk_value *slot = rbk_map_find(map, key, keylen);
@@ -119,6 +130,7 @@ static int map_read(rbk_vm *vm, rbk_value map, const char *key, size_t keylen, r
         rbk_lazy *z = (rbk_lazy *)slot->as.o;
         rbk_value v;
         if (z->force(vm, z->arg, &v)) return -1;
+        if (too_deep(vm, v)) { rbk_unref(v); return -1; }
         v.secret |= map.secret;
         rbk_value old = *slot;
         *slot = v;
@@ -313,8 +325,32 @@ static void emit_poll(rbk_vm *vm, int64_t remaining, const char *what) {
     rbk_vm_emit(vm, &ev);
 }
 
-/* Sleeps ms or until interrupted / the step's deadline: returns an rbk_status. */
+/* The poll of a loop's back edge (see rbk_interp_call): the interrupt flag, the step's
+ * deadline and, in a sandboxed run, the tick budget (vm.h, max_ticks). */
+static int check_budget(rbk_vm *vm) {
+    if (*vm->interrupted) return rbk_vm_raise(vm, RBK_E_INTERRUPT, "interrupted");
+    if (vm->step_deadline != INT64_MAX && rbk_now_ms() >= vm->step_deadline) {
+        rbk_sbuf d = RBK_SBUF_INIT;
+        rbk_duration_fmt(&d, vm->u->steps[vm->cur_step >= 0 ? vm->cur_step : 0].timeout_ms);
+        rbk_vm_raise(vm, RBK_E_TIMEOUT, "the step's timeout (%s) expired", rbk_sbuf_cstr(&d));
+        rbk_sbuf_free(&d);
+        return -1;
+    }
+    if (vm->opts.max_ticks > 0) return rbk_vm_tick(vm);
+    return 0;
+}
+
+/* The countdown of rbk_interp_call reached zero: restarts it and polls. Out of line, so that
+ * the interpreter's hot loop keeps its registers (measured: bench/vm loops). */
+__attribute__((noinline, cold)) static int poll_again(rbk_vm *vm, int *budget) {
+    *budget = vm->poll_every;
+    return check_budget(vm);
+}
+
+/* Sleeps ms or until interrupted / the step's deadline: returns an rbk_status. A sandboxed
+ * run (max_ticks) does not sleep: the round is a tick. */
 static rbk_status vm_sleep(rbk_vm *vm, int64_t ms) {
+    if (vm->opts.max_ticks > 0) return check_budget(vm) ? vm->err_status : RBK_OK;
     rbk_cancel c;
     c.interrupted = vm->interrupted;
     c.deadline_ms = vm->step_deadline;
@@ -329,16 +365,11 @@ static rbk_status vm_sleep(rbk_vm *vm, int64_t ms) {
     }
     return RBK_OK;
 }
-static int check_budget(rbk_vm *vm) {
-    if (*vm->interrupted) return rbk_vm_raise(vm, RBK_E_INTERRUPT, "interrupted");
-    if (vm->step_deadline != INT64_MAX && rbk_now_ms() >= vm->step_deadline) {
-        rbk_sbuf d = RBK_SBUF_INIT;
-        rbk_duration_fmt(&d, vm->u->steps[vm->cur_step >= 0 ? vm->cur_step : 0].timeout_ms);
-        rbk_vm_raise(vm, RBK_E_TIMEOUT, "the step's timeout (%s) expired", rbk_sbuf_cstr(&d));
-        rbk_sbuf_free(&d);
-        return -1;
-    }
-    return 0;
+
+/* now + ms, saturated (a duration constant may be as large as a forged file likes) */
+__attribute__((noinline)) static int64_t deadline_after(int64_t ms) {
+    int64_t now = rbk_now_ms(), t;
+    return __builtin_add_overflow(now, ms, &t) ? INT64_MAX : t;
 }
 
 /* Registers text computed from a secret when it does not already show a registered secret
@@ -351,8 +382,8 @@ static void register_derived(rbk_vm *vm, rbk_str *s) {
 static int call_native(rbk_vm *vm, uint32_t n, rbk_value *args, int argc, rbk_value *out) {
     rbk_native_fn fn = vm->native_fns[n];
     int id = vm->native_ids[n];
-    if (!fn) {
-        if (id < 0) return rbk_vm_error(vm, "unknown builtin %s", rbk_vm_str(vm, vm->u->native_names[n]));
+    if (id < 0) return rbk_vm_error(vm, "unknown builtin %s", rbk_vm_str(vm, vm->u->native_names[n]));
+    if (!fn && !vm->opts.no_natives) { /* a sandboxed run neither loads nor calls one (below) */
         const rbk_builtin *b = rbk_builtin_get(id);
         if (b->lib != RBK_LIB_CORE) {
             char *err = NULL;
@@ -389,11 +420,14 @@ static int call_native(rbk_vm *vm, uint32_t n, rbk_value *args, int argc, rbk_va
         rbk_sbuf_free(&t);
         return unverified(out, 0);
     }
+    /* sandboxed (vm.h): an ordinary runtime error, after the dry run has shown its writes */
+    if (vm->opts.no_natives) return rbk_vm_error(vm, "native calls are disabled (%s was not called)", b->name);
     rbk_value r = rbk_nil();
     if (fn(vm, args, argc, &r)) {
         if (!vm->err) rbk_vm_error(vm, "%s failed", b->name);
         return -1;
     }
+    if (too_deep(vm, r)) { rbk_unref(r); return -1; }
     /* a pure computation on a secret is secret; external calls decide for themselves what
      * their results carry (their texts are masked on output in any case) */
     if (b->effect == RBK_EFF_PURE)
@@ -428,6 +462,7 @@ static int invoke(rbk_vm *vm, rbk_value *recv, int argc, const char *name, rbk_v
         rbk_sbuf_free(&b);
         if (id < 0) return rbk_vm_error(vm, "a %s connection has no method `%s`", RBK_AS_HANDLE(r)->cls->name, name);
         const rbk_builtin *bi = rbk_builtin_get(id);
+        if (vm->opts.no_natives) return rbk_vm_error(vm, "native calls are disabled (%s was not called)", bi->name);
         rbk_value args[RBK_SIG_MAX + 1];
         int n = 0;
         for (int i = 0; i <= argc && i < RBK_SIG_MAX; i++) args[n++] = recv[i];
@@ -441,6 +476,7 @@ static int invoke(rbk_vm *vm, rbk_value *recv, int argc, const char *name, rbk_v
         }
         rbk_value res = rbk_nil();
         if (fn(vm, args, n, &res)) return -1;
+        if (too_deep(vm, res)) { rbk_unref(res); return -1; }
         *out = res;
         return 0;
     }
@@ -558,7 +594,12 @@ rbk_status rbk_interp_call(rbk_vm *vm, uint32_t fnidx, rbk_value *result) {
     rbk_value *bp = stack + sp_base;
     rbk_value *sp;
     const uint8_t *ip;
-    int budget = 1024;
+    /* Polls (check_budget) on every loop's back edge: a backward JUMP, RANGE_LOOP, a CALL_FN
+     * (a call tree can be exponential without any loop) and a caught error (a forged unit can
+     * loop through its handlers); the verifier admits no other backward jump (docs/bytecode.md).
+     * Counting down a register and polling every poll_every-th time keeps the clock read off
+     * the hot path; a sandboxed run polls every time, each poll one tick (vm.h, max_ticks). */
+    int budget = vm->poll_every;
     rbk_opcode aop = RBK_OP_ADD; /* the operator arith_slow applies */
     rbk_status st = RBK_OK;
 
@@ -837,10 +878,7 @@ L_RANGE: {
 L_JUMP: {
     int32_t rel = (int32_t)A1();
     ip += rel;
-    if (rel < 0 && --budget == 0) {
-        budget = 1024;
-        if (check_budget(vm)) RAISE();
-    }
+    if (rel < 0 && --budget == 0 && poll_again(vm, &budget)) RAISE();
     DISPATCH();
 }
 L_JUMP_IF_FALSE: {
@@ -880,6 +918,7 @@ L_LIST: {
     rbk_value l = rbk_list_new(n);
     for (uint32_t i = 0; i < n; i++) rbk_list_push(l, sp[-(int)n + (int)i]);
     sp -= n;
+    if (too_deep(vm, l)) { rbk_unref(l); RAISE(); } /* `l = [l]` in a loop */
     PUSH(l);
     DISPATCH();
 }
@@ -899,6 +938,7 @@ L_MAP: {
         rbk_unref(kv[2 * i]);
     }
     sp -= 2 * n;
+    if (too_deep(vm, m)) { rbk_unref(m); RAISE(); }
     PUSH(m);
     DISPATCH();
 }
@@ -1000,6 +1040,7 @@ L_CALL_FN: {
     uint32_t f = A1(), n = A1();
     rbk_function *G = &u->funcs[f];
     rbk_value *nbp = sp - n;
+    if (--budget == 0 && poll_again(vm, &budget)) RAISE();
     if (nbp + G->nlocals + G->max_stack + 2 > stack_end || vm->nframes >= vm->cap_frames) { /* + 2: see above */
         rbk_vm_error(vm, "call depth exceeded (calling %s)", rbk_vm_str(vm, G->name));
         RAISE();
@@ -1155,10 +1196,7 @@ L_RANGE_LOOP: {
     if (cur > to) DISPATCH();
     /* the backward jump of a loop: poll here, as JUMP does (the error's position is this
      * instruction's, the range) */
-    if (--budget == 0) {
-        budget = 1024;
-        if (check_budget(vm)) RAISE();
-    }
+    if (--budget == 0 && poll_again(vm, &budget)) RAISE();
     rbk_value old = rbk_nil();
     old.t = bp[v].t;
     old.as.o = bp[v].as.o;
@@ -1241,9 +1279,12 @@ L_WITHIN_BEGIN: {
     rbk_value p = POP(), d = POP();
     if (d.t != RBK_T_DURATION || p.t != RBK_T_DURATION) {
         rbk_vm_error(vm, "`within` and `every` need durations, not %s and %s", tname(d), tname(p));
+        rbk_unref(p); rbk_unref(d); /* popped: the unwind no longer sees them */
         RAISE();
     }
-    bp[l] = rbk_int(rbk_now_ms() + d.as.i);
+    rbk_unref(bp[l]);      /* the slots may still hold an earlier block's locals */
+    rbk_unref(bp[l + 1]);
+    bp[l] = rbk_int(deadline_after(d.as.i));
     bp[l + 1] = rbk_duration(p.as.i > 0 ? p.as.i : 1);
     free(vm->err_detail);
     vm->err_detail = NULL;
@@ -1321,9 +1362,12 @@ L_WATCH_BEGIN: {
     rbk_value p = POP(), d = POP();
     if (d.t != RBK_T_DURATION || p.t != RBK_T_DURATION) {
         rbk_vm_error(vm, "`watch` needs durations, not %s and %s", tname(d), tname(p));
+        rbk_unref(p); rbk_unref(d); /* popped: the unwind no longer sees them */
         RAISE();
     }
-    bp[l] = rbk_int(vm->opts.no_wait ? rbk_now_ms() : rbk_now_ms() + d.as.i);
+    rbk_unref(bp[l]);      /* as WITHIN_BEGIN */
+    rbk_unref(bp[l + 1]);
+    bp[l] = rbk_int(vm->opts.no_wait ? rbk_now_ms() : deadline_after(d.as.i));
     bp[l + 1] = rbk_duration(p.as.i > 0 ? p.as.i : 1);
     DISPATCH();
 }
@@ -1374,6 +1418,11 @@ error: {
             vm->err_file = file;
             vm->err_off = off;
         }
+    }
+    /* a catch is a back edge too: poll; a poll's error is not caught */
+    if (st == RBK_E_RUNTIME && vm->nhandlers > handler_base && --budget == 0 && poll_again(vm, &budget)) {
+        st = vm->err_status;
+        goto unwind_all;
     }
     if (st == RBK_E_RUNTIME && vm->nhandlers > handler_base) {
         rbk_handler h = vm->handlers[--vm->nhandlers];

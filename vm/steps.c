@@ -38,7 +38,9 @@ static rbk_status run_part(rbk_vm *vm, uint32_t fn, int step, int64_t timeout_ms
     int saved_step = vm->cur_step;
     int64_t saved_deadline = vm->step_deadline;
     vm->cur_step = step;
-    vm->step_deadline = timeout_ms > 0 ? rbk_now_ms() + timeout_ms : INT64_MAX;
+    int64_t deadline = INT64_MAX; /* saturated: the table's timeout may be as large as a forged file likes */
+    if (timeout_ms > 0 && __builtin_add_overflow(rbk_now_ms(), timeout_ms, &deadline)) deadline = INT64_MAX;
+    vm->step_deadline = deadline;
     rbk_vm_clear_error(vm);
     rbk_status st = rbk_interp_call(vm, fn, result);
     /* an error raised after the deadline passed is the timeout's doing */
@@ -314,12 +316,18 @@ again:;
         rbk_status rs = RBK_OK;
         for (uint32_t k = 0; k <= st->retries; k++, attempt++) {
             vm->attempt = (int)attempt + 1;
+            if (vm->opts.max_ticks > 0 && rbk_vm_tick(vm)) { /* sandboxed: an attempt is a tick (vm.h) */
+                rs = RBK_E_RUNTIME;
+                emit_error(vm, (int)idx, "");
+                attempt++;
+                break;
+            }
             if (k > 0) {
                 rbk_event r = ev(vm, RBK_EV_STEP_RETRY, (int)idx);
                 r.attempt = (int)attempt + 1;
                 r.text = vm->err;
                 rbk_vm_emit(vm, &r);
-                if (st->retry_every_ms > 0) {
+                if (st->retry_every_ms > 0 && vm->opts.max_ticks <= 0) { /* a sandboxed run does not wait */
                     rbk_cancel c = {vm->interrupted, INT64_MAX};
                     if (rbk_sleep_ms(&c, st->retry_every_ms) == 1) { rs = RBK_E_INTERRUPT; rbk_vm_raise(vm, rs, "interrupted"); break; }
                 }

@@ -8,10 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+_Static_assert(sizeof(rbk_obj) == 8, "the depth lives in the header's padding");
+
 static void *obj_alloc(size_t size, rbk_type t) {
     rbk_obj *o = rbk_xmalloc(size);
     o->rc = 1;
     o->type = (uint8_t)t;
+    o->depth = 0;
     return o;
 }
 static rbk_value mkobj(rbk_type t, void *o) {
@@ -97,8 +100,15 @@ void rbk_obj_free(rbk_obj *o) {
     free(o);
 }
 
+/* a container took child: its depth covers the child's nesting (value.h) */
+static inline void nest(rbk_obj *o, rbk_value child) {
+    unsigned n = rbk_nesting(child);
+    if (n > o->depth) o->depth = n > UINT16_MAX ? UINT16_MAX : (uint16_t)n;
+}
+
 void rbk_list_push(rbk_value list, rbk_value v) {
     rbk_list *l = RBK_AS_LIST(list);
+    nest(&l->h, v);
     if (l->len == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 4;
         l->items = rbk_xrealloc(l->items, l->cap * sizeof(rbk_value));
@@ -154,6 +164,7 @@ rbk_value *rbk_map_find(rbk_value map, const char *key, size_t keylen) {
 }
 void rbk_map_set(rbk_value map, const char *key, size_t keylen, rbk_value val) {
     rbk_map *m = RBK_AS_MAP(map);
+    nest(&m->h, val);
     long i = map_lookup(m, key, keylen);
     if (i >= 0) {
         rbk_unref(m->entries[i].val);

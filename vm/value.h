@@ -32,6 +32,8 @@ enum { RBK_SECRET = 1, RBK_UNVERIFIED = 2 };
 typedef struct rbk_obj {
     uint32_t rc;
     uint8_t type;
+    uint16_t depth; /* lists and maps: how many list/map levels lie inside (0: none), kept by
+                       rbk_list_push and rbk_map_set, saturating; in the padding of the header */
 } rbk_obj;
 
 typedef struct rbk_value {
@@ -46,6 +48,15 @@ typedef struct rbk_value {
         rbk_obj *o;
     } as;
 } rbk_value;
+
+/* The deepest nesting a list or map may have. Rendering, equality, JSON and freeing recurse
+ * once per level, so a value built by `l = [l]` in a long loop would overflow the C stack; the
+ * interpreter refuses to build one deeper than this (vm/interp.c, too_deep). */
+enum { RBK_MAX_NESTING = 1000 };
+/* the nesting of a value: the depth of a list or map plus one, 0 for anything else */
+static inline unsigned rbk_nesting(rbk_value v) {
+    return v.t == RBK_T_LIST || v.t == RBK_T_MAP ? (unsigned)v.as.o->depth + 1u : 0u;
+}
 
 typedef struct rbk_str {
     rbk_obj h;

@@ -36,6 +36,7 @@ static rbk_vm *vm_alloc(void) {
     vm->err_expect = -1;
     vm->opts.default_timeout_ms = 30000;
     vm->interrupted = &vm->no_interrupt;
+    vm->poll_every = 1024;
     return vm;
 }
 rbk_vm *rbk_vm_new_bare(void) { return vm_alloc(); }
@@ -45,6 +46,7 @@ rbk_vm *rbk_vm_new(rbk_unit *u, const rbk_run_opts *opts) {
     vm->u = u;
     if (opts) vm->opts = *opts;
     if (vm->opts.default_timeout_ms <= 0) vm->opts.default_timeout_ms = 30000;
+    if (vm->opts.max_ticks > 0) vm->poll_every = 1; /* every poll point is a tick */
     vm->interrupted = vm->opts.interrupted ? vm->opts.interrupted : &vm->no_interrupt;
     for (uint32_t i = 0; i < u->nsources; i++) {
         rbk_str *text = RBK_AS_STR(u->consts[u->sources[i].text].v);
@@ -123,6 +125,11 @@ int rbk_vm_raise(rbk_vm *vm, rbk_status st, const char *fmt, ...) {
     vm->err = rbk_sbuf_detach(&b);
     vm->err_status = st;
     return -1;
+}
+int rbk_vm_tick(rbk_vm *vm) {
+    if (++vm->ticks <= vm->opts.max_ticks) return 0;
+    vm->ticks = vm->opts.max_ticks + 1; /* stays spent, never wraps */
+    return rbk_vm_raise(vm, RBK_E_RUNTIME, "the run's work budget (%" PRId64 " ticks) is spent", vm->opts.max_ticks);
 }
 int rbk_vm_error(rbk_vm *vm, const char *fmt, ...) {
     rbk_sbuf b = RBK_SBUF_INIT;

@@ -48,6 +48,20 @@ typedef struct rbk_run_opts {
     rbk_choose_fn choose; void *choose_ctx; /* NULL: nobody to ask */
     int checkpoints;                    /* emit RBK_EV_CHECKPOINT after each step (--journal) */
     const rbk_resume *resume;           /* runbook resume: what ran before */
+    /* A sandboxed run, for tests/fuzz/fuzz_load.c, which runs every unit the loader accepts;
+     * the CLI leaves both 0.
+     * no_natives: no builtin is ever called. A native call (or a method call on a connection)
+     *   fails with the runtime error "native calls are disabled (NAME was not called)", which
+     *   the run handles as any other error (`within`, retries, the failure policy, rollback):
+     *   no command, request, query, file, prompt or `wait` happens. With dry_run a write is
+     *   first shown as skipped, as always (no native is called for that either).
+     * max_ticks: > 0 bounds the run's work. A tick is a backward jump, a function call, a
+     *   caught error, a step attempt, or one round of a `within`/`watch` poll; such a run never
+     *   sleeps (a poll round and a `retry ... every` pause do not wait). Once more than
+     *   max_ticks ticks are counted, each further one raises the runtime error "the run's work
+     *   budget (N ticks) is spent", which no `within` catches. 0: no limit. */
+    int no_natives;
+    int64_t max_ticks;
 } rbk_run_opts;
 
 /* status of interpreting a function */
@@ -113,6 +127,9 @@ struct rbk_vm {
     int cur_step;
     int attempt;
     int64_t step_deadline;      /* absolute monotonic ms, INT64_MAX when none */
+    int poll_every;             /* the interpreter polls (check_budget) every this many backward
+                                   jumps, calls and caught errors: 1024, or 1 with max_ticks */
+    int64_t ticks;              /* counted against opts.max_ticks (rbk_vm_tick) */
     int in_rollback;
     int *completed; int ncompleted;
     int point_of_no_return;     /* step index or -1 */
@@ -153,6 +170,9 @@ rbk_status rbk_interp_call(rbk_vm *vm, uint32_t fn, rbk_value *result);
 int rbk_steps_run(rbk_vm *vm, uint32_t step); /* 0 continue, 1 halt */
 int rbk_steps_top_level_error(rbk_vm *vm);    /* returns the exit code */
 int rbk_vm_raise(rbk_vm *vm, rbk_status st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Counts one tick of opts.max_ticks: 0, or -1 with the budget error raised (RBK_E_RUNTIME).
+ * Call only when opts.max_ticks > 0. */
+int rbk_vm_tick(rbk_vm *vm);
 void rbk_vm_clear_error(rbk_vm *vm);
 const char *rbk_vm_str(rbk_vm *vm, uint32_t k); /* string constant */
 void rbk_vm_render_value(rbk_vm *vm, rbk_sbuf *out, rbk_value v, int repr); /* masked */

@@ -669,6 +669,59 @@ static void replace_main(rbk_unit *u, code *c, uint32_t max_stack) {
     u->funcs[0].max_stack = max_stack;
     u->funcs[0].nlines = 0;
 }
+/* A loop the interpreter would never poll (Ctrl-C, the step's timeout): only JUMP,
+ * RANGE_LOOP, WITHIN_POLL and WATCH_NEXT may jump backward; a handler is entered forward. */
+static void test_backward_jump_rules(void **st) {
+    (void)st;
+    rbk_unit *u = unit_basic();
+    code c = {0};
+    emit(&c, RBK_OP_FALSE);
+    emit(&c, RBK_OP_JUMP_IF_FALSE, (uint32_t)-6); /* back to FALSE, for ever */
+    emit(&c, RBK_OP_HALT);
+    replace_main(u, &c, 4);
+    expect_reject(u, "JUMP_IF_FALSE: jump target 0000 is backward");
+    c = (code){0}; /* the unit owns the bytes now */
+    u = unit_basic();
+    emit(&c, RBK_OP_NOP);
+    emit(&c, RBK_OP_PROTECT, (uint32_t)-6); /* its handler is the NOP before it */
+    emit(&c, RBK_OP_HALT);
+    replace_main(u, &c, 4);
+    expect_reject(u, "PROTECT: jump target 0000 is backward");
+    c = (code){0};
+    u = unit_basic();
+    emit(&c, RBK_OP_NOP);
+    emit(&c, RBK_OP_JUMP, (uint32_t)-6); /* JUMP polls: accepted */
+    replace_main(u, &c, 4);
+    expect_verify_ok(u);
+    rbk_unit_free(u);
+}
+/* A loop's variable is not one of its hidden pair (the interpreter would drop the iterable it
+ * reads, or overwrite the reference it just stored: a fuzzer's leak). */
+static void test_loop_variable_slots(void **st) {
+    (void)st;
+    rbk_unit *u = unit_basic();
+    code c = {0};
+    emit(&c, RBK_OP_FOR_NEXT2, 3u, 4u, 0u);
+    emit(&c, RBK_OP_HALT);
+    replace_main(u, &c, 4);
+    u->funcs[0].nlocals = 8;
+    expect_reject(u, "FOR_NEXT2: the variable's local 4 overlaps the loop's locals 3..4");
+    c = (code){0};
+    u = unit_basic();
+    emit(&c, RBK_OP_FOR_NEXT, 3u, 3u, 0u);
+    emit(&c, RBK_OP_HALT);
+    replace_main(u, &c, 4);
+    u->funcs[0].nlocals = 8;
+    expect_reject(u, "FOR_NEXT: the variable's local 3 overlaps the loop's locals 3..4");
+    c = (code){0};
+    u = unit_basic();
+    emit(&c, RBK_OP_FOR_NEXT2, 3u, 5u, 0u); /* 5, 6 beside 3, 4: fine */
+    emit(&c, RBK_OP_HALT);
+    replace_main(u, &c, 4);
+    u->funcs[0].nlocals = 8;
+    expect_verify_ok(u);
+    rbk_unit_free(u);
+}
 static void test_stack_underflow(void **st) {
     (void)st;
     rbk_unit *u = unit_basic();
@@ -939,6 +992,8 @@ int main(void) {
         cmocka_unit_test(test_step_rules),
         cmocka_unit_test(test_tables),
         cmocka_unit_test(test_handler_depth),
+        cmocka_unit_test(test_backward_jump_rules),
+        cmocka_unit_test(test_loop_variable_slots),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
