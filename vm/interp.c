@@ -408,9 +408,12 @@ static int call_native(rbk_vm *vm, uint32_t n, rbk_value *args, int argc, rbk_va
         /* --dry-run: show the write instead of doing it */
         rbk_sbuf t = RBK_SBUF_INIT;
         rbk_sbuf_printf(&t, "%s(", b->name);
+        int shown = 0;
         for (int i = 0; i < argc && i < b->nparams; i++) {
             if (args[i].t == RBK_T_NIL && !(args[i].secret & RBK_UNVERIFIED)) continue;
-            if (i) rbk_sbuf_adds(&t, ", ");
+            if (shown++) rbk_sbuf_adds(&t, ", ");
+            /* an optional argument by its name, as the runbook may write it: sh("...", read_only: false) */
+            if (b->params[i].optional) rbk_sbuf_printf(&t, "%s: ", b->params[i].name);
             if (args[i].secret & RBK_UNVERIFIED) rbk_sbuf_adds(&t, "<dry-run>");
             else rbk_value_repr(&t, args[i]);
         }

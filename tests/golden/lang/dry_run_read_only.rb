@@ -11,9 +11,9 @@
 # expect: ok     expect int(n.stdout) == 3
 # expect: would sh("echo deploying > /tmp/rbk-dry-ro-never-written")
 # expect: unverified expect w.code == 0
-# expect: would sh(<dry-run>, true)
+# expect: would sh(<dry-run>, read_only: true)
 # expect: unverified expect again.code == 0
-# expect: would sh("echo restarting > /tmp/rbk-dry-ro-never-written", false)
+# expect: would sh("echo restarting > /tmp/rbk-dry-ro-never-written", read_only: false)
 # expect: ok     expect not file.exists("/tmp/rbk-dry-ro-never-written")
 # expect: GO: 2 ok
 # not-expect: not ready
