@@ -279,7 +279,7 @@ static void render_expr(walker *w, rbk_node *n, const frame *f, rbk_sbuf *out);
 static void render_inner(walker *w, rbk_node *n, const frame *f, rbk_sbuf *out);
 
 static int is_string(const rbk_node *n) { return n && (n->kind == N_STRING || n->kind == N_INTERP); }
-static int is_triple(const rbk_node *n) { return n && (n->flags & RBK_NF_TRIPLE); }
+static int is_triple(const rbk_node *n) { return is_string(n) && (n->flags & RBK_NF_TRIPLE); }
 
 typedef struct sub { rbk_node *id; int direct; } sub; /* direct: the whole of an `{x}` part */
 typedef struct subs { sub v[64]; int n; } subs;

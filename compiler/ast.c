@@ -155,7 +155,11 @@ static const size_t kid_end[5] = {
     offsetof(rbk_node, d)};
 int rbk_node_has(const rbk_node *n) { return n->kind < N__COUNT ? kids[n->kind] : 0; }
 static inline size_t node_size(rbk_node_kind k) {
-    return k == N_CALL ? sizeof(rbk_node) : kid_end[kids[k]];
+    switch (k) {
+    case N_CALL: return sizeof(rbk_node);
+    case N_INT: case N_FLOAT: case N_DURATION: case N_BOOL: return offsetof(rbk_node, b); /* i, f */
+    default: return kid_end[kids[k]];
+    }
 }
 size_t rbk_node_size(rbk_node_kind k) { return node_size(k); }
 /* Every chunk starts zeroed (calloc, or fresh pages from mmap) and the bump pointer only moves

@@ -43,33 +43,38 @@ struct rbk_sym;
 
 /* A node's size depends on its kind (rbk_node_size, the table in ast.c): the fields come in
  * the order of how many kinds have them, and a node is allocated only up to the last field its
- * kind has. Every node has the first part (kind ... aux): that is all a leaf (a name, a string,
- * a literal, nil) is, 56 bytes. Then `a`, `b`, `c` (a node with only `a` is 64 bytes, with
- * `a` and `b` 72), `list` (96), and `d` and `list2` on N_CALL only (120). A program's tree is
- * most of the memory `runbook check` touches, and fresh memory costs the kernel a page clear.
- * So: read a child field only on a kind that has it (a generic walker asks rbk_node_has), and
- * never copy a node by value (`rbk_node x = *n`). ASan builds allocate every node whole and
- * poison what its kind does not have, so a read past it fails the test suite (ast.c). */
+ * kind has. Every node has the first part (kind ... aux): that is all a name, a string or nil
+ * is, 48 bytes. A literal (N_INT, N_FLOAT, N_DURATION, N_BOOL) adds its value, in the place of
+ * `a` (56 bytes). Then `a`, `b`, `c` (a node with only `a` is 56 bytes, with `a` and `b` 64),
+ * `list` (88), and `d` and `list2` on N_CALL only (112). A program's tree is most of the memory
+ * `runbook check` touches, and fresh memory costs the kernel a page clear (docs/internals.md).
+ * So: read a child field only on a kind that has it (a generic walker asks rbk_node_has), read
+ * `op` only on N_BINARY/N_UNARY and `flags` only on the kinds that set them (they share a
+ * byte), and never copy a node by value (`rbk_node x = *n`). ASan builds allocate every node
+ * whole and poison what its kind does not have, so a read past it fails the test suite. */
 struct rbk_node {
     uint8_t kind;
-    uint8_t op;        /* rbk_binop, or a flag set for some kinds */
+    union {
+        uint8_t op;    /* N_BINARY, N_UNARY: rbk_binop */
+        uint8_t flags; /* N_STRING, N_INTERP, N_FOR, N_STEP, N_PARAM, env names: RBK_NF_* */
+    };
     uint16_t file;     /* source file index */
     uint32_t off, end; /* byte span [off, end) */
-    int flags;
+    uint32_t slen;     /* length of str (a source file is under 4 GiB: rbk_loc) */
     /* payload */
     char *str;         /* identifier, string text, field name, label, format spec (NUL-terminated) */
-    union {
-        size_t slen;   /* length of str */
-        int64_t i;     /* N_INT, N_DURATION (ms), N_BOOL: the value (these have no str) */
-        double f;      /* N_FLOAT */
-    };
     /* annotations (sema) */
     struct rbk_ctype *type;
     struct rbk_sym *sym;
     int slot;          /* local/global slot, builtin id, function index ... by sym kind */
     int aux;           /* codegen helpers */
-    /* children, by kind (rbk_node_has) */
-    rbk_node *a, *b, *c;
+    /* children, by kind (rbk_node_has); a literal's value where others have `a` */
+    union {
+        rbk_node *a;
+        int64_t i;     /* N_INT, N_DURATION (ms), N_BOOL */
+        double f;      /* N_FLOAT */
+    };
+    rbk_node *b, *c;
     rbk_nodes list;
     /* N_CALL only */
     rbk_node *d;       /* the callee again (sema) */
@@ -84,7 +89,7 @@ int rbk_node_has(const rbk_node *n);
 
 /* N_ENV flags (N_PARAM: RBK_NF_SECRET, set by sema from its modifiers in ->c) */
 enum { RBK_NF_SECRET = 1, RBK_NF_OPTIONAL = 2 };
-/* N_STRING/N_INTERP flags */
+/* N_STRING/N_INTERP flags (flags is one byte) */
 enum { RBK_NF_TRIPLE = 4, RBK_NF_RAW = 8 };
 /* N_STEP flags */
 enum { RBK_NF_IRREVERSIBLE = 16 };
