@@ -81,6 +81,12 @@ struct rbk_node {
     rbk_nodes list2;   /* bound arguments, one per parameter (sema) */
 };
 
+/* An argument of a call (an item of an N_CALL's list): a named one (`name: expr`) is an N_ARG
+ * whose str is the name and `a` the expression; a positional one is the expression itself
+ * (no node of its own: most arguments are positional). */
+static inline rbk_node *rbk_arg_value(rbk_node *arg) { return arg->kind == N_ARG ? arg->a : arg; }
+static inline const char *rbk_arg_name(const rbk_node *arg) { return arg->kind == N_ARG ? arg->str : NULL; }
+
 /* The child fields a kind has, for walkers that do not switch on the kind: a node has `b`
  * only if it has `a`, and so on (RBK_HAS_LIST implies a, b and c). */
 enum { RBK_HAS_A = 1, RBK_HAS_B = 2, RBK_HAS_C = 3, RBK_HAS_LIST = 4 };

@@ -294,7 +294,7 @@ static void ccall(cg *g, rbk_node *n) {
     if (n->aux == 3) {
         rbk_node *callee = n->a;
         cexpr(g, callee->a);
-        for (int i = 0; i < n->list.n; i++) cexpr(g, n->list.items[i]->a);
+        for (int i = 0; i < n->list.n; i++) cexpr(g, rbk_arg_value(n->list.items[i]));
         mark(g, n);
         emit2(g, RBK_OP_INVOKE, kstr(g, callee->str, callee->slen), (uint32_t)n->list.n);
         return;

@@ -418,7 +418,8 @@ static int bind_args(sema *S, rbk_node *call, const char *fname, int nparams, co
     if (first) bound[pos++] = first;
     for (int i = 0; i < call->list.n; i++) {
         rbk_node *arg = call->list.items[i];
-        if (!arg->str) {
+        const char *name = rbk_arg_name(arg);
+        if (!name) {
             if (named_seen) { ERR(arg, "a positional argument cannot follow named arguments"); ok = 0; continue; }
             if (pos >= nparams) {
                 rbk_diag *d = ERR(arg, "too many arguments: `%s` takes %d", fname, nparams - (first ? 1 : 0));
@@ -426,13 +427,13 @@ static int bind_args(sema *S, rbk_node *call, const char *fname, int nparams, co
                 ok = 0;
                 continue;
             }
-            bound[pos++] = arg->a;
+            bound[pos++] = arg;
         } else {
             named_seen = 1;
             int k = -1;
-            for (int j = 0; j < nparams; j++) if (!strcmp(names[j], arg->str)) k = j;
+            for (int j = 0; j < nparams; j++) if (!strcmp(names[j], name)) k = j;
             if (k < 0) { bind_error_unknown(S, arg, fname, names + (first ? 1 : 0), nparams - (first ? 1 : 0)); ok = 0; continue; }
-            if (bound[k]) { ERR(arg, "`%s` is given twice", arg->str); ok = 0; continue; }
+            if (bound[k]) { ERR(arg, "`%s` is given twice", name); ok = 0; continue; }
             bound[k] = arg->a;
         }
     }
@@ -589,7 +590,7 @@ static rbk_ctype *call(sema *S, rbk_node *n) {
         rbk_sym *y = cy;
         if (!y || y->kind == SYM_MODULE) {
             field(S, callee); /* reports "`file` has no function `exist`" with a hint */
-            for (int i = 0; i < n->list.n; i++) expr(S, n->list.items[i]->a);
+            for (int i = 0; i < n->list.n; i++) expr(S, rbk_arg_value(n->list.items[i]));
             return T(TY_ANY);
         }
     }
@@ -614,8 +615,8 @@ static rbk_ctype *call(sema *S, rbk_node *n) {
         if (!strcmp(callee->str, "get") && (is_mapish(rt) || rt->kind == TY_ANY)) {
             n->aux = 3; /* runtime method (INVOKE) */
             for (int i = 0; i < n->list.n; i++) {
-                if (n->list.items[i]->str) ERR(n->list.items[i], "named arguments are not accepted by `get`");
-                expr(S, n->list.items[i]->a);
+                if (rbk_arg_name(n->list.items[i])) ERR(n->list.items[i], "named arguments are not accepted by `get`");
+                expr(S, rbk_arg_value(n->list.items[i]));
             }
             if (n->list.n < 1 || n->list.n > 2) ERR(n, "`get` takes a key and an optional default");
             return T(TY_ANY);
@@ -625,15 +626,15 @@ static rbk_ctype *call(sema *S, rbk_node *n) {
             return T(TY_ANY);
         }
         n->aux = 3;
-        for (int i = 0; i < n->list.n; i++) expr(S, n->list.items[i]->a);
+        for (int i = 0; i < n->list.n; i++) expr(S, rbk_arg_value(n->list.items[i]));
         return T(TY_ANY);
     }
     /* calling a value (a function held in a variable) */
     rbk_ctype *ct = expr(S, callee);
     if (known(ct) && ct->kind != TY_FUNC) ERR(callee, "a %s cannot be called", rbk_type_str(ct));
     for (int i = 0; i < n->list.n; i++) {
-        if (n->list.items[i]->str) ERR(n->list.items[i], "named arguments need a function known by name");
-        expr(S, n->list.items[i]->a);
+        if (rbk_arg_name(n->list.items[i])) ERR(n->list.items[i], "named arguments need a function known by name");
+        expr(S, rbk_arg_value(n->list.items[i]));
     }
     n->aux = 4; /* dynamic CALL */
     return T(TY_ANY);

@@ -372,14 +372,15 @@ map_entry
     | keyword ':' expr { $$ = mk(P, N_MAP_ENTRY, @$); $$->str = $1.s; $$->slen = $1.n; $$->b = $3; }
     | string ':' expr { $$ = mk(P, N_MAP_ENTRY, @$); $$->a = $1; $$->b = $3; }
     ;
-/* A call's arguments, each an N_ARG (named when `name: expr`), collected in an N_LIST that
- * becomes the N_CALL. The forms are spelled out (no `arg` and `label` levels) to save the
- * parser a reduction per argument; a field or argument name may be a keyword. */
+/* A call's arguments, collected in the node that becomes the N_CALL: a positional argument is
+ * its expression, a named one (`name: expr`) an N_ARG (ast.h: rbk_arg_value). The forms are
+ * spelled out (no `arg` and `label` levels) to save the parser a reduction per argument; a
+ * field or argument name may be a keyword. */
 arglist
-    : expr { $$ = mkargs(P, @$); push(P, &$$->list, arg(P, NULL, 0, $1, @1)); }
+    : expr { $$ = mkargs(P, @$); push(P, &$$->list, $1); }
     | IDENT ':' expr { $$ = mkargs(P, @$); push(P, &$$->list, arg(P, $1.s, $1.n, $3, @$)); }
     | keyword ':' expr { $$ = mkargs(P, @$); push(P, &$$->list, arg(P, $1.s, $1.n, $3, @$)); }
-    | arglist ',' expr { $$ = $1; push(P, &$$->list, arg(P, NULL, 0, $3, @3)); }
+    | arglist ',' expr { $$ = $1; push(P, &$$->list, $3); }
     | arglist ',' IDENT ':' expr { $$ = $1; push(P, &$$->list, arg(P, $3.s, $3.n, $5, span(@3, @5))); }
     | arglist ',' keyword ':' expr { $$ = $1; push(P, &$$->list, arg(P, $3.s, $3.n, $5, span(@3, @5))); }
     ;
