@@ -28,7 +28,7 @@
 #define NODE_POISON 1
 #endif
 
-enum { CHUNK_MIN = 64 * 1024, CHUNK_MAX = 1024 * 1024, LIST_CLASSES = 24, LIST_MIN = 4 };
+enum { CHUNK_MIN = 64 * 1024, CHUNK_MAX = 1024 * 1024, LIST_CLASSES = 24, LIST_MIN = 2 };
 #define BIG_AFTER ((size_t)4 << 20)
 #define BIG_CHUNK ((size_t)8 << 20)
 #define HUGE_PAGE ((size_t)2 << 20)
