@@ -177,9 +177,7 @@ static void test_stdin_roundtrip(void **state) {
     o.argv = argv2;
     o.stdin_data = data;
     o.stdin_len = n;
-    int64_t t0 = rbk_now_ms();
-    assert_int_equal(rbk_proc_run(&o, &r), 0);
-    assert_true(rbk_now_ms() - t0 < 10000);
+    assert_int_equal(rbk_proc_run(&o, &r), 0); /* a deadlock would hang: the ctest TIMEOUT fails it */
     assert_int_equal(r.code, 0);
     assert_string_equal(rbk_sbuf_cstr(&r.out), "done\n");
     rbk_proc_result_free(&r);
@@ -330,9 +328,11 @@ static void test_timeout_kills_sleep(void **state) {
     int64_t t0 = rbk_now_ms();
     assert_int_equal(rbk_proc_run(&o, &r), 0);
     int64_t took = rbk_now_ms() - t0;
-    assert_true(took >= 250);
-    assert_true(took < 5000); /* SIGTERM is enough: no need for the grace period */
+    assert_true(took >= 250); /* not before the deadline */
     assert_true(r.timed_out);
+    /* SIGTERM was enough: no SIGKILL after the grace period */
+    assert_true(r.signaled);
+    assert_int_equal(r.signo, SIGTERM);
     assert_false(r.interrupted);
     assert_string_equal(rbk_sbuf_cstr(&r.out), "started\n");
     assert_reaped(&r);

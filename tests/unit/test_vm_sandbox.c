@@ -117,13 +117,11 @@ static void test_natives_disabled(void **st) {
 static void test_budget_ends_a_loop(void **st) {
     (void)st;
     seen s;
-    int64_t t0 = rbk_now_ms();
     int code = run("runbook \"spin\"\n"
                    "step \"spin\" {\n  let s = 0\n  for i in 1..2000000000 {\n    s = (s + i) % 7\n  }\n}\n",
                    NULL, &s);
     expect_in(&s, "the run's work budget (1000 ticks) is spent");
     assert_int_equal(code, 1);
-    assert_true(rbk_now_ms() - t0 < 5000);
     rbk_sbuf_free(&s.log);
 }
 
@@ -145,7 +143,6 @@ static void test_budget_not_caught(void **st) {
 static void test_no_sleep(void **st) {
     (void)st;
     seen s;
-    int64_t t0 = rbk_now_ms();
     int code = run("runbook \"waits\"\n"
                    "let n = 0\n"
                    "step \"watch\" {\n  watch 2h every 30m {\n    n = n + 1\n  }\n}\n",
@@ -169,7 +166,8 @@ static void test_no_sleep(void **st) {
     expect_in(&s, "step_end failed");
     assert_int_equal(code, 1);
     rbk_sbuf_free(&s.log);
-    assert_true(rbk_now_ms() - t0 < 10000);
+    /* no wall-clock assertion: a sleeping run would take hours, past the unit tests' ctest
+     * TIMEOUT (tests/CMakeLists.txt), and fail there */
 }
 
 /* 2^13 calls and not one loop: the interpreter still sees the interrupt (any run, not only a
