@@ -194,12 +194,19 @@ int rbk_std_values(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
 
 /* ---- str int float ---- */
 
+/* The text built in b reached RBK_TEXT_MAX (vm/value.h): frees it, the error. */
+static int text_too_long(rbk_vm *vm, rbk_sbuf *b, const char *fn) {
+    rbk_sbuf_free(b);
+    return rbk_vm_error(vm, "%s: a text cannot be %zu MiB or longer", fn, RBK_TEXT_MAX >> 20);
+}
+
 int rbk_std_str(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     (void)vm;
     rbk_value v = arg(args, nargs, 0);
     if (IS_STR(v)) return ret(out, rbk_ref(v), args_secret(args, nargs));
     rbk_sbuf b = RBK_SBUF_INIT;
     rbk_value_str(&b, v);
+    if (b.len >= RBK_TEXT_MAX) return text_too_long(vm, &b, "str");
     return ret(out, rbk_str_take_sbuf(&b), args_secret_deep(args, nargs));
 }
 
@@ -334,6 +341,7 @@ int rbk_std_json_encode(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) 
     (void)vm;
     rbk_sbuf b = RBK_SBUF_INIT;
     rbk_value_json(&b, arg(args, nargs, 0));
+    if (b.len >= RBK_TEXT_MAX) return text_too_long(vm, &b, "json.encode");
     return ret(out, rbk_str_take_sbuf(&b), args_secret_deep(args, nargs));
 }
 
@@ -409,10 +417,11 @@ int rbk_std_join(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     NEED(IS_STR(sep) || sep.t == RBK_T_NIL, "join", "sep", "a string", sep);
     rbk_list *l = RBK_AS_LIST(items);
     rbk_sbuf b = RBK_SBUF_INIT;
-    for (size_t i = 0; i < l->len; i++) {
+    for (size_t i = 0; i < l->len && b.len < RBK_TEXT_MAX; i++) {
         if (i && sep.t == RBK_T_STRING) rbk_sbuf_add(&b, rbk_arg_str(sep), rbk_arg_len(sep));
         rbk_value_str(&b, l->items[i]);
     }
+    if (b.len >= RBK_TEXT_MAX) return text_too_long(vm, &b, "join");
     return ret(out, rbk_str_take_sbuf(&b), args_secret_deep(args, nargs));
 }
 

@@ -351,6 +351,10 @@ static int http_perform(rbk_vm *vm, http_req *rq, rbk_value *out) {
     } else if (rq->json.t != RBK_T_NIL) {
         rbk_value_json(&reqbody, rq->json);
         has_body = true;
+        if (reqbody.len >= RBK_TEXT_MAX) {
+            rbk_sbuf_free(&reqbody);
+            return rbk_vm_error(vm, "%s: json: a body cannot be %zu MiB or longer", rq->fname, RBK_TEXT_MAX >> 20);
+        }
     }
     bool has_ctype = false, has_expect = false;
     struct curl_slist *hdrs = NULL;

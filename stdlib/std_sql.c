@@ -446,7 +446,13 @@ static bool bind_text(rbk_value v, int index, rbk_sbuf *text, bool *null, rbk_sb
     case RBK_T_STRING: rbk_value_str(text, v); break;
     case RBK_T_DURATION: rbk_sbuf_printf(text, "%" PRId64 " milliseconds", v.as.i); break;
     case RBK_T_LIST:
-    case RBK_T_MAP: rbk_value_json(text, v); break;
+    case RBK_T_MAP:
+        rbk_value_json(text, v);
+        if (text->len >= RBK_TEXT_MAX) {
+            rbk_sbuf_printf(msg, "bind parameter $%d: its JSON text would be %zu MiB or longer", index + 1, RBK_TEXT_MAX >> 20);
+            return false;
+        }
+        break;
     default:
         rbk_sbuf_printf(msg, "bind parameter $%d: a %s cannot be sent to the database", index + 1,
                         rbk_type_name((rbk_type)v.t));

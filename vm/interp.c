@@ -115,6 +115,11 @@ static inline int too_deep(rbk_vm *vm, rbk_value v) {
     return too_deep_error(vm);
 }
 
+/* A string past RBK_TEXT_MAX (value.h) was about to be made. */
+__attribute__((noinline, cold)) static int text_too_long(rbk_vm *vm) {
+    return rbk_vm_error(vm, "a text cannot be %zu MiB or longer", RBK_TEXT_MAX >> 20);
+}
+
 /* Reads key from map, forcing a lazy entry; *out is a new reference. */
 static int map_read(rbk_vm *vm, rbk_value map, const char *key, size_t keylen, rbk_value *out, int must) {
     rbk_value *slot = rbk_map_find(map, key, keylen);
@@ -218,6 +223,7 @@ static int arith(rbk_vm *vm, rbk_opcode op, rbk_value a, rbk_value b, rbk_value 
     }
     if (op == RBK_OP_ADD && a.t == RBK_T_STRING && b.t == RBK_T_STRING) {
         rbk_str *x = RBK_AS_STR(a), *y = RBK_AS_STR(b);
+        if (x->len + y->len >= RBK_TEXT_MAX) return text_too_long(vm);
         rbk_sbuf s = RBK_SBUF_INIT;
         rbk_sbuf_reserve(&s, x->len + y->len);
         rbk_sbuf_add(&s, x->data, x->len);
@@ -980,13 +986,19 @@ L_INTERP: {
     uint8_t sec = 0;
     for (uint32_t i = 0; i < n; i++) {
         rbk_value v = sp[-(int)n + (int)i];
-        if (v.t == RBK_T_STRING) rbk_sbuf_add(&s, RBK_AS_STR(v)->data, RBK_AS_STR(v)->len);
+        if (s.len >= RBK_TEXT_MAX) ; /* too long already: only the references are dropped */
+        else if (v.t == RBK_T_STRING) rbk_sbuf_add(&s, RBK_AS_STR(v)->data, RBK_AS_STR(v)->len);
         else if (v.secret & RBK_UNVERIFIED) rbk_sbuf_adds(&s, "<dry-run>");
         else rbk_value_str(&s, v);
         sec |= v.secret;
         rbk_unref(v);
     }
     sp -= n;
+    if (s.len >= RBK_TEXT_MAX) {
+        rbk_sbuf_free(&s);
+        text_too_long(vm);
+        RAISE();
+    }
     rbk_value r = rbk_str_take_sbuf(&s);
     r.secret = sec;
     PUSH(r);
@@ -997,6 +1009,11 @@ L_SHQUOTE: {
     rbk_sbuf t = RBK_SBUF_INIT, q = RBK_SBUF_INIT;
     if (v.t == RBK_T_STRING) rbk_sbuf_add(&t, RBK_AS_STR(v)->data, RBK_AS_STR(v)->len);
     else rbk_value_str(&t, v);
+    if (t.len >= RBK_TEXT_MAX && v.t != RBK_T_STRING) { /* cut: never quote half a value */
+        rbk_sbuf_free(&t);
+        text_too_long(vm);
+        RAISE();
+    }
     if (rbk_sh_has_nul(rbk_sbuf_cstr(&t), t.len)) {
         rbk_sbuf_free(&t);
         rbk_vm_error(vm, "a value interpolated into a command contains a NUL byte, which a command cannot carry");
@@ -1015,6 +1032,11 @@ L_SQLIDENT: {
     rbk_sbuf t = RBK_SBUF_INIT, q = RBK_SBUF_INIT;
     if (v.t == RBK_T_STRING) rbk_sbuf_add(&t, RBK_AS_STR(v)->data, RBK_AS_STR(v)->len);
     else rbk_value_str(&t, v);
+    if (t.len >= RBK_TEXT_MAX && v.t != RBK_T_STRING) { /* cut: as SHQUOTE */
+        rbk_sbuf_free(&t);
+        text_too_long(vm);
+        RAISE();
+    }
     if (memchr(rbk_sbuf_cstr(&t), 0, t.len) || t.len == 0) {
         rbk_sbuf_free(&t);
         rbk_vm_error(vm, "an SQL identifier cannot be empty or contain a NUL byte");

@@ -321,6 +321,7 @@ static void repr_str(rbk_sbuf *out, const char *s, size_t n) {
     rbk_sbuf_addc(out, '"');
 }
 static void render(rbk_sbuf *out, rbk_value v, bool repr) {
+    if (out->len >= RBK_TEXT_MAX) return; /* value.h: the work stops with the text */
     switch (v.t) {
     case RBK_T_NIL: rbk_sbuf_adds(out, "nil"); break;
     case RBK_T_BOOL: rbk_sbuf_adds(out, v.as.b ? "true" : "false"); break;
@@ -334,7 +335,7 @@ static void render(rbk_sbuf *out, rbk_value v, bool repr) {
     case RBK_T_LIST: {
         rbk_list *l = RBK_AS_LIST(v);
         rbk_sbuf_addc(out, '[');
-        for (size_t i = 0; i < l->len; i++) {
+        for (size_t i = 0; i < l->len && out->len < RBK_TEXT_MAX; i++) {
             if (i) rbk_sbuf_adds(out, ", ");
             render(out, l->items[i], true);
         }
@@ -344,7 +345,7 @@ static void render(rbk_sbuf *out, rbk_value v, bool repr) {
     case RBK_T_MAP: {
         rbk_map *m = RBK_AS_MAP(v);
         rbk_sbuf_addc(out, '{');
-        for (size_t i = 0; i < m->len; i++) {
+        for (size_t i = 0; i < m->len && out->len < RBK_TEXT_MAX; i++) {
             if (i) rbk_sbuf_adds(out, ", ");
             repr_str(out, m->entries[i].key->data, m->entries[i].key->len);
             rbk_sbuf_adds(out, ": ");
@@ -369,6 +370,7 @@ void rbk_value_str(rbk_sbuf *out, rbk_value v) { render(out, v, false); }
 void rbk_value_repr(rbk_sbuf *out, rbk_value v) { render(out, v, true); }
 
 void rbk_value_json(rbk_sbuf *out, rbk_value v) {
+    if (out->len >= RBK_TEXT_MAX) return; /* as render */
     switch (v.t) {
     case RBK_T_NIL: rbk_sbuf_adds(out, "null"); break;
     case RBK_T_BOOL: rbk_sbuf_adds(out, v.as.b ? "true" : "false"); break;
@@ -382,7 +384,7 @@ void rbk_value_json(rbk_sbuf *out, rbk_value v) {
     case RBK_T_LIST: {
         rbk_list *l = RBK_AS_LIST(v);
         rbk_sbuf_addc(out, '[');
-        for (size_t i = 0; i < l->len; i++) {
+        for (size_t i = 0; i < l->len && out->len < RBK_TEXT_MAX; i++) {
             if (i) rbk_sbuf_addc(out, ',');
             rbk_value_json(out, l->items[i]);
         }
@@ -392,7 +394,7 @@ void rbk_value_json(rbk_sbuf *out, rbk_value v) {
     case RBK_T_MAP: {
         rbk_map *m = RBK_AS_MAP(v);
         rbk_sbuf_addc(out, '{');
-        for (size_t i = 0; i < m->len; i++) {
+        for (size_t i = 0; i < m->len && out->len < RBK_TEXT_MAX; i++) {
             if (i) rbk_sbuf_addc(out, ',');
             rbk_sbuf_add_json_str(out, m->entries[i].key->data, m->entries[i].key->len);
             rbk_sbuf_addc(out, ':');

@@ -152,6 +152,14 @@ bool rbk_equal(rbk_value a, rbk_value b); /* structural; 1 == 1.0 */
 /* <0, 0, >0; returns false when the types are unordered (error for the caller) */
 bool rbk_compare(rbk_value a, rbk_value b, int *out);
 /* Appends the value as the language would print it with str(): strings raw. */
+/* The longest text a value may have or be shown as: a string built by `+`, an interpolation,
+ * str() or join() past it is a runtime error, and rendering stops there (a list that shares
+ * itself, `l = [l, l]` thirty times, has 2^30 items to show: without a bound, str(l) ran for
+ * minutes and took 7.5 GB). Text shown to the operator is cut with a note (vm.c). */
+#define RBK_TEXT_MAX ((size_t)256 << 20)
+/* Appends the text of v to out (rbk_value_repr: as a literal; rbk_value_json: as JSON); each
+ * stops once out holds RBK_TEXT_MAX bytes, so a caller that makes a value of it, or sends it,
+ * checks out->len. */
 void rbk_value_str(rbk_sbuf *out, rbk_value v);
 /* Appends a source-like representation: strings quoted, for expect messages and events. */
 void rbk_value_repr(rbk_sbuf *out, rbk_value v);

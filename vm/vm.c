@@ -287,6 +287,7 @@ void rbk_vm_render_value(rbk_vm *vm, rbk_sbuf *out, rbk_value v, int repr) {
     rbk_sbuf raw = RBK_SBUF_INIT;
     if (repr) rbk_value_repr(&raw, v);
     else rbk_value_str(&raw, v);
+    if (raw.len >= RBK_TEXT_MAX) rbk_sbuf_printf(&raw, " … (cut at %zu MiB)", RBK_TEXT_MAX >> 20);
     if ((v.secret & RBK_UNVERIFIED) && v.t != RBK_T_STRING) {
         rbk_sbuf_adds(out, "<dry-run: not known>");
         rbk_sbuf_free(&raw);
