@@ -15,17 +15,19 @@
 #if defined(__linux__)
 #include <sys/mman.h>
 #endif
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer) && !defined(__SANITIZE_ADDRESS__)
-#define __SANITIZE_ADDRESS__ 1
-#endif
-#endif
-#ifdef __SANITIZE_ADDRESS__
 /* ASan builds allocate every node whole and poison the fields its kind does not have (see
  * rbk_node_has): a read of `n->a` on a name, say, is then an error the test suite reports,
- * where a release build would read the next node's bytes. */
-#include <sanitizer/asan_interface.h>
+ * where a release build would read the next node's bytes. (gcc says ASan with
+ * __SANITIZE_ADDRESS__, clang with __has_feature.) */
+#if defined(__SANITIZE_ADDRESS__)
 #define NODE_POISON 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NODE_POISON 1
+#endif
+#endif
+#ifdef NODE_POISON
+#include <sanitizer/asan_interface.h>
 #endif
 
 enum { CHUNK_MIN = 64 * 1024, CHUNK_MAX = 1024 * 1024, LIST_CLASSES = 24, LIST_MIN = 2 };
@@ -137,7 +139,8 @@ char *rbk_arena_strndup(rbk_arena *a, const char *s, size_t n) {
     return p;
 }
 /* How many of a, b, c, list each kind has (ast.h: rbk_node_has), from what grammar/parser.y
- * gives it; a kind's node is allocated up to its last child field. */
+ * gives it; a kind's node is allocated up to its last child field (a literal: up to its value,
+ * which is where `a` is; node_size). */
 static const uint8_t kids[N__COUNT] = {
     [N_NIL] = 0, [N_BOOL] = 0, [N_INT] = 0, [N_FLOAT] = 0, [N_DURATION] = 0, [N_STRING] = 0,
     [N_IDENT] = 0,
@@ -192,8 +195,8 @@ __attribute__((noinline)) static rbk_node *node_new_slow(rbk_arena *a, rbk_node_
 }
 rbk_node *rbk_node_new(rbk_arena *a, rbk_node_kind k, int file, uint32_t off, uint32_t end) {
 #ifdef NODE_POISON
-    return node_new_slow(a, k, file, off, end);
-#endif
+    return node_new_slow(a, k, file, off, end); /* whole nodes, poisoned past the kind's fields */
+#else
     size_t size = node_size(k);
     uintptr_t p = ((uintptr_t)a->cur + (_Alignof(rbk_node) - 1)) & ~(uintptr_t)(_Alignof(rbk_node) - 1);
     if (!a->cur || p + size > (uintptr_t)a->lim) return node_new_slow(a, k, file, off, end);
@@ -201,6 +204,7 @@ rbk_node *rbk_node_new(rbk_arena *a, rbk_node_kind k, int file, uint32_t off, ui
     rbk_node *n = (rbk_node *)p;
     node_init(n, size, k, file, off, end);
     return n;
+#endif
 }
 
 void rbk_node_retag(rbk_node *n, rbk_node_kind k) {
