@@ -359,6 +359,7 @@ static void cexpr(cg *g, rbk_node *n) {
     }
     case N_LIST:
         for (int i = 0; i < n->list.n; i++) cexpr(g, n->list.items[i]);
+        mark(g, n); /* building it can fail (nesting past 1,000 levels): the error is at the `[` */
         emit1(g, RBK_OP_LIST, (uint32_t)n->list.n);
         break;
     case N_MAP:

@@ -14,6 +14,6 @@ step "Nest" {
     l = [l]
   }
   log("1000 levels are fine")
-  let m = {k: l}
+  let m = [l]
   log("not reached {m}")
 }
