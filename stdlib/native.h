@@ -16,6 +16,9 @@ typedef int (*rbk_native_fn)(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *
 
 /* Sets the runtime error (message is masked before anyone sees it) and returns -1. */
 int rbk_vm_error(rbk_vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* rbk_vm_error for a text that would reach RBK_TEXT_MAX (value.h): "a text cannot be 256 MiB
+ * or longer", with "WHO: " first when who (a builtin's name) is given. */
+int rbk_vm_text_too_long(rbk_vm *vm, const char *who);
 /* The cancellation token for an external call: deadline = now + timeout_ms (or the run's
  * --default-timeout when timeout_ms < 0), capped by the enclosing step's remaining time. */
 rbk_cancel rbk_vm_cancel(rbk_vm *vm, int64_t timeout_ms);

@@ -197,7 +197,7 @@ int rbk_std_values(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
 /* The text built in b reached RBK_TEXT_MAX (vm/value.h): frees it, the error. */
 static int text_too_long(rbk_vm *vm, rbk_sbuf *b, const char *fn) {
     rbk_sbuf_free(b);
-    return rbk_vm_error(vm, "%s: a text cannot be %zu MiB or longer", fn, RBK_TEXT_MAX >> 20);
+    return rbk_vm_text_too_long(vm, fn);
 }
 
 int rbk_std_str(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {

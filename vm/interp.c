@@ -115,9 +115,15 @@ static inline int too_deep(rbk_vm *vm, rbk_value v) {
     return too_deep_error(vm);
 }
 
-/* A string past RBK_TEXT_MAX (value.h) was about to be made. */
-__attribute__((noinline, cold)) static int text_too_long(rbk_vm *vm) {
-    return rbk_vm_error(vm, "a text cannot be %zu MiB or longer", RBK_TEXT_MAX >> 20);
+/* The text of v into t (empty) for quoting (SHQUOTE, SQLIDENT): a string as it is, any other
+ * value as str() shows it; -1 with the error (and t freed) when that text was cut at
+ * RBK_TEXT_MAX: half a value is never quoted. */
+static int value_text(rbk_vm *vm, rbk_value v, rbk_sbuf *t) {
+    if (v.t == RBK_T_STRING) { rbk_sbuf_add(t, RBK_AS_STR(v)->data, RBK_AS_STR(v)->len); return 0; }
+    rbk_value_str(t, v);
+    if (t->len < RBK_TEXT_MAX) return 0;
+    rbk_sbuf_free(t);
+    return rbk_vm_text_too_long(vm, NULL);
 }
 
 /* Reads key from map, forcing a lazy entry; *out is a new reference. */
@@ -223,7 +229,7 @@ static int arith(rbk_vm *vm, rbk_opcode op, rbk_value a, rbk_value b, rbk_value 
     }
     if (op == RBK_OP_ADD && a.t == RBK_T_STRING && b.t == RBK_T_STRING) {
         rbk_str *x = RBK_AS_STR(a), *y = RBK_AS_STR(b);
-        if (x->len + y->len >= RBK_TEXT_MAX) return text_too_long(vm);
+        if (x->len + y->len >= RBK_TEXT_MAX) return rbk_vm_text_too_long(vm, NULL);
         rbk_sbuf s = RBK_SBUF_INIT;
         rbk_sbuf_reserve(&s, x->len + y->len);
         rbk_sbuf_add(&s, x->data, x->len);
@@ -996,7 +1002,7 @@ L_INTERP: {
     sp -= n;
     if (s.len >= RBK_TEXT_MAX) {
         rbk_sbuf_free(&s);
-        text_too_long(vm);
+        rbk_vm_text_too_long(vm, NULL);
         RAISE();
     }
     rbk_value r = rbk_str_take_sbuf(&s);
@@ -1007,13 +1013,7 @@ L_INTERP: {
 L_SHQUOTE: {
     rbk_value v = sp[-1];
     rbk_sbuf t = RBK_SBUF_INIT, q = RBK_SBUF_INIT;
-    if (v.t == RBK_T_STRING) rbk_sbuf_add(&t, RBK_AS_STR(v)->data, RBK_AS_STR(v)->len);
-    else rbk_value_str(&t, v);
-    if (t.len >= RBK_TEXT_MAX && v.t != RBK_T_STRING) { /* cut: never quote half a value */
-        rbk_sbuf_free(&t);
-        text_too_long(vm);
-        RAISE();
-    }
+    if (value_text(vm, v, &t)) RAISE();
     if (rbk_sh_has_nul(rbk_sbuf_cstr(&t), t.len)) {
         rbk_sbuf_free(&t);
         rbk_vm_error(vm, "a value interpolated into a command contains a NUL byte, which a command cannot carry");
@@ -1030,13 +1030,7 @@ L_SHQUOTE: {
 L_SQLIDENT: {
     rbk_value v = sp[-1];
     rbk_sbuf t = RBK_SBUF_INIT, q = RBK_SBUF_INIT;
-    if (v.t == RBK_T_STRING) rbk_sbuf_add(&t, RBK_AS_STR(v)->data, RBK_AS_STR(v)->len);
-    else rbk_value_str(&t, v);
-    if (t.len >= RBK_TEXT_MAX && v.t != RBK_T_STRING) { /* cut: as SHQUOTE */
-        rbk_sbuf_free(&t);
-        text_too_long(vm);
-        RAISE();
-    }
+    if (value_text(vm, v, &t)) RAISE();
     if (memchr(rbk_sbuf_cstr(&t), 0, t.len) || t.len == 0) {
         rbk_sbuf_free(&t);
         rbk_vm_error(vm, "an SQL identifier cannot be empty or contain a NUL byte");

@@ -131,6 +131,9 @@ int rbk_vm_tick(rbk_vm *vm) {
     vm->ticks = vm->opts.max_ticks + 1; /* stays spent, never wraps */
     return rbk_vm_raise(vm, RBK_E_RUNTIME, "the run's work budget (%" PRId64 " ticks) is spent", vm->opts.max_ticks);
 }
+__attribute__((cold)) int rbk_vm_text_too_long(rbk_vm *vm, const char *who) {
+    return rbk_vm_error(vm, "%s%sa text cannot be %zu MiB or longer", who ? who : "", who ? ": " : "", RBK_TEXT_MAX >> 20);
+}
 int rbk_vm_error(rbk_vm *vm, const char *fmt, ...) {
     rbk_sbuf b = RBK_SBUF_INIT;
     va_list ap;
