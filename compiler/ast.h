@@ -86,6 +86,9 @@ struct rbk_node {
  * (no node of its own: most arguments are positional). */
 static inline rbk_node *rbk_arg_value(rbk_node *arg) { return arg->kind == N_ARG ? arg->a : arg; }
 static inline const char *rbk_arg_name(const rbk_node *arg) { return arg->kind == N_ARG ? arg->str : NULL; }
+/* Where the name of a field access `a.name` starts: the name is the node's last token. (Not
+ * kept in `aux`, which the checker sets to say what kind of field access it is.) */
+static inline uint32_t rbk_field_name_off(const rbk_node *f) { return f->end - f->slen; }
 
 /* The child fields a kind has, for walkers that do not switch on the kind: a node has `b`
  * only if it has `a`, and so on (RBK_HAS_LIST implies a, b and c). */

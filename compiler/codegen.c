@@ -408,7 +408,7 @@ static void cexpr(cg *g, rbk_node *n) {
             break;
         }
         cexpr(g, n->a);
-        { rbk_node at = {.file = n->file, .off = (uint32_t)n->aux}; mark(g, &at); } /* the field name's position */
+        { rbk_node at = {.file = n->file, .off = rbk_field_name_off(n)}; mark(g, &at); } /* the field name's position */
         emit1(g, RBK_OP_FIELD, kstr(g, n->str, n->slen));
         break;
     case N_INDEX: cexpr(g, n->a); cexpr(g, n->b); mark(g, n); emit(g, RBK_OP_INDEX); break;

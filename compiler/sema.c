@@ -748,8 +748,8 @@ static rbk_ctype *field(sema *S, rbk_node *n) {
     if (t->kind == TY_RECORD) {
         for (int i = 0; i < t->nfields; i++)
             if (!strcmp(t->fnames[i], n->str)) return t->ftypes[i];
-        rbk_diag *d = rbk_diag_add(S->c->diags, RBK_SEV_ERROR, "check", n->file, (uint32_t)n->aux,
-                                   (uint32_t)n->aux + (uint32_t)n->slen, "this map has no field `%s`", n->str);
+        rbk_diag *d = rbk_diag_add(S->c->diags, RBK_SEV_ERROR, "check", n->file, rbk_field_name_off(n),
+                                   n->end, "this map has no field `%s`", n->str);
         const char *best = rbk_closest(n->str, t->fnames, t->nfields);
         if (best) rbk_diag_hint(d, "did you mean `%s`?", best);
         else {

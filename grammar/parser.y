@@ -100,9 +100,9 @@ static rbk_node *interp(rbk_parser *P, rbk_node *parts, rbk_node *e, const struc
     if (spec) { t->b = mk(P, N_IDENT, specl); t->b->str = spec->s; t->b->slen = spec->n; }
     return parts;
 }
-static rbk_node *field(rbk_parser *P, rbk_node *of, char *name, size_t len, YYLTYPE l, YYLTYPE at) {
+static rbk_node *field(rbk_parser *P, rbk_node *of, char *name, size_t len, YYLTYPE l) {
     rbk_node *n = mk(P, N_FIELD, l);
-    n->a = of; n->str = name; n->slen = len; n->aux = (int)at.off;
+    n->a = of; n->str = name; n->slen = len;
     return n;
 }
 static rbk_node *arg(rbk_parser *P, char *name, size_t len, rbk_node *e, YYLTYPE l) {
@@ -329,8 +329,8 @@ expr
     | expr '/' expr { $$ = bin(P, OP_DIV, $1, $3, @$); }
     | expr '%' expr { $$ = bin(P, OP_MOD, $1, $3, @$); }
     | '-' expr %prec UMINUS { $$ = mk(P, N_UNARY, @$); $$->op = OP_NEG; $$->a = $2; }
-    | expr '.' IDENT { $$ = field(P, $1, $3.s, $3.n, @$, @3); }
-    | expr '.' keyword { $$ = field(P, $1, $3.s, $3.n, @$, @3); }
+    | expr '.' IDENT { $$ = field(P, $1, $3.s, $3.n, @$); }
+    | expr '.' keyword { $$ = field(P, $1, $3.s, $3.n, @$); }
     | expr '[' expr ']' { $$ = mk(P, N_INDEX, @$); $$->a = $1; $$->b = $3; }
     | expr '(' ')' { $$ = mk(P, N_CALL, @$); $$->a = $1; }
     | expr '(' arglist ')' { $$ = become($3, N_CALL, @$); $$->a = $1; }
