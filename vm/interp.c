@@ -252,15 +252,41 @@ static int arith(rbk_vm *vm, rbk_opcode op, rbk_value a, rbk_value b, rbk_value 
     return rbk_vm_error(vm, "cannot apply `%s` to %s and %s", sym[op], tname(a), tname(b));
 }
 
-static void trace_reset(rbk_vm *vm) {
-    for (uint32_t i = 0; i < vm->trace_cap; i++)
+/* Forgets the traced values of function f (its own slots: vm.h): at the start of each of its
+ * expectations (TRACE_RESET) and once the expectation is decided, so that no value outlives
+ * the evaluation it belongs to. */
+static void trace_clear(rbk_vm *vm, uint32_t f) {
+    size_t from = vm->trace_base[f], to = from + vm->u->funcs[f].ntrace;
+    for (size_t i = from; i < to; i++)
         if (vm->trace_set[i]) { rbk_unref(vm->trace[i]); vm->trace_set[i] = 0; }
 }
 
-/* Emits an expectation event with the traced sub-expression values. */
+/* Sorts expectation e's sub-expressions for display: longest span first (the whole condition),
+ * then by position. order[] gets the indices. */
+static void subs_order(const rbk_expectation *x, uint32_t *order) {
+    uint32_t n = x->nsubs;
+    for (uint32_t i = 0; i < n; i++) order[i] = i;
+    for (uint32_t i = 1; i < n; i++) {
+        uint32_t t = order[i];
+        int j = (int)i - 1;
+        while (j >= 0) {
+            rbk_expect_sub *a = &x->subs[order[j]], *b = &x->subs[t];
+            int before = a->len > b->len || (a->len == b->len && a->off <= b->off);
+            if (before) break;
+            order[j + 1] = order[j];
+            j--;
+        }
+        order[j + 1] = t;
+    }
+}
+
+/* Emits an expectation event with the traced sub-expression values (fn: the expectation's
+ * function, whose slots hold them). */
 static void emit_expect(rbk_vm *vm, uint32_t e, const char *status, rbk_value msg, const char *extra, uint32_t fn,
                         const uint8_t *ip) {
     rbk_expectation *x = &vm->u->expects[e];
+    size_t tb = vm->trace_base[fn];
+    uint32_t ntrace = vm->u->funcs[fn].ntrace;
     rbk_event ev;
     memset(&ev, 0, sizeof ev);
     ev.kind = x->kind == RBK_EXPECT_STOP_IF ? RBK_EV_STOP_IF : RBK_EV_EXPECT;
@@ -280,19 +306,7 @@ static void emit_expect(rbk_vm *vm, uint32_t e, const char *status, rbk_value ms
     rbk_event_value *vals = rbk_xcalloc(n ? n : 1, sizeof *vals);
     rbk_sbuf *bufs = rbk_xcalloc(n ? n : 1, sizeof(rbk_sbuf));
     uint32_t *order = rbk_xcalloc(n ? n : 1, sizeof(uint32_t));
-    for (uint32_t i = 0; i < n; i++) order[i] = i;
-    for (uint32_t i = 1; i < n; i++) { /* longest span first, then by position */
-        uint32_t t = order[i];
-        int j = (int)i - 1;
-        while (j >= 0) {
-            rbk_expect_sub *a = &x->subs[order[j]], *b = &x->subs[t];
-            int before = a->len > b->len || (a->len == b->len && a->off <= b->off);
-            if (before) break;
-            order[j + 1] = order[j];
-            j--;
-        }
-        order[j + 1] = t;
-    }
+    subs_order(x, order);
     size_t srclen = strlen(src);
     int nv = 0;
     for (uint32_t k = 0; k < n; k++) {
@@ -304,19 +318,21 @@ static void emit_expect(rbk_vm *vm, uint32_t e, const char *status, rbk_value ms
         for (int q = 0; q < nv; q++)
             if (strlen(vals[q].expr) == s->len && !strncmp(vals[q].expr, src + s->off, s->len)) dup = 1;
         if (dup) continue;
+        int set = i < ntrace && vm->trace_set[tb + i];
         rbk_sbuf_add(&bufs[nv], src + s->off, s->len);
         size_t exprlen = bufs[nv].len;
         rbk_sbuf_addc(&bufs[nv], 0);
-        if (i < vm->trace_cap && vm->trace_set[i]) rbk_vm_render_value(vm, &bufs[nv], vm->trace[i], 1);
+        if (set) rbk_vm_render_value(vm, &bufs[nv], vm->trace[tb + i], 1);
         vals[nv].expr = bufs[nv].data;
-        vals[nv].value = (i < vm->trace_cap && vm->trace_set[i]) ? bufs[nv].data + exprlen + 1 : NULL;
+        vals[nv].value = set ? bufs[nv].data + exprlen + 1 : NULL;
         nv++;
     }
     ev.nvalues = nv;
     ev.values = vals;
-    (void)fn; (void)ip;
+    (void)ip;
     rbk_vm_position(vm, x->file, x->off, &ev, &line); /* the condition's own position */
     rbk_vm_emit(vm, &ev);
+    trace_clear(vm, fn); /* shown: they belong to no later evaluation */
     for (int i = 0; i < nv; i++) rbk_sbuf_free(&bufs[i]);
     free(bufs);
     free(vals);
@@ -1228,14 +1244,15 @@ L_RANGE_LOOP: {
 }
 L_TRACE: {
     uint32_t k = A1();
-    if (k < vm->trace_cap) {
-        if (vm->trace_set[k]) rbk_unref(vm->trace[k]);
-        vm->trace[k] = rbk_ref(sp[-1]);
-        vm->trace_set[k] = 1;
+    if (k < u->funcs[curfn].ntrace) { /* the verifier checks it */
+        size_t i = vm->trace_base[curfn] + k;
+        if (vm->trace_set[i]) rbk_unref(vm->trace[i]);
+        vm->trace[i] = rbk_ref(sp[-1]);
+        vm->trace_set[i] = 1;
     }
     DISPATCH();
 }
-L_TRACE_RESET: trace_reset(vm); DISPATCH();
+L_TRACE_RESET: trace_clear(vm, curfn); DISPATCH();
 L_EXPECT:
 L_STOP_IF: {
     int is_stop = ip[-1] == RBK_OP_STOP_IF;
@@ -1252,6 +1269,7 @@ L_STOP_IF: {
     if (c.t != RBK_T_BOOL) {
         rbk_vm_error(vm, "%s must be a bool, not %s", is_stop ? "a stop-if condition" : "an expectation", tname(c));
         rbk_unref(msg); rbk_unref(c);
+        trace_clear(vm, curfn);
         RAISE();
     }
     vm->frames[vm->nframes - 1].ip = ip;
@@ -1338,6 +1356,7 @@ L_WITHIN_POLL: {
     }
     int64_t now = rbk_now_ms(), deadline = bp[l].as.i, period = bp[l + 1].as.i;
     if (now < deadline) {
+        trace_clear(vm, curfn); /* the next poll traces its own */
         emit_poll(vm, deadline - now, rbk_sbuf_cstr(&last));
         rbk_sbuf_free(&last);
         rbk_unref(msg);

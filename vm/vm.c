@@ -61,19 +61,19 @@ rbk_vm *rbk_vm_new(rbk_unit *u, const rbk_run_opts *opts) {
     /* The stack never grows: without recursion a call chain holds each function at most
      * once, so twice the sum of every frame's size (top-level code plus a step or rollback
      * chain) bounds it. A hostile .rbc with recursion hits the bound and gets an error. */
-    size_t cap = 64;
-    uint32_t maxtrace = 1;
+    size_t cap = 64, tcap = 0;
+    vm->trace_base = rbk_xcalloc(u->nfuncs ? u->nfuncs : 1, sizeof(size_t));
     for (uint32_t i = 0; i < u->nfuncs; i++) {
         cap += (size_t)u->funcs[i].nlocals + u->funcs[i].max_stack + 4;
-        if (u->funcs[i].ntrace > maxtrace) maxtrace = u->funcs[i].ntrace;
+        vm->trace_base[i] = tcap; /* every function's own slots (vm.h) */
+        tcap += u->funcs[i].ntrace;
     }
     vm->stack_cap = cap * 2;
     vm->stack = rbk_xcalloc(vm->stack_cap, sizeof(rbk_value));
     vm->cap_frames = (int)u->nfuncs * 2 + 8;
     vm->frames = rbk_xcalloc((size_t)vm->cap_frames, sizeof(rbk_frame));
-    vm->trace_cap = maxtrace;
-    vm->trace = rbk_xcalloc(maxtrace, sizeof(rbk_value));
-    vm->trace_set = rbk_xcalloc(maxtrace, 1);
+    vm->trace = rbk_xcalloc(tcap ? tcap : 1, sizeof(rbk_value));
+    vm->trace_set = rbk_xcalloc(tcap ? tcap : 1, 1);
     vm->completed = rbk_xcalloc(u->nsteps ? u->nsteps : 1, sizeof(int));
     return vm;
 }
@@ -86,7 +86,9 @@ void rbk_vm_free(rbk_vm *vm) {
     if (vm->u) {
         for (uint32_t i = 0; i < vm->u->nglobals; i++) rbk_unref(vm->globals[i]);
         for (uint32_t i = 0; i < vm->u->nenvs; i++) rbk_unref(vm->envvals[i]);
-        for (uint32_t i = 0; i < vm->trace_cap; i++) if (vm->trace_set[i]) rbk_unref(vm->trace[i]);
+        for (uint32_t f = 0; f < vm->u->nfuncs; f++)
+            for (size_t i = vm->trace_base[f]; i < vm->trace_base[f] + vm->u->funcs[f].ntrace; i++)
+                if (vm->trace_set[i]) rbk_unref(vm->trace[i]);
         rbk_vm_regex_free(vm);
         rbk_unit_free(vm->u);
     }
@@ -98,6 +100,7 @@ void rbk_vm_free(rbk_vm *vm) {
     free(vm->handlers);
     free(vm->trace);
     free(vm->trace_set);
+    free(vm->trace_base);
     free(vm->native_ids);
     free(vm->native_fns);
     free(vm->completed);

@@ -111,9 +111,15 @@ struct rbk_vm {
     int nframes, cap_frames;
     rbk_handler *handlers;
     int nhandlers, cap_handlers;
-    rbk_value *trace;           /* expectation trace values of the running function */
+    /* Expectation values (TRACE). Function f owns trace[trace_base[f] .. + its ntrace): a
+     * function is on the call stack at most once (there is no recursion), so a call made while
+     * a condition is traced (a fn that runs an expect of its own) cannot shift or overwrite
+     * them. Cleared by TRACE_RESET, at the start of each expectation, and once it is decided
+     * (vm/interp.c, trace_clear). A forged unit that recurses only shares one function's slots
+     * between its activations: indices stay in bounds. */
+    rbk_value *trace;
     uint8_t *trace_set;
-    uint32_t trace_cap;
+    size_t *trace_base;         /* per function */
     int caught;                 /* a `within` handler caught an error (its text is on the stack) */
     /* error */
     rbk_status err_status;
