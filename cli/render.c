@@ -156,8 +156,11 @@ static void render_plain(rbk_term *t, const rbk_event *ev, rbk_sbuf *o) {
         rbk_sbuf_printf(o, "  %s%-6s%s %s %s%s%s\n", bad ? C(t, "1;31") : C(t, "32"), st, C(t, "0"), word, ev->source,
                         bad && ev->text ? " — " : "", bad && ev->text ? ev->text : "");
         if (bad)
-            for (int i = 0; i < ev->nvalues; i++)
-                rbk_sbuf_printf(o, "           %s = %s\n", ev->values[i].expr, ev->values[i].value ? ev->values[i].value : "(not evaluated)");
+            for (int i = 0; i < ev->nvalues; i++) {
+                const rbk_event_value *v = &ev->values[i];
+                if (v->error) rbk_sbuf_printf(o, "           %s = error: %s\n", v->expr, v->error);
+                else rbk_sbuf_printf(o, "           %s = %s\n", v->expr, v->value ? v->value : "(not evaluated)");
+            }
         break;
     }
     case RBK_EV_FAIL: {
@@ -532,6 +535,7 @@ void rbk_jsonl_sink(void *ctx, const rbk_event *ev) {
             rbk_sbuf_adds(&b, ",\"value\":");
             if (ev->values[i].value) rbk_sbuf_add_json_str(&b, ev->values[i].value, strlen(ev->values[i].value));
             else rbk_sbuf_adds(&b, "null");
+            jstr(&b, "error", ev->values[i].error);
             rbk_sbuf_addc(&b, '}');
         }
         rbk_sbuf_addc(&b, ']');

@@ -32,7 +32,7 @@ enum { RP_MD, RP_JSON, RP_XML };
 /* ------------------------------------------------------------------ the model */
 typedef enum rp_kind { RP_EXPECT, RP_STOP_IF, RP_EFFECT, RP_LOG, RP_NOTE, RP_WAIT, RP_GATE, RP_ERROR, RP_RETRY } rp_kind;
 
-typedef struct rp_value { char *expr, *value; } rp_value; /* value NULL: not evaluated */
+typedef struct rp_value { char *expr, *value, *error; } rp_value; /* value NULL: not evaluated (or error: raised) */
 typedef struct rp_text { char *s; size_t bytes, cut; } rp_text; /* s NULL: none */
 
 typedef struct rp_item {
@@ -182,10 +182,13 @@ static rp_text dup_stream(const char *s) {
     return t;
 }
 
+static void values_free(rp_item *it) {
+    for (int i = 0; i < it->nvalues; i++) { free(it->values[i].expr); free(it->values[i].value); free(it->values[i].error); }
+    free(it->values);
+}
 static void item_free(rp_item *it) {
     free(it->status); free(it->text); free(it->file); free(it->source_line); free(it->source);
-    for (int i = 0; i < it->nvalues; i++) { free(it->values[i].expr); free(it->values[i].value); }
-    free(it->values);
+    values_free(it);
     free(it->effect); free(it->target); free(it->out.s); free(it->err.s);
     free(it->answer); free(it->who);
 }
@@ -310,13 +313,13 @@ static void set_position(rp_item *it, const rbk_event *ev) {
 }
 
 static void set_values(rp_item *it, const rbk_event *ev) {
-    for (int i = 0; i < it->nvalues; i++) { free(it->values[i].expr); free(it->values[i].value); }
-    free(it->values);
+    values_free(it);
     it->nvalues = ev->nvalues > 0 ? ev->nvalues : 0;
     it->values = it->nvalues ? rbk_xcalloc((size_t)it->nvalues, sizeof *it->values) : NULL;
     for (int i = 0; i < it->nvalues; i++) {
         it->values[i].expr = dup_value(ev->values[i].expr ? ev->values[i].expr : "");
         it->values[i].value = dup_value(ev->values[i].value);
+        it->values[i].error = dup_value(ev->values[i].error);
     }
 }
 
@@ -647,8 +650,11 @@ static void item_text(rbk_sbuf *b, const rp_item *it) {
         if (it->file) rbk_sbuf_printf(b, " at %s:%d:%d", it->file, it->line, it->col);
         if (it->text) rbk_sbuf_printf(b, " — %s", it->text);
         rbk_sbuf_addc(b, '\n');
-        for (int i = 0; i < it->nvalues; i++)
-            rbk_sbuf_printf(b, "    %s = %s\n", it->values[i].expr, it->values[i].value ? it->values[i].value : "(not evaluated)");
+        for (int i = 0; i < it->nvalues; i++) {
+            const rp_value *v = &it->values[i];
+            if (v->error) rbk_sbuf_printf(b, "    %s = error: %s\n", v->expr, v->error);
+            else rbk_sbuf_printf(b, "    %s = %s\n", v->expr, v->value ? v->value : "(not evaluated)");
+        }
         break;
     case RP_EFFECT:
         rbk_sbuf_printf(b, "%s %s: ", it->effect, it->target);
@@ -764,7 +770,8 @@ static void md_values(rbk_sbuf *b, const rp_item *it) {
         rbk_sbuf_adds(b, "| ");
         md_code(b, it->values[i].expr, 1);
         rbk_sbuf_adds(b, " | ");
-        if (it->values[i].value) md_code(b, it->values[i].value, 1);
+        if (it->values[i].error) { rbk_sbuf_adds(b, "*error:* "); md_code(b, it->values[i].error, 1); }
+        else if (it->values[i].value) md_code(b, it->values[i].value, 1);
         else rbk_sbuf_adds(b, "*(not evaluated)*");
         rbk_sbuf_adds(b, " |\n");
     }
@@ -1112,6 +1119,7 @@ static void json_item(jw *w, const rp_item *it) {
             jw_open(w, '{');
             jw_str(w, "expr", it->values[i].expr);
             jw_str(w, "value", it->values[i].value);
+            jw_str(w, "error", it->values[i].error);
             jw_close(w, '}');
         }
         jw_close(w, ']');

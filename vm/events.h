@@ -38,7 +38,8 @@ typedef enum rbk_event_kind {
 
 typedef struct rbk_event_value {
     const char *expr;  /* source text of the sub-expression */
-    const char *value; /* its rendered value, or NULL when it was not evaluated */
+    const char *value; /* its rendered value, or NULL when it has none (not evaluated, or raised) */
+    const char *error; /* the error it raised (a `within` poll), or NULL; value is NULL then */
 } rbk_event_value;
 
 typedef struct rbk_event {

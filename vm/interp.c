@@ -280,6 +280,35 @@ static void subs_order(const rbk_expectation *x, uint32_t *order) {
     }
 }
 
+/* A `within` poll of expectation e raised an error, caught in function fn (the expectation's
+ * own) at pc: the instruction that raised it, or the call that led to it.
+ * Records the error (a string) as the value of the sub-expression being evaluated when it was
+ * raised: the innermost one not yet evaluated in this poll whose span holds pc's position
+ * (the ones evaluated before it are traced already, and the ones after it do not hold it).
+ * The ones around it stay unevaluated, the ones evaluated before keep their values. When pc's
+ * position is not in the condition (a default argument, written at its fn), the whole
+ * condition gets it: no sub-expression is ever named that did not raise it. */
+static void trace_error(rbk_vm *vm, uint32_t e, uint32_t fn, uint32_t pc, rbk_value err) {
+    const rbk_expectation *x = &vm->u->expects[e];
+    size_t tb = vm->trace_base[fn];
+    uint32_t n = x->nsubs < vm->u->funcs[fn].ntrace ? x->nsubs : vm->u->funcs[fn].ntrace;
+    uint32_t file, off, best = RBK_NONE, whole = (uint32_t)strlen(rbk_vm_str(vm, x->source));
+    if (rbk_bc_position(vm->u, fn, pc, &file, &off) == 0 && file == x->file && off >= x->off) {
+        uint32_t rel = off - x->off;
+        for (uint32_t i = 0; i < n; i++) {
+            const rbk_expect_sub *s = &x->subs[i];
+            if (!vm->trace_set[tb + i] && rel >= s->off && rel - s->off < s->len &&
+                (best == RBK_NONE || s->len < x->subs[best].len))
+                best = i;
+        }
+    }
+    for (uint32_t i = 0; i < n && best == RBK_NONE; i++)
+        if (!vm->trace_set[tb + i] && x->subs[i].off == 0 && x->subs[i].len == whole) best = i;
+    if (best == RBK_NONE) return;
+    vm->trace[tb + best] = rbk_ref(err);
+    vm->trace_set[tb + best] = 2;
+}
+
 /* Emits an expectation event with the traced sub-expression values (fn: the expectation's
  * function, whose slots hold them). */
 static void emit_expect(rbk_vm *vm, uint32_t e, const char *status, rbk_value msg, const char *extra, uint32_t fn,
@@ -318,13 +347,15 @@ static void emit_expect(rbk_vm *vm, uint32_t e, const char *status, rbk_value ms
         for (int q = 0; q < nv; q++)
             if (strlen(vals[q].expr) == s->len && !strncmp(vals[q].expr, src + s->off, s->len)) dup = 1;
         if (dup) continue;
-        int set = i < ntrace && vm->trace_set[tb + i];
+        int set = i < ntrace ? vm->trace_set[tb + i] : 0;
         rbk_sbuf_add(&bufs[nv], src + s->off, s->len);
         size_t exprlen = bufs[nv].len;
         rbk_sbuf_addc(&bufs[nv], 0);
-        if (set) rbk_vm_render_value(vm, &bufs[nv], vm->trace[tb + i], 1);
+        /* a value as the runbook would write it; an error raised there as its text */
+        if (set) rbk_vm_render_value(vm, &bufs[nv], vm->trace[tb + i], set == 1);
         vals[nv].expr = bufs[nv].data;
-        vals[nv].value = set ? bufs[nv].data + exprlen + 1 : NULL;
+        if (set == 1) vals[nv].value = bufs[nv].data + exprlen + 1;
+        if (set == 2) vals[nv].error = bufs[nv].data + exprlen + 1;
         nv++;
     }
     ev.nvalues = nv;
@@ -1323,8 +1354,6 @@ L_WITHIN_BEGIN: {
     rbk_unref(bp[l + 1]);
     bp[l] = rbk_int(deadline_after(d.as.i));
     bp[l + 1] = rbk_duration(p.as.i > 0 ? p.as.i : 1);
-    free(vm->err_detail);
-    vm->err_detail = NULL;
     DISPATCH();
 }
 L_WITHIN_POLL: {
@@ -1333,26 +1362,24 @@ L_WITHIN_POLL: {
     rbk_value msg = POP(), r = POP();
     const uint8_t *here = ip - 13;
     vm->frames[vm->nframes - 1].ip = ip;
+    /* this poll's outcome only: the error its handler caught, taken here (never an earlier
+     * poll's or attempt's, nor one a fn called from the condition caught in a `within` of its own) */
+    uint32_t caught_pc = vm->caught_pc[curfn];
+    vm->caught_pc[curfn] = RBK_NONE;
     rbk_sbuf last = RBK_SBUF_INIT;
-    if (vm->caught) {
-        vm->caught = 0;
+    if (caught_pc != RBK_NONE) {
+        /* r is the error's text (pushed by the handler): the value of what raised it */
+        trace_error(vm, e, curfn, caught_pc, r);
         rbk_vm_render_value(vm, &last, r, 0);
-        free(vm->err_detail);
-        vm->err_detail = rbk_xstrdup(rbk_sbuf_cstr(&last));
     } else if (r.t == RBK_T_BOOL && r.as.b) {
         emit_expect(vm, e, "passed", msg, NULL, curfn, here);
-        free(vm->err_detail);
-        vm->err_detail = NULL;
         rbk_unref(msg);
         rbk_sbuf_free(&last);
         DISPATCH();
     } else if (r.t != RBK_T_BOOL) {
         rbk_sbuf_printf(&last, "the condition is %s, not bool", tname(r));
     } else {
-        /* false: show the traced value of the first sub-expression that is not the whole */
         rbk_sbuf_adds(&last, "false");
-        free(vm->err_detail);
-        vm->err_detail = NULL;
     }
     int64_t now = rbk_now_ms(), deadline = bp[l].as.i, period = bp[l + 1].as.i;
     if (now < deadline) {
@@ -1368,7 +1395,7 @@ L_WITHIN_POLL: {
     }
     rbk_sbuf extra = RBK_SBUF_INIT;
     rbk_sbuf_adds(&extra, "still not true when the `within` time ran out");
-    if (vm->err_detail) rbk_sbuf_printf(&extra, " (last error: %s)", vm->err_detail);
+    if (caught_pc != RBK_NONE) rbk_sbuf_printf(&extra, " (last error: %s)", rbk_sbuf_cstr(&last));
     emit_expect(vm, e, "failed", msg, rbk_sbuf_cstr(&extra), curfn, here);
     rbk_sbuf m = RBK_SBUF_INIT;
     rbk_sbuf_printf(&m, "expectation failed: %s — %s", rbk_vm_str(vm, u->expects[e].source), rbk_sbuf_cstr(&extra));
@@ -1392,6 +1419,7 @@ L_PROTECT: {
     h->frame = vm->nframes - 1;
     h->sp = (size_t)(sp - stack);
     h->target = ip + rel;
+    vm->caught_pc[curfn] = RBK_NONE; /* a new poll: nothing caught yet */
     DISPATCH();
 }
 L_UNPROTECT: if (vm->nhandlers > handler_base) vm->nhandlers--; DISPATCH();
@@ -1464,6 +1492,11 @@ error: {
     }
     if (st == RBK_E_RUNTIME && vm->nhandlers > handler_base) {
         rbk_handler h = vm->handlers[--vm->nhandlers];
+        /* where the handler's frame was when the error was raised: at the instruction that
+         * raised it, or at the call that led to the frame that did (its saved ip) */
+        rbk_frame *hf = &vm->frames[h.frame];
+        const uint8_t *at = vm->nframes - 1 == h.frame ? ip : hf->ip;
+        vm->caught_pc[hf->fn] = (uint32_t)(at - 1 - u->funcs[hf->fn].code);
         /* unwind frames above the handler's */
         while (vm->nframes - 1 > h.frame) vm->nframes--;
         rbk_frame *fr = &vm->frames[vm->nframes - 1];
@@ -1477,7 +1510,6 @@ error: {
         rbk_sbuf m = RBK_SBUF_INIT;
         rbk_sbuf_adds(&m, vm->err ? vm->err : "error");
         PUSH(rbk_str_take_sbuf(&m));
-        vm->caught = 1;
         ip = h.target;
         rbk_vm_clear_error(vm);
         DISPATCH();

@@ -63,10 +63,12 @@ rbk_vm *rbk_vm_new(rbk_unit *u, const rbk_run_opts *opts) {
      * chain) bounds it. A hostile .rbc with recursion hits the bound and gets an error. */
     size_t cap = 64, tcap = 0;
     vm->trace_base = rbk_xcalloc(u->nfuncs ? u->nfuncs : 1, sizeof(size_t));
+    vm->caught_pc = rbk_xcalloc(u->nfuncs ? u->nfuncs : 1, sizeof(uint32_t));
     for (uint32_t i = 0; i < u->nfuncs; i++) {
         cap += (size_t)u->funcs[i].nlocals + u->funcs[i].max_stack + 4;
         vm->trace_base[i] = tcap; /* every function's own slots (vm.h) */
         tcap += u->funcs[i].ntrace;
+        vm->caught_pc[i] = RBK_NONE;
     }
     vm->stack_cap = cap * 2;
     vm->stack = rbk_xcalloc(vm->stack_cap, sizeof(rbk_value));
@@ -101,12 +103,12 @@ void rbk_vm_free(rbk_vm *vm) {
     free(vm->trace);
     free(vm->trace_set);
     free(vm->trace_base);
+    free(vm->caught_pc);
     free(vm->native_ids);
     free(vm->native_fns);
     free(vm->completed);
     free(vm->regex);
     free(vm->err);
-    free(vm->err_detail);
     rbk_sbuf_free(&vm->scratch);
     rbk_sources_free(&vm->sources);
     rbk_mask_free(vm->mask);
@@ -154,8 +156,6 @@ int rbk_vm_error(rbk_vm *vm, const char *fmt, ...) {
 void rbk_vm_clear_error(rbk_vm *vm) {
     free(vm->err);
     vm->err = NULL;
-    free(vm->err_detail);
-    vm->err_detail = NULL;
     vm->err_status = RBK_OK;
     vm->err_has_pos = 0;
     vm->err_expect = -1;
@@ -221,13 +221,18 @@ void rbk_vm_emit(rbk_vm *vm, rbk_event *ev) {
         for (int i = 0; i < ev->nvalues; i++) {
             vals[i].expr = masked(vm, ev->values[i].expr);
             vals[i].value = masked(vm, ev->values[i].value);
+            vals[i].error = masked(vm, ev->values[i].error);
         }
         m.values = vals;
     }
     for (int i = 0; i < vm->nsinks; i++) vm->sinks[i].fn(vm->sinks[i].ctx, &m);
     for (int i = 0; i < k; i++) free(fields[i]);
     if (vals) {
-        for (int i = 0; i < ev->nvalues; i++) { free((char *)vals[i].expr); free((char *)vals[i].value); }
+        for (int i = 0; i < ev->nvalues; i++) {
+            free((char *)vals[i].expr);
+            free((char *)vals[i].value);
+            free((char *)vals[i].error);
+        }
         free(vals);
     }
 }

@@ -118,13 +118,15 @@ struct rbk_vm {
      * (vm/interp.c, trace_clear). A forged unit that recurses only shares one function's slots
      * between its activations: indices stay in bounds. */
     rbk_value *trace;
-    uint8_t *trace_set;
+    uint8_t *trace_set;         /* 0 not evaluated, 1 a value, 2 the error it raised (a string) */
     size_t *trace_base;         /* per function */
-    int caught;                 /* a `within` handler caught an error (its text is on the stack) */
+    /* Per function: a `within` handler in it caught an error raised at this pc of its code (the
+     * instruction itself, or the call that led to it), RBK_NONE: none. WITHIN_POLL takes it;
+     * PROTECT clears it (every poll starts with one), so it never outlives its poll. */
+    uint32_t *caught_pc;
     /* error */
     rbk_status err_status;
     char *err;                  /* unmasked message (masked when emitted) */
-    char *err_detail;
     int err_has_pos;
     uint32_t err_file, err_off;
     int err_expect;             /* expectation index of a failed expect, or -1 */
