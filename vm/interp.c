@@ -342,21 +342,25 @@ static void emit_expect(rbk_vm *vm, uint32_t e, const char *status, rbk_value ms
         uint32_t i = order[k];
         rbk_expect_sub *s = &x->subs[i];
         if (s->off + s->len > srclen) continue;
-        /* skip duplicates of the same span (the same expression traced twice) */
-        int dup = 0;
-        for (int q = 0; q < nv; q++)
-            if (strlen(vals[q].expr) == s->len && !strncmp(vals[q].expr, src + s->off, s->len)) dup = 1;
-        if (dup) continue;
         int set = i < ntrace ? vm->trace_set[tb + i] : 0;
-        rbk_sbuf_add(&bufs[nv], src + s->off, s->len);
-        size_t exprlen = bufs[nv].len;
-        rbk_sbuf_addc(&bufs[nv], 0);
+        /* the same text twice (`x > 1 or x < 0`) is shown once: with the value of the first
+         * place that has one (the first may have been skipped by `and`/`or`) */
+        int q = 0;
+        while (q < nv && !(strlen(vals[q].expr) == s->len && !strncmp(vals[q].expr, src + s->off, s->len))) q++;
+        if (q < nv) {
+            if (!set || vals[q].value || vals[q].error) continue;
+            rbk_sbuf_reset(&bufs[q]);
+        } else {
+            q = nv++;
+        }
+        rbk_sbuf_add(&bufs[q], src + s->off, s->len);
+        size_t exprlen = bufs[q].len;
+        rbk_sbuf_addc(&bufs[q], 0);
         /* a value as the runbook would write it; an error raised there as its text */
-        if (set) rbk_vm_render_value(vm, &bufs[nv], vm->trace[tb + i], set == 1);
-        vals[nv].expr = bufs[nv].data;
-        if (set == 1) vals[nv].value = bufs[nv].data + exprlen + 1;
-        if (set == 2) vals[nv].error = bufs[nv].data + exprlen + 1;
-        nv++;
+        if (set) rbk_vm_render_value(vm, &bufs[q], vm->trace[tb + i], set == 1);
+        vals[q].expr = bufs[q].data;
+        if (set == 1) vals[q].value = bufs[q].data + exprlen + 1;
+        if (set == 2) vals[q].error = bufs[q].data + exprlen + 1;
     }
     ev.nvalues = nv;
     ev.values = vals;
