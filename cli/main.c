@@ -22,6 +22,7 @@
 #include "render.h"
 #include "report.h"
 #include "journal.h"
+#include "version.h" /* generated at every build: scripts/version.cmake */
 
 #define EXIT_USAGE 64
 #define EXIT_COMPILE 65
@@ -39,6 +40,9 @@ static void on_signal(int sig) {
     g_interrupted = sig;
 }
 
+/* The synopsis: the same lines as the block at the top of docs/cli.md, from which the man pages
+ * are generated (tests/install/man_test.sh compares the two). `runbook __complete` reads the
+ * commands and options of the shell completions from it (cli/complete.c). */
 static void usage(FILE *o) {
     fputs("usage:\n"
           "  runbook check   [--strict] [--format text|json|github|sarif] PATH...\n"
@@ -50,9 +54,11 @@ static void usage(FILE *o) {
           "                  [--report FILE.md|FILE.json|FILE.xml]... [--journal FILE]\n"
           "  runbook resume  JOURNAL [FILE.rb|FILE.rbc] [--unknown rerun|done] [--param SECRET=V]...\n"
           "                  [--report F]...\n"
-          "  runbook plan    FILE [--format text|json]\n"
-          "  runbook doc     FILE\n"
+          "  runbook plan    FILE.rb|FILE.rbc [--format text|json] [--default-timeout D]\n"
+          "  runbook doc     FILE.rb|FILE.rbc [--default-timeout D]\n"
           "  runbook disasm  FILE.rb|FILE.rbc\n"
+          "  runbook help | --help | -h\n"
+          "  runbook version | --version\n"
           "exit codes: 0 ok, 1 failed and rolled back, 2 stopped, 3 rollback failed or not run,\n"
           "            4 interrupted, 64 usage, 65 compile error or bad artifact\n",
           o);
@@ -312,7 +318,8 @@ static int walk(const char *path, const char ***list, int *n, int *cap) {
             rbk_sbuf p = RBK_SBUF_INIT;
             rbk_sbuf_printf(&p, "%s%s%s", path, ends_with(path, "/") ? "" : "/", nm);
             struct stat s2;
-            if (!stat(p.data, &s2) && (S_ISDIR(s2.st_mode) || ends_with(nm, ".rb"))) {
+            /* runbook sources: .rb, and .runbook where .rb would be taken for Ruby (docs/editors.md) */
+            if (!stat(p.data, &s2) && (S_ISDIR(s2.st_mode) || ends_with(nm, ".rb") || ends_with(nm, ".runbook"))) {
                 if (walk(p.data, list, n, cap)) rc = -1;
             }
             rbk_sbuf_free(&p);
@@ -416,6 +423,7 @@ static int cmd_compile(opts *o) {
         const char *f = o->files[0];
         size_t l = strlen(f);
         if (ends_with(f, ".rb")) l -= 3;
+        else if (ends_with(f, ".runbook")) l -= 8;
         rbk_sbuf_add(&outp, f, l);
         rbk_sbuf_adds(&outp, ".rbc");
     }
@@ -786,11 +794,26 @@ out:
 
 int rbk_cli_plan(const char *path, int json, int64_t default_timeout_ms); /* cli/plan.c */
 int rbk_cli_doc(const char *path, int64_t default_timeout_ms);
+int rbk_cli_complete(const char *usage_text, int argc, char **argv); /* cli/complete.c */
 
 int main(int argc, char **argv) {
     if (argc < 2) { usage(stderr); return EXIT_USAGE; }
     if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) { usage(stdout); return 0; }
-    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) { printf("runbook 0.1 (bytecode format %u)\n", RBK_BC_VERSION); return 0; }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+        printf("runbook %s (commit %s, bytecode format %u)\n", RBK_VERSION, RBK_COMMIT, RBK_BC_VERSION);
+        return 0;
+    }
+    if (!strcmp(argv[1], "__complete")) { /* for the shell completions: cli/complete.c */
+        char *text = NULL;
+        size_t len = 0;
+        FILE *m = open_memstream(&text, &len);
+        if (!m) return EXIT_USAGE;
+        usage(m);
+        fclose(m);
+        int rc = rbk_cli_complete(text, argc - 2, argv + 2);
+        free(text);
+        return rc;
+    }
     opts o;
     if (parse_args(argc, argv, &o) || check_outputs(&o)) { free_opts(&o); return EXIT_USAGE; }
     int rc;
