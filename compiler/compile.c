@@ -88,6 +88,7 @@ static void load_modules(rbk_compiler *c, const char *root_path) {
             const char *b = base_name(path);
             size_t l = strlen(b);
             if (l > 3 && !strcmp(b + l - 3, ".rb")) l -= 3;
+            else if (l > 8 && !strcmp(b + l - 8, ".runbook")) l -= 8; /* the other extension (docs/editors.md) */
             name = rbk_xstrndup(b, l);
         }
         int dup = 0;
