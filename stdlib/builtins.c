@@ -93,6 +93,13 @@ const char *rbk_lib_name(rbk_lib l) {
     static const char *n[] = {"core", "http", "sql"};
     return n[l];
 }
+/* Where the plugins are installed, relative to the directory of the installed executable
+ * (packaging/install.cmake computes it from GNUInstallDirs: "../lib/runbook", or
+ * "../lib/x86_64-linux-gnu/runbook" for a /usr prefix on Debian). The build tree has them next
+ * to the executable, looked at first. */
+#ifndef RBK_PLUGIN_RELDIR
+#define RBK_PLUGIN_RELDIR "../lib/runbook"
+#endif
 static char *plugin_path(const char *file) {
     char exe[4096];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -109,7 +116,7 @@ static char *plugin_path(const char *file) {
         rbk_sbuf_printf(&b, "%s/%s", exe, file);
         if (access(b.data, R_OK) == 0) return rbk_sbuf_detach(&b);
         rbk_sbuf_reset(&b);
-        rbk_sbuf_printf(&b, "%s/../lib/runbook/%s", exe, file);
+        rbk_sbuf_printf(&b, "%s/" RBK_PLUGIN_RELDIR "/%s", exe, file);
         if (access(b.data, R_OK) == 0) return rbk_sbuf_detach(&b);
         rbk_sbuf_reset(&b);
     }
