@@ -10,7 +10,13 @@ packages=(
   build-essential cmake re2c bison pkg-config
   libcmocka-dev libcurl4-openssl-dev libpq-dev libjansson-dev libpcre2-dev libmicrohttpd-dev
   postgresql lua5.4 python3 openssl tmux valgrind clang hyperfine
+  # editor and install tests (tests/editor.cmake, tests/install.cmake)
+  vim neovim zsh man-db groff-base
 )
+# node and npm run the TextMate grammar test; a machine that has them from elsewhere keeps them
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -1,0 +1,2 @@
+# runbook "this is a comment, not a declaration"
+puts "runbook"

@@ -1,0 +1,2 @@
+# vim: ft=ruby
+runbook "A DSL call in Ruby"

@@ -1,0 +1,3 @@
+step "a" do
+  puts 1
+end

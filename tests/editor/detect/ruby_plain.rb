@@ -1,0 +1,7 @@
+require "json"
+
+class Runbook
+  def initialize(title)
+    @title = title
+  end
+end

@@ -1,0 +1,2 @@
+runbook = Runbook.new("x")
+runbook.run

@@ -1,0 +1,2 @@
+# -*- mode: runbook -*-
+let base = "http://127.0.0.1:8080"

@@ -1,0 +1,5 @@
+fn helper() {
+  return 1
+}
+
+# vim: set filetype=runbook :

@@ -1,0 +1,2 @@
+runbook 'Raw title'
+step "a" { log("x") }

@@ -1,0 +1,5 @@
+runbook "Deploy"
+
+step "a" {
+  log("hi")
+}

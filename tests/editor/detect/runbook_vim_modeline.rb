@@ -1,0 +1,6 @@
+# Checks shared by the cutovers.
+# vim: ft=runbook
+
+fn healthy(url) {
+  return http.get(url).status == 200
+}
