@@ -61,11 +61,8 @@ static void list_commands(const char *usage) {
 /* Every `-x` word of the synopsis, with the word after it inside the same [ ] (its value). */
 static void list_options(const char *syn) {
     const char *p = syn;
-    int depth = 0;
     while (*p) {
-        if (*p == '[') { depth++; p++; continue; }
-        if (*p == ']') { depth--; p++; continue; }
-        if (*p == ' ' || *p == '.' || *p == '|') { p++; continue; }
+        if (*p == '[' || *p == ']' || *p == ' ' || *p == '.' || *p == '|') { p++; continue; }
         size_t wl = strcspn(p, " []");
         if (*p == '-' && wl > 1) {
             printf("%.*s\t", (int)wl, p);
@@ -82,7 +79,6 @@ static void list_options(const char *syn) {
         }
         p += wl ? wl : 1;
     }
-    (void)depth;
 }
 
 static int ends_with(const char *s, const char *suffix) {
