@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../stdlib/builtins.h"
+#include "../stdlib/std_sh.h"
 #include "../support/sha256.h"
 #include "compiler.h"
+#include "holes.h"
 
 typedef struct kslot {
     uint32_t hash;
@@ -194,8 +196,8 @@ static void trace(cg *g, rbk_node *n) {
 
 static void cstring_const(cg *g, const char *s, size_t n) { emit1(g, RBK_OP_CONST, kstr(g, s, n)); }
 
-/* Interpolated string; mode 0 plain, 'S' shell-quote each value. */
-static void cinterp(cg *g, rbk_node *n, int mode) {
+/* Interpolated string (not a command literal). */
+static void cinterp(cg *g, rbk_node *n) {
     int parts = 0;
     for (int i = 0; i < n->list.n; i++) {
         rbk_node *p = n->list.items[i];
@@ -203,11 +205,69 @@ static void cinterp(cg *g, rbk_node *n, int mode) {
         cexpr(g, p->a);
         const char *fmt = p->b ? p->b->str : NULL;
         if (fmt && !strcmp(fmt, "ident")) { mark(g, p); emit(g, RBK_OP_SQLIDENT); }
-        else if (mode == 'S' && !(fmt && !strcmp(fmt, "raw"))) { mark(g, p); emit(g, RBK_OP_SHQUOTE); }
         parts++;
     }
     if (parts == 0) cstring_const(g, "", 0);
     else if (parts > 1 || n->list.items[0]->kind != N_STRING) { mark(g, n); emit1(g, RBK_OP_INTERP, (uint32_t)parts); }
+}
+
+/* A text piece of a command literal into the current string (*count parts so far). */
+static void cpiece(cg *g, const char *s, size_t n, int *count) {
+    if (!n) return;
+    cstring_const(g, s, n);
+    (*count)++;
+}
+/* An @shell literal (sh's cmd): each {expr} quoted for the shell context it stands in, as
+ * compiler/holes.c found it (sema refused the rest, so codegen sees only accepted holes):
+ * SHQUOTE for a word, SHQUOTE_IN for the others. The lines of a here-document body that hold
+ * values are each built as one string and checked by SHHEREDOC before they join the command. */
+static void cshell(cg *g, rbk_node *n) {
+    rbk_piece *pieces;
+    unsigned char *fmt;
+    rbk_node **parts;
+    int nholes = rbk_literal_split(n, &pieces, &fmt, &parts);
+    rbk_holes h;
+    rbk_sh_holes(&h, pieces, nholes, fmt);
+    int outer = 0, inner = 0, grp = -1, next = 0;
+    for (int p = 0; p <= nholes; p++) {
+        const char *s = pieces[p].s;
+        size_t pos = 0;
+        for (;;) {
+            if (grp >= 0 && h.groups[grp].to_piece == p) {
+                rbk_hdgroup *gr = &h.groups[grp];
+                cpiece(g, s + pos, gr->to_off - pos, &inner);
+                pos = gr->to_off;
+                if (inner > 1) { mark(g, parts[gr->first_hole]); emit1(g, RBK_OP_INTERP, (uint32_t)inner); }
+                mark(g, parts[gr->first_hole]);
+                emit2(g, RBK_OP_SHHEREDOC, kstr(g, gr->delim, gr->dlen), gr->flags);
+                outer++;
+                grp = -1;
+            } else if (grp < 0 && next < h.ngroups && h.groups[next].from_piece == p) {
+                cpiece(g, s + pos, h.groups[next].from_off - pos, &outer);
+                pos = h.groups[next].from_off;
+                grp = next++;
+                inner = 0;
+            } else {
+                break;
+            }
+        }
+        cpiece(g, s + pos, pieces[p].n - pos, grp >= 0 ? &inner : &outer);
+        if (p == nholes) break;
+        rbk_node *part = parts[p];
+        cexpr(g, part->a);
+        if (fmt[p] != RBK_HOLE_RAW) {
+            mark(g, part);
+            if (h.holes[p].ctx == RBK_SH_WORD) emit(g, RBK_OP_SHQUOTE);
+            else emit1(g, RBK_OP_SHQUOTE_IN, (uint32_t)h.holes[p].ctx);
+        }
+        (*(grp >= 0 ? &inner : &outer))++;
+    }
+    mark(g, n);
+    emit1(g, RBK_OP_INTERP, (uint32_t)outer);
+    rbk_holes_free(&h);
+    free(pieces);
+    free(fmt);
+    free(parts);
 }
 /* An @sql literal: the query text with $1.. placeholders; returns the number of binds,
  * whose values are pushed later by cbinds(). */
@@ -262,7 +322,7 @@ static void ccall(cg *g, rbk_node *n) {
             rbk_node *a = i < n->list2.n ? n->list2.items[i] : NULL;
             if (!a) { emit(g, RBK_OP_NIL); continue; }
             int lit = a->kind == N_STRING || a->kind == N_INTERP;
-            if (b->params[i].interp == 'S' && lit && a->kind == N_INTERP) cinterp(g, a, 'S');
+            if (b->params[i].interp == 'S' && a->kind == N_INTERP) cshell(g, a);
             else if (b->params[i].interp == 'Q' && lit) { sqlp = i; binds = csql_text(g, a); }
             else cexpr(g, a);
         }
@@ -348,7 +408,7 @@ static void cexpr(cg *g, rbk_node *n) {
     case N_FLOAT: emit1(g, RBK_OP_CONST, kfloat(g, n->f)); break;
     case N_DURATION: emit1(g, RBK_OP_CONST, kdur(g, n->i)); break;
     case N_STRING: cstring_const(g, n->str, n->slen); break;
-    case N_INTERP: cinterp(g, n, 0); break;
+    case N_INTERP: cinterp(g, n); break;
     case N_IDENT: {
         rbk_sym *y = n->sym;
         if (!y) { CERR(n, "builtins are not values in this version; call `%s(...)`", n->str); emit(g, RBK_OP_NIL); break; }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include "../stdlib/builtins.h"
 #include "compiler.h"
+#include "holes.h"
 
 /* ------------------------------------------------------------------ types */
 static rbk_ctype basic_types[] = {
@@ -489,6 +490,69 @@ static void check_sql_literal(sema *S, rbk_node *q) {
     rbk_sbuf_free(&b);
 }
 
+/* The span of a hole, from its `{` (aux, set by the parser) to its `}`. */
+static void hole_span(sema *S, rbk_node *p, uint32_t *off, uint32_t *end) {
+    const rbk_source *src = S->c->sources->items[p->file];
+    uint32_t e = p->b ? p->b->end : p->a->end;
+    while (e < src->len && (src->text[e] == ' ' || src->text[e] == '\t')) e++;
+    if (e < src->len && src->text[e] == '}') e++;
+    *off = (uint32_t)p->aux;
+    *end = e > *off ? e : p->end;
+}
+
+/* Reports the refused holes of a command or query literal (compiler/holes.c), each at its
+ * `{ ... }`: "`{x}` is inside ...", with the safe spelling as the hint. */
+static void report_holes(sema *S, rbk_node **parts, const rbk_holes *h, const char *rule) {
+    for (int k = 0; k < h->nholes; k++) {
+        if (h->holes[k].ctx >= 0) continue;
+        uint32_t off, end;
+        hole_span(S, parts[k], &off, &end);
+        const rbk_source *src = S->c->sources->items[parts[k]->file];
+        int shown = end - off <= 40 && !memchr(src->text + off, '\n', end - off);
+        rbk_diag *d = rbk_diag_add(S->c->diags, RBK_SEV_ERROR, rule, parts[k]->file, off, end, "`%.*s` %s",
+                                   shown ? (int)(end - off) : 5, shown ? src->text + off : "{...}", h->holes[k].why);
+        rbk_diag_hint(d, "%s", h->holes[k].hint);
+    }
+}
+
+/* A sh() command literal: each {expr} must stand where its quoting is correct (docs/shell.md
+ * "Quoting interpolated values"); {x:ident} is an SQL format that a command would not quote. */
+static void check_shell_literal(sema *S, rbk_node *lit) {
+    rbk_piece *pieces;
+    unsigned char *fmt;
+    rbk_node **parts;
+    int n = rbk_literal_split(lit, &pieces, &fmt, &parts);
+    for (int k = 0; k < n; k++)
+        if (fmt[k] == RBK_HOLE_IDENT) {
+            rbk_diag *d = ERR(parts[k]->b, "`{...:ident}` quotes an SQL identifier, not a shell word: in a command the value would not be shell-quoted");
+            rbk_diag_hint(d, "write {x} (shell-quoted) or {x:raw} (shell code you vouch for)");
+            fmt[k] = RBK_HOLE_QUOTED;
+        }
+    rbk_holes h;
+    rbk_sh_holes(&h, pieces, n, fmt);
+    report_holes(S, parts, &h, "sh-context");
+    rbk_holes_free(&h);
+    free(pieces);
+    free(fmt);
+    free(parts);
+}
+
+/* An SQL query literal: a bind parameter or an {x:ident} only works in SQL code, not inside a
+ * string, a quoted identifier, dollar quotes or a comment (docs/sql.md). */
+static void check_sql_holes(sema *S, rbk_node *lit) {
+    rbk_piece *pieces;
+    unsigned char *fmt;
+    rbk_node **parts;
+    int n = rbk_literal_split(lit, &pieces, &fmt, &parts);
+    rbk_holes h;
+    rbk_sql_holes(&h, pieces, n, fmt);
+    report_holes(S, parts, &h, "sql-context");
+    rbk_holes_free(&h);
+    free(pieces);
+    free(fmt);
+    free(parts);
+}
+
 static void note_effect(sema *S, int eff, rbk_node *at) {
     if (!S->fx) return;
     rbk_fninfo *f = &S->c->fns[S->fx->fn];
@@ -526,12 +590,16 @@ static rbk_ctype *call_builtin(sema *S, rbk_node *n, int id, rbk_node *receiver)
             if (t->kind == TY_INT && !strcmp(b->params[i].type, "duration")) rbk_diag_hint(d, "write a duration with its unit, e.g. 5s or 250ms");
         }
         if (b->params[i].interp == 'Q') {
-            if (is_literal_string(a)) check_sql_literal(S, a);
+            if (is_literal_string(a)) {
+                check_sql_literal(S, a);
+                if (a->kind == N_INTERP) check_sql_holes(S, a);
+            }
             else {
                 rbk_diag *d = WARN("sql-not-literal", a, "the query is not a string literal written in the call, so its values are not bind parameters");
                 rbk_diag_hint(d, "write the query in the call: db.query(\"... WHERE id = {id}\")");
             }
         }
+        if (b->params[i].interp == 'S' && a->kind == N_INTERP) check_shell_literal(S, a);
         if (b->params[i].interp == 'S' && !is_literal_string(a)) {
             rbk_diag *d = WARN("sh-not-literal", a, "the command is not a string literal written in the call, so interpolated values are not shell-quoted");
             rbk_diag_hint(d, "write the command in the call: sh(\"cmd {value}\"), or use exec([...])");

@@ -92,10 +92,13 @@ static rbk_node *text_part(rbk_parser *P, rbk_node *parts, char *s, size_t n, ui
     t->str = s; t->slen = n;
     return add_part(P, parts, t);
 }
-/* parts + an interpolation of e, with its format spec when there is one */
-static rbk_node *interp(rbk_parser *P, rbk_node *parts, rbk_node *e, const struct rbk_yystr *spec, YYLTYPE l, YYLTYPE specl) {
+/* parts + an interpolation of e, with its format spec when there is one; its span is e's,
+ * and aux the offset of its `{` (where a check of the hole as a whole points) */
+static rbk_node *interp(rbk_parser *P, rbk_node *parts, rbk_node *e, const struct rbk_yystr *spec, YYLTYPE l, YYLTYPE specl,
+                        uint32_t brace) {
     rbk_node *t = mk(P, N_INTERP_PART, l);
     t->a = e;
+    t->aux = (int)brace;
     parts = add_part(P, parts, t);
     if (spec) { t->b = mk(P, N_IDENT, specl); t->b->str = spec->s; t->b->slen = spec->n; }
     return parts;
@@ -410,14 +413,14 @@ string
  * interpolation it opens. A text part's span is empty, at what ends it (as the lexer always
  * gave it). An interpolation that does not parse is skipped up to the next piece. */
 istr
-    : STR_HEAD expr { $$ = interp(P, text_part(P, NULL, $1.s, $1.n, @1.end - 1), $2, NULL, @2, @2); }
-    | STR_HEAD expr ':' IDENT { $$ = interp(P, text_part(P, NULL, $1.s, $1.n, @1.end - 1), $2, &$4, @2, @4); }
+    : STR_HEAD expr { $$ = interp(P, text_part(P, NULL, $1.s, $1.n, @1.end - 1), $2, NULL, @2, @2, @1.end - 1); }
+    | STR_HEAD expr ':' IDENT { $$ = interp(P, text_part(P, NULL, $1.s, $1.n, @1.end - 1), $2, &$4, @2, @4, @1.end - 1); }
     | STR_HEAD error { $$ = text_part(P, NULL, $1.s, $1.n, @1.end - 1); }
-    | STR_HEAD3 expr { $$ = interp(P, text_part(P, NULL, $1.s, $1.n, @1.end - 1), $2, NULL, @2, @2); }
-    | STR_HEAD3 expr ':' IDENT { $$ = interp(P, text_part(P, NULL, $1.s, $1.n, @1.end - 1), $2, &$4, @2, @4); }
+    | STR_HEAD3 expr { $$ = interp(P, text_part(P, NULL, $1.s, $1.n, @1.end - 1), $2, NULL, @2, @2, @1.end - 1); }
+    | STR_HEAD3 expr ':' IDENT { $$ = interp(P, text_part(P, NULL, $1.s, $1.n, @1.end - 1), $2, &$4, @2, @4, @1.end - 1); }
     | STR_HEAD3 error { $$ = text_part(P, NULL, $1.s, $1.n, @1.end - 1); }
-    | istr STR_MID expr { $$ = interp(P, text_part(P, $1, $2.s, $2.n, @2.end - 1), $3, NULL, @3, @3); }
-    | istr STR_MID expr ':' IDENT { $$ = interp(P, text_part(P, $1, $2.s, $2.n, @2.end - 1), $3, &$5, @3, @5); }
+    | istr STR_MID expr { $$ = interp(P, text_part(P, $1, $2.s, $2.n, @2.end - 1), $3, NULL, @3, @3, @2.end - 1); }
+    | istr STR_MID expr ':' IDENT { $$ = interp(P, text_part(P, $1, $2.s, $2.n, @2.end - 1), $3, &$5, @3, @5, @2.end - 1); }
     | istr STR_MID error { $$ = text_part(P, $1, $2.s, $2.n, @2.end - 1); }
     ;
 %%

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../stdlib/builtins.h"
+#include "../stdlib/std_sh.h"
 #include "bytecode.h"
 
 enum { RBK_BC_MAX_LOCALS = 65535 };
@@ -145,6 +146,19 @@ static int check_operands(vctx *v, uint32_t fi, uint32_t pc, rbk_opcode op, cons
         if (!is_str(u, x[0]))
             return fail(v, "function %" PRIu32 " '%s' at %04" PRIu32 ": %s: constant %" PRIu32 " is not a string",
                         fi, fname(u, fi), pc, oi->name, x[0]);
+        break;
+    case RBK_OP_SHQUOTE_IN:
+        if (x[0] >= RBK_SH_NCTX)
+            return fail(v, "function %" PRIu32 " '%s' at %04" PRIu32 ": SHQUOTE_IN: unknown shell context %" PRIu32,
+                        fi, fname(u, fi), pc, x[0]);
+        break;
+    case RBK_OP_SHHEREDOC:
+        if (!is_str(u, x[0]))
+            return fail(v, "function %" PRIu32 " '%s' at %04" PRIu32 ": %s: constant %" PRIu32 " is not a string",
+                        fi, fname(u, fi), pc, oi->name, x[0]);
+        if (x[1] & ~(uint32_t)RBK_SH_HD_FLAGS)
+            return fail(v, "function %" PRIu32 " '%s' at %04" PRIu32 ": SHHEREDOC: unknown flags 0x%" PRIx32,
+                        fi, fname(u, fi), pc, x[1]);
         break;
     case RBK_OP_SMALLINT:
         if (x[0] > INT32_MAX)

@@ -115,7 +115,7 @@ static inline int too_deep(rbk_vm *vm, rbk_value v) {
     return too_deep_error(vm);
 }
 
-/* The text of v into t (empty) for quoting (SHQUOTE, SQLIDENT): a string as it is, any other
+/* The text of v into t (empty) for quoting (SHQUOTE, SHQUOTE_IN, SQLIDENT): a string as it is, any other
  * value as str() shows it; -1 with the error (and t freed) when that text was cut at
  * RBK_TEXT_MAX: half a value is never quoted. */
 static int value_text(rbk_vm *vm, rbk_value v, rbk_sbuf *t) {
@@ -124,6 +124,25 @@ static int value_text(rbk_vm *vm, rbk_value v, rbk_sbuf *t) {
     if (t->len < RBK_TEXT_MAX) return 0;
     rbk_sbuf_free(t);
     return rbk_vm_text_too_long(vm, NULL);
+}
+
+/* Quotes *top for shell context ctx (RBK_SH_*, std_sh.h) in place: SHQUOTE, SHQUOTE_IN. */
+static int sh_quote_top(rbk_vm *vm, rbk_value *top, int ctx) {
+    rbk_value v = *top;
+    rbk_sbuf t = RBK_SBUF_INIT, q = RBK_SBUF_INIT;
+    if (value_text(vm, v, &t)) return -1;
+    if (rbk_sh_has_nul(rbk_sbuf_cstr(&t), t.len)) {
+        rbk_sbuf_free(&t);
+        rbk_vm_error(vm, "a value interpolated into a command contains a NUL byte, which a command cannot carry");
+        return -1;
+    }
+    rbk_sh_quote_in(&q, ctx, rbk_sbuf_cstr(&t), t.len);
+    rbk_sbuf_free(&t);
+    rbk_value r = rbk_str_take_sbuf(&q);
+    r.secret = v.secret;
+    rbk_unref(v);
+    *top = r;
+    return 0;
 }
 
 /* Reads key from map, forcing a lazy entry; *out is a new reference. */
@@ -1061,21 +1080,25 @@ L_INTERP: {
     PUSH(r);
     DISPATCH();
 }
-L_SHQUOTE: {
+L_SHQUOTE:
+    if (sh_quote_top(vm, &sp[-1], RBK_SH_WORD)) RAISE();
+    DISPATCH();
+L_SHQUOTE_IN: {
+    uint32_t ctx = A1();
+    if (sh_quote_top(vm, &sp[-1], (int)ctx)) RAISE();
+    DISPATCH();
+}
+L_SHHEREDOC: {
+    uint32_t k = A1(), flags = A1();
     rbk_value v = sp[-1];
-    rbk_sbuf t = RBK_SBUF_INIT, q = RBK_SBUF_INIT;
-    if (value_text(vm, v, &t)) RAISE();
-    if (rbk_sh_has_nul(rbk_sbuf_cstr(&t), t.len)) {
-        rbk_sbuf_free(&t);
-        rbk_vm_error(vm, "a value interpolated into a command contains a NUL byte, which a command cannot carry");
+    rbk_str *delim = RBK_AS_STR(u->consts[k].v);
+    /* a line built from a write the dry run skipped is not the real text: nothing to check */
+    if (v.t == RBK_T_STRING && !(v.secret & RBK_UNVERIFIED) &&
+        !rbk_sh_heredoc_line_ok(RBK_AS_STR(v)->data, RBK_AS_STR(v)->len, delim->data, delim->len, flags)) {
+        rbk_vm_error(vm, "a value interpolated into the here-document makes a line that is its delimiter `%s`, "
+                         "which would end the body there and run the rest as commands", delim->data);
         RAISE();
     }
-    rbk_sh_quote(&q, rbk_sbuf_cstr(&t), t.len);
-    rbk_sbuf_free(&t);
-    rbk_value r = rbk_str_take_sbuf(&q);
-    r.secret = v.secret;
-    rbk_unref(v);
-    sp[-1] = r;
     DISPATCH();
 }
 L_SQLIDENT: {

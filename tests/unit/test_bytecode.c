@@ -272,6 +272,8 @@ static rbk_unit *unit_ops(void) {
     emit(&c, RBK_OP_SMALLINT, 2u);
     emit(&c, RBK_OP_INTERP, 2u);
     emit(&c, RBK_OP_SHQUOTE);
+    emit(&c, RBK_OP_SHQUOTE_IN, 2u);
+    emit(&c, RBK_OP_SHHEREDOC, kk, 1u);
     emit(&c, RBK_OP_SQLIDENT);
     emit(&c, RBK_OP_CONST, kk);
     emit(&c, RBK_OP_CONTAINS);
@@ -831,6 +833,30 @@ static void test_field_not_string(void **st) {
     replace_main(u, &c, 1);
     expect_reject(u, "FIELD: constant 2 is not a string");
 }
+/* SHQUOTE_IN takes one of the five shell contexts, SHHEREDOC a string delimiter and flag 1. */
+static void test_shell_operands(void **st) {
+    (void)st;
+    static const struct {
+        rbk_opcode op;
+        uint32_t a, b;
+        const char *want;
+    } bad[] = {
+        {RBK_OP_SHQUOTE_IN, 5u, 0u, "SHQUOTE_IN: unknown shell context 5"},
+        {RBK_OP_SHHEREDOC, 2u, 0u, "SHHEREDOC: constant 2 is not a string"},
+        {RBK_OP_SHHEREDOC, 0u, 2u, "SHHEREDOC: unknown flags 0x2"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        rbk_unit *u = unit_basic();
+        code c = {0};
+        emit(&c, RBK_OP_NIL);
+        if (bad[i].op == RBK_OP_SHQUOTE_IN) emit(&c, bad[i].op, bad[i].a);
+        else emit(&c, bad[i].op, bad[i].a, bad[i].b);
+        emit(&c, RBK_OP_POP);
+        emit(&c, RBK_OP_HALT);
+        replace_main(u, &c, 1);
+        expect_reject(u, bad[i].want);
+    }
+}
 static void test_call_fn_arity(void **st) {
     (void)st;
     rbk_unit *u = unit_full();
@@ -973,6 +999,7 @@ int main(void) {
         cmocka_unit_test(test_bad_magic_and_version),
         cmocka_unit_test(test_forged_huge_count),
         cmocka_unit_test(test_unknown_builtin),
+        cmocka_unit_test(test_shell_operands),
         cmocka_unit_test(test_jump_into_instruction),
         cmocka_unit_test(test_jump_out_of_range),
         cmocka_unit_test(test_stack_underflow),

@@ -17,6 +17,7 @@
 
 #include "stdlib/proc.h"
 #include "stdlib/std_sh.h"
+#include "shell_corpus.h"
 
 typedef struct fixture {
     char dir[64];
@@ -72,103 +73,11 @@ static void roundtrip(const char *dir, const char *v, size_t n) {
     rbk_sbuf_free(&cmd);
 }
 
-static const char *const corpus[] = {
-    "",
-    " ",
-    "plain",
-    "two words",
-    "  leading and trailing  ",
-    "'",
-    "''",
-    "'''",
-    "it's",
-    "'; touch pwned; echo '",
-    "\"",
-    "\"; touch pwned; echo \"",
-    "\\",
-    "\\'",
-    "\\\\",
-    "'\\''",
-    "$(touch pwned)",
-    "`touch pwned`",
-    "$(touch pwned)`touch pwned`'$(touch pwned)'",
-    "; rm -rf pwned; touch pwned",
-    "&& touch pwned",
-    "|| touch pwned",
-    "| tee pwned",
-    "> pwned",
-    ">> pwned",
-    "< /etc/passwd",
-    "2>pwned",
-    "&>pwned",
-    "& touch pwned &",
-    "\ntouch pwned\n",
-    "a\nb\nc",
-    "\r\ntouch pwned",
-    "\ttab\t",
-    "*",
-    "?",
-    "[a-z]*",
-    "/*",
-    "{a,b}",
-    "~",
-    "~root",
-    "~/x",
-    "$HOME",
-    "${HOME}",
-    "$VAR",
-    "${VAR:-default}",
-    "${VAR:=x}",
-    "$((1+1))",
-    "$?",
-    "$$",
-    "$0",
-    "$@",
-    "$*",
-    "$1",
-    "!",
-    "!!",
-    "!$",
-    "#not a comment",
-    "a # b",
-    "-n",
-    "-e",
-    "--",
-    "--help",
-    "-rf /",
-    "%s%s%s%n",
-    "%d",
-    "FOO=bar",
-    "if",
-    "then",
-    "fi",
-    "{",
-    "}",
-    "!",
-    "(",
-    ")",
-    "()",
-    "x() { touch pwned; }; x",
-    "eval touch pwned",
-    "exec touch pwned",
-    "<<EOF\ntouch pwned\nEOF",
-    "\"$(touch pwned)\"",
-    "'\"`$\\",
-    "héllo wörld ✓ 日本語 🚀",
-    "\xc3\x28 invalid utf-8 \xff\xfe",
-    "\x01\x02\x1b[31mred\x1b[0m\x7f",
-    "a=b c=d touch pwned",
-    "IFS=x",
-    "\\$(touch pwned)",
-    "$'\\x41'",
-    "\\n\\t",
-};
 
 static void test_corpus(void **state) {
     fixture *f = *state;
-    size_t n = sizeof corpus / sizeof corpus[0];
-    assert_true(n >= 50);
-    for (size_t i = 0; i < n; i++) roundtrip(f->dir, corpus[i], strlen(corpus[i]));
+    assert_true(SHELL_CORPUS_N >= 50);
+    for (size_t i = 0; i < SHELL_CORPUS_N; i++) roundtrip(f->dir, shell_corpus[i], strlen(shell_corpus[i]));
 }
 
 /* Every byte value 1..255 on its own and all together. */
