@@ -51,15 +51,18 @@ static int scan(const char *t, rbk_holes *h, rbk_piece *pieces) {
     return n;
 }
 
-/* The command the VM builds from template t with value v in every hole, as compiler/codegen.c
- * emits it: each value quoted for its context, each here-document line group checked. Returns
- * 0, or -1 when SHHEREDOC refuses the value. */
-static int assemble(const char *t, const char *v, size_t vn, rbk_sbuf *cmd, int *ctx0) {
-    rbk_piece pieces[16];
+/* The command the VM builds from template t with value v[k] in hole k (v[0] in every hole
+ * when nv is 1), as compiler/codegen.c emits it: each value quoted for its context, each
+ * here-document line group checked. Returns 0, or -1 when SHHEREDOC refuses a line. */
+static int assemble_v(const char *t, const char *const *v, const size_t *vn, int nv, rbk_sbuf *cmd, int *ctx0) {
+    rbk_piece pieces[4096];
+    int n = split(t, pieces, 4096);
+    unsigned char *fmt = calloc((size_t)n + 1, 1);
     rbk_holes h;
-    int n = scan(t, &h, pieces);
+    rbk_sh_holes(&h, pieces, n, fmt);
+    free(fmt);
     for (int k = 0; k < n; k++)
-        if (h.holes[k].ctx < 0) fail_msg("template %s: hole %d refused: %s", t, k, h.holes[k].why);
+        if (h.holes[k].ctx < 0) fail_msg("template %.80s: hole %d refused: %s", t, k, h.holes[k].why);
     if (ctx0) *ctx0 = n ? h.holes[0].ctx : -1;
     rbk_sbuf line = RBK_SBUF_INIT;
     int grp = -1, next = 0, ok = 0;
@@ -84,19 +87,23 @@ static int assemble(const char *t, const char *v, size_t vn, rbk_sbuf *cmd, int 
             }
         }
         rbk_sbuf_add(grp >= 0 ? &line : cmd, s + pos, pieces[p].n - pos);
-        if (p < n) rbk_sh_quote_in(grp >= 0 ? &line : cmd, h.holes[p].ctx, v, vn);
+        int i = nv == 1 ? 0 : p;
+        if (p < n) rbk_sh_quote_in(grp >= 0 ? &line : cmd, h.holes[p].ctx, v[i], vn[i]);
     }
     rbk_sbuf_cstr(cmd);
     rbk_sbuf_free(&line);
     rbk_holes_free(&h);
     return ok;
 }
+static int assemble(const char *t, const char *v, size_t vn, rbk_sbuf *cmd, int *ctx0) {
+    return assemble_v(t, &v, &vn, 1, cmd, ctx0);
+}
 
-/* The expected output: t with v in every hole. */
+/* The expected output: t with v in every hole, \002 as a NUL byte. */
 static void expand(rbk_sbuf *out, const char *t, const char *v, size_t vn) {
     for (const char *c = t; *c; c++) {
         if (*c == HOLE) rbk_sbuf_add(out, v, vn);
-        else rbk_sbuf_addc(out, *c);
+        else rbk_sbuf_addc(out, *c == '\002' ? '\0' : *c);
     }
     rbk_sbuf_cstr(out);
 }
@@ -199,55 +206,64 @@ static void run(const fixture *f, const shell *sh, const char *cmd, size_t n, rb
 
 /* ------------------------------------------------------------------ every accepted context */
 
+/* A context as a command that holds many values: head, then item once per value (each
+ * value in the item's holes), then tail; with item2, mid follows and item2 once per value.
+ * So one shell runs the whole corpus through a context (a process per value per context
+ * would take minutes). The expected output is built the same way from the e* fields, with
+ * \002 for a NUL byte (printed between values where the context allows it). */
 typedef struct ctxcase {
-    const char *tmpl;   /* the command, HOLE for each value */
-    const char *expect; /* its output, HOLE for the value */
-    int ctx;            /* the context of its first hole */
-    const char *delim;  /* a here-document's delimiter: a value may be refused (the body line
-                           pre HOLE post, whole, has a line equal to it) */
-    const char *line;   /* that body line's template */
+    const char *head, *item, *mid, *item2, *tail;
+    const char *ehead, *eitem, *emid, *eitem2, *etail;
+    int ctx;            /* the context of the item's first hole */
+    const char *delim;  /* a here-document's delimiter: a value is refused when the body */
+    const char *line;   /* line `line` (HOLE: the value) has a line equal to it */
 } ctxcase;
 
+#define SEP "; printf '\\000'\n"
 static const ctxcase cases[] = {
-    {"printf %s \001", "\001", RBK_SH_WORD, NULL, NULL},
-    {"printf %s x\001y", "x\001y", RBK_SH_WORD, NULL, NULL},
-    {"printf '<%s>' \001 \001", "<\001><\001>", RBK_SH_WORD, NULL, NULL},
-    {"v=\001; printf %s \"$v\"", "\001", RBK_SH_WORD, NULL, NULL},
-    {"printf %s \"$(printf '%s.' \001)\"", "\001.", RBK_SH_WORD, NULL, NULL},
-    {"printf %s \"$(printf %s \"$(printf '%s.' \001)\")\"", "\001.", RBK_SH_WORD, NULL, NULL},
-    {"case \001 in *) printf %s \001;; esac", "\001", RBK_SH_WORD, NULL, NULL},
-    {"printf '%s|' \001 <<EOF\nbody\nEOF\n", "\001|", RBK_SH_WORD, NULL, NULL},
-    {"cat <<EOF\nbody\nEOF\nprintf %s \001", "body\n\001", RBK_SH_WORD, NULL, NULL},
-    {"# a comment, it's\nprintf %s \001 # and one after", "\001", RBK_SH_WORD, NULL, NULL},
-    {"printf %s \\\\\001", "\\\001", RBK_SH_WORD, NULL, NULL},
-    {"printf %s \\$\001", "$\001", RBK_SH_WORD, NULL, NULL},
-    {"v=$$\001; printf %s \"${v#$$}\"", "\001", RBK_SH_WORD, NULL, NULL},
-    {"printf %s 'pre\001post'", "pre\001post", RBK_SH_SQUOTE, NULL, NULL},
-    {"printf %s '\001'", "\001", RBK_SH_SQUOTE, NULL, NULL},
-    {"printf %s '\\\001$'", "\\\001$", RBK_SH_SQUOTE, NULL, NULL},
-    {"printf %s \"$(printf %s 'a\001b').\"", "a\001b.", RBK_SH_SQUOTE, NULL, NULL},
-    {"printf %s \"pre\001post\"", "pre\001post", RBK_SH_DQUOTE, NULL, NULL},
-    {"printf %s \"\001\"", "\001", RBK_SH_DQUOTE, NULL, NULL},
-    {"printf %s \"it's \001\"", "it's \001", RBK_SH_DQUOTE, NULL, NULL},
-    {"printf %s \"\\$\001\\\\\001\"", "$\001\\\001", RBK_SH_DQUOTE, NULL, NULL},
-    {"printf %s \"$(printf %s \"a\001b\").\"", "a\001b.", RBK_SH_DQUOTE, NULL, NULL},
-    {"printf %s \"$HOME\"/\"\001\"", "/rbk-home-should-not-appear/\001", RBK_SH_DQUOTE, NULL, NULL},
-    {"cat <<EOF\npre\001post\nEOF\n", "pre\001post\n", RBK_SH_HEREDOC, "EOF", "pre\001post"},
-    {"cat <<EOF\n\001\nEOF\n", "\001\n", RBK_SH_HEREDOC, "EOF", "\001"},
-    {"cat <<EOF\n$HOME \001 `echo x` \\$\nEOF", "/rbk-home-should-not-appear \001 x $\n", RBK_SH_HEREDOC, "EOF",
-     "$HOME \001 `echo x` \\$"},
-    {"cat << END_X\n\001=\001\nmid\nEND_X\n", "\001=\001\nmid\n", RBK_SH_HEREDOC, "END_X", "\001=\001"},
-    {"cat <<'EOF'\npre\001post\nEOF\n", "pre\001post\n", RBK_SH_HEREDOC_Q, "EOF", "pre\001post"},
-    {"cat <<\"EOF\"\n\001\nEOF\n", "\001\n", RBK_SH_HEREDOC_Q, "EOF", "\001"},
-    {"cat <<\\EOF\n$HOME \001\nEOF\n", "$HOME \001\n", RBK_SH_HEREDOC_Q, "EOF", "$HOME \001"},
-    {"printf %s \"$(cat <<EOF\n\001.\nEOF\n)\"", "\001.", RBK_SH_HEREDOC, "EOF", "\001."},
-    {"cat <<A; cat <<'A'\n\001\nA\n\001\nA\n", "\001\n\001\n", RBK_SH_HEREDOC, "A", "\001"},
+    {"", "printf %s \001" SEP, 0, 0, "", "", "\001\002", 0, 0, "", RBK_SH_WORD, 0, 0},
+    {"", "printf %s x\001y" SEP, 0, 0, "", "", "x\001y\002", 0, 0, "", RBK_SH_WORD, 0, 0},
+    {"", "printf '<%s>' \001 \001" SEP, 0, 0, "", "", "<\001><\001>\002", 0, 0, "", RBK_SH_WORD, 0, 0},
+    {"", "v=\001; printf %s \"$v\"" SEP, 0, 0, "", "", "\001\002", 0, 0, "", RBK_SH_WORD, 0, 0},
+    {"printf %s \"$(printf '%s.' ", "\001 ", 0, 0, ")\"", "", "\001.", 0, 0, "", RBK_SH_WORD, 0, 0},
+    {"printf %s \"$(printf %s \"$(printf '%s.' ", "\001 ", 0, 0, ")\")\"", "", "\001.", 0, 0, "", RBK_SH_WORD, 0, 0},
+    {"", "case \001 in *) printf %s \001;; esac" SEP, 0, 0, "", "", "\001\002", 0, 0, "", RBK_SH_WORD, 0, 0},
+    {"", "printf '%s|' \001 <<EOF\nbody\nEOF\n", 0, 0, "", "", "\001|", 0, 0, "", RBK_SH_WORD, 0, 0},
+    {"cat <<EOF\nbody\nEOF\n", "printf %s \001" SEP, 0, 0, "", "body\n", "\001\002", 0, 0, "", RBK_SH_WORD, 0, 0},
+    {"# a comment, it's\n", "printf %s \001 # and one after\nprintf '\\000'\n", 0, 0, "", "", "\001\002", 0, 0, "",
+     RBK_SH_WORD, 0, 0},
+    {"", "printf %s \\\\\001" SEP, 0, 0, "", "", "\\\001\002", 0, 0, "", RBK_SH_WORD, 0, 0},
+    {"", "printf %s \\$\001" SEP, 0, 0, "", "", "$\001\002", 0, 0, "", RBK_SH_WORD, 0, 0},
+    {"", "v=$$\001; printf %s \"${v#$$}\"" SEP, 0, 0, "", "", "\001\002", 0, 0, "", RBK_SH_WORD, 0, 0},
+    {"", "printf %s 'pre\001post'" SEP, 0, 0, "", "", "pre\001post\002", 0, 0, "", RBK_SH_SQUOTE, 0, 0},
+    {"", "printf %s '\001'" SEP, 0, 0, "", "", "\001\002", 0, 0, "", RBK_SH_SQUOTE, 0, 0},
+    {"", "printf %s '\\\001$'" SEP, 0, 0, "", "", "\\\001$\002", 0, 0, "", RBK_SH_SQUOTE, 0, 0},
+    {"printf %s \"$(printf %s ", "'a\001b' ", 0, 0, ")\"", "", "a\001b", 0, 0, "", RBK_SH_SQUOTE, 0, 0},
+    {"", "printf %s \"pre\001post\"" SEP, 0, 0, "", "", "pre\001post\002", 0, 0, "", RBK_SH_DQUOTE, 0, 0},
+    {"", "printf %s \"\001\"" SEP, 0, 0, "", "", "\001\002", 0, 0, "", RBK_SH_DQUOTE, 0, 0},
+    {"", "printf %s \"it's \001\"" SEP, 0, 0, "", "", "it's \001\002", 0, 0, "", RBK_SH_DQUOTE, 0, 0},
+    {"", "printf %s \"\\$\001\\\\\001\"" SEP, 0, 0, "", "", "$\001\\\001\002", 0, 0, "", RBK_SH_DQUOTE, 0, 0},
+    {"printf %s \"$(printf %s ", "\"a\001b\" ", 0, 0, ")\"", "", "a\001b", 0, 0, "", RBK_SH_DQUOTE, 0, 0},
+    {"", "printf %s \"$HOME\"/\"\001\"" SEP, 0, 0, "", "", "/rbk-home-should-not-appear/\001\002", 0, 0, "",
+     RBK_SH_DQUOTE, 0, 0},
+    {"cat <<EOF\n", "pre\001post\n", 0, 0, "EOF\n", "", "pre\001post\n", 0, 0, "", RBK_SH_HEREDOC, "EOF", "pre\001post"},
+    {"cat <<EOF\n", "\001\n", 0, 0, "EOF\n", "", "\001\n", 0, 0, "", RBK_SH_HEREDOC, "EOF", "\001"},
+    {"cat <<EOF\n`echo x`\n", "$HOME \001 \\$\n", 0, 0, "EOF", "x\n", "/rbk-home-should-not-appear \001 $\n", 0, 0, "",
+     RBK_SH_HEREDOC, "EOF", "$HOME \001 \\$"},
+    {"cat << END_X\n", "\001=\001\nmid\n", 0, 0, "END_X\n", "", "\001=\001\nmid\n", 0, 0, "", RBK_SH_HEREDOC, "END_X",
+     "\001=\001"},
+    {"cat <<'EOF'\n", "pre\001post\n", 0, 0, "EOF\n", "", "pre\001post\n", 0, 0, "", RBK_SH_HEREDOC_Q, "EOF", "pre\001post"},
+    {"cat <<\"EOF\"\n", "\001\n", 0, 0, "EOF\n", "", "\001\n", 0, 0, "", RBK_SH_HEREDOC_Q, "EOF", "\001"},
+    {"cat <<\\EOF\n", "$HOME \001\n", 0, 0, "EOF\n", "", "$HOME \001\n", 0, 0, "", RBK_SH_HEREDOC_Q, "EOF", "$HOME \001"},
+    {"printf %s \"$(cat <<EOF\n", "\001.\n", 0, 0, "end\nEOF\n)\"", "", "\001.\n", 0, 0, "end", RBK_SH_HEREDOC, "EOF",
+     "\001."},
+    {"cat <<A; cat <<'A'\n", "\001\n", "A\n", "\001\n", "A\n", "", "\001\n", "", "\001\n", "", RBK_SH_HEREDOC, "A", "\001"},
 };
 #define NCASES (sizeof cases / sizeof cases[0])
 
-/* Whether the here-document line group tmpl (HOLE replaced by v) has a line equal to delim:
- * said independently of rbk_sh_heredoc_line_ok (here the values cannot make a continuation:
- * their backslashes are doubled or the delimiter is quoted, and no template line ends in one). */
+/* Whether the here-document line `line` (HOLE replaced by v) has a line equal to delim: said
+ * independently of rbk_sh_heredoc_line_ok (here the values cannot make a continuation: their
+ * backslashes are doubled or the delimiter is quoted, and no template line ends in one). */
 static int breaks_body(const ctxcase *c, const char *v, size_t vn) {
     if (!c->delim) return 0;
     rbk_sbuf b = RBK_SBUF_INIT;
@@ -264,49 +280,79 @@ static int breaks_body(const ctxcase *c, const char *v, size_t vn) {
     return hit;
 }
 
-/* Runs values vals[0..n) through context c with every shell, all values in one script with a
- * NUL byte printed after each, and checks each value's output. */
-static void run_context(const fixture *f, const ctxcase *c, const char *const *vals, const size_t *lens, size_t n) {
-    rbk_sbuf script = RBK_SBUF_INIT, want = RBK_SBUF_INIT;
-    size_t ran = 0;
-    for (size_t i = 0; i < n; i++) {
-        rbk_sbuf cmd = RBK_SBUF_INIT;
-        int ctx = -1;
-        int ok = assemble(c->tmpl, vals[i], lens[i], &cmd, &ctx);
-        assert_int_equal(ctx, c->ctx);
-        if (ok != 0) {
-            if (!breaks_body(c, vals[i], lens[i]))
-                fail_msg("template %s: value %.60s refused, but it makes no delimiter line", c->tmpl, vals[i]);
-        } else {
-            if (breaks_body(c, vals[i], lens[i]))
-                fail_msg("template %s: value %.60s makes a delimiter line and was not refused", c->tmpl, vals[i]);
-            rbk_sbuf_add(&script, cmd.data, cmd.len);
-            rbk_sbuf_adds(&script, "\nprintf '\\000'\n");
-            expand(&want, c->expect, vals[i], lens[i]);
-            rbk_sbuf_addc(&want, '\0');
-            ran++;
+/* The template of case c for the values whose flags in use[] are set, and the values of its
+ * holes in order (hv, hl; the caller frees them); the expected output into want. */
+static int build(const ctxcase *c, const char *const *vals, const size_t *lens, const int *use, size_t n,
+                 rbk_sbuf *tmpl, const char ***hv, size_t **hl, rbk_sbuf *want) {
+    int per = 0, per2 = 0, nh = 0;
+    for (const char *q = c->item; *q; q++) per += *q == HOLE;
+    for (const char *q = c->item2 ? c->item2 : ""; *q; q++) per2 += *q == HOLE;
+    *hv = malloc(sizeof(char *) * (n * (size_t)(per + per2) + 1));
+    *hl = malloc(sizeof(size_t) * (n * (size_t)(per + per2) + 1));
+    rbk_sbuf_adds(tmpl, c->head);
+    rbk_sbuf_adds(want, c->ehead);
+    for (int pass = 0; pass < (c->item2 ? 2 : 1); pass++) {
+        if (pass) { rbk_sbuf_adds(tmpl, c->mid); expand(want, c->emid, "", 0); }
+        for (size_t i = 0; i < n; i++) {
+            if (!use[i]) continue;
+            rbk_sbuf_adds(tmpl, pass ? c->item2 : c->item);
+            expand(want, pass ? c->eitem2 : c->eitem, vals[i], lens[i]);
+            for (int j = 0; j < (pass ? per2 : per); j++) { (*hv)[nh] = vals[i]; (*hl)[nh++] = lens[i]; }
         }
+    }
+    rbk_sbuf_adds(tmpl, c->tail);
+    expand(want, c->etail, "", 0);
+    return nh;
+}
+
+/* Runs values vals[0..n) through context c with every shell, in one command per shell, and
+ * checks the output. A value that makes a delimiter line must be refused (alone), and is
+ * left out; no other value may be. */
+static void run_context(const fixture *f, const ctxcase *c, const char *const *vals, const size_t *lens, size_t n) {
+    int *use = calloc(n, sizeof(int)), ctx = -1;
+    for (size_t i = 0; i < n; i++) {
+        use[i] = !breaks_body(c, vals[i], lens[i]);
+        if (use[i]) continue;
+        int one[1] = {1};
+        rbk_sbuf t = RBK_SBUF_INIT, w = RBK_SBUF_INIT, cmd = RBK_SBUF_INIT;
+        const char **hv;
+        size_t *hl;
+        int nh = build(c, &vals[i], &lens[i], one, 1, &t, &hv, &hl, &w);
+        if (assemble_v(t.data, hv, hl, nh, &cmd, NULL) != -1)
+            fail_msg("template %s: value %.60s makes a delimiter line and was not refused", c->item, vals[i]);
+        free(hv);
+        free(hl);
+        rbk_sbuf_free(&t);
+        rbk_sbuf_free(&w);
         rbk_sbuf_free(&cmd);
     }
-    for (int s = 0; s < nshells && ran; s++) {
+    rbk_sbuf t = RBK_SBUF_INIT, want = RBK_SBUF_INIT, script = RBK_SBUF_INIT;
+    const char **hv;
+    size_t *hl;
+    int nh = build(c, vals, lens, use, n, &t, &hv, &hl, &want);
+    if (assemble_v(t.data, hv, hl, nh, &script, &ctx) != 0)
+        fail_msg("template %s: a value was refused that makes no delimiter line", c->item);
+    assert_int_equal(ctx, c->ctx);
+    for (int s = 0; s < nshells; s++) {
         rbk_proc_result r;
         run(f, &shells[s], rbk_sbuf_cstr(&script), script.len, &r);
         if (r.code != 0 || r.err.len || r.out.len != want.len || memcmp(r.out.data, want.data, want.len)) {
-            /* find the first value that came back wrong */
             size_t a = 0;
             while (a < r.out.len && a < want.len && r.out.data[a] == want.data[a]) a++;
-            size_t from = a;
-            while (from > 0 && want.data[from - 1]) from--;
-            fail_msg("%s, template %s: output differs at byte %zu, in the value's output starting \"%.60s\" "
-                     "(got \"%.60s\"); code %d, stderr %.200s",
-                     shells[s].name, c->tmpl, a, want.data + from, r.out.data ? r.out.data + from : "", r.code,
+            size_t from = a > 40 ? a - 40 : 0;
+            fail_msg("%s, template %s: output differs at byte %zu: want \"%.80s\", got \"%.80s\"; code %d, stderr %.200s",
+                     shells[s].name, c->item, a, want.data + from, r.out.len > from ? r.out.data + from : "", r.code,
                      rbk_sbuf_cstr(&r.err));
         }
-        if (count_entries(f->dir) != 0) fail_msg("%s, template %s: a value created a file", shells[s].name, c->tmpl);
+        if (count_entries(f->dir) != 0) fail_msg("%s, template %s: a value created a file", shells[s].name, c->item);
         rbk_proc_result_free(&r);
     }
-    rbk_sbuf_free(&script);
+    free(hv);
+    free(hl);
+    free(use);
+    rbk_sbuf_free(&t);
     rbk_sbuf_free(&want);
+    rbk_sbuf_free(&script);
 }
 
 /* The injection corpus through every accepted context, with every shell. */
