@@ -553,6 +553,41 @@ static void check_sql_holes(sema *S, rbk_node *lit) {
     free(parts);
 }
 
+/* exec(["sh", "-c", "script {x}", ...]): the script is shell code, and exec quotes nothing,
+ * so a value interpolated into it would be code. An error at the value unless it is {x:raw}
+ * (docs/shell.md "exec"). */
+static void check_exec_shell(sema *S, rbk_node *argv) {
+    if (!argv || argv->kind != N_LIST || argv->list.n < 3) return;
+    rbk_node *prog = argv->list.items[0];
+    if (prog->kind != N_STRING) return;
+    const char *base = strrchr(prog->str, '/');
+    base = base ? base + 1 : prog->str;
+    static const char *const shells[] = {"sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "busybox"};
+    int shell = 0;
+    for (size_t i = 0; i < sizeof shells / sizeof shells[0]; i++) shell |= !strcmp(base, shells[i]);
+    if (!shell) return;
+    for (int i = 1; i + 1 < argv->list.n; i++) {
+        rbk_node *o = argv->list.items[i];
+        if (o->kind != N_STRING || o->str[0] != '-' || !strchr(o->str, 'c') || strspn(o->str + 1, "abcefhiklmnpstuvxCEHPT") != o->slen - 1)
+            continue;
+        rbk_node *script = argv->list.items[i + 1];
+        if (script->kind != N_INTERP) return;
+        for (int k = 0; k < script->list.n; k++) {
+            rbk_node *p = script->list.items[k];
+            if (p->kind != N_INTERP_PART || (p->b && !strcmp(p->b->str, "raw"))) continue;
+            uint32_t off, end;
+            hole_span(S, p, &off, &end);
+            rbk_diag *d = rbk_diag_add(S->c->diags, RBK_SEV_ERROR, "sh-context", p->file, off, end,
+                                       "the script of `%s %s` is shell code, and exec quotes nothing: this value would be run as code",
+                                       base, o->str);
+            rbk_diag_hint(d, "pass it as a positional parameter, exec([\"%s\", \"%s\", \"cmd \\\"$1\\\"\", \"%s\", x]); or write "
+                             "the command with sh(\"cmd {x}\"), which quotes it; or {x:raw} for shell code you vouch for",
+                          prog->str, o->str, base);
+        }
+        return;
+    }
+}
+
 static void note_effect(sema *S, int eff, rbk_node *at) {
     if (!S->fx) return;
     rbk_fninfo *f = &S->c->fns[S->fx->fn];
@@ -600,6 +635,7 @@ static rbk_ctype *call_builtin(sema *S, rbk_node *n, int id, rbk_node *receiver)
             }
         }
         if (b->params[i].interp == 'S' && a->kind == N_INTERP) check_shell_literal(S, a);
+        if (id == RBK_BI_EXEC && i == 0) check_exec_shell(S, a);
         if (b->params[i].interp == 'S' && !is_literal_string(a)) {
             rbk_diag *d = WARN("sh-not-literal", a, "the command is not a string literal written in the call, so interpolated values are not shell-quoted");
             rbk_diag_hint(d, "write the command in the call: sh(\"cmd {value}\"), or use exec([...])");

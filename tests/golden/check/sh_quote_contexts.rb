@@ -18,6 +18,11 @@ step "contexts" {
   sh("echo $'a\\'b' {x}")  # expect error: `{x}` cannot be quoted safely: a $'...' string before it has a backslash
   sh("echo {x:ident}")  # expect error: `{...:ident}` quotes an SQL identifier, not a shell word
   sh("echo {x:raw} `{x:raw}` # {x:raw}")
+  exec(["sh", "-c", "echo {x}"])  # expect error: the script of `sh -c` is shell code, and exec quotes nothing
+  exec(["/bin/bash", "-ec", "echo ok; echo {x}"])  # expect error: the script of `bash -ec` is shell code
+  exec(["sh", "-c", "echo \"$1\"", "sh", x])
+  exec(["sh", "-c", "echo {x:raw}"])
+  exec(["echo", "-c", "{x}"])
 } rollback {
   sh("true")
 }
