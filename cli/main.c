@@ -1,4 +1,5 @@
-/* cli/main.c — the command line (LANGUAGE.md §12): check, compile, run, disasm, plan, doc.
+/* cli/main.c — the command line (LANGUAGE.md §12): check, compile, run, disasm, plan, doc,
+ * import (cli/import.c).
  * Options may come before or after the file. Exit codes: docs/exit-codes.md. The CLI renders
  * the VM's events (cli/render.c); it never reaches into the interpreter. */
 #include <dirent.h>
@@ -57,6 +58,7 @@ static void usage(FILE *o) {
           "  runbook plan    FILE.rb|FILE.rbc [--format text|json] [--default-timeout D]\n"
           "  runbook doc     FILE.rb|FILE.rbc [--default-timeout D]\n"
           "  runbook disasm  FILE.rb|FILE.rbc\n"
+          "  runbook import  FILE.md [-o FILE.rb]\n"
           "  runbook help | --help | -h\n"
           "  runbook version | --version\n"
           "exit codes: 0 ok, 1 failed and rolled back, 2 stopped, 3 rollback failed or not run,\n"
@@ -795,6 +797,7 @@ out:
 int rbk_cli_plan(const char *path, int json, int64_t default_timeout_ms); /* cli/plan.c */
 int rbk_cli_doc(const char *path, int64_t default_timeout_ms);
 int rbk_cli_complete(const char *usage_text, int argc, char **argv); /* cli/complete.c */
+int rbk_cli_import(const char *path, const char *out_path); /* cli/import.c */
 
 int main(int argc, char **argv) {
     if (argc < 2) { usage(stderr); return EXIT_USAGE; }
@@ -829,7 +832,10 @@ int main(int argc, char **argv) {
         } else rc = !strcmp(o.cmd, "plan") ? rbk_cli_plan(o.files[0], o.format == RBK_FMT_JSON, o.run.default_timeout_ms)
                                          : rbk_cli_doc(o.files[0], o.run.default_timeout_ms);
     } else if (!strcmp(o.cmd, "resume")) rc = cmd_resume(&o);
-    else {
+    else if (!strcmp(o.cmd, "import")) {
+        if (o.nfiles != 1) { fputs("runbook import: give one FILE.md (and -o FILE.rb to write a file)\n", stderr); rc = EXIT_USAGE; }
+        else rc = rbk_cli_import(o.files[0], o.output);
+    } else {
         fprintf(stderr, "runbook: unknown command %s\n", o.cmd);
         usage(stderr);
         rc = EXIT_USAGE;
