@@ -138,12 +138,25 @@ def import_case(rb, name, src_path, src_name, update, fails):
         print(f"PASS {name}")
 
 
+def docs_example(fails):
+    """docs/import.md shows cases/doc_example.md and its import: both must be the case's."""
+    doc = open(os.path.join(ROOT, "docs", "import.md"), encoding="utf-8").read()
+    blocks = re.findall(r"<!-- import example: (\S+) -->\n(`{3,})[a-z-]*\n(.*?)^\2\n", doc, re.M | re.S)
+    shown = {k: text for k, _, text in blocks}
+    for key, path in (("input", os.path.join(CASES, "doc_example.md")), ("output", os.path.join(EXPECTED, "doc_example.rb"))):
+        want = open(path, encoding="utf-8").read()
+        if shown.get(key) != want:
+            fails.add("docs/import.md", f"the example's {key} is not {os.path.relpath(path, ROOT)}",
+                      diff(want, shown.get(key, ""), os.path.relpath(path, ROOT), "docs/import.md"))
+
+
 def suite_goldens(rb, update):
     fails = Failures()
     names = sorted(f[:-3] for f in os.listdir(CASES) if f.endswith(".md"))
     for name in names:
         import_case(rb, name, os.path.join(CASES, name + ".md"), name + ".md", update, fails)
-    return fails.report(len(names))
+    docs_example(fails)
+    return fails.report(len(names) + 1)
 
 
 def suite_references(rb, update):
