@@ -6,7 +6,8 @@
 # `# args:`, `# env:`, `# file:` and `# exit:` golden annotations are honoured (with ${NAME}
 # expanded from the services' environment), so the demo runs each file exactly the way its
 # golden test does. The run's exit status is non-zero only if some runbook's exit code differs
-# from the expected one (a NO-GO that was expected, such as a rehearsed rollback, is a success).
+# from the expected one (a NO-GO that was expected, such as a rehearsed rollback, is a success),
+# or if `runbook import` of a reference runbook (../shared/reference-runbooks) does not check.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo=$PWD
@@ -106,6 +107,33 @@ for entry in "${DEMO[@]}"; do
     unexpected=1
   fi
 done
+
+# runbook import (docs/import.md): a reference runbook, as the team wrote it in Markdown, to a
+# runbook skeleton; its check result and its TODO count (what the author finishes by hand).
+ref=$repo/../shared/reference-runbooks/000_f212cb4acee02bf0.txt
+if [[ -f "$ref" ]]; then
+  echo
+  echo "==> runbook import ../shared/reference-runbooks/$(basename "$ref") -o build/demo-evidence/v2_intake_import.rb"
+  set +e
+  "$runbook" import "$ref" -o "$evidence/v2_intake_import.rb" 2>"$evidence/v2_intake_import.txt"
+  icode=$?
+  sed -n '2,8p' "$evidence/v2_intake_import.txt"
+  echo "==> runbook check build/demo-evidence/v2_intake_import.rb"
+  (cd "$evidence" && NO_COLOR=1 "$runbook" check v2_intake_import.rb 2>&1 | tail -n1)
+  (cd "$evidence" && NO_COLOR=1 "$runbook" check v2_intake_import.rb >/dev/null 2>&1)
+  ccode=$?
+  set -e
+  todos=$(sed -nE 's/^  TODO ([0-9]+)$/\1/p' "$evidence/v2_intake_import.txt")
+  if [[ "$icode" == 0 && "$ccode" == 0 ]]; then
+    results+=("ok   import $(basename "$ref"): runbook check exit 0 (warnings allowed), ${todos:-?} TODOs left — build/demo-evidence/v2_intake_import.rb")
+  else
+    results+=("FAIL import $(basename "$ref"): import exit $icode, check exit $ccode")
+    unexpected=1
+  fi
+else
+  echo
+  echo "demo: $ref is not there (shared/ beside the repository): the import demo is skipped"
+fi
 
 echo
 echo "==> the evidence of the first run (build/demo-evidence/$(basename "${DEMO[0]%% *}" .rb).md), its head:"
