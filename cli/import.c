@@ -269,6 +269,7 @@ typedef struct step_out {
     int pend_rb;
     int nvars;            /* let r, r2, ... */
     int is_fn;
+    int named;            /* the name is unique already */
     imp_shstate sh;
 } step_out;
 
@@ -1779,8 +1780,8 @@ static void list_item(imp *I, step_out *s, int bi, label_kind label, int rb) {
     for (size_t i = 0; i < m.len; i++) if (m.data[i] == '\n') m.data[i] = ' ';
     desc_line(&s->desc, m.data);
     rbk_sbuf_free(&m);
-    if (wait_phrase(ptext)) {
-        char *w = wait_phrase(ptext);
+    char *w = wait_phrase(ptext);
+    if (w) {
         stmt(I, s, rb, 1, "wait(%s)", w);
         I->c.waits++;
         free(w);
@@ -2181,9 +2182,11 @@ static void open_step(imp *I, step_out *t, int in_section) {
     rbk_sbuf_free(&t->desc);
     t->desc = d;
     rbk_sbuf_reset(&I->pending);
-    char *name = unique_name(t->is_fn ? &I->fnames : &I->names, t->is_fn ? &I->nfnames : &I->nnames, t->name, t->is_fn);
-    free(t->name);
-    t->name = name;
+    if (!t->named) {
+        char *name = unique_name(t->is_fn ? &I->fnames : &I->names, t->is_fn ? &I->nfnames : &I->nnames, t->name, t->is_fn);
+        free(t->name);
+        t->name = name;
+    }
     I->last = t;
     I->last_in_section = in_section && !t->is_fn;
 }
@@ -2365,22 +2368,27 @@ static void document(imp *I, char **title) {
             if (stmts(t)) {
                 /* no clear owner: a fn for the author to call from the right rollback block */
                 rbk_sbuf fname = RBK_SBUF_INIT;
-                rbk_sbuf_adds(&fname, "rollback_");
+                /* rollback_ + the heading's words (ASCII letters and digits, lower case): a name
+                 * that is never a keyword ("rollback" alone is one) */
+                rbk_sbuf slug = RBK_SBUF_INIT;
                 int us = 1;
                 for (const char *p = name; *p; p++) {
-                    if (isalnum((unsigned char)*p)) { rbk_sbuf_addc(&fname, (char)tolower((unsigned char)*p)); us = 0; }
-                    else if (!us) { rbk_sbuf_addc(&fname, '_'); us = 1; }
+                    if (isalnum((unsigned char)*p)) { rbk_sbuf_addc(&slug, (char)tolower((unsigned char)*p)); us = 0; }
+                    else if (!us) { rbk_sbuf_addc(&slug, '_'); us = 1; }
                 }
-                while (fname.len && fname.data[fname.len - 1] == '_') fname.data[--fname.len] = 0;
-                if (!strncmp(fname.data, "rollback_rollback", 17)) {
-                    char *x = rbk_xstrdup(fname.data + 9);
-                    rbk_sbuf_reset(&fname);
-                    rbk_sbuf_adds(&fname, x);
-                    free(x);
-                }
+                while (slug.len && slug.data[slug.len - 1] == '_') slug.data[--slug.len] = 0;
+                const char *rest = slug.data ? slug.data : "";
+                if (!strncmp(rest, "rollback", 8) && (!rest[8] || rest[8] == '_')) rest += rest[8] ? 9 : 8;
+                rbk_sbuf_printf(&fname, "rollback_%s", *rest ? rest : "procedure");
+                rbk_sbuf_free(&slug);
+                char *unique = unique_name(&I->fnames, &I->nfnames, fname.data, 1);
+                rbk_sbuf_reset(&fname);
+                rbk_sbuf_adds(&fname, unique);
+                free(unique);
                 free(t->name);
                 t->name = rbk_sbuf_detach(&fname);
                 t->is_fn = 1;
+                t->named = 1;
                 /* the body becomes the fn; anything it had as rollback, too */
                 if (t->rb.b.len) { rbk_sbuf_add(&t->body.b, t->rb.b.data, t->rb.b.len); t->body.nstmts += t->rb.nstmts; rbk_sbuf_reset(&t->rb.b); t->rb.nstmts = 0; }
                 char *todo = imp_todo(&I->c, H->line, "\"%s\" has no clear owner step: call %s() from the rollback block of the step it undoes", name, t->name);

@@ -6,8 +6,9 @@
 #   import.quoting     tests/import/quoting.md run by bash and, imported, by `runbook run`, with
 #                      hostile values: the same files, nothing run from a value
 #   import.errors      bad input: exit codes and positions; odd shapes do not crash
+#   import.random      300 seeded documents of runbook-like pieces: each imports and checks
 if(TARGET runbook)
-  foreach(suite goldens references quoting errors)
+  foreach(suite goldens references quoting errors random)
     add_test(NAME import.${suite}
       COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/import/import_test.py
               --runbook $<TARGET_FILE:runbook> ${suite})

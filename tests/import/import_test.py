@@ -19,6 +19,8 @@ and the suites:
               the same, and nothing in a value was run
   errors      unreadable file, not UTF-8, a NUL byte, no file, an unwritable -o: exit codes and
               messages with positions; deep nesting and long lines do not crash
+  random      300 documents made of runbook-like pieces (seeded: the same every run): each
+              imports with exit 0, its output checks, no sanitizer report
 
 Usage: import_test.py --runbook BIN SUITE [--update]
 """
@@ -299,10 +301,106 @@ def suite_errors(rb, update):
     return fails.report(cases)
 
 
+# ------------------------------------------------------------------ random documents
+WORDS = ["deploy", "the", "api", "check", "rollback", "Expected:", "DO NOT PROCEED IF", "wait 5 minutes",
+         "ROLLBACK IF", "`npm run build`", "`GET /healthz` → `200`", "**bold**", "[link](x.md)", "{", "}",
+         "\"", "'", "\\", "$HOME", "$TOKEN", "<placeholder>", "___", "é", "→", "`curl -s https://x.example/a`",
+         "Set in production:", "`X_Y=1`", "optional", "Actions:", "Rollback plan:", "Expected output:", "|", "#"]
+SHELL = ["echo $A", "echo \"$A b\"", "echo '${A}'", "cat <<EOF", "x $A", "EOF", "cat <<'Q'", "$B", "Q",
+         "curl -s https://api.example.com/x | jq .a", "curl -fsS -X POST https://e.example/y -H 'Content-Type: application/json' -d '{\"a\":[1,{\"b\":null}]}'",
+         "psql \"$DATABASE_URL\" -c \"SELECT 1;\"", "psql db -c \"UPDATE t SET a=1; DELETE FROM t\"", "pg_dump $DB > f_$(date).sql",
+         "# Expected: 0", "# Expected: \"ok\"", "# Expected: ≥ 2", "# Expected output:", "# line", "# or",
+         "cd dir", "cd $(pwd)", "export V=1", "V=$(cmd)", "echo $V", "sleep 3", "ssh h", "tail -f x", "pm2 logs app | grep x",
+         "for i in 1 2; do", "echo $i", "done", "if true; then", "fi", "echo 'unterminated", "echo \"also", "a \\", "| wc -l",
+         "`cmd`", "echo ${A:-x}", "echo $((A+1))", "<x-y>", "{}", "\"\"\"", "echo \\{", "echo \t tab", "   indented"]
+
+
+def para(r):
+    return " ".join(r.choice(WORDS) for _ in range(r.randint(1, 12)))
+
+
+def block(r, depth=0):
+    k = r.randint(0, 11)
+    if k == 0:
+        return "#" * r.randint(1, 6) + " " + para(r)
+    if k == 1:
+        lang = r.choice(["bash", "sh", "console", "sql", "", "python", "json", "shell"])
+        fence = r.choice(["```", "~~~", "````"])
+        lines = [r.choice(SHELL) for _ in range(r.randint(0, 10))]
+        if lang == "console":
+            lines = [("$ " if r.random() < .5 else "") + l for l in lines]
+        if lang == "sql":
+            lines = [r.choice(["SELECT 1;", "-- Expected: 0", "UPDATE t\n SET a = '{';", "\\dt", "SELECT 'x;y';"]) for _ in range(r.randint(0, 5))]
+        end = fence if r.random() < .9 else ""
+        return fence + lang + "\n" + "\n".join(lines) + "\n" + end
+    if k == 2:
+        out = []
+        for _ in range(r.randint(1, 6)):
+            ind = "  " * r.randint(0, 3)
+            mark = r.choice(["- ", "* ", "1. ", "2) ", "- [ ] ", "- [x] "])
+            out.append(ind + mark + para(r))
+            if r.random() < .2:
+                out.append(ind + "   ```bash\n" + ind + "   " + r.choice(SHELL) + "\n" + ind + "   ```")
+        return "\n".join(out)
+    if k == 3:
+        cols = r.randint(1, 5)
+        head = "| " + " | ".join(r.choice(["Variable", "Check", "Command", "Expected", "☐", "Required", "Default", "Description", "#"]) for _ in range(cols)) + " |"
+        rows = ["| " + " | ".join(r.choice(["`A_B`", "`npm ci`", "200", "☐", "No", "x", "`curl .../x`", "", "`psql d -c \"SELECT 1\"`"]) for _ in range(r.randint(0, cols + 1))) + " |" for _ in range(r.randint(0, 5))]
+        return "\n".join([head, "|" + "---|" * cols] + rows)
+    if k == 4:
+        return "> " + para(r)
+    if k == 5:
+        return "---"
+    if k == 6:
+        return para(r) + "\n" + r.choice(["===", "---"])
+    if k == 7:
+        return "    " + r.choice(SHELL)
+    if k == 8:
+        return "<!-- " + para(r) + (" -->" if r.random() < .8 else "")
+    if k == 9:
+        return r.choice(["Actions:", "Expected output:", "Rollback plan:", "Environment variables:", "Notes:"]) + "\n" + block(r, depth + 1) if depth < 3 else para(r)
+    return para(r)
+
+
+def doc(r):
+    parts = []
+    if r.random() < .8:
+        parts.append("# " + para(r))
+    for _ in range(r.randint(0, 25)):
+        parts.append(block(r))
+    text = "\n\n".join(parts) + "\n"
+    if r.random() < .1:
+        text = text.replace("\n", "\r\n")
+    return text
+
+
+
+def suite_random(rb, update):
+    import random
+    fails = Failures()
+    r = random.Random(19)
+    n = 300
+    with tempfile.TemporaryDirectory(prefix="rbk-import-rand-") as tmp:
+        for i in range(n):
+            t = doc(r)
+            with open(os.path.join(tmp, "d.md"), "w", encoding="utf-8") as f:
+                f.write(t)
+            q = run([rb, "import", "d.md", "-o", "d.rb"], tmp)
+            err = q.stderr.decode(errors="replace")
+            why = (f"exit {q.returncode}" if q.returncode != 0 else
+                   "the output does not check" if "check: 0 errors" not in err else
+                   "a sanitizer report" if ("Sanitizer" in err or "runtime error:" in err) else None)
+            if why:
+                fails.add(f"document {i}", why, "--- document:\n" + t + "--- stderr:\n" + err[-3000:])
+                if len(fails.items) > 3:
+                    break
+    return fails.report(n)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runbook", required=True)
-    ap.add_argument("suite", choices=["goldens", "references", "quoting", "errors"])
+    ap.add_argument("suite", choices=["goldens", "references", "quoting", "errors", "random"])
     ap.add_argument("--update", action="store_true", help="rewrite the goldens from the current output")
     a = ap.parse_args()
     rb = os.path.abspath(a.runbook)
@@ -310,7 +408,7 @@ def main():
         print(f"no runbook binary at {rb}")
         return 2
     return {"goldens": suite_goldens, "references": suite_references, "quoting": suite_quoting,
-            "errors": suite_errors}[a.suite](rb, a.update)
+            "errors": suite_errors, "random": suite_random}[a.suite](rb, a.update)
 
 
 if __name__ == "__main__":

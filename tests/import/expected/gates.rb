@@ -1,5 +1,5 @@
 # Imported from gates.md by `runbook import`: a skeleton to finish. Each TODO(import) below
-# marks what was not translated (5 in all); the summary on stderr lists them by line.
+# marks what was not translated (7 in all); the summary on stderr lists them by line.
 runbook "Gates, stops and rollbacks"
 
 param base_url = "https://shop.example.com"
@@ -53,11 +53,22 @@ section "Cutover" {
   }
 }
 
+# TODO(import): "Rollback" has no clear owner step: call rollback_procedure() from the rollback block of the step it undoes (line 56)
 # **Rollback**
 #
 # If anything above fails, this is the whole way back.
-#
-# TODO(import): "Put blue back" has no clear owner step: call rollback_put_blue_back() from the rollback block of the step it undoes (line 60)
+# - Tell the on-call channel first, then wait 2 minutes for the caches.
+fn rollback_procedure() {
+  wait(2m)
+}
+
+# TODO(import): "Rollback" has no clear owner step: call rollback_procedure_2() from the rollback block of the step it undoes (line 62)
+# **Rollback**
+fn rollback_procedure_2() {
+  sh("./scripts/flush-caches.sh")
+}
+
+# TODO(import): "Put blue back" has no clear owner step: call rollback_put_blue_back() from the rollback block of the step it undoes (line 68)
 # **Put blue back**
 fn rollback_put_blue_back() {
   sh("./scripts/switch.sh --to blue")
