@@ -557,15 +557,30 @@ static int env_var(conv *V, const char *s, size_t n) {
     return !shell_own(s, n) && !in_list(V->locals, s, n);
 }
 
-/* The <placeholder> at s (up to the closing >): its length, or 0. */
+/* The <placeholder> at s (up to the closing >): its length, or 0. strict (unquoted): it must
+ * stand where a word or a part of a URL does (not `cmd <in >out`). In quotes, where <title> may
+ * be HTML, a placeholder has a - or _ or capitals in it, or is one of the names documents use. */
 static size_t placeholder(const char *s, const char *start, int strict) {
     if (*s != '<' || !isalpha((unsigned char)s[1])) return 0;
     if (s > start && (s[-1] == '<' || s[-1] == '>' || isdigit((unsigned char)s[-1]) || s[-1] == '&')) return 0;
     if (strict && s > start && !strchr(" \t=/:@(,", s[-1])) return 0;
     size_t k = 1;
-    while (isalnum((unsigned char)s[k]) || s[k] == '_' || s[k] == '-') k++;
+    int marked = 0;
+    while (isalnum((unsigned char)s[k]) || s[k] == '_' || s[k] == '-') {
+        marked |= s[k] == '_' || s[k] == '-' || isupper((unsigned char)s[k]);
+        k++;
+    }
     if (s[k] != '>' || k < 2) return 0;
     if (strict && s[k + 1] && !strchr(" \t/:@.);,\n\"'", s[k + 1])) return 0;
+    if (!strict && !marked) {
+        static const char *names[] = {"token", "host", "hostname", "password", "user", "username", "id", "sha", "commit",
+                                      "version", "tag", "branch", "key", "secret", "url", "port", "region", "namespace",
+                                      "cluster", "service", "app", "domain", "email", "project", "bucket", "account",
+                                      "database", "db", "release", "name", "value", NULL};
+        int known = 0;
+        for (int i = 0; names[i] && !known; i++) known = strlen(names[i]) == k - 1 && !strncmp(s + 1, names[i], k - 1);
+        if (!known) return 0;
+    }
     return k + 1;
 }
 

@@ -30,6 +30,7 @@ section "Deploy" {
     sh("echo \"home is $HOME, user $USER\"", read_only: true)
     sh("echo `hostname -s`-{env.DEPLOY_HOST}", read_only: true)
     sh("git checkout {release_tag}")
+    sh("curl -s \"https://www.example.com/\" | grep -c \"<title>\"")
   }
 
   step "Here-documents and long commands" {
@@ -61,11 +62,11 @@ section "Deploy" {
 
   step "Waiting and people" {
     wait(30s)
-    # TODO(import): not run (an interactive login): `ssh bastion.internal` is kept as a comment below (line 60)
+    # TODO(import): not run (an interactive login): `ssh bastion.internal` is kept as a comment below (line 61)
     # ssh bastion.internal
-    # TODO(import): not run (it follows the log forever (-f)): `tail -f /var/log/edge.log` is kept as a comment below (line 61)
+    # TODO(import): not run (it follows the log forever (-f)): `tail -f /var/log/edge.log` is kept as a comment below (line 62)
     # tail -f /var/log/edge.log
-    # TODO(import): not run (an interactive program): `vim /etc/edge/edge.conf` is kept as a comment below (line 62)
+    # TODO(import): not run (an interactive program): `vim /etc/edge/edge.conf` is kept as a comment below (line 63)
     # vim /etc/edge/edge.conf
   }
 
@@ -73,7 +74,7 @@ section "Deploy" {
     # Restart (pick your init system)
     sh("systemctl restart edge")
     # or
-    # TODO(import): `service edge restart` is an alternative to the command above, which is run: keep the one this system uses (line 71)
+    # TODO(import): `service edge restart` is an alternative to the command above, which is run: keep the one this system uses (line 72)
     # service edge restart
   }
 
@@ -89,7 +90,7 @@ section "Deploy" {
     expect r4.stdout contains "built by ci"
     sh("uptime", read_only: true)
     # Expected: the load looks normal
-    # TODO(import): write the expectation "the load looks normal" as an expect on the result (line 92)
+    # TODO(import): write the expectation "the load looks normal" as an expect on the result (line 93)
   }
 
   step "A terminal session" {
@@ -99,9 +100,9 @@ section "Deploy" {
   }
 
   step "Not shell" {
-    # TODO(import): a ```python block is not translated: kept as a comment below (line 105)
+    # TODO(import): a ```python block is not translated: kept as a comment below (line 106)
     # print("not translated")
-    # TODO(import): a code block without a language is not translated: kept as a comment below (line 109)
+    # TODO(import): a code block without a language is not translated: kept as a comment below (line 110)
     # some text without a language
   }
 }
