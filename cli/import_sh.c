@@ -1003,6 +1003,21 @@ static const char *interactive(const words *W, int a, int b) {
                    (!strcmp(p, "docker") && !strcmp(sub, "logs"))))
         return "it follows the log forever (-f)";
     if (!strcmp(p, "pm2") && !strcmp(sub, "logs") && !nostream) return "`pm2 logs` follows the log forever (add --nostream)";
+    /* docker/podman/kubectl exec/run/attach with a terminal; compose logs -f; port-forward */
+    if ((!strcmp(p, "docker") || !strcmp(p, "podman") || !strcmp(p, "kubectl") || !strcmp(p, "docker-compose")) &&
+        (!strcmp(sub, "exec") || !strcmp(sub, "run") || !strcmp(sub, "attach") || !strcmp(sub, "compose"))) {
+        const char *sub2 = a + 2 < b && W->w[a + 2].val ? W->w[a + 2].val : "";
+        for (int i = a + 2; i < b; i++) {
+            const char *v = W->w[i].val ? W->w[i].val : "";
+            if (v[0] != '-') { if (strcmp(sub, "compose")) break; else continue; }
+            if (!strcmp(v, "--tty") || !strcmp(v, "--interactive=true") || (v[1] != '-' && strchr(v, 't') && strcmp(sub, "compose")))
+                return "an interactive session in a container (-t)";
+        }
+        if (!strcmp(sub, "compose") && !strcmp(sub2, "logs") && follow) return "it follows the log forever (-f)";
+        if (!strcmp(sub, "attach")) return "an interactive session in a container";
+    }
+    if ((!strcmp(p, "docker-compose") && !strcmp(sub, "logs") && follow)) return "it follows the log forever (-f)";
+    if (!strcmp(p, "kubectl") && (!strcmp(sub, "port-forward") || !strcmp(sub, "proxy"))) return "it runs until stopped";
     if (!strcmp(p, "pm2") && !strcmp(sub, "monit")) return "an interactive program";
     if ((!strcmp(p, "ssh") || !strcmp(p, "mosh")) && args <= 1) return "an interactive login";
     if ((!strcmp(p, "bash") || !strcmp(p, "sh") || !strcmp(p, "zsh")) && args == 0) return "an interactive shell";

@@ -1,5 +1,5 @@
 # Imported from shell.md by `runbook import`: a skeleton to finish. Each TODO(import) below
-# marks what was not translated (7 in all); the summary on stderr lists them by line.
+# marks what was not translated (10 in all); the summary on stderr lists them by line.
 runbook "Shell commands and their variables"
 
 env DEPLOY_HOST
@@ -68,13 +68,20 @@ section "Deploy" {
     # tail -f /var/log/edge.log
     # TODO(import): not run (an interactive program): `vim /etc/edge/edge.conf` is kept as a comment below (line 63)
     # vim /etc/edge/edge.conf
+    # TODO(import): not run (an interactive session in a container (-t)): `docker exec -it edge-proxy sh` is kept as a comment below (line 64)
+    # docker exec -it edge-proxy sh
+    # TODO(import): not run (it follows the log forever (-f)): `docker compose logs -f edge` is kept as a comment below (line 65)
+    # docker compose logs -f edge
+    # TODO(import): not run (it runs until stopped): `kubectl port-forward svc/edge 8080:80` is kept as a comment below (line 66)
+    # kubectl port-forward svc/edge 8080:80
+    sh("docker exec edge-proxy nginx -t")
   }
 
   step "Alternatives" {
     # Restart (pick your init system)
     sh("systemctl restart edge")
     # or
-    # TODO(import): `service edge restart` is an alternative to the command above, which is run: keep the one this system uses (line 72)
+    # TODO(import): `service edge restart` is an alternative to the command above, which is run: keep the one this system uses (line 76)
     # service edge restart
   }
 
@@ -90,7 +97,7 @@ section "Deploy" {
     expect r4.stdout contains "built by ci"
     sh("uptime", read_only: true)
     # Expected: the load looks normal
-    # TODO(import): write the expectation "the load looks normal" as an expect on the result (line 93)
+    # TODO(import): write the expectation "the load looks normal" as an expect on the result (line 97)
   }
 
   step "A terminal session" {
@@ -100,9 +107,9 @@ section "Deploy" {
   }
 
   step "Not shell" {
-    # TODO(import): a ```python block is not translated: kept as a comment below (line 106)
+    # TODO(import): a ```python block is not translated: kept as a comment below (line 110)
     # print("not translated")
-    # TODO(import): a code block without a language is not translated: kept as a comment below (line 110)
+    # TODO(import): a code block without a language is not translated: kept as a comment below (line 114)
     # some text without a language
   }
 }
