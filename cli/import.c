@@ -525,15 +525,15 @@ static char *scalar_lit(const char *s, size_t n, int bare_ok) {
 /* {"a": 1, "b": "x"} or { ok: true, db: true } or ok: true — flat fields; "..." values and
  * nested values are left out. 0 when it is not such a text. */
 static int fields(const char *s, ev *e) {
-    while (*s == ' ') s++;
+    while (isspace((unsigned char)*s)) s++;
     size_t n = strlen(s);
-    while (n && s[n - 1] == ' ') n--;
+    while (n && isspace((unsigned char)s[n - 1])) n--;
     int braced = n >= 2 && s[0] == '{' && s[n - 1] == '}';
     if (braced) { s++; n -= 2; }
     if (!braced && !memchr(s, ':', n)) return 0;
     const char *p = s, *end = s + n;
     while (p < end) {
-        while (p < end && (*p == ' ' || *p == ',')) p++;
+        while (p < end && (isspace((unsigned char)*p) || *p == ',')) p++;
         if (p >= end) break;
         const char *k = p, *ke;
         if (*p == '"') {
@@ -546,10 +546,10 @@ static int fields(const char *s, ev *e) {
             ke = p;
         }
         if (ke == k) return 0;
-        while (p < end && *p == ' ') p++;
+        while (p < end && isspace((unsigned char)*p)) p++;
         if (p >= end || *p != ':') return 0;
         p++;
-        while (p < end && *p == ' ') p++;
+        while (p < end && isspace((unsigned char)*p)) p++;
         const char *v = p;
         int depth = 0;
         char q = 0;
@@ -562,13 +562,9 @@ static int fields(const char *s, ev *e) {
             p++;
         }
         const char *ve = p;
-        while (ve > v && ve[-1] == ' ') ve--;
-        char *l = scalar_lit(v, (size_t)(ve - v), !braced || 1);
-        if (!l && (ve - v == 3 && !memcmp(v, "...", 3))) continue;
-        if (!l) {
-            if (ve > v && (*v == '{' || *v == '[' || (*v == '"' && ve - v == 5))) continue; /* nested or "...": left out */
-            return 0;
-        }
+        while (ve > v && isspace((unsigned char)ve[-1])) ve--;
+        char *l = scalar_lit(v, (size_t)(ve - v), 1);
+        if (!l) continue; /* nested, "...", <number>, < 200: left out (the author adds them) */
         e->keys = rbk_xrealloc(e->keys, sizeof(char *) * (size_t)(e->nf + 1));
         e->vals = rbk_xrealloc(e->vals, sizeof(char *) * (size_t)(e->nf + 1));
         e->keys[e->nf] = rbk_xstrndup(k, (size_t)(ke - k));
@@ -725,19 +721,19 @@ static int expectations(const imp_call *k, const ev *e, rbk_sbuf *out, int *want
             for (int i = 0; i < e->nalts; i++) rbk_sbuf_printf(&a, "%s%s == %s", i ? " or " : "", sel, e->alts[i]);
             E("%s", a.data);
             rbk_sbuf_free(&a);
-        } else if (e->kind == EV_FIELDS && (!k->jq || k->jq_raw)) {
+        } else if (e->kind == EV_FIELDS) {
+            /* each field of the document (or of what the jq filter selects) */
+            const char *base = k->jq && !k->jq_raw ? k->jq : "%R.json";
             for (int i = 0; i < e->nf; i++) {
                 int bare = isalpha((unsigned char)e->keys[i][0]) || e->keys[i][0] == '_';
                 for (const char *q = e->keys[i]; *q && bare; q++) bare = isalnum((unsigned char)*q) || *q == '_';
-                if (bare) E("%%R.json.%s == %s", e->keys[i], e->vals[i]);
+                if (bare) E("%s.%s == %s", base, e->keys[i], e->vals[i]);
                 else {
                     char *kl = quote_lit(e->keys[i], strlen(e->keys[i]));
-                    E("%%R.json[%s] == %s", kl, e->vals[i]);
+                    E("%s[%s] == %s", base, kl, e->vals[i]);
                     free(kl);
                 }
             }
-        } else if (e->kind == EV_FIELDS && k->jq) {
-            for (int i = 0; i < e->nf; i++) E("%s.%s == %s", k->jq, e->keys[i], e->vals[i]);
         } else if (!sel && e->kind == EV_STRING) E("%%R.body contains %s", e->lit);
         else if (!sel && e->kind == EV_EMPTY) E("trim(%%R.body) == \"\"");
         else if (!sel && e->kind == EV_NUMBER) E("trim(%%R.body) == \"%s\"", e->lit);
@@ -1043,6 +1039,59 @@ static void shell_fence(imp *I, step_out *s, const rbk_md_block *f, int rb, int 
     int examples = 0, alternative = 0, last_todo = 0, ran = 0;
     for (int i = 0; i < ni; i++) {
         imp_sh_item *it = &items[i];
+        if (it->kind == IMP_SH_OUTPUT) {
+            /* output written as it is under "# Expected output:": a JSON document's fields, or
+             * each line */
+            rbk_sbuf all = RBK_SBUF_INIT;
+            int first = it->line;
+            while (i < ni && items[i].kind == IMP_SH_OUTPUT) {
+                rbk_sbuf_adds(&all, items[i].text);
+                rbk_sbuf_addc(&all, '\n');
+                i++;
+            }
+            i--;
+            if (!in_expected_block) I->c.expected++;
+            int ok = s->pend.k && s->pend_rb == rb;
+            if (ok) {
+                ev e;
+                memset(&e, 0, sizeof e);
+                int check_false = 0;
+                const char *t = all.data;
+                while (*t == ' ') t++;
+                if (*t == '{' || *t == '[') {
+                    ok = fields(t, &e) && (e.kind = EV_FIELDS, expectations(s->pend.k, &e, &s->pend.exps, &s->pend.want_scalar, &check_false));
+                } else {
+                    for (const char *p = all.data; ok && *p;) {
+                        const char *nl = strchr(p, '\n');
+                        size_t ln = (size_t)(nl - p);
+                        char *line = trim_dup(p, ln);
+                        if (*line) {
+                            ev one;
+                            memset(&one, 0, sizeof one);
+                            one.kind = EV_STRING;
+                            one.lit = quote_lit(line, strlen(line));
+                            ok = expectations(s->pend.k, &one, &s->pend.exps, &s->pend.want_scalar, &check_false);
+                            ev_free(&one);
+                        }
+                        free(line);
+                        p = nl + 1;
+                    }
+                }
+                ev_free(&e);
+            }
+            if (ok) {
+                s->pend.nexps++;
+                I->c.expected_done++;
+            } else {
+                char *t = imp_todo(&I->c, first, "the expected output below is not checked: write the expectation");
+                comment(I, s, rb, t);
+                free(t);
+            }
+            comment(I, s, rb, all.data);
+            rbk_sbuf_free(&all);
+            in_expected_block = 0;
+            continue;
+        }
         if (it->kind == IMP_SH_BLANK) {
             in_expected_block = 0;
             after_blank = 1;

@@ -74,7 +74,8 @@ void imp_lit3(rbk_sbuf *b, const char *s, size_t n);
 void imp_lit_q(rbk_sbuf *b, const char *s);
 
 /* ------------------------------------------------------------------ shell (import_sh.c) */
-typedef enum imp_sh_kind { IMP_SH_BLANK, IMP_SH_COMMENT, IMP_SH_CMD } imp_sh_kind;
+/* IMP_SH_OUTPUT: a line of output written under "# Expected output:" without a '#' */
+typedef enum imp_sh_kind { IMP_SH_BLANK, IMP_SH_COMMENT, IMP_SH_CMD, IMP_SH_OUTPUT } imp_sh_kind;
 
 typedef struct imp_sh_item {
     imp_sh_kind kind;

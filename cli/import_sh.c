@@ -193,10 +193,20 @@ static void trim_right(rbk_sbuf *b) {
     while (b->len && (b->data[b->len - 1] == ' ' || b->data[b->len - 1] == '\t')) b->data[--b->len] = 0;
 }
 
+/* "# Expected output:", "# Expected response:", "# Output:" — a label whose lines follow. */
+static int output_label(const char *c) {
+    size_t n = strlen(c);
+    while (n && (c[n - 1] == ' ' || c[n - 1] == '*')) n--;
+    if (!n || c[n - 1] != ':') return 0;
+    return !strncasecmp(c, "expected", 8) || !strncasecmp(c, "expect ", 7) || !strncasecmp(c, "output", 6) ||
+           !strncasecmp(c, "result", 6) || !strncasecmp(c, "response", 8);
+}
+
 int imp_sh_split(const rbk_md_line *lines, int n, imp_sh_item **out) {
     imp_sh_item *items = NULL;
     int nitems = 0, cap = 0;
     int i = 0;
+    int after_label = 0;   /* the lines after "# Expected output:" up to a blank line are output */
     while (i < n) {
         const char *l = lines[i].text;
         size_t k = 0;
@@ -204,6 +214,15 @@ int imp_sh_split(const rbk_md_line *lines, int n, imp_sh_item **out) {
         if (!l[k]) {
             add_item(&items, &nitems, &cap)->kind = IMP_SH_BLANK;
             items[nitems - 1].line = items[nitems - 1].last_line = lines[i].line;
+            after_label = 0;
+            i++;
+            continue;
+        }
+        if (after_label && l[k] != '#') {
+            imp_sh_item *it = add_item(&items, &nitems, &cap);
+            it->kind = IMP_SH_OUTPUT;
+            it->text = rbk_xstrdup(l);
+            it->line = it->last_line = lines[i].line;
             i++;
             continue;
         }
@@ -216,6 +235,7 @@ int imp_sh_split(const rbk_md_line *lines, int n, imp_sh_item **out) {
             size_t m = strlen(it->text);
             while (m && (it->text[m - 1] == ' ' || it->text[m - 1] == '\t')) it->text[--m] = 0;
             it->line = it->last_line = lines[i].line;
+            after_label = output_label(it->text);
             i++;
             continue;
         }

@@ -30,6 +30,16 @@ section "Service checks" {
     expect r5.json.ready == true
     let r6 = http.get("{base_url}/flags", follow: false)
     expect r6.json.flags["new-ui"] == false
+    let r7 = http.get("{base_url}/health", follow: false)
+    expect r7.json.services.db.status == "ok"
+    expect r7.json.services.db["pool-size"] == 10
+    let r8 = http.get("{base_url}/health", follow: false)
+    expect r8.json.status == "healthy"
+    # {
+    #   "status": "healthy",
+    #   "services": {"db": {"status": "ok"}},
+    #   "uptime": <seconds>
+    # }
   }
 
   step "Writes" {
@@ -59,9 +69,9 @@ section "Database" {
     expect db.scalar("SELECT max(version) FROM schema_migrations") == 20260110
     db_2.exec("UPDATE jobs SET paused = true WHERE name = 'digest'")
     db_2.exec("DELETE FROM locks WHERE stale")
-    # TODO(import): psql connects to `orders_prod`: DATABASE_URL is assumed to be its URL (line 50)
+    # TODO(import): psql connects to `orders_prod`: DATABASE_URL is assumed to be its URL (line 60)
     db.exec("VACUUM ANALYZE orders")
-    # TODO(import): not run (psql without -c, -f or < is an interactive session): `psql "$DATABASE_URL"` is kept as a comment below (line 51)
+    # TODO(import): not run (psql without -c, -f or < is an interactive session): `psql "$DATABASE_URL"` is kept as a comment below (line 61)
     # psql "$DATABASE_URL"
   }
 
@@ -78,6 +88,6 @@ section "Database" {
       ALTER TABLE orders
         ADD COLUMN archived boolean NOT NULL DEFAULT false
     """)
-    # TODO(import): the psql meta-command `\dt orders*` has no SQL equivalent: kept as a comment (line 70)
+    # TODO(import): the psql meta-command `\dt orders*` has no SQL equivalent: kept as a comment (line 80)
   }
 }

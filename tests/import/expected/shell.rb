@@ -98,6 +98,9 @@ section "Deploy" {
     sh("uptime", read_only: true)
     # Expected: the load looks normal
     # TODO(import): write the expectation "the load looks normal" as an expect on the result (line 97)
+    let r5 = sh("git log --oneline -1", read_only: true)
+    expect r5.stdout contains "abc1234 Release v2.3.1"
+    # abc1234 Release v2.3.1
   }
 
   step "A terminal session" {
@@ -107,9 +110,9 @@ section "Deploy" {
   }
 
   step "Not shell" {
-    # TODO(import): a ```python block is not translated: kept as a comment below (line 110)
+    # TODO(import): a ```python block is not translated: kept as a comment below (line 114)
     # print("not translated")
-    # TODO(import): a code block without a language is not translated: kept as a comment below (line 114)
+    # TODO(import): a code block without a language is not translated: kept as a comment below (line 118)
     # some text without a language
   }
 }
