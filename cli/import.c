@@ -222,7 +222,6 @@ static void code_spans(const char *s, spans *out) {
         const char *a = p + k;
         size_t n = (size_t)(close - a);
         if (n >= 2 && a[0] == ' ' && a[n - 1] == ' ') { a++; n -= 2; }
-        for (size_t i = 0; i < n; i++) if (a[i] == '\n') n = n; /* kept */
         out->v[out->n] = rbk_xstrndup(a, n);
         for (char *q = out->v[out->n]; *q; q++) if (*q == '\n') *q = ' ';
         out->at[out->n] = (int)(p - s);
@@ -2048,7 +2047,6 @@ static void translate_block(imp *I, step_out *s, int bi, label_kind *label, int 
         return;
     }
     case RBK_MD_ITEM: {
-        /* a GO / NO-GO decision line outside a sheet is prose */
         label_kind l = *label;
         if (l == LB_ROLLBACK) { list_item(I, s, bi, LB_ROLLBACK, 1); return; }
         list_item(I, s, bi, l, rb);
@@ -2702,7 +2700,7 @@ int rbk_cli_import(const char *path, const char *out_path) {
     rbk_sbuf_printf(&s, "  %d step%s in %d section%s, %d fn%s; %d env, %d param%s\n", c->steps, c->steps == 1 ? "" : "s", c->sections,
                     c->sections == 1 ? "" : "s", c->fns, c->fns == 1 ? "" : "s", c->nenvs, c->nparams, c->nparams == 1 ? "" : "s");
     int calls = c->calls_sh + c->calls_http + c->calls_sql + c->calls_pg;
-    rbk_sbuf_printf(&s, "  calls %d (sh %d, http %d, sql %d, std/pg %d), waits %d, expectations %d, gates %d (confirm %d, ask %d), stop-ifs %d\n",
+    rbk_sbuf_printf(&s, "  calls %d (shell %d, http %d, sql %d, std/pg %d), waits %d, expectations %d, gates %d (confirm %d, ask %d), stop-ifs %d\n",
                     calls, c->calls_sh, c->calls_http, c->calls_sql, c->calls_pg, c->waits, c->expects, c->confirms + c->asks,
                     c->confirms, c->asks, c->stop_ifs);
     rbk_sbuf_printf(&s, "  fenced commands: %d of %d became calls (", c->cmds_called, c->cmds);

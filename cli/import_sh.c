@@ -94,7 +94,7 @@ static int is_word(const char *s, size_t n, const char *w) { return strlen(w) ==
 /* Reads one line of a command, updating the contexts. Returns the offset of a comment that
  * starts outside every context (its text is dropped from the command), or n. */
 static size_t scan_line(scan *S, const char *s, size_t n) {
-    int cmdpos = !S->cont || 1;
+    int cmdpos = 1;
     size_t word_at = (size_t)-1;
     size_t comment = n;
     S->cont = 0;
@@ -169,7 +169,6 @@ static size_t scan_line(scan *S, const char *s, size_t n) {
         if (c == '<' || c == '>') continue;
         if (word_at == (size_t)-1) word_at = i;
     }
-    (void)cmdpos;
     /* a line that ends with | && || continues */
     size_t e = comment;
     while (e > 0 && (s[e - 1] == ' ' || s[e - 1] == '\t')) e--;
@@ -471,7 +470,7 @@ char *imp_sh_assigned(const char *cmd) {
             }
             if (is_word(w, wn, "export") || is_word(w, wn, "local") || is_word(w, wn, "declare") || is_word(w, wn, "readonly") ||
                 is_word(w, wn, "read") || is_word(w, wn, "for") || is_word(w, wn, "typeset")) {
-                int is_read = is_word(w, wn, "read"), is_for = is_word(w, wn, "for");
+                int is_for = is_word(w, wn, "for");
                 /* the names that follow (options skipped) */
                 while (*p && *p != '\n' && *p != ';' && *p != '|' && *p != '&') {
                     while (*p == ' ' || *p == '\t') p++;
@@ -496,7 +495,6 @@ char *imp_sh_assigned(const char *cmd) {
                     if (is_for) break; /* for NAME in ... */
                     if (!an && !*p) break;
                     if (!an && *p != '=') { if (*p && !strchr("\n;|&", *p)) p++; }
-                    (void)is_read;
                 }
                 cmdpos = 0;
                 continue;
@@ -554,6 +552,8 @@ typedef struct conv {
     rbk_sbuf out;        /* the literal's inside */
     char **pass; int npass, cappass;   /* names passed through env: */
     int triple;          /* the literal is a """ one: newlines stay */
+    int pass_all;        /* every variable is passed through env: (the text goes to bash as written) */
+    int placeholder_left;/* pass_all: a <placeholder> stays as written */
 } conv;
 
 static void lit(conv *V, const char *s, size_t n) {
@@ -673,6 +673,7 @@ static void convert(conv *V, const char *s) {
                 sq_reopen = 0;
             }
             size_t ph = c == '<' ? placeholder(s + i, s, 0) : 0;
+            if (ph && V->pass_all) { V->placeholder_left = 1; ph = 0; }
             if (ph) {
                 const char *p = placeholder_param(V, s + i, ph);
                 if (V->out.len == sq_open_end) { V->out.len--; V->out.data[V->out.len] = 0; }
@@ -748,7 +749,7 @@ static void convert(conv *V, const char *s) {
                 continue;
             }
             size_t end = braced ? b + 1 : b;
-            if (t == 'B' || t == 'C' || t == 'A' || (t == 'D' && st.len >= 2 && st.data[st.len - 2] == 'B')) {
+            if (V->pass_all || t == 'B' || t == 'C' || t == 'A' || (t == 'D' && st.len >= 2 && st.data[st.len - 2] == 'B')) {
                 add_pass(V, s + a, b - a);
                 lit(V, s + i, end - i);
                 i = end;
@@ -786,6 +787,7 @@ static void convert(conv *V, const char *s) {
         }
         if (c == '<' && (t == 'D' || unquoted(t))) {
             size_t ph = placeholder(s + i, s, t != 'D');
+            if (ph && V->pass_all) { V->placeholder_left = 1; ph = 0; }
             if (ph) {
                 const char *p = placeholder_param(V, s + i, ph);
                 if (t == 'D') {
@@ -806,6 +808,35 @@ static void convert(conv *V, const char *s) {
     for (int h = 0; h < hd.nhd; h++) free(hd.hd[h].delim);
     free(hd.hd);
     rbk_sbuf_free(&st);
+}
+
+/* Syntax of bash that /bin/sh (dash on Debian) refuses or reads otherwise: the command is then run
+ * by bash. A false alarm costs only that (bash runs POSIX sh as written). */
+static const char *bashism(const char *c) {
+    static const char *marks[][2] = {{"<<<", "<<< here-strings"}, {"[[", "[[ ]] tests"}, {"$'", "$'...' strings"},
+                                      {"<(", "<( ) process substitution"}, {">(", ">( ) process substitution"},
+                                      {"&>", "&> redirection"}, {"|&", "|& pipes"}, {"pipefail", "set -o pipefail"},
+                                      {"declare -", "declare"}, {"source ", "source"}, {"function ", "function"}};
+    for (size_t i = 0; i < sizeof marks / sizeof *marks; i++)
+        if (strstr(c, marks[i][0])) return marks[i][1];
+    for (const char *p = c; *p; p++) {
+        if (*p == '=' && p[1] == '(' && p > c && name_char((unsigned char)p[-1])) return "arrays";
+        if (*p == '$' && p[1] == '{') {
+            const char *q = p + 2;
+            while (name_char((unsigned char)*q)) q++;
+            if ((q[0] == '/' ) || (q[0] == ':' && isdigit((unsigned char)q[1])) || (q[0] == '^') || (q[0] == ',')) return "${...} substitutions";
+        }
+        if (*p == '{' && (p == c || p[-1] != '$')) { /* brace expansion: {a,b} {1..3} */
+            const char *q = p + 1;
+            int sep = 0;
+            while (*q && *q != '}' && *q != '{' && *q != ' ' && *q != '\n' && *q != '"' && *q != '\'') {
+                if (*q == ',' || (q[0] == '.' && q[1] == '.')) sep = 1;
+                q++;
+            }
+            if (*q == '}' && sep) return "{a,b} brace expansion";
+        }
+    }
+    return NULL;
 }
 
 /* A word (quotes removed) as the inside of a plain string literal (not a command: no shell
@@ -1166,9 +1197,6 @@ static int json_value(const char **p, rbk_sbuf *b, int depth) {
     }
     if (!flt && s - *p > 18) return -1; /* may not fit an int: keep the text */
     rbk_sbuf_add(b, *p, (size_t)(s - *p));
-    if (flt && !memchr(*p, '.', (size_t)(s - *p))) {
-        /* 1e3: the language wants digits on both sides of a point or an exponent — it has one */
-    }
     *p = s;
     return 0;
 }
@@ -1901,12 +1929,23 @@ imp_cmd_result imp_sh_command(imp_ctx *c, imp_shstate *st, const char *cmd, int 
     /* anything else: sh("...") */
     {
         V.triple = strchr(cmd, '\n') != NULL;
+        /* bash syntax: exec(["bash", "-c", TEXT]) with the text as written (no interpolation: every
+         * variable comes through env:, so bash expands it exactly as the document says) */
+        const char *bash = bashism(cmd);
+        V.pass_all = bash != NULL;
         convert(&V, cmd);
         imp_call *k = *calls = rbk_xcalloc(1, sizeof(imp_call));
         *ncalls = 1;
         k->kind = IMP_CALL_SH;
-        k->fn = rbk_xstrdup("sh");
+        k->fn = rbk_xstrdup(bash ? "exec" : "sh");
         k->line = line;
+        if (bash) {
+            rbk_sbuf n = RBK_SBUF_INIT;
+            rbk_sbuf_printf(&n, "bash syntax (%s): run by bash -c, not /bin/sh; its variables come through env:", bash);
+            k->note = rbk_sbuf_detach(&n);
+            rbk_sbuf_adds(&k->args, "[\"bash\", \"-c\", ");
+        }
+        if (V.placeholder_left) rbk_sbuf_adds(&todo, "a <placeholder> in a command run by bash is left as written: give its value");
         if (strchr(cmd, '\n')) {
             /* a multi-line command: a """ literal, each line indented by the writer (the
              * language removes the common indentation: the text is exactly the command) */
@@ -1924,6 +1963,7 @@ imp_cmd_result imp_sh_command(imp_ctx *c, imp_shstate *st, const char *cmd, int 
         } else {
             rbk_sbuf_printf(&k->args, "\"%s\"", V.out.data ? V.out.data : "");
         }
+        if (bash) rbk_sbuf_addc(&k->args, ']');
         if (st->cwd) arg(k, "cwd: \"%s\"", st->cwd);
         env_arg(k, st, V.pass, V.npass);
         /* read_only: every stage of the pipeline only looks, and nothing is redirected to a file */

@@ -50,6 +50,10 @@ section "Deploy" {
         --namespace web \\
         --server-side
     """)
+    # bash syntax ({a,b} brace expansion): run by bash -c, not /bin/sh; its variables come through env:
+    exec(["bash", "-c", "cp /etc/edge/edge.conf\{,.bak\}"])
+    # bash syntax (<( ) process substitution): run by bash -c, not /bin/sh; its variables come through env:
+    exec(["bash", "-c", "diff <(sort a.txt) <(sort b.txt)"])
   }
 
   step "Variables the commands set themselves" {
@@ -62,17 +66,17 @@ section "Deploy" {
 
   step "Waiting and people" {
     wait(30s)
-    # TODO(import): not run (an interactive login): `ssh bastion.internal` is kept as a comment below (line 61)
+    # TODO(import): not run (an interactive login): `ssh bastion.internal` is kept as a comment below (line 64)
     # ssh bastion.internal
-    # TODO(import): not run (it follows the log forever (-f)): `tail -f /var/log/edge.log` is kept as a comment below (line 62)
+    # TODO(import): not run (it follows the log forever (-f)): `tail -f /var/log/edge.log` is kept as a comment below (line 65)
     # tail -f /var/log/edge.log
-    # TODO(import): not run (an interactive program): `vim /etc/edge/edge.conf` is kept as a comment below (line 63)
+    # TODO(import): not run (an interactive program): `vim /etc/edge/edge.conf` is kept as a comment below (line 66)
     # vim /etc/edge/edge.conf
-    # TODO(import): not run (an interactive session in a container (-t)): `docker exec -it edge-proxy sh` is kept as a comment below (line 64)
+    # TODO(import): not run (an interactive session in a container (-t)): `docker exec -it edge-proxy sh` is kept as a comment below (line 67)
     # docker exec -it edge-proxy sh
-    # TODO(import): not run (it follows the log forever (-f)): `docker compose logs -f edge` is kept as a comment below (line 65)
+    # TODO(import): not run (it follows the log forever (-f)): `docker compose logs -f edge` is kept as a comment below (line 68)
     # docker compose logs -f edge
-    # TODO(import): not run (it runs until stopped): `kubectl port-forward svc/edge 8080:80` is kept as a comment below (line 66)
+    # TODO(import): not run (it runs until stopped): `kubectl port-forward svc/edge 8080:80` is kept as a comment below (line 69)
     # kubectl port-forward svc/edge 8080:80
     sh("docker exec edge-proxy nginx -t")
   }
@@ -81,7 +85,7 @@ section "Deploy" {
     # Restart (pick your init system)
     sh("systemctl restart edge")
     # or
-    # TODO(import): `service edge restart` is an alternative to the command above, which is run: keep the one this system uses (line 76)
+    # TODO(import): `service edge restart` is an alternative to the command above, which is run: keep the one this system uses (line 79)
     # service edge restart
   }
 
@@ -97,7 +101,7 @@ section "Deploy" {
     expect r4.stdout contains "built by ci"
     sh("uptime", read_only: true)
     # Expected: the load looks normal
-    # TODO(import): write the expectation "the load looks normal" as an expect on the result (line 97)
+    # TODO(import): write the expectation "the load looks normal" as an expect on the result (line 100)
     let r5 = sh("git log --oneline -1", read_only: true)
     expect r5.stdout contains "abc1234 Release v2.3.1"
     # abc1234 Release v2.3.1
@@ -110,9 +114,9 @@ section "Deploy" {
   }
 
   step "Not shell" {
-    # TODO(import): a ```python block is not translated: kept as a comment below (line 114)
+    # TODO(import): a ```python block is not translated: kept as a comment below (line 117)
     # print("not translated")
-    # TODO(import): a code block without a language is not translated: kept as a comment below (line 118)
+    # TODO(import): a code block without a language is not translated: kept as a comment below (line 121)
     # some text without a language
   }
 }

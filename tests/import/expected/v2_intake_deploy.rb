@@ -98,7 +98,8 @@ section "3. Database Migration" {
     # Expected: Migration applied successfully
     # TODO(import): write the expectation "Migration applied successfully" as an expect on the result (line 121)
     # Verify table exists
-    let r = sh("npx prisma db execute --stdin <<< \"SELECT COUNT(*) FROM v2_intake_sessions;\"", cwd: "backend")
+    # bash syntax (<<< here-strings): run by bash -c, not /bin/sh; its variables come through env:
+    let r = exec(["bash", "-c", "npx prisma db execute --stdin <<< \"SELECT COUNT(*) FROM v2_intake_sessions;\""], cwd: "backend")
     expect trim(r.stdout) == "0"
   }
 
