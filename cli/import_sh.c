@@ -618,6 +618,13 @@ static const char *placeholder_param(conv *V, const char *s, size_t n) {
     return p->name;
 }
 
+/* Whether a "..." or `...` is open below the innermost context ($( ) inside "...", say). */
+static int quoted_below(const rbk_sbuf *st) {
+    for (size_t q = 0; q + 1 < st->len; q++)
+        if (st->data[q] == 'D' || st->data[q] == 'B') return 1;
+    return 0;
+}
+
 /* Converts a whole command into the inside of its sh literal (see the file comment). */
 static void convert(conv *V, const char *s) {
     size_t n = strlen(s);
@@ -673,7 +680,7 @@ static void convert(conv *V, const char *s) {
                 sq_reopen = 0;
             }
             size_t ph = c == '<' ? placeholder(s + i, s, 0) : 0;
-            if (ph && V->pass_all) { V->placeholder_left = 1; ph = 0; }
+            if (ph && (V->pass_all || quoted_below(&st))) { V->placeholder_left = 1; ph = 0; }
             if (ph) {
                 const char *p = placeholder_param(V, s + i, ph);
                 if (V->out.len == sq_open_end) { V->out.len--; V->out.data[V->out.len] = 0; }
@@ -749,7 +756,10 @@ static void convert(conv *V, const char *s) {
                 continue;
             }
             size_t end = braced ? b + 1 : b;
-            if (V->pass_all || t == 'B' || t == 'C' || t == 'A' || (t == 'D' && st.len >= 2 && st.data[st.len - 2] == 'B')) {
+            /* passed through: where a quoted word would not be one word of the shell's (`...`,
+             * ${...}, $((...))), and inside a $( ) that is itself inside "..." — correct there,
+             * but a value is never written where a reader (or a checker) may see double quotes */
+            if (V->pass_all || t == 'B' || t == 'C' || t == 'A' || quoted_below(&st)) {
                 add_pass(V, s + a, b - a);
                 lit(V, s + i, end - i);
                 i = end;
@@ -787,7 +797,7 @@ static void convert(conv *V, const char *s) {
         }
         if (c == '<' && (t == 'D' || unquoted(t))) {
             size_t ph = placeholder(s + i, s, t != 'D');
-            if (ph && V->pass_all) { V->placeholder_left = 1; ph = 0; }
+            if (ph && (V->pass_all || t == 'B' || t == 'C' || t == 'A' || quoted_below(&st))) { V->placeholder_left = 1; ph = 0; }
             if (ph) {
                 const char *p = placeholder_param(V, s + i, ph);
                 if (t == 'D') {
@@ -1945,7 +1955,7 @@ imp_cmd_result imp_sh_command(imp_ctx *c, imp_shstate *st, const char *cmd, int 
             k->note = rbk_sbuf_detach(&n);
             rbk_sbuf_adds(&k->args, "[\"bash\", \"-c\", ");
         }
-        if (V.placeholder_left) rbk_sbuf_adds(&todo, "a <placeholder> in a command run by bash is left as written: give its value");
+        if (V.placeholder_left) rbk_sbuf_adds(&todo, "a <placeholder> where a value cannot be spliced (bash syntax, `...`, $( ) in quotes) is left as written: give its value");
         if (strchr(cmd, '\n')) {
             /* a multi-line command: a """ literal, each line indented by the writer (the
              * language removes the common indentation: the text is exactly the command) */
