@@ -694,6 +694,15 @@ static void convert(conv *V, const char *s) {
             i++;
             continue;
         }
+        /* a comment (# at the start of a word, outside quotes): as written to the end of the
+         * line — a value is never put in a comment, which its newline would end */
+        if (c == '#' && unquoted(t) && t != 'C' && t != 'A' && (i == 0 || strchr(" \t\n;|&()", s[i - 1]))) {
+            const char *e = memchr(s + i, '\n', n - i);
+            size_t ln = e ? (size_t)(e - (s + i)) : n - i;
+            lit(V, s + i, ln);
+            i += ln;
+            continue;
+        }
         if (t == 'D' && dq_reopen && c != '"') {
             lit(V, "\"", 1);
             dq_reopen = 0;
@@ -818,6 +827,13 @@ static void convert(conv *V, const char *s) {
     for (int h = 0; h < hd.nhd; h++) free(hd.hd[h].delim);
     free(hd.hd);
     rbk_sbuf_free(&st);
+}
+
+/* Whether the command has a here-document (<<WORD, not <<< ). */
+static int has_heredoc(const char *c) {
+    for (const char *p = c; (p = strstr(p, "<<")) != NULL; p += 2)
+        if (p[2] != '<' && (p == c || p[-1] != '<')) return 1;
+    return 0;
 }
 
 /* Syntax of bash that /bin/sh (dash on Debian) refuses or reads otherwise: the command is then run
@@ -1942,7 +1958,10 @@ imp_cmd_result imp_sh_command(imp_ctx *c, imp_shstate *st, const char *cmd, int 
         /* bash syntax: exec(["bash", "-c", TEXT]) with the text as written (no interpolation: every
          * variable comes through env:, so bash expands it exactly as the document says) */
         const char *bash = bashism(cmd);
-        V.pass_all = bash != NULL;
+        /* a command with a here-document: every variable through env: too (no value anywhere
+         * in it: the body's lines are the shell's to read, and where a body ends depends on
+         * how each shell joins its lines) */
+        V.pass_all = bash != NULL || has_heredoc(cmd);
         convert(&V, cmd);
         imp_call *k = *calls = rbk_xcalloc(1, sizeof(imp_call));
         *ncalls = 1;

@@ -41,6 +41,11 @@ section "Deploy" {
       EOF
     """, env: {DEPLOY_HOST: env.DEPLOY_HOST})
     sh("""
+      cat > \"/tmp/$DEPLOY_HOST.motd\" <<EOF
+      welcome to $DEPLOY_HOST
+      EOF
+    """, env: {DEPLOY_HOST: env.DEPLOY_HOST})
+    sh("""
       cat <<'EOF' | tee /tmp/literal.txt
       $NOT_EXPANDED stays as written
       EOF
@@ -59,6 +64,7 @@ section "Deploy" {
   step "Variables the commands set themselves" {
     sh("""
       TOKEN=$(vault read -field=token secret/deploy)
+      # the token is for $DEPLOY_HOST only
       curl -s -H \"X-Token: $TOKEN\" https://deploy.internal/start
       echo \"started with $TOKEN\"
     """)
@@ -66,17 +72,17 @@ section "Deploy" {
 
   step "Waiting and people" {
     wait(30s)
-    # TODO(import): not run (an interactive login): `ssh bastion.internal` is kept as a comment below (line 64)
+    # TODO(import): not run (an interactive login): `ssh bastion.internal` is kept as a comment below (line 69)
     # ssh bastion.internal
-    # TODO(import): not run (it follows the log forever (-f)): `tail -f /var/log/edge.log` is kept as a comment below (line 65)
+    # TODO(import): not run (it follows the log forever (-f)): `tail -f /var/log/edge.log` is kept as a comment below (line 70)
     # tail -f /var/log/edge.log
-    # TODO(import): not run (an interactive program): `vim /etc/edge/edge.conf` is kept as a comment below (line 66)
+    # TODO(import): not run (an interactive program): `vim /etc/edge/edge.conf` is kept as a comment below (line 71)
     # vim /etc/edge/edge.conf
-    # TODO(import): not run (an interactive session in a container (-t)): `docker exec -it edge-proxy sh` is kept as a comment below (line 67)
+    # TODO(import): not run (an interactive session in a container (-t)): `docker exec -it edge-proxy sh` is kept as a comment below (line 72)
     # docker exec -it edge-proxy sh
-    # TODO(import): not run (it follows the log forever (-f)): `docker compose logs -f edge` is kept as a comment below (line 68)
+    # TODO(import): not run (it follows the log forever (-f)): `docker compose logs -f edge` is kept as a comment below (line 73)
     # docker compose logs -f edge
-    # TODO(import): not run (it runs until stopped): `kubectl port-forward svc/edge 8080:80` is kept as a comment below (line 69)
+    # TODO(import): not run (it runs until stopped): `kubectl port-forward svc/edge 8080:80` is kept as a comment below (line 74)
     # kubectl port-forward svc/edge 8080:80
     sh("docker exec edge-proxy nginx -t")
   }
@@ -85,7 +91,7 @@ section "Deploy" {
     # Restart (pick your init system)
     sh("systemctl restart edge")
     # or
-    # TODO(import): `service edge restart` is an alternative to the command above, which is run: keep the one this system uses (line 79)
+    # TODO(import): `service edge restart` is an alternative to the command above, which is run: keep the one this system uses (line 84)
     # service edge restart
   }
 
@@ -101,7 +107,7 @@ section "Deploy" {
     expect r4.stdout contains "built by ci"
     sh("uptime", read_only: true)
     # Expected: the load looks normal
-    # TODO(import): write the expectation "the load looks normal" as an expect on the result (line 100)
+    # TODO(import): write the expectation "the load looks normal" as an expect on the result (line 105)
     let r5 = sh("git log --oneline -1", read_only: true)
     expect r5.stdout contains "abc1234 Release v2.3.1"
     # abc1234 Release v2.3.1
@@ -114,9 +120,9 @@ section "Deploy" {
   }
 
   step "Not shell" {
-    # TODO(import): a ```python block is not translated: kept as a comment below (line 117)
+    # TODO(import): a ```python block is not translated: kept as a comment below (line 122)
     # print("not translated")
-    # TODO(import): a code block without a language is not translated: kept as a comment below (line 121)
+    # TODO(import): a code block without a language is not translated: kept as a comment below (line 126)
     # some text without a language
   }
 }
