@@ -516,17 +516,15 @@ char *imp_sh_assigned(const char *cmd) {
 
 int imp_sh_reads(const char *cmd, const char *name) {
     size_t n = strlen(name);
-    int sq = 0;
+    int dq = 0;
     for (const char *p = cmd; *p; p++) {
-        if (*p == '\'' && !sq) { /* single quotes outside double quotes: skip them */
-            const char *q = p;
-            int in_dq = 0;
-            for (const char *r = cmd; r < q; r++) if (*r == '"' && (r == cmd || r[-1] != '\\')) in_dq = !in_dq;
-            if (!in_dq) {
-                p = strchr(p + 1, '\'');
-                if (!p) return 0;
-                continue;
-            }
+        if (*p == '\\' && p[1]) { p++; continue; }
+        if (*p == '"') { dq = !dq; continue; }
+        if (*p == '\'' && !dq) { /* single quotes outside double quotes: nothing expands */
+            const char *e = strchr(p + 1, '\'');
+            if (!e) return 0;
+            p = e;
+            continue;
         }
         if (*p != '$') continue;
         const char *a = p + 1;

@@ -48,17 +48,27 @@ static void add_line(rbk_md_block *b, const char *s, size_t n, int line) {
     b->nlines++;
 }
 
-/* Appends a line to a block's text ('\n' between lines). */
+/* A block's text: set_text starts it, add_text appends a line ('\n' between lines) in amortised
+ * constant time (the capacity doubles: a paragraph of many lines is not copied once per line). */
+static void text_room(rbk_md_block *b, size_t need) {
+    if (need <= b->textcap) return;
+    size_t cap = b->textcap ? b->textcap : 64;
+    while (cap < need) cap *= 2;
+    b->text = rbk_xrealloc(b->text, cap);
+    b->textcap = cap;
+}
+static void set_text(rbk_md_block *b, const char *s, size_t n) {
+    text_room(b, n + 1);
+    memcpy(b->text, s, n);
+    b->text[n] = 0;
+    b->textlen = n;
+}
 static void add_text(rbk_md_block *b, const char *s, size_t n) {
-    rbk_sbuf t = RBK_SBUF_INIT;
-    if (b->text) {
-        rbk_sbuf_adds(&t, b->text);
-        rbk_sbuf_addc(&t, '\n');
-        free(b->text);
-    }
-    rbk_sbuf_add(&t, s, n);
-    b->text = rbk_sbuf_detach(&t);
-    if (!b->text) b->text = rbk_xstrdup("");
+    text_room(b, b->textlen + n + 2);
+    b->text[b->textlen++] = '\n';
+    memcpy(b->text + b->textlen, s, n);
+    b->textlen += n;
+    b->text[b->textlen] = 0;
 }
 
 /* The column after the leading white space (tabs to the next multiple of 4) and its length. */
@@ -356,7 +366,7 @@ void rbk_md_scan(const char *text, size_t len, rbk_md_doc *out) {
                 while (cn && (*c == ' ' || *c == '\t')) { c++; cn--; }
             }
             if (fence_open(c, cn, &ch, &flen, &a, &e)) { /* "- ```": the item holds a fence */
-                it->text = rbk_xstrdup("");
+                set_text(it, "", 0);
                 int f = new_block(&S, RBK_MD_FENCE, lineno);
                 out->b[f].text = rbk_xstrndup(c + a, e - a);
                 S.fence = f;
@@ -366,7 +376,7 @@ void rbk_md_scan(const char *text, size_t len, rbk_md_doc *out) {
                 S.para = -1;
                 continue;
             }
-            it->text = rbk_xstrndup(c, cn);
+            set_text(it, c, cn);
             S.para = i;
             continue;
         }
@@ -378,13 +388,13 @@ void rbk_md_scan(const char *text, size_t len, rbk_md_doc *out) {
                 continue;
             }
             int i = new_block(&S, RBK_MD_QUOTE, lineno);
-            out->b[i].text = rbk_xstrndup(s + k, sn - k);
+            set_text(&out->b[i], s + k, sn - k);
             S.para = i;
             continue;
         }
         if (sn >= 4 && !memcmp(s, "<!--", 4)) {
             int i = new_block(&S, RBK_MD_HTML, lineno);
-            out->b[i].text = rbk_xstrndup(s, sn);
+            set_text(&out->b[i], s, sn);
             S.para = -1;
             if (!memmem(s, sn, "-->", 3)) S.html = i;
             continue;
@@ -413,7 +423,7 @@ void rbk_md_scan(const char *text, size_t len, rbk_md_doc *out) {
             }
         }
         int i = new_block(&S, RBK_MD_PARA, lineno);
-        out->b[i].text = rbk_xstrndup(s, sn);
+        set_text(&out->b[i], s, sn);
         S.para = i;
     }
     close_icode(&S);

@@ -37,6 +37,7 @@ typedef struct rbk_md_block {
     int parent;      /* the list item this block is inside, or -1 */
     int indented;    /* fence: an indented code block (4 spaces), not a fence */
     char *text;
+    size_t textlen, textcap;   /* the scanner's: text's length and allocation */
     rbk_md_line *lines;
     int nlines, caplines;
 } rbk_md_block;

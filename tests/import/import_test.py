@@ -282,8 +282,12 @@ def suite_errors(rb, update):
         nested = ("# J\n\n## S\n\n```bash\ncurl -s -X POST https://x.example/a -H 'Content-Type: application/json' -d '%s'\n"
                   "curl -s -X POST https://x.example/b -H 'Content-Type: application/json' -d '%s'\n```\n") % (json_ok, json_deep)
         crlf = "# C\r\n\r\n## S\r\n\r\n```bash\r\necho one\r\n# Expected: one\r\n```\r\n"
+        # sizes that a quadratic pass would not finish (the ctest TIMEOUT is the guard, no clock here)
+        long_para = "# P\n\n" + "".join("line %d of one paragraph\n" % i for i in range(200000))
+        quoted = "# Q\n\n```bash\nX=$(date)\necho " + "'a' " * 40000 + "$X\n```\n"
         for name, text in (("deep list", "# D\n\n## S\n\n" + deep), ("long line", long_line),
-                           ("unterminated fence", unterminated), ("JSON body nesting 32/33", nested), ("CRLF", crlf)):
+                           ("unterminated fence", unterminated), ("JSON body nesting 32/33", nested), ("CRLF", crlf),
+                           ("a paragraph of 200,000 lines", long_para), ("40,000 quoted words", quoted)):
             write("odd.md", text.encode())
             p = expect(name, ["import", "odd.md", "-o", "odd.rb"], 0, "check: 0 errors")
             if p.returncode != 0:
