@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "cli/mdscan.h"
+#include "support/sbuf.h"
 
 static rbk_md_doc scan(const char *s) {
     rbk_md_doc d;
@@ -109,20 +110,17 @@ static void test_crlf_and_deep(void **state) {
     assert_string_equal(d.b[1].lines[0].text, "echo a");
     rbk_md_free(&d);
     /* 1000 nested items: a parent chain, no limit */
-    char *t = calloc(1, 1000 * 1002 + 1);
-    size_t n = 0;
+    rbk_sbuf t = RBK_SBUF_INIT;
     for (int i = 0; i < 1000; i++) {
-        memset(t + n, ' ', (size_t)i * 2);
-        n += (size_t)i * 2;
-        memcpy(t + n, "- x\n", 4);
-        n += 4;
+        for (int k = 0; k < i * 2; k++) rbk_sbuf_addc(&t, ' ');
+        rbk_sbuf_adds(&t, "- x\n");
     }
-    d = scan(t);
+    d = scan(rbk_sbuf_cstr(&t));
     assert_int_equal(d.n, 1000);
     assert_int_equal(d.b[999].level, 999);
     assert_int_equal(d.b[999].parent, 998);
     rbk_md_free(&d);
-    free(t);
+    rbk_sbuf_free(&t);
 }
 
 int main(void) {
