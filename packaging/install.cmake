@@ -28,7 +28,7 @@ endforeach()
 # Man pages: built from the docs at every build where they changed, never committed.
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
 set(RBK_MAN_PAGES runbook runbook-check runbook-compile runbook-run runbook-resume runbook-plan
-    runbook-doc runbook-disasm)
+    runbook-doc runbook-disasm runbook-import)
 set(RBK_MAN_DIR ${CMAKE_BINARY_DIR}/man)
 set(RBK_MAN_OUTPUTS)
 foreach(p ${RBK_MAN_PAGES})

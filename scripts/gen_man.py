@@ -22,7 +22,7 @@ import os
 import re
 import sys
 
-COMMANDS = ["check", "compile", "run", "resume", "plan", "doc", "disasm"]
+COMMANDS = ["check", "compile", "run", "resume", "plan", "doc", "disasm", "import"]
 SUMMARY = {
     "check": "check runbooks without running anything",
     "compile": "compile a runbook into a verified .rbc artifact",
@@ -31,6 +31,7 @@ SUMMARY = {
     "plan": "show what a run would do, without running anything",
     "doc": "write a runbook as a Markdown checklist for review",
     "disasm": "list the bytecode of a runbook or an artifact",
+    "import": "turn a Markdown runbook into a runbook skeleton that checks",
 }
 
 
