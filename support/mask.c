@@ -109,39 +109,13 @@ static void add_derived(rbk_mask *m, const rbk_sbuf *b) {
 
 /* ---------- encoders for derived forms ---------- */
 
-static const char B64_STD[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-static const char B64_URL[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/* base64 of n bytes (pad: with '=' padding) */
-static void b64(rbk_sbuf *out, const unsigned char *p, size_t n, const char *alpha, int pad) {
-    size_t i = 0;
-    for (; i + 3 <= n; i += 3) {
-        uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
-        char q[4] = {alpha[v >> 18], alpha[(v >> 12) & 63], alpha[(v >> 6) & 63], alpha[v & 63]};
-        rbk_sbuf_add(out, q, 4);
-    }
-    if (n - i == 1) {
-        uint32_t v = (uint32_t)p[i] << 16;
-        rbk_sbuf_addc(out, alpha[v >> 18]);
-        rbk_sbuf_addc(out, alpha[(v >> 12) & 63]);
-        if (pad) rbk_sbuf_adds(out, "==");
-    } else if (n - i == 2) {
-        uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8;
-        rbk_sbuf_addc(out, alpha[v >> 18]);
-        rbk_sbuf_addc(out, alpha[(v >> 12) & 63]);
-        rbk_sbuf_addc(out, alpha[(v >> 6) & 63]);
-        if (pad) rbk_sbuf_addc(out, '=');
-    }
-}
-
 static void add_base64_forms(rbk_mask *m, const char *s, size_t n) {
-    const char *alphas[2] = {B64_STD, B64_URL};
     rbk_sbuf b = RBK_SBUF_INIT;
     unsigned char *tmp = rbk_xmalloc(n + 2);
     for (int a = 0; a < 2; a++) {
         for (int pad = 0; pad < 2; pad++) {
             rbk_sbuf_reset(&b);
-            b64(&b, (const unsigned char *)s, n, alphas[a], pad);
+            rbk_sbuf_add_base64(&b, s, n, a, pad);
             add_derived(m, &b);
         }
         /* alignment cores: S at offset k of a 3-byte group */
@@ -149,7 +123,7 @@ static void add_base64_forms(rbk_mask *m, const char *s, size_t n) {
             memset(tmp, 0, k);
             memcpy(tmp + k, s, n);
             rbk_sbuf_reset(&b);
-            b64(&b, tmp, k + n, alphas[a], 0);
+            rbk_sbuf_add_base64(&b, tmp, k + n, a, 0);
             size_t from = (8 * k + 5) / 6, to = (8 * (k + n)) / 6;
             if (to > from && to - from >= RBK_MASK_MIN_DERIVED)
                 add_pattern(m, b.data + from, to - from);

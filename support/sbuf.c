@@ -60,6 +60,31 @@ void rbk_sbuf_printf(rbk_sbuf *b, const char *fmt, ...) {
     rbk_sbuf_vprintf(b, fmt, ap);
     va_end(ap);
 }
+size_t rbk_utf8_seq(const char *str, size_t n) {
+    const unsigned char *s = (const unsigned char *)str;
+    if (!n) return 0;
+    unsigned char c = s[0];
+    if (c < 0x80) return 1;
+    size_t k;
+    unsigned char lo = 0x80, hi = 0xBF; /* the range of the second byte (RFC 3629 table) */
+    if (c >= 0xC2 && c <= 0xDF) k = 2;
+    else if (c >= 0xE0 && c <= 0xEF) { k = 3; if (c == 0xE0) lo = 0xA0; else if (c == 0xED) hi = 0x9F; }
+    else if (c >= 0xF0 && c <= 0xF4) { k = 4; if (c == 0xF0) lo = 0x90; else if (c == 0xF4) hi = 0x8F; }
+    else return 0;
+    if (n < k || s[1] < lo || s[1] > hi) return 0;
+    for (size_t j = 2; j < k; j++)
+        if ((s[j] & 0xC0) != 0x80) return 0;
+    return k;
+}
+int rbk_utf8_valid(const char *s, size_t n) {
+    for (size_t i = 0; i < n;) {
+        size_t k = rbk_utf8_seq(s + i, n - i);
+        if (!k) return 0;
+        i += k;
+    }
+    return 1;
+}
+
 void rbk_sbuf_add_json_str(rbk_sbuf *b, const char *s, size_t n) {
     static const char hex[] = "0123456789abcdef";
     rbk_sbuf_addc(b, '"');
@@ -75,12 +100,61 @@ void rbk_sbuf_add_json_str(rbk_sbuf *b, const char *s, size_t n) {
             if (c < 0x20 || c == 0x7f) {
                 char e[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
                 rbk_sbuf_adds(b, e);
-            } else {
+            } else if (c < 0x80) {
                 rbk_sbuf_addc(b, (char)c);
+            } else {
+                /* JSON text is UTF-8: a byte that does not start a valid sequence becomes
+                 * U+FFFD, so the output is always valid JSON (lossy; sbuf.h) */
+                size_t k = rbk_utf8_seq(s + i, n - i);
+                if (k) { rbk_sbuf_add(b, s + i, k); i += k - 1; }
+                else rbk_sbuf_adds(b, "\\ufffd");
             }
         }
     }
     rbk_sbuf_addc(b, '"');
+}
+
+static const char B64_ALPHA[2][65] = {"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+                                      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"};
+void rbk_sbuf_add_base64(rbk_sbuf *out, const void *data, size_t n, int url, int pad) {
+    const unsigned char *p = data;
+    const char *alpha = B64_ALPHA[url != 0];
+    size_t i = 0;
+    rbk_sbuf_reserve(out, (n + 2) / 3 * 4);
+    for (; i + 3 <= n; i += 3) {
+        unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
+        char q[4] = {alpha[v >> 18], alpha[(v >> 12) & 63], alpha[(v >> 6) & 63], alpha[v & 63]};
+        rbk_sbuf_add(out, q, 4);
+    }
+    if (n - i == 1) {
+        unsigned v = (unsigned)p[i] << 16;
+        rbk_sbuf_addc(out, alpha[v >> 18]);
+        rbk_sbuf_addc(out, alpha[(v >> 12) & 63]);
+        if (pad) rbk_sbuf_adds(out, "==");
+    } else if (n - i == 2) {
+        unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8;
+        rbk_sbuf_addc(out, alpha[v >> 18]);
+        rbk_sbuf_addc(out, alpha[(v >> 12) & 63]);
+        rbk_sbuf_addc(out, alpha[(v >> 6) & 63]);
+        if (pad) rbk_sbuf_addc(out, '=');
+    }
+}
+int rbk_base64_decode(const char *s, size_t n, rbk_sbuf *out) {
+    while (n && s[n - 1] == '=') n--;
+    if (n % 4 == 1) return -1;
+    unsigned acc = 0;
+    int bits = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *at = memchr(B64_ALPHA[0], s[i], 64);
+        if (!at || !s[i]) return -1;
+        acc = (acc << 6 | (unsigned)(at - B64_ALPHA[0])) & 0xFFFFFF;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            rbk_sbuf_addc(out, (char)((acc >> bits) & 0xFF));
+        }
+    }
+    return 0;
 }
 const char *rbk_sbuf_cstr(rbk_sbuf *b) { return b->data ? b->data : ""; }
 char *rbk_sbuf_detach(rbk_sbuf *b) {

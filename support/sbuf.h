@@ -20,8 +20,20 @@ void rbk_sbuf_adds(rbk_sbuf *b, const char *s);
 void rbk_sbuf_addc(rbk_sbuf *b, char c);
 void rbk_sbuf_printf(rbk_sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void rbk_sbuf_vprintf(rbk_sbuf *b, const char *fmt, va_list ap);
-/* Appends s as a JSON string literal (quotes included). */
+/* Appends s as a JSON string literal (quotes included). The result is always valid JSON:
+ * control bytes are escaped (NUL as \u0000), and a byte that does not begin a valid UTF-8
+ * sequence (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF) is written as
+ * U+FFFD — lossy, for text that is shown or audited. Where the exact bytes matter (the
+ * journal's values, vm/checkpoint.c), check rbk_utf8_valid first and write base64 instead. */
 void rbk_sbuf_add_json_str(rbk_sbuf *b, const char *s, size_t n);
+/* The length (1-4) of the valid UTF-8 sequence at s (n bytes available), or 0 when s[0] does
+ * not begin one. rbk_utf8_valid: 1 when all n bytes are valid UTF-8 (NUL included). */
+size_t rbk_utf8_seq(const char *s, size_t n);
+int rbk_utf8_valid(const char *s, size_t n);
+/* base64 (RFC 4648): url selects the URL-safe alphabet (-_), pad the '=' padding. Decoding takes
+ * the standard alphabet, padding optional; 0, or -1 on a character outside it. */
+void rbk_sbuf_add_base64(rbk_sbuf *out, const void *p, size_t n, int url, int pad);
+int rbk_base64_decode(const char *s, size_t n, rbk_sbuf *out);
 const char *rbk_sbuf_cstr(rbk_sbuf *b); /* never NULL */
 char *rbk_sbuf_detach(rbk_sbuf *b);      /* caller frees; b is reset */
 void rbk_sbuf_reset(rbk_sbuf *b);         /* len = 0, keeps memory */
