@@ -12,6 +12,7 @@
 #include <pwd.h>
 #include <unistd.h>
 #include "../stdlib/builtins.h"
+#include "../support/conninfo.h"
 #include "../support/sha256.h"
 
 const char *rbk_event_kind_name(rbk_event_kind k) {
@@ -191,7 +192,13 @@ const char *rbk_vm_cancel_reason(rbk_vm *vm, const rbk_cancel *c, int64_t timeou
 int rbk_vm_default_timeout_ms(rbk_vm *vm) { return (int)vm->opts.default_timeout_ms; }
 int rbk_vm_verbose(rbk_vm *vm) { return vm->opts.verbose; }
 void rbk_vm_add_secret(rbk_vm *vm, const char *s, size_t n) { rbk_mask_add(vm->mask, s, n); }
-void rbk_vm_mask(rbk_vm *vm, rbk_sbuf *out, const char *s, size_t n) { rbk_mask_apply(vm->mask, out, s, n); }
+static void add_secret_cb(void *vm, const char *s, size_t n) { rbk_vm_add_secret(vm, s, n); }
+/* The one masking writer: the password of a postgres URI anywhere in the text is a secret
+ * before sql.connect sees it (support/conninfo.h), then every registered secret is masked. */
+void rbk_vm_mask(rbk_vm *vm, rbk_sbuf *out, const char *s, size_t n) {
+    rbk_conninfo_scan(s, n, add_secret_cb, vm);
+    rbk_mask_apply(vm->mask, out, s, n);
+}
 void **rbk_vm_slot(rbk_vm *vm, int slot) { return &vm->slots[slot]; }
 void rbk_vm_on_destroy(rbk_vm *vm, void (*fn)(void *), void *arg) {
     if (vm->non_destroy < 8) { vm->on_destroy[vm->non_destroy].fn = fn; vm->on_destroy[vm->non_destroy].arg = arg; vm->non_destroy++; }
@@ -200,7 +207,7 @@ void rbk_vm_on_destroy(rbk_vm *vm, void (*fn)(void *), void *arg) {
 static char *masked(rbk_vm *vm, const char *s) {
     if (!s) return NULL;
     rbk_sbuf b = RBK_SBUF_INIT;
-    rbk_mask_apply(vm->mask, &b, s, strlen(s));
+    rbk_vm_mask(vm, &b, s, strlen(s));
     return rbk_sbuf_detach(&b);
 }
 
@@ -398,6 +405,9 @@ int rbk_vm_preflight(rbk_vm *vm, rbk_sbuf *problems) {
             continue;
         }
         vm->envvals[i] = rbk_str_cstr(v);
+        /* docs/sql.md: a connection string's password is a secret, from before step 1 (the
+         * journal's begin record, the first events), not only from sql.connect on */
+        rbk_conninfo_passwords(v, NULL, add_secret_cb, vm);
         if (u->envs[i].flags & RBK_ENV_SECRET) {
             vm->envvals[i].secret = 1;
             if (*v) rbk_vm_add_secret(vm, v, strlen(v));
@@ -423,6 +433,7 @@ int rbk_vm_preflight(rbk_vm *vm, rbk_sbuf *problems) {
         static const char *tn[] = {"", "string", "int", "float", "bool", "duration"};
         int secret = (p->flags & RBK_PARAM_SECRET) != 0;
         if (given) {
+            rbk_conninfo_passwords(given, NULL, add_secret_cb, vm); /* as for env values above */
             if (!param_value(given, p->type, &v)) {
                 rbk_sbuf_printf(problems, "--param %s=%s: not a valid %s%s\n", name, secret ? RBK_MASK_REPLACEMENT : given,
                                 tn[p->type], p->type == RBK_PT_DURATION ? " (write e.g. 30s, 5m, 250ms)" : "");
