@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "../support/sha256.h"
@@ -17,7 +18,9 @@ struct rbk_journal {
     int fd;
     char *path;
     int failed;
-    rbk_vm *vm; /* for masking the begin record (set by rbk_journal_begin) */
+    long long size;  /* bytes of whole records: a failed write is cut back to it */
+    long records;
+    rbk_vm *vm;      /* masks the begin record; told when a record cannot be written */
 };
 
 static void fsync_dir_of(const char *path) {
@@ -27,17 +30,41 @@ static void fsync_dir_of(const char *path) {
     free(copy);
 }
 
+/* Who holds FILE, from its last begin or resume record. */
+static void describe_holder(const char *path, rbk_sbuf *out) {
+    FILE *f = fopen(path, "re");
+    char *line = NULL, *found = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    while (f && (len = getline(&line, &cap, f)) > 0) {
+        if (strstr(line, "\"rec\":\"begin\"") || strstr(line, "\"rec\":\"resume\"")) {
+            free(found);
+            found = strdup(line);
+        }
+    }
+    free(line);
+    if (f) fclose(f);
+    json_t *r = found ? json_loads(found, JSON_ALLOW_NUL, NULL) : NULL;
+    free(found);
+    const char *rec = json_string_value(json_object_get(r, "rec"));
+    if (!rec) {
+        rbk_sbuf_adds(out, "a process that has not written its first record yet");
+    } else {
+        const char *who = json_string_value(json_object_get(r, "who"));
+        const char *host = json_string_value(json_object_get(r, "host"));
+        json_t *pid = json_object_get(r, "pid");
+        rbk_sbuf_printf(out, "`runbook %s` of %s on %s, pid %" JSON_INTEGER_FORMAT " (its %s record)", !strcmp(rec, "begin") ? "run" : "resume",
+                        who ? who : "?", host ? host : "?", json_is_integer(pid) ? json_integer_value(pid) : (json_int_t)-1, rec);
+    }
+    json_decref(r);
+}
+
 rbk_journal *rbk_journal_open(const char *path, int fresh, char **err) {
     rbk_sbuf e = RBK_SBUF_INIT;
     struct stat st;
     int exists = stat(path, &st) == 0;
     if (exists && !S_ISREG(st.st_mode)) {
         rbk_sbuf_printf(&e, "%s is not a regular file", path);
-        *err = rbk_sbuf_detach(&e);
-        return NULL;
-    }
-    if (fresh && exists && st.st_size > 0) {
-        rbk_sbuf_printf(&e, "%s already holds a journal: resume that run with `runbook resume %s`, or give another file", path, path);
         *err = rbk_sbuf_detach(&e);
         return NULL;
     }
@@ -52,55 +79,92 @@ rbk_journal *rbk_journal_open(const char *path, int fresh, char **err) {
         *err = rbk_sbuf_detach(&e);
         return NULL;
     }
+    /* one process at a time continues a run: the run holds the lock for its whole life, and so
+     * does a resume; the descriptor is close-on-exec, so a command the run started does not
+     * keep it */
+    if (flock(fd, LOCK_EX | LOCK_NB)) {
+        int en = errno;
+        close(fd);
+        if (en == EWOULDBLOCK) {
+            rbk_sbuf h = RBK_SBUF_INIT;
+            describe_holder(path, &h);
+            rbk_sbuf_printf(&e, "%s is in use: %s holds it, and is still running (a run and its resume, or two resumes, "
+                                "never continue one run together); wait for it to end, or stop it, then try again",
+                            path, rbk_sbuf_cstr(&h));
+            rbk_sbuf_free(&h);
+        } else {
+            rbk_sbuf_printf(&e, "%s: cannot lock it: %s", path, strerror(en));
+        }
+        *err = rbk_sbuf_detach(&e);
+        return NULL;
+    }
+    if (fstat(fd, &st)) {
+        rbk_sbuf_printf(&e, "%s: %s", path, strerror(errno));
+        close(fd);
+        *err = rbk_sbuf_detach(&e);
+        return NULL;
+    }
+    if (fresh && st.st_size > 0) {
+        rbk_sbuf_printf(&e, "%s already holds a journal: resume that run with `runbook resume %s`, or give another file", path, path);
+        close(fd);
+        *err = rbk_sbuf_detach(&e);
+        return NULL;
+    }
     if (fresh && !exists) fsync_dir_of(path); /* the new name is durable too */
     rbk_journal *j = calloc(1, sizeof *j);
     j->fd = fd;
     j->path = strdup(path);
+    j->size = st.st_size;
     return j;
 }
 
-/* One record: one write, then fdatasync, before the run goes on. */
+int rbk_journal_truncate(rbk_journal *j, long long bytes) {
+    if (ftruncate(j->fd, (off_t)bytes) || (fdatasync(j->fd) && errno != EINVAL)) return -1;
+    j->size = bytes;
+    return 0;
+}
+
+/* One record: one write, then fdatasync, before the run goes on. A record that cannot be
+ * written whole and made durable is taken back (the file ends with whole records), and from
+ * then on nothing more is written: the run is told, and starts nothing new (vm.h). */
 static void put(rbk_journal *j, rbk_sbuf *line) {
-    if (j->fd < 0) return;
+    if (j->fd < 0 || j->failed) return;
     rbk_sbuf_adds(line, "}\n");
     const char *p = line->data;
     size_t left = line->len;
+    const char *what = "write";
     while (left) {
         ssize_t w = write(j->fd, p, left);
         if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) goto fail;
+        if (w <= 0) {
+            if (w == 0) errno = EIO;
+            goto fail;
+        }
         p += w;
         left -= (size_t)w;
     }
+    what = "fdatasync";
     if (fdatasync(j->fd) && errno != EINVAL) goto fail;
+    j->size += (long long)line->len;
+    j->records++;
     return;
-fail:
-    if (!j->failed)
-        fprintf(stderr, "runbook: WARNING: the journal %s could not be written (%s): what happens from here on is not journaled, "
-                        "and `runbook resume` will not know about it\n", j->path, strerror(errno));
+fail:;
+    int en = errno;
+    if (ftruncate(j->fd, (off_t)j->size) == 0) (void)fdatasync(j->fd);
     j->failed = 1;
+    rbk_sbuf why = RBK_SBUF_INIT;
+    rbk_sbuf_printf(&why, "%s %s: %s", what, j->path, strerror(en));
+    fprintf(stderr, "runbook: the journal %s could not be written (%s: %s): nothing more is started; the journal holds "
+                    "%ld whole record%s — once the cause is fixed, `runbook resume %s` continues from there\n",
+            j->path, what, strerror(en), j->records, j->records == 1 ? "" : "s", j->path);
+    if (j->vm) rbk_vm_sink_failed(j->vm, rbk_sbuf_cstr(&why));
+    rbk_sbuf_free(&why);
 }
 
+/* a masked text field (audit) */
 static void kstr(rbk_journal *j, rbk_sbuf *b, const char *key, const char *v) {
     if (!v) return;
     rbk_sbuf_printf(b, ",\"%s\":", key);
-    if (j->vm) {
-        rbk_sbuf m = RBK_SBUF_INIT;
-        rbk_vm_mask(j->vm, &m, v, strlen(v));
-        rbk_sbuf_add_json_str(b, rbk_sbuf_cstr(&m), m.len);
-        rbk_sbuf_free(&m);
-    } else {
-        rbk_sbuf_add_json_str(b, v, strlen(v));
-    }
-}
-
-static void kraw(rbk_sbuf *b, const char *key, const char *v) {
-    if (!v) return;
-    rbk_sbuf_printf(b, ",\"%s\":", key);
-    rbk_sbuf_add_json_str(b, v, strlen(v));
-}
-/* a masked JSON string value (no key) */
-static void jval(rbk_journal *j, rbk_sbuf *b, const char *v) {
     rbk_sbuf m = RBK_SBUF_INIT;
     if (j->vm) rbk_vm_mask(j->vm, &m, v, strlen(v));
     else rbk_sbuf_adds(&m, v);
@@ -108,8 +172,47 @@ static void jval(rbk_journal *j, rbk_sbuf *b, const char *v) {
     rbk_sbuf_free(&m);
 }
 
+/* an event field, masked by the VM already */
+static void kraw(rbk_sbuf *b, const char *key, const char *v) {
+    if (!v) return;
+    rbk_sbuf_printf(b, ",\"%s\":", key);
+    rbk_sbuf_add_json_str(b, v, strlen(v));
+}
+
+/* A value resume acts on: exact (a JSON string, or {"$bytes":BASE64} when it is not UTF-8) —
+ * unless it holds a secret: then only {"$masked":TEXT}, and resume gets it again. */
+static void jvalue(rbk_journal *j, rbk_sbuf *b, const char *v) {
+    size_t n = strlen(v);
+    rbk_sbuf m = RBK_SBUF_INIT;
+    rbk_vm_mask(j->vm, &m, v, n);
+    if (m.len != n || memcmp(rbk_sbuf_cstr(&m), v, n)) {
+        rbk_sbuf_adds(b, "{\"$masked\":");
+        rbk_sbuf_add_json_str(b, rbk_sbuf_cstr(&m), m.len);
+        rbk_sbuf_addc(b, '}');
+    } else if (rbk_utf8_valid(v, n)) {
+        rbk_sbuf_add_json_str(b, v, n);
+    } else {
+        rbk_sbuf_adds(b, "{\"$bytes\":\"");
+        rbk_sbuf_add_base64(b, v, n, 0, 1);
+        rbk_sbuf_adds(b, "\"}");
+    }
+    rbk_sbuf_free(&m);
+}
+static void kvalue(rbk_journal *j, rbk_sbuf *b, const char *key, const char *v) {
+    if (!v) return;
+    rbk_sbuf_printf(b, ",\"%s\":", key);
+    jvalue(j, b, v);
+}
+
 static void head(rbk_sbuf *b, const char *rec) {
     rbk_sbuf_printf(b, "{\"rec\":\"%s\",\"wall_ms\":%" PRId64, rec, rbk_wall_ms());
+}
+
+static void identity(rbk_journal *j, rbk_sbuf *b) {
+    kstr(j, b, "who", rbk_operator_name());
+    char host[256] = "";
+    if (gethostname(host, sizeof host - 1) == 0) kstr(j, b, "host", host);
+    rbk_sbuf_printf(b, ",\"pid\":%ld", (long)getpid());
 }
 
 int rbk_journal_begin(rbk_journal *j, rbk_vm *vm, const char *runbook_path) {
@@ -120,22 +223,19 @@ int rbk_journal_begin(rbk_journal *j, rbk_vm *vm, const char *runbook_path) {
     head(&b, "begin");
     char hex[65];
     rbk_sha256_to_hex(u->artifact_sha256, hex);
-    rbk_sbuf_printf(&b, ",\"version\":1,\"artifact\":\"%s\"", hex);
+    rbk_sbuf_printf(&b, ",\"version\":%d,\"artifact\":\"%s\"", RBK_JOURNAL_VERSION, hex);
     char cwd[PATH_MAX];
-    kstr(j, &b, "runbook", runbook_path); /* as given: the artifact holds source paths as given */
-    kstr(j, &b, "cwd", getcwd(cwd, sizeof cwd) ? cwd : NULL);
+    kvalue(j, &b, "runbook", runbook_path); /* as given: the artifact holds source paths as given */
+    kvalue(j, &b, "cwd", getcwd(cwd, sizeof cwd) ? cwd : NULL);
     kstr(j, &b, "title", u->title != RBK_NONE ? rbk_vm_str(vm, u->title) : NULL);
-    kstr(j, &b, "who", rbk_operator_name());
-    char host[256] = "";
-    if (gethostname(host, sizeof host - 1) == 0) kstr(j, &b, "host", host);
-    rbk_sbuf_printf(&b, ",\"pid\":%ld", (long)getpid());
+    identity(j, &b);
     static const char *pol[] = {"rollback", "stop", "ask"};
     rbk_sbuf_printf(&b, ",\"on_failure\":\"%s\",\"default_timeout_ms\":%" PRId64 ",\"dry_run\":%s,\"no_wait\":%s,\"yes\":%s,\"verbose\":%s",
                     pol[o->on_failure], o->default_timeout_ms, o->dry_run ? "true" : "false", o->no_wait ? "true" : "false",
                     o->yes ? "true" : "false", o->verbose ? "true" : "false");
-    kstr(j, &b, "only", o->only);
-    kstr(j, &b, "fail_at", o->fail_at);
-    kstr(j, &b, "from", o->from);
+    kvalue(j, &b, "only", o->only);
+    kvalue(j, &b, "fail_at", o->fail_at);
+    kvalue(j, &b, "from", o->from);
     rbk_sbuf_adds(&b, ",\"params\":{");
     for (int i = 0; i < o->nparams; i++) {
         if (i) rbk_sbuf_addc(&b, ',');
@@ -144,9 +244,9 @@ int rbk_journal_begin(rbk_journal *j, rbk_vm *vm, const char *runbook_path) {
         int secret = 0;
         for (uint32_t k = 0; k < u->nparams; k++)
             if (!strcmp(rbk_vm_str(vm, u->params[k].name), o->params[i].key)) secret = (u->params[k].flags & RBK_PARAM_SECRET) != 0;
-        /* a secret param: listed (resume asks for it again), its value never written */
-        if (secret) rbk_sbuf_adds(&b, "\"" RBK_MASK_REPLACEMENT "\"");
-        else jval(j, &b, o->params[i].value);
+        /* a secret param: listed (resume asks for it again), nothing about its value written */
+        if (secret) rbk_sbuf_adds(&b, "{\"$secret\":true}");
+        else jvalue(j, &b, o->params[i].value);
     }
     rbk_sbuf_adds(&b, "},\"env\":{");
     int k = 0;
@@ -157,7 +257,7 @@ int rbk_journal_begin(rbk_journal *j, rbk_vm *vm, const char *runbook_path) {
         if (k++) rbk_sbuf_addc(&b, ',');
         rbk_sbuf_add_json_str(&b, name, strlen(name));
         rbk_sbuf_addc(&b, ':');
-        if (v) jval(j, &b, v);
+        if (v) jvalue(j, &b, v);
         else rbk_sbuf_adds(&b, "null");
     }
     rbk_sbuf_addc(&b, '}');
@@ -166,12 +266,13 @@ int rbk_journal_begin(rbk_journal *j, rbk_vm *vm, const char *runbook_path) {
     return j->failed ? -1 : 0;
 }
 
-int rbk_journal_resume_record(rbk_journal *j, const char *decisions) {
+int rbk_journal_resume_record(rbk_journal *j, rbk_vm *vm, const char *decisions) {
+    j->vm = vm;
     rbk_sbuf b = RBK_SBUF_INIT;
     head(&b, "resume");
-    kstr(j, &b, "who", rbk_operator_name());
-    rbk_sbuf_printf(&b, ",\"pid\":%ld", (long)getpid());
-    kraw(&b, "decisions", decisions);
+    identity(j, &b);
+    rbk_sbuf_adds(&b, ",\"decisions\":");
+    rbk_sbuf_adds(&b, decisions && *decisions ? decisions : "[]");
     put(j, &b);
     rbk_sbuf_free(&b);
     return j->failed ? -1 : 0;
@@ -191,12 +292,7 @@ void rbk_journal_sink(void *ctx, const rbk_event *ev) {
     kraw(&b, "step_name", ev->step_name);
     if (ev->attempt && (ev->kind == RBK_EV_STEP_START || ev->kind == RBK_EV_STEP_RETRY)) rbk_sbuf_printf(&b, ",\"attempt\":%d", ev->attempt);
     kraw(&b, "status", ev->status);
-    if (ev->kind == RBK_EV_CHECKPOINT) {
-        rbk_sbuf_adds(&b, ",\"state\":");
-        rbk_sbuf_adds(&b, ev->detail ? ev->detail : "null");
-    } else if (ev->kind == RBK_EV_RUN_START) {
-        kraw(&b, "artifact", ev->detail);
-    }
+    if (ev->kind == RBK_EV_RUN_START) kraw(&b, "artifact", ev->detail);
     kraw(&b, "text", ev->text);
     kraw(&b, "source", ev->source);
     if (ev->file) {
@@ -206,10 +302,17 @@ void rbk_journal_sink(void *ctx, const rbk_event *ev) {
     if (ev->effect_id) rbk_sbuf_printf(&b, ",\"effect_id\":%" PRIu64, ev->effect_id);
     kraw(&b, "effect", ev->effect);
     kraw(&b, "target", ev->target);
+    kraw(&b, "part", ev->part);
+    if (ev->seq) rbk_sbuf_printf(&b, ",\"seq\":%d", ev->seq);
+    if (ev->kind == RBK_EV_EFFECT_START) rbk_sbuf_printf(&b, ",\"write\":%s", ev->write ? "true" : "false");
     if (ev->dry_run && ev->kind == RBK_EV_EFFECT_START) rbk_sbuf_adds(&b, ",\"dry_run\":true");
+    if (ev->replayed) rbk_sbuf_adds(&b, ",\"replayed\":true");
     if (ev->kind == RBK_EV_EFFECT_END || ev->kind == RBK_EV_RUN_END) rbk_sbuf_printf(&b, ",\"code\":%d", ev->code);
     if (ev->kind == RBK_EV_STEP_END || ev->kind == RBK_EV_EFFECT_END || ev->kind == RBK_EV_ROLLBACK_END || ev->kind == RBK_EV_RUN_END)
         rbk_sbuf_printf(&b, ",\"duration_ms\":%" PRId64, ev->duration_ms);
+    /* JSON built secret-free by vm/checkpoint.c (events.h) */
+    if (ev->result) { rbk_sbuf_adds(&b, ",\"result\":"); rbk_sbuf_adds(&b, ev->result); }
+    if (ev->state) { rbk_sbuf_adds(&b, ",\"state\":"); rbk_sbuf_adds(&b, ev->state); }
     kraw(&b, "answer", ev->answer);
     kraw(&b, "who", ev->who);
     put(j, &b);
@@ -219,7 +322,7 @@ void rbk_journal_sink(void *ctx, const rbk_event *ev) {
 int rbk_journal_close(rbk_journal *j) {
     if (!j) return 0;
     int rc = j->failed ? -1 : 0;
-    if (j->fd >= 0 && close(j->fd)) rc = -1;
+    if (j->fd >= 0 && close(j->fd)) rc = -1; /* the lock goes with it */
     free(j->path);
     free(j);
     return rc;
@@ -232,22 +335,82 @@ static char *jdup(json_t *o, const char *key) {
 }
 static int jint(json_t *o, const char *key, int dflt) {
     json_t *v = json_object_get(o, key);
-    return json_is_integer(v) ? (int)json_integer_value(v) : dflt;
+    return json_is_integer(v) && json_integer_value(v) >= INT_MIN && json_integer_value(v) <= INT_MAX ? (int)json_integer_value(v) : dflt;
 }
 
-typedef struct open_effect {
-    int64_t id;
-    rbk_journal_effect e;
-    char *status; /* outcome status, NULL while none */
-} open_effect;
-
-static void effects_clear(open_effect **v, int *n) {
-    for (int i = 0; i < *n; i++) {
-        free((*v)[i].e.step_name); free((*v)[i].e.effect); free((*v)[i].e.target); free((*v)[i].status);
+/* a value written by jvalue: 0, or -1 when malformed */
+static int read_value(json_t *v, rbk_journal_value *out) {
+    if (json_is_null(v)) return 0;
+    if (json_is_string(v)) {
+        if (strlen(json_string_value(v)) != json_string_length(v)) return -1; /* a NUL: not from an argument */
+        out->value = strdup(json_string_value(v));
+        return 0;
     }
-    free(*v);
-    *v = NULL;
-    *n = 0;
+    json_t *x;
+    if (json_is_object(v) && json_object_size(v) == 1) {
+        if ((x = json_object_get(v, "$secret")) && json_is_true(x)) { out->secret = 1; return 0; }
+        if ((x = json_object_get(v, "$masked")) && json_is_string(x)) { out->masked = strdup(json_string_value(x)); return 0; }
+        if ((x = json_object_get(v, "$bytes")) && json_is_string(x)) {
+            rbk_sbuf raw = RBK_SBUF_INIT;
+            if (rbk_base64_decode(json_string_value(x), json_string_length(x), &raw) || memchr(rbk_sbuf_cstr(&raw), 0, raw.len)) {
+                rbk_sbuf_free(&raw);
+                return -1;
+            }
+            out->value = rbk_sbuf_detach(&raw);
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static int values_from_object(json_t *o, rbk_journal_value **out, int *n) {
+    const char *k;
+    json_t *v;
+    if (!json_is_object(o)) return o ? -1 : 0;
+    json_object_foreach(o, k, v) {
+        *out = realloc(*out, sizeof **out * (size_t)(*n + 1));
+        rbk_journal_value *x = &(*out)[*n];
+        memset(x, 0, sizeof *x);
+        x->key = strdup(k);
+        (*n)++;
+        if (read_value(v, x)) return -1;
+    }
+    return 0;
+}
+
+/* a text field resume acts on (runbook, cwd, only, fail_at): NULL when absent; -1 when masked */
+static int text_value(json_t *r, const char *key, char **out) {
+    json_t *v = json_object_get(r, key);
+    if (!v) return 0;
+    rbk_journal_value x = {0};
+    int rc = read_value(v, &x);
+    if (!rc && !x.value) rc = -1;
+    *out = x.value;
+    free(x.masked);
+    return rc;
+}
+
+/* one effect of the part being read */
+typedef struct jeffect {
+    int64_t id;
+    rbk_part part;
+    int seq, write, ended, code;
+    int decided_done; /* an earlier resume counted it as done (its decisions) */
+    int64_t duration_ms;
+    char *effect, *target, *status;
+    json_t *result; /* the effect_end's result (a reference), or NULL */
+} jeffect;
+
+static void effects_clear(jeffect **v, int *n, int keep_cond) {
+    int k = 0;
+    for (int i = 0; i < *n; i++) {
+        jeffect *e = &(*v)[i];
+        if (keep_cond && e->part == RBK_PART_COND) { (*v)[k++] = *e; continue; }
+        free(e->effect); free(e->target); free(e->status);
+        json_decref(e->result);
+    }
+    *n = k;
+    if (!k) { free(*v); *v = NULL; }
 }
 
 static void grow(rbk_journal_state *st, int step) {
@@ -260,16 +423,86 @@ static void grow(rbk_journal_state *st, int step) {
     st->n = n;
 }
 
-static void kv_from_object(json_t *o, rbk_kv **out, int *n) {
-    const char *k;
-    json_t *v;
-    if (!json_is_object(o)) return;
-    json_object_foreach(o, k, v) {
-        *out = realloc(*out, sizeof(rbk_kv) * (size_t)(*n + 1));
-        (*out)[*n].key = strdup(k);
-        (*out)[*n].value = json_is_string(v) ? strdup(json_string_value(v)) : NULL;
-        (*n)++;
+static rbk_part part_of(const char *s) {
+    if (!s) return RBK_PART_TOP;
+    if (!strcmp(s, "cond")) return RBK_PART_COND;
+    if (!strcmp(s, "body")) return RBK_PART_BODY;
+    if (!strcmp(s, "rollback")) return RBK_PART_ROLLBACK;
+    return RBK_PART_TOP;
+}
+
+static void add_listed(rbk_journal_effect **v, int *n, const jeffect *e, const char *why, int replay) {
+    *v = realloc(*v, sizeof **v * (size_t)(*n + 1));
+    rbk_journal_effect *x = &(*v)[(*n)++];
+    x->effect = strdup(e->effect ? e->effect : "?");
+    x->target = strdup(e->target ? e->target : "?");
+    x->why = strdup(why);
+    x->seq = e->seq;
+    x->part = e->part;
+    x->replay = replay;
+}
+
+/* The part that was cut off: what its effects did, as rbk_replay entries (docs/journal.md). */
+static void build_replay(rbk_journal_state *st, jeffect *eff, int neff) {
+    /* SQL inside a transaction the run died with: the server rolled it back when the runner's
+     * connection dropped, so the statements since the last one that left its connection idle
+     * (a COMMIT, or autocommit) are not done, whatever they returned */
+    uint8_t *uncommitted = calloc((size_t)neff + 1, 1);
+    int last = -1;
+    for (int i = 0; i < neff; i++)
+        if (eff[i].effect && !strcmp(eff[i].effect, "sql") && eff[i].ended && !eff[i].decided_done) last = i;
+    for (int i = last; i >= 0 && json_is_true(json_object_get(eff[last].result, "in_transaction")); i--) {
+        if (!eff[i].effect || strcmp(eff[i].effect, "sql") || !eff[i].ended) continue;
+        if (!json_is_true(json_object_get(eff[i].result, "in_transaction"))) break;
+        uncommitted[i] = 1;
     }
+    for (int i = 0; i < neff; i++) {
+        jeffect *e = &eff[i];
+        st->replay = realloc(st->replay, sizeof *st->replay * (size_t)(st->nreplay + 1));
+        rbk_replay *r = &st->replay[st->nreplay];
+        memset(r, 0, sizeof *r);
+        r->part = e->part;
+        r->seq = e->seq;
+        r->write = e->write;
+        r->effect = strdup(e->effect ? e->effect : "?");
+        r->target = strdup(e->target ? e->target : "");
+        r->status = strdup(e->status ? e->status : "?");
+        r->code = e->code;
+        r->duration_ms = e->duration_ms;
+        r->kind = RBK_REPLAY_RUN;
+        const char *why = NULL;
+        json_t *value = json_object_get(e->result, "value"), *error = json_object_get(e->result, "error");
+        json_t *unrec = json_object_get(e->result, "unrecorded");
+        if (e->decided_done) r->kind = RBK_REPLAY_DONE;
+        else if (!e->ended) why = "started, no outcome recorded";
+        else if (uncommitted[i])
+            why = "it ran inside a transaction that was still open when the run stopped: the server rolled it back when "
+                  "the connection dropped (unless it ran on another connection)";
+        else if (!strcmp(e->status, "interrupted")) why = "cancelled part-way";
+        else if (e->decided_done || json_is_true(json_object_get(e->result, "done"))) r->kind = RBK_REPLAY_DONE;
+        else if (value) {
+            r->kind = RBK_REPLAY_VALUE;
+            r->value = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+        } else if (json_is_string(error)) {
+            r->kind = RBK_REPLAY_ERROR;
+            r->error = strdup(json_string_value(error));
+            const char *s = json_string_value(json_object_get(e->result, "status"));
+            r->timeout = s && !strcmp(s, "timeout");
+        } else {
+            why = json_is_string(unrec) ? json_string_value(unrec) : "what it returned is not in the journal";
+        }
+        if (why && e->write) {
+            rbk_sbuf w = RBK_SBUF_INIT;
+            if (uncommitted[i]) rbk_sbuf_adds(&w, why);
+            else if (e->ended && strcmp(e->status, "interrupted")) rbk_sbuf_printf(&w, "it ended %s, but what it returned is not in the journal: %s", e->status, why);
+            else rbk_sbuf_adds(&w, why);
+            add_listed(&st->unknown, &st->nunknown, e, rbk_sbuf_cstr(&w), st->nreplay);
+            rbk_sbuf_free(&w);
+        }
+        /* a read whose outcome is unknown is performed again (RBK_REPLAY_RUN): it changes nothing */
+        st->nreplay++;
+    }
+    free(uncommitted);
 }
 
 int rbk_journal_read(const char *path, rbk_journal_state *st, char **err) {
@@ -288,23 +521,33 @@ int rbk_journal_read(const char *path, rbk_journal_state *st, char **err) {
     ssize_t len;
     int lineno = 0, rc = 0;
     int pending_failure = -1, last_failed = -1;
-    int part_interrupted = 0;      /* the incomplete part ended "interrupted" */
-    open_effect *eff = NULL;
+    char *part_end = NULL;       /* how the incomplete part ended (NULL: it did not) */
+    int attempt = 1;
+    jeffect *eff = NULL;
     int neff = 0;
     int begun = 0;
+    long long offset = 0;
+    /* A resumed run starts the part that was cut off again, and replays its effects: that start
+     * continues the cut attempt (its effects stay, and the resumed run's own records of them
+     * are not taken as new ones), so that a resume killed in turn can be resumed again. */
+    int carry = 0, carry_step = -1, carry_rb = 0, continuing = 0;
+#define BAD(...) do { rbk_sbuf_printf(&e, __VA_ARGS__); json_decref(r); rc = -1; goto done; } while (0)
     while ((len = getline(&line, &cap, f)) > 0) {
         lineno++;
         int complete = line[len - 1] == '\n';
         json_error_t je;
-        json_t *r = json_loadb(line, (size_t)len, 0, &je);
-        if (!r || !json_is_object(r)) {
+        /* NUL in a string is valid JSON (a command's output may hold one) */
+        json_t *r = json_loadb(line, (size_t)len, JSON_ALLOW_NUL, &je);
+        if (!r || !json_is_object(r) || !complete) {
             json_decref(r);
             int c = fgetc(f);
             if (c == EOF && !complete) { st->cut_short = 1; break; } /* killed while writing it */
-            rbk_sbuf_printf(&e, "%s:%d: not a journal record (%s)", path, lineno, je.text);
+            rbk_sbuf_printf(&e, "%s:%d: not a journal record (%s)", path, lineno, r ? "not an object" : je.text);
             rc = -1;
             break;
         }
+        offset += len;
+        st->valid_bytes = offset;
         st->records++;
         const char *rec = json_string_value(json_object_get(r, "rec"));
         if (!rec) rec = "";
@@ -312,29 +555,22 @@ int rbk_journal_read(const char *path, rbk_journal_state *st, char **err) {
         if (step >= 10000000) step = -1;
         if (step >= 0) grow(st, step);
         const char *status = json_string_value(json_object_get(r, "status"));
-        if (!begun && strcmp(rec, "begin")) {
-            rbk_sbuf_printf(&e, "%s:%d: a journal starts with a \"begin\" record; this file does not look like a runbook journal", path, lineno);
-            json_decref(r);
-            rc = -1;
-            break;
-        }
+        json_t *eid = json_object_get(r, "effect_id");
+        if (json_is_integer(eid) && json_integer_value(eid) > 0 && (uint64_t)json_integer_value(eid) > st->last_effect_id)
+            st->last_effect_id = (uint64_t)json_integer_value(eid);
+        if (!begun && strcmp(rec, "begin"))
+            BAD("%s:%d: a journal starts with a \"begin\" record; this file does not look like a runbook journal", path, lineno);
         if (!strcmp(rec, "begin")) {
-            if (begun) {
-                rbk_sbuf_printf(&e, "%s:%d: a second \"begin\" record: two runs were written into one journal", path, lineno);
-                json_decref(r);
-                rc = -1;
-                break;
-            }
+            if (begun) BAD("%s:%d: a second \"begin\" record: two runs were written into one journal", path, lineno);
             begun = 1;
-            if (jint(r, "version", 0) != 1) {
-                rbk_sbuf_printf(&e, "%s:%d: journal version %d is not one this runbook reads (1)", path, lineno, jint(r, "version", 0));
-                json_decref(r);
-                rc = -1;
-                break;
-            }
+            int v = jint(r, "version", 0);
+            if (v != RBK_JOURNAL_VERSION)
+                BAD("%s:%d: journal version %d is not the one this runbook reads (%d)%s", path, lineno, v, RBK_JOURNAL_VERSION,
+                    v == 1 ? ": it was written by an earlier runbook, which can resume it" : "");
             st->artifact = jdup(r, "artifact");
-            st->runbook = jdup(r, "runbook");
-            st->cwd = jdup(r, "cwd");
+            if (text_value(r, "runbook", &st->runbook) || text_value(r, "cwd", &st->cwd) || text_value(r, "only", &st->only) ||
+                text_value(r, "fail_at", &st->fail_at))
+                BAD("%s:%d: the begin record's runbook, cwd, only or fail_at is not readable (or was masked)", path, lineno);
             st->title = jdup(r, "title");
             st->on_failure = jdup(r, "on_failure");
             json_t *t = json_object_get(r, "default_timeout_ms");
@@ -343,73 +579,133 @@ int rbk_journal_read(const char *path, rbk_journal_state *st, char **err) {
             st->no_wait = json_is_true(json_object_get(r, "no_wait"));
             st->yes = json_is_true(json_object_get(r, "yes"));
             st->verbose = json_is_true(json_object_get(r, "verbose"));
-            st->only = jdup(r, "only");
-            st->fail_at = jdup(r, "fail_at");
-            kv_from_object(json_object_get(r, "params"), &st->params, &st->nparams);
-            kv_from_object(json_object_get(r, "env"), &st->env, &st->nenv);
-        } else if (!strcmp(rec, "resume")) {
+            if (values_from_object(json_object_get(r, "params"), &st->params, &st->nparams) ||
+                values_from_object(json_object_get(r, "env"), &st->env, &st->nenv))
+                BAD("%s:%d: a parameter or environment value of the begin record is not readable", path, lineno);
+        }
+        if (!strcmp(rec, "begin") || !strcmp(rec, "resume")) {
+            free(st->holder);
+            st->holder = NULL;
+            const char *who = json_string_value(json_object_get(r, "who"));
+            const char *host = json_string_value(json_object_get(r, "host"));
+            rbk_sbuf h = RBK_SBUF_INIT;
+            rbk_sbuf_printf(&h, "%s on %s, pid %d", who ? who : "?", host ? host : "?", jint(r, "pid", -1));
+            st->holder = rbk_sbuf_detach(&h);
+        }
+        if (!strcmp(rec, "resume")) {
             st->ended = 0;
+            int last_interrupted = neff && eff[neff - 1].ended && eff[neff - 1].status && !strcmp(eff[neff - 1].status, "interrupted");
+            carry = st->incomplete_step >= 0 && (!part_end || !strcmp(part_end, "interrupted") || last_interrupted);
+            carry_step = st->incomplete_step;
+            carry_rb = st->incomplete_in_rollback;
+            continuing = 0;
+            json_t *dec = json_object_get(r, "decisions");
+            for (size_t k = 0; carry && k < json_array_size(dec); k++) {
+                json_t *x = json_array_get(dec, k);
+                const char *what = json_string_value(json_object_get(x, "decision"));
+                if (!what || strcmp(what, "done") || jint(x, "step", -1) != carry_step) continue;
+                rbk_part pt = part_of(json_string_value(json_object_get(x, "part")));
+                for (int i = 0; i < neff; i++)
+                    if (eff[i].part == pt && eff[i].seq == jint(x, "seq", -1)) eff[i].decided_done = 1;
+            }
         } else if (!strcmp(rec, "run_end")) {
             st->ended = 1;
             st->end_code = jint(r, "code", -1);
         } else if (!strcmp(rec, "step_start") && step >= 0) {
+            continuing = carry && step == carry_step && !carry_rb;
+            carry = 0;
             st->incomplete_step = step;
             st->incomplete_in_rollback = 0;
-            part_interrupted = 0;
+            attempt = jint(r, "attempt", 1);
+            free(part_end);
+            part_end = NULL;
             pending_failure = -1;
-            effects_clear(&eff, &neff);
+            if (!continuing) effects_clear(&eff, &neff, 0);
+        } else if (!strcmp(rec, "step_retry") && step >= 0 && step == st->incomplete_step) {
+            attempt = jint(r, "attempt", attempt + 1);
+            free(part_end);
+            part_end = NULL;
+            continuing = 0;
+            effects_clear(&eff, &neff, 1); /* a new run of the body; the `if` ran once */
         } else if (!strcmp(rec, "step_end") && step >= 0 && status) {
             if (!strcmp(status, "ok") || !strcmp(status, "skipped")) {
+                json_t *s = json_object_get(r, "state");
+                /* a step counts as done with what it left, or not at all */
+                if (!json_is_object(s)) BAD("%s:%d: a step_end without the state of the globals", path, lineno);
+                free(st->checkpoint[step]);
+                st->checkpoint[step] = json_dumps(s, JSON_COMPACT);
                 st->done[step] = !strcmp(status, "ok") ? 1 : 2;
                 if (last_failed == step) last_failed = -1;
-                st->incomplete_step = -1;
-                effects_clear(&eff, &neff);
+                if (st->incomplete_step == step) {
+                    st->incomplete_step = -1;
+                    effects_clear(&eff, &neff, 0);
+                }
             } else {
                 st->done[step] = 0;
                 if (!strcmp(status, "failed")) { pending_failure = step; last_failed = step; }
-                part_interrupted = !strcmp(status, "interrupted");
+                free(part_end);
+                part_end = strdup(status);
             }
         } else if (!strcmp(rec, "rollback_start") && step >= 0) {
+            continuing = carry && step == carry_step && carry_rb;
+            carry = 0;
             if (!st->rollback_phase) st->failed_step = last_failed;
             st->rollback_phase = 1;
             pending_failure = -1;
             st->incomplete_step = step;
             st->incomplete_in_rollback = 1;
-            part_interrupted = 0;
-            effects_clear(&eff, &neff);
+            attempt = 1;
+            free(part_end);
+            part_end = NULL;
+            if (!continuing) effects_clear(&eff, &neff, 0);
         } else if (!strcmp(rec, "rollback_end") && step >= 0 && status) {
             if (!st->rollback_phase) st->failed_step = last_failed;
             st->rollback_phase = 1;
             pending_failure = -1;
             if (!strcmp(status, "ok") || !strcmp(status, "none")) {
                 st->rolled_back[step] = 1;
-                if (st->incomplete_step == step) { st->incomplete_step = -1; effects_clear(&eff, &neff); }
-            } else if (!strcmp(status, "failed") && st->incomplete_step == step) {
-                part_interrupted = 1; /* its last effect may have half-happened */
+                if (st->incomplete_step == step) { st->incomplete_step = -1; effects_clear(&eff, &neff, 0); }
+            } else if (st->incomplete_step == step && st->incomplete_in_rollback) {
+                free(part_end);
+                part_end = strdup(status);
             }
-        } else if (!strcmp(rec, "checkpoint") && step >= 0) {
-            json_t *s = json_object_get(r, "state");
-            free(st->checkpoint[step]);
-            st->checkpoint[step] = s ? json_dumps(s, JSON_COMPACT) : NULL;
-        } else if (!strcmp(rec, "effect_start") && !json_is_true(json_object_get(r, "dry_run"))) {
-            eff = realloc(eff, sizeof *eff * (size_t)(neff + 1));
-            memset(&eff[neff], 0, sizeof *eff);
-            json_t *id = json_object_get(r, "effect_id");
-            eff[neff].id = json_is_integer(id) ? json_integer_value(id) : -1;
-            eff[neff].e.step_name = jdup(r, "step_name");
-            eff[neff].e.effect = jdup(r, "effect");
-            eff[neff].e.target = jdup(r, "target");
-            neff++;
-        } else if (!strcmp(rec, "effect_end")) {
-            json_t *id = json_object_get(r, "effect_id");
+        } else if (!strcmp(rec, "effect_start") && step >= 0 && step == st->incomplete_step &&
+                   !json_is_true(json_object_get(r, "dry_run")) && json_object_get(r, "part") &&
+                   !(continuing && json_is_true(json_object_get(r, "replayed")))) {
+            rbk_part pt = part_of(json_string_value(json_object_get(r, "part")));
+            int sq = jint(r, "seq", 0);
+            jeffect *x = NULL;
+            for (int i = 0; continuing && i < neff && !x; i++)
+                if (eff[i].part == pt && eff[i].seq == sq) x = &eff[i]; /* performed again: the new record counts */
+            if (x) {
+                free(x->effect); free(x->target); free(x->status);
+                json_decref(x->result);
+            } else {
+                eff = realloc(eff, sizeof *eff * (size_t)(neff + 1));
+                x = &eff[neff++];
+            }
+            memset(x, 0, sizeof *x);
+            x->id = json_is_integer(eid) ? json_integer_value(eid) : -1;
+            x->part = pt;
+            x->seq = sq;
+            x->write = !json_is_false(json_object_get(r, "write"));
+            x->effect = jdup(r, "effect");
+            x->target = jdup(r, "target");
+        } else if (!strcmp(rec, "effect_end") && json_is_integer(eid)) {
             for (int i = 0; i < neff; i++)
-                if (json_is_integer(id) && eff[i].id == json_integer_value(id)) {
-                    free(eff[i].status);
+                if (eff[i].id == json_integer_value(eid) && !eff[i].ended) {
+                    eff[i].ended = 1;
                     eff[i].status = strdup(status ? status : "?");
+                    eff[i].code = jint(r, "code", 0);
+                    json_t *d = json_object_get(r, "duration_ms");
+                    eff[i].duration_ms = json_is_integer(d) ? json_integer_value(d) : 0;
+                    eff[i].result = json_incref(json_object_get(r, "result"));
                 }
         }
         json_decref(r);
     }
+#undef BAD
+done:
     free(line);
     fclose(f);
     if (!rc && !begun) {
@@ -417,7 +713,8 @@ int rbk_journal_read(const char *path, rbk_journal_state *st, char **err) {
         rc = -1;
     }
     if (rc) {
-        effects_clear(&eff, &neff);
+        effects_clear(&eff, &neff, 0);
+        free(part_end);
         rbk_journal_state_free(st);
         *err = rbk_sbuf_detach(&e);
         return -1;
@@ -428,40 +725,110 @@ int rbk_journal_read(const char *path, rbk_journal_state *st, char **err) {
         st->rollback_phase = 1;
         st->failed_step = pending_failure;
         st->incomplete_step = -1;
-        effects_clear(&eff, &neff);
+        effects_clear(&eff, &neff, 0);
     }
-    /* effects of unknown outcome in the part that was cut off: started and never finished, or
-     * cancelled mid-way (the last one of an interrupted part, unless it finished "ok") */
     if (st->incomplete_step >= 0) {
-        for (int i = 0; i < neff; i++) {
-            const char *why = NULL;
-            if (!eff[i].status) why = "started, no outcome recorded";
-            else if (!strcmp(eff[i].status, "interrupted") || !strcmp(eff[i].status, "timeout")) why = "cancelled part-way";
-            else if (part_interrupted && i == neff - 1 && strcmp(eff[i].status, "ok")) why = "cancelled part-way";
-            if (!why) continue;
-            st->unknown = realloc(st->unknown, sizeof *st->unknown * (size_t)(st->nunknown + 1));
-            rbk_journal_effect *u = &st->unknown[st->nunknown++];
-            u->step_name = eff[i].e.step_name; eff[i].e.step_name = NULL;
-            u->effect = eff[i].e.effect; eff[i].e.effect = NULL;
-            u->target = eff[i].e.target; eff[i].e.target = NULL;
-            u->why = strdup(why);
+        /* cut off: no end, or it ended interrupted (the rollback block too: its last effect was) */
+        int last_interrupted = neff && eff[neff - 1].ended && !strcmp(eff[neff - 1].status, "interrupted");
+        st->cut = !part_end || !strcmp(part_end, "interrupted") || last_interrupted;
+        st->cut_attempt = attempt;
+        if (st->cut) {
+            build_replay(st, eff, neff);
+        } else {
+            st->ended_status = strdup(part_end);
+            for (int i = 0; i < neff; i++)
+                if (eff[i].write && eff[i].ended) add_listed(&st->again, &st->nagain, &eff[i], eff[i].status, -1);
         }
     }
-    effects_clear(&eff, &neff);
+    effects_clear(&eff, &neff, 0);
+    free(part_end);
     return 0;
 }
 
 void rbk_journal_state_free(rbk_journal_state *st) {
     free(st->artifact); free(st->runbook); free(st->cwd); free(st->title); free(st->on_failure); free(st->only); free(st->fail_at);
-    for (int i = 0; i < st->nparams; i++) { free(st->params[i].key); free(st->params[i].value); }
+    free(st->holder); free(st->ended_status);
+    for (int i = 0; i < st->nparams; i++) { free(st->params[i].key); free(st->params[i].value); free(st->params[i].masked); }
     free(st->params);
-    for (int i = 0; i < st->nenv; i++) { free(st->env[i].key); free(st->env[i].value); }
+    for (int i = 0; i < st->nenv; i++) { free(st->env[i].key); free(st->env[i].value); free(st->env[i].masked); }
     free(st->env);
     for (int i = 0; i < st->n; i++) free(st->checkpoint[i]);
     free(st->checkpoint); free(st->done); free(st->rolled_back);
-    for (int i = 0; i < st->nunknown; i++) {
-        free(st->unknown[i].step_name); free(st->unknown[i].effect); free(st->unknown[i].target); free(st->unknown[i].why);
+    for (int i = 0; i < st->nreplay; i++) {
+        rbk_replay *r = &st->replay[i];
+        free((char *)r->effect); free((char *)r->target); free((char *)r->status); free((char *)r->value); free((char *)r->error);
     }
+    free(st->replay);
+    for (int i = 0; i < st->nunknown; i++) { free(st->unknown[i].effect); free(st->unknown[i].target); free(st->unknown[i].why); }
     free(st->unknown);
+    for (int i = 0; i < st->nagain; i++) { free(st->again[i].effect); free(st->again[i].target); free(st->again[i].why); }
+    free(st->again);
     memset(st, 0, sizeof *st);
+}
+
+/* ------------------------------------------------------------ the start of a resume */
+/* v as the journal would hold it: masked, and JSON's lossy text (sbuf.h) read back */
+static void as_journaled(rbk_vm *vm, const char *v, rbk_sbuf *out) {
+    rbk_sbuf m = RBK_SBUF_INIT, j = RBK_SBUF_INIT;
+    rbk_vm_mask(vm, &m, v, strlen(v));
+    rbk_sbuf_add_json_str(&j, rbk_sbuf_cstr(&m), m.len);
+    json_t *s = json_loadb(rbk_sbuf_cstr(&j), j.len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+    rbk_sbuf_adds(out, json_is_string(s) ? json_string_value(s) : "");
+    json_decref(s);
+    rbk_sbuf_free(&m);
+    rbk_sbuf_free(&j);
+}
+
+/* then: the journal's value; now: the value now (NULL: unset). 1 when they differ. */
+static int differs(rbk_vm *vm, const rbk_journal_value *then, const char *now) {
+    if (then->masked) {
+        if (!now) return 1;
+        rbk_sbuf a = RBK_SBUF_INIT;
+        as_journaled(vm, now, &a);
+        int d = strcmp(rbk_sbuf_cstr(&a), then->masked) != 0;
+        rbk_sbuf_free(&a);
+        return d;
+    }
+    if (!then->value || !now) return !then->value != !now;
+    return strcmp(then->value, now) != 0;
+}
+
+static void show(rbk_vm *vm, rbk_sbuf *out, const rbk_journal_value *then, const char *now, int is_now) {
+    if (is_now ? !now : !then->value && !then->masked) { rbk_sbuf_adds(out, "unset"); return; }
+    rbk_sbuf t = RBK_SBUF_INIT;
+    if (is_now) rbk_vm_mask(vm, &t, now, strlen(now)); /* never a secret in a message */
+    else rbk_sbuf_adds(&t, then->masked ? then->masked : "");
+    if (!is_now && !then->masked) rbk_vm_mask(vm, &t, then->value, strlen(then->value));
+    rbk_sbuf_add_json_str(out, rbk_sbuf_cstr(&t), t.len);
+    rbk_sbuf_free(&t);
+}
+
+int rbk_journal_check_start(const rbk_journal_state *st, rbk_vm *vm, rbk_sbuf *problems) {
+    int n = 0;
+    for (int i = 0; i < st->nenv; i++) {
+        const char *now = rbk_run_env(&vm->opts, st->env[i].key);
+        if (!differs(vm, &st->env[i], now)) continue;
+        rbk_sbuf_printf(problems, "the environment is not the one the run started with: %s was ", st->env[i].key);
+        show(vm, problems, &st->env[i], now, 0);
+        rbk_sbuf_adds(problems, ", is now ");
+        show(vm, problems, &st->env[i], now, 1);
+        if (st->env[i].masked) rbk_sbuf_adds(problems, " (the parts that are not secret are compared)");
+        rbk_sbuf_addc(problems, '\n');
+        n++;
+    }
+    /* a parameter the journal held masked was given again: it must be the one the run had */
+    for (int i = 0; i < st->nparams; i++) {
+        if (!st->params[i].masked) continue;
+        const char *now = NULL;
+        for (int k = 0; k < vm->opts.nparams; k++)
+            if (!strcmp(vm->opts.params[k].key, st->params[i].key)) now = vm->opts.params[k].value;
+        if (!differs(vm, &st->params[i], now)) continue;
+        rbk_sbuf_printf(problems, "--param %s: not the value the run started with (the journal holds it masked: ", st->params[i].key);
+        show(vm, problems, &st->params[i], now, 0);
+        rbk_sbuf_adds(problems, "; given: ");
+        show(vm, problems, &st->params[i], now, 1);
+        rbk_sbuf_adds(problems, ")\n");
+        n++;
+    }
+    return n;
 }

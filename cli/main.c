@@ -478,13 +478,15 @@ static void print_problems(const char *what, rbk_sbuf *problems, int np) {
 }
 
 /* Runs a verified unit (run and resume): reports, preflight, the journal, the renderers.
- * Takes ownership of u and j. resume_note: printed before the run (resume), or NULL. */
-static int execute(opts *o, rbk_unit *u, const char *runbook_path, rbk_journal *j, const char *resume_decisions) {
+ * Takes ownership of u and j. resume: the journal read by `runbook resume` (its start is checked
+ * after the preflight), and resume_decisions the resume record's decisions; both NULL for run. */
+static int execute(opts *o, rbk_unit *u, const char *runbook_path, rbk_journal *j, const rbk_journal_state *resume,
+                   const char *resume_decisions) {
     o->run.interrupted = &g_interrupted;
     o->run.checkpoints = j != NULL;
     install_signals();
     /* LANGUAGE.md §6: a required param that was not given is asked for on a terminal */
-    if (o->run.interactive && !resume_decisions && rbk_prompt_params(u, NULL, &o->run.params, &o->run.nparams, &g_interrupted) < 0) {
+    if (o->run.interactive && !resume && rbk_prompt_params(u, NULL, &o->run.params, &o->run.nparams, &g_interrupted) < 0) {
         fputs("runbook: interrupted before step 1: nothing was run\n", stderr);
         rbk_unit_free(u);
         rbk_journal_close(j);
@@ -506,12 +508,15 @@ static int execute(opts *o, rbk_unit *u, const char *runbook_path, rbk_journal *
     rbk_vm *vm = rbk_vm_new(u, &o->run);
     rbk_sbuf problems = RBK_SBUF_INIT;
     int np = rbk_vm_preflight(vm, &problems);
+    /* resume: the environment and the parameters the journal could not hold are compared now,
+     * when the preflight has registered the secrets that mask them */
+    if (resume) np += rbk_journal_check_start(resume, vm, &problems);
     if (o->run.on_failure == RBK_ONFAIL_ASK && !o->run.interactive) {
         rbk_sbuf_adds(&problems, "--on-failure ask needs an operator at a terminal: use rollback or stop\n");
         np++;
     }
     if (np) {
-        print_problems(resume_decisions ? "not resumed" : "not started", &problems, np);
+        print_problems(resume ? "not resumed" : "not started", &problems, np);
         rbk_sbuf_free(&problems);
         rbk_vm_free(vm);
         for (int k = 0; k < o->nreports; k++) rbk_report_close(reports[k], NULL);
@@ -519,9 +524,15 @@ static int execute(opts *o, rbk_unit *u, const char *runbook_path, rbk_journal *
         return EXIT_USAGE;
     }
     rbk_sbuf_free(&problems);
-    if (j) {
-        if (resume_decisions) rbk_journal_resume_record(j, resume_decisions);
-        else rbk_journal_begin(j, vm, runbook_path);
+    /* nothing runs unless its first record is on disk: a journal that cannot be written now
+     * would not be there when the operator needs it (docs/journal.md) */
+    if (j && (resume ? rbk_journal_resume_record(j, vm, resume_decisions) : rbk_journal_begin(j, vm, runbook_path))) {
+        fprintf(stderr, "runbook: %s: the journal %s cannot be written (above): nothing was run\n", resume ? "not resumed" : "not started",
+                o->journal);
+        rbk_vm_free(vm);
+        for (int k = 0; k < o->nreports; k++) rbk_report_close(reports[k], NULL);
+        rbk_journal_close(j);
+        return EXIT_USAGE;
     }
     rbk_term term;
     rbk_term_init(&term, stdout, isatty(1) && !getenv("NO_COLOR"), o->run.interactive, o->run.verbose);
@@ -541,7 +552,7 @@ static int execute(opts *o, rbk_unit *u, const char *runbook_path, rbk_journal *
             fprintf(stderr, "report: %s\n", o->reports[i]);
         }
     }
-    if (j && rbk_journal_close(j)) fprintf(stderr, "runbook: the journal %s is incomplete (see the warning above)\n", o->journal);
+    if (j && rbk_journal_close(j)) fprintf(stderr, "runbook: the journal %s ends where it could not be written (above)\n", o->journal);
     else if (j && code != 0 && code != 1 && !o->json_log)
         fprintf(stderr, "journal: %s — continue this run with `runbook resume %s`\n", o->journal, o->journal);
     rbk_vm_free(vm);
@@ -574,7 +585,7 @@ static int cmd_run(opts *o) {
     rbk_unit *u = obtain_unit(o->files[0], 0);
     if (!u) { rbk_journal_close(j); return EXIT_COMPILE; }
     default_policy(o);
-    return execute(o, u, o->files[0], j, NULL);
+    return execute(o, u, o->files[0], j, NULL, NULL);
 }
 
 /* The index of the unit's parameter called name, or -1. */
@@ -588,12 +599,14 @@ static int given_param(const opts *o, const char *name) {
         if (!strcmp(o->run.params[i].key, name)) return 1;
     return 0;
 }
-/* The run's begin record lists the parameter (given with --param or typed at the start). */
-static int journal_has(const rbk_journal_state *st, const char *name) {
+/* The begin record's entry for the parameter (given with --param or typed at the start), or NULL. */
+static const rbk_journal_value *journal_param(const rbk_journal_state *st, const char *name) {
     for (int i = 0; i < st->nparams; i++)
-        if (!strcmp(st->params[i].key, name)) return 1;
-    return 0;
+        if (!strcmp(st->params[i].key, name)) return &st->params[i];
+    return NULL;
 }
+
+static const char *part_word(rbk_part p) { return p == RBK_PART_COND ? "its `if`" : p == RBK_PART_ROLLBACK ? "its rollback" : "its body"; }
 
 /* runbook resume JOURNAL [FILE]: continues the journaled run (docs/journal.md). */
 static int cmd_resume(opts *o) {
@@ -603,16 +616,26 @@ static int cmd_resume(opts *o) {
     if (o->env_file && load_env_file(o, o->env_file)) return EXIT_USAGE;
     const char *jpath = o->files[0];
     o->journal = jpath;
-    rbk_journal_state st;
     char *err = NULL;
+    /* the lock first: what is read is then what nobody else is still writing, and no other
+     * process continues this run while this one does */
+    rbk_journal *j = rbk_journal_open(jpath, 0, &err);
+    if (!j) {
+        fprintf(stderr, "runbook resume: refused: %s\n", err);
+        free(err);
+        return EXIT_USAGE;
+    }
+    rbk_journal_state st;
     if (rbk_journal_read(jpath, &st, &err)) {
         fprintf(stderr, "runbook resume: %s\n", err);
         free(err);
+        rbk_journal_close(j);
         return EXIT_USAGE;
     }
     int rc = EXIT_USAGE;
     rbk_unit *u = NULL;
     char *jpath_owned = NULL;
+    uint8_t *ask = NULL;
     rbk_sbuf decisions = RBK_SBUF_INIT;
     if (st.ended && (st.end_code == 0 || st.end_code == 1)) {
         fprintf(stderr, "runbook resume: nothing to resume: the run in %s ended with exit %d (%s)\n", jpath, st.end_code,
@@ -624,8 +647,7 @@ static int cmd_resume(opts *o) {
     if (!path) { fprintf(stderr, "runbook resume: %s does not name the runbook: give it as the second argument\n", jpath); goto out; }
     char jabs[PATH_MAX];
     if (!realpath(jpath, jabs)) { fprintf(stderr, "runbook resume: %s: %s\n", jpath, strerror(errno)); goto out; }
-    jpath = o->journal = strdup(jabs);
-    jpath_owned = (char *)jpath;
+    jpath = o->journal = jpath_owned = strdup(jabs);
     /* the run continues where it started: the same working directory (relative paths in
      * commands, and the source paths the artifact was compiled with) */
     if (o->nfiles == 1 && st.cwd && chdir(st.cwd)) {
@@ -643,57 +665,54 @@ static int cmd_resume(opts *o) {
         goto out;
     }
     if (st.n > (int)u->nsteps) { fprintf(stderr, "runbook resume: %s names step %d, which the runbook does not have\n", jpath, st.n - 1); goto out; }
-    /* the environment the run started with (non-secret values) must be the same */
-    int changed = 0;
-    for (int i = 0; i < st.nenv; i++) {
-        const char *now = rbk_run_env(&o->run, st.env[i].key);
-        const char *then = st.env[i].value;
-        if ((!now) != (!then) || (now && strcmp(now, then))) {
-            if (!changed++) fprintf(stderr, "runbook resume: refused: the environment is not the one the run started with:\n");
-            fprintf(stderr, "  - %s was %s%s%s, is now %s%s%s\n", st.env[i].key, then ? "\"" : "", then ? then : "unset", then ? "\"" : "",
-                    now ? "\"" : "", now ? now : "unset", now ? "\"" : "");
-        }
-    }
-    if (changed) goto out;
-    /* the parameters come from the journal, but for the secret ones (docs/journal.md): their
-     * values are not in it, so they are given again (--param, or typed on a terminal) */
-    uint8_t *ask = calloc((size_t)u->nparams + 1, 1);
+    /* the parameters come from the journal, but for those it does not hold (docs/journal.md):
+     * a secret one, and one whose value held a secret (masked): given again (--param, or typed
+     * on a terminal); the environment is compared after the preflight (execute) */
+    ask = calloc((size_t)u->nparams + 1, 1);
     int nask = 0;
     for (int i = 0; i < o->run.nparams; i++) {
         const char *key = o->run.params[i].key;
         int k = param_index(u, key);
-        if (k < 0 || !(u->params[k].flags & RBK_PARAM_SECRET)) {
-            fprintf(stderr, "runbook resume: --param %s: the parameters come from the journal; --param gives only a secret one again\n", key);
-            free(ask);
+        const rbk_journal_value *jv = journal_param(&st, key);
+        int secret = k >= 0 && (u->params[k].flags & RBK_PARAM_SECRET);
+        if (k < 0 || (!secret && !(jv && jv->masked))) {
+            fprintf(stderr, "runbook resume: --param %s: the parameters come from the journal; --param gives again only a secret one, "
+                            "or one the journal holds masked\n", key);
             goto out;
         }
-        if (!journal_has(&st, key) && u->params[k].deflt != RBK_NONE) {
+        if (secret && !jv && u->params[k].deflt != RBK_NONE) {
             fprintf(stderr, "runbook resume: --param %s: the run used its default, and so does the resumed run\n", key);
-            free(ask);
             goto out;
         }
     }
     for (uint32_t k = 0; k < u->nparams; k++) {
         const char *name = RBK_AS_STR(u->consts[u->params[k].name].v)->data;
-        if (!(u->params[k].flags & RBK_PARAM_SECRET) || given_param(o, name)) continue;
-        if (journal_has(&st, name) || u->params[k].deflt == RBK_NONE) { ask[k] = 1; nask++; }
+        if (given_param(o, name)) continue;
+        const rbk_journal_value *jv = journal_param(&st, name);
+        if (jv && jv->masked) { ask[k] = 2; nask++; }
+        else if ((u->params[k].flags & RBK_PARAM_SECRET) && (jv || u->params[k].deflt == RBK_NONE)) { ask[k] = 1; nask++; }
     }
     default_policy(o);
     if (nask && !o->run.interactive) {
-        rbk_sbuf names = RBK_SBUF_INIT, flags = RBK_SBUF_INIT;
+        rbk_sbuf secret = RBK_SBUF_INIT, masked = RBK_SBUF_INIT, flags = RBK_SBUF_INIT;
+        int ns = 0, nm = 0;
         for (uint32_t k = 0; k < u->nparams; k++) {
             if (!ask[k]) continue;
             const char *name = RBK_AS_STR(u->consts[u->params[k].name].v)->data;
-            rbk_sbuf_printf(&names, "%s%s", names.len ? ", " : "", name);
+            rbk_sbuf *to = ask[k] == 1 ? &secret : &masked;
+            rbk_sbuf_printf(to, "%s%s", to->len ? ", " : "", name);
+            *(ask[k] == 1 ? &ns : &nm) += 1;
             rbk_sbuf_printf(&flags, "%s--param %s=VALUE", flags.len ? " " : "", name);
         }
-        fprintf(stderr, "runbook resume: refused: the journal does not hold the value of secret parameter%s %s (it is never written):\n"
-                        "  give %s again with %s (%s the run started with), or resume on a terminal to be asked\n",
-                nask == 1 ? "" : "s", rbk_sbuf_cstr(&names), nask == 1 ? "it" : "them", rbk_sbuf_cstr(&flags),
-                nask == 1 ? "the value" : "the values");
-        rbk_sbuf_free(&names);
+        fputs("runbook resume: refused: the journal does not hold the value", stderr);
+        if (ns) fprintf(stderr, " of secret parameter%s %s (it is never written)", ns == 1 ? "" : "s", rbk_sbuf_cstr(&secret));
+        if (nm) fprintf(stderr, "%s of parameter%s %s (%s a secret, and %s masked)", ns ? ", nor" : "", nm == 1 ? "" : "s",
+                        rbk_sbuf_cstr(&masked), nm == 1 ? "its value holds" : "their values hold", nm == 1 ? "is" : "are");
+        fprintf(stderr, ":\n  give %s again with %s (%s the run started with), or resume on a terminal to be asked\n",
+                nask == 1 ? "it" : "them", rbk_sbuf_cstr(&flags), nask == 1 ? "the value" : "the values");
+        rbk_sbuf_free(&secret);
+        rbk_sbuf_free(&masked);
         rbk_sbuf_free(&flags);
-        free(ask);
         goto out;
     }
     /* the options of the run, from the journal (the renderer's own options from this command) */
@@ -711,55 +730,81 @@ static int cmd_resume(opts *o) {
     o->run.fail_at = st.fail_at;
     o->run.params = realloc(o->run.params, sizeof(rbk_kv) * (size_t)(o->run.nparams + st.nparams + 1));
     for (int i = 0; i < st.nparams; i++) {
-        int k = param_index(u, st.params[i].key);
-        if (k >= 0 && (u->params[k].flags & RBK_PARAM_SECRET)) continue; /* "***": given again (above, below) */
+        if (!st.params[i].value) continue; /* secret or masked: given again (above, below) */
         o->run.params[o->run.nparams].key = strdup(st.params[i].key);
-        o->run.params[o->run.nparams].value = strdup(st.params[i].value ? st.params[i].value : "");
+        o->run.params[o->run.nparams].value = strdup(st.params[i].value);
         o->run.nparams++;
     }
     install_signals(); /* a Ctrl-C at the questions below ends them cleanly */
     if (nask) {
         int got = rbk_prompt_params(u, ask, &o->run.params, &o->run.nparams, &g_interrupted);
-        free(ask);
-        ask = NULL;
         if (got < 0) { fputs("resume: interrupted: nothing was run\n", stderr); rc = 4; goto out; }
-        if (got < nask) { fputs("runbook resume: refused: a secret parameter was not given: nothing was run\n", stderr); goto out; }
+        if (got < nask) { fputs("runbook resume: refused: a parameter the journal does not hold was not given: nothing was run\n", stderr); goto out; }
     }
-    free(ask);
-    /* what the operator is told, and the decision about effects of unknown outcome */
+    /* the journal's last line was cut short by the kill: the records go on after the last whole one */
+    if (st.cut_short && rbk_journal_truncate(j, st.valid_bytes)) {
+        fprintf(stderr, "runbook resume: %s: cannot cut off its last, incomplete line: %s\n", jpath, strerror(errno));
+        goto out;
+    }
+    /* what the operator is told, and the decisions about effects of unknown outcome */
     int ndone = 0;
     for (int i = 0; i < st.n; i++) ndone += st.done[i] != 0;
     fprintf(stderr, "resume: %s: %d step%s done before%s%s\n", jpath, ndone, ndone == 1 ? "" : "s",
             st.rollback_phase ? "; the run was rolling back: the rollback continues" : "",
-            st.cut_short ? "; the last record was cut short (the runner died while writing it) and is ignored" : "");
+            st.cut_short ? "; the last record was cut short (the runner died while writing it) and is left out" : "");
+    const char *where = st.incomplete_step >= 0 ? RBK_AS_STR(u->consts[u->steps[st.incomplete_step].name].v)->data : "?";
+    const char *what = st.incomplete_in_rollback ? "the rollback of" : "step";
+    int nreplayed = 0;
+    for (int i = 0; i < st.nreplay; i++) nreplayed += st.replay[i].kind != RBK_REPLAY_RUN;
+    if (st.incomplete_step >= 0 && st.cut && nreplayed) {
+        fprintf(stderr, "resume: %s \"%s\" was cut off; it runs again from its start, and what it did before is not done again "
+                        "(the journal gives what each call returned):\n", what, where);
+        for (int i = 0; i < st.nreplay; i++)
+            if (st.replay[i].kind != RBK_REPLAY_RUN)
+                fprintf(stderr, "  = %s %s (%s, %s)\n", st.replay[i].effect, st.replay[i].target, part_word(st.replay[i].part),
+                        st.replay[i].kind == RBK_REPLAY_DONE ? "counted as done at an earlier resume" : st.replay[i].status);
+    }
+    if (st.incomplete_step >= 0 && !st.cut && st.nagain) {
+        /* never silently: an attempt that ended (failed, stopped) is followed by a new one */
+        fprintf(stderr, "resume: %s \"%s\" ended %s; it runs again from its start, as a new attempt, and these effects of "
+                        "the last attempt run again:\n", what, where, st.ended_status ? st.ended_status : "?");
+        for (int i = 0; i < st.nagain; i++) fprintf(stderr, "  + %s %s (%s)\n", st.again[i].effect, st.again[i].target, st.again[i].why);
+    }
+    rbk_sbuf_addc(&decisions, '[');
     if (st.nunknown) {
-        const char *where = st.incomplete_step >= 0 ? RBK_AS_STR(u->consts[u->steps[st.incomplete_step].name].v)->data : "?";
-        fprintf(stderr, "resume: %s \"%s\" was cut off; the outcome of %s unknown:\n", st.incomplete_in_rollback ? "the rollback of" : "step",
-                where, st.nunknown == 1 ? "this effect is" : "these effects is");
+        fprintf(stderr, "resume: %s \"%s\" was cut off; the outcome of %s unknown:\n", what, where,
+                st.nunknown == 1 ? "this effect is" : "these effects is");
         for (int i = 0; i < st.nunknown; i++)
-            fprintf(stderr, "  - %s %s (%s)\n", st.unknown[i].effect ? st.unknown[i].effect : "?", st.unknown[i].target ? st.unknown[i].target : "?", st.unknown[i].why);
-        int c = o->unknown;
-        if (!c && o->run.interactive && o->run.choose) {
-            rbk_sbuf q = RBK_SBUF_INIT;
-            rbk_sbuf_printf(&q, "%s \"%s\" may or may not have done the above. What now?", st.incomplete_in_rollback ? "The rollback of" : "Step", where);
-            c = o->run.choose(o->run.choose_ctx, rbk_sbuf_cstr(&q), "r: run it again from its start; d: it is done, go on after it; s: stop", "rds");
-            rbk_sbuf_free(&q);
-            if (c == 's' || !c) { fputs("resume: stopped by the operator; nothing was run\n", stderr); rc = 2; goto out; }
-        }
-        if (!c) {
+            fprintf(stderr, "  - %s %s (%s)\n", st.unknown[i].effect, st.unknown[i].target, st.unknown[i].why);
+        if (!o->unknown && !(o->run.interactive && o->run.choose)) {
             fputs("runbook resume: refused: effects of unknown outcome need a decision — check what happened, then\n"
-                  "  resume on a terminal, or pass --unknown rerun (run it again) or --unknown done (count it as done)\n", stderr);
+                  "  resume on a terminal, or pass --unknown rerun (run them again) or --unknown done (count them as done)\n", stderr);
             goto out;
         }
-        if (c == 'd') {
-            if (st.incomplete_in_rollback) st.rolled_back[st.incomplete_step] = 1;
-            else st.done[st.incomplete_step] = 3;
+        for (int i = 0; i < st.nunknown; i++) {
+            rbk_journal_effect *x = &st.unknown[i];
+            int c = o->unknown == 'r' ? 'R' : o->unknown == 'd' ? 'D' : 0;
+            if (!c) {
+                rbk_sbuf q = RBK_SBUF_INIT, d = RBK_SBUF_INIT;
+                rbk_sbuf_printf(&q, "%s \"%s\": `%s %s` may or may not have happened. What now?",
+                                st.incomplete_in_rollback ? "The rollback of" : "Step", where, x->effect, x->target);
+                rbk_sbuf_printf(&d, "%s\nrun it again: it is performed once more; count it as done: it is not, and what it returned "
+                                    "cannot be read", x->why);
+                c = o->run.choose(o->run.choose_ctx, rbk_sbuf_cstr(&q), rbk_sbuf_cstr(&d), "RDs");
+                rbk_sbuf_free(&q);
+                rbk_sbuf_free(&d);
+                if (c != 'R' && c != 'D') { fputs("resume: stopped by the operator; nothing was run\n", stderr); rc = 2; goto out; }
+            }
+            st.replay[x->replay].kind = c == 'D' ? RBK_REPLAY_DONE : RBK_REPLAY_RUN;
+            rbk_sbuf_printf(&decisions, "%s{\"step\":%d,\"part\":\"%s\",\"seq\":%d,\"effect\":", i ? "," : "", st.incomplete_step,
+                            x->part == RBK_PART_COND ? "cond" : x->part == RBK_PART_ROLLBACK ? "rollback" : "body", x->seq);
+            rbk_sbuf_add_json_str(&decisions, x->effect, strlen(x->effect));
+            rbk_sbuf_adds(&decisions, ",\"target\":");
+            rbk_sbuf_add_json_str(&decisions, x->target, strlen(x->target));
+            rbk_sbuf_printf(&decisions, ",\"decision\":\"%s\"}", c == 'D' ? "done" : "rerun");
         }
-        rbk_sbuf_printf(&decisions, "%s \"%s\": %s (outcome of %d effect%s unknown)", st.incomplete_in_rollback ? "rollback of" : "step", where,
-                        c == 'd' ? "counted as done" : "run again", st.nunknown, st.nunknown == 1 ? "" : "s");
-    } else {
-        rbk_sbuf_adds(&decisions, "none needed");
     }
+    rbk_sbuf_addc(&decisions, ']');
     {
         int n = (int)u->nsteps;
         rbk_resume R;
@@ -771,23 +816,25 @@ static int cmd_resume(opts *o) {
         R.rollback_phase = st.rollback_phase;
         R.failed_step = st.failed_step;
         R.original_code = 1;
+        R.cut_step = st.cut ? st.incomplete_step : -1;
+        R.cut_in_rollback = st.incomplete_in_rollback;
+        R.cut_attempt = st.cut_attempt;
+        R.replay = st.replay;
+        R.nreplay = st.nreplay;
+        R.last_effect_id = st.last_effect_id;
         o->run.resume = &R;
-        char *jerr = NULL;
-        rbk_journal *j = rbk_journal_open(jpath, 0, &jerr);
-        if (!j) {
-            fprintf(stderr, "runbook resume: %s\n", jerr);
-            free(jerr);
-            rbk_unit_free(u);
-        } else {
-            rc = execute(o, u, path, j, rbk_sbuf_cstr(&decisions));
-        }
+        rc = execute(o, u, path, j, &st, rbk_sbuf_cstr(&decisions));
+        j = NULL;
         u = NULL;
+        o->run.resume = NULL;
         free(R.done);
         free(R.rolled_back);
         free(R.checkpoint);
     }
 out:
+    rbk_journal_close(j);
     rbk_unit_free(u);
+    free(ask);
     free(jpath_owned);
     rbk_sbuf_free(&decisions);
     rbk_journal_state_free(&st);

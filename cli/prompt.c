@@ -15,7 +15,9 @@ static const struct {
     {'r', "retry", NULL, "retry the step"},
     {'b', "rollback", "roll back", "roll back"},
     {'s', "stop", NULL, "stop"},
-    {'d', "done", NULL, "count the step as done"},
+    /* runbook resume, about an effect of unknown outcome: typed r and d, returned R and D */
+    {'R', "rerun", "again", "run it again"},
+    {'D', "done", NULL, "count it as done"},
 };
 #define NCHOICES (int)(sizeof k_choices / sizeof k_choices[0])
 
@@ -32,7 +34,8 @@ static void trim(rbk_sbuf *b) {
 static int pick(const char *answer, const char *options) {
     for (int i = 0; i < NCHOICES; i++) {
         if (!strchr(options, k_choices[i].key)) continue;
-        if ((answer[0] && !answer[1] && tolower((unsigned char)answer[0]) == k_choices[i].key) || !strcasecmp(answer, k_choices[i].word) ||
+        if ((answer[0] && !answer[1] && tolower((unsigned char)answer[0]) == tolower((unsigned char)k_choices[i].key)) ||
+            !strcasecmp(answer, k_choices[i].word) ||
             (k_choices[i].alt && !strcasecmp(answer, k_choices[i].alt)))
             return k_choices[i].key;
     }
@@ -53,9 +56,10 @@ static void menu(rbk_sbuf *body, rbk_sbuf *label, rbk_sbuf *keys, const char *de
     for (int i = 0; i < NCHOICES; i++) total += strchr(options, k_choices[i].key) != NULL;
     for (int i = 0; i < NCHOICES; i++) {
         if (!strchr(options, k_choices[i].key)) continue;
-        rbk_sbuf_printf(body, "  [%c] %s", k_choices[i].key, k_choices[i].text);
-        rbk_sbuf_printf(label, "%s%c", n ? "/" : "", k_choices[i].key);
-        rbk_sbuf_printf(keys, "%s%c", !n ? "" : n == total - 1 ? " or " : ", ", k_choices[i].key);
+        int key = tolower((unsigned char)k_choices[i].key);
+        rbk_sbuf_printf(body, "  [%c] %s", key, k_choices[i].text);
+        rbk_sbuf_printf(label, "%s%c", n ? "/" : "", key);
+        rbk_sbuf_printf(keys, "%s%c", !n ? "" : n == total - 1 ? " or " : ", ", key);
         n++;
     }
     rbk_sbuf_addc(body, '\n');
@@ -128,7 +132,12 @@ static int given(const rbk_kv *params, int n, const char *name) {
 static int ask_param(const char *name, uint32_t type, int secret, int resume, volatile sig_atomic_t *interrupted, rbk_sbuf *value) {
     const char *tn = type < 6 ? k_type_names[type] : "value";
     rbk_sbuf q = RBK_SBUF_INIT, hint = RBK_SBUF_INIT;
-    if (resume)
+    if (resume == 2) {
+        /* its value holds a secret: the journal has it masked; typed without echo, like one */
+        rbk_sbuf_printf(&q, "? Parameter %s (%s) is masked in the journal (its value holds a secret): type the value the run started with",
+                        name, tn);
+        secret = 1;
+    } else if (resume)
         rbk_sbuf_printf(&q, "? Parameter %s (%s, secret) is not in the journal: type the value the run started with", name, tn);
     else
         rbk_sbuf_printf(&q, "? Parameter %s (%s%s) is required and was not given with --param %s=VALUE", name, tn,
@@ -162,7 +171,7 @@ int rbk_prompt_params(const rbk_unit *u, const uint8_t *resume, rbk_kv **params,
         const char *name = ustr(u, p->name);
         if (resume ? !resume[j] : p->deflt != RBK_NONE || given(*params, *nparams, name)) continue;
         rbk_sbuf v = RBK_SBUF_INIT;
-        int rc = ask_param(name, p->type, (p->flags & RBK_PARAM_SECRET) != 0, resume != NULL, interrupted, &v);
+        int rc = ask_param(name, p->type, (p->flags & RBK_PARAM_SECRET) != 0, resume ? resume[j] : 0, interrupted, &v);
         if (rc != RBK_TTY_OK) {
             rbk_sbuf_free(&v);
             return rc == RBK_TTY_INTERRUPTED ? -1 : added; /* the rest: reported by the preflight */

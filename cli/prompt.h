@@ -18,14 +18,16 @@ typedef struct rbk_prompt_ctx {
 } rbk_prompt_ctx;
 
 /* An rbk_choose_fn; ctx: rbk_prompt_ctx* (or NULL). Shows question, detail and a menu of
- * options ("r" retry the step, "b" roll back, "s" stop, "d" count the step as done), reads
+ * options ("r" retry the step, "b" roll back, "s" stop; for `runbook resume`'s question about an
+ * effect, "R" run it again and "D" count it as done, typed r and d), reads
  * the letter (or the word) and Enter, asks again on anything else. Returns the letter, or 0 when nobody answered (no terminal, end of input,
  * interrupt). */
 int rbk_prompt_choose(void *ctx, const char *question, const char *detail, const char *options);
 
 /* On a terminal, asks for every parameter of u that has no default and is not in
  * (*params)[0..*nparams) — or, when resume is not NULL, for each parameter j with resume[j]
- * set (`runbook resume`: the secret ones, whose values the journal does not hold) — checks
+ * set (`runbook resume`: 1, a secret one, whose value the journal does not hold; 2, one the
+ * journal holds masked because its value holds a secret: asked without echo too) — checks
  * the answer against the declared type (the rules of --param) and appends it to *params
  * (realloc'd; keys and values malloc'd, as main.c's). A secret parameter is typed without
  * echo and its value is never shown, not even in the "not a valid ..." hint. Parameters left

@@ -33,11 +33,20 @@ void rbk_vm_add_secret(rbk_vm *vm, const char *s, size_t n);
 void rbk_vm_mask(rbk_vm *vm, rbk_sbuf *out, const char *s, size_t n);
 
 /* Effects (the journal's intent/outcome pairs and the report's command list).
- * effect: "sh" | "exec" | "http" | "sql"; target: command, "GET url", query (unmasked: the VM
- * masks). Returns an id for rbk_vm_effect_end. */
+ * effect: "sh" | "exec" | "http" | "sql" | "file"; target: command, "GET url", query (unmasked:
+ * the VM masks). Returns an id for rbk_vm_effect_end — or 0: do NOT perform the effect, free what
+ * the call holds and return -1 at once. The VM has then decided the call's outcome: `runbook
+ * resume` replays it from the journal (the value it returned, or the error it raised), or the
+ * journal could not record the intent (the error is set). Call it right before the effect
+ * starts, after everything that can fail without touching the world. */
 uint64_t rbk_vm_effect_begin(rbk_vm *vm, const char *effect, const char *target);
+/* The outcome (with --journal it is written when the native returns, with what it returned). */
 void rbk_vm_effect_end(rbk_vm *vm, uint64_t id, const char *status, int code, const char *out,
                        size_t outlen, const char *err, size_t errlen, int64_t duration_ms);
+/* Before rbk_vm_effect_end: the effect left its connection inside a transaction (SQL), so it
+ * is not durable until a later COMMIT — the journal says so, and `runbook resume` does not
+ * count it as done when the run died with the transaction open (docs/journal.md). */
+void rbk_vm_effect_in_transaction(rbk_vm *vm, uint64_t id);
 /* One live output line of a running command (emitted only with --verbose). */
 void rbk_vm_output_line(rbk_vm *vm, const char *stream, const char *line, size_t n);
 /* A free-form note for the operator. */

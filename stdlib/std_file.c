@@ -444,9 +444,19 @@ int rbk_std_file_write(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     if (args[1].t != RBK_T_STRING)
         return rbk_vm_error(vm, "file.write: the content must be a string, not %s",
                             rbk_type_name((rbk_type)args[1].t));
+    /* an effect like a command: journaled (intent, then outcome), replayed by `runbook resume` */
+    rbk_sbuf target = RBK_SBUF_INIT;
+    rbk_sbuf_printf(&target, "write %s (%zu bytes)", path, rbk_arg_len(args[1]));
+    uint64_t eid = rbk_vm_effect_begin(vm, "file", rbk_sbuf_cstr(&target));
+    rbk_sbuf_free(&target);
+    if (!eid) return -1; /* not to be performed (native.h) */
+    int64_t t0 = rbk_now_ms();
     rbk_sbuf err = RBK_SBUF_INIT;
-    if (rbk_file_write_atomic(path, rbk_arg_str(args[1]), rbk_arg_len(args[1]), &err) != RBK_FILE_OK)
+    if (rbk_file_write_atomic(path, rbk_arg_str(args[1]), rbk_arg_len(args[1]), &err) != RBK_FILE_OK) {
+        rbk_vm_effect_end(vm, eid, "error", 0, NULL, 0, err.data, err.len, rbk_now_ms() - t0);
         return fail_err(vm, "file.write", &err);
+    }
+    rbk_vm_effect_end(vm, eid, "ok", 0, NULL, 0, NULL, 0, rbk_now_ms() - t0);
     *out = rbk_nil();
     return 0;
 }

@@ -428,7 +428,13 @@ static int http_perform(rbk_vm *vm, http_req *rq, rbk_value *out) {
         curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, method);
     }
 
+    int rc = 0;
+    rbk_sbuf err = RBK_SBUF_INIT;
     uint64_t effect = rbk_vm_effect_begin(vm, "http", rbk_sbuf_cstr(&target));
+    if (!effect) { /* not to be performed: replayed from the journal, or its intent not on disk (native.h) */
+        rc = -1;
+        goto cleanup;
+    }
 
     /* Drive the transfer in slices so that Ctrl-C and the deadline stop it promptly. */
     int cancelled = 0;
@@ -456,8 +462,6 @@ static int http_perform(rbk_vm *vm, http_req *rq, rbk_value *out) {
     }
     int64_t elapsed = rbk_now_ms() - t0;
 
-    int rc = 0;
-    rbk_sbuf err = RBK_SBUF_INIT;
     if (cancelled || result == CURLE_OPERATION_TIMEDOUT) {
         rbk_sbuf_printf(&err, "%s: %s after %" PRId64 "ms", rbk_sbuf_cstr(&target),
                         rbk_vm_cancel_reason(vm, &c, timeout_ms), elapsed);
@@ -509,6 +513,7 @@ static int http_perform(rbk_vm *vm, http_req *rq, rbk_value *out) {
         *out = m;
     }
 
+cleanup:
     rbk_sbuf_free(&err);
     rbk_unref(resp.headers);
     rbk_sbuf_free(&resp.body);

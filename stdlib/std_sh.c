@@ -230,6 +230,10 @@ static int run_native(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, rbk_v
     }
 
     uint64_t eid = rbk_vm_effect_begin(vm, a.label, shown);
+    if (!eid) { /* not to be run: replayed from the journal, or its intent not on disk (native.h) */
+        sh_args_free(&a);
+        return -1;
+    }
     rbk_proc_result r;
     int rc = rbk_proc_run(&o, &r);
 

@@ -431,8 +431,9 @@ static int sql_run_query(rbk_vm *vm, rbk_value *args, int nargs, sql_mode mode, 
     int64_t t0 = rbk_now_ms();
     PGconn *pg = conn->pg;
     bool dropped = false;
-    if (!msg.len) {
-        effect = rbk_vm_effect_begin(vm, "sql", q);
+    bool skipped = false; /* not to be performed: replayed from the journal, or its intent not on disk (native.h) */
+    if (!msg.len && !(effect = rbk_vm_effect_begin(vm, "sql", q))) skipped = true;
+    if (!msg.len && !skipped) {
         if (mode == SQL_QUERY) r.rows = rbk_list_new(16);
         rbk_cancel cancel = rbk_vm_cancel(vm, timeout_ms);
         if (PQstatus(pg) != CONNECTION_OK ||
@@ -485,6 +486,15 @@ static int sql_run_query(rbk_vm *vm, rbk_value *args, int nargs, sql_mode mode, 
     }
     if (r.lost) sql_drop(h, "connection lost");
     else if (dropped) sql_drop(h, "dropped after a cancelled query");
+    if (skipped) {
+        rbk_sbuf_free(&r.err);
+        rbk_sbuf_free(&msg);
+        return -1;
+    }
+    /* inside a transaction nothing is durable until COMMIT: `runbook resume` must know */
+    if (effect && !r.lost && !dropped && conn->pg &&
+        (PQtransactionStatus(conn->pg) == PQTRANS_INTRANS || PQtransactionStatus(conn->pg) == PQTRANS_INERROR))
+        rbk_vm_effect_in_transaction(vm, effect);
 
     /* Shape checks */
     if (!msg.len && !r.failed && mode == SQL_SCALAR && (r.nrows != 1 || r.ncols != 1)) {

@@ -12,7 +12,9 @@ typedef enum rbk_event_kind {
     RBK_EV_RUN_END,        /* status = ok|failed|stopped|rollback-failed|interrupted; code = exit */
     RBK_EV_SECTION,        /* text = section title */
     RBK_EV_STEP_START,     /* step, step_name, attempt */
-    RBK_EV_STEP_END,       /* status = ok|failed|stopped|skipped|interrupted; text = reason */
+    RBK_EV_STEP_END,       /* status = ok|failed|stopped|skipped|interrupted; text = reason;
+                              state = the globals after an ok or skipped step as checkpoint JSON
+                              (vm/checkpoint.c), only with opts.checkpoints (--journal) */
     RBK_EV_STEP_RETRY,     /* attempt = next attempt; text = why the last one failed */
     RBK_EV_EXPECT,         /* status = passed|failed|unverified; source; values; text = message */
     RBK_EV_STOP_IF,        /* status = clear|stopped; source; values; text = message */
@@ -20,16 +22,16 @@ typedef enum rbk_event_kind {
     RBK_EV_LOG,            /* text */
     RBK_EV_WAIT,           /* duration_ms = total; remaining_ms; text = what is waited for */
     RBK_EV_POLL,           /* within/watch progress: remaining_ms, text = last value or error */
-    RBK_EV_EFFECT_START,   /* intent: effect = sh|exec|http|sql; target = command/URL/query */
-    RBK_EV_EFFECT_END,     /* outcome: status, code, out, err, duration_ms */
+    RBK_EV_EFFECT_START,   /* intent: effect = sh|exec|http|sql|file; target = command/URL/query;
+                              part, seq, write; replayed (runbook resume: not performed again) */
+    RBK_EV_EFFECT_END,     /* outcome: status, code, out, err, duration_ms; part, seq; replayed;
+                              result (with opts.checkpoints) */
     RBK_EV_OUTPUT,         /* one live line of a running command (--verbose): text, stream */
     RBK_EV_GATE,           /* text = question; answer; who */
     RBK_EV_ROLLBACK_START, /* step whose rollback block starts */
     RBK_EV_ROLLBACK_END,   /* status = ok|failed|not-run|blocked; text = reason */
     RBK_EV_POINT_OF_NO_RETURN, /* step = the first irreversible step that ran */
     RBK_EV_NOTE,           /* text: anything else worth telling the operator */
-    RBK_EV_CHECKPOINT,     /* after a step (only with opts.checkpoints): detail = the globals as
-                              checkpoint JSON (vm/checkpoint.c), for the journal */
     RBK_EV_PROMPT,         /* the run waits for the operator: text = question, detail = choices,
                               remaining_ms = time left to answer (0: no limit). A GATE event
                               with the answer follows. Renderers pause live output. */
@@ -71,6 +73,17 @@ typedef struct rbk_event {
     const char *err;
     const char *stream;
     int dry_run;
+    const char *part;     /* the part of the step it ran in: "cond", "body", "rollback"; NULL at top level */
+    int seq;              /* its number among the effects of that run of the part, from 1 */
+    int write;            /* 1: a write (rbk_call_effect); 0: a read */
+    int replayed;         /* runbook resume: recorded in the journal, not performed again */
+    /* What the call returned or raised, for `runbook resume` to replay (opts.checkpoints only):
+     * a JSON object {"value":V} (V in the checkpoint encoding), {"error":"text","status":
+     * "runtime"|"timeout"}, {"done":true} (counted as done at a resume), or {"unrecorded":"why"}
+     * (a secret, too large). Built secret-free by vm/checkpoint.c: not masked again. */
+    const char *result;
+    /* STEP_END: see above. Not masked again, like result. */
+    const char *state;
     /* gates */
     const char *answer;
     const char *who;

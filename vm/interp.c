@@ -500,15 +500,24 @@ static int call_native(rbk_vm *vm, uint32_t n, rbk_value *args, int argc, rbk_va
             else rbk_value_repr(&t, args[i]);
         }
         rbk_sbuf_adds(&t, ")");
+        vm->call_write = 1;
         uint64_t id2 = rbk_vm_effect_begin(vm, "dry-run", rbk_sbuf_cstr(&t));
         rbk_vm_effect_end(vm, id2, "skipped", 0, NULL, 0, NULL, 0, 0);
         rbk_sbuf_free(&t);
+        if (!id2) return -1; /* the journal could not record it (rbk_vm_sink_failed) */
         return unverified(out, 0);
     }
     /* sandboxed (vm.h): an ordinary runtime error, after the dry run has shown its writes */
     if (vm->opts.no_natives) return rbk_vm_error(vm, "native calls are disabled (%s was not called)", b->name);
     rbk_value r = rbk_nil();
-    if (fn(vm, args, argc, &r)) {
+    vm->call_write = eff == RBK_EFF_WRITE;
+    vm->in_native = 1;
+    int failed = fn(vm, args, argc, &r);
+    vm->in_native = 0;
+    /* an effect replayed from the journal, or the end of one that waits for its result */
+    if (__builtin_expect(vm->replay_now != NULL || vm->pending_end.set, 0)) failed = rbk_vm_effect_finish(vm, b->ret, failed, &r);
+    if (failed) {
+        rbk_unref(r);
         if (!vm->err) rbk_vm_error(vm, "%s failed", b->name);
         return -1;
     }
@@ -744,7 +753,15 @@ L_SET_LOCAL: {
 }
 L_GET_GLOBAL: {
     uint32_t k = A1();
-    if (!vm->global_set[k]) { rbk_vm_error(vm, "`%s` is read before it is set", rbk_vm_str(vm, u->global_names[k])); RAISE(); }
+    if (!vm->global_set[k]) {
+        const char *lost = rbk_vm_lost_why(vm, k);
+        if (lost)
+            rbk_vm_error(vm, "`%s` cannot be read after the resume: a step that completed before it set it to %s, which the "
+                             "journal does not hold (set it in top-level code, which runs again, or in the step that reads it)",
+                         rbk_vm_str(vm, u->global_names[k]), lost);
+        else rbk_vm_error(vm, "`%s` is read before it is set", rbk_vm_str(vm, u->global_names[k]));
+        RAISE();
+    }
     rbk_value *s = &vm->globals[k];
     if (MAYBE_OBJ(*s)) (void)rbk_ref(*s);
     vput(sp, s);
@@ -759,7 +776,7 @@ L_SET_GLOBAL: {
     old.as.o = d->as.o;
     sp--;
     vput(d, sp);
-    vm->global_set[k] = 1;
+    vm->global_set[k] = vm->cur_step >= 0 ? 2 : 1; /* 2: a step set it (vm/checkpoint.c) */
     if (MAYBE_OBJ(old)) rbk_unref(old);
     DISPATCH();
 }

@@ -34,10 +34,17 @@ static void emit_error(rbk_vm *vm, int step, const char *prefix) {
     rbk_sbuf_free(&text);
 }
 
-static rbk_status run_part(rbk_vm *vm, uint32_t fn, int step, int64_t timeout_ms, rbk_value *result) {
+static rbk_status run_part(rbk_vm *vm, uint32_t fn, int step, rbk_part part, int64_t timeout_ms, rbk_value *result) {
     int saved_step = vm->cur_step;
     int64_t saved_deadline = vm->step_deadline;
     vm->cur_step = step;
+    vm->cur_part = part;
+    vm->part_seq = 0;
+    /* runbook resume: the first run of each part of the step that was cut off replays the
+     * effects the journal recorded (vm.c, rbk_vm_effect_begin) */
+    const rbk_resume *R = vm->opts.resume;
+    vm->replaying = R && R->cut_step == step && !vm->replay_used[part] && (part == RBK_PART_ROLLBACK) == (R->cut_in_rollback != 0);
+    if (vm->replaying) vm->replay_used[part] = 1;
     int64_t deadline = INT64_MAX; /* saturated: the table's timeout may be as large as a forged file likes */
     if (timeout_ms > 0 && __builtin_add_overflow(rbk_now_ms(), timeout_ms, &deadline)) deadline = INT64_MAX;
     vm->step_deadline = deadline;
@@ -55,8 +62,27 @@ static rbk_status run_part(rbk_vm *vm, uint32_t fn, int step, int64_t timeout_ms
         st = RBK_E_TIMEOUT;
     }
     if (st == RBK_E_RUNTIME && *vm->interrupted) st = vm->err_status = RBK_E_INTERRUPT;
+    rbk_sbuf left = RBK_SBUF_INIT;
+    if (vm->replaying && rbk_vm_replay_unmatched(vm, &left)) {
+        /* runbook resume: the part ended before it reached writes the journal says it did (it
+         * took another path): they happened, and nothing here knows of them */
+        if (st == RBK_OK) {
+            rbk_vm_raise(vm, RBK_E_STOP, "resume: this step ended before it did what it did before the run was cut off; "
+                                         "these writes happened then (or may have) and are not repeated or undone:%s\nThe run stops here: "
+                                         "check the system; `runbook resume` again runs the step from its start, as a new attempt",
+                         rbk_sbuf_cstr(&left));
+            st = RBK_E_STOP;
+        } else {
+            rbk_vm_note(vm, "resume: the step failed before it did what it did before the run was cut off; these effects "
+                            "happened then:%s", rbk_sbuf_cstr(&left));
+        }
+    }
+    rbk_sbuf_free(&left);
     vm->step_deadline = saved_deadline;
     vm->cur_step = saved_step;
+    vm->cur_part = RBK_PART_TOP;
+    vm->part_seq = 0;
+    vm->replaying = 0;
     return st;
 }
 
@@ -122,7 +148,7 @@ static int rollback(rbk_vm *vm, int failed_step, int ok_code) {
         int64_t t0 = rbk_now_ms();
         vm->attempt = 1;
         rbk_value r = rbk_nil();
-        rbk_status rs = run_part(vm, st->rollback_fn, s, st->timeout_ms, &r);
+        rbk_status rs = run_part(vm, st->rollback_fn, s, RBK_PART_ROLLBACK, st->timeout_ms, &r);
         rbk_unref(r);
         rbk_event e2 = ev(vm, RBK_EV_ROLLBACK_END, s);
         e2.duration_ms = rbk_now_ms() - t0;
@@ -162,7 +188,7 @@ static int choose(rbk_vm *vm, int step, const char *question, const char *detail
     rbk_vm_prompt_event(vm, question, options, 0);
     int c = vm->opts.choose(vm->opts.choose_ctx, rbk_sbuf_cstr(&q), detail ? rbk_sbuf_cstr(&d) : NULL, options);
     if (c && !strchr(options, c)) c = 0;
-    rbk_vm_record_answer(vm, question, c == 'r' ? "retry the step" : c == 'b' ? "roll back" : c == 's' ? "stop" : c == 'd' ? "count the step as done" : "no answer: stop");
+    rbk_vm_record_answer(vm, question, c == 'r' ? "retry the step" : c == 'b' ? "roll back" : c == 's' ? "stop" : "no answer: stop");
     rbk_sbuf_free(&q);
     rbk_sbuf_free(&d);
     vm->cur_step = saved;
@@ -192,13 +218,25 @@ static int after_failure(rbk_vm *vm, int failed_step) {
     return rollback(vm, failed_step, 1);
 }
 
-static void checkpoint(rbk_vm *vm, int idx) {
-    if (!vm->opts.checkpoints) return;
+/* The journal could not be written: what has not started does not start; exit 4 as after an
+ * interrupt, with the reason. */
+static void refuse_unjournaled(rbk_vm *vm, int step) {
+    rbk_vm_raise(vm, RBK_E_INTERRUPT, "not started: the journal could not be written (%s); nothing is started without its record on disk",
+                 vm->sink_failed);
+    emit_error(vm, step, "");
+    vm->exit_code = 4;
+}
+
+/* Emits a step_end; after a step that ended ok or skipped, with --journal, it carries the globals
+ * (state): the step's completion and what it left are one record, so no kill can separate them. */
+static void emit_step_end(rbk_vm *vm, rbk_event *e) {
     rbk_sbuf j = RBK_SBUF_INIT;
-    rbk_vm_checkpoint_json(vm, &j);
-    rbk_event e = ev(vm, RBK_EV_CHECKPOINT, idx);
-    e.detail = rbk_sbuf_cstr(&j);
-    rbk_vm_emit(vm, &e);
+    if (vm->opts.checkpoints && e->status && (!strcmp(e->status, "ok") || !strcmp(e->status, "skipped"))) {
+        rbk_vm_checkpoint_json(vm, &j);
+        e->state = rbk_sbuf_cstr(&j);
+    }
+    rbk_vm_emit(vm, e);
+    e->state = NULL;
     rbk_sbuf_free(&j);
 }
 
@@ -223,14 +261,13 @@ static int resumed(rbk_vm *vm, uint32_t idx) {
         }
         rbk_event e = ev(vm, RBK_EV_STEP_END, (int)idx);
         e.status = R->done[idx] == 2 ? "skipped" : "ok";
-        e.text = R->done[idx] == 3 ? "counted as done by the operator at resume" : "done before the resume (journal)";
+        e.text = "done before the resume (journal)";
         e.code = vm->stepno;
-        rbk_vm_emit(vm, &e);
+        emit_step_end(vm, &e); /* with the state again: a resumed run can be resumed */
         if (R->done[idx] != 2) {
             vm->completed[vm->ncompleted++] = (int)idx;
             if ((st->flags & RBK_STEP_IRREVERSIBLE) && vm->point_of_no_return < 0) vm->point_of_no_return = (int)idx;
         }
-        checkpoint(vm, (int)idx);
         return 0;
     }
     if (R->rollback_phase) {
@@ -261,13 +298,24 @@ int rbk_steps_run(rbk_vm *vm, uint32_t idx) {
         e.status = "skipped";
         e.text = skip_reason;
         e.code = vm->stepno;
-        rbk_vm_emit(vm, &e);
-        checkpoint(vm, (int)idx);
+        emit_step_end(vm, &e);
         return 0;
     }
     int r = resumed(vm, idx);
     if (r >= 0) return r;
+    if (vm->sink_failed) {
+        /* the journal cannot record this step: it does not start (rbk_vm_sink_failed) */
+        refuse_unjournaled(vm, (int)idx);
+        return 1;
+    }
     uint32_t attempt = 0; /* counts every attempt, also those the operator asked for */
+    uint32_t first_k = 0; /* the automatic attempts already made (`retry N`) */
+    const rbk_resume *R = vm->opts.resume;
+    if (R && R->cut_step == (int)idx && !R->cut_in_rollback && R->cut_attempt > 1) {
+        /* the attempt that was cut off goes on with its number, and with the retries left */
+        attempt = (uint32_t)R->cut_attempt - 1;
+        first_k = attempt < st->retries ? attempt : st->retries;
+    }
 again:;
     rbk_event start = ev(vm, RBK_EV_STEP_START, (int)idx);
     start.nsteps = (int)u->nsteps;
@@ -278,7 +326,7 @@ again:;
     /* the step's `if` */
     if (st->cond_fn != RBK_NONE) {
         rbk_value c = rbk_nil();
-        rbk_status cs = run_part(vm, st->cond_fn, (int)idx, st->timeout_ms, &c);
+        rbk_status cs = run_part(vm, st->cond_fn, (int)idx, RBK_PART_COND, st->timeout_ms, &c);
         if (cs == RBK_OK && (c.secret & RBK_UNVERIFIED)) {
             /* --dry-run: the condition depends on a write that was not done: show the step */
             rbk_vm_note(vm, "dry run: the step's `if` depends on a write that was not done; the step is shown as if it were true");
@@ -295,8 +343,7 @@ again:;
             e.text = "its `if` condition is false";
             e.code = vm->stepno;
             e.duration_ms = rbk_now_ms() - t0;
-            rbk_vm_emit(vm, &e);
-            checkpoint(vm, (int)idx);
+            emit_step_end(vm, &e);
             return 0;
         }
         rbk_unref(c);
@@ -305,16 +352,17 @@ again:;
             rbk_event e = ev(vm, RBK_EV_STEP_END, (int)idx);
             e.duration_ms = rbk_now_ms() - t0;
             e.code = vm->stepno;
-            e.status = cs == RBK_E_INTERRUPT ? "interrupted" : "failed";
+            e.status = cs == RBK_E_INTERRUPT ? "interrupted" : cs == RBK_E_STOP ? "stopped" : "failed";
             e.text = vm->err;
             rbk_vm_emit(vm, &e);
             if (cs == RBK_E_INTERRUPT) goto interrupted;
+            if (cs == RBK_E_STOP) { vm->exit_code = 2; return 1; }
             goto failed;
         }
     }
     {
         rbk_status rs = RBK_OK;
-        for (uint32_t k = 0; k <= st->retries; k++, attempt++) {
+        for (uint32_t k = first_k; k <= st->retries; k++, attempt++) {
             vm->attempt = (int)attempt + 1;
             if (vm->opts.max_ticks > 0 && rbk_vm_tick(vm)) { /* sandboxed: an attempt is a tick (vm.h) */
                 rs = RBK_E_RUNTIME;
@@ -322,7 +370,7 @@ again:;
                 attempt++;
                 break;
             }
-            if (k > 0) {
+            if (k > first_k) {
                 rbk_event r = ev(vm, RBK_EV_STEP_RETRY, (int)idx);
                 r.attempt = (int)attempt + 1;
                 r.text = vm->err;
@@ -333,7 +381,7 @@ again:;
                 }
             }
             rbk_value res = rbk_nil();
-            rs = run_part(vm, st->body_fn, (int)idx, st->timeout_ms, &res);
+            rs = run_part(vm, st->body_fn, (int)idx, RBK_PART_BODY, st->timeout_ms, &res);
             rbk_unref(res);
             if (rs == RBK_OK && vm->opts.fail_at && !strcmp(vm->opts.fail_at, name)) {
                 rbk_vm_raise(vm, RBK_E_FAIL, "failed on purpose after its body (--fail-at rehearsal)");
@@ -350,7 +398,7 @@ again:;
         e.code = vm->stepno;
         e.status = status_word(rs);
         if (rs == RBK_OK) {
-            rbk_vm_emit(vm, &e);
+            emit_step_end(vm, &e);
             vm->completed[vm->ncompleted++] = (int)idx;
             if ((st->flags & RBK_STEP_IRREVERSIBLE) && vm->point_of_no_return < 0) {
                 vm->point_of_no_return = (int)idx;
@@ -358,7 +406,6 @@ again:;
                 p.text = rbk_vm_str(vm, st->irreversible);
                 rbk_vm_emit(vm, &p);
             }
-            checkpoint(vm, (int)idx);
             return 0;
         }
         if (rs == RBK_E_STOP) {
@@ -379,18 +426,18 @@ again:;
     }
 failed:
     vm->exit_code = after_failure(vm, (int)idx);
-    if (vm->exit_code == -1) { vm->exit_code = 0; goto again; }
+    if (vm->exit_code == -1) { vm->exit_code = 0; first_k = 0; goto again; }
     return 1;
 interrupted:
     /* SIGINT/SIGTERM on a terminal: the operator decides (LANGUAGE.md §7); without one, or
      * after SIGHUP (the terminal is gone), the run stops with exit 4 */
-    if (vm->opts.interactive && vm->opts.choose && *vm->interrupted != SIGHUP) {
+    if (vm->opts.interactive && vm->opts.choose && *vm->interrupted != SIGHUP && !vm->sink_failed) {
         *vm->interrupted = 0;
         rbk_sbuf q = RBK_SBUF_INIT;
         rbk_sbuf_printf(&q, "Interrupted during step \"%s\". What now?", name);
         int c = choose(vm, (int)idx, rbk_sbuf_cstr(&q), "the running command was cancelled", "rbs");
         rbk_sbuf_free(&q);
-        if (c == 'r') goto again;
+        if (c == 'r') { first_k = 0; goto again; }
         if (c == 'b') { vm->exit_code = rollback(vm, (int)idx, 4); return 1; }
     }
     vm->exit_code = 4;

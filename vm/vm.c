@@ -19,7 +19,7 @@ const char *rbk_event_kind_name(rbk_event_kind k) {
     static const char *n[] = {"run_start", "run_end", "section", "step_start", "step_end", "step_retry",
                               "expect", "stop_if", "fail", "log", "wait", "poll", "effect_start",
                               "effect_end", "output", "gate", "rollback_start", "rollback_end",
-                              "point_of_no_return", "note", "checkpoint", "prompt"};
+                              "point_of_no_return", "note", "prompt"};
     return k < RBK_EV__COUNT ? n[k] : "?";
 }
 
@@ -78,6 +78,7 @@ rbk_vm *rbk_vm_new(rbk_unit *u, const rbk_run_opts *opts) {
     vm->trace = rbk_xcalloc(tcap ? tcap : 1, sizeof(rbk_value));
     vm->trace_set = rbk_xcalloc(tcap ? tcap : 1, 1);
     vm->completed = rbk_xcalloc(u->nsteps ? u->nsteps : 1, sizeof(int));
+    if (vm->opts.resume) vm->next_effect = vm->opts.resume->last_effect_id; /* one id per effect in the journal */
     return vm;
 }
 
@@ -108,6 +109,11 @@ void rbk_vm_free(rbk_vm *vm) {
     free(vm->native_ids);
     free(vm->native_fns);
     free(vm->completed);
+    free(vm->global_lost);
+    free(vm->sink_failed);
+    free(vm->pending_end.status);
+    free(vm->pending_end.out);
+    free(vm->pending_end.err);
     free(vm->regex);
     free(vm->err);
     rbk_sbuf_free(&vm->scratch);
@@ -254,29 +260,259 @@ static rbk_event ev_init(rbk_vm *vm, rbk_event_kind k) {
     return e;
 }
 
+static const char *part_name(rbk_part p) {
+    return p == RBK_PART_COND ? "cond" : p == RBK_PART_BODY ? "body" : p == RBK_PART_ROLLBACK ? "rollback" : NULL;
+}
+
+void rbk_vm_sink_failed(rbk_vm *vm, const char *why) {
+    if (!vm->sink_failed) vm->sink_failed = rbk_xstrdup(why ? why : "a record could not be written");
+}
+
+/* Nothing starts without its intent on disk: the journal's write failed (rbk_vm_sink_failed). */
+static uint64_t refuse_unrecorded(rbk_vm *vm) {
+    rbk_vm_raise(vm, RBK_E_INTERRUPT, "not started: the journal could not be written (%s); nothing is started "
+                                      "without its record on disk", vm->sink_failed);
+    return 0;
+}
+
+/* The journaled form of a target, to compare with what the journal holds: masked, and as the
+ * JSON writer writes text (invalid UTF-8 as U+FFFD), read back. */
+static void journaled_text(rbk_vm *vm, rbk_sbuf *out, const char *s) {
+    rbk_sbuf m = RBK_SBUF_INIT;
+    rbk_vm_mask(vm, &m, s, strlen(s));
+    for (size_t i = 0; i < m.len;) {
+        size_t k = rbk_utf8_seq(m.data + i, m.len - i);
+        if (k) { rbk_sbuf_add(out, m.data + i, k); i += k; }
+        else { rbk_sbuf_adds(out, "\xef\xbf\xbd"); i++; }
+    }
+    rbk_sbuf_free(&m);
+}
+
+/* runbook resume, in the first run of a part of the step that was cut off: the entry for this
+ * effect, if the journal has one. The run stops (RBK_E_STOP) when the step no longer does what it
+ * did: an effect of another kind or target at the same place. */
+static const rbk_replay *replay_match(rbk_vm *vm, const char *effect, const char *target, int seq, int *diverged) {
+    const rbk_resume *R = vm->opts.resume;
+    const rbk_replay *hit = NULL;
+    int more = 0;
+    for (int i = 0; i < R->nreplay; i++) {
+        const rbk_replay *r = &R->replay[i];
+        if (r->part != vm->cur_part) continue;
+        if (r->seq == seq) hit = r;
+        if (r->seq > seq) more = 1;
+    }
+    if (!more) vm->replaying = 0; /* the rest of the part runs as usual */
+    if (!hit) return NULL;
+    rbk_sbuf now = RBK_SBUF_INIT;
+    journaled_text(vm, &now, target);
+    int same = !strcmp(hit->effect, effect) && !strcmp(hit->target, rbk_sbuf_cstr(&now));
+    if (!same) {
+        rbk_sbuf later = RBK_SBUF_INIT;
+        for (int i = 0; i < R->nreplay; i++) {
+            const rbk_replay *r = &R->replay[i];
+            if (r->part == vm->cur_part && r->seq >= seq && r->write)
+                rbk_sbuf_printf(&later, "\n  - #%d %s %s (%s)", r->seq, r->effect, r->target,
+                                r->kind == RBK_REPLAY_DONE ? "counted as done" : r->kind == RBK_REPLAY_RUN ? "outcome unknown" : r->status);
+        }
+        rbk_vm_raise(vm, RBK_E_STOP,
+                     "resume: this step no longer does what it did before the run was cut off: its effect #%d was "
+                     "`%s %s` and is now `%s %s`, so the effects it recorded from there on cannot be matched. "
+                     "These writes happened (or may have) and are not repeated or undone:%s\nThe run stops here: check the system; "
+                     "`runbook resume` again runs the step from its start, as a new attempt",
+                     seq, hit->effect, hit->target, effect, rbk_sbuf_cstr(&now),
+                     later.len ? rbk_sbuf_cstr(&later) : " (none)");
+        rbk_sbuf_free(&later);
+        vm->replaying = 0;
+        *diverged = 1;
+        hit = NULL;
+    }
+    rbk_sbuf_free(&now);
+    return hit;
+}
+
+int rbk_vm_replay_unmatched(rbk_vm *vm, rbk_sbuf *out) {
+    const rbk_resume *R = vm->opts.resume;
+    int n = 0;
+    for (int i = 0; R && i < R->nreplay; i++) {
+        const rbk_replay *r = &R->replay[i];
+        if (r->part != vm->cur_part || r->seq <= vm->part_seq || !r->write) continue;
+        rbk_sbuf_printf(out, "\n  - #%d %s %s (%s)", r->seq, r->effect, r->target,
+                        r->kind == RBK_REPLAY_DONE ? "counted as done" : r->kind == RBK_REPLAY_RUN ? "outcome unknown" : r->status);
+        n++;
+    }
+    return n;
+}
+
 uint64_t rbk_vm_effect_begin(rbk_vm *vm, const char *effect, const char *target) {
+    vm->replay_now = NULL;
+    if (vm->pending_end.set) rbk_vm_effect_finish(vm, NULL, 0, NULL); /* not ended by its native */
+    if (vm->sink_failed) return refuse_unrecorded(vm);
     rbk_event e = ev_init(vm, RBK_EV_EFFECT_START);
     e.effect_id = ++vm->next_effect;
     e.effect = effect;
     e.target = target;
     e.dry_run = vm->opts.dry_run;
+    e.write = vm->call_write;
+    if (vm->cur_step >= 0) {
+        e.part = part_name(vm->cur_part);
+        e.seq = ++vm->part_seq;
+    }
+    if (vm->replaying && vm->cur_step >= 0 && strcmp(effect, "dry-run")) {
+        int diverged = 0;
+        const rbk_replay *r = replay_match(vm, effect, target, e.seq, &diverged);
+        if (diverged) return 0;
+        if (r && r->kind != RBK_REPLAY_RUN) {
+            e.replayed = 1;
+            rbk_vm_emit(vm, &e);
+            if (vm->sink_failed) return refuse_unrecorded(vm);
+            vm->replay_now = r;
+            vm->replay_id = e.effect_id;
+            return 0; /* the native returns at once; rbk_vm_effect_finish gives the recorded outcome */
+        }
+    }
     rbk_vm_emit(vm, &e);
+    if (vm->sink_failed) {
+        /* this very intent is not on disk: the effect does not start (the other sinks are told) */
+        rbk_event x = ev_init(vm, RBK_EV_EFFECT_END);
+        x.effect_id = e.effect_id;
+        x.status = "skipped";
+        x.part = e.part;
+        x.seq = e.seq;
+        rbk_vm_emit(vm, &x);
+        return refuse_unrecorded(vm);
+    }
+    if (vm->in_native && vm->opts.checkpoints) vm->pending_end.seq = e.seq;
     return e.effect_id;
 }
-void rbk_vm_effect_end(rbk_vm *vm, uint64_t id, const char *status, int code, const char *out, size_t outlen,
-                       const char *err, size_t errlen, int64_t duration_ms) {
+
+static void emit_effect_end(rbk_vm *vm, uint64_t id, int seq, const char *status, int code, const char *out,
+                            const char *err, int64_t duration_ms, const char *result, int replayed) {
     rbk_event e = ev_init(vm, RBK_EV_EFFECT_END);
     e.effect_id = id;
     e.status = status;
     e.code = code;
+    e.out = out;
+    e.err = err;
+    e.duration_ms = duration_ms;
+    e.result = result;
+    e.replayed = replayed;
+    if (vm->cur_step >= 0) {
+        e.part = part_name(vm->cur_part);
+        e.seq = seq;
+    }
+    rbk_vm_emit(vm, &e);
+}
+
+void rbk_vm_effect_in_transaction(rbk_vm *vm, uint64_t id) {
+    if (id && vm->in_native && vm->opts.checkpoints) vm->pending_end.in_txn = 1;
+}
+
+void rbk_vm_effect_end(rbk_vm *vm, uint64_t id, const char *status, int code, const char *out, size_t outlen,
+                       const char *err, size_t errlen, int64_t duration_ms) {
+    if (!id) return; /* not started (rbk_vm_effect_begin returned 0) */
     char *o = out ? rbk_xstrndup(out, outlen) : NULL;
     char *r = err ? rbk_xstrndup(err, errlen) : NULL;
-    e.out = o;
-    e.err = r;
-    e.duration_ms = duration_ms;
-    rbk_vm_emit(vm, &e);
+    if (vm->in_native && vm->opts.checkpoints) {
+        /* the journal records what the call returns: the end waits for the native to return */
+        if (vm->pending_end.set) rbk_vm_effect_finish(vm, NULL, 0, NULL);
+        vm->pending_end.set = 1;
+        vm->pending_end.id = id;
+        vm->pending_end.status = rbk_xstrdup(status);
+        vm->pending_end.code = code;
+        vm->pending_end.out = o;
+        vm->pending_end.err = r;
+        vm->pending_end.duration_ms = duration_ms;
+        if (!vm->pending_end.seq) vm->pending_end.seq = vm->part_seq;
+        /* in_txn was set by rbk_vm_effect_in_transaction just before */
+        return;
+    }
+    emit_effect_end(vm, id, vm->part_seq, status, code, o, r, duration_ms, NULL, 0);
     free(o);
     free(r);
+}
+
+int rbk_vm_effect_finish(rbk_vm *vm, const char *ret, int failed, rbk_value *out) {
+    const rbk_replay *r = vm->replay_now;
+    if (r && out) {
+        vm->replay_now = NULL;
+        rbk_sbuf res = RBK_SBUF_INIT, note = RBK_SBUF_INIT;
+        rbk_vm_clear_error(vm);
+        if (r->kind == RBK_REPLAY_VALUE) {
+            rbk_value v;
+            if (rbk_vm_value_from_json(vm, r->value, &v)) {
+                rbk_vm_raise(vm, RBK_E_RUNTIME, "resume: the journal's record of what `%s %s` returned is not readable",
+                             r->effect, r->target);
+                failed = 1;
+            } else {
+                rbk_unref(*out);
+                *out = v;
+                failed = 0;
+            }
+            rbk_sbuf_printf(&res, "{\"value\":%s}", r->value);
+            rbk_sbuf_printf(&note, "replayed from the journal: `%s %s` ran before the resume (%s); not run again",
+                            r->effect, r->target, r->status);
+        } else if (r->kind == RBK_REPLAY_ERROR) {
+            rbk_vm_raise(vm, r->timeout ? RBK_E_TIMEOUT : RBK_E_RUNTIME, "%s", r->error);
+            failed = 1;
+            rbk_sbuf_adds(&res, "{\"error\":");
+            rbk_sbuf_add_json_str(&res, r->error, strlen(r->error));
+            rbk_sbuf_printf(&res, ",\"status\":\"%s\"}", r->timeout ? "timeout" : "runtime");
+            rbk_sbuf_printf(&note, "replayed from the journal: `%s %s` ran before the resume (%s); not run again",
+                            r->effect, r->target, r->status);
+        } else { /* RBK_REPLAY_DONE */
+            rbk_sbuf why = RBK_SBUF_INIT;
+            rbk_sbuf_printf(&why, "the result of `%s %s` is not known: the operator counted it as done at the resume, "
+                                  "and it was not run again", r->effect, r->target);
+            rbk_unref(*out);
+            *out = rbk_vm_unknown_result(ret, rbk_sbuf_cstr(&why));
+            rbk_sbuf_free(&why);
+            failed = 0;
+            rbk_sbuf_adds(&res, "{\"done\":true}");
+            rbk_sbuf_printf(&note, "counted as done at the resume: `%s %s` is not run again (its result cannot be read)",
+                            r->effect, r->target);
+        }
+        /* the error (if any) is the call's: the events below must not see it cleared */
+        rbk_vm_note(vm, "%s", rbk_sbuf_cstr(&note));
+        emit_effect_end(vm, vm->replay_id, r->seq, r->kind == RBK_REPLAY_DONE ? "counted-done" : r->status, r->code, NULL,
+                        NULL, r->duration_ms, rbk_sbuf_cstr(&res), 1);
+        rbk_sbuf_free(&res);
+        rbk_sbuf_free(&note);
+        return failed;
+    }
+    if (!vm->pending_end.set) return failed;
+    rbk_sbuf res = RBK_SBUF_INIT;
+    if (!out) {
+        rbk_sbuf_adds(&res, "{\"unrecorded\":\"the call did not end it\"}");
+    } else if (!failed) {
+        rbk_vm_result_json(vm, *out, &res);
+    } else if (vm->err_status == RBK_E_INTERRUPT || !vm->err) {
+        rbk_sbuf_adds(&res, "{\"unrecorded\":\"interrupted\"}");
+    } else {
+        rbk_sbuf m = RBK_SBUF_INIT;
+        rbk_vm_mask(vm, &m, vm->err, strlen(vm->err));
+        if (strcmp(rbk_sbuf_cstr(&m), vm->err)) rbk_sbuf_adds(&res, "{\"unrecorded\":\"its error message holds a secret\"}");
+        else if (!rbk_utf8_valid(vm->err, strlen(vm->err))) rbk_sbuf_adds(&res, "{\"unrecorded\":\"its error message is not UTF-8 text\"}");
+        else if (m.len > RBK_RESULT_MAX) rbk_sbuf_adds(&res, "{\"unrecorded\":\"its error message is too large\"}");
+        else {
+            rbk_sbuf_adds(&res, "{\"error\":");
+            rbk_sbuf_add_json_str(&res, vm->err, strlen(vm->err));
+            rbk_sbuf_printf(&res, ",\"status\":\"%s\"}", vm->err_status == RBK_E_TIMEOUT ? "timeout" : "runtime");
+        }
+        rbk_sbuf_free(&m);
+    }
+    if (vm->pending_end.in_txn && res.len && res.data[res.len - 1] == '}') {
+        res.data[--res.len] = 0;
+        rbk_sbuf_adds(&res, ",\"in_transaction\":true}");
+    }
+    vm->pending_end.set = 0;
+    emit_effect_end(vm, vm->pending_end.id, vm->pending_end.seq, vm->pending_end.status, vm->pending_end.code,
+                    vm->pending_end.out, vm->pending_end.err, vm->pending_end.duration_ms, rbk_sbuf_cstr(&res), 0);
+    free(vm->pending_end.status);
+    free(vm->pending_end.out);
+    free(vm->pending_end.err);
+    memset(&vm->pending_end, 0, sizeof vm->pending_end);
+    rbk_sbuf_free(&res);
+    return failed;
 }
 void rbk_vm_output_line(rbk_vm *vm, const char *stream, const char *line, size_t n) {
     if (!vm->opts.verbose) return;

@@ -20,21 +20,54 @@ typedef struct rbk_kv {
 } rbk_kv;
 
 /* The operator's decisions: after a failure with --on-failure ask, after an interrupt on a
- * terminal, for an effect of unknown outcome at resume. The CLI answers from the terminal (the
- * VM never reads it). question: one line; detail: context (may be NULL); options: letters from
- * "r" retry the step (re-run it), "b" roll back, "s" stop, "d" count the step as done. Returns
- * the letter chosen, or 0 when nobody answered (no terminal, EOF, a second interrupt): stop. */
+ * terminal (and, from cli/main.c, about an effect of unknown outcome at resume). The CLI
+ * answers from the terminal (the VM never reads it). question: one line; detail: context (may
+ * be NULL); options: letters from "r" retry the step (re-run it), "b" roll back, "s" stop (and
+ * cli/prompt.h's resume letters). Returns the letter chosen, or 0 when nobody answered (no
+ * terminal, EOF, a second interrupt): stop. */
 typedef int (*rbk_choose_fn)(void *ctx, const char *question, const char *detail, const char *options);
+
+/* Which function of a step is running: its effects are numbered per run of a part (the
+ * journal's part and seq), so that `runbook resume` can match them. */
+typedef enum rbk_part { RBK_PART_TOP, RBK_PART_COND, RBK_PART_BODY, RBK_PART_ROLLBACK } rbk_part;
+
+/* An effect of the part that was cut off, as the journal recorded it (docs/journal.md). */
+typedef enum rbk_replay_kind {
+    RBK_REPLAY_VALUE, /* it completed: the call returns the recorded value, not performed again */
+    RBK_REPLAY_ERROR, /* it completed with an error: the call raises the recorded error */
+    RBK_REPLAY_RUN,   /* performed again: a read, or the operator chose to run it again */
+    RBK_REPLAY_DONE   /* the operator counted it as done: not performed; its result cannot be read */
+} rbk_replay_kind;
+typedef struct rbk_replay {
+    rbk_part part;
+    int seq;
+    rbk_replay_kind kind;
+    int write;                   /* a write (a read changes nothing: not reaching it is harmless) */
+    const char *effect, *target; /* as journaled: masked (the match is on the masked text) */
+    const char *status;          /* its effect_end, emitted again */
+    int code;
+    int64_t duration_ms;
+    const char *value;           /* VALUE: the returned value (JSON, the checkpoint encoding) */
+    const char *error;           /* ERROR: the text of the error it raised */
+    int timeout;                 /* ERROR: it was the step's timeout */
+} rbk_replay;
 
 /* What `runbook resume` knows from the journal (cli/journal.c builds it; vm/steps.c obeys it).
  * Arrays have one entry per step of the unit. */
 typedef struct rbk_resume {
-    uint8_t *done;          /* 0 run it; 1 completed ok; 2 skipped; 3 counted as done by the operator */
-    char **checkpoint;      /* the globals after that step (checkpoint JSON), or NULL */
-    uint8_t *rolled_back;   /* 1: its rollback already ran (or the operator counted it done) */
+    uint8_t *done;          /* 0 run it; 1 completed ok; 2 skipped */
+    char **checkpoint;      /* the globals after that step (the state of its step_end) */
+    uint8_t *rolled_back;   /* 1: its rollback already ran */
     int rollback_phase;     /* the run was rolling back: continue the rollback */
     int failed_step;        /* the step whose failure started that rollback, -1 top-level */
     int original_code;      /* exit code the rollback phase ends with when it completes (1) */
+    /* The step (or rollback block) that was cut off runs again from its start; the first run
+     * of each of its parts replays the effects the journal recorded (rbk_vm_effect_begin). */
+    int cut_step;           /* -1: none */
+    int cut_in_rollback;
+    int cut_attempt;        /* the attempt that was cut (its step_start or step_retry) */
+    const rbk_replay *replay; int nreplay; /* in the order they ran, per part */
+    uint64_t last_effect_id; /* the journal's highest effect_id: the resumed run's go on from it */
 } rbk_resume;
 
 typedef struct rbk_run_opts {
@@ -46,7 +79,8 @@ typedef struct rbk_run_opts {
     rbk_kv *envfile; int nenvfile;     /* values from --env-file (the process env wins) */
     volatile sig_atomic_t *interrupted; /* set by the CLI's signal handler (to the signal number) */
     rbk_choose_fn choose; void *choose_ctx; /* NULL: nobody to ask */
-    int checkpoints;                    /* emit RBK_EV_CHECKPOINT after each step (--journal) */
+    int checkpoints;                    /* --journal: a step_end carries the globals (state), an
+                                           effect_end what the call returned (result) */
     const rbk_resume *resume;           /* runbook resume: what ran before */
     /* A sandboxed run, for tests/fuzz/fuzz_load.c, which runs every unit the loader accepts;
      * the CLI leaves both 0.
@@ -144,6 +178,22 @@ struct rbk_vm {
     int exit_code;
     int from_reached, stepno;
     uint64_t next_effect;
+    rbk_part cur_part;          /* the running part of step cur_step */
+    int part_seq;               /* effects begun in this run of the part */
+    int replaying;              /* this run of the part replays opts.resume->replay */
+    uint8_t replay_used[4];     /* per rbk_part: only its first run in the cut step replays */
+    const rbk_replay *replay_now; /* set by rbk_vm_effect_begin: the running call replays it */
+    uint64_t replay_id;
+    int call_write;             /* the running native call is a write (rbk_call_effect) */
+    int in_native;              /* a native is running: its effect_end waits for its result */
+    struct {                    /* that effect_end (rbk_vm_effect_end, rbk_vm_effect_finish) */
+        int set, code, seq, in_txn;
+        uint64_t id;
+        char *status, *out, *err;
+        int64_t duration_ms;
+    } pending_end;
+    char *sink_failed;          /* a sink could not record an event (rbk_vm_sink_failed) */
+    uint8_t *global_lost;       /* restored from a checkpoint that could not hold its value */
     void *slots[RBK_VM_SLOT__COUNT];
     struct { void (*fn)(void *); void *arg; } on_destroy[8];
     int non_destroy;
@@ -171,6 +221,10 @@ void rbk_vm_add_sink(rbk_vm *vm, rbk_event_sink_fn fn, void *ctx);
 int rbk_vm_preflight(rbk_vm *vm, rbk_sbuf *problems);
 /* Runs the unit; returns the exit code (LANGUAGE.md §7). */
 int rbk_vm_run(rbk_vm *vm);
+/* A sink that must record every event (the journal) and could not: no effect starts from now
+ * on (its intent could not be recorded): rbk_vm_effect_begin raises an interrupt instead, and
+ * the run stops as after one, without a question and without a rollback. why: shown. */
+void rbk_vm_sink_failed(rbk_vm *vm, const char *why);
 
 /* internal, shared by interp.c and steps.c */
 void rbk_vm_emit(rbk_vm *vm, rbk_event *ev);
@@ -190,4 +244,21 @@ int rbk_vm_interrupted(rbk_vm *vm);
  * named in "unsaved"); and restoring them. */
 void rbk_vm_checkpoint_json(rbk_vm *vm, rbk_sbuf *out);
 int rbk_vm_restore_checkpoint(rbk_vm *vm, const char *json, rbk_sbuf *err);
+/* Why global k cannot be read after a resume ("a secret", ...), or NULL when it can. */
+const char *rbk_vm_lost_why(rbk_vm *vm, uint32_t k);
+/* A call's returned value in the same encoding, for the journal: appends {"value":V}, or
+ * {"unrecorded":"why"} when it cannot be written (a secret, a handle, larger than
+ * RBK_RESULT_MAX). And back: the value of V (JSON text); 0, or -1 when malformed. */
+#define RBK_RESULT_MAX ((size_t)1 << 20)
+void rbk_vm_result_json(rbk_vm *vm, rbk_value v, rbk_sbuf *out);
+int rbk_vm_value_from_json(rbk_vm *vm, const char *json, rbk_value *out);
+/* The result of an effect counted as done at a resume: for a builtin that returns a record
+ * (ret "{code:int, ...}"), a map whose every field raises `why` when read; else nil. */
+rbk_value rbk_vm_unknown_result(const char *ret, const char *why);
+/* After a native call (vm/interp.c, call_native): replays what rbk_vm_effect_begin matched,
+ * or emits the effect_end the call deferred, with its result. Returns the call's failed flag. */
+int rbk_vm_effect_finish(rbk_vm *vm, const char *ret, int failed, rbk_value *out);
+/* The writes the journal recorded for the running part that this run of it has not reached
+ * (one line each), when it replays (vm->replaying); returns their number. */
+int rbk_vm_replay_unmatched(rbk_vm *vm, rbk_sbuf *out);
 #endif
