@@ -9,7 +9,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 packages=(
   build-essential cmake re2c bison pkg-config
   libcmocka-dev libcurl4-openssl-dev libpq-dev libjansson-dev libpcre2-dev libmicrohttpd-dev
-  postgresql lua5.4 python3 openssl tmux valgrind clang hyperfine
+  postgresql lua5.4 python3 openssl tmux valgrind clang hyperfine strace
   # editor and install tests (tests/editor.cmake, tests/install.cmake)
   vim neovim zsh man-db groff-base
 )

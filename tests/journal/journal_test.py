@@ -5,7 +5,7 @@ changed runbook, a changed environment, an existing journal, effects of unknown 
 a decision); a journal cut short by the kill; a corrupt journal; SIGINT then resume; no secret in
 the journal. Each case runs in its own temporary directory.
 
-usage: journal_test.py --runbook PATH [-k NAME]
+usage: journal_test.py --runbook PATH [--services-env FILE] [-k NAME]
 """
 import argparse
 import hashlib
@@ -21,6 +21,7 @@ import time
 
 RUNBOOK = None
 FAILS = []
+SERVICES = {}  # KEY=value lines of --services-env (RBK_PG_URL)
 
 # The runbook under test: step "Two" (or the rollback of "Two") blocks while the file `slow`
 # exists, so the test can kill the runner inside it; `marks` records every effect that ran.
@@ -71,7 +72,7 @@ def run(args, cwd, extra_env=None, timeout=60):
     if extra_env:
         e.update(extra_env)
     p = subprocess.run([RUNBOOK] + args, cwd=cwd, env=e, stdin=subprocess.DEVNULL,
-                       capture_output=True, text=True, timeout=timeout)
+                       capture_output=True, text=True, errors="replace", timeout=timeout)
     for stream in (p.stdout, p.stderr):
         if "AddressSanitizer" in stream or "runtime error:" in stream or "LeakSanitizer" in stream:
             raise AssertionError("sanitizer report:\n" + stream)
@@ -83,7 +84,7 @@ def start(args, cwd, extra_env=None):
     if extra_env:
         e.update(extra_env)
     return subprocess.Popen([RUNBOOK] + args, cwd=cwd, env=e, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace",
                             start_new_session=True)
 
 
@@ -163,13 +164,15 @@ def case_sigkill_mid_step_then_rerun(d):
     recs = [json.loads(l) for l in open(os.path.join(d, "j.jsonl"))]
     check(recs[0]["rec"] == "begin" and any(r["rec"] == "resume" for r in recs), "begin and resume records")
     check(recs[-1]["rec"] == "run_end" and recs[-1]["code"] == 0, "run_end last")
-    # the secret held in the global `token` is not in the checkpoint, and never anywhere
-    for r in recs:
-        if r["rec"] == "checkpoint":
-            names = [g["name"] for g in r["state"]["globals"]]
-            check("token" not in names, "a secret global was checkpointed")
-            check({"name": "token", "why": "secret"} in [{k: u[k] for k in ("name", "why")} for u in r["state"]["unsaved"]],
-                  "the secret global is listed as unsaved")
+    # the secret held in the global `token` is not in any step_end's state, and never anywhere
+    states = [r for r in recs if r["rec"] == "step_end" and r["status"] == "ok"]
+    check(states and all("state" in r for r in states), "every step_end ok carries the state of the globals")
+    for r in states:
+        names = [g["name"] for g in r["state"]["globals"]]
+        check("token" not in names, "a secret global was checkpointed")
+        check({"name": "token", "why": "secret"} in [{k: u[k] for k in ("name", "why")} for u in r["state"]["unsaved"]],
+              "the secret global is listed as unsaved")
+    check(not any(r["rec"] == "checkpoint" for r in recs), "no separate checkpoint record (a kill could come between)")
     no_secret(d)
 
 
@@ -298,7 +301,7 @@ def case_secret_param_not_journaled_resume_needs_it(d):
     os.unlink(os.path.join(d, "slow"))
     check(marks(d) == [API_KEY_HASH, "two-start"], f"marks before resume: {marks(d)}")
     begin = json.loads(open(os.path.join(d, "j.jsonl")).readline())
-    check(begin["params"] == {"dir": d, "api_key": "***"}, f"the begin record's params: {begin['params']}")
+    check(begin["params"] == {"dir": d, "api_key": {"$secret": True}}, f"the begin record's params: {begin['params']}")
     # without the value and without a terminal: refused, naming the param; nothing runs
     p = run(["resume", "j.jsonl", "--unknown", "rerun"], d)
     check(p.returncode == 64, f"resume without the secret param: exit {p.returncode}", p.stdout, p.stderr)
@@ -312,7 +315,7 @@ def case_secret_param_not_journaled_resume_needs_it(d):
     check(p.returncode == 0, f"resume with --param api_key: exit {p.returncode}", p.stdout, p.stderr)
     check(marks(d) == [API_KEY_HASH, "two-start", "two-start", "two-end", API_KEY_HASH], f"marks after resume: {marks(d)}")
     for r in (json.loads(l) for l in open(os.path.join(d, "j.jsonl"))):
-        if r["rec"] == "checkpoint":
+        if "state" in r:
             check("api_key" not in [g["name"] for g in r["state"]["globals"]], "the secret param was checkpointed")
     no_secret(d, API_KEY)
 
@@ -383,13 +386,383 @@ def case_not_a_terminal_options(d):
     check(p.returncode == 64 and "come from the journal" in p.stderr, "--param of a param that is not secret, on resume", p.stderr)
 
 
+def records(d, name="j.jsonl"):
+    """Every line of the journal parses as a JSON object (a journal of whole records)."""
+    out = []
+    for n, raw in enumerate(open(os.path.join(d, name), "rb"), 1):
+        try:
+            out.append(json.loads(raw.decode("utf-8")))
+        except (UnicodeDecodeError, ValueError) as ex:
+            raise AssertionError(f"{name}:{n} is not a valid JSON record ({ex}): {raw[:200]!r}")
+    return out
+
+
+# Finding 2, "written before it is known": a URL password in a non-secret env value (and in a
+# param) is a secret from before step 1 — in the begin record, in every event before
+# sql.connect — and resume compares only the parts that are not secret, and never shows it.
+URL_RB = r'''runbook "Journal URL"
+param dir: string
+param url: string = "none"
+env JT_DATABASE_URL
+env JT_DSN optional
+step "One" {
+  log("connecting to {env.JT_DATABASE_URL} via {url}")
+  sh("echo one >> {dir}/marks; echo {env.JT_DATABASE_URL} > /dev/null")
+}
+step "Two" {
+  sh("echo two >> {dir}/marks")
+}
+'''
+URL_PW = "Pw-Canary-4242"
+PARAM_PW = "Param-Canary-77"
+KV_PW = "Kv-Canary-99"
+
+
+def case_url_password_masked_before_connect(d):
+    with open(os.path.join(d, "u.rb"), "w") as f:
+        f.write(URL_RB)
+    url = f"postgresql://app:{URL_PW}@127.0.0.1:1/app"
+    envs = {"JT_DATABASE_URL": url, "JT_DSN": f"host=127.0.0.1 password={KV_PW} dbname=app"}
+    p = run(["run", "u.rb", "--param", f"dir={d}", "--param", f"url=postgres://u:{PARAM_PW}@db/x", "--journal", "j.jsonl",
+             "--fail-at", "Two", "--on-failure", "stop", "--log-format", "json", "--report", "r.json"], d, envs)
+    check(p.returncode == 3, f"--fail-at Two --on-failure stop: exit {p.returncode}", p.stdout, p.stderr)
+    for pw in (URL_PW, PARAM_PW, KV_PW):
+        check(pw not in p.stdout and pw not in p.stderr, f"the password {pw} is in the output", p.stdout, p.stderr)
+        no_secret(d, pw)
+    begin = records(d)[0]
+    check(begin["env"]["JT_DATABASE_URL"] == {"$masked": "postgresql://app:***@127.0.0.1:1/app"}, f"begin env: {begin['env']}")
+    check(begin["params"]["url"] == {"$masked": "postgres://u:***@db/x"}, f"begin params: {begin['params']}")
+    check(begin["params"]["dir"] == d, "a plain param is held exactly")
+    # resume: the masked param is given again (it cannot come from the journal)
+    p = run(["resume", "j.jsonl"], d, envs)
+    check(p.returncode == 64 and "parameter url" in p.stderr and "masked" in p.stderr, "the masked param is asked for", p.stderr)
+    # another host is another environment: refused, and the message shows no password
+    other = dict(envs, JT_DATABASE_URL=f"postgresql://app:{URL_PW}@10.0.0.9:1/app")
+    p = run(["resume", "j.jsonl", "--param", f"url=postgres://u:{PARAM_PW}@db/x"], d, other)
+    check(p.returncode == 64 and "JT_DATABASE_URL was" in p.stderr and "10.0.0.9" in p.stderr, "a changed env is refused", p.stderr)
+    p2 = run(["resume", "j.jsonl", "--param", f"url=postgres://u:{PARAM_PW}@other/x"], d, envs)
+    check(p2.returncode == 64 and "--param url: not the value the run started with" in p2.stderr, "a changed masked param is refused",
+          p2.stderr)
+    for out in (p.stderr, p2.stderr):
+        for pw in (URL_PW, PARAM_PW, KV_PW):
+            check(pw not in out, f"a refusal prints the password {pw}", out)
+    check(marks(d) == ["one", "two"], f"a refused resume ran something: {marks(d)}")
+    p = run(["resume", "j.jsonl", "--param", f"url=postgres://u:{PARAM_PW}@db/x"], d, envs)
+    check(p.returncode == 3, f"resume with the same values (--fail-at Two again): exit {p.returncode}", p.stdout, p.stderr)
+    check("these effects of the last attempt run again" in p.stderr, "the operator is told that Two's effect runs again", p.stderr)
+    check(marks(d) == ["one", "two", "two"], f"step One ran again: {marks(d)}")
+    for pw in (URL_PW, PARAM_PW, KV_PW):
+        check(pw not in p.stdout and pw not in p.stderr, f"the password {pw} is in the output", p.stdout, p.stderr)
+        no_secret(d, pw)
+
+
+# Finding 3: resume acted on the masked text of a param that held a secret.
+MASKED_PARAM_RB = r'''runbook "Journal masked param"
+param dir: string
+param target: string
+env JT_SECRET secret
+step "One" {
+  sh("echo one >> {dir}/marks")
+}
+step "Two" {
+  sh("echo two-start >> {dir}/marks; if [ -e {dir}/slow ]; then sleep 30; fi")
+  sh("printf '%s' {target} | sha256sum | cut -c1-12 >> {dir}/marks")
+}
+'''
+
+
+def case_param_holding_a_secret_resumes_with_its_real_value(d):
+    with open(os.path.join(d, "m.rb"), "w") as f:
+        f.write(MASKED_PARAM_RB)
+    target = f"svc-{SECRET}-blue"
+    h = hashlib.sha256(target.encode()).hexdigest()[:12]
+    open(os.path.join(d, "slow"), "w").close()
+    p = start(["run", "m.rb", "--param", f"dir={d}", "--param", f"target={target}", "--journal", "j.jsonl"], d)
+    wait_for(os.path.join(d, "marks"), "two-start")
+    kill_group(p)
+    os.unlink(os.path.join(d, "slow"))
+    begin = records(d)[0]
+    check(begin["params"]["target"] == {"$masked": "svc-***-blue"}, f"begin params: {begin['params']}")
+    p = run(["resume", "j.jsonl", "--unknown", "rerun"], d)
+    check(p.returncode == 64 and "parameter target" in p.stderr, "the masked param must be given again", p.stderr)
+    p = run(["resume", "j.jsonl", "--unknown", "rerun", "--param", "target=svc-other-blue"], d)
+    check(p.returncode == 64 and "not the value the run started with" in p.stderr, "another value is refused", p.stderr)
+    check(SECRET not in p.stderr and SECRET not in p.stdout, "a refusal prints the secret", p.stderr)
+    p = run(["resume", "j.jsonl", "--unknown", "rerun", "--param", f"target={target}"], d)
+    check(p.returncode == 0, f"resume with the value: exit {p.returncode}", p.stdout, p.stderr)
+    check(marks(d) == ["one", "two-start", "two-start", h], f"the resumed run used the real value: {marks(d)}")
+    no_secret(d)
+
+
+# Finding 3: bytes that are not UTF-8 in a command's output, in an error that quotes stderr, in
+# a log line, and in a global set by a completed step.
+UTF8_RB = r'''runbook "Journal bytes"
+param dir: string
+let raw = ""
+step "One" {
+  let r = sh("printf 'caf\\351 \\377\\376 ok'")
+  raw = r.stdout
+  log("got {r.stdout}")
+  let e = sh("printf 'bad \\377 err' >&2; exit 3", check: false)
+  log(e.stderr)
+  sh("echo one >> {dir}/marks")
+}
+step "Two" {
+  sh("printf '%s' {raw} | od -An -tx1 | tr -d ' \n' >> {dir}/marks; echo >> {dir}/marks")
+  sh("printf 'oops \\377\\n' >&2; exit 1")
+}
+'''
+
+
+def case_invalid_utf8_in_the_journal_and_the_json_log(d):
+    with open(os.path.join(d, "b.rb"), "w") as f:
+        f.write(UTF8_RB)
+    p = subprocess.run([RUNBOOK, "run", "b.rb", "--param", f"dir={d}", "--journal", "j.jsonl", "--on-failure", "stop",
+                        "--log-format", "json"], cwd=d, env=env(), stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
+    check(p.returncode == 3, f"step Two fails, --on-failure stop: exit {p.returncode}", p.stdout.decode("utf-8", "replace"))
+    for n, line in enumerate(p.stdout.splitlines(), 1):
+        try:
+            json.loads(line.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as ex:
+            raise AssertionError(f"--log-format json line {n} is not valid JSON ({ex}): {line[:200]!r}")
+    recs = records(d)
+    check(any("oops" in (r.get("text") or "") for r in recs), "the error quoting stderr is journaled")
+    p = run(["resume", "j.jsonl"], d)
+    check(p.returncode == 3, f"resume: exit {p.returncode} (step Two fails again)", p.stdout, p.stderr)
+    m = marks(d)
+    check(m.count("one") == 1 and m.count("636166e920fffe206f6b") == 2, f"the global holds the exact bytes after the resume: {m}")
+
+
+# Finding 3: no lock — a resume while the run is alive, and two resumes at once.
+def case_lock_one_process_continues_a_run(d):
+    setup(d)
+    open(os.path.join(d, "slow"), "w").close()
+    p = start(["run", "j.rb", "--param", f"dir={d}", "--journal", "j.jsonl"], d)
+    wait_for(os.path.join(d, "marks"), "two-start")
+    q = run(["resume", "j.jsonl", "--unknown", "rerun"], d)
+    check(q.returncode == 64 and "in use" in q.stderr and f"pid {p.pid}" in q.stderr, "a resume while the run is alive", q.stderr)
+    kill_group(p)
+    check(marks(d) == ["one", "two-start"], f"the refused resume ran something: {marks(d)}")
+    # the first resume blocks in step Two (slow is still there); a second one is refused
+    r1 = start(["resume", "j.jsonl", "--unknown", "rerun"], d)
+    end = time.time() + 20
+    while marks(d).count("two-start") < 2 and time.time() < end:
+        time.sleep(0.05)
+    q = run(["resume", "j.jsonl", "--unknown", "rerun"], d)
+    check(q.returncode == 64 and "in use" in q.stderr and f"pid {r1.pid}" in q.stderr, "a second resume", q.stderr)
+    kill_group(r1)
+    os.unlink(os.path.join(d, "slow"))
+    check(marks(d) == ["one", "two-start", "two-start"], f"marks: {marks(d)}")
+    q = run(["resume", "j.jsonl", "--unknown", "done"], d)
+    check(q.returncode == 0, f"the last resume: exit {q.returncode}", q.stdout, q.stderr)
+    check(marks(d) == ["one", "two-start", "two-start", "three"], f"marks: {marks(d)}")
+
+
+# Finding 3: a global set to a secret inside a completed step held its old value.
+SECRET_GLOBAL_RB = r'''runbook "Journal secret global"
+param dir: string
+env JT_SECRET secret
+let token = "none"
+let count = 0
+step "Login" {
+  token = env.JT_SECRET + "-session"
+  count = count + 1
+}
+step "Use" {
+  sh("echo two-start >> {dir}/marks; if [ -e {dir}/slow ]; then sleep 30; fi")
+  sh("printf '%s' {token} | sha256sum | cut -c1-12 >> {dir}/marks")
+  sh("echo count={count} >> {dir}/marks")
+}
+'''
+
+
+def case_secret_global_of_a_completed_step_is_not_stale(d):
+    with open(os.path.join(d, "g.rb"), "w") as f:
+        f.write(SECRET_GLOBAL_RB)
+    open(os.path.join(d, "slow"), "w").close()
+    p = start(["run", "g.rb", "--param", f"dir={d}", "--journal", "j.jsonl"], d)
+    wait_for(os.path.join(d, "marks"), "two-start")
+    kill_group(p)
+    os.unlink(os.path.join(d, "slow"))
+    p = run(["resume", "j.jsonl", "--unknown", "rerun"], d)
+    stale = hashlib.sha256(b"none").hexdigest()[:12]
+    check(stale not in marks(d), f"the resumed run used the stale value: {marks(d)}")
+    check(p.returncode == 1 and "`token` cannot be read after the resume" in p.stdout, f"reading it is an error: exit {p.returncode}",
+          p.stdout, p.stderr)
+    check(marks(d) == ["two-start", "two-start"], f"nothing after the read ran: {marks(d)}")
+    no_secret(d)
+
+
+def strace_run(args, d, *strace_args):
+    return subprocess.run(["strace", "-o", "/dev/null", *strace_args, RUNBOOK] + args, cwd=d, env=env(),
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+
+
+# Finding 3: a journal that cannot be written (ENOSPC / EIO, injected with strace; and a real
+# full tmpfs where this host lets us mount one).
+def case_journal_cannot_be_written(d):
+    if not shutil.which("strace"):
+        raise AssertionError("strace is not installed (scripts/setup.sh installs it)")
+    setup(d)
+    # the begin record: refused before step 1, nothing run, nothing left in the file
+    p = strace_run(["run", "j.rb", "--param", f"dir={d}", "--journal", "j.jsonl"], d,
+                   "-P", os.path.join(d, "j.jsonl"), "-e", "trace=write", "-e", "inject=write:error=ENOSPC:when=1")
+    check(p.returncode == 64 and "nothing was run" in p.stderr and "No space left" in p.stderr, f"begin not written: exit {p.returncode}",
+          p.stdout, p.stderr)
+    check(marks(d) == [] and os.path.getsize(os.path.join(d, "j.jsonl")) == 0, f"something ran, or a partial record is left: {marks(d)}")
+    os.unlink(os.path.join(d, "j.jsonl"))
+    # a later record: the effect whose intent is not on disk does not start; the run stops (4)
+    ref = os.path.join(d, "ref")
+    os.mkdir(ref)
+    setup(ref)
+    q = run(["run", "j.rb", "--param", f"dir={ref}", "--journal", "j.jsonl"], ref)
+    check(q.returncode == 0, f"reference run: exit {q.returncode}", q.stdout, q.stderr)
+    recs = records(ref)
+    k = next(i for i, r in enumerate(recs, 1) if r["rec"] == "effect_start" and "two-start" in r.get("target", ""))
+    p = strace_run(["run", "j.rb", "--param", f"dir={d}", "--journal", "j.jsonl"], d,
+                   "-e", "trace=fdatasync", "-e", f"inject=fdatasync:error=EIO:when={k}")
+    check(p.returncode == 4, f"a record not written mid-run: exit {p.returncode}", p.stdout, p.stderr)
+    check("could not be written" in p.stderr and "Input/output error" in p.stderr, "the operator is told", p.stderr)
+    check(marks(d) == ["one"], f"an effect started without its intent on disk: {marks(d)}")
+    check(len(records(d)) == k - 1, f"the journal holds the {k - 1} whole records before the failed one")
+    p = run(["resume", "j.jsonl"], d)
+    check(p.returncode == 0, f"resume once the cause is gone: exit {p.returncode}", p.stdout, p.stderr)
+    check(marks(d) == ["one", "two-start", "two-end", "three"], f"marks after the resume: {marks(d)}")
+    # a real full file system, when this host lets us mount one
+    mnt = os.path.join(d, "small")
+    os.mkdir(mnt)
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8k", "tmpfs", mnt], capture_output=True).returncode != 0:
+        print("note: cannot mount a tmpfs here: the full-disk part ran with injected errors only")
+        return
+    try:
+        with open(os.path.join(d, "big.rb"), "w") as f:
+            f.write('runbook "Full"\nparam dir: string\n' + "".join(
+                f'step "S{i}" {{\n  log("{"x" * 1500}")\n  sh("echo s{i} >> {{dir}}/marks")\n}}\n' for i in range(8)))
+        open(os.path.join(d, "marks"), "w").close()
+        p = run(["run", "big.rb", "--param", f"dir={d}", "--journal", os.path.join(mnt, "j.jsonl")], d)
+        check(p.returncode == 4 and "No space left" in p.stderr, f"a full tmpfs: exit {p.returncode}", p.stdout, p.stderr)
+        recs = records(mnt)
+        started = [r["target"] for r in recs if r["rec"] == "effect_start"]
+        check(len(marks(d)) == len(started), f"every effect that ran has its intent on disk: marks {marks(d)}, intents {started}")
+    finally:
+        subprocess.run(["umount", mnt], capture_output=True)
+
+
+# Finding 3: the resumed step does something else than before the cut (a value it read
+# changed): the effects it recorded cannot be matched; the run stops instead of guessing.
+DIVERGE_RB = r'''runbook "Journal diverges"
+param dir: string
+step "One" {
+  let n = trim(file.read("{dir}/nonce"))
+  sh("echo first-{n} >> {dir}/marks")
+  sh("echo two-start >> {dir}/marks; if [ -e {dir}/slow ]; then sleep 30; fi")
+}
+'''
+
+
+FEWER_RB = r'''runbook "Journal fewer"
+param dir: string
+step "One" {
+  sh("echo first >> {dir}/marks")
+  if file.exists("{dir}/more") {
+    sh("echo more >> {dir}/marks; kill -9 $PPID")
+  }
+}
+'''
+
+
+def case_resumed_step_that_takes_another_path_stops(d):
+    with open(os.path.join(d, "v.rb"), "w") as f:
+        f.write(DIVERGE_RB)
+    open(os.path.join(d, "nonce"), "w").write("a\n")
+    open(os.path.join(d, "slow"), "w").close()
+    p = start(["run", "v.rb", "--param", f"dir={d}", "--journal", "j.jsonl"], d)
+    wait_for(os.path.join(d, "marks"), "two-start")
+    kill_group(p)
+    os.unlink(os.path.join(d, "slow"))
+    open(os.path.join(d, "nonce"), "w").write("b\n")
+    p = run(["resume", "j.jsonl", "--unknown", "rerun"], d)
+    check(p.returncode == 2 and "no longer does what it did" in p.stdout and "first-" in p.stdout, f"exit {p.returncode}",
+          p.stdout, p.stderr)
+    check(marks(d) == ["first-a", "two-start"], f"an effect ran on a guess: {marks(d)}")
+    # fewer effects than before the cut: the one it no longer reaches happened (or may have)
+    with open(os.path.join(d, "w.rb"), "w") as f:
+        f.write(FEWER_RB)
+    open(os.path.join(d, "more"), "w").close()
+    p = run(["run", "w.rb", "--param", f"dir={d}", "--journal", "k.jsonl"], d)
+    check(p.returncode in (137, -9), f"the effect kills the runner: exit {p.returncode}", p.stdout, p.stderr)
+    os.unlink(os.path.join(d, "more"))
+    p = run(["resume", "k.jsonl", "--unknown", "rerun"], d)
+    check(p.returncode == 2 and "this step ended before it did what it did" in p.stdout and "echo more" in p.stdout,
+          f"exit {p.returncode}", p.stdout, p.stderr)
+    check(marks(d) == ["first-a", "two-start", "first", "more"], f"marks: {marks(d)}")
+
+
+# SQL inside a transaction the run died with: the server rolled it back when the runner's
+# connection dropped, so the statements of that transaction are not replayed as done.
+SQL_TXN_RB = r'''runbook "Journal SQL transaction"
+param dir: string
+param table: string
+env RBK_PG_URL
+let db = sql.connect(env.RBK_PG_URL)
+step "Txn" {
+  db.exec("BEGIN")
+  db.exec("INSERT INTO {table:ident} VALUES (1)")
+  sh("echo in-txn >> {dir}/marks; if [ -e {dir}/slow ]; then sleep 30; fi")
+  db.exec("COMMIT")
+  db.exec("INSERT INTO {table:ident} VALUES (2)")
+} rollback {
+  db.exec("DELETE FROM {table:ident}")
+}
+step "Check" {
+  expect db.scalar("SELECT count(*) FROM {table:ident}") == 2
+}
+'''
+
+
+def case_sql_transaction_open_when_the_run_died(d):
+    pg = SERVICES.get("RBK_PG_URL")
+    if not pg:
+        raise AssertionError("RBK_PG_URL is not in the services env (give --services-env; ctest starts the services)")
+    table = f"jt_txn_{os.getpid()}_{int(time.time() * 1000) % 100000}"
+    with open(os.path.join(d, "t.rb"), "w") as f:
+        f.write(SQL_TXN_RB)
+    setup_rb = os.path.join(d, "setup.rb")
+    with open(setup_rb, "w") as f:
+        f.write('runbook "t"\nparam table: string\nparam stmt: string\nenv RBK_PG_URL\nlet db = sql.connect(env.RBK_PG_URL)\n'
+                'step "S" {\n  db.exec(stmt)\n} rollback {\n  log("none")\n}\n')
+    e = {"RBK_PG_URL": pg}
+    p = run(["run", "setup.rb", "--param", f"table={table}", "--param", f"stmt=CREATE TABLE {table} (v int)"], d, e)
+    check(p.returncode == 0, f"create table: exit {p.returncode}", p.stdout, p.stderr)
+    try:
+        open(os.path.join(d, "slow"), "w").close()
+        p = start(["run", "t.rb", "--param", f"dir={d}", "--param", f"table={table}", "--journal", "j.jsonl"], d, e)
+        wait_for(os.path.join(d, "marks"), "in-txn")
+        kill_group(p)
+        os.unlink(os.path.join(d, "slow"))
+        q = run(["resume", "j.jsonl", "--unknown", "rerun"], d, e)
+        check("inside a transaction that was still open" in q.stderr and "BEGIN" in q.stderr, "the rolled-back statements are named",
+              q.stderr)
+        check(q.returncode == 0, f"resume: exit {q.returncode} (the transaction was rolled back: its statements run again)",
+              q.stdout, q.stderr)
+    finally:
+        run(["run", "setup.rb", "--param", f"table={table}", "--param", f"stmt=DROP TABLE IF EXISTS {table}"], d, e)
+
+
 def main():
     global RUNBOOK
     ap = argparse.ArgumentParser()
     ap.add_argument("--runbook", required=True)
     ap.add_argument("-k", default="")
+    ap.add_argument("--services-env", default="")
     a = ap.parse_args()
     RUNBOOK = os.path.abspath(a.runbook)
+    if a.services_env and os.path.exists(a.services_env):
+        for line in open(a.services_env):
+            line = line.strip()
+            if line and not line.startswith("#") and "=" in line:
+                k, v = line.split("=", 1)
+                SERVICES[k] = v
     cases = [(n, f) for n, f in sorted(globals().items()) if n.startswith("case_") and a.k in n]
     for name, fn in cases:
         d = tempfile.mkdtemp(prefix="rbk-journal-")
