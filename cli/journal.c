@@ -19,7 +19,6 @@ struct rbk_journal {
     char *path;
     int failed;
     long long size;  /* bytes of whole records: a failed write is cut back to it */
-    long records;
     rbk_vm *vm;      /* masks the begin record; told when a record cannot be written */
 };
 
@@ -146,7 +145,6 @@ static void put(rbk_journal *j, rbk_sbuf *line) {
     what = "fdatasync";
     if (fdatasync(j->fd) && errno != EINVAL) goto fail;
     j->size += (long long)line->len;
-    j->records++;
     return;
 fail:;
     int en = errno;
@@ -154,9 +152,9 @@ fail:;
     j->failed = 1;
     rbk_sbuf why = RBK_SBUF_INIT;
     rbk_sbuf_printf(&why, "%s %s: %s", what, j->path, strerror(en));
-    fprintf(stderr, "runbook: the journal %s could not be written (%s: %s): nothing more is started; the journal holds "
-                    "%ld whole record%s — once the cause is fixed, `runbook resume %s` continues from there\n",
-            j->path, what, strerror(en), j->records, j->records == 1 ? "" : "s", j->path);
+    fprintf(stderr, "runbook: the journal %s could not be written (%s: %s): nothing more is started; the journal ends "
+                    "with the last record written whole — once the cause is fixed, `runbook resume %s` continues from there\n",
+            j->path, what, strerror(en), j->path);
     if (j->vm) rbk_vm_sink_failed(j->vm, rbk_sbuf_cstr(&why));
     rbk_sbuf_free(&why);
 }
@@ -569,8 +567,8 @@ int rbk_journal_read(const char *path, rbk_journal_state *st, char **err) {
                     v == 1 ? ": it was written by an earlier runbook, which can resume it" : "");
             st->artifact = jdup(r, "artifact");
             if (text_value(r, "runbook", &st->runbook) || text_value(r, "cwd", &st->cwd) || text_value(r, "only", &st->only) ||
-                text_value(r, "fail_at", &st->fail_at))
-                BAD("%s:%d: the begin record's runbook, cwd, only or fail_at is not readable (or was masked)", path, lineno);
+                text_value(r, "fail_at", &st->fail_at) || text_value(r, "from", &st->from))
+                BAD("%s:%d: the begin record's runbook, cwd, only, fail_at or from is not readable (or was masked)", path, lineno);
             st->title = jdup(r, "title");
             st->on_failure = jdup(r, "on_failure");
             json_t *t = json_object_get(r, "default_timeout_ms");
@@ -747,6 +745,7 @@ done:
 
 void rbk_journal_state_free(rbk_journal_state *st) {
     free(st->artifact); free(st->runbook); free(st->cwd); free(st->title); free(st->on_failure); free(st->only); free(st->fail_at);
+    free(st->from);
     free(st->holder); free(st->ended_status);
     for (int i = 0; i < st->nparams; i++) { free(st->params[i].key); free(st->params[i].value); free(st->params[i].masked); }
     free(st->params);

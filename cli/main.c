@@ -53,7 +53,7 @@ static void usage(FILE *o) {
           "                  [--dry-run] [--fail-at STEP] [--no-wait] [--default-timeout D]\n"
           "                  [--log-format text|json] [--verbose]\n"
           "                  [--report FILE.md|FILE.json|FILE.xml]... [--journal FILE]\n"
-          "  runbook resume  JOURNAL [FILE.rb|FILE.rbc] [--unknown rerun|done] [--param SECRET=V]...\n"
+          "  runbook resume  JOURNAL [FILE.rb|FILE.rbc] [--unknown rerun|done] [--param NAME=V]...\n"
           "                  [--report F]...\n"
           "  runbook plan    FILE.rb|FILE.rbc [--format text|json] [--default-timeout D]\n"
           "  runbook doc     FILE.rb|FILE.rbc [--default-timeout D]\n"
@@ -728,6 +728,7 @@ static int cmd_resume(opts *o) {
     o->run.verbose |= st.verbose;
     o->run.only = st.only;
     o->run.fail_at = st.fail_at;
+    o->run.from = st.from; /* the steps before it were skipped, or are to be: not run by the resume */
     o->run.params = realloc(o->run.params, sizeof(rbk_kv) * (size_t)(o->run.nparams + st.nparams + 1));
     for (int i = 0; i < st.nparams; i++) {
         if (!st.params[i].value) continue; /* secret or masked: given again (above, below) */
