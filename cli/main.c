@@ -516,7 +516,11 @@ static int execute(opts *o, rbk_unit *u, const char *runbook_path, rbk_journal *
         np++;
     }
     if (np) {
-        print_problems(resume ? "not resumed" : "not started", &problems, np);
+        /* a value in a message (a --param that does not parse) may hold a secret: masked */
+        rbk_sbuf shown = RBK_SBUF_INIT;
+        rbk_vm_mask(vm, &shown, rbk_sbuf_cstr(&problems), problems.len);
+        print_problems(resume ? "not resumed" : "not started", &shown, np);
+        rbk_sbuf_free(&shown);
         rbk_sbuf_free(&problems);
         rbk_vm_free(vm);
         for (int k = 0; k < o->nreports; k++) rbk_report_close(reports[k], NULL);

@@ -460,6 +460,7 @@ def case_url_password_masked_before_connect(d):
 MASKED_PARAM_RB = r'''runbook "Journal masked param"
 param dir: string
 param target: string
+param n: int = 1
 env JT_SECRET secret
 step "One" {
   sh("echo one >> {dir}/marks")
@@ -476,6 +477,10 @@ def case_param_holding_a_secret_resumes_with_its_real_value(d):
         f.write(MASKED_PARAM_RB)
     target = f"svc-{SECRET}-blue"
     h = hashlib.sha256(target.encode()).hexdigest()[:12]
+    # a refusal before step 1 that quotes a value holding a secret shows it masked
+    p = run(["run", "m.rb", "--param", f"dir={d}", "--param", f"target={target}", "--param", f"n=x{SECRET}"], d)
+    check(p.returncode == 64 and "--param n=x***: not a valid int" in p.stderr, f"exit {p.returncode}", p.stderr)
+    check(SECRET not in p.stderr + p.stdout, "a refusal prints the secret", p.stderr)
     open(os.path.join(d, "slow"), "w").close()
     p = start(["run", "m.rb", "--param", f"dir={d}", "--param", f"target={target}", "--journal", "j.jsonl"], d)
     wait_for(os.path.join(d, "marks"), "two-start")
