@@ -718,6 +718,8 @@ param table: string
 env RBK_PG_URL
 let db = sql.connect(env.RBK_PG_URL)
 step "Txn" {
+  let t = db.scalar("SELECT replace(clock_timestamp()::text, ' ', 'T')")
+  sh("echo t={t} >> {dir}/marks")
   db.exec("BEGIN")
   db.exec("INSERT INTO {table:ident} VALUES (1)")
   sh("echo in-txn >> {dir}/marks; if [ -e {dir}/slow ]; then sleep 30; fi")
@@ -757,6 +759,9 @@ def case_sql_transaction_open_when_the_run_died(d):
               q.stderr)
         check(q.returncode == 0, f"resume: exit {q.returncode} (the transaction was rolled back: its statements run again)",
               q.stdout, q.stderr)
+        stamps = [m for m in marks(d) if m.startswith("t=")]
+        check(len(stamps) == 1 and marks(d).count("in-txn") == 2,
+              f"the query before the transaction was run again, not replayed (its value changed): {marks(d)}")
     finally:
         run(["run", "setup.rb", "--param", f"table={table}", "--param", f"stmt=DROP TABLE IF EXISTS {table}"], d, e)
 
@@ -778,6 +783,42 @@ def case_from_comes_from_the_journal(d):
     p = run(["resume", "j.jsonl"], d)
     check(p.returncode == q.returncode, f"resume: exit {p.returncode}, an uninterrupted run {q.returncode}", p.stdout, p.stderr)
     check("one" not in marks(d) and marks(d) == marks(ref), f"a step before --from ran: {marks(d)}, not {marks(ref)}")
+
+
+# Replay of an HTTP call: the recorded response (status, headers, body, its json) is what the
+# call returns on the resume, and the request is not sent again (the fixture counts the hits).
+HTTP_RB = r'''runbook "Journal HTTP"
+param dir: string
+param base: string
+param key: string
+let first = 0
+step "Post" {
+  let r = http.post("{base}/flaky/{key}/1000", body: "x")
+  first = r.json.attempt
+  sh("echo status={r.status} attempt={r.json.attempt} >> {dir}/marks")
+  sh("echo two-start >> {dir}/marks; if [ -e {dir}/slow ]; then sleep 30; fi")
+  let again = http.get("{base}/flaky/{key}/1000")
+  sh("echo first={first} now={again.json.attempt} >> {dir}/marks")
+}
+'''
+
+
+def case_http_call_replayed_not_sent_again(d):
+    base = SERVICES.get("RBK_HTTP_URL")
+    if not base:
+        raise AssertionError("RBK_HTTP_URL is not in the services env (give --services-env; ctest starts the services)")
+    with open(os.path.join(d, "h.rb"), "w") as f:
+        f.write(HTTP_RB)
+    key = f"jt-{os.getpid()}-{int(time.time() * 1000) % 100000}"
+    open(os.path.join(d, "slow"), "w").close()
+    p = start(["run", "h.rb", "--param", f"dir={d}", "--param", f"base={base}", "--param", f"key={key}", "--journal", "j.jsonl"], d)
+    wait_for(os.path.join(d, "marks"), "two-start")
+    kill_group(p)
+    os.unlink(os.path.join(d, "slow"))
+    p = run(["resume", "j.jsonl", "--unknown", "rerun"], d)
+    check(p.returncode == 0, f"resume: exit {p.returncode}", p.stdout, p.stderr)
+    check(marks(d) == ["status=503", "attempt=1", "two-start", "two-start", "first=1", "now=2"],
+          f"the POST was sent again, or its response not replayed: {marks(d)}")
 
 
 def main():
