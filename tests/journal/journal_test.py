@@ -504,16 +504,18 @@ def case_param_holding_a_secret_resumes_with_its_real_value(d):
 UTF8_RB = r'''runbook "Journal bytes"
 param dir: string
 let raw = ""
+let nul = ""
 step "One" {
   let r = sh("printf 'caf\\351 \\377\\376 ok'")
   raw = r.stdout
+  nul = sh("printf 'a\\000b'").stdout
   log("got {r.stdout}")
   let e = sh("printf 'bad \\377 err' >&2; exit 3", check: false)
   log(e.stderr)
   sh("echo one >> {dir}/marks")
 }
 step "Two" {
-  sh("printf '%s' {raw} | od -An -tx1 | tr -d ' \n' >> {dir}/marks; echo >> {dir}/marks")
+  sh("printf '%s' {raw} | od -An -tx1 | tr -d ' \n' >> {dir}/marks; echo >> {dir}/marks; echo nul={len(nul)} >> {dir}/marks")
   sh("printf 'oops \\377\\n' >&2; exit 1")
 }
 '''
@@ -535,7 +537,8 @@ def case_invalid_utf8_in_the_journal_and_the_json_log(d):
     p = run(["resume", "j.jsonl"], d)
     check(p.returncode == 3, f"resume: exit {p.returncode} (step Two fails again)", p.stdout, p.stderr)
     m = marks(d)
-    check(m.count("one") == 1 and m.count("636166e920fffe206f6b") == 2, f"the global holds the exact bytes after the resume: {m}")
+    check(m.count("one") == 1 and m.count("636166e920fffe206f6b") == 2 and m.count("nul=3") == 2,
+          f"the globals hold the exact bytes after the resume: {m}")
 
 
 # Finding 3: no lock — a resume while the run is alive, and two resumes at once.
