@@ -17,17 +17,40 @@ enum {
     RBK_FILE_OK = 0,
     RBK_FILE_ERR = -1,       /* err holds the message */
     RBK_FILE_CANCELLED = -2, /* c fired: rbk_cancel_check(c) says why */
+    RBK_FILE_TOO_LARGE = -3, /* larger than the limit: err holds the message */
 };
 
+/* What the functions below read is a REGULAR file (or what a symlink points to): a FIFO, a
+ * device, a socket or a directory is refused with "cannot read "PATH": it is a FIFO (named
+ * pipe), not a regular file" before anything waits on it. The kind is checked with stat
+ * before the open, and with fstat after it; the open is O_NONBLOCK, so even a FIFO swapped
+ * in between cannot block it. Reading a regular file then always ends, and the cancel token
+ * is checked between 64 KiB chunks. (A read from a hung network file system can still
+ * block in the kernel: nothing in user space can bound that.) */
+
+/* The longest file rbk_file_read reads: a text shorter than 256 MiB (RBK_TEXT_MAX in
+ * vm/value.h). It bounds runbook sources, modules, .rbc files and env files. */
+#define RBK_FILE_READ_LIMIT (((size_t)256 << 20) - 1)
+
 /* 1 exists (stat follows symlinks), 0 does not (ENOENT, ENOTDIR), RBK_FILE_ERR otherwise
- * (EACCES on a parent, ELOOP, ...: the answer is unknown, so we do not say "no"). */
+ * (EACCES on a parent, ELOOP, ...: the answer is unknown, so we do not say "no"). Any kind
+ * of file exists; nothing is opened. */
 int rbk_file_exists(const char *path, rbk_sbuf *err);
-/* Size in bytes of a regular file (or what a symlink points to); a directory is an error. */
+/* Size in bytes of a regular file (or what a symlink points to); anything else is an error
+ * that names its kind (a pipe or a device has no size: stat says 0). */
 int rbk_file_size(const char *path, int64_t *size, rbk_sbuf *err);
-/* Appends the whole file to out. */
+/* Appends the whole regular file to out; a file larger than max bytes (by its size, or by
+ * what a read returns when it grows meanwhile) is an error: "cannot read "PATH": it is
+ * larger than the limit of 64 MiB (N bytes)", and out is left with what was read so far. */
+int rbk_file_read_max(const char *path, size_t max, rbk_sbuf *out, const rbk_cancel *c,
+                      rbk_sbuf *err);
+/* rbk_file_read_max with RBK_FILE_READ_LIMIT. */
 int rbk_file_read(const char *path, rbk_sbuf *out, const rbk_cancel *c, rbk_sbuf *err);
-/* SHA-256 of the file's bytes, streamed in 64 KiB reads; hex is lower case. */
+/* SHA-256 of a regular file's bytes (any size), streamed in 64 KiB reads; hex is lower case. */
 int rbk_file_sha256(const char *path, char hex[65], const rbk_cancel *c, rbk_sbuf *err);
+/* "a regular file", "a directory", "a FIFO (named pipe)", "a character device", "a block
+ * device", "a socket" for a st_mode. */
+const char *rbk_file_kind(unsigned mode);
 /* Replaces path atomically with data: a temp file in the same directory (created with
  * O_EXCL; mode of the file it replaces, else 0666 & ~umask), write, fsync, rename over path,
  * fsync the directory. A symlink at path is followed: the file it points to is replaced.

@@ -63,6 +63,25 @@ void **rbk_vm_slot(rbk_vm *vm, int slot);
 /* Registers a cleanup called when the VM is destroyed. */
 void rbk_vm_on_destroy(rbk_vm *vm, void (*fn)(void *), void *arg);
 
+/* A limit argument of a builtin (max_output:, max_size:, max_rows:, max_bytes:): nil gives
+ * dflt; otherwise it must be an int from 0 to max, or the call fails with
+ * "WHO: NAME must be an int from 0 to MAX, got ...". Returns 0 with *out set, or -1. */
+static inline int rbk_limit_arg(rbk_vm *vm, const char *who, const char *name, rbk_value v,
+                                int64_t dflt, int64_t max, int64_t *out) {
+    if (v.t == RBK_T_NIL) {
+        *out = dflt;
+        return 0;
+    }
+    if (v.t != RBK_T_INT)
+        return rbk_vm_error(vm, "%s: %s must be an int from 0 to %lld, got %s", who, name,
+                            (long long)max, rbk_type_name((rbk_type)v.t));
+    if (v.as.i < 0 || v.as.i > max)
+        return rbk_vm_error(vm, "%s: %s must be an int from 0 to %lld, got %lld", who, name,
+                            (long long)max, (long long)v.as.i);
+    *out = v.as.i;
+    return 0;
+}
+
 /* Argument helpers: string bytes of an argument known to be a string. */
 static inline const char *rbk_arg_str(rbk_value v) { return RBK_AS_STR(v)->data; }
 static inline size_t rbk_arg_len(rbk_value v) { return RBK_AS_STR(v)->len; }

@@ -11,6 +11,7 @@
 #include "../support/sha256.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <netdb.h>
 #include <poll.h>
@@ -26,11 +27,23 @@
 #include <unistd.h>
 
 #define FILE_CHUNK (64 * 1024)
+/* file.read's limit without max_size: (docs/language.md, "Files"), as HTTP's body limit */
+#define FILE_READ_DEFAULT_MAX ((int64_t)64 << 20)
+_Static_assert(RBK_FILE_READ_LIMIT == RBK_TEXT_MAX - 1, "a file read is a text");
 
 /* ---------------------------------------------------------------- VM-free operations */
 
 static void errf(rbk_sbuf *err, const char *what, const char *path, int e) {
     if (err) rbk_sbuf_printf(err, "%s \"%s\": %s", what, path, strerror(e));
+}
+
+/* size: the file's size when known before reading, 0 when it grew past max while read */
+static void too_large(rbk_sbuf *err, const char *path, uint64_t size, size_t max) {
+    if (!err) return;
+    rbk_sbuf_printf(err, "cannot read \"%s\": it is larger than the limit of ", path);
+    rbk_size_fmt(err, max);
+    if (size) rbk_sbuf_printf(err, " (%" PRIu64 " bytes)", size);
+    else rbk_sbuf_adds(err, " (it grew while being read)");
 }
 
 int rbk_file_exists(const char *path, rbk_sbuf *err) {
@@ -41,44 +54,85 @@ int rbk_file_exists(const char *path, rbk_sbuf *err) {
     return RBK_FILE_ERR;
 }
 
+const char *rbk_file_kind(unsigned mode) {
+    if (S_ISREG(mode)) return "a regular file";
+    if (S_ISDIR(mode)) return "a directory";
+    if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
+    if (S_ISCHR(mode)) return "a character device";
+    if (S_ISBLK(mode)) return "a block device";
+    if (S_ISSOCK(mode)) return "a socket";
+    return "not a file of a known kind";
+}
+
+/* "cannot WHAT "PATH": it is a FIFO (named pipe), not a regular file" */
+static void not_regular(rbk_sbuf *err, const char *what, const char *path, unsigned mode) {
+    if (err) rbk_sbuf_printf(err, "cannot %s \"%s\": it is %s, not a regular file", what, path,
+                             rbk_file_kind(mode));
+}
+
 int rbk_file_size(const char *path, int64_t *size, rbk_sbuf *err) {
     struct stat st;
     if (stat(path, &st) != 0) {
         errf(err, "cannot stat", path, errno);
         return RBK_FILE_ERR;
     }
-    if (S_ISDIR(st.st_mode)) {
-        errf(err, "cannot size", path, EISDIR);
+    if (!S_ISREG(st.st_mode)) { /* a pipe, a device or a directory has no size to speak of */
+        not_regular(err, "size", path, st.st_mode);
         return RBK_FILE_ERR;
     }
     *size = (int64_t)st.st_size;
     return RBK_FILE_OK;
 }
 
-static int open_for_read(const char *path, rbk_sbuf *err) {
+/* Opens a regular file for reading, or explains why not. The kind is checked with stat
+ * before anything is opened (opening a device can have effects: a tape rewinds, a modem
+ * line is raised), and again with fstat on what was opened, in case the path changed in
+ * between. O_NONBLOCK makes that open return at once even for a FIFO that no one writes to
+ * (a plain open waits for a writer, with no timeout and through signals); on a regular file
+ * it changes nothing. st receives the file's status. */
+static int open_regular(const char *path, struct stat *st, rbk_sbuf *err) {
+    if (stat(path, st) != 0) {
+        errf(err, "cannot open", path, errno);
+        return -1;
+    }
+    if (!S_ISREG(st->st_mode)) {
+        not_regular(err, "read", path, st->st_mode);
+        return -1;
+    }
     int fd;
-    do fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    do fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     while (fd < 0 && errno == EINTR);
     if (fd < 0) {
         errf(err, "cannot open", path, errno);
         return -1;
     }
-    struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+        int e = errno;
+        if (S_ISREG(st->st_mode)) errf(err, "cannot stat", path, e);
+        else not_regular(err, "read", path, st->st_mode);
         close(fd);
-        errf(err, "cannot read", path, EISDIR);
         return -1;
     }
     return fd;
 }
 
-/* Reads the file in chunks, handing each to sink (an sbuf or a digest). */
-static int read_chunks(const char *path, const rbk_cancel *c, rbk_sbuf *err,
-                       void (*sink)(void *ctx, const void *p, size_t n), void *ctx) {
-    int fd = open_for_read(path, err);
+/* Reads the regular file in chunks, handing each to sink (an sbuf or a digest), at most max
+ * bytes (a file that is or grows larger is an error: its size is never trusted alone). */
+static int read_chunks(const char *path, size_t max, const rbk_cancel *c, rbk_sbuf *err,
+                       void (*sink)(void *ctx, const void *p, size_t n), void *ctx,
+                       void (*hint)(void *ctx, size_t size)) {
+    struct stat st;
+    int fd = open_regular(path, &st, err);
     if (fd < 0) return RBK_FILE_ERR;
+    if ((uint64_t)st.st_size > (uint64_t)max) {
+        close(fd);
+        too_large(err, path, (uint64_t)st.st_size, max);
+        return RBK_FILE_TOO_LARGE;
+    }
+    if (hint) hint(ctx, (size_t)st.st_size);
     char *buf = rbk_xmalloc(FILE_CHUNK);
     int rc = RBK_FILE_OK;
+    size_t total = 0;
     for (;;) {
         if (rbk_cancel_check(c)) { rc = RBK_FILE_CANCELLED; break; }
         ssize_t r = read(fd, buf, FILE_CHUNK);
@@ -89,6 +143,12 @@ static int read_chunks(const char *path, const rbk_cancel *c, rbk_sbuf *err,
             break;
         }
         if (r == 0) break;
+        if ((size_t)r > max - total) { /* it grew while we read it */
+            too_large(err, path, 0, max);
+            rc = RBK_FILE_TOO_LARGE;
+            break;
+        }
+        total += (size_t)r;
         sink(ctx, buf, (size_t)r);
     }
     free(buf);
@@ -97,16 +157,22 @@ static int read_chunks(const char *path, const rbk_cancel *c, rbk_sbuf *err,
 }
 
 static void sink_sbuf(void *ctx, const void *p, size_t n) { rbk_sbuf_add(ctx, p, n); }
+static void hint_sbuf(void *ctx, size_t size) { rbk_sbuf_reserve(ctx, size); }
 static void sink_sha(void *ctx, const void *p, size_t n) { rbk_sha256_update(ctx, p, n); }
 
+int rbk_file_read_max(const char *path, size_t max, rbk_sbuf *out, const rbk_cancel *c,
+                      rbk_sbuf *err) {
+    return read_chunks(path, max, c, err, sink_sbuf, out, hint_sbuf);
+}
+
 int rbk_file_read(const char *path, rbk_sbuf *out, const rbk_cancel *c, rbk_sbuf *err) {
-    return read_chunks(path, c, err, sink_sbuf, out);
+    return rbk_file_read_max(path, RBK_FILE_READ_LIMIT, out, c, err);
 }
 
 int rbk_file_sha256(const char *path, char hex[65], const rbk_cancel *c, rbk_sbuf *err) {
     rbk_sha256 s;
     rbk_sha256_init(&s);
-    int rc = read_chunks(path, c, err, sink_sha, &s);
+    int rc = read_chunks(path, SIZE_MAX, c, err, sink_sha, &s, NULL);
     if (rc != RBK_FILE_OK) return rc;
     unsigned char d[RBK_SHA256_DIGEST];
     rbk_sha256_final(&s, d);
@@ -145,14 +211,10 @@ int rbk_file_write_atomic(const char *path, const void *data, size_t n, rbk_sbuf
     const char *dst = target ? target : path;
     struct stat old;
     int have_old = stat(dst, &old) == 0;
-    if (have_old && S_ISDIR(old.st_mode)) {
-        errf(err, "cannot write", path, EISDIR);
-        free(target);
-        return RBK_FILE_ERR;
-    }
     if (have_old && !S_ISREG(old.st_mode)) {
         /* renaming over a device, pipe or socket would replace it (/dev/null included) */
-        rbk_sbuf_printf(err, "cannot write \"%s\": not a regular file (a device, pipe or socket is never replaced)", path);
+        not_regular(err, "write", path, old.st_mode);
+        if (!S_ISDIR(old.st_mode)) rbk_sbuf_adds(err, " (a device, pipe or socket is never replaced)");
         free(target);
         return RBK_FILE_ERR;
     }
@@ -421,15 +483,22 @@ int rbk_std_file_size(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
 int rbk_std_file_read(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     const char *path = NULL;
     if (path_arg(vm, "file.read", args[0], &path)) return -1;
+    int64_t max = FILE_READ_DEFAULT_MAX;
+    if (nargs > 1 && rbk_limit_arg(vm, "file.read", "max_size", args[1], FILE_READ_DEFAULT_MAX,
+                                   (int64_t)RBK_FILE_READ_LIMIT, &max))
+        return -1;
     rbk_cancel c = rbk_vm_cancel(vm, FILE_NO_TIMEOUT_MS);
     rbk_sbuf err = RBK_SBUF_INIT, data = RBK_SBUF_INIT;
-    int r = rbk_file_read(path, &data, &c, &err);
+    int r = rbk_file_read_max(path, (size_t)max, &data, &c, &err);
     if (r != RBK_FILE_OK) {
         rbk_sbuf_free(&data);
         if (r == RBK_FILE_CANCELLED) {
             rbk_sbuf_free(&err);
             return fail_cancel(vm, "file.read", &c, FILE_NO_TIMEOUT_MS);
         }
+        if (r == RBK_FILE_TOO_LARGE)
+            rbk_sbuf_printf(&err, "; pass max_size: (bytes, at most %zu) to read more",
+                            (size_t)RBK_FILE_READ_LIMIT);
         return fail_err(vm, "file.read", &err);
     }
     *out = rbk_str_take_sbuf(&data);

@@ -282,6 +282,11 @@ void rbk_duration_fmt(rbk_sbuf *out, int64_t ms) {
         }
     }
 }
+void rbk_size_fmt(rbk_sbuf *out, uint64_t n) {
+    if (n && n % ((uint64_t)1 << 20) == 0) rbk_sbuf_printf(out, "%" PRIu64 " MiB", n >> 20);
+    else if (n && n % 1024 == 0) rbk_sbuf_printf(out, "%" PRIu64 " KiB", n >> 10);
+    else rbk_sbuf_printf(out, "%" PRIu64 " byte%s", n, n == 1 ? "" : "s");
+}
 static void fmt_float(rbk_sbuf *out, double f) {
     if (isnan(f)) { rbk_sbuf_adds(out, "nan"); return; }
     if (isinf(f)) { rbk_sbuf_adds(out, f > 0 ? "inf" : "-inf"); return; }

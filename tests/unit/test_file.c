@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "stdlib/file_ops.h"
@@ -147,13 +148,13 @@ static void test_errors_name_path_and_cause(void **st) {
     /* a directory: exists, but cannot be sized, read, hashed or replaced */
     assert_int_equal(rbk_file_exists(f->dir, &err), 1);
     assert_int_equal(rbk_file_size(f->dir, &size, &err), RBK_FILE_ERR);
-    assert_non_null(strstr(err.data, "Is a directory"));
+    assert_non_null(strstr(err.data, "it is a directory, not a regular file"));
     rbk_sbuf_reset(&err);
     assert_int_equal(rbk_file_read(f->dir, &data, NULL, &err), RBK_FILE_ERR);
-    assert_non_null(strstr(err.data, "Is a directory"));
+    assert_non_null(strstr(err.data, "it is a directory, not a regular file"));
     rbk_sbuf_reset(&err);
     assert_int_equal(rbk_file_write_atomic(f->dir, "x", 1, &err), RBK_FILE_ERR);
-    assert_non_null(strstr(err.data, "Is a directory"));
+    assert_non_null(strstr(err.data, "it is a directory, not a regular file"));
     rbk_sbuf_reset(&err);
     /* through a regular file used as a directory: ENOTDIR means "no" for exists */
     char *file = path_in(f, "plain");
@@ -234,6 +235,118 @@ static void test_cancelled_read(void **st) {
     free(buf);
     rbk_sbuf_free(&err);
     rbk_sbuf_free(&data);
+    free(p);
+}
+
+/* A FIFO nobody writes to, a device that never ends, a socket, a directory: each is refused
+ * at once, naming its kind, by every reader; none of them may block (before the readers
+ * checked the kind, opening the FIFO waited for a writer forever, through signals and
+ * deadlines, and /dev/zero was read until memory ran out). alarm() turns a hang into a
+ * failure of this test instead of a ctest timeout. */
+static void check_refused(const char *path, const char *kind) {
+    rbk_sbuf err = RBK_SBUF_INIT, data = RBK_SBUF_INIT;
+    int64_t size = -1;
+    char hex[65];
+    volatile sig_atomic_t flag = 0;
+    rbk_cancel c = {&flag, INT64_MAX};
+    assert_int_equal(rbk_file_exists(path, &err), 1);
+    assert_int_equal(rbk_file_read(path, &data, &c, &err), RBK_FILE_ERR);
+    assert_non_null(strstr(err.data, path));
+    assert_non_null(strstr(err.data, kind));
+    assert_non_null(strstr(err.data, "not a regular file"));
+    assert_int_equal(data.len, 0);
+    rbk_sbuf_reset(&err);
+    assert_int_equal(rbk_file_read_max(path, 10, &data, &c, &err), RBK_FILE_ERR);
+    assert_non_null(strstr(err.data, kind));
+    rbk_sbuf_reset(&err);
+    assert_int_equal(rbk_file_sha256(path, hex, &c, &err), RBK_FILE_ERR);
+    assert_non_null(strstr(err.data, kind));
+    rbk_sbuf_reset(&err);
+    assert_int_equal(rbk_file_size(path, &size, &err), RBK_FILE_ERR);
+    assert_non_null(strstr(err.data, kind));
+    assert_non_null(strstr(err.data, "cannot size"));
+    rbk_sbuf_free(&err);
+    rbk_sbuf_free(&data);
+}
+
+static void test_refuses_what_is_not_a_regular_file(void **st) {
+    fx *f = *st;
+    alarm(60);
+    char *fifo = path_in(f, "fifo");
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    check_refused(fifo, "it is a FIFO (named pipe)");
+    check_refused("/dev/zero", "it is a character device");
+    check_refused("/dev/null", "it is a character device");
+    check_refused(f->dir, "it is a directory");
+    /* a Unix socket (open(2) of one fails with ENXIO: the kind is named all the same) */
+    char *sock = path_in(f, "sock");
+    int sfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un a;
+    memset(&a, 0, sizeof a);
+    a.sun_family = AF_UNIX;
+    assert_true(strlen(sock) < sizeof a.sun_path);
+    strcpy(a.sun_path, sock);
+    assert_int_equal(bind(sfd, (struct sockaddr *)&a, sizeof a), 0);
+    check_refused(sock, "it is a socket");
+    close(sfd);
+    /* a symlink to the FIFO is the FIFO; a symlink to a regular file is that file */
+    char *link = path_in(f, "link");
+    assert_int_equal(symlink(fifo, link), 0);
+    check_refused(link, "FIFO");
+    rbk_sbuf err = RBK_SBUF_INIT, data = RBK_SBUF_INIT;
+    assert_int_equal(rbk_file_write_atomic(fifo, "x", 1, &err), RBK_FILE_ERR);
+    assert_non_null(strstr(err.data, "it is a FIFO (named pipe), not a regular file"));
+    assert_non_null(strstr(err.data, "never replaced"));
+    struct stat sb;
+    assert_int_equal(stat(fifo, &sb), 0);
+    assert_true(S_ISFIFO(sb.st_mode)); /* still the FIFO */
+    rbk_sbuf_reset(&err);
+    char *file = path_in(f, "target");
+    assert_int_equal(rbk_file_write_atomic(file, "abc", 3, &err), RBK_FILE_OK);
+    assert_int_equal(unlink(link), 0);
+    assert_int_equal(symlink(file, link), 0);
+    assert_int_equal(rbk_file_read(link, &data, NULL, &err), RBK_FILE_OK);
+    assert_int_equal(data.len, 3);
+    alarm(0);
+    rbk_sbuf_free(&err);
+    rbk_sbuf_free(&data);
+    free(fifo);
+    free(sock);
+    free(link);
+    free(file);
+}
+
+/* The size limit at N and N+1, by the file's size; and for a file whose size says 0 but that
+ * yields more (procfs), by what the reads return. */
+static void test_read_limit(void **st) {
+    fx *f = *st;
+    char *p = path_in(f, "sized");
+    rbk_sbuf err = RBK_SBUF_INIT, data = RBK_SBUF_INIT;
+    char buf[1000];
+    memset(buf, 'x', sizeof buf);
+    assert_int_equal(rbk_file_write_atomic(p, buf, sizeof buf, &err), RBK_FILE_OK);
+    assert_int_equal(rbk_file_read_max(p, 1000, &data, NULL, &err), RBK_FILE_OK);
+    assert_int_equal(data.len, 1000);
+    rbk_sbuf_reset(&data);
+    assert_int_equal(rbk_file_read_max(p, 999, &data, NULL, &err), RBK_FILE_TOO_LARGE);
+    rbk_sbuf want = RBK_SBUF_INIT;
+    rbk_sbuf_printf(&want, "cannot read \"%s\": it is larger than the limit of 999 bytes (1000 bytes)", p);
+    assert_string_equal(err.data, want.data);
+    assert_int_equal(data.len, 0); /* refused by its size: nothing read */
+    rbk_sbuf_reset(&err);
+    assert_int_equal(rbk_file_read_max(p, 0, &data, NULL, &err), RBK_FILE_TOO_LARGE);
+    rbk_sbuf_reset(&err);
+    /* /proc/self/status is a regular file of size 0 with about 1 KiB to read */
+    assert_int_equal(rbk_file_read_max("/proc/self/status", 1 << 20, &data, NULL, &err), RBK_FILE_OK);
+    assert_true(data.len > 100);
+    size_t n = data.len;
+    rbk_sbuf_reset(&data);
+    assert_int_equal(rbk_file_read_max("/proc/self/status", n / 2, &data, NULL, &err), RBK_FILE_TOO_LARGE);
+    assert_non_null(strstr(err.data, "it grew while being read"));
+    assert_true(data.len <= n / 2);
+    rbk_sbuf_free(&err);
+    rbk_sbuf_free(&data);
+    rbk_sbuf_free(&want);
     free(p);
 }
 
@@ -333,6 +446,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_errors_name_path_and_cause, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sha256_of_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cancelled_read, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refuses_what_is_not_a_regular_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_limit, setup, teardown),
         cmocka_unit_test(test_tcp_open_and_refused),
         cmocka_unit_test(test_tcp_interrupted),
         cmocka_unit_test(test_tcp_timeout),
