@@ -18,6 +18,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -36,6 +37,7 @@ extern char **environ;
 
 void rbk_proc_opts_init(rbk_proc_opts *o) {
     memset(o, 0, sizeof *o);
+    o->capture_limit = SIZE_MAX;
 }
 
 void rbk_proc_result_init(rbk_proc_result *r) {
@@ -157,6 +159,7 @@ typedef struct stream_state {
     rbk_sbuf *cap;
     size_t *total;
     int *truncated;
+    const char **over;  /* r->over_limit */
     rbk_sbuf line;      /* partial line (only with a line callback) */
 } stream_state;
 
@@ -190,17 +193,42 @@ static void emit_lines(const rbk_proc_opts *o, stream_state *s, const char *p, s
     }
 }
 
+/* Keeps the last RBK_PROC_TAIL_KEEP..2*RBK_PROC_TAIL_KEEP bytes of a stream past its limit;
+ * the first call drops the bytes up to the limit (and their memory). */
+static void tail_add(rbk_sbuf *cap, const char *p, size_t n, int first) {
+    const size_t keep = RBK_PROC_TAIL_KEEP;
+    if (first) {
+        rbk_sbuf t = RBK_SBUF_INIT;
+        size_t old = cap->len > keep ? keep : cap->len;
+        rbk_sbuf_reserve(&t, 2 * keep);
+        rbk_sbuf_add(&t, rbk_sbuf_cstr(cap) + cap->len - old, old);
+        rbk_sbuf_free(cap);
+        *cap = t;
+    }
+    if (n > keep) { /* only its end can survive */
+        p += n - keep;
+        n = keep;
+    }
+    if (cap->len + n > 2 * keep) {
+        size_t drop = cap->len + n - keep; /* leave keep bytes once n is added */
+        if (drop > cap->len) drop = cap->len;
+        memmove(cap->data, cap->data + drop, cap->len - drop);
+        cap->len -= drop;
+    }
+    rbk_sbuf_add(cap, p, n);
+}
+
 static void stream_take(const rbk_proc_opts *o, stream_state *s, const char *p, size_t n) {
     *s->total += n;
-    size_t keep = n;
-    if (o->capture_limit) {
-        size_t room = s->cap->len < o->capture_limit ? o->capture_limit - s->cap->len : 0;
-        if (keep > room) {
-            keep = room;
-            *s->truncated = 1;
-        }
+    if (*s->truncated) {
+        tail_add(s->cap, p, n, 0);
+    } else if (n > o->capture_limit - s->cap->len) { /* len <= capture_limit until then */
+        *s->truncated = 1;
+        if (!*s->over) *s->over = s->name;
+        tail_add(s->cap, p, n, 1);
+    } else {
+        rbk_sbuf_add(s->cap, p, n);
     }
-    if (keep) rbk_sbuf_add(s->cap, p, keep);
     if (o->on_line) emit_lines(o, s, p, n);
 }
 
@@ -377,8 +405,8 @@ int rbk_proc_run(const rbk_proc_opts *o, rbk_proc_result *r) {
         if (o->stdin_len == 0) close_fd(&in_fd);
     }
     stream_state ss[2] = {
-        {"stdout", outp[0], &r->out, &r->out_total, &r->out_truncated, RBK_SBUF_INIT},
-        {"stderr", errp[0], &r->err, &r->err_total, &r->err_truncated, RBK_SBUF_INIT},
+        {"stdout", outp[0], &r->out, &r->out_total, &r->out_truncated, &r->over_limit, RBK_SBUF_INIT},
+        {"stderr", errp[0], &r->err, &r->err_total, &r->err_truncated, &r->over_limit, RBK_SBUF_INIT},
     };
     for (int i = 0; i < 2; i++) fcntl(ss[i].fd, F_SETFL, fcntl(ss[i].fd, F_GETFL) | O_NONBLOCK);
 
@@ -413,10 +441,10 @@ int rbk_proc_run(const rbk_proc_opts *o, rbk_proc_result *r) {
         }
         if (!reaped) {
             int c = term_at < 0 ? rbk_cancel_check(o->cancel) : 0;
-            if (c) {
+            if (c || (term_at < 0 && r->over_limit)) {
                 if (c == 1)
                     r->interrupted = 1;
-                else
+                else if (c == 2)
                     r->timed_out = 1;
                 kill(-pid, SIGTERM);
                 term_at = now;

@@ -20,6 +20,9 @@
 /* A sh command longer than this is not passed as one argv string (Linux caps one at 128 KiB)
  * but sourced by /bin/sh from a close-on-exec memory file through /proc/PID/fd/N. */
 #define RBK_PROC_INLINE_MAX (64 * 1024)
+/* Past capture_limit, a stream's capture keeps between this and twice this many of its last
+ * bytes. */
+#define RBK_PROC_TAIL_KEEP (256 * 1024)
 /* A streamed line longer than this is delivered in pieces of this size. */
 #define RBK_PROC_MAX_LINE 65536
 
@@ -44,7 +47,13 @@ typedef struct rbk_proc_opts {
     int grace_ms;                 /* SIGTERM → SIGKILL delay; <= 0 means the default (2000) */
     rbk_proc_line_fn on_line;     /* optional live streaming */
     void *line_ctx;
-    size_t capture_limit;         /* per stream; 0 = unlimited (stored in full) */
+    /* Bytes per stream; SIZE_MAX (set by rbk_proc_opts_init) = unlimited, 0 = none at all.
+     * When a stream passes it, the command is stopped as on a
+     * deadline (SIGTERM to the group, the grace period, SIGKILL), r->over_limit names the
+     * stream, and its pipe is still drained so the command never blocks writing; from then
+     * on that stream's capture keeps only its last RBK_PROC_TAIL_KEEP to twice that bytes
+     * (the report's tail), not the bytes up to the limit. */
+    size_t capture_limit;
 } rbk_proc_opts;
 
 typedef struct rbk_proc_result {
@@ -53,9 +62,11 @@ typedef struct rbk_proc_result {
     int timed_out, interrupted;   /* cancelled by the deadline / by the interrupt flag */
     int spawn_errno;              /* non-zero: nothing ran (see spawn_what) */
     const char *spawn_what;       /* "program", "cwd", "pipe", "spawn" (static text) or NULL */
-    rbk_sbuf out, err;            /* captured bytes (at most capture_limit each when set) */
+    rbk_sbuf out, err;            /* captured bytes: all of them, or a tail (capture_limit) */
     size_t out_total, err_total;  /* bytes the command wrote, captured or not */
-    int out_truncated, err_truncated;
+    int out_truncated, err_truncated; /* the stream passed capture_limit: its capture is a tail */
+    const char *over_limit;       /* "stdout" or "stderr": the first stream that passed
+                                     capture_limit (the command was stopped), or NULL */
     int64_t duration_ms;
     int pid;                      /* the child's pid == its process group id (0 if none) */
 } rbk_proc_result;

@@ -23,6 +23,7 @@ typedef struct sh_args {
     size_t nenv;
     const char *stdin_data;  /* NULL: /dev/null */
     size_t stdin_len;
+    int64_t max_output;      /* per stream */
     int secret;
     rbk_sbuf display;        /* the command as shown in events and errors (unmasked) */
 } sh_args;
@@ -62,7 +63,7 @@ static int plain_word(const char *s) {
 }
 
 static int parse_args(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, sh_args *a) {
-    if (nargs < 7) return rbk_vm_error(vm, "%s: expected 7 arguments, got %d", a->label, nargs);
+    if (nargs < 8) return rbk_vm_error(vm, "%s: expected 8 arguments, got %d", a->label, nargs);
     rbk_value cmd = args[0];
     a->secret = cmd.secret;
     if (!is_exec) {
@@ -160,7 +161,8 @@ static int parse_args(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, sh_ar
     if (args[6].t != RBK_T_BOOL && args[6].t != RBK_T_NIL)
         return rbk_vm_error(vm, "%s: read_only must be a bool, got %s", a->label,
                             rbk_type_name((rbk_type)args[6].t));
-    return 0;
+    return rbk_limit_arg(vm, a->label, "max_output", args[7], RBK_SH_MAX_OUTPUT_DEFAULT,
+                         (int64_t)RBK_TEXT_MAX - 1, &a->max_output);
 }
 
 static void forward_line(const char *stream, const char *line, size_t len, void *ctx) {
@@ -172,6 +174,27 @@ static size_t tail_start(const char *s, size_t n, size_t limit) {
     if (n <= limit) return 0;
     size_t at = n - limit;
     for (int k = 0; k < 3 && at < n && ((unsigned char)s[at] & 0xC0) == 0x80; k++) at++;
+    return at;
+}
+
+/* Masks the end of a stream for the event and the error message into *masked and returns
+ * where in it the event's tail (at most RBK_SH_EVENT_TAIL bytes) starts. Only the last
+ * RBK_PROC_TAIL_KEEP bytes are masked: masking all of a 64 MiB output to show 64 KiB of it
+ * cost a second copy of it. When what is masked does not start at the stream's first byte
+ * (that window, or a stream past max_output, which was captured as a tail: proc.h), it may
+ * start inside a secret that masking cannot recognise: its first RBK_SH_EVENT_TAIL bytes are
+ * never shown (a secret is far shorter). */
+_Static_assert(RBK_PROC_TAIL_KEEP >= 2 * RBK_SH_EVENT_TAIL, "a tail left after the skip");
+static size_t masked_tail(rbk_vm *vm, rbk_sbuf *raw, int captured_as_tail, rbk_sbuf *masked) {
+    size_t from = raw->len > RBK_PROC_TAIL_KEEP ? raw->len - RBK_PROC_TAIL_KEEP : 0;
+    rbk_vm_mask(vm, masked, rbk_sbuf_cstr(raw) + from, raw->len - from);
+    const char *s = rbk_sbuf_cstr(masked);
+    size_t n = masked->len;
+    size_t at = tail_start(s, n, RBK_SH_EVENT_TAIL);
+    if ((captured_as_tail || from > 0) && at < RBK_SH_EVENT_TAIL) {
+        at = RBK_SH_EVENT_TAIL < n ? RBK_SH_EVENT_TAIL : n;
+        for (int k = 0; k < 3 && at < n && ((unsigned char)s[at] & 0xC0) == 0x80; k++) at++;
+    }
     return at;
 }
 
@@ -199,7 +222,15 @@ static void add_stderr_lines(rbk_sbuf *msg, const char *s, size_t n) {
         size_t show = len > 500 ? tail_start(p, len, 500) : 0; /* keep the line's end */
         rbk_sbuf_adds(msg, "\n  ");
         if (show) rbk_sbuf_adds(msg, "...");
-        rbk_sbuf_add(msg, p + show, len - show);
+        /* the message is a C string: a NUL byte would end it (and drop the rest, the hint
+         * included); show it as the control picture ␀, as the reports do */
+        for (const char *q = p + show, *e = p + len; q < e;) {
+            const char *z = memchr(q, 0, (size_t)(e - q));
+            rbk_sbuf_add(msg, q, (size_t)((z ? z : e) - q));
+            if (!z) break;
+            rbk_sbuf_adds(msg, "\xe2\x90\x80");
+            q = z + 1;
+        }
         p += len + (nl ? 1 : 0);
     }
 }
@@ -224,6 +255,7 @@ static int run_native(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, rbk_v
     o.stdin_data = a.stdin_data;
     o.stdin_len = a.stdin_len;
     o.cancel = &cancel;
+    o.capture_limit = (size_t)a.max_output;
     if (rbk_vm_verbose(vm)) {
         o.on_line = forward_line;
         o.line_ctx = vm;
@@ -272,21 +304,25 @@ static int run_native(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, rbk_v
 
     /* Mask before cutting, so that a cut never splits a secret into an unmaskable piece. */
     rbk_sbuf mout = RBK_SBUF_INIT, merr = RBK_SBUF_INIT;
-    rbk_vm_mask(vm, &mout, rbk_sbuf_cstr(&r.out), r.out.len);
-    rbk_vm_mask(vm, &merr, rbk_sbuf_cstr(&r.err), r.err.len);
-    size_t os = tail_start(rbk_sbuf_cstr(&mout), mout.len, RBK_SH_EVENT_TAIL);
-    size_t es = tail_start(rbk_sbuf_cstr(&merr), merr.len, RBK_SH_EVENT_TAIL);
+    size_t os = masked_tail(vm, &r.out, r.out_truncated, &mout);
+    size_t es = masked_tail(vm, &r.err, r.err_truncated, &merr);
     const char *status = r.interrupted ? "interrupted"
                          : r.timed_out ? "timeout"
-                         : (r.exited && r.code == 0) ? "ok"
-                                                     : "failed";
+                         : (r.exited && r.code == 0 && !r.over_limit) ? "ok"
+                                                                      : "failed";
     rbk_vm_effect_end(vm, eid, status, r.code, rbk_sbuf_cstr(&mout) + os, mout.len - os,
                       rbk_sbuf_cstr(&merr) + es, merr.len - es, r.duration_ms);
 
     int res = 0;
-    if (r.interrupted || r.timed_out || (a.check && !(r.exited && r.code == 0))) {
+    if (r.interrupted || r.timed_out || r.over_limit || (a.check && !(r.exited && r.code == 0))) {
         rbk_sbuf msg = RBK_SBUF_INIT;
-        if (r.interrupted) {
+        if (r.over_limit) {
+            /* the output is incomplete: an error whatever check: says, as a timeout is */
+            rbk_sbuf_printf(&msg, "%s `%s` wrote more than ", a.label, shown);
+            rbk_size_fmt(&msg, (uint64_t)a.max_output);
+            rbk_sbuf_printf(&msg, " to %s (the limit of max_output:); it was stopped and its "
+                                  "process group killed", r.over_limit);
+        } else if (r.interrupted) {
             rbk_sbuf_printf(&msg, "%s `%s` interrupted; its process group was killed", a.label,
                             shown);
         } else if (r.timed_out) {
@@ -301,7 +337,10 @@ static int run_native(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, rbk_v
             rbk_sbuf_printf(&msg, "%s `%s` exited with code %d", a.label, shown, r.code);
         }
         add_stderr_lines(&msg, rbk_sbuf_cstr(&merr), merr.len);
-        if (!r.interrupted && !r.timed_out)
+        if (r.over_limit)
+            rbk_sbuf_printf(&msg, "\n(pass max_output: BYTES, at most %zu, to allow more; "
+                                  "or send the output to a file)", RBK_TEXT_MAX - 1);
+        else if (!r.interrupted && !r.timed_out)
             rbk_sbuf_adds(&msg, "\n(pass check: false to handle a non-zero exit yourself)");
         res = rbk_vm_error(vm, "%s", msg.data);
         rbk_sbuf_free(&msg);

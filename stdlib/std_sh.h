@@ -59,6 +59,9 @@ int rbk_sh_heredoc_line_ok(const char *text, size_t n, const char *delim, size_t
 int rbk_std_sh(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out);
 int rbk_std_exec(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out);
 
+/* The most a command may write to stdout, and to stderr, without max_output: (like an HTTP
+ * body); max_output: is at most RBK_TEXT_MAX - 1, since the result holds it as a text. */
+#define RBK_SH_MAX_OUTPUT_DEFAULT ((int64_t)64 << 20)
 /* How much of stdout/stderr goes into the effect event (the tail; the result keeps all). */
 #define RBK_SH_EVENT_TAIL (64 * 1024)
 /* How many last lines of stderr a check failure quotes. */

@@ -35,9 +35,25 @@ rbk_value rbk_str_new(const char *s, size_t n) {
 }
 rbk_value rbk_str_cstr(const char *s) { return rbk_str_new(s, strlen(s)); }
 rbk_value rbk_str_take_sbuf(rbk_sbuf *b) {
-    rbk_value v = rbk_str_new(rbk_sbuf_cstr(b), b->len);
-    rbk_sbuf_free(b);
-    return v;
+    size_t n = b->len;
+    if (n < 4096) { /* small: a copy is cheaper than a move */
+        rbk_value v = rbk_str_new(rbk_sbuf_cstr(b), n);
+        rbk_sbuf_free(b);
+        return v;
+    }
+    /* large (a command's output, a file): the buffer becomes the string in place, so the
+     * text is never held twice (realloc, then move it behind the header) */
+    char *p = rbk_xrealloc(b->data, sizeof(rbk_str) + n + 1);
+    memmove(p + sizeof(rbk_str), p, n + 1); /* with its NUL */
+    b->data = NULL;
+    b->len = b->cap = 0;
+    rbk_str *str = (rbk_str *)p;
+    str->h.rc = 1;
+    str->h.type = RBK_T_STRING;
+    str->h.depth = 0;
+    str->hash = 0;
+    str->len = n;
+    return mkobj(RBK_T_STRING, str);
 }
 rbk_value rbk_list_new(size_t cap) {
     rbk_list *l = obj_alloc(sizeof(rbk_list), RBK_T_LIST);

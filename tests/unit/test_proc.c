@@ -536,19 +536,89 @@ static void test_line_callback(void **state) {
     rbk_sbuf_free(&l2.log);
 }
 
+/* capture_limit at N and N+1: N bytes are kept whole; one more stops the command, names the
+ * stream, and keeps only a tail of it. */
 static void test_capture_limit(void **state) {
     (void)state;
     rbk_proc_opts o;
     rbk_proc_opts_init(&o);
-    o.shell_cmd = "head -c 100000 /dev/zero; echo err >&2";
+    o.shell_cmd = "head -c 1000 /dev/zero; echo err >&2";
     o.capture_limit = 1000;
     rbk_proc_result r;
     assert_int_equal(rbk_proc_run(&o, &r), 0);
+    assert_int_equal(r.code, 0);
     assert_int_equal(r.out.len, 1000);
-    assert_int_equal(r.out_total, 100000);
-    assert_true(r.out_truncated);
+    assert_null(r.over_limit);
+    assert_false(r.out_truncated || r.err_truncated);
     assert_string_equal(rbk_sbuf_cstr(&r.err), "err\n");
+    rbk_proc_result_free(&r);
+
+    o.shell_cmd = "head -c 1001 /dev/zero; echo err >&2";
+    assert_int_equal(rbk_proc_run(&o, &r), 0);
+    assert_non_null(r.over_limit);
+    assert_string_equal(r.over_limit, "stdout");
+    assert_true(r.out_truncated);
+    assert_int_equal(r.out_total, 1001);
+    assert_int_equal(r.out.len, 1001); /* the tail holds up to RBK_PROC_TAIL_KEEP of the end */
     assert_false(r.err_truncated);
+    assert_reaped(&r);
+    rbk_proc_result_free(&r);
+
+    /* stderr too; the first stream past the limit is named */
+    o.shell_cmd = "head -c 5000 /dev/zero >&2";
+    assert_int_equal(rbk_proc_run(&o, &r), 0);
+    assert_string_equal(r.over_limit, "stderr");
+    assert_true(r.err_truncated);
+    assert_false(r.out_truncated);
+    rbk_proc_result_free(&r);
+}
+
+/* A command that never stops writing is stopped at the limit (SIGTERM to its group), its pipe
+ * drained meanwhile; memory stays at the tail, not the output. */
+static void test_capture_limit_stops_endless_output(void **state) {
+    (void)state;
+    rbk_proc_opts o;
+    rbk_proc_opts_init(&o);
+    o.shell_cmd = "yes & yes >&2 & wait";
+    o.capture_limit = 1 * MB;
+    rbk_proc_result r;
+    assert_int_equal(rbk_proc_run(&o, &r), 0);
+    assert_non_null(r.over_limit);
+    assert_true(r.signaled);
+    assert_int_equal(r.signo, SIGTERM);
+    assert_false(r.timed_out || r.interrupted);
+    rbk_sbuf *s = !strcmp(r.over_limit, "stdout") ? &r.out : &r.err;
+    assert_true(s->len >= RBK_PROC_TAIL_KEEP && s->len <= 2 * RBK_PROC_TAIL_KEEP);
+    assert_int_equal(s->len % 2, 0);
+    for (size_t i = 0; i < s->len; i += 2) assert_memory_equal(s->data + i, "y\n", 2);
+    assert_true(r.out.len <= MB && r.err.len <= MB);
+    assert_reaped(&r);
+    assert_group_gone(r.pid);
+    rbk_proc_result_free(&r);
+}
+
+/* The tail is the stream's end: a command that ignores SIGTERM finishes writing during the
+ * grace period, and everything it wrote is drained, the last bytes kept. */
+static void test_capture_limit_keeps_the_end(void **state) {
+    (void)state;
+    rbk_proc_opts o;
+    rbk_proc_opts_init(&o);
+    o.shell_cmd = "trap '' TERM; seq 1 100000";
+    o.capture_limit = 1000;
+    o.grace_ms = 20000;
+    rbk_proc_result r;
+    assert_int_equal(rbk_proc_run(&o, &r), 0);
+    assert_string_equal(r.over_limit, "stdout");
+    assert_int_equal(r.code, 0); /* it ignored SIGTERM and ended on its own */
+    assert_int_equal(r.out_total, 588895); /* wc -c of seq 1 100000 */
+    assert_true(r.out.len >= RBK_PROC_TAIL_KEEP && r.out.len <= 2 * RBK_PROC_TAIL_KEEP);
+    const char *end = "99999\n100000\n";
+    assert_memory_equal(r.out.data + r.out.len - strlen(end), end, strlen(end));
+    /* the tail is a contiguous piece of the output */
+    rbk_sbuf want = RBK_SBUF_INIT;
+    for (int i = 1; i <= 100000; i++) rbk_sbuf_printf(&want, "%d\n", i);
+    assert_memory_equal(r.out.data, want.data + want.len - r.out.len, r.out.len);
+    rbk_sbuf_free(&want);
     rbk_proc_result_free(&r);
 }
 
@@ -611,6 +681,8 @@ int main(void) {
         cmocka_unit_test(test_interrupt_while_feeding_stdin),
         cmocka_unit_test(test_line_callback),
         cmocka_unit_test(test_capture_limit),
+        cmocka_unit_test(test_capture_limit_stops_endless_output),
+        cmocka_unit_test(test_capture_limit_keeps_the_end),
         cmocka_unit_test(test_long_command),
         cmocka_unit_test(test_many_runs_no_leak),
     };

@@ -465,8 +465,38 @@ static void test_type_names(void **state) {
     assert_string_equal(rbk_type_name(RBK_T__COUNT), "?");
 }
 
+/* rbk_str_take_sbuf: a small buffer is copied, a large one becomes the string in place (a
+ * command's 64 MiB output is not held twice); both give the same string, NULs included. */
+static void test_str_take_sbuf(void **state) {
+    (void)state;
+    size_t sizes[] = {0, 1, 4095, 4096, 4097, 1 << 20};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        size_t n = sizes[k];
+        rbk_sbuf b = RBK_SBUF_INIT, want = RBK_SBUF_INIT;
+        for (size_t i = 0; i < n; i++) {
+            char c = (char)(i % 251);
+            rbk_sbuf_addc(&b, c);
+            rbk_sbuf_addc(&want, c);
+        }
+        rbk_value v = rbk_str_take_sbuf(&b);
+        assert_null(b.data);
+        assert_int_equal(b.len, 0);
+        assert_int_equal(v.t, RBK_T_STRING);
+        assert_int_equal(v.as.o->rc, 1);
+        assert_int_equal(RBK_AS_STR(v)->len, n);
+        assert_int_equal(RBK_AS_STR(v)->data[n], 0);
+        if (n) assert_memory_equal(RBK_AS_STR(v)->data, want.data, n);
+        rbk_value same = rbk_str_new(want.data ? want.data : "", n);
+        assert_true(rbk_equal(v, same));
+        rbk_unref(same);
+        rbk_unref(v);
+        rbk_sbuf_free(&want);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_str_take_sbuf),
         cmocka_unit_test(test_equal_scalars),
         cmocka_unit_test(test_equal_containers),
         cmocka_unit_test(test_compare),
