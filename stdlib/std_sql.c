@@ -34,6 +34,11 @@ enum {
 
 enum { SQL_GRACE_MS = 2000, SQL_QUERY_SHOWN = 200 };
 
+/* The size of a result, as max_bytes counts it (docs/sql.md): about what its values take in
+ * memory, and the same in every build. Default: 64 MiB, as an HTTP body. */
+enum { SQL_ROW_BYTES = 48, SQL_FIELD_BYTES = 16 };
+#define SQL_MAX_BYTES_DEFAULT ((int64_t)64 << 20)
+
 /* One connection. `shown` is the connection string with its password replaced by ***. */
 typedef struct sql_conn {
     PGconn *pg;
@@ -197,6 +202,10 @@ typedef struct sql_run {
     int64_t nrows;
     int ncols;         /* of the last tuple-bearing result, -1 before any */
     int64_t affected;
+    int64_t max_bytes; /* query, scalar: the limit of `bytes` */
+    int64_t bytes;     /* the size of the values kept so far (SQL_ROW_BYTES, SQL_FIELD_BYTES) */
+    bool over;         /* a row would pass max_bytes: it and the rest are not kept */
+    int64_t long_field;/* the length of a field too long to be a text (RBK_TEXT_MAX), or 0 */
     bool failed;
     bool lost;         /* the connection broke (it is dropped) */
     rbk_sbuf err;      /* the server's error, formatted */
@@ -248,8 +257,32 @@ static rbk_value field_value(const PGresult *res, int row, int col) {
     return rbk_str_new(s, n);
 }
 
+/* Counts what row `row` would add to the result (the whole row; for scalar, its first value
+ * when it is the first row) against max_bytes; false when it may not be kept. */
+static bool row_fits(sql_run *r, const PGresult *res, int row, int nf) {
+    if (r->over || r->long_field) return false;
+    if (r->mode == SQL_SCALAR && (r->nrows > 0 || nf < 1)) return true; /* nothing kept */
+    int kept = r->mode == SQL_SCALAR ? 1 : nf;
+    int64_t cost = SQL_ROW_BYTES;
+    for (int c = 0; c < kept; c++) {
+        int64_t len = PQgetlength(res, row, c);
+        if ((size_t)len >= RBK_TEXT_MAX) {
+            r->long_field = len;
+            return false;
+        }
+        cost += SQL_FIELD_BYTES + len;
+    }
+    if (cost > r->max_bytes - r->bytes) {
+        r->over = true;
+        return false;
+    }
+    r->bytes += cost;
+    return true;
+}
+
 static void add_row(sql_run *r, const PGresult *res, int row) {
     int nf = PQnfields(res);
+    if (!row_fits(r, res, row, nf)) return;
     if (r->mode == SQL_SCALAR) {
         if (r->nrows == 0 && nf >= 1) r->first = field_value(res, row, 0);
         r->nrows++;
@@ -386,7 +419,7 @@ static bool cancel_and_drain(PGconn *pg, sql_run *r) {
 }
 
 static int sql_run_query(rbk_vm *vm, rbk_value *args, int nargs, sql_mode mode, rbk_value *out) {
-    const int nsig = 3;
+    const int nsig = mode == SQL_EXEC ? 3 : 4; /* builtins.def: query and scalar take max_bytes */
     const char *fn = mode_name(mode);
     if (args[0].t != RBK_T_HANDLE || RBK_AS_HANDLE(args[0])->cls != &sql_class)
         return rbk_vm_error(vm, "%s: the first argument must be a connection from sql.connect", fn);
@@ -400,8 +433,13 @@ static int sql_run_query(rbk_vm *vm, rbk_value *args, int nargs, sql_mode mode, 
     if (strlen(q) != rbk_arg_len(args[1]))
         return rbk_vm_error(vm, "%s: the query contains a NUL byte", fn);
     int64_t timeout_ms = timeout_arg(args[2]);
+    int64_t max_bytes = INT64_MAX;
+    if (mode != SQL_EXEC &&
+        rbk_limit_arg(vm, fn, "max_bytes", args[3], SQL_MAX_BYTES_DEFAULT, INT64_MAX, &max_bytes))
+        return -1;
 
-    sql_run r = {mode, args[1].secret != 0, rbk_nil(), rbk_nil(), 0, -1, 0, false, false, RBK_SBUF_INIT};
+    sql_run r = {mode, args[1].secret != 0, rbk_nil(), rbk_nil(), 0, -1, 0, max_bytes, 0, false,
+                 0, false, false, RBK_SBUF_INIT};
     rbk_sbuf msg = RBK_SBUF_INIT;
 
     /* Bind values: the trailing list the compiler adds for a literal query (native.h). */
@@ -441,13 +479,21 @@ static int sql_run_query(rbk_vm *vm, rbk_value *args, int nargs, sql_mode mode, 
             rbk_sbuf_adds(&msg, PQstatus(pg) != CONNECTION_OK ? "connection lost: " : "could not send the query: ");
             add_conn_error(&msg, pg);
         } else {
-            if (mode != SQL_EXEC) PQsetSingleRowMode(pg);
+            /* rows are taken one at a time as they arrive, so libpq never holds a whole
+             * result: exec counts them, query and scalar convert them up to max_bytes */
+            PQsetSingleRowMode(pg);
             for (;;) {
                 if (!PQisBusy(pg)) {
                     PGresult *res = PQgetResult(pg);
                     if (!res) break;
                     take_result(&r, res);
                     PQclear(res);
+                    if (r.over || r.long_field) {
+                        /* the result is larger than the runbook may hold: the server stops
+                         * the statement, and what still arrives is dropped */
+                        if (!cancel_and_drain(pg, &r)) dropped = true;
+                        break;
+                    }
                     continue;
                 }
                 if (rbk_cancel_check(&cancel)) {
@@ -495,6 +541,29 @@ static int sql_run_query(rbk_vm *vm, rbk_value *args, int nargs, sql_mode mode, 
     if (effect && !r.lost && !dropped && conn->pg &&
         (PQtransactionStatus(conn->pg) == PQTRANS_INTRANS || PQtransactionStatus(conn->pg) == PQTRANS_INERROR))
         rbk_vm_effect_in_transaction(vm, effect);
+
+    /* Too large: whatever else the cancel produced (its own "canceling statement" error) */
+    if ((r.over || r.long_field) && !r.lost) {
+        rbk_sbuf why = RBK_SBUF_INIT;
+        if (r.long_field) {
+            rbk_sbuf_printf(&why, "a field of %" PRId64 " bytes is too long: a text cannot be ",
+                            r.long_field);
+            rbk_size_fmt(&why, RBK_TEXT_MAX);
+            rbk_sbuf_adds(&why, " or longer");
+        } else {
+            rbk_sbuf_adds(&why, "the result is larger than ");
+            rbk_size_fmt(&why, (uint64_t)r.max_bytes);
+            rbk_sbuf_printf(&why, " (max_bytes: a row counts %d bytes, a field %d plus its text) "
+                            "after %" PRId64 " row%s; the query was cancelled. Narrow it (WHERE, "
+                            "LIMIT, fewer columns), or pass max_bytes: BYTES to allow more",
+                            SQL_ROW_BYTES, SQL_FIELD_BYTES, r.nrows, r.nrows == 1 ? "" : "s");
+        }
+        if (dropped)
+            rbk_sbuf_printf(&why, " (the server did not answer the cancel request within %d s: "
+                            "connection dropped)", SQL_GRACE_MS / 1000);
+        rbk_sbuf_free(&msg);
+        msg = why;
+    }
 
     /* Shape checks */
     if (!msg.len && !r.failed && mode == SQL_SCALAR && (r.nrows != 1 || r.ncols != 1)) {
