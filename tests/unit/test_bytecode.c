@@ -449,7 +449,7 @@ static void test_disasm(void **st) {
     rbk_bc_disasm(l, &out);
     const char *s = rbk_sbuf_cstr(&out);
     const char *want[] = {
-        "format version 1",
+        "format version 2",
         "title: \"Deploy \\\"the\\\" thing\"",
         "artifact sha256: ",
         "  0  main.rb  sha256 ",
@@ -599,11 +599,11 @@ static void test_bad_magic_and_version(void **st) {
     assert_string_equal(err, "not a runbook artifact (bad magic)");
     free(err);
     b.data[0] = 'R';
-    b.data[4] = 2;
-    assert_null(rbk_bc_load((const uint8_t *)b.data, b.len, &err));
-    assert_string_equal(err, "built by format version 2; this runbook reads version 1 — recompile the .rb");
-    free(err);
     b.data[4] = 1;
+    assert_null(rbk_bc_load((const uint8_t *)b.data, b.len, &err));
+    assert_string_equal(err, "built by format version 1; this runbook reads version 2 — recompile the .rb");
+    free(err);
+    b.data[4] = 2;
     assert_null(rbk_bc_load((const uint8_t *)b.data, b.len - 1, &err));
     assert_non_null(strstr(err, "truncated: the header says"));
     free(err);
