@@ -376,7 +376,7 @@ static void emit_expect(rbk_vm *vm, uint32_t e, const char *status, rbk_value ms
         size_t exprlen = bufs[q].len;
         rbk_sbuf_addc(&bufs[q], 0);
         /* a value as the runbook would write it; an error raised there as its text */
-        if (set) rbk_vm_render_value(vm, &bufs[q], vm->trace[tb + i], set == 1);
+        if (set) rbk_vm_render_shown(vm, &bufs[q], vm->trace[tb + i], set == 1, RBK_TRACE_VALUE_MAX);
         vals[q].expr = bufs[q].data;
         if (set == 1) vals[q].value = bufs[q].data + exprlen + 1;
         if (set == 2) vals[q].error = bufs[q].data + exprlen + 1;

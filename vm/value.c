@@ -341,24 +341,29 @@ static void repr_str(rbk_sbuf *out, const char *s, size_t n) {
     }
     rbk_sbuf_addc(out, '"');
 }
-static void render(rbk_sbuf *out, rbk_value v, bool repr) {
-    if (out->len >= RBK_TEXT_MAX) return; /* value.h: the work stops with the text */
+static void render(rbk_sbuf *out, rbk_value v, bool repr, size_t stop) {
+    if (out->len >= stop) return; /* value.h: the work stops with the text */
     switch (v.t) {
     case RBK_T_NIL: rbk_sbuf_adds(out, "nil"); break;
     case RBK_T_BOOL: rbk_sbuf_adds(out, v.as.b ? "true" : "false"); break;
     case RBK_T_INT: rbk_sbuf_printf(out, "%" PRId64, v.as.i); break;
     case RBK_T_FLOAT: fmt_float(out, v.as.f); break;
     case RBK_T_DURATION: rbk_duration_fmt(out, v.as.i); break;
-    case RBK_T_STRING:
-        if (repr) repr_str(out, RBK_AS_STR(v)->data, RBK_AS_STR(v)->len);
-        else rbk_sbuf_add(out, RBK_AS_STR(v)->data, RBK_AS_STR(v)->len);
+    case RBK_T_STRING: {
+        /* at most the bytes that reach stop (the output still reaches it: a caller that
+         * checks out->len >= its limit sees the cut) */
+        size_t n = RBK_AS_STR(v)->len, room = stop - out->len;
+        if (n > room) n = room;
+        if (repr) repr_str(out, RBK_AS_STR(v)->data, n);
+        else rbk_sbuf_add(out, RBK_AS_STR(v)->data, n);
         break;
+    }
     case RBK_T_LIST: {
         rbk_list *l = RBK_AS_LIST(v);
         rbk_sbuf_addc(out, '[');
-        for (size_t i = 0; i < l->len && out->len < RBK_TEXT_MAX; i++) {
+        for (size_t i = 0; i < l->len && out->len < stop; i++) {
             if (i) rbk_sbuf_adds(out, ", ");
-            render(out, l->items[i], true);
+            render(out, l->items[i], true, stop);
         }
         rbk_sbuf_addc(out, ']');
         break;
@@ -366,11 +371,11 @@ static void render(rbk_sbuf *out, rbk_value v, bool repr) {
     case RBK_T_MAP: {
         rbk_map *m = RBK_AS_MAP(v);
         rbk_sbuf_addc(out, '{');
-        for (size_t i = 0; i < m->len && out->len < RBK_TEXT_MAX; i++) {
+        for (size_t i = 0; i < m->len && out->len < stop; i++) {
             if (i) rbk_sbuf_adds(out, ", ");
             repr_str(out, m->entries[i].key->data, m->entries[i].key->len);
             rbk_sbuf_adds(out, ": ");
-            render(out, m->entries[i].val, true);
+            render(out, m->entries[i].val, true, stop);
         }
         rbk_sbuf_addc(out, '}');
         break;
@@ -387,8 +392,12 @@ static void render(rbk_sbuf *out, rbk_value v, bool repr) {
     default: rbk_sbuf_adds(out, "?"); break;
     }
 }
-void rbk_value_str(rbk_sbuf *out, rbk_value v) { render(out, v, false); }
-void rbk_value_repr(rbk_sbuf *out, rbk_value v) { render(out, v, true); }
+void rbk_value_str(rbk_sbuf *out, rbk_value v) { render(out, v, false, RBK_TEXT_MAX); }
+void rbk_value_repr(rbk_sbuf *out, rbk_value v) { render(out, v, true, RBK_TEXT_MAX); }
+void rbk_value_render_max(rbk_sbuf *out, rbk_value v, int repr, size_t max) {
+    size_t stop = max < RBK_TEXT_MAX - out->len ? out->len + max : RBK_TEXT_MAX;
+    render(out, v, repr != 0, stop);
+}
 
 void rbk_value_json(rbk_sbuf *out, rbk_value v) {
     if (out->len >= RBK_TEXT_MAX) return; /* as render */
@@ -426,7 +435,7 @@ void rbk_value_json(rbk_sbuf *out, rbk_value v) {
     }
     default: {
         rbk_sbuf tmp = RBK_SBUF_INIT;
-        render(&tmp, v, false);
+        render(&tmp, v, false, RBK_TEXT_MAX);
         rbk_sbuf_add_json_str(out, rbk_sbuf_cstr(&tmp), tmp.len);
         rbk_sbuf_free(&tmp);
     }

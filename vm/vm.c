@@ -536,27 +536,51 @@ void rbk_vm_note(rbk_vm *vm, const char *fmt, ...) {
 }
 
 /* A value as the operator may see it: secrets masked; a secret value whose text is not a
- * registered secret (a number computed from one, a piece of one) is shown as *** whole. */
-void rbk_vm_render_value(rbk_vm *vm, rbk_sbuf *out, rbk_value v, int repr) {
-    rbk_sbuf raw = RBK_SBUF_INIT;
-    if (repr) rbk_value_repr(&raw, v);
-    else rbk_value_str(&raw, v);
-    if (raw.len >= RBK_TEXT_MAX) rbk_sbuf_printf(&raw, " … (cut at %zu MiB)", RBK_TEXT_MAX >> 20);
+ * registered secret (a number computed from one, a piece of one) is shown as *** whole.
+ * At most max bytes of text are shown (RBK_TEXT_MAX: all a text may hold), with a note when
+ * cut. Only max + RBK_RENDER_MARGIN bytes are rendered: a traced list of 100,000 rows was
+ * rendered whole (5 MB of text) to show 1 KiB of it. The raw text is masked before it is cut,
+ * and the last RBK_RENDER_MARGIN bytes of the masked text are never shown when the raw
+ * rendering stopped early: a secret cut there by the rendering's end cannot be recognised,
+ * and it lies within that many bytes of the end (masking only shortens what precedes it). */
+#define RBK_RENDER_MARGIN ((size_t)64 << 10)
+static void render_value(rbk_vm *vm, rbk_sbuf *out, rbk_value v, int repr, size_t max) {
     if ((v.secret & RBK_UNVERIFIED) && v.t != RBK_T_STRING) {
         rbk_sbuf_adds(out, "<dry-run: not known>");
-        rbk_sbuf_free(&raw);
         return;
     }
-    if (v.secret & RBK_SECRET) {
-        rbk_sbuf m = RBK_SBUF_INIT;
-        rbk_mask_apply(vm->mask, &m, rbk_sbuf_cstr(&raw), raw.len);
-        if (m.len == raw.len && !memcmp(rbk_sbuf_cstr(&m), rbk_sbuf_cstr(&raw), raw.len)) rbk_sbuf_adds(out, "***");
-        else rbk_sbuf_add(out, rbk_sbuf_cstr(&m), m.len);
-        rbk_sbuf_free(&m);
+    rbk_sbuf raw = RBK_SBUF_INIT, m = RBK_SBUF_INIT;
+    int all = max >= RBK_TEXT_MAX;
+    size_t want = all ? RBK_TEXT_MAX : max + RBK_RENDER_MARGIN;
+    rbk_value_render_max(&raw, v, repr, want);
+    int stopped = raw.len >= want; /* the rendering ended before the value did */
+    rbk_mask_apply(vm->mask, &m, rbk_sbuf_cstr(&raw), raw.len);
+    int masked = m.len != raw.len || memcmp(rbk_sbuf_cstr(&m), rbk_sbuf_cstr(&raw), raw.len) != 0;
+    size_t keep = m.len;
+    if (stopped && !all) {
+        keep = m.len > RBK_RENDER_MARGIN ? m.len - RBK_RENDER_MARGIN : 0;
+        if (keep > max) keep = max;
+        while (keep > 0 && ((unsigned char)m.data[keep] & 0xC0) == 0x80) keep--; /* UTF-8 */
+    }
+    if ((v.secret & RBK_SECRET) && !masked) {
+        rbk_sbuf_adds(out, "***");
     } else {
-        rbk_mask_apply(vm->mask, out, rbk_sbuf_cstr(&raw), raw.len);
+        rbk_sbuf_add(out, rbk_sbuf_cstr(&m), keep);
+        if (stopped && all) rbk_sbuf_printf(out, " … (cut at %zu MiB)", RBK_TEXT_MAX >> 20);
+        else if (stopped) {
+            rbk_sbuf_adds(out, " … (cut: ");
+            rbk_size_fmt(out, max);
+            rbk_sbuf_adds(out, " shown)");
+        }
     }
     rbk_sbuf_free(&raw);
+    rbk_sbuf_free(&m);
+}
+void rbk_vm_render_value(rbk_vm *vm, rbk_sbuf *out, rbk_value v, int repr) {
+    render_value(vm, out, v, repr, RBK_TEXT_MAX);
+}
+void rbk_vm_render_shown(rbk_vm *vm, rbk_sbuf *out, rbk_value v, int repr, size_t max) {
+    render_value(vm, out, v, repr, max);
 }
 
 void rbk_vm_position(rbk_vm *vm, uint32_t file, uint32_t off, rbk_event *ev, rbk_sbuf *lineb) {

@@ -238,6 +238,12 @@ int rbk_vm_tick(rbk_vm *vm);
 void rbk_vm_clear_error(rbk_vm *vm);
 const char *rbk_vm_str(rbk_vm *vm, uint32_t k); /* string constant */
 void rbk_vm_render_value(rbk_vm *vm, rbk_sbuf *out, rbk_value v, int repr); /* masked */
+/* rbk_vm_render_value that shows at most max bytes (" … (cut: 64 KiB shown)" after them),
+ * and renders little more than that. */
+void rbk_vm_render_shown(rbk_vm *vm, rbk_sbuf *out, rbk_value v, int repr, size_t max);
+/* The most text an expectation's traced sub-expression value shows (the report keeps 1 KiB
+ * of it, the terminal prints it when the expectation fails). */
+#define RBK_TRACE_VALUE_MAX ((size_t)64 << 10)
 void rbk_vm_position(rbk_vm *vm, uint32_t file, uint32_t off, rbk_event *ev, rbk_sbuf *lineb);
 int rbk_vm_interrupted(rbk_vm *vm);
 /* vm/checkpoint.c: the globals as checkpoint JSON (secrets, handles and functions left out,
