@@ -305,6 +305,12 @@ int rbk_mask_contains(const rbk_mask *m, const char *s, size_t n) {
 }
 
 size_t rbk_mask_count(const rbk_mask *m) { return m ? m->npats : 0; }
+size_t rbk_mask_longest(const rbk_mask *m) {
+    size_t n = 0;
+    for (size_t i = 0; m && i < m->npats; i++)
+        if (m->pats[i].n > n) n = m->pats[i].n;
+    return n;
+}
 
 /* ---------- Aho-Corasick ---------- */
 

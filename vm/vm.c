@@ -538,12 +538,12 @@ void rbk_vm_note(rbk_vm *vm, const char *fmt, ...) {
 /* A value as the operator may see it: secrets masked; a secret value whose text is not a
  * registered secret (a number computed from one, a piece of one) is shown as *** whole.
  * At most max bytes of text are shown (RBK_TEXT_MAX: all a text may hold), with a note when
- * cut. Only max + RBK_RENDER_MARGIN bytes are rendered: a traced list of 100,000 rows was
- * rendered whole (5 MB of text) to show 1 KiB of it. The raw text is masked before it is cut,
- * and the last RBK_RENDER_MARGIN bytes of the masked text are never shown when the raw
- * rendering stopped early: a secret cut there by the rendering's end cannot be recognised,
- * and it lies within that many bytes of the end (masking only shortens what precedes it). */
-#define RBK_RENDER_MARGIN ((size_t)64 << 10)
+ * cut. Only max + margin bytes are rendered (a traced list of 100,000 rows was rendered whole,
+ * 5 MB of text, to show 1 KiB of it), the margin being the longest registered secret: the
+ * raw text is masked before it is cut, and the last margin bytes of the masked text are never
+ * shown when the rendering stopped early, since a secret cut there by the rendering's end
+ * cannot be recognised, and it lies within that many bytes of the end (masking only shortens
+ * what precedes it). */
 static void render_value(rbk_vm *vm, rbk_sbuf *out, rbk_value v, int repr, size_t max) {
     if ((v.secret & RBK_UNVERIFIED) && v.t != RBK_T_STRING) {
         rbk_sbuf_adds(out, "<dry-run: not known>");
@@ -551,14 +551,15 @@ static void render_value(rbk_vm *vm, rbk_sbuf *out, rbk_value v, int repr, size_
     }
     rbk_sbuf raw = RBK_SBUF_INIT, m = RBK_SBUF_INIT;
     int all = max >= RBK_TEXT_MAX;
-    size_t want = all ? RBK_TEXT_MAX : max + RBK_RENDER_MARGIN;
+    size_t margin = all ? 0 : rbk_mask_longest(vm->mask);
+    size_t want = all ? RBK_TEXT_MAX : max + margin;
     rbk_value_render_max(&raw, v, repr, want);
     int stopped = raw.len >= want; /* the rendering ended before the value did */
     rbk_mask_apply(vm->mask, &m, rbk_sbuf_cstr(&raw), raw.len);
     int masked = m.len != raw.len || memcmp(rbk_sbuf_cstr(&m), rbk_sbuf_cstr(&raw), raw.len) != 0;
     size_t keep = m.len;
     if (stopped && !all) {
-        keep = m.len > RBK_RENDER_MARGIN ? m.len - RBK_RENDER_MARGIN : 0;
+        keep = m.len > margin ? m.len - margin : 0;
         if (keep > max) keep = max;
         while (keep > 0 && ((unsigned char)m.data[keep] & 0xC0) == 0x80) keep--; /* UTF-8 */
     }
