@@ -35,7 +35,7 @@ static bool has_secret(rbk_value v) {
     } else if (v.t == RBK_T_MAP) {
         rbk_map *m = RBK_AS_MAP(v);
         for (size_t i = 0; i < m->len; i++)
-            if (has_secret(m->entries[i].val)) return true;
+            if (has_secret(m->vals[i])) return true;
     }
     return false;
 }
@@ -63,7 +63,7 @@ static rbk_value mark_deep(rbk_value v) {
             for (size_t i = 0; i < l->len; i++) l->items[i] = mark_deep(l->items[i]);
         } else {
             rbk_map *m = RBK_AS_MAP(v);
-            for (size_t i = 0; i < m->len; i++) m->entries[i].val = mark_deep(m->entries[i].val);
+            for (size_t i = 0; i < m->len; i++) m->vals[i] = mark_deep(m->vals[i]);
         }
     } else if (v.t == RBK_T_LIST) {
         rbk_list *l = RBK_AS_LIST(v);
@@ -75,8 +75,8 @@ static rbk_value mark_deep(rbk_value v) {
         rbk_map *m = RBK_AS_MAP(v);
         rbk_value c = rbk_map_new(m->len);
         for (size_t i = 0; i < m->len; i++)
-            rbk_map_set(c, m->entries[i].key->data, m->entries[i].key->len,
-                        mark_deep(rbk_ref(m->entries[i].val)));
+            rbk_map_set(c, rbk_map_key(m, i)->data, rbk_map_key(m, i)->len,
+                        mark_deep(rbk_ref(m->vals[i])));
         rbk_unref(v);
         v = c;
     }
@@ -163,7 +163,7 @@ int rbk_std_keys(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     rbk_map *mp = RBK_AS_MAP(m);
     rbk_value l = rbk_list_new(mp->len);
     for (size_t i = 0; i < mp->len; i++)
-        rbk_list_push(l, rbk_str_new(mp->entries[i].key->data, mp->entries[i].key->len));
+        rbk_list_push(l, rbk_str_new(rbk_map_key(mp, i)->data, rbk_map_key(mp, i)->len));
     return ret(out, l, args_secret(args, nargs));
 }
 
@@ -173,7 +173,7 @@ int rbk_std_values(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     rbk_map *mp = RBK_AS_MAP(m);
     rbk_value l = rbk_list_new(mp->len);
     for (size_t i = 0; i < mp->len; i++) {
-        rbk_value *slot = &mp->entries[i].val;
+        rbk_value *slot = &mp->vals[i];
         if (slot->t == RBK_T_LAZY) {
             /* A read of every entry forces lazy ones (value.h); the result replaces the
              * entry, which no one can observe except through the saved work. */
@@ -495,7 +495,7 @@ static void register_secrets(rbk_vm *vm, rbk_value v) {
     }
     case RBK_T_MAP: {
         rbk_map *m = RBK_AS_MAP(v);
-        for (size_t i = 0; i < m->len; i++) register_secrets(vm, m->entries[i].val);
+        for (size_t i = 0; i < m->len; i++) register_secrets(vm, m->vals[i]);
         break;
     }
     default: break;

@@ -100,7 +100,7 @@ static bool http_value_secret(rbk_value v) {
     } else if (v.t == RBK_T_MAP) {
         rbk_map *m = RBK_AS_MAP(v);
         for (size_t i = 0; i < m->len; i++)
-            if (http_value_secret(m->entries[i].val)) return true;
+            if (http_value_secret(m->vals[i])) return true;
     }
     return false;
 }
@@ -133,14 +133,15 @@ static size_t http_on_header(char *p, size_t size, size_t n, void *ud) {
     if (!len) return size * n;
     rbk_map *m = RBK_AS_MAP(r->headers);
     if ((p[0] == ' ' || p[0] == '\t') && m->len) { /* continuation of the last header */
-        rbk_map_entry *last = &m->entries[m->len - 1];
+        rbk_str *lastk = rbk_map_key(m, m->len - 1);
+        rbk_str *lastv = RBK_AS_STR(m->vals[m->len - 1]);
         size_t i = 0;
         while (i < len && http_is_space(p[i])) i++;
         rbk_sbuf v = RBK_SBUF_INIT;
-        rbk_sbuf_add(&v, RBK_AS_STR(last->val)->data, RBK_AS_STR(last->val)->len);
+        rbk_sbuf_add(&v, lastv->data, lastv->len);
         rbk_sbuf_addc(&v, ' ');
         rbk_sbuf_add(&v, p + i, len - i);
-        rbk_map_set(r->headers, last->key->data, last->key->len, rbk_str_take_sbuf(&v));
+        rbk_map_set(r->headers, lastk->data, lastk->len, rbk_str_take_sbuf(&v));
         return size * n;
     }
     const char *colon = memchr(p, ':', len);
@@ -186,8 +187,8 @@ static int http_build_headers(rbk_vm *vm, http_req *rq, struct curl_slist **out,
     rbk_map *m = RBK_AS_MAP(rq->headers);
     rbk_sbuf line = RBK_SBUF_INIT;
     for (size_t i = 0; i < m->len; i++) {
-        rbk_str *k = m->entries[i].key;
-        rbk_value v = m->entries[i].val;
+        rbk_str *k = rbk_map_key(m, i);
+        rbk_value v = m->vals[i];
         if (!http_header_name_ok(k->data, k->len)) {
             rbk_sbuf_free(&line);
             return rbk_vm_error(vm, "%s: invalid header name \"%s\"", rq->fname, k->data);

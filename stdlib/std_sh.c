@@ -124,8 +124,8 @@ static int parse_args(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, sh_ar
         rbk_map *m = RBK_AS_MAP(e);
         a->env = rbk_xcalloc(m->len + 1, sizeof *a->env);
         for (size_t i = 0; i < m->len; i++) {
-            rbk_str *k = m->entries[i].key;
-            rbk_value v = m->entries[i].val;
+            rbk_str *k = rbk_map_key(m, i);
+            rbk_value v = m->vals[i];
             if (k->len == 0 || memchr(k->data, '=', k->len) || rbk_sh_has_nul(k->data, k->len))
                 return rbk_vm_error(vm, "%s: env: invalid variable name \"%s\" (empty, or "
                                         "contains '=' or a NUL byte)", a->label, k->data);

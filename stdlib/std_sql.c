@@ -219,7 +219,7 @@ static void mark_deep(rbk_value *v) {
         for (size_t i = 0; i < l->len; i++) mark_deep(&l->items[i]);
     } else if (v->t == RBK_T_MAP) {
         rbk_map *m = RBK_AS_MAP(*v);
-        for (size_t i = 0; i < m->len; i++) mark_deep(&m->entries[i].val);
+        for (size_t i = 0; i < m->len; i++) mark_deep(&m->vals[i]);
     }
 }
 

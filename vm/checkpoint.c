@@ -70,18 +70,18 @@ static const char *encode(rbk_vm *vm, rbk_sbuf *out, rbk_value v) {
         rbk_map *m = RBK_AS_MAP(v);
         int dollar = 0;
         for (size_t i = 0; i < m->len; i++) {
-            rbk_str *k = m->entries[i].key;
+            rbk_str *k = rbk_map_key(m, i);
             if ((k->len && k->data[0] == '$') || !rbk_utf8_valid(k->data, k->len)) dollar = 1;
         }
         rbk_sbuf_adds(out, dollar ? "{\"$map\":[" : "{");
         for (size_t i = 0; i < m->len; i++) {
-            rbk_str *k = m->entries[i].key;
+            rbk_str *k = rbk_map_key(m, i);
             if (i) rbk_sbuf_addc(out, ',');
             if (dollar) rbk_sbuf_addc(out, '[');
             if (dollar) add_text(out, k->data, k->len);
             else rbk_sbuf_add_json_str(out, k->data, k->len);
             rbk_sbuf_addc(out, dollar ? ',' : ':');
-            rbk_value x = m->entries[i].val;
+            rbk_value x = m->vals[i];
             const char *why;
             if (x.t == RBK_T_LAZY) {
                 /* not read yet: what reading it gives (reading is pure), or the error it raises */

@@ -101,8 +101,8 @@ static void keys_hint(rbk_sbuf *b, rbk_value map) {
     rbk_map *m = RBK_AS_MAP(map);
     if (m->len == 0) { rbk_sbuf_adds(b, "the map is empty"); return; }
     rbk_sbuf_adds(b, "its keys are ");
-    for (size_t i = 0; i < m->len && i < 20; i++) rbk_sbuf_printf(b, "%s%s", i ? ", " : "", m->entries[i].key->data);
-    if (m->len > 20) rbk_sbuf_printf(b, " and %zu more", m->len - 20);
+    for (size_t i = 0; i < m->len && i < 20; i++) rbk_sbuf_printf(b, "%s%s", i ? ", " : "", rbk_map_key(m, i)->data);
+    if (m->len > 20) rbk_sbuf_printf(b, " and %zu more", (size_t)m->len - 20);
 }
 /* A list or map just built (or handed back by a native) nests deeper than RBK_MAX_NESTING
  * (value.h): the error, so that no value can take the C stack's depth to render or free. */
@@ -1254,7 +1254,7 @@ L_FOR_NEXT2: {
         if (it.t != RBK_T_MAP) { ip += rel; DISPATCH(); } /* only in a forged unit (no FOR_PREP) */
         rbk_map *M = RBK_AS_MAP(it);
         if ((size_t)i >= M->len) { ip += rel; DISPATCH(); }
-        rbk_str *key = M->entries[i].key;
+        rbk_str *key = rbk_map_key(M, i);
         rbk_value kv = rbk_str_new(key->data, key->len);
         kv.secret |= it.secret;
         rbk_unref(bp[v]);

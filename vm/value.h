@@ -32,6 +32,7 @@ enum { RBK_SECRET = 1, RBK_UNVERIFIED = 2 };
 typedef struct rbk_obj {
     uint32_t rc;
     uint8_t type;
+    uint8_t inblock; /* carved from a block of values built together (rbk_vbuild), not malloc'd */
     uint16_t depth; /* lists and maps: how many list/map levels lie inside (0: none), kept by
                        rbk_list_push and rbk_map_set, saturating; in the padding of the header */
 } rbk_obj;
@@ -71,18 +72,30 @@ typedef struct rbk_list {
     rbk_value *items;
 } rbk_list;
 
-typedef struct rbk_map_entry {
-    rbk_str *key;
-    rbk_value val;
-} rbk_map_entry;
+/* The keys of a map, in insertion order, with their hash index once there are 8 or more. A
+ * key table may be shared by many maps with the same keys: the rows of one SQL result share
+ * one, so a column's name is stored once, not once per row. A map that adds a key to a shared
+ * table copies the table first. */
+typedef struct rbk_keys {
+    uint32_t rc;               /* the maps that use it (and a builder holding it) */
+    uint32_t len, cap;
+    uint32_t index_cap;        /* 0 while there is no index */
+    uint32_t *index;           /* open addressing: positions + 1; NULL below 8 keys */
+    rbk_str **k;               /* k[0 .. len-1]; points at inline_k until it outgrows it */
+    rbk_str *inline_k[];
+} rbk_keys;
 
+/* A map: values in insertion order, vals[i] the value of keys->k[i]. len == keys->len (keys
+ * is NULL while the map is empty and has no table). vals points right after the map (one
+ * allocation) until it outgrows it. Read them with rbk_map_key and rbk_map_val. */
 typedef struct rbk_map {
     rbk_obj h;
-    size_t len, cap;           /* entries in insertion order */
-    rbk_map_entry *entries;
-    uint32_t *index;           /* open-addressing table of entry positions + 1; NULL if small */
-    size_t index_cap;
+    uint32_t len, cap;
+    rbk_keys *keys;
+    rbk_value *vals;
 } rbk_map;
+static inline rbk_str *rbk_map_key(const rbk_map *m, size_t i) { return m->keys->k[i]; }
+static inline rbk_value *rbk_map_val(const rbk_map *m, size_t i) { return &m->vals[i]; }
 
 struct rbk_vm;
 typedef struct rbk_handle_class {
@@ -144,6 +157,31 @@ void rbk_map_set(rbk_value map, const char *key, size_t keylen, rbk_value val);
 void rbk_map_sets(rbk_value map, const char *key, rbk_value val);
 /* map lookup: borrowed pointer to the stored value, or NULL. Does not force lazies. */
 rbk_value *rbk_map_find(rbk_value map, const char *key, size_t keylen);
+
+/* Many maps with the same keys (the rows of a query): make the key table once, then each map
+ * with rbk_map_new_keys and fill its slots with rbk_map_put. */
+rbk_keys *rbk_keys_new(size_t cap);
+/* The slot of key in k, added (copied) when it is not there yet. Only on a table no map uses. */
+uint32_t rbk_keys_add(rbk_keys *k, const char *key, size_t keylen);
+void rbk_keys_release(rbk_keys *k);
+/* A map with k's keys (shared, not copied), every value nil. */
+rbk_value rbk_map_new_keys(rbk_keys *k);
+/* Sets the value of slot i (consumes val) of a map under construction. */
+void rbk_map_put(rbk_value map, uint32_t i, rbk_value val);
+
+/* Builds many small values that are made together and usually freed together (the rows of
+ * a query) in shared blocks instead of one malloc each: no allocator overhead per value, and
+ * none of the churn of interleaving them with the allocations of a library (libpq's result
+ * per row). The values are ordinary values; a block is freed when the last value carved from
+ * it is (a value kept longer keeps its block). Builds with AddressSanitizer malloc each value
+ * (so it still checks every access). Start with {0}; end with rbk_vbuild_end. */
+typedef struct rbk_vbuild {
+    struct rbk_vblock *blk;
+    size_t used;
+} rbk_vbuild;
+rbk_value rbk_vbuild_str(rbk_vbuild *b, const char *s, size_t n);
+rbk_value rbk_vbuild_map_keys(rbk_vbuild *b, rbk_keys *k);
+void rbk_vbuild_end(rbk_vbuild *b);
 
 /* ---- semantics ---- */
 const char *rbk_type_name(rbk_type t);

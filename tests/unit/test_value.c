@@ -204,7 +204,7 @@ static void check_map_n(int n) {
     assert_int_equal(mp->len, (size_t)n);
     for (int i = 0; i < n; i++) { /* insertion order kept */
         snprintf(k, sizeof k, "key-%d", (i * 7919) % 1000);
-        assert_string_equal(mp->entries[i].key->data, k);
+        assert_string_equal(rbk_map_key(mp, i)->data, k);
         rbk_value *v = rbk_map_find(m, k, strlen(k));
         assert_non_null(v);
         assert_int_equal(v->t, RBK_T_INT);
@@ -216,7 +216,7 @@ static void check_map_n(int n) {
     snprintf(k, sizeof k, "key-%d", ((n / 2) * 7919) % 1000);
     rbk_map_sets(m, k, S("replaced"));
     assert_int_equal(mp->len, (size_t)n);
-    assert_string_equal(mp->entries[n / 2].key->data, k);
+    assert_string_equal(rbk_map_key(mp, n / 2)->data, k);
     rbk_value *v = rbk_map_find(m, k, strlen(k));
     assert_non_null(v);
     assert_int_equal(v->t, RBK_T_STRING);
@@ -224,7 +224,7 @@ static void check_map_n(int n) {
     /* a new key goes last and is found */
     rbk_map_sets(m, "late", rbk_bool(true));
     assert_int_equal(mp->len, (size_t)n + 1);
-    assert_string_equal(mp->entries[n].key->data, "late");
+    assert_string_equal(rbk_map_key(mp, n)->data, "late");
     assert_non_null(rbk_map_find(m, "late", 4));
     rbk_unref(m);
 }
@@ -465,6 +465,157 @@ static void test_type_names(void **state) {
     assert_string_equal(rbk_type_name(RBK_T__COUNT), "?");
 }
 
+/* The float rendering of str() and JSON (fmt_float in vm/value.c) against the implementation
+ * it replaced (p = 1, 2, ... until %.{p}g round-trips through strtod), byte for byte: random
+ * bit patterns, short decimals, integers, powers of ten, tiny and huge values. */
+static void old_fmt_float(char *out, size_t cap, double f) {
+    char buf[40];
+    int p = 1;
+    for (; p <= 17; p++) {
+        snprintf(buf, sizeof buf, "%.*g", p, f);
+        if (strtod(buf, NULL) == f) break;
+    }
+    char *ep = strpbrk(buf, "eE");
+    int e = ep ? atoi(ep + 1) : -1;
+    if (ep && e >= 0 && e < 17) snprintf(buf, sizeof buf, "%.*f", p - 1 - e > 0 ? p - 1 - e : 0, f);
+    snprintf(out, cap, "%s%s", buf, strpbrk(buf, ".eE") ? "" : ".0");
+}
+static void check_float_text(double f) {
+    if (isnan(f) || isinf(f)) return;
+    char want[64];
+    old_fmt_float(want, sizeof want, f);
+    rbk_sbuf b = RBK_SBUF_INIT;
+    rbk_value_str(&b, rbk_float(f));
+    if (strcmp(b.data, want) != 0) fail_msg("%.17g: \"%s\", was \"%s\"", f, b.data, want);
+    rbk_sbuf_free(&b);
+}
+static void test_float_text_unchanged(void **state) {
+    (void)state;
+    uint64_t x = 0x9E3779B97F4A7C15u;
+    for (int i = 0; i < 300000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        double f;
+        memcpy(&f, &x, sizeof f);
+        check_float_text(f);
+        check_float_text((double)(int64_t)(x >> (x % 64))); /* integers of every size */
+        char dec[40];
+        snprintf(dec, sizeof dec, "%.*f", (int)(x % 9), (double)(x % 100000000) / 1000.0);
+        check_float_text(strtod(dec, NULL)); /* short decimals, as a database prints them */
+    }
+    double p = 1;
+    for (int e = 0; e < 300; e++, p *= 10) {
+        check_float_text(p);
+        check_float_text(1 / p);
+        check_float_text(1.5 * p);
+        check_float_text(-p / 3);
+    }
+    double edge[] = {0.0, -0.0, 5e-324, 2.2250738585072014e-308, 1.7976931348623157e308,
+                     0.1, 0.2, 0.30000000000000004, 1e15, 1e16, 1e17, 123456789012345678.0,
+                     9007199254740993.0, 100000.0, 1e-5, 1e-4, 0.00012345};
+    for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++) check_float_text(edge[i]);
+}
+
+/* Maps that share one key table (the rows of a query): each has its own values; the keys
+ * are stored once (the table's reference count is the maps'); a map that adds a key copies the
+ * table and leaves the others alone; a repeated key is one slot. Run under valgrind and ASan
+ * too: every test frees what it builds. */
+static void test_shared_keys(void **state) {
+    (void)state;
+    for (int nk = 1; nk <= 12; nk += 11) { /* without and with the hash index (8 keys) */
+        rbk_keys *k = rbk_keys_new(2);    /* grows past its first room */
+        char name[32];
+        for (int c = 0; c < nk; c++) {
+            snprintf(name, sizeof name, "col%d", c);
+            assert_int_equal(rbk_keys_add(k, name, strlen(name)), c);
+        }
+        assert_int_equal(rbk_keys_add(k, "col0", 4), 0); /* a repeated name: the same slot */
+        rbk_value rows[3];
+        for (int r = 0; r < 3; r++) {
+            rows[r] = rbk_map_new_keys(k);
+            for (int c = 0; c < nk; c++) rbk_map_put(rows[r], (uint32_t)c, rbk_int(r * 100 + c));
+        }
+        assert_int_equal(k->rc, 4);
+        assert_ptr_equal(RBK_AS_MAP(rows[0])->keys, RBK_AS_MAP(rows[2])->keys);
+        rbk_keys_release(k); /* the maps keep it */
+        for (int r = 0; r < 3; r++)
+            for (int c = 0; c < nk; c++) {
+                snprintf(name, sizeof name, "col%d", c);
+                rbk_value *v = rbk_map_find(rows[r], name, strlen(name));
+                assert_non_null(v);
+                assert_int_equal(v->as.i, r * 100 + c);
+            }
+        /* equal to a map built key by key, in either order of comparison */
+        rbk_value plain = rbk_map_new(0);
+        for (int c = nk - 1; c >= 0; c--) {
+            snprintf(name, sizeof name, "col%d", c);
+            rbk_map_sets(plain, name, rbk_int(100 + c));
+        }
+        assert_true(rbk_equal(rows[1], plain));
+        assert_true(rbk_equal(plain, rows[1]));
+        assert_false(rbk_equal(rows[0], rows[1]));
+        /* adding a key to one row copies the table: the other rows do not see it */
+        rbk_map_sets(rows[0], "extra", rbk_bool(true));
+        assert_int_equal(RBK_AS_MAP(rows[0])->len, nk + 1);
+        assert_non_null(rbk_map_find(rows[0], "extra", 5));
+        assert_null(rbk_map_find(rows[1], "extra", 5));
+        assert_int_equal(RBK_AS_MAP(rows[1])->len, nk);
+        assert_int_equal(RBK_AS_MAP(rows[1])->keys->rc, 2);
+        assert_ptr_not_equal(RBK_AS_MAP(rows[0])->keys, RBK_AS_MAP(rows[1])->keys);
+        /* replacing a value in one row leaves the others */
+        rbk_map_sets(rows[2], "col0", S("new"));
+        assert_int_equal(rbk_map_find(rows[1], "col0", 4)->as.i, 100);
+        rbk_unref(plain);
+        for (int r = 0; r < 3; r++) rbk_unref(rows[r]);
+    }
+}
+
+/* Values carved from blocks (rbk_vbuild) are ordinary values: rendered, compared, kept after
+ * the builder ended and after the list that held them is gone, freed in any order; a string
+ * too large for a block is allocated on its own. */
+static void test_value_blocks(void **state) {
+    (void)state;
+    rbk_keys *k = rbk_keys_new(2);
+    rbk_keys_add(k, "id", 2);
+    rbk_keys_add(k, "name", 4);
+    rbk_vbuild vb = {0};
+    rbk_value list = rbk_list_new(0);
+    enum { N = 20000 }; /* several blocks */
+    char name[32];
+    for (int i = 0; i < N; i++) {
+        rbk_value m = rbk_vbuild_map_keys(&vb, k);
+        snprintf(name, sizeof name, "name-%d", i);
+        rbk_map_put(m, 0, rbk_int(i));
+        rbk_map_put(m, 1, rbk_vbuild_str(&vb, name, strlen(name)));
+        rbk_list_push(list, m);
+    }
+    char *big = calloc(1, 200000);
+    memset(big, 'b', 199999);
+    rbk_value bigs = rbk_vbuild_str(&vb, big, 199999);
+    assert_int_equal(RBK_AS_STR(bigs)->len, 199999);
+    assert_int_equal(bigs.as.o->inblock, 0);
+    rbk_vbuild_end(&vb);
+    rbk_keys_release(k);
+    rbk_list *l = RBK_AS_LIST(list);
+    assert_int_equal(l->len, N);
+    check_render(JSON, l->items[7], "{\"id\":7,\"name\":\"name-7\"}");
+    /* keep a row and a name from the middle, then drop the list */
+    rbk_value row = rbk_ref(l->items[N / 2]);
+    rbk_value nm = rbk_ref(*rbk_map_find(l->items[N - 1], "name", 4));
+    rbk_unref(list);
+    check_render(REPR, row, "{\"id\": 10000, \"name\": \"name-10000\"}");
+    assert_string_equal(RBK_AS_STR(nm)->data, "name-19999");
+    rbk_unref(nm);
+    rbk_unref(row);
+    rbk_unref(bigs);
+    free(big);
+    /* a builder that made nothing, and one whose values are freed before it ends */
+    rbk_vbuild none = {0};
+    rbk_vbuild_end(&none);
+    rbk_vbuild early = {0};
+    rbk_unref(rbk_vbuild_str(&early, "x", 1));
+    rbk_vbuild_end(&early);
+}
+
 /* rbk_str_take_sbuf: a small buffer is copied, a large one becomes the string in place (a
  * command's 64 MiB output is not held twice); both give the same string, NULs included. */
 static void test_str_take_sbuf(void **state) {
@@ -497,6 +648,9 @@ static void test_str_take_sbuf(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_str_take_sbuf),
+        cmocka_unit_test(test_float_text_unchanged),
+        cmocka_unit_test(test_shared_keys),
+        cmocka_unit_test(test_value_blocks),
         cmocka_unit_test(test_equal_scalars),
         cmocka_unit_test(test_equal_containers),
         cmocka_unit_test(test_compare),
