@@ -24,6 +24,7 @@
 #include "native.h"
 #include "json_value.h"
 #include "../support/conninfo.h"
+#include "../support/numtext.h"
 
 /* Column type OIDs (catalog/pg_type_d.h is a server header, not shipped with libpq). */
 enum {
@@ -37,6 +38,7 @@ enum { SQL_GRACE_MS = 2000, SQL_QUERY_SHOWN = 200 };
 /* The size of a result, as max_bytes counts it (docs/sql.md): about what its values take in
  * memory, and the same in every build. Default: 64 MiB, as an HTTP body. */
 enum { SQL_ROW_BYTES = 48, SQL_FIELD_BYTES = 16 };
+enum { SQL_FEW_COLUMNS = 16 }; /* column facts of a result this narrow live in sql_run */
 #define SQL_MAX_BYTES_DEFAULT ((int64_t)64 << 20)
 
 /* One connection. `shown` is the connection string with its password replaced by ***. */
@@ -206,6 +208,18 @@ typedef struct sql_run {
     int64_t bytes;     /* the size of the values kept so far (SQL_ROW_BYTES, SQL_FIELD_BYTES) */
     bool over;         /* a row would pass max_bytes: it and the rest are not kept */
     int64_t long_field;/* the length of a field too long to be a text (RBK_TEXT_MAX), or 0 */
+    /* query: the rows are built in blocks (rbk_vbuild), with one key table for all of them
+     * (column c is slot[c] of it; a repeated column name is one key) */
+    rbk_vbuild vb;
+    rbk_keys *keys;
+    uint32_t *slot;
+    int nslot;
+    /* the columns of the rows seen: their number, types, and the current row's lengths */
+    int ncolumns;
+    Oid *type;
+    int *len;
+    Oid type_few[SQL_FEW_COLUMNS];
+    int len_few[SQL_FEW_COLUMNS];
     bool failed;
     bool lost;         /* the connection broke (it is dropped) */
     rbk_sbuf err;      /* the server's error, formatted */
@@ -223,26 +237,22 @@ static void mark_deep(rbk_value *v) {
     }
 }
 
-/* The value of one field, typed by its column's OID. */
-static rbk_value field_value(const PGresult *res, int row, int col) {
-    if (PQgetisnull(res, row, col)) return rbk_nil();
-    const char *s = PQgetvalue(res, row, col);
-    size_t n = (size_t)PQgetlength(res, row, col);
-    char *end;
-    switch (PQftype(res, col)) {
+/* The value of one field (text s of n bytes, NUL-terminated), typed by its column's OID.
+ * Strings go into vb's blocks when vb is given (the rows of a query). */
+static rbk_value field_value(Oid type, const char *s, size_t n, rbk_vbuild *vb) {
+    switch (type) {
     case OID_INT2:
     case OID_INT4:
     case OID_INT8: {
-        errno = 0;
-        long long i = strtoll(s, &end, 10);
-        if (errno == 0 && *end == 0) return rbk_int((int64_t)i);
+        int64_t i;
+        if (rbk_text_to_i64(s, n, &i)) return rbk_int(i);
         break;
     }
     case OID_FLOAT4:
     case OID_FLOAT8:
     case OID_NUMERIC: {
-        double f = strtod(s, &end); /* "NaN", "Infinity", "-Infinity" included */
-        if (end != s && *end == 0) return rbk_float(f);
+        double f; /* "NaN", "Infinity", "-Infinity" included */
+        if (rbk_text_to_double(s, n, &f)) return rbk_float(f);
         break;
     }
     case OID_BOOL: return rbk_bool(s[0] == 't');
@@ -254,23 +264,22 @@ static rbk_value field_value(const PGresult *res, int row, int col) {
     }
     default: break; /* text, varchar, bpchar, name, char and every other type: their text */
     }
-    return rbk_str_new(s, n);
+    return vb ? rbk_vbuild_str(vb, s, n) : rbk_str_new(s, n);
 }
 
-/* Counts what row `row` would add to the result (the whole row; for scalar, its first value
- * when it is the first row) against max_bytes; false when it may not be kept. */
-static bool row_fits(sql_run *r, const PGresult *res, int row, int nf) {
+/* Counts what a row of these field lengths would add to the result (for scalar, its first
+ * value when it is the first row) against max_bytes; false when it may not be kept. */
+static bool row_fits(sql_run *r, const int *len, int nf) {
     if (r->over || r->long_field) return false;
     if (r->mode == SQL_SCALAR && (r->nrows > 0 || nf < 1)) return true; /* nothing kept */
     int kept = r->mode == SQL_SCALAR ? 1 : nf;
     int64_t cost = SQL_ROW_BYTES;
     for (int c = 0; c < kept; c++) {
-        int64_t len = PQgetlength(res, row, c);
-        if ((size_t)len >= RBK_TEXT_MAX) {
-            r->long_field = len;
+        if ((size_t)len[c] >= RBK_TEXT_MAX) {
+            r->long_field = len[c];
             return false;
         }
-        cost += SQL_FIELD_BYTES + len;
+        cost += SQL_FIELD_BYTES + len[c];
     }
     if (cost > r->max_bytes - r->bytes) {
         r->over = true;
@@ -282,16 +291,37 @@ static bool row_fits(sql_run *r, const PGresult *res, int row, int nf) {
 
 static void add_row(sql_run *r, const PGresult *res, int row) {
     int nf = PQnfields(res);
-    if (!row_fits(r, res, row, nf)) return;
+    if (nf != r->ncolumns) { /* the first row (of this shape): what every row reuses */
+        if (r->len != r->len_few) free(r->len);
+        if (r->type != r->type_few) free(r->type);
+        int few = nf <= SQL_FEW_COLUMNS; /* most results: no allocation per query */
+        r->len = few ? r->len_few : rbk_xcalloc((size_t)nf, sizeof *r->len);
+        r->type = few ? r->type_few : rbk_xcalloc((size_t)nf, sizeof *r->type);
+        for (int c = 0; c < nf; c++) r->type[c] = PQftype(res, c);
+        r->ncolumns = nf;
+    }
+    for (int c = 0; c < nf; c++) r->len[c] = PQgetlength(res, row, c);
+    if (!row_fits(r, r->len, nf)) return;
     if (r->mode == SQL_SCALAR) {
-        if (r->nrows == 0 && nf >= 1) r->first = field_value(res, row, 0);
+        if (r->nrows == 0 && nf >= 1 && (r->len[0] || !PQgetisnull(res, row, 0)))
+            r->first = field_value(r->type[0], PQgetvalue(res, row, 0), (size_t)r->len[0], NULL);
         r->nrows++;
         return;
     }
-    rbk_value m = rbk_map_new((size_t)nf);
-    for (int c = 0; c < nf; c++) {
-        const char *name = PQfname(res, c);
-        rbk_map_set(m, name, strlen(name), field_value(res, row, c));
+    if (!r->keys) { /* the column names, stored once for every row */
+        r->keys = rbk_keys_new((size_t)nf);
+        r->slot = rbk_xcalloc(nf ? (size_t)nf : 1, sizeof *r->slot);
+        for (int c = 0; c < nf; c++) { /* a repeated name is one key: the last column wins */
+            const char *name = PQfname(res, c);
+            r->slot[c] = rbk_keys_add(r->keys, name, strlen(name));
+        }
+        r->nslot = nf;
+    }
+    rbk_value m = rbk_vbuild_map_keys(&r->vb, r->keys);
+    for (int c = 0; c < nf && c < r->nslot; c++) {
+        if (!r->len[c] && PQgetisnull(res, row, c)) continue; /* nil already (a NULL is empty) */
+        rbk_map_put(m, r->slot[c], field_value(r->type[c], PQgetvalue(res, row, c),
+                                               (size_t)r->len[c], &r->vb));
     }
     rbk_list_push(r->rows, m);
     r->nrows++;
@@ -438,8 +468,8 @@ static int sql_run_query(rbk_vm *vm, rbk_value *args, int nargs, sql_mode mode, 
         rbk_limit_arg(vm, fn, "max_bytes", args[3], SQL_MAX_BYTES_DEFAULT, INT64_MAX, &max_bytes))
         return -1;
 
-    sql_run r = {mode, args[1].secret != 0, rbk_nil(), rbk_nil(), 0, -1, 0, max_bytes, 0, false,
-                 0, false, false, RBK_SBUF_INIT};
+    sql_run r = {.mode = mode, .secret = args[1].secret != 0, .rows = rbk_nil(), .first = rbk_nil(),
+                 .ncols = -1, .max_bytes = max_bytes, .ncolumns = -1, .err = RBK_SBUF_INIT};
     rbk_sbuf msg = RBK_SBUF_INIT;
 
     /* Bind values: the trailing list the compiler adds for a literal query (native.h). */
@@ -526,6 +556,11 @@ static int sql_run_query(rbk_vm *vm, rbk_value *args, int nargs, sql_mode mode, 
         }
     }
     int64_t dur = rbk_now_ms() - t0;
+    rbk_vbuild_end(&r.vb);
+    rbk_keys_release(r.keys);
+    free(r.slot);
+    if (r.type != r.type_few) free(r.type);
+    if (r.len != r.len_few) free(r.len);
     if (pvals) {
         for (int i = 0; i < nparams; i++) free(pvals[i]);
         free(pvals);
