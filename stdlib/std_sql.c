@@ -33,7 +33,7 @@ enum {
     OID_VARCHAR = 1043, OID_NUMERIC = 1700, OID_JSONB = 3802
 };
 
-enum { SQL_GRACE_MS = 2000, SQL_QUERY_SHOWN = 200 };
+enum { SQL_GRACE_MS = 2000, SQL_DRAIN_MAX_MS = 30000, SQL_QUERY_SHOWN = 200 };
 
 /* The size of a result, as max_bytes counts it (docs/sql.md): about what its values take in
  * memory, and the same in every build. Default: 64 MiB, as an HTTP body. */
@@ -415,18 +415,23 @@ static const char *mode_name(sql_mode m) {
 }
 
 /* Waits for input on the connection (or the deadline); false when the connection broke. */
-static bool wait_input(PGconn *pg, int timeout_ms) {
+static bool wait_input(PGconn *pg, int timeout_ms, bool *got) {
     struct pollfd pfd = {PQsocket(pg), POLLIN, 0};
     if (pfd.fd < 0) return false;
     int n = poll(&pfd, 1, timeout_ms);
     if (n < 0 && errno != EINTR) return false;
     if (n > 0 && !PQconsumeInput(pg)) return false;
+    if (got) *got = n > 0;
     return true;
 }
 
-/* Sends the cancel request and gives the server SQL_GRACE_MS to answer with the (error)
- * result; drains every result into r (a statement that finished before the cancel reached the
- * server leaves r without error). Returns true when the connection is still usable. */
+/* Sends the cancel request and drains every result into r (a statement that finished before
+ * the cancel reached the server leaves r without error). The server has SQL_GRACE_MS to
+ * answer, counted from the last byte that arrived, not from the cancel: the rows it sent
+ * before it stopped (megabytes of small rows fit in the socket buffers, and libpq makes a
+ * result of each) take the client as long as they take, and an ASan build took more than
+ * 2 s over the rows of a query stopped at max_bytes. Never longer than SQL_DRAIN_MAX_MS in
+ * all. Returns true when the connection is still usable. */
 static bool cancel_and_drain(PGconn *pg, sql_run *r) {
     PGcancel *pc = PQgetCancel(pg);
     if (pc) {
@@ -434,7 +439,7 @@ static bool cancel_and_drain(PGconn *pg, sql_run *r) {
         PQcancel(pc, errbuf, (int)sizeof errbuf);
         PQfreeCancel(pc);
     }
-    int64_t end = rbk_now_ms() + SQL_GRACE_MS;
+    int64_t start = rbk_now_ms(), last = start;
     for (;;) {
         while (!PQisBusy(pg)) {
             PGresult *res = PQgetResult(pg);
@@ -442,9 +447,13 @@ static bool cancel_and_drain(PGconn *pg, sql_run *r) {
             take_result(r, res);
             PQclear(res);
         }
-        int64_t left = end - rbk_now_ms();
+        int64_t now = rbk_now_ms();
+        int64_t left = last + SQL_GRACE_MS - now;
+        if (start + SQL_DRAIN_MAX_MS - now < left) left = start + SQL_DRAIN_MAX_MS - now;
         if (left <= 0) return false;
-        if (!wait_input(pg, left < RBK_POLL_SLICE_MS ? (int)left : RBK_POLL_SLICE_MS)) return false;
+        bool got = false;
+        if (!wait_input(pg, left < RBK_POLL_SLICE_MS ? (int)left : RBK_POLL_SLICE_MS, &got)) return false;
+        if (got) last = rbk_now_ms();
     }
 }
 
@@ -537,7 +546,7 @@ static int sql_run_query(rbk_vm *vm, rbk_value *args, int nargs, sql_mode mode, 
                     } /* else: it completed before the cancel arrived — a success */
                     break;
                 }
-                if (!wait_input(pg, rbk_cancel_slice(&cancel, RBK_POLL_SLICE_MS))) {
+                if (!wait_input(pg, rbk_cancel_slice(&cancel, RBK_POLL_SLICE_MS), NULL)) {
                     /* The socket broke: drain what libpq has, then report the loss. */
                     PGresult *res;
                     while ((res = PQgetResult(pg)) != NULL) PQclear(res);
