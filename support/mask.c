@@ -1,13 +1,23 @@
 /* support/mask.c — secret registry and masking (see mask.h for the rules).
  * Owns: the pattern list (with a hash set for de-duplication), the derived-form encoders
- * (base64, percent, JSON) and a byte-level Aho-Corasick automaton.
+ * (base64, hex, percent, JSON) and byte-level Aho-Corasick automata.
+ *
+ * Two automata split the patterns: "flow" holds every pattern without a CR or LF byte and is
+ * fed the text with its CR and LF bytes left out (a ring of the fed bytes' positions maps a
+ * match back onto the text, line breaks inside it included); "exact" holds the patterns that
+ * contain a line break and is fed every byte. Their spans are merged. rbk_mask_apply_piece
+ * also needs the patterns reversed (the longest prefix of a piece that ends a pattern): two
+ * more automata, built on the first use only.
  *
  * Automaton layout: a trie whose root has a dense 256-entry table; other nodes keep their
  * first child inline (most nodes of long patterns have exactly one child) and further
- * children in one open-addressing hash keyed by (node, byte). Each node stores the length of
- * the longest pattern that ends there (directly or through its failure chain), which is all
- * the union-of-spans masking needs. Measured: 1 MB with 100 secrets (~1,500 patterns) masks
- * in a few milliseconds (tests/unit/test_mask.c prints the time). */
+ * children in one open-addressing hash keyed by (node, byte). Each node stores its depth and
+ * the length of the longest pattern that ends there (directly or through its failure chain),
+ * which is all the union-of-spans masking needs. Measured: 1 MB with 100 secrets (~2,500
+ * patterns) masks in a few milliseconds (tests/unit/test_mask.c prints the time). */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* memmem */
+#endif
 #include "mask.h"
 #include <stdint.h>
 #include <stdlib.h>
@@ -25,6 +35,7 @@ typedef struct ac_node {
     int32_t sibling;    /* next child of the parent (build-time list) */
     int32_t first;      /* head of this node's children list (build-time) */
     uint32_t outlen;    /* longest pattern ending here (incl. failure chain), 0 = none */
+    uint32_t depth;     /* length of the path from the root */
     uint8_t byte1;      /* byte of child1 */
     uint8_t byte;       /* byte of the edge into this node */
     uint8_t many;       /* 1 when the node has more than one child (look in the hash) */
@@ -36,21 +47,30 @@ typedef struct ac_edge {
 } ac_edge;
 
 typedef struct ac {
-    int dirty;
     ac_node *nodes;
     size_t nnodes, capnodes;
     int32_t root[256];  /* child of the root per byte, 0 = none (stay at the root) */
     ac_edge *edges;
     size_t edgecap;     /* power of two */
     size_t nedges;
+    size_t maxlen;      /* longest pattern in this automaton */
 } ac;
+
+/* The automata, built lazily (apply takes a const registry). */
+typedef struct ac_set {
+    int dirty;          /* flow and exact are out of date */
+    int rdirty;         /* rflow and rexact are out of date */
+    ac flow;            /* patterns without CR/LF, fed the text without its CR/LF bytes */
+    ac exact;           /* patterns with a CR or LF, fed every byte */
+    ac rflow, rexact;   /* the same, reversed (rbk_mask_apply_piece, cut_before) */
+} ac_set;
 
 struct rbk_mask {
     mask_pat *pats;
     size_t npats, cappats;
     size_t *set;        /* open-addressing set of pattern index + 1 */
     size_t setcap;      /* power of two */
-    ac *ac;             /* built lazily: apply takes a const registry */
+    ac_set *ac;
 };
 
 /* ---------- pattern set ---------- */
@@ -100,7 +120,7 @@ static void add_pattern(rbk_mask *m, const char *s, size_t n) {
     } else {
         set_insert(m->set, m->setcap, m->pats, m->npats - 1);
     }
-    m->ac->dirty = 1;
+    m->ac->dirty = m->ac->rdirty = 1;
 }
 
 static void add_derived(rbk_mask *m, const rbk_sbuf *b) {
@@ -133,18 +153,42 @@ static void add_base64_forms(rbk_mask *m, const char *s, size_t n) {
     rbk_sbuf_free(&b);
 }
 
-static void add_url_forms(rbk_mask *m, const char *s, size_t n) {
-    static const char *hexes[2] = {"0123456789ABCDEF", "0123456789abcdef"};
+static void add_hex_forms(rbk_mask *m, const char *s, size_t n) {
+    static const char *hexes[2] = {"0123456789abcdef", "0123456789ABCDEF"};
     rbk_sbuf b = RBK_SBUF_INIT;
-    for (int form = 0; form < 3; form++) { /* upper, lower, form-encoding (upper, space '+') */
-        const char *hex = hexes[form == 1];
+    for (int u = 0; u < 2; u++) {
+        rbk_sbuf_reset(&b);
+        for (size_t i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)s[i];
+            char e[2] = {hexes[u][c >> 4], hexes[u][c & 15]};
+            rbk_sbuf_add(&b, e, 2);
+        }
+        add_derived(m, &b);
+    }
+    rbk_sbuf_free(&b);
+}
+
+/* Percent-encodings: which bytes an encoder leaves as they are, besides the RFC 3986
+ * unreserved ones (A-Z a-z 0-9 - . _ ~), the case of its hex digits, and space as '+'. */
+static void add_url_forms(rbk_mask *m, const char *s, size_t n) {
+    static const struct { const char *keep; int lower, plus; } forms[] = {
+        {"", 0, 0},          /* RFC 3986 (curl --data-urlencode, jq @uri, Go PathEscape) */
+        {"", 1, 0},          /* the same with lower-case hex */
+        {"", 0, 1},          /* form encoding (Python quote_plus, Go QueryEscape): space '+' */
+        {"", 1, 1},          /* form encoding with lower-case hex */
+        {"/", 0, 0},         /* Python urllib.parse.quote (safe='/') */
+        {"!'()*", 0, 0},     /* JavaScript encodeURIComponent */
+    };
+    rbk_sbuf b = RBK_SBUF_INIT;
+    for (size_t f = 0; f < sizeof forms / sizeof forms[0]; f++) {
+        const char *hex = forms[f].lower ? "0123456789abcdef" : "0123456789ABCDEF";
         rbk_sbuf_reset(&b);
         for (size_t i = 0; i < n; i++) {
             unsigned char c = (unsigned char)s[i];
             if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                c == '-' || c == '.' || c == '_' || c == '~') {
+                c == '-' || c == '.' || c == '_' || c == '~' || (c && strchr(forms[f].keep, c))) {
                 rbk_sbuf_addc(&b, (char)c);
-            } else if (form == 2 && c == ' ') {
+            } else if (forms[f].plus && c == ' ') {
                 rbk_sbuf_addc(&b, '+');
             } else {
                 char e[3] = {'%', hex[c >> 4], hex[c & 15]};
@@ -267,15 +311,14 @@ static void add_lines(rbk_mask *m, const char *s, size_t n) {
 rbk_mask *rbk_mask_new(void) {
     rbk_mask *m = rbk_xcalloc(1, sizeof *m);
     m->ac = rbk_xcalloc(1, sizeof *m->ac);
+    m->ac->dirty = m->ac->rdirty = 1;
     return m;
 }
 
 static void ac_clear(ac *a) {
     free(a->nodes);
     free(a->edges);
-    a->nodes = NULL;
-    a->edges = NULL;
-    a->nnodes = a->capnodes = a->edgecap = a->nedges = 0;
+    memset(a, 0, sizeof *a);
 }
 
 void rbk_mask_free(rbk_mask *m) {
@@ -283,7 +326,10 @@ void rbk_mask_free(rbk_mask *m) {
     for (size_t i = 0; i < m->npats; i++) free(m->pats[i].p);
     free(m->pats);
     free(m->set);
-    ac_clear(m->ac);
+    ac_clear(&m->ac->flow);
+    ac_clear(&m->ac->exact);
+    ac_clear(&m->ac->rflow);
+    ac_clear(&m->ac->rexact);
     free(m->ac);
     free(m);
 }
@@ -296,6 +342,7 @@ void rbk_mask_add(rbk_mask *m, const char *s, size_t n) {
     m->pats[set_find(m, s, n) - 1].primary = 1;
     add_lines(m, s, n);
     add_base64_forms(m, s, n);
+    add_hex_forms(m, s, n);
     add_url_forms(m, s, n);
     add_json_forms(m, s, n);
 }
@@ -313,6 +360,9 @@ size_t rbk_mask_longest(const rbk_mask *m) {
 }
 
 /* ---------- Aho-Corasick ---------- */
+
+static int is_break(unsigned char c) { return c == '\n' || c == '\r'; }
+static int has_break(const char *s, size_t n) { return memchr(s, '\n', n) || memchr(s, '\r', n); }
 
 static size_t edge_slot(const ac *a, uint64_t key) {
     uint64_t h = key * 0x9E3779B97F4A7C15ULL;
@@ -352,7 +402,7 @@ static void edge_put(ac *a, int32_t node, unsigned char c, int32_t child) {
     a->nedges++;
 }
 
-static int32_t new_node(ac *a, unsigned char byte) {
+static int32_t new_node(ac *a, unsigned char byte, uint32_t depth) {
     if (a->nnodes == a->capnodes) {
         a->capnodes = a->capnodes ? a->capnodes * 2 : 256;
         a->nodes = rbk_xrealloc(a->nodes, a->capnodes * sizeof *a->nodes);
@@ -361,6 +411,7 @@ static int32_t new_node(ac *a, unsigned char byte) {
     memset(nd, 0, sizeof *nd);
     nd->child1 = nd->sibling = nd->first = -1;
     nd->byte = byte;
+    nd->depth = depth;
     return (int32_t)a->nnodes++;
 }
 
@@ -369,28 +420,31 @@ static int32_t child_of(const ac *a, int32_t node, unsigned char c) {
     return edge_get(a, node, c);
 }
 
-static void ac_build(const rbk_mask *m) {
-    ac *a = m->ac;
+/* Builds a from the patterns with (breaks = 1) or without (breaks = 0) a CR/LF byte;
+ * reversed: each pattern's bytes in reverse order. */
+static void ac_build(ac *a, const rbk_mask *m, int breaks, int reversed) {
     ac_clear(a);
-    memset(a->root, 0, sizeof a->root);
-    new_node(a, 0);
+    new_node(a, 0, 0);
     for (size_t p = 0; p < m->npats; p++) {
         const unsigned char *s = (const unsigned char *)m->pats[p].p;
         size_t n = m->pats[p].n;
+        if (has_break(m->pats[p].p, n) != breaks) continue;
+        if (n > a->maxlen) a->maxlen = n;
         int32_t cur = 0;
         for (size_t i = 0; i < n; i++) {
-            int32_t nx = child_of(a, cur, s[i]);
+            unsigned char c = s[reversed ? n - 1 - i : i];
+            int32_t nx = child_of(a, cur, c);
             if (nx < 0) {
-                nx = new_node(a, s[i]);
+                nx = new_node(a, c, (uint32_t)i + 1);
                 ac_node *cn = &a->nodes[cur];
                 if (cur == 0) {
-                    a->root[s[i]] = nx;
+                    a->root[c] = nx;
                 } else if (cn->child1 < 0) {
                     cn->child1 = nx;
-                    cn->byte1 = s[i];
+                    cn->byte1 = c;
                 } else {
                     cn->many = 1;
-                    edge_put(a, cur, s[i], nx);
+                    edge_put(a, cur, c, nx);
                 }
                 a->nodes[nx].sibling = a->nodes[cur].first;
                 a->nodes[cur].first = nx;
@@ -419,7 +473,30 @@ static void ac_build(const rbk_mask *m) {
         }
     }
     free(queue);
-    a->dirty = 0;
+}
+
+static void ac_ready(const rbk_mask *m, int reversed) {
+    ac_set *A = m->ac;
+    if (!reversed && A->dirty) {
+        ac_build(&A->flow, m, 0, 0);
+        ac_build(&A->exact, m, 1, 0);
+        A->dirty = 0;
+    }
+    if (reversed && A->rdirty) {
+        ac_build(&A->rflow, m, 0, 1);
+        ac_build(&A->rexact, m, 1, 1);
+        A->rdirty = 0;
+    }
+}
+
+/* The state after c (failure links followed). */
+static int32_t ac_next(const ac *a, int32_t state, unsigned char c) {
+    for (;;) {
+        int32_t nx = child_of(a, state, c);
+        if (nx >= 0) return nx;
+        if (state == 0) return 0;
+        state = a->nodes[state].fail;
+    }
 }
 
 typedef struct span {
@@ -431,12 +508,7 @@ typedef struct spans {
     size_t n, cap;
 } spans;
 
-/* Adds [s, e); e is greater than every end seen so far. Overlapping spans merge. */
-static void spans_push(spans *sp, size_t s, size_t e) {
-    while (sp->n && sp->v[sp->n - 1].end > s) {
-        if (sp->v[sp->n - 1].start < s) s = sp->v[sp->n - 1].start;
-        sp->n--;
-    }
+static void spans_add(spans *sp, size_t s, size_t e) {
     if (sp->n == sp->cap) {
         sp->cap = sp->cap ? sp->cap * 2 : 16;
         sp->v = rbk_xrealloc(sp->v, sp->cap * sizeof *sp->v);
@@ -446,65 +518,182 @@ static void spans_push(spans *sp, size_t s, size_t e) {
     sp->n++;
 }
 
-/* Finds the masked spans of s; stop_at_first: return after the first match. */
-static void ac_scan(const rbk_mask *m, const char *str, size_t n, spans *sp, int stop_at_first) {
-    if (m->ac->dirty || !m->ac->nodes) ac_build(m);
-    const ac *a = m->ac;
-    const unsigned char *s = (const unsigned char *)str;
-    const ac_node *nodes = a->nodes;
-    int32_t state = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = s[i];
-        if (state == 0) {
-            /* fast path: skip bytes that start no pattern */
-            while (!a->root[c]) {
-                if (++i == n) return;
-                c = s[i];
-            }
-            state = a->root[c];
-        } else {
-            for (;;) {
-                int32_t nx = child_of(a, state, c);
-                if (nx >= 0) { state = nx; break; }
-                if (state == 0) break;
-                state = nodes[state].fail;
-            }
-        }
-        uint32_t ol = nodes[state].outlen;
-        if (ol) {
-            spans_push(sp, i + 1 - ol, i + 1);
-            if (stop_at_first) return;
-        }
+/* Adds [s, e); e is greater than every end seen so far. Overlapping spans merge. */
+static void spans_push(spans *sp, size_t s, size_t e) {
+    while (sp->n && sp->v[sp->n - 1].end > s) {
+        if (sp->v[sp->n - 1].start < s) s = sp->v[sp->n - 1].start;
+        sp->n--;
     }
+    spans_add(sp, s, e);
 }
 
-void rbk_mask_apply(const rbk_mask *m, rbk_sbuf *out, const char *s, size_t n) {
+static int span_cmp(const void *x, const void *y) {
+    const span *a = x, *b = y;
+    return a->start < b->start ? -1 : a->start > b->start;
+}
+
+/* Sorts spans from several scans by start and merges the overlapping ones. */
+static void spans_normalise(spans *sp) {
+    if (sp->n < 2) return;
+    qsort(sp->v, sp->n, sizeof *sp->v, span_cmp);
+    size_t k = 0;
+    for (size_t i = 1; i < sp->n; i++) {
+        if (sp->v[i].start < sp->v[k].end) {
+            if (sp->v[i].end > sp->v[k].end) sp->v[k].end = sp->v[i].end;
+        } else {
+            sp->v[++k] = sp->v[i];
+        }
+    }
+    sp->n = k + 1;
+}
+
+/* Scans s with a, adding the spans of its matches to sp (stop_at_first: return after the first
+ * one). skip_breaks: CR and LF bytes are not fed; a match's span runs from the text position
+ * of its first fed byte. *tail (when not NULL) gets the start of the longest suffix of s that
+ * is a path of the trie (the beginning of a pattern that a cut after s would have split), or n.
+ * Returns 1 when a match was found. */
+static int ac_scan(const ac *a, const char *str, size_t n, int skip_breaks, spans *sp, int stop_at_first,
+                   size_t *tail) {
+    const unsigned char *s = (const unsigned char *)str;
+    const ac_node *nodes = a->nodes;
+    if (tail) *tail = n;
+    if (!a->maxlen || !n) return 0;
+    int found = 0;
+    int32_t state = 0;
+    if (!skip_breaks || !has_break(str, n)) {
+        for (size_t i = 0; i < n; i++) {
+            unsigned char c = s[i];
+            if (state == 0) {
+                /* fast path: skip bytes that start no pattern */
+                while (!a->root[c]) {
+                    if (++i == n) return found;
+                    c = s[i];
+                }
+                state = a->root[c];
+            } else {
+                state = ac_next(a, state, c);
+            }
+            uint32_t ol = nodes[state].outlen;
+            if (ol) {
+                spans_push(sp, i + 1 - ol, i + 1);
+                found = 1;
+                if (stop_at_first) return found;
+            }
+        }
+        if (tail) *tail = n - nodes[state].depth;
+        return found;
+    }
+    /* positions of the last fed bytes: a match (or trie path) is at most maxlen of them */
+    size_t ring = 1;
+    while (ring < a->maxlen) ring <<= 1;
+    size_t *pos = rbk_xmalloc(ring * sizeof *pos), fed = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (is_break(s[i])) continue;
+        pos[fed++ & (ring - 1)] = i;
+        state = ac_next(a, state, s[i]);
+        uint32_t ol = nodes[state].outlen;
+        if (ol) {
+            spans_push(sp, pos[(fed - ol) & (ring - 1)], i + 1);
+            found = 1;
+            if (stop_at_first) break;
+        }
+    }
+    uint32_t d = nodes[state].depth;
+    if (tail && d) *tail = pos[(fed - d) & (ring - 1)];
+    free(pos);
+    return found;
+}
+
+/* For the reversed automaton r: the end of the longest prefix of s that is the end of a pattern
+ * (a path of r read backwards), CR/LF skipped when skip_breaks; 0 when none. */
+static size_t ac_head(const ac *r, const char *str, size_t n, int skip_breaks) {
+    const unsigned char *s = (const unsigned char *)str;
+    if (!r->maxlen || !n) return 0;
+    /* the first maxlen fed bytes: no pattern is longer */
+    size_t lim = 0, k = 0;
+    while (lim < n && k < r->maxlen) {
+        if (!(skip_breaks && is_break(s[lim]))) k++;
+        lim++;
+    }
+    int32_t state = 0;
+    for (size_t i = lim; i-- > 0;) {
+        if (skip_breaks && is_break(s[i])) continue;
+        state = ac_next(r, state, s[i]);
+    }
+    uint32_t d = r->nodes[state].depth;
+    if (!d) return 0;
+    size_t i = 0;
+    for (k = 0; i < n; i++) {
+        if (skip_breaks && is_break(s[i])) continue;
+        if (++k == d) break;
+    }
+    return i + 1;
+}
+
+/* 1 when s is a piece of the inside of one pattern (for a piece cut on both sides: its edges
+ * need not begin or end the pattern). CR/LF in s are left out for the patterns without them. */
+static int inside_pattern(const rbk_mask *m, const char *s, size_t n) {
+    rbk_sbuf flat = RBK_SBUF_INIT;
+    for (size_t i = 0; i < n; i++)
+        if (!is_break((unsigned char)s[i])) rbk_sbuf_addc(&flat, s[i]);
+    int found = 0;
+    for (size_t p = 0; p < m->npats && !found; p++) {
+        const mask_pat *q = &m->pats[p];
+        int breaks = has_break(q->p, q->n);
+        const char *t = breaks ? s : rbk_sbuf_cstr(&flat);
+        size_t tn = breaks ? n : flat.len;
+        found = tn && tn <= q->n && memmem(q->p, q->n, t, tn) != NULL;
+    }
+    rbk_sbuf_free(&flat);
+    return found;
+}
+
+static void emit_masked(rbk_sbuf *out, const char *s, size_t n, const spans *sp) {
+    rbk_sbuf_reserve(out, n);
+    size_t pos = 0;
+    for (size_t k = 0; k < sp->n; k++) {
+        rbk_sbuf_add(out, s + pos, sp->v[k].start - pos);
+        rbk_sbuf_add(out, RBK_MASK_REPLACEMENT, sizeof RBK_MASK_REPLACEMENT - 1);
+        pos = sp->v[k].end;
+    }
+    rbk_sbuf_add(out, s + pos, n - pos);
+}
+
+void rbk_mask_apply_piece(const rbk_mask *m, rbk_sbuf *out, const char *s, size_t n, int cut_before,
+                          int cut_after) {
     if (!m || m->npats == 0 || n == 0) {
         rbk_sbuf_add(out, s, n);
         return;
     }
-    spans sp = {NULL, 0, 0};
-    ac_scan(m, s, n, &sp, 0);
-    if (sp.n == 0) {
-        rbk_sbuf_add(out, s, n);
-        return;
+    ac_ready(m, 0);
+    spans sp = {NULL, 0, 0}, sp2 = {NULL, 0, 0};
+    size_t t1 = n, t2 = n;
+    ac_scan(&m->ac->flow, s, n, 1, &sp, 0, cut_after ? &t1 : NULL);
+    ac_scan(&m->ac->exact, s, n, 0, &sp2, 0, cut_after ? &t2 : NULL);
+    for (size_t k = 0; k < sp2.n; k++) spans_add(&sp, sp2.v[k].start, sp2.v[k].end);
+    free(sp2.v);
+    if (cut_after && (t1 < n || t2 < n)) spans_add(&sp, t1 < t2 ? t1 : t2, n);
+    if (cut_before) {
+        ac_ready(m, 1);
+        size_t h1 = ac_head(&m->ac->rflow, s, n, 1), h2 = ac_head(&m->ac->rexact, s, n, 0);
+        if (h1 || h2) spans_add(&sp, 0, h1 > h2 ? h1 : h2);
     }
-    rbk_sbuf_reserve(out, n);
-    size_t pos = 0;
-    for (size_t k = 0; k < sp.n; k++) {
-        rbk_sbuf_add(out, s + pos, sp.v[k].start - pos);
-        rbk_sbuf_add(out, RBK_MASK_REPLACEMENT, sizeof RBK_MASK_REPLACEMENT - 1);
-        pos = sp.v[k].end;
-    }
-    rbk_sbuf_add(out, s + pos, n - pos);
+    if (cut_before && cut_after && inside_pattern(m, s, n)) spans_add(&sp, 0, n);
+    spans_normalise(&sp);
+    if (sp.n == 0) rbk_sbuf_add(out, s, n);
+    else emit_masked(out, s, n, &sp);
     free(sp.v);
+}
+
+void rbk_mask_apply(const rbk_mask *m, rbk_sbuf *out, const char *s, size_t n) {
+    rbk_mask_apply_piece(m, out, s, n, 0, 0);
 }
 
 int rbk_mask_hits(const rbk_mask *m, const char *s, size_t n) {
     if (!m || m->npats == 0 || n == 0) return 0;
+    ac_ready(m, 0);
     spans sp = {NULL, 0, 0};
-    ac_scan(m, s, n, &sp, 1);
-    int hit = sp.n > 0;
+    int hit = ac_scan(&m->ac->flow, s, n, 1, &sp, 1, NULL) || ac_scan(&m->ac->exact, s, n, 0, &sp, 1, NULL);
     free(sp.v);
     return hit;
 }

@@ -23,8 +23,11 @@
  *        leading characters mixed with the unknown prefix and the trailing ones mixed with the
  *        unknown suffix. Both alphabets. A match of a core masks the core; the 1-2 characters
  *        each side that mix in neighbouring bytes leak at most 4 bits of S each;
- *      - URL (percent) encoding: everything but RFC 3986 unreserved bytes as %XX, with upper
- *        and with lower case hex, and the form encoding (space as '+');
+ *      - hexadecimal (`xxd -p`, `xxd -p -u`, `basenc --base16`): every byte as two hex digits,
+ *        lower case and upper case;
+ *      - URL (percent) encoding: everything but RFC 3986 unreserved bytes as %XX, upper and lower
+ *        case hex, with space as %20 and as '+' (form encoding); Python's quote() (which leaves
+ *        '/' as it is) and JavaScript's encodeURIComponent (which leaves ! ' ( ) * as they are);
  *      - JSON string escaping, as written by this tool (rbk_sbuf_add_json_str), by jansson and
  *        Python (\b \f short forms, upper/lower hex), with '/' escaped as "\/", with Go's
  *        HTML-safe \u003c \u003e \u0026, and with non-ASCII as \uXXXX (Python's ensure_ascii,
@@ -34,12 +37,20 @@
  * rbk_mask_apply replaces every occurrence of every pattern; when occurrences overlap, the
  * union of their spans becomes one "***" (the longest match at each position wins, and a
  * match that starts inside another extends it). Adjacent, non-overlapping occurrences give one
- * "***" each. The automaton is rebuilt lazily on the first apply after patterns change; with
- * no pattern registered apply is a plain copy. Cost is linear in the input plus the matches.
+ * "***" each. A pattern without a line break of its own (CR or LF) is also found with line
+ * breaks anywhere inside it, and the span then covers them: so a wrapped form — base64 as
+ * `base64` prints it (76 columns) or as PEM does (64), `xxd -p` hex (60), a token folded by
+ * any tool — is caught at every width and alignment. A pattern that holds a line break (a
+ * multi-line secret) is matched byte for byte. The automata are rebuilt lazily on the first
+ * apply after patterns change; with no pattern registered apply is a plain copy. Cost is
+ * linear in the input plus the matches.
  *
  * apply masks each call's text on its own: a secret split across two calls is not seen, so
- * the writer must hand over whole messages/lines (or buffer). Not thread-safe: one registry
- * per VM, used from the VM's thread (apply may rebuild the automaton). */
+ * the writer must hand over whole texts — mask first, then cut. Where the whole text is no
+ * longer there (a report that kept the head and the tail of an output and masks them again
+ * when the run ends), rbk_mask_apply_piece masks what may be part of a pattern at a cut edge.
+ * Not thread-safe: one registry per VM, used from the VM's thread (apply may rebuild the
+ * automata). */
 #ifndef RBK_MASK_H
 #define RBK_MASK_H
 #include <stddef.h>
@@ -56,6 +67,15 @@ void rbk_mask_free(rbk_mask *m);
 void rbk_mask_add(rbk_mask *m, const char *s, size_t n);
 /* Appends s (n bytes) to out with every registered pattern replaced by "***". */
 void rbk_mask_apply(const rbk_mask *m, rbk_sbuf *out, const char *s, size_t n);
+/* rbk_mask_apply for a piece of a longer text whose neighbouring bytes were cut away.
+ * cut_before: bytes before s are gone, so a prefix of s that ends some pattern (it may be the
+ * rest of a secret that began before the cut) is masked too; cut_after: likewise a suffix of s
+ * that begins some pattern; with both, a piece that lies wholly inside one pattern is masked
+ * whole. A secret that straddled a cut so leaves nothing visible on either side, whichever
+ * secrets are registered when the piece is masked — at the price of a few innocent bytes next
+ * to a cut, when they happen to begin or end a pattern. */
+void rbk_mask_apply_piece(const rbk_mask *m, rbk_sbuf *out, const char *s, size_t n, int cut_before,
+                          int cut_after);
 /* 1 when exactly these n bytes are a registered pattern (a secret or a derived form). */
 int rbk_mask_contains(const rbk_mask *m, const char *s, size_t n);
 /* 1 when s contains at least one registered pattern (apply would change it). */

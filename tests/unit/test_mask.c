@@ -304,6 +304,277 @@ static void test_performance_1mb_100_secrets(void **st) {
     rbk_mask_free(m);
 }
 
+/* ---------- encoded forms: hex, more percent-encodings, wrapped at any width ---------- */
+
+static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* The test's own encoders (independent of mask.c's). */
+static void t_b64(rbk_sbuf *o, const unsigned char *p, size_t n) {
+    for (size_t i = 0; i < n; i += 3) {
+        uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) | (i + 2 < n ? p[i + 2] : 0);
+        rbk_sbuf_addc(o, B64[v >> 18]);
+        rbk_sbuf_addc(o, B64[(v >> 12) & 63]);
+        rbk_sbuf_addc(o, i + 1 < n ? B64[(v >> 6) & 63] : '=');
+        rbk_sbuf_addc(o, i + 2 < n ? B64[v & 63] : '=');
+    }
+}
+static void t_hex(rbk_sbuf *o, const unsigned char *p, size_t n, int upper) {
+    const char *h = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        rbk_sbuf_addc(o, h[p[i] >> 4]);
+        rbk_sbuf_addc(o, h[p[i] & 15]);
+    }
+}
+/* text with "\n" after every `width` characters (and at the end), as base64 and xxd -p print;
+ * map[i] = where character i of text landed */
+static void t_wrap(rbk_sbuf *o, const char *text, size_t n, size_t width, size_t *map) {
+    for (size_t i = 0; i < n; i++) {
+        if (i && i % width == 0) rbk_sbuf_addc(o, '\n');
+        map[i] = o->len;
+        rbk_sbuf_addc(o, text[i]);
+    }
+    rbk_sbuf_addc(o, '\n');
+}
+/* expected: wrapped with [map[from], map[to - 1] + 1) replaced by *** */
+static void t_expect(rbk_sbuf *want, const rbk_sbuf *wrapped, const size_t *map, size_t from, size_t to) {
+    rbk_sbuf_add(want, wrapped->data, map[from]);
+    rbk_sbuf_adds(want, "***");
+    rbk_sbuf_adds(want, wrapped->data + map[to - 1] + 1);
+}
+
+/* `xxd -p` (60 columns) and `xxd -p -u`: the secret's hex at every column it can start at. */
+static void test_hex_wrapped(void **st) {
+    (void)st;
+    rbk_mask *m = rbk_mask_new();
+    const char *sec = "hex-S3cret.value/42";
+    add(m, sec);
+    assert_true(rbk_mask_contains(m, "6865782d53336372", 16) == 0); /* a piece is not a pattern */
+    rbk_sbuf h = RBK_SBUF_INIT;
+    t_hex(&h, (const unsigned char *)sec, strlen(sec), 0);
+    assert_true(rbk_mask_contains(m, h.data, h.len));
+    ASSERT_MASKED(m, "digest 6865782d53336372\n", "digest 6865782d53336372\n");
+    for (int upper = 0; upper < 2; upper++)
+        for (size_t pre = 0; pre < 31; pre++) { /* 2 * pre: every even column of a 60-column line */
+            rbk_sbuf stream = RBK_SBUF_INIT, text = RBK_SBUF_INIT, wrapped = RBK_SBUF_INIT, want = RBK_SBUF_INIT;
+            for (size_t i = 0; i < pre + 30; i++) rbk_sbuf_addc(&stream, (char)('A' + i % 26));
+            size_t at = stream.len;
+            rbk_sbuf_adds(&stream, sec);
+            rbk_sbuf_adds(&stream, "-and-then-some-more-bytes");
+            t_hex(&text, (const unsigned char *)stream.data, stream.len, upper);
+            size_t *map = calloc(text.len, sizeof *map);
+            t_wrap(&wrapped, text.data, text.len, 60, map);
+            t_expect(&want, &wrapped, map, 2 * at, 2 * (at + strlen(sec)));
+            char *got = masked(m, wrapped.data);
+            assert_string_equal(got, want.data);
+            free(got);
+            free(map);
+            rbk_sbuf_free(&stream), rbk_sbuf_free(&text), rbk_sbuf_free(&wrapped), rbk_sbuf_free(&want);
+        }
+    rbk_sbuf_free(&h);
+    rbk_mask_free(m);
+}
+
+/* `base64` (76 columns) and PEM (64): the secret at every byte alignment and column. Only the
+ * characters whose bits all come from the secret (its core) are masked; the one or two next to
+ * it mix in neighbouring bytes. */
+static void test_base64_wrapped(void **st) {
+    (void)st;
+    rbk_mask *m = rbk_mask_new();
+    const char *sec = "b64-S3cret:wrapped/value";
+    size_t n = strlen(sec);
+    add(m, sec);
+    const size_t widths[] = {76, 64};
+    for (int w = 0; w < 2; w++)
+        for (size_t pre = 0; pre < 3 * 76; pre++) {
+            rbk_sbuf stream = RBK_SBUF_INIT, text = RBK_SBUF_INIT, wrapped = RBK_SBUF_INIT, want = RBK_SBUF_INIT;
+            for (size_t i = 0; i < pre; i++) rbk_sbuf_addc(&stream, (char)(' ' + i % 90));
+            rbk_sbuf_adds(&stream, sec);
+            rbk_sbuf_adds(&stream, "\n--the rest of the file--");
+            t_b64(&text, (const unsigned char *)stream.data, stream.len);
+            size_t *map = calloc(text.len, sizeof *map);
+            t_wrap(&wrapped, text.data, text.len, widths[w], map);
+            size_t k = pre % 3, base = pre / 3 * 4;
+            t_expect(&want, &wrapped, map, base + (8 * k + 5) / 6, base + 8 * (k + n) / 6);
+            char *got = masked(m, wrapped.data);
+            if (strcmp(got, want.data)) print_message("width %zu, %zu bytes before\n", widths[w], pre);
+            assert_string_equal(got, want.data);
+            free(got);
+            free(map);
+            rbk_sbuf_free(&stream), rbk_sbuf_free(&text), rbk_sbuf_free(&wrapped), rbk_sbuf_free(&want);
+        }
+    /* CR LF line ends, and `echo $S | base64` (the secret and a newline) */
+    ASSERT_MASKED(m, "YjY0LVMzY3Jl\r\ndDp3cmFwcGVk\r\nL3ZhbHVl\r\n", "***\r\n");
+    ASSERT_MASKED(m, "YjY0LVMzY3JldDp3cmFwcGVkL3ZhbHVlCg==\n", "***Cg==\n");
+    rbk_mask_free(m);
+}
+
+static void test_url_more_forms(void **st) {
+    (void)st;
+    rbk_mask *m = rbk_mask_new();
+    add(m, "a b/c!(d)");
+    ASSERT_MASKED(m, "q=a%20b%2Fc%21%28d%29&", "q=***&");       /* RFC 3986 */
+    ASSERT_MASKED(m, "q=a%20b%2fc%21%28d%29&", "q=***&");       /* lower-case hex */
+    ASSERT_MASKED(m, "q=a+b%2Fc%21%28d%29&", "q=***&");         /* form, space as + */
+    ASSERT_MASKED(m, "q=a+b%2fc%21%28d%29&", "q=***&");         /* form, lower-case hex */
+    ASSERT_MASKED(m, "q=a%20b/c%21%28d%29&", "q=***&");         /* Python quote() */
+    ASSERT_MASKED(m, "q=a%20b%2Fc!(d)&", "q=***&");             /* encodeURIComponent */
+    rbk_mask_free(m);
+}
+
+/* Any pattern without a line break of its own is found with line breaks inside it; one that
+ * has line breaks is matched as it is. */
+static void test_line_breaks_inside(void **st) {
+    (void)st;
+    rbk_mask *m = rbk_mask_new();
+    add(m, "hunter2-token");
+    ASSERT_MASKED(m, "pw: hunter\n2-token!", "pw: ***!");
+    ASSERT_MASKED(m, "pw: hun\r\nter2-tok\nen!", "pw: ***!");
+    ASSERT_MASKED(m, "pw:\nhunter2-token\n", "pw:\n***\n");     /* breaks around it stay */
+    ASSERT_MASKED(m, "hunter2-toke\nn\nhunter2", "***\nhunter2");
+    ASSERT_MASKED(m, "hunter2 token", "hunter2 token");
+    assert_true(rbk_mask_hits(m, "x hunter\n2-token", 16));
+    rbk_mask_free(m);
+    m = rbk_mask_new();
+    add(m, "line-one\nline-two");                /* and each line, 4 bytes or more */
+    ASSERT_MASKED(m, "a line-one\nline-two b", "a *** b");
+    ASSERT_MASKED(m, "a line-one b", "a *** b");
+    ASSERT_MASKED(m, "line-\none", "***");
+    rbk_mask_free(m);
+}
+
+/* ---------- pieces of a text cut elsewhere ---------- */
+
+static char *piece(const rbk_mask *m, const char *s, int before, int after) {
+    rbk_sbuf b = RBK_SBUF_INIT;
+    rbk_mask_apply_piece(m, &b, s, strlen(s), before, after);
+    return rbk_sbuf_detach(&b);
+}
+#define ASSERT_PIECE(m, in, before, after, want)   \
+    do {                                           \
+        char *got_ = piece((m), (in), (before), (after)); \
+        assert_string_equal(got_, (want));         \
+        free(got_);                                \
+    } while (0)
+
+static void test_piece_edges(void **st) {
+    (void)st;
+    rbk_mask *m = rbk_mask_new();
+    ASSERT_PIECE(m, "anything", 1, 1, "anything");           /* no pattern: a copy */
+    add(m, "Zq8xK2pLm9Wv");
+    ASSERT_PIECE(m, "body ... Zq8xK2", 0, 1, "body ... ***");   /* the head of a cut text */
+    ASSERT_PIECE(m, "body ... Zq8xK2", 0, 0, "body ... Zq8xK2");
+    ASSERT_PIECE(m, "pLm9Wv ... rest", 1, 0, "*** ... rest");   /* the tail */
+    ASSERT_PIECE(m, "pLm9Wv ... rest", 0, 0, "pLm9Wv ... rest");
+    ASSERT_PIECE(m, "K2pLm9", 1, 1, "***");                     /* cut on both sides */
+    ASSERT_PIECE(m, "K2p\nLm9", 1, 1, "***");
+    ASSERT_PIECE(m, "K2pLm9", 1, 0, "K2pLm9");
+    ASSERT_PIECE(m, "v Zq8xK2pLm9Wv Z", 1, 1, "*** *** ***");
+    ASSERT_PIECE(m, "ends with Zq8xK2pLm9Wv", 0, 1, "ends with ***");
+    ASSERT_PIECE(m, "no part here.", 1, 1, "no part here.");
+    /* line breaks at the cut: the flow of an encoded form goes on across them */
+    ASSERT_PIECE(m, "x Zq8x\nK2", 0, 1, "x ***");
+    ASSERT_PIECE(m, "\nm9Wv\n rest", 1, 0, "***\n rest");
+    /* a derived form cut: base64 of the secret is WnE4eEsycExtOVd2 */
+    ASSERT_PIECE(m, "Authorization: Basic WnE4eEsy", 0, 1, "Authorization: Basic ***");
+    ASSERT_PIECE(m, "ExtOVd2 and more", 1, 0, "*** and more");
+    rbk_mask_free(m);
+}
+
+/* The reference for pieces over {a,b,c} (derived forms cannot match such text, nor begin or
+ * end with a, b or c: test_random_vs_naive):
+ * full occurrences, plus the longest suffix that begins a secret (after) and the longest
+ * prefix that ends one (before). */
+static void naive_piece(const char **secs, int nsec, const char *t, size_t n, int before, int after, rbk_sbuf *out) {
+    size_t *end_at = calloc(n + 1, sizeof *end_at);
+    for (size_t i = 0; i < n; i++)
+        for (int k = 0; k < nsec; k++) {
+            size_t l = strlen(secs[k]);
+            if (i + l <= n && memcmp(t + i, secs[k], l) == 0 && end_at[i] < i + l) end_at[i] = i + l;
+        }
+    for (int k = 0; k < nsec; k++) {
+        size_t l = strlen(secs[k]);
+        for (size_t d = 1; d <= l && d <= n; d++) {
+            if (after && memcmp(t + n - d, secs[k], d) == 0 && end_at[n - d] < n) end_at[n - d] = n;
+            if (before && memcmp(t, secs[k] + l - d, d) == 0 && end_at[0] < d) end_at[0] = d;
+        }
+    }
+    size_t i = 0;
+    while (i < n) {
+        if (!end_at[i]) { rbk_sbuf_addc(out, t[i]); i++; continue; }
+        size_t e = end_at[i];
+        for (size_t j = i + 1; j < e; j++) if (end_at[j] > e) e = end_at[j];
+        rbk_sbuf_adds(out, "***");
+        i = e;
+    }
+    free(end_at);
+}
+
+static void test_piece_random_vs_naive(void **st) {
+    (void)st;
+    unsigned seed = 11;
+#define RND() (seed = seed * 1103515245u + 12345u, (seed >> 16) & 0x7fff)
+    for (int trial = 0; trial < 3000; trial++) {
+        char secbuf[5][10];
+        const char *secs[5];
+        int nsec = 1 + (int)(RND() % 5);
+        rbk_mask *m = rbk_mask_new();
+        for (int k = 0; k < nsec; k++) {
+            int l = 1 + (int)(RND() % 9);
+            for (int j = 0; j < l; j++) secbuf[k][j] = (char)('a' + RND() % 3);
+            secbuf[k][l] = 0;
+            secs[k] = secbuf[k];
+            add(m, secs[k]);
+        }
+        char text[60];
+        size_t n = RND() % 59;
+        for (size_t j = 0; j < n; j++) text[j] = (char)('a' + RND() % 3);
+        text[n] = 0;
+        /* one edge at a time: a piece cut on both sides that lies inside a pattern is masked
+         * whole, and over {a,b,c} it may lie inside a base64 form (test_piece_edges) */
+        int edge = (int)(RND() % 3), before = edge == 1, after = edge == 2;
+        rbk_sbuf want = RBK_SBUF_INIT, got = RBK_SBUF_INIT;
+        naive_piece(secs, nsec, text, n, before, after, &want);
+        rbk_mask_apply_piece(m, &got, text, n, before, after);
+        if (strcmp(rbk_sbuf_cstr(&want), rbk_sbuf_cstr(&got)) != 0) {
+            for (int k = 0; k < nsec; k++) print_message("secret %d: %s\n", k, secs[k]);
+            print_message("text: %s (before %d, after %d)\n", text, before, after);
+        }
+        assert_string_equal(rbk_sbuf_cstr(&got), rbk_sbuf_cstr(&want));
+        rbk_sbuf_free(&want);
+        rbk_sbuf_free(&got);
+        rbk_mask_free(m);
+    }
+#undef RND
+}
+
+/* The guarantee a cut needs: a secret that straddles it leaves no byte visible in either
+ * piece, for a secret registered only after the text was cut. */
+static void test_piece_straddling_any_cut(void **st) {
+    (void)st;
+    const char *sec = "late-S3cret-known-at-the-end";
+    size_t n = strlen(sec);
+    rbk_sbuf text = RBK_SBUF_INIT;
+    rbk_sbuf_adds(&text, "output line one\nvalue: ");
+    size_t at = text.len;
+    rbk_sbuf_adds(&text, sec);
+    rbk_sbuf_adds(&text, "\nlast line\n");
+    rbk_mask *m = rbk_mask_new();
+    add(m, "unrelated-secret");
+    add(m, sec);
+    for (size_t cut = at + 1; cut < at + n; cut++) {
+        char *h = rbk_xstrndup(text.data, cut);
+        char *head = piece(m, h, 0, 1), *tail = piece(m, text.data + cut, 1, 0);
+        size_t hl = strlen(head);
+        assert_true(hl >= 3 && !strcmp(head + hl - 3, "***"));
+        assert_memory_equal(tail, "***", 3);
+        assert_memory_equal(head, "output line one\nvalue: ", at);
+        assert_string_equal(tail + 3, "\nlast line\n");
+        free(h), free(head), free(tail);
+    }
+    rbk_sbuf_free(&text);
+    rbk_mask_free(m);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_no_secrets_is_copy),
@@ -316,6 +587,13 @@ int main(void) {
         cmocka_unit_test(test_contains_exact),
         cmocka_unit_test(test_random_vs_naive),
         cmocka_unit_test(test_performance_1mb_100_secrets),
+        cmocka_unit_test(test_hex_wrapped),
+        cmocka_unit_test(test_base64_wrapped),
+        cmocka_unit_test(test_url_more_forms),
+        cmocka_unit_test(test_line_breaks_inside),
+        cmocka_unit_test(test_piece_edges),
+        cmocka_unit_test(test_piece_random_vs_naive),
+        cmocka_unit_test(test_piece_straddling_any_cut),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
