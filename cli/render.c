@@ -510,6 +510,25 @@ static void jstr(rbk_sbuf *b, const char *key, const char *v) {
     rbk_sbuf_printf(b, ",\"%s\":", key);
     rbk_sbuf_add_json_str(b, v, strlen(v));
 }
+
+/* A command's output or a body in the JSON log: the event holds all of it (masked); the log
+ * keeps the first and the last RBK_JSONL_STREAM_MAX / 2 bytes around a line saying how many
+ * were cut. Cut after the VM masked the whole text, so no part of a secret is left. */
+#define RBK_JSONL_STREAM_MAX (64 * 1024)
+static void jstream(rbk_sbuf *b, const char *key, const char *v) {
+    if (!v) return;
+    size_t n = strlen(v);
+    if (n <= RBK_JSONL_STREAM_MAX) { jstr(b, key, v); return; }
+    size_t h = RBK_JSONL_STREAM_MAX / 2, t = n - RBK_JSONL_STREAM_MAX / 2;
+    while (h > 0 && ((unsigned char)v[h] & 0xC0) == 0x80) h--;
+    while (t < n && ((unsigned char)v[t] & 0xC0) == 0x80) t++;
+    rbk_sbuf s = RBK_SBUF_INIT;
+    rbk_sbuf_add(&s, v, h);
+    rbk_sbuf_printf(&s, "\n[... %zu bytes cut ...]\n", t - h);
+    rbk_sbuf_add(&s, v + t, n - t);
+    jstr(b, key, rbk_sbuf_cstr(&s));
+    rbk_sbuf_free(&s);
+}
 void rbk_jsonl_sink(void *ctx, const rbk_event *ev) {
     FILE *o = ctx;
     rbk_sbuf b = RBK_SBUF_INIT;
@@ -543,8 +562,8 @@ void rbk_jsonl_sink(void *ctx, const rbk_event *ev) {
     if (ev->effect_id) rbk_sbuf_printf(&b, ",\"effect_id\":%" PRIu64, ev->effect_id);
     jstr(&b, "effect", ev->effect);
     jstr(&b, "target", ev->target);
-    jstr(&b, "stdout", ev->out);
-    jstr(&b, "stderr", ev->err);
+    jstream(&b, "stdout", ev->out);
+    jstream(&b, "stderr", ev->err);
     jstr(&b, "stream", ev->stream);
     jstr(&b, "answer", ev->answer);
     jstr(&b, "who", ev->who);

@@ -167,16 +167,7 @@ static void emit_lines(const rbk_proc_opts *o, stream_state *s, const char *p, s
     while (n > 0) {
         const char *nl = memchr(p, '\n', n);
         size_t seg = nl ? (size_t)(nl - p) : n;
-        /* deliver pieces of at most RBK_PROC_MAX_LINE */
-        while (s->line.len + seg >= RBK_PROC_MAX_LINE) {
-            size_t take = RBK_PROC_MAX_LINE - s->line.len;
-            rbk_sbuf_add(&s->line, p, take);
-            o->on_line(s->name, s->line.data, s->line.len, o->line_ctx);
-            rbk_sbuf_reset(&s->line);
-            p += take;
-            n -= take;
-            seg -= take;
-        }
+        /* a line is delivered whole, however long: the VM masks it before anything cuts it */
         if (!nl) {
             rbk_sbuf_add(&s->line, p, seg);
             return;

@@ -23,11 +23,10 @@
 /* Past capture_limit, a stream's capture keeps between this and twice this many of its last
  * bytes. */
 #define RBK_PROC_TAIL_KEEP (256 * 1024)
-/* A streamed line longer than this is delivered in pieces of this size. */
-#define RBK_PROC_MAX_LINE 65536
 
 /* stream is "stdout" or "stderr"; line excludes the '\n' (a final unterminated line is
- * delivered too). Called on the thread that runs rbk_proc_run. */
+ * delivered too). A line is delivered whole, whatever its length (never in pieces: a secret
+ * across a split could not be masked). Called on the thread that runs rbk_proc_run. */
 typedef void (*rbk_proc_line_fn)(const char *stream, const char *line, size_t len, void *ctx);
 
 typedef struct rbk_proc_opts {

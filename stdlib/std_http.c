@@ -31,7 +31,6 @@
 
 enum {
     HTTP_MAX_REDIRS = 10,
-    HTTP_EFFECT_OUT_MAX = 4096,           /* body bytes kept in the effect record */
     HTTP_ERROR_BODY_PREVIEW = 80,         /* body bytes quoted by a failed .json */
     HTTP_MAX_METHOD = 32,
 };
@@ -302,13 +301,18 @@ static int http_json_force(rbk_vm *vm, rbk_value arg, rbk_value *out) {
         if (!n)
             return rbk_vm_error(vm, ".json: the response to %s has an empty body (content-type: %s)",
                                 rbk_arg_str(target), ct);
-        size_t k = n < HTTP_ERROR_BODY_PREVIEW ? n : HTTP_ERROR_BODY_PREVIEW;
-        while (k > 0 && k < n && ((unsigned char)s[k] & 0xC0) == 0x80) k--; /* UTF-8 boundary */
-        rbk_value pv = rbk_str_new(s, k);
+        /* the whole body masked first, then cut: a secret across the cut shows no part */
+        rbk_sbuf mb = RBK_SBUF_INIT;
+        rbk_vm_mask(vm, &mb, s, n);
+        const char *ms = rbk_sbuf_cstr(&mb);
+        size_t k = mb.len < HTTP_ERROR_BODY_PREVIEW ? mb.len : HTTP_ERROR_BODY_PREVIEW;
+        while (k > 0 && k < mb.len && ((unsigned char)ms[k] & 0xC0) == 0x80) k--; /* UTF-8 boundary */
+        rbk_value pv = rbk_str_new(ms, k);
         rbk_sbuf preview = RBK_SBUF_INIT;
         rbk_value_repr(&preview, pv);
         rbk_unref(pv);
-        if (k < n) rbk_sbuf_adds(&preview, "...");
+        if (k < mb.len) rbk_sbuf_adds(&preview, "...");
+        rbk_sbuf_free(&mb);
         int rc = rbk_vm_error(vm,
                               ".json: the response to %s is not JSON (content-type: %s; %s at "
                               "line %d column %d); the body starts with %s",
@@ -490,9 +494,9 @@ static int http_perform(rbk_vm *vm, http_req *rq, rbk_value *out) {
         curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
         curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &eff_url);
         curl_easy_getinfo(easy, CURLINFO_CONTENT_TYPE, &ctype);
-        size_t outlen = resp.body.len < HTTP_EFFECT_OUT_MAX ? resp.body.len : HTTP_EFFECT_OUT_MAX;
-        rbk_vm_effect_end(vm, effect, "ok", (int)status, rbk_sbuf_cstr(&resp.body), outlen, NULL,
-                          0, elapsed);
+        /* the whole body: masked by the VM before any sink keeps part of it */
+        rbk_vm_effect_end(vm, effect, "ok", (int)status, rbk_sbuf_cstr(&resp.body), resp.body.len,
+                          NULL, 0, elapsed);
 
         rbk_value body = rbk_str_new(rbk_sbuf_cstr(&resp.body), resp.body.len);
         if (secret) body = rbk_mark_secret(body);

@@ -1,6 +1,6 @@
 /* stdlib/std_sh.c — the natives sh() and exec() (rows SH and EXEC of stdlib/builtins.def).
  * Owns: argument checking (types, NUL bytes), the effect events (intent before, outcome after,
- * with the masked tail of the output), live output lines with --verbose, the result map
+ * with the whole output, which the VM masks), live output lines with --verbose, the result map
  * {code, stdout, stderr, time}, and the error texts for a failed, killed, timed-out or
  * interrupted command. The process itself is run by stdlib/proc.c; quoting is in
  * stdlib/shquote.c.
@@ -177,24 +177,16 @@ static size_t tail_start(const char *s, size_t n, size_t limit) {
     return at;
 }
 
-/* Masks the end of a stream for the event and the error message into *masked and returns
- * where in it the event's tail (at most RBK_SH_EVENT_TAIL bytes) starts. Only the last
- * RBK_PROC_TAIL_KEEP bytes are masked: masking all of a 64 MiB output to show 64 KiB of it
- * cost a second copy of it. When what is masked does not start at the stream's first byte
- * (that window, or a stream past max_output, which was captured as a tail: proc.h), it may
- * start inside a secret that masking cannot recognise: its first RBK_SH_EVENT_TAIL bytes are
- * never shown (a secret is far shorter). */
-_Static_assert(RBK_PROC_TAIL_KEEP >= 2 * RBK_SH_EVENT_TAIL, "a tail left after the skip");
-static size_t masked_tail(rbk_vm *vm, rbk_sbuf *raw, int captured_as_tail, rbk_sbuf *masked) {
-    size_t from = raw->len > RBK_PROC_TAIL_KEEP ? raw->len - RBK_PROC_TAIL_KEEP : 0;
-    rbk_vm_mask(vm, masked, rbk_sbuf_cstr(raw) + from, raw->len - from);
-    const char *s = rbk_sbuf_cstr(masked);
-    size_t n = masked->len;
-    size_t at = tail_start(s, n, RBK_SH_EVENT_TAIL);
-    if ((captured_as_tail || from > 0) && at < RBK_SH_EVENT_TAIL) {
-        at = RBK_SH_EVENT_TAIL < n ? RBK_SH_EVENT_TAIL : n;
-        for (int k = 0; k < 3 && at < n && ((unsigned char)s[at] & 0xC0) == 0x80; k++) at++;
-    }
+/* Where the shown part of a stream captured as a tail (past max_output: proc.h) starts: its
+ * first RBK_SH_TAIL_SKIP bytes may begin inside a secret that masking cannot recognise, so
+ * they are never shown (a secret is far shorter), nor is a broken UTF-8 sequence after them. */
+#define RBK_SH_TAIL_SKIP (64 * 1024)
+_Static_assert(RBK_PROC_TAIL_KEEP >= 2 * RBK_SH_TAIL_SKIP, "a tail left after the skip");
+static size_t skip_head(rbk_sbuf *raw) {
+    const char *s = rbk_sbuf_cstr(raw);
+    size_t n = raw->len;
+    size_t at = RBK_SH_TAIL_SKIP < n ? RBK_SH_TAIL_SKIP : n;
+    for (int k = 0; k < 3 && at < n && ((unsigned char)s[at] & 0xC0) == 0x80; k++) at++;
     return at;
 }
 
@@ -302,16 +294,20 @@ static int run_native(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, rbk_v
         return res;
     }
 
-    /* Mask before cutting, so that a cut never splits a secret into an unmaskable piece. */
-    rbk_sbuf mout = RBK_SBUF_INIT, merr = RBK_SBUF_INIT;
-    size_t os = masked_tail(vm, &r.out, r.out_truncated, &mout);
-    size_t es = masked_tail(vm, &r.err, r.err_truncated, &merr);
+    /* The whole output: the VM masks it, and whatever keeps part of it cuts it afterwards. A
+     * stream past max_output was captured as a tail (proc.h), which may start inside a secret
+     * that masking cannot recognise: its first RBK_SH_TAIL_SKIP bytes are never shown. */
+    size_t os = r.out_truncated ? skip_head(&r.out) : 0;
+    size_t es = r.err_truncated ? skip_head(&r.err) : 0;
     const char *status = r.interrupted ? "interrupted"
                          : r.timed_out ? "timeout"
                          : (r.exited && r.code == 0 && !r.over_limit) ? "ok"
                                                                       : "failed";
-    rbk_vm_effect_end(vm, eid, status, r.code, rbk_sbuf_cstr(&mout) + os, mout.len - os,
-                      rbk_sbuf_cstr(&merr) + es, merr.len - es, r.duration_ms);
+    rbk_vm_effect_end(vm, eid, status, r.code, rbk_sbuf_cstr(&r.out) + os, r.out.len - os,
+                      rbk_sbuf_cstr(&r.err) + es, r.err.len - es, r.duration_ms);
+    /* the stderr lines an error quotes: masked whole, then cut */
+    rbk_sbuf merr = RBK_SBUF_INIT;
+    rbk_vm_mask(vm, &merr, rbk_sbuf_cstr(&r.err) + es, r.err.len - es);
 
     int res = 0;
     if (r.interrupted || r.timed_out || r.over_limit || (a.check && !(r.exited && r.code == 0))) {
@@ -358,7 +354,6 @@ static int run_native(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, rbk_v
         m.secret = (uint8_t)a.secret;
         *out = m;
     }
-    rbk_sbuf_free(&mout);
     rbk_sbuf_free(&merr);
     rbk_proc_result_free(&r);
     sh_args_free(&a);

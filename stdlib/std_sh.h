@@ -62,8 +62,6 @@ int rbk_std_exec(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out);
 /* The most a command may write to stdout, and to stderr, without max_output: (like an HTTP
  * body); max_output: is at most RBK_TEXT_MAX - 1, since the result holds it as a text. */
 #define RBK_SH_MAX_OUTPUT_DEFAULT ((int64_t)64 << 20)
-/* How much of stdout/stderr goes into the effect event (the tail; the result keeps all). */
-#define RBK_SH_EVENT_TAIL (64 * 1024)
 /* How many last lines of stderr a check failure quotes. */
 #define RBK_SH_ERROR_LINES 5
 #endif

@@ -92,7 +92,8 @@ static char *conninfo_shown(rbk_vm *vm, const char *s) {
 /* ---- messages ---- */
 
 /* Appends text with runs of white space collapsed to one space, trimmed, at most max bytes
- * (cut on a UTF-8 boundary, "..." appended). */
+ * (cut on a UTF-8 boundary, "..." appended). Only on masked text (add_shown): a secret with
+ * white space in it, or across the cut, must be masked whole before this reshapes it. */
 static void add_collapsed(rbk_sbuf *out, const char *s, size_t max) {
     size_t start = out->len, shown = 0;
     bool space = false;
@@ -107,27 +108,40 @@ static void add_collapsed(rbk_sbuf *out, const char *s, size_t max) {
     }
 }
 
+/* Text from the server, the query or libpq as the operator sees it: masked whole with every
+ * secret known now, then collapsed and cut (add_collapsed). */
+static void add_shown(rbk_vm *vm, rbk_sbuf *out, const char *s, size_t max) {
+    rbk_sbuf m = RBK_SBUF_INIT;
+    rbk_vm_mask(vm, &m, s, strlen(s));
+    add_collapsed(out, rbk_sbuf_cstr(&m), max);
+    rbk_sbuf_free(&m);
+}
+
 static int64_t timeout_arg(rbk_value v) {
     if (v.t == RBK_T_DURATION || v.t == RBK_T_INT) return v.as.i < 0 ? 0 : v.as.i;
     return -1;
 }
 
 /* libpq's last error: its first message only (continuation lines start with a tab; later
- * messages such as "invalid socket" add nothing), white space collapsed. */
-static void add_conn_error(rbk_sbuf *msg, PGconn *pg) {
-    const char *e = pg ? PQerrorMessage(pg) : "";
-    if (!e || !*e) { rbk_sbuf_adds(msg, "no message from libpq"); return; }
+ * messages such as "invalid socket" add nothing), masked whole first, white space collapsed. */
+static void add_conn_error(rbk_vm *vm, rbk_sbuf *msg, PGconn *pg) {
+    const char *e0 = pg ? PQerrorMessage(pg) : "";
+    if (!e0 || !*e0) { rbk_sbuf_adds(msg, "no message from libpq"); return; }
+    rbk_sbuf m = RBK_SBUF_INIT;
+    rbk_vm_mask(vm, &m, e0, strlen(e0));
+    const char *e = rbk_sbuf_cstr(&m);
     size_t n = 0;
     while (e[n] && !(e[n] == '\n' && e[n + 1] && e[n + 1] != '\t')) n++;
     char *first = rbk_xstrndup(e, n);
     add_collapsed(msg, first, 1000);
     free(first);
+    rbk_sbuf_free(&m);
 }
 
 /* Server notices (NOTICE, WARNING) go to the operator as notes, never to stderr. */
 static void sql_notice(void *arg, const char *message) {
     rbk_sbuf text = RBK_SBUF_INIT;
-    add_collapsed(&text, message, 1000);
+    add_shown((rbk_vm *)arg, &text, message, 1000);
     rbk_vm_note((rbk_vm *)arg, "sql: %s", rbk_sbuf_cstr(&text));
     rbk_sbuf_free(&text);
 }
@@ -174,7 +188,7 @@ int rbk_std_sql_connect(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) 
     }
     if (st == PGRES_POLLING_FAILED) {
         rbk_sbuf_printf(&msg, "sql.connect(%s): connection failed: ", shown);
-        add_conn_error(&msg, pg);
+        add_conn_error(vm, &msg, pg);
     }
     if (msg.len) {
         PQfinish(pg);
@@ -197,6 +211,7 @@ int rbk_std_sql_connect(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) 
 typedef enum { SQL_QUERY, SQL_SCALAR, SQL_EXEC } sql_mode;
 
 typedef struct sql_run {
+    rbk_vm *vm;        /* masks the server's texts (add_shown) */
     sql_mode mode;
     bool secret;       /* the query or a bind value was secret: mark every result value */
     rbk_value rows;    /* query: list of row maps */
@@ -337,11 +352,11 @@ static void add_result_error(sql_run *r, const PGresult *res) {
     const char *hint = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
     const char *pos = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
     if (state) rbk_sbuf_printf(&r->err, "SQLSTATE %s: ", state);
-    if (primary) add_collapsed(&r->err, primary, 2000);
-    else add_collapsed(&r->err, PQresultErrorMessage(res), 2000);
+    if (primary) add_shown(r->vm, &r->err, primary, 2000);
+    else add_shown(r->vm, &r->err, PQresultErrorMessage(res), 2000);
     if (pos) rbk_sbuf_printf(&r->err, " (at character %s)", pos);
-    if (detail) { rbk_sbuf_adds(&r->err, "\n  detail: "); add_collapsed(&r->err, detail, 2000); }
-    if (hint) { rbk_sbuf_adds(&r->err, "\n  hint: "); add_collapsed(&r->err, hint, 2000); }
+    if (detail) { rbk_sbuf_adds(&r->err, "\n  detail: "); add_shown(r->vm, &r->err, detail, 2000); }
+    if (hint) { rbk_sbuf_adds(&r->err, "\n  hint: "); add_shown(r->vm, &r->err, hint, 2000); }
 }
 
 static void take_result(sql_run *r, PGresult *res) {
@@ -477,7 +492,7 @@ static int sql_run_query(rbk_vm *vm, rbk_value *args, int nargs, sql_mode mode, 
         rbk_limit_arg(vm, fn, "max_bytes", args[3], SQL_MAX_BYTES_DEFAULT, INT64_MAX, &max_bytes))
         return -1;
 
-    sql_run r = {.mode = mode, .secret = args[1].secret != 0, .rows = rbk_nil(), .first = rbk_nil(),
+    sql_run r = {.vm = vm, .mode = mode, .secret = args[1].secret != 0, .rows = rbk_nil(), .first = rbk_nil(),
                  .ncols = -1, .max_bytes = max_bytes, .ncolumns = -1, .err = RBK_SBUF_INIT};
     rbk_sbuf msg = RBK_SBUF_INIT;
 
@@ -516,7 +531,7 @@ static int sql_run_query(rbk_vm *vm, rbk_value *args, int nargs, sql_mode mode, 
         if (PQstatus(pg) != CONNECTION_OK ||
             !PQsendQueryParams(pg, q, nparams, NULL, (const char *const *)pvals, NULL, NULL, 0)) {
             rbk_sbuf_adds(&msg, PQstatus(pg) != CONNECTION_OK ? "connection lost: " : "could not send the query: ");
-            add_conn_error(&msg, pg);
+            add_conn_error(vm, &msg, pg);
         } else {
             /* rows are taken one at a time as they arrive, so libpq never holds a whole
              * result: exec counts them, query and scalar convert them up to max_bytes */
@@ -560,7 +575,7 @@ static int sql_run_query(rbk_vm *vm, rbk_value *args, int nargs, sql_mode mode, 
             if (!msg.len) {
                 rbk_sbuf_adds(&msg, "connection lost: ");
                 if (r.failed) rbk_sbuf_add(&msg, r.err.data, r.err.len);
-                else add_conn_error(&msg, pg);
+                else add_conn_error(vm, &msg, pg);
             }
         }
     }
@@ -620,7 +635,7 @@ static int sql_run_query(rbk_vm *vm, rbk_value *args, int nargs, sql_mode mode, 
         if (effect) rbk_vm_effect_end(vm, effect, "error", 0, NULL, 0, msg.data, msg.len, dur);
         rbk_sbuf full = RBK_SBUF_INIT;
         rbk_sbuf_printf(&full, "%s: %s\n  query: ", fn, msg.data);
-        add_collapsed(&full, q, SQL_QUERY_SHOWN);
+        add_shown(vm, &full, q, SQL_QUERY_SHOWN);
         rbk_unref(r.rows);
         rbk_unref(r.first);
         rbk_sbuf_free(&r.err);

@@ -1,7 +1,8 @@
 /* vm/events.h — the one event stream. The VM (and the natives, through the functions in
  * stdlib/native.h) emit rbk_event records; every output — terminal lines, JSON log, reports,
  * journal — is a sink that renders them. Every string in an event is already masked
- * (LANGUAGE.md §9): a sink never sees a secret.
+ * (LANGUAGE.md §9): a sink never sees a secret. Producers hand over whole texts — nothing is
+ * cut, split or reshaped before rbk_vm_emit masks it; a sink may cut what it keeps.
  * Shares invariants with: vm/interp.c, vm/steps.c (emitters), cli/ sinks (renderers). */
 #ifndef RBK_EVENTS_H
 #define RBK_EVENTS_H
@@ -25,8 +26,10 @@ typedef enum rbk_event_kind {
     RBK_EV_EFFECT_START,   /* intent: effect = sh|exec|http|sql|file; target = command/URL/query;
                               part, seq, write; replayed (runbook resume: not performed again) */
     RBK_EV_EFFECT_END,     /* outcome: status, code, out, err, duration_ms; part, seq; replayed;
-                              result (with opts.checkpoints) */
-    RBK_EV_OUTPUT,         /* one live line of a running command (--verbose): text, stream */
+                              result (with opts.checkpoints). out and err are the whole output
+                              (masked): a sink that keeps them bounds them itself */
+    RBK_EV_OUTPUT,         /* one live line of a running command (--verbose): text (the whole
+                              line, masked), stream */
     RBK_EV_GATE,           /* text = question; answer; who */
     RBK_EV_ROLLBACK_START, /* step whose rollback block starts */
     RBK_EV_ROLLBACK_END,   /* status = ok|failed|not-run|blocked; text = reason */
