@@ -31,6 +31,10 @@ int rbk_vm_verbose(rbk_vm *vm);
 void rbk_vm_add_secret(rbk_vm *vm, const char *s, size_t n);
 /* Appends s with every registered secret replaced by ***. */
 void rbk_vm_mask(rbk_vm *vm, rbk_sbuf *out, const char *s, size_t n);
+/* Appends v as the operator may see it (repr 1: as a literal, strings quoted and escaped):
+ * every string masked before it is escaped, then the whole masked; a secret-marked value that
+ * masking does not change is shown as *** whole. */
+void rbk_vm_render_value(rbk_vm *vm, rbk_sbuf *out, rbk_value v, int repr);
 
 /* Effects (the journal's intent/outcome pairs and the report's command list).
  * effect: "sh" | "exec" | "http" | "sql" | "file"; target: command, "GET url", query (unmasked:

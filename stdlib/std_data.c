@@ -99,9 +99,8 @@ static void show(rbk_vm *vm, rbk_sbuf *b, rbk_value v) {
         rbk_sbuf_printf(b, "<secret %s>", rbk_type_name((rbk_type)v.t));
         return;
     }
-    rbk_sbuf raw = RBK_SBUF_INIT, masked = RBK_SBUF_INIT;
-    rbk_value_repr(&raw, v);
-    rbk_vm_mask(vm, &masked, rbk_sbuf_cstr(&raw), raw.len);
+    rbk_sbuf masked = RBK_SBUF_INIT;
+    rbk_vm_render_value(vm, &masked, v, 1); /* masked before it is escaped, then cut */
     const char *s = rbk_sbuf_cstr(&masked);
     if (masked.len <= REPR_MAX) {
         rbk_sbuf_add(b, s, masked.len);
@@ -111,7 +110,6 @@ static void show(rbk_vm *vm, rbk_sbuf *b, rbk_value v) {
         rbk_sbuf_add(b, s, n);
         rbk_sbuf_adds(b, "...");
     }
-    rbk_sbuf_free(&raw);
     rbk_sbuf_free(&masked);
 }
 

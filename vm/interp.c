@@ -497,7 +497,7 @@ static int call_native(rbk_vm *vm, uint32_t n, rbk_value *args, int argc, rbk_va
             /* an optional argument by its name, as the runbook may write it: sh("...", read_only: false) */
             if (b->params[i].optional) rbk_sbuf_printf(&t, "%s: ", b->params[i].name);
             if (args[i].secret & RBK_UNVERIFIED) rbk_sbuf_adds(&t, "<dry-run>");
-            else rbk_value_repr(&t, args[i]);
+            else rbk_vm_render_value(vm, &t, args[i], 1); /* masked before it is escaped */
         }
         rbk_sbuf_adds(&t, ")");
         vm->call_write = 1;

@@ -2,6 +2,7 @@
  * rendering. See value.h for the ownership rules. */
 #include "value.h"
 #include "../support/numtext.h"
+#include "../support/mask.h"
 #include <errno.h>
 #include <float.h>
 #include <inttypes.h>
@@ -499,7 +500,16 @@ static void fmt_float(rbk_sbuf *out, double f) {
     rbk_sbuf_adds(out, buf);
     if (!strpbrk(buf, ".eE")) rbk_sbuf_adds(out, ".0");
 }
-static void repr_str(rbk_sbuf *out, const char *s, size_t n) {
+/* A string as a literal. With a registry, the string is masked first and the masked text is
+ * escaped: escaping changes a secret's bytes (a brace, a quote, a control character), which
+ * masking afterwards would no longer recognise. */
+static void repr_str(rbk_sbuf *out, const char *s, size_t n, const rbk_mask *mask) {
+    rbk_sbuf masked = RBK_SBUF_INIT;
+    if (mask && rbk_mask_hits(mask, s, n)) {
+        rbk_mask_apply(mask, &masked, s, n);
+        s = masked.data;
+        n = masked.len;
+    }
     rbk_sbuf_addc(out, '"');
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -517,8 +527,9 @@ static void repr_str(rbk_sbuf *out, const char *s, size_t n) {
         }
     }
     rbk_sbuf_addc(out, '"');
+    rbk_sbuf_free(&masked);
 }
-static void render(rbk_sbuf *out, rbk_value v, bool repr, size_t stop) {
+static void render(rbk_sbuf *out, rbk_value v, bool repr, size_t stop, const rbk_mask *mask) {
     if (out->len >= stop) return; /* value.h: the work stops with the text */
     switch (v.t) {
     case RBK_T_NIL: rbk_sbuf_adds(out, "nil"); break;
@@ -531,7 +542,7 @@ static void render(rbk_sbuf *out, rbk_value v, bool repr, size_t stop) {
          * checks out->len >= its limit sees the cut) */
         size_t n = RBK_AS_STR(v)->len, room = stop - out->len;
         if (n > room) n = room;
-        if (repr) repr_str(out, RBK_AS_STR(v)->data, n);
+        if (repr) repr_str(out, RBK_AS_STR(v)->data, n, mask);
         else rbk_sbuf_add(out, RBK_AS_STR(v)->data, n);
         break;
     }
@@ -540,7 +551,7 @@ static void render(rbk_sbuf *out, rbk_value v, bool repr, size_t stop) {
         rbk_sbuf_addc(out, '[');
         for (size_t i = 0; i < l->len && out->len < stop; i++) {
             if (i) rbk_sbuf_adds(out, ", ");
-            render(out, l->items[i], true, stop);
+            render(out, l->items[i], true, stop, mask);
         }
         rbk_sbuf_addc(out, ']');
         break;
@@ -550,9 +561,9 @@ static void render(rbk_sbuf *out, rbk_value v, bool repr, size_t stop) {
         rbk_sbuf_addc(out, '{');
         for (size_t i = 0; i < m->len && out->len < stop; i++) {
             if (i) rbk_sbuf_adds(out, ", ");
-            repr_str(out, rbk_map_key(m, i)->data, rbk_map_key(m, i)->len);
+            repr_str(out, rbk_map_key(m, i)->data, rbk_map_key(m, i)->len, mask);
             rbk_sbuf_adds(out, ": ");
-            render(out, m->vals[i], true, stop);
+            render(out, m->vals[i], true, stop, mask);
         }
         rbk_sbuf_addc(out, '}');
         break;
@@ -569,11 +580,11 @@ static void render(rbk_sbuf *out, rbk_value v, bool repr, size_t stop) {
     default: rbk_sbuf_adds(out, "?"); break;
     }
 }
-void rbk_value_str(rbk_sbuf *out, rbk_value v) { render(out, v, false, RBK_TEXT_MAX); }
-void rbk_value_repr(rbk_sbuf *out, rbk_value v) { render(out, v, true, RBK_TEXT_MAX); }
-void rbk_value_render_max(rbk_sbuf *out, rbk_value v, int repr, size_t max) {
+void rbk_value_str(rbk_sbuf *out, rbk_value v) { render(out, v, false, RBK_TEXT_MAX, NULL); }
+void rbk_value_repr(rbk_sbuf *out, rbk_value v) { render(out, v, true, RBK_TEXT_MAX, NULL); }
+void rbk_value_render_max(rbk_sbuf *out, rbk_value v, int repr, size_t max, const rbk_mask *mask) {
     size_t stop = max < RBK_TEXT_MAX - out->len ? out->len + max : RBK_TEXT_MAX;
-    render(out, v, repr != 0, stop);
+    render(out, v, repr != 0, stop, mask);
 }
 
 void rbk_value_json(rbk_sbuf *out, rbk_value v) {
@@ -612,7 +623,7 @@ void rbk_value_json(rbk_sbuf *out, rbk_value v) {
     }
     default: {
         rbk_sbuf tmp = RBK_SBUF_INIT;
-        render(&tmp, v, false, RBK_TEXT_MAX);
+        render(&tmp, v, false, RBK_TEXT_MAX, NULL);
         rbk_sbuf_add_json_str(out, rbk_sbuf_cstr(&tmp), tmp.len);
         rbk_sbuf_free(&tmp);
     }

@@ -202,8 +202,12 @@ void rbk_value_str(rbk_sbuf *out, rbk_value v);
 /* Appends a source-like representation: strings quoted, for expect messages and events. */
 void rbk_value_repr(rbk_sbuf *out, rbk_value v);
 /* rbk_value_str (repr 0) or rbk_value_repr (repr 1) that stops once it has appended max
- * bytes (or a little more: the piece it was writing): for a value shown, not used. */
-void rbk_value_render_max(rbk_sbuf *out, rbk_value v, int repr, size_t max);
+ * bytes (or a little more: the piece it was writing): for a value shown, not used. With a mask,
+ * every string (and map key) is masked with the registry BEFORE it is escaped (escaping a
+ * brace, a quote or a control character changes a secret's bytes); the caller then masks the
+ * whole text again (a secret that spans items): rbk_vm_render_value. */
+struct rbk_mask;
+void rbk_value_render_max(rbk_sbuf *out, rbk_value v, int repr, size_t max, const struct rbk_mask *mask);
 /* Appends JSON (strings escaped; durations as milliseconds; handles as "<sql connection>"). */
 void rbk_value_json(rbk_sbuf *out, rbk_value v);
 /* Marks v (and, for containers, a copy of v) as secret; returns the marked value. */

@@ -535,7 +535,8 @@ void rbk_vm_note(rbk_vm *vm, const char *fmt, ...) {
     rbk_sbuf_free(&b);
 }
 
-/* A value as the operator may see it: secrets masked; a secret value whose text is not a
+/* A value as the operator may see it: secrets masked (each string before it is escaped:
+ * rbk_value_render_max with the mask, then the whole text); a secret value whose text is not a
  * registered secret (a number computed from one, a piece of one) is shown as *** whole.
  * At most max bytes of text are shown (RBK_TEXT_MAX: all a text may hold), with a note when
  * cut. Only max + margin bytes are rendered (a traced list of 100,000 rows was rendered whole,
@@ -553,10 +554,16 @@ static void render_value(rbk_vm *vm, rbk_sbuf *out, rbk_value v, int repr, size_
     int all = max >= RBK_TEXT_MAX;
     size_t margin = all ? 0 : rbk_mask_longest(vm->mask);
     size_t want = all ? RBK_TEXT_MAX : max + margin;
-    rbk_value_render_max(&raw, v, repr, want);
+    rbk_value_render_max(&raw, v, repr, want, vm->mask);
     int stopped = raw.len >= want; /* the rendering ended before the value did */
     rbk_mask_apply(vm->mask, &m, rbk_sbuf_cstr(&raw), raw.len);
-    int masked = m.len != raw.len || memcmp(rbk_sbuf_cstr(&m), rbk_sbuf_cstr(&raw), raw.len) != 0;
+    int masked = 1;
+    if (v.secret & RBK_SECRET) { /* was any of its text recognised as a secret? */
+        rbk_sbuf plain = RBK_SBUF_INIT;
+        rbk_value_render_max(&plain, v, repr, want, NULL);
+        masked = m.len != plain.len || memcmp(rbk_sbuf_cstr(&m), rbk_sbuf_cstr(&plain), plain.len) != 0;
+        rbk_sbuf_free(&plain);
+    }
     size_t keep = m.len;
     if (stopped && !all) {
         keep = m.len > margin ? m.len - margin : 0;
