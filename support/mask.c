@@ -293,6 +293,44 @@ static void add_json_forms(rbk_mask *m, const char *s, size_t n) {
     rbk_sbuf_free(&b);
 }
 
+/* The quoting this tool writes, and its common neighbours, where it changes the secret's bytes:
+ * inside POSIX single quotes ' is written '\'' (rbk_sh_quote, most tools) or '"'"' (Python's
+ * shlex.quote); an SQL literal doubles ', an SQL identifier (this tool's {x:ident}) doubles ";
+ * inside shell double quotes a backslash goes before $ ` " \, in an unquoted here-document
+ * before $ ` \ (rbk_sh_quote_in). */
+static void add_escape_forms(rbk_mask *m, const char *s, size_t n) {
+    static const char *const specials[] = {"$`\"\\", "$`\\"};
+    rbk_sbuf b = RBK_SBUF_INIT;
+    for (size_t f = 0; f < 2; f++) {
+        int any = 0;
+        rbk_sbuf_reset(&b);
+        for (size_t i = 0; i < n; i++) {
+            if (s[i] && strchr(specials[f], s[i])) { rbk_sbuf_addc(&b, '\\'); any = 1; }
+            rbk_sbuf_addc(&b, s[i]);
+        }
+        if (any) add_derived(m, &b);
+    }
+    rbk_sbuf_free(&b);
+}
+
+static void add_quote_forms(rbk_mask *m, const char *s, size_t n) {
+    add_escape_forms(m, s, n);
+    static const struct { char q; const char *as; } forms[] = {
+        {'\'', "'\\''"}, {'\'', "'\"'\"'"}, {'\'', "''"}, {'"', "\"\""},
+    };
+    rbk_sbuf b = RBK_SBUF_INIT;
+    for (size_t f = 0; f < sizeof forms / sizeof forms[0]; f++) {
+        if (!memchr(s, forms[f].q, n)) continue;
+        rbk_sbuf_reset(&b);
+        for (size_t i = 0; i < n; i++) {
+            if (s[i] == forms[f].q) rbk_sbuf_adds(&b, forms[f].as);
+            else rbk_sbuf_addc(&b, s[i]);
+        }
+        add_derived(m, &b);
+    }
+    rbk_sbuf_free(&b);
+}
+
 static void add_lines(rbk_mask *m, const char *s, size_t n) {
     if (!memchr(s, '\n', n)) return;
     size_t start = 0;
@@ -345,6 +383,7 @@ void rbk_mask_add(rbk_mask *m, const char *s, size_t n) {
     add_hex_forms(m, s, n);
     add_url_forms(m, s, n);
     add_json_forms(m, s, n);
+    add_quote_forms(m, s, n);
 }
 
 int rbk_mask_contains(const rbk_mask *m, const char *s, size_t n) {

@@ -32,6 +32,10 @@
  *        Python (\b \f short forms, upper/lower hex), with '/' escaped as "\/", with Go's
  *        HTML-safe \u003c \u003e \u0026, and with non-ASCII as \uXXXX (Python's ensure_ascii,
  *        UTF-16 surrogate pairs), so a secret with quotes or newlines is caught inside JSON.
+ *      - quoting: inside POSIX shell single quotes, ' as '\'' (this tool's rbk_sh_quote) and as
+ *        '"'"' (Python's shlex.quote); inside shell double quotes a backslash before $ ` " \,
+ *        in an unquoted here-document before $ ` \ (this tool's rbk_sh_quote_in); in SQL, '
+ *        doubled (a literal) and " doubled (an identifier, this tool's {x:ident});
  *   A derived form equal to one already registered is not added again.
  *
  * rbk_mask_apply replaces every occurrence of every pattern; when occurrences overlap, the

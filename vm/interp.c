@@ -115,6 +115,40 @@ static inline int too_deep(rbk_vm *vm, rbk_value v) {
     return too_deep_error(vm);
 }
 
+/* Registers text computed from a secret when it does not already show a registered secret
+ * (then masking that part is enough, and "token=***" stays readable). */
+static void register_derived(rbk_vm *vm, rbk_str *s) {
+    if (s->len < 4 || rbk_mask_hits(vm->mask, s->data, s->len)) return;
+    rbk_vm_add_secret(vm, s->data, s->len);
+}
+
+/* A secret-marked text is registered (register_derived) where its mark is about to stop
+ * protecting it: when it becomes part of a longer text (an interpolation, `+`, a quoted
+ * command or identifier) or is handed to a builtin that talks to the world. Its mark hides a
+ * value printed on its own; but a command line, a URL or a query is shown through the
+ * registry alone, so without this the text of a value computed from a secret by a command
+ * (its result is marked, its text unknown) would show in the next command's line. Strings
+ * only (the digits of a number would be masked everywhere), inside lists and maps too. */
+static void register_marked(rbk_vm *vm, rbk_value v, int depth) {
+    if (v.t == RBK_T_STRING) {
+        if (v.secret & RBK_SECRET) register_derived(vm, RBK_AS_STR(v));
+    } else if (v.t == RBK_T_LIST && depth < 4) {
+        rbk_list *l = RBK_AS_LIST(v);
+        for (size_t i = 0; i < l->len; i++) {
+            rbk_value x = l->items[i];
+            x.secret |= v.secret;
+            register_marked(vm, x, depth + 1);
+        }
+    } else if (v.t == RBK_T_MAP && depth < 4) {
+        rbk_map *m = RBK_AS_MAP(v);
+        for (size_t i = 0; i < m->len; i++) {
+            rbk_value x = m->entries[i].val;
+            x.secret |= v.secret;
+            register_marked(vm, x, depth + 1);
+        }
+    }
+}
+
 /* The text of v into t (empty) for quoting (SHQUOTE, SHQUOTE_IN, SQLIDENT): a string as it is, any other
  * value as str() shows it; -1 with the error (and t freed) when that text was cut at
  * RBK_TEXT_MAX: half a value is never quoted. */
@@ -130,6 +164,7 @@ static int value_text(rbk_vm *vm, rbk_value v, rbk_sbuf *t) {
 static int sh_quote_top(rbk_vm *vm, rbk_value *top, int ctx) {
     rbk_value v = *top;
     rbk_sbuf t = RBK_SBUF_INIT, q = RBK_SBUF_INIT;
+    register_marked(vm, v, 0); /* before quoting: each context's quoted form is a derived form */
     if (value_text(vm, v, &t)) return -1;
     if (rbk_sh_has_nul(rbk_sbuf_cstr(&t), t.len)) {
         rbk_sbuf_free(&t);
@@ -248,6 +283,8 @@ static int arith(rbk_vm *vm, rbk_opcode op, rbk_value a, rbk_value b, rbk_value 
     }
     if (op == RBK_OP_ADD && a.t == RBK_T_STRING && b.t == RBK_T_STRING) {
         rbk_str *x = RBK_AS_STR(a), *y = RBK_AS_STR(b);
+        register_marked(vm, a, 0);
+        register_marked(vm, b, 0);
         if (x->len + y->len >= RBK_TEXT_MAX) return rbk_vm_text_too_long(vm, NULL);
         rbk_sbuf s = RBK_SBUF_INIT;
         rbk_sbuf_reserve(&s, x->len + y->len);
@@ -454,12 +491,6 @@ __attribute__((noinline)) static int64_t deadline_after(int64_t ms) {
     return __builtin_add_overflow(now, ms, &t) ? INT64_MAX : t;
 }
 
-/* Registers text computed from a secret when it does not already show a registered secret
- * (then masking that part is enough, and "token=***" stays readable). */
-static void register_derived(rbk_vm *vm, rbk_str *s) {
-    if (s->len < 4 || rbk_mask_hits(vm->mask, s->data, s->len)) return;
-    rbk_vm_add_secret(vm, s->data, s->len);
-}
 
 static int call_native(rbk_vm *vm, uint32_t n, rbk_value *args, int argc, rbk_value *out) {
     rbk_native_fn fn = vm->native_fns[n];
@@ -509,6 +540,9 @@ static int call_native(rbk_vm *vm, uint32_t n, rbk_value *args, int argc, rbk_va
     }
     /* sandboxed (vm.h): an ordinary runtime error, after the dry run has shown its writes */
     if (vm->opts.no_natives) return rbk_vm_error(vm, "native calls are disabled (%s was not called)", b->name);
+    /* what leaves the language for the world is shown through the registry alone */
+    if (b->effect != RBK_EFF_PURE)
+        for (int i = 0; i < argc; i++) register_marked(vm, args[i], 0);
     rbk_value r = rbk_nil();
     vm->call_write = eff == RBK_EFF_WRITE;
     vm->in_native = 1;
@@ -1080,8 +1114,10 @@ L_INTERP: {
     for (uint32_t i = 0; i < n; i++) {
         rbk_value v = sp[-(int)n + (int)i];
         if (s.len >= RBK_TEXT_MAX) ; /* too long already: only the references are dropped */
-        else if (v.t == RBK_T_STRING) rbk_sbuf_add(&s, RBK_AS_STR(v)->data, RBK_AS_STR(v)->len);
-        else if (v.secret & RBK_UNVERIFIED) rbk_sbuf_adds(&s, "<dry-run>");
+        else if (v.t == RBK_T_STRING) {
+            register_marked(vm, v, 0);
+            rbk_sbuf_add(&s, RBK_AS_STR(v)->data, RBK_AS_STR(v)->len);
+        } else if (v.secret & RBK_UNVERIFIED) rbk_sbuf_adds(&s, "<dry-run>");
         else rbk_value_str(&s, v);
         sec |= v.secret;
         rbk_unref(v);
@@ -1121,6 +1157,7 @@ L_SHHEREDOC: {
 L_SQLIDENT: {
     rbk_value v = sp[-1];
     rbk_sbuf t = RBK_SBUF_INIT, q = RBK_SBUF_INIT;
+    register_marked(vm, v, 0);
     if (value_text(vm, v, &t)) RAISE();
     if (memchr(rbk_sbuf_cstr(&t), 0, t.len) || t.len == 0) {
         rbk_sbuf_free(&t);

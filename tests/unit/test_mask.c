@@ -575,6 +575,24 @@ static void test_piece_straddling_any_cut(void **st) {
     rbk_mask_free(m);
 }
 
+/* The quoting this tool writes around a value (shell '\'', SQL "" for identifiers) and its
+ * neighbours (shlex.quote's '"'"', SQL literals' ''). */
+static void test_quote_forms(void **st) {
+    (void)st;
+    rbk_mask *m = rbk_mask_new();
+    add(m, "it's \"q\"-pw");
+    ASSERT_MASKED(m, "printf %s 'it'\\''s \"q\"-pw'", "printf %s '***'");
+    ASSERT_MASKED(m, "echo 'it'\"'\"'s \"q\"-pw'", "echo '***'");
+    ASSERT_MASKED(m, "ALTER ROLE x PASSWORD 'it''s \"q\"-pw'", "ALTER ROLE x PASSWORD '***'");
+    ASSERT_MASKED(m, "select 1 as \"it's \"\"q\"\"-pw\"", "select 1 as \"***\"");
+    rbk_mask_free(m);
+    m = rbk_mask_new();
+    add(m, "d$ll`r\"\\-pw");   /* d$ll`r"\-pw */
+    ASSERT_MASKED(m, "echo \"d\\$ll\\`r\\\"\\\\-pw\"", "echo \"***\"");  /* inside "..." */
+    ASSERT_MASKED(m, "d\\$ll\\`r\"\\\\-pw\n", "***\n");                 /* <<EOF body */
+    rbk_mask_free(m);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_no_secrets_is_copy),
@@ -594,6 +612,7 @@ int main(void) {
         cmocka_unit_test(test_piece_edges),
         cmocka_unit_test(test_piece_random_vs_naive),
         cmocka_unit_test(test_piece_straddling_any_cut),
+        cmocka_unit_test(test_quote_forms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
