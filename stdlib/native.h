@@ -29,6 +29,10 @@ int rbk_vm_verbose(rbk_vm *vm);
 
 /* Secrets: register a secret text so that it is masked in every byte written from now on. */
 void rbk_vm_add_secret(rbk_vm *vm, const char *s, size_t n);
+/* An output a call was told is secret (`secret: true`): registers the whole text and the text
+ * without its leading and trailing white space (what trim() gives). Call it before any event
+ * carries the text. */
+void rbk_vm_add_secret_output(rbk_vm *vm, const char *s, size_t n);
 /* Appends s with every registered secret replaced by ***. */
 void rbk_vm_mask(rbk_vm *vm, rbk_sbuf *out, const char *s, size_t n);
 /* Appends v as the operator may see it (repr 1: as a literal, strings quoted and escaped):

@@ -80,7 +80,7 @@ static http_state *http_state_get(rbk_vm *vm) {
 typedef struct http_req {
     const char *fname;  /* builtin name for messages: "http.get" */
     rbk_sbuf method;    /* upper case */
-    rbk_value url, body, json, headers, timeout, follow, insecure; /* borrowed; nil = omitted */
+    rbk_value url, body, json, headers, timeout, follow, insecure, secret; /* borrowed; nil = omitted */
 } http_req;
 
 /* What the curl callbacks fill in. */
@@ -257,6 +257,9 @@ static int http_check_args(rbk_vm *vm, http_req *rq) {
     if (rq->insecure.t != RBK_T_NIL && rq->insecure.t != RBK_T_BOOL)
         return rbk_vm_error(vm, "%s: insecure must be a bool, not %s", rq->fname,
                             http_type(rq->insecure));
+    if (rq->secret.t != RBK_T_NIL && rq->secret.t != RBK_T_BOOL)
+        return rbk_vm_error(vm, "%s: secret must be a bool, not %s", rq->fname,
+                            http_type(rq->secret));
     return 0;
 }
 
@@ -341,6 +344,9 @@ static int http_perform(rbk_vm *vm, http_req *rq, rbk_value *out) {
      * is its own data, and every registered secret text in it is masked on output anyway.
      * A secret URL (a token in the query string) does make the response secret. */
     bool secret = http_value_secret(rq->url);
+    /* secret: true — the response is secret: its body is registered before the outcome event,
+     * which does not carry it; body, json and headers are marked */
+    bool secret_out = rq->secret.t == RBK_T_BOOL && rq->secret.as.b;
     bool follow = rq->follow.t == RBK_T_BOOL ? rq->follow.as.b : true;
     bool insecure = rq->insecure.t == RBK_T_BOOL && rq->insecure.as.b;
     int64_t timeout_ms = rq->timeout.t == RBK_T_DURATION ? rq->timeout.as.i : -1;
@@ -495,17 +501,19 @@ static int http_perform(rbk_vm *vm, http_req *rq, rbk_value *out) {
         curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &eff_url);
         curl_easy_getinfo(easy, CURLINFO_CONTENT_TYPE, &ctype);
         /* the whole body: masked by the VM before any sink keeps part of it */
-        rbk_vm_effect_end(vm, effect, "ok", (int)status, rbk_sbuf_cstr(&resp.body), resp.body.len,
-                          NULL, 0, elapsed);
+        if (secret_out) rbk_vm_add_secret_output(vm, rbk_sbuf_cstr(&resp.body), resp.body.len);
+        rbk_vm_effect_end(vm, effect, "ok", (int)status, secret_out ? NULL : rbk_sbuf_cstr(&resp.body),
+                          resp.body.len, NULL, 0, elapsed);
 
         rbk_value body = rbk_str_new(rbk_sbuf_cstr(&resp.body), resp.body.len);
-        if (secret) body = rbk_mark_secret(body);
+        if (secret || secret_out) body = rbk_mark_secret(body);
         rbk_value arg = rbk_list_new(3);
         rbk_list_push(arg, rbk_ref(body));
         rbk_list_push(arg, ctype ? rbk_str_cstr(ctype) : rbk_nil());
         rbk_list_push(arg, rbk_str_new(target.data, target.len));
         rbk_value lazy = rbk_lazy_new(http_json_force, arg);
-        if (secret) lazy = rbk_mark_secret(lazy);
+        if (secret || secret_out) lazy = rbk_mark_secret(lazy);
+        if (secret_out) resp.headers = rbk_mark_secret(resp.headers);
 
         rbk_value m = rbk_map_new(6);
         rbk_map_sets(m, "status", rbk_int(status));
@@ -540,7 +548,7 @@ static void http_req_init(http_req *rq, const char *fname, const char *method) {
     rq->fname = fname;
     rbk_sbuf_adds(&rq->method, method);
     rq->url = rq->body = rq->json = rq->headers = rq->timeout = rq->follow = rq->insecure =
-        rbk_nil();
+        rq->secret = rbk_nil();
 }
 
 static int http_run(rbk_vm *vm, http_req *rq, rbk_value *out) {
@@ -549,24 +557,25 @@ static int http_run(rbk_vm *vm, http_req *rq, rbk_value *out) {
     return rc;
 }
 
-/* url, headers?, timeout?, follow?, insecure? */
+/* url, headers?, timeout?, follow?, insecure?, secret? */
 static int http_simple(rbk_vm *vm, const char *fname, const char *method, rbk_value *a, int n,
                        rbk_value *out) {
-    if (n < 5) return rbk_vm_error(vm, "%s: expected 5 arguments, got %d", fname, n);
+    if (n < 6) return rbk_vm_error(vm, "%s: expected 6 arguments, got %d", fname, n);
     http_req rq;
     http_req_init(&rq, fname, method);
     rq.url = a[0], rq.headers = a[1], rq.timeout = a[2], rq.follow = a[3], rq.insecure = a[4];
+    rq.secret = a[5];
     return http_run(vm, &rq, out);
 }
 
-/* url, body?, json?, headers?, timeout?, follow?, insecure? */
+/* url, body?, json?, headers?, timeout?, follow?, insecure?, secret? */
 static int http_with_body(rbk_vm *vm, const char *fname, const char *method, rbk_value *a, int n,
                           rbk_value *out) {
-    if (n < 7) return rbk_vm_error(vm, "%s: expected 7 arguments, got %d", fname, n);
+    if (n < 8) return rbk_vm_error(vm, "%s: expected 8 arguments, got %d", fname, n);
     http_req rq;
     http_req_init(&rq, fname, method);
     rq.url = a[0], rq.body = a[1], rq.json = a[2], rq.headers = a[3], rq.timeout = a[4];
-    rq.follow = a[5], rq.insecure = a[6];
+    rq.follow = a[5], rq.insecure = a[6], rq.secret = a[7];
     return http_run(vm, &rq, out);
 }
 
@@ -589,9 +598,9 @@ int rbk_std_http_patch(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     return http_with_body(vm, "http.patch", "PATCH", args, nargs, out);
 }
 
-/* method, url, body?, json?, headers?, timeout?, follow?, insecure? */
+/* method, url, body?, json?, headers?, timeout?, follow?, insecure?, secret? */
 int rbk_std_http_request(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
-    if (nargs < 8) return rbk_vm_error(vm, "http.request: expected 8 arguments, got %d", nargs);
+    if (nargs < 9) return rbk_vm_error(vm, "http.request: expected 9 arguments, got %d", nargs);
     rbk_value m = args[0];
     if (m.t != RBK_T_STRING)
         return rbk_vm_error(vm, "http.request: method must be a string, not %s", http_type(m));
@@ -605,6 +614,6 @@ int rbk_std_http_request(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out)
     http_req_init(&rq, "http.request", "");
     for (size_t i = 0; i < n; i++) rbk_sbuf_addc(&rq.method, (char)toupper((unsigned char)s[i]));
     rq.url = args[1], rq.body = args[2], rq.json = args[3], rq.headers = args[4];
-    rq.timeout = args[5], rq.follow = args[6], rq.insecure = args[7];
+    rq.timeout = args[5], rq.follow = args[6], rq.insecure = args[7], rq.secret = args[8];
     return http_run(vm, &rq, out);
 }

@@ -24,7 +24,8 @@ typedef struct sh_args {
     const char *stdin_data;  /* NULL: /dev/null */
     size_t stdin_len;
     int64_t max_output;      /* per stream */
-    int secret;
+    int secret;              /* the command is secret: the whole result is marked */
+    int secret_out;          /* secret: true — the output is secret */
     rbk_sbuf display;        /* the command as shown in events and errors (unmasked) */
 } sh_args;
 
@@ -63,7 +64,7 @@ static int plain_word(const char *s) {
 }
 
 static int parse_args(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, sh_args *a) {
-    if (nargs < 8) return rbk_vm_error(vm, "%s: expected 8 arguments, got %d", a->label, nargs);
+    if (nargs < 9) return rbk_vm_error(vm, "%s: expected 9 arguments, got %d", a->label, nargs);
     rbk_value cmd = args[0];
     a->secret = cmd.secret;
     if (!is_exec) {
@@ -161,8 +162,14 @@ static int parse_args(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, sh_ar
     if (args[6].t != RBK_T_BOOL && args[6].t != RBK_T_NIL)
         return rbk_vm_error(vm, "%s: read_only must be a bool, got %s", a->label,
                             rbk_type_name((rbk_type)args[6].t));
-    return rbk_limit_arg(vm, a->label, "max_output", args[7], RBK_SH_MAX_OUTPUT_DEFAULT,
-                         (int64_t)RBK_TEXT_MAX - 1, &a->max_output);
+    if (rbk_limit_arg(vm, a->label, "max_output", args[7], RBK_SH_MAX_OUTPUT_DEFAULT,
+                      (int64_t)RBK_TEXT_MAX - 1, &a->max_output))
+        return -1;
+    if (args[8].t != RBK_T_BOOL && args[8].t != RBK_T_NIL)
+        return rbk_vm_error(vm, "%s: secret must be a bool, got %s", a->label,
+                            rbk_type_name((rbk_type)args[8].t));
+    a->secret_out = args[8].t == RBK_T_BOOL && args[8].as.b;
+    return 0;
 }
 
 static void forward_line(const char *stream, const char *line, size_t len, void *ctx) {
@@ -248,7 +255,7 @@ static int run_native(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, rbk_v
     o.stdin_len = a.stdin_len;
     o.cancel = &cancel;
     o.capture_limit = (size_t)a.max_output;
-    if (rbk_vm_verbose(vm)) {
+    if (rbk_vm_verbose(vm) && !a.secret_out) { /* a secret output is never streamed */
         o.on_line = forward_line;
         o.line_ctx = vm;
     }
@@ -278,6 +285,7 @@ static int run_native(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, rbk_v
             rbk_value vcode = rbk_int(code), vout = rbk_str_new("", 0);
             rbk_value verr = rbk_str_take_sbuf(&err), vtime = rbk_duration(r.duration_ms);
             vcode.secret = vout.secret = verr.secret = vtime.secret = (uint8_t)a.secret;
+            if (a.secret_out) vout.secret = verr.secret = 1;
             rbk_map_sets(m, "code", vcode);
             rbk_map_sets(m, "stdout", vout);
             rbk_map_sets(m, "stderr", verr);
@@ -296,15 +304,17 @@ static int run_native(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, rbk_v
 
     /* The whole output: the VM masks it, and whatever keeps part of it cuts it afterwards. A
      * stream past max_output was captured as a tail (proc.h), which may start inside a secret
-     * that masking cannot recognise: its first RBK_SH_TAIL_SKIP bytes are never shown. */
+     * that masking cannot recognise: its first RBK_SH_TAIL_SKIP bytes are never shown. A
+     * secret output is registered first and not handed to the event at all. */
     size_t os = r.out_truncated ? skip_head(&r.out) : 0;
     size_t es = r.err_truncated ? skip_head(&r.err) : 0;
     const char *status = r.interrupted ? "interrupted"
                          : r.timed_out ? "timeout"
                          : (r.exited && r.code == 0 && !r.over_limit) ? "ok"
                                                                       : "failed";
-    rbk_vm_effect_end(vm, eid, status, r.code, rbk_sbuf_cstr(&r.out) + os, r.out.len - os,
-                      rbk_sbuf_cstr(&r.err) + es, r.err.len - es, r.duration_ms);
+    if (a.secret_out) rbk_vm_add_secret_output(vm, rbk_sbuf_cstr(&r.out), r.out.len);
+    rbk_vm_effect_end(vm, eid, status, r.code, a.secret_out ? NULL : rbk_sbuf_cstr(&r.out) + os,
+                      r.out.len - os, rbk_sbuf_cstr(&r.err) + es, r.err.len - es, r.duration_ms);
     /* the stderr lines an error quotes: masked whole, then cut */
     rbk_sbuf merr = RBK_SBUF_INIT;
     rbk_vm_mask(vm, &merr, rbk_sbuf_cstr(&r.err) + es, r.err.len - es);
@@ -347,6 +357,7 @@ static int run_native(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, rbk_v
         rbk_value verr = r.err.len ? rbk_str_take_sbuf(&r.err) : rbk_str_new("", 0);
         rbk_value vtime = rbk_duration(r.duration_ms);
         vcode.secret = vout.secret = verr.secret = vtime.secret = (uint8_t)a.secret;
+        if (a.secret_out) vout.secret = verr.secret = 1;
         rbk_map_sets(m, "code", vcode);
         rbk_map_sets(m, "stdout", vout);
         rbk_map_sets(m, "stderr", verr);

@@ -379,6 +379,7 @@ void rbk_mask_add(rbk_mask *m, const char *s, size_t n) {
     add_pattern(m, s, n);
     m->pats[set_find(m, s, n) - 1].primary = 1;
     add_lines(m, s, n);
+    if (n > RBK_MASK_MAX_ENCODED) return; /* a dump, not a token: itself and its lines */
     add_base64_forms(m, s, n);
     add_hex_forms(m, s, n);
     add_url_forms(m, s, n);

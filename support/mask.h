@@ -36,7 +36,8 @@
  *        '"'"' (Python's shlex.quote); inside shell double quotes a backslash before $ ` " \,
  *        in an unquoted here-document before $ ` \ (this tool's rbk_sh_quote_in); in SQL, '
  *        doubled (a literal) and " doubled (an identifier, this tool's {x:ident});
- *   A derived form equal to one already registered is not added again.
+ *   A derived form equal to one already registered is not added again. A secret longer than
+ *   RBK_MASK_MAX_ENCODED (64 KiB) gets its lines only, no encoded form.
  *
  * rbk_mask_apply replaces every occurrence of every pattern; when occurrences overlap, the
  * union of their spans becomes one "***" (the longest match at each position wins, and a
@@ -61,6 +62,9 @@
 #include "sbuf.h"
 
 #define RBK_MASK_MIN_DERIVED 4
+/* A secret longer than this (a whole file or dump given `secret: true`) gets itself and its
+ * lines, not the encoded forms: those would add some 20 times its size to the automata. */
+#define RBK_MASK_MAX_ENCODED (64 * 1024)
 #define RBK_MASK_REPLACEMENT "***"
 
 typedef struct rbk_mask rbk_mask;

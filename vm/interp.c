@@ -142,7 +142,7 @@ static void register_marked(rbk_vm *vm, rbk_value v, int depth) {
     } else if (v.t == RBK_T_MAP && depth < 4) {
         rbk_map *m = RBK_AS_MAP(v);
         for (size_t i = 0; i < m->len; i++) {
-            rbk_value x = m->entries[i].val;
+            rbk_value x = m->vals[i];
             x.secret |= v.secret;
             register_marked(vm, x, depth + 1);
         }

@@ -205,6 +205,13 @@ void rbk_vm_mask(rbk_vm *vm, rbk_sbuf *out, const char *s, size_t n) {
     rbk_conninfo_scan(s, n, add_secret_cb, vm);
     rbk_mask_apply(vm->mask, out, s, n);
 }
+void rbk_vm_add_secret_output(rbk_vm *vm, const char *s, size_t n) {
+    rbk_mask_add(vm->mask, s, n);
+    size_t a = 0;
+    while (a < n && (s[a] == ' ' || s[a] == '\t' || s[a] == '\n' || s[a] == '\r')) a++;
+    while (n > a && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r')) n--;
+    rbk_mask_add(vm->mask, s + a, n - a);
+}
 void **rbk_vm_slot(rbk_vm *vm, int slot) { return &vm->slots[slot]; }
 void rbk_vm_on_destroy(rbk_vm *vm, void (*fn)(void *), void *arg) {
     if (vm->non_destroy < 8) { vm->on_destroy[vm->non_destroy].fn = fn; vm->on_destroy[vm->non_destroy].arg = arg; vm->non_destroy++; }
