@@ -499,7 +499,7 @@ static int execute(opts *o, rbk_unit *u, const char *runbook_path, rbk_journal *
         if (!reports[i]) {
             fprintf(stderr, "runbook: --report %s: %s\n", o->reports[i], err ? err : "cannot write it");
             free(err);
-            for (int k = 0; k < i; k++) rbk_report_close(reports[k], NULL);
+            for (int k = 0; k < i; k++) rbk_report_close(reports[k], NULL, NULL);
             rbk_unit_free(u);
             rbk_journal_close(j);
             return EXIT_USAGE;
@@ -523,7 +523,7 @@ static int execute(opts *o, rbk_unit *u, const char *runbook_path, rbk_journal *
         rbk_sbuf_free(&shown);
         rbk_sbuf_free(&problems);
         rbk_vm_free(vm);
-        for (int k = 0; k < o->nreports; k++) rbk_report_close(reports[k], NULL);
+        for (int k = 0; k < o->nreports; k++) rbk_report_close(reports[k], NULL, NULL);
         rbk_journal_close(j);
         return EXIT_USAGE;
     }
@@ -549,7 +549,7 @@ static int execute(opts *o, rbk_unit *u, const char *runbook_path, rbk_journal *
     rbk_term_stop(&term); /* the status line is off before anything else is written */
     for (int i = 0; i < o->nreports; i++) {
         char *err = NULL;
-        if (rbk_report_close(reports[i], &err)) {
+        if (rbk_report_close(reports[i], rbk_vm_registry(vm), &err)) { /* secrets known at the end */
             fprintf(stderr, "runbook: the report %s could not be written: %s\n", o->reports[i], err ? err : "?");
             free(err);
         } else if (!o->json_log) {

@@ -2,9 +2,11 @@
  * Owns: the report model (the run, every step of the unit, the items each step produced,
  * the rollback, the point of no return) built from the event stream, and its three
  * renderings — Markdown (a go/no-go evidence document), JSON (the same content, stable key
- * order) and JUnit XML (one testcase per step). The model keeps only cleaned text: valid
- * UTF-8, no control characters, long texts cut to RP_TEXT_LIMIT bytes (head and tail kept).
- * The file is written atomically when the run ends.
+ * order) and JUnit XML (one testcase per step). While the run goes the model keeps each text
+ * as the event gave it (long texts cut to RP_TEXT_LIMIT bytes, head and tail kept); when the
+ * report is written every text is masked again with every secret known at the end of the run,
+ * and only then cleaned (valid UTF-8, no control characters) — see "stored text" below. The
+ * file is written atomically when the run ends.
  * Shares invariants with: vm/events.h (fields), vm/steps.c and vm/vm.c (statuses, order of
  * events), cli/main.c (open, sink, close), tests/report/ (snapshots of all three formats). */
 #include "report.h"
@@ -18,6 +20,7 @@
 #include <unistd.h>
 #include "../stdlib/file_ops.h"
 #include "../support/clock.h"
+#include "../support/mask.h"
 #include "../support/sbuf.h"
 #include "../support/sha256.h"
 #include "../vm/value.h"
@@ -145,9 +148,27 @@ static void sanitize(rbk_sbuf *b, const char *s, size_t n) {
     }
 }
 
-/* A cleaned copy of s, cut to `limit` bytes: the head and the tail are kept around a marker
- * saying how many bytes were cut. Multi-line text is cut at line ends when one is near (the
- * marker is a line of its own); a single line is cut on character boundaries. */
+/* ---- stored text ----
+ * While the run goes, the model keeps each text as its event gave it: masked by the VM with the
+ * secrets known then, not cleaned. rbk_report_close (finalize) masks every text again with the
+ * registry as it stands at the end of the run — a secret that became known late, such as
+ * secret(trim(sh("...").stdout)), is masked in what was recorded before — and only then cleans
+ * it (sanitize), since masking must see the bytes before anything reshapes them.
+ * A text longer than its limit keeps its head and its tail, cut where clip_to says; the stored
+ * form is one C string: byte 0x01 of the text is written 0x01 0x02, and the cut is written
+ * 0x01, 'L' (a multi-line text: the marker becomes a line of its own) or 'W' (one line), the
+ * number of bytes cut in decimal, 0x01. The pieces next to a cut are masked with
+ * rbk_mask_apply_piece, so a secret that straddled the cut leaves no part on either side. */
+static void store_add(rbk_sbuf *b, const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        rbk_sbuf_addc(b, s[i]);
+        if (s[i] == '\x01') rbk_sbuf_addc(b, '\x02');
+    }
+}
+
+/* The stored form of s cut to `limit` bytes: the head and the tail are kept around a cut.
+ * Multi-line text is cut at line ends when one is near (the marker is a line of its own); a
+ * single line is cut on character boundaries. */
 static char *clip_to(const char *s, size_t limit, size_t *bytes, size_t *cut) {
     if (!s) return NULL;
     size_t n = strlen(s), h = n, t = n;
@@ -164,14 +185,14 @@ static char *clip_to(const char *s, size_t limit, size_t *bytes, size_t *cut) {
         while (h > 0 && ((unsigned char)s[h] & 0xC0) == 0x80) h--;
         while (t < n && ((unsigned char)s[t] & 0xC0) == 0x80) t++;
     }
-    sanitize(&b, s, h);
+    store_add(&b, s, h);
     if (t > h) {
-        if (lines) rbk_sbuf_printf(&b, "%s[... %zu bytes cut ...]\n", h && s[h - 1] != '\n' ? "\n" : "", t - h);
-        else rbk_sbuf_printf(&b, " [... %zu bytes cut ...] ", t - h);
-        sanitize(&b, s + t, n - t);
+        rbk_sbuf_printf(&b, "\x01%c%zu\x01", lines ? 'L' : 'W', t - h);
+        store_add(&b, s + t, n - t);
     }
     if (bytes) *bytes = n;
     if (cut) *cut = t - h;
+    if (!b.data) rbk_sbuf_adds(&b, "");
     return rbk_sbuf_detach(&b);
 }
 static char *dup_text(const char *s) { return clip_to(s, RP_TEXT_LIMIT, NULL, NULL); }
@@ -180,6 +201,49 @@ static rp_text dup_stream(const char *s) {
     rp_text t = {NULL, 0, 0};
     if (s && *s) t.s = clip_to(s, RP_TEXT_LIMIT, &t.bytes, &t.cut);
     return t;
+}
+/* 1 when the stored text holds exactly raw (uncut); for folding repeated items */
+static int same_text(const char *stored, const char *raw) {
+    for (;; stored++, raw++) {
+        if (*stored == '\x01' && stored[1] != '\x02') return 0; /* a cut */
+        if (*stored != *raw) return 0;
+        if (!*raw) return 1;
+        if (*raw == '\x01') stored++;
+    }
+}
+
+/* The final text of a stored one: each piece masked with m (when mask_it; m may be NULL),
+ * cleaned, the cuts written as "[... N bytes cut ...]". Replaces *field. */
+static void finalize_text(char **field, const rbk_mask *m, int mask_it) {
+    if (!*field) return;
+    const char *p = *field;
+    rbk_sbuf out = RBK_SBUF_INIT, piece = RBK_SBUF_INIT, masked = RBK_SBUF_INIT;
+    int after_cut = 0;
+    for (;;) {
+        rbk_sbuf_reset(&piece);
+        while (*p && !(*p == '\x01' && p[1] != '\x02')) {
+            rbk_sbuf_addc(&piece, *p);
+            p += *p == '\x01' ? 2 : 1;
+        }
+        int before_cut = *p != 0;
+        rbk_sbuf_reset(&masked);
+        if (mask_it) rbk_mask_apply_piece(m, &masked, rbk_sbuf_cstr(&piece), piece.len, after_cut, before_cut);
+        else rbk_sbuf_add(&masked, rbk_sbuf_cstr(&piece), piece.len);
+        sanitize(&out, rbk_sbuf_cstr(&masked), masked.len);
+        if (!before_cut) break;
+        char kind = p[1];
+        size_t ncut = strtoull(p + 2, NULL, 10);
+        p = strchr(p + 2, '\x01') + 1;
+        if (kind == 'L')
+            rbk_sbuf_printf(&out, "%s[... %zu bytes cut ...]\n", out.len && out.data[out.len - 1] != '\n' ? "\n" : "", ncut);
+        else
+            rbk_sbuf_printf(&out, " [... %zu bytes cut ...] ", ncut);
+        after_cut = 1;
+    }
+    rbk_sbuf_free(&piece);
+    rbk_sbuf_free(&masked);
+    free(*field);
+    *field = rbk_sbuf_detach(&out);
 }
 
 static void values_free(rp_item *it) {
@@ -244,7 +308,7 @@ static char *check_writable(const char *path) {
 }
 
 static char *who_runs(void) {
-    return rbk_xstrdup(rbk_operator_name());
+    return dup_text(rbk_operator_name());
 }
 static char *host_name(void) {
     char h[256];
@@ -334,7 +398,7 @@ static void on_expect(rbk_report *r, const rbk_event *ev) {
     if (routine && ev->file)
         for (int i = l->n - 1; i >= 0; i--) {
             rp_item *o = &l->v[i];
-            if (o->kind == k && o->attempt == attempt && o->file && !strcmp(o->file, ev->file) && o->line == ev->line &&
+            if (o->kind == k && o->attempt == attempt && o->file && same_text(o->file, ev->file) && o->line == ev->line &&
                 o->col == ev->col && !strcmp(o->status, st)) {
                 o->count++;
                 o->wall_ms = ev->wall_ms;
@@ -1460,6 +1524,54 @@ static void xml_render(rbk_sbuf *b, const rbk_report *r) {
 }
 
 /* ------------------------------------------------------------------ close */
+/* Every stored text of the model made final (finalize_text): masked with m — the texts that
+ * events carry masked and the unit's title and names, which the terminal shows masked too —
+ * and cleaned. Status words, kinds, paths and who/where are cleaned only. A field added to the
+ * model is added here, or it is written as stored. */
+static void finalize_list(rp_list *l, const rbk_mask *m) {
+    for (int i = 0; i < l->n; i++) {
+        rp_item *it = &l->v[i];
+        finalize_text(&it->status, m, 0);
+        finalize_text(&it->text, m, 1);
+        finalize_text(&it->file, m, 0);
+        finalize_text(&it->source_line, m, 1);
+        finalize_text(&it->source, m, 1);
+        for (int k = 0; k < it->nvalues; k++) {
+            finalize_text(&it->values[k].expr, m, 1);
+            finalize_text(&it->values[k].value, m, 1);
+        }
+        finalize_text(&it->effect, m, 0);
+        finalize_text(&it->target, m, 1);
+        finalize_text(&it->out.s, m, 1);
+        finalize_text(&it->err.s, m, 1);
+        finalize_text(&it->answer, m, 1);
+        finalize_text(&it->who, m, 0);
+    }
+}
+static void finalize(rbk_report *r, const rbk_mask *m) {
+    finalize_text(&r->runbook, m, 0);
+    finalize_text(&r->title, m, 1);
+    finalize_text(&r->host, m, 0);
+    finalize_text(&r->user, m, 0);
+    for (int i = 0; i < r->nsources; i++) finalize_text(&r->src_path[i], m, 0);
+    for (int i = 0; i < r->nsteps; i++) {
+        rp_step *s = &r->steps[i];
+        finalize_text(&s->name, m, 1);
+        finalize_text(&s->section, m, 1);
+        finalize_text(&s->status, m, 0);
+        finalize_text(&s->reason, m, 1);
+        finalize_list(&s->items, m);
+    }
+    for (int k = 0; k < r->nrb; k++) {
+        finalize_text(&r->rb[k].status, m, 0);
+        finalize_text(&r->rb[k].reason, m, 1);
+        finalize_list(&r->rb[k].items, m);
+    }
+    finalize_list(&r->outside, m);
+    finalize_text(&r->pnr_text, m, 1);
+    finalize_text(&r->end_status, m, 0);
+}
+
 static void report_free(rbk_report *r) {
     free(r->path); free(r->runbook); free(r->title); free(r->host); free(r->user);
     for (int i = 0; i < r->nsources; i++) free(r->src_path[i]);
@@ -1483,9 +1595,10 @@ static void report_free(rbk_report *r) {
     free(r);
 }
 
-int rbk_report_close(rbk_report *r, char **err) {
+int rbk_report_close(rbk_report *r, const rbk_mask *secrets, char **err) {
     if (!r) return 0;
     if (!r->nevents) { report_free(r); return 0; } /* refused before step 1: nothing to say */
+    finalize(r, secrets);
     rbk_sbuf out = RBK_SBUF_INIT, e = RBK_SBUF_INIT;
     if (r->fmt == RP_MD) md_render(&out, r);
     else if (r->fmt == RP_JSON) json_render(&out, r);

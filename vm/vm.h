@@ -226,6 +226,10 @@ int rbk_vm_run(rbk_vm *vm);
  * the run stops as after one, without a question and without a rollback. why: shown. */
 void rbk_vm_sink_failed(rbk_vm *vm, const char *why);
 
+/* The run's secret registry, for a sink that keeps text until the run ends and masks it again
+ * then (cli/report.c): every secret registered so far. */
+const rbk_mask *rbk_vm_registry(const rbk_vm *vm);
+
 /* internal, shared by interp.c and steps.c */
 void rbk_vm_emit(rbk_vm *vm, rbk_event *ev);
 rbk_status rbk_interp_call(rbk_vm *vm, uint32_t fn, rbk_value *result);

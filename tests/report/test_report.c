@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli/report.h"
+#include "support/mask.h"
 #include "support/sbuf.h"
 
 typedef struct fx {
@@ -110,14 +111,18 @@ static void end_run(rbk_report *r, int code, const char *status) {
     send(r, e);
 }
 
-/* Opens path, lets fill() send events, closes; returns the file's text (caller frees). */
-static char *render(fx *f, const char *name, void (*fill)(rbk_report *)) {
+/* Opens path, lets fill() send events, closes with the registry m (may be NULL); returns the
+ * file's text (caller frees). */
+static char *render_masked(fx *f, const char *name, void (*fill)(rbk_report *), const rbk_mask *m) {
     char *err = NULL;
     rbk_report *r = rbk_report_open(at(f, name), f->u, "t.rb", &err);
     assert_non_null(r);
     fill(r);
-    assert_int_equal(rbk_report_close(r, &err), 0);
+    assert_int_equal(rbk_report_close(r, m, &err), 0);
     return slurp(at(f, name));
+}
+static char *render(fx *f, const char *name, void (*fill)(rbk_report *)) {
+    return render_masked(f, name, fill, NULL);
 }
 
 static void test_no_events_writes_nothing(void **st) {
@@ -125,9 +130,9 @@ static void test_no_events_writes_nothing(void **st) {
     char *err = NULL;
     rbk_report *r = rbk_report_open(at(f, "none.md"), f->u, "t.rb", &err);
     assert_non_null(r);
-    assert_int_equal(rbk_report_close(r, NULL), 0);
+    assert_int_equal(rbk_report_close(r, NULL, NULL), 0);
     assert_int_not_equal(access(at(f, "none.md"), F_OK), 0);
-    assert_int_equal(rbk_report_close(NULL, NULL), 0);
+    assert_int_equal(rbk_report_close(NULL, NULL, NULL), 0);
 }
 
 static void test_bad_paths(void **st) {
@@ -146,7 +151,7 @@ static void test_bad_paths(void **st) {
     err = NULL;
     rbk_report *r = rbk_report_open(at(f, "UPPER.XML"), f->u, "t.rb", &err); /* case does not matter */
     assert_non_null(r);
-    assert_int_equal(rbk_report_close(r, NULL), 0);
+    assert_int_equal(rbk_report_close(r, NULL, NULL), 0);
 }
 
 static void fill_unfinished(rbk_report *r) { start_run(r); }
@@ -263,6 +268,66 @@ static void test_control_chars_and_bad_utf8(void **st) {
     }
 }
 
+/* Texts recorded before their secret was known: a log line, and a command's output longer than
+ * the text limit with the secret across the cut (bytes 2040-2059; the head ends at 2048). */
+static void fill_late(rbk_report *r) {
+    start_run(r);
+    rbk_event e = ev(RBK_EV_LOG, 0);
+    e.text = "the token: late-S3cret-9876ab!";
+    send(r, e);
+    rbk_event s = ev(RBK_EV_EFFECT_START, 0);
+    s.effect_id = 1;
+    s.effect = "sh";
+    s.target = "print it";
+    send(r, s);
+    rbk_sbuf out = RBK_SBUF_INIT;
+    for (int i = 0; i < 2040; i++) rbk_sbuf_addc(&out, 'x');
+    rbk_sbuf_adds(&out, "late-S3cret-9876ab");
+    for (int i = 0; i < 3000; i++) rbk_sbuf_addc(&out, 'y');
+    rbk_event d = ev(RBK_EV_EFFECT_END, 0);
+    d.effect_id = 1;
+    d.status = "ok";
+    d.out = out.data;
+    send(r, d);
+    rbk_sbuf_free(&out);
+    end_run(r, 0, "ok");
+}
+
+static void test_masked_again_at_close(void **st) {
+    fx *f = *st;
+    const char *names[] = {"late.json", "late.xml", "late.md"};
+    rbk_mask *m = rbk_mask_new();
+    rbk_mask_add(m, "late-S3cret-9876ab", 18);
+    for (int k = 0; k < 3; k++) {
+        char *before = render(f, names[k], fill_late); /* no registry at close: as recorded */
+        assert_non_null(strstr(before, "the token: late-S3cret-9876ab"));
+        assert_non_null(strstr(before, "xxlate-S3"));
+        free(before);
+        char *t = render_masked(f, names[k], fill_late, m);
+        assert_null(strstr(t, "late-S3"));
+        assert_non_null(strstr(t, k == 2 ? "the token: \\*\\*\\*\\!" : "the token: ***!"));
+        assert_non_null(strstr(t, "xx*** [... 962 bytes cut ...] yy"));
+        free(t);
+    }
+    rbk_mask_free(m);
+}
+
+/* A text cannot forge the stored form's cut marker (0x01 L N 0x01). */
+static void fill_forged_cut(rbk_report *r) {
+    start_run(r);
+    rbk_event e = ev(RBK_EV_LOG, 0);
+    e.text = "a\x01L5\x01" "b \x01\x02 c\x01";
+    send(r, e);
+    end_run(r, 0, "ok");
+}
+static void test_forged_cut_marker(void **st) {
+    fx *f = *st;
+    char *t = render(f, "forged.json", fill_forged_cut);
+    assert_non_null(strstr(t, "a\xe2\x90\x81" "L5\xe2\x90\x81" "b \xe2\x90\x81\xe2\x90\x82 c\xe2\x90\x81"));
+    assert_null(strstr(t, "bytes cut"));
+    free(t);
+}
+
 static void fill_ok(rbk_report *r) {
     start_run(r);
     rbk_event e = ev(RBK_EV_STEP_END, 0);
@@ -337,6 +402,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_text_limit_at_n_and_n_plus_1, setup, teardown),
         cmocka_unit_test_setup_teardown(test_item_limit_at_n_and_n_plus_1, setup, teardown),
         cmocka_unit_test_setup_teardown(test_control_chars_and_bad_utf8, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_masked_again_at_close, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_forged_cut_marker, setup, teardown),
         cmocka_unit_test_setup_teardown(test_markup_in_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_operator_retry_and_resumed_step, setup, teardown),
     };
