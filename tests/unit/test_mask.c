@@ -593,6 +593,27 @@ static void test_quote_forms(void **st) {
     rbk_mask_free(m);
 }
 
+/* A secret of RBK_MASK_MAX_ENCODED bytes gets its encoded forms; one byte more gets its lines
+ * only (a dump given secret: true would otherwise add ~20 times its size to the automata). */
+static void test_encoded_forms_limit(void **st) {
+    (void)st;
+    for (size_t n = RBK_MASK_MAX_ENCODED; n <= RBK_MASK_MAX_ENCODED + 1; n++) {
+        rbk_mask *m = rbk_mask_new();
+        char *s = malloc(n);
+        for (size_t i = 0; i < n; i++) s[i] = (char)('a' + i % 26);
+        memcpy(s + n / 2, "\nsecond line\n", 13);
+        rbk_mask_add(m, s, n);
+        rbk_sbuf h = RBK_SBUF_INIT;
+        t_hex(&h, (const unsigned char *)s, n, 0);
+        assert_true(rbk_mask_contains(m, s, n));
+        assert_true(rbk_mask_contains(m, "second line", 11));
+        assert_int_equal(rbk_mask_contains(m, h.data, h.len), n == RBK_MASK_MAX_ENCODED);
+        rbk_sbuf_free(&h);
+        free(s);
+        rbk_mask_free(m);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_no_secrets_is_copy),
@@ -613,6 +634,7 @@ int main(void) {
         cmocka_unit_test(test_piece_random_vs_naive),
         cmocka_unit_test(test_piece_straddling_any_cut),
         cmocka_unit_test(test_quote_forms),
+        cmocka_unit_test(test_encoded_forms_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
