@@ -1,6 +1,9 @@
 /* cli/render.c — renders the event stream for people (plain lines, or live on a terminal; see
  * render.h) and for machines (--log-format json: one JSON object per line). Every string in an
- * event is already masked by the VM. The plain text of an event is produced once
+ * event is already masked by the VM. The text sink cleans every string of an event once, where
+ * it takes the event in (clean_event: no escape sequence from a command, a server or an error
+ * reaches the terminal), and only then adds its own colours; the JSON log writes each string
+ * as valid, escaped JSON (rbk_text_json_str). The plain text of an event is produced once
  * (render_plain) and used by both faces; the live face adds the status line, the ✓/✗ step
  * lines and the second summary line. */
 #include "render.h"
@@ -13,6 +16,7 @@
 #include <unistd.h>
 #include "../support/clock.h"
 #include "../support/sbuf.h"
+#include "../support/text.h"
 #include "../support/tty.h"
 #include "../vm/value.h"
 
@@ -482,8 +486,52 @@ static void render_live(rbk_term *t, const rbk_event *ev, rbk_sbuf *o) {
     if (o->len && ev->kind != RBK_EV_STEP_END) step_header(t, o); /* a step's lines appear under its header */
 }
 
-void rbk_term_sink(void *ctx, const rbk_event *ev) {
+/* An event whose every string is cleaned for a terminal (rbk_text_clean_term): the one place
+ * the text face takes text in, so no producer can forget it. */
+typedef struct clean_event {
+    rbk_event ev;
+    char *s[16];
+    int n;
+    rbk_event_value *vals;
+} clean_event;
+
+static const char *clean_str(clean_event *c, const char *s) {
+    if (!s) return NULL;
+    rbk_sbuf b = RBK_SBUF_INIT;
+    rbk_text_clean_term(&b, s, strlen(s));
+    char *r = rbk_sbuf_detach(&b);
+    if (c->n < 16) c->s[c->n++] = r;
+    return r;
+}
+static void clean_event_init(clean_event *c, const rbk_event *ev) {
+    memset(c, 0, sizeof *c);
+    c->ev = *ev;
+    rbk_event *e = &c->ev;
+#define CL(f) e->f = clean_str(c, ev->f);
+    CL(step_name) CL(status) CL(text) CL(detail) CL(file) CL(source_line) CL(source) CL(effect) CL(target)
+    CL(out) CL(err) CL(stream) CL(answer) CL(who)
+#undef CL
+    if (ev->nvalues > 0) {
+        c->vals = rbk_xcalloc((size_t)ev->nvalues, sizeof *c->vals);
+        for (int i = 0; i < ev->nvalues; i++) {
+            rbk_sbuf b = RBK_SBUF_INIT;
+            if (ev->values[i].expr) { rbk_text_clean_term(&b, ev->values[i].expr, strlen(ev->values[i].expr)); c->vals[i].expr = rbk_sbuf_detach(&b); }
+            if (ev->values[i].value) { rbk_text_clean_term(&b, ev->values[i].value, strlen(ev->values[i].value)); c->vals[i].value = rbk_sbuf_detach(&b); }
+        }
+        e->values = c->vals;
+    }
+}
+static void clean_event_free(clean_event *c) {
+    for (int i = 0; i < c->n; i++) free(c->s[i]);
+    for (int i = 0; c->vals && i < c->ev.nvalues; i++) { free((char *)c->vals[i].expr); free((char *)c->vals[i].value); }
+    free(c->vals);
+}
+
+void rbk_term_sink(void *ctx, const rbk_event *raw) {
     rbk_term *t = ctx;
+    clean_event ce;
+    clean_event_init(&ce, raw);
+    const rbk_event *ev = &ce.ev;
     rbk_sbuf o = RBK_SBUF_INIT;
     if (!t->live) {
         account(t, ev);
@@ -491,6 +539,7 @@ void rbk_term_sink(void *ctx, const rbk_event *ev) {
         if (o.len) fwrite(o.data, 1, o.len, t->out);
         fflush(t->out);
         rbk_sbuf_free(&o);
+        clean_event_free(&ce);
         return;
     }
     pthread_mutex_lock(&t->mu);
@@ -503,12 +552,14 @@ void rbk_term_sink(void *ctx, const rbk_event *ev) {
     pthread_mutex_unlock(&t->mu);
     rbk_sbuf_free(&o);
     if (ev->kind == RBK_EV_RUN_END) rbk_term_stop(t);
+    clean_event_free(&ce);
 }
 
+/* A string of the JSON log: valid UTF-8, controls escaped (rbk_text_json_str). */
 static void jstr(rbk_sbuf *b, const char *key, const char *v) {
     if (!v) return;
     rbk_sbuf_printf(b, ",\"%s\":", key);
-    rbk_sbuf_add_json_str(b, v, strlen(v));
+    rbk_text_json_str(b, v, strlen(v));
 }
 
 /* A command's output or a body in the JSON log: the event holds all of it (masked); the log
@@ -550,9 +601,9 @@ void rbk_jsonl_sink(void *ctx, const rbk_event *ev) {
         rbk_sbuf_adds(&b, ",\"values\":[");
         for (int i = 0; i < ev->nvalues; i++) {
             rbk_sbuf_adds(&b, i ? ",{\"expr\":" : "{\"expr\":");
-            rbk_sbuf_add_json_str(&b, ev->values[i].expr, strlen(ev->values[i].expr));
+            rbk_text_json_str(&b, ev->values[i].expr, strlen(ev->values[i].expr));
             rbk_sbuf_adds(&b, ",\"value\":");
-            if (ev->values[i].value) rbk_sbuf_add_json_str(&b, ev->values[i].value, strlen(ev->values[i].value));
+            if (ev->values[i].value) rbk_text_json_str(&b, ev->values[i].value, strlen(ev->values[i].value));
             else rbk_sbuf_adds(&b, "null");
             jstr(&b, "error", ev->values[i].error);
             rbk_sbuf_addc(&b, '}');

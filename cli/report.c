@@ -21,6 +21,7 @@
 #include "../stdlib/file_ops.h"
 #include "../support/clock.h"
 #include "../support/mask.h"
+#include "../support/text.h"
 #include "../support/sbuf.h"
 #include "../support/sha256.h"
 #include "../vm/value.h"
@@ -95,58 +96,10 @@ struct rbk_report {
     int64_t start_wall, end_wall, duration_ms, prompt_wall;
 };
 
-/* Decodes one UTF-8 sequence; returns its length, 0 when invalid (overlong, surrogate, cut). */
-static size_t utf8_seq(const unsigned char *p, size_t n, uint32_t *cp) {
-    unsigned c = p[0];
-    size_t len;
-    uint32_t min;
-    if (c < 0x80) { *cp = c; return 1; }
-    if (c >= 0xC2 && c <= 0xDF) { len = 2; *cp = c & 0x1F; min = 0x80; }
-    else if (c >= 0xE0 && c <= 0xEF) { len = 3; *cp = c & 0x0F; min = 0x800; }
-    else if (c >= 0xF0 && c <= 0xF4) { len = 4; *cp = c & 0x07; min = 0x10000; }
-    else return 0;
-    if (n < len) return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((p[i] & 0xC0) != 0x80) return 0;
-        *cp = (*cp << 6) | (p[i] & 0x3F);
-    }
-    if (*cp < min || *cp > 0x10FFFF || (*cp >= 0xD800 && *cp <= 0xDFFF)) return 0;
-    return len;
-}
-static void put_cp(rbk_sbuf *b, uint32_t cp) {
-    char u[4];
-    if (cp < 0x80) { rbk_sbuf_addc(b, (char)cp); return; }
-    if (cp < 0x800) { u[0] = (char)(0xC0 | cp >> 6); u[1] = (char)(0x80 | (cp & 0x3F)); rbk_sbuf_add(b, u, 2); return; }
-    if (cp < 0x10000) {
-        u[0] = (char)(0xE0 | cp >> 12); u[1] = (char)(0x80 | ((cp >> 6) & 0x3F)); u[2] = (char)(0x80 | (cp & 0x3F));
-        rbk_sbuf_add(b, u, 3);
-        return;
-    }
-    u[0] = (char)(0xF0 | cp >> 18); u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    u[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); u[3] = (char)(0x80 | (cp & 0x3F));
-    rbk_sbuf_add(b, u, 4);
-}
-
-/* Appends s[0..n) as text that is safe in Markdown, JSON, XML 1.0 and on a terminal: a C0
- * control other than tab and newline becomes its Unicode control picture (ESC → U+241B), a
- * CR before LF is dropped, DEL → U+2421, C1 controls, U+FFFE/U+FFFF and each invalid byte →
- * U+FFFD. */
-static void sanitize(rbk_sbuf *b, const char *s, size_t n) {
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < n) {
-        uint32_t cp;
-        size_t len = utf8_seq(p + i, n - i, &cp);
-        if (!len) { put_cp(b, 0xFFFD); i++; continue; }
-        i += len;
-        if (cp == '\r' && i < n && p[i] == '\n') continue;
-        if (cp == '\n' || cp == '\t') rbk_sbuf_addc(b, (char)cp);
-        else if (cp < 0x20) put_cp(b, 0x2400 + cp);
-        else if (cp == 0x7F) put_cp(b, 0x2421);
-        else if ((cp >= 0x80 && cp <= 0x9F) || cp == 0xFFFE || cp == 0xFFFF) put_cp(b, 0xFFFD);
-        else put_cp(b, cp);
-    }
-}
+/* Appends s[0..n) as text that is safe in Markdown, JSON, XML 1.0 and on a terminal: control
+ * pictures for C0 controls, U+FFFD for C1 and bidirectional controls and invalid bytes
+ * (rbk_text_clean_pictures, support/text.h). */
+static void sanitize(rbk_sbuf *b, const char *s, size_t n) { rbk_text_clean_pictures(b, s, n); }
 
 /* ---- stored text ----
  * While the run goes, the model keeps each text as its event gave it: masked by the VM with the

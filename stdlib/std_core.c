@@ -111,9 +111,16 @@ static void trim(rbk_sbuf *b) {
 
 /* The operator's yes or no: 1 yes, 0 no; *rc is the RBK_TTY_* code of the last read. Anything
  * but y/yes/n/no is asked again, within the same deadline. */
+/* "? question" as the terminal shows it: masked (a question may interpolate a secret). The
+ * terminal writer cleans it (support/tty.c). */
+static void question_line(rbk_vm *vm, rbk_sbuf *qline, const char *question) {
+    rbk_sbuf_adds(qline, "? ");
+    rbk_vm_mask(vm, qline, question, strlen(question));
+}
+
 static int ask_yes_no(rbk_vm *vm, const char *question, int64_t timeout_ms, int *rc) {
     rbk_sbuf qline = RBK_SBUF_INIT, hint = RBK_SBUF_INIT;
-    rbk_sbuf_printf(&qline, "? %s", question);
+    question_line(vm, &qline, question);
     rbk_tty_req r = {.question = rbk_sbuf_cstr(&qline), .label = "yes or no",
                      .deadline_ms = timeout_ms > 0 ? rbk_now_ms() + timeout_ms : 0, .interrupted = vm->interrupted};
     int yes = -1;
@@ -178,7 +185,7 @@ int rbk_std_ask(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     const int64_t timeout = 30 * 60 * 1000;
     rbk_vm_prompt_event(vm, q, secret ? "secret text" : "text", timeout);
     rbk_sbuf qline = RBK_SBUF_INIT, line = RBK_SBUF_INIT;
-    rbk_sbuf_printf(&qline, "? %s", q);
+    question_line(vm, &qline, q);
     rbk_tty_req r = {.question = rbk_sbuf_cstr(&qline), .label = secret ? "value, not shown as you type" : "value", .secret = secret,
                      .deadline_ms = rbk_now_ms() + timeout, .interrupted = vm->interrupted};
     int rc;

@@ -14,6 +14,7 @@
 #include <termios.h>
 #include <unistd.h>
 #include "clock.h"
+#include "text.h"
 
 static struct termios g_saved;
 static volatile sig_atomic_t g_saved_fd = -1;
@@ -74,14 +75,19 @@ static void left_text(const ask_state *s, char out[40]) {
     snprintf(out, 40, " (%s left)", t);
 }
 
+/* Appends text cleaned for the terminal (support/text.h): a question may quote what a server
+ * or a command said, and an answer what the operator pasted. */
+static void add_clean(rbk_sbuf *b, const char *text) { rbk_text_clean_term(b, text, strlen(text)); }
+
 /* the answer line: label, countdown, and the tail of what was typed that fits */
 static void draw(ask_state *s, const rbk_sbuf *line) {
     rbk_sbuf b = RBK_SBUF_INIT;
     char left[40];
     left_text(s, left);
     int urgent = s->r->deadline_ms > 0 && s->r->deadline_ms - rbk_now_ms() < 60000;
-    rbk_sbuf_printf(&b, "\r\033[K  %s%s%s%s: ", s->r->label, s->color && urgent ? "\033[1;33m" : "", left,
-                    s->color && urgent ? "\033[0m" : "");
+    rbk_sbuf_adds(&b, "\r\033[K  ");
+    add_clean(&b, s->r->label);
+    rbk_sbuf_printf(&b, "%s%s%s: ", s->color && urgent ? "\033[1;33m" : "", left, s->color && urgent ? "\033[0m" : "");
     if (!s->r->secret) {
         const char *text = line->data ? line->data + s->base : "";
         size_t n = line->len - s->base;
@@ -94,7 +100,7 @@ static void draw(ask_state *s, const rbk_sbuf *line) {
                 while (n && ((unsigned char)*text & 0xC0) == 0x80) text++, n--;
             }
         }
-        rbk_sbuf_add(&b, text, n);
+        rbk_text_clean_term(&b, text, n);
     }
     put(s->fd, b.data, b.len);
     rbk_sbuf_free(&b);
@@ -134,13 +140,26 @@ static int feed(ask_state *s, rbk_sbuf *line, unsigned char c) {
 static void write_intro(ask_state *s) {
     const rbk_tty_req *r = s->r;
     rbk_sbuf b = RBK_SBUF_INIT;
-    if (r->question) rbk_sbuf_printf(&b, "\n%s%s%s\n", s->color ? "\033[1m" : "", r->question, s->color ? "\033[0m" : "");
-    if (r->body) rbk_sbuf_printf(&b, "%s%s", r->body, r->body[0] && r->body[strlen(r->body) - 1] != '\n' ? "\n" : "");
-    if (r->hint) rbk_sbuf_printf(&b, "%s%s%s\n", s->color ? "\033[33m" : "", r->hint, s->color ? "\033[0m" : "");
+    if (r->question) {
+        rbk_sbuf_printf(&b, "\n%s", s->color ? "\033[1m" : "");
+        add_clean(&b, r->question);
+        rbk_sbuf_printf(&b, "%s\n", s->color ? "\033[0m" : "");
+    }
+    if (r->body) {
+        add_clean(&b, r->body);
+        if (r->body[0] && r->body[strlen(r->body) - 1] != '\n') rbk_sbuf_addc(&b, '\n');
+    }
+    if (r->hint) {
+        rbk_sbuf_adds(&b, s->color ? "\033[33m" : "");
+        add_clean(&b, r->hint);
+        rbk_sbuf_printf(&b, "%s\n", s->color ? "\033[0m" : "");
+    }
     if (!s->fancy) {
         char left[40];
         left_text(s, left);
-        rbk_sbuf_printf(&b, "  %s%s: ", r->label, left);
+        rbk_sbuf_adds(&b, "  ");
+        add_clean(&b, r->label);
+        rbk_sbuf_printf(&b, "%s: ", left);
     }
     put(s->fd, b.data, b.len);
     rbk_sbuf_free(&b);

@@ -5,7 +5,9 @@
  * while the run was busy never answer a gate. Used by the gates (stdlib/std_core.c) and the
  * CLI's decisions (cli/prompt.c). The terminal mode is always restored — on answer, timeout,
  * interrupt and end of input, and by rbk_tty_restore from a signal handler before _exit.
- * Colour and redrawing follow NO_COLOR and TERM (TERM=dumb: plain, no redraw). */
+ * Colour and redrawing follow NO_COLOR and TERM (TERM=dumb: plain, no redraw). Every text it
+ * writes (question, body, hint, label, the typed answer) is cleaned for the terminal
+ * (rbk_text_clean_term, support/text.h); masking secrets in it is the caller's (the VM's). */
 #ifndef RBK_TTY_H
 #define RBK_TTY_H
 #include <signal.h>

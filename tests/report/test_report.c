@@ -249,7 +249,7 @@ static void test_item_limit_at_n_and_n_plus_1(void **st) {
 static void fill_hostile(rbk_report *r) {
     start_run(r);
     rbk_event e = ev(RBK_EV_LOG, 0);
-    e.text = "esc\x1b[31m nul-free\x01 del\x7f bad\xff\xfe cr\r\n c1\xc2\x9b surrogate\xed\xa0\x80 end";
+    e.text = "esc\x1b[31m nul-free\x01 del\x7f bad\xff\xfe cr\r\n c1\xc2\x9b surrogate\xed\xa0\x80 bidi\xe2\x80\xae end";
     send(r, e);
     end_run(r, 0, "ok");
 }
@@ -257,7 +257,7 @@ static void fill_hostile(rbk_report *r) {
 static void test_control_chars_and_bad_utf8(void **st) {
     fx *f = *st;
     const char *want = "esc\xe2\x90\x9b[31m nul-free\xe2\x90\x81 del\xe2\x90\xa1 bad\xef\xbf\xbd\xef\xbf\xbd cr\n c1\xef\xbf\xbd "
-                       "surrogate\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd end";
+                       "surrogate\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd bidi\xef\xbf\xbd end";
     const char *names[] = {"s.json", "s.xml", "s.md"};
     for (int k = 0; k < 3; k++) {
         char *t = render(f, names[k], fill_hostile);

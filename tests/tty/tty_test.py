@@ -265,6 +265,33 @@ def no_color(rb):
 
 
 @case
+def hostile_text(rb):
+    """Escape sequences in a command's output reach the screen as visible text: the pane's
+    title is not changed, the screen is not cleared, the secret in a question is masked, and
+    the runner's own colours still work."""
+    with Term(rb, "hostile.rb", args=["--verbose"], env={"TTY_TOKEN": "tty-S3cret-4471"}) as t:
+        s = t.wait_for("yes or no (")
+        expect_in(s, "== Hostile (1 step)",  # not cleared by \x1b[2J
+                  "logged before\\x1b]0;pwned-title\\x07\\x1b[2J\\x1b[41mafter",
+                  "out | live\\x1b]2;pwned-live\\x07",
+                  "? Go on with before\\x1b]0;pwned-title\\x07\\x1b[2J\\x1b[41mafter and ***?")
+        t.text("y")
+        t.key("Enter")
+        s = t.wait_for("choice (")
+        expect_in(s, "menu\\x1b]0;pwned-menu\\x07")
+        t.text("s")
+        t.key("Enter")
+        s = t.finish(3)
+        expect_not_in(s, "tty-S3cret-4471")
+        title = t._tmux("display-message", "-p", "-t", "t", "#{pane_title}")
+        if "pwned" in title:
+            raise Fail("the pane title was changed to %r" % title)
+        esc = t.screen(escapes=True)
+        if "\033[41m" in esc or "\033[1m== Hostile" not in esc:  # no red background from the output; our bold title is there
+            raise Fail("colours on the screen are not the runner's own:\n%r" % esc)
+
+
+@case
 def dumb_terminal(rb):
     with Term(rb, "wait.rb", env={"TERM": "dumb"}) as t:
         s = t.finish(0)
