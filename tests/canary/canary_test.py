@@ -6,11 +6,13 @@ param given with --param, an `ask(secret: true)` answer and a secret param asked
 start (both typed into a real terminal, under tmux) and a value passed through `secret()`, and
 flows into commands (their text, stdout and stderr), HTTP headers, URLs and
 bodies (echoed back by the fixture), SQL queries and results, log lines, expectation values,
-error messages and rollback blocks. The runbook is run down every path — success, a failed
-expectation with rollback, a failure with --on-failure stop, SIGINT — with the text and the
-JSON log, --verbose, the three reports and the journal. Every byte written (stdout, stderr,
-the files, the terminal screen) is searched for the canary, its base64 and URL-encoded forms,
-and each line of the multi-line secret: zero occurrences.
+error messages and rollback blocks, printed as hex (`xxd -p`) and as wrapped base64; a
+command's output given `secret: true` is a canary of its own. The runbook is run down every
+path — success, a failed expectation with rollback, a failure with --on-failure stop,
+SIGINT — with the text and the JSON log, --verbose, the three reports and the journal. Every
+byte written (stdout, stderr, the files, the terminal screen) is searched for the canary, its
+base64, hex and URL-encoded forms (the encoded forms also with line breaks taken out, so a
+wrapped one is found), and each line of the multi-line secret: zero occurrences.
 
 usage: canary_test.py --runbook PATH --services-env FILE
 """
@@ -31,6 +33,7 @@ ASKED = "typed-Pa55-W0rd!"
 VIA_SECRET_FN = "lit3ral-S3cret-42"
 PARAM = "P4ram-C4n@ry/+=z q"
 TYPED_PARAM = "typed-P4ram-Pr0mpt!"
+SECRET_OUTPUT = "0utput-C4n4ry-S3cr3t"  # printed by a command given secret: true
 
 RUNBOOK_SRC = r'''runbook "Canary"
 env RBK_CANARY secret
@@ -52,6 +55,10 @@ section "Everything" {
     log(e.stdout)
     let k = sh("echo key={api_key}; printf %s {api_key} | base64")
     log("key said {k.stdout} and {api_key}")
+    let x = sh("printf %s {token} | xxd -p; printf %s {token} | xxd -p -u; printf 'pad%s' {token} | base64 -w 10")
+    log("encoded: {x.stdout}")
+    let so = trim(sh("printf '%s%s\\n' 0utput-C4n4ry S3cr3t", secret: true).stdout)
+    sh("echo the output was {so}; printf %s {so} | base64")
   }
   step "HTTP" {
     let h = http.get("{base_url}/headers?t={other}", headers: {"Authorization": "Bearer {token}", "X-Other": other})
@@ -99,14 +106,16 @@ step "Ask" {
 
 
 def forms(s):
-    out = {s, base64.b64encode(s.encode()).decode(), urllib.parse.quote(s, safe=""), urllib.parse.quote_plus(s)}
+    b = s.encode()
+    out = {s, base64.b64encode(b).decode(), urllib.parse.quote(s, safe=""), urllib.parse.quote_plus(s), b.hex(), b.hex().upper()}
     for line in s.split("\n"):
         out.add(line)
     return [f for f in out if len(f) >= 4]
 
 
 ALL_FORMS = [(name, f) for name, s in (("canary", CANARY), ("multi-line", CANARY_ML), ("asked", ASKED), ("secret()", VIA_SECRET_FN),
-                               ("secret param", PARAM), ("secret param typed", TYPED_PARAM))
+                               ("secret param", PARAM), ("secret param typed", TYPED_PARAM),
+                               ("secret: true output", SECRET_OUTPUT))
              for f in forms(s)]
 FAILS = []
 
@@ -114,10 +123,13 @@ FAILS = []
 def scan(label, data):
     if isinstance(data, str):
         data = data.encode()
+    flat = data.replace(b"\r", b"").replace(b"\n", b"")  # a wrapped encoded form, joined
     for name, f in ALL_FORMS:
-        if f.encode() in data:
-            i = data.index(f.encode())
-            FAILS.append(f"{label}: the {name} secret appears as {f!r}: ...{data[max(0, i - 60):i + len(f) + 20]!r}...")
+        for where, d in (("", data), (" (line breaks taken out)", flat)):
+            if f.encode() in d:
+                i = d.index(f.encode())
+                FAILS.append(f"{label}: the {name} secret appears{where} as {f!r}: ...{d[max(0, i - 60):i + len(f) + 20]!r}...")
+                break
 
 
 def scan_dir(label, d):
