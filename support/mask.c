@@ -5,9 +5,10 @@
  * Two automata split the patterns: "flow" holds every pattern without a CR or LF byte and is
  * fed the text with its CR and LF bytes left out (a ring of the fed bytes' positions maps a
  * match back onto the text, line breaks inside it included); "exact" holds the patterns that
- * contain a line break and is fed every byte. Their spans are merged. rbk_mask_apply_piece
- * also needs the patterns reversed (the longest prefix of a piece that ends a pattern): two
- * more automata, built on the first use only.
+ * contain a line break and is fed every byte. Their spans are merged. The patterns are kept in
+ * blocks, each with its pair of automata, so that registering one more pattern does not
+ * rebuild everything (ac_set). rbk_mask_apply_piece also needs the patterns reversed (the
+ * longest prefix of a piece that ends a pattern): two more automata, built on first use.
  *
  * Automaton layout: a trie whose root has a dense 256-entry table; other nodes keep their
  * first child inline (most nodes of long patterns have exactly one child) and further
@@ -56,13 +57,28 @@ typedef struct ac {
     size_t maxlen;      /* longest pattern in this automaton */
 } ac;
 
-/* The automata, built lazily (apply takes a const registry). */
-typedef struct ac_set {
-    int dirty;          /* flow and exact are out of date */
-    int rdirty;         /* rflow and rexact are out of date */
+/* A run of patterns [from, to) in registration order, with its two automata. */
+typedef struct ac_block {
+    size_t from, to;
+    size_t bytes;       /* their total length */
     ac flow;            /* patterns without CR/LF, fed the text without its CR/LF bytes */
     ac exact;           /* patterns with a CR or LF, fed every byte */
-    ac rflow, rexact;   /* the same, reversed (rbk_mask_apply_piece, cut_before) */
+} ac_block;
+
+/* The automata, built lazily (apply takes a const registry). Patterns registered one at a time
+ * between two applies (a secret-marked text registered at each turn of a loop) must not cost a
+ * rebuild of everything each time — that was quadratic. So the patterns live in blocks whose
+ * sizes at least halve from the first to the last (the logarithmic method): new patterns make
+ * a new last block, and the last two merge (one rebuild) while the last is more than half the
+ * one before. Each pattern is rebuilt O(log n) times in all, and a text is scanned once per
+ * block, O(log n) blocks. */
+typedef struct ac_set {
+    ac_block *blocks;
+    size_t nblocks, capblocks;
+    size_t built;       /* patterns [0, built) are in blocks */
+    int rdirty;         /* rflow and rexact are out of date */
+    ac rflow, rexact;   /* every pattern, reversed (rbk_mask_apply_piece, cut_before) */
+    size_t built_bytes; /* pattern bytes the forward automata were built from, in all */
 } ac_set;
 
 struct rbk_mask {
@@ -120,7 +136,7 @@ static void add_pattern(rbk_mask *m, const char *s, size_t n) {
     } else {
         set_insert(m->set, m->setcap, m->pats, m->npats - 1);
     }
-    m->ac->dirty = m->ac->rdirty = 1;
+    m->ac->rdirty = 1;
 }
 
 static void add_derived(rbk_mask *m, const rbk_sbuf *b) {
@@ -349,7 +365,7 @@ static void add_lines(rbk_mask *m, const char *s, size_t n) {
 rbk_mask *rbk_mask_new(void) {
     rbk_mask *m = rbk_xcalloc(1, sizeof *m);
     m->ac = rbk_xcalloc(1, sizeof *m->ac);
-    m->ac->dirty = m->ac->rdirty = 1;
+    m->ac->rdirty = 1;
     return m;
 }
 
@@ -364,8 +380,11 @@ void rbk_mask_free(rbk_mask *m) {
     for (size_t i = 0; i < m->npats; i++) free(m->pats[i].p);
     free(m->pats);
     free(m->set);
-    ac_clear(&m->ac->flow);
-    ac_clear(&m->ac->exact);
+    for (size_t i = 0; i < m->ac->nblocks; i++) {
+        ac_clear(&m->ac->blocks[i].flow);
+        ac_clear(&m->ac->blocks[i].exact);
+    }
+    free(m->ac->blocks);
     ac_clear(&m->ac->rflow);
     ac_clear(&m->ac->rexact);
     free(m->ac);
@@ -396,7 +415,8 @@ size_t rbk_mask_longest(const rbk_mask *m) {
     size_t n = 0;
     for (size_t i = 0; m && i < m->npats; i++)
         if (m->pats[i].n > n) n = m->pats[i].n;
-    return n;
+    /* a pattern is also found with line breaks inside it (CR LF at most after each byte) */
+    return 3 * n;
 }
 
 /* ---------- Aho-Corasick ---------- */
@@ -460,12 +480,12 @@ static int32_t child_of(const ac *a, int32_t node, unsigned char c) {
     return edge_get(a, node, c);
 }
 
-/* Builds a from the patterns with (breaks = 1) or without (breaks = 0) a CR/LF byte;
- * reversed: each pattern's bytes in reverse order. */
-static void ac_build(ac *a, const rbk_mask *m, int breaks, int reversed) {
+/* Builds a from the patterns [from, to) with (breaks = 1) or without (breaks = 0) a CR/LF
+ * byte; reversed: each pattern's bytes in reverse order. */
+static void ac_build(ac *a, const rbk_mask *m, size_t from, size_t to, int breaks, int reversed) {
     ac_clear(a);
     new_node(a, 0, 0);
-    for (size_t p = 0; p < m->npats; p++) {
+    for (size_t p = from; p < to; p++) {
         const unsigned char *s = (const unsigned char *)m->pats[p].p;
         size_t n = m->pats[p].n;
         if (has_break(m->pats[p].p, n) != breaks) continue;
@@ -515,16 +535,44 @@ static void ac_build(ac *a, const rbk_mask *m, int breaks, int reversed) {
     free(queue);
 }
 
+static void block_build(const rbk_mask *m, ac_block *b) {
+    ac_build(&b->flow, m, b->from, b->to, 0, 0);
+    ac_build(&b->exact, m, b->from, b->to, 1, 0);
+    m->ac->built_bytes += b->bytes;
+}
+
+size_t rbk_mask_built_bytes(const rbk_mask *m) { return m ? m->ac->built_bytes : 0; }
+
 static void ac_ready(const rbk_mask *m, int reversed) {
     ac_set *A = m->ac;
-    if (!reversed && A->dirty) {
-        ac_build(&A->flow, m, 0, 0);
-        ac_build(&A->exact, m, 1, 0);
-        A->dirty = 0;
+    if (!reversed && A->built < m->npats) {
+        if (A->nblocks == A->capblocks) {
+            A->capblocks = A->capblocks ? A->capblocks * 2 : 8;
+            A->blocks = rbk_xrealloc(A->blocks, A->capblocks * sizeof *A->blocks);
+        }
+        ac_block *b = &A->blocks[A->nblocks++];
+        memset(b, 0, sizeof *b);
+        b->from = A->built;
+        b->to = m->npats;
+        for (size_t p = b->from; p < b->to; p++) b->bytes += m->pats[p].n;
+        A->built = m->npats;
+        /* merge while the last block is more than half the one before it */
+        while (A->nblocks >= 2 && A->blocks[A->nblocks - 1].bytes * 2 > A->blocks[A->nblocks - 2].bytes) {
+            ac_block *last = &A->blocks[A->nblocks - 1], *prev = last - 1;
+            prev->to = last->to;
+            prev->bytes += last->bytes;
+            ac_clear(&last->flow);
+            ac_clear(&last->exact);
+            A->nblocks--;
+            ac_clear(&prev->flow); /* rebuilt below with both runs (no nodes: not built) */
+            ac_clear(&prev->exact);
+        }
+        for (size_t i = 0; i < A->nblocks; i++)
+            if (!A->blocks[i].flow.nodes) block_build(m, &A->blocks[i]);
     }
     if (reversed && A->rdirty) {
-        ac_build(&A->rflow, m, 0, 1);
-        ac_build(&A->rexact, m, 1, 1);
+        ac_build(&A->rflow, m, 0, m->npats, 0, 1);
+        ac_build(&A->rexact, m, 0, m->npats, 1, 1);
         A->rdirty = 0;
     }
 }
@@ -706,13 +754,19 @@ void rbk_mask_apply_piece(const rbk_mask *m, rbk_sbuf *out, const char *s, size_
         return;
     }
     ac_ready(m, 0);
-    spans sp = {NULL, 0, 0}, sp2 = {NULL, 0, 0};
-    size_t t1 = n, t2 = n;
-    ac_scan(&m->ac->flow, s, n, 1, &sp, 0, cut_after ? &t1 : NULL);
-    ac_scan(&m->ac->exact, s, n, 0, &sp2, 0, cut_after ? &t2 : NULL);
-    for (size_t k = 0; k < sp2.n; k++) spans_add(&sp, sp2.v[k].start, sp2.v[k].end);
-    free(sp2.v);
-    if (cut_after && (t1 < n || t2 < n)) spans_add(&sp, t1 < t2 ? t1 : t2, n);
+    spans sp = {NULL, 0, 0}, one = {NULL, 0, 0};
+    size_t tail = n;
+    for (size_t b = 0; b < m->ac->nblocks; b++)
+        for (int exact = 0; exact < 2; exact++) {
+            const ac_block *blk = &m->ac->blocks[b];
+            size_t t = n;
+            one.n = 0;
+            ac_scan(exact ? &blk->exact : &blk->flow, s, n, !exact, &one, 0, cut_after ? &t : NULL);
+            for (size_t k = 0; k < one.n; k++) spans_add(&sp, one.v[k].start, one.v[k].end);
+            if (t < tail) tail = t;
+        }
+    free(one.v);
+    if (cut_after && tail < n) spans_add(&sp, tail, n);
     if (cut_before) {
         ac_ready(m, 1);
         size_t h1 = ac_head(&m->ac->rflow, s, n, 1), h2 = ac_head(&m->ac->rexact, s, n, 0);
@@ -733,7 +787,10 @@ int rbk_mask_hits(const rbk_mask *m, const char *s, size_t n) {
     if (!m || m->npats == 0 || n == 0) return 0;
     ac_ready(m, 0);
     spans sp = {NULL, 0, 0};
-    int hit = ac_scan(&m->ac->flow, s, n, 1, &sp, 1, NULL) || ac_scan(&m->ac->exact, s, n, 0, &sp, 1, NULL);
+    int hit = 0;
+    for (size_t b = 0; b < m->ac->nblocks && !hit; b++)
+        hit = ac_scan(&m->ac->blocks[b].flow, s, n, 1, &sp, 1, NULL) ||
+              ac_scan(&m->ac->blocks[b].exact, s, n, 0, &sp, 1, NULL);
     free(sp.v);
     return hit;
 }

@@ -122,13 +122,15 @@ static void register_derived(rbk_vm *vm, rbk_str *s) {
     rbk_vm_add_secret(vm, s->data, s->len);
 }
 
-/* A secret-marked text is registered (register_derived) where its mark is about to stop
- * protecting it: when it becomes part of a longer text (an interpolation, `+`, a quoted
- * command or identifier) or is handed to a builtin that talks to the world. Its mark hides a
- * value printed on its own; but a command line, a URL or a query is shown through the
- * registry alone, so without this the text of a value computed from a secret by a command
- * (its result is marked, its text unknown) would show in the next command's line. Strings
- * only (the digits of a number would be masked everywhere), inside lists and maps too. */
+/* A secret-marked text is registered (register_derived) where its mark stops protecting it:
+ * when it is quoted into a command or an identifier, or handed to a builtin that talks to the
+ * world. Its mark hides a value printed on its own (and a log line or message built from it,
+ * which is marked too); but a command line, a URL or a query is shown through the registry
+ * alone, so without this the text of a value computed from a secret by a command (its result
+ * is marked, its text unknown) would show in the next command's line. Not at every
+ * interpolation: a loop that logs marked values would register one text per turn for
+ * nothing. Strings only (the digits of a number would be masked everywhere), inside lists and
+ * maps too. */
 static void register_marked(rbk_vm *vm, rbk_value v, int depth) {
     if (v.t == RBK_T_STRING) {
         if (v.secret & RBK_SECRET) register_derived(vm, RBK_AS_STR(v));
@@ -283,8 +285,6 @@ static int arith(rbk_vm *vm, rbk_opcode op, rbk_value a, rbk_value b, rbk_value 
     }
     if (op == RBK_OP_ADD && a.t == RBK_T_STRING && b.t == RBK_T_STRING) {
         rbk_str *x = RBK_AS_STR(a), *y = RBK_AS_STR(b);
-        register_marked(vm, a, 0);
-        register_marked(vm, b, 0);
         if (x->len + y->len >= RBK_TEXT_MAX) return rbk_vm_text_too_long(vm, NULL);
         rbk_sbuf s = RBK_SBUF_INIT;
         rbk_sbuf_reserve(&s, x->len + y->len);
@@ -1114,10 +1114,8 @@ L_INTERP: {
     for (uint32_t i = 0; i < n; i++) {
         rbk_value v = sp[-(int)n + (int)i];
         if (s.len >= RBK_TEXT_MAX) ; /* too long already: only the references are dropped */
-        else if (v.t == RBK_T_STRING) {
-            register_marked(vm, v, 0);
-            rbk_sbuf_add(&s, RBK_AS_STR(v)->data, RBK_AS_STR(v)->len);
-        } else if (v.secret & RBK_UNVERIFIED) rbk_sbuf_adds(&s, "<dry-run>");
+        else if (v.t == RBK_T_STRING) rbk_sbuf_add(&s, RBK_AS_STR(v)->data, RBK_AS_STR(v)->len);
+        else if (v.secret & RBK_UNVERIFIED) rbk_sbuf_adds(&s, "<dry-run>");
         else rbk_value_str(&s, v);
         sec |= v.secret;
         rbk_unref(v);
