@@ -534,7 +534,7 @@ static int execute(opts *o, rbk_unit *u, const char *runbook_path, rbk_journal *
         fprintf(stderr, "runbook: %s: the journal %s cannot be written (above): nothing was run\n", resume ? "not resumed" : "not started",
                 o->journal);
         rbk_vm_free(vm);
-        for (int k = 0; k < o->nreports; k++) rbk_report_close(reports[k], NULL);
+        for (int k = 0; k < o->nreports; k++) rbk_report_close(reports[k], NULL, NULL);
         rbk_journal_close(j);
         return EXIT_USAGE;
     }

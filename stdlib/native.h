@@ -51,7 +51,9 @@ uint64_t rbk_vm_effect_begin(rbk_vm *vm, const char *effect, const char *target)
 /* The outcome (with --journal it is written when the native returns, with what it returned).
  * out/err: the WHOLE output (a command's stdout and stderr, a response body, a row count) or
  * the error text, unmasked and uncut: the VM masks the whole text, and each sink that keeps it
- * bounds it afterwards (masking before any cut: a secret across a cut cannot leave a part). */
+ * bounds it afterwards (masking before any cut: a secret across a cut cannot leave a part).
+ * out[outlen] must be readable (it is not copied when it is the terminating NUL, as in an
+ * rbk_sbuf); a NUL byte inside ends the text. */
 void rbk_vm_effect_end(rbk_vm *vm, uint64_t id, const char *status, int code, const char *out,
                        size_t outlen, const char *err, size_t errlen, int64_t duration_ms);
 /* Before rbk_vm_effect_end: the effect left its connection inside a transaction (SQL), so it

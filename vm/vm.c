@@ -418,9 +418,9 @@ void rbk_vm_effect_in_transaction(rbk_vm *vm, uint64_t id) {
 void rbk_vm_effect_end(rbk_vm *vm, uint64_t id, const char *status, int code, const char *out, size_t outlen,
                        const char *err, size_t errlen, int64_t duration_ms) {
     if (!id) return; /* not started (rbk_vm_effect_begin returned 0) */
-    char *o = out ? rbk_xstrndup(out, outlen) : NULL;
-    char *r = err ? rbk_xstrndup(err, errlen) : NULL;
     if (vm->in_native && vm->opts.checkpoints) {
+        char *o = out ? rbk_xstrndup(out, outlen) : NULL;
+        char *r = err ? rbk_xstrndup(err, errlen) : NULL;
         /* the journal records what the call returns: the end waits for the native to return */
         if (vm->pending_end.set) rbk_vm_effect_finish(vm, NULL, 0, NULL);
         vm->pending_end.set = 1;
@@ -434,7 +434,11 @@ void rbk_vm_effect_end(rbk_vm *vm, uint64_t id, const char *status, int code, co
         /* in_txn was set by rbk_vm_effect_in_transaction just before */
         return;
     }
-    emit_effect_end(vm, id, vm->part_seq, status, code, o, r, duration_ms, NULL, 0);
+    /* a whole output may be large: no copy when it already ends at its length (an rbk_sbuf's
+     * data does) */
+    char *o = out && out[outlen] ? rbk_xstrndup(out, outlen) : NULL;
+    char *r = err && err[errlen] ? rbk_xstrndup(err, errlen) : NULL;
+    emit_effect_end(vm, id, vm->part_seq, status, code, o ? o : out, r ? r : err, duration_ms, NULL, 0);
     free(o);
     free(r);
 }
