@@ -677,6 +677,8 @@ static int ac_scan(const ac *a, const char *str, size_t n, int skip_breaks, span
     size_t *pos = rbk_xmalloc(ring * sizeof *pos), fed = 0;
     for (size_t i = 0; i < n; i++) {
         if (is_break(s[i])) continue;
+        /* at the root, a byte that starts no pattern is not fed: no match or path holds it */
+        if (state == 0 && !a->root[s[i]]) continue;
         pos[fed++ & (ring - 1)] = i;
         state = ac_next(a, state, s[i]);
         uint32_t ol = nodes[state].outlen;
