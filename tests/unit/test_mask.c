@@ -667,6 +667,69 @@ static void test_incremental_registration(void **st) {
     rbk_mask_free(m);
 }
 
+/* The same with line breaks in the text: a match of a secret (which has none) may have line
+ * breaks inside it and then covers them; the reference matches on the text without them. */
+static void naive_mask_breaks(const char **secs, int nsec, const char *t, size_t n, rbk_sbuf *out) {
+    size_t *map = calloc(n + 1, sizeof *map), m = 0;
+    char *flat = calloc(n + 1, 1);
+    for (size_t i = 0; i < n; i++)
+        if (t[i] != '\n' && t[i] != '\r') { map[m] = i; flat[m++] = t[i]; }
+    size_t *end_at = calloc(n + 1, sizeof *end_at); /* in text positions */
+    for (size_t i = 0; i < m; i++)
+        for (int k = 0; k < nsec; k++) {
+            size_t l = strlen(secs[k]);
+            if (i + l <= m && memcmp(flat + i, secs[k], l) == 0 && end_at[map[i]] < map[i + l - 1] + 1)
+                end_at[map[i]] = map[i + l - 1] + 1;
+        }
+    size_t i = 0;
+    while (i < n) {
+        if (!end_at[i]) { rbk_sbuf_addc(out, t[i]); i++; continue; }
+        size_t e = end_at[i];
+        for (size_t j = i + 1; j < e; j++) if (end_at[j] > e) e = end_at[j];
+        rbk_sbuf_adds(out, "***");
+        i = e;
+    }
+    free(end_at), free(flat), free(map);
+}
+
+static void test_random_breaks_vs_naive(void **st) {
+    (void)st;
+    unsigned seed = 23;
+#define RND() (seed = seed * 1103515245u + 12345u, (seed >> 16) & 0x7fff)
+    for (int trial = 0; trial < 3000; trial++) {
+        char secbuf[5][8];
+        const char *secs[5];
+        int nsec = 1 + (int)(RND() % 5);
+        rbk_mask *m = rbk_mask_new();
+        for (int k = 0; k < nsec; k++) {
+            int l = 1 + (int)(RND() % 6);
+            for (int j = 0; j < l; j++) secbuf[k][j] = (char)('a' + RND() % 3);
+            secbuf[k][l] = 0;
+            secs[k] = secbuf[k];
+            add(m, secs[k]);
+        }
+        char text[80];
+        size_t n = RND() % 79;
+        for (size_t j = 0; j < n; j++) {
+            unsigned r = RND() % 9;
+            text[j] = r < 6 ? (char)('a' + r % 3) : r < 8 ? '\n' : 'x'; /* x starts no pattern */
+        }
+        text[n] = 0;
+        rbk_sbuf want = RBK_SBUF_INIT, got = RBK_SBUF_INIT;
+        naive_mask_breaks(secs, nsec, text, n, &want);
+        rbk_mask_apply(m, &got, text, n);
+        if (strcmp(rbk_sbuf_cstr(&want), rbk_sbuf_cstr(&got)) != 0) {
+            for (int k = 0; k < nsec; k++) print_message("secret %d: %s\n", k, secs[k]);
+            print_message("text: %s\n", text);
+        }
+        assert_string_equal(rbk_sbuf_cstr(&got), rbk_sbuf_cstr(&want));
+        rbk_sbuf_free(&want);
+        rbk_sbuf_free(&got);
+        rbk_mask_free(m);
+    }
+#undef RND
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_no_secrets_is_copy),
@@ -678,6 +741,7 @@ int main(void) {
         cmocka_unit_test(test_url_and_json_forms),
         cmocka_unit_test(test_contains_exact),
         cmocka_unit_test(test_random_vs_naive),
+        cmocka_unit_test(test_random_breaks_vs_naive),
         cmocka_unit_test(test_performance_1mb_100_secrets),
         cmocka_unit_test(test_hex_wrapped),
         cmocka_unit_test(test_base64_wrapped),
