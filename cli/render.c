@@ -517,13 +517,18 @@ static void clean_event_init(clean_event *c, const rbk_event *ev) {
             rbk_sbuf b = RBK_SBUF_INIT;
             if (ev->values[i].expr) { rbk_text_clean_term(&b, ev->values[i].expr, strlen(ev->values[i].expr)); c->vals[i].expr = rbk_sbuf_detach(&b); }
             if (ev->values[i].value) { rbk_text_clean_term(&b, ev->values[i].value, strlen(ev->values[i].value)); c->vals[i].value = rbk_sbuf_detach(&b); }
+            if (ev->values[i].error) { rbk_text_clean_term(&b, ev->values[i].error, strlen(ev->values[i].error)); c->vals[i].error = rbk_sbuf_detach(&b); }
         }
         e->values = c->vals;
     }
 }
 static void clean_event_free(clean_event *c) {
     for (int i = 0; i < c->n; i++) free(c->s[i]);
-    for (int i = 0; c->vals && i < c->ev.nvalues; i++) { free((char *)c->vals[i].expr); free((char *)c->vals[i].value); }
+    for (int i = 0; c->vals && i < c->ev.nvalues; i++) {
+        free((char *)c->vals[i].expr);
+        free((char *)c->vals[i].value);
+        free((char *)c->vals[i].error);
+    }
     free(c->vals);
 }
 

@@ -1492,6 +1492,7 @@ static void finalize_list(rp_list *l, const rbk_mask *m) {
         for (int k = 0; k < it->nvalues; k++) {
             finalize_text(&it->values[k].expr, m, 1);
             finalize_text(&it->values[k].value, m, 1);
+            finalize_text(&it->values[k].error, m, 1);
         }
         finalize_text(&it->effect, m, 0);
         finalize_text(&it->target, m, 1);
