@@ -415,8 +415,7 @@ size_t rbk_mask_longest(const rbk_mask *m) {
     size_t n = 0;
     for (size_t i = 0; m && i < m->npats; i++)
         if (m->pats[i].n > n) n = m->pats[i].n;
-    /* a pattern is also found with line breaks inside it (CR LF at most after each byte) */
-    return 3 * n;
+    return n;
 }
 
 /* ---------- Aho-Corasick ---------- */

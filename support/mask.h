@@ -92,7 +92,7 @@ int rbk_mask_contains(const rbk_mask *m, const char *s, size_t n);
 int rbk_mask_hits(const rbk_mask *m, const char *s, size_t n);
 /* Number of registered patterns (secrets plus derived forms). */
 size_t rbk_mask_count(const rbk_mask *m);
-/* Bytes the longest registered pattern can span, line breaks inside it included (0 with none): a text cut anywhere can only leave
+/* Bytes of the longest registered pattern (0 with none): a text cut anywhere can only leave
  * part of a secret unmasked within this many bytes of the cut. */
 size_t rbk_mask_longest(const rbk_mask *m);
 /* Pattern bytes the automata have been built from so far, in all (tests and measurements: a

@@ -567,15 +567,14 @@ static void render_value(rbk_vm *vm, rbk_sbuf *out, rbk_value v, int repr, size_
     size_t margin = all ? 0 : rbk_mask_longest(vm->mask);
     size_t want = all ? RBK_TEXT_MAX : max + margin;
     rbk_value_render_max(&raw, v, repr, want, vm->mask);
-    int stopped = raw.len >= want; /* the rendering ended before the value did */
     rbk_mask_apply(vm->mask, &m, rbk_sbuf_cstr(&raw), raw.len);
-    int masked = 1;
-    if (v.secret & RBK_SECRET) { /* was any of its text recognised as a secret? */
-        rbk_sbuf plain = RBK_SBUF_INIT;
-        rbk_value_render_max(&plain, v, repr, want, NULL);
-        masked = m.len != plain.len || memcmp(rbk_sbuf_cstr(&m), rbk_sbuf_cstr(&plain), plain.len) != 0;
-        rbk_sbuf_free(&plain);
-    }
+    /* the same rendering unmasked: whether it ended before the value did (the masked one is
+     * shorter, so its length cannot tell), and whether any of its text was a secret */
+    rbk_sbuf plain = RBK_SBUF_INIT;
+    rbk_value_render_max(&plain, v, repr, want, NULL);
+    int stopped = plain.len >= want;
+    int masked = m.len != plain.len || memcmp(rbk_sbuf_cstr(&m), rbk_sbuf_cstr(&plain), plain.len) != 0;
+    rbk_sbuf_free(&plain);
     size_t keep = m.len;
     if (stopped && !all) {
         keep = m.len > margin ? m.len - margin : 0;
