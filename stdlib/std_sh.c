@@ -184,15 +184,21 @@ static size_t tail_start(const char *s, size_t n, size_t limit) {
     return at;
 }
 
-/* Where the shown part of a stream captured as a tail (past max_output: proc.h) starts: its
- * first RBK_SH_TAIL_SKIP bytes may begin inside a secret that masking cannot recognise, so
- * they are never shown (a secret is far shorter), nor is a broken UTF-8 sequence after them. */
+/* What the event shows of a stream captured as a tail (past max_output: proc.h): the capture's
+ * first RBK_SH_TAIL_SKIP bytes may begin inside a secret that masking cannot recognise, so they
+ * are never shown; the rest is masked into *masked, and the event gets its last
+ * RBK_SH_TAIL_SKIP bytes (from a whole UTF-8 sequence on), which is the same for the same
+ * output however much of it the capture kept. Returns where that part starts in *masked. */
 #define RBK_SH_TAIL_SKIP (64 * 1024)
 _Static_assert(RBK_PROC_TAIL_KEEP >= 2 * RBK_SH_TAIL_SKIP, "a tail left after the skip");
-static size_t skip_head(rbk_sbuf *raw) {
+static size_t masked_end(rbk_vm *vm, rbk_sbuf *raw, rbk_sbuf *masked) {
     const char *s = rbk_sbuf_cstr(raw);
     size_t n = raw->len;
     size_t at = RBK_SH_TAIL_SKIP < n ? RBK_SH_TAIL_SKIP : n;
+    rbk_vm_mask(vm, masked, s + at, n - at);
+    s = rbk_sbuf_cstr(masked);
+    n = masked->len;
+    at = n > RBK_SH_TAIL_SKIP ? n - RBK_SH_TAIL_SKIP : 0;
     for (int k = 0; k < 3 && at < n && ((unsigned char)s[at] & 0xC0) == 0x80; k++) at++;
     return at;
 }
@@ -303,21 +309,33 @@ static int run_native(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, rbk_v
     }
 
     /* The whole output: the VM masks it, and whatever keeps part of it cuts it afterwards. A
-     * stream past max_output was captured as a tail (proc.h), which may start inside a secret
-     * that masking cannot recognise: its first RBK_SH_TAIL_SKIP bytes are never shown. A
-     * secret output is registered first and not handed to the event at all. */
-    size_t os = r.out_truncated ? skip_head(&r.out) : 0;
-    size_t es = r.err_truncated ? skip_head(&r.err) : 0;
+     * stream past max_output was captured as a tail: the event shows its masked end
+     * (masked_end). A secret output is registered first and not handed to the event at all. */
+    rbk_sbuf mout = RBK_SBUF_INIT, merr = RBK_SBUF_INIT;
+    const char *out_s = rbk_sbuf_cstr(&r.out), *err_s = rbk_sbuf_cstr(&r.err);
+    size_t out_n = r.out.len, err_n = r.err.len;
+    if (r.out_truncated) {
+        size_t at = masked_end(vm, &r.out, &mout);
+        out_s = rbk_sbuf_cstr(&mout) + at;
+        out_n = mout.len - at;
+    }
+    if (r.err_truncated) {
+        size_t at = masked_end(vm, &r.err, &merr);
+        err_s = rbk_sbuf_cstr(&merr) + at;
+        err_n = merr.len - at;
+    }
     const char *status = r.interrupted ? "interrupted"
                          : r.timed_out ? "timeout"
                          : (r.exited && r.code == 0 && !r.over_limit) ? "ok"
                                                                       : "failed";
     if (a.secret_out) rbk_vm_add_secret_output(vm, rbk_sbuf_cstr(&r.out), r.out.len);
-    rbk_vm_effect_end(vm, eid, status, r.code, a.secret_out ? NULL : rbk_sbuf_cstr(&r.out) + os,
-                      r.out.len - os, rbk_sbuf_cstr(&r.err) + es, r.err.len - es, r.duration_ms);
-    /* the stderr lines an error quotes: masked whole, then cut */
-    rbk_sbuf merr = RBK_SBUF_INIT;
-    rbk_vm_mask(vm, &merr, rbk_sbuf_cstr(&r.err) + es, r.err.len - es);
+    rbk_vm_effect_end(vm, eid, status, r.code, a.secret_out ? NULL : out_s, out_n, err_s, err_n,
+                      r.duration_ms);
+    /* the stderr lines an error quotes: masked whole (or its masked end), then cut */
+    rbk_sbuf elines = RBK_SBUF_INIT;
+    rbk_vm_mask(vm, &elines, err_s, err_n);
+    rbk_sbuf_free(&mout);
+    rbk_sbuf_free(&merr);
 
     int res = 0;
     if (r.interrupted || r.timed_out || r.over_limit || (a.check && !(r.exited && r.code == 0))) {
@@ -342,7 +360,7 @@ static int run_native(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, rbk_v
         } else {
             rbk_sbuf_printf(&msg, "%s `%s` exited with code %d", a.label, shown, r.code);
         }
-        add_stderr_lines(&msg, rbk_sbuf_cstr(&merr), merr.len);
+        add_stderr_lines(&msg, rbk_sbuf_cstr(&elines), elines.len);
         if (r.over_limit)
             rbk_sbuf_printf(&msg, "\n(pass max_output: BYTES, at most %zu, to allow more; "
                                   "or send the output to a file)", RBK_TEXT_MAX - 1);
@@ -365,7 +383,7 @@ static int run_native(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, rbk_v
         m.secret = (uint8_t)a.secret;
         *out = m;
     }
-    rbk_sbuf_free(&merr);
+    rbk_sbuf_free(&elines);
     rbk_proc_result_free(&r);
     sh_args_free(&a);
     return res;
