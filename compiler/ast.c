@@ -262,8 +262,8 @@ const char *rbk_node_kind_name(rbk_node_kind k) {
     static const char *names[] = {
         "nil", "bool", "int", "float", "duration", "string", "interpolated string", "part",
         "name", "list", "map", "map entry", "unary", "binary", "and", "or", "not", "field",
-        "index", "call", "argument", "range", "block", "let", "assignment", "if", "for",
-        "return", "expression", "expect", "stop-if", "fail", "watch", "runbook", "env", "param",
+        "index", "call", "argument", "range", "refused expression", "block", "let", "assignment",
+        "if", "for", "return", "expression", "expect", "stop-if", "fail", "watch", "runbook", "env", "param",
         "use", "fn", "parameter", "section", "step", "step attribute", "program"};
     return k < N__COUNT ? names[k] : "?";
 }

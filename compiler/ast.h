@@ -12,6 +12,7 @@ typedef enum rbk_node_kind {
     N_NIL, N_BOOL, N_INT, N_FLOAT, N_DURATION, N_STRING, N_INTERP, N_INTERP_PART,
     N_IDENT, N_LIST, N_MAP, N_MAP_ENTRY, N_UNARY, N_BINARY, N_AND, N_OR, N_NOT, N_FIELD,
     N_INDEX, N_CALL, N_ARG, N_RANGE,
+    N_ERROR, /* an expression the parser refused (nested too deeply): reported there */
     /* statements */
     N_BLOCK, N_LET, N_ASSIGN, N_IF, N_FOR, N_RETURN, N_EXPR_STMT, N_EXPECT, N_STOP_IF,
     N_FAIL, N_WATCH,
@@ -20,6 +21,15 @@ typedef enum rbk_node_kind {
     N_PROGRAM,
     N__COUNT
 } rbk_node_kind;
+
+/* How deep an expression's tree may be: every node is a level (an operator, a call, an
+ * argument given by name, an index, a field access, a list, a map, an interpolation, a name or
+ * a literal), so the chain `1 + 1 + ... + 1` of n terms is n levels deep. The parser refuses a
+ * deeper expression ("expression nested too deeply") and puts an N_ERROR in its place, which bounds the C recursion of every
+ * walker of the tree (the checker, the code generator, plan and doc): the deepest of them needs
+ * about 2 KiB of stack per level in an ASan build (docs/language.md, Limits). Parentheses add
+ * no node; the parser's own stack (YYMAXDEPTH, 10,000) bounds them. */
+enum { RBK_MAX_EXPR_DEPTH = 1000 };
 
 /* binary and unary operators (N_BINARY / N_UNARY .op) */
 typedef enum rbk_binop {
@@ -66,7 +76,8 @@ struct rbk_node {
     /* annotations (sema) */
     struct rbk_ctype *type;
     struct rbk_sym *sym;
-    int slot;          /* local/global slot, builtin id, function index ... by sym kind */
+    int slot;          /* local/global slot, builtin id, function index ... by sym kind; while
+                        * parsing, an expression's nesting depth (RBK_MAX_EXPR_DEPTH) */
     int aux;           /* codegen helpers */
     /* children, by kind (rbk_node_has); a literal's value where others have `a` */
     union {

@@ -78,7 +78,8 @@ static void load_modules(rbk_compiler *c, const char *root_path) {
         rbk_node *n = c->root->list.items[i];
         if (!n || n->kind != N_USE) continue;
         if (n->a->kind != N_STRING) {
-            rbk_diag_add(c->diags, RBK_SEV_ERROR, "check", n->a->file, n->a->off, n->a->end, "a module path must be a plain string");
+            if (n->a->kind != N_ERROR) /* else the parser reported it */
+                rbk_diag_add(c->diags, RBK_SEV_ERROR, "check", n->a->file, n->a->off, n->a->end, "a module path must be a plain string");
             continue;
         }
         const char *path = n->a->str;

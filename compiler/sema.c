@@ -595,18 +595,21 @@ static void note_effect(sema *S, int eff, rbk_node *at) {
     if ((eff & 4) && S->fx->is_main) ERR(at, "a gate (confirm/ask) can only be used inside a step");
 }
 
-static rbk_ctype *call_builtin(sema *S, rbk_node *n, int id, rbk_node *receiver) {
-    const rbk_builtin *b = rbk_builtin_get(id);
+static __attribute__((noinline)) void bind_builtin_call(sema *S, rbk_node *n, const rbk_builtin *b, rbk_node *receiver) {
     const char *names[RBK_SIG_MAX];
     int optional[RBK_SIG_MAX];
     for (int i = 0; i < b->nparams; i++) { names[i] = b->params[i].name; optional[i] = b->params[i].optional; }
+    bind_args(S, n, b->name, b->nparams, names, optional, receiver);
+}
+static rbk_ctype *call_builtin(sema *S, rbk_node *n, int id, rbk_node *receiver) {
+    const rbk_builtin *b = rbk_builtin_get(id);
     if (!S->bi_ret[id]) {
         S->bi_ret[id] = rbk_type_parse(S->c, b->ret);
         for (int i = 0; i < b->nparams; i++) S->bi_fit[id][i] = spec_mask(b->params[i].type);
     }
     n->aux = 1; /* builtin call */
     n->slot = id;
-    bind_args(S, n, b->name, b->nparams, names, optional, receiver);
+    bind_builtin_call(S, n, b, receiver);
     for (int i = 0; i < n->list2.n; i++) {
         rbk_node *a = n->list2.items[i];
         if (!a) continue;
@@ -665,23 +668,33 @@ static int fn_index_of(sema *S, rbk_node *callee, rbk_sym *cy) {
     return -1;
 }
 
+/* Binds a call of user function f: one argument (or NULL) per parameter, however many. */
+static __attribute__((noinline)) void bind_user_call(sema *S, rbk_node *n, rbk_fninfo *f) {
+    enum { ON_STACK = 16 };
+    const char *names_s[ON_STACK] = {0};
+    int optional_s[ON_STACK] = {0};
+    int np = f->nparams;
+    const char **names = np <= ON_STACK ? names_s : rbk_xmalloc(sizeof(char *) * (size_t)np);
+    int *optional = np <= ON_STACK ? optional_s : rbk_xmalloc(sizeof(int) * (size_t)np);
+    rbk_node *params = f->decl->a;
+    for (int i = 0; i < np; i++) {
+        names[i] = params->list.items[i]->str;
+        optional[i] = params->list.items[i]->a != NULL;
+    }
+    bind_args(S, n, f->name, np, names, optional, NULL);
+    if (names != names_s) free(names);
+    if (optional != optional_s) free(optional);
+}
+
 static rbk_ctype *call(sema *S, rbk_node *n) {
     rbk_node *callee = n->a, *receiver = NULL;
     rbk_sym *cy = callee_sym(S, callee);
     int fi = fn_index_of(S, callee, cy);
     if (fi >= 0) {
         rbk_fninfo *f = &S->c->fns[fi];
-        const char *names[64];
-        int optional[64];
-        int np = f->nparams < 64 ? f->nparams : 64;
-        rbk_node *params = f->decl->a;
-        for (int i = 0; i < np; i++) {
-            names[i] = params->list.items[i]->str;
-            optional[i] = params->list.items[i]->a != NULL;
-        }
         n->aux = 2; /* user function */
         n->slot = fi;
-        bind_args(S, n, f->name, np, names, optional, NULL);
+        bind_user_call(S, n, f);
         for (int i = 0; i < n->list2.n; i++)
             if (n->list2.items[i]) expr(S, n->list2.items[i]);
         if (S->fx) add_call(S->c, S->fx->fn, fi, n);
@@ -782,48 +795,56 @@ static rbk_ctype *ident(sema *S, rbk_node *n) {
     return y->type;
 }
 
+/* `env.NAME` (o is `env`, not a variable). Out of line, as are the other leaves of field() and
+ * call() that keep arrays on the stack: field() and call() recurse once per link of a chain,
+ * and their frames are what bounds RBK_MAX_EXPR_DEPTH (compiler/ast.h). */
+static __attribute__((noinline)) rbk_ctype *env_field(sema *S, rbk_node *n) {
+    for (int i = 0; i < S->c->nenvs; i++) {
+        rbk_node *e = S->c->envs[i];
+        if (!strcmp(e->str, n->str)) {
+            e->aux |= 0x100; /* used */
+            n->slot = i;
+            n->aux = 10; /* env read */
+            note_effect(S, 1, n);
+            return (e->flags & RBK_NF_OPTIONAL) ? T(TY_ANY) : T(TY_STRING);
+        }
+    }
+    rbk_diag *d = ERR(n, "environment variable `%s` is not declared", n->str);
+    const char *cands[128];
+    int k = 0;
+    for (int i = 0; i < S->c->nenvs && k < 128; i++) cands[k++] = S->c->envs[i]->str;
+    const char *best = rbk_closest(n->str, cands, k);
+    if (best) rbk_diag_hint(d, "did you mean `%s`? (or declare it: env %s)", best, n->str);
+    else rbk_diag_hint(d, "declare it at the top: env %s", n->str);
+    return T(TY_ANY);
+}
+/* `http.get` used as a value (o names a module of builtins). */
+static __attribute__((noinline)) rbk_ctype *namespace_field(sema *S, rbk_node *n) {
+    rbk_node *o = n->a;
+    int id = builtin_dotted(o->str, n->str);
+    if (id < 0) {
+        rbk_diag *d = ERR(n, "`%s` has no function `%s`", o->str, n->str);
+        const char *cands[64];
+        int k = 0;
+        size_t pl = strlen(o->str);
+        for (int i = 0; i < rbk_builtin_count() && k < 64; i++) {
+            const char *bn = rbk_builtin_get(i)->name;
+            if (!strncmp(bn, o->str, pl) && bn[pl] == '.') cands[k++] = bn + pl + 1;
+        }
+        const char *best = rbk_closest(n->str, cands, k);
+        if (best) rbk_diag_hint(d, "did you mean `%s.%s`?", o->str, best);
+    }
+    if (id >= 0) ERR(n, "`%s.%s` is a builtin function, not a value; call it", o->str, n->str);
+    n->aux = 11;
+    n->slot = id;
+    return T(TY_FUNC);
+}
+
 static rbk_ctype *field(sema *S, rbk_node *n) {
     rbk_node *o = n->a;
     if (o->kind == N_IDENT && !lookup(S, o->str)) {
-        if (!strcmp(o->str, "env")) {
-            for (int i = 0; i < S->c->nenvs; i++) {
-                rbk_node *e = S->c->envs[i];
-                if (!strcmp(e->str, n->str)) {
-                    e->aux |= 0x100; /* used */
-                    n->slot = i;
-                    n->aux = 10; /* env read */
-                    note_effect(S, 1, n);
-                    return (e->flags & RBK_NF_OPTIONAL) ? T(TY_ANY) : T(TY_STRING);
-                }
-            }
-            rbk_diag *d = ERR(n, "environment variable `%s` is not declared", n->str);
-            const char *cands[128];
-            int k = 0;
-            for (int i = 0; i < S->c->nenvs && k < 128; i++) cands[k++] = S->c->envs[i]->str;
-            const char *best = rbk_closest(n->str, cands, k);
-            if (best) rbk_diag_hint(d, "did you mean `%s`? (or declare it: env %s)", best, n->str);
-            else rbk_diag_hint(d, "declare it at the top: env %s", n->str);
-            return T(TY_ANY);
-        }
-        if (is_namespace(o->str)) {
-            int id = builtin_dotted(o->str, n->str);
-            if (id < 0) {
-                rbk_diag *d = ERR(n, "`%s` has no function `%s`", o->str, n->str);
-                const char *cands[64];
-                int k = 0;
-                size_t pl = strlen(o->str);
-                for (int i = 0; i < rbk_builtin_count() && k < 64; i++) {
-                    const char *bn = rbk_builtin_get(i)->name;
-                    if (!strncmp(bn, o->str, pl) && bn[pl] == '.') cands[k++] = bn + pl + 1;
-                }
-                const char *best = rbk_closest(n->str, cands, k);
-                if (best) rbk_diag_hint(d, "did you mean `%s.%s`?", o->str, best);
-            }
-            if (id >= 0) ERR(n, "`%s.%s` is a builtin function, not a value; call it", o->str, n->str);
-            n->aux = 11;
-            n->slot = id;
-            return T(TY_FUNC);
-        }
+        if (!strcmp(o->str, "env")) return env_field(S, n);
+        if (is_namespace(o->str)) return namespace_field(S, n);
     }
     if (o->kind == N_IDENT) {
         rbk_sym *m = lookup(S, o->str);
@@ -1016,6 +1037,7 @@ static rbk_ctype *expr(sema *S, rbk_node *n) {
         break;
     }
     case N_CALL: t = call(S, n); break;
+    case N_ERROR: break; /* refused by the parser, which reported it: any type, nothing more to say */
     default: ERR(n, "internal: unexpected %s in an expression", rbk_node_kind_name(n->kind)); break;
     }
     n->type = t;
@@ -1106,7 +1128,7 @@ static void stmt(sema *S, rbk_node *n) {
     case N_EXPR_STMT: {
         rbk_node *e = n->a;
         expr(S, e);
-        if (e->kind != N_CALL) {
+        if (e->kind != N_CALL && e->kind != N_ERROR) {
             rbk_diag *d = WARN("no-effect", n, "this expression's value is not used");
             if (e->kind == N_BINARY && e->op == OP_EQ) rbk_diag_hint(d, "to check it, write `expect %.*s`", (int)(e->end - e->off), S->c->sources->items[e->file]->text + e->off);
         }
@@ -1206,6 +1228,7 @@ static void check_fn_body(sema *S, int fi, int module) {
 
 static int64_t literal_duration(sema *S, rbk_node *e, const char *what) {
     if (e->kind == N_DURATION) return e->i;
+    if (e->kind == N_ERROR) return 0; /* reported by the parser */
     rbk_diag *d = ERR(e, "`%s` needs a duration literal", what);
     rbk_diag_hint(d, "write it with its unit, e.g. %s 30s — the plan's worst-case time is computed from it", what);
     return 0;
@@ -1248,7 +1271,7 @@ static void step_decl(sema *S, rbk_node *n, const char *section) {
     n->slot = c->nsteps;
     c->nsteps++;
     if (n->a->kind != N_STRING) {
-        ERR(n->a, "a step's name must be a plain string (no interpolation)");
+        if (n->a->kind != N_ERROR) ERR(n->a, "a step's name must be a plain string (no interpolation)");
         si->name = "?";
     } else {
         si->name = n->a->str;
@@ -1297,6 +1320,7 @@ static void step_decl(sema *S, rbk_node *n, const char *section) {
         if (!strcmp(a->str, "timeout")) si->timeout_ms = literal_duration(S, a->a, "timeout");
         else if (!strcmp(a->str, "retry")) {
             seen_retry = 1;
+            if (a->a->kind == N_ERROR) continue; /* reported by the parser */
             if (a->a->kind != N_INT || a->a->i < 0 || a->a->i > 100) ERR(a->a, "`retry` needs a whole number from 0 to 100");
             else si->retries = (int)a->a->i;
         } else if (!strcmp(a->str, "every")) {
@@ -1399,7 +1423,8 @@ static void declare_top(sema *S, rbk_node *prog, scope *g, int module) {
                     rbk_ctype *dt = expr(S, n->b);
                     int literal = n->b->kind == N_STRING || n->b->kind == N_INT || n->b->kind == N_FLOAT ||
                                   n->b->kind == N_BOOL || n->b->kind == N_DURATION ||
-                                  (n->b->kind == N_UNARY && (n->b->a->kind == N_INT || n->b->a->kind == N_FLOAT));
+                                  (n->b->kind == N_UNARY && (n->b->a->kind == N_INT || n->b->a->kind == N_FLOAT)) ||
+                                  n->b->kind == N_ERROR; /* reported by the parser */
                     if (!literal) ERR(n->b, "a parameter's default must be a literal");
                     else if (n->a && known(dt) && dt->kind != t->kind && !(t->kind == TY_FLOAT && dt->kind == TY_INT))
                         ERR(n->b, "the default is %s but the parameter is declared %s", rbk_type_str(dt), rbk_type_str(t));
@@ -1441,7 +1466,7 @@ static void declare_top(sema *S, rbk_node *prog, scope *g, int module) {
                 }
             } else if (n->kind == N_RUNBOOK) {
                 if (c->title) ERR(n, "the runbook's title is given twice");
-                if (n->a->kind != N_STRING) ERR(n->a, "the title must be a plain string");
+                if (n->a->kind != N_STRING && n->a->kind != N_ERROR) ERR(n->a, "the title must be a plain string");
                 c->title = n->a;
             }
             break;
@@ -1539,7 +1564,7 @@ void rbk_sema(rbk_compiler *c) {
         case N_STEP: step_decl(S, n, NULL); break;
         case N_SECTION: {
             const char *title = n->a->kind == N_STRING ? n->a->str : "?";
-            if (n->a->kind != N_STRING) ERR(n->a, "a section's title must be a plain string");
+            if (n->a->kind != N_STRING && n->a->kind != N_ERROR) ERR(n->a, "a section's title must be a plain string");
             for (int j = 0; j < n->list.n; j++) {
                 if (j + 1 < n->list.n) prefetch_range(S, n->list.items[j], n->list.items[j + 1]);
                 step_decl(S, n->list.items[j], title);

@@ -2,7 +2,9 @@
  * no name resolution, no code. Pure, with locations (byte spans), custom error messages,
  * LAC, and `error` productions at statement and block boundaries so that a file with several
  * independent syntax errors reports each once. Semantic values live in the compilation's
- * arena (compiler/ast.h), so error recovery cannot leak them and no %destructor is needed. */
+ * arena (compiler/ast.h), so error recovery cannot leak them and no %destructor is needed.
+ * Every expression node records its nesting depth (nest); one deeper than RBK_MAX_EXPR_DEPTH
+ * is reported and replaced by an N_ERROR, so no later pass recurses deeper than that. */
 %define api.pure full
 %define api.token.prefix {TK_}
 %define api.location.type {rbk_loc}
@@ -54,6 +56,44 @@ static int yylex(YYSTYPE *v, YYLTYPE *l, rbk_parser *P) { return rbk_lex_next(P-
 static rbk_node *mk(rbk_parser *P, rbk_node_kind k, YYLTYPE l) {
     return rbk_node_new(P->arena, k, P->file, l.off, l.end);
 }
+/* The parser's stack holds every open bracket, block and prefix operator: past this it reports
+ * the program nesting too deeply (yyerror). Bison's default, written out for docs/language.md. */
+#define YYMAXDEPTH 10000
+/* Nesting depth (compiler/ast.h, RBK_MAX_EXPR_DEPTH): every node the grammar builds for an
+ * expression keeps its depth in `slot` (a leaf's slot is still -1: depth 1) until the checker
+ * reuses the field. Chains grow to the left (`a + b + c`, `x.a.b`, `l[0][0]`, `f()()`) without
+ * growing the parser's stack, so only this count bounds them. */
+enum { DEPTH_REFUSED = 1 << 30 }; /* an N_ERROR's depth: whatever holds it is refused too */
+static int depth(const rbk_node *n) { return !n ? 0 : n->slot > 0 ? n->slot : 1; }
+/* Sets n's depth from its children's (made before it, so already known); returns it. */
+static int set_depth(rbk_node *n) {
+    int d = 0, has = rbk_node_has(n);
+    if (has >= RBK_HAS_A && depth(n->a) > d) d = depth(n->a);
+    if (has >= RBK_HAS_B && depth(n->b) > d) d = depth(n->b);
+    if (has >= RBK_HAS_C && depth(n->c) > d) d = depth(n->c);
+    for (int i = 0; has >= RBK_HAS_LIST && i < n->list.n; i++)
+        if (depth(n->list.items[i]) > d) d = depth(n->list.items[i]);
+    n->slot = d + 1;
+    return d + 1;
+}
+/* n, or an N_ERROR in its place when n is deeper than the limit. The error is reported where
+ * the limit is first passed; an expression holding an N_ERROR becomes that N_ERROR without a
+ * word, so one expression too deep is one error however far it goes on, its statement stays
+ * (no "unknown name" for a `let` dropped by error recovery), and no later pass ever sees the
+ * deep tree. The checker takes an N_ERROR for a value of unknown type and says nothing more. */
+static rbk_node *nest(rbk_parser *P, rbk_node *n) {
+    int d = set_depth(n);
+    if (d <= RBK_MAX_EXPR_DEPTH) return n;
+    if (d <= DEPTH_REFUSED) {
+        rbk_diag *g = rbk_diag_add(P->diags, RBK_SEV_ERROR, "limit", P->file, n->off, n->end,
+                                   "expression nested too deeply (limit %d)", RBK_MAX_EXPR_DEPTH);
+        rbk_diag_hint(g, "each operator, call, index, field access, list, map and interpolation is a level, "
+                         "and each link of a chain like `a + b + c` or `x.a.b` one more: compute it in parts with `let`");
+    }
+    rbk_node *e = mk(P, N_ERROR, (YYLTYPE){n->off, n->end});
+    e->slot = DEPTH_REFUSED;
+    return e;
+}
 static rbk_node *bin(rbk_parser *P, int op, rbk_node *a, rbk_node *b, YYLTYPE l) {
     rbk_node *n = mk(P, N_BINARY, l);
     n->op = (uint8_t)op; n->a = a; n->b = b;
@@ -101,6 +141,7 @@ static rbk_node *interp(rbk_parser *P, rbk_node *parts, rbk_node *e, const struc
     t->aux = (int)brace;
     parts = add_part(P, parts, t);
     if (spec) { t->b = mk(P, N_IDENT, specl); t->b->str = spec->s; t->b->slen = spec->n; }
+    set_depth(t); /* checked with the whole string (nest, after strnode) */
     return parts;
 }
 static rbk_node *field(rbk_parser *P, rbk_node *of, char *name, size_t len, YYLTYPE l) {
@@ -111,11 +152,17 @@ static rbk_node *field(rbk_parser *P, rbk_node *of, char *name, size_t len, YYLT
 static rbk_node *arg(rbk_parser *P, char *name, size_t len, rbk_node *e, YYLTYPE l) {
     rbk_node *n = mk(P, N_ARG, l);
     n->str = name; n->slen = len; n->a = e;
+    set_depth(n); /* checked with the call (nest) */
     return n;
 }
-/* Only reached on parser stack exhaustion (nesting deeper than YYMAXDEPTH). */
+/* Only reached on parser stack exhaustion (nesting deeper than YYMAXDEPTH; Bison says
+ * "memory exhausted", which would send the reader looking at the machine). */
 static void yyerror(YYLTYPE *l, rbk_parser *P, const char *msg) {
-    rbk_diag_add(P->diags, RBK_SEV_ERROR, "syntax", P->file, l->off, l->end, "%s (the program nests too deeply)", msg);
+    (void)msg;
+    rbk_diag *d = rbk_diag_add(P->diags, RBK_SEV_ERROR, "limit", P->file, l->off, l->end,
+                               "the program nests too deeply here (the parser holds at most %d open brackets, blocks and operators)",
+                               YYMAXDEPTH);
+    rbk_diag_hint(d, "move the inner part into a `fn` or compute it in parts with `let`");
 }
 }
 
@@ -313,31 +360,31 @@ msg_opt
  * less work. The precedence of '.', '[' and '(' makes the postfix forms bind tightest, as a
  * separate postfix level would; the language and every parse are the same. */
 expr
-    : expr OR expr { $$ = mk(P, N_OR, @$); $$->a = $1; $$->b = $3; }
-    | expr AND expr { $$ = mk(P, N_AND, @$); $$->a = $1; $$->b = $3; }
-    | NOT expr { $$ = mk(P, N_NOT, @$); $$->a = $2; }
-    | expr EQ expr { $$ = bin(P, OP_EQ, $1, $3, @$); }
-    | expr NE expr { $$ = bin(P, OP_NE, $1, $3, @$); }
-    | expr '<' expr { $$ = bin(P, OP_LT, $1, $3, @$); }
-    | expr LE expr { $$ = bin(P, OP_LE, $1, $3, @$); }
-    | expr '>' expr { $$ = bin(P, OP_GT, $1, $3, @$); }
-    | expr GE expr { $$ = bin(P, OP_GE, $1, $3, @$); }
-    | expr CONTAINS expr { $$ = bin(P, OP_CONTAINS, $1, $3, @$); }
-    | expr MATCHES expr { $$ = bin(P, OP_MATCHES, $1, $3, @$); }
-    | expr IN expr { $$ = bin(P, OP_IN, $1, $3, @$); }
-    | expr DOTDOT expr { $$ = mk(P, N_RANGE, @$); $$->a = $1; $$->b = $3; }
-    | expr '+' expr { $$ = bin(P, OP_ADD, $1, $3, @$); }
-    | expr '-' expr { $$ = bin(P, OP_SUB, $1, $3, @$); }
-    | expr '*' expr { $$ = bin(P, OP_MUL, $1, $3, @$); }
-    | expr '/' expr { $$ = bin(P, OP_DIV, $1, $3, @$); }
-    | expr '%' expr { $$ = bin(P, OP_MOD, $1, $3, @$); }
-    | '-' expr %prec UMINUS { $$ = mk(P, N_UNARY, @$); $$->op = OP_NEG; $$->a = $2; }
-    | expr '.' IDENT { $$ = field(P, $1, $3.s, $3.n, @$); }
-    | expr '.' keyword { $$ = field(P, $1, $3.s, $3.n, @$); }
-    | expr '[' expr ']' { $$ = mk(P, N_INDEX, @$); $$->a = $1; $$->b = $3; }
-    | expr '(' ')' { $$ = mk(P, N_CALL, @$); $$->a = $1; }
-    | expr '(' arglist ')' { $$ = become($3, N_CALL, @$); $$->a = $1; }
-    | expr '(' arglist ',' ')' { $$ = become($3, N_CALL, @$); $$->a = $1; }
+    : expr OR expr { $$ = mk(P, N_OR, @$); $$->a = $1; $$->b = $3; $$ = nest(P, $$); }
+    | expr AND expr { $$ = mk(P, N_AND, @$); $$->a = $1; $$->b = $3; $$ = nest(P, $$); }
+    | NOT expr { $$ = mk(P, N_NOT, @$); $$->a = $2; $$ = nest(P, $$); }
+    | expr EQ expr { $$ = bin(P, OP_EQ, $1, $3, @$); $$ = nest(P, $$); }
+    | expr NE expr { $$ = bin(P, OP_NE, $1, $3, @$); $$ = nest(P, $$); }
+    | expr '<' expr { $$ = bin(P, OP_LT, $1, $3, @$); $$ = nest(P, $$); }
+    | expr LE expr { $$ = bin(P, OP_LE, $1, $3, @$); $$ = nest(P, $$); }
+    | expr '>' expr { $$ = bin(P, OP_GT, $1, $3, @$); $$ = nest(P, $$); }
+    | expr GE expr { $$ = bin(P, OP_GE, $1, $3, @$); $$ = nest(P, $$); }
+    | expr CONTAINS expr { $$ = bin(P, OP_CONTAINS, $1, $3, @$); $$ = nest(P, $$); }
+    | expr MATCHES expr { $$ = bin(P, OP_MATCHES, $1, $3, @$); $$ = nest(P, $$); }
+    | expr IN expr { $$ = bin(P, OP_IN, $1, $3, @$); $$ = nest(P, $$); }
+    | expr DOTDOT expr { $$ = mk(P, N_RANGE, @$); $$->a = $1; $$->b = $3; $$ = nest(P, $$); }
+    | expr '+' expr { $$ = bin(P, OP_ADD, $1, $3, @$); $$ = nest(P, $$); }
+    | expr '-' expr { $$ = bin(P, OP_SUB, $1, $3, @$); $$ = nest(P, $$); }
+    | expr '*' expr { $$ = bin(P, OP_MUL, $1, $3, @$); $$ = nest(P, $$); }
+    | expr '/' expr { $$ = bin(P, OP_DIV, $1, $3, @$); $$ = nest(P, $$); }
+    | expr '%' expr { $$ = bin(P, OP_MOD, $1, $3, @$); $$ = nest(P, $$); }
+    | '-' expr %prec UMINUS { $$ = mk(P, N_UNARY, @$); $$->op = OP_NEG; $$->a = $2; $$ = nest(P, $$); }
+    | expr '.' IDENT { $$ = field(P, $1, $3.s, $3.n, @$); $$ = nest(P, $$); }
+    | expr '.' keyword { $$ = field(P, $1, $3.s, $3.n, @$); $$ = nest(P, $$); }
+    | expr '[' expr ']' { $$ = mk(P, N_INDEX, @$); $$->a = $1; $$->b = $3; $$ = nest(P, $$); }
+    | expr '(' ')' { $$ = mk(P, N_CALL, @$); $$->a = $1; $$ = nest(P, $$); }
+    | expr '(' arglist ')' { $$ = become($3, N_CALL, @$); $$->a = $1; $$ = nest(P, $$); }
+    | expr '(' arglist ',' ')' { $$ = become($3, N_CALL, @$); $$->a = $1; $$ = nest(P, $$); }
     | INT { $$ = mk(P, N_INT, @$); $$->i = $1; }
     | FLOAT { $$ = mk(P, N_FLOAT, @$); $$->f = $1; }
     | DURATION { $$ = mk(P, N_DURATION, @$); $$->i = $1; }
@@ -346,14 +393,14 @@ expr
     | NIL { $$ = mk(P, N_NIL, @$); }
     | STR_PLAIN { $$ = mk(P, N_STRING, @$); $$->str = $1.s; $$->slen = $1.n; }
     | STR_PLAIN3 { $$ = strnode(P, text_part(P, NULL, $1.s, $1.n, @1.end - 3), @$, 1); }
-    | istr STR_TAIL { $$ = strnode(P, text_part(P, $1, $2.s, $2.n, @2.end - 1), @$, 0); }
-    | istr STR_TAIL3 { $$ = strnode(P, text_part(P, $1, $2.s, $2.n, @2.end - 3), @$, 1); }
+    | istr STR_TAIL { $$ = strnode(P, text_part(P, $1, $2.s, $2.n, @2.end - 1), @$, 0); $$ = nest(P, $$); }
+    | istr STR_TAIL3 { $$ = strnode(P, text_part(P, $1, $2.s, $2.n, @2.end - 3), @$, 1); $$ = nest(P, $$); }
     | RAW_STRING { $$ = mk(P, N_STRING, @$); $$->str = $1.s; $$->slen = $1.n; $$->flags = RBK_NF_RAW; }
     | IDENT { $$ = mk(P, N_IDENT, @$); $$->str = $1.s; $$->slen = $1.n; }
     | ENV { $$ = mk(P, N_IDENT, @$); $$->str = "env"; $$->slen = 3; }
     | '(' expr ')' { $$ = $2; }
-    | '[' list_items ']' { $$ = $2; $$->off = @$.off; $$->end = @$.end; }
-    | '{' map_items nls_opt '}' { $$ = $2; $$->off = @$.off; $$->end = @$.end; }
+    | '[' list_items ']' { $$ = $2; $$->off = @$.off; $$->end = @$.end; $$ = nest(P, $$); }
+    | '{' map_items nls_opt '}' { $$ = $2; $$->off = @$.off; $$->end = @$.end; $$ = nest(P, $$); }
     ;
 list_items
     : %empty { $$ = mk(P, N_LIST, @$); }
@@ -371,9 +418,9 @@ map_entries
     | map_entries ',' map_entry { $$ = $1; push(P, &$$->list, $3); }
     ;
 map_entry
-    : IDENT ':' expr { $$ = mk(P, N_MAP_ENTRY, @$); $$->str = $1.s; $$->slen = $1.n; $$->b = $3; }
-    | keyword ':' expr { $$ = mk(P, N_MAP_ENTRY, @$); $$->str = $1.s; $$->slen = $1.n; $$->b = $3; }
-    | string ':' expr { $$ = mk(P, N_MAP_ENTRY, @$); $$->a = $1; $$->b = $3; }
+    : IDENT ':' expr { $$ = mk(P, N_MAP_ENTRY, @$); $$->str = $1.s; $$->slen = $1.n; $$->b = $3; set_depth($$); }
+    | keyword ':' expr { $$ = mk(P, N_MAP_ENTRY, @$); $$->str = $1.s; $$->slen = $1.n; $$->b = $3; set_depth($$); }
+    | string ':' expr { $$ = mk(P, N_MAP_ENTRY, @$); $$->a = $1; $$->b = $3; set_depth($$); }
     ;
 /* A call's arguments, collected in the node that becomes the N_CALL: a positional argument is
  * its expression, a named one (`name: expr`) an N_ARG (ast.h: rbk_arg_value). The forms are
@@ -406,8 +453,8 @@ keyword
 string
     : STR_PLAIN { $$ = mk(P, N_STRING, @$); $$->str = $1.s; $$->slen = $1.n; }
     | STR_PLAIN3 { $$ = strnode(P, text_part(P, NULL, $1.s, $1.n, @1.end - 3), @$, 1); }
-    | istr STR_TAIL { $$ = strnode(P, text_part(P, $1, $2.s, $2.n, @2.end - 1), @$, 0); }
-    | istr STR_TAIL3 { $$ = strnode(P, text_part(P, $1, $2.s, $2.n, @2.end - 3), @$, 1); }
+    | istr STR_TAIL { $$ = strnode(P, text_part(P, $1, $2.s, $2.n, @2.end - 1), @$, 0); $$ = nest(P, $$); }
+    | istr STR_TAIL3 { $$ = strnode(P, text_part(P, $1, $2.s, $2.n, @2.end - 3), @$, 1); $$ = nest(P, $$); }
     ;
 /* A string's parts up to its last interpolation: each piece's text (when not empty), then the
  * interpolation it opens. A text part's span is empty, at what ends it (as the lexer always
