@@ -12,6 +12,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "../support/readfile.h"
 #include "../support/sha256.h"
 
 struct rbk_journal {
@@ -508,14 +509,17 @@ int rbk_journal_read(const char *path, rbk_journal_state *st, char **err) {
     st->failed_step = -1;
     st->incomplete_step = -1;
     rbk_sbuf e = RBK_SBUF_INIT;
-    FILE *f = fopen(path, "re");
-    if (!f) {
-        rbk_sbuf_printf(&e, "%s: %s", path, strerror(errno));
+    /* read whole by support/readfile.h: a regular file only (a FIFO would be waited on for
+     * ever, /dev/zero would be one line without end), of the size it says (not a /proc file,
+     * whose text a "not a journal record" message could quote) */
+    rbk_sbuf data = RBK_SBUF_INIT;
+    if (rbk_read_file(path, RBK_READ_MAX_JOURNAL, 0, &data, &e) != RBK_READ_OK) {
+        rbk_sbuf_free(&data);
         *err = rbk_sbuf_detach(&e);
         return -1;
     }
-    char *line = NULL;
-    size_t cap = 0;
+    size_t at = 0;
+    const char *line;
     ssize_t len;
     int lineno = 0, rc = 0;
     int pending_failure = -1, last_failed = -1;
@@ -530,7 +534,11 @@ int rbk_journal_read(const char *path, rbk_journal_state *st, char **err) {
      * are not taken as new ones), so that a resume killed in turn can be resumed again. */
     int carry = 0, carry_step = -1, carry_rb = 0, continuing = 0;
 #define BAD(...) do { rbk_sbuf_printf(&e, __VA_ARGS__); json_decref(r); rc = -1; goto done; } while (0)
-    while ((len = getline(&line, &cap, f)) > 0) {
+    while (at < data.len) {
+        line = data.data + at;
+        const char *nl = memchr(line, '\n', data.len - at);
+        len = nl ? nl - line + 1 : (ssize_t)(data.len - at);
+        at += (size_t)len;
         lineno++;
         int complete = line[len - 1] == '\n';
         json_error_t je;
@@ -538,8 +546,7 @@ int rbk_journal_read(const char *path, rbk_journal_state *st, char **err) {
         json_t *r = json_loadb(line, (size_t)len, JSON_ALLOW_NUL, &je);
         if (!r || !json_is_object(r) || !complete) {
             json_decref(r);
-            int c = fgetc(f);
-            if (c == EOF && !complete) { st->cut_short = 1; break; } /* killed while writing it */
+            if (at == data.len && !complete) { st->cut_short = 1; break; } /* killed while writing it */
             rbk_sbuf_printf(&e, "%s:%d: not a journal record (%s)", path, lineno, r ? "not an object" : je.text);
             rc = -1;
             break;
@@ -704,8 +711,7 @@ int rbk_journal_read(const char *path, rbk_journal_state *st, char **err) {
     }
 #undef BAD
 done:
-    free(line);
-    fclose(f);
+    rbk_sbuf_free(&data);
     if (!rc && !begun) {
         rbk_sbuf_printf(&e, "%s: empty: no run was journaled in it", path);
         rc = -1;

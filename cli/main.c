@@ -16,6 +16,7 @@
 #include "../stdlib/builtins.h"
 #include "../stdlib/file_ops.h"
 #include "../stdlib/proc.h"
+#include "../support/readfile.h"
 #include "../support/sha256.h"
 #include "../support/tty.h"
 #include "../vm/vm.h"
@@ -71,9 +72,11 @@ static int ends_with(const char *s, const char *suffix) {
     return a >= b && !strcmp(s + a - b, suffix);
 }
 
-static char *slurp(const char *path, size_t *len, char **err) {
+/* A whole file of at most max bytes, read by support/readfile.h (a regular file, or a pipe
+ * with RBK_READ_PIPE; never a FIFO waited on or a device read without end). */
+static char *slurp(const char *path, size_t max, int flags, size_t *len, char **err) {
     rbk_sbuf b = RBK_SBUF_INIT, e = RBK_SBUF_INIT;
-    if (rbk_file_read(path, &b, NULL, &e) != RBK_FILE_OK) {
+    if (rbk_read_file(path, max, flags, &b, &e) != RBK_READ_OK) {
         rbk_sbuf_free(&b);
         *err = rbk_sbuf_detach(&e);
         return NULL;
@@ -221,7 +224,7 @@ static void free_opts(opts *o) {
 static int load_env_file(opts *o, const char *path) {
     size_t len;
     char *err = NULL;
-    char *text = slurp(path, &len, &err);
+    char *text = slurp(path, RBK_READ_MAX_SOURCE, RBK_READ_PIPE, &len, &err); /* `--env-file <(...)` too */
     if (!text) { fprintf(stderr, "runbook: --env-file: %s\n", err); free(err); return -1; }
     int lineno = 0, bad = 0;
     char *save = NULL;
@@ -253,7 +256,7 @@ static rbk_unit *obtain_unit_bytes(const char *path, int show_warnings, rbk_sbuf
     if (ends_with(path, ".rbc")) {
         size_t len;
         char *err = NULL;
-        char *data = slurp(path, &len, &err);
+        char *data = slurp(path, RBK_READ_MAX_ARTIFACT, 0, &len, &err);
         if (!data) { fprintf(stderr, "runbook: %s\n", err); free(err); return NULL; }
         rbk_unit *u = rbk_bc_load((const uint8_t *)data, len, &err);
         free(data);
@@ -306,6 +309,11 @@ static rbk_unit *obtain_unit_bytes(const char *path, int show_warnings, rbk_sbuf
 
 static rbk_unit *obtain_unit(const char *path, int show_warnings) { return obtain_unit_bytes(path, show_warnings, NULL); }
 
+/* The files to check under path: a file named on the command line as it is, a directory walked
+ * in name order for *.rb (hidden entries skipped). A symbolic link to a directory inside is not
+ * followed, so a link loop cannot walk round for ever or a link pair double the work at every
+ * level; a link to a file is. Whatever the files are, support/readfile.h reads only regular
+ * ones: a FIFO or a device named x.rb is an error, not a wait. */
 static int walk(const char *path, const char ***list, int *n, int *cap) {
     struct stat st;
     if (stat(path, &st)) { fprintf(stderr, "runbook: %s: %s\n", path, strerror(errno)); return -1; }
@@ -319,9 +327,11 @@ static int walk(const char *path, const char ***list, int *n, int *cap) {
             if (nm[0] == '.') { free(ents[i]); continue; }
             rbk_sbuf p = RBK_SBUF_INIT;
             rbk_sbuf_printf(&p, "%s%s%s", path, ends_with(path, "/") ? "" : "/", nm);
-            struct stat s2;
+            struct stat s2, l2;
+            int linked = !lstat(p.data, &l2) && S_ISLNK(l2.st_mode);
             /* runbook sources: .rb, and .runbook where .rb would be taken for Ruby (docs/editors.md) */
-            if (!stat(p.data, &s2) && (S_ISDIR(s2.st_mode) || ends_with(nm, ".rb") || ends_with(nm, ".runbook"))) {
+            if (!stat(p.data, &s2) &&
+                (S_ISDIR(s2.st_mode) ? !linked : ends_with(nm, ".rb") || ends_with(nm, ".runbook"))) {
                 if (walk(p.data, list, n, cap)) rc = -1;
             }
             rbk_sbuf_free(&p);
@@ -352,16 +362,32 @@ static int cmd_check(opts *o) {
     char **used = NULL;
     int nused = 0;
     for (int i = 0; i < n; i++) {
-        rbk_diags_init(&each[i], &sources);
+        /* Each runbook is compiled with its own sources (a node's file index is 16 bits: one
+         * table for a whole directory would run out), which then join the table the report is
+         * rendered from, the diagnostics' file indexes moved with them. */
+        rbk_sources mine = {0};
+        rbk_diags_init(&each[i], &mine);
         /* the checker finds every user error; code generation adds nothing to check */
-        rbk_compiler *c = rbk_compile_load(files[i], &sources, &each[i]);
+        rbk_compiler *c = rbk_compile_load(files[i], &mine, &each[i]);
         for (int m = 0; c && m < c->nmodules; m++) {
-            char *real = realpath(sources.items[c->modules[m].file]->path, NULL);
+            char *real = realpath(mine.items[c->modules[m].file]->path, NULL);
             if (!real) continue;
             used = realloc(used, sizeof(char *) * (size_t)(nused + 1));
             used[nused++] = real;
         }
         rbk_compiler_free(c);
+        int base = sources.n;
+        for (int k = 0; k < mine.n; k++) {
+            if (sources.n == sources.cap) {
+                sources.cap = sources.cap ? sources.cap * 2 : 16;
+                sources.items = rbk_xrealloc(sources.items, sizeof(rbk_source *) * (size_t)sources.cap);
+            }
+            sources.items[sources.n++] = mine.items[k];
+        }
+        free(mine.items);
+        each[i].sources = &sources;
+        for (int k = 0; k < each[i].n; k++)
+            if (each[i].items[k].file >= 0) each[i].items[k].file += base;
         rbk_diags_sort(&each[i]);
     }
     for (int i = 0; i < n; i++) {

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "../stdlib/builtins.h"
-#include "../stdlib/file_ops.h"
+#include "../support/readfile.h"
 #include "../support/sha256.h"
 #include "outline.h"
 
@@ -1123,7 +1123,7 @@ static char *sources_differ(const rbk_unit *u, const rbk_sources *s) {
 static rbk_compiler *recompile_rbc(const char *path, const char *cmd, rbk_outline *o, int *rc) {
     rbk_sbuf data = RBK_SBUF_INIT, err = RBK_SBUF_INIT;
     *rc = 65;
-    if (rbk_file_read(path, &data, NULL, &err) != RBK_FILE_OK) {
+    if (rbk_read_file(path, RBK_READ_MAX_ARTIFACT, 0, &data, &err) != RBK_READ_OK) {
         fprintf(stderr, "runbook %s: %s\n", cmd, rbk_sbuf_cstr(&err));
         rbk_sbuf_free(&data);
         rbk_sbuf_free(&err);

@@ -1,21 +1,25 @@
 /* compiler/compile.c — the compile driver: reads the root file, parses it, finds its `use`
  * declarations, loads each module (std/... from the embedded standard library, ./relative
  * paths from the root file's directory), parses them, and runs the checker. Every module is
- * linked into the one unit. */
+ * linked into the one unit. Files are read by support/readfile.h: regular files only, never
+ * waiting on one, and the sources of one runbook, its modules included, total at most
+ * RBK_READ_MAX_SOURCE bytes; a runbook uses at most RBK_MAX_MODULES modules. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../grammar/lexstate.h"
-#include "../stdlib/file_ops.h"
+#include "../support/readfile.h"
 #include "compiler.h"
 #include "parser.h"
 
 int rbk_std_module_find(const char *name, const char **src, size_t *len); /* generated */
 
-/* Reads a whole file with the one reader of the project (stdlib/file_ops.h). */
-static char *read_file(const char *path, size_t *len, char **err) {
+/* A source file of at most max bytes (support/readfile.h), or NULL with *err set and *rc the
+ * reader's code. */
+static char *read_source(const char *path, size_t max, size_t *len, char **err, int *rc) {
     rbk_sbuf b = RBK_SBUF_INIT, e = RBK_SBUF_INIT;
-    if (rbk_file_read(path, &b, NULL, &e) != RBK_FILE_OK) {
+    *rc = rbk_read_file(path, max, 0, &b, &e);
+    if (*rc != RBK_READ_OK) {
         rbk_sbuf_free(&b);
         *err = rbk_sbuf_detach(&e);
         return NULL;
@@ -92,6 +96,13 @@ static void load_modules(rbk_compiler *c, const char *root_path) {
             else if (l > 8 && !strcmp(b + l - 8, ".runbook")) l -= 8; /* the other extension (docs/editors.md) */
             name = rbk_xstrndup(b, l);
         }
+        if (c->nmodules >= RBK_MAX_MODULES) { /* the checker's file index is 16 bits: see the limit */
+            rbk_diag *d = rbk_diag_add(c->diags, RBK_SEV_ERROR, "limit", n->file, n->off, n->end,
+                                       "too many modules (limit %d)", RBK_MAX_MODULES);
+            rbk_diag_hint(d, "a module may hold any number of functions: merge some");
+            free(name);
+            break;
+        }
         int dup = 0;
         for (int m = 0; m < c->nmodules; m++)
             if (!strcmp(c->modules[m].name, name)) dup = 1;
@@ -128,9 +139,15 @@ static void load_modules(rbk_compiler *c, const char *root_path) {
             if (path[0] != '/' && slash) rbk_sbuf_add(&b, root_path, (size_t)(slash - root_path + 1));
             rbk_sbuf_adds(&b, path[0] == '.' && path[1] == '/' ? path + 2 : path);
             display = rbk_sbuf_detach(&b);
-            owned = read_file(display, &len, &err);
+            int rc;
+            owned = read_source(display, RBK_READ_MAX_SOURCE - c->source_bytes, &len, &err, &rc);
             if (!owned) {
-                rbk_diag_add(c->diags, RBK_SEV_ERROR, "check", n->a->file, n->a->off, n->a->end, "%s", err);
+                /* never the file's text: a refused file may be /proc/self/environ */
+                rbk_diag *d = rbk_diag_add(c->diags, RBK_SEV_ERROR, rc == RBK_READ_TOO_BIG ? "limit" : "check",
+                                           n->a->file, n->a->off, n->a->end, "%s", err);
+                if (rc == RBK_READ_TOO_BIG)
+                    rbk_diag_hint(d, "a runbook's sources, its modules included, total at most %zu bytes (64 MiB); "
+                                     "the files read before this one hold %zu", RBK_READ_MAX_SOURCE, c->source_bytes);
                 free(err);
                 free(display);
                 free(name);
@@ -138,6 +155,15 @@ static void load_modules(rbk_compiler *c, const char *root_path) {
             }
             text = owned;
         }
+        if (len > RBK_READ_MAX_SOURCE - c->source_bytes) { /* a standard module past the budget */
+            rbk_diag_add(c->diags, RBK_SEV_ERROR, "limit", n->a->file, n->a->off, n->a->end,
+                         "the runbook's sources would exceed %zu bytes (64 MiB) with this module", RBK_READ_MAX_SOURCE);
+            free(owned);
+            free(display);
+            free(name);
+            continue;
+        }
+        c->source_bytes += len;
         c->modules = rbk_xrealloc(c->modules, sizeof(rbk_module) * (size_t)(c->nmodules + 1));
         rbk_module *m = &c->modules[c->nmodules++];
         m->name = name;
@@ -162,6 +188,13 @@ static rbk_compiler *new_compiler(rbk_sources *sources, rbk_diags *diags) {
 static rbk_compiler *compile_root(const char *path, int file, rbk_sources *sources, rbk_diags *diags) {
     rbk_compiler *c = new_compiler(sources, diags);
     c->root_file = file;
+    c->source_bytes = sources->items[file]->len;
+    if (c->source_bytes > RBK_READ_MAX_SOURCE) { /* text handed over in memory (a .rbc's own) */
+        rbk_diag_add(diags, RBK_SEV_ERROR, "limit", -1, 0, 0, "\"%s\" is %zu bytes, more than the %zu allowed",
+                     path, c->source_bytes, RBK_READ_MAX_SOURCE);
+        c->root = rbk_node_new(c->arena, N_PROGRAM, file, 0, 0);
+        return c;
+    }
     rbk_compile_parse_file(c, c->root_file);
     load_modules(c, path);
     rbk_sema(c);
@@ -176,9 +209,10 @@ rbk_compiler *rbk_compile_text(const char *path, const char *text, size_t len, r
 rbk_compiler *rbk_compile_load(const char *path, rbk_sources *sources, rbk_diags *diags) {
     size_t len = 0;
     char *err = NULL;
-    char *text = read_file(path, &len, &err);
+    int rc;
+    char *text = read_source(path, RBK_READ_MAX_SOURCE, &len, &err, &rc);
     if (!text) {
-        rbk_diag_add(diags, RBK_SEV_ERROR, "io", -1, 0, 0, "%s", err);
+        rbk_diag_add(diags, RBK_SEV_ERROR, rc == RBK_READ_TOO_BIG ? "limit" : "io", -1, 0, 0, "%s", err);
         free(err);
         return NULL;
     }

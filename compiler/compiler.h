@@ -88,7 +88,13 @@ typedef struct rbk_compiler {
     /* a file of the program had syntax errors: statements were skipped by error recovery, so
      * sema reports no "never used" (a use may have been in what was skipped) */
     int syntax_errors;
+    size_t source_bytes;      /* the root's and the modules' bytes so far (RBK_READ_MAX_SOURCE) */
 } rbk_compiler;
+
+/* A runbook uses at most this many modules: a node's file index is 16 bits (ast.h), and a
+ * thousand is far more than a runbook needs while keeping the check for a name used twice
+ * trivial (docs/language.md, Limits). */
+enum { RBK_MAX_MODULES = 1000 };
 
 /* Loads path, parses it and its modules, checks everything. Returns the compiler (always;
  * diags tell whether it succeeded). */

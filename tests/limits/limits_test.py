@@ -21,11 +21,15 @@ FAILS = []
 DEPTH = 1000  # RBK_MAX_EXPR_DEPTH, compiler/ast.h
 
 
-def run(args, cwd, timeout=300, stdin=subprocess.DEVNULL):
+CANARY = "rbk-limits-canary-5f3a"  # in every runbook's environment: /proc/self/environ holds it
+
+
+def run(args, cwd, timeout=300, stdin=subprocess.DEVNULL, pass_fds=()):
     e = dict(os.environ)
     e["NO_COLOR"] = "1"
+    e["RBK_LIMITS_CANARY"] = CANARY
     p = subprocess.run([RUNBOOK] + args, cwd=cwd, env=e, stdin=stdin, capture_output=True,
-                       timeout=timeout)
+                       timeout=timeout, pass_fds=pass_fds)
     p.out = p.stdout.decode("utf-8", "replace")
     p.err = p.stderr.decode("utf-8", "replace")
     for stream in (p.out, p.err):
@@ -149,6 +153,151 @@ def case_function_with_many_parameters(d):
     p = run(["run", "params.rb"], d)
     check(p.returncode == 0 and "log    69" in p.out and "log    5" in p.out,
           f"a call of a 70-parameter fn: exit {p.returncode}", p.out, p.err[-2000:])
+
+
+# ---------------------------------------------------------------- files that are not sources
+MIB64 = 64 << 20  # RBK_READ_MAX_SOURCE, support/readfile.h
+
+
+def specials(d):
+    """Paths that are no source file: (path, what the error says)."""
+    fifo = os.path.join(d, "fifo.rb")
+    os.mkfifo(fifo)
+    os.mkdir(os.path.join(d, "dir.rb"))
+    return [(fifo, "it is a FIFO (named pipe), not a regular file"),
+            ("/dev/zero", "it is a character device, not a regular file"),
+            ("/proc/self/environ", "it held more than its size (0 bytes) when read"),
+            (os.path.join(d, "dir.rb"), "it is a directory")]
+
+
+def case_use_of_what_is_not_a_source(d):
+    """`use` of a FIFO hung, of /dev/zero grew to gigabytes, of /proc/self/environ printed the
+    environment in the diagnostics: now one error at the path, and not a byte of the file."""
+    for path, says in specials(d):
+        write(d, "main.rb", f'use "{path}" as m\nlog("x")\n')
+        for cmd in (["check"], ["run"], ["plan"], ["compile", "-o", "main.rbc"]):
+            p = run(cmd + ["main.rb"], d, timeout=60)
+            errs = errors(p)
+            check(p.returncode == 65 and len(errs) == 1 and errs[0].startswith("main.rb:1:5: error: cannot ") and
+                  says in errs[0] and CANARY not in p.out + p.err,
+                  f"`{cmd[0]}` of use \"{path}\": exit {p.returncode}, {errs}", p.err[-2000:])
+
+
+def case_root_file_that_is_not_a_source(d):
+    """The file named on the command line: the same refusal, for every command that reads it."""
+    for path, says in specials(d):
+        for cmd in (["check"], ["run"], ["plan"], ["doc"], ["disasm"], ["compile", "-o", "x.rbc"]):
+            if cmd[0] == "check" and path.endswith("dir.rb"):
+                continue  # check walks a directory for its *.rb files
+            p = run(cmd + [path], d, timeout=60)
+            check(p.returncode in (64, 65) and says in p.err and CANARY not in p.out + p.err,
+                  f"`{cmd[0]} {path}`: exit {p.returncode}", p.err[-2000:])
+
+
+def case_artifact_that_is_not_a_file(d):
+    """A .rbc is read the same way (cli/main.c and cli/outline.c)."""
+    fifo = os.path.join(d, "x.rbc")
+    os.mkfifo(fifo)
+    os.symlink("/dev/zero", os.path.join(d, "zero.rbc"))
+    for path, says in ((fifo, "FIFO"), (os.path.join(d, "zero.rbc"), "character device")):
+        for cmd in (["run"], ["disasm"], ["plan"], ["doc"]):
+            p = run(cmd + [path], d, timeout=60)
+            check(p.returncode in (64, 65) and says in p.err, f"`{cmd[0]} {path}`: exit {p.returncode}", p.err[-2000:])
+
+
+def case_env_file_and_journal_that_are_not_files(d):
+    """--env-file reads a regular file or a pipe (`<(...)`): a FIFO nobody writes to reads as
+    empty instead of waiting, a device is refused. A journal is a regular file."""
+    write(d, "ok.rb", 'env A optional\nlog("A={env.get(\"A\")}")\n')
+    fifo = os.path.join(d, "fifo.env")
+    os.mkfifo(fifo)
+    p = run(["run", "ok.rb", "--env-file", fifo], d, timeout=60)
+    check(p.returncode == 0 and "A=nil" in p.out, f"--env-file of an idle FIFO: exit {p.returncode}", p.out, p.err)
+    p = run(["run", "ok.rb", "--env-file", "/dev/zero"], d, timeout=60)
+    check(p.returncode == 64 and "character device" in p.err, f"--env-file /dev/zero: exit {p.returncode}", p.err)
+    r, w = os.pipe()
+    os.write(w, b"A=from-a-pipe\n")
+    os.close(w)
+    p = run(["run", "ok.rb", "--env-file", f"/dev/fd/{r}"], d, timeout=60, pass_fds=(r,))
+    os.close(r)
+    check(p.returncode == 0 and "A=from-a-pipe" in p.out, f"--env-file of a pipe: exit {p.returncode}", p.out, p.err)
+    for path in (fifo, "/dev/zero", "/proc/self/environ"):
+        p = run(["resume", path], d, timeout=60)
+        check(p.returncode in (64, 65) and "cannot read" in p.err and CANARY not in p.out + p.err,
+              f"resume {path}: exit {p.returncode}", p.err[-2000:])
+
+
+def case_source_size_limit(d):
+    """A runbook's sources, modules included, total at most 64 MiB: at the limit it checks, one
+    byte more is refused before it is read (a 10 GiB sparse file costs nothing)."""
+    head = 'use "./m.rb" as m\nlog(m.x)\n#'
+    write(d, "m.rb", 'let x = "m"\n')
+    msize = len('let x = "m"\n')
+    for extra, ok in ((0, True), (1, False)):
+        write(d, "main.rb", head + "a" * (MIB64 - msize - len(head) - 1 + extra) + "\n")
+        p = run(["check", "main.rb"], d)
+        errs = errors(p)
+        if ok:
+            check(p.returncode == 0 and not errs, f"sources of exactly 64 MiB: exit {p.returncode}", p.err[-2000:])
+        else:
+            # the module is not loaded: a use of it is an unknown name (as for any unreadable module)
+            check(p.returncode == 65 and len(errs) == 2 and "main.rb:1:5: error: cannot read \"m.rb\": it is" in errs[0] and
+                  "unknown name `m`" in errs[1] and
+                  "total at most 67108864 bytes" in p.err, f"sources of 64 MiB + 1: exit {p.returncode}, {errs}", p.err[-2000:])
+    for size, ok in ((MIB64, True), (MIB64 + 1, False)):
+        with open(os.path.join(d, "one.rb"), "wb") as f:
+            f.write(b"#" + b"a" * (size - 2) + b"\n")
+        p = run(["check", "one.rb"], d)
+        check((p.returncode == 0) == ok and (ok or "more than the 67108864 allowed" in p.err),
+              f"a root file of {size} bytes: exit {p.returncode}", p.err[-2000:])
+    with open(os.path.join(d, "sparse.rb"), "wb") as f:
+        f.truncate(10 << 30)
+    p = run(["check", "sparse.rb"], d, timeout=60)
+    check(p.returncode == 65 and "it is 10737418240 bytes" in p.err, f"a 10 GiB file: exit {p.returncode}", p.err)
+
+
+def case_module_count_limit(d):
+    """At most 1,000 modules (a node's file index is 16 bits: 70,000 used to wrap it)."""
+    write(d, "m.rb", 'fn f() { return 1 }\n')
+    for n, ok in ((1000, True), (1001, False)):
+        uses = "".join(f'use "./m.rb" as m{i}\n' for i in range(n))
+        calls = "".join(f"log(str(m{i}.f()))\n" for i in range(n))
+        write(d, "main.rb", uses + calls)
+        p = run(["check", "main.rb"], d)
+        errs = errors(p)
+        if ok:
+            check(p.returncode == 0 and not errs, f"{n} modules: exit {p.returncode}", p.err[-2000:])
+        else:
+            check(p.returncode == 65 and len(errs) == 2 and
+                  errs[0].startswith(f"main.rb:{n}:1: error: too many modules (limit 1000)") and
+                  "unknown name `m1000`" in errs[1],
+                  f"{n} modules: exit {p.returncode}, {errs[:3]}", p.err[-2000:])
+
+
+def case_check_directory_walk(d):
+    """`check DIR`: a symbolic link loop is not followed, a FIFO named x.rb is an error, and
+    70,000 files do not run out of file indexes (one table of sources per runbook)."""
+    t = os.path.join(d, "tree")
+    os.makedirs(os.path.join(t, "sub"))
+    write(t, "a.rb", 'log("a")\n')
+    write(t, "sub/b.rb", 'log(str(nope))\n')
+    os.symlink("..", os.path.join(t, "sub", "up"))
+    os.symlink(".", os.path.join(t, "loop"))
+    os.mkfifo(os.path.join(t, "fifo.rb"))
+    p = run(["check", "tree"], d, timeout=60)
+    errs = errors(p)
+    check(p.returncode == 65 and "it is a FIFO" in p.err and len([e for e in errs if "unknown name `nope`" in e]) == 1 and
+          "in 3 files" in p.err, f"check of a tree with link loops: exit {p.returncode}, {errs}", p.err[-3000:])
+    many = os.path.join(d, "many")
+    os.mkdir(many)
+    n = 70000
+    for i in range(n):
+        with open(os.path.join(many, f"r{i:05d}.rb"), "w") as f:
+            f.write('log(str(x))\n' if i == n - 1 else 'log("ok")\n')
+    p = run(["check", "many"], d, timeout=600)
+    errs = errors(p)
+    check(p.returncode == 65 and errs == ["many/r69999.rb:1:9: error: unknown name `x`"] and f"in {n} files" in p.err,
+          f"check of {n} files: exit {p.returncode}, {errs[:3]}", p.err[-2000:])
 
 
 def main():
