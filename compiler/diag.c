@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+uint32_t rbk_source_bom(const char *text, size_t len) {
+    return len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0;
+}
 int rbk_sources_add(rbk_sources *s, const char *path, const char *text, size_t len) {
     return rbk_sources_adopt(s, path, rbk_xstrndup(text, len), len);
 }
@@ -14,7 +17,10 @@ int rbk_sources_adopt(rbk_sources *s, const char *path, char *text, size_t len) 
     src->len = len;
     int cap = 64;
     src->lines = rbk_xmalloc(sizeof(uint32_t) * (size_t)cap);
-    src->lines[src->nlines++] = 0;
+    /* A UTF-8 byte-order mark (which some editors write) is not part of the first line: the
+     * lexer skips it, and a column counts from after it, as the editor shows the line. The
+     * text keeps it, so the source's SHA-256 is the file's. */
+    src->lines[src->nlines++] = rbk_source_bom(text, len);
     /* memchr finds newlines a word at a time: a tenth of the byte loop on a large file */
     const char *p = text, *end = text + len;
     while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
@@ -51,7 +57,7 @@ void rbk_source_linecol(const rbk_source *src, uint32_t off, int *line, int *col
         else hi = mid - 1;
     }
     *line = lo + 1;
-    *col = (int)(off - src->lines[lo]) + 1;
+    *col = off >= src->lines[lo] ? (int)(off - src->lines[lo]) + 1 : 1; /* inside a byte-order mark */
 }
 const char *rbk_source_line(const rbk_source *src, int line, size_t *len) {
     if (line < 1 || line > src->nlines) { *len = 0; return ""; }

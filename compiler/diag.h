@@ -25,6 +25,9 @@ int rbk_sources_add(rbk_sources *s, const char *path, const char *text, size_t l
 /* The same, taking ownership of `text` (malloc'd, NUL at text[len]) instead of copying it. */
 int rbk_sources_adopt(rbk_sources *s, const char *path, char *text, size_t len);
 void rbk_sources_free(rbk_sources *s);
+/* The length of the UTF-8 byte-order mark text starts with: 3, or 0 when it has none. The first
+ * line starts after it (rbk_source_linecol, rbk_source_line); the lexer skips it. */
+uint32_t rbk_source_bom(const char *text, size_t len);
 /* 1-based line and column (column counts bytes) of offset off. */
 void rbk_source_linecol(const rbk_source *src, uint32_t off, int *line, int *col);
 /* The text of line (1-based) without its newline. */

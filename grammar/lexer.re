@@ -23,6 +23,7 @@ void rbk_lex_init(rbk_lexer *L, const char *src, size_t len, int file, rbk_arena
     memset(L, 0, sizeof *L);
     L->src = L->cur = (const unsigned char *)src;
     L->lim = L->src + len; /* src[len] must be NUL (the sentinel) */
+    L->cur += rbk_source_bom(src, len); /* a UTF-8 byte-order mark starts no token */
     L->file = file;
     L->arena = arena;
     L->diags = diags;

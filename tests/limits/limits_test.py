@@ -300,6 +300,23 @@ def case_check_directory_walk(d):
           f"check of {n} files: exit {p.returncode}, {errs[:3]}", p.err[-2000:])
 
 
+def case_byte_order_mark(d):
+    """A UTF-8 byte-order mark was "unexpected character"; now it is skipped and columns count
+    from after it, as an editor shows the line."""
+    write(d, "bom.rb", b"\xef\xbb\xbf" + b'let x = 1\nlog("x={x}")\n')
+    p = run(["run", "bom.rb"], d)
+    check(p.returncode == 0 and "x=1" in p.out, f"a source with a BOM: exit {p.returncode}", p.out, p.err)
+    write(d, "bad.rb", b"\xef\xbb\xbf" + b"let x = = 1\n")
+    p = run(["check", "bad.rb"], d)
+    errs = errors(p)
+    check(p.returncode == 65 and errs and errs[0].startswith("bad.rb:1:9: error: unexpected '='") and
+          "    1 | let x = = 1\n      |         ^" in p.err, f"a syntax error after a BOM: {errs}", p.err)
+    write(d, "mod.rb", b"\xef\xbb\xbf" + b"fn f() { return 2 }\n")
+    write(d, "use.rb", b'use "./mod.rb" as m\nlog("f={m.f()}")\n')
+    p = run(["run", "use.rb"], d)
+    check(p.returncode == 0 and "f=2" in p.out, f"a module with a BOM: exit {p.returncode}", p.out, p.err)
+
+
 def main():
     global RUNBOOK
     ap = argparse.ArgumentParser()
