@@ -171,18 +171,8 @@ static void emit_loop(cg *g, rbk_opcode op, int nops_before, uint32_t a, uint32_
 static void cexpr(cg *g, rbk_node *n);
 static void cblock(cg *g, rbk_node *b);
 
-static int traceable(rbk_node *n) {
-    switch (n->kind) {
-    case N_IDENT: case N_FIELD: case N_INDEX: case N_CALL: case N_BINARY: case N_AND: case N_OR:
-    case N_NOT: case N_UNARY: case N_RANGE: case N_INTERP:
-        return 1;
-    default:
-        return 0;
-    }
-}
 static void trace(cg *g, rbk_node *n) {
-    if (!g->tracing || !traceable(n)) return;
-    if (n->kind == N_FIELD && (n->aux == 11 || n->aux == 12)) return;
+    if (!g->tracing || !rbk_traced(n)) return;
     if (g->nsubs == g->capsubs) {
         g->capsubs = g->capsubs ? g->capsubs * 2 : 8;
         g->subs = rbk_xrealloc(g->subs, sizeof(rbk_expect_sub) * g->capsubs);

@@ -106,6 +106,19 @@ rbk_compiler *rbk_compile_text(const char *path, const char *text, size_t len,
 rbk_unit *rbk_codegen(rbk_compiler *c);
 void rbk_compiler_free(rbk_compiler *c);
 
+/* Whether the code generator records n's value for its expectation's message (TRACE): names,
+ * fields, indexes, calls and operators, not literals, a module member or a builtin named as a
+ * value. The checker counts them the same way against RBK_BC_MAX_TRACE. */
+static inline int rbk_traced(const rbk_node *n) {
+    switch (n->kind) {
+    case N_IDENT: case N_INDEX: case N_CALL: case N_BINARY: case N_AND: case N_OR: case N_NOT:
+    case N_UNARY: case N_RANGE: case N_INTERP:
+        return 1;
+    case N_FIELD: return n->aux != 11 && n->aux != 12;
+    default: return 0;
+    }
+}
+
 /* sema.c */
 void rbk_sema(rbk_compiler *c);
 rbk_ctype *rbk_type_basic(rbk_tkind k);

@@ -143,6 +143,7 @@ typedef struct fnctx {
     int is_main;
     int module;       /* -1 root */
     rbk_stepinfo *step;
+    int too_many_locals; /* reported once */
 } fnctx;
 
 typedef struct sema {
@@ -155,6 +156,8 @@ typedef struct sema {
     rbk_ctype *bi_ret[RBK_BI__COUNT];
     unsigned bi_fit[RBK_BI__COUNT][RBK_SIG_MAX];
     const char *pf, *pf_end; /* memory still to prefetch (prefetch_some) */
+    int tracing;      /* checking an expectation's condition: count what it traces */
+    uint32_t ntraced; /* the values it traces so far (rbk_traced, RBK_BC_MAX_TRACE) */
 } sema;
 
 /* The checker reads a step's nodes long after the parser wrote them (the whole file is parsed
@@ -264,10 +267,21 @@ static void pop_scope(sema *S) {
     if (S->fx) S->fx->next_slot = s->saved_slot;
     S->sc = s->parent;
 }
-static int alloc_slot(sema *S, int n) {
+/* n local slots for what is declared at [off, end); a function has at most RBK_BC_MAX_LOCALS,
+ * its parameters, variables and the two hidden slots of each `for`, `within` and `watch`
+ * included (at the same time: a block's slots are reused after it). Past that the runbook is
+ * refused here, at the declaration, once per function; the verifier would only have said that
+ * the compiled code is wrong. */
+static int alloc_slot(sema *S, int n, int file, uint32_t off, uint32_t end) {
     int s = S->fx->next_slot;
     S->fx->next_slot += n;
     if (S->fx->next_slot > S->fx->max_slot) S->fx->max_slot = S->fx->next_slot;
+    if (S->fx->next_slot > RBK_BC_MAX_LOCALS && !S->fx->too_many_locals) {
+        S->fx->too_many_locals = 1;
+        rbk_diag *d = rbk_diag_add(S->c->diags, RBK_SEV_ERROR, "limit", file, off, end,
+                                   "too many local variables in this function (limit %d)", RBK_BC_MAX_LOCALS);
+        rbk_diag_hint(d, "each `for`, `within` and `watch` holds two more while it runs; move some of the code into a `fn`");
+    }
     return s;
 }
 static int is_namespace(const char *n);
@@ -284,7 +298,7 @@ static rbk_sym *declare_local(sema *S, const char *name, rbk_node *decl, rbk_cty
         rbk_diag_hint(d, "%s.f(...) calls will not reach the builtins here: pick another name", name);
     }
     rbk_sym *y = newsym(S->c, SYM_LOCAL, name, decl);
-    y->index = alloc_slot(S, 1);
+    y->index = alloc_slot(S, 1, decl->file, (uint32_t)decl->aux, (uint32_t)decl->aux + (uint32_t)strlen(name));
     y->type = t;
     y->fn_owner = S->fx->fn;
     scope_add(S->c, S->sc, y);
@@ -614,6 +628,9 @@ static rbk_ctype *call_builtin(sema *S, rbk_node *n, int id, rbk_node *receiver)
         rbk_node *a = n->list2.items[i];
         if (!a) continue;
         rbk_ctype *t = a == receiver ? a->type : expr(S, a);
+        /* an interpolated command or query is built by codegen's cinterp/csql_text, not traced
+         * itself (its parts are) */
+        if (S->tracing && a->kind == N_INTERP && (b->params[i].interp == 'S' || b->params[i].interp == 'Q')) S->ntraced--;
         int fits = !known(t) || t->kind == TY_NIL ||
                    (t->kind == TY_HANDLE ? type_fits(t, b->params[i].type) : (int)((S->bi_fit[id][i] >> t->kind) & 1));
         if (i == b->read_only_param && a->kind != N_BOOL) {
@@ -1041,7 +1058,23 @@ static rbk_ctype *expr(sema *S, rbk_node *n) {
     default: ERR(n, "internal: unexpected %s in an expression", rbk_node_kind_name(n->kind)); break;
     }
     n->type = t;
+    if (S->tracing && rbk_traced(n)) S->ntraced++; /* this walk evaluates what codegen does, once each */
     return t;
+}
+
+/* An expectation's condition, checked (as an `expect`, `stop-if`): what it traces is counted,
+ * and past RBK_BC_MAX_TRACE it is refused here, not by the verifier. */
+static void traced_cond(sema *S, rbk_node *n, rbk_node *cond, const char *what) {
+    S->tracing = 1;
+    S->ntraced = 0;
+    rbk_ctype *t = expr(S, cond);
+    S->tracing = 0;
+    check_cond(S, cond, t, what);
+    if (S->ntraced > RBK_BC_MAX_TRACE) {
+        rbk_diag *d = ERR(cond, "this %s shows too many values when it fails (%u; the limit is %d)",
+                          n->kind == N_EXPECT ? "expectation" : "stop-if", S->ntraced, RBK_BC_MAX_TRACE);
+        rbk_diag_hint(d, "each name, call and operator of the condition is shown: check the parts in separate `expect`s");
+    }
 }
 
 static void guard_allowed(sema *S, rbk_node *n, const char *what) {
@@ -1103,15 +1136,15 @@ static void stmt(sema *S, rbk_node *n) {
         if (known(it) && it->kind != TY_LIST && !is_mapish(it))
             ERR(n->a, "`for` iterates over a list, a map or a range, not %s", rbk_type_str(it));
         push_scope(S);
-        n->slot = alloc_slot(S, 2); /* hidden: iterable (or range cursor), index (or range end) */
+        n->slot = alloc_slot(S, 2, n->file, n->off, n->end); /* hidden: iterable (or range cursor), index (or range end) */
         rbk_ctype *vt = T(TY_ANY);
         if (n->a->kind == N_RANGE) vt = T(TY_INT);
         if (n->flags & RBK_NF_TWO_VARS) {
             if (known(it) && it->kind == TY_LIST) vt = T(TY_INT);
             else if (known(it)) vt = T(TY_STRING);
             rbk_sym *k = declare_local(S, n->str, n, vt);
+            n->c->aux = (int)n->c->off; /* the name's position, as a let's */
             rbk_sym *v = declare_local(S, n->c->str, n->c, T(TY_ANY));
-            n->c->aux = (int)n->c->off;
             if (v->index != k->index + 1) ERR(n, "internal: loop slots");
             n->sym = k;
         } else {
@@ -1136,7 +1169,7 @@ static void stmt(sema *S, rbk_node *n) {
     }
     case N_EXPECT: {
         guard_allowed(S, n, "expect");
-        check_cond(S, n->a, expr(S, n->a), "an expectation");
+        traced_cond(S, n, n->a, "an expectation");
         if (n->b) {
             rbk_ctype *d = expr(S, n->b->a);
             if (known(d) && d->kind != TY_DURATION) ERR(n->b->a, "`within` needs a duration, not %s", rbk_type_str(d));
@@ -1144,14 +1177,14 @@ static void stmt(sema *S, rbk_node *n) {
                 rbk_ctype *p = expr(S, n->b->b);
                 if (known(p) && p->kind != TY_DURATION) ERR(n->b->b, "`every` needs a duration, not %s", rbk_type_str(p));
             }
-            n->slot = alloc_slot(S, 2); /* hidden: deadline, period */
+            n->slot = alloc_slot(S, 2, n->file, n->off, n->end); /* hidden: deadline, period */
         }
         if (n->c) expr(S, n->c);
         break;
     }
     case N_STOP_IF:
         guard_allowed(S, n, "stop-if");
-        check_cond(S, n->a, expr(S, n->a), "a stop-if condition");
+        traced_cond(S, n, n->a, "a stop-if condition");
         if (n->c) expr(S, n->c);
         break;
     case N_FAIL:
@@ -1163,7 +1196,7 @@ static void stmt(sema *S, rbk_node *n) {
         rbk_ctype *d = expr(S, n->a), *p = expr(S, n->b);
         if (known(d) && d->kind != TY_DURATION) ERR(n->a, "`watch` needs a duration, not %s", rbk_type_str(d));
         if (known(p) && p->kind != TY_DURATION) ERR(n->b, "`every` needs a duration, not %s", rbk_type_str(p));
-        n->slot = alloc_slot(S, 2);
+        n->slot = alloc_slot(S, 2, n->file, n->off, n->end);
         block(S, n->c, 1);
         break;
     }

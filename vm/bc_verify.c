@@ -13,8 +13,6 @@
 #include "../stdlib/std_sh.h"
 #include "bytecode.h"
 
-enum { RBK_BC_MAX_LOCALS = 65535 };
-
 typedef struct vctx {
     const rbk_unit *u;
     rbk_sbuf *err;
@@ -350,7 +348,8 @@ static int verify_unit(vctx *v) {
         /* Limits that keep a forged file from making the VM allocate huge frames. An instruction
          * raises the depth by at most 1 (a handler entry too, from its PROTECT), so no function
          * can need more stack than it has code bytes. */
-        if (f->nlocals > RBK_BC_MAX_LOCALS || f->ntrace > RBK_BC_MAX_LOCALS)
+        _Static_assert(RBK_BC_MAX_LOCALS == RBK_BC_MAX_TRACE, "the message names one limit");
+        if (f->nlocals > RBK_BC_MAX_LOCALS || f->ntrace > RBK_BC_MAX_TRACE)
             return fail(v, "function %" PRIu32 " '%s': %" PRIu32 " locals and %" PRIu32 " trace slots (the limit is %u)",
                         i, fname(u, i), f->nlocals, f->ntrace, RBK_BC_MAX_LOCALS);
         if (f->max_stack > f->code_len)

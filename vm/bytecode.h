@@ -44,6 +44,11 @@ typedef struct rbk_lineinfo {
     uint32_t off;  /* byte offset in the function's source file */
 } rbk_lineinfo;
 
+/* A function's locals and trace slots, at most (vm/bc_verify.c: the VM allocates frames from
+ * these counts, so a forged file cannot ask for huge ones). The checker reports a runbook that
+ * needs more at the source (compiler/sema.c), never the verifier. */
+enum { RBK_BC_MAX_LOCALS = 65535, RBK_BC_MAX_TRACE = 65535 };
+
 typedef struct rbk_function {
     uint32_t name;        /* string constant */
     uint32_t file;        /* source file index */

@@ -317,6 +317,55 @@ def case_byte_order_mark(d):
     check(p.returncode == 0 and "f=2" in p.out, f"a module with a BOM: exit {p.returncode}", p.out, p.err)
 
 
+# ---------------------------------------------------------------- the bytecode's counts
+LOCALS = 65535  # RBK_BC_MAX_LOCALS, vm/bytecode.h
+TRACE = 65535   # RBK_BC_MAX_TRACE
+
+
+def case_local_variables_limit(d):
+    """70,000 locals was "internal error: the compiled bytecode does not verify"; now the checker
+    says so at the declaration past the limit. A `for` holds two hidden slots and its variable."""
+    def lets(k):
+        return "".join(f"  let _v{i} = {i}\n" for i in range(k))
+    for k, ok in ((LOCALS, True), (LOCALS + 1, False)):
+        write(d, "locals.rb", "fn f() {\n" + lets(k) + "  return 1\n}\nlog(str(f()))\n")
+        p = run(["run", "locals.rb"] if ok else ["check", "locals.rb"], d)
+        errs = errors(p)
+        if ok:
+            check(p.returncode == 0 and "log    1" in p.out, f"{k} locals: exit {p.returncode}", p.err[-2000:])
+        else:
+            check(p.returncode == 65 and errs == [f"locals.rb:{k + 1}:7: error: too many local variables in this function (limit {LOCALS})"],
+                  f"{k} locals: exit {p.returncode}, {errs[:3]}", p.err[-2000:])
+    for k, ok in ((LOCALS - 3, True), (LOCALS - 2, False)):
+        write(d, "loop.rb", 'step "s" {\n' + lets(k) + "  for _i in [1] { log(\"in\") }\n}\n")
+        p = run(["compile", "-o", "loop.rbc", "loop.rb"], d)
+        errs = errors(p)
+        check((p.returncode == 0 and not errs) if ok else
+              (p.returncode == 65 and errs == [f"loop.rb:{k + 2}:7: error: too many local variables in this function (limit {LOCALS})"]),
+              f"{k} locals and a for loop: exit {p.returncode}, {errs[:3]}", p.err[-2000:])
+
+
+def case_traced_values_limit(d):
+    """An expectation shows at most 65,535 values (names, calls, operators) when it fails; one
+    more was a verifier error, now the checker's, at the condition."""
+    for k, ok in ((TRACE - 2, True), (TRACE - 1, False)):  # k names, len(...) and >=
+        write(d, "trace.rb", 'let a = 1\nstep "s" {\n  expect len([' + ", ".join(["a"] * k) + ']) >= 0\n}\n')
+        p = run(["run", "trace.rb"] if ok else ["check", "trace.rb"], d)
+        errs = errors(p)
+        check((p.returncode == 0 and "1 ok" in p.out) if ok else
+              (p.returncode == 65 and errs == [f"trace.rb:3:10: error: this expectation shows too many values when it fails "
+                                               f"(65536; the limit is {TRACE})"]),
+              f"an expectation tracing {k + 2} values: exit {p.returncode}, {errs[:3]}", p.err[-2000:])
+    # a command's interpolation is quoted by the code, not traced itself: only its parts count
+    for k, ok in ((TRACE - 3, True), (TRACE - 2, False)):  # k names, sh(...), .code and ==
+        write(d, "sh.rb", 'let a = 1\nstep "s" {\n  stop-if sh("true ' + "{a}" * k + '").code != 0\n} rollback { log("r") }\n')
+        p = run(["compile", "-o", "sh.rbc", "sh.rb"], d)
+        errs = errors(p)
+        check((p.returncode == 0 and not errs) if ok else
+              (p.returncode == 65 and len(errs) == 1 and "this stop-if shows too many values" in errs[0]),
+              f"a stop-if tracing {k + 3} values: exit {p.returncode}, {errs[:3]}", p.err[-2000:])
+
+
 def main():
     global RUNBOOK
     ap = argparse.ArgumentParser()
