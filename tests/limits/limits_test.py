@@ -366,6 +366,23 @@ def case_traced_values_limit(d):
               f"a stop-if tracing {k + 3} values: exit {p.returncode}, {errs[:3]}", p.err[-2000:])
 
 
+# ---------------------------------------------------------------- sizes that were quadratic, or recursive
+def case_call_chain_of_200000_functions(d):
+    """The recursion check walked the call graph with one C frame a call (a segfault at 200,000
+    functions each calling the next); a cycle at the end of the chain is still found."""
+    n = 200000
+    fns = "".join(f"fn f{i}() {{ return f{i + 1}() }}\n" for i in range(n - 1))
+    write(d, "chain.rb", fns + f"fn f{n - 1}() {{ return 1 }}\nlog(str(f0()))\n")
+    p = run(["run", "chain.rb"], d)
+    check(p.returncode == 0 and "log    1" in p.out, f"a chain of {n} calls: exit {p.returncode}", p.out, p.err[-2000:])
+    write(d, "cycle.rb", fns + f"fn f{n - 1}() {{ return f{n - 2}() }}\nlog(str(f0()))\n")
+    p = run(["check", "cycle.rb"], d)
+    errs = errors(p)
+    check(p.returncode == 65 and len(errs) == 1 and
+          errs[0].startswith(f"cycle.rb:{n - 1}:4: error: recursion is not allowed: f{n - 2} -> f{n - 1} -> f{n - 2}"),
+          f"a cycle at the end of {n} calls: {errs}", p.err[-2000:])
+
+
 def main():
     global RUNBOOK
     ap = argparse.ArgumentParser()
