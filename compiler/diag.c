@@ -142,14 +142,27 @@ void rbk_diag_caret(const rbk_source *src, uint32_t off, uint32_t end, int color
     rbk_source_linecol(src, off, &line, &col);
     size_t llen;
     const char *l = rbk_source_line(src, line, &llen);
-    rbk_sbuf_printf(out, "%5d | ", line);
-    rbk_sbuf_add(out, l, llen);
-    rbk_sbuf_adds(out, "\n      | ");
-    for (int i = 0; i < col - 1 && (size_t)i < llen; i++) rbk_sbuf_addc(out, l[i] == '\t' ? '\t' : ' ');
+    /* A line longer than LINE_SHOWN bytes is shown as the part around the caret, cut at
+     * character boundaries with "..." (a generated line of megabytes, printed whole under each
+     * of thousands of diagnostics, was gigabytes of output). */
+    enum { LINE_SHOWN = 200, BEFORE_CARET = 60 };
+    size_t c0 = (size_t)col - 1 < llen ? (size_t)col - 1 : llen, from = 0, to = llen;
+    if (llen > LINE_SHOWN) {
+        if (c0 > BEFORE_CARET) from = c0 - BEFORE_CARET;
+        while (from > 0 && (l[from] & 0xC0) == 0x80) from--;
+        if (from + LINE_SHOWN < llen) to = from + LINE_SHOWN;
+        while (to < llen && to > c0 && (l[to] & 0xC0) == 0x80) to--;
+        if (to < c0) to = c0;
+    }
+    const char *cut_l = from > 0 ? "..." : "", *cut_r = to < llen ? "..." : "";
+    rbk_sbuf_printf(out, "%5d | %s", line, cut_l);
+    rbk_sbuf_add(out, l + from, to - from);
+    rbk_sbuf_printf(out, "%s\n      | %*s", cut_r, (int)strlen(cut_l), "");
+    for (size_t i = from; i < c0; i++) rbk_sbuf_addc(out, l[i] == '\t' ? '\t' : ' ');
     if (color) rbk_sbuf_adds(out, "\033[1;32m");
     rbk_sbuf_addc(out, '^');
     size_t span = end > off ? end - off : 1;
-    size_t room = llen >= (size_t)col ? llen - (size_t)col + 1 : 1;
+    size_t room = to > c0 ? to - c0 : 1;
     if (span > room) span = room;
     for (size_t i = 1; i < span; i++) rbk_sbuf_addc(out, '~');
     if (color) rbk_sbuf_adds(out, "\033[0m");

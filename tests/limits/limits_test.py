@@ -383,6 +383,24 @@ def case_call_chain_of_200000_functions(d):
           f"a cycle at the end of {n} calls: {errs}", p.err[-2000:])
 
 
+def case_long_line_diagnostics(d):
+    """A diagnostic shows at most 200 bytes of its line, around the caret: a generated line of
+    megabytes under each of 100 errors was hundreds of megabytes of output."""
+    terms = [f"y{i}" if i % 2000 == 0 else "1" for i in range(200000)]
+    src = "let x = [" + ", ".join(terms) + "]\nlog(str(x))\n"  # wide, not deep
+    write(d, "long.rb", src)
+    p = run(["check", "long.rb"], d)
+    errs = errors(p)
+    col = src.index("y2000") + 1
+    lines = p.err.splitlines()
+    at = lines.index(f"long.rb:1:{col}: error: unknown name `y2000`")
+    shown, caret = lines[at + 1], lines[at + 2]
+    check(p.returncode == 65 and len(errs) == 100 and len(p.err) < 100 * 1000 and
+          shown.startswith("    1 | ...") and shown.endswith("...") and
+          shown[caret.index("^")] == "y" and shown[caret.index("^"):].startswith("y2000,"),
+          f"100 errors on a line of {len(src)} bytes: {len(p.err)} bytes of output", p.err[:3000])
+
+
 def main():
     global RUNBOOK
     ap = argparse.ArgumentParser()
