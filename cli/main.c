@@ -345,6 +345,49 @@ static int walk(const char *path, const char ***list, int *n, int *cap) {
     return 0;
 }
 
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+/* A set of diagnostics of `all` (indices + 1), by file path, span, severity and message: what
+ * check reports once when two runbooks of a directory find it in a module they share. */
+typedef struct diag_set {
+    int *slots;
+    int cap, n;
+} diag_set;
+static uint32_t diag_hash(const rbk_diags *all, const rbk_diag *x) {
+    uint32_t h = 2166136261u;
+    const char *parts[2] = {x->file >= 0 ? all->sources->items[x->file]->path : "", x->msg};
+    for (int p = 0; p < 2; p++)
+        for (const char *c = parts[p]; *c; c++) { h ^= (unsigned char)*c; h *= 16777619u; }
+    uint32_t nums[4] = {x->off, x->end, (uint32_t)x->sev, x->file >= 0};
+    for (int i = 0; i < 4; i++) { h ^= nums[i]; h *= 16777619u; }
+    return h;
+}
+static int diag_same(const rbk_diags *all, const rbk_diag *z, const rbk_diag *x) {
+    return z->off == x->off && z->end == x->end && z->sev == x->sev && !strcmp(z->msg, x->msg) &&
+           (z->file >= 0) == (x->file >= 0) &&
+           (z->file < 0 || !strcmp(all->sources->items[z->file]->path, all->sources->items[x->file]->path));
+}
+static int diag_set_has(const diag_set *s, const rbk_diags *all, const rbk_diag *x) {
+    if (!s->cap) return 0;
+    for (uint32_t j = diag_hash(all, x) & (uint32_t)(s->cap - 1); s->slots[j]; j = (j + 1) & (uint32_t)(s->cap - 1))
+        if (diag_same(all, &all->items[s->slots[j] - 1], x)) return 1;
+    return 0;
+}
+static void diag_set_add(diag_set *s, const rbk_diags *all, int k) {
+    if (2 * (s->n + 1) > s->cap) {
+        int *old = s->slots, oldcap = s->cap;
+        s->cap = s->cap ? s->cap * 2 : 64;
+        s->slots = rbk_xcalloc((size_t)s->cap, sizeof(int));
+        s->n = 0;
+        for (int j = 0; j < oldcap; j++)
+            if (old[j]) diag_set_add(s, all, old[j] - 1);
+        free(old);
+    }
+    uint32_t j = diag_hash(all, &all->items[k]) & (uint32_t)(s->cap - 1);
+    while (s->slots[j]) j = (j + 1) & (uint32_t)(s->cap - 1);
+    s->slots[j] = k + 1;
+    s->n++;
+}
+
 static int cmd_check(opts *o) {
     if (!o->nfiles) { fputs("runbook check: no files given\n", stderr); return EXIT_USAGE; }
     const char **files = NULL;
@@ -390,27 +433,25 @@ static int cmd_check(opts *o) {
             if (each[i].items[k].file >= 0) each[i].items[k].file += base;
         rbk_diags_sort(&each[i]);
     }
+    /* the modules, sorted for a binary search; the problems reported so far, in a hash set
+     * (files x modules and problems x problems were quadratic: 70,000 files) */
+    qsort(used, (size_t)nused, sizeof(char *), cmp_str);
+    diag_set seen = {0};
     for (int i = 0; i < n; i++) {
         char *real = realpath(files[i], NULL);
-        int is_module = 0;
-        for (int u = 0; real && u < nused && !is_module; u++) is_module = !strcmp(real, used[u]);
+        int is_module = real && nused && bsearch(&real, used, (size_t)nused, sizeof(char *), cmp_str) != NULL;
         free(real);
         int before = all.n; /* one runbook's own problems are never duplicates of each other */
         for (int k = 0; !is_module && k < each[i].n; k++) {
             rbk_diag *x = &each[i].items[k];
-            const char *xp = x->file >= 0 ? sources.items[x->file]->path : "";
-            int dup = 0;
-            for (int j = 0; j < before && !dup; j++) {
-                rbk_diag *z = &all.items[j];
-                dup = z->off == x->off && z->end == x->end && z->sev == x->sev && !strcmp(z->msg, x->msg) &&
-                      (z->file >= 0) == (x->file >= 0) && !strcmp(z->file >= 0 ? sources.items[z->file]->path : "", xp);
-            }
-            if (dup) continue;
+            if (diag_set_has(&seen, &all, x)) continue;
             rbk_diag *y = rbk_diag_add(&all, x->sev, x->rule, x->file, x->off, x->end, "%s", x->msg);
             if (x->hint) rbk_diag_hint(y, "%s", x->hint);
         }
+        for (int k = before; k < all.n; k++) diag_set_add(&seen, &all, k);
         rbk_diags_free(&each[i]);
     }
+    free(seen.slots);
     free(each);
     for (int u = 0; u < nused; u++) free(used[u]);
     free(used);

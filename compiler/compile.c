@@ -230,6 +230,7 @@ void rbk_compiler_free(rbk_compiler *c) {
     free(c->steps);
     free(c->step_names);
     free(c->envs);
+    free(c->env_index);
     free(c->params);
     rbk_arena_free(c->arena);
     free(c);

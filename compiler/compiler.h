@@ -19,6 +19,7 @@ typedef struct rbk_ctype {
     int nfields;              /* TY_RECORD: a map whose fields are known */
     const char **fnames;
     struct rbk_ctype **ftypes;
+    int *index, index_cap;    /* TY_RECORD of many fields: field position + 1 by name (sema.c) */
 } rbk_ctype;
 
 typedef enum rbk_symkind {
@@ -80,6 +81,7 @@ typedef struct rbk_compiler {
     rbk_stepinfo *steps; int nsteps, capsteps;
     int *step_names; int step_names_cap;   /* open-addressing set of step indices + 1, by name */
     rbk_node **envs; int nenvs, capenvs;     /* N_IDENT nodes of env names (decl in ->a) */
+    int *env_index; int env_index_cap;       /* open-addressing set of env indices + 1, by name */
     rbk_node **params; int nparams, capparams;
     rbk_node *title;
     /* a symbol table per module plus the root (index nmodules) */

@@ -106,6 +106,7 @@ rbk_diag *rbk_diag_add(rbk_diags *d, rbk_severity sev, const char *rule, int fil
     dg->msg = rbk_sbuf_detach(&b);
     return dg;
 }
+int rbk_diag_dropped(const rbk_diag *dg) { return dg->msg == NULL; }
 void rbk_diag_hint(rbk_diag *dg, const char *fmt, ...) {
     rbk_sbuf b = RBK_SBUF_INIT;
     va_list ap;
@@ -122,12 +123,28 @@ static int diag_cmp(const void *a, const void *b) {
     return 0;
 }
 void rbk_diags_sort(rbk_diags *d) {
-    /* insertion sort: stable, and lists are short */
-    for (int i = 1; i < d->n; i++) {
-        rbk_diag t = d->items[i];
-        int j = i - 1;
-        while (j >= 0 && diag_cmp(&d->items[j], &t) > 0) { d->items[j + 1] = d->items[j]; j--; }
-        d->items[j + 1] = t;
+    /* a merge sort: stable, and n log n. Warnings are not capped as errors are, and the checker
+     * adds some at the end (unused top-level names) that belong before all the others: the
+     * insertion sort this was took 1.7 s for 40,000 of each, quadratically more for more. */
+    if (d->n < 2) return;
+    rbk_diag *a = d->items, *b = rbk_xmalloc(sizeof(rbk_diag) * (size_t)d->n);
+    for (int w = 1; w < d->n; w *= 2) {
+        for (int lo = 0; lo < d->n; lo += 2 * w) {
+            int mid = lo + w < d->n ? lo + w : d->n, hi = lo + 2 * w < d->n ? lo + 2 * w : d->n;
+            int i = lo, j = mid, k = lo;
+            while (i < mid && j < hi) b[k++] = diag_cmp(&a[j], &a[i]) < 0 ? a[j++] : a[i++];
+            while (i < mid) b[k++] = a[i++];
+            while (j < hi) b[k++] = a[j++];
+        }
+        rbk_diag *t = a;
+        a = b;
+        b = t;
+    }
+    if (a != d->items) {
+        memcpy(d->items, a, sizeof(rbk_diag) * (size_t)d->n);
+        free(a);
+    } else {
+        free(b);
     }
 }
 
@@ -307,8 +324,11 @@ const char *rbk_closest(const char *word, const char *const *cands, int n) {
     int bestd = 99;
     int limit = (int)strlen(word) / 3 + 1;
     if (limit > 3) limit = 3;
+    size_t wl = strlen(word);
     for (int i = 0; i < n; i++) {
         if (!cands[i] || !strcmp(cands[i], word)) continue;
+        size_t cl = strlen(cands[i]); /* the distance is at least the difference in length */
+        if ((cl > wl ? cl - wl : wl - cl) > (size_t)limit) continue;
         int d = edit_distance(word, cands[i]);
         if (d < bestd) { bestd = d; best = cands[i]; }
     }

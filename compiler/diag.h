@@ -57,6 +57,9 @@ void rbk_diags_free(rbk_diags *d);
 rbk_diag *rbk_diag_add(rbk_diags *d, rbk_severity sev, const char *rule, int file, uint32_t off,
                        uint32_t end, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 void rbk_diag_hint(rbk_diag *dg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Whether rbk_diag_add dropped dg (an error past max_errors): a caller may skip working out a
+ * hint nobody will see. */
+int rbk_diag_dropped(const rbk_diag *dg);
 /* Sorts by file, position (stable), keeping parse and check order for equal positions. */
 void rbk_diags_sort(rbk_diags *d);
 

@@ -13,9 +13,9 @@
 
 /* ------------------------------------------------------------------ types */
 static rbk_ctype basic_types[] = {
-    {TY_ANY, 0, 0, 0, 0}, {TY_NIL, 0, 0, 0, 0}, {TY_BOOL, 0, 0, 0, 0}, {TY_INT, 0, 0, 0, 0},
-    {TY_FLOAT, 0, 0, 0, 0}, {TY_DURATION, 0, 0, 0, 0}, {TY_STRING, 0, 0, 0, 0},
-    {TY_LIST, 0, 0, 0, 0}, {TY_MAP, 0, 0, 0, 0}, {TY_FUNC, 0, 0, 0, 0}, {TY_HANDLE, 0, 0, 0, 0},
+    {.kind = TY_ANY}, {.kind = TY_NIL}, {.kind = TY_BOOL}, {.kind = TY_INT}, {.kind = TY_FLOAT},
+    {.kind = TY_DURATION}, {.kind = TY_STRING}, {.kind = TY_LIST}, {.kind = TY_MAP},
+    {.kind = TY_FUNC}, {.kind = TY_HANDLE},
 };
 rbk_ctype *rbk_type_basic(rbk_tkind k) { return &basic_types[k]; }
 #define T(k) (&basic_types[k])
@@ -376,6 +376,46 @@ static int add_global(rbk_compiler *c, rbk_sym *y) {
     return y->index;
 }
 
+/* ------------------------------------------------------------------ records */
+/* A record (a map literal's type) of more fields than this keeps a hash index of them: a map
+ * literal of 100,000 keys took 19 s of pairwise compares for its duplicate check, and every
+ * field read was a scan of them all. */
+enum { RECORD_INDEX_MIN = 8 };
+/* The position of r's field `name` (the first, if it is written twice), or -1. */
+static int record_field(const rbk_ctype *r, const char *name) {
+    if (!r->index) {
+        for (int i = 0; i < r->nfields; i++)
+            if (!strcmp(r->fnames[i], name)) return i;
+        return -1;
+    }
+    uint32_t m = (uint32_t)r->index_cap - 1;
+    for (uint32_t j = name_hash(name) & m; r->index[j]; j = (j + 1) & m)
+        if (!strcmp(r->fnames[r->index[j] - 1], name)) return r->index[j] - 1;
+    return -1;
+}
+/* Enters r's field i in the index, unless a field of that name is there already. */
+static void record_index_put(rbk_ctype *r, int i) {
+    uint32_t m = (uint32_t)r->index_cap - 1, j = name_hash(r->fnames[i]) & m;
+    for (; r->index[j]; j = (j + 1) & m)
+        if (!strcmp(r->fnames[r->index[j] - 1], r->fnames[i])) return;
+    r->index[j] = i + 1;
+}
+/* Appends a field to r, which has room for `capacity`; returns -1 when r had a field of that
+ * name already (the new one is listed too, but found after the first), else 0. */
+static int record_add(rbk_compiler *c, rbk_ctype *r, int capacity, const char *name, rbk_ctype *t) {
+    int dup = record_field(r, name) >= 0;
+    r->fnames[r->nfields] = name;
+    r->ftypes[r->nfields++] = t;
+    if (r->index) {
+        record_index_put(r, r->nfields - 1);
+    } else if (r->nfields > RECORD_INDEX_MIN) {
+        for (r->index_cap = 16; r->index_cap < 2 * capacity; r->index_cap *= 2) {}
+        r->index = rbk_arena_alloc(c->arena, sizeof(int) * (size_t)r->index_cap);
+        for (int i = 0; i < r->nfields; i++) record_index_put(r, i);
+    }
+    return dup ? -1 : 0;
+}
+
 static rbk_ctype *expr(sema *S, rbk_node *n);
 static rbk_ctype *field(sema *S, rbk_node *n);
 static void block(sema *S, rbk_node *b, int new_scope);
@@ -414,6 +454,7 @@ static int builtin_of(rbk_node *callee, rbk_sym *y, rbk_node **receiver) {
 
 static void bind_error_unknown(sema *S, rbk_node *arg, const char *fname, const char *const *names, int n) {
     rbk_diag *d = ERR(arg, "`%s` has no parameter named `%s`", fname, arg->str);
+    if (rbk_diag_dropped(d)) return; /* past the error limit: no hint to look for */
     const char *best = rbk_closest(arg->str, names, n);
     if (best) rbk_diag_hint(d, "did you mean `%s`?", best);
     else {
@@ -430,6 +471,8 @@ static int bind_args(sema *S, rbk_node *call, const char *fname, int nparams, co
                      const int *optional, rbk_node *first) {
     rbk_node **bound = rbk_arena_alloc(S->c->arena, sizeof(rbk_node *) * (size_t)(nparams + 1));
     int pos = 0, ok = 1, named_seen = 0;
+    int *pidx = NULL; /* parameter position + 1 by name, for a function of many */
+    uint32_t pcap = 0;
     if (first) bound[pos++] = first;
     for (int i = 0; i < call->list.n; i++) {
         rbk_node *arg = call->list.items[i];
@@ -446,7 +489,21 @@ static int bind_args(sema *S, rbk_node *call, const char *fname, int nparams, co
         } else {
             named_seen = 1;
             int k = -1;
-            for (int j = 0; j < nparams; j++) if (!strcmp(names[j], name)) k = j;
+            if (nparams <= 16) {
+                for (int j = 0; j < nparams; j++) if (!strcmp(names[j], name)) k = j;
+            } else { /* a hash of the names, made at the first named argument: not args x params */
+                if (!pidx) {
+                    for (pcap = 32; pcap < 2 * (uint32_t)nparams; pcap *= 2) {}
+                    pidx = rbk_xcalloc(pcap, sizeof(int));
+                    for (int j = 0; j < nparams; j++) {
+                        uint32_t h = name_hash(names[j]) & (pcap - 1);
+                        while (pidx[h]) h = (h + 1) & (pcap - 1);
+                        pidx[h] = j + 1;
+                    }
+                }
+                for (uint32_t h = name_hash(name) & (pcap - 1); pidx[h]; h = (h + 1) & (pcap - 1))
+                    if (!strcmp(names[pidx[h] - 1], name)) k = pidx[h] - 1; /* the last, as the scan did */
+            }
             if (k < 0) { bind_error_unknown(S, arg, fname, names + (first ? 1 : 0), nparams - (first ? 1 : 0)); ok = 0; continue; }
             if (bound[k]) { ERR(arg, "`%s` is given twice", name); ok = 0; continue; }
             bound[k] = arg->a;
@@ -460,6 +517,7 @@ static int bind_args(sema *S, rbk_node *call, const char *fname, int nparams, co
             ok = 0;
         }
     }
+    free(pidx);
     call->list2.items = bound;
     call->list2.n = nparams;
     call->list2.cap = nparams;
@@ -787,6 +845,7 @@ static rbk_ctype *ident(sema *S, rbk_node *n) {
         }
         if (is_namespace(n->str)) { ERR(n, "`%s` is a module of builtins: call one of its functions, e.g. %s.get(...)", n->str, n->str); return T(TY_ANY); }
         rbk_diag *d = ERR(n, "unknown name `%s`", n->str);
+        if (rbk_diag_dropped(d)) return T(TY_ANY); /* 100,000 unknown names took 16 s of hints nobody sees */
         /* suggestions: names in scope */
         const char *cands[256];
         int k = 0;
@@ -812,21 +871,51 @@ static rbk_ctype *ident(sema *S, rbk_node *n) {
     return y->type;
 }
 
+/* The declared environment variable `name` (its position in c->envs), or -1; and its
+ * declaration. A hash index over the names: 50,000 `env` names and reads took 7 s of scans. */
+static int env_find(const rbk_compiler *c, const char *name) {
+    if (!c->env_index) return -1;
+    uint32_t m = (uint32_t)c->env_index_cap - 1;
+    for (uint32_t j = name_hash(name) & m; c->env_index[j]; j = (j + 1) & m)
+        if (!strcmp(c->envs[c->env_index[j] - 1]->str, name)) return c->env_index[j] - 1;
+    return -1;
+}
+static void env_index_put(rbk_compiler *c, int i) {
+    uint32_t m = (uint32_t)c->env_index_cap - 1, j = name_hash(c->envs[i]->str) & m;
+    while (c->env_index[j]) j = (j + 1) & m;
+    c->env_index[j] = i + 1;
+}
+static void env_add(rbk_compiler *c, rbk_node *e) {
+    if (c->nenvs == c->capenvs) {
+        c->capenvs = c->capenvs ? c->capenvs * 2 : 8;
+        c->envs = rbk_xrealloc(c->envs, sizeof(rbk_node *) * (size_t)c->capenvs);
+    }
+    c->envs[c->nenvs++] = e;
+    if (c->nenvs * 2 > c->env_index_cap) {
+        free(c->env_index);
+        c->env_index_cap = c->env_index_cap ? c->env_index_cap * 2 : 16;
+        c->env_index = rbk_xcalloc((size_t)c->env_index_cap, sizeof(int));
+        for (int i = 0; i < c->nenvs; i++) env_index_put(c, i);
+    } else {
+        env_index_put(c, c->nenvs - 1);
+    }
+}
+
 /* `env.NAME` (o is `env`, not a variable). Out of line, as are the other leaves of field() and
  * call() that keep arrays on the stack: field() and call() recurse once per link of a chain,
  * and their frames are what bounds RBK_MAX_EXPR_DEPTH (compiler/ast.h). */
 static __attribute__((noinline)) rbk_ctype *env_field(sema *S, rbk_node *n) {
-    for (int i = 0; i < S->c->nenvs; i++) {
+    int i = env_find(S->c, n->str);
+    if (i >= 0) {
         rbk_node *e = S->c->envs[i];
-        if (!strcmp(e->str, n->str)) {
-            e->aux |= 0x100; /* used */
-            n->slot = i;
-            n->aux = 10; /* env read */
-            note_effect(S, 1, n);
-            return (e->flags & RBK_NF_OPTIONAL) ? T(TY_ANY) : T(TY_STRING);
-        }
+        e->aux |= 0x100; /* used */
+        n->slot = i;
+        n->aux = 10; /* env read */
+        note_effect(S, 1, n);
+        return (e->flags & RBK_NF_OPTIONAL) ? T(TY_ANY) : T(TY_STRING);
     }
     rbk_diag *d = ERR(n, "environment variable `%s` is not declared", n->str);
+    if (rbk_diag_dropped(d)) return T(TY_ANY);
     const char *cands[128];
     int k = 0;
     for (int i = 0; i < S->c->nenvs && k < 128; i++) cands[k++] = S->c->envs[i]->str;
@@ -888,15 +977,18 @@ static rbk_ctype *field(sema *S, rbk_node *n) {
     }
     rbk_ctype *t = expr(S, o);
     if (t->kind == TY_RECORD) {
-        for (int i = 0; i < t->nfields; i++)
-            if (!strcmp(t->fnames[i], n->str)) return t->ftypes[i];
+        int f = record_field(t, n->str);
+        if (f >= 0) return t->ftypes[f];
         rbk_diag *d = rbk_diag_add(S->c->diags, RBK_SEV_ERROR, "check", n->file, rbk_field_name_off(n),
                                    n->end, "this map has no field `%s`", n->str);
+        if (rbk_diag_dropped(d)) return T(TY_ANY);
         const char *best = rbk_closest(n->str, t->fnames, t->nfields);
         if (best) rbk_diag_hint(d, "did you mean `%s`?", best);
         else {
             rbk_sbuf b = RBK_SBUF_INIT;
-            for (int i = 0; i < t->nfields; i++) rbk_sbuf_printf(&b, "%s%s", i ? ", " : "", t->fnames[i]);
+            enum { SHOWN = 16 }; /* a map of 100,000 keys is not one hint line */
+            for (int i = 0; i < t->nfields && i < SHOWN; i++) rbk_sbuf_printf(&b, "%s%s", i ? ", " : "", t->fnames[i]);
+            if (t->nfields > SHOWN) rbk_sbuf_printf(&b, ", ... (%d in all)", t->nfields);
             rbk_diag_hint(d, "its fields are %s", b.data ? b.data : "none");
             rbk_sbuf_free(&b);
         }
@@ -1007,12 +1099,7 @@ static rbk_ctype *expr(sema *S, rbk_node *n) {
                 else dynamic = 1;
             }
             rbk_ctype *vt = expr(S, e->b);
-            if (key) {
-                for (int j = 0; j < r->nfields; j++)
-                    if (!strcmp(r->fnames[j], key)) ERR(e, "key `%s` appears twice in this map", key);
-                r->fnames[r->nfields] = key;
-                r->ftypes[r->nfields++] = vt;
-            }
+            if (key && record_add(S->c, r, n->list.n, key, vt)) ERR(e, "key `%s` appears twice in this map", key);
         }
         t = dynamic ? T(TY_MAP) : r;
         break;
@@ -1048,9 +1135,8 @@ static rbk_ctype *expr(sema *S, rbk_node *n) {
         else if (known(o) && is_mapish(o) && known(i) && i->kind != TY_STRING)
             ERR(n->b, "a map key must be a string, not %s", rbk_type_str(i));
         t = (known(o) && o->kind == TY_STRING) ? T(TY_STRING) : T(TY_ANY);
-        if (o->kind == TY_RECORD && n->b->kind == N_STRING)
-            for (int k = 0; k < o->nfields; k++)
-                if (!strcmp(o->fnames[k], n->b->str)) t = o->ftypes[k];
+        if (o->kind == TY_RECORD && n->b->kind == N_STRING && record_field(o, n->b->str) >= 0)
+            t = o->ftypes[record_field(o, n->b->str)];
         break;
     }
     case N_CALL: t = call(S, n); break;
@@ -1487,15 +1573,9 @@ static void declare_top(sema *S, rbk_node *prog, scope *g, int module) {
                 }
                 for (int j = 0; j < n->a->list.n; j++) {
                     rbk_node *e = n->a->list.items[j];
-                    int dup = 0;
-                    for (int k = 0; k < c->nenvs; k++) if (!strcmp(c->envs[k]->str, e->str)) dup = 1;
-                    if (dup) { ERR(e, "environment variable `%s` is declared twice", e->str); continue; }
+                    if (env_find(c, e->str) >= 0) { ERR(e, "environment variable `%s` is declared twice", e->str); continue; }
                     e->flags = flags;
-                    if (c->nenvs == c->capenvs) {
-                        c->capenvs = c->capenvs ? c->capenvs * 2 : 8;
-                        c->envs = rbk_xrealloc(c->envs, sizeof(rbk_node *) * (size_t)c->capenvs);
-                    }
-                    c->envs[c->nenvs++] = e;
+                    env_add(c, e);
                 }
             } else if (n->kind == N_RUNBOOK) {
                 if (c->title) ERR(n, "the runbook's title is given twice");

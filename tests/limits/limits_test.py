@@ -366,7 +366,26 @@ def case_traced_values_limit(d):
               f"a stop-if tracing {k + 3} values: exit {p.returncode}, {errs[:3]}", p.err[-2000:])
 
 
-# ---------------------------------------------------------------- sizes that were quadratic, or recursive
+# ---------------------------------------------------------------- sizes that were quadratic
+def case_map_literal_of_100000_keys(d):
+    """The duplicate-key check of a map literal compared every pair (100,000 keys: 19 s); a
+    hash set finds the same duplicates, each once, where the second one is written, and a
+    field read of a large record is a lookup, not a scan."""
+    n = 100000
+    keys = ", ".join(f"k{i}: {i}" for i in range(n))
+    write(d, "map.rb", "let m = {" + keys + "}\nlog(str(m.k99999 + m[\"k5\"]))\n")
+    p = run(["run", "map.rb"], d)
+    check(p.returncode == 0 and "log    100004" in p.out, f"a map of {n} keys: exit {p.returncode}", p.out, p.err[-2000:])
+    src = "let m = {" + keys + ", k5: 1, \"k99999\": 2, k5: 3}\nlog(str(m.k7))\n"
+    write(d, "dup.rb", src)
+    p = run(["check", "dup.rb"], d)
+    cols = [src.index(", k5: 1") + 3, src.index(', "k99999"') + 3, src.index(", k5: 3") + 3]
+    want = [f"dup.rb:1:{cols[0]}: error: key `k5` appears twice in this map",
+            f"dup.rb:1:{cols[1]}: error: key `k99999` appears twice in this map",
+            f"dup.rb:1:{cols[2]}: error: key `k5` appears twice in this map"]
+    check(p.returncode == 65 and errors(p) == want, f"duplicate keys: {errors(p)}", p.err[-2000:])
+
+
 def case_call_chain_of_200000_functions(d):
     """The recursion check walked the call graph with one C frame a call (a segfault at 200,000
     functions each calling the next); a cycle at the end of the chain is still found."""
@@ -381,6 +400,36 @@ def case_call_chain_of_200000_functions(d):
     check(p.returncode == 65 and len(errs) == 1 and
           errs[0].startswith(f"cycle.rb:{n - 1}:4: error: recursion is not allowed: f{n - 2} -> f{n - 1} -> f{n - 2}"),
           f"a cycle at the end of {n} calls: {errs}", p.err[-2000:])
+
+
+def case_many_names_and_diagnostics(d):
+    """Other pairwise scans of the checker and of `check`: 50,000 env names (each read scanned
+    them all), a call naming 20,000 arguments of a 20,000-parameter fn, 40,000 warnings the
+    checker adds after 40,000 others (an insertion sort), 100,000 unknown names past the error
+    limit (each still looked for a "did you mean")."""
+    n = 50000
+    write(d, "env.rb", "env " + ", ".join(f"E{i}" for i in range(n)) + " optional\nenv E7\n" +
+          "".join(f"log(\"{{env.E{i}}}\")\n" for i in range(0, n, 997)) + "log(\"{env.E49999}\")\n")
+    p = run(["check", "env.rb"], d)
+    check(p.returncode == 65 and errors(p) == ["env.rb:2:5: error: environment variable `E7` is declared twice"],
+          f"{n} env names: exit {p.returncode}, {errors(p)[:3]}", p.err[-2000:])
+    k = 20000
+    write(d, "named.rb", "fn f(" + ", ".join(f"p{i}" for i in range(k)) + ") { return p0 + p19999 }\n" +
+          "log(str(f(" + ", ".join(f"p{i}: {i}" for i in reversed(range(k))) + ")))\n")
+    p = run(["run", "named.rb"], d)
+    check(p.returncode == 0 and "log    19999" in p.out, f"{k} named arguments: exit {p.returncode}", p.out, p.err[-2000:])
+    m = 40000
+    write(d, "warn.rb", "".join(f"let x{i} = {i}\n" for i in range(m)) + "".join(f"{i} == {i}\n" for i in range(m)))
+    p = run(["check", "warn.rb"], d)
+    lines = [int(l.split(":")[1]) for l in p.err.splitlines() if l.startswith("warn.rb:")]
+    check(p.returncode == 0 and len(lines) == 2 * m and lines == sorted(lines) and lines[0] == 1,
+          f"{2 * m} warnings in order: exit {p.returncode}, {len(lines)} lines", p.err[:1000])
+    write(d, "unknown.rb", "".join(f"let name_number_{i} = {i}\n" for i in range(300)) +
+          "".join(f"log(str(nam_numbr_{i} + name_number_{i % 300}))\n" for i in range(100000)))
+    p = run(["check", "unknown.rb"], d)
+    errs = errors(p)
+    check(p.returncode == 65 and len(errs) == 100 and errs[0] == "unknown.rb:301:9: error: unknown name `nam_numbr_0`" and
+          "did you mean `name_number_0`?" in p.err, f"100,000 unknown names: exit {p.returncode}, {errs[:2]}", p.err[:2000])
 
 
 def case_long_line_diagnostics(d):
