@@ -224,7 +224,7 @@ void rbk_compiler_free(rbk_compiler *c) {
     if (!c) return;
     for (int i = 0; i < c->nmodules; i++) { free(c->modules[i].name); free(c->modules[i].path); }
     free(c->modules);
-    for (int i = 0; i < c->nfns; i++) { free(c->fns[i].calls); free(c->fns[i].call_at); }
+    for (int i = 0; i < c->nfns; i++) { free(c->fns[i].calls); free(c->fns[i].call_at); free(c->fns[i].default_cost); }
     free(c->fns);
     free(c->globals);
     free(c->steps);

@@ -48,6 +48,8 @@ typedef struct rbk_fninfo {
     int *calls; int ncalls, capcalls; /* user functions called (for recursion/effects) */
     rbk_node **call_at;               /* where each of those calls is written */
     int worst_ms_known;
+    int64_t *default_cost;    /* per parameter: the nodes its default compiles to at each call that
+                               * leaves it out, the defaults it expands in turn included (sema.c) */
 } rbk_fninfo;
 
 typedef struct rbk_stepinfo {
@@ -97,6 +99,11 @@ typedef struct rbk_compiler {
  * thousand is far more than a runbook needs while keeping the check for a name used twice
  * trivial (docs/language.md, Limits). */
 enum { RBK_MAX_MODULES = 1000 };
+/* A default argument is compiled into every call that leaves it out (it is evaluated there),
+ * so a large default called often, or defaults that call functions with defaults, multiply
+ * the code: a 283 KB runbook compiled to 101 MB, and nesting made it exponential. The calls of
+ * one runbook repeat at most this many nodes of defaults (docs/language.md, Limits). */
+enum { RBK_MAX_DEFAULT_NODES = 1 << 22 };
 
 /* Loads path, parses it and its modules, checks everything. Returns the compiler (always;
  * diags tell whether it succeeded). */

@@ -1589,6 +1589,53 @@ static void declare_top(sema *S, rbk_node *prog, scope *g, int module) {
     }
 }
 
+/* The nodes the code generator emits for n, a default argument (or part of one), with the
+ * defaults of the calls in it that leave arguments out; saturated past the limit. The callees'
+ * costs are known: check_calls computes a function's after every function it calls. */
+static int64_t default_tree_cost(const rbk_compiler *c, const rbk_node *n) {
+    if (!n) return 0;
+    int64_t k = 1;
+    int has = rbk_node_has(n);
+    if (has >= RBK_HAS_A) k += default_tree_cost(c, n->a);
+    if (has >= RBK_HAS_B) k += default_tree_cost(c, n->b);
+    if (has >= RBK_HAS_C) k += default_tree_cost(c, n->c);
+    for (int i = 0; has >= RBK_HAS_LIST && i < n->list.n; i++) {
+        k += default_tree_cost(c, n->list.items[i]);
+        if (k > RBK_MAX_DEFAULT_NODES) return RBK_MAX_DEFAULT_NODES + 1;
+    }
+    if (n->kind == N_CALL && n->aux == 2 && n->slot >= 0 && n->slot < c->nfns && c->fns[n->slot].default_cost)
+        for (int j = 0; j < c->fns[n->slot].nparams; j++)
+            if (j >= n->list2.n || !n->list2.items[j]) k += c->fns[n->slot].default_cost[j];
+    return k > RBK_MAX_DEFAULT_NODES ? RBK_MAX_DEFAULT_NODES + 1 : k;
+}
+static void default_costs(rbk_compiler *c, rbk_fninfo *f) {
+    if (!f->decl || f->decl->kind != N_FN || !f->nparams) return;
+    f->default_cost = rbk_xcalloc((size_t)f->nparams, sizeof(int64_t));
+    rbk_node *params = f->decl->a;
+    for (int j = 0; j < f->nparams && j < params->list.n; j++)
+        f->default_cost[j] = default_tree_cost(c, params->list.items[j]->a);
+}
+/* Every call of a user function compiles the defaults it leaves out: past
+ * RBK_MAX_DEFAULT_NODES for the whole runbook, the call that passes it is an error. */
+static void check_default_growth(rbk_compiler *c) {
+    int64_t total = 0;
+    for (int g = 0; g < c->nfns; g++)
+        for (int k = 0; k < c->fns[g].ncalls; k++) {
+            rbk_node *call = c->fns[g].call_at[k];
+            const rbk_fninfo *f = &c->fns[c->fns[g].calls[k]];
+            for (int j = 0; f->default_cost && j < f->nparams; j++)
+                if (j >= call->list2.n || !call->list2.items[j]) total += f->default_cost[j];
+            if (total > RBK_MAX_DEFAULT_NODES) {
+                rbk_diag *d = rbk_diag_add(c->diags, RBK_SEV_ERROR, "limit", call->file, call->off, call->end,
+                                           "the default arguments the calls of this runbook leave out are too large "
+                                           "in all (limit %d nodes of code)", RBK_MAX_DEFAULT_NODES);
+                rbk_diag_hint(d, "a default is compiled into every call that leaves it out: pass the argument, "
+                                 "or make a large default a top-level `let` and name it");
+                return;
+            }
+        }
+}
+
 /* Recursion, by a depth-first search over user function calls from fns[root], which also
  * gives each function the effects of everything it calls. Iterative, with the path in stack[]
  * and each one's next call in next[] (both nfns long): a chain of 200,000 functions each
@@ -1626,6 +1673,7 @@ static void check_calls(rbk_compiler *c, int root, int *state, int *stack, int *
             continue;
         }
         state[f] = 2;
+        default_costs(c, fi); /* after those of every function it calls */
         if (--depth >= 0) c->fns[stack[depth]].effects |= fi->effects; /* its caller's call returned */
     }
 }
@@ -1716,6 +1764,7 @@ void rbk_sema(rbk_compiler *c) {
     free(state);
     free(stack);
     free(next);
+    check_default_growth(c);
     /* guards called from top-level code through functions */
     for (int i = 0; i < c->fns[0].ncalls; i++) {
         int g = c->fns[0].calls[i];

@@ -450,6 +450,29 @@ def case_long_line_diagnostics(d):
           f"100 errors on a line of {len(src)} bytes: {len(p.err)} bytes of output", p.err[:3000])
 
 
+def case_default_arguments_limit(d):
+    """A default is compiled into every call that leaves it out: a 283 KB runbook compiled to
+    101 MB, and defaults calling functions with defaults grew exponentially. The calls of one
+    runbook repeat at most 4,194,304 nodes of defaults; past that, the call is an error."""
+    limit = 1 << 22  # RBK_MAX_DEFAULT_NODES, compiler/compiler.h
+    default = "[" + ", ".join(["0"] * 4095) + "]"  # 4,096 nodes: the list and its items
+    for calls, ok in ((limit // 4096, True), (limit // 4096 + 1, False)):
+        write(d, "defaults.rb", f"fn f(x = {default}) {{ return len(x) }}\n" + "log(str(f()))\n" * calls)
+        p = run(["compile", "-o", "defaults.rbc", "defaults.rb"] if ok else ["check", "defaults.rb"], d)
+        errs = errors(p)
+        check((p.returncode == 0 and not errs) if ok else
+              (p.returncode == 65 and len(errs) == 1 and errs[0].startswith(
+                  f"defaults.rb:{calls + 1}:9: error: the default arguments the calls of this runbook leave out are too large")),
+              f"{calls} calls of a 4,096-node default: exit {p.returncode}, {errs[:2]}", p.err[-2000:])
+    fns = "fn g0(x = [0, 0, 0]) { return len(x) }\n" + "".join(
+        f"fn g{i}(x = g{i - 1}() + g{i - 1}() + g{i - 1}() + g{i - 1}()) {{ return x }}\n" for i in range(1, 13))
+    write(d, "nested.rb", fns + "log(str(g12()))\n")  # 4^12 copies of g0's default
+    p = run(["compile", "-o", "nested.rbc", "nested.rb"], d)
+    errs = errors(p)
+    check(p.returncode == 65 and len(errs) == 1 and "default arguments" in errs[0],
+          f"defaults expanding defaults 4^12 times: exit {p.returncode}, {errs[:2]}", p.err[-2000:])
+
+
 def main():
     global RUNBOOK
     ap = argparse.ArgumentParser()
