@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../compiler/compiler.h"
-#include "../stdlib/file_ops.h"
+#include "../support/readfile.h"
 
 /* The synopsis lines of one command (its first line and the continuation lines under it),
  * joined with spaces into out. Returns 0 when the command is not in the text. */
@@ -94,7 +94,8 @@ static void put_name(const char *s) {
 static int list_names(const char *path, int want) {
     if (ends_with(path, ".rbc")) {
         rbk_sbuf b = RBK_SBUF_INIT, e = RBK_SBUF_INIT;
-        if (rbk_file_read(path, &b, NULL, &e) != RBK_FILE_OK) { rbk_sbuf_free(&b); rbk_sbuf_free(&e); return 0; }
+        /* support/readfile.h: a shell's completion must never wait on a FIFO or read a device */
+        if (rbk_read_file(path, RBK_READ_MAX_ARTIFACT, 0, &b, &e) != RBK_READ_OK) { rbk_sbuf_free(&b); rbk_sbuf_free(&e); return 0; }
         rbk_sbuf_free(&e);
         char *err = NULL;
         rbk_unit *u = rbk_bc_load((const uint8_t *)b.data, b.len, &err);

@@ -22,6 +22,7 @@
 #include <strings.h>
 #include "../compiler/compiler.h"
 #include "../stdlib/file_ops.h"
+#include "../support/readfile.h"
 #include "import.h"
 
 int rbk_cli_import(const char *path, const char *out_path);
@@ -2597,7 +2598,9 @@ static void trailing_note(rbk_sbuf *out, const char *note) {
 
 int rbk_cli_import(const char *path, const char *out_path) {
     rbk_sbuf text = RBK_SBUF_INIT, err = RBK_SBUF_INIT;
-    if (rbk_file_read(path, &text, NULL, &err) != RBK_FILE_OK) {
+    /* support/readfile.h: a regular file or a pipe (`runbook import <(curl ...)`), at most the
+     * size of a runbook's sources; never a FIFO waited on, a device or a /proc file */
+    if (rbk_read_file(path, RBK_READ_MAX_SOURCE, RBK_READ_PIPE, &text, &err) != RBK_READ_OK) {
         fprintf(stderr, "runbook import: %s\n", rbk_sbuf_cstr(&err));
         rbk_sbuf_free(&text);
         rbk_sbuf_free(&err);

@@ -227,6 +227,25 @@ def case_env_file_and_journal_that_are_not_files(d):
               f"resume {path}: exit {p.returncode}", p.err[-2000:])
 
 
+def case_import_and_completion_of_what_is_not_a_file(d):
+    """`runbook import` (a Markdown document: a file or a pipe) and the shell completion's
+    `runbook __complete steps FILE` read through the same reader: the completion waited for
+    ever on a FIFO named x.rbc, under the user's shell."""
+    fifo = os.path.join(d, "doc.md")
+    os.mkfifo(fifo)
+    p = run(["import", fifo], d, timeout=60)
+    check(p.returncode == 0 and "0 steps" in p.err, f"import of an idle FIFO: exit {p.returncode}", p.err[-2000:])
+    for path, says in (("/dev/zero", "character device"), ("/proc/self/environ", "held more than its size")):
+        p = run(["import", path], d, timeout=60)
+        check(p.returncode == 64 and says in p.err and CANARY not in p.out + p.err,
+              f"import {path}: exit {p.returncode}", p.err[-2000:])
+    os.mkfifo(os.path.join(d, "x.rbc"))
+    os.mkfifo(os.path.join(d, "x.rb"))
+    for name in ("x.rbc", "x.rb"):
+        p = run(["__complete", "steps", name], d, timeout=60)
+        check(p.returncode == 0 and p.out == "", f"__complete steps of a FIFO {name}: exit {p.returncode}", p.out, p.err)
+
+
 def case_source_size_limit(d):
     """A runbook's sources, modules included, total at most 64 MiB: at the limit it checks, one
     byte more is refused before it is read (a 10 GiB sparse file costs nothing)."""
