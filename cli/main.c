@@ -435,7 +435,7 @@ static int cmd_check(opts *o) {
     }
     /* the modules, sorted for a binary search; the problems reported so far, in a hash set
      * (files x modules and problems x problems were quadratic: 70,000 files) */
-    qsort(used, (size_t)nused, sizeof(char *), cmp_str);
+    if (nused) qsort(used, (size_t)nused, sizeof(char *), cmp_str);
     diag_set seen = {0};
     for (int i = 0; i < n; i++) {
         char *real = realpath(files[i], NULL);

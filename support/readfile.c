@@ -77,6 +77,7 @@ int rbk_read_file(const char *path, size_t max, int flags, rbk_sbuf *out, rbk_sb
     size_t want = regular ? (size_t)st.st_size : max;
     size_t start = out->len, got = 0;
     rbk_sbuf_reserve(out, regular ? want + 1 : 64 * 1024);
+    out->data[out->len] = 0; /* a fresh buffer is NUL-terminated even when nothing is read */
     int rc = RBK_READ_OK;
     for (;;) {
         size_t room = want + 1 - got;

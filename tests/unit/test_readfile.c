@@ -86,6 +86,13 @@ static void test_regular_file_and_its_limit(void **st) {
     put(e, "", 0);
     assert_int_equal(read_after(e, 10, 0, &out, &err), RBK_READ_OK);
     assert_string_equal(rbk_sbuf_cstr(&out), "kept");
+    /* into a fresh buffer: empty, and still a C string (--env-file parses it as one) */
+    rbk_sbuf fresh = RBK_SBUF_INIT;
+    assert_int_equal(rbk_read_file(e, 10, 0, &fresh, &err), RBK_READ_OK);
+    assert_int_equal(fresh.len, 0);
+    assert_non_null(fresh.data);
+    assert_int_equal(fresh.data[0], 0);
+    rbk_sbuf_free(&fresh);
     /* a sparse file of 10 GiB costs nothing: its size is enough */
     char *big = path_in(f, "big.rb");
     int fd = open(big, O_CREAT | O_WRONLY, 0600);
@@ -155,6 +162,11 @@ static void test_pipes(void **st) {
     rbk_sbuf out = RBK_SBUF_INIT, err = RBK_SBUF_INIT;
     assert_int_equal(read_after(fifo, 100, RBK_READ_PIPE, &out, &err), RBK_READ_OK);
     assert_string_equal(rbk_sbuf_cstr(&out), "kept");
+    rbk_sbuf fresh = RBK_SBUF_INIT;
+    assert_int_equal(rbk_read_file(fifo, 100, RBK_READ_PIPE, &fresh, &err), RBK_READ_OK);
+    assert_int_equal(fresh.len, 0);
+    assert_int_equal(fresh.data[0], 0);
+    rbk_sbuf_free(&fresh);
     for (int over = 0; over <= 1; over++) {
         int p[2];
         assert_int_equal(pipe(p), 0);
