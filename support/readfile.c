@@ -3,9 +3,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+enum { CHUNK = 64 * 1024 };
 
 static const char *kind_of(mode_t m) {
     if (S_ISDIR(m)) return "a directory";
@@ -76,25 +79,29 @@ int rbk_read_file(const char *path, size_t max, int flags, rbk_sbuf *out, rbk_sb
      * pipe: up to the limit, plus one byte to notice that it goes on. */
     size_t want = regular ? (size_t)st.st_size : max;
     size_t start = out->len, got = 0;
-    rbk_sbuf_reserve(out, regular ? want + 1 : 64 * 1024);
+    rbk_sbuf_reserve(out, regular ? want + 1 : CHUNK);
     out->data[out->len] = 0; /* a fresh buffer is NUL-terminated even when nothing is read */
+    /* Through a small buffer, copied on: the kernel's copy of a large read into fresh memory
+     * leaves it out of the cache, and the lexer and the line map then read every byte from
+     * memory again (runbook check of 100,000 lines: 84 -> 93 ms of CPU, _copy_to_iter and
+     * memchr; with this buffer as before) */
+    char *chunk = rbk_xmalloc(CHUNK);
     int rc = RBK_READ_OK;
     for (;;) {
         size_t room = want + 1 - got;
-        if (room > 1 << 20) room = 1 << 20;
-        rbk_sbuf_reserve(out, room);
-        ssize_t r = read(fd, out->data + out->len, room);
+        if (room > CHUNK) room = CHUNK;
+        ssize_t r = read(fd, chunk, room);
         if (r < 0) {
             if (errno == EINTR) continue;
             rc = failed("read", path, errno, err);
             break;
         }
         if (r == 0) break;
-        out->len += (size_t)r;
-        out->data[out->len] = 0;
+        rbk_sbuf_add(out, chunk, (size_t)r);
         got += (size_t)r;
         if (got > want) break;
     }
+    free(chunk);
     close(fd);
     if (rc == RBK_READ_OK && got > want && !regular) {
         rbk_sbuf_printf(err, "cannot read \"%s\": it goes on past the %zu bytes allowed", path, max);
