@@ -43,11 +43,21 @@ typedef struct rbk_hdgroup {
     int first_hole;
 } rbk_hdgroup;
 
+/* One statement of an SQL literal, as rbk_sql_holes read it (statements end at a `;` in code,
+ * not in a string or a comment). no_where: 'D' or 'U' for a DELETE or UPDATE (also after a
+ * WITH clause) without a WHERE of its own (one in a subquery, a string or a comment does not
+ * count): the checker's sql-no-where warning; else 0. */
+typedef struct rbk_sql_stmt {
+    int no_where;
+} rbk_sql_stmt;
+
 typedef struct rbk_holes {
     rbk_hole *holes;  /* nholes verdicts */
     int nholes;
     rbk_hdgroup *groups;
     int ngroups;
+    rbk_sql_stmt *stmts; /* SQL: the statements, in order */
+    int nstmts;
 } rbk_holes;
 
 /* The formats a hole can have: RBK_HOLE_QUOTED (no format: quoted for the shell / a bind
@@ -62,7 +72,10 @@ enum { RBK_HOLE_QUOTED = 0, RBK_HOLE_RAW = 1, RBK_HOLE_IDENT = 2 };
 /* Scans a sh() command literal: pieces[0..nholes], fmt[i] the format of hole i. Fills h
  * (free with rbk_holes_free). */
 void rbk_sh_holes(rbk_holes *h, const rbk_piece *pieces, int nholes, const unsigned char *fmt);
-/* Scans an SQL query literal the same way (no groups; ctx 0 when accepted). */
+/* Scans an SQL query literal the same way (no groups; ctx 0 when accepted), and fills stmts.
+ * A quoted hole is refused where PostgreSQL would not read it as a bind parameter: in a
+ * string, a quoted name, dollar quotes or a comment, touching a name or number, and anywhere
+ * in a statement that takes no parameters (SET, CREATE, ALTER, ...: docs/sql.md). */
 void rbk_sql_holes(rbk_holes *h, const rbk_piece *pieces, int nholes, const unsigned char *fmt);
 void rbk_holes_free(rbk_holes *h);
 

@@ -526,40 +526,30 @@ static int bind_args(sema *S, rbk_node *call, const char *fname, int nparams, co
 
 static int is_literal_string(rbk_node *n) { return n && (n->kind == N_STRING || n->kind == N_INTERP); }
 
-/* DELETE or UPDATE without WHERE in an SQL literal (LANGUAGE.md §10). */
+/* DELETE or UPDATE without WHERE in an SQL literal (LANGUAGE.md §10), statement by statement
+ * as compiler/holes.c reads them: a `;` or a WHERE in a string, a comment or a subquery does
+ * not count. */
 static void check_sql_literal(sema *S, rbk_node *q) {
-    rbk_sbuf b = RBK_SBUF_INIT;
-    if (q->kind == N_STRING) rbk_sbuf_add(&b, q->str, q->slen);
-    else
-        for (int i = 0; i < q->list.n; i++) {
-            rbk_node *p = q->list.items[i];
-            if (p->kind == N_STRING) rbk_sbuf_add(&b, p->str, p->slen);
-            else rbk_sbuf_adds(&b, " $1 ");
+    rbk_piece one = {q->str, q->slen}, *pieces = &one;
+    unsigned char nofmt = 0, *fmt = &nofmt;
+    rbk_node **parts = NULL;
+    int n = 0;
+    if (q->kind == N_INTERP) n = rbk_literal_split(q, &pieces, &fmt, &parts);
+    else if (!one.s) one.s = "";
+    rbk_holes h;
+    rbk_sql_holes(&h, pieces, n, fmt);
+    for (int i = 0; i < h.nstmts; i++)
+        if (h.stmts[i].no_where) {
+            rbk_diag *d = WARN("sql-no-where", q, "%s without WHERE changes every row of the table",
+                               h.stmts[i].no_where == 'D' ? "DELETE" : "UPDATE");
+            rbk_diag_hint(d, "add a WHERE clause, or `WHERE true` if every row is meant");
         }
-    const char *s = rbk_sbuf_cstr(&b);
-    /* each statement separated by ';' */
-    const char *p = s;
-    while (*p) {
-        while (*p && (isspace((unsigned char)*p) || *p == ';')) p++;
-        const char *stmt = p;
-        const char *semi = strchr(p, ';');
-        p = semi ? semi : p + strlen(p);
-        size_t len = (size_t)(p - stmt);
-        int del = len >= 6 && !strncasecmp(stmt, "delete", 6);
-        int upd = len >= 6 && !strncasecmp(stmt, "update", 6);
-        if (del || upd) {
-            int has_where = 0;
-            for (size_t i = 0; i + 5 <= len; i++)
-                if ((stmt[i] | 0x20) == 'w' && !strncasecmp(stmt + i, "where", 5) && (i == 0 || !isalnum((unsigned char)stmt[i - 1])) &&
-                    (i + 5 == len || !isalnum((unsigned char)stmt[i + 5])))
-                    has_where = 1;
-            if (!has_where) {
-                rbk_diag *d = WARN("sql-no-where", q, "%s without WHERE changes every row of the table", del ? "DELETE" : "UPDATE");
-                rbk_diag_hint(d, "add a WHERE clause, or `WHERE true` if every row is meant");
-            }
-        }
+    rbk_holes_free(&h);
+    if (q->kind == N_INTERP) {
+        free(pieces);
+        free(fmt);
+        free(parts);
     }
-    rbk_sbuf_free(&b);
 }
 
 /* The span of a hole, from its `{` (aux, set by the parser) to its `}`. */

@@ -626,6 +626,93 @@ static void test_sql_contexts(void **state) {
     }
 }
 
+/* Statements that take bind parameters and those that do not (PostgreSQL 15's analyze.c; each
+ * claim was checked against the server: tests/golden/sql/no_params.rb), statement by
+ * statement, and the no-WHERE flag of each. */
+static void stmt_verdict_is(const char *t, int takes) {
+    rbk_piece pieces[16];
+    int n = split(t, pieces, 16);
+    unsigned char f0[16] = {0};
+    rbk_holes h;
+    rbk_sql_holes(&h, pieces, n, f0);
+    assert_true(n >= 1);
+    if ((h.holes[n - 1].ctx >= 0) != takes)
+        fail_msg("query %s: its last hole %s (%s)", t, takes ? "refused" : "accepted", h.holes[n - 1].why ? h.holes[n - 1].why : "");
+    rbk_holes_free(&h);
+}
+static void no_where_is(const char *t, const char *want) {
+    rbk_piece pieces[16];
+    int n = split(t, pieces, 16);
+    unsigned char f0[16] = {0};
+    rbk_holes h;
+    rbk_sql_holes(&h, pieces, n, f0);
+    rbk_sbuf got = RBK_SBUF_INIT;
+    for (int i = 0; i < h.nstmts; i++) rbk_sbuf_addc(&got, h.stmts[i].no_where ? (char)h.stmts[i].no_where : '-');
+    if (strcmp(rbk_sbuf_cstr(&got), want)) fail_msg("query %s: statements %s, not %s", t, got.data, want);
+    rbk_sbuf_free(&got);
+    rbk_holes_free(&h);
+}
+
+static void test_sql_statements(void **state) {
+    (void)state;
+    static const char *const takes[] = {
+        "SELECT \001", "select \001", "(SELECT \001)", "((SELECT 1) UNION (SELECT \001))", "VALUES (\001)",
+        "TABLE t; SELECT \001", "WITH a AS (SELECT \001) SELECT * FROM a", "INSERT INTO t VALUES (\001)",
+        "UPDATE t SET a = \001", "DELETE FROM t WHERE a = \001", "MERGE INTO t USING u ON a = \001 WHEN MATCHED THEN DO NOTHING",
+        "CALL p(\001)", "DECLARE c CURSOR FOR SELECT \001", "CREATE TABLE t AS SELECT \001",
+        "CREATE TEMP TABLE t AS SELECT \001", "CREATE GLOBAL TEMPORARY TABLE t AS SELECT \001",
+        "CREATE UNLOGGED TABLE IF NOT EXISTS t (a) WITH (fillfactor = 70) AS (SELECT \001)",
+        "CREATE TABLE t AS VALUES (\001)", "SELECT \001 INTO TEMP t", "EXPLAIN SELECT \001",
+        "EXPLAIN ANALYZE VERBOSE DELETE FROM t WHERE a = \001", "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT \001",
+        "EXPLAIN CREATE TABLE t AS SELECT \001", "EXPLAIN DECLARE c CURSOR FOR SELECT \001",
+        "/* c */ -- d\n SELECT \001", "SELECT 'SET x = ' || \001", "SET a = 1; SELECT \001",
+        /* the tracker cannot tell: no judgement (PostgreSQL reports what is wrong) */
+        "SELCT \001", "\001", "foo(\001)",
+        NULL};
+    for (const char *const *t = takes; *t; t++) stmt_verdict_is(*t, 1);
+    static const char *const takes_none[] = {
+        "SET a = \001", "set local a to \001", "RESET \001", "SHOW \001", "CREATE TABLE t (a int DEFAULT \001)",
+        "CREATE VIEW v AS SELECT \001", "CREATE MATERIALIZED VIEW v AS SELECT \001", "CREATE TABLE t AS EXECUTE p(\001)",
+        "CREATE INDEX ON t ((a + \001))", "CREATE OR REPLACE FUNCTION f() RETURNS int AS 'x' LANGUAGE sql COST \001",
+        "ALTER TABLE t ALTER a SET DEFAULT \001", "DROP TABLE \001", "GRANT SELECT ON t TO \001",
+        "REVOKE ALL ON t FROM \001", "COPY t TO \001", "COPY (SELECT \001) TO STDOUT", "VACUUM \001",
+        "ANALYZE \001", "LISTEN \001", "NOTIFY c, \001", "PREPARE p AS SELECT \001", "EXECUTE p(\001)",
+        "EXPLAIN EXECUTE p(\001)", "EXPLAIN CREATE MATERIALIZED VIEW v AS SELECT \001", "COMMENT ON TABLE t IS \001",
+        "TRUNCATE \001", "LOCK TABLE t IN \001", "SELECT 1; SET a = \001", "SELECT ';'; SET a = \001",
+        "(SELECT 1) ; SET a = \001", "/* ; */ SET a = \001", NULL};
+    for (const char *const *t = takes_none; *t; t++) stmt_verdict_is(*t, 0);
+    /* a statement that starts with a raw hole is not judged; its other holes stand */
+    {
+        rbk_piece pieces[4];
+        int n = split("\001 SET a = \001", pieces, 4);
+        unsigned char f[2] = {RBK_HOLE_RAW, RBK_HOLE_QUOTED};
+        rbk_holes h;
+        rbk_sql_holes(&h, pieces, n, f);
+        assert_true(h.holes[1].ctx >= 0);
+        rbk_holes_free(&h);
+    }
+    no_where_is("DELETE FROM t", "D");
+    no_where_is("update t set a = 1", "U");
+    no_where_is("DELETE FROM t WHERE a = \001", "-");
+    no_where_is("UPDATE t SET a = ';' WHERE id = 1", "-");
+    no_where_is("SELECT ';DELETE FROM t'", "-");
+    no_where_is("SELECT 1; DELETE FROM t; UPDATE t SET a = 2 WHERE b", "-D-");
+    no_where_is("DELETE FROM t -- where", "D");
+    no_where_is("DELETE FROM t /* where */", "D");
+    no_where_is("DELETE FROM \"where\"", "D");
+    no_where_is("/* x */ DELETE FROM t", "D");
+    no_where_is("UPDATE t SET a = (SELECT b FROM u WHERE u.id = t.id)", "U");
+    no_where_is("WITH o AS (SELECT 1 WHERE true) DELETE FROM t", "D");
+    no_where_is("WITH o AS (SELECT 1) DELETE FROM t WHERE id IN (SELECT * FROM o)", "-");
+    no_where_is("WITH o AS (DELETE FROM t RETURNING *) SELECT * FROM o", "D"); /* a data-modifying WITH query */
+    no_where_is("WITH o AS (UPDATE t SET a = (SELECT 1 WHERE true) RETURNING *) SELECT 1 WHERE true", "U");
+    no_where_is("WITH o AS (DELETE FROM t WHERE a RETURNING *) SELECT * FROM o", "-");
+    no_where_is("SELECT * FROM (SELECT * FROM t FOR UPDATE) s", "-");
+    no_where_is("INSERT INTO t VALUES (1) ON CONFLICT (a) DO UPDATE SET b = 2", "-");
+    no_where_is("", "");
+    no_where_is(" ; ; ", "");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_corpus_every_context, setup, teardown),
@@ -637,6 +724,7 @@ int main(void) {
         cmocka_unit_test(test_nesting_limit),
         cmocka_unit_test(test_quote_forms),
         cmocka_unit_test(test_sql_contexts),
+        cmocka_unit_test(test_sql_statements),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
