@@ -489,7 +489,9 @@ static rbk_cost builtin_item(walker *w, rbk_node *n, const frame *f, rbk_oitems 
     }
     if (primary < nargs && args[primary]) {
         rbk_node *at = NULL;
-        w->quoted = b->params[primary].interp != 0;
+        /* a URL's values are shown as the run's parameters give them (spliced: encoding aside,
+         * that is the request) */
+        w->quoted = b->params[primary].interp == 'S' || b->params[primary].interp == 'Q';
         it.text = render_arg_at(w, args[primary], f, &it.literal, &at);
         w->quoted = 0;
         it.note = raw_params(w, at);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include "../stdlib/builtins.h"
 #include "../stdlib/std_sh.h"
+#include "../stdlib/std_url.h"
 #include "../support/sha256.h"
 #include "compiler.h"
 #include "holes.h"
@@ -207,17 +208,21 @@ static void cpiece(cg *g, const char *s, size_t n, int *count) {
     cstring_const(g, s, n);
     (*count)++;
 }
-/* An @shell literal (sh's cmd): each {expr} quoted for the shell context it stands in, as
- * compiler/holes.c found it (sema refused the rest, so codegen sees only accepted holes):
- * SHQUOTE for a word, SHQUOTE_IN for the others. The lines of a here-document body that hold
- * values are each built as one string and checked by SHHEREDOC before they join the command. */
-static void cshell(cg *g, rbk_node *n) {
+/* An @shell literal (sh's cmd, lang 'S') or an @url literal (the HTTP builtins' url, lang
+ * 'U'): each {expr} written for the context it stands in, as compiler/holes.c found it (sema
+ * refused the rest, so codegen sees only accepted holes). Shell: SHQUOTE for a word,
+ * SHQUOTE_IN for the others; the lines of a here-document body that hold values are each
+ * built as one string and checked by SHHEREDOC before they join the command. URL: URLQUOTE
+ * for a part of the URL, nothing for its base; each path segment that holds a value is built
+ * as one string and checked by URLSEG. */
+static void cquoted(cg *g, rbk_node *n, int lang) {
     rbk_piece *pieces;
     unsigned char *fmt;
     rbk_node **parts;
     int nholes = rbk_literal_split(n, &pieces, &fmt, &parts);
     rbk_holes h;
-    rbk_sh_holes(&h, pieces, nholes, fmt);
+    if (lang == 'S') rbk_sh_holes(&h, pieces, nholes, fmt);
+    else rbk_url_holes(&h, pieces, nholes, fmt);
     int outer = 0, inner = 0, grp = -1, next = 0;
     for (int p = 0; p <= nholes; p++) {
         const char *s = pieces[p].s;
@@ -229,7 +234,8 @@ static void cshell(cg *g, rbk_node *n) {
                 pos = gr->to_off;
                 if (inner > 1) { mark(g, parts[gr->first_hole]); emit1(g, RBK_OP_INTERP, (uint32_t)inner); }
                 mark(g, parts[gr->first_hole]);
-                emit2(g, RBK_OP_SHHEREDOC, kstr(g, gr->delim, gr->dlen), gr->flags);
+                if (lang == 'S') emit2(g, RBK_OP_SHHEREDOC, kstr(g, gr->delim, gr->dlen), gr->flags);
+                else emit(g, RBK_OP_URLSEG);
                 outer++;
                 grp = -1;
             } else if (grp < 0 && next < h.ngroups && h.groups[next].from_piece == p) {
@@ -245,10 +251,12 @@ static void cshell(cg *g, rbk_node *n) {
         if (p == nholes) break;
         rbk_node *part = parts[p];
         cexpr(g, part->a);
-        if (fmt[p] != RBK_HOLE_RAW) {
+        int ctx = h.holes[p].ctx;
+        if (fmt[p] != RBK_HOLE_RAW && (lang == 'S' || ctx != RBK_URL_BASE)) {
             mark(g, part);
-            if (h.holes[p].ctx == RBK_SH_WORD) emit(g, RBK_OP_SHQUOTE);
-            else emit1(g, RBK_OP_SHQUOTE_IN, (uint32_t)h.holes[p].ctx);
+            if (lang == 'U') emit1(g, RBK_OP_URLQUOTE, (uint32_t)ctx);
+            else if (ctx == RBK_SH_WORD) emit(g, RBK_OP_SHQUOTE);
+            else emit1(g, RBK_OP_SHQUOTE_IN, (uint32_t)ctx);
         }
         (*(grp >= 0 ? &inner : &outer))++;
     }
@@ -312,7 +320,8 @@ static void ccall(cg *g, rbk_node *n) {
             rbk_node *a = i < n->list2.n ? n->list2.items[i] : NULL;
             if (!a) { emit(g, RBK_OP_NIL); continue; }
             int lit = a->kind == N_STRING || a->kind == N_INTERP;
-            if (b->params[i].interp == 'S' && a->kind == N_INTERP) cshell(g, a);
+            if (b->params[i].interp == 'S' && a->kind == N_INTERP) cquoted(g, a, 'S');
+            else if (b->params[i].interp == 'U' && a->kind == N_INTERP) { cquoted(g, a, 'U'); trace(g, a); }
             else if (b->params[i].interp == 'Q' && lit) { sqlp = i; binds = csql_text(g, a); }
             else cexpr(g, a);
         }

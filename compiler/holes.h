@@ -1,11 +1,12 @@
-/* compiler/holes.h — where each {expr} of a sh() command literal or an SQL query literal
- * stands in the language it is interpolated into, decided at compile time from the literal
- * text around it (docs/shell.md and docs/sql.md "Quoting interpolated values").
- * Owns: the POSIX shell context tracker (rbk_sh_holes) and the PostgreSQL lexical context
- * tracker (rbk_sql_holes). No VM: a literal is given as its text pieces (rbk_literal_split
+/* compiler/holes.h — where each {expr} of a sh() command literal, an SQL query literal or an
+ * HTTP URL literal stands in the language it is interpolated into, decided at compile time
+ * from the literal text around it (docs/shell.md and docs/sql.md "Quoting interpolated
+ * values", docs/http.md "Values in URLs").
+ * Owns: the POSIX shell context tracker (rbk_sh_holes), the PostgreSQL lexical context
+ * tracker (rbk_sql_holes) and the URL part tracker (rbk_url_holes). No VM: a literal is given as its text pieces (rbk_literal_split
  * makes them from the AST), and each hole's verdict comes back; compiler/sema.c reports the refused ones at the hole, and
  * compiler/codegen.c emits the quoting of the accepted ones (SHQUOTE, SHQUOTE_IN,
- * SHHEREDOC: vm/opcodes.def).
+ * SHHEREDOC, URLQUOTE, URLSEG: vm/opcodes.def).
  * Shares invariants with: stdlib/std_sh.h (RBK_SH_* contexts and the here-document check),
  * tests/unit/test_holes.c (every context through real shells), docs/shell.md, docs/sql.md. */
 #ifndef RBK_HOLES_H
@@ -32,6 +33,7 @@ typedef struct rbk_hole {
  * line as one string and checks it with SHHEREDOC before it joins the command. A start is
  * given before any hole at the same place and an end after, so the holes of the line fall
  * inside. */
+/* (A URL tracker's group is a path segment: the same fields, delim NULL, flags 0.) */
 typedef struct rbk_hdgroup {
     int from_piece;
     size_t from_off;
@@ -77,6 +79,12 @@ void rbk_sh_holes(rbk_holes *h, const rbk_piece *pieces, int nholes, const unsig
  * string, a quoted name, dollar quotes or a comment, touching a name or number, and anywhere
  * in a statement that takes no parameters (SET, CREATE, ALTER, ...: docs/sql.md). */
 void rbk_sql_holes(rbk_holes *h, const rbk_piece *pieces, int nholes, const unsigned char *fmt);
+/* Scans an HTTP URL literal (an @url argument): ctx is the part of the URL each hole stands in
+ * (RBK_URL_*, stdlib/std_url.h; RBK_URL_BASE for a hole inserted as it is, and for {x:raw}),
+ * groups are the path segments that hold a quoted value (delim NULL): the code generator
+ * builds each as one string and checks it with URLSEG. Refused: {x:ident}, and a quoted hole
+ * right after a `%` (or `%` and one hex digit). */
+void rbk_url_holes(rbk_holes *h, const rbk_piece *pieces, int nholes, const unsigned char *fmt);
 void rbk_holes_free(rbk_holes *h);
 
 /* The pieces, formats and hole nodes (N_INTERP_PART) of an interpolated string literal

@@ -599,6 +599,22 @@ static void check_shell_literal(sema *S, rbk_node *lit) {
     free(parts);
 }
 
+/* An HTTP URL literal: {x:ident} is an SQL format, and a value right after a `%` would complete
+ * a percent-escape (docs/http.md "Values in URLs"). */
+static void check_url_literal(sema *S, rbk_node *lit) {
+    rbk_piece *pieces;
+    unsigned char *fmt;
+    rbk_node **parts;
+    int n = rbk_literal_split(lit, &pieces, &fmt, &parts);
+    rbk_holes h;
+    rbk_url_holes(&h, pieces, n, fmt);
+    report_holes(S, parts, &h, "url-context");
+    rbk_holes_free(&h);
+    free(pieces);
+    free(fmt);
+    free(parts);
+}
+
 /* An SQL query literal: a bind parameter or an {x:ident} only works in SQL code, not inside a
  * string, a quoted identifier, dollar quotes or a comment (docs/sql.md). */
 static void check_sql_holes(sema *S, rbk_node *lit) {
@@ -703,6 +719,7 @@ static rbk_ctype *call_builtin(sema *S, rbk_node *n, int id, rbk_node *receiver)
             }
         }
         if (b->params[i].interp == 'S' && a->kind == N_INTERP) check_shell_literal(S, a);
+        if (b->params[i].interp == 'U' && a->kind == N_INTERP) check_url_literal(S, a);
         if (id == RBK_BI_EXEC && i == 0) check_exec_shell(S, a);
         if (b->params[i].interp == 'S' && !is_literal_string(a)) {
             rbk_diag *d = WARN("sh-not-literal", a, "the command is not a string literal written in the call, so interpolated values are not shell-quoted");

@@ -42,7 +42,7 @@ static void parse_sig(rbk_builtin *b) {
         while (*p && *p != ',' && *p != '@' && i + 1 < sizeof sp->type) sp->type[i++] = *p++;
         if (*p == '@') {
             p++;
-            sp->interp = !strncmp(p, "shell", 5) ? 'S' : 'Q';
+            sp->interp = !strncmp(p, "shell", 5) ? 'S' : !strncmp(p, "url", 3) ? 'U' : 'Q';
             while (*p && *p != ',') p++;
         }
         if (!strcmp(sp->name, "read_only")) b->read_only_param = b->nparams - 1;

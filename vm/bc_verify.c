@@ -11,6 +11,7 @@
 #include <string.h>
 #include "../stdlib/builtins.h"
 #include "../stdlib/std_sh.h"
+#include "../stdlib/std_url.h"
 #include "bytecode.h"
 
 typedef struct vctx {
@@ -148,6 +149,11 @@ static int check_operands(vctx *v, uint32_t fi, uint32_t pc, rbk_opcode op, cons
     case RBK_OP_SHQUOTE_IN:
         if (x[0] >= RBK_SH_NCTX)
             return fail(v, "function %" PRIu32 " '%s' at %04" PRIu32 ": SHQUOTE_IN: unknown shell context %" PRIu32,
+                        fi, fname(u, fi), pc, x[0]);
+        break;
+    case RBK_OP_URLQUOTE:
+        if (x[0] == RBK_URL_BASE || x[0] >= RBK_URL_NCTX)
+            return fail(v, "function %" PRIu32 " '%s' at %04" PRIu32 ": URLQUOTE: unknown URL part %" PRIu32,
                         fi, fname(u, fi), pc, x[0]);
         break;
     case RBK_OP_SHHEREDOC:

@@ -14,6 +14,7 @@
 #include <pcre2.h>
 #include "../stdlib/builtins.h"
 #include "../stdlib/std_sh.h"
+#include "../stdlib/std_url.h"
 #include "vm.h"
 
 static inline uint32_t rd32(const uint8_t *p) {
@@ -151,7 +152,7 @@ static void register_marked(rbk_vm *vm, rbk_value v, int depth) {
     }
 }
 
-/* The text of v into t (empty) for quoting (SHQUOTE, SHQUOTE_IN, SQLIDENT): a string as it is, any other
+/* The text of v into t (empty) for quoting (SHQUOTE, SHQUOTE_IN, SQLIDENT, URLQUOTE): a string as it is, any other
  * value as str() shows it; -1 with the error (and t freed) when that text was cut at
  * RBK_TEXT_MAX: half a value is never quoted. */
 static int value_text(rbk_vm *vm, rbk_value v, rbk_sbuf *t) {
@@ -1148,6 +1149,38 @@ L_SHHEREDOC: {
         !rbk_sh_heredoc_line_ok(RBK_AS_STR(v)->data, RBK_AS_STR(v)->len, delim->data, delim->len, flags)) {
         rbk_vm_error(vm, "a value interpolated into the here-document makes a line that is its delimiter `%s`, "
                          "which would end the body there and run the rest as commands", delim->data);
+        RAISE();
+    }
+    DISPATCH();
+}
+L_URLQUOTE: {
+    uint32_t ctx = A1();
+    rbk_value v = sp[-1];
+    rbk_sbuf t = RBK_SBUF_INIT, q = RBK_SBUF_INIT;
+    register_marked(vm, v, 0); /* then its percent-encoded form in the URL is masked too */
+    if (value_text(vm, v, &t)) RAISE();
+    const char *why = NULL;
+    /* a value a dry run did not compute is not the real text: encoded, never refused */
+    int c = (v.secret & RBK_UNVERIFIED) && ctx >= RBK_URL_HOST ? RBK_URL_PATH : (int)ctx;
+    if (rbk_url_quote_in(&q, c, rbk_sbuf_cstr(&t), t.len, &why)) {
+        rbk_sbuf_free(&t);
+        rbk_sbuf_free(&q);
+        rbk_vm_error(vm, "%s", why);
+        RAISE();
+    }
+    rbk_sbuf_free(&t);
+    rbk_value r = rbk_str_take_sbuf(&q);
+    r.secret = v.secret;
+    rbk_unref(v);
+    sp[-1] = r;
+    DISPATCH();
+}
+L_URLSEG: {
+    rbk_value v = sp[-1];
+    if (v.t == RBK_T_STRING && !(v.secret & RBK_UNVERIFIED) &&
+        !rbk_url_segment_ok(RBK_AS_STR(v)->data, RBK_AS_STR(v)->len)) {
+        rbk_vm_error(vm, "a value interpolated into the URL's path makes a segment that is empty, `.` or `..`, "
+                         "which would reach another path than the one written");
         RAISE();
     }
     DISPATCH();

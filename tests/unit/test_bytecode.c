@@ -274,6 +274,9 @@ static rbk_unit *unit_ops(void) {
     emit(&c, RBK_OP_SHQUOTE);
     emit(&c, RBK_OP_SHQUOTE_IN, 2u);
     emit(&c, RBK_OP_SHHEREDOC, kk, 1u);
+    emit(&c, RBK_OP_URLQUOTE, 1u);
+    emit(&c, RBK_OP_URLQUOTE, 6u);
+    emit(&c, RBK_OP_URLSEG);
     emit(&c, RBK_OP_SQLIDENT);
     emit(&c, RBK_OP_CONST, kk);
     emit(&c, RBK_OP_CONTAINS);
@@ -833,7 +836,8 @@ static void test_field_not_string(void **st) {
     replace_main(u, &c, 1);
     expect_reject(u, "FIELD: constant 2 is not a string");
 }
-/* SHQUOTE_IN takes one of the five shell contexts, SHHEREDOC a string delimiter and flag 1. */
+/* SHQUOTE_IN takes one of the five shell contexts, SHHEREDOC a string delimiter and flag 1,
+ * URLQUOTE one of the six parts of a URL that are written (1 .. 6; 0, the base, is not). */
 static void test_shell_operands(void **st) {
     (void)st;
     static const struct {
@@ -844,12 +848,14 @@ static void test_shell_operands(void **st) {
         {RBK_OP_SHQUOTE_IN, 5u, 0u, "SHQUOTE_IN: unknown shell context 5"},
         {RBK_OP_SHHEREDOC, 2u, 0u, "SHHEREDOC: constant 2 is not a string"},
         {RBK_OP_SHHEREDOC, 0u, 2u, "SHHEREDOC: unknown flags 0x2"},
+        {RBK_OP_URLQUOTE, 0u, 0u, "URLQUOTE: unknown URL part 0"},
+        {RBK_OP_URLQUOTE, 7u, 0u, "URLQUOTE: unknown URL part 7"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         rbk_unit *u = unit_basic();
         code c = {0};
         emit(&c, RBK_OP_NIL);
-        if (bad[i].op == RBK_OP_SHQUOTE_IN) emit(&c, bad[i].op, bad[i].a);
+        if (bad[i].op == RBK_OP_SHQUOTE_IN || bad[i].op == RBK_OP_URLQUOTE) emit(&c, bad[i].op, bad[i].a);
         else emit(&c, bad[i].op, bad[i].a, bad[i].b);
         emit(&c, RBK_OP_POP);
         emit(&c, RBK_OP_HALT);
