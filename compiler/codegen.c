@@ -267,6 +267,20 @@ static void cquoted(cg *g, rbk_node *n, int lang) {
     free(fmt);
     free(parts);
 }
+/* The pattern literal of `s matches "..."`: each {expr} written as a literal of the pattern
+ * (REQUOTE), {x:raw} as it is (compiler/holes.c, rbk_re_holes; sema refused the rest). */
+static void cpattern(cg *g, rbk_node *n) {
+    int parts = 0;
+    for (int i = 0; i < n->list.n; i++) {
+        rbk_node *p = n->list.items[i];
+        if (p->kind == N_STRING) { cstring_const(g, p->str, p->slen); parts++; continue; }
+        cexpr(g, p->a);
+        if (!(p->b && !strcmp(p->b->str, "raw"))) { mark(g, p); emit(g, RBK_OP_REQUOTE); }
+        parts++;
+    }
+    mark(g, n);
+    emit1(g, RBK_OP_INTERP, (uint32_t)parts);
+}
 /* An @sql literal: the query text with $1.. placeholders; returns the number of binds,
  * whose values are pushed later by cbinds(). */
 static int csql_text(cg *g, rbk_node *n) {
@@ -451,7 +465,8 @@ static void cexpr(cg *g, rbk_node *n) {
                                          RBK_OP_CONTAINS, RBK_OP_MATCHES, RBK_OP_IN};
         if (carith_fused(g, n, ops[n->op])) break;
         cexpr(g, n->a);
-        cexpr(g, n->b);
+        if (n->op == OP_MATCHES && n->b->kind == N_INTERP) { cpattern(g, n->b); trace(g, n->b); }
+        else cexpr(g, n->b);
         mark(g, n);
         emit(g, ops[n->op]);
         break;

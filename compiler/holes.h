@@ -1,12 +1,14 @@
-/* compiler/holes.h — where each {expr} of a sh() command literal, an SQL query literal or an
- * HTTP URL literal stands in the language it is interpolated into, decided at compile time
- * from the literal text around it (docs/shell.md and docs/sql.md "Quoting interpolated
- * values", docs/http.md "Values in URLs").
+/* compiler/holes.h — where each {expr} of a sh() command literal, an SQL query literal, an
+ * HTTP URL literal or the pattern literal of `matches` stands in the language it is
+ * interpolated into, decided at compile time from the literal text around it (docs/shell.md
+ * and docs/sql.md "Quoting interpolated values", docs/http.md "Values in URLs",
+ * docs/language.md "Values in patterns").
  * Owns: the POSIX shell context tracker (rbk_sh_holes), the PostgreSQL lexical context
- * tracker (rbk_sql_holes) and the URL part tracker (rbk_url_holes). No VM: a literal is given as its text pieces (rbk_literal_split
+ * tracker (rbk_sql_holes), the URL part tracker (rbk_url_holes) and the pattern tracker
+ * (rbk_re_holes). No VM: a literal is given as its text pieces (rbk_literal_split
  * makes them from the AST), and each hole's verdict comes back; compiler/sema.c reports the refused ones at the hole, and
  * compiler/codegen.c emits the quoting of the accepted ones (SHQUOTE, SHQUOTE_IN,
- * SHHEREDOC, URLQUOTE, URLSEG: vm/opcodes.def).
+ * SHHEREDOC, URLQUOTE, URLSEG, REQUOTE: vm/opcodes.def).
  * Shares invariants with: stdlib/std_sh.h (RBK_SH_* contexts and the here-document check),
  * tests/unit/test_holes.c (every context through real shells), docs/shell.md, docs/sql.md. */
 #ifndef RBK_HOLES_H
@@ -85,6 +87,10 @@ void rbk_sql_holes(rbk_holes *h, const rbk_piece *pieces, int nholes, const unsi
  * builds each as one string and checks it with URLSEG. Refused: {x:ident}, and a quoted hole
  * right after a `%` (or `%` and one hex digit). */
 void rbk_url_holes(rbk_holes *h, const rbk_piece *pieces, int nholes, const unsigned char *fmt);
+/* Scans the pattern literal of `s matches "..."`: ctx 1 for a hole written as a literal
+ * (REQUOTE), 0 for {x:raw}; refused where no escaping makes the value a literal (inside
+ * \Q...\E or a comment, right after a `\` or an escape that reads on) and {x:ident}. */
+void rbk_re_holes(rbk_holes *h, const rbk_piece *pieces, int nholes, const unsigned char *fmt);
 void rbk_holes_free(rbk_holes *h);
 
 /* The pieces, formats and hole nodes (N_INTERP_PART) of an interpolated string literal

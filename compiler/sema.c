@@ -615,6 +615,22 @@ static void check_url_literal(sema *S, rbk_node *lit) {
     free(parts);
 }
 
+/* The pattern literal of `s matches "..."`: a value is matched as the text it holds, except
+ * where no escaping can make it a literal (docs/language.md "Values in patterns"). */
+static void check_pattern_literal(sema *S, rbk_node *lit) {
+    rbk_piece *pieces;
+    unsigned char *fmt;
+    rbk_node **parts;
+    int n = rbk_literal_split(lit, &pieces, &fmt, &parts);
+    rbk_holes h;
+    rbk_re_holes(&h, pieces, n, fmt);
+    report_holes(S, parts, &h, "regex-context");
+    rbk_holes_free(&h);
+    free(pieces);
+    free(fmt);
+    free(parts);
+}
+
 /* An SQL query literal: a bind parameter or an {x:ident} only works in SQL code, not inside a
  * string, a quoted identifier, dollar quotes or a comment (docs/sql.md). */
 static void check_sql_holes(sema *S, rbk_node *lit) {
@@ -1042,6 +1058,7 @@ static rbk_ctype *binary(sema *S, rbk_node *n) {
         if (known(a) && a->kind != TY_STRING) ERR(n->a, "`matches` needs a string on the left, not %s", rbk_type_str(a));
         if (known(b) && b->kind != TY_STRING) ERR(n->b, "`matches` needs a pattern string on the right, not %s", rbk_type_str(b));
         if (n->b->kind == N_STRING) n->b->aux = 5; /* constant pattern: codegen may precompile */
+        if (n->b->kind == N_INTERP) check_pattern_literal(S, n->b);
         return T(TY_BOOL);
     }
     /* arithmetic */

@@ -14,6 +14,7 @@
 #include <pcre2.h>
 #include "../stdlib/builtins.h"
 #include "../stdlib/std_sh.h"
+#include "../stdlib/std_re.h"
 #include "../stdlib/std_url.h"
 #include "vm.h"
 
@@ -152,7 +153,7 @@ static void register_marked(rbk_vm *vm, rbk_value v, int depth) {
     }
 }
 
-/* The text of v into t (empty) for quoting (SHQUOTE, SHQUOTE_IN, SQLIDENT, URLQUOTE): a string as it is, any other
+/* The text of v into t (empty) for quoting (SHQUOTE, SHQUOTE_IN, SQLIDENT, URLQUOTE, REQUOTE): a string as it is, any other
  * value as str() shows it; -1 with the error (and t freed) when that text was cut at
  * RBK_TEXT_MAX: half a value is never quoted. */
 static int value_text(rbk_vm *vm, rbk_value v, rbk_sbuf *t) {
@@ -1183,6 +1184,24 @@ L_URLSEG: {
                          "which would reach another path than the one written");
         RAISE();
     }
+    DISPATCH();
+}
+L_REQUOTE: {
+    rbk_value v = sp[-1];
+    rbk_sbuf t = RBK_SBUF_INIT, q = RBK_SBUF_INIT;
+    if (value_text(vm, v, &t)) RAISE();
+    if (rbk_re_quote(&q, rbk_sbuf_cstr(&t), t.len)) {
+        rbk_sbuf_free(&t);
+        rbk_sbuf_free(&q);
+        rbk_vm_error(vm, "a value interpolated into the pattern is not valid UTF-8, which a pattern cannot hold "
+                         "(to find bytes, use `contains`)");
+        RAISE();
+    }
+    rbk_sbuf_free(&t);
+    rbk_value r = rbk_str_take_sbuf(&q);
+    r.secret = v.secret;
+    rbk_unref(v);
+    sp[-1] = r;
     DISPATCH();
 }
 L_SQLIDENT: {

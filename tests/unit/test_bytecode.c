@@ -277,6 +277,7 @@ static rbk_unit *unit_ops(void) {
     emit(&c, RBK_OP_URLQUOTE, 1u);
     emit(&c, RBK_OP_URLQUOTE, 6u);
     emit(&c, RBK_OP_URLSEG);
+    emit(&c, RBK_OP_REQUOTE);
     emit(&c, RBK_OP_SQLIDENT);
     emit(&c, RBK_OP_CONST, kk);
     emit(&c, RBK_OP_CONTAINS);

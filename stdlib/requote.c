@@ -1,0 +1,51 @@
+/* stdlib/requote.c — a value as a literal in a PCRE2 pattern (contract in std_re.h).
+ * Owns: rbk_re_quote. No VM dependency.
+ * Shares invariants with: vm/interp.c (the pattern's compile options), compiler/holes.c,
+ * tests/unit/test_re_holes.c, docs/language.md. */
+#include "std_re.h"
+
+/* The length of the valid UTF-8 sequence at s[i] (RFC 3629: no overlong forms, no surrogates,
+ * nothing past U+10FFFF), or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n, size_t i) {
+    unsigned c = s[i], v;
+    size_t len;
+    if (c < 0x80) return 1;
+    if ((c & 0xe0) == 0xc0) { len = 2; v = c & 0x1f; }
+    else if ((c & 0xf0) == 0xe0) { len = 3; v = c & 0x0f; }
+    else if ((c & 0xf8) == 0xf0) { len = 4; v = c & 0x07; }
+    else return 0;
+    if (i + len > n) return 0;
+    for (size_t k = 1; k < len; k++) {
+        if ((s[i + k] & 0xc0) != 0x80) return 0;
+        v = v << 6 | (s[i + k] & 0x3f);
+    }
+    if (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff) || (len == 2 && v < 0x80) || (len == 3 && v < 0x800) ||
+        (len == 4 && v < 0x10000))
+        return 0;
+    return len;
+}
+
+int rbk_re_quote(rbk_sbuf *out, const char *s, size_t n) {
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        size_t l = utf8_len(u, n, i);
+        if (!l) return -1;
+        i += l;
+    }
+    static const char hex[] = "0123456789abcdef";
+    rbk_sbuf_reserve(out, n * 2);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = u[i];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80) {
+            rbk_sbuf_addc(out, (char)c);
+        } else if (c < 0x20 || c == 0x7f) {
+            char e[7] = {'\\', 'x', '{', hex[c >> 4], hex[c & 15], '}', 0};
+            rbk_sbuf_add(out, e, 6);
+        } else {
+            rbk_sbuf_addc(out, '\\');
+            rbk_sbuf_addc(out, (char)c);
+        }
+    }
+    rbk_sbuf_cstr(out);
+    return 0;
+}
