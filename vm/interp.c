@@ -42,7 +42,9 @@ void rbk_vm_regex_free(rbk_vm *vm) {
         pcre2_code_free(c[i].code);
     }
 }
-static int regex_match(rbk_vm *vm, rbk_str *subject, rbk_str *pat, int *out) {
+/* secret: the pattern holds a secret value, whose escaped form (REQUOTE) the registry does not
+ * know, so an error does not show the pattern. */
+static int regex_match(rbk_vm *vm, rbk_str *subject, rbk_str *pat, int secret, int *out) {
     if (!vm->regex) {
         vm->regex = rbk_xcalloc(RX_CACHE, sizeof(rx_entry));
         vm->nregex = RX_CACHE;
@@ -59,6 +61,9 @@ static int regex_match(rbk_vm *vm, rbk_str *subject, rbk_str *pat, int *out) {
         if (!code) {
             PCRE2_UCHAR msg[256];
             pcre2_get_error_message(err, msg, sizeof msg);
+            if (secret)
+                return rbk_vm_error(vm, "invalid regular expression (it holds a secret, not shown): %s at offset %zu",
+                                    (char *)msg, (size_t)erroff);
             return rbk_vm_error(vm, "invalid regular expression \"%s\": %s at offset %zu", pat->data, (char *)msg, (size_t)erroff);
         }
         slot = 0;
@@ -990,7 +995,7 @@ L_MATCHES: {
             rbk_vm_error(vm, "`matches` needs a string and a pattern string, not %s and %s", tname(a), tname(b));
             RAISE();
         }
-        if (regex_match(vm, RBK_AS_STR(a), RBK_AS_STR(b), &r)) RAISE();
+        if (regex_match(vm, RBK_AS_STR(a), RBK_AS_STR(b), b.secret & RBK_SECRET, &r)) RAISE();
     }
     uint8_t sec = a.secret | b.secret;
     rbk_unref(a); rbk_unref(b);
