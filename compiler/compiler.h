@@ -44,7 +44,7 @@ typedef struct rbk_fninfo {
     int module;               /* -1 root */
     int nparams, nlocals;
     rbk_sym **params;
-    int effects;              /* 1 read, 2 write, 4 gate, 8 guards (expect/stop-if/fail) */
+    int effects;              /* 1 read, 2 write, 4 gate, 8 guards (expect/stop-if/watch) */
     int *calls; int ncalls, capcalls; /* user functions called (for recursion/effects) */
     rbk_node **call_at;               /* where each of those calls is written */
     int worst_ms_known;

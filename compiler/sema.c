@@ -1297,8 +1297,7 @@ static void stmt(sema *S, rbk_node *n) {
         traced_cond(S, n, n->a, "a stop-if condition");
         if (n->c) expr(S, n->c);
         break;
-    case N_FAIL:
-        guard_allowed(S, n, "fail");
+    case N_FAIL: /* anywhere: in top-level code it is an error there, which fails the run */
         expr(S, n->a);
         break;
     case N_WATCH: {
@@ -1795,7 +1794,7 @@ void rbk_sema(rbk_compiler *c) {
         rbk_node *at = c->fns[0].call_at[i]; /* the call in top-level code: what to move */
         if (c->fns[g].effects & 8) {
             rbk_diag *dg = rbk_diag_add(c->diags, RBK_SEV_ERROR, "check", at->file, at->off, at->end,
-                                        "`%s` uses expect/stop-if/fail and cannot be called from top-level code", c->fns[g].name);
+                                        "`%s` uses expect/stop-if/watch and cannot be called from top-level code", c->fns[g].name);
             rbk_diag_hint(dg, "call it from inside a step");
         }
         if (c->fns[g].effects & 4) {

@@ -1,4 +1,4 @@
-# A fn that checks (expect/stop-if/fail) or asks the operator cannot run in top-level code:
+# A fn that checks (expect/stop-if/watch) or asks the operator cannot run in top-level code:
 # the error is at the call, the line to move into a step, not at the fn.
 runbook "guards"
 
@@ -15,8 +15,8 @@ fn indirect(x) {
   return must_be_positive(x) + 1
 }
 
-let a = must_be_positive(1)  # expect error: `must_be_positive` uses expect/stop-if/fail and cannot be called from top-level code
-let b = indirect(2)  # expect error: `indirect` uses expect/stop-if/fail and cannot be called from top-level code
+let a = must_be_positive(1)  # expect error: `must_be_positive` uses expect/stop-if/watch and cannot be called from top-level code
+let b = indirect(2)  # expect error: `indirect` uses expect/stop-if/watch and cannot be called from top-level code
 let c = sure()  # expect error: `sure` asks the operator (confirm/ask) and cannot be called from top-level code
 
 step "fine here" {
