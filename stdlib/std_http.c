@@ -2,7 +2,7 @@
  * Owns: the per-VM curl state (one multi handle + one reused easy handle, in
  * rbk_vm_slot(vm, RBK_VM_SLOT_HTTP), freed by rbk_vm_on_destroy), the request options and
  * their safe defaults (TOOLCHAIN.md "libcurl 7.88"), the cancellable transfer loop, the
- * response map {status, headers, body, json, time, url} and the lazy JSON decoding.
+ * response map {status, headers, body, json, time, url, error} and the lazy JSON decoding.
  * Built as the plugin runbook-http.so; it calls back into the executable (native.h,
  * value.h). It is the only file that includes curl (ENGINEERING.md §7).
  * Shares invariants with: stdlib/builtins.def (argument order of each row), stdlib/native.h
@@ -80,7 +80,8 @@ static http_state *http_state_get(rbk_vm *vm) {
 typedef struct http_req {
     const char *fname;  /* builtin name for messages: "http.get" */
     rbk_sbuf method;    /* upper case */
-    rbk_value url, body, json, headers, timeout, follow, insecure, secret; /* borrowed; nil = omitted */
+    /* borrowed; nil = omitted */
+    rbk_value url, body, json, headers, timeout, follow, insecure, secret, check;
 } http_req;
 
 /* What the curl callbacks fill in. */
@@ -260,6 +261,9 @@ static int http_check_args(rbk_vm *vm, http_req *rq) {
     if (rq->secret.t != RBK_T_NIL && rq->secret.t != RBK_T_BOOL)
         return rbk_vm_error(vm, "%s: secret must be a bool, not %s", rq->fname,
                             http_type(rq->secret));
+    if (rq->check.t != RBK_T_NIL && rq->check.t != RBK_T_BOOL)
+        return rbk_vm_error(vm, "%s: check must be a bool, not %s", rq->fname,
+                            http_type(rq->check));
     return 0;
 }
 
@@ -491,9 +495,31 @@ static int http_perform(rbk_vm *vm, http_req *rq, rbk_value *out) {
         rbk_sbuf_free(&text);
     }
 
+    /* check: false — a failed transfer is the caller's to judge: status 0, the reason in
+     * `error`. An interrupt and the step's own timeout still end the call: the run must stop,
+     * or the step has no time left for anything else. */
+    bool check = rq->check.t != RBK_T_BOOL || rq->check.as.b;
     if (err.len) {
         rbk_vm_effect_end(vm, effect, "error", 0, NULL, 0, err.data, err.len, elapsed);
-        rc = rbk_vm_error(vm, "%s", rbk_sbuf_cstr(&err));
+        /* the step's deadline, if any; the call's own deadline c was capped by it */
+        rbk_cancel step = rbk_vm_cancel(vm, INT64_MAX / 4);
+        bool timed_out = cancelled || result == CURLE_OPERATION_TIMEDOUT;
+        if (check || rbk_cancel_check(&step) != 0 ||
+            (timed_out && c.deadline_ms >= step.deadline_ms)) {
+            rc = rbk_vm_error(vm, "%s", rbk_sbuf_cstr(&err));
+        } else {
+            rbk_value m = rbk_map_new(7);
+            rbk_value body = rbk_str_new("", 0);
+            if (secret || secret_out) body = rbk_mark_secret(body);
+            rbk_map_sets(m, "status", rbk_int(0));
+            rbk_map_sets(m, "headers", rbk_map_new(0));
+            rbk_map_sets(m, "body", body);
+            rbk_map_sets(m, "json", rbk_nil());
+            rbk_map_sets(m, "time", rbk_duration(elapsed));
+            rbk_map_sets(m, "url", rbk_str_new(url, strlen(url)));
+            rbk_map_sets(m, "error", rbk_str_take_sbuf(&err));
+            *out = m;
+        }
     } else {
         long status = 0;
         char *eff_url = NULL, *ctype = NULL;
@@ -515,7 +541,7 @@ static int http_perform(rbk_vm *vm, http_req *rq, rbk_value *out) {
         if (secret || secret_out) lazy = rbk_mark_secret(lazy);
         if (secret_out) resp.headers = rbk_mark_secret(resp.headers);
 
-        rbk_value m = rbk_map_new(6);
+        rbk_value m = rbk_map_new(7);
         rbk_map_sets(m, "status", rbk_int(status));
         rbk_map_sets(m, "headers", resp.headers);
         resp.headers = rbk_nil();
@@ -523,6 +549,7 @@ static int http_perform(rbk_vm *vm, http_req *rq, rbk_value *out) {
         rbk_map_sets(m, "json", lazy);
         rbk_map_sets(m, "time", rbk_duration(elapsed));
         rbk_map_sets(m, "url", rbk_str_cstr(eff_url ? eff_url : url));
+        rbk_map_sets(m, "error", rbk_str_new("", 0));
         *out = m;
     }
 
@@ -548,7 +575,7 @@ static void http_req_init(http_req *rq, const char *fname, const char *method) {
     rq->fname = fname;
     rbk_sbuf_adds(&rq->method, method);
     rq->url = rq->body = rq->json = rq->headers = rq->timeout = rq->follow = rq->insecure =
-        rq->secret = rbk_nil();
+        rq->secret = rq->check = rbk_nil();
 }
 
 static int http_run(rbk_vm *vm, http_req *rq, rbk_value *out) {
@@ -557,25 +584,25 @@ static int http_run(rbk_vm *vm, http_req *rq, rbk_value *out) {
     return rc;
 }
 
-/* url, headers?, timeout?, follow?, insecure?, secret? */
+/* url, headers?, timeout?, follow?, insecure?, secret?, check? */
 static int http_simple(rbk_vm *vm, const char *fname, const char *method, rbk_value *a, int n,
                        rbk_value *out) {
-    if (n < 6) return rbk_vm_error(vm, "%s: expected 6 arguments, got %d", fname, n);
+    if (n < 7) return rbk_vm_error(vm, "%s: expected 7 arguments, got %d", fname, n);
     http_req rq;
     http_req_init(&rq, fname, method);
     rq.url = a[0], rq.headers = a[1], rq.timeout = a[2], rq.follow = a[3], rq.insecure = a[4];
-    rq.secret = a[5];
+    rq.secret = a[5], rq.check = a[6];
     return http_run(vm, &rq, out);
 }
 
-/* url, body?, json?, headers?, timeout?, follow?, insecure?, secret? */
+/* url, body?, json?, headers?, timeout?, follow?, insecure?, secret?, check? */
 static int http_with_body(rbk_vm *vm, const char *fname, const char *method, rbk_value *a, int n,
                           rbk_value *out) {
-    if (n < 8) return rbk_vm_error(vm, "%s: expected 8 arguments, got %d", fname, n);
+    if (n < 9) return rbk_vm_error(vm, "%s: expected 9 arguments, got %d", fname, n);
     http_req rq;
     http_req_init(&rq, fname, method);
     rq.url = a[0], rq.body = a[1], rq.json = a[2], rq.headers = a[3], rq.timeout = a[4];
-    rq.follow = a[5], rq.insecure = a[6], rq.secret = a[7];
+    rq.follow = a[5], rq.insecure = a[6], rq.secret = a[7], rq.check = a[8];
     return http_run(vm, &rq, out);
 }
 
@@ -598,9 +625,9 @@ int rbk_std_http_patch(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     return http_with_body(vm, "http.patch", "PATCH", args, nargs, out);
 }
 
-/* method, url, body?, json?, headers?, timeout?, follow?, insecure?, secret? */
+/* method, url, body?, json?, headers?, timeout?, follow?, insecure?, secret?, check? */
 int rbk_std_http_request(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
-    if (nargs < 9) return rbk_vm_error(vm, "http.request: expected 9 arguments, got %d", nargs);
+    if (nargs < 10) return rbk_vm_error(vm, "http.request: expected 10 arguments, got %d", nargs);
     rbk_value m = args[0];
     if (m.t != RBK_T_STRING)
         return rbk_vm_error(vm, "http.request: method must be a string, not %s", http_type(m));
@@ -615,5 +642,6 @@ int rbk_std_http_request(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out)
     for (size_t i = 0; i < n; i++) rbk_sbuf_addc(&rq.method, (char)toupper((unsigned char)s[i]));
     rq.url = args[1], rq.body = args[2], rq.json = args[3], rq.headers = args[4];
     rq.timeout = args[5], rq.follow = args[6], rq.insecure = args[7], rq.secret = args[8];
+    rq.check = args[9];
     return http_run(vm, &rq, out);
 }

@@ -1,0 +1,19 @@
+# SIGINT during a hung HTTP request made with check: false: the interrupt still ends the run
+# (exit 4); check: false only turns the call's own failures into a status 0.
+# requires: http
+# exit: 4
+# expect: [1/2] ok arm the interrupt
+# expect: interrupted
+# expect: INTERRUPTED a hung request
+# not-expect: never reached
+runbook "SIGINT aborts an HTTP request made with check: false"
+env RBK_HTTP_URL
+
+step "arm the interrupt" {
+  sh("setsid sh -c 'sleep 0.7; kill -INT $1' _ $PPID </dev/null >/dev/null 2>&1 & sleep 0.3")
+} irreversible "sends a signal"
+
+step "a hung request" {
+  let r = http.get("{env.RBK_HTTP_URL}/hang", timeout: 20s, check: false)
+  log("never reached {r.status}")
+}
