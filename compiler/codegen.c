@@ -548,17 +548,37 @@ static void cstmt(cg *g, rbk_node *n) {
     case N_IF: {
         cexpr(g, n->a);
         mark(g, n->a);
-        uint32_t jf = emit_jump(g, RBK_OP_JUMP_IF_FALSE, 0, 0, 0);
-        cblock(g, n->b);
-        if (n->c) {
-            uint32_t je = emit_jump(g, RBK_OP_JUMP, 0, 0, 0);
+        if (!n->c) {
+            uint32_t jf = emit_jump(g, RBK_OP_JUMP_IF_FALSE, 0, 0, 0);
+            cblock(g, n->b);
             patch(g, jf);
-            if (n->c->kind == N_IF) cstmt(g, n->c);
-            else cblock(g, n->c);
-            patch(g, je);
-        } else {
-            patch(g, jf);
+            break;
         }
+        /* With an else, an undecidable condition (--dry-run: it depends on a write that was
+         * not done) must run neither block, so the condition is kept for a second test:
+         *   c DUP JUMP_IF_FALSE else POP then-block JUMP end
+         *   else: NOT AND_JUMP skip POP else-block JUMP end   skip: POP   end:
+         * At `else` the condition is false or unverified; NOT keeps an unverified value so and
+         * AND_JUMP jumps over the else-block on it (JUMP_IF_FALSE has already noted it). */
+        int d0 = g->depth;
+        emit(g, RBK_OP_DUP);
+        uint32_t jf = emit_jump(g, RBK_OP_JUMP_IF_FALSE, 0, 0, 0);
+        emit(g, RBK_OP_POP);
+        cblock(g, n->b);
+        uint32_t je = emit_jump(g, RBK_OP_JUMP, 0, 0, 0);
+        patch(g, jf);
+        g->depth = d0; /* the condition, still on the stack at `else` */
+        emit(g, RBK_OP_NOT);
+        uint32_t js = emit_jump(g, RBK_OP_AND_JUMP, 0, 0, 0);
+        emit(g, RBK_OP_POP);
+        if (n->c->kind == N_IF) cstmt(g, n->c);
+        else cblock(g, n->c);
+        uint32_t je2 = emit_jump(g, RBK_OP_JUMP, 0, 0, 0);
+        patch(g, js);
+        g->depth = d0;
+        emit(g, RBK_OP_POP);
+        patch(g, je);
+        patch(g, je2);
         break;
     }
     case N_FOR: {
