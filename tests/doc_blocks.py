@@ -198,8 +198,9 @@ def gen_builtins(root):
     w("## Standard modules")
     w("")
     w("Everything that can be written in the language is: `use \"std/pg\"`, `std/http`, `std/k8s`,")
-    w("`std/systemd` and `std/git` are modules of `fn`s over the builtins above, compiled in from")
-    w("`stdlib/std/*.rb` (their functions are documented in their sources).")
+    w("`std/systemd`, `std/git`, `std/notify` (Slack and JSON webhooks) and `std/vault` (HashiCorp")
+    w("Vault's KV v2) are modules of `fn`s over the builtins above, compiled in from")
+    w("`stdlib/std/*.rb`: see [stdlib.md](stdlib.md).")
     return "\n".join(out) + "\n"
 
 
