@@ -1,9 +1,12 @@
 # The whole example of LANGUAGE.md §1, runnable here: the orders service's v2 cutover against the
 # HTTP fixture (base_url) and the throwaway PostgreSQL (DATABASE_URL). Rehearsal mode creates the
 # tables production would already have; the real deploy and migration commands are one --param
-# away (deploy_cmd, migrate_cmd). confirm() is answered by --yes; --no-wait shortens the
-# observation window to one evaluation of its guards.
-#   runbook run examples/orders_cutover.rb --yes --no-wait --param rehearsal=true \
+# away (deploy_cmd, migrate_cmd); --no-wait shortens the observation window to one evaluation of
+# its guards. The window, the verdict and a rollback are announced to the team's Slack channel
+# (std/notify; LANGUAGE.md §1 asks the operator to confirm it was done by hand): the fixture
+# plays Slack's incoming webhook and keeps what it received.
+#   SLACK_WEBHOOK_URL=$RBK_HTTP_URL/slack/services/T0ORDERS/B0ORDERS/hook-key-7f3a \
+#   runbook run examples/orders_cutover.rb --no-wait --param rehearsal=true \
 #       --param base_url=$RBK_HTTP_URL --param rc_sha=abc1234
 # orders_cutover_fail.rb runs this same file with an error budget the service cannot meet.
 # requires: http, pg
@@ -11,17 +14,23 @@
 # env: JWT_SECRET=rehearsal-jwt-secret-0123456789abcdef
 # env: NODE_ENV=production
 # env: ENABLE_V2=false
-# args: --yes --no-wait --param rehearsal=true --param base_url=${RBK_HTTP_URL} --param rc_sha=abc1234
+# env: SLACK_WEBHOOK_URL=${RBK_HTTP_URL}/slack/services/T0ORDERS/B0ORDERS/hook-key-7f3a
+# args: --no-wait --param rehearsal=true --param base_url=${RBK_HTTP_URL} --param rc_sha=abc1234
 # exit: 0
-# expect: [1/10] Pre-flight: environment
+# expect: [1/11] Pre-flight: environment
 # expect: ok     expect len(env.JWT_SECRET) >= 32
-# expect: gate   Deployment window announced to stakeholders? -> yes
-# expect: == GO: 10 ok
+# expect: [4/11] Announce the window
+# expect: log    slack: sent "Orders v2 cutover abc1234: the window opens"
+# expect: [10/11] Announce the verdict
+# expect: log    slack: sent "Orders v2 cutover abc1234: GO"
+# expect: == GO: 11 ok
 # not-expect: rehearsal-jwt-secret-0123456789abcdef
+# not-expect: hook-key-7f3a
 runbook "Orders service v2 cutover"
 
 env DATABASE_URL, JWT_SECRET secret
 env NODE_ENV, ENABLE_V2
+env SLACK_WEBHOOK_URL secret               # the team channel's incoming webhook
 param base_url = "http://127.0.0.1:8080"
 param rc_sha: string                      # no default: asked at start, or --param rc_sha=...
 param rehearsal = false                   # true: create the tables production already has
@@ -33,6 +42,7 @@ param max_error_rate = 0.01
 param observe_for = 15m
 
 use "std/pg"
+use "std/notify"
 
 let db = sql.connect(env.DATABASE_URL)    # top-level code runs before the first step
 let backup_dir = trim(sh("mktemp -d {backup_root}/orders-cutover.XXXXXX").stdout)
@@ -62,6 +72,14 @@ step "Rehearsal: create the production tables" if rehearsal {
 } rollback {
   db.exec("DROP TABLE IF EXISTS orders, _prisma_migrations")
   sh("rm -rf {backup_dir}")                # a rehearsal's backup is scaffolding, too
+}
+
+step "Announce the window" {
+  notify.slack(env.SLACK_WEBHOOK_URL, "Orders v2 cutover {rc_sha}: the window opens")
+} rollback {
+  # the first rollback to run after a failure is the failed step's, the last one this: by now
+  # everything since the announcement is undone
+  notify.slack(env.SLACK_WEBHOOK_URL, "Orders v2 cutover {rc_sha}: NO-GO, rolled back")
 }
 
 step "Back up the database" timeout 30m {
@@ -99,14 +117,16 @@ step "Service healthy" {
   expect r.json.ok == true and r.json.db == true
 }
 
-step "Stakeholders informed" {
-  confirm("Deployment window announced to stakeholders?")
-}
-
 step "Observe" {
   watch observe_for every 30s {
     expect http.get("{base_url}/metrics").json.error_rate < max_error_rate
   }
+}
+
+step "Announce the verdict" {
+  notify.slack(env.SLACK_WEBHOOK_URL, "Orders v2 cutover {rc_sha}: GO")
+} rollback {
+  notify.slack(env.SLACK_WEBHOOK_URL, "Orders v2 cutover {rc_sha}: the GO is withdrawn, rolling back")
 }
 
 step "Rehearsal: clean up" if rehearsal {

@@ -10,7 +10,8 @@
 # comment) and the *_path params at their defaults. Rehearsal (what the test below runs): the
 # HTTP fixture stands in for the API (its /healthz, /json, /v2/disabled, /auth and /metrics
 # routes play the document's endpoints) and the throwaway PostgreSQL for the database; the
-# commands that cannot run here (pm2, npx prisma, npm) default to harmless stand-ins.
+# commands that cannot run here (pm2, npx prisma, npm) default to harmless stand-ins, and the
+# fixture's Slack webhook takes the announcements (std/notify) that the document sends by hand.
 # requires: http, pg
 # env: DATABASE_URL=${RBK_PG_DEMO_URL}
 # env: JWT_SECRET=rehearsal-jwt-secret-0123456789abcdef
@@ -22,6 +23,7 @@
 # env: V1_STABLE=true
 # env: ZERO_OPENAI_MODE=true
 # env: AI_PROVIDER=rules
+# env: SLACK_WEBHOOK_URL=${RBK_HTTP_URL}/slack/services/T0V2/B0V2/hook-key-v2i9
 # args: --yes --no-wait --param rehearsal=true --param base_url=${RBK_HTTP_URL}
 # args: --param health_path=/healthz --param liveness_path=/healthz --param version_path=/json
 # args: --param v2_health_path=/healthz --param v2_schema_path=/json --param v2_disabled_path=/v2/disabled
@@ -30,16 +32,19 @@
 # exit: 0
 # expect: [1/17] Pre-flight: environment variables
 # expect: gate   V2 Intake Gate (195/195) and all 6 CI jobs green on v2-intake-scaffold? -> yes
+# expect: log    slack: sent "V2 Intake production deployment: the window opens (kill switch OFF until section 6)"
 # expect: [16/17] ok Observation period handed over
 # expect: == GO: 17 ok
 # not-expect: rehearsal-jwt-secret-0123456789abcdef
 # not-expect: rehearsal-bearer-token
+# not-expect: hook-key-v2i9
 runbook "V2 Intake — production deployment"
 
 # §2 Environment variable configuration (Appendix A)
 env DATABASE_URL, JWT_SECRET, ENCRYPTION_KEY, VALID_TOKEN secret
 env NODE_ENV, ENABLE_V2_INTAKE, ENABLE_V2_INTAKE_AUTH, V1_STABLE, ZERO_OPENAI_MODE, AI_PROVIDER
 env PORT optional
+env SLACK_WEBHOOK_URL secret              # the stakeholders' channel (§1: "Email/Slack to stakeholders")
 
 param base_url = "https://api.yoursite.com"
 param rehearsal = false                    # true: create the tables production already has
@@ -76,6 +81,7 @@ param observe_for = 15m                    # §8: the first monitoring interval 
 
 use "std/pg"
 use "std/http" as web
+use "std/notify"
 
 let db = sql.connect(env.DATABASE_URL)
 let backup_dir = trim(sh("mkdir -p {backup_root} && mktemp -d {backup_root}/v2-intake.XXXXXX").stdout)
@@ -128,8 +134,12 @@ section "1. Pre-flight checklist" {
     confirm("Clinical calibration session completed and signed off?")
     confirm("DV advocate testing completed and signed off?")
     confirm("Branch merged to main via a reviewed and approved PR?")
-    confirm("Deployment window communicated to stakeholders and acknowledged?")
+    notify.slack(env.SLACK_WEBHOOK_URL, "V2 Intake production deployment: the window opens (kill switch OFF until section 6)")
+    confirm("Deployment window acknowledged by the stakeholders?")
     confirm("Rollback plan (this runbook's rollback blocks) reviewed by 2 people?")
+  } rollback {
+    # runs after every later step is undone: "notify all stakeholders" (post-emergency actions)
+    notify.slack(env.SLACK_WEBHOOK_URL, "V2 Intake production deployment: rolled back, V1 unaffected — incident report to follow")
   }
 
   step "Pre-flight: database backup" timeout 30m {

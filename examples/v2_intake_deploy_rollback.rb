@@ -1,7 +1,7 @@
 # The rollback path of v2_intake_deploy.rb, rehearsed with --fail-at: the auth verification after
 # enabling V2 fails on purpose, and the rollback blocks run in reverse — the quick rollback of §9
 # (kill switch off, V2 404 again, V1 healthy), the full code revert, the migration rollback SQL
-# (v2_intake_sessions dropped, its _prisma_migrations rows deleted).
+# (v2_intake_sessions dropped, its _prisma_migrations rows deleted), and the stakeholders told.
 # This file holds only the annotations: `# file:` runs v2_intake_deploy.rb.
 # file: v2_intake_deploy.rb
 # requires: http, pg
@@ -15,6 +15,7 @@
 # env: V1_STABLE=true
 # env: ZERO_OPENAI_MODE=true
 # env: AI_PROVIDER=rules
+# env: SLACK_WEBHOOK_URL=${RBK_HTTP_URL}/slack/services/T0V2/B0V2/hook-key-v2i9
 # args: --yes --no-wait --param rehearsal=true --param base_url=${RBK_HTTP_URL}
 # args: --param health_path=/healthz --param liveness_path=/healthz --param version_path=/json
 # args: --param v2_health_path=/healthz --param v2_schema_path=/json --param v2_disabled_path=/v2/disabled
@@ -27,6 +28,9 @@
 # expect: rollback ok Deploy application
 # expect: rollback ok Run migration
 # expect: rollback ok Rehearsal: create the production tables
+# expect: log    slack: sent "V2 Intake production deployment: rolled back, V1 unaffected — incident report to follow"
+# expect: rollback ok Pre-flight: sign-offs
 # expect: == NO-GO: "Verify V2 active and auth enforced" failed; rollback completed
 # not-expect: Rehearsal: clean up (
 # not-expect: rehearsal-jwt-secret-0123456789abcdef
+# not-expect: hook-key-v2i9
