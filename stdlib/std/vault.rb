@@ -12,10 +12,12 @@
 #   the namespace is namespace:, else $VAULT_NAMESPACE.
 # - The token and every value read are secret: marked, and every string registered, so they
 #   show as *** in every output. The token travels in a header, never in the URL.
-# - A refusal is an error naming the mount, the path and the version, never the token: no
-#   address or token, 403 (no read access, or a bad token), 404 (no secret there; a deleted or
-#   destroyed version, with when), 503 (sealed), any other status, a missing field.
-# - It is a read: a dry run reads for real. One log line says which version was read.
+# - A refusal is an error naming the mount, the path and the version, never the token nor
+#   anything from Vault's answer: no address or token, 403 (no read access, or a bad token), 404
+#   (no secret there; a deleted or destroyed version), 503 (sealed), any other status, a
+#   missing field.
+# - It is a read: a dry run reads for real. One log line says what was read (path and version
+#   asked for; never a value).
 # Shares its contract with: tests/golden/stdlib/vault_*.rb, docs/stdlib.md, docs/secrets.md.
 
 # s without trailing slashes ("http://vault:8200/" → "http://vault:8200").
@@ -74,18 +76,6 @@ fn token_from_file(path) {
   return t
 }
 
-# Vault's error messages ({"errors": [...]}) as one line, or "" when the answer is not JSON.
-fn errors_of(r) {
-  if not (r.headers.get("content-type", "") contains "json") or trim(r.body) == "" {
-    return ""
-  }
-  let e = r.json.get("errors", [])
-  if len(e) == 0 {
-    return ""
-  }
-  return ": " + join(e, "; ")
-}
-
 # Reads the secret at `path` of the KV v2 engine mounted at `mount` (version: 0 = the current
 # one) and returns its data, a map, or only its field `field`. What is returned is secret: marked,
 # and each string in it registered (only the field's, with field:, so that a field such as a
@@ -119,34 +109,41 @@ fn kv_get(path, field = nil, mount = "secret", version = 0, addr = nil, token = 
     url = "{url}?version={version}"
     where = "{where}, version {version}"
   }
+  # Every message below is made of what the runbook gave, never of Vault's answer: the answer
+  # is the secret (with http's `secret: true` everything read from it is marked, and a message
+  # built from it would show as *** whole); it is only used to decide.
   let r = http.get(url, headers: headers, timeout: timeout)
+  let which = "the current version"
+  if version > 0 {
+    which = "version {version}"
+  }
   if r.status == 403 {
-    fail "vault: permission denied reading {where}: the token may not read {mount}/data/{path}, or it is invalid or expired (Vault answers 403 for both){errors_of(r)}"
+    fail "vault: permission denied reading {where}: the token may not read {mount}/data/{path}, or it is invalid or expired (Vault answers 403 for both)"
   }
   if r.status == 404 {
     let meta = nil
-    if errors_of(r) == "" and trim(r.body) != "" {
+    if r.headers.get("content-type", "") contains "json" and trim(r.body) != "" {
       meta = r.json.get("data", {}).get("metadata")
     }
     if meta != nil and meta.get("destroyed", false) == true {
-      fail "vault: version {meta.version} of {read} was destroyed"
+      fail "vault: {which} of {read} was destroyed"
     }
     if meta != nil and meta.get("deletion_time", "") != "" {
-      fail "vault: version {meta.version} of {read} was deleted at {meta.deletion_time} (`vault kv undelete` brings it back)"
+      fail "vault: {which} of {read} was deleted (`vault kv undelete` brings it back)"
     }
-    fail "vault: no secret at {where} (is {mount} a KV version 2 mount at {a}?){errors_of(r)}"
+    fail "vault: no secret at {where} (is {mount} a KV version 2 mount at {a}?)"
   }
   if r.status == 503 {
-    fail "vault: Vault at {a} is sealed or unavailable (503){errors_of(r)}"
+    fail "vault: Vault at {a} is sealed or unavailable (503)"
   }
   if r.status != 200 {
-    fail "vault: reading {where}: Vault answered {r.status}{errors_of(r)}"
+    fail "vault: reading {where}: Vault answered {r.status} (`vault kv get` shows Vault's message)"
   }
   let data = r.json.data.data
   if field != nil and not (field in data) {
-    fail "vault: {where} has no field \"{field}\" (its fields: {join(keys(data), ", ")})"
+    fail "vault: {where} has no field \"{field}\""
   }
-  log("vault: read {read}, version {r.json.data.metadata.version}")
+  log("vault: read {read}, {which}")
   if field == nil {
     return secret(data)
   }

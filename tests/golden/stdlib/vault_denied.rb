@@ -1,10 +1,10 @@
-# std/vault: 403 (the token may not read the path) is an error naming the path, with Vault's words, never the token.
+# std/vault: 403 (the token may not read the path) is an error naming the path, never the token.
 # requires: http
 # env: VAULT_ADDR=${RBK_HTTP_URL}/vault
 # env: VAULT_TOKEN=fixture-app-token
 # env: VAULT_NAMESPACE=
 # exit: 1
-# expect: error: top-level code failed: vault: permission denied reading secret/ops/root-ca: the token may not read secret/data/ops/root-ca, or it is invalid or expired (Vault answers 403 for both): permission denied
+# expect: error: top-level code failed: vault: permission denied reading secret/ops/root-ca: the token may not read secret/data/ops/root-ca, or it is invalid or expired (Vault answers 403 for both)
 # expect: == NO-GO: the run failed
 # not-expect: fixture-app-token
 # not-expect: never used

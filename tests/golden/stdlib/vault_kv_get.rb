@@ -1,8 +1,8 @@
 # std/vault's kv_get reads KV v2 secrets from the fixture's Vault API (VAULT_ADDR, VAULT_TOKEN):
 # a field, an older version, another mount, a namespace, a whole secret, a token from a file.
 # Every value read and the tokens are masked in every line, also --verbose's and a failed
-# expectation's values and a command line that carries the value; which version was read is
-# logged (evidence that does not show the value).
+# expectation's values and a command line that carries the value; what was read is logged
+# (evidence that does not show the value).
 # requires: http
 # env: VAULT_ADDR=${RBK_HTTP_URL}/vault/
 # env: VAULT_TOKEN=fixture-app-token
@@ -10,12 +10,12 @@
 # args: --verbose
 # exit: 1
 # expect: /vault/v1/secret/data/app/db
-# expect: log    vault: read secret/app/db, version 2
+# expect: log    vault: read secret/app/db, the current version
 # expect: /vault/v1/secret/data/app/db?version=1
 # expect: log    vault: read secret/app/db, version 1
-# expect: log    vault: read kv/team/config, version 1
-# expect: log    vault: read secret/app/db in namespace team-a, version 1
-# expect: log    vault: read secret/app/rotated, version 3
+# expect: log    vault: read kv/team/config, the current version
+# expect: log    vault: read secret/app/db in namespace team-a, the current version
+# expect: log    vault: read secret/app/rotated, the current version
 # expect: [1/2] Use the secrets
 # expect: log    password: ***, the older one: ***, api key: ***, team-a: ***
 # expect: log    rotated: {"key": "***"}

@@ -6,7 +6,7 @@
 # env: VAULT_NAMESPACE=
 # env: HOME=vaultdata/home
 # exit: 0
-# expect: log    vault: read secret/app/db, version 2
+# expect: log    vault: read secret/app/db, the current version
 # expect: log    the token file holds ***
 # expect: == GO
 # not-expect: fixture-app-token
