@@ -7,8 +7,9 @@ start (both typed into a real terminal, under tmux) and a value passed through `
 flows into commands (their text, stdout and stderr), HTTP headers, URLs and
 bodies (echoed back by the fixture), SQL queries and results, log lines, expectation values,
 error messages and rollback blocks, printed as hex (`xxd -p`) and as wrapped base64; a
-command's output given `secret: true` is a canary of its own. The runbook is run down every
-path — success, a failed expectation with rollback, a failure with --on-failure stop,
+command's output given `secret: true` is a canary of its own, and so is a Slack webhook's URL
+made at run time and given to std/notify (which makes it a secret). The runbook is run down
+every path — success, a failed expectation with rollback, a failure with --on-failure stop,
 SIGINT — with the text and the JSON log, --verbose, the three reports and the journal. Every
 byte written (stdout, stderr, the files, the terminal screen) is searched for the canary, its
 base64, hex and URL-encoded forms (the encoded forms also with line breaks taken out, so a
@@ -27,6 +28,7 @@ import tempfile
 import time
 import urllib.parse
 
+HOOK_KEY = "C4N4RY-H00K-K3Y"  # the key of a Slack webhook URL, made at run time (upper())
 CANARY = "C4n@ry-S3cr3t/+=x y"
 CANARY_ML = "ml-first-line-Q9\nml-second-line-Z7\nml-third-line-K5"
 ASKED = "typed-Pa55-W0rd!"
@@ -44,6 +46,7 @@ param mode: string = "ok"
 param api_key: string secret
 let token = env.RBK_CANARY
 let other = secret("lit3ral-S3cret-42")
+use "std/notify"
 section "Everything" {
   step "Commands" {
     let r = sh("echo token={token}; echo {token} >&2; printf %s {token} | base64; printf %s {other}")
@@ -68,6 +71,13 @@ section "Everything" {
     let q = http.get("{base_url}/headers", headers: {"X-Api-Key": api_key})
     log(q.body)
     expect h.status == 200
+  }
+  step "Notify" {
+    let hook = "{base_url}/slack/services/T0CAN/B0CAN/" + upper("c4n4ry-h00k-k3y")
+    notify.slack(hook, "announced with {token}")
+    notify.webhook("{base_url}/echo?k=" + upper("c4n4ry-h00k-k3y"), {token: token})
+  } rollback {
+    notify.slack("{base_url}/slack/services/T0CAN/B0CAN/" + upper("c4n4ry-h00k-k3y"), "rolled back")
   }
   step "SQL" {
     let db = sql.connect(pg_url)
@@ -115,7 +125,7 @@ def forms(s):
 
 ALL_FORMS = [(name, f) for name, s in (("canary", CANARY), ("multi-line", CANARY_ML), ("asked", ASKED), ("secret()", VIA_SECRET_FN),
                                ("secret param", PARAM), ("secret param typed", TYPED_PARAM),
-                               ("secret: true output", SECRET_OUTPUT))
+                               ("secret: true output", SECRET_OUTPUT), ("webhook key", HOOK_KEY))
              for f in forms(s)]
 FAILS = []
 
