@@ -11,7 +11,8 @@
 #   else $VAULT_TOKEN, else ~/.vault-token (what `vault login` writes), as the vault CLI does;
 #   the namespace is namespace:, else $VAULT_NAMESPACE.
 # - The token and every value read are secret: marked, and every string registered, so they
-#   show as *** in every output. The token travels in a header, never in the URL.
+#   show as *** in every output; Vault's answer is read with http's `secret: true`, so it is
+#   registered before anything records it. The token travels in a header, never in the URL.
 # - A refusal is an error naming the mount, the path and the version, never the token nor
 #   anything from Vault's answer: no address or token, 403 (no read access, or a bad token), 404
 #   (no secret there; a deleted or destroyed version), 503 (sealed), any other status, a
@@ -109,10 +110,11 @@ fn kv_get(path, field = nil, mount = "secret", version = 0, addr = nil, token = 
     url = "{url}?version={version}"
     where = "{where}, version {version}"
   }
-  # Every message below is made of what the runbook gave, never of Vault's answer: the answer
-  # is the secret (with http's `secret: true` everything read from it is marked, and a message
-  # built from it would show as *** whole); it is only used to decide.
-  let r = http.get(url, headers: headers, timeout: timeout)
+  # secret: true — Vault's answer holds the secret: it is registered before anything records
+  # it (the http effect's output, the report, the JSON log do not carry it) and everything read
+  # from it is marked, so every message below is made of what the runbook gave, never of the
+  # answer (a message built from it would show as *** whole); the answer only decides.
+  let r = http.get(url, headers: headers, timeout: timeout, secret: true)
   let which = "the current version"
   if version > 0 {
     which = "version {version}"

@@ -7,8 +7,9 @@ start (both typed into a real terminal, under tmux) and a value passed through `
 flows into commands (their text, stdout and stderr), HTTP headers, URLs and
 bodies (echoed back by the fixture), SQL queries and results, log lines, expectation values,
 error messages and rollback blocks, printed as hex (`xxd -p`) and as wrapped base64; a
-command's output given `secret: true` is a canary of its own, and so is a Slack webhook's URL
-made at run time and given to std/notify (which makes it a secret). The runbook is run down
+command's output given `secret: true` is a canary of its own, and so are a Slack webhook's URL
+made at run time and given to std/notify (which makes it a secret), and a secret read from the
+fixture's Vault with std/vault and the Vault token it was read with (VAULT_TOKEN, not declared). The runbook is run down
 every path — success, a failed expectation with rollback, a failure with --on-failure stop,
 SIGINT — with the text and the JSON log, --verbose, the three reports and the journal. Every
 byte written (stdout, stderr, the files, the terminal screen) is searched for the canary, its
@@ -29,6 +30,8 @@ import time
 import urllib.parse
 
 HOOK_KEY = "C4N4RY-H00K-K3Y"  # the key of a Slack webhook URL, made at run time (upper())
+VAULT_VALUE = "vault-db-pass-v2-Kq8Z"  # the fixture's Vault: secret/app/db, field password
+VAULT_TOKEN = "fixture-app-token"  # ... read with this token (VAULT_TOKEN)
 CANARY = "C4n@ry-S3cr3t/+=x y"
 CANARY_ML = "ml-first-line-Q9\nml-second-line-Z7\nml-third-line-K5"
 ASKED = "typed-Pa55-W0rd!"
@@ -47,6 +50,8 @@ param api_key: string secret
 let token = env.RBK_CANARY
 let other = secret("lit3ral-S3cret-42")
 use "std/notify"
+use "std/vault"
+let vault_pw = vault.kv_get("app/db", field: "password")
 section "Everything" {
   step "Commands" {
     let r = sh("echo token={token}; echo {token} >&2; printf %s {token} | base64; printf %s {other}")
@@ -74,7 +79,8 @@ section "Everything" {
   }
   step "Notify" {
     let hook = "{base_url}/slack/services/T0CAN/B0CAN/" + upper("c4n4ry-h00k-k3y")
-    notify.slack(hook, "announced with {token}")
+    notify.slack(hook, "announced with {token} and {vault_pw}")
+    sh("echo vault={vault_pw}; printf %s {vault_pw} | base64")
     notify.webhook("{base_url}/echo?k=" + upper("c4n4ry-h00k-k3y"), {token: token})
   } rollback {
     notify.slack("{base_url}/slack/services/T0CAN/B0CAN/" + upper("c4n4ry-h00k-k3y"), "rolled back")
@@ -125,7 +131,8 @@ def forms(s):
 
 ALL_FORMS = [(name, f) for name, s in (("canary", CANARY), ("multi-line", CANARY_ML), ("asked", ASKED), ("secret()", VIA_SECRET_FN),
                                ("secret param", PARAM), ("secret param typed", TYPED_PARAM),
-                               ("secret: true output", SECRET_OUTPUT), ("webhook key", HOOK_KEY))
+                               ("secret: true output", SECRET_OUTPUT), ("webhook key", HOOK_KEY),
+                               ("std/vault value", VAULT_VALUE), ("Vault token", VAULT_TOKEN))
              for f in forms(s)]
 FAILS = []
 
@@ -179,7 +186,8 @@ def main():
         print("SKIP: the services (HTTP fixture and PostgreSQL) are not running")
         sys.exit(77)
     env = dict(os.environ)
-    env.update({"RBK_CANARY": CANARY, "RBK_CANARY_ML": CANARY_ML, "NO_COLOR": "1"})
+    env.update({"RBK_CANARY": CANARY, "RBK_CANARY_ML": CANARY_ML, "NO_COLOR": "1",
+                "VAULT_ADDR": svc["RBK_HTTP_URL"] + "/vault", "VAULT_TOKEN": VAULT_TOKEN, "VAULT_NAMESPACE": ""})
     d = tempfile.mkdtemp(prefix="rbk-canary-")
     runs = 0
     try:
