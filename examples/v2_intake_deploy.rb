@@ -10,13 +10,17 @@
 # comment) and the *_path params at their defaults. Rehearsal (what the test below runs): the
 # HTTP fixture stands in for the API (its /healthz, /json, /v2/disabled, /auth and /metrics
 # routes play the document's endpoints) and the throwaway PostgreSQL for the database; the
-# commands that cannot run here (pm2, npx prisma, npm) default to harmless stand-ins, and the
-# fixture's Slack webhook takes the announcements (std/notify) that the document sends by hand.
+# commands that cannot run here (pm2, npx prisma, npm) default to harmless stand-ins, the
+# fixture's Slack webhook takes the announcements (std/notify) that the document sends by hand,
+# and the fixture's Vault holds the smoke tests' bearer token, which the document has the
+# operator export as $VALID_TOKEN (std/vault reads it with the operator's `vault login`).
 # requires: http, pg
 # env: DATABASE_URL=${RBK_PG_DEMO_URL}
 # env: JWT_SECRET=rehearsal-jwt-secret-0123456789abcdef
 # env: ENCRYPTION_KEY=rehearsal-encryption-key
-# env: VALID_TOKEN=rehearsal-bearer-token
+# env: VAULT_ADDR=${RBK_HTTP_URL}/vault
+# env: VAULT_TOKEN=fixture-root-token
+# env: VAULT_NAMESPACE=
 # env: NODE_ENV=production
 # env: ENABLE_V2_INTAKE=false
 # env: ENABLE_V2_INTAKE_AUTH=true
@@ -30,6 +34,7 @@
 # args: --param sessions_path=/auth --param complete_path=/echo --param calibration_path=/auth
 # args: --param metrics_path=/metrics --param backup_root=/tmp
 # exit: 0
+# expect: log    vault: read secret/careconnect/v2-intake, the current version
 # expect: [1/17] Pre-flight: environment variables
 # expect: gate   V2 Intake Gate (195/195) and all 6 CI jobs green on v2-intake-scaffold? -> yes
 # expect: log    slack: sent "V2 Intake production deployment: the window opens (kill switch OFF until section 6)"
@@ -41,7 +46,7 @@
 runbook "V2 Intake — production deployment"
 
 # §2 Environment variable configuration (Appendix A)
-env DATABASE_URL, JWT_SECRET, ENCRYPTION_KEY, VALID_TOKEN secret
+env DATABASE_URL, JWT_SECRET, ENCRYPTION_KEY secret
 env NODE_ENV, ENABLE_V2_INTAKE, ENABLE_V2_INTAKE_AUTH, V1_STABLE, ZERO_OPENAI_MODE, AI_PROVIDER
 env PORT optional
 env SLACK_WEBHOOK_URL secret              # the stakeholders' channel (§1: "Email/Slack to stakeholders")
@@ -82,11 +87,13 @@ param observe_for = 15m                    # §8: the first monitoring interval 
 use "std/pg"
 use "std/http" as web
 use "std/notify"
+use "std/vault"
 
 let db = sql.connect(env.DATABASE_URL)
 let backup_dir = trim(sh("mkdir -p {backup_root} && mktemp -d {backup_root}/v2-intake.XXXXXX").stdout)
 let backup_file = "{backup_dir}/backup_{replace(now(), ":", "")}.sql"
-let auth = {Authorization: "Bearer {env.VALID_TOKEN}"}
+# the smoke tests' bearer token ($VALID_TOKEN in the document), from Vault rather than the shell
+let auth = {Authorization: "Bearer {vault.kv_get("careconnect/v2-intake", field: "smoke_bearer_token")}"}
 let cmd_env = {APP: app}
 
 # V1 is healthy: /api/health answers 200 with status "ok" (the fixture's /healthz says ok: true).

@@ -8,7 +8,9 @@
 # env: DATABASE_URL=${RBK_PG_DEMO_URL}
 # env: JWT_SECRET=rehearsal-jwt-secret-0123456789abcdef
 # env: ENCRYPTION_KEY=rehearsal-encryption-key
-# env: VALID_TOKEN=rehearsal-bearer-token
+# env: VAULT_ADDR=${RBK_HTTP_URL}/vault
+# env: VAULT_TOKEN=fixture-root-token
+# env: VAULT_NAMESPACE=
 # env: NODE_ENV=production
 # env: ENABLE_V2_INTAKE=false
 # env: ENABLE_V2_INTAKE_AUTH=true
