@@ -43,7 +43,7 @@ fn slack_errors() {
 
 # Why an answer that is not a delivery was not, in words made of known texts only: when the
 # webhook's URL is a secret, the answer's body is marked secret too, and a message built from it
-# would be shown as *** whole.
+# would be shown as *** whole (any other answer is in the http effect's record: the report).
 fn answer_problem(what, r) {
   if what != "slack" {
     return "the webhook answered {r.status}"
@@ -57,7 +57,6 @@ fn answer_problem(what, r) {
       return "Slack answered {r.status} {code}: {meaning}{wait}"
     }
   }
-  log("slack: Slack's answer: {r.body}")
   return "Slack answered {r.status}{wait}"
 }
 
