@@ -101,7 +101,6 @@ int rbk_read_file(const char *path, size_t max, int flags, rbk_sbuf *out, rbk_sb
         got += (size_t)r;
         if (got > want) break;
     }
-    free(chunk);
     close(fd);
     if (rc == RBK_READ_OK && got > want && !regular) {
         rbk_sbuf_printf(err, "cannot read \"%s\": it goes on past the %zu bytes allowed", path, max);
@@ -112,8 +111,11 @@ int rbk_read_file(const char *path, size_t max, int flags, rbk_sbuf *out, rbk_sb
                         got > want ? "more" : "less", (intmax_t)st.st_size);
         rc = RBK_READ_ERR;
     }
+    if (rc != RBK_READ_OK) /* the refused bytes do not stay in freed memory either */
+        explicit_bzero(chunk, CHUNK);
+    free(chunk);
     if (rc != RBK_READ_OK) { /* nothing of a refused file stays behind */
-        memset(out->data + start, 0, out->len - start);
+        explicit_bzero(out->data + start, out->len - start);
         out->len = start;
         if (out->data) out->data[start] = 0;
     }

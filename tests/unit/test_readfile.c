@@ -144,6 +144,8 @@ static void test_proc_file_is_refused_unread(void **st) {
     (void)st;
     setenv("RBK_READFILE_CANARY", "canary-7d1e", 1);
     rbk_sbuf out = RBK_SBUF_INIT, err = RBK_SBUF_INIT;
+    rbk_sbuf_reserve(&out, 4096); /* every byte the scan below reads is defined */
+    memset(out.data, 0, out.cap);
     assert_int_equal(read_after("/proc/self/environ", RBK_READ_MAX_SOURCE, 0, &out, &err), RBK_READ_ERR);
     assert_non_null(strstr(err.data, "it held more than its size (0 bytes) when read"));
     assert_null(strstr(err.data, "canary-7d1e"));
