@@ -104,7 +104,7 @@ static int list_names(const char *path, int want) {
         if (!u) return 0;
         uint32_t n = want == 's' ? u->nsteps : u->nparams;
         for (uint32_t i = 0; i < n; i++)
-            put_name(RBK_AS_STR(u->consts[want == 's' ? u->steps[i].name : u->params[i].name].v)->data);
+            put_name(rbk_unit_str(u, want == 's' ? u->steps[i].name : u->params[i].name, NULL));
         rbk_unit_free(u);
         return 0;
     }

@@ -6,11 +6,11 @@
  * timeout, "If this fails, roll back: ...", IRREVERSIBLE warnings and the point of no return;
  * then the rollback order and the worst-case durations. Comment lines written directly above
  * a step (or section) become its description.
- * Reads the outline built by cli/outline.c; writes Markdown on stdout. */
+ * Reads the outline built by compiler/analysis.c; writes Markdown on stdout. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "outline.h"
+#include "load.h"
 
 int rbk_cli_doc(const char *path, int64_t default_timeout_ms);
 
@@ -530,7 +530,7 @@ static void worst_md(doc *d) {
 
 int rbk_cli_doc(const char *path, int64_t default_timeout_ms) {
     rbk_outline o;
-    int rc = rbk_outline_open(path, "doc", default_timeout_ms, &o);
+    int rc = rbk_cli_outline(path, "doc", default_timeout_ms, &o);
     if (rc) return rc;
     doc d = {RBK_SBUF_INIT, &o};
     summary(&d);

@@ -24,6 +24,7 @@
 #include "render.h"
 #include "report.h"
 #include "journal.h"
+#include "load.h"
 #include "version.h" /* generated at every build: scripts/version.cmake */
 
 #define EXIT_USAGE 64
@@ -248,67 +249,6 @@ static int load_env_file(opts *o, const char *path) {
     return bad ? -1 : 0;
 }
 
-/* ---------------------------------------------------------------- compile helpers */
-/* Compiles FILE.rb or loads FILE.rbc into a verified unit. Diagnostics go to stderr.
- * keep (may be NULL): for a .rb, receives the serialised bytes that were loaded and verified
- * (runbook compile writes exactly these); left empty for a .rbc. */
-static rbk_unit *obtain_unit_bytes(const char *path, int show_warnings, rbk_sbuf *keep) {
-    if (ends_with(path, ".rbc")) {
-        size_t len;
-        char *err = NULL;
-        char *data = slurp(path, RBK_READ_MAX_ARTIFACT, 0, &len, &err);
-        if (!data) { fprintf(stderr, "runbook: %s\n", err); free(err); return NULL; }
-        rbk_unit *u = rbk_bc_load((const uint8_t *)data, len, &err);
-        free(data);
-        if (!u) { fprintf(stderr, "%s: error: %s\n", path, err); free(err); }
-        return u;
-    }
-    rbk_sources sources = {0};
-    rbk_diags diags;
-    rbk_diags_init(&diags, &sources);
-    rbk_compiler *c = rbk_compile_load(path, &sources, &diags);
-    rbk_unit *u = c ? rbk_codegen(c) : NULL;
-    rbk_diags_sort(&diags);
-    if (diags.nerrors || show_warnings) {
-        rbk_diags show;
-        rbk_diags_init(&show, &sources);
-        for (int i = 0; i < diags.n; i++)
-            if (diags.items[i].sev == RBK_SEV_ERROR || show_warnings) {
-                rbk_diag *d = &diags.items[i];
-                rbk_diag *n = rbk_diag_add(&show, d->sev, d->rule, d->file, d->off, d->end, "%s", d->msg);
-                if (d->hint) rbk_diag_hint(n, "%s", d->hint);
-            }
-        rbk_sbuf out = RBK_SBUF_INIT;
-        rbk_diags_render(&show, RBK_FMT_TEXT, isatty(2) && !getenv("NO_COLOR"), &out);
-        fputs(rbk_sbuf_cstr(&out), stderr);
-        rbk_sbuf_free(&out);
-        rbk_diags_free(&show);
-    }
-    rbk_compiler_free(c);
-    rbk_diags_free(&diags);
-    rbk_sources_free(&sources);
-    if (!u) return NULL;
-    /* the same path as a .rbc: serialise, load, verify. The writer hashes the bytes once for the
-     * checksum and the artifact hash together; the reload parses and verifies every section but
-     * does not hash again what was hashed a moment ago (rbk_bc_load_written). */
-    rbk_sbuf bytes = RBK_SBUF_INIT;
-    uint8_t sha[32];
-    rbk_bc_write_sha(u, &bytes, sha);
-    rbk_unit_free(u);
-    char *err = NULL;
-    rbk_unit *v = rbk_bc_load_written((const uint8_t *)bytes.data, bytes.len, sha, &err);
-    if (v && keep) {
-        rbk_sbuf_free(keep);
-        *keep = bytes;
-    } else {
-        rbk_sbuf_free(&bytes);
-    }
-    if (!v) { fprintf(stderr, "%s: internal error: the compiled bytecode does not verify: %s\n", path, err); free(err); }
-    return v;
-}
-
-static rbk_unit *obtain_unit(const char *path, int show_warnings) { return obtain_unit_bytes(path, show_warnings, NULL); }
-
 /* The files to check under path: a file named on the command line as it is, a directory walked
  * in name order for *.rb (hidden entries skipped). A symbolic link to a directory inside is not
  * followed, so a link loop cannot walk round for ever or a link pair double the work at every
@@ -477,10 +417,10 @@ static int cmd_check(opts *o) {
 
 static int cmd_compile(opts *o) {
     if (o->nfiles != 1) { fputs("runbook compile: give one FILE.rb\n", stderr); return EXIT_USAGE; }
-    /* the bytes that obtain_unit_bytes loaded and verified are the ones written; a .rbc given
+    /* the bytes that rbk_cli_unit loaded and verified are the ones written; a .rbc given
      * as input is written out again as this version serialises it */
     rbk_sbuf bytes = RBK_SBUF_INIT;
-    rbk_unit *u = obtain_unit_bytes(o->files[0], 0, &bytes);
+    rbk_unit *u = rbk_cli_unit(o->files[0], 0, &bytes);
     if (!u) return EXIT_COMPILE;
     uint8_t sha[32];
     if (bytes.len) memcpy(sha, u->artifact_sha256, sizeof sha);
@@ -511,7 +451,7 @@ static int cmd_compile(opts *o) {
 
 static int cmd_disasm(opts *o) {
     if (o->nfiles != 1) { fputs("runbook disasm: give one file\n", stderr); return EXIT_USAGE; }
-    rbk_unit *u = obtain_unit(o->files[0], 0);
+    rbk_unit *u = rbk_cli_unit(o->files[0], 0, NULL);
     if (!u) return EXIT_COMPILE;
     rbk_sbuf out = RBK_SBUF_INIT;
     rbk_bc_disasm(u, &out);
@@ -653,7 +593,7 @@ static int cmd_run(opts *o) {
         j = rbk_journal_open(o->journal, 1, &err);
         if (!j) { fprintf(stderr, "runbook: --journal %s\n", err); free(err); return EXIT_USAGE; }
     }
-    rbk_unit *u = obtain_unit(o->files[0], 0);
+    rbk_unit *u = rbk_cli_unit(o->files[0], 0, NULL);
     if (!u) { rbk_journal_close(j); return EXIT_COMPILE; }
     default_policy(o);
     return execute(o, u, o->files[0], j, NULL, NULL);
@@ -662,7 +602,7 @@ static int cmd_run(opts *o) {
 /* The index of the unit's parameter called name, or -1. */
 static int param_index(const rbk_unit *u, const char *name) {
     for (uint32_t k = 0; k < u->nparams; k++)
-        if (!strcmp(RBK_AS_STR(u->consts[u->params[k].name].v)->data, name)) return (int)k;
+        if (!strcmp(rbk_unit_str(u, u->params[k].name, NULL), name)) return (int)k;
     return -1;
 }
 static int given_param(const opts *o, const char *name) {
@@ -725,7 +665,7 @@ static int cmd_resume(opts *o) {
         fprintf(stderr, "runbook resume: cannot go back to the run's directory %s: %s\n", st.cwd, strerror(errno));
         goto out;
     }
-    u = obtain_unit(path, 0);
+    u = rbk_cli_unit(path, 0, NULL);
     if (!u) { rc = EXIT_COMPILE; goto out; }
     char hex[65];
     rbk_sha256_to_hex(u->artifact_sha256, hex);
@@ -757,7 +697,7 @@ static int cmd_resume(opts *o) {
         }
     }
     for (uint32_t k = 0; k < u->nparams; k++) {
-        const char *name = RBK_AS_STR(u->consts[u->params[k].name].v)->data;
+        const char *name = rbk_unit_str(u, u->params[k].name, NULL);
         if (given_param(o, name)) continue;
         const rbk_journal_value *jv = journal_param(&st, name);
         if (jv && jv->masked) { ask[k] = 2; nask++; }
@@ -769,7 +709,7 @@ static int cmd_resume(opts *o) {
         int ns = 0, nm = 0;
         for (uint32_t k = 0; k < u->nparams; k++) {
             if (!ask[k]) continue;
-            const char *name = RBK_AS_STR(u->consts[u->params[k].name].v)->data;
+            const char *name = rbk_unit_str(u, u->params[k].name, NULL);
             rbk_sbuf *to = ask[k] == 1 ? &secret : &masked;
             rbk_sbuf_printf(to, "%s%s", to->len ? ", " : "", name);
             *(ask[k] == 1 ? &ns : &nm) += 1;
@@ -824,7 +764,7 @@ static int cmd_resume(opts *o) {
     fprintf(stderr, "resume: %s: %d step%s done before%s%s\n", jpath, ndone, ndone == 1 ? "" : "s",
             st.rollback_phase ? "; the run was rolling back: the rollback continues" : "",
             st.cut_short ? "; the last record was cut short (the runner died while writing it) and is left out" : "");
-    const char *where = st.incomplete_step >= 0 ? RBK_AS_STR(u->consts[u->steps[st.incomplete_step].name].v)->data : "?";
+    const char *where = st.incomplete_step >= 0 ? rbk_unit_str(u, u->steps[st.incomplete_step].name, NULL) : "?";
     const char *what = st.incomplete_in_rollback ? "the rollback of" : "step";
     int nreplayed = 0;
     for (int i = 0; i < st.nreplay; i++) nreplayed += st.replay[i].kind != RBK_REPLAY_RUN;

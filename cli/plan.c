@@ -3,13 +3,13 @@
  * top-level code and steps with every external effect as written, the gates, the rollback
  * order, the point of no return and the worst-case durations. Text on stdout (colour only on
  * a terminal without NO_COLOR), or one JSON document whose shape docs/plan.md fixes.
- * Reads the outline built by cli/outline.c; shares nothing else. */
+ * Reads the outline built by compiler/analysis.c; shares nothing else. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "../support/sha256.h"
-#include "outline.h"
+#include "load.h"
 
 int rbk_cli_plan(const char *path, int json, int64_t default_timeout_ms);
 
@@ -699,7 +699,7 @@ static void plan_json(const rbk_outline *o) {
 
 int rbk_cli_plan(const char *path, int json, int64_t default_timeout_ms) {
     rbk_outline o;
-    int rc = rbk_outline_open(path, "plan", default_timeout_ms, &o);
+    int rc = rbk_cli_outline(path, "plan", default_timeout_ms, &o);
     if (rc) return rc;
     if (json) plan_json(&o);
     else plan_text(&o, isatty(1) && !getenv("NO_COLOR"));

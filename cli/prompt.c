@@ -102,7 +102,8 @@ int rbk_prompt_choose(void *ctx, const char *question, const char *detail, const
 static const char *const k_type_names[] = {"", "string", "int", "float", "bool", "duration"};
 
 static const char *ustr(const rbk_unit *u, uint32_t k) {
-    return k < u->nconsts ? RBK_AS_STR(u->consts[k].v)->data : "?";
+    const char *s = rbk_unit_str(u, k, NULL);
+    return s ? s : "?";
 }
 
 /* The rules of --param (vm/vm.c): 1 when text is a valid value of the type. */

@@ -230,11 +230,6 @@ static rp_item *list_add(rp_list *l, rp_kind k, int important) {
 }
 
 /* ------------------------------------------------------------------ open */
-static const char *unit_str(const rbk_unit *u, uint32_t k) {
-    if (k == RBK_NONE || k >= u->nconsts || u->consts[k].kind != RBK_K_STRING) return NULL;
-    return RBK_AS_STR(u->consts[k].v)->data;
-}
-
 static int format_of(const char *path) {
     const char *dot = strrchr(path, '.');
     const char *slash = strrchr(path, '/');
@@ -283,7 +278,7 @@ rbk_report *rbk_report_open(const char *path, const rbk_unit *u, const char *run
     r->path = rbk_xstrdup(path);
     r->fmt = fmt;
     r->runbook = dup_text(runbook_path);
-    r->title = dup_text(unit_str(u, u->title));
+    r->title = dup_text(rbk_unit_str(u, u->title, NULL));
     r->user = who_runs();
     r->host = host_name();
     rbk_sha256_to_hex(u->artifact_sha256, r->artifact);
@@ -291,16 +286,16 @@ rbk_report *rbk_report_open(const char *path, const rbk_unit *u, const char *run
     r->src_path = rbk_xcalloc(u->nsources ? u->nsources : 1, sizeof *r->src_path);
     r->src_sha = rbk_xcalloc(u->nsources ? u->nsources : 1, sizeof *r->src_sha);
     for (uint32_t i = 0; i < u->nsources; i++) {
-        const char *p = unit_str(u, u->sources[i].path);
+        const char *p = rbk_unit_str(u, u->sources[i].path, NULL);
         r->src_path[i] = dup_text(p ? p : "?");
         rbk_sha256_to_hex(u->sources[i].sha256, r->src_sha[i]);
     }
     r->nsteps = (int)u->nsteps;
     r->steps = rbk_xcalloc(u->nsteps ? u->nsteps : 1, sizeof *r->steps);
     for (uint32_t i = 0; i < u->nsteps; i++) {
-        const char *n = unit_str(u, u->steps[i].name);
+        const char *n = rbk_unit_str(u, u->steps[i].name, NULL);
         r->steps[i].name = dup_text(n ? n : "?");
-        r->steps[i].section = dup_text(unit_str(u, u->steps[i].section));
+        r->steps[i].section = dup_text(rbk_unit_str(u, u->steps[i].section, NULL));
         r->steps[i].rollback = -1;
     }
     r->cur_rb = -1;

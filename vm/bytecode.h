@@ -153,6 +153,9 @@ typedef struct rbk_unit {
 } rbk_unit;
 
 void rbk_unit_free(rbk_unit *u);
+/* The text of string constant k (its length in *len when len is not NULL: a source text may
+ * hold a NUL), or NULL when k is RBK_NONE, out of range or not a string (vm/unit.c). */
+const char *rbk_unit_str(const rbk_unit *u, uint32_t k, size_t *len);
 /* Serialises deterministically (same unit → same bytes), with a trailing SHA-256 checksum. */
 void rbk_bc_write(const rbk_unit *u, rbk_sbuf *out);
 /* The same, and also gives the SHA-256 of the whole artifact (what rbk_bc_load sets as

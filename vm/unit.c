@@ -1,7 +1,8 @@
 /* vm/unit.c — freeing a compiled unit (vm/bytecode.h). A unit is one heap block (rbk_unit,
  * allocated with malloc/rbk_xcalloc) owning every array it points to and one reference to
  * each string constant. Used by the loader (vm/bc_load.c), the code generator and the VM.
- * NULL-safe; every array may be NULL when its count is 0 (or when a load failed half-way). */
+ * NULL-safe; every array may be NULL when its count is 0 (or when a load failed half-way).
+ * Also the one reading of a string constant (rbk_unit_str). */
 #include <stdlib.h>
 #include "bytecode.h"
 
@@ -27,4 +28,11 @@ void rbk_unit_free(rbk_unit *u) {
     free(u->params);
     free(u->gates);
     free(u);
+}
+
+const char *rbk_unit_str(const rbk_unit *u, uint32_t k, size_t *len) {
+    if (k == RBK_NONE || k >= u->nconsts || u->consts[k].kind != RBK_K_STRING) return NULL;
+    rbk_str *s = RBK_AS_STR(u->consts[k].v);
+    if (len) *len = s->len;
+    return s->data;
 }

@@ -195,7 +195,7 @@ def case_root_file_that_is_not_a_source(d):
 
 
 def case_artifact_that_is_not_a_file(d):
-    """A .rbc is read the same way (cli/main.c and cli/outline.c)."""
+    """A .rbc is read the same way (compiler/pipeline.c, for every subcommand)."""
     fifo = os.path.join(d, "x.rbc")
     os.mkfifo(fifo)
     os.symlink("/dev/zero", os.path.join(d, "zero.rbc"))

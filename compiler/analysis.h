@@ -1,19 +1,19 @@
-/* cli/outline.h — the reviewable outline of a runbook, shared by `runbook plan` (cli/plan.c)
- * and `runbook doc` (cli/doc.c): built from the checked AST (compiler/compiler.h), never from
- * a run. It holds the declarations (env, params, with the comments written beside them), the
+/* compiler/analysis.h — the reviewable outline of a runbook, rendered by `runbook plan`
+ * (cli/plan.c) and `runbook doc` (cli/doc.c): built from the checked AST (compiler/compiler.h),
+ * never from a run. It holds the declarations (env, params, with the comments written beside them), the
  * sequence of top-level code and steps, each step's items in source order (external effects
  * "as written", gates, guards, waits, watch/within windows, branches, loops, and calls to
  * user functions expanded in place with their parameters replaced by the call's arguments),
  * and the worst-case durations (docs/plan.md, "Worst-case duration").
- * Owns: loading FILE.rb or FILE.rbc into a checked compilation (an .rbc is recompiled from the
- * sources it embeds and must reproduce the same bytes), the outline and its costs.
+ * Owns: the outline and its costs (compiler/analysis.c, compiler/analysis_text.c). Loading
+ * FILE.rb or FILE.rbc into the checked compilation it is built from is cli/load.c's.
  * Shares invariants with: compiler/sema.c (annotations: sym, list2, aux of calls and fields),
  * compiler/codegen.c (what a step's timeout/retry/rollback mean), stdlib/builtins.def
  * (effect tags), vm/steps.c and stdlib/std_core.c (what the worst case models). */
-#ifndef RBK_OUTLINE_H
-#define RBK_OUTLINE_H
+#ifndef RBK_ANALYSIS_H
+#define RBK_ANALYSIS_H
 #include <stdint.h>
-#include "../compiler/compiler.h"
+#include "compiler.h"
 
 #define RBK_DEFAULT_CALL_TIMEOUT_MS 30000      /* --default-timeout when not given */
 #define RBK_DEFAULT_GATE_TIMEOUT_MS 1800000    /* confirm without timeout:, ask */
@@ -144,11 +144,15 @@ typedef struct rbk_outline {
     int64_t text_budget;     /* bytes of rendered text left (the same), -1 when exhausted */
 } rbk_outline;
 
-/* Compiles FILE.rb, or recompiles FILE.rbc from its embedded sources (and checks the result is
- * byte-identical to the file), and builds the outline. On failure prints diagnostics on stderr
- * and returns 64 (usage, unreadable) or 65 (compile error, bad artifact); 0 on success. */
-/* default_timeout_ms: what a call without `timeout:` counts (--default-timeout; 0: the default). */
-int rbk_outline_open(const char *path, const char *cmd, int64_t default_timeout_ms, rbk_outline *o);
+/* Sets o up for path (as given on the command line): every field zero but these.
+ * default_timeout_ms: what a call without `timeout:` counts (--default-timeout; 0: the default).
+ * The loader then sets sources, diags (heap: the compiler points into them; o owns them),
+ * from_rbc and artifact_sha256. */
+void rbk_outline_init(rbk_outline *o, const char *path, int64_t default_timeout_ms);
+/* Builds the outline of c, a compilation without errors, and takes c over. Returns 0, or -1
+ * when a node the walk does not know was met: an internal error, added to c->diags. */
+int rbk_outline_build(rbk_outline *o, rbk_compiler *c);
+/* Frees everything o holds, the compilation, its sources and diagnostics included. */
 void rbk_outline_free(rbk_outline *o);
 
 /* Helpers for the renderers. */
