@@ -10,9 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cli.h"
 #include "load.h"
 
-int rbk_cli_doc(const char *path, int64_t default_timeout_ms);
+int rbk_cmd_doc(rbk_cli_opts *opts);
 
 /* ------------------------------------------------------------------ Markdown helpers */
 static int word_char(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
@@ -528,9 +529,10 @@ static void worst_md(doc *d) {
     }
 }
 
-int rbk_cli_doc(const char *path, int64_t default_timeout_ms) {
+int rbk_cmd_doc(rbk_cli_opts *opts) {
+    if (opts->nfiles != 1) { fputs("runbook doc: give one FILE.rb or FILE.rbc\n", stderr); return EXIT_USAGE; }
     rbk_outline o;
-    int rc = rbk_cli_outline(path, "doc", default_timeout_ms, &o);
+    int rc = rbk_cli_outline(opts->files[0], "doc", opts->run.default_timeout_ms, &o);
     if (rc) return rc;
     doc d = {RBK_SBUF_INIT, &o};
     summary(&d);

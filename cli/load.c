@@ -6,12 +6,8 @@
 #include <unistd.h>
 #include "../compiler/pipeline.h"
 #include "../support/sha256.h"
+#include "cli.h"
 #include "load.h"
-
-static int ends_with(const char *s, const char *suffix) {
-    size_t a = strlen(s), b = strlen(suffix);
-    return a >= b && !strcmp(s + a - b, suffix);
-}
 
 void rbk_cli_show_diags(rbk_diags *d, int warnings) {
     rbk_diags_sort(d);
@@ -37,7 +33,7 @@ static void not_verified(const char *path, char *err) {
 
 rbk_unit *rbk_cli_unit(const char *path, int show_warnings, rbk_sbuf *keep) {
     char *err = NULL;
-    if (ends_with(path, ".rbc")) {
+    if (rbk_cli_ends_with(path, ".rbc")) {
         int unreadable;
         rbk_unit *u = rbk_artifact_read(path, &unreadable, &err);
         if (!u && unreadable) fprintf(stderr, "runbook: %s\n", err);
@@ -121,7 +117,7 @@ int rbk_cli_outline(const char *path, const char *cmd, int64_t default_timeout_m
     o->diags = diags;
     rbk_compiler *c;
     int rc = 0;
-    if (strlen(path) > 4 && ends_with(path, ".rbc")) {
+    if (strlen(path) > 4 && rbk_cli_ends_with(path, ".rbc")) {
         o->from_rbc = 1;
         c = recompile_rbc(path, cmd, o, &rc);
         if (!c) { rbk_outline_free(o); return rc; }

@@ -9,9 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 #include "../support/sha256.h"
+#include "cli.h"
 #include "load.h"
 
-int rbk_cli_plan(const char *path, int json, int64_t default_timeout_ms);
+int rbk_cmd_plan(rbk_cli_opts *o);
 
 /* ------------------------------------------------------------------ flattening */
 /* Effects (read/write/gate/wait) and checks (expect/stop-if/fail), depth first, each with
@@ -697,11 +698,16 @@ static void plan_json(const rbk_outline *o) {
     rbk_sbuf_free(&b);
 }
 
-int rbk_cli_plan(const char *path, int json, int64_t default_timeout_ms) {
+int rbk_cmd_plan(rbk_cli_opts *opts) {
+    if (opts->nfiles != 1) { fputs("runbook plan: give one FILE.rb or FILE.rbc\n", stderr); return EXIT_USAGE; }
+    if (opts->format != RBK_FMT_TEXT && opts->format != RBK_FMT_JSON) {
+        fputs("runbook plan: --format is text or json\n", stderr);
+        return EXIT_USAGE;
+    }
     rbk_outline o;
-    int rc = rbk_cli_outline(path, "plan", default_timeout_ms, &o);
+    int rc = rbk_cli_outline(opts->files[0], "plan", opts->run.default_timeout_ms, &o);
     if (rc) return rc;
-    if (json) plan_json(&o);
+    if (opts->format == RBK_FMT_JSON) plan_json(&o);
     else plan_text(&o, isatty(1) && !getenv("NO_COLOR"));
     rbk_outline_free(&o);
     return 0;

@@ -1,0 +1,75 @@
+/* cli/cli.h — what the subcommands of cli/ share: the parsed command line (main.c), the table
+ * of subcommands (cli/commands.c), and the run machinery both `run` and `resume` use
+ * (cli/run.c). A subcommand is a row of the table and a file of its own. */
+#ifndef RBK_CLI_H
+#define RBK_CLI_H
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include "../compiler/diag.h"
+#include "../vm/vm.h"
+#include "journal.h"
+#include "prompt.h"
+
+#define EXIT_USAGE 64
+#define EXIT_COMPILE 65
+
+/* The command line, parsed by main.c: every subcommand's options (each command refuses those
+ * that are not its own). */
+typedef struct rbk_cli_opts {
+    const char *cmd;
+    const char **files; int nfiles;
+    int strict;
+    rbk_diag_format format;
+    const char *output;
+    rbk_run_opts run;
+    int on_failure_set;
+    const char *env_file;
+    int json_log;
+    int color;
+    const char *reports[4]; int nreports;
+    const char *journal;
+    rbk_prompt_ctx prompt; /* choose_ctx: the decisions on the terminal (cli/prompt.h) */
+    int unknown; /* resume --unknown rerun|done: 'r' / 'd' */
+    volatile sig_atomic_t *interrupted; /* set by main.c's signal handler */
+} rbk_cli_opts;
+
+
+/* A subcommand (cli/commands.c). Exactly one of run and main is set. */
+typedef struct rbk_command {
+    const char *name;
+    const char *aliases;   /* other names it answers to, separated by spaces ("--help -h"), or NULL */
+    /* its lines of `runbook --help`, each "  runbook NAME ..." with continuation lines indented
+     * further (the synopsis block of docs/cli.md, which tests/install/man_test.sh keeps equal;
+     * `runbook __complete` reads the completions' commands and options from it, and
+     * scripts/gen_man.py the man pages); NULL for a hidden command */
+    const char *synopsis;
+    int (*run)(rbk_cli_opts *o);         /* with the common options parsed by main.c, or */
+    int (*main)(int argc, char **argv);  /* with the arguments after its name, to parse itself */
+} rbk_command;
+
+/* The row for name (or one of its aliases), or NULL. */
+const rbk_command *rbk_command_find(const char *name);
+/* `runbook --help`: the synopsis of every command that has one, in the table's order, and the
+ * exit codes. */
+void rbk_cli_usage(FILE *o);
+
+/* main.c: SIGINT/SIGTERM/SIGHUP set *o->interrupted (a second one ends the process). */
+void rbk_cli_install_signals(void);
+
+/* cli/run.c */
+/* --env-file: KEY=VALUE lines into o->run.envfile. */
+int rbk_cli_load_env_file(rbk_cli_opts *o, const char *path);
+/* The failure policy and the operator's terminal, when the options did not choose them. */
+void rbk_cli_default_policy(rbk_cli_opts *o);
+/* Runs a verified unit (run and resume): reports, preflight, the journal, the renderers.
+ * Takes ownership of u and j. resume: the journal read by `runbook resume` (its start is checked
+ * after the preflight), and resume_decisions the resume record's decisions; both NULL for run. */
+int rbk_cli_execute(rbk_cli_opts *o, rbk_unit *u, const char *runbook_path, rbk_journal *j,
+                    const rbk_journal_state *resume, const char *resume_decisions);
+
+static inline int rbk_cli_ends_with(const char *s, const char *suffix) {
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && !strcmp(s + a - b, suffix);
+}
+#endif
