@@ -27,8 +27,12 @@ endforeach()
 
 # Man pages: built from the docs at every build where they changed, never committed.
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
-set(RBK_MAN_PAGES runbook runbook-check runbook-compile runbook-run runbook-resume runbook-plan
-    runbook-doc runbook-disasm runbook-import)
+# One page per command of docs/cli.md's synopsis (= `runbook --help`, the table of cli/commands.c;
+# tests/install/man_test.sh compares them), read again when docs/cli.md changes.
+execute_process(COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/scripts/gen_man.py --docs ${CMAKE_SOURCE_DIR}/docs --pages
+  OUTPUT_VARIABLE RBK_MAN_PAGES OUTPUT_STRIP_TRAILING_WHITESPACE COMMAND_ERROR_IS_FATAL ANY)
+string(REPLACE "\n" ";" RBK_MAN_PAGES "${RBK_MAN_PAGES}")
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/docs/cli.md)
 set(RBK_MAN_DIR ${CMAKE_BINARY_DIR}/man)
 set(RBK_MAN_OUTPUTS)
 foreach(p ${RBK_MAN_PAGES})

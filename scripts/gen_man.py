@@ -3,8 +3,10 @@
 
     python3 scripts/gen_man.py --docs docs --version 0.1.0 --out DIR [--gzip]   # writes DIR/*.1
     python3 scripts/gen_man.py --docs docs --synopsis                    # the synopsis, one command a line
+    python3 scripts/gen_man.py --docs docs --pages                       # the page names (packaging/install.cmake)
 
-Sources: the synopsis block at the top of docs/cli.md (every page's SYNOPSIS), the `## runbook
+Sources: the synopsis block at the top of docs/cli.md (every page's SYNOPSIS, and the list of
+pages: one per command but help and version), the `## runbook
 CMD` sections of docs/cli.md (each subcommand's DESCRIPTION; `plan` and `doc` share theirs),
 docs/journal.md from "What `resume` does" on (runbook-resume(1)), docs/cli.md's introduction
 and "Environment" and the table of docs/exit-codes.md (runbook(1)). Built by CMake into
@@ -22,7 +24,11 @@ import os
 import re
 import sys
 
-COMMANDS = ["check", "compile", "run", "resume", "plan", "doc", "disasm", "import"]
+# The commands with a page: those of the synopsis (`runbook --help`, from the table of
+# cli/commands.c, which tests/install/man_test.sh keeps equal to docs/cli.md) but these.
+NO_PAGE = ("help", "version")
+COMMANDS = []  # set by main() from the synopsis, in its order
+# Each command's one-line summary (the NAME line of its page and its line in runbook(1)).
 SUMMARY = {
     "check": "check runbooks without running anything",
     "compile": "compile a runbook into a verified .rbc artifact",
@@ -416,15 +422,22 @@ def main():
     ap.add_argument("--out")
     ap.add_argument("--gzip", action="store_true", help="also write NAME.1.gz (reproducible: no name, no time)")
     ap.add_argument("--synopsis", action="store_true", help="print each command's synopsis on one line")
+    ap.add_argument("--pages", action="store_true", help="print the name of each page (runbook, runbook-CMD), one a line")
     a = ap.parse_args()
     order, syn = synopsis(read(os.path.join(a.docs, "cli.md")))
     if a.synopsis:
         for c in order:
             print(synopsis_words(syn[c]))
         return
-    missing = [c for c in COMMANDS if c not in syn]
+    COMMANDS[:] = [c for c in order if c not in NO_PAGE]
+    if a.pages:
+        print("runbook")
+        for c in COMMANDS:
+            print("runbook-" + c)
+        return
+    missing = [c for c in COMMANDS if c not in SUMMARY]
     if missing:
-        sys.exit("gen_man: the synopsis of docs/cli.md lacks " + ", ".join(missing))
+        sys.exit("gen_man: no summary for " + ", ".join(missing) + ": add it to SUMMARY in scripts/gen_man.py")
     os.makedirs(a.out, exist_ok=True)
     pages = {"runbook.1": page_main(a.docs, a.version, order, syn)}
     for c in COMMANDS:
