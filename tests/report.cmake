@@ -1,4 +1,4 @@
-# tests/report.cmake — tests of the evidence reports (cli/report.c, docs/reports.md), included
+# tests/report.cmake — tests of the evidence reports (cli/report*.c, docs/reports.md), included
 # by tests/CMakeLists.txt. Owns:
 #   report.snapshots       tests/report/run_reports.py: every tests/report/cases/*.rb run with
 #                          --report x.md --report x.json --report x.xml, checked (exit code,
@@ -20,8 +20,8 @@ if(TARGET runbook)
   set_tests_properties(report.snapshots report.runner-selftest PROPERTIES TIMEOUT 300)
 endif()
 if(CMOCKA_FOUND)
-  add_executable(test_report_model ${CMAKE_CURRENT_LIST_DIR}/report/test_report.c
-                 ${CMAKE_SOURCE_DIR}/cli/report.c)
+  file(GLOB RBK_REPORT_SRC CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/cli/report*.c)
+  add_executable(test_report_model ${CMAKE_CURRENT_LIST_DIR}/report/test_report.c ${RBK_REPORT_SRC})
   target_link_libraries(test_report_model PRIVATE rbk_core PkgConfig::CMOCKA)
   add_test(NAME report.model COMMAND test_report_model)
 endif()

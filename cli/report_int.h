@@ -1,0 +1,106 @@
+/* cli/report_int.h — what the parts of the evidence reports share (cli/report.h is the API):
+ * the model, built from the event stream by cli/report.c; the wording every format uses
+ * (cli/report_words.c); and the formats, one file each (report_md.c, report_json.c,
+ * report_xml.c), listed in the table of cli/report.c. A new format is a file that renders the
+ * model and a row of that table. */
+#ifndef RBK_REPORT_INT_H
+#define RBK_REPORT_INT_H
+#include <stdint.h>
+#include "../support/sbuf.h"
+#include "report.h"
+
+#define RP_TEXT_LIMIT 4096 /* bytes kept of one text (command output, log line, value) */
+#define RP_VALUE_LIMIT 1024 /* bytes kept of one traced value (a table cell) */
+#define RP_MAX_ITEMS 1000  /* items kept per step; later routine ones are counted, not kept */
+
+/* ------------------------------------------------------------------ the model */
+typedef enum rp_kind { RP_EXPECT, RP_STOP_IF, RP_EFFECT, RP_LOG, RP_NOTE, RP_WAIT, RP_GATE, RP_ERROR, RP_RETRY } rp_kind;
+
+typedef struct rp_value { char *expr, *value, *error; } rp_value; /* value NULL: not evaluated (or error: raised) */
+typedef struct rp_text { char *s; size_t bytes, cut; } rp_text; /* s NULL: none */
+
+typedef struct rp_item {
+    rp_kind kind;
+    int attempt;
+    int64_t wall_ms;
+    char *status, *text;             /* text: log/note/wait/retry/error text, expect message, gate question */
+    char *file, *source_line;        /* position (expect, stop-if, error) */
+    int line, col, of_expect;        /* of_expect: an error raised by a failed expect/stop-if */
+    char *source;                    /* expect / stop-if condition */
+    int nvalues, count;              /* count: evaluations folded into this item */
+    rp_value *values;
+    uint64_t effect_id;              /* effects */
+    char *effect, *target;
+    int ended, code;
+    int64_t duration_ms;
+    rp_text out, err;
+    char *answer, *who;              /* gates */
+    int64_t asked_ms;
+} rp_item;
+
+typedef struct rp_list { rp_item *v; int n, cap, dropped; } rp_list;
+
+typedef struct rp_step {
+    char *name, *section;
+    char *status, *reason;  /* status NULL: never ended (not run, or unfinished when started) */
+    int started, restarted, attempts, rollback; /* rollback: index in rbk_report.rb, or -1 */
+    int64_t start_wall, end_wall, duration_ms;
+    rp_list items;
+} rp_step;
+
+typedef struct rp_rollback {
+    int step, ran;
+    char *status, *reason; /* status NULL: started, no end recorded */
+    int64_t start_wall, duration_ms;
+    rp_list items;
+} rp_rollback;
+
+struct rbk_report {
+    char *path, *runbook, *title, *host, *user;
+    const struct rp_format *format; /* from the extension (report.c) */
+    char artifact[65];
+    int nsources;
+    char **src_path;
+    char (*src_sha)[65];
+    int nsteps;
+    rp_step *steps;
+    rp_list outside;           /* events outside any step: top-level code, policy notes */
+    rp_rollback *rb;           /* in the order the rollback went */
+    int nrb, cur_rb;           /* cur_rb: the rollback block running, or -1 */
+    int pnr;                   /* point of no return: step index, or -1 */
+    char *pnr_text;
+    int64_t pnr_wall;
+    long nevents;
+    int have_start, have_end, dry_run, code;
+    char *end_status;
+    int64_t start_wall, end_wall, duration_ms, prompt_wall;
+};
+
+/* A format: the extension it is chosen by (any case) and its renderer of the finished model
+ * (every text masked and cleaned). */
+typedef struct rp_format {
+    const char *ext;
+    void (*render)(rbk_sbuf *b, const rbk_report *r);
+} rp_format;
+void rbk_report_md(rbk_sbuf *b, const rbk_report *r);    /* cli/report_md.c */
+void rbk_report_json(rbk_sbuf *b, const rbk_report *r);  /* cli/report_json.c */
+void rbk_report_xml(rbk_sbuf *b, const rbk_report *r);   /* cli/report_xml.c */
+
+/* ------------------------------------------------------------------ shared wording (report_words.c) */
+typedef struct rp_counts { int ok, failed, stopped, skipped, interrupted, unfinished, not_run, unverified; } rp_counts;
+void rp_add_dur(rbk_sbuf *b, int64_t ms);
+const char *rp_kind_word(const rp_item *it);
+const char *rp_error_word(const rp_item *it);
+const char *rp_verdict(const rbk_report *r);
+void rp_item_summary(rbk_sbuf *b, const rp_item *it);
+const char *rp_step_status(const rp_step *s);
+int rp_add_reason(rbk_sbuf *b, const rbk_report *r);
+void rp_add_time(rbk_sbuf *b, int64_t wall_ms);
+rp_counts rp_count_steps(const rbk_report *r);
+void rp_add_caret(rbk_sbuf *b, const rp_item *it, const char *indent);
+const char *rp_meaning(const rbk_report *r);
+const char *rp_outcome(const rbk_report *r);
+void rp_list_text(rbk_sbuf *b, const rp_list *l);
+void rp_item_text(rbk_sbuf *b, const rp_item *it);
+const rp_item *rp_outside_error(const rbk_report *r);
+#endif

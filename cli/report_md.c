@@ -1,0 +1,329 @@
+/* cli/report_md.c — the Markdown evidence report (docs/reports.md): a go/no-go document for a
+ * reviewer, rendered from the finished model (cli/report_int.h). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../support/clock.h"
+#include "../vm/value.h"
+#include "report_int.h"
+
+static size_t longest_run(const char *s, char c) {
+    size_t best = 0, cur = 0;
+    for (; *s; s++) {
+        cur = *s == c ? cur + 1 : 0;
+        if (cur > best) best = cur;
+    }
+    return best;
+}
+
+/* Text that reads literally in a paragraph or a table cell: Markdown punctuation is
+ * backslash-escaped; a newline is <br> in a cell, a space elsewhere. */
+static void md_esc(rbk_sbuf *b, const char *s, int cell) {
+    for (; *s; s++) {
+        if (*s == '\n') { rbk_sbuf_adds(b, cell ? "<br>" : " "); continue; }
+        if (strchr("\\`*_[]<>|#!~&", *s)) rbk_sbuf_addc(b, '\\');
+        rbk_sbuf_addc(b, *s);
+    }
+}
+
+/* A code span (one line); in a table cell `|` is escaped as GFM requires. Multi-line text
+ * falls back to escaped text. */
+static void md_code(rbk_sbuf *b, const char *s, int cell) {
+    size_t n = strlen(s);
+    if (!n) { rbk_sbuf_adds(b, "*(empty)*"); return; }
+    if (strchr(s, '\n')) { md_esc(b, s, cell); return; }
+    size_t ticks = longest_run(s, '`') + 1;
+    int pad = s[0] == '`' || s[n - 1] == '`' || (s[0] == ' ' && s[n - 1] == ' ');
+    for (size_t i = 0; i < ticks; i++) rbk_sbuf_addc(b, '`');
+    if (pad) rbk_sbuf_addc(b, ' ');
+    for (; *s; s++) {
+        if (cell && *s == '|') rbk_sbuf_addc(b, '\\');
+        rbk_sbuf_addc(b, *s);
+    }
+    if (pad) rbk_sbuf_addc(b, ' ');
+    for (size_t i = 0; i < ticks; i++) rbk_sbuf_addc(b, '`');
+}
+
+/* A fenced block longer than any backtick run in the text. */
+static void md_fence(rbk_sbuf *b, const char *s) {
+    size_t ticks = longest_run(s, '`') + 1;
+    if (ticks < 3) ticks = 3;
+    for (size_t i = 0; i < ticks; i++) rbk_sbuf_addc(b, '`');
+    rbk_sbuf_addc(b, '\n');
+    rbk_sbuf_adds(b, s);
+    if (*s && s[strlen(s) - 1] != '\n') rbk_sbuf_addc(b, '\n');
+    for (size_t i = 0; i < ticks; i++) rbk_sbuf_addc(b, '`');
+    rbk_sbuf_adds(b, "\n\n");
+}
+
+/* " `text`" for a single line; multi-line text goes to a fenced block in `block`, shown
+ * after the line. */
+static void md_code_or_block(rbk_sbuf *b, const char *s, rbk_sbuf *block) {
+    if (strchr(s, '\n')) { md_fence(block, s); return; }
+    rbk_sbuf_addc(b, ' ');
+    md_code(b, s, 0);
+}
+
+static void md_status(rbk_sbuf *b, const char *st) {
+    if (!strcmp(st, "ok") || !strcmp(st, "passed") || !strcmp(st, "clear") || !strcmp(st, "skipped") || !strcmp(st, "not run") ||
+        !strcmp(st, "none"))
+        rbk_sbuf_adds(b, st);
+    else {
+        rbk_sbuf_adds(b, "**");
+        for (const char *p = st; *p; p++) rbk_sbuf_addc(b, *p >= 'a' && *p <= 'z' ? (char)(*p - 32) : *p == '-' ? ' ' : *p);
+        rbk_sbuf_adds(b, "**");
+    }
+}
+
+static void md_values(rbk_sbuf *b, const rp_item *it) {
+    if (!it->nvalues) return;
+    rbk_sbuf_adds(b, "| Expression | Value |\n|---|---|\n");
+    for (int i = 0; i < it->nvalues; i++) {
+        rbk_sbuf_adds(b, "| ");
+        md_code(b, it->values[i].expr, 1);
+        rbk_sbuf_adds(b, " | ");
+        if (it->values[i].error) { rbk_sbuf_adds(b, "*error:* "); md_code(b, it->values[i].error, 1); }
+        else if (it->values[i].value) md_code(b, it->values[i].value, 1);
+        else rbk_sbuf_adds(b, "*(not evaluated)*");
+        rbk_sbuf_adds(b, " |\n");
+    }
+    rbk_sbuf_addc(b, '\n');
+}
+
+static void md_stream(rbk_sbuf *b, const char *name, const rp_text *t) {
+    if (!t->s) return;
+    rbk_sbuf_printf(b, "%s (%zu byte%s", name, t->bytes, t->bytes == 1 ? "" : "s");
+    if (t->cut) rbk_sbuf_printf(b, ", %zu cut from the middle", t->cut);
+    rbk_sbuf_adds(b, "):\n\n");
+    md_fence(b, t->s);
+}
+
+static void md_item(rbk_sbuf *b, const rp_item *it) {
+    rbk_sbuf block = RBK_SBUF_INIT;
+    switch (it->kind) {
+    case RP_EXPECT:
+    case RP_STOP_IF:
+        rbk_sbuf_printf(b, "**%s**", rp_kind_word(it));
+        md_code_or_block(b, it->source, &block);
+        rbk_sbuf_adds(b, " — ");
+        md_status(b, it->status);
+        if (it->file) rbk_sbuf_printf(b, " at `%s:%d:%d`", it->file, it->line, it->col);
+        if (it->count > 1) rbk_sbuf_printf(b, "; evaluated %d times, the values are from the last", it->count);
+        if (it->text) { rbk_sbuf_adds(b, "  \nMessage: "); md_esc(b, it->text, 0); }
+        rbk_sbuf_adds(b, "\n\n");
+        rbk_sbuf_add(b, rbk_sbuf_cstr(&block), block.len);
+        md_values(b, it);
+        break;
+    case RP_EFFECT:
+        rbk_sbuf_printf(b, "**%s**", !strcmp(it->effect, "dry-run") ? "would run" : it->effect);
+        md_code_or_block(b, it->target, &block);
+        rbk_sbuf_adds(b, " — ");
+        rp_item_summary(b, it);
+        rbk_sbuf_adds(b, "\n\n");
+        rbk_sbuf_add(b, rbk_sbuf_cstr(&block), block.len);
+        md_stream(b, "stdout", &it->out);
+        md_stream(b, "stderr", &it->err);
+        break;
+    case RP_ERROR: {
+        rbk_sbuf_printf(b, "**%s**", rp_error_word(it));
+        if (!strcmp(rp_error_word(it), "error")) { rbk_sbuf_adds(b, " ("); md_esc(b, it->status, 0); rbk_sbuf_adds(b, ")"); }
+        if (it->file) rbk_sbuf_printf(b, " at `%s:%d:%d`", it->file, it->line, it->col);
+        rbk_sbuf_adds(b, ":\n\n");
+        rbk_sbuf t = RBK_SBUF_INIT;
+        rbk_sbuf_printf(&t, "%s\n", it->text ? it->text : "");
+        rp_add_caret(&t, it, "");
+        md_fence(b, rbk_sbuf_cstr(&t));
+        rbk_sbuf_free(&t);
+        break;
+    }
+    case RP_GATE:
+        rbk_sbuf_adds(b, "**gate** ");
+        md_esc(b, it->text ? it->text : "", 0);
+        rbk_sbuf_adds(b, " — **");
+        md_esc(b, it->answer, 0);
+        rbk_sbuf_adds(b, "**, by ");
+        md_esc(b, it->who, 0);
+        rbk_sbuf_adds(b, " at ");
+        rp_add_time(b, it->wall_ms);
+        if (it->asked_ms) { rbk_sbuf_adds(b, " (asked at "); rp_add_time(b, it->asked_ms); rbk_sbuf_addc(b, ')'); }
+        rbk_sbuf_adds(b, "\n\n");
+        break;
+    case RP_RETRY:
+        rbk_sbuf_printf(b, "#### Attempt %d\n\nThe last attempt failed: ", it->attempt);
+        md_esc(b, it->text ? it->text : "?", 0);
+        rbk_sbuf_adds(b, "\n\n");
+        break;
+    case RP_WAIT:
+        rbk_sbuf_adds(b, "**wait** ");
+        rp_add_dur(b, it->duration_ms);
+        if (it->text) { rbk_sbuf_adds(b, " — "); md_esc(b, it->text, 0); }
+        rbk_sbuf_adds(b, "\n\n");
+        break;
+    default: /* log, note */
+        rbk_sbuf_printf(b, "**%s**", rp_kind_word(it));
+        if (it->text && strchr(it->text, '\n')) { rbk_sbuf_adds(b, "\n\n"); md_fence(b, it->text); break; }
+        rbk_sbuf_addc(b, ' ');
+        md_esc(b, it->text ? it->text : "", 0);
+        rbk_sbuf_adds(b, "\n\n");
+        break;
+    }
+    rbk_sbuf_free(&block);
+}
+
+static void md_list(rbk_sbuf *b, const rp_list *l, int attempts) {
+    if (attempts > 1) rbk_sbuf_adds(b, "#### Attempt 1\n\n");
+    for (int i = 0; i < l->n; i++) md_item(b, &l->v[i]);
+    if (l->dropped) rbk_sbuf_printf(b, "*%d more routine events (logs, passing checks, commands) were not kept.*\n\n", l->dropped);
+}
+
+static void md_header(rbk_sbuf *b, const rbk_report *r) {
+    rbk_sbuf_adds(b, "# Run report: ");
+    md_esc(b, r->title ? r->title : r->runbook, 0);
+    rbk_sbuf_printf(b, "\n\n**%s** — ", rp_verdict(r));
+    if (r->have_end) rbk_sbuf_printf(b, "exit %d (%s): ", r->code, rp_outcome(r));
+    rbk_sbuf_printf(b, "%s.\n\n", rp_meaning(r));
+    rbk_sbuf why = RBK_SBUF_INIT;
+    if (rp_add_reason(&why, r)) {
+        rbk_sbuf_adds(b, "Reason: ");
+        md_esc(b, rbk_sbuf_cstr(&why), 0);
+        rbk_sbuf_adds(b, "\n\n");
+    }
+    rbk_sbuf_free(&why);
+    if (r->dry_run) rbk_sbuf_adds(b, "**DRY RUN**: reads ran for real; every write was shown, not done.\n\n");
+    rbk_sbuf_adds(b, "| | |\n|---|---|\n| Runbook | ");
+    md_code(b, r->runbook, 1);
+    rbk_sbuf_adds(b, " |\n| Title | ");
+    md_esc(b, r->title ? r->title : "(none)", 1);
+    rbk_sbuf_adds(b, " |\n| Started | ");
+    if (r->have_start) rp_add_time(b, r->start_wall);
+    rbk_sbuf_adds(b, " |\n| Ended | ");
+    if (r->have_end) rp_add_time(b, r->end_wall);
+    else rbk_sbuf_adds(b, "(no end recorded)");
+    rbk_sbuf_adds(b, " |\n| Duration | ");
+    if (r->have_end) rp_add_dur(b, r->duration_ms);
+    rbk_sbuf_adds(b, " |\n| Run by | ");
+    md_esc(b, r->user, 1);
+    rbk_sbuf_adds(b, " |\n| Host | ");
+    md_esc(b, r->host, 1);
+    rbk_sbuf_printf(b, " |\n| Mode | %s |\n| Artifact sha256 | `%s` |\n", r->dry_run ? "dry run" : "live", r->artifact);
+    for (int i = 0; i < r->nsources; i++) {
+        rbk_sbuf_adds(b, "| Source ");
+        md_code(b, r->src_path[i], 1);
+        rbk_sbuf_printf(b, " | sha256 `%s` |\n", r->src_sha[i]);
+    }
+    rbk_sbuf_addc(b, '\n');
+}
+
+static void md_summary(rbk_sbuf *b, const rbk_report *r) {
+    rbk_sbuf_adds(b, "## Steps\n\n| # | Section | Step | Status | Attempts | Duration |\n|--:|---|---|---|--:|--:|\n");
+    for (int i = 0; i < r->nsteps; i++) {
+        const rp_step *s = &r->steps[i];
+        rbk_sbuf_printf(b, "| %d | ", i + 1);
+        md_esc(b, s->section ? s->section : "", 1);
+        rbk_sbuf_adds(b, " | ");
+        md_esc(b, s->name, 1);
+        rbk_sbuf_adds(b, " | ");
+        md_status(b, rp_step_status(s));
+        if (s->status && s->reason && (!strcmp(s->status, "skipped") || !s->started)) { rbk_sbuf_adds(b, ": "); md_esc(b, s->reason, 1); }
+        rbk_sbuf_printf(b, " | %d | ", s->attempts);
+        if (s->status && s->started) rp_add_dur(b, s->duration_ms);
+        else rbk_sbuf_adds(b, "—");
+        rbk_sbuf_adds(b, " |\n");
+    }
+    rp_counts c = rp_count_steps(r);
+    rbk_sbuf_printf(b, "\n%d step%s: %d ok, %d failed, %d stopped, %d skipped, %d interrupted, %d not run", r->nsteps,
+                    r->nsteps == 1 ? "" : "s", c.ok, c.failed, c.stopped, c.skipped, c.interrupted, c.not_run);
+    if (c.unfinished) rbk_sbuf_printf(b, ", %d unfinished", c.unfinished);
+    rbk_sbuf_adds(b, ".\n\n");
+    if (c.unverified)
+        rbk_sbuf_printf(b, "%d check%s unverified: %s on a write the dry run did not do.\n\n", c.unverified,
+                        c.unverified == 1 ? "" : "s", c.unverified == 1 ? "it depends" : "they depend");
+}
+
+static void md_step(rbk_sbuf *b, const rbk_report *r, int i) {
+    const rp_step *s = &r->steps[i];
+    rbk_sbuf_printf(b, "### %d. ", i + 1);
+    md_esc(b, s->name, 0);
+    rbk_sbuf_adds(b, " — ");
+    md_status(b, rp_step_status(s));
+    rbk_sbuf_adds(b, "\n\n");
+    if (s->section) { rbk_sbuf_adds(b, "Section: "); md_esc(b, s->section, 0); rbk_sbuf_adds(b, ".  \n"); }
+    if (s->started) {
+        rbk_sbuf_adds(b, "Started ");
+        rp_add_time(b, s->start_wall);
+        if (s->status) { rbk_sbuf_adds(b, ", ended "); rp_add_time(b, s->end_wall); rbk_sbuf_adds(b, ", took "); rp_add_dur(b, s->duration_ms); }
+        rbk_sbuf_printf(b, "; %d attempt%s.", s->attempts, s->attempts == 1 ? "" : "s");
+    } else if (!s->status) {
+        rbk_sbuf_adds(b, "Never started: the run ended before this step.");
+    }
+    if (s->reason && s->status && (strcmp(s->status, "ok") || !s->started)) {
+        rbk_sbuf_adds(b, s->started ? "  \n" : "");
+        rbk_sbuf_adds(b, !strcmp(s->status, "skipped") ? "Skipped: " : !s->started ? "Not run in this run: " : "Outcome: ");
+        md_esc(b, s->reason, 0);
+    }
+    rbk_sbuf_adds(b, "\n\n");
+    md_list(b, &s->items, s->attempts);
+}
+
+static void md_rollback(rbk_sbuf *b, const rbk_report *r) {
+    rbk_sbuf_adds(b, "## Rollback\n\n");
+    if (!r->nrb) {
+        rbk_sbuf_adds(b, r->have_end && r->code == 1 ? "Nothing needed rolling back.\n\n" : "No rollback ran.\n\n");
+        return;
+    }
+    rbk_sbuf_adds(b, "In the order it ran (newest step first):\n\n| Order | # | Step | Rollback | Duration | Detail |\n|--:|--:|---|---|--:|---|\n");
+    for (int k = 0; k < r->nrb; k++) {
+        const rp_rollback *rb = &r->rb[k];
+        rbk_sbuf_printf(b, "| %d | %d | ", k + 1, rb->step + 1);
+        md_esc(b, r->steps[rb->step].name, 1);
+        rbk_sbuf_adds(b, " | ");
+        md_status(b, rb->status ? rb->status : "unfinished");
+        rbk_sbuf_adds(b, " | ");
+        if (rb->ran && rb->status) rp_add_dur(b, rb->duration_ms);
+        else rbk_sbuf_adds(b, "—");
+        rbk_sbuf_adds(b, " | ");
+        md_esc(b, rb->reason ? rb->reason : "", 1);
+        rbk_sbuf_adds(b, " |\n");
+    }
+    rbk_sbuf_addc(b, '\n');
+    for (int k = 0; k < r->nrb; k++) {
+        const rp_rollback *rb = &r->rb[k];
+        if (!rb->ran) continue;
+        rbk_sbuf_printf(b, "### Rollback of %d. ", rb->step + 1);
+        md_esc(b, r->steps[rb->step].name, 0);
+        rbk_sbuf_adds(b, " — ");
+        md_status(b, rb->status ? rb->status : "unfinished");
+        rbk_sbuf_adds(b, "\n\nStarted ");
+        rp_add_time(b, rb->start_wall);
+        if (rb->status) { rbk_sbuf_adds(b, ", took "); rp_add_dur(b, rb->duration_ms); }
+        rbk_sbuf_adds(b, ".\n\n");
+        md_list(b, &rb->items, 1);
+    }
+}
+
+void rbk_report_md(rbk_sbuf *b, const rbk_report *r) {
+    md_header(b, r);
+    md_summary(b, r);
+    for (int i = 0; i < r->nsteps; i++) md_step(b, r, i);
+    if (r->outside.n || r->outside.dropped) {
+        rbk_sbuf_adds(b, "## Outside the steps\n\nTop-level code and the failure policy:\n\n");
+        md_list(b, &r->outside, 1);
+    }
+    md_rollback(b, r);
+    rbk_sbuf_adds(b, "## Point of no return\n\n");
+    if (r->pnr >= 0) {
+        rbk_sbuf_printf(b, "Step %d \"", r->pnr + 1);
+        md_esc(b, r->steps[r->pnr].name, 0);
+        rbk_sbuf_adds(b, "\" is irreversible");
+        if (r->pnr_text && *r->pnr_text) { rbk_sbuf_adds(b, " ("); md_esc(b, r->pnr_text, 0); rbk_sbuf_addc(b, ')'); }
+        rbk_sbuf_adds(b, "; it completed at ");
+        rp_add_time(b, r->pnr_wall);
+        rbk_sbuf_adds(b, ". No rollback can go back past it.\n\n");
+    } else {
+        rbk_sbuf_adds(b, "Not reached: no irreversible step completed.\n\n");
+    }
+    rbk_sbuf_printf(b, "---\n\nWritten by `runbook run` from the run's events. Secrets are masked (`***`); a text longer "
+                       "than %d bytes keeps its head and tail; control characters are shown as symbols (␛).\n",
+                    RP_TEXT_LIMIT);
+}
