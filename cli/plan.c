@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "../support/sha256.h"
 #include "cli.h"
+#include "jsonw.h"
 #include "load.h"
 
 int rbk_cmd_plan(rbk_cli_opts *o);
@@ -362,229 +363,189 @@ static void plan_text(const rbk_outline *o, int color) {
 }
 
 /* ------------------------------------------------------------------ JSON */
+/* Two-space indented, one value per line (cli/jsonw.h): a plan diffs line by line in CI. */
 typedef struct js {
-    rbk_sbuf *b;
+    rbk_jw *w;
     const rbk_outline *o;
     int first;
 } js;
 
-static void jstr(rbk_sbuf *b, const char *s) {
-    if (!s) rbk_sbuf_adds(b, "null");
-    else rbk_sbuf_add_json_str(b, s, strlen(s));
+static void jms(rbk_jw *w, const char *k, int64_t ms, const char *why) {
+    if (why) rbk_jw_null(w, k);
+    else rbk_jw_int(w, k, ms);
 }
-static void jkey(rbk_sbuf *b, const char *k) {
-    rbk_sbuf_add_json_str(b, k, strlen(k));
-    rbk_sbuf_addc(b, ':');
-}
-static void jkv(rbk_sbuf *b, const char *k, const char *v) { jkey(b, k); jstr(b, v); rbk_sbuf_addc(b, ','); }
-static void jkn(rbk_sbuf *b, const char *k, int64_t v) { jkey(b, k); rbk_sbuf_printf(b, "%lld,", (long long)v); }
-static void jkb(rbk_sbuf *b, const char *k, int v) { jkey(b, k); rbk_sbuf_adds(b, v ? "true," : "false,"); }
-static void jend(rbk_sbuf *b, char close) {
-    if (b->len && b->data[b->len - 1] == ',') b->data[--b->len] = 0;
-    rbk_sbuf_addc(b, close);
-}
-static void jms(rbk_sbuf *b, const char *k, int64_t ms, const char *why) {
-    jkey(b, k);
-    if (why) rbk_sbuf_adds(b, "null,");
-    else rbk_sbuf_printf(b, "%lld,", (long long)ms);
-}
-static void jcost(rbk_sbuf *b, const char *k, const rbk_cost *c) {
-    jkey(b, k);
-    rbk_sbuf_addc(b, '{');
-    jms(b, "machine_ms", c->machine_ms, c->machine_why);
-    jms(b, "operator_ms", c->operator_ms, c->operator_why);
-    jms(b, "total_ms", rbk_cost_total(c), c->machine_why ? c->machine_why : c->operator_why);
-    jkey(b, "unbounded");
-    rbk_sbuf_addc(b, '[');
-    if (c->machine_why) { jstr(b, c->machine_why); rbk_sbuf_addc(b, ','); }
-    if (c->operator_why) { jstr(b, c->operator_why); rbk_sbuf_addc(b, ','); }
-    jend(b, ']');
-    jend(b, '}');
-    rbk_sbuf_addc(b, ',');
+static void jcost(rbk_jw *w, const char *k, const rbk_cost *c) {
+    rbk_jw_open(w, k, '{');
+    jms(w, "machine_ms", c->machine_ms, c->machine_why);
+    jms(w, "operator_ms", c->operator_ms, c->operator_why);
+    jms(w, "total_ms", rbk_cost_total(c), c->machine_why ? c->machine_why : c->operator_why);
+    rbk_jw_open(w, "unbounded", '[');
+    if (c->machine_why) rbk_jw_str(w, NULL, c->machine_why);
+    if (c->operator_why) rbk_jw_str(w, NULL, c->operator_why);
+    rbk_jw_close(w, ']');
+    rbk_jw_close(w, '}');
 }
 /* The keys every effect, check and gate ends with (where it is in the source), and the close. */
 static void json_item_end(js *j, const rbk_oitem *it) {
-    rbk_sbuf *b = j->b;
-    if (it->via) jkv(b, "via", it->via);
-    jkv(b, "file", rbk_outline_file(j->o, it->file));
-    jkn(b, "line", it->line);
-    jend(b, '}');
-    rbk_sbuf_addc(b, ',');
+    rbk_jw *w = j->w;
+    if (it->via) rbk_jw_str(w, "via", it->via);
+    rbk_jw_str(w, "file", rbk_outline_file(j->o, it->file));
+    rbk_jw_int(w, "line", it->line);
+    rbk_jw_close(w, '}');
 }
 static void json_effect(void *ctx, const rbk_oitem *it, const char *when) {
     js *j = ctx;
     if (!is_effect(it)) return;
-    rbk_sbuf *b = j->b;
-    rbk_sbuf_addc(b, '{');
-    jkv(b, "class", effect_class(it));
-    jkv(b, "builtin", it->builtin);
-    if (it->verb) jkv(b, "method", it->verb);
-    jkv(b, "text", it->text);
-    jkb(b, "literal", it->literal);
-    if (it->options) jkv(b, "options", it->options);
-    if (it->note) jkv(b, "note", it->note);
+    rbk_jw *w = j->w;
+    rbk_jw_open(w, NULL, '{');
+    rbk_jw_str(w, "class", effect_class(it));
+    rbk_jw_str(w, "builtin", it->builtin);
+    if (it->verb) rbk_jw_str(w, "method", it->verb);
+    rbk_jw_str(w, "text", it->text);
+    rbk_jw_bool(w, "literal", it->literal);
+    if (it->options) rbk_jw_str(w, "options", it->options);
+    if (it->note) rbk_jw_str(w, "note", it->note);
     if (it->tmo_kind != RBK_TMO_NONE) {
-        jkv(b, "timeout", it->tmo_kind == RBK_TMO_EXPLICIT ? "explicit" : it->tmo_kind == RBK_TMO_DEFAULT ? "default" : "unknown");
-        jms(b, "timeout_ms", it->timeout_ms, it->tmo_kind == RBK_TMO_UNKNOWN ? "?" : NULL);
+        rbk_jw_str(w, "timeout", it->tmo_kind == RBK_TMO_EXPLICIT ? "explicit" : it->tmo_kind == RBK_TMO_DEFAULT ? "default" : "unknown");
+        jms(w, "timeout_ms", it->timeout_ms, it->tmo_kind == RBK_TMO_UNKNOWN ? "?" : NULL);
     }
-    if (when) jkv(b, "when", when);
-    if (it->repeat) jkv(b, "repeat", it->repeat);
+    if (when) rbk_jw_str(w, "when", when);
+    if (it->repeat) rbk_jw_str(w, "repeat", it->repeat);
     json_item_end(j, it);
 }
 static void json_check(void *ctx, const rbk_oitem *it, const char *when) {
     js *j = ctx;
     if (!is_check(it)) return;
-    rbk_sbuf *b = j->b;
-    rbk_sbuf_addc(b, '{');
-    jkv(b, "kind", check_kind(it));
-    if (it->text) jkv(b, "text", it->text);
-    if (it->message) jkv(b, "message", it->message);
-    if (it->window) jkv(b, "window", it->window);
-    if (when) jkv(b, "when", when);
+    rbk_jw *w = j->w;
+    rbk_jw_open(w, NULL, '{');
+    rbk_jw_str(w, "kind", check_kind(it));
+    if (it->text) rbk_jw_str(w, "text", it->text);
+    if (it->message) rbk_jw_str(w, "message", it->message);
+    if (it->window) rbk_jw_str(w, "window", it->window);
+    if (when) rbk_jw_str(w, "when", when);
     json_item_end(j, it);
 }
 static void json_list(js *j, const char *key, const rbk_oitems *l, leaf_fn fn) {
-    jkey(j->b, key);
-    rbk_sbuf_addc(j->b, '[');
+    rbk_jw_open(j->w, key, '[');
     flatten(l, NULL, fn, j);
-    jend(j->b, ']');
-    rbk_sbuf_addc(j->b, ',');
+    rbk_jw_close(j->w, ']');
 }
 static void json_effects2(js *j, const char *key, const rbk_oitems *a, const rbk_oitems *c) {
-    jkey(j->b, key);
-    rbk_sbuf_addc(j->b, '[');
+    rbk_jw_open(j->w, key, '[');
     flatten(a, NULL, json_effect, j);
     flatten(c, NULL, json_effect, j);
-    jend(j->b, ']');
-    rbk_sbuf_addc(j->b, ',');
+    rbk_jw_close(j->w, ']');
 }
 
 static void json_step(js *j, const rbk_ostep *s) {
-    rbk_sbuf *b = j->b;
-    rbk_sbuf_addc(b, '{');
-    jkv(b, "kind", "step");
-    jkn(b, "number", s->index + 1);
-    jkv(b, "name", s->name);
-    jkv(b, "section", s->section);
-    jkv(b, "file", rbk_outline_file(j->o, s->file));
-    jkn(b, "line", s->line);
-    jkv(b, "description", s->description);
-    jkv(b, "if", s->cond);
-    jms(b, "timeout_ms", s->timeout_ms, s->timeout_ms ? NULL : "none");
-    jkn(b, "retries", s->retries);
-    jkn(b, "retry_every_ms", s->retry_every_ms);
-    jkv(b, "irreversible", s->irreversible ? (s->why ? s->why : "") : NULL);
-    jkb(b, "has_rollback", s->has_rollback);
+    rbk_jw *w = j->w;
+    rbk_jw_open(w, NULL, '{');
+    rbk_jw_str(w, "kind", "step");
+    rbk_jw_int(w, "number", s->index + 1);
+    rbk_jw_str(w, "name", s->name);
+    rbk_jw_str(w, "section", s->section);
+    rbk_jw_str(w, "file", rbk_outline_file(j->o, s->file));
+    rbk_jw_int(w, "line", s->line);
+    rbk_jw_str(w, "description", s->description);
+    rbk_jw_str(w, "if", s->cond);
+    jms(w, "timeout_ms", s->timeout_ms, s->timeout_ms ? NULL : "none");
+    rbk_jw_int(w, "retries", s->retries);
+    rbk_jw_int(w, "retry_every_ms", s->retry_every_ms);
+    rbk_jw_str(w, "irreversible", s->irreversible ? (s->why ? s->why : "") : NULL);
+    rbk_jw_bool(w, "has_rollback", s->has_rollback);
     json_effects2(j, "effects", &s->cond_items, &s->body);
     json_list(j, "checks", &s->body, json_check);
     json_list(j, "rollback_effects", &s->rollback, json_effect);
-    jcost(b, "worst", &s->worst);
-    jcost(b, "rollback_worst", &s->rollback_worst);
-    jend(b, '}');
-    rbk_sbuf_addc(b, ',');
+    jcost(w, "worst", &s->worst);
+    jcost(w, "rollback_worst", &s->rollback_worst);
+    rbk_jw_close(w, '}');
 }
 static void json_code(js *j, const rbk_ocode *k) {
-    rbk_sbuf *b = j->b;
-    rbk_sbuf_addc(b, '{');
-    jkv(b, "kind", k->module_init ? "module" : "code");
-    if (k->module_init) jkv(b, "module", k->label);
-    jkv(b, "file", rbk_outline_file(j->o, k->file));
-    jkn(b, "line", k->line);
-    jkn(b, "last_line", k->last_line);
-    jkey(b, "before_step");
-    if (k->before_step >= 0) rbk_sbuf_printf(b, "%d,", k->before_step + 1);
-    else rbk_sbuf_adds(b, "null,");
+    rbk_jw *w = j->w;
+    rbk_jw_open(w, NULL, '{');
+    rbk_jw_str(w, "kind", k->module_init ? "module" : "code");
+    if (k->module_init) rbk_jw_str(w, "module", k->label);
+    rbk_jw_str(w, "file", rbk_outline_file(j->o, k->file));
+    rbk_jw_int(w, "line", k->line);
+    rbk_jw_int(w, "last_line", k->last_line);
+    if (k->before_step >= 0) rbk_jw_int(w, "before_step", k->before_step + 1);
+    else rbk_jw_null(w, "before_step");
     json_list(j, "effects", &k->items, json_effect);
-    jcost(b, "worst", &k->cost);
-    jend(b, '}');
-    rbk_sbuf_addc(b, ',');
+    jcost(w, "worst", &k->cost);
+    rbk_jw_close(w, '}');
 }
 static void json_gate(void *ctx, const rbk_oitem *it, const char *when) {
     js *j = ctx;
     if (it->kind != RBK_OI_GATE) return;
-    rbk_sbuf *b = j->b;
-    rbk_sbuf_addc(b, '{');
-    if (j->first >= 0) jkn(b, "step", j->first + 1);
-    else rbk_sbuf_adds(b, "\"step\":null,");
-    jkv(b, "builtin", it->builtin);
-    jkv(b, "text", it->text);
-    jkb(b, "literal", it->literal);
-    jms(b, "timeout_ms", it->timeout_ms, it->tmo_kind == RBK_TMO_UNKNOWN ? "?" : NULL);
-    if (when) jkv(b, "when", when);
+    rbk_jw *w = j->w;
+    rbk_jw_open(w, NULL, '{');
+    if (j->first >= 0) rbk_jw_int(w, "step", j->first + 1);
+    else rbk_jw_null(w, "step");
+    rbk_jw_str(w, "builtin", it->builtin);
+    rbk_jw_str(w, "text", it->text);
+    rbk_jw_bool(w, "literal", it->literal);
+    jms(w, "timeout_ms", it->timeout_ms, it->tmo_kind == RBK_TMO_UNKNOWN ? "?" : NULL);
+    if (when) rbk_jw_str(w, "when", when);
     json_item_end(j, it);
 }
 
 static void json_decls(js *j) {
     const rbk_outline *o = j->o;
-    rbk_sbuf *b = j->b;
-    jkey(b, "sources");
-    rbk_sbuf_addc(b, '[');
+    rbk_jw *w = j->w;
+    rbk_jw_open(w, "sources", '[');
     for (int i = 0; i < o->c->sources->n; i++) {
         const rbk_source *s = o->c->sources->items[i];
         char hex[65];
         rbk_sha256_hex(s->text, s->len, hex);
-        rbk_sbuf_addc(b, '{');
-        jkv(b, "path", s->path);
-        jkv(b, "sha256", hex);
-        jend(b, '}');
-        rbk_sbuf_addc(b, ',');
+        rbk_jw_open(w, NULL, '{');
+        rbk_jw_str(w, "path", s->path);
+        rbk_jw_str(w, "sha256", hex);
+        rbk_jw_close(w, '}');
     }
-    jend(b, ']');
-    rbk_sbuf_addc(b, ',');
-    jkey(b, "env");
-    rbk_sbuf_addc(b, '[');
+    rbk_jw_close(w, ']');
+    rbk_jw_open(w, "env", '[');
     for (int i = 0; i < o->nenvs; i++) {
-        rbk_sbuf_addc(b, '{');
-        jkv(b, "name", o->envs[i].name);
-        jkb(b, "secret", o->envs[i].secret);
-        jkb(b, "optional", o->envs[i].optional);
-        jkn(b, "line", o->envs[i].line);
-        jkv(b, "description", o->envs[i].description);
-        jend(b, '}');
-        rbk_sbuf_addc(b, ',');
+        rbk_jw_open(w, NULL, '{');
+        rbk_jw_str(w, "name", o->envs[i].name);
+        rbk_jw_bool(w, "secret", o->envs[i].secret);
+        rbk_jw_bool(w, "optional", o->envs[i].optional);
+        rbk_jw_int(w, "line", o->envs[i].line);
+        rbk_jw_str(w, "description", o->envs[i].description);
+        rbk_jw_close(w, '}');
     }
-    jend(b, ']');
-    rbk_sbuf_addc(b, ',');
-    jkey(b, "params");
-    rbk_sbuf_addc(b, '[');
+    rbk_jw_close(w, ']');
+    rbk_jw_open(w, "params", '[');
     for (int i = 0; i < o->nparams; i++) {
-        rbk_sbuf_addc(b, '{');
-        jkv(b, "name", o->params[i].name);
-        jkv(b, "type", o->params[i].type);
-        jkv(b, "default", o->params[i].deflt);
-        jkb(b, "required", !o->params[i].deflt);
-        jkb(b, "secret", o->params[i].secret);
-        jkn(b, "line", o->params[i].line);
-        jkv(b, "description", o->params[i].description);
-        jend(b, '}');
-        rbk_sbuf_addc(b, ',');
+        rbk_jw_open(w, NULL, '{');
+        rbk_jw_str(w, "name", o->params[i].name);
+        rbk_jw_str(w, "type", o->params[i].type);
+        rbk_jw_str(w, "default", o->params[i].deflt);
+        rbk_jw_bool(w, "required", !o->params[i].deflt);
+        rbk_jw_bool(w, "secret", o->params[i].secret);
+        rbk_jw_int(w, "line", o->params[i].line);
+        rbk_jw_str(w, "description", o->params[i].description);
+        rbk_jw_close(w, '}');
     }
-    jend(b, ']');
-    rbk_sbuf_addc(b, ',');
+    rbk_jw_close(w, ']');
 }
 
 static void json_tail(js *j) {
     const rbk_outline *o = j->o;
-    rbk_sbuf *b = j->b;
-    jkey(b, "sections");
-    rbk_sbuf_addc(b, '[');
+    rbk_jw *w = j->w;
+    rbk_jw_open(w, "sections", '[');
     for (int i = 0; i < o->nsections; i++) {
         const rbk_osection *s = &o->sections[i];
-        rbk_sbuf_addc(b, '{');
-        jkv(b, "title", s->title);
-        jkv(b, "description", s->description);
-        jkn(b, "line", s->line);
-        jkey(b, "steps");
-        rbk_sbuf_addc(b, '[');
-        for (int k = 0; k < s->nsteps; k++) rbk_sbuf_printf(b, "%d,", s->first_step + k + 1);
-        jend(b, ']');
-        jend(b, '}');
-        rbk_sbuf_addc(b, ',');
+        rbk_jw_open(w, NULL, '{');
+        rbk_jw_str(w, "title", s->title);
+        rbk_jw_str(w, "description", s->description);
+        rbk_jw_int(w, "line", s->line);
+        rbk_jw_open(w, "steps", '[');
+        for (int k = 0; k < s->nsteps; k++) rbk_jw_int(w, NULL, s->first_step + k + 1);
+        rbk_jw_close(w, ']');
+        rbk_jw_close(w, '}');
     }
-    jend(b, ']');
-    rbk_sbuf_addc(b, ',');
-    jkey(b, "gates");
-    rbk_sbuf_addc(b, '[');
+    rbk_jw_close(w, ']');
+    rbk_jw_open(w, "gates", '[');
     for (int i = 0; i < o->nseq; i++) {
         if (!o->seq[i].is_step) continue;
         const rbk_ostep *s = &o->steps[o->seq[i].index];
@@ -593,108 +554,65 @@ static void json_tail(js *j) {
         flatten(&s->body, NULL, json_gate, j);
         flatten(&s->rollback, "rollback", json_gate, j);
     }
-    jend(b, ']');
-    rbk_sbuf_addc(b, ',');
-    jkey(b, "rollback_order");
-    rbk_sbuf_addc(b, '[');
+    rbk_jw_close(w, ']');
+    rbk_jw_open(w, "rollback_order", '[');
     for (int i = o->nsteps - 1; i >= 0; i--) {
         const rbk_ostep *s = &o->steps[i];
         int writes = 0, gates = 0;
         rbk_oitems_flags(&s->body, &writes, &gates);
-        rbk_sbuf_addc(b, '{');
-        jkn(b, "step", s->index + 1);
-        jkv(b, "name", s->name);
-        jkv(b, "action", s->irreversible ? "stop" : s->has_rollback ? "rollback" : "none");
-        jkb(b, "changes_without_rollback", !s->irreversible && !s->has_rollback && writes);
-        jend(b, '}');
-        rbk_sbuf_addc(b, ',');
+        rbk_jw_open(w, NULL, '{');
+        rbk_jw_int(w, "step", s->index + 1);
+        rbk_jw_str(w, "name", s->name);
+        rbk_jw_str(w, "action", s->irreversible ? "stop" : s->has_rollback ? "rollback" : "none");
+        rbk_jw_bool(w, "changes_without_rollback", !s->irreversible && !s->has_rollback && writes);
+        rbk_jw_close(w, '}');
     }
-    jend(b, ']');
-    rbk_sbuf_addc(b, ',');
-    jkey(b, "point_of_no_return");
+    rbk_jw_close(w, ']');
     if (o->point_of_no_return >= 0) {
         const rbk_ostep *s = &o->steps[o->point_of_no_return];
-        rbk_sbuf_addc(b, '{');
-        jkn(b, "step", s->index + 1);
-        jkv(b, "name", s->name);
-        jkv(b, "why", s->why ? s->why : "");
-        jkv(b, "if", s->cond);
-        jend(b, '}');
-        rbk_sbuf_addc(b, ',');
+        rbk_jw_open(w, "point_of_no_return", '{');
+        rbk_jw_int(w, "step", s->index + 1);
+        rbk_jw_str(w, "name", s->name);
+        rbk_jw_str(w, "why", s->why ? s->why : "");
+        rbk_jw_str(w, "if", s->cond);
+        rbk_jw_close(w, '}');
     } else {
-        rbk_sbuf_adds(b, "null,");
+        rbk_jw_null(w, "point_of_no_return");
     }
-    jkey(b, "worst_case");
-    rbk_sbuf_addc(b, '{');
-    jcost(b, "run", &o->run);
-    jcost(b, "rollback", &o->rollback);
-    jkn(b, "default_call_timeout_ms", o->default_timeout_ms);
-    jkey(b, "assumptions");
-    rbk_sbuf_addc(b, '[');
-    for (int i = 0; i < o->nassumptions; i++) { jstr(b, o->assumptions[i]); rbk_sbuf_addc(b, ','); }
-    jend(b, ']');
-    rbk_sbuf_addc(b, ',');
-    jkey(b, "unbounded");
-    rbk_sbuf_addc(b, '[');
-    for (int i = 0; i < o->nunbounded; i++) { jstr(b, o->unbounded[i]); rbk_sbuf_addc(b, ','); }
-    jend(b, ']');
-    jend(b, '}');
-}
-
-/* Two-space indented, one value per line: a plan diffs line by line in CI. */
-static void json_pretty(const char *s, rbk_sbuf *out) {
-    int depth = 0, in_str = 0;
-    for (const char *p = s; *p; p++) {
-        char ch = *p;
-        if (in_str) {
-            rbk_sbuf_addc(out, ch);
-            if (ch == '\\' && p[1]) rbk_sbuf_addc(out, *++p);
-            else if (ch == '"') in_str = 0;
-            continue;
-        }
-        switch (ch) {
-        case '"': in_str = 1; rbk_sbuf_addc(out, ch); break;
-        case '{': case '[':
-            if (p[1] == (ch == '{' ? '}' : ']')) { rbk_sbuf_addc(out, ch); rbk_sbuf_addc(out, *++p); break; }
-            rbk_sbuf_addc(out, ch);
-            depth++;
-            rbk_sbuf_printf(out, "\n%*s", depth * 2, "");
-            break;
-        case '}': case ']':
-            depth--;
-            rbk_sbuf_printf(out, "\n%*s%c", depth * 2, "", ch);
-            break;
-        case ',': rbk_sbuf_printf(out, ",\n%*s", depth * 2, ""); break;
-        case ':': rbk_sbuf_adds(out, ": "); break;
-        default: rbk_sbuf_addc(out, ch); break;
-        }
-    }
+    rbk_jw_open(w, "worst_case", '{');
+    jcost(w, "run", &o->run);
+    jcost(w, "rollback", &o->rollback);
+    rbk_jw_int(w, "default_call_timeout_ms", o->default_timeout_ms);
+    rbk_jw_open(w, "assumptions", '[');
+    for (int i = 0; i < o->nassumptions; i++) rbk_jw_str(w, NULL, o->assumptions[i]);
+    rbk_jw_close(w, ']');
+    rbk_jw_open(w, "unbounded", '[');
+    for (int i = 0; i < o->nunbounded; i++) rbk_jw_str(w, NULL, o->unbounded[i]);
+    rbk_jw_close(w, ']');
+    rbk_jw_close(w, '}');
 }
 
 static void plan_json(const rbk_outline *o) {
     rbk_sbuf b = RBK_SBUF_INIT;
-    js j = {&b, o, 0};
-    rbk_sbuf_addc(&b, '{');
-    jkn(&b, "plan_format", 1);
-    jkv(&b, "title", o->title);
-    jkv(&b, "file", o->path);
-    jkv(&b, "artifact_sha256", o->artifact_sha256);
+    rbk_jw w;
+    rbk_jw_init(&w, &b, 1, rbk_sbuf_add_json_str);
+    js j = {&w, o, 0};
+    rbk_jw_open(&w, NULL, '{');
+    rbk_jw_int(&w, "plan_format", 1);
+    rbk_jw_str(&w, "title", o->title);
+    rbk_jw_str(&w, "file", o->path);
+    rbk_jw_str(&w, "artifact_sha256", o->artifact_sha256);
     json_decls(&j);
-    jkey(&b, "sequence");
-    rbk_sbuf_addc(&b, '[');
+    rbk_jw_open(&w, "sequence", '[');
     for (int i = 0; i < o->nseq; i++) {
         if (o->seq[i].is_step) json_step(&j, &o->steps[o->seq[i].index]);
         else json_code(&j, &o->code[o->seq[i].index]);
     }
-    jend(&b, ']');
-    rbk_sbuf_addc(&b, ',');
+    rbk_jw_close(&w, ']');
     json_tail(&j);
-    jend(&b, '}');
-    rbk_sbuf pretty = RBK_SBUF_INIT;
-    json_pretty(rbk_sbuf_cstr(&b), &pretty);
-    rbk_sbuf_addc(&pretty, '\n');
-    fputs(rbk_sbuf_cstr(&pretty), stdout);
-    rbk_sbuf_free(&pretty);
+    rbk_jw_close(&w, '}');
+    rbk_sbuf_addc(&b, '\n');
+    fputs(rbk_sbuf_cstr(&b), stdout);
     rbk_sbuf_free(&b);
 }
 

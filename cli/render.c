@@ -19,6 +19,7 @@
 #include "../support/text.h"
 #include "../support/tty.h"
 #include "../vm/value.h"
+#include "jsonw.h"
 
 static int utf8_locale(void) {
     const char *vars[] = {"LC_ALL", "LC_CTYPE", "LANG"};
@@ -560,21 +561,20 @@ void rbk_term_sink(void *ctx, const rbk_event *raw) {
     clean_event_free(&ce);
 }
 
-/* A string of the JSON log: valid UTF-8, controls escaped (rbk_text_json_str). */
-static void jstr(rbk_sbuf *b, const char *key, const char *v) {
-    if (!v) return;
-    rbk_sbuf_printf(b, ",\"%s\":", key);
-    rbk_text_json_str(b, v, strlen(v));
+/* A string of the JSON log, when there is one: valid UTF-8, controls escaped (the writer's
+ * escaper is rbk_text_json_str). */
+static void jstr(rbk_jw *w, const char *key, const char *v) {
+    if (v) rbk_jw_str(w, key, v);
 }
 
 /* A command's output or a body in the JSON log: the event holds all of it (masked); the log
  * keeps the first and the last RBK_JSONL_STREAM_MAX / 2 bytes around a line saying how many
  * were cut. Cut after the VM masked the whole text, so no part of a secret is left. */
 #define RBK_JSONL_STREAM_MAX (64 * 1024)
-static void jstream(rbk_sbuf *b, const char *key, const char *v) {
+static void jstream(rbk_jw *w, const char *key, const char *v) {
     if (!v) return;
     size_t n = strlen(v);
-    if (n <= RBK_JSONL_STREAM_MAX) { jstr(b, key, v); return; }
+    if (n <= RBK_JSONL_STREAM_MAX) { jstr(w, key, v); return; }
     size_t h = RBK_JSONL_STREAM_MAX / 2, t = n - RBK_JSONL_STREAM_MAX / 2;
     while (h > 0 && ((unsigned char)v[h] & 0xC0) == 0x80) h--;
     while (t < n && ((unsigned char)v[t] & 0xC0) == 0x80) t++;
@@ -582,49 +582,53 @@ static void jstream(rbk_sbuf *b, const char *key, const char *v) {
     rbk_sbuf_add(&s, v, h);
     rbk_sbuf_printf(&s, "\n[... %zu bytes cut ...]\n", t - h);
     rbk_sbuf_add(&s, v + t, n - t);
-    jstr(b, key, rbk_sbuf_cstr(&s));
+    jstr(w, key, rbk_sbuf_cstr(&s));
     rbk_sbuf_free(&s);
 }
 void rbk_jsonl_sink(void *ctx, const rbk_event *ev) {
     FILE *o = ctx;
     rbk_sbuf b = RBK_SBUF_INIT;
-    rbk_sbuf_printf(&b, "{\"event\":\"%s\",\"t_ms\":%" PRId64 ",\"wall_ms\":%" PRId64, rbk_event_kind_name(ev->kind), ev->t_ms, ev->wall_ms);
-    if (ev->step >= 0) rbk_sbuf_printf(&b, ",\"step\":%d", ev->step);
-    if (ev->attempt) rbk_sbuf_printf(&b, ",\"attempt\":%d", ev->attempt);
-    jstr(&b, "step_name", ev->step_name);
-    jstr(&b, "status", ev->status);
-    jstr(&b, "text", ev->text);
-    jstr(&b, "detail", ev->detail);
-    jstr(&b, "source", ev->source);
-    if (ev->file) { jstr(&b, "file", ev->file); rbk_sbuf_printf(&b, ",\"line\":%d,\"column\":%d", ev->line, ev->col); }
+    rbk_jw W, *w = &W;
+    rbk_jw_init(w, &b, 0, rbk_text_json_str);
+    rbk_jw_open(w, NULL, '{');
+    rbk_jw_str(w, "event", rbk_event_kind_name(ev->kind));
+    rbk_jw_int(w, "t_ms", ev->t_ms);
+    rbk_jw_int(w, "wall_ms", ev->wall_ms);
+    if (ev->step >= 0) rbk_jw_int(w, "step", ev->step);
+    if (ev->attempt) rbk_jw_int(w, "attempt", ev->attempt);
+    jstr(w, "step_name", ev->step_name);
+    jstr(w, "status", ev->status);
+    jstr(w, "text", ev->text);
+    jstr(w, "detail", ev->detail);
+    jstr(w, "source", ev->source);
+    if (ev->file) { jstr(w, "file", ev->file); rbk_jw_int(w, "line", ev->line); rbk_jw_int(w, "column", ev->col); }
     if (ev->kind == RBK_EV_STEP_END || ev->kind == RBK_EV_RUN_END || ev->kind == RBK_EV_EFFECT_END || ev->kind == RBK_EV_ROLLBACK_END || ev->kind == RBK_EV_WAIT)
-        rbk_sbuf_printf(&b, ",\"duration_ms\":%" PRId64, ev->duration_ms);
-    if (ev->kind == RBK_EV_POLL || ev->kind == RBK_EV_WAIT) rbk_sbuf_printf(&b, ",\"remaining_ms\":%" PRId64, ev->remaining_ms);
-    if (ev->kind == RBK_EV_RUN_END || ev->kind == RBK_EV_EFFECT_END) rbk_sbuf_printf(&b, ",\"code\":%d", ev->code);
-    if (ev->kind == RBK_EV_RUN_START) rbk_sbuf_printf(&b, ",\"steps\":%d", ev->nsteps);
+        rbk_jw_int(w, "duration_ms", ev->duration_ms);
+    if (ev->kind == RBK_EV_POLL || ev->kind == RBK_EV_WAIT) rbk_jw_int(w, "remaining_ms", ev->remaining_ms);
+    if (ev->kind == RBK_EV_RUN_END || ev->kind == RBK_EV_EFFECT_END) rbk_jw_int(w, "code", ev->code);
+    if (ev->kind == RBK_EV_RUN_START) rbk_jw_int(w, "steps", ev->nsteps);
     if (ev->nvalues) {
-        rbk_sbuf_adds(&b, ",\"values\":[");
+        rbk_jw_open(w, "values", '[');
         for (int i = 0; i < ev->nvalues; i++) {
-            rbk_sbuf_adds(&b, i ? ",{\"expr\":" : "{\"expr\":");
-            rbk_text_json_str(&b, ev->values[i].expr, strlen(ev->values[i].expr));
-            rbk_sbuf_adds(&b, ",\"value\":");
-            if (ev->values[i].value) rbk_text_json_str(&b, ev->values[i].value, strlen(ev->values[i].value));
-            else rbk_sbuf_adds(&b, "null");
-            jstr(&b, "error", ev->values[i].error);
-            rbk_sbuf_addc(&b, '}');
+            rbk_jw_open(w, NULL, '{');
+            rbk_jw_str(w, "expr", ev->values[i].expr);
+            rbk_jw_str(w, "value", ev->values[i].value); /* NULL: null */
+            jstr(w, "error", ev->values[i].error);
+            rbk_jw_close(w, '}');
         }
-        rbk_sbuf_addc(&b, ']');
+        rbk_jw_close(w, ']');
     }
-    if (ev->effect_id) rbk_sbuf_printf(&b, ",\"effect_id\":%" PRIu64, ev->effect_id);
-    jstr(&b, "effect", ev->effect);
-    jstr(&b, "target", ev->target);
-    jstream(&b, "stdout", ev->out);
-    jstream(&b, "stderr", ev->err);
-    jstr(&b, "stream", ev->stream);
-    jstr(&b, "answer", ev->answer);
-    jstr(&b, "who", ev->who);
-    if (ev->dry_run) rbk_sbuf_adds(&b, ",\"dry_run\":true");
-    rbk_sbuf_adds(&b, "}\n");
+    if (ev->effect_id) rbk_jw_uint(w, "effect_id", ev->effect_id);
+    jstr(w, "effect", ev->effect);
+    jstr(w, "target", ev->target);
+    jstream(w, "stdout", ev->out);
+    jstream(w, "stderr", ev->err);
+    jstr(w, "stream", ev->stream);
+    jstr(w, "answer", ev->answer);
+    jstr(w, "who", ev->who);
+    if (ev->dry_run) rbk_jw_bool(w, "dry_run", 1);
+    rbk_jw_close(w, '}');
+    rbk_sbuf_addc(&b, '\n');
     fwrite(b.data, 1, b.len, o);
     fflush(o);
     rbk_sbuf_free(&b);

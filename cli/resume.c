@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "../support/sha256.h"
 #include "cli.h"
+#include "jsonw.h"
 #include "load.h"
 
 /* The index of the unit's parameter called name, or -1. */
@@ -194,7 +195,9 @@ int rbk_cmd_resume(rbk_cli_opts *o) {
                         "the last attempt run again:\n", what, where, st.ended_status ? st.ended_status : "?");
         for (int i = 0; i < st.nagain; i++) fprintf(stderr, "  + %s %s (%s)\n", st.again[i].effect, st.again[i].target, st.again[i].why);
     }
-    rbk_sbuf_addc(&decisions, '[');
+    rbk_jw dw; /* the resume record's decisions (cli/journal.c writes them as given) */
+    rbk_jw_init(&dw, &decisions, 0, rbk_sbuf_add_json_str);
+    rbk_jw_open(&dw, NULL, '[');
     if (st.nunknown) {
         fprintf(stderr, "resume: %s \"%s\" was cut off; the outcome of %s unknown:\n", what, where,
                 st.nunknown == 1 ? "this effect is" : "these effects is");
@@ -220,15 +223,17 @@ int rbk_cmd_resume(rbk_cli_opts *o) {
                 if (c != 'R' && c != 'D') { fputs("resume: stopped by the operator; nothing was run\n", stderr); rc = 2; goto out; }
             }
             st.replay[x->replay].kind = c == 'D' ? RBK_REPLAY_DONE : RBK_REPLAY_RUN;
-            rbk_sbuf_printf(&decisions, "%s{\"step\":%d,\"part\":\"%s\",\"seq\":%d,\"effect\":", i ? "," : "", st.incomplete_step,
-                            x->part == RBK_PART_COND ? "cond" : x->part == RBK_PART_ROLLBACK ? "rollback" : "body", x->seq);
-            rbk_sbuf_add_json_str(&decisions, x->effect, strlen(x->effect));
-            rbk_sbuf_adds(&decisions, ",\"target\":");
-            rbk_sbuf_add_json_str(&decisions, x->target, strlen(x->target));
-            rbk_sbuf_printf(&decisions, ",\"decision\":\"%s\"}", c == 'D' ? "done" : "rerun");
+            rbk_jw_open(&dw, NULL, '{');
+            rbk_jw_int(&dw, "step", st.incomplete_step);
+            rbk_jw_str(&dw, "part", x->part == RBK_PART_COND ? "cond" : x->part == RBK_PART_ROLLBACK ? "rollback" : "body");
+            rbk_jw_int(&dw, "seq", x->seq);
+            rbk_jw_str(&dw, "effect", x->effect);
+            rbk_jw_str(&dw, "target", x->target);
+            rbk_jw_str(&dw, "decision", c == 'D' ? "done" : "rerun");
+            rbk_jw_close(&dw, '}');
         }
     }
-    rbk_sbuf_addc(&decisions, ']');
+    rbk_jw_close(&dw, ']');
     {
         int n = (int)u->nsteps;
         rbk_resume R;
