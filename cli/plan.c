@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include "../support/sha256.h"
 #include "cli.h"
-#include "jsonw.h"
+#include "../support/jsonw.h"
 #include "load.h"
 
 int rbk_cmd_plan(rbk_cli_opts *o);
@@ -363,7 +363,7 @@ static void plan_text(const rbk_outline *o, int color) {
 }
 
 /* ------------------------------------------------------------------ JSON */
-/* Two-space indented, one value per line (cli/jsonw.h): a plan diffs line by line in CI. */
+/* Two-space indented, one value per line (support/jsonw.h): a plan diffs line by line in CI. */
 typedef struct js {
     rbk_jw *w;
     const rbk_outline *o;

@@ -19,7 +19,7 @@
 #include "../support/text.h"
 #include "../support/tty.h"
 #include "../vm/value.h"
-#include "jsonw.h"
+#include "../support/jsonw.h"
 
 static int utf8_locale(void) {
     const char *vars[] = {"LC_ALL", "LC_CTYPE", "LANG"};

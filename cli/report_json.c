@@ -6,7 +6,7 @@
 #include <string.h>
 #include "../support/clock.h"
 #include "../vm/value.h"
-#include "jsonw.h"
+#include "../support/jsonw.h"
 #include "report_int.h"
 
 static void jw_time(rbk_jw *w, const char *k, int have, int64_t wall_ms) {

@@ -9,7 +9,7 @@
 #include <unistd.h>
 #include "../support/sha256.h"
 #include "cli.h"
-#include "jsonw.h"
+#include "../support/jsonw.h"
 #include "load.h"
 
 /* The index of the unit's parameter called name, or -1. */

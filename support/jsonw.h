@@ -1,4 +1,4 @@
-/* cli/jsonw.h — the one JSON writer of the CLI's outputs: the JSON report (cli/report_json.c),
+/* support/jsonw.h — the one JSON writer of the outputs: the JSON report (cli/report_json.c),
  * `runbook plan --format json` (cli/plan.c) and the JSON event log (--log-format json,
  * cli/render.c). Pretty: two-space indentation, one value per line, `"key": value`, an empty
  * container as {} or [] (a report or a plan diffs line by line). Compact: one line, no space.
@@ -8,7 +8,7 @@
 #ifndef RBK_JSONW_H
 #define RBK_JSONW_H
 #include <stdint.h>
-#include "../support/sbuf.h"
+#include "sbuf.h"
 
 enum { RBK_JW_MAX_DEPTH = 32 };
 

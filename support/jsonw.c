@@ -1,4 +1,4 @@
-/* cli/jsonw.c — the CLI's JSON writer (cli/jsonw.h). */
+/* support/jsonw.c — the JSON writer of the outputs (support/jsonw.h). */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
