@@ -12,6 +12,7 @@
 #include <string.h>
 #include "cli.h"
 #include "load.h"
+#include "markdown.h"
 
 int rbk_cmd_doc(rbk_cli_opts *opts);
 
@@ -39,17 +40,9 @@ static void window_md(rbk_sbuf *b, const char *window, const char *fmt_d, const 
     if (e) { rbk_sbuf_adds(b, fmt_p); md_code(b, e + 7, 0); }
     free(d);
 }
-static int longest_run(const char *s, char ch) {
-    int best = 0, run = 0;
-    for (; *s; s++) {
-        run = *s == ch ? run + 1 : 0;
-        if (run > best) best = run;
-    }
-    return best;
-}
 /* An inline code span that survives backticks in the text (and table pipes). */
 static void md_code(rbk_sbuf *b, const char *s, int in_table) {
-    int n = longest_run(s, '`') + 1;
+    int n = rbk_md_longest_run(s, '`') + 1;
     int pad = !*s || s[0] == '`' || s[strlen(s) - 1] == '`';
     for (int i = 0; i < n; i++) rbk_sbuf_addc(b, '`');
     if (pad) rbk_sbuf_addc(b, ' ');
@@ -61,37 +54,9 @@ static void md_code(rbk_sbuf *b, const char *s, int in_table) {
     if (pad) rbk_sbuf_addc(b, ' ');
     for (int i = 0; i < n; i++) rbk_sbuf_addc(b, '`');
 }
-static void indent(rbk_sbuf *b, int depth) {
-    for (int i = 0; i < depth; i++) rbk_sbuf_adds(b, "  ");
-}
-/* Each line of text, indented to list depth `depth` (empty lines stay empty). */
-static void indent_lines(rbk_sbuf *b, int depth, const char *text) {
-    const char *p = text;
-    while (*p) {
-        const char *nl = strchr(p, '\n');
-        size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        if (len) indent(b, depth);
-        rbk_sbuf_add(b, p, len);
-        rbk_sbuf_addc(b, '\n');
-        if (!nl) break;
-        p = nl + 1;
-    }
-}
-/* A fenced block at list depth `depth` (its lines indented to sit inside the item). */
-static void md_block(rbk_sbuf *b, int depth, const char *lang, const char *text) {
-    int n = longest_run(text, '`') + 1;
-    if (n < 3) n = 3;
-    indent(b, depth);
-    for (int i = 0; i < n; i++) rbk_sbuf_addc(b, '`');
-    rbk_sbuf_printf(b, "%s\n", lang);
-    indent_lines(b, depth, text);
-    indent(b, depth);
-    for (int i = 0; i < n; i++) rbk_sbuf_addc(b, '`');
-    rbk_sbuf_addc(b, '\n');
-}
 /* Text the author wrote as prose (comments), one paragraph per blank-line-separated run. */
 static void md_prose(rbk_sbuf *b, int depth, const char *s) {
-    indent_lines(b, depth, s);
+    rbk_md_indent_lines(b, depth, s);
 }
 static void dur(rbk_sbuf *b, int64_t ms) { rbk_outline_dur(b, ms); }
 static void cost_md(rbk_sbuf *b, const rbk_cost *c) {
@@ -122,7 +87,7 @@ static void operand(doc *d, const rbk_oitem *it, int depth, const char *lang) {
     rbk_sbuf *b = &d->b;
     if (strchr(it->text, '\n')) {
         rbk_sbuf_adds(b, it->literal ? ":\n" : " (a value):\n");
-        md_block(b, depth + 1, lang, it->text);
+        rbk_md_fence(b, depth + 1, lang, it->text);
         return;
     }
     rbk_sbuf_addc(b, ' ');
@@ -192,7 +157,7 @@ static void item_md(doc *d, const rbk_oitem *it, int depth, int mode) {
     if (in_guard && !it->has_write && !it->has_gate) return;
     if ((mode & IN_STD) && (it->kind == RBK_OI_EXPECT || it->kind == RBK_OI_STOP_IF || it->kind == RBK_OI_FAIL ||
                             it->kind == RBK_OI_LOG)) return;
-    indent(b, depth);
+    rbk_md_indent(b, depth);
     rbk_sbuf_adds(b, "- ");
     switch (it->kind) {
     case RBK_OI_EFFECT: effect_md(d, it, depth); return;
@@ -240,7 +205,7 @@ static void item_md(doc *d, const rbk_oitem *it, int depth, int mode) {
         rbk_sbuf_adds(b, ":\n");
         items_md(d, &it->kids, depth + 1, mode);
         if (it->alt.n) {
-            indent(b, depth);
+            rbk_md_indent(b, depth);
             rbk_sbuf_adds(b, "- Otherwise:\n");
             items_md(d, &it->alt, depth + 1, mode);
         }

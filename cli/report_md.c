@@ -6,16 +6,8 @@
 #include <string.h>
 #include "../support/clock.h"
 #include "../vm/value.h"
+#include "markdown.h"
 #include "report_int.h"
-
-static size_t longest_run(const char *s, char c) {
-    size_t best = 0, cur = 0;
-    for (; *s; s++) {
-        cur = *s == c ? cur + 1 : 0;
-        if (cur > best) best = cur;
-    }
-    return best;
-}
 
 /* Text that reads literally in a paragraph or a table cell: Markdown punctuation is
  * backslash-escaped; a newline is <br> in a cell, a space elsewhere. */
@@ -33,7 +25,7 @@ static void md_code(rbk_sbuf *b, const char *s, int cell) {
     size_t n = strlen(s);
     if (!n) { rbk_sbuf_adds(b, "*(empty)*"); return; }
     if (strchr(s, '\n')) { md_esc(b, s, cell); return; }
-    size_t ticks = longest_run(s, '`') + 1;
+    size_t ticks = (size_t)rbk_md_longest_run(s, '`') + 1;
     int pad = s[0] == '`' || s[n - 1] == '`' || (s[0] == ' ' && s[n - 1] == ' ');
     for (size_t i = 0; i < ticks; i++) rbk_sbuf_addc(b, '`');
     if (pad) rbk_sbuf_addc(b, ' ');
@@ -45,16 +37,10 @@ static void md_code(rbk_sbuf *b, const char *s, int cell) {
     for (size_t i = 0; i < ticks; i++) rbk_sbuf_addc(b, '`');
 }
 
-/* A fenced block longer than any backtick run in the text. */
+/* A fenced block, and the blank line after it. */
 static void md_fence(rbk_sbuf *b, const char *s) {
-    size_t ticks = longest_run(s, '`') + 1;
-    if (ticks < 3) ticks = 3;
-    for (size_t i = 0; i < ticks; i++) rbk_sbuf_addc(b, '`');
+    rbk_md_fence(b, 0, "", s);
     rbk_sbuf_addc(b, '\n');
-    rbk_sbuf_adds(b, s);
-    if (*s && s[strlen(s) - 1] != '\n') rbk_sbuf_addc(b, '\n');
-    for (size_t i = 0; i < ticks; i++) rbk_sbuf_addc(b, '`');
-    rbk_sbuf_adds(b, "\n\n");
 }
 
 /* " `text`" for a single line; multi-line text goes to a fenced block in `block`, shown
