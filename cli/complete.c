@@ -6,11 +6,11 @@
  *                   synopsis writes them: `--format<TAB>text|json|github|sarif`
  *   steps FILE      the step names of a runbook (.rb, .runbook or .rbc), in order
  *   params FILE     its parameter names
- * Commands and options come from the synopsis text that `runbook --help` prints (main.c passes
- * it in), which tests/install/man_test.sh keeps equal to docs/cli.md: the completions hold no
- * list of their own that could drift. Steps and params of a source file come from the checker
- * even when the file has errors (the author is still writing it); a step name that holds a
- * newline cannot be one line and is left out. */
+ * Commands and options come from the synopsis text that `runbook --help` prints (the table of
+ * cli/commands.c passes it in), which tests/install/man_test.sh keeps equal to docs/cli.md: the
+ * completions hold no list of their own that could drift. Steps and params of a source file
+ * come from the checker even when the file has errors (the author is still writing it); a step
+ * name that holds a newline cannot be one line and is left out. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

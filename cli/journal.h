@@ -13,7 +13,7 @@
  * the call returned, gate answers, expectations, errors), "resume" when a run is resumed, and
  * "run_end". Format: docs/journal.md.
  * Shares invariants with: vm/events.h, vm/checkpoint.c, vm/steps.c (rbk_resume), vm/vm.c
- * (rbk_vm_effect_begin: the replay), cli/main.c (cmd_resume). */
+ * (rbk_vm_effect_begin: the replay), cli/resume.c. */
 #ifndef RBK_JOURNAL_H
 #define RBK_JOURNAL_H
 #include "../vm/vm.h"

@@ -9,7 +9,7 @@
  * and only then cleaned (valid UTF-8, no control characters) — see "stored text" below. The
  * file is written atomically when the run ends.
  * Shares invariants with: vm/events.h (fields), vm/steps.c and vm/vm.c (statuses, order of
- * events), cli/main.c (open, sink, close), tests/report/ (snapshots of all three formats). */
+ * events), cli/run.c (open, sink, close), tests/report/ (snapshots of all three formats). */
 #include "report_int.h"
 #include <errno.h>
 #include <inttypes.h>

@@ -5,7 +5,7 @@
  * report never exists. Every string is already masked by the VM, and is masked again when the
  * report is written, with every secret known at the end of the run; the report adds only what
  * the unit holds (title, step names, sections, hashes) and who ran it where ($USER, host name).
- * Shares invariants with: vm/events.h (what an event carries), cli/main.c (wiring). */
+ * Shares invariants with: vm/events.h (what an event carries), cli/run.c (wiring). */
 #ifndef RBK_REPORT_H
 #define RBK_REPORT_H
 #include "../vm/bytecode.h"

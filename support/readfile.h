@@ -1,5 +1,5 @@
 /* support/readfile.h — the one way the program reads a file it was given: a runbook and its
- * modules (compiler/compile.c), a .rbc (cli/main.c, cli/outline.c), an --env-file, a journal.
+ * modules (compiler/compile.c), a .rbc (compiler/pipeline.c), an --env-file, a journal.
  * Such a path may name anything: a FIFO nobody writes to (open would wait for ever), /dev/zero
  * (a read never ends), /proc/self/environ (a "regular" file of size 0 whose bytes are the
  * environment), a directory, a file of gigabytes. So a file is read only when it is a regular

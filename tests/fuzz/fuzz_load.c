@@ -53,7 +53,7 @@ static int choose(void *ctx, const char *question, const char *detail, const cha
 
 static const char *step_name(const rbk_unit *u, uint32_t i) { return RBK_AS_STR(u->consts[u->steps[i].name].v)->data; }
 
-/* Runs a verified unit in the sandbox, as cli/main.c's execute() does (preflight first; not
+/* Runs a verified unit in the sandbox, as cli/run.c's rbk_cli_execute does (preflight first; not
  * run when it finds problems); takes ownership of u. */
 static void run_unit(rbk_unit *u, uint8_t mode) {
     static const char *dummy[] = {"", "x", "1", "1.5", "true", "1s"}; /* by rbk_param_type */
