@@ -7,7 +7,7 @@
 #                      hostile values: the same files, nothing run from a value
 #   import.errors      bad input: exit codes and positions; odd shapes do not crash
 #   import.random      300 seeded documents of runbook-like pieces: each imports and checks
-#   import.mdscan      tests/import/test_mdscan.c (cmocka): the Markdown blocks of cli/mdscan.c
+#   import.mdscan      tests/import/test_mdscan.c (cmocka): the Markdown blocks of import/mdscan.c
 if(TARGET runbook)
   foreach(suite goldens references quoting errors random)
     add_test(NAME import.${suite}
@@ -17,7 +17,7 @@ if(TARGET runbook)
   endforeach()
 endif()
 if(CMOCKA_FOUND)
-  add_executable(test_import_mdscan ${CMAKE_CURRENT_LIST_DIR}/import/test_mdscan.c ${CMAKE_SOURCE_DIR}/cli/mdscan.c)
+  add_executable(test_import_mdscan ${CMAKE_CURRENT_LIST_DIR}/import/test_mdscan.c ${CMAKE_SOURCE_DIR}/import/mdscan.c)
   target_link_libraries(test_import_mdscan PRIVATE rbk_core PkgConfig::CMOCKA)
   add_test(NAME import.mdscan COMMAND test_import_mdscan)
   set_tests_properties(import.mdscan PROPERTIES TIMEOUT 300)

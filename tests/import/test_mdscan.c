@@ -1,4 +1,4 @@
-/* tests/import/test_mdscan.c — the Markdown block scanner of `runbook import` (cli/mdscan.c):
+/* tests/import/test_mdscan.c — the Markdown block scanner of `runbook import` (import/mdscan.c):
  * which blocks a text gives, their lines, levels and parents. The importer's goldens
  * (tests/import/import_test.py) test what the blocks become. */
 #include <setjmp.h>
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "cli/mdscan.h"
+#include "import/mdscan.h"
 #include "support/sbuf.h"
 
 static rbk_md_doc scan(const char *s) {

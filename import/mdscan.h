@@ -1,13 +1,13 @@
-/* cli/mdscan.h — the block structure of a Markdown document, for `runbook import`
- * (cli/import.c, docs/import.md).
+/* import/mdscan.h — the block structure of a Markdown document, for `runbook import`
+ * (import/, docs/import.md).
  * Owns: splitting Markdown text into blocks — ATX and setext headings, fenced code (``` and ~~~,
  * indented, inside list items), indented code, list items (bullet and ordered, nested, with
  * `[ ]`/`[x]` check boxes), tables, block quotes, thematic breaks, HTML comments and
  * paragraphs — each with the line it starts on. A subset of CommonMark's block structure,
- * chosen for runbooks: inline markup is left as written (cli/import.c reads what it needs), and
- * a list item may interrupt a paragraph whatever its number ("Actions:\n1) ..."), as runbooks
- * write it. Any input gives some blocks; nothing is an error.
- * Shares invariants with: cli/import.c (reads the blocks and their parent links). */
+ * chosen for runbooks: inline markup is left as written (import/model.c reads what it
+ * needs), and a list item may interrupt a paragraph whatever its number ("Actions:\n1) ..."),
+ * as runbooks write it. Any input gives some blocks; nothing is an error.
+ * Shares invariants with: import/document.c (reads the blocks and their parent links). */
 #ifndef RBK_MDSCAN_H
 #define RBK_MDSCAN_H
 #include <stddef.h>
@@ -47,7 +47,7 @@ typedef struct rbk_md_doc {
     int n, cap;
 } rbk_md_doc;
 
-/* Splits text (len bytes, no NUL byte: cli/import.c refuses those first) into blocks, in
+/* Splits text (len bytes, no NUL byte: rbk_import_text_ok refuses those first) into blocks, in
  * document order. */
 void rbk_md_scan(const char *text, size_t len, rbk_md_doc *out);
 void rbk_md_free(rbk_md_doc *d);

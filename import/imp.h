@@ -1,17 +1,19 @@
-/* cli/import.h — `runbook import FILE.md`: a Markdown runbook to a runbook skeleton
- * (docs/import.md). Internal interface between the two halves of the importer:
- *   cli/import.c     the document: headings to sections and steps, prose to comments, lists,
- *                    check boxes, tables, "Expected" lines, gates, rollback sections, the
- *                    declarations, the output text and the summary;
- *   cli/import_sh.c  the shell: a fenced block to commands (multi-line commands and
- *                    here-documents kept whole), $VAR to declared env reads, and curl / psql /
- *                    pg_dump / sleep recognised as http, db, std/pg and wait calls.
+/* import/imp.h — the interface between the two halves of `runbook import`'s translator
+ * (import/import.h is its public face; docs/import.md):
+ *   the document half  (import/imp_doc.h: model.c, emit.c, expect.c, fence.c, items.c,
+ *                      document.c) headings to sections and steps, prose to comments, lists,
+ *                      check boxes, tables, "Expected" lines, gates, rollback sections, the
+ *                      declarations, the output text and the summary;
+ *   the shell half     (import/sh_int.h: sh_split.c, sh_literal.c, sh_recognise.c,
+ *                      sh_command.c) a fenced block to commands (multi-line commands and
+ *                      here-documents kept whole), $VAR to declared env reads, and curl / psql /
+ *                      pg_dump / sleep recognised as http, db, std/pg and wait calls.
  * Owns: imp_ctx (everything the output's declarations need, the counters of the summary and
  * the TODO list) and imp_call (one translated command, before its expectations are known).
  * Shares invariants with: grammar/lexer.re (what a string literal may hold: imp_lit escapes
- * for it), docs/shell.md (how {x} is quoted in a command), cli/mdscan.h (the blocks). */
-#ifndef RBK_IMPORT_H
-#define RBK_IMPORT_H
+ * for it), docs/shell.md (how {x} is quoted in a command), import/mdscan.h (the blocks). */
+#ifndef RBK_IMP_H
+#define RBK_IMP_H
 #include "../support/sbuf.h"
 #include "mdscan.h"
 
@@ -73,7 +75,7 @@ void imp_lit3(rbk_sbuf *b, const char *s, size_t n);
 /* "s" as a whole literal. */
 void imp_lit_q(rbk_sbuf *b, const char *s);
 
-/* ------------------------------------------------------------------ shell (import_sh.c) */
+/* ------------------------------------------------------------------ the shell half (sh_*.c) */
 /* IMP_SH_OUTPUT: a line of output written under "# Expected output:" without a '#' */
 typedef enum imp_sh_kind { IMP_SH_BLANK, IMP_SH_COMMENT, IMP_SH_CMD, IMP_SH_OUTPUT } imp_sh_kind;
 

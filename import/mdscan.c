@@ -1,4 +1,4 @@
-/* cli/mdscan.c — Markdown blocks for `runbook import` (see mdscan.h for what is read and how
+/* import/mdscan.c — Markdown blocks for `runbook import` (see mdscan.h for what is read and how
  * it departs from CommonMark). One pass over the lines with a stack of open list items: a line
  * indented at least to an item's content column belongs to that item; a fence stays open until
  * its closing fence (or until a line leaves the list item holding it). */
