@@ -167,3 +167,17 @@ void imp_put_call(imp *I, step_out *s, int rb, imp_call *k) {
     s->pend.k = k;
     s->pend_rb = rb;
 }
+
+void imp_put_calls(imp *I, step_out *s, int rb, int line, imp_call *calls, int n, const char *why) {
+    if (why) {
+        char *t = imp_todo(&I->c, line, "%s", why);
+        imp_comment(I, s, rb, t);
+        free(t);
+    }
+    for (int q = 0; q < n; q++) {
+        imp_call *k = rbk_xcalloc(1, sizeof(imp_call));
+        *k = calls[q];
+        imp_put_call(I, s, rb, k);
+    }
+    free(calls);
+}

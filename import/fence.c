@@ -255,17 +255,7 @@ static void shell_fence(imp *I, step_out *s, const rbk_md_block *f, int rb, int 
         imp_cmd_result r = imp_sh_command(&I->c, &s->sh, text.data, it->line, &calls, &nc, &why);
         if (r == IMP_CMD_CALL) {
             I->c.cmds_called += ncmds;
-            if (why) {
-                char *t = imp_todo(&I->c, it->line, "%s", why);
-                imp_comment(I, s, rb, t);
-                free(t);
-            }
-            for (int q = 0; q < nc; q++) {
-                imp_call *k = rbk_xcalloc(1, sizeof(imp_call));
-                *k = calls[q];
-                imp_put_call(I, s, rb, k);
-            }
-            free(calls);
+            imp_put_calls(I, s, rb, it->line, calls, nc, why);
             /* an "Expected" comment between the commands of a group cannot be checked on its own */
             for (int j = i; j < end; j++) {
                 if (items[j].kind != IMP_SH_COMMENT || !imp_expected_marker(items[j].text)) continue;
@@ -360,18 +350,9 @@ static void sql_fence(imp *I, step_out *s, const rbk_md_block *f, int rb) {
                     k->fn = rbk_sbuf_detach(&fn);
                     rbk_sbuf l = RBK_SBUF_INIT;
                     if (strchr(sql, '\n')) {
-                        rbk_sbuf_adds(&k->args, "\"\"\"\n");
                         rbk_sbuf body = RBK_SBUF_INIT;
                         imp_lit3(&body, sql, strlen(sql));
-                        for (const char *x = body.data; x && *x;) {
-                            const char *e2 = strchr(x, '\n');
-                            size_t ln = e2 ? (size_t)(e2 - x) : strlen(x);
-                            if (ln) rbk_sbuf_adds(&k->args, "  ");
-                            rbk_sbuf_add(&k->args, x, ln);
-                            rbk_sbuf_addc(&k->args, '\n');
-                            x += ln + (e2 ? 1 : 0);
-                        }
-                        rbk_sbuf_adds(&k->args, "\"\"\"");
+                        imp_lit3_block(&k->args, body.data ? body.data : "");
                         rbk_sbuf_free(&body);
                     } else {
                         imp_lit(&l, sql, strlen(sql));

@@ -72,6 +72,10 @@ int imp_secret_name(const char *name, size_t n);
 void imp_lit(rbk_sbuf *b, const char *s, size_t n);
 /* The same for a """ literal: newlines stay newlines. */
 void imp_lit3(rbk_sbuf *b, const char *s, size_t n);
+/* A whole """ literal of inside (already escaped by imp_lit3) on lines of their own, each
+ * non-empty line indented by two spaces: the language removes the common indentation, so the
+ * value is exactly the text. */
+void imp_lit3_block(rbk_sbuf *b, const char *inside);
 /* "s" as a whole literal. */
 void imp_lit_q(rbk_sbuf *b, const char *s);
 
@@ -142,6 +146,8 @@ typedef enum imp_cmd_result {
 imp_cmd_result imp_sh_command(imp_ctx *c, imp_shstate *st, const char *cmd, int line,
                               imp_call **calls, int *ncalls, char **why);
 void imp_call_free(imp_call *k);
+/* The builtin of an HTTP method: http.get for GET (malloc'd). */
+char *imp_http_fn(const char *method);
 /* Renders fn(args) into b. */
 void imp_call_render(rbk_sbuf *b, const imp_call *k);
 

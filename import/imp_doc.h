@@ -121,6 +121,9 @@ void imp_todo_comment(imp *I, step_out *s, int rb, int line, const char *fmt, ..
 /* A comment after the waiting call (before its expectations are written). */
 void imp_note_after(imp *I, step_out *s, int rb, const char *text);
 void imp_put_call(imp *I, step_out *s, int rb, imp_call *k);
+/* The calls one command became (imp_sh_command's IMP_CMD_CALL), after the TODO it came with
+ * (why, or NULL: a comment at line); takes the calls and frees the array. */
+void imp_put_calls(imp *I, step_out *s, int rb, int line, imp_call *calls, int n, const char *why);
 
 /* ------------------------------------------------------------------ expect.c */
 char *imp_quote_lit(const char *s, size_t n);

@@ -35,10 +35,7 @@ static void http_item(imp *I, step_out *s, int rb, const char *text, const spans
     imp_call *k = rbk_xcalloc(1, sizeof(imp_call));
     k->kind = IMP_CALL_HTTP;
     k->line = line;
-    rbk_sbuf fn = RBK_SBUF_INIT;
-    rbk_sbuf_adds(&fn, "http.");
-    for (const char *m = method; *m; m++) rbk_sbuf_addc(&fn, (char)tolower((unsigned char)*m));
-    k->fn = rbk_sbuf_detach(&fn);
+    k->fn = imp_http_fn(method);
     rbk_sbuf u = RBK_SBUF_INIT;
     if (*path == '/') {
         imp_param *p = imp_param_use(&I->c, "base_url", line);
@@ -101,17 +98,7 @@ static int inline_command(imp *I, step_out *s, int rb, const char *code, int lin
     I->c.inline_cmds++;
     I->c.inline_called += r == IMP_CMD_CALL;
     if (r == IMP_CMD_CALL) {
-        if (why) {
-            char *t = imp_todo(&I->c, line, "%s", why);
-            imp_comment(I, s, rb, t);
-            free(t);
-        }
-        for (int q = 0; q < nc; q++) {
-            imp_call *k = rbk_xcalloc(1, sizeof(imp_call));
-            *k = calls[q];
-            imp_put_call(I, s, rb, k);
-        }
-        free(calls);
+        imp_put_calls(I, s, rb, line, calls, nc, why);
     } else if (r == IMP_CMD_ABSORBED) {
         imp_flush(I, s);
         rbk_sbuf m = RBK_SBUF_INIT;

@@ -206,6 +206,17 @@ static int starts_block(const char *s, size_t n, const char *next, size_t nnext)
     return 0;
 }
 
+/* A fence opened at line: its info string (n bytes), its character and length, and the column
+ * its content is indented to (a line less indented leaves the list item holding it). */
+static void open_fence(scanner *S, int line, const char *info, size_t n, char ch, int len, int indent) {
+    int i = new_block(S, RBK_MD_FENCE, line);
+    S->doc->b[i].text = rbk_xstrndup(info, n);
+    S->fence = i;
+    S->fence_ch = ch;
+    S->fence_len = len;
+    S->fence_indent = indent;
+    S->para = -1;
+}
 static void close_fence(scanner *S) { S->fence = -1; }
 
 static void close_icode(scanner *S) {
@@ -324,13 +335,7 @@ void rbk_md_scan(const char *text, size_t len, rbk_md_doc *out) {
             continue;
         }
         if (fence_open(s, sn, &ch, &flen, &a, &e)) {
-            int i = new_block(&S, RBK_MD_FENCE, lineno);
-            out->b[i].text = rbk_xstrndup(s + a, e - a);
-            S.fence = i;
-            S.fence_ch = ch;
-            S.fence_len = flen;
-            S.fence_indent = indent;
-            S.para = -1;
+            open_fence(&S, lineno, s + a, e - a, ch, flen, indent);
             continue;
         }
         if (thematic_break(s, sn)) {
@@ -367,13 +372,7 @@ void rbk_md_scan(const char *text, size_t len, rbk_md_doc *out) {
             }
             if (fence_open(c, cn, &ch, &flen, &a, &e)) { /* "- ```": the item holds a fence */
                 set_text(it, "", 0);
-                int f = new_block(&S, RBK_MD_FENCE, lineno);
-                out->b[f].text = rbk_xstrndup(c + a, e - a);
-                S.fence = f;
-                S.fence_ch = ch;
-                S.fence_len = flen;
-                S.fence_indent = content_col;
-                S.para = -1;
+                open_fence(&S, lineno, c + a, e - a, ch, flen, content_col);
                 continue;
             }
             set_text(it, c, cn);

@@ -31,6 +31,18 @@ static void lit_any(rbk_sbuf *b, const char *s, size_t n, int triple) {
 }
 void imp_lit(rbk_sbuf *b, const char *s, size_t n) { lit_any(b, s, n, 0); }
 void imp_lit3(rbk_sbuf *b, const char *s, size_t n) { lit_any(b, s, n, 1); }
+void imp_lit3_block(rbk_sbuf *b, const char *inside) {
+    rbk_sbuf_adds(b, "\"\"\"\n");
+    for (const char *p = inside; *p;) {
+        const char *e = strchr(p, '\n');
+        size_t ln = e ? (size_t)(e - p) : strlen(p);
+        if (ln) rbk_sbuf_adds(b, "  ");
+        rbk_sbuf_add(b, p, ln);
+        rbk_sbuf_addc(b, '\n');
+        p += ln + (e ? 1 : 0);
+    }
+    rbk_sbuf_adds(b, "\"\"\"");
+}
 void imp_lit_q(rbk_sbuf *b, const char *s) {
     rbk_sbuf_addc(b, '"');
     imp_lit(b, s, strlen(s));

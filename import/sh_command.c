@@ -23,6 +23,12 @@ void imp_call_free(imp_call *k) {
     memset(k, 0, sizeof *k);
 }
 
+char *imp_http_fn(const char *method) {
+    rbk_sbuf fn = RBK_SBUF_INIT;
+    rbk_sbuf_adds(&fn, "http.");
+    for (const char *m = method; *m; m++) rbk_sbuf_addc(&fn, (char)tolower((unsigned char)*m));
+    return rbk_sbuf_detach(&fn);
+}
 void imp_call_render(rbk_sbuf *b, const imp_call *k) {
     rbk_sbuf_printf(b, "%s(%s)", k->fn, k->args.len ? k->args.data : "");
 }
@@ -43,6 +49,18 @@ void imp_shstate_free(imp_shstate *s) {
     memset(s, 0, sizeof *s);
 }
 
+/* dir (a literal's inside, malloc'd: taken) as the directory of the commands after it; a
+ * relative one is relative to the directory set before. */
+static void state_set_cwd(imp_shstate *st, char *dir) {
+    if (st->cwd && dir[0] != '/') {
+        rbk_sbuf d = RBK_SBUF_INIT;
+        rbk_sbuf_printf(&d, "%s/%s", st->cwd, dir);
+        free(dir);
+        dir = rbk_sbuf_detach(&d);
+    }
+    free(st->cwd);
+    st->cwd = dir;
+}
 static void state_set_env(imp_shstate *s, const char *name, const char *val) {
     for (int i = 0; i < s->nenv; i++)
         if (!strcmp(s->env_names[i], name)) { free(s->env_vals[i]); s->env_vals[i] = rbk_xstrdup(val); return; }
@@ -240,14 +258,7 @@ imp_cmd_result imp_sh_command(imp_ctx *c, imp_shstate *st, const char *cmd, int 
         char *dir = imp_word_string(&V, W.w[1].raw);
         const char *amp = strstr(cmd, "&&");
         if (dir && *dir && dir[0] != '~' && strcmp(dir, "-") && amp) {
-            if (st->cwd && dir[0] != '/') {
-                rbk_sbuf d = RBK_SBUF_INIT;
-                rbk_sbuf_printf(&d, "%s/%s", st->cwd, dir);
-                free(dir);
-                dir = rbk_sbuf_detach(&d);
-            }
-            free(st->cwd);
-            st->cwd = dir;
+            state_set_cwd(st, dir);
             const char *rest = amp + 2;
             while (*rest == ' ' || *rest == '\t') rest++;
             imp_words_free(&W);
@@ -288,14 +299,7 @@ imp_cmd_result imp_sh_command(imp_ctx *c, imp_shstate *st, const char *cmd, int 
                 res = IMP_CMD_TODO;
                 goto out;
             }
-            if (st->cwd && dir[0] != '/') {
-                rbk_sbuf d = RBK_SBUF_INIT;
-                rbk_sbuf_printf(&d, "%s/%s", st->cwd, dir);
-                free(dir);
-                dir = rbk_sbuf_detach(&d);
-            }
-            free(st->cwd);
-            st->cwd = dir;
+            state_set_cwd(st, dir);
             res = IMP_CMD_ABSORBED;
             goto out;
         }
@@ -419,17 +423,7 @@ imp_cmd_result imp_sh_command(imp_ctx *c, imp_shstate *st, const char *cmd, int 
         if (strchr(cmd, '\n')) {
             /* a multi-line command: a """ literal, each line indented by the writer (the
              * language removes the common indentation: the text is exactly the command) */
-            rbk_sbuf_adds(&k->args, "\"\"\"\n");
-            const char *p = V.out.data ? V.out.data : "";
-            while (*p) {
-                const char *e = strchr(p, '\n');
-                size_t ln = e ? (size_t)(e - p) : strlen(p);
-                if (ln) rbk_sbuf_adds(&k->args, "  ");
-                rbk_sbuf_add(&k->args, p, ln);
-                rbk_sbuf_addc(&k->args, '\n');
-                p += ln + (e ? 1 : 0);
-            }
-            rbk_sbuf_adds(&k->args, "\"\"\"");
+            imp_lit3_block(&k->args, V.out.data ? V.out.data : "");
         } else {
             rbk_sbuf_printf(&k->args, "\"%s\"", V.out.data ? V.out.data : "");
         }

@@ -396,10 +396,7 @@ int imp_try_curl(conv *V, const words *W, imp_call *k) {
     }
     if (!method) method = head ? "HEAD" : data ? "POST" : "GET";
     k->kind = IMP_CALL_HTTP;
-    rbk_sbuf fn = RBK_SBUF_INIT;
-    rbk_sbuf_adds(&fn, "http.");
-    for (const char *m = method; *m; m++) rbk_sbuf_addc(&fn, (char)tolower((unsigned char)*m));
-    k->fn = rbk_sbuf_detach(&fn);
+    k->fn = imp_http_fn(method);
     /* the URL: its origin becomes a param (base_url), so the runbook can be pointed elsewhere */
     rbk_sbuf u = RBK_SBUF_INIT;
     if (url[0] != '{') {

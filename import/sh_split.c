@@ -287,6 +287,24 @@ static word *add_word(words *W) {
     return w;
 }
 
+/* The $( ... ) or ${ ... } at s[i], copied whole into raw up to its matching close, quotes
+ * and all (it is an expansion: no word of its own is split or unquoted inside); returns the
+ * index after it. */
+static size_t skip_expansion(const char *s, size_t n, size_t i, rbk_sbuf *raw) {
+    char open = s[i + 1], close = open == '(' ? ')' : '}';
+    int depth = 0;
+    rbk_sbuf_addc(raw, s[i]);
+    i++;
+    while (i < n) {
+        if (s[i] == open) depth++;
+        else if (s[i] == close && --depth == 0) break;
+        rbk_sbuf_addc(raw, s[i]);
+        i++;
+    }
+    if (i < n) { rbk_sbuf_addc(raw, s[i]); i++; }
+    return i;
+}
+
 /* Splits a one-line command (no here-documents) into words and operators. A newline that is
  * not inside quotes is an operator ';'. */
 void imp_split_words(const char *s, words *W) {
@@ -343,18 +361,7 @@ void imp_split_words(const char *s, words *W) {
                 if (c == '"') pop(&st);
                 else rbk_sbuf_addc(&val, c);
                 if (c == '$' && i + 1 < n && (s[i + 1] == '(' || s[i + 1] == '{')) {
-                    /* skip to the matching close, quotes and all: it is an expansion */
-                    char open = s[i + 1], close = open == '(' ? ')' : '}';
-                    int depth = 0;
-                    rbk_sbuf_addc(&raw, c);
-                    i++;
-                    while (i < n) {
-                        if (s[i] == open) depth++;
-                        else if (s[i] == close && --depth == 0) break;
-                        rbk_sbuf_addc(&raw, s[i]);
-                        i++;
-                    }
-                    if (i < n) { rbk_sbuf_addc(&raw, s[i]); i++; }
+                    i = skip_expansion(s, n, i, &raw);
                     continue;
                 }
                 rbk_sbuf_addc(&raw, c);
@@ -364,17 +371,7 @@ void imp_split_words(const char *s, words *W) {
             if (c == '\'') { push(&st, 'S'); rbk_sbuf_addc(&raw, c); i++; continue; }
             if (c == '"') { push(&st, 'D'); rbk_sbuf_addc(&raw, c); i++; continue; }
             if (c == '$' && i + 1 < n && (s[i + 1] == '(' || s[i + 1] == '{')) {
-                char open = s[i + 1], close = open == '(' ? ')' : '}';
-                int depth = 0;
-                rbk_sbuf_addc(&raw, c);
-                i++;
-                while (i < n) {
-                    if (s[i] == open) depth++;
-                    else if (s[i] == close && --depth == 0) break;
-                    rbk_sbuf_addc(&raw, s[i]);
-                    i++;
-                }
-                if (i < n) { rbk_sbuf_addc(&raw, s[i]); i++; }
+                i = skip_expansion(s, n, i, &raw);
                 continue;
             }
             rbk_sbuf_addc(&raw, c);
