@@ -10,6 +10,12 @@
 #include "../support/sbuf.h"
 #include "holes.h"
 
+/* h emptied, with nholes zeroed verdicts for the tracker to fill (never a NULL array). */
+static inline void holes_start(rbk_holes *h, int nholes) {
+    memset(h, 0, sizeof *h);
+    h->nholes = nholes;
+    h->holes = rbk_xcalloc((size_t)(nholes ? nholes : 1), sizeof(rbk_hole));
+}
 static inline void refuse(rbk_hole *h, const char *why, const char *hint) {
     h->ctx = -1;
     h->why = why;

@@ -24,9 +24,7 @@ enum { R_CODE, R_CLASS, R_QUOTE, R_PCOMMENT, R_XCOMMENT };
 static int re_alnum(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 
 void rbk_re_holes(rbk_holes *h, const rbk_piece *pieces, int nholes, const unsigned char *fmt) {
-    memset(h, 0, sizeof *h);
-    h->nholes = nholes;
-    h->holes = rbk_xcalloc((size_t)(nholes ? nholes : 1), sizeof(rbk_hole));
+    holes_start(h, nholes);
     flat fl;
     flat_init(&fl, pieces, nholes);
     const char *t = fl.t.data;

@@ -498,9 +498,7 @@ static size_t sh_step(shscan *s, size_t x) {
 }
 
 void rbk_sh_holes(rbk_holes *h, const rbk_piece *pieces, int nholes, const unsigned char *fmt) {
-    memset(h, 0, sizeof *h);
-    h->nholes = nholes;
-    h->holes = rbk_xcalloc((size_t)(nholes ? nholes : 1), sizeof(rbk_hole));
+    holes_start(h, nholes);
     shscan s;
     memset(&s, 0, sizeof s);
     flat_init(&s.fl, pieces, nholes);

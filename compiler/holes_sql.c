@@ -304,9 +304,7 @@ static void stmt_end(rbk_holes *h, sqlstmt *st) {
 }
 
 void rbk_sql_holes(rbk_holes *h, const rbk_piece *pieces, int nholes, const unsigned char *fmt) {
-    memset(h, 0, sizeof *h);
-    h->nholes = nholes;
-    h->holes = rbk_xcalloc((size_t)(nholes ? nholes : 1), sizeof(rbk_hole));
+    holes_start(h, nholes);
     sqlscan s;
     memset(&s, 0, sizeof s);
     flat_init(&s.fl, pieces, nholes);

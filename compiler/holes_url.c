@@ -108,9 +108,7 @@ static void url_hole(urlscan *s, int k, const unsigned char *fmt, int prev_hole)
 }
 
 void rbk_url_holes(rbk_holes *h, const rbk_piece *pieces, int nholes, const unsigned char *fmt) {
-    memset(h, 0, sizeof *h);
-    h->nholes = nholes;
-    h->holes = rbk_xcalloc((size_t)(nholes ? nholes : 1), sizeof(rbk_hole));
+    holes_start(h, nholes);
     urlscan s;
     memset(&s, 0, sizeof s);
     s.out = h;
