@@ -471,8 +471,7 @@ char *imp_question(const char *text) {
     return rbk_sbuf_detach(&b);
 }
 
-/* ------------------------------------------------------------------ blocks */
-
+/* ------------------------------------------------------------------ labels */
 /* A paragraph that ends with ':' announces the list or block below it. */
 label_kind imp_label_of(const char *text) {
     char *p = imp_plain(text);
