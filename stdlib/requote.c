@@ -1,6 +1,6 @@
 /* stdlib/requote.c — a value as a literal in a PCRE2 pattern (contract in std_re.h).
  * Owns: rbk_re_quote. No VM dependency.
- * Shares invariants with: vm/interp.c (the pattern's compile options), compiler/holes.c,
+ * Shares invariants with: vm/interp.c (the pattern's compile options), compiler/holes_re.c,
  * tests/unit/test_re_holes.c, docs/language.md. */
 #include "std_re.h"
 

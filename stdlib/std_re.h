@@ -2,7 +2,7 @@
  * (docs/language.md "Values in patterns").
  * Owns: the escaping of a value as a PCRE2 literal. The code is in stdlib/requote.c (no VM
  * dependency: the compiler's tests use it alone).
- * Shares invariants with: compiler/holes.c (rbk_re_holes: where a value can stand in a
+ * Shares invariants with: compiler/holes_re.c (rbk_re_holes: where a value can stand in a
  * pattern), compiler/codegen.c (emits REQUOTE), vm/interp.c (runs it; compiles patterns with
  * PCRE2_UTF | PCRE2_MATCH_INVALID_UTF), tests/unit/test_re_holes.c. */
 #ifndef RBK_STD_RE_H

@@ -24,7 +24,7 @@ void rbk_sh_quote(rbk_sbuf *out, const char *s, size_t n);
 int rbk_sh_has_nul(const char *s, size_t n);
 
 /* The shell context of a {expr} in a sh() command literal, as the compiler found it
- * (compiler/holes.c, docs/shell.md "Quoting interpolated values"), and how the value is
+ * (compiler/holes_sh.c, docs/shell.md "Quoting interpolated values"), and how the value is
  * written there so that it reaches the command as its own bytes and nothing in it is code:
  *   WORD      an unquoted word (also inside $(...)): rbk_sh_quote, '...' around it.
  *   SQUOTE    inside '...': each ' written '\'' (close, escaped quote, reopen); nothing else

@@ -3,7 +3,7 @@
  * Owns: the RBK_URL_* contexts (the operand of the URLQUOTE instruction: never renumber
  * them), the percent-encoding, the host and port checks and the path segment check. The
  * code is in stdlib/urlquote.c (no VM dependency: the compiler and tests use it alone).
- * Shares invariants with: compiler/holes.c (rbk_url_holes decides each hole's context),
+ * Shares invariants with: compiler/holes_url.c (rbk_url_holes decides each hole's context),
  * compiler/codegen.c (emits URLQUOTE and URLSEG), vm/interp.c (runs them), vm/bc_verify.c,
  * support/mask.c (the first percent-encoding form it registers is the one written here),
  * tests/unit/test_url_holes.c (every byte through the fixture server), docs/http.md. */
