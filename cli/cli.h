@@ -29,9 +29,10 @@ typedef struct rbk_cli_opts {
     int color;
     const char *reports[4]; int nreports;
     const char *journal;
-    rbk_prompt_ctx prompt; /* choose_ctx: the decisions on the terminal (cli/prompt.h) */
+    rbk_prompt_ctx prompt; /* ask_ctx: the operator's answers on the terminal (cli/prompt.h) */
     int unknown; /* resume --unknown rerun|done: 'r' / 'd' */
     volatile sig_atomic_t *interrupted; /* set by main.c's signal handler */
+    volatile sig_atomic_t *running_pgid; /* main.c's: the running command's process group */
 } rbk_cli_opts;
 
 

@@ -1,13 +1,13 @@
 /* cli/compile.c — `runbook compile FILE.rb [-o FILE.rbc]` and `runbook disasm FILE` (docs/cli.md):
- * the verified unit of cli/load.c written out (atomically, stdlib/file_ops.h) or listed. */
+ * the verified unit of cli/load.c written out (atomically, support/fileops.h) or listed. */
 #include <stdlib.h>
 #include <string.h>
-#include "../stdlib/file_ops.h"
+#include "../support/fileops.h"
 #include "../support/sha256.h"
 #include "cli.h"
 #include "load.h"
 
-/* Files are written with stdlib/file_ops.h rbk_file_write_atomic: a temporary file in the
+/* Files are written with support/fileops.h rbk_file_write_atomic: a temporary file in the
  * same directory, fsync, rename, fsync the directory; never over a device or pipe. */
 static int write_atomic(const char *path, const void *data, size_t len, char **err) {
     rbk_sbuf e = RBK_SBUF_INIT;

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include "../compiler/compiler.h"
 #include "../import/import.h"
-#include "../stdlib/file_ops.h"
+#include "../support/fileops.h"
 #include "../support/readfile.h"
 
 int rbk_cli_import(const char *path, const char *out_path);

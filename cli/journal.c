@@ -1,5 +1,6 @@
 /* cli/journal.c — see journal.h. */
 #include "journal.h"
+#include "../support/clock.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -216,8 +217,8 @@ static void identity(rbk_journal *j, rbk_sbuf *b) {
 
 int rbk_journal_begin(rbk_journal *j, rbk_vm *vm, const char *runbook_path) {
     j->vm = vm;
-    const rbk_unit *u = vm->u;
-    const rbk_run_opts *o = &vm->opts;
+    const rbk_unit *u = rbk_vm_unit(vm);
+    const rbk_run_opts *o = rbk_vm_opts(vm);
     rbk_sbuf b = RBK_SBUF_INIT;
     head(&b, "begin");
     char hex[65];
@@ -811,7 +812,7 @@ static void show(rbk_vm *vm, rbk_sbuf *out, const rbk_journal_value *then, const
 int rbk_journal_check_start(const rbk_journal_state *st, rbk_vm *vm, rbk_sbuf *problems) {
     int n = 0;
     for (int i = 0; i < st->nenv; i++) {
-        const char *now = rbk_run_env(&vm->opts, st->env[i].key);
+        const char *now = rbk_run_env(rbk_vm_opts(vm), st->env[i].key);
         if (!differs(vm, &st->env[i], now)) continue;
         rbk_sbuf_printf(problems, "the environment is not the one the run started with: %s was ", st->env[i].key);
         show(vm, problems, &st->env[i], now, 0);
@@ -825,8 +826,9 @@ int rbk_journal_check_start(const rbk_journal_state *st, rbk_vm *vm, rbk_sbuf *p
     for (int i = 0; i < st->nparams; i++) {
         if (!st->params[i].masked) continue;
         const char *now = NULL;
-        for (int k = 0; k < vm->opts.nparams; k++)
-            if (!strcmp(vm->opts.params[k].key, st->params[i].key)) now = vm->opts.params[k].value;
+        const rbk_run_opts *o = rbk_vm_opts(vm);
+        for (int k = 0; k < o->nparams; k++)
+            if (!strcmp(o->params[k].key, st->params[i].key)) now = o->params[k].value;
         if (!differs(vm, &st->params[i], now)) continue;
         rbk_sbuf_printf(problems, "--param %s: not the value the run started with (the journal holds it masked: ", st->params[i].key);
         show(vm, problems, &st->params[i], now, 0);

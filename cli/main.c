@@ -8,17 +8,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "../stdlib/proc.h"
 #include "../support/tty.h"
 #include "cli.h"
 
 static volatile sig_atomic_t g_interrupted; /* the one process-wide flag a signal handler may set */
+/* The process group of the command a run is running (0: none), published by sh()/exec()
+ * (rbk_run_opts.running_pgid): a second interrupt kills it before the CLI exits at once. */
+static volatile sig_atomic_t g_running_pgid;
 
 static void on_signal(int sig) {
     if (g_interrupted) {
         static const char msg[] = "\nrunbook: second interrupt: stopping now\n";
         rbk_tty_restore(); /* a question may have the terminal in no-echo mode */
-        if (rbk_proc_running_pgid > 0) kill(-rbk_proc_running_pgid, SIGKILL); /* no command left behind */
+        if (g_running_pgid > 0) kill(-g_running_pgid, SIGKILL); /* no command left behind */
         if (write(2, msg, sizeof msg - 1) < 0) { /* nothing more to do */ }
         _exit(4);
     }
@@ -147,6 +149,7 @@ int main(int argc, char **argv) {
     rbk_cli_opts o;
     if (parse_args(argc, argv, &o) || check_outputs(&o)) { free_opts(&o); return EXIT_USAGE; }
     o.interrupted = &g_interrupted;
+    o.running_pgid = &g_running_pgid;
     int rc;
     if (cmd) rc = cmd->run(&o);
     else {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "../support/clock.h"
 #include "../support/tty.h"
 #include "../vm/value.h"
 
@@ -96,6 +97,81 @@ int rbk_prompt_choose(void *ctx, const char *question, const char *detail, const
     rbk_sbuf_free(&hint);
     if (t) rbk_term_resume(t);
     return choice;
+}
+
+/* ---------------------------------------------------------------- the gates */
+/* (confirm and ask: the VM asks through rbk_prompt_ask; the status line is paused by the
+ * PROMPT event the gate emits first, cli/render.c) */
+
+static rbk_reply_status reply_status(int rc) {
+    return rc == RBK_TTY_OK ? RBK_REPLY_OK : rc == RBK_TTY_TIMEOUT ? RBK_REPLY_TIMEOUT
+         : rc == RBK_TTY_INTERRUPTED ? RBK_REPLY_INTERRUPTED : rc == RBK_TTY_EOF ? RBK_REPLY_EOF : RBK_REPLY_NO_TERMINAL;
+}
+
+static void trim_blanks(rbk_sbuf *b) {
+    size_t a = 0, n = b->len;
+    while (a < n && (b->data[a] == ' ' || b->data[a] == '\t')) a++;
+    while (n > a && (b->data[n - 1] == ' ' || b->data[n - 1] == '\t')) n--;
+    if (a) memmove(b->data, b->data + a, n - a);
+    b->len = n - a;
+    if (b->data) b->data[b->len] = 0;
+}
+
+/* confirm: yes or no; anything but y/yes/n/no is asked again, within the same deadline */
+static void ask_yes_no(rbk_prompt_ctx *pc, const rbk_question *q, rbk_reply *reply) {
+    rbk_sbuf qline = RBK_SBUF_INIT, hint = RBK_SBUF_INIT;
+    rbk_sbuf_printf(&qline, "? %s", q->question); /* masked by the VM; the terminal writer cleans it */
+    rbk_tty_req r = {.question = rbk_sbuf_cstr(&qline), .label = "yes or no",
+                     .deadline_ms = q->timeout_ms > 0 ? rbk_now_ms() + q->timeout_ms : 0,
+                     .interrupted = pc ? pc->interrupted : NULL};
+    int yes = -1, rc = RBK_TTY_NONE;
+    while (yes < 0) {
+        rbk_sbuf line = RBK_SBUF_INIT;
+        rc = rbk_tty_ask(&r, &line);
+        trim_blanks(&line);
+        const char *a = rbk_sbuf_cstr(&line);
+        if (rc != RBK_TTY_OK) yes = 0;
+        else if (!strcasecmp(a, "y") || !strcasecmp(a, "yes")) yes = 1;
+        else if (!strcasecmp(a, "n") || !strcasecmp(a, "no")) yes = 0;
+        else {
+            rbk_sbuf_reset(&hint);
+            rbk_sbuf_printf(&hint, "  \"%s\" is not an answer: type yes or no, then Enter", a);
+            r.question = NULL;
+            r.hint = rbk_sbuf_cstr(&hint);
+        }
+        rbk_sbuf_free(&line);
+    }
+    rbk_sbuf_free(&qline);
+    rbk_sbuf_free(&hint);
+    reply->status = reply_status(rc);
+    reply->choice = yes;
+}
+
+/* ask: a line of text; a secret is typed without echo, and an empty one is a stray Enter */
+static void ask_text(rbk_prompt_ctx *pc, const rbk_question *q, rbk_reply *reply) {
+    rbk_sbuf qline = RBK_SBUF_INIT;
+    rbk_sbuf_printf(&qline, "? %s", q->question);
+    rbk_tty_req r = {.question = rbk_sbuf_cstr(&qline), .label = q->secret ? "value, not shown as you type" : "value",
+                     .secret = q->secret, .deadline_ms = q->timeout_ms > 0 ? rbk_now_ms() + q->timeout_ms : 0,
+                     .interrupted = pc ? pc->interrupted : NULL};
+    int rc;
+    while ((rc = rbk_tty_ask(&r, &reply->text)) == RBK_TTY_OK && q->secret && !reply->text.len) {
+        r.question = NULL;
+        r.hint = "  nothing was typed: type the value, then Enter";
+    }
+    rbk_sbuf_free(&qline);
+    reply->status = reply_status(rc);
+}
+
+void rbk_prompt_ask(void *ctx, const rbk_question *q, rbk_reply *reply) {
+    rbk_prompt_ctx *pc = ctx;
+    reply->status = RBK_REPLY_OK;
+    reply->choice = 0;
+    switch (q->kind) {
+    case RBK_ASK_CHOOSE: reply->choice = rbk_prompt_choose(ctx, q->question, q->detail, q->options); break;
+    case RBK_ASK_CONFIRM: ask_yes_no(pc, q, reply); break;
+    case RBK_ASK_TEXT: ask_text(pc, q, reply); break;
+    }
 }
 
 /* ---------------------------------------------------------------- parameters */

@@ -1,7 +1,7 @@
-/* cli/prompt.h — the operator's answers outside the gates, on the terminal (support/tty.h):
- * the decisions the VM asks for through its rbk_choose_fn hook (after a failure with
- * --on-failure ask, after an interrupt), and the required parameters that were not given.
- * Shares invariants with: vm/vm.h (rbk_choose_fn, rbk_kv), cli/render.h (the status line is
+/* cli/prompt.h — the operator's answers, on the terminal (support/tty.h): every question the
+ * VM asks through its one rbk_ask_fn hook (the decisions after a failure with --on-failure ask
+ * or an interrupt, and the gates confirm and ask), and the required parameters that were not
+ * given. Shares invariants with: vm/vm.h (rbk_ask_fn, rbk_kv), cli/render.h (the status line is
  * paused while the operator is asked), vm/vm.c rbk_vm_preflight (what a valid param is). */
 #ifndef RBK_PROMPT_H
 #define RBK_PROMPT_H
@@ -17,7 +17,12 @@ typedef struct rbk_prompt_ctx {
     volatile sig_atomic_t *interrupted;
 } rbk_prompt_ctx;
 
-/* An rbk_choose_fn; ctx: rbk_prompt_ctx* (or NULL). Shows question, detail and a menu of
+/* The rbk_ask_fn of a run on a terminal; ctx: rbk_prompt_ctx* (or NULL). RBK_ASK_CHOOSE is
+ * rbk_prompt_choose; RBK_ASK_CONFIRM reads yes or no ("? question", asked again on anything
+ * else); RBK_ASK_TEXT reads a line (without echo when secret). */
+void rbk_prompt_ask(void *ctx, const rbk_question *q, rbk_reply *reply);
+
+/* A decision; ctx: rbk_prompt_ctx* (or NULL). Shows question, detail and a menu of
  * options ("r" retry the step, "b" roll back, "s" stop; for `runbook resume`'s question about an
  * effect, "R" run it again and "D" count it as done, typed r and d), reads
  * the letter (or the word) and Enter, asks again on anything else. Returns the letter, or 0 when nobody answered (no terminal, end of input,

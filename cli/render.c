@@ -18,7 +18,7 @@
 #include "../support/sbuf.h"
 #include "../support/text.h"
 #include "../support/tty.h"
-#include "../vm/value.h"
+#include "../support/duration.h"
 #include "../support/jsonw.h"
 
 static int utf8_locale(void) {

@@ -19,13 +19,13 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "../stdlib/file_ops.h"
+#include "../support/fileops.h"
 #include "../support/clock.h"
 #include "../support/mask.h"
 #include "../support/text.h"
 #include "../support/sbuf.h"
 #include "../support/sha256.h"
-#include "../vm/value.h"
+#include "../support/duration.h"
 #include "../vm/vm.h"
 
 

@@ -1,7 +1,7 @@
 /* cli/report.h — evidence reports (--report FILE.md|FILE.json|FILE.xml): renderers of the
  * event stream, like the terminal. The format comes from the extension (any case): Markdown,
  * JSON, JUnit XML; docs/reports.md describes all three. The report is kept in memory while the
- * run goes and written atomically (stdlib/file_ops.h) when the run ends, so a half-written
+ * run goes and written atomically (support/fileops.h) when the run ends, so a half-written
  * report never exists. Every string is already masked by the VM, and is masked again when the
  * report is written, with every secret known at the end of the run; the report adds only what
  * the unit holds (title, step names, sections, hashes) and who ran it where ($USER, host name).

@@ -203,7 +203,7 @@ int rbk_cmd_resume(rbk_cli_opts *o) {
                 st.nunknown == 1 ? "this effect is" : "these effects is");
         for (int i = 0; i < st.nunknown; i++)
             fprintf(stderr, "  - %s %s (%s)\n", st.unknown[i].effect, st.unknown[i].target, st.unknown[i].why);
-        if (!o->unknown && !(o->run.interactive && o->run.choose)) {
+        if (!o->unknown && !(o->run.interactive && o->run.ask)) {
             fputs("runbook resume: refused: effects of unknown outcome need a decision — check what happened, then\n"
                   "  resume on a terminal, or pass --unknown rerun (run them again) or --unknown done (count them as done)\n", stderr);
             goto out;
@@ -217,7 +217,7 @@ int rbk_cmd_resume(rbk_cli_opts *o) {
                                 st.incomplete_in_rollback ? "The rollback of" : "Step", where, x->effect, x->target);
                 rbk_sbuf_printf(&d, "%s\nrun it again: it is performed once more; count it as done: it is not, and what it returned "
                                     "cannot be read", x->why);
-                c = o->run.choose(o->run.choose_ctx, rbk_sbuf_cstr(&q), rbk_sbuf_cstr(&d), "RDs");
+                c = rbk_prompt_choose(&o->prompt, rbk_sbuf_cstr(&q), rbk_sbuf_cstr(&d), "RDs");
                 rbk_sbuf_free(&q);
                 rbk_sbuf_free(&d);
                 if (c != 'R' && c != 'D') { fputs("resume: stopped by the operator; nothing was run\n", stderr); rc = 2; goto out; }

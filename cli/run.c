@@ -58,6 +58,7 @@ static void print_problems(const char *what, rbk_sbuf *problems, int np) {
 int rbk_cli_execute(rbk_cli_opts *o, rbk_unit *u, const char *runbook_path, rbk_journal *j, const rbk_journal_state *resume,
                    const char *resume_decisions) {
     o->run.interrupted = o->interrupted;
+    o->run.running_pgid = o->running_pgid;
     o->run.checkpoints = j != NULL;
     rbk_cli_install_signals();
     /* LANGUAGE.md §6: a required param that was not given is asked for on a terminal */
@@ -144,11 +145,11 @@ void rbk_cli_default_policy(rbk_cli_opts *o) {
     o->run.interactive = isatty(0) && isatty(1);
     o->prompt.interrupted = o->interrupted;
     if (o->run.interactive) {
-        o->run.choose = rbk_prompt_choose;
-        o->run.choose_ctx = &o->prompt;
+        o->run.ask = rbk_prompt_ask;
+        o->run.ask_ctx = &o->prompt;
     }
     /* LANGUAGE.md §7: ask on a terminal, roll back without one */
-    if (!o->on_failure_set) o->run.on_failure = o->run.interactive && o->run.choose ? RBK_ONFAIL_ASK : RBK_ONFAIL_ROLLBACK;
+    if (!o->on_failure_set) o->run.on_failure = o->run.interactive && o->run.ask ? RBK_ONFAIL_ASK : RBK_ONFAIL_ROLLBACK;
 }
 
 int rbk_cmd_run(rbk_cli_opts *o) {

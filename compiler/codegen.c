@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../stdlib/builtins.h"
-#include "../stdlib/std_sh.h"
-#include "../stdlib/std_url.h"
+#include "../support/shquote.h"
+#include "../support/urlquote.h"
 #include "../support/sha256.h"
 #include "compiler.h"
 #include "holes.h"

@@ -1,37 +1,13 @@
-/* compiler/diag.h — the one diagnostics module (ENGINEERING.md §4): source files with line
- * maps, diagnostics (error/warning/note with a span and an optional hint), and the
- * renderers: text (source line + caret + ~ underline), JSON, GitHub annotations, SARIF.
- * The VM renders runtime errors with the same caret code (rbk_diag_caret). */
+/* compiler/diag.h — the one diagnostics module (ENGINEERING.md §4): diagnostics
+ * (error/warning/note with a span and an optional hint), and the renderers: text (source line + caret + ~ underline), JSON, GitHub annotations, SARIF.
+ * Source files and their line maps are support/source.h (the VM positions runtime errors
+ * with them too). */
 #ifndef RBK_DIAG_H
 #define RBK_DIAG_H
 #include <stdint.h>
 #include <stdio.h>
 #include "../support/sbuf.h"
-
-typedef struct rbk_source {
-    char *path;        /* as given (relative paths stay relative) */
-    char *text;        /* NUL-terminated */
-    size_t len;
-    uint32_t *lines;   /* byte offset of each line start */
-    int nlines;
-} rbk_source;
-
-typedef struct rbk_sources {
-    rbk_source **items;
-    int n, cap;
-} rbk_sources;
-
-int rbk_sources_add(rbk_sources *s, const char *path, const char *text, size_t len); /* index */
-/* The same, taking ownership of `text` (malloc'd, NUL at text[len]) instead of copying it. */
-int rbk_sources_adopt(rbk_sources *s, const char *path, char *text, size_t len);
-void rbk_sources_free(rbk_sources *s);
-/* The length of the UTF-8 byte-order mark text starts with: 3, or 0 when it has none. The first
- * line starts after it (rbk_source_linecol, rbk_source_line); the lexer skips it. */
-uint32_t rbk_source_bom(const char *text, size_t len);
-/* 1-based line and column (column counts bytes) of offset off. */
-void rbk_source_linecol(const rbk_source *src, uint32_t off, int *line, int *col);
-/* The text of line (1-based) without its newline. */
-const char *rbk_source_line(const rbk_source *src, int line, size_t *len);
+#include "../support/source.h"
 
 typedef enum rbk_severity { RBK_SEV_ERROR, RBK_SEV_WARNING, RBK_SEV_NOTE } rbk_severity;
 

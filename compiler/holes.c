@@ -8,7 +8,7 @@
  *   compiler/holes_re.c   the PCRE2 pattern tracker (rbk_re_holes)
  * and compiler/holes_flat.h holds what they read a literal with.
  * Owns: splitting an interpolated literal into pieces (rbk_literal_split), freeing verdicts.
- * Shares invariants with: stdlib/shquote.c, stdlib/urlquote.c and stdlib/requote.c (what each
+ * Shares invariants with: support/shquote.c, support/urlquote.c and support/requote.c (what each
  * accepted context's quoting does), compiler/sema.c (reports), compiler/codegen.c (emits),
  * tests/unit/test_holes.c, test_url_holes.c, test_re_holes.c. */
 #include "holes.h"

@@ -9,7 +9,7 @@
  * makes them from the AST), and each hole's verdict comes back; compiler/sema.c reports the refused ones at the hole, and
  * compiler/codegen.c emits the quoting of the accepted ones (SHQUOTE, SHQUOTE_IN,
  * SHHEREDOC, URLQUOTE, URLSEG, REQUOTE: vm/opcodes.def).
- * Shares invariants with: stdlib/std_sh.h (RBK_SH_* contexts and the here-document check),
+ * Shares invariants with: support/shquote.h (RBK_SH_* contexts and the here-document check),
  * tests/unit/test_holes.c (every context through real shells), docs/shell.md, docs/sql.md. */
 #ifndef RBK_HOLES_H
 #define RBK_HOLES_H
@@ -82,7 +82,7 @@ void rbk_sh_holes(rbk_holes *h, const rbk_piece *pieces, int nholes, const unsig
  * in a statement that takes no parameters (SET, CREATE, ALTER, ...: docs/sql.md). */
 void rbk_sql_holes(rbk_holes *h, const rbk_piece *pieces, int nholes, const unsigned char *fmt);
 /* Scans an HTTP URL literal (an @url argument): ctx is the part of the URL each hole stands in
- * (RBK_URL_*, stdlib/std_url.h; RBK_URL_BASE for a hole inserted as it is, and for {x:raw}),
+ * (RBK_URL_*, support/urlquote.h; RBK_URL_BASE for a hole inserted as it is, and for {x:raw}),
  * groups are the path segments that hold a quoted value (delim NULL): the code generator
  * builds each as one string and checks it with URLSEG. Refused: {x:ident}, and a quoted hole
  * right after a `%` (or `%` and one hex digit). */

@@ -2,7 +2,7 @@
  * `matches` stands (rbk_re_holes, contract in holes.h; the rules and their reasons in
  * docs/language.md "Values in patterns").
  * Owns: the pattern contexts it models, the pattern messages.
- * Shares invariants with: stdlib/requote.c and stdlib/std_re.h (what REQUOTE writes),
+ * Shares invariants with: support/requote.c and support/requote.h (what REQUOTE writes),
  * compiler/holes_flat.h, tests/unit/test_re_holes.c. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,7 +12,7 @@
 /* ==========================================================================================
  * The pattern tracker: where each hole of the pattern literal of `s matches "..."` stands in
  * PCRE2's syntax (docs/language.md "Values in patterns"). An accepted hole is written as a
- * literal (REQUOTE: stdlib/std_re.h), which is exact outside and inside a character class.
+ * literal (REQUOTE: support/requote.h), which is exact outside and inside a character class.
  * Refused: inside \Q...\E (a backslash would be a literal there), inside a comment ((?#...),
  * or `#` to the end of the line once an option (?x) was set: a newline in the value would end
  * it), right after an unescaped `\` (it would escape the value's first escape), and right

@@ -3,13 +3,13 @@
  * their reasons in docs/shell.md).
  * Owns: the frames of shell quoting it models, here-document bodies and their line groups,
  * the shell messages.
- * Shares invariants with: stdlib/shquote.c and stdlib/std_sh.h (what each RBK_SH_* context's
+ * Shares invariants with: support/shquote.c and support/shquote.h (what each RBK_SH_* context's
  * quoting does, the here-document check), compiler/holes_flat.h, tests/unit/test_holes.c. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "holes_flat.h"
-#include "../stdlib/std_sh.h"
+#include "../support/shquote.h"
 
 /* ==========================================================================================
  * The shell tracker. It reads the command the way a POSIX shell's lexer does, as far as

@@ -3,13 +3,13 @@
  * URLs").
  * Owns: the parts of a URL as libcurl reads them, the path segments that are groups, the URL
  * messages.
- * Shares invariants with: stdlib/urlquote.c and stdlib/std_url.h (RBK_URL_* and what each
+ * Shares invariants with: support/urlquote.c and support/urlquote.h (RBK_URL_* and what each
  * part's quoting does), compiler/holes_flat.h, tests/unit/test_url_holes.c. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "holes_flat.h"
-#include "../stdlib/std_url.h"
+#include "../support/urlquote.h"
 
 /* ==========================================================================================
  * The URL tracker: which part of an HTTP URL each hole stands in (RFC 3986: scheme ":" "//"

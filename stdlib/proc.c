@@ -345,8 +345,6 @@ static void record_status(rbk_proc_result *r, int status) {
 
 static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 
-volatile sig_atomic_t rbk_proc_running_pgid;
-
 int rbk_proc_run(const rbk_proc_opts *o, rbk_proc_result *r) {
     rbk_proc_result_init(r);
     int64_t t0 = rbk_now_ms();
@@ -387,7 +385,7 @@ int rbk_proc_run(const rbk_proc_opts *o, rbk_proc_result *r) {
         return -1;
     }
     r->pid = (int)pid;
-    rbk_proc_running_pgid = (sig_atomic_t)pid;
+    if (o->running_pgid) *o->running_pgid = (sig_atomic_t)pid;
 
     int in_fd = inp[1];
     size_t in_off = 0;
@@ -422,7 +420,7 @@ int rbk_proc_run(const rbk_proc_opts *o, rbk_proc_result *r) {
                 while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
                 record_status(r, status);
                 reaped = 1;
-                rbk_proc_running_pgid = 0;
+                if (o->running_pgid) *o->running_pgid = 0;
                 now = rbk_now_ms();
                 drain_until = now + RBK_PROC_DRAIN_MS;
                 close_fd(&in_fd);

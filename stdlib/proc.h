@@ -53,6 +53,10 @@ typedef struct rbk_proc_opts {
      * on that stream's capture keeps only its last RBK_PROC_TAIL_KEEP to twice that bytes
      * (the report's tail), not the bytes up to the limit. */
     size_t capture_limit;
+    /* NULL, or where the command's process group is published while it runs (0 once it is
+     * reaped): the owner's signal handler may kill it (kill(2) is signal-safe). The CLI owns
+     * the flag, as it owns the interrupt flag (cli/main.c; rbk_run_opts.running_pgid). */
+    volatile sig_atomic_t *running_pgid;
 } rbk_proc_opts;
 
 typedef struct rbk_proc_result {
@@ -79,9 +83,6 @@ void rbk_proc_result_free(rbk_proc_result *r);
  * (r->spawn_errno, r->spawn_what). Every child is reaped before returning, and the process
  * group is killed with SIGKILL once the main child has exited, so no grandchild survives. */
 int rbk_proc_run(const rbk_proc_opts *o, rbk_proc_result *r);
-/* The process group of the command running now (0: none), for the CLI's second-interrupt
- * path, which must not leave it behind when it exits at once (kill(2) is signal-safe). */
-extern volatile sig_atomic_t rbk_proc_running_pgid;
 
 /* Appends a one-line description of a spawn failure: "cannot run `foo`: No such file ..." */
 void rbk_proc_describe_spawn_error(rbk_sbuf *out, const rbk_proc_opts *o,

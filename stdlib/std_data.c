@@ -6,14 +6,14 @@
  * when any argument is secret (for str, join and json.encode, which render what is inside a
  * container: when any argument contains a secret value); secret(v) marks v deeply and registers
  * every string inside it with the VM so that its text is masked from then on.
- * Ownership (stdlib/native.h): args are borrowed, *out is owned by the caller.
+ * Ownership (vm/native.h): args are borrowed, *out is owned by the caller.
  * Shares invariants with: vm/value.c (rendering, maps), stdlib/json_value.c (JSON → values). */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "json_value.h"
-#include "native.h"
+#include "../vm/native.h"
 
 /* Prototypes of every native, from the one table. */
 #define RBK_BUILTIN(id, name, lib, effect, sig, ret, cfunc, synopsis) \

@@ -5,7 +5,7 @@
  * response map {status, headers, body, json, time, url, error} and the lazy JSON decoding.
  * Built as the plugin runbook-http.so; it calls back into the executable (native.h,
  * value.h). It is the only file that includes curl (ENGINEERING.md §7).
- * Shares invariants with: stdlib/builtins.def (argument order of each row), stdlib/native.h
+ * Shares invariants with: stdlib/builtins.def (argument order of each row), vm/native.h
  * (ownership, cancellation, effects), docs/http.md (the user-facing contract),
  * tests/fixtures/httpd.c and tests/golden/http/ (its tests). */
 #include <ctype.h>
@@ -20,7 +20,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "stdlib/native.h"
+#include "vm/native.h"
 
 /* Prototypes of every native, expanded from the one table so that a signature mismatch with
  * builtins.def is a compile error here. */

@@ -3,8 +3,8 @@
  * with the whole output, which the VM masks), live output lines with --verbose, the result map
  * {code, stdout, stderr, time}, and the error texts for a failed, killed, timed-out or
  * interrupted command. The process itself is run by stdlib/proc.c; quoting is in
- * stdlib/shquote.c.
- * Shares invariants with: stdlib/builtins.def (signature order), stdlib/native.h (what a
+ * support/shquote.c.
+ * Shares invariants with: stdlib/builtins.def (signature order), vm/native.h (what a
  * native may call), docs/shell.md (documented behaviour), tests/golden/sh/. */
 #include "std_sh.h"
 #include <errno.h>
@@ -253,6 +253,7 @@ static int run_native(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, rbk_v
     rbk_cancel cancel = rbk_vm_cancel(vm, a.timeout_ms);
     rbk_proc_opts o;
     rbk_proc_opts_init(&o);
+    o.running_pgid = rbk_vm_running_pgid(vm);
     o.shell_cmd = a.cmd;
     o.argv = a.argv;
     o.cwd = a.cwd;

@@ -8,7 +8,7 @@
  * format, out of band: LANGUAGE.md §8), the wait loop that bounds every call by the VM's
  * cancellation token (PQcancel, a 2 s grace, then the connection is dropped), the mapping of
  * column types to values, and the error messages (SQLSTATE, message, detail, hint, query).
- * Shares invariants with: stdlib/builtins.def (the SQL_* rows: argument order), stdlib/native.h
+ * Shares invariants with: stdlib/builtins.def (the SQL_* rows: argument order), vm/native.h
  * (the trailing bind list when nargs == nsig + 1), stdlib/json_value.c (json/jsonb columns),
  * docs/sql.md (the documented behaviour), tests/golden/sql/ (the goldens). */
 #include <errno.h>
@@ -21,7 +21,7 @@
 
 #include <libpq-fe.h>
 
-#include "native.h"
+#include "../vm/native.h"
 #include "json_value.h"
 #include "../support/conninfo.h"
 #include "../support/numtext.h"

@@ -9,9 +9,9 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../stdlib/builtins.h"
-#include "../stdlib/std_sh.h"
-#include "../stdlib/std_url.h"
+#include "builtins.h"
+#include "../support/shquote.h"
+#include "../support/urlquote.h"
 #include "bytecode.h"
 
 typedef struct vctx {

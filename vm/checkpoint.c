@@ -20,7 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "vm.h"
+#include "vm_internal.h"
 
 /* a string: exact, whatever its bytes */
 static void add_text(rbk_sbuf *out, const char *s, size_t n) {

@@ -7,15 +7,13 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include "vm.h"
+#include "vm_internal.h"
 
 static rbk_event ev(rbk_vm *vm, rbk_event_kind k, int step) {
     rbk_event e;
     memset(&e, 0, sizeof e);
     e.kind = k;
-    e.step = step;
-    e.attempt = vm->attempt;
-    if (step >= 0) e.step_name = rbk_vm_str(vm, vm->u->steps[step].name);
+    rbk_vm_stamp_step(vm, &e, step, RBK_STAMP_ALL);
     return e;
 }
 
@@ -175,18 +173,23 @@ static int rollback(rbk_vm *vm, int failed_step, int ok_code) {
     return code;
 }
 
-/* Asks the operator through the CLI's hook (see rbk_choose_fn in vm.h). Returns the letter, or
+/* Asks the operator through the CLI's hook (RBK_ASK_CHOOSE, rbk_ask_fn in vm.h). Returns the letter, or
  * 0 when there is nobody to ask or nobody answered. The question and the detail are masked
  * before they reach the terminal; the decision is recorded as a GATE event. */
 static int choose(rbk_vm *vm, int step, const char *question, const char *detail, const char *options) {
-    if (!vm->opts.choose || !vm->opts.interactive || *vm->interrupted == SIGHUP) return 0;
+    if (!vm->opts.ask || !vm->opts.interactive || *vm->interrupted == SIGHUP) return 0;
     int saved = vm->cur_step;
     vm->cur_step = step;
     rbk_sbuf q = RBK_SBUF_INIT, d = RBK_SBUF_INIT;
     rbk_vm_mask(vm, &q, question, strlen(question));
     if (detail) rbk_vm_mask(vm, &d, detail, strlen(detail));
     rbk_vm_prompt_event(vm, question, options, 0);
-    int c = vm->opts.choose(vm->opts.choose_ctx, rbk_sbuf_cstr(&q), detail ? rbk_sbuf_cstr(&d) : NULL, options);
+    rbk_question ask = {.kind = RBK_ASK_CHOOSE, .question = rbk_sbuf_cstr(&q), .detail = detail ? rbk_sbuf_cstr(&d) : NULL,
+                        .options = options};
+    rbk_reply reply = {.text = RBK_SBUF_INIT};
+    rbk_vm_ask(vm, &ask, &reply);
+    rbk_sbuf_free(&reply.text);
+    int c = reply.choice;
     if (c && !strchr(options, c)) c = 0;
     rbk_vm_record_answer(vm, question, c == 'r' ? "retry the step" : c == 'b' ? "roll back" : c == 's' ? "stop" : "no answer: stop");
     rbk_sbuf_free(&q);
@@ -431,7 +434,7 @@ failed:
 interrupted:
     /* SIGINT/SIGTERM on a terminal: the operator decides (LANGUAGE.md §7); without one, or
      * after SIGHUP (the terminal is gone), the run stops with exit 4 */
-    if (vm->opts.interactive && vm->opts.choose && *vm->interrupted != SIGHUP && !vm->sink_failed) {
+    if (vm->opts.interactive && vm->opts.ask && *vm->interrupted != SIGHUP && !vm->sink_failed) {
         *vm->interrupted = 0;
         rbk_sbuf q = RBK_SBUF_INIT;
         rbk_sbuf_printf(&q, "Interrupted during step \"%s\". What now?", name);

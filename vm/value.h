@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "../support/duration.h"
 #include "../support/sbuf.h"
 
 typedef enum rbk_type {
@@ -212,11 +213,4 @@ void rbk_value_render_max(rbk_sbuf *out, rbk_value v, int repr, size_t max, cons
 void rbk_value_json(rbk_sbuf *out, rbk_value v);
 /* Marks v (and, for containers, a copy of v) as secret; returns the marked value. */
 rbk_value rbk_mark_secret(rbk_value v);
-/* Formats milliseconds as the language writes durations: 1500 -> "1.5s", 90000 -> "1m30s". */
-void rbk_duration_fmt(rbk_sbuf *out, int64_t ms);
-/* Formats a byte count for messages: an exact number of MiB or KiB as "64 MiB" / "512 KiB",
- * anything else as "1000 bytes" (a limit is shown exactly, so it can be passed back). */
-void rbk_size_fmt(rbk_sbuf *out, uint64_t bytes);
-/* Parses "250ms", "1.5s", "15m", "2h", "1d" (command-line text); 1 on success. */
-int rbk_duration_parse(const char *s, int64_t *ms);
 #endif

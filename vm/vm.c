@@ -1,7 +1,7 @@
-/* vm/vm.c — VM lifetime, the native API of stdlib/native.h, the masking writer, event
+/* vm/vm.c — VM lifetime, the native API of vm/native.h, the masking writer, event
  * emission, and the checks that run before step 1 (environment, parameters, gates).
  * Every string an event carries is masked here, once, before any sink sees it. */
-#include "vm.h"
+#include "vm_internal.h"
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -11,15 +11,16 @@
 #include <string.h>
 #include <pwd.h>
 #include <unistd.h>
-#include "../stdlib/builtins.h"
+#include "builtins.h"
 #include "../support/conninfo.h"
 #include "../support/sha256.h"
 
 const char *rbk_event_kind_name(rbk_event_kind k) {
-    static const char *n[] = {"run_start", "run_end", "section", "step_start", "step_end", "step_retry",
-                              "expect", "stop_if", "fail", "log", "wait", "poll", "effect_start",
-                              "effect_end", "output", "gate", "rollback_start", "rollback_end",
-                              "point_of_no_return", "note", "prompt"};
+    static const char *const n[] = {
+#define RBK_EVENT(id, name) name,
+#include "events.def"
+#undef RBK_EVENT
+    };
     return k < RBK_EV__COUNT ? n[k] : "?";
 }
 
@@ -108,6 +109,7 @@ void rbk_vm_free(rbk_vm *vm) {
     free(vm->caught_pc);
     free(vm->native_ids);
     free(vm->native_fns);
+    free(vm->fns_by_id);
     free(vm->completed);
     free(vm->global_lost);
     free(vm->sink_failed);
@@ -262,9 +264,7 @@ static rbk_event ev_init(rbk_vm *vm, rbk_event_kind k) {
     rbk_event e;
     memset(&e, 0, sizeof e);
     e.kind = k;
-    e.step = vm->cur_step;
-    e.attempt = vm->attempt;
-    if (vm->cur_step >= 0 && vm->u) e.step_name = rbk_vm_str(vm, vm->u->steps[vm->cur_step].name);
+    rbk_vm_stamp(vm, &e, RBK_STAMP_ALL);
     return e;
 }
 
@@ -749,8 +749,7 @@ int rbk_vm_preflight(rbk_vm *vm, rbk_sbuf *problems) {
     if (!vm->opts.interactive && !vm->opts.yes && !vm->opts.dry_run) {
         for (uint32_t i = 0; i < u->ngates; i++) {
             rbk_gatedecl *g = &u->gates[i];
-            int id = rbk_builtin_find(rbk_vm_str(vm, u->native_names[g->native]));
-            if (id == RBK_BI_ASK) continue; /* ask is listed below */
+            if (!strcmp(rbk_vm_str(vm, u->native_names[g->native]), "ask")) continue; /* listed below */
             int line, col;
             rbk_source_linecol(vm->sources.items[g->file], g->off, &line, &col);
             const char *q = g->question != RBK_NONE ? rbk_vm_str(vm, g->question) : NULL;
@@ -762,8 +761,7 @@ int rbk_vm_preflight(rbk_vm *vm, rbk_sbuf *problems) {
     if (!vm->opts.interactive) {
         for (uint32_t i = 0; i < u->ngates; i++) {
             rbk_gatedecl *g = &u->gates[i];
-            int id = rbk_builtin_find(rbk_vm_str(vm, u->native_names[g->native]));
-            if (id != RBK_BI_ASK) continue;
+            if (strcmp(rbk_vm_str(vm, u->native_names[g->native]), "ask")) continue;
             int line, col;
             rbk_source_linecol(vm->sources.items[g->file], g->off, &line, &col);
             rbk_sbuf_printf(problems, "ask at %s:%d needs an operator at a terminal (--yes does not answer questions)\n",

@@ -1,17 +1,20 @@
-/* vm/vm.h — the virtual machine: one rbk_vm per run (no globals; two VMs share nothing but
- * the read-only builtin table). Owns the run's options, the value stack, globals, declared
- * environment values, the secret mask (the one masking writer every emitted byte passes
- * through), event sinks, the error state and the step bookkeeping.
- * Shares invariants with: vm/interp.c (stack and frames), vm/steps.c (outcomes, rollback),
- * stdlib/native.h (what natives may call). */
+/* vm/vm.h — the virtual machine's public interface: what the CLI (and tests) use to run a
+ * verified unit. One rbk_vm per run (no globals; two VMs share nothing but the const builtin
+ * table). The handle is opaque: its state (stack, globals, steps, error, effects) is
+ * vm/vm_internal.h, for the interpreter, the steps and the VM's own files only; natives use
+ * vm/native.h. Events leave through sinks (vm/events.h); the operator is asked through one
+ * callback (rbk_ask_fn): the VM never reads the terminal.
+ * Shares invariants with: vm/vm_internal.h (the state), vm/native.h (what natives may call),
+ * cli/main.c (options), cli/prompt.c (the answers), cli/journal.c (resume). */
 #ifndef RBK_VM_H
 #define RBK_VM_H
 #include <signal.h>
-#include "../compiler/diag.h"
-#include "../stdlib/native.h"
 #include "../support/mask.h"
+#include "../support/sbuf.h"
 #include "bytecode.h"
 #include "events.h"
+
+typedef struct rbk_vm rbk_vm;
 
 typedef enum rbk_on_failure { RBK_ONFAIL_ROLLBACK, RBK_ONFAIL_STOP, RBK_ONFAIL_ASK } rbk_on_failure;
 
@@ -19,13 +22,38 @@ typedef struct rbk_kv {
     char *key, *value;
 } rbk_kv;
 
-/* The operator's decisions: after a failure with --on-failure ask, after an interrupt on a
- * terminal (and, from cli/main.c, about an effect of unknown outcome at resume). The CLI
- * answers from the terminal (the VM never reads it). question: one line; detail: context (may
- * be NULL); options: letters from "r" retry the step (re-run it), "b" roll back, "s" stop (and
- * cli/prompt.h's resume letters). Returns the letter chosen, or 0 when nobody answered (no
- * terminal, EOF, a second interrupt): stop. */
-typedef int (*rbk_choose_fn)(void *ctx, const char *question, const char *detail, const char *options);
+/* Every question to the operator goes through one callback, rbk_ask_fn, which the CLI answers
+ * from the terminal (cli/prompt.c; the VM never reads it):
+ *   RBK_ASK_CHOOSE  a decision: after a failure with --on-failure ask, after an interrupt on a
+ *                   terminal (and, from cli/main.c, about an effect of unknown outcome at
+ *                   resume). question: one line; detail: context (may be NULL); options:
+ *                   letters from "r" retry the step (re-run it), "b" roll back, "s" stop (and
+ *                   cli/prompt.h's resume letters). reply->choice: the letter chosen, or 0
+ *                   when nobody answered (no terminal, EOF, a second interrupt): stop.
+ *   RBK_ASK_CONFIRM the gate confirm(): yes or no. reply->choice: 1 yes, 0 no.
+ *   RBK_ASK_TEXT    the gate ask(): a line of text in reply->text (secret: typed without
+ *                   echo; an empty secret is not an answer).
+ * For CONFIRM and TEXT, question is already masked, timeout_ms > 0 bounds the wait (0: none),
+ * and reply->status says whether anyone answered (RBK_REPLY_*). The callback appends to
+ * reply->text (initialized by the caller, freed by the caller). */
+typedef enum rbk_ask_kind { RBK_ASK_CHOOSE, RBK_ASK_CONFIRM, RBK_ASK_TEXT } rbk_ask_kind;
+typedef struct rbk_question {
+    rbk_ask_kind kind;
+    const char *question;
+    const char *detail;   /* CHOOSE */
+    const char *options;  /* CHOOSE */
+    int secret;           /* TEXT */
+    int64_t timeout_ms;   /* CONFIRM, TEXT */
+} rbk_question;
+typedef enum rbk_reply_status {
+    RBK_REPLY_OK, RBK_REPLY_TIMEOUT, RBK_REPLY_INTERRUPTED, RBK_REPLY_EOF, RBK_REPLY_NO_TERMINAL
+} rbk_reply_status;
+typedef struct rbk_reply {
+    rbk_reply_status status;
+    int choice;
+    rbk_sbuf text;
+} rbk_reply;
+typedef void (*rbk_ask_fn)(void *ctx, const rbk_question *q, rbk_reply *reply);
 
 /* Which function of a step is running: its effects are numbered per run of a part (the
  * journal's part and seq), so that `runbook resume` can match them. */
@@ -78,7 +106,10 @@ typedef struct rbk_run_opts {
     rbk_kv *params; int nparams;
     rbk_kv *envfile; int nenvfile;     /* values from --env-file (the process env wins) */
     volatile sig_atomic_t *interrupted; /* set by the CLI's signal handler (to the signal number) */
-    rbk_choose_fn choose; void *choose_ctx; /* NULL: nobody to ask */
+    volatile sig_atomic_t *running_pgid; /* the CLI's: sh()/exec() publish the running command's
+                                            process group here (0: none; NULL: not published),
+                                            for the signal handler's second interrupt */
+    rbk_ask_fn ask; void *ask_ctx;      /* every question to the operator; NULL: nobody to ask */
     int checkpoints;                    /* --journal: a step_end carries the globals (state), an
                                            effect_end what the call returned (result) */
     const rbk_resume *resume;           /* runbook resume: what ran before */
@@ -98,111 +129,6 @@ typedef struct rbk_run_opts {
     int64_t max_ticks;
 } rbk_run_opts;
 
-/* status of interpreting a function */
-typedef enum rbk_status {
-    RBK_OK = 0,
-    RBK_E_RUNTIME,   /* an error (catchable by `within`) */
-    RBK_E_FAIL,      /* expect false / fail: the step fails */
-    RBK_E_STOP,      /* stop-if true / confirm no: the run stops */
-    RBK_E_TIMEOUT,   /* the step's timeout */
-    RBK_E_INTERRUPT, /* Ctrl-C / SIGTERM */
-    RBK_HALT         /* the run is over (exit code decided) */
-} rbk_status;
-
-typedef struct rbk_handler {
-    int frame;
-    size_t sp;       /* stack height to restore */
-    const uint8_t *target;
-} rbk_handler;
-
-typedef struct rbk_frame {
-    uint32_t fn;
-    const uint8_t *ip;
-    rbk_value *base;
-    int nhandlers_at_entry;
-} rbk_frame;
-
-struct rbk_vm {
-    rbk_unit *u;
-    rbk_run_opts opts;
-    rbk_sources sources;        /* the unit's sources, for positions and carets */
-    rbk_event_sink sinks[8];
-    int nsinks;
-    rbk_mask *mask;
-    volatile sig_atomic_t *interrupted;
-    volatile sig_atomic_t no_interrupt;
-    /* natives */
-    int *native_ids;            /* unit native index -> builtin id */
-    rbk_native_fn *native_fns;
-    /* state */
-    rbk_value *globals;
-    uint8_t *global_set;
-    rbk_value *envvals;
-    rbk_value *stack;
-    size_t stack_cap;
-    size_t sp;                  /* height used by suspended interpreter calls */
-    rbk_frame *frames;
-    int nframes, cap_frames;
-    rbk_handler *handlers;
-    int nhandlers, cap_handlers;
-    /* Expectation values (TRACE). Function f owns trace[trace_base[f] .. + its ntrace): a
-     * function is on the call stack at most once (there is no recursion), so a call made while
-     * a condition is traced (a fn that runs an expect of its own) cannot shift or overwrite
-     * them. Cleared by TRACE_RESET, at the start of each expectation, and once it is decided
-     * (vm/interp.c, trace_clear). A forged unit that recurses only shares one function's slots
-     * between its activations: indices stay in bounds. */
-    rbk_value *trace;
-    uint8_t *trace_set;         /* 0 not evaluated, 1 a value, 2 the error it raised (a string) */
-    size_t *trace_base;         /* per function */
-    /* Per function: a `within` handler in it caught an error raised at this pc of its code (the
-     * instruction itself, or the call that led to it), RBK_NONE: none. WITHIN_POLL takes it;
-     * PROTECT clears it (every poll starts with one), so it never outlives its poll. */
-    uint32_t *caught_pc;
-    /* error */
-    rbk_status err_status;
-    char *err;                  /* unmasked message (masked when emitted) */
-    int err_has_pos;
-    uint32_t err_file, err_off;
-    int err_expect;             /* expectation index of a failed expect, or -1 */
-    /* run */
-    int64_t run_start_ms;
-    int cur_step;
-    int attempt;
-    int64_t step_deadline;      /* absolute monotonic ms, INT64_MAX when none */
-    int poll_every;             /* the interpreter polls (check_budget) every this many backward
-                                   jumps, calls and caught errors: 1024, or 1 with max_ticks */
-    int64_t ticks;              /* counted against opts.max_ticks (rbk_vm_tick) */
-    int in_rollback;
-    int *completed; int ncompleted;
-    int point_of_no_return;     /* step index or -1 */
-    int exit_code;
-    int from_reached, stepno;
-    uint64_t next_effect;
-    rbk_part cur_part;          /* the running part of step cur_step */
-    int part_seq;               /* effects begun in this run of the part */
-    int replaying;              /* this run of the part replays opts.resume->replay */
-    uint8_t replay_used[4];     /* per rbk_part: only its first run in the cut step replays */
-    const rbk_replay *replay_now; /* set by rbk_vm_effect_begin: the running call replays it */
-    uint64_t replay_id;
-    int call_write;             /* the running native call is a write (rbk_call_effect) */
-    int in_native;              /* a native is running: its effect_end waits for its result */
-    struct {                    /* that effect_end (rbk_vm_effect_end, rbk_vm_effect_finish) */
-        int set, code, seq, in_txn;
-        uint64_t id;
-        char *status, *out, *err;
-        int64_t duration_ms;
-    } pending_end;
-    char *sink_failed;          /* a sink could not record an event (rbk_vm_sink_failed) */
-    uint8_t *global_lost;       /* restored from a checkpoint that could not hold its value */
-    void *slots[RBK_VM_SLOT__COUNT];
-    struct { void (*fn)(void *); void *arg; } on_destroy[8];
-    int non_destroy;
-    /* regex cache (pattern constant -> compiled) */
-    void **regex;
-    uint32_t nregex;
-    rbk_sbuf scratch;
-};
-
 /* The value of environment variable name for this run: the process environment, else the
  * --env-file values; NULL when unset. The one lookup (preflight, env.get, the journal, resume). */
 const char *rbk_run_env(const rbk_run_opts *o, const char *name);
@@ -211,7 +137,7 @@ const char *rbk_operator_name(void);
 
 /* Creates a VM for a verified unit (the VM takes ownership of u). */
 rbk_vm *rbk_vm_new(rbk_unit *u, const rbk_run_opts *opts);
-/* A VM without a unit, for unit tests of natives. */
+/* A VM without a unit, for unit tests of natives (vm/native.h). */
 rbk_vm *rbk_vm_new_bare(void);
 void rbk_vm_free(rbk_vm *vm);
 const char *rbk_vm_last_error(rbk_vm *vm);
@@ -219,7 +145,7 @@ void rbk_vm_add_sink(rbk_vm *vm, rbk_event_sink_fn fn, void *ctx);
 /* Checks env, params and gates (everything that can be checked before step 1); on problems
  * appends one line per problem to *problems and returns the number of problems. */
 int rbk_vm_preflight(rbk_vm *vm, rbk_sbuf *problems);
-/* Runs the unit; returns the exit code (LANGUAGE.md §7). */
+/* Runs the unit; returns the exit code (docs/exit-codes.md). */
 int rbk_vm_run(rbk_vm *vm);
 /* A sink that must record every event (the journal) and could not: no effect starts from now
  * on (its intent could not be recorded): rbk_vm_effect_begin raises an interrupt instead, and
@@ -230,45 +156,11 @@ void rbk_vm_sink_failed(rbk_vm *vm, const char *why);
  * then (cli/report.c): every secret registered so far. */
 const rbk_mask *rbk_vm_registry(const rbk_vm *vm);
 
-/* internal, shared by interp.c and steps.c */
-void rbk_vm_emit(rbk_vm *vm, rbk_event *ev);
-rbk_status rbk_interp_call(rbk_vm *vm, uint32_t fn, rbk_value *result);
-int rbk_steps_run(rbk_vm *vm, uint32_t step); /* 0 continue, 1 halt */
-int rbk_steps_top_level_error(rbk_vm *vm);    /* returns the exit code */
-int rbk_vm_raise(rbk_vm *vm, rbk_status st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* Counts one tick of opts.max_ticks: 0, or -1 with the budget error raised (RBK_E_RUNTIME).
- * Call only when opts.max_ticks > 0. */
-int rbk_vm_tick(rbk_vm *vm);
-void rbk_vm_clear_error(rbk_vm *vm);
-const char *rbk_vm_str(rbk_vm *vm, uint32_t k); /* string constant */
-void rbk_vm_render_value(rbk_vm *vm, rbk_sbuf *out, rbk_value v, int repr); /* masked */
-/* rbk_vm_render_value that shows at most max bytes (" … (cut: 64 KiB shown)" after them),
- * and renders little more than that. */
-void rbk_vm_render_shown(rbk_vm *vm, rbk_sbuf *out, rbk_value v, int repr, size_t max);
-/* The most text an expectation's traced sub-expression value shows (the report keeps 1 KiB
- * of it, the terminal prints it when the expectation fails). */
-#define RBK_TRACE_VALUE_MAX ((size_t)64 << 10)
-void rbk_vm_position(rbk_vm *vm, uint32_t file, uint32_t off, rbk_event *ev, rbk_sbuf *lineb);
-int rbk_vm_interrupted(rbk_vm *vm);
-/* vm/checkpoint.c: the globals as checkpoint JSON (secrets, handles and functions left out,
- * named in "unsaved"); and restoring them. */
-void rbk_vm_checkpoint_json(rbk_vm *vm, rbk_sbuf *out);
-int rbk_vm_restore_checkpoint(rbk_vm *vm, const char *json, rbk_sbuf *err);
-/* Why global k cannot be read after a resume ("a secret", ...), or NULL when it can. */
-const char *rbk_vm_lost_why(rbk_vm *vm, uint32_t k);
-/* A call's returned value in the same encoding, for the journal: appends {"value":V}, or
- * {"unrecorded":"why"} when it cannot be written (a secret, a handle, larger than
- * RBK_RESULT_MAX). And back: the value of V (JSON text); 0, or -1 when malformed. */
-#define RBK_RESULT_MAX ((size_t)1 << 20)
-void rbk_vm_result_json(rbk_vm *vm, rbk_value v, rbk_sbuf *out);
-int rbk_vm_value_from_json(rbk_vm *vm, const char *json, rbk_value *out);
-/* The result of an effect counted as done at a resume: for a builtin that returns a record
- * (ret "{code:int, ...}"), a map whose every field raises `why` when read; else nil. */
-rbk_value rbk_vm_unknown_result(const char *ret, const char *why);
-/* After a native call (vm/interp.c, call_native): replays what rbk_vm_effect_begin matched,
- * or emits the effect_end the call deferred, with its result. Returns the call's failed flag. */
-int rbk_vm_effect_finish(rbk_vm *vm, const char *ret, int failed, rbk_value *out);
-/* The writes the journal recorded for the running part that this run of it has not reached
- * (one line each), when it replays (vm->replaying); returns their number. */
-int rbk_vm_replay_unmatched(rbk_vm *vm, rbk_sbuf *out);
+/* What the CLI reads back: the unit the VM runs (it owns it) and the options it runs with (as
+ * given to rbk_vm_new, with the default timeout filled in); the string constant k of the unit. */
+const rbk_unit *rbk_vm_unit(const rbk_vm *vm);
+const rbk_run_opts *rbk_vm_opts(const rbk_vm *vm);
+const char *rbk_vm_str(rbk_vm *vm, uint32_t k);
+/* Appends s with every secret registered so far replaced by *** (a sink's own messages). */
+void rbk_vm_mask(rbk_vm *vm, rbk_sbuf *out, const char *s, size_t n);
 #endif

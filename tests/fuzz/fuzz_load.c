@@ -42,13 +42,16 @@ static void sink(void *ctx, const rbk_event *ev) {
     rbk_sbuf_reset(b);
 }
 
-/* The operator: answers in turn with each offered letter ("r" at most every other time, so a
- * retry chosen by the operator cannot go on for ever). */
-static int choose(void *ctx, const char *question, const char *detail, const char *options) {
+/* The operator: answers a decision in turn with each offered letter ("r" at most every other
+ * time, so a retry chosen by the operator cannot go on for ever). A gate is never asked: no
+ * native is called in the sandbox (nobody answers one). */
+static void choose(void *ctx, const rbk_question *q, rbk_reply *reply) {
     unsigned *turn = ctx;
-    (void)question;
-    (void)detail;
-    return options[(*turn)++ % strlen(options)];
+    reply->status = RBK_REPLY_NO_TERMINAL;
+    reply->choice = 0;
+    if (q->kind != RBK_ASK_CHOOSE) return;
+    reply->status = RBK_REPLY_OK;
+    reply->choice = q->options[(*turn)++ % strlen(q->options)];
 }
 
 static const char *step_name(const rbk_unit *u, uint32_t i) { return RBK_AS_STR(u->consts[u->steps[i].name].v)->data; }
@@ -78,8 +81,8 @@ static void run_unit(rbk_unit *u, uint8_t mode) {
     o.checkpoints = (mode >> 3) & 1;
     o.yes = 1;
     o.interactive = 1; /* `ask` passes preflight; choose() answers */
-    o.choose = choose;
-    o.choose_ctx = &turn;
+    o.ask = choose;
+    o.ask_ctx = &turn;
     o.params = params;
     o.nparams = (int)u->nparams;
     o.envfile = envs;

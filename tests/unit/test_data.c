@@ -1,5 +1,5 @@
 /* tests/unit/test_data.c — the pure data builtins of stdlib/std_data.c, called through the
- * native API of stdlib/native.h on a bare VM (vm/vm.h): results, error messages (naming the
+ * native API of vm/native.h on a bare VM (vm/vm.h): results, error messages (naming the
  * builtin and showing the offending value, masked and truncated), and secret propagation
  * (LANGUAGE.md §8 "data", §9). */
 #include <stdarg.h>
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 #include "stdlib/json_value.h"
-#include "stdlib/native.h"
+#include "vm/native.h"
 #include "vm/vm.h"
 
 #define RBK_BUILTIN(id, name, lib, effect, sig, ret, cfunc, synopsis) \

@@ -1,5 +1,5 @@
 /* tests/unit/test_file.c — the VM-free file and TCP operations of stdlib/std_file.c
- * (stdlib/file_ops.h) with real files in a fresh temporary directory, the real `sha256sum`
+ * (support/fileops.h) with real files in a fresh temporary directory, the real `sha256sum`
  * program as the reference digest, and real sockets on 127.0.0.1. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,7 +21,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "stdlib/file_ops.h"
+#include "support/fileops.h"
 #include "support/sha256.h"
 
 typedef struct fx {

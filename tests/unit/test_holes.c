@@ -1,5 +1,5 @@
 /* tests/unit/test_holes.c — the shell and SQL context of each {expr} (compiler/holes.c) and
- * the quoting of each accepted shell context (stdlib/shquote.c), proved with real shells: the
+ * the quoting of each accepted shell context (support/shquote.c), proved with real shells: the
  * whole injection corpus (shell_corpus.h), every byte 1..255 and 1 MB values go through every
  * context the compiler accepts, assembled as the code generator does (SHQUOTE, SHQUOTE_IN,
  * SHHEREDOC), and run by /bin/sh -c (the runtime's path) and by dash (when /bin/sh is not

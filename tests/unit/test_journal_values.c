@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "support/conninfo.h"
-#include "vm/vm.h"
+#include "vm/vm_internal.h" /* the journal's value encoding is the VM's own */
 
 /* parses text as one JSON value; NULL when it is not valid JSON */
 static json_t *parse(const char *text, size_t n) {

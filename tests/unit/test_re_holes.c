@@ -1,5 +1,5 @@
 /* tests/unit/test_re_holes.c — a value interpolated into the pattern of `s matches "..."` is
- * matched as the text it holds (compiler/holes.c rbk_re_holes, stdlib/requote.c
+ * matched as the text it holds (compiler/holes.c rbk_re_holes, support/requote.c
  * rbk_re_quote), proved with PCRE2 compiled as vm/interp.c compiles patterns: every byte
  * 0x00..0x7F, multi-byte UTF-8 characters and a corpus of pattern syntax go through every
  * context the tracker accepts (plain, a character class, a group, after escapes, with the
@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "compiler/holes.h"
-#include "stdlib/std_re.h"
+#include "support/requote.h"
 #include "support/sbuf.h"
 
 #define HOLE '\001' /* marks a hole in a template below; every hole gets the same value */

@@ -1,5 +1,5 @@
 /* tests/unit/test_url_holes.c — the part of an HTTP URL each {expr} of a URL literal stands in
- * (compiler/holes.c, rbk_url_holes) and how a value is written there (stdlib/urlquote.c),
+ * (compiler/holes.c, rbk_url_holes) and how a value is written there (support/urlquote.c),
  * proved against the real fixture server (tests/fixtures/httpd.c, its /target route echoes the
  * request target as it arrived and the path and query as it decodes them): every byte
  * 0x01..0xFF and the injection corpus go through each encoded part (a path segment, a query
@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "compiler/holes.h"
-#include "stdlib/std_url.h"
+#include "support/urlquote.h"
 #include "support/sbuf.h"
 
 #define HOLE '\001' /* marks a hole in a template below; every hole gets the same value */
@@ -115,7 +115,7 @@ static int unreserved(unsigned char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
            c == '_' || c == '~';
 }
-/* RFC 3986 percent-encoding written independently of stdlib/urlquote.c. */
+/* RFC 3986 percent-encoding written independently of support/urlquote.c. */
 static void encode(rbk_sbuf *b, const char *s, size_t n) {
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];

@@ -1,4 +1,4 @@
-/* stdlib/file_ops.h — the file and TCP operations behind the file.* and tcp.open natives,
+/* support/fileops.h — the file and TCP operations behind the file.* and tcp.open natives,
  * usable without a VM (tests/unit/test_file.c calls them directly).
  * Owns: nothing beyond these functions; they live in stdlib/std_file.c next to the natives
  * (rbk_std_file_*, rbk_std_tcp_open) that wrap them with argument checks, the VM's cancel
@@ -6,12 +6,12 @@
  * Conventions: err is appended a message without a prefix (the native adds "file.read: "),
  * naming the path in double quotes and strerror: cannot open "/x": No such file or directory.
  * c may be NULL (never cancelled). */
-#ifndef RBK_FILE_OPS_H
-#define RBK_FILE_OPS_H
+#ifndef RBK_FILEOPS_H
+#define RBK_FILEOPS_H
 #include <stddef.h>
 #include <stdint.h>
-#include "../support/clock.h"
-#include "../support/sbuf.h"
+#include "clock.h"
+#include "sbuf.h"
 
 enum {
     RBK_FILE_OK = 0,

@@ -1,9 +1,9 @@
-/* stdlib/shquote.c — POSIX shell quoting of interpolated values (contract in std_sh.h).
+/* support/shquote.c — POSIX shell quoting of interpolated values (contract in shquote.h).
  * Owns: rbk_sh_quote, rbk_sh_quote_in (a value in each shell context), rbk_sh_has_nul,
  * rbk_sh_heredoc_line_ok. No VM dependency.
  * Shares invariants with: stdlib/std_sh.c (exec display), compiler/ (@shell interpolation),
  * tests/unit/test_shquote.c (the injection corpus), docs/shell.md. */
-#include "std_sh.h"
+#include "shquote.h"
 #include <string.h>
 
 void rbk_sh_quote(rbk_sbuf *out, const char *s, size_t n) {

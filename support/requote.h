@@ -1,14 +1,14 @@
-/* stdlib/std_re.h — how a value interpolated into the pattern of `s matches "..."` is written
+/* support/requote.h — how a value interpolated into the pattern of `s matches "..."` is written
  * (docs/language.md "Values in patterns").
- * Owns: the escaping of a value as a PCRE2 literal. The code is in stdlib/requote.c (no VM
+ * Owns: the escaping of a value as a PCRE2 literal. The code is in support/requote.c (no VM
  * dependency: the compiler's tests use it alone).
  * Shares invariants with: compiler/holes_re.c (rbk_re_holes: where a value can stand in a
  * pattern), compiler/codegen.c (emits REQUOTE), vm/interp.c (runs it; compiles patterns with
  * PCRE2_UTF | PCRE2_MATCH_INVALID_UTF), tests/unit/test_re_holes.c. */
-#ifndef RBK_STD_RE_H
-#define RBK_STD_RE_H
+#ifndef RBK_REQUOTE_H
+#define RBK_REQUOTE_H
 #include <stddef.h>
-#include "../support/sbuf.h"
+#include "sbuf.h"
 
 /* Appends s[0..n) written so that PCRE2 reads it as the literal characters it holds, outside a
  * character class and inside one, with or without the extended options (?x) (?xx): a letter,

@@ -1,16 +1,16 @@
-/* stdlib/std_url.h — how a value interpolated into an HTTP URL literal is written, by the part
+/* support/urlquote.h — how a value interpolated into an HTTP URL literal is written, by the part
  * of the URL its {expr} stands in (docs/http.md "Values in URLs").
  * Owns: the RBK_URL_* contexts (the operand of the URLQUOTE instruction: never renumber
  * them), the percent-encoding, the host and port checks and the path segment check. The
- * code is in stdlib/urlquote.c (no VM dependency: the compiler and tests use it alone).
+ * code is in support/urlquote.c (no VM dependency: the compiler and tests use it alone).
  * Shares invariants with: compiler/holes_url.c (rbk_url_holes decides each hole's context),
  * compiler/codegen.c (emits URLQUOTE and URLSEG), vm/interp.c (runs them), vm/bc_verify.c,
  * support/mask.c (the first percent-encoding form it registers is the one written here),
  * tests/unit/test_url_holes.c (every byte through the fixture server), docs/http.md. */
-#ifndef RBK_STD_URL_H
-#define RBK_STD_URL_H
+#ifndef RBK_URLQUOTE_H
+#define RBK_URLQUOTE_H
 #include <stddef.h>
-#include "../support/sbuf.h"
+#include "sbuf.h"
 
 /* The parts of a URL a value can stand in:
  *   BASE      before the authority is complete ({base}/x, {scheme}://...): inserted as it is,

@@ -1,9 +1,9 @@
-/* stdlib/urlquote.c — values in the parts of an HTTP URL (contract in std_url.h).
+/* support/urlquote.c — values in the parts of an HTTP URL (contract in urlquote.h).
  * Owns: rbk_url_encode, rbk_url_quote_in (a value in each context), rbk_url_segment_ok. No VM
  * dependency.
  * Shares invariants with: compiler/holes_url.c (which part of the URL a hole stands in),
  * vm/interp.c (URLQUOTE, URLSEG), tests/unit/test_url_holes.c, docs/http.md. */
-#include "std_url.h"
+#include "urlquote.h"
 #include <string.h>
 
 static int unreserved(unsigned char c) {

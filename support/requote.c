@@ -1,8 +1,8 @@
-/* stdlib/requote.c — a value as a literal in a PCRE2 pattern (contract in std_re.h).
+/* support/requote.c — a value as a literal in a PCRE2 pattern (contract in requote.h).
  * Owns: rbk_re_quote. No VM dependency.
  * Shares invariants with: vm/interp.c (the pattern's compile options), compiler/holes_re.c,
  * tests/unit/test_re_holes.c, docs/language.md. */
-#include "std_re.h"
+#include "requote.h"
 
 /* The length of the valid UTF-8 sequence at s[i] (RFC 3629: no overlong forms, no surrogates,
  * nothing past U+10FFFF), or 0. */

@@ -1,4 +1,4 @@
-/* stdlib/native.h — what a native builtin (a row of stdlib/builtins.def) may use.
+/* vm/native.h — what a native builtin (a row of stdlib/builtins.def) may use.
  * A native is   int fn(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out)
  * args[] are in the order of the row's signature (positional and named arguments already
  * bound by the compiler); an omitted optional argument is nil. args are borrowed; *out is
@@ -8,10 +8,10 @@
 #define RBK_NATIVE_H
 #include <stdarg.h>
 #include "../support/clock.h"
-#include "../vm/events.h"
-#include "../vm/value.h"
+#include "events.h"
+#include "value.h"
+#include "vm.h" /* the handle, the question seam, rbk_vm_mask */
 
-typedef struct rbk_vm rbk_vm;
 typedef int (*rbk_native_fn)(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out);
 
 /* Sets the runtime error (message is masked before anyone sees it) and returns -1. */
@@ -33,8 +33,7 @@ void rbk_vm_add_secret(rbk_vm *vm, const char *s, size_t n);
  * without its leading and trailing white space (what trim() gives). Call it before any event
  * carries the text. */
 void rbk_vm_add_secret_output(rbk_vm *vm, const char *s, size_t n);
-/* Appends s with every registered secret replaced by ***. */
-void rbk_vm_mask(rbk_vm *vm, rbk_sbuf *out, const char *s, size_t n);
+/* rbk_vm_mask (vm/vm.h) appends a text with every registered secret replaced by ***. */
 /* Appends v as the operator may see it (repr 1: as a literal, strings quoted and escaped):
  * every string masked before it is escaped, then the whole masked; a secret-marked value that
  * masking does not change is shown as *** whole. */
@@ -69,6 +68,35 @@ void rbk_vm_note(rbk_vm *vm, const char *fmt, ...) __attribute__((format(printf,
  * GATE event that records an answer (who: $USER, else the account name; when: the event). */
 void rbk_vm_prompt_event(rbk_vm *vm, const char *question, const char *choices, int64_t timeout_ms);
 void rbk_vm_record_answer(rbk_vm *vm, const char *question, const char *answer);
+
+/* The run as a native sees it. */
+int rbk_vm_no_wait(rbk_vm *vm);     /* --no-wait: wait() does not sleep */
+int rbk_vm_interactive(rbk_vm *vm); /* an operator is at a terminal */
+int rbk_vm_yes(rbk_vm *vm);         /* --yes answers confirm() */
+/* The value of environment variable name for this run (the process environment, else the
+ * --env-file values: rbk_run_env), or NULL when unset; *secret: the unit declares it secret. */
+const char *rbk_vm_env(rbk_vm *vm, const char *name, int *secret);
+/* The cancellation token of the running step alone: its deadline and the interrupt, no
+ * timeout of the call's own (wait()). */
+rbk_cancel rbk_vm_step_cancel(rbk_vm *vm);
+/* Where a command runner publishes the running command's process group (rbk_run_opts), or NULL. */
+volatile sig_atomic_t *rbk_vm_running_pgid(rbk_vm *vm);
+/* Sets the error that stops the run (as `stop-if` true: confirm answered no, nobody to ask;
+ * not caught by `within`) and returns -1. */
+int rbk_vm_stop(rbk_vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Events. rbk_vm_stamp fills in what is running now: ev->step (-1 outside a step), with
+ * RBK_STAMP_NAME the step's name, with RBK_STAMP_ATTEMPT its attempt (the VM's own events carry
+ * both; log, wait, gate and prompt events the name only, a wait's poll neither: the JSON log
+ * shows what is set). rbk_vm_emit masks every string of ev and hands it to every sink. */
+enum { RBK_STAMP_NAME = 1, RBK_STAMP_ATTEMPT = 2, RBK_STAMP_ALL = 3 };
+void rbk_vm_stamp(rbk_vm *vm, rbk_event *ev, unsigned what);
+void rbk_vm_emit(rbk_vm *vm, rbk_event *ev);
+
+/* Asks the operator through the run's one callback (rbk_run_opts.ask, vm/vm.h). For CONFIRM and
+ * TEXT the VM masks q->question first. Without a callback, reply->status is
+ * RBK_REPLY_NO_TERMINAL (and reply->choice 0). reply->text must be initialized. */
+void rbk_vm_ask(rbk_vm *vm, const rbk_question *q, rbk_reply *reply);
 
 /* Per-VM storage for a library (the HTTP multi handle, ...): slot is a small constant. */
 enum { RBK_VM_SLOT_HTTP, RBK_VM_SLOT_SQL, RBK_VM_SLOT_PROC, RBK_VM_SLOT__COUNT };
@@ -106,4 +134,4 @@ static inline size_t rbk_arg_len(rbk_value v) { return RBK_AS_STR(v)->len; }
  * and the query text is used as is. {expr:ident} is inserted quoted as an identifier and
  * {expr:raw} verbatim, by the compiler, before the call.
  * Parameters marked @shell: each {expr} is shell-quoted by the compiler (rbk_sh_quote in
- * stdlib/std_sh.h) before the call; {expr:raw} is inserted verbatim. */
+ * support/shquote.h) before the call; {expr:raw} is inserted verbatim. */

@@ -1,0 +1,112 @@
+/* vm/native_api.c — the parts of vm/native.h that give a native what it needs of the run
+ * without its state: the options it may read, the environment, the step's cancellation token,
+ * stamping and emitting events, the one question seam to the operator (rbk_vm_ask) and the
+ * gate events; and the per-VM resolution of a builtin's function (vm/builtins.h).
+ * Shares invariants with: vm/vm.c (emit, the error state), stdlib/std_core.c (the gates),
+ * cli/prompt.c (the answers). */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "vm_internal.h"
+
+const rbk_unit *rbk_vm_unit(const rbk_vm *vm) { return vm->u; }
+const rbk_run_opts *rbk_vm_opts(const rbk_vm *vm) { return &vm->opts; }
+int rbk_vm_no_wait(rbk_vm *vm) { return vm->opts.no_wait; }
+int rbk_vm_interactive(rbk_vm *vm) { return vm->opts.interactive; }
+int rbk_vm_yes(rbk_vm *vm) { return vm->opts.yes; }
+volatile sig_atomic_t *rbk_vm_running_pgid(rbk_vm *vm) { return vm->opts.running_pgid; }
+
+const char *rbk_vm_env(rbk_vm *vm, const char *name, int *secret) {
+    const char *v = rbk_run_env(&vm->opts, name);
+    *secret = 0;
+    if (v && vm->u)
+        for (uint32_t i = 0; i < vm->u->nenvs; i++)
+            if ((vm->u->envs[i].flags & RBK_ENV_SECRET) && !strcmp(rbk_vm_str(vm, vm->u->envs[i].name), name)) *secret = 1;
+    return v;
+}
+
+rbk_cancel rbk_vm_step_cancel(rbk_vm *vm) {
+    rbk_cancel c;
+    c.interrupted = vm->interrupted;
+    c.deadline_ms = vm->step_deadline;
+    return c;
+}
+
+int rbk_vm_stop(rbk_vm *vm, const char *fmt, ...) {
+    rbk_sbuf b = RBK_SBUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    rbk_sbuf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    rbk_vm_raise(vm, RBK_E_STOP, "%s", rbk_sbuf_cstr(&b));
+    rbk_sbuf_free(&b);
+    return -1;
+}
+
+void rbk_vm_stamp_step(rbk_vm *vm, rbk_event *ev, int step, unsigned what) {
+    ev->step = step;
+    if (what & RBK_STAMP_ATTEMPT) ev->attempt = vm->attempt;
+    if ((what & RBK_STAMP_NAME) && step >= 0 && vm->u) ev->step_name = rbk_vm_str(vm, vm->u->steps[step].name);
+}
+void rbk_vm_stamp(rbk_vm *vm, rbk_event *ev, unsigned what) { rbk_vm_stamp_step(vm, ev, vm->cur_step, what); }
+
+void rbk_vm_ask(rbk_vm *vm, const rbk_question *q, rbk_reply *reply) {
+    reply->status = RBK_REPLY_NO_TERMINAL;
+    reply->choice = 0;
+    if (!vm->opts.ask) return;
+    if (q->kind == RBK_ASK_CHOOSE) {
+        vm->opts.ask(vm->opts.ask_ctx, q, reply);
+        return;
+    }
+    /* a gate's question may interpolate a secret: the terminal shows it masked */
+    rbk_sbuf m = RBK_SBUF_INIT;
+    rbk_vm_mask(vm, &m, q->question, strlen(q->question));
+    rbk_question masked = *q;
+    masked.question = rbk_sbuf_cstr(&m);
+    vm->opts.ask(vm->opts.ask_ctx, &masked, reply);
+    rbk_sbuf_free(&m);
+}
+
+void rbk_vm_prompt_event(rbk_vm *vm, const char *question, const char *choices, int64_t timeout_ms) {
+    rbk_event e;
+    memset(&e, 0, sizeof e);
+    e.kind = RBK_EV_PROMPT;
+    rbk_vm_stamp(vm, &e, RBK_STAMP_NAME);
+    e.text = question;
+    e.detail = choices;
+    e.remaining_ms = timeout_ms > 0 ? timeout_ms : 0;
+    rbk_vm_emit(vm, &e);
+}
+
+void rbk_vm_record_answer(rbk_vm *vm, const char *question, const char *answer) {
+    rbk_event e;
+    memset(&e, 0, sizeof e);
+    e.kind = RBK_EV_GATE;
+    rbk_vm_stamp(vm, &e, RBK_STAMP_NAME);
+    e.text = question;
+    e.answer = answer;
+    e.who = rbk_operator_name();
+    rbk_vm_emit(vm, &e);
+}
+
+rbk_native_fn rbk_vm_native_fn(rbk_vm *vm, int id) {
+    int n = rbk_builtin_count();
+    if (id < 0 || id >= n) {
+        rbk_vm_error(vm, "unknown builtin");
+        return NULL;
+    }
+    if (!vm->fns_by_id) vm->fns_by_id = rbk_xcalloc((size_t)n, sizeof(rbk_native_fn));
+    if (vm->fns_by_id[id]) return vm->fns_by_id[id];
+    rbk_native_fn fn = NULL;
+    char *err = NULL;
+    if (rbk_builtin_resolve(id, &fn, &err)) {
+        rbk_vm_error(vm, "%s", err);
+        free(err);
+        return NULL;
+    }
+    if (!fn) {
+        rbk_vm_error(vm, "builtin %s is not available", rbk_builtin_get(id)->name);
+        return NULL;
+    }
+    return vm->fns_by_id[id] = fn;
+}

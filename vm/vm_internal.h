@@ -1,0 +1,163 @@
+/* vm/vm_internal.h — the VM's state and the functions its own files share: the interpreter
+ * (vm/interp.c), the steps (vm/steps.c), the run (vm/vm.c), checkpoints (vm/checkpoint.c).
+ * Nothing outside vm/ includes it (tests may): the CLI uses vm/vm.h, natives vm/native.h, and
+ * everything they need of the state is a function there.
+ * Shares invariants with: vm/interp.c (stack and frames), vm/steps.c (outcomes, rollback),
+ * vm/vm.c (events, effects, the error state). */
+#ifndef RBK_VM_INTERNAL_H
+#define RBK_VM_INTERNAL_H
+#include "../support/source.h"
+#include "builtins.h"
+#include "native.h"
+#include "vm.h"
+
+/* status of interpreting a function */
+typedef enum rbk_status {
+    RBK_OK = 0,
+    RBK_E_RUNTIME,   /* an error (catchable by `within`) */
+    RBK_E_FAIL,      /* expect false / fail: the step fails */
+    RBK_E_STOP,      /* stop-if true / confirm no: the run stops */
+    RBK_E_TIMEOUT,   /* the step's timeout */
+    RBK_E_INTERRUPT, /* Ctrl-C / SIGTERM */
+    RBK_HALT         /* the run is over (exit code decided) */
+} rbk_status;
+
+typedef struct rbk_handler {
+    int frame;
+    size_t sp;       /* stack height to restore */
+    const uint8_t *target;
+} rbk_handler;
+
+typedef struct rbk_frame {
+    uint32_t fn;
+    const uint8_t *ip;
+    rbk_value *base;
+    int nhandlers_at_entry;
+} rbk_frame;
+
+struct rbk_vm {
+    rbk_unit *u;
+    rbk_run_opts opts;
+    rbk_sources sources;        /* the unit's sources, for positions and carets */
+    rbk_event_sink sinks[8];
+    int nsinks;
+    rbk_mask *mask;
+    volatile sig_atomic_t *interrupted;
+    volatile sig_atomic_t no_interrupt;
+    /* natives */
+    int *native_ids;            /* unit native index -> builtin id */
+    rbk_native_fn *native_fns;  /* unit native index -> its function, once resolved */
+    rbk_native_fn *fns_by_id;   /* builtin id -> its function, once resolved (rbk_vm_native_fn) */
+    /* state */
+    rbk_value *globals;
+    uint8_t *global_set;
+    rbk_value *envvals;
+    rbk_value *stack;
+    size_t stack_cap;
+    size_t sp;                  /* height used by suspended interpreter calls */
+    rbk_frame *frames;
+    int nframes, cap_frames;
+    rbk_handler *handlers;
+    int nhandlers, cap_handlers;
+    /* Expectation values (TRACE). Function f owns trace[trace_base[f] .. + its ntrace): a
+     * function is on the call stack at most once (there is no recursion), so a call made while
+     * a condition is traced (a fn that runs an expect of its own) cannot shift or overwrite
+     * them. Cleared by TRACE_RESET, at the start of each expectation, and once it is decided
+     * (vm/interp.c, trace_clear). A forged unit that recurses only shares one function's slots
+     * between its activations: indices stay in bounds. */
+    rbk_value *trace;
+    uint8_t *trace_set;         /* 0 not evaluated, 1 a value, 2 the error it raised (a string) */
+    size_t *trace_base;         /* per function */
+    /* Per function: a `within` handler in it caught an error raised at this pc of its code (the
+     * instruction itself, or the call that led to it), RBK_NONE: none. WITHIN_POLL takes it;
+     * PROTECT clears it (every poll starts with one), so it never outlives its poll. */
+    uint32_t *caught_pc;
+    /* error */
+    rbk_status err_status;
+    char *err;                  /* unmasked message (masked when emitted) */
+    int err_has_pos;
+    uint32_t err_file, err_off;
+    int err_expect;             /* expectation index of a failed expect, or -1 */
+    /* run */
+    int64_t run_start_ms;
+    int cur_step;
+    int attempt;
+    int64_t step_deadline;      /* absolute monotonic ms, INT64_MAX when none */
+    int poll_every;             /* the interpreter polls (check_budget) every this many backward
+                                   jumps, calls and caught errors: 1024, or 1 with max_ticks */
+    int64_t ticks;              /* counted against opts.max_ticks (rbk_vm_tick) */
+    int in_rollback;
+    int *completed; int ncompleted;
+    int point_of_no_return;     /* step index or -1 */
+    int exit_code;
+    int from_reached, stepno;
+    uint64_t next_effect;
+    rbk_part cur_part;          /* the running part of step cur_step */
+    int part_seq;               /* effects begun in this run of the part */
+    int replaying;              /* this run of the part replays opts.resume->replay */
+    uint8_t replay_used[4];     /* per rbk_part: only its first run in the cut step replays */
+    const rbk_replay *replay_now; /* set by rbk_vm_effect_begin: the running call replays it */
+    uint64_t replay_id;
+    int call_write;             /* the running native call is a write (rbk_call_effect) */
+    int in_native;              /* a native is running: its effect_end waits for its result */
+    struct {                    /* that effect_end (rbk_vm_effect_end, rbk_vm_effect_finish) */
+        int set, code, seq, in_txn;
+        uint64_t id;
+        char *status, *out, *err;
+        int64_t duration_ms;
+    } pending_end;
+    char *sink_failed;          /* a sink could not record an event (rbk_vm_sink_failed) */
+    uint8_t *global_lost;       /* restored from a checkpoint that could not hold its value */
+    void *slots[RBK_VM_SLOT__COUNT];
+    struct { void (*fn)(void *); void *arg; } on_destroy[8];
+    int non_destroy;
+    /* regex cache (pattern constant -> compiled) */
+    void **regex;
+    uint32_t nregex;
+    rbk_sbuf scratch;
+};
+
+/* The function of builtin row id for this VM: resolved once (a plugin's is loaded then) and
+ * kept; NULL with the runtime error set when it cannot be had. */
+rbk_native_fn rbk_vm_native_fn(rbk_vm *vm, int id);
+/* rbk_vm_stamp for a given step (steps.c: rollback events name the step rolled back). */
+void rbk_vm_stamp_step(rbk_vm *vm, rbk_event *ev, int step, unsigned what);
+/* shared by the VM's files (interp.c, steps.c, vm.c, checkpoint.c) */
+rbk_status rbk_interp_call(rbk_vm *vm, uint32_t fn, rbk_value *result);
+int rbk_steps_run(rbk_vm *vm, uint32_t step); /* 0 continue, 1 halt */
+int rbk_steps_top_level_error(rbk_vm *vm);    /* returns the exit code */
+int rbk_vm_raise(rbk_vm *vm, rbk_status st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Counts one tick of opts.max_ticks: 0, or -1 with the budget error raised (RBK_E_RUNTIME).
+ * Call only when opts.max_ticks > 0. */
+int rbk_vm_tick(rbk_vm *vm);
+void rbk_vm_clear_error(rbk_vm *vm);
+/* rbk_vm_render_value that shows at most max bytes (" … (cut: 64 KiB shown)" after them),
+ * and renders little more than that. */
+void rbk_vm_render_shown(rbk_vm *vm, rbk_sbuf *out, rbk_value v, int repr, size_t max);
+/* The most text an expectation's traced sub-expression value shows (the report keeps 1 KiB
+ * of it, the terminal prints it when the expectation fails). */
+#define RBK_TRACE_VALUE_MAX ((size_t)64 << 10)
+void rbk_vm_position(rbk_vm *vm, uint32_t file, uint32_t off, rbk_event *ev, rbk_sbuf *lineb);
+int rbk_vm_interrupted(rbk_vm *vm);
+/* vm/checkpoint.c: the globals as checkpoint JSON (secrets, handles and functions left out,
+ * named in "unsaved"); and restoring them. */
+void rbk_vm_checkpoint_json(rbk_vm *vm, rbk_sbuf *out);
+int rbk_vm_restore_checkpoint(rbk_vm *vm, const char *json, rbk_sbuf *err);
+/* Why global k cannot be read after a resume ("a secret", ...), or NULL when it can. */
+const char *rbk_vm_lost_why(rbk_vm *vm, uint32_t k);
+/* A call's returned value in the same encoding, for the journal: appends {"value":V}, or
+ * {"unrecorded":"why"} when it cannot be written (a secret, a handle, larger than
+ * RBK_RESULT_MAX). And back: the value of V (JSON text); 0, or -1 when malformed. */
+#define RBK_RESULT_MAX ((size_t)1 << 20)
+void rbk_vm_result_json(rbk_vm *vm, rbk_value v, rbk_sbuf *out);
+int rbk_vm_value_from_json(rbk_vm *vm, const char *json, rbk_value *out);
+/* The result of an effect counted as done at a resume: for a builtin that returns a record
+ * (ret "{code:int, ...}"), a map whose every field raises `why` when read; else nil. */
+rbk_value rbk_vm_unknown_result(const char *ret, const char *why);
+/* After a native call (vm/interp.c, call_native): replays what rbk_vm_effect_begin matched,
+ * or emits the effect_end the call deferred, with its result. Returns the call's failed flag. */
+int rbk_vm_effect_finish(rbk_vm *vm, const char *ret, int failed, rbk_value *out);
+/* The writes the journal recorded for the running part that this run of it has not reached
+ * (one line each), when it replays (vm->replaying); returns their number. */
+int rbk_vm_replay_unmatched(rbk_vm *vm, rbk_sbuf *out);
+#endif
