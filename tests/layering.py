@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """tests/layering.py — checks every #include of the source tree against the layers
-(docs/internals.md, "Layers"): support -> vm -> stdlib, compiler -> cli. A file may include
+(docs/internals.md, "Layers"): support -> vm -> stdlib, compiler -> cli (and import/, the
+translator of `runbook import`, on support/ alone, used by cli/). A file may include
 a header of its own layer or of a layer below it, never one above or beside it; the few
 exceptions are listed below with their reason. Fails with file:line for each include against
 the direction, and for an include it cannot find (a typo would otherwise hide an edge).
@@ -17,6 +18,7 @@ import tempfile
 # folder -> (layer group, rank). Same group: free; lower rank: allowed; anything else: an error.
 LAYERS = {
     "support": ("support", 0),
+    "import": ("import", 0.5),  # runbook import's translator: a library on support/ alone
     "vm": ("vm", 1),
     "stdlib": ("stdlib", 2),
     "compiler": ("compiler", 2),
