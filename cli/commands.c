@@ -19,6 +19,7 @@ int rbk_cmd_doc(rbk_cli_opts *o);      /* cli/doc.c */
 int rbk_cmd_disasm(rbk_cli_opts *o);   /* cli/compile.c */
 int rbk_cli_import(const char *path, const char *out_path);            /* cli/import.c */
 int rbk_cli_complete(const char *usage_text, int argc, char **argv);   /* cli/complete.c */
+int rbk_cli_fmt(int argc, char **argv);                                /* cli/fmt.c */
 
 static int cmd_import(rbk_cli_opts *o) {
     if (o->nfiles != 1) { fputs("runbook import: give one FILE.md (and -o FILE.rb to write a file)\n", stderr); return EXIT_USAGE; }
@@ -65,6 +66,7 @@ static const rbk_command commands[] = {
     {"doc", NULL, "  runbook doc     FILE.rb|FILE.rbc [--default-timeout D]\n", rbk_cmd_doc, NULL},
     {"disasm", NULL, "  runbook disasm  FILE.rb|FILE.rbc\n", rbk_cmd_disasm, NULL},
     {"import", NULL, "  runbook import  FILE.md [-o FILE.rb]\n", cmd_import, NULL},
+    {"fmt", NULL, "  runbook fmt     [--check] [--diff] PATH...|-\n", NULL, rbk_cli_fmt},
     {"help", "--help -h", "  runbook help | --help | -h\n", NULL, cmd_help},
     {"version", "--version", "  runbook version | --version\n", NULL, cmd_version},
     {"__complete", NULL, NULL, NULL, cmd_complete},
