@@ -273,8 +273,9 @@ static int fmt_file(const char *path, const fmt_opts *o) {
         rc = FMT_USAGE;
         goto out;
     }
-    if (access(path, W_OK) != 0) {
-        fprintf(stderr, "runbook fmt: cannot write \"%s\": %s\n", path, strerror(errno));
+    /* no write permission for anyone: read-only on purpose, also for root (who may write anything) */
+    if ((now.st_mode & 0222) == 0 || access(path, W_OK) != 0) {
+        fprintf(stderr, "runbook fmt: cannot write \"%s\": %s\n", path, (now.st_mode & 0222) == 0 ? "it is read-only" : strerror(errno));
         rc = FMT_USAGE;
         goto out;
     }

@@ -1,0 +1,4 @@
+﻿runbook "bom and crlf"
+step "s" {
+  log("x")   # c
+}

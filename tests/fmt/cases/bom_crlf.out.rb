@@ -1,0 +1,5 @@
+﻿runbook "bom and crlf"
+
+step "s" {
+  log("x")  # c
+}

@@ -1,0 +1,5 @@
+runbook "Broken"
+step "a" {
+  let x = (1 +
+  log("unterminated)
+}
