@@ -215,6 +215,21 @@ def bench_check(runs):
         unit="KiB", info=True)
 
 
+def bench_fmt(runs):
+    print("fmt: a generated runbook of 100k lines (bench/gen_runbook.py)", file=sys.stderr)
+    gen = os.path.join(HERE, "gen_runbook.py")
+    f = os.path.join(ARGS.work, "fmt100k.rb")
+    subprocess.run([sys.executable, gen, "100000", f], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([RUNBOOK, "fmt", f], check=True)  # in the layout: --check then exits 0
+    lines = sum(1 for _ in open(f, encoding="utf-8"))
+    # --check does all the work of a rewrite (read, parse, format, compare) but the write
+    a = single([RUNBOOK, "fmt", "--check", f], runs * 3, warmup=1)
+    row("fmt: 100k lines, CPU (budget 1 s)", a["cpu_median"], 1.0, 0.5,
+        f"{lines:,} lines, {lines / a['cpu_median']:,.0f} lines/s, median of {a['runs']} runs "
+        f"({fmt(min(a['cpus']), 's')} to {fmt(max(a['cpus']), 's')}); wall {fmt(a['median'], 's')}")
+    RAW["fmt_100k"] = a
+
+
 def bench_startup(runs):
     print("start-up: one-step .rbc vs lua5.4 -e 'print(1)'", file=sys.stderr)
     rbc = compile_rb(os.path.join(HERE, "rb", "startup.rb"), os.path.join(ARGS.work, "startup.rbc"))
@@ -331,7 +346,7 @@ def main():
     ap.add_argument("--services-env")
     ap.add_argument("--json")
     ap.add_argument("--quick", action="store_true", help="fewer runs (a smoke test of the harness)")
-    ap.add_argument("--only", help="comma-separated: vm,check,startup,sh,http,sql")
+    ap.add_argument("--only", help="comma-separated: vm,check,fmt,startup,sh,http,sql")
     ARGS = ap.parse_args()
     RUNBOOK = os.path.join(ARGS.build, "runbook")
     HTTP_ANCHOR = os.path.join(ARGS.build, "bench", "rbk-http-anchor")
@@ -351,6 +366,8 @@ def main():
         bench_vm(runs)
     if want("check"):
         bench_check(runs)
+    if want("fmt"):
+        bench_fmt(runs)
     if want("startup"):
         bench_startup(30 if ARGS.quick else 300)
     if want("sh"):

@@ -574,6 +574,9 @@ int rbk_fmt_source(const char *src, size_t n, rbk_sbuf *out, rbk_diags *diags, i
     F.n = n;
     F.start = rbk_source_bom(src, n);
     F.at_bol = 1;
+    F.capt = (int)(n / 6 < INT32_MAX / 2 ? n / 6 : INT32_MAX / 2) + 64; /* about a token per 6 bytes: no copies */
+    F.t = rbk_xmalloc(sizeof *F.t * (size_t)F.capt);
+    rbk_sbuf_reserve(&F.body, n + n / 8 + 64);
     lex_all(&F, diags, file);
     classify(&F);
     push_ctx(&F, C_TOP, -1, F.nt);

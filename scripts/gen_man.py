@@ -38,6 +38,7 @@ SUMMARY = {
     "doc": "write a runbook as a Markdown checklist for review",
     "disasm": "list the bytecode of a runbook or an artifact",
     "import": "turn a Markdown runbook into a runbook skeleton that checks",
+    "fmt": "rewrite runbooks in the one canonical layout",
 }
 
 
