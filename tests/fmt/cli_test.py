@@ -176,6 +176,33 @@ def main():
     rc, out, err = run(rb, ["fmt", ro])
     with open(ro) as f:
         check(rc == 64 and 'cannot write "%s": it is read-only' % ro in err and f.read() == messy, "read-only: exit %d %r" % (rc, err))
+    # a full disk: the write fails, the file is left as it was, no temporary file stays behind
+    # (a small tmpfs: needs the right to mount, as root in the CI container; skipped otherwise)
+    full = os.path.join(o.tmp, "full")
+    os.makedirs(full)
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", full], stderr=subprocess.DEVNULL).returncode == 0:
+        try:
+            fx = os.path.join(full, "x.rb")
+            big = "".join("let v%d=[%d,%d]\n" % (k, k, k) for k in range(600))
+            with open(fx, "w") as f:
+                f.write(big)
+            try:
+                with open(os.path.join(full, "filler"), "wb") as f:
+                    while True:
+                        f.write(b"\0" * 512)
+                        f.flush()
+            except OSError:
+                pass
+            rc, out, err = run(rb, ["fmt", fx])
+            with open(fx) as f:
+                check(rc == 64 and "No space left on device" in err and "the file is unchanged" in err and f.read() == big,
+                      "full disk: exit %d %r" % (rc, err))
+            check(sorted(os.listdir(full)) == ["filler", "x.rb"], "full disk: left %r" % os.listdir(full))
+        finally:
+            subprocess.run(["umount", full])
+    else:
+        print("note: cannot mount a tmpfs here: the full-disk case is not run")
+
     # a file that does not exist, a directory that cannot be read
     rc, out, err = run(rb, ["fmt", os.path.join(d, "missing.rb")])
     check(rc == 64 and "missing.rb" in err, "missing file: exit %d %r" % (rc, err))
