@@ -9,5 +9,5 @@ if(TARGET runbook)
   add_test(NAME fmt.props
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/fmt/props.py --runbook $<TARGET_FILE:runbook>
             --source ${CMAKE_SOURCE_DIR} --tmp ${CMAKE_CURRENT_BINARY_DIR}/fmt_props)
-  set_tests_properties(fmt.props PROPERTIES TIMEOUT 900)
+  set_tests_properties(fmt.props PROPERTIES TIMEOUT 1800) # ASan: about 750 s on 2 loaded CPUs
 endif()

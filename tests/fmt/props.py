@@ -12,7 +12,7 @@ build directories), the parser fuzz corpus seeds and a generated benchmark runbo
      of both, with every source position (file:line:col) replaced by POS, the `sources:`
      block (path, sha256, size) and the artifact sha256 dropped, compared line for line; the
      text the program embeds from its source (an expectation's text: what `expect` shows when it
-     fails) may differ only in blanks. When x does not compile (a golden of the checker),
+     fails, cut at 200 bytes) may differ only in blanks; everything else must be equal. When x does not compile (a golden of the checker),
      `runbook check --format json` of both gives the same diagnostics (severity, rule,
      message; positions dropped);
   4. a file with syntax errors is refused: `runbook fmt FILE` exits 65, says why, and leaves the
@@ -106,7 +106,12 @@ POS = re.compile(r"[^\s;]*:\d+:\d+")
 
 
 def normalize_disasm(text):
-    lines, skip = [], False
+    """The disassembly's lines without what may differ: every position (file:line:col) is POS,
+    the artifact's sha256 and the `sources:` block (path, sha256, size) are dropped, and an
+    expectation's source text (the `expect "..."`/`stop_if "..."` and `trace N: "..."` lines of
+    the expectations table: the code as written, embedded for the failure message) loses its
+    blanks and escaped blanks (\\n, \\t, \\x0d), and is cut where the longer of the two was cut."""
+    lines, skip, expectations = [], False, False
     for l in text.splitlines():
         if l.startswith("artifact sha256:"):
             continue
@@ -116,12 +121,27 @@ def normalize_disasm(text):
         if skip and l.startswith("  "):
             continue
         skip = False
-        lines.append(POS.sub("POS", l))
+        if l and not l.startswith(" "):
+            expectations = l == "expectations:"
+        l = POS.sub("POS", l)
+        if expectations:
+            m = re.match(r'^(\s+(?:\d+\s+(?:expect|stop_if)|trace \d+:) )"(.*)"(\.\.\.)?(.*)$', l)
+            if m:
+                body = re.sub(r"\s+|\\[nt]|\\x0d", "", m.group(2))
+                l = (m.group(1), body, m.group(3) or "", m.group(4))
+        lines.append(l)
     return lines
 
 
-def same_but_blanks(a, b):
-    return re.sub(r"\s+", "", a) == re.sub(r"\s+", "", b)
+def same_line(x, y):
+    if isinstance(x, tuple) and isinstance(y, tuple):
+        if x[0] != y[0] or x[3] != y[3]:
+            return False
+        if x[2] or y[2]:  # cut at 200 bytes of the text as written: compare what both have
+            n = min(len(x[1]), len(y[1])) - 8
+            return x[1][:max(n, 0)] == y[1][:max(n, 0)]
+        return x[1] == y[1]
+    return x == y
 
 
 def run(cmd, inp=None):
@@ -208,8 +228,8 @@ def main():
         elif ra == 0:
             counts["compiled"] += 1
             la, lb = normalize_disasm(da.decode("utf-8", "replace")), normalize_disasm(db.decode("utf-8", "replace"))
-            if len(la) != len(lb) or any(x != y and not same_but_blanks(x, y) for x, y in zip(la, lb)):
-                d = next(((x, y) for x, y in zip(la, lb) if x != y and not same_but_blanks(x, y)), ("lines", "%d/%d" % (len(la), len(lb))))
+            if len(la) != len(lb) or any(not same_line(x, y) for x, y in zip(la, lb)):
+                d = next(((x, y) for x, y in zip(la, lb) if not same_line(x, y)), ("lines", "%d/%d" % (len(la), len(lb))))
                 fails.append("%s: compiles differently: %r vs %r" % (rel, d[0], d[1]))
         else:
             counts["checked"] += 1
@@ -217,7 +237,7 @@ def main():
             cb = json.loads(run([rb, "check", "--format", "json", pb])[1] or b"{}")
             ka = [(d.get("severity"), d.get("rule"), d.get("message")) for d in ca.get("diagnostics", [])]
             kb = [(d.get("severity"), d.get("rule"), d.get("message")) for d in cb.get("diagnostics", [])]
-            if len(ka) != len(kb) or any(x != y and not same_but_blanks(str(x), str(y)) for x, y in zip(ka, kb)):
+            if ka != kb:
                 fails.append("%s: check reports differently: %r vs %r" % (rel, ka[:3], kb[:3]))
         shutil.rmtree(os.path.join(a.tmp, "a"), ignore_errors=True)
         shutil.rmtree(os.path.join(a.tmp, "b"), ignore_errors=True)
