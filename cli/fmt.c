@@ -1,6 +1,6 @@
 /* cli/fmt.c — `runbook fmt [--check] [--diff] PATH...|-` (docs/cli.md): the formatter
  * (compiler/fmt.h) over files, directories and stdin; files are rewritten atomically
- * (stdlib/file_ops.h); --diff prints a unified diff computed here (Myers' O(ND) algorithm in
+ * (support/fileops.h); --diff prints a unified diff computed here (Myers' O(ND) algorithm in
  * linear space, by bisection). Exit codes (docs/exit-codes.md): 0 done, 1 --check found a file
  * to change, 64 usage or a file that cannot be read or written, 65 a file with syntax errors
  * (refused: reported with the parser's messages, left as it is). */
@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "../compiler/fmt.h"
-#include "../stdlib/file_ops.h"
+#include "../support/fileops.h"
 #include "../support/readfile.h"
 
 enum { FMT_OK = 0, FMT_CHANGED = 1, FMT_USAGE = 64, FMT_SYNTAX = 65 };
