@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../stdlib/builtins.h"
+#include "../support/hash.h"
 #include "../support/shquote.h"
 #include "../support/urlquote.h"
 #include "../support/sha256.h"
@@ -45,9 +46,7 @@ typedef struct cg {
 } cg;
 
 static uint32_t hash_key(uint32_t kind, const void *p, size_t n) {
-    uint32_t h = 2166136261u ^ kind;
-    const unsigned char *s = p;
-    for (size_t i = 0; i < n; i++) { h ^= s[i]; h *= 16777619u; }
+    uint32_t h = rbk_fnv1a_add(RBK_FNV1A_SEED ^ kind, p, n);
     return h ? h : 1;
 }
 static int const_eq(const rbk_constant *k, uint32_t kind, const void *p, size_t n) {

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../stdlib/builtins.h"
+#include "../support/hash.h"
 #include "compiler.h"
 #include "holes.h"
 
@@ -178,11 +179,7 @@ static void prefetch_some(sema *S) {
     for (int k = 0; k < 8 && S->pf < S->pf_end; k++, S->pf += 128) __builtin_prefetch(S->pf);
 }
 
-static uint32_t name_hash(const char *s) {
-    uint32_t h = 2166136261u;
-    for (; *s; s++) { h ^= (unsigned char)*s; h *= 16777619u; }
-    return h;
-}
+static uint32_t name_hash(const char *s) { return rbk_fnv1a_str(s); }
 static uint64_t bloom_bit(uint32_t h) { return 1ull << (h >> 26); }
 /* The last symbol named `name` (hash h) declared in s, or NULL. */
 static rbk_sym *scope_find_h(const scope *s, const char *name, uint32_t h) {
@@ -1426,8 +1423,7 @@ static void step_decl(sema *S, rbk_node *n, const char *section) {
         for (int i = 0; i < c->step_names_cap; i++) {
             int k = c->step_names[i];
             if (!k) continue;
-            uint32_t h = 2166136261u;
-            for (const char *p = c->steps[k - 1].name; *p; p++) { h ^= (unsigned char)*p; h *= 16777619u; }
+            uint32_t h = rbk_fnv1a_str(c->steps[k - 1].name);
             uint32_t j = h & (uint32_t)(cap - 1);
             while (t[j]) j = (j + 1) & (uint32_t)(cap - 1);
             t[j] = k;
@@ -1437,8 +1433,7 @@ static void step_decl(sema *S, rbk_node *n, const char *section) {
         c->step_names_cap = cap;
     }
     {
-        uint32_t h = 2166136261u;
-        for (const char *p = si->name; *p; p++) { h ^= (unsigned char)*p; h *= 16777619u; }
+        uint32_t h = rbk_fnv1a_str(si->name);
         uint32_t j = h & (uint32_t)(c->step_names_cap - 1);
         int dup = -1;
         while (c->step_names[j]) {

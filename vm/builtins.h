@@ -9,6 +9,7 @@
  * in it: rbk_builtin_resolve hands it to the caller, which keeps it (vm/vm.c, per VM). */
 #ifndef RBK_VM_BUILTINS_H
 #define RBK_VM_BUILTINS_H
+#include "../support/hash.h"
 #include "native.h"
 
 typedef enum rbk_lib { RBK_LIB_CORE, RBK_LIB_HTTP, RBK_LIB_SQL } rbk_lib;
@@ -57,10 +58,6 @@ const char *rbk_lib_name(rbk_lib l);
 int rbk_builtin_resolve(int id, rbk_native_fn *fn, char **err);
 
 /* The name hash of the table's lookup index (FNV-1a), shared by the generator and the lookup. */
-static inline unsigned rbk_builtin_name_hash(const char *s) {
-    unsigned h = 2166136261u;
-    for (; *s; s++) { h ^= (unsigned char)*s; h *= 16777619u; }
-    return h;
-}
+static inline unsigned rbk_builtin_name_hash(const char *s) { return rbk_fnv1a_str(s); }
 enum { RBK_BUILTIN_FIND_SLOTS = 128 };
 #endif

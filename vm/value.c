@@ -2,6 +2,7 @@
  * rendering. See value.h for the ownership rules. */
 #include "value.h"
 #include "../support/numtext.h"
+#include "../support/hash.h"
 #include "../support/mask.h"
 #include <errno.h>
 #include <float.h>
@@ -275,8 +276,7 @@ void rbk_list_push(rbk_value list, rbk_value v) {
 }
 
 static uint32_t hash_bytes(const char *s, size_t n) {
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (size_t i = 0; i < n; i++) { h ^= (unsigned char)s[i]; h *= 16777619u; }
+    uint32_t h = rbk_fnv1a(s, n);
     return h ? h : 1;
 }
 static uint32_t str_hash(rbk_str *s) {
