@@ -267,15 +267,9 @@ static rbk_cost user_call_item(walker *w, rbk_node *n, const frame *f, rbk_oitem
 }
 
 static void visit_children(walker *w, rbk_node *n, const frame *f, rbk_oitems *out, rbk_cost *sum) {
-    int has = rbk_node_has(n);
-    rbk_node *ch[3] = {has >= RBK_HAS_A ? n->a : NULL, has >= RBK_HAS_B ? n->b : NULL, has >= RBK_HAS_C ? n->c : NULL};
-    for (int i = 0; i < 3; i++)
-        if (ch[i]) { rbk_cost c = expr_items(w, ch[i], f, out); cost_add(sum, &c); cost_free(&c); }
-    for (int i = 0; has >= RBK_HAS_LIST && i < n->list.n; i++) {
-        rbk_cost c = expr_items(w, n->list.items[i], f, out);
-        cost_add(sum, &c);
-        cost_free(&c);
-    }
+    rbk_node *ch;
+    RBK_EACH_CHILD(n, i, ch)
+        if (ch) { rbk_cost c = expr_items(w, ch, f, out); cost_add(sum, &c); cost_free(&c); }
 }
 
 /* Every call in an expression, in evaluation order (arguments first). */
@@ -283,14 +277,14 @@ static rbk_cost expr_items(walker *w, rbk_node *n, const frame *f, rbk_oitems *o
     rbk_cost sum = cost_zero();
     if (!n) return sum;
     if (n->kind == N_CALL) {
-        if (n->aux == 1 || n->aux == 2) {
+        if (n->aux == RBK_CALL_BUILTIN || n->aux == RBK_CALL_FN) {
             for (int i = 0; i < n->list2.n; i++) {
                 if (!n->list2.items[i]) continue;
                 rbk_cost c = expr_items(w, n->list2.items[i], f, out);
                 cost_add(&sum, &c);
                 cost_free(&c);
             }
-            rbk_cost c = n->aux == 1 ? builtin_item(w, n, f, out) : user_call_item(w, n, f, out);
+            rbk_cost c = n->aux == RBK_CALL_BUILTIN ? builtin_item(w, n, f, out) : user_call_item(w, n, f, out);
             cost_add(&sum, &c);
             cost_free(&c);
             return sum;

@@ -117,7 +117,7 @@ cval rbk_an_ceval(walker *w, rbk_node *n, const frame *f, int depth) {
         return cv(CV_UNKNOWN, 0);
     }
     case N_FIELD:
-        if (n->aux == 12 && n->sym && n->sym->kind == SYM_GLOBAL) return ceval_global(w, n->sym, depth);
+        if (n->aux == RBK_FIELD_MODULE && n->sym && n->sym->kind == SYM_GLOBAL) return ceval_global(w, n->sym, depth);
         return cv(CV_UNKNOWN, 0);
     case N_BINARY: {
         cval a = rbk_an_ceval(w, n->a, f, depth + 1), b = rbk_an_ceval(w, n->b, f, depth + 1);
@@ -174,12 +174,8 @@ static void collect(rbk_node *n, const frame *f, subs *s, int direct) {
     }
     if (n->kind == N_INTERP_PART) { collect(n->a, f, s, n->b == NULL); return; }
     if (n->kind == N_FIELD) { collect(n->a, f, s, 0); return; }
-    int has = rbk_node_has(n);
-    if (has >= RBK_HAS_A) collect(n->a, f, s, 0);
-    if (has >= RBK_HAS_B) collect(n->b, f, s, 0);
-    if (has >= RBK_HAS_C) collect(n->c, f, s, 0);
-    if (has >= RBK_HAS_LIST)
-        for (int i = 0; i < n->list.n; i++) collect(n->list.items[i], f, s, 0);
+    rbk_node *ch;
+    RBK_EACH_CHILD(n, i, ch) collect(ch, f, s, 0);
 }
 static int cmp_sub(const void *a, const void *b) {
     const sub *x = a, *y = b;

@@ -138,32 +138,30 @@ char *rbk_arena_strndup(rbk_arena *a, const char *s, size_t n) {
     p[n] = 0;
     return p;
 }
-/* How many of a, b, c, list each kind has (ast.h: rbk_node_has), from what grammar/parser.y
- * gives it; a kind's node is allocated up to its last child field (a literal: up to its value,
- * which is where `a` is; node_size). */
-static const uint8_t kids[N__COUNT] = {
-    [N_NIL] = 0, [N_BOOL] = 0, [N_INT] = 0, [N_FLOAT] = 0, [N_DURATION] = 0, [N_STRING] = 0,
-    [N_IDENT] = 0,
-    [N_FIELD] = 1, [N_UNARY] = 1, [N_NOT] = 1, [N_ARG] = 1, [N_LET] = 1, [N_ASSIGN] = 1,
-    [N_RETURN] = 1, [N_EXPR_STMT] = 1, [N_FAIL] = 1, [N_RUNBOOK] = 1, [N_USE] = 1,
-    [N_FN_PARAM] = 1, [N_STEP_ATTR] = 1,
-    [N_BINARY] = 2, [N_AND] = 2, [N_OR] = 2, [N_RANGE] = 2, [N_INDEX] = 2, [N_INTERP_PART] = 2,
-    [N_MAP_ENTRY] = 2, [N_ENV] = 2, [N_FN] = 2,
-    [N_IF] = 3, [N_FOR] = 3, [N_EXPECT] = 3, [N_STOP_IF] = 3, [N_WATCH] = 3, [N_PARAM] = 3,
-    [N_INTERP] = 4, [N_LIST] = 4, [N_MAP] = 4, [N_CALL] = 4, [N_BLOCK] = 4, [N_SECTION] = 4,
-    [N_STEP] = 4, [N_PROGRAM] = 4,
+/* A kind's SHAPE (ast.def) as how many of a, b, c, list it has (ast.h: rbk_node_has), and as
+ * the size of its node: up to its last child field (a literal: up to its value, which is where
+ * `a` is; N_CALL: the whole node, d and list2 included). */
+enum { SHAPE_LEAF_KIDS = 0, SHAPE_VALUE_KIDS = 0, SHAPE_A_KIDS = 1, SHAPE_B_KIDS = 2, SHAPE_C_KIDS = 3,
+       SHAPE_LIST_KIDS = 4, SHAPE_CALL_KIDS = 4 };
+#define SHAPE_LEAF_SIZE offsetof(rbk_node, a)
+#define SHAPE_VALUE_SIZE offsetof(rbk_node, b)
+#define SHAPE_A_SIZE offsetof(rbk_node, b)
+#define SHAPE_B_SIZE offsetof(rbk_node, c)
+#define SHAPE_C_SIZE offsetof(rbk_node, list)
+#define SHAPE_LIST_SIZE offsetof(rbk_node, d)
+#define SHAPE_CALL_SIZE sizeof(rbk_node)
+const uint8_t rbk_node_kids[N__COUNT] = {
+#define RBK_NODE(KIND, CLASS, SHAPE, NAME, STR, A, B, C, LIST, AUX) [N_##KIND] = SHAPE_##SHAPE##_KIDS,
+#include "ast.def"
+#undef RBK_NODE
 };
-static const size_t kid_end[5] = {
-    offsetof(rbk_node, a), offsetof(rbk_node, b), offsetof(rbk_node, c), offsetof(rbk_node, list),
-    offsetof(rbk_node, d)};
-int rbk_node_has(const rbk_node *n) { return n->kind < N__COUNT ? kids[n->kind] : 0; }
-static inline size_t node_size(rbk_node_kind k) {
-    switch (k) {
-    case N_CALL: return sizeof(rbk_node);
-    case N_INT: case N_FLOAT: case N_DURATION: case N_BOOL: return offsetof(rbk_node, b); /* i, f */
-    default: return kid_end[kids[k]];
-    }
-}
+static const uint8_t kind_size[N__COUNT] = {
+#define RBK_NODE(KIND, CLASS, SHAPE, NAME, STR, A, B, C, LIST, AUX) [N_##KIND] = (uint8_t)SHAPE_##SHAPE##_SIZE,
+#include "ast.def"
+#undef RBK_NODE
+};
+_Static_assert(sizeof(rbk_node) <= UINT8_MAX, "kind_size holds node sizes in a byte");
+static inline size_t node_size(rbk_node_kind k) { return kind_size[k]; }
 size_t rbk_node_size(rbk_node_kind k) { return node_size(k); }
 /* Every chunk starts zeroed (calloc, or fresh pages from mmap) and the bump pointer only moves
  * forward, so the bytes a new node (or rbk_arena_alloc) gets have never been written: only the
@@ -259,11 +257,10 @@ void rbk_nodes_push(rbk_arena *a, rbk_nodes *l, rbk_node *n) {
     l->items[l->n++] = n;
 }
 const char *rbk_node_kind_name(rbk_node_kind k) {
-    static const char *names[] = {
-        "nil", "bool", "int", "float", "duration", "string", "interpolated string", "part",
-        "name", "list", "map", "map entry", "unary", "binary", "and", "or", "not", "field",
-        "index", "call", "argument", "range", "refused expression", "block", "let", "assignment",
-        "if", "for", "return", "expression", "expect", "stop-if", "fail", "watch", "runbook", "env", "param",
-        "use", "fn", "parameter", "section", "step", "step attribute", "program"};
+    static const char *const names[N__COUNT] = {
+#define RBK_NODE(KIND, CLASS, SHAPE, NAME, STR, A, B, C, LIST, AUX) [N_##KIND] = NAME,
+#include "ast.def"
+#undef RBK_NODE
+    };
     return k < N__COUNT ? names[k] : "?";
 }

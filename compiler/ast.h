@@ -7,18 +7,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The node kinds, in the order of compiler/ast.def (the table of what each kind's fields
+ * mean): N_NIL ... N_ERROR are expressions, N_BLOCK ... N_WATCH statements, N_RUNBOOK ...
+ * N_PROGRAM declarations. */
 typedef enum rbk_node_kind {
-    /* expressions */
-    N_NIL, N_BOOL, N_INT, N_FLOAT, N_DURATION, N_STRING, N_INTERP, N_INTERP_PART,
-    N_IDENT, N_LIST, N_MAP, N_MAP_ENTRY, N_UNARY, N_BINARY, N_AND, N_OR, N_NOT, N_FIELD,
-    N_INDEX, N_CALL, N_ARG, N_RANGE,
-    N_ERROR, /* an expression the parser refused (nested too deeply): reported there */
-    /* statements */
-    N_BLOCK, N_LET, N_ASSIGN, N_IF, N_FOR, N_RETURN, N_EXPR_STMT, N_EXPECT, N_STOP_IF,
-    N_FAIL, N_WATCH,
-    /* declarations */
-    N_RUNBOOK, N_ENV, N_PARAM, N_USE, N_FN, N_FN_PARAM, N_SECTION, N_STEP, N_STEP_ATTR,
-    N_PROGRAM,
+#define RBK_NODE(KIND, CLASS, SHAPE, NAME, STR, A, B, C, LIST, AUX) N_##KIND,
+#include "ast.def"
+#undef RBK_NODE
     N__COUNT
 } rbk_node_kind;
 
@@ -78,7 +73,7 @@ struct rbk_node {
     struct rbk_sym *sym;
     int slot;          /* local/global slot, builtin id, function index ... by sym kind; while
                         * parsing, an expression's nesting depth (RBK_MAX_EXPR_DEPTH) */
-    int aux;           /* codegen helpers */
+    int aux;           /* by kind (ast.def): a position, or an RBK_BLOCK_/RBK_CALL_/RBK_FIELD_ value */
     /* children, by kind (rbk_node_has); a literal's value where others have `a` */
     union {
         rbk_node *a;
@@ -101,18 +96,69 @@ static inline const char *rbk_arg_name(const rbk_node *arg) { return arg->kind =
  * kept in `aux`, which the checker sets to say what kind of field access it is.) */
 static inline uint32_t rbk_field_name_off(const rbk_node *f) { return f->end - f->slen; }
 
-/* The child fields a kind has, for walkers that do not switch on the kind: a node has `b`
- * only if it has `a`, and so on (RBK_HAS_LIST implies a, b and c). */
+/* The child fields a kind has (its SHAPE in ast.def), for walkers that do not switch on the
+ * kind: a node has `b` only if it has `a`, and so on (RBK_HAS_LIST implies a, b and c). */
 enum { RBK_HAS_A = 1, RBK_HAS_B = 2, RBK_HAS_C = 3, RBK_HAS_LIST = 4 };
+extern const uint8_t rbk_node_kids[N__COUNT];
 /* How many of a, b, c, list n's kind has (0: a leaf; RBK_HAS_LIST: all four). */
-int rbk_node_has(const rbk_node *n);
+static inline int rbk_node_has(const rbk_node *n) { return n->kind < N__COUNT ? rbk_node_kids[n->kind] : 0; }
+/* The child walk: n's children are a, b, c (those its kind has) and then the items of its
+ * list, in that order; rbk_node_nchildren counts them (NULL ones included) and
+ * rbk_node_child(n, i) is the i-th, or NULL where an optional child is absent. A call's
+ * annotations (d, list2) are not children: they point at nodes that are children already.
+ *     rbk_node *ch;
+ *     RBK_EACH_CHILD(n, i, ch) if (ch) ...;
+ */
+static inline int rbk_node_nchildren(const rbk_node *n) {
+    int has = rbk_node_has(n);
+    return has < RBK_HAS_LIST ? has : 3 + n->list.n;
+}
+static inline rbk_node *rbk_node_child(const rbk_node *n, int i) {
+    switch (i) {
+    case 0: return n->a;
+    case 1: return n->b;
+    case 2: return n->c;
+    default: return n->list.items[i - 3];
+    }
+}
+#define RBK_EACH_CHILD(n, i, ch) \
+    for (int i = 0, i##_count = rbk_node_nchildren(n); i < i##_count && ((ch) = rbk_node_child((n), i), 1); i++)
+
+/* What `aux` holds, by kind (ast.def's AUX column says where each applies).
+ * A position, set by the parser (the checker for N_FN_PARAM and a for's second variable):
+ * where a declaration's name starts (N_LET, N_FOR, N_PARAM, N_FN, N_FN_PARAM), where the
+ * keyword `step` starts (N_STEP), where a hole's `{` is (N_INTERP_PART). */
+#define RBK_NAME_OFF(n) ((n)->aux)
+#define RBK_STEP_OFF(n) ((n)->aux)
+#define RBK_HOLE_OFF(n) ((n)->aux)
+/* N_BLOCK: what the block is (parser) */
+typedef enum rbk_block_kind {
+    RBK_BLOCK_PLAIN = 0,
+    RBK_BLOCK_ROLLBACK = 1,     /* a step's `rollback { ... }` */
+    RBK_BLOCK_IRREVERSIBLE = 2  /* a step's `irreversible "why"`: no statements, the reason in a */
+} rbk_block_kind;
+/* N_CALL: what is called (checker; 0 until checked) */
+typedef enum rbk_call_kind {
+    RBK_CALL_BUILTIN = 1,       /* slot: the builtin's id; list2: the bound arguments */
+    RBK_CALL_FN = 2,            /* a user function: slot its index in rbk_compiler.fns */
+    RBK_CALL_METHOD = 3,        /* a method found at run time (INVOKE): `m.get(k)` */
+    RBK_CALL_VALUE = 4          /* a value called (CALL) */
+} rbk_call_kind;
+/* N_FIELD: what `x.name` reads (checker) */
+typedef enum rbk_field_kind {
+    RBK_FIELD_MAP = 0,          /* a field of a map, at run time */
+    RBK_FIELD_ENV = 10,         /* env.NAME: slot the env's index */
+    RBK_FIELD_BUILTIN = 11,     /* a builtin named as a value (an error): slot the builtin */
+    RBK_FIELD_MODULE = 12       /* a module's member: sym */
+} rbk_field_kind;
+/* N_IDENT: a builtin named as a value (an error; slot: the builtin). The N_IDENT of a
+ * declared env name: RBK_ENV_USED once something reads it (the checker's "never read"). */
+enum { RBK_IDENT_BUILTIN = 1, RBK_ENV_USED = 0x100 };
 
 /* N_ENV flags (N_PARAM: RBK_NF_SECRET, set by sema from its modifiers in ->c) */
 enum { RBK_NF_SECRET = 1, RBK_NF_OPTIONAL = 2 };
 /* N_STRING/N_INTERP flags (flags is one byte) */
 enum { RBK_NF_TRIPLE = 4, RBK_NF_RAW = 8 };
-/* N_STEP flags */
-enum { RBK_NF_IRREVERSIBLE = 16 };
 /* N_FOR flags: two variables */
 enum { RBK_NF_TWO_VARS = 32 };
 

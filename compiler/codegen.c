@@ -1,9 +1,9 @@
 /* compiler/codegen.c — checked AST → rbk_unit (vm/bytecode.h). One function per `fn`, per
  * step body, rollback and `if` condition, and funcs[0] for the top-level code, which runs
  * module initialisers, top-level statements and STEP instructions in source order.
- * Reads the annotations of compiler/sema.c (sym, slot, list2, aux); emits line tables for
- * every instruction that can fail, and the expectation table with the span of each traced
- * sub-expression (power-assert messages).
+ * Reads the annotations of compiler/sema.c (sym, slot, list2, and aux: the RBK_CALL_ and
+ * RBK_FIELD_ kinds of compiler/ast.h); emits line tables for every instruction that can fail,
+ * and the expectation table with the span of each traced sub-expression (power-assert messages).
  * Shares invariants with: vm/opcodes.def (stack effects), vm/interp.c (semantics). */
 #include <stdlib.h>
 #include <string.h>
@@ -325,7 +325,7 @@ static void record_gate(cg *g, int id, rbk_node *call) {
 }
 
 static void ccall(cg *g, rbk_node *n) {
-    if (n->aux == 1) {
+    if (n->aux == RBK_CALL_BUILTIN) {
         int id = n->slot;
         const rbk_builtin *b = rbk_builtin_get(id);
         int nargs = b->nparams, sqlp = -1, binds = 0;
@@ -344,7 +344,7 @@ static void ccall(cg *g, rbk_node *n) {
         emit2(g, RBK_OP_CALL_NATIVE, native(g, id), (uint32_t)nargs);
         return;
     }
-    if (n->aux == 2) {
+    if (n->aux == RBK_CALL_FN) {
         int fi = n->slot;
         rbk_fninfo *f = &g->c->fns[fi];
         rbk_node *params = f->decl->a;
@@ -363,7 +363,7 @@ static void ccall(cg *g, rbk_node *n) {
         emit2(g, RBK_OP_CALL_FN, (uint32_t)fi, (uint32_t)f->nparams);
         return;
     }
-    if (n->aux == 3) {
+    if (n->aux == RBK_CALL_METHOD) {
         rbk_node *callee = n->a;
         cexpr(g, callee->a);
         for (int i = 0; i < n->list.n; i++) cexpr(g, rbk_arg_value(n->list.items[i]));
@@ -472,9 +472,9 @@ static void cexpr(cg *g, rbk_node *n) {
     }
     case N_RANGE: cexpr(g, n->a); cexpr(g, n->b); mark(g, n); emit(g, RBK_OP_RANGE); break;
     case N_FIELD:
-        if (n->aux == 10) { emit1(g, RBK_OP_GET_ENV, (uint32_t)n->slot); break; }
-        if (n->aux == 11) { CERR(n, "builtins are not values in this version; call it"); emit(g, RBK_OP_NIL); break; }
-        if (n->aux == 12) {
+        if (n->aux == RBK_FIELD_ENV) { emit1(g, RBK_OP_GET_ENV, (uint32_t)n->slot); break; }
+        if (n->aux == RBK_FIELD_BUILTIN) { CERR(n, "builtins are not values in this version; call it"); emit(g, RBK_OP_NIL); break; }
+        if (n->aux == RBK_FIELD_MODULE) {
             rbk_sym *y = n->sym;
             if (y->kind == SYM_GLOBAL) { mark(g, n); emit1(g, RBK_OP_GET_GLOBAL, (uint32_t)y->index); }
             else { CERR(n, "functions are not values in this version; call it"); emit(g, RBK_OP_NIL); }

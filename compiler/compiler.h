@@ -123,7 +123,7 @@ static inline int rbk_traced(const rbk_node *n) {
     case N_IDENT: case N_INDEX: case N_CALL: case N_BINARY: case N_AND: case N_OR: case N_NOT:
     case N_UNARY: case N_RANGE: case N_INTERP:
         return 1;
-    case N_FIELD: return n->aux != 11 && n->aux != 12;
+    case N_FIELD: return n->aux != RBK_FIELD_BUILTIN && n->aux != RBK_FIELD_MODULE;
     default: return 0;
     }
 }

@@ -256,7 +256,7 @@ static void pop_scope(sema *S) {
         rbk_sym *y = s->syms[i];
         if (y->kind == SYM_LOCAL && !y->used && y->name[0] != '_' && y->decl && !S->c->syntax_errors) {
             rbk_diag *d = rbk_diag_add(S->c->diags, RBK_SEV_WARNING, "unused", y->decl->file,
-                                       (uint32_t)y->decl->aux, (uint32_t)y->decl->aux + (uint32_t)strlen(y->name),
+                                       (uint32_t)RBK_NAME_OFF(y->decl), (uint32_t)RBK_NAME_OFF(y->decl) + (uint32_t)strlen(y->name),
                                        "unused variable `%s`", y->name);
             rbk_diag_hint(d, "remove it, or name it `_%s` if it is unused on purpose", y->name);
         }
@@ -289,13 +289,13 @@ static rbk_sym *declare_local(sema *S, const char *name, rbk_node *decl, rbk_cty
         rbk_diag_hint(d, "to change its value, write `%s = ...` without `let`", name);
     }
     if (is_namespace(name) && strcmp(name, "env")) {
-        rbk_diag *d = rbk_diag_add(S->c->diags, RBK_SEV_WARNING, "shadow", decl->file, (uint32_t)decl->aux,
-                                   (uint32_t)decl->aux + (uint32_t)strlen(name),
+        rbk_diag *d = rbk_diag_add(S->c->diags, RBK_SEV_WARNING, "shadow", decl->file, (uint32_t)RBK_NAME_OFF(decl),
+                                   (uint32_t)RBK_NAME_OFF(decl) + (uint32_t)strlen(name),
                                    "`%s` hides the builtin module %s in this block", name, name);
         rbk_diag_hint(d, "%s.f(...) calls will not reach the builtins here: pick another name", name);
     }
     rbk_sym *y = newsym(S->c, SYM_LOCAL, name, decl);
-    y->index = alloc_slot(S, 1, decl->file, (uint32_t)decl->aux, (uint32_t)decl->aux + (uint32_t)strlen(name));
+    y->index = alloc_slot(S, 1, decl->file, (uint32_t)RBK_NAME_OFF(decl), (uint32_t)RBK_NAME_OFF(decl) + (uint32_t)strlen(name));
     y->type = t;
     y->fn_owner = S->fx->fn;
     scope_add(S->c, S->sc, y);
@@ -549,13 +549,13 @@ static void check_sql_literal(sema *S, rbk_node *q) {
     }
 }
 
-/* The span of a hole, from its `{` (aux, set by the parser) to its `}`. */
+/* The span of a hole, from its `{` (RBK_HOLE_OFF, set by the parser) to its `}`. */
 static void hole_span(sema *S, rbk_node *p, uint32_t *off, uint32_t *end) {
     const rbk_source *src = S->c->sources->items[p->file];
     uint32_t e = p->b ? p->b->end : p->a->end;
     while (e < src->len && (src->text[e] == ' ' || src->text[e] == '\t')) e++;
     if (e < src->len && src->text[e] == '}') e++;
-    *off = (uint32_t)p->aux;
+    *off = (uint32_t)RBK_HOLE_OFF(p);
     *end = e > *off ? e : p->end;
 }
 
@@ -698,7 +698,7 @@ static rbk_ctype *call_builtin(sema *S, rbk_node *n, int id, rbk_node *receiver)
         S->bi_ret[id] = rbk_type_parse(S->c, b->ret);
         for (int i = 0; i < b->nparams; i++) S->bi_fit[id][i] = spec_mask(b->params[i].type);
     }
-    n->aux = 1; /* builtin call */
+    n->aux = RBK_CALL_BUILTIN;
     n->slot = id;
     bind_builtin_call(S, n, b, receiver);
     for (int i = 0; i < n->list2.n; i++) {
@@ -787,7 +787,7 @@ static rbk_ctype *call(sema *S, rbk_node *n) {
     int fi = fn_index_of(S, callee, cy);
     if (fi >= 0) {
         rbk_fninfo *f = &S->c->fns[fi];
-        n->aux = 2; /* user function */
+        n->aux = RBK_CALL_FN;
         n->slot = fi;
         bind_user_call(S, n, f);
         for (int i = 0; i < n->list2.n; i++)
@@ -825,7 +825,7 @@ static rbk_ctype *call(sema *S, rbk_node *n) {
             }
         }
         if (!strcmp(callee->str, "get") && (is_mapish(rt) || rt->kind == TY_ANY)) {
-            n->aux = 3; /* runtime method (INVOKE) */
+            n->aux = RBK_CALL_METHOD;
             for (int i = 0; i < n->list.n; i++) {
                 if (rbk_arg_name(n->list.items[i])) ERR(n->list.items[i], "named arguments are not accepted by `get`");
                 expr(S, rbk_arg_value(n->list.items[i]));
@@ -837,7 +837,7 @@ static rbk_ctype *call(sema *S, rbk_node *n) {
             ERR(callee, "a %s has no method `%s`", rbk_type_str(rt), callee->str);
             return T(TY_ANY);
         }
-        n->aux = 3;
+        n->aux = RBK_CALL_METHOD;
         for (int i = 0; i < n->list.n; i++) expr(S, rbk_arg_value(n->list.items[i]));
         return T(TY_ANY);
     }
@@ -848,7 +848,7 @@ static rbk_ctype *call(sema *S, rbk_node *n) {
         if (rbk_arg_name(n->list.items[i])) ERR(n->list.items[i], "named arguments need a function known by name");
         expr(S, rbk_arg_value(n->list.items[i]));
     }
-    n->aux = 4; /* dynamic CALL */
+    n->aux = RBK_CALL_VALUE;
     return T(TY_ANY);
 }
 
@@ -860,7 +860,7 @@ static rbk_ctype *ident(sema *S, rbk_node *n) {
         if (bi >= 0) {
             rbk_diag *d = ERR(n, "`%s` is a builtin function, not a value", n->str);
             rbk_diag_hint(d, "call it: %s(...)", n->str);
-            n->sym = NULL; n->slot = bi; n->aux = 1;
+            n->sym = NULL; n->slot = bi; n->aux = RBK_IDENT_BUILTIN;
             return T(TY_FUNC);
         }
         if (is_namespace(n->str)) { ERR(n, "`%s` is a module of builtins: call one of its functions, e.g. %s.get(...)", n->str, n->str); return T(TY_ANY); }
@@ -928,9 +928,9 @@ static __attribute__((noinline)) rbk_ctype *env_field(sema *S, rbk_node *n) {
     int i = env_find(S->c, n->str);
     if (i >= 0) {
         rbk_node *e = S->c->envs[i];
-        e->aux |= 0x100; /* used */
+        e->aux |= RBK_ENV_USED;
         n->slot = i;
-        n->aux = 10; /* env read */
+        n->aux = RBK_FIELD_ENV;
         note_effect(S, 1, n);
         return (e->flags & RBK_NF_OPTIONAL) ? T(TY_ANY) : T(TY_STRING);
     }
@@ -961,7 +961,7 @@ static __attribute__((noinline)) rbk_ctype *namespace_field(sema *S, rbk_node *n
         if (best) rbk_diag_hint(d, "did you mean `%s.%s`?", o->str, best);
     }
     if (id >= 0) ERR(n, "`%s.%s` is a builtin function, not a value; call it", o->str, n->str);
-    n->aux = 11;
+    n->aux = RBK_FIELD_BUILTIN;
     n->slot = id;
     return T(TY_FUNC);
 }
@@ -981,7 +981,7 @@ static rbk_ctype *field(sema *S, rbk_node *n) {
                 int id = builtin_dotted(o->str, n->str);
                 if (id >= 0) {
                     ERR(n, "`%s.%s` is a builtin function, not a value; call it", o->str, n->str);
-                    n->aux = 11; n->slot = id; return T(TY_FUNC);
+                    n->aux = RBK_FIELD_BUILTIN; n->slot = id; return T(TY_FUNC);
                 }
             }
             if (!y) {
@@ -990,7 +990,7 @@ static rbk_ctype *field(sema *S, rbk_node *n) {
             }
             y->used = 1;
             n->sym = y;
-            n->aux = 12; /* module member */
+            n->aux = RBK_FIELD_MODULE;
             if (y->kind == SYM_FN) ERR(n, "`%s.%s` is a function, not a value; call it", o->str, n->str);
             return y->kind == SYM_FN ? T(TY_FUNC) : y->type;
         }
@@ -1017,7 +1017,7 @@ static rbk_ctype *field(sema *S, rbk_node *n) {
     if (known(t) && t->kind != TY_MAP) {
         ERR(n, "a %s has no fields (`.%s`)", rbk_type_str(t), n->str);
     }
-    n->aux = 0;
+    n->aux = RBK_FIELD_MAP;
     return T(TY_ANY);
 }
 
@@ -1054,7 +1054,6 @@ static rbk_ctype *binary(sema *S, rbk_node *n) {
     if (op == OP_MATCHES) {
         if (known(a) && a->kind != TY_STRING) ERR(n->a, "`matches` needs a string on the left, not %s", rbk_type_str(a));
         if (known(b) && b->kind != TY_STRING) ERR(n->b, "`matches` needs a pattern string on the right, not %s", rbk_type_str(b));
-        if (n->b->kind == N_STRING) n->b->aux = 5; /* constant pattern: codegen may precompile */
         if (n->b->kind == N_INTERP) check_pattern_literal(S, n->b);
         return T(TY_BOOL);
     }
@@ -1250,7 +1249,7 @@ static void stmt(sema *S, rbk_node *n) {
             if (known(it) && it->kind == TY_LIST) vt = T(TY_INT);
             else if (known(it)) vt = T(TY_STRING);
             rbk_sym *k = declare_local(S, n->str, n, vt);
-            n->c->aux = (int)n->c->off; /* the name's position, as a let's */
+            RBK_NAME_OFF(n->c) = (int)n->c->off; /* as a let's */
             rbk_sym *v = declare_local(S, n->c->str, n->c, T(TY_ANY));
             if (v->index != k->index + 1) ERR(n, "internal: loop slots");
             n->sym = k;
@@ -1347,7 +1346,7 @@ static void check_fn_body(sema *S, int fi, int module) {
     rbk_node *params = f->decl->a;
     for (int i = 0; i < params->list.n; i++) {
         rbk_node *p = params->list.items[i];
-        p->aux = (int)p->off;
+        RBK_NAME_OFF(p) = (int)p->off;
         rbk_sym *y = declare_local(S, p->str, p, T(TY_ANY));
         y->used = 1; /* parameters are part of the interface */
         if (p->a) {
@@ -1473,8 +1472,8 @@ static void step_decl(sema *S, rbk_node *n, const char *section) {
         }
     }
     si->body_fn = new_step_fn(S, si, "", n->b);
-    if (n->c && n->c->aux == 1) si->rollback_fn = new_step_fn(S, si, " (rollback)", n->c);
-    if (n->c && n->c->aux == 2) { si->irreversible = 1; si->irreversible_why = n->c->a; }
+    if (n->c && n->c->aux == RBK_BLOCK_ROLLBACK) si->rollback_fn = new_step_fn(S, si, " (rollback)", n->c);
+    if (n->c && n->c->aux == RBK_BLOCK_IRREVERSIBLE) { si->irreversible = 1; si->irreversible_why = n->c->a; }
     if (cond) si->cond_fn = new_step_fn(S, si, " (if)", cond);
     check_step_part(S, si, si->body_fn, n->b, 0);
     if (si->rollback_fn >= 0) check_step_part(S, si, si->rollback_fn, n->c, 0);
@@ -1613,15 +1612,12 @@ static void declare_top(sema *S, rbk_node *prog, scope *g, int module) {
 static int64_t default_tree_cost(const rbk_compiler *c, const rbk_node *n) {
     if (!n) return 0;
     int64_t k = 1;
-    int has = rbk_node_has(n);
-    if (has >= RBK_HAS_A) k += default_tree_cost(c, n->a);
-    if (has >= RBK_HAS_B) k += default_tree_cost(c, n->b);
-    if (has >= RBK_HAS_C) k += default_tree_cost(c, n->c);
-    for (int i = 0; has >= RBK_HAS_LIST && i < n->list.n; i++) {
-        k += default_tree_cost(c, n->list.items[i]);
+    rbk_node *ch;
+    RBK_EACH_CHILD(n, i, ch) {
+        k += default_tree_cost(c, ch);
         if (k > RBK_MAX_DEFAULT_NODES) return RBK_MAX_DEFAULT_NODES + 1;
     }
-    if (n->kind == N_CALL && n->aux == 2 && n->slot >= 0 && n->slot < c->nfns && c->fns[n->slot].default_cost)
+    if (n->kind == N_CALL && n->aux == RBK_CALL_FN && n->slot >= 0 && n->slot < c->nfns && c->fns[n->slot].default_cost)
         for (int j = 0; j < c->fns[n->slot].nparams; j++)
             if (j >= n->list2.n || !n->list2.items[j]) k += c->fns[n->slot].default_cost[j];
     return k > RBK_MAX_DEFAULT_NODES ? RBK_MAX_DEFAULT_NODES + 1 : k;
@@ -1675,8 +1671,8 @@ static void check_calls(rbk_compiler *c, int root, int *state, int *stack, int *
                 while (k > 0 && stack[k] != g) k--;
                 for (int j = k; j <= depth; j++) rbk_sbuf_printf(&b, "%s -> ", c->fns[stack[j]].name);
                 rbk_sbuf_adds(&b, c->fns[g].name);
-                rbk_diag *d = rbk_diag_add(c->diags, RBK_SEV_ERROR, "recursion", at->file, (uint32_t)at->aux,
-                                           (uint32_t)at->aux + (uint32_t)strlen(c->fns[g].name),
+                rbk_diag *d = rbk_diag_add(c->diags, RBK_SEV_ERROR, "recursion", at->file, (uint32_t)RBK_NAME_OFF(at),
+                                           (uint32_t)RBK_NAME_OFF(at) + (uint32_t)strlen(c->fns[g].name),
                                            "recursion is not allowed: %s", b.data);
                 rbk_diag_hint(d, "every runbook terminates: loop over a list or a range instead");
                 rbk_sbuf_free(&b);
@@ -1825,12 +1821,12 @@ void rbk_sema(rbk_compiler *c) {
         else if (y->is_param)
             rbk_diag_add(c->diags, RBK_SEV_WARNING, "unused", y->decl->file, y->decl->off, y->decl->end, "parameter `%s` is never used", y->name);
         else if (y->kind == SYM_FN)
-            rbk_diag_add(c->diags, RBK_SEV_WARNING, "unused", y->decl->file, (uint32_t)y->decl->aux,
-                         (uint32_t)y->decl->aux + (uint32_t)strlen(y->name), "function `%s` is never used", y->name);
+            rbk_diag_add(c->diags, RBK_SEV_WARNING, "unused", y->decl->file, (uint32_t)RBK_NAME_OFF(y->decl),
+                         (uint32_t)RBK_NAME_OFF(y->decl) + (uint32_t)strlen(y->name), "function `%s` is never used", y->name);
     }
     for (int i = 0; i < c->nenvs; i++) {
         rbk_node *e = c->envs[i];
-        if (!(e->aux & 0x100))
+        if (!(e->aux & RBK_ENV_USED))
             rbk_diag_add(c->diags, RBK_SEV_WARNING, "unused", e->file, e->off, e->end,
                          "environment variable `%s` is declared but never read", e->str);
     }

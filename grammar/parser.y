@@ -67,12 +67,10 @@ enum { DEPTH_REFUSED = 1 << 30 }; /* an N_ERROR's depth: whatever holds it is re
 static int depth(const rbk_node *n) { return !n ? 0 : n->slot > 0 ? n->slot : 1; }
 /* Sets n's depth from its children's (made before it, so already known); returns it. */
 static int set_depth(rbk_node *n) {
-    int d = 0, has = rbk_node_has(n);
-    if (has >= RBK_HAS_A && depth(n->a) > d) d = depth(n->a);
-    if (has >= RBK_HAS_B && depth(n->b) > d) d = depth(n->b);
-    if (has >= RBK_HAS_C && depth(n->c) > d) d = depth(n->c);
-    for (int i = 0; has >= RBK_HAS_LIST && i < n->list.n; i++)
-        if (depth(n->list.items[i]) > d) d = depth(n->list.items[i]);
+    int d = 0;
+    rbk_node *ch;
+    RBK_EACH_CHILD(n, i, ch)
+        if (depth(ch) > d) d = depth(ch);
     n->slot = d + 1;
     return d + 1;
 }
@@ -133,12 +131,12 @@ static rbk_node *text_part(rbk_parser *P, rbk_node *parts, char *s, size_t n, ui
     return add_part(P, parts, t);
 }
 /* parts + an interpolation of e, with its format spec when there is one; its span is e's,
- * and aux the offset of its `{` (where a check of the hole as a whole points) */
+ * and RBK_HOLE_OFF the offset of its `{` (where a check of the hole as a whole points) */
 static rbk_node *interp(rbk_parser *P, rbk_node *parts, rbk_node *e, const struct rbk_yystr *spec, YYLTYPE l, YYLTYPE specl,
                         uint32_t brace) {
     rbk_node *t = mk(P, N_INTERP_PART, l);
     t->a = e;
-    t->aux = (int)brace;
+    RBK_HOLE_OFF(t) = (int)brace;
     parts = add_part(P, parts, t);
     if (spec) { t->b = mk(P, N_IDENT, specl); t->b->str = spec->s; t->b->slen = spec->n; }
     set_depth(t); /* checked with the whole string (nest, after strnode) */
@@ -230,7 +228,7 @@ decl
     | ENV env_names env_mods { $$ = mk(P, N_ENV, @$); $$->a = $2; $$->b = $3; }
     | PARAM IDENT type_opt default_opt param_mods {
         $$ = mk(P, N_PARAM, @$); $$->str = $2.s; $$->slen = $2.n; $$->a = $3; $$->b = $4; $$->c = $5;
-        $$->aux = (int)@2.off; }
+        RBK_NAME_OFF($$) = (int)@2.off; }
     | USE string { $$ = mk(P, N_USE, @$); $$->a = $2; }
     | USE string AS IDENT { $$ = mk(P, N_USE, @$); $$->a = $2; $$->str = $4.s; $$->slen = $4.n; }
     ;
@@ -261,7 +259,7 @@ default_opt
 
 fn
     : FN IDENT '(' fn_params ')' block {
-        $$ = mk(P, N_FN, @$); $$->str = $2.s; $$->slen = $2.n; $$->a = $4; $$->b = $6; $$->aux = (int)@2.off; }
+        $$ = mk(P, N_FN, @$); $$->str = $2.s; $$->slen = $2.n; $$->a = $4; $$->b = $6; RBK_NAME_OFF($$) = (int)@2.off; }
     ;
 fn_params
     : %empty { $$ = mk(P, N_LIST, @$); }
@@ -288,7 +286,7 @@ section_body
 step
     : STEP string step_attrs block rollback_opt {
         $$ = become($3, N_STEP, @$); $$->a = $2; $$->b = $4; $$->c = $5;
-        $$->aux = (int)@1.off; }
+        RBK_STEP_OFF($$) = (int)@1.off; }
     ;
 step_attrs
     : %empty { $$ = mk(P, N_LIST, @$); }
@@ -304,8 +302,8 @@ step_attrs
     ;
 rollback_opt
     : %empty { $$ = NULL; }
-    | ROLLBACK block { $$ = $2; $$->aux = 1; }
-    | IRREVERSIBLE string { $$ = mk(P, N_BLOCK, @$); $$->a = $2; $$->aux = 2; }
+    | ROLLBACK block { $$ = $2; $$->aux = RBK_BLOCK_ROLLBACK; }
+    | IRREVERSIBLE string { $$ = mk(P, N_BLOCK, @$); $$->a = $2; $$->aux = RBK_BLOCK_IRREVERSIBLE; }
     ;
 
 block
@@ -319,15 +317,15 @@ stmt_list
     ;
 
 stmt
-    : LET IDENT '=' expr { $$ = mk(P, N_LET, @$); $$->str = $2.s; $$->slen = $2.n; $$->a = $4; $$->aux = (int)@2.off; }
+    : LET IDENT '=' expr { $$ = mk(P, N_LET, @$); $$->str = $2.s; $$->slen = $2.n; $$->a = $4; RBK_NAME_OFF($$) = (int)@2.off; }
     | IDENT '=' expr { $$ = mk(P, N_ASSIGN, @$); $$->str = $1.s; $$->slen = $1.n; $$->a = $3; }
     | if_stmt
     | FOR IDENT IN expr block {
-        $$ = mk(P, N_FOR, @$); $$->str = $2.s; $$->slen = $2.n; $$->a = $4; $$->b = $5; $$->aux = (int)@2.off; }
+        $$ = mk(P, N_FOR, @$); $$->str = $2.s; $$->slen = $2.n; $$->a = $4; $$->b = $5; RBK_NAME_OFF($$) = (int)@2.off; }
     | FOR IDENT ',' IDENT IN expr block {
         $$ = mk(P, N_FOR, @$); $$->str = $2.s; $$->slen = $2.n; $$->flags = RBK_NF_TWO_VARS;
         rbk_node *v = mk(P, N_IDENT, @4); v->str = $4.s; v->slen = $4.n; $$->c = v;
-        $$->a = $6; $$->b = $7; $$->aux = (int)@2.off; }
+        $$->a = $6; $$->b = $7; RBK_NAME_OFF($$) = (int)@2.off; }
     | RETURN { $$ = mk(P, N_RETURN, @$); }
     | RETURN expr { $$ = mk(P, N_RETURN, @$); $$->a = $2; }
     | EXPECT expr within_opt msg_opt { $$ = mk(P, N_EXPECT, @$); $$->a = $2; $$->b = $3; $$->c = $4; }
