@@ -574,70 +574,40 @@ static void report_holes(sema *S, rbk_node **parts, const rbk_holes *h, const ch
     }
 }
 
-/* A sh() command literal: each {expr} must stand where its quoting is correct (docs/shell.md
- * "Quoting interpolated values"); {x:ident} is an SQL format that a command would not quote. */
-static void check_shell_literal(sema *S, rbk_node *lit) {
-    rbk_piece *pieces;
-    unsigned char *fmt;
-    rbk_node **parts;
-    int n = rbk_literal_split(lit, &pieces, &fmt, &parts);
-    for (int k = 0; k < n; k++)
-        if (fmt[k] == RBK_HOLE_IDENT) {
-            rbk_diag *d = ERR(parts[k]->b, "`{...:ident}` quotes an SQL identifier, not a shell word: in a command the value would not be shell-quoted");
-            rbk_diag_hint(d, "write {x} (shell-quoted) or {x:raw} (shell code you vouch for)");
-            fmt[k] = RBK_HOLE_QUOTED;
-        }
-    rbk_holes h;
-    rbk_sh_holes(&h, pieces, n, fmt);
-    report_holes(S, parts, &h, "sh-context");
-    rbk_holes_free(&h);
-    free(pieces);
-    free(fmt);
-    free(parts);
-}
-
-/* An HTTP URL literal: {x:ident} is an SQL format, and a value right after a `%` would complete
- * a percent-escape (docs/http.md "Values in URLs"). */
-static void check_url_literal(sema *S, rbk_node *lit) {
+/* The holes of an interpolated literal that is code in another language, each reported at its
+ * `{ ... }` where no quoting makes its value a literal there (compiler/holes.c decides):
+ *   'S' a sh() command: each {expr} must stand where its quoting is correct (docs/shell.md
+ *       "Quoting interpolated values"); {x:ident} is an SQL format that a command would not
+ *       quote, an error of its own;
+ *   'Q' an SQL query: a bind parameter or an {x:ident} only works in SQL code, not inside a
+ *       string, a quoted identifier, dollar quotes or a comment (docs/sql.md);
+ *   'U' an HTTP URL: {x:ident} is an SQL format, and a value right after a `%` would complete
+ *       a percent-escape (docs/http.md "Values in URLs");
+ *   'R' the pattern of `s matches "..."`: a value is matched as the text it holds, except where
+ *       no escaping can make it a literal (docs/language.md "Values in patterns"). */
+static void check_holes(sema *S, rbk_node *lit, char lang) {
     rbk_piece *pieces;
     unsigned char *fmt;
     rbk_node **parts;
     int n = rbk_literal_split(lit, &pieces, &fmt, &parts);
     rbk_holes h;
-    rbk_url_holes(&h, pieces, n, fmt);
-    report_holes(S, parts, &h, "url-context");
-    rbk_holes_free(&h);
-    free(pieces);
-    free(fmt);
-    free(parts);
-}
-
-/* The pattern literal of `s matches "..."`: a value is matched as the text it holds, except
- * where no escaping can make it a literal (docs/language.md "Values in patterns"). */
-static void check_pattern_literal(sema *S, rbk_node *lit) {
-    rbk_piece *pieces;
-    unsigned char *fmt;
-    rbk_node **parts;
-    int n = rbk_literal_split(lit, &pieces, &fmt, &parts);
-    rbk_holes h;
-    rbk_re_holes(&h, pieces, n, fmt);
-    report_holes(S, parts, &h, "regex-context");
-    rbk_holes_free(&h);
-    free(pieces);
-    free(fmt);
-    free(parts);
-}
-
-/* An SQL query literal: a bind parameter or an {x:ident} only works in SQL code, not inside a
- * string, a quoted identifier, dollar quotes or a comment (docs/sql.md). */
-static void check_sql_holes(sema *S, rbk_node *lit) {
-    rbk_piece *pieces;
-    unsigned char *fmt;
-    rbk_node **parts;
-    int n = rbk_literal_split(lit, &pieces, &fmt, &parts);
-    rbk_holes h;
-    rbk_sql_holes(&h, pieces, n, fmt);
-    report_holes(S, parts, &h, "sql-context");
+    const char *rule;
+    switch (lang) {
+    case 'S':
+        for (int k = 0; k < n; k++)
+            if (fmt[k] == RBK_HOLE_IDENT) {
+                rbk_diag *d = ERR(parts[k]->b, "`{...:ident}` quotes an SQL identifier, not a shell word: in a command the value would not be shell-quoted");
+                rbk_diag_hint(d, "write {x} (shell-quoted) or {x:raw} (shell code you vouch for)");
+                fmt[k] = RBK_HOLE_QUOTED;
+            }
+        rbk_sh_holes(&h, pieces, n, fmt);
+        rule = "sh-context";
+        break;
+    case 'Q': rbk_sql_holes(&h, pieces, n, fmt); rule = "sql-context"; break;
+    case 'U': rbk_url_holes(&h, pieces, n, fmt); rule = "url-context"; break;
+    default: rbk_re_holes(&h, pieces, n, fmt); rule = "regex-context"; break;
+    }
+    report_holes(S, parts, &h, rule);
     rbk_holes_free(&h);
     free(pieces);
     free(fmt);
@@ -724,15 +694,15 @@ static rbk_ctype *call_builtin(sema *S, rbk_node *n, int id, rbk_node *receiver)
         if (b->params[i].interp == 'Q') {
             if (is_literal_string(a)) {
                 check_sql_literal(S, a);
-                if (a->kind == N_INTERP) check_sql_holes(S, a);
+                if (a->kind == N_INTERP) check_holes(S, a, 'Q');
             }
             else {
                 rbk_diag *d = WARN("sql-not-literal", a, "the query is not a string literal written in the call, so its values are not bind parameters");
                 rbk_diag_hint(d, "write the query in the call: db.query(\"... WHERE id = {id}\")");
             }
         }
-        if (b->params[i].interp == 'S' && a->kind == N_INTERP) check_shell_literal(S, a);
-        if (b->params[i].interp == 'U' && a->kind == N_INTERP) check_url_literal(S, a);
+        if (b->params[i].interp == 'S' && a->kind == N_INTERP) check_holes(S, a, 'S');
+        if (b->params[i].interp == 'U' && a->kind == N_INTERP) check_holes(S, a, 'U');
         if (id == RBK_BI_EXEC && i == 0) check_exec_shell(S, a);
         if (b->params[i].interp == 'S' && !is_literal_string(a)) {
             rbk_diag *d = WARN("sh-not-literal", a, "the command is not a string literal written in the call, so interpolated values are not shell-quoted");
@@ -1054,7 +1024,7 @@ static rbk_ctype *binary(sema *S, rbk_node *n) {
     if (op == OP_MATCHES) {
         if (known(a) && a->kind != TY_STRING) ERR(n->a, "`matches` needs a string on the left, not %s", rbk_type_str(a));
         if (known(b) && b->kind != TY_STRING) ERR(n->b, "`matches` needs a pattern string on the right, not %s", rbk_type_str(b));
-        if (n->b->kind == N_INTERP) check_pattern_literal(S, n->b);
+        if (n->b->kind == N_INTERP) check_holes(S, n->b, 'R');
         return T(TY_BOOL);
     }
     /* arithmetic */
