@@ -8,9 +8,12 @@
 #include "ast.h"
 #include "diag.h"
 
+/* The checker's types: the rows of compiler/types.def. */
 typedef enum rbk_tkind {
-    TY_ANY, TY_NIL, TY_BOOL, TY_INT, TY_FLOAT, TY_DURATION, TY_STRING, TY_LIST, TY_MAP,
-    TY_FUNC, TY_HANDLE, TY_RECORD
+#define RBK_TYPE(KIND, NAME, SPEC) TY_##KIND,
+#include "types.def"
+#undef RBK_TYPE
+    TY__COUNT
 } rbk_tkind;
 
 typedef struct rbk_ctype {
