@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "../compiler/compiler.h"
+#include "../support/hash.h"
 #include "cli.h"
 
 /* The files to check under path: a file named on the command line as it is, a directory walked
@@ -54,12 +55,10 @@ typedef struct diag_set {
     int cap, n;
 } diag_set;
 static uint32_t diag_hash(const rbk_diags *all, const rbk_diag *x) {
-    uint32_t h = 2166136261u;
-    const char *parts[2] = {x->file >= 0 ? all->sources->items[x->file]->path : "", x->msg};
-    for (int p = 0; p < 2; p++)
-        for (const char *c = parts[p]; *c; c++) { h ^= (unsigned char)*c; h *= 16777619u; }
+    uint32_t h = rbk_fnv1a_add_str(RBK_FNV1A_SEED, x->file >= 0 ? all->sources->items[x->file]->path : "");
+    h = rbk_fnv1a_add_str(h, x->msg);
     uint32_t nums[4] = {x->off, x->end, (uint32_t)x->sev, x->file >= 0};
-    for (int i = 0; i < 4; i++) { h ^= nums[i]; h *= 16777619u; }
+    for (int i = 0; i < 4; i++) { h ^= nums[i]; h *= RBK_FNV1A_PRIME; } /* a word at a time */
     return h;
 }
 static int diag_same(const rbk_diags *all, const rbk_diag *z, const rbk_diag *x) {
