@@ -20,6 +20,7 @@ int rbk_cmd_disasm(rbk_cli_opts *o);   /* cli/compile.c */
 int rbk_cli_import(const char *path, const char *out_path);            /* cli/import.c */
 int rbk_cli_complete(const char *usage_text, int argc, char **argv);   /* cli/complete.c */
 int rbk_cli_fmt(int argc, char **argv);                                /* cli/fmt.c */
+int rbk_cli_lsp(int argc, char **argv);                                /* cli/lsp.c: parses its own arguments */
 
 static int cmd_import(rbk_cli_opts *o) {
     if (o->nfiles != 1) { fputs("runbook import: give one FILE.md (and -o FILE.rb to write a file)\n", stderr); return EXIT_USAGE; }
@@ -67,6 +68,7 @@ static const rbk_command commands[] = {
     {"disasm", NULL, "  runbook disasm  FILE.rb|FILE.rbc\n", rbk_cmd_disasm, NULL},
     {"import", NULL, "  runbook import  FILE.md [-o FILE.rb]\n", cmd_import, NULL},
     {"fmt", NULL, "  runbook fmt     [--check] [--diff] PATH...|-\n", NULL, rbk_cli_fmt},
+    {"lsp", NULL, "  runbook lsp     [--stdio]\n", NULL, rbk_cli_lsp},
     {"help", "--help -h", "  runbook help | --help | -h\n", NULL, cmd_help},
     {"version", "--version", "  runbook version | --version\n", NULL, cmd_version},
     {"__complete", NULL, NULL, NULL, cmd_complete},

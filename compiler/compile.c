@@ -139,8 +139,9 @@ static void load_modules(rbk_compiler *c, const char *root_path) {
             if (path[0] != '/' && slash) rbk_sbuf_add(&b, root_path, (size_t)(slash - root_path + 1));
             rbk_sbuf_adds(&b, path[0] == '.' && path[1] == '/' ? path + 2 : path);
             display = rbk_sbuf_detach(&b);
-            int rc;
-            owned = read_source(display, RBK_READ_MAX_SOURCE - c->source_bytes, &len, &err, &rc);
+            int rc = RBK_READ_OK;
+            if (c->reader) owned = c->reader->read(c->reader->ctx, display, &len);
+            if (!owned) owned = read_source(display, RBK_READ_MAX_SOURCE - c->source_bytes, &len, &err, &rc);
             if (!owned) {
                 /* never the file's text: a refused file may be /proc/self/environ */
                 rbk_diag *d = rbk_diag_add(c->diags, RBK_SEV_ERROR, rc == RBK_READ_TOO_BIG ? "limit" : "check",
@@ -185,8 +186,10 @@ static rbk_compiler *new_compiler(rbk_sources *sources, rbk_diags *diags) {
 }
 
 /* Parses, links and checks the root file, already in `sources` as `file`. */
-static rbk_compiler *compile_root(const char *path, int file, rbk_sources *sources, rbk_diags *diags) {
+static rbk_compiler *compile_root(const char *path, int file, rbk_sources *sources, rbk_diags *diags,
+                                  const rbk_module_reader *reader) {
     rbk_compiler *c = new_compiler(sources, diags);
+    c->reader = reader;
     c->root_file = file;
     c->source_bytes = sources->items[file]->len;
     if (c->source_bytes > RBK_READ_MAX_SOURCE) { /* text handed over in memory (a .rbc's own) */
@@ -203,7 +206,11 @@ static rbk_compiler *compile_root(const char *path, int file, rbk_sources *sourc
 
 rbk_compiler *rbk_compile_text(const char *path, const char *text, size_t len, rbk_sources *sources,
                                rbk_diags *diags) {
-    return compile_root(path, rbk_sources_add(sources, path, text, len), sources, diags);
+    return compile_root(path, rbk_sources_add(sources, path, text, len), sources, diags, NULL);
+}
+rbk_compiler *rbk_compile_text_with(const char *path, const char *text, size_t len, rbk_sources *sources,
+                                    rbk_diags *diags, const rbk_module_reader *reader) {
+    return compile_root(path, rbk_sources_add(sources, path, text, len), sources, diags, reader);
 }
 
 rbk_compiler *rbk_compile_load(const char *path, rbk_sources *sources, rbk_diags *diags) {
@@ -217,7 +224,7 @@ rbk_compiler *rbk_compile_load(const char *path, rbk_sources *sources, rbk_diags
         return NULL;
     }
     /* the file's bytes become the source's text: one copy less of a large file */
-    return compile_root(path, rbk_sources_adopt(sources, path, text, len), sources, diags);
+    return compile_root(path, rbk_sources_adopt(sources, path, text, len), sources, diags, NULL);
 }
 
 void rbk_compiler_free(rbk_compiler *c) {

@@ -96,7 +96,17 @@ typedef struct rbk_compiler {
      * sema reports no "never used" (a use may have been in what was skipped) */
     int syntax_errors;
     size_t source_bytes;      /* the root's and the modules' bytes so far (RBK_READ_MAX_SOURCE) */
+    const struct rbk_module_reader *reader; /* or NULL: modules come from the files */
 } rbk_compiler;
+
+/* Where a relative module's text may come from before the file system: the language server's
+ * open documents, whose unsaved text is what the author sees. read returns the text (malloc'd,
+ * NUL at [*len]) of the module at path (the root's directory joined with the use path, as
+ * rbk_compile_load reads it), or NULL to read the file. */
+typedef struct rbk_module_reader {
+    char *(*read)(void *ctx, const char *path, size_t *len);
+    void *ctx;
+} rbk_module_reader;
 
 /* A runbook uses at most this many modules: a node's file index is 16 bits (ast.h), and a
  * thousand is far more than a runbook needs while keeping the check for a name used twice
@@ -114,6 +124,9 @@ rbk_compiler *rbk_compile_load(const char *path, rbk_sources *sources, rbk_diags
 /* Same from text in memory (tests, fuzzing). */
 rbk_compiler *rbk_compile_text(const char *path, const char *text, size_t len,
                                rbk_sources *sources, rbk_diags *diags);
+/* rbk_compile_text with relative modules read through reader first (NULL: as rbk_compile_text). */
+rbk_compiler *rbk_compile_text_with(const char *path, const char *text, size_t len, rbk_sources *sources,
+                                    rbk_diags *diags, const rbk_module_reader *reader);
 /* Generates the unit; NULL when there were errors. */
 rbk_unit *rbk_codegen(rbk_compiler *c);
 void rbk_compiler_free(rbk_compiler *c);
