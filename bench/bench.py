@@ -230,6 +230,80 @@ def bench_fmt(runs):
     RAW["fmt_100k"] = a
 
 
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return None
+
+
+def bench_lsp(runs):
+    """`runbook lsp`: the time from a change of a 10,000-line runbook (full text, as a client
+    with full sync sends it) to its diagnostics, seen by the client; and the server's RSS over
+    10,000 edits (small range changes, each checked again in full)."""
+    print("lsp: diagnostics after a change of a 10,000-line runbook; RSS over 10,000 edits", file=sys.stderr)
+    sys.path.insert(0, os.path.join(HERE, "..", "tests", "lsp"))
+    from lspclient import Server
+    rb = os.path.join(ARGS.work, "gen10k.rb")
+    subprocess.run([sys.executable, os.path.join(HERE, "gen_runbook.py"), "10000", rb], check=True)
+    text = open(rb).read()
+    lines = text.split("\n")
+    target = next(i for i, l in enumerate(lines) if l.strip().startswith("let limit"))
+    s = Server(RUNBOOK)
+    s.initialize()
+    uri = "file://" + os.path.abspath(rb)
+    s.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "runbook", "version": 1, "text": text}})
+    s.diagnostics(uri)
+    version = [1]
+
+    def published(v):
+        return lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"].get("version") == v
+
+    times, nerr = [], []
+    n = 20 if ARGS.quick else 200
+    for i in range(n):
+        t = list(lines)
+        t[target] = lines[target] + (" + nosuchname" if i % 2 else "")  # a mistake, then its fix
+        body = "\n".join(t)
+        version[0] += 1
+        t0 = time.perf_counter()
+        s.send({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+            "textDocument": {"uri": uri, "version": version[0]}, "contentChanges": [{"text": body}]}})
+        m = s.wait(published(version[0]))
+        times.append(time.perf_counter() - t0)
+        nerr.append(sum(1 for d in m["params"]["diagnostics"] if d["severity"] == 1))
+    if nerr[1::2] != [1] * len(nerr[1::2]) or any(nerr[0::2]):
+        die(f"lsp: unexpected diagnostics: {nerr[:10]}")
+    times.sort()
+    med, p95 = statistics.median(times), times[int(len(times) * 0.95) - 1]
+    row("lsp: diagnostics 50 ms after a change, 10k lines", med, 0.05, 1.0,
+        f"median of {n} changes (every other one a mistake, then its fix), full text sent; "
+        f"p95 {fmt(p95, 's')}, max {fmt(times[-1], 's')}, min {fmt(times[0], 's')}")
+    RAW["lsp_change_10k"] = times
+    # RSS: after 1,000 edits (warm), and after 10,000
+    edits = 1000 if ARGS.quick else 10000
+    line = target
+    rss = {}
+    for i in range(1, edits + 1):
+        version[0] += 1
+        ch = len(lines[line])
+        s.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version[0]}, "contentChanges": [
+            {"range": {"start": {"line": line, "character": ch}, "end": {"line": line, "character": ch + (i % 2 == 0)}},
+             "text": "" if i % 2 == 0 else " "}]})
+        s.wait(published(version[0]))
+        if i in (edits // 10, edits):
+            rss[i] = rss_kib(s.proc.pid)
+    s.call("shutdown")
+    s.notify("exit")
+    s.exit_code()
+    first, last = rss[edits // 10], rss[edits]
+    row(f"lsp: RSS growth from {edits // 10:,} to {edits:,} edits", last - first, None, None,
+        f"RSS {first / 1024:.1f} MiB after {edits // 10:,} edits, {last / 1024:.1f} MiB after {edits:,} "
+        f"(each a range change of one character, the 10k-line runbook checked again in full)", unit="KiB", info=True)
+    RAW["lsp_rss"] = rss
+
+
 def bench_startup(runs):
     print("start-up: one-step .rbc vs lua5.4 -e 'print(1)'", file=sys.stderr)
     rbc = compile_rb(os.path.join(HERE, "rb", "startup.rb"), os.path.join(ARGS.work, "startup.rbc"))
@@ -346,7 +420,7 @@ def main():
     ap.add_argument("--services-env")
     ap.add_argument("--json")
     ap.add_argument("--quick", action="store_true", help="fewer runs (a smoke test of the harness)")
-    ap.add_argument("--only", help="comma-separated: vm,check,fmt,startup,sh,http,sql")
+    ap.add_argument("--only", help="comma-separated: vm,check,fmt,lsp,startup,sh,http,sql")
     ARGS = ap.parse_args()
     RUNBOOK = os.path.join(ARGS.build, "runbook")
     HTTP_ANCHOR = os.path.join(ARGS.build, "bench", "rbk-http-anchor")
@@ -368,6 +442,8 @@ def main():
         bench_check(runs)
     if want("fmt"):
         bench_fmt(runs)
+    if want("lsp"):
+        bench_lsp(runs)
     if want("startup"):
         bench_startup(30 if ARGS.quick else 300)
     if want("sh"):
