@@ -39,6 +39,7 @@ SUMMARY = {
     "disasm": "list the bytecode of a runbook or an artifact",
     "import": "turn a Markdown runbook into a runbook skeleton that checks",
     "fmt": "rewrite runbooks in the one canonical layout",
+    "lsp": "a language server for editors, on stdin and stdout",
 }
 
 

@@ -2,11 +2,10 @@
 // configuration work without it; it adds two things:
 //   1. .rb files that are runbooks (detect.js, docs/editors.md) are switched from Ruby to
 //      runbook when opened (setting runbook.detectRbFiles);
-//   2. the language client for `runbook lsp` (needs runbook lsp: the server is not in this
-//      version of runbook). With runbook.lsp.enabled "auto" it starts only when
-//      `runbook __complete commands` lists `lsp`; "on" starts it anyway, "off" never.
-//      vscode-languageclient is loaded only then, so the extension works without its
-//      node_modules until there is a server to talk to.
+//   2. the language client for `runbook lsp` (docs/cli.md). With runbook.lsp.enabled "auto"
+//      it starts only when `runbook __complete commands` lists `lsp` (an older runbook has no
+//      server); "on" starts it anyway, "off" never. vscode-languageclient is loaded only then,
+//      so the extension works without its node_modules when no server is started.
 'use strict';
 const vscode = require('vscode');
 const { execFile } = require('child_process');
