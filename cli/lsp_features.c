@@ -134,20 +134,42 @@ enum { CK_METHOD = 2, CK_FUNCTION = 3, CK_FIELD = 5, CK_VARIABLE = 6, CK_MODULE 
 
 typedef struct comp {
     json_t *items;
+    char **labels;       /* an open-addressing set of the labels offered (each once) */
+    size_t nlabels, cap;
     const char *prefix;  /* what is typed of the word at the cursor */
     const char *suffix;  /* appended to each label's insert text (": " for a named argument) */
     int kind;            /* for items from a name callback */
 } comp;
 
-static int seen(json_t *items, const char *label) {
-    size_t i;
-    json_t *it;
-    json_array_foreach(items, i, it)
-        if (!strcmp(json_string_value(json_object_get(it, "label")), label)) return 1;
+static size_t hash(const char *s) {
+    size_t h = 14695981039346656037u;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+/* Whether label was offered already; records it if not. */
+static int seen(comp *c, const char *label) {
+    if (2 * (c->nlabels + 1) > c->cap) {
+        size_t ncap = c->cap ? c->cap * 2 : 256;
+        char **n = rbk_xcalloc(ncap, sizeof(char *));
+        for (size_t i = 0; i < c->cap; i++) {
+            if (!c->labels[i]) continue;
+            size_t j = hash(c->labels[i]) & (ncap - 1);
+            while (n[j]) j = (j + 1) & (ncap - 1);
+            n[j] = c->labels[i];
+        }
+        free(c->labels);
+        c->labels = n;
+        c->cap = ncap;
+    }
+    size_t j = hash(label) & (c->cap - 1);
+    for (; c->labels[j]; j = (j + 1) & (c->cap - 1))
+        if (!strcmp(c->labels[j], label)) return 1;
+    c->labels[j] = rbk_xstrdup(label);
+    c->nlabels++;
     return 0;
 }
 static void add_item(comp *c, const char *label, int kind, const char *detail, const char *doc) {
-    if (strncmp(label, c->prefix, strlen(c->prefix)) || seen(c->items, label)) return;
+    if (strncmp(label, c->prefix, strlen(c->prefix)) || seen(c, label)) return;
     json_t *it = json_pack("{s:s, s:i}", "label", label, "kind", kind);
     if (detail) json_object_set_new(it, "detail", json_string(detail));
     if (doc) json_object_set_new(it, "documentation", json_string(doc));
@@ -246,7 +268,7 @@ json_t *rbk_lsp_completion(rbk_lsp_doc *d, uint32_t off) {
     size_t ws = off;
     while (ws > 0 && is_word(text[ws - 1])) ws--;
     char *prefix = rbk_xstrndup(text + ws, off - ws);
-    comp c = {items, prefix, NULL, 0};
+    comp c = {.items = items, .prefix = prefix};
     size_t ls = off;
     while (ls > 0 && text[ls - 1] != '\n') ls--;
 
@@ -327,6 +349,8 @@ json_t *rbk_lsp_completion(rbk_lsp_doc *d, uint32_t off) {
     if (d->file == d->c->root_file && !strncmp("env", prefix, strlen(prefix))) add_item(&c, "env", CK_MODULE, "environment variables", NULL);
     for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++) add_item(&c, keywords[i], CK_KEYWORD, NULL, NULL);
 done:
+    for (size_t i = 0; i < c.cap; i++) free(c.labels[i]);
+    free(c.labels);
     free(prefix);
     return json_pack("{s:b, s:o}", "isIncomplete", 0, "items", items);
 }

@@ -59,18 +59,22 @@ void rbk_query_path_free(rbk_query_path *p) {
 }
 
 /* ------------------------------------------------------------------ type text */
-static void type_text(const rbk_ctype *t, rbk_sbuf *b) {
+/* A record's fields, nested records to DEPTH levels: a map literal of maps of maps would
+ * otherwise be text exponential in its depth. */
+static void type_text_at(const rbk_ctype *t, rbk_sbuf *b, int depth) {
+    enum { SHOWN = 12, DEPTH = 2 };
     if (!t) { rbk_sbuf_adds(b, "any"); return; }
     if (t->kind != TY_RECORD) { rbk_sbuf_adds(b, rbk_type_str(t)); return; }
+    if (depth >= DEPTH) { rbk_sbuf_adds(b, "{...}"); return; }
     rbk_sbuf_addc(b, '{');
-    enum { SHOWN = 12 };
     for (int i = 0; i < t->nfields && i < SHOWN; i++) {
         rbk_sbuf_printf(b, "%s%s: ", i ? ", " : "", t->fnames[i]);
-        type_text(t->ftypes[i], b);
+        type_text_at(t->ftypes[i], b, depth + 1);
     }
     if (t->nfields > SHOWN) rbk_sbuf_printf(b, ", ... (%d fields)", t->nfields);
     rbk_sbuf_addc(b, '}');
 }
+static void type_text(const rbk_ctype *t, rbk_sbuf *b) { type_text_at(t, b, 0); }
 
 /* The source text [off, end) of file, cut at the first newline and at `max` bytes. */
 static void src_text(rbk_compiler *c, int file, uint32_t off, uint32_t end, size_t max, rbk_sbuf *b) {

@@ -491,6 +491,25 @@ def hover():
 
 
 @case
+def hover_of_records_of_records_is_bounded():
+    # each let a record of 12 fields holding the one before: linear text, a type whose full
+    # text would be 12^12 fields
+    s = server()
+    s.initialize()
+    u = uri("/tmp/rbk-lsp-records.rb")
+    text = ['runbook "r"', "let r0 = {" + ", ".join("f%d: 1" % i for i in range(12)) + "}"]
+    for k in range(1, 13):
+        text.append("let r%d = {" % k + ", ".join("f%d: r%d" % (i, k - 1) for i in range(12)) + "}")
+    text.append("log(r12)")
+    open_doc(s, u, "\n".join(text) + "\n")
+    s.diagnostics(u)
+    r = s.call("textDocument/hover", pos(u, 13, 5))["result"]
+    h = r["contents"]["value"]
+    assert h.startswith("```runbook\nlet r12: {f0: {f0: {...}") and len(h) < 4000, h[:300]
+    finish(s)
+
+
+@case
 def definition():
     s, u = features_server()
 
