@@ -11,8 +11,8 @@ import time
 
 
 class Server:
-    def __init__(self, runbook, cwd=None, env=None):
-        self.proc = subprocess.Popen([runbook, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    def __init__(self, runbook, cwd=None, env=None, wrapper=()):
+        self.proc = subprocess.Popen(list(wrapper) + [runbook, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, cwd=cwd, env=env)
         self.q = queue.Queue()
         self.pending = []
