@@ -545,12 +545,12 @@ static int handle(rbk_lsp *s, const char *body, size_t len, int *code) {
     } else {
         const char *method = json_string_value(jm);
         json_t *params = json_object_get(m, "params");
-        if (params && !json_is_object(params) && !json_is_array(params)) {
-            if (id) reply_error(s, id, RBK_LSP_INVALID_PARAMS, "params is neither an object nor an array");
-        } else if (!strcmp(method, "exit")) {
+        if (!strcmp(method, "exit")) { /* whatever else it holds */
             json_decref(m);
             *code = s->shutdown ? 0 : 1;
             return 1;
+        } else if (params && !json_is_object(params) && !json_is_array(params)) {
+            if (id) reply_error(s, id, RBK_LSP_INVALID_PARAMS, "params is neither an object nor an array");
         } else if (id) {
             request(s, method, id, params);
         } else {
