@@ -101,6 +101,15 @@ def end_of_input_without_shutdown_is_1_and_after_is_0():
 
 
 @case
+def exit_with_odd_params_still_exits():
+    s = server()
+    s.initialize()
+    s.call("shutdown")
+    s.send({"jsonrpc": "2.0", "method": "exit", "params": 5})
+    eq(s.exit_code(), 0, "exit with params 5")
+
+
+@case
 def exit_before_initialize_is_1():
     s = server()
     s.notify("exit")
