@@ -301,10 +301,9 @@ json_t *rbk_lsp_completion(rbk_lsp_doc *d, uint32_t off) {
         char *chain = rbk_xstrndup(text + cs, ws - 1 - cs);
         if (!chain[0]) { free(chain); goto done; }
         if (!strcmp(chain, "env")) {
-            for (int i = 0; i < d->c->nenvs; i++) {
-                rbk_node *e = d->c->envs[i];
-                add_item(&c, e->str, CK_CONSTANT, "environment variable", NULL);
-            }
+            c.kind = CK_CONSTANT;
+            rbk_query_envs(d->c, name_cb, &c);
+            c.kind = 0;
         } else if (!strchr(chain, '.')) {
             rbk_query_module_members(d->c, chain, name_cb, &c);
             builtin_items(&c, chain, 0);

@@ -213,6 +213,15 @@ const rbk_ctype *rbk_query_name_type(rbk_compiler *c, int file, uint32_t off, co
     return NULL;
 }
 
+void rbk_query_envs(rbk_compiler *c, rbk_query_name_fn cb, void *ctx) {
+    for (int i = 0; i < c->nenvs; i++) {
+        rbk_node *e = c->envs[i];
+        int fl = e->flags;
+        cb(ctx, e->str, RBK_Q_ENV, (fl & RBK_NF_SECRET) && (fl & RBK_NF_OPTIONAL) ? "env, secret optional"
+                                   : fl & RBK_NF_SECRET ? "env, secret" : fl & RBK_NF_OPTIONAL ? "env, optional" : "env");
+    }
+}
+
 static int module_index(rbk_compiler *c, const char *name) {
     for (int i = 0; i < c->nmodules; i++)
         if (!strcmp(c->modules[i].name, name)) return i;
