@@ -13,6 +13,7 @@
 #include "parser.h"
 
 int rbk_std_module_find(const char *name, const char **src, size_t *len); /* generated */
+const char *rbk_std_module_name(int i);                                   /* generated, sorted */
 
 /* A source file of at most max bytes (support/readfile.h), or NULL with *err set and *rc the
  * reader's code. */
@@ -119,7 +120,14 @@ static void load_modules(rbk_compiler *c, const char *root_path) {
             if (!rbk_std_module_find(path, &text, &len)) {
                 rbk_diag *d = rbk_diag_add(c->diags, RBK_SEV_ERROR, "check", n->a->file, n->a->off, n->a->end,
                                            "there is no standard module \"%s\"", path);
-                rbk_diag_hint(d, "the standard modules are std/pg, std/http, std/k8s, std/systemd and std/git");
+                /* named from the embedded table, so the list cannot fall behind stdlib/std/ */
+                rbk_sbuf names = RBK_SBUF_INIT;
+                int nstd = 0;
+                while (rbk_std_module_name(nstd)) nstd++;
+                for (int k = 0; k < nstd; k++)
+                    rbk_sbuf_printf(&names, "%s%s", k == 0 ? "" : k == nstd - 1 ? " and " : ", ", rbk_std_module_name(k));
+                rbk_diag_hint(d, "the standard modules are %s", rbk_sbuf_cstr(&names));
+                rbk_sbuf_free(&names);
                 free(name);
                 continue;
             }
