@@ -443,8 +443,15 @@ static void did_change(rbk_lsp *s, json_t *params) {
     rbk_lsp_doc *d = uri ? rbk_lsp_doc_find(s, uri) : NULL;
     json_t *changes = json_object_get(params, "contentChanges");
     if (!d || !json_is_array(changes)) { fputs("runbook lsp: didChange of a document that is not open: ignored\n", stderr); return; }
-    size_t i;
+    size_t i, nranges = 0;
     json_t *ch;
+    json_array_foreach(changes, i, ch) nranges += json_object_get(ch, "range") != NULL;
+    if (nranges > 1 && (uint64_t)nranges * (uint64_t)(d->len + 1) > RBK_LSP_MAX_CHANGE_WORK) {
+        fprintf(stderr, "runbook lsp: a didChange of %zu range changes to a document of %zu bytes is more than "
+                        "%llu bytes of work: refused, the document is unchanged\n",
+                nranges, d->len, (unsigned long long)RBK_LSP_MAX_CHANGE_WORK);
+        return;
+    }
     json_array_foreach(changes, i, ch) {
         if (!apply_change(d, ch)) fputs("runbook lsp: a change without text or with a bad range: ignored\n", stderr);
     }

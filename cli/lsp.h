@@ -12,6 +12,11 @@
  * message carries one document's text, escaped as JSON). A longer one is skipped unread and
  * answered with an error (docs/cli.md). */
 #define RBK_LSP_MAX_MESSAGE ((size_t)64 << 20)
+/* A didChange's range changes each cost a pass over the document (the position to an offset,
+ * the splice): one notification may make at most this many bytes of such passes, the count of
+ * its range changes times the document's length before it. A longer one is refused whole (the
+ * document stays as it was; a line on stderr: a notification has no answer). */
+#define RBK_LSP_MAX_CHANGE_WORK ((uint64_t)1 << 30)
 /* The longest header line, and the most header lines of one message. */
 enum { RBK_LSP_MAX_HEADER_LINE = 4096, RBK_LSP_MAX_HEADERS = 32 };
 

@@ -20,6 +20,7 @@ from lspclient import Server, uri  # noqa: E402
 MAX_MESSAGE = 64 << 20     # RBK_LSP_MAX_MESSAGE (cli/lsp.h)
 MAX_HEADER_LINE = 4096     # RBK_LSP_MAX_HEADER_LINE
 MAX_HEADERS = 32           # RBK_LSP_MAX_HEADERS
+MAX_CHANGE_WORK = 1 << 30  # RBK_LSP_MAX_CHANGE_WORK
 
 ARGS = None
 CASES = []
@@ -395,6 +396,42 @@ def incremental_changes_are_applied():
         {"range": {"start": {"line": 2, "character": 4}, "end": {"line": 2, "character": 5}}, "text": "b"}]})
     d = s.diagnostics(u)
     assert any("unknown name `b`" in x["message"] for x in d["diagnostics"]), d
+    finish(s)
+
+
+@case
+def range_changes_work_limit_at_and_over():
+    # a document of L bytes and n range changes in one notification: n * (L + 1) bytes of
+    # passes at most; at the limit the changes are made, one change over it they are refused
+    s = server()
+    s.initialize()
+    u = uri("/tmp/rbk-lsp-work.rb")
+    n = 1024
+    length = MAX_CHANGE_WORK // n - 1
+    head = 'runbook "w"\n'
+    text = head + "#" * (length - len(head) - 1) + "\n"
+    assert len(text) == length
+    open_doc(s, u, text)
+    s.diagnostics(u)
+
+    def insert(count, version):
+        ins = {"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": ""}
+        last = {"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}},
+                "text": "log(nosuchname%d)\n" % version}
+        s.notify("textDocument/didChange", {"textDocument": {"uri": u, "version": version},
+                                            "contentChanges": [ins] * (count - 1) + [last]})
+    insert(n, 2)
+    d = s.diagnostics(u)
+    eq(d["version"], 2, "at the limit: checked")
+    assert any("nosuchname2" in x["message"] for x in d["diagnostics"]), d
+    # the document grew by len("log(nosuchname2)\n"): n changes are now over the limit: refused,
+    # no check, no diagnostics for version 3; the next publication is version 4's
+    insert(n, 3)
+    alive(s)
+    r = s.call("textDocument/hover", pos(u, 1, 1))["result"]
+    assert r and "log(msg" in r["contents"]["value"], r
+    s.notify("textDocument/didChange", {"textDocument": {"uri": u, "version": 4}, "contentChanges": [{"text": 'runbook "w"\n'}]})
+    eq(s.diagnostics(u)["version"], 4, "the refused change was not checked; the full change after it was")
     finish(s)
 
 
