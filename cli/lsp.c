@@ -478,10 +478,10 @@ static void did_close(rbk_lsp *s, json_t *params) {
 
 /* ------------------------------------------------------------------ requests */
 static json_t *capabilities(void) {
-    return json_pack("{s:{s:{s:b, s:i}, s:b, s:{s:[s,s,s,s]}, s:b, s:b}, s:{s:s, s:s}}",
+    return json_pack("{s:{s:{s:b, s:i}, s:b, s:{s:[s,s,s,s]}, s:b, s:b, s:b}, s:{s:s, s:s}}",
                      "capabilities", "textDocumentSync", "openClose", 1, "change", 1, "hoverProvider", 1,
                      "completionProvider", "triggerCharacters", ".", "\"", "(", ",", "definitionProvider", 1,
-                     "documentSymbolProvider", 1, "serverInfo", "name", "runbook", "version", RBK_VERSION);
+                     "documentSymbolProvider", 1, "documentFormattingProvider", 1, "serverInfo", "name", "runbook", "version", RBK_VERSION);
 }
 
 /* The document and byte offset a textDocument/position request is about; NULL (answered with
@@ -518,6 +518,14 @@ static void request(rbk_lsp *s, const char *method, json_t *id, json_t *params) 
         if ((d = doc_pos(s, id, params, &off, 1))) reply(s, id, rbk_lsp_completion(d, off));
     } else if (!strcmp(method, "textDocument/documentSymbol")) {
         if ((d = doc_pos(s, id, params, &off, 0))) reply(s, id, rbk_lsp_symbols(d));
+    } else if (!strcmp(method, "textDocument/formatting")) {
+        if ((d = doc_pos(s, id, params, &off, 0))) {
+            char *why = NULL;
+            json_t *edits = rbk_lsp_formatting(d, &why);
+            if (edits) reply(s, id, edits);
+            else reply_error(s, id, RBK_LSP_REQUEST_FAILED, "%s", why);
+            free(why);
+        }
     } else {
         reply_error(s, id, RBK_LSP_METHOD_NOT_FOUND, "unknown method '%s'", method);
     }

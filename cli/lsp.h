@@ -23,7 +23,8 @@ enum { RBK_LSP_MAX_HEADER_LINE = 4096, RBK_LSP_MAX_HEADERS = 32 };
 /* JSON-RPC and LSP error codes */
 enum {
     RBK_LSP_PARSE_ERROR = -32700, RBK_LSP_INVALID_REQUEST = -32600, RBK_LSP_METHOD_NOT_FOUND = -32601,
-    RBK_LSP_INVALID_PARAMS = -32602, RBK_LSP_INTERNAL_ERROR = -32603, RBK_LSP_NOT_INITIALIZED = -32002
+    RBK_LSP_INVALID_PARAMS = -32602, RBK_LSP_INTERNAL_ERROR = -32603, RBK_LSP_NOT_INITIALIZED = -32002,
+    RBK_LSP_REQUEST_FAILED = -32803
 };
 
 /* An open document and the last check of its text. */
@@ -68,4 +69,8 @@ json_t *rbk_lsp_hover(rbk_lsp_doc *d, uint32_t off);
 json_t *rbk_lsp_definition(rbk_lsp_doc *d, uint32_t off);
 json_t *rbk_lsp_symbols(rbk_lsp_doc *d);
 json_t *rbk_lsp_completion(rbk_lsp_doc *d, uint32_t off);
+/* textDocument/formatting: the edits that put the document in `runbook fmt`'s layout (one edit
+ * of the whole text, or none when it is already so); NULL when the text has syntax errors
+ * (the formatter refuses it, as `runbook fmt` does), with the first error's words in *why. */
+json_t *rbk_lsp_formatting(rbk_lsp_doc *d, char **why);
 #endif

@@ -4,6 +4,7 @@
  * cursor, which is usually not valid yet (`r.`, `sh("x", ti`). */
 #include <stdlib.h>
 #include <string.h>
+#include "../compiler/fmt.h"
 #include "../stdlib/builtins.h"
 #include "lsp.h"
 
@@ -352,4 +353,41 @@ done:
     free(c.labels);
     free(prefix);
     return json_pack("{s:b, s:o}", "isIncomplete", 0, "items", items);
+}
+
+/* ------------------------------------------------------------------ formatting */
+/* The position of the end of text[0..len): its line count and the last line's UTF-16 units. */
+static json_t *end_position(const char *text, size_t len) {
+    json_int_t line = 0;
+    size_t ls = 0;
+    for (const char *p = text, *e = text + len; (p = memchr(p, '\n', (size_t)(e - p))); p++, line++)
+        ls = (size_t)(p - text) + 1;
+    return json_pack("{s:I, s:I}", "line", line, "character", (json_int_t)utf16_units(text + ls, len - ls));
+}
+
+json_t *rbk_lsp_formatting(rbk_lsp_doc *d, char **why) {
+    rbk_sources sources = {0};
+    rbk_diags diags;
+    rbk_diags_init(&diags, &sources);
+    int file = rbk_sources_add(&sources, d->path ? d->path : d->uri, d->text, d->len);
+    rbk_sbuf out = RBK_SBUF_INIT;
+    json_t *r = NULL;
+    *why = NULL;
+    if (rbk_fmt_source(sources.items[file]->text, d->len, &out, &diags, file) != 0) {
+        rbk_diags_sort(&diags);
+        rbk_sbuf msg = RBK_SBUF_INIT;
+        rbk_sbuf_adds(&msg, "the document has syntax errors, so it is not formatted");
+        if (diags.n > 0) rbk_sbuf_printf(&msg, " (the first: %s)", diags.items[0].msg);
+        *why = rbk_sbuf_detach(&msg);
+    } else if (out.len == d->len && memcmp(out.data, d->text, d->len) == 0) {
+        r = json_array();
+    } else {
+        json_t *range = json_pack("{s:{s:i, s:i}, s:o}", "start", "line", 0, "character", 0, "end",
+                                  end_position(d->text, d->len));
+        r = json_pack("[{s:o, s:s%}]", "range", range, "newText", out.data ? out.data : "", out.len);
+    }
+    rbk_sbuf_free(&out);
+    rbk_diags_free(&diags);
+    rbk_sources_free(&sources);
+    return r;
 }

@@ -55,6 +55,16 @@ local ok, err = pcall(function()
   local value = res[id].result.contents.value
   for l in value:gmatch("[^\n]+") do put("hover " .. l) end
 
+  -- formatting: line 5 written carelessly, then the client asks the server to format the buffer
+  -- (vim.lsp.buf.format from 0.8, formatting_sync in 0.7) and applies the edit it gets
+  vim.api.nvim_buf_set_lines(buf, 4, 5, false, { "    let   r=http.get( env.API_URL )" })
+  if vim.lsp.buf.format then
+    vim.lsp.buf.format({ bufnr = buf, timeout_ms = 20000 })
+  else
+    vim.lsp.buf.formatting_sync(nil, 20000)
+  end
+  for _, l in ipairs(vim.api.nvim_buf_get_lines(buf, 0, -1, false)) do put("fmt " .. l) end
+
   -- the client shuts the server down; it must exit (status 0 after shutdown)
   vim.lsp.stop_client(id)
   assert(vim.wait(20000, function() return client.is_stopped() end, 20), "the server did not stop")

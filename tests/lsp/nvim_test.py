@@ -2,8 +2,9 @@
 """tests/lsp/nvim_test.py --runbook BIN — a real client: Neovim's built-in LSP client, headless
 (`nvim --clean --headless`: no user configuration), runs tests/lsp/nvim_client.lua against
 `runbook lsp`. It types a mistake after a string of characters outside the BMP (so the columns
-go through UTF-16 both ways), waits for the diagnostics Neovim received, asks for a hover, and
-writes both to a file this test compares with what they must be. Exit 77 (skipped) without nvim."""
+go through UTF-16 both ways), waits for the diagnostics Neovim received, asks for a hover, has
+the server format a carelessly written line, and writes all three to a file this test compares
+with what they must be. Exit 77 (skipped) without nvim."""
 import argparse
 import os
 import shutil
@@ -54,6 +55,7 @@ def main():
             "hover log(msg: any) -> nil",
             "hover ```",
             "hover core builtin (pure). Writes a line to the run's output and report.",
+        ] + ["fmt " + l for l in (RUNBOOK.replace('  expect', TYPED + '\n  expect')).splitlines()] + [
             "stopped",
         ]
         if p.returncode != 0 or got != want:

@@ -453,6 +453,40 @@ def syntax_error_is_reported_not_fatal():
 
 
 @case
+def formatting_is_runbook_fmt():
+    """textDocument/formatting gives what `runbook fmt -` prints, as one edit of the whole text
+    (its end in UTF-16 units, past a character outside the BMP); none for a formatted document;
+    a RequestFailed error, and the text untouched, for one with syntax errors."""
+    import subprocess
+    s = server()
+    caps = s.initialize()["result"]["capabilities"]
+    assert caps.get("documentFormattingProvider"), caps
+    u = uri("/tmp/rbk-lsp-fmt.rb")
+    text = 'runbook "f"\nstep   "a"{\n      log(  "x \U0001F600"  )   # keep me\n}\n# last \U0001F600'
+    want = subprocess.run([os.path.abspath(ARGS.runbook), "fmt", "-"], input=text.encode(),
+                          capture_output=True, check=True).stdout.decode()
+    assert want != text and "# keep me" in want and "# last" in want
+    open_doc(s, u, text)
+    s.diagnostics(u)
+    opts = {"tabSize": 2, "insertSpaces": True}
+    r = s.call("textDocument/formatting", {"textDocument": {"uri": u}, "options": opts})
+    edits = r["result"]
+    eq(len(edits), 1, "one edit")
+    eq(edits[0]["range"], {"start": {"line": 0, "character": 0}, "end": {"line": 4, "character": 9}}, "the whole text")
+    eq(edits[0]["newText"], want, "the formatter's text")
+    change(s, u, want, 2)
+    s.diagnostics(u)
+    eq(s.call("textDocument/formatting", {"textDocument": {"uri": u}, "options": opts})["result"], [], "already formatted")
+    change(s, u, 'runbook "f"\nstep "a" {\n  log(\n', 3)
+    s.diagnostics(u)
+    r = s.call("textDocument/formatting", {"textDocument": {"uri": u}, "options": opts})
+    eq(error_code(r), -32803, "syntax errors")
+    assert "syntax errors" in r["error"]["message"], r
+    alive(s)
+    finish(s)
+
+
+@case
 def modules_relative_to_the_document_and_unsaved_text_first():
     tmp = tempfile.mkdtemp(prefix="rbk-lsp-mod")
     try:
