@@ -1,4 +1,4 @@
-/* cli/plan.c — `runbook plan FILE [--format json]` (LANGUAGE.md §12, docs/plan.md): what a run
+/* cli/plan.c — `runbook plan FILE [--format json]` (docs/cli.md, docs/plan.md): what a run
  * of this exact artifact would do, before it does anything — env and params, the sequence of
  * top-level code and steps with every external effect as written, the gates, the rollback
  * order, the point of no return and the worst-case durations. Text on stdout (colour only on

@@ -61,7 +61,7 @@ int rbk_cli_execute(rbk_cli_opts *o, rbk_unit *u, const char *runbook_path, rbk_
     o->run.running_pgid = o->running_pgid;
     o->run.checkpoints = j != NULL;
     rbk_cli_install_signals();
-    /* LANGUAGE.md §6: a required param that was not given is asked for on a terminal */
+    /* docs/language.md §6: a required param that was not given is asked for on a terminal */
     if (o->run.interactive && !resume && rbk_prompt_params(u, NULL, &o->run.params, &o->run.nparams, o->interrupted) < 0) {
         fputs("runbook: interrupted before step 1: nothing was run\n", stderr);
         rbk_unit_free(u);
@@ -148,7 +148,7 @@ void rbk_cli_default_policy(rbk_cli_opts *o) {
         o->run.ask = rbk_prompt_ask;
         o->run.ask_ctx = &o->prompt;
     }
-    /* LANGUAGE.md §7: ask on a terminal, roll back without one */
+    /* docs/language.md §7: ask on a terminal, roll back without one */
     if (!o->on_failure_set) o->run.on_failure = o->run.interactive && o->run.ask ? RBK_ONFAIL_ASK : RBK_ONFAIL_ROLLBACK;
 }
 

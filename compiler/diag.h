@@ -1,4 +1,4 @@
-/* compiler/diag.h — the one diagnostics module (ENGINEERING.md §4): diagnostics
+/* compiler/diag.h — the one diagnostics module (docs/contributing.md, convention 4): diagnostics
  * (error/warning/note with a span and an optional hint), and the renderers: text (source line + caret + ~ underline), JSON, GitHub annotations, SARIF.
  * Source files and their line maps are support/source.h (the VM positions runtime errors
  * with them too). */

@@ -386,7 +386,7 @@ static void declare_top(sema *S, rbk_node *prog, scope *g, int module) {
                 break;
             }
             if (n->kind == N_PARAM) {
-                /* modifiers: `secret` only (LANGUAGE.md §6) */
+                /* modifiers: `secret` only (docs/language.md §6) */
                 for (int j = 0; n->c && j < n->c->list.n; j++) {
                     rbk_node *m = n->c->list.items[j];
                     if (!strcmp(m->str, "secret")) { n->flags |= RBK_NF_SECRET; continue; }

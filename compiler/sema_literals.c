@@ -8,7 +8,7 @@
 #include "holes.h"
 #include "sema_int.h"
 
-/* DELETE or UPDATE without WHERE in an SQL literal (LANGUAGE.md §10), statement by statement
+/* DELETE or UPDATE without WHERE in an SQL literal (docs/language.md §10), statement by statement
  * as compiler/holes.c reads them: a `;` or a WHERE in a string, a comment or a subquery does
  * not count. */
 void sema_sql_no_where(sema *S, rbk_node *q) {

@@ -1,9 +1,9 @@
-# The whole example of LANGUAGE.md §1, runnable here: the orders service's v2 cutover against the
+# The whole example of docs/language.md §1, runnable here: the orders service's v2 cutover against the
 # HTTP fixture (base_url) and the throwaway PostgreSQL (DATABASE_URL). Rehearsal mode creates the
 # tables production would already have; the real deploy and migration commands are one --param
 # away (deploy_cmd, migrate_cmd); --no-wait shortens the observation window to one evaluation of
 # its guards. The window, the verdict and a rollback are announced to the team's Slack channel
-# (std/notify; LANGUAGE.md §1 asks the operator to confirm it was done by hand): the fixture
+# (std/notify; docs/language.md §1 asks the operator to confirm it was done by hand): the fixture
 # plays Slack's incoming webhook and keeps what it received.
 #   SLACK_WEBHOOK_URL=$RBK_HTTP_URL/slack/services/T0ORDERS/B0ORDERS/hook-key-7f3a \
 #   runbook run examples/orders_cutover.rb --no-wait --param rehearsal=true \

@@ -1,8 +1,8 @@
-/* grammar/lexer.re — the re2c lexer (LANGUAGE.md §2). Generated into the build tree with
+/* grammar/lexer.re — the re2c lexer (docs/language.md §2). Generated into the build tree with
  *   re2c -W -Werror --no-generation-date -c -t lexer_cond.h
  * Conditions: INIT (code), DQ ("..." pieces), TQ ("""...""" pieces). A `{` inside a string
  * pushes an interpolation level and switches to INIT; the matching `}` pops back. Every
- * condition's end-of-input rule leads back to INIT and end of file (TOOLCHAIN.md: a condition
+ * condition's end-of-input rule leads back to INIT and end of file (docs/contributing.md, Toolchain: a condition
  * that returns an error token at EOF without switching back makes recovery loop forever).
  * Newlines: see lex_filter() — a newline ends a statement unless inside ( ) or [ ], after a
  * binary operator or comma, or before `else` / `rollback` / `irreversible`. */

@@ -1,4 +1,4 @@
-/* grammar/parser.y — the Bison grammar (LANGUAGE.md §2-§6). Builds the AST and nothing else:
+/* grammar/parser.y — the Bison grammar (docs/language.md §2-§6). Builds the AST and nothing else:
  * no name resolution, no code. Pure, with locations (byte spans), custom error messages,
  * LAC, and `error` productions at statement and block boundaries so that a file with several
  * independent syntax errors reports each once. Semantic values live in the compilation's

@@ -13,7 +13,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo=$PWD
 
 DEMO=(
-  "examples/orders_cutover.rb 0"                  # the LANGUAGE.md §1 cutover: GO
+  "examples/orders_cutover.rb 0"                  # the docs/language.md §1 cutover: GO
   "examples/orders_cutover_fail.rb 1"             # the same, over its error budget: rolled back
   "examples/v2_intake_deploy.rb 0"                # reference runbook: V2 Intake deployment
   "examples/v2_intake_deploy_rollback.rb 1"       # ... its rollback rehearsed with --fail-at

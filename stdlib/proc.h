@@ -1,4 +1,4 @@
-/* stdlib/proc.h — the process runner behind sh() and exec() (LANGUAGE.md §8 "shell").
+/* stdlib/proc.h — the process runner behind sh() and exec() (docs/language.md §8 "shell").
  * Owns: spawning one command in a new process group (posix_spawn), feeding its stdin,
  * capturing stdout/stderr without deadlock (poll), streaming lines, cancellation
  * (SIGTERM to the group, a grace period, SIGKILL), reaping. Independent of the VM's values:

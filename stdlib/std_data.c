@@ -1,8 +1,8 @@
-/* stdlib/std_data.c — the pure data builtins of stdlib/builtins.def (LANGUAGE.md §8 "data"):
+/* stdlib/std_data.c — the pure data builtins of stdlib/builtins.def (docs/language.md §8 "data"):
  * len keys values str int float json.parse json.encode lower upper trim split join replace
  * starts_with ends_with any all secret now.
  * Owns: their runtime type checks and error messages, and secret propagation for them
- * (LANGUAGE.md §9): a result is secret-marked — and so is every item of a container result —
+ * (docs/language.md §9): a result is secret-marked — and so is every item of a container result —
  * when any argument is secret (for str, join and json.encode, which render what is inside a
  * container: when any argument contains a secret value); secret(v) marks v deeply and registers
  * every string inside it with the VM so that its text is masked from then on.

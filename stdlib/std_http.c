@@ -1,10 +1,10 @@
 /* stdlib/std_http.c — the HTTP builtins (builtins.def rows HTTP_*) on libcurl.
  * Owns: the per-VM curl state (one multi handle + one reused easy handle, in
  * rbk_vm_slot(vm, RBK_VM_SLOT_HTTP), freed by rbk_vm_on_destroy), the request options and
- * their safe defaults (TOOLCHAIN.md "libcurl 7.88"), the cancellable transfer loop, the
+ * their safe defaults (docs/contributing.md, Toolchain: libcurl), the cancellable transfer loop, the
  * response map {status, headers, body, json, time, url, error} and the lazy JSON decoding.
  * Built as the plugin runbook-http.so; it calls back into the executable (native.h,
- * value.h). It is the only file that includes curl (ENGINEERING.md §7).
+ * value.h). It is the only file that includes curl (docs/contributing.md, convention 7).
  * Shares invariants with: stdlib/builtins.def (argument order of each row), vm/native.h
  * (ownership, cancellation, effects), docs/http.md (the user-facing contract),
  * tests/fixtures/httpd.c and tests/golden/http/ (its tests). */

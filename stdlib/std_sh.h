@@ -1,4 +1,4 @@
-/* stdlib/std_sh.h — the shell and process builtins sh() and exec() (LANGUAGE.md §8 "shell"),
+/* stdlib/std_sh.h — the shell and process builtins sh() and exec() (docs/language.md §8 "shell"),
  * and (through support/shquote.h) the shell quoting used for every {expr} interpolated into a
  * sh() command literal. Owns: the natives' interface. The natives live in stdlib/std_sh.c, the
  * quoting rule in support/shquote.c (below the VM: the compiler, the VM's SHQUOTE instructions

@@ -1,11 +1,11 @@
 /* stdlib/std_sql.c — the SQL builtins (sql.connect, sql.query, sql.scalar, sql.exec, sql.close)
  * on libpq. Built as the plugin runbook-sql.so, loaded on first use; it calls back into the
  * executable (native.h, value.h, sbuf.h, json_value.h). The ONLY file that includes libpq
- * (ENGINEERING.md §7).
+ * (docs/contributing.md, convention 7).
  *
  * Owns: the "sql" handle class (one PGconn per handle), connection strings shown with the
  * password replaced by *** (and the password registered as a secret), bind parameters (text
- * format, out of band: LANGUAGE.md §8), the wait loop that bounds every call by the VM's
+ * format, out of band: docs/language.md §8), the wait loop that bounds every call by the VM's
  * cancellation token (PQcancel, a 2 s grace, then the connection is dropped), the mapping of
  * column types to values, and the error messages (SQLSTATE, message, detail, hint, query).
  * Shares invariants with: stdlib/builtins.def (the SQL_* rows: argument order), vm/native.h

@@ -1,4 +1,4 @@
-/* support/mask.h — the secret registry behind the VM's single masking writer (LANGUAGE.md §9).
+/* support/mask.h — the secret registry behind the VM's single masking writer (docs/language.md §9).
  * Owns: the set of byte patterns to hide (every registered secret and its derived forms) and
  * the multi-pattern search (Aho-Corasick) that replaces them by "***".
  * Shares invariants with: the VM's output writer (vm/), which passes every byte the tool

@@ -1,6 +1,6 @@
 /* support/sbuf.h — the growable byte string every module builds text with.
  * Owns: rbk_sbuf (heap buffer, always NUL-terminated, may contain NULs).
- * Rule (ENGINEERING.md §11): no fixed buffers with sprintf; build text here. */
+ * Rule (docs/contributing.md, convention 11): no fixed buffers with sprintf; build text here. */
 #ifndef RBK_SBUF_H
 #define RBK_SBUF_H
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""tests/doc_blocks.py — every code block in the docs is a test (ENGINEERING.md §9).
+"""tests/doc_blocks.py — every code block in the docs is a test (docs/contributing.md, convention 9).
 
 Checks, each counted as one test:
   1. every ```runbook block in docs/*.md and README.md is a complete runbook that passes

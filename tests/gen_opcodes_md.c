@@ -1,4 +1,4 @@
-/* tests/gen_opcodes_md.c — prints docs/opcodes.md from vm/opcodes.def (ENGINEERING.md §1: the
+/* tests/gen_opcodes_md.c — prints docs/opcodes.md from vm/opcodes.def (docs/contributing.md, convention 1: the
  * opcode reference is generated, never edited by hand). Built and diffed against the committed
  * file by the ctest test docs.opcodes-up-to-date. Usage: gen_opcodes_md > docs/opcodes.md */
 #include <stdio.h>

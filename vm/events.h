@@ -1,7 +1,7 @@
 /* vm/events.h — the one event stream. The VM (and the natives, through the functions in
  * vm/native.h) emit rbk_event records; every output — terminal lines, JSON log, reports,
  * journal — is a sink that renders them. Every string in an event is already masked
- * (LANGUAGE.md §9): a sink never sees a secret. Producers hand over whole texts — nothing is
+ * (docs/language.md §9): a sink never sees a secret. Producers hand over whole texts — nothing is
  * cut, split or reshaped before rbk_vm_emit masks it; a sink may cut what it keeps.
  * The kinds and their names are the rows of vm/events.def.
  * Shares invariants with: vm/interp.c, vm/steps.c (emitters), cli/ sinks (renderers). */

@@ -1416,7 +1416,7 @@ L_STOP_IF: {
     rbk_value msg = POP(), c = POP();
     if (c.secret & RBK_UNVERIFIED) {
         /* --dry-run: the condition depends on a write that was not done: neither passed nor
-         * failed (LANGUAGE.md §12) */
+         * failed (docs/cli.md) */
         vm->frames[vm->nframes - 1].ip = ip;
         emit_expect(vm, e, "unverified", msg, "depends on a write the dry run did not do", curfn, ip - 1);
         rbk_unref(msg); rbk_unref(c);

@@ -1,5 +1,5 @@
 /* vm/opcodes.c — the opcode table and stack effects, expanded from vm/opcodes.def (the one
- * list of opcodes, ENGINEERING.md §1). Nothing here is written by hand per opcode.
+ * list of opcodes, docs/contributing.md, convention 1). Nothing here is written by hand per opcode.
  * Shares invariants with: vm/bc_verify.c (reads the effects), vm/interp.c (executes them),
  * tests/gen_opcodes_md.c (docs/opcodes.md). */
 #include "bytecode.h"

@@ -1,4 +1,4 @@
-/* vm/steps.c — step outcomes (LANGUAGE.md §7): the `if` condition, attempts with `retry N
+/* vm/steps.c — step outcomes (docs/language.md §7): the `if` condition, attempts with `retry N
  * every P`, the step's timeout, --from/--only/--fail-at, the point of no return, the failure
  * policy, and rollback in reverse order (the failed step's own rollback first). Decides the
  * run's exit code. Emits the step and rollback events every renderer works from.
@@ -432,7 +432,7 @@ failed:
     if (vm->exit_code == -1) { vm->exit_code = 0; first_k = 0; goto again; }
     return 1;
 interrupted:
-    /* SIGINT/SIGTERM on a terminal: the operator decides (LANGUAGE.md §7); without one, or
+    /* SIGINT/SIGTERM on a terminal: the operator decides (docs/language.md §7); without one, or
      * after SIGHUP (the terminal is gone), the run stops with exit 4 */
     if (vm->opts.interactive && vm->opts.ask && *vm->interrupted != SIGHUP && !vm->sink_failed) {
         *vm->interrupted = 0;

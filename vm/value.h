@@ -1,4 +1,4 @@
-/* vm/value.h — runtime values of the runbook language (LANGUAGE.md §3).
+/* vm/value.h — runtime values of the runbook language (docs/language.md §3).
  * Owns: rbk_value (16-byte tagged value), heap objects (string, list, map, function ref,
  * handle, lazy), reference counting, equality, ordering, rendering.
  * Values are immutable once built (no statement mutates a list or map in place), so reference
@@ -41,7 +41,7 @@ typedef struct rbk_obj {
 typedef struct rbk_value {
     uint8_t t;      /* rbk_type */
     uint8_t secret; /* taint bits, carried through every computation with `|`:
-                       RBK_SECRET derived from a secret (LANGUAGE.md §9);
+                       RBK_SECRET derived from a secret (docs/language.md §9);
                        RBK_UNVERIFIED derived from a write skipped by --dry-run */
     union {
         bool b;

@@ -1,7 +1,7 @@
 # std/pg — PostgreSQL checks, backup and restore, written in the language itself.
 # `use "std/pg"` binds `pg`: pg.table_exists(db, "orders"), pg.backup(env.DATABASE_URL, f) ...
 # Identifiers ("table", "schema.table") are matched exactly as written — quoted, never case
-# folded — and every value travels as a bind parameter (LANGUAGE.md §8), so a hostile name is
+# folded — and every value travels as a bind parameter (docs/language.md §8), so a hostile name is
 # only ever a name. backup/restore run pg_dump/psql (PostgreSQL client tools on PATH) through
 # exec(), without a shell, and check what they produced; like every `expect`, they must be
 # called from a step.

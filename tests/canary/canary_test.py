@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""tests/canary/canary_test.py — no secret in any byte runbook writes (LANGUAGE.md §9).
+"""tests/canary/canary_test.py — no secret in any byte runbook writes (docs/language.md §9).
 
 A canary secret is planted in a secret env variable, a multi-line secret env variable, a secret
 param given with --param, an `ask(secret: true)` answer and a secret param asked for at the

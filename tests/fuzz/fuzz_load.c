@@ -98,7 +98,7 @@ static void run_unit(rbk_unit *u, uint8_t mode) {
     if (rbk_vm_preflight(vm, &problems) == 0) {
         rbk_vm_add_sink(vm, sink, &events);
         int code = rbk_vm_run(vm);
-        if (code < 0 || code > 4) abort(); /* LANGUAGE.md §7: the run's exit codes */
+        if (code < 0 || code > 4) abort(); /* docs/language.md §7: the run's exit codes */
     }
     rbk_vm_free(vm);
     rbk_sbuf_free(&problems);

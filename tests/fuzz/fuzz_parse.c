@@ -2,7 +2,7 @@
  * generator, and the verifier on its output). rbk_fuzz_compile is provided by the compiler
  * (compiler/): it compiles the bytes as a runbook source held in memory, frees everything, and
  * returns 0 (a compile error is a normal outcome, not a finding). Use a timeout (-timeout=10):
- * a lexer condition that never reaches end-of-file makes the parser loop (TOOLCHAIN.md).
+ * a lexer condition that never reaches end-of-file makes the parser loop (docs/contributing.md, Toolchain).
  *
  * Structure: the dictionary tests/fuzz/parse.dict holds the language's tokens and chain links
  * (" + 1", ".a", "[0]", "not "), and the mutator below, one time in eight, repeats a short span

@@ -1,7 +1,7 @@
 /* tests/unit/test_data.c — the pure data builtins of stdlib/std_data.c, called through the
  * native API of vm/native.h on a bare VM (vm/vm.h): results, error messages (naming the
  * builtin and showing the offending value, masked and truncated), and secret propagation
- * (LANGUAGE.md §8 "data", §9). */
+ * (docs/language.md §8 "data", §9). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -457,7 +457,7 @@ static void test_error_hides_secret_values(void **state) {
     ERR1(vm, rbk_std_json_parse, S("{\"user\": hunter2}"), "json.parse:", "near 'hunter'");
 }
 
-/* ---- secrets (LANGUAGE.md §9) ---- */
+/* ---- secrets (docs/language.md §9) ---- */
 
 static void test_secret_registers_text(void **state) {
     rbk_vm *vm = *state;

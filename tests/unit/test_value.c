@@ -1,4 +1,4 @@
-/* tests/unit/test_value.c — value semantics of vm/value.c (LANGUAGE.md §3): equality, ordering,
+/* tests/unit/test_value.c — value semantics of vm/value.c (docs/language.md §3): equality, ordering,
  * truthiness, maps (insertion order, the hashed index past 8 keys, replacement), reference
  * counting (run under valgrind: every test frees what it builds), and rendering with str(),
  * repr and JSON. */

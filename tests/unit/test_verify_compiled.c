@@ -1,7 +1,7 @@
 /* tests/unit/test_verify_compiled.c — bytecode from the real compiler (rbk_compile_text →
  * rbk_codegen → rbk_bc_write): compiling the same source twice gives the same bytes; the file
  * loads and verifies, and disassembles; every truncation and every flipped byte of it is
- * rejected by rbk_bc_load with a message, never a crash (LANGUAGE.md §11). The hand-made
+ * rejected by rbk_bc_load with a message, never a crash (docs/language.md §11). The hand-made
  * units of tests/unit/test_bytecode.c test the verifier's rules one by one; this file covers
  * what the code generator actually emits. */
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-# Every operator and the precedence table (LANGUAGE.md §4): or < and < not < comparison <
+# Every operator and the precedence table (docs/language.md §4): or < and < not < comparison <
 # .. < + - < * / % < unary minus < postfix.
 # expect: log    arith 7 9 3 1 -3 -1 -6 2.5
 # expect: log    prec true true false true

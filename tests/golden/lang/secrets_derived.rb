@@ -1,5 +1,5 @@
 # Text computed from a secret by a builtin (upper, split pieces...) is masked too, not just
-# the secret's own text (LANGUAGE.md §9: anything computed from a secret is secret).
+# the secret's own text (docs/language.md §9: anything computed from a secret is secret).
 # exit: 0
 # expect: log    pw=*** up=***
 # expect: pass is ***

@@ -1,5 +1,5 @@
 # Every {expr} interpolated into a sh() literal is shell-quoted: hostile values come back
-# byte for byte and run nothing (LANGUAGE.md §8, docs/shell.md "Quoting").
+# byte for byte and run nothing (docs/language.md §8, docs/shell.md "Quoting").
 # exit: 0
 # expect: injection: all values came back unchanged
 # not-expect: PWNED
