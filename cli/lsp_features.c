@@ -12,15 +12,16 @@ int rbk_std_module_find(const char *name, const char **src, size_t *len); /* gen
 const char *rbk_std_module_name(int i);
 
 /* ------------------------------------------------------------------ positions */
+/* The bytes of the character at p (n > 0 left): a valid UTF-8 sequence, or one stray byte. */
+static size_t seq_len(const char *p, size_t n) {
+    size_t k = rbk_utf8_seq(p, n);
+    return k ? k : 1;
+}
 /* UTF-16 code units of the UTF-8 text p[0..n): a 4-byte sequence is two, a stray byte one. */
 static int64_t utf16_units(const char *p, size_t n) {
     int64_t u = 0;
     for (size_t i = 0; i < n;) {
-        unsigned char c = (unsigned char)p[i];
-        size_t k = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-        if (i + k > n) k = 1;
-        for (size_t j = 1; j < k; j++)
-            if (((unsigned char)p[i + j] & 0xC0) != 0x80) { k = 1; break; }
+        size_t k = seq_len(p + i, n - i);
         u += k == 4 ? 2 : 1;
         i += k;
     }
@@ -54,11 +55,7 @@ int64_t rbk_lsp_offset(const char *text, size_t len, const json_t *pos) {
     /* walk the line, counting UTF-16 units, up to ch or the line's end */
     json_int_t u = 0;
     while (p < len && text[p] != '\n' && u < ch) {
-        unsigned char c = (unsigned char)text[p];
-        size_t k = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-        if (p + k > len) k = 1;
-        for (size_t j = 1; j < k; j++)
-            if (((unsigned char)text[p + j] & 0xC0) != 0x80) { k = 1; break; }
+        size_t k = seq_len(text + p, len - p);
         u += k == 4 ? 2 : 1;
         p += k;
     }

@@ -231,28 +231,6 @@ static void add_u(rbk_sbuf *b, unsigned v, int upper) {
     rbk_sbuf_add(b, e, 6);
 }
 
-/* Decodes one UTF-8 sequence at s[i]; returns its length (0 if invalid), code point in *cp. */
-static size_t utf8_decode(const unsigned char *s, size_t n, size_t i, unsigned *cp) {
-    unsigned c = s[i];
-    size_t len;
-    unsigned v;
-    if (c < 0x80) { *cp = c; return 1; }
-    if ((c & 0xe0) == 0xc0) { len = 2; v = c & 0x1f; }
-    else if ((c & 0xf0) == 0xe0) { len = 3; v = c & 0x0f; }
-    else if ((c & 0xf8) == 0xf0) { len = 4; v = c & 0x07; }
-    else return 0;
-    if (i + len > n) return 0;
-    for (size_t k = 1; k < len; k++) {
-        if ((s[i + k] & 0xc0) != 0x80) return 0;
-        v = v << 6 | (s[i + k] & 0x3f);
-    }
-    if (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff) || (len == 2 && v < 0x80) ||
-        (len == 3 && v < 0x800) || (len == 4 && v < 0x10000))
-        return 0;
-    *cp = v;
-    return len;
-}
-
 static void json_escape(rbk_sbuf *b, const char *str, size_t n, int fl) {
     const unsigned char *s = (const unsigned char *)str;
     int upper = (fl & J_UPPER) != 0;
@@ -273,8 +251,8 @@ static void json_escape(rbk_sbuf *b, const char *str, size_t n, int fl) {
         if (c < 0x20 || (c == 0x7f && (fl & J_ESC_DEL))) {
             add_u(b, c, upper);
         } else if (c >= 0x80 && (fl & J_ASCII)) {
-            unsigned cp;
-            size_t len = utf8_decode(s, n, i, &cp);
+            uint32_t cp;
+            size_t len = rbk_utf8_decode(s + i, n - i, &cp);
             if (!len) { rbk_sbuf_addc(b, (char)c); continue; }
             if (cp >= 0x10000) {
                 cp -= 0x10000;

@@ -4,25 +4,10 @@
  * tests/unit/test_re_holes.c, docs/language.md. */
 #include "requote.h"
 
-/* The length of the valid UTF-8 sequence at s[i] (RFC 3629: no overlong forms, no surrogates,
- * nothing past U+10FFFF), or 0. */
+/* The length of the valid UTF-8 sequence at s[i] (RFC 3629), or 0: support/sbuf.h decodes. */
 static size_t utf8_len(const unsigned char *s, size_t n, size_t i) {
-    unsigned c = s[i], v;
-    size_t len;
-    if (c < 0x80) return 1;
-    if ((c & 0xe0) == 0xc0) { len = 2; v = c & 0x1f; }
-    else if ((c & 0xf0) == 0xe0) { len = 3; v = c & 0x0f; }
-    else if ((c & 0xf8) == 0xf0) { len = 4; v = c & 0x07; }
-    else return 0;
-    if (i + len > n) return 0;
-    for (size_t k = 1; k < len; k++) {
-        if ((s[i + k] & 0xc0) != 0x80) return 0;
-        v = v << 6 | (s[i + k] & 0x3f);
-    }
-    if (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff) || (len == 2 && v < 0x80) || (len == 3 && v < 0x800) ||
-        (len == 4 && v < 0x10000))
-        return 0;
-    return len;
+    uint32_t cp;
+    return rbk_utf8_decode(s + i, n - i, &cp);
 }
 
 int rbk_re_quote(rbk_sbuf *out, const char *s, size_t n) {

@@ -60,21 +60,26 @@ void rbk_sbuf_printf(rbk_sbuf *b, const char *fmt, ...) {
     rbk_sbuf_vprintf(b, fmt, ap);
     va_end(ap);
 }
-size_t rbk_utf8_seq(const char *str, size_t n) {
-    const unsigned char *s = (const unsigned char *)str;
-    if (!n) return 0;
-    unsigned char c = s[0];
-    if (c < 0x80) return 1;
-    size_t k;
-    unsigned char lo = 0x80, hi = 0xBF; /* the range of the second byte (RFC 3629 table) */
-    if (c >= 0xC2 && c <= 0xDF) k = 2;
-    else if (c >= 0xE0 && c <= 0xEF) { k = 3; if (c == 0xE0) lo = 0xA0; else if (c == 0xED) hi = 0x9F; }
-    else if (c >= 0xF0 && c <= 0xF4) { k = 4; if (c == 0xF0) lo = 0x90; else if (c == 0xF4) hi = 0x8F; }
+size_t rbk_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp) {
+    unsigned c = p[0];
+    size_t len;
+    uint32_t min;
+    if (c < 0x80) { *cp = c; return 1; }
+    if (c >= 0xC2 && c <= 0xDF) { len = 2; *cp = c & 0x1F; min = 0x80; }
+    else if (c >= 0xE0 && c <= 0xEF) { len = 3; *cp = c & 0x0F; min = 0x800; }
+    else if (c >= 0xF0 && c <= 0xF4) { len = 4; *cp = c & 0x07; min = 0x10000; }
     else return 0;
-    if (n < k || s[1] < lo || s[1] > hi) return 0;
-    for (size_t j = 2; j < k; j++)
-        if ((s[j] & 0xC0) != 0x80) return 0;
-    return k;
+    if (n < len) return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xC0) != 0x80) return 0;
+        *cp = (*cp << 6) | (p[i] & 0x3F);
+    }
+    if (*cp < min || *cp > 0x10FFFF || (*cp >= 0xD800 && *cp <= 0xDFFF)) return 0;
+    return len;
+}
+size_t rbk_utf8_seq(const char *str, size_t n) {
+    uint32_t cp;
+    return n ? rbk_utf8_decode((const unsigned char *)str, n, &cp) : 0;
 }
 int rbk_utf8_valid(const char *s, size_t n) {
     for (size_t i = 0; i < n;) {

@@ -5,6 +5,7 @@
 #define RBK_SBUF_H
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct rbk_sbuf {
     char *data;   /* NUL-terminated; NULL until first write */
@@ -29,6 +30,10 @@ void rbk_sbuf_add_json_str(rbk_sbuf *b, const char *s, size_t n);
 /* The length (1-4) of the valid UTF-8 sequence at s (n bytes available), or 0 when s[0] does
  * not begin one. rbk_utf8_valid: 1 when all n bytes are valid UTF-8 (NUL included). */
 size_t rbk_utf8_seq(const char *s, size_t n);
+/* Decodes one UTF-8 sequence at p (n > 0 bytes left); returns its length, 0 when invalid
+ * (overlong, surrogate, cut, above U+10FFFF), the code point in *cp. The one decoder of the
+ * tree: rbk_utf8_seq, the masking's JSON forms, the pattern quoting and text.c use it. */
+size_t rbk_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp);
 int rbk_utf8_valid(const char *s, size_t n);
 /* base64 (RFC 4648): url selects the URL-safe alphabet (-_), pad the '=' padding. Decoding takes
  * the standard alphabet, padding optional; 0, or -1 on a character outside it. */

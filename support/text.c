@@ -1,24 +1,6 @@
 /* support/text.c — see text.h: one cleaning of untrusted text per kind of output. */
 #include "text.h"
 
-size_t rbk_text_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp) {
-    unsigned c = p[0];
-    size_t len;
-    uint32_t min;
-    if (c < 0x80) { *cp = c; return 1; }
-    if (c >= 0xC2 && c <= 0xDF) { len = 2; *cp = c & 0x1F; min = 0x80; }
-    else if (c >= 0xE0 && c <= 0xEF) { len = 3; *cp = c & 0x0F; min = 0x800; }
-    else if (c >= 0xF0 && c <= 0xF4) { len = 4; *cp = c & 0x07; min = 0x10000; }
-    else return 0;
-    if (n < len) return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((p[i] & 0xC0) != 0x80) return 0;
-        *cp = (*cp << 6) | (p[i] & 0x3F);
-    }
-    if (*cp < min || *cp > 0x10FFFF || (*cp >= 0xD800 && *cp <= 0xDFFF)) return 0;
-    return len;
-}
-
 void rbk_text_put_cp(rbk_sbuf *b, uint32_t cp) {
     char u[4];
     if (cp < 0x80) { rbk_sbuf_addc(b, (char)cp); return; }
@@ -49,7 +31,7 @@ void rbk_text_clean_term(rbk_sbuf *out, const char *s, size_t n) {
     size_t i = 0;
     while (i < n) {
         uint32_t cp;
-        size_t len = rbk_text_utf8_seq(p + i, n - i, &cp);
+        size_t len = rbk_utf8_decode(p + i, n - i, &cp);
         if (!len) {
             char e[4] = {'\\', 'x', hex[p[i] >> 4], hex[p[i] & 15]};
             rbk_sbuf_add(out, e, 4);
@@ -78,7 +60,7 @@ void rbk_text_clean_pictures(rbk_sbuf *out, const char *s, size_t n) {
     size_t i = 0;
     while (i < n) {
         uint32_t cp;
-        size_t len = rbk_text_utf8_seq(p + i, n - i, &cp);
+        size_t len = rbk_utf8_decode(p + i, n - i, &cp);
         if (!len) { rbk_text_put_cp(out, 0xFFFD); i++; continue; }
         i += len;
         if (cp == '\r' && i < n && p[i] == '\n') continue;
@@ -96,7 +78,7 @@ void rbk_text_json_str(rbk_sbuf *out, const char *s, size_t n) {
     size_t i = 0;
     while (i < n) {
         uint32_t cp;
-        size_t len = rbk_text_utf8_seq(p + i, n - i, &cp);
+        size_t len = rbk_utf8_decode(p + i, n - i, &cp);
         if (!len) { rbk_sbuf_adds(out, "\\ufffd"); i++; continue; }
         switch (cp) {
         case '"': rbk_sbuf_adds(out, "\\\""); break;

@@ -25,9 +25,6 @@
 #include <stdint.h>
 #include "sbuf.h"
 
-/* Decodes one UTF-8 sequence at p (n bytes left); returns its length, 0 when invalid
- * (overlong, surrogate, cut, above U+10FFFF). */
-size_t rbk_text_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp);
 /* Appends code point cp as UTF-8. */
 void rbk_text_put_cp(rbk_sbuf *b, uint32_t cp);
 /* 1 for a bidirectional control character (see above). */
