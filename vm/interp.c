@@ -176,6 +176,15 @@ static int value_text(rbk_vm *vm, rbk_value v, rbk_sbuf *t) {
     return rbk_vm_text_too_long(vm, NULL);
 }
 
+/* Replaces *top (v, still referenced there) with the text in q, which it takes: the quoted form
+ * keeps the value's marks (secret, unverified). The tail of every quoting opcode. */
+static void take_quoted(rbk_value *top, rbk_sbuf *q) {
+    rbk_value r = rbk_str_take_sbuf(q);
+    r.secret = top->secret;
+    rbk_unref(*top);
+    *top = r;
+}
+
 /* Quotes *top for shell context ctx (RBK_SH_*, support/shquote.h) in place: SHQUOTE, SHQUOTE_IN. */
 static int sh_quote_top(rbk_vm *vm, rbk_value *top, int ctx) {
     rbk_value v = *top;
@@ -189,10 +198,7 @@ static int sh_quote_top(rbk_vm *vm, rbk_value *top, int ctx) {
     }
     rbk_sh_quote_in(&q, ctx, rbk_sbuf_cstr(&t), t.len);
     rbk_sbuf_free(&t);
-    rbk_value r = rbk_str_take_sbuf(&q);
-    r.secret = v.secret;
-    rbk_unref(v);
-    *top = r;
+    take_quoted(top, &q);
     return 0;
 }
 
@@ -1164,10 +1170,7 @@ L_URLQUOTE: {
         RAISE();
     }
     rbk_sbuf_free(&t);
-    rbk_value r = rbk_str_take_sbuf(&q);
-    r.secret = v.secret;
-    rbk_unref(v);
-    sp[-1] = r;
+    take_quoted(&sp[-1], &q);
     DISPATCH();
 }
 L_URLSEG: {
@@ -1192,10 +1195,7 @@ L_REQUOTE: {
         RAISE();
     }
     rbk_sbuf_free(&t);
-    rbk_value r = rbk_str_take_sbuf(&q);
-    r.secret = v.secret;
-    rbk_unref(v);
-    sp[-1] = r;
+    take_quoted(&sp[-1], &q);
     DISPATCH();
 }
 L_SQLIDENT: {
@@ -1215,10 +1215,7 @@ L_SQLIDENT: {
     }
     rbk_sbuf_addc(&q, '"');
     rbk_sbuf_free(&t);
-    rbk_value r = rbk_str_take_sbuf(&q);
-    r.secret = v.secret;
-    rbk_unref(v);
-    sp[-1] = r;
+    take_quoted(&sp[-1], &q);
     DISPATCH();
 }
 L_CALL: {
