@@ -13,6 +13,8 @@ packages=(
   libclang-rt-14-dev  # libFuzzer and clang's sanitizers, for `cmake --preset fuzz` (only recommended by clang)
   # editor and install tests (tests/editor.cmake, tests/install.cmake)
   vim neovim zsh man-db groff-base
+  # the loopback sshd fleet of the remote-execution tests (scripts/sshd_fleet.sh)
+  openssh-server openssh-client
 )
 # node and npm run the TextMate grammar test; a machine that has them from elsewhere keeps them
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
@@ -40,6 +42,16 @@ else
     sudo=(sudo)
   fi
   export DEBIAN_FRONTEND=noninteractive
+  # Installing a server package must not start it (openssh-server would start the system's sshd
+  # on every address; the tests start their own on loopback): Debian's policy-rc.d convention,
+  # in place only for this install when the machine has none of its own.
+  policy=/usr/sbin/policy-rc.d
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\n# scripts/setup.sh: no service starts during this install\nexit 101\n' |
+      "${sudo[@]}" tee "$policy" >/dev/null
+    "${sudo[@]}" chmod 755 "$policy"
+    trap '"${sudo[@]}" rm -f "$policy"' EXIT
+  fi
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
     -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}"

@@ -1,0 +1,18 @@
+# tests/fleet.cmake — the loopback fleet of real OpenSSH sshd processes (scripts/sshd_fleet.sh)
+# as a ctest fixture `fleet` (fleet.start / fleet.stop, state in ${CMAKE_BINARY_DIR}/fleet), and
+# fleet.fixture, which checks that the fixture is what the remote-execution tests rely on.
+find_program(RBK_SSHD sshd PATHS /usr/sbin NO_DEFAULT_PATH)
+if(RBK_SSHD)
+  set(RBK_FLEET_DIR ${CMAKE_BINARY_DIR}/fleet)
+  add_test(NAME fleet.start
+    COMMAND bash ${CMAKE_SOURCE_DIR}/scripts/sshd_fleet.sh start ${RBK_FLEET_DIR} 20)
+  add_test(NAME fleet.stop
+    COMMAND bash ${CMAKE_SOURCE_DIR}/scripts/sshd_fleet.sh stop ${RBK_FLEET_DIR})
+  set_tests_properties(fleet.start PROPERTIES FIXTURES_SETUP fleet TIMEOUT 120)
+  set_tests_properties(fleet.stop PROPERTIES FIXTURES_CLEANUP fleet TIMEOUT 60)
+  add_test(NAME fleet.fixture
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/fleet/fixture_test.py ${RBK_FLEET_DIR})
+  set_tests_properties(fleet.fixture PROPERTIES FIXTURES_REQUIRED fleet RESOURCE_LOCK fleet TIMEOUT 300)
+else()
+  message(STATUS "sshd not found: the fleet tests are not added (scripts/setup.sh installs openssh-server)")
+endif()
