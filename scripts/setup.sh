@@ -8,7 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 packages=(
   build-essential cmake re2c bison pkg-config
-  libcmocka-dev libcurl4-openssl-dev libpq-dev libjansson-dev libpcre2-dev libmicrohttpd-dev
+  libcmocka-dev libcurl4-openssl-dev libpq-dev libjansson-dev libpcre2-dev libmicrohttpd-dev libyaml-dev
   postgresql lua5.4 python3 openssl tmux valgrind clang hyperfine strace
   libclang-rt-14-dev  # libFuzzer and clang's sanitizers, for `cmake --preset fuzz` (only recommended by clang)
   # editor and install tests (tests/editor.cmake, tests/install.cmake)

@@ -19,6 +19,7 @@ import tempfile
 LAYERS = {
     "support": ("support", 0),
     "import": ("import", 0.5),  # runbook import's translator: a library on support/ alone
+    "inventory": ("inventory", 0.5),  # Ansible inventories (docs/fleet.md): on support/ alone
     "vm": ("vm", 1),
     "stdlib": ("stdlib", 2),
     "compiler": ("compiler", 2),
