@@ -14,18 +14,9 @@
 #include "support/hash.h"
 #include "support/readfile.h"
 
-static void *xrealloc(void *p, size_t n) {
-    void *q = realloc(p, n ? n : 1);
-    if (!q) abort();
-    return q;
-}
-static char *xstrndup(const char *s, size_t n) {
-    char *d = xrealloc(NULL, n + 1);
-    memcpy(d, s, n);
-    d[n] = 0;
-    return d;
-}
-static char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
+#define xrealloc rbk_xrealloc
+#define xstrdup rbk_xstrdup
+#define xstrndup rbk_xstrndup
 
 #define GROW(arr, n, cap)                                                 \
     do {                                                                  \

@@ -356,7 +356,7 @@ int rbk_proc_run(const rbk_proc_opts *o, rbk_proc_result *r) {
     if (check_cwd(o, r) != 0) return -1;
 
     int inp[2] = {-1, -1}, outp[2] = {-1, -1}, errp[2] = {-1, -1};
-    if ((o->stdin_data && make_pipe(inp) != 0) || make_pipe(outp) != 0 ||
+    if (((o->stdin_data || o->stdin_hold) && make_pipe(inp) != 0) || make_pipe(outp) != 0 ||
         make_pipe(errp) != 0) {
         r->spawn_errno = errno;
         r->spawn_what = "pipe";
@@ -391,7 +391,7 @@ int rbk_proc_run(const rbk_proc_opts *o, rbk_proc_result *r) {
     size_t in_off = 0;
     if (in_fd >= 0) {
         fcntl(in_fd, F_SETFL, fcntl(in_fd, F_GETFL) | O_NONBLOCK);
-        if (o->stdin_len == 0) close_fd(&in_fd);
+        if (o->stdin_len == 0 && !o->stdin_hold) close_fd(&in_fd);
     }
     stream_state ss[2] = {
         {"stdout", outp[0], &r->out, &r->out_total, &r->out_truncated, &r->over_limit, RBK_SBUF_INIT},
@@ -455,7 +455,7 @@ int rbk_proc_run(const rbk_proc_opts *o, rbk_proc_result *r) {
                 pfd[n] = (struct pollfd){ss[i].fd, POLLIN, 0};
                 idx[n++] = i;
             }
-        if (in_fd >= 0) {
+        if (in_fd >= 0 && in_off < o->stdin_len) {
             pfd[n] = (struct pollfd){in_fd, POLLOUT, 0};
             idx[n++] = 2;
         }
@@ -495,7 +495,7 @@ int rbk_proc_run(const rbk_proc_opts *o, rbk_proc_result *r) {
                                   left < WRITE_CHUNK ? left : WRITE_CHUNK);
                 if (w > 0) {
                     in_off += (size_t)w;
-                    if (in_off == o->stdin_len) close_fd(&in_fd);
+                    if (in_off == o->stdin_len && !o->stdin_hold) close_fd(&in_fd);
                 } else if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
                            errno != EINTR) {
                     if (errno == EPIPE) got_epipe = 1;

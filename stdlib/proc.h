@@ -42,6 +42,10 @@ typedef struct rbk_proc_opts {
      * (incrementally, non-blocking) and the pipe is closed. */
     const char *stdin_data;
     size_t stdin_len;
+    /* 1: stdin is a pipe held open (after stdin_data, if any) until the command exits, and
+     * closed first when it is cancelled: the remote runner's watchdog (support/sshcmd.h) ends
+     * the remote command when its session's stdin reaches EOF. */
+    int stdin_hold;
     const rbk_cancel *cancel;     /* NULL: never cancelled */
     int grace_ms;                 /* SIGTERM → SIGKILL delay; <= 0 means the default (2000) */
     rbk_proc_line_fn on_line;     /* optional live streaming */

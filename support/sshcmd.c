@@ -1,0 +1,148 @@
+/* support/sshcmd.c — the ssh command line and the remote watchdog script (contract in
+ * sshcmd.h). Owns: the script's text, the option order of the client's command line. */
+#include "sshcmd.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shquote.h"
+
+/* The watchdog around CMD (a subshell that execs the command). Each line is POSIX sh:
+ *  - fd 3 keeps the session's stdin for the watchdog; everything else reads /dev/null;
+ *  - the watchdog ignores TERM/INT/HUP so that it outlives its own SIGTERM to the group and
+ *    can send the SIGKILL; the command is reaped by `wait`, then the watchdog is killed. */
+static const char watchdog_head[] =
+    "exec 3<&0 </dev/null\n"
+    "{ trap '' TERM INT HUP; while read -r _ <&3; do :; done; kill -TERM 0; sleep %d; kill -KILL 0; } &\n"
+    "rbk_w=$!\n"
+    "exec 3<&-\n"
+    "(exec ";
+static const char watchdog_tail[] =
+    ") &\n"
+    "rbk_c=$!\n"
+    "wait \"$rbk_c\"; rbk_s=$?\n"
+    "kill -KILL \"$rbk_w\" 2>/dev/null\n"
+    "exit \"$rbk_s\"\n";
+
+static int too_long(size_t n, rbk_sbuf *err) {
+    if (n <= RBK_SSH_MAX_SCRIPT) return 0;
+    rbk_sbuf_printf(err,
+                    "the command is too long for a remote host (%zu bytes, at most %d KiB pass through ssh); "
+                    "copy a script to the host and run that instead",
+                    n, RBK_SSH_MAX_SCRIPT / 1024);
+    return 1;
+}
+
+int rbk_ssh_script_sh(rbk_sbuf *out, const char *cmd, size_t n, rbk_sbuf *err) {
+    if (rbk_sh_has_nul(cmd, n)) {
+        rbk_sbuf_adds(err, "the command contains a NUL byte, which cannot reach a remote shell");
+        return -1;
+    }
+    rbk_sbuf_printf(out, watchdog_head, RBK_SSH_GRACE_S);
+    rbk_sbuf_adds(out, "sh -c ");
+    rbk_sh_quote(out, cmd, n);
+    rbk_sbuf_adds(out, watchdog_tail);
+    return too_long(out->len, err) ? -1 : 0;
+}
+
+int rbk_ssh_script_exec(rbk_sbuf *out, const char *const *argv, rbk_sbuf *err) {
+    if (!argv || !argv[0] || !argv[0][0]) {
+        rbk_sbuf_adds(err, "exec needs a program name");
+        return -1;
+    }
+    if (argv[0][0] == '-') { /* the remote `exec` would take it for an option */
+        rbk_sbuf_adds(err, "a remote program's name must not start with '-'");
+        return -1;
+    }
+
+    rbk_sbuf_printf(out, watchdog_head, RBK_SSH_GRACE_S);
+    for (size_t i = 0; argv[i]; i++) {
+        if (i) rbk_sbuf_addc(out, ' ');
+        rbk_sh_quote(out, argv[i], strlen(argv[i]));
+    }
+    rbk_sbuf_adds(out, watchdog_tail);
+    return too_long(out->len, err) ? -1 : 0;
+}
+
+static void push(rbk_ssh_argv *a, const char *s) {
+    if (a->n + 2 > a->cap) {
+        a->cap = a->cap ? a->cap * 2 : 32;
+        a->argv = rbk_xrealloc(a->argv, a->cap * sizeof *a->argv);
+    }
+    a->argv[a->n++] = rbk_xstrdup(s);
+    a->argv[a->n] = NULL;
+}
+static void pushf(rbk_ssh_argv *a, const char *fmt, const char *v) {
+    rbk_sbuf b = RBK_SBUF_INIT;
+    rbk_sbuf_printf(&b, fmt, v);
+    push(a, b.data);
+    rbk_sbuf_free(&b);
+}
+
+int rbk_ssh_command(const rbk_ssh_target *t, const char *script, size_t n, rbk_ssh_argv *out, rbk_sbuf *err) {
+    if (!t->address || !t->address[0]) {
+        rbk_sbuf_adds(err, "the host has no address");
+        return -1;
+    }
+    if (too_long(n, err)) return -1;
+    if (memchr(script, 0, n)) {
+        rbk_sbuf_adds(err, "the command contains a NUL byte, which cannot reach a remote shell");
+        return -1;
+    }
+    push(out, "ssh");
+    if (t->config) {
+        push(out, "-F");
+        push(out, t->config);
+    }
+    push(out, "-T"); /* no terminal: output stays two streams, no CRLF */
+    push(out, "-o");
+    push(out, "BatchMode=yes"); /* never a prompt, whatever comes after */
+    for (size_t i = 0; t->extra && t->extra[i]; i++) push(out, t->extra[i]);
+    static const char *const defaults[] = {
+        "StrictHostKeyChecking=yes", "ServerAliveInterval=15", "ServerAliveCountMax=3", NULL,
+    };
+    for (size_t i = 0; defaults[i]; i++) {
+        push(out, "-o");
+        push(out, defaults[i]);
+    }
+    char num[32];
+    snprintf(num, sizeof num, "%d", t->connect_timeout_s > 0 ? t->connect_timeout_s : RBK_SSH_CONNECT_TIMEOUT_S);
+    push(out, "-o");
+    pushf(out, "ConnectTimeout=%s", num);
+    if (t->control_dir) {
+        push(out, "-o");
+        push(out, "ControlMaster=auto");
+        push(out, "-o");
+        pushf(out, "ControlPath=%s/%%C", t->control_dir);
+        push(out, "-o");
+        push(out, "ControlPersist=60");
+    }
+    if (t->port) {
+        push(out, "-p");
+        push(out, t->port);
+    }
+    if (t->user) {
+        push(out, "-l");
+        push(out, t->user);
+    }
+    if (t->identity) {
+        push(out, "-i");
+        push(out, t->identity);
+    }
+    push(out, "--"); /* a host named -G... is a host */
+    push(out, t->address);
+    rbk_sbuf cmd = RBK_SBUF_INIT;
+    rbk_sbuf_adds(&cmd, "sh -c 'eval \"$(echo ");
+    rbk_sbuf_add_base64(&cmd, script, n, 0, 1);
+    rbk_sbuf_adds(&cmd, " | base64 -d)\"'");
+    push(out, cmd.data);
+    rbk_sbuf_free(&cmd);
+    return 0;
+}
+
+void rbk_ssh_argv_free(rbk_ssh_argv *a) {
+    for (size_t i = 0; i < a->n; i++) free(a->argv[i]);
+    free(a->argv);
+    *a = (rbk_ssh_argv){0};
+}

@@ -1,0 +1,298 @@
+/* tests/unit/test_sshcmd.c — support/sshcmd.c: the ssh command line and the remote watchdog.
+ * Without a fleet (unit.test_sshcmd) it checks the command line and the limits. With one
+ * (fleet.sshcmd: RBK_FLEET_DIR names a running scripts/sshd_fleet.sh fleet) it runs commands
+ * on real sshd through stdlib/proc.c, as sh(on:) will: the injection corpus byte for byte,
+ * exit codes and streams, multiplexing, and cancellation that leaves no remote process behind
+ * (a command, one that ignores SIGTERM, and one with children). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "support/shquote.h"
+#include "support/sshcmd.h"
+#include "stdlib/proc.h"
+#include "shell_corpus.h"
+
+static const char *fleet_dir(void) { return getenv("RBK_FLEET_DIR"); }
+
+static rbk_ssh_target fleet_target(const char *host_addr, const char *control_dir) {
+    static char cfg[4096];
+    snprintf(cfg, sizeof cfg, "%s/ssh_config", fleet_dir());
+    /* the fleet's ssh_config knows the port, user, key and known_hosts for 127.0.10.* */
+    return (rbk_ssh_target){.address = host_addr, .config = cfg, .control_dir = control_dir};
+}
+
+static int run(const rbk_ssh_target *t, const char *script, size_t n, const rbk_cancel *cancel, rbk_proc_result *r) {
+    rbk_ssh_argv a = {0};
+    rbk_sbuf err = RBK_SBUF_INIT;
+    if (rbk_ssh_command(t, script, n, &a, &err)) fail_msg("rbk_ssh_command: %s", err.data);
+    rbk_proc_opts o;
+    rbk_proc_opts_init(&o);
+    o.argv = (const char *const *)a.argv;
+    o.stdin_hold = 1;
+    o.cancel = cancel;
+    int rc = rbk_proc_run(&o, r);
+    rbk_ssh_argv_free(&a);
+    rbk_sbuf_free(&err);
+    return rc;
+}
+
+static int has_arg(const rbk_ssh_argv *a, const char *s) {
+    for (size_t i = 0; i < a->n; i++)
+        if (strcmp(a->argv[i], s) == 0) return (int)i;
+    return -1;
+}
+
+static void test_command_line(void **st) {
+    (void)st;
+    const char *extra[] = {"-o", "StrictHostKeyChecking=accept-new", "-o", "ProxyJump=bastion", NULL};
+    rbk_ssh_target t = {.address = "-oProxyCommand=x", .port = "2222", .user = "ops", .identity = "/k/id",
+                        .extra = extra, .config = "/etc/cfg", .control_dir = "/run/rbk.1"};
+    rbk_ssh_argv a = {0};
+    rbk_sbuf err = RBK_SBUF_INIT, s = RBK_SBUF_INIT;
+    assert_int_equal(rbk_ssh_script_sh(&s, "true", 4, &err), 0);
+    assert_int_equal(rbk_ssh_command(&t, s.data, s.len, &a, &err), 0);
+    assert_string_equal(a.argv[0], "ssh");
+    assert_int_equal(has_arg(&a, "-F"), 1);
+    /* BatchMode before the inventory's arguments, which come before the defaults they override */
+    int batch = has_arg(&a, "BatchMode=yes"), mine = has_arg(&a, "StrictHostKeyChecking=accept-new"),
+        dflt = has_arg(&a, "StrictHostKeyChecking=yes");
+    assert_true(batch > 0 && batch < mine && mine < dflt);
+    assert_true(has_arg(&a, "ControlPath=/run/rbk.1/%C") > 0);
+    assert_true(has_arg(&a, "ConnectTimeout=10") > 0);
+    /* the host comes after "--", whatever it looks like; the remote command is last */
+    int dd = has_arg(&a, "--");
+    assert_true(dd > 0);
+    assert_string_equal(a.argv[dd + 1], "-oProxyCommand=x");
+    assert_int_equal(a.n, (size_t)dd + 3);
+    assert_null(a.argv[a.n]);
+    const char *remote = a.argv[a.n - 1];
+    assert_int_equal(strncmp(remote, "sh -c 'eval \"$(echo ", 20), 0);
+    assert_int_equal(strspn(remote + 20, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="),
+                     strlen(remote + 20) - strlen(" | base64 -d)\"'"));
+    rbk_ssh_argv_free(&a);
+    rbk_sbuf_free(&s);
+    rbk_sbuf_free(&err);
+}
+
+static void test_limits(void **st) {
+    (void)st;
+    rbk_sbuf err = RBK_SBUF_INIT, s = RBK_SBUF_INIT;
+    assert_int_equal(rbk_ssh_script_sh(&s, "a\0b", 3, &err), -1);
+    assert_non_null(strstr(err.data, "NUL byte"));
+    size_t big = RBK_SSH_MAX_SCRIPT + 1;
+    char *cmd = malloc(big);
+    memset(cmd, 'x', big);
+    err.len = 0;
+    s.len = 0;
+    assert_int_equal(rbk_ssh_script_sh(&s, cmd, big, &err), -1);
+    assert_non_null(strstr(err.data, "too long for a remote host"));
+    free(cmd);
+    err.len = 0;
+    const char *argv[] = {"-rf", NULL};
+    assert_int_equal(rbk_ssh_script_exec(&s, argv, &err), -1);
+    assert_non_null(strstr(err.data, "must not start with '-'"));
+    rbk_ssh_target t = {.address = ""};
+    rbk_ssh_argv a = {0};
+    err.len = 0;
+    assert_int_equal(rbk_ssh_command(&t, "true", 4, &a, &err), -1);
+    assert_non_null(strstr(err.data, "no address"));
+    rbk_sbuf_free(&s);
+    rbk_sbuf_free(&err);
+}
+
+#define NEED_FLEET()                                                  \
+    do {                                                              \
+        if (!fleet_dir()) {                                           \
+            skip(); /* fleet.sshcmd runs these with a fleet */        \
+            return;                                                   \
+        }                                                             \
+    } while (0)
+
+static void test_corpus_exec(void **st) {
+    (void)st;
+    NEED_FLEET();
+    size_t nc = sizeof shell_corpus / sizeof shell_corpus[0];
+    const char **argv = calloc(nc + 3, sizeof *argv);
+    argv[0] = "printf";
+    argv[1] = "%s\\0";
+    for (size_t i = 0; i < nc; i++) argv[i + 2] = shell_corpus[i];
+    rbk_sbuf s = RBK_SBUF_INIT, err = RBK_SBUF_INIT;
+    assert_int_equal(rbk_ssh_script_exec(&s, argv, &err), 0);
+    rbk_ssh_target t = fleet_target("127.0.10.2", NULL);
+    rbk_proc_result r;
+    assert_int_equal(run(&t, s.data, s.len, NULL, &r), 0);
+    if (r.code != 0) fail_msg("exit %d: %s", r.code, r.err.data);
+    size_t at = 0;
+    for (size_t i = 0; i < nc; i++) {
+        size_t l = strlen(shell_corpus[i]);
+        if (at + l >= r.out.len || memcmp(r.out.data + at, shell_corpus[i], l) || r.out.data[at + l])
+            fail_msg("corpus value %zu (%s) did not arrive as itself", i, shell_corpus[i]);
+        at += l + 1;
+    }
+    assert_int_equal(at, r.out.len);
+    /* and nothing ran: a value that runs creates `pwned` in the remote working directory */
+    rbk_proc_result_free(&r);
+    rbk_sbuf_free(&s);
+    const char *test[] = {"test", "!", "-e", "pwned", NULL};
+    assert_int_equal(rbk_ssh_script_exec(&s, test, &err), 0);
+    assert_int_equal(run(&t, s.data, s.len, NULL, &r), 0);
+    assert_int_equal(r.code, 0);
+    rbk_proc_result_free(&r);
+    free(argv);
+    rbk_sbuf_free(&s);
+    rbk_sbuf_free(&err);
+}
+
+/* sh(): the command is one sh -c string; the values in it were quoted by the caller once */
+static void test_corpus_sh(void **st) {
+    (void)st;
+    NEED_FLEET();
+    rbk_ssh_target t = fleet_target("127.0.10.3", NULL);
+    size_t nc = sizeof shell_corpus / sizeof shell_corpus[0];
+    for (size_t i = 0; i < nc; i++) {
+        rbk_sbuf cmd = RBK_SBUF_INIT, s = RBK_SBUF_INIT, err = RBK_SBUF_INIT;
+        rbk_sbuf_adds(&cmd, "printf '%s' ");
+        rbk_sh_quote(&cmd, shell_corpus[i], strlen(shell_corpus[i]));
+        rbk_sbuf_adds(&cmd, "; test ! -e pwned");
+        assert_int_equal(rbk_ssh_script_sh(&s, cmd.data, cmd.len, &err), 0);
+        rbk_proc_result r;
+        assert_int_equal(run(&t, s.data, s.len, NULL, &r), 0);
+        if (r.code != 0 || strcmp(r.out.data ? r.out.data : "", shell_corpus[i]) != 0)
+            fail_msg("value %zu (%s): exit %d, got '%s' %s", i, shell_corpus[i], r.code, r.out.data, r.err.data);
+        rbk_proc_result_free(&r);
+        rbk_sbuf_free(&cmd);
+        rbk_sbuf_free(&s);
+        rbk_sbuf_free(&err);
+    }
+}
+
+static void test_status_and_streams(void **st) {
+    (void)st;
+    NEED_FLEET();
+    rbk_ssh_target t = fleet_target("127.0.10.4", NULL);
+    rbk_sbuf s = RBK_SBUF_INIT, err = RBK_SBUF_INIT;
+    const char *cmd = "echo \"out $RBK_FIXTURE_HOST\"; echo err >&2; read x; echo \"stdin:${x:-eof}\"; exit 7";
+    assert_int_equal(rbk_ssh_script_sh(&s, cmd, strlen(cmd), &err), 0);
+    rbk_proc_result r;
+    assert_int_equal(run(&t, s.data, s.len, NULL, &r), 0);
+    assert_true(r.exited);
+    assert_int_equal(r.code, 7);
+    assert_string_equal(r.out.data, "out h4\nstdin:eof\n"); /* the command's stdin is /dev/null */
+    assert_string_equal(r.err.data, "err\n");
+    rbk_proc_result_free(&r);
+    rbk_sbuf_free(&s);
+    rbk_sbuf_free(&err);
+}
+
+static int remote_running(const char *marker) {
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "pgrep -f '^sleep %s' >/dev/null", marker);
+    return system(cmd) == 0;
+}
+
+typedef struct watch {
+    const char *marker;
+    volatile sig_atomic_t flag; /* the run's interrupt flag, set once the command runs */
+    int seen;
+} watch;
+
+/* Interrupts the run once the remote command is seen running (a hang guard bounds the wait). */
+static void *watcher(void *p) {
+    watch *w = p;
+    for (int i = 0; i < 600 && !w->seen; i++) {
+        if (remote_running(w->marker)) w->seen = 1;
+        else usleep(50 * 1000);
+    }
+    w->flag = 1;
+    return NULL;
+}
+
+/* Waits (a hang guard, not a timing assertion) until the marked processes are gone. */
+static int gone_eventually(const char *marker) {
+    for (int i = 0; i < 300; i++) {
+        if (!remote_running(marker)) return 1;
+        usleep(100 * 1000);
+    }
+    return 0;
+}
+
+static void cancel_case(const char *host, const char *shape, int n) {
+    rbk_ssh_target t = fleet_target(host, NULL);
+    char marker[64], cmd[512];
+    snprintf(marker, sizeof marker, "299.%d%d", (int)getpid(), n);
+    snprintf(cmd, sizeof cmd, shape, marker, marker);
+    rbk_sbuf s = RBK_SBUF_INIT, err = RBK_SBUF_INIT;
+    assert_int_equal(rbk_ssh_script_sh(&s, cmd, strlen(cmd), &err), 0);
+    watch w = {marker, 0, 0};
+    rbk_cancel c = {&w.flag, INT64_MAX};
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, watcher, &w), 0);
+    rbk_proc_result r;
+    assert_int_equal(run(&t, s.data, s.len, &c, &r), 0);
+    pthread_join(th, NULL);
+    if (!w.seen) fail_msg("%s: the remote command never ran: %s", shape, r.err.data);
+    assert_true(r.interrupted);
+    if (!gone_eventually(marker)) fail_msg("%s: the remote command is still running after the cancel", shape);
+    rbk_proc_result_free(&r);
+    rbk_sbuf_free(&s);
+    rbk_sbuf_free(&err);
+}
+
+/* The local ssh is stopped (stdin closed, then SIGTERM to its group): the remote command
+ * must not survive it, in each shape: a plain command, one that ignores SIGTERM (SIGKILL
+ * after the grace), and one with a child in the background. */
+static void test_cancel(void **st) {
+    (void)st;
+    NEED_FLEET();
+    cancel_case("127.0.10.5", "sleep %s; echo %s", 1);
+    cancel_case("127.0.10.5", "trap '' TERM; sleep %s; echo %s", 2);
+    cancel_case("127.0.10.5", "sleep %s & sleep %s.1; wait", 3);
+}
+
+static void test_multiplexing(void **st) {
+    (void)st;
+    NEED_FLEET();
+    char dir[] = "/tmp/rbk-ssh-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    rbk_ssh_target t = fleet_target("127.0.10.6", dir);
+    rbk_sbuf s = RBK_SBUF_INIT, err = RBK_SBUF_INIT;
+    const char *cmd = "echo $RBK_FIXTURE_HOST";
+    assert_int_equal(rbk_ssh_script_sh(&s, cmd, strlen(cmd), &err), 0);
+    for (int i = 0; i < 3; i++) {
+        rbk_proc_result r;
+        assert_int_equal(run(&t, s.data, s.len, NULL, &r), 0);
+        assert_int_equal(r.code, 0);
+        assert_string_equal(r.out.data, "h6\n");
+        rbk_proc_result_free(&r);
+    }
+    /* one master socket serves them */
+    char check[512];
+    snprintf(check, sizeof check, "test $(ls -A %s | wc -l) = 1 && ssh -F %s/ssh_config -o ControlPath=%s/%%C -O check 127.0.10.6 2>/dev/null",
+             dir, fleet_dir(), dir);
+    assert_int_equal(system(check), 0);
+    snprintf(check, sizeof check, "ssh -F %s/ssh_config -o ControlPath=%s/%%C -O exit 127.0.10.6 2>/dev/null; rm -rf %s",
+             fleet_dir(), dir, dir);
+    assert_int_equal(system(check), 0);
+    rbk_sbuf_free(&s);
+    rbk_sbuf_free(&err);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_command_line),       cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_corpus_exec),        cmocka_unit_test(test_corpus_sh),
+        cmocka_unit_test(test_status_and_streams), cmocka_unit_test(test_cancel),
+        cmocka_unit_test(test_multiplexing),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
