@@ -310,8 +310,15 @@ static void ini_host_line(rbk_inventory *inv, src *s, size_t g, const char *line
     }
     if (!nt) goto out;
     char *pat = t[0].text, *port = NULL;
-    char *colon = strrchr(pat, ':');
-    if (colon && strchr(pat, ':') == colon && !strchr(colon, ']')) {
+    /* name:port when exactly one ':' stands outside the ranges' brackets (more: IPv6) */
+    char *colon = NULL;
+    int ncolons = 0, inside = 0;
+    for (char *p = pat; *p; p++) {
+        if (*p == '[') inside = 1;
+        else if (*p == ']') inside = 0;
+        else if (*p == ':' && !inside) ncolons++, colon = p;
+    }
+    if (ncolons == 1) {
         *colon = 0;
         port = colon + 1;
         for (char *p = port; *p; p++)
@@ -722,6 +729,19 @@ int rbk_inv_resolve(rbk_inventory *inv, rbk_sbuf *err) {
     for (size_t h = 0; h < inv->nhosts; h++) group_add_host(inv, all, h);
     free(grouped);
 
+    /* a host named twice in a group (two files, two lines) is one member, at its first place */
+    {
+        size_t *seen = xrealloc(NULL, (inv->nhosts + 1) * sizeof *seen);
+        memset(seen, 0, (inv->nhosts + 1) * sizeof *seen);
+        for (size_t g = 0; g < inv->ngroups; g++) {
+            rbk_inv_group *gr = &inv->groups[g];
+            size_t n = 0;
+            for (size_t i = 0; i < gr->nhosts; i++)
+                if (seen[gr->hosts[i]] != g + 1) seen[gr->hosts[i]] = g + 1, gr->hosts[n++] = gr->hosts[i];
+            gr->nhosts = n;
+        }
+        free(seen);
+    }
     resolver r = {inv, err, xrealloc(NULL, inv->ngroups), xrealloc(NULL, (inv->nhosts + 1) * sizeof(size_t))};
     memset(r.state, 0, inv->ngroups);
     memset(r.stamp, 0, (inv->nhosts + 1) * sizeof(size_t));

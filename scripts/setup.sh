@@ -13,8 +13,9 @@ packages=(
   libclang-rt-14-dev  # libFuzzer and clang's sanitizers, for `cmake --preset fuzz` (only recommended by clang)
   # editor and install tests (tests/editor.cmake, tests/install.cmake)
   vim neovim zsh man-db groff-base
-  # the loopback sshd fleet of the remote-execution tests (scripts/sshd_fleet.sh)
-  openssh-server openssh-client
+  # the loopback sshd fleet of the remote-execution tests (scripts/sshd_fleet.sh); Ansible reads
+  # the same inventories in inventory.ansible, and with parallel-ssh is a benchmark anchor
+  openssh-server openssh-client ansible-core pssh
 )
 # node and npm run the TextMate grammar test; a machine that has them from elsewhere keeps them
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then

@@ -2,8 +2,8 @@
 # as a ctest fixture `fleet` (fleet.start / fleet.stop, state in ${CMAKE_BINARY_DIR}/fleet), and
 # fleet.fixture, which checks that the fixture is what the remote-execution tests rely on.
 find_program(RBK_SSHD sshd PATHS /usr/sbin NO_DEFAULT_PATH)
+set(RBK_FLEET_DIR ${CMAKE_BINARY_DIR}/fleet)
 if(RBK_SSHD)
-  set(RBK_FLEET_DIR ${CMAKE_BINARY_DIR}/fleet)
   add_test(NAME fleet.start
     COMMAND bash ${CMAKE_SOURCE_DIR}/scripts/sshd_fleet.sh start ${RBK_FLEET_DIR} 20)
   add_test(NAME fleet.stop
@@ -21,4 +21,18 @@ if(RBK_SSHD AND TARGET test_sshcmd)
   add_test(NAME fleet.sshcmd COMMAND test_sshcmd)
   set_tests_properties(fleet.sshcmd PROPERTIES FIXTURES_REQUIRED fleet RESOURCE_LOCK fleet TIMEOUT 600
     ENVIRONMENT "RBK_FLEET_DIR=${RBK_FLEET_DIR}")
+endif()
+# inventory/inventory.c against Ansible's own reading of the same files (ansible-core)
+add_executable(rbk_inv_dump ${CMAKE_CURRENT_SOURCE_DIR}/fleet/inv_dump.c)
+target_link_libraries(rbk_inv_dump PRIVATE rbk_inventory)
+find_program(RBK_ANSIBLE_INVENTORY ansible-inventory)
+if(RBK_ANSIBLE_INVENTORY)
+  add_test(NAME inventory.ansible
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/fleet/inventory_vs_ansible.py $<TARGET_FILE:rbk_inv_dump>)
+  set_tests_properties(inventory.ansible PROPERTIES TIMEOUT 600)
+  if(RBK_SSHD)
+    set_tests_properties(inventory.ansible PROPERTIES FIXTURES_REQUIRED fleet ENVIRONMENT "RBK_FLEET_DIR=${RBK_FLEET_DIR}")
+  endif()
+else()
+  message(STATUS "ansible-inventory not found: inventory.ansible is not added (scripts/setup.sh installs ansible-core)")
 endif()

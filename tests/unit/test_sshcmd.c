@@ -46,6 +46,14 @@ static int run(const rbk_ssh_target *t, const char *script, size_t n, const rbk_
     return rc;
 }
 
+/* Ends the master connection in dir and removes dir. */
+static void close_master(const char *dir, const char *addr) {
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "ssh -F %s/ssh_config -o ControlPath=%s/%%C -O exit %s 2>/dev/null; rm -rf %s",
+             fleet_dir(), dir, addr, dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 static int has_arg(const rbk_ssh_argv *a, const char *s) {
     for (size_t i = 0; i < a->n; i++)
         if (strcmp(a->argv[i], s) == 0) return (int)i;
@@ -157,7 +165,9 @@ static void test_corpus_exec(void **st) {
 static void test_corpus_sh(void **st) {
     (void)st;
     NEED_FLEET();
-    rbk_ssh_target t = fleet_target("127.0.10.3", NULL);
+    char dir[] = "/tmp/rbk-ssh-XXXXXX"; /* one master connection for the whole corpus */
+    assert_non_null(mkdtemp(dir));
+    rbk_ssh_target t = fleet_target("127.0.10.3", dir);
     size_t nc = sizeof shell_corpus / sizeof shell_corpus[0];
     for (size_t i = 0; i < nc; i++) {
         rbk_sbuf cmd = RBK_SBUF_INIT, s = RBK_SBUF_INIT, err = RBK_SBUF_INIT;
@@ -174,6 +184,7 @@ static void test_corpus_sh(void **st) {
         rbk_sbuf_free(&s);
         rbk_sbuf_free(&err);
     }
+    close_master(dir, "127.0.10.3");
 }
 
 static void test_status_and_streams(void **st) {
@@ -280,9 +291,7 @@ static void test_multiplexing(void **st) {
     snprintf(check, sizeof check, "test $(ls -A %s | wc -l) = 1 && ssh -F %s/ssh_config -o ControlPath=%s/%%C -O check 127.0.10.6 2>/dev/null",
              dir, fleet_dir(), dir);
     assert_int_equal(system(check), 0);
-    snprintf(check, sizeof check, "ssh -F %s/ssh_config -o ControlPath=%s/%%C -O exit 127.0.10.6 2>/dev/null; rm -rf %s",
-             fleet_dir(), dir, dir);
-    assert_int_equal(system(check), 0);
+    close_master(dir, "127.0.10.6");
     rbk_sbuf_free(&s);
     rbk_sbuf_free(&err);
 }
