@@ -158,8 +158,9 @@ static void render_plain(rbk_term *t, const rbk_event *ev, rbk_sbuf *o) {
         if (!bad && !t->verbose && ev->kind == RBK_EV_STOP_IF) break;
         const char *word = ev->kind == RBK_EV_STOP_IF ? "stop-if" : "expect";
         const char *st = !strcmp(ev->status, "passed") ? "ok" : !strcmp(ev->status, "clear") ? "clear" : !strcmp(ev->status, "failed") ? "FAILED" : !strcmp(ev->status, "stopped") ? "STOP" : ev->status;
+        /* the message too when it passed (README.md, docs/cli.md): it says what was checked */
         rbk_sbuf_printf(o, "  %s%-6s%s %s %s%s%s\n", bad ? C(t, "1;31") : C(t, "32"), st, C(t, "0"), word, ev->source,
-                        bad && ev->text ? " — " : "", bad && ev->text ? ev->text : "");
+                        ev->text ? " — " : "", ev->text ? ev->text : "");
         if (bad)
             for (int i = 0; i < ev->nvalues; i++) {
                 const rbk_event_value *v = &ev->values[i];
