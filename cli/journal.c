@@ -1,6 +1,7 @@
 /* cli/journal.c — see journal.h. */
 #include "journal.h"
 #include "../support/clock.h"
+#include "../support/duration.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -233,6 +234,11 @@ int rbk_journal_begin(rbk_journal *j, rbk_vm *vm, const char *runbook_path) {
     rbk_sbuf_printf(&b, ",\"on_failure\":\"%s\",\"default_timeout_ms\":%" PRId64 ",\"dry_run\":%s,\"no_wait\":%s,\"yes\":%s,\"verbose\":%s",
                     pol[o->on_failure], o->default_timeout_ms, o->dry_run ? "true" : "false", o->no_wait ? "true" : "false",
                     o->yes ? "true" : "false", o->verbose ? "true" : "false");
+    if (o->time_scale > 1) { /* a rehearsal in compressed time; `runbook resume` keeps it */
+        rbk_sbuf_printf(&b, ",\"time_scale\":%.10g,\"rehearsal\":\"time scaled ", o->time_scale);
+        rbk_time_scale_fmt(&b, o->time_scale);
+        rbk_sbuf_addc(&b, '"');
+    }
     kvalue(j, &b, "only", o->only);
     kvalue(j, &b, "fail_at", o->fail_at);
     kvalue(j, &b, "from", o->from);
@@ -583,6 +589,10 @@ int rbk_journal_read(const char *path, rbk_journal_state *st, char **err) {
             st->default_timeout_ms = json_is_integer(t) ? json_integer_value(t) : 30000;
             st->dry_run = json_is_true(json_object_get(r, "dry_run"));
             st->no_wait = json_is_true(json_object_get(r, "no_wait"));
+            json_t *ts = json_object_get(r, "time_scale");
+            st->time_scale = json_is_number(ts) ? json_number_value(ts) : 0;
+            if (ts && !(json_is_number(ts) && st->time_scale >= 1 && st->time_scale <= RBK_TIME_SCALE_MAX))
+                BAD("%s:%d: the begin record's time_scale is not a factor from 1 to 1000000", path, lineno);
             st->yes = json_is_true(json_object_get(r, "yes"));
             st->verbose = json_is_true(json_object_get(r, "verbose"));
             if (values_from_object(json_object_get(r, "params"), &st->params, &st->nparams) ||

@@ -69,6 +69,7 @@ typedef struct rbk_journal_state {
     char *on_failure;   /* ask, rollback, stop */
     int64_t default_timeout_ms;
     int dry_run, no_wait, yes, verbose;
+    double time_scale;  /* --time-scale (0: real time) */
     char *only, *fail_at, *from;
     rbk_journal_value *params; int nparams;
     rbk_journal_value *env; int nenv; /* declared non-secret environment at the start */

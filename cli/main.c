@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "../support/duration.h"
 #include "../support/tty.h"
 #include "cli.h"
 
@@ -87,6 +88,14 @@ static int parse_args(int argc, char **argv, rbk_cli_opts *o) {
         else if (!strcmp(a, "--fail-at")) { NEEDARG(); o->run.fail_at = argv[++i]; }
         else if (!strcmp(a, "--dry-run")) o->run.dry_run = 1;
         else if (!strcmp(a, "--no-wait")) o->run.no_wait = 1;
+        else if (!strcmp(a, "--time-scale")) {
+            NEEDARG();
+            if (!rbk_time_scale_parse(argv[++i], &o->run.time_scale)) {
+                fprintf(stderr, "runbook: --time-scale takes a factor from 1 to 1000000 (60: a minute of runbook time takes a "
+                                "second) or RUNBOOK=REAL durations such as 1m=1s, not %s\n", argv[i]);
+                return -1;
+            }
+        }
         else if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) o->run.verbose = 1;
         else if (!strcmp(a, "--default-timeout")) {
             NEEDARG();
@@ -134,6 +143,13 @@ static int check_outputs(rbk_cli_opts *o) {
     return 0;
 }
 
+/* Two ways of shortening the same waits: which one a rehearsal used must not be a guess. */
+static int check_waits(const rbk_cli_opts *o) {
+    if (!o->run.no_wait || !(o->run.time_scale > 1)) return 0;
+    fputs("runbook: --no-wait and --time-scale both shorten waits: give one of them\n", stderr);
+    return -1;
+}
+
 static void free_opts(rbk_cli_opts *o) {
     for (int i = 0; i < o->run.nparams; i++) { free(o->run.params[i].key); free(o->run.params[i].value); }
     free(o->run.params);
@@ -147,7 +163,7 @@ int main(int argc, char **argv) {
     const rbk_command *cmd = rbk_command_find(argv[1]);
     if (cmd && cmd->main) return cmd->main(argc - 2, argv + 2);
     rbk_cli_opts o;
-    if (parse_args(argc, argv, &o) || check_outputs(&o)) { free_opts(&o); return EXIT_USAGE; }
+    if (parse_args(argc, argv, &o) || check_outputs(&o) || check_waits(&o)) { free_opts(&o); return EXIT_USAGE; }
     o.interrupted = &g_interrupted;
     o.running_pgid = &g_running_pgid;
     int rc;

@@ -129,8 +129,13 @@ static void render_plain(rbk_term *t, const rbk_event *ev, rbk_sbuf *o) {
     rbk_sbuf d = RBK_SBUF_INIT;
     switch (ev->kind) {
     case RBK_EV_RUN_START:
-        rbk_sbuf_printf(o, "%s== %s%s (%d step%s)%s%s\n", C(t, "1"), ev->text ? ev->text : "runbook", "",
-                        ev->nsteps, ev->nsteps == 1 ? "" : "s", ev->dry_run ? " — DRY RUN: writes are shown, not done" : "", C(t, "0"));
+        rbk_sbuf_printf(o, "%s== %s%s (%d step%s)%s", C(t, "1"), ev->text ? ev->text : "runbook", "",
+                        ev->nsteps, ev->nsteps == 1 ? "" : "s", ev->dry_run ? " — DRY RUN: writes are shown, not done" : "");
+        if (ev->time_scale > 1) { /* nobody may take a rehearsal for a real run */
+            rbk_sbuf_adds(o, " — REHEARSAL: time scaled ");
+            rbk_time_scale_fmt(o, ev->time_scale);
+        }
+        rbk_sbuf_printf(o, "%s\n", C(t, "0"));
         break;
     case RBK_EV_SECTION: rbk_sbuf_printf(o, "%s## %s%s\n", C(t, "1"), ev->text, C(t, "0")); break;
     case RBK_EV_STEP_START:
@@ -182,7 +187,8 @@ static void render_plain(rbk_term *t, const rbk_event *ev, rbk_sbuf *o) {
     case RBK_EV_LOG: indent_lines(o, "  log    ", ev->text ? ev->text : ""); break;
     case RBK_EV_WAIT:
         dur(&d, ev->duration_ms);
-        rbk_sbuf_printf(o, "  wait   %s%s%s\n", rbk_sbuf_cstr(&d), ev->text ? " — " : "", ev->text ? ev->text : "");
+        rbk_sbuf_printf(o, "  wait   %s%s%s%s%s%s\n", rbk_sbuf_cstr(&d), ev->detail ? " (" : "", ev->detail ? ev->detail : "", /* --time-scale */
+                        ev->detail ? ")" : "", ev->text ? " — " : "", ev->text ? ev->text : "");
         break;
     case RBK_EV_POLL:
         if (t->verbose) {
@@ -453,7 +459,7 @@ static void render_live(rbk_term *t, const rbk_event *ev, rbk_sbuf *o) {
         break;
     case RBK_EV_WAIT:
         t->wait_end = now + ev->remaining_ms;
-        t->wait_total = ev->duration_ms;
+        t->wait_total = ev->remaining_ms > 0 ? ev->remaining_ms : ev->duration_ms; /* the real time (--time-scale) */
         render_plain(t, ev, o);
         break;
     case RBK_EV_POLL: {
@@ -628,6 +634,14 @@ void rbk_jsonl_sink(void *ctx, const rbk_event *ev) {
     jstr(w, "answer", ev->answer);
     jstr(w, "who", ev->who);
     if (ev->dry_run) rbk_jw_bool(w, "dry_run", 1);
+    if (ev->time_scale > 1) { /* RUN_START, RUN_END: a rehearsal in compressed time */
+        rbk_sbuf r = RBK_SBUF_INIT;
+        rbk_sbuf_adds(&r, "time scaled ");
+        rbk_time_scale_fmt(&r, ev->time_scale);
+        rbk_jw_num(w, "time_scale", ev->time_scale);
+        rbk_jw_str(w, "rehearsal", rbk_sbuf_cstr(&r));
+        rbk_sbuf_free(&r);
+    }
     rbk_jw_close(w, '}');
     rbk_sbuf_addc(&b, '\n');
     fwrite(b.data, 1, b.len, o);

@@ -398,6 +398,7 @@ void rbk_report_sink(void *ctx, const rbk_event *ev) {
         r->have_start = 1;
         r->start_wall = ev->wall_ms;
         r->dry_run = ev->dry_run;
+        r->time_scale = ev->time_scale;
         break;
     case RBK_EV_RUN_END:
         r->have_end = 1;

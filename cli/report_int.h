@@ -72,6 +72,7 @@ struct rbk_report {
     int64_t pnr_wall;
     long nevents;
     int have_start, have_end, dry_run, code;
+    double time_scale;         /* --time-scale of a rehearsal; 0: real time */
     char *end_status;
     int64_t start_wall, end_wall, duration_ms, prompt_wall;
 };
@@ -103,4 +104,5 @@ const char *rp_outcome(const rbk_report *r);
 void rp_list_text(rbk_sbuf *b, const rp_list *l);
 void rp_item_text(rbk_sbuf *b, const rp_item *it);
 const rp_item *rp_outside_error(const rbk_report *r);
+int rp_add_rehearsal(rbk_sbuf *b, const rbk_report *r);
 #endif

@@ -177,6 +177,11 @@ static void md_header(rbk_sbuf *b, const rbk_report *r) {
     }
     rbk_sbuf_free(&why);
     if (r->dry_run) rbk_sbuf_adds(b, "**DRY RUN**: reads ran for real; every write was shown, not done.\n\n");
+    rbk_sbuf reh = RBK_SBUF_INIT;
+    if (rp_add_rehearsal(&reh, r))
+        rbk_sbuf_printf(b, "**REHEARSAL: %s** (`--time-scale %.10g`): every `wait`, `within` and `watch` window, `retry` pause and "
+                           "gate timeout took that part of the time it states; step and call timeouts were real.\n\n",
+                        rbk_sbuf_cstr(&reh), r->time_scale);
     rbk_sbuf_adds(b, "| | |\n|---|---|\n| Runbook | ");
     md_code(b, r->runbook, 1);
     rbk_sbuf_adds(b, " |\n| Title | ");
@@ -192,7 +197,9 @@ static void md_header(rbk_sbuf *b, const rbk_report *r) {
     md_esc(b, r->user, 1);
     rbk_sbuf_adds(b, " |\n| Host | ");
     md_esc(b, r->host, 1);
-    rbk_sbuf_printf(b, " |\n| Mode | %s |\n| Artifact sha256 | `%s` |\n", r->dry_run ? "dry run" : "live", r->artifact);
+    rbk_sbuf_printf(b, " |\n| Mode | %s%s%s |\n| Artifact sha256 | `%s` |\n", r->dry_run ? "dry run" : "live", reh.len ? ", rehearsal: " : "",
+                    rbk_sbuf_cstr(&reh), r->artifact);
+    rbk_sbuf_free(&reh);
     for (int i = 0; i < r->nsources; i++) {
         rbk_sbuf_adds(b, "| Source ");
         md_code(b, r->src_path[i], 1);

@@ -16,6 +16,14 @@ void rp_add_time(rbk_sbuf *b, int64_t wall_ms) {
 }
 void rp_add_dur(rbk_sbuf *b, int64_t ms) { rbk_duration_fmt(b, ms); }
 
+/* "time scaled 1/60" for a rehearsal with --time-scale (1), nothing for a real run (0). */
+int rp_add_rehearsal(rbk_sbuf *b, const rbk_report *r) {
+    if (!(r->time_scale > 1)) return 0;
+    rbk_sbuf_adds(b, "time scaled ");
+    rbk_time_scale_fmt(b, r->time_scale);
+    return 1;
+}
+
 const char *rp_verdict(const rbk_report *r) { return r->have_end && r->code == 0 ? "GO" : "NO-GO"; }
 const char *rp_outcome(const rbk_report *r) {
     if (!r->have_end) return "unfinished";

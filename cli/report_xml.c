@@ -107,6 +107,8 @@ static void xml_properties(rbk_sbuf *b, const rbk_report *r) {
     xml_prop(b, "outcome", rp_outcome(r));
     xml_prop(b, "meaning", rp_meaning(r));
     xml_prop(b, "dry_run", r->dry_run ? "true" : "false");
+    rbk_sbuf_reset(&v);
+    if (rp_add_rehearsal(&v, r)) xml_prop(b, "rehearsal", rbk_sbuf_cstr(&v)); /* --time-scale */
     xml_prop(b, "runbook", r->runbook);
     xml_prop(b, "run_by", r->user);
     xml_prop(b, "artifact_sha256", r->artifact);

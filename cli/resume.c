@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "../support/duration.h"
 #include "../support/sha256.h"
 #include "cli.h"
 #include "../support/jsonw.h"
@@ -148,6 +149,17 @@ int rbk_cmd_resume(rbk_cli_opts *o) {
     o->run.default_timeout_ms = st.default_timeout_ms > 0 ? st.default_timeout_ms : o->run.default_timeout_ms;
     o->run.dry_run |= st.dry_run;
     o->run.no_wait |= st.no_wait;
+    /* --time-scale is the journal's: a rehearsal goes on as a rehearsal, a real run stays real */
+    if ((o->run.time_scale > 1 && o->run.time_scale != st.time_scale) || (st.time_scale > 1 && o->run.no_wait)) {
+        rbk_sbuf was = RBK_SBUF_INIT;
+        if (st.time_scale > 1) { rbk_sbuf_adds(&was, "as a rehearsal, time scaled "); rbk_time_scale_fmt(&was, st.time_scale); }
+        else rbk_sbuf_adds(&was, "in real time (no --time-scale)");
+        fprintf(stderr, "runbook resume: refused: the run was started %s; a resume goes on at the journal's time scale: "
+                        "leave --time-scale%s out\n", rbk_sbuf_cstr(&was), o->run.no_wait ? " and --no-wait" : "");
+        rbk_sbuf_free(&was);
+        goto out;
+    }
+    o->run.time_scale = st.time_scale;
     o->run.yes |= st.yes;
     o->run.verbose |= st.verbose;
     o->run.only = st.only;

@@ -4,6 +4,7 @@
  * cannot be answered: the run is refused before step 1). */
 #include <stdlib.h>
 #include <string.h>
+#include "../support/duration.h"
 #include "../vm/native.h"
 #include "../vm/vm.h"
 
@@ -32,11 +33,21 @@ int rbk_std_wait(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     e.kind = RBK_EV_WAIT;
     rbk_vm_stamp(vm, &e, RBK_STAMP_NAME);
     int no_wait = rbk_vm_no_wait(vm);
+    int64_t real = rbk_vm_scaled(vm, ms); /* --time-scale: ms is runbook time, real what it takes */
     e.duration_ms = ms;
-    e.remaining_ms = no_wait ? 0 : ms;
+    e.remaining_ms = no_wait ? 0 : real;
     e.text = no_wait ? "skipped (--no-wait)" : NULL;
+    rbk_sbuf at = RBK_SBUF_INIT;
+    if (!no_wait && real != ms) {
+        rbk_duration_fmt(&at, real);
+        rbk_sbuf_adds(&at, " at --time-scale ");
+        rbk_sbuf_printf(&at, "%.10g", rbk_vm_time_scale(vm));
+        e.detail = rbk_sbuf_cstr(&at);
+    }
     rbk_vm_emit(vm, &e);
+    rbk_sbuf_free(&at);
     if (no_wait || ms <= 0) return 0;
+    ms = real;
     rbk_cancel c = rbk_vm_step_cancel(vm);
     int64_t end = rbk_now_ms() + ms;
     for (;;) {
@@ -79,7 +90,7 @@ static const char *no_answer(rbk_reply_status st) {
 int rbk_std_confirm(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     (void)nargs;
     const char *q = args[0].t == RBK_T_STRING ? RBK_AS_STR(args[0])->data : "Continue?";
-    int64_t timeout = args[1].t == RBK_T_DURATION ? args[1].as.i : 30 * 60 * 1000;
+    int64_t timeout = rbk_vm_scaled(vm, args[1].t == RBK_T_DURATION ? args[1].as.i : 30 * 60 * 1000); /* --time-scale */
     *out = rbk_nil();
     if (rbk_vm_yes(vm)) {
         rbk_vm_record_answer(vm, q, "yes (--yes)");
@@ -112,7 +123,7 @@ int rbk_std_ask(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     int secret = args[1].t == RBK_T_BOOL && args[1].as.b;
     *out = rbk_nil();
     if (!rbk_vm_interactive(vm)) return rbk_vm_stop(vm, "ask \"%s\": nobody to answer (no terminal)", q);
-    const int64_t timeout = 30 * 60 * 1000;
+    const int64_t timeout = rbk_vm_scaled(vm, 30 * 60 * 1000); /* --time-scale */
     rbk_vm_prompt_event(vm, q, secret ? "secret text" : "text", timeout);
     rbk_question ask = {.kind = RBK_ASK_TEXT, .question = q, .secret = secret, .timeout_ms = timeout};
     rbk_reply r = {.text = RBK_SBUF_INIT};

@@ -53,3 +53,30 @@ int rbk_duration_parse(const char *s, int64_t *ms) {
     *ms = (int64_t)(x * mult + 0.5);
     return 1;
 }
+
+int rbk_time_scale_parse(const char *s, double *scale) {
+    const char *eq = strchr(s, '=');
+    double x;
+    if (eq) {
+        int64_t a, b;
+        char *left = strndup(s, (size_t)(eq - s));
+        int ok = left && rbk_duration_parse(left, &a) && rbk_duration_parse(eq + 1, &b) && b > 0;
+        free(left);
+        if (!ok) return 0;
+        x = (double)a / (double)b;
+    } else {
+        /* digits and one point only: no sign, exponent, "inf" or "nan" */
+        if (!*s || strspn(s, "0123456789.") != strlen(s) || strchr(s, '.') != strrchr(s, '.') || !strcmp(s, ".")) return 0;
+        x = strtod(s, NULL);
+    }
+    if (!(x >= 1 && x <= RBK_TIME_SCALE_MAX)) return 0;
+    *scale = x;
+    return 1;
+}
+int64_t rbk_time_scaled(double scale, int64_t ms) {
+    if (!(scale > 1) || ms <= 0) return ms;
+    int64_t r = (int64_t)((double)ms / scale + 0.5);
+    if (r < RBK_TIME_SCALE_FLOOR_MS) r = ms < RBK_TIME_SCALE_FLOOR_MS ? ms : RBK_TIME_SCALE_FLOOR_MS;
+    return r;
+}
+void rbk_time_scale_fmt(rbk_sbuf *out, double scale) { rbk_sbuf_printf(out, "1/%.10g", scale); }

@@ -56,6 +56,11 @@ void rbk_jw_int(rbk_jw *w, const char *k, int64_t v) {
     value(w, k);
     rbk_sbuf_printf(w->b, "%" PRId64, v);
 }
+void rbk_jw_num(rbk_jw *w, const char *k, double v) {
+    value(w, k);
+    if (v != v || v > 1e300 || v < -1e300) rbk_sbuf_adds(w->b, "null"); /* JSON has no NaN or infinity */
+    else rbk_sbuf_printf(w->b, "%.10g", v);
+}
 void rbk_jw_uint(rbk_jw *w, const char *k, uint64_t v) {
     value(w, k);
     rbk_sbuf_printf(w->b, "%" PRIu64, v);

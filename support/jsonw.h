@@ -28,6 +28,7 @@ void rbk_jw_close(rbk_jw *w, char c);
 void rbk_jw_str(rbk_jw *w, const char *k, const char *s); /* s NULL: null */
 void rbk_jw_int(rbk_jw *w, const char *k, int64_t v);
 void rbk_jw_uint(rbk_jw *w, const char *k, uint64_t v);
+void rbk_jw_num(rbk_jw *w, const char *k, double v);     /* %.10g; NaN or infinite: null */
 void rbk_jw_bool(rbk_jw *w, const char *k, int v);
 void rbk_jw_null(rbk_jw *w, const char *k);
 #endif

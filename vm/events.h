@@ -51,6 +51,7 @@ typedef struct rbk_event {
     const char *err;
     const char *stream;
     int dry_run;
+    double time_scale;    /* RUN_START, RUN_END: the run's --time-scale (0: real time) */
     const char *part;     /* the part of the step it ran in: "cond", "body", "rollback"; NULL at top level */
     int seq;              /* its number among the effects of that run of the part, from 1 */
     int write;            /* 1: a write (rbk_call_effect); 0: a read */

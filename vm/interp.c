@@ -1474,8 +1474,8 @@ L_WITHIN_BEGIN: {
     }
     rbk_unref(bp[l]);      /* the slots may still hold an earlier block's locals */
     rbk_unref(bp[l + 1]);
-    bp[l] = rbk_int(deadline_after(d.as.i));
-    bp[l + 1] = rbk_duration(p.as.i > 0 ? p.as.i : 1);
+    bp[l] = rbk_int(deadline_after(rbk_time_scaled(vm->opts.time_scale, d.as.i))); /* --time-scale: real time */
+    bp[l + 1] = rbk_duration(p.as.i > 0 ? rbk_time_scaled(vm->opts.time_scale, p.as.i) : 1);
     DISPATCH();
 }
 L_WITHIN_POLL: {
@@ -1555,8 +1555,8 @@ L_WATCH_BEGIN: {
     }
     rbk_unref(bp[l]);      /* as WITHIN_BEGIN */
     rbk_unref(bp[l + 1]);
-    bp[l] = rbk_int(vm->opts.no_wait ? rbk_now_ms() : deadline_after(d.as.i));
-    bp[l + 1] = rbk_duration(p.as.i > 0 ? p.as.i : 1);
+    bp[l] = rbk_int(vm->opts.no_wait ? rbk_now_ms() : deadline_after(rbk_time_scaled(vm->opts.time_scale, d.as.i)));
+    bp[l + 1] = rbk_duration(p.as.i > 0 ? rbk_time_scaled(vm->opts.time_scale, p.as.i) : 1);
     DISPATCH();
 }
 L_WATCH_NEXT: {

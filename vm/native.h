@@ -71,6 +71,9 @@ void rbk_vm_record_answer(rbk_vm *vm, const char *question, const char *answer);
 
 /* The run as a native sees it. */
 int rbk_vm_no_wait(rbk_vm *vm);     /* --no-wait: wait() does not sleep */
+/* --time-scale: the real time ms of runbook time takes in this run (ms itself in a real run) */
+int64_t rbk_vm_scaled(rbk_vm *vm, int64_t ms);
+double rbk_vm_time_scale(rbk_vm *vm); /* the factor; 0 or 1: real time */
 int rbk_vm_interactive(rbk_vm *vm); /* an operator is at a terminal */
 int rbk_vm_yes(rbk_vm *vm);         /* --yes answers confirm() */
 /* The value of environment variable name for this run (the process environment, else the

@@ -380,7 +380,7 @@ again:;
                 rbk_vm_emit(vm, &r);
                 if (st->retry_every_ms > 0 && vm->opts.max_ticks <= 0) { /* a sandboxed run does not wait */
                     rbk_cancel c = {vm->interrupted, INT64_MAX};
-                    if (rbk_sleep_ms(&c, st->retry_every_ms) == 1) { rs = RBK_E_INTERRUPT; rbk_vm_raise(vm, rs, "interrupted"); break; }
+                    if (rbk_sleep_ms(&c, rbk_time_scaled(vm->opts.time_scale, st->retry_every_ms)) == 1) { rs = RBK_E_INTERRUPT; rbk_vm_raise(vm, rs, "interrupted"); break; }
                 }
             }
             rbk_value res = rbk_nil();

@@ -794,6 +794,7 @@ int rbk_vm_run(rbk_vm *vm) {
     e.detail = hex;
     e.nsteps = (int)vm->u->nsteps;
     e.dry_run = vm->opts.dry_run;
+    e.time_scale = vm->opts.time_scale > 1 ? vm->opts.time_scale : 0;
     rbk_vm_emit(vm, &e);
     rbk_value result = rbk_nil();
     rbk_status st = rbk_interp_call(vm, 0, &result);
@@ -807,6 +808,7 @@ int rbk_vm_run(rbk_vm *vm) {
     end.status = vm->exit_code >= 0 && vm->exit_code <= 4 ? status[vm->exit_code] : "error";
     end.duration_ms = rbk_now_ms() - vm->run_start_ms;
     end.dry_run = vm->opts.dry_run;
+    end.time_scale = vm->opts.time_scale > 1 ? vm->opts.time_scale : 0;
     rbk_vm_emit(vm, &end);
     return vm->exit_code;
 }

@@ -101,6 +101,10 @@ typedef struct rbk_resume {
 typedef struct rbk_run_opts {
     rbk_on_failure on_failure;
     int dry_run, no_wait, yes, verbose, interactive;
+    /* --time-scale: > 1 compresses `wait`, `within`, `watch`, `retry ... every` and gate
+     * timeouts by this factor (support/duration.h, rbk_time_scaled); never a step's timeout
+     * or a call's. 0 or 1: real time. */
+    double time_scale;
     int64_t default_timeout_ms;
     const char *fail_at, *from, *only;
     rbk_kv *params; int nparams;
