@@ -118,9 +118,11 @@ static void json_header(rbk_jw *w, const rbk_report *r) {
     rbk_jw_str(w, "reason", rp_add_reason(&why, r) ? rbk_sbuf_cstr(&why) : NULL);
     rbk_sbuf_free(&why);
     rbk_jw_bool(w, "dry_run", r->dry_run);
-    rbk_sbuf reh = RBK_SBUF_INIT; /* --time-scale: "time scaled 1/60", else null */
-    rbk_jw_str(w, "rehearsal", rp_add_rehearsal(&reh, r) ? rbk_sbuf_cstr(&reh) : NULL);
-    if (r->time_scale > 1) rbk_jw_num(w, "time_scale", r->time_scale); else rbk_jw_null(w, "time_scale");
+    rbk_sbuf reh = RBK_SBUF_INIT; /* --time-scale: "time scaled 1/60" (only in a rehearsal) */
+    if (rp_add_rehearsal(&reh, r)) {
+        rbk_jw_str(w, "rehearsal", rbk_sbuf_cstr(&reh));
+        rbk_jw_num(w, "time_scale", r->time_scale);
+    }
     rbk_sbuf_free(&reh);
     jw_time(w, "started", r->have_start, r->start_wall);
     jw_time(w, "ended", r->have_end, r->end_wall);

@@ -824,6 +824,30 @@ def case_http_call_replayed_not_sent_again(d):
           f"the POST was sent again, or its response not replayed: {marks(d)}")
 
 
+# --time-scale is the journal's (docs/journal.md): a rehearsal's resume goes on as the same
+# rehearsal, and neither another scale nor --no-wait is taken; a real run's resume stays real.
+def case_time_scale_kept_by_resume(d):
+    setup(d)
+    open(os.path.join(d, "slow"), "w").close()
+    p = start(["run", "j.rb", "--param", f"dir={d}", "--journal", "j.jsonl", "--time-scale", "60"], d)
+    wait_for(os.path.join(d, "marks"), "two-start")
+    kill_group(p)
+    os.unlink(os.path.join(d, "slow"))
+    begin = records(d)[0]
+    check(begin.get("time_scale") == 60 and begin.get("rehearsal") == "time scaled 1/60", f"the begin record: {begin}")
+    for extra in (["--time-scale", "30"], ["--no-wait"]):
+        p = run(["resume", "j.jsonl"] + extra, d)
+        check(p.returncode == 64 and "the run was started as a rehearsal, time scaled 1/60" in p.stderr,
+              f"resume {extra}: exit {p.returncode}", p.stdout, p.stderr)
+    p = run(["resume", "j.jsonl", "--unknown", "rerun"], d)
+    check(p.returncode == 0 and "REHEARSAL: time scaled 1/60" in p.stdout, f"resume: exit {p.returncode}", p.stdout, p.stderr)
+    real = os.path.join(d, "real")
+    os.mkdir(real)
+    killed_in_two(real)
+    p = run(["resume", "j.jsonl", "--time-scale", "60"], real)
+    check(p.returncode == 64 and "started in real time" in p.stderr, f"resume of a real run: exit {p.returncode}", p.stdout, p.stderr)
+
+
 def main():
     global RUNBOOK
     ap = argparse.ArgumentParser()

@@ -222,6 +222,16 @@ def confirm_timeout(rb):
 
 
 @case
+def confirm_timeout_scaled(rb):
+    with Term(rb, "gate_timeout_scaled.rb", args=["--time-scale", "1200"]) as t:
+        t.wait_for("REHEARSAL: time scaled 1/1200")
+        t.wait_for(re.compile(r"yes or no \([23]s left\)"))  # 1h / 1200, not 60m
+        s = t.finish(2)
+        expect_in(s, "-> no answer in time (by ", "by nobody in time")
+        expect_not_in(s, "after the gate")
+
+
+@case
 def ask_secret(rb):
     with Term(rb, "secret.rb", args=["--log-format", "json"]) as t:
         t.wait_for("? API token")
