@@ -56,7 +56,7 @@ static const rbk_command commands[] = {
      "  runbook run     FILE.rb|FILE.rbc [--param k=v]... [--env-file F] [--yes]\n"
      "                  [--on-failure ask|rollback|stop] [--from STEP] [--only STEP]\n"
      "                  [--dry-run] [--fail-at STEP] [--no-wait] [--default-timeout D]\n"
-     "                  [--log-format text|json] [--verbose]\n"
+     "                  [--time-scale N] [--log-format text|json] [--verbose]\n"
      "                  [--report FILE.md|FILE.json|FILE.xml]... [--journal FILE]\n",
      rbk_cmd_run, NULL},
     {"resume", NULL,
