@@ -233,7 +233,9 @@ static void text_step(tx *t, const rbk_ostep *s, const char **section) {
         rbk_sbuf_addc(b, '\n');
     }
     if (s->has_rollback) {
-        rbk_sbuf_adds(b, "      rollback (worst ");
+        rbk_sbuf_adds(b, "      rollback (");
+        if (s->rollback_timeout_ms) { rbk_sbuf_adds(b, "timeout "); dur(b, s->rollback_timeout_ms); rbk_sbuf_adds(b, ", "); }
+        rbk_sbuf_adds(b, "worst ");
         cost_text(b, &s->rollback_worst);
         rbk_sbuf_adds(b, "):\n");
         if (!text_effects(t, &s->rollback, "        ")) rbk_sbuf_adds(b, "        no external effects\n");
@@ -458,6 +460,10 @@ static void json_step(js *j, const rbk_ostep *s) {
     json_list(j, "rollback_effects", &s->rollback, json_effect);
     jcost(w, "worst", &s->worst);
     jcost(w, "rollback_worst", &s->rollback_worst);
+    if (s->has_rollback) { /* the rollback block's bound: its own `rollback timeout D`, else the step's */
+        int64_t rt = s->rollback_timeout_ms ? s->rollback_timeout_ms : s->timeout_ms;
+        jms(w, "rollback_timeout_ms", rt, rt ? NULL : "none");
+    }
     rbk_jw_close(w, '}');
 }
 static void json_code(js *j, const rbk_ocode *k) {

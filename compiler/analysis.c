@@ -527,6 +527,7 @@ static void build_step(walker *w, int i) {
     st->line = rbk_an_line_of(w, n->file, n->off);
     st->description = rbk_an_comment_above(rbk_an_src_of(w, n->file), n->off);
     st->timeout_ms = si->timeout_ms;
+    st->rollback_timeout_ms = si->rollback_fn >= 0 ? si->rollback_timeout_ms : 0;
     st->retries = si->retries;
     st->retry_every_ms = si->retry_every_ms;
     st->irreversible = si->irreversible;
@@ -551,7 +552,7 @@ static void build_step(walker *w, int i) {
     cost_add(&st->worst, &body);
     cost_free(&body);
     st->worst.machine_ms = sat_add(st->worst.machine_ms, sat_mul(st->retry_every_ms, st->retries));
-    st->rollback_worst = capped(&st->rollback_cost, t);
+    st->rollback_worst = capped(&st->rollback_cost, st->rollback_timeout_ms ? st->rollback_timeout_ms : t); /* its own, or the step's */
 }
 
 static rbk_ocode *new_code(rbk_outline *o, const char *label, int file, int line) {

@@ -77,6 +77,7 @@ typedef struct rbk_ostep {
     char *description;     /* the comment lines written directly above `step`, or NULL */
     char *cond;            /* the `if` condition as written, or NULL */
     int64_t timeout_ms;    /* 0: none */
+    int64_t rollback_timeout_ms; /* `rollback timeout D`; 0: the rollback block has the step's */
     int retries;
     int64_t retry_every_ms;
     int irreversible;

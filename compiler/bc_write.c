@@ -140,6 +140,7 @@ void rbk_bc_write_sha(const rbk_unit *u, rbk_sbuf *out, uint8_t artifact_sha256[
         put_u32(out, st->off);
         put_u32(out, st->effects);
         put_i64(out, st->worst_ms);
+        put_i64(out, st->rollback_timeout_ms);
     }
     sect_end(out, s);
 

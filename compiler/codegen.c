@@ -881,6 +881,7 @@ rbk_unit *rbk_codegen(rbk_compiler *c) {
         int eff = c->fns[si->body_fn].effects;
         st->effects = (uint32_t)(eff & 7);
         st->worst_ms = si->timeout_ms ? si->timeout_ms * (si->retries + 1) + si->retry_every_ms * si->retries : -1;
+        st->rollback_timeout_ms = si->rollback_fn >= 0 ? si->rollback_timeout_ms : 0;
     }
     free(fn_step);
     rbk_sbuf_free(&g->code);

@@ -61,6 +61,7 @@ typedef struct rbk_stepinfo {
     const char *section;      /* or NULL */
     int body_fn, rollback_fn, cond_fn; /* -1 when absent */
     int64_t timeout_ms, retry_every_ms;
+    int64_t rollback_timeout_ms; /* `rollback timeout D {`; 0: the step's timeout */
     int retries;
     int irreversible;
     rbk_node *irreversible_why;

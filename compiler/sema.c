@@ -336,7 +336,18 @@ static void step_decl(sema *S, rbk_node *n, const char *section) {
         }
     }
     si->body_fn = new_step_fn(S, si, "", n->b);
-    if (n->c && n->c->aux == RBK_BLOCK_ROLLBACK) si->rollback_fn = new_step_fn(S, si, " (rollback)", n->c);
+    if (n->c && n->c->aux == RBK_BLOCK_ROLLBACK) {
+        si->rollback_fn = new_step_fn(S, si, " (rollback)", n->c);
+        for (int i = 0; n->c->a && i < n->c->a->list.n; i++) { /* `rollback timeout D {` */
+            rbk_node *a = n->c->a->list.items[i];
+            if (!strcmp(a->str, "timeout")) si->rollback_timeout_ms = literal_duration(S, a->a, "timeout");
+            else {
+                rbk_diag *d = rbk_diag_add(c->diags, RBK_SEV_ERROR, "check", a->file, a->off, a->off + (uint32_t)a->slen,
+                                           "unknown rollback attribute `%s`", a->str);
+                rbk_diag_hint(d, "a rollback block takes `timeout D` only (`} rollback timeout 30m {`); it is not retried");
+            }
+        }
+    }
     if (n->c && n->c->aux == RBK_BLOCK_IRREVERSIBLE) { si->irreversible = 1; si->irreversible_why = n->c->a; }
     if (cond) si->cond_fn = new_step_fn(S, si, " (if)", cond);
     check_step_part(S, si, si->body_fn, n->b, 0);

@@ -185,7 +185,7 @@ static void yyerror(YYLTYPE *l, rbk_parser *P, const char *msg) {
 %token MATCHES "matches" TRUE "true" FALSE "false" NIL "nil" AS "as"
 %token EQ "==" NE "!=" LE "<=" GE ">=" DOTDOT ".."
 
-%type <node> program top_list top decl step step_attrs rollback_opt section section_body
+%type <node> program top_list top decl step step_attrs rollback_attrs rollback_opt section section_body
 %type <node> fn fn_params fn_param block stmt_list stmt if_stmt else_opt within_opt msg_opt
 %type <node> expr string istr arglist map_items map_entries map_entry
 %type <node> list_items env_names env_mods param_mods type_opt default_opt
@@ -300,9 +300,18 @@ step_attrs
         $$ = $1; rbk_node *n = mk(P, N_STEP_ATTR, @2); n->end = @3.end; n->str = "if"; n->slen = 2; n->a = $3;
         push(P, &$$->list, n); }
     ;
+rollback_attrs /* `rollback timeout 30m {`: the checker takes `timeout` only */
+    : IDENT expr {
+        $$ = mk(P, N_LIST, @$); rbk_node *n = mk(P, N_STEP_ATTR, @1); n->end = @2.end; n->str = $1.s; n->slen = $1.n; n->a = $2;
+        push(P, &$$->list, n); }
+    | rollback_attrs IDENT expr {
+        $$ = $1; rbk_node *n = mk(P, N_STEP_ATTR, @2); n->end = @3.end; n->str = $2.s; n->slen = $2.n; n->a = $3;
+        push(P, &$$->list, n); }
+    ;
 rollback_opt
     : %empty { $$ = NULL; }
     | ROLLBACK block { $$ = $2; $$->aux = RBK_BLOCK_ROLLBACK; }
+    | ROLLBACK rollback_attrs block { $$ = $3; $$->aux = RBK_BLOCK_ROLLBACK; $$->a = $2; }
     | IRREVERSIBLE string { $$ = mk(P, N_BLOCK, @$); $$->a = $2; $$->aux = RBK_BLOCK_IRREVERSIBLE; }
     ;
 

@@ -260,6 +260,7 @@ void rbk_bc_disasm(const rbk_unit *u, rbk_sbuf *out) {
         if (s->timeout_ms) rbk_duration_fmt(out, s->timeout_ms); else rbk_sbuf_adds(out, "none");
         rbk_sbuf_printf(out, "  retries %" PRIu32, s->retries);
         if (s->retries) { rbk_sbuf_adds(out, " every "); rbk_duration_fmt(out, s->retry_every_ms); }
+        if (s->rollback_timeout_ms) { rbk_sbuf_adds(out, "  rollback-timeout "); rbk_duration_fmt(out, s->rollback_timeout_ms); }
         rbk_sbuf_adds(out, "  worst ");
         ms(out, s->worst_ms);
         rbk_sbuf_adds(out, "  effects");

@@ -139,7 +139,7 @@ static void read_funcs(reader *r, rbk_unit *u) {
     }
 }
 static void read_steps(reader *r, rbk_unit *u) {
-    u->steps = get_array(r, &u->nsteps, 68, sizeof *u->steps, "steps");
+    u->steps = get_array(r, &u->nsteps, 76, sizeof *u->steps, "steps");
     for (uint32_t i = 0; i < u->nsteps && !r->bad; i++) {
         rbk_step *s = &u->steps[i];
         s->name = get_u32(r);
@@ -156,6 +156,7 @@ static void read_steps(reader *r, rbk_unit *u) {
         s->off = get_u32(r);
         s->effects = get_u32(r);
         s->worst_ms = get_i64(r);
+        s->rollback_timeout_ms = get_i64(r);
     }
 }
 static void read_expects(reader *r, rbk_unit *u) {

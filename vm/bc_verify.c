@@ -384,6 +384,10 @@ static int verify_unit(vctx *v) {
         if (need_fn(v, s->body_fn, 0, "body", i) || need_fn(v, s->cond_fn, 1, "condition", i) ||
             need_fn(v, s->rollback_fn, 1, "rollback", i))
             return -1;
+        if (s->timeout_ms < 0 || s->rollback_timeout_ms < 0)
+            return fail(v, "step %" PRIu32 ": negative timeout", i);
+        if (s->rollback_timeout_ms && s->rollback_fn == RBK_NONE)
+            return fail(v, "step %" PRIu32 ": a rollback timeout without a rollback block", i);
     }
     for (uint32_t i = 0; i < u->nexpects; i++) {
         const rbk_expectation *e = &u->expects[i];

@@ -11,7 +11,7 @@
 #include "value.h"
 
 #define RBK_BC_MAGIC "RBKC"      /* 4 bytes */
-#define RBK_BC_VERSION 2u        /* bump on any change of layout or opcode semantics */
+#define RBK_BC_VERSION 3u        /* bump on any change of layout or opcode semantics */
 
 enum rbk_opflags { RBK_OPF_JUMP = 1, RBK_OPF_END = 2, RBK_OPF_HANDLER = 4, RBK_OPF_MAIN = 8 };
 typedef enum rbk_opcode {
@@ -79,6 +79,7 @@ typedef struct rbk_step {
     uint32_t file, off;     /* position of the `step` keyword */
     uint32_t effects;       /* bit set of effect tags used by the body: 1 read, 2 write, 4 gate */
     int64_t worst_ms;       /* worst-case duration bound computed by the compiler, -1 unknown */
+    int64_t rollback_timeout_ms; /* `rollback timeout D {` (format 3); 0: the step's timeout_ms */
 } rbk_step;
 
 typedef struct rbk_expect_sub {

@@ -465,10 +465,7 @@ static void emit_poll(rbk_vm *vm, int64_t remaining, const char *what) {
 static int check_budget(rbk_vm *vm) {
     if (*vm->interrupted) return rbk_vm_raise(vm, RBK_E_INTERRUPT, "interrupted");
     if (vm->step_deadline != INT64_MAX && rbk_now_ms() >= vm->step_deadline) {
-        rbk_sbuf d = RBK_SBUF_INIT;
-        rbk_duration_fmt(&d, vm->u->steps[vm->cur_step >= 0 ? vm->cur_step : 0].timeout_ms);
-        rbk_vm_raise(vm, RBK_E_TIMEOUT, "the step's timeout (%s) expired", rbk_sbuf_cstr(&d));
-        rbk_sbuf_free(&d);
+        rbk_steps_raise_timeout(vm, NULL);
         return -1;
     }
     if (vm->opts.max_ticks > 0) return rbk_vm_tick(vm);
@@ -491,13 +488,7 @@ static rbk_status vm_sleep(rbk_vm *vm, int64_t ms) {
     c.deadline_ms = vm->step_deadline;
     int r = rbk_sleep_ms(&c, ms);
     if (r == 1) { rbk_vm_raise(vm, RBK_E_INTERRUPT, "interrupted"); return RBK_E_INTERRUPT; }
-    if (r == 2) {
-        rbk_sbuf d = RBK_SBUF_INIT;
-        rbk_duration_fmt(&d, vm->u->steps[vm->cur_step >= 0 ? vm->cur_step : 0].timeout_ms);
-        rbk_vm_raise(vm, RBK_E_TIMEOUT, "the step's timeout (%s) expired", rbk_sbuf_cstr(&d));
-        rbk_sbuf_free(&d);
-        return RBK_E_TIMEOUT;
-    }
+    if (r == 2) return rbk_steps_raise_timeout(vm, NULL);
     return RBK_OK;
 }
 

@@ -32,9 +32,22 @@ static void emit_error(rbk_vm *vm, int step, const char *prefix) {
     rbk_sbuf_free(&text);
 }
 
-static rbk_status run_part(rbk_vm *vm, uint32_t fn, int step, rbk_part part, int64_t timeout_ms, rbk_value *result) {
+rbk_status rbk_steps_raise_timeout(rbk_vm *vm, const char *detail) {
+    rbk_sbuf d = RBK_SBUF_INIT;
+    rbk_duration_fmt(&d, vm->part_timeout_ms);
+    rbk_vm_raise(vm, RBK_E_TIMEOUT, "the %s's timeout (%s) expired%s%s", vm->part_own_timeout ? "rollback" : "step", rbk_sbuf_cstr(&d),
+                 detail ? ": " : "", detail ? detail : "");
+    rbk_sbuf_free(&d);
+    return RBK_E_TIMEOUT;
+}
+
+/* own: timeout_ms is the rollback block's own (`rollback timeout D`), not the step's */
+static rbk_status run_part(rbk_vm *vm, uint32_t fn, int step, rbk_part part, int64_t timeout_ms, int own, rbk_value *result) {
     int saved_step = vm->cur_step;
-    int64_t saved_deadline = vm->step_deadline;
+    int64_t saved_deadline = vm->step_deadline, saved_timeout = vm->part_timeout_ms;
+    int saved_own = vm->part_own_timeout;
+    vm->part_timeout_ms = timeout_ms;
+    vm->part_own_timeout = own;
     vm->cur_step = step;
     vm->cur_part = part;
     vm->part_seq = 0;
@@ -50,14 +63,10 @@ static rbk_status run_part(rbk_vm *vm, uint32_t fn, int step, rbk_part part, int
     rbk_status st = rbk_interp_call(vm, fn, result);
     /* an error raised after the deadline passed is the timeout's doing */
     if (st == RBK_E_RUNTIME && vm->step_deadline != INT64_MAX && rbk_now_ms() >= vm->step_deadline) {
-        rbk_sbuf d = RBK_SBUF_INIT;
-        rbk_duration_fmt(&d, timeout_ms);
         char *old = vm->err;
         vm->err = NULL;
-        rbk_vm_raise(vm, RBK_E_TIMEOUT, "the step's timeout (%s) expired: %s", rbk_sbuf_cstr(&d), old ? old : "");
+        st = rbk_steps_raise_timeout(vm, old ? old : "");
         free(old);
-        rbk_sbuf_free(&d);
-        st = RBK_E_TIMEOUT;
     }
     if (st == RBK_E_RUNTIME && *vm->interrupted) st = vm->err_status = RBK_E_INTERRUPT;
     rbk_sbuf left = RBK_SBUF_INIT;
@@ -77,6 +86,8 @@ static rbk_status run_part(rbk_vm *vm, uint32_t fn, int step, rbk_part part, int
     }
     rbk_sbuf_free(&left);
     vm->step_deadline = saved_deadline;
+    vm->part_timeout_ms = saved_timeout;
+    vm->part_own_timeout = saved_own;
     vm->cur_step = saved_step;
     vm->cur_part = RBK_PART_TOP;
     vm->part_seq = 0;
@@ -146,7 +157,9 @@ static int rollback(rbk_vm *vm, int failed_step, int ok_code) {
         int64_t t0 = rbk_now_ms();
         vm->attempt = 1;
         rbk_value r = rbk_nil();
-        rbk_status rs = run_part(vm, st->rollback_fn, s, RBK_PART_ROLLBACK, st->timeout_ms, &r);
+        /* `rollback timeout D`: the block's own bound (a restore may need longer than the step) */
+        int own = st->rollback_timeout_ms > 0;
+        rbk_status rs = run_part(vm, st->rollback_fn, s, RBK_PART_ROLLBACK, own ? st->rollback_timeout_ms : st->timeout_ms, own, &r);
         rbk_unref(r);
         rbk_event e2 = ev(vm, RBK_EV_ROLLBACK_END, s);
         e2.duration_ms = rbk_now_ms() - t0;
@@ -329,7 +342,7 @@ again:;
     /* the step's `if` */
     if (st->cond_fn != RBK_NONE) {
         rbk_value c = rbk_nil();
-        rbk_status cs = run_part(vm, st->cond_fn, (int)idx, RBK_PART_COND, st->timeout_ms, &c);
+        rbk_status cs = run_part(vm, st->cond_fn, (int)idx, RBK_PART_COND, st->timeout_ms, 0, &c);
         if (cs == RBK_OK && (c.secret & RBK_UNVERIFIED)) {
             /* --dry-run: the condition depends on a write that was not done: show the step */
             rbk_vm_note(vm, "dry run: the step's `if` depends on a write that was not done; the step is shown as if it were true");
@@ -384,7 +397,7 @@ again:;
                 }
             }
             rbk_value res = rbk_nil();
-            rs = run_part(vm, st->body_fn, (int)idx, RBK_PART_BODY, st->timeout_ms, &res);
+            rs = run_part(vm, st->body_fn, (int)idx, RBK_PART_BODY, st->timeout_ms, 0, &res);
             rbk_unref(res);
             if (rs == RBK_OK && vm->opts.fail_at && !strcmp(vm->opts.fail_at, name)) {
                 rbk_vm_raise(vm, RBK_E_FAIL, "failed on purpose after its body (--fail-at rehearsal)");

@@ -188,8 +188,8 @@ const char *rbk_vm_cancel_reason(rbk_vm *vm, const rbk_cancel *c, int64_t timeou
     if (*vm->interrupted) return "interrupted";
     rbk_sbuf d = RBK_SBUF_INIT;
     if (vm->step_deadline != INT64_MAX && c->deadline_ms >= vm->step_deadline && vm->cur_step >= 0) {
-        rbk_duration_fmt(&d, vm->u->steps[vm->cur_step].timeout_ms);
-        rbk_sbuf_printf(&vm->scratch, "the step's timeout (%s)", rbk_sbuf_cstr(&d));
+        rbk_duration_fmt(&d, vm->part_timeout_ms); /* the step's, or a rollback block's own */
+        rbk_sbuf_printf(&vm->scratch, "the %s's timeout (%s)", vm->part_own_timeout ? "rollback" : "step", rbk_sbuf_cstr(&d));
     } else {
         rbk_duration_fmt(&d, timeout_ms < 0 ? vm->opts.default_timeout_ms : timeout_ms);
         rbk_sbuf_printf(&vm->scratch, "timeout (%s)", rbk_sbuf_cstr(&d));

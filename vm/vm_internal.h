@@ -83,6 +83,8 @@ struct rbk_vm {
     int cur_step;
     int attempt;
     int64_t step_deadline;      /* absolute monotonic ms, INT64_MAX when none */
+    int64_t part_timeout_ms;    /* the timeout that set step_deadline (run_part), for its message */
+    int part_own_timeout;       /* 1: a rollback block's own `rollback timeout D` */
     int poll_every;             /* the interpreter polls (check_budget) every this many backward
                                    jumps, calls and caught errors: 1024, or 1 with max_ticks */
     int64_t ticks;              /* counted against opts.max_ticks (rbk_vm_tick) */
@@ -126,6 +128,9 @@ void rbk_vm_stamp_step(rbk_vm *vm, rbk_event *ev, int step, unsigned what);
 rbk_status rbk_interp_call(rbk_vm *vm, uint32_t fn, rbk_value *result);
 int rbk_steps_run(rbk_vm *vm, uint32_t step); /* 0 continue, 1 halt */
 int rbk_steps_top_level_error(rbk_vm *vm);    /* returns the exit code */
+/* Raises RBK_E_TIMEOUT "the step's timeout (10m) expired" (or "the rollback's timeout (30m)
+ * expired" in a rollback block with its own) with ": detail" when detail is not NULL. */
+rbk_status rbk_steps_raise_timeout(rbk_vm *vm, const char *detail);
 int rbk_vm_raise(rbk_vm *vm, rbk_status st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Counts one tick of opts.max_ticks: 0, or -1 with the budget error raised (RBK_E_RUNTIME).
  * Call only when opts.max_ticks > 0. */

@@ -195,7 +195,7 @@ static rbk_unit *unit_full(void) {
     u->steps[0] = (rbk_step){.name = kstr(u, "check x"), .section = ksec, .flags = RBK_STEP_HAS_ROLLBACK,
                              .timeout_ms = 10000, .retries = 2, .retry_every_ms = 1500, .cond_fn = RBK_NONE,
                              .body_fn = 1, .rollback_fn = 3, .irreversible = RBK_NONE, .file = 0, .off = 10,
-                             .effects = 1, .worst_ms = 31500};
+                             .effects = 1, .worst_ms = 31500, .rollback_timeout_ms = 1800000};
     u->nexpects = 1;
     u->expects = rbk_xcalloc(1, sizeof *u->expects);
     u->expects[0] = (rbk_expectation){RBK_EXPECT_EXPECT, 0, 16, kstr(u, "x == 1"), kstr(u, "x must be one"), 1, NULL};
@@ -453,7 +453,7 @@ static void test_disasm(void **st) {
     rbk_bc_disasm(l, &out);
     const char *s = rbk_sbuf_cstr(&out);
     const char *want[] = {
-        "format version 2",
+        "format version 3",
         "title: \"Deploy \\\"the\\\" thing\"",
         "artifact sha256: ",
         "  0  main.rb  sha256 ",
@@ -469,6 +469,7 @@ static void test_disasm(void **st) {
         "function 2 'add'  params 2  locals 5",
         "; main.rb:2:7",
         "\"check x\"  at main.rb:2:1",
+        "retries 2 every 1.5s  rollback-timeout 30m  worst 31.5s",
         "expect \"x == 1\"  at main.rb:2:7",
         "message \"x must be one\"",
         "trace 0: \"x\"",
@@ -605,9 +606,13 @@ static void test_bad_magic_and_version(void **st) {
     b.data[0] = 'R';
     b.data[4] = 1;
     assert_null(rbk_bc_load((const uint8_t *)b.data, b.len, &err));
-    assert_string_equal(err, "built by format version 1; this runbook reads version 2 — recompile the .rb");
+    assert_string_equal(err, "built by format version 1; this runbook reads version 3 — recompile the .rb");
     free(err);
-    b.data[4] = 2;
+    b.data[4] = 2; /* format 2: before the rollback timeout of the step table */
+    assert_null(rbk_bc_load((const uint8_t *)b.data, b.len, &err));
+    assert_string_equal(err, "built by format version 2; this runbook reads version 3 — recompile the .rb");
+    free(err);
+    b.data[4] = (char)RBK_BC_VERSION;
     assert_null(rbk_bc_load((const uint8_t *)b.data, b.len - 1, &err));
     assert_non_null(strstr(err, "truncated: the header says"));
     free(err);
@@ -925,6 +930,13 @@ static void test_step_rules(void **st) {
     u = unit_full();
     u->steps[0].name = 3; /* constant 3: the float 2.5 */
     expect_reject(u, "step 0: constant 3 is not a string");
+    u = unit_full();
+    u->steps[0].rollback_timeout_ms = -1;
+    expect_reject(u, "step 0: negative timeout");
+    u = unit_full();
+    u->steps[0].rollback_fn = RBK_NONE; /* a rollback timeout needs a rollback block */
+    u->steps[0].flags = 0;
+    expect_reject(u, "step 0: a rollback timeout without a rollback block");
 }
 static void test_tables(void **st) {
     (void)st;
