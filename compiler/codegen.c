@@ -266,7 +266,7 @@ static void cquoted(cg *g, rbk_node *n, int lang) {
     free(fmt);
     free(parts);
 }
-/* The pattern literal of `s matches "..."`: each {expr} written as a literal of the pattern
+/* The pattern literal of `s matches "..."` (and of an @re parameter, re.match's): each {expr} written as a literal of the pattern
  * (REQUOTE), {x:raw} as it is (compiler/holes.c, rbk_re_holes; sema refused the rest). */
 static void cpattern(cg *g, rbk_node *n) {
     int parts = 0;
@@ -335,6 +335,7 @@ static void ccall(cg *g, rbk_node *n) {
             int lit = a->kind == N_STRING || a->kind == N_INTERP;
             if (b->params[i].interp == 'S' && a->kind == N_INTERP) cquoted(g, a, 'S');
             else if (b->params[i].interp == 'U' && a->kind == N_INTERP) { cquoted(g, a, 'U'); trace(g, a); }
+            else if (b->params[i].interp == 'R' && a->kind == N_INTERP) { cpattern(g, a); trace(g, a); }
             else if (b->params[i].interp == 'Q' && lit) { sqlp = i; binds = csql_text(g, a); }
             else cexpr(g, a);
         }

@@ -167,6 +167,7 @@ static rbk_ctype *call_builtin(sema *S, rbk_node *n, int id, rbk_node *receiver)
         }
         if (b->params[i].interp == 'S' && a->kind == N_INTERP) sema_literal_holes(S, a, 'S');
         if (b->params[i].interp == 'U' && a->kind == N_INTERP) sema_literal_holes(S, a, 'U');
+        if (b->params[i].interp == 'R' && a->kind == N_INTERP) sema_literal_holes(S, a, 'R');
         if (id == RBK_BI_EXEC && i == 0) sema_exec_shell(S, a);
         if (b->params[i].interp == 'S' && !sema_is_literal_string(a)) {
             rbk_diag *d = WARN("sh-not-literal", a, "the command is not a string literal written in the call, so interpolated values are not shell-quoted");
@@ -443,7 +444,7 @@ static rbk_ctype *binary(sema *S, rbk_node *n) {
     }
     if (op >= OP_LT && op <= OP_GE) {
         int ok = !known(a) || !known(b) || (numeric(a) && numeric(b)) ||
-                 (a->kind == b->kind && (a->kind == TY_STRING || a->kind == TY_DURATION));
+                 (a->kind == b->kind && (a->kind == TY_STRING || a->kind == TY_DURATION || a->kind == TY_TIME));
         if (!ok) ERR(n, "`%s` cannot order %s and %s", opname[op], rbk_type_str(a), rbk_type_str(b));
         return T(TY_BOOL);
     }
@@ -474,11 +475,16 @@ static rbk_ctype *binary(sema *S, rbk_node *n) {
     if (a->kind == TY_DURATION && b->kind == TY_DURATION && op == OP_DIV) return T(TY_FLOAT);
     if (((a->kind == TY_DURATION && numeric(b)) || (numeric(a) && b->kind == TY_DURATION)) && op == OP_MUL) return T(TY_DURATION);
     if (a->kind == TY_DURATION && numeric(b) && op == OP_DIV) return T(TY_DURATION);
+    if (a->kind == TY_TIME && b->kind == TY_TIME && op == OP_SUB) return T(TY_DURATION);
+    if (((a->kind == TY_TIME && b->kind == TY_DURATION) && (op == OP_ADD || op == OP_SUB)) ||
+        (a->kind == TY_DURATION && b->kind == TY_TIME && op == OP_ADD)) return T(TY_TIME);
     if (op == OP_ADD && a->kind == TY_STRING && b->kind == TY_STRING) return T(TY_STRING);
     if (op == OP_ADD && a->kind == TY_LIST && b->kind == TY_LIST) return T(TY_LIST);
     rbk_diag *d = ERR(n, "`%s` cannot combine %s and %s", opname[op], rbk_type_str(a), rbk_type_str(b));
     if (op == OP_ADD && (a->kind == TY_STRING || b->kind == TY_STRING))
         rbk_diag_hint(d, "convert with str(...), or interpolate: \"...{x}...\"");
+    else if (a->kind == TY_TIME || b->kind == TY_TIME)
+        rbk_diag_hint(d, "a time takes a duration: t + 5m, t - 1h; t2 - t1 is the duration between two times");
     return T(TY_ANY);
 }
 

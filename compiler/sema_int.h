@@ -83,9 +83,9 @@ static inline rbk_sym *scope_find_h(const scope *s, const char *name, uint32_t h
 static inline rbk_sym *scope_find(const scope *s, const char *name) { return scope_find_h(s, name, name_hash(name)); }
 /* Whether n names a module of builtins (http.get, sql.connect, ...). */
 static inline int is_namespace(const char *n) {
-    static const char *const namespaces[] = {"http", "sql", "file", "json", "tcp", "env"};
+    static const char *const namespaces[] = {"http", "sql", "file", "json", "tcp", "env", "re", "time"};
     switch (n[0]) { /* every namespace starts with one of these */
-    case 'h': case 's': case 'f': case 'j': case 't': case 'e': break;
+    case 'h': case 's': case 'f': case 'j': case 't': case 'e': case 'r': break;
     default: return 0;
     }
     for (size_t i = 0; i < sizeof namespaces / sizeof namespaces[0]; i++)

@@ -36,7 +36,7 @@ static void parse_sig(const char *p, rbk_builtin *b) {
         while (*p && *p != ',' && *p != '@' && i + 1 < sizeof sp->type) sp->type[i++] = *p++;
         if (*p == '@') {
             p++;
-            sp->interp = !strncmp(p, "shell", 5) ? 'S' : !strncmp(p, "url", 3) ? 'U' : 'Q';
+            sp->interp = !strncmp(p, "shell", 5) ? 'S' : !strncmp(p, "url", 3) ? 'U' : !strncmp(p, "re", 2) ? 'R' : 'Q';
             while (*p && *p != ',') p++;
         }
         if (!strcmp(sp->name, "read_only")) b->read_only_param = b->nparams - 1;

@@ -1,6 +1,7 @@
 /* stdlib/std_data.c — the pure data builtins of stdlib/builtins.def (docs/language.md §8 "data"):
  * len keys values str int float json.parse json.encode lower upper trim split join replace
- * starts_with ends_with any all secret now.
+ * starts_with ends_with any all secret; time (now time.parse time.format), patterns (re.match
+ * re.find_all) and lists (sort unique min max sum).
  * Owns: their runtime type checks and error messages, and secret propagation for them
  * (docs/language.md §9): a result is secret-marked — and so is every item of a container result —
  * when any argument is secret (for str, join and json.encode, which render what is inside a
@@ -13,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "json_value.h"
+#include "../support/hash.h"
+#include "../support/rfc3339.h"
 #include "../vm/native.h"
 
 /* Prototypes of every native, from the one table. */
@@ -165,6 +168,19 @@ int rbk_std_keys(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     return ret(out, l, args_secret(args, nargs));
 }
 
+/* A map entry read by a builtin: a lazy one is computed first (value.h); the result replaces
+ * the entry, which no one can observe except through the saved work. -1 with the error. */
+static int force_slot(rbk_vm *vm, rbk_value *slot) {
+    if (slot->t != RBK_T_LAZY) return 0;
+    rbk_lazy *z = (rbk_lazy *)slot->as.o;
+    rbk_value forced;
+    if (z->force(vm, z->arg, &forced) != 0) return -1;
+    rbk_value old = *slot;
+    *slot = forced;
+    rbk_unref(old);
+    return 0;
+}
+
 int rbk_std_values(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     rbk_value m = arg(args, nargs, 0);
     NEED(m.t == RBK_T_MAP, "values", "the argument", "a map", m);
@@ -172,18 +188,9 @@ int rbk_std_values(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     rbk_value l = rbk_list_new(mp->len);
     for (size_t i = 0; i < mp->len; i++) {
         rbk_value *slot = &mp->vals[i];
-        if (slot->t == RBK_T_LAZY) {
-            /* A read of every entry forces lazy ones (value.h); the result replaces the
-             * entry, which no one can observe except through the saved work. */
-            rbk_lazy *z = (rbk_lazy *)slot->as.o;
-            rbk_value forced;
-            if (z->force(vm, z->arg, &forced) != 0) {
-                rbk_unref(l);
-                return -1;
-            }
-            rbk_value old = *slot;
-            *slot = forced;
-            rbk_unref(old);
+        if (force_slot(vm, slot) != 0) {
+            rbk_unref(l);
+            return -1;
         }
         rbk_list_push(l, rbk_ref(*slot));
     }
@@ -506,9 +513,278 @@ int rbk_std_secret(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     return ret(out, rbk_ref(v), true);
 }
 
+/* ---- time: now time.parse time.format (support/rfc3339.h) ---- */
+
 int rbk_std_now(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     (void)vm;
-    char buf[32];
-    rbk_rfc3339(rbk_wall_ms(), buf);
-    return ret(out, rbk_str_cstr(buf), args_secret(args, nargs));
+    return ret(out, rbk_time(rbk_wall_ms()), args_secret(args, nargs));
+}
+
+int rbk_std_time_parse(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    rbk_value s = arg(args, nargs, 0);
+    NEED(IS_STR(s), "time.parse", "the argument", "a string", s);
+    int64_t ms;
+    const char *why;
+    size_t at;
+    if (rbk_rfc3339_parse(rbk_arg_str(s), rbk_arg_len(s), &ms, &why, &at) != 0) {
+        rbk_sbuf what = RBK_SBUF_INIT;
+        if (s.secret) rbk_sbuf_printf(&what, "not an RFC 3339 time (%s):", why); /* a byte offset tells a piece of it */
+        else rbk_sbuf_printf(&what, "not an RFC 3339 time (%s, at byte %zu):", why, at);
+        int r = fail_value(vm, "time.parse", rbk_sbuf_cstr(&what), s);
+        rbk_sbuf_free(&what);
+        return r;
+    }
+    return ret(out, rbk_time(ms), args_secret(args, nargs));
+}
+
+int rbk_std_time_format(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    rbk_value t = arg(args, nargs, 0), layout = arg(args, nargs, 1);
+    NEED(t.t == RBK_T_TIME, "time.format", "t", "a time", t);
+    NEED(IS_STR(layout) || layout.t == RBK_T_NIL, "time.format", "layout", "a string", layout);
+    rbk_sbuf b = RBK_SBUF_INIT;
+    size_t bad;
+    if (layout.t == RBK_T_NIL) rbk_rfc3339_fmt(&b, t.as.i);
+    else if (rbk_time_layout(&b, t.as.i, rbk_arg_str(layout), rbk_arg_len(layout), &bad) != 0) {
+        rbk_sbuf_free(&b);
+        const char *l = rbk_arg_str(layout);
+        if (bad + 1 >= rbk_arg_len(layout))
+            return rbk_vm_error(vm, "time.format: the layout ends with a lone %% (write %%%% for a percent sign)");
+        return rbk_vm_error(vm, "time.format: unknown conversion %%%c%s in the layout (known: %%Y %%m %%d %%H %%M %%S %%L %%j %%a %%b %%s %%F %%T %%z %%Z %%%%)",
+                            (unsigned char)l[bad + 1] < 0x80 && (unsigned char)l[bad + 1] >= 0x20 ? l[bad + 1] : '?',
+                            (unsigned char)l[bad + 1] < 0x80 && (unsigned char)l[bad + 1] >= 0x20 ? "" : " (a byte that is not printable ASCII)");
+    }
+    if (b.len >= RBK_TEXT_MAX) return text_too_long(vm, &b, "time.format");
+    return ret(out, rbk_str_take_sbuf(&b), args_secret(args, nargs));
+}
+
+/* ---- re.match re.find_all (the PCRE2 search of `matches`: rbk_vm_regex_search) ---- */
+
+/* The match at ov (n groups) in s as a list: the whole match, then each group or nil. */
+static rbk_value match_list(const char *s, const size_t *ov, int n) {
+    rbk_value l = rbk_list_new((size_t)n);
+    for (int i = 0; i < n; i++)
+        rbk_list_push(l, ov[2 * i] == SIZE_MAX ? rbk_nil() : rbk_str_new(s + ov[2 * i], ov[2 * i + 1] - ov[2 * i]));
+    return l;
+}
+static int re_search(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out, bool all) {
+    const char *name = all ? "re.find_all" : "re.match";
+    rbk_value s = arg(args, nargs, 0), p = arg(args, nargs, 1);
+    NEED(IS_STR(s), name, "s", "a string", s);
+    NEED(IS_STR(p), name, "pattern", "a string", p);
+    const char *text = rbk_arg_str(s);
+    size_t len = rbk_arg_len(s), at = 0;
+    rbk_value found = all ? rbk_list_new(0) : rbk_nil();
+    for (;;) {
+        const size_t *ov;
+        int n = rbk_vm_regex_search(vm, text, len, at, rbk_arg_str(p), rbk_arg_len(p), p.secret & RBK_SECRET, &ov);
+        if (n < 0) { rbk_unref(found); return -1; }
+        if (n == 0) break;
+        rbk_value m = match_list(text, ov, n);
+        if (!all) { found = m; break; }
+        rbk_list_push(found, m);
+        at = ov[1];
+        if (ov[1] == ov[0]) { /* an empty match: go on after the character it is at */
+            if (at >= len) break;
+            at++;
+            while (at < len && ((unsigned char)text[at] & 0xC0) == 0x80) at++;
+        }
+        if (at > len) break;
+    }
+    return ret(out, found, args_secret(args, nargs));
+}
+int rbk_std_re_match(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    return re_search(vm, args, nargs, out, false);
+}
+int rbk_std_re_find_all(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    return re_search(vm, args, nargs, out, true);
+}
+
+/* ---- sort unique min max sum ---- */
+
+/* The value of map item i's key (borrowed, a lazy entry read first), or -1 with the error. */
+static int key_of(rbk_vm *vm, const char *fn, rbk_value item, size_t i, rbk_value key, rbk_value *out) {
+    if (item.t != RBK_T_MAP)
+        return rbk_vm_error(vm, "%s: with key:, every item must be a map; item %zu is %s", fn, i, rbk_type_name((rbk_type)item.t));
+    rbk_value *slot = rbk_map_find(item, rbk_arg_str(key), rbk_arg_len(key));
+    if (!slot) {
+        rbk_sbuf b = RBK_SBUF_INIT;
+        rbk_map *m = RBK_AS_MAP(item);
+        for (size_t k = 0; k < m->len && k < 20; k++) rbk_sbuf_printf(&b, "%s%s", k ? ", " : "", rbk_map_key(m, k)->data);
+        int r = rbk_vm_error(vm, "%s: item %zu has no key \"%s\" (%s%s)", fn, i, rbk_arg_str(key),
+                             m->len ? "its keys are " : "the map is empty", rbk_sbuf_cstr(&b));
+        rbk_sbuf_free(&b);
+        return r;
+    }
+    if (force_slot(vm, slot) != 0) return -1;
+    *out = *slot;
+    return 0;
+}
+/* What sort, min and max order: the items, or their key's values (borrowed). */
+static int sort_keys(rbk_vm *vm, const char *fn, rbk_value *args, int nargs, rbk_value **keys, size_t *n) {
+    rbk_value items = arg(args, nargs, 0), key = arg(args, nargs, 1);
+    NEED(items.t == RBK_T_LIST, fn, "items", "a list", items);
+    NEED(IS_STR(key) || key.t == RBK_T_NIL, fn, "key", "a string", key);
+    rbk_list *l = RBK_AS_LIST(items);
+    *n = l->len;
+    *keys = rbk_xmalloc(sizeof(rbk_value) * (l->len ? l->len : 1));
+    for (size_t i = 0; i < l->len; i++) {
+        if (key.t == RBK_T_NIL) (*keys)[i] = l->items[i];
+        else if (key_of(vm, fn, l->items[i], i, key, &(*keys)[i]) != 0) { free(*keys); return -1; }
+    }
+    return 0;
+}
+/* Orders keys i and j: *c <0, 0, >0; -1 with the error when they have no order. */
+static int order(rbk_vm *vm, const char *fn, const rbk_value *keys, size_t i, size_t j, bool by_key, int *c) {
+    if (rbk_compare(keys[i], keys[j], c)) return 0;
+    rbk_value a = keys[i], b = keys[j];
+    if (a.t == b.t && a.t == RBK_T_FLOAT) return rbk_vm_error(vm, "%s: items %zu and %zu cannot be ordered (NaN)", fn, i, j);
+    const char *what = by_key ? "the key's values of items" : "items";
+    const char *kinds = "ints and floats, strings, durations and times are ordered, each among their own kind";
+    if (a.t == b.t) return rbk_vm_error(vm, "%s: a %s has no order (%s %zu and %zu); %s", fn, rbk_type_name((rbk_type)a.t), what, i, j, kinds);
+    return rbk_vm_error(vm, "%s: cannot order %s and %s (%s %zu and %zu); %s", fn, rbk_type_name((rbk_type)a.t),
+                        rbk_type_name((rbk_type)b.t), what, i, j, kinds);
+}
+/* Stable merge sort of the positions idx[0..n) by keys; -1 with the error. */
+static int merge_sort(rbk_vm *vm, const char *fn, const rbk_value *keys, size_t *idx, size_t *tmp, size_t n, bool desc, bool by_key) {
+    if (n < 2) return 0;
+    size_t h = n / 2;
+    if (merge_sort(vm, fn, keys, idx, tmp, h, desc, by_key) || merge_sort(vm, fn, keys, idx + h, tmp, n - h, desc, by_key)) return -1;
+    size_t a = 0, b = h, k = 0;
+    while (a < h && b < n) {
+        int c;
+        if (order(vm, fn, keys, idx[a], idx[b], by_key, &c)) return -1;
+        tmp[k++] = (desc ? c < 0 : c > 0) ? idx[b++] : idx[a++];
+    }
+    while (a < h) tmp[k++] = idx[a++];
+    while (b < n) tmp[k++] = idx[b++];
+    memcpy(idx, tmp, n * sizeof *idx);
+    return 0;
+}
+
+int rbk_std_sort(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    rbk_value desc = arg(args, nargs, 2);
+    NEED(desc.t == RBK_T_BOOL || desc.t == RBK_T_NIL, "sort", "desc", "a bool", desc);
+    rbk_value *keys;
+    size_t n;
+    if (sort_keys(vm, "sort", args, nargs, &keys, &n)) return -1;
+    size_t *idx = rbk_xmalloc(sizeof(size_t) * (n ? n : 1)), *tmp = rbk_xmalloc(sizeof(size_t) * (n ? n : 1));
+    for (size_t i = 0; i < n; i++) idx[i] = i;
+    int r = merge_sort(vm, "sort", keys, idx, tmp, n, desc.t == RBK_T_BOOL && desc.as.b, arg(args, nargs, 1).t != RBK_T_NIL);
+    int c;
+    if (r == 0 && n == 1) r = order(vm, "sort", keys, 0, 0, arg(args, nargs, 1).t != RBK_T_NIL, &c); /* as min */
+    rbk_value l = rbk_nil();
+    if (r == 0) {
+        rbk_list *items = RBK_AS_LIST(args[0]);
+        l = rbk_list_new(n);
+        for (size_t i = 0; i < n; i++) rbk_list_push(l, rbk_ref(items->items[idx[i]]));
+    }
+    free(keys);
+    free(idx);
+    free(tmp);
+    if (r) return -1;
+    return ret(out, l, args_secret(args, nargs));
+}
+
+static int extreme(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out, bool max) {
+    const char *fn = max ? "max" : "min";
+    rbk_value *keys;
+    size_t n;
+    if (sort_keys(vm, fn, args, nargs, &keys, &n)) return -1;
+    if (n == 0) {
+        free(keys);
+        return rbk_vm_error(vm, "%s: the list is empty", fn);
+    }
+    size_t best = 0;
+    bool by_key = arg(args, nargs, 1).t != RBK_T_NIL;
+    int c = 0;
+    for (size_t i = 1; i < n; i++) {
+        if (order(vm, fn, keys, i, best, by_key, &c)) { free(keys); return -1; }
+        if (max ? c > 0 : c < 0) best = i;
+    }
+    /* one item: still one the order knows (min([{}]) is as wrong as min([{}, {}])) */
+    if (n == 1 && order(vm, fn, keys, 0, 0, by_key, &c)) { free(keys); return -1; }
+    free(keys);
+    return ret(out, rbk_ref(RBK_AS_LIST(args[0])->items[best]), args_secret(args, nargs));
+}
+int rbk_std_min(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) { return extreme(vm, args, nargs, out, false); }
+int rbk_std_max(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) { return extreme(vm, args, nargs, out, true); }
+
+int rbk_std_sum(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    rbk_value items = arg(args, nargs, 0);
+    NEED(items.t == RBK_T_LIST, "sum", "items", "a list", items);
+    rbk_list *l = RBK_AS_LIST(items);
+    int64_t i = 0;
+    double f = 0;
+    int kind = 0; /* 0 ints so far, 1 a float seen, 2 durations */
+    uint8_t sec = items.secret;
+    for (size_t k = 0; k < l->len; k++) {
+        rbk_value v = l->items[k];
+        sec |= v.secret;
+        bool dur = v.t == RBK_T_DURATION, num = v.t == RBK_T_INT || v.t == RBK_T_FLOAT;
+        if ((!dur && !num) || (k && (kind == 2) != dur))
+            return rbk_vm_error(vm, "sum: item %zu is %s; the items must be all numbers or all durations%s", k,
+                                rbk_type_name((rbk_type)v.t), v.t == RBK_T_STRING ? " (convert with int(...) or float(...))" : "");
+        if (dur) kind = 2;
+        if (v.t == RBK_T_FLOAT && kind == 0) { kind = 1; f = (double)i; }
+        if (kind == 1) f += v.t == RBK_T_FLOAT ? v.as.f : (double)v.as.i;
+        else if (__builtin_add_overflow(i, v.as.i, &i))
+            return rbk_vm_error(vm, "sum: %s overflow at item %zu", kind == 2 ? "duration" : "integer", k);
+    }
+    rbk_value r = kind == 1 ? rbk_float(f) : kind == 2 ? rbk_duration(i) : rbk_int(i);
+    return ret(out, r, sec & RBK_SECRET);
+}
+
+/* A hash of v that agrees with rbk_equal (1 and 1.0 hash alike; a map's hash ignores its
+ * order), for unique(). */
+static uint32_t value_hash(rbk_value v) {
+    uint32_t h = RBK_FNV1A_SEED ^ v.t;
+    switch (v.t) {
+    case RBK_T_BOOL: return h ^ (uint32_t)v.as.b;
+    case RBK_T_FLOAT:
+        if (v.as.f >= -9e18 && v.as.f <= 9e18 && v.as.f == (double)(int64_t)v.as.f) {
+            int64_t x = (int64_t)v.as.f;
+            return rbk_fnv1a_add(RBK_FNV1A_SEED ^ RBK_T_INT, &x, sizeof x);
+        }
+        return rbk_fnv1a_add(h, &v.as.f, sizeof v.as.f);
+    case RBK_T_INT:
+    case RBK_T_DURATION:
+    case RBK_T_TIME: return rbk_fnv1a_add(h, &v.as.i, sizeof v.as.i);
+    case RBK_T_STRING: return rbk_fnv1a_add(h, RBK_AS_STR(v)->data, RBK_AS_STR(v)->len);
+    case RBK_T_LIST: {
+        rbk_list *l = RBK_AS_LIST(v);
+        for (size_t i = 0; i < l->len; i++) h = (h ^ value_hash(l->items[i])) * RBK_FNV1A_PRIME;
+        return h;
+    }
+    case RBK_T_MAP: {
+        rbk_map *m = RBK_AS_MAP(v);
+        uint32_t sum = 0;
+        for (size_t i = 0; i < m->len; i++)
+            sum += rbk_fnv1a(rbk_map_key(m, i)->data, rbk_map_key(m, i)->len) * 31u + (m->vals[i].t == RBK_T_LAZY ? 0 : value_hash(m->vals[i]));
+        return h ^ sum;
+    }
+    default: return h;
+    }
+}
+
+int rbk_std_unique(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    rbk_value *keys;
+    size_t n;
+    if (sort_keys(vm, "unique", args, nargs, &keys, &n)) return -1;
+    rbk_list *items = RBK_AS_LIST(args[0]);
+    size_t cap = 16;
+    while (cap < 2 * n) cap *= 2;
+    size_t *table = rbk_xcalloc(cap, sizeof(size_t)); /* positions + 1 of the items kept */
+    rbk_value l = rbk_list_new(0);
+    for (size_t i = 0; i < n; i++) {
+        size_t j = value_hash(keys[i]) & (cap - 1);
+        bool seen = false;
+        for (; table[j]; j = (j + 1) & (cap - 1))
+            if (rbk_equal(keys[table[j] - 1], keys[i])) { seen = true; break; }
+        if (seen) continue;
+        table[j] = i + 1;
+        rbk_list_push(l, rbk_ref(items->items[i]));
+    }
+    free(table);
+    free(keys);
+    return ret(out, l, args_secret(args, nargs));
 }

@@ -20,7 +20,7 @@ typedef struct rbk_sig_param {
     char name[24];
     char type[48];     /* as written: "string", "handle:sql", "string|list" */
     int optional;
-    int interp;        /* 0, 'S' (@shell), 'Q' (@sql), 'U' (@url) */
+    int interp;        /* 0, 'S' (@shell), 'Q' (@sql), 'U' (@url), 'R' (@re: a pattern, as after `matches`) */
 } rbk_sig_param;
 
 typedef struct rbk_builtin {

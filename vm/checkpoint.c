@@ -9,7 +9,7 @@
  *    "unsaved":[{"i":1,"name":"db","why":"handle","in_step":true}]}
  * Values: null, booleans, lists as JSON; ints as JSON integers; floats always with a "." or an
  * exponent; strings as JSON strings when they are UTF-8, else {"$bytes":BASE64} (exact);
- * durations {"$duration":MS}; maps as objects, or {"$map":[[k,v]...]} when a key starts with
+ * durations {"$duration":MS}; times {"$time":"RFC 3339 UTC"} (exact: milliseconds); maps as objects, or {"$map":[[k,v]...]} when a key starts with
  * "$"; a map entry not read yet (an HTTP response's json) as what reading it gives, or
  * {"$error":"text"} when reading it raises that error.
  * Shares invariants with: cli/journal.c (writes and reads the records), vm/steps.c (when),
@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "vm_internal.h"
+#include "../support/rfc3339.h"
 
 /* a string: exact, whatever its bytes */
 static void add_text(rbk_sbuf *out, const char *s, size_t n) {
@@ -42,6 +43,11 @@ static const char *encode(rbk_vm *vm, rbk_sbuf *out, rbk_value v) {
     case RBK_T_BOOL: rbk_sbuf_adds(out, v.as.b ? "true" : "false"); return NULL;
     case RBK_T_INT: rbk_sbuf_printf(out, "%" PRId64, v.as.i); return NULL;
     case RBK_T_DURATION: rbk_sbuf_printf(out, "{\"$duration\":%" PRId64 "}", v.as.i); return NULL;
+    case RBK_T_TIME:
+        rbk_sbuf_adds(out, "{\"$time\":\"");
+        rbk_rfc3339_fmt(out, v.as.i);
+        rbk_sbuf_adds(out, "\"}");
+        return NULL;
     case RBK_T_FLOAT: {
         if (isnan(v.as.f) || isinf(v.as.f)) return "not a finite number";
         char b[40];
@@ -237,6 +243,15 @@ static int decode(json_t *j, rbk_value *out, int in_map) {
         if (d && json_object_size(j) == 1) {
             if (!json_is_integer(d)) return -1;
             *out = rbk_duration((int64_t)json_integer_value(d));
+            return 0;
+        }
+        json_t *tm = json_object_get(j, "$time");
+        if (tm && json_object_size(j) == 1) {
+            int64_t ms;
+            const char *why;
+            size_t at;
+            if (!json_is_string(tm) || rbk_rfc3339_parse(json_string_value(tm), json_string_length(tm), &ms, &why, &at)) return -1;
+            *out = rbk_time(ms);
             return 0;
         }
         json_t *pairs = json_object_get(j, "$map");

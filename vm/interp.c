@@ -22,6 +22,7 @@
 #include "builtins.h"
 #include "../support/shquote.h"
 #include "../support/requote.h"
+#include "../support/rfc3339.h"
 #include "../support/urlquote.h"
 #include "vm_internal.h"
 
@@ -49,42 +50,65 @@ void rbk_vm_regex_free(rbk_vm *vm) {
         pcre2_code_free(c[i].code);
     }
 }
-/* secret: the pattern holds a secret value, whose escaped form (REQUOTE) the registry does not
- * know, so an error does not show the pattern. */
-static int regex_match(rbk_vm *vm, rbk_str *subject, rbk_str *pat, int secret, int *out) {
+/* The cache slot of the pattern, compiled on first use (UTF-8 mode, and a subject that is not
+ * valid UTF-8 is searched, not refused); -1 with the error set. secret: the pattern holds a
+ * secret value, whose escaped form (REQUOTE) the registry does not know, so an error does not
+ * show the pattern. */
+static int rx_slot(rbk_vm *vm, const char *pat, size_t plen, int secret) {
     if (!vm->regex) {
         vm->regex = rbk_xcalloc(RX_CACHE, sizeof(rx_entry));
         vm->nregex = RX_CACHE;
     }
     rx_entry *c = (rx_entry *)vm->regex;
-    int slot = -1;
     for (int i = 0; i < RX_CACHE; i++) {
-        if (c[i].pat && c[i].len == pat->len && !memcmp(c[i].pat, pat->data, pat->len)) { slot = i; break; }
+        if (c[i].pat && c[i].len == plen && !memcmp(c[i].pat, pat, plen)) return i;
     }
-    if (slot < 0) {
-        int err;
-        PCRE2_SIZE erroff;
-        pcre2_code *code = pcre2_compile((PCRE2_SPTR)pat->data, pat->len, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &err, &erroff, NULL);
-        if (!code) {
-            PCRE2_UCHAR msg[256];
-            pcre2_get_error_message(err, msg, sizeof msg);
-            if (secret)
-                return rbk_vm_error(vm, "invalid regular expression (it holds a secret, not shown): %s at offset %zu",
-                                    (char *)msg, (size_t)erroff);
-            return rbk_vm_error(vm, "invalid regular expression \"%s\": %s at offset %zu", pat->data, (char *)msg, (size_t)erroff);
-        }
-        slot = 0;
-        for (int i = 0; i < RX_CACHE; i++) if (!c[i].pat) { slot = i; break; }
-        if (c[slot].pat) { free(c[slot].pat); pcre2_match_data_free(c[slot].md); pcre2_code_free(c[slot].code); }
-        c[slot].pat = rbk_xstrndup(pat->data, pat->len);
-        c[slot].len = pat->len;
-        c[slot].code = code;
-        c[slot].md = pcre2_match_data_create_from_pattern(code, NULL);
+    int err;
+    PCRE2_SIZE erroff;
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)pat, plen, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &err, &erroff, NULL);
+    if (!code) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(err, msg, sizeof msg);
+        if (secret)
+            return rbk_vm_error(vm, "invalid regular expression (it holds a secret, not shown): %s at offset %zu",
+                                (char *)msg, (size_t)erroff);
+        return rbk_vm_error(vm, "invalid regular expression \"%s\": %s at offset %zu", pat, (char *)msg, (size_t)erroff);
     }
+    int slot = 0;
+    for (int i = 0; i < RX_CACHE; i++) if (!c[i].pat) { slot = i; break; }
+    if (c[slot].pat) { free(c[slot].pat); pcre2_match_data_free(c[slot].md); pcre2_code_free(c[slot].code); }
+    c[slot].pat = rbk_xstrndup(pat, plen);
+    c[slot].len = plen;
+    c[slot].code = code;
+    c[slot].md = pcre2_match_data_create_from_pattern(code, NULL);
+    return slot;
+}
+static int regex_match(rbk_vm *vm, rbk_str *subject, rbk_str *pat, int secret, int *out) {
+    int slot = rx_slot(vm, pat->data, pat->len, secret);
+    if (slot < 0) return -1;
+    rx_entry *c = (rx_entry *)vm->regex;
     int rc = pcre2_match(c[slot].code, (PCRE2_SPTR)subject->data, subject->len, 0, 0, c[slot].md, NULL);
     if (rc < 0 && rc != PCRE2_ERROR_NOMATCH) return rbk_vm_error(vm, "regular expression match failed (code %d)", rc);
     *out = rc >= 0;
     return 0;
+}
+/* vm/native.h: the search of re.match and re.find_all, with the cache and options of `matches` */
+int rbk_vm_regex_search(rbk_vm *vm, const char *subject, size_t len, size_t start, const char *pat, size_t plen,
+                        int secret, const size_t **ovector) {
+    int slot = rx_slot(vm, pat, plen, secret);
+    if (slot < 0) return -1;
+    rx_entry *c = (rx_entry *)vm->regex;
+    int rc = pcre2_match(c[slot].code, (PCRE2_SPTR)subject, len, start, 0, c[slot].md, NULL);
+    if (rc == PCRE2_ERROR_NOMATCH) return 0;
+    if (rc < 0) return rbk_vm_error(vm, "regular expression match failed (code %d)", rc);
+    uint32_t groups = 0;
+    pcre2_pattern_info(c[slot].code, PCRE2_INFO_CAPTURECOUNT, &groups);
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c[slot].md);
+    /* the match data is made for the pattern, so it holds every group; rc counts up to the
+     * last group that matched: the ones after it are unset */
+    for (uint32_t i = (uint32_t)rc; i <= groups; i++) ov[2 * i] = ov[2 * i + 1] = PCRE2_UNSET;
+    *ovector = ov;
+    return (int)groups + 1;
 }
 
 /* ------------------------------------------------------------------ helpers */
@@ -292,6 +316,23 @@ static int arith(rbk_vm *vm, rbk_opcode op, rbk_value a, rbk_value b, rbk_value 
             return 0;
         }
         if (op == RBK_OP_ADD || op == RBK_OP_SUB) return rbk_vm_error(vm, "duration overflow");
+    }
+    if (a.t == RBK_T_TIME || b.t == RBK_T_TIME) {
+        /* time ± duration, duration + time: a time; time - time: the duration between them */
+        int64_t z;
+        if (a.t == RBK_T_TIME && b.t == RBK_T_TIME && op == RBK_OP_SUB) {
+            *r = rbk_duration(a.as.i - b.as.i); /* both within years 0000-9999: no overflow */
+            r->secret = (uint8_t)sec;
+            return 0;
+        }
+        if ((op == RBK_OP_ADD && ((a.t == RBK_T_TIME && b.t == RBK_T_DURATION) || (a.t == RBK_T_DURATION && b.t == RBK_T_TIME))) ||
+            (op == RBK_OP_SUB && a.t == RBK_T_TIME && b.t == RBK_T_DURATION)) {
+            int ovf = op == RBK_OP_ADD ? __builtin_add_overflow(a.as.i, b.as.i, &z) : __builtin_sub_overflow(a.as.i, b.as.i, &z);
+            if (ovf || !rbk_time_in_range(z)) return rbk_vm_error(vm, "time out of range (years 0000 to 9999)");
+            *r = rbk_time(z);
+            r->secret = (uint8_t)sec;
+            return 0;
+        }
     }
     if ((a.t == RBK_T_DURATION && bn && (op == RBK_OP_MUL || op == RBK_OP_DIV)) || (an && b.t == RBK_T_DURATION && op == RBK_OP_MUL)) {
         rbk_value d = a.t == RBK_T_DURATION ? a : b, n = a.t == RBK_T_DURATION ? b : a;
@@ -640,13 +681,13 @@ static inline bool int_mod(int64_t x, int64_t y, int64_t *z) {
     else *z = x % y;
     return true;
 }
-/* Types at or below DURATION are plain values; every heap object type is above it, so one
+/* Types at or below TIME are plain values; every heap object type is above it, so one
  * compare decides whether a reference count is involved (the hot int paths skip the rest). */
-_Static_assert(RBK_T_NIL < RBK_T_DURATION && RBK_T_BOOL < RBK_T_DURATION && RBK_T_INT < RBK_T_DURATION &&
-               RBK_T_FLOAT < RBK_T_DURATION && RBK_T_STRING > RBK_T_DURATION && RBK_T_LIST > RBK_T_DURATION &&
-               RBK_T_MAP > RBK_T_DURATION && RBK_T_HANDLE > RBK_T_DURATION && RBK_T_LAZY > RBK_T_DURATION,
+_Static_assert(RBK_T_NIL < RBK_T_TIME && RBK_T_BOOL < RBK_T_TIME && RBK_T_INT < RBK_T_TIME &&
+               RBK_T_FLOAT < RBK_T_TIME && RBK_T_DURATION < RBK_T_TIME && RBK_T_STRING > RBK_T_TIME &&
+               RBK_T_LIST > RBK_T_TIME && RBK_T_MAP > RBK_T_TIME && RBK_T_HANDLE > RBK_T_TIME && RBK_T_LAZY > RBK_T_TIME,
                "heap object types must sort after the plain ones");
-#define MAYBE_OBJ(v) ((v).t > RBK_T_DURATION)
+#define MAYBE_OBJ(v) ((v).t > RBK_T_TIME)
 
 /* Store forwarding. A load that a recent store only partly covers (a 16-byte load of a slot
  * just written by 8-byte stores) cannot be served from the store buffer and stalls for ~15

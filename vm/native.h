@@ -126,6 +126,15 @@ static inline int rbk_limit_arg(rbk_vm *vm, const char *who, const char *name, r
     return 0;
 }
 
+/* A PCRE2 search of pat in subject[0..len) from byte start, with the engine, options and
+ * compiled-pattern cache of `matches` (docs/language.md §4). Returns the number of groups, the
+ * whole match counted (n >= 1), with *ovector at 2n byte offsets (start, end) of each, SIZE_MAX
+ * for a group that did not take part; valid until the next search. Returns 0 when nothing
+ * matches, -1 with the error set (a pattern that does not compile; secret: it holds a secret
+ * value, so the error does not show it). */
+int rbk_vm_regex_search(rbk_vm *vm, const char *subject, size_t len, size_t start, const char *pat, size_t plen,
+                        int secret, const size_t **ovector);
+
 /* Argument helpers: string bytes of an argument known to be a string. */
 static inline const char *rbk_arg_str(rbk_value v) { return RBK_AS_STR(v)->data; }
 static inline size_t rbk_arg_len(rbk_value v) { return RBK_AS_STR(v)->len; }

@@ -4,6 +4,7 @@
 #include "../support/numtext.h"
 #include "../support/hash.h"
 #include "../support/mask.h"
+#include "../support/rfc3339.h"
 #include <errno.h>
 #include <float.h>
 #include <inttypes.h>
@@ -376,7 +377,7 @@ void rbk_map_sets(rbk_value map, const char *key, rbk_value val) {
 }
 
 const char *rbk_type_name(rbk_type t) {
-    static const char *names[] = {"nil", "bool", "int", "float", "duration", "string", "list",
+    static const char *names[] = {"nil", "bool", "int", "float", "duration", "time", "string", "list",
                                   "map", "function", "function", "handle", "lazy"};
     return t < RBK_T__COUNT ? names[t] : "?";
 }
@@ -396,6 +397,7 @@ bool rbk_equal(rbk_value a, rbk_value b) {
     case RBK_T_NIL: return true;
     case RBK_T_BOOL: return a.as.b == b.as.b;
     case RBK_T_DURATION:
+    case RBK_T_TIME:
     case RBK_T_FUNC:
     case RBK_T_NATIVE: return a.as.i == b.as.i;
     case RBK_T_STRING: {
@@ -434,7 +436,7 @@ bool rbk_compare(rbk_value a, rbk_value b, int *out) {
         return true;
     }
     if (a.t != b.t) return false;
-    if (a.t == RBK_T_DURATION) { *out = (a.as.i > b.as.i) - (a.as.i < b.as.i); return true; }
+    if (a.t == RBK_T_DURATION || a.t == RBK_T_TIME) { *out = (a.as.i > b.as.i) - (a.as.i < b.as.i); return true; }
     if (a.t == RBK_T_STRING) {
         rbk_str *x = RBK_AS_STR(a), *y = RBK_AS_STR(b);
         size_t n = x->len < y->len ? x->len : y->len;
@@ -508,6 +510,7 @@ static void render(rbk_sbuf *out, rbk_value v, bool repr, size_t stop, const rbk
     case RBK_T_INT: rbk_sbuf_printf(out, "%" PRId64, v.as.i); break;
     case RBK_T_FLOAT: fmt_float(out, v.as.f); break;
     case RBK_T_DURATION: rbk_duration_fmt(out, v.as.i); break;
+    case RBK_T_TIME: rbk_rfc3339_fmt(out, v.as.i); break;
     case RBK_T_STRING: {
         /* at most the bytes that reach stop (the output still reaches it: a caller that
          * checks out->len >= its limit sees the cut) */

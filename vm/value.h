@@ -18,6 +18,7 @@ typedef enum rbk_type {
     RBK_T_INT,
     RBK_T_FLOAT,
     RBK_T_DURATION, /* milliseconds in as.i */
+    RBK_T_TIME,     /* an instant: Unix epoch milliseconds in as.i, years 0000-9999 (support/rfc3339.h) */
     RBK_T_STRING,
     RBK_T_LIST,
     RBK_T_MAP,
@@ -126,6 +127,7 @@ static inline rbk_value rbk_bool(bool b) { rbk_value v = {RBK_T_BOOL, 0, {.b = b
 static inline rbk_value rbk_int(int64_t i) { rbk_value v = {RBK_T_INT, 0, {.i = i}}; return v; }
 static inline rbk_value rbk_float(double f) { rbk_value v = {RBK_T_FLOAT, 0, {.f = f}}; return v; }
 static inline rbk_value rbk_duration(int64_t ms) { rbk_value v = {RBK_T_DURATION, 0, {.i = ms}}; return v; }
+static inline rbk_value rbk_time(int64_t ms) { rbk_value v = {RBK_T_TIME, 0, {.i = ms}}; return v; }
 rbk_value rbk_str_new(const char *s, size_t n);
 rbk_value rbk_str_cstr(const char *s);
 rbk_value rbk_str_take_sbuf(rbk_sbuf *b); /* consumes b's contents */
@@ -209,7 +211,8 @@ void rbk_value_repr(rbk_sbuf *out, rbk_value v);
  * whole text again (a secret that spans items): rbk_vm_render_value. */
 struct rbk_mask;
 void rbk_value_render_max(rbk_sbuf *out, rbk_value v, int repr, size_t max, const struct rbk_mask *mask);
-/* Appends JSON (strings escaped; durations as milliseconds; handles as "<sql connection>"). */
+/* Appends JSON (strings escaped; durations as milliseconds; times as RFC 3339 strings; handles
+ * as "<sql connection>"). */
 void rbk_value_json(rbk_sbuf *out, rbk_value v);
 /* Marks v (and, for containers, a copy of v) as secret; returns the marked value. */
 rbk_value rbk_mark_secret(rbk_value v);
