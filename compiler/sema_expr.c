@@ -154,6 +154,8 @@ static rbk_ctype *call_builtin(sema *S, rbk_node *n, int id, rbk_node *receiver)
                               b->params[i].type, rbk_type_str(t));
             if (t->kind == TY_INT && !strcmp(b->params[i].type, "string")) rbk_diag_hint(d, "convert it with str(...)");
             if (t->kind == TY_INT && !strcmp(b->params[i].type, "duration")) rbk_diag_hint(d, "write a duration with its unit, e.g. 5s or 250ms");
+            if (t->kind == TY_STRING && !strcmp(b->params[i].type, "time")) rbk_diag_hint(d, "read the text with time.parse(...)");
+            if (t->kind == TY_TIME && strstr(b->params[i].type, "string")) rbk_diag_hint(d, "a time's text: str(t), \"{t}\" or time.format(t, layout)");
         }
         if (b->params[i].interp == 'Q') {
             if (sema_is_literal_string(a)) {
@@ -439,6 +441,8 @@ static rbk_ctype *binary(sema *S, rbk_node *n) {
                 rbk_diag_hint(d, "compare with the number: %.*s", (int)n->b->slen, n->b->str);
             else if (a->kind == TY_STRING && b->kind == TY_INT)
                 rbk_diag_hint(d, "convert one side: int(...) or str(...)");
+            else if ((a->kind == TY_TIME && b->kind == TY_STRING) || (a->kind == TY_STRING && b->kind == TY_TIME))
+                rbk_diag_hint(d, "read the text with time.parse(...), or compare the time's text: str(t)");
         }
         return T(TY_BOOL);
     }

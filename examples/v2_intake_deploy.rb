@@ -91,7 +91,7 @@ use "std/vault"
 
 let db = sql.connect(env.DATABASE_URL)
 let backup_dir = trim(sh("mkdir -p {backup_root} && mktemp -d {backup_root}/v2-intake.XXXXXX").stdout)
-let backup_file = "{backup_dir}/backup_{replace(now(), ":", "")}.sql"
+let backup_file = "{backup_dir}/backup_{time.format(now(), "%Y-%m-%dT%H%M%S.%LZ")}.sql"
 # the smoke tests' bearer token ($VALID_TOKEN in the document), from Vault rather than the shell
 let auth = {Authorization: "Bearer {vault.kv_get("careconnect/v2-intake", field: "smoke_bearer_token")}"}
 let cmd_env = {APP: app}

@@ -123,9 +123,7 @@ int rbk_rfc3339_parse(const char *s, size_t n, int64_t *ms, const char **why, si
 
 void rbk_rfc3339_fmt(rbk_sbuf *b, int64_t ms) {
     civil c = civil_from_ms(ms);
-    rbk_sbuf_printf(b, "%04" PRId64 "-%02u-%02uT%02u:%02u:%02u", c.y, c.mo, c.d, c.h, c.mi, c.s);
-    if (c.ms) rbk_sbuf_printf(b, ".%03u", c.ms);
-    rbk_sbuf_addc(b, 'Z');
+    rbk_sbuf_printf(b, "%04" PRId64 "-%02u-%02uT%02u:%02u:%02u.%03uZ", c.y, c.mo, c.d, c.h, c.mi, c.s, c.ms);
 }
 
 int rbk_time_layout(rbk_sbuf *b, int64_t ms, const char *layout, size_t n, size_t *bad) {

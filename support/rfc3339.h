@@ -21,8 +21,9 @@ static inline bool rbk_time_in_range(int64_t ms) { return ms >= RBK_TIME_MIN_MS 
  * *why (a static text: what is wrong) and *at (the byte where it is). Hour 24, a day past the
  * end of its month (February 29 outside a leap year) and second 60 (a leap second) are refused. */
 int rbk_rfc3339_parse(const char *s, size_t n, int64_t *ms, const char **why, size_t *at);
-/* Appends ms (in range) as RFC 3339 UTC: 2026-12-06T05:10:00Z, with .mmm when the milliseconds
- * are not zero (2026-12-06T05:10:00.250Z). */
+/* Appends ms (in range) as RFC 3339 UTC, always with milliseconds: 2026-12-06T05:10:00.250Z
+ * (as now() wrote its text, and the reports their times: one width, so the texts sort as the
+ * times do). */
 void rbk_rfc3339_fmt(rbk_sbuf *b, int64_t ms);
 /* Appends ms (in range), in UTC, written with layout: %Y year (4 digits), %m month, %d day,
  * %H hour, %M minute, %S second (2 digits each), %L milliseconds (3 digits), %j day of the year

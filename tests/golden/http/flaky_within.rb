@@ -9,7 +9,7 @@ env RBK_HTTP_URL
 
 let base = env.RBK_HTTP_URL
 # A key of its own per run: the fixture counts calls per key for its whole life.
-let stamp = replace(now(), ":", "-")
+let stamp = time.format(now(), "%Y%m%dT%H%M%S%L")
 let url = "{base}/flaky/golden-within-{stamp}/3"
 
 step "Eventually healthy" {

@@ -1,4 +1,5 @@
-# log, now and wait (wait returns at once with --no-wait).
+# log, now and wait (wait returns at once with --no-wait). now() is a time, shown as RFC 3339 UTC
+# with milliseconds.
 # args: --no-wait
 # expect: log    one line
 # expect: log    multi
@@ -11,6 +12,6 @@ runbook "log now wait"
 step "basics" {
   log("one line")
   log("multi\nline")
-  log("now looks like RFC 3339: {now() matches "^[0-9]\{4\}-[0-9]\{2\}-[0-9]\{2\}T[0-9]\{2\}:[0-9]\{2\}:[0-9]\{2\}"}")
+  log("now looks like RFC 3339: {str(now()) matches "^[0-9]\{4\}-[0-9]\{2\}-[0-9]\{2\}T[0-9]\{2\}:[0-9]\{2\}:[0-9]\{2\}\\.[0-9]\{3\}Z$"}")
   wait(10m)
 }
