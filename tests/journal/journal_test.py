@@ -601,6 +601,41 @@ def case_secret_global_of_a_completed_step_is_not_stale(d):
     no_secret(d)
 
 
+TIME_GLOBAL_RB = r'''runbook "Journal time global"
+param dir: string
+let started = time.parse("2000-01-01T00:00:00Z")
+step "Stamp" {
+  started = now()
+}
+step "Use" {
+  sh("echo two-start >> {dir}/marks; if [ -e {dir}/slow ]; then sleep 30; fi")
+  sh("echo at={started} plus={started + 1500ms} >> {dir}/marks")
+}
+'''
+
+
+def case_time_global_restored_exactly(d):
+    # a time set by a completed step comes back from the journal as the same time (not the
+    # top-level value, not a string: it still takes + 1500ms), to the millisecond
+    with open(os.path.join(d, "t.rb"), "w") as f:
+        f.write(TIME_GLOBAL_RB)
+    open(os.path.join(d, "slow"), "w").close()
+    p = start(["run", "t.rb", "--param", f"dir={d}", "--journal", "j.jsonl"], d)
+    wait_for(os.path.join(d, "marks"), "two-start")
+    kill_group(p)
+    os.unlink(os.path.join(d, "slow"))
+    recs = [json.loads(l) for l in open(os.path.join(d, "j.jsonl")) if l.strip().startswith("{")]
+    saved = [g["v"] for r in recs if r["rec"] == "step_end" for g in r["state"]["globals"] if g["name"] == "started"]
+    check(len(saved) == 1 and isinstance(saved[0], dict) and list(saved[0]) == ["$time"], f"the time in the state: {saved}")
+    at = saved[0]["$time"]
+    time.sleep(0.05)  # a new now() would differ
+    p = run(["resume", "j.jsonl", "--unknown", "rerun"], d)
+    check(p.returncode == 0, f"resume: exit {p.returncode}", p.stdout, p.stderr)
+    got = [m for m in open(os.path.join(d, "marks")).read().split() if m.startswith("at=")]
+    check(got == [f"at={at}"], f"the restored time: {got}, journal {at}")
+    check("plus=" in open(os.path.join(d, "marks")).read(), "a time after the resume")
+
+
 def traced_env():
     """LeakSanitizer cannot run under ptrace: an ASan build traced by strace checks all but leaks."""
     e = env()

@@ -1,7 +1,7 @@
 /* tests/unit/test_journal_values.c — what the journal writes and reads back exactly
  * (docs/journal.md): the one JSON string writer always writes valid JSON (support/sbuf.c),
  * base64 both ways, values in the checkpoint encoding and back (vm/checkpoint.c: bytes that are
- * not UTF-8, NUL, "$" keys, durations, floats, an HTTP json entry not read yet), the limit on a
+ * not UTF-8, NUL, "$" keys, durations, times, floats, an HTTP json entry not read yet), the limit on a
  * recorded result (RBK_RESULT_MAX, at N and N + 1), what is never recorded (a secret), the
  * unreadable result of an effect counted as done, and the passwords of connection strings
  * (support/conninfo.c). */
@@ -95,6 +95,9 @@ static void test_values_are_exact(void **state) {
     rbk_map_sets(m, "$ref", rbk_ref(s));             /* a "$" key: the $map form */
     rbk_map_set(m, "k\xff", 2, rbk_int(-7));        /* a key that is not UTF-8 */
     rbk_map_sets(m, "d", rbk_duration(1500));
+    rbk_map_sets(m, "t", rbk_time(1796533800250LL));   /* {"$time":"2026-12-06T05:10:00.250Z"} */
+    rbk_map_sets(m, "t0", rbk_time(-62167219200000LL)); /* 0000-01-01, the first time there is */
+    rbk_map_sets(m, "ts", rbk_str_cstr("2026-12-06T05:10:00.250Z")); /* text that looks like one stays text */
     rbk_map_sets(m, "f", rbk_float(0.1));
     rbk_value l = rbk_list_new(2);
     rbk_list_push(l, rbk_nil());
