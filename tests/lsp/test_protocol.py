@@ -687,7 +687,7 @@ def completion():
     assert {"get", "post", "put", "delete"} <= set(comp('    log(ping("/x"))', "    log(http.")), "http builtins"
     got = comp('    log(ping("/x"))', "    log(pg.")
     assert got and all(g[0].islower() for g in got), got  # std/pg's fns
-    eq(comp("  let out = sh(", '  let out = sh("echo", ti'), ["timeout"], "named argument by prefix")
+    eq(comp("  let out = sh(", '  let out = sh("echo", timeo'), ["timeout"], "named argument by prefix")  # `ti` also names the module time
     got = comp("  let out = sh(", '  let out = sh("echo", ')
     eq(got[:10], ["cmd", "timeout", "check", "cwd", "env", "stdin", "read_only", "max_output", "secret", "base"],
        "sh's named arguments first, then names in scope")
