@@ -559,11 +559,13 @@ int rbk_std_time_format(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) 
 
 /* ---- re.match re.find_all (the PCRE2 search of `matches`: rbk_vm_regex_search) ---- */
 
-/* The match at ov (n groups) in s as a list: the whole match, then each group or nil. */
+/* The match at ov (n groups) in s as a list: the whole match, then each group or nil (a group
+ * that ends before it starts, which \K can make, as empty). */
 static rbk_value match_list(const char *s, const size_t *ov, int n) {
     rbk_value l = rbk_list_new((size_t)n);
     for (int i = 0; i < n; i++)
-        rbk_list_push(l, ov[2 * i] == SIZE_MAX ? rbk_nil() : rbk_str_new(s + ov[2 * i], ov[2 * i + 1] - ov[2 * i]));
+        rbk_list_push(l, ov[2 * i] == SIZE_MAX ? rbk_nil()
+                         : rbk_str_new(s + ov[2 * i], ov[2 * i + 1] > ov[2 * i] ? ov[2 * i + 1] - ov[2 * i] : 0));
     return l;
 }
 static int re_search(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out, bool all) {
@@ -582,8 +584,8 @@ static int re_search(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out, boo
         rbk_value m = match_list(text, ov, n);
         if (!all) { found = m; break; }
         rbk_list_push(found, m);
-        at = ov[1];
-        if (ov[1] == ov[0]) { /* an empty match: go on after the character it is at */
+        at = ov[1] > ov[0] ? ov[1] : ov[0]; /* \K in a lookahead can end a match before its start */
+        if (ov[1] <= ov[0]) { /* an empty match: go on after the character it is at */
             if (at >= len) break;
             at++;
             while (at < len && ((unsigned char)text[at] & 0xC0) == 0x80) at++;

@@ -584,14 +584,19 @@ step "Use" {
 '''
 
 
-def case_secret_global_of_a_completed_step_is_not_stale(d):
-    with open(os.path.join(d, "g.rb"), "w") as f:
-        f.write(SECRET_GLOBAL_RB)
+def killed_in_use(d, name, source):
+    """Runs source (saved as name) with a journal and kills it inside the step that marks two-start."""
+    with open(os.path.join(d, name), "w") as f:
+        f.write(source)
     open(os.path.join(d, "slow"), "w").close()
-    p = start(["run", "g.rb", "--param", f"dir={d}", "--journal", "j.jsonl"], d)
+    p = start(["run", name, "--param", f"dir={d}", "--journal", "j.jsonl"], d)
     wait_for(os.path.join(d, "marks"), "two-start")
     kill_group(p)
     os.unlink(os.path.join(d, "slow"))
+
+
+def case_secret_global_of_a_completed_step_is_not_stale(d):
+    killed_in_use(d, "g.rb", SECRET_GLOBAL_RB)
     p = run(["resume", "j.jsonl", "--unknown", "rerun"], d)
     stale = hashlib.sha256(b"none").hexdigest()[:12]
     check(stale not in marks(d), f"the resumed run used the stale value: {marks(d)}")
@@ -617,13 +622,7 @@ step "Use" {
 def case_time_global_restored_exactly(d):
     # a time set by a completed step comes back from the journal as the same time (not the
     # top-level value, not a string: it still takes + 1500ms), to the millisecond
-    with open(os.path.join(d, "t.rb"), "w") as f:
-        f.write(TIME_GLOBAL_RB)
-    open(os.path.join(d, "slow"), "w").close()
-    p = start(["run", "t.rb", "--param", f"dir={d}", "--journal", "j.jsonl"], d)
-    wait_for(os.path.join(d, "marks"), "two-start")
-    kill_group(p)
-    os.unlink(os.path.join(d, "slow"))
+    killed_in_use(d, "t.rb", TIME_GLOBAL_RB)
     recs = [json.loads(l) for l in open(os.path.join(d, "j.jsonl")) if l.strip().startswith("{")]
     saved = [g["v"] for r in recs if r["rec"] == "step_end" for g in r["state"]["globals"] if g["name"] == "started"]
     check(len(saved) == 1 and isinstance(saved[0], dict) and list(saved[0]) == ["$time"], f"the time in the state: {saved}")
