@@ -403,7 +403,8 @@ static bool bind_text(rbk_value v, int index, rbk_sbuf *text, bool *null, rbk_sb
     case RBK_T_BOOL:
     case RBK_T_INT:
     case RBK_T_FLOAT:
-    case RBK_T_STRING: rbk_value_str(text, v); break;
+    case RBK_T_STRING:
+    case RBK_T_TIME: rbk_value_str(text, v); break; /* RFC 3339 UTC: a timestamptz as it is */
     case RBK_T_DURATION: rbk_sbuf_printf(text, "%" PRId64 " milliseconds", v.as.i); break;
     case RBK_T_LIST:
     case RBK_T_MAP:

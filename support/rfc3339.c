@@ -100,8 +100,10 @@ int rbk_rfc3339_parse(const char *s, size_t n, int64_t *ms, const char **why, si
         sign = s[i] == '-' ? -1 : 1;
         i++;
         FIELD(2, oh, "a 2-digit offset hour");
-        SEP(':', "`:` in the offset (+hh:mm)");
-        FIELD(2, om, "2-digit offset minutes");
+        if (i < n) { /* +hh alone: PostgreSQL's timestamptz text (2026-12-06 05:10:00+00) */
+            SEP(':', "`:` in the offset (+hh:mm)");
+            FIELD(2, om, "2-digit offset minutes");
+        }
     } else {
         return refuse(why, at, "expected `Z` or an offset such as +02:00", i);
     }

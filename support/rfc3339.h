@@ -17,7 +17,8 @@ static inline bool rbk_time_in_range(int64_t ms) { return ms >= RBK_TIME_MIN_MS 
 
 /* Parses an RFC 3339 date-time (section 5.6): YYYY-MM-DD, `T` (or `t`, or one space), hh:mm:ss,
  * an optional fraction of any number of digits (cut to milliseconds, toward the past), and `Z`
- * or an offset +hh:mm / -hh:mm. The whole text must be the time. Returns 0 with *ms; or -1 with
+ * or an offset +hh:mm / -hh:mm (or +hh at the end: PostgreSQL writes a timestamptz so). The
+ * whole text must be the time. Returns 0 with *ms; or -1 with
  * *why (a static text: what is wrong) and *at (the byte where it is). Hour 24, a day past the
  * end of its month (February 29 outside a leap year) and second 60 (a leap second) are refused. */
 int rbk_rfc3339_parse(const char *s, size_t n, int64_t *ms, const char **why, size_t *at);

@@ -45,6 +45,8 @@ static void test_parse(void **st) {
     assert_int_equal(ok("2026-12-06T06:10:00+01:00"), 1796533800000LL);
     assert_int_equal(ok("2026-12-05T23:40:00-05:30"), 1796533800000LL);
     assert_int_equal(ok("2026-12-06T05:10:00-00:00"), 1796533800000LL);
+    assert_int_equal(ok("2026-12-06 06:10:00+01"), 1796533800000LL); /* PostgreSQL's timestamptz text */
+    assert_int_equal(ok("2026-12-06 05:10:00.25+00"), 1796533800250LL);
     /* fractions: cut to milliseconds toward the past, any number of digits */
     assert_int_equal(ok("1970-01-01T00:00:00.5Z"), 500);
     assert_int_equal(ok("1970-01-01T00:00:00.25Z"), 250);
@@ -76,6 +78,8 @@ static void test_parse(void **st) {
     refused("2024-01-01T00:00:00", "expected `Z` or an offset", 19);
     refused("2024-01-01T00:00:00.Z", "expected digits after the decimal point", 20);
     refused("2024-01-01T00:00:00+0100", "expected `:` in the offset", 22);
+    refused("2024-01-01T00:00:00+1", "expected a 2-digit offset hour", 21);
+    refused("2024-01-01T00:00:00+01:", "expected 2-digit offset minutes", 23);
     refused("2024-01-01T00:00:00+24:00", "offset out of range", 19);
     refused("2024-01-01T00:00:00Z ", "unexpected text after the time", 20);
     refused("2024-01-01T00:00:00ZZ", "unexpected text after the time", 20);
