@@ -16,42 +16,13 @@
 int rbk_cmd_plan(rbk_cli_opts *o);
 
 /* ------------------------------------------------------------------ flattening */
-/* Effects (read/write/gate/wait) and checks (expect/stop-if/fail), depth first, each with
- * the branches it sits in ("if rehearsal", "unless x"). */
-typedef void (*leaf_fn)(void *ctx, const rbk_oitem *it, const char *when);
-
-static char *join_when(const char *when, const char *prefix, const char *text) {
-    rbk_sbuf b = RBK_SBUF_INIT;
-    if (when) rbk_sbuf_printf(&b, "%s; ", when);
-    rbk_sbuf_printf(&b, "%s%s", prefix, text);
-    return rbk_sbuf_detach(&b);
-}
-static void flatten(const rbk_oitems *l, const char *when, leaf_fn fn, void *ctx) {
-    for (int i = 0; i < l->n; i++) {
-        const rbk_oitem *it = &l->v[i];
-        if (it->kind == RBK_OI_IF) {
-            char *yes = join_when(when, "if ", it->text), *no = join_when(when, "unless ", it->text);
-            flatten(&it->kids, yes, fn, ctx);
-            flatten(&it->alt, no, fn, ctx);
-            free(yes);
-            free(no);
-            continue;
-        }
-        if (it->kind != RBK_OI_CALL && it->kind != RBK_OI_FOR && it->kind != RBK_OI_WATCH) fn(ctx, it, when);
-        flatten(&it->kids, when, fn, ctx);
-    }
-}
+/* rbk_oitems_flatten (compiler/analysis.h): effects and checks, depth first, each with the
+ * branches it sits in. */
 static int is_effect(const rbk_oitem *it) {
     return it->kind == RBK_OI_EFFECT || it->kind == RBK_OI_GATE || it->kind == RBK_OI_WAIT;
 }
 static int is_check(const rbk_oitem *it) {
     return it->kind == RBK_OI_EXPECT || it->kind == RBK_OI_STOP_IF || it->kind == RBK_OI_FAIL;
-}
-static const char *effect_class(const rbk_oitem *it) {
-    return it->kind == RBK_OI_GATE ? "gate" : it->kind == RBK_OI_WAIT ? "wait" : it->write ? "write" : "read";
-}
-static const char *check_kind(const rbk_oitem *it) {
-    return it->kind == RBK_OI_EXPECT ? "expect" : it->kind == RBK_OI_STOP_IF ? "stop-if" : "fail";
 }
 static void collapse_ws(rbk_sbuf *out, const char *s) {
     int space = 0;
@@ -99,7 +70,7 @@ static void cost_text(rbk_sbuf *b, const rbk_cost *c) {
 static void text_leaf(void *ctx, const rbk_oitem *it, const char *when) {
     tx *t = ctx;
     if (!is_effect(it)) return;
-    const char *cls = effect_class(it);
+    const char *cls = rbk_oitem_class(it);
     const char *col = it->kind == RBK_OI_GATE ? MAGENTA : it->write ? YELLOW : it->kind == RBK_OI_WAIT ? CYAN : "";
     rbk_sbuf *b = &t->out;
     rbk_sbuf_printf(b, "%s%s%-5s%s  %-10s ", t->indent, C(t, col), cls, C(t, RESET),
@@ -126,7 +97,7 @@ static void text_leaf(void *ctx, const rbk_oitem *it, const char *when) {
 static int text_effects(tx *t, const rbk_oitems *l, const char *indent) {
     t->indent = indent;
     t->count = 0;
-    flatten(l, NULL, text_leaf, t);
+    rbk_oitems_flatten(l, NULL, text_leaf, t);
     return t->count;
 }
 static void count_checks(void *ctx, const rbk_oitem *it, const char *when) {
@@ -225,7 +196,7 @@ static void text_step(tx *t, const rbk_ostep *s, const char **section) {
     int n = text_effects(t, &s->cond_items, "      ");
     n += text_effects(t, &s->body, "      ");
     int checks[3] = {0, 0, 0};
-    flatten(&s->body, NULL, count_checks, checks);
+    rbk_oitems_flatten(&s->body, NULL, count_checks, checks);
     if (!n) rbk_sbuf_adds(b, "      no external effects\n");
     if (checks[0] || checks[1] || checks[2]) {
         rbk_sbuf_printf(b, "      checks: %d expect, %d stop-if", checks[0], checks[1]);
@@ -400,7 +371,7 @@ static void json_effect(void *ctx, const rbk_oitem *it, const char *when) {
     if (!is_effect(it)) return;
     rbk_jw *w = j->w;
     rbk_jw_open(w, NULL, '{');
-    rbk_jw_str(w, "class", effect_class(it));
+    rbk_jw_str(w, "class", rbk_oitem_class(it));
     rbk_jw_str(w, "builtin", it->builtin);
     if (it->verb) rbk_jw_str(w, "method", it->verb);
     rbk_jw_str(w, "text", it->text);
@@ -420,22 +391,22 @@ static void json_check(void *ctx, const rbk_oitem *it, const char *when) {
     if (!is_check(it)) return;
     rbk_jw *w = j->w;
     rbk_jw_open(w, NULL, '{');
-    rbk_jw_str(w, "kind", check_kind(it));
+    rbk_jw_str(w, "kind", rbk_oitem_class(it));
     if (it->text) rbk_jw_str(w, "text", it->text);
     if (it->message) rbk_jw_str(w, "message", it->message);
     if (it->window) rbk_jw_str(w, "window", it->window);
     if (when) rbk_jw_str(w, "when", when);
     json_item_end(j, it);
 }
-static void json_list(js *j, const char *key, const rbk_oitems *l, leaf_fn fn) {
+static void json_list(js *j, const char *key, const rbk_oitems *l, rbk_oleaf_fn fn) {
     rbk_jw_open(j->w, key, '[');
-    flatten(l, NULL, fn, j);
+    rbk_oitems_flatten(l, NULL, fn, j);
     rbk_jw_close(j->w, ']');
 }
 static void json_effects2(js *j, const char *key, const rbk_oitems *a, const rbk_oitems *c) {
     rbk_jw_open(j->w, key, '[');
-    flatten(a, NULL, json_effect, j);
-    flatten(c, NULL, json_effect, j);
+    rbk_oitems_flatten(a, NULL, json_effect, j);
+    rbk_oitems_flatten(c, NULL, json_effect, j);
     rbk_jw_close(j->w, ']');
 }
 
@@ -556,9 +527,9 @@ static void json_tail(js *j) {
         if (!o->seq[i].is_step) continue;
         const rbk_ostep *s = &o->steps[o->seq[i].index];
         j->first = s->index;
-        flatten(&s->cond_items, NULL, json_gate, j);
-        flatten(&s->body, NULL, json_gate, j);
-        flatten(&s->rollback, "rollback", json_gate, j);
+        rbk_oitems_flatten(&s->cond_items, NULL, json_gate, j);
+        rbk_oitems_flatten(&s->body, NULL, json_gate, j);
+        rbk_oitems_flatten(&s->rollback, "rollback", json_gate, j);
     }
     rbk_jw_close(w, ']');
     rbk_jw_open(w, "rollback_order", '[');

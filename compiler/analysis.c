@@ -100,6 +100,44 @@ void rbk_oitems_flags(const rbk_oitems *l, int *w, int *g) {
     }
 }
 
+static char *join_when(const char *when, const char *prefix, const char *text) {
+    rbk_sbuf b = RBK_SBUF_INIT;
+    if (when) rbk_sbuf_printf(&b, "%s; ", when);
+    rbk_sbuf_printf(&b, "%s%s", prefix, text);
+    return rbk_sbuf_detach(&b);
+}
+void rbk_oitems_flatten(const rbk_oitems *l, const char *when, rbk_oleaf_fn fn, void *ctx) {
+    for (int i = 0; i < l->n; i++) {
+        const rbk_oitem *it = &l->v[i];
+        if (it->kind == RBK_OI_IF) {
+            char *yes = join_when(when, "if ", it->text), *no = join_when(when, "unless ", it->text);
+            rbk_oitems_flatten(&it->kids, yes, fn, ctx);
+            rbk_oitems_flatten(&it->alt, no, fn, ctx);
+            free(yes);
+            free(no);
+            continue;
+        }
+        if (it->kind != RBK_OI_CALL && it->kind != RBK_OI_FOR && it->kind != RBK_OI_WATCH) fn(ctx, it, when);
+        rbk_oitems_flatten(&it->kids, when, fn, ctx);
+    }
+}
+const char *rbk_oitem_class(const rbk_oitem *it) {
+    switch (it->kind) {
+    case RBK_OI_EFFECT: return it->write ? "write" : "read";
+    case RBK_OI_GATE: return "gate";
+    case RBK_OI_WAIT: return "wait";
+    case RBK_OI_EXPECT: return "expect";
+    case RBK_OI_STOP_IF: return "stop-if";
+    case RBK_OI_FAIL: return "fail";
+    case RBK_OI_WATCH: return "watch";
+    case RBK_OI_IF: return "if";
+    case RBK_OI_FOR: return "for";
+    case RBK_OI_CALL: return "call";
+    case RBK_OI_LOG: return "log";
+    }
+    return "?";
+}
+
 /* ------------------------------------------------------------------ the walk */
 static rbk_cost expr_items(walker *w, rbk_node *n, const frame *f, rbk_oitems *out);
 static rbk_cost block_items(walker *w, rbk_node *b, const frame *f, rbk_oitems *out);

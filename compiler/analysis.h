@@ -161,6 +161,14 @@ const char *rbk_outline_file(const rbk_outline *o, int file);   /* path of a sou
 void rbk_outline_dur(rbk_sbuf *out, int64_t ms);                 /* "1h2m" / "0s" */
 /* Whether some item (transitively) writes / asks the operator. */
 void rbk_oitems_flags(const rbk_oitems *l, int *writes, int *gates);
+/* Calls fn for every leaf of l (an effect, gate, wait, log or check), depth first: calls, loops
+ * and watches are entered, an `if` is entered with "if COND" (its else with "unless COND")
+ * joined to when ("a; b"); when is NULL outside every branch. (`runbook plan`, `runbook diff`.) */
+typedef void (*rbk_oleaf_fn)(void *ctx, const rbk_oitem *it, const char *when);
+void rbk_oitems_flatten(const rbk_oitems *l, const char *when, rbk_oleaf_fn fn, void *ctx);
+/* What an item is, as plan and diff name it: "read", "write", "gate", "wait" for effects,
+ * "expect", "stop-if", "fail" for checks, "log", "watch", "if", "for", "call". */
+const char *rbk_oitem_class(const rbk_oitem *it);
 int rbk_cost_bounded(const rbk_cost *c);
 int64_t rbk_cost_total(const rbk_cost *c);
 #endif

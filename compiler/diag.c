@@ -151,7 +151,7 @@ static void json_pos(const rbk_sources *s, const rbk_diag *dg, rbk_sbuf *out) {
     rbk_sbuf_add_json_str(out, src->path, strlen(src->path));
     rbk_sbuf_printf(out, ",\"line\":%d,\"column\":%d,\"end_line\":%d,\"end_column\":%d", line, col, eline, ecol);
 }
-static void gh_escape(rbk_sbuf *out, const char *s, int prop) {
+void rbk_diag_gh_escape(rbk_sbuf *out, const char *s, int prop) {
     for (; *s; s++) {
         if (*s == '%') rbk_sbuf_adds(out, "%25");
         else if (*s == '\r') rbk_sbuf_adds(out, "%0D");
@@ -198,12 +198,12 @@ void rbk_diags_render(const rbk_diags *d, rbk_diag_format fmt, int color, rbk_sb
                 rbk_source_linecol(s->items[dg->file], dg->off, &line, &col);
                 rbk_source_linecol(s->items[dg->file], dg->end, &eline, &ecol);
                 rbk_sbuf_adds(out, " file=");
-                gh_escape(out, s->items[dg->file]->path, 1);
+                rbk_diag_gh_escape(out, s->items[dg->file]->path, 1);
                 rbk_sbuf_printf(out, ",line=%d,col=%d,endLine=%d,endColumn=%d", line, col, eline, ecol);
             }
             rbk_sbuf_adds(out, "::");
-            gh_escape(out, dg->msg, 0);
-            if (dg->hint) { rbk_sbuf_adds(out, " (hint: "); gh_escape(out, dg->hint, 0); rbk_sbuf_adds(out, ")"); }
+            rbk_diag_gh_escape(out, dg->msg, 0);
+            if (dg->hint) { rbk_sbuf_adds(out, " (hint: "); rbk_diag_gh_escape(out, dg->hint, 0); rbk_sbuf_adds(out, ")"); }
             rbk_sbuf_addc(out, '\n');
         }
         break;

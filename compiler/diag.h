@@ -41,6 +41,9 @@ void rbk_diags_sort(rbk_diags *d);
 
 typedef enum rbk_diag_format { RBK_FMT_TEXT, RBK_FMT_JSON, RBK_FMT_GITHUB, RBK_FMT_SARIF } rbk_diag_format;
 void rbk_diags_render(const rbk_diags *d, rbk_diag_format fmt, int color, rbk_sbuf *out);
+/* Text for a GitHub Actions workflow command (`::warning file=F,line=L::message`), escaped: % CR LF
+ * always, and : , too in a property (prop 1). rbk_diags_render and `runbook diff --format github`. */
+void rbk_diag_gh_escape(rbk_sbuf *out, const char *s, int prop);
 /* One diagnostic in text form: "file:line:col: error: msg\n  line\n  ^~~~\n  hint". */
 void rbk_diag_render_one(const rbk_sources *s, rbk_severity sev, int file, uint32_t off,
                          uint32_t end, const char *msg, const char *hint, int color, rbk_sbuf *out);
