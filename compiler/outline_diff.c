@@ -40,6 +40,14 @@ char *rbk_odiff_norm(const char *s) {
             p = e;
             continue;
         }
+        if (*p == ',') { /* a trailing comma (the formatter adds one where a list breaks) */
+            const char *q = p + 1;
+            while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r' || *q == '#') {
+                if (*q == '#') while (*q && *q != '\n') q++;
+                else q++;
+            }
+            if (*q == ')' || *q == ']' || *q == '}') { p++; continue; }
+        }
         rbk_sbuf_addc(&b, *p++);
     }
     if (!b.data) rbk_sbuf_adds(&b, "");
@@ -570,7 +578,9 @@ static void diff_step(rbk_odiff *d, const rbk_outline *a, const rbk_outline *b, 
 
 static void step_removed(rbk_odiff *d, const rbk_outline *a, int i) {
     const rbk_ostep *s = &a->steps[i];
-    char *group = step_label(s);
+    rbk_sbuf label = RBK_SBUF_INIT;
+    rbk_sbuf_printf(&label, "old step %d \"%s\"", s->index + 1, s->name);
+    char *group = rbk_sbuf_detach(&label);
     int g = count_guards(s);
     rbk_dchange *c = add(d, "step-removed", '-', g > 0 || s->has_rollback, group);
     if (g || s->has_rollback)

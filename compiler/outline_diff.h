@@ -34,6 +34,7 @@ typedef struct rbk_odiff {
 void rbk_outline_diff(const rbk_outline *a, const rbk_outline *b, rbk_odiff *d);
 void rbk_odiff_free(rbk_odiff *d);
 /* Code text without its layout: runs of white space and comments outside string literals
- * dropped, one space kept between two word characters (caller frees; NULL for NULL). */
+ * dropped, a trailing comma before a closing bracket dropped, one space kept between two word
+ * characters (caller frees; NULL for NULL). */
 char *rbk_odiff_norm(const char *code);
 #endif
