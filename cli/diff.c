@@ -112,10 +112,6 @@ static void pnr_text(rbk_sbuf *b, const rbk_outline *o) {
     if (o->point_of_no_return < 0) { rbk_sbuf_adds(b, "none"); return; }
     rbk_sbuf_printf(b, "step %d \"%s\"", o->point_of_no_return + 1, o->steps[o->point_of_no_return].name);
 }
-static void cost_text(rbk_sbuf *b, const rbk_cost *c) {
-    if (!rbk_cost_bounded(c)) rbk_sbuf_adds(b, "unbounded");
-    else rbk_outline_dur(b, rbk_cost_total(c));
-}
 static void arrow(rbk_sbuf *b, const char *x, const char *y) {
     if (strcmp(x, y)) rbk_sbuf_printf(b, "%s → %s", x, y);
     else rbk_sbuf_adds(b, x);
@@ -133,13 +129,13 @@ static void summary(rbk_sbuf *b, const rbk_outline *x, const rbk_outline *y) {
     rbk_sbuf_adds(b, "; point of no return: ");
     arrow(b, p.data, q.data);
     rbk_sbuf_reset(&p); rbk_sbuf_reset(&q);
-    cost_text(&p, &x->run);
-    cost_text(&q, &y->run);
+    rbk_cost_text(&p, &x->run);
+    rbk_cost_text(&q, &y->run);
     rbk_sbuf_adds(b, "; worst case: run ");
     arrow(b, p.data, q.data);
     rbk_sbuf_reset(&p); rbk_sbuf_reset(&q);
-    cost_text(&p, &x->rollback);
-    cost_text(&q, &y->rollback);
+    rbk_cost_text(&p, &x->rollback);
+    rbk_cost_text(&q, &y->rollback);
     rbk_sbuf_adds(b, ", full rollback ");
     arrow(b, p.data, q.data);
     rbk_sbuf_free(&p);

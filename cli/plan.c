@@ -57,15 +57,6 @@ static const char *C(const tx *t, const char *code) { return t->color ? code : "
 #define RESET "\033[0m"
 
 static void dur(rbk_sbuf *b, int64_t ms) { rbk_outline_dur(b, ms); }
-static void cost_text(rbk_sbuf *b, const rbk_cost *c) {
-    if (!rbk_cost_bounded(c)) { rbk_sbuf_adds(b, "unbounded"); return; }
-    dur(b, rbk_cost_total(c));
-    if (c->operator_ms) {
-        rbk_sbuf_adds(b, " (operator ");
-        dur(b, c->operator_ms);
-        rbk_sbuf_addc(b, ')');
-    }
-}
 
 static void text_leaf(void *ctx, const rbk_oitem *it, const char *when) {
     tx *t = ctx;
@@ -121,9 +112,9 @@ static void text_header(tx *t) {
                         o->steps[o->point_of_no_return].name, C(t, RESET));
     else rbk_sbuf_adds(b, "none\n");
     rbk_sbuf_adds(b, "  worst case: run ");
-    cost_text(b, &o->run);
+    rbk_cost_text(b, &o->run);
     rbk_sbuf_adds(b, ", full rollback ");
-    cost_text(b, &o->rollback);
+    rbk_cost_text(b, &o->rollback);
     rbk_sbuf_adds(b, "\n\n");
 }
 
@@ -166,7 +157,7 @@ static void text_code(tx *t, const rbk_ocode *k) {
     rbk_sbuf_printf(b, "  %s:%d", rbk_outline_file(t->o, k->file), k->line);
     if (k->last_line > k->line) rbk_sbuf_printf(b, "-%d", k->last_line);
     rbk_sbuf_adds(b, "  worst ");
-    cost_text(b, &k->cost);
+    rbk_cost_text(b, &k->cost);
     rbk_sbuf_addc(b, '\n');
     if (!text_effects(t, &k->items, "      ")) rbk_sbuf_adds(b, "      no external effects\n");
     rbk_sbuf_addc(b, '\n');
@@ -181,7 +172,7 @@ static void text_step(tx *t, const rbk_ostep *s, const char **section) {
     rbk_sbuf_printf(b, "  %s%2d. %s%s  %s:%d", C(t, BOLD), s->index + 1, s->name, C(t, RESET),
                     rbk_outline_file(o, s->file), s->line);
     rbk_sbuf_adds(b, "  worst ");
-    cost_text(b, &s->worst);
+    rbk_cost_text(b, &s->worst);
     rbk_sbuf_addc(b, '\n');
     if (s->cond) rbk_sbuf_printf(b, "      runs only if %s\n", s->cond);
     if (s->timeout_ms || s->retries) {
@@ -207,7 +198,7 @@ static void text_step(tx *t, const rbk_ostep *s, const char **section) {
         rbk_sbuf_adds(b, "      rollback (");
         if (s->rollback_timeout_ms) { rbk_sbuf_adds(b, "timeout "); dur(b, s->rollback_timeout_ms); rbk_sbuf_adds(b, ", "); }
         rbk_sbuf_adds(b, "worst ");
-        cost_text(b, &s->rollback_worst);
+        rbk_cost_text(b, &s->rollback_worst);
         rbk_sbuf_adds(b, "):\n");
         if (!text_effects(t, &s->rollback, "        ")) rbk_sbuf_adds(b, "        no external effects\n");
     }
@@ -236,7 +227,7 @@ static void text_rollback(tx *t) {
         }
         if (s->has_rollback) {
             rbk_sbuf_adds(b, "  rollback block, worst ");
-            cost_text(b, &s->rollback_worst);
+            rbk_cost_text(b, &s->rollback_worst);
             rbk_sbuf_addc(b, '\n');
             continue;
         }

@@ -56,6 +56,15 @@ static int cost_empty(const rbk_cost *c) {
 }
 int rbk_cost_bounded(const rbk_cost *c) { return !c->machine_why && !c->operator_why; }
 int64_t rbk_cost_total(const rbk_cost *c) { return sat_add(c->machine_ms, c->operator_ms); }
+void rbk_cost_text(rbk_sbuf *b, const rbk_cost *c) {
+    if (!rbk_cost_bounded(c)) { rbk_sbuf_adds(b, "unbounded"); return; }
+    rbk_duration_fmt(b, rbk_cost_total(c));
+    if (c->operator_ms) {
+        rbk_sbuf_adds(b, " (operator ");
+        rbk_duration_fmt(b, c->operator_ms);
+        rbk_sbuf_addc(b, ')');
+    }
+}
 /* A step's timeout caps the machine time of one run of a part (vm/steps.c run_part); gates
  * wait for their own timeout regardless (stdlib/std_core.c), so operator time is not capped. */
 static rbk_cost capped(const rbk_cost *c, int64_t timeout_ms) {

@@ -170,5 +170,7 @@ void rbk_oitems_flatten(const rbk_oitems *l, const char *when, rbk_oleaf_fn fn, 
  * "expect", "stop-if", "fail" for checks, "log", "watch", "if", "for", "call". */
 const char *rbk_oitem_class(const rbk_oitem *it);
 int rbk_cost_bounded(const rbk_cost *c);
+/* "unbounded", or the total ("35m5s") with its operator part ("35m5s (operator 30m)"). */
+void rbk_cost_text(rbk_sbuf *b, const rbk_cost *c);
 int64_t rbk_cost_total(const rbk_cost *c);
 #endif

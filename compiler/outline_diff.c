@@ -683,19 +683,10 @@ static void diff_code(rbk_odiff *d, const rbk_outline *a, const rbk_outline *b) 
     leaves_free(&lb);
 }
 
-static void cost_text(rbk_sbuf *b, const rbk_cost *c) {
-    if (!rbk_cost_bounded(c)) { rbk_sbuf_adds(b, "unbounded"); return; }
-    rbk_outline_dur(b, rbk_cost_total(c));
-    if (c->operator_ms) {
-        rbk_sbuf_adds(b, " (operator ");
-        rbk_outline_dur(b, c->operator_ms);
-        rbk_sbuf_addc(b, ')');
-    }
-}
 static void diff_cost(rbk_odiff *d, const char *kind, const char *what, const rbk_cost *x, const rbk_cost *y) {
     rbk_sbuf p = RBK_SBUF_INIT, q = RBK_SBUF_INIT;
-    cost_text(&p, x);
-    cost_text(&q, y);
+    rbk_cost_text(&p, x);
+    rbk_cost_text(&q, y);
     if (strcmp(p.data, q.data)) {
         rbk_dchange *c = add(d, kind, '~', 0, "worst case");
         msg(c, "worst-case duration of %s changed", what);

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """tests/diff/diff_test.py — `runbook diff` (docs/diff.md), end to end.
 
-The corpus is tests/diff/cases/: base.rb, and per case NAME.new.rb (base.rb with one change:
-the new side) or NAME.old.rb (the old side, base.rb the new one). The goldens are
+The corpus is tests/diff/corpus.py: base.rb (tests/diff/cases/) and one change per case,
+written into a scratch directory (the runs are made there, so the paths printed are the file
+names). The goldens are
 tests/diff/expected/NAME.txt: the text output (NO_COLOR) followed by a line `[exit N]`; for the
 cases in FORMATS also NAME.json, NAME.md, NAME.github. The JSON's artifact hashes are masked
 (they belong to the code generator, not to diff). Suites:
-  goldens    every case against its goldens (run in cases/, so the paths printed are the names)
+  goldens    every case against its goldens
   inputs     .rbc inputs (compiled here: the same changes as the .rb), a git revision
              (`--git REV FILE`, `REV:PATH`, modules at the revision, a path missing at it, not
              a repository), a side that does not compile (65, its position), usage errors (64)
@@ -23,9 +24,13 @@ import subprocess
 import sys
 import tempfile
 
+sys.dont_write_bytecode = True  # nothing written into the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import corpus  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-CASES = os.path.join(HERE, "cases")
+CASES = None  # the scratch directory the corpus is written into (main)
 EXPECTED = os.path.join(HERE, "expected")
 FORMATS = {
     "gate-after-pnr": ["json", "markdown", "github"],
@@ -44,24 +49,18 @@ def check(cond, what):
     return cond
 
 
-def run(rb, args, cwd=CASES, env=None):
+def run(rb, args, cwd=None, env=None):
     e = dict(os.environ)
     e["NO_COLOR"] = "1"
     e.pop("GIT_DIR", None)
     if env:
         e.update(env)
-    p = subprocess.run([rb] + args, cwd=cwd, env=e, capture_output=True, timeout=300)
+    p = subprocess.run([rb] + args, cwd=cwd or CASES, env=e, capture_output=True, timeout=300)
     return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
 
 
 def pairs():
-    out = []
-    for f in sorted(os.listdir(CASES)):
-        if f.endswith(".new.rb"):
-            out.append((f[:-7], "base.rb", f))
-        elif f.endswith(".old.rb"):
-            out.append((f[:-7], f, "base.rb"))
-    return out
+    return corpus.pairs()
 
 
 def golden(path, got, update):
@@ -217,6 +216,10 @@ def main():
     o = ap.parse_args()
     rb = os.path.abspath(o.runbook)
     tmp = tempfile.mkdtemp(prefix="rbk-diff-")
+    global CASES
+    CASES = os.path.join(tmp, "corpus")
+    os.makedirs(CASES)
+    corpus.write(CASES)
     try:
         if o.suite == "goldens":
             suite_goldens(rb, o.update)
