@@ -1,5 +1,5 @@
-# The runbook the cases of tests/diff/ change: each NAME.new.rb is this file with one change
-# (NAME.old.rb, when there is one, replaces it as the old side).
+# The runbook the cases of tests/diff/ change: tests/diff/corpus.py makes each case from this
+# file with one edit (the new side, or for a few the old side).
 runbook "Orders schema cutover"
 
 env DATABASE_URL secret
