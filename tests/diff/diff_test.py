@@ -17,6 +17,7 @@ cases in FORMATS also NAME.json, NAME.md, NAME.github. The JSON's artifact hashe
 usage: diff_test.py --runbook BIN SUITE [--update]
 """
 import argparse
+import json
 import os
 import re
 import shutil
@@ -88,6 +89,10 @@ def suite_goldens(rb, update):
         for fmt in FORMATS.get(name, []):
             rc2, out2, err2 = run(rb, ["diff", old, new, "--format", fmt])
             check(rc2 == rc and err2 == "", "%s --format %s: exit %d, stderr %r" % (name, fmt, rc2, err2))
+            if fmt == "json":
+                doc = json.loads(out2)
+                check(doc["equal"] == (rc == 0) and doc["dangerous"] == sum(c["dangerous"] for c in doc["changes"]),
+                      "%s: the JSON's equal/dangerous disagree with its changes" % name)
             golden(os.path.join(EXPECTED, "%s.%s" % (name, EXT[fmt])), SHA.sub(r'\1"…"', out2), update)
     # the dangerous moves are flagged: each of these cases has a dangerous change, the others none
     dangerous = {"gate-after-pnr", "irreversible-pnr-earlier", "stop-if-removed", "rollback-removed",
