@@ -347,7 +347,7 @@ static void diff_decls(rbk_odiff *d, const rbk_outline *a, const rbk_outline *b)
     if (!same_str(a->title, b->title)) {
         rbk_dchange *c = add(d, "title-changed", '~', 0, NULL);
         msg(c, "the title changed");
-        texts(c, a->title, b->title);
+        texts(c, a->title ? a->title : "(none)", b->title ? b->title : "(none)");
     }
     /* env (and, when the language has them, host groups: one more list of names compared the
      * same way, docs/diff.md) */
@@ -583,8 +583,8 @@ static void step_removed(rbk_odiff *d, const rbk_outline *a, int i) {
     char *group = rbk_sbuf_detach(&label);
     int g = count_guards(s);
     rbk_dchange *c = add(d, "step-removed", '-', g > 0 || s->has_rollback, group);
-    if (g || s->has_rollback)
-        msg(c, "step removed, with %d expect/stop-if%s", g, s->has_rollback ? " and its rollback block" : "");
+    if (g) msg(c, "step removed, with its %d expect/stop-if check%s%s", g, g == 1 ? "" : "s", s->has_rollback ? " and its rollback block" : "");
+    else if (s->has_rollback) msg(c, "step removed, with its rollback block");
     else msg(c, "step removed");
     where(c, a, s->file, s->line, NULL, 0, 0);
     free(group);
