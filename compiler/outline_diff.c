@@ -272,6 +272,11 @@ static int guard(const rbk_oitem *it) { return it->kind == RBK_OI_EXPECT || it->
 static void diff_leaves(rbk_odiff *d, const side *s, const leaves *a, const leaves *b) {
     int *ma = rbk_xmalloc(sizeof(int) * (size_t)(a->n + 1)), *mb = rbk_xmalloc(sizeof(int) * (size_t)(b->n + 1));
     lcs(a, b, ma, mb);
+    /* the gap between common leaves each one is in: a removed and an added effect in the same
+     * gap are one effect changed */
+    int *ga = rbk_xmalloc(sizeof(int) * (size_t)(a->n + 1)), *gb = rbk_xmalloc(sizeof(int) * (size_t)(b->n + 1));
+    for (int i = 0, g = 0; i < a->n; i++) { ga[i] = g; g += ma[i] >= 0; }
+    for (int j = 0, g = 0; j < b->n; j++) { gb[j] = g; g += mb[j] >= 0; }
     rbk_sbuf t = RBK_SBUF_INIT;
     for (int i = 0; i < a->n; i++)
         if (ma[i] >= 0) leaf_details(d, s, &a->v[i], &b->v[ma[i]]);
@@ -284,6 +289,30 @@ static void diff_leaves(rbk_odiff *d, const side *s, const leaves *a, const leav
             mb[j] = i;
             rbk_dchange *c = add(d, is_check(a->v[i].it) ? "check-moved" : "effect-moved", '>', 0, s->group);
             msg(c, "%s: moved within the step", area_of(s, a->v[i].shown, &t));
+            leaf_where(c, s, &a->v[i], &b->v[j]);
+            leaf_details(d, s, &a->v[i], &b->v[j]);
+            break;
+        }
+    }
+    /* an effect replaced, in the same gap, by one of the same builtin at the same branch: its
+     * operand changed (the command, URL, query ...) */
+    for (int i = 0; i < a->n; i++) {
+        const rbk_oitem *p = a->v[i].it;
+        if (ma[i] >= 0 || !is_effect(p)) continue;
+        for (int j = 0; j < b->n; j++) {
+            const rbk_oitem *q = b->v[j].it;
+            if (mb[j] >= 0 || gb[j] != ga[i] || q->kind != p->kind || q->write != p->write || !same_str(p->builtin, q->builtin) ||
+                !same_str(p->verb, q->verb) || !same_str(a->v[i].when, b->v[j].when))
+                continue;
+            ma[i] = j;
+            mb[j] = i;
+            rbk_dchange *c = add(d, "effect-changed", '~', 0, s->group);
+            rbk_sbuf what = RBK_SBUF_INIT;
+            rbk_sbuf_printf(&what, "%s %s: %s changed", rbk_oitem_class(p), p->verb ? p->verb : p->builtin,
+                            p->kind == RBK_OI_GATE ? "its question" : p->kind == RBK_OI_WAIT ? "its duration" : "what it runs");
+            msg(c, "%s", area_of(s, what.data, &t));
+            rbk_sbuf_free(&what);
+            texts(c, p->text, q->text);
             leaf_where(c, s, &a->v[i], &b->v[j]);
             leaf_details(d, s, &a->v[i], &b->v[j]);
             break;
@@ -340,6 +369,8 @@ static void diff_leaves(rbk_odiff *d, const side *s, const leaves *a, const leav
     rbk_sbuf_free(&t);
     free(ma);
     free(mb);
+    free(ga);
+    free(gb);
 }
 
 /* ------------------------------------------------------------------ declarations */

@@ -26,6 +26,7 @@ PAIRS = {
     "step-renamed": ('"Back up" renamed', [('step "Back up"', 'step "Back up the orders database"')], "new"),
     "step-reordered": ('"Confirm the window" moved first', [(CONFIRM, ""), ('step "Pre-flight"', CONFIRM + 'step "Pre-flight"')], "new"),
     "effect-added": ('an effect added to "Migrate"', [('  sh("migrate up --to {release}")\n', '  sh("migrate up --to {release}")\n  sh("vacuumdb --analyze orders")\n')], "new"),
+    "effect-changed": ('the command of "Migrate" changed', [('sh("migrate up --to {release}")', 'sh("migrate up --to {release} --lock-timeout 5s")')], "new"),
     "effect-removed": ('the pg_dump removed from "Back up"', [('  sh("pg_dump orders > /tmp/orders.sql")\n', "")], "new"),
     "expect-message": ("an expect message changed", [('"the schema is at {release}"', '"migrate status does not show {release}"')], "new"),
     "expect-weakened": ("an expect bound loosened", [('file.size("/tmp/orders.sql") > 0', 'file.size("/tmp/orders.sql") > -1')], "new"),
