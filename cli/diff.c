@@ -228,6 +228,7 @@ static void md_code(rbk_sbuf *b, const char *label, const char *s, int depth) {
         rbk_md_fence(b, depth + 1, "", s);
         return;
     }
+    if (*label) rbk_sbuf_addc(b, ' ');
     int n = rbk_md_longest_run(s, '`') + 1;
     int pad = s[0] == '`' || (*s && s[strlen(s) - 1] == '`');
     for (int i = 0; i < n; i++) rbk_sbuf_addc(b, '`');
@@ -247,8 +248,8 @@ static void md_change(rbk_sbuf *b, const rbk_dchange *c, int with_group) {
     rbk_sbuf_free(&p);
     rbk_sbuf_addc(b, '\n');
     if (c->before && c->after) {
-        md_code(b, "was: ", c->before, 1);
-        md_code(b, "now: ", c->after, 1);
+        md_code(b, "was:", c->before, 1);
+        md_code(b, "now:", c->after, 1);
     } else if (c->before || c->after) {
         md_code(b, "", c->before ? c->before : c->after, 1);
     }
