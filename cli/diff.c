@@ -366,9 +366,12 @@ static const char *repo_path(const char *p) {
 static void render_github(rbk_sbuf *b, const rbk_odiff *d, const rbk_outline *y) {
     for (int i = 0; i < d->n; i++) {
         const rbk_dchange *c = &d->v[i];
+        /* at its line in the new runbook; a standard module's (<std/pg>) is no file of the
+         * repository: the runbook, without a line */
+        int at = c->new_line && c->new_file[0] != '<';
         rbk_sbuf_printf(b, "::%s file=", c->danger ? "warning" : "notice");
-        rbk_diag_gh_escape(b, repo_path(c->new_line ? c->new_file : y->path), 1);
-        if (c->new_line) rbk_sbuf_printf(b, ",line=%d", c->new_line);
+        rbk_diag_gh_escape(b, repo_path(at ? c->new_file : y->path), 1);
+        if (at) rbk_sbuf_printf(b, ",line=%d", c->new_line);
         rbk_sbuf_adds(b, ",title=");
         rbk_diag_gh_escape(b, c->danger ? "runbook diff: dangerous change" : "runbook diff", 1);
         rbk_sbuf_adds(b, "::");
