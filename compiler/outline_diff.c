@@ -247,19 +247,35 @@ static void leaf_details(rbk_odiff *d, const side *s, const leaf *x, const leaf 
     rbk_sbuf_free(&t);
 }
 
-/* Why condition b is weaker than a, if it visibly is: a conjunct dropped, a bound loosened. */
-static const char *weakened(const char *a, const char *b) {
-    if (strstr(a, b) && strlen(b) < strlen(a) && strstr(a, " and ")) return "a part of the condition was dropped";
-    /* LHS OP NUMBER with the same LHS and OP */
+/* Whether word w stands in s as a word of its own. */
+static int has_word(const char *s, const char *w) {
+    size_t n = strlen(w);
+    for (const char *p = strstr(s, w); p; p = strstr(p + 1, w))
+        if ((p == s || !wordc(p[-1])) && !wordc(p[n])) return 1;
+    return 0;
+}
+/* Why condition b (texts without layout) lets more through than a, if it visibly does: for an
+ * expect, a part of an `and` dropped, an `or` alternative added, a bound loosened; for a
+ * stop-if (which stops when true), the reverse. NULL when it cannot tell. */
+static const char *weakened(const char *a, const char *b, int stop) {
+    const char *narrow = stop ? "or" : "and", *widen = stop ? "and" : "or";
+    if (strlen(b) < strlen(a) && strstr(a, b) && has_word(a, narrow)) return "a part of the condition was dropped";
+    if (strlen(a) < strlen(b) && strstr(b, a) && has_word(b, widen))
+        return stop ? "a condition was added that must also hold" : "an alternative was added";
+    /* LHS OP NUMBER, the same LHS and OP on both sides */
     static const char *ops[] = {">=", "<=", ">", "<"};
     for (int k = 0; k < 4; k++) {
         const char *pa = strstr(a, ops[k]), *pb = strstr(b, ops[k]);
         if (!pa || !pb || pa - a != pb - b || strncmp(a, b, (size_t)(pa - a))) continue;
         char *ea, *eb;
-        double va = strtod(pa + strlen(ops[k]), &ea), vb = strtod(pb + strlen(ops[k]), &eb);
-        if (ea == pa + strlen(ops[k]) || eb == pb + strlen(ops[k]) || *ea || *eb) continue;
-        if ((k == 0 || k == 2) && vb < va) return "its lower bound is lower";
-        if ((k == 1 || k == 3) && vb > va) return "its upper bound is higher";
+        size_t ol = strlen(ops[k]);
+        double va = strtod(pa + ol, &ea), vb = strtod(pb + ol, &eb);
+        if (ea == pa + ol || eb == pb + ol || *ea || *eb) return NULL;
+        int lower = k == 0 || k == 2; /* x > N: N is a lower bound */
+        if (!stop && lower && vb < va) return "its lower bound is lower";
+        if (!stop && !lower && vb > va) return "its upper bound is higher";
+        if (stop && lower && vb > va) return "it stops only above a higher bound";
+        if (stop && !lower && vb < va) return "it stops only below a lower bound";
         return NULL;
     }
     return NULL;
@@ -329,7 +345,7 @@ static void diff_leaves(rbk_odiff *d, const side *s, const leaves *a, const leav
             mb[j] = i;
             char *x = rbk_odiff_norm(p->kind == RBK_OI_FAIL ? p->message : p->text);
             char *y = rbk_odiff_norm(q->kind == RBK_OI_FAIL ? q->message : q->text);
-            const char *why = guard(p) ? weakened(x, y) : NULL;
+            const char *why = guard(p) ? weakened(x, y, p->kind == RBK_OI_STOP_IF) : NULL;
             free(x);
             free(y);
             x = rbk_xstrdup(p->kind == RBK_OI_FAIL && p->message ? p->message : p->text ? p->text : ""); /* shown as written */

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "compiler/outline_diff.h"
@@ -87,10 +88,35 @@ static void test_changes(void **state) {
             "pnr-earlier! irreversible-added! gate-after-pnr! ");
 }
 
+/* The kind of the one change from a to b, steps holding the given check. */
+static void check_change(const char *a, const char *b, const char *want) {
+    char x[256], y[256];
+    snprintf(x, sizeof x, "step \"s\" {\n  let v = 3\n  %s\n}\n", a);
+    snprintf(y, sizeof y, "step \"s\" {\n  let v = 3\n  %s\n}\n", b);
+    diff_is(x, y, want);
+}
+
+static void test_weakened(void **state) {
+    (void)state;
+    check_change("expect v > 1 and v < 9", "expect v > 1", "check-weakened! ");
+    check_change("expect v > 1", "expect v > 1 or v == 0", "check-weakened! ");
+    check_change("expect v >= 2", "expect v >= 1", "check-weakened! ");
+    check_change("expect v <= 5", "expect v <= 7", "check-weakened! ");
+    check_change("expect v >= 1", "expect v >= 2", "check-changed! ");   /* stricter: still for a human */
+    check_change("expect v == 1", "expect v == 2", "check-changed! ");
+    check_change("stop-if v > 1 or v < 0", "stop-if v > 1", "check-weakened! ");
+    check_change("stop-if v > 5", "stop-if v > 8", "check-weakened! ");
+    check_change("stop-if v > 5", "stop-if v > 5 and v < 7", "check-weakened! ");
+    check_change("stop-if v > 5", "stop-if v > 2", "check-changed! ");
+    check_change("expect v > 1, \"a\"", "expect v > 1, \"b\"", "check-message ");
+    check_change("expect v > 1", "expect v  >  1   # layout", "");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_norm),
         cmocka_unit_test(test_changes),
+        cmocka_unit_test(test_weakened),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
