@@ -10,7 +10,8 @@ cases in FORMATS also NAME.json, NAME.md, NAME.github. The JSON's artifact hashe
   goldens    every case against its goldens
   inputs     .rbc inputs (compiled here: the same changes as the .rb), a git revision
              (`--git REV FILE`, `REV:PATH`, modules at the revision, a path missing at it, not
-             a repository), a side that does not compile (65, its position), usage errors (64)
+             a repository), a side that does not compile (65, its position), colour on a
+             terminal unless NO_COLOR, usage errors (64)
   props      for every runbook of the corpus and of examples/: `runbook fmt` of it is equal to
              it (exit 0, "the procedures are equal"); diff A B and diff B A agree on equal/differ
 
@@ -174,6 +175,10 @@ def suite_inputs(rb, tmp):
     for args in (["base.rb", broken], [broken, "base.rb"]):
         rc, out, err = run(rb, ["diff"] + args)
         check(rc == 65 and out == "" and "broken.rb:2:10: error: unknown name `nope`" in err, "compile error %s: %d %r" % (args, rc, err))
+    # colour on a terminal, none with NO_COLOR (or off a terminal: the goldens)
+    for no_color, want in ((None, True), ("1", False)):
+        out = on_pty(rb, ["diff", "base.rb", "stop-if-removed.new.rb"], no_color)
+        check(("\x1b[31m" in out) == want and "stop-if removed" in out, "on a terminal, NO_COLOR=%s: %r" % (no_color, out[:300]))
     # usage
     for args, what in [([], "give OLD and NEW"), (["base.rb"], "give OLD and NEW"), (["a", "b", "c"], "too many files"),
                        (["--format", "yaml", "a", "b"], "--format is text, markdown, json or github"),
@@ -181,6 +186,30 @@ def suite_inputs(rb, tmp):
                        (["--bogus", "a", "b"], "unknown option --bogus"), (["base.rb", "missing.rb"], "cannot read missing.rb")]:
         rc, out, err = run(rb, ["diff"] + args)
         check(rc == 64 and out == "" and what in err, "usage %s: %d %r" % (args, rc, err))
+
+
+def on_pty(rb, args, no_color):
+    """What rb prints on a pseudo-terminal (NO_COLOR set to no_color, or unset)."""
+    import pty
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(CASES)
+        os.environ.pop("NO_COLOR", None)
+        if no_color is not None:
+            os.environ["NO_COLOR"] = no_color
+        os.execv(rb, [rb] + args)
+    out = b""
+    while True:
+        try:
+            data = os.read(fd, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        out += data
+    os.waitpid(pid, 0)
+    os.close(fd)
+    return out.decode("utf-8", "replace")
 
 
 def suite_props(rb, tmp):
