@@ -551,6 +551,15 @@ static void diff_step(rbk_odiff *d, const rbk_outline *a, const rbk_outline *b, 
         rbk_sbuf_free(&y);
         where(c, a, s->file, s->line, b, t->file, t->line);
     }
+    /* after the point of no return before, before it now (the step moved, or the point of no
+     * return moved later): a failure after that point no longer reaches its rollback block */
+    int pa = a->point_of_no_return, pb = b->point_of_no_return;
+    if (t->has_rollback && pa >= 0 && i > pa && pb >= 0 && j < pb) {
+        c = add(d, "step-before-pnr", '>', 1, group);
+        msg(c, "now runs before the point of no return (%s \"%s\"): once that has run, its rollback block cannot run",
+            "step", b->steps[pb].name);
+        where(c, a, s->file, s->line, b, t->file, t->line);
+    }
     if (!same_str(s->section, t->section)) {
         c = add(d, "step-section", '~', 0, group);
         msg(c, "its section changed");
@@ -560,10 +569,7 @@ static void diff_step(rbk_odiff *d, const rbk_outline *a, const rbk_outline *b, 
     if (!same_code(s->cond, t->cond)) {
         c = add(d, "step-if", '~', 0, group);
         msg(c, "%s", !s->cond ? "now runs only if a condition holds" : !t->cond ? "now always runs (its `if` was removed)" : "its `if` changed");
-        char *x = rbk_odiff_norm(s->cond), *y = rbk_odiff_norm(t->cond);
-        texts(c, x ? x : "(always)", y ? y : "(always)");
-        free(x);
-        free(y);
+        texts(c, s->cond ? s->cond : "(always)", t->cond ? t->cond : "(always)");
         where(c, a, s->file, s->line, b, t->file, t->line);
     }
     if (s->timeout_ms != t->timeout_ms || s->retries != t->retries || s->retry_every_ms != t->retry_every_ms) {

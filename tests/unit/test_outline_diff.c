@@ -82,6 +82,12 @@ static void test_changes(void **state) {
     diff_is(a, "step \"a\" {\n  expect 1 == 1\n  sh(\"x\", read_only: true)\n}\n"
                "step \"c\" {\n  sh(\"drop\")\n} irreversible \"gone\"\nstep \"b\" {\n  confirm(\"go?\")\n}\n",
             "step-moved gate-after-pnr! ");
+    /* a step with a rollback block moved before the point of no return */
+    diff_is("step \"x\" {\n  sh(\"drop\")\n} irreversible \"gone\"\n"
+            "step \"y\" {\n  sh(\"add\")\n} rollback {\n  sh(\"remove\")\n}\n",
+            "step \"y\" {\n  sh(\"add\")\n} rollback {\n  sh(\"remove\")\n}\n"
+            "step \"x\" {\n  sh(\"drop\")\n} irreversible \"gone\"\n",
+            "step-before-pnr! step-moved ");
     /* the point of no return moved earlier */
     diff_is(a, "step \"a\" {\n  expect 1 == 1\n  sh(\"x\", read_only: true)\n} irreversible \"now\"\n"
                "step \"b\" {\n  confirm(\"go?\")\n}\nstep \"c\" {\n  sh(\"drop\")\n} irreversible \"gone\"\n",
