@@ -283,85 +283,79 @@ static const char *weakened(const char *a, const char *b, int stop) {
 
 static int guard(const rbk_oitem *it) { return it->kind == RBK_OI_EXPECT || it->kind == RBK_OI_STOP_IF; }
 
-/* Leaves a -> b: matched ones compared in detail, moved ones, changed checks, the rest removed
- * and added. */
+/* The three ways a leaf left over on each side after the common subsequence is one leaf:
+ * the same leaf elsewhere (moved); an effect replaced where it stood (the same gap between
+ * common leaves) by one of the same builtin, class, method and branch (what it runs changed);
+ * a check replaced by one of its kind at the same branch (its condition changed). */
+enum { PAIR_MOVED, PAIR_EFFECT, PAIR_CHECK };
+typedef struct pairing {
+    const leaves *a, *b;
+    int *ma, *mb, *ga, *gb; /* matches as in lcs; the gap each leaf is in */
+} pairing;
+
+static int pairs_with(const pairing *pr, int rule, int i, int j) {
+    const leaf *x = &pr->a->v[i], *y = &pr->b->v[j];
+    const rbk_oitem *p = x->it, *q = y->it;
+    switch (rule) {
+    case PAIR_MOVED: return !strcmp(x->key, y->key);
+    case PAIR_EFFECT:
+        return is_effect(p) && pr->ga[i] == pr->gb[j] && q->kind == p->kind && q->write == p->write &&
+               same_str(p->builtin, q->builtin) && same_str(p->verb, q->verb) && same_str(x->when, y->when);
+    default: return is_check(p) && q->kind == p->kind && same_str(x->when, y->when);
+    }
+}
+
+static void report_pair(rbk_odiff *d, const side *s, int rule, const leaf *x, const leaf *y, rbk_sbuf *t) {
+    const rbk_oitem *p = x->it, *q = y->it;
+    rbk_dchange *c;
+    if (rule == PAIR_MOVED) {
+        c = add(d, is_check(p) ? "check-moved" : "effect-moved", '>', 0, s->group);
+        msg(c, "%s: moved within the step", area_of(s, x->shown, t));
+    } else if (rule == PAIR_EFFECT) {
+        c = add(d, "effect-changed", '~', 0, s->group);
+        rbk_sbuf what = RBK_SBUF_INIT;
+        rbk_sbuf_printf(&what, "%s %s: %s changed", rbk_oitem_class(p), p->verb ? p->verb : p->builtin,
+                        p->kind == RBK_OI_GATE ? "its question" : p->kind == RBK_OI_WAIT ? "its duration" : "what it runs");
+        msg(c, "%s", area_of(s, what.data, t));
+        rbk_sbuf_free(&what);
+        texts(c, p->text, q->text);
+    } else {
+        const char *tp = p->kind == RBK_OI_FAIL && p->message ? p->message : p->text ? p->text : "";
+        const char *tq = q->kind == RBK_OI_FAIL && q->message ? q->message : q->text ? q->text : "";
+        char *nx = rbk_odiff_norm(tp), *ny = rbk_odiff_norm(tq);
+        const char *why = guard(p) ? weakened(nx, ny, p->kind == RBK_OI_STOP_IF) : NULL;
+        free(nx);
+        free(ny);
+        c = add(d, why ? "check-weakened" : "check-changed", '~', s->area ? 0 : guard(p), s->group);
+        if (why) msg(c, "%s weakened: %s", area_of(s, rbk_oitem_class(p), t), why);
+        else msg(c, "%s: its condition changed%s", area_of(s, rbk_oitem_class(p), t),
+                 guard(p) && !s->area ? " (review whether it still holds the line)" : "");
+        texts(c, tp, tq); /* shown as written */
+    }
+    leaf_where(c, s, x, y);
+}
+
+/* Leaves a -> b: matched ones compared in detail, the leftovers paired by the rules above,
+ * the rest removed and added. */
 static void diff_leaves(rbk_odiff *d, const side *s, const leaves *a, const leaves *b) {
-    int *ma = rbk_xmalloc(sizeof(int) * (size_t)(a->n + 1)), *mb = rbk_xmalloc(sizeof(int) * (size_t)(b->n + 1));
+    pairing pr = {a, b, rbk_xmalloc(sizeof(int) * (size_t)(a->n + 1)), rbk_xmalloc(sizeof(int) * (size_t)(b->n + 1)),
+                  rbk_xmalloc(sizeof(int) * (size_t)(a->n + 1)), rbk_xmalloc(sizeof(int) * (size_t)(b->n + 1))};
+    int *ma = pr.ma, *mb = pr.mb;
     lcs(a, b, ma, mb);
-    /* the gap between common leaves each one is in: a removed and an added effect in the same
-     * gap are one effect changed */
-    int *ga = rbk_xmalloc(sizeof(int) * (size_t)(a->n + 1)), *gb = rbk_xmalloc(sizeof(int) * (size_t)(b->n + 1));
-    for (int i = 0, g = 0; i < a->n; i++) { ga[i] = g; g += ma[i] >= 0; }
-    for (int j = 0, g = 0; j < b->n; j++) { gb[j] = g; g += mb[j] >= 0; }
+    for (int i = 0, g = 0; i < a->n; i++) { pr.ga[i] = g; g += ma[i] >= 0; }
+    for (int j = 0, g = 0; j < b->n; j++) { pr.gb[j] = g; g += mb[j] >= 0; }
     rbk_sbuf t = RBK_SBUF_INIT;
     for (int i = 0; i < a->n; i++)
         if (ma[i] >= 0) leaf_details(d, s, &a->v[i], &b->v[ma[i]]);
-    /* the same leaf elsewhere in the list: moved */
-    for (int i = 0; i < a->n; i++) {
-        if (ma[i] >= 0) continue;
-        for (int j = 0; j < b->n; j++) {
-            if (mb[j] >= 0 || strcmp(a->v[i].key, b->v[j].key)) continue;
-            ma[i] = j;
-            mb[j] = i;
-            rbk_dchange *c = add(d, is_check(a->v[i].it) ? "check-moved" : "effect-moved", '>', 0, s->group);
-            msg(c, "%s: moved within the step", area_of(s, a->v[i].shown, &t));
-            leaf_where(c, s, &a->v[i], &b->v[j]);
-            leaf_details(d, s, &a->v[i], &b->v[j]);
-            break;
-        }
-    }
-    /* an effect replaced, in the same gap, by one of the same builtin at the same branch: its
-     * operand changed (the command, URL, query ...) */
-    for (int i = 0; i < a->n; i++) {
-        const rbk_oitem *p = a->v[i].it;
-        if (ma[i] >= 0 || !is_effect(p)) continue;
-        for (int j = 0; j < b->n; j++) {
-            const rbk_oitem *q = b->v[j].it;
-            if (mb[j] >= 0 || gb[j] != ga[i] || q->kind != p->kind || q->write != p->write || !same_str(p->builtin, q->builtin) ||
-                !same_str(p->verb, q->verb) || !same_str(a->v[i].when, b->v[j].when))
-                continue;
-            ma[i] = j;
-            mb[j] = i;
-            rbk_dchange *c = add(d, "effect-changed", '~', 0, s->group);
-            rbk_sbuf what = RBK_SBUF_INIT;
-            rbk_sbuf_printf(&what, "%s %s: %s changed", rbk_oitem_class(p), p->verb ? p->verb : p->builtin,
-                            p->kind == RBK_OI_GATE ? "its question" : p->kind == RBK_OI_WAIT ? "its duration" : "what it runs");
-            msg(c, "%s", area_of(s, what.data, &t));
-            rbk_sbuf_free(&what);
-            texts(c, p->text, q->text);
-            leaf_where(c, s, &a->v[i], &b->v[j]);
-            leaf_details(d, s, &a->v[i], &b->v[j]);
-            break;
-        }
-    }
-    /* a check replaced by one of its kind at the same branch: its condition changed */
-    for (int i = 0; i < a->n; i++) {
-        const rbk_oitem *p = a->v[i].it;
-        if (ma[i] >= 0 || !is_check(p)) continue;
-        for (int j = 0; j < b->n; j++) {
-            const rbk_oitem *q = b->v[j].it;
-            if (mb[j] >= 0 || q->kind != p->kind || !same_str(a->v[i].when, b->v[j].when)) continue;
-            ma[i] = j;
-            mb[j] = i;
-            char *x = rbk_odiff_norm(p->kind == RBK_OI_FAIL ? p->message : p->text);
-            char *y = rbk_odiff_norm(q->kind == RBK_OI_FAIL ? q->message : q->text);
-            const char *why = guard(p) ? weakened(x, y, p->kind == RBK_OI_STOP_IF) : NULL;
-            free(x);
-            free(y);
-            x = rbk_xstrdup(p->kind == RBK_OI_FAIL && p->message ? p->message : p->text ? p->text : ""); /* shown as written */
-            y = rbk_xstrdup(q->kind == RBK_OI_FAIL && q->message ? q->message : q->text ? q->text : "");
-            rbk_dchange *c = add(d, why ? "check-weakened" : "check-changed", '~', s->area ? 0 : guard(p), s->group);
-            if (why) msg(c, "%s weakened: %s", area_of(s, rbk_oitem_class(p), &t), why);
-            else msg(c, "%s: its condition changed%s", area_of(s, rbk_oitem_class(p), &t),
-                     guard(p) && !s->area ? " (review whether it still holds the line)" : "");
-            texts(c, x, y);
-            free(x);
-            free(y);
-            leaf_where(c, s, &a->v[i], &b->v[j]);
-            leaf_details(d, s, &a->v[i], &b->v[j]);
-            break;
-        }
-    }
+    for (int rule = PAIR_MOVED; rule <= PAIR_CHECK; rule++)
+        for (int i = 0; i < a->n; i++)
+            for (int j = 0; ma[i] < 0 && j < b->n; j++) {
+                if (mb[j] >= 0 || !pairs_with(&pr, rule, i, j)) continue;
+                ma[i] = j;
+                mb[j] = i;
+                report_pair(d, s, rule, &a->v[i], &b->v[j], &t);
+                leaf_details(d, s, &a->v[i], &b->v[j]);
+            }
     for (int i = 0; i < a->n; i++) {
         if (ma[i] >= 0) continue;
         const rbk_oitem *p = a->v[i].it;
@@ -383,77 +377,96 @@ static void diff_leaves(rbk_odiff *d, const side *s, const leaves *a, const leav
         leaf_where(c, s, NULL, &b->v[j]);
     }
     rbk_sbuf_free(&t);
-    free(ma);
-    free(mb);
-    free(ga);
-    free(gb);
+    free(pr.ma);
+    free(pr.mb);
+    free(pr.ga);
+    free(pr.gb);
 }
 
 /* ------------------------------------------------------------------ declarations */
+/* A declaration compared by name: key, what it is (a param's default without its layout);
+ * shown, the same as written ("optional, secret", "int = 500", "string, required"); must, what
+ * a run has to do about it once it is added, or NULL. diff_named frees key and shown. */
+typedef struct named {
+    const char *name;
+    int line;
+    char *key, *shown;
+    const char *must;
+} named;
+typedef struct named_kind { const char *word, *added, *removed, *changed; } named_kind;
+static const named_kind NAMED_ENV = {"env", "env-added", "env-removed", "env-changed"};
+static const named_kind NAMED_PARAM = {"param", "param-added", "param-removed", "param-changed"};
+
+static void env_named(named *n, const rbk_oenv *e) {
+    rbk_sbuf b = RBK_SBUF_INIT;
+    rbk_sbuf_printf(&b, "%s%s", e->optional ? "optional" : "required", e->secret ? ", secret" : "");
+    n->name = e->name;
+    n->line = e->line;
+    n->shown = rbk_sbuf_detach(&b);
+    n->key = rbk_xstrdup(n->shown);
+    n->must = e->optional ? NULL : "a run needs it set";
+}
+static void param_named(named *n, const rbk_oparam *p) {
+    rbk_sbuf b = RBK_SBUF_INIT, k = RBK_SBUF_INIT;
+    char *d = rbk_odiff_norm(p->deflt);
+    rbk_sbuf_printf(&b, "%s%s%s%s", p->type, p->deflt ? " = " : ", required", p->deflt ? p->deflt : "", p->secret ? ", secret" : "");
+    rbk_sbuf_printf(&k, "%s\x1f%s\x1f%d", p->type, d ? d : "\x1e", p->secret);
+    free(d);
+    n->name = p->name;
+    n->line = p->line;
+    n->shown = rbk_sbuf_detach(&b);
+    n->key = rbk_sbuf_detach(&k);
+    n->must = p->deflt ? NULL : "a run must pass it with --param";
+}
+
+static void diff_named(rbk_odiff *d, const rbk_outline *a, const rbk_outline *b, const named_kind *k,
+                       named *x, int nx, named *y, int ny) {
+    for (int i = 0; i < nx; i++) {
+        const named *f = NULL;
+        for (int j = 0; j < ny && !f; j++) if (!strcmp(y[j].name, x[i].name)) f = &y[j];
+        rbk_dchange *c;
+        if (!f) {
+            c = add(d, k->removed, '-', 0, NULL);
+            msg(c, "%s %s removed", k->word, x[i].name);
+            texts(c, x[i].shown, NULL);
+            where(c, a, a->c->root_file, x[i].line, NULL, 0, 0);
+        } else if (strcmp(x[i].key, f->key)) {
+            c = add(d, k->changed, '~', 0, NULL);
+            msg(c, "%s %s changed", k->word, x[i].name);
+            texts(c, x[i].shown, f->shown);
+            where(c, a, a->c->root_file, x[i].line, b, b->c->root_file, f->line);
+        }
+    }
+    for (int j = 0; j < ny; j++) {
+        int found = 0;
+        for (int i = 0; i < nx && !found; i++) found = !strcmp(x[i].name, y[j].name);
+        if (found) continue;
+        rbk_dchange *c = add(d, k->added, '+', 0, NULL);
+        msg(c, "%s %s added%s%s", k->word, y[j].name, y[j].must ? ": " : "", y[j].must ? y[j].must : "");
+        texts(c, NULL, y[j].shown);
+        where(c, NULL, 0, 0, b, b->c->root_file, y[j].line);
+    }
+    for (int i = 0; i < nx; i++) { free(x[i].key); free(x[i].shown); }
+    for (int j = 0; j < ny; j++) { free(y[j].key); free(y[j].shown); }
+}
+
 static void diff_decls(rbk_odiff *d, const rbk_outline *a, const rbk_outline *b) {
     if (!same_str(a->title, b->title)) {
         rbk_dchange *c = add(d, "title-changed", '~', 0, NULL);
         msg(c, "the title changed");
         texts(c, a->title ? a->title : "(none)", b->title ? b->title : "(none)");
     }
-    /* env (and, when the language has them, host groups: one more list of names compared the
-     * same way, docs/diff.md) */
-    for (int i = 0; i < a->nenvs; i++) {
-        const rbk_oenv *e = &a->envs[i], *f = NULL;
-        for (int j = 0; j < b->nenvs && !f; j++) if (!strcmp(b->envs[j].name, e->name)) f = &b->envs[j];
-        if (!f) {
-            rbk_dchange *c = add(d, "env-removed", '-', 0, NULL);
-            msg(c, "env %s removed", e->name);
-            where(c, a, a->c->root_file, e->line, NULL, 0, 0);
-        } else if (e->optional != f->optional || e->secret != f->secret) {
-            rbk_dchange *c = add(d, "env-changed", '~', 0, NULL);
-            msg(c, "env %s: %s%s → %s%s", e->name, e->optional ? "optional" : "required", e->secret ? ", secret" : "",
-                f->optional ? "optional" : "required", f->secret ? ", secret" : "");
-            where(c, a, a->c->root_file, e->line, b, b->c->root_file, f->line);
-        }
-    }
-    for (int j = 0; j < b->nenvs; j++) {
-        const rbk_oenv *f = &b->envs[j];
-        int found = 0;
-        for (int i = 0; i < a->nenvs && !found; i++) found = !strcmp(a->envs[i].name, f->name);
-        if (found) continue;
-        rbk_dchange *c = add(d, "env-added", '+', 0, NULL);
-        msg(c, "env %s added (%s%s)", f->name, f->optional ? "optional" : "required: a run needs it set", f->secret ? ", secret" : "");
-        where(c, NULL, 0, 0, b, b->c->root_file, f->line);
-    }
-    for (int i = 0; i < a->nparams; i++) {
-        const rbk_oparam *p = &a->params[i], *q = NULL;
-        for (int j = 0; j < b->nparams && !q; j++) if (!strcmp(b->params[j].name, p->name)) q = &b->params[j];
-        if (!q) {
-            rbk_dchange *c = add(d, "param-removed", '-', 0, NULL);
-            msg(c, "param %s removed", p->name);
-            where(c, a, a->c->root_file, p->line, NULL, 0, 0);
-            continue;
-        }
-        if (strcmp(p->type, q->type) || p->secret != q->secret || !same_code(p->deflt, q->deflt)) {
-            rbk_dchange *c = add(d, "param-changed", '~', 0, NULL);
-            msg(c, "param %s changed", p->name);
-            rbk_sbuf x = RBK_SBUF_INIT, y = RBK_SBUF_INIT;
-            rbk_sbuf_printf(&x, "%s %s%s", p->type, p->deflt ? "= " : "required", p->deflt ? p->deflt : "");
-            rbk_sbuf_printf(&y, "%s %s%s", q->type, q->deflt ? "= " : "required", q->deflt ? q->deflt : "");
-            if (p->secret) rbk_sbuf_adds(&x, " secret");
-            if (q->secret) rbk_sbuf_adds(&y, " secret");
-            texts(c, x.data, y.data);
-            rbk_sbuf_free(&x);
-            rbk_sbuf_free(&y);
-            where(c, a, a->c->root_file, p->line, b, b->c->root_file, q->line);
-        }
-    }
-    for (int j = 0; j < b->nparams; j++) {
-        const rbk_oparam *q = &b->params[j];
-        int found = 0;
-        for (int i = 0; i < a->nparams && !found; i++) found = !strcmp(a->params[i].name, q->name);
-        if (found) continue;
-        rbk_dchange *c = add(d, "param-added", '+', 0, NULL);
-        if (q->deflt) msg(c, "param %s added (%s, default %s)", q->name, q->type, q->deflt);
-        else msg(c, "param %s added (%s, required: a run must pass --param %s=...)", q->name, q->type, q->name);
-        where(c, NULL, 0, 0, b, b->c->root_file, q->line);
-    }
+    /* env and params; host groups, when the language has them, are one more list of these */
+    named *x = rbk_xcalloc((size_t)(a->nenvs + a->nparams) + 1, sizeof(named));
+    named *y = rbk_xcalloc((size_t)(b->nenvs + b->nparams) + 1, sizeof(named));
+    for (int i = 0; i < a->nenvs; i++) env_named(&x[i], &a->envs[i]);
+    for (int j = 0; j < b->nenvs; j++) env_named(&y[j], &b->envs[j]);
+    diff_named(d, a, b, &NAMED_ENV, x, a->nenvs, y, b->nenvs);
+    for (int i = 0; i < a->nparams; i++) param_named(&x[i], &a->params[i]);
+    for (int j = 0; j < b->nparams; j++) param_named(&y[j], &b->params[j]);
+    diff_named(d, a, b, &NAMED_PARAM, x, a->nparams, y, b->nparams);
+    free(x);
+    free(y);
 }
 
 /* ------------------------------------------------------------------ steps */
