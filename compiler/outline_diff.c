@@ -622,6 +622,16 @@ static void diff_step(rbk_odiff *d, const rbk_outline *a, const rbk_outline *b, 
         diff_leaves(d, &rs, &la, &lb);
         leaves_free(&la);
         leaves_free(&lb);
+        if (s->rollback_timeout_ms != t->rollback_timeout_ms) {
+            c = add(d, "rollback-timeout", '~', 0, group);
+            msg(c, "the rollback block's own timeout changed");
+            char *x = s->rollback_timeout_ms ? dur_text(s->rollback_timeout_ms) : NULL;
+            char *y = t->rollback_timeout_ms ? dur_text(t->rollback_timeout_ms) : NULL;
+            texts(c, x ? x : "(the step's)", y ? y : "(the step's)");
+            free(x);
+            free(y);
+            where(c, a, s->file, s->line, b, t->file, t->line);
+        }
     }
     if (!s->irreversible && t->irreversible) {
         c = add(d, "irreversible-added", '+', 1, group);

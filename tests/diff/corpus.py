@@ -33,6 +33,7 @@ PAIRS = {
     "stop-if-removed": ('the stop-if of "Pre-flight" removed', [(LOCK, "")], "new"),
     "rollback-removed": ('the rollback of "Migrate" removed', [(MIGRATE_RB, "}")], "new"),
     "rollback-changed": ('the rollback of "Migrate" changed', [('sh("migrate down --to v1")', 'sh("migrate down --to v1 --force")')], "new"),
+    "rollback-timeout": ('the rollback of "Migrate" gets its own timeout', [(MIGRATE_RB, MIGRATE_RB.replace("} rollback {", "} rollback timeout 30m {"))], "new"),
     "irreversible-pnr-earlier": ('"Migrate" made irreversible: the point of no return moves earlier',
                                  [(MIGRATE_RB, '} irreversible "down migrations lose the new columns"')], "new"),
     "gate-after-pnr": ('"Confirm the window" moved after the irreversible "Drop the old table"', [(CONFIRM, ""), (DRAIN, CONFIRM + DRAIN)], "new"),
