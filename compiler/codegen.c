@@ -43,6 +43,7 @@ typedef struct cg {
     rbk_expect_sub *subs;
     uint32_t nsubs, capsubs;
     uint32_t maxtrace;
+    rbk_node *let;       /* the `let` whose value is being generated: it names an ask in it */
 } cg;
 
 static uint32_t hash_key(uint32_t kind, const void *p, size_t n) {
@@ -309,8 +310,31 @@ static void cbinds(cg *g, rbk_node *n, int binds) {
     emit1(g, RBK_OP_LIST, (uint32_t)binds);
 }
 
+/* The index of b's parameter called name, or -1. */
+static int param_index(const rbk_builtin *b, const char *name) {
+    for (int i = 0; i < b->nparams; i++)
+        if (!strcmp(b->params[i].name, name)) return i;
+    return -1;
+}
+
+/* The name --answer gives for a gate: its literal `name:`, else for an ask the variable of
+ * the `let` it initialises (docs/cli.md); RBK_NONE when it has none. */
+static uint32_t gate_name(cg *g, int id, rbk_node *call) {
+    int ni = param_index(rbk_builtin_get(id), "name");
+    if (ni < 0) return RBK_NONE;
+    rbk_node *a = ni < call->list2.n ? call->list2.items[ni] : NULL;
+    if (a && a->kind == N_STRING) return kstr(g, a->str, a->slen);
+    if (!a && id == RBK_BI_ASK && g->let && g->let->a == call && g->let->str) return kstr(g, g->let->str, strlen(g->let->str));
+    return RBK_NONE;
+}
+
 static void record_gate(cg *g, int id, rbk_node *call) {
     rbk_unit *u = g->u;
+    const rbk_builtin *b = rbk_builtin_get(id);
+    int tty = param_index(b, "tty"), secret = param_index(b, "secret");
+    rbk_node *ta = tty >= 0 && tty < call->list2.n ? call->list2.items[tty] : NULL;
+    int is_tty = ta && ta->kind == N_BOOL && ta->i;
+    if (b->effect != RBK_EFF_GATE && !is_tty) return;
     if (u->ngates == g->capgates) {
         g->capgates = g->capgates ? g->capgates * 2 : 4;
         u->gates = rbk_xrealloc(u->gates, sizeof(rbk_gatedecl) * g->capgates);
@@ -322,6 +346,12 @@ static void record_gate(cg *g, int id, rbk_node *call) {
     gd->step = g->step >= 0 ? (uint32_t)g->step : RBK_NONE;
     gd->file = call->file;
     gd->off = call->off;
+    gd->name = gate_name(g, id, call);
+    rbk_node *sa = b->effect == RBK_EFF_GATE && secret >= 0 && secret < call->list2.n ? call->list2.items[secret] : NULL;
+    int ro = b->read_only_param;
+    rbk_node *roa = ro >= 0 && ro < call->list2.n ? call->list2.items[ro] : NULL;
+    gd->flags = (is_tty ? RBK_GATE_TTY : 0) | (sa && sa->kind == N_BOOL && sa->i ? RBK_GATE_SECRET : 0) |
+                (roa && roa->kind == N_BOOL && roa->i ? RBK_GATE_READ_ONLY : 0);
 }
 
 static void ccall(cg *g, rbk_node *n) {
@@ -331,6 +361,12 @@ static void ccall(cg *g, rbk_node *n) {
         int nargs = b->nparams, sqlp = -1, binds = 0;
         for (int i = 0; i < b->nparams; i++) {
             rbk_node *a = i < n->list2.n ? n->list2.items[i] : NULL;
+            if (!a && b->effect == RBK_EFF_GATE && !strcmp(b->params[i].name, "name")) {
+                uint32_t k = gate_name(g, id, n); /* an ask named by its `let` */
+                if (k != RBK_NONE) emit1(g, RBK_OP_CONST, k);
+                else emit(g, RBK_OP_NIL);
+                continue;
+            }
             if (!a) { emit(g, RBK_OP_NIL); continue; }
             int lit = a->kind == N_STRING || a->kind == N_INTERP;
             if (b->params[i].interp == 'S' && a->kind == N_INTERP) cquoted(g, a, 'S');
@@ -340,7 +376,7 @@ static void ccall(cg *g, rbk_node *n) {
             else cexpr(g, a);
         }
         if (sqlp >= 0) { cbinds(g, n->list2.items[sqlp], binds); nargs++; }
-        if (b->effect == RBK_EFF_GATE) record_gate(g, id, n);
+        record_gate(g, id, n);
         mark(g, n);
         emit2(g, RBK_OP_CALL_NATIVE, native(g, id), (uint32_t)nargs);
         return;
@@ -537,7 +573,9 @@ static void cstmt(cg *g, rbk_node *n) {
     switch (n->kind) {
     case N_LET:
     case N_ASSIGN: {
+        g->let = n->kind == N_LET ? n : NULL;
         cexpr(g, n->a);
+        g->let = NULL;
         rbk_sym *y = n->sym;
         if (!y) { emit(g, RBK_OP_POP); break; }
         mark(g, n);

@@ -120,6 +120,32 @@ static void note_effect(sema *S, int eff, rbk_node *at) {
     if ((eff & 4) && S->fx->is_main) ERR(at, "a gate (confirm/ask) can only be used inside a step");
 }
 
+/* A gate's `name:` is a literal the preflight can read: letters, digits, _ - . */
+static int gate_name_ok(const rbk_node *a) {
+    if (a->kind != N_STRING || a->slen == 0 || a->slen > 64) return 0;
+    for (size_t k = 0; k < a->slen; k++) {
+        char c = a->str[k];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.')) return 0;
+    }
+    return 1;
+}
+
+/* sh/exec with `tty: true`: the operator's terminal is its stdin and shows its output */
+static void check_tty_call(sema *S, rbk_node *n, const rbk_builtin *b) {
+    rbk_node *tty = NULL, *sec = NULL, *in = NULL;
+    for (int i = 0; i < n->list2.n && i < b->nparams; i++) {
+        rbk_node *a = n->list2.items[i];
+        if (!a) continue;
+        if (!strcmp(b->params[i].name, "tty")) tty = a;
+        else if (!strcmp(b->params[i].name, "secret")) sec = a;
+        else if (!strcmp(b->params[i].name, "stdin")) in = a;
+    }
+    if (!tty || tty->kind != N_BOOL || !tty->i) return;
+    if (sec && !(sec->kind == N_BOOL && !sec->i))
+        ERR(sec, "`secret: true` and `tty: true` cannot go together: the operator's terminal shows what the command writes");
+    if (in && in->kind != N_NIL) ERR(in, "`stdin:` and `tty: true` cannot go together: the operator types the command's input");
+}
+
 static __attribute__((noinline)) void bind_builtin_call(sema *S, rbk_node *n, const rbk_builtin *b, rbk_node *receiver) {
     const char *names[RBK_SIG_MAX];
     int optional[RBK_SIG_MAX];
@@ -144,11 +170,16 @@ static rbk_ctype *call_builtin(sema *S, rbk_node *n, int id, rbk_node *receiver)
         if (S->tracing && a->kind == N_INTERP && (b->params[i].interp == 'S' || b->params[i].interp == 'Q')) S->ntraced--;
         int fits = !known(t) || t->kind == TY_NIL ||
                    (t->kind == TY_HANDLE ? sema_type_fits(t, b->params[i].type) : (int)((S->bi_fit[id][i] >> t->kind) & 1));
-        if (i == b->read_only_param && a->kind != N_BOOL) {
-            /* the call's effect (rbk_call_effect) is decided here, before the run */
-            rbk_diag *d = ERR(a, "`read_only` of `%s` must be written as `true` or `false`", b->name);
-            rbk_diag_hint(d, "the checker, --dry-run and plan need the call's effect before the run; "
-                             "to decide at run time, write two calls under an `if`");
+        if ((i == b->read_only_param || !strcmp(b->params[i].name, "tty")) && a->kind != N_BOOL) {
+            /* the call's effect (rbk_call_effect), and whether it needs a terminal, are decided
+             * here, before the run */
+            rbk_diag *d = ERR(a, "`%s` of `%s` must be written as `true` or `false`", b->params[i].name, b->name);
+            rbk_diag_hint(d, "the checker, --dry-run and plan need %s before the run; "
+                             "to decide at run time, write two calls under an `if`",
+                          i == b->read_only_param ? "the call's effect" : "to know whether the run needs a terminal");
+        } else if (b->effect == RBK_EFF_GATE && !strcmp(b->params[i].name, "name") && !gate_name_ok(a)) {
+            rbk_diag *d = ERR(a, "`name` of `%s` must be written as a string literal such as \"ticket\"", b->name);
+            rbk_diag_hint(d, "letters, digits, `_`, `-` and `.`; --answer NAME=VALUE and the preflight need it before the run");
         } else if (!fits) {
             rbk_diag *d = ERR(a, "argument `%s` of `%s` must be %s, but this is %s", b->params[i].name, b->name,
                               b->params[i].type, rbk_type_str(t));
@@ -176,6 +207,7 @@ static rbk_ctype *call_builtin(sema *S, rbk_node *n, int id, rbk_node *receiver)
             rbk_diag_hint(d, "write the command in the call: sh(\"cmd {value}\"), or use exec([...])");
         }
     }
+    check_tty_call(S, n, b);
     int ro = b->read_only_param;
     rbk_node *roa = ro >= 0 && ro < n->list2.n ? n->list2.items[ro] : NULL;
     rbk_effect e = rbk_call_effect(b, roa && roa->kind == N_BOOL && roa->i);

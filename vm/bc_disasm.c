@@ -328,6 +328,9 @@ void rbk_bc_disasm(const rbk_unit *u, rbk_sbuf *out) {
         if (g->native < u->nnatives) name(out, u, u->native_names[g->native]);
         else rbk_sbuf_adds(out, "?");
         if (g->question != RBK_NONE) { rbk_sbuf_addc(out, ' '); kstring(out, u, g->question, 60); }
+        if (g->name != RBK_NONE) { rbk_sbuf_adds(out, "  name "); kstring(out, u, g->name, 60); }
+        if (g->flags & RBK_GATE_SECRET) rbk_sbuf_adds(out, "  secret");
+        if (g->flags & RBK_GATE_TTY) rbk_sbuf_adds(out, "  tty");
         if (g->step != RBK_NONE && g->step < u->nsteps) {
             rbk_sbuf_adds(out, "  in step ");
             kstring(out, u, u->steps[g->step].name, 60);

@@ -427,10 +427,12 @@ static int verify_unit(vctx *v) {
         where what = W("gate", i, "");
         if (g->native >= u->nnatives)
             return fail(v, "gate %" PRIu32 ": native %" PRIu32 " out of range (%" PRIu32 ")", i, g->native, u->nnatives);
-        if (rbk_builtin_get(v->native_ids[g->native])->effect != RBK_EFF_GATE)
-            return fail(v, "gate %" PRIu32 ": native %" PRIu32 " '%s' is not a gate", i, g->native,
-                        rbk_builtin_get(v->native_ids[g->native])->name);
-        if (opt_str(v, g->question, what) || need_pos(v, g->file, g->off, what)) return -1;
+        const rbk_builtin *gb = rbk_builtin_get(v->native_ids[g->native]);
+        if (g->flags & ~(uint32_t)(RBK_GATE_SECRET | RBK_GATE_TTY | RBK_GATE_READ_ONLY))
+            return fail(v, "gate %" PRIu32 ": unknown flags 0x%" PRIx32, i, g->flags);
+        if ((g->flags & RBK_GATE_TTY) ? strcmp(gb->name, "sh") && strcmp(gb->name, "exec") : gb->effect != RBK_EFF_GATE)
+            return fail(v, "gate %" PRIu32 ": native %" PRIu32 " '%s' is not a gate", i, g->native, gb->name);
+        if (opt_str(v, g->question, what) || opt_str(v, g->name, what) || need_pos(v, g->file, g->off, what)) return -1;
         if (g->step != RBK_NONE && g->step >= u->nsteps)
             return fail(v, "gate %" PRIu32 ": step %" PRIu32 " out of range (%" PRIu32 ")", i, g->step, u->nsteps);
     }

@@ -16,6 +16,15 @@ int64_t rbk_vm_scaled(rbk_vm *vm, int64_t ms) { return rbk_time_scaled(vm->opts.
 double rbk_vm_time_scale(rbk_vm *vm) { return vm->opts.time_scale; }
 int rbk_vm_interactive(rbk_vm *vm) { return vm->opts.interactive; }
 int rbk_vm_yes(rbk_vm *vm) { return vm->opts.yes; }
+const char *rbk_vm_answer(rbk_vm *vm, const char *name, rbk_sbuf *from) {
+    for (int i = 0; name && i < vm->opts.nanswers; i++)
+        if (!strcmp(vm->opts.answers[i].key, name)) {
+            if (i < vm->opts.nanswers_cli) rbk_sbuf_adds(from, "--answer");
+            else rbk_sbuf_printf(from, "--answers %s", vm->opts.answers_file ? vm->opts.answers_file : "");
+            return vm->opts.answers[i].value;
+        }
+    return NULL;
+}
 volatile sig_atomic_t *rbk_vm_running_pgid(rbk_vm *vm) { return vm->opts.running_pgid; }
 
 const char *rbk_vm_env(rbk_vm *vm, const char *name, int *secret) {

@@ -664,6 +664,53 @@ static int param_value(const char *text, uint32_t type, rbk_value *out) {
     }
 }
 
+static const char *answer_of(const rbk_vm *vm, const char *name) {
+    for (int i = 0; name && i < vm->opts.nanswers; i++)
+        if (!strcmp(vm->opts.answers[i].key, name)) return vm->opts.answers[i].value;
+    return NULL;
+}
+
+/* What needs an operator (the unit's gate table): a secret ask's answer is registered now, so
+ * that it is masked from the first message on; without a terminal, every confirm (unless
+ * --yes) and ask that no --answer answers, and every `tty: true` command, is a problem. The
+ * names and values of the answers are the CLI's to check (cli/answers.c). */
+static int preflight_gates(rbk_vm *vm, rbk_sbuf *problems) {
+    rbk_unit *u = vm->u;
+    int n = 0;
+    for (uint32_t i = 0; i < u->ngates; i++) {
+        rbk_gatedecl *g = &u->gates[i];
+        const char *name = g->name != RBK_NONE ? rbk_vm_str(vm, g->name) : NULL;
+        const char *given = answer_of(vm, name);
+        if (given && *given && (g->flags & RBK_GATE_SECRET)) rbk_vm_add_secret(vm, given, strlen(given));
+        if (vm->opts.interactive || given) continue;
+        if ((g->flags & RBK_GATE_TTY) && vm->opts.dry_run && !(g->flags & RBK_GATE_READ_ONLY)) continue; /* a write: not run */
+        const char *what = rbk_vm_str(vm, u->native_names[g->native]);
+        int line, col;
+        rbk_source_linecol(vm->sources.items[g->file], g->off, &line, &col);
+        const char *path = vm->sources.items[g->file]->path;
+        const char *q = g->question != RBK_NONE ? rbk_vm_str(vm, g->question) : NULL;
+        rbk_sbuf shown = RBK_SBUF_INIT; /* the question, quoted */
+        if (q) rbk_sbuf_printf(&shown, " (\"%s\")", q);
+        if (g->flags & RBK_GATE_TTY) {
+            rbk_sbuf_printf(problems, "%s at %s:%d needs a terminal (tty: true)%s: run it on one\n", what, path, line, rbk_sbuf_cstr(&shown));
+            n++;
+        } else if (!strcmp(what, "ask")) {
+            if (name) rbk_sbuf_printf(problems, "ask %s at %s:%d has no answer: pass --answer %s=VALUE or --answers FILE, or run on a terminal\n",
+                                      name, path, line, name);
+            else rbk_sbuf_printf(problems, "ask at %s:%d needs an operator at a terminal (--yes does not answer questions; "
+                                           "name it, `let NAME = ask(...)` or name:, to answer it with --answer)\n", path, line);
+            n++;
+        } else if (!vm->opts.yes && !vm->opts.dry_run) {
+            rbk_sbuf_printf(problems, "confirm at %s:%d needs an operator%s: run on a terminal, or pass --yes", path, line, rbk_sbuf_cstr(&shown));
+            if (name) rbk_sbuf_printf(problems, " or --answer %s=yes", name);
+            rbk_sbuf_addc(problems, '\n');
+            n++;
+        }
+        rbk_sbuf_free(&shown);
+    }
+    return n;
+}
+
 int rbk_vm_preflight(rbk_vm *vm, rbk_sbuf *problems) {
     rbk_unit *u = vm->u;
     int n = 0;
@@ -745,30 +792,7 @@ int rbk_vm_preflight(rbk_vm *vm, rbk_sbuf *problems) {
         vm->globals[p->global] = v;
         vm->global_set[p->global] = 1;
     }
-    /* gates without an operator */
-    if (!vm->opts.interactive && !vm->opts.yes && !vm->opts.dry_run) {
-        for (uint32_t i = 0; i < u->ngates; i++) {
-            rbk_gatedecl *g = &u->gates[i];
-            if (!strcmp(rbk_vm_str(vm, u->native_names[g->native]), "ask")) continue; /* listed below */
-            int line, col;
-            rbk_source_linecol(vm->sources.items[g->file], g->off, &line, &col);
-            const char *q = g->question != RBK_NONE ? rbk_vm_str(vm, g->question) : NULL;
-            rbk_sbuf_printf(problems, "confirm at %s:%d needs an operator%s%s%s: run on a terminal, or pass --yes\n",
-                            vm->sources.items[g->file]->path, line, q ? " (\"" : "", q ? q : "", q ? "\")" : "");
-            n++;
-        }
-    }
-    if (!vm->opts.interactive) {
-        for (uint32_t i = 0; i < u->ngates; i++) {
-            rbk_gatedecl *g = &u->gates[i];
-            if (strcmp(rbk_vm_str(vm, u->native_names[g->native]), "ask")) continue;
-            int line, col;
-            rbk_source_linecol(vm->sources.items[g->file], g->off, &line, &col);
-            rbk_sbuf_printf(problems, "ask at %s:%d needs an operator at a terminal (--yes does not answer questions)\n",
-                            vm->sources.items[g->file]->path, line);
-            n++;
-        }
-    }
+    n += preflight_gates(vm, problems);
     /* --from / --only / --fail-at name real steps */
     const char *names[3] = {vm->opts.from, vm->opts.only, vm->opts.fail_at};
     const char *flags[3] = {"--from", "--only", "--fail-at"};

@@ -109,6 +109,10 @@ typedef struct rbk_run_opts {
     const char *fail_at, *from, *only;
     rbk_kv *params; int nparams;
     rbk_kv *envfile; int nenvfile;     /* values from --env-file (the process env wins) */
+    /* --answer NAME=VALUE (the first nanswers_cli) then --answers FILE's lines: the answers to
+     * named asks and confirms (docs/cli.md); checked by the CLI before step 1 */
+    rbk_kv *answers; int nanswers, nanswers_cli;
+    const char *answers_file;
     volatile sig_atomic_t *interrupted; /* set by the CLI's signal handler (to the signal number) */
     volatile sig_atomic_t *running_pgid; /* the CLI's: sh()/exec() publish the running command's
                                             process group here (0: none; NULL: not published),

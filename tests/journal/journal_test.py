@@ -320,6 +320,45 @@ def case_secret_param_not_journaled_resume_needs_it(d):
     no_secret(d, API_KEY)
 
 
+# A secret ask answered from --answers FILE (docs/cli.md "Answers"): the answer is masked in
+# the output, the journal and the report, and the journal says where it came from.
+ANSWER_RB = r'''runbook "Journal answers"
+step "One" {
+  let ticket = ask("Change ticket?")
+  let pin = ask("PIN?", secret: true)
+  sh("printf '%s' {pin} | wc -c")
+  log("ticket {ticket}, pin {pin}")
+}
+'''
+ANSWER_PIN = "Pin-9f8e7d-S3cret"
+
+
+def case_secret_answer_not_journaled(d):
+    with open(os.path.join(d, "a.rb"), "w") as f:
+        f.write(ANSWER_RB)
+    holder = tempfile.mkdtemp(prefix="rbk-answers-")  # the answers file holds the secret: not in d
+    try:
+        path = os.path.join(holder, "answers")
+        with open(path, "w") as f:
+            f.write(f"ticket=CHG-1234\npin={ANSWER_PIN}\n")
+        os.chmod(path, 0o644)
+        p = run(["run", "a.rb", "--answers", path, "--journal", "j.jsonl"], d)
+        check(p.returncode == 64 and "others can read it (mode 0644): chmod 600" in p.stderr, "a readable secret file", p.stderr)
+        check(not os.path.exists(os.path.join(d, "j.jsonl")) or "gate" not in open(os.path.join(d, "j.jsonl")).read(),
+              "a refused run asked something")
+        os.unlink(os.path.join(d, "j.jsonl")) if os.path.exists(os.path.join(d, "j.jsonl")) else None
+        os.chmod(path, 0o600)
+        p = run(["run", "a.rb", "--answers", path, "--journal", "j.jsonl", "--report", "r.json"], d)
+        check(p.returncode == 0, f"run with --answers: exit {p.returncode}", p.stdout, p.stderr)
+        check(f"gate   PIN? -> *** (--answers {path})" in p.stdout and "log    ticket CHG-1234, pin ***" in p.stdout,
+              "the gate lines", p.stdout)
+        gates = [json.loads(l) for l in open(os.path.join(d, "j.jsonl")) if '"rec":"gate"' in l]
+        check([g["answer"] for g in gates] == [f"CHG-1234 (--answers {path})", f"*** (--answers {path})"], f"journaled answers: {gates}")
+        no_secret(d, ANSWER_PIN)
+    finally:
+        shutil.rmtree(holder, ignore_errors=True)
+
+
 def case_secret_param_typed_on_a_terminal(d):
     """run asks for a missing secret param without echo; resume asks for it again."""
     if not shutil.which("tmux"):

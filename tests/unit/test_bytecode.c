@@ -206,7 +206,7 @@ static rbk_unit *unit_full(void) {
     u->params[0] = (rbk_paramdecl){kstr(u, "region"), RBK_PT_STRING, 1, kstr(u, "eu-west-1"), 0, 0, 0};
     u->ngates = 1;
     u->gates = rbk_xcalloc(1, sizeof *u->gates);
-    u->gates[0] = (rbk_gatedecl){1, kstr(u, "Proceed?"), 0, 0, 10};
+    u->gates[0] = (rbk_gatedecl){1, kstr(u, "Proceed?"), 0, 0, 10, kstr(u, "go"), 0};
     return u;
 }
 
@@ -475,7 +475,7 @@ static void test_disasm(void **st) {
         "trace 0: \"x\"",
         "TOKEN  secret  at main.rb:1:1",
         "region: string  global 1  default \"eu-west-1\"",
-        "confirm \"Proceed?\"  in step \"check x\"",
+        "confirm \"Proceed?\"  name \"go\"  in step \"check x\"",
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
         if (!strstr(s, want[i])) fail_msg("disasm lacks [%s]:\n%s", want[i], s);
@@ -606,11 +606,15 @@ static void test_bad_magic_and_version(void **st) {
     b.data[0] = 'R';
     b.data[4] = 1;
     assert_null(rbk_bc_load((const uint8_t *)b.data, b.len, &err));
-    assert_string_equal(err, "built by format version 1; this runbook reads version 3 — recompile the .rb");
+    assert_string_equal(err, "built by format version 1; this runbook reads version 4 — recompile the .rb");
     free(err);
     b.data[4] = 2; /* format 2: before the rollback timeout of the step table */
     assert_null(rbk_bc_load((const uint8_t *)b.data, b.len, &err));
-    assert_string_equal(err, "built by format version 2; this runbook reads version 3 — recompile the .rb");
+    assert_string_equal(err, "built by format version 2; this runbook reads version 4 — recompile the .rb");
+    free(err);
+    b.data[4] = 3; /* format 3: before gate names and tty: */
+    assert_null(rbk_bc_load((const uint8_t *)b.data, b.len, &err));
+    assert_string_equal(err, "built by format version 3; this runbook reads version 4 — recompile the .rb");
     free(err);
     b.data[4] = (char)RBK_BC_VERSION;
     assert_null(rbk_bc_load((const uint8_t *)b.data, b.len - 1, &err));
@@ -956,6 +960,12 @@ static void test_tables(void **st) {
     u = unit_full();
     u->gates[0].native = 2;
     expect_reject(u, "gate 0: native 2 out of range (2)");
+    u = unit_full();
+    u->gates[0].flags = 8;
+    expect_reject(u, "gate 0: unknown flags 0x8");
+    u = unit_full();
+    u->gates[0].flags = RBK_GATE_TTY; /* only sh and exec need a terminal */
+    expect_reject(u, "gate 0: native 1 'confirm' is not a gate");
     u = unit_full();
     u->params[0].global = 2;
     expect_reject(u, "parameter 0: global 2 out of range (2)");
