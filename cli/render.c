@@ -470,9 +470,14 @@ static void render_live(rbk_term *t, const rbk_event *ev, rbk_sbuf *o) {
             if (*p == '\n' || *p == '\r' || *p == '\t') *p = ' ';
         break;
     }
+    case RBK_EV_EFFECT_END: /* the command that had the terminal gives it back */
+        if (t->tty_cmd) t->tty_cmd = t->paused = 0;
+        render_plain(t, ev, o);
+        break;
     case RBK_EV_PROMPT: /* the question appears under its step's header */
         step_header(t, o);
         t->paused = 1;
+        t->tty_cmd = ev->detail && !strcmp(ev->detail, RBK_PROMPT_TERMINAL);
         break;
     case RBK_EV_GATE: t->paused = 0; render_plain(t, ev, o); break;
     case RBK_EV_ROLLBACK_START:

@@ -238,6 +238,10 @@ static rbk_cost builtin_item(walker *w, rbk_node *n, const frame *f, rbk_oitems 
     for (int i = 0; i < nargs && i < b->nparams; i++) {
         if (!args[i] || i == primary || !strncmp(b->params[i].type, "handle:", 7)) continue;
         if (!strcmp(b->name, "http.request") && i == 0) continue;
+        if (!strcmp(b->params[i].name, "tty") && args[i]->kind == N_BOOL) { /* a literal: the checker says so */
+            if (args[i]->i) rbk_sbuf_printf(&opts, "%sneeds a terminal", opts.len ? ", " : "");
+            continue;
+        }
         char *v = rbk_an_render(w, args[i], f);
         if (strcmp(v, "nil")) { /* a helper's `headers = nil` passed on: nothing given */
             if (opts.len) rbk_sbuf_adds(&opts, ", ");

@@ -15,6 +15,8 @@ typedef enum rbk_event_kind {
 #undef RBK_EVENT
     RBK_EV__COUNT
 } rbk_event_kind;
+/* The detail of a PROMPT event for a `tty: true` command (events.def). */
+#define RBK_PROMPT_TERMINAL "terminal"
 
 typedef struct rbk_event_value {
     const char *expr;  /* source text of the sub-expression */

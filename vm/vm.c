@@ -207,6 +207,9 @@ void rbk_vm_mask(rbk_vm *vm, rbk_sbuf *out, const char *s, size_t n) {
     rbk_conninfo_scan(s, n, add_secret_cb, vm);
     rbk_mask_apply(vm->mask, out, s, n);
 }
+size_t rbk_vm_mask_stream(rbk_vm *vm, rbk_sbuf *out, const char *s, size_t n) {
+    return rbk_mask_stream(vm->mask, out, s, n);
+}
 const rbk_mask *rbk_vm_registry(const rbk_vm *vm) { return vm->mask; }
 void rbk_vm_add_secret_output(rbk_vm *vm, const char *s, size_t n) {
     rbk_mask_add(vm->mask, s, n);

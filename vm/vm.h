@@ -171,4 +171,8 @@ const rbk_run_opts *rbk_vm_opts(const rbk_vm *vm);
 const char *rbk_vm_str(rbk_vm *vm, uint32_t k);
 /* Appends s with every secret registered so far replaced by *** (a sink's own messages). */
 void rbk_vm_mask(rbk_vm *vm, rbk_sbuf *out, const char *s, size_t n);
+/* rbk_vm_mask for text shown as it arrives (support/mask.h rbk_mask_stream): appends all but
+ * the open end, masked, and returns where the open end starts (to pass again with the next
+ * bytes). */
+size_t rbk_vm_mask_stream(rbk_vm *vm, rbk_sbuf *out, const char *s, size_t n);
 #endif

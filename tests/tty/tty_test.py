@@ -395,6 +395,40 @@ def param_prompt(rb):
         expect_not_in(s, "Parameter label")  # it has a default
 
 
+@case
+def tty_command(rb):
+    """sh(..., tty: true): the command has the terminal (a [y/N] prompt, a password read from
+    /dev/tty without echo); its output is on the screen and in the report, a secret masked."""
+    with Term(rb, "tty_cmd.rb", args=["--report", "r.md"]) as t:
+        s = t.wait_for("Proceed? [y/N] ")
+        expect_order(s, "[1/2] Proceed", "Proceed? [y/N] ")
+        t.text("y")
+        t.key("Enter")
+        s = t.wait_for("Password: ")
+        expect_order(s, "Proceed? [y/N] y", "got y", "pin ***", "log    captured: Proceed? [y/N] y", "[2/2] Password", "Password: ")
+        t.text("hunter2")
+        t.key("Enter")
+        s = t.finish(0)
+        expect_in(s, "length 7", "log    password step: Password:", "== GO")
+        expect_not_in(s, "hunter2", "s3cr3t-PIN")
+        with open(os.path.join(t.dir, "r.md")) as f:
+            report = f.read()
+        expect_in(report, "Proceed? [y/N] y", "got y", "pin ***", "length 7")
+        expect_not_in(report, "hunter2", "s3cr3t-PIN")
+
+
+@case
+def tty_interrupt(rb):
+    """Ctrl-C while a tty command has the terminal goes to the command (as on any terminal):
+    it dies of SIGINT, the step fails, and the terminal is back in its normal mode."""
+    with Term(rb, "tty_cmd.rb", args=["--on-failure", "stop"]) as t:
+        t.wait_for("Proceed? [y/N] ")
+        t.key("C-c")
+        s = t.finish(3)
+        expect_in(s, "Proceed? [y/N] ^C", "killed by signal SIGINT", "NO-GO")
+        expect_not_in(s, "got y")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runbook")
