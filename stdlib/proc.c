@@ -269,8 +269,19 @@ static int open_pty(int tty, char *slave, size_t cap) {
     return m;
 }
 
-/* tty mode: what the operator typed goes to the command (a few bytes: the pty takes them). */
-static void relay_keys(int tty, int master, char *buf, int *live) {
+/* tty mode: the pty's window follows the operator's (the kernel sends the command SIGWINCH). */
+static void follow_size(int tty, int master, struct winsize *win) {
+    struct winsize ws;
+    if (ioctl(tty, TIOCGWINSZ, &ws) == 0 && (ws.ws_row != win->ws_row || ws.ws_col != win->ws_col)) {
+        *win = ws;
+        ioctl(master, TIOCSWINSZ, &ws);
+    }
+}
+
+/* tty mode: what the operator typed goes to the command (a few bytes: the pty takes them),
+ * after any change of the window's size, which came first. */
+static void relay_keys(int tty, int master, struct winsize *win, char *buf, int *live) {
+    follow_size(tty, master, win);
     ssize_t k = read(tty, buf, 4096);
     if (k == 0 || (k < 0 && errno != EINTR && errno != EAGAIN)) { *live = 0; return; } /* the terminal went away */
     for (ssize_t off = 0, tries = 0; k > 0 && off < k && tries < 1000; tries++) {
@@ -500,13 +511,7 @@ int rbk_proc_run(const rbk_proc_opts *o, rbk_proc_result *r) {
         if (reaped && ss[0].fd < 0 && ss[1].fd < 0) break;
         if (reaped && now >= drain_until) break;
 
-        if (tty >= 0 && ss[0].fd >= 0) { /* the window size follows the operator's (SIGWINCH) */
-            struct winsize ws;
-            if (ioctl(tty, TIOCGWINSZ, &ws) == 0 && (ws.ws_row != win.ws_row || ws.ws_col != win.ws_col)) {
-                win = ws;
-                ioctl(ss[0].fd, TIOCSWINSZ, &ws);
-            }
-        }
+        if (tty >= 0 && ss[0].fd >= 0) follow_size(tty, ss[0].fd, &win);
         struct pollfd pfd[5];
         int idx[5];
         int n = 0;
@@ -550,7 +555,7 @@ int rbk_proc_run(const rbk_proc_opts *o, rbk_proc_result *r) {
             if (idx[k] < 2) {
                 stream_read(o, &ss[idx[k]], buf);
             } else if (idx[k] == 4) {
-                relay_keys(tty, ss[0].fd, buf, &keys);
+                relay_keys(tty, ss[0].fd, &win, buf, &keys);
             } else if (idx[k] == 2 && in_fd >= 0) {
                 if (pfd[k].revents & (POLLERR | POLLHUP)) {
                     close_fd(&in_fd);

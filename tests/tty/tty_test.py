@@ -429,6 +429,26 @@ def tty_interrupt(rb):
         expect_not_in(s, "got y")
 
 
+@case
+def tty_window_size(rb):
+    """The pty has the operator's window size, and follows it when the window changes."""
+    with Term(rb, "tty_size.rb", width=100, height=30) as t:
+        t.wait_for("30 100")
+        t._tmux("resize-window", "-t", "t", "-x", "90", "-y", "25")
+        t.key("Enter")  # the runner passes the new size on before the key
+        s = t.finish(0)
+        expect_in(s, "log    sizes: 30 100 |  | 25 90")
+
+
+@case
+def tty_timeout(rb):
+    """timeout: kills a command that has the terminal; the terminal is given back."""
+    with Term(rb, "tty_size.rb", args=["--param", "slow=true", "--on-failure", "stop"]) as t:
+        s = t.finish(3)
+        expect_in(s, "waiting", "timed out after", "its process group was killed", "NO-GO")
+        expect_not_in(s, "sizes:")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runbook")
