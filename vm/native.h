@@ -77,7 +77,8 @@ double rbk_vm_time_scale(rbk_vm *vm); /* the factor; 0 or 1: real time */
 int rbk_vm_interactive(rbk_vm *vm); /* an operator is at a terminal */
 int rbk_vm_yes(rbk_vm *vm);         /* --yes answers confirm() */
 /* The answer given for the ask or confirm called name (--answer, then --answers FILE), or NULL;
- * *from: where it came from, as the gate event shows it ("--answer", "--answers FILE"). */
+ * from (may be NULL) gets where it came from, as the gate event shows it ("--answer",
+ * "--answers FILE"). */
 const char *rbk_vm_answer(rbk_vm *vm, const char *name, rbk_sbuf *from);
 /* The value of environment variable name for this run (the process environment, else the
  * --env-file values: rbk_run_env), or NULL when unset; *secret: the unit declares it secret. */

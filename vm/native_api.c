@@ -19,8 +19,8 @@ int rbk_vm_yes(rbk_vm *vm) { return vm->opts.yes; }
 const char *rbk_vm_answer(rbk_vm *vm, const char *name, rbk_sbuf *from) {
     for (int i = 0; name && i < vm->opts.nanswers; i++)
         if (!strcmp(vm->opts.answers[i].key, name)) {
-            if (i < vm->opts.nanswers_cli) rbk_sbuf_adds(from, "--answer");
-            else rbk_sbuf_printf(from, "--answers %s", vm->opts.answers_file ? vm->opts.answers_file : "");
+            if (from && i < vm->opts.nanswers_cli) rbk_sbuf_adds(from, "--answer");
+            else if (from) rbk_sbuf_printf(from, "--answers %s", vm->opts.answers_file ? vm->opts.answers_file : "");
             return vm->opts.answers[i].value;
         }
     return NULL;

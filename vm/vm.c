@@ -667,12 +667,6 @@ static int param_value(const char *text, uint32_t type, rbk_value *out) {
     }
 }
 
-static const char *answer_of(const rbk_vm *vm, const char *name) {
-    for (int i = 0; name && i < vm->opts.nanswers; i++)
-        if (!strcmp(vm->opts.answers[i].key, name)) return vm->opts.answers[i].value;
-    return NULL;
-}
-
 /* What needs an operator (the unit's gate table): a secret ask's answer is registered now, so
  * that it is masked from the first message on; without a terminal, every confirm (unless
  * --yes) and ask that no --answer answers, and every `tty: true` command, is a problem. The
@@ -683,7 +677,7 @@ static int preflight_gates(rbk_vm *vm, rbk_sbuf *problems) {
     for (uint32_t i = 0; i < u->ngates; i++) {
         rbk_gatedecl *g = &u->gates[i];
         const char *name = g->name != RBK_NONE ? rbk_vm_str(vm, g->name) : NULL;
-        const char *given = answer_of(vm, name);
+        const char *given = rbk_vm_answer(vm, name, NULL);
         if (given && *given && (g->flags & RBK_GATE_SECRET)) rbk_vm_add_secret(vm, given, strlen(given));
         if (vm->opts.interactive || given) continue;
         if ((g->flags & RBK_GATE_TTY) && vm->opts.dry_run && !(g->flags & RBK_GATE_READ_ONLY)) continue; /* a write: not run */
