@@ -1,8 +1,8 @@
 # A --answers file that holds a secret answer and that others can read is refused, as ssh
-# refuses such a private key (the file is checked out without write or read limits: 0644).
+# refuses such a private key (git checks the file out readable by all: 0644 or 0664, by umask).
 # args: --answers data/secret.txt
 # exit: 64
-# expect: - --answers data/secret.txt holds the secret answer pin and others can read it (mode 0644): chmod 600 data/secret.txt
+# expect: - --answers data/secret.txt holds the secret answer pin and others can read it (mode 06
 # not-expect: Pin-4711
 runbook "Readable secret"
 
