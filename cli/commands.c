@@ -57,12 +57,9 @@ static const rbk_command commands[] = {
      "  runbook run     FILE.rb|FILE.rbc [--param k=v]... [--env-file F] [--yes]\n"
      "                  [--on-failure ask|rollback|stop] [--from STEP] [--only STEP]\n"
      "                  [--dry-run] [--fail-at STEP] [--no-wait] [--default-timeout D]\n"
-     "                  [--time-scale N] [--log-format text|json] [--verbose]
-"
-     "                  [--report FILE.md|FILE.json|FILE.xml]... [--journal FILE]
-"
-     "                  [--answer NAME=VALUE]... [--answers FILE]
-",
+     "                  [--time-scale N] [--log-format text|json] [--verbose]\n"
+     "                  [--report FILE.md|FILE.json|FILE.xml]... [--journal FILE]\n"
+     "                  [--answer NAME=VALUE]... [--answers FILE]\n",
      rbk_cmd_run, NULL},
     {"resume", NULL,
      "  runbook resume  JOURNAL [FILE.rb|FILE.rbc] [--unknown rerun|done] [--param NAME=V]...\n"

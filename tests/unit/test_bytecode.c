@@ -453,7 +453,7 @@ static void test_disasm(void **st) {
     rbk_bc_disasm(l, &out);
     const char *s = rbk_sbuf_cstr(&out);
     const char *want[] = {
-        "format version 3",
+        "format version 4",
         "title: \"Deploy \\\"the\\\" thing\"",
         "artifact sha256: ",
         "  0  main.rb  sha256 ",
