@@ -31,6 +31,7 @@ typedef struct rbk_term {
     int last_end_step, last_end_status; /* to count a step re-run after a decision once */
     char *title;
     char *first_failure;
+    char *fail_at;            /* file:line of the latest error or failed check (a dry run's finding) */
     /* live state, guarded by mu */
     pthread_mutex_t mu;
     pthread_cond_t wake;

@@ -263,6 +263,48 @@ static void dry_condition(rbk_vm *vm) {
     rbk_vm_note(vm, "dry run: a condition depends on a write that was not done; the block it guards is not run");
 }
 
+/* --dry-run: the per-run set of skipped writes (docs/internals.md, "The dry run"). Once it is
+ * not empty, a check that does not hold or a read that fails may only be showing the world the
+ * skipped writes would have changed: it is "unverified", not failed, and the run goes on. */
+static void dry_skip(rbk_vm *vm, const char *call) {
+    rbk_sbuf d = RBK_SBUF_INIT, line = RBK_SBUF_INIT;
+    rbk_sbuf_printf(&d, "would %s", call);
+    rbk_frame *fr = &vm->frames[vm->nframes - 1];
+    uint32_t file, off;
+    rbk_event pos;
+    memset(&pos, 0, sizeof pos);
+    if (rbk_bc_position(vm->u, fr->fn, (uint32_t)(fr->ip - 1 - vm->u->funcs[fr->fn].code), &file, &off) == 0) {
+        rbk_vm_position(vm, file, off, &pos, &line);
+        if (pos.file) rbk_sbuf_printf(&d, " at %s:%d", pos.file, pos.line);
+    }
+    free(vm->dry_last);
+    vm->dry_last = rbk_sbuf_detach(&d);
+    vm->dry_skipped++;
+    rbk_sbuf_free(&line);
+}
+/* Appends what a check or read may depend on: the latest skipped write, and how many before it. */
+static void dry_depends(rbk_vm *vm, rbk_sbuf *b) {
+    rbk_sbuf_printf(b, "may depend on: %s", vm->dry_last ? vm->dry_last : "a skipped write");
+    if (vm->dry_skipped > 1)
+        rbk_sbuf_printf(b, " (and %d earlier skipped write%s)", vm->dry_skipped - 1, vm->dry_skipped == 2 ? "" : "s");
+}
+/* A failure that a skipped write may explain: in a dry run, after one, of a runtime error (not
+ * an interrupt, not the step's timeout). */
+static int dry_excused(rbk_vm *vm) {
+    return vm->opts.dry_run && vm->dry_skipped > 0 && vm->err_status == RBK_E_RUNTIME && !*vm->interrupted;
+}
+/* A read builtin failed after a skipped write: a note says so, and its result is unverified. */
+static int dry_read_failed(rbk_vm *vm, const char *name, rbk_value *out) {
+    rbk_sbuf n = RBK_SBUF_INIT;
+    rbk_sbuf_printf(&n, "dry run: %s failed; unverified (", name);
+    dry_depends(vm, &n);
+    rbk_sbuf_printf(&n, "): %s", vm->err ? vm->err : "error");
+    rbk_vm_clear_error(vm);
+    rbk_vm_note(vm, "%s", rbk_sbuf_cstr(&n));
+    rbk_sbuf_free(&n);
+    return unverified(out, 0);
+}
+
 static int arith(rbk_vm *vm, rbk_opcode op, rbk_value a, rbk_value b, rbk_value *r) {
     static const char *sym[] = {[RBK_OP_ADD] = "+", [RBK_OP_SUB] = "-", [RBK_OP_MUL] = "*", [RBK_OP_DIV] = "/", [RBK_OP_MOD] = "%"};
     int sec = a.secret | b.secret;
@@ -438,6 +480,9 @@ static void emit_expect(rbk_vm *vm, uint32_t e, const char *status, rbk_value ms
     ev.kind = x->kind == RBK_EXPECT_STOP_IF ? RBK_EV_STOP_IF : RBK_EV_EXPECT;
     rbk_vm_stamp(vm, &ev, RBK_STAMP_ALL);
     ev.status = status;
+    if (!strcmp(status, "unverified")) vm->checks_unverified++;
+    else if (!strcmp(status, "failed") || !strcmp(status, "stopped")) vm->checks_failing++;
+    else vm->checks_verified++;
     const char *src = rbk_vm_str(vm, x->source);
     ev.source = src;
     rbk_sbuf text = RBK_SBUF_INIT, line = RBK_SBUF_INIT;
@@ -572,6 +617,7 @@ static int call_native(rbk_vm *vm, uint32_t n, rbk_value *args, int argc, rbk_va
         vm->call_write = 1;
         uint64_t id2 = rbk_vm_effect_begin(vm, "dry-run", rbk_sbuf_cstr(&t));
         rbk_vm_effect_end(vm, id2, "skipped", 0, NULL, 0, NULL, 0, 0);
+        if (eff == RBK_EFF_WRITE) dry_skip(vm, rbk_sbuf_cstr(&t));
         rbk_sbuf_free(&t);
         if (!id2) return -1; /* the journal could not record it (rbk_vm_sink_failed) */
         return unverified(out, 0);
@@ -591,6 +637,7 @@ static int call_native(rbk_vm *vm, uint32_t n, rbk_value *args, int argc, rbk_va
     if (failed) {
         rbk_unref(r);
         if (!vm->err) rbk_vm_error(vm, "%s failed", b->name);
+        if (eff == RBK_EFF_READ && dry_excused(vm)) return dry_read_failed(vm, b->name, out);
         return -1;
     }
     if (too_deep(vm, r)) { rbk_unref(r); return -1; }
@@ -1447,7 +1494,11 @@ L_STOP_IF: {
         /* --dry-run: the condition depends on a write that was not done: neither passed nor
          * failed (docs/cli.md) */
         vm->frames[vm->nframes - 1].ip = ip;
-        emit_expect(vm, e, "unverified", msg, "depends on a write the dry run did not do", curfn, ip - 1);
+        rbk_sbuf why = RBK_SBUF_INIT;
+        rbk_sbuf_adds(&why, "depends on a write the dry run did not do; ");
+        dry_depends(vm, &why);
+        emit_expect(vm, e, "unverified", msg, rbk_sbuf_cstr(&why), curfn, ip - 1);
+        rbk_sbuf_free(&why);
         rbk_unref(msg); rbk_unref(c);
         DISPATCH();
     }
@@ -1458,6 +1509,15 @@ L_STOP_IF: {
         RAISE();
     }
     vm->frames[vm->nframes - 1].ip = ip;
+    if (c.as.b == is_stop && vm->opts.dry_run && vm->dry_skipped) {
+        /* --dry-run: it does not hold, but a write skipped before it may be why (dry_skip) */
+        rbk_sbuf why = RBK_SBUF_INIT;
+        dry_depends(vm, &why);
+        emit_expect(vm, e, "unverified", msg, rbk_sbuf_cstr(&why), curfn, ip - 1);
+        rbk_sbuf_free(&why);
+        rbk_unref(msg);
+        DISPATCH();
+    }
     if (!is_stop) {
         emit_expect(vm, e, c.as.b ? "passed" : "failed", msg, NULL, curfn, ip - 1);
         if (!c.as.b) {
@@ -1530,10 +1590,23 @@ L_WITHIN_POLL: {
         rbk_unref(msg);
         rbk_sbuf_free(&last);
         DISPATCH();
-    } else if (r.t != RBK_T_BOOL) {
+    } else if (r.t != RBK_T_BOOL && !(r.secret & RBK_UNVERIFIED)) {
         rbk_sbuf_printf(&last, "the condition is %s, not bool", tname(r));
     } else {
-        rbk_sbuf_adds(&last, "false");
+        rbk_sbuf_adds(&last, r.t == RBK_T_BOOL ? "false" : "<dry-run>");
+    }
+    if (vm->opts.dry_run && vm->dry_skipped) {
+        /* --dry-run: not true, after a skipped write: polling would only wait for what the
+         * write would have done. Unverified after this one evaluation (dry_skip). */
+        rbk_sbuf why = RBK_SBUF_INIT;
+        rbk_sbuf_printf(&why, "not polled: %s%s; ", caught_pc != RBK_NONE ? "error: " : "", rbk_sbuf_cstr(&last));
+        dry_depends(vm, &why);
+        emit_expect(vm, e, "unverified", msg, rbk_sbuf_cstr(&why), curfn, here);
+        rbk_sbuf_free(&why);
+        rbk_sbuf_free(&last);
+        rbk_unref(msg);
+        rbk_unref(r);
+        DISPATCH();
     }
     int64_t now = rbk_now_ms(), deadline = bp[l].as.i, period = bp[l + 1].as.i;
     if (now < deadline) {
@@ -1587,7 +1660,10 @@ L_WATCH_BEGIN: {
     }
     rbk_unref(bp[l]);      /* as WITHIN_BEGIN */
     rbk_unref(bp[l + 1]);
-    bp[l] = rbk_int(vm->opts.no_wait ? rbk_now_ms() : deadline_after(rbk_time_scaled(vm->opts.time_scale, d.as.i)));
+    /* --dry-run after a skipped write: what it would watch has not happened; the body runs once */
+    int once = vm->opts.no_wait || (vm->opts.dry_run && vm->dry_skipped);
+    if (once && !vm->opts.no_wait) rbk_vm_note(vm, "dry run: `watch` evaluates its block once (a write it would watch was skipped)");
+    bp[l] = rbk_int(once ? rbk_now_ms() : deadline_after(rbk_time_scaled(vm->opts.time_scale, d.as.i)));
     bp[l + 1] = rbk_duration(p.as.i > 0 ? rbk_time_scaled(vm->opts.time_scale, p.as.i) : 1);
     DISPATCH();
 }

@@ -113,6 +113,7 @@ void rbk_vm_free(rbk_vm *vm) {
     free(vm->completed);
     free(vm->global_lost);
     free(vm->sink_failed);
+    free(vm->dry_last);
     free(vm->pending_end.status);
     free(vm->pending_end.out);
     free(vm->pending_end.err);
@@ -830,6 +831,9 @@ int rbk_vm_run(rbk_vm *vm) {
     end.duration_ms = rbk_now_ms() - vm->run_start_ms;
     end.dry_run = vm->opts.dry_run;
     end.time_scale = vm->opts.time_scale > 1 ? vm->opts.time_scale : 0;
+    end.checks_verified = vm->checks_verified;
+    end.checks_unverified = vm->checks_unverified;
+    end.checks_failing = vm->checks_failing;
     rbk_vm_emit(vm, &end);
     return vm->exit_code;
 }

@@ -109,6 +109,12 @@ struct rbk_vm {
         int64_t duration_ms;
     } pending_end;
     char *sink_failed;          /* a sink could not record an event (rbk_vm_sink_failed) */
+    /* --dry-run (docs/internals.md, "The dry run"): the writes skipped so far in this run, the
+     * latest one as "sh(...) at file:line"; and the outcomes of the checks (expect, stop-if) by
+     * kind, for the run_end summary */
+    int dry_skipped;
+    char *dry_last;
+    int checks_verified, checks_unverified, checks_failing;
     uint8_t *global_lost;       /* restored from a checkpoint that could not hold its value */
     void *slots[RBK_VM_SLOT__COUNT];
     struct { void (*fn)(void *); void *arg; } on_destroy[8];
