@@ -283,7 +283,7 @@ static void dry_skip(rbk_vm *vm, const char *call) {
     rbk_sbuf_free(&line);
 }
 /* Appends what a check or read may depend on: the latest skipped write, and how many before it. */
-static void dry_depends(rbk_vm *vm, rbk_sbuf *b) {
+void rbk_vm_dry_depends(rbk_vm *vm, rbk_sbuf *b) {
     rbk_sbuf_printf(b, "may depend on: %s", vm->dry_last ? vm->dry_last : "a skipped write");
     if (vm->dry_skipped > 1)
         rbk_sbuf_printf(b, " (and %d earlier skipped write%s)", vm->dry_skipped - 1, vm->dry_skipped == 2 ? "" : "s");
@@ -297,7 +297,7 @@ static int dry_excused(rbk_vm *vm) {
 static int dry_read_failed(rbk_vm *vm, const char *name, rbk_value *out) {
     rbk_sbuf n = RBK_SBUF_INIT;
     rbk_sbuf_printf(&n, "dry run: %s failed; unverified (", name);
-    dry_depends(vm, &n);
+    rbk_vm_dry_depends(vm, &n);
     rbk_sbuf_printf(&n, "): %s", vm->err ? vm->err : "error");
     rbk_vm_clear_error(vm);
     rbk_vm_note(vm, "%s", rbk_sbuf_cstr(&n));
@@ -1496,7 +1496,7 @@ L_STOP_IF: {
         vm->frames[vm->nframes - 1].ip = ip;
         rbk_sbuf why = RBK_SBUF_INIT;
         rbk_sbuf_adds(&why, "depends on a write the dry run did not do; ");
-        dry_depends(vm, &why);
+        rbk_vm_dry_depends(vm, &why);
         emit_expect(vm, e, "unverified", msg, rbk_sbuf_cstr(&why), curfn, ip - 1);
         rbk_sbuf_free(&why);
         rbk_unref(msg); rbk_unref(c);
@@ -1512,7 +1512,7 @@ L_STOP_IF: {
     if (c.as.b == is_stop && vm->opts.dry_run && vm->dry_skipped) {
         /* --dry-run: it does not hold, but a write skipped before it may be why (dry_skip) */
         rbk_sbuf why = RBK_SBUF_INIT;
-        dry_depends(vm, &why);
+        rbk_vm_dry_depends(vm, &why);
         emit_expect(vm, e, "unverified", msg, rbk_sbuf_cstr(&why), curfn, ip - 1);
         rbk_sbuf_free(&why);
         rbk_unref(msg);
@@ -1600,7 +1600,7 @@ L_WITHIN_POLL: {
          * write would have done. Unverified after this one evaluation (dry_skip). */
         rbk_sbuf why = RBK_SBUF_INIT;
         rbk_sbuf_printf(&why, "not polled: %s%s; ", caught_pc != RBK_NONE ? "error: " : "", rbk_sbuf_cstr(&last));
-        dry_depends(vm, &why);
+        rbk_vm_dry_depends(vm, &why);
         emit_expect(vm, e, "unverified", msg, rbk_sbuf_cstr(&why), curfn, here);
         rbk_sbuf_free(&why);
         rbk_sbuf_free(&last);

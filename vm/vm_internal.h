@@ -137,6 +137,9 @@ int rbk_steps_top_level_error(rbk_vm *vm);    /* returns the exit code */
 /* Raises RBK_E_TIMEOUT "the step's timeout (10m) expired" (or "the rollback's timeout (30m)
  * expired" in a rollback block with its own) with ": detail" when detail is not NULL. */
 rbk_status rbk_steps_raise_timeout(rbk_vm *vm, const char *detail);
+/* --dry-run: appends what a check or read may depend on, "may depend on: would sh(...) at
+ * file:line" (the latest skipped write, and how many before it). vm/interp.c */
+void rbk_vm_dry_depends(rbk_vm *vm, rbk_sbuf *b);
 int rbk_vm_raise(rbk_vm *vm, rbk_status st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Counts one tick of opts.max_ticks: 0, or -1 with the budget error raised (RBK_E_RUNTIME).
  * Call only when opts.max_ticks > 0. */
