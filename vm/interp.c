@@ -1585,15 +1585,17 @@ L_WITHIN_POLL: {
         /* r is the error's text (pushed by the handler): the value of what raised it */
         trace_error(vm, e, curfn, caught_pc, r);
         rbk_vm_render_value(vm, &last, r, 0);
+    } else if (r.secret & RBK_UNVERIFIED) {
+        rbk_sbuf_adds(&last, "depends on a write the dry run did not do");
     } else if (r.t == RBK_T_BOOL && r.as.b) {
         emit_expect(vm, e, "passed", msg, NULL, curfn, here);
         rbk_unref(msg);
         rbk_sbuf_free(&last);
         DISPATCH();
-    } else if (r.t != RBK_T_BOOL && !(r.secret & RBK_UNVERIFIED)) {
+    } else if (r.t != RBK_T_BOOL) {
         rbk_sbuf_printf(&last, "the condition is %s, not bool", tname(r));
     } else {
-        rbk_sbuf_adds(&last, r.t == RBK_T_BOOL ? "false" : "<dry-run>");
+        rbk_sbuf_adds(&last, "false");
     }
     if (vm->opts.dry_run && vm->dry_skipped) {
         /* --dry-run: not true, after a skipped write: polling would only wait for what the
