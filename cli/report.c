@@ -405,6 +405,9 @@ void rbk_report_sink(void *ctx, const rbk_event *ev) {
         r->end_wall = ev->wall_ms;
         r->duration_ms = ev->duration_ms;
         r->code = ev->code;
+        r->checks_verified = ev->checks_verified;
+        r->checks_unverified = ev->checks_unverified;
+        r->checks_failing = ev->checks_failing;
         free(r->end_status);
         r->end_status = dup_text(ev->status ? ev->status : "?");
         break;

@@ -229,7 +229,11 @@ static void md_summary(rbk_sbuf *b, const rbk_report *r) {
                     r->nsteps == 1 ? "" : "s", c.ok, c.failed, c.stopped, c.skipped, c.interrupted, c.not_run);
     if (c.unfinished) rbk_sbuf_printf(b, ", %d unfinished", c.unfinished);
     rbk_sbuf_adds(b, ".\n\n");
-    if (c.unverified)
+    if (r->dry_run) /* the dry run's findings (docs/cli.md, "Dry runs") */
+        rbk_sbuf_printf(b, "Dry run: %d check%s verified, %d unverified (%s on a write the dry run did not do), "
+                           "%d already fail%s in today's world.\n\n", c.verified, c.verified == 1 ? "" : "s", c.unverified,
+                        c.unverified == 1 ? "it may depend" : "they may depend", c.failing, c.failing == 1 ? "s" : "");
+    else if (c.unverified)
         rbk_sbuf_printf(b, "%d check%s unverified: %s on a write the dry run did not do.\n\n", c.unverified,
                         c.unverified == 1 ? "" : "s", c.unverified == 1 ? "it depends" : "they depend");
 }
