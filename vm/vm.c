@@ -818,6 +818,10 @@ int rbk_vm_run(rbk_vm *vm) {
     e.dry_run = vm->opts.dry_run;
     e.time_scale = vm->opts.time_scale > 1 ? vm->opts.time_scale : 0;
     rbk_vm_emit(vm, &e);
+    if (vm->opts.dry_run && vm->opts.resume) { /* the skipped writes before it are not in the journal's state */
+        vm->dry_skipped = 1;
+        vm->dry_last = strdup("the writes skipped before the resume");
+    }
     rbk_value result = rbk_nil();
     rbk_status st = rbk_interp_call(vm, 0, &result);
     rbk_unref(result);
