@@ -227,7 +227,14 @@ static rbk_cost builtin_item(walker *w, rbk_node *n, const frame *f, rbk_oitems 
         /* a URL's values are shown as the run's parameters give them (spliced: encoding aside,
          * that is the request) */
         w->quoted = b->params[primary].interp == 'S' || b->params[primary].interp == 'Q';
-        it.text = rbk_an_render_arg_at(w, args[primary], f, &it.literal, &at);
+        /* exec's argv: the command line it makes, also when a helper builds it (render_argv) */
+        if (!strcmp(b->params[primary].type, "list") && !strcmp(b->params[primary].name, "argv") &&
+            (it.text = rbk_an_render_argv(w, args[primary], f))) {
+            it.literal = 1;
+            at = args[primary];
+        } else {
+            it.text = rbk_an_render_arg_at(w, args[primary], f, &it.literal, &at);
+        }
         w->quoted = 0;
         it.note = raw_params(w, at);
     } else {
