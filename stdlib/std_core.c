@@ -36,7 +36,7 @@ int rbk_std_wait(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     int64_t real = rbk_vm_scaled(vm, ms); /* --time-scale: ms is runbook time, real what it takes */
     e.duration_ms = ms;
     e.remaining_ms = no_wait ? 0 : real;
-    e.text = no_wait ? "skipped (--no-wait)" : NULL;
+    e.text = no_wait == 2 ? "skipped (dry run: what it waits for depends on a write that was skipped)" : no_wait ? "skipped (--no-wait)" : NULL;
     rbk_sbuf at = RBK_SBUF_INIT;
     if (!no_wait && real != ms) {
         rbk_duration_fmt(&at, real);

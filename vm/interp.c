@@ -269,13 +269,18 @@ static void dry_condition(rbk_vm *vm) {
 static void dry_skip(rbk_vm *vm, const char *call) {
     rbk_sbuf d = RBK_SBUF_INIT, line = RBK_SBUF_INIT;
     rbk_sbuf_printf(&d, "would %s", call);
-    rbk_frame *fr = &vm->frames[vm->nframes - 1];
-    uint32_t file, off;
-    rbk_event pos;
-    memset(&pos, 0, sizeof pos);
-    if (rbk_bc_position(vm->u, fr->fn, (uint32_t)(fr->ip - 1 - vm->u->funcs[fr->fn].code), &file, &off) == 0) {
+    /* where it is written, and, inside a module (std/pg ...), where the runbook called it */
+    for (int k = vm->nframes - 1, first = 1; k >= 0; k--) {
+        rbk_frame *fr = &vm->frames[k];
+        uint32_t file, off;
+        rbk_event pos;
+        memset(&pos, 0, sizeof pos);
+        if (!fr->ip || rbk_bc_position(vm->u, fr->fn, (uint32_t)(fr->ip - 1 - vm->u->funcs[fr->fn].code), &file, &off)) continue;
+        if (!first && file != 0) continue;
         rbk_vm_position(vm, file, off, &pos, &line);
-        if (pos.file) rbk_sbuf_printf(&d, " at %s:%d", pos.file, pos.line);
+        if (pos.file) rbk_sbuf_printf(&d, first ? " at %s:%d" : " (called at %s:%d)", pos.file, pos.line);
+        if (file == 0) break; /* the runbook's own file */
+        first = 0;
     }
     free(vm->dry_last);
     vm->dry_last = rbk_sbuf_detach(&d);

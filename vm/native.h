@@ -70,7 +70,7 @@ void rbk_vm_prompt_event(rbk_vm *vm, const char *question, const char *choices, 
 void rbk_vm_record_answer(rbk_vm *vm, const char *question, const char *answer);
 
 /* The run as a native sees it. */
-int rbk_vm_no_wait(rbk_vm *vm);     /* --no-wait: wait() does not sleep */
+int rbk_vm_no_wait(rbk_vm *vm);     /* wait() does not sleep: 1 --no-wait, 2 a dry run after a skipped write */
 /* --time-scale: the real time ms of runbook time takes in this run (ms itself in a real run) */
 int64_t rbk_vm_scaled(rbk_vm *vm, int64_t ms);
 double rbk_vm_time_scale(rbk_vm *vm); /* the factor; 0 or 1: real time */

@@ -11,7 +11,7 @@
 
 const rbk_unit *rbk_vm_unit(const rbk_vm *vm) { return vm->u; }
 const rbk_run_opts *rbk_vm_opts(const rbk_vm *vm) { return &vm->opts; }
-int rbk_vm_no_wait(rbk_vm *vm) { return vm->opts.no_wait; }
+int rbk_vm_no_wait(rbk_vm *vm) { return vm->opts.no_wait ? 1 : vm->opts.dry_run && vm->dry_skipped ? 2 : 0; }
 int64_t rbk_vm_scaled(rbk_vm *vm, int64_t ms) { return rbk_time_scaled(vm->opts.time_scale, ms); }
 double rbk_vm_time_scale(rbk_vm *vm) { return vm->opts.time_scale; }
 int rbk_vm_interactive(rbk_vm *vm) { return vm->opts.interactive; }

@@ -342,6 +342,7 @@ int rbk_steps_run(rbk_vm *vm, uint32_t idx) {
     }
     uint32_t attempt = 0; /* counts every attempt, also those the operator asked for */
     uint32_t first_k = 0; /* the automatic attempts already made (`retry N`) */
+    int rehearsal = 0;    /* --fail-at failed the step, on purpose */
     const rbk_resume *R = vm->opts.resume;
     if (R && R->cut_step == (int)idx && !R->cut_in_rollback && R->cut_attempt > 1) {
         /* the attempt that was cut off goes on with its number, and with the retries left */
@@ -418,6 +419,7 @@ again:;
             if (rs != RBK_OK && dry_excused_step(vm, rs)) rs = RBK_OK;
             if (rs == RBK_OK && vm->opts.fail_at && !strcmp(vm->opts.fail_at, name)) {
                 rbk_vm_raise(vm, RBK_E_FAIL, "failed on purpose after its body (--fail-at rehearsal)");
+                rehearsal = 1;
                 rs = RBK_E_FAIL;
                 emit_error(vm, (int)idx, "");
                 attempt++;
@@ -458,6 +460,8 @@ again:;
         rbk_vm_emit(vm, &e);
     }
 failed:
+    /* a dry run's finding that is not a check (an error, a `fail`) already fails too */
+    if (vm->opts.dry_run && vm->err_expect < 0 && !rehearsal) vm->checks_failing++;
     vm->exit_code = after_failure(vm, (int)idx);
     if (vm->exit_code == -1) { vm->exit_code = 0; first_k = 0; goto again; }
     return 1;
@@ -483,6 +487,7 @@ int rbk_steps_top_level_error(rbk_vm *vm) {
         return 4;
     }
     emit_error(vm, -1, "top-level code failed: ");
+    if (vm->opts.dry_run && vm->err_expect < 0) vm->checks_failing++; /* as a step's (rbk_steps_run) */
     int code = after_failure(vm, -1);
     return code < 0 ? 3 : code;
 }
