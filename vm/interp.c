@@ -296,7 +296,8 @@ void rbk_vm_dry_depends(rbk_vm *vm, rbk_sbuf *b) {
 /* A failure that a skipped write may explain: in a dry run, after one, of a runtime error (not
  * an interrupt, not the step's timeout). */
 static int dry_excused(rbk_vm *vm) {
-    return vm->opts.dry_run && vm->dry_skipped > 0 && vm->err_status == RBK_E_RUNTIME && !*vm->interrupted;
+    return vm->opts.dry_run && vm->dry_skipped > 0 && vm->err_status == RBK_E_RUNTIME && !*vm->interrupted &&
+           rbk_now_ms() < vm->step_deadline; /* an error after the deadline is the timeout's (run_part) */
 }
 /* A read builtin failed after a skipped write: a note says so, and its result is unverified. */
 static int dry_read_failed(rbk_vm *vm, const char *name, rbk_value *out) {

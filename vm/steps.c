@@ -99,7 +99,7 @@ static rbk_status run_part(rbk_vm *vm, uint32_t fn, int step, rbk_part part, int
  * be showing the world that write would have changed: unverified, and the run goes on as if the
  * step had succeeded (docs/internals.md, "The dry run"). 1 when excused. */
 static int dry_excused_step(rbk_vm *vm, rbk_status rs) {
-    if (!vm->opts.dry_run || !vm->dry_skipped || (rs != RBK_E_RUNTIME && rs != RBK_E_FAIL)) return 0;
+    if (!vm->opts.dry_run || !vm->dry_skipped || (rs != RBK_E_RUNTIME && rs != RBK_E_FAIL) || vm->opts.max_ticks > 0) return 0;
     rbk_sbuf n = RBK_SBUF_INIT;
     rbk_sbuf_adds(&n, "dry run: the step failed after a skipped write; unverified (");
     rbk_vm_dry_depends(vm, &n);
