@@ -567,16 +567,42 @@ static void cmsg(cg *g, rbk_node *msg) {
     else emit(g, RBK_OP_NIL);
 }
 
+/* `x[k1][k2] = v` (`.k` is ["k"]): the keys in source order, the value, then the variable (read
+ * last, after anything the keys and the value call), SET_ITEM with the path's length, and the
+ * result stored back: `x = x with [k1][k2] set to v`. */
+static void cset_item(cg *g, rbk_node *n) {
+    uint32_t depth = 0;
+    for (rbk_node *t = n->b; t->kind == N_INDEX || t->kind == N_FIELD; t = t->a) depth++;
+    rbk_node **levels = rbk_xmalloc(sizeof(rbk_node *) * depth);
+    uint32_t i = depth;
+    for (rbk_node *t = n->b; t->kind == N_INDEX || t->kind == N_FIELD; t = t->a) levels[--i] = t;
+    for (i = 0; i < depth; i++) {
+        if (levels[i]->kind == N_INDEX) cexpr(g, levels[i]->b);
+        else emit1(g, RBK_OP_CONST, kstr(g, levels[i]->str, levels[i]->slen));
+    }
+    free(levels);
+    cexpr(g, n->a);
+    rbk_sym *y = n->sym;
+    if (!y) { for (i = 0; i <= depth; i++) emit(g, RBK_OP_POP); return; }
+    mark(g, n);
+    emit1(g, y->kind == SYM_GLOBAL ? RBK_OP_GET_GLOBAL : RBK_OP_GET_LOCAL, (uint32_t)y->index);
+    mark(g, n->b);
+    emit1(g, RBK_OP_SET_ITEM, depth);
+    mark(g, n);
+    emit1(g, y->kind == SYM_GLOBAL ? RBK_OP_SET_GLOBAL : RBK_OP_SET_LOCAL, (uint32_t)y->index);
+}
+
 static void cstmt(cg *g, rbk_node *n) {
     if (!n) return;
     mark(g, n);
     switch (n->kind) {
     case N_LET:
     case N_ASSIGN: {
-        g->let = n->kind == N_LET ? n : NULL;
+        rbk_sym *y = n->sym;
+        if (n->kind == N_ASSIGN && n->b) { cset_item(g, n); break; }
+        g->let = n->kind == N_LET ? n : NULL; /* an ask's name is its let's (--answer) */
         cexpr(g, n->a);
         g->let = NULL;
-        rbk_sym *y = n->sym;
         if (!y) { emit(g, RBK_OP_POP); break; }
         mark(g, n);
         if (y->kind == SYM_GLOBAL) emit1(g, RBK_OP_SET_GLOBAL, (uint32_t)y->index);

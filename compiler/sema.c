@@ -57,6 +57,50 @@ static void guard_allowed(sema *S, rbk_node *n, const char *what) {
 
 static int ends_flow(rbk_node *s) { return s && (s->kind == N_RETURN || s->kind == N_FAIL); }
 
+/* `x[k1].k2 = v` (N_ASSIGN with a target): checks each level from the variable out (a list
+ * takes an int index, a map a string key, nothing else has items to assign) and returns the
+ * variable's type afterwards. A map whose fields the checker knows keeps its type only when
+ * every key is one of its fields and the value's type is the field's; otherwise it is a map
+ * of unknown fields from here on (a new key can be read as a field after it is set). */
+static rbk_ctype *set_item_type(sema *S, rbk_node *n, rbk_sym *y, rbk_ctype *vt) {
+    rbk_node *root = n->b;
+    int depth = 0;
+    while (root->kind == N_INDEX || root->kind == N_FIELD) { root = root->a; depth++; }
+    sema_expr(S, root); /* the variable is read: declared before, used */
+    rbk_node **levels = rbk_xmalloc(sizeof(rbk_node *) * (size_t)depth);
+    int i = depth;
+    for (rbk_node *l = n->b; l != root; l = l->a) levels[--i] = l;
+    rbk_ctype *ct = y->type;
+    int keep = y->type->kind == TY_RECORD;
+    for (i = 0; i < depth; i++) {
+        rbk_node *l = levels[i];
+        rbk_ctype *kt = l->kind == N_INDEX ? sema_expr(S, l->b) : T(TY_STRING);
+        const char *key = l->kind == N_FIELD ? l->str : l->b->kind == N_STRING ? l->b->str : NULL;
+        l->type = ct;
+        if (!known(ct)) { keep = 0; ct = T(TY_ANY); continue; }
+        if (ct->kind == TY_LIST) {
+            if (l->kind == N_FIELD) ERR(l, "a list has no fields (`.%s`): assign an item with `[index]`", l->str);
+            else if (known(kt) && kt->kind != TY_INT) ERR(l->b, "a list index must be an int, not %s", rbk_type_str(kt));
+        } else if (is_mapish(ct)) {
+            if (known(kt) && kt->kind != TY_STRING) ERR(l->b, "a map key must be a string, not %s", rbk_type_str(kt));
+        } else {
+            rbk_diag *d = ERR(l, "%s %s has no items to assign", strchr("aeiou", rbk_type_str(ct)[0]) ? "an" : "a", rbk_type_str(ct));
+            if (ct->kind == TY_STRING) rbk_diag_hint(d, "a string cannot be changed in place: assign a new one to the variable");
+            else rbk_diag_hint(d, "only a list's items and a map's entries can be assigned");
+            keep = 0;
+            break;
+        }
+        int f = ct->kind == TY_RECORD && key ? sema_record_field(ct, key) : -1;
+        if (f < 0) keep = 0;
+        rbk_ctype *next = f >= 0 ? ct->ftypes[f] : T(TY_ANY);
+        if (i == depth - 1 && f >= 0 && known(next) && (next->kind != vt->kind || next->kind == TY_RECORD)) keep = 0;
+        ct = next;
+    }
+    free(levels);
+    if (y->type->kind == TY_RECORD && !keep) return T(TY_MAP);
+    return y->type;
+}
+
 static void stmt(sema *S, rbk_node *n) {
     if (!n) return;
     prefetch_some(S);
@@ -76,6 +120,11 @@ static void stmt(sema *S, rbk_node *n) {
     case N_ASSIGN: {
         rbk_ctype *t = sema_expr(S, n->a);
         rbk_sym *y = lookup(S, n->str);
+        if (!y && n->b && !strcmp(n->str, "env")) {
+            rbk_diag *d = ERR(n, "environment variables cannot be assigned");
+            rbk_diag_hint(d, "copy the value into a variable: let x = env.NAME");
+            break;
+        }
         if (!y) {
             rbk_diag *d = ERR(n, "`%s` is not declared", n->str);
             rbk_diag_hint(d, "declare it first: let %s = ...", n->str);
@@ -87,9 +136,10 @@ static void stmt(sema *S, rbk_node *n) {
             ERR(n, "a module's functions cannot assign its top-level names");
         }
         y->assigned = 1;
+        n->sym = y;
+        if (n->b) { y->type = set_item_type(S, n, y, t); break; }
         if (known(y->type) && known(t) && y->type->kind != t->kind && !(numeric(y->type) && numeric(t)))
             y->type = T(TY_ANY);
-        n->sym = y;
         break;
     }
     case N_IF: {

@@ -147,6 +147,26 @@ static rbk_node *field(rbk_parser *P, rbk_node *of, char *name, size_t len, YYLT
     n->a = of; n->str = name; n->slen = len;
     return n;
 }
+/* `target = value`: a variable (`x = v`), or an item or field of one, at any depth (`xs[i] = v`,
+ * `m["a"]["b"] = v`, `m.k = v`): an N_ASSIGN named by the variable, the chain in b. Anything
+ * else on the left of `=` is reported here, saying what can be assigned (the statement is
+ * dropped; `=` inside a condition is the parser's "to compare, write `==`"). */
+static rbk_node *assign(rbk_parser *P, rbk_node *target, rbk_node *value, YYLTYPE l) {
+    rbk_node *root = target;
+    while (root->kind == N_INDEX || root->kind == N_FIELD) root = root->a;
+    if (root->kind != N_IDENT) {
+        if (root->kind == N_ERROR) return NULL; /* reported where it was refused */
+        rbk_diag *d = rbk_diag_add(P->diags, RBK_SEV_ERROR, "syntax", P->file, target->off, target->end,
+                                   "the left side of `=` cannot be assigned");
+        rbk_diag_hint(d, "a variable (`x = v`), a list's item (`xs[0] = v`) or a map's entry (`m[\"k\"] = v`, `m.k = v`) can be "
+                         "assigned; to compare, write `==`");
+        return NULL;
+    }
+    rbk_node *n = mk(P, N_ASSIGN, l);
+    n->str = root->str; n->slen = root->slen; n->a = value;
+    if (target != root) n->b = target;
+    return n;
+}
 static rbk_node *arg(rbk_parser *P, char *name, size_t len, rbk_node *e, YYLTYPE l) {
     rbk_node *n = mk(P, N_ARG, l);
     n->str = name; n->slen = len; n->a = e;
@@ -327,7 +347,7 @@ stmt_list
 
 stmt
     : LET IDENT '=' expr { $$ = mk(P, N_LET, @$); $$->str = $2.s; $$->slen = $2.n; $$->a = $4; RBK_NAME_OFF($$) = (int)@2.off; }
-    | IDENT '=' expr { $$ = mk(P, N_ASSIGN, @$); $$->str = $1.s; $$->slen = $1.n; $$->a = $3; }
+    | expr '=' expr { $$ = assign(P, $1, $3, @$); }
     | if_stmt
     | FOR IDENT IN expr block {
         $$ = mk(P, N_FOR, @$); $$->str = $2.s; $$->slen = $2.n; $$->a = $4; $$->b = $5; RBK_NAME_OFF($$) = (int)@2.off; }

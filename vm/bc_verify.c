@@ -164,6 +164,10 @@ static int check_operands(vctx *v, uint32_t fi, uint32_t pc, rbk_opcode op, cons
             return fail(v, "function %" PRIu32 " '%s' at %04" PRIu32 ": SHHEREDOC: unknown flags 0x%" PRIx32,
                         fi, fname(u, fi), pc, x[1]);
         break;
+    case RBK_OP_SET_ITEM:
+        if (x[0] == 0)
+            return fail(v, "function %" PRIu32 " '%s' at %04" PRIu32 ": SET_ITEM: a path of no keys", fi, fname(u, fi), pc);
+        break;
     case RBK_OP_SMALLINT:
         if (x[0] > INT32_MAX)
             return fail(v, "function %" PRIu32 " '%s' at %04" PRIu32 ": SMALLINT %" PRIu32 " out of range",

@@ -698,14 +698,18 @@ static int invoke(rbk_vm *vm, rbk_value *recv, int argc, const char *name, rbk_v
     return rbk_vm_error(vm, "a %s has no method `%s`", tname(r), name);
 }
 
+/* index i of list or string o, which has len items or bytes, is not there (INDEX, SET_ITEM) */
+static int out_of_range(rbk_vm *vm, rbk_value o, int64_t i, int64_t len) {
+    return rbk_vm_error(vm, "index %" PRId64 " is out of range: the %s has %" PRId64 " %s", i, tname(o), len,
+                        o.t == RBK_T_LIST ? (len == 1 ? "item" : "items") : (len == 1 ? "byte" : "bytes"));
+}
+
 static int index_value(rbk_vm *vm, rbk_value o, rbk_value i, rbk_value *out) {
     if (o.t == RBK_T_LIST || o.t == RBK_T_STRING) {
         if (i.t != RBK_T_INT) return rbk_vm_error(vm, "a %s index must be an int, not %s", tname(o), tname(i));
         int64_t len = o.t == RBK_T_LIST ? (int64_t)RBK_AS_LIST(o)->len : (int64_t)RBK_AS_STR(o)->len;
         int64_t k = i.as.i < 0 ? len + i.as.i : i.as.i;
-        if (k < 0 || k >= len)
-            return rbk_vm_error(vm, "index %" PRId64 " is out of range: the %s has %" PRId64 " %s", i.as.i, tname(o), len,
-                                o.t == RBK_T_LIST ? (len == 1 ? "item" : "items") : (len == 1 ? "byte" : "bytes"));
+        if (k < 0 || k >= len) return out_of_range(vm, o, i.as.i, len);
         if (o.t == RBK_T_LIST) *out = rbk_ref(RBK_AS_LIST(o)->items[k]);
         else *out = rbk_str_new(RBK_AS_STR(o)->data + k, 1);
         out->secret |= o.secret;
@@ -716,6 +720,84 @@ static int index_value(rbk_vm *vm, rbk_value o, rbk_value i, rbk_value *out) {
         return map_read(vm, o, RBK_AS_STR(i)->data, RBK_AS_STR(i)->len, out, 1);
     }
     return rbk_vm_error(vm, "a %s cannot be indexed", tname(o));
+}
+
+/* SET_ITEM: a secret stored in a container. A string whose text the registry masks (registered
+ * here when it is not yet, as register_derived does) is masked wherever the container is shown
+ * and keeps its mark on the item, so reading it back is secret and the other items are not; any
+ * other secret (a number, a text too short to register, a list) would show in the container's
+ * text, so the container it is stored in is marked as a whole. Returns that mark. */
+static uint8_t stored_secret(rbk_vm *vm, rbk_value v) {
+    if (!(v.secret & RBK_SECRET)) return 0;
+    if (v.t == RBK_T_STRING) {
+        rbk_str *s = RBK_AS_STR(v);
+        register_derived(vm, s);
+        if (s->len && rbk_mask_hits(vm->mask, s->data, s->len)) return 0;
+    }
+    return RBK_SECRET;
+}
+
+/* SET_ITEM (docs/language.md §5, `m["a"][i] = v`): *c, held by the caller and replaced by the
+ * result, with the item at keys[0 .. n-1] set to val (consumed). Lists and maps are values: a
+ * level that anything else holds is copied before it changes (excl: nothing else holds *c), so
+ * no other variable ever sees the change. Each level is checked before anything changes, and
+ * only the last level changes a container it does not own: an error leaves every value as it
+ * was. *mark collects what the whole result is marked with (stored_secret). */
+static int set_path(rbk_vm *vm, rbk_value *c, const rbk_value *keys, uint32_t n, rbk_value val, int excl, uint8_t *mark) {
+    rbk_value k = keys[0];
+    if ((c->secret | k.secret) & RBK_UNVERIFIED) {
+        /* --dry-run: the container or the key is known only from a write that was not done */
+        uint8_t taint = c->secret | k.secret;
+        rbk_unref(val);
+        rbk_unref(*c);
+        return unverified(c, taint);
+    }
+    size_t at = 0;
+    int add = 0; /* a new key of a map */
+    if (c->t == RBK_T_LIST) {
+        if (k.t != RBK_T_INT) { rbk_unref(val); return rbk_vm_error(vm, "a list index must be an int, not %s", tname(k)); }
+        int64_t len = (int64_t)RBK_AS_LIST(*c)->len, i = k.as.i < 0 ? len + k.as.i : k.as.i;
+        if (i < 0 || i >= len) { rbk_unref(val); return out_of_range(vm, *c, k.as.i, len); }
+        at = (size_t)i;
+    } else if (c->t == RBK_T_MAP) {
+        if (k.t != RBK_T_STRING) { rbk_unref(val); return rbk_vm_error(vm, "a map's keys are strings, not %s", tname(k)); }
+        rbk_str *ks = RBK_AS_STR(k);
+        rbk_value *p = rbk_map_find(*c, ks->data, ks->len);
+        if (n > 1 && (!p || p->t == RBK_T_LAZY)) {
+            /* a level on the way must be there (the error names the keys), read as a read would */
+            rbk_value tmp;
+            if (map_read(vm, *c, ks->data, ks->len, &tmp, 1)) { rbk_unref(val); return -1; }
+            rbk_unref(tmp);
+            p = rbk_map_find(*c, ks->data, ks->len);
+        }
+        if (p) at = (size_t)(p - RBK_AS_MAP(*c)->vals);
+        else add = 1;
+    } else {
+        rbk_unref(val);
+        return rbk_vm_error(vm, "cannot set an item of %s%s: only a list's items and a map's entries can be assigned",
+                            c->t == RBK_T_INT ? "an " : "a ", tname(*c));
+    }
+    *mark |= stored_secret(vm, k);
+    if (!excl) {
+        rbk_value cp = rbk_container_copy(*c);
+        rbk_unref(*c);
+        *c = cp;
+    }
+    rbk_value *items = c->t == RBK_T_LIST ? RBK_AS_LIST(*c)->items : RBK_AS_MAP(*c)->vals;
+    if (n > 1) {
+        /* the item is changed where it lies: this level is the caller's alone now */
+        rbk_value *slot = &items[at];
+        unsigned was = rbk_nesting(*slot);
+        int cx = rbk_is_obj(*slot) && slot->as.o->rc == 1;
+        if (set_path(vm, slot, keys + 1, n - 1, val, cx, mark)) return -1;
+        rbk_item_changed(*c, was, rbk_nesting(*slot));
+        return 0;
+    }
+    *mark |= stored_secret(vm, val);
+    if (add) rbk_map_set(*c, RBK_AS_STR(k)->data, RBK_AS_STR(k)->len, val);
+    else if (c->t == RBK_T_LIST) rbk_list_put(*c, at, val);
+    else rbk_map_put(*c, (uint32_t)at, val);
+    return 0;
 }
 
 /* ------------------------------------------------------------------ the loop */
@@ -1192,6 +1274,33 @@ L_INDEX: {
     rbk_unref(o); rbk_unref(i);
     sp -= 2;
     PUSH(r);
+    DISPATCH();
+}
+L_SET_ITEM: {
+    uint32_t n = A1();
+    rbk_value *base = sp - n - 2, *c = sp - 1;
+    rbk_value val = sp[-2];
+    if (rbk_nesting(val) + n > RBK_MAX_NESTING) { too_deep_error(vm); RAISE(); } /* the result nests val n levels down */
+    sp[-2] = rbk_nil(); /* set_path takes it */
+    /* Nothing else holds the container, or only the variable the result is stored into next
+     * (`x[i] = v` is `x = x with [i] set to v`): changed in place, so that assigning the items
+     * of a list one by one is not quadratic (as for `x = x + [..]`, arith_slow). */
+    int excl = 0;
+    if (c->t == RBK_T_LIST || c->t == RBK_T_MAP) {
+        excl = c->as.o->rc == 1;
+        if (c->as.o->rc == 2 && (ip[0] == RBK_OP_SET_LOCAL || ip[0] == RBK_OP_SET_GLOBAL)) {
+            uint32_t k = rd32(ip + 1);
+            rbk_value *dst = ip[0] == RBK_OP_SET_LOCAL ? &bp[k] : &vm->globals[k];
+            excl = dst->t == c->t && dst->as.o == c->as.o;
+        }
+    }
+    uint8_t mark = 0;
+    if (set_path(vm, c, base, n, val, excl, &mark)) RAISE();
+    rbk_value r = *c;
+    r.secret |= mark;
+    for (uint32_t i = 0; i < n; i++) rbk_unref(base[i]);
+    base[0] = r;
+    sp = base + 1;
     DISPATCH();
 }
 L_INTERP: {

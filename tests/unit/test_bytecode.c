@@ -250,9 +250,12 @@ static rbk_unit *unit_ops(void) {
     emit(&c, RBK_OP_POP);
     patch_jump(&c, emit(&c, RBK_OP_RANGE_LOOP, 0u, 2u, 0u), 2, body);
     patch_jump(&c, l3, 2, c.len);
+    emit(&c, RBK_OP_CONST, kk); /* the key and value SET_ITEM sets in the map below */
+    emit(&c, RBK_OP_NIL);
     emit(&c, RBK_OP_CONST, kk);
     emit(&c, RBK_OP_TRUE);
     emit(&c, RBK_OP_MAP, 1u);
+    emit(&c, RBK_OP_SET_ITEM, 1u);
     emit(&c, RBK_OP_FOR_PREP, 3u);
     uint32_t l2 = emit(&c, RBK_OP_FOR_NEXT2, 3u, 5u, 0u);
     patch_jump(&c, emit(&c, RBK_OP_JUMP, 0u), 0, l2);
@@ -306,7 +309,7 @@ static rbk_unit *unit_ops(void) {
     emit(&c, RBK_OP_NIL);
     emit(&c, RBK_OP_FAIL);
     emit(&c, RBK_OP_HALT);
-    rbk_function *f = fadd(u, "<main>", 0, 11, 3, &c);
+    rbk_function *f = fadd(u, "<main>", 0, 11, 4, &c);
     line(f, 0, 0);
     line(f, 40, 19); /* the end of the file */
     /* every opcode appears somewhere in unit_full or here */
@@ -873,6 +876,19 @@ static void test_shell_operands(void **st) {
         expect_reject(u, bad[i].want);
     }
 }
+/* SET_ITEM sets an item at a path of at least one key */
+static void test_set_item_path(void **st) {
+    (void)st;
+    rbk_unit *u = unit_basic();
+    code c = {0};
+    emit(&c, RBK_OP_NIL);
+    emit(&c, RBK_OP_NIL);
+    emit(&c, RBK_OP_SET_ITEM, 0u);
+    emit(&c, RBK_OP_POP);
+    emit(&c, RBK_OP_HALT);
+    replace_main(u, &c, 2);
+    expect_reject(u, "SET_ITEM: a path of no keys");
+}
 static void test_call_fn_arity(void **st) {
     (void)st;
     rbk_unit *u = unit_full();
@@ -1039,6 +1055,7 @@ int main(void) {
         cmocka_unit_test(test_range_loop_and_fused_locals),
         cmocka_unit_test(test_const_out_of_range),
         cmocka_unit_test(test_field_not_string),
+        cmocka_unit_test(test_set_item_path),
         cmocka_unit_test(test_call_fn_arity),
         cmocka_unit_test(test_native_arity),
         cmocka_unit_test(test_main_only_op),
