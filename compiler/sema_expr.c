@@ -460,6 +460,24 @@ static rbk_ctype *field(sema *S, rbk_node *n) {
     return T(TY_ANY);
 }
 
+/* The type of map a + map b: when both fields are known, a's fields with b's types where b has
+ * them too, then b's other fields (as the merge orders its keys); else a map. */
+static rbk_ctype *merged_type(sema *S, rbk_ctype *a, rbk_ctype *b) {
+    if (a->kind != TY_RECORD || b->kind != TY_RECORD) return T(TY_MAP);
+    int cap = a->nfields + b->nfields;
+    rbk_ctype *r = rbk_arena_alloc(S->c->arena, sizeof *r);
+    r->kind = TY_RECORD;
+    r->fnames = rbk_arena_alloc(S->c->arena, sizeof(char *) * (size_t)(cap + 1));
+    r->ftypes = rbk_arena_alloc(S->c->arena, sizeof(rbk_ctype *) * (size_t)(cap + 1));
+    for (int i = 0; i < a->nfields; i++) {
+        int j = sema_record_field(b, a->fnames[i]);
+        sema_record_add(S->c, r, cap, a->fnames[i], j >= 0 ? b->ftypes[j] : a->ftypes[i]);
+    }
+    for (int j = 0; j < b->nfields; j++)
+        if (sema_record_field(a, b->fnames[j]) < 0) sema_record_add(S->c, r, cap, b->fnames[j], b->ftypes[j]);
+    return r;
+}
+
 static rbk_ctype *binary(sema *S, rbk_node *n) {
     rbk_ctype *a = expr(S, n->a), *b = expr(S, n->b);
     int op = n->op;
@@ -516,6 +534,7 @@ static rbk_ctype *binary(sema *S, rbk_node *n) {
         (a->kind == TY_DURATION && b->kind == TY_TIME && op == OP_ADD)) return T(TY_TIME);
     if (op == OP_ADD && a->kind == TY_STRING && b->kind == TY_STRING) return T(TY_STRING);
     if (op == OP_ADD && a->kind == TY_LIST && b->kind == TY_LIST) return T(TY_LIST);
+    if (op == OP_ADD && is_mapish(a) && is_mapish(b)) return merged_type(S, a, b);
     rbk_diag *d = ERR(n, "`%s` cannot combine %s and %s", opname[op], rbk_type_str(a), rbk_type_str(b));
     if (op == OP_ADD && (a->kind == TY_STRING || b->kind == TY_STRING))
         rbk_diag_hint(d, "convert with str(...), or interpolate: \"...{x}...\"");

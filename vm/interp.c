@@ -412,6 +412,16 @@ static int arith(rbk_vm *vm, rbk_opcode op, rbk_value a, rbk_value b, rbk_value 
         *r = l;
         return 0;
     }
+    if (op == RBK_OP_ADD && a.t == RBK_T_MAP && b.t == RBK_T_MAP) {
+        /* a merge (docs/language.md §4): a's keys in a's order, then b's new ones; b's values win */
+        rbk_map *y = RBK_AS_MAP(b);
+        rbk_value m = rbk_container_copy(a);
+        for (uint32_t i = 0; i < y->len; i++)
+            rbk_map_set(m, rbk_map_key(y, i)->data, rbk_map_key(y, i)->len, rbk_ref(y->vals[i]));
+        m.secret = (uint8_t)sec;
+        *r = m;
+        return 0;
+    }
     if (op == RBK_OP_ADD && (a.t == RBK_T_STRING || b.t == RBK_T_STRING))
         return rbk_vm_error(vm, "cannot add %s and %s (convert with str(...) or interpolate \"{x}\")", tname(a), tname(b));
     return rbk_vm_error(vm, "cannot apply `%s` to %s and %s", sym[op], tname(a), tname(b));
