@@ -5,6 +5,7 @@
  * RBK_FIELD_ kinds of compiler/ast.h); emits line tables for every instruction that can fail,
  * and the expectation table with the span of each traced sub-expression (power-assert messages).
  * Shares invariants with: vm/opcodes.def (stack effects), vm/interp.c (semantics). */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../stdlib/builtins.h"
@@ -592,6 +593,45 @@ static void cset_item(cg *g, rbk_node *n) {
     emit1(g, y->kind == SYM_GLOBAL ? RBK_OP_SET_GLOBAL : RBK_OP_SET_LOCAL, (uint32_t)y->index);
 }
 
+/* The JSON text of a list or map param's default (bytecode.h: the default of such a param is
+ * made from it as a --param in JSON is); the checker let only JSON's kinds of literal through. */
+static void json_literal(rbk_sbuf *b, const rbk_node *n) {
+    int neg = n->kind == N_UNARY;
+    if (neg) n = n->a;
+    switch (n->kind) {
+    case N_STRING: rbk_sbuf_add_json_str(b, n->str, n->slen); break;
+    case N_INT: rbk_sbuf_printf(b, "%s%" PRId64, neg ? "-" : "", n->i); break;
+    case N_FLOAT: {
+        size_t at = b->len;
+        rbk_sbuf_printf(b, "%s%.17g", neg ? "-" : "", n->f);
+        if (!strpbrk(b->data + at, ".eE")) rbk_sbuf_adds(b, ".0"); /* a float, not an int */
+        break;
+    }
+    case N_BOOL: rbk_sbuf_adds(b, n->i ? "true" : "false"); break;
+    case N_LIST:
+        rbk_sbuf_addc(b, '[');
+        for (int i = 0; i < n->list.n; i++) {
+            if (i) rbk_sbuf_addc(b, ',');
+            json_literal(b, n->list.items[i]);
+        }
+        rbk_sbuf_addc(b, ']');
+        break;
+    case N_MAP:
+        rbk_sbuf_addc(b, '{');
+        for (int i = 0; i < n->list.n; i++) {
+            const rbk_node *e = n->list.items[i];
+            if (i) rbk_sbuf_addc(b, ',');
+            if (e->a) rbk_sbuf_add_json_str(b, e->a->str, e->a->slen);
+            else rbk_sbuf_add_json_str(b, e->str, e->slen);
+            rbk_sbuf_addc(b, ':');
+            json_literal(b, e->b);
+        }
+        rbk_sbuf_addc(b, '}');
+        break;
+    default: rbk_sbuf_adds(b, "null"); break;
+    }
+}
+
 static void cstmt(cg *g, rbk_node *n) {
     if (!n) return;
     mark(g, n);
@@ -814,7 +854,7 @@ rbk_unit *rbk_codegen(rbk_compiler *c) {
         pd->name = kstr(g, p->str, p->slen);
         rbk_tkind k = p->sym->type->kind;
         pd->type = k == TY_INT ? RBK_PT_INT : k == TY_FLOAT ? RBK_PT_FLOAT : k == TY_BOOL ? RBK_PT_BOOL
-                 : k == TY_DURATION ? RBK_PT_DURATION : RBK_PT_STRING;
+                 : k == TY_DURATION ? RBK_PT_DURATION : k == TY_LIST ? RBK_PT_LIST : k == TY_MAP ? RBK_PT_MAP : RBK_PT_STRING;
         pd->global = (uint32_t)p->sym->index;
         pd->flags = (p->flags & RBK_NF_SECRET) ? RBK_PARAM_SECRET : 0;
         pd->deflt = RBK_NONE;
@@ -822,7 +862,12 @@ rbk_unit *rbk_codegen(rbk_compiler *c) {
         if (d) {
             int neg = 0;
             if (d->kind == N_UNARY) { neg = 1; d = d->a; }
-            if (d->kind == N_STRING) pd->deflt = kstr(g, d->str, d->slen);
+            if (pd->type == RBK_PT_LIST || pd->type == RBK_PT_MAP) {
+                rbk_sbuf j = RBK_SBUF_INIT;
+                json_literal(&j, p->b);
+                pd->deflt = kstr(g, rbk_sbuf_cstr(&j), j.len);
+                rbk_sbuf_free(&j);
+            } else if (d->kind == N_STRING) pd->deflt = kstr(g, d->str, d->slen);
             else if (d->kind == N_INT) {
                 if (pd->type == RBK_PT_FLOAT) pd->deflt = kfloat(g, neg ? -(double)d->i : (double)d->i);
                 else pd->deflt = kint(g, neg ? -d->i : d->i);

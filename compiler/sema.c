@@ -101,6 +101,30 @@ static rbk_ctype *set_item_type(sema *S, rbk_node *n, rbk_sym *y, rbk_ctype *vt)
     return y->type;
 }
 
+/* The first part of a list or map param's default that JSON cannot hold as the literal is
+ * written (a list or map param takes its value from JSON text: vm/vm.c), or NULL. */
+static rbk_node *json_literal_bad(rbk_node *n) {
+    switch (n->kind) {
+    case N_STRING: case N_INT: case N_FLOAT: case N_BOOL: case N_NIL: case N_ERROR: return NULL;
+    case N_UNARY: return n->a->kind == N_INT || n->a->kind == N_FLOAT ? NULL : n;
+    case N_LIST:
+        for (int i = 0; i < n->list.n; i++) {
+            rbk_node *b = json_literal_bad(n->list.items[i]);
+            if (b) return b;
+        }
+        return NULL;
+    case N_MAP:
+        for (int i = 0; i < n->list.n; i++) {
+            rbk_node *e = n->list.items[i];
+            if (e->a && e->a->kind != N_STRING) return e->a;
+            rbk_node *b = json_literal_bad(e->b);
+            if (b) return b;
+        }
+        return NULL;
+    default: return n;
+    }
+}
+
 static void stmt(sema *S, rbk_node *n) {
     if (!n) return;
     prefetch_some(S);
@@ -468,24 +492,34 @@ static void declare_top(sema *S, rbk_node *prog, scope *g, int module) {
                 sema_scope_add(c, g, y);
                 rbk_ctype *t = T(TY_STRING);
                 if (n->a) {
-                    static const char *const tn[] = {"string", "int", "float", "bool", "duration"};
+                    static const char *const tn[] = {"string", "int", "float", "bool", "duration", "list", "map"};
                     int k = -1;
-                    for (int j = 0; j < 5; j++) if (!strcmp(n->a->str, tn[j])) k = j;
+                    for (int j = 0; j < 7; j++) if (!strcmp(n->a->str, tn[j])) k = j;
                     if (k < 0) {
                         rbk_diag *d = ERR(n->a, "unknown parameter type `%s`", n->a->str);
-                        const char *best = rbk_closest(n->a->str, tn, 5);
-                        rbk_diag_hint(d, best ? "did you mean `%s`?" : "the types are string, int, float, bool and duration", best);
+                        const char *best = rbk_closest(n->a->str, tn, 7);
+                        rbk_diag_hint(d, best ? "did you mean `%s`?" : "the types are string, int, float, bool, duration, list and map", best);
                     } else {
-                        static const rbk_tkind tk[] = {TY_STRING, TY_INT, TY_FLOAT, TY_BOOL, TY_DURATION};
+                        static const rbk_tkind tk[] = {TY_STRING, TY_INT, TY_FLOAT, TY_BOOL, TY_DURATION, TY_LIST, TY_MAP};
                         t = T(tk[k]);
                     }
                 }
                 if (n->b) {
                     rbk_ctype *dt = sema_expr(S, n->b);
+                    if (is_mapish(dt)) dt = T(TY_MAP); /* its keys are whatever --param gives */
                     int literal = n->b->kind == N_STRING || n->b->kind == N_INT || n->b->kind == N_FLOAT ||
                                   n->b->kind == N_BOOL || n->b->kind == N_DURATION ||
                                   (n->b->kind == N_UNARY && (n->b->a->kind == N_INT || n->b->a->kind == N_FLOAT)) ||
                                   n->b->kind == N_ERROR; /* reported by the parser */
+                    if (n->b->kind == N_LIST || n->b->kind == N_MAP) {
+                        rbk_node *bad = json_literal_bad(n->b);
+                        literal = 1;
+                        if (bad) {
+                            rbk_diag *d = ERR(bad, "a list or map parameter's default holds only literal strings, numbers, bools, nil, "
+                                                   "lists and maps");
+                            rbk_diag_hint(d, "what --param can give in JSON; compute anything else from the parameter in the runbook");
+                        }
+                    }
                     if (!literal) ERR(n->b, "a parameter's default must be a literal");
                     else if (n->a && known(dt) && dt->kind != t->kind && !(t->kind == TY_FLOAT && dt->kind == TY_INT))
                         ERR(n->b, "the default is %s but the parameter is declared %s", rbk_type_str(dt), rbk_type_str(t));

@@ -417,7 +417,7 @@ static int verify_unit(vctx *v) {
         const rbk_paramdecl *p = &u->params[i];
         where what = W("parameter", i, "");
         if (need_str(v, p->name, what) || need_pos(v, p->file, p->off, what)) return -1;
-        if (p->type < RBK_PT_STRING || p->type > RBK_PT_DURATION)
+        if (p->type < RBK_PT_STRING || p->type > RBK_PT_MAP)
             return fail(v, "parameter %" PRIu32 ": unknown type %" PRIu32, i, p->type);
         if (p->flags & ~(uint32_t)RBK_PARAM_SECRET)
             return fail(v, "parameter %" PRIu32 ": unknown flags 0x%" PRIx32, i, p->flags);
@@ -425,6 +425,8 @@ static int verify_unit(vctx *v) {
             return fail(v, "parameter %" PRIu32 ": global %" PRIu32 " out of range (%" PRIu32 ")", i, p->global, u->nglobals);
         if (p->deflt != RBK_NONE && p->deflt >= u->nconsts)
             return fail(v, "parameter %" PRIu32 ": default constant %" PRIu32 " out of range (%" PRIu32 ")", i, p->deflt, u->nconsts);
+        if ((p->type == RBK_PT_LIST || p->type == RBK_PT_MAP) && p->deflt != RBK_NONE && !is_str(u, p->deflt))
+            return fail(v, "parameter %" PRIu32 ": the default of a list or map is its JSON text, not constant %" PRIu32, i, p->deflt);
     }
     for (uint32_t i = 0; i < u->ngates; i++) {
         const rbk_gatedecl *g = &u->gates[i];

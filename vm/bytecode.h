@@ -103,7 +103,11 @@ typedef struct rbk_envdecl {
     uint32_t file, off;
 } rbk_envdecl;
 
-enum rbk_param_type { RBK_PT_STRING = 1, RBK_PT_INT, RBK_PT_FLOAT, RBK_PT_BOOL, RBK_PT_DURATION };
+/* A list or map param's default is a string constant holding its JSON text (the value is made
+ * as a --param given in JSON is: vm/vm.c, rbk_param_parse). */
+enum rbk_param_type { RBK_PT_STRING = 1, RBK_PT_INT, RBK_PT_FLOAT, RBK_PT_BOOL, RBK_PT_DURATION, RBK_PT_LIST, RBK_PT_MAP };
+/* "string", "int", ... as the language spells the type; "?" for no type (vm/unit.c) */
+const char *rbk_param_type_name(uint32_t type);
 /* RBK_PARAM_SECRET: `param NAME ... secret` — its value is marked and masked from the moment it
  * is read, asked for without echo, and never written to the journal (docs/secrets.md). In the
  * file the flags share the type's word: type | flags << 8 (docs/bytecode.md: why that needs no

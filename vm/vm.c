@@ -14,6 +14,7 @@
 #include "builtins.h"
 #include "../support/conninfo.h"
 #include "../support/sha256.h"
+#include "json_value.h"
 
 const char *rbk_event_kind_name(rbk_event_kind k) {
     static const char *const n[] = {
@@ -636,7 +637,60 @@ const char *rbk_operator_name(void) {
     return pw ? pw->pw_name : "unknown";
 }
 
-/* Converts --param text to the declared type. */
+/* A list or map param's text (docs/cli.md, --param): JSON when it starts with [ or {, else (a
+ * list only) items separated by commas, each a string without the blanks around it. */
+static int param_container(const char *text, uint32_t type, rbk_value *out, rbk_sbuf *why) {
+    const char *p = text;
+    while (*p == ' ' || *p == '\t') p++;
+    if (*p == '[' || *p == '{') {
+        rbk_sbuf e = RBK_SBUF_INIT;
+        if (rbk_json_to_value(text, strlen(text), out, &e)) {
+            rbk_sbuf_printf(why, "not valid JSON (%s)", rbk_sbuf_cstr(&e));
+            rbk_sbuf_free(&e);
+            return 0;
+        }
+        rbk_sbuf_free(&e);
+        if (out->t != (type == RBK_PT_LIST ? RBK_T_LIST : RBK_T_MAP)) {
+            rbk_sbuf_printf(why, "a %s parameter takes a JSON %s, not %s", rbk_param_type_name(type),
+                            type == RBK_PT_LIST ? "array [...]" : "object {...}", out->t == RBK_T_LIST ? "an array" : "an object");
+            rbk_unref(*out);
+            return 0;
+        }
+        if (rbk_nesting(*out) > RBK_MAX_NESTING) {
+            rbk_sbuf_printf(why, "it nests more than %d levels deep", (int)RBK_MAX_NESTING);
+            rbk_unref(*out);
+            return 0;
+        }
+        return 1;
+    }
+    if (type == RBK_PT_MAP) {
+        rbk_sbuf_adds(why, "a map parameter is given in JSON: --param NAME='{\"key\": \"value\"}'");
+        return 0;
+    }
+    *out = rbk_list_new(0);
+    if (!*p) return 1; /* --param nodes= : no items */
+    for (const char *s = text;;) {
+        const char *c = strchr(s, ',');
+        const char *e = c ? c : s + strlen(s);
+        while (s < e && (*s == ' ' || *s == '\t')) s++;
+        const char *t = e;
+        while (t > s && (t[-1] == ' ' || t[-1] == '\t')) t--;
+        rbk_list_push(*out, rbk_str_new(s, (size_t)(t - s)));
+        if (!c) break;
+        s = c + 1;
+    }
+    return 1;
+}
+
+static int param_value(const char *text, uint32_t type, rbk_value *out);
+int rbk_param_parse(const char *text, uint32_t type, rbk_value *out, rbk_sbuf *why) {
+    if (type == RBK_PT_LIST || type == RBK_PT_MAP) return param_container(text, type, out, why);
+    if (param_value(text, type, out)) return 1;
+    rbk_sbuf_printf(why, "not a valid %s%s", rbk_param_type_name(type), type == RBK_PT_DURATION ? " (write e.g. 30s, 5m, 250ms)" : "");
+    return 0;
+}
+
+/* Converts --param text to the declared scalar type. */
 static int param_value(const char *text, uint32_t type, rbk_value *out) {
     char *end;
     switch (type) {
@@ -754,22 +808,44 @@ int rbk_vm_preflight(rbk_vm *vm, rbk_sbuf *problems) {
         for (int i = 0; i < vm->opts.nparams; i++)
             if (!strcmp(vm->opts.params[i].key, name)) given = vm->opts.params[i].value;
         rbk_value v;
-        static const char *tn[] = {"", "string", "int", "float", "bool", "duration"};
         int secret = (p->flags & RBK_PARAM_SECRET) != 0;
+        int container = p->type == RBK_PT_LIST || p->type == RBK_PT_MAP;
         if (given) {
             rbk_conninfo_passwords(given, NULL, add_secret_cb, vm); /* as for env values above */
-            if (!param_value(given, p->type, &v)) {
-                rbk_sbuf_printf(problems, "--param %s=%s: not a valid %s%s\n", name, secret ? RBK_MASK_REPLACEMENT : given,
-                                tn[p->type], p->type == RBK_PT_DURATION ? " (write e.g. 30s, 5m, 250ms)" : "");
+            rbk_sbuf why = RBK_SBUF_INIT;
+            if (!rbk_param_parse(given, p->type, &v, &why)) {
+                /* a secret's text is not shown, nor what a JSON error quotes of it */
+                if (secret && container) {
+                    rbk_sbuf_reset(&why);
+                    rbk_sbuf_printf(&why, "not a valid %s", rbk_param_type_name(p->type));
+                }
+                rbk_sbuf_printf(problems, "--param %s=%s: %s\n", name, secret ? RBK_MASK_REPLACEMENT : given, rbk_sbuf_cstr(&why));
+                rbk_sbuf_free(&why);
                 n++;
                 continue;
             }
+            rbk_sbuf_free(&why);
         } else if (p->deflt != RBK_NONE) {
             rbk_constant *k = &u->consts[p->deflt];
             v = rbk_ref(k->v);
             if (p->type == RBK_PT_BOOL && k->kind == RBK_K_INT) v = rbk_bool(k->v.as.i != 0);
+            if (container) {
+                /* its JSON text (bytecode.h), verified to be a string, made as a given one is */
+                rbk_sbuf why = RBK_SBUF_INIT;
+                rbk_value t = v;
+                int ok = rbk_param_parse(RBK_AS_STR(t)->data, p->type, &v, &why);
+                rbk_unref(t);
+                if (!ok) {
+                    rbk_sbuf_printf(problems, "parameter %s: its default in the bytecode is not a valid %s: %s\n", name,
+                                    rbk_param_type_name(p->type), rbk_sbuf_cstr(&why));
+                    rbk_sbuf_free(&why);
+                    n++;
+                    continue;
+                }
+                rbk_sbuf_free(&why);
+            }
         } else {
-            rbk_sbuf_printf(problems, "parameter %s (%s) is required: pass --param %s=VALUE\n", name, tn[p->type], name);
+            rbk_sbuf_printf(problems, "parameter %s (%s) is required: pass --param %s=VALUE\n", name, rbk_param_type_name(p->type), name);
             n++;
             continue;
         }

@@ -140,6 +140,10 @@ typedef struct rbk_run_opts {
 /* The value of environment variable name for this run: the process environment, else the
  * --env-file values; NULL when unset. The one lookup (preflight, env.get, the journal, resume). */
 const char *rbk_run_env(const rbk_run_opts *o, const char *name);
+/* The value of --param text for a param of type (bytecode.h, RBK_PT_*): 1 with *out set, or 0
+ * with why it is not one in *why ("not a valid int", "not valid JSON (...)"). The one reading
+ * of a param's text: the preflight, the default of a list or map, the prompt (cli/prompt.c). */
+int rbk_param_parse(const char *text, uint32_t type, rbk_value *out, rbk_sbuf *why);
 /* Who is running: $USER, else the account name ($USER is unset under cron, CI and sudo -i). */
 const char *rbk_operator_name(void);
 
