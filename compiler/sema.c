@@ -491,6 +491,7 @@ static void declare_top(sema *S, rbk_node *prog, scope *g, int module) {
                 sema_global_add(c, y);
                 sema_scope_add(c, g, y);
                 rbk_ctype *t = T(TY_STRING);
+                int bad_type = 0; /* reported: the default is not compared with it */
                 if (n->a) {
                     static const char *const tn[] = {"string", "int", "float", "bool", "duration", "list", "map"};
                     int k = -1;
@@ -499,6 +500,7 @@ static void declare_top(sema *S, rbk_node *prog, scope *g, int module) {
                         rbk_diag *d = ERR(n->a, "unknown parameter type `%s`", n->a->str);
                         const char *best = rbk_closest(n->a->str, tn, 7);
                         rbk_diag_hint(d, best ? "did you mean `%s`?" : "the types are string, int, float, bool, duration, list and map", best);
+                        bad_type = 1;
                     } else {
                         static const rbk_tkind tk[] = {TY_STRING, TY_INT, TY_FLOAT, TY_BOOL, TY_DURATION, TY_LIST, TY_MAP};
                         t = T(tk[k]);
@@ -521,7 +523,7 @@ static void declare_top(sema *S, rbk_node *prog, scope *g, int module) {
                         }
                     }
                     if (!literal) ERR(n->b, "a parameter's default must be a literal");
-                    else if (n->a && known(dt) && dt->kind != t->kind && !(t->kind == TY_FLOAT && dt->kind == TY_INT))
+                    else if (n->a && !bad_type && known(dt) && dt->kind != t->kind && !(t->kind == TY_FLOAT && dt->kind == TY_INT))
                         ERR(n->b, "the default is %s but the parameter is declared %s", rbk_type_str(dt), rbk_type_str(t));
                     if (!n->a) t = dt;
                 }
