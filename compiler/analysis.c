@@ -518,7 +518,15 @@ static rbk_cost watch_items(walker *w, rbk_node *n, const frame *f, rbk_oitems *
 static rbk_cost stmt_items(walker *w, rbk_node *n, const frame *f, rbk_oitems *out) {
     if (!n) return cost_zero();
     switch (n->kind) {
-    case N_LET: case N_ASSIGN: case N_RETURN: case N_EXPR_STMT: return expr_items(w, n->a, f, out);
+    case N_ASSIGN:
+        if (n->b) { /* `x[k] = v`: the keys' calls run first (codegen.c, cset_item) */
+            rbk_cost sum = expr_items(w, n->b, f, out), c = expr_items(w, n->a, f, out);
+            cost_add(&sum, &c);
+            cost_free(&c);
+            return sum;
+        }
+        return expr_items(w, n->a, f, out);
+    case N_LET: case N_RETURN: case N_EXPR_STMT: return expr_items(w, n->a, f, out);
     case N_IF: return if_items(w, n, f, out);
     case N_FOR: return for_items(w, n, f, out);
     case N_EXPECT: case N_STOP_IF: case N_FAIL: return guard_items(w, n, f, out);
