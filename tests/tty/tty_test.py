@@ -390,8 +390,15 @@ def param_prompt(rb):
         t.wait_for('"abc" is not a valid int')
         t.text("21")
         t.key("Enter")
+        t.wait_for("? Parameter hosts (list) is required")
+        t.text('["a",')
+        t.key("Enter")
+        t.wait_for('"[\"a\",": not valid JSON')
+        t.text("web-1, web-2")
+        t.key("Enter")
         s = t.finish(0)
         expect_in(s, "count is 21, twice is 42, label is default label")
+        expect_in(s, 'hosts are ["web-1", "web-2"]')
         expect_not_in(s, "Parameter label")  # it has a default
 
 
