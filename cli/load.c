@@ -145,6 +145,7 @@ int rbk_cli_outline(const char *path, const char *cmd, int64_t default_timeout_m
         return 64;
     }
     outline_start(o, path, default_timeout_ms);
+    o->values = !strcmp(cmd, "doc"); /* a reader's page shows what a string is; plan shows it as written */
     if (strlen(path) > 4 && rbk_cli_ends_with(path, ".rbc")) {
         int rc = 0;
         o->from_rbc = 1;

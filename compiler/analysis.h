@@ -130,6 +130,7 @@ typedef struct rbk_outline {
     char *title;             /* or NULL */
     char artifact_sha256[65];
     int from_rbc;
+    int values;              /* a string literal's text as the language reads it (doc), not as written (plan) */
     rbk_oenv *envs; int nenvs;
     rbk_oparam *params; int nparams;
     rbk_ostep *steps; int nsteps;
@@ -148,7 +149,7 @@ typedef struct rbk_outline {
 /* Sets o up for path (as given on the command line): every field zero but these.
  * default_timeout_ms: what a call without `timeout:` counts (--default-timeout; 0: the default).
  * The loader then sets sources, diags (heap: the compiler points into them; o owns them),
- * from_rbc and artifact_sha256. */
+ * from_rbc and artifact_sha256; and values, for `runbook doc`. */
 void rbk_outline_init(rbk_outline *o, const char *path, int64_t default_timeout_ms);
 /* Builds the outline of c, a compilation without errors, and takes c over. Returns 0, or -1
  * when a node the walk does not know was met: an internal error, added to c->diags. */

@@ -238,16 +238,23 @@ static void add_escaped_braces(rbk_sbuf *out, const char *s, size_t n) {
     }
 }
 /* The inside of a string literal as written (without its quotes); a """ string without its
- * common indentation, as the language reads it. */
+ * common indentation, as the language reads it. With o->values (doc), every string as the
+ * language reads it: escapes decoded (a `\n` is a newline), holes as written, a literal brace
+ * as `\{` (a raw '...' string has no holes: its text as it is). */
 static void render_inner(walker *w, rbk_node *n, const frame *f, rbk_sbuf *out) {
-    if (n->kind == N_STRING && (n->flags & RBK_NF_TRIPLE)) { add_escaped_braces(out, n->str, n->slen); return; }
-    if (n->kind == N_INTERP && (n->flags & RBK_NF_TRIPLE)) {
+    int value = (n->flags & RBK_NF_TRIPLE) || w->o->values;
+    if (n->kind == N_STRING && value && (n->flags & RBK_NF_RAW)) { rbk_sbuf_add(out, n->str, n->slen); return; }
+    if (n->kind == N_STRING && value) { add_escaped_braces(out, n->str, n->slen); return; }
+    if (n->kind == N_INTERP && value) {
         for (int i = 0; i < n->list.n; i++) {
             rbk_node *p = n->list.items[i];
             if (p->kind == N_STRING) { add_escaped_braces(out, p->str, p->slen); continue; }
             const frame *bf = NULL;
             rbk_node *b = !p->b && !w->quoted && bound_param_of(f, p->a) ? binding(f, p->a->sym->decl, &bf) : NULL;
             if (b && is_string(b) && !is_triple(b)) { render_inner(w, b, bf, out); continue; }
+            /* a number, duration or bool passed: its text, as outside a """ string (doc only:
+             * plan's """ strings keep `{200}`) */
+            if (b && w->o->values && is_scalar_literal(b)) { rbk_an_add_span(w, out, b->file, b->off, b->end); continue; }
             rbk_sbuf_addc(out, '{');
             rbk_an_render_expr(w, p->a, f, out);
             if (p->b) rbk_sbuf_printf(out, ":%s", p->b->str);
