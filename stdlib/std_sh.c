@@ -287,6 +287,21 @@ static void add_stderr_lines(rbk_sbuf *msg, const char *s, size_t n) {
     }
 }
 
+/* The result {code, stdout, stderr, time}, each marked secret as the command is (and the
+ * output as `secret: true` says). Takes vout and verr. */
+static rbk_value result_map(const sh_args *a, int code, rbk_value vout, rbk_value verr, int64_t duration_ms) {
+    rbk_value m = rbk_map_new(4);
+    rbk_value vcode = rbk_int(code), vtime = rbk_duration(duration_ms);
+    vcode.secret = vout.secret = verr.secret = vtime.secret = (uint8_t)a->secret;
+    if (a->secret_out) vout.secret = verr.secret = 1;
+    rbk_map_sets(m, "code", vcode);
+    rbk_map_sets(m, "stdout", vout);
+    rbk_map_sets(m, "stderr", verr);
+    rbk_map_sets(m, "time", vtime);
+    m.secret = (uint8_t)a->secret;
+    return m;
+}
+
 static int run_native(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, rbk_value *out) {
     sh_args a;
     memset(&a, 0, sizeof a);
@@ -352,18 +367,9 @@ static int run_native(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, rbk_v
         int res;
         if (as_code && !a.check) {
             /* like the shell's 127/126, so check: false can probe for a program */
-            rbk_value m = rbk_map_new(4);
             rbk_sbuf err = RBK_SBUF_INIT;
             rbk_sbuf_printf(&err, "exec: %s\n", why.data);
-            rbk_value vcode = rbk_int(code), vout = rbk_str_new("", 0);
-            rbk_value verr = rbk_str_take_sbuf(&err), vtime = rbk_duration(r.duration_ms);
-            vcode.secret = vout.secret = verr.secret = vtime.secret = (uint8_t)a.secret;
-            if (a.secret_out) vout.secret = verr.secret = 1;
-            rbk_map_sets(m, "code", vcode);
-            rbk_map_sets(m, "stdout", vout);
-            rbk_map_sets(m, "stderr", verr);
-            rbk_map_sets(m, "time", vtime);
-            m.secret = (uint8_t)a.secret;
+            rbk_value m = result_map(&a, code, rbk_str_new("", 0), rbk_str_take_sbuf(&err), r.duration_ms);
             *out = m;
             res = 0;
         } else {
@@ -436,19 +442,9 @@ static int run_native(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, rbk_v
         res = rbk_vm_error(vm, "%s", msg.data);
         rbk_sbuf_free(&msg);
     } else {
-        rbk_value m = rbk_map_new(4);
-        rbk_value vcode = rbk_int(r.code);
         rbk_value vout = r.out.len ? rbk_str_take_sbuf(&r.out) : rbk_str_new("", 0);
         rbk_value verr = r.err.len ? rbk_str_take_sbuf(&r.err) : rbk_str_new("", 0);
-        rbk_value vtime = rbk_duration(r.duration_ms);
-        vcode.secret = vout.secret = verr.secret = vtime.secret = (uint8_t)a.secret;
-        if (a.secret_out) vout.secret = verr.secret = 1;
-        rbk_map_sets(m, "code", vcode);
-        rbk_map_sets(m, "stdout", vout);
-        rbk_map_sets(m, "stderr", verr);
-        rbk_map_sets(m, "time", vtime);
-        m.secret = (uint8_t)a.secret;
-        *out = m;
+        *out = result_map(&a, r.code, vout, verr, r.duration_ms);
     }
     rbk_sbuf_free(&elines);
     rbk_proc_result_free(&r);

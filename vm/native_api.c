@@ -44,13 +44,10 @@ rbk_cancel rbk_vm_step_cancel(rbk_vm *vm) {
 }
 
 int rbk_vm_stop(rbk_vm *vm, const char *fmt, ...) {
-    rbk_sbuf b = RBK_SBUF_INIT;
     va_list ap;
     va_start(ap, fmt);
-    rbk_sbuf_vprintf(&b, fmt, ap);
+    rbk_vm_vraise(vm, RBK_E_STOP, fmt, ap);
     va_end(ap);
-    rbk_vm_raise(vm, RBK_E_STOP, "%s", rbk_sbuf_cstr(&b));
-    rbk_sbuf_free(&b);
     return -1;
 }
 
@@ -78,12 +75,17 @@ void rbk_vm_ask(rbk_vm *vm, const rbk_question *q, rbk_reply *reply) {
     rbk_sbuf_free(&m);
 }
 
+/* The start of a gate's event: its kind, the step, the question. */
+static void gate_event(rbk_vm *vm, rbk_event *e, rbk_event_kind kind, const char *question) {
+    memset(e, 0, sizeof *e);
+    e->kind = kind;
+    rbk_vm_stamp(vm, e, RBK_STAMP_NAME);
+    e->text = question;
+}
+
 void rbk_vm_prompt_event(rbk_vm *vm, const char *question, const char *choices, int64_t timeout_ms) {
     rbk_event e;
-    memset(&e, 0, sizeof e);
-    e.kind = RBK_EV_PROMPT;
-    rbk_vm_stamp(vm, &e, RBK_STAMP_NAME);
-    e.text = question;
+    gate_event(vm, &e, RBK_EV_PROMPT, question);
     e.detail = choices;
     e.remaining_ms = timeout_ms > 0 ? timeout_ms : 0;
     rbk_vm_emit(vm, &e);
@@ -91,10 +93,7 @@ void rbk_vm_prompt_event(rbk_vm *vm, const char *question, const char *choices, 
 
 void rbk_vm_record_answer(rbk_vm *vm, const char *question, const char *answer) {
     rbk_event e;
-    memset(&e, 0, sizeof e);
-    e.kind = RBK_EV_GATE;
-    rbk_vm_stamp(vm, &e, RBK_STAMP_NAME);
-    e.text = question;
+    gate_event(vm, &e, RBK_EV_GATE, question);
     e.answer = answer;
     e.who = rbk_operator_name();
     rbk_vm_emit(vm, &e);

@@ -92,6 +92,16 @@ void rbk_keys_release(rbk_keys *k) {
     free(k->index);
     free(k);
 }
+/* room for one more key in k's array (doubled when full; the inline array is left) */
+static void keys_room(rbk_keys *k) {
+    if (k->len < k->cap) return;
+    uint32_t cap = k->cap ? k->cap * 2 : 4;
+    rbk_str **a = rbk_xmalloc(cap * sizeof(rbk_str *));
+    memcpy(a, k->k, k->len * sizeof(rbk_str *));
+    if (k->k != k->inline_k) free(k->k);
+    k->k = a;
+    k->cap = cap;
+}
 /* a map under construction that owns the only reference to its table (after copying a
  * shared one), with room for one more key */
 static rbk_keys *keys_own(rbk_map *m) {
@@ -107,14 +117,7 @@ static rbk_keys *keys_own(rbk_map *m) {
         k->rc--;
         m->keys = k = c;
     }
-    if (k->len == k->cap) {
-        uint32_t cap = k->cap ? k->cap * 2 : 4;
-        rbk_str **a = rbk_xmalloc(cap * sizeof(rbk_str *));
-        memcpy(a, k->k, k->len * sizeof(rbk_str *));
-        if (k->k != k->inline_k) free(k->k);
-        k->k = a;
-        k->cap = cap;
-    }
+    keys_room(k);
     return k;
 }
 rbk_value rbk_map_new(size_t cap) {
@@ -328,14 +331,7 @@ static void keys_append(rbk_keys *k, rbk_str *s) {
 uint32_t rbk_keys_add(rbk_keys *k, const char *key, size_t keylen) {
     long i = keys_lookup(k, key, keylen);
     if (i >= 0) return (uint32_t)i;
-    if (k->len == k->cap) {
-        uint32_t cap = k->cap ? k->cap * 2 : 4;
-        rbk_str **a = rbk_xmalloc(cap * sizeof(rbk_str *));
-        memcpy(a, k->k, k->len * sizeof(rbk_str *));
-        if (k->k != k->inline_k) free(k->k);
-        k->k = a;
-        k->cap = cap;
-    }
+    keys_room(k);
     rbk_value s = rbk_str_new(key, keylen);
     keys_append(k, RBK_AS_STR(s));
     return k->len - 1;

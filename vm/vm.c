@@ -131,15 +131,19 @@ void rbk_vm_add_sink(rbk_vm *vm, rbk_event_sink_fn fn, void *ctx) {
 }
 
 /* ------------------------------------------------------------- errors */
-int rbk_vm_raise(rbk_vm *vm, rbk_status st, const char *fmt, ...) {
+int rbk_vm_vraise(rbk_vm *vm, rbk_status st, const char *fmt, va_list ap) {
     rbk_sbuf b = RBK_SBUF_INIT;
-    va_list ap;
-    va_start(ap, fmt);
     rbk_sbuf_vprintf(&b, fmt, ap);
-    va_end(ap);
     free(vm->err);
     vm->err = rbk_sbuf_detach(&b);
     vm->err_status = st;
+    return -1;
+}
+int rbk_vm_raise(rbk_vm *vm, rbk_status st, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    rbk_vm_vraise(vm, st, fmt, ap);
+    va_end(ap);
     return -1;
 }
 int rbk_vm_tick(rbk_vm *vm) {
@@ -151,17 +155,14 @@ __attribute__((cold)) int rbk_vm_text_too_long(rbk_vm *vm, const char *who) {
     return rbk_vm_error(vm, "%s%sa text cannot be %zu MiB or longer", who ? who : "", who ? ": " : "", RBK_TEXT_MAX >> 20);
 }
 int rbk_vm_error(rbk_vm *vm, const char *fmt, ...) {
-    rbk_sbuf b = RBK_SBUF_INIT;
+    /* a cancelled call reports why; the step engine decides what it means */
+    rbk_status st = RBK_E_RUNTIME;
+    if (*vm->interrupted) st = RBK_E_INTERRUPT;
+    else if (vm->step_deadline != INT64_MAX && rbk_now_ms() >= vm->step_deadline) st = RBK_E_TIMEOUT;
     va_list ap;
     va_start(ap, fmt);
-    rbk_sbuf_vprintf(&b, fmt, ap);
+    rbk_vm_vraise(vm, st, fmt, ap);
     va_end(ap);
-    free(vm->err);
-    vm->err = rbk_sbuf_detach(&b);
-    /* a cancelled call reports why; the step engine decides what it means */
-    if (*vm->interrupted) vm->err_status = RBK_E_INTERRUPT;
-    else if (vm->step_deadline != INT64_MAX && rbk_now_ms() >= vm->step_deadline) vm->err_status = RBK_E_TIMEOUT;
-    else vm->err_status = RBK_E_RUNTIME;
     return -1;
 }
 void rbk_vm_clear_error(rbk_vm *vm) {

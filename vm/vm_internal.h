@@ -141,6 +141,7 @@ rbk_status rbk_steps_raise_timeout(rbk_vm *vm, const char *detail);
  * file:line" (the latest skipped write, and how many before it). vm/interp.c */
 void rbk_vm_dry_depends(rbk_vm *vm, rbk_sbuf *b);
 int rbk_vm_raise(rbk_vm *vm, rbk_status st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int rbk_vm_vraise(rbk_vm *vm, rbk_status st, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 /* Counts one tick of opts.max_ticks: 0, or -1 with the budget error raised (RBK_E_RUNTIME).
  * Call only when opts.max_ticks > 0. */
 int rbk_vm_tick(rbk_vm *vm);
