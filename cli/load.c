@@ -16,8 +16,7 @@ void rbk_cli_show_diags(rbk_diags *d, int warnings) {
     for (int i = 0; i < d->n; i++) {
         rbk_diag *x = &d->items[i];
         if (x->sev != RBK_SEV_ERROR && !warnings) continue;
-        rbk_diag *y = rbk_diag_add(&show, x->sev, x->rule, x->file, x->off, x->end, "%s", x->msg);
-        if (x->hint) rbk_diag_hint(y, "%s", x->hint);
+        rbk_diag_copy(&show, x);
     }
     rbk_sbuf out = RBK_SBUF_INIT;
     rbk_diags_render(&show, RBK_FMT_TEXT, isatty(2) && !getenv("NO_COLOR"), &out);
