@@ -319,6 +319,7 @@ static void glance(doc *d) {
         if (s->cond) { rbk_sbuf_adds(b, " (if "); md_code(b, s->cond, 1); rbk_sbuf_adds(b, ")"); }
         rbk_sbuf_adds(b, " | ");
         if (s->irreversible) rbk_sbuf_adds(b, "**IRREVERSIBLE**");
+        else if (s->nothing_to_undo) rbk_sbuf_adds(b, "nothing to undo");
         else if (s->has_rollback) rbk_sbuf_adds(b, "rolled back");
         else if (writes) rbk_sbuf_adds(b, "**no rollback**");
         else rbk_sbuf_adds(b, "nothing to undo");
@@ -383,10 +384,13 @@ static void step_md(doc *d, const rbk_ostep *s) {
     }
     int writes = 0, gates = 0;
     rbk_oitems_flags(&s->body, &writes, &gates);
-    if (s->has_rollback) {
+    if (s->nothing_to_undo) {
+        rbk_sbuf_adds(b, "  - Nothing to undo (an empty rollback block): the rollback passes over this step.\n");
+    } else if (s->has_rollback) {
         rbk_sbuf_adds(b, "  - If this fails, roll back");
         if (s->rollback_timeout_ms) { rbk_sbuf_adds(b, " (timeout "); dur(b, s->rollback_timeout_ms); rbk_sbuf_addc(b, ')'); }
-        rbk_sbuf_adds(b, ":\n");
+        rbk_sbuf_adds(b, ":
+");
         if (s->rollback.n) items_md(d, &s->rollback, 2, 0);
         else rbk_sbuf_adds(b, "    - nothing to undo (the rollback block has no external effect)\n");
     } else if (s->irreversible) {
@@ -450,6 +454,7 @@ static void rollback_md(doc *d) {
         md_text(b, s->name);
         if (s->irreversible) rbk_sbuf_adds(b, ": **IRREVERSIBLE — once it has run, the rollback stops here**\n");
         else if (!s->has_rollback) rbk_sbuf_adds(b, ": **no rollback block**: its changes stay\n");
+        else if (s->nothing_to_undo) rbk_sbuf_adds(b, ": nothing to undo (an empty rollback block)\n");
         else {
             rbk_sbuf_adds(b, " (worst case ");
             cost_md(b, &s->rollback_worst);

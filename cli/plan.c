@@ -194,7 +194,9 @@ static void text_step(tx *t, const rbk_ostep *s, const char **section) {
         if (checks[2]) rbk_sbuf_printf(b, ", %d fail", checks[2]);
         rbk_sbuf_addc(b, '\n');
     }
-    if (s->has_rollback) {
+    if (s->nothing_to_undo) {
+        rbk_sbuf_adds(b, "      rollback: nothing to undo (an empty rollback block)\n");
+    } else if (s->has_rollback) {
         rbk_sbuf_adds(b, "      rollback (");
         if (s->rollback_timeout_ms) { rbk_sbuf_adds(b, "timeout "); dur(b, s->rollback_timeout_ms); rbk_sbuf_adds(b, ", "); }
         rbk_sbuf_adds(b, "worst ");
@@ -223,6 +225,10 @@ static void text_rollback(tx *t) {
         rbk_sbuf_printf(b, "  %2d. %s", s->index + 1, s->name);
         if (s->irreversible) {
             rbk_sbuf_printf(b, "  %sIRREVERSIBLE: the rollback stops here once this step has run%s\n", C(t, RED), C(t, RESET));
+            continue;
+        }
+        if (s->nothing_to_undo) {
+            rbk_sbuf_adds(b, "  nothing to undo (an empty rollback block)\n");
             continue;
         }
         if (s->has_rollback) {

@@ -602,6 +602,7 @@ static void build_step(walker *w, int i) {
         st->why = rbk_an_render_arg(w, si->irreversible_why, NULL, &lit);
     }
     st->has_rollback = si->rollback_fn >= 0;
+    st->nothing_to_undo = st->has_rollback && n->c && n->c->list.n == 0;
     for (int k = 0; k < n->list.n; k++) {
         rbk_node *a = n->list.items[k];
         if (strcmp(a->str, "if")) continue;

@@ -83,6 +83,7 @@ typedef struct rbk_ostep {
     int irreversible;
     char *why;             /* irreversible "why" */
     int has_rollback;
+    int nothing_to_undo;   /* the rollback block is empty, `rollback {}`: there is nothing to undo */
     rbk_oitems cond_items, body, rollback;
     rbk_cost cond_cost, body_cost, rollback_cost; /* uncapped, one attempt */
     rbk_cost worst, rollback_worst;               /* the step's rules applied */

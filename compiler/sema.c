@@ -762,7 +762,8 @@ void rbk_sema(rbk_compiler *c) {
             rbk_node *n = si->node;
             rbk_diag *d = rbk_diag_add(c->diags, RBK_SEV_WARNING, "no-rollback", n->file, n->off,
                                        n->a->end, "step \"%s\" changes something but has neither `rollback` nor `irreversible`", si->name);
-            rbk_diag_hint(d, "add `rollback { ... }` to undo it, or `irreversible \"why\"` to say it cannot be undone");
+            rbk_diag_hint(d, "add `rollback { ... }` to undo it, `rollback {}` when there is nothing to undo, "
+                             "or `irreversible \"why\"` when it cannot be undone");
         }
     }
     /* unused top-level names of the root file — unless it is a library (fn, let and use only,
