@@ -381,6 +381,14 @@ def diagnostics_on_open_and_change_with_utf16_columns():
     rel = e["relatedInformation"][0]
     eq(rel["location"]["uri"], u, "hint location")
     assert "count" in rel["message"] and rel["message"].startswith("hint: "), rel
+    # a note (where the fn a call does not fit is declared) points at its declaration
+    change(s, u, 'runbook "d"\nfn f(a) {\n  return a\n}\nlog(f())\n', 4)
+    d = s.diagnostics(u)
+    e = [x for x in d["diagnostics"] if x["severity"] == 1][0]
+    assert "missing argument `a`" in e["message"], e
+    rel = e["relatedInformation"][0]
+    eq(rel["message"], "note: `f` is declared here", "note message")
+    eq(rel["location"]["range"], {"start": {"line": 1, "character": 3}, "end": {"line": 1, "character": 4}}, "note range")
     finish(s)
 
 
