@@ -152,12 +152,14 @@ int rbk_lex_open_bracket(const rbk_lexer *L, uint32_t *at) {
     return L->brackets[L->nbrackets - 1];
 }
 /* Whether the interpolation whose `{` ends just before p is closed: its `}` comes before the
- * end of a string inside it that is not ended on its line (a "..." string's own interpolation:
- * before the end of the line), and before the end of the file. A lone `{` in a string, meant
- * as text, is not: it is then reported once, at itself, where lexing on would have read the
- * rest of the line as code and the next quote as the start of a string (two errors, neither
- * at the brace). Reads at most SCAN bytes; past that, the interpolation is taken as closed. */
-static int interp_closes(const rbk_lexer *L, const unsigned char *p, int triple) {
+ * end of the file and before a "..." string inside it runs into the end of its line. A lone `{`
+ * in a string, meant as text, is not: the string's own closing quote then opens a string in the
+ * interpolation, and the quotes after it on the line pair up, so the last one runs into the end
+ * of the line. Such a `{` is reported once, at itself, where lexing on would have read the rest
+ * of the line as code and the next quote as the start of a string (two errors, neither at the
+ * brace). An interpolation may span lines. Reads at most SCAN bytes; past that, the
+ * interpolation is taken as closed. */
+static int interp_closes(const rbk_lexer *L, const unsigned char *p) {
     enum { SCAN = 4096 };
     unsigned char mode[RBK_LEX_MAX_NEST]; /* 0 code (of an interpolation), '"' or 'T' a string in it */
     int depth[RBK_LEX_MAX_NEST];          /* { } of maps and blocks in each code level */
@@ -167,7 +169,6 @@ static int interp_closes(const rbk_lexer *L, const unsigned char *p, int triple)
     const unsigned char *lim = L->lim - p > SCAN ? p + SCAN : L->lim;
     for (; p < lim; p++) {
         unsigned char c = *p;
-        if (c == '\n' && !triple && mode[sp] != 'T') return 0; /* a "..." string ends on its line, its interpolations too */
         if (mode[sp] == 0) {
             if (c == '{') depth[sp]++;
             else if (c == '}' && depth[sp] > 0) depth[sp]--;
@@ -426,7 +427,7 @@ restart:
         goto restart_text;
     }
     <DQ, TQ> "{" {
-        if (!interp_closes(L, L->cur, L->stack[L->sp - 1].kind == 'T')) {
+        if (!interp_closes(L, L->cur)) {
             lex_error(L, L->tok, L->cur, "this `{` starts an interpolation that is never closed",
                       "an interpolation is written {expr}; for a `{` as text, write \\{");
             text_addc(L, '{'); /* read on as text: one error, not a cascade */

@@ -8,6 +8,8 @@ log("""
   JSON { "a": 1
   """)
 log("ok {x} \{ {"{x}"} \}")
+log("an interpolation may span lines: {x +
+  1}")
 # diag:
 # | lone_brace.rb:5:8: error: this `{` starts an interpolation that is never closed
 # |     5 | log("a { b")  # expect error: this `{` starts an interpolation that is never closed
