@@ -389,8 +389,7 @@ static void step_md(doc *d, const rbk_ostep *s) {
     } else if (s->has_rollback) {
         rbk_sbuf_adds(b, "  - If this fails, roll back");
         if (s->rollback_timeout_ms) { rbk_sbuf_adds(b, " (timeout "); dur(b, s->rollback_timeout_ms); rbk_sbuf_addc(b, ')'); }
-        rbk_sbuf_adds(b, ":
-");
+        rbk_sbuf_adds(b, ":\n");
         if (s->rollback.n) items_md(d, &s->rollback, 2, 0);
         else rbk_sbuf_adds(b, "    - nothing to undo (the rollback block has no external effect)\n");
     } else if (s->irreversible) {
