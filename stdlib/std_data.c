@@ -92,6 +92,16 @@ static int ret(rbk_value *out, rbk_value v, bool secret) {
     *out = secret ? mark_deep(v) : v;
     return 0;
 }
+/* ret() for a text rendered from the arguments (str, join, json.encode): marked when a secret
+ * is anywhere inside them, and opaque when one is a secret the registry does not mask (a
+ * number, a short text: rbk_vm_text_mark), so the text is never shown in part. */
+static int ret_text(rbk_vm *vm, rbk_value *out, rbk_sbuf *b, rbk_value *args, int nargs) {
+    uint8_t opaque = 0;
+    for (int i = 0; i < nargs; i++) opaque |= rbk_vm_text_mark(vm, args[i]) & RBK_OPAQUE;
+    int r = ret(out, rbk_str_take_sbuf(b), args_secret_deep(args, nargs));
+    out->secret |= opaque;
+    return r;
+}
 
 /* Appends the value as shown in an error message. A secret-marked value is not shown at all:
  * its text may be derived from a secret (a piece of it) that the VM's mask cannot recognise.
@@ -212,7 +222,7 @@ int rbk_std_str(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     rbk_sbuf b = RBK_SBUF_INIT;
     rbk_value_str(&b, v);
     if (b.len >= RBK_TEXT_MAX) return text_too_long(vm, &b, "str");
-    return ret(out, rbk_str_take_sbuf(&b), args_secret_deep(args, nargs));
+    return ret_text(vm, out, &b, args, nargs);
 }
 
 /* Trimmed view of a string argument. */
@@ -347,7 +357,7 @@ int rbk_std_json_encode(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) 
     rbk_sbuf b = RBK_SBUF_INIT;
     rbk_value_json(&b, arg(args, nargs, 0));
     if (b.len >= RBK_TEXT_MAX) return text_too_long(vm, &b, "json.encode");
-    return ret(out, rbk_str_take_sbuf(&b), args_secret_deep(args, nargs));
+    return ret_text(vm, out, &b, args, nargs);
 }
 
 /* ---- strings ---- */
@@ -427,7 +437,7 @@ int rbk_std_join(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
         rbk_value_str(&b, l->items[i]);
     }
     if (b.len >= RBK_TEXT_MAX) return text_too_long(vm, &b, "join");
-    return ret(out, rbk_str_take_sbuf(&b), args_secret_deep(args, nargs));
+    return ret_text(vm, out, &b, args, nargs);
 }
 
 int rbk_std_replace(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {

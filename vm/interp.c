@@ -400,7 +400,8 @@ static int arith(rbk_vm *vm, rbk_opcode op, rbk_value a, rbk_value b, rbk_value 
         rbk_sbuf_add(&s, x->data, x->len);
         rbk_sbuf_add(&s, y->data, y->len);
         *r = rbk_str_take_sbuf(&s);
-        r->secret = (uint8_t)sec;
+        /* a piece the registry does not mask makes the whole text opaque (rbk_vm_text_mark) */
+        r->secret = (uint8_t)(sec & RBK_SECRET ? rbk_vm_text_mark(vm, a) | rbk_vm_text_mark(vm, b) : sec);
         return 0;
     }
     if (op == RBK_OP_ADD && a.t == RBK_T_LIST && b.t == RBK_T_LIST) {
@@ -660,7 +661,7 @@ static int call_native(rbk_vm *vm, uint32_t n, rbk_value *args, int argc, rbk_va
     /* a pure computation on a secret is secret; external calls decide for themselves what
      * their results carry (their texts are masked on output in any case) */
     if (b->effect == RBK_EFF_PURE)
-        for (int i = 0; i < argc; i++) r.secret |= args[i].secret & RBK_SECRET;
+        for (int i = 0; i < argc; i++) r.secret |= args[i].secret & (RBK_SECRET | RBK_OPAQUE);
     /* text derived from a secret (upper, replace, trim, a split piece...) is not the registered
      * text: register it too, so that every output masks it (pieces under 4 bytes excepted,
      * or single letters would be masked everywhere) */
@@ -747,6 +748,20 @@ static uint8_t stored_secret(rbk_vm *vm, rbk_value v) {
     return RBK_SECRET;
 }
 
+/* A map key that is secret (SET_ITEM, a map literal): a key carries no mark and is shown
+ * wherever the map is, so it must be a text the registry masks (registered here when it is
+ * 4 bytes or more, as stored_secret does); any other is refused (docs/secrets.md): -1 with
+ * the error. */
+static int secret_key(rbk_vm *vm, rbk_value k) {
+    if (!(k.secret & RBK_SECRET)) return 0;
+    rbk_str *s = RBK_AS_STR(k);
+    if (!(k.secret & RBK_OPAQUE)) register_derived(vm, s);
+    if (s->len && !(k.secret & RBK_OPAQUE) && rbk_mask_hits(vm->mask, s->data, s->len)) return 0;
+    return rbk_vm_error(vm, "a map key cannot be a secret that masking would not hide (%s): a map's keys "
+                            "are shown wherever the map is; store the secret as a value instead",
+                        s->len < 4 ? "a text of fewer than 4 bytes" : "a text built from a secret that is not one");
+}
+
 /* SET_ITEM (docs/language.md §5, `m["a"][i] = v`): *c, held by the caller and replaced by the
  * result, with the item at keys[0 .. n-1] set to val (consumed). Lists and maps are values: a
  * level that anything else holds is copied before it changes (excl: nothing else holds *c), so
@@ -771,6 +786,7 @@ static int set_path(rbk_vm *vm, rbk_value *c, const rbk_value *keys, uint32_t n,
         at = (size_t)i;
     } else if (c->t == RBK_T_MAP) {
         if (k.t != RBK_T_STRING) { rbk_unref(val); return rbk_vm_error(vm, "a map's keys are strings, not %s", tname(k)); }
+        if (secret_key(vm, k)) { rbk_unref(val); return -1; }
         rbk_str *ks = RBK_AS_STR(k);
         rbk_value *p = rbk_map_find(*c, ks->data, ks->len);
         if (n > 1 && (!p || p->t == RBK_T_LAZY)) {
@@ -1247,6 +1263,7 @@ L_MAP: {
             rbk_unref(m);
             RAISE();
         }
+        if (secret_key(vm, kv[2 * i])) { rbk_unref(m); RAISE(); }
     }
     for (uint32_t i = 0; i < n; i++) {
         rbk_map_set(m, RBK_AS_STR(kv[2 * i])->data, RBK_AS_STR(kv[2 * i])->len, kv[2 * i + 1]);
@@ -1323,7 +1340,7 @@ L_INTERP: {
         else if (v.t == RBK_T_STRING) rbk_sbuf_add(&s, RBK_AS_STR(v)->data, RBK_AS_STR(v)->len);
         else if (v.secret & RBK_UNVERIFIED) rbk_sbuf_adds(&s, "<dry-run>");
         else rbk_value_str(&s, v);
-        sec |= v.secret;
+        sec |= rbk_vm_text_mark(vm, v); /* opaque when a piece the registry does not mask is in it */
         rbk_unref(v);
     }
     sp -= n;

@@ -38,6 +38,12 @@ void rbk_vm_add_secret_output(rbk_vm *vm, const char *s, size_t n);
  * every string masked before it is escaped, then the whole masked; a secret-marked value that
  * masking does not change is shown as *** whole. */
 void rbk_vm_render_value(rbk_vm *vm, rbk_sbuf *out, rbk_value v, int repr);
+/* The marks of a text built from v (an interpolation, `+`, str, join, json.encode): v's own,
+ * with RBK_SECRET when it holds a secret anywhere inside, and RBK_OPAQUE too when one of those
+ * secrets is not a text the registry masks (a number, a short text, a piece of one): then the
+ * text built is shown as *** whole, never with only its registered parts masked
+ * (docs/secrets.md). O(1) for a value without a mark that is not a list or a map. */
+uint8_t rbk_vm_text_mark(rbk_vm *vm, rbk_value v);
 
 /* Effects (the journal's intent/outcome pairs and the report's command list).
  * effect: "sh" | "exec" | "http" | "sql" | "file"; target: command, "GET url", query (unmasked:

@@ -516,15 +516,24 @@ static void fmt_float(rbk_sbuf *out, double f) {
     rbk_sbuf_adds(out, buf);
     if (!strpbrk(buf, ".eE")) rbk_sbuf_adds(out, ".0");
 }
+/* A rendering: where it stops (value.h: the work stops with the text), the registry it masks
+ * strings with (NULL: the language's own text) and whether the registry masked any. */
+typedef struct {
+    size_t stop;
+    const rbk_mask *mask;
+    int hit;
+} render_ctx;
+
 /* A string as a literal. With a registry, the string is masked first and the masked text is
- * escaped: escaping changes a secret's bytes (a brace, a quote, a control character), which
+ * escaped: escaping changes a secret's bytes (a brace, a quote or a control character), which
  * masking afterwards would no longer recognise. */
-static void repr_str(rbk_sbuf *out, const char *s, size_t n, const rbk_mask *mask) {
+static void repr_str(rbk_sbuf *out, const char *s, size_t n, render_ctx *cx) {
     rbk_sbuf masked = RBK_SBUF_INIT;
-    if (mask && rbk_mask_hits(mask, s, n)) {
-        rbk_mask_apply(mask, &masked, s, n);
+    if (cx->mask && rbk_mask_hits(cx->mask, s, n)) {
+        rbk_mask_apply(cx->mask, &masked, s, n);
         s = masked.data;
         n = masked.len;
+        cx->hit = 1;
     }
     rbk_sbuf_addc(out, '"');
     for (size_t i = 0; i < n; i++) {
@@ -545,8 +554,25 @@ static void repr_str(rbk_sbuf *out, const char *s, size_t n, const rbk_mask *mas
     rbk_sbuf_addc(out, '"');
     rbk_sbuf_free(&masked);
 }
-static void render(rbk_sbuf *out, rbk_value v, bool repr, size_t stop, const rbk_mask *mask) {
-    if (out->len >= stop) return; /* value.h: the work stops with the text */
+static void render(rbk_sbuf *out, rbk_value v, bool repr, render_ctx *cx);
+/* An item of a list or map, inside a container marked `within` (its mark is the item's: reading
+ * the item gives it). Shown to the operator (a mask), a marked item is `***` whole unless the
+ * registry masks its text: the mark is all that hides a number, a short text or a piece. */
+static void render_item(rbk_sbuf *out, rbk_value x, uint8_t within, render_ctx *cx) {
+    uint8_t sec = x.secret | within;
+    if (cx->mask && (sec & RBK_SECRET)) {
+        int shown = x.t == RBK_T_STRING && !(sec & RBK_OPAQUE) &&
+                    rbk_mask_hits(cx->mask, RBK_AS_STR(x)->data, RBK_AS_STR(x)->len);
+        if (!shown) {
+            rbk_sbuf_adds(out, RBK_MASK_REPLACEMENT);
+            return;
+        }
+    }
+    if (x.t == RBK_T_LIST || x.t == RBK_T_MAP) x.secret = sec; /* its items inherit it */
+    render(out, x, true, cx);
+}
+static void render(rbk_sbuf *out, rbk_value v, bool repr, render_ctx *cx) {
+    if (out->len >= cx->stop) return; /* value.h: the work stops with the text */
     switch (v.t) {
     case RBK_T_NIL: rbk_sbuf_adds(out, "nil"); break;
     case RBK_T_BOOL: rbk_sbuf_adds(out, v.as.b ? "true" : "false"); break;
@@ -557,18 +583,18 @@ static void render(rbk_sbuf *out, rbk_value v, bool repr, size_t stop, const rbk
     case RBK_T_STRING: {
         /* at most the bytes that reach stop (the output still reaches it: a caller that
          * checks out->len >= its limit sees the cut) */
-        size_t n = RBK_AS_STR(v)->len, room = stop - out->len;
+        size_t n = RBK_AS_STR(v)->len, room = cx->stop - out->len;
         if (n > room) n = room;
-        if (repr) repr_str(out, RBK_AS_STR(v)->data, n, mask);
+        if (repr) repr_str(out, RBK_AS_STR(v)->data, n, cx);
         else rbk_sbuf_add(out, RBK_AS_STR(v)->data, n);
         break;
     }
     case RBK_T_LIST: {
         rbk_list *l = RBK_AS_LIST(v);
         rbk_sbuf_addc(out, '[');
-        for (size_t i = 0; i < l->len && out->len < stop; i++) {
+        for (size_t i = 0; i < l->len && out->len < cx->stop; i++) {
             if (i) rbk_sbuf_adds(out, ", ");
-            render(out, l->items[i], true, stop, mask);
+            render_item(out, l->items[i], v.secret, cx);
         }
         rbk_sbuf_addc(out, ']');
         break;
@@ -576,11 +602,11 @@ static void render(rbk_sbuf *out, rbk_value v, bool repr, size_t stop, const rbk
     case RBK_T_MAP: {
         rbk_map *m = RBK_AS_MAP(v);
         rbk_sbuf_addc(out, '{');
-        for (size_t i = 0; i < m->len && out->len < stop; i++) {
+        for (size_t i = 0; i < m->len && out->len < cx->stop; i++) {
             if (i) rbk_sbuf_adds(out, ", ");
-            repr_str(out, rbk_map_key(m, i)->data, rbk_map_key(m, i)->len, mask);
+            repr_str(out, rbk_map_key(m, i)->data, rbk_map_key(m, i)->len, cx);
             rbk_sbuf_adds(out, ": ");
-            render(out, m->vals[i], true, stop, mask);
+            render_item(out, m->vals[i], v.secret, cx);
         }
         rbk_sbuf_addc(out, '}');
         break;
@@ -597,11 +623,16 @@ static void render(rbk_sbuf *out, rbk_value v, bool repr, size_t stop, const rbk
     default: rbk_sbuf_adds(out, "?"); break;
     }
 }
-void rbk_value_str(rbk_sbuf *out, rbk_value v) { render(out, v, false, RBK_TEXT_MAX, NULL); }
-void rbk_value_repr(rbk_sbuf *out, rbk_value v) { render(out, v, true, RBK_TEXT_MAX, NULL); }
-void rbk_value_render_max(rbk_sbuf *out, rbk_value v, int repr, size_t max, const rbk_mask *mask) {
-    size_t stop = max < RBK_TEXT_MAX - out->len ? out->len + max : RBK_TEXT_MAX;
-    render(out, v, repr != 0, stop, mask);
+static void render_plain(rbk_sbuf *out, rbk_value v, bool repr) {
+    render_ctx cx = {RBK_TEXT_MAX, NULL, 0};
+    render(out, v, repr, &cx);
+}
+void rbk_value_str(rbk_sbuf *out, rbk_value v) { render_plain(out, v, false); }
+void rbk_value_repr(rbk_sbuf *out, rbk_value v) { render_plain(out, v, true); }
+void rbk_value_render_max(rbk_sbuf *out, rbk_value v, int repr, size_t max, const rbk_mask *mask, int *hit) {
+    render_ctx cx = {max < RBK_TEXT_MAX - out->len ? out->len + max : RBK_TEXT_MAX, mask, 0};
+    render(out, v, repr != 0, &cx);
+    if (hit) *hit = cx.hit;
 }
 
 void rbk_value_json(rbk_sbuf *out, rbk_value v) {
@@ -640,13 +671,13 @@ void rbk_value_json(rbk_sbuf *out, rbk_value v) {
     }
     default: {
         rbk_sbuf tmp = RBK_SBUF_INIT;
-        render(&tmp, v, false, RBK_TEXT_MAX, NULL);
+        render_plain(&tmp, v, false);
         rbk_sbuf_add_json_str(out, rbk_sbuf_cstr(&tmp), tmp.len);
         rbk_sbuf_free(&tmp);
     }
     }
 }
 rbk_value rbk_mark_secret(rbk_value v) {
-    v.secret = 1;
+    v.secret = (uint8_t)((v.secret & RBK_OPAQUE) | RBK_SECRET);
     return v;
 }

@@ -31,7 +31,7 @@ typedef enum rbk_type {
     RBK_T__COUNT
 } rbk_type;
 
-enum { RBK_SECRET = 1, RBK_UNVERIFIED = 2 };
+enum { RBK_SECRET = 1, RBK_UNVERIFIED = 2, RBK_OPAQUE = 4 };
 
 typedef struct rbk_obj {
     uint32_t rc;
@@ -45,7 +45,11 @@ typedef struct rbk_value {
     uint8_t t;      /* rbk_type */
     uint8_t secret; /* taint bits, carried through every computation with `|`:
                        RBK_SECRET derived from a secret (docs/language.md §9);
-                       RBK_UNVERIFIED derived from a write skipped by --dry-run */
+                       RBK_UNVERIFIED derived from a write skipped by --dry-run;
+                       RBK_OPAQUE (with RBK_SECRET) a text that holds a secret's text the
+                       registry does not mask (a number, a short piece, an item of a list
+                       built into the text: rbk_vm_text_mark), so it is never shown even in
+                       part, where a text the registry masks shows what is not secret */
     union {
         bool b;
         int64_t i;
@@ -219,9 +223,13 @@ void rbk_value_repr(rbk_sbuf *out, rbk_value v);
  * bytes (or a little more: the piece it was writing): for a value shown, not used. With a mask,
  * every string (and map key) is masked with the registry BEFORE it is escaped (escaping a
  * brace, a quote or a control character changes a secret's bytes); the caller then masks the
- * whole text again (a secret that spans items): rbk_vm_render_value. */
+ * whole text again (a secret that spans items): rbk_vm_render_value. With a mask too, an item
+ * of a list or map that is secret-marked (or inside a marked container) is written `***` whole,
+ * unless it is a text the registry masks (then it is written masked, `"***"`): a number, a
+ * short text or a piece of a secret has no registered text to mask, and its mark is all that
+ * hides it (docs/secrets.md). *hit (when not NULL) is set when the registry masked a string. */
 struct rbk_mask;
-void rbk_value_render_max(rbk_sbuf *out, rbk_value v, int repr, size_t max, const struct rbk_mask *mask);
+void rbk_value_render_max(rbk_sbuf *out, rbk_value v, int repr, size_t max, const struct rbk_mask *mask, int *hit);
 /* Appends JSON (strings escaped; durations as milliseconds; times as RFC 3339 strings; handles
  * as "<sql connection>"). */
 void rbk_value_json(rbk_sbuf *out, rbk_value v);

@@ -572,14 +572,17 @@ static void render_value(rbk_vm *vm, rbk_sbuf *out, rbk_value v, int repr, size_
     int all = max >= RBK_TEXT_MAX;
     size_t margin = all ? 0 : rbk_mask_longest(vm->mask);
     size_t want = all ? RBK_TEXT_MAX : max + margin;
-    rbk_value_render_max(&raw, v, repr, want, vm->mask);
+    int hit = 0;
+    rbk_value_render_max(&raw, v, repr, want, vm->mask, &hit);
     rbk_mask_apply(vm->mask, &m, rbk_sbuf_cstr(&raw), raw.len);
+    /* whether the registry masked any of its text (an item written *** for its mark alone is
+     * not that: a marked list of numbers is *** whole, as a marked number is) */
+    int masked = hit || m.len != raw.len || memcmp(rbk_sbuf_cstr(&m), rbk_sbuf_cstr(&raw), raw.len) != 0;
     /* the same rendering unmasked: whether it ended before the value did (the masked one is
-     * shorter, so its length cannot tell), and whether any of its text was a secret */
+     * shorter, so its length cannot tell) */
     rbk_sbuf plain = RBK_SBUF_INIT;
-    rbk_value_render_max(&plain, v, repr, want, NULL);
+    rbk_value_render_max(&plain, v, repr, want, NULL, NULL);
     int stopped = plain.len >= want;
-    int masked = m.len != plain.len || memcmp(rbk_sbuf_cstr(&m), rbk_sbuf_cstr(&plain), plain.len) != 0;
     rbk_sbuf_free(&plain);
     size_t keep = m.len;
     if (stopped && !all) {
@@ -587,7 +590,7 @@ static void render_value(rbk_vm *vm, rbk_sbuf *out, rbk_value v, int repr, size_
         if (keep > max) keep = max;
         while (keep > 0 && ((unsigned char)m.data[keep] & 0xC0) == 0x80) keep--; /* UTF-8 */
     }
-    if ((v.secret & RBK_SECRET) && !masked) {
+    if ((v.secret & RBK_SECRET) && (!masked || (v.secret & RBK_OPAQUE))) {
         rbk_sbuf_adds(out, "***");
     } else {
         rbk_sbuf_add(out, rbk_sbuf_cstr(&m), keep);
@@ -600,6 +603,27 @@ static void render_value(rbk_vm *vm, rbk_sbuf *out, rbk_value v, int repr, size_
     }
     rbk_sbuf_free(&raw);
     rbk_sbuf_free(&m);
+}
+/* RBK_SECRET and RBK_OPAQUE of rbk_vm_text_mark; inherited: whether a container v is in is
+ * marked (reading v out of it gives v the mark) */
+static uint8_t text_mark(rbk_vm *vm, rbk_value v, int inherited, unsigned depth) {
+    int sec = (v.secret & RBK_SECRET) || inherited;
+    if (v.secret & RBK_OPAQUE) return RBK_SECRET | RBK_OPAQUE;
+    if (v.t == RBK_T_LIST || v.t == RBK_T_MAP) {
+        if (depth >= RBK_MAX_NESTING) return sec ? RBK_SECRET | RBK_OPAQUE : 0;
+        rbk_value *items = v.t == RBK_T_LIST ? RBK_AS_LIST(v)->items : RBK_AS_MAP(v)->vals;
+        size_t n = v.t == RBK_T_LIST ? RBK_AS_LIST(v)->len : RBK_AS_MAP(v)->len;
+        uint8_t r = sec ? RBK_SECRET : 0;
+        for (size_t i = 0; i < n && !(r & RBK_OPAQUE); i++) r |= text_mark(vm, items[i], sec, depth + 1);
+        return r;
+    }
+    if (!sec) return 0;
+    if (v.t == RBK_T_STRING && rbk_mask_hits(vm->mask, RBK_AS_STR(v)->data, RBK_AS_STR(v)->len)) return RBK_SECRET;
+    return RBK_SECRET | RBK_OPAQUE;
+}
+uint8_t rbk_vm_text_mark(rbk_vm *vm, rbk_value v) {
+    if (!(v.secret & RBK_SECRET) && v.t != RBK_T_LIST && v.t != RBK_T_MAP) return v.secret;
+    return (uint8_t)(v.secret | text_mark(vm, v, 0, 0));
 }
 void rbk_vm_render_value(rbk_vm *vm, rbk_sbuf *out, rbk_value v, int repr) {
     render_value(vm, out, v, repr, RBK_TEXT_MAX);
