@@ -100,6 +100,12 @@ static int parse_args(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, sh_ar
                 rbk_sh_quote(&a->display, rbk_arg_str(it), rbk_arg_len(it));
         }
     }
+    /* a command line that holds a secret the registry does not mask (a number, a text under 4
+     * bytes: rbk_vm_text_mark) is shown *** whole, everywhere it is shown (docs/secrets.md) */
+    if (rbk_vm_text_mark(vm, cmd) & RBK_OPAQUE) {
+        rbk_sbuf_reset(&a->display);
+        rbk_sbuf_adds(&a->display, RBK_MASK_REPLACEMENT);
+    }
 
     rbk_value t = args[1];
     a->timeout_ms = -1;

@@ -201,10 +201,11 @@ static int value_text(rbk_vm *vm, rbk_value v, rbk_sbuf *t) {
 }
 
 /* Replaces *top (v, still referenced there) with the text in q, which it takes: the quoted form
- * keeps the value's marks (secret, unverified). The tail of every quoting opcode. */
-static void take_quoted(rbk_value *top, rbk_sbuf *q) {
+ * keeps the value's marks (secret, unverified), and those of a text built from it (a list that
+ * holds a secret number: rbk_vm_text_mark). The tail of every quoting opcode. */
+static void take_quoted(rbk_vm *vm, rbk_value *top, rbk_sbuf *q) {
     rbk_value r = rbk_str_take_sbuf(q);
-    r.secret = top->secret;
+    r.secret = rbk_vm_text_mark(vm, *top);
     rbk_unref(*top);
     *top = r;
 }
@@ -222,7 +223,7 @@ static int sh_quote_top(rbk_vm *vm, rbk_value *top, int ctx) {
     }
     rbk_sh_quote_in(&q, ctx, rbk_sbuf_cstr(&t), t.len);
     rbk_sbuf_free(&t);
-    take_quoted(top, &q);
+    take_quoted(vm, top, &q);
     return 0;
 }
 
@@ -1391,7 +1392,7 @@ L_URLQUOTE: {
         RAISE();
     }
     rbk_sbuf_free(&t);
-    take_quoted(&sp[-1], &q);
+    take_quoted(vm, &sp[-1], &q);
     DISPATCH();
 }
 L_URLSEG: {
@@ -1416,7 +1417,7 @@ L_REQUOTE: {
         RAISE();
     }
     rbk_sbuf_free(&t);
-    take_quoted(&sp[-1], &q);
+    take_quoted(vm, &sp[-1], &q);
     DISPATCH();
 }
 L_SQLIDENT: {
@@ -1436,7 +1437,7 @@ L_SQLIDENT: {
     }
     rbk_sbuf_addc(&q, '"');
     rbk_sbuf_free(&t);
-    take_quoted(&sp[-1], &q);
+    take_quoted(vm, &sp[-1], &q);
     DISPATCH();
 }
 L_CALL: {

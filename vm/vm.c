@@ -618,8 +618,17 @@ static uint8_t text_mark(rbk_vm *vm, rbk_value v, int inherited, unsigned depth)
         return r;
     }
     if (!sec) return 0;
-    if (v.t == RBK_T_STRING && rbk_mask_hits(vm->mask, RBK_AS_STR(v)->data, RBK_AS_STR(v)->len)) return RBK_SECRET;
-    return RBK_SECRET | RBK_OPAQUE;
+    if (v.t == RBK_T_STRING)
+        return rbk_mask_hits(vm->mask, RBK_AS_STR(v)->data, RBK_AS_STR(v)->len) ? RBK_SECRET : RBK_SECRET | RBK_OPAQUE;
+    /* a number (a bool, a duration, a time) whose whole text is registered (a secret param's
+     * value, `--param pin=4711`) is masked as a text is; any other is opaque */
+    rbk_sbuf t = RBK_SBUF_INIT, m = RBK_SBUF_INIT;
+    rbk_value_str(&t, v);
+    rbk_mask_apply(vm->mask, &m, rbk_sbuf_cstr(&t), t.len);
+    int whole = !strcmp(rbk_sbuf_cstr(&m), RBK_MASK_REPLACEMENT);
+    rbk_sbuf_free(&t);
+    rbk_sbuf_free(&m);
+    return whole ? RBK_SECRET : RBK_SECRET | RBK_OPAQUE;
 }
 uint8_t rbk_vm_text_mark(rbk_vm *vm, rbk_value v) {
     if (!(v.secret & RBK_SECRET) && v.t != RBK_T_LIST && v.t != RBK_T_MAP) return v.secret;

@@ -4,7 +4,7 @@
 # args: --param token=tok-Param-S3cret-9 --param pin=4711 --verbose
 # exit: 3
 # allow-warnings
-# expect: log    token=*** len=18
+# expect: log    ***
 # expect: log    pin=*** region=eu-west-1 fallback=***
 # expect: sh     echo '***' '***' ***; echo '***' >&2
 # expect: out | *** *** ***

@@ -2,7 +2,7 @@
 # error messages show *** instead.
 # env: RBK_GT_TOKEN=tok-s3cr3t-value-42
 # exit: 1
-# expect: log    token=*** len=19
+# expect: log    ***
 # expect: log    password=*** mixed=user:***@host
 # expect: FAILED expect env.RBK_GT_TOKEN == "guess"
 # expect: == NO-GO
