@@ -154,9 +154,10 @@ static inline int too_deep(rbk_vm *vm, rbk_value v) {
 }
 
 /* Registers text computed from a secret when it does not already show a registered secret
- * (then masking that part is enough, and "token=***" stays readable). */
-static void register_derived(rbk_vm *vm, rbk_str *s) {
-    if (s->len < 4 || rbk_mask_hits(vm->mask, s->data, s->len)) return;
+ * (then masking that part is enough, and "token=***" stays readable) or when it is opaque (it
+ * also holds a secret masking that part would leave: a number, a short piece). */
+static void register_derived(rbk_vm *vm, rbk_str *s, int opaque) {
+    if (s->len < 4 || (!opaque && rbk_mask_hits(vm->mask, s->data, s->len))) return;
     rbk_vm_add_secret(vm, s->data, s->len);
 }
 
@@ -171,7 +172,7 @@ static void register_derived(rbk_vm *vm, rbk_str *s) {
  * maps too. */
 static void register_marked(rbk_vm *vm, rbk_value v, int depth) {
     if (v.t == RBK_T_STRING) {
-        if (v.secret & RBK_SECRET) register_derived(vm, RBK_AS_STR(v));
+        if (v.secret & RBK_SECRET) register_derived(vm, RBK_AS_STR(v), v.secret & RBK_OPAQUE);
     } else if (v.t == RBK_T_LIST && depth < 4) {
         rbk_list *l = RBK_AS_LIST(v);
         for (size_t i = 0; i < l->len; i++) {
@@ -666,11 +667,11 @@ static int call_native(rbk_vm *vm, uint32_t n, rbk_value *args, int argc, rbk_va
     /* text derived from a secret (upper, replace, trim, a split piece...) is not the registered
      * text: register it too, so that every output masks it (pieces under 4 bytes excepted,
      * or single letters would be masked everywhere) */
-    if ((r.secret & RBK_SECRET) && r.t == RBK_T_STRING) register_derived(vm, RBK_AS_STR(r));
+    if ((r.secret & RBK_SECRET) && r.t == RBK_T_STRING) register_derived(vm, RBK_AS_STR(r), 0);
     if ((r.secret & RBK_SECRET) && r.t == RBK_T_LIST)
         for (size_t i = 0; i < RBK_AS_LIST(r)->len; i++) {
             rbk_value x = RBK_AS_LIST(r)->items[i];
-            if (x.t == RBK_T_STRING) register_derived(vm, RBK_AS_STR(x));
+            if (x.t == RBK_T_STRING) register_derived(vm, RBK_AS_STR(x), 0);
         }
     *out = r;
     return 0;
@@ -743,7 +744,7 @@ static uint8_t stored_secret(rbk_vm *vm, rbk_value v) {
     if (!(v.secret & RBK_SECRET)) return 0;
     if (v.t == RBK_T_STRING) {
         rbk_str *s = RBK_AS_STR(v);
-        register_derived(vm, s);
+        register_derived(vm, s, 0);
         if (s->len && rbk_mask_hits(vm->mask, s->data, s->len)) return 0;
     }
     return RBK_SECRET;
@@ -756,7 +757,7 @@ static uint8_t stored_secret(rbk_vm *vm, rbk_value v) {
 static int secret_key(rbk_vm *vm, rbk_value k) {
     if (!(k.secret & RBK_SECRET)) return 0;
     rbk_str *s = RBK_AS_STR(k);
-    if (!(k.secret & RBK_OPAQUE)) register_derived(vm, s);
+    if (!(k.secret & RBK_OPAQUE)) register_derived(vm, s, 0);
     if (s->len && !(k.secret & RBK_OPAQUE) && rbk_mask_hits(vm->mask, s->data, s->len)) return 0;
     return rbk_vm_error(vm, "a map key cannot be a secret that masking would not hide (%s): a map's keys "
                             "are shown wherever the map is; store the secret as a value instead",
