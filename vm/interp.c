@@ -168,11 +168,22 @@ static void register_derived(rbk_vm *vm, rbk_str *s, int opaque) {
  * alone, so without this the text of a value computed from a secret by a command (its result
  * is marked, its text unknown) would show in the next command's line. Not at every
  * interpolation: a loop that logs marked values would register one text per turn for
- * nothing. Strings only (the digits of a number would be masked everywhere), inside lists and
+ * nothing. Strings, and numbers, durations and times of 4 bytes or more (their digits are then
+ * masked everywhere: safe, if sometimes more than needed; docs/secrets.md), inside lists and
  * maps too. */
 static void register_marked(rbk_vm *vm, rbk_value v, int depth) {
     if (v.t == RBK_T_STRING) {
         if (v.secret & RBK_SECRET) register_derived(vm, RBK_AS_STR(v), v.secret & RBK_OPAQUE);
+    } else if (v.t == RBK_T_INT || v.t == RBK_T_FLOAT || v.t == RBK_T_DURATION || v.t == RBK_T_TIME) {
+        /* a secret number leaving the language: a command, a server or a database may print
+         * it back, and no mark follows it there, so its text is registered (4 bytes or more;
+         * not a bool: "true" would be masked everywhere) */
+        if (v.secret & RBK_SECRET) {
+            rbk_sbuf b = RBK_SBUF_INIT;
+            rbk_value_str(&b, v);
+            if (b.len >= 4 && !rbk_mask_hits(vm->mask, rbk_sbuf_cstr(&b), b.len)) rbk_vm_add_secret(vm, rbk_sbuf_cstr(&b), b.len);
+            rbk_sbuf_free(&b);
+        }
     } else if (v.t == RBK_T_LIST && depth < 4) {
         rbk_list *l = RBK_AS_LIST(v);
         for (size_t i = 0; i < l->len; i++) {

@@ -1,9 +1,9 @@
-# A URL that holds a secret's registered text and a secret number (which the registry cannot
-# mask) is shown *** whole, in the live line, the log and the outcome: masking only the text
-# would leave the number (docs/secrets.md, "Inside lists and maps").
+# A URL that holds a secret text and a secret number: the number's text is registered as it
+# leaves the language (quoted into the URL), so the live line, the server's echo and the log
+# mask both (docs/secrets.md, "Inside lists and maps").
 # requires: http
 # args: --param base=${RBK_HTTP_URL} --verbose
-# expect: http   GET ***
+# expect: /echo?t=***&n=***
 # expect: log    [***, 200]
 # not-expect: 8675309123
 # not-expect: tok-url-number-1

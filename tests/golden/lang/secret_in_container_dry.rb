@@ -1,7 +1,8 @@
-# --dry-run's `would sh(...)` shows the command's arguments: a secret inside a list is *** there.
+# --dry-run's `would sh(...)` shows the command's arguments: a secret number quoted into a
+# command, alone or inside a list, is registered as it leaves the language, and masked.
 # args: --dry-run
-# expect: would sh(***)
-# expect: would sh(***)
+# expect: would sh("echo '[***]'")
+# expect: would sh("echo '***'")
 # not-expect: 8675309123
 runbook "secret items in a dry run"
 
