@@ -761,6 +761,17 @@ static uint8_t stored_secret(rbk_vm *vm, rbk_value v) {
     return RBK_SECRET;
 }
 
+/* RBK_SECRET when a list or map holds a secret item anywhere inside (not the container's own
+ * mark): a comparison or a membership test that looks at the items tells something of them. */
+static uint8_t held_secret(rbk_value v) {
+    if (v.t != RBK_T_LIST && v.t != RBK_T_MAP) return 0;
+    rbk_value *items = v.t == RBK_T_LIST ? RBK_AS_LIST(v)->items : RBK_AS_MAP(v)->vals;
+    size_t n = v.t == RBK_T_LIST ? RBK_AS_LIST(v)->len : RBK_AS_MAP(v)->len;
+    for (size_t i = 0; i < n; i++)
+        if ((items[i].secret & RBK_SECRET) || held_secret(items[i])) return RBK_SECRET;
+    return 0;
+}
+
 /* A map key that is secret (SET_ITEM, a map literal): a key carries no mark and is shown
  * wherever the map is, so it must be a text the registry masks (registered here when it is
  * 4 bytes or more, as stored_secret does); any other is refused (docs/secrets.md): -1 with
@@ -1142,7 +1153,7 @@ L_NE: {
     }
     rbk_value b = sp[-1], a = sp[-2];
     bool eq = rbk_equal(a, b);
-    uint8_t sec = a.secret | b.secret;
+    uint8_t sec = a.secret | b.secret | held_secret(a) | held_secret(b); /* [secret(42)] == [42] */
     rbk_unref(a); rbk_unref(b);
     sp -= 2;
     rbk_value r = rbk_bool(ip[-1] == RBK_OP_EQ ? eq : !eq);
@@ -1180,7 +1191,7 @@ L_IN: {
     rbk_value b = sp[-1], a = sp[-2];
     int r = 0;
     if (((a.secret | b.secret) & RBK_UNVERIFIED) == 0 && (ip[-1] == RBK_OP_CONTAINS ? op_contains(vm, a, b, &r) : op_contains(vm, b, a, &r))) RAISE();
-    uint8_t sec = a.secret | b.secret;
+    uint8_t sec = a.secret | b.secret | held_secret(a) | held_secret(b); /* 42 in [secret(42)] */
     rbk_unref(a); rbk_unref(b);
     sp -= 2;
     rbk_value rv = rbk_bool(r);

@@ -1,7 +1,8 @@
 # A secret inside a list or map is never shown (docs/secrets.md, "Inside lists and maps"): a
 # number, a bool, a float, a duration, a time or a text the registry cannot mask is *** there;
 # a text the registry masks is "***". A text built from such a secret (an interpolation, `+`,
-# str, join, json.encode) is *** whole, not partly masked.
+# str, join, json.encode) is *** whole, not partly masked; so is a comparison or a membership
+# test that looks at a secret item.
 # expect: log    [***, "***", ***, ***, ***, ***, ***, ***]
 # expect: log    {"n": ***}
 # expect: log    {"deep": [{"n": ***}], "t": "***"}
@@ -19,6 +20,8 @@
 # expect: log    ***
 # expect: log    [1, 2]
 # expect: log    {"user": "***", "n": ***}
+# expect: log    ***
+# expect: log    ***
 # not-expect: 8675309123
 # not-expect: 8675309124
 # not-expect: 96000.5
@@ -54,4 +57,7 @@ step "Shown" {
   log(secret([1, 2]))
   log([1, 2])
   log(secret({user: "app", n: 7}))
+  let plain = 8675309000 + 123
+  log([n] == [plain])
+  log(plain in [1, n])
 }
