@@ -485,7 +485,7 @@ static int quantify(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out, bool
     for (size_t i = 0; i < l->len; i++) {
         if (rbk_truthy(l->items[i]) != all) { r = !all; break; }
     }
-    return ret(out, rbk_bool(r), args_secret(args, nargs));
+    return ret(out, rbk_bool(r), args_secret_deep(args, nargs)); /* any([secret(true)]) tells the item */
 }
 int rbk_std_any(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     return quantify(vm, args, nargs, out, false);

@@ -22,6 +22,7 @@
 # expect: log    {"user": "***", "n": ***}
 # expect: log    ***
 # expect: log    ***
+# expect: log    [***, ***, ***, ***]
 # not-expect: 8675309123
 # not-expect: 8675309124
 # not-expect: 96000.5
@@ -60,4 +61,5 @@ step "Shown" {
   let plain = 8675309000 + 123
   log([n] == [plain])
   log(plain in [1, n])
+  log([any([secret(true)]), all([secret(false)]), sum([n, 1]), max([n, 1])])
 }
