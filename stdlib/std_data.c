@@ -694,7 +694,7 @@ int rbk_std_sort(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     free(idx);
     free(tmp);
     if (r) return -1;
-    return ret(out, l, args_secret(args, nargs));
+    return ret(out, l, args_secret_deep(args, nargs)); /* the order tells of a secret item */
 }
 
 static int extreme(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out, bool max) {
@@ -716,7 +716,7 @@ static int extreme(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out, bool 
     /* one item: still one the order knows (min([{}]) is as wrong as min([{}, {}])) */
     if (n == 1 && order(vm, fn, keys, 0, 0, by_key, &c)) { free(keys); return -1; }
     free(keys);
-    return ret(out, rbk_ref(RBK_AS_LIST(args[0])->items[best]), args_secret(args, nargs));
+    return ret(out, rbk_ref(RBK_AS_LIST(args[0])->items[best]), args_secret_deep(args, nargs)); /* the choice tells of a secret item */
 }
 int rbk_std_min(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) { return extreme(vm, args, nargs, out, false); }
 int rbk_std_max(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) { return extreme(vm, args, nargs, out, true); }
@@ -798,5 +798,5 @@ int rbk_std_unique(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     }
     free(table);
     free(keys);
-    return ret(out, l, args_secret(args, nargs));
+    return ret(out, l, args_secret_deep(args, nargs)); /* what was dropped tells of a secret item */
 }
