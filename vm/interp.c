@@ -180,8 +180,12 @@ static void register_marked(rbk_vm *vm, rbk_value v, int depth) {
          * not a bool: "true" would be masked everywhere) */
         if (v.secret & RBK_SECRET) {
             rbk_sbuf b = RBK_SBUF_INIT;
-            rbk_value_str(&b, v);
-            if (b.len >= 4 && !rbk_mask_hits(vm->mask, rbk_sbuf_cstr(&b), b.len)) rbk_vm_add_secret(vm, rbk_sbuf_cstr(&b), b.len);
+            for (int json = 0; json <= (v.t == RBK_T_DURATION); json++) { /* a duration in JSON: its milliseconds */
+                rbk_sbuf_reset(&b);
+                if (json) rbk_value_json(&b, v);
+                else rbk_value_str(&b, v);
+                if (b.len >= 4 && !rbk_mask_hits(vm->mask, rbk_sbuf_cstr(&b), b.len)) rbk_vm_add_secret(vm, rbk_sbuf_cstr(&b), b.len);
+            }
             rbk_sbuf_free(&b);
         }
     } else if (v.t == RBK_T_LIST && depth < 4) {

@@ -42,7 +42,7 @@ SECRET_OUTPUT = "0utput-C4n4ry-S3cr3t"  # printed by a command given secret: tru
 # secrets the registry cannot mask (a number, a float, a duration, a time): only their mark
 # hides them, inside lists and maps, in a text built from them, in the journal's globals
 # (docs/secrets.md, "Inside lists and maps"); made at run time, so no source line holds them
-UNMASKABLE = ("8675309123", "8675309124", "96000.5", "5h7m11s", "2031-07-19T05:43:21Z")
+UNMASKABLE = ("8675309123", "8675309124", "96000.5", "5h7m11s", "18431000", "2031-07-19T05:43:21Z")
 
 RUNBOOK_SRC = r'''runbook "Canary"
 env RBK_CANARY secret
@@ -98,6 +98,9 @@ section "Everything" {
     log(e.body)
     let q = http.get("{base_url}/headers", headers: {"X-Api-Key": api_key})
     log(q.body)
+    let hj = http.post("{base_url}/echo", json: {n: held[0], f: held[1], d: held[2], t: token})
+    log(hj.body)
+    log([hj.json, hj.status])
     expect h.status == 200
   }
   step "Notify" {
@@ -114,6 +117,9 @@ section "Everything" {
     log("sql said {v}")
     let rows = db.query("SELECT {other}::text AS o, {token}::text AS t, {api_key}::text AS k")
     log(rows)
+    let hn = db.query("SELECT {held[0]}::bigint AS n, {held[1]}::float8 AS f")
+    log(hn)
+    log("sql items {hn} and {token}")
     db.close()
   }
   step "Maybe fail" if mode == "fail" {
