@@ -1195,7 +1195,9 @@ L_IN: {
     rbk_value b = sp[-1], a = sp[-2];
     int r = 0;
     if (((a.secret | b.secret) & RBK_UNVERIFIED) == 0 && (ip[-1] == RBK_OP_CONTAINS ? op_contains(vm, a, b, &r) : op_contains(vm, b, a, &r))) RAISE();
-    uint8_t sec = a.secret | b.secret | held_secret(a) | held_secret(b); /* 42 in [secret(42)] */
+    /* 42 in [secret(42)] tells the item; a map's keys carry no mark (and `k in m` stays O(1)) */
+    rbk_value hay = ip[-1] == RBK_OP_CONTAINS ? a : b, needle = ip[-1] == RBK_OP_CONTAINS ? b : a;
+    uint8_t sec = a.secret | b.secret | held_secret(needle) | (hay.t == RBK_T_LIST ? held_secret(hay) : 0);
     rbk_unref(a); rbk_unref(b);
     sp -= 2;
     rbk_value rv = rbk_bool(r);
