@@ -525,7 +525,7 @@ typedef struct {
 } render_ctx;
 
 /* A string as a literal. With a registry, the string is masked first and the masked text is
- * escaped: escaping changes a secret's bytes (a brace, a quote or a control character), which
+ * escaped: escaping changes a secret's bytes (a brace, a quote, a control character), which
  * masking afterwards would no longer recognise. */
 static void repr_str(rbk_sbuf *out, const char *s, size_t n, render_ctx *cx) {
     rbk_sbuf masked = RBK_SBUF_INIT;
