@@ -787,7 +787,7 @@ static int secret_key(rbk_vm *vm, rbk_value k) {
     if (s->len && !(k.secret & RBK_OPAQUE) && rbk_mask_hits(vm->mask, s->data, s->len)) return 0;
     return rbk_vm_error(vm, "a map key cannot be a secret that masking would not hide (%s): a map's keys "
                             "are shown wherever the map is; store the secret as a value instead",
-                        s->len < 4 ? "a text of fewer than 4 bytes" : "a text built from a secret that is not one");
+                        s->len < 4 ? "a text of fewer than 4 bytes" : "a text that holds a secret masking cannot find");
 }
 
 /* SET_ITEM (docs/language.md §5, `m["a"][i] = v`): *c, held by the caller and replaced by the

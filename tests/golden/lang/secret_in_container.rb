@@ -30,7 +30,6 @@
 # not-expect: 5h7m11s
 # not-expect: 2031-07-19
 # not-expect: tok-container-1
-# not-expect: "C"
 runbook "secrets inside lists and maps"
 
 let token = secret("tok-container-1")
