@@ -18,8 +18,11 @@
 #include "../support/sha256.h"
 
 struct rbk_journal {
-    int fd;
-    char *path;
+    int fd;            /* -1 for a journal kept by a run store (append below) */
+    char *path;        /* the file, or the name of the run in its store */
+    /* a run store's appender (cli/state.h): the record is committed when it returns 0 */
+    int (*append)(void *ctx, const char *line, size_t len, char **err);
+    void *append_ctx;
     int failed;
     long long size;  /* bytes of whole records: a failed write is cut back to it */
     rbk_vm *vm;      /* masks the begin record; told when a record cannot be written */
@@ -120,7 +123,17 @@ rbk_journal *rbk_journal_open(const char *path, int fresh, char **err) {
     return j;
 }
 
+rbk_journal *rbk_journal_open_appender(const char *name, int (*append)(void *ctx, const char *line, size_t len, char **err), void *ctx) {
+    rbk_journal *j = calloc(1, sizeof *j);
+    j->fd = -1;
+    j->path = strdup(name);
+    j->append = append;
+    j->append_ctx = ctx;
+    return j;
+}
+
 int rbk_journal_truncate(rbk_journal *j, long long bytes) {
+    if (j->append) return 0; /* a store's records are whole (one committed row each) */
     if (ftruncate(j->fd, (off_t)bytes) || (fdatasync(j->fd) && errno != EINVAL)) return -1;
     j->size = bytes;
     return 0;
@@ -130,8 +143,22 @@ int rbk_journal_truncate(rbk_journal *j, long long bytes) {
  * written whole and made durable is taken back (the file ends with whole records), and from
  * then on nothing more is written: the run is told, and starts nothing new (vm.h). */
 static void put(rbk_journal *j, rbk_sbuf *line) {
-    if (j->fd < 0 || j->failed) return;
+    if ((j->fd < 0 && !j->append) || j->failed) return;
     rbk_sbuf_adds(line, "}\n");
+    if (j->append) { /* a run store: committed before the run goes on, as fdatasync is for a file */
+        char *err = NULL;
+        if (!j->append(j->append_ctx, line->data, line->len, &err)) {
+            j->size += (long long)line->len;
+            return;
+        }
+        j->failed = 1;
+        fprintf(stderr, "runbook: the journal of run %s could not be written to its store (%s): nothing more is started; the journal "
+                        "ends with the last record committed — once the cause is fixed, `runbook resume %s` continues from there\n",
+                j->path, err ? err : "?", j->path);
+        if (j->vm) rbk_vm_sink_failed(j->vm, err ? err : "the run store");
+        free(err);
+        return;
+    }
     const char *p = line->data;
     size_t left = line->len;
     const char *what = "write";
@@ -511,10 +538,10 @@ static void build_replay(rbk_journal_state *st, jeffect *eff, int neff) {
     free(uncommitted);
 }
 
+static int read_records(const char *path, rbk_sbuf data, rbk_journal_state *st, char **err);
+
 int rbk_journal_read(const char *path, rbk_journal_state *st, char **err) {
     memset(st, 0, sizeof *st);
-    st->failed_step = -1;
-    st->incomplete_step = -1;
     rbk_sbuf e = RBK_SBUF_INIT;
     /* read whole by support/readfile.h: a regular file only (a FIFO would be waited on for
      * ever, /dev/zero would be one line without end), of the size it says (not a /proc file,
@@ -525,6 +552,22 @@ int rbk_journal_read(const char *path, rbk_journal_state *st, char **err) {
         *err = rbk_sbuf_detach(&e);
         return -1;
     }
+    rbk_sbuf_free(&e);
+    return read_records(path, data, st, err);
+}
+
+int rbk_journal_read_text(const char *name, const char *text, size_t len, rbk_journal_state *st, char **err) {
+    memset(st, 0, sizeof *st);
+    rbk_sbuf data = RBK_SBUF_INIT;
+    rbk_sbuf_add(&data, text, len);
+    return read_records(name, data, st, err);
+}
+
+/* The records of data (taken: freed here), into st. */
+static int read_records(const char *path, rbk_sbuf data, rbk_journal_state *st, char **err) {
+    st->failed_step = -1;
+    st->incomplete_step = -1;
+    rbk_sbuf e = RBK_SBUF_INIT;
     size_t at = 0;
     const char *line;
     ssize_t len;

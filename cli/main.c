@@ -119,7 +119,14 @@ static int parse_args(int argc, char **argv, rbk_cli_opts *o) {
             if (!strcmp(f, "rerun")) o->unknown = 'r';
             else if (!strcmp(f, "done")) o->unknown = 'd';
             else { fprintf(stderr, "runbook: --unknown is rerun or done, not %s\n", f); return -1; }
-        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) { rbk_cli_usage(stdout); exit(0); }
+        } else if (!strcmp(a, "--state")) { NEEDARG(); o->state = argv[++i]; }
+        else if (!strcmp(a, "--lock")) {
+            NEEDARG();
+            if (o->nlocks == 8) { fprintf(stderr, "runbook: at most 8 --lock names\n"); return -1; }
+            if (!*argv[i + 1]) { fprintf(stderr, "runbook: --lock needs a name\n"); return -1; }
+            o->locks[o->nlocks++] = argv[++i];
+        } else if (!strcmp(a, "--follow") || !strcmp(a, "-f")) o->follow = 1;
+        else if (!strcmp(a, "-h") || !strcmp(a, "--help")) { rbk_cli_usage(stdout); exit(0); }
         else if (a[0] == '-' && a[1]) { fprintf(stderr, "runbook: unknown option %s\n", a); return -1; }
         else o->files[o->nfiles++] = a;
 #undef NEEDARG

@@ -133,6 +133,9 @@ int rbk_cli_execute(rbk_cli_opts *o, rbk_unit *u, const char *runbook_path, rbk_
         }
     }
     if (j && rbk_journal_close(j)) fprintf(stderr, "runbook: the journal %s ends where it could not be written (above)\n", o->journal);
+    else if (j && o->run_id && code != 0 && code != 1 && !o->json_log)
+        fprintf(stderr, "run: %s — continue this run with `runbook resume %s`%s\n", o->run_id, o->run_id,
+                o->state ? " and the same --state" : "");
     else if (j && code != 0 && code != 1 && !o->json_log)
         fprintf(stderr, "journal: %s — continue this run with `runbook resume %s`\n", o->journal, o->journal);
     rbk_vm_free(vm);
@@ -156,6 +159,7 @@ int rbk_cmd_run(rbk_cli_opts *o) {
     if (o->nfiles != 1) { fputs("runbook run: give one FILE.rb or FILE.rbc\n", stderr); return EXIT_USAGE; }
     if (o->unknown) { fputs("runbook run: --unknown is an option of `runbook resume`\n", stderr); return EXIT_USAGE; }
     if (o->env_file && rbk_cli_load_env_file(o, o->env_file)) return EXIT_USAGE;
+    if (o->nlocks && !rbk_state_wanted_for_run(o)) { fputs("runbook run: --lock takes the lock in a run store: give --state too\n", stderr); return EXIT_USAGE; }
     rbk_journal *j = NULL;
     if (o->journal) {
         char *err = NULL;
@@ -164,7 +168,15 @@ int rbk_cmd_run(rbk_cli_opts *o) {
     }
     rbk_unit *u = rbk_cli_unit(o->files[0], 0, NULL);
     if (!u) { rbk_journal_close(j); return EXIT_COMPILE; }
+    /* a run store (docs/state.md): the run locks before step 1, the run registered, its journal there */
+    struct rbk_state *store = NULL;
+    if (rbk_state_wanted_for_run(o)) {
+        int rc = rbk_state_start_run(o, u, o->files[0], &store, &j);
+        if (rc) { rbk_journal_close(j); rbk_unit_free(u); return rc; }
+    }
     rbk_cli_default_policy(o);
-    return rbk_cli_execute(o, u, o->files[0], j, NULL, NULL);
+    int rc = rbk_cli_execute(o, u, o->files[0], j, NULL, NULL);
+    rbk_state_close(store); /* after the journal: the run's locks are released last */
+    return rc;
 }
 
