@@ -55,7 +55,7 @@ int rbk_cmd_runs(rbk_cli_opts *o) {
             rbk_sbuf_printf(&who, "%s@%s", r->operator_ ? r->operator_ : "?", r->host ? r->host : "?");
             rbk_sbuf st = RBK_SBUF_INIT;
             rbk_sbuf_adds(&st, rbk_state_status(r));
-            if (r->ended && r->end_code >= 0) rbk_sbuf_printf(&st, " (%d)", r->end_code);
+            if (r->ended && r->end_code >= 0) rbk_sbuf_printf(&st, " (exit %d)", r->end_code);
             rbk_sbuf_printf(&b, "%-21s %-27s %-24s %-24s %s\n", r->id, rbk_sbuf_cstr(&st), rbk_sbuf_cstr(&t), rbk_sbuf_cstr(&who),
                             r->title ? r->title : "");
             rbk_sbuf_free(&st);

@@ -235,6 +235,47 @@ static char *lock_file(const dir_store *s, const char *name) {
     return rbk_sbuf_detach(&p);
 }
 
+/* Whether process pid holds a flock on the file of fd (/proc/locks: "1: FLOCK ADVISORY WRITE PID MAJ:MIN:INODE ..."). */
+static int pid_holds(int fd, long long pid) {
+    struct stat st;
+    FILE *f = fopen("/proc/locks", "re");
+    if (!f || fstat(fd, &st)) { if (f) fclose(f); return 0; }
+    char line[512];
+    int yes = 0;
+    while (!yes && fgets(line, sizeof line, f)) {
+        long long p;
+        unsigned maj, min;
+        unsigned long long ino;
+        char kind[16];
+        if (sscanf(line, "%*s %15s %*s %*s %lld %x:%x:%llu", kind, &p, &maj, &min, &ino) == 5)
+            yes = !strcmp(kind, "FLOCK") && p == pid && ino == (unsigned long long)st.st_ino;
+    }
+    fclose(f);
+    return yes;
+}
+
+/* Who holds the lock of fd: its holder writes it just after taking the flock, so the text may
+ * still be the last holder's, or empty, for a moment: on this host the text counts when its pid
+ * holds the flock; read again for up to 2 s, then "{}" (not known). */
+static char *read_holder(int fd, const char *myhost) {
+    for (int tries = 0;; tries++) {
+        rbk_sbuf t = RBK_SBUF_INIT;
+        char buf[4096];
+        ssize_t n;
+        off_t off = 0;
+        while ((n = pread(fd, buf, sizeof buf, off)) > 0 && t.len < 65536) { rbk_sbuf_add(&t, buf, (size_t)n); off += n; }
+        json_t *m = t.len ? json_loadb(t.data, t.len, 0, NULL) : NULL;
+        const char *host = json_string_value(json_object_get(m, "host"));
+        int current = m && host && (strcmp(host, myhost) || pid_holds(fd, json_integer_value(json_object_get(m, "pid"))));
+        json_decref(m);
+        if (current) return rbk_sbuf_detach(&t);
+        rbk_sbuf_free(&t);
+        if (tries == 20) return strdup("{}");
+        struct timespec ts = {0, 100 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+}
+
 static int dir_lock(void *h, const char *name, const rbk_state_holder *me, char **held, char **err) {
     dir_store *s = h;
     *held = NULL;
@@ -253,16 +294,9 @@ static int dir_lock(void *h, const char *name, const rbk_state_holder *me, char 
             free(path);
             return -1;
         }
-        /* its holder wrote who it is after taking it: read it (a holder that has not written yet: unknown) */
-        rbk_sbuf t = RBK_SBUF_INIT;
-        char buf[4096];
-        ssize_t n;
-        off_t off = 0;
-        while ((n = pread(fd, buf, sizeof buf, off)) > 0 && t.len < 65536) { rbk_sbuf_add(&t, buf, (size_t)n); off += n; }
+        *held = read_holder(fd, me->host);
         close(fd);
         free(path);
-        *held = t.len ? rbk_sbuf_detach(&t) : strdup("{}");
-        rbk_sbuf_free(&t);
         return 1;
     }
     /* the lock is ours: who holds it now, for whoever is refused (the kernel releases the flock

@@ -41,10 +41,17 @@ static PGresult *q(pg_store *s, const char *sql, int n, const char *const *param
     PQclear(r);
     return NULL;
 }
+/* Statements without parameters (a migration is several). */
 static int exec0(pg_store *s, const char *sql, char **err) {
-    PGresult *r = q(s, sql, 0, NULL, err);
+    PGresult *r = PQexec(s->c, sql);
+    ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+        PQclear(r);
+        return 0;
+    }
+    set_err(err, "the run store (PostgreSQL)", r ? PQresultErrorMessage(r) : PQerrorMessage(s->c));
     PQclear(r);
-    return r ? 0 : -1;
+    return -1;
 }
 
 /* The migrations: migration[v] takes the schema from version v to v + 1 (docs/state.md lists
@@ -89,7 +96,7 @@ static int schema_version(pg_store *s, int *v, char **err) {
     return 0;
 }
 
-/* Creates or migrates the schema, one process at a time (a transaction-scoped advisory lock). */
+/* Creates or migrates the schema, one process at a time (the advisory lock (1917, 0)). */
 static int migrate(pg_store *s, char **err) {
     int v;
     if (schema_version(s, &v, err)) return -1;
@@ -101,19 +108,22 @@ static int migrate(pg_store *s, char **err) {
         set_err(err, m, NULL);
         return -1;
     }
-    if (exec0(s, "BEGIN", err)) return -1;
+    /* the lock before the transaction: a transaction that waited for it would still see the
+     * catalog as it was when it began (the schema another process just created: not there) */
+    if (exec0(s, "SELECT pg_advisory_lock(1917, 0)", err)) return -1;
     char *e2 = NULL;
-    if (exec0(s, "SELECT pg_advisory_xact_lock(1917, 0)", &e2) || schema_version(s, &v, &e2)) goto bad;
+    if (exec0(s, "BEGIN", &e2) || schema_version(s, &v, &e2)) goto bad;
     for (; v < RBK_STATE_SCHEMA_VERSION; v++) {
         char up[100];
         snprintf(up, sizeof up, "UPDATE runbook.schema_version SET version = %d", v + 1);
         if (exec0(s, migration[v], &e2) || exec0(s, up, &e2)) goto bad;
     }
     if (exec0(s, "COMMIT", &e2)) goto bad;
+    PQclear(PQexec(s->c, "SELECT pg_advisory_unlock(1917, 0)"));
     return 0;
-bad:;
-    PGresult *r = PQexec(s->c, "ROLLBACK");
-    PQclear(r);
+bad:
+    PQclear(PQexec(s->c, "ROLLBACK"));
+    PQclear(PQexec(s->c, "SELECT pg_advisory_unlock(1917, 0)"));
     rbk_sbuf m = RBK_SBUF_INIT;
     rbk_sbuf_printf(&m, "the store's schema (version %d) needs version %d, and this role could not create it (%s); its owner creates "
                         "it once: docs/state.md, \"Roles and privileges\"", v, RBK_STATE_SCHEMA_VERSION, e2 ? e2 : "?");
