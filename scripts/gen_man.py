@@ -34,6 +34,8 @@ SUMMARY = {
     "compile": "compile a runbook into a verified .rbc artifact",
     "run": "run a runbook, step by step, with expectations and rollback",
     "resume": "continue a journaled run that was cut off",
+    "runs": "list the runs of a run store, with their status and verdicts",
+    "show": "print a run's journal records from its store, or follow them live",
     "plan": "show what a run would do, without running anything",
     "doc": "write a runbook as a Markdown checklist for review",
     "disasm": "list the bytecode of a runbook or an artifact",
