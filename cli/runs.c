@@ -42,8 +42,8 @@ int rbk_cmd_runs(rbk_cli_opts *o) {
         rbk_sbuf t = RBK_SBUF_INIT, who = RBK_SBUF_INIT;
         if (rbk_time_in_range(r->started_ms)) rbk_rfc3339_fmt(&t, r->started_ms);
         if (o->format == RBK_FMT_JSON) {
-            json_t *j = json_pack("{s:s, s:s, s:b, s:b, s:s?, s:s?, s:s?, s:s?, s:s?, s:I, s:s, s:s?}", "id", r->id, "status",
-                                  rbk_state_status(r), "live", r->live, "ended", r->ended, "title", r->title, "operator", r->operator_,
+            json_t *j = json_pack("{s:s, s:s, s:b, s:b, s:b, s:s?, s:s?, s:s?, s:s?, s:s?, s:I, s:s, s:s?}", "id", r->id, "status",
+                                  rbk_state_status(r), "live", r->live, "begun", r->begun, "ended", r->ended, "title", r->title, "operator", r->operator_,
                                   "host", r->host, "artifact", r->artifact, "runbook", r->runbook, "pid", (json_int_t)r->pid, "started",
                                   rbk_sbuf_cstr(&t), "locks", r->locks);
             if (r->ended) json_object_set_new(j, "code", json_integer(r->end_code));

@@ -64,6 +64,7 @@ void rbk_state_runs_free(rbk_state_run *runs, int n) {
 
 const char *rbk_state_status(const rbk_state_run *r) {
     if (r->live) return "running";
+    if (!r->begun) return "not started";
     if (!r->ended) return "interrupted";
     switch (r->end_code) {
     case 0: return "ended: GO";
@@ -356,7 +357,8 @@ static void dir_status(dir_store *s, rbk_state_run *r) {
     ssize_t len;
     while ((len = getline(&line, &cap, f)) > 0) {
         if (line[len - 1] != '\n') break; /* cut short */
-        if (!strncmp(line, "{\"rec\":\"resume\"", 15)) r->ended = 0;
+        if (!strncmp(line, "{\"rec\":\"begin\"", 14)) r->begun = 1;
+        else if (!strncmp(line, "{\"rec\":\"resume\"", 15)) r->ended = 0;
         else if (!strncmp(line, "{\"rec\":\"run_end\"", 16)) {
             json_t *e = json_loadb(line, (size_t)len, 0, NULL);
             json_t *c = json_object_get(e, "code");
@@ -507,6 +509,7 @@ rbk_state *rbk_state_open(const char *spec, char **err) {
         else if (home && *home) rbk_sbuf_printf(&p, "%s/.local/state/runbook", home);
         else { fail(err, "%s%s", "no --state, no $" RBK_STATE_ENV ", and no $HOME for the per-user store", ""); return NULL; }
         spec = deflt = rbk_sbuf_detach(&p);
+        mkdir_p(deflt, 0700); /* the per-user store is the user's alone */
     }
     const rbk_state_ops *ops = is_pg_url(spec) ? pg_ops(err) : &dir_ops;
     void *h = ops ? ops->open(spec, err) : NULL;

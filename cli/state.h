@@ -22,6 +22,7 @@ typedef struct rbk_state_run {
     long long pid;
     long long started_ms; /* Unix epoch milliseconds */
     int live;        /* a process holds the run now (running, or being resumed) */
+    int begun;       /* its journal has its begin record (a run refused by its preflight has none) */
     int ended;       /* its last run_end is after its last resume */
     int end_code;    /* ended: the exit code (docs/exit-codes.md) */
 } rbk_state_run;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "state.h"
 
 
@@ -246,6 +247,23 @@ static int pg_append(void *h, const char *id, const char *line, size_t len, char
     return 0;
 }
 
+/* The holder's JSON from pg_lock's query, when the row names the session that holds the
+ * advisory lock (else NULL: the holder has not written it yet). */
+static char *holder_json(PGresult *r) {
+    const char *holder = PQgetvalue(r, 0, 2), *stored = PQgetvalue(r, 0, 3);
+    if (!*holder || strcmp(holder, stored)) return NULL;
+    rbk_sbuf j = RBK_SBUF_INIT;
+    rbk_sbuf_adds(&j, "{\"run\":");
+    rbk_sbuf_add_json_str(&j, PQgetvalue(r, 0, 4), strlen(PQgetvalue(r, 0, 4)));
+    rbk_sbuf_adds(&j, ",\"operator\":");
+    rbk_sbuf_add_json_str(&j, PQgetvalue(r, 0, 5), strlen(PQgetvalue(r, 0, 5)));
+    rbk_sbuf_adds(&j, ",\"host\":");
+    rbk_sbuf_add_json_str(&j, PQgetvalue(r, 0, 6), strlen(PQgetvalue(r, 0, 6)));
+    rbk_sbuf_printf(&j, ",\"pid\":%s,\"since_ms\":%s}", *PQgetvalue(r, 0, 7) ? PQgetvalue(r, 0, 7) : "0",
+                    *PQgetvalue(r, 0, 8) ? PQgetvalue(r, 0, 8) : "0");
+    return rbk_sbuf_detach(&j);
+}
+
 static int pg_lock(void *h, const char *name, const rbk_state_holder *me, char **held, char **err) {
     pg_store *s = h;
     *held = NULL;
@@ -253,43 +271,37 @@ static int pg_lock(void *h, const char *name, const rbk_state_holder *me, char *
     PGresult *r = q(s, "INSERT INTO runbook.locks (name) VALUES ($1) ON CONFLICT (name) DO NOTHING", 1, p1, err);
     if (!r) return -1;
     PQclear(r);
-    r = q(s,
-          "SELECT l.id, pg_try_advisory_lock(1917, l.id), "
-          "  (SELECT k.pid FROM pg_locks k WHERE k.locktype = 'advisory' AND k.classid = 1917 AND k.objid = l.id::oid "
-          "   AND k.objsubid = 2 AND k.granted AND k.pid <> pg_backend_pid() LIMIT 1), "
-          "  l.backend_pid, l.run, l.operator, l.host, l.pid, (extract(epoch FROM l.since) * 1000)::bigint "
-          "FROM runbook.locks l WHERE l.name = $1",
-          1, p1, err);
-    if (!r) return -1;
-    if (!strcmp(PQgetvalue(r, 0, 1), "t")) {
-        char *id = strdup(PQgetvalue(r, 0, 0)), *pid = num_text(me->pid), *ms = num_text(me->since_ms);
-        PQclear(r);
-        const char *p2[] = {id, me->run_id, me->host, pid, ms};
+    /* the holder writes who it is just after taking the advisory lock: a row that does not name
+     * the holding session yet is read again, for up to 2 s (the lock is tried again each time) */
+    for (int tries = 0; !*held; tries++) {
         r = q(s,
-              "UPDATE runbook.locks SET backend_pid = pg_backend_pid(), run = $2, operator = session_user, host = $3, pid = $4::bigint, "
-              "since = to_timestamp($5::bigint / 1000.0) WHERE id = $1::int",
-              5, p2, err);
-        free(id); free(pid); free(ms);
+              "SELECT l.id, pg_try_advisory_lock(1917, l.id), "
+              "  (SELECT k.pid FROM pg_locks k WHERE k.locktype = 'advisory' AND k.classid = 1917 AND k.objid = l.id::oid "
+              "   AND k.objsubid = 2 AND k.granted AND k.pid <> pg_backend_pid() LIMIT 1), "
+              "  l.backend_pid, l.run, l.operator, l.host, l.pid, (extract(epoch FROM l.since) * 1000)::bigint "
+              "FROM runbook.locks l WHERE l.name = $1",
+              1, p1, err);
+        if (!r) return -1;
+        if (!strcmp(PQgetvalue(r, 0, 1), "t")) {
+            char *id = strdup(PQgetvalue(r, 0, 0)), *pid = num_text(me->pid), *ms = num_text(me->since_ms);
+            PQclear(r);
+            const char *p2[] = {id, me->run_id, me->host, pid, ms};
+            r = q(s,
+                  "UPDATE runbook.locks SET backend_pid = pg_backend_pid(), run = $2, operator = session_user, host = $3, "
+                  "pid = $4::bigint, since = to_timestamp($5::bigint / 1000.0) WHERE id = $1::int",
+                  5, p2, err);
+            free(id); free(pid); free(ms);
+            PQclear(r);
+            return r ? 0 : -1;
+        }
+        *held = holder_json(r);
         PQclear(r);
-        return r ? 0 : -1;
+        if (!*held && tries == 20) *held = strdup("{}");
+        if (!*held) {
+            struct timespec ts = {0, 100 * 1000000L};
+            nanosleep(&ts, NULL);
+        }
     }
-    /* held: who, when the row names the session that holds it (else a holder that has not written it yet) */
-    rbk_sbuf j = RBK_SBUF_INIT;
-    const char *holder = PQgetvalue(r, 0, 2), *stored = PQgetvalue(r, 0, 3);
-    if (*holder && !strcmp(holder, stored)) {
-        rbk_sbuf_adds(&j, "{\"run\":");
-        rbk_sbuf_add_json_str(&j, PQgetvalue(r, 0, 4), strlen(PQgetvalue(r, 0, 4)));
-        rbk_sbuf_adds(&j, ",\"operator\":");
-        rbk_sbuf_add_json_str(&j, PQgetvalue(r, 0, 5), strlen(PQgetvalue(r, 0, 5)));
-        rbk_sbuf_adds(&j, ",\"host\":");
-        rbk_sbuf_add_json_str(&j, PQgetvalue(r, 0, 6), strlen(PQgetvalue(r, 0, 6)));
-        rbk_sbuf_printf(&j, ",\"pid\":%s,\"since_ms\":%s}", *PQgetvalue(r, 0, 7) ? PQgetvalue(r, 0, 7) : "0",
-                        *PQgetvalue(r, 0, 8) ? PQgetvalue(r, 0, 8) : "0");
-    } else {
-        rbk_sbuf_adds(&j, "{}");
-    }
-    PQclear(r);
-    *held = rbk_sbuf_detach(&j);
     return 1;
 }
 
@@ -297,7 +309,8 @@ static int pg_lock(void *h, const char *name, const rbk_state_holder *me, char *
     "SELECT r.id, r.title, r.artifact, r.runbook, r.operator, r.host, r.pid, (extract(epoch FROM r.started) * 1000)::bigint, r.locks, " \
     "  EXISTS (SELECT 1 FROM pg_locks k WHERE k.locktype = 'advisory' AND k.classid = 1918 AND k.objid = r.num::oid "              \
     "          AND k.objsubid = 2 AND k.granted), "                                                                                 \
-    "  (SELECT j.line FROM runbook.journal j WHERE j.run = r.num AND j.rec IN ('run_end', 'resume') ORDER BY j.seq DESC LIMIT 1) "    \
+    "  (SELECT j.line FROM runbook.journal j WHERE j.run = r.num AND j.rec IN ('run_end', 'resume') ORDER BY j.seq DESC LIMIT 1), "  \
+    "  EXISTS (SELECT 1 FROM runbook.journal j WHERE j.run = r.num AND j.seq = 1) "                                                  \
     "FROM runbook.runs r "
 
 static char *col(PGresult *r, int i, int c) { return PQgetisnull(r, i, c) ? NULL : strdup(PQgetvalue(r, i, c)); }
@@ -314,6 +327,7 @@ static void row_to_run(PGresult *r, int i, rbk_state_run *run) {
     run->started_ms = atoll(PQgetvalue(r, i, 7));
     run->locks = col(r, i, 8);
     run->live = !strcmp(PQgetvalue(r, i, 9), "t");
+    run->begun = !strcmp(PQgetvalue(r, i, 11), "t");
     const char *last = PQgetvalue(r, i, 10);
     if (!strncmp(last, "{\"rec\":\"run_end\"", 16)) {
         run->ended = 1;

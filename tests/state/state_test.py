@@ -272,6 +272,11 @@ def case_lock_option_and_refusals(d, store):
     p = rb(run_args(d, store, "--lock", "orders-db", "--lock", "payments"), d)
     check(p.returncode == 0, "run with two locks", p.stderr)
     check(runs(d, store)[0]["locks"] == "orders-db,payments", f"the run's locks: {runs(d, store)[0]}")
+    # refused by its preflight: registered, never begun, nothing to resume
+    p = rb(["run", "s.rb", "--state", store], d)
+    check(p.returncode == 64 and "not started" in p.stderr, "a run without its parameter", p.stderr)
+    r = runs(d, store)[0]
+    check(r["status"] == "not started" and not r["begun"] and not r["live"], f"a run refused by its preflight: {r}")
 
 
 # ---------------------------------------------------------------- PostgreSQL only
