@@ -75,7 +75,7 @@ int rbk_cli_execute(rbk_cli_opts *o, rbk_unit *u, const char *runbook_path, rbk_
 
 /* cli/state_run.c: the run store (docs/state.md) for run and resume. */
 struct rbk_state;
-/* Whether run records into a store: --state, or $RUNBOOK_STATE. */
+/* Whether run records into a store: --state, or $RUNBOOK_STATE without --journal. */
 int rbk_state_wanted_for_run(const rbk_cli_opts *o);
 /* run: opens the store, takes the run locks (refused: who holds them), registers the run and
  * opens its journal. 0, or an exit code (the message printed). */

@@ -159,6 +159,7 @@ int rbk_cmd_run(rbk_cli_opts *o) {
     if (o->nfiles != 1) { fputs("runbook run: give one FILE.rb or FILE.rbc\n", stderr); return EXIT_USAGE; }
     if (o->unknown) { fputs("runbook run: --unknown is an option of `runbook resume`\n", stderr); return EXIT_USAGE; }
     if (o->env_file && rbk_cli_load_env_file(o, o->env_file)) return EXIT_USAGE;
+    if (o->state && o->journal) { fputs("runbook run: --journal and --state: the run store keeps the journal; give one of them\n", stderr); return EXIT_USAGE; }
     if (o->nlocks && !rbk_state_wanted_for_run(o)) { fputs("runbook run: --lock takes the lock in a run store: give --state too\n", stderr); return EXIT_USAGE; }
     rbk_journal *j = NULL;
     if (o->journal) {

@@ -16,7 +16,7 @@
 
 int rbk_state_wanted_for_run(const rbk_cli_opts *o) {
     const char *env = getenv(RBK_STATE_ENV);
-    return o->state || (env && *env);
+    return o->state || (env && *env && !o->journal); /* --journal FILE: that file, not the environment's store */
 }
 
 int rbk_state_resume_wanted(const rbk_cli_opts *o, const char *arg) {
@@ -80,10 +80,6 @@ static int take_locks(rbk_state *s, const char *doing, const char *names, const 
 int rbk_state_start_run(rbk_cli_opts *o, const rbk_unit *u, const char *runbook_path, rbk_state **store, rbk_journal **j) {
     *store = NULL;
     *j = NULL;
-    if (o->journal) {
-        fputs("runbook run: --journal and --state: the run store keeps the journal; give one of them\n", stderr);
-        return EXIT_USAGE;
-    }
     char *err = NULL;
     rbk_state *s = rbk_state_open(o->state, &err);
     if (!s) {
