@@ -6,7 +6,9 @@ Cases: `runbook runs` (text and JSON) and `runbook show`; `show --follow` from a
 while the run goes on; two runs racing for one lock (exactly one wins, the other exits before
 step 1 naming the holder); SIGKILL of the lock holder, then a second run gets the lock; `resume
 RUN` from the store after a SIGKILL (and refused while the run is live); PostgreSQL: an operator
-role cannot create the schema, nor insert a run in another's name.
+role cannot create the schema, nor insert a run in another's name; a journal record that cannot be
+committed (the run's session terminated) stops the run before its next step; a URL's password is
+never printed.
 No wall-clock bound is asserted: conditions are waited for, with a generous hang guard.
 
 usage: state_test.py --runbook PATH [--services-env FILE] [-k NAME]
@@ -310,7 +312,61 @@ def pg_case_roles(d, base_url, admin_url):
     del db
 
 
+def pg_case_journal_write_fails_when_the_session_is_gone(d, base_url, admin_url):
+    """The run's session is terminated while step Two runs: the next record cannot be committed,
+    so nothing more starts (step Three never runs); the run is then interrupted, and resumes."""
+    setup(d)
+    db = base_url.rsplit("/", 1)[1]
+    open(os.path.join(d, "slow"), "w").close()
+    a = start(run_args(d, base_url), d, os.path.join(d, "a.out"))
+    try:
+        wait_until(lambda: "two-start" in marks(d), "the run in step Two")
+        rid = next(r for r in runs(d, base_url) if r["live"])["id"]
+        t = psql(admin_url, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                            f"WHERE datname = '{db}' AND application_name = 'runbook' AND pid <> pg_backend_pid()")
+        check(t.returncode == 0 and t.stdout.strip() == "1", f"terminating the run's session: {t.stdout} {t.stderr}")
+        os.unlink(os.path.join(d, "slow"))
+        code = a.wait(GUARD)
+        out = read(os.path.join(d, "a.out"))
+        check(code not in (0, 1) and "could not be written to its store" in out, f"the run exits {code}", out)
+        check("three" not in marks(d), "step Three ran after its journal could not be written", str(marks(d)))
+        st = [r for r in runs(d, base_url) if r["id"] == rid][0]
+        check(st["status"] == "interrupted", f"the run's status: {st}")
+        p = rb(["resume", rid, "--unknown", "done", "--state", base_url], d)
+        check(p.returncode == 0 and marks(d).count("three") == 1, f"resume exits {p.returncode}", p.stderr, str(marks(d)))
+    finally:
+        if a.poll() is None:
+            os.killpg(a.pid, signal.SIGKILL)
+            a.wait()
+
+
+def pg_case_password_never_printed(d, base_url, admin_url):
+    """A URL's password is not in what runbook prints."""
+    setup(d)
+    pw_url = SERVICES["RBK_PG_PW_URL"]
+    user, secret = pw_url.split("//", 1)[1].split("@", 1)[0].split(":", 1)
+    url = base_url.replace("postgres@", f"{user}:{secret}@")
+    check(rb(["runs", "--state", base_url], d).returncode == 0, "the owner creates the schema")
+    g = psql(base_url, GRANTS.replace("runbook_operator", user))
+    check(g.returncode == 0, "the grants of docs/state.md", g.stderr)
+    open(os.path.join(d, "slow"), "w").close()
+    a = start(run_args(d, url), d, os.path.join(d, "a.out"))
+    try:
+        wait_until(lambda: "two-start" in marks(d), "the run in step Two")
+        b = rb(run_args(d, url), d)
+        check(b.returncode == 64 and f"{user}:***@" in b.stderr and secret not in b.stderr, "the refusal shows the password", b.stderr)
+        os.unlink(os.path.join(d, "slow"))
+        check(a.wait(GUARD) == 0, "the run failed", read(os.path.join(d, "a.out")))
+        out = read(os.path.join(d, "a.out"))
+        check(f"{user}:***@" in out and secret not in out, "the run's output shows the password", out)
+    finally:
+        if a.poll() is None:
+            os.killpg(a.pid, signal.SIGKILL)
+            a.wait()
+
+
 GRANTS = None  # the block of docs/state.md, read in main()
+PG_CASES = [pg_case_roles, pg_case_journal_write_fails_when_the_session_is_gone, pg_case_password_never_printed]
 
 
 CASES = [case_runs_and_show, case_show_follow_from_a_second_process, case_two_processes_race_for_one_lock,
@@ -347,8 +403,8 @@ def main():
     base = tempfile.mkdtemp(prefix="rbk-state-")
     n = 0
     try:
-        for case in CASES + [pg_case_roles]:
-            for kind in (["pg"] if case is pg_case_roles else ["dir", "pg"]):
+        for case in CASES + PG_CASES:
+            for kind in (["pg"] if case in PG_CASES else ["dir", "pg"]):
                 name = f"{case.__name__}[{kind}]"
                 if a.k not in name:
                     continue
@@ -362,7 +418,7 @@ def main():
                         r = psql(admin, f"DROP DATABASE IF EXISTS {db}")
                         r = psql(admin, f"CREATE DATABASE {db}")
                         check(r.returncode == 0, "CREATE DATABASE", r.stderr)
-                    if case is pg_case_roles:
+                    if case in PG_CASES:
                         case(d, url, admin)
                     else:
                         case(d, url if kind == "pg" else os.path.join(d, "store"))
