@@ -17,6 +17,7 @@ int rbk_cmd_resume(rbk_cli_opts *o);   /* cli/resume.c */
 int rbk_cmd_plan(rbk_cli_opts *o);     /* cli/plan.c */
 int rbk_cmd_runs(rbk_cli_opts *o);     /* cli/runs.c */
 int rbk_cmd_show(rbk_cli_opts *o);     /* cli/runs.c */
+int rbk_cmd_approve(rbk_cli_opts *o);  /* cli/runs.c */
 int rbk_cmd_doc(rbk_cli_opts *o);      /* cli/doc.c */
 int rbk_cmd_disasm(rbk_cli_opts *o);   /* cli/compile.c */
 int rbk_cli_import(const char *path, const char *out_path);            /* cli/import.c */
@@ -68,6 +69,7 @@ static const rbk_command commands[] = {
      rbk_cmd_resume, NULL},
     {"runs", NULL, "  runbook runs    [--state DIR|URL] [--format text|json]\n", rbk_cmd_runs, NULL},
     {"show", NULL, "  runbook show    RUN [--follow] [--state DIR|URL]\n", rbk_cmd_show, NULL},
+    {"approve", NULL, "  runbook approve RUN [--state URL]\n", rbk_cmd_approve, NULL},
     {"plan", NULL, "  runbook plan    FILE.rb|FILE.rbc [--format text|json] [--default-timeout D]\n", rbk_cmd_plan, NULL},
     {"doc", NULL, "  runbook doc     FILE.rb|FILE.rbc [--default-timeout D]\n", rbk_cmd_doc, NULL},
     {"disasm", NULL, "  runbook disasm  FILE.rb|FILE.rbc\n", rbk_cmd_disasm, NULL},

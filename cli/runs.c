@@ -1,5 +1,5 @@
-/* cli/runs.c — `runbook runs` (the runs of a store: running, interrupted, ended with their
- * verdicts) and `runbook show RUN [--follow]` (a run's journal records so far, and with
+/* cli/runs.c — `runbook runs` (the runs of a store: running, waiting for approval, interrupted,
+ * ended with their verdicts), `runbook approve RUN`, and `runbook show RUN [--follow]` (a run's journal records so far, and with
  * --follow the ones to come, until the run is no longer live), from any machine that reaches
  * the store (docs/state.md). */
 #include <jansson.h>
@@ -126,6 +126,30 @@ int rbk_cmd_show(rbk_cli_opts *o) {
         fprintf(stderr, "runbook show: %s\n", err ? err : "?");
         free(err);
     }
+    rbk_state_close(s);
+    return rc ? EXIT_USAGE : 0;
+}
+
+/* runbook approve RUN [--state URL]: approves the run's open request for approval as the
+ * store's user (PostgreSQL: the session_user; never the run's operator). */
+int rbk_cmd_approve(rbk_cli_opts *o) {
+    if (o->nfiles != 1) { fputs("runbook approve: give one RUN (its id: `runbook runs` lists them)\n", stderr); return EXIT_USAGE; }
+    rbk_state *s = open_store(o, "approve");
+    if (!s) return EXIT_USAGE;
+    if (!s->ops->approve) {
+        fprintf(stderr, "runbook approve: the %s store %s has no approvals: they need a shared store where each person is a "
+                        "database user (--state postgresql://...)\n", s->ops->name, s->where);
+        rbk_state_close(s);
+        return EXIT_USAGE;
+    }
+    rbk_sbuf msg = RBK_SBUF_INIT;
+    char *err = NULL;
+    int rc = s->ops->approve(s->h, o->files[0], &msg, &err);
+    if (rc == 0) printf("%s\n", rbk_sbuf_cstr(&msg));
+    else if (rc > 0) fprintf(stderr, "runbook approve: run %s waits for no approval now (`runbook runs` shows which do)\n", o->files[0]);
+    else fprintf(stderr, "runbook approve: refused: %s\n", err ? err : "?");
+    free(err);
+    rbk_sbuf_free(&msg);
     rbk_state_close(s);
     return rc ? EXIT_USAGE : 0;
 }

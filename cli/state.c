@@ -63,6 +63,7 @@ void rbk_state_runs_free(rbk_state_run *runs, int n) {
 }
 
 const char *rbk_state_status(const rbk_state_run *r) {
+    if (r->live && r->waiting) return "waiting for approval";
     if (r->live) return "running";
     if (!r->begun) return "not started";
     if (!r->ended) return "interrupted";
@@ -462,6 +463,7 @@ static int dir_read(void *h, const char *id, long long *cursor, rbk_sbuf *out, c
 
 static const rbk_state_ops dir_ops = {
     "directory", dir_open, dir_create_run, dir_take_run, dir_journal_path, dir_append, dir_lock, dir_list, dir_get, dir_read, dir_close,
+    NULL, NULL, /* approvals need a shared store with identities: PostgreSQL */
 };
 
 /* ------------------------------------------------------------ choosing the store */

@@ -10,9 +10,11 @@
  * locks are taken), cli/runs.c (runs, show). */
 #ifndef RBK_STATE_H
 #define RBK_STATE_H
+#include <signal.h>
+#include <stdint.h>
 #include "../support/sbuf.h"
 
-#define RBK_STATE_SCHEMA_VERSION 1 /* the PostgreSQL schema this runbook creates and reads */
+#define RBK_STATE_SCHEMA_VERSION 2 /* the PostgreSQL schema this runbook creates and reads */
 #define RBK_STATE_ENV "RUNBOOK_STATE"
 
 /* A run as the store lists it. Strings owned by the list. */
@@ -22,6 +24,7 @@ typedef struct rbk_state_run {
     long long pid;
     long long started_ms; /* Unix epoch milliseconds */
     int live;        /* a process holds the run now (running, or being resumed) */
+    int waiting;     /* it waits for approvals (approve()) */
     int begun;       /* its journal has its begin record (a run refused by its preflight has none) */
     int ended;       /* its last run_end is after its last resume */
     int end_code;    /* ended: the exit code (docs/exit-codes.md) */
@@ -58,6 +61,14 @@ typedef struct rbk_state_ops {
      * *cursor moves past them. */
     int (*read)(void *h, const char *run_id, long long *cursor, rbk_sbuf *out, char **err);
     void (*close)(void *h);
+    /* approve(): asks for `by` approvals of question by people other than the run's operator, and
+     * waits for them until timeout_ms or *interrupted. 0 approved, 1 not in time, 2 interrupted,
+     * -1 error; approvers: who approved, comma separated. NULL: the store has no approvals. */
+    int (*approval_wait)(void *h, const char *run_id, const char *question, int by, int64_t timeout_ms,
+                         volatile sig_atomic_t *interrupted, rbk_sbuf *approvers, char **err);
+    /* runbook approve RUN: approves the run's open request as this session's user. 0 (msg: what
+     * was approved, and how many approvals it has), 1 when there is no open request, -1 error. */
+    int (*approve)(void *h, const char *run_id, rbk_sbuf *msg, char **err);
 } rbk_state_ops;
 
 typedef struct rbk_state {
@@ -65,6 +76,7 @@ typedef struct rbk_state {
     void *h;
     char *where; /* the directory or the URL, as given (its password replaced: printable) */
     char *run_id; /* the run this process continues, whose journal it appends (cli/state_run.c) */
+    volatile sig_atomic_t *interrupted; /* the CLI's signal flag, for waits on the store */
 } rbk_state;
 
 /* The store named by spec, else by $RUNBOOK_STATE, else the per-user directory

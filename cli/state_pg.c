@@ -38,7 +38,12 @@ static PGresult *q(pg_store *s, const char *sql, int n, const char *const *param
     PGresult *r = PQexecParams(s->c, sql, n, NULL, params, NULL, NULL, 0);
     ExecStatusType st = PQresultStatus(r);
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return r;
-    set_err(err, "the run store (PostgreSQL)", r ? PQresultErrorMessage(r) : PQerrorMessage(s->c));
+    /* the server's message and its detail, without its context (a PL/pgSQL line) */
+    const char *m = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL, *d = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : NULL;
+    rbk_sbuf t = RBK_SBUF_INIT;
+    if (m) rbk_sbuf_printf(&t, "%s%s%s%s", m, d ? " (" : "", d ? d : "", d ? ")" : "");
+    set_err(err, "the run store (PostgreSQL)", m ? rbk_sbuf_cstr(&t) : PQerrorMessage(s->c));
+    rbk_sbuf_free(&t);
     PQclear(r);
     return NULL;
 }
@@ -82,6 +87,37 @@ static const char *const migration[RBK_STATE_SCHEMA_VERSION] = {
     "  id serial PRIMARY KEY,"
     "  name text NOT NULL UNIQUE,"
     "  backend_pid int, run text, operator text, host text, pid bigint, since timestamptz);",
+    /* 1 -> 2: approvals (approve(), runbook approve): by people other than the run's operator
+     * and the requester, as the session_user, on an open request */
+    "CREATE TABLE runbook.approval_requests ("
+    "  id serial PRIMARY KEY,"
+    "  run int NOT NULL REFERENCES runbook.runs (num),"
+    "  question text NOT NULL,"
+    "  needed int NOT NULL CHECK (needed BETWEEN 1 AND 100),"
+    "  requested_by text NOT NULL DEFAULT session_user CHECK (requested_by = session_user),"
+    "  asked timestamptz NOT NULL DEFAULT now(),"
+    "  deadline timestamptz NOT NULL,"
+    "  closed timestamptz);"
+    "CREATE TABLE runbook.approvals ("
+    "  request int NOT NULL REFERENCES runbook.approval_requests (id),"
+    "  approver text NOT NULL DEFAULT session_user CHECK (approver = session_user),"
+    "  at timestamptz NOT NULL DEFAULT clock_timestamp(),"
+    "  PRIMARY KEY (request, approver));"
+    "CREATE FUNCTION runbook.approval_check() RETURNS trigger LANGUAGE plpgsql AS $$"
+    "DECLARE q runbook.approval_requests; op text;"
+    "BEGIN"
+    "  SELECT * INTO q FROM runbook.approval_requests WHERE id = NEW.request;"
+    "  SELECT operator INTO op FROM runbook.runs WHERE num = q.run;"
+    "  IF NEW.approver = op OR NEW.approver = q.requested_by THEN"
+    "    RAISE EXCEPTION 'the run''s operator (%) cannot approve it: approvals are other people''s', NEW.approver"
+    "      USING ERRCODE = 'check_violation';"
+    "  END IF;"
+    "  IF q.closed IS NOT NULL OR q.deadline <= now() THEN"
+    "    RAISE EXCEPTION 'this request for approval is closed' USING ERRCODE = 'check_violation';"
+    "  END IF;"
+    "  RETURN NEW;"
+    "END $$;"
+    "CREATE TRIGGER approval_check BEFORE INSERT ON runbook.approvals FOR EACH ROW EXECUTE FUNCTION runbook.approval_check();",
 };
 
 static int schema_version(pg_store *s, int *v, char **err) {
@@ -310,7 +346,8 @@ static int pg_lock(void *h, const char *name, const rbk_state_holder *me, char *
     "  EXISTS (SELECT 1 FROM pg_locks k WHERE k.locktype = 'advisory' AND k.classid = 1918 AND k.objid = r.num::oid "              \
     "          AND k.objsubid = 2 AND k.granted), "                                                                                 \
     "  (SELECT j.line FROM runbook.journal j WHERE j.run = r.num AND j.rec IN ('run_end', 'resume') ORDER BY j.seq DESC LIMIT 1), "  \
-    "  EXISTS (SELECT 1 FROM runbook.journal j WHERE j.run = r.num AND j.seq = 1) "                                                  \
+    "  EXISTS (SELECT 1 FROM runbook.journal j WHERE j.run = r.num AND j.seq = 1), "                                                 \
+    "  EXISTS (SELECT 1 FROM runbook.approval_requests a WHERE a.run = r.num AND a.closed IS NULL AND a.deadline > now()) "          \
     "FROM runbook.runs r "
 
 static char *col(PGresult *r, int i, int c) { return PQgetisnull(r, i, c) ? NULL : strdup(PQgetvalue(r, i, c)); }
@@ -328,6 +365,7 @@ static void row_to_run(PGresult *r, int i, rbk_state_run *run) {
     run->locks = col(r, i, 8);
     run->live = !strcmp(PQgetvalue(r, i, 9), "t");
     run->begun = !strcmp(PQgetvalue(r, i, 11), "t");
+    run->waiting = !strcmp(PQgetvalue(r, i, 12), "t");
     const char *last = PQgetvalue(r, i, 10);
     if (!strncmp(last, "{\"rec\":\"run_end\"", 16)) {
         run->ended = 1;
@@ -380,8 +418,83 @@ static int pg_read(void *h, const char *id, long long *cursor, rbk_sbuf *out, ch
     return 0;
 }
 
+static int pg_approval_wait(void *h, const char *run_id, const char *question, int by, int64_t timeout_ms,
+                            volatile sig_atomic_t *interrupted, rbk_sbuf *approvers, char **err) {
+    pg_store *s = h;
+    if (!s->run_id || strcmp(s->run_id, run_id)) {
+        set_err(err, "this process does not hold the run", run_id);
+        return -1;
+    }
+    char *run = num_text(s->run_num), *need = num_text(by), *ms = num_text(timeout_ms);
+    const char *p1[] = {run, question, need, ms};
+    PGresult *r = q(s,
+                    "INSERT INTO runbook.approval_requests (run, question, needed, deadline) "
+                    "VALUES ($1::int, $2, $3::int, now() + $4::bigint * interval '1 millisecond') RETURNING id",
+                    4, p1, err);
+    free(run); free(need); free(ms);
+    if (!r) return -1;
+    char *id = strdup(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    const char *p2[] = {id};
+    int rc;
+    /* a poll: the approvals come from other sessions, on other machines */
+    for (;;) {
+        r = q(s,
+              "SELECT count(*), coalesce(string_agg(a.approver, ', ' ORDER BY a.at), ''), "
+              "  (SELECT now() >= deadline FROM runbook.approval_requests WHERE id = $1::int) "
+              "FROM runbook.approvals a WHERE a.request = $1::int",
+              1, p2, err);
+        if (!r) { rc = -1; break; }
+        int got = atoi(PQgetvalue(r, 0, 0)), late = !strcmp(PQgetvalue(r, 0, 2), "t");
+        rbk_sbuf_reset(approvers);
+        rbk_sbuf_adds(approvers, PQgetvalue(r, 0, 1));
+        PQclear(r);
+        if (got >= by) { rc = 0; break; }
+        if (late) { rc = 1; break; }
+        if (interrupted && *interrupted) { rc = 2; break; }
+        struct timespec ts = {0, 250 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    char *e2 = NULL; /* closed whatever happened: no approval counts for it from now on */
+    PQclear(q(s, "UPDATE runbook.approval_requests SET closed = now() WHERE id = $1::int", 1, p2, &e2));
+    free(e2);
+    free(id);
+    return rc;
+}
+
+static int pg_approve(void *h, const char *run_id, rbk_sbuf *msg, char **err) {
+    pg_store *s = h;
+    const char *p1[] = {run_id};
+    PGresult *r = q(s,
+                    "SELECT a.id, a.question, a.needed, session_user FROM runbook.approval_requests a JOIN runbook.runs r ON r.num = a.run "
+                    "WHERE r.id = $1 AND a.closed IS NULL AND a.deadline > now() ORDER BY a.id DESC LIMIT 1",
+                    1, p1, err);
+    if (!r) return -1;
+    if (PQntuples(r) != 1) {
+        PQclear(r);
+        return 1;
+    }
+    char *id = strdup(PQgetvalue(r, 0, 0)), *question = strdup(PQgetvalue(r, 0, 1)), *user = strdup(PQgetvalue(r, 0, 3));
+    int needed = atoi(PQgetvalue(r, 0, 2));
+    PQclear(r);
+    const char *p2[] = {id};
+    int rc = -1;
+    if ((r = q(s, "INSERT INTO runbook.approvals (request) VALUES ($1::int)", 1, p2, err))) {
+        PQclear(r);
+        if ((r = q(s, "SELECT count(*) FROM runbook.approvals WHERE request = $1::int", 1, p2, err))) {
+            rbk_sbuf_printf(msg, "approved \"%s\" of run %s as %s: %s of %d approval%s", question, run_id, user, PQgetvalue(r, 0, 0), needed,
+                            needed == 1 ? "" : "s");
+            PQclear(r);
+            rc = 0;
+        }
+    }
+    free(id); free(question); free(user);
+    return rc;
+}
+
 static const rbk_state_ops ops = {
     "postgresql", pg_open, pg_create_run, pg_take_run, pg_journal_path, pg_append, pg_lock, pg_list, pg_get, pg_read, pg_close,
+    pg_approval_wait, pg_approve,
 };
 
 const rbk_state_ops *rbk_state_pg_ops(void);

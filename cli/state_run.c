@@ -30,6 +30,27 @@ static int state_append(void *ctx, const char *line, size_t len, char **err) {
     return s->ops->append(s->h, s->run_id, line, len, err);
 }
 
+/* approve() of a run in a store with approvals (rbk_run_opts.approve) */
+static void state_approve(void *ctx, const rbk_question *q, rbk_reply *reply) {
+    rbk_state *s = ctx;
+    char *err = NULL;
+    int rc = s->ops->approval_wait(s->h, s->run_id, q->question, q->by, q->timeout_ms, s->interrupted, &reply->text, &err);
+    reply->status = rc == 0 ? RBK_REPLY_OK : rc == 1 ? RBK_REPLY_TIMEOUT : rc == 2 ? RBK_REPLY_INTERRUPTED : RBK_REPLY_NO_TERMINAL;
+    if (rc < 0) {
+        fprintf(stderr, "runbook: approve: the run store: %s\n", err ? err : "?");
+        rbk_sbuf_reset(&reply->text);
+    }
+    free(err);
+}
+
+/* The run (or resume) holds s now: approve() asks it, when it has approvals. */
+static void attach(rbk_cli_opts *o, rbk_state *s) {
+    s->interrupted = o->interrupted;
+    if (!s->ops->approval_wait) return;
+    o->run.approve = state_approve;
+    o->run.approve_ctx = s;
+}
+
 static char *hostname_now(void) {
     char host[256] = "";
     if (gethostname(host, sizeof host - 1)) strcpy(host, "?");
@@ -143,6 +164,7 @@ int rbk_state_start_run(rbk_cli_opts *o, const rbk_unit *u, const char *runbook_
         *j = rbk_journal_open_appender(id, state_append, s);
     }
     o->journal = o->run_id = id;
+    attach(o, s);
     fprintf(stderr, "run: %s (store %s; `runbook show %s` follows it)\n", id, s->where, id);
     rbk_sbuf_free(&names);
     *store = s;
@@ -204,6 +226,7 @@ int rbk_state_resume_run(rbk_cli_opts *o, const char *id, rbk_state **store, rbk
         goto bad;
     }
     o->journal = o->run_id = s->run_id;
+    attach(o, s);
     rbk_state_run_clear(&r);
     *store = s;
     return 0;

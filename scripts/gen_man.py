@@ -36,6 +36,7 @@ SUMMARY = {
     "resume": "continue a journaled run that was cut off",
     "runs": "list the runs of a run store, with their status and verdicts",
     "show": "print a run's journal records from its store, or follow them live",
+    "approve": "approve a run that waits for other people's approval (approve())",
     "plan": "show what a run would do, without running anything",
     "doc": "write a runbook as a Markdown checklist for review",
     "disasm": "list the bytecode of a runbook or an artifact",

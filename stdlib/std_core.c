@@ -2,6 +2,7 @@
  * (confirm, ask). A gate asks the operator through the VM's one question seam (rbk_vm_ask,
  * answered by cli/prompt.c on the terminal); without a terminal, --yes answers confirm (ask
  * cannot be answered: the run is refused before step 1). */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../support/duration.h"
@@ -115,6 +116,37 @@ int rbk_std_confirm(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
                            : r.status == RBK_REPLY_EOF ? "by end of input" : "by nobody (no terminal)");
     *out = rbk_bool(true);
     return 0;
+}
+
+/* approve(question, by: N, timeout: D): N people other than the operator approve, in the run store */
+int rbk_std_approve(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    (void)nargs;
+    const char *q = args[0].t == RBK_T_STRING ? RBK_AS_STR(args[0])->data : "Approve?";
+    int64_t by = args[1].t == RBK_T_INT ? args[1].as.i : 1;
+    *out = rbk_nil();
+    if (by < 1 || by > 100) return rbk_vm_error(vm, "approve: by: %" PRId64 " is not a number of people from 1 to 100", by);
+    int64_t timeout = rbk_vm_scaled(vm, args[2].t == RBK_T_DURATION ? args[2].as.i : 30 * 60 * 1000); /* --time-scale */
+    rbk_sbuf how = RBK_SBUF_INIT;
+    rbk_sbuf_printf(&how, "approval by %d other %s (runbook approve)", (int)by, by == 1 ? "person" : "people");
+    rbk_vm_prompt_event(vm, q, rbk_sbuf_cstr(&how), timeout);
+    rbk_sbuf_free(&how);
+    rbk_question ask = {.kind = RBK_ASK_APPROVE, .question = q, .timeout_ms = timeout, .by = (int)by};
+    rbk_reply r = {.text = RBK_SBUF_INIT};
+    rbk_vm_approve(vm, &ask, &r);
+    rbk_sbuf a = RBK_SBUF_INIT;
+    if (r.status == RBK_REPLY_OK) rbk_sbuf_printf(&a, "approved by %s", rbk_sbuf_cstr(&r.text));
+    else if (r.status == RBK_REPLY_TIMEOUT) rbk_sbuf_printf(&a, "not approved by %d in time%s%s", (int)by, r.text.len ? " (approved by " : "",
+                                                            r.text.len ? rbk_sbuf_cstr(&r.text) : "");
+    else rbk_sbuf_adds(&a, no_answer(r.status));
+    if (r.status == RBK_REPLY_TIMEOUT && r.text.len) rbk_sbuf_addc(&a, ')');
+    rbk_vm_record_answer(vm, q, rbk_sbuf_cstr(&a));
+    rbk_sbuf_free(&r.text);
+    int rc = 0;
+    if (r.status == RBK_REPLY_INTERRUPTED) rc = rbk_vm_error(vm, "interrupted at approve");
+    else if (r.status != RBK_REPLY_OK) rc = rbk_vm_stop(vm, "approve \"%s\": %s", q, rbk_sbuf_cstr(&a));
+    else *out = rbk_bool(true);
+    rbk_sbuf_free(&a);
+    return rc;
 }
 
 int rbk_std_ask(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {

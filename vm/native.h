@@ -100,6 +100,9 @@ void rbk_vm_emit(rbk_vm *vm, rbk_event *ev);
  * TEXT the VM masks q->question first. Without a callback, reply->status is
  * RBK_REPLY_NO_TERMINAL (and reply->choice 0). reply->text must be initialized. */
 void rbk_vm_ask(rbk_vm *vm, const rbk_question *q, rbk_reply *reply);
+/* approve(): asks the run store for q->by approvals (rbk_run_opts.approve), q->question masked
+ * first. Without one, reply->status is RBK_REPLY_NO_TERMINAL (the preflight refuses that run). */
+void rbk_vm_approve(rbk_vm *vm, const rbk_question *q, rbk_reply *reply);
 
 /* Per-VM storage for a library (the HTTP multi handle, ...): slot is a small constant. */
 enum { RBK_VM_SLOT_HTTP, RBK_VM_SLOT_SQL, RBK_VM_SLOT_PROC, RBK_VM_SLOT__COUNT };

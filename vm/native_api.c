@@ -52,6 +52,18 @@ void rbk_vm_stamp_step(rbk_vm *vm, rbk_event *ev, int step, unsigned what) {
 }
 void rbk_vm_stamp(rbk_vm *vm, rbk_event *ev, unsigned what) { rbk_vm_stamp_step(vm, ev, vm->cur_step, what); }
 
+void rbk_vm_approve(rbk_vm *vm, const rbk_question *q, rbk_reply *reply) {
+    reply->status = RBK_REPLY_NO_TERMINAL;
+    reply->choice = 0;
+    if (!vm->opts.approve) return;
+    rbk_sbuf m = RBK_SBUF_INIT;
+    rbk_vm_mask(vm, &m, q->question, strlen(q->question));
+    rbk_question masked = *q;
+    masked.question = rbk_sbuf_cstr(&m);
+    vm->opts.approve(vm->opts.approve_ctx, &masked, reply);
+    rbk_sbuf_free(&m);
+}
+
 void rbk_vm_ask(rbk_vm *vm, const rbk_question *q, rbk_reply *reply) {
     reply->status = RBK_REPLY_NO_TERMINAL;
     reply->choice = 0;

@@ -745,11 +745,22 @@ int rbk_vm_preflight(rbk_vm *vm, rbk_sbuf *problems) {
         vm->globals[p->global] = v;
         vm->global_set[p->global] = 1;
     }
+    /* approvals by other people: through a shared run store (docs/state.md), never the terminal */
+    for (uint32_t i = 0; i < u->ngates && !vm->opts.approve; i++) {
+        rbk_gatedecl *g = &u->gates[i];
+        if (strcmp(rbk_vm_str(vm, u->native_names[g->native]), "approve")) continue;
+        int line, col;
+        rbk_source_linecol(vm->sources.items[g->file], g->off, &line, &col);
+        rbk_sbuf_printf(problems, "approve at %s:%d needs a shared run store, where other people approve: "
+                                  "run with --state postgresql://... (docs/state.md)\n", vm->sources.items[g->file]->path, line);
+        n++;
+    }
     /* gates without an operator */
     if (!vm->opts.interactive && !vm->opts.yes && !vm->opts.dry_run) {
         for (uint32_t i = 0; i < u->ngates; i++) {
             rbk_gatedecl *g = &u->gates[i];
-            if (!strcmp(rbk_vm_str(vm, u->native_names[g->native]), "ask")) continue; /* listed below */
+            const char *gname = rbk_vm_str(vm, u->native_names[g->native]);
+            if (!strcmp(gname, "ask") || !strcmp(gname, "approve")) continue; /* listed below, above */
             int line, col;
             rbk_source_linecol(vm->sources.items[g->file], g->off, &line, &col);
             const char *q = g->question != RBK_NONE ? rbk_vm_str(vm, g->question) : NULL;

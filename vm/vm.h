@@ -33,17 +33,21 @@ typedef struct rbk_kv {
  *   RBK_ASK_CONFIRM the gate confirm(): yes or no. reply->choice: 1 yes, 0 no.
  *   RBK_ASK_TEXT    the gate ask(): a line of text in reply->text (secret: typed without
  *                   echo; an empty secret is not an answer).
+ *   RBK_ASK_APPROVE the gate approve(): `by` people other than the operator approve, through a
+ *                   shared run store (rbk_run_opts.approve, not .ask: no terminal needed).
+ *                   reply->text: who approved ("alice, bob").
  * For CONFIRM and TEXT, question is already masked, timeout_ms > 0 bounds the wait (0: none),
  * and reply->status says whether anyone answered (RBK_REPLY_*). The callback appends to
  * reply->text (initialized by the caller, freed by the caller). */
-typedef enum rbk_ask_kind { RBK_ASK_CHOOSE, RBK_ASK_CONFIRM, RBK_ASK_TEXT } rbk_ask_kind;
+typedef enum rbk_ask_kind { RBK_ASK_CHOOSE, RBK_ASK_CONFIRM, RBK_ASK_TEXT, RBK_ASK_APPROVE } rbk_ask_kind;
 typedef struct rbk_question {
     rbk_ask_kind kind;
     const char *question;
     const char *detail;   /* CHOOSE */
     const char *options;  /* CHOOSE */
     int secret;           /* TEXT */
-    int64_t timeout_ms;   /* CONFIRM, TEXT */
+    int64_t timeout_ms;   /* CONFIRM, TEXT, APPROVE */
+    int by;               /* APPROVE: how many approvals */
 } rbk_question;
 typedef enum rbk_reply_status {
     RBK_REPLY_OK, RBK_REPLY_TIMEOUT, RBK_REPLY_INTERRUPTED, RBK_REPLY_EOF, RBK_REPLY_NO_TERMINAL
@@ -114,6 +118,8 @@ typedef struct rbk_run_opts {
                                             process group here (0: none; NULL: not published),
                                             for the signal handler's second interrupt */
     rbk_ask_fn ask; void *ask_ctx;      /* every question to the operator; NULL: nobody to ask */
+    rbk_ask_fn approve; void *approve_ctx; /* approve(): a shared run store's approvals
+                                           (cli/state_run.c); NULL: none, refused before step 1 */
     int checkpoints;                    /* --journal: a step_end carries the globals (state), an
                                            effect_end what the call returned (result) */
     const rbk_resume *resume;           /* runbook resume: what ran before */

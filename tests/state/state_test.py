@@ -8,7 +8,9 @@ step 1 naming the holder); SIGKILL of the lock holder, then a second run gets th
 RUN` from the store after a SIGKILL (and refused while the run is live); PostgreSQL: an operator
 role cannot create the schema, nor insert a run in another's name; a journal record that cannot be
 committed (the run's session terminated) stops the run before its next step; a URL's password is
-never printed.
+never printed; approvals (approve(by: 2)): refused before step 1 without a PostgreSQL store, the
+operator cannot approve their own run nor insert an approval in another's name, two approvers let
+the run go on, a request not approved in time stops it.
 No wall-clock bound is asserted: conditions are waited for, with a generous hang guard.
 
 usage: state_test.py --runbook PATH [--services-env FILE] [-k NAME]
@@ -365,30 +367,103 @@ def pg_case_password_never_printed(d, base_url, admin_url):
             a.wait()
 
 
-GRANTS = None  # the block of docs/state.md, read in main()
-PG_CASES = [pg_case_roles, pg_case_journal_write_fails_when_the_session_is_gone, pg_case_password_never_printed]
+APPROVE_RB = '''runbook "Approval test"
+param dir: string
+param wait: duration = 10m
+step "Gate" {
+  approve("Switch writes to {dir}?", by: 2, timeout: wait)
+}
+step "After" {
+  sh("echo after >> {dir}/marks")
+}
+'''
+
+
+def case_approve_needs_a_shared_store(d, store):
+    """Without approvals in the store (a directory) a run that calls approve() is refused before step 1."""
+    with open(os.path.join(d, "a.rb"), "w") as f:
+        f.write(APPROVE_RB)
+    if not store.startswith("postgresql://"):
+        p = rb(["run", "a.rb", "--param", f"dir={d}", "--state", store], d)
+        check(p.returncode == 64 and "approve at a.rb:5 needs a shared run store" in p.stderr and "[1/2]" not in p.stdout,
+              f"approve with a directory store exits {p.returncode}", p.stdout, p.stderr)
+        a = rb(["approve", "20261206-0000-000000", "--state", store], d)
+        check(a.returncode == 64 and "has no approvals" in a.stderr, "runbook approve on a directory store", a.stderr)
+    p = rb(["run", "a.rb", "--param", f"dir={d}"], d)
+    check(p.returncode == 64 and "needs a shared run store" in p.stderr, "approve without a store", p.stderr)
+
+
+def pg_case_approvals(d, base_url, admin_url):
+    """approve(by: 2): the operator cannot approve, nor insert an approval in another's name; two
+    approvers do; the gate record says who. A request not approved in time stops the run."""
+    with open(os.path.join(d, "a.rb"), "w") as f:
+        f.write(APPROVE_RB)
+    check(rb(["runs", "--state", base_url], d).returncode == 0, "the owner creates the schema")
+    g = psql(base_url, GRANTS.replace("runbook_operator", "rbk_state_op") + APPROVER_GRANTS.replace("runbook_approver", "rbk_appr1")
+             + APPROVER_GRANTS.replace("runbook_approver", "rbk_appr2")
+             # the operator is an approver too (of other runs): the schema still refuses their approval of their own
+             + APPROVER_GRANTS.replace("runbook_approver", "rbk_state_op"))
+    check(g.returncode == 0, "the grants of docs/state.md", g.stderr)
+    op, a1, a2 = (base_url.replace("postgres@", f"{u}@") for u in ("rbk_state_op", "rbk_appr1", "rbk_appr2"))
+    a = start(["run", "a.rb", "--param", f"dir={d}", "--state", op], d, os.path.join(d, "a.out"))
+    try:
+        w = wait_until(lambda: next((r for r in runs(d, op) if r["status"] == "waiting for approval"), None), "the run to wait for approval")
+        rid = w["id"]
+        p = rb(["approve", rid, "--state", op], d)
+        check(p.returncode == 64 and "cannot approve it" in p.stderr, "the operator approved their own run", p.stderr)
+        ins = psql(op, f"INSERT INTO runbook.approvals (request, approver) SELECT id, 'rbk_appr2' FROM runbook.approval_requests")
+        check(ins.returncode != 0 and "check" in ins.stderr.lower(), "the operator inserted an approval in another's name", ins.stderr)
+        p = rb(["approve", rid, "--state", a1], d)
+        check(p.returncode == 0 and "as rbk_appr1: 1 of 2 approvals" in p.stdout, "the first approval", p.stdout, p.stderr)
+        p = rb(["approve", rid, "--state", a1], d)
+        check(p.returncode == 64 and "already exists" in p.stderr, "a second approval by the same person", p.stderr)
+        check(a.poll() is None and "after" not in marks(d), "the run went on with one approval of two")
+        p = rb(["approve", rid, "--state", a2], d)
+        check(p.returncode == 0 and "2 of 2 approvals" in p.stdout, "the second approval", p.stdout, p.stderr)
+        check(a.wait(GUARD) == 0 and marks(d) == ["after"], "the approved run", read(os.path.join(d, "a.out")))
+        gate = [json.loads(l) for l in rb(["show", rid, "--state", op], d).stdout.splitlines() if '"rec":"gate"' in l]
+        check(len(gate) == 1 and gate[0]["answer"] == "approved by rbk_appr1, rbk_appr2", f"the gate record: {gate}")
+        p = rb(["approve", rid, "--state", a2], d)
+        check(p.returncode == 64 and "waits for no approval" in p.stderr, "an approval after the run went on", p.stderr)
+    finally:
+        if a.poll() is None:
+            os.killpg(a.pid, signal.SIGKILL)
+            a.wait()
+    # nobody approves: the deadline passes (the hang guard only bounds the test)
+    p = rb(["run", "a.rb", "--param", f"dir={d}", "--param", "wait=1s", "--state", op], d)
+    check(p.returncode == 2 and "not approved by 2 in time" in p.stdout + p.stderr, f"an approval not given exits {p.returncode}",
+          p.stdout, p.stderr)
+    check(marks(d) == ["after"], "the step after an approval not given ran", str(marks(d)))
+
+
+GRANTS = None  # the blocks of docs/state.md, read in main()
+APPROVER_GRANTS = None
+PG_CASES = [pg_case_roles, pg_case_journal_write_fails_when_the_session_is_gone, pg_case_password_never_printed,
+            pg_case_approvals]
 
 
 CASES = [case_runs_and_show, case_show_follow_from_a_second_process, case_two_processes_race_for_one_lock,
          case_sigkill_of_the_holder_then_a_second_run_gets_the_lock, case_resume_run_from_the_store_after_sigkill,
-         case_resume_refused_while_the_run_is_live, case_lock_option_and_refusals]
+         case_resume_refused_while_the_run_is_live, case_lock_option_and_refusals, case_approve_needs_a_shared_store]
 
 
-def docs_grants(root):
+def docs_grants(root, role):
     text = open(os.path.join(root, "docs", "state.md")).read()
-    start = text.index("```sql\n-- the operator role")
+    start = text.index(f"```sql\n-- the {role} role")
     return text[start + 7:text.index("```", start + 7)]
 
 
 def main():
-    global RUNBOOK, GRANTS
+    global RUNBOOK, GRANTS, APPROVER_GRANTS
     ap = argparse.ArgumentParser()
     ap.add_argument("--runbook", required=True)
     ap.add_argument("--services-env")
     ap.add_argument("-k", default="")
     a = ap.parse_args()
     RUNBOOK = os.path.abspath(a.runbook)
-    GRANTS = docs_grants(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    GRANTS = docs_grants(root, "operator")
+    APPROVER_GRANTS = docs_grants(root, "approver")
     if a.services_env and os.path.exists(a.services_env):
         for line in open(a.services_env):
             if "=" in line and not line.startswith("#"):
@@ -398,8 +473,9 @@ def main():
     if not admin:
         print("FAIL: no PostgreSQL (RBK_PG_URL in --services-env): the PostgreSQL store is not tested")
         sys.exit(1)
-    psql(admin, "DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'rbk_state_op') THEN "
-                "CREATE ROLE rbk_state_op LOGIN; END IF; END$$")
+    for role in ("rbk_state_op", "rbk_appr1", "rbk_appr2"):
+        psql(admin, f"DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN "
+                    f"CREATE ROLE {role} LOGIN; END IF; END$$")
     base = tempfile.mkdtemp(prefix="rbk-state-")
     n = 0
     try:
