@@ -6,7 +6,8 @@ Cases: `runbook runs` (text and JSON) and `runbook show`; `show --follow` from a
 while the run goes on; two runs racing for one lock (exactly one wins, the other exits before
 step 1 naming the holder); SIGKILL of the lock holder, then a second run gets the lock; `resume
 RUN` from the store after a SIGKILL (and refused while the run is live); PostgreSQL: an operator
-role cannot create the schema, nor insert a run in another's name; a journal record that cannot be
+role cannot create the schema, nor insert a run in another's name; a schema of version 1 is migrated, a newer one
+refused; a journal record that cannot be
 committed (the run's session terminated) stops the run before its next step; a URL's password is
 never printed; approvals (approve(by: 2)): refused before step 1 without a PostgreSQL store, the
 operator cannot approve their own run nor insert an approval in another's name, two approvers let
@@ -300,7 +301,18 @@ def pg_case_roles(d, base_url, admin_url):
     check(p.returncode == 64 and "its owner creates it once" in p.stderr, "an operator on a database without the schema", p.stderr)
     check(rb(["runs", "--state", base_url], d).returncode == 0, "the owner creates the schema")
     v = psql(base_url, "SELECT version FROM runbook.schema_version")
-    check(v.stdout.strip() == "1", f"schema version {v.stdout!r}", v.stderr)
+    check(v.stdout.strip() == "2", f"schema version {v.stdout!r} (cli/state.h: RBK_STATE_SCHEMA_VERSION 2)", v.stderr)
+    # a store of version 1 (before approvals) is migrated to 2; a newer one is refused
+    down = psql(base_url, "DROP TABLE runbook.approvals, runbook.approval_requests; DROP FUNCTION runbook.approval_check(); "
+                          "UPDATE runbook.schema_version SET version = 1")
+    check(down.returncode == 0, "back to version 1", down.stderr)
+    check(rb(["runs", "--state", base_url], d).returncode == 0, "the migration from version 1")
+    v = psql(base_url, "SELECT version, to_regclass('runbook.approvals') IS NOT NULL FROM runbook.schema_version")
+    check(v.stdout.strip() == "2|t", f"after the migration: {v.stdout!r}", v.stderr)
+    psql(base_url, "UPDATE runbook.schema_version SET version = 3")
+    p = rb(["runs", "--state", base_url], d)
+    check(p.returncode == 64 and "newer than this runbook's (2)" in p.stderr, "a newer schema", p.stderr)
+    psql(base_url, "UPDATE runbook.schema_version SET version = 2")
     g = psql(base_url, GRANTS.replace("runbook_operator", "rbk_state_op"))
     check(g.returncode == 0, "the grants of docs/state.md", g.stderr)
     p = rb(run_args(d, op_url), d)
