@@ -6,10 +6,9 @@ Cases: `runbook runs` (text and JSON) and `runbook show`; `show --follow` from a
 while the run goes on; two runs racing for one lock (exactly one wins, the other exits before
 step 1 naming the holder); SIGKILL of the lock holder, then a second run gets the lock; `resume
 RUN` from the store after a SIGKILL (and refused while the run is live); PostgreSQL: an operator
-role cannot create the schema, nor insert a run in another's name; a schema of version 1 is migrated, a newer one
-refused; a journal record that cannot be
-committed (the run's session terminated) stops the run before its next step; a URL's password is
-never printed; approvals (approve(by: 2)): refused before step 1 without a PostgreSQL store, the
+role cannot create the schema, nor insert a run in another's name; a schema of version 1 is
+migrated, a newer one refused; a journal record that cannot be committed (the run's session
+terminated) stops the run before its next step; a URL's password is never printed; approvals (approve(by: 2)): refused before step 1 without a PostgreSQL store, the
 operator cannot approve their own run nor insert an approval in another's name, two approvers let
 the run go on, a request not approved in time stops it.
 No wall-clock bound is asserted: conditions are waited for, with a generous hang guard.
