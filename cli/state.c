@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,7 +119,9 @@ static void *dir_open(const char *where, char **err) {
     free(locks);
     if (bad) return fail(err, "%s: cannot use it as a run store: %s", where, strerror(en ? en : ENOTDIR));
     dir_store *s = calloc(1, sizeof *s);
-    s->dir = strdup(where);
+    /* absolute: `resume` goes back to the run's directory (chdir) while it holds the store */
+    char *abs = realpath(where, NULL);
+    s->dir = abs ? abs : strdup(where);
     return s;
 }
 
