@@ -343,6 +343,8 @@ void rbk_journal_sink(void *ctx, const rbk_event *ev) {
     if (ev->kind == RBK_EV_EFFECT_END || ev->kind == RBK_EV_RUN_END) rbk_sbuf_printf(&b, ",\"code\":%d", ev->code);
     if (ev->kind == RBK_EV_STEP_END || ev->kind == RBK_EV_EFFECT_END || ev->kind == RBK_EV_ROLLBACK_END || ev->kind == RBK_EV_RUN_END)
         rbk_sbuf_printf(&b, ",\"duration_ms\":%" PRId64, ev->duration_ms);
+    if (ev->deadline_wall_ms) /* a wait in a step: when it ends, which a resume keeps */
+        rbk_sbuf_printf(&b, ",\"remaining_ms\":%" PRId64 ",\"deadline_ms\":%" PRId64, ev->remaining_ms, ev->deadline_wall_ms);
     /* JSON built secret-free by vm/checkpoint.c (events.h) */
     if (ev->result) { rbk_sbuf_adds(&b, ",\"result\":"); rbk_sbuf_adds(&b, ev->result); }
     if (ev->state) { rbk_sbuf_adds(&b, ",\"state\":"); rbk_sbuf_adds(&b, ev->state); }
@@ -583,6 +585,7 @@ static int read_records(const char *path, rbk_sbuf data, rbk_journal_state *st, 
      * continues the cut attempt (its effects stay, and the resumed run's own records of them
      * are not taken as new ones), so that a resume killed in turn can be resumed again. */
     int carry = 0, carry_step = -1, carry_rb = 0, continuing = 0;
+    int wait_from = 0; /* the waits of the incomplete part's run start here in st->waits */
 #define BAD(...) do { rbk_sbuf_printf(&e, __VA_ARGS__); json_decref(r); rc = -1; goto done; } while (0)
     while (at < data.len) {
         line = data.data + at;
@@ -673,6 +676,7 @@ static int read_records(const char *path, rbk_sbuf data, rbk_journal_state *st, 
         } else if (!strcmp(rec, "step_start") && step >= 0) {
             continuing = carry && step == carry_step && !carry_rb;
             carry = 0;
+            if (!continuing) wait_from = st->nwaits;
             st->incomplete_step = step;
             st->incomplete_in_rollback = 0;
             attempt = jint(r, "attempt", 1);
@@ -685,6 +689,7 @@ static int read_records(const char *path, rbk_sbuf data, rbk_journal_state *st, 
             free(part_end);
             part_end = NULL;
             continuing = 0;
+            wait_from = st->nwaits;
             effects_clear(&eff, &neff, 1); /* a new run of the body; the `if` ran once */
         } else if (!strcmp(rec, "step_end") && step >= 0 && status) {
             if (!strcmp(status, "ok") || !strcmp(status, "skipped")) {
@@ -717,6 +722,15 @@ static int read_records(const char *path, rbk_sbuf data, rbk_journal_state *st, 
             free(part_end);
             part_end = NULL;
             if (!continuing) effects_clear(&eff, &neff, 0);
+            if (!continuing) wait_from = st->nwaits;
+        } else if (!strcmp(rec, "wait") && step >= 0 && step == st->incomplete_step && json_object_get(r, "part")) {
+            /* a wait's deadline: a resume of this part keeps it (rbk_resume.waits) */
+            json_t *dl = json_object_get(r, "deadline_ms");
+            if (json_is_integer(dl) && json_integer_value(dl) > 0) {
+                st->waits = realloc(st->waits, sizeof *st->waits * (size_t)(st->nwaits + 1));
+                st->waits[st->nwaits++] = (rbk_resume_wait){part_of(json_string_value(json_object_get(r, "part"))), jint(r, "seq", 0),
+                                                            json_integer_value(dl)};
+            }
         } else if (!strcmp(rec, "rollback_end") && step >= 0 && status) {
             if (!st->rollback_phase) st->failed_step = last_failed;
             st->rollback_phase = 1;
@@ -792,12 +806,17 @@ done:
         st->cut_attempt = attempt;
         if (st->cut) {
             build_replay(st, eff, neff);
+            if (st->waits) {
+                st->nwaits -= wait_from;
+                memmove(st->waits, st->waits + wait_from, sizeof *st->waits * (size_t)st->nwaits);
+            }
         } else {
             st->ended_status = strdup(part_end);
             for (int i = 0; i < neff; i++)
                 if (eff[i].write && eff[i].ended) add_listed(&st->again, &st->nagain, &eff[i], eff[i].status, -1);
         }
     }
+    if (!st->cut) st->nwaits = 0;
     effects_clear(&eff, &neff, 0);
     free(part_end);
     return 0;
@@ -806,7 +825,7 @@ done:
 void rbk_journal_state_free(rbk_journal_state *st) {
     free(st->artifact); free(st->runbook); free(st->cwd); free(st->title); free(st->on_failure); free(st->only); free(st->fail_at);
     free(st->from);
-    free(st->holder); free(st->ended_status);
+    free(st->holder); free(st->ended_status); free(st->waits);
     for (int i = 0; i < st->nparams; i++) { free(st->params[i].key); free(st->params[i].value); free(st->params[i].masked); }
     free(st->params);
     for (int i = 0; i < st->nenv; i++) { free(st->env[i].key); free(st->env[i].value); free(st->env[i].masked); }

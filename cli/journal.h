@@ -95,6 +95,7 @@ typedef struct rbk_journal_state {
     rbk_journal_effect *unknown; int nunknown; /* cut: the writes of unknown outcome */
     rbk_journal_effect *again; int nagain; /* !cut: the writes of its last attempt, which run again */
     uint64_t last_effect_id;
+    rbk_resume_wait *waits; int nwaits; /* cut: the waits of the part's run that was cut, with their deadlines */
     int ended, end_code;             /* a run_end record after the last begin/resume */
     int cut_short;                   /* the last line was incomplete and is ignored */
     long long valid_bytes;           /* the bytes up to the end of the last whole record */

@@ -272,6 +272,8 @@ int rbk_cmd_resume(rbk_cli_opts *o) {
         R.replay = st.replay;
         R.nreplay = st.nreplay;
         R.last_effect_id = st.last_effect_id;
+        R.waits = st.waits;
+        R.nwaits = st.nwaits;
         o->run.resume = &R;
         rc = rbk_cli_execute(o, u, path, j, &st, rbk_sbuf_cstr(&decisions));
         j = NULL;

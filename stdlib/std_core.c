@@ -35,9 +35,13 @@ int rbk_std_wait(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     rbk_vm_stamp(vm, &e, RBK_STAMP_NAME);
     int no_wait = rbk_vm_no_wait(vm);
     int64_t real = rbk_vm_scaled(vm, ms); /* --time-scale: ms is runbook time, real what it takes */
+    /* a resume keeps the deadline of the wait it cut off (docs/journal.md): what is left of it */
+    int64_t kept = rbk_vm_wait_begin(vm, &e), now_wall = rbk_wall_ms();
+    if (kept > 0 && !no_wait) real = kept > now_wall ? (kept - now_wall < real ? kept - now_wall : real) : 0;
     e.duration_ms = ms;
     e.remaining_ms = no_wait ? 0 : real;
-    e.text = no_wait ? "skipped (--no-wait)" : NULL;
+    if (!no_wait && e.part && ms > 0) e.deadline_wall_ms = kept > 0 ? kept : now_wall + real;
+    e.text = no_wait ? "skipped (--no-wait)" : kept > 0 ? "the deadline the run had before it was cut off" : NULL;
     rbk_sbuf at = RBK_SBUF_INIT;
     if (!no_wait && real != ms) {
         rbk_duration_fmt(&at, real);
@@ -47,7 +51,7 @@ int rbk_std_wait(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     }
     rbk_vm_emit(vm, &e);
     rbk_sbuf_free(&at);
-    if (no_wait || ms <= 0) return 0;
+    if (no_wait || ms <= 0 || real <= 0) return 0;
     ms = real;
     rbk_cancel c = rbk_vm_step_cancel(vm);
     int64_t end = rbk_now_ms() + ms;

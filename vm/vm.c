@@ -272,6 +272,16 @@ static const char *part_name(rbk_part p) {
     return p == RBK_PART_COND ? "cond" : p == RBK_PART_BODY ? "body" : p == RBK_PART_ROLLBACK ? "rollback" : NULL;
 }
 
+int64_t rbk_vm_wait_begin(rbk_vm *vm, rbk_event *ev) {
+    if (vm->cur_step < 0 || vm->cur_part == RBK_PART_TOP) return 0;
+    ev->part = part_name(vm->cur_part);
+    ev->seq = ++vm->part_waits;
+    const rbk_resume *R = vm->opts.resume;
+    for (int i = R && vm->waits_kept ? R->nwaits - 1 : -1; i >= 0; i--)
+        if (R->waits[i].part == vm->cur_part && R->waits[i].seq == ev->seq) return R->waits[i].deadline_wall_ms;
+    return 0;
+}
+
 void rbk_vm_sink_failed(rbk_vm *vm, const char *why) {
     if (!vm->sink_failed) vm->sink_failed = rbk_xstrdup(why ? why : "a record could not be written");
 }

@@ -86,6 +86,14 @@ typedef struct rbk_replay {
 
 /* What `runbook resume` knows from the journal (cli/journal.c builds it; vm/steps.c obeys it).
  * Arrays have one entry per step of the unit. */
+/* A wait of the part that was cut off, as the journal recorded it: a resumed run's same wait (the
+ * seq-th of the part's first run) ends at the same time, not a whole duration later. */
+typedef struct rbk_resume_wait {
+    rbk_part part;
+    int seq;                 /* its number among the waits of that run of the part, from 1 */
+    int64_t deadline_wall_ms;
+} rbk_resume_wait;
+
 typedef struct rbk_resume {
     uint8_t *done;          /* 0 run it; 1 completed ok; 2 skipped */
     char **checkpoint;      /* the globals after that step (the state of its step_end) */
@@ -100,6 +108,7 @@ typedef struct rbk_resume {
     int cut_attempt;        /* the attempt that was cut (its step_start or step_retry) */
     const rbk_replay *replay; int nreplay; /* in the order they ran, per part */
     uint64_t last_effect_id; /* the journal's highest effect_id: the resumed run's go on from it */
+    const rbk_resume_wait *waits; int nwaits; /* the cut step's waits (the latest record of each) */
 } rbk_resume;
 
 typedef struct rbk_run_opts {

@@ -10,7 +10,8 @@ role cannot create the schema, nor insert a run in another's name; a schema of v
 migrated, a newer one refused; a journal record that cannot be committed (the run's session
 terminated) stops the run before its next step; a URL's password is never printed; approvals (approve(by: 2)): refused before step 1 without a PostgreSQL store, the
 operator cannot approve their own run nor insert an approval in another's name, two approvers let
-the run go on, a request not approved in time stops it.
+the run go on, a request not approved in time stops it; a long wait keeps its deadline across a
+resume.
 No wall-clock bound is asserted: conditions are waited for, with a generous hang guard.
 
 usage: state_test.py --runbook PATH [--services-env FILE] [-k NAME]
@@ -390,6 +391,47 @@ step "After" {
 '''
 
 
+WAIT_RB = '''runbook "Wait test"
+param dir: string
+step "Soak" {
+  sh("echo soak-start >> {dir}/marks")
+  wait(5m)
+  sh("echo soak-end >> {dir}/marks")
+} rollback {
+  sh("echo undo >> {dir}/marks")
+}
+'''
+
+
+def case_long_wait_keeps_its_deadline_across_resume(d, store):
+    """A run killed inside a wait (5m at --time-scale 60: 5 s), then resumed: the resumed wait ends
+    at the deadline the journal recorded, not a whole wait later."""
+    with open(os.path.join(d, "w.rb"), "w") as f:
+        f.write(WAIT_RB)
+    a = start(["run", "w.rb", "--param", f"dir={d}", "--time-scale", "60", "--state", store], d, os.path.join(d, "a.out"))
+
+    def first_wait():
+        live = [r for r in runs(d, store) if r["live"]]
+        if not live:
+            return None
+        recs = [json.loads(l) for l in rb(["show", live[0]["id"], "--state", store], d).stdout.splitlines()]
+        w = [r for r in recs if r["rec"] == "wait"]
+        return (live[0]["id"], w[0]) if w else None
+    rid, w1 = wait_until(first_wait, "the run's wait record")
+    os.killpg(a.pid, signal.SIGKILL)
+    a.wait()
+    wait_until(lambda: not any(r["live"] for r in runs(d, store)), "the killed run to be no longer live")
+    check(w1["part"] == "body" and w1["seq"] == 1 and w1["remaining_ms"] == 5000 and w1["deadline_ms"] == w1["wall_ms"] + 5000,
+          f"the wait record: {w1}")
+    p = rb(["resume", rid, "--unknown", "done", "--state", store], d)
+    check(p.returncode == 0 and marks(d) == ["soak-start", "soak-end"], f"resume exits {p.returncode}", p.stdout, p.stderr, str(marks(d)))
+    recs = [json.loads(l) for l in rb(["show", rid, "--state", store], d).stdout.splitlines()]
+    w = [r for r in recs if r["rec"] == "wait"]
+    check(len(w) == 2 and w[1]["deadline_ms"] == w1["deadline_ms"] and w[1]["remaining_ms"] < w1["remaining_ms"]
+          and "before it was cut off" in w[1]["text"],
+          f"the resumed wait: {w}")
+
+
 def case_approve_needs_a_shared_store(d, store):
     """Without approvals in the store (a directory) a run that calls approve() is refused before step 1."""
     with open(os.path.join(d, "a.rb"), "w") as f:
@@ -455,7 +497,8 @@ PG_CASES = [pg_case_roles, pg_case_journal_write_fails_when_the_session_is_gone,
 
 CASES = [case_runs_and_show, case_show_follow_from_a_second_process, case_two_processes_race_for_one_lock,
          case_sigkill_of_the_holder_then_a_second_run_gets_the_lock, case_resume_run_from_the_store_after_sigkill,
-         case_resume_refused_while_the_run_is_live, case_lock_option_and_refusals, case_approve_needs_a_shared_store]
+         case_resume_refused_while_the_run_is_live, case_lock_option_and_refusals, case_approve_needs_a_shared_store,
+         case_long_wait_keeps_its_deadline_across_resume]
 
 
 def docs_grants(root, role):
