@@ -17,6 +17,7 @@
 # args: --param prod_base_url=${RBK_HTTP_URL} --param staging_base_url=${RBK_HTTP_URL}
 # args: --param payments_health_path=/readyz --param login_path=/auth --param sensitive_path=/auth
 # args: --param attachment_path=/redirect/1 --param kpis_path=/auth --param ai_metrics_path=/auth
+# args: --answer ci_run=https://ci.example.invalid/runs/4711 --answer owner=release-captain
 # args: --fail-at 'Monitoring checks'
 # exit: 1
 # expect: FAILED Monitoring checks

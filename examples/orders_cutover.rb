@@ -87,7 +87,7 @@ step "Back up the database" timeout 30m {
   expect file.size(backup_file) > 0
   log("backup {b.file}: {b.bytes} bytes, sha256 {b.sha256}")
 } rollback {
-  log("the backup stays at {backup_file}")
+  # nothing to undo: the backup stays (a restore needs it)
 }
 
 step "Apply migrations" timeout 10m {

@@ -19,7 +19,7 @@
 # expect: [9/11] FAILED Observe
 # expect: rollback ok Deploy the release candidate
 # expect: rollback ok Apply migrations
-# expect: the backup stays at
+# expect: rollback ok Back up the database
 # expect: rollback Announce the window
 # expect: log    slack: sent "Orders v2 cutover abc1234: NO-GO, rolled back"
 # expect: rollback ok Rehearsal: create the production tables

@@ -33,6 +33,7 @@
 # args: --param v2_health_path=/healthz --param v2_schema_path=/json --param v2_disabled_path=/v2/disabled
 # args: --param sessions_path=/auth --param complete_path=/echo --param calibration_path=/auth
 # args: --param metrics_path=/metrics --param backup_root=/tmp
+# args: --answer previous_commit=1f2e3d4
 # exit: 0
 # expect: log    vault: read secret/careconnect/v2-intake, the current version
 # expect: [1/17] Pre-flight: environment variables
@@ -75,7 +76,7 @@ param migrate_cmd = "echo 'All migrations have been successfully applied.'"   # 
 param generate_cmd = "true"                # cd backend && npx prisma generate
 param build_cmd = "true"                   # git checkout main && git pull origin main && cd backend && npm ci && npx prisma generate && npm run build
 param restart_cmd = "true"                 # pm2 restart "$APP"   (or: sudo systemctl restart "$APP")
-param revert_cmd = "true"                  # git checkout <previous-commit> && cd backend && npm ci && npx prisma generate && npm run build
+param revert_cmd = "true"                  # git checkout "$PREVIOUS_COMMIT" && cd backend && npm ci && npx prisma generate && npm run build
 param enable_cmd = "true"                  # set ENABLE_V2_INTAKE=true in the service env, then pm2 restart "$APP" --update-env
 param disable_cmd = "true"                 # set ENABLE_V2_INTAKE=false in the service env, then pm2 restart "$APP" --update-env
 param disabled_log_cmd = "echo '[V2 Intake] DISABLED — ENABLE_V2_INTAKE is not set to true'"   # pm2 logs "$APP" --lines 50 --nostream
@@ -95,6 +96,7 @@ let backup_file = "{backup_dir}/backup_{time.format(now(), "%Y-%m-%dT%H%M%S.%LZ"
 # the smoke tests' bearer token ($VALID_TOKEN in the document), from Vault rather than the shell
 let auth = {Authorization: "Bearer {vault.kv_get("careconnect/v2-intake", field: "smoke_bearer_token")}"}
 let cmd_env = {APP: app}
+let previous_commit = ""                   # asked in "Deploy application", used by its rollback
 
 # V1 is healthy: /api/health answers 200 with status "ok" (the fixture's /healthz says ok: true).
 fn v1_healthy() {
@@ -129,12 +131,11 @@ section "1. Pre-flight checklist" {
 
   step "Pre-flight: CI and tests" {
     confirm("V2 Intake Gate (195/195) and all 6 CI jobs green on v2-intake-scaffold?")
-    let smoke = sh("{staging_smoke_cmd:raw}", timeout: 10m, env: cmd_env)
+    # checks only: nothing in production changes, so a dry run runs them for real
+    let smoke = sh("{staging_smoke_cmd:raw}", timeout: 10m, env: cmd_env, read_only: true)
     expect smoke.stdout contains "57/57", "staging smoke: 57/57 checks"
-    let gate = sh("{v1_gate_cmd:raw}", timeout: 10m, check: false, env: cmd_env)
+    let gate = sh("{v1_gate_cmd:raw}", timeout: 10m, check: false, env: cmd_env, read_only: true)
     expect gate.stdout contains "27 passed", "V1 gate tests: 27/28 (one known pre-existing failure)"
-  } rollback {
-    log("nothing to undo: checks only")
   }
 
   step "Pre-flight: sign-offs" {
@@ -153,7 +154,7 @@ section "1. Pre-flight checklist" {
     let b = pg.backup(env.DATABASE_URL, backup_file)
     log("backup {b.file}: {b.bytes} bytes, sha256 {b.sha256}")
   } rollback {
-    log("the backup stays at {backup_file}")
+    # nothing to undo: the backup stays (§9's "Database rollback" can restore from it)
   }
 }
 
@@ -171,11 +172,9 @@ section "3. Database migration" {
   }
 
   step "Verify migration files" {
-    let files = sh("{migration_files_cmd:raw}", env: cmd_env)
+    let files = sh("{migration_files_cmd:raw}", env: cmd_env, read_only: true)
     expect files.stdout contains "v2_intake", "a v2_intake migration directory exists"
     stop-if pg.table_exists(db, "v2_intake_sessions"), "v2_intake_sessions already exists: the migration was applied before"
-  } rollback {
-    log("nothing to undo: checks only")
   }
 
   step "Run migration" timeout 10m {
@@ -202,11 +201,14 @@ section "3. Database migration" {
 
 section "4. Deployment (kill switch OFF)" {
   step "Deploy application" timeout 20m {
+    # §9 "Full rollback": the commit before the V2 merge (git log --oneline -5), asked now so the
+    # rollback below has it; --answer previous_commit=SHA gives it to a run without a terminal
+    previous_commit = ask("Pre-deployment commit to revert to (the one before the V2 merge)?", name: "previous_commit")
     sh("{build_cmd:raw}", timeout: 15m, env: cmd_env)
     sh("{restart_cmd:raw}", timeout: 2m, env: cmd_env)
   } rollback {
     # §9 "Full rollback (revert code)": previous commit, rebuild, restart, verify V1.
-    sh("{revert_cmd:raw}", timeout: 15m, env: cmd_env)
+    sh("{revert_cmd:raw}", timeout: 15m, env: cmd_env + {PREVIOUS_COMMIT: previous_commit})
     sh("{restart_cmd:raw}", timeout: 2m, env: cmd_env)
     web.wait_healthy("{base_url}{health_path}", limit: 2m, poll: 5s)
   }
@@ -215,10 +217,8 @@ section "4. Deployment (kill switch OFF)" {
     web.wait_healthy("{base_url}{health_path}", limit: 2m, poll: 5s)
     v1_healthy()
     v2_disabled()
-    let logs = sh("{disabled_log_cmd:raw}", env: cmd_env)
+    let logs = sh("{disabled_log_cmd:raw}", env: cmd_env, read_only: true)
     stop-if not (logs.stdout contains "[V2 Intake] DISABLED"), "STOP: the V2-disabled startup line is missing — see section 9"
-  } rollback {
-    log("nothing to undo: checks only")
   }
 }
 
@@ -249,7 +249,7 @@ section "6. Enable V2 Intake (kill switch ON)" {
   }
 
   step "Verify V2 active and auth enforced" {
-    let logs = sh("{enabled_log_cmd:raw}", env: cmd_env)
+    let logs = sh("{enabled_log_cmd:raw}", env: cmd_env, read_only: true)
     expect logs.stdout contains "V2 INTAKE ENABLED"
     web.wait_healthy("{base_url}{v2_health_path}", limit: 2m, poll: 5s)
     web.get_json("{base_url}{v2_schema_path}")
@@ -258,7 +258,7 @@ section "6. Enable V2 Intake (kill switch ON)" {
     let authed = http.post("{base_url}{sessions_path}", headers: auth, json: {personaData: {firstName: "Test"}})
     expect authed.status == 201, "a protected endpoint with a valid JWT creates"
   } rollback {
-    log("nothing to undo: the test session is left for the audit trail")
+    # nothing to undo: the test session is kept for the audit trail
   }
 }
 
@@ -284,14 +284,14 @@ section "7. Smoke test — production" {
     web.expect_status("{base_url}{calibration_path}", 200, headers: auth)
     v1_healthy()
   } rollback {
-    log("nothing to undo: smoke sessions are kept for the audit trail")
+    # nothing to undo: smoke sessions are kept for the audit trail
   }
 
   step "Automated smoke" {
     let out = sh("{staging_smoke_cmd:raw}", timeout: 10m, env: cmd_env)
     expect out.stdout contains "57/57"
   } rollback {
-    log("nothing to undo: checks only")
+    # nothing to undo: smoke sessions are kept for the audit trail
   }
 }
 
@@ -302,10 +302,8 @@ section "8. Monitoring" {
       expect http.get("{base_url}{health_path}").status == 200
       expect http.get("{base_url}{metrics_path}").json.error_rate < max_error_rate
     }
-    let errors = sh("{error_log_cmd:raw}", check: false, env: cmd_env)
+    let errors = sh("{error_log_cmd:raw}", check: false, env: cmd_env, read_only: true)
     expect trim(errors.stdout) == "", "no V2 errors or unhandled rejections in the last 500 log lines"
-  } rollback {
-    log("nothing to undo: observation only")
   }
 }
 

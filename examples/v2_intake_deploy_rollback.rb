@@ -23,6 +23,7 @@
 # args: --param v2_health_path=/healthz --param v2_schema_path=/json --param v2_disabled_path=/v2/disabled
 # args: --param sessions_path=/auth --param complete_path=/echo --param calibration_path=/auth
 # args: --param metrics_path=/metrics --param backup_root=/tmp
+# args: --answer previous_commit=1f2e3d4
 # args: --fail-at 'Verify V2 active and auth enforced'
 # exit: 1
 # expect: [12/17] FAILED Verify V2 active and auth enforced
