@@ -30,7 +30,7 @@
 # env: SLACK_WEBHOOK_URL=${RBK_HTTP_URL}/slack/services/T0V2/B0V2/hook-key-v2i9
 # args: --yes --no-wait --param rehearsal=true --param base_url=${RBK_HTTP_URL}
 # args: --param health_path=/healthz --param liveness_path=/healthz --param version_path=/json
-# args: --param v2_health_path=/healthz --param v2_schema_path=/json --param v2_disabled_path=/v2/disabled
+# args: --param v2_health_path=/healthz --param v2_schema_path=/json --param v2_disabled_paths=/v2/disabled,/v2/disabled/health
 # args: --param sessions_path=/auth --param complete_path=/echo --param calibration_path=/auth
 # args: --param metrics_path=/metrics --param backup_root=/tmp
 # args: --answer previous_commit=1f2e3d4
@@ -62,7 +62,7 @@ param liveness_path = "/api/liveness"
 param version_path = "/api/version"
 param v2_health_path = "/api/v2/intake/health"
 param v2_schema_path = "/api/v2/intake/schema"
-param v2_disabled_path = "/api/v2/intake/schema"   # a V2 route that must be 404 while disabled
+param v2_disabled_paths: list = ["/api/v2/intake/schema", "/api/v2/intake/health"]   # §4.3: 404 while disabled
 param sessions_path = "/api/v2/intake/sessions"
 param complete_path = ""                   # "" = {sessions_path}/{sessionId}/complete
 param calibration_path = "/api/v2/intake/calibration"
@@ -72,6 +72,7 @@ param max_error_rate = 0.01
 param staging_smoke_cmd = "echo '57/57 checks passed'"      # npx tsx scripts/v2_staging_smoke.ts
 param v1_gate_cmd = "echo 'Tests: 1 failed, 27 passed, 28 total'"   # npx jest tests/gate/ --verbose
 param migration_files_cmd = "echo 20260218000000_v2_intake_sessions"   # ls backend/prisma/migrations/
+param migrate_status_cmd = "printf 'Following migration have not yet been applied:\\n20260218000000_v2_intake_sessions\\n'"   # cd backend && npx prisma migrate status
 param migrate_cmd = "echo 'All migrations have been successfully applied.'"   # cd backend && npx prisma migrate deploy
 param generate_cmd = "true"                # cd backend && npx prisma generate
 param build_cmd = "true"                   # git checkout main && git pull origin main && cd backend && npm ci && npx prisma generate && npm run build
@@ -109,7 +110,9 @@ fn v1_healthy() {
 
 # V2 routes are not mounted: 404.
 fn v2_disabled() {
-  web.expect_status("{base_url}{v2_disabled_path}", 404)
+  for path in v2_disabled_paths {
+    web.expect_status("{base_url}{path}", 404)
+  }
 }
 
 section "1. Pre-flight checklist" {
@@ -174,6 +177,11 @@ section "3. Database migration" {
   step "Verify migration files" {
     let files = sh("{migration_files_cmd:raw}", env: cmd_env, read_only: true)
     expect files.stdout contains "v2_intake", "a v2_intake migration directory exists"
+    # §3.2's preview: exactly one pending migration, the v2_intake_sessions one (prisma exits 1
+    # while migrations are pending)
+    let status = sh("{migrate_status_cmd:raw}", env: cmd_env, read_only: true, check: false)
+    let pending = re.find_all(status.stdout, '(?m)^[0-9]{14}_([a-z0-9_]+)$')
+    expect len(pending) == 1 and pending[0][1] == "v2_intake_sessions", "1 pending migration, for v2_intake_sessions"
     stop-if pg.table_exists(db, "v2_intake_sessions"), "v2_intake_sessions already exists: the migration was applied before"
   }
 
@@ -229,7 +237,7 @@ section "5. Post-deployment verification" {
     expect db.scalar("SELECT 1") == 1, "database accessible"
     watch stabilize_for every 1m {
       expect http.get("{base_url}{health_path}").status == 200
-      expect http.get("{base_url}{v2_disabled_path}").status == 404
+      expect http.get("{base_url}{v2_disabled_paths[0]}").status == 404
       expect http.get("{base_url}{metrics_path}").json.error_rate < max_error_rate
     }
     confirm("V1 parsing verified with a test transcript, and no new errors in Sentry/logs?")

@@ -22,7 +22,7 @@
 # env: SLACK_WEBHOOK_URL=${RBK_HTTP_URL}/slack/services/T0V2/B0V2/hook-key-v2i9
 # args: --yes --time-scale 15m=1s --param rehearsal=true --param base_url=${RBK_HTTP_URL}
 # args: --param health_path=/healthz --param liveness_path=/healthz --param version_path=/json
-# args: --param v2_health_path=/healthz --param v2_schema_path=/json --param v2_disabled_path=/v2/disabled
+# args: --param v2_health_path=/healthz --param v2_schema_path=/json --param v2_disabled_paths=/v2/disabled,/v2/disabled/health
 # args: --param sessions_path=/auth --param complete_path=/echo --param calibration_path=/auth
 # args: --param metrics_path=/metrics --param backup_root=/tmp
 # args: --answer previous_commit=1f2e3d4
