@@ -49,7 +49,7 @@ param attachment_path = ""                 # e.g. /attachments/<id of a migrated
 param kpis_path = "/admin/ops/kpis"
 param ai_metrics_path = "/admin/ai/metrics"
 param max_error_rate = 0.01
-param observe_for = 15m
+# (the monitoring window, 15 minutes, is written in step 7; --time-scale rehearses it compressed)
 param migrate_legacy_attachments = true
 # Commands: harmless stand-ins by default; the document's commands in the comments.
 param deploy_cmd = "true"                  # deploy the RC build (e.g. railway up / your CD trigger)
@@ -230,7 +230,7 @@ section "6) Feature flag enablement" {
 
 section "7) Monitoring" {
   step "Monitoring checks" {
-    watch observe_for every 1m {
+    watch 15m every 1m {
       expect http.get("{prod_base_url}/healthz").status == 200
       expect http.get("{prod_base_url}/metrics").json.error_rate < max_error_rate
     }

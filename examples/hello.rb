@@ -19,8 +19,7 @@ fn greeting(who) {
 }
 
 step "Say hello" {
-  # the value is shell-quoted: no injection; read_only: it changes nothing, so needs no rollback
-  let out = sh("printf '%s\\n' {greeting(name)}", read_only: true)
+  let out = sh("printf '%s\\n' {greeting(name)}", read_only: true)  # shell-quoted; a read: no rollback
   expect out.stdout == "{greeting(name)}\n"
   log(trim(out.stdout))
 }

@@ -83,8 +83,6 @@ param disable_cmd = "true"                 # set ENABLE_V2_INTAKE=false in the s
 param disabled_log_cmd = "echo '[V2 Intake] DISABLED — ENABLE_V2_INTAKE is not set to true'"   # pm2 logs "$APP" --lines 50 --nostream
 param enabled_log_cmd = "echo '[V2 INTAKE ENABLED] Routes mounted at /api/v2/intake'"        # pm2 logs "$APP" --lines 20 --nostream
 param error_log_cmd = "true"               # pm2 logs "$APP" --lines 500 --nostream | grep -iE 'error.*v2|v2.*error|UnhandledPromise|unhandledRejection'
-param stabilize_for = 15m                  # §5: "wait 15 minutes and verify no V1 regressions"
-param observe_for = 15m                    # §8: the first monitoring interval (+15 min)
 
 use "std/pg"
 use "std/http" as web
@@ -235,7 +233,7 @@ section "5. Post-deployment verification" {
     v1_healthy()
     v2_disabled()
     expect db.scalar("SELECT 1") == 1, "database accessible"
-    watch stabilize_for every 1m {
+    watch 15m every 1m {                   # "Wait 15 minutes and verify no V1 regressions"
       expect http.get("{base_url}{health_path}").status == 200
       expect http.get("{base_url}{v2_disabled_paths[0]}").status == 404
       expect http.get("{base_url}{metrics_path}").json.error_rate < max_error_rate
@@ -305,7 +303,7 @@ section "7. Smoke test — production" {
 
 section "8. Monitoring" {
   step "Observe the first interval" {
-    watch observe_for every 1m {
+    watch 15m every 1m {                   # §8's first interval: +15 min, error rate normal
       expect http.get("{base_url}{v2_health_path}").status == 200
       expect http.get("{base_url}{health_path}").status == 200
       expect http.get("{base_url}{metrics_path}").json.error_rate < max_error_rate
