@@ -809,3 +809,58 @@ void rbk_inv_free(rbk_inventory *inv) {
     free(inv->gindex);
     *inv = (rbk_inventory)RBK_INVENTORY_INIT;
 }
+
+/* ------------------------------------------------------------------ the run's fleet */
+static char *var_or_null(const rbk_inv_host *h, const char *key) {
+    const rbk_inv_var *v = rbk_inv_host_var(h, key);
+    return v && v->value[0] ? xstrdup(v->value) : NULL;
+}
+
+int rbk_inv_fleet(const rbk_inventory *inv, rbk_fleet *f, rbk_sbuf *err) {
+    f->hosts = rbk_xcalloc(inv->nhosts ? inv->nhosts : 1, sizeof *f->hosts);
+    f->nhosts = inv->nhosts;
+    for (size_t i = 0; i < inv->nhosts; i++) {
+        const rbk_inv_host *h = &inv->hosts[i];
+        rbk_fleet_host *o = &f->hosts[i];
+        o->name = xstrdup(h->name);
+        o->address = var_or_null(h, "ansible_host");
+        o->port = var_or_null(h, "ansible_port");
+        o->user = var_or_null(h, "ansible_user");
+        o->identity = var_or_null(h, "ansible_ssh_private_key_file");
+        const rbk_inv_var *a = rbk_inv_host_var(h, "ansible_ssh_common_args");
+        o->extra = rbk_xcalloc(1, sizeof *o->extra);
+        if (a) {
+            tok *t;
+            size_t nt;
+            int badcol = 0;
+            if (ini_tokens(a->value, strlen(a->value), &t, &nt, &badcol)) {
+                rbk_sbuf_printf(err, "%s:%d: host %s: ansible_ssh_common_args has a quote that is not closed (column %d of its value)",
+                                h->file ? h->file : "?", h->line, h->name, badcol);
+                f->nhosts = i + 1;
+                return -1;
+            }
+            o->extra = rbk_xrealloc(o->extra, (nt + 1) * sizeof *o->extra);
+            for (size_t k = 0; k < nt; k++) o->extra[k] = t[k].text;
+            o->extra[nt] = NULL;
+            free(t);
+        }
+        o->nvars = h->resolved.n;
+        o->vars = rbk_xcalloc(o->nvars ? o->nvars : 1, sizeof *o->vars);
+        for (size_t k = 0; k < h->resolved.n; k++) {
+            o->vars[k].key = xstrdup(h->resolved.v[k].key);
+            o->vars[k].value = xstrdup(h->resolved.v[k].value);
+            o->vars[k].json = h->resolved.v[k].json;
+        }
+    }
+    f->groups = rbk_xcalloc(inv->ngroups ? inv->ngroups : 1, sizeof *f->groups);
+    f->ngroups = inv->ngroups;
+    for (size_t i = 0; i < inv->ngroups; i++) {
+        const rbk_inv_group *g = &inv->groups[i];
+        f->groups[i].name = xstrdup(g->name);
+        f->groups[i].n = g->nall_hosts;
+        f->groups[i].hosts = rbk_xcalloc(g->nall_hosts ? g->nall_hosts : 1, sizeof(size_t));
+        if (g->nall_hosts) memcpy(f->groups[i].hosts, g->all_hosts, g->nall_hosts * sizeof(size_t));
+    }
+    rbk_fleet_ready(f);
+    return 0;
+}

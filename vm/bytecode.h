@@ -96,7 +96,9 @@ typedef struct rbk_expectation {
     rbk_expect_sub *subs;   /* trace slot i describes sub-expression i */
 } rbk_expectation;
 
-enum rbk_env_flags { RBK_ENV_SECRET = 1, RBK_ENV_OPTIONAL = 2 };
+/* RBK_ENV_HOSTS: not an environment variable but an inventory group (`hosts NAME`,
+ * docs/fleet.md): the preflight gives it the list of the group's host values */
+enum rbk_env_flags { RBK_ENV_SECRET = 1, RBK_ENV_OPTIONAL = 2, RBK_ENV_HOSTS = 4 };
 typedef struct rbk_envdecl {
     uint32_t name;          /* string constant */
     uint32_t flags;

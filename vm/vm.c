@@ -664,11 +664,64 @@ static int param_value(const char *text, uint32_t type, rbk_value *out) {
     }
 }
 
+/* A host as the runbook sees it (docs/fleet.md): {name, address, port, user, vars}. `on:` takes
+ * only its name (support/fleet.h): the rest is for reading. */
+static rbk_value host_value(rbk_vm *vm, const rbk_fleet_host *h) {
+    rbk_value m = rbk_map_new(5);
+    rbk_map_sets(m, "name", rbk_str_cstr(h->name));
+    rbk_map_sets(m, "address", rbk_str_cstr(h->target.address));
+    rbk_map_sets(m, "port", h->port ? rbk_str_cstr(h->port) : rbk_nil());
+    rbk_map_sets(m, "user", h->user ? rbk_str_cstr(h->user) : rbk_nil());
+    rbk_value vars = rbk_map_new(h->nvars);
+    for (size_t k = 0; k < h->nvars; k++) {
+        rbk_value v;
+        if (!h->vars[k].json || rbk_vm_value_from_json(vm, h->vars[k].value, &v)) v = rbk_str_cstr(h->vars[k].value);
+        rbk_map_sets(vars, h->vars[k].key, v);
+    }
+    rbk_map_sets(m, "vars", vars);
+    return m;
+}
+
+/* env entry i is a `hosts` group: its list of host values, or a problem */
+static int hosts_group(rbk_vm *vm, uint32_t i, rbk_sbuf *problems) {
+    rbk_unit *u = vm->u;
+    const char *name = rbk_vm_str(vm, u->envs[i].name);
+    int line, col;
+    rbk_source_linecol(vm->sources.items[u->envs[i].file], u->envs[i].off, &line, &col);
+    const char *path = vm->sources.items[u->envs[i].file]->path;
+    rbk_unref(vm->envvals[i]);
+    vm->envvals[i] = rbk_list_new(0);
+    const rbk_fleet *f = vm->opts.fleet;
+    if (!f) {
+        /* one line for all the groups: the first group says it */
+        for (uint32_t k = 0; k < i; k++)
+            if (u->envs[k].flags & RBK_ENV_HOSTS) return 0;
+        rbk_sbuf_printf(problems, "this runbook declares hosts groups (%s:%d): pass --inventory FILE (an Ansible inventory)\n",
+                        path, line);
+        return 1;
+    }
+    const rbk_fleet_group *g = rbk_fleet_group_find(f, name);
+    if (!g) {
+        rbk_sbuf_printf(problems, "hosts group %s (declared at %s:%d) is not in the inventory\n", name, path, line);
+        return 1;
+    }
+    if (!g->n) {
+        rbk_sbuf_printf(problems, "hosts group %s (declared at %s:%d) has no hosts in the inventory\n", name, path, line);
+        return 1;
+    }
+    for (size_t k = 0; k < g->n; k++) rbk_list_push(vm->envvals[i], host_value(vm, &f->hosts[g->hosts[k]]));
+    return 0;
+}
+
 int rbk_vm_preflight(rbk_vm *vm, rbk_sbuf *problems) {
     rbk_unit *u = vm->u;
     int n = 0;
     /* environment: all at once */
     for (uint32_t i = 0; i < u->nenvs; i++) {
+        if (u->envs[i].flags & RBK_ENV_HOSTS) {
+            n += hosts_group(vm, i, problems);
+            continue;
+        }
         const char *name = rbk_vm_str(vm, u->envs[i].name);
         const char *v = rbk_run_env(&vm->opts, name);
         rbk_unref(vm->envvals[i]);
