@@ -361,7 +361,7 @@ static int run_remote(rbk_vm *vm, int is_exec, sh_args *a, rbk_value on, rbk_val
     }
     if (!res) rbk_remote_run_all(jobs, n, f->forks);
     rbk_sbuf msg = RBK_SBUF_INIT;
-    int nfailed = 0;
+    int nfailed = 0, nexit = 0;
     rbk_value list = is_list ? rbk_list_new(n) : rbk_nil();
     for (size_t i = 0; i < begun; i++) {
         rbk_proc_result *r = &jobs[i].res;
@@ -408,7 +408,7 @@ static int run_remote(rbk_vm *vm, int is_exec, sh_args *a, rbk_value on, rbk_val
                 rbk_sbuf_printf(&msg, " (%s); the remote command was stopped", rbk_vm_cancel_reason(vm, &cancel, a->timeout_ms));
             } else if (r->over_limit) rbk_sbuf_printf(&msg, "wrote more than max_output: to %s; stopped", r->over_limit);
             else if (r->signaled) { rbk_sbuf_adds(&msg, "ssh killed by signal "); rbk_proc_signame(&msg, r->signo); }
-            else rbk_sbuf_printf(&msg, "exited with code %d%s", r->code, r->code == 255 ? " (ssh: the connection failed, or the command exited 255)" : "");
+            else if (++nexit) rbk_sbuf_printf(&msg, "exited with code %d%s", r->code, r->code == 255 ? " (ssh: the connection failed, or the command exited 255)" : "");
             rbk_sbuf m = RBK_SBUF_INIT;
             rbk_vm_mask(vm, &m, rbk_sbuf_cstr(&r->err), r->err.len);
             add_stderr_lines(&msg, rbk_sbuf_cstr(&m), m.len);
@@ -425,7 +425,7 @@ static int run_remote(rbk_vm *vm, int is_exec, sh_args *a, rbk_value on, rbk_val
         rbk_unref(list);
         list = rbk_nil();
         res = rbk_vm_error(vm, "%s `%s` failed on %d of %zu host%s:%s%s", a->label, shown, nfailed, n, n == 1 ? "" : "s",
-                           rbk_sbuf_cstr(&msg), a->check ? "\n(pass check: false to handle a non-zero exit yourself)" : "");
+                           rbk_sbuf_cstr(&msg), a->check && nexit ? "\n(pass check: false to handle a non-zero exit yourself)" : "");
     } else if (!res && is_list) {
         *out = list;
     } else {
