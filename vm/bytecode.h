@@ -11,7 +11,7 @@
 #include "value.h"
 
 #define RBK_BC_MAGIC "RBKC"      /* 4 bytes */
-#define RBK_BC_VERSION 3u        /* bump on any change of layout or opcode semantics */
+#define RBK_BC_VERSION 4u        /* bump on any change of layout or opcode semantics */
 
 enum rbk_opflags { RBK_OPF_JUMP = 1, RBK_OPF_END = 2, RBK_OPF_HANDLER = 4, RBK_OPF_MAIN = 8 };
 typedef enum rbk_opcode {

@@ -689,7 +689,7 @@ def completion():
     assert got and all(g[0].islower() for g in got), got  # std/pg's fns
     eq(comp("  let out = sh(", '  let out = sh("echo", timeo'), ["timeout"], "named argument by prefix")  # `ti` also names the module time
     got = comp("  let out = sh(", '  let out = sh("echo", ')
-    eq(got[:10], ["cmd", "timeout", "check", "cwd", "env", "stdin", "read_only", "max_output", "secret", "base"],
+    eq(got[:11], ["cmd", "timeout", "check", "cwd", "env", "stdin", "read_only", "max_output", "secret", "on", "base"],
        "sh's named arguments first, then names in scope")
     got = comp('    log(ping("/x"))', '    log(ping("/x", ')
     eq(got[:2], ["path", "tries"], "a fn's parameters")

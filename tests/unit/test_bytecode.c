@@ -453,7 +453,7 @@ static void test_disasm(void **st) {
     rbk_bc_disasm(l, &out);
     const char *s = rbk_sbuf_cstr(&out);
     const char *want[] = {
-        "format version 3",
+        "format version 4",
         "title: \"Deploy \\\"the\\\" thing\"",
         "artifact sha256: ",
         "  0  main.rb  sha256 ",
@@ -606,11 +606,15 @@ static void test_bad_magic_and_version(void **st) {
     b.data[0] = 'R';
     b.data[4] = 1;
     assert_null(rbk_bc_load((const uint8_t *)b.data, b.len, &err));
-    assert_string_equal(err, "built by format version 1; this runbook reads version 3 — recompile the .rb");
+    assert_string_equal(err, "built by format version 1; this runbook reads version 4 — recompile the .rb");
     free(err);
     b.data[4] = 2; /* format 2: before the rollback timeout of the step table */
     assert_null(rbk_bc_load((const uint8_t *)b.data, b.len, &err));
-    assert_string_equal(err, "built by format version 2; this runbook reads version 3 — recompile the .rb");
+    assert_string_equal(err, "built by format version 2; this runbook reads version 4 — recompile the .rb");
+    free(err);
+    b.data[4] = 3; /* format 3: sh and exec before on: (one argument fewer) */
+    assert_null(rbk_bc_load((const uint8_t *)b.data, b.len, &err));
+    assert_string_equal(err, "built by format version 3; this runbook reads version 4 — recompile the .rb");
     free(err);
     b.data[4] = (char)RBK_BC_VERSION;
     assert_null(rbk_bc_load((const uint8_t *)b.data, b.len - 1, &err));
