@@ -96,6 +96,18 @@ int rbk_remote_preflight(rbk_fleet *f, const size_t *hosts, size_t n, volatile s
             jobs[i].rc = -2; /* not run */
         }
         rbk_sbuf_free(&err);
+        /* `setsid -w`: ssh -f forks the master and exits, and proc.c then kills the process
+         * group it started, which could take the master with it before the master's own
+         * setsid (measured: a quarter of the masters died, and the first call to their host
+         * made a new connection). Under setsid the whole ssh runs in a session of its own. */
+        if (jobs[i].rc != -2) {
+            static const char *const pre[] = {"setsid", "-w"};
+            argvs[i].argv = rbk_xrealloc(argvs[i].argv, (argvs[i].n + 3) * sizeof *argvs[i].argv);
+            memmove(argvs[i].argv + 2, argvs[i].argv, (argvs[i].n + 1) * sizeof *argvs[i].argv);
+            for (int k = 0; k < 2; k++) argvs[i].argv[k] = rbk_xstrdup(pre[k]);
+            argvs[i].n += 2;
+            argvs[i].cap = argvs[i].n + 1;
+        }
         jobs[i].opts.argv = (const char *const *)argvs[i].argv;
         jobs[i].opts.cancel = &cancel;
         jobs[i].opts.capture_limit = 64 * 1024;
