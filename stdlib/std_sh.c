@@ -272,16 +272,17 @@ static void remote_line(const char *stream, const char *line, size_t len, void *
     rbk_vm_output_line(c->vm, stream, c->line.data, c->line.len);
 }
 
-/* The result map of one host: {host, code, stdout, stderr, time}. */
-static rbk_value remote_result(const sh_args *a, const char *host, rbk_proc_result *r) {
-    rbk_value m = rbk_map_new(5);
-    rbk_value vhost = rbk_str_cstr(host), vcode = rbk_int(r->code);
+/* The result map of a command that ran: {code, stdout, stderr, time}, with `host` first for a
+ * remote one (host != NULL); r's captures are taken. */
+static rbk_value result_map(const sh_args *a, const char *host, rbk_proc_result *r) {
+    rbk_value m = rbk_map_new(host ? 5 : 4);
+    rbk_value vcode = rbk_int(r->code);
     rbk_value vout = r->out.len ? rbk_str_take_sbuf(&r->out) : rbk_str_new("", 0);
     rbk_value verr = r->err.len ? rbk_str_take_sbuf(&r->err) : rbk_str_new("", 0);
     rbk_value vtime = rbk_duration(r->duration_ms);
     vcode.secret = vout.secret = verr.secret = vtime.secret = (uint8_t)a->secret;
     if (a->secret_out) vout.secret = verr.secret = 1;
-    rbk_map_sets(m, "host", vhost);
+    if (host) rbk_map_sets(m, "host", rbk_str_cstr(host));
     rbk_map_sets(m, "code", vcode);
     rbk_map_sets(m, "stdout", vout);
     rbk_map_sets(m, "stderr", verr);
@@ -416,7 +417,7 @@ static int run_remote(rbk_vm *vm, int is_exec, sh_args *a, rbk_value on, rbk_val
             rbk_proc_result_free(r);
             continue;
         }
-        rbk_value one = remote_result(a, hosts[i]->name, r);
+        rbk_value one = result_map(a, hosts[i]->name, r);
         if (is_list) rbk_list_push(list, one);
         else *out = one;
         rbk_proc_result_free(r);
@@ -578,19 +579,7 @@ static int run_native(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, rbk_v
         res = rbk_vm_error(vm, "%s", msg.data);
         rbk_sbuf_free(&msg);
     } else {
-        rbk_value m = rbk_map_new(4);
-        rbk_value vcode = rbk_int(r.code);
-        rbk_value vout = r.out.len ? rbk_str_take_sbuf(&r.out) : rbk_str_new("", 0);
-        rbk_value verr = r.err.len ? rbk_str_take_sbuf(&r.err) : rbk_str_new("", 0);
-        rbk_value vtime = rbk_duration(r.duration_ms);
-        vcode.secret = vout.secret = verr.secret = vtime.secret = (uint8_t)a.secret;
-        if (a.secret_out) vout.secret = verr.secret = 1;
-        rbk_map_sets(m, "code", vcode);
-        rbk_map_sets(m, "stdout", vout);
-        rbk_map_sets(m, "stderr", verr);
-        rbk_map_sets(m, "time", vtime);
-        m.secret = (uint8_t)a.secret;
-        *out = m;
+        *out = result_map(&a, NULL, &r);
     }
     rbk_sbuf_free(&elines);
     rbk_proc_result_free(&r);
