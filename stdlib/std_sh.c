@@ -361,6 +361,9 @@ static int run_remote(rbk_vm *vm, int is_exec, sh_args *a, rbk_value on, rbk_val
         begun = i + 1;
     }
     if (!res) rbk_remote_run_all(jobs, n, f->forks);
+    /* a host outside the declared groups got its master from this call (ControlMaster=auto):
+     * rbk_remote_close ends it too */
+    for (size_t i = 0; i < begun && !res; i++) f->hosts[hosts[i] - f->hosts].master = 1;
     rbk_sbuf msg = RBK_SBUF_INIT;
     int nfailed = 0, nexit = 0;
     rbk_value list = is_list ? rbk_list_new(n) : rbk_nil();

@@ -26,7 +26,7 @@ typedef struct rbk_fleet_host {
     char **extra;             /* ansible_ssh_common_args split as shlex does, NULL-terminated */
     rbk_fleet_var *vars;      /* every inventory variable that applies to it (resolved) */
     size_t nvars;
-    int master;               /* the preflight started its ControlMaster connection */
+    int master;               /* a ControlMaster may run for it (the preflight's, or a call's) */
 } rbk_fleet_host;
 
 typedef struct rbk_fleet_group {
