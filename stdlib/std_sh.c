@@ -355,7 +355,7 @@ static int run_remote(rbk_vm *vm, int is_exec, sh_args *a, rbk_value on, rbk_val
             res = -1;
             if (!rbk_vm_last_error(vm))
                 rbk_vm_error(vm, "%s `%s` on %s: a remote call cut off by an earlier run is not replayed host by host yet: "
-                                 "resume with --unknown rerun, or run it again", a->label, shown, hosts[i]->name);
+                                 "the step needs finishing by hand (docs/fleet.md, Resume)", a->label, shown, hosts[i]->name);
             break;
         }
         begun = i + 1;

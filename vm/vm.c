@@ -415,6 +415,13 @@ void rbk_vm_effect_in_transaction(rbk_vm *vm, uint64_t id) {
     if (id && vm->in_native && vm->opts.checkpoints) vm->pending_end.in_txn = 1;
 }
 
+/* The seq of effect id in the current part: every rbk_vm_effect_begin in a step counts one id
+ * and one seq, so a native with several effects open at once (sh/exec on: a list of hosts,
+ * all intents before the commands) ends each with its own. */
+static int seq_of(const rbk_vm *vm, uint64_t id) {
+    return vm->part_seq - (int)(vm->next_effect - id);
+}
+
 void rbk_vm_effect_end(rbk_vm *vm, uint64_t id, const char *status, int code, const char *out, size_t outlen,
                        const char *err, size_t errlen, int64_t duration_ms) {
     if (!id) return; /* not started (rbk_vm_effect_begin returned 0) */
@@ -430,7 +437,7 @@ void rbk_vm_effect_end(rbk_vm *vm, uint64_t id, const char *status, int code, co
         vm->pending_end.out = o;
         vm->pending_end.err = r;
         vm->pending_end.duration_ms = duration_ms;
-        if (!vm->pending_end.seq) vm->pending_end.seq = vm->part_seq;
+        vm->pending_end.seq = seq_of(vm, id);
         /* in_txn was set by rbk_vm_effect_in_transaction just before */
         return;
     }
@@ -438,7 +445,7 @@ void rbk_vm_effect_end(rbk_vm *vm, uint64_t id, const char *status, int code, co
      * data does) */
     char *o = out && out[outlen] ? rbk_xstrndup(out, outlen) : NULL;
     char *r = err && err[errlen] ? rbk_xstrndup(err, errlen) : NULL;
-    emit_effect_end(vm, id, vm->part_seq, status, code, o ? o : out, r ? r : err, duration_ms, NULL, 0);
+    emit_effect_end(vm, id, seq_of(vm, id), status, code, o ? o : out, r ? r : err, duration_ms, NULL, 0);
     free(o);
     free(r);
 }

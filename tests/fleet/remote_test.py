@@ -225,6 +225,45 @@ check(running >= len(web), f"the command ran on every host ({running})")
 check(p.returncode == 4, f"SIGINT: exit 4 ({p.returncode}, {(o + e).decode()[-200:]!r})")
 check(not left, f"SIGINT leaves no remote process ({left})")
 
+# --- SIGKILL of the runner mid-command: the watchdog stops the remote commands; the journal
+# holds the intents, and resume --unknown rerun runs the call again on every host
+jr = os.path.join(TMP, "kill.journal")
+mk = os.path.join(TMP, "mark")
+rb = write("kill.rb", f'''runbook "killed"
+hosts web
+step "s" {{
+  let rs = sh("if [ -e {mk}_$RBK_FIXTURE_HOST ]; then echo again; else touch {mk}_$RBK_FIXTURE_HOST; sleep 322; fi",
+              on: [hosts.web[0], hosts.web[1]])
+  log("resumed {{rs[0].host}} {{trim(rs[0].stdout)}} {{rs[1].host}} {{trim(rs[1].stdout)}}")
+}} rollback {{ log("undo") }}
+''')
+dirs_before_kill = control_dirs()
+p = subprocess.Popen([RUNBOOK, "run", rb, "--inventory", INV, "--journal", jr], stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL)
+for _ in range(300):
+    if len(remote_procs("sleep 322")) >= 2:
+        break
+    time.sleep(0.1)
+p.kill()
+p.wait()
+# a killed runner cannot clean up: its control directory stays (its masters end after 60 s
+# without use, ControlPersist=60, docs/fleet.md); not counted against the other runs
+killed_dirs = control_dirs() - dirs_before_kill
+before_dirs |= killed_dirs
+left = remote_procs("sleep 322")
+for _ in range(50):
+    if not left:
+        break
+    time.sleep(0.1)
+    left = remote_procs("sleep 322")
+check(not left, f"SIGKILL of the runner leaves no remote process ({left})")
+r = subprocess.run([RUNBOOK, "resume", jr, "--inventory", INV, "--unknown", "rerun"], capture_output=True, timeout=120)
+check(r.returncode == 0 and "resumed h1 again h3 again" in out(r), f"resume runs a cut remote call again ({out(r)[-300:]!r})")
+recs = [json.loads(x) for x in open(jr) if x.strip()]
+starts = [x for x in recs if x.get("rec") == "effect_start"]
+check(sum(1 for x in starts if x.get("target", "").endswith(" on h1")) == 2 and
+      sum(1 for x in starts if x.get("target", "").endswith(" on h3")) == 2, "the journal has each host's intent, per run")
+
 # --- dry run
 r = run('''runbook "dry"
 hosts web
