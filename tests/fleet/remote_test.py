@@ -301,4 +301,8 @@ step "s" {
 check(r.returncode == 1 and "host `evil` is not in the inventory" in out(r), "a forged host is refused")
 
 check(control_dirs() == before_dirs, "every run removed its control directory")
+import shutil
+shutil.rmtree(TMP, ignore_errors=True)
+for d in killed_dirs:
+    shutil.rmtree(os.path.join("/tmp", d), ignore_errors=True)
 sys.exit(1 if failures else 0)
