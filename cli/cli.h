@@ -64,6 +64,11 @@ void rbk_cli_install_signals(void);
 /* cli/run.c */
 /* --env-file: KEY=VALUE lines into o->run.envfile. */
 int rbk_cli_load_env_file(rbk_cli_opts *o, const char *path);
+/* The same format for flag's file, appended to *kv (--answers). */
+int rbk_cli_load_kv_file(const char *flag, const char *path, rbk_kv **kv, int *nkv);
+/* cli/answers.c: checks --answer/--answers against the runbook's named asks and confirms;
+ * appends one line per problem, returns how many. */
+int rbk_cli_check_answers(rbk_vm *vm, rbk_sbuf *problems);
 /* The failure policy and the operator's terminal, when the options did not choose them. */
 void rbk_cli_default_policy(rbk_cli_opts *o);
 /* Runs a verified unit (run and resume): reports, preflight, the journal, the renderers.

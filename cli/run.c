@@ -14,9 +14,13 @@
 
 /* KEY=VALUE lines; `export ` prefix, # comments, blank lines, single or double quotes. */
 int rbk_cli_load_env_file(rbk_cli_opts *o, const char *path) {
+    return rbk_cli_load_kv_file("--env-file", path, &o->run.envfile, &o->run.nenvfile);
+}
+
+int rbk_cli_load_kv_file(const char *flag, const char *path, rbk_kv **kv, int *nkv) {
     rbk_sbuf b = RBK_SBUF_INIT, e = RBK_SBUF_INIT;
     if (rbk_read_file(path, RBK_READ_MAX_SOURCE, RBK_READ_PIPE, &b, &e) != RBK_READ_OK) { /* `--env-file <(...)` too */
-        fprintf(stderr, "runbook: --env-file: %s\n", rbk_sbuf_cstr(&e));
+        fprintf(stderr, "runbook: %s: %s\n", flag, rbk_sbuf_cstr(&e));
         rbk_sbuf_free(&b);
         rbk_sbuf_free(&e);
         return -1;
@@ -36,10 +40,10 @@ int rbk_cli_load_env_file(rbk_cli_opts *o, const char *path) {
         size_t vl = strlen(v);
         while (vl && (v[vl - 1] == '\r' || v[vl - 1] == ' ')) v[--vl] = 0;
         if (vl >= 2 && ((v[0] == '"' && v[vl - 1] == '"') || (v[0] == '\'' && v[vl - 1] == '\''))) { v[vl - 1] = 0; v++; }
-        o->run.envfile = realloc(o->run.envfile, sizeof(rbk_kv) * (size_t)(o->run.nenvfile + 1));
-        o->run.envfile[o->run.nenvfile].key = strndup(line, (size_t)(eq - line));
-        o->run.envfile[o->run.nenvfile].value = strdup(v);
-        o->run.nenvfile++;
+        *kv = realloc(*kv, sizeof(rbk_kv) * (size_t)(*nkv + 1));
+        (*kv)[*nkv].key = strndup(line, (size_t)(eq - line));
+        (*kv)[*nkv].value = strdup(v);
+        (*nkv)++;
     }
     free(text);
     return bad ? -1 : 0;
@@ -148,6 +152,7 @@ static int execute(rbk_cli_opts *o, rbk_unit *u, const char *runbook_path, rbk_j
     rbk_vm *vm = rbk_vm_new(u, &o->run);
     rbk_sbuf problems = RBK_SBUF_INIT;
     int np = rbk_vm_preflight(vm, &problems);
+    np += rbk_cli_check_answers(vm, &problems);
     np += check_hosts(o, vm, &problems);
     /* resume: the environment and the parameters the journal could not hold are compared now,
      * when the preflight has registered the secrets that mask them */
@@ -221,6 +226,8 @@ int rbk_cmd_run(rbk_cli_opts *o) {
     if (o->nfiles != 1) { fputs("runbook run: give one FILE.rb or FILE.rbc\n", stderr); return EXIT_USAGE; }
     if (o->unknown) { fputs("runbook run: --unknown is an option of `runbook resume`\n", stderr); return EXIT_USAGE; }
     if (o->env_file && rbk_cli_load_env_file(o, o->env_file)) return EXIT_USAGE;
+    if (o->run.answers_file && rbk_cli_load_kv_file("--answers", o->run.answers_file, &o->run.answers, &o->run.nanswers))
+        return EXIT_USAGE;
     rbk_journal *j = NULL;
     if (o->journal) {
         char *err = NULL;

@@ -8,8 +8,10 @@
  * native may call), docs/shell.md (documented behaviour), tests/golden/sh/. */
 #include "std_sh.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "proc.h"
 #include "remote.h"
 
@@ -27,6 +29,7 @@ typedef struct sh_args {
     int64_t max_output;      /* per stream */
     int secret;              /* the command is secret: the whole result is marked */
     int secret_out;          /* secret: true — the output is secret */
+    int tty;                 /* tty: true — run on a pseudo-terminal handed to the operator */
     rbk_sbuf display;        /* the command as shown in events and errors (unmasked) */
 } sh_args;
 
@@ -65,7 +68,7 @@ static int plain_word(const char *s) {
 }
 
 static int parse_args(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, sh_args *a) {
-    if (nargs < 10) return rbk_vm_error(vm, "%s: expected 10 arguments, got %d", a->label, nargs);
+    if (nargs < 11) return rbk_vm_error(vm, "%s: expected 11 arguments, got %d", a->label, nargs);
     rbk_value cmd = args[0];
     a->secret = cmd.secret;
     if (!is_exec) {
@@ -170,7 +173,51 @@ static int parse_args(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, sh_ar
         return rbk_vm_error(vm, "%s: secret must be a bool, got %s", a->label,
                             rbk_type_name((rbk_type)args[8].t));
     a->secret_out = args[8].t == RBK_T_BOOL && args[8].as.b;
+    if (args[9].t != RBK_T_BOOL && args[9].t != RBK_T_NIL)
+        return rbk_vm_error(vm, "%s: tty must be a bool, got %s", a->label, rbk_type_name((rbk_type)args[9].t));
+    a->tty = args[9].t == RBK_T_BOOL && args[9].as.b;
+    if (a->tty && (a->stdin_data || a->secret_out))
+        return rbk_vm_error(vm, "%s: tty: true goes with neither stdin: nor secret: true", a->label);
     return 0;
+}
+
+/* tty: true — what the command writes goes to the operator's terminal as it comes, masked; the
+ * bytes that may begin a secret wait for the next read (rbk_vm_mask_stream). */
+typedef struct tty_relay {
+    rbk_vm *vm;
+    int fd;
+    rbk_sbuf held;
+    char last;  /* the last byte shown: the run's next line starts on a line of its own */
+} tty_relay;
+
+static void tty_put(int fd, const char *s, size_t n) {
+    while (n) {
+        ssize_t w = write(fd, s, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return; /* the terminal went away: the command's output is still captured */
+        s += w;
+        n -= (size_t)w;
+    }
+}
+
+static void tty_show(tty_relay *t, int last) {
+    rbk_sbuf shown = RBK_SBUF_INIT, rest = RBK_SBUF_INIT;
+    size_t at = t->held.len;
+    if (last) rbk_vm_mask(t->vm, &shown, rbk_sbuf_cstr(&t->held), t->held.len);
+    else at = rbk_vm_mask_stream(t->vm, &shown, rbk_sbuf_cstr(&t->held), t->held.len);
+    tty_put(t->fd, rbk_sbuf_cstr(&shown), shown.len);
+    if (shown.len) t->last = shown.data[shown.len - 1];
+    if (last && t->last && t->last != '\n') tty_put(t->fd, "\r\n", 2);
+    rbk_sbuf_add(&rest, rbk_sbuf_cstr(&t->held) + at, t->held.len - at);
+    rbk_sbuf_free(&t->held);
+    t->held = rest;
+    rbk_sbuf_free(&shown);
+}
+
+static void tty_output(const char *p, size_t n, void *ctx) {
+    tty_relay *t = ctx;
+    rbk_sbuf_add(&t->held, p, n);
+    tty_show(t, 0);
 }
 
 static void forward_line(const char *stream, const char *line, size_t len, void *ctx) {
@@ -272,14 +319,13 @@ static void remote_line(const char *stream, const char *line, size_t len, void *
     rbk_vm_output_line(c->vm, stream, c->line.data, c->line.len);
 }
 
-/* The result map of a command that ran: {code, stdout, stderr, time}, with `host` first for a
- * remote one (host != NULL); r's captures are taken. */
-static rbk_value result_map(const sh_args *a, const char *host, rbk_proc_result *r) {
+/* The result {code, stdout, stderr, time}, with `host` first for a remote one (host != NULL),
+ * each marked secret as the command is (and the output as `secret: true` says). Takes vout and
+ * verr. */
+static rbk_value result_map(const sh_args *a, const char *host, int code, rbk_value vout, rbk_value verr,
+                            int64_t duration_ms) {
     rbk_value m = rbk_map_new(host ? 5 : 4);
-    rbk_value vcode = rbk_int(r->code);
-    rbk_value vout = r->out.len ? rbk_str_take_sbuf(&r->out) : rbk_str_new("", 0);
-    rbk_value verr = r->err.len ? rbk_str_take_sbuf(&r->err) : rbk_str_new("", 0);
-    rbk_value vtime = rbk_duration(r->duration_ms);
+    rbk_value vcode = rbk_int(code), vtime = rbk_duration(duration_ms);
     vcode.secret = vout.secret = verr.secret = vtime.secret = (uint8_t)a->secret;
     if (a->secret_out) vout.secret = verr.secret = 1;
     if (host) rbk_map_sets(m, "host", rbk_str_cstr(host));
@@ -289,6 +335,13 @@ static rbk_value result_map(const sh_args *a, const char *host, rbk_proc_result 
     rbk_map_sets(m, "time", vtime);
     m.secret = (uint8_t)a->secret;
     return m;
+}
+
+/* The result map of a command that ran; r's captures are taken. */
+static rbk_value proc_result_map(const sh_args *a, const char *host, rbk_proc_result *r) {
+    rbk_value vout = r->out.len ? rbk_str_take_sbuf(&r->out) : rbk_str_new("", 0);
+    rbk_value verr = r->err.len ? rbk_str_take_sbuf(&r->err) : rbk_str_new("", 0);
+    return result_map(a, host, r->code, vout, verr, r->duration_ms);
 }
 
 /* sh/exec with on: — the command on each host through its ssh (support/sshcmd.h), in parallel
@@ -420,7 +473,7 @@ static int run_remote(rbk_vm *vm, int is_exec, sh_args *a, rbk_value on, rbk_val
             rbk_proc_result_free(r);
             continue;
         }
-        rbk_value one = result_map(a, hosts[i]->name, r);
+        rbk_value one = proc_result_map(a, hosts[i]->name, r);
         if (is_list) rbk_list_push(list, one);
         else *out = one;
         rbk_proc_result_free(r);
@@ -455,8 +508,12 @@ static int run_native(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, rbk_v
         sh_args_free(&a);
         return -1;
     }
-    if (args[9].t != RBK_T_NIL) {
-        int r = run_remote(vm, is_exec, &a, args[9], out);
+    if (args[10].t != RBK_T_NIL) {
+        if (a.tty) {
+            sh_args_free(&a);
+            return rbk_vm_error(vm, "%s: tty: true and on: cannot be combined yet (a remote command gets no terminal)", a.label);
+        }
+        int r = run_remote(vm, is_exec, &a, args[10], out);
         sh_args_free(&a);
         return r;
     }
@@ -474,18 +531,37 @@ static int run_native(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, rbk_v
     o.stdin_len = a.stdin_len;
     o.cancel = &cancel;
     o.capture_limit = (size_t)a.max_output;
-    if (rbk_vm_verbose(vm) && !a.secret_out) { /* a secret output is never streamed */
+    tty_relay relay = {vm, -1, RBK_SBUF_INIT, 0};
+    if (a.tty) {
+        /* the preflight refused a run without a terminal; the terminal may have gone since */
+        relay.fd = rbk_vm_interactive(vm) ? open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC) : -1;
+        if (relay.fd < 0) {
+            int res = rbk_vm_error(vm, "%s `%s`: tty: true needs the operator's terminal, and there is none", a.label, shown);
+            sh_args_free(&a);
+            return res;
+        }
+        o.tty = relay.fd;
+        o.on_output = tty_output;
+        o.output_ctx = &relay;
+    } else if (rbk_vm_verbose(vm) && !a.secret_out) { /* a secret output is never streamed */
         o.on_line = forward_line;
         o.line_ctx = vm;
     }
 
     uint64_t eid = rbk_vm_effect_begin(vm, a.label, shown);
     if (!eid) { /* not to be run: replayed from the journal, or its intent not on disk (native.h) */
+        if (relay.fd >= 0) close(relay.fd);
         sh_args_free(&a);
         return -1;
     }
+    if (relay.fd >= 0) rbk_vm_prompt_event(vm, shown, RBK_PROMPT_TERMINAL, 0); /* renderers step aside */
     rbk_proc_result r;
     int rc = rbk_proc_run(&o, &r);
+    if (relay.fd >= 0) {
+        tty_show(&relay, 1);
+        close(relay.fd);
+        rbk_sbuf_free(&relay.held);
+    }
 
     if (rc != 0) {
         rbk_sbuf why = RBK_SBUF_INIT;
@@ -498,18 +574,9 @@ static int run_native(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, rbk_v
         int res;
         if (as_code && !a.check) {
             /* like the shell's 127/126, so check: false can probe for a program */
-            rbk_value m = rbk_map_new(4);
             rbk_sbuf err = RBK_SBUF_INIT;
             rbk_sbuf_printf(&err, "exec: %s\n", why.data);
-            rbk_value vcode = rbk_int(code), vout = rbk_str_new("", 0);
-            rbk_value verr = rbk_str_take_sbuf(&err), vtime = rbk_duration(r.duration_ms);
-            vcode.secret = vout.secret = verr.secret = vtime.secret = (uint8_t)a.secret;
-            if (a.secret_out) vout.secret = verr.secret = 1;
-            rbk_map_sets(m, "code", vcode);
-            rbk_map_sets(m, "stdout", vout);
-            rbk_map_sets(m, "stderr", verr);
-            rbk_map_sets(m, "time", vtime);
-            m.secret = (uint8_t)a.secret;
+            rbk_value m = result_map(&a, NULL, code, rbk_str_new("", 0), rbk_str_take_sbuf(&err), r.duration_ms);
             *out = m;
             res = 0;
         } else {
@@ -582,7 +649,7 @@ static int run_native(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, rbk_v
         res = rbk_vm_error(vm, "%s", msg.data);
         rbk_sbuf_free(&msg);
     } else {
-        *out = result_map(&a, NULL, &r);
+        *out = proc_result_map(&a, NULL, &r);
     }
     rbk_sbuf_free(&elines);
     rbk_proc_result_free(&r);

@@ -381,6 +381,14 @@ def diagnostics_on_open_and_change_with_utf16_columns():
     rel = e["relatedInformation"][0]
     eq(rel["location"]["uri"], u, "hint location")
     assert "count" in rel["message"] and rel["message"].startswith("hint: "), rel
+    # a note (where the fn a call does not fit is declared) points at its declaration
+    change(s, u, 'runbook "d"\nfn f(a) {\n  return a\n}\nlog(f())\n', 4)
+    d = s.diagnostics(u)
+    e = [x for x in d["diagnostics"] if x["severity"] == 1][0]
+    assert "missing argument `a`" in e["message"], e
+    rel = e["relatedInformation"][0]
+    eq(rel["message"], "note: `f` is declared here", "note message")
+    eq(rel["location"]["range"], {"start": {"line": 1, "character": 3}, "end": {"line": 1, "character": 4}}, "note range")
     finish(s)
 
 
@@ -709,7 +717,7 @@ def completion():
     assert got and all(g[0].islower() for g in got), got  # std/pg's fns
     eq(comp("  let out = sh(", '  let out = sh("echo", timeo'), ["timeout"], "named argument by prefix")  # `ti` also names the module time
     got = comp("  let out = sh(", '  let out = sh("echo", ')
-    eq(got[:11], ["cmd", "timeout", "check", "cwd", "env", "stdin", "read_only", "max_output", "secret", "on", "base"],
+    eq(got[:12], ["cmd", "timeout", "check", "cwd", "env", "stdin", "read_only", "max_output", "secret", "tty", "on", "base"],
        "sh's named arguments first, then names in scope")
     got = comp('    log(ping("/x"))', '    log(ping("/x", ')
     eq(got[:2], ["path", "tries"], "a fn's parameters")
