@@ -29,6 +29,9 @@ typedef struct rbk_cli_opts {
     int color;
     const char *reports[4]; int nreports;
     const char *journal;
+    const char *inventories[16]; int ninventories; /* --inventory (docs/fleet.md) */
+    const char *ssh_config;                        /* --ssh-config */
+    int forks;                                     /* --forks; 0: RBK_FLEET_FORKS_DEFAULT */
     rbk_prompt_ctx prompt; /* ask_ctx: the operator's answers on the terminal (cli/prompt.h) */
     int unknown; /* resume --unknown rerun|done: 'r' / 'd' */
     volatile sig_atomic_t *interrupted; /* set by main.c's signal handler */

@@ -59,7 +59,8 @@ static const rbk_command commands[] = {
      "                  [--dry-run] [--fail-at STEP] [--no-wait] [--default-timeout D]\n"
      "                  [--time-scale N] [--log-format text|json] [--verbose]\n"
      "                  [--report FILE.md|FILE.json|FILE.xml]... [--journal FILE]\n"
-     "                  [--answer NAME=VALUE]... [--answers FILE]\n",
+     "                  [--answer NAME=VALUE]... [--answers FILE]\n"
+     "                  [--inventory FILE]... [--ssh-config FILE] [--forks N]\n",
      rbk_cmd_run, NULL},
     {"resume", NULL,
      "  runbook resume  JOURNAL [FILE.rb|FILE.rbc] [--unknown rerun|done] [--param NAME=V]...\n"

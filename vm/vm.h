@@ -9,6 +9,7 @@
 #ifndef RBK_VM_H
 #define RBK_VM_H
 #include <signal.h>
+#include "../support/fleet.h"
 #include "../support/mask.h"
 #include "../support/sbuf.h"
 #include "bytecode.h"
@@ -113,6 +114,9 @@ typedef struct rbk_run_opts {
      * named asks and confirms (docs/cli.md); checked by the CLI before step 1 */
     rbk_kv *answers; int nanswers, nanswers_cli;
     const char *answers_file;
+    /* --inventory (docs/fleet.md): the hosts `hosts NAME` groups and `on:` name; NULL: none
+     * given. The CLI owns it (and its ControlMaster connections, stdlib/remote.h). */
+    rbk_fleet *fleet;
     volatile sig_atomic_t *interrupted; /* set by the CLI's signal handler (to the signal number) */
     volatile sig_atomic_t *running_pgid; /* the CLI's: sh()/exec() publish the running command's
                                             process group here (0: none; NULL: not published),
