@@ -129,8 +129,11 @@ int rbk_cmd_check(rbk_cli_opts *o) {
         }
         free(mine.items);
         each[i].sources = &sources;
-        for (int k = 0; k < each[i].n; k++)
+        for (int k = 0; k < each[i].n; k++) {
             if (each[i].items[k].file >= 0) each[i].items[k].file += base;
+            for (int j = 0; j < each[i].items[k].nnotes; j++)
+                if (each[i].items[k].notes[j].file >= 0) each[i].items[k].notes[j].file += base;
+        }
         rbk_diags_sort(&each[i]);
     }
     /* the modules, sorted for a binary search; the problems reported so far, in a hash set
@@ -145,8 +148,7 @@ int rbk_cmd_check(rbk_cli_opts *o) {
         for (int k = 0; !is_module && k < each[i].n; k++) {
             rbk_diag *x = &each[i].items[k];
             if (diag_set_has(&seen, &all, x)) continue;
-            rbk_diag *y = rbk_diag_add(&all, x->sev, x->rule, x->file, x->off, x->end, "%s", x->msg);
-            if (x->hint) rbk_diag_hint(y, "%s", x->hint);
+            rbk_diag_copy(&all, x);
         }
         for (int k = before; k < all.n; k++) diag_set_add(&seen, &all, k);
         rbk_diags_free(&each[i]);

@@ -29,6 +29,9 @@ typedef struct rbk_cli_opts {
     int color;
     const char *reports[4]; int nreports;
     const char *journal;
+    const char *inventories[16]; int ninventories; /* --inventory (docs/fleet.md) */
+    const char *ssh_config;                        /* --ssh-config */
+    int forks;                                     /* --forks; 0: RBK_FLEET_FORKS_DEFAULT */
     rbk_prompt_ctx prompt; /* ask_ctx: the operator's answers on the terminal (cli/prompt.h) */
     int unknown; /* resume --unknown rerun|done: 'r' / 'd' */
     const char *state;          /* --state DIR|URL (docs/state.md); else $RUNBOOK_STATE */
@@ -65,6 +68,11 @@ void rbk_cli_install_signals(void);
 /* cli/run.c */
 /* --env-file: KEY=VALUE lines into o->run.envfile. */
 int rbk_cli_load_env_file(rbk_cli_opts *o, const char *path);
+/* The same format for flag's file, appended to *kv (--answers). */
+int rbk_cli_load_kv_file(const char *flag, const char *path, rbk_kv **kv, int *nkv);
+/* cli/answers.c: checks --answer/--answers against the runbook's named asks and confirms;
+ * appends one line per problem, returns how many. */
+int rbk_cli_check_answers(rbk_vm *vm, rbk_sbuf *problems);
 /* The failure policy and the operator's terminal, when the options did not choose them. */
 void rbk_cli_default_policy(rbk_cli_opts *o);
 /* Runs a verified unit (run and resume): reports, preflight, the journal, the renderers.

@@ -24,6 +24,7 @@ int rbk_cli_import(const char *path, const char *out_path);            /* cli/im
 int rbk_cli_complete(const char *usage_text, int argc, char **argv);   /* cli/complete.c */
 int rbk_cli_fmt(int argc, char **argv);                                /* cli/fmt.c */
 int rbk_cli_lsp(int argc, char **argv);                                /* cli/lsp.c: parses its own arguments */
+int rbk_cli_diff(int argc, char **argv);                               /* cli/diff.c: parses its own arguments */
 
 static int cmd_import(rbk_cli_opts *o) {
     if (o->nfiles != 1) { fputs("runbook import: give one FILE.md (and -o FILE.rb to write a file)\n", stderr); return EXIT_USAGE; }
@@ -61,6 +62,8 @@ static const rbk_command commands[] = {
      "                  [--dry-run] [--fail-at STEP] [--no-wait] [--default-timeout D]\n"
      "                  [--time-scale N] [--log-format text|json] [--verbose]\n"
      "                  [--report FILE.md|FILE.json|FILE.xml]... [--journal FILE]\n"
+     "                  [--answer NAME=VALUE]... [--answers FILE]\n"
+     "                  [--inventory FILE]... [--ssh-config FILE] [--forks N]\n"
      "                  [--state DIR|URL] [--lock NAME]...\n",
      rbk_cmd_run, NULL},
     {"resume", NULL,
@@ -72,6 +75,10 @@ static const rbk_command commands[] = {
     {"approve", NULL, "  runbook approve RUN [--state URL]\n", rbk_cmd_approve, NULL},
     {"plan", NULL, "  runbook plan    FILE.rb|FILE.rbc [--format text|json] [--default-timeout D]\n", rbk_cmd_plan, NULL},
     {"doc", NULL, "  runbook doc     FILE.rb|FILE.rbc [--default-timeout D]\n", rbk_cmd_doc, NULL},
+    {"diff", NULL,
+     "  runbook diff    OLD NEW | --git REV FILE [--format text|markdown|json|github]\n"
+     "                  [--default-timeout D]\n",
+     NULL, rbk_cli_diff},
     {"disasm", NULL, "  runbook disasm  FILE.rb|FILE.rbc\n", rbk_cmd_disasm, NULL},
     {"import", NULL, "  runbook import  FILE.md [-o FILE.rb]\n", cmd_import, NULL},
     {"fmt", NULL, "  runbook fmt     [--check] [--diff] PATH...|-\n", NULL, rbk_cli_fmt},

@@ -17,18 +17,10 @@
 int rbk_cmd_doc(rbk_cli_opts *opts);
 
 /* ------------------------------------------------------------------ Markdown helpers */
-static int word_char(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
-static void md_code(rbk_sbuf *b, const char *s, int in_table);
-/* Plain text: what Markdown would read as markup is escaped (an `_` inside a word is not). */
-static void md_text(rbk_sbuf *b, const char *s) {
-    for (const char *p = s; *p; p++) {
-        if (*p == '\n') { rbk_sbuf_addc(b, ' '); continue; }
-        int esc = strchr("\\`*[<|", *p) != NULL;
-        if (*p == '_') esc = !(p > s && word_char(p[-1]) && word_char(p[1]));
-        if (esc) rbk_sbuf_addc(b, '\\');
-        rbk_sbuf_addc(b, *p);
-    }
-}
+/* Plain text: what Markdown would read as markup where it stands is escaped (cli/markdown.h). */
+static void md_text(rbk_sbuf *b, const char *s) { rbk_md_text(b, s, 0); }
+/* A code span (in a table cell: `|` escaped, a multi-line text as text with <br>). */
+static void md_code(rbk_sbuf *b, const char *s, int in_table) { rbk_md_code(b, s, in_table ? RBK_MD_CELL : 0); }
 /* "D every P" as two code spans: "`D`, every `P`" */
 static void window_md(rbk_sbuf *b, const char *window, const char *fmt_d, const char *fmt_p) {
     const char *w = window;
@@ -39,20 +31,6 @@ static void window_md(rbk_sbuf *b, const char *window, const char *fmt_d, const 
     md_code(b, d, 0);
     if (e) { rbk_sbuf_adds(b, fmt_p); md_code(b, e + 7, 0); }
     free(d);
-}
-/* An inline code span that survives backticks in the text (and table pipes). */
-static void md_code(rbk_sbuf *b, const char *s, int in_table) {
-    int n = rbk_md_longest_run(s, '`') + 1;
-    int pad = !*s || s[0] == '`' || s[strlen(s) - 1] == '`';
-    for (int i = 0; i < n; i++) rbk_sbuf_addc(b, '`');
-    if (pad) rbk_sbuf_addc(b, ' ');
-    for (; *s; s++) {
-        if (*s == '\n') { rbk_sbuf_addc(b, ' '); continue; }
-        if (in_table && *s == '|') rbk_sbuf_addc(b, '\\');
-        rbk_sbuf_addc(b, *s);
-    }
-    if (pad) rbk_sbuf_addc(b, ' ');
-    for (int i = 0; i < n; i++) rbk_sbuf_addc(b, '`');
 }
 /* Text the author wrote as prose (comments), one paragraph per blank-line-separated run. */
 static void md_prose(rbk_sbuf *b, int depth, const char *s) {
@@ -129,20 +107,33 @@ static void effect_md(doc *d, const rbk_oitem *it, int depth) {
     tail(d, it);
     rbk_sbuf_addc(b, '\n');
 }
-static void gate_md(doc *d, const rbk_oitem *it) {
+/* What is said: "HEAD: “text”REST" (an expression: a code span), or, when the text spans
+ * lines, "HEADREST:" and the text in a fenced block below; head is "HEAD:" in bold or not. */
+static void said_md(doc *d, const rbk_oitem *it, int depth, const char *head, int bold, const char *rest) {
     rbk_sbuf *b = &d->b;
-    int confirm = !strcmp(it->builtin, "confirm");
-    rbk_sbuf_adds(b, confirm ? "**Confirm with the operator:** " : "**Ask the operator:** ");
+    const char *em = bold ? "**" : "";
+    if (it->literal && multiline(it)) {
+        rbk_sbuf_printf(b, "%s%s%s%s:\n", em, head, em, rest);
+        rbk_md_fence(b, depth + 1, "", it->text);
+        return;
+    }
+    rbk_sbuf_printf(b, "%s%s:%s ", em, head, em);
     if (it->literal) { rbk_sbuf_adds(b, "“"); md_text(b, it->text); rbk_sbuf_adds(b, "”"); }
     else md_code(b, it->text, 0);
-    if (!confirm && it->options && strstr(it->options, "secret: true")) rbk_sbuf_adds(b, " (a secret: the answer is masked)");
+    rbk_sbuf_printf(b, "%s\n", rest);
+}
+static void gate_md(doc *d, const rbk_oitem *it, int depth) {
+    int confirm = !strcmp(it->builtin, "confirm");
+    rbk_sbuf rest = RBK_SBUF_INIT;
+    if (!confirm && it->options && strstr(it->options, "secret: true")) rbk_sbuf_adds(&rest, " (a secret: the answer is masked)");
     if (confirm) {
-        rbk_sbuf_adds(b, " — no, or no answer within ");
-        if (it->tmo_kind == RBK_TMO_UNKNOWN) rbk_sbuf_adds(b, "its timeout");
-        else dur(b, it->timeout_ms);
-        rbk_sbuf_adds(b, ", stops the run");
+        rbk_sbuf_adds(&rest, " — no, or no answer within ");
+        if (it->tmo_kind == RBK_TMO_UNKNOWN) rbk_sbuf_adds(&rest, "its timeout");
+        else dur(&rest, it->timeout_ms);
+        rbk_sbuf_adds(&rest, ", stops the run");
     }
-    rbk_sbuf_addc(b, '\n');
+    said_md(d, it, depth, confirm ? "Confirm with the operator" : "Ask the operator", 1, rbk_sbuf_cstr(&rest));
+    rbk_sbuf_free(&rest);
 }
 static void message_md(doc *d, const rbk_oitem *it) {
     if (!it->message) return;
@@ -155,13 +146,14 @@ static void item_md(doc *d, const rbk_oitem *it, int depth, int mode) {
     int in_guard = mode & IN_GUARD;
     if (in_guard && it->kind != RBK_OI_CALL) return;
     if (in_guard && !it->has_write && !it->has_gate) return;
-    if ((mode & IN_STD) && (it->kind == RBK_OI_EXPECT || it->kind == RBK_OI_STOP_IF || it->kind == RBK_OI_FAIL ||
+    /* an expect that polls is a wait (std/systemd.wait_active is nothing else): shown */
+    if ((mode & IN_STD) && ((it->kind == RBK_OI_EXPECT && !it->window) || it->kind == RBK_OI_STOP_IF || it->kind == RBK_OI_FAIL ||
                             it->kind == RBK_OI_LOG)) return;
     rbk_md_indent(b, depth);
     rbk_sbuf_adds(b, "- ");
     switch (it->kind) {
     case RBK_OI_EFFECT: effect_md(d, it, depth); return;
-    case RBK_OI_GATE: gate_md(d, it); return;
+    case RBK_OI_GATE: gate_md(d, it, depth); return;
     case RBK_OI_WAIT:
         rbk_sbuf_adds(b, "Wait ");
         if (it->tmo_kind == RBK_TMO_EXPLICIT) dur(b, it->timeout_ms);
@@ -169,10 +161,7 @@ static void item_md(doc *d, const rbk_oitem *it, int depth, int mode) {
         rbk_sbuf_addc(b, '\n');
         return;
     case RBK_OI_LOG:
-        rbk_sbuf_adds(b, "Log: ");
-        if (it->literal) { rbk_sbuf_adds(b, "“"); md_text(b, it->text); rbk_sbuf_adds(b, "”"); }
-        else md_code(b, it->text, 0);
-        rbk_sbuf_addc(b, '\n');
+        said_md(d, it, depth, "Log", 0, "");
         return;
     case RBK_OI_EXPECT:
         rbk_sbuf_adds(b, "Expect: ");
@@ -219,12 +208,17 @@ static void item_md(doc *d, const rbk_oitem *it, int depth, int mode) {
         rbk_sbuf_adds(b, ":\n");
         items_md(d, &it->kids, depth + 1, mode);
         return;
-    case RBK_OI_CALL:
+    case RBK_OI_CALL: {
         md_code(b, it->text, 0);
         if (it->module) rbk_sbuf_printf(b, " (from %s)", it->module);
-        rbk_sbuf_adds(b, ":\n");
-        items_md(d, &it->kids, depth + 1, mode | (it->module && !strncmp(it->module, "std/", 4) ? IN_STD : 0));
+        /* what it does, or nothing more when all of it is its own business (no empty list) */
+        doc kids = {RBK_SBUF_INIT, d->o};
+        items_md(&kids, &it->kids, depth + 1, mode | (it->module && !strncmp(it->module, "std/", 4) ? IN_STD : 0));
+        rbk_sbuf_adds(b, kids.b.len ? ":\n" : "\n");
+        rbk_sbuf_add(b, rbk_sbuf_cstr(&kids.b), kids.b.len);
+        rbk_sbuf_free(&kids.b);
         return;
+    }
     }
 }
 static void items_md(doc *d, const rbk_oitems *l, int depth, int mode) {
@@ -238,7 +232,9 @@ static void items_md(doc *d, const rbk_oitems *l, int depth, int mode) {
 static void summary(doc *d) {
     const rbk_outline *o = d->o;
     rbk_sbuf *b = &d->b;
-    rbk_sbuf_printf(b, "# %s\n\n", o->title ? o->title : o->root_path);
+    rbk_sbuf_adds(b, "# ");
+    rbk_md_text(b, o->title ? o->title : o->root_path, RBK_MD_HEADING);
+    rbk_sbuf_adds(b, "\n\n");
     rbk_sbuf_adds(b, "> Generated by `runbook doc` from ");
     md_code(b, o->path, 0);
     rbk_sbuf_printf(b, " (artifact sha256 `%.16s…`).\n"
@@ -271,24 +267,40 @@ static void prerequisites(doc *d) {
     rbk_sbuf *b = &d->b;
     rbk_sbuf_adds(b, "## Prerequisites\n\n");
     rbk_sbuf_adds(b, "### Environment variables\n\n");
-    if (!o->nenvs) rbk_sbuf_adds(b, "None.\n\n");
+    int nhosts = 0;
+    for (int i = 0; i < o->nenvs; i++) nhosts += o->envs[i].hosts;
+    if (o->nenvs == nhosts) rbk_sbuf_adds(b, "None.\n\n");
     else {
-        rbk_sbuf_adds(b, "Required variables are checked, all at once, before anything runs.\n\n"
-                         "| Variable | Required | Secret | Notes |\n|---|---|---|---|\n");
+        rbk_sbuf_adds(b, "Required variables are checked, all at once, before anything runs.\n\n");
+        rbk_md_table_head(b, "Variable|Required|Secret|Notes", "");
         for (int i = 0; i < o->nenvs; i++) {
             const rbk_oenv *e = &o->envs[i];
+            if (e->hosts) continue;
             rbk_sbuf_adds(b, "| ");
             md_code(b, e->name, 1);
             rbk_sbuf_printf(b, " | %s | %s | ", e->optional ? "no (optional)" : "yes", e->secret ? "yes: masked in all output" : "no");
-            if (e->description) md_text(b, e->description);
+            if (e->description) rbk_md_text(b, e->description, RBK_MD_CELL);
+            rbk_sbuf_adds(b, " |\n");
+        }
+        rbk_sbuf_addc(b, '\n');
+    }
+    if (nhosts) { /* docs/fleet.md */
+        rbk_sbuf_adds(b, "### Hosts\n\nInventory groups (`runbook run --inventory FILE`); every host is reached, its key checked, "
+                         "before anything runs.\n\n| Group | Notes |\n|---|---|\n");
+        for (int i = 0; i < o->nenvs; i++) {
+            if (!o->envs[i].hosts) continue;
+            rbk_sbuf_adds(b, "| ");
+            md_code(b, o->envs[i].name, 1);
+            rbk_sbuf_adds(b, " | ");
+            if (o->envs[i].description) md_text(b, o->envs[i].description);
             rbk_sbuf_adds(b, " |\n");
         }
         rbk_sbuf_addc(b, '\n');
     }
     rbk_sbuf_adds(b, "### Parameters\n\n");
     if (!o->nparams) { rbk_sbuf_adds(b, "None.\n\n"); return; }
-    rbk_sbuf_adds(b, "Given as `--param NAME=VALUE`; a required one is asked for at the start on a terminal.\n\n"
-                     "| Parameter | Type | Default | Notes |\n|---|---|---|---|\n");
+    rbk_sbuf_adds(b, "Given as `--param NAME=VALUE`; a required one is asked for at the start on a terminal.\n\n");
+    rbk_md_table_head(b, "Parameter|Type|Default|Notes", "");
     int secrets = 0;
     for (int i = 0; i < o->nparams; i++) {
         const rbk_oparam *p = &o->params[i];
@@ -299,7 +311,7 @@ static void prerequisites(doc *d) {
         if (p->deflt) md_code(b, p->deflt, 1);
         else rbk_sbuf_adds(b, "**required**");
         rbk_sbuf_adds(b, " | ");
-        if (p->description) md_text(b, p->description);
+        if (p->description) rbk_md_text(b, p->description, RBK_MD_CELL);
         rbk_sbuf_adds(b, " |\n");
     }
     if (secrets)
@@ -312,16 +324,18 @@ static void glance(doc *d) {
     const rbk_outline *o = d->o;
     rbk_sbuf *b = &d->b;
     if (!o->nsteps) return;
-    rbk_sbuf_adds(b, "## At a glance\n\n| # | Step | If it fails | Worst case |\n|---|---|---|---|\n");
+    rbk_sbuf_adds(b, "## At a glance\n\n");
+    rbk_md_table_head(b, "#|Step|If it fails|Worst case", "");
     for (int i = 0; i < o->nsteps; i++) {
         const rbk_ostep *s = &o->steps[i];
         int writes = 0, gates = 0;
         rbk_oitems_flags(&s->body, &writes, &gates);
         rbk_sbuf_printf(b, "| %d | ", s->index + 1);
-        md_text(b, s->name);
+        rbk_md_text(b, s->name, RBK_MD_CELL);
         if (s->cond) { rbk_sbuf_adds(b, " (if "); md_code(b, s->cond, 1); rbk_sbuf_adds(b, ")"); }
         rbk_sbuf_adds(b, " | ");
         if (s->irreversible) rbk_sbuf_adds(b, "**IRREVERSIBLE**");
+        else if (s->nothing_to_undo) rbk_sbuf_adds(b, "nothing to undo");
         else if (s->has_rollback) rbk_sbuf_adds(b, "rolled back");
         else if (writes) rbk_sbuf_adds(b, "**no rollback**");
         else rbk_sbuf_adds(b, "nothing to undo");
@@ -386,7 +400,9 @@ static void step_md(doc *d, const rbk_ostep *s) {
     }
     int writes = 0, gates = 0;
     rbk_oitems_flags(&s->body, &writes, &gates);
-    if (s->has_rollback) {
+    if (s->nothing_to_undo) {
+        rbk_sbuf_adds(b, "  - Nothing to undo (an empty rollback block): the rollback passes over this step.\n");
+    } else if (s->has_rollback) {
         rbk_sbuf_adds(b, "  - If this fails, roll back");
         if (s->rollback_timeout_ms) { rbk_sbuf_adds(b, " (timeout "); dur(b, s->rollback_timeout_ms); rbk_sbuf_addc(b, ')'); }
         rbk_sbuf_adds(b, ":\n");
@@ -419,7 +435,7 @@ static void sequence_md(doc *d) {
         const rbk_ostep *s = &o->steps[o->seq[i].index];
         if (s->section && (!section || strcmp(section, s->section))) {
             rbk_sbuf_adds(b, "### ");
-            md_text(b, s->section);
+            rbk_md_text(b, s->section, RBK_MD_HEADING);
             rbk_sbuf_adds(b, "\n\n");
             for (int k = 0; k < o->nsections; k++)
                 if (o->sections[k].first_step == s->index && o->sections[k].description) {
@@ -453,6 +469,7 @@ static void rollback_md(doc *d) {
         md_text(b, s->name);
         if (s->irreversible) rbk_sbuf_adds(b, ": **IRREVERSIBLE — once it has run, the rollback stops here**\n");
         else if (!s->has_rollback) rbk_sbuf_adds(b, ": **no rollback block**: its changes stay\n");
+        else if (s->nothing_to_undo) rbk_sbuf_adds(b, ": nothing to undo (an empty rollback block)\n");
         else {
             rbk_sbuf_adds(b, " (worst case ");
             cost_md(b, &s->rollback_worst);
@@ -467,7 +484,8 @@ static void rollback_md(doc *d) {
 static void worst_md(doc *d) {
     const rbk_outline *o = d->o;
     rbk_sbuf *b = &d->b;
-    rbk_sbuf_adds(b, "## Worst-case duration\n\n| | Machine | Operator | Total |\n|---|---|---|---|\n");
+    rbk_sbuf_adds(b, "## Worst-case duration\n\n");
+    rbk_md_table_head(b, "|Machine|Operator|Total", "");
     const struct { const char *label; const rbk_cost *c; } rows[] = {{"The run", &o->run}, {"The full rollback", &o->rollback}};
     for (int i = 0; i < 2; i++) {
         const rbk_cost *c = rows[i].c;

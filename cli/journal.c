@@ -14,6 +14,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "../support/jsonw.h"
 #include "../support/readfile.h"
 #include "../support/sha256.h"
 
@@ -142,9 +143,11 @@ int rbk_journal_truncate(rbk_journal *j, long long bytes) {
 /* One record: one write, then fdatasync, before the run goes on. A record that cannot be
  * written whole and made durable is taken back (the file ends with whole records), and from
  * then on nothing more is written: the run is told, and starts nothing new (vm.h). */
-static void put(rbk_journal *j, rbk_sbuf *line) {
+static void put(rbk_journal *j, rbk_jw *w) {
+    rbk_sbuf *line = w->b;
+    rbk_jw_close(w, '}');
     if ((j->fd < 0 && !j->append) || j->failed) return;
-    rbk_sbuf_adds(line, "}\n");
+    rbk_sbuf_addc(line, '\n');
     if (j->append) { /* a run store: committed before the run goes on, as fdatasync is for a file */
         char *err = NULL;
         if (!j->append(j->append_ctx, line->data, line->len, &err)) {
@@ -189,58 +192,63 @@ fail:;
     rbk_sbuf_free(&why);
 }
 
+/* A record is one compact JSON object written with support/jsonw.h (strings escaped by
+ * rbk_sbuf_add_json_str, `/` and non-ASCII UTF-8 as they are: RFC 8259 §7), on one line. */
+
 /* a masked text field (audit) */
-static void kstr(rbk_journal *j, rbk_sbuf *b, const char *key, const char *v) {
+static void kstr(rbk_journal *j, rbk_jw *w, const char *key, const char *v) {
     if (!v) return;
-    rbk_sbuf_printf(b, ",\"%s\":", key);
     rbk_sbuf m = RBK_SBUF_INIT;
     if (j->vm) rbk_vm_mask(j->vm, &m, v, strlen(v));
     else rbk_sbuf_adds(&m, v);
-    rbk_sbuf_add_json_str(b, rbk_sbuf_cstr(&m), m.len);
+    rbk_jw_str(w, key, rbk_sbuf_cstr(&m));
     rbk_sbuf_free(&m);
 }
 
 /* an event field, masked by the VM already */
-static void kraw(rbk_sbuf *b, const char *key, const char *v) {
-    if (!v) return;
-    rbk_sbuf_printf(b, ",\"%s\":", key);
-    rbk_sbuf_add_json_str(b, v, strlen(v));
+static void kraw(rbk_jw *w, const char *key, const char *v) {
+    if (v) rbk_jw_str(w, key, v);
 }
 
 /* A value resume acts on: exact (a JSON string, or {"$bytes":BASE64} when it is not UTF-8) —
  * unless it holds a secret: then only {"$masked":TEXT}, and resume gets it again. */
-static void jvalue(rbk_journal *j, rbk_sbuf *b, const char *v) {
+static void jvalue(rbk_journal *j, rbk_jw *w, const char *key, const char *v) {
     size_t n = strlen(v);
     rbk_sbuf m = RBK_SBUF_INIT;
     rbk_vm_mask(j->vm, &m, v, n);
     if (m.len != n || memcmp(rbk_sbuf_cstr(&m), v, n)) {
-        rbk_sbuf_adds(b, "{\"$masked\":");
-        rbk_sbuf_add_json_str(b, rbk_sbuf_cstr(&m), m.len);
-        rbk_sbuf_addc(b, '}');
+        rbk_jw_open(w, key, '{');
+        rbk_jw_str(w, "$masked", rbk_sbuf_cstr(&m));
+        rbk_jw_close(w, '}');
     } else if (rbk_utf8_valid(v, n)) {
-        rbk_sbuf_add_json_str(b, v, n);
+        rbk_jw_str(w, key, v);
     } else {
-        rbk_sbuf_adds(b, "{\"$bytes\":\"");
-        rbk_sbuf_add_base64(b, v, n, 0, 1);
-        rbk_sbuf_adds(b, "\"}");
+        rbk_sbuf b64 = RBK_SBUF_INIT;
+        rbk_sbuf_add_base64(&b64, v, n, 0, 1);
+        rbk_jw_open(w, key, '{');
+        rbk_jw_str(w, "$bytes", rbk_sbuf_cstr(&b64));
+        rbk_jw_close(w, '}');
+        rbk_sbuf_free(&b64);
     }
     rbk_sbuf_free(&m);
 }
-static void kvalue(rbk_journal *j, rbk_sbuf *b, const char *key, const char *v) {
-    if (!v) return;
-    rbk_sbuf_printf(b, ",\"%s\":", key);
-    jvalue(j, b, v);
+static void kvalue(rbk_journal *j, rbk_jw *w, const char *key, const char *v) {
+    if (v) jvalue(j, w, key, v);
 }
 
-static void head(rbk_sbuf *b, const char *rec) {
-    rbk_sbuf_printf(b, "{\"rec\":\"%s\",\"wall_ms\":%" PRId64, rec, rbk_wall_ms());
+/* opens the record (put closes it) */
+static void head(rbk_jw *w, rbk_sbuf *b, const char *rec) {
+    rbk_jw_init(w, b, 0, rbk_sbuf_add_json_str);
+    rbk_jw_open(w, NULL, '{');
+    rbk_jw_str(w, "rec", rec);
+    rbk_jw_int(w, "wall_ms", rbk_wall_ms());
 }
 
-static void identity(rbk_journal *j, rbk_sbuf *b) {
-    kstr(j, b, "who", rbk_operator_name());
+static void identity(rbk_journal *j, rbk_jw *w) {
+    kstr(j, w, "who", rbk_operator_name());
     char host[256] = "";
-    if (gethostname(host, sizeof host - 1) == 0) kstr(j, b, "host", host);
-    rbk_sbuf_printf(b, ",\"pid\":%ld", (long)getpid());
+    if (gethostname(host, sizeof host - 1) == 0) kstr(j, w, "host", host);
+    rbk_jw_int(w, "pid", (long)getpid());
 }
 
 int rbk_journal_begin(rbk_journal *j, rbk_vm *vm, const char *runbook_path) {
@@ -248,53 +256,60 @@ int rbk_journal_begin(rbk_journal *j, rbk_vm *vm, const char *runbook_path) {
     const rbk_unit *u = rbk_vm_unit(vm);
     const rbk_run_opts *o = rbk_vm_opts(vm);
     rbk_sbuf b = RBK_SBUF_INIT;
-    head(&b, "begin");
+    rbk_jw w;
+    head(&w, &b, "begin");
     char hex[65];
     rbk_sha256_to_hex(u->artifact_sha256, hex);
-    rbk_sbuf_printf(&b, ",\"version\":%d,\"artifact\":\"%s\"", RBK_JOURNAL_VERSION, hex);
+    rbk_jw_int(&w, "version", RBK_JOURNAL_VERSION);
+    rbk_jw_str(&w, "artifact", hex);
     char cwd[PATH_MAX];
-    kvalue(j, &b, "runbook", runbook_path); /* as given: the artifact holds source paths as given */
-    kvalue(j, &b, "cwd", getcwd(cwd, sizeof cwd) ? cwd : NULL);
-    kstr(j, &b, "title", u->title != RBK_NONE ? rbk_vm_str(vm, u->title) : NULL);
-    identity(j, &b);
+    kvalue(j, &w, "runbook", runbook_path); /* as given: the artifact holds source paths as given */
+    kvalue(j, &w, "cwd", getcwd(cwd, sizeof cwd) ? cwd : NULL);
+    kstr(j, &w, "title", u->title != RBK_NONE ? rbk_vm_str(vm, u->title) : NULL);
+    identity(j, &w);
     static const char *pol[] = {"rollback", "stop", "ask"};
-    rbk_sbuf_printf(&b, ",\"on_failure\":\"%s\",\"default_timeout_ms\":%" PRId64 ",\"dry_run\":%s,\"no_wait\":%s,\"yes\":%s,\"verbose\":%s",
-                    pol[o->on_failure], o->default_timeout_ms, o->dry_run ? "true" : "false", o->no_wait ? "true" : "false",
-                    o->yes ? "true" : "false", o->verbose ? "true" : "false");
+    rbk_jw_str(&w, "on_failure", pol[o->on_failure]);
+    rbk_jw_int(&w, "default_timeout_ms", o->default_timeout_ms);
+    rbk_jw_bool(&w, "dry_run", o->dry_run);
+    rbk_jw_bool(&w, "no_wait", o->no_wait);
+    rbk_jw_bool(&w, "yes", o->yes);
+    rbk_jw_bool(&w, "verbose", o->verbose);
     if (o->time_scale > 1) { /* a rehearsal in compressed time; `runbook resume` keeps it */
-        rbk_sbuf_printf(&b, ",\"time_scale\":%.10g,\"rehearsal\":\"time scaled ", o->time_scale);
-        rbk_time_scale_fmt(&b, o->time_scale);
-        rbk_sbuf_addc(&b, '"');
+        rbk_jw_num(&w, "time_scale", o->time_scale);
+        rbk_sbuf ts = RBK_SBUF_INIT;
+        rbk_sbuf_adds(&ts, "time scaled ");
+        rbk_time_scale_fmt(&ts, o->time_scale);
+        rbk_jw_str(&w, "rehearsal", ts.data);
+        rbk_sbuf_free(&ts);
     }
-    kvalue(j, &b, "only", o->only);
-    kvalue(j, &b, "fail_at", o->fail_at);
-    kvalue(j, &b, "from", o->from);
-    rbk_sbuf_adds(&b, ",\"params\":{");
+    kvalue(j, &w, "only", o->only);
+    kvalue(j, &w, "fail_at", o->fail_at);
+    kvalue(j, &w, "from", o->from);
+    rbk_jw_open(&w, "params", '{');
     for (int i = 0; i < o->nparams; i++) {
-        if (i) rbk_sbuf_addc(&b, ',');
-        rbk_sbuf_add_json_str(&b, o->params[i].key, strlen(o->params[i].key));
-        rbk_sbuf_addc(&b, ':');
         int secret = 0;
         for (uint32_t k = 0; k < u->nparams; k++)
             if (!strcmp(rbk_vm_str(vm, u->params[k].name), o->params[i].key)) secret = (u->params[k].flags & RBK_PARAM_SECRET) != 0;
         /* a secret param: listed (resume asks for it again), nothing about its value written */
-        if (secret) rbk_sbuf_adds(&b, "{\"$secret\":true}");
-        else jvalue(j, &b, o->params[i].value);
+        if (secret) {
+            rbk_jw_open(&w, o->params[i].key, '{');
+            rbk_jw_bool(&w, "$secret", 1);
+            rbk_jw_close(&w, '}');
+        } else {
+            jvalue(j, &w, o->params[i].key, o->params[i].value);
+        }
     }
-    rbk_sbuf_adds(&b, "},\"env\":{");
-    int k = 0;
+    rbk_jw_close(&w, '}');
+    rbk_jw_open(&w, "env", '{');
     for (uint32_t i = 0; i < u->nenvs; i++) {
         if (u->envs[i].flags & RBK_ENV_SECRET) continue; /* never written, not even hashed */
         const char *name = rbk_vm_str(vm, u->envs[i].name);
         const char *v = rbk_run_env(o, name);
-        if (k++) rbk_sbuf_addc(&b, ',');
-        rbk_sbuf_add_json_str(&b, name, strlen(name));
-        rbk_sbuf_addc(&b, ':');
-        if (v) jvalue(j, &b, v);
-        else rbk_sbuf_adds(&b, "null");
+        if (v) jvalue(j, &w, name, v);
+        else rbk_jw_null(&w, name);
     }
-    rbk_sbuf_addc(&b, '}');
-    put(j, &b);
+    rbk_jw_close(&w, '}');
+    put(j, &w);
     rbk_sbuf_free(&b);
     return j->failed ? -1 : 0;
 }
@@ -302,11 +317,11 @@ int rbk_journal_begin(rbk_journal *j, rbk_vm *vm, const char *runbook_path) {
 int rbk_journal_resume_record(rbk_journal *j, rbk_vm *vm, const char *decisions) {
     j->vm = vm;
     rbk_sbuf b = RBK_SBUF_INIT;
-    head(&b, "resume");
-    identity(j, &b);
-    rbk_sbuf_adds(&b, ",\"decisions\":");
-    rbk_sbuf_adds(&b, decisions && *decisions ? decisions : "[]");
-    put(j, &b);
+    rbk_jw w;
+    head(&w, &b, "resume");
+    identity(j, &w);
+    rbk_jw_raw(&w, "decisions", decisions && *decisions ? decisions : "[]");
+    put(j, &w);
     rbk_sbuf_free(&b);
     return j->failed ? -1 : 0;
 }
@@ -318,39 +333,43 @@ void rbk_journal_sink(void *ctx, const rbk_event *ev) {
     default: break;
     }
     rbk_sbuf b = RBK_SBUF_INIT;
+    rbk_jw w;
     /* event strings are masked by the VM already: written as they come */
-    head(&b, rbk_event_kind_name(ev->kind));
-    rbk_sbuf_printf(&b, ",\"t_ms\":%" PRId64, ev->t_ms);
-    if (ev->step >= 0) rbk_sbuf_printf(&b, ",\"step\":%d", ev->step);
-    kraw(&b, "step_name", ev->step_name);
-    if (ev->attempt && (ev->kind == RBK_EV_STEP_START || ev->kind == RBK_EV_STEP_RETRY)) rbk_sbuf_printf(&b, ",\"attempt\":%d", ev->attempt);
-    kraw(&b, "status", ev->status);
-    if (ev->kind == RBK_EV_RUN_START) kraw(&b, "artifact", ev->detail);
-    kraw(&b, "text", ev->text);
-    kraw(&b, "source", ev->source);
+    head(&w, &b, rbk_event_kind_name(ev->kind));
+    rbk_jw_int(&w, "t_ms", ev->t_ms);
+    if (ev->step >= 0) rbk_jw_int(&w, "step", ev->step);
+    kraw(&w, "step_name", ev->step_name);
+    if (ev->attempt && (ev->kind == RBK_EV_STEP_START || ev->kind == RBK_EV_STEP_RETRY)) rbk_jw_int(&w, "attempt", ev->attempt);
+    kraw(&w, "status", ev->status);
+    if (ev->kind == RBK_EV_RUN_START) kraw(&w, "artifact", ev->detail);
+    kraw(&w, "text", ev->text);
+    kraw(&w, "source", ev->source);
     if (ev->file) {
-        kraw(&b, "file", ev->file);
-        rbk_sbuf_printf(&b, ",\"line\":%d,\"column\":%d", ev->line, ev->col);
+        kraw(&w, "file", ev->file);
+        rbk_jw_int(&w, "line", ev->line);
+        rbk_jw_int(&w, "column", ev->col);
     }
-    if (ev->effect_id) rbk_sbuf_printf(&b, ",\"effect_id\":%" PRIu64, ev->effect_id);
-    kraw(&b, "effect", ev->effect);
-    kraw(&b, "target", ev->target);
-    kraw(&b, "part", ev->part);
-    if (ev->seq) rbk_sbuf_printf(&b, ",\"seq\":%d", ev->seq);
-    if (ev->kind == RBK_EV_EFFECT_START) rbk_sbuf_printf(&b, ",\"write\":%s", ev->write ? "true" : "false");
-    if (ev->dry_run && ev->kind == RBK_EV_EFFECT_START) rbk_sbuf_adds(&b, ",\"dry_run\":true");
-    if (ev->replayed) rbk_sbuf_adds(&b, ",\"replayed\":true");
-    if (ev->kind == RBK_EV_EFFECT_END || ev->kind == RBK_EV_RUN_END) rbk_sbuf_printf(&b, ",\"code\":%d", ev->code);
+    if (ev->effect_id) rbk_jw_uint(&w, "effect_id", ev->effect_id);
+    kraw(&w, "effect", ev->effect);
+    kraw(&w, "target", ev->target);
+    kraw(&w, "part", ev->part);
+    if (ev->seq) rbk_jw_int(&w, "seq", ev->seq);
+    if (ev->kind == RBK_EV_EFFECT_START) rbk_jw_bool(&w, "write", ev->write);
+    if (ev->dry_run && ev->kind == RBK_EV_EFFECT_START) rbk_jw_bool(&w, "dry_run", 1);
+    if (ev->replayed) rbk_jw_bool(&w, "replayed", 1);
+    if (ev->kind == RBK_EV_EFFECT_END || ev->kind == RBK_EV_RUN_END) rbk_jw_int(&w, "code", ev->code);
     if (ev->kind == RBK_EV_STEP_END || ev->kind == RBK_EV_EFFECT_END || ev->kind == RBK_EV_ROLLBACK_END || ev->kind == RBK_EV_RUN_END)
-        rbk_sbuf_printf(&b, ",\"duration_ms\":%" PRId64, ev->duration_ms);
-    if (ev->deadline_wall_ms) /* a wait in a step: when it ends, which a resume keeps */
-        rbk_sbuf_printf(&b, ",\"remaining_ms\":%" PRId64 ",\"deadline_ms\":%" PRId64, ev->remaining_ms, ev->deadline_wall_ms);
+        rbk_jw_int(&w, "duration_ms", ev->duration_ms);
+    if (ev->deadline_wall_ms) { /* a wait in a step: when it ends, which a resume keeps */
+        rbk_jw_int(&w, "remaining_ms", ev->remaining_ms);
+        rbk_jw_int(&w, "deadline_ms", ev->deadline_wall_ms);
+    }
     /* JSON built secret-free by vm/checkpoint.c (events.h) */
-    if (ev->result) { rbk_sbuf_adds(&b, ",\"result\":"); rbk_sbuf_adds(&b, ev->result); }
-    if (ev->state) { rbk_sbuf_adds(&b, ",\"state\":"); rbk_sbuf_adds(&b, ev->state); }
-    kraw(&b, "answer", ev->answer);
-    kraw(&b, "who", ev->who);
-    put(j, &b);
+    if (ev->result) rbk_jw_raw(&w, "result", ev->result);
+    if (ev->state) rbk_jw_raw(&w, "state", ev->state);
+    kraw(&w, "answer", ev->answer);
+    kraw(&w, "who", ev->who);
+    put(j, &w);
     rbk_sbuf_free(&b);
 }
 

@@ -16,8 +16,7 @@ void rbk_cli_show_diags(rbk_diags *d, int warnings) {
     for (int i = 0; i < d->n; i++) {
         rbk_diag *x = &d->items[i];
         if (x->sev != RBK_SEV_ERROR && !warnings) continue;
-        rbk_diag *y = rbk_diag_add(&show, x->sev, x->rule, x->file, x->off, x->end, "%s", x->msg);
-        if (x->hint) rbk_diag_hint(y, "%s", x->hint);
+        rbk_diag_copy(&show, x);
     }
     rbk_sbuf out = RBK_SBUF_INIT;
     rbk_diags_render(&show, RBK_FMT_TEXT, isatty(2) && !getenv("NO_COLOR"), &out);
@@ -102,31 +101,15 @@ static rbk_compiler *recompile_rbc(const char *path, const char *cmd, rbk_outlin
     return c;
 }
 
-int rbk_cli_outline(const char *path, const char *cmd, int64_t default_timeout_ms, rbk_outline *o) {
-    rbk_outline_init(o, path, default_timeout_ms);
-    if (access(path, R_OK)) {
-        fprintf(stderr, "runbook %s: cannot read %s: ", cmd, path);
-        perror(NULL);
-        return 64;
-    }
-    /* the sources and diagnostics live on the heap: the compiler keeps pointers to them */
-    rbk_sources *sources = rbk_xcalloc(1, sizeof *sources);
-    rbk_diags *diags = rbk_xcalloc(1, sizeof *diags);
-    rbk_diags_init(diags, sources);
-    o->sources = sources;
-    o->diags = diags;
-    rbk_compiler *c;
-    int rc = 0;
-    if (strlen(path) > 4 && rbk_cli_ends_with(path, ".rbc")) {
-        o->from_rbc = 1;
-        c = recompile_rbc(path, cmd, o, &rc);
-        if (!c) { rbk_outline_free(o); return rc; }
-    } else {
-        c = rbk_compile_load(path, sources, diags);
+/* The outline of c, compiled into o's sources and diags: its artifact hash (a recompiled .rbc's
+ * is the file's, set already), then the walk. Takes c over; on failure prints the errors and
+ * frees o. */
+static int outline_of(rbk_outline *o, rbk_compiler *c, const char *path) {
+    if (!o->from_rbc) {
         char *err = NULL;
-        rbk_unit *u = c && !diags->nerrors ? rbk_unit_build(c, NULL, &err) : NULL;
+        rbk_unit *u = c && !o->diags->nerrors ? rbk_unit_build(c, NULL, &err) : NULL;
         if (!u) {
-            rbk_cli_show_diags(diags, 0);
+            rbk_cli_show_diags(o->diags, 0);
             if (err) not_verified(path, err);
             rbk_compiler_free(c);
             rbk_outline_free(o);
@@ -136,9 +119,44 @@ int rbk_cli_outline(const char *path, const char *cmd, int64_t default_timeout_m
         rbk_unit_free(u);
     }
     if (rbk_outline_build(o, c)) { /* an internal error: a statement the outline does not know */
-        rbk_cli_show_diags(diags, 0);
+        rbk_cli_show_diags(o->diags, 0);
         rbk_outline_free(o);
         return 65;
     }
     return 0;
+}
+
+/* o set up for path, its sources and diagnostics on the heap (the compiler keeps pointers to them). */
+static void outline_start(rbk_outline *o, const char *path, int64_t default_timeout_ms) {
+    rbk_outline_init(o, path, default_timeout_ms);
+    rbk_sources *sources = rbk_xcalloc(1, sizeof *sources);
+    rbk_diags *diags = rbk_xcalloc(1, sizeof *diags);
+    rbk_diags_init(diags, sources);
+    o->sources = sources;
+    o->diags = diags;
+}
+
+int rbk_cli_outline(const char *path, const char *cmd, int64_t default_timeout_ms, rbk_outline *o) {
+    if (access(path, R_OK)) {
+        rbk_outline_init(o, path, default_timeout_ms);
+        fprintf(stderr, "runbook %s: cannot read %s: ", cmd, path);
+        perror(NULL);
+        return 64;
+    }
+    outline_start(o, path, default_timeout_ms);
+    o->values = !strcmp(cmd, "doc"); /* a reader's page shows what a string is; plan shows it as written */
+    if (strlen(path) > 4 && rbk_cli_ends_with(path, ".rbc")) {
+        int rc = 0;
+        o->from_rbc = 1;
+        rbk_compiler *c = recompile_rbc(path, cmd, o, &rc);
+        if (!c) { rbk_outline_free(o); return rc; }
+        return outline_of(o, c, path);
+    }
+    return outline_of(o, rbk_compile_load(path, o->sources, o->diags), path);
+}
+
+int rbk_cli_outline_text(const char *path, const char *text, size_t len, const rbk_module_reader *reader,
+                         int64_t default_timeout_ms, rbk_outline *o) {
+    outline_start(o, path, default_timeout_ms);
+    return outline_of(o, rbk_compile_text_with(path, text, len, o->sources, o->diags, reader), path);
 }

@@ -17,4 +17,8 @@ rbk_unit *rbk_cli_unit(const char *path, int show_warnings, rbk_sbuf *keep);
  * and returns 64 (usage, unreadable) or 65 (compile error, bad artifact, internal error); 0 on
  * success (then rbk_outline_free o). cmd names the subcommand in messages. */
 int rbk_cli_outline(const char *path, const char *cmd, int64_t default_timeout_ms, rbk_outline *o);
+/* The same for a source in memory named path (`runbook diff` of a git revision), its relative
+ * modules read through reader first (may be NULL). */
+int rbk_cli_outline_text(const char *path, const char *text, size_t len, const rbk_module_reader *reader,
+                         int64_t default_timeout_ms, rbk_outline *o);
 #endif

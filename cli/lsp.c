@@ -291,10 +291,17 @@ static json_t *diag_json(const rbk_source *src, const char *uri, const rbk_diag 
     int sev = dg->sev == RBK_SEV_ERROR ? 1 : dg->sev == RBK_SEV_WARNING ? 2 : 3;
     json_t *j = json_pack("{s:o, s:i, s:s, s:s}", "range", range, "severity", sev, "source", "runbook", "message", dg->msg);
     if (dg->rule) json_object_set_new(j, "code", json_string(dg->rule));
-    if (dg->hint) {
-        json_t *rel = json_pack("{s:{s:s, s:O}, s:s+}", "location", "uri", uri, "range", range, "message", "hint: ", dg->hint);
-        json_object_set_new(j, "relatedInformation", json_pack("[o]", rel));
+    json_t *rels = json_array();
+    if (dg->hint)
+        json_array_append_new(rels, json_pack("{s:{s:s, s:O}, s:s+}", "location", "uri", uri, "range", range, "message", "hint: ", dg->hint));
+    for (int i = 0; i < dg->nnotes; i++) {
+        /* a note without a position, or in another file, is shown at the diagnostic */
+        const rbk_note *nt = &dg->notes[i];
+        json_t *at = src && nt->file == dg->file ? rbk_lsp_range(src, nt->off, nt->end) : json_incref(range);
+        json_array_append_new(rels, json_pack("{s:{s:s, s:o}, s:s+}", "location", "uri", uri, "range", at, "message", "note: ", nt->msg));
     }
+    if (json_array_size(rels)) json_object_set_new(j, "relatedInformation", rels);
+    else json_decref(rels);
     return j;
 }
 static void publish(rbk_lsp *s, const char *uri, json_t *diags, int64_t version) {

@@ -43,6 +43,7 @@ static int parse_args(int argc, char **argv, rbk_cli_opts *o) {
     memset(o, 0, sizeof *o);
     o->files = calloc((size_t)argc, sizeof(char *));
     o->run.params = calloc((size_t)argc, sizeof(rbk_kv));
+    o->run.answers = calloc((size_t)argc, sizeof(rbk_kv));
     o->run.default_timeout_ms = 30000;
     o->cmd = argv[1];
     for (int i = 2; i < argc; i++) {
@@ -58,15 +59,16 @@ static int parse_args(int argc, char **argv, rbk_cli_opts *o) {
             else if (!strcmp(f, "sarif")) o->format = RBK_FMT_SARIF;
             else { fprintf(stderr, "runbook: --format is text, json, github or sarif, not %s\n", f); return -1; }
         } else if (!strcmp(a, "-o")) { NEEDARG(); o->output = argv[++i]; }
-        else if (!strcmp(a, "--param")) {
+        else if (!strcmp(a, "--param") || !strcmp(a, "--answer")) {
             NEEDARG();
             char *kv = argv[++i];
             char *eq = strchr(kv, '=');
-            if (!eq) { fprintf(stderr, "runbook: --param takes NAME=VALUE, not %s\n", kv); return -1; }
-            o->run.params[o->run.nparams].key = strndup(kv, (size_t)(eq - kv));
-            o->run.params[o->run.nparams].value = strdup(eq + 1);
-            o->run.nparams++;
-        } else if (!strcmp(a, "--env-file")) { NEEDARG(); o->env_file = argv[++i]; }
+            if (!eq) { fprintf(stderr, "runbook: %s takes NAME=VALUE, not %s\n", a, kv); return -1; }
+            rbk_kv *to = a[2] == 'p' ? &o->run.params[o->run.nparams++] : &o->run.answers[o->run.nanswers_cli++];
+            to->key = strndup(kv, (size_t)(eq - kv));
+            to->value = strdup(eq + 1);
+            o->run.nanswers = o->run.nanswers_cli;
+        } else if (!strcmp(a, "--answers")) { NEEDARG(); o->run.answers_file = argv[++i]; } else if (!strcmp(a, "--env-file")) { NEEDARG(); o->env_file = argv[++i]; }
         else if (!strcmp(a, "--yes")) o->run.yes = 1;
         else if (!strcmp(a, "--on-failure")) {
             NEEDARG();
@@ -113,6 +115,21 @@ static int parse_args(int argc, char **argv, rbk_cli_opts *o) {
             if (o->nreports == 4) { fprintf(stderr, "runbook: at most 4 --report files\n"); return -1; }
             o->reports[o->nreports++] = argv[++i];
         } else if (!strcmp(a, "--journal")) { NEEDARG(); o->journal = argv[++i]; }
+        else if (!strcmp(a, "--inventory") || !strcmp(a, "-i")) {
+            NEEDARG();
+            if (o->ninventories == 16) { fprintf(stderr, "runbook: at most 16 --inventory files\n"); return -1; }
+            o->inventories[o->ninventories++] = argv[++i];
+        } else if (!strcmp(a, "--ssh-config")) { NEEDARG(); o->ssh_config = argv[++i]; }
+        else if (!strcmp(a, "--forks")) {
+            NEEDARG();
+            char *end;
+            long v = strtol(argv[++i], &end, 10);
+            if (!*argv[i] || *end || v < 1 || v > RBK_FLEET_FORKS_MAX) {
+                fprintf(stderr, "runbook: --forks takes a number of parallel connections from 1 to %d, not %s\n", RBK_FLEET_FORKS_MAX, argv[i]);
+                return -1;
+            }
+            o->forks = (int)v;
+        }
         else if (!strcmp(a, "--unknown")) {
             NEEDARG();
             const char *f = argv[++i];
@@ -160,6 +177,8 @@ static int check_waits(const rbk_cli_opts *o) {
 static void free_opts(rbk_cli_opts *o) {
     for (int i = 0; i < o->run.nparams; i++) { free(o->run.params[i].key); free(o->run.params[i].value); }
     free(o->run.params);
+    for (int i = 0; i < o->run.nanswers; i++) { free(o->run.answers[i].key); free(o->run.answers[i].value); }
+    free(o->run.answers);
     for (int i = 0; i < o->run.nenvfile; i++) { free(o->run.envfile[i].key); free(o->run.envfile[i].value); }
     free(o->run.envfile);
     free(o->files);

@@ -16,42 +16,13 @@
 int rbk_cmd_plan(rbk_cli_opts *o);
 
 /* ------------------------------------------------------------------ flattening */
-/* Effects (read/write/gate/wait) and checks (expect/stop-if/fail), depth first, each with
- * the branches it sits in ("if rehearsal", "unless x"). */
-typedef void (*leaf_fn)(void *ctx, const rbk_oitem *it, const char *when);
-
-static char *join_when(const char *when, const char *prefix, const char *text) {
-    rbk_sbuf b = RBK_SBUF_INIT;
-    if (when) rbk_sbuf_printf(&b, "%s; ", when);
-    rbk_sbuf_printf(&b, "%s%s", prefix, text);
-    return rbk_sbuf_detach(&b);
-}
-static void flatten(const rbk_oitems *l, const char *when, leaf_fn fn, void *ctx) {
-    for (int i = 0; i < l->n; i++) {
-        const rbk_oitem *it = &l->v[i];
-        if (it->kind == RBK_OI_IF) {
-            char *yes = join_when(when, "if ", it->text), *no = join_when(when, "unless ", it->text);
-            flatten(&it->kids, yes, fn, ctx);
-            flatten(&it->alt, no, fn, ctx);
-            free(yes);
-            free(no);
-            continue;
-        }
-        if (it->kind != RBK_OI_CALL && it->kind != RBK_OI_FOR && it->kind != RBK_OI_WATCH) fn(ctx, it, when);
-        flatten(&it->kids, when, fn, ctx);
-    }
-}
+/* rbk_oitems_flatten (compiler/analysis.h): effects and checks, depth first, each with the
+ * branches it sits in. */
 static int is_effect(const rbk_oitem *it) {
     return it->kind == RBK_OI_EFFECT || it->kind == RBK_OI_GATE || it->kind == RBK_OI_WAIT;
 }
 static int is_check(const rbk_oitem *it) {
     return it->kind == RBK_OI_EXPECT || it->kind == RBK_OI_STOP_IF || it->kind == RBK_OI_FAIL;
-}
-static const char *effect_class(const rbk_oitem *it) {
-    return it->kind == RBK_OI_GATE ? "gate" : it->kind == RBK_OI_WAIT ? "wait" : it->write ? "write" : "read";
-}
-static const char *check_kind(const rbk_oitem *it) {
-    return it->kind == RBK_OI_EXPECT ? "expect" : it->kind == RBK_OI_STOP_IF ? "stop-if" : "fail";
 }
 static void collapse_ws(rbk_sbuf *out, const char *s) {
     int space = 0;
@@ -86,20 +57,11 @@ static const char *C(const tx *t, const char *code) { return t->color ? code : "
 #define RESET "\033[0m"
 
 static void dur(rbk_sbuf *b, int64_t ms) { rbk_outline_dur(b, ms); }
-static void cost_text(rbk_sbuf *b, const rbk_cost *c) {
-    if (!rbk_cost_bounded(c)) { rbk_sbuf_adds(b, "unbounded"); return; }
-    dur(b, rbk_cost_total(c));
-    if (c->operator_ms) {
-        rbk_sbuf_adds(b, " (operator ");
-        dur(b, c->operator_ms);
-        rbk_sbuf_addc(b, ')');
-    }
-}
 
 static void text_leaf(void *ctx, const rbk_oitem *it, const char *when) {
     tx *t = ctx;
     if (!is_effect(it)) return;
-    const char *cls = effect_class(it);
+    const char *cls = rbk_oitem_class(it);
     const char *col = it->kind == RBK_OI_GATE ? MAGENTA : it->write ? YELLOW : it->kind == RBK_OI_WAIT ? CYAN : "";
     rbk_sbuf *b = &t->out;
     rbk_sbuf_printf(b, "%s%s%-5s%s  %-10s ", t->indent, C(t, col), cls, C(t, RESET),
@@ -126,7 +88,7 @@ static void text_leaf(void *ctx, const rbk_oitem *it, const char *when) {
 static int text_effects(tx *t, const rbk_oitems *l, const char *indent) {
     t->indent = indent;
     t->count = 0;
-    flatten(l, NULL, text_leaf, t);
+    rbk_oitems_flatten(l, NULL, text_leaf, t);
     return t->count;
 }
 static void count_checks(void *ctx, const rbk_oitem *it, const char *when) {
@@ -150,9 +112,9 @@ static void text_header(tx *t) {
                         o->steps[o->point_of_no_return].name, C(t, RESET));
     else rbk_sbuf_adds(b, "none\n");
     rbk_sbuf_adds(b, "  worst case: run ");
-    cost_text(b, &o->run);
+    rbk_cost_text(b, &o->run);
     rbk_sbuf_adds(b, ", full rollback ");
-    cost_text(b, &o->rollback);
+    rbk_cost_text(b, &o->rollback);
     rbk_sbuf_adds(b, "\n\n");
 }
 
@@ -160,15 +122,28 @@ static void text_decls(tx *t) {
     const rbk_outline *o = t->o;
     rbk_sbuf *b = &t->out;
     rbk_sbuf_printf(b, "%sEnvironment%s (the required ones are checked before anything runs)\n", C(t, BOLD), C(t, RESET));
-    if (!o->nenvs) rbk_sbuf_adds(b, "  none\n");
+    int nhosts = 0;
+    for (int i = 0; i < o->nenvs; i++) nhosts += o->envs[i].hosts;
+    if (o->nenvs == nhosts) rbk_sbuf_adds(b, "  none\n");
     int w = 4;
     for (int i = 0; i < o->nenvs; i++) if ((int)strlen(o->envs[i].name) > w) w = (int)strlen(o->envs[i].name);
     for (int i = 0; i < o->nenvs; i++) {
         const rbk_oenv *e = &o->envs[i];
+        if (e->hosts) continue;
         rbk_sbuf_printf(b, "  %-*s  %-8s  %-6s", w, e->name, e->optional ? "optional" : "required", e->secret ? "secret" : "");
         if (e->description) rbk_sbuf_printf(b, "  # %s", e->description);
         while (b->len && b->data[b->len - 1] == ' ') b->data[--b->len] = 0;
         rbk_sbuf_addc(b, '\n');
+    }
+    if (nhosts) { /* docs/fleet.md: only when the runbook declares groups */
+        rbk_sbuf_printf(b, "\n%sHosts%s (inventory groups: --inventory; every host is reached before anything runs)\n", C(t, BOLD),
+                        C(t, RESET));
+        for (int i = 0; i < o->nenvs; i++) {
+            if (!o->envs[i].hosts) continue;
+            rbk_sbuf_printf(b, "  %s", o->envs[i].name);
+            if (o->envs[i].description) rbk_sbuf_printf(b, "  # %s", o->envs[i].description);
+            rbk_sbuf_addc(b, '\n');
+        }
     }
     rbk_sbuf_printf(b, "\n%sParameters%s (--param NAME=VALUE)\n", C(t, BOLD), C(t, RESET));
     if (!o->nparams) rbk_sbuf_adds(b, "  none\n");
@@ -195,7 +170,7 @@ static void text_code(tx *t, const rbk_ocode *k) {
     rbk_sbuf_printf(b, "  %s:%d", rbk_outline_file(t->o, k->file), k->line);
     if (k->last_line > k->line) rbk_sbuf_printf(b, "-%d", k->last_line);
     rbk_sbuf_adds(b, "  worst ");
-    cost_text(b, &k->cost);
+    rbk_cost_text(b, &k->cost);
     rbk_sbuf_addc(b, '\n');
     if (!text_effects(t, &k->items, "      ")) rbk_sbuf_adds(b, "      no external effects\n");
     rbk_sbuf_addc(b, '\n');
@@ -210,7 +185,7 @@ static void text_step(tx *t, const rbk_ostep *s, const char **section) {
     rbk_sbuf_printf(b, "  %s%2d. %s%s  %s:%d", C(t, BOLD), s->index + 1, s->name, C(t, RESET),
                     rbk_outline_file(o, s->file), s->line);
     rbk_sbuf_adds(b, "  worst ");
-    cost_text(b, &s->worst);
+    rbk_cost_text(b, &s->worst);
     rbk_sbuf_addc(b, '\n');
     if (s->cond) rbk_sbuf_printf(b, "      runs only if %s\n", s->cond);
     if (s->timeout_ms || s->retries) {
@@ -225,18 +200,20 @@ static void text_step(tx *t, const rbk_ostep *s, const char **section) {
     int n = text_effects(t, &s->cond_items, "      ");
     n += text_effects(t, &s->body, "      ");
     int checks[3] = {0, 0, 0};
-    flatten(&s->body, NULL, count_checks, checks);
+    rbk_oitems_flatten(&s->body, NULL, count_checks, checks);
     if (!n) rbk_sbuf_adds(b, "      no external effects\n");
     if (checks[0] || checks[1] || checks[2]) {
         rbk_sbuf_printf(b, "      checks: %d expect, %d stop-if", checks[0], checks[1]);
         if (checks[2]) rbk_sbuf_printf(b, ", %d fail", checks[2]);
         rbk_sbuf_addc(b, '\n');
     }
-    if (s->has_rollback) {
+    if (s->nothing_to_undo) {
+        rbk_sbuf_adds(b, "      rollback: nothing to undo (an empty rollback block)\n");
+    } else if (s->has_rollback) {
         rbk_sbuf_adds(b, "      rollback (");
         if (s->rollback_timeout_ms) { rbk_sbuf_adds(b, "timeout "); dur(b, s->rollback_timeout_ms); rbk_sbuf_adds(b, ", "); }
         rbk_sbuf_adds(b, "worst ");
-        cost_text(b, &s->rollback_worst);
+        rbk_cost_text(b, &s->rollback_worst);
         rbk_sbuf_adds(b, "):\n");
         if (!text_effects(t, &s->rollback, "        ")) rbk_sbuf_adds(b, "        no external effects\n");
     }
@@ -263,9 +240,13 @@ static void text_rollback(tx *t) {
             rbk_sbuf_printf(b, "  %sIRREVERSIBLE: the rollback stops here once this step has run%s\n", C(t, RED), C(t, RESET));
             continue;
         }
+        if (s->nothing_to_undo) {
+            rbk_sbuf_adds(b, "  nothing to undo (an empty rollback block)\n");
+            continue;
+        }
         if (s->has_rollback) {
             rbk_sbuf_adds(b, "  rollback block, worst ");
-            cost_text(b, &s->rollback_worst);
+            rbk_cost_text(b, &s->rollback_worst);
             rbk_sbuf_addc(b, '\n');
             continue;
         }
@@ -400,7 +381,7 @@ static void json_effect(void *ctx, const rbk_oitem *it, const char *when) {
     if (!is_effect(it)) return;
     rbk_jw *w = j->w;
     rbk_jw_open(w, NULL, '{');
-    rbk_jw_str(w, "class", effect_class(it));
+    rbk_jw_str(w, "class", rbk_oitem_class(it));
     rbk_jw_str(w, "builtin", it->builtin);
     if (it->verb) rbk_jw_str(w, "method", it->verb);
     rbk_jw_str(w, "text", it->text);
@@ -420,22 +401,22 @@ static void json_check(void *ctx, const rbk_oitem *it, const char *when) {
     if (!is_check(it)) return;
     rbk_jw *w = j->w;
     rbk_jw_open(w, NULL, '{');
-    rbk_jw_str(w, "kind", check_kind(it));
+    rbk_jw_str(w, "kind", rbk_oitem_class(it));
     if (it->text) rbk_jw_str(w, "text", it->text);
     if (it->message) rbk_jw_str(w, "message", it->message);
     if (it->window) rbk_jw_str(w, "window", it->window);
     if (when) rbk_jw_str(w, "when", when);
     json_item_end(j, it);
 }
-static void json_list(js *j, const char *key, const rbk_oitems *l, leaf_fn fn) {
+static void json_list(js *j, const char *key, const rbk_oitems *l, rbk_oleaf_fn fn) {
     rbk_jw_open(j->w, key, '[');
-    flatten(l, NULL, fn, j);
+    rbk_oitems_flatten(l, NULL, fn, j);
     rbk_jw_close(j->w, ']');
 }
 static void json_effects2(js *j, const char *key, const rbk_oitems *a, const rbk_oitems *c) {
     rbk_jw_open(j->w, key, '[');
-    flatten(a, NULL, json_effect, j);
-    flatten(c, NULL, json_effect, j);
+    rbk_oitems_flatten(a, NULL, json_effect, j);
+    rbk_oitems_flatten(c, NULL, json_effect, j);
     rbk_jw_close(j->w, ']');
 }
 
@@ -510,7 +491,9 @@ static void json_decls(js *j) {
     }
     rbk_jw_close(w, ']');
     rbk_jw_open(w, "env", '[');
+    int nhosts = 0;
     for (int i = 0; i < o->nenvs; i++) {
+        if (o->envs[i].hosts && ++nhosts) continue;
         rbk_jw_open(w, NULL, '{');
         rbk_jw_str(w, "name", o->envs[i].name);
         rbk_jw_bool(w, "secret", o->envs[i].secret);
@@ -520,6 +503,18 @@ static void json_decls(js *j) {
         rbk_jw_close(w, '}');
     }
     rbk_jw_close(w, ']');
+    if (nhosts) { /* docs/fleet.md: only when the runbook declares groups */
+        rbk_jw_open(w, "hosts", '[');
+        for (int i = 0; i < o->nenvs; i++) {
+            if (!o->envs[i].hosts) continue;
+            rbk_jw_open(w, NULL, '{');
+            rbk_jw_str(w, "group", o->envs[i].name);
+            rbk_jw_int(w, "line", o->envs[i].line);
+            rbk_jw_str(w, "description", o->envs[i].description);
+            rbk_jw_close(w, '}');
+        }
+        rbk_jw_close(w, ']');
+    }
     rbk_jw_open(w, "params", '[');
     for (int i = 0; i < o->nparams; i++) {
         rbk_jw_open(w, NULL, '{');
@@ -556,9 +551,9 @@ static void json_tail(js *j) {
         if (!o->seq[i].is_step) continue;
         const rbk_ostep *s = &o->steps[o->seq[i].index];
         j->first = s->index;
-        flatten(&s->cond_items, NULL, json_gate, j);
-        flatten(&s->body, NULL, json_gate, j);
-        flatten(&s->rollback, "rollback", json_gate, j);
+        rbk_oitems_flatten(&s->cond_items, NULL, json_gate, j);
+        rbk_oitems_flatten(&s->body, NULL, json_gate, j);
+        rbk_oitems_flatten(&s->rollback, "rollback", json_gate, j);
     }
     rbk_jw_close(w, ']');
     rbk_jw_open(w, "rollback_order", '[');

@@ -176,27 +176,21 @@ void rbk_prompt_ask(void *ctx, const rbk_question *q, rbk_reply *reply) {
 }
 
 /* ---------------------------------------------------------------- parameters */
-static const char *const k_type_names[] = {"", "string", "int", "float", "bool", "duration"};
-
 static const char *ustr(const rbk_unit *u, uint32_t k) {
     const char *s = rbk_unit_str(u, k, NULL);
     return s ? s : "?";
 }
 
-/* The rules of --param (vm/vm.c): 1 when text is a valid value of the type. */
-static int valid_param(const char *text, uint32_t type) {
-    char *end;
-    errno = 0;
-    switch (type) {
-    case RBK_PT_INT: (void)strtoll(text, &end, 10); return *text && !*end && !errno;
-    case RBK_PT_FLOAT: (void)strtod(text, &end); return *text && !*end && !errno;
-    case RBK_PT_BOOL: return !strcmp(text, "true") || !strcmp(text, "false");
-    case RBK_PT_DURATION: {
-        int64_t ms;
-        return rbk_duration_parse(text, &ms);
-    }
-    default: return 1;
-    }
+/* The rules of --param (vm/vm.c, rbk_param_parse): 1 when text is a valid value of the type;
+ * else 0 with why, for a list or map (a scalar's hint is written here). */
+static int valid_param(const char *text, uint32_t type, rbk_sbuf *why) {
+    rbk_value v;
+    rbk_sbuf w = RBK_SBUF_INIT;
+    int ok = rbk_param_parse(text, type, &v, &w);
+    if (ok) rbk_unref(v);
+    else if (type == RBK_PT_LIST || type == RBK_PT_MAP) rbk_sbuf_add(why, rbk_sbuf_cstr(&w), w.len);
+    rbk_sbuf_free(&w);
+    return ok;
 }
 
 static int given(const rbk_kv *params, int n, const char *name) {
@@ -208,7 +202,7 @@ static int given(const rbk_kv *params, int n, const char *name) {
 /* Asks for one parameter: RBK_TTY_OK with a valid value in *value, or the code that ended it.
  * resume: `runbook resume` asks for a secret parameter the journal does not hold. */
 static int ask_param(const char *name, uint32_t type, int secret, int resume, volatile sig_atomic_t *interrupted, rbk_sbuf *value) {
-    const char *tn = type < 6 ? k_type_names[type] : "value";
+    const char *tn = type ? rbk_param_type_name(type) : "value";
     rbk_sbuf q = RBK_SBUF_INIT, hint = RBK_SBUF_INIT;
     if (resume == 2) {
         /* its value holds a secret: the journal has it masked; typed without echo, like one */
@@ -228,11 +222,14 @@ static int ask_param(const char *name, uint32_t type, int secret, int resume, vo
         trim(value);
         if (rc != RBK_TTY_OK) break;
         const char *v = rbk_sbuf_cstr(value);
-        if (*v && valid_param(v, type)) break;
+        rbk_sbuf why = RBK_SBUF_INIT;
+        if (*v && valid_param(v, type, &why)) { rbk_sbuf_free(&why); break; }
         rbk_sbuf_reset(&hint);
         if (!*v) rbk_sbuf_printf(&hint, "  a value is required: type it, then Enter (Ctrl-D: do not start)");
+        else if (why.len && !secret) rbk_sbuf_printf(&hint, "  \"%s\": %s", v, rbk_sbuf_cstr(&why));
         else rbk_sbuf_printf(&hint, "  \"%s\" is not a valid %s%s", secret ? RBK_MASK_REPLACEMENT : v, tn,
                              type == RBK_PT_DURATION ? " (write e.g. 30s, 5m, 250ms)" : type == RBK_PT_BOOL ? " (true or false)" : "");
+        rbk_sbuf_free(&why);
         r.question = NULL;
         r.hint = rbk_sbuf_cstr(&hint);
     }

@@ -55,6 +55,7 @@ void rbk_term_free(rbk_term *t) {
     pthread_mutex_destroy(&t->mu);
     free(t->title);
     free(t->first_failure);
+    free(t->fail_at);
     free(t->step_name);
     free(t->poll_text);
 }
@@ -115,6 +116,13 @@ static void account(rbk_term *t, const rbk_event *ev) {
         }
         break;
     }
+    case RBK_EV_FAIL:
+        if (ev->file && !t->fail_at) {
+            rbk_sbuf f = RBK_SBUF_INIT;
+            rbk_sbuf_printf(&f, "%s:%d", ev->file, ev->line);
+            t->fail_at = rbk_sbuf_detach(&f);
+        }
+        break;
     case RBK_EV_ROLLBACK_END:
         if (!strcmp(ev->status, "ok")) t->rollbacks_ok++;
         else if (!strcmp(ev->status, "failed")) t->rollbacks_failed++;
@@ -160,11 +168,13 @@ static void render_plain(rbk_term *t, const rbk_event *ev, rbk_sbuf *o) {
     case RBK_EV_EXPECT:
     case RBK_EV_STOP_IF: {
         int bad = !strcmp(ev->status, "failed") || !strcmp(ev->status, "stopped");
-        if (!bad && !t->verbose && ev->kind == RBK_EV_STOP_IF) break;
+        if (!strcmp(ev->status, "clear") && !t->verbose) break; /* an unverified one is shown */
         const char *word = ev->kind == RBK_EV_STOP_IF ? "stop-if" : "expect";
         const char *st = !strcmp(ev->status, "passed") ? "ok" : !strcmp(ev->status, "clear") ? "clear" : !strcmp(ev->status, "failed") ? "FAILED" : !strcmp(ev->status, "stopped") ? "STOP" : ev->status;
-        /* the message too when it passed (README.md, docs/cli.md): it says what was checked */
-        rbk_sbuf_printf(o, "  %s%-6s%s %s %s%s%s\n", bad ? C(t, "1;31") : C(t, "32"), st, C(t, "0"), word, ev->source,
+        /* the message too when it passed (README.md, docs/cli.md): it says what was checked;
+         * an unverified one says what it may depend on */
+        int unv = !strcmp(ev->status, "unverified");
+        rbk_sbuf_printf(o, "  %s%-6s%s %s %s%s%s\n", bad ? C(t, "1;31") : unv ? C(t, "33") : C(t, "32"), st, C(t, "0"), word, ev->source,
                         ev->text ? " — " : "", ev->text ? ev->text : "");
         if (bad)
             for (int i = 0; i < ev->nvalues; i++) {
@@ -236,6 +246,11 @@ static void render_plain(rbk_term *t, const rbk_event *ev, rbk_sbuf *o) {
         case 4: rbk_sbuf_adds(o, "interrupted"); break;
         default: break;
         }
+        if (ev->dry_run) /* the dry run's findings: docs/cli.md, "Dry runs" */
+            rbk_sbuf_printf(o, " — dry run: %d check%s verified, %d unverified, %d already fail%s", ev->checks_verified,
+                            ev->checks_verified == 1 ? "" : "s", ev->checks_unverified, ev->checks_failing,
+                            ev->checks_failing == 1 ? "s" : "");
+        if (ev->dry_run && ev->code != 0 && t->fail_at) rbk_sbuf_printf(o, " (%s)", t->fail_at);
         rbk_sbuf_printf(o, " — %s, exit %d\n", rbk_sbuf_cstr(&d), ev->code);
         break;
     }
@@ -470,9 +485,14 @@ static void render_live(rbk_term *t, const rbk_event *ev, rbk_sbuf *o) {
             if (*p == '\n' || *p == '\r' || *p == '\t') *p = ' ';
         break;
     }
+    case RBK_EV_EFFECT_END: /* the command that had the terminal gives it back */
+        if (t->tty_cmd) t->tty_cmd = t->paused = 0;
+        render_plain(t, ev, o);
+        break;
     case RBK_EV_PROMPT: /* the question appears under its step's header */
         step_header(t, o);
         t->paused = 1;
+        t->tty_cmd = ev->detail && !strcmp(ev->detail, RBK_PROMPT_TERMINAL);
         break;
     case RBK_EV_GATE: t->paused = 0; render_plain(t, ev, o); break;
     case RBK_EV_ROLLBACK_START:
@@ -614,6 +634,13 @@ void rbk_jsonl_sink(void *ctx, const rbk_event *ev) {
     if (ev->kind == RBK_EV_POLL || ev->kind == RBK_EV_WAIT) rbk_jw_int(w, "remaining_ms", ev->remaining_ms);
     if (ev->kind == RBK_EV_RUN_END || ev->kind == RBK_EV_EFFECT_END) rbk_jw_int(w, "code", ev->code);
     if (ev->kind == RBK_EV_RUN_START) rbk_jw_int(w, "steps", ev->nsteps);
+    if (ev->kind == RBK_EV_RUN_END) {
+        rbk_jw_open(w, "checks", '{');
+        rbk_jw_int(w, "verified", ev->checks_verified);
+        rbk_jw_int(w, "unverified", ev->checks_unverified);
+        rbk_jw_int(w, "failing", ev->checks_failing);
+        rbk_jw_close(w, '}');
+    }
     if (ev->nvalues) {
         rbk_jw_open(w, "values", '[');
         for (int i = 0; i < ev->nvalues; i++) {

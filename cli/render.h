@@ -31,13 +31,15 @@ typedef struct rbk_term {
     int last_end_step, last_end_status; /* to count a step re-run after a decision once */
     char *title;
     char *first_failure;
+    char *fail_at;            /* file:line of the latest error or failed check (a dry run's finding) */
     /* live state, guarded by mu */
     pthread_mutex_t mu;
     pthread_cond_t wake;
     pthread_t thread;
     int thread_on, stopping;
     int shown;                /* the status line is on the screen */
-    int paused;               /* the operator is being asked */
+    int paused;               /* the operator is being asked, or has the terminal (tty_cmd) */
+    int tty_cmd;              /* a `tty: true` command has the terminal until its effect_end */
     int in_step, step_no, attempt, header_shown, rolling_back;
     char *step_name;
     int64_t step_t0, wait_end, wait_total, poll_end;

@@ -405,6 +405,9 @@ void rbk_report_sink(void *ctx, const rbk_event *ev) {
         r->end_wall = ev->wall_ms;
         r->duration_ms = ev->duration_ms;
         r->code = ev->code;
+        r->checks_verified = ev->checks_verified;
+        r->checks_unverified = ev->checks_unverified;
+        r->checks_failing = ev->checks_failing;
         free(r->end_status);
         r->end_status = dup_text(ev->status ? ev->status : "?");
         break;
@@ -436,7 +439,9 @@ void rbk_report_sink(void *ctx, const rbk_event *ev) {
         }
         break;
     case RBK_EV_EFFECT_END: on_effect_end(r, ev); break;
-    case RBK_EV_PROMPT: r->prompt_wall = ev->wall_ms; break;
+    case RBK_EV_PROMPT: /* a question; not a command handed the terminal */
+        r->prompt_wall = ev->detail && !strcmp(ev->detail, RBK_PROMPT_TERMINAL) ? 0 : ev->wall_ms;
+        break;
     case RBK_EV_GATE:
         if ((it = add_simple(r, ev, RP_GATE, 1))) {
             it->answer = dup_text(ev->answer ? ev->answer : "");

@@ -73,6 +73,7 @@ struct rbk_report {
     long nevents;
     int have_start, have_end, dry_run, code;
     double time_scale;         /* --time-scale of a rehearsal; 0: real time */
+    int checks_verified, checks_unverified, checks_failing; /* the run_end's counts */
     char *end_status;
     int64_t start_wall, end_wall, duration_ms, prompt_wall;
 };
@@ -88,7 +89,9 @@ void rbk_report_json(rbk_sbuf *b, const rbk_report *r);  /* cli/report_json.c */
 void rbk_report_xml(rbk_sbuf *b, const rbk_report *r);   /* cli/report_xml.c */
 
 /* ------------------------------------------------------------------ shared wording (report_words.c) */
-typedef struct rp_counts { int ok, failed, stopped, skipped, interrupted, unfinished, not_run, unverified; } rp_counts;
+/* unverified, verified, failing: checks (expect, stop-if; a dry run's excused failures are
+ * unverified too), from the run_end when there is one, else counted from the items */
+typedef struct rp_counts { int ok, failed, stopped, skipped, interrupted, unfinished, not_run, unverified, verified, failing; } rp_counts;
 void rp_add_dur(rbk_sbuf *b, int64_t ms);
 const char *rp_kind_word(const rp_item *it);
 const char *rp_error_word(const rp_item *it);

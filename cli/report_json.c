@@ -151,6 +151,8 @@ static void json_header(rbk_jw *w, const rbk_report *r) {
     rbk_jw_int(w, "unfinished", c.unfinished);
     rbk_jw_int(w, "not_run", c.not_run);
     rbk_jw_int(w, "unverified_checks", c.unverified);
+    rbk_jw_int(w, "verified_checks", c.verified);
+    rbk_jw_int(w, "failing_checks", c.failing);
     rbk_jw_close(w, '}');
 }
 

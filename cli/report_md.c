@@ -9,33 +9,13 @@
 #include "markdown.h"
 #include "report_int.h"
 
-/* Text that reads literally in a paragraph or a table cell: Markdown punctuation is
- * backslash-escaped; a newline is <br> in a cell, a space elsewhere. */
-static void md_esc(rbk_sbuf *b, const char *s, int cell) {
-    for (; *s; s++) {
-        if (*s == '\n') { rbk_sbuf_adds(b, cell ? "<br>" : " "); continue; }
-        if (strchr("\\`*_[]<>|#!~&", *s)) rbk_sbuf_addc(b, '\\');
-        rbk_sbuf_addc(b, *s);
-    }
-}
+/* Text from the run reads literally in a paragraph or a table cell (cli/markdown.h): every
+ * Markdown punctuation character is escaped; a newline is <br> in a cell, a space elsewhere. */
+static void md_esc(rbk_sbuf *b, const char *s, int cell) { rbk_md_text(b, s, RBK_MD_ALL_PUNCT | (cell ? RBK_MD_CELL : 0)); }
 
-/* A code span (one line); in a table cell `|` is escaped as GFM requires. Multi-line text
- * falls back to escaped text. */
-static void md_code(rbk_sbuf *b, const char *s, int cell) {
-    size_t n = strlen(s);
-    if (!n) { rbk_sbuf_adds(b, "*(empty)*"); return; }
-    if (strchr(s, '\n')) { md_esc(b, s, cell); return; }
-    size_t ticks = (size_t)rbk_md_longest_run(s, '`') + 1;
-    int pad = s[0] == '`' || s[n - 1] == '`' || (s[0] == ' ' && s[n - 1] == ' ');
-    for (size_t i = 0; i < ticks; i++) rbk_sbuf_addc(b, '`');
-    if (pad) rbk_sbuf_addc(b, ' ');
-    for (; *s; s++) {
-        if (cell && *s == '|') rbk_sbuf_addc(b, '\\');
-        rbk_sbuf_addc(b, *s);
-    }
-    if (pad) rbk_sbuf_addc(b, ' ');
-    for (size_t i = 0; i < ticks; i++) rbk_sbuf_addc(b, '`');
-}
+/* A code span; multi-line text in a cell is escaped text (single-line elsewhere: a block is
+ * md_code_or_block's). */
+static void md_code(rbk_sbuf *b, const char *s, int cell) { rbk_md_code(b, s, RBK_MD_ALL_PUNCT | (cell ? RBK_MD_CELL : 0)); }
 
 /* A fenced block, and the blank line after it. */
 static void md_fence(rbk_sbuf *b, const char *s) {
@@ -64,7 +44,7 @@ static void md_status(rbk_sbuf *b, const char *st) {
 
 static void md_values(rbk_sbuf *b, const rp_item *it) {
     if (!it->nvalues) return;
-    rbk_sbuf_adds(b, "| Expression | Value |\n|---|---|\n");
+    rbk_md_table_head(b, "Expression|Value", "");
     for (int i = 0; i < it->nvalues; i++) {
         rbk_sbuf_adds(b, "| ");
         md_code(b, it->values[i].expr, 1);
@@ -209,7 +189,8 @@ static void md_header(rbk_sbuf *b, const rbk_report *r) {
 }
 
 static void md_summary(rbk_sbuf *b, const rbk_report *r) {
-    rbk_sbuf_adds(b, "## Steps\n\n| # | Section | Step | Status | Attempts | Duration |\n|--:|---|---|---|--:|--:|\n");
+    rbk_sbuf_adds(b, "## Steps\n\n");
+    rbk_md_table_head(b, "#|Section|Step|Status|Attempts|Duration", "r---rr");
     for (int i = 0; i < r->nsteps; i++) {
         const rp_step *s = &r->steps[i];
         rbk_sbuf_printf(b, "| %d | ", i + 1);
@@ -229,7 +210,11 @@ static void md_summary(rbk_sbuf *b, const rbk_report *r) {
                     r->nsteps == 1 ? "" : "s", c.ok, c.failed, c.stopped, c.skipped, c.interrupted, c.not_run);
     if (c.unfinished) rbk_sbuf_printf(b, ", %d unfinished", c.unfinished);
     rbk_sbuf_adds(b, ".\n\n");
-    if (c.unverified)
+    if (r->dry_run) /* the dry run's findings (docs/cli.md, "Dry runs") */
+        rbk_sbuf_printf(b, "Dry run: %d check%s verified, %d unverified (%s on a write the dry run did not do), "
+                           "%d already fail%s in today's world.\n\n", c.verified, c.verified == 1 ? "" : "s", c.unverified,
+                        c.unverified == 1 ? "it may depend" : "they may depend", c.failing, c.failing == 1 ? "s" : "");
+    else if (c.unverified)
         rbk_sbuf_printf(b, "%d check%s unverified: %s on a write the dry run did not do.\n\n", c.unverified,
                         c.unverified == 1 ? "" : "s", c.unverified == 1 ? "it depends" : "they depend");
 }
@@ -265,7 +250,8 @@ static void md_rollback(rbk_sbuf *b, const rbk_report *r) {
         rbk_sbuf_adds(b, r->have_end && r->code == 1 ? "Nothing needed rolling back.\n\n" : "No rollback ran.\n\n");
         return;
     }
-    rbk_sbuf_adds(b, "In the order it ran (newest step first):\n\n| Order | # | Step | Rollback | Duration | Detail |\n|--:|--:|---|---|--:|---|\n");
+    rbk_sbuf_adds(b, "In the order it ran (newest step first):\n\n");
+    rbk_md_table_head(b, "Order|#|Step|Rollback|Duration|Detail", "rr--r-");
     for (int k = 0; k < r->nrb; k++) {
         const rp_rollback *rb = &r->rb[k];
         rbk_sbuf_printf(b, "| %d | %d | ", k + 1, rb->step + 1);

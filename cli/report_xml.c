@@ -109,6 +109,12 @@ static void xml_properties(rbk_sbuf *b, const rbk_report *r) {
     xml_prop(b, "dry_run", r->dry_run ? "true" : "false");
     rbk_sbuf_reset(&v);
     if (rp_add_rehearsal(&v, r)) xml_prop(b, "rehearsal", rbk_sbuf_cstr(&v)); /* --time-scale */
+    if (r->dry_run) { /* the dry run's findings: checks verified, unverified, already failing */
+        rp_counts c = rp_count_steps(r);
+        rbk_sbuf_reset(&v);
+        rbk_sbuf_printf(&v, "%d verified, %d unverified, %d failing", c.verified, c.unverified, c.failing);
+        xml_prop(b, "dry_run_checks", rbk_sbuf_cstr(&v));
+    }
     xml_prop(b, "runbook", r->runbook);
     xml_prop(b, "run_by", r->user);
     xml_prop(b, "artifact_sha256", r->artifact);

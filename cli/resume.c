@@ -39,6 +39,8 @@ int rbk_cmd_resume(rbk_cli_opts *o) {
     if (o->journal) { fputs("runbook resume: the journal is the first argument; --journal is not allowed\n", stderr); return EXIT_USAGE; }
     if (o->run.from || o->run.only || o->run.fail_at) { fputs("runbook resume: --from, --only and --fail-at come from the journal\n", stderr); return EXIT_USAGE; }
     if (o->env_file && rbk_cli_load_env_file(o, o->env_file)) return EXIT_USAGE;
+    if (o->run.answers_file && rbk_cli_load_kv_file("--answers", o->run.answers_file, &o->run.answers, &o->run.nanswers))
+        return EXIT_USAGE;
     const char *jpath = o->files[0];
     o->journal = jpath;
     char *err = NULL;

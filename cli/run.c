@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "../inventory/inventory.h"
+#include "../stdlib/remote.h"
 #include "../support/readfile.h"
 #include "cli.h"
 #include "load.h"
@@ -12,9 +14,13 @@
 
 /* KEY=VALUE lines; `export ` prefix, # comments, blank lines, single or double quotes. */
 int rbk_cli_load_env_file(rbk_cli_opts *o, const char *path) {
+    return rbk_cli_load_kv_file("--env-file", path, &o->run.envfile, &o->run.nenvfile);
+}
+
+int rbk_cli_load_kv_file(const char *flag, const char *path, rbk_kv **kv, int *nkv) {
     rbk_sbuf b = RBK_SBUF_INIT, e = RBK_SBUF_INIT;
     if (rbk_read_file(path, RBK_READ_MAX_SOURCE, RBK_READ_PIPE, &b, &e) != RBK_READ_OK) { /* `--env-file <(...)` too */
-        fprintf(stderr, "runbook: --env-file: %s\n", rbk_sbuf_cstr(&e));
+        fprintf(stderr, "runbook: %s: %s\n", flag, rbk_sbuf_cstr(&e));
         rbk_sbuf_free(&b);
         rbk_sbuf_free(&e);
         return -1;
@@ -34,10 +40,10 @@ int rbk_cli_load_env_file(rbk_cli_opts *o, const char *path) {
         size_t vl = strlen(v);
         while (vl && (v[vl - 1] == '\r' || v[vl - 1] == ' ')) v[--vl] = 0;
         if (vl >= 2 && ((v[0] == '"' && v[vl - 1] == '"') || (v[0] == '\'' && v[vl - 1] == '\''))) { v[vl - 1] = 0; v++; }
-        o->run.envfile = realloc(o->run.envfile, sizeof(rbk_kv) * (size_t)(o->run.nenvfile + 1));
-        o->run.envfile[o->run.nenvfile].key = strndup(line, (size_t)(eq - line));
-        o->run.envfile[o->run.nenvfile].value = strdup(v);
-        o->run.nenvfile++;
+        *kv = realloc(*kv, sizeof(rbk_kv) * (size_t)(*nkv + 1));
+        (*kv)[*nkv].key = strndup(line, (size_t)(eq - line));
+        (*kv)[*nkv].value = strdup(v);
+        (*nkv)++;
     }
     free(text);
     return bad ? -1 : 0;
@@ -55,7 +61,69 @@ static void print_problems(const char *what, rbk_sbuf *problems, int np) {
     }
 }
 
+/* --inventory files into the run's fleet (docs/fleet.md). 0, or -1 (said on stderr). */
+static int load_fleet(rbk_cli_opts *o, rbk_fleet *f) {
+    rbk_inventory inv = RBK_INVENTORY_INIT;
+    rbk_sbuf err = RBK_SBUF_INIT;
+    int bad = 0;
+    for (int i = 0; i < o->ninventories && !bad; i++) bad = rbk_inv_load(&inv, o->inventories[i], &err) != 0;
+    if (!bad) bad = rbk_inv_resolve(&inv, &err) != 0;
+    if (!bad) {
+        f->ssh_config = o->ssh_config ? rbk_xstrdup(o->ssh_config) : NULL;
+        f->forks = o->forks > 0 ? o->forks : RBK_FLEET_FORKS_DEFAULT;
+        bad = rbk_inv_fleet(&inv, f, &err) != 0;
+    }
+    if (bad) fprintf(stderr, "runbook: --inventory: %s\n", rbk_sbuf_cstr(&err));
+    rbk_inv_free(&inv);
+    rbk_sbuf_free(&err);
+    return bad ? -1 : 0;
+}
+
+/* Before step 1: every host of the declared groups is reached, its key checked and its login
+ * allowed (its ControlMaster connection is started: stdlib/remote.h). */
+static int check_hosts(rbk_cli_opts *o, rbk_vm *vm, rbk_sbuf *problems) {
+    rbk_fleet *f = o->run.fleet;
+    const rbk_unit *u = rbk_vm_unit(vm);
+    if (!f) return 0;
+    unsigned char *want = rbk_xcalloc(f->nhosts ? f->nhosts : 1, 1);
+    for (uint32_t i = 0; i < u->nenvs; i++) {
+        if (!(u->envs[i].flags & RBK_ENV_HOSTS)) continue;
+        const rbk_fleet_group *g = rbk_fleet_group_find(f, rbk_vm_str(vm, u->envs[i].name));
+        for (size_t k = 0; g && k < g->n; k++) want[g->hosts[k]] = 1;
+    }
+    size_t *hosts = rbk_xcalloc(f->nhosts ? f->nhosts : 1, sizeof *hosts), n = 0;
+    for (size_t i = 0; i < f->nhosts; i++)
+        if (want[i]) hosts[n++] = i;
+    int np = rbk_remote_preflight(f, hosts, n, o->interrupted, problems);
+    free(hosts);
+    free(want);
+    return np;
+}
+
+static int execute(rbk_cli_opts *o, rbk_unit *u, const char *runbook_path, rbk_journal *j, const rbk_journal_state *resume,
+                   const char *resume_decisions);
+
 int rbk_cli_execute(rbk_cli_opts *o, rbk_unit *u, const char *runbook_path, rbk_journal *j, const rbk_journal_state *resume,
+                    const char *resume_decisions) {
+    rbk_fleet fleet = {0};
+    if (o->ninventories) {
+        if (load_fleet(o, &fleet)) {
+            rbk_fleet_free(&fleet);
+            rbk_unit_free(u);
+            rbk_journal_close(j);
+            return EXIT_USAGE;
+        }
+        o->run.fleet = &fleet;
+    }
+    int code = execute(o, u, runbook_path, j, resume, resume_decisions);
+    /* every master ended and the control directory removed: after an error and Ctrl-C too */
+    rbk_remote_close(&fleet);
+    rbk_fleet_free(&fleet);
+    o->run.fleet = NULL;
+    return code;
+}
+
+static int execute(rbk_cli_opts *o, rbk_unit *u, const char *runbook_path, rbk_journal *j, const rbk_journal_state *resume,
                    const char *resume_decisions) {
     o->run.interrupted = o->interrupted;
     o->run.running_pgid = o->running_pgid;
@@ -84,6 +152,8 @@ int rbk_cli_execute(rbk_cli_opts *o, rbk_unit *u, const char *runbook_path, rbk_
     rbk_vm *vm = rbk_vm_new(u, &o->run);
     rbk_sbuf problems = RBK_SBUF_INIT;
     int np = rbk_vm_preflight(vm, &problems);
+    np += rbk_cli_check_answers(vm, &problems);
+    np += check_hosts(o, vm, &problems);
     /* resume: the environment and the parameters the journal could not hold are compared now,
      * when the preflight has registered the secrets that mask them */
     if (resume) np += rbk_journal_check_start(resume, vm, &problems);
@@ -161,6 +231,8 @@ int rbk_cmd_run(rbk_cli_opts *o) {
     if (o->env_file && rbk_cli_load_env_file(o, o->env_file)) return EXIT_USAGE;
     if (o->state && o->journal) { fputs("runbook run: --journal and --state: the run store keeps the journal; give one of them\n", stderr); return EXIT_USAGE; }
     if (o->nlocks && !rbk_state_wanted_for_run(o)) { fputs("runbook run: --lock takes the lock in a run store: give --state too\n", stderr); return EXIT_USAGE; }
+    if (o->run.answers_file && rbk_cli_load_kv_file("--answers", o->run.answers_file, &o->run.answers, &o->run.nanswers))
+        return EXIT_USAGE;
     rbk_journal *j = NULL;
     if (o->journal) {
         char *err = NULL;

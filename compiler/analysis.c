@@ -56,6 +56,15 @@ static int cost_empty(const rbk_cost *c) {
 }
 int rbk_cost_bounded(const rbk_cost *c) { return !c->machine_why && !c->operator_why; }
 int64_t rbk_cost_total(const rbk_cost *c) { return sat_add(c->machine_ms, c->operator_ms); }
+void rbk_cost_text(rbk_sbuf *b, const rbk_cost *c) {
+    if (!rbk_cost_bounded(c)) { rbk_sbuf_adds(b, "unbounded"); return; }
+    rbk_duration_fmt(b, rbk_cost_total(c));
+    if (c->operator_ms) {
+        rbk_sbuf_adds(b, " (operator ");
+        rbk_duration_fmt(b, c->operator_ms);
+        rbk_sbuf_addc(b, ')');
+    }
+}
 /* A step's timeout caps the machine time of one run of a part (vm/steps.c run_part); gates
  * wait for their own timeout regardless (stdlib/std_core.c), so operator time is not capped. */
 static rbk_cost capped(const rbk_cost *c, int64_t timeout_ms) {
@@ -98,6 +107,44 @@ void rbk_oitems_flags(const rbk_oitems *l, int *w, int *g) {
         if ((it->kind == RBK_OI_EFFECT && it->write) || it->has_write) *w = 1;
         if (it->kind == RBK_OI_GATE || it->has_gate) *g = 1;
     }
+}
+
+static char *join_when(const char *when, const char *prefix, const char *text) {
+    rbk_sbuf b = RBK_SBUF_INIT;
+    if (when) rbk_sbuf_printf(&b, "%s; ", when);
+    rbk_sbuf_printf(&b, "%s%s", prefix, text);
+    return rbk_sbuf_detach(&b);
+}
+void rbk_oitems_flatten(const rbk_oitems *l, const char *when, rbk_oleaf_fn fn, void *ctx) {
+    for (int i = 0; i < l->n; i++) {
+        const rbk_oitem *it = &l->v[i];
+        if (it->kind == RBK_OI_IF) {
+            char *yes = join_when(when, "if ", it->text), *no = join_when(when, "unless ", it->text);
+            rbk_oitems_flatten(&it->kids, yes, fn, ctx);
+            rbk_oitems_flatten(&it->alt, no, fn, ctx);
+            free(yes);
+            free(no);
+            continue;
+        }
+        if (it->kind != RBK_OI_CALL && it->kind != RBK_OI_FOR && it->kind != RBK_OI_WATCH) fn(ctx, it, when);
+        rbk_oitems_flatten(&it->kids, when, fn, ctx);
+    }
+}
+const char *rbk_oitem_class(const rbk_oitem *it) {
+    switch (it->kind) {
+    case RBK_OI_EFFECT: return it->write ? "write" : "read";
+    case RBK_OI_GATE: return "gate";
+    case RBK_OI_WAIT: return "wait";
+    case RBK_OI_EXPECT: return "expect";
+    case RBK_OI_STOP_IF: return "stop-if";
+    case RBK_OI_FAIL: return "fail";
+    case RBK_OI_WATCH: return "watch";
+    case RBK_OI_IF: return "if";
+    case RBK_OI_FOR: return "for";
+    case RBK_OI_CALL: return "call";
+    case RBK_OI_LOG: return "log";
+    }
+    return "?";
 }
 
 /* ------------------------------------------------------------------ the walk */
@@ -180,7 +227,14 @@ static rbk_cost builtin_item(walker *w, rbk_node *n, const frame *f, rbk_oitems 
         /* a URL's values are shown as the run's parameters give them (spliced: encoding aside,
          * that is the request) */
         w->quoted = b->params[primary].interp == 'S' || b->params[primary].interp == 'Q';
-        it.text = rbk_an_render_arg_at(w, args[primary], f, &it.literal, &at);
+        /* exec's argv: the command line it makes, also when a helper builds it (render_argv) */
+        if (!strcmp(b->params[primary].type, "list") && !strcmp(b->params[primary].name, "argv") &&
+            (it.text = rbk_an_render_argv(w, args[primary], f))) {
+            it.literal = 1;
+            at = args[primary];
+        } else {
+            it.text = rbk_an_render_arg_at(w, args[primary], f, &it.literal, &at);
+        }
         w->quoted = 0;
         it.note = raw_params(w, at);
     } else {
@@ -191,6 +245,10 @@ static rbk_cost builtin_item(walker *w, rbk_node *n, const frame *f, rbk_oitems 
     for (int i = 0; i < nargs && i < b->nparams; i++) {
         if (!args[i] || i == primary || !strncmp(b->params[i].type, "handle:", 7)) continue;
         if (!strcmp(b->name, "http.request") && i == 0) continue;
+        if (!strcmp(b->params[i].name, "tty") && args[i]->kind == N_BOOL) { /* a literal: the checker says so */
+            if (args[i]->i) rbk_sbuf_printf(&opts, "%sneeds a terminal", opts.len ? ", " : "");
+            continue;
+        }
         char *v = rbk_an_render(w, args[i], f);
         if (strcmp(v, "nil")) { /* a helper's `headers = nil` passed on: nothing given */
             if (opts.len) rbk_sbuf_adds(&opts, ", ");
@@ -460,7 +518,15 @@ static rbk_cost watch_items(walker *w, rbk_node *n, const frame *f, rbk_oitems *
 static rbk_cost stmt_items(walker *w, rbk_node *n, const frame *f, rbk_oitems *out) {
     if (!n) return cost_zero();
     switch (n->kind) {
-    case N_LET: case N_ASSIGN: case N_RETURN: case N_EXPR_STMT: return expr_items(w, n->a, f, out);
+    case N_ASSIGN:
+        if (n->b) { /* `x[k] = v`: the keys' calls run first (codegen.c, cset_item) */
+            rbk_cost sum = expr_items(w, n->b, f, out), c = expr_items(w, n->a, f, out);
+            cost_add(&sum, &c);
+            cost_free(&c);
+            return sum;
+        }
+        return expr_items(w, n->a, f, out);
+    case N_LET: case N_RETURN: case N_EXPR_STMT: return expr_items(w, n->a, f, out);
     case N_IF: return if_items(w, n, f, out);
     case N_FOR: return for_items(w, n, f, out);
     case N_EXPECT: case N_STOP_IF: case N_FAIL: return guard_items(w, n, f, out);
@@ -499,6 +565,7 @@ static void build_decls(walker *w) {
         o->envs[i].name = e->str;
         o->envs[i].secret = (e->flags & RBK_NF_SECRET) != 0;
         o->envs[i].optional = (e->flags & RBK_NF_OPTIONAL) != 0;
+        o->envs[i].hosts = (e->flags & RBK_NF_HOSTS) != 0;
         o->envs[i].line = rbk_an_line_of(w, e->file, e->off);
         o->envs[i].description = rbk_an_comment_after(rbk_an_src_of(w, e->file), e->end);
     }
@@ -536,6 +603,7 @@ static void build_step(walker *w, int i) {
         st->why = rbk_an_render_arg(w, si->irreversible_why, NULL, &lit);
     }
     st->has_rollback = si->rollback_fn >= 0;
+    st->nothing_to_undo = st->has_rollback && n->c && n->c->list.n == 0;
     for (int k = 0; k < n->list.n; k++) {
         rbk_node *a = n->list.items[k];
         if (strcmp(a->str, "if")) continue;

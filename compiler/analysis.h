@@ -83,6 +83,7 @@ typedef struct rbk_ostep {
     int irreversible;
     char *why;             /* irreversible "why" */
     int has_rollback;
+    int nothing_to_undo;   /* the rollback block is empty, `rollback {}`: there is nothing to undo */
     rbk_oitems cond_items, body, rollback;
     rbk_cost cond_cost, body_cost, rollback_cost; /* uncapped, one attempt */
     rbk_cost worst, rollback_worst;               /* the step's rules applied */
@@ -106,6 +107,7 @@ typedef struct rbk_osection {
 typedef struct rbk_oenv {
     const char *name;
     int secret, optional, line;
+    int hosts;               /* a `hosts` group (docs/fleet.md), not an environment variable */
     char *description;       /* the comment written at the end of its line */
 } rbk_oenv;
 
@@ -130,6 +132,7 @@ typedef struct rbk_outline {
     char *title;             /* or NULL */
     char artifact_sha256[65];
     int from_rbc;
+    int values;              /* a string literal's text as the language reads it (doc), not as written (plan) */
     rbk_oenv *envs; int nenvs;
     rbk_oparam *params; int nparams;
     rbk_ostep *steps; int nsteps;
@@ -148,7 +151,7 @@ typedef struct rbk_outline {
 /* Sets o up for path (as given on the command line): every field zero but these.
  * default_timeout_ms: what a call without `timeout:` counts (--default-timeout; 0: the default).
  * The loader then sets sources, diags (heap: the compiler points into them; o owns them),
- * from_rbc and artifact_sha256. */
+ * from_rbc and artifact_sha256; and values, for `runbook doc`. */
 void rbk_outline_init(rbk_outline *o, const char *path, int64_t default_timeout_ms);
 /* Builds the outline of c, a compilation without errors, and takes c over. Returns 0, or -1
  * when a node the walk does not know was met: an internal error, added to c->diags. */
@@ -161,6 +164,16 @@ const char *rbk_outline_file(const rbk_outline *o, int file);   /* path of a sou
 void rbk_outline_dur(rbk_sbuf *out, int64_t ms);                 /* "1h2m" / "0s" */
 /* Whether some item (transitively) writes / asks the operator. */
 void rbk_oitems_flags(const rbk_oitems *l, int *writes, int *gates);
+/* Calls fn for every leaf of l (an effect, gate, wait, log or check), depth first: calls, loops
+ * and watches are entered, an `if` is entered with "if COND" (its else with "unless COND")
+ * joined to when ("a; b"); when is NULL outside every branch. (`runbook plan`, `runbook diff`.) */
+typedef void (*rbk_oleaf_fn)(void *ctx, const rbk_oitem *it, const char *when);
+void rbk_oitems_flatten(const rbk_oitems *l, const char *when, rbk_oleaf_fn fn, void *ctx);
+/* What an item is, as plan and diff name it: "read", "write", "gate", "wait" for effects,
+ * "expect", "stop-if", "fail" for checks, "log", "watch", "if", "for", "call". */
+const char *rbk_oitem_class(const rbk_oitem *it);
 int rbk_cost_bounded(const rbk_cost *c);
+/* "unbounded", or the total ("35m5s") with its operator part ("35m5s (operator 30m)"). */
+void rbk_cost_text(rbk_sbuf *b, const rbk_cost *c);
 int64_t rbk_cost_total(const rbk_cost *c);
 #endif

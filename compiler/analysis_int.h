@@ -46,6 +46,7 @@ void rbk_an_render_expr(walker *w, rbk_node *n, const frame *f, rbk_sbuf *out);
 char *rbk_an_render_arg(walker *w, rbk_node *n, const frame *f, int *literal);
 char *rbk_an_render_arg_at(walker *w, rbk_node *n, const frame *f, int *literal, rbk_node **at);
 char *rbk_an_render(walker *w, rbk_node *n, const frame *f);
+char *rbk_an_render_argv(walker *w, rbk_node *n, const frame *f);
 char *rbk_an_comment_above(const rbk_source *s, uint32_t off);
 char *rbk_an_comment_after(const rbk_source *s, uint32_t off);
 #endif

@@ -238,16 +238,23 @@ static void add_escaped_braces(rbk_sbuf *out, const char *s, size_t n) {
     }
 }
 /* The inside of a string literal as written (without its quotes); a """ string without its
- * common indentation, as the language reads it. */
+ * common indentation, as the language reads it. With o->values (doc), every string as the
+ * language reads it: escapes decoded (a `\n` is a newline), holes as written, a literal brace
+ * as `\{` (a raw '...' string has no holes: its text as it is). */
 static void render_inner(walker *w, rbk_node *n, const frame *f, rbk_sbuf *out) {
-    if (n->kind == N_STRING && (n->flags & RBK_NF_TRIPLE)) { add_escaped_braces(out, n->str, n->slen); return; }
-    if (n->kind == N_INTERP && (n->flags & RBK_NF_TRIPLE)) {
+    int value = (n->flags & RBK_NF_TRIPLE) || w->o->values;
+    if (n->kind == N_STRING && value && (n->flags & RBK_NF_RAW)) { rbk_sbuf_add(out, n->str, n->slen); return; }
+    if (n->kind == N_STRING && value) { add_escaped_braces(out, n->str, n->slen); return; }
+    if (n->kind == N_INTERP && value) {
         for (int i = 0; i < n->list.n; i++) {
             rbk_node *p = n->list.items[i];
             if (p->kind == N_STRING) { add_escaped_braces(out, p->str, p->slen); continue; }
             const frame *bf = NULL;
             rbk_node *b = !p->b && !w->quoted && bound_param_of(f, p->a) ? binding(f, p->a->sym->decl, &bf) : NULL;
             if (b && is_string(b) && !is_triple(b)) { render_inner(w, b, bf, out); continue; }
+            /* a number, duration or bool passed: its text, as outside a """ string (doc only:
+             * plan's """ strings keep `{200}`) */
+            if (b && w->o->values && is_scalar_literal(b)) { rbk_an_add_span(w, out, b->file, b->off, b->end); continue; }
             rbk_sbuf_addc(out, '{');
             rbk_an_render_expr(w, p->a, f, out);
             if (p->b) rbk_sbuf_printf(out, ":%s", p->b->str);
@@ -279,6 +286,57 @@ char *rbk_an_render_arg_at(walker *w, rbk_node *n, const frame *f, int *literal,
     *at = n;
     if (is_string(n)) { *literal = 1; render_inner(w, n, f, &b); }
     else { *literal = 0; rbk_an_render_expr(w, n, f, &b); }
+    if (!b.data) rbk_sbuf_adds(&b, "");
+    return rbk_sbuf_detach(&b);
+}
+/* A command's argument list (exec's argv) as the command line it makes: `pg_dump --file
+ * {path}` for ["pg_dump", "--file", path], through `+`, the parameters of the function being
+ * expanded and the `let`s it is built from; a word that is not a string literal shows as
+ * `{expr}`, a word with a space in quotes, and `…` stands for what a list got after its `let`
+ * (`argv = argv + [...]`). 0 (out unchanged in meaning) when n is not built that way. */
+static int render_argv(walker *w, rbk_node *n, const frame *f, rbk_sbuf *out, int depth) {
+    if (!n || depth > MAX_DEPTH || out->len > RENDER_MAX) return 0;
+    if (n->kind == N_LIST) {
+        for (int i = 0; i < n->list.n; i++) {
+            rbk_node *x = n->list.items[i];
+            const frame *xf = f;
+            for (int hops = 0; hops < MAX_DEPTH && bound_param_of(xf, x); hops++) {
+                const frame *bf = NULL;
+                rbk_node *y = binding(xf, x->sym->decl, &bf);
+                x = y;
+                xf = bf;
+            }
+            if (out->len) rbk_sbuf_addc(out, ' ');
+            rbk_sbuf word = RBK_SBUF_INIT;
+            int lit = is_string(x);
+            if (lit) render_inner(w, x, xf, &word);
+            else { rbk_sbuf_addc(&word, '{'); rbk_an_render_expr(w, x, xf, &word); rbk_sbuf_addc(&word, '}'); }
+            int quote = lit && (!word.len || strpbrk(rbk_sbuf_cstr(&word), " \t'") != NULL);
+            if (quote) rbk_sbuf_addc(out, '\'');
+            rbk_sbuf_add(out, rbk_sbuf_cstr(&word), word.len);
+            if (quote) rbk_sbuf_addc(out, '\'');
+            rbk_sbuf_free(&word);
+        }
+        return 1;
+    }
+    if (n->kind == N_BINARY && n->op == OP_ADD)
+        return render_argv(w, n->a, f, out, depth + 1) && render_argv(w, n->b, f, out, depth + 1);
+    if (n->kind != N_IDENT || !n->sym) return 0;
+    if (bound_param_of(f, n)) {
+        const frame *bf = NULL;
+        rbk_node *b = binding(f, n->sym->decl, &bf);
+        return render_argv(w, b, bf, out, depth + 1);
+    }
+    rbk_node *d = n->sym->decl;
+    if (!d || d->kind != N_LET || (n->sym->kind != SYM_LOCAL && n->sym->kind != SYM_GLOBAL)) return 0;
+    if (!render_argv(w, d->a, n->sym->kind == SYM_LOCAL ? f : NULL, out, depth + 1)) return 0;
+    if (n->sym->assigned) rbk_sbuf_adds(out, out->len ? " …" : "…");
+    return 1;
+}
+/* exec's argv as a command line (render_argv), or NULL when it is not built from lists. */
+char *rbk_an_render_argv(walker *w, rbk_node *n, const frame *f) {
+    rbk_sbuf b = RBK_SBUF_INIT;
+    if (!render_argv(w, n, f, &b, 0)) { rbk_sbuf_free(&b); return NULL; }
     if (!b.data) rbk_sbuf_adds(&b, "");
     return rbk_sbuf_detach(&b);
 }

@@ -193,6 +193,8 @@ void rbk_bc_write_sha(const rbk_unit *u, rbk_sbuf *out, uint8_t artifact_sha256[
         put_u32(out, g->step);
         put_u32(out, g->file);
         put_u32(out, g->off);
+        put_u32(out, g->name);
+        put_u32(out, g->flags);
     }
     sect_end(out, s);
 

@@ -5,6 +5,7 @@
  * RBK_FIELD_ kinds of compiler/ast.h); emits line tables for every instruction that can fail,
  * and the expectation table with the span of each traced sub-expression (power-assert messages).
  * Shares invariants with: vm/opcodes.def (stack effects), vm/interp.c (semantics). */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../stdlib/builtins.h"
@@ -43,6 +44,7 @@ typedef struct cg {
     rbk_expect_sub *subs;
     uint32_t nsubs, capsubs;
     uint32_t maxtrace;
+    rbk_node *let;       /* the `let` whose value is being generated: it names an ask in it */
 } cg;
 
 static uint32_t hash_key(uint32_t kind, const void *p, size_t n) {
@@ -309,8 +311,31 @@ static void cbinds(cg *g, rbk_node *n, int binds) {
     emit1(g, RBK_OP_LIST, (uint32_t)binds);
 }
 
+/* The index of b's parameter called name, or -1. */
+static int param_index(const rbk_builtin *b, const char *name) {
+    for (int i = 0; i < b->nparams; i++)
+        if (!strcmp(b->params[i].name, name)) return i;
+    return -1;
+}
+
+/* The name --answer gives for a gate: its literal `name:`, else for an ask the variable of
+ * the `let` it initialises (docs/cli.md); RBK_NONE when it has none. */
+static uint32_t gate_name(cg *g, int id, rbk_node *call) {
+    int ni = param_index(rbk_builtin_get(id), "name");
+    if (ni < 0) return RBK_NONE;
+    rbk_node *a = ni < call->list2.n ? call->list2.items[ni] : NULL;
+    if (a && a->kind == N_STRING) return kstr(g, a->str, a->slen);
+    if (!a && id == RBK_BI_ASK && g->let && g->let->a == call && g->let->str) return kstr(g, g->let->str, strlen(g->let->str));
+    return RBK_NONE;
+}
+
 static void record_gate(cg *g, int id, rbk_node *call) {
     rbk_unit *u = g->u;
+    const rbk_builtin *b = rbk_builtin_get(id);
+    int tty = param_index(b, "tty"), secret = param_index(b, "secret");
+    rbk_node *ta = tty >= 0 && tty < call->list2.n ? call->list2.items[tty] : NULL;
+    int is_tty = ta && ta->kind == N_BOOL && ta->i;
+    if (b->effect != RBK_EFF_GATE && !is_tty) return;
     if (u->ngates == g->capgates) {
         g->capgates = g->capgates ? g->capgates * 2 : 4;
         u->gates = rbk_xrealloc(u->gates, sizeof(rbk_gatedecl) * g->capgates);
@@ -322,6 +347,12 @@ static void record_gate(cg *g, int id, rbk_node *call) {
     gd->step = g->step >= 0 ? (uint32_t)g->step : RBK_NONE;
     gd->file = call->file;
     gd->off = call->off;
+    gd->name = gate_name(g, id, call);
+    rbk_node *sa = b->effect == RBK_EFF_GATE && secret >= 0 && secret < call->list2.n ? call->list2.items[secret] : NULL;
+    int ro = b->read_only_param;
+    rbk_node *roa = ro >= 0 && ro < call->list2.n ? call->list2.items[ro] : NULL;
+    gd->flags = (is_tty ? RBK_GATE_TTY : 0) | (sa && sa->kind == N_BOOL && sa->i ? RBK_GATE_SECRET : 0) |
+                (roa && roa->kind == N_BOOL && roa->i ? RBK_GATE_READ_ONLY : 0);
 }
 
 static void ccall(cg *g, rbk_node *n) {
@@ -331,6 +362,12 @@ static void ccall(cg *g, rbk_node *n) {
         int nargs = b->nparams, sqlp = -1, binds = 0;
         for (int i = 0; i < b->nparams; i++) {
             rbk_node *a = i < n->list2.n ? n->list2.items[i] : NULL;
+            if (!a && b->effect == RBK_EFF_GATE && !strcmp(b->params[i].name, "name")) {
+                uint32_t k = gate_name(g, id, n); /* an ask named by its `let` */
+                if (k != RBK_NONE) emit1(g, RBK_OP_CONST, k);
+                else emit(g, RBK_OP_NIL);
+                continue;
+            }
             if (!a) { emit(g, RBK_OP_NIL); continue; }
             int lit = a->kind == N_STRING || a->kind == N_INTERP;
             if (b->params[i].interp == 'S' && a->kind == N_INTERP) cquoted(g, a, 'S');
@@ -340,7 +377,7 @@ static void ccall(cg *g, rbk_node *n) {
             else cexpr(g, a);
         }
         if (sqlp >= 0) { cbinds(g, n->list2.items[sqlp], binds); nargs++; }
-        if (b->effect == RBK_EFF_GATE) record_gate(g, id, n);
+        record_gate(g, id, n);
         mark(g, n);
         emit2(g, RBK_OP_CALL_NATIVE, native(g, id), (uint32_t)nargs);
         return;
@@ -531,14 +568,81 @@ static void cmsg(cg *g, rbk_node *msg) {
     else emit(g, RBK_OP_NIL);
 }
 
+/* `x[k1][k2] = v` (`.k` is ["k"]): the keys in source order, the value, then the variable (read
+ * last, after anything the keys and the value call), SET_ITEM with the path's length, and the
+ * result stored back: `x = x with [k1][k2] set to v`. */
+static void cset_item(cg *g, rbk_node *n) {
+    uint32_t depth = 0;
+    for (rbk_node *t = n->b; t->kind == N_INDEX || t->kind == N_FIELD; t = t->a) depth++;
+    rbk_node **levels = rbk_xmalloc(sizeof(rbk_node *) * depth);
+    uint32_t i = depth;
+    for (rbk_node *t = n->b; t->kind == N_INDEX || t->kind == N_FIELD; t = t->a) levels[--i] = t;
+    for (i = 0; i < depth; i++) {
+        if (levels[i]->kind == N_INDEX) cexpr(g, levels[i]->b);
+        else emit1(g, RBK_OP_CONST, kstr(g, levels[i]->str, levels[i]->slen));
+    }
+    free(levels);
+    cexpr(g, n->a);
+    rbk_sym *y = n->sym;
+    if (!y) { for (i = 0; i <= depth; i++) emit(g, RBK_OP_POP); return; }
+    mark(g, n);
+    emit1(g, y->kind == SYM_GLOBAL ? RBK_OP_GET_GLOBAL : RBK_OP_GET_LOCAL, (uint32_t)y->index);
+    mark(g, n->b);
+    emit1(g, RBK_OP_SET_ITEM, depth);
+    mark(g, n);
+    emit1(g, y->kind == SYM_GLOBAL ? RBK_OP_SET_GLOBAL : RBK_OP_SET_LOCAL, (uint32_t)y->index);
+}
+
+/* The JSON text of a list or map param's default (bytecode.h: the default of such a param is
+ * made from it as a --param in JSON is); the checker let only JSON's kinds of literal through. */
+static void json_literal(rbk_sbuf *b, const rbk_node *n) {
+    int neg = n->kind == N_UNARY;
+    if (neg) n = n->a;
+    switch (n->kind) {
+    case N_STRING: rbk_sbuf_add_json_str(b, n->str, n->slen); break;
+    case N_INT: rbk_sbuf_printf(b, "%s%" PRId64, neg ? "-" : "", n->i); break;
+    case N_FLOAT: {
+        size_t at = b->len;
+        rbk_sbuf_printf(b, "%s%.17g", neg ? "-" : "", n->f);
+        if (!strpbrk(b->data + at, ".eE")) rbk_sbuf_adds(b, ".0"); /* a float, not an int */
+        break;
+    }
+    case N_BOOL: rbk_sbuf_adds(b, n->i ? "true" : "false"); break;
+    case N_LIST:
+        rbk_sbuf_addc(b, '[');
+        for (int i = 0; i < n->list.n; i++) {
+            if (i) rbk_sbuf_addc(b, ',');
+            json_literal(b, n->list.items[i]);
+        }
+        rbk_sbuf_addc(b, ']');
+        break;
+    case N_MAP:
+        rbk_sbuf_addc(b, '{');
+        for (int i = 0; i < n->list.n; i++) {
+            const rbk_node *e = n->list.items[i];
+            if (i) rbk_sbuf_addc(b, ',');
+            if (e->a) rbk_sbuf_add_json_str(b, e->a->str, e->a->slen);
+            else rbk_sbuf_add_json_str(b, e->str, e->slen);
+            rbk_sbuf_addc(b, ':');
+            json_literal(b, e->b);
+        }
+        rbk_sbuf_addc(b, '}');
+        break;
+    default: rbk_sbuf_adds(b, "null"); break;
+    }
+}
+
 static void cstmt(cg *g, rbk_node *n) {
     if (!n) return;
     mark(g, n);
     switch (n->kind) {
     case N_LET:
     case N_ASSIGN: {
-        cexpr(g, n->a);
         rbk_sym *y = n->sym;
+        if (n->kind == N_ASSIGN && n->b) { cset_item(g, n); break; }
+        g->let = n->kind == N_LET ? n : NULL; /* an ask's name is its let's (--answer) */
+        cexpr(g, n->a);
+        g->let = NULL;
         if (!y) { emit(g, RBK_OP_POP); break; }
         mark(g, n);
         if (y->kind == SYM_GLOBAL) emit1(g, RBK_OP_SET_GLOBAL, (uint32_t)y->index);
@@ -737,7 +841,8 @@ rbk_unit *rbk_codegen(rbk_compiler *c) {
     for (int i = 0; i < c->nenvs; i++) {
         rbk_node *e = c->envs[i];
         u->envs[i].name = kstr(g, e->str, e->slen);
-        u->envs[i].flags = ((e->flags & RBK_NF_SECRET) ? RBK_ENV_SECRET : 0) | ((e->flags & RBK_NF_OPTIONAL) ? RBK_ENV_OPTIONAL : 0);
+        u->envs[i].flags = ((e->flags & RBK_NF_SECRET) ? RBK_ENV_SECRET : 0) | ((e->flags & RBK_NF_OPTIONAL) ? RBK_ENV_OPTIONAL : 0) |
+                           ((e->flags & RBK_NF_HOSTS) ? RBK_ENV_HOSTS : 0);
         u->envs[i].file = e->file;
         u->envs[i].off = e->off;
     }
@@ -750,7 +855,7 @@ rbk_unit *rbk_codegen(rbk_compiler *c) {
         pd->name = kstr(g, p->str, p->slen);
         rbk_tkind k = p->sym->type->kind;
         pd->type = k == TY_INT ? RBK_PT_INT : k == TY_FLOAT ? RBK_PT_FLOAT : k == TY_BOOL ? RBK_PT_BOOL
-                 : k == TY_DURATION ? RBK_PT_DURATION : RBK_PT_STRING;
+                 : k == TY_DURATION ? RBK_PT_DURATION : k == TY_LIST ? RBK_PT_LIST : k == TY_MAP ? RBK_PT_MAP : RBK_PT_STRING;
         pd->global = (uint32_t)p->sym->index;
         pd->flags = (p->flags & RBK_NF_SECRET) ? RBK_PARAM_SECRET : 0;
         pd->deflt = RBK_NONE;
@@ -758,7 +863,12 @@ rbk_unit *rbk_codegen(rbk_compiler *c) {
         if (d) {
             int neg = 0;
             if (d->kind == N_UNARY) { neg = 1; d = d->a; }
-            if (d->kind == N_STRING) pd->deflt = kstr(g, d->str, d->slen);
+            if (pd->type == RBK_PT_LIST || pd->type == RBK_PT_MAP) {
+                rbk_sbuf j = RBK_SBUF_INIT;
+                json_literal(&j, p->b);
+                pd->deflt = kstr(g, rbk_sbuf_cstr(&j), j.len);
+                rbk_sbuf_free(&j);
+            } else if (d->kind == N_STRING) pd->deflt = kstr(g, d->str, d->slen);
             else if (d->kind == N_INT) {
                 if (pd->type == RBK_PT_FLOAT) pd->deflt = kfloat(g, neg ? -(double)d->i : (double)d->i);
                 else pd->deflt = kint(g, neg ? -d->i : d->i);

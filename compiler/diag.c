@@ -10,7 +10,12 @@ void rbk_diags_init(rbk_diags *d, rbk_sources *sources) {
     d->max_errors = 100;
 }
 void rbk_diags_free(rbk_diags *d) {
-    for (int i = 0; i < d->n; i++) { free(d->items[i].msg); free(d->items[i].hint); }
+    for (int i = 0; i < d->n; i++) {
+        free(d->items[i].msg);
+        free(d->items[i].hint);
+        for (int j = 0; j < d->items[i].nnotes; j++) free(d->items[i].notes[j].msg);
+        free(d->items[i].notes);
+    }
     free(d->items);
     d->items = NULL;
     d->n = d->cap = 0;
@@ -51,6 +56,23 @@ void rbk_diag_hint(rbk_diag *dg, const char *fmt, ...) {
     va_end(ap);
     free(dg->hint);
     dg->hint = rbk_sbuf_detach(&b);
+}
+void rbk_diag_note(rbk_diag *dg, int file, uint32_t off, uint32_t end, const char *fmt, ...) {
+    if (rbk_diag_dropped(dg)) return;
+    rbk_sbuf b = RBK_SBUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    rbk_sbuf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    dg->notes = rbk_xrealloc(dg->notes, sizeof(rbk_note) * (size_t)(dg->nnotes + 1));
+    dg->notes[dg->nnotes++] = (rbk_note){file, off, end < off ? off : end, rbk_sbuf_detach(&b)};
+}
+rbk_diag *rbk_diag_copy(rbk_diags *d, const rbk_diag *x) {
+    rbk_diag *y = rbk_diag_add(d, x->sev, x->rule, x->file, x->off, x->end, "%s", x->msg);
+    if (x->hint) rbk_diag_hint(y, "%s", x->hint);
+    for (int j = 0; j < x->nnotes; j++)
+        rbk_diag_note(y, x->notes[j].file, x->notes[j].off, x->notes[j].end, "%s", x->notes[j].msg);
+    return y;
 }
 static int diag_cmp(const void *a, const void *b) {
     const rbk_diag *x = a, *y = b;
@@ -151,7 +173,7 @@ static void json_pos(const rbk_sources *s, const rbk_diag *dg, rbk_sbuf *out) {
     rbk_sbuf_add_json_str(out, src->path, strlen(src->path));
     rbk_sbuf_printf(out, ",\"line\":%d,\"column\":%d,\"end_line\":%d,\"end_column\":%d", line, col, eline, ecol);
 }
-static void gh_escape(rbk_sbuf *out, const char *s, int prop) {
+void rbk_diag_gh_escape(rbk_sbuf *out, const char *s, int prop) {
     for (; *s; s++) {
         if (*s == '%') rbk_sbuf_adds(out, "%25");
         else if (*s == '\r') rbk_sbuf_adds(out, "%0D");
@@ -168,6 +190,11 @@ void rbk_diags_render(const rbk_diags *d, rbk_diag_format fmt, int color, rbk_sb
         for (int i = 0; i < d->n; i++) {
             const rbk_diag *dg = &d->items[i];
             rbk_diag_render_one(s, dg->sev, dg->file, dg->off, dg->end, dg->msg, dg->hint, color, out);
+            for (int j = 0; j < dg->nnotes; j++) {
+                const rbk_note *nt = &dg->notes[j];
+                if (nt->file < 0) rbk_sbuf_printf(out, "      = note: %s\n", nt->msg);
+                else rbk_diag_render_one(s, RBK_SEV_NOTE, nt->file, nt->off, nt->end, nt->msg, NULL, color, out);
+            }
         }
         if (d->nerrors > d->max_errors)
             rbk_sbuf_printf(out, "note: %d more errors not shown\n", d->nerrors - d->max_errors);
@@ -185,6 +212,18 @@ void rbk_diags_render(const rbk_diags *d, rbk_diag_format fmt, int color, rbk_sb
                 rbk_sbuf_adds(out, ",\"hint\":");
                 rbk_sbuf_add_json_str(out, dg->hint, strlen(dg->hint));
             }
+            if (dg->nnotes) {
+                rbk_sbuf_adds(out, ",\"notes\":[");
+                for (int j = 0; j < dg->nnotes; j++) {
+                    rbk_diag note = {.file = dg->notes[j].file, .off = dg->notes[j].off, .end = dg->notes[j].end};
+                    rbk_sbuf_adds(out, j ? ",{" : "{");
+                    json_pos(s, &note, out);
+                    rbk_sbuf_adds(out, ",\"message\":");
+                    rbk_sbuf_add_json_str(out, dg->notes[j].msg, strlen(dg->notes[j].msg));
+                    rbk_sbuf_addc(out, '}');
+                }
+                rbk_sbuf_addc(out, ']');
+            }
             rbk_sbuf_addc(out, '}');
         }
         rbk_sbuf_printf(out, "],\"errors\":%d,\"warnings\":%d}\n", d->nerrors, d->nwarnings);
@@ -198,12 +237,13 @@ void rbk_diags_render(const rbk_diags *d, rbk_diag_format fmt, int color, rbk_sb
                 rbk_source_linecol(s->items[dg->file], dg->off, &line, &col);
                 rbk_source_linecol(s->items[dg->file], dg->end, &eline, &ecol);
                 rbk_sbuf_adds(out, " file=");
-                gh_escape(out, s->items[dg->file]->path, 1);
+                rbk_diag_gh_escape(out, s->items[dg->file]->path, 1);
                 rbk_sbuf_printf(out, ",line=%d,col=%d,endLine=%d,endColumn=%d", line, col, eline, ecol);
             }
             rbk_sbuf_adds(out, "::");
-            gh_escape(out, dg->msg, 0);
-            if (dg->hint) { rbk_sbuf_adds(out, " (hint: "); gh_escape(out, dg->hint, 0); rbk_sbuf_adds(out, ")"); }
+            rbk_diag_gh_escape(out, dg->msg, 0);
+            if (dg->hint) { rbk_sbuf_adds(out, " (hint: "); rbk_diag_gh_escape(out, dg->hint, 0); rbk_sbuf_adds(out, ")"); }
+            for (int j = 0; j < dg->nnotes; j++) { rbk_sbuf_adds(out, " (note: "); rbk_diag_gh_escape(out, dg->notes[j].msg, 0); rbk_sbuf_adds(out, ")"); }
             rbk_sbuf_addc(out, '\n');
         }
         break;
@@ -218,6 +258,7 @@ void rbk_diags_render(const rbk_diags *d, rbk_diag_format fmt, int color, rbk_sb
             rbk_sbuf sb = RBK_SBUF_INIT;
             rbk_sbuf_adds(&sb, dg->msg);
             if (dg->hint) rbk_sbuf_printf(&sb, " (hint: %s)", dg->hint);
+            for (int j = 0; j < dg->nnotes; j++) rbk_sbuf_printf(&sb, " (note: %s)", dg->notes[j].msg);
             rbk_sbuf_add_json_str(out, sb.data, sb.len);
             rbk_sbuf_free(&sb);
             rbk_sbuf_addc(out, '}');

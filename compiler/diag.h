@@ -11,6 +11,14 @@
 
 typedef enum rbk_severity { RBK_SEV_ERROR, RBK_SEV_WARNING, RBK_SEV_NOTE } rbk_severity;
 
+/* A note attached to a diagnostic: where something it refers to is (a declaration), or a fact
+ * without a position (file -1), such as a builtin's signature. Rendered right after it. */
+typedef struct rbk_note {
+    int file;          /* -1: no position */
+    uint32_t off, end;
+    char *msg;
+} rbk_note;
+
 typedef struct rbk_diag {
     rbk_severity sev;
     int file;          /* -1: no position */
@@ -18,6 +26,8 @@ typedef struct rbk_diag {
     char *msg;
     char *hint;        /* or NULL */
     const char *rule;  /* short rule id for SARIF/JSON, e.g. "syntax", "unused" */
+    rbk_note *notes; /* rbk_diag_note, in order */
+    int nnotes;
 } rbk_diag;
 
 typedef struct rbk_diags {
@@ -33,6 +43,11 @@ void rbk_diags_free(rbk_diags *d);
 rbk_diag *rbk_diag_add(rbk_diags *d, rbk_severity sev, const char *rule, int file, uint32_t off,
                        uint32_t end, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 void rbk_diag_hint(rbk_diag *dg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Attaches a note to dg (file -1: without a position); it stays with dg when sorted. */
+void rbk_diag_note(rbk_diag *dg, int file, uint32_t off, uint32_t end, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* Adds a copy of x (its message, hint and notes) to d. */
+rbk_diag *rbk_diag_copy(rbk_diags *d, const rbk_diag *x);
 /* Whether rbk_diag_add dropped dg (an error past max_errors): a caller may skip working out a
  * hint nobody will see. */
 int rbk_diag_dropped(const rbk_diag *dg);
@@ -41,6 +56,9 @@ void rbk_diags_sort(rbk_diags *d);
 
 typedef enum rbk_diag_format { RBK_FMT_TEXT, RBK_FMT_JSON, RBK_FMT_GITHUB, RBK_FMT_SARIF } rbk_diag_format;
 void rbk_diags_render(const rbk_diags *d, rbk_diag_format fmt, int color, rbk_sbuf *out);
+/* Text for a GitHub Actions workflow command (`::warning file=F,line=L::message`), escaped: % CR LF
+ * always, and : , too in a property (prop 1). rbk_diags_render and `runbook diff --format github`. */
+void rbk_diag_gh_escape(rbk_sbuf *out, const char *s, int prop);
 /* One diagnostic in text form: "file:line:col: error: msg\n  line\n  ^~~~\n  hint". */
 void rbk_diag_render_one(const rbk_sources *s, rbk_severity sev, int file, uint32_t off,
                          uint32_t end, const char *msg, const char *hint, int color, rbk_sbuf *out);

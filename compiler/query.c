@@ -92,22 +92,22 @@ static void src_text(rbk_compiler *c, int file, uint32_t off, uint32_t end, size
     if (cut || nl) rbk_sbuf_adds(b, " ...");
 }
 
-/* "fn name(a, b = 2)": the header as written, up to its block. */
-static void fn_header(rbk_compiler *c, rbk_node *fn, rbk_sbuf *b) {
+void rbk_query_fn_header(rbk_compiler *c, rbk_node *fn, rbk_sbuf *b) {
     uint32_t end = rbk_node_has(fn) >= RBK_HAS_B && fn->b ? fn->b->off : fn->end;
     src_text(c, fn->file, fn->off, end, 300, b);
 }
 
-static void builtin_sig(const rbk_builtin *bi, rbk_sbuf *b) {
-    rbk_sbuf_printf(b, "%s(", bi->name);
-    for (int i = 0; i < bi->nparams; i++)
-        rbk_sbuf_printf(b, "%s%s%s: %s", i ? ", " : "", bi->params[i].name, bi->params[i].optional ? "?" : "",
+void rbk_query_builtin_sig(const rbk_builtin *bi, const char *shown, rbk_sbuf *b) {
+    int skip = shown && bi->nparams > 0 && !strncmp(bi->params[0].type, "handle:", 7); /* a method: its receiver */
+    rbk_sbuf_printf(b, "%s(", shown ? shown : bi->name);
+    for (int i = skip; i < bi->nparams; i++)
+        rbk_sbuf_printf(b, "%s%s%s: %s", i > skip ? ", " : "", bi->params[i].name, bi->params[i].optional ? "?" : "",
                         bi->params[i].type);
     rbk_sbuf_printf(b, ") -> %s", bi->ret);
 }
 static void builtin_hover(const rbk_builtin *bi, rbk_sbuf *b) {
     rbk_sbuf_adds(b, "```runbook\n");
-    builtin_sig(bi, b);
+    rbk_query_builtin_sig(bi, NULL, b);
     rbk_sbuf_printf(b, "\n```\n%s builtin (%s). %s", rbk_lib_name(bi->lib), rbk_effect_name(bi->effect), bi->doc);
 }
 
@@ -116,7 +116,7 @@ static const char *decl_detail(rbk_compiler *c, rbk_node *d, rbk_sbuf *b) {
     b->len = 0;
     if (b->data) b->data[0] = 0;
     switch (d->kind) {
-    case N_FN: fn_header(c, d, b); break;
+    case N_FN: rbk_query_fn_header(c, d, b); break;
     case N_USE: if (d->a && d->a->kind == N_STRING) rbk_sbuf_printf(b, "use \"%s\"", d->a->str); break;
     case N_FN_PARAM:
         if (d->a) { rbk_sbuf_adds(b, "= "); src_text(c, d->file, d->a->off, d->a->end, 80, b); }
@@ -213,13 +213,22 @@ const rbk_ctype *rbk_query_name_type(rbk_compiler *c, int file, uint32_t off, co
     return NULL;
 }
 
-void rbk_query_envs(rbk_compiler *c, rbk_query_name_fn cb, void *ctx) {
+int rbk_query_envs(rbk_compiler *c, int hosts, rbk_query_name_fn cb, void *ctx) {
+    int n = 0;
     for (int i = 0; i < c->nenvs; i++) {
         rbk_node *e = c->envs[i];
         int fl = e->flags;
+        if (!(fl & RBK_NF_HOSTS) != !hosts) continue; /* `hosts` groups are listed apart */
+        n++;
+        if (!cb) continue; /* counting */
+        if (hosts) {
+            cb(ctx, e->str, RBK_Q_ENV, "hosts group");
+            continue;
+        }
         cb(ctx, e->str, RBK_Q_ENV, (fl & RBK_NF_SECRET) && (fl & RBK_NF_OPTIONAL) ? "env, secret optional"
                                    : fl & RBK_NF_SECRET ? "env, secret" : fl & RBK_NF_OPTIONAL ? "env, optional" : "env");
     }
+    return n;
 }
 
 static int module_index(rbk_compiler *c, const char *name) {
@@ -425,7 +434,7 @@ char *rbk_query_hover(rbk_compiler *c, int file, uint32_t off, uint32_t *span_of
         rbk_node *d = t.decl;
         rbk_sbuf_adds(&b, "```runbook\n");
         switch (d->kind) {
-        case N_FN: fn_header(c, d, &b); break;
+        case N_FN: rbk_query_fn_header(c, d, &b); break;
         case N_PARAM: src_text(c, d->file, d->off, d->end, 300, &b); break;
         case N_FN_PARAM: src_text(c, d->file, d->off, d->end, 300, &b); break;
         case N_LET: rbk_sbuf_printf(&b, "let %s: ", d->str); type_text(d->sym ? d->sym->type : NULL, &b); break;

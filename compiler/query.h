@@ -32,7 +32,8 @@ typedef void (*rbk_query_name_fn)(void *ctx, const char *name, rbk_query_kind ki
 void rbk_query_scope(rbk_compiler *c, int file, uint32_t off, rbk_query_name_fn cb, void *ctx);
 
 /* The environment variables the file's program declares (kind RBK_Q_ENV, detail its modifiers). */
-void rbk_query_envs(rbk_compiler *c, rbk_query_name_fn cb, void *ctx);
+/* The declared environment variables (hosts 0) or `hosts` groups (hosts 1); how many. */
+int rbk_query_envs(rbk_compiler *c, int hosts, rbk_query_name_fn cb, void *ctx);
 
 /* The type of the name visible at off (rbk_ctype of a let's value, a param's declared type),
  * or NULL when it is not known. */
@@ -64,4 +65,11 @@ void rbk_query_outline(rbk_compiler *c, int file, rbk_query_symbol_fn cb, void *
 
 /* The program of a file of the compilation (the root or a module's), or NULL. */
 rbk_node *rbk_query_program(rbk_compiler *c, int file);
+/* "fn name(a, b = 2)": a fn's header as written, up to its block (hover, and the checker's
+ * note on a call that does not fit it). */
+void rbk_query_fn_header(rbk_compiler *c, rbk_node *fn, rbk_sbuf *b);
+/* "sql.scalar(db: handle:sql, q: string, ...) -> any" from the row of builtins.def; with
+ * shown ("db.scalar"), a method is named so and written without its receiver. */
+struct rbk_builtin;
+void rbk_query_builtin_sig(const struct rbk_builtin *bi, const char *shown, rbk_sbuf *b);
 #endif

@@ -57,6 +57,74 @@ static void guard_allowed(sema *S, rbk_node *n, const char *what) {
 
 static int ends_flow(rbk_node *s) { return s && (s->kind == N_RETURN || s->kind == N_FAIL); }
 
+/* `x[k1].k2 = v` (N_ASSIGN with a target): checks each level from the variable out (a list
+ * takes an int index, a map a string key, nothing else has items to assign) and returns the
+ * variable's type afterwards. A map whose fields the checker knows keeps its type only when
+ * every key is one of its fields and the value's type is the field's; otherwise it is a map
+ * of unknown fields from here on (a new key can be read as a field after it is set). */
+static rbk_ctype *set_item_type(sema *S, rbk_node *n, rbk_sym *y, rbk_ctype *vt) {
+    rbk_node *root = n->b;
+    int depth = 0;
+    while (root->kind == N_INDEX || root->kind == N_FIELD) { root = root->a; depth++; }
+    sema_expr(S, root); /* the variable is read: declared before, used */
+    rbk_node **levels = rbk_xmalloc(sizeof(rbk_node *) * (size_t)depth);
+    int i = depth;
+    for (rbk_node *l = n->b; l != root; l = l->a) levels[--i] = l;
+    rbk_ctype *ct = y->type;
+    int keep = y->type->kind == TY_RECORD;
+    for (i = 0; i < depth; i++) {
+        rbk_node *l = levels[i];
+        rbk_ctype *kt = l->kind == N_INDEX ? sema_expr(S, l->b) : T(TY_STRING);
+        const char *key = l->kind == N_FIELD ? l->str : l->b->kind == N_STRING ? l->b->str : NULL;
+        l->type = ct;
+        if (!known(ct)) { keep = 0; ct = T(TY_ANY); continue; }
+        if (ct->kind == TY_LIST) {
+            if (l->kind == N_FIELD) ERR(l, "a list has no fields (`.%s`): assign an item with `[index]`", l->str);
+            else if (known(kt) && kt->kind != TY_INT) ERR(l->b, "a list index must be an int, not %s", rbk_type_str(kt));
+        } else if (is_mapish(ct)) {
+            if (known(kt) && kt->kind != TY_STRING) ERR(l->b, "a map key must be a string, not %s", rbk_type_str(kt));
+        } else {
+            rbk_diag *d = ERR(l, "%s %s has no items to assign", strchr("aeiou", rbk_type_str(ct)[0]) ? "an" : "a", rbk_type_str(ct));
+            if (ct->kind == TY_STRING) rbk_diag_hint(d, "a string cannot be changed in place: assign a new one to the variable");
+            else rbk_diag_hint(d, "only a list's items and a map's entries can be assigned");
+            keep = 0;
+            break;
+        }
+        int f = ct->kind == TY_RECORD && key ? sema_record_field(ct, key) : -1;
+        if (f < 0) keep = 0;
+        rbk_ctype *next = f >= 0 ? ct->ftypes[f] : T(TY_ANY);
+        if (i == depth - 1 && f >= 0 && known(next) && (next->kind != vt->kind || next->kind == TY_RECORD)) keep = 0;
+        ct = next;
+    }
+    free(levels);
+    if (y->type->kind == TY_RECORD && !keep) return T(TY_MAP);
+    return y->type;
+}
+
+/* The first part of a list or map param's default that JSON cannot hold as the literal is
+ * written (a list or map param takes its value from JSON text: vm/vm.c), or NULL. */
+static rbk_node *json_literal_bad(rbk_node *n) {
+    switch (n->kind) {
+    case N_STRING: case N_INT: case N_FLOAT: case N_BOOL: case N_NIL: case N_ERROR: return NULL;
+    case N_UNARY: return n->a->kind == N_INT || n->a->kind == N_FLOAT ? NULL : n;
+    case N_LIST:
+        for (int i = 0; i < n->list.n; i++) {
+            rbk_node *b = json_literal_bad(n->list.items[i]);
+            if (b) return b;
+        }
+        return NULL;
+    case N_MAP:
+        for (int i = 0; i < n->list.n; i++) {
+            rbk_node *e = n->list.items[i];
+            if (e->a && e->a->kind != N_STRING) return e->a;
+            rbk_node *b = json_literal_bad(e->b);
+            if (b) return b;
+        }
+        return NULL;
+    default: return n;
+    }
+}
+
 static void stmt(sema *S, rbk_node *n) {
     if (!n) return;
     prefetch_some(S);
@@ -76,6 +144,11 @@ static void stmt(sema *S, rbk_node *n) {
     case N_ASSIGN: {
         rbk_ctype *t = sema_expr(S, n->a);
         rbk_sym *y = lookup(S, n->str);
+        if (!y && n->b && !strcmp(n->str, "env")) {
+            rbk_diag *d = ERR(n, "environment variables cannot be assigned");
+            rbk_diag_hint(d, "copy the value into a variable: let x = env.NAME");
+            break;
+        }
         if (!y) {
             rbk_diag *d = ERR(n, "`%s` is not declared", n->str);
             rbk_diag_hint(d, "declare it first: let %s = ...", n->str);
@@ -87,9 +160,10 @@ static void stmt(sema *S, rbk_node *n) {
             ERR(n, "a module's functions cannot assign its top-level names");
         }
         y->assigned = 1;
+        n->sym = y;
+        if (n->b) { y->type = set_item_type(S, n, y, t); break; }
         if (known(y->type) && known(t) && y->type->kind != t->kind && !(numeric(y->type) && numeric(t)))
             y->type = T(TY_ANY);
-        n->sym = y;
         break;
     }
     case N_IF: {
@@ -417,27 +491,39 @@ static void declare_top(sema *S, rbk_node *prog, scope *g, int module) {
                 sema_global_add(c, y);
                 sema_scope_add(c, g, y);
                 rbk_ctype *t = T(TY_STRING);
+                int bad_type = 0; /* reported: the default is not compared with it */
                 if (n->a) {
-                    static const char *const tn[] = {"string", "int", "float", "bool", "duration"};
+                    static const char *const tn[] = {"string", "int", "float", "bool", "duration", "list", "map"};
                     int k = -1;
-                    for (int j = 0; j < 5; j++) if (!strcmp(n->a->str, tn[j])) k = j;
+                    for (int j = 0; j < 7; j++) if (!strcmp(n->a->str, tn[j])) k = j;
                     if (k < 0) {
                         rbk_diag *d = ERR(n->a, "unknown parameter type `%s`", n->a->str);
-                        const char *best = rbk_closest(n->a->str, tn, 5);
-                        rbk_diag_hint(d, best ? "did you mean `%s`?" : "the types are string, int, float, bool and duration", best);
+                        const char *best = rbk_closest(n->a->str, tn, 7);
+                        rbk_diag_hint(d, best ? "did you mean `%s`?" : "the types are string, int, float, bool, duration, list and map", best);
+                        bad_type = 1;
                     } else {
-                        static const rbk_tkind tk[] = {TY_STRING, TY_INT, TY_FLOAT, TY_BOOL, TY_DURATION};
+                        static const rbk_tkind tk[] = {TY_STRING, TY_INT, TY_FLOAT, TY_BOOL, TY_DURATION, TY_LIST, TY_MAP};
                         t = T(tk[k]);
                     }
                 }
                 if (n->b) {
                     rbk_ctype *dt = sema_expr(S, n->b);
+                    if (is_mapish(dt)) dt = T(TY_MAP); /* its keys are whatever --param gives */
                     int literal = n->b->kind == N_STRING || n->b->kind == N_INT || n->b->kind == N_FLOAT ||
                                   n->b->kind == N_BOOL || n->b->kind == N_DURATION ||
                                   (n->b->kind == N_UNARY && (n->b->a->kind == N_INT || n->b->a->kind == N_FLOAT)) ||
                                   n->b->kind == N_ERROR; /* reported by the parser */
+                    if (n->b->kind == N_LIST || n->b->kind == N_MAP) {
+                        rbk_node *bad = json_literal_bad(n->b);
+                        literal = 1;
+                        if (bad) {
+                            rbk_diag *d = ERR(bad, "a list or map parameter's default holds only literal strings, numbers, bools, nil, "
+                                                   "lists and maps");
+                            rbk_diag_hint(d, "what --param can give in JSON; compute anything else from the parameter in the runbook");
+                        }
+                    }
                     if (!literal) ERR(n->b, "a parameter's default must be a literal");
-                    else if (n->a && known(dt) && dt->kind != t->kind && !(t->kind == TY_FLOAT && dt->kind == TY_INT))
+                    else if (n->a && !bad_type && known(dt) && dt->kind != t->kind && !(t->kind == TY_FLOAT && dt->kind == TY_INT))
                         ERR(n->b, "the default is %s but the parameter is declared %s", rbk_type_str(dt), rbk_type_str(t));
                     if (!n->a) t = dt;
                 }
@@ -453,7 +539,7 @@ static void declare_top(sema *S, rbk_node *prog, scope *g, int module) {
                 c->params[c->nparams++] = n;
                 n->sym = y;
             } else if (n->kind == N_ENV) {
-                int flags = 0;
+                int flags = n->flags & RBK_NF_HOSTS; /* `hosts web, workers` (docs/fleet.md) */
                 for (int j = 0; j < n->b->list.n; j++) {
                     rbk_node *m = n->b->list.items[j];
                     if (!strcmp(m->str, "secret")) flags |= RBK_NF_SECRET;
@@ -465,7 +551,9 @@ static void declare_top(sema *S, rbk_node *prog, scope *g, int module) {
                 }
                 for (int j = 0; j < n->a->list.n; j++) {
                     rbk_node *e = n->a->list.items[j];
-                    if (sema_env_find(c, e->str) >= 0) { ERR(e, "environment variable `%s` is declared twice", e->str); continue; }
+                    int prev = sema_env_find(c, e->str);
+                    if (prev >= 0 && (c->envs[prev]->flags & RBK_NF_HOSTS) != flags) { ERR(e, "`%s` is declared both as an environment variable and as a hosts group", e->str); continue; }
+                    if (prev >= 0) { ERR(e, flags ? "hosts group `%s` is declared twice" : "environment variable `%s` is declared twice", e->str); continue; }
                     e->flags = flags;
                     sema_env_add(c, e);
                 }
@@ -676,7 +764,8 @@ void rbk_sema(rbk_compiler *c) {
             rbk_node *n = si->node;
             rbk_diag *d = rbk_diag_add(c->diags, RBK_SEV_WARNING, "no-rollback", n->file, n->off,
                                        n->a->end, "step \"%s\" changes something but has neither `rollback` nor `irreversible`", si->name);
-            rbk_diag_hint(d, "add `rollback { ... }` to undo it, or `irreversible \"why\"` to say it cannot be undone");
+            rbk_diag_hint(d, "add `rollback { ... }` to undo it, `rollback {}` when there is nothing to undo, "
+                             "or `irreversible \"why\"` when it cannot be undone");
         }
     }
     /* unused top-level names of the root file — unless it is a library (fn, let and use only,
@@ -703,6 +792,6 @@ void rbk_sema(rbk_compiler *c) {
         rbk_node *e = c->envs[i];
         if (!(e->aux & RBK_ENV_USED))
             rbk_diag_add(c->diags, RBK_SEV_WARNING, "unused", e->file, e->off, e->end,
-                         "environment variable `%s` is declared but never read", e->str);
+                         (e->flags & RBK_NF_HOSTS) ? "hosts group `%s` is declared but never used" : "environment variable `%s` is declared but never read", e->str);
     }
 }

@@ -4,6 +4,7 @@
  * slot, aux: the RBK_CALL_ and RBK_FIELD_ kinds, list2). Part of the checker (sema_int.h). */
 #include <stdlib.h>
 #include <string.h>
+#include "query.h"
 #include "sema_int.h"
 
 static rbk_ctype *expr(sema *S, rbk_node *n);
@@ -41,9 +42,48 @@ static int builtin_of(rbk_node *callee, rbk_sym *y, rbk_node **receiver) {
     return -1;
 }
 
-static void bind_error_unknown(sema *S, rbk_node *arg, const char *fname, const char *const *names, int n) {
+/* What a call is bound to, for the note that shows its signature: a builtin (shown: how the
+ * call names it, "db.scalar" for a method) or a user fn. */
+typedef struct callsig {
+    const rbk_builtin *b;
+    const char *shown;
+    const rbk_fninfo *f;
+} callsig;
+/* The note under a call that does not fit: the builtin's signature from builtins.def, or the
+ * fn's header where it is declared. */
+static void sig_note(sema *S, rbk_diag *d, const callsig *cs) {
+    if (rbk_diag_dropped(d)) return;
+    rbk_sbuf b = RBK_SBUF_INIT;
+    if (cs->b) {
+        rbk_query_builtin_sig(cs->b, cs->shown, &b);
+        rbk_diag_note(d, -1, 0, 0, "the signature is %s", rbk_sbuf_cstr(&b));
+    } else if (cs->f && cs->f->decl && cs->f->decl->kind == N_FN) {
+        rbk_node *decl = cs->f->decl;
+        uint32_t at = (uint32_t)RBK_NAME_OFF(decl);
+        rbk_diag_note(d, decl->file, at, at + (uint32_t)decl->slen, "`%s` is declared here", cs->f->name);
+    }
+    rbk_sbuf_free(&b);
+}
+
+/* The names after `ns.` of the builtins "ns.NAME" (only the methods, those taking a handle
+ * first, when methods): the candidates of a "did you mean". Returns how many (at most max). */
+static int dotted_names(const char *ns, int methods, const char **cands, int max) {
+    int k = 0;
+    size_t pl = strlen(ns);
+    for (int i = 0; i < rbk_builtin_count() && k < max; i++) {
+        const rbk_builtin *b = rbk_builtin_get(i);
+        if (strncmp(b->name, ns, pl) || b->name[pl] != '.') continue;
+        if (methods && !(b->nparams > 0 && !strncmp(b->params[0].type, "handle:", 7))) continue;
+        cands[k++] = b->name + pl + 1;
+    }
+    return k;
+}
+
+static void bind_error_unknown(sema *S, rbk_node *arg, const char *fname, const char *const *names, int n,
+                               const callsig *cs) {
     rbk_diag *d = ERR(arg, "`%s` has no parameter named `%s`", fname, arg->str);
     if (rbk_diag_dropped(d)) return; /* past the error limit: no hint to look for */
+    sig_note(S, d, cs);
     const char *best = rbk_closest(arg->str, names, n);
     if (best) rbk_diag_hint(d, "did you mean `%s`?", best);
     else {
@@ -57,7 +97,7 @@ static void bind_error_unknown(sema *S, rbk_node *arg, const char *fname, const 
 /* Binds the call's arguments to parameters: call->list2 gets one entry per parameter (the
  * argument expression or NULL). first = the receiver for method calls (bound to param 0). */
 static int bind_args(sema *S, rbk_node *call, const char *fname, int nparams, const char *const *names,
-                     const int *optional, rbk_node *first) {
+                     const int *optional, rbk_node *first, const callsig *cs) {
     rbk_node **bound = rbk_arena_alloc(S->c->arena, sizeof(rbk_node *) * (size_t)(nparams + 1));
     int pos = 0, ok = 1, named_seen = 0;
     int *pidx = NULL; /* parameter position + 1 by name, for a function of many */
@@ -70,7 +110,7 @@ static int bind_args(sema *S, rbk_node *call, const char *fname, int nparams, co
             if (named_seen) { ERR(arg, "a positional argument cannot follow named arguments"); ok = 0; continue; }
             if (pos >= nparams) {
                 rbk_diag *d = ERR(arg, "too many arguments: `%s` takes %d", fname, nparams - (first ? 1 : 0));
-                (void)d;
+                sig_note(S, d, cs);
                 ok = 0;
                 continue;
             }
@@ -93,7 +133,7 @@ static int bind_args(sema *S, rbk_node *call, const char *fname, int nparams, co
                 for (uint32_t h = name_hash(name) & (pcap - 1); pidx[h]; h = (h + 1) & (pcap - 1))
                     if (!strcmp(names[pidx[h] - 1], name)) k = pidx[h] - 1; /* the last, as the scan did */
             }
-            if (k < 0) { bind_error_unknown(S, arg, fname, names + (first ? 1 : 0), nparams - (first ? 1 : 0)); ok = 0; continue; }
+            if (k < 0) { bind_error_unknown(S, arg, fname, names + (first ? 1 : 0), nparams - (first ? 1 : 0), cs); ok = 0; continue; }
             if (bound[k]) { ERR(arg, "`%s` is given twice", name); ok = 0; continue; }
             bound[k] = arg->a;
         }
@@ -102,7 +142,7 @@ static int bind_args(sema *S, rbk_node *call, const char *fname, int nparams, co
         if (!bound[j] && !optional[j]) {
             rbk_diag *d = rbk_diag_add(S->c->diags, RBK_SEV_ERROR, "check", call->file, call->off, call->end,
                                        "missing argument `%s` of `%s`", names[j], fname);
-            (void)d;
+            sig_note(S, d, cs);
             ok = 0;
         }
     }
@@ -120,11 +160,48 @@ static void note_effect(sema *S, int eff, rbk_node *at) {
     if ((eff & 4) && S->fx->is_main) ERR(at, "a gate (confirm/ask) can only be used inside a step");
 }
 
+/* A gate's `name:` is a literal the preflight can read: letters, digits, _ - . */
+static int gate_name_ok(const rbk_node *a) {
+    if (a->kind != N_STRING || a->slen == 0 || a->slen > 64) return 0;
+    for (size_t k = 0; k < a->slen; k++) {
+        char c = a->str[k];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.')) return 0;
+    }
+    return 1;
+}
+
+/* sh/exec with `tty: true`: the operator's terminal is its stdin and shows its output */
+static void check_tty_call(sema *S, rbk_node *n, const rbk_builtin *b) {
+    rbk_node *tty = NULL, *sec = NULL, *in = NULL;
+    for (int i = 0; i < n->list2.n && i < b->nparams; i++) {
+        rbk_node *a = n->list2.items[i];
+        if (!a) continue;
+        if (!strcmp(b->params[i].name, "tty")) tty = a;
+        else if (!strcmp(b->params[i].name, "secret")) sec = a;
+        else if (!strcmp(b->params[i].name, "stdin")) in = a;
+    }
+    if (!tty || tty->kind != N_BOOL || !tty->i) return;
+    if (sec && !(sec->kind == N_BOOL && !sec->i))
+        ERR(sec, "`secret: true` and `tty: true` cannot go together: the operator's terminal shows what the command writes");
+    if (in && in->kind != N_NIL) ERR(in, "`stdin:` and `tty: true` cannot go together: the operator types the command's input");
+}
+
 static __attribute__((noinline)) void bind_builtin_call(sema *S, rbk_node *n, const rbk_builtin *b, rbk_node *receiver) {
     const char *names[RBK_SIG_MAX];
     int optional[RBK_SIG_MAX];
     for (int i = 0; i < b->nparams; i++) { names[i] = b->params[i].name; optional[i] = b->params[i].optional; }
-    bind_args(S, n, b->name, b->nparams, names, optional, receiver);
+    callsig cs = {b, NULL, NULL};
+    rbk_node *callee = n->a;
+    if (receiver && callee && callee->kind == N_FIELD && callee->a->kind == N_IDENT) {
+        /* a method is named as the call writes it: db.scalar, not sql.scalar */
+        size_t a = strlen(callee->a->str), m = strlen(callee->str);
+        char *shown = rbk_arena_alloc(S->c->arena, a + m + 2);
+        memcpy(shown, callee->a->str, a);
+        shown[a] = '.';
+        memcpy(shown + a + 1, callee->str, m + 1);
+        cs.shown = shown;
+    }
+    bind_args(S, n, cs.shown ? cs.shown : b->name, b->nparams, names, optional, receiver, &cs);
 }
 static rbk_ctype *call_builtin(sema *S, rbk_node *n, int id, rbk_node *receiver) {
     const rbk_builtin *b = rbk_builtin_get(id);
@@ -144,11 +221,16 @@ static rbk_ctype *call_builtin(sema *S, rbk_node *n, int id, rbk_node *receiver)
         if (S->tracing && a->kind == N_INTERP && (b->params[i].interp == 'S' || b->params[i].interp == 'Q')) S->ntraced--;
         int fits = !known(t) || t->kind == TY_NIL ||
                    (t->kind == TY_HANDLE ? sema_type_fits(t, b->params[i].type) : (int)((S->bi_fit[id][i] >> t->kind) & 1));
-        if (i == b->read_only_param && a->kind != N_BOOL) {
-            /* the call's effect (rbk_call_effect) is decided here, before the run */
-            rbk_diag *d = ERR(a, "`read_only` of `%s` must be written as `true` or `false`", b->name);
-            rbk_diag_hint(d, "the checker, --dry-run and plan need the call's effect before the run; "
-                             "to decide at run time, write two calls under an `if`");
+        if ((i == b->read_only_param || !strcmp(b->params[i].name, "tty")) && a->kind != N_BOOL) {
+            /* the call's effect (rbk_call_effect), and whether it needs a terminal, are decided
+             * here, before the run */
+            rbk_diag *d = ERR(a, "`%s` of `%s` must be written as `true` or `false`", b->params[i].name, b->name);
+            rbk_diag_hint(d, "the checker, --dry-run and plan need %s before the run; "
+                             "to decide at run time, write two calls under an `if`",
+                          i == b->read_only_param ? "the call's effect" : "to know whether the run needs a terminal");
+        } else if (b->effect == RBK_EFF_GATE && !strcmp(b->params[i].name, "name") && !gate_name_ok(a)) {
+            rbk_diag *d = ERR(a, "`name` of `%s` must be written as a string literal such as \"ticket\"", b->name);
+            rbk_diag_hint(d, "letters, digits, `_`, `-` and `.`; --answer NAME=VALUE and the preflight need it before the run");
         } else if (!fits) {
             rbk_diag *d = ERR(a, "argument `%s` of `%s` must be %s, but this is %s", b->params[i].name, b->name,
                               b->params[i].type, rbk_type_str(t));
@@ -176,11 +258,20 @@ static rbk_ctype *call_builtin(sema *S, rbk_node *n, int id, rbk_node *receiver)
             rbk_diag_hint(d, "write the command in the call: sh(\"cmd {value}\"), or use exec([...])");
         }
     }
+    check_tty_call(S, n, b);
     int ro = b->read_only_param;
     rbk_node *roa = ro >= 0 && ro < n->list2.n ? n->list2.items[ro] : NULL;
     rbk_effect e = rbk_call_effect(b, roa && roa->kind == N_BOOL && roa->i);
     int eff = e == RBK_EFF_READ ? 1 : e == RBK_EFF_WRITE ? 2 : e == RBK_EFF_GATE ? 4 : 0;
     if (eff) note_effect(S, eff, n);
+    if (id == RBK_BI_SH || id == RBK_BI_EXEC) {
+        /* on: a list gives a list of results (each with its host), one host a map with host */
+        for (int i = 0; i < b->nparams && i < n->list2.n; i++)
+            if (!strcmp(b->params[i].name, "on") && n->list2.items[i]) {
+                rbk_ctype *ot = n->list2.items[i]->type;
+                return ot && ot->kind == TY_LIST ? T(TY_LIST) : T(TY_ANY);
+            }
+    }
     return S->bi_ret[id]; /* types are never changed once made: one per builtin is enough */
 }
 
@@ -213,7 +304,8 @@ static __attribute__((noinline)) void bind_user_call(sema *S, rbk_node *n, rbk_f
         names[i] = params->list.items[i]->str;
         optional[i] = params->list.items[i]->a != NULL;
     }
-    bind_args(S, n, f->name, np, names, optional, NULL);
+    callsig cs = {NULL, NULL, f};
+    bind_args(S, n, f->name, np, names, optional, NULL, &cs);
     if (names != names_s) free(names);
     if (optional != optional_s) free(optional);
 }
@@ -243,6 +335,12 @@ static rbk_ctype *call(sema *S, rbk_node *n) {
             return T(TY_ANY);
         }
     }
+    if (callee->kind == N_FIELD && callee->a->kind == N_IDENT && cy && cy->kind == SYM_MODULE &&
+        !scope_find(&S->c->module_scopes[cy->index], callee->str)) {
+        field(S, callee); /* not a fn of the module: "module `pg` has no member `bakup`" with a hint */
+        for (int i = 0; i < n->list.n; i++) expr(S, rbk_arg_value(n->list.items[i]));
+        return T(TY_ANY);
+    }
     if (callee->kind == N_FIELD) {
         /* a method: x.f(args) — a handle method when the receiver is a handle (or unknown and
          * exactly one handle module has f), else a map method (get) at run time */
@@ -257,7 +355,17 @@ static rbk_ctype *call(sema *S, rbk_node *n) {
                 }
             }
             if (rt->kind == TY_HANDLE) {
-                ERR(callee, "a %s has no method `%s`", rbk_type_str(rt), callee->str);
+                rbk_diag *d = ERR(callee, "a %s has no method `%s`", rbk_type_str(rt), callee->str);
+                const char *cands[64];
+                int k = dotted_names(rt->handle, 1, cands, 64);
+                const char *best = rbk_diag_dropped(d) ? NULL : rbk_closest(callee->str, cands, k);
+                if (best) rbk_diag_hint(d, "did you mean `%s`?", best);
+                else if (k) {
+                    rbk_sbuf b = RBK_SBUF_INIT;
+                    for (int i = 0; i < k; i++) rbk_sbuf_printf(&b, "%s`%s`", i ? ", " : "", cands[i]);
+                    rbk_diag_hint(d, "its methods are %s", rbk_sbuf_cstr(&b));
+                    rbk_sbuf_free(&b);
+                }
                 return T(TY_ANY);
             }
         }
@@ -333,7 +441,7 @@ static rbk_ctype *ident(sema *S, rbk_node *n) {
  * and their frames are what bounds RBK_MAX_EXPR_DEPTH (compiler/ast.h). */
 static __attribute__((noinline)) rbk_ctype *env_field(sema *S, rbk_node *n) {
     int i = sema_env_find(S->c, n->str);
-    if (i >= 0) {
+    if (i >= 0 && !(S->c->envs[i]->flags & RBK_NF_HOSTS)) {
         rbk_node *e = S->c->envs[i];
         e->aux |= RBK_ENV_USED;
         n->slot = i;
@@ -351,6 +459,29 @@ static __attribute__((noinline)) rbk_ctype *env_field(sema *S, rbk_node *n) {
     else rbk_diag_hint(d, "declare it at the top: env %s", n->str);
     return T(TY_ANY);
 }
+/* `hosts.NAME` (o is `hosts`, not a variable): the hosts of inventory group NAME, declared by
+ * `hosts NAME` (docs/fleet.md). Read from the env table: a group is an env entry with
+ * RBK_NF_HOSTS, which the preflight fills with the group's host values. */
+static __attribute__((noinline)) rbk_ctype *hosts_field(sema *S, rbk_node *n) {
+    int i = sema_env_find(S->c, n->str);
+    if (i >= 0 && (S->c->envs[i]->flags & RBK_NF_HOSTS)) {
+        S->c->envs[i]->aux |= RBK_ENV_USED;
+        n->slot = i;
+        n->aux = RBK_FIELD_ENV;
+        note_effect(S, 1, n);
+        return T(TY_LIST);
+    }
+    rbk_diag *d = ERR(n, "hosts group `%s` is not declared", n->str);
+    if (rbk_diag_dropped(d)) return T(TY_ANY);
+    const char *cands[128];
+    int k = 0;
+    for (int j = 0; j < S->c->nenvs && k < 128; j++)
+        if (S->c->envs[j]->flags & RBK_NF_HOSTS) cands[k++] = S->c->envs[j]->str;
+    const char *best = rbk_closest(n->str, cands, k);
+    if (best) rbk_diag_hint(d, "did you mean `%s`? (or declare it: hosts %s)", best, n->str);
+    else rbk_diag_hint(d, "declare the inventory groups the runbook uses at the top: hosts %s", n->str);
+    return T(TY_ANY);
+}
 /* `http.get` used as a value (o names a module of builtins). */
 static __attribute__((noinline)) rbk_ctype *namespace_field(sema *S, rbk_node *n) {
     rbk_node *o = n->a;
@@ -358,12 +489,7 @@ static __attribute__((noinline)) rbk_ctype *namespace_field(sema *S, rbk_node *n
     if (id < 0) {
         rbk_diag *d = ERR(n, "`%s` has no function `%s`", o->str, n->str);
         const char *cands[64];
-        int k = 0;
-        size_t pl = strlen(o->str);
-        for (int i = 0; i < rbk_builtin_count() && k < 64; i++) {
-            const char *bn = rbk_builtin_get(i)->name;
-            if (!strncmp(bn, o->str, pl) && bn[pl] == '.') cands[k++] = bn + pl + 1;
-        }
+        int k = dotted_names(o->str, 0, cands, 64);
         const char *best = rbk_closest(n->str, cands, k);
         if (best) rbk_diag_hint(d, "did you mean `%s.%s`?", o->str, best);
     }
@@ -377,6 +503,7 @@ static rbk_ctype *field(sema *S, rbk_node *n) {
     rbk_node *o = n->a;
     if (o->kind == N_IDENT && !lookup(S, o->str)) {
         if (!strcmp(o->str, "env")) return env_field(S, n);
+        if (!strcmp(o->str, "hosts")) return hosts_field(S, n);
         if (is_namespace(o->str)) return namespace_field(S, n);
     }
     if (o->kind == N_IDENT) {
@@ -392,7 +519,16 @@ static rbk_ctype *field(sema *S, rbk_node *n) {
                 }
             }
             if (!y) {
-                ERR(n, "module `%s` has no member `%s`", o->str, n->str);
+                rbk_diag *d = ERR(n, "module `%s` has no member `%s`", o->str, n->str);
+                if (rbk_diag_dropped(d)) return T(TY_ANY);
+                /* its fns and lets, and the builtins of the same name's module (`use "std/http"`) */
+                const scope *ms = &S->c->module_scopes[m->index];
+                enum { MAX = 256 };
+                const char *cands[MAX];
+                int k = is_namespace(o->str) ? dotted_names(o->str, 0, cands, MAX / 2) : 0;
+                for (int i = 0; i < ms->n && k < MAX; i++) cands[k++] = ms->syms[i]->name;
+                const char *best = rbk_closest(n->str, cands, k);
+                if (best) rbk_diag_hint(d, "did you mean `%s.%s`?", o->str, best);
                 return T(TY_ANY);
             }
             y->used = 1;
@@ -426,6 +562,24 @@ static rbk_ctype *field(sema *S, rbk_node *n) {
     }
     n->aux = RBK_FIELD_MAP;
     return T(TY_ANY);
+}
+
+/* The type of map a + map b: when both fields are known, a's fields with b's types where b has
+ * them too, then b's other fields (as the merge orders its keys); else a map. */
+static rbk_ctype *merged_type(sema *S, rbk_ctype *a, rbk_ctype *b) {
+    if (a->kind != TY_RECORD || b->kind != TY_RECORD) return T(TY_MAP);
+    int cap = a->nfields + b->nfields;
+    rbk_ctype *r = rbk_arena_alloc(S->c->arena, sizeof *r);
+    r->kind = TY_RECORD;
+    r->fnames = rbk_arena_alloc(S->c->arena, sizeof(char *) * (size_t)(cap + 1));
+    r->ftypes = rbk_arena_alloc(S->c->arena, sizeof(rbk_ctype *) * (size_t)(cap + 1));
+    for (int i = 0; i < a->nfields; i++) {
+        int j = sema_record_field(b, a->fnames[i]);
+        sema_record_add(S->c, r, cap, a->fnames[i], j >= 0 ? b->ftypes[j] : a->ftypes[i]);
+    }
+    for (int j = 0; j < b->nfields; j++)
+        if (sema_record_field(a, b->fnames[j]) < 0) sema_record_add(S->c, r, cap, b->fnames[j], b->ftypes[j]);
+    return r;
 }
 
 static rbk_ctype *binary(sema *S, rbk_node *n) {
@@ -484,6 +638,7 @@ static rbk_ctype *binary(sema *S, rbk_node *n) {
         (a->kind == TY_DURATION && b->kind == TY_TIME && op == OP_ADD)) return T(TY_TIME);
     if (op == OP_ADD && a->kind == TY_STRING && b->kind == TY_STRING) return T(TY_STRING);
     if (op == OP_ADD && a->kind == TY_LIST && b->kind == TY_LIST) return T(TY_LIST);
+    if (op == OP_ADD && is_mapish(a) && is_mapish(b)) return merged_type(S, a, b);
     rbk_diag *d = ERR(n, "`%s` cannot combine %s and %s", opname[op], rbk_type_str(a), rbk_type_str(b));
     if (op == OP_ADD && (a->kind == TY_STRING || b->kind == TY_STRING))
         rbk_diag_hint(d, "convert with str(...), or interpolate: \"...{x}...\"");

@@ -138,10 +138,66 @@ static const unsigned char str_stop[256] = {['"'] = 1, ['\\'] = 1, ['{'] = 1, ['
 
 /* Brackets outside strings (see lexstate.h). */
 static void bracket_open(rbk_lexer *L, unsigned char kind) {
-    if (L->nbrackets < RBK_LEX_MAX_BRACKETS) L->brackets[L->nbrackets] = kind;
+    if (L->nbrackets < RBK_LEX_MAX_BRACKETS) {
+        L->brackets[L->nbrackets] = kind;
+        L->bracket_at[L->nbrackets] = pos(L, L->tok);
+    }
     L->nbrackets++;
-    if (kind == '(') L->parens++;
+    if (kind != '{') L->parens++;
     else L->parens = 0;
+}
+int rbk_lex_open_bracket(const rbk_lexer *L, uint32_t *at) {
+    if (L->sp > 0 || L->nbrackets <= 0 || L->nbrackets > RBK_LEX_MAX_BRACKETS) return 0;
+    *at = L->bracket_at[L->nbrackets - 1];
+    return L->brackets[L->nbrackets - 1];
+}
+/* Whether the interpolation whose `{` ends just before p is closed: its `}` comes before the
+ * end of the file and before a "..." string inside it runs into the end of its line. A lone `{`
+ * in a string, meant as text, is not: the string's own closing quote then opens a string in the
+ * interpolation, and the quotes after it on the line pair up, so the last one runs into the end
+ * of the line. Such a `{` is reported once, at itself, where lexing on would have read the rest
+ * of the line as code and the next quote as the start of a string (two errors, neither at the
+ * brace). An interpolation may span lines. Reads at most SCAN bytes; past that, the
+ * interpolation is taken as closed. */
+static int interp_closes(const rbk_lexer *L, const unsigned char *p) {
+    enum { SCAN = 4096 };
+    unsigned char mode[RBK_LEX_MAX_NEST]; /* 0 code (of an interpolation), '"' or 'T' a string in it */
+    int depth[RBK_LEX_MAX_NEST];          /* { } of maps and blocks in each code level */
+    int sp = 0;
+    mode[0] = 0;
+    depth[0] = 0;
+    const unsigned char *lim = L->lim - p > SCAN ? p + SCAN : L->lim;
+    for (; p < lim; p++) {
+        unsigned char c = *p;
+        if (mode[sp] == 0) {
+            if (c == '{') depth[sp]++;
+            else if (c == '}' && depth[sp] > 0) depth[sp]--;
+            else if (c == '}') { if (sp == 0) return 1; sp--; } /* back in the string it interpolates */
+            else if (c == '#') { while (p + 1 < lim && p[1] != '\n') p++; }
+            else if (c == '\'') {
+                for (p++; p < lim && *p != '\''; p++) if (*p == '\\' && p + 1 < lim) p++;
+                if (p >= lim) break;
+            } else if (c == '"') {
+                if (sp + 1 >= RBK_LEX_MAX_NEST) return 1; /* the lexer says "nested too deeply" */
+                int tq = p + 2 < lim && p[1] == '"' && p[2] == '"';
+                mode[++sp] = tq ? 'T' : '"';
+                if (tq) p += 2;
+            }
+        } else if (c == '\\') {
+            if (p + 1 < lim) p++;
+        } else if (c == '{') {
+            if (sp + 1 >= RBK_LEX_MAX_NEST) return 1;
+            mode[++sp] = 0;
+            depth[sp] = 0;
+        } else if (mode[sp] == '"' && (c == '"' || c == '\n')) {
+            if (c == '\n') return 0; /* a string in the interpolation is not ended on its line */
+            sp--;
+        } else if (mode[sp] == 'T' && c == '"' && p + 2 < lim && p[1] == '"' && p[2] == '"') {
+            p += 2;
+            sp--;
+        }
+    }
+    return p >= L->lim ? 0 : 1; /* the end of the file: never closed; the end of the scan: taken as closed */
 }
 static void bracket_close_brace(rbk_lexer *L) {
     /* drop the ( [ left open inside this { and the { itself */
@@ -192,6 +248,19 @@ restart:
 
     <INIT> "runbook" { loc->end = pos(L, L->cur); return TK_RUNBOOK; }
     <INIT> "env" { loc->end = pos(L, L->cur); return TK_ENV; }
+    /* `hosts web, workers` (docs/fleet.md): a keyword only where a line starts with it and a
+     * name follows, so `hosts` stays a name everywhere else (a param, a variable, hosts.web) */
+    <INIT> "hosts" {
+        loc->end = pos(L, L->cur);
+        const unsigned char *q = L->cur;
+        while (q < L->lim && (*q == ' ' || *q == '\t')) q++;
+        if ((L->last == 0 || L->last == TK_NL) && q > L->cur && q < L->lim &&
+            ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || *q == '_'))
+            return TK_HOSTS;
+        v->str.s = tok_str(L, L->tok, L->cur);
+        v->str.n = (size_t)(L->cur - L->tok);
+        return TK_IDENT;
+    }
     <INIT> "param" { loc->end = pos(L, L->cur); return TK_PARAM; }
     <INIT> "use" { loc->end = pos(L, L->cur); return TK_USE; }
     <INIT> "let" { loc->end = pos(L, L->cur); return TK_LET; }
@@ -325,7 +394,7 @@ restart:
     }
     <INIT> "(" | "[" {
         loc->end = pos(L, L->cur);
-        if (L->sp > 0) L->stack[L->sp - 1].parens++; else bracket_open(L, '(');
+        if (L->sp > 0) L->stack[L->sp - 1].parens++; else bracket_open(L, L->tok[0]);
         return L->tok[0];
     }
     <INIT> ")" | "]" {
@@ -371,6 +440,12 @@ restart:
         goto restart_text;
     }
     <DQ, TQ> "{" {
+        if (!interp_closes(L, L->cur)) {
+            lex_error(L, L->tok, L->cur, "this `{` starts an interpolation that is never closed",
+                      "an interpolation is written {expr}; for a `{` as text, write \\{");
+            text_addc(L, '{'); /* read on as text: one error, not a cascade */
+            goto restart_text;
+        }
         L->cond = yycINIT;
         return frag_token(L, v, loc, frag_kind(L, 0));
     }
@@ -460,6 +535,7 @@ int rbk_lex_next(rbk_lexer *L, YYSTYPE *v, rbk_loc *loc) {
             t = TK_NL;
         }
         L->last = t;
+        if (t != TK_NL) { L->prev_end = L->last_end; L->last_end = loc->end; }
         return t;
     }
 }

@@ -26,11 +26,13 @@ typedef struct rbk_lexer {
         const unsigned char *frag; /* where the piece being read started: the opening quote or a } */
     } stack[RBK_LEX_MAX_NEST];
     int parens;           /* ( [ depth outside strings, innermost bracket group only */
-    /* Open brackets outside strings, innermost last: '(' for ( and [, '{' for {. A `}` closes
+    /* Open brackets outside strings, innermost last: '(', '[' or '{'. A `}` closes
      * every ( [ left open inside its { (so one missing `)` cannot swallow the newlines of the
      * rest of the file); `parens` counts the ( [ above the innermost {. */
     unsigned char brackets[RBK_LEX_MAX_BRACKETS];
+    uint32_t bracket_at[RBK_LEX_MAX_BRACKETS]; /* where each is: "this `(` is never closed" */
     int nbrackets;        /* may exceed RBK_LEX_MAX_BRACKETS: deeper levels are only counted */
+    uint32_t last_end, prev_end; /* where the last token returned ends, and the one before it */
     int last;             /* last token returned to the parser (0 = none) */
     int eof_nl_sent;
     int in_interp_spec;   /* after ':' inside {expr:spec} */
@@ -43,6 +45,9 @@ typedef struct rbk_lexer {
 void rbk_lex_init(rbk_lexer *L, const char *src, size_t len, int file, rbk_arena *arena,
                   rbk_diags *diags);
 void rbk_lex_free(rbk_lexer *L);
+/* The innermost bracket still open outside strings ('(', '[' or '{', and where it is), for the
+ * parser's "never closed" error; 0 when none (or it is past RBK_LEX_MAX_BRACKETS). */
+int rbk_lex_open_bracket(const rbk_lexer *L, uint32_t *at);
 /* Returns the next token (Bison token kind) with its value (YYSTYPE) and location. */
 union rbk_yyvalue;
 int rbk_lex_next(rbk_lexer *L, union rbk_yyvalue *val, rbk_loc *loc);

@@ -147,6 +147,26 @@ static rbk_node *field(rbk_parser *P, rbk_node *of, char *name, size_t len, YYLT
     n->a = of; n->str = name; n->slen = len;
     return n;
 }
+/* `target = value`: a variable (`x = v`), or an item or field of one, at any depth (`xs[i] = v`,
+ * `m["a"]["b"] = v`, `m.k = v`): an N_ASSIGN named by the variable, the chain in b. Anything
+ * else on the left of `=` is reported here, saying what can be assigned (the statement is
+ * dropped; `=` inside a condition is the parser's "to compare, write `==`"). */
+static rbk_node *assign(rbk_parser *P, rbk_node *target, rbk_node *value, YYLTYPE l) {
+    rbk_node *root = target;
+    while (root->kind == N_INDEX || root->kind == N_FIELD) root = root->a;
+    if (root->kind != N_IDENT) {
+        if (root->kind == N_ERROR) return NULL; /* reported where it was refused */
+        rbk_diag *d = rbk_diag_add(P->diags, RBK_SEV_ERROR, "syntax", P->file, target->off, target->end,
+                                   "the left side of `=` cannot be assigned");
+        rbk_diag_hint(d, "a variable (`x = v`), a list's item (`xs[0] = v`) or a map's entry (`m[\"k\"] = v`, `m.k = v`) can be "
+                         "assigned; to compare, write `==`");
+        return NULL;
+    }
+    rbk_node *n = mk(P, N_ASSIGN, l);
+    n->str = root->str; n->slen = root->slen; n->a = value;
+    if (target != root) n->b = target;
+    return n;
+}
 static rbk_node *arg(rbk_parser *P, char *name, size_t len, rbk_node *e, YYLTYPE l) {
     rbk_node *n = mk(P, N_ARG, l);
     n->str = name; n->slen = len; n->a = e;
@@ -182,7 +202,7 @@ static void yyerror(YYLTYPE *l, rbk_parser *P, const char *msg) {
 %token SECTION "section" STEP "step" ROLLBACK "rollback" IRREVERSIBLE "irreversible"
 %token EXPECT "expect" STOP_IF "stop-if" FAIL "fail" WATCH "watch" WITHIN "within" EVERY "every"
 %token IF "if" ELSE "else" FOR "for" IN "in" AND "and" OR "or" NOT "not" CONTAINS "contains"
-%token MATCHES "matches" TRUE "true" FALSE "false" NIL "nil" AS "as"
+%token MATCHES "matches" TRUE "true" FALSE "false" NIL "nil" AS "as" HOSTS "hosts"
 %token EQ "==" NE "!=" LE "<=" GE ">=" DOTDOT ".."
 
 %type <node> program top_list top decl step step_attrs rollback_attrs rollback_opt section section_body
@@ -226,6 +246,7 @@ nls_opt : %empty | nls ;
 decl
     : RUNBOOK string { $$ = mk(P, N_RUNBOOK, @$); $$->a = $2; }
     | ENV env_names env_mods { $$ = mk(P, N_ENV, @$); $$->a = $2; $$->b = $3; }
+    | HOSTS env_names { $$ = mk(P, N_ENV, @$); $$->a = $2; $$->b = mk(P, N_LIST, @$); $$->flags = RBK_NF_HOSTS; }
     | PARAM IDENT type_opt default_opt param_mods {
         $$ = mk(P, N_PARAM, @$); $$->str = $2.s; $$->slen = $2.n; $$->a = $3; $$->b = $4; $$->c = $5;
         RBK_NAME_OFF($$) = (int)@2.off; }
@@ -327,7 +348,7 @@ stmt_list
 
 stmt
     : LET IDENT '=' expr { $$ = mk(P, N_LET, @$); $$->str = $2.s; $$->slen = $2.n; $$->a = $4; RBK_NAME_OFF($$) = (int)@2.off; }
-    | IDENT '=' expr { $$ = mk(P, N_ASSIGN, @$); $$->str = $1.s; $$->slen = $1.n; $$->a = $3; }
+    | expr '=' expr { $$ = assign(P, $1, $3, @$); }
     | if_stmt
     | FOR IDENT IN expr block {
         $$ = mk(P, N_FOR, @$); $$->str = $2.s; $$->slen = $2.n; $$->a = $4; $$->b = $5; RBK_NAME_OFF($$) = (int)@2.off; }
@@ -580,6 +601,53 @@ static yysymbol_kind_t symbol_shown(yysymbol_kind_t s) {
     default: return s;
     }
 }
+/* Where the line holding off starts, and its indentation (spaces and tabs). */
+static uint32_t line_start(const rbk_parser *P, uint32_t off) {
+    while (off > 0 && P->L->src[off - 1] != '\n') off--;
+    return off;
+}
+static uint32_t indent_of(const rbk_parser *P, uint32_t start) {
+    uint32_t i = start;
+    while (P->L->src[i] == ' ' || P->L->src[i] == '\t') i++;
+    return i - start;
+}
+/* A `(`, `[` or `{` left open is found only where the next statement starts: inside ( [ a
+ * newline ends nothing, so the error would be one line late, at whatever follows, with no
+ * word about the bracket (a `{` of a map or a block: at the next statement that cannot be
+ * inside it). When the innermost open bracket's closer is one of the tokens expected, and the
+ * unexpected token is the end of the file or starts a later line indented no deeper than the
+ * bracket's line (a continuation line is indented deeper: there a `,` is more likely missing),
+ * the error is the bracket's, with a note where the closer was expected: right after the last
+ * token before. */
+static int never_closed(rbk_parser *P, yysymbol_kind_t la, YYLTYPE at, const yysymbol_kind_t *expected, int n) {
+    uint32_t bat;
+    int open = rbk_lex_open_bracket(P->L, &bat);
+    const char *closer = open == '(' ? "')'" : open == '[' ? "']'" : open == '{' ? "'}'" : NULL;
+    if (!closer || bat >= at.off) return 0;
+    int expects = 0;
+    for (int i = 0; i < n; i++) expects |= !strcmp(yysymbol_name(expected[i]), closer);
+    if (!expects) return 0;
+    /* the end of the file, or the end of line sent there (the lexer's last statement ends there) */
+    int eof = la == YYSYMBOL_YYEOF || (la == YYSYMBOL_NL && P->L->src + at.off >= P->L->lim);
+    if (!eof) {
+        uint32_t ls = line_start(P, at.off), bls = line_start(P, bat);
+        if (ls == bls || at.off - ls != indent_of(P, ls) || indent_of(P, ls) > indent_of(P, bls)) return 0;
+    }
+    rbk_diag *d = rbk_diag_add(P->diags, RBK_SEV_ERROR, "syntax", P->file, bat, bat + 1, "this `%c` is never closed", open);
+    /* right after the last token before la (an end of line is not counted as one) */
+    uint32_t last = la == YYSYMBOL_NL ? P->L->last_end : P->L->prev_end;
+    uint32_t before = last > bat ? last : bat + 1;
+    if (eof) {
+        rbk_diag_note(d, P->file, before, before, "expected `%c` here, before the end of the file", closer[1]);
+    } else {
+        int line = 0, col = 0;
+        if (P->diags->sources && P->file >= 0 && P->file < P->diags->sources->n)
+            rbk_source_linecol(P->diags->sources->items[P->file], at.off, &line, &col);
+        rbk_diag_note(d, P->file, before, before, "expected `%c` here, before %s on line %d", closer[1],
+                      yysymbol_name(la), line);
+    }
+    return 1;
+}
 static int yyreport_syntax_error(const yypcontext_t *ctx, rbk_parser *P) {
     yysymbol_kind_t expected[YYNTOKENS];
     int n = yypcontext_expected_tokens(ctx, expected, YYNTOKENS);
@@ -598,6 +666,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, rbk_parser *P) {
         la = symbol_shown(la); /* the span of what is named: the opening quote(s) or the } */
         at.end = at.off + (la == YYSYMBOL_STR_HEAD3 ? 3 : 1);
     }
+    if (never_closed(P, la, at, expected, n)) return 0;
     const YYLTYPE *loc = &at;
     rbk_sbuf b = RBK_SBUF_INIT;
     rbk_sbuf_printf(&b, "unexpected %s", yysymbol_name(la));

@@ -39,6 +39,7 @@ SUMMARY = {
     "approve": "approve a run that waits for other people's approval (approve())",
     "plan": "show what a run would do, without running anything",
     "doc": "write a runbook as a Markdown checklist for review",
+    "diff": "show what changed between two versions of a runbook, step by step",
     "disasm": "list the bytecode of a runbook or an artifact",
     "import": "turn a Markdown runbook into a runbook skeleton that checks",
     "fmt": "rewrite runbooks in the one canonical layout",

@@ -23,10 +23,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
+#include "../support/tty.h"
 
 extern char **environ;
 
@@ -38,6 +41,7 @@ extern char **environ;
 void rbk_proc_opts_init(rbk_proc_opts *o) {
     memset(o, 0, sizeof *o);
     o->capture_limit = SIZE_MAX;
+    o->tty = -1;
 }
 
 void rbk_proc_result_init(rbk_proc_result *r) {
@@ -221,6 +225,7 @@ static void stream_take(const rbk_proc_opts *o, stream_state *s, const char *p, 
         rbk_sbuf_add(s->cap, p, n);
     }
     if (o->on_line) emit_lines(o, s, p, n);
+    if (o->on_output) o->on_output(p, n, o->output_ctx);
 }
 
 static void stream_close(const rbk_proc_opts *o, stream_state *s) {
@@ -249,19 +254,65 @@ static void stream_read(const rbk_proc_opts *o, stream_state *s, char *buf) {
 
 /* ---- the run ---- */
 
+/* A new pseudo-terminal for tty mode, its window the size of tty's: the master (close-on-exec,
+ * above fd 2), the slave's path in slave; -1 when none can be had. */
+static int open_pty(int tty, char *slave, size_t cap) {
+    int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (m < 0 || (m = fd_above2(m)) < 0) return -1;
+    if (grantpt(m) != 0 || unlockpt(m) != 0 || ptsname_r(m, slave, cap) != 0) {
+        close(m);
+        return -1;
+    }
+    fcntl(m, F_SETFD, FD_CLOEXEC);
+    struct winsize ws;
+    if (ioctl(tty, TIOCGWINSZ, &ws) == 0) ioctl(m, TIOCSWINSZ, &ws);
+    return m;
+}
+
+/* tty mode: the pty's window follows the operator's (the kernel sends the command SIGWINCH). */
+static void follow_size(int tty, int master, struct winsize *win) {
+    struct winsize ws;
+    if (ioctl(tty, TIOCGWINSZ, &ws) == 0 && (ws.ws_row != win->ws_row || ws.ws_col != win->ws_col)) {
+        *win = ws;
+        ioctl(master, TIOCSWINSZ, &ws);
+    }
+}
+
+/* tty mode: what the operator typed goes to the command (a few bytes: the pty takes them),
+ * after any change of the window's size, which came first. */
+static void relay_keys(int tty, int master, struct winsize *win, char *buf, int *live) {
+    follow_size(tty, master, win);
+    ssize_t k = read(tty, buf, 4096);
+    if (k == 0 || (k < 0 && errno != EINTR && errno != EAGAIN)) { *live = 0; return; } /* the terminal went away */
+    for (ssize_t off = 0, tries = 0; k > 0 && off < k && tries < 1000; tries++) {
+        ssize_t w = write(master, buf + off, (size_t)(k - off));
+        if (w > 0) off += w;
+        else if (w < 0 && errno != EINTR && errno != EAGAIN) break;
+        else if (w < 0 && errno == EAGAIN) poll(&(struct pollfd){master, POLLOUT, 0}, 1, RBK_POLL_SLICE_MS);
+    }
+}
+
 static int spawn_child(const rbk_proc_opts *o, rbk_proc_result *r, int in_r, int out_w,
-                       int err_w, pid_t *pid, int *script_fd) {
+                       int err_w, const char *slave, pid_t *pid, int *script_fd) {
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t at;
     posix_spawn_file_actions_init(&fa);
     posix_spawnattr_init(&at);
 
-    if (in_r >= 0)
+    if (slave) {
+        /* a session of its own (glibc: before the file actions), so opening the pty's slave
+         * makes it the controlling terminal; the session's group is the child's pid */
+        posix_spawn_file_actions_addopen(&fa, 0, slave, O_RDWR, 0);
+        posix_spawn_file_actions_adddup2(&fa, 0, 1);
+        posix_spawn_file_actions_adddup2(&fa, 0, 2);
+    } else if (in_r >= 0)
         posix_spawn_file_actions_adddup2(&fa, in_r, 0);
     else
         posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&fa, out_w, 1);
-    posix_spawn_file_actions_adddup2(&fa, err_w, 2);
+    if (!slave) {
+        posix_spawn_file_actions_adddup2(&fa, out_w, 1);
+        posix_spawn_file_actions_adddup2(&fa, err_w, 2);
+    }
     if (o->cwd) posix_spawn_file_actions_addchdir_np(&fa, o->cwd);
 
     sigset_t none, all;
@@ -269,9 +320,9 @@ static int spawn_child(const rbk_proc_opts *o, rbk_proc_result *r, int in_r, int
     sigfillset(&all);
     sigdelset(&all, SIGKILL);
     sigdelset(&all, SIGSTOP);
-    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+    posix_spawnattr_setflags(&at, (slave ? POSIX_SPAWN_SETSID : POSIX_SPAWN_SETPGROUP) | POSIX_SPAWN_SETSIGMASK |
                                       POSIX_SPAWN_SETSIGDEF);
-    posix_spawnattr_setpgroup(&at, 0);
+    if (!slave) posix_spawnattr_setpgroup(&at, 0);
     posix_spawnattr_setsigmask(&at, &none);
     posix_spawnattr_setsigdefault(&at, &all);
 
@@ -356,7 +407,16 @@ int rbk_proc_run(const rbk_proc_opts *o, rbk_proc_result *r) {
     if (check_cwd(o, r) != 0) return -1;
 
     int inp[2] = {-1, -1}, outp[2] = {-1, -1}, errp[2] = {-1, -1};
-    if (((o->stdin_data || o->stdin_hold) && make_pipe(inp) != 0) || make_pipe(outp) != 0 ||
+    char slave[128];
+    int tty = o->tty >= 0 && !o->stdin_data ? o->tty : -1;
+    if (tty >= 0) { /* the pty's master is read as stdout; nothing comes on stderr */
+        outp[0] = open_pty(tty, slave, sizeof slave);
+        if (outp[0] < 0) {
+            r->spawn_errno = errno ? errno : EIO;
+            r->spawn_what = "pty";
+            return -1;
+        }
+    } else if (((o->stdin_data || o->stdin_hold) && make_pipe(inp) != 0) || make_pipe(outp) != 0 ||
         make_pipe(errp) != 0) {
         r->spawn_errno = errno;
         r->spawn_what = "pipe";
@@ -374,7 +434,7 @@ int rbk_proc_run(const rbk_proc_opts *o, rbk_proc_result *r) {
 
     pid_t pid = 0;
     int script_fd = -1;
-    int rc = spawn_child(o, r, inp[0], outp[1], errp[1], &pid, &script_fd);
+    int rc = spawn_child(o, r, inp[0], outp[1], errp[1], tty >= 0 ? slave : NULL, &pid, &script_fd);
     close_fd(&inp[0]);
     close_fd(&outp[1]);
     close_fd(&errp[1]);
@@ -397,7 +457,11 @@ int rbk_proc_run(const rbk_proc_opts *o, rbk_proc_result *r) {
         {"stdout", outp[0], &r->out, &r->out_total, &r->out_truncated, &r->over_limit, RBK_SBUF_INIT},
         {"stderr", errp[0], &r->err, &r->err_total, &r->err_truncated, &r->over_limit, RBK_SBUF_INIT},
     };
-    for (int i = 0; i < 2; i++) fcntl(ss[i].fd, F_SETFL, fcntl(ss[i].fd, F_GETFL) | O_NONBLOCK);
+    for (int i = 0; i < 2; i++)
+        if (ss[i].fd >= 0) fcntl(ss[i].fd, F_SETFL, fcntl(ss[i].fd, F_GETFL) | O_NONBLOCK);
+    int keys = tty >= 0 && rbk_tty_raw(tty) == 0; /* relaying the operator's keys */
+    struct winsize win = {0};
+    if (tty >= 0) ioctl(tty, TIOCGWINSZ, &win);
 
     int pidfd = open_pidfd(pid);
     int grace = o->grace_ms > 0 ? o->grace_ms : RBK_PROC_GRACE_MS_DEFAULT;
@@ -447,8 +511,9 @@ int rbk_proc_run(const rbk_proc_opts *o, rbk_proc_result *r) {
         if (reaped && ss[0].fd < 0 && ss[1].fd < 0) break;
         if (reaped && now >= drain_until) break;
 
-        struct pollfd pfd[4];
-        int idx[4];
+        if (tty >= 0 && ss[0].fd >= 0) follow_size(tty, ss[0].fd, &win);
+        struct pollfd pfd[5];
+        int idx[5];
         int n = 0;
         for (int i = 0; i < 2; i++)
             if (ss[i].fd >= 0) {
@@ -462,6 +527,10 @@ int rbk_proc_run(const rbk_proc_opts *o, rbk_proc_result *r) {
         if (pidfd >= 0) {
             pfd[n] = (struct pollfd){pidfd, POLLIN, 0};
             idx[n++] = 3;
+        }
+        if (keys && !reaped && term_at < 0 && ss[0].fd >= 0) {
+            pfd[n] = (struct pollfd){tty, POLLIN, 0};
+            idx[n++] = 4;
         }
         int64_t timeout = RBK_POLL_SLICE_MS;
         if (reaped) {
@@ -485,6 +554,8 @@ int rbk_proc_run(const rbk_proc_opts *o, rbk_proc_result *r) {
             if (!pfd[k].revents) continue;
             if (idx[k] < 2) {
                 stream_read(o, &ss[idx[k]], buf);
+            } else if (idx[k] == 4) {
+                relay_keys(tty, ss[0].fd, &win, buf, &keys);
             } else if (idx[k] == 2 && in_fd >= 0) {
                 if (pfd[k].revents & (POLLERR | POLLHUP)) {
                     close_fd(&in_fd);
@@ -513,6 +584,7 @@ int rbk_proc_run(const rbk_proc_opts *o, rbk_proc_result *r) {
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
         record_status(r, status);
     }
+    if (tty >= 0) rbk_tty_restore(); /* the operator's terminal as it was */
     close_fd(&in_fd);
     close_fd(&pidfd);
     close_fd(&script_fd);

@@ -61,6 +61,17 @@ typedef struct rbk_proc_opts {
      * reaped): the owner's signal handler may kill it (kill(2) is signal-safe). The CLI owns
      * the flag, as it owns the interrupt flag (cli/main.c; rbk_run_opts.running_pgid). */
     volatile sig_atomic_t *running_pgid;
+    /* tty >= 0: the operator's terminal, open for reading and writing (sh/exec `tty: true`).
+     * The command runs on a new pseudo-terminal, in a session of its own whose process group
+     * is its pid as above, with the pty as its stdin, stdout and stderr. While it runs, tty is
+     * in raw mode (put back on every path, rbk_tty_restore), the keys typed on it are relayed
+     * to the command (Ctrl-C too, as a byte: the pty makes it the command's SIGINT), the
+     * window size follows tty's, and what the command writes is captured as stdout (stderr
+     * stays empty) and handed to on_output, which shows it. stdin_data must be NULL.
+     * -1 (rbk_proc_opts_init): pipes, as above. */
+    int tty;
+    void (*on_output)(const char *p, size_t n, void *ctx);
+    void *output_ctx;
 } rbk_proc_opts;
 
 typedef struct rbk_proc_result {
@@ -68,7 +79,7 @@ typedef struct rbk_proc_result {
     int signaled, signo;          /* killed by a signal */
     int timed_out, interrupted;   /* cancelled by the deadline / by the interrupt flag */
     int spawn_errno;              /* non-zero: nothing ran (see spawn_what) */
-    const char *spawn_what;       /* "program", "cwd", "pipe", "spawn" (static text) or NULL */
+    const char *spawn_what;       /* "program", "cwd", "pipe", "pty", "spawn" (static text) or NULL */
     rbk_sbuf out, err;            /* captured bytes: all of them, or a tail (capture_limit) */
     size_t out_total, err_total;  /* bytes the command wrote, captured or not */
     int out_truncated, err_truncated; /* the stream passed capture_limit: its capture is a tail */

@@ -41,7 +41,7 @@ int rbk_std_wait(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     e.duration_ms = ms;
     e.remaining_ms = no_wait ? 0 : real;
     if (!no_wait && e.part && ms > 0) e.deadline_wall_ms = kept > 0 ? kept : now_wall + real;
-    e.text = no_wait ? "skipped (--no-wait)" : kept > 0 ? "the deadline the run had before it was cut off" : NULL;
+    e.text = no_wait == 2 ? "skipped (dry run: what it waits for depends on a write that was skipped)" : no_wait ? "skipped (--no-wait)" : kept > 0 ? "the deadline the run had before it was cut off" : NULL;
     rbk_sbuf at = RBK_SBUF_INIT;
     if (!no_wait && real != ms) {
         rbk_duration_fmt(&at, real);
@@ -97,6 +97,21 @@ int rbk_std_confirm(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     const char *q = args[0].t == RBK_T_STRING ? RBK_AS_STR(args[0])->data : "Continue?";
     int64_t timeout = rbk_vm_scaled(vm, args[1].t == RBK_T_DURATION ? args[1].as.i : 30 * 60 * 1000); /* --time-scale */
     *out = rbk_nil();
+    /* --answer NAME=yes|no (the CLI checked the value before step 1): before --yes */
+    rbk_sbuf from = RBK_SBUF_INIT;
+    const char *given = args[2].t == RBK_T_STRING ? rbk_vm_answer(vm, RBK_AS_STR(args[2])->data, &from) : NULL;
+    if (given) {
+        int yes = !strcmp(given, "yes");
+        rbk_sbuf a = RBK_SBUF_INIT;
+        rbk_sbuf_printf(&a, "%s (%s)", yes ? "yes" : "no", rbk_sbuf_cstr(&from));
+        rbk_vm_record_answer(vm, q, rbk_sbuf_cstr(&a));
+        rbk_sbuf_free(&a);
+        rbk_sbuf_free(&from);
+        if (!yes) return rbk_vm_stop(vm, "confirm \"%s\" was answered no", q);
+        *out = rbk_bool(true);
+        return 0;
+    }
+    rbk_sbuf_free(&from);
     if (rbk_vm_yes(vm)) {
         rbk_vm_record_answer(vm, q, "yes (--yes)");
         *out = rbk_bool(true);
@@ -158,6 +173,22 @@ int rbk_std_ask(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     const char *q = args[0].t == RBK_T_STRING ? RBK_AS_STR(args[0])->data : "Value";
     int secret = args[1].t == RBK_T_BOOL && args[1].as.b;
     *out = rbk_nil();
+    /* --answer NAME=VALUE or --answers FILE: the same answer each time the ask runs */
+    rbk_sbuf from = RBK_SBUF_INIT;
+    const char *given = args[2].t == RBK_T_STRING ? rbk_vm_answer(vm, RBK_AS_STR(args[2])->data, &from) : NULL;
+    if (given) {
+        size_t n = strlen(given);
+        if (secret && n) rbk_vm_add_secret(vm, given, n);
+        rbk_sbuf a = RBK_SBUF_INIT;
+        rbk_sbuf_printf(&a, "%s (%s)", secret ? RBK_MASK_REPLACEMENT : given, rbk_sbuf_cstr(&from));
+        rbk_vm_record_answer(vm, q, rbk_sbuf_cstr(&a));
+        rbk_sbuf_free(&a);
+        rbk_sbuf_free(&from);
+        *out = rbk_str_new(given, n);
+        if (secret) out->secret = 1;
+        return 0;
+    }
+    rbk_sbuf_free(&from);
     if (!rbk_vm_interactive(vm)) return rbk_vm_stop(vm, "ask \"%s\": nobody to answer (no terminal)", q);
     const int64_t timeout = rbk_vm_scaled(vm, 30 * 60 * 1000); /* --time-scale */
     rbk_vm_prompt_event(vm, q, secret ? "secret text" : "text", timeout);
@@ -171,7 +202,7 @@ int rbk_std_ask(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
         return rbk_vm_stop(vm, "ask \"%s\": %s", q, no_answer(r.status));
     }
     if (secret) rbk_vm_add_secret(vm, r.text.data, r.text.len);
-    rbk_vm_record_answer(vm, q, secret ? "***" : rbk_sbuf_cstr(&r.text));
+    rbk_vm_record_answer(vm, q, secret ? RBK_MASK_REPLACEMENT : rbk_sbuf_cstr(&r.text));
     *out = rbk_str_new(rbk_sbuf_cstr(&r.text), r.text.len);
     if (secret) out->secret = 1;
     rbk_sbuf_free(&r.text);

@@ -8,12 +8,12 @@
  * container: when any argument contains a secret value); secret(v) marks v deeply and registers
  * every string inside it with the VM so that its text is masked from then on.
  * Ownership (vm/native.h): args are borrowed, *out is owned by the caller.
- * Shares invariants with: vm/value.c (rendering, maps), stdlib/json_value.c (JSON → values). */
+ * Shares invariants with: vm/value.c (rendering, maps), vm/json_value.c (JSON → values). */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "json_value.h"
+#include "../vm/json_value.h"
 #include "../support/hash.h"
 #include "../support/rfc3339.h"
 #include "../vm/native.h"

@@ -9,7 +9,7 @@
  * cancellation token (PQcancel, a 2 s grace, then the connection is dropped), the mapping of
  * column types to values, and the error messages (SQLSTATE, message, detail, hint, query).
  * Shares invariants with: stdlib/builtins.def (the SQL_* rows: argument order), vm/native.h
- * (the trailing bind list when nargs == nsig + 1), stdlib/json_value.c (json/jsonb columns),
+ * (the trailing bind list when nargs == nsig + 1), vm/json_value.c (json/jsonb columns),
  * docs/sql.md (the documented behaviour), tests/golden/sql/ (the goldens). */
 #include <errno.h>
 #include <inttypes.h>
@@ -22,7 +22,7 @@
 #include <libpq-fe.h>
 
 #include "../vm/native.h"
-#include "json_value.h"
+#include "../vm/json_value.h"
 #include "../support/conninfo.h"
 #include "../support/numtext.h"
 

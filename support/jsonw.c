@@ -73,3 +73,7 @@ void rbk_jw_null(rbk_jw *w, const char *k) {
     value(w, k);
     rbk_sbuf_adds(w->b, "null");
 }
+void rbk_jw_raw(rbk_jw *w, const char *k, const char *json) {
+    value(w, k);
+    rbk_sbuf_adds(w->b, json);
+}

@@ -758,6 +758,34 @@ void rbk_mask_apply_piece(const rbk_mask *m, rbk_sbuf *out, const char *s, size_
     free(sp.v);
 }
 
+size_t rbk_mask_stream(const rbk_mask *m, rbk_sbuf *out, const char *s, size_t n) {
+    if (!m || m->npats == 0 || n == 0) {
+        rbk_sbuf_add(out, s, n);
+        return n;
+    }
+    ac_ready(m, 0);
+    spans sp = {NULL, 0, 0}, one = {NULL, 0, 0};
+    size_t cut = n;
+    for (size_t b = 0; b < m->ac->nblocks; b++)
+        for (int exact = 0; exact < 2; exact++) {
+            size_t t = n;
+            one.n = 0;
+            ac_scan(exact ? &m->ac->blocks[b].exact : &m->ac->blocks[b].flow, s, n, !exact, &one, 0, &t);
+            for (size_t k = 0; k < one.n; k++) spans_add(&sp, one.v[k].start, one.v[k].end);
+            if (t < cut) cut = t;
+        }
+    free(one.v);
+    spans_normalise(&sp);
+    size_t keep = 0; /* the spans wholly before the cut; one that reaches past it moves the cut */
+    while (keep < sp.n && sp.v[keep].end <= cut) keep++;
+    if (keep < sp.n && sp.v[keep].start < cut) cut = sp.v[keep].start;
+    sp.n = keep;
+    if (sp.n == 0) rbk_sbuf_add(out, s, cut);
+    else emit_masked(out, s, cut, &sp);
+    free(sp.v);
+    return cut;
+}
+
 void rbk_mask_apply(const rbk_mask *m, rbk_sbuf *out, const char *s, size_t n) {
     rbk_mask_apply_piece(m, out, s, n, 0, 0);
 }

@@ -86,6 +86,13 @@ void rbk_mask_apply(const rbk_mask *m, rbk_sbuf *out, const char *s, size_t n);
  * to a cut, when they happen to begin or end a pattern. */
 void rbk_mask_apply_piece(const rbk_mask *m, rbk_sbuf *out, const char *s, size_t n, int cut_before,
                           int cut_after);
+/* For text shown as it arrives (a command on a terminal, stdlib/std_sh.c): appends s masked,
+ * except its open end — the longest suffix that may be the beginning of a pattern, from the
+ * start of a match that runs into it — and returns where that end starts in s (n when none).
+ * The caller keeps s[ret..n) and passes it again in front of the next bytes, so a secret split
+ * across two reads is still masked; at the end of the stream the rest goes through
+ * rbk_mask_apply. */
+size_t rbk_mask_stream(const rbk_mask *m, rbk_sbuf *out, const char *s, size_t n);
 /* 1 when exactly these n bytes are a registered pattern (a secret or a derived form). */
 int rbk_mask_contains(const rbk_mask *m, const char *s, size_t n);
 /* 1 when s contains at least one registered pattern (apply would change it). */

@@ -27,6 +27,23 @@ void rbk_tty_restore(void) {
     }
 }
 
+int rbk_tty_raw(int fd) {
+    struct termios m;
+    if (tcgetattr(fd, &m) != 0) return -1;
+    g_saved = m;
+    g_saved_fd = fd;
+    /* cfmakeraw, spelled out (it is not in POSIX) */
+    m.c_iflag &= ~(tcflag_t)(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
+    m.c_oflag &= ~(tcflag_t)OPOST;
+    m.c_lflag &= ~(tcflag_t)(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
+    m.c_cflag &= ~(tcflag_t)(CSIZE | PARENB);
+    m.c_cflag |= CS8;
+    m.c_cc[VMIN] = 1;
+    m.c_cc[VTIME] = 0;
+    tcsetattr(fd, TCSANOW, &m);
+    return 0;
+}
+
 void rbk_tty_fmt_left(int64_t ms, char out[24]) {
     long long s = ms <= 0 ? 0 : (ms + 999) / 1000;
     if (s >= 3600) snprintf(out, 24, "%lldh %02lldm", s / 3600, s / 60 % 60);

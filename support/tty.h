@@ -33,6 +33,11 @@ int rbk_tty_ask(const rbk_tty_req *r, rbk_sbuf *line);
 /* Async-signal-safe: puts the terminal back the way rbk_tty_ask found it, if a question is
  * open (for a signal handler that is about to _exit). */
 void rbk_tty_restore(void);
+/* Raw mode on terminal fd, for a command that is handed the terminal (stdlib/proc.c): no echo,
+ * no line editing, no signals from keys (Ctrl-C goes to the command as a byte). The mode it
+ * found is kept for rbk_tty_restore, which puts it back (also from a signal handler). 0, or -1
+ * when fd is not a terminal. */
+int rbk_tty_raw(int fd);
 /* "29m 41s", "41s", "1h 02m": a countdown for people (out: at least 24 bytes). */
 void rbk_tty_fmt_left(int64_t ms, char out[24]);
 #endif

@@ -1,8 +1,8 @@
 # tests/tty.cmake — the operator's terminal, tested through tmux (included by
 # tests/CMakeLists.txt). One ctest test per case of tests/tty/tty_test.py (tty.<case>): gates,
 # the secret prompt, the live status line, NO_COLOR and TERM=dumb, the --on-failure ask menu,
-# Ctrl-C, the param prompt. Skipped (exit 77) where tmux is not installed. Each case runs its
-# own tmux server and needs no services.
+# Ctrl-C, the param prompt, commands handed the terminal (tty: true). Skipped (exit 77) where
+# tmux is not installed. Each case runs its own tmux server and needs no services.
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
 set(RBK_TTY_TEST ${CMAKE_CURRENT_SOURCE_DIR}/tty/tty_test.py)
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${RBK_TTY_TEST})

@@ -306,12 +306,11 @@ void rbk_bc_disasm(const rbk_unit *u, rbk_sbuf *out) {
         rbk_sbuf_addc(out, '\n');
     }
     if (u->nparams) rbk_sbuf_adds(out, "\nparameters:\n");
-    static const char *const ptypes[] = {"?", "string", "int", "float", "bool", "duration"};
     for (uint32_t i = 0; i < u->nparams; i++) {
         const rbk_paramdecl *p = &u->params[i];
         rbk_sbuf_printf(out, "  %" PRIu32 "  ", i);
         name(out, u, p->name);
-        rbk_sbuf_printf(out, ": %s  global %" PRIu32 "  default ", p->type <= RBK_PT_DURATION ? ptypes[p->type] : "?",
+        rbk_sbuf_printf(out, ": %s  global %" PRIu32 "  default ", rbk_param_type_name(p->type),
                         p->global);
         if (p->deflt == RBK_NONE) rbk_sbuf_adds(out, "(required)");
         else if (p->flags & RBK_PARAM_SECRET) rbk_sbuf_adds(out, "(secret, not shown)");
@@ -328,6 +327,9 @@ void rbk_bc_disasm(const rbk_unit *u, rbk_sbuf *out) {
         if (g->native < u->nnatives) name(out, u, u->native_names[g->native]);
         else rbk_sbuf_adds(out, "?");
         if (g->question != RBK_NONE) { rbk_sbuf_addc(out, ' '); kstring(out, u, g->question, 60); }
+        if (g->name != RBK_NONE) { rbk_sbuf_adds(out, "  name "); kstring(out, u, g->name, 60); }
+        if (g->flags & RBK_GATE_SECRET) rbk_sbuf_adds(out, "  secret");
+        if (g->flags & RBK_GATE_TTY) rbk_sbuf_adds(out, "  tty");
         if (g->step != RBK_NONE && g->step < u->nsteps) {
             rbk_sbuf_adds(out, "  in step ");
             kstring(out, u, u->steps[g->step].name, 60);

@@ -199,7 +199,7 @@ static void read_params(reader *r, rbk_unit *u) {
     }
 }
 static void read_gates(reader *r, rbk_unit *u) {
-    u->gates = get_array(r, &u->ngates, 20, sizeof *u->gates, "gates");
+    u->gates = get_array(r, &u->ngates, 28, sizeof *u->gates, "gates");
     for (uint32_t i = 0; i < u->ngates && !r->bad; i++) {
         rbk_gatedecl *g = &u->gates[i];
         g->native = get_u32(r);
@@ -207,6 +207,8 @@ static void read_gates(reader *r, rbk_unit *u) {
         g->step = get_u32(r);
         g->file = get_u32(r);
         g->off = get_u32(r);
+        g->name = get_u32(r);
+        g->flags = get_u32(r);
     }
 }
 static void read_header(reader *r, rbk_unit *u) { u->title = get_u32(r); }

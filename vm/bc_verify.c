@@ -164,6 +164,10 @@ static int check_operands(vctx *v, uint32_t fi, uint32_t pc, rbk_opcode op, cons
             return fail(v, "function %" PRIu32 " '%s' at %04" PRIu32 ": SHHEREDOC: unknown flags 0x%" PRIx32,
                         fi, fname(u, fi), pc, x[1]);
         break;
+    case RBK_OP_SET_ITEM:
+        if (x[0] == 0)
+            return fail(v, "function %" PRIu32 " '%s' at %04" PRIu32 ": SET_ITEM: a path of no keys", fi, fname(u, fi), pc);
+        break;
     case RBK_OP_SMALLINT:
         if (x[0] > INT32_MAX)
             return fail(v, "function %" PRIu32 " '%s' at %04" PRIu32 ": SMALLINT %" PRIu32 " out of range",
@@ -406,14 +410,15 @@ static int verify_unit(vctx *v) {
         const rbk_envdecl *e = &u->envs[i];
         where what = W("environment variable", i, "");
         if (need_str(v, e->name, what) || need_pos(v, e->file, e->off, what)) return -1;
-        if (e->flags & ~(uint32_t)(RBK_ENV_SECRET | RBK_ENV_OPTIONAL))
+        if (e->flags & ~(uint32_t)(RBK_ENV_SECRET | RBK_ENV_OPTIONAL | RBK_ENV_HOSTS) ||
+            ((e->flags & RBK_ENV_HOSTS) && e->flags != RBK_ENV_HOSTS))
             return fail(v, "environment variable %" PRIu32 ": unknown flags 0x%" PRIx32, i, e->flags);
     }
     for (uint32_t i = 0; i < u->nparams; i++) {
         const rbk_paramdecl *p = &u->params[i];
         where what = W("parameter", i, "");
         if (need_str(v, p->name, what) || need_pos(v, p->file, p->off, what)) return -1;
-        if (p->type < RBK_PT_STRING || p->type > RBK_PT_DURATION)
+        if (p->type < RBK_PT_STRING || p->type > RBK_PT_MAP)
             return fail(v, "parameter %" PRIu32 ": unknown type %" PRIu32, i, p->type);
         if (p->flags & ~(uint32_t)RBK_PARAM_SECRET)
             return fail(v, "parameter %" PRIu32 ": unknown flags 0x%" PRIx32, i, p->flags);
@@ -421,16 +426,20 @@ static int verify_unit(vctx *v) {
             return fail(v, "parameter %" PRIu32 ": global %" PRIu32 " out of range (%" PRIu32 ")", i, p->global, u->nglobals);
         if (p->deflt != RBK_NONE && p->deflt >= u->nconsts)
             return fail(v, "parameter %" PRIu32 ": default constant %" PRIu32 " out of range (%" PRIu32 ")", i, p->deflt, u->nconsts);
+        if ((p->type == RBK_PT_LIST || p->type == RBK_PT_MAP) && p->deflt != RBK_NONE && !is_str(u, p->deflt))
+            return fail(v, "parameter %" PRIu32 ": the default of a list or map is its JSON text, not constant %" PRIu32, i, p->deflt);
     }
     for (uint32_t i = 0; i < u->ngates; i++) {
         const rbk_gatedecl *g = &u->gates[i];
         where what = W("gate", i, "");
         if (g->native >= u->nnatives)
             return fail(v, "gate %" PRIu32 ": native %" PRIu32 " out of range (%" PRIu32 ")", i, g->native, u->nnatives);
-        if (rbk_builtin_get(v->native_ids[g->native])->effect != RBK_EFF_GATE)
-            return fail(v, "gate %" PRIu32 ": native %" PRIu32 " '%s' is not a gate", i, g->native,
-                        rbk_builtin_get(v->native_ids[g->native])->name);
-        if (opt_str(v, g->question, what) || need_pos(v, g->file, g->off, what)) return -1;
+        const rbk_builtin *gb = rbk_builtin_get(v->native_ids[g->native]);
+        if (g->flags & ~(uint32_t)(RBK_GATE_SECRET | RBK_GATE_TTY | RBK_GATE_READ_ONLY))
+            return fail(v, "gate %" PRIu32 ": unknown flags 0x%" PRIx32, i, g->flags);
+        if ((g->flags & RBK_GATE_TTY) ? strcmp(gb->name, "sh") && strcmp(gb->name, "exec") : gb->effect != RBK_EFF_GATE)
+            return fail(v, "gate %" PRIu32 ": native %" PRIu32 " '%s' is not a gate", i, g->native, gb->name);
+        if (opt_str(v, g->question, what) || opt_str(v, g->name, what) || need_pos(v, g->file, g->off, what)) return -1;
         if (g->step != RBK_NONE && g->step >= u->nsteps)
             return fail(v, "gate %" PRIu32 ": step %" PRIu32 " out of range (%" PRIu32 ")", i, g->step, u->nsteps);
     }

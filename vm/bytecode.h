@@ -11,7 +11,7 @@
 #include "value.h"
 
 #define RBK_BC_MAGIC "RBKC"      /* 4 bytes */
-#define RBK_BC_VERSION 3u        /* bump on any change of layout or opcode semantics */
+#define RBK_BC_VERSION 5u        /* bump on any change of layout or opcode semantics */
 
 enum rbk_opflags { RBK_OPF_JUMP = 1, RBK_OPF_END = 2, RBK_OPF_HANDLER = 4, RBK_OPF_MAIN = 8 };
 typedef enum rbk_opcode {
@@ -96,14 +96,20 @@ typedef struct rbk_expectation {
     rbk_expect_sub *subs;   /* trace slot i describes sub-expression i */
 } rbk_expectation;
 
-enum rbk_env_flags { RBK_ENV_SECRET = 1, RBK_ENV_OPTIONAL = 2 };
+/* RBK_ENV_HOSTS: not an environment variable but an inventory group (`hosts NAME`,
+ * docs/fleet.md): the preflight gives it the list of the group's host values */
+enum rbk_env_flags { RBK_ENV_SECRET = 1, RBK_ENV_OPTIONAL = 2, RBK_ENV_HOSTS = 4 };
 typedef struct rbk_envdecl {
     uint32_t name;          /* string constant */
     uint32_t flags;
     uint32_t file, off;
 } rbk_envdecl;
 
-enum rbk_param_type { RBK_PT_STRING = 1, RBK_PT_INT, RBK_PT_FLOAT, RBK_PT_BOOL, RBK_PT_DURATION };
+/* A list or map param's default is a string constant holding its JSON text (the value is made
+ * as a --param given in JSON is: vm/vm.c, rbk_param_parse). */
+enum rbk_param_type { RBK_PT_STRING = 1, RBK_PT_INT, RBK_PT_FLOAT, RBK_PT_BOOL, RBK_PT_DURATION, RBK_PT_LIST, RBK_PT_MAP };
+/* "string", "int", ... as the language spells the type; "?" for no type (vm/unit.c) */
+const char *rbk_param_type_name(uint32_t type);
 /* RBK_PARAM_SECRET: `param NAME ... secret` — its value is marked and masked from the moment it
  * is read, asked for without echo, and never written to the journal (docs/secrets.md). In the
  * file the flags share the type's word: type | flags << 8 (docs/bytecode.md: why that needs no
@@ -119,11 +125,17 @@ typedef struct rbk_paramdecl {
     uint32_t flags;         /* rbk_param_flags (last, so that positional initialisers may omit it) */
 } rbk_paramdecl;
 
+/* What needs the operator: a confirm or an ask (a gate), or a sh/exec with `tty: true`
+ * (RBK_GATE_TTY). The preflight reads the table: --answer names, what needs a terminal. */
+enum rbk_gate_flags { RBK_GATE_SECRET = 1, RBK_GATE_TTY = 2, RBK_GATE_READ_ONLY = 4 };
 typedef struct rbk_gatedecl {
-    uint32_t native;        /* builtin index (confirm / ask) */
-    uint32_t question;      /* string constant of the literal question, or RBK_NONE */
+    uint32_t native;        /* builtin index (confirm / ask; sh / exec with RBK_GATE_TTY) */
+    uint32_t question;      /* string constant of the literal question (command), or RBK_NONE */
     uint32_t step;          /* step index, or RBK_NONE */
     uint32_t file, off;
+    uint32_t name;          /* string constant: the name --answer uses, or RBK_NONE */
+    uint32_t flags;         /* rbk_gate_flags: SECRET an ask with the literal `secret: true`,
+                               READ_ONLY a tty command with `read_only: true` (a dry run runs it) */
 } rbk_gatedecl;
 
 typedef struct rbk_srcinfo {

@@ -15,6 +15,8 @@ typedef enum rbk_event_kind {
 #undef RBK_EVENT
     RBK_EV__COUNT
 } rbk_event_kind;
+/* The detail of a PROMPT event for a `tty: true` command (events.def). */
+#define RBK_PROMPT_TERMINAL "terminal"
 
 typedef struct rbk_event_value {
     const char *expr;  /* source text of the sub-expression */
@@ -52,6 +54,10 @@ typedef struct rbk_event {
     const char *stream;
     int dry_run;
     double time_scale;    /* RUN_START, RUN_END: the run's --time-scale (0: real time) */
+    /* RUN_END: the expectations and stop-ifs decided, by outcome: verified (passed, clear),
+     * unverified (a dry run could not decide: docs/internals.md, "The dry run"), failing
+     * (failed, stopped) */
+    int checks_verified, checks_unverified, checks_failing;
     const char *part;     /* the part of the step it ran in: "cond", "body", "rollback"; NULL at top level */
     int seq;              /* its number among the effects of that run of the part, from 1 */
     int write;            /* 1: a write (rbk_call_effect); 0: a read */

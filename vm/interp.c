@@ -263,6 +263,54 @@ static void dry_condition(rbk_vm *vm) {
     rbk_vm_note(vm, "dry run: a condition depends on a write that was not done; the block it guards is not run");
 }
 
+/* --dry-run: the per-run set of skipped writes (docs/internals.md, "The dry run"). Once it is
+ * not empty, a check that does not hold or a read that fails may only be showing the world the
+ * skipped writes would have changed: it is "unverified", not failed, and the run goes on. */
+static void dry_skip(rbk_vm *vm, const char *call) {
+    rbk_sbuf d = RBK_SBUF_INIT, line = RBK_SBUF_INIT;
+    rbk_sbuf_printf(&d, "would %s", call);
+    /* where it is written, and, inside a module (std/pg ...), where the runbook called it */
+    for (int k = vm->nframes - 1, first = 1; k >= 0; k--) {
+        rbk_frame *fr = &vm->frames[k];
+        uint32_t file, off;
+        rbk_event pos;
+        memset(&pos, 0, sizeof pos);
+        if (!fr->ip || rbk_bc_position(vm->u, fr->fn, (uint32_t)(fr->ip - 1 - vm->u->funcs[fr->fn].code), &file, &off)) continue;
+        if (!first && file != 0) continue;
+        rbk_vm_position(vm, file, off, &pos, &line);
+        if (pos.file) rbk_sbuf_printf(&d, first ? " at %s:%d" : " (called at %s:%d)", pos.file, pos.line);
+        if (file == 0) break; /* the runbook's own file */
+        first = 0;
+    }
+    free(vm->dry_last);
+    vm->dry_last = rbk_sbuf_detach(&d);
+    vm->dry_skipped++;
+    rbk_sbuf_free(&line);
+}
+/* Appends what a check or read may depend on: the latest skipped write, and how many before it. */
+void rbk_vm_dry_depends(rbk_vm *vm, rbk_sbuf *b) {
+    rbk_sbuf_printf(b, "may depend on: %s", vm->dry_last ? vm->dry_last : "a skipped write");
+    if (vm->dry_skipped > 1)
+        rbk_sbuf_printf(b, " (and %d earlier skipped write%s)", vm->dry_skipped - 1, vm->dry_skipped == 2 ? "" : "s");
+}
+/* A failure that a skipped write may explain: in a dry run, after one, of a runtime error (not
+ * an interrupt, not the step's timeout). */
+static int dry_excused(rbk_vm *vm) {
+    return vm->opts.dry_run && vm->dry_skipped > 0 && vm->err_status == RBK_E_RUNTIME && !*vm->interrupted &&
+           rbk_now_ms() < vm->step_deadline; /* an error after the deadline is the timeout's (run_part) */
+}
+/* A read builtin failed after a skipped write: a note says so, and its result is unverified. */
+static int dry_read_failed(rbk_vm *vm, const char *name, rbk_value *out) {
+    rbk_sbuf n = RBK_SBUF_INIT;
+    rbk_sbuf_printf(&n, "dry run: %s failed; unverified (", name);
+    rbk_vm_dry_depends(vm, &n);
+    rbk_sbuf_printf(&n, "): %s", vm->err ? vm->err : "error");
+    rbk_vm_clear_error(vm);
+    rbk_vm_note(vm, "%s", rbk_sbuf_cstr(&n));
+    rbk_sbuf_free(&n);
+    return unverified(out, 0);
+}
+
 static int arith(rbk_vm *vm, rbk_opcode op, rbk_value a, rbk_value b, rbk_value *r) {
     static const char *sym[] = {[RBK_OP_ADD] = "+", [RBK_OP_SUB] = "-", [RBK_OP_MUL] = "*", [RBK_OP_DIV] = "/", [RBK_OP_MOD] = "%"};
     int sec = a.secret | b.secret;
@@ -364,6 +412,16 @@ static int arith(rbk_vm *vm, rbk_opcode op, rbk_value a, rbk_value b, rbk_value 
         *r = l;
         return 0;
     }
+    if (op == RBK_OP_ADD && a.t == RBK_T_MAP && b.t == RBK_T_MAP) {
+        /* a merge (docs/language.md §4): a's keys in a's order, then b's new ones; b's values win */
+        rbk_map *y = RBK_AS_MAP(b);
+        rbk_value m = rbk_container_copy(a);
+        for (uint32_t i = 0; i < y->len; i++)
+            rbk_map_set(m, rbk_map_key(y, i)->data, rbk_map_key(y, i)->len, rbk_ref(y->vals[i]));
+        m.secret = (uint8_t)sec;
+        *r = m;
+        return 0;
+    }
     if (op == RBK_OP_ADD && (a.t == RBK_T_STRING || b.t == RBK_T_STRING))
         return rbk_vm_error(vm, "cannot add %s and %s (convert with str(...) or interpolate \"{x}\")", tname(a), tname(b));
     return rbk_vm_error(vm, "cannot apply `%s` to %s and %s", sym[op], tname(a), tname(b));
@@ -438,6 +496,9 @@ static void emit_expect(rbk_vm *vm, uint32_t e, const char *status, rbk_value ms
     ev.kind = x->kind == RBK_EXPECT_STOP_IF ? RBK_EV_STOP_IF : RBK_EV_EXPECT;
     rbk_vm_stamp(vm, &ev, RBK_STAMP_ALL);
     ev.status = status;
+    if (!strcmp(status, "unverified")) vm->checks_unverified++;
+    else if (!strcmp(status, "failed") || !strcmp(status, "stopped")) vm->checks_failing++;
+    else vm->checks_verified++;
     const char *src = rbk_vm_str(vm, x->source);
     ev.source = src;
     rbk_sbuf text = RBK_SBUF_INIT, line = RBK_SBUF_INIT;
@@ -540,6 +601,19 @@ __attribute__((noinline)) static int64_t deadline_after(int64_t ms) {
 }
 
 
+/* " on h1, h3": the hosts of an on: argument by their names (a host value's `name`) */
+__attribute__((noinline)) static void dry_run_hosts(rbk_vm *vm, rbk_sbuf *t, rbk_value on) {
+    int list = on.t == RBK_T_LIST;
+    size_t n = list ? RBK_AS_LIST(on)->len : 1;
+    rbk_sbuf_adds(t, " on ");
+    for (size_t i = 0; i < n; i++) {
+        rbk_value h = list ? RBK_AS_LIST(on)->items[i] : on;
+        rbk_value *name = h.t == RBK_T_MAP ? rbk_map_find(h, "name", 4) : NULL;
+        if (i) rbk_sbuf_adds(t, ", ");
+        rbk_vm_render_value(vm, t, name ? *name : h, 0);
+    }
+}
+
 static int call_native(rbk_vm *vm, uint32_t n, rbk_value *args, int argc, rbk_value *out) {
     rbk_native_fn fn = vm->native_fns[n];
     int id = vm->native_ids[n];
@@ -560,8 +634,10 @@ static int call_native(rbk_vm *vm, uint32_t n, rbk_value *args, int argc, rbk_va
         rbk_sbuf t = RBK_SBUF_INIT;
         rbk_sbuf_printf(&t, "%s(", b->name);
         int shown = 0;
+        int on = -1; /* sh/exec on: hosts: shown after the call by their names (docs/fleet.md) */
         for (int i = 0; i < argc && i < b->nparams; i++) {
             if (args[i].t == RBK_T_NIL && !(args[i].secret & RBK_UNVERIFIED)) continue;
+            if (!strcmp(b->params[i].name, "on") && !(args[i].secret & RBK_UNVERIFIED)) { on = i; continue; }
             if (shown++) rbk_sbuf_adds(&t, ", ");
             /* an optional argument by its name, as the runbook may write it: sh("...", read_only: false) */
             if (b->params[i].optional) rbk_sbuf_printf(&t, "%s: ", b->params[i].name);
@@ -569,9 +645,11 @@ static int call_native(rbk_vm *vm, uint32_t n, rbk_value *args, int argc, rbk_va
             else rbk_vm_render_value(vm, &t, args[i], 1); /* masked before it is escaped */
         }
         rbk_sbuf_adds(&t, ")");
+        if (on >= 0) dry_run_hosts(vm, &t, args[on]);
         vm->call_write = 1;
         uint64_t id2 = rbk_vm_effect_begin(vm, "dry-run", rbk_sbuf_cstr(&t));
         rbk_vm_effect_end(vm, id2, "skipped", 0, NULL, 0, NULL, 0, 0);
+        if (eff == RBK_EFF_WRITE) dry_skip(vm, rbk_sbuf_cstr(&t));
         rbk_sbuf_free(&t);
         if (!id2) return -1; /* the journal could not record it (rbk_vm_sink_failed) */
         return unverified(out, 0);
@@ -591,6 +669,7 @@ static int call_native(rbk_vm *vm, uint32_t n, rbk_value *args, int argc, rbk_va
     if (failed) {
         rbk_unref(r);
         if (!vm->err) rbk_vm_error(vm, "%s failed", b->name);
+        if (eff == RBK_EFF_READ && dry_excused(vm)) return dry_read_failed(vm, b->name, out);
         return -1;
     }
     if (too_deep(vm, r)) { rbk_unref(r); return -1; }
@@ -645,14 +724,18 @@ static int invoke(rbk_vm *vm, rbk_value *recv, int argc, const char *name, rbk_v
     return rbk_vm_error(vm, "a %s has no method `%s`", tname(r), name);
 }
 
+/* index i of list or string o, which has len items or bytes, is not there (INDEX, SET_ITEM) */
+static int out_of_range(rbk_vm *vm, rbk_value o, int64_t i, int64_t len) {
+    return rbk_vm_error(vm, "index %" PRId64 " is out of range: the %s has %" PRId64 " %s", i, tname(o), len,
+                        o.t == RBK_T_LIST ? (len == 1 ? "item" : "items") : (len == 1 ? "byte" : "bytes"));
+}
+
 static int index_value(rbk_vm *vm, rbk_value o, rbk_value i, rbk_value *out) {
     if (o.t == RBK_T_LIST || o.t == RBK_T_STRING) {
         if (i.t != RBK_T_INT) return rbk_vm_error(vm, "a %s index must be an int, not %s", tname(o), tname(i));
         int64_t len = o.t == RBK_T_LIST ? (int64_t)RBK_AS_LIST(o)->len : (int64_t)RBK_AS_STR(o)->len;
         int64_t k = i.as.i < 0 ? len + i.as.i : i.as.i;
-        if (k < 0 || k >= len)
-            return rbk_vm_error(vm, "index %" PRId64 " is out of range: the %s has %" PRId64 " %s", i.as.i, tname(o), len,
-                                o.t == RBK_T_LIST ? (len == 1 ? "item" : "items") : (len == 1 ? "byte" : "bytes"));
+        if (k < 0 || k >= len) return out_of_range(vm, o, i.as.i, len);
         if (o.t == RBK_T_LIST) *out = rbk_ref(RBK_AS_LIST(o)->items[k]);
         else *out = rbk_str_new(RBK_AS_STR(o)->data + k, 1);
         out->secret |= o.secret;
@@ -663,6 +746,84 @@ static int index_value(rbk_vm *vm, rbk_value o, rbk_value i, rbk_value *out) {
         return map_read(vm, o, RBK_AS_STR(i)->data, RBK_AS_STR(i)->len, out, 1);
     }
     return rbk_vm_error(vm, "a %s cannot be indexed", tname(o));
+}
+
+/* SET_ITEM: a secret stored in a container. A string whose text the registry masks (registered
+ * here when it is not yet, as register_derived does) is masked wherever the container is shown
+ * and keeps its mark on the item, so reading it back is secret and the other items are not; any
+ * other secret (a number, a text too short to register, a list) would show in the container's
+ * text, so the container it is stored in is marked as a whole. Returns that mark. */
+static uint8_t stored_secret(rbk_vm *vm, rbk_value v) {
+    if (!(v.secret & RBK_SECRET)) return 0;
+    if (v.t == RBK_T_STRING) {
+        rbk_str *s = RBK_AS_STR(v);
+        register_derived(vm, s);
+        if (s->len && rbk_mask_hits(vm->mask, s->data, s->len)) return 0;
+    }
+    return RBK_SECRET;
+}
+
+/* SET_ITEM (docs/language.md §5, `m["a"][i] = v`): *c, held by the caller and replaced by the
+ * result, with the item at keys[0 .. n-1] set to val (consumed). Lists and maps are values: a
+ * level that anything else holds is copied before it changes (excl: nothing else holds *c), so
+ * no other variable ever sees the change. Each level is checked before anything changes, and
+ * only the last level changes a container it does not own: an error leaves every value as it
+ * was. *mark collects what the whole result is marked with (stored_secret). */
+static int set_path(rbk_vm *vm, rbk_value *c, const rbk_value *keys, uint32_t n, rbk_value val, int excl, uint8_t *mark) {
+    rbk_value k = keys[0];
+    if ((c->secret | k.secret) & RBK_UNVERIFIED) {
+        /* --dry-run: the container or the key is known only from a write that was not done */
+        uint8_t taint = c->secret | k.secret;
+        rbk_unref(val);
+        rbk_unref(*c);
+        return unverified(c, taint);
+    }
+    size_t at = 0;
+    int add = 0; /* a new key of a map */
+    if (c->t == RBK_T_LIST) {
+        if (k.t != RBK_T_INT) { rbk_unref(val); return rbk_vm_error(vm, "a list index must be an int, not %s", tname(k)); }
+        int64_t len = (int64_t)RBK_AS_LIST(*c)->len, i = k.as.i < 0 ? len + k.as.i : k.as.i;
+        if (i < 0 || i >= len) { rbk_unref(val); return out_of_range(vm, *c, k.as.i, len); }
+        at = (size_t)i;
+    } else if (c->t == RBK_T_MAP) {
+        if (k.t != RBK_T_STRING) { rbk_unref(val); return rbk_vm_error(vm, "a map's keys are strings, not %s", tname(k)); }
+        rbk_str *ks = RBK_AS_STR(k);
+        rbk_value *p = rbk_map_find(*c, ks->data, ks->len);
+        if (n > 1 && (!p || p->t == RBK_T_LAZY)) {
+            /* a level on the way must be there (the error names the keys), read as a read would */
+            rbk_value tmp;
+            if (map_read(vm, *c, ks->data, ks->len, &tmp, 1)) { rbk_unref(val); return -1; }
+            rbk_unref(tmp);
+            p = rbk_map_find(*c, ks->data, ks->len);
+        }
+        if (p) at = (size_t)(p - RBK_AS_MAP(*c)->vals);
+        else add = 1;
+    } else {
+        rbk_unref(val);
+        return rbk_vm_error(vm, "cannot set an item of %s%s: only a list's items and a map's entries can be assigned",
+                            c->t == RBK_T_INT ? "an " : "a ", tname(*c));
+    }
+    *mark |= stored_secret(vm, k);
+    if (!excl) {
+        rbk_value cp = rbk_container_copy(*c);
+        rbk_unref(*c);
+        *c = cp;
+    }
+    rbk_value *items = c->t == RBK_T_LIST ? RBK_AS_LIST(*c)->items : RBK_AS_MAP(*c)->vals;
+    if (n > 1) {
+        /* the item is changed where it lies: this level is the caller's alone now */
+        rbk_value *slot = &items[at];
+        unsigned was = rbk_nesting(*slot);
+        int cx = rbk_is_obj(*slot) && slot->as.o->rc == 1;
+        if (set_path(vm, slot, keys + 1, n - 1, val, cx, mark)) return -1;
+        rbk_item_changed(*c, was, rbk_nesting(*slot));
+        return 0;
+    }
+    *mark |= stored_secret(vm, val);
+    if (add) rbk_map_set(*c, RBK_AS_STR(k)->data, RBK_AS_STR(k)->len, val);
+    else if (c->t == RBK_T_LIST) rbk_list_put(*c, at, val);
+    else rbk_map_put(*c, (uint32_t)at, val);
+    return 0;
 }
 
 /* ------------------------------------------------------------------ the loop */
@@ -1141,6 +1302,33 @@ L_INDEX: {
     PUSH(r);
     DISPATCH();
 }
+L_SET_ITEM: {
+    uint32_t n = A1();
+    rbk_value *base = sp - n - 2, *c = sp - 1;
+    rbk_value val = sp[-2];
+    if (rbk_nesting(val) + n > RBK_MAX_NESTING) { too_deep_error(vm); RAISE(); } /* the result nests val n levels down */
+    sp[-2] = rbk_nil(); /* set_path takes it */
+    /* Nothing else holds the container, or only the variable the result is stored into next
+     * (`x[i] = v` is `x = x with [i] set to v`): changed in place, so that assigning the items
+     * of a list one by one is not quadratic (as for `x = x + [..]`, arith_slow). */
+    int excl = 0;
+    if (c->t == RBK_T_LIST || c->t == RBK_T_MAP) {
+        excl = c->as.o->rc == 1;
+        if (c->as.o->rc == 2 && (ip[0] == RBK_OP_SET_LOCAL || ip[0] == RBK_OP_SET_GLOBAL)) {
+            uint32_t k = rd32(ip + 1);
+            rbk_value *dst = ip[0] == RBK_OP_SET_LOCAL ? &bp[k] : &vm->globals[k];
+            excl = dst->t == c->t && dst->as.o == c->as.o;
+        }
+    }
+    uint8_t mark = 0;
+    if (set_path(vm, c, base, n, val, excl, &mark)) RAISE();
+    rbk_value r = *c;
+    r.secret |= mark;
+    for (uint32_t i = 0; i < n; i++) rbk_unref(base[i]);
+    base[0] = r;
+    sp = base + 1;
+    DISPATCH();
+}
 L_INTERP: {
     uint32_t n = A1();
     rbk_sbuf s = RBK_SBUF_INIT;
@@ -1447,7 +1635,11 @@ L_STOP_IF: {
         /* --dry-run: the condition depends on a write that was not done: neither passed nor
          * failed (docs/cli.md) */
         vm->frames[vm->nframes - 1].ip = ip;
-        emit_expect(vm, e, "unverified", msg, "depends on a write the dry run did not do", curfn, ip - 1);
+        rbk_sbuf why = RBK_SBUF_INIT;
+        rbk_sbuf_adds(&why, "depends on a write the dry run did not do; ");
+        rbk_vm_dry_depends(vm, &why);
+        emit_expect(vm, e, "unverified", msg, rbk_sbuf_cstr(&why), curfn, ip - 1);
+        rbk_sbuf_free(&why);
         rbk_unref(msg); rbk_unref(c);
         DISPATCH();
     }
@@ -1458,6 +1650,15 @@ L_STOP_IF: {
         RAISE();
     }
     vm->frames[vm->nframes - 1].ip = ip;
+    if (c.as.b == is_stop && vm->opts.dry_run && vm->dry_skipped) {
+        /* --dry-run: it does not hold, but a write skipped before it may be why (dry_skip) */
+        rbk_sbuf why = RBK_SBUF_INIT;
+        rbk_vm_dry_depends(vm, &why);
+        emit_expect(vm, e, "unverified", msg, rbk_sbuf_cstr(&why), curfn, ip - 1);
+        rbk_sbuf_free(&why);
+        rbk_unref(msg);
+        DISPATCH();
+    }
     if (!is_stop) {
         emit_expect(vm, e, c.as.b ? "passed" : "failed", msg, NULL, curfn, ip - 1);
         if (!c.as.b) {
@@ -1525,6 +1726,8 @@ L_WITHIN_POLL: {
         /* r is the error's text (pushed by the handler): the value of what raised it */
         trace_error(vm, e, curfn, caught_pc, r);
         rbk_vm_render_value(vm, &last, r, 0);
+    } else if (r.secret & RBK_UNVERIFIED) {
+        rbk_sbuf_adds(&last, "depends on a write the dry run did not do");
     } else if (r.t == RBK_T_BOOL && r.as.b) {
         emit_expect(vm, e, "passed", msg, NULL, curfn, here);
         rbk_unref(msg);
@@ -1534,6 +1737,19 @@ L_WITHIN_POLL: {
         rbk_sbuf_printf(&last, "the condition is %s, not bool", tname(r));
     } else {
         rbk_sbuf_adds(&last, "false");
+    }
+    if (vm->opts.dry_run && vm->dry_skipped) {
+        /* --dry-run: not true, after a skipped write: polling would only wait for what the
+         * write would have done. Unverified after this one evaluation (dry_skip). */
+        rbk_sbuf why = RBK_SBUF_INIT;
+        rbk_sbuf_printf(&why, "not polled: %s%s; ", caught_pc != RBK_NONE ? "error: " : "", rbk_sbuf_cstr(&last));
+        rbk_vm_dry_depends(vm, &why);
+        emit_expect(vm, e, "unverified", msg, rbk_sbuf_cstr(&why), curfn, here);
+        rbk_sbuf_free(&why);
+        rbk_sbuf_free(&last);
+        rbk_unref(msg);
+        rbk_unref(r);
+        DISPATCH();
     }
     int64_t now = rbk_now_ms(), deadline = bp[l].as.i, period = bp[l + 1].as.i;
     if (now < deadline) {
@@ -1587,7 +1803,10 @@ L_WATCH_BEGIN: {
     }
     rbk_unref(bp[l]);      /* as WITHIN_BEGIN */
     rbk_unref(bp[l + 1]);
-    bp[l] = rbk_int(vm->opts.no_wait ? rbk_now_ms() : deadline_after(rbk_time_scaled(vm->opts.time_scale, d.as.i)));
+    /* --dry-run after a skipped write: what it would watch has not happened; the body runs once */
+    int once = vm->opts.no_wait || (vm->opts.dry_run && vm->dry_skipped);
+    if (once && !vm->opts.no_wait) rbk_vm_note(vm, "dry run: `watch` evaluates its block once (a write it would watch was skipped)");
+    bp[l] = rbk_int(once ? rbk_now_ms() : deadline_after(rbk_time_scaled(vm->opts.time_scale, d.as.i)));
     bp[l + 1] = rbk_duration(p.as.i > 0 ? rbk_time_scaled(vm->opts.time_scale, p.as.i) : 1);
     DISPATCH();
 }

@@ -70,12 +70,16 @@ void rbk_vm_prompt_event(rbk_vm *vm, const char *question, const char *choices, 
 void rbk_vm_record_answer(rbk_vm *vm, const char *question, const char *answer);
 
 /* The run as a native sees it. */
-int rbk_vm_no_wait(rbk_vm *vm);     /* --no-wait: wait() does not sleep */
+int rbk_vm_no_wait(rbk_vm *vm);     /* wait() does not sleep: 1 --no-wait, 2 a dry run after a skipped write */
 /* --time-scale: the real time ms of runbook time takes in this run (ms itself in a real run) */
 int64_t rbk_vm_scaled(rbk_vm *vm, int64_t ms);
 double rbk_vm_time_scale(rbk_vm *vm); /* the factor; 0 or 1: real time */
 int rbk_vm_interactive(rbk_vm *vm); /* an operator is at a terminal */
 int rbk_vm_yes(rbk_vm *vm);         /* --yes answers confirm() */
+/* The answer given for the ask or confirm called name (--answer, then --answers FILE), or NULL;
+ * from (may be NULL) gets where it came from, as the gate event shows it ("--answer",
+ * "--answers FILE"). */
+const char *rbk_vm_answer(rbk_vm *vm, const char *name, rbk_sbuf *from);
 /* The value of environment variable name for this run (the process environment, else the
  * --env-file values: rbk_run_env), or NULL when unset; *secret: the unit declares it secret. */
 const char *rbk_vm_env(rbk_vm *vm, const char *name, int *secret);

@@ -11,11 +11,20 @@
 
 const rbk_unit *rbk_vm_unit(const rbk_vm *vm) { return vm->u; }
 const rbk_run_opts *rbk_vm_opts(const rbk_vm *vm) { return &vm->opts; }
-int rbk_vm_no_wait(rbk_vm *vm) { return vm->opts.no_wait; }
+int rbk_vm_no_wait(rbk_vm *vm) { return vm->opts.no_wait ? 1 : vm->opts.dry_run && vm->dry_skipped ? 2 : 0; }
 int64_t rbk_vm_scaled(rbk_vm *vm, int64_t ms) { return rbk_time_scaled(vm->opts.time_scale, ms); }
 double rbk_vm_time_scale(rbk_vm *vm) { return vm->opts.time_scale; }
 int rbk_vm_interactive(rbk_vm *vm) { return vm->opts.interactive; }
 int rbk_vm_yes(rbk_vm *vm) { return vm->opts.yes; }
+const char *rbk_vm_answer(rbk_vm *vm, const char *name, rbk_sbuf *from) {
+    for (int i = 0; name && i < vm->opts.nanswers; i++)
+        if (!strcmp(vm->opts.answers[i].key, name)) {
+            if (from && i < vm->opts.nanswers_cli) rbk_sbuf_adds(from, "--answer");
+            else if (from) rbk_sbuf_printf(from, "--answers %s", vm->opts.answers_file ? vm->opts.answers_file : "");
+            return vm->opts.answers[i].value;
+        }
+    return NULL;
+}
 volatile sig_atomic_t *rbk_vm_running_pgid(rbk_vm *vm) { return vm->opts.running_pgid; }
 
 const char *rbk_vm_env(rbk_vm *vm, const char *name, int *secret) {
@@ -35,13 +44,10 @@ rbk_cancel rbk_vm_step_cancel(rbk_vm *vm) {
 }
 
 int rbk_vm_stop(rbk_vm *vm, const char *fmt, ...) {
-    rbk_sbuf b = RBK_SBUF_INIT;
     va_list ap;
     va_start(ap, fmt);
-    rbk_sbuf_vprintf(&b, fmt, ap);
+    rbk_vm_vraise(vm, RBK_E_STOP, fmt, ap);
     va_end(ap);
-    rbk_vm_raise(vm, RBK_E_STOP, "%s", rbk_sbuf_cstr(&b));
-    rbk_sbuf_free(&b);
     return -1;
 }
 
@@ -79,12 +85,17 @@ void rbk_vm_ask(rbk_vm *vm, const rbk_question *q, rbk_reply *reply) {
     ask_masked(vm, vm->opts.ask, vm->opts.ask_ctx, q, reply);
 }
 
+/* The start of a gate's event: its kind, the step, the question. */
+static void gate_event(rbk_vm *vm, rbk_event *e, rbk_event_kind kind, const char *question) {
+    memset(e, 0, sizeof *e);
+    e->kind = kind;
+    rbk_vm_stamp(vm, e, RBK_STAMP_NAME);
+    e->text = question;
+}
+
 void rbk_vm_prompt_event(rbk_vm *vm, const char *question, const char *choices, int64_t timeout_ms) {
     rbk_event e;
-    memset(&e, 0, sizeof e);
-    e.kind = RBK_EV_PROMPT;
-    rbk_vm_stamp(vm, &e, RBK_STAMP_NAME);
-    e.text = question;
+    gate_event(vm, &e, RBK_EV_PROMPT, question);
     e.detail = choices;
     e.remaining_ms = timeout_ms > 0 ? timeout_ms : 0;
     rbk_vm_emit(vm, &e);
@@ -92,10 +103,7 @@ void rbk_vm_prompt_event(rbk_vm *vm, const char *question, const char *choices, 
 
 void rbk_vm_record_answer(rbk_vm *vm, const char *question, const char *answer) {
     rbk_event e;
-    memset(&e, 0, sizeof e);
-    e.kind = RBK_EV_GATE;
-    rbk_vm_stamp(vm, &e, RBK_STAMP_NAME);
-    e.text = question;
+    gate_event(vm, &e, RBK_EV_GATE, question);
     e.answer = answer;
     e.who = rbk_operator_name();
     rbk_vm_emit(vm, &e);

@@ -36,3 +36,8 @@ const char *rbk_unit_str(const rbk_unit *u, uint32_t k, size_t *len) {
     if (len) *len = s->len;
     return s->data;
 }
+
+const char *rbk_param_type_name(uint32_t type) {
+    static const char *const names[] = {"?", "string", "int", "float", "bool", "duration", "list", "map"};
+    return type < sizeof names / sizeof names[0] ? names[type] : "?";
+}

@@ -92,6 +92,16 @@ void rbk_keys_release(rbk_keys *k) {
     free(k->index);
     free(k);
 }
+/* room for one more key in k's array (doubled when full; the inline array is left) */
+static void keys_room(rbk_keys *k) {
+    if (k->len < k->cap) return;
+    uint32_t cap = k->cap ? k->cap * 2 : 4;
+    rbk_str **a = rbk_xmalloc(cap * sizeof(rbk_str *));
+    memcpy(a, k->k, k->len * sizeof(rbk_str *));
+    if (k->k != k->inline_k) free(k->k);
+    k->k = a;
+    k->cap = cap;
+}
 /* a map under construction that owns the only reference to its table (after copying a
  * shared one), with room for one more key */
 static rbk_keys *keys_own(rbk_map *m) {
@@ -107,14 +117,7 @@ static rbk_keys *keys_own(rbk_map *m) {
         k->rc--;
         m->keys = k = c;
     }
-    if (k->len == k->cap) {
-        uint32_t cap = k->cap ? k->cap * 2 : 4;
-        rbk_str **a = rbk_xmalloc(cap * sizeof(rbk_str *));
-        memcpy(a, k->k, k->len * sizeof(rbk_str *));
-        if (k->k != k->inline_k) free(k->k);
-        k->k = a;
-        k->cap = cap;
-    }
+    keys_room(k);
     return k;
 }
 rbk_value rbk_map_new(size_t cap) {
@@ -328,14 +331,7 @@ static void keys_append(rbk_keys *k, rbk_str *s) {
 uint32_t rbk_keys_add(rbk_keys *k, const char *key, size_t keylen) {
     long i = keys_lookup(k, key, keylen);
     if (i >= 0) return (uint32_t)i;
-    if (k->len == k->cap) {
-        uint32_t cap = k->cap ? k->cap * 2 : 4;
-        rbk_str **a = rbk_xmalloc(cap * sizeof(rbk_str *));
-        memcpy(a, k->k, k->len * sizeof(rbk_str *));
-        if (k->k != k->inline_k) free(k->k);
-        k->k = a;
-        k->cap = cap;
-    }
+    keys_room(k);
     rbk_value s = rbk_str_new(key, keylen);
     keys_append(k, RBK_AS_STR(s));
     return k->len - 1;
@@ -345,11 +341,58 @@ rbk_value *rbk_map_find(rbk_value map, const char *key, size_t keylen) {
     long i = keys_lookup(m->keys, key, keylen);
     return i < 0 || (size_t)i >= m->len ? NULL : &m->vals[i];
 }
+/* item *slot of container o becomes val (consumed): the depth grows with it, and is computed
+ * again when the item it replaces may have been the deepest (a container changed after it
+ * was built, by SET_ITEM: a depth left too high would refuse a later value as too deep) */
+static void put_item(rbk_obj *o, rbk_value *slot, rbk_value val, rbk_value *items, size_t n) {
+    unsigned was = rbk_nesting(*slot);
+    rbk_unref(*slot);
+    *slot = val;
+    if (was && was >= o->depth && rbk_nesting(val) < was) {
+        o->depth = 0;
+        for (size_t i = 0; i < n; i++) nest(o, items[i]);
+    } else {
+        nest(o, val);
+    }
+}
 void rbk_map_put(rbk_value map, uint32_t i, rbk_value val) {
     rbk_map *m = RBK_AS_MAP(map);
-    nest(&m->h, val);
-    rbk_unref(m->vals[i]);
-    m->vals[i] = val;
+    put_item(&m->h, &m->vals[i], val, m->vals, m->len);
+}
+void rbk_list_put(rbk_value list, size_t i, rbk_value val) {
+    rbk_list *l = RBK_AS_LIST(list);
+    put_item(&l->h, &l->items[i], val, l->items, l->len);
+}
+void rbk_item_changed(rbk_value c, unsigned was, unsigned now) {
+    rbk_obj *o = c.as.o;
+    if (now > o->depth) {
+        o->depth = now > UINT16_MAX ? UINT16_MAX : (uint16_t)now;
+    } else if (now < was && was >= o->depth) {
+        rbk_value *items = c.t == RBK_T_LIST ? RBK_AS_LIST(c)->items : RBK_AS_MAP(c)->vals;
+        size_t n = c.t == RBK_T_LIST ? RBK_AS_LIST(c)->len : RBK_AS_MAP(c)->len;
+        o->depth = 0;
+        for (size_t i = 0; i < n; i++) nest(o, items[i]);
+    }
+}
+rbk_value rbk_container_copy(rbk_value v) {
+    rbk_value c;
+    if (v.t == RBK_T_LIST) {
+        rbk_list *l = RBK_AS_LIST(v);
+        c = rbk_list_new(l->len);
+        for (size_t i = 0; i < l->len; i++) rbk_list_push(c, rbk_ref(l->items[i]));
+    } else {
+        rbk_map *m = RBK_AS_MAP(v);
+        if (!m->keys || m->keys->len != m->len) {
+            c = rbk_map_new(m->len);
+            for (uint32_t i = 0; i < m->len; i++)
+                rbk_map_set(c, rbk_map_key(m, i)->data, rbk_map_key(m, i)->len, rbk_ref(m->vals[i]));
+        } else {
+            c = rbk_map_new_keys(m->keys); /* the key table is shared until a key is added */
+            for (uint32_t i = 0; i < m->len; i++) rbk_map_put(c, i, rbk_ref(m->vals[i]));
+        }
+    }
+    c.secret = v.secret;
+    return c;
 }
 void rbk_map_set(rbk_value map, const char *key, size_t keylen, rbk_value val) {
     rbk_map *m = RBK_AS_MAP(map);

@@ -1,8 +1,10 @@
 /* vm/value.h — runtime values of the runbook language (docs/language.md §3).
  * Owns: rbk_value (16-byte tagged value), heap objects (string, list, map, function ref,
  * handle, lazy), reference counting, equality, ordering, rendering.
- * Values are immutable once built (no statement mutates a list or map in place), so reference
- * graphs are acyclic and reference counting frees everything.
+ * Values are immutable once built: a list or map is changed in place only while nothing but
+ * its changer holds it (being built, or by SET_ITEM when the variable being assigned is its one
+ * other holder: vm/interp.c), so no other value ever sees it change, reference graphs are
+ * acyclic and reference counting frees everything.
  * Shares invariants with: vm/interp.c (stack discipline), stdlib natives (ownership rules). */
 #ifndef RBK_VALUE_H
 #define RBK_VALUE_H
@@ -160,6 +162,15 @@ void rbk_map_set(rbk_value map, const char *key, size_t keylen, rbk_value val);
 void rbk_map_sets(rbk_value map, const char *key, rbk_value val);
 /* map lookup: borrowed pointer to the stored value, or NULL. Does not force lazies. */
 rbk_value *rbk_map_find(rbk_value map, const char *key, size_t keylen);
+
+/* Changing a container after it was built (SET_ITEM), only one nothing else holds (rc == 1):
+ * rbk_list_put replaces item i (consumes v; the depth stays exact, as rbk_map_put keeps it).
+ * rbk_container_copy: a new list or map with the same items (one level, the items shared)
+ * and marks, for a change to one that something else holds. */
+void rbk_list_put(rbk_value list, size_t i, rbk_value v);
+rbk_value rbk_container_copy(rbk_value v);
+/* An item of list or map c was changed in place, its nesting from was to now: c's depth follows. */
+void rbk_item_changed(rbk_value c, unsigned was, unsigned now);
 
 /* Many maps with the same keys (the rows of a query): make the key table once, then each map
  * with rbk_map_new_keys and fill its slots with rbk_map_put. */

@@ -14,6 +14,7 @@
 #include "builtins.h"
 #include "../support/conninfo.h"
 #include "../support/sha256.h"
+#include "json_value.h"
 
 const char *rbk_event_kind_name(rbk_event_kind k) {
     static const char *const n[] = {
@@ -113,6 +114,7 @@ void rbk_vm_free(rbk_vm *vm) {
     free(vm->completed);
     free(vm->global_lost);
     free(vm->sink_failed);
+    free(vm->dry_last);
     free(vm->pending_end.status);
     free(vm->pending_end.out);
     free(vm->pending_end.err);
@@ -129,15 +131,19 @@ void rbk_vm_add_sink(rbk_vm *vm, rbk_event_sink_fn fn, void *ctx) {
 }
 
 /* ------------------------------------------------------------- errors */
-int rbk_vm_raise(rbk_vm *vm, rbk_status st, const char *fmt, ...) {
+int rbk_vm_vraise(rbk_vm *vm, rbk_status st, const char *fmt, va_list ap) {
     rbk_sbuf b = RBK_SBUF_INIT;
-    va_list ap;
-    va_start(ap, fmt);
     rbk_sbuf_vprintf(&b, fmt, ap);
-    va_end(ap);
     free(vm->err);
     vm->err = rbk_sbuf_detach(&b);
     vm->err_status = st;
+    return -1;
+}
+int rbk_vm_raise(rbk_vm *vm, rbk_status st, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    rbk_vm_vraise(vm, st, fmt, ap);
+    va_end(ap);
     return -1;
 }
 int rbk_vm_tick(rbk_vm *vm) {
@@ -149,17 +155,14 @@ __attribute__((cold)) int rbk_vm_text_too_long(rbk_vm *vm, const char *who) {
     return rbk_vm_error(vm, "%s%sa text cannot be %zu MiB or longer", who ? who : "", who ? ": " : "", RBK_TEXT_MAX >> 20);
 }
 int rbk_vm_error(rbk_vm *vm, const char *fmt, ...) {
-    rbk_sbuf b = RBK_SBUF_INIT;
+    /* a cancelled call reports why; the step engine decides what it means */
+    rbk_status st = RBK_E_RUNTIME;
+    if (*vm->interrupted) st = RBK_E_INTERRUPT;
+    else if (vm->step_deadline != INT64_MAX && rbk_now_ms() >= vm->step_deadline) st = RBK_E_TIMEOUT;
     va_list ap;
     va_start(ap, fmt);
-    rbk_sbuf_vprintf(&b, fmt, ap);
+    rbk_vm_vraise(vm, st, fmt, ap);
     va_end(ap);
-    free(vm->err);
-    vm->err = rbk_sbuf_detach(&b);
-    /* a cancelled call reports why; the step engine decides what it means */
-    if (*vm->interrupted) vm->err_status = RBK_E_INTERRUPT;
-    else if (vm->step_deadline != INT64_MAX && rbk_now_ms() >= vm->step_deadline) vm->err_status = RBK_E_TIMEOUT;
-    else vm->err_status = RBK_E_RUNTIME;
     return -1;
 }
 void rbk_vm_clear_error(rbk_vm *vm) {
@@ -206,6 +209,9 @@ static void add_secret_cb(void *vm, const char *s, size_t n) { rbk_vm_add_secret
 void rbk_vm_mask(rbk_vm *vm, rbk_sbuf *out, const char *s, size_t n) {
     rbk_conninfo_scan(s, n, add_secret_cb, vm);
     rbk_mask_apply(vm->mask, out, s, n);
+}
+size_t rbk_vm_mask_stream(rbk_vm *vm, rbk_sbuf *out, const char *s, size_t n) {
+    return rbk_mask_stream(vm->mask, out, s, n);
 }
 const rbk_mask *rbk_vm_registry(const rbk_vm *vm) { return vm->mask; }
 void rbk_vm_add_secret_output(rbk_vm *vm, const char *s, size_t n) {
@@ -425,6 +431,13 @@ void rbk_vm_effect_in_transaction(rbk_vm *vm, uint64_t id) {
     if (id && vm->in_native && vm->opts.checkpoints) vm->pending_end.in_txn = 1;
 }
 
+/* The seq of effect id in the current part: every rbk_vm_effect_begin in a step counts one id
+ * and one seq, so a native with several effects open at once (sh/exec on: a list of hosts,
+ * all intents before the commands) ends each with its own. */
+static int seq_of(const rbk_vm *vm, uint64_t id) {
+    return vm->part_seq - (int)(vm->next_effect - id);
+}
+
 void rbk_vm_effect_end(rbk_vm *vm, uint64_t id, const char *status, int code, const char *out, size_t outlen,
                        const char *err, size_t errlen, int64_t duration_ms) {
     if (!id) return; /* not started (rbk_vm_effect_begin returned 0) */
@@ -440,7 +453,7 @@ void rbk_vm_effect_end(rbk_vm *vm, uint64_t id, const char *status, int code, co
         vm->pending_end.out = o;
         vm->pending_end.err = r;
         vm->pending_end.duration_ms = duration_ms;
-        if (!vm->pending_end.seq) vm->pending_end.seq = vm->part_seq;
+        vm->pending_end.seq = seq_of(vm, id);
         /* in_txn was set by rbk_vm_effect_in_transaction just before */
         return;
     }
@@ -448,7 +461,7 @@ void rbk_vm_effect_end(rbk_vm *vm, uint64_t id, const char *status, int code, co
      * data does) */
     char *o = out && out[outlen] ? rbk_xstrndup(out, outlen) : NULL;
     char *r = err && err[errlen] ? rbk_xstrndup(err, errlen) : NULL;
-    emit_effect_end(vm, id, vm->part_seq, status, code, o ? o : out, r ? r : err, duration_ms, NULL, 0);
+    emit_effect_end(vm, id, seq_of(vm, id), status, code, o ? o : out, r ? r : err, duration_ms, NULL, 0);
     free(o);
     free(r);
 }
@@ -642,7 +655,60 @@ const char *rbk_operator_name(void) {
     return pw ? pw->pw_name : "unknown";
 }
 
-/* Converts --param text to the declared type. */
+/* A list or map param's text (docs/cli.md, --param): JSON when it starts with [ or {, else (a
+ * list only) items separated by commas, each a string without the blanks around it. */
+static int param_container(const char *text, uint32_t type, rbk_value *out, rbk_sbuf *why) {
+    const char *p = text;
+    while (*p == ' ' || *p == '\t') p++;
+    if (*p == '[' || *p == '{') {
+        rbk_sbuf e = RBK_SBUF_INIT;
+        if (rbk_json_to_value(text, strlen(text), out, &e)) {
+            rbk_sbuf_printf(why, "not valid JSON (%s)", rbk_sbuf_cstr(&e));
+            rbk_sbuf_free(&e);
+            return 0;
+        }
+        rbk_sbuf_free(&e);
+        if (out->t != (type == RBK_PT_LIST ? RBK_T_LIST : RBK_T_MAP)) {
+            rbk_sbuf_printf(why, "a %s parameter takes a JSON %s, not %s", rbk_param_type_name(type),
+                            type == RBK_PT_LIST ? "array [...]" : "object {...}", out->t == RBK_T_LIST ? "an array" : "an object");
+            rbk_unref(*out);
+            return 0;
+        }
+        if (rbk_nesting(*out) > RBK_MAX_NESTING) {
+            rbk_sbuf_printf(why, "it nests more than %d levels deep", (int)RBK_MAX_NESTING);
+            rbk_unref(*out);
+            return 0;
+        }
+        return 1;
+    }
+    if (type == RBK_PT_MAP) {
+        rbk_sbuf_adds(why, "a map parameter is given in JSON: --param NAME='{\"key\": \"value\"}'");
+        return 0;
+    }
+    *out = rbk_list_new(0);
+    if (!*p) return 1; /* --param nodes= : no items */
+    for (const char *s = text;;) {
+        const char *c = strchr(s, ',');
+        const char *e = c ? c : s + strlen(s);
+        while (s < e && (*s == ' ' || *s == '\t')) s++;
+        const char *t = e;
+        while (t > s && (t[-1] == ' ' || t[-1] == '\t')) t--;
+        rbk_list_push(*out, rbk_str_new(s, (size_t)(t - s)));
+        if (!c) break;
+        s = c + 1;
+    }
+    return 1;
+}
+
+static int param_value(const char *text, uint32_t type, rbk_value *out);
+int rbk_param_parse(const char *text, uint32_t type, rbk_value *out, rbk_sbuf *why) {
+    if (type == RBK_PT_LIST || type == RBK_PT_MAP) return param_container(text, type, out, why);
+    if (param_value(text, type, out)) return 1;
+    rbk_sbuf_printf(why, "not a valid %s%s", rbk_param_type_name(type), type == RBK_PT_DURATION ? " (write e.g. 30s, 5m, 250ms)" : "");
+    return 0;
+}
+
+/* Converts --param text to the declared scalar type. */
 static int param_value(const char *text, uint32_t type, rbk_value *out) {
     char *end;
     switch (type) {
@@ -674,11 +740,106 @@ static int param_value(const char *text, uint32_t type, rbk_value *out) {
     }
 }
 
+/* What needs an operator (the unit's gate table): a secret ask's answer is registered now, so
+ * that it is masked from the first message on; without a terminal, every confirm (unless
+ * --yes) and ask that no --answer answers, and every `tty: true` command, is a problem. The
+ * names and values of the answers are the CLI's to check (cli/answers.c). */
+static int preflight_gates(rbk_vm *vm, rbk_sbuf *problems) {
+    rbk_unit *u = vm->u;
+    int n = 0;
+    for (uint32_t i = 0; i < u->ngates; i++) {
+        rbk_gatedecl *g = &u->gates[i];
+        const char *name = g->name != RBK_NONE ? rbk_vm_str(vm, g->name) : NULL;
+        const char *given = rbk_vm_answer(vm, name, NULL);
+        if (given && *given && (g->flags & RBK_GATE_SECRET)) rbk_vm_add_secret(vm, given, strlen(given));
+        if (vm->opts.interactive || given) continue;
+        if (!strcmp(rbk_vm_str(vm, u->native_names[g->native]), "approve")) continue; /* a store's, above */
+        if ((g->flags & RBK_GATE_TTY) && vm->opts.dry_run && !(g->flags & RBK_GATE_READ_ONLY)) continue; /* a write: not run */
+        const char *what = rbk_vm_str(vm, u->native_names[g->native]);
+        int line, col;
+        rbk_source_linecol(vm->sources.items[g->file], g->off, &line, &col);
+        const char *path = vm->sources.items[g->file]->path;
+        const char *q = g->question != RBK_NONE ? rbk_vm_str(vm, g->question) : NULL;
+        rbk_sbuf shown = RBK_SBUF_INIT; /* the question, quoted */
+        if (q) rbk_sbuf_printf(&shown, " (\"%s\")", q);
+        if (g->flags & RBK_GATE_TTY) {
+            rbk_sbuf_printf(problems, "%s at %s:%d needs a terminal (tty: true)%s: run it on one\n", what, path, line, rbk_sbuf_cstr(&shown));
+            n++;
+        } else if (!strcmp(what, "ask")) {
+            if (name) rbk_sbuf_printf(problems, "ask %s at %s:%d has no answer: pass --answer %s=VALUE or --answers FILE, or run on a terminal\n",
+                                      name, path, line, name);
+            else rbk_sbuf_printf(problems, "ask at %s:%d needs an operator at a terminal (--yes does not answer questions; "
+                                           "name it, `let NAME = ask(...)` or name:, to answer it with --answer)\n", path, line);
+            n++;
+        } else if (!vm->opts.yes && !vm->opts.dry_run) {
+            rbk_sbuf_printf(problems, "confirm at %s:%d needs an operator%s: run on a terminal, or pass --yes", path, line, rbk_sbuf_cstr(&shown));
+            if (name) rbk_sbuf_printf(problems, " or --answer %s=yes", name);
+            rbk_sbuf_addc(problems, '\n');
+            n++;
+        }
+        rbk_sbuf_free(&shown);
+    }
+    return n;
+}
+
+/* A host as the runbook sees it (docs/fleet.md): {name, address, port, user, vars}. `on:` takes
+ * only its name (support/fleet.h): the rest is for reading. */
+static rbk_value host_value(rbk_vm *vm, const rbk_fleet_host *h) {
+    rbk_value m = rbk_map_new(5);
+    rbk_map_sets(m, "name", rbk_str_cstr(h->name));
+    rbk_map_sets(m, "address", rbk_str_cstr(h->target.address));
+    rbk_map_sets(m, "port", h->port ? rbk_str_cstr(h->port) : rbk_nil());
+    rbk_map_sets(m, "user", h->user ? rbk_str_cstr(h->user) : rbk_nil());
+    rbk_value vars = rbk_map_new(h->nvars);
+    for (size_t k = 0; k < h->nvars; k++) {
+        rbk_value v;
+        if (!h->vars[k].json || rbk_vm_value_from_json(vm, h->vars[k].value, &v)) v = rbk_str_cstr(h->vars[k].value);
+        rbk_map_sets(vars, h->vars[k].key, v);
+    }
+    rbk_map_sets(m, "vars", vars);
+    return m;
+}
+
+/* env entry i is a `hosts` group: its list of host values, or a problem */
+static int hosts_group(rbk_vm *vm, uint32_t i, rbk_sbuf *problems) {
+    rbk_unit *u = vm->u;
+    const char *name = rbk_vm_str(vm, u->envs[i].name);
+    int line, col;
+    rbk_source_linecol(vm->sources.items[u->envs[i].file], u->envs[i].off, &line, &col);
+    const char *path = vm->sources.items[u->envs[i].file]->path;
+    rbk_unref(vm->envvals[i]);
+    vm->envvals[i] = rbk_list_new(0);
+    const rbk_fleet *f = vm->opts.fleet;
+    if (!f) {
+        /* one line for all the groups: the first group says it */
+        for (uint32_t k = 0; k < i; k++)
+            if (u->envs[k].flags & RBK_ENV_HOSTS) return 0;
+        rbk_sbuf_printf(problems, "this runbook declares hosts groups (%s:%d): pass --inventory FILE (an Ansible inventory)\n",
+                        path, line);
+        return 1;
+    }
+    const rbk_fleet_group *g = rbk_fleet_group_find(f, name);
+    if (!g) {
+        rbk_sbuf_printf(problems, "hosts group %s (declared at %s:%d) is not in the inventory\n", name, path, line);
+        return 1;
+    }
+    if (!g->n) {
+        rbk_sbuf_printf(problems, "hosts group %s (declared at %s:%d) has no hosts in the inventory\n", name, path, line);
+        return 1;
+    }
+    for (size_t k = 0; k < g->n; k++) rbk_list_push(vm->envvals[i], host_value(vm, &f->hosts[g->hosts[k]]));
+    return 0;
+}
+
 int rbk_vm_preflight(rbk_vm *vm, rbk_sbuf *problems) {
     rbk_unit *u = vm->u;
     int n = 0;
     /* environment: all at once */
     for (uint32_t i = 0; i < u->nenvs; i++) {
+        if (u->envs[i].flags & RBK_ENV_HOSTS) {
+            n += hosts_group(vm, i, problems);
+            continue;
+        }
         const char *name = rbk_vm_str(vm, u->envs[i].name);
         const char *v = rbk_run_env(&vm->opts, name);
         rbk_unref(vm->envvals[i]);
@@ -719,22 +880,44 @@ int rbk_vm_preflight(rbk_vm *vm, rbk_sbuf *problems) {
         for (int i = 0; i < vm->opts.nparams; i++)
             if (!strcmp(vm->opts.params[i].key, name)) given = vm->opts.params[i].value;
         rbk_value v;
-        static const char *tn[] = {"", "string", "int", "float", "bool", "duration"};
         int secret = (p->flags & RBK_PARAM_SECRET) != 0;
+        int container = p->type == RBK_PT_LIST || p->type == RBK_PT_MAP;
         if (given) {
             rbk_conninfo_passwords(given, NULL, add_secret_cb, vm); /* as for env values above */
-            if (!param_value(given, p->type, &v)) {
-                rbk_sbuf_printf(problems, "--param %s=%s: not a valid %s%s\n", name, secret ? RBK_MASK_REPLACEMENT : given,
-                                tn[p->type], p->type == RBK_PT_DURATION ? " (write e.g. 30s, 5m, 250ms)" : "");
+            rbk_sbuf why = RBK_SBUF_INIT;
+            if (!rbk_param_parse(given, p->type, &v, &why)) {
+                /* a secret's text is not shown, nor what a JSON error quotes of it */
+                if (secret && container) {
+                    rbk_sbuf_reset(&why);
+                    rbk_sbuf_printf(&why, "not a valid %s", rbk_param_type_name(p->type));
+                }
+                rbk_sbuf_printf(problems, "--param %s=%s: %s\n", name, secret ? RBK_MASK_REPLACEMENT : given, rbk_sbuf_cstr(&why));
+                rbk_sbuf_free(&why);
                 n++;
                 continue;
             }
+            rbk_sbuf_free(&why);
         } else if (p->deflt != RBK_NONE) {
             rbk_constant *k = &u->consts[p->deflt];
             v = rbk_ref(k->v);
             if (p->type == RBK_PT_BOOL && k->kind == RBK_K_INT) v = rbk_bool(k->v.as.i != 0);
+            if (container) {
+                /* its JSON text (bytecode.h), verified to be a string, made as a given one is */
+                rbk_sbuf why = RBK_SBUF_INIT;
+                rbk_value t = v;
+                int ok = rbk_param_parse(RBK_AS_STR(t)->data, p->type, &v, &why);
+                rbk_unref(t);
+                if (!ok) {
+                    rbk_sbuf_printf(problems, "parameter %s: its default in the bytecode is not a valid %s: %s\n", name,
+                                    rbk_param_type_name(p->type), rbk_sbuf_cstr(&why));
+                    rbk_sbuf_free(&why);
+                    n++;
+                    continue;
+                }
+                rbk_sbuf_free(&why);
+            }
         } else {
-            rbk_sbuf_printf(problems, "parameter %s (%s) is required: pass --param %s=VALUE\n", name, tn[p->type], name);
+            rbk_sbuf_printf(problems, "parameter %s (%s) is required: pass --param %s=VALUE\n", name, rbk_param_type_name(p->type), name);
             n++;
             continue;
         }
@@ -765,31 +948,7 @@ int rbk_vm_preflight(rbk_vm *vm, rbk_sbuf *problems) {
                                   "run with --state postgresql://... (docs/state.md)\n", vm->sources.items[g->file]->path, line);
         n++;
     }
-    /* gates without an operator */
-    if (!vm->opts.interactive && !vm->opts.yes && !vm->opts.dry_run) {
-        for (uint32_t i = 0; i < u->ngates; i++) {
-            rbk_gatedecl *g = &u->gates[i];
-            const char *gname = rbk_vm_str(vm, u->native_names[g->native]);
-            if (!strcmp(gname, "ask") || !strcmp(gname, "approve")) continue; /* listed below, above */
-            int line, col;
-            rbk_source_linecol(vm->sources.items[g->file], g->off, &line, &col);
-            const char *q = g->question != RBK_NONE ? rbk_vm_str(vm, g->question) : NULL;
-            rbk_sbuf_printf(problems, "confirm at %s:%d needs an operator%s%s%s: run on a terminal, or pass --yes\n",
-                            vm->sources.items[g->file]->path, line, q ? " (\"" : "", q ? q : "", q ? "\")" : "");
-            n++;
-        }
-    }
-    if (!vm->opts.interactive) {
-        for (uint32_t i = 0; i < u->ngates; i++) {
-            rbk_gatedecl *g = &u->gates[i];
-            if (strcmp(rbk_vm_str(vm, u->native_names[g->native]), "ask")) continue;
-            int line, col;
-            rbk_source_linecol(vm->sources.items[g->file], g->off, &line, &col);
-            rbk_sbuf_printf(problems, "ask at %s:%d needs an operator at a terminal (--yes does not answer questions)\n",
-                            vm->sources.items[g->file]->path, line);
-            n++;
-        }
-    }
+    n += preflight_gates(vm, problems);
     /* --from / --only / --fail-at name real steps */
     const char *names[3] = {vm->opts.from, vm->opts.only, vm->opts.fail_at};
     const char *flags[3] = {"--from", "--only", "--fail-at"};
@@ -817,6 +976,10 @@ int rbk_vm_run(rbk_vm *vm) {
     e.dry_run = vm->opts.dry_run;
     e.time_scale = vm->opts.time_scale > 1 ? vm->opts.time_scale : 0;
     rbk_vm_emit(vm, &e);
+    if (vm->opts.dry_run && vm->opts.resume) { /* the skipped writes before it are not in the journal's state */
+        vm->dry_skipped = 1;
+        vm->dry_last = strdup("the writes skipped before the resume");
+    }
     rbk_value result = rbk_nil();
     rbk_status st = rbk_interp_call(vm, 0, &result);
     rbk_unref(result);
@@ -830,6 +993,9 @@ int rbk_vm_run(rbk_vm *vm) {
     end.duration_ms = rbk_now_ms() - vm->run_start_ms;
     end.dry_run = vm->opts.dry_run;
     end.time_scale = vm->opts.time_scale > 1 ? vm->opts.time_scale : 0;
+    end.checks_verified = vm->checks_verified;
+    end.checks_unverified = vm->checks_unverified;
+    end.checks_failing = vm->checks_failing;
     rbk_vm_emit(vm, &end);
     return vm->exit_code;
 }

@@ -9,6 +9,7 @@
 #ifndef RBK_VM_H
 #define RBK_VM_H
 #include <signal.h>
+#include "../support/fleet.h"
 #include "../support/mask.h"
 #include "../support/sbuf.h"
 #include "bytecode.h"
@@ -122,6 +123,13 @@ typedef struct rbk_run_opts {
     const char *fail_at, *from, *only;
     rbk_kv *params; int nparams;
     rbk_kv *envfile; int nenvfile;     /* values from --env-file (the process env wins) */
+    /* --answer NAME=VALUE (the first nanswers_cli) then --answers FILE's lines: the answers to
+     * named asks and confirms (docs/cli.md); checked by the CLI before step 1 */
+    rbk_kv *answers; int nanswers, nanswers_cli;
+    const char *answers_file;
+    /* --inventory (docs/fleet.md): the hosts `hosts NAME` groups and `on:` name; NULL: none
+     * given. The CLI owns it (and its ControlMaster connections, stdlib/remote.h). */
+    rbk_fleet *fleet;
     volatile sig_atomic_t *interrupted; /* set by the CLI's signal handler (to the signal number) */
     volatile sig_atomic_t *running_pgid; /* the CLI's: sh()/exec() publish the running command's
                                             process group here (0: none; NULL: not published),
@@ -151,6 +159,10 @@ typedef struct rbk_run_opts {
 /* The value of environment variable name for this run: the process environment, else the
  * --env-file values; NULL when unset. The one lookup (preflight, env.get, the journal, resume). */
 const char *rbk_run_env(const rbk_run_opts *o, const char *name);
+/* The value of --param text for a param of type (bytecode.h, RBK_PT_*): 1 with *out set, or 0
+ * with why it is not one in *why ("not a valid int", "not valid JSON (...)"). The one reading
+ * of a param's text: the preflight, the default of a list or map, the prompt (cli/prompt.c). */
+int rbk_param_parse(const char *text, uint32_t type, rbk_value *out, rbk_sbuf *why);
 /* Who is running: $USER, else the account name ($USER is unset under cron, CI and sudo -i). */
 const char *rbk_operator_name(void);
 
@@ -182,4 +194,8 @@ const rbk_run_opts *rbk_vm_opts(const rbk_vm *vm);
 const char *rbk_vm_str(rbk_vm *vm, uint32_t k);
 /* Appends s with every secret registered so far replaced by *** (a sink's own messages). */
 void rbk_vm_mask(rbk_vm *vm, rbk_sbuf *out, const char *s, size_t n);
+/* rbk_vm_mask for text shown as it arrives (support/mask.h rbk_mask_stream): appends all but
+ * the open end, masked, and returns where the open end starts (to pass again with the next
+ * bytes). */
+size_t rbk_vm_mask_stream(rbk_vm *vm, rbk_sbuf *out, const char *s, size_t n);
 #endif

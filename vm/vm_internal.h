@@ -111,6 +111,12 @@ struct rbk_vm {
         int64_t duration_ms;
     } pending_end;
     char *sink_failed;          /* a sink could not record an event (rbk_vm_sink_failed) */
+    /* --dry-run (docs/internals.md, "The dry run"): the writes skipped so far in this run, the
+     * latest one as "sh(...) at file:line"; and the outcomes of the checks (expect, stop-if) by
+     * kind, for the run_end summary */
+    int dry_skipped;
+    char *dry_last;
+    int checks_verified, checks_unverified, checks_failing;
     uint8_t *global_lost;       /* restored from a checkpoint that could not hold its value */
     void *slots[RBK_VM_SLOT__COUNT];
     struct { void (*fn)(void *); void *arg; } on_destroy[8];
@@ -133,7 +139,11 @@ int rbk_steps_top_level_error(rbk_vm *vm);    /* returns the exit code */
 /* Raises RBK_E_TIMEOUT "the step's timeout (10m) expired" (or "the rollback's timeout (30m)
  * expired" in a rollback block with its own) with ": detail" when detail is not NULL. */
 rbk_status rbk_steps_raise_timeout(rbk_vm *vm, const char *detail);
+/* --dry-run: appends what a check or read may depend on, "may depend on: would sh(...) at
+ * file:line" (the latest skipped write, and how many before it). vm/interp.c */
+void rbk_vm_dry_depends(rbk_vm *vm, rbk_sbuf *b);
 int rbk_vm_raise(rbk_vm *vm, rbk_status st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int rbk_vm_vraise(rbk_vm *vm, rbk_status st, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 /* Counts one tick of opts.max_ticks: 0, or -1 with the budget error raised (RBK_E_RUNTIME).
  * Call only when opts.max_ticks > 0. */
 int rbk_vm_tick(rbk_vm *vm);

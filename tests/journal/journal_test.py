@@ -97,6 +97,54 @@ def wait_for(path, text, deadline=20):
     raise AssertionError(f"{text!r} did not appear in {path} within {deadline}s")
 
 
+
+# List and map params (issue 15): a resumed run has the values the run started with, a list
+# given as comma-separated items and one given in JSON (items holding a comma and a blank), a
+# default list and map; and a global map changed by assigning into it in a completed step is
+# restored from the journal as it was.
+LIST_PARAM_RB = r"""runbook "Journal list params"
+param dir: string
+param nodes: list
+param tags: list
+param zones: list = ["z1", "z2"]
+param opts: map = {retries: 2, mode: {fast: true}}
+let state = {done: [], seen: {}}
+step "One" {
+  state.done = state.done + ["one"]
+  state.seen["nodes"] = nodes
+  sh("echo one >> {dir}/marks")
+} rollback {
+  sh("echo undo-one >> {dir}/marks")
+}
+step "Two" {
+  sh("echo two-start >> {dir}/marks; if [ -e {dir}/slow ]; then sleep 30; fi; echo two-end >> {dir}/marks")
+  file.write("{dir}/two.json", json.encode({nodes: nodes, tags: tags, zones: zones, opts: opts, state: state}))
+} rollback {
+  sh("echo undo-two >> {dir}/marks")
+}
+"""
+
+
+def case_list_params_resume(d):
+    with open(os.path.join(d, "l.rb"), "w") as f:
+        f.write(LIST_PARAM_RB)
+    open(os.path.join(d, "slow"), "w").close()
+    p = start(["run", "l.rb", "--param", f"dir={d}", "--param", "nodes=a, b", "--param", 'tags=["t 1", "t,2", 3]',
+               "--journal", "j.jsonl"], d)
+    wait_for(os.path.join(d, "marks"), "two-start")
+    kill_group(p)
+    os.unlink(os.path.join(d, "slow"))
+    check(marks(d) == ["one", "two-start"], f"marks before resume: {marks(d)}")
+    check(not os.path.exists(os.path.join(d, "two.json")), "step Two wrote before it was cut off")
+    p = run(["resume", "j.jsonl", "--unknown", "rerun"], d)
+    check(p.returncode == 0, f"resume: exit {p.returncode}", p.stdout, p.stderr)
+    check(marks(d) == ["one", "two-start", "two-start", "two-end"], f"marks after resume: {marks(d)}")
+    got = json.load(open(os.path.join(d, "two.json")))
+    want = {"nodes": ["a", "b"], "tags": ["t 1", "t,2", 3], "zones": ["z1", "z2"],
+            "opts": {"retries": 2, "mode": {"fast": True}},
+            "state": {"done": ["one"], "seen": {"nodes": ["a", "b"]}}}
+    check(got == want, f"the resumed run's values: {got}")
+
 def kill_group(p, sig=signal.SIGKILL):
     """SIGKILL the runner only (like the OOM killer or a lost machine), then its orphans."""
     os.kill(p.pid, sig)
@@ -318,6 +366,45 @@ def case_secret_param_not_journaled_resume_needs_it(d):
         if "state" in r:
             check("api_key" not in [g["name"] for g in r["state"]["globals"]], "the secret param was checkpointed")
     no_secret(d, API_KEY)
+
+
+# A secret ask answered from --answers FILE (docs/cli.md "Answers"): the answer is masked in
+# the output, the journal and the report, and the journal says where it came from.
+ANSWER_RB = r'''runbook "Journal answers"
+step "One" {
+  let ticket = ask("Change ticket?")
+  let pin = ask("PIN?", secret: true)
+  sh("printf '%s' {pin} | wc -c")
+  log("ticket {ticket}, pin {pin}")
+}
+'''
+ANSWER_PIN = "Pin-9f8e7d-S3cret"
+
+
+def case_secret_answer_not_journaled(d):
+    with open(os.path.join(d, "a.rb"), "w") as f:
+        f.write(ANSWER_RB)
+    holder = tempfile.mkdtemp(prefix="rbk-answers-")  # the answers file holds the secret: not in d
+    try:
+        path = os.path.join(holder, "answers")
+        with open(path, "w") as f:
+            f.write(f"ticket=CHG-1234\npin={ANSWER_PIN}\n")
+        os.chmod(path, 0o644)
+        p = run(["run", "a.rb", "--answers", path, "--journal", "j.jsonl"], d)
+        check(p.returncode == 64 and "others can read it (mode 0644): chmod 600" in p.stderr, "a readable secret file", p.stderr)
+        check(not os.path.exists(os.path.join(d, "j.jsonl")) or "gate" not in open(os.path.join(d, "j.jsonl")).read(),
+              "a refused run asked something")
+        os.unlink(os.path.join(d, "j.jsonl")) if os.path.exists(os.path.join(d, "j.jsonl")) else None
+        os.chmod(path, 0o600)
+        p = run(["run", "a.rb", "--answers", path, "--journal", "j.jsonl", "--report", "r.json"], d)
+        check(p.returncode == 0, f"run with --answers: exit {p.returncode}", p.stdout, p.stderr)
+        check(f"gate   PIN? -> *** (--answers {path})" in p.stdout and "log    ticket CHG-1234, pin ***" in p.stdout,
+              "the gate lines", p.stdout)
+        gates = [json.loads(l) for l in open(os.path.join(d, "j.jsonl")) if '"rec":"gate"' in l]
+        check([g["answer"] for g in gates] == [f"CHG-1234 (--answers {path})", f"*** (--answers {path})"], f"journaled answers: {gates}")
+        no_secret(d, ANSWER_PIN)
+    finally:
+        shutil.rmtree(holder, ignore_errors=True)
 
 
 def case_secret_param_typed_on_a_terminal(d):

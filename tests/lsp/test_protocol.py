@@ -381,6 +381,14 @@ def diagnostics_on_open_and_change_with_utf16_columns():
     rel = e["relatedInformation"][0]
     eq(rel["location"]["uri"], u, "hint location")
     assert "count" in rel["message"] and rel["message"].startswith("hint: "), rel
+    # a note (where the fn a call does not fit is declared) points at its declaration
+    change(s, u, 'runbook "d"\nfn f(a) {\n  return a\n}\nlog(f())\n', 4)
+    d = s.diagnostics(u)
+    e = [x for x in d["diagnostics"] if x["severity"] == 1][0]
+    assert "missing argument `a`" in e["message"], e
+    rel = e["relatedInformation"][0]
+    eq(rel["message"], "note: `f` is declared here", "note message")
+    eq(rel["location"]["range"], {"start": {"line": 1, "character": 3}, "end": {"line": 1, "character": 4}}, "note range")
     finish(s)
 
 
@@ -653,6 +661,26 @@ def definition():
 
 
 @case
+def completion_hosts_groups():
+    """hosts. offers the declared hosts groups (docs/fleet.md), env. only the variables"""
+    s = server()
+    s.initialize()
+    u = uri("/tmp/rbk-lsp-hosts.rb")
+    text = 'env REGION\nhosts web, workers\nstep "s" {\n  sh("true", on: hosts.web, read_only: true)\n  log("{len(hosts.workers)} {env.REGION}")\n}\n'
+    open_doc(s, u, text)
+    eq([x for x in s.diagnostics(u)["diagnostics"] if x["severity"] == 1], [], "the hosts runbook checks")
+    lines = text.split("\n")
+    for n, (typed, want) in enumerate((("  log(hosts.", ["web", "workers"]), ("  log(env.", ["REGION"]))):
+        t = list(lines)
+        t[4] = typed
+        change(s, u, "\n".join(t), n + 2)
+        s.diagnostics(u)
+        r = s.call("textDocument/completion", pos(u, 4, len(typed)))["result"]
+        eq(sorted(i["label"] for i in r["items"]), want, typed)
+    finish(s)
+
+
+@case
 def document_symbols():
     s, u = features_server()
     r = s.call("textDocument/documentSymbol", {"textDocument": {"uri": u}})["result"]
@@ -689,7 +717,7 @@ def completion():
     assert got and all(g[0].islower() for g in got), got  # std/pg's fns
     eq(comp("  let out = sh(", '  let out = sh("echo", timeo'), ["timeout"], "named argument by prefix")  # `ti` also names the module time
     got = comp("  let out = sh(", '  let out = sh("echo", ')
-    eq(got[:10], ["cmd", "timeout", "check", "cwd", "env", "stdin", "read_only", "max_output", "secret", "base"],
+    eq(got[:12], ["cmd", "timeout", "check", "cwd", "env", "stdin", "read_only", "max_output", "secret", "tty", "on", "base"],
        "sh's named arguments first, then names in scope")
     got = comp('    log(ping("/x"))', '    log(ping("/x", ')
     eq(got[:2], ["path", "tries"], "a fn's parameters")

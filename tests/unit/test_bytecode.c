@@ -206,7 +206,7 @@ static rbk_unit *unit_full(void) {
     u->params[0] = (rbk_paramdecl){kstr(u, "region"), RBK_PT_STRING, 1, kstr(u, "eu-west-1"), 0, 0, 0};
     u->ngates = 1;
     u->gates = rbk_xcalloc(1, sizeof *u->gates);
-    u->gates[0] = (rbk_gatedecl){1, kstr(u, "Proceed?"), 0, 0, 10};
+    u->gates[0] = (rbk_gatedecl){1, kstr(u, "Proceed?"), 0, 0, 10, kstr(u, "go"), 0};
     return u;
 }
 
@@ -250,9 +250,12 @@ static rbk_unit *unit_ops(void) {
     emit(&c, RBK_OP_POP);
     patch_jump(&c, emit(&c, RBK_OP_RANGE_LOOP, 0u, 2u, 0u), 2, body);
     patch_jump(&c, l3, 2, c.len);
+    emit(&c, RBK_OP_CONST, kk); /* the key and value SET_ITEM sets in the map below */
+    emit(&c, RBK_OP_NIL);
     emit(&c, RBK_OP_CONST, kk);
     emit(&c, RBK_OP_TRUE);
     emit(&c, RBK_OP_MAP, 1u);
+    emit(&c, RBK_OP_SET_ITEM, 1u);
     emit(&c, RBK_OP_FOR_PREP, 3u);
     uint32_t l2 = emit(&c, RBK_OP_FOR_NEXT2, 3u, 5u, 0u);
     patch_jump(&c, emit(&c, RBK_OP_JUMP, 0u), 0, l2);
@@ -306,7 +309,7 @@ static rbk_unit *unit_ops(void) {
     emit(&c, RBK_OP_NIL);
     emit(&c, RBK_OP_FAIL);
     emit(&c, RBK_OP_HALT);
-    rbk_function *f = fadd(u, "<main>", 0, 11, 3, &c);
+    rbk_function *f = fadd(u, "<main>", 0, 11, 4, &c);
     line(f, 0, 0);
     line(f, 40, 19); /* the end of the file */
     /* every opcode appears somewhere in unit_full or here */
@@ -453,7 +456,7 @@ static void test_disasm(void **st) {
     rbk_bc_disasm(l, &out);
     const char *s = rbk_sbuf_cstr(&out);
     const char *want[] = {
-        "format version 3",
+        "format version 5",
         "title: \"Deploy \\\"the\\\" thing\"",
         "artifact sha256: ",
         "  0  main.rb  sha256 ",
@@ -475,7 +478,7 @@ static void test_disasm(void **st) {
         "trace 0: \"x\"",
         "TOKEN  secret  at main.rb:1:1",
         "region: string  global 1  default \"eu-west-1\"",
-        "confirm \"Proceed?\"  in step \"check x\"",
+        "confirm \"Proceed?\"  name \"go\"  in step \"check x\"",
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
         if (!strstr(s, want[i])) fail_msg("disasm lacks [%s]:\n%s", want[i], s);
@@ -606,11 +609,19 @@ static void test_bad_magic_and_version(void **st) {
     b.data[0] = 'R';
     b.data[4] = 1;
     assert_null(rbk_bc_load((const uint8_t *)b.data, b.len, &err));
-    assert_string_equal(err, "built by format version 1; this runbook reads version 3 — recompile the .rb");
+    assert_string_equal(err, "built by format version 1; this runbook reads version 5 — recompile the .rb");
     free(err);
     b.data[4] = 2; /* format 2: before the rollback timeout of the step table */
     assert_null(rbk_bc_load((const uint8_t *)b.data, b.len, &err));
-    assert_string_equal(err, "built by format version 2; this runbook reads version 3 — recompile the .rb");
+    assert_string_equal(err, "built by format version 2; this runbook reads version 5 — recompile the .rb");
+    free(err);
+    b.data[4] = 3; /* format 3: before gate names and tty: */
+    assert_null(rbk_bc_load((const uint8_t *)b.data, b.len, &err));
+    assert_string_equal(err, "built by format version 3; this runbook reads version 5 — recompile the .rb");
+    free(err);
+    b.data[4] = 4; /* format 4: sh and exec before on: (one argument fewer) */
+    assert_null(rbk_bc_load((const uint8_t *)b.data, b.len, &err));
+    assert_string_equal(err, "built by format version 4; this runbook reads version 5 — recompile the .rb");
     free(err);
     b.data[4] = (char)RBK_BC_VERSION;
     assert_null(rbk_bc_load((const uint8_t *)b.data, b.len - 1, &err));
@@ -869,6 +880,19 @@ static void test_shell_operands(void **st) {
         expect_reject(u, bad[i].want);
     }
 }
+/* SET_ITEM sets an item at a path of at least one key */
+static void test_set_item_path(void **st) {
+    (void)st;
+    rbk_unit *u = unit_basic();
+    code c = {0};
+    emit(&c, RBK_OP_NIL);
+    emit(&c, RBK_OP_NIL);
+    emit(&c, RBK_OP_SET_ITEM, 0u);
+    emit(&c, RBK_OP_POP);
+    emit(&c, RBK_OP_HALT);
+    replace_main(u, &c, 2);
+    expect_reject(u, "SET_ITEM: a path of no keys");
+}
 static void test_call_fn_arity(void **st) {
     (void)st;
     rbk_unit *u = unit_full();
@@ -957,6 +981,12 @@ static void test_tables(void **st) {
     u->gates[0].native = 2;
     expect_reject(u, "gate 0: native 2 out of range (2)");
     u = unit_full();
+    u->gates[0].flags = 8;
+    expect_reject(u, "gate 0: unknown flags 0x8");
+    u = unit_full();
+    u->gates[0].flags = RBK_GATE_TTY; /* only sh and exec need a terminal */
+    expect_reject(u, "gate 0: native 1 'confirm' is not a gate");
+    u = unit_full();
     u->params[0].global = 2;
     expect_reject(u, "parameter 0: global 2 out of range (2)");
     u = unit_full();
@@ -1029,6 +1059,7 @@ int main(void) {
         cmocka_unit_test(test_range_loop_and_fused_locals),
         cmocka_unit_test(test_const_out_of_range),
         cmocka_unit_test(test_field_not_string),
+        cmocka_unit_test(test_set_item_path),
         cmocka_unit_test(test_call_fn_arity),
         cmocka_unit_test(test_native_arity),
         cmocka_unit_test(test_main_only_op),

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "stdlib/json_value.h"
+#include "vm/json_value.h"
 #include "vm/native.h"
 #include "vm/vm.h"
 

@@ -1,7 +1,7 @@
 /* tests/unit/test_jsonw.c — the JSON writer of the outputs (support/jsonw.h): the pretty form
  * the report and the plan are diffed in (two spaces, "key": value, {} and [] when empty), the
- * compact form of the JSON log and the resume record, null for a missing string, and the
- * escaper it is given. */
+ * compact form of the JSON log, the journal and the resume record, null for a missing string,
+ * JSON written as given (the journal's state and result), and the escaper it is given. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -78,11 +78,30 @@ static void test_escaper(void **state) {
     rbk_sbuf_free(&b);
 }
 
+/* A journal record: raw JSON after a key and as an element, `/` and UTF-8 as they are. */
+static void test_raw(void **state) {
+    (void)state;
+    rbk_sbuf b = RBK_SBUF_INIT;
+    rbk_jw w;
+    rbk_jw_init(&w, &b, 0, rbk_sbuf_add_json_str);
+    rbk_jw_open(&w, NULL, '{');
+    rbk_jw_str(&w, "rec", "a/b\xc3\xa9");
+    rbk_jw_raw(&w, "state", "{\"globals\":[]}");
+    rbk_jw_open(&w, "list", '[');
+    rbk_jw_raw(&w, NULL, "[1,2]");
+    rbk_jw_raw(&w, NULL, "null");
+    rbk_jw_close(&w, ']');
+    rbk_jw_close(&w, '}');
+    assert_string_equal(rbk_sbuf_cstr(&b), "{\"rec\":\"a/b\xc3\xa9\",\"state\":{\"globals\":[]},\"list\":[[1,2],null]}");
+    rbk_sbuf_free(&b);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pretty),
         cmocka_unit_test(test_compact),
         cmocka_unit_test(test_escaper),
+        cmocka_unit_test(test_raw),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

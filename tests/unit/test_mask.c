@@ -455,6 +455,102 @@ static void test_line_breaks_inside(void **st) {
     rbk_mask_free(m);
 }
 
+/* ---------- a stream shown as it comes (rbk_mask_stream) ---------- */
+
+/* Feeds text in chunks of the given sizes the way stdlib/std_sh.c does for a `tty: true`
+ * command (keep the open end, pass it again with the next bytes, apply to the rest at the
+ * end); what is shown must be what masking the whole text shows. */
+static char *streamed(const rbk_mask *m, const char *text, size_t n, const size_t *chunks, size_t nchunks) {
+    rbk_sbuf out = RBK_SBUF_INIT, held = RBK_SBUF_INIT;
+    size_t at = 0;
+    for (size_t c = 0; at < n; c++) {
+        size_t k = c < nchunks ? chunks[c] : n - at;
+        if (k > n - at) k = n - at;
+        rbk_sbuf_add(&held, text + at, k);
+        at += k;
+        size_t open = rbk_mask_stream(m, &out, rbk_sbuf_cstr(&held), held.len);
+        assert_true(open <= held.len);
+        rbk_sbuf rest = RBK_SBUF_INIT;
+        rbk_sbuf_add(&rest, rbk_sbuf_cstr(&held) + open, held.len - open);
+        rbk_sbuf_free(&held);
+        held = rest;
+    }
+    rbk_mask_apply(m, &out, rbk_sbuf_cstr(&held), held.len);
+    rbk_sbuf_free(&held);
+    return rbk_sbuf_detach(&out);
+}
+
+static void test_stream_split_anywhere(void **st) {
+    (void)st;
+    rbk_mask *m = rbk_mask_new();
+    rbk_mask_add(m, "s3cr3t-PIN-4242", 15);
+    rbk_mask_add(m, "ab", 2);
+    rbk_mask_add(m, "abcdef", 6);
+    const char *text = "Proceed? [y/N] y\r\npin s3cr3t-PIN-4242 and abcdef, ab, abcde\r\n";
+    size_t n = strlen(text);
+    rbk_sbuf whole = RBK_SBUF_INIT;
+    rbk_mask_apply(m, &whole, text, n);
+    for (size_t cut = 0; cut <= n; cut++) { /* every split into two reads */
+        size_t chunks[1] = {cut};
+        char *got = streamed(m, text, n, chunks, 1);
+        assert_string_equal(got, rbk_sbuf_cstr(&whole));
+        free(got);
+    }
+    size_t ones[256];
+    for (size_t i = 0; i < 256; i++) ones[i] = 1; /* one byte a read */
+    char *got = streamed(m, text, n, ones, 256);
+    assert_string_equal(got, rbk_sbuf_cstr(&whole));
+    free(got);
+    /* a prompt that begins no secret is shown at once, whole */
+    rbk_sbuf out = RBK_SBUF_INIT;
+    assert_int_equal(rbk_mask_stream(m, &out, "Password: ", 10), 10);
+    assert_string_equal(rbk_sbuf_cstr(&out), "Password: ");
+    rbk_sbuf_reset(&out);
+    /* its start held back until the next read says whether it is one */
+    assert_int_equal(rbk_mask_stream(m, &out, "pin s3cr3t-P", 12), 4);
+    assert_string_equal(rbk_sbuf_cstr(&out), "pin ");
+    rbk_sbuf_free(&out);
+    rbk_sbuf_free(&whole);
+    rbk_mask_free(m);
+}
+
+static void test_stream_random_vs_whole(void **st) {
+    (void)st;
+    unsigned seed = 12345;
+    for (int round = 0; round < 300; round++) {
+        rbk_mask *m = rbk_mask_new();
+        char secrets[3][12];
+        for (int k = 0; k < 3; k++) {
+            int len = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 10;
+            for (int i = 0; i < len; i++) secrets[k][i] = "abc\n"[((seed = seed * 1103515245u + 12345u) >> 16) % 4];
+            secrets[k][len] = 0;
+            rbk_mask_add(m, secrets[k], (size_t)len);
+        }
+        char text[200];
+        size_t n = 0;
+        while (n < 150) {
+            if (((seed = seed * 1103515245u + 12345u) >> 16) % 4 == 0) {
+                const char *sec = secrets[(seed >> 8) % 3];
+                size_t l = strlen(sec);
+                memcpy(text + n, sec, l);
+                n += l;
+            } else {
+                text[n++] = "abcx\n"[((seed = seed * 1103515245u + 12345u) >> 16) % 5];
+            }
+        }
+        text[n] = 0;
+        size_t chunks[64];
+        for (int i = 0; i < 64; i++) chunks[i] = 1 + ((seed = seed * 1103515245u + 12345u) >> 16) % 7;
+        rbk_sbuf whole = RBK_SBUF_INIT;
+        rbk_mask_apply(m, &whole, text, n);
+        char *got = streamed(m, text, n, chunks, 64);
+        assert_string_equal(got, rbk_sbuf_cstr(&whole));
+        free(got);
+        rbk_sbuf_free(&whole);
+        rbk_mask_free(m);
+    }
+}
+
 /* ---------- pieces of a text cut elsewhere ---------- */
 
 static char *piece(const rbk_mask *m, const char *s, int before, int after) {
@@ -748,6 +844,8 @@ int main(void) {
         cmocka_unit_test(test_url_more_forms),
         cmocka_unit_test(test_line_breaks_inside),
         cmocka_unit_test(test_piece_edges),
+        cmocka_unit_test(test_stream_split_anywhere),
+        cmocka_unit_test(test_stream_random_vs_whole),
         cmocka_unit_test(test_piece_random_vs_naive),
         cmocka_unit_test(test_piece_straddling_any_cut),
         cmocka_unit_test(test_quote_forms),

@@ -20,6 +20,8 @@ syn sync fromstart
 " ---------------------------------------------------------------- keywords
 syn match runbookDeclaration "\<\%(runbook\|section\|step\)\>"
 syn match runbookStorage     "\<\%(env\|param\|let\|fn\)\>"
+" hosts GROUP, ... (docs/fleet.md): a keyword only at the start of a line before a name
+syn match runbookStorage     "^\s*\zshosts\ze\s\+\h"
 syn match runbookImport      "\<\%(use\|as\)\>"
 syn match runbookConditional "\<\%(if\|else\)\>"
 syn match runbookRepeat      "\<for\>"

@@ -6,7 +6,7 @@
 # expect: 3 steps, 0 gates, point of no return: none
 # expect: 1. Look  read_only.rb:
 # expect: read   sh         kubectl get pods -n {"web"}  (read_only: true; via pods; read_only.rb:
-# expect: read   exec       <value of ["pg_isready", "-q"]>  (timeout: 5s, read_only: true; read_only.rb:
+# expect: read   exec       pg_isready -q  (timeout: 5s, read_only: true; read_only.rb:
 # expect: 2. Restart  read_only.rb:
 # expect: write  sh         kubectl rollout restart deploy/web  (read_only: false; read_only.rb:
 # expect: 3. Undeclared  read_only.rb:

@@ -2,6 +2,8 @@
 runbook "Param"
 param count: int
 param label = "default label"
+param hosts: list
 step "Use" {
   log("count is {count}, twice is {count * 2}, label is {label}")
+  log("hosts are {hosts}")
 }

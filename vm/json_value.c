@@ -1,4 +1,4 @@
-/* stdlib/json_value.c — JSON text → runtime values with jansson (see json_value.h).
+/* vm/json_value.c — JSON text → runtime values with jansson (see json_value.h).
  * jansson (2.8 and later) iterates objects in insertion order, which keeps map key order;
  * jansson's parser caps nesting depth (2048), which bounds the recursion here. */
 #include "json_value.h"

@@ -1,0 +1,69 @@
+"""tests/diff/corpus.py — the pairs of runbooks `runbook diff` is tested on (tests/diff/diff_test.py).
+
+cases/base.rb is the old side; each case below is base.rb with one change (the new side,
+NAME.new.rb), or, for an `old` case, the old side (NAME.old.rb) with base.rb as the new one.
+cases/formatting.new.rb is written by hand: base.rb in another layout, with other comments.
+write(DIR) puts base.rb, formatting.new.rb and every case into DIR.
+"""
+import os
+import shutil
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CASES = os.path.join(HERE, "cases")
+
+LOCK = '  stop-if sh("test -e /tmp/orders.lock", check: false, read_only: true).code == 0, "another cutover is running"\n'
+MIGRATE_RB = '} rollback {\n  sh("migrate down --to v1")\n}'
+CONFIRM = 'step "Confirm the window" {\n  confirm("Start the cutover of {release}?")\n}\n\n'
+DRAIN = 'step "Drain" {'
+DRAIN_STEP = ('\nstep "Drain" {\n  wait(drain)\n  expect sh("curl -fsS http://127.0.0.1/healthz", timeout: 5s, read_only: true)'
+              '.code == 0 within 2m every 5s\n}\n')
+
+# name: (what, [(text in base.rb, its replacement), ...], side)
+PAIRS = {
+    "identical": ("no change at all", [], "new"),
+    "step-added": ('a step added after "Back up"', [(CONFIRM, 'step "Announce" {\n  sh("notify --channel ops \'cutover starts\'", read_only: true)\n}\n\n' + CONFIRM)], "new"),
+    "step-removed": ('the step "Drain" removed (with its expect)', [(DRAIN_STEP, "")], "new"),
+    "step-renamed": ('"Back up" renamed', [('step "Back up"', 'step "Back up the orders database"')], "new"),
+    "step-reordered": ('"Confirm the window" moved first', [(CONFIRM, ""), ('step "Pre-flight"', CONFIRM + 'step "Pre-flight"')], "new"),
+    "effect-added": ('an effect added to "Migrate"', [('  sh("migrate up --to {release}")\n', '  sh("migrate up --to {release}")\n  sh("vacuumdb --analyze orders")\n')], "new"),
+    "effect-changed": ('the command of "Migrate" changed', [('sh("migrate up --to {release}")', 'sh("migrate up --to {release} --lock-timeout 5s")')], "new"),
+    "effect-removed": ('the pg_dump removed from "Back up"', [('  sh("pg_dump orders > /tmp/orders.sql")\n', "")], "new"),
+    "expect-message": ("an expect message changed", [('"the schema is at {release}"', '"migrate status does not show {release}"')], "new"),
+    "expect-weakened": ("an expect bound loosened", [('file.size("/tmp/orders.sql") > 0', 'file.size("/tmp/orders.sql") > -1')], "new"),
+    "stop-if-removed": ('the stop-if of "Pre-flight" removed', [(LOCK, "")], "new"),
+    "rollback-removed": ('the rollback of "Migrate" removed', [(MIGRATE_RB, "}")], "new"),
+    "rollback-changed": ('the rollback of "Migrate" changed', [('sh("migrate down --to v1")', 'sh("migrate down --to v1 --force")')], "new"),
+    "rollback-timeout": ('the rollback of "Migrate" gets its own timeout', [(MIGRATE_RB, MIGRATE_RB.replace("} rollback {", "} rollback timeout 30m {"))], "new"),
+    "irreversible-pnr-earlier": ('"Migrate" made irreversible: the point of no return moves earlier',
+                                 [(MIGRATE_RB, '} irreversible "down migrations lose the new columns"')], "new"),
+    "gate-after-pnr": ('"Confirm the window" moved after the irreversible "Drop the old table"', [(CONFIRM, ""), (DRAIN, CONFIRM + DRAIN)], "new"),
+    "decls-added": ("a param and an env added", [("param drain: duration = 30s\n", "param drain: duration = 30s\nparam batch: int = 500\nparam ticket: string\nenv PAGER_URL optional\n")], "new"),
+    "decls-removed": ("an extra param and env, which the new side (base.rb) removes",
+                      [("param drain: duration = 30s\n", 'param drain: duration = 30s\nparam region = "eu-west-1"\nenv PAGER_URL optional\n')], "old"),
+    "duration": ('the timeout of "Back up" doubled, the wait lengthened',
+                 [('step "Back up" timeout 10m', 'step "Back up" timeout 20m'), ("param drain: duration = 30s", "param drain: duration = 2m")], "new"),
+    "check-window": ("the window of the health check lengthened", [("within 2m every 5s", "within 10m every 5s")], "new"),
+}
+
+
+def pairs():
+    """(name, old file, new file) for every case, formatting included, sorted by name."""
+    out = [(n, "base.rb", n + ".new.rb") if side == "new" else (n, n + ".old.rb", "base.rb") for n, (_, _, side) in PAIRS.items()]
+    out.append(("formatting", "base.rb", "formatting.new.rb"))
+    return sorted(out)
+
+
+def write(d):
+    shutil.copy(os.path.join(CASES, "base.rb"), d)
+    shutil.copy(os.path.join(CASES, "formatting.new.rb"), d)
+    with open(os.path.join(CASES, "base.rb"), encoding="utf-8") as f:
+        base = f.read()
+    body = base[base.index('runbook "'):]
+    for name, (what, edits, side) in PAIRS.items():
+        text = body
+        for old, new in edits:
+            if old not in text:
+                raise ValueError("corpus case %s: %r is not in base.rb" % (name, old))
+            text = text.replace(old, new, 1)
+        with open(os.path.join(d, "%s.%s.rb" % (name, side)), "w", encoding="utf-8") as f:
+            f.write("# tests/diff: base.rb with %s\n" % what + text)
