@@ -11,12 +11,14 @@ Nothing here asserts anything: the verdict column compares the median ratio with
 """
 import argparse
 import json
+import re
 import os
 import resource
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -396,6 +398,69 @@ def bench_sql(runs, env):
                   "rows_rss_anchor_kib": ras, "rows_time": t, "rows_time_anchor": ta}
 
 
+def dur_s(text):
+    """a duration as the runbook prints it (250ms, 1.5s, 2m3s) in seconds"""
+    total = 0.0
+    for num, unit in re.findall(r"([0-9.]+)(ms|s|m|h)", text):
+        total += float(num) * {"ms": 0.001, "s": 1, "m": 60, "h": 3600}[unit]
+    return total
+
+
+def bench_fleet(runs, fleet_env):
+    """sh("uptime", on: 100 hosts) against parallel-ssh, raw OpenSSH and ansible (issue 16)."""
+    if not fleet_env or not os.path.exists(fleet_env):
+        print("fleet: no --fleet-env (scripts/sshd_fleet.sh start DIR 100): skipped", file=sys.stderr)
+        return
+    fe = load_env(fleet_env)
+    inv, cfg, n = fe["RBK_INVENTORY"], fe["RBK_SSH_CONFIG"], int(fe["RBK_FLEET_N"])
+    names = [f"h{i}" for i in range(1, n + 1)]
+    hostsfile = os.path.join(ARGS.work, "fleet_hosts")
+    with open(hostsfile, "w") as f:
+        f.write("\n".join(names) + "\n")
+    rbc = compile_rb(os.path.join(HERE, "rb", "fleet.rb"), os.path.join(ARGS.work, "fleet.rbc"))
+    print(f"fleet: uptime on {n} hosts", file=sys.stderr)
+
+    def ours(forks, calls=2):
+        t0 = time.perf_counter()
+        p = subprocess.run([RUNBOOK, "run", rbc, "--inventory", inv, "--forks", str(forks), "--param", f"calls={calls}"],
+                           capture_output=True, text=True)
+        wall = time.perf_counter() - t0
+        got = re.findall(rf"call (\d+): {n} hosts in (\S+)", p.stdout)
+        if p.returncode != 0 or len(got) != calls:
+            die(f"fleet run failed:\n{p.stdout[-2000:]}\n{p.stderr[-2000:]}")
+        return wall, [dur_s(d) for _, d in got]
+
+    pssh = ["parallel-ssh", "-p", str(n), "-h", hostsfile, "-x", f"-F {cfg}", "uptime"]
+    ansible = ["ansible", "all", "-i", inv, "-m", "command", "-a", "uptime", "-f", str(n)]
+    aenv = dict(os.environ, ANSIBLE_HOST_KEY_CHECKING="True", ANSIBLE_STDOUT_CALLBACK="minimal",
+                ANSIBLE_PYTHON_INTERPRETER="auto_silent")
+    ctl = tempfile.mkdtemp(prefix="rbk-ctl-", dir="/tmp")
+    mux = ["-F", cfg, "-o", "ControlMaster=auto", "-o", f"ControlPath={ctl}/%C", "-o", "ControlPersist=120"]
+    for h in names:  # the anchor's masters, started once: its rows time warm connections only
+        subprocess.run(["ssh", *mux, "-f", "-N", h], check=True)
+    raw = ["bash", "-c", "for h in " + " ".join(names) + "; do ssh " + " ".join(mux) + " $h uptime >/dev/null & done; wait"]
+    cold16, cold100, warm100, a_pssh, a_ans, a_raw = [], [], [], [], [], []
+    for _ in range(runs):
+        w, calls = ours(n)
+        cold100.append(w)
+        warm100.append(calls[1])
+        cold16.append(ours(16)[0])
+        a_pssh.append(run_measured(pssh)[0])
+        a_raw.append(run_measured(raw)[0])
+        a_ans.append(run_measured(ansible, env=aenv)[0])
+    for h in names:
+        subprocess.run(["ssh", "-F", cfg, "-o", f"ControlPath={ctl}/%C", "-O", "exit", h], capture_output=True)
+    shutil.rmtree(ctl, ignore_errors=True)
+    med = statistics.median
+    row(f"fleet: cold run, {n} hosts, --forks {n}", med(cold100), med(a_pssh), None,
+        f"the whole run (preflight, two calls) vs parallel-ssh -p {n}", info=True)
+    row(f"fleet: cold run, {n} hosts, --forks 16 (default)", med(cold16), med(a_pssh), None, "vs parallel-ssh", info=True)
+    row(f"fleet: warm call, {n} hosts", med(warm100), med(a_raw), None,
+        "the second call of a run vs ssh in parallel over warm ControlMaster", info=True)
+    row(f"fleet: cold run vs ansible -f {n}", med(cold100), med(a_ans), None, "ansible all -m command -a uptime", info=True)
+    RAW["fleet"] = {"cold100": cold100, "cold16": cold16, "warm100": warm100, "pssh": a_pssh, "raw": a_raw, "ansible": a_ans}
+
+
 def load_env(path):
     env = dict(os.environ)
     if path and os.path.exists(path):
@@ -430,7 +495,8 @@ def main():
     ap.add_argument("--services-env")
     ap.add_argument("--json")
     ap.add_argument("--quick", action="store_true", help="fewer runs (a smoke test of the harness)")
-    ap.add_argument("--only", help="comma-separated: vm,check,fmt,lsp,startup,sh,http,sql")
+    ap.add_argument("--only", help="comma-separated: vm,check,fmt,lsp,startup,sh,http,sql,fleet")
+    ap.add_argument("--fleet-env", help="fleet.env of scripts/sshd_fleet.sh (the fleet rows)")
     ARGS = ap.parse_args()
     RUNBOOK = os.path.join(ARGS.build, "runbook")
     HTTP_ANCHOR = os.path.join(ARGS.build, "bench", "rbk-http-anchor")
@@ -462,6 +528,8 @@ def main():
         bench_http(runs, env)
     if want("sql"):
         bench_sql(runs, env)
+    if want("fleet"):
+        bench_fleet(runs, ARGS.fleet_env)
     m["loadavg_at_end"] = os.getloadavg()
     print_table()
     print(f"\nmachine: {m['nproc']} CPUs, {m['cpu']}; load average {m['loadavg_at_start'][0]:.2f} at start, "

@@ -33,6 +33,7 @@ work=$(mktemp -d /tmp/rbk-bench.XXXXXX)
 svc=$work/svc
 cleanup() {
   bash "$repo/scripts/services.sh" stop "$svc" >/dev/null 2>&1 || true
+  bash "$repo/scripts/sshd_fleet.sh" stop "$work/fleet" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -41,6 +42,14 @@ RBK_FIXTURE_HTTPD=""
 export RBK_FIXTURE_HTTPD
 bash "$repo/scripts/services.sh" start "$svc" >&2 || echo "bench: services did not start; HTTP/SQL rows are skipped" >&2
 
+# the fleet rows (issue 16): 100 hosts of real sshd on 127.0.10.x
+fleet_env=
+if [[ -x /usr/sbin/sshd ]] && bash "$repo/scripts/sshd_fleet.sh" start "$work/fleet" 100 >&2; then
+  fleet_env=$work/fleet/fleet.env
+else
+  echo "bench: the sshd fleet did not start; the fleet rows are skipped" >&2
+fi
+
 mkdir -p "$build/bench"
-python3 "$repo/bench/bench.py" --build "$build" --work "$work" --services-env "$svc/services.env" \
+python3 "$repo/bench/bench.py" --build "$build" --work "$work" --services-env "$svc/services.env" ${fleet_env:+--fleet-env "$fleet_env"} \
   --json "$build/bench/results.json" "$@"

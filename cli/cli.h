@@ -29,8 +29,15 @@ typedef struct rbk_cli_opts {
     int color;
     const char *reports[4]; int nreports;
     const char *journal;
+    const char *inventories[16]; int ninventories; /* --inventory (docs/fleet.md) */
+    const char *ssh_config;                        /* --ssh-config */
+    int forks;                                     /* --forks; 0: RBK_FLEET_FORKS_DEFAULT */
     rbk_prompt_ctx prompt; /* ask_ctx: the operator's answers on the terminal (cli/prompt.h) */
     int unknown; /* resume --unknown rerun|done: 'r' / 'd' */
+    const char *state;          /* --state DIR|URL (docs/state.md); else $RUNBOOK_STATE */
+    const char *locks[8]; int nlocks; /* run --lock NAME: the run locks (default: the title) */
+    int follow;                 /* show --follow */
+    const char *run_id;         /* the run's id in its store, while it runs (cli/state_run.c) */
     volatile sig_atomic_t *interrupted; /* set by main.c's signal handler */
     volatile sig_atomic_t *running_pgid; /* main.c's: the running command's process group */
 } rbk_cli_opts;
@@ -73,6 +80,20 @@ void rbk_cli_default_policy(rbk_cli_opts *o);
  * after the preflight), and resume_decisions the resume record's decisions; both NULL for run. */
 int rbk_cli_execute(rbk_cli_opts *o, rbk_unit *u, const char *runbook_path, rbk_journal *j,
                     const rbk_journal_state *resume, const char *resume_decisions);
+
+/* cli/state_run.c: the run store (docs/state.md) for run and resume. */
+struct rbk_state;
+/* Whether run records into a store: --state, or $RUNBOOK_STATE without --journal. */
+int rbk_state_wanted_for_run(const rbk_cli_opts *o);
+/* run: opens the store, takes the run locks (refused: who holds them), registers the run and
+ * opens its journal. 0, or an exit code (the message printed). */
+int rbk_state_start_run(rbk_cli_opts *o, const rbk_unit *u, const char *runbook_path, struct rbk_state **store, rbk_journal **j);
+/* resume ARG: whether ARG names a run of a store rather than a journal file. */
+int rbk_state_resume_wanted(const rbk_cli_opts *o, const char *arg);
+/* resume RUN: opens the store, takes the run and its locks, opens and reads its journal. 0, or an
+ * exit code (the message printed). */
+int rbk_state_resume_run(rbk_cli_opts *o, const char *id, struct rbk_state **store, rbk_journal **j, rbk_journal_state *st);
+void rbk_state_close(struct rbk_state *s);
 
 static inline int rbk_cli_ends_with(const char *s, const char *suffix) {
     size_t a = strlen(s), b = strlen(suffix);

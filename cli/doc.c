@@ -267,16 +267,32 @@ static void prerequisites(doc *d) {
     rbk_sbuf *b = &d->b;
     rbk_sbuf_adds(b, "## Prerequisites\n\n");
     rbk_sbuf_adds(b, "### Environment variables\n\n");
-    if (!o->nenvs) rbk_sbuf_adds(b, "None.\n\n");
+    int nhosts = 0;
+    for (int i = 0; i < o->nenvs; i++) nhosts += o->envs[i].hosts;
+    if (o->nenvs == nhosts) rbk_sbuf_adds(b, "None.\n\n");
     else {
         rbk_sbuf_adds(b, "Required variables are checked, all at once, before anything runs.\n\n");
         rbk_md_table_head(b, "Variable|Required|Secret|Notes", "");
         for (int i = 0; i < o->nenvs; i++) {
             const rbk_oenv *e = &o->envs[i];
+            if (e->hosts) continue;
             rbk_sbuf_adds(b, "| ");
             md_code(b, e->name, 1);
             rbk_sbuf_printf(b, " | %s | %s | ", e->optional ? "no (optional)" : "yes", e->secret ? "yes: masked in all output" : "no");
             if (e->description) rbk_md_text(b, e->description, RBK_MD_CELL);
+            rbk_sbuf_adds(b, " |\n");
+        }
+        rbk_sbuf_addc(b, '\n');
+    }
+    if (nhosts) { /* docs/fleet.md */
+        rbk_sbuf_adds(b, "### Hosts\n\nInventory groups (`runbook run --inventory FILE`); every host is reached, its key checked, "
+                         "before anything runs.\n\n| Group | Notes |\n|---|---|\n");
+        for (int i = 0; i < o->nenvs; i++) {
+            if (!o->envs[i].hosts) continue;
+            rbk_sbuf_adds(b, "| ");
+            md_code(b, o->envs[i].name, 1);
+            rbk_sbuf_adds(b, " | ");
+            if (o->envs[i].description) md_text(b, o->envs[i].description);
             rbk_sbuf_adds(b, " |\n");
         }
         rbk_sbuf_addc(b, '\n');

@@ -19,8 +19,11 @@
 #include "../support/sha256.h"
 
 struct rbk_journal {
-    int fd;
-    char *path;
+    int fd;            /* -1 for a journal kept by a run store (append below) */
+    char *path;        /* the file, or the name of the run in its store */
+    /* a run store's appender (cli/state.h): the record is committed when it returns 0 */
+    int (*append)(void *ctx, const char *line, size_t len, char **err);
+    void *append_ctx;
     int failed;
     long long size;  /* bytes of whole records: a failed write is cut back to it */
     rbk_vm *vm;      /* masks the begin record; told when a record cannot be written */
@@ -121,7 +124,17 @@ rbk_journal *rbk_journal_open(const char *path, int fresh, char **err) {
     return j;
 }
 
+rbk_journal *rbk_journal_open_appender(const char *name, int (*append)(void *ctx, const char *line, size_t len, char **err), void *ctx) {
+    rbk_journal *j = calloc(1, sizeof *j);
+    j->fd = -1;
+    j->path = strdup(name);
+    j->append = append;
+    j->append_ctx = ctx;
+    return j;
+}
+
 int rbk_journal_truncate(rbk_journal *j, long long bytes) {
+    if (j->append) return 0; /* a store's records are whole (one committed row each) */
     if (ftruncate(j->fd, (off_t)bytes) || (fdatasync(j->fd) && errno != EINVAL)) return -1;
     j->size = bytes;
     return 0;
@@ -133,8 +146,22 @@ int rbk_journal_truncate(rbk_journal *j, long long bytes) {
 static void put(rbk_journal *j, rbk_jw *w) {
     rbk_sbuf *line = w->b;
     rbk_jw_close(w, '}');
-    if (j->fd < 0 || j->failed) return;
+    if ((j->fd < 0 && !j->append) || j->failed) return;
     rbk_sbuf_addc(line, '\n');
+    if (j->append) { /* a run store: committed before the run goes on, as fdatasync is for a file */
+        char *err = NULL;
+        if (!j->append(j->append_ctx, line->data, line->len, &err)) {
+            j->size += (long long)line->len;
+            return;
+        }
+        j->failed = 1;
+        fprintf(stderr, "runbook: the journal of run %s could not be written to its store (%s): nothing more is started; the journal "
+                        "ends with the last record committed — once the cause is fixed, `runbook resume %s` continues from there\n",
+                j->path, err ? err : "?", j->path);
+        if (j->vm) rbk_vm_sink_failed(j->vm, err ? err : "the run store");
+        free(err);
+        return;
+    }
     const char *p = line->data;
     size_t left = line->len;
     const char *what = "write";
@@ -333,6 +360,10 @@ void rbk_journal_sink(void *ctx, const rbk_event *ev) {
     if (ev->kind == RBK_EV_EFFECT_END || ev->kind == RBK_EV_RUN_END) rbk_jw_int(&w, "code", ev->code);
     if (ev->kind == RBK_EV_STEP_END || ev->kind == RBK_EV_EFFECT_END || ev->kind == RBK_EV_ROLLBACK_END || ev->kind == RBK_EV_RUN_END)
         rbk_jw_int(&w, "duration_ms", ev->duration_ms);
+    if (ev->deadline_wall_ms) { /* a wait in a step: when it ends, which a resume keeps */
+        rbk_jw_int(&w, "remaining_ms", ev->remaining_ms);
+        rbk_jw_int(&w, "deadline_ms", ev->deadline_wall_ms);
+    }
     /* JSON built secret-free by vm/checkpoint.c (events.h) */
     if (ev->result) rbk_jw_raw(&w, "result", ev->result);
     if (ev->state) rbk_jw_raw(&w, "state", ev->state);
@@ -528,10 +559,10 @@ static void build_replay(rbk_journal_state *st, jeffect *eff, int neff) {
     free(uncommitted);
 }
 
+static int read_records(const char *path, rbk_sbuf data, rbk_journal_state *st, char **err);
+
 int rbk_journal_read(const char *path, rbk_journal_state *st, char **err) {
     memset(st, 0, sizeof *st);
-    st->failed_step = -1;
-    st->incomplete_step = -1;
     rbk_sbuf e = RBK_SBUF_INIT;
     /* read whole by support/readfile.h: a regular file only (a FIFO would be waited on for
      * ever, /dev/zero would be one line without end), of the size it says (not a /proc file,
@@ -542,6 +573,22 @@ int rbk_journal_read(const char *path, rbk_journal_state *st, char **err) {
         *err = rbk_sbuf_detach(&e);
         return -1;
     }
+    rbk_sbuf_free(&e);
+    return read_records(path, data, st, err);
+}
+
+int rbk_journal_read_text(const char *name, const char *text, size_t len, rbk_journal_state *st, char **err) {
+    memset(st, 0, sizeof *st);
+    rbk_sbuf data = RBK_SBUF_INIT;
+    rbk_sbuf_add(&data, text, len);
+    return read_records(name, data, st, err);
+}
+
+/* The records of data (taken: freed here), into st. */
+static int read_records(const char *path, rbk_sbuf data, rbk_journal_state *st, char **err) {
+    st->failed_step = -1;
+    st->incomplete_step = -1;
+    rbk_sbuf e = RBK_SBUF_INIT;
     size_t at = 0;
     const char *line;
     ssize_t len;
@@ -557,6 +604,7 @@ int rbk_journal_read(const char *path, rbk_journal_state *st, char **err) {
      * continues the cut attempt (its effects stay, and the resumed run's own records of them
      * are not taken as new ones), so that a resume killed in turn can be resumed again. */
     int carry = 0, carry_step = -1, carry_rb = 0, continuing = 0;
+    int wait_from = 0; /* the waits of the incomplete part's run start here in st->waits */
 #define BAD(...) do { rbk_sbuf_printf(&e, __VA_ARGS__); json_decref(r); rc = -1; goto done; } while (0)
     while (at < data.len) {
         line = data.data + at;
@@ -647,6 +695,7 @@ int rbk_journal_read(const char *path, rbk_journal_state *st, char **err) {
         } else if (!strcmp(rec, "step_start") && step >= 0) {
             continuing = carry && step == carry_step && !carry_rb;
             carry = 0;
+            if (!continuing) wait_from = st->nwaits;
             st->incomplete_step = step;
             st->incomplete_in_rollback = 0;
             attempt = jint(r, "attempt", 1);
@@ -659,6 +708,7 @@ int rbk_journal_read(const char *path, rbk_journal_state *st, char **err) {
             free(part_end);
             part_end = NULL;
             continuing = 0;
+            wait_from = st->nwaits;
             effects_clear(&eff, &neff, 1); /* a new run of the body; the `if` ran once */
         } else if (!strcmp(rec, "step_end") && step >= 0 && status) {
             if (!strcmp(status, "ok") || !strcmp(status, "skipped")) {
@@ -691,6 +741,15 @@ int rbk_journal_read(const char *path, rbk_journal_state *st, char **err) {
             free(part_end);
             part_end = NULL;
             if (!continuing) effects_clear(&eff, &neff, 0);
+            if (!continuing) wait_from = st->nwaits;
+        } else if (!strcmp(rec, "wait") && step >= 0 && step == st->incomplete_step && json_object_get(r, "part")) {
+            /* a wait's deadline: a resume of this part keeps it (rbk_resume.waits) */
+            json_t *dl = json_object_get(r, "deadline_ms");
+            if (json_is_integer(dl) && json_integer_value(dl) > 0) {
+                st->waits = realloc(st->waits, sizeof *st->waits * (size_t)(st->nwaits + 1));
+                st->waits[st->nwaits++] = (rbk_resume_wait){part_of(json_string_value(json_object_get(r, "part"))), jint(r, "seq", 0),
+                                                            json_integer_value(dl)};
+            }
         } else if (!strcmp(rec, "rollback_end") && step >= 0 && status) {
             if (!st->rollback_phase) st->failed_step = last_failed;
             st->rollback_phase = 1;
@@ -766,12 +825,17 @@ done:
         st->cut_attempt = attempt;
         if (st->cut) {
             build_replay(st, eff, neff);
+            if (st->waits) {
+                st->nwaits -= wait_from;
+                memmove(st->waits, st->waits + wait_from, sizeof *st->waits * (size_t)st->nwaits);
+            }
         } else {
             st->ended_status = strdup(part_end);
             for (int i = 0; i < neff; i++)
                 if (eff[i].write && eff[i].ended) add_listed(&st->again, &st->nagain, &eff[i], eff[i].status, -1);
         }
     }
+    if (!st->cut) st->nwaits = 0;
     effects_clear(&eff, &neff, 0);
     free(part_end);
     return 0;
@@ -780,7 +844,7 @@ done:
 void rbk_journal_state_free(rbk_journal_state *st) {
     free(st->artifact); free(st->runbook); free(st->cwd); free(st->title); free(st->on_failure); free(st->only); free(st->fail_at);
     free(st->from);
-    free(st->holder); free(st->ended_status);
+    free(st->holder); free(st->ended_status); free(st->waits);
     for (int i = 0; i < st->nparams; i++) { free(st->params[i].key); free(st->params[i].value); free(st->params[i].masked); }
     free(st->params);
     for (int i = 0; i < st->nenv; i++) { free(st->env[i].key); free(st->env[i].value); free(st->env[i].masked); }

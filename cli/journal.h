@@ -27,6 +27,11 @@ typedef struct rbk_journal rbk_journal;
  * NULL with *err (malloc'd): also when another process holds the lock (who it is, from the
  * journal's last begin or resume record). */
 rbk_journal *rbk_journal_open(const char *path, int fresh, char **err);
+/* A journal kept by a run store (cli/state.h): each record goes to append(ctx, line, len, err),
+ * which returns 0 once it is committed (the run goes on only then), or -1 with *err (malloc'd):
+ * the record is not there, and the run is told as for a file. name: the run's, for messages. */
+rbk_journal *rbk_journal_open_appender(const char *name, int (*append)(void *ctx, const char *line, size_t len, char **err),
+                                       void *ctx);
 /* Cuts the file back to its first `bytes` bytes (a record cut short by a kill: a resume appends
  * after the last whole record). 0, or -1 with errno. */
 int rbk_journal_truncate(rbk_journal *j, long long bytes);
@@ -90,6 +95,7 @@ typedef struct rbk_journal_state {
     rbk_journal_effect *unknown; int nunknown; /* cut: the writes of unknown outcome */
     rbk_journal_effect *again; int nagain; /* !cut: the writes of its last attempt, which run again */
     uint64_t last_effect_id;
+    rbk_resume_wait *waits; int nwaits; /* cut: the waits of the part's run that was cut, with their deadlines */
     int ended, end_code;             /* a run_end record after the last begin/resume */
     int cut_short;                   /* the last line was incomplete and is ignored */
     long long valid_bytes;           /* the bytes up to the end of the last whole record */
@@ -98,6 +104,8 @@ typedef struct rbk_journal_state {
 
 /* Reads FILE. 0, or -1 with *err (malloc'd) naming the line. */
 int rbk_journal_read(const char *path, rbk_journal_state *st, char **err);
+/* The same from the records of a run store (text: whole lines; name: for messages). */
+int rbk_journal_read_text(const char *name, const char *text, size_t len, rbk_journal_state *st, char **err);
 void rbk_journal_state_free(rbk_journal_state *st);
 /* runbook resume, after rbk_vm_preflight of the resumed run (whose secrets mask what is
  * compared and shown): the environment and the parameters must be those the run started with —

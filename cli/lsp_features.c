@@ -300,7 +300,11 @@ json_t *rbk_lsp_completion(rbk_lsp_doc *d, uint32_t off) {
         if (!chain[0]) { free(chain); goto done; }
         if (!strcmp(chain, "env")) {
             c.kind = CK_CONSTANT;
-            rbk_query_envs(d->c, name_cb, &c);
+            rbk_query_envs(d->c, 0, name_cb, &c);
+            c.kind = 0;
+        } else if (!strcmp(chain, "hosts") && rbk_query_envs(d->c, 1, NULL, NULL)) { /* docs/fleet.md */
+            c.kind = CK_CONSTANT;
+            rbk_query_envs(d->c, 1, name_cb, &c);
             c.kind = 0;
         } else if (!strchr(chain, '.')) {
             rbk_query_module_members(d->c, chain, name_cb, &c);

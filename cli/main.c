@@ -115,13 +115,35 @@ static int parse_args(int argc, char **argv, rbk_cli_opts *o) {
             if (o->nreports == 4) { fprintf(stderr, "runbook: at most 4 --report files\n"); return -1; }
             o->reports[o->nreports++] = argv[++i];
         } else if (!strcmp(a, "--journal")) { NEEDARG(); o->journal = argv[++i]; }
+        else if (!strcmp(a, "--inventory") || !strcmp(a, "-i")) {
+            NEEDARG();
+            if (o->ninventories == 16) { fprintf(stderr, "runbook: at most 16 --inventory files\n"); return -1; }
+            o->inventories[o->ninventories++] = argv[++i];
+        } else if (!strcmp(a, "--ssh-config")) { NEEDARG(); o->ssh_config = argv[++i]; }
+        else if (!strcmp(a, "--forks")) {
+            NEEDARG();
+            char *end;
+            long v = strtol(argv[++i], &end, 10);
+            if (!*argv[i] || *end || v < 1 || v > RBK_FLEET_FORKS_MAX) {
+                fprintf(stderr, "runbook: --forks takes a number of parallel connections from 1 to %d, not %s\n", RBK_FLEET_FORKS_MAX, argv[i]);
+                return -1;
+            }
+            o->forks = (int)v;
+        }
         else if (!strcmp(a, "--unknown")) {
             NEEDARG();
             const char *f = argv[++i];
             if (!strcmp(f, "rerun")) o->unknown = 'r';
             else if (!strcmp(f, "done")) o->unknown = 'd';
             else { fprintf(stderr, "runbook: --unknown is rerun or done, not %s\n", f); return -1; }
-        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) { rbk_cli_usage(stdout); exit(0); }
+        } else if (!strcmp(a, "--state")) { NEEDARG(); o->state = argv[++i]; }
+        else if (!strcmp(a, "--lock")) {
+            NEEDARG();
+            if (o->nlocks == 8) { fprintf(stderr, "runbook: at most 8 --lock names\n"); return -1; }
+            if (!*argv[i + 1]) { fprintf(stderr, "runbook: --lock needs a name\n"); return -1; }
+            o->locks[o->nlocks++] = argv[++i];
+        } else if (!strcmp(a, "--follow") || !strcmp(a, "-f")) o->follow = 1;
+        else if (!strcmp(a, "-h") || !strcmp(a, "--help")) { rbk_cli_usage(stdout); exit(0); }
         else if (a[0] == '-' && a[1]) { fprintf(stderr, "runbook: unknown option %s\n", a); return -1; }
         else o->files[o->nfiles++] = a;
 #undef NEEDARG

@@ -122,15 +122,28 @@ static void text_decls(tx *t) {
     const rbk_outline *o = t->o;
     rbk_sbuf *b = &t->out;
     rbk_sbuf_printf(b, "%sEnvironment%s (the required ones are checked before anything runs)\n", C(t, BOLD), C(t, RESET));
-    if (!o->nenvs) rbk_sbuf_adds(b, "  none\n");
+    int nhosts = 0;
+    for (int i = 0; i < o->nenvs; i++) nhosts += o->envs[i].hosts;
+    if (o->nenvs == nhosts) rbk_sbuf_adds(b, "  none\n");
     int w = 4;
     for (int i = 0; i < o->nenvs; i++) if ((int)strlen(o->envs[i].name) > w) w = (int)strlen(o->envs[i].name);
     for (int i = 0; i < o->nenvs; i++) {
         const rbk_oenv *e = &o->envs[i];
+        if (e->hosts) continue;
         rbk_sbuf_printf(b, "  %-*s  %-8s  %-6s", w, e->name, e->optional ? "optional" : "required", e->secret ? "secret" : "");
         if (e->description) rbk_sbuf_printf(b, "  # %s", e->description);
         while (b->len && b->data[b->len - 1] == ' ') b->data[--b->len] = 0;
         rbk_sbuf_addc(b, '\n');
+    }
+    if (nhosts) { /* docs/fleet.md: only when the runbook declares groups */
+        rbk_sbuf_printf(b, "\n%sHosts%s (inventory groups: --inventory; every host is reached before anything runs)\n", C(t, BOLD),
+                        C(t, RESET));
+        for (int i = 0; i < o->nenvs; i++) {
+            if (!o->envs[i].hosts) continue;
+            rbk_sbuf_printf(b, "  %s", o->envs[i].name);
+            if (o->envs[i].description) rbk_sbuf_printf(b, "  # %s", o->envs[i].description);
+            rbk_sbuf_addc(b, '\n');
+        }
     }
     rbk_sbuf_printf(b, "\n%sParameters%s (--param NAME=VALUE)\n", C(t, BOLD), C(t, RESET));
     if (!o->nparams) rbk_sbuf_adds(b, "  none\n");
@@ -478,7 +491,9 @@ static void json_decls(js *j) {
     }
     rbk_jw_close(w, ']');
     rbk_jw_open(w, "env", '[');
+    int nhosts = 0;
     for (int i = 0; i < o->nenvs; i++) {
+        if (o->envs[i].hosts && ++nhosts) continue;
         rbk_jw_open(w, NULL, '{');
         rbk_jw_str(w, "name", o->envs[i].name);
         rbk_jw_bool(w, "secret", o->envs[i].secret);
@@ -488,6 +503,18 @@ static void json_decls(js *j) {
         rbk_jw_close(w, '}');
     }
     rbk_jw_close(w, ']');
+    if (nhosts) { /* docs/fleet.md: only when the runbook declares groups */
+        rbk_jw_open(w, "hosts", '[');
+        for (int i = 0; i < o->nenvs; i++) {
+            if (!o->envs[i].hosts) continue;
+            rbk_jw_open(w, NULL, '{');
+            rbk_jw_str(w, "group", o->envs[i].name);
+            rbk_jw_int(w, "line", o->envs[i].line);
+            rbk_jw_str(w, "description", o->envs[i].description);
+            rbk_jw_close(w, '}');
+        }
+        rbk_jw_close(w, ']');
+    }
     rbk_jw_open(w, "params", '[');
     for (int i = 0; i < o->nparams; i++) {
         rbk_jw_open(w, NULL, '{');

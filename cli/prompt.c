@@ -171,6 +171,7 @@ void rbk_prompt_ask(void *ctx, const rbk_question *q, rbk_reply *reply) {
     case RBK_ASK_CHOOSE: reply->choice = rbk_prompt_choose(ctx, q->question, q->detail, q->options); break;
     case RBK_ASK_CONFIRM: ask_yes_no(pc, q, reply); break;
     case RBK_ASK_TEXT: ask_text(pc, q, reply); break;
+    case RBK_ASK_APPROVE: reply->status = RBK_REPLY_NO_TERMINAL; break; /* rbk_run_opts.approve's, never the terminal's */
     }
 }
 

@@ -58,6 +58,7 @@ void rbk_term_free(rbk_term *t) {
     free(t->fail_at);
     free(t->step_name);
     free(t->poll_text);
+    free(t->last_pass);
 }
 
 #define C(t, code) ((t)->color ? "\033[" code "m" : "")
@@ -147,6 +148,8 @@ static void render_plain(rbk_term *t, const rbk_event *ev, rbk_sbuf *o) {
         break;
     case RBK_EV_SECTION: rbk_sbuf_printf(o, "%s## %s%s\n", C(t, "1"), ev->text, C(t, "0")); break;
     case RBK_EV_STEP_START:
+        free(t->last_pass);
+        t->last_pass = NULL;
         rbk_sbuf_printf(o, "%s[%d/%d] %s%s%s\n", C(t, "1"), ev->code, ev->nsteps, ev->step_name,
                         ev->attempt > 1 ? " (retry)" : "", C(t, "0"));
         break;
@@ -169,6 +172,20 @@ static void render_plain(rbk_term *t, const rbk_event *ev, rbk_sbuf *o) {
     case RBK_EV_STOP_IF: {
         int bad = !strcmp(ev->status, "failed") || !strcmp(ev->status, "stopped");
         if (!strcmp(ev->status, "clear") && !t->verbose) break; /* an unverified one is shown */
+        if (!strcmp(ev->status, "passed") && ev->file && !t->verbose) {
+            /* once per step: a `watch` every 30s for 15m passes the same expect 31 times */
+            rbk_sbuf key = RBK_SBUF_INIT, all = RBK_SBUF_INIT;
+            rbk_sbuf_printf(&key, "\n%s:%d:%d\n", ev->file, ev->line, ev->col);
+            int again = t->last_pass && strstr(t->last_pass, key.data);
+            if (!again) {
+                rbk_sbuf_adds(&all, t->last_pass ? t->last_pass : "");
+                rbk_sbuf_add(&all, key.data + (all.len ? 1 : 0), key.len - (all.len ? 1 : 0));
+                free(t->last_pass);
+                t->last_pass = all.data;
+            }
+            rbk_sbuf_free(&key);
+            if (again) break;
+        }
         const char *word = ev->kind == RBK_EV_STOP_IF ? "stop-if" : "expect";
         const char *st = !strcmp(ev->status, "passed") ? "ok" : !strcmp(ev->status, "clear") ? "clear" : !strcmp(ev->status, "failed") ? "FAILED" : !strcmp(ev->status, "stopped") ? "STOP" : ev->status;
         /* the message too when it passed (README.md, docs/cli.md): it says what was checked;

@@ -32,6 +32,8 @@ typedef struct rbk_term {
     char *title;
     char *first_failure;
     char *fail_at;            /* file:line of the latest error or failed check (a dry run's finding) */
+    char *last_pass;          /* the passing checks shown in this step, "\nfile:line:col\n" each:
+                                 a `watch` or loop that passes one again does not show it again */
     /* live state, guarded by mu */
     pthread_mutex_t mu;
     pthread_cond_t wake;

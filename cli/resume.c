@@ -44,20 +44,29 @@ int rbk_cmd_resume(rbk_cli_opts *o) {
     const char *jpath = o->files[0];
     o->journal = jpath;
     char *err = NULL;
-    /* the lock first: what is read is then what nobody else is still writing, and no other
-     * process continues this run while this one does */
-    rbk_journal *j = rbk_journal_open(jpath, 0, &err);
-    if (!j) {
-        fprintf(stderr, "runbook resume: refused: %s\n", err);
-        free(err);
-        return EXIT_USAGE;
-    }
+    rbk_journal *j = NULL;
     rbk_journal_state st;
-    if (rbk_journal_read(jpath, &st, &err)) {
-        fprintf(stderr, "runbook resume: %s\n", err);
-        free(err);
-        rbk_journal_close(j);
-        return EXIT_USAGE;
+    /* a run of a store (docs/state.md): the run, its locks and its journal from there */
+    struct rbk_state *store = NULL;
+    if (rbk_state_resume_wanted(o, jpath)) {
+        int src = rbk_state_resume_run(o, jpath, &store, &j, &st);
+        if (src) return src;
+        jpath = o->journal;
+    } else {
+        /* the lock first: what is read is then what nobody else is still writing, and no other
+         * process continues this run while this one does */
+        j = rbk_journal_open(jpath, 0, &err);
+        if (!j) {
+            fprintf(stderr, "runbook resume: refused: %s\n", err);
+            free(err);
+            return EXIT_USAGE;
+        }
+        if (rbk_journal_read(jpath, &st, &err)) {
+            fprintf(stderr, "runbook resume: %s\n", err);
+            free(err);
+            rbk_journal_close(j);
+            return EXIT_USAGE;
+        }
     }
     int rc = EXIT_USAGE;
     rbk_unit *u = NULL;
@@ -73,8 +82,8 @@ int rbk_cmd_resume(rbk_cli_opts *o) {
     const char *path = o->nfiles == 2 ? o->files[1] : st.runbook;
     if (!path) { fprintf(stderr, "runbook resume: %s does not name the runbook: give it as the second argument\n", jpath); goto out; }
     char jabs[PATH_MAX];
-    if (!realpath(jpath, jabs)) { fprintf(stderr, "runbook resume: %s: %s\n", jpath, strerror(errno)); goto out; }
-    jpath = o->journal = jpath_owned = strdup(jabs);
+    if (!store && !realpath(jpath, jabs)) { fprintf(stderr, "runbook resume: %s: %s\n", jpath, strerror(errno)); goto out; }
+    if (!store) jpath = o->journal = jpath_owned = strdup(jabs);
     /* the run continues where it started: the same working directory (relative paths in
      * commands, and the source paths the artifact was compiled with) */
     if (o->nfiles == 1 && st.cwd && chdir(st.cwd)) {
@@ -265,6 +274,8 @@ int rbk_cmd_resume(rbk_cli_opts *o) {
         R.replay = st.replay;
         R.nreplay = st.nreplay;
         R.last_effect_id = st.last_effect_id;
+        R.waits = st.waits;
+        R.nwaits = st.nwaits;
         o->run.resume = &R;
         rc = rbk_cli_execute(o, u, path, j, &st, rbk_sbuf_cstr(&decisions));
         j = NULL;
@@ -276,6 +287,7 @@ int rbk_cmd_resume(rbk_cli_opts *o) {
     }
 out:
     rbk_journal_close(j);
+    rbk_state_close(store); /* after the journal: the run and its locks are released last */
     rbk_unit_free(u);
     free(ask);
     free(jpath_owned);

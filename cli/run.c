@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "../inventory/inventory.h"
+#include "../stdlib/remote.h"
 #include "../support/readfile.h"
 #include "cli.h"
 #include "load.h"
@@ -59,7 +61,69 @@ static void print_problems(const char *what, rbk_sbuf *problems, int np) {
     }
 }
 
+/* --inventory files into the run's fleet (docs/fleet.md). 0, or -1 (said on stderr). */
+static int load_fleet(rbk_cli_opts *o, rbk_fleet *f) {
+    rbk_inventory inv = RBK_INVENTORY_INIT;
+    rbk_sbuf err = RBK_SBUF_INIT;
+    int bad = 0;
+    for (int i = 0; i < o->ninventories && !bad; i++) bad = rbk_inv_load(&inv, o->inventories[i], &err) != 0;
+    if (!bad) bad = rbk_inv_resolve(&inv, &err) != 0;
+    if (!bad) {
+        f->ssh_config = o->ssh_config ? rbk_xstrdup(o->ssh_config) : NULL;
+        f->forks = o->forks > 0 ? o->forks : RBK_FLEET_FORKS_DEFAULT;
+        bad = rbk_inv_fleet(&inv, f, &err) != 0;
+    }
+    if (bad) fprintf(stderr, "runbook: --inventory: %s\n", rbk_sbuf_cstr(&err));
+    rbk_inv_free(&inv);
+    rbk_sbuf_free(&err);
+    return bad ? -1 : 0;
+}
+
+/* Before step 1: every host of the declared groups is reached, its key checked and its login
+ * allowed (its ControlMaster connection is started: stdlib/remote.h). */
+static int check_hosts(rbk_cli_opts *o, rbk_vm *vm, rbk_sbuf *problems) {
+    rbk_fleet *f = o->run.fleet;
+    const rbk_unit *u = rbk_vm_unit(vm);
+    if (!f) return 0;
+    unsigned char *want = rbk_xcalloc(f->nhosts ? f->nhosts : 1, 1);
+    for (uint32_t i = 0; i < u->nenvs; i++) {
+        if (!(u->envs[i].flags & RBK_ENV_HOSTS)) continue;
+        const rbk_fleet_group *g = rbk_fleet_group_find(f, rbk_vm_str(vm, u->envs[i].name));
+        for (size_t k = 0; g && k < g->n; k++) want[g->hosts[k]] = 1;
+    }
+    size_t *hosts = rbk_xcalloc(f->nhosts ? f->nhosts : 1, sizeof *hosts), n = 0;
+    for (size_t i = 0; i < f->nhosts; i++)
+        if (want[i]) hosts[n++] = i;
+    int np = rbk_remote_preflight(f, hosts, n, o->interrupted, problems);
+    free(hosts);
+    free(want);
+    return np;
+}
+
+static int execute(rbk_cli_opts *o, rbk_unit *u, const char *runbook_path, rbk_journal *j, const rbk_journal_state *resume,
+                   const char *resume_decisions);
+
 int rbk_cli_execute(rbk_cli_opts *o, rbk_unit *u, const char *runbook_path, rbk_journal *j, const rbk_journal_state *resume,
+                    const char *resume_decisions) {
+    rbk_fleet fleet = {0};
+    if (o->ninventories) {
+        if (load_fleet(o, &fleet)) {
+            rbk_fleet_free(&fleet);
+            rbk_unit_free(u);
+            rbk_journal_close(j);
+            return EXIT_USAGE;
+        }
+        o->run.fleet = &fleet;
+    }
+    int code = execute(o, u, runbook_path, j, resume, resume_decisions);
+    /* every master ended and the control directory removed: after an error and Ctrl-C too */
+    rbk_remote_close(&fleet);
+    rbk_fleet_free(&fleet);
+    o->run.fleet = NULL;
+    return code;
+}
+
+static int execute(rbk_cli_opts *o, rbk_unit *u, const char *runbook_path, rbk_journal *j, const rbk_journal_state *resume,
                    const char *resume_decisions) {
     o->run.interrupted = o->interrupted;
     o->run.running_pgid = o->running_pgid;
@@ -89,6 +153,7 @@ int rbk_cli_execute(rbk_cli_opts *o, rbk_unit *u, const char *runbook_path, rbk_
     rbk_sbuf problems = RBK_SBUF_INIT;
     int np = rbk_vm_preflight(vm, &problems);
     np += rbk_cli_check_answers(vm, &problems);
+    np += check_hosts(o, vm, &problems);
     /* resume: the environment and the parameters the journal could not hold are compared now,
      * when the preflight has registered the secrets that mask them */
     if (resume) np += rbk_journal_check_start(resume, vm, &problems);
@@ -138,6 +203,9 @@ int rbk_cli_execute(rbk_cli_opts *o, rbk_unit *u, const char *runbook_path, rbk_
         }
     }
     if (j && rbk_journal_close(j)) fprintf(stderr, "runbook: the journal %s ends where it could not be written (above)\n", o->journal);
+    else if (j && o->run_id && code != 0 && code != 1 && !o->json_log)
+        fprintf(stderr, "run: %s — continue this run with `runbook resume %s`%s\n", o->run_id, o->run_id,
+                o->state ? " and the same --state" : "");
     else if (j && code != 0 && code != 1 && !o->json_log)
         fprintf(stderr, "journal: %s — continue this run with `runbook resume %s`\n", o->journal, o->journal);
     rbk_vm_free(vm);
@@ -161,6 +229,8 @@ int rbk_cmd_run(rbk_cli_opts *o) {
     if (o->nfiles != 1) { fputs("runbook run: give one FILE.rb or FILE.rbc\n", stderr); return EXIT_USAGE; }
     if (o->unknown) { fputs("runbook run: --unknown is an option of `runbook resume`\n", stderr); return EXIT_USAGE; }
     if (o->env_file && rbk_cli_load_env_file(o, o->env_file)) return EXIT_USAGE;
+    if (o->state && o->journal) { fputs("runbook run: --journal and --state: the run store keeps the journal; give one of them\n", stderr); return EXIT_USAGE; }
+    if (o->nlocks && !rbk_state_wanted_for_run(o)) { fputs("runbook run: --lock takes the lock in a run store: give --state too\n", stderr); return EXIT_USAGE; }
     if (o->run.answers_file && rbk_cli_load_kv_file("--answers", o->run.answers_file, &o->run.answers, &o->run.nanswers))
         return EXIT_USAGE;
     rbk_journal *j = NULL;
@@ -171,7 +241,15 @@ int rbk_cmd_run(rbk_cli_opts *o) {
     }
     rbk_unit *u = rbk_cli_unit(o->files[0], 0, NULL);
     if (!u) { rbk_journal_close(j); return EXIT_COMPILE; }
+    /* a run store (docs/state.md): the run locks before step 1, the run registered, its journal there */
+    struct rbk_state *store = NULL;
+    if (rbk_state_wanted_for_run(o)) {
+        int rc = rbk_state_start_run(o, u, o->files[0], &store, &j);
+        if (rc) { rbk_journal_close(j); rbk_unit_free(u); return rc; }
+    }
     rbk_cli_default_policy(o);
-    return rbk_cli_execute(o, u, o->files[0], j, NULL, NULL);
+    int rc = rbk_cli_execute(o, u, o->files[0], j, NULL, NULL);
+    rbk_state_close(store); /* after the journal: the run's locks are released last */
+    return rc;
 }
 

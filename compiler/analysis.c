@@ -565,6 +565,7 @@ static void build_decls(walker *w) {
         o->envs[i].name = e->str;
         o->envs[i].secret = (e->flags & RBK_NF_SECRET) != 0;
         o->envs[i].optional = (e->flags & RBK_NF_OPTIONAL) != 0;
+        o->envs[i].hosts = (e->flags & RBK_NF_HOSTS) != 0;
         o->envs[i].line = rbk_an_line_of(w, e->file, e->off);
         o->envs[i].description = rbk_an_comment_after(rbk_an_src_of(w, e->file), e->end);
     }

@@ -107,6 +107,7 @@ typedef struct rbk_osection {
 typedef struct rbk_oenv {
     const char *name;
     int secret, optional, line;
+    int hosts;               /* a `hosts` group (docs/fleet.md), not an environment variable */
     char *description;       /* the comment written at the end of its line */
 } rbk_oenv;
 

@@ -156,7 +156,7 @@ typedef enum rbk_field_kind {
 enum { RBK_IDENT_BUILTIN = 1, RBK_ENV_USED = 0x100 };
 
 /* N_ENV flags (N_PARAM: RBK_NF_SECRET, set by sema from its modifiers in ->c) */
-enum { RBK_NF_SECRET = 1, RBK_NF_OPTIONAL = 2 };
+enum { RBK_NF_SECRET = 1, RBK_NF_OPTIONAL = 2, RBK_NF_HOSTS = 16 /* `hosts NAME, ...`: inventory groups */ };
 /* N_STRING/N_INTERP flags (flags is one byte) */
 enum { RBK_NF_TRIPLE = 4, RBK_NF_RAW = 8 };
 /* N_FOR flags: two variables */

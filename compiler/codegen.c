@@ -841,7 +841,8 @@ rbk_unit *rbk_codegen(rbk_compiler *c) {
     for (int i = 0; i < c->nenvs; i++) {
         rbk_node *e = c->envs[i];
         u->envs[i].name = kstr(g, e->str, e->slen);
-        u->envs[i].flags = ((e->flags & RBK_NF_SECRET) ? RBK_ENV_SECRET : 0) | ((e->flags & RBK_NF_OPTIONAL) ? RBK_ENV_OPTIONAL : 0);
+        u->envs[i].flags = ((e->flags & RBK_NF_SECRET) ? RBK_ENV_SECRET : 0) | ((e->flags & RBK_NF_OPTIONAL) ? RBK_ENV_OPTIONAL : 0) |
+                           ((e->flags & RBK_NF_HOSTS) ? RBK_ENV_HOSTS : 0);
         u->envs[i].file = e->file;
         u->envs[i].off = e->off;
     }

@@ -213,13 +213,22 @@ const rbk_ctype *rbk_query_name_type(rbk_compiler *c, int file, uint32_t off, co
     return NULL;
 }
 
-void rbk_query_envs(rbk_compiler *c, rbk_query_name_fn cb, void *ctx) {
+int rbk_query_envs(rbk_compiler *c, int hosts, rbk_query_name_fn cb, void *ctx) {
+    int n = 0;
     for (int i = 0; i < c->nenvs; i++) {
         rbk_node *e = c->envs[i];
         int fl = e->flags;
+        if (!(fl & RBK_NF_HOSTS) != !hosts) continue; /* `hosts` groups are listed apart */
+        n++;
+        if (!cb) continue; /* counting */
+        if (hosts) {
+            cb(ctx, e->str, RBK_Q_ENV, "hosts group");
+            continue;
+        }
         cb(ctx, e->str, RBK_Q_ENV, (fl & RBK_NF_SECRET) && (fl & RBK_NF_OPTIONAL) ? "env, secret optional"
                                    : fl & RBK_NF_SECRET ? "env, secret" : fl & RBK_NF_OPTIONAL ? "env, optional" : "env");
     }
+    return n;
 }
 
 static int module_index(rbk_compiler *c, const char *name) {

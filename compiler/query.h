@@ -32,7 +32,8 @@ typedef void (*rbk_query_name_fn)(void *ctx, const char *name, rbk_query_kind ki
 void rbk_query_scope(rbk_compiler *c, int file, uint32_t off, rbk_query_name_fn cb, void *ctx);
 
 /* The environment variables the file's program declares (kind RBK_Q_ENV, detail its modifiers). */
-void rbk_query_envs(rbk_compiler *c, rbk_query_name_fn cb, void *ctx);
+/* The declared environment variables (hosts 0) or `hosts` groups (hosts 1); how many. */
+int rbk_query_envs(rbk_compiler *c, int hosts, rbk_query_name_fn cb, void *ctx);
 
 /* The type of the name visible at off (rbk_ctype of a let's value, a param's declared type),
  * or NULL when it is not known. */

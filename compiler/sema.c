@@ -539,7 +539,7 @@ static void declare_top(sema *S, rbk_node *prog, scope *g, int module) {
                 c->params[c->nparams++] = n;
                 n->sym = y;
             } else if (n->kind == N_ENV) {
-                int flags = 0;
+                int flags = n->flags & RBK_NF_HOSTS; /* `hosts web, workers` (docs/fleet.md) */
                 for (int j = 0; j < n->b->list.n; j++) {
                     rbk_node *m = n->b->list.items[j];
                     if (!strcmp(m->str, "secret")) flags |= RBK_NF_SECRET;
@@ -551,7 +551,9 @@ static void declare_top(sema *S, rbk_node *prog, scope *g, int module) {
                 }
                 for (int j = 0; j < n->a->list.n; j++) {
                     rbk_node *e = n->a->list.items[j];
-                    if (sema_env_find(c, e->str) >= 0) { ERR(e, "environment variable `%s` is declared twice", e->str); continue; }
+                    int prev = sema_env_find(c, e->str);
+                    if (prev >= 0 && (c->envs[prev]->flags & RBK_NF_HOSTS) != flags) { ERR(e, "`%s` is declared both as an environment variable and as a hosts group", e->str); continue; }
+                    if (prev >= 0) { ERR(e, flags ? "hosts group `%s` is declared twice" : "environment variable `%s` is declared twice", e->str); continue; }
                     e->flags = flags;
                     sema_env_add(c, e);
                 }
@@ -790,6 +792,6 @@ void rbk_sema(rbk_compiler *c) {
         rbk_node *e = c->envs[i];
         if (!(e->aux & RBK_ENV_USED))
             rbk_diag_add(c->diags, RBK_SEV_WARNING, "unused", e->file, e->off, e->end,
-                         "environment variable `%s` is declared but never read", e->str);
+                         (e->flags & RBK_NF_HOSTS) ? "hosts group `%s` is declared but never used" : "environment variable `%s` is declared but never read", e->str);
     }
 }

@@ -264,6 +264,14 @@ static rbk_ctype *call_builtin(sema *S, rbk_node *n, int id, rbk_node *receiver)
     rbk_effect e = rbk_call_effect(b, roa && roa->kind == N_BOOL && roa->i);
     int eff = e == RBK_EFF_READ ? 1 : e == RBK_EFF_WRITE ? 2 : e == RBK_EFF_GATE ? 4 : 0;
     if (eff) note_effect(S, eff, n);
+    if (id == RBK_BI_SH || id == RBK_BI_EXEC) {
+        /* on: a list gives a list of results (each with its host), one host a map with host */
+        for (int i = 0; i < b->nparams && i < n->list2.n; i++)
+            if (!strcmp(b->params[i].name, "on") && n->list2.items[i]) {
+                rbk_ctype *ot = n->list2.items[i]->type;
+                return ot && ot->kind == TY_LIST ? T(TY_LIST) : T(TY_ANY);
+            }
+    }
     return S->bi_ret[id]; /* types are never changed once made: one per builtin is enough */
 }
 
@@ -433,7 +441,7 @@ static rbk_ctype *ident(sema *S, rbk_node *n) {
  * and their frames are what bounds RBK_MAX_EXPR_DEPTH (compiler/ast.h). */
 static __attribute__((noinline)) rbk_ctype *env_field(sema *S, rbk_node *n) {
     int i = sema_env_find(S->c, n->str);
-    if (i >= 0) {
+    if (i >= 0 && !(S->c->envs[i]->flags & RBK_NF_HOSTS)) {
         rbk_node *e = S->c->envs[i];
         e->aux |= RBK_ENV_USED;
         n->slot = i;
@@ -449,6 +457,29 @@ static __attribute__((noinline)) rbk_ctype *env_field(sema *S, rbk_node *n) {
     const char *best = rbk_closest(n->str, cands, k);
     if (best) rbk_diag_hint(d, "did you mean `%s`? (or declare it: env %s)", best, n->str);
     else rbk_diag_hint(d, "declare it at the top: env %s", n->str);
+    return T(TY_ANY);
+}
+/* `hosts.NAME` (o is `hosts`, not a variable): the hosts of inventory group NAME, declared by
+ * `hosts NAME` (docs/fleet.md). Read from the env table: a group is an env entry with
+ * RBK_NF_HOSTS, which the preflight fills with the group's host values. */
+static __attribute__((noinline)) rbk_ctype *hosts_field(sema *S, rbk_node *n) {
+    int i = sema_env_find(S->c, n->str);
+    if (i >= 0 && (S->c->envs[i]->flags & RBK_NF_HOSTS)) {
+        S->c->envs[i]->aux |= RBK_ENV_USED;
+        n->slot = i;
+        n->aux = RBK_FIELD_ENV;
+        note_effect(S, 1, n);
+        return T(TY_LIST);
+    }
+    rbk_diag *d = ERR(n, "hosts group `%s` is not declared", n->str);
+    if (rbk_diag_dropped(d)) return T(TY_ANY);
+    const char *cands[128];
+    int k = 0;
+    for (int j = 0; j < S->c->nenvs && k < 128; j++)
+        if (S->c->envs[j]->flags & RBK_NF_HOSTS) cands[k++] = S->c->envs[j]->str;
+    const char *best = rbk_closest(n->str, cands, k);
+    if (best) rbk_diag_hint(d, "did you mean `%s`? (or declare it: hosts %s)", best, n->str);
+    else rbk_diag_hint(d, "declare the inventory groups the runbook uses at the top: hosts %s", n->str);
     return T(TY_ANY);
 }
 /* `http.get` used as a value (o names a module of builtins). */
@@ -472,6 +503,7 @@ static rbk_ctype *field(sema *S, rbk_node *n) {
     rbk_node *o = n->a;
     if (o->kind == N_IDENT && !lookup(S, o->str)) {
         if (!strcmp(o->str, "env")) return env_field(S, n);
+        if (!strcmp(o->str, "hosts")) return hosts_field(S, n);
         if (is_namespace(o->str)) return namespace_field(S, n);
     }
     if (o->kind == N_IDENT) {

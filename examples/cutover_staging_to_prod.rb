@@ -22,10 +22,11 @@
 # args: --param prod_base_url=${RBK_HTTP_URL} --param staging_base_url=${RBK_HTTP_URL}
 # args: --param payments_health_path=/readyz --param login_path=/auth --param sensitive_path=/auth
 # args: --param attachment_path=/redirect/1 --param kpis_path=/auth --param ai_metrics_path=/auth
+# args: --answer ci_run=https://ci.example.invalid/runs/4711 --answer owner=release-captain
 # exit: 0
 # expect: [1/15] Pre-flight: RC commit and CI
-# expect: gate   CI is green on 0123abcd?
-# expect: GO decision for 0123abcd
+# expect: gate   Link to the CI run that is green on 0123abcd? -> https://ci.example.invalid/runs/4711 (--answer)
+# expect: GO decision for 0123abcd by release-captain
 # expect: == GO: 15 ok
 # not-expect: rehearsal-jwt-secret-0123456789abcdef
 # not-expect: whsec_rehearsal0000000000
@@ -48,7 +49,7 @@ param attachment_path = ""                 # e.g. /attachments/<id of a migrated
 param kpis_path = "/admin/ops/kpis"
 param ai_metrics_path = "/admin/ai/metrics"
 param max_error_rate = 0.01
-param observe_for = 15m
+# (the monitoring window, 15 minutes, is written in step 7; --time-scale rehearses it compressed)
 param migrate_legacy_attachments = true
 # Commands: harmless stand-ins by default; the document's commands in the comments.
 param deploy_cmd = "true"                  # deploy the RC build (e.g. railway up / your CD trigger)
@@ -84,7 +85,8 @@ fn healthz_readyz(base) {
 section "Pre-flight" {
   step "Pre-flight: RC commit and CI" {
     expect rc_sha matches '^[0-9a-f]{7,40}$', "rc_sha is a commit SHA"
-    confirm("CI is green on {rc_sha}?")
+    let ci_run = ask("Link to the CI run that is green on {rc_sha}?")   # --answer ci_run=URL
+    log("CI green on {rc_sha}: {ci_run}")
     healthz_readyz(staging_base_url)
   }
 
@@ -106,7 +108,7 @@ section "Pre-flight" {
     backup_sha = b.sha256
     log("backup {b.file}: {b.bytes} bytes, sha256 {b.sha256}, at {now()}")
   } rollback {
-    log("the backup stays at {backup_file} (sha256 {backup_sha})")
+    # nothing to undo: the backup stays (the rollback of the migrations restores from it)
   }
 }
 
@@ -114,7 +116,7 @@ section "1) Migrations" {
   step "Apply migrations" timeout 10m {
     let out = sh("{migrate_cmd:raw}")
     expect out.stdout contains "No pending migrations" or out.stdout contains "applied"
-  } rollback {
+  } rollback timeout 1h {                  # a whole-database restore takes longer than the migration
     # "Prefer restoring into a new DB and cutting over DATABASE_URL; no manual schema surgery."
     # Here: the pre-cutover backup is replayed (one transaction, stops at the first error).
     expect pg.restore(env.DATABASE_URL, backup_file)
@@ -133,10 +135,8 @@ section "2) Env validation" {
     if env.ATTACHMENTS_SIGNED_URL_TTL_SECONDS != nil {
       expect int(env.ATTACHMENTS_SIGNED_URL_TTL_SECONDS) > 0
     }
-    let r = sh("{readiness_cmd:raw}", check: false, timeout: 5m)
+    let r = sh("{readiness_cmd:raw}", check: false, timeout: 5m, read_only: true)   # checks only
     stop-if r.code != 0, "readiness failed: fix the env vars and redeploy/restart; do not proceed"
-  } rollback {
-    log("nothing to undo: checks only")
   }
 
   step "Deploy the RC build" timeout 20m {
@@ -195,8 +195,13 @@ section "5) Smoke tests" {
     expect login.status < 500, "the login route responds"
     let ev = sh("{stripe_test_event_cmd:raw}", timeout: 2m)
     expect ev.stdout matches "delivered: 2[0-9][0-9]"
+    if attachment_path != "" {
+      let a = http.get("{prod_base_url}{attachment_path}", follow: false)
+      expect a.status == 302 or a.status == 200, "attachment retrieval: a signed-URL redirect or a stream"
+    }
   } rollback {
-    log("smoke failed: the rollback of the deploy (above) returns to the previous known-good build")
+    # nothing to undo here (a test login and a test event): the rollback of the deploy, which
+    # runs after this one, returns to the previous known-good build
   }
 }
 
@@ -213,7 +218,7 @@ section "6) Feature flag enablement" {
   }
 
   step "6b) Job match digest mode" {
-    let w = sh("{worker_check_cmd:raw}")
+    let w = sh("{worker_check_cmd:raw}", read_only: true)
     expect w.stdout contains "running", "the digest worker is running"
     confirm("Digest mode enabled for the PRO test provider in the app settings?")
     confirm("A matching test job: immediate providers pushed at once, digest providers notified at the interval?")
@@ -225,7 +230,7 @@ section "6) Feature flag enablement" {
 
 section "7) Monitoring" {
   step "Monitoring checks" {
-    watch observe_for every 1m {
+    watch 15m every 1m {
       expect http.get("{prod_base_url}/healthz").status == 200
       expect http.get("{prod_base_url}/metrics").json.error_rate < max_error_rate
     }
@@ -236,8 +241,9 @@ section "7) Monitoring" {
 }
 
 step "GO / NO-GO" {
-  log("GO decision for {rc_sha}: backup sha256 {backup_sha}, cutover started {started_at}, decided {now()}")
+  let owner = ask("Owner of the GO/NO-GO decision?")     # --answer owner=NAME
   confirm("GO for {rc_sha}?")
+  log("GO decision for {rc_sha} by {owner}: backup sha256 {backup_sha}, cutover took {now() - started_at}, decided {now()}")
 }
 
 step "Rehearsal: clean up" if rehearsal {

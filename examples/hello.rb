@@ -1,6 +1,6 @@
 # A tiny tour of the language that needs no services: params, a function, steps with
 # expectations, a shell command whose interpolated value is shell-quoted, a file written and
-# checked, a confirmation gate (answered by --yes), and a rollback block.
+# checked, a read-only command, a confirmation gate (answered by --yes), and a rollback block.
 #   runbook run examples/hello.rb --yes --param name=world
 # args: --yes --param name=operator
 # exit: 0
@@ -19,11 +19,9 @@ fn greeting(who) {
 }
 
 step "Say hello" {
-  let out = sh("printf '%s\\n' {greeting(name)}")    # the value is shell-quoted: no injection
+  let out = sh("printf '%s\\n' {greeting(name)}", read_only: true)  # shell-quoted; a read: no rollback
   expect out.stdout == "{greeting(name)}\n"
   log(trim(out.stdout))
-} rollback {
-  log("nothing to undo for a greeting")
 }
 
 step "Write a note" {

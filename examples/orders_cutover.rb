@@ -39,7 +39,6 @@ param deploy_cmd = "true"                 # e.g. "kubectl set image deployment/o
 param undeploy_cmd = "true"               # e.g. "kubectl rollout undo deployment/orders"
 param migrate_cmd = "echo 'No pending migrations'"   # e.g. "npx prisma migrate deploy"
 param max_error_rate = 0.01
-param observe_for = 15m
 
 use "std/pg"
 use "std/notify"
@@ -87,7 +86,7 @@ step "Back up the database" timeout 30m {
   expect file.size(backup_file) > 0
   log("backup {b.file}: {b.bytes} bytes, sha256 {b.sha256}")
 } rollback {
-  log("the backup stays at {backup_file}")
+  # nothing to undo: the backup stays (a restore needs it)
 }
 
 step "Apply migrations" timeout 10m {
@@ -118,7 +117,7 @@ step "Service healthy" {
 }
 
 step "Observe" {
-  watch observe_for every 30s {
+  watch 15m every 30s {
     expect http.get("{base_url}/metrics").json.error_rate < max_error_rate
   }
 }

@@ -3,6 +3,8 @@
 # the rollback undoes the completed steps in reverse order: the deploy, the migration (orders_v2
 # dropped, its _prisma_migrations row deleted), the backup kept, the channel told the cutover was
 # rolled back, the rehearsal tables dropped.
+# It is a rehearsal in compressed time (--time-scale 15m=1s): the waits and windows are the real
+# runbook's, a 15-minute observation window takes a second.
 # This file holds only the annotations: `# file:` runs orders_cutover.rb.
 # file: orders_cutover.rb
 # requires: http, pg
@@ -11,15 +13,16 @@
 # env: NODE_ENV=production
 # env: ENABLE_V2=false
 # env: SLACK_WEBHOOK_URL=${RBK_HTTP_URL}/slack/services/T0ORDERS/B0ORDERS/hook-key-7f3a
-# args: --no-wait --param rehearsal=true --param base_url=${RBK_HTTP_URL} --param rc_sha=abc1234
+# args: --time-scale 15m=1s --param rehearsal=true --param base_url=${RBK_HTTP_URL} --param rc_sha=abc1234
 # args: --param max_error_rate=0.0001
 # exit: 1
+# expect: REHEARSAL: time scaled 1/900
 # expect: [9/11] Observe
 # expect: FAILED expect http.get("{base_url}/metrics").json.error_rate < max_error_rate
 # expect: [9/11] FAILED Observe
 # expect: rollback ok Deploy the release candidate
 # expect: rollback ok Apply migrations
-# expect: the backup stays at
+# expect: rollback ok Back up the database
 # expect: rollback Announce the window
 # expect: log    slack: sent "Orders v2 cutover abc1234: NO-GO, rolled back"
 # expect: rollback ok Rehearsal: create the production tables

@@ -30,9 +30,10 @@
 # env: SLACK_WEBHOOK_URL=${RBK_HTTP_URL}/slack/services/T0V2/B0V2/hook-key-v2i9
 # args: --yes --no-wait --param rehearsal=true --param base_url=${RBK_HTTP_URL}
 # args: --param health_path=/healthz --param liveness_path=/healthz --param version_path=/json
-# args: --param v2_health_path=/healthz --param v2_schema_path=/json --param v2_disabled_path=/v2/disabled
+# args: --param v2_health_path=/healthz --param v2_schema_path=/json --param v2_disabled_paths=/v2/disabled,/v2/disabled/health
 # args: --param sessions_path=/auth --param complete_path=/echo --param calibration_path=/auth
 # args: --param metrics_path=/metrics --param backup_root=/tmp
+# args: --answer previous_commit=1f2e3d4
 # exit: 0
 # expect: log    vault: read secret/careconnect/v2-intake, the current version
 # expect: [1/17] Pre-flight: environment variables
@@ -61,7 +62,7 @@ param liveness_path = "/api/liveness"
 param version_path = "/api/version"
 param v2_health_path = "/api/v2/intake/health"
 param v2_schema_path = "/api/v2/intake/schema"
-param v2_disabled_path = "/api/v2/intake/schema"   # a V2 route that must be 404 while disabled
+param v2_disabled_paths: list = ["/api/v2/intake/schema", "/api/v2/intake/health"]   # §4.3: 404 while disabled
 param sessions_path = "/api/v2/intake/sessions"
 param complete_path = ""                   # "" = {sessions_path}/{sessionId}/complete
 param calibration_path = "/api/v2/intake/calibration"
@@ -71,18 +72,17 @@ param max_error_rate = 0.01
 param staging_smoke_cmd = "echo '57/57 checks passed'"      # npx tsx scripts/v2_staging_smoke.ts
 param v1_gate_cmd = "echo 'Tests: 1 failed, 27 passed, 28 total'"   # npx jest tests/gate/ --verbose
 param migration_files_cmd = "echo 20260218000000_v2_intake_sessions"   # ls backend/prisma/migrations/
+param migrate_status_cmd = "printf 'Following migration have not yet been applied:\\n20260218000000_v2_intake_sessions\\n'"   # cd backend && npx prisma migrate status
 param migrate_cmd = "echo 'All migrations have been successfully applied.'"   # cd backend && npx prisma migrate deploy
 param generate_cmd = "true"                # cd backend && npx prisma generate
 param build_cmd = "true"                   # git checkout main && git pull origin main && cd backend && npm ci && npx prisma generate && npm run build
 param restart_cmd = "true"                 # pm2 restart "$APP"   (or: sudo systemctl restart "$APP")
-param revert_cmd = "true"                  # git checkout <previous-commit> && cd backend && npm ci && npx prisma generate && npm run build
+param revert_cmd = "true"                  # git checkout "$PREVIOUS_COMMIT" && cd backend && npm ci && npx prisma generate && npm run build
 param enable_cmd = "true"                  # set ENABLE_V2_INTAKE=true in the service env, then pm2 restart "$APP" --update-env
 param disable_cmd = "true"                 # set ENABLE_V2_INTAKE=false in the service env, then pm2 restart "$APP" --update-env
 param disabled_log_cmd = "echo '[V2 Intake] DISABLED — ENABLE_V2_INTAKE is not set to true'"   # pm2 logs "$APP" --lines 50 --nostream
 param enabled_log_cmd = "echo '[V2 INTAKE ENABLED] Routes mounted at /api/v2/intake'"        # pm2 logs "$APP" --lines 20 --nostream
 param error_log_cmd = "true"               # pm2 logs "$APP" --lines 500 --nostream | grep -iE 'error.*v2|v2.*error|UnhandledPromise|unhandledRejection'
-param stabilize_for = 15m                  # §5: "wait 15 minutes and verify no V1 regressions"
-param observe_for = 15m                    # §8: the first monitoring interval (+15 min)
 
 use "std/pg"
 use "std/http" as web
@@ -95,6 +95,7 @@ let backup_file = "{backup_dir}/backup_{time.format(now(), "%Y-%m-%dT%H%M%S.%LZ"
 # the smoke tests' bearer token ($VALID_TOKEN in the document), from Vault rather than the shell
 let auth = {Authorization: "Bearer {vault.kv_get("careconnect/v2-intake", field: "smoke_bearer_token")}"}
 let cmd_env = {APP: app}
+let previous_commit = ""                   # asked in "Deploy application", used by its rollback
 
 # V1 is healthy: /api/health answers 200 with status "ok" (the fixture's /healthz says ok: true).
 fn v1_healthy() {
@@ -107,7 +108,9 @@ fn v1_healthy() {
 
 # V2 routes are not mounted: 404.
 fn v2_disabled() {
-  web.expect_status("{base_url}{v2_disabled_path}", 404)
+  for path in v2_disabled_paths {
+    web.expect_status("{base_url}{path}", 404)
+  }
 }
 
 section "1. Pre-flight checklist" {
@@ -129,12 +132,11 @@ section "1. Pre-flight checklist" {
 
   step "Pre-flight: CI and tests" {
     confirm("V2 Intake Gate (195/195) and all 6 CI jobs green on v2-intake-scaffold?")
-    let smoke = sh("{staging_smoke_cmd:raw}", timeout: 10m, env: cmd_env)
+    # checks only: nothing in production changes, so a dry run runs them for real
+    let smoke = sh("{staging_smoke_cmd:raw}", timeout: 10m, env: cmd_env, read_only: true)
     expect smoke.stdout contains "57/57", "staging smoke: 57/57 checks"
-    let gate = sh("{v1_gate_cmd:raw}", timeout: 10m, check: false, env: cmd_env)
+    let gate = sh("{v1_gate_cmd:raw}", timeout: 10m, check: false, env: cmd_env, read_only: true)
     expect gate.stdout contains "27 passed", "V1 gate tests: 27/28 (one known pre-existing failure)"
-  } rollback {
-    log("nothing to undo: checks only")
   }
 
   step "Pre-flight: sign-offs" {
@@ -153,7 +155,7 @@ section "1. Pre-flight checklist" {
     let b = pg.backup(env.DATABASE_URL, backup_file)
     log("backup {b.file}: {b.bytes} bytes, sha256 {b.sha256}")
   } rollback {
-    log("the backup stays at {backup_file}")
+    # nothing to undo: the backup stays (§9's "Database rollback" can restore from it)
   }
 }
 
@@ -171,11 +173,14 @@ section "3. Database migration" {
   }
 
   step "Verify migration files" {
-    let files = sh("{migration_files_cmd:raw}", env: cmd_env)
+    let files = sh("{migration_files_cmd:raw}", env: cmd_env, read_only: true)
     expect files.stdout contains "v2_intake", "a v2_intake migration directory exists"
+    # §3.2's preview: exactly one pending migration, the v2_intake_sessions one (prisma exits 1
+    # while migrations are pending)
+    let status = sh("{migrate_status_cmd:raw}", env: cmd_env, read_only: true, check: false)
+    let pending = re.find_all(status.stdout, '(?m)^[0-9]{14}_([a-z0-9_]+)$')
+    expect len(pending) == 1 and pending[0][1] == "v2_intake_sessions", "1 pending migration, for v2_intake_sessions"
     stop-if pg.table_exists(db, "v2_intake_sessions"), "v2_intake_sessions already exists: the migration was applied before"
-  } rollback {
-    log("nothing to undo: checks only")
   }
 
   step "Run migration" timeout 10m {
@@ -202,11 +207,14 @@ section "3. Database migration" {
 
 section "4. Deployment (kill switch OFF)" {
   step "Deploy application" timeout 20m {
+    # §9 "Full rollback": the commit before the V2 merge (git log --oneline -5), asked now so the
+    # rollback below has it; --answer previous_commit=SHA gives it to a run without a terminal
+    previous_commit = ask("Pre-deployment commit to revert to (the one before the V2 merge)?", name: "previous_commit")
     sh("{build_cmd:raw}", timeout: 15m, env: cmd_env)
     sh("{restart_cmd:raw}", timeout: 2m, env: cmd_env)
   } rollback {
     # §9 "Full rollback (revert code)": previous commit, rebuild, restart, verify V1.
-    sh("{revert_cmd:raw}", timeout: 15m, env: cmd_env)
+    sh("{revert_cmd:raw}", timeout: 15m, env: cmd_env + {PREVIOUS_COMMIT: previous_commit})
     sh("{restart_cmd:raw}", timeout: 2m, env: cmd_env)
     web.wait_healthy("{base_url}{health_path}", limit: 2m, poll: 5s)
   }
@@ -215,10 +223,8 @@ section "4. Deployment (kill switch OFF)" {
     web.wait_healthy("{base_url}{health_path}", limit: 2m, poll: 5s)
     v1_healthy()
     v2_disabled()
-    let logs = sh("{disabled_log_cmd:raw}", env: cmd_env)
+    let logs = sh("{disabled_log_cmd:raw}", env: cmd_env, read_only: true)
     stop-if not (logs.stdout contains "[V2 Intake] DISABLED"), "STOP: the V2-disabled startup line is missing — see section 9"
-  } rollback {
-    log("nothing to undo: checks only")
   }
 }
 
@@ -227,9 +233,9 @@ section "5. Post-deployment verification" {
     v1_healthy()
     v2_disabled()
     expect db.scalar("SELECT 1") == 1, "database accessible"
-    watch stabilize_for every 1m {
+    watch 15m every 1m {                   # "Wait 15 minutes and verify no V1 regressions"
       expect http.get("{base_url}{health_path}").status == 200
-      expect http.get("{base_url}{v2_disabled_path}").status == 404
+      expect http.get("{base_url}{v2_disabled_paths[0]}").status == 404
       expect http.get("{base_url}{metrics_path}").json.error_rate < max_error_rate
     }
     confirm("V1 parsing verified with a test transcript, and no new errors in Sentry/logs?")
@@ -249,7 +255,7 @@ section "6. Enable V2 Intake (kill switch ON)" {
   }
 
   step "Verify V2 active and auth enforced" {
-    let logs = sh("{enabled_log_cmd:raw}", env: cmd_env)
+    let logs = sh("{enabled_log_cmd:raw}", env: cmd_env, read_only: true)
     expect logs.stdout contains "V2 INTAKE ENABLED"
     web.wait_healthy("{base_url}{v2_health_path}", limit: 2m, poll: 5s)
     web.get_json("{base_url}{v2_schema_path}")
@@ -258,7 +264,7 @@ section "6. Enable V2 Intake (kill switch ON)" {
     let authed = http.post("{base_url}{sessions_path}", headers: auth, json: {personaData: {firstName: "Test"}})
     expect authed.status == 201, "a protected endpoint with a valid JWT creates"
   } rollback {
-    log("nothing to undo: the test session is left for the audit trail")
+    # nothing to undo: the test session is kept for the audit trail
   }
 }
 
@@ -284,28 +290,26 @@ section "7. Smoke test — production" {
     web.expect_status("{base_url}{calibration_path}", 200, headers: auth)
     v1_healthy()
   } rollback {
-    log("nothing to undo: smoke sessions are kept for the audit trail")
+    # nothing to undo: smoke sessions are kept for the audit trail
   }
 
   step "Automated smoke" {
     let out = sh("{staging_smoke_cmd:raw}", timeout: 10m, env: cmd_env)
     expect out.stdout contains "57/57"
   } rollback {
-    log("nothing to undo: checks only")
+    # nothing to undo: smoke sessions are kept for the audit trail
   }
 }
 
 section "8. Monitoring" {
   step "Observe the first interval" {
-    watch observe_for every 1m {
+    watch 15m every 1m {                   # §8's first interval: +15 min, error rate normal
       expect http.get("{base_url}{v2_health_path}").status == 200
       expect http.get("{base_url}{health_path}").status == 200
       expect http.get("{base_url}{metrics_path}").json.error_rate < max_error_rate
     }
-    let errors = sh("{error_log_cmd:raw}", check: false, env: cmd_env)
+    let errors = sh("{error_log_cmd:raw}", check: false, env: cmd_env, read_only: true)
     expect trim(errors.stdout) == "", "no V2 errors or unhandled rejections in the last 500 log lines"
-  } rollback {
-    log("nothing to undo: observation only")
   }
 }
 

@@ -2,6 +2,8 @@
 # enabling V2 fails on purpose, and the rollback blocks run in reverse — the quick rollback of §9
 # (kill switch off, V2 404 again, V1 healthy), the full code revert, the migration rollback SQL
 # (v2_intake_sessions dropped, its _prisma_migrations rows deleted), and the stakeholders told.
+# It runs in compressed time (--time-scale 15m=1s): §5's 15-minute wait for V1 regressions is
+# the real runbook's, nothing turned into a parameter, and takes a second.
 # This file holds only the annotations: `# file:` runs v2_intake_deploy.rb.
 # file: v2_intake_deploy.rb
 # requires: http, pg
@@ -18,13 +20,15 @@
 # env: ZERO_OPENAI_MODE=true
 # env: AI_PROVIDER=rules
 # env: SLACK_WEBHOOK_URL=${RBK_HTTP_URL}/slack/services/T0V2/B0V2/hook-key-v2i9
-# args: --yes --no-wait --param rehearsal=true --param base_url=${RBK_HTTP_URL}
+# args: --yes --time-scale 15m=1s --param rehearsal=true --param base_url=${RBK_HTTP_URL}
 # args: --param health_path=/healthz --param liveness_path=/healthz --param version_path=/json
-# args: --param v2_health_path=/healthz --param v2_schema_path=/json --param v2_disabled_path=/v2/disabled
+# args: --param v2_health_path=/healthz --param v2_schema_path=/json --param v2_disabled_paths=/v2/disabled,/v2/disabled/health
 # args: --param sessions_path=/auth --param complete_path=/echo --param calibration_path=/auth
 # args: --param metrics_path=/metrics --param backup_root=/tmp
+# args: --answer previous_commit=1f2e3d4
 # args: --fail-at 'Verify V2 active and auth enforced'
 # exit: 1
+# expect: REHEARSAL: time scaled 1/900
 # expect: [12/17] FAILED Verify V2 active and auth enforced
 # expect: rollback ok Enable V2 Intake
 # expect: rollback ok Deploy application

@@ -248,6 +248,19 @@ restart:
 
     <INIT> "runbook" { loc->end = pos(L, L->cur); return TK_RUNBOOK; }
     <INIT> "env" { loc->end = pos(L, L->cur); return TK_ENV; }
+    /* `hosts web, workers` (docs/fleet.md): a keyword only where a line starts with it and a
+     * name follows, so `hosts` stays a name everywhere else (a param, a variable, hosts.web) */
+    <INIT> "hosts" {
+        loc->end = pos(L, L->cur);
+        const unsigned char *q = L->cur;
+        while (q < L->lim && (*q == ' ' || *q == '\t')) q++;
+        if ((L->last == 0 || L->last == TK_NL) && q > L->cur && q < L->lim &&
+            ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || *q == '_'))
+            return TK_HOSTS;
+        v->str.s = tok_str(L, L->tok, L->cur);
+        v->str.n = (size_t)(L->cur - L->tok);
+        return TK_IDENT;
+    }
     <INIT> "param" { loc->end = pos(L, L->cur); return TK_PARAM; }
     <INIT> "use" { loc->end = pos(L, L->cur); return TK_USE; }
     <INIT> "let" { loc->end = pos(L, L->cur); return TK_LET; }

@@ -202,7 +202,7 @@ static void yyerror(YYLTYPE *l, rbk_parser *P, const char *msg) {
 %token SECTION "section" STEP "step" ROLLBACK "rollback" IRREVERSIBLE "irreversible"
 %token EXPECT "expect" STOP_IF "stop-if" FAIL "fail" WATCH "watch" WITHIN "within" EVERY "every"
 %token IF "if" ELSE "else" FOR "for" IN "in" AND "and" OR "or" NOT "not" CONTAINS "contains"
-%token MATCHES "matches" TRUE "true" FALSE "false" NIL "nil" AS "as"
+%token MATCHES "matches" TRUE "true" FALSE "false" NIL "nil" AS "as" HOSTS "hosts"
 %token EQ "==" NE "!=" LE "<=" GE ">=" DOTDOT ".."
 
 %type <node> program top_list top decl step step_attrs rollback_attrs rollback_opt section section_body
@@ -246,6 +246,7 @@ nls_opt : %empty | nls ;
 decl
     : RUNBOOK string { $$ = mk(P, N_RUNBOOK, @$); $$->a = $2; }
     | ENV env_names env_mods { $$ = mk(P, N_ENV, @$); $$->a = $2; $$->b = $3; }
+    | HOSTS env_names { $$ = mk(P, N_ENV, @$); $$->a = $2; $$->b = mk(P, N_LIST, @$); $$->flags = RBK_NF_HOSTS; }
     | PARAM IDENT type_opt default_opt param_mods {
         $$ = mk(P, N_PARAM, @$); $$->str = $2.s; $$->slen = $2.n; $$->a = $3; $$->b = $4; $$->c = $5;
         RBK_NAME_OFF($$) = (int)@2.off; }

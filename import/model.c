@@ -92,7 +92,7 @@ static const char *reserved[] = {"runbook", "env", "param", "use", "let", "fn", 
                                  /* builtins and namespaces a global would hide */
                                  "len", "keys", "values", "str", "int", "float", "json", "lower", "upper", "trim", "split",
                                  "join", "replace", "starts_with", "ends_with", "any", "all", "secret", "log", "now",
-                                 "wait", "file", "tcp", "sh", "exec", "confirm", "ask", "http", "sql", "pg", "db",
+                                 "wait", "file", "tcp", "sh", "exec", "confirm", "ask", "approve", "http", "sql", "pg", "db",
                                  "sort", "unique", "min", "max", "sum", "re", "time", NULL};
 
 imp_param *imp_param_use(imp_ctx *c, const char *name, int line) {

@@ -73,34 +73,41 @@ static void index_rebuild(rbk_inventory *inv, size_t **idx, size_t *cap, size_t 
     for (size_t k = 0; k < n; k++) *index_slot(*idx, *cap, names(inv, k), names, inv) = k + 1;
 }
 
-static size_t host_find(const rbk_inventory *inv, const char *name) {
-    if (!inv->hindex_cap) return (size_t)-1;
-    size_t s = *index_slot(inv->hindex, inv->hindex_cap, name, host_name, inv);
-    return s ? s - 1 : (size_t)-1;
+typedef const char *(*name_of)(const rbk_inventory *, size_t);
+/* The index of name in a table indexed by idx (cap slots), or NONE. */
+#define NONE ((size_t)-1)
+static size_t index_find(const rbk_inventory *inv, const size_t *idx, size_t cap, const char *name, name_of names) {
+    if (!cap) return NONE;
+    size_t s = *index_slot((size_t *)idx, cap, name, names, inv);
+    return s ? s - 1 : NONE;
 }
-static size_t host_add(rbk_inventory *inv, const char *name, const char *file, int line) {
-    size_t k = host_find(inv, name);
-    if (k != (size_t)-1) return k;
-    GROW(inv->hosts, inv->nhosts, inv->caphosts);
-    inv->hosts[inv->nhosts] = (rbk_inv_host){.name = xstrdup(name), .file = xstrdup(file), .line = line};
-    k = inv->nhosts++;
-    if (inv->nhosts * 2 + 2 > inv->hindex_cap) index_rebuild(inv, &inv->hindex, &inv->hindex_cap, inv->nhosts, host_name);
-    else *index_slot(inv->hindex, inv->hindex_cap, name, host_name, inv) = k + 1;
-    return k;
+/* Records entry k (the table now holds n) in its index, growing it to keep it half empty. */
+static void index_insert(rbk_inventory *inv, size_t **idx, size_t *cap, size_t n, name_of names, size_t k) {
+    if (n * 2 + 2 > *cap) index_rebuild(inv, idx, cap, n, names);
+    else *index_slot(*idx, *cap, names(inv, k), names, inv) = k + 1;
+}
+
+static size_t host_find(const rbk_inventory *inv, const char *name) {
+    return index_find(inv, inv->hindex, inv->hindex_cap, name, host_name);
 }
 static size_t group_find(const rbk_inventory *inv, const char *name) {
-    if (!inv->gindex_cap) return (size_t)-1;
-    size_t s = *index_slot(inv->gindex, inv->gindex_cap, name, group_name, inv);
-    return s ? s - 1 : (size_t)-1;
+    return index_find(inv, inv->gindex, inv->gindex_cap, name, group_name);
+}
+/* The host (group) named name, added at the end when it is new. */
+static size_t host_add(rbk_inventory *inv, const char *name, const char *file, int line) {
+    size_t k = host_find(inv, name);
+    if (k != NONE) return k;
+    GROW(inv->hosts, inv->nhosts, inv->caphosts);
+    inv->hosts[k = inv->nhosts++] = (rbk_inv_host){.name = xstrdup(name), .file = xstrdup(file), .line = line};
+    index_insert(inv, &inv->hindex, &inv->hindex_cap, inv->nhosts, host_name, k);
+    return k;
 }
 static size_t group_add(rbk_inventory *inv, const char *name, const char *file, int line) {
     size_t k = group_find(inv, name);
-    if (k != (size_t)-1) return k;
+    if (k != NONE) return k;
     GROW(inv->groups, inv->ngroups, inv->capgroups);
-    inv->groups[inv->ngroups] = (rbk_inv_group){.name = xstrdup(name), .file = xstrdup(file), .line = line};
-    k = inv->ngroups++;
-    if (inv->ngroups * 2 + 2 > inv->gindex_cap) index_rebuild(inv, &inv->gindex, &inv->gindex_cap, inv->ngroups, group_name);
-    else *index_slot(inv->gindex, inv->gindex_cap, name, group_name, inv) = k + 1;
+    inv->groups[k = inv->ngroups++] = (rbk_inv_group){.name = xstrdup(name), .file = xstrdup(file), .line = line};
+    index_insert(inv, &inv->gindex, &inv->gindex_cap, inv->ngroups, group_name, k);
     return k;
 }
 static void group_add_host(rbk_inventory *inv, size_t g, size_t h) {
@@ -118,7 +125,7 @@ static void group_add_child(rbk_inventory *inv, size_t g, const char *child) {
 
 const rbk_inv_group *rbk_inv_find_group(const rbk_inventory *inv, const char *name) {
     size_t k = group_find(inv, name);
-    return k == (size_t)-1 ? NULL : &inv->groups[k];
+    return k == NONE ? NULL : &inv->groups[k];
 }
 const rbk_inv_var *rbk_inv_host_var(const rbk_inv_host *h, const char *key) {
     for (size_t i = 0; i < h->resolved.n; i++)
@@ -340,7 +347,7 @@ static void ini_host_line(rbk_inventory *inv, src *s, size_t g, const char *line
                 fail_at(s, lno, base + t[i].col, "expected key=value after the host name, not '%s'", t[i].text);
         for (size_t k = 0; k < nn && !s->failed; k++) {
             size_t h = host_add(inv, names[k], s->name, lno);
-            if (g != (size_t)-1) group_add_host(inv, g, h);
+            if (g != NONE) group_add_host(inv, g, h);
             if (port) vars_set(&inv->hosts[h].vars, "ansible_port", port, 0);
             for (size_t i = 1; i < nt; i++) {
                 char *eq = strchr(t[i].text, '=');
@@ -360,7 +367,7 @@ out:
 }
 
 static int load_ini(rbk_inventory *inv, src *s, const char *text, size_t len) {
-    size_t g = (size_t)-1;
+    size_t g = NONE;
     int sec = SEC_HOSTS;
     int lno = 0;
     for (size_t at = 0; at < len && !s->failed;) {
@@ -401,7 +408,7 @@ static int load_ini(rbk_inventory *inv, src *s, const char *text, size_t len) {
         }
         if (sec == SEC_HOSTS) {
             size_t gg = g;
-            if (gg == (size_t)-1) gg = group_add(inv, "ungrouped", s->name, lno);
+            if (gg == NONE) gg = group_add(inv, "ungrouped", s->name, lno);
             ini_host_line(inv, s, gg, text + a, b - a, lno, col - 1);
         } else if (sec == SEC_VARS) {
             const char *eq = memchr(text + a, '=', b - a);
@@ -808,4 +815,59 @@ void rbk_inv_free(rbk_inventory *inv) {
     free(inv->hindex);
     free(inv->gindex);
     *inv = (rbk_inventory)RBK_INVENTORY_INIT;
+}
+
+/* ------------------------------------------------------------------ the run's fleet */
+static char *var_or_null(const rbk_inv_host *h, const char *key) {
+    const rbk_inv_var *v = rbk_inv_host_var(h, key);
+    return v && v->value[0] ? xstrdup(v->value) : NULL;
+}
+
+int rbk_inv_fleet(const rbk_inventory *inv, rbk_fleet *f, rbk_sbuf *err) {
+    f->hosts = rbk_xcalloc(inv->nhosts ? inv->nhosts : 1, sizeof *f->hosts);
+    f->nhosts = inv->nhosts;
+    for (size_t i = 0; i < inv->nhosts; i++) {
+        const rbk_inv_host *h = &inv->hosts[i];
+        rbk_fleet_host *o = &f->hosts[i];
+        o->name = xstrdup(h->name);
+        o->address = var_or_null(h, "ansible_host");
+        o->port = var_or_null(h, "ansible_port");
+        o->user = var_or_null(h, "ansible_user");
+        o->identity = var_or_null(h, "ansible_ssh_private_key_file");
+        const rbk_inv_var *a = rbk_inv_host_var(h, "ansible_ssh_common_args");
+        o->extra = rbk_xcalloc(1, sizeof *o->extra);
+        if (a) {
+            tok *t;
+            size_t nt;
+            int badcol = 0;
+            if (ini_tokens(a->value, strlen(a->value), &t, &nt, &badcol)) {
+                rbk_sbuf_printf(err, "%s:%d: host %s: ansible_ssh_common_args has a quote that is not closed (column %d of its value)",
+                                h->file ? h->file : "?", h->line, h->name, badcol);
+                f->nhosts = i + 1;
+                return -1;
+            }
+            o->extra = rbk_xrealloc(o->extra, (nt + 1) * sizeof *o->extra);
+            for (size_t k = 0; k < nt; k++) o->extra[k] = t[k].text;
+            o->extra[nt] = NULL;
+            free(t);
+        }
+        o->nvars = h->resolved.n;
+        o->vars = rbk_xcalloc(o->nvars ? o->nvars : 1, sizeof *o->vars);
+        for (size_t k = 0; k < h->resolved.n; k++) {
+            o->vars[k].key = xstrdup(h->resolved.v[k].key);
+            o->vars[k].value = xstrdup(h->resolved.v[k].value);
+            o->vars[k].json = h->resolved.v[k].json;
+        }
+    }
+    f->groups = rbk_xcalloc(inv->ngroups ? inv->ngroups : 1, sizeof *f->groups);
+    f->ngroups = inv->ngroups;
+    for (size_t i = 0; i < inv->ngroups; i++) {
+        const rbk_inv_group *g = &inv->groups[i];
+        f->groups[i].name = xstrdup(g->name);
+        f->groups[i].n = g->nall_hosts;
+        f->groups[i].hosts = rbk_xcalloc(g->nall_hosts ? g->nall_hosts : 1, sizeof(size_t));
+        if (g->nall_hosts) memcpy(f->groups[i].hosts, g->all_hosts, g->nall_hosts * sizeof(size_t));
+    }
+    rbk_fleet_ready(f);
+    return 0;
 }

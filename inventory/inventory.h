@@ -24,6 +24,7 @@
 #define RBK_INVENTORY_H
 #include <stddef.h>
 #include "support/sbuf.h"
+#include "support/fleet.h"
 
 #define RBK_INV_MAX_FILE ((size_t)16 << 20)
 #define RBK_INV_MAX_RANGE 100000
@@ -84,6 +85,11 @@ int rbk_inv_resolve(rbk_inventory *inv, rbk_sbuf *err);
 void rbk_inv_free(rbk_inventory *inv);
 
 const rbk_inv_group *rbk_inv_find_group(const rbk_inventory *inv, const char *name);
+/* The run's fleet from a resolved inventory (support/fleet.h): every host with its connection
+ * (ansible_host, ansible_port, ansible_user, ansible_ssh_private_key_file,
+ * ansible_ssh_common_args split as shlex does) and resolved variables, every group with its
+ * hosts. 0, or -1 with the message in err (ansible_ssh_common_args with an open quote). */
+int rbk_inv_fleet(const rbk_inventory *inv, rbk_fleet *f, rbk_sbuf *err);
 /* A variable of the host after rbk_inv_resolve (its resolved set), or NULL. */
 const rbk_inv_var *rbk_inv_host_var(const rbk_inv_host *h, const char *key);
 #endif

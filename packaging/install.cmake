@@ -1,7 +1,7 @@
 # packaging/install.cmake — what `cmake --install` puts where, and `cpack -G DEB` (included by
 # the top-level CMakeLists.txt). docs/install.md says the same for a reader.
 #   bin/runbook
-#   <libdir>/runbook/runbook-http.so, runbook-sql.so  found relative to the executable
+#   <libdir>/runbook/runbook-http.so, runbook-sql.so, runbook-state.so  found relative to the executable
 #   share/man/man1/runbook.1.gz, runbook-<cmd>.1.gz    generated from docs/ (scripts/gen_man.py)
 #   share/bash-completion/completions/runbook
 #   share/zsh/site-functions/_runbook                  (vendor-completions for a /usr prefix)
@@ -19,7 +19,7 @@ set_property(SOURCE ${CMAKE_SOURCE_DIR}/stdlib/builtins.c APPEND PROPERTY
   COMPILE_DEFINITIONS RBK_PLUGIN_RELDIR="${RBK_PLUGIN_RELDIR}")
 
 install(TARGETS runbook RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-foreach(plugin runbook-http runbook-sql)
+foreach(plugin runbook-http runbook-sql runbook-state)
   if(TARGET ${plugin})
     install(TARGETS ${plugin} LIBRARY DESTINATION ${RBK_PLUGIN_INSTALL_DIR})
   endif()

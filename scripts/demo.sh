@@ -15,10 +15,13 @@ repo=$PWD
 DEMO=(
   "examples/orders_cutover.rb 0"                  # the docs/language.md §1 cutover: GO
   "examples/orders_cutover_fail.rb 1"             # the same, over its error budget: rolled back
+  "examples/orders_cutover_dry_run.rb 0"          # ... its dry run: verified and unverified checks
   "examples/v2_intake_deploy.rb 0"                # reference runbook: V2 Intake deployment
   "examples/v2_intake_deploy_rollback.rb 1"       # ... its rollback rehearsed with --fail-at
+  "examples/v2_intake_deploy_dry_run.rb 0"        # ... its dry run
   "examples/cutover_staging_to_prod.rb 0"         # reference runbook: staging -> production
   "examples/cutover_staging_to_prod_rollback.rb 1"  # ... its rollback rehearsed with --fail-at
+  "examples/cutover_staging_to_prod_dry_run.rb 0"   # ... its dry run
 )
 
 bash scripts/setup.sh

@@ -50,7 +50,7 @@ const char *rbk_lib_name(rbk_lib l) {
 #ifndef RBK_PLUGIN_RELDIR
 #define RBK_PLUGIN_RELDIR "../lib/runbook"
 #endif
-static char *plugin_path(const char *file) {
+char *rbk_plugin_path(const char *file) {
     char exe[4096];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     rbk_sbuf b = RBK_SBUF_INIT;
@@ -87,7 +87,7 @@ int rbk_builtin_resolve(int id, rbk_native_fn *fn, char **err) {
     /* dlopen maps a plugin once per process and counts further loads: the handle is never
      * closed, so the pointer stays valid for as long as the caller keeps it */
     const char *file = b->lib == RBK_LIB_HTTP ? "runbook-http.so" : "runbook-sql.so";
-    char *path = plugin_path(file);
+    char *path = rbk_plugin_path(file);
     void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!h) {
         rbk_sbuf e = RBK_SBUF_INIT;

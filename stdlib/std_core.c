@@ -2,6 +2,7 @@
  * (confirm, ask). A gate asks the operator through the VM's one question seam (rbk_vm_ask,
  * answered by cli/prompt.c on the terminal); without a terminal, --yes answers confirm (ask
  * cannot be answered: the run is refused before step 1). */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../support/duration.h"
@@ -34,9 +35,13 @@ int rbk_std_wait(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     rbk_vm_stamp(vm, &e, RBK_STAMP_NAME);
     int no_wait = rbk_vm_no_wait(vm);
     int64_t real = rbk_vm_scaled(vm, ms); /* --time-scale: ms is runbook time, real what it takes */
+    /* a resume keeps the deadline of the wait it cut off (docs/journal.md): what is left of it */
+    int64_t kept = rbk_vm_wait_begin(vm, &e), now_wall = rbk_wall_ms();
+    if (kept > 0 && !no_wait) real = kept > now_wall ? (kept - now_wall < real ? kept - now_wall : real) : 0;
     e.duration_ms = ms;
     e.remaining_ms = no_wait ? 0 : real;
-    e.text = no_wait == 2 ? "skipped (dry run: what it waits for depends on a write that was skipped)" : no_wait ? "skipped (--no-wait)" : NULL;
+    if (!no_wait && e.part && ms > 0) e.deadline_wall_ms = kept > 0 ? kept : now_wall + real;
+    e.text = no_wait == 2 ? "skipped (dry run: what it waits for depends on a write that was skipped)" : no_wait ? "skipped (--no-wait)" : kept > 0 ? "the deadline the run had before it was cut off" : NULL;
     rbk_sbuf at = RBK_SBUF_INIT;
     if (!no_wait && real != ms) {
         rbk_duration_fmt(&at, real);
@@ -46,7 +51,7 @@ int rbk_std_wait(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     }
     rbk_vm_emit(vm, &e);
     rbk_sbuf_free(&at);
-    if (no_wait || ms <= 0) return 0;
+    if (no_wait || ms <= 0 || real <= 0) return 0;
     ms = real;
     rbk_cancel c = rbk_vm_step_cancel(vm);
     int64_t end = rbk_now_ms() + ms;
@@ -130,6 +135,37 @@ int rbk_std_confirm(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
                            : r.status == RBK_REPLY_EOF ? "by end of input" : "by nobody (no terminal)");
     *out = rbk_bool(true);
     return 0;
+}
+
+/* approve(question, by: N, timeout: D): N people other than the operator approve, in the run store */
+int rbk_std_approve(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    (void)nargs;
+    const char *q = args[0].t == RBK_T_STRING ? RBK_AS_STR(args[0])->data : "Approve?";
+    int64_t by = args[1].t == RBK_T_INT ? args[1].as.i : 1;
+    *out = rbk_nil();
+    if (by < 1 || by > 100) return rbk_vm_error(vm, "approve: by: %" PRId64 " is not a number of people from 1 to 100", by);
+    int64_t timeout = rbk_vm_scaled(vm, args[2].t == RBK_T_DURATION ? args[2].as.i : 30 * 60 * 1000); /* --time-scale */
+    rbk_sbuf how = RBK_SBUF_INIT;
+    rbk_sbuf_printf(&how, "approval by %d other %s (runbook approve)", (int)by, by == 1 ? "person" : "people");
+    rbk_vm_prompt_event(vm, q, rbk_sbuf_cstr(&how), timeout);
+    rbk_sbuf_free(&how);
+    rbk_question ask = {.kind = RBK_ASK_APPROVE, .question = q, .timeout_ms = timeout, .by = (int)by};
+    rbk_reply r = {.text = RBK_SBUF_INIT};
+    rbk_vm_approve(vm, &ask, &r);
+    rbk_sbuf a = RBK_SBUF_INIT;
+    if (r.status == RBK_REPLY_OK) rbk_sbuf_printf(&a, "approved by %s", rbk_sbuf_cstr(&r.text));
+    else if (r.status == RBK_REPLY_TIMEOUT) rbk_sbuf_printf(&a, "not approved by %d in time%s%s", (int)by, r.text.len ? " (approved by " : "",
+                                                            r.text.len ? rbk_sbuf_cstr(&r.text) : "");
+    else rbk_sbuf_adds(&a, no_answer(r.status));
+    if (r.status == RBK_REPLY_TIMEOUT && r.text.len) rbk_sbuf_addc(&a, ')');
+    rbk_vm_record_answer(vm, q, rbk_sbuf_cstr(&a));
+    rbk_sbuf_free(&r.text);
+    int rc = 0;
+    if (r.status == RBK_REPLY_INTERRUPTED) rc = rbk_vm_error(vm, "interrupted at approve");
+    else if (r.status != RBK_REPLY_OK) rc = rbk_vm_stop(vm, "approve \"%s\": %s", q, rbk_sbuf_cstr(&a));
+    else *out = rbk_bool(true);
+    rbk_sbuf_free(&a);
+    return rc;
 }
 
 int rbk_std_ask(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {

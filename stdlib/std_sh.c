@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "proc.h"
+#include "remote.h"
 
 typedef struct sh_args {
     const char *label;       /* "sh" | "exec" */
@@ -67,7 +68,7 @@ static int plain_word(const char *s) {
 }
 
 static int parse_args(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, sh_args *a) {
-    if (nargs < 10) return rbk_vm_error(vm, "%s: expected 10 arguments, got %d", a->label, nargs);
+    if (nargs < 11) return rbk_vm_error(vm, "%s: expected 11 arguments, got %d", a->label, nargs);
     rbk_value cmd = args[0];
     a->secret = cmd.secret;
     if (!is_exec) {
@@ -293,19 +294,216 @@ static void add_stderr_lines(rbk_sbuf *msg, const char *s, size_t n) {
     }
 }
 
-/* The result {code, stdout, stderr, time}, each marked secret as the command is (and the
- * output as `secret: true` says). Takes vout and verr. */
-static rbk_value result_map(const sh_args *a, int code, rbk_value vout, rbk_value verr, int64_t duration_ms) {
-    rbk_value m = rbk_map_new(4);
+/* ------------------------------------------------------------- on: a remote host (docs/fleet.md) */
+
+/* The inventory name of one `on:` item: a host's name, or a host value (only its name is
+ * read: the connection is always the inventory's, support/fleet.h). */
+static const char *on_name(rbk_vm *vm, const char *label, rbk_value v) {
+    if (v.t == RBK_T_MAP) {
+        rbk_value *n = rbk_map_find(v, "name", 4);
+        if (n && n->t == RBK_T_STRING) return rbk_arg_str(*n);
+        rbk_vm_error(vm, "%s: on: a host value has a `name` (a host of hosts.GROUP)", label);
+        return NULL;
+    }
+    if (v.t == RBK_T_STRING) return rbk_arg_str(v);
+    rbk_vm_error(vm, "%s: on: must be a host, a host's name or a list of them, got %s", label, rbk_type_name((rbk_type)v.t));
+    return NULL;
+}
+
+typedef struct remote_line_ctx {
+    rbk_vm *vm;
+    const char *host;
+    rbk_sbuf line;
+} remote_line_ctx;
+
+/* a live line of a remote command, prefixed with its host */
+static void remote_line(const char *stream, const char *line, size_t len, void *ctx) {
+    remote_line_ctx *c = ctx;
+    rbk_sbuf_reset(&c->line);
+    rbk_sbuf_printf(&c->line, "%s: ", c->host);
+    rbk_sbuf_add(&c->line, line, len);
+    rbk_vm_output_line(c->vm, stream, c->line.data, c->line.len);
+}
+
+/* The result {code, stdout, stderr, time}, with `host` first for a remote one (host != NULL),
+ * each marked secret as the command is (and the output as `secret: true` says). Takes vout and
+ * verr. */
+static rbk_value result_map(const sh_args *a, const char *host, int code, rbk_value vout, rbk_value verr,
+                            int64_t duration_ms) {
+    rbk_value m = rbk_map_new(host ? 5 : 4);
     rbk_value vcode = rbk_int(code), vtime = rbk_duration(duration_ms);
     vcode.secret = vout.secret = verr.secret = vtime.secret = (uint8_t)a->secret;
     if (a->secret_out) vout.secret = verr.secret = 1;
+    if (host) rbk_map_sets(m, "host", rbk_str_cstr(host));
     rbk_map_sets(m, "code", vcode);
     rbk_map_sets(m, "stdout", vout);
     rbk_map_sets(m, "stderr", verr);
     rbk_map_sets(m, "time", vtime);
     m.secret = (uint8_t)a->secret;
     return m;
+}
+
+/* The result map of a command that ran; r's captures are taken. */
+static rbk_value proc_result_map(const sh_args *a, const char *host, rbk_proc_result *r) {
+    rbk_value vout = r->out.len ? rbk_str_take_sbuf(&r->out) : rbk_str_new("", 0);
+    rbk_value verr = r->err.len ? rbk_str_take_sbuf(&r->err) : rbk_str_new("", 0);
+    return result_map(a, host, r->code, vout, verr, r->duration_ms);
+}
+
+/* sh/exec with on: — the command on each host through its ssh (support/sshcmd.h), in parallel
+ * (at most --forks at once), each host its own effect (intent before, outcome after: the
+ * reports and the journal keep one row per host). One result map per host, in the order of
+ * on:; a single host (not a list) gives its map alone. */
+static int run_remote(rbk_vm *vm, int is_exec, sh_args *a, rbk_value on, rbk_value *out) {
+    const rbk_run_opts *ro = rbk_vm_opts(vm);
+    rbk_fleet *f = ro->fleet;
+    if (!f) return rbk_vm_error(vm, "%s: on: needs the run's inventory (runbook run --inventory FILE)", a->label);
+    if (a->cwd || a->nenv || a->stdin_data)
+        return rbk_vm_error(vm, "%s: cwd:, env: and stdin: are not supported with on: yet; write them into the command "
+                                "(cd DIR && NAME=VALUE cmd)", a->label);
+    int is_list = on.t == RBK_T_LIST;
+    size_t n = is_list ? RBK_AS_LIST(on)->len : 1;
+    const rbk_fleet_host **hosts = rbk_xcalloc(n ? n : 1, sizeof *hosts);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = on_name(vm, a->label, is_list ? RBK_AS_LIST(on)->items[i] : on);
+        if (!name) { free(hosts); return -1; }
+        if (!(hosts[i] = rbk_fleet_find(f, name))) {
+            free(hosts);
+            return rbk_vm_error(vm, "%s: on: host `%s` is not in the inventory (a host is named by its inventory name)",
+                                a->label, name);
+        }
+    }
+    rbk_sbuf script = RBK_SBUF_INIT, err = RBK_SBUF_INIT;
+    int bad = is_exec ? rbk_ssh_script_exec(&script, a->argv, &err) : rbk_ssh_script_sh(&script, a->cmd, strlen(a->cmd), &err);
+    if (bad) {
+        free(hosts);
+        rbk_sbuf_free(&script);
+        int r = rbk_vm_error(vm, "%s: %s", a->label, rbk_sbuf_cstr(&err));
+        rbk_sbuf_free(&err);
+        return r;
+    }
+    const char *shown = rbk_sbuf_cstr(&a->display);
+    rbk_cancel cancel = rbk_vm_cancel(vm, a->timeout_ms);
+    rbk_remote_job *jobs = rbk_xcalloc(n ? n : 1, sizeof *jobs);
+    rbk_ssh_argv *argvs = rbk_xcalloc(n ? n : 1, sizeof *argvs);
+    uint64_t *eids = rbk_xcalloc(n ? n : 1, sizeof *eids);
+    remote_line_ctx lc = {vm, n ? hosts[0]->name : "", RBK_SBUF_INIT};
+    int res = 0;
+    size_t begun = 0;
+    for (size_t i = 0; i < n && !res; i++) {
+        if (rbk_ssh_command(&hosts[i]->target, script.data, script.len, &argvs[i], &err)) {
+            res = rbk_vm_error(vm, "%s on %s: %s", a->label, hosts[i]->name, rbk_sbuf_cstr(&err));
+            break;
+        }
+        rbk_proc_opts *o = &jobs[i].opts;
+        rbk_proc_opts_init(o);
+        rbk_proc_result_init(&jobs[i].res);
+        o->argv = (const char *const *)argvs[i].argv;
+        o->stdin_hold = 1; /* the remote watchdog: EOF ends the remote command (support/sshcmd.h) */
+        o->cancel = &cancel;
+        o->capture_limit = (size_t)a->max_output;
+        if (n == 1 && rbk_vm_verbose(vm) && !a->secret_out) { /* live: it runs on this thread */
+            o->on_line = remote_line;
+            o->line_ctx = &lc;
+        }
+        rbk_sbuf t = RBK_SBUF_INIT;
+        rbk_sbuf_printf(&t, "%s on %s", shown, hosts[i]->name);
+        eids[i] = rbk_vm_effect_begin(vm, a->label, t.data);
+        rbk_sbuf_free(&t);
+        if (!eids[i]) { /* its intent is not on disk, or a resume replays it (native.h) */
+            res = -1;
+            if (!rbk_vm_last_error(vm))
+                rbk_vm_error(vm, "%s `%s` on %s: a remote call cut off by an earlier run is not replayed host by host yet: "
+                                 "the step needs finishing by hand (docs/fleet.md, Resume)", a->label, shown, hosts[i]->name);
+            break;
+        }
+        begun = i + 1;
+    }
+    if (!res) rbk_remote_run_all(jobs, n, f->forks);
+    /* a host outside the declared groups got its master from this call (ControlMaster=auto):
+     * rbk_remote_close ends it too */
+    for (size_t i = 0; i < begun && !res; i++) f->hosts[hosts[i] - f->hosts].master = 1;
+    rbk_sbuf msg = RBK_SBUF_INIT;
+    int nfailed = 0, nexit = 0;
+    rbk_value list = is_list ? rbk_list_new(n) : rbk_nil();
+    for (size_t i = 0; i < begun; i++) {
+        rbk_proc_result *r = &jobs[i].res;
+        if (res) { /* not run: the intents already written end as skipped */
+            rbk_vm_effect_end(vm, eids[i], "skipped", 0, NULL, 0, NULL, 0, 0);
+            continue;
+        }
+        if (jobs[i].rc != 0) {
+            rbk_sbuf why = RBK_SBUF_INIT;
+            rbk_proc_describe_spawn_error(&why, &jobs[i].opts, r);
+            rbk_vm_effect_end(vm, eids[i], "error", -1, "", 0, why.data, why.len, r->duration_ms);
+            rbk_sbuf_printf(&msg, "\n%s: %s", hosts[i]->name, why.data);
+            nfailed++;
+            rbk_sbuf_free(&why);
+            rbk_proc_result_free(r);
+            continue;
+        }
+        if (n > 1 && rbk_vm_verbose(vm) && !a->secret_out) { /* after the fact, host by host */
+            lc.host = hosts[i]->name;
+            for (int s = 0; s < 2; s++) {
+                const char *p = rbk_sbuf_cstr(s ? &r->err : &r->out), *e = p + (s ? r->err.len : r->out.len);
+                while (p < e) {
+                    const char *nl = memchr(p, '\n', (size_t)(e - p));
+                    size_t l = nl ? (size_t)(nl - p) : (size_t)(e - p);
+                    remote_line(s ? "stderr" : "stdout", p, l, &lc);
+                    p += l + (nl ? 1 : 0);
+                }
+            }
+        }
+        const char *status = r->interrupted ? "interrupted" : r->timed_out ? "timeout"
+                             : (r->exited && r->code == 0 && !r->over_limit) ? "ok" : "failed";
+        if (a->secret_out) rbk_vm_add_secret_output(vm, rbk_sbuf_cstr(&r->out), r->out.len);
+        rbk_vm_effect_end(vm, eids[i], status, r->code, a->secret_out ? NULL : rbk_sbuf_cstr(&r->out), r->out.len,
+                          rbk_sbuf_cstr(&r->err), r->err.len, r->duration_ms);
+        int ssh_failed = r->exited && r->code == 255; /* ssh's own failure (or the command's 255) */
+        if (r->interrupted || r->timed_out || r->over_limit || (a->check && !(r->exited && r->code == 0)) ||
+            (ssh_failed && !a->check)) {
+            nfailed++;
+            rbk_sbuf_printf(&msg, "\n%s: ", hosts[i]->name);
+            if (r->interrupted) rbk_sbuf_adds(&msg, "interrupted; the remote command was stopped");
+            else if (r->timed_out) {
+                rbk_sbuf_adds(&msg, "timed out after ");
+                rbk_duration_fmt(&msg, r->duration_ms);
+                rbk_sbuf_printf(&msg, " (%s); the remote command was stopped", rbk_vm_cancel_reason(vm, &cancel, a->timeout_ms));
+            } else if (r->over_limit) rbk_sbuf_printf(&msg, "wrote more than max_output: to %s; stopped", r->over_limit);
+            else if (r->signaled) { rbk_sbuf_adds(&msg, "ssh killed by signal "); rbk_proc_signame(&msg, r->signo); }
+            else if (++nexit) rbk_sbuf_printf(&msg, "exited with code %d%s", r->code, r->code == 255 ? " (ssh: the connection failed, or the command exited 255)" : "");
+            rbk_sbuf m = RBK_SBUF_INIT;
+            rbk_vm_mask(vm, &m, rbk_sbuf_cstr(&r->err), r->err.len);
+            add_stderr_lines(&msg, rbk_sbuf_cstr(&m), m.len);
+            rbk_sbuf_free(&m);
+            rbk_proc_result_free(r);
+            continue;
+        }
+        rbk_value one = proc_result_map(a, hosts[i]->name, r);
+        if (is_list) rbk_list_push(list, one);
+        else *out = one;
+        rbk_proc_result_free(r);
+    }
+    if (!res && nfailed) {
+        rbk_unref(list);
+        list = rbk_nil();
+        res = rbk_vm_error(vm, "%s `%s` failed on %d of %zu host%s:%s%s", a->label, shown, nfailed, n, n == 1 ? "" : "s",
+                           rbk_sbuf_cstr(&msg), a->check && nexit ? "\n(pass check: false to handle a non-zero exit yourself)" : "");
+    } else if (!res && is_list) {
+        *out = list;
+    } else {
+        rbk_unref(list);
+    }
+    for (size_t i = 0; i < n; i++) rbk_ssh_argv_free(&argvs[i]);
+    rbk_sbuf_free(&msg);
+    rbk_sbuf_free(&lc.line);
+    rbk_sbuf_free(&script);
+    rbk_sbuf_free(&err);
+    free(jobs);
+    free(argvs);
+    free(eids);
+    free(hosts);
+    return res;
 }
 
 static int run_native(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, rbk_value *out) {
@@ -315,6 +513,15 @@ static int run_native(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, rbk_v
     if (parse_args(vm, is_exec, args, nargs, &a) != 0) {
         sh_args_free(&a);
         return -1;
+    }
+    if (args[10].t != RBK_T_NIL) {
+        if (a.tty) {
+            sh_args_free(&a);
+            return rbk_vm_error(vm, "%s: tty: true and on: cannot be combined yet (a remote command gets no terminal)", a.label);
+        }
+        int r = run_remote(vm, is_exec, &a, args[10], out);
+        sh_args_free(&a);
+        return r;
     }
     const char *shown = rbk_sbuf_cstr(&a.display);
 
@@ -375,7 +582,7 @@ static int run_native(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, rbk_v
             /* like the shell's 127/126, so check: false can probe for a program */
             rbk_sbuf err = RBK_SBUF_INIT;
             rbk_sbuf_printf(&err, "exec: %s\n", why.data);
-            rbk_value m = result_map(&a, code, rbk_str_new("", 0), rbk_str_take_sbuf(&err), r.duration_ms);
+            rbk_value m = result_map(&a, NULL, code, rbk_str_new("", 0), rbk_str_take_sbuf(&err), r.duration_ms);
             *out = m;
             res = 0;
         } else {
@@ -448,9 +655,7 @@ static int run_native(rbk_vm *vm, int is_exec, rbk_value *args, int nargs, rbk_v
         res = rbk_vm_error(vm, "%s", msg.data);
         rbk_sbuf_free(&msg);
     } else {
-        rbk_value vout = r.out.len ? rbk_str_take_sbuf(&r.out) : rbk_str_new("", 0);
-        rbk_value verr = r.err.len ? rbk_str_take_sbuf(&r.err) : rbk_str_new("", 0);
-        *out = result_map(&a, r.code, vout, verr, r.duration_ms);
+        *out = proc_result_map(&a, NULL, &r);
     }
     rbk_sbuf_free(&elines);
     rbk_proc_result_free(&r);

@@ -80,17 +80,15 @@ static void pushf(rbk_ssh_argv *a, const char *fmt, const char *v) {
     rbk_sbuf_free(&b);
 }
 
-int rbk_ssh_command(const rbk_ssh_target *t, const char *script, size_t n, rbk_ssh_argv *out, rbk_sbuf *err) {
+/* Everything up to and including the host: the options of every connection to t. first:
+ * what goes right after "ssh" (the control operation), or NULL. */
+static int base_command(const rbk_ssh_target *t, const char *const *first, rbk_ssh_argv *out, rbk_sbuf *err) {
     if (!t->address || !t->address[0]) {
         rbk_sbuf_adds(err, "the host has no address");
         return -1;
     }
-    if (too_long(n, err)) return -1;
-    if (memchr(script, 0, n)) {
-        rbk_sbuf_adds(err, "the command contains a NUL byte, which cannot reach a remote shell");
-        return -1;
-    }
     push(out, "ssh");
+    for (size_t i = 0; first && first[i]; i++) push(out, first[i]);
     if (t->config) {
         push(out, "-F");
         push(out, t->config);
@@ -132,6 +130,26 @@ int rbk_ssh_command(const rbk_ssh_target *t, const char *script, size_t n, rbk_s
     }
     push(out, "--"); /* a host named -G... is a host */
     push(out, t->address);
+    return 0;
+}
+
+int rbk_ssh_control(const rbk_ssh_target *t, int op, rbk_ssh_argv *out, rbk_sbuf *err) {
+    static const char *const start[] = {"-f", "-N", NULL}, *const exit_[] = {"-O", "exit", NULL},
+                             *const check[] = {"-O", "check", NULL};
+    if (!t->control_dir) {
+        rbk_sbuf_adds(err, "no control directory");
+        return -1;
+    }
+    return base_command(t, op == RBK_SSH_MASTER_START ? start : op == RBK_SSH_MASTER_EXIT ? exit_ : check, out, err);
+}
+
+int rbk_ssh_command(const rbk_ssh_target *t, const char *script, size_t n, rbk_ssh_argv *out, rbk_sbuf *err) {
+    if (too_long(n, err)) return -1;
+    if (memchr(script, 0, n)) {
+        rbk_sbuf_adds(err, "the command contains a NUL byte, which cannot reach a remote shell");
+        return -1;
+    }
+    if (base_command(t, NULL, out, err)) return -1;
     rbk_sbuf cmd = RBK_SBUF_INIT;
     rbk_sbuf_adds(&cmd, "sh -c 'eval \"$(echo ");
     rbk_sbuf_add_base64(&cmd, script, n, 0, 1);

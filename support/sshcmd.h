@@ -60,4 +60,12 @@ typedef struct rbk_ssh_argv {
 } rbk_ssh_argv;
 int rbk_ssh_command(const rbk_ssh_target *t, const char *script, size_t n, rbk_ssh_argv *out, rbk_sbuf *err);
 void rbk_ssh_argv_free(rbk_ssh_argv *a);
+
+/* The ssh command line that manages t's ControlMaster connection in t->control_dir (needed):
+ * START connects and authenticates without running anything, then leaves the master in the
+ * background (-f -N; the exit status says whether the host was reached, its key accepted and
+ * the login allowed), CHECK asks whether it runs (-O check), EXIT ends it (-O exit). The same
+ * options as rbk_ssh_command, so the same connection is shared. 0, or -1 with err. */
+enum { RBK_SSH_MASTER_START, RBK_SSH_MASTER_CHECK, RBK_SSH_MASTER_EXIT };
+int rbk_ssh_control(const rbk_ssh_target *t, int op, rbk_ssh_argv *out, rbk_sbuf *err);
 #endif

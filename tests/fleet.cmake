@@ -22,6 +22,14 @@ if(RBK_SSHD AND TARGET test_sshcmd)
   set_tests_properties(fleet.sshcmd PROPERTIES FIXTURES_REQUIRED fleet RESOURCE_LOCK fleet TIMEOUT 600
     ENVIRONMENT "RBK_FLEET_DIR=${RBK_FLEET_DIR}")
 endif()
+if(RBK_SSHD)
+  # hosts groups and sh/exec with on: end to end (docs/fleet.md): the corpus remotely, the
+  # preflight's refusals, a failing host, Ctrl-C, the dry run, masking, report rows
+  add_test(NAME fleet.remote
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/fleet/remote_test.py $<TARGET_FILE:runbook> ${RBK_FLEET_DIR}
+            ${CMAKE_CURRENT_SOURCE_DIR}/unit/shell_corpus.h)
+  set_tests_properties(fleet.remote PROPERTIES FIXTURES_REQUIRED fleet RESOURCE_LOCK fleet TIMEOUT 600)
+endif()
 # inventory/inventory.c against Ansible's own reading of the same files (ansible-core)
 add_executable(rbk_inv_dump ${CMAKE_CURRENT_SOURCE_DIR}/fleet/inv_dump.c)
 target_link_libraries(rbk_inv_dump PRIVATE rbk_inventory)

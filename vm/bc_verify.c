@@ -410,7 +410,8 @@ static int verify_unit(vctx *v) {
         const rbk_envdecl *e = &u->envs[i];
         where what = W("environment variable", i, "");
         if (need_str(v, e->name, what) || need_pos(v, e->file, e->off, what)) return -1;
-        if (e->flags & ~(uint32_t)(RBK_ENV_SECRET | RBK_ENV_OPTIONAL))
+        if (e->flags & ~(uint32_t)(RBK_ENV_SECRET | RBK_ENV_OPTIONAL | RBK_ENV_HOSTS) ||
+            ((e->flags & RBK_ENV_HOSTS) && e->flags != RBK_ENV_HOSTS))
             return fail(v, "environment variable %" PRIu32 ": unknown flags 0x%" PRIx32, i, e->flags);
     }
     for (uint32_t i = 0; i < u->nparams; i++) {

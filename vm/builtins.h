@@ -56,6 +56,9 @@ const char *rbk_lib_name(rbk_lib l);
  * caller keeps the pointer (the plugin stays mapped for the life of the process: dlopen counts
  * the loads, nothing unloads it). 0 with *fn set; -1 with *err (malloc'd) saying why. */
 int rbk_builtin_resolve(int id, rbk_native_fn *fn, char **err);
+/* Where the plugin FILE (runbook-http.so, ...) is: $RUNBOOK_PLUGIN_DIR, next to the executable,
+ * or where packaging installs it (malloc'd). cli/state.c loads runbook-state.so from there too. */
+char *rbk_plugin_path(const char *file);
 
 /* The name hash of the table's lookup index (FNV-1a), shared by the generator and the lookup. */
 static inline unsigned rbk_builtin_name_hash(const char *s) { return rbk_fnv1a_str(s); }

@@ -11,7 +11,7 @@
 #include "value.h"
 
 #define RBK_BC_MAGIC "RBKC"      /* 4 bytes */
-#define RBK_BC_VERSION 4u        /* bump on any change of layout or opcode semantics */
+#define RBK_BC_VERSION 5u        /* bump on any change of layout or opcode semantics */
 
 enum rbk_opflags { RBK_OPF_JUMP = 1, RBK_OPF_END = 2, RBK_OPF_HANDLER = 4, RBK_OPF_MAIN = 8 };
 typedef enum rbk_opcode {
@@ -96,7 +96,9 @@ typedef struct rbk_expectation {
     rbk_expect_sub *subs;   /* trace slot i describes sub-expression i */
 } rbk_expectation;
 
-enum rbk_env_flags { RBK_ENV_SECRET = 1, RBK_ENV_OPTIONAL = 2 };
+/* RBK_ENV_HOSTS: not an environment variable but an inventory group (`hosts NAME`,
+ * docs/fleet.md): the preflight gives it the list of the group's host values */
+enum rbk_env_flags { RBK_ENV_SECRET = 1, RBK_ENV_OPTIONAL = 2, RBK_ENV_HOSTS = 4 };
 typedef struct rbk_envdecl {
     uint32_t name;          /* string constant */
     uint32_t flags;

@@ -619,6 +619,19 @@ __attribute__((noinline)) static int64_t deadline_after(int64_t ms) {
 }
 
 
+/* " on h1, h3": the hosts of an on: argument by their names (a host value's `name`) */
+__attribute__((noinline)) static void dry_run_hosts(rbk_vm *vm, rbk_sbuf *t, rbk_value on) {
+    int list = on.t == RBK_T_LIST;
+    size_t n = list ? RBK_AS_LIST(on)->len : 1;
+    rbk_sbuf_adds(t, " on ");
+    for (size_t i = 0; i < n; i++) {
+        rbk_value h = list ? RBK_AS_LIST(on)->items[i] : on;
+        rbk_value *name = h.t == RBK_T_MAP ? rbk_map_find(h, "name", 4) : NULL;
+        if (i) rbk_sbuf_adds(t, ", ");
+        rbk_vm_render_value(vm, t, name ? *name : h, 0);
+    }
+}
+
 static int call_native(rbk_vm *vm, uint32_t n, rbk_value *args, int argc, rbk_value *out) {
     rbk_native_fn fn = vm->native_fns[n];
     int id = vm->native_ids[n];
@@ -639,8 +652,10 @@ static int call_native(rbk_vm *vm, uint32_t n, rbk_value *args, int argc, rbk_va
         rbk_sbuf t = RBK_SBUF_INIT;
         rbk_sbuf_printf(&t, "%s(", b->name);
         int shown = 0;
+        int on = -1; /* sh/exec on: hosts: shown after the call by their names (docs/fleet.md) */
         for (int i = 0; i < argc && i < b->nparams; i++) {
             if (args[i].t == RBK_T_NIL && !(args[i].secret & RBK_UNVERIFIED)) continue;
+            if (!strcmp(b->params[i].name, "on") && !(args[i].secret & RBK_UNVERIFIED)) { on = i; continue; }
             if (shown++) rbk_sbuf_adds(&t, ", ");
             /* an optional argument by its name, as the runbook may write it: sh("...", read_only: false) */
             if (b->params[i].optional) rbk_sbuf_printf(&t, "%s: ", b->params[i].name);
@@ -648,6 +663,7 @@ static int call_native(rbk_vm *vm, uint32_t n, rbk_value *args, int argc, rbk_va
             else rbk_vm_render_value(vm, &t, args[i], 1); /* masked before it is escaped */
         }
         rbk_sbuf_adds(&t, ")");
+        if (on >= 0) dry_run_hosts(vm, &t, args[on]);
         vm->call_write = 1;
         uint64_t id2 = rbk_vm_effect_begin(vm, "dry-run", rbk_sbuf_cstr(&t));
         rbk_vm_effect_end(vm, id2, "skipped", 0, NULL, 0, NULL, 0, 0);

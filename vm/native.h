@@ -106,10 +106,18 @@ enum { RBK_STAMP_NAME = 1, RBK_STAMP_ATTEMPT = 2, RBK_STAMP_ALL = 3 };
 void rbk_vm_stamp(rbk_vm *vm, rbk_event *ev, unsigned what);
 void rbk_vm_emit(rbk_vm *vm, rbk_event *ev);
 
+/* wait(): numbers this wait in its run of the part (ev->part, ev->seq: the journal's, for a
+ * resume), and returns the deadline (epoch ms) the journal recorded for it when this run of the
+ * part resumes the one that was cut off; 0 otherwise (and at top level, which runs again whole). */
+int64_t rbk_vm_wait_begin(rbk_vm *vm, rbk_event *ev);
+
 /* Asks the operator through the run's one callback (rbk_run_opts.ask, vm/vm.h). For CONFIRM and
  * TEXT the VM masks q->question first. Without a callback, reply->status is
  * RBK_REPLY_NO_TERMINAL (and reply->choice 0). reply->text must be initialized. */
 void rbk_vm_ask(rbk_vm *vm, const rbk_question *q, rbk_reply *reply);
+/* approve(): asks the run store for q->by approvals (rbk_run_opts.approve), q->question masked
+ * first. Without one, reply->status is RBK_REPLY_NO_TERMINAL (the preflight refuses that run). */
+void rbk_vm_approve(rbk_vm *vm, const rbk_question *q, rbk_reply *reply);
 
 /* Per-VM storage for a library (the HTTP multi handle, ...): slot is a small constant. */
 enum { RBK_VM_SLOT_HTTP, RBK_VM_SLOT_SQL, RBK_VM_SLOT_PROC, RBK_VM_SLOT__COUNT };

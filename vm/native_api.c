@@ -58,6 +58,22 @@ void rbk_vm_stamp_step(rbk_vm *vm, rbk_event *ev, int step, unsigned what) {
 }
 void rbk_vm_stamp(rbk_vm *vm, rbk_event *ev, unsigned what) { rbk_vm_stamp_step(vm, ev, vm->cur_step, what); }
 
+/* A gate's question may interpolate a secret: whoever answers sees it masked. */
+static void ask_masked(rbk_vm *vm, rbk_ask_fn fn, void *ctx, const rbk_question *q, rbk_reply *reply) {
+    rbk_sbuf m = RBK_SBUF_INIT;
+    rbk_vm_mask(vm, &m, q->question, strlen(q->question));
+    rbk_question masked = *q;
+    masked.question = rbk_sbuf_cstr(&m);
+    fn(ctx, &masked, reply);
+    rbk_sbuf_free(&m);
+}
+
+void rbk_vm_approve(rbk_vm *vm, const rbk_question *q, rbk_reply *reply) {
+    reply->status = RBK_REPLY_NO_TERMINAL;
+    reply->choice = 0;
+    if (vm->opts.approve) ask_masked(vm, vm->opts.approve, vm->opts.approve_ctx, q, reply);
+}
+
 void rbk_vm_ask(rbk_vm *vm, const rbk_question *q, rbk_reply *reply) {
     reply->status = RBK_REPLY_NO_TERMINAL;
     reply->choice = 0;
@@ -66,13 +82,7 @@ void rbk_vm_ask(rbk_vm *vm, const rbk_question *q, rbk_reply *reply) {
         vm->opts.ask(vm->opts.ask_ctx, q, reply);
         return;
     }
-    /* a gate's question may interpolate a secret: the terminal shows it masked */
-    rbk_sbuf m = RBK_SBUF_INIT;
-    rbk_vm_mask(vm, &m, q->question, strlen(q->question));
-    rbk_question masked = *q;
-    masked.question = rbk_sbuf_cstr(&m);
-    vm->opts.ask(vm->opts.ask_ctx, &masked, reply);
-    rbk_sbuf_free(&m);
+    ask_masked(vm, vm->opts.ask, vm->opts.ask_ctx, q, reply);
 }
 
 /* The start of a gate's event: its kind, the step, the question. */

@@ -56,6 +56,8 @@ static rbk_status run_part(rbk_vm *vm, uint32_t fn, int step, rbk_part part, int
     const rbk_resume *R = vm->opts.resume;
     vm->replaying = R && R->cut_step == step && !vm->replay_used[part] && (part == RBK_PART_ROLLBACK) == (R->cut_in_rollback != 0);
     if (vm->replaying) vm->replay_used[part] = 1;
+    vm->part_waits = 0;
+    vm->waits_kept = vm->replaying; /* its waits end when they were to end before the cut */
     int64_t deadline = INT64_MAX; /* saturated: the table's timeout may be as large as a forged file likes */
     if (timeout_ms > 0 && __builtin_add_overflow(rbk_now_ms(), timeout_ms, &deadline)) deadline = INT64_MAX;
     vm->step_deadline = deadline;
@@ -92,6 +94,7 @@ static rbk_status run_part(rbk_vm *vm, uint32_t fn, int step, rbk_part part, int
     vm->cur_part = RBK_PART_TOP;
     vm->part_seq = 0;
     vm->replaying = 0;
+    vm->waits_kept = 0;
     return st;
 }
 

@@ -278,6 +278,16 @@ static const char *part_name(rbk_part p) {
     return p == RBK_PART_COND ? "cond" : p == RBK_PART_BODY ? "body" : p == RBK_PART_ROLLBACK ? "rollback" : NULL;
 }
 
+int64_t rbk_vm_wait_begin(rbk_vm *vm, rbk_event *ev) {
+    if (vm->cur_step < 0 || vm->cur_part == RBK_PART_TOP) return 0;
+    ev->part = part_name(vm->cur_part);
+    ev->seq = ++vm->part_waits;
+    const rbk_resume *R = vm->opts.resume;
+    for (int i = R && vm->waits_kept ? R->nwaits - 1 : -1; i >= 0; i--)
+        if (R->waits[i].part == vm->cur_part && R->waits[i].seq == ev->seq) return R->waits[i].deadline_wall_ms;
+    return 0;
+}
+
 void rbk_vm_sink_failed(rbk_vm *vm, const char *why) {
     if (!vm->sink_failed) vm->sink_failed = rbk_xstrdup(why ? why : "a record could not be written");
 }
@@ -421,6 +431,13 @@ void rbk_vm_effect_in_transaction(rbk_vm *vm, uint64_t id) {
     if (id && vm->in_native && vm->opts.checkpoints) vm->pending_end.in_txn = 1;
 }
 
+/* The seq of effect id in the current part: every rbk_vm_effect_begin in a step counts one id
+ * and one seq, so a native with several effects open at once (sh/exec on: a list of hosts,
+ * all intents before the commands) ends each with its own. */
+static int seq_of(const rbk_vm *vm, uint64_t id) {
+    return vm->part_seq - (int)(vm->next_effect - id);
+}
+
 void rbk_vm_effect_end(rbk_vm *vm, uint64_t id, const char *status, int code, const char *out, size_t outlen,
                        const char *err, size_t errlen, int64_t duration_ms) {
     if (!id) return; /* not started (rbk_vm_effect_begin returned 0) */
@@ -436,7 +453,7 @@ void rbk_vm_effect_end(rbk_vm *vm, uint64_t id, const char *status, int code, co
         vm->pending_end.out = o;
         vm->pending_end.err = r;
         vm->pending_end.duration_ms = duration_ms;
-        if (!vm->pending_end.seq) vm->pending_end.seq = vm->part_seq;
+        vm->pending_end.seq = seq_of(vm, id);
         /* in_txn was set by rbk_vm_effect_in_transaction just before */
         return;
     }
@@ -444,7 +461,7 @@ void rbk_vm_effect_end(rbk_vm *vm, uint64_t id, const char *status, int code, co
      * data does) */
     char *o = out && out[outlen] ? rbk_xstrndup(out, outlen) : NULL;
     char *r = err && err[errlen] ? rbk_xstrndup(err, errlen) : NULL;
-    emit_effect_end(vm, id, vm->part_seq, status, code, o ? o : out, r ? r : err, duration_ms, NULL, 0);
+    emit_effect_end(vm, id, seq_of(vm, id), status, code, o ? o : out, r ? r : err, duration_ms, NULL, 0);
     free(o);
     free(r);
 }
@@ -769,6 +786,7 @@ static int preflight_gates(rbk_vm *vm, rbk_sbuf *problems) {
         const char *given = rbk_vm_answer(vm, name, NULL);
         if (given && *given && (g->flags & RBK_GATE_SECRET)) rbk_vm_add_secret(vm, given, strlen(given));
         if (vm->opts.interactive || given) continue;
+        if (!strcmp(rbk_vm_str(vm, u->native_names[g->native]), "approve")) continue; /* a store's, above */
         if ((g->flags & RBK_GATE_TTY) && vm->opts.dry_run && !(g->flags & RBK_GATE_READ_ONLY)) continue; /* a write: not run */
         const char *what = rbk_vm_str(vm, u->native_names[g->native]);
         int line, col;
@@ -797,11 +815,64 @@ static int preflight_gates(rbk_vm *vm, rbk_sbuf *problems) {
     return n;
 }
 
+/* A host as the runbook sees it (docs/fleet.md): {name, address, port, user, vars}. `on:` takes
+ * only its name (support/fleet.h): the rest is for reading. */
+static rbk_value host_value(rbk_vm *vm, const rbk_fleet_host *h) {
+    rbk_value m = rbk_map_new(5);
+    rbk_map_sets(m, "name", rbk_str_cstr(h->name));
+    rbk_map_sets(m, "address", rbk_str_cstr(h->target.address));
+    rbk_map_sets(m, "port", h->port ? rbk_str_cstr(h->port) : rbk_nil());
+    rbk_map_sets(m, "user", h->user ? rbk_str_cstr(h->user) : rbk_nil());
+    rbk_value vars = rbk_map_new(h->nvars);
+    for (size_t k = 0; k < h->nvars; k++) {
+        rbk_value v;
+        if (!h->vars[k].json || rbk_vm_value_from_json(vm, h->vars[k].value, &v)) v = rbk_str_cstr(h->vars[k].value);
+        rbk_map_sets(vars, h->vars[k].key, v);
+    }
+    rbk_map_sets(m, "vars", vars);
+    return m;
+}
+
+/* env entry i is a `hosts` group: its list of host values, or a problem */
+static int hosts_group(rbk_vm *vm, uint32_t i, rbk_sbuf *problems) {
+    rbk_unit *u = vm->u;
+    const char *name = rbk_vm_str(vm, u->envs[i].name);
+    int line, col;
+    rbk_source_linecol(vm->sources.items[u->envs[i].file], u->envs[i].off, &line, &col);
+    const char *path = vm->sources.items[u->envs[i].file]->path;
+    rbk_unref(vm->envvals[i]);
+    vm->envvals[i] = rbk_list_new(0);
+    const rbk_fleet *f = vm->opts.fleet;
+    if (!f) {
+        /* one line for all the groups: the first group says it */
+        for (uint32_t k = 0; k < i; k++)
+            if (u->envs[k].flags & RBK_ENV_HOSTS) return 0;
+        rbk_sbuf_printf(problems, "this runbook declares hosts groups (%s:%d): pass --inventory FILE (an Ansible inventory)\n",
+                        path, line);
+        return 1;
+    }
+    const rbk_fleet_group *g = rbk_fleet_group_find(f, name);
+    if (!g) {
+        rbk_sbuf_printf(problems, "hosts group %s (declared at %s:%d) is not in the inventory\n", name, path, line);
+        return 1;
+    }
+    if (!g->n) {
+        rbk_sbuf_printf(problems, "hosts group %s (declared at %s:%d) has no hosts in the inventory\n", name, path, line);
+        return 1;
+    }
+    for (size_t k = 0; k < g->n; k++) rbk_list_push(vm->envvals[i], host_value(vm, &f->hosts[g->hosts[k]]));
+    return 0;
+}
+
 int rbk_vm_preflight(rbk_vm *vm, rbk_sbuf *problems) {
     rbk_unit *u = vm->u;
     int n = 0;
     /* environment: all at once */
     for (uint32_t i = 0; i < u->nenvs; i++) {
+        if (u->envs[i].flags & RBK_ENV_HOSTS) {
+            n += hosts_group(vm, i, problems);
+            continue;
+        }
         const char *name = rbk_vm_str(vm, u->envs[i].name);
         const char *v = rbk_run_env(&vm->opts, name);
         rbk_unref(vm->envvals[i]);
@@ -899,6 +970,16 @@ int rbk_vm_preflight(rbk_vm *vm, rbk_sbuf *problems) {
         rbk_unref(vm->globals[p->global]);
         vm->globals[p->global] = v;
         vm->global_set[p->global] = 1;
+    }
+    /* approvals by other people: through a shared run store (docs/state.md), never the terminal */
+    for (uint32_t i = 0; i < u->ngates && !vm->opts.approve; i++) {
+        rbk_gatedecl *g = &u->gates[i];
+        if (strcmp(rbk_vm_str(vm, u->native_names[g->native]), "approve")) continue;
+        int line, col;
+        rbk_source_linecol(vm->sources.items[g->file], g->off, &line, &col);
+        rbk_sbuf_printf(problems, "approve at %s:%d needs a shared run store, where other people approve: "
+                                  "run with --state postgresql://... (docs/state.md)\n", vm->sources.items[g->file]->path, line);
+        n++;
     }
     n += preflight_gates(vm, problems);
     /* --from / --only / --fail-at name real steps */

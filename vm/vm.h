@@ -9,6 +9,7 @@
 #ifndef RBK_VM_H
 #define RBK_VM_H
 #include <signal.h>
+#include "../support/fleet.h"
 #include "../support/mask.h"
 #include "../support/sbuf.h"
 #include "bytecode.h"
@@ -33,17 +34,21 @@ typedef struct rbk_kv {
  *   RBK_ASK_CONFIRM the gate confirm(): yes or no. reply->choice: 1 yes, 0 no.
  *   RBK_ASK_TEXT    the gate ask(): a line of text in reply->text (secret: typed without
  *                   echo; an empty secret is not an answer).
+ *   RBK_ASK_APPROVE the gate approve(): `by` people other than the operator approve, through a
+ *                   shared run store (rbk_run_opts.approve, not .ask: no terminal needed).
+ *                   reply->text: who approved ("alice, bob").
  * For CONFIRM and TEXT, question is already masked, timeout_ms > 0 bounds the wait (0: none),
  * and reply->status says whether anyone answered (RBK_REPLY_*). The callback appends to
  * reply->text (initialized by the caller, freed by the caller). */
-typedef enum rbk_ask_kind { RBK_ASK_CHOOSE, RBK_ASK_CONFIRM, RBK_ASK_TEXT } rbk_ask_kind;
+typedef enum rbk_ask_kind { RBK_ASK_CHOOSE, RBK_ASK_CONFIRM, RBK_ASK_TEXT, RBK_ASK_APPROVE } rbk_ask_kind;
 typedef struct rbk_question {
     rbk_ask_kind kind;
     const char *question;
     const char *detail;   /* CHOOSE */
     const char *options;  /* CHOOSE */
     int secret;           /* TEXT */
-    int64_t timeout_ms;   /* CONFIRM, TEXT */
+    int64_t timeout_ms;   /* CONFIRM, TEXT, APPROVE */
+    int by;               /* APPROVE: how many approvals */
 } rbk_question;
 typedef enum rbk_reply_status {
     RBK_REPLY_OK, RBK_REPLY_TIMEOUT, RBK_REPLY_INTERRUPTED, RBK_REPLY_EOF, RBK_REPLY_NO_TERMINAL
@@ -82,6 +87,14 @@ typedef struct rbk_replay {
 
 /* What `runbook resume` knows from the journal (cli/journal.c builds it; vm/steps.c obeys it).
  * Arrays have one entry per step of the unit. */
+/* A wait of the part that was cut off, as the journal recorded it: a resumed run's same wait (the
+ * seq-th of the part's first run) ends at the same time, not a whole duration later. */
+typedef struct rbk_resume_wait {
+    rbk_part part;
+    int seq;                 /* its number among the waits of that run of the part, from 1 */
+    int64_t deadline_wall_ms;
+} rbk_resume_wait;
+
 typedef struct rbk_resume {
     uint8_t *done;          /* 0 run it; 1 completed ok; 2 skipped */
     char **checkpoint;      /* the globals after that step (the state of its step_end) */
@@ -96,6 +109,7 @@ typedef struct rbk_resume {
     int cut_attempt;        /* the attempt that was cut (its step_start or step_retry) */
     const rbk_replay *replay; int nreplay; /* in the order they ran, per part */
     uint64_t last_effect_id; /* the journal's highest effect_id: the resumed run's go on from it */
+    const rbk_resume_wait *waits; int nwaits; /* the cut step's waits (the latest record of each) */
 } rbk_resume;
 
 typedef struct rbk_run_opts {
@@ -113,11 +127,16 @@ typedef struct rbk_run_opts {
      * named asks and confirms (docs/cli.md); checked by the CLI before step 1 */
     rbk_kv *answers; int nanswers, nanswers_cli;
     const char *answers_file;
+    /* --inventory (docs/fleet.md): the hosts `hosts NAME` groups and `on:` name; NULL: none
+     * given. The CLI owns it (and its ControlMaster connections, stdlib/remote.h). */
+    rbk_fleet *fleet;
     volatile sig_atomic_t *interrupted; /* set by the CLI's signal handler (to the signal number) */
     volatile sig_atomic_t *running_pgid; /* the CLI's: sh()/exec() publish the running command's
                                             process group here (0: none; NULL: not published),
                                             for the signal handler's second interrupt */
     rbk_ask_fn ask; void *ask_ctx;      /* every question to the operator; NULL: nobody to ask */
+    rbk_ask_fn approve; void *approve_ctx; /* approve(): a shared run store's approvals
+                                           (cli/state_run.c); NULL: none, refused before step 1 */
     int checkpoints;                    /* --journal: a step_end carries the globals (state), an
                                            effect_end what the call returned (result) */
     const rbk_resume *resume;           /* runbook resume: what ran before */

@@ -97,6 +97,8 @@ struct rbk_vm {
     rbk_part cur_part;          /* the running part of step cur_step */
     int part_seq;               /* effects begun in this run of the part */
     int replaying;              /* this run of the part replays opts.resume->replay */
+    int part_waits;             /* waits begun in this run of the part */
+    int waits_kept;             /* this run of the part keeps the deadlines of opts.resume->waits */
     uint8_t replay_used[4];     /* per rbk_part: only its first run in the cut step replays */
     const rbk_replay *replay_now; /* set by rbk_vm_effect_begin: the running call replays it */
     uint64_t replay_id;

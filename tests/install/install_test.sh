@@ -34,7 +34,7 @@ p=$tmp/moved
 # 1. the files
 libdir=$(cd "$p" && ls -d lib*/runbook lib/*/runbook 2>/dev/null | head -1)
 missing=()
-for f in bin/runbook "$libdir/runbook-http.so" "$libdir/runbook-sql.so" \
+for f in bin/runbook "$libdir/runbook-http.so" "$libdir/runbook-sql.so" "$libdir/runbook-state.so" \
   share/man/man1/runbook.1.gz share/bash-completion/completions/runbook \
   share/vim/vimfiles/syntax/runbook.vim share/vim/vimfiles/ftdetect/runbook.vim \
   share/vim/vimfiles/ftplugin/runbook.vim share/nvim/site/syntax/runbook.vim \
@@ -43,7 +43,7 @@ for f in bin/runbook "$libdir/runbook-http.so" "$libdir/runbook-sql.so" \
   share/doc/runbook/cli.md share/doc/runbook/editors.md share/doc/runbook/install.md; do
   [[ -f $p/$f ]] || missing+=("$f")
 done
-for c in check compile run resume plan doc disasm import lsp; do
+for c in check compile run resume runs show approve plan doc disasm import lsp; do
   [[ -f $p/share/man/man1/runbook-$c.1.gz ]] || missing+=("share/man/man1/runbook-$c.1.gz")
 done
 zsh_file=$(cd "$p" && ls share/zsh/*/_runbook 2>/dev/null | head -1)
@@ -61,6 +61,15 @@ if ((rc != 0)) || [[ $last != "4 passed, 0 failed, 0 skipped" ]]; then
   fail "2a. the moved installed binary runs HTTP and SQL goldens" "$last" "$(tail -30 <<<"$out")"
 else
   ok "2a. the moved installed binary runs HTTP and SQL goldens ($last)"
+fi
+# the PostgreSQL run store's plugin loads from the moved tree: a store that cannot be reached is
+# refused as such (port 1: nothing listens), not as a plugin that cannot be loaded
+msg=$("$p/bin/runbook" runs --state "postgresql://127.0.0.1:1/none?connect_timeout=5" 2>&1)
+rc=$?
+if ((rc != 64)) || ! grep -q "cannot connect to the run store" <<<"$msg"; then
+  fail "2c. the moved installed binary loads its run store plugin" "exit $rc" "$msg"
+else
+  ok "2c. the moved installed binary loads its run store plugin"
 fi
 mkdir "$tmp/away"
 mv "$p/$libdir"/*.so "$tmp/away/"

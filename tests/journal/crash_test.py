@@ -22,7 +22,14 @@ and with `--unknown done`. For every kill point and both decisions:
   3. the resumed run ends with the reference's verdict (exit code; or, when the kill came after
      the run_end record, the journal says that code and resume has nothing to do).
 Two variants: GO (exit 0) and a failure in step C rolled back (exit 1). Kill points run two at a
-time. usage: crash_test.py --runbook PATH [-k go|rollback] [-v]
+time. usage: crash_test.py --runbook PATH [-k go|rollback] [-v] [--pg-services-env FILE]
+
+With --pg-services-env (ctest journal.crash-pg), the same against the PostgreSQL run store
+(docs/state.md; a database made on the cluster of FILE): `run --state URL --lock crash-DIR`, a
+journal write is an INSERT sent to the server, so "every journal write in turn" is every message
+the runner sends (`inject=sendto`: the connection's set-up too — a run killed before its begin
+record was committed ran nothing and is refused by resume as empty); the two copies of a killed
+run are two copies of its rows (a new id each), resumed with `resume ID crash.rb --state URL`.
 """
 import argparse
 import concurrent.futures
@@ -35,6 +42,9 @@ import tempfile
 
 RUNBOOK = None
 VERBOSE = False
+STORE = None    # the PostgreSQL store's URL (--pg-services-env), or None: --journal j.jsonl
+PSQL = None
+SYSCALL = "fdatasync"  # what a journal write is, to strace's inject
 
 CRASH_RB = r'''runbook "Crash consistency"
 param break_c: bool = false
@@ -121,15 +131,49 @@ def label(line):
     return line.split("-", 1)[0]
 
 
-def run_args(variant):
+def run_args(variant, d=None):
+    if STORE:
+        return ["run", "crash.rb", "--state", STORE, "--lock", "crash-" + os.path.basename(d or "ref")] + VARIANTS[variant][0]
     return ["run", "crash.rb", "--journal", "j.jsonl"] + VARIANTS[variant][0]
+
+
+def psql(sql):
+    p = subprocess.run([PSQL, "-X", "-v", "ON_ERROR_STOP=1", "-qAt", STORE, "-c", sql], capture_output=True, text=True, timeout=120)
+    if p.returncode:
+        raise AssertionError(f"psql: {p.stderr}")
+    return p.stdout
+
+
+def store_run_id(d):
+    """The store's run of directory d (by its lock), or None when the run was killed before it was registered."""
+    out = psql(f"SELECT id FROM runbook.runs WHERE locks = 'crash-{os.path.basename(d)}'").split()
+    return out[0] if out else None
+
+
+def store_copy(d, c, suffix):
+    """Copies the run of d (its rows) as the run of c, which is d + suffix: a new id, a lock of its own."""
+    rid = store_run_id(d)
+    if rid is None:
+        return
+    new = rid + suffix.replace("-rerun", "-r").replace("-done", "-d")
+    psql(f"INSERT INTO runbook.runs (id, title, artifact, runbook, os_user, host, pid, started, locks) "
+         f"SELECT '{new}', title, artifact, runbook, os_user, host, pid, started, 'crash-{os.path.basename(c)}' "
+         f"FROM runbook.runs WHERE id = '{rid}'; "
+         f"INSERT INTO runbook.journal (run, seq, rec, line) SELECT (SELECT num FROM runbook.runs WHERE id = '{new}'), seq, rec, line "
+         f"FROM runbook.journal WHERE run = (SELECT num FROM runbook.runs WHERE id = '{rid}')")
+
+
+def copy_killed(d, c):
+    shutil.copytree(d, c)
+    if STORE:
+        store_copy(d, c, c[len(d):])
 
 
 def reference(variant, base):
     d = os.path.join(base, f"ref-{variant}")
     os.mkdir(d)
     prepare(d)
-    p = subprocess.run([RUNBOOK] + run_args(variant), cwd=d, env=env(), stdin=subprocess.DEVNULL,
+    p = subprocess.run([RUNBOOK] + run_args(variant, d), cwd=d, env=env(), stdin=subprocess.DEVNULL,
                        capture_output=True, text=True, timeout=120)
     sanitizer(p)
     if p.returncode != VARIANTS[variant][1]:
@@ -158,7 +202,12 @@ def reported_unknown(stderr):
 def journal_end_code(d):
     import json
     code = None
-    for raw in open(os.path.join(d, "j.jsonl"), "rb"):
+    if STORE:
+        lines = psql(f"SELECT line FROM runbook.journal WHERE run = (SELECT num FROM runbook.runs WHERE id = '{store_run_id(d)}') "
+                     "ORDER BY seq").splitlines()
+    else:
+        lines = open(os.path.join(d, "j.jsonl"), "rb")
+    for raw in lines:
         try:
             r = json.loads(raw)
         except ValueError:
@@ -170,18 +219,30 @@ def journal_end_code(d):
     return code
 
 
-def resume_cmd(decision):
+def resume_cmd(decision, d=None):
+    if STORE:
+        return [RUNBOOK, "resume", store_run_id(d), "crash.rb", "--unknown", decision, "--state", STORE]
     return [RUNBOOK, "resume", "j.jsonl", "crash.rb", "--unknown", decision]
 
 
 def check_resumed(variant, point, decision, d, ref_ledger, ref_final, ref_code, before=None):
     """Resumes in d and checks the three properties; before: how many times earlier (killed)
     resumes of this directory reported each effect as of unknown outcome."""
-    p = subprocess.run(resume_cmd(decision), cwd=d, env=env(), stdin=subprocess.DEVNULL, capture_output=True, text=True,
+    where = f"{variant} {point} --unknown {decision}"
+    if STORE and store_run_id(d) is None:
+        # killed before the run was registered: nothing ran
+        if ledger(d):
+            raise AssertionError(f"{where}: no run in the store, but the ledger holds {ledger(d)}")
+        return
+    p = subprocess.run(resume_cmd(decision, d), cwd=d, env=env(), stdin=subprocess.DEVNULL, capture_output=True, text=True,
                        timeout=120)
     sanitizer(p)
-    where = f"{variant} {point} --unknown {decision}"
     detail = f"\n--- resume stdout ---\n{p.stdout}--- resume stderr ---\n{p.stderr}--- ledger ---\n{ledger(d)}"
+    if STORE and "empty: no run was journaled" in p.stderr:
+        # killed before its begin record was committed: nothing ran, and there is nothing to resume
+        if ledger(d) or p.returncode != 64:
+            raise AssertionError(f"{where}: an empty journal, but exit {p.returncode} and the ledger {ledger(d)}{detail}")
+        return
     got = ledger(d)
     times = dict(before or {})
     for lab in reported_unknown(p.stderr):
@@ -227,16 +288,16 @@ def chain_point(variant, n, base, ref):
     os.mkdir(d)
     prepare(d)
     open(os.path.join(d, "kill-B2"), "w").close()
-    p = subprocess.run([RUNBOOK] + run_args(variant), cwd=d, env=env(), stdin=subprocess.DEVNULL, capture_output=True,
+    p = subprocess.run([RUNBOOK] + run_args(variant, d), cwd=d, env=env(), stdin=subprocess.DEVNULL, capture_output=True,
                        text=True, timeout=120)
     if p.returncode not in (137, -9):
         raise AssertionError(f"{variant} chain: the run was not killed in B2 (exit {p.returncode})\n{p.stdout}\n{p.stderr}")
     completed = False
     for decision in ("rerun", "done"):
         c = d + "-" + decision
-        shutil.copytree(d, c)
-        q = subprocess.run(["strace", "-o", "/dev/null", "-e", "trace=fdatasync", "-e", f"inject=fdatasync:signal=SIGKILL:when={n}"]
-                           + resume_cmd(decision), cwd=c, env=env(traced=True), stdin=subprocess.DEVNULL, capture_output=True,
+        copy_killed(d, c)
+        q = subprocess.run(["strace", "-o", "/dev/null", "-e", f"trace={SYSCALL}", "-e", f"inject={SYSCALL}:signal=SIGKILL:when={n}"]
+                           + resume_cmd(decision, c), cwd=c, env=env(traced=True), stdin=subprocess.DEVNULL, capture_output=True,
                            text=True, timeout=120)
         if q.returncode not in (137, -9):
             sanitizer(q)
@@ -255,11 +316,11 @@ def kill_point(variant, point, base, ref):
     prepare(d)
     if point.startswith("sync "):
         n = int(point.split()[1])
-        cmd = ["strace", "-o", "/dev/null", "-e", "trace=fdatasync",
-               "-e", f"inject=fdatasync:signal=SIGKILL:when={n}", RUNBOOK] + run_args(variant)
+        cmd = ["strace", "-o", "/dev/null", "-e", f"trace={SYSCALL}",
+               "-e", f"inject={SYSCALL}:signal=SIGKILL:when={n}", RUNBOOK] + run_args(variant, d)
     else:
         open(os.path.join(d, "kill-" + point.split()[1]), "w").close()
-        cmd = [RUNBOOK] + run_args(variant)
+        cmd = [RUNBOOK] + run_args(variant, d)
     p = subprocess.run(cmd, cwd=d, env=env(traced=point.startswith("sync ")), stdin=subprocess.DEVNULL, capture_output=True,
                        text=True, timeout=120)
     if p.returncode == ref[2] and point.startswith("sync "):
@@ -269,9 +330,31 @@ def kill_point(variant, point, base, ref):
         raise AssertionError(f"{variant} {point}: the run was not killed (exit {p.returncode})\n{p.stdout}\n{p.stderr}")
     for decision in ("rerun", "done"):
         c = d + "-" + decision
-        shutil.copytree(d, c)
+        copy_killed(d, c)
         check_resumed(variant, point, decision, c, *ref)
     return point
+
+
+def setup_store(services_env):
+    """A fresh database for the store, on the cluster of services_env (scripts/services.sh)."""
+    global STORE, PSQL, SYSCALL
+    svc = {}
+    if os.path.exists(services_env):
+        for line in open(services_env):
+            if "=" in line and not line.startswith("#"):
+                k, v = line.rstrip("\n").split("=", 1)
+                svc[k] = v
+    if "RBK_PG_URL" not in svc:
+        print(f"FAIL: no PostgreSQL in {services_env} (scripts/services.sh start)")
+        sys.exit(1)
+    PSQL = os.path.join(svc["RBK_PG_BIN"], "psql")
+    admin = svc["RBK_PG_URL"]
+    for sql in ("DROP DATABASE IF EXISTS rbk_crash_store WITH (FORCE)", "CREATE DATABASE rbk_crash_store"):
+        subprocess.run([PSQL, "-X", "-qAt", admin, "-c", sql], check=True, capture_output=True, timeout=120)
+    STORE = admin.rsplit("/", 1)[0] + "/rbk_crash_store"
+    SYSCALL = "sendto"
+    # the schema first, so that the kill points are those of the runs, not of one creating it
+    subprocess.run([RUNBOOK, "runs", "--state", STORE], check=True, capture_output=True, timeout=120)
 
 
 def main():
@@ -280,9 +363,12 @@ def main():
     ap.add_argument("--runbook", required=True)
     ap.add_argument("-k", default="")
     ap.add_argument("-v", action="store_true")
+    ap.add_argument("--pg-services-env")
     a = ap.parse_args()
     RUNBOOK = os.path.abspath(a.runbook)
     VERBOSE = a.v
+    if a.pg_services_env:
+        setup_store(a.pg_services_env)
     if not shutil.which("strace"):
         print("FAIL: strace is not installed (scripts/setup.sh installs it)")
         sys.exit(1)

@@ -661,6 +661,26 @@ def definition():
 
 
 @case
+def completion_hosts_groups():
+    """hosts. offers the declared hosts groups (docs/fleet.md), env. only the variables"""
+    s = server()
+    s.initialize()
+    u = uri("/tmp/rbk-lsp-hosts.rb")
+    text = 'env REGION\nhosts web, workers\nstep "s" {\n  sh("true", on: hosts.web, read_only: true)\n  log("{len(hosts.workers)} {env.REGION}")\n}\n'
+    open_doc(s, u, text)
+    eq([x for x in s.diagnostics(u)["diagnostics"] if x["severity"] == 1], [], "the hosts runbook checks")
+    lines = text.split("\n")
+    for n, (typed, want) in enumerate((("  log(hosts.", ["web", "workers"]), ("  log(env.", ["REGION"]))):
+        t = list(lines)
+        t[4] = typed
+        change(s, u, "\n".join(t), n + 2)
+        s.diagnostics(u)
+        r = s.call("textDocument/completion", pos(u, 4, len(typed)))["result"]
+        eq(sorted(i["label"] for i in r["items"]), want, typed)
+    finish(s)
+
+
+@case
 def document_symbols():
     s, u = features_server()
     r = s.call("textDocument/documentSymbol", {"textDocument": {"uri": u}})["result"]
@@ -697,7 +717,7 @@ def completion():
     assert got and all(g[0].islower() for g in got), got  # std/pg's fns
     eq(comp("  let out = sh(", '  let out = sh("echo", timeo'), ["timeout"], "named argument by prefix")  # `ti` also names the module time
     got = comp("  let out = sh(", '  let out = sh("echo", ')
-    eq(got[:11], ["cmd", "timeout", "check", "cwd", "env", "stdin", "read_only", "max_output", "secret", "tty", "base"],
+    eq(got[:12], ["cmd", "timeout", "check", "cwd", "env", "stdin", "read_only", "max_output", "secret", "tty", "on", "base"],
        "sh's named arguments first, then names in scope")
     got = comp('    log(ping("/x"))', '    log(ping("/x", ')
     eq(got[:2], ["path", "tries"], "a fn's parameters")

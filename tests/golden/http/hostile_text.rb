@@ -18,6 +18,6 @@ step "Show what a hostile server and command send" {
   let r = http.get("{env.RBK_HTTP_URL}/hostile")
   log(r.body)
   log("header {r.headers["x-hostile"]}")
-  sh("printf 'out\\033]0;pwned-out\\007 done\\r\\n'")
-  sh("printf 'err\\033[2J\\033]0;pwned-err\\007\\n' >&2; exit 1")
-} irreversible "prints only"
+  sh("printf 'out\\033]0;pwned-out\\007 done\\r\\n'", read_only: true)
+  sh("printf 'err\\033[2J\\033]0;pwned-err\\007\\n' >&2; exit 1", read_only: true)
+}

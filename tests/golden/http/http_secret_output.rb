@@ -17,4 +17,4 @@ step "Fetch a token" {
   let r = http.get("{env.RBK_HTTP_URL}/pad/0", headers: {"X-Pad": "httpL4TE-" + "9931"}, secret: true)
   log("token {trim(r.body)}")
   log("status {r.status}")
-} irreversible "reads only"
+}

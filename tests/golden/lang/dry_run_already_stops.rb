@@ -16,4 +16,6 @@ step "Freeze" {
 
 step "Drain" {
   sh("./drain.sh")
-} irreversible "drains only"
+} rollback {
+  sh("./undrain.sh")
+}

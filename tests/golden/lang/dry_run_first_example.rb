@@ -15,7 +15,7 @@
 # expect: unverified expect file.size(backup_file) > 0 — depends on a write the dry run did not do; may depend on: would sh("pg_dump
 # expect: would sh("npx prisma migrate deploy")
 # expect: unverified expect out.stdout contains "applied"
-# expect: unverified expect db.scalar("SELECT count(*) FROM orders_v2") == 0 — depends on a write the dry run did not do; may depend on: would sh("npx prisma migrate deploy") at dry_run_first_example.rb:49 (and 1 earlier skipped write)
+# expect: unverified expect db.scalar("SELECT count(*) FROM orders_v2") == 0 — depends on a write the dry run did not do; may depend on: would sh("npx prisma migrate deploy") at dry_run_first_example.rb:51 (and 1 earlier skipped write)
 # expect: ok     expect http.get("{base_url}/healthz").status == 200
 # expect: ok     expect r.json.ok == true and r.json.db == true
 # expect: gate   Deployment window announced to stakeholders? -> yes (--yes)
@@ -43,7 +43,9 @@ step "Pre-flight: database reachable" {
 step "Back up the database" timeout 30m {
   sh("pg_dump {env.DATABASE_URL} > {backup_file}")   # both values are shell-quoted
   expect file.size(backup_file) > 0
-} irreversible "a backup is only ever added"
+} rollback {
+  # nothing to undo: the backup stays (a restore needs it)
+}
 
 step "Apply migrations" timeout 10m {
   let out = sh("npx prisma migrate deploy")

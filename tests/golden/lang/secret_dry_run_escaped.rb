@@ -11,4 +11,6 @@ env BRACE_TOKEN secret
 
 step "A write with the token" {
   sh("printf %s {env.BRACE_TOKEN:raw}")
-} irreversible "prints only"
+} rollback {
+  # nothing to undo: it prints only (a write all the same, so the dry run skips it)
+}

@@ -23,4 +23,6 @@ step "Back up and restart" {
   pg.backup(env.DATABASE_URL, "/var/backups/orders.sql")
   k8s.rollout_restart("orders", "shop")
   pack(trim(" /var/backups "))
-} irreversible "a backup is only ever added"
+} rollback {
+  # nothing to undo: a backup is only ever added
+}

@@ -11,5 +11,5 @@ runbook "sh: a secret inside double quotes"
 env DQ_TOKEN secret
 
 step "Echo it" {
-  sh("echo \"{env.DQ_TOKEN}\"")
-} irreversible "prints only"
+  sh("echo \"{env.DQ_TOKEN}\"", read_only: true)
+}

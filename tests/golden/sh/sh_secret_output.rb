@@ -16,11 +16,11 @@
 runbook "sh: secret output"
 
 step "Read a token" {
-  let r = sh("printf '%s-%s\\n' tok LATE8812", secret: true)
+  let r = sh("printf '%s-%s\\n' tok LATE8812", secret: true, read_only: true)
   let tok = trim(r.stdout)
   log("token is {tok}")
   log("code {r.code}")
-  let e = exec(["printf", "%s-%s\\n", "tok", "EXEC7731"], secret: true)
+  let e = exec(["printf", "%s-%s\\n", "tok", "EXEC7731"], secret: true, read_only: true)
   log("exec token is {trim(e.stdout)}")
-  sh("echo using {tok}")
-} irreversible "reads only"
+  sh("echo using {tok}", read_only: true)
+}

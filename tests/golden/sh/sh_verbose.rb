@@ -13,5 +13,5 @@ runbook "sh --verbose"
 env API_TOKEN secret
 
 step "stream" {
-  sh("echo first line; echo token={env.API_TOKEN}; echo last line; sleep 0.3; echo to stderr >&2")
-} irreversible "prints only"
+  sh("echo first line; echo token={env.API_TOKEN}; echo last line; sleep 0.3; echo to stderr >&2", read_only: true)
+}

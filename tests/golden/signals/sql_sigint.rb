@@ -13,7 +13,9 @@ let db = sql.connect(env.RBK_PG_URL)
 
 step "arm the interrupt" {
   sh("setsid sh -c 'sleep 0.7; kill -INT $1' _ $PPID </dev/null >/dev/null 2>&1 & sleep 0.3")
-} irreversible "sends a signal"
+} rollback {
+  # nothing to undo: the signal is sent once
+}
 
 step "a slow query" {
   db.scalar("SELECT pg_sleep(20)")
