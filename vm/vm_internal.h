@@ -142,6 +142,8 @@ rbk_status rbk_steps_raise_timeout(rbk_vm *vm, const char *detail);
 /* --dry-run: appends what a check or read may depend on, "may depend on: would sh(...) at
  * file:line" (the latest skipped write, and how many before it). vm/interp.c */
 void rbk_vm_dry_depends(rbk_vm *vm, rbk_sbuf *b);
+/* rbk_vm_add_secret as a callback (support/conninfo.h: the passwords of connection URIs). vm/vm.c */
+void rbk_vm_add_secret_cb(void *vm, const char *s, size_t n);
 int rbk_vm_raise(rbk_vm *vm, rbk_status st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int rbk_vm_vraise(rbk_vm *vm, rbk_status st, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 /* Counts one tick of opts.max_ticks: 0, or -1 with the budget error raised (RBK_E_RUNTIME).
