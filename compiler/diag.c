@@ -19,13 +19,18 @@ void rbk_diags_free(rbk_diags *d) {
     free(d->items);
     d->items = NULL;
     d->n = d->cap = 0;
+    free(d->dropped.hint);
+    d->dropped.hint = NULL;
 }
 rbk_diag *rbk_diag_add(rbk_diags *d, rbk_severity sev, const char *rule, int file, uint32_t off,
                        uint32_t end, const char *fmt, ...) {
-    static rbk_diag dropped; /* returned when over the cap; writes to it are discarded */
     if (sev == RBK_SEV_ERROR) {
         d->nerrors++;
-        if (d->nerrors > d->max_errors) { free(dropped.hint); dropped.hint = NULL; return &dropped; }
+        if (d->nerrors > d->max_errors) { /* its own, per diagnostics set (convention 6) */
+            free(d->dropped.hint);
+            d->dropped.hint = NULL;
+            return &d->dropped;
+        }
     }
     if (sev == RBK_SEV_WARNING) d->nwarnings++;
     if (d->n == d->cap) {

@@ -36,6 +36,8 @@ typedef struct rbk_diags {
     int nerrors, nwarnings;
     int max_errors;    /* stop recording errors past this many (0 = 100) */
     rbk_sources *sources;
+    rbk_diag dropped;  /* returned by rbk_diag_add past max_errors: what is written to it is
+                          discarded (its msg stays NULL: rbk_diag_dropped) */
 } rbk_diags;
 
 void rbk_diags_init(rbk_diags *d, rbk_sources *sources);
