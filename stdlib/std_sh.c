@@ -9,9 +9,11 @@
 #include "std_sh.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "../support/fileops.h"
 #include "proc.h"
 #include "remote.h"
 
@@ -350,6 +352,66 @@ static rbk_value proc_result_map(const sh_args *a, const char *host, rbk_proc_re
     return result_map(a, host, r->code, vout, verr, r->duration_ms);
 }
 
+/* The hosts of an on: argument (one, or a list), each found in the fleet: an array of *n (the
+ * caller frees it), or NULL after an error naming the host that is not in the inventory. */
+static const rbk_fleet_host **on_hosts(rbk_vm *vm, const char *label, rbk_fleet *f, rbk_value on, size_t *n) {
+    int is_list = on.t == RBK_T_LIST;
+    *n = is_list ? RBK_AS_LIST(on)->len : 1;
+    const rbk_fleet_host **hosts = rbk_xcalloc(*n ? *n : 1, sizeof *hosts);
+    for (size_t i = 0; i < *n; i++) {
+        const char *name = on_name(vm, label, is_list ? RBK_AS_LIST(on)->items[i] : on);
+        if (!name) { free(hosts); return NULL; }
+        if (!(hosts[i] = rbk_fleet_find(f, name))) {
+            free(hosts);
+            rbk_vm_error(vm, "%s: on: host `%s` is not in the inventory (a host is named by its inventory name)", label, name);
+            return NULL;
+        }
+    }
+    return hosts;
+}
+
+/* "\nHOST: " and why a remote process failed, when it was stopped (interrupted, timed out, past
+ * max_output) or killed by a signal: returns 1; else 0, and the caller says how it exited.
+ * stopped: what was stopped; prog: "ssh" or "scp". */
+static int remote_why(rbk_vm *vm, rbk_sbuf *msg, const char *host, const rbk_proc_result *r, rbk_cancel *cancel,
+                      int64_t timeout_ms, const char *stopped, const char *prog) {
+    rbk_sbuf_printf(msg, "\n%s: ", host);
+    if (r->interrupted) rbk_sbuf_printf(msg, "interrupted; %s was stopped", stopped);
+    else if (r->timed_out) {
+        rbk_sbuf_adds(msg, "timed out after ");
+        rbk_duration_fmt(msg, r->duration_ms);
+        rbk_sbuf_printf(msg, " (%s); %s was stopped", rbk_vm_cancel_reason(vm, cancel, timeout_ms), stopped);
+    } else if (r->over_limit) rbk_sbuf_printf(msg, "wrote more than max_output: to %s; stopped", r->over_limit);
+    else if (r->signaled) { rbk_sbuf_printf(msg, "%s killed by signal ", prog); rbk_proc_signame(msg, r->signo); }
+    else return 0;
+    return 1;
+}
+
+/* The last lines of a remote process's stderr, masked, into msg. */
+static void remote_stderr(rbk_vm *vm, rbk_sbuf *msg, rbk_proc_result *r) {
+    rbk_sbuf m = RBK_SBUF_INIT;
+    rbk_vm_mask(vm, &m, rbk_sbuf_cstr(&r->err), r->err.len);
+    add_stderr_lines(msg, rbk_sbuf_cstr(&m), m.len);
+    rbk_sbuf_free(&m);
+}
+
+/* The end of one host's effect when its process did not run: skipped (another host's call could
+ * not begin: returns 1), or the spawn error, added to msg (returns 1). 0: it ran. */
+static int remote_not_run(rbk_vm *vm, int skipped, uint64_t eid, rbk_remote_job *j, const char *host, rbk_sbuf *msg) {
+    if (skipped) {
+        rbk_vm_effect_end(vm, eid, "skipped", 0, NULL, 0, NULL, 0, 0);
+        return 1;
+    }
+    if (j->rc == 0) return 0;
+    rbk_sbuf why = RBK_SBUF_INIT;
+    rbk_proc_describe_spawn_error(&why, &j->opts, &j->res);
+    rbk_vm_effect_end(vm, eid, "error", -1, "", 0, why.data, why.len, j->res.duration_ms);
+    rbk_sbuf_printf(msg, "\n%s: %s", host, why.data);
+    rbk_sbuf_free(&why);
+    rbk_proc_result_free(&j->res);
+    return 1;
+}
+
 /* sh/exec with on: — the command on each host through its ssh (support/sshcmd.h), in parallel
  * (at most --forks at once), each host its own effect (intent before, outcome after: the
  * reports and the journal keep one row per host). One result map per host, in the order of
@@ -362,17 +424,9 @@ static int run_remote(rbk_vm *vm, int is_exec, sh_args *a, rbk_value on, rbk_val
         return rbk_vm_error(vm, "%s: cwd:, env: and stdin: are not supported with on: yet; write them into the command "
                                 "(cd DIR && NAME=VALUE cmd)", a->label);
     int is_list = on.t == RBK_T_LIST;
-    size_t n = is_list ? RBK_AS_LIST(on)->len : 1;
-    const rbk_fleet_host **hosts = rbk_xcalloc(n ? n : 1, sizeof *hosts);
-    for (size_t i = 0; i < n; i++) {
-        const char *name = on_name(vm, a->label, is_list ? RBK_AS_LIST(on)->items[i] : on);
-        if (!name) { free(hosts); return -1; }
-        if (!(hosts[i] = rbk_fleet_find(f, name))) {
-            free(hosts);
-            return rbk_vm_error(vm, "%s: on: host `%s` is not in the inventory (a host is named by its inventory name)",
-                                a->label, name);
-        }
-    }
+    size_t n;
+    const rbk_fleet_host **hosts = on_hosts(vm, a->label, f, on, &n);
+    if (!hosts) return -1;
     rbk_sbuf script = RBK_SBUF_INIT, err = RBK_SBUF_INIT;
     int bad = is_exec ? rbk_ssh_script_exec(&script, a->argv, &err) : rbk_ssh_script_sh(&script, a->cmd, strlen(a->cmd), &err);
     if (bad) {
@@ -428,18 +482,9 @@ static int run_remote(rbk_vm *vm, int is_exec, sh_args *a, rbk_value on, rbk_val
     rbk_value list = is_list ? rbk_list_new(n) : rbk_nil();
     for (size_t i = 0; i < begun; i++) {
         rbk_proc_result *r = &jobs[i].res;
-        if (res) { /* not run: the intents already written end as skipped */
-            rbk_vm_effect_end(vm, eids[i], "skipped", 0, NULL, 0, NULL, 0, 0);
-            continue;
-        }
-        if (jobs[i].rc != 0) {
-            rbk_sbuf why = RBK_SBUF_INIT;
-            rbk_proc_describe_spawn_error(&why, &jobs[i].opts, r);
-            rbk_vm_effect_end(vm, eids[i], "error", -1, "", 0, why.data, why.len, r->duration_ms);
-            rbk_sbuf_printf(&msg, "\n%s: %s", hosts[i]->name, why.data);
-            nfailed++;
-            rbk_sbuf_free(&why);
-            rbk_proc_result_free(r);
+        /* not run: the intents already written end as skipped, or a spawn error */
+        if (remote_not_run(vm, res, eids[i], &jobs[i], hosts[i]->name, &msg)) {
+            nfailed += !res;
             continue;
         }
         if (n > 1 && rbk_vm_verbose(vm) && !a->secret_out) { /* after the fact, host by host */
@@ -463,19 +508,9 @@ static int run_remote(rbk_vm *vm, int is_exec, sh_args *a, rbk_value on, rbk_val
         if (r->interrupted || r->timed_out || r->over_limit || (a->check && !(r->exited && r->code == 0)) ||
             (ssh_failed && !a->check)) {
             nfailed++;
-            rbk_sbuf_printf(&msg, "\n%s: ", hosts[i]->name);
-            if (r->interrupted) rbk_sbuf_adds(&msg, "interrupted; the remote command was stopped");
-            else if (r->timed_out) {
-                rbk_sbuf_adds(&msg, "timed out after ");
-                rbk_duration_fmt(&msg, r->duration_ms);
-                rbk_sbuf_printf(&msg, " (%s); the remote command was stopped", rbk_vm_cancel_reason(vm, &cancel, a->timeout_ms));
-            } else if (r->over_limit) rbk_sbuf_printf(&msg, "wrote more than max_output: to %s; stopped", r->over_limit);
-            else if (r->signaled) { rbk_sbuf_adds(&msg, "ssh killed by signal "); rbk_proc_signame(&msg, r->signo); }
-            else if (++nexit) rbk_sbuf_printf(&msg, "exited with code %d%s", r->code, r->code == 255 ? " (ssh: the connection failed, or the command exited 255)" : "");
-            rbk_sbuf m = RBK_SBUF_INIT;
-            rbk_vm_mask(vm, &m, rbk_sbuf_cstr(&r->err), r->err.len);
-            add_stderr_lines(&msg, rbk_sbuf_cstr(&m), m.len);
-            rbk_sbuf_free(&m);
+            if (!remote_why(vm, &msg, hosts[i]->name, r, &cancel, a->timeout_ms, "the remote command", "ssh") && ++nexit)
+                rbk_sbuf_printf(&msg, "exited with code %d%s", r->code, r->code == 255 ? " (ssh: the connection failed, or the command exited 255)" : "");
+            remote_stderr(vm, &msg, r);
             rbk_proc_result_free(r);
             continue;
         }
@@ -669,4 +704,133 @@ int rbk_std_sh(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
 
 int rbk_std_exec(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     return run_native(vm, 1, args, nargs, out);
+}
+
+/* -------------------------------------------- file.upload / file.download (docs/fleet.md) */
+
+/* A path argument of a copy: a string without a NUL byte. */
+static const char *copy_path(rbk_vm *vm, const char *label, const char *what, rbk_value v) {
+    if (v.t != RBK_T_STRING) {
+        rbk_vm_error(vm, "%s: the %s path must be a string, got %s", label, what, rbk_type_name((rbk_type)v.t));
+        return NULL;
+    }
+    if (rbk_sh_has_nul(rbk_arg_str(v), rbk_arg_len(v))) {
+        rbk_vm_error(vm, "%s: the %s path contains a NUL byte, which no file name holds", label, what);
+        return NULL;
+    }
+    return rbk_arg_str(v);
+}
+
+/* upload: local to remote on every host of on (in parallel, at most --forks at once);
+ * download: remote on one host to local, through a temporary file beside it renamed into place.
+ * One effect per host; an error names each failing host with scp's last lines, masked. */
+static int file_copy(rbk_vm *vm, int upload, rbk_value *args, rbk_value *out) {
+    const char *label = upload ? "file.upload" : "file.download";
+    const char *local = copy_path(vm, label, "local", args[upload ? 0 : 1]);
+    const char *remote = local ? copy_path(vm, label, "remote", args[upload ? 1 : 0]) : NULL;
+    if (!remote) return -1;
+    int64_t timeout_ms = -1;
+    if (args[3].t == RBK_T_DURATION) {
+        if (args[3].as.i <= 0) return rbk_vm_error(vm, "%s: timeout must be longer than 0", label);
+        timeout_ms = args[3].as.i;
+    } else if (args[3].t != RBK_T_NIL) {
+        return rbk_vm_error(vm, "%s: timeout must be a duration (e.g. 30s), got %s", label, rbk_type_name((rbk_type)args[3].t));
+    }
+    rbk_fleet *f = rbk_vm_opts(vm)->fleet;
+    if (!f) return rbk_vm_error(vm, "%s: on: needs the run's inventory (runbook run --inventory FILE)", label);
+    rbk_value on = args[2];
+    if (!upload && on.t == RBK_T_LIST && RBK_AS_LIST(on)->len != 1)
+        return rbk_vm_error(vm, "file.download: on: must be one host (a list would write every host's file to the same "
+                                "path; call it once per host, each with its own local path)");
+    size_t n;
+    const rbk_fleet_host **hosts = on_hosts(vm, label, f, on, &n);
+    if (!hosts) return -1;
+    rbk_sbuf err = RBK_SBUF_INIT;
+    rbk_file_atomic tmp = {.fd = -1};
+    if (!upload) { /* scp writes a temporary file beside the local path, renamed over it (as file.write) */
+        if (rbk_file_atomic_begin(&tmp, local, &err) != RBK_FILE_OK) {
+            free(hosts);
+            int r = rbk_vm_error(vm, "file.download: %s", rbk_sbuf_cstr(&err));
+            rbk_sbuf_free(&err);
+            return r;
+        }
+        close(tmp.fd);
+        tmp.fd = -1;
+    }
+    rbk_cancel cancel = rbk_vm_cancel(vm, timeout_ms);
+    rbk_remote_job *jobs = rbk_xcalloc(n ? n : 1, sizeof *jobs);
+    rbk_ssh_argv *argvs = rbk_xcalloc(n ? n : 1, sizeof *argvs);
+    uint64_t *eids = rbk_xcalloc(n ? n : 1, sizeof *eids);
+    int res = 0;
+    size_t begun = 0;
+    for (size_t i = 0; i < n && !res; i++) {
+        if (rbk_scp_command(&hosts[i]->target, upload, upload ? local : tmp.tmp.data, remote, &argvs[i], &err)) {
+            res = rbk_vm_error(vm, "%s on %s: %s", label, hosts[i]->name, rbk_sbuf_cstr(&err));
+            break;
+        }
+        rbk_proc_opts *o = &jobs[i].opts;
+        rbk_proc_opts_init(o);
+        rbk_proc_result_init(&jobs[i].res);
+        o->argv = (const char *const *)argvs[i].argv;
+        o->cancel = &cancel;
+        rbk_sbuf t = RBK_SBUF_INIT;
+        if (upload) rbk_sbuf_printf(&t, "upload %s to %s on %s", local, remote, hosts[i]->name);
+        else rbk_sbuf_printf(&t, "download %s to %s on %s", remote, local, hosts[i]->name);
+        eids[i] = rbk_vm_effect_begin(vm, "file", t.data);
+        rbk_sbuf_free(&t);
+        if (!eids[i]) {
+            res = -1;
+            if (!rbk_vm_last_error(vm))
+                rbk_vm_error(vm, "%s on %s: a remote copy cut off by an earlier run is not replayed host by host yet: the step "
+                                 "needs finishing by hand (docs/fleet.md, Resume)", label, hosts[i]->name);
+            break;
+        }
+        begun = i + 1;
+    }
+    if (!res) rbk_remote_run_all(jobs, n, f->forks);
+    for (size_t i = 0; i < begun && !res; i++) f->hosts[hosts[i] - f->hosts].master = 1;
+    rbk_sbuf msg = RBK_SBUF_INIT;
+    int nfailed = 0;
+    for (size_t i = 0; i < begun; i++) {
+        rbk_proc_result *r = &jobs[i].res;
+        if (remote_not_run(vm, res, eids[i], &jobs[i], hosts[i]->name, &msg)) {
+            nfailed += !res;
+            continue;
+        }
+        int ok = r->exited && r->code == 0 && !r->interrupted && !r->timed_out;
+        const char *status = r->interrupted ? "interrupted" : r->timed_out ? "timeout" : ok ? "ok" : "failed";
+        rbk_vm_effect_end(vm, eids[i], status, r->code, NULL, 0, rbk_sbuf_cstr(&r->err), r->err.len, r->duration_ms);
+        if (!ok) {
+            nfailed++;
+            if (!remote_why(vm, &msg, hosts[i]->name, r, &cancel, timeout_ms, "scp", "scp"))
+                rbk_sbuf_printf(&msg, "scp exited with code %d", r->code);
+            remote_stderr(vm, &msg, r);
+        }
+        rbk_proc_result_free(r);
+    }
+    if (!res && nfailed)
+        res = rbk_vm_error(vm, "%s of %s failed on %d of %zu host%s:%s", label, upload ? local : remote, nfailed, n,
+                           n == 1 ? "" : "s", rbk_sbuf_cstr(&msg));
+    if (!upload && res) rbk_file_atomic_abort(&tmp);
+    else if (!upload && rbk_file_atomic_commit(&tmp, &err) != RBK_FILE_OK)
+        res = rbk_vm_error(vm, "file.download: %s", rbk_sbuf_cstr(&err));
+    if (!res) *out = rbk_nil();
+    for (size_t i = 0; i < n; i++) rbk_ssh_argv_free(&argvs[i]);
+    rbk_sbuf_free(&msg);
+    rbk_sbuf_free(&err);
+    free(jobs);
+    free(argvs);
+    free(eids);
+    free(hosts);
+    return res;
+}
+
+int rbk_std_file_upload(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    (void)nargs;
+    return file_copy(vm, 1, args, out);
+}
+
+int rbk_std_file_download(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
+    (void)nargs;
+    return file_copy(vm, 0, args, out);
 }

@@ -15,6 +15,10 @@
 /* The natives (rows SH and EXEC of stdlib/builtins.def). */
 int rbk_std_sh(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out);
 int rbk_std_exec(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out);
+/* file.upload / file.download (rows FILE_UPLOAD, FILE_DOWNLOAD): scp to and from a host of the
+ * fleet, with the connection of sh(on:) (docs/fleet.md). */
+int rbk_std_file_upload(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out);
+int rbk_std_file_download(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out);
 
 /* The most a command may write to stdout, and to stderr, without max_output: (like an HTTP
  * body); max_output: is at most RBK_TEXT_MAX - 1, since the result holds it as a text. */

@@ -185,97 +185,122 @@ static int write_all(int fd, const char *p, size_t n) {
     return 0;
 }
 
-int rbk_file_write_atomic(const char *path, const void *data, size_t n, rbk_sbuf *err) {
+int rbk_file_atomic_begin(rbk_file_atomic *a, const char *path, rbk_sbuf *err) {
+    *a = (rbk_file_atomic){.fd = -1, .path = path};
     if (!*path) {
         errf(err, "cannot write", path, ENOENT);
         return RBK_FILE_ERR;
     }
     /* follow a symlink: replace the file it points to, keep the link */
-    char *target = NULL;
     struct stat lst;
     if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
-        target = realpath(path, NULL);
-        if (!target) {
+        a->target = realpath(path, NULL);
+        if (!a->target) {
             errf(err, "cannot resolve", path, errno);
             return RBK_FILE_ERR;
         }
     }
-    const char *dst = target ? target : path;
+    const char *dst = a->target ? a->target : path;
     struct stat old;
     int have_old = stat(dst, &old) == 0;
     if (have_old && !S_ISREG(old.st_mode)) {
         /* renaming over a device, pipe or socket would replace it (/dev/null included) */
         not_regular(err, "write", path, old.st_mode);
         if (!S_ISDIR(old.st_mode)) rbk_sbuf_adds(err, " (a device, pipe or socket is never replaced)");
-        free(target);
+        rbk_file_atomic_abort(a);
         return RBK_FILE_ERR;
     }
     const char *slash = strrchr(dst, '/');
-    rbk_sbuf dir = RBK_SBUF_INIT, tmp = RBK_SBUF_INIT;
-    if (!slash) rbk_sbuf_adds(&dir, ".");
-    else if (slash == dst) rbk_sbuf_adds(&dir, "/");
-    else rbk_sbuf_add(&dir, dst, (size_t)(slash - dst));
+    if (!slash) rbk_sbuf_adds(&a->dir, ".");
+    else if (slash == dst) rbk_sbuf_adds(&a->dir, "/");
+    else rbk_sbuf_add(&a->dir, dst, (size_t)(slash - dst));
     const char *base = slash ? slash + 1 : dst;
 
-    int fd = -1, rc = RBK_FILE_ERR;
-    for (int attempt = 0; attempt < 100 && fd < 0; attempt++) {
-        rbk_sbuf_reset(&tmp);
-        rbk_sbuf_printf(&tmp, "%s/.%s.rbk-tmp-%ld-%lld-%d", rbk_sbuf_cstr(&dir), base,
+    for (int attempt = 0; attempt < 100 && a->fd < 0; attempt++) {
+        rbk_sbuf_reset(&a->tmp);
+        rbk_sbuf_printf(&a->tmp, "%s/.%s.rbk-tmp-%ld-%lld-%d", rbk_sbuf_cstr(&a->dir), base,
                         (long)getpid(), (long long)(rbk_now_us() & 0xffffffffffLL), attempt);
-        fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0666);
-        if (fd < 0 && errno != EEXIST && errno != EINTR) {
-            errf(err, "cannot create a temporary file in", rbk_sbuf_cstr(&dir), errno);
-            goto out;
+        a->fd = open(a->tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0666);
+        if (a->fd < 0 && errno != EEXIST && errno != EINTR) {
+            errf(err, "cannot create a temporary file in", rbk_sbuf_cstr(&a->dir), errno);
+            rbk_sbuf_reset(&a->tmp);
+            rbk_file_atomic_abort(a);
+            return RBK_FILE_ERR;
         }
     }
-    if (fd < 0) {
-        errf(err, "cannot create a temporary file in", rbk_sbuf_cstr(&dir), EEXIST);
-        goto out;
+    if (a->fd < 0) {
+        errf(err, "cannot create a temporary file in", rbk_sbuf_cstr(&a->dir), EEXIST);
+        rbk_sbuf_reset(&a->tmp);
+        rbk_file_atomic_abort(a);
+        return RBK_FILE_ERR;
     }
-    if (have_old && fchmod(fd, old.st_mode & 07777) != 0) {
-        errf(err, "cannot set the mode of", tmp.data, errno);
-        goto fail;
+    if (have_old && fchmod(a->fd, old.st_mode & 07777) != 0) {
+        errf(err, "cannot set the mode of", a->tmp.data, errno);
+        rbk_file_atomic_abort(a);
+        return RBK_FILE_ERR;
     }
-    if (write_all(fd, data, n) != 0) {
-        errf(err, "cannot write", tmp.data, errno);
-        goto fail;
+    return RBK_FILE_OK;
+}
+
+void rbk_file_atomic_abort(rbk_file_atomic *a) {
+    if (a->fd >= 0) close(a->fd);
+    if (a->tmp.len) unlink(a->tmp.data);
+    rbk_sbuf_free(&a->dir);
+    rbk_sbuf_free(&a->tmp);
+    free(a->target);
+    *a = (rbk_file_atomic){.fd = -1};
+}
+
+int rbk_file_atomic_commit(rbk_file_atomic *a, rbk_sbuf *err) {
+    const char *dst = a->target ? a->target : a->path;
+    if (a->fd < 0 && (a->fd = open(a->tmp.data, O_WRONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
+        errf(err, "cannot open", a->tmp.data, errno);
+        rbk_file_atomic_abort(a);
+        return RBK_FILE_ERR;
     }
-    if (fsync(fd) != 0) {
-        errf(err, "cannot fsync", tmp.data, errno);
-        goto fail;
+    if (fsync(a->fd) != 0) {
+        errf(err, "cannot fsync", a->tmp.data, errno);
+        rbk_file_atomic_abort(a);
+        return RBK_FILE_ERR;
     }
-    int cfd = fd;
-    fd = -1;
+    int cfd = a->fd;
+    a->fd = -1;
     if (close(cfd) != 0) {
-        errf(err, "cannot close", tmp.data, errno);
-        goto fail;
+        errf(err, "cannot close", a->tmp.data, errno);
+        rbk_file_atomic_abort(a);
+        return RBK_FILE_ERR;
     }
-    if (rename(tmp.data, dst) != 0) {
-        errf(err, "cannot rename the temporary file to", path, errno);
-        goto fail;
+    if (rename(a->tmp.data, dst) != 0) {
+        errf(err, "cannot rename the temporary file to", a->path, errno);
+        rbk_file_atomic_abort(a);
+        return RBK_FILE_ERR;
     }
-    int dfd = open(rbk_sbuf_cstr(&dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    rbk_sbuf_reset(&a->tmp); /* renamed: the temp file is gone */
+    int rc = RBK_FILE_ERR;
+    int dfd = open(rbk_sbuf_cstr(&a->dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0) {
-        errf(err, "cannot open the directory", rbk_sbuf_cstr(&dir), errno);
-        goto out; /* renamed already: the temp file is gone */
-    }
-    /* some file systems cannot fsync a directory (EINVAL): nothing more to do there */
-    if (fsync(dfd) != 0 && errno != EINVAL && errno != ENOTSUP) {
-        errf(err, "cannot fsync the directory", rbk_sbuf_cstr(&dir), errno);
+        errf(err, "cannot open the directory", rbk_sbuf_cstr(&a->dir), errno);
+    } else {
+        /* some file systems cannot fsync a directory (EINVAL): nothing more to do there */
+        if (fsync(dfd) != 0 && errno != EINVAL && errno != ENOTSUP)
+            errf(err, "cannot fsync the directory", rbk_sbuf_cstr(&a->dir), errno);
+        else
+            rc = RBK_FILE_OK;
         close(dfd);
-        goto out;
     }
-    close(dfd);
-    rc = RBK_FILE_OK;
-    goto out;
-fail:
-    if (fd >= 0) close(fd);
-    unlink(tmp.data);
-out:
-    rbk_sbuf_free(&dir);
-    rbk_sbuf_free(&tmp);
-    free(target);
+    rbk_file_atomic_abort(a);
     return rc;
+}
+
+int rbk_file_write_atomic(const char *path, const void *data, size_t n, rbk_sbuf *err) {
+    rbk_file_atomic a;
+    if (rbk_file_atomic_begin(&a, path, err) != RBK_FILE_OK) return RBK_FILE_ERR;
+    if (write_all(a.fd, data, n) != 0) {
+        errf(err, "cannot write", a.tmp.data, errno);
+        rbk_file_atomic_abort(&a);
+        return RBK_FILE_ERR;
+    }
+    return rbk_file_atomic_commit(&a, err);
 }
 
 /* ---------------------------------------------------------------- TCP probe */

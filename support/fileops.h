@@ -57,6 +57,21 @@ const char *rbk_file_kind(unsigned mode);
  * On any error the temp file is removed and path is untouched. */
 int rbk_file_write_atomic(const char *path, const void *data, size_t n, rbk_sbuf *err);
 
+/* The same in three parts, for a writer that is another process (file.download: scp writes
+ * the temp file by its name): begin makes the temp file (a->tmp, open as a->fd) or fails with
+ * err; commit (closes a->fd if still open, else reopens a->tmp) fsyncs, renames over path and
+ * fsyncs the directory; abort removes the temp file. Commit and abort free *a; a failed begin
+ * leaves nothing to free. */
+typedef struct rbk_file_atomic {
+    int fd;
+    const char *path;  /* borrowed */
+    char *target;      /* path's symlink resolved, or NULL */
+    rbk_sbuf dir, tmp;
+} rbk_file_atomic;
+int rbk_file_atomic_begin(rbk_file_atomic *a, const char *path, rbk_sbuf *err);
+int rbk_file_atomic_commit(rbk_file_atomic *a, rbk_sbuf *err);
+void rbk_file_atomic_abort(rbk_file_atomic *a);
+
 /* Whether a TCP connection to host:port succeeds before c fires. The name is resolved by
  * getaddrinfo in a helper thread (so a hung DNS lookup is cancellable too); each address is tried in turn with
  * a non-blocking connect polled in slices of RBK_POLL_SLICE_MS.

@@ -80,20 +80,21 @@ static void pushf(rbk_ssh_argv *a, const char *fmt, const char *v) {
     rbk_sbuf_free(&b);
 }
 
-/* Everything up to and including the host: the options of every connection to t. first:
- * what goes right after "ssh" (the control operation), or NULL. */
-static int base_command(const rbk_ssh_target *t, const char *const *first, rbk_ssh_argv *out, rbk_sbuf *err) {
+/* The options of every connection to t, for ssh (scp 0: up to and including the host) or for
+ * scp (scp 1: up to and including "--"; scp spells the port -P and has no -l for the user).
+ * first: what goes right after the program (the control operation, scp's flags), or NULL. */
+static int options(const rbk_ssh_target *t, int scp, const char *const *first, rbk_ssh_argv *out, rbk_sbuf *err) {
     if (!t->address || !t->address[0]) {
         rbk_sbuf_adds(err, "the host has no address");
         return -1;
     }
-    push(out, "ssh");
+    push(out, scp ? "scp" : "ssh");
     for (size_t i = 0; first && first[i]; i++) push(out, first[i]);
     if (t->config) {
         push(out, "-F");
         push(out, t->config);
     }
-    push(out, "-T"); /* no terminal: output stays two streams, no CRLF */
+    if (!scp) push(out, "-T"); /* no terminal: output stays two streams, no CRLF */
     push(out, "-o");
     push(out, "BatchMode=yes"); /* never a prompt, whatever comes after */
     for (size_t i = 0; t->extra && t->extra[i]; i++) push(out, t->extra[i]);
@@ -117,19 +118,54 @@ static int base_command(const rbk_ssh_target *t, const char *const *first, rbk_s
         push(out, "ControlPersist=60");
     }
     if (t->port) {
-        push(out, "-p");
+        push(out, scp ? "-P" : "-p");
         push(out, t->port);
     }
     if (t->user) {
-        push(out, "-l");
-        push(out, t->user);
+        push(out, scp ? "-o" : "-l");
+        if (scp) pushf(out, "User=%s", t->user);
+        else push(out, t->user);
     }
     if (t->identity) {
         push(out, "-i");
         push(out, t->identity);
     }
-    push(out, "--"); /* a host named -G... is a host */
-    push(out, t->address);
+    push(out, "--"); /* a host named -G... is a host; for scp, a path starting with '-' is a path */
+    if (!scp) push(out, t->address);
+    return 0;
+}
+
+int rbk_scp_command(const rbk_ssh_target *t, int upload, const char *local, const char *remote, rbk_ssh_argv *out,
+                    rbk_sbuf *err) {
+    if (!remote[0] || remote[0] == '-') {
+        rbk_sbuf_adds(err, remote[0] ? "a remote path must not start with '-'" : "the remote path is empty");
+        return -1;
+    }
+    if (!local[0]) {
+        rbk_sbuf_adds(err, "the local path is empty");
+        return -1;
+    }
+    /* -s: the SFTP protocol whatever the client's default (no remote shell reads the path);
+     * -q: no progress meter */
+    static const char *const first[] = {"-s", "-q", NULL};
+    if (options(t, 1, first, out, err)) return -1;
+    rbk_sbuf r = RBK_SBUF_INIT, l = RBK_SBUF_INIT;
+    /* host:path, an IPv6 address in brackets; a local path that is not absolute gets "./", so
+     * that a ':' in it never makes it a remote one */
+    if (strchr(t->address, ':')) rbk_sbuf_printf(&r, "[%s]:", t->address);
+    else rbk_sbuf_printf(&r, "%s:", t->address);
+    /* scp expands the remote source of a download as a pattern on the client side (SFTP glob,
+     * measured with OpenSSH 9.2): each pattern character is escaped, so the path names one file */
+    for (const char *p = remote; *p; p++) {
+        if (!upload && strchr("\\*?[", *p)) rbk_sbuf_addc(&r, '\\');
+        rbk_sbuf_addc(&r, *p);
+    }
+    if (local[0] != '/') rbk_sbuf_adds(&l, "./");
+    rbk_sbuf_adds(&l, local);
+    push(out, upload ? l.data : r.data);
+    push(out, upload ? r.data : l.data);
+    rbk_sbuf_free(&r);
+    rbk_sbuf_free(&l);
     return 0;
 }
 
@@ -140,7 +176,7 @@ int rbk_ssh_control(const rbk_ssh_target *t, int op, rbk_ssh_argv *out, rbk_sbuf
         rbk_sbuf_adds(err, "no control directory");
         return -1;
     }
-    return base_command(t, op == RBK_SSH_MASTER_START ? start : op == RBK_SSH_MASTER_EXIT ? exit_ : check, out, err);
+    return options(t, 0, op == RBK_SSH_MASTER_START ? start : op == RBK_SSH_MASTER_EXIT ? exit_ : check, out, err);
 }
 
 int rbk_ssh_command(const rbk_ssh_target *t, const char *script, size_t n, rbk_ssh_argv *out, rbk_sbuf *err) {
@@ -149,7 +185,7 @@ int rbk_ssh_command(const rbk_ssh_target *t, const char *script, size_t n, rbk_s
         rbk_sbuf_adds(err, "the command contains a NUL byte, which cannot reach a remote shell");
         return -1;
     }
-    if (base_command(t, NULL, out, err)) return -1;
+    if (options(t, 0, NULL, out, err)) return -1;
     rbk_sbuf cmd = RBK_SBUF_INIT;
     rbk_sbuf_adds(&cmd, "sh -c 'eval \"$(echo ");
     rbk_sbuf_add_base64(&cmd, script, n, 0, 1);

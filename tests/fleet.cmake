@@ -29,6 +29,10 @@ if(RBK_SSHD)
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/fleet/remote_test.py $<TARGET_FILE:runbook> ${RBK_FLEET_DIR}
             ${CMAKE_CURRENT_SOURCE_DIR}/unit/shell_corpus.h)
   set_tests_properties(fleet.remote PROPERTIES FIXTURES_REQUIRED fleet RESOURCE_LOCK fleet TIMEOUT 600)
+  # file.upload / file.download through scp (docs/fleet.md, Copying files)
+  add_test(NAME fleet.copy
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/fleet/copy_test.py $<TARGET_FILE:runbook> ${RBK_FLEET_DIR})
+  set_tests_properties(fleet.copy PROPERTIES FIXTURES_REQUIRED fleet RESOURCE_LOCK fleet TIMEOUT 600)
 endif()
 # inventory/inventory.c against Ansible's own reading of the same files (ansible-core)
 add_executable(rbk_inv_dump ${CMAKE_CURRENT_SOURCE_DIR}/fleet/inv_dump.c)

@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""tests/fleet/copy_test.py RUNBOOK DIR — file.upload and file.download (docs/fleet.md, Copying
+files) against the loopback sshd fleet of scripts/sshd_fleet.sh in DIR. The hosts are this
+machine, so what reached "the remote side" is read from DIR's files directly:
+
+- a file with every byte value, under a name with quotes, $, ;, `, a backslash, pattern
+  characters and UTF-8, uploaded to two hosts arrives byte for byte; a decoy that the name
+  would match as a pattern is not touched; downloaded back, it is the same bytes, and an
+  existing local file keeps its mode;
+- a missing remote file is an error that names the host and quotes scp, masked, and leaves no
+  local file (nor a temporary one);
+- --dry-run shows `would file.upload(...) on h1, h3` and copies nothing;
+- an unknown host, a download from a list and a remote path starting with '-' are refused;
+- the report has one row per host.
+"""
+import atexit
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+
+RUNBOOK, DIR = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+ENV = dict(line.strip().split("=", 1) for line in open(os.path.join(DIR, "fleet.env")) if "=" in line)
+INV = ENV["RBK_INVENTORY"]
+HOME = os.path.join(DIR, "home")
+failures = []
+TMP = tempfile.mkdtemp(prefix="rbk-copy-")
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        failures.append(what)
+
+
+def run(rb_text, *args, env=None):
+    rb = os.path.join(TMP, "t.rb")
+    with open(rb, "w") as f:
+        f.write(rb_text)
+    e = dict(os.environ, NO_COLOR="1")
+    e.update(env or {})
+    return subprocess.run([RUNBOOK, "run", rb, "--inventory", INV, *args], capture_output=True, timeout=300, env=e,
+                          cwd=TMP)
+
+
+def out(r):
+    return r.stdout.decode(errors="replace") + r.stderr.decode(errors="replace")
+
+
+# a name that a shell, a pattern or scp's own host:path reading would take apart
+NAME = "copy it'\"$HOME;`id` \\ *?[a]:x \u00e9".encode()
+DECOY = NAME.replace(b"*?[a]", b"Qa")  # what the name matches as a pattern
+CONTENT = bytes(range(256)) * 4 + b"\0tail"
+dst = os.path.join(HOME.encode(), NAME)
+
+
+@atexit.register
+def cleanup():  # the fleet's home stays empty for the tests after this one (fleet.fixture)
+    for p in (dst, os.path.join(HOME.encode(), DECOY)):
+        if os.path.exists(p):
+            os.unlink(p)
+    shutil.rmtree(TMP, ignore_errors=True)
+
+
+src = os.path.join(TMP.encode(), NAME)
+with open(src, "wb") as f:
+    f.write(CONTENT)
+with open(os.path.join(HOME.encode(), DECOY), "wb") as f:
+    f.write(b"decoy")
+back = os.path.join(TMP.encode(), b"back " + NAME)
+with open(back, "wb") as f:
+    f.write(b"old")
+os.chmod(back, 0o640)
+
+UP = '''runbook "copy"
+hosts web
+param src
+param dst
+param back
+step "copy" {
+  file.upload(src, dst, on: [hosts.web[0], hosts.web[1]])
+  file.download(dst, back, on: hosts.web[1])
+} rollback { log("nothing to undo") }
+'''
+report = os.path.join(TMP, "r.json")
+r = subprocess.run([RUNBOOK, "run", os.path.join(TMP, "up.rb"), "--inventory", INV, "--param", b"src=" + src,
+                    "--param", b"dst=" + dst, "--param", b"back=" + back, "--report", report],
+                   capture_output=True, timeout=300, cwd=TMP) if open(os.path.join(TMP, "up.rb"), "w").write(UP) else None
+o = out(r)
+got = open(dst, "rb").read() if os.path.exists(dst) else b""
+check(r.returncode == 0 and got == CONTENT, f"upload: every byte under a hostile name reaches the host ({o[-400:]!r})")
+check(open(os.path.join(HOME.encode(), DECOY), "rb").read() == b"decoy", "the decoy the name matches as a pattern is untouched")
+check(open(back, "rb").read() == CONTENT, "download: the same bytes come back")
+check(stat.S_IMODE(os.stat(back).st_mode) == 0o640, "download keeps the mode of the file it replaces")
+check(not [n for n in os.listdir(TMP) if b".rbk-tmp-" in n.encode()], "no temporary file is left")
+rep = open(report).read() if os.path.exists(report) else ""
+rows = json.loads(rep) if rep else {}
+text = json.dumps(rows)
+check(text.count("upload ") >= 2 and " on h1" in text and " on h3" in text and "download " in text,
+      f"the report has one row per host ({text[:300]!r})")
+
+# --- a missing remote file: the host, scp's message, masked; no local file
+r = run('''runbook "missing"
+env TOKEN secret
+step "s" {
+  file.download("/nonexistent-rbk/{env.TOKEN}", "got", on: "h1")
+}
+''', env={"TOKEN": "s3cr3t-value"})
+o = out(r)
+check(r.returncode == 1 and "file.download of /nonexistent-rbk/*** failed on 1 of 1 host" in o and "\nh1: scp exited with code 1" in o
+      and "No such file or directory" in o and "s3cr3t-value" not in o, f"a missing remote file names the host, masked ({o[-500:]!r})")
+check(not [n for n in os.listdir(TMP) if n.startswith("got") or ".got.rbk-tmp-" in n], "a failed download leaves no local file")
+
+# --- dry run: shown with its hosts, nothing copied
+dry = os.path.join(HOME, "dry-never")
+r = run(f'''runbook "dry"
+hosts web
+step "s" {{
+  file.upload("t.rb", "{dry}", on: [hosts.web[0], hosts.web[1]])
+}} rollback {{ log("x") }}
+''', "--dry-run")
+o = out(r)
+check(r.returncode == 0 and f'would file.upload("t.rb", "{dry}") on h1, h3' in o and not os.path.exists(dry),
+      f"--dry-run shows the upload with its hosts and copies nothing ({o[-300:]!r})")
+
+# --- refusals
+for call, want in [
+    ('file.upload("t.rb", "x", on: "zz")', "file.upload: on: host `zz` is not in the inventory"),
+    ('file.download("x", "y", on: ["h1", "h3"])', "file.download: on: must be one host"),
+    ('file.upload("t.rb", "-oProxyCommand=x", on: "h1")', "file.upload on h1: a remote path must not start with '-'"),
+]:
+    r = run(f'runbook "refuse"\nstep "s" {{\n  {call}\n}}\n')
+    check(r.returncode == 1 and want in out(r), f"refused: {call} ({out(r)[-300:]!r})")
+check(not os.path.exists(os.path.join(TMP, "y")), "a refused download writes nothing")
+
+sys.exit(1 if failures else 0)
