@@ -92,6 +92,44 @@ static void test_command_line(void **st) {
     rbk_sbuf_free(&err);
 }
 
+/* scp's command line: ssh's options (the port as -P, the user as -o User=), SFTP, the paths
+ * after "--"; an IPv6 address in brackets; a download's source escaped as a pattern; refusals */
+static void test_scp_command_line(void **st) {
+    (void)st;
+    const char *extra[] = {"-o", "ProxyJump=bastion", NULL};
+    rbk_ssh_target t = {.address = "10.0.0.5", .port = "2222", .user = "ops", .identity = "/k/id",
+                        .extra = extra, .config = "/etc/cfg", .control_dir = "/run/rbk.1"};
+    rbk_ssh_argv a = {0};
+    rbk_sbuf err = RBK_SBUF_INIT;
+    assert_int_equal(rbk_scp_command(&t, 1, "rel:a b", "/etc/x*y", &a, &err), 0);
+    assert_string_equal(a.argv[0], "scp");
+    assert_string_equal(a.argv[1], "-s");
+    assert_int_equal(has_arg(&a, "-p"), -1);
+    assert_int_equal(has_arg(&a, "-T"), -1);
+    assert_string_equal(a.argv[has_arg(&a, "-P") + 1], "2222");
+    assert_true(has_arg(&a, "User=ops") > 0 && has_arg(&a, "BatchMode=yes") > 0 && has_arg(&a, "ProxyJump=bastion") > 0);
+    assert_true(has_arg(&a, "StrictHostKeyChecking=yes") > 0 && has_arg(&a, "ControlPath=/run/rbk.1/%C") > 0);
+    assert_string_equal(a.argv[has_arg(&a, "-F") + 1], "/etc/cfg");
+    int dd = has_arg(&a, "--");
+    assert_int_equal(a.n, (size_t)dd + 3);
+    assert_string_equal(a.argv[dd + 1], "./rel:a b");       /* never taken for host:path */
+    assert_string_equal(a.argv[dd + 2], "10.0.0.5:/etc/x*y"); /* an upload's target: as it is */
+    rbk_ssh_argv_free(&a);
+    t.address = "fe80::1";
+    assert_int_equal(rbk_scp_command(&t, 0, "/tmp/out", "log/a?[b]\\c*", &a, &err), 0);
+    dd = has_arg(&a, "--");
+    assert_string_equal(a.argv[dd + 1], "[fe80::1]:log/a\\?\\[b]\\\\c\\*");
+    assert_string_equal(a.argv[dd + 2], "/tmp/out");
+    rbk_ssh_argv_free(&a);
+    assert_int_equal(rbk_scp_command(&t, 1, "x", "-oProxyCommand=y", &a, &err), -1);
+    assert_non_null(strstr(err.data, "must not start with '-'"));
+    err.len = 0;
+    assert_int_equal(rbk_scp_command(&t, 0, "x", "", &a, &err), -1);
+    assert_non_null(strstr(err.data, "remote path is empty"));
+    assert_null(a.argv);
+    rbk_sbuf_free(&err);
+}
+
 static void test_limits(void **st) {
     (void)st;
     rbk_sbuf err = RBK_SBUF_INIT, s = RBK_SBUF_INIT;
@@ -298,7 +336,7 @@ static void test_multiplexing(void **st) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_command_line),       cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_command_line),       cmocka_unit_test(test_scp_command_line),       cmocka_unit_test(test_limits),
         cmocka_unit_test(test_corpus_exec),        cmocka_unit_test(test_corpus_sh),
         cmocka_unit_test(test_status_and_streams), cmocka_unit_test(test_cancel),
         cmocka_unit_test(test_multiplexing),

@@ -41,7 +41,7 @@ syn match runbookStepAttr "\<\%(timeout\|retry\)\>\ze\s\+\d"
 " calls: user functions, then the natives of stdlib/builtins.def
 syn match runbookCall "\<\%(\%(if\|else\|not\|and\|or\|in\|contains\|matches\|return\|expect\|fail\|for\|watch\|within\|every\)\>\)\@!\h\w*\ze\s*("
 syn match runbookBuiltin "\<\%(len\|keys\|values\|str\|int\|float\|lower\|upper\|trim\|split\|join\|replace\|starts_with\|ends_with\|any\|all\|secret\|log\|wait\|sort\|unique\|min\|max\|sum\|now\|sh\|exec\|confirm\|ask\|approve\)\ze\s*("
-syn match runbookBuiltin "\<\%(http\s*\.\s*\%(get\|head\|delete\|post\|put\|patch\|request\)\|sql\s*\.\s*\%(connect\|query\|scalar\|exec\|close\)\|file\s*\.\s*\%(exists\|size\|read\|write\|sha256\)\|json\s*\.\s*\%(parse\|encode\)\|tcp\s*\.\s*open\|re\s*\.\s*\%(match\|find_all\)\|time\s*\.\s*\%(parse\|format\)\|env\s*\.\s*get\)\>"
+syn match runbookBuiltin "\<\%(http\s*\.\s*\%(get\|head\|delete\|post\|put\|patch\|request\)\|sql\s*\.\s*\%(connect\|query\|scalar\|exec\|close\)\|file\s*\.\s*\%(exists\|size\|read\|write\|sha256\|upload\|download\)\|json\s*\.\s*\%(parse\|encode\)\|tcp\s*\.\s*open\|re\s*\.\s*\%(match\|find_all\)\|time\s*\.\s*\%(parse\|format\)\|env\s*\.\s*get\)\>"
 " env.NAME
 syn match runbookEnvVar "\<env\s*\.\s*\%(get\s*(\)\@!\h\w*" contains=runbookEnvLang
 syn match runbookEnvLang "\<env\>" contained
