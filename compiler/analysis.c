@@ -669,7 +669,7 @@ static void build_sequence(walker *w) {
         rbk_node *n = c->root->list.items[i];
         if (!n) continue;
         switch (n->kind) {
-        case N_FN: case N_ENV: case N_PARAM: case N_USE: case N_RUNBOOK: break;
+        case N_FN: case N_ENV: case N_PARAM: case N_USE: case N_RUNBOOK: case N_LOCK: break;
         case N_STEP: seq_push(o, 1, n->slot); break;
         case N_SECTION: {
             o->sections = rbk_xrealloc(o->sections, sizeof(rbk_osection) * (size_t)(o->nsections + 1));
