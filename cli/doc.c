@@ -297,6 +297,18 @@ static void prerequisites(doc *d) {
         }
         rbk_sbuf_addc(b, '\n');
     }
+    if (o->nlocks) { /* docs/state.md */
+        rbk_sbuf_adds(b, "### Run locks\n\nTaken in the run store (`runbook run --state ...`) before anything runs; a run "
+                         "while another holds one is refused.\n\n| Lock | Notes |\n|---|---|\n");
+        for (int i = 0; i < o->nlocks; i++) {
+            rbk_sbuf_adds(b, "| ");
+            md_code(b, o->locks[i].name, 1);
+            rbk_sbuf_adds(b, " | ");
+            if (o->locks[i].description) md_text(b, o->locks[i].description);
+            rbk_sbuf_adds(b, " |\n");
+        }
+        rbk_sbuf_addc(b, '\n');
+    }
     rbk_sbuf_adds(b, "### Parameters\n\n");
     if (!o->nparams) { rbk_sbuf_adds(b, "None.\n\n"); return; }
     rbk_sbuf_adds(b, "Given as `--param NAME=VALUE`; a required one is asked for at the start on a terminal.\n\n");

@@ -145,6 +145,14 @@ static void text_decls(tx *t) {
             rbk_sbuf_addc(b, '\n');
         }
     }
+    if (o->nlocks) { /* docs/state.md: only when the runbook declares locks */
+        rbk_sbuf_printf(b, "\n%sLocks%s (taken in the run store before step 1: --state)\n", C(t, BOLD), C(t, RESET));
+        for (int i = 0; i < o->nlocks; i++) {
+            rbk_sbuf_printf(b, "  %s", o->locks[i].name);
+            if (o->locks[i].description) rbk_sbuf_printf(b, "  # %s", o->locks[i].description);
+            rbk_sbuf_addc(b, '\n');
+        }
+    }
     rbk_sbuf_printf(b, "\n%sParameters%s (--param NAME=VALUE)\n", C(t, BOLD), C(t, RESET));
     if (!o->nparams) rbk_sbuf_adds(b, "  none\n");
     w = 4;
@@ -511,6 +519,17 @@ static void json_decls(js *j) {
             rbk_jw_str(w, "group", o->envs[i].name);
             rbk_jw_int(w, "line", o->envs[i].line);
             rbk_jw_str(w, "description", o->envs[i].description);
+            rbk_jw_close(w, '}');
+        }
+        rbk_jw_close(w, ']');
+    }
+    if (o->nlocks) { /* docs/state.md: only when the runbook declares locks */
+        rbk_jw_open(w, "locks", '[');
+        for (int i = 0; i < o->nlocks; i++) {
+            rbk_jw_open(w, NULL, '{');
+            rbk_jw_str(w, "name", o->locks[i].name);
+            rbk_jw_int(w, "line", o->locks[i].line);
+            rbk_jw_str(w, "description", o->locks[i].description);
             rbk_jw_close(w, '}');
         }
         rbk_jw_close(w, ']');
