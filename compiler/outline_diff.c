@@ -396,6 +396,7 @@ typedef struct named {
 typedef struct named_kind { const char *word, *added, *removed, *changed; } named_kind;
 static const named_kind NAMED_ENV = {"env", "env-added", "env-removed", "env-changed"};
 static const named_kind NAMED_PARAM = {"param", "param-added", "param-removed", "param-changed"};
+static const named_kind NAMED_LOCK = {"lock", "lock-added", "lock-removed", "lock-changed"}; /* never changed: a name only */
 
 static void env_named(named *n, const rbk_oenv *e) {
     rbk_sbuf b = RBK_SBUF_INIT;
@@ -405,6 +406,13 @@ static void env_named(named *n, const rbk_oenv *e) {
     n->shown = rbk_sbuf_detach(&b);
     n->key = rbk_xstrdup(n->shown);
     n->must = e->optional ? NULL : "a run needs it set";
+}
+static void lock_named(named *n, const rbk_oenv *l) {
+    n->name = l->name;
+    n->line = l->line;
+    n->shown = rbk_xstrdup("run lock");
+    n->key = rbk_xstrdup("");
+    n->must = "a run takes it in a run store (--state)";
 }
 static void param_named(named *n, const rbk_oparam *p) {
     rbk_sbuf b = RBK_SBUF_INIT, k = RBK_SBUF_INIT;
@@ -456,15 +464,18 @@ static void diff_decls(rbk_odiff *d, const rbk_outline *a, const rbk_outline *b)
         msg(c, "the title changed");
         texts(c, a->title ? a->title : "(none)", b->title ? b->title : "(none)");
     }
-    /* env and params; host groups, when the language has them, are one more list of these */
-    named *x = rbk_xcalloc((size_t)(a->nenvs + a->nparams) + 1, sizeof(named));
-    named *y = rbk_xcalloc((size_t)(b->nenvs + b->nparams) + 1, sizeof(named));
+    /* env, params and locks; host groups, when the language has them, are one more list of these */
+    named *x = rbk_xcalloc((size_t)(a->nenvs + a->nparams + a->nlocks) + 1, sizeof(named));
+    named *y = rbk_xcalloc((size_t)(b->nenvs + b->nparams + b->nlocks) + 1, sizeof(named));
     for (int i = 0; i < a->nenvs; i++) env_named(&x[i], &a->envs[i]);
     for (int j = 0; j < b->nenvs; j++) env_named(&y[j], &b->envs[j]);
     diff_named(d, a, b, &NAMED_ENV, x, a->nenvs, y, b->nenvs);
     for (int i = 0; i < a->nparams; i++) param_named(&x[i], &a->params[i]);
     for (int j = 0; j < b->nparams; j++) param_named(&y[j], &b->params[j]);
     diff_named(d, a, b, &NAMED_PARAM, x, a->nparams, y, b->nparams);
+    for (int i = 0; i < a->nlocks; i++) lock_named(&x[i], &a->locks[i]);
+    for (int j = 0; j < b->nlocks; j++) lock_named(&y[j], &b->locks[j]);
+    diff_named(d, a, b, &NAMED_LOCK, x, a->nlocks, y, b->nlocks);
     free(x);
     free(y);
 }
