@@ -484,6 +484,15 @@ static void json_gate(void *ctx, const rbk_oitem *it, const char *when) {
     json_item_end(j, it);
 }
 
+/* {KEY: name, line, description}: a hosts group or a run lock */
+static void jw_named(rbk_jw *w, const char *key, const rbk_oenv *e) {
+    rbk_jw_open(w, NULL, '{');
+    rbk_jw_str(w, key, e->name);
+    rbk_jw_int(w, "line", e->line);
+    rbk_jw_str(w, "description", e->description);
+    rbk_jw_close(w, '}');
+}
+
 static void json_decls(js *j) {
     const rbk_outline *o = j->o;
     rbk_jw *w = j->w;
@@ -513,25 +522,13 @@ static void json_decls(js *j) {
     rbk_jw_close(w, ']');
     if (nhosts) { /* docs/fleet.md: only when the runbook declares groups */
         rbk_jw_open(w, "hosts", '[');
-        for (int i = 0; i < o->nenvs; i++) {
-            if (!o->envs[i].hosts) continue;
-            rbk_jw_open(w, NULL, '{');
-            rbk_jw_str(w, "group", o->envs[i].name);
-            rbk_jw_int(w, "line", o->envs[i].line);
-            rbk_jw_str(w, "description", o->envs[i].description);
-            rbk_jw_close(w, '}');
-        }
+        for (int i = 0; i < o->nenvs; i++)
+            if (o->envs[i].hosts) jw_named(w, "group", &o->envs[i]);
         rbk_jw_close(w, ']');
     }
     if (o->nlocks) { /* docs/state.md: only when the runbook declares locks */
         rbk_jw_open(w, "locks", '[');
-        for (int i = 0; i < o->nlocks; i++) {
-            rbk_jw_open(w, NULL, '{');
-            rbk_jw_str(w, "name", o->locks[i].name);
-            rbk_jw_int(w, "line", o->locks[i].line);
-            rbk_jw_str(w, "description", o->locks[i].description);
-            rbk_jw_close(w, '}');
-        }
+        for (int i = 0; i < o->nlocks; i++) jw_named(w, "name", &o->locks[i]);
         rbk_jw_close(w, ']');
     }
     rbk_jw_open(w, "params", '[');
