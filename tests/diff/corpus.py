@@ -30,6 +30,7 @@ PAIRS = {
     "effect-removed": ('the pg_dump removed from "Back up"', [('  sh("pg_dump orders > /tmp/orders.sql")\n', "")], "new"),
     "expect-message": ("an expect message changed", [('"the schema is at {release}"', '"migrate status does not show {release}"')], "new"),
     "expect-weakened": ("an expect bound loosened", [('file.size("/tmp/orders.sql") > 0', 'file.size("/tmp/orders.sql") > -1')], "new"),
+    "expect-inclusive": ("an expect bound made inclusive: > 0 to >= 0 lets 0 through", [('file.size("/tmp/orders.sql") > 0', 'file.size("/tmp/orders.sql") >= 0')], "new"),
     "stop-if-removed": ('the stop-if of "Pre-flight" removed', [(LOCK, "")], "new"),
     "rollback-removed": ('the rollback of "Migrate" removed', [(MIGRATE_RB, "}")], "new"),
     "rollback-changed": ('the rollback of "Migrate" changed', [('sh("migrate down --to v1")', 'sh("migrate down --to v1 --force")')], "new"),
