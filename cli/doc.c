@@ -262,6 +262,15 @@ static void summary(doc *d) {
     rbk_sbuf_adds(b, "** ([how this is computed](#worst-case-duration))\n\n");
 }
 
+/* a row `| `NAME` | its line comment |` of the Hosts and Run locks tables */
+static void name_notes_row(rbk_sbuf *b, const rbk_oenv *e) {
+    rbk_sbuf_adds(b, "| ");
+    md_code(b, e->name, 1);
+    rbk_sbuf_adds(b, " | ");
+    if (e->description) md_text(b, e->description);
+    rbk_sbuf_adds(b, " |\n");
+}
+
 static void prerequisites(doc *d) {
     const rbk_outline *o = d->o;
     rbk_sbuf *b = &d->b;
@@ -287,14 +296,14 @@ static void prerequisites(doc *d) {
     if (nhosts) { /* docs/fleet.md */
         rbk_sbuf_adds(b, "### Hosts\n\nInventory groups (`runbook run --inventory FILE`); every host is reached, its key checked, "
                          "before anything runs.\n\n| Group | Notes |\n|---|---|\n");
-        for (int i = 0; i < o->nenvs; i++) {
-            if (!o->envs[i].hosts) continue;
-            rbk_sbuf_adds(b, "| ");
-            md_code(b, o->envs[i].name, 1);
-            rbk_sbuf_adds(b, " | ");
-            if (o->envs[i].description) md_text(b, o->envs[i].description);
-            rbk_sbuf_adds(b, " |\n");
-        }
+        for (int i = 0; i < o->nenvs; i++)
+            if (o->envs[i].hosts) name_notes_row(b, &o->envs[i]);
+        rbk_sbuf_addc(b, '\n');
+    }
+    if (o->nlocks) { /* docs/state.md */
+        rbk_sbuf_adds(b, "### Run locks\n\nTaken in the run store (`runbook run --state ...`) before anything runs; a run "
+                         "while another holds one is refused.\n\n| Lock | Notes |\n|---|---|\n");
+        for (int i = 0; i < o->nlocks; i++) name_notes_row(b, &o->locks[i]);
         rbk_sbuf_addc(b, '\n');
     }
     rbk_sbuf_adds(b, "### Parameters\n\n");

@@ -303,6 +303,7 @@ int rbk_journal_begin(rbk_journal *j, rbk_vm *vm, const char *runbook_path) {
     rbk_jw_open(&w, "env", '{');
     for (uint32_t i = 0; i < u->nenvs; i++) {
         if (u->envs[i].flags & RBK_ENV_SECRET) continue; /* never written, not even hashed */
+        if (u->envs[i].flags & RBK_ENV_LOCK) continue;   /* a run lock, not an environment variable */
         const char *name = rbk_vm_str(vm, u->envs[i].name);
         const char *v = rbk_run_env(o, name);
         if (v) jvalue(j, &w, name, v);

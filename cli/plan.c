@@ -145,6 +145,14 @@ static void text_decls(tx *t) {
             rbk_sbuf_addc(b, '\n');
         }
     }
+    if (o->nlocks) { /* docs/state.md: only when the runbook declares locks */
+        rbk_sbuf_printf(b, "\n%sLocks%s (taken in the run store before step 1: --state)\n", C(t, BOLD), C(t, RESET));
+        for (int i = 0; i < o->nlocks; i++) {
+            rbk_sbuf_printf(b, "  %s", o->locks[i].name);
+            if (o->locks[i].description) rbk_sbuf_printf(b, "  # %s", o->locks[i].description);
+            rbk_sbuf_addc(b, '\n');
+        }
+    }
     rbk_sbuf_printf(b, "\n%sParameters%s (--param NAME=VALUE)\n", C(t, BOLD), C(t, RESET));
     if (!o->nparams) rbk_sbuf_adds(b, "  none\n");
     w = 4;
@@ -476,6 +484,15 @@ static void json_gate(void *ctx, const rbk_oitem *it, const char *when) {
     json_item_end(j, it);
 }
 
+/* {KEY: name, line, description}: a hosts group or a run lock */
+static void jw_named(rbk_jw *w, const char *key, const rbk_oenv *e) {
+    rbk_jw_open(w, NULL, '{');
+    rbk_jw_str(w, key, e->name);
+    rbk_jw_int(w, "line", e->line);
+    rbk_jw_str(w, "description", e->description);
+    rbk_jw_close(w, '}');
+}
+
 static void json_decls(js *j) {
     const rbk_outline *o = j->o;
     rbk_jw *w = j->w;
@@ -505,14 +522,13 @@ static void json_decls(js *j) {
     rbk_jw_close(w, ']');
     if (nhosts) { /* docs/fleet.md: only when the runbook declares groups */
         rbk_jw_open(w, "hosts", '[');
-        for (int i = 0; i < o->nenvs; i++) {
-            if (!o->envs[i].hosts) continue;
-            rbk_jw_open(w, NULL, '{');
-            rbk_jw_str(w, "group", o->envs[i].name);
-            rbk_jw_int(w, "line", o->envs[i].line);
-            rbk_jw_str(w, "description", o->envs[i].description);
-            rbk_jw_close(w, '}');
-        }
+        for (int i = 0; i < o->nenvs; i++)
+            if (o->envs[i].hosts) jw_named(w, "group", &o->envs[i]);
+        rbk_jw_close(w, ']');
+    }
+    if (o->nlocks) { /* docs/state.md: only when the runbook declares locks */
+        rbk_jw_open(w, "locks", '[');
+        for (int i = 0; i < o->nlocks; i++) jw_named(w, "name", &o->locks[i]);
         rbk_jw_close(w, ']');
     }
     rbk_jw_open(w, "params", '[');

@@ -11,6 +11,7 @@
 #include "load.h"
 #include "render.h"
 #include "report.h"
+#include "state.h"
 
 /* KEY=VALUE lines; `export ` prefix, # comments, blank lines, single or double quotes. */
 int rbk_cli_load_env_file(rbk_cli_opts *o, const char *path) {
@@ -241,6 +242,16 @@ int rbk_cmd_run(rbk_cli_opts *o) {
     }
     rbk_unit *u = rbk_cli_unit(o->files[0], 0, NULL);
     if (!u) { rbk_journal_close(j); return EXIT_COMPILE; }
+    /* docs/state.md: a declared `lock "NAME"` is taken in a run store; without one the run is
+     * refused before anything ran, rather than going on unlocked */
+    for (uint32_t i = 0; i < u->nenvs && !rbk_state_wanted_for_run(o); i++) {
+        if (!(u->envs[i].flags & RBK_ENV_LOCK)) continue;
+        fprintf(stderr, "runbook run: %s declares the run lock \"%s\": run it with --state DIR|postgresql://... "
+                "(or " RBK_STATE_ENV ") to take it\n", o->files[0], rbk_unit_str(u, u->envs[i].name, NULL));
+        rbk_journal_close(j);
+        rbk_unit_free(u);
+        return EXIT_USAGE;
+    }
     /* a run store (docs/state.md): the run locks before step 1, the run registered, its journal there */
     struct rbk_state *store = NULL;
     if (rbk_state_wanted_for_run(o)) {

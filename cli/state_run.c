@@ -77,6 +77,19 @@ static void say_held(const rbk_state *s, const char *doing, const char *name, co
     json_decref(h);
 }
 
+/* Adds NAME to the comma separated names unless it is there already (a lock is taken once). */
+static void add_lock_name(rbk_sbuf *names, const char *name) {
+    size_t n = strlen(name);
+    for (const char *p = rbk_sbuf_cstr(names); *p;) {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == n && !memcmp(p, name, n)) return;
+        p += len + (e != NULL);
+    }
+    if (names->len) rbk_sbuf_addc(names, ',');
+    rbk_sbuf_adds(names, name);
+}
+
 /* Takes every lock of the run (names: comma separated): 0, or EXIT_USAGE (said why). */
 static int take_locks(rbk_state *s, const char *doing, const char *names, const char *run_id) {
     rbk_state_holder me = {run_id, rbk_operator_name(), NULL, (long long)getpid(), rbk_wall_ms()};
@@ -108,7 +121,8 @@ int rbk_state_start_run(rbk_cli_opts *o, const rbk_unit *u, const char *runbook_
         free(err);
         return EXIT_USAGE;
     }
-    /* the locks: --lock NAME..., else the runbook's title (else its file name) */
+    /* the locks: --lock NAME... and the runbook's `lock "NAME"` declarations (each name once),
+     * else the runbook's title (else its file name) */
     rbk_sbuf names = RBK_SBUF_INIT;
     for (int i = 0; i < o->nlocks; i++) {
         if (strchr(o->locks[i], ',')) {
@@ -117,10 +131,13 @@ int rbk_state_start_run(rbk_cli_opts *o, const rbk_unit *u, const char *runbook_
             rbk_state_close(s);
             return EXIT_USAGE;
         }
-        rbk_sbuf_printf(&names, "%s%s", i ? "," : "", o->locks[i]);
+        add_lock_name(&names, o->locks[i]);
     }
+    int declared = 0;
+    for (uint32_t i = 0; i < u->nenvs; i++)
+        if (u->envs[i].flags & RBK_ENV_LOCK) { add_lock_name(&names, rbk_unit_str(u, u->envs[i].name, NULL)); declared++; }
     const char *title = u->title != RBK_NONE ? rbk_unit_str(u, u->title, NULL) : NULL;
-    if (!o->nlocks) {
+    if (!o->nlocks && !declared) {
         const char *base = strrchr(runbook_path, '/');
         const char *dflt = title && *title ? title : base ? base + 1 : runbook_path;
         for (const char *c = dflt; *c; c++) rbk_sbuf_addc(&names, *c == ',' ? ';' : *c);

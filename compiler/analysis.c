@@ -569,6 +569,15 @@ static void build_decls(walker *w) {
         o->envs[i].line = rbk_an_line_of(w, e->file, e->off);
         o->envs[i].description = rbk_an_comment_after(rbk_an_src_of(w, e->file), e->end);
     }
+    o->locks = rbk_xcalloc((size_t)c->root->list.n + 1, sizeof(rbk_oenv));
+    for (int i = 0; i < c->root->list.n; i++) {
+        rbk_node *n = c->root->list.items[i];
+        if (!n || n->kind != N_LOCK) continue;
+        rbk_oenv *l = &o->locks[o->nlocks++];
+        l->name = n->a->str;
+        l->line = rbk_an_line_of(w, n->file, n->off);
+        l->description = rbk_an_comment_after(rbk_an_src_of(w, n->file), n->end);
+    }
     o->nparams = c->nparams;
     o->params = rbk_xcalloc((size_t)c->nparams + 1, sizeof(rbk_oparam));
     for (int i = 0; i < c->nparams; i++) {
@@ -669,7 +678,7 @@ static void build_sequence(walker *w) {
         rbk_node *n = c->root->list.items[i];
         if (!n) continue;
         switch (n->kind) {
-        case N_FN: case N_ENV: case N_PARAM: case N_USE: case N_RUNBOOK: break;
+        case N_FN: case N_ENV: case N_PARAM: case N_USE: case N_RUNBOOK: case N_LOCK: break;
         case N_STEP: seq_push(o, 1, n->slot); break;
         case N_SECTION: {
             o->sections = rbk_xrealloc(o->sections, sizeof(rbk_osection) * (size_t)(o->nsections + 1));
@@ -778,6 +787,8 @@ void rbk_outline_free(rbk_outline *o) {
     free(o->sections);
     for (int i = 0; i < o->nenvs; i++) free(o->envs[i].description);
     free(o->envs);
+    for (int i = 0; i < o->nlocks; i++) free(o->locks[i].description);
+    free(o->locks);
     for (int i = 0; i < o->nparams; i++) { free(o->params[i].deflt); free(o->params[i].description); }
     free(o->params);
     free(o->seq);

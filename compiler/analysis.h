@@ -134,6 +134,7 @@ typedef struct rbk_outline {
     int from_rbc;
     int values;              /* a string literal's text as the language reads it (doc), not as written (plan) */
     rbk_oenv *envs; int nenvs;
+    rbk_oenv *locks; int nlocks; /* `lock "NAME"` (docs/state.md): name, line, description only */
     rbk_oparam *params; int nparams;
     rbk_ostep *steps; int nsteps;
     rbk_ocode *code; int ncode;

@@ -835,9 +835,18 @@ rbk_unit *rbk_codegen(rbk_compiler *c) {
     u->nglobals = (uint32_t)c->nglobals;
     u->global_names = rbk_xcalloc(u->nglobals ? u->nglobals : 1, sizeof(uint32_t));
     for (int i = 0; i < c->nglobals; i++) u->global_names[i] = kcstr(g, c->globals[i]->name);
-    /* envs */
-    u->nenvs = (uint32_t)c->nenvs;
+    /* envs, then the declared run locks (`lock "NAME"`: RBK_ENV_LOCK entries after the env
+     * variables, so GET_ENV's indexes are c->envs') */
+    int nlocks = 0;
+    for (int i = 0; i < c->root->list.n; i++) nlocks += c->root->list.items[i] && c->root->list.items[i]->kind == N_LOCK;
+    u->nenvs = (uint32_t)(c->nenvs + nlocks);
     u->envs = rbk_xcalloc(u->nenvs ? u->nenvs : 1, sizeof(rbk_envdecl));
+    for (int i = 0, k = c->nenvs; i < c->root->list.n; i++) {
+        rbk_node *n = c->root->list.items[i];
+        if (!n || n->kind != N_LOCK) continue;
+        u->envs[k] = (rbk_envdecl){kstr(g, n->a->str, n->a->slen), RBK_ENV_LOCK, n->file, n->off};
+        k++;
+    }
     for (int i = 0; i < c->nenvs; i++) {
         rbk_node *e = c->envs[i];
         u->envs[i].name = kstr(g, e->str, e->slen);
@@ -961,7 +970,7 @@ rbk_unit *rbk_codegen(rbk_compiler *c) {
         rbk_node *n = c->root->list.items[i];
         if (!n) continue;
         switch (n->kind) {
-        case N_FN: case N_ENV: case N_PARAM: case N_USE: case N_RUNBOOK: break;
+        case N_FN: case N_ENV: case N_PARAM: case N_USE: case N_RUNBOOK: case N_LOCK: break;
         case N_STEP: mark(g, n); emit1(g, RBK_OP_STEP, (uint32_t)n->slot); break;
         case N_SECTION:
             mark(g, n);

@@ -254,6 +254,22 @@ static int has_word(const char *s, const char *w) {
         if ((p == s || !wordc(p[-1])) && !wordc(p[n])) return 1;
     return 0;
 }
+/* Whether s is LHS OP NUMBER with OP one of > >= < <= (the first < or > in s): the LHS's length,
+ * whether OP is a lower bound (> >=), whether it is strict, and the number. 0 when it is not
+ * (an operator inside the LHS makes the rest fail to read as a number: no answer, not a wrong one). */
+static int bound_of(const char *s, size_t *lhs_len, int *lower, int *strict, double *v) {
+    const char *p = strpbrk(s, "<>");
+    if (!p || p == s) return 0;
+    *lhs_len = (size_t)(p - s);
+    *lower = *p == '>';
+    *strict = p[1] != '=';
+    const char *num = p + (*strict ? 1 : 2);
+    char *e;
+    *v = strtod(num, &e);
+    if (e == num) return 0;
+    while (*e == ' ') e++;
+    return *e == 0;
+}
 /* Why condition b (texts without layout) lets more through than a, if it visibly does: for an
  * expect, a part of an `and` dropped, an `or` alternative added, a bound loosened; for a
  * stop-if (which stops when true), the reverse. NULL when it cannot tell. */
@@ -262,22 +278,20 @@ static const char *weakened(const char *a, const char *b, int stop) {
     if (strlen(b) < strlen(a) && strstr(a, b) && has_word(a, narrow)) return "a part of the condition was dropped";
     if (strlen(a) < strlen(b) && strstr(b, a) && has_word(b, widen))
         return stop ? "a condition was added that must also hold" : "an alternative was added";
-    /* LHS OP NUMBER, the same LHS and OP on both sides */
-    static const char *ops[] = {">=", "<=", ">", "<"};
-    for (int k = 0; k < 4; k++) {
-        const char *pa = strstr(a, ops[k]), *pb = strstr(b, ops[k]);
-        if (!pa || !pb || pa - a != pb - b || strncmp(a, b, (size_t)(pa - a))) continue;
-        char *ea, *eb;
-        size_t ol = strlen(ops[k]);
-        double va = strtod(pa + ol, &ea), vb = strtod(pb + ol, &eb);
-        if (ea == pa + ol || eb == pb + ol || *ea || *eb) return NULL;
-        int lower = k == 0 || k == 2; /* x > N: N is a lower bound */
-        if (!stop && lower && vb < va) return "its lower bound is lower";
-        if (!stop && !lower && vb > va) return "its upper bound is higher";
-        if (stop && lower && vb > va) return "it stops only above a higher bound";
-        if (stop && !lower && vb < va) return "it stops only below a lower bound";
+    /* LHS OP NUMBER on both sides, the same LHS, bounds of the same direction (> and >= are
+     * lower bounds, < and <= upper ones): compared as the sets of values they let through, so
+     * `x > 0` to `x >= 0` lets 0 through too */
+    size_t la, lb;
+    int lowa, lowb, sa, sb;
+    double va, vb;
+    if (!bound_of(a, &la, &lowa, &sa, &va) || !bound_of(b, &lb, &lowb, &sb, &vb) || la != lb ||
+        strncmp(a, b, la) || lowa != lowb)
         return NULL;
-    }
+    /* does b take in more values than a? (for a lower bound: a smaller one, or the same made inclusive) */
+    int wider = lowa ? (vb < va || (vb == va && sa && !sb)) : (vb > va || (vb == va && sa && !sb));
+    int narrower = lowa ? (vb > va || (vb == va && !sa && sb)) : (vb < va || (vb == va && !sa && sb));
+    if (!stop && wider) return vb == va ? "its bound now lets the bound itself through" : lowa ? "its lower bound is lower" : "its upper bound is higher";
+    if (stop && narrower) return vb == va ? "it no longer stops at the bound itself" : lowa ? "it stops only above a higher bound" : "it stops only below a lower bound";
     return NULL;
 }
 
@@ -396,6 +410,7 @@ typedef struct named {
 typedef struct named_kind { const char *word, *added, *removed, *changed; } named_kind;
 static const named_kind NAMED_ENV = {"env", "env-added", "env-removed", "env-changed"};
 static const named_kind NAMED_PARAM = {"param", "param-added", "param-removed", "param-changed"};
+static const named_kind NAMED_LOCK = {"lock", "lock-added", "lock-removed", "lock-changed"}; /* never changed: a name only */
 
 static void env_named(named *n, const rbk_oenv *e) {
     rbk_sbuf b = RBK_SBUF_INIT;
@@ -405,6 +420,13 @@ static void env_named(named *n, const rbk_oenv *e) {
     n->shown = rbk_sbuf_detach(&b);
     n->key = rbk_xstrdup(n->shown);
     n->must = e->optional ? NULL : "a run needs it set";
+}
+static void lock_named(named *n, const rbk_oenv *l) {
+    n->name = l->name;
+    n->line = l->line;
+    n->shown = rbk_xstrdup("run lock");
+    n->key = rbk_xstrdup("");
+    n->must = "a run takes it in a run store (--state)";
 }
 static void param_named(named *n, const rbk_oparam *p) {
     rbk_sbuf b = RBK_SBUF_INIT, k = RBK_SBUF_INIT;
@@ -456,15 +478,18 @@ static void diff_decls(rbk_odiff *d, const rbk_outline *a, const rbk_outline *b)
         msg(c, "the title changed");
         texts(c, a->title ? a->title : "(none)", b->title ? b->title : "(none)");
     }
-    /* env and params; host groups, when the language has them, are one more list of these */
-    named *x = rbk_xcalloc((size_t)(a->nenvs + a->nparams) + 1, sizeof(named));
-    named *y = rbk_xcalloc((size_t)(b->nenvs + b->nparams) + 1, sizeof(named));
+    /* env, params and locks; host groups, when the language has them, are one more list of these */
+    named *x = rbk_xcalloc((size_t)(a->nenvs + a->nparams + a->nlocks) + 1, sizeof(named));
+    named *y = rbk_xcalloc((size_t)(b->nenvs + b->nparams + b->nlocks) + 1, sizeof(named));
     for (int i = 0; i < a->nenvs; i++) env_named(&x[i], &a->envs[i]);
     for (int j = 0; j < b->nenvs; j++) env_named(&y[j], &b->envs[j]);
     diff_named(d, a, b, &NAMED_ENV, x, a->nenvs, y, b->nenvs);
     for (int i = 0; i < a->nparams; i++) param_named(&x[i], &a->params[i]);
     for (int j = 0; j < b->nparams; j++) param_named(&y[j], &b->params[j]);
     diff_named(d, a, b, &NAMED_PARAM, x, a->nparams, y, b->nparams);
+    for (int i = 0; i < a->nlocks; i++) lock_named(&x[i], &a->locks[i]);
+    for (int j = 0; j < b->nlocks; j++) lock_named(&y[j], &b->locks[j]);
+    diff_named(d, a, b, &NAMED_LOCK, x, a->nlocks, y, b->nlocks);
     free(x);
     free(y);
 }

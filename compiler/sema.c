@@ -248,7 +248,7 @@ static void stmt(sema *S, rbk_node *n) {
         ERR(n, "a %s can only be written at the top level", n->kind == N_STEP ? "step" : "section");
         break;
     case N_FN: ERR(n, "functions are declared at the top level"); break;
-    case N_ENV: case N_PARAM: case N_USE: case N_RUNBOOK:
+    case N_ENV: case N_PARAM: case N_USE: case N_RUNBOOK: case N_LOCK:
         ERR(n, "declarations belong at the top of the file");
         break;
     default: ERR(n, "internal: unexpected %s statement", rbk_node_kind_name(n->kind)); break;
@@ -430,6 +430,33 @@ static void step_decl(sema *S, rbk_node *n, const char *section) {
 }
 
 /* ------------------------------------------------------------------ declarations */
+/* `lock "NAME"` (docs/state.md), item i of prog: a plain string, non-empty, printable, no comma
+ * (the run store keeps a run's locks comma separated), declared once */
+static void lock_decl(sema *S, rbk_node *prog, int i) {
+    rbk_node *n = prog->list.items[i], *s = n->a;
+    if (s->kind != N_STRING) {
+        if (s->kind != N_ERROR) ERR(s, "a lock name must be a plain string (no interpolation)");
+        return;
+    }
+    if (!s->slen) { ERR(s, "a lock name cannot be empty"); return; }
+    for (size_t k = 0; k < s->slen; k++) {
+        unsigned char ch = (unsigned char)s->str[k];
+        if (ch < 0x20 || ch == 0x7f || ch == ',') {
+            rbk_diag *d = ERR(s, ch == ',' ? "a lock name has no comma" : "a lock name must be printable");
+            rbk_diag_hint(d, "declare each lock on its own line: lock \"orders-db\"");
+            return;
+        }
+    }
+    for (int j = 0; j < i; j++) {
+        rbk_node *p = prog->list.items[j];
+        if (p && p->kind == N_LOCK && p->a->kind == N_STRING && p->a->slen == s->slen && !memcmp(p->a->str, s->str, s->slen)) {
+            rbk_diag *d = ERR(s, "lock `%s` is declared twice", s->str);
+            rbk_diag_note(d, p->file, p->off, p->end, "first declared here");
+            return;
+        }
+    }
+}
+
 static void declare_top(sema *S, rbk_node *prog, scope *g, int module) {
     rbk_compiler *c = S->c;
     for (int i = 0; i < prog->list.n; i++) {
@@ -466,6 +493,7 @@ static void declare_top(sema *S, rbk_node *prog, scope *g, int module) {
         case N_ENV:
         case N_USE:
         case N_RUNBOOK:
+        case N_LOCK:
             if (module >= 0) {
                 ERR(n, "a module contains only `fn` and `let`");
                 break;
@@ -561,6 +589,8 @@ static void declare_top(sema *S, rbk_node *prog, scope *g, int module) {
                 if (c->title) ERR(n, "the runbook's title is given twice");
                 if (n->a->kind != N_STRING && n->a->kind != N_ERROR) ERR(n->a, "the title must be a plain string");
                 c->title = n->a;
+            } else if (n->kind == N_LOCK) {
+                lock_decl(S, prog, i);
             }
             break;
         default:
@@ -694,7 +724,7 @@ void rbk_sema(rbk_compiler *c) {
             else if (n->kind == N_FN) {
                 rbk_sym *y = scope_find(S->globals, n->str);
                 if (y && y->decl == n) check_fn_body(S, y->index, m);
-            } else if (n->kind != N_PARAM && n->kind != N_ENV && n->kind != N_USE && n->kind != N_RUNBOOK)
+            } else if (n->kind != N_PARAM && n->kind != N_ENV && n->kind != N_USE && n->kind != N_RUNBOOK && n->kind != N_LOCK)
                 ERR(n, "a module contains only `fn` and `let`");
         }
     }
@@ -723,7 +753,7 @@ void rbk_sema(rbk_compiler *c) {
             }
             break;
         }
-        case N_ENV: case N_PARAM: case N_USE: case N_RUNBOOK: break;
+        case N_ENV: case N_PARAM: case N_USE: case N_RUNBOOK: case N_LOCK: break;
         case N_LET: {
             S->sc = root;
             stmt(S, n);

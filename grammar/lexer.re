@@ -261,6 +261,18 @@ restart:
         v->str.n = (size_t)(L->cur - L->tok);
         return TK_IDENT;
     }
+    /* `lock "orders-db"` (docs/state.md): a keyword only where a line starts with it and a
+     * string follows, so `lock` stays a name everywhere else */
+    <INIT> "lock" {
+        loc->end = pos(L, L->cur);
+        const unsigned char *q = L->cur;
+        while (q < L->lim && (*q == ' ' || *q == '\t')) q++;
+        if ((L->last == 0 || L->last == TK_NL) && q > L->cur && q < L->lim && *q == '"')
+            return TK_LOCK;
+        v->str.s = tok_str(L, L->tok, L->cur);
+        v->str.n = (size_t)(L->cur - L->tok);
+        return TK_IDENT;
+    }
     <INIT> "param" { loc->end = pos(L, L->cur); return TK_PARAM; }
     <INIT> "use" { loc->end = pos(L, L->cur); return TK_USE; }
     <INIT> "let" { loc->end = pos(L, L->cur); return TK_LET; }

@@ -202,7 +202,7 @@ static void yyerror(YYLTYPE *l, rbk_parser *P, const char *msg) {
 %token SECTION "section" STEP "step" ROLLBACK "rollback" IRREVERSIBLE "irreversible"
 %token EXPECT "expect" STOP_IF "stop-if" FAIL "fail" WATCH "watch" WITHIN "within" EVERY "every"
 %token IF "if" ELSE "else" FOR "for" IN "in" AND "and" OR "or" NOT "not" CONTAINS "contains"
-%token MATCHES "matches" TRUE "true" FALSE "false" NIL "nil" AS "as" HOSTS "hosts"
+%token MATCHES "matches" TRUE "true" FALSE "false" NIL "nil" AS "as" HOSTS "hosts" LOCK "lock"
 %token EQ "==" NE "!=" LE "<=" GE ">=" DOTDOT ".."
 
 %type <node> program top_list top decl step step_attrs rollback_attrs rollback_opt section section_body
@@ -250,6 +250,7 @@ decl
     | PARAM IDENT type_opt default_opt param_mods {
         $$ = mk(P, N_PARAM, @$); $$->str = $2.s; $$->slen = $2.n; $$->a = $3; $$->b = $4; $$->c = $5;
         RBK_NAME_OFF($$) = (int)@2.off; }
+    | LOCK string { $$ = mk(P, N_LOCK, @$); $$->a = $2; }
     | USE string { $$ = mk(P, N_USE, @$); $$->a = $2; }
     | USE string AS IDENT { $$ = mk(P, N_USE, @$); $$->a = $2; $$->str = $4.s; $$->slen = $4.n; }
     ;

@@ -586,20 +586,25 @@ static int re_search(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out, boo
     const char *text = rbk_arg_str(s);
     size_t len = rbk_arg_len(s), at = 0;
     rbk_value found = all ? rbk_list_new(0) : rbk_nil();
+    int after_empty = 0; /* the last match was empty at `at`: look for a non-empty one there first */
     for (;;) {
         const size_t *ov;
-        int n = rbk_vm_regex_search(vm, text, len, at, rbk_arg_str(p), rbk_arg_len(p), p.secret & RBK_SECRET, &ov);
+        int n = rbk_vm_regex_search(vm, text, len, at, rbk_arg_str(p), rbk_arg_len(p), p.secret & RBK_SECRET,
+                                    after_empty, &ov);
         if (n < 0) { rbk_unref(found); return -1; }
-        if (n == 0) break;
+        if (n == 0) {
+            if (!after_empty || at >= len) break;
+            /* none there: go on after the character at `at` (a whole UTF-8 sequence) */
+            after_empty = 0;
+            at++;
+            while (at < len && ((unsigned char)text[at] & 0xC0) == 0x80) at++;
+            continue;
+        }
         rbk_value m = match_list(text, ov, n);
         if (!all) { found = m; break; }
         rbk_list_push(found, m);
         at = ov[1] > ov[0] ? ov[1] : ov[0]; /* \K in a lookahead can end a match before its start */
-        if (ov[1] <= ov[0]) { /* an empty match: go on after the character it is at */
-            if (at >= len) break;
-            at++;
-            while (at < len && ((unsigned char)text[at] & 0xC0) == 0x80) at++;
-        }
+        after_empty = ov[1] <= ov[0];
         if (at > len) break;
     }
     return ret(out, found, args_secret(args, nargs));

@@ -1,6 +1,8 @@
 /* support/clock.c — see clock.h */
 #define _POSIX_C_SOURCE 200809L
 #include "clock.h"
+#include "rfc3339.h"
+#include "sbuf.h"
 #include <stdio.h>
 #include <time.h>
 
@@ -19,13 +21,11 @@ int64_t rbk_wall_ms(void) {
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
-void rbk_rfc3339(int64_t wall_ms, char out[32]) {
-    time_t s = (time_t)(wall_ms / 1000);
-    struct tm tm;
-    gmtime_r(&s, &tm);
-    char date[24];
-    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(out, 32, "%.19s.%03uZ", date, (unsigned)(wall_ms % 1000) % 1000u);
+void rbk_rfc3339(int64_t wall_ms, char out[32]) { /* the one formatter, support/rfc3339.h */
+    rbk_sbuf b = RBK_SBUF_INIT;
+    rbk_rfc3339_fmt(&b, wall_ms);
+    snprintf(out, 32, "%s", b.data ? b.data : "");
+    rbk_sbuf_free(&b);
 }
 int rbk_cancel_check(const rbk_cancel *c) {
     if (!c) return 0;

@@ -301,6 +301,7 @@ void rbk_bc_disasm(const rbk_unit *u, rbk_sbuf *out) {
         name(out, u, e->name);
         if (e->flags & RBK_ENV_SECRET) rbk_sbuf_adds(out, "  secret");
         if (e->flags & RBK_ENV_OPTIONAL) rbk_sbuf_adds(out, "  optional");
+        if (e->flags & RBK_ENV_LOCK) rbk_sbuf_adds(out, "  lock");
         rbk_sbuf_adds(out, "  at ");
         position(&d, e->file, e->off);
         rbk_sbuf_addc(out, '\n');

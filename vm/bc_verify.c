@@ -410,9 +410,15 @@ static int verify_unit(vctx *v) {
         const rbk_envdecl *e = &u->envs[i];
         where what = W("environment variable", i, "");
         if (need_str(v, e->name, what) || need_pos(v, e->file, e->off, what)) return -1;
-        if (e->flags & ~(uint32_t)(RBK_ENV_SECRET | RBK_ENV_OPTIONAL | RBK_ENV_HOSTS) ||
-            ((e->flags & RBK_ENV_HOSTS) && e->flags != RBK_ENV_HOSTS))
+        if (e->flags & ~(uint32_t)(RBK_ENV_SECRET | RBK_ENV_OPTIONAL | RBK_ENV_HOSTS | RBK_ENV_LOCK) ||
+            ((e->flags & RBK_ENV_HOSTS) && e->flags != RBK_ENV_HOSTS) || ((e->flags & RBK_ENV_LOCK) && e->flags != RBK_ENV_LOCK))
             return fail(v, "environment variable %" PRIu32 ": unknown flags 0x%" PRIx32, i, e->flags);
+        if (e->flags & RBK_ENV_LOCK) { /* a lock name as the checker allows it: non-empty, printable, no comma */
+            const rbk_str *ls = RBK_AS_STR(u->consts[e->name].v);
+            int ok = ls->len > 0;
+            for (size_t k = 0; ok && k < ls->len; k++) ok = (unsigned char)ls->data[k] >= 0x20 && ls->data[k] != 0x7f && ls->data[k] != ',';
+            if (!ok) return fail(v, "lock %" PRIu32 ": a lock name is non-empty and printable, without a comma", i);
+        }
     }
     for (uint32_t i = 0; i < u->nparams; i++) {
         const rbk_paramdecl *p = &u->params[i];

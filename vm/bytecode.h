@@ -98,7 +98,9 @@ typedef struct rbk_expectation {
 
 /* RBK_ENV_HOSTS: not an environment variable but an inventory group (`hosts NAME`,
  * docs/fleet.md): the preflight gives it the list of the group's host values */
-enum rbk_env_flags { RBK_ENV_SECRET = 1, RBK_ENV_OPTIONAL = 2, RBK_ENV_HOSTS = 4 };
+/* RBK_ENV_LOCK: not an environment variable but a run lock the runbook declares (`lock "NAME"`,
+ * docs/state.md): its name is the lock's; never read by GET_ENV, the preflight leaves it nil */
+enum rbk_env_flags { RBK_ENV_SECRET = 1, RBK_ENV_OPTIONAL = 2, RBK_ENV_HOSTS = 4, RBK_ENV_LOCK = 8 };
 typedef struct rbk_envdecl {
     uint32_t name;          /* string constant */
     uint32_t flags;

@@ -94,11 +94,14 @@ static int regex_match(rbk_vm *vm, rbk_str *subject, rbk_str *pat, int secret, i
 }
 /* vm/native.h: the search of re.match and re.find_all, with the cache and options of `matches` */
 int rbk_vm_regex_search(rbk_vm *vm, const char *subject, size_t len, size_t start, const char *pat, size_t plen,
-                        int secret, const size_t **ovector) {
+                        int secret, int not_empty_here, const size_t **ovector) {
     int slot = rx_slot(vm, pat, plen, secret);
     if (slot < 0) return -1;
     rx_entry *c = (rx_entry *)vm->regex;
-    int rc = pcre2_match(c[slot].code, (PCRE2_SPTR)subject, len, start, 0, c[slot].md, NULL);
+    /* not_empty_here: after an empty match at start, a match that is not empty there
+     * (PCRE2's own recipe for finding every match, pcre2demo.c) */
+    uint32_t opts = not_empty_here ? PCRE2_NOTEMPTY_ATSTART | PCRE2_ANCHORED : 0;
+    int rc = pcre2_match(c[slot].code, (PCRE2_SPTR)subject, len, start, opts, c[slot].md, NULL);
     if (rc == PCRE2_ERROR_NOMATCH) return 0;
     if (rc < 0) return rbk_vm_error(vm, "regular expression match failed (code %d)", rc);
     uint32_t groups = 0;

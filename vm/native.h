@@ -149,9 +149,10 @@ static inline int rbk_limit_arg(rbk_vm *vm, const char *who, const char *name, r
  * whole match counted (n >= 1), with *ovector at 2n byte offsets (start, end) of each, SIZE_MAX
  * for a group that did not take part; valid until the next search. Returns 0 when nothing
  * matches, -1 with the error set (a pattern that does not compile; secret: it holds a secret
- * value, so the error does not show it). */
+ * value, so the error does not show it). not_empty_here: only a match that starts at `start`
+ * and is not empty (after an empty match there, as PCRE2's pcre2demo.c finds every match). */
 int rbk_vm_regex_search(rbk_vm *vm, const char *subject, size_t len, size_t start, const char *pat, size_t plen,
-                        int secret, const size_t **ovector);
+                        int secret, int not_empty_here, const size_t **ovector);
 
 /* Argument helpers: string bytes of an argument known to be a string. */
 static inline const char *rbk_arg_str(rbk_value v) { return RBK_AS_STR(v)->data; }

@@ -218,6 +218,7 @@ int rbk_vm_preflight(rbk_vm *vm, rbk_sbuf *problems) {
             n += hosts_group(vm, i, problems);
             continue;
         }
+        if (u->envs[i].flags & RBK_ENV_LOCK) continue; /* a run lock (cli/state_run.c takes it): stays nil */
         const char *name = rbk_vm_str(vm, u->envs[i].name);
         const char *v = rbk_run_env(&vm->opts, name);
         rbk_unref(vm->envvals[i]);

@@ -97,7 +97,7 @@ def suite_goldens(rb, update):
             golden(os.path.join(EXPECTED, "%s.%s" % (name, EXT[fmt])), SHA.sub(r'\1"…"', out2), update)
     # the dangerous moves are flagged: each of these cases has a dangerous change, the others none
     dangerous = {"gate-after-pnr", "irreversible-pnr-earlier", "stop-if-removed", "rollback-removed",
-                 "expect-weakened", "step-removed"}
+                 "expect-weakened", "expect-inclusive", "step-removed"}
     for name, old, new in ps:
         rc, out, _ = run(rb, ["diff", old, new, "--format", "github"])
         has = "::warning " in out

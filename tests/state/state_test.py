@@ -4,7 +4,8 @@ against both stores: a directory, and PostgreSQL (a database made for each case 
 of --services-env; an operator role with the privileges docs/state.md lists).
 Cases: `runbook runs` (text and JSON) and `runbook show`; `show --follow` from a second process
 while the run goes on; two runs racing for one lock (exactly one wins, the other exits before
-step 1 naming the holder); SIGKILL of the lock holder, then a second run gets the lock; `resume
+step 1 naming the holder), also for a lock the runbook declares (`lock "orders-db"`, its .rb and
+its .rbc racing); SIGKILL of the lock holder, then a second run gets the lock; `resume
 RUN` from the store after a SIGKILL (and refused while the run is live); PostgreSQL: an operator
 role cannot create the schema, nor insert a run in another's name; a schema of version 1 is
 migrated, a newer one refused; a journal record that cannot be committed (the run's session
@@ -268,6 +269,43 @@ def case_resume_refused_while_the_run_is_live(d, store):
             a.wait()
 
 
+def case_declared_lock_race_source_and_compiled(d, store):
+    """`lock "orders-db"` in the runbook: taken as --lock NAME is (not the title), by the .rb and by
+    its compiled .rbc alike; two runs race, one is refused before step 1 naming the holder; a
+    --lock given too is taken with it (the union)."""
+    with open(os.path.join(d, "s.rb"), "w") as f:
+        f.write(RB.replace('runbook "State test"\n', 'runbook "State test"\nlock "orders-db"\n', 1))
+    p = rb(["compile", "s.rb", "-o", "s.rbc"], d)
+    check(p.returncode == 0, "compile", p.stderr)
+    open(os.path.join(d, "slow"), "w").close()
+    args = [run_args(d, store), [a if a != "s.rb" else "s.rbc" for a in run_args(d, store)]]
+    ps = [start(args[i], d, os.path.join(d, f"{i}.out")) for i in range(2)]
+    try:
+        loser = wait_until(lambda: next((p for p in ps if p.poll() is not None), None), "one of the two runs to be refused")
+        winner = ps[1 - ps.index(loser)]
+        lout = read(os.path.join(d, f"{ps.index(loser)}.out"))
+        check(loser.returncode == 64, f"the loser exits {loser.returncode}", lout)
+        check("[1/3]" not in lout, "the loser started a step", lout)
+        wait_until(lambda: "two-start" in marks(d), "the winner in step Two")
+        holder = [r for r in runs(d, store) if r["live"]]
+        check(len(holder) == 1 and holder[0]["locks"] == "orders-db", "the winner's locks", str(holder))
+        check(f'the run lock "orders-db" is held by run {holder[0]["id"]} of ' in lout, "the refusal names the holder", lout)
+        # the union: --lock payments and the declared orders-db, refused on the one held
+        p = rb(run_args(d, store, "--lock", "payments"), d)
+        check(p.returncode == 64 and 'the run lock "orders-db" is held by run ' in p.stderr, "--lock with a declared lock", p.stderr)
+        os.unlink(os.path.join(d, "slow"))
+        check(winner.wait(GUARD) == 0, "the winner failed", read(os.path.join(d, f"{ps.index(winner)}.out")))
+        p = rb(run_args(d, store, "--lock", "payments", "--lock", "orders-db"), d)
+        check(p.returncode == 0, "run with --lock and a declared lock", p.stderr)
+        check(runs(d, store)[0]["locks"] == "payments,orders-db", f"the run's locks: {runs(d, store)[0]}")
+        check(marks(d).count("one") == 2, f"step One ran {marks(d).count('one')} times", str(marks(d)))
+    finally:
+        for p in ps:
+            if p.poll() is None:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
+
+
 def case_lock_option_and_refusals(d, store):
     setup(d)
     p = rb(["run", "s.rb", "--param", f"dir={d}", "--lock", "orders-db"], d)
@@ -496,6 +534,7 @@ PG_CASES = [pg_case_roles, pg_case_journal_write_fails_when_the_session_is_gone,
 
 
 CASES = [case_runs_and_show, case_show_follow_from_a_second_process, case_two_processes_race_for_one_lock,
+         case_declared_lock_race_source_and_compiled,
          case_sigkill_of_the_holder_then_a_second_run_gets_the_lock, case_resume_run_from_the_store_after_sigkill,
          case_resume_refused_while_the_run_is_live, case_lock_option_and_refusals, case_approve_needs_a_shared_store,
          case_long_wait_keeps_its_deadline_across_resume]

@@ -984,6 +984,19 @@ static void test_tables(void **st) {
     u->gates[0].flags = 8;
     expect_reject(u, "gate 0: unknown flags 0x8");
     u = unit_full();
+    u->envs[0] = (rbk_envdecl){kstr(u, "orders-db"), RBK_ENV_LOCK, 0, 0}; /* lock "orders-db" */
+    expect_verify_ok(u);
+    rbk_unit_free(u);
+    u = unit_full();
+    u->envs[0].flags = RBK_ENV_LOCK | RBK_ENV_SECRET; /* a lock is nothing else */
+    expect_reject(u, "environment variable 0: unknown flags 0x9");
+    u = unit_full();
+    u->envs[0] = (rbk_envdecl){kstr(u, "a,b"), RBK_ENV_LOCK, 0, 0}; /* the store keeps the names comma separated */
+    expect_reject(u, "lock 0: a lock name is non-empty and printable, without a comma");
+    u = unit_full();
+    u->envs[0] = (rbk_envdecl){kstr(u, ""), RBK_ENV_LOCK, 0, 0};
+    expect_reject(u, "lock 0: a lock name is non-empty");
+    u = unit_full();
     u->gates[0].flags = RBK_GATE_TTY; /* only sh and exec need a terminal */
     expect_reject(u, "gate 0: native 1 'confirm' is not a gate");
     u = unit_full();

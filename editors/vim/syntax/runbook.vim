@@ -22,6 +22,8 @@ syn match runbookDeclaration "\<\%(runbook\|section\|step\)\>"
 syn match runbookStorage     "\<\%(env\|param\|let\|fn\)\>"
 " hosts GROUP, ... (docs/fleet.md): a keyword only at the start of a line before a name
 syn match runbookStorage     "^\s*\zshosts\ze\s\+\h"
+" lock "NAME" (docs/state.md): a keyword only at the start of a line before a string
+syn match runbookStorage     "^\s*\zslock\ze\s\+\""
 syn match runbookImport      "\<\%(use\|as\)\>"
 syn match runbookConditional "\<\%(if\|else\)\>"
 syn match runbookRepeat      "\<for\>"

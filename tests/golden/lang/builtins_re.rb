@@ -7,6 +7,7 @@
 # expect: log    host db, number 3
 # expect: log    [["a=1", "a", "1"], ["bb=22", "bb", "22"]] []
 # expect: log    [[""], [""], [""], [""]]
+# expect: log    [[""], ["a"], [""], ["a"], [""]] [["a"], [""], ["b"], [""], [""], ["c"], [""]]
 # expect: log    ["v1.2.0"] nil
 # expect: log    ["api-7", "api"]
 # expect: log    ["été"]
@@ -27,6 +28,8 @@ step "Match" {
   }
   log("{re.find_all("a=1, bb=22", "([a-z]+)=([0-9]+)")} {re.find_all("x", "[0-9]")}")
   log(re.find_all("été", ""))                   # empty matches step over whole characters
+  # after an empty match, a non-empty one at the same place is found first (as Python's findall)
+  log("{re.find_all("aa", "a*?")} {re.find_all("a,b,,c", "[^,]*")}")
   log("{re.match("v1.2.0", "^v{version}\\.[0-9]+$")} {re.match("v1x2.0", "^v{version}")}")
   log(re.match("api-7", "^{prefix:raw}-[0-9]+$"))
   log(re.match("l'été", "(?i)ÉTÉ"))
