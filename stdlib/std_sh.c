@@ -412,6 +412,59 @@ static int remote_not_run(rbk_vm *vm, int skipped, uint64_t eid, rbk_remote_job 
     return 1;
 }
 
+/* One remote operation on n hosts (sh/exec with on:, file.upload/download): a job, an ssh or
+ * scp argv and an effect per host, run in parallel at most --forks at once. */
+typedef struct remote_batch {
+    const rbk_fleet_host **hosts; /* taken over from on_hosts() */
+    size_t n, begun;              /* begun: the hosts whose effect was begun */
+    rbk_remote_job *jobs;
+    rbk_ssh_argv *argvs;          /* filled by the caller, host by host */
+    uint64_t *eids;
+} remote_batch;
+
+static void batch_new(remote_batch *b, const rbk_fleet_host **hosts, size_t n) {
+    *b = (remote_batch){hosts, n, 0, rbk_xcalloc(n ? n : 1, sizeof *b->jobs), rbk_xcalloc(n ? n : 1, sizeof *b->argvs),
+                        rbk_xcalloc(n ? n : 1, sizeof *b->eids)};
+}
+/* Host i's process options, on the argv in b->argvs[i], cancelled by cancel; the caller adds
+ * its own. */
+static rbk_proc_opts *batch_job(remote_batch *b, size_t i, rbk_cancel *cancel) {
+    rbk_proc_opts *o = &b->jobs[i].opts;
+    rbk_proc_opts_init(o);
+    rbk_proc_result_init(&b->jobs[i].res);
+    o->argv = (const char *const *)b->argvs[i].argv;
+    o->cancel = cancel;
+    return o;
+}
+/* Begins host i's effect (effect, target as the journal and report show it): 0, or -1 with the
+ * error set; who names the call in that error ("sh `cmd`", "file.upload"), kind what it is
+ * ("call", "copy"). */
+static int batch_begin(rbk_vm *vm, remote_batch *b, size_t i, const char *effect, const char *target, const char *who,
+                       const char *kind) {
+    b->eids[i] = rbk_vm_effect_begin(vm, effect, target);
+    if (!b->eids[i]) { /* its intent is not on disk, or a resume replays it (native.h) */
+        if (!rbk_vm_last_error(vm))
+            rbk_vm_error(vm, "%s on %s: a remote %s cut off by an earlier run is not replayed host by host yet: "
+                             "the step needs finishing by hand (docs/fleet.md, Resume)", who, b->hosts[i]->name, kind);
+        return -1;
+    }
+    b->begun = i + 1;
+    return 0;
+}
+/* Runs the begun jobs. A host outside the declared groups got its master from this call
+ * (ControlMaster=auto): marked, so that rbk_remote_close ends it too. */
+static void batch_run(remote_batch *b, rbk_fleet *f) {
+    rbk_remote_run_all(b->jobs, b->n, f->forks);
+    for (size_t i = 0; i < b->begun; i++) f->hosts[b->hosts[i] - f->hosts].master = 1;
+}
+static void batch_free(remote_batch *b) {
+    for (size_t i = 0; i < b->n; i++) rbk_ssh_argv_free(&b->argvs[i]);
+    free(b->jobs);
+    free(b->argvs);
+    free(b->eids);
+    free(b->hosts);
+}
+
 /* sh/exec with on: — the command on each host through its ssh (support/sshcmd.h), in parallel
  * (at most --forks at once), each host its own effect (intent before, outcome after: the
  * reports and the journal keep one row per host). One result map per host, in the order of
@@ -438,23 +491,19 @@ static int run_remote(rbk_vm *vm, int is_exec, sh_args *a, rbk_value on, rbk_val
     }
     const char *shown = rbk_sbuf_cstr(&a->display);
     rbk_cancel cancel = rbk_vm_cancel(vm, a->timeout_ms);
-    rbk_remote_job *jobs = rbk_xcalloc(n ? n : 1, sizeof *jobs);
-    rbk_ssh_argv *argvs = rbk_xcalloc(n ? n : 1, sizeof *argvs);
-    uint64_t *eids = rbk_xcalloc(n ? n : 1, sizeof *eids);
+    remote_batch b;
+    batch_new(&b, hosts, n);
     remote_line_ctx lc = {vm, n ? hosts[0]->name : "", RBK_SBUF_INIT};
+    rbk_sbuf who = RBK_SBUF_INIT;
+    rbk_sbuf_printf(&who, "%s `%s`", a->label, shown);
     int res = 0;
-    size_t begun = 0;
     for (size_t i = 0; i < n && !res; i++) {
-        if (rbk_ssh_command(&hosts[i]->target, script.data, script.len, &argvs[i], &err)) {
+        if (rbk_ssh_command(&hosts[i]->target, script.data, script.len, &b.argvs[i], &err)) {
             res = rbk_vm_error(vm, "%s on %s: %s", a->label, hosts[i]->name, rbk_sbuf_cstr(&err));
             break;
         }
-        rbk_proc_opts *o = &jobs[i].opts;
-        rbk_proc_opts_init(o);
-        rbk_proc_result_init(&jobs[i].res);
-        o->argv = (const char *const *)argvs[i].argv;
+        rbk_proc_opts *o = batch_job(&b, i, &cancel);
         o->stdin_hold = 1; /* the remote watchdog: EOF ends the remote command (support/sshcmd.h) */
-        o->cancel = &cancel;
         o->capture_limit = (size_t)a->max_output;
         if (n == 1 && rbk_vm_verbose(vm) && !a->secret_out) { /* live: it runs on this thread */
             o->on_line = remote_line;
@@ -462,28 +511,18 @@ static int run_remote(rbk_vm *vm, int is_exec, sh_args *a, rbk_value on, rbk_val
         }
         rbk_sbuf t = RBK_SBUF_INIT;
         rbk_sbuf_printf(&t, "%s on %s", shown, hosts[i]->name);
-        eids[i] = rbk_vm_effect_begin(vm, a->label, t.data);
+        res = batch_begin(vm, &b, i, a->label, t.data, who.data, "call");
         rbk_sbuf_free(&t);
-        if (!eids[i]) { /* its intent is not on disk, or a resume replays it (native.h) */
-            res = -1;
-            if (!rbk_vm_last_error(vm))
-                rbk_vm_error(vm, "%s `%s` on %s: a remote call cut off by an earlier run is not replayed host by host yet: "
-                                 "the step needs finishing by hand (docs/fleet.md, Resume)", a->label, shown, hosts[i]->name);
-            break;
-        }
-        begun = i + 1;
     }
-    if (!res) rbk_remote_run_all(jobs, n, f->forks);
-    /* a host outside the declared groups got its master from this call (ControlMaster=auto):
-     * rbk_remote_close ends it too */
-    for (size_t i = 0; i < begun && !res; i++) f->hosts[hosts[i] - f->hosts].master = 1;
+    rbk_sbuf_free(&who);
+    if (!res) batch_run(&b, f);
     rbk_sbuf msg = RBK_SBUF_INIT;
     int nfailed = 0, nexit = 0;
     rbk_value list = is_list ? rbk_list_new(n) : rbk_nil();
-    for (size_t i = 0; i < begun; i++) {
-        rbk_proc_result *r = &jobs[i].res;
+    for (size_t i = 0; i < b.begun; i++) {
+        rbk_proc_result *r = &b.jobs[i].res;
         /* not run: the intents already written end as skipped, or a spawn error */
-        if (remote_not_run(vm, res, eids[i], &jobs[i], hosts[i]->name, &msg)) {
+        if (remote_not_run(vm, res, b.eids[i], &b.jobs[i], hosts[i]->name, &msg)) {
             nfailed += !res;
             continue;
         }
@@ -502,7 +541,7 @@ static int run_remote(rbk_vm *vm, int is_exec, sh_args *a, rbk_value on, rbk_val
         const char *status = r->interrupted ? "interrupted" : r->timed_out ? "timeout"
                              : (r->exited && r->code == 0 && !r->over_limit) ? "ok" : "failed";
         if (a->secret_out) rbk_vm_add_secret_output(vm, rbk_sbuf_cstr(&r->out), r->out.len);
-        rbk_vm_effect_end(vm, eids[i], status, r->code, a->secret_out ? NULL : rbk_sbuf_cstr(&r->out), r->out.len,
+        rbk_vm_effect_end(vm, b.eids[i], status, r->code, a->secret_out ? NULL : rbk_sbuf_cstr(&r->out), r->out.len,
                           rbk_sbuf_cstr(&r->err), r->err.len, r->duration_ms);
         int ssh_failed = r->exited && r->code == 255; /* ssh's own failure (or the command's 255) */
         if (r->interrupted || r->timed_out || r->over_limit || (a->check && !(r->exited && r->code == 0)) ||
@@ -529,15 +568,11 @@ static int run_remote(rbk_vm *vm, int is_exec, sh_args *a, rbk_value on, rbk_val
     } else {
         rbk_unref(list);
     }
-    for (size_t i = 0; i < n; i++) rbk_ssh_argv_free(&argvs[i]);
     rbk_sbuf_free(&msg);
     rbk_sbuf_free(&lc.line);
     rbk_sbuf_free(&script);
     rbk_sbuf_free(&err);
-    free(jobs);
-    free(argvs);
-    free(eids);
-    free(hosts);
+    batch_free(&b);
     return res;
 }
 
@@ -758,48 +793,33 @@ static int file_copy(rbk_vm *vm, int upload, rbk_value *args, rbk_value *out) {
         tmp.fd = -1;
     }
     rbk_cancel cancel = rbk_vm_cancel(vm, timeout_ms);
-    rbk_remote_job *jobs = rbk_xcalloc(n ? n : 1, sizeof *jobs);
-    rbk_ssh_argv *argvs = rbk_xcalloc(n ? n : 1, sizeof *argvs);
-    uint64_t *eids = rbk_xcalloc(n ? n : 1, sizeof *eids);
+    remote_batch b;
+    batch_new(&b, hosts, n);
     int res = 0;
-    size_t begun = 0;
     for (size_t i = 0; i < n && !res; i++) {
-        if (rbk_scp_command(&hosts[i]->target, upload, upload ? local : tmp.tmp.data, remote, &argvs[i], &err)) {
+        if (rbk_scp_command(&hosts[i]->target, upload, upload ? local : tmp.tmp.data, remote, &b.argvs[i], &err)) {
             res = rbk_vm_error(vm, "%s on %s: %s", label, hosts[i]->name, rbk_sbuf_cstr(&err));
             break;
         }
-        rbk_proc_opts *o = &jobs[i].opts;
-        rbk_proc_opts_init(o);
-        rbk_proc_result_init(&jobs[i].res);
-        o->argv = (const char *const *)argvs[i].argv;
-        o->cancel = &cancel;
+        batch_job(&b, i, &cancel);
         rbk_sbuf t = RBK_SBUF_INIT;
         if (upload) rbk_sbuf_printf(&t, "upload %s to %s on %s", local, remote, hosts[i]->name);
         else rbk_sbuf_printf(&t, "download %s to %s on %s", remote, local, hosts[i]->name);
-        eids[i] = rbk_vm_effect_begin(vm, "file", t.data);
+        res = batch_begin(vm, &b, i, "file", t.data, label, "copy");
         rbk_sbuf_free(&t);
-        if (!eids[i]) {
-            res = -1;
-            if (!rbk_vm_last_error(vm))
-                rbk_vm_error(vm, "%s on %s: a remote copy cut off by an earlier run is not replayed host by host yet: the step "
-                                 "needs finishing by hand (docs/fleet.md, Resume)", label, hosts[i]->name);
-            break;
-        }
-        begun = i + 1;
     }
-    if (!res) rbk_remote_run_all(jobs, n, f->forks);
-    for (size_t i = 0; i < begun && !res; i++) f->hosts[hosts[i] - f->hosts].master = 1;
+    if (!res) batch_run(&b, f);
     rbk_sbuf msg = RBK_SBUF_INIT;
     int nfailed = 0;
-    for (size_t i = 0; i < begun; i++) {
-        rbk_proc_result *r = &jobs[i].res;
-        if (remote_not_run(vm, res, eids[i], &jobs[i], hosts[i]->name, &msg)) {
+    for (size_t i = 0; i < b.begun; i++) {
+        rbk_proc_result *r = &b.jobs[i].res;
+        if (remote_not_run(vm, res, b.eids[i], &b.jobs[i], hosts[i]->name, &msg)) {
             nfailed += !res;
             continue;
         }
         int ok = r->exited && r->code == 0 && !r->interrupted && !r->timed_out;
         const char *status = r->interrupted ? "interrupted" : r->timed_out ? "timeout" : ok ? "ok" : "failed";
-        rbk_vm_effect_end(vm, eids[i], status, r->code, NULL, 0, rbk_sbuf_cstr(&r->err), r->err.len, r->duration_ms);
+        rbk_vm_effect_end(vm, b.eids[i], status, r->code, NULL, 0, rbk_sbuf_cstr(&r->err), r->err.len, r->duration_ms);
         if (!ok) {
             nfailed++;
             if (!remote_why(vm, &msg, hosts[i]->name, r, &cancel, timeout_ms, "scp", "scp"))
@@ -815,13 +835,9 @@ static int file_copy(rbk_vm *vm, int upload, rbk_value *args, rbk_value *out) {
     else if (!upload && rbk_file_atomic_commit(&tmp, &err) != RBK_FILE_OK)
         res = rbk_vm_error(vm, "file.download: %s", rbk_sbuf_cstr(&err));
     if (!res) *out = rbk_nil();
-    for (size_t i = 0; i < n; i++) rbk_ssh_argv_free(&argvs[i]);
     rbk_sbuf_free(&msg);
     rbk_sbuf_free(&err);
-    free(jobs);
-    free(argvs);
-    free(eids);
-    free(hosts);
+    batch_free(&b);
     return res;
 }
 
