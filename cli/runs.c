@@ -2,10 +2,10 @@
  * ended with their verdicts), `runbook approve RUN`, and `runbook show RUN [--follow]` (a run's journal records so far, and with
  * --follow the ones to come, until the run is no longer live), from any machine that reaches
  * the store (docs/state.md). */
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "../support/jsonw.h"
 #include "../support/rfc3339.h"
 #include "cli.h"
 #include "state.h"
@@ -42,15 +42,25 @@ int rbk_cmd_runs(rbk_cli_opts *o) {
         rbk_sbuf t = RBK_SBUF_INIT, who = RBK_SBUF_INIT;
         if (rbk_time_in_range(r->started_ms)) rbk_rfc3339_fmt(&t, r->started_ms);
         if (o->format == RBK_FMT_JSON) {
-            json_t *j = json_pack("{s:s, s:s, s:b, s:b, s:b, s:s?, s:s?, s:s?, s:s?, s:s?, s:I, s:s, s:s?}", "id", r->id, "status",
-                                  rbk_state_status(r), "live", r->live, "begun", r->begun, "ended", r->ended, "title", r->title, "operator", r->operator_,
-                                  "host", r->host, "artifact", r->artifact, "runbook", r->runbook, "pid", (json_int_t)r->pid, "started",
-                                  rbk_sbuf_cstr(&t), "locks", r->locks);
-            if (r->ended) json_object_set_new(j, "code", json_integer(r->end_code));
-            char *line = json_dumps(j, JSON_COMPACT);
-            rbk_sbuf_printf(&b, "%s\n", line);
-            free(line);
-            json_decref(j);
+            rbk_jw w; /* one compact object per line, through the one JSON writer */
+            rbk_jw_init(&w, &b, 0, rbk_sbuf_add_json_str);
+            rbk_jw_open(&w, NULL, '{');
+            rbk_jw_str(&w, "id", r->id);
+            rbk_jw_str(&w, "status", rbk_state_status(r));
+            rbk_jw_bool(&w, "live", r->live);
+            rbk_jw_bool(&w, "begun", r->begun);
+            rbk_jw_bool(&w, "ended", r->ended);
+            rbk_jw_str(&w, "title", r->title);
+            rbk_jw_str(&w, "operator", r->operator_);
+            rbk_jw_str(&w, "host", r->host);
+            rbk_jw_str(&w, "artifact", r->artifact);
+            rbk_jw_str(&w, "runbook", r->runbook);
+            rbk_jw_int(&w, "pid", r->pid);
+            rbk_jw_str(&w, "started", rbk_sbuf_cstr(&t));
+            rbk_jw_str(&w, "locks", r->locks);
+            if (r->ended) rbk_jw_int(&w, "code", r->end_code);
+            rbk_jw_close(&w, '}');
+            rbk_sbuf_addc(&b, '\n');
         } else {
             rbk_sbuf_printf(&who, "%s@%s", r->operator_ ? r->operator_ : "?", r->host ? r->host : "?");
             rbk_sbuf st = RBK_SBUF_INIT;

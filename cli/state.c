@@ -8,6 +8,7 @@
  * A run is live while its run.lock is held; it ended when its journal's last run_end is
  * after its last resume (docs/state.md). */
 #include "state.h"
+#include "../support/jsonw.h"
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
@@ -161,8 +162,9 @@ static int write_durable(const char *dir, const char *name, const char *text, ch
     return ok ? 0 : -1;
 }
 
-static void jset_str(json_t *o, const char *k, const char *v) {
-    if (v) json_object_set_new(o, k, json_string(v));
+/* A key with a string, left out when the string is NULL (as the readers expect). */
+static void jw_opt_str(rbk_jw *w, const char *k, const char *v) {
+    if (v) rbk_jw_str(w, k, v);
 }
 
 /* The run's own lock: DIR/runs/ID/run.lock, flocked by the process that continues the run
@@ -196,21 +198,21 @@ static int dir_create_run(void *h, const rbk_state_run *r, char **err) {
         free(d);
         return -1;
     }
-    json_t *m = json_object();
-    jset_str(m, "id", r->id);
-    jset_str(m, "title", r->title);
-    jset_str(m, "artifact", r->artifact);
-    jset_str(m, "runbook", r->runbook);
-    jset_str(m, "operator", r->operator_);
-    jset_str(m, "host", r->host);
-    json_object_set_new(m, "pid", json_integer(r->pid));
-    json_object_set_new(m, "started_ms", json_integer(r->started_ms));
-    jset_str(m, "locks", r->locks);
-    char *text = json_dumps(m, JSON_COMPACT);
-    json_decref(m);
-    rbk_sbuf t = RBK_SBUF_INIT;
-    rbk_sbuf_printf(&t, "%s\n", text);
-    free(text);
+    rbk_sbuf t = RBK_SBUF_INIT; /* through the one JSON writer (support/jsonw.h) */
+    rbk_jw w;
+    rbk_jw_init(&w, &t, 0, rbk_sbuf_add_json_str);
+    rbk_jw_open(&w, NULL, '{');
+    jw_opt_str(&w, "id", r->id);
+    jw_opt_str(&w, "title", r->title);
+    jw_opt_str(&w, "artifact", r->artifact);
+    jw_opt_str(&w, "runbook", r->runbook);
+    jw_opt_str(&w, "operator", r->operator_);
+    jw_opt_str(&w, "host", r->host);
+    rbk_jw_int(&w, "pid", r->pid);
+    rbk_jw_int(&w, "started_ms", r->started_ms);
+    jw_opt_str(&w, "locks", r->locks);
+    rbk_jw_close(&w, '}');
+    rbk_sbuf_addc(&t, '\n');
     int rc = write_durable(d, "meta.json", rbk_sbuf_cstr(&t), err);
     if (!rc) fsync_dir(s->dir);
     rbk_sbuf_free(&t);
@@ -306,25 +308,26 @@ static int dir_lock(void *h, const char *name, const rbk_state_holder *me, char 
     }
     /* the lock is ours: who holds it now, for whoever is refused (the kernel releases the flock
      * when this process dies, whatever the file says then) */
-    json_t *m = json_object();
-    jset_str(m, "run", me->run_id);
-    jset_str(m, "operator", me->operator_);
-    jset_str(m, "host", me->host);
-    json_object_set_new(m, "pid", json_integer(me->pid));
-    json_object_set_new(m, "since_ms", json_integer(me->since_ms));
-    char *text = json_dumps(m, JSON_COMPACT);
-    json_decref(m);
-    size_t n = strlen(text);
-    if (ftruncate(fd, 0) || pwrite(fd, text, n, 0) != (ssize_t)n) {
+    rbk_sbuf text = RBK_SBUF_INIT;
+    rbk_jw w;
+    rbk_jw_init(&w, &text, 0, rbk_sbuf_add_json_str);
+    rbk_jw_open(&w, NULL, '{');
+    jw_opt_str(&w, "run", me->run_id);
+    jw_opt_str(&w, "operator", me->operator_);
+    jw_opt_str(&w, "host", me->host);
+    rbk_jw_int(&w, "pid", me->pid);
+    rbk_jw_int(&w, "since_ms", me->since_ms);
+    rbk_jw_close(&w, '}');
+    if (ftruncate(fd, 0) || pwrite(fd, rbk_sbuf_cstr(&text), text.len, 0) != (ssize_t)text.len) {
         fail(err, "%s: cannot write it: %s", path, strerror(errno));
-        free(text);
+        rbk_sbuf_free(&text);
         close(fd);
         free(path);
         return -1;
     }
-    free(text);
+    rbk_sbuf_free(&text);
     free(path);
-    s->lockfds = realloc(s->lockfds, sizeof(int) * (size_t)(s->nlockfds + 1));
+    s->lockfds = rbk_xrealloc(s->lockfds, sizeof(int) * (size_t)(s->nlockfds + 1));
     s->lockfds[s->nlockfds++] = fd;
     return 0;
 }
