@@ -8,6 +8,7 @@
  * A run is live while its run.lock is held; it ended when its journal's last run_end is
  * after its last resume (docs/state.md). */
 #include "state.h"
+#include "../support/fileops.h"
 #include "../support/jsonw.h"
 #include <dirent.h>
 #include <dlfcn.h>
@@ -142,24 +143,16 @@ static char *dir_journal_path(void *h, const char *id) {
 }
 
 /* Writes path whole and durable: a temporary in its directory, fsync, rename, fsync of the directory. */
-static int write_durable(const char *dir, const char *name, const char *text, char **err) {
-    char *tmp = path2(dir, ".meta.tmp", NULL), *dst = path2(dir, name, NULL);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    size_t n = strlen(text);
-    int ok = fd >= 0 && write(fd, text, n) == (ssize_t)n && fsync(fd) == 0;
-    int en = errno;
-    if (fd >= 0) close(fd);
-    ok = ok && rename(tmp, dst) == 0;
-    if (!ok) {
-        en = en ? en : errno;
-        unlink(tmp);
-        fail(err, "%s: cannot write it: %s", dst, strerror(en));
-    } else {
-        fsync_dir(dir);
-    }
-    free(tmp);
+/* DIR/NAME replaced atomically and durably with text (support/fileops.h: temp file, fsync,
+ * rename, fsync of the directory). */
+static int write_durable(const char *dir, const char *name, const rbk_sbuf *text, char **err) {
+    char *dst = path2(dir, name, NULL);
+    rbk_sbuf e = RBK_SBUF_INIT;
+    int rc = rbk_file_write_atomic(dst, text->data ? text->data : "", text->len, &e) == RBK_FILE_OK ? 0 : -1;
+    if (rc) fail(err, "%s%s", rbk_sbuf_cstr(&e), "");
+    rbk_sbuf_free(&e);
     free(dst);
-    return ok ? 0 : -1;
+    return rc;
 }
 
 /* A key with a string, left out when the string is NULL (as the readers expect). */
@@ -213,7 +206,7 @@ static int dir_create_run(void *h, const rbk_state_run *r, char **err) {
     jw_opt_str(&w, "locks", r->locks);
     rbk_jw_close(&w, '}');
     rbk_sbuf_addc(&t, '\n');
-    int rc = write_durable(d, "meta.json", rbk_sbuf_cstr(&t), err);
+    int rc = write_durable(d, "meta.json", &t, err);
     if (!rc) fsync_dir(s->dir);
     rbk_sbuf_free(&t);
     free(d);
