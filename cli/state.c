@@ -94,7 +94,7 @@ static char *path2(const char *a, const char *b, const char *c) {
 }
 
 static int mkdir_p(const char *path, mode_t mode) {
-    char *p = strdup(path);
+    char *p = rbk_xstrdup(path);
     for (char *s = p + 1; *s; s++) {
         if (*s != '/') continue;
         *s = 0;
@@ -120,10 +120,10 @@ static void *dir_open(const char *where, char **err) {
     free(runs);
     free(locks);
     if (bad) return fail(err, "%s: cannot use it as a run store: %s", where, strerror(en ? en : ENOTDIR));
-    dir_store *s = calloc(1, sizeof *s);
+    dir_store *s = rbk_xcalloc(1, sizeof *s);
     /* absolute: `resume` goes back to the run's directory (chdir) while it holds the store */
     char *abs = realpath(where, NULL);
-    s->dir = abs ? abs : strdup(where);
+    s->dir = abs ? abs : rbk_xstrdup(where);
     return s;
 }
 
@@ -170,7 +170,7 @@ static int run_lock(dir_store *s, const char *id, char **err) {
     if (rc) {
         if (fd >= 0) close(fd);
     } else {
-        s->lockfds = realloc(s->lockfds, sizeof(int) * (size_t)(s->nlockfds + 1));
+        s->lockfds = rbk_xrealloc(s->lockfds, sizeof(int) * (size_t)(s->nlockfds + 1));
         s->lockfds[s->nlockfds++] = fd;
     }
     free(d);
@@ -270,7 +270,7 @@ static char *read_holder(int fd, const char *myhost) {
         json_decref(m);
         if (current) return rbk_sbuf_detach(&t);
         rbk_sbuf_free(&t);
-        if (tries == 20) return strdup("{}");
+        if (tries == 20) return rbk_xstrdup("{}");
         struct timespec ts = {0, 100 * 1000000L};
         nanosleep(&ts, NULL);
     }
@@ -327,7 +327,7 @@ static int dir_lock(void *h, const char *name, const rbk_state_holder *me, char 
 
 static char *jstr(json_t *o, const char *k) {
     const char *v = json_string_value(json_object_get(o, k));
-    return v ? strdup(v) : NULL;
+    return v ? rbk_xstrdup(v) : NULL;
 }
 
 /* live (its run.lock held by a process), ended and the exit code (from the journal) */
@@ -386,7 +386,7 @@ static int dir_get(void *h, const char *id, rbk_state_run *r, char **err) {
         return missing ? 1 : -1;
     }
     rbk_sbuf_free(&p);
-    r->id = strdup(id);
+    r->id = rbk_xstrdup(id);
     r->title = jstr(m, "title");
     r->artifact = jstr(m, "artifact");
     r->runbook = jstr(m, "runbook");
@@ -426,7 +426,7 @@ static int dir_list(void *h, rbk_state_run **runs, int *n, char **err) {
         int rc = dir_get(s, de->d_name, &r, &e);
         free(e); /* a directory without readable metadata (being created, or not a run): not listed */
         if (rc) continue;
-        *runs = realloc(*runs, sizeof **runs * (size_t)(*n + 1));
+        *runs = rbk_xrealloc(*runs, sizeof **runs * (size_t)(*n + 1));
         (*runs)[(*n)++] = r;
     }
     closedir(dp);
@@ -489,10 +489,10 @@ static const rbk_state_ops *pg_ops(char **err) {
  * the store's name is printed in messages. */
 static char *printable(const char *spec) {
     const char *scheme = strstr(spec, "://");
-    if (!is_pg_url(spec) || !scheme) return strdup(spec);
+    if (!is_pg_url(spec) || !scheme) return rbk_xstrdup(spec);
     const char *auth = scheme + 3, *at = strchr(auth, '@'), *colon = strchr(auth, ':');
     const char *slash = strchr(auth, '/');
-    if (!at || (slash && slash < at) || !colon || colon > at) return strdup(spec);
+    if (!at || (slash && slash < at) || !colon || colon > at) return rbk_xstrdup(spec);
     rbk_sbuf b = RBK_SBUF_INIT;
     rbk_sbuf_add(&b, spec, (size_t)(colon + 1 - spec));
     rbk_sbuf_adds(&b, "***");
@@ -515,7 +515,7 @@ rbk_state *rbk_state_open(const char *spec, char **err) {
     const rbk_state_ops *ops = is_pg_url(spec) ? pg_ops(err) : &dir_ops;
     void *h = ops ? ops->open(spec, err) : NULL;
     if (!h) { free(deflt); return NULL; }
-    rbk_state *s = calloc(1, sizeof *s);
+    rbk_state *s = rbk_xcalloc(1, sizeof *s);
     s->ops = ops;
     s->h = h;
     s->where = deflt ? deflt : printable(spec);

@@ -170,7 +170,7 @@ bad:
 }
 
 static void *pg_open(const char *url, char **err) {
-    pg_store *s = calloc(1, sizeof *s);
+    pg_store *s = rbk_xcalloc(1, sizeof *s);
     s->c = PQconnectdb(url);
     if (PQstatus(s->c) != CONNECTION_OK) {
         set_err(err, "cannot connect to the run store", PQerrorMessage(s->c));
@@ -216,7 +216,7 @@ static int pg_create_run(void *h, const rbk_state_run *run, char **err) {
     free(ms);
     if (r) {
         free(s->run_id);
-        s->run_id = strdup(run->id);
+        s->run_id = rbk_xstrdup(run->id);
         s->run_num = atoll(PQgetvalue(r, 0, 0));
         s->next_seq = 1;
     }
@@ -245,7 +245,7 @@ static int pg_take_run(void *h, const char *id, char **err) {
     int got = !strcmp(PQgetvalue(r, 0, 1), "t");
     if (got) {
         free(s->run_id);
-        s->run_id = strdup(id);
+        s->run_id = rbk_xstrdup(id);
         s->run_num = atoll(PQgetvalue(r, 0, 0));
         s->next_seq = atoll(PQgetvalue(r, 0, 2)) + 1;
     }
@@ -261,9 +261,9 @@ static char *pg_journal_path(void *h, const char *id) {
 /* the record's kind: every record starts {"rec":"KIND" (cli/journal.c) */
 static char *rec_of(const char *line, size_t len) {
     static const char pre[] = "{\"rec\":\"";
-    if (len < sizeof pre || memcmp(line, pre, sizeof pre - 1)) return strdup("?");
+    if (len < sizeof pre || memcmp(line, pre, sizeof pre - 1)) return rbk_xstrdup("?");
     const char *a = line + sizeof pre - 1, *b = memchr(a, '"', len - (sizeof pre - 1));
-    return b ? strndup(a, (size_t)(b - a)) : strdup("?");
+    return b ? strndup(a, (size_t)(b - a)) : rbk_xstrdup("?");
 }
 
 static int pg_append(void *h, const char *id, const char *line, size_t len, char **err) {
@@ -319,7 +319,7 @@ static int pg_lock(void *h, const char *name, const rbk_state_holder *me, char *
               1, p1, err);
         if (!r) return -1;
         if (!strcmp(PQgetvalue(r, 0, 1), "t")) {
-            char *id = strdup(PQgetvalue(r, 0, 0)), *pid = num_text(me->pid), *ms = num_text(me->since_ms);
+            char *id = rbk_xstrdup(PQgetvalue(r, 0, 0)), *pid = num_text(me->pid), *ms = num_text(me->since_ms);
             PQclear(r);
             const char *p2[] = {id, me->run_id, me->host, pid, ms};
             r = q(s,
@@ -332,7 +332,7 @@ static int pg_lock(void *h, const char *name, const rbk_state_holder *me, char *
         }
         *held = holder_json(r);
         PQclear(r);
-        if (!*held && tries == 20) *held = strdup("{}");
+        if (!*held && tries == 20) *held = rbk_xstrdup("{}");
         if (!*held) {
             struct timespec ts = {0, 100 * 1000000L};
             nanosleep(&ts, NULL);
@@ -350,7 +350,7 @@ static int pg_lock(void *h, const char *name, const rbk_state_holder *me, char *
     "  EXISTS (SELECT 1 FROM runbook.approval_requests a WHERE a.run = r.num AND a.closed IS NULL AND a.deadline > now()) "          \
     "FROM runbook.runs r "
 
-static char *col(PGresult *r, int i, int c) { return PQgetisnull(r, i, c) ? NULL : strdup(PQgetvalue(r, i, c)); }
+static char *col(PGresult *r, int i, int c) { return PQgetisnull(r, i, c) ? NULL : rbk_xstrdup(PQgetvalue(r, i, c)); }
 
 static void row_to_run(PGresult *r, int i, rbk_state_run *run) {
     memset(run, 0, sizeof *run);
@@ -381,7 +381,7 @@ static int pg_list(void *h, rbk_state_run **runs, int *n, char **err) {
     PGresult *r = q(s, RUN_COLUMNS "ORDER BY r.started DESC, r.id DESC", 0, NULL, err);
     if (!r) return -1;
     *n = PQntuples(r);
-    *runs = calloc((size_t)*n + 1, sizeof **runs);
+    *runs = rbk_xcalloc((size_t)*n + 1, sizeof **runs);
     for (int i = 0; i < *n; i++) row_to_run(r, i, &(*runs)[i]);
     PQclear(r);
     return 0;
@@ -433,7 +433,7 @@ static int pg_approval_wait(void *h, const char *run_id, const char *question, i
                     4, p1, err);
     free(run); free(need); free(ms);
     if (!r) return -1;
-    char *id = strdup(PQgetvalue(r, 0, 0));
+    char *id = rbk_xstrdup(PQgetvalue(r, 0, 0));
     PQclear(r);
     const char *p2[] = {id};
     int rc;
@@ -474,7 +474,7 @@ static int pg_approve(void *h, const char *run_id, rbk_sbuf *msg, char **err) {
         PQclear(r);
         return 1;
     }
-    char *id = strdup(PQgetvalue(r, 0, 0)), *question = strdup(PQgetvalue(r, 0, 1)), *user = strdup(PQgetvalue(r, 0, 3));
+    char *id = rbk_xstrdup(PQgetvalue(r, 0, 0)), *question = rbk_xstrdup(PQgetvalue(r, 0, 1)), *user = rbk_xstrdup(PQgetvalue(r, 0, 3));
     int needed = atoi(PQgetvalue(r, 0, 2));
     PQclear(r);
     const char *p2[] = {id};

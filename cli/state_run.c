@@ -54,7 +54,7 @@ static void attach(rbk_cli_opts *o, rbk_state *s) {
 static char *hostname_now(void) {
     char host[256] = "";
     if (gethostname(host, sizeof host - 1)) strcpy(host, "?");
-    return strdup(host);
+    return rbk_xstrdup(host);
 }
 
 /* The refusal: who holds lock `name` (held: the backend's JSON), and how to see that run. */
@@ -96,7 +96,7 @@ static int take_locks(rbk_state *s, const char *doing, const char *names, const 
     char *host = hostname_now();
     me.host = host;
     int rc = 0;
-    char *copy = strdup(names ? names : ""), *save = NULL;
+    char *copy = rbk_xstrdup(names ? names : ""), *save = NULL;
     for (char *n = strtok_r(copy, ",", &save); n && !rc; n = strtok_r(NULL, ",", &save)) {
         char *held = NULL, *err = NULL;
         int got = s->ops->lock(s->h, n, &me, &held, &err);
@@ -222,7 +222,7 @@ int rbk_state_resume_run(rbk_cli_opts *o, const char *id, rbk_state **store, rbk
         else fprintf(stderr, "runbook resume: %s\n", err);
         goto bad;
     }
-    s->run_id = strdup(id);
+    s->run_id = rbk_xstrdup(id);
     if ((rc = take_locks(s, "not resumed", r.locks, id))) goto bad;
     char *path = s->ops->journal_path(s->h, id);
     if (path) {
