@@ -13,7 +13,7 @@
 int rbk_cli_check_answers(rbk_vm *vm, rbk_sbuf *problems) {
     const rbk_unit *u = rbk_vm_unit(vm);
     const rbk_run_opts *o = rbk_vm_opts(vm);
-    const char **names = calloc(u->ngates + 1, sizeof *names);
+    const char **names = rbk_xcalloc(u->ngates + 1, sizeof *names);
     int nnames = 0, n = 0;
     for (uint32_t g = 0; g < u->ngates; g++)
         if (u->gates[g].name != RBK_NONE) names[nnames++] = rbk_vm_str(vm, u->gates[g].name);
