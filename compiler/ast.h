@@ -61,7 +61,7 @@ struct rbk_node {
     uint8_t kind;
     union {
         uint8_t op;    /* N_BINARY, N_UNARY: rbk_binop */
-        uint8_t flags; /* N_STRING, N_INTERP, N_FOR, N_STEP, N_PARAM, env names: RBK_NF_* */
+        uint8_t flags; /* N_STRING, N_INTERP, N_FOR, N_STEP, N_STEP_ATTR, N_PARAM, env names: RBK_NF_* */
     };
     uint16_t file;     /* source file index */
     uint32_t off, end; /* byte span [off, end) */
@@ -161,6 +161,8 @@ enum { RBK_NF_SECRET = 1, RBK_NF_OPTIONAL = 2, RBK_NF_HOSTS = 16 /* `hosts NAME,
 enum { RBK_NF_TRIPLE = 4, RBK_NF_RAW = 8 };
 /* N_FOR flags: two variables */
 enum { RBK_NF_TWO_VARS = 32 };
+/* N_STEP_ATTR flags: the value was written as a percentage (`serial 20%`; the N_INT holds 20) */
+enum { RBK_NF_PERCENT = 64 };
 
 /* The arena: bump allocation in chunks that grow with the program; everything is freed at
  * once by rbk_arena_free. rbk_arena_alloc returns zeroed memory aligned for any object. */

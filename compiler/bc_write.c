@@ -141,6 +141,12 @@ void rbk_bc_write_sha(const rbk_unit *u, rbk_sbuf *out, uint8_t artifact_sha256[
         put_u32(out, st->effects);
         put_i64(out, st->worst_ms);
         put_i64(out, st->rollback_timeout_ms);
+        put_u32(out, st->list_fn);
+        put_u32(out, st->name_fn);
+        put_u32(out, st->serial);
+        put_u32(out, st->max_fail);
+        put_u32(out, st->var);
+        put_u32(out, st->list_src);
     }
     sect_end(out, s);
 

@@ -797,7 +797,8 @@ static void end_fn(cg *g, int fi, rbk_node *decl, const char *name, int file) {
     rbk_fninfo *info = &g->c->fns[fi];
     f->name = kcstr(g, name);
     f->file = (uint32_t)(decl ? decl->file : file);
-    f->nparams = (uint32_t)(info->decl && info->decl->kind == N_FN ? info->nparams : 0);
+    /* a `fn`'s parameters; a per-item step's body, rollback and name take the item (sema.c) */
+    f->nparams = (uint32_t)(info->decl && (info->decl->kind == N_FN || info->decl->kind == N_STEP) ? info->nparams : 0);
     f->nlocals = (uint32_t)info->nlocals;
     if (f->nlocals < f->nparams) f->nlocals = f->nparams;
     f->max_stack = (uint32_t)g->maxdepth;
@@ -913,6 +914,8 @@ rbk_unit *rbk_codegen(rbk_compiler *c) {
         fn_step[si->body_fn] = i;
         if (si->rollback_fn >= 0) fn_step[si->rollback_fn] = i;
         if (si->cond_fn >= 0) fn_step[si->cond_fn] = i;
+        if (si->list_fn >= 0) fn_step[si->list_fn] = i;
+        if (si->name_fn >= 0) fn_step[si->name_fn] = i;
     }
     for (int fi = 1; fi < c->nfns; fi++) {
         rbk_fninfo *f = &c->fns[fi];
@@ -922,7 +925,7 @@ rbk_unit *rbk_codegen(rbk_compiler *c) {
             cblock(g, f->body);
             emit(g, RBK_OP_NIL);
             emit(g, RBK_OP_RETURN);
-        } else if (g->step >= 0 && fi == c->steps[g->step].cond_fn) {
+        } else if (g->step >= 0 && (fi == c->steps[g->step].cond_fn || fi == c->steps[g->step].list_fn || fi == c->steps[g->step].name_fn)) {
             cexpr(g, f->body);
             emit(g, RBK_OP_RETURN);
         } else {
@@ -1002,6 +1005,18 @@ rbk_unit *rbk_codegen(rbk_compiler *c) {
         st->effects = (uint32_t)(eff & 7);
         st->worst_ms = si->timeout_ms ? si->timeout_ms * (si->retries + 1) + si->retry_every_ms * si->retries : -1;
         st->rollback_timeout_ms = si->rollback_fn >= 0 ? si->rollback_timeout_ms : 0;
+        st->list_fn = st->name_fn = st->var = st->list_src = RBK_NONE;
+        if (si->per_item) {
+            rbk_node *v = si->per_item, *l = v->a;
+            st->flags |= RBK_STEP_PER_ITEM | (si->serial_pct ? RBK_STEP_SERIAL_PCT : 0) | (si->max_fail_pct ? RBK_STEP_MAX_FAIL_PCT : 0);
+            st->list_fn = (uint32_t)si->list_fn;
+            st->name_fn = si->name_fn >= 0 ? (uint32_t)si->name_fn : RBK_NONE;
+            st->serial = (uint32_t)si->serial;
+            st->max_fail = (uint32_t)si->max_fail;
+            st->var = kstr(g, v->str, v->slen);
+            st->list_src = kstr(g, c->sources->items[l->file]->text + l->off, l->end - l->off);
+            /* the worst case of one instance: batches multiply it (plan) */
+        }
     }
     free(fn_step);
     rbk_sbuf_free(&g->code);

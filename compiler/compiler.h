@@ -47,7 +47,9 @@ typedef struct rbk_fninfo {
     int module;               /* -1 root */
     int nparams, nlocals;
     rbk_sym **params;
-    int effects;              /* 1 read, 2 write, 4 gate, 8 guards (expect/stop-if/watch) */
+    int effects;              /* 1 read, 2 write, 4 gate, 8 guards (expect/stop-if/watch), 16 assigns a
+                               * top-level variable (refused in a per-item step: sema.c) */
+    rbk_node *assigns_global; /* the first such assignment written in this function */
     int *calls; int ncalls, capcalls; /* user functions called (for recursion/effects) */
     rbk_node **call_at;               /* where each of those calls is written */
     int worst_ms_known;
@@ -65,6 +67,14 @@ typedef struct rbk_stepinfo {
     int retries;
     int irreversible;
     rbk_node *irreversible_why;
+    /* a per-item step (`step "X {n}" for n in LIST`, docs/fleet.md): the clause (N_STEP_FOR),
+     * the function computing the list (0 parameters) and the one naming an instance (the item;
+     * -1: the name has no hole, instances are named "NAME [ITEM]"); body and rollback take the
+     * item as their one parameter. serial/max_fail as written; *_pct: written as N% */
+    rbk_node *per_item;
+    int list_fn, name_fn;
+    int serial, serial_pct, max_fail, max_fail_pct;
+    rbk_node *gate_at;         /* the first gate of a per-item body whose batch may run more than one */
 } rbk_stepinfo;
 
 typedef struct rbk_module {

@@ -161,6 +161,16 @@ static void stmt(sema *S, rbk_node *n) {
         }
         y->assigned = 1;
         n->sym = y;
+        if (y->kind == SYM_GLOBAL && S->fx && !S->fx->is_main) {
+            rbk_fninfo *f = &S->c->fns[S->fx->fn];
+            f->effects |= 16;
+            if (!f->assigns_global) f->assigns_global = n;
+            if (S->fx->step && S->fx->step->per_item) {
+                rbk_diag *d = ERR(n, "a per-item step cannot assign `%s`, a top-level variable", n->str);
+                rbk_diag_hint(d, "its instances run apart (a batch of more than one in processes of their own), so the value "
+                                 "could not come back: keep it in the step (`let`), or compute it before the step");
+            }
+        }
         if (n->b) { y->type = set_item_type(S, n, y, t); break; }
         if (known(y->type) && known(t) && y->type->kind != t->kind && !(numeric(y->type) && numeric(t)))
             y->type = T(TY_ANY);
@@ -317,7 +327,41 @@ static int new_step_fn(sema *S, rbk_stepinfo *si, const char *suffix, rbk_node *
     memcpy(nm + a, suffix, b + 1);
     return sema_fn_add(S->c, nm, si->node, body, -1);
 }
-static void check_step_part(sema *S, rbk_stepinfo *si, int fi, rbk_node *body, int is_cond) {
+/* is_cond: 1 the `if` (a bool), 2 a per-item step's list, 3 its instance name (a string);
+ * item: declare the per-item step's variable as the function's one parameter */
+/* What a per-item step's model cannot run safely (docs/fleet.md, "Per-item steps"): its list is
+ * computed before any instance starts, from what is known (no builtin with an effect); nothing
+ * it calls assigns a top-level variable (an instance's value could not come back); a gate asks
+ * the operator only when instances run one at a time (`serial 1`). */
+static void per_item_rules(rbk_compiler *c, rbk_stepinfo *si) {
+    rbk_node *list = si->per_item->a;
+    if (si->list_fn >= 0 && (c->fns[si->list_fn].effects & 7)) {
+        rbk_diag *d = rbk_diag_add(c->diags, RBK_SEV_ERROR, "check", list->file, list->off, list->end,
+                                   "the list of per-item step \"%s\" calls a builtin that reads or changes something", si->name);
+        rbk_diag_hint(d, "compute it before the step, at the top level (let nodes = ...), and iterate that");
+    }
+    int parts[2] = {si->body_fn, si->rollback_fn};
+    for (int k = 0; k < 2; k++) {
+        int f = parts[k];
+        if (f < 0) continue;
+        if ((c->fns[f].effects & 16) && !c->fns[f].assigns_global) { /* through a function it calls */
+            rbk_node *n = si->node;
+            rbk_diag *d = rbk_diag_add(c->diags, RBK_SEV_ERROR, "check", n->file, n->off, n->a->end,
+                                       "per-item step \"%s\" calls a function that assigns a top-level variable%s", si->name,
+                                       k ? " (in its rollback)" : "");
+            rbk_diag_hint(d, "its instances run apart, so the value could not come back: return it from the function instead");
+        }
+        if ((c->fns[f].effects & 4) && (si->serial != 1 || si->serial_pct)) {
+            rbk_node *n = si->node;
+            rbk_diag *d = rbk_diag_add(c->diags, RBK_SEV_ERROR, "check", n->file, n->off, n->a->end,
+                                       "per-item step \"%s\" asks the operator (confirm/ask/approve) but runs its instances %s at a time",
+                                       si->name, si->serial_pct ? "a share" : "more than one");
+            rbk_diag_hint(d, "questions are asked one at a time: use serial 1, or ask in a step before it");
+        }
+    }
+}
+
+static void check_step_part(sema *S, rbk_stepinfo *si, int fi, rbk_node *body, int is_cond, int item) {
     fnctx fx = {0};
     fx.fn = fi;
     fx.in_step = !is_cond;
@@ -326,7 +370,21 @@ static void check_step_part(sema *S, rbk_stepinfo *si, int fi, rbk_node *body, i
     fnctx *saved = S->fx;
     S->fx = &fx;
     sema_scope_push(S);
-    if (is_cond) sema_check_cond(S, body, sema_expr(S, body), "a step's `if` condition");
+    if (item) {
+        rbk_node *v = si->per_item;
+        rbk_sym *y = sema_declare_local(S, v->str, v, T(TY_ANY));
+        y->used = 1; /* an instance may not need its item in every part */
+        v->sym = y;
+        S->c->fns[fi].nparams = 1;
+    }
+    if (is_cond == 1) sema_check_cond(S, body, sema_expr(S, body), "a step's `if` condition");
+    else if (is_cond == 2) {
+        rbk_ctype *t = sema_expr(S, body);
+        if (known(t) && t->kind != TY_LIST) {
+            rbk_diag *d = ERR(body, "a per-item step runs once per item of a list, not of %s", rbk_type_str(t));
+            rbk_diag_hint(d, "for a map, iterate its keys: for k in keys(m); for a range, build the list first");
+        }
+    } else if (is_cond == 3) sema_expr(S, body);
     else block(S, body, 0);
     sema_scope_pop(S);
     S->c->fns[fi].nlocals = fx.max_slot;
@@ -343,11 +401,22 @@ static void step_decl(sema *S, rbk_node *n, const char *section) {
     memset(si, 0, sizeof *si);
     si->node = n;
     si->section = section;
-    si->rollback_fn = si->cond_fn = -1;
+    si->rollback_fn = si->cond_fn = si->list_fn = si->name_fn = -1;
+    si->serial = 1;
     n->slot = c->nsteps;
     c->nsteps++;
-    if (n->a->kind != N_STRING) {
-        if (n->a->kind != N_ERROR) ERR(n->a, "a step's name must be a plain string (no interpolation)");
+    if (n->list.n && n->list.items[0]->kind == N_STEP_FOR) si->per_item = n->list.items[0];
+    if (n->a->kind == N_INTERP && si->per_item) {
+        /* a per-item step's name is a template: each instance's is computed from its item */
+        const char *src = c->sources->items[n->a->file]->text;
+        uint32_t a0 = n->a->off + 1, a1 = n->a->end > n->a->off + 1 ? n->a->end - 1 : a0;
+        if (n->a->flags & RBK_NF_TRIPLE) { a0 = n->a->off + 3; a1 = n->a->end >= a0 + 3 ? n->a->end - 3 : a0; }
+        si->name = rbk_arena_strndup(c->arena, src + a0, a1 - a0);
+    } else if (n->a->kind != N_STRING) {
+        if (n->a->kind != N_ERROR) {
+            rbk_diag *d = ERR(n->a, "a step's name must be a plain string (no interpolation)");
+            rbk_diag_hint(d, "only a per-item step's name has holes: step \"Upgrade {n.name}\" for n in hosts.workers { ... }");
+        }
         si->name = "?";
     } else {
         si->name = n->a->str;
@@ -401,12 +470,32 @@ static void step_decl(sema *S, rbk_node *n, const char *section) {
             if (!seen_retry) ERR(a, "`every` follows `retry N` in a step header");
             si->retry_every_ms = literal_duration(S, a->a, "every");
         } else if (!strcmp(a->str, "if")) cond = a->a;
-        else {
+        else if (a->kind == N_STEP_FOR) continue;
+        else if (!strcmp(a->str, "serial") || !strcmp(a->str, "max_fail")) {
+            int is_serial = a->str[0] == 's';
+            if (!si->per_item) {
+                rbk_diag *d = ERR(a, "`%s` is an attribute of a per-item step", a->str);
+                rbk_diag_hint(d, "step \"Upgrade {n.name}\" for n in hosts.workers %s { ... }", is_serial ? "serial 2" : "max_fail 1");
+                continue;
+            }
+            if (a->a->kind == N_ERROR) continue;
+            int pct = (a->flags & RBK_NF_PERCENT) != 0;
+            int64_t v = a->a->kind == N_INT ? a->a->i : -1;
+            int64_t lo = is_serial ? 1 : 0, hi = pct ? 100 : 1000000;
+            if (a->a->kind != N_INT || v < lo || v > hi) {
+                rbk_diag *d = ERR(a->a, "`%s` needs a whole number from %lld to %lld%s", a->str, (long long)lo, (long long)hi, pct ? "%" : "");
+                rbk_diag_hint(d, is_serial ? "the batch size: serial 1 (the default: one at a time), serial 5, or serial 25%% of the items"
+                                           : "the failures tolerated: max_fail 0 (the default), max_fail 2, or max_fail 10%% of the items");
+                continue;
+            }
+            if (is_serial) { si->serial = (int)v; si->serial_pct = pct; }
+            else { si->max_fail = (int)v; si->max_fail_pct = pct; }
+        } else {
             rbk_diag *d = rbk_diag_add(c->diags, RBK_SEV_ERROR, "check", a->file, a->off, a->off + (uint32_t)a->slen,
                                        "unknown step attribute `%s`", a->str);
-            static const char *const attrs[] = {"timeout", "retry", "every", "if"};
-            const char *best = rbk_closest(a->str, attrs, 4);
-            rbk_diag_hint(d, best ? "did you mean `%s`?" : "the attributes are timeout D, retry N [every D] and if COND", best);
+            static const char *const attrs[] = {"timeout", "retry", "every", "if", "serial", "max_fail"};
+            const char *best = rbk_closest(a->str, attrs, 6);
+            rbk_diag_hint(d, best ? "did you mean `%s`?" : "the attributes are timeout D, retry N [every D], if COND (and serial N, max_fail N on a per-item step)", best);
         }
     }
     si->body_fn = new_step_fn(S, si, "", n->b);
@@ -424,9 +513,16 @@ static void step_decl(sema *S, rbk_node *n, const char *section) {
     }
     if (n->c && n->c->aux == RBK_BLOCK_IRREVERSIBLE) { si->irreversible = 1; si->irreversible_why = n->c->a; }
     if (cond) si->cond_fn = new_step_fn(S, si, " (if)", cond);
-    check_step_part(S, si, si->body_fn, n->b, 0);
-    if (si->rollback_fn >= 0) check_step_part(S, si, si->rollback_fn, n->c, 0);
-    if (si->cond_fn >= 0) check_step_part(S, si, si->cond_fn, cond, 1);
+    int item = si->per_item != NULL;
+    if (item) {
+        si->list_fn = new_step_fn(S, si, " (items)", si->per_item->a);
+        if (n->a->kind == N_INTERP) si->name_fn = new_step_fn(S, si, " (name)", n->a);
+    }
+    check_step_part(S, si, si->body_fn, n->b, 0, item);
+    if (si->rollback_fn >= 0) check_step_part(S, si, si->rollback_fn, n->c, 0, item);
+    if (si->cond_fn >= 0) check_step_part(S, si, si->cond_fn, cond, 1, 0);
+    if (item) check_step_part(S, si, si->list_fn, si->per_item->a, 2, 0);
+    if (si->name_fn >= 0) check_step_part(S, si, si->name_fn, n->a, 3, 1);
 }
 
 /* ------------------------------------------------------------------ declarations */
@@ -790,6 +886,7 @@ void rbk_sema(rbk_compiler *c) {
     /* steps that change things without a way back */
     for (int i = 0; i < c->nsteps; i++) {
         rbk_stepinfo *si = &c->steps[i];
+        if (si->per_item) per_item_rules(c, si);
         if ((c->fns[si->body_fn].effects & 2) && si->rollback_fn < 0 && !si->irreversible) {
             rbk_node *n = si->node;
             rbk_diag *d = rbk_diag_add(c->diags, RBK_SEV_WARNING, "no-rollback", n->file, n->off,

@@ -314,6 +314,15 @@ restart:
         loc->end = pos(L, L->cur);
         return number(L, L->tok, L->cur, v);
     }
+    /* a percentage (`serial 20%`, `max_fail 10%` of a per-item step): digits and `%` with a
+     * blank or `{` right after it, which an operand of `%` (modulo) never starts with; the
+     * character after it is not part of the token */
+    <INIT> digits "%" [ \t\r\n{] {
+        L->cur--;
+        loc->end = pos(L, L->cur);
+        (void)number(L, L->tok, L->cur - 1, v);
+        return TK_PERCENT;
+    }
     <INIT> digits "." [0-9]+ ([eE] [+-]? [0-9]+)? | digits [eE] [+-]? [0-9]+ {
         loc->end = pos(L, L->cur);
         char *s = tok_str(L, L->tok, L->cur);

@@ -190,6 +190,7 @@ static void yyerror(YYLTYPE *l, rbk_parser *P, const char *msg) {
 %token <i> INT "integer"
 %token <f> FLOAT "number"
 %token <i> DURATION "duration"
+%token <i> PERCENT "percentage"
 %token <str> RAW_STRING "raw string"
 /* A "..." or """...""" string, as pieces of text each with what ends it (grammar/lexer.re,
  * frag_token): STR_HEAD "text{  STR_MID }text{  STR_TAIL }text"  STR_PLAIN "text" (none).
@@ -309,6 +310,14 @@ step
     : STEP string step_attrs block rollback_opt {
         $$ = become($3, N_STEP, @$); $$->a = $2; $$->b = $4; $$->c = $5;
         RBK_STEP_OFF($$) = (int)@1.off; }
+    | STEP string FOR IDENT IN expr step_attrs block rollback_opt { /* a per-item step (docs/fleet.md) */
+        rbk_node *f = mk(P, N_STEP_FOR, @3); f->end = @6.end; f->str = $4.s; f->slen = $4.n; f->a = $6;
+        RBK_NAME_OFF(f) = (int)@4.off;
+        rbk_nodes l = $7->list; $7->list.n = 0; $7->list.cap = 0; $7->list.items = NULL;
+        push(P, &$7->list, f);
+        for (int i = 0; i < l.n; i++) push(P, &$7->list, l.items[i]);
+        $$ = become($7, N_STEP, @$); $$->a = $2; $$->b = $8; $$->c = $9;
+        RBK_STEP_OFF($$) = (int)@1.off; }
     ;
 step_attrs
     : %empty { $$ = mk(P, N_LIST, @$); }
@@ -317,6 +326,10 @@ step_attrs
         push(P, &$$->list, n); }
     | step_attrs EVERY expr {
         $$ = $1; rbk_node *n = mk(P, N_STEP_ATTR, @2); n->end = @3.end; n->str = "every"; n->slen = 5; n->a = $3;
+        push(P, &$$->list, n); }
+    | step_attrs IDENT PERCENT { /* `serial 20%`, `max_fail 10%` */
+        $$ = $1; rbk_node *n = mk(P, N_STEP_ATTR, @2); n->end = @3.end; n->str = $2.s; n->slen = $2.n;
+        n->a = mk(P, N_INT, @3); n->a->i = $3; n->flags = RBK_NF_PERCENT;
         push(P, &$$->list, n); }
     | step_attrs IF expr {
         $$ = $1; rbk_node *n = mk(P, N_STEP_ATTR, @2); n->end = @3.end; n->str = "if"; n->slen = 2; n->a = $3;

@@ -139,7 +139,7 @@ static void read_funcs(reader *r, rbk_unit *u) {
     }
 }
 static void read_steps(reader *r, rbk_unit *u) {
-    u->steps = get_array(r, &u->nsteps, 76, sizeof *u->steps, "steps");
+    u->steps = get_array(r, &u->nsteps, 100, sizeof *u->steps, "steps");
     for (uint32_t i = 0; i < u->nsteps && !r->bad; i++) {
         rbk_step *s = &u->steps[i];
         s->name = get_u32(r);
@@ -157,6 +157,12 @@ static void read_steps(reader *r, rbk_unit *u) {
         s->effects = get_u32(r);
         s->worst_ms = get_i64(r);
         s->rollback_timeout_ms = get_i64(r);
+        s->list_fn = get_u32(r);
+        s->name_fn = get_u32(r);
+        s->serial = get_u32(r);
+        s->max_fail = get_u32(r);
+        s->var = get_u32(r);
+        s->list_src = get_u32(r);
     }
 }
 static void read_expects(reader *r, rbk_unit *u) {

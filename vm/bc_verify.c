@@ -305,14 +305,14 @@ out:
     return rc;
 }
 
-static int need_fn(vctx *v, uint32_t fn, int optional, const char *what, uint32_t si) {
+static int need_fn(vctx *v, uint32_t fn, int optional, const char *what, uint32_t si, uint32_t nparams) {
     if (optional && fn == RBK_NONE) return 0;
     if (fn >= v->u->nfuncs || fn == 0)
         return fail(v, "step %" PRIu32 ": %s function %" PRIu32 " out of range (1..%" PRIu32 ")", si, what, fn,
                     v->u->nfuncs ? v->u->nfuncs - 1 : 0);
-    if (v->u->funcs[fn].nparams != 0)
-        return fail(v, "step %" PRIu32 ": %s function %" PRIu32 " '%s' takes %" PRIu32 " parameters (must be 0)", si,
-                    what, fn, fname(v->u, fn), v->u->funcs[fn].nparams);
+    if (v->u->funcs[fn].nparams != nparams)
+        return fail(v, "step %" PRIu32 ": %s function %" PRIu32 " '%s' takes %" PRIu32 " parameters (must be %" PRIu32 ")", si,
+                    what, fn, fname(v->u, fn), v->u->funcs[fn].nparams, nparams);
     return 0;
 }
 
@@ -383,11 +383,21 @@ static int verify_unit(vctx *v) {
         if (need_str(v, s->name, what) || opt_str(v, s->section, what) || opt_str(v, s->irreversible, what) ||
             need_pos(v, s->file, s->off, what))
             return -1;
-        if (s->flags & ~(uint32_t)(RBK_STEP_IRREVERSIBLE | RBK_STEP_HAS_ROLLBACK))
+        if (s->flags & ~(uint32_t)(RBK_STEP_IRREVERSIBLE | RBK_STEP_HAS_ROLLBACK | RBK_STEP_PER_ITEM | RBK_STEP_SERIAL_PCT | RBK_STEP_MAX_FAIL_PCT))
             return fail(v, "step %" PRIu32 ": unknown flags 0x%" PRIx32, i, s->flags);
-        if (need_fn(v, s->body_fn, 0, "body", i) || need_fn(v, s->cond_fn, 1, "condition", i) ||
-            need_fn(v, s->rollback_fn, 1, "rollback", i))
+        uint32_t item = (s->flags & RBK_STEP_PER_ITEM) ? 1 : 0; /* body and rollback take the item */
+        if (need_fn(v, s->body_fn, 0, "body", i, item) || need_fn(v, s->cond_fn, 1, "condition", i, 0) ||
+            need_fn(v, s->rollback_fn, 1, "rollback", i, item))
             return -1;
+        if (item) {
+            if (need_fn(v, s->list_fn, 0, "list", i, 0) || need_fn(v, s->name_fn, 1, "instance name", i, 1) ||
+                need_str(v, s->var, what) || need_str(v, s->list_src, what))
+                return -1;
+            if (s->serial < 1 || ((s->flags & RBK_STEP_SERIAL_PCT) && s->serial > 100) || ((s->flags & RBK_STEP_MAX_FAIL_PCT) && s->max_fail > 100))
+                return fail(v, "step %" PRIu32 ": serial %" PRIu32 " / max_fail %" PRIu32 " out of range", i, s->serial, s->max_fail);
+        } else if (s->list_fn != RBK_NONE || s->name_fn != RBK_NONE || s->var != RBK_NONE || s->list_src != RBK_NONE || s->serial ||
+                   s->max_fail || (s->flags & (RBK_STEP_SERIAL_PCT | RBK_STEP_MAX_FAIL_PCT)))
+            return fail(v, "step %" PRIu32 ": per-item fields on a step that is not per-item", i);
         if (s->timeout_ms < 0 || s->rollback_timeout_ms < 0)
             return fail(v, "step %" PRIu32 ": negative timeout", i);
         if (s->rollback_timeout_ms && s->rollback_fn == RBK_NONE)

@@ -11,7 +11,7 @@
 #include "value.h"
 
 #define RBK_BC_MAGIC "RBKC"      /* 4 bytes */
-#define RBK_BC_VERSION 5u        /* bump on any change of layout or opcode semantics */
+#define RBK_BC_VERSION 6u        /* bump on any change of layout or opcode semantics */
 
 enum rbk_opflags { RBK_OPF_JUMP = 1, RBK_OPF_END = 2, RBK_OPF_HANDLER = 4, RBK_OPF_MAIN = 8 };
 typedef enum rbk_opcode {
@@ -62,7 +62,12 @@ typedef struct rbk_function {
     rbk_lineinfo *lines;  /* sorted by pc */
 } rbk_function;
 
-enum rbk_step_flags { RBK_STEP_IRREVERSIBLE = 1, RBK_STEP_HAS_ROLLBACK = 2 };
+enum rbk_step_flags {
+    RBK_STEP_IRREVERSIBLE = 1, RBK_STEP_HAS_ROLLBACK = 2,
+    RBK_STEP_PER_ITEM = 4,       /* format 6: `step "X {n}" for n in LIST` (docs/fleet.md) */
+    RBK_STEP_SERIAL_PCT = 8,     /* serial is a percentage of the items (1..100) */
+    RBK_STEP_MAX_FAIL_PCT = 16   /* max_fail is a percentage of the items (0..100) */
+};
 #define RBK_NONE 0xffffffffu
 
 typedef struct rbk_step {
@@ -80,6 +85,14 @@ typedef struct rbk_step {
     uint32_t effects;       /* bit set of effect tags used by the body: 1 read, 2 write, 4 gate */
     int64_t worst_ms;       /* worst-case duration bound computed by the compiler, -1 unknown */
     int64_t rollback_timeout_ms; /* `rollback timeout D {` (format 3); 0: the step's timeout_ms */
+    /* format 6, a per-item step (RBK_STEP_PER_ITEM; otherwise RBK_NONE and 0): the function
+     * returning the list (0 parameters), the one returning an instance's name (1: the item;
+     * RBK_NONE: "NAME [ITEM]"); body_fn and rollback_fn then take the item. The batch size and
+     * the failures tolerated (percentages with the _PCT flags); the item variable's name and the
+     * list's source text (string constants, for plan and doc). */
+    uint32_t list_fn, name_fn;
+    uint32_t serial, max_fail;
+    uint32_t var, list_src;
 } rbk_step;
 
 typedef struct rbk_expect_sub {

@@ -31,6 +31,7 @@ typedef struct rbk_event {
     int step;             /* step index, -1 outside steps */
     int nsteps;
     const char *step_name;
+    const char *instance; /* an instance of a per-item step: its name (NULL otherwise) */
     int attempt;          /* 1-based */
     const char *status;
     const char *text;

@@ -980,6 +980,10 @@ rbk_status rbk_interp_call(rbk_vm *vm, uint32_t fnidx, rbk_value *result) {
         return RBK_E_RUNTIME;
     }
     for (uint32_t i = 0; i < F->nlocals; i++) bp[i] = rbk_nil();
+    if (vm->entry_arg_set) { /* a per-item step's part: its item (vm/instances.c; verified: 1 parameter) */
+        vm->entry_arg_set = 0;
+        if (F->nlocals) bp[0] = rbk_ref(vm->entry_arg);
+    }
     sp = bp + F->nlocals;
     ip = F->code;
     vm->frames[vm->nframes].fn = fnidx;

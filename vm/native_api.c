@@ -55,6 +55,7 @@ void rbk_vm_stamp_step(rbk_vm *vm, rbk_event *ev, int step, unsigned what) {
     ev->step = step;
     if (what & RBK_STAMP_ATTEMPT) ev->attempt = vm->attempt;
     if ((what & RBK_STAMP_NAME) && step >= 0 && vm->u) ev->step_name = rbk_vm_str(vm, vm->u->steps[step].name);
+    if (step >= 0 && step == vm->inst_step) ev->instance = vm->cur_instance;
 }
 void rbk_vm_stamp(rbk_vm *vm, rbk_event *ev, unsigned what) { rbk_vm_stamp_step(vm, ev, vm->cur_step, what); }
 

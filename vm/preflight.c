@@ -334,8 +334,10 @@ int rbk_vm_preflight(rbk_vm *vm, rbk_sbuf *problems) {
     for (int k = 0; k < 3; k++) {
         if (!names[k]) continue;
         int found = 0;
-        for (uint32_t i = 0; i < u->nsteps; i++)
+        for (uint32_t i = 0; i < u->nsteps; i++) {
             if (!strcmp(rbk_vm_str(vm, u->steps[i].name), names[k])) found = 1;
+            else if ((u->steps[i].flags & RBK_STEP_PER_ITEM) && rbk_instance_name_fits(vm, i, names[k])) found = 1;
+        }
         if (!found) {
             rbk_sbuf_printf(problems, "%s \"%s\": no step has that name\n", flags[k], names[k]);
             n++;

@@ -9,7 +9,7 @@
 #include <string.h>
 #include "vm_internal.h"
 
-static rbk_event ev(rbk_vm *vm, rbk_event_kind k, int step) {
+rbk_event rbk_steps_ev(rbk_vm *vm, rbk_event_kind k, int step) {
     rbk_event e;
     memset(&e, 0, sizeof e);
     e.kind = k;
@@ -18,8 +18,8 @@ static rbk_event ev(rbk_vm *vm, rbk_event_kind k, int step) {
 }
 
 /* The current error as an event (FAIL) with its position and caret line. */
-static void emit_error(rbk_vm *vm, int step, const char *prefix) {
-    rbk_event e = ev(vm, RBK_EV_FAIL, step);
+void rbk_steps_emit_error(rbk_vm *vm, int step, const char *prefix) {
+    rbk_event e = rbk_steps_ev(vm, RBK_EV_FAIL, step);
     rbk_sbuf line = RBK_SBUF_INIT, text = RBK_SBUF_INIT;
     rbk_sbuf_printf(&text, "%s%s", prefix ? prefix : "", vm->err ? vm->err : "failed");
     e.text = rbk_sbuf_cstr(&text);
@@ -42,7 +42,7 @@ rbk_status rbk_steps_raise_timeout(rbk_vm *vm, const char *detail) {
 }
 
 /* own: timeout_ms is the rollback block's own (`rollback timeout D`), not the step's */
-static rbk_status run_part(rbk_vm *vm, uint32_t fn, int step, rbk_part part, int64_t timeout_ms, int own, rbk_value *result) {
+rbk_status rbk_steps_run_part(rbk_vm *vm, uint32_t fn, int step, rbk_part part, int64_t timeout_ms, int own, rbk_value *result) {
     int saved_step = vm->cur_step;
     int64_t saved_deadline = vm->step_deadline, saved_timeout = vm->part_timeout_ms;
     int saved_own = vm->part_own_timeout;
@@ -101,7 +101,7 @@ static rbk_status run_part(rbk_vm *vm, uint32_t fn, int step, rbk_part part, int
 /* --dry-run: a body that failed (a `fail`, a runtime error) after a write was skipped may only
  * be showing the world that write would have changed: unverified, and the run goes on as if the
  * step had succeeded (docs/internals.md, "The dry run"). 1 when excused. */
-static int dry_excused_step(rbk_vm *vm, rbk_status rs) {
+int rbk_steps_dry_excused(rbk_vm *vm, rbk_status rs) {
     if (!vm->opts.dry_run || !vm->dry_skipped || (rs != RBK_E_RUNTIME && rs != RBK_E_FAIL) || vm->opts.max_ticks > 0) return 0;
     rbk_sbuf n = RBK_SBUF_INIT;
     rbk_sbuf_adds(&n, "dry run: the step failed after a skipped write; unverified (");
@@ -114,7 +114,7 @@ static int dry_excused_step(rbk_vm *vm, rbk_status rs) {
     return 1;
 }
 
-static const char *status_word(rbk_status st) {
+const char *rbk_steps_status_word(rbk_status st) {
     switch (st) {
     case RBK_OK: return "ok";
     case RBK_E_STOP: return "stopped";
@@ -138,7 +138,7 @@ static int rollback(rbk_vm *vm, int failed_step, int ok_code) {
         int s = order[k];
         rbk_step *st = &u->steps[s];
         if (R && R->rolled_back[s]) {
-            rbk_event e = ev(vm, RBK_EV_NOTE, s);
+            rbk_event e = rbk_steps_ev(vm, RBK_EV_NOTE, s);
             rbk_sbuf t = RBK_SBUF_INIT;
             rbk_sbuf_printf(&t, "rollback of \"%s\": done before the resume (journal)", rbk_vm_str(vm, st->name));
             e.text = rbk_sbuf_cstr(&t);
@@ -147,7 +147,7 @@ static int rollback(rbk_vm *vm, int failed_step, int ok_code) {
             continue;
         }
         if ((st->flags & RBK_STEP_IRREVERSIBLE) && s != failed_step) {
-            rbk_event e = ev(vm, RBK_EV_ROLLBACK_END, s);
+            rbk_event e = rbk_steps_ev(vm, RBK_EV_ROLLBACK_END, s);
             e.status = "blocked";
             rbk_sbuf t = RBK_SBUF_INIT;
             const char *why = rbk_vm_str(vm, st->irreversible);
@@ -156,7 +156,7 @@ static int rollback(rbk_vm *vm, int failed_step, int ok_code) {
             rbk_vm_emit(vm, &e);
             rbk_sbuf_free(&t);
             for (int j = k + 1; j < n; j++) {
-                rbk_event e2 = ev(vm, RBK_EV_ROLLBACK_END, order[j]);
+                rbk_event e2 = rbk_steps_ev(vm, RBK_EV_ROLLBACK_END, order[j]);
                 e2.status = "not-run";
                 e2.text = "before the point of no return";
                 rbk_vm_emit(vm, &e2);
@@ -165,34 +165,40 @@ static int rollback(rbk_vm *vm, int failed_step, int ok_code) {
             break;
         }
         if (st->rollback_fn == RBK_NONE) {
-            rbk_event e = ev(vm, RBK_EV_ROLLBACK_END, s);
+            rbk_event e = rbk_steps_ev(vm, RBK_EV_ROLLBACK_END, s);
             e.status = "none";
             e.text = (st->flags & RBK_STEP_IRREVERSIBLE) ? "irreversible: nothing to roll back" : "no rollback block";
             rbk_vm_emit(vm, &e);
             continue;
         }
-        rbk_event e = ev(vm, RBK_EV_ROLLBACK_START, s);
+        rbk_event e = rbk_steps_ev(vm, RBK_EV_ROLLBACK_START, s);
         rbk_vm_emit(vm, &e);
         int64_t t0 = rbk_now_ms();
         vm->attempt = 1;
-        rbk_value r = rbk_nil();
-        /* `rollback timeout D`: the block's own bound (a restore may need longer than the step) */
-        int own = st->rollback_timeout_ms > 0;
-        rbk_status rs = run_part(vm, st->rollback_fn, s, RBK_PART_ROLLBACK, own ? st->rollback_timeout_ms : st->timeout_ms, own, &r);
-        rbk_unref(r);
-        rbk_event e2 = ev(vm, RBK_EV_ROLLBACK_END, s);
+        rbk_status rs;
+        if (st->flags & RBK_STEP_PER_ITEM) {
+            /* each instance that ran, in reverse order of their end (vm/instances.c) */
+            rs = rbk_instances_rollback(vm, (uint32_t)s, 0);
+        } else {
+            rbk_value r = rbk_nil();
+            /* `rollback timeout D`: the block's own bound (a restore may need longer than the step) */
+            int own = st->rollback_timeout_ms > 0;
+            rs = rbk_steps_run_part(vm, st->rollback_fn, s, RBK_PART_ROLLBACK, own ? st->rollback_timeout_ms : st->timeout_ms, own, &r);
+            rbk_unref(r);
+        }
+        rbk_event e2 = rbk_steps_ev(vm, RBK_EV_ROLLBACK_END, s);
         e2.duration_ms = rbk_now_ms() - t0;
         if (rs == RBK_OK) {
             e2.status = "ok";
             rbk_vm_emit(vm, &e2);
             continue;
         }
-        emit_error(vm, s, "rollback: ");
+        rbk_steps_emit_error(vm, s, "rollback: ");
         e2.status = "failed";
         e2.text = vm->err;
         rbk_vm_emit(vm, &e2);
         for (int j = k + 1; j < n; j++) {
-            rbk_event e3 = ev(vm, RBK_EV_ROLLBACK_END, order[j]);
+            rbk_event e3 = rbk_steps_ev(vm, RBK_EV_ROLLBACK_END, order[j]);
             e3.status = "not-run";
             e3.text = "the rollback stopped at an earlier failure";
             rbk_vm_emit(vm, &e3);
@@ -244,7 +250,7 @@ static int after_failure(rbk_vm *vm, int failed_step) {
         policy = c == 'b' ? RBK_ONFAIL_ROLLBACK : RBK_ONFAIL_STOP;
     }
     if (policy == RBK_ONFAIL_STOP) {
-        rbk_event e = ev(vm, RBK_EV_NOTE, -1);
+        rbk_event e = rbk_steps_ev(vm, RBK_EV_NOTE, -1);
         e.text = vm->opts.on_failure == RBK_ONFAIL_STOP ? "--on-failure=stop: nothing was rolled back"
                                                         : "stopped by the operator: nothing was rolled back";
         rbk_vm_emit(vm, &e);
@@ -258,7 +264,7 @@ static int after_failure(rbk_vm *vm, int failed_step) {
 static void refuse_unjournaled(rbk_vm *vm, int step) {
     rbk_vm_raise(vm, RBK_E_INTERRUPT, "not started: the journal could not be written (%s); nothing is started without its record on disk",
                  vm->sink_failed);
-    emit_error(vm, step, "");
+    rbk_steps_emit_error(vm, step, "");
     vm->exit_code = 4;
 }
 
@@ -283,18 +289,24 @@ static int resumed(rbk_vm *vm, uint32_t idx) {
     if (!R) return -1;
     rbk_step *st = &vm->u->steps[idx];
     if (R->done[idx]) {
+        if ((st->flags & RBK_STEP_PER_ITEM) && R->done[idx] == 1 && rbk_instances_restore(vm, idx)) {
+            /* its instances' items, for a rollback later in this run */
+            rbk_steps_emit_error(vm, (int)idx, "resume: ");
+            vm->exit_code = 3;
+            return 1;
+        }
         if (R->checkpoint[idx]) {
             rbk_sbuf err = RBK_SBUF_INIT;
             if (rbk_vm_restore_checkpoint(vm, R->checkpoint[idx], &err)) {
                 rbk_vm_raise(vm, RBK_E_RUNTIME, "resume: %s", rbk_sbuf_cstr(&err));
                 rbk_sbuf_free(&err);
-                emit_error(vm, (int)idx, "");
+                rbk_steps_emit_error(vm, (int)idx, "");
                 vm->exit_code = 3;
                 return 1;
             }
             rbk_sbuf_free(&err);
         }
-        rbk_event e = ev(vm, RBK_EV_STEP_END, (int)idx);
+        rbk_event e = rbk_steps_ev(vm, RBK_EV_STEP_END, (int)idx);
         e.status = R->done[idx] == 2 ? "skipped" : "ok";
         e.text = "done before the resume (journal)";
         e.code = vm->stepno;
@@ -306,7 +318,7 @@ static int resumed(rbk_vm *vm, uint32_t idx) {
         return 0;
     }
     if (R->rollback_phase) {
-        rbk_event e = ev(vm, RBK_EV_NOTE, -1);
+        rbk_event e = rbk_steps_ev(vm, RBK_EV_NOTE, -1);
         e.text = "resume: continuing the rollback that was under way";
         rbk_vm_emit(vm, &e);
         vm->exit_code = rollback(vm, R->failed_step, R->original_code);
@@ -323,13 +335,20 @@ int rbk_steps_run(rbk_vm *vm, uint32_t idx) {
     vm->attempt = 1;
     /* --from / --only */
     const char *skip_reason = NULL;
-    if (vm->opts.only && strcmp(vm->opts.only, name)) skip_reason = "not selected by --only";
+    int per_item = (st->flags & RBK_STEP_PER_ITEM) != 0;
+    vm->only_instance = vm->from_instance_pending = 0;
+    if (vm->opts.only && strcmp(vm->opts.only, name)) {
+        /* a per-item step's instance (vm/instances.c picks it) */
+        if (per_item && rbk_instance_name_fits(vm, idx, vm->opts.only)) vm->only_instance = 1;
+        else skip_reason = "not selected by --only";
+    }
     if (vm->opts.from && !vm->from_reached) {
         if (!strcmp(vm->opts.from, name)) vm->from_reached = 1;
+        else if (per_item && rbk_instance_name_fits(vm, idx, vm->opts.from)) vm->from_instance_pending = 1;
         else skip_reason = "before --from";
     }
     if (skip_reason) {
-        rbk_event e = ev(vm, RBK_EV_STEP_END, (int)idx);
+        rbk_event e = rbk_steps_ev(vm, RBK_EV_STEP_END, (int)idx);
         e.status = "skipped";
         e.text = skip_reason;
         e.code = vm->stepno;
@@ -353,7 +372,7 @@ int rbk_steps_run(rbk_vm *vm, uint32_t idx) {
         first_k = attempt < st->retries ? attempt : st->retries;
     }
 again:;
-    rbk_event start = ev(vm, RBK_EV_STEP_START, (int)idx);
+    rbk_event start = rbk_steps_ev(vm, RBK_EV_STEP_START, (int)idx);
     start.nsteps = (int)u->nsteps;
     start.code = vm->stepno;
     start.attempt = vm->attempt = (int)attempt + 1;
@@ -362,7 +381,7 @@ again:;
     /* the step's `if` */
     if (st->cond_fn != RBK_NONE) {
         rbk_value c = rbk_nil();
-        rbk_status cs = run_part(vm, st->cond_fn, (int)idx, RBK_PART_COND, st->timeout_ms, 0, &c);
+        rbk_status cs = rbk_steps_run_part(vm, st->cond_fn, (int)idx, RBK_PART_COND, st->timeout_ms, 0, &c);
         if (cs == RBK_OK && (c.secret & RBK_UNVERIFIED)) {
             /* --dry-run: the condition depends on a write that was not done: show the step */
             rbk_vm_note(vm, "dry run: the step's `if` depends on a write that was not done; the step is shown as if it were true");
@@ -374,7 +393,7 @@ again:;
             cs = RBK_E_RUNTIME;
         }
         if (cs == RBK_OK && !c.as.b) {
-            rbk_event e = ev(vm, RBK_EV_STEP_END, (int)idx);
+            rbk_event e = rbk_steps_ev(vm, RBK_EV_STEP_END, (int)idx);
             e.status = "skipped";
             e.text = "its `if` condition is false";
             e.code = vm->stepno;
@@ -384,8 +403,8 @@ again:;
         }
         rbk_unref(c);
         if (cs != RBK_OK) {
-            emit_error(vm, (int)idx, "");
-            rbk_event e = ev(vm, RBK_EV_STEP_END, (int)idx);
+            rbk_steps_emit_error(vm, (int)idx, "");
+            rbk_event e = rbk_steps_ev(vm, RBK_EV_STEP_END, (int)idx);
             e.duration_ms = rbk_now_ms() - t0;
             e.code = vm->stepno;
             e.status = cs == RBK_E_INTERRUPT ? "interrupted" : cs == RBK_E_STOP ? "stopped" : "failed";
@@ -396,18 +415,65 @@ again:;
             goto failed;
         }
     }
+    if (per_item) {
+        /* its instances, each with its attempts (vm/instances.c) */
+        int tolerated = 0;
+        rbk_status rs = rbk_instances_run(vm, idx, &tolerated);
+        if (vm->opts.from && !vm->from_reached && !vm->from_instance_pending) vm->from_reached = 1;
+        vm->from_instance_pending = vm->only_instance = 0;
+        if (rs == RBK_OK && tolerated) {
+            /* failures within max_fail: each failed instance is rolled back now (the fleet stays
+             * whole), unless the operator said --on-failure=stop */
+            if (vm->opts.on_failure == RBK_ONFAIL_STOP) {
+                rbk_vm_note(vm, "--on-failure=stop: the failed instances were not rolled back");
+            } else if (st->rollback_fn != RBK_NONE) {
+                rbk_status rr = rbk_instances_rollback(vm, idx, 1);
+                if (rr != RBK_OK) {
+                    char *why = vm->err ? rbk_xstrdup(vm->err) : NULL;
+                    rbk_vm_raise(vm, rr == RBK_E_INTERRUPT ? rr : RBK_E_FAIL, "the rollback of a failed instance failed: %s", why ? why : "failed");
+                    free(why);
+                    rs = rr == RBK_E_INTERRUPT ? rr : RBK_E_FAIL;
+                }
+            }
+        }
+        int ran = 0;
+        rbk_instances *I = vm->inst ? &vm->inst[idx] : NULL;
+        for (int i = 0; I && i < I->n; i++) ran += I->v[i].ran;
+        rbk_event e = rbk_steps_ev(vm, RBK_EV_STEP_END, (int)idx);
+        e.duration_ms = rbk_now_ms() - t0;
+        e.code = vm->stepno;
+        e.status = rs == RBK_OK && !ran && I && I->n ? "skipped" : rbk_steps_status_word(rs);
+        if (rs == RBK_OK) {
+            if (!ran && I && I->n) e.text = "no instance selected";
+            emit_step_end(vm, &e);
+            if (ran) vm->completed[vm->ncompleted++] = (int)idx;
+            if (ran && (st->flags & RBK_STEP_IRREVERSIBLE) && vm->point_of_no_return < 0) {
+                vm->point_of_no_return = (int)idx;
+                rbk_event p = rbk_steps_ev(vm, RBK_EV_POINT_OF_NO_RETURN, (int)idx);
+                p.text = rbk_vm_str(vm, st->irreversible);
+                rbk_vm_emit(vm, &p);
+            }
+            return 0;
+        }
+        if (vm->err_status != RBK_E_FAIL || !vm->err || strstr(vm->err, "instances failed") == NULL) rbk_steps_emit_error(vm, (int)idx, "");
+        e.text = rs == RBK_E_INTERRUPT ? "interrupted" : vm->err;
+        rbk_vm_emit(vm, &e);
+        if (rs == RBK_E_STOP) { vm->exit_code = 2; return 1; }
+        if (rs == RBK_E_INTERRUPT) goto interrupted;
+        goto failed;
+    }
     {
         rbk_status rs = RBK_OK;
         for (uint32_t k = first_k; k <= st->retries; k++, attempt++) {
             vm->attempt = (int)attempt + 1;
             if (vm->opts.max_ticks > 0 && rbk_vm_tick(vm)) { /* sandboxed: an attempt is a tick (vm.h) */
                 rs = RBK_E_RUNTIME;
-                emit_error(vm, (int)idx, "");
+                rbk_steps_emit_error(vm, (int)idx, "");
                 attempt++;
                 break;
             }
             if (k > first_k) {
-                rbk_event r = ev(vm, RBK_EV_STEP_RETRY, (int)idx);
+                rbk_event r = rbk_steps_ev(vm, RBK_EV_STEP_RETRY, (int)idx);
                 r.attempt = (int)attempt + 1;
                 r.text = vm->err;
                 rbk_vm_emit(vm, &r);
@@ -417,44 +483,44 @@ again:;
                 }
             }
             rbk_value res = rbk_nil();
-            rs = run_part(vm, st->body_fn, (int)idx, RBK_PART_BODY, st->timeout_ms, 0, &res);
+            rs = rbk_steps_run_part(vm, st->body_fn, (int)idx, RBK_PART_BODY, st->timeout_ms, 0, &res);
             rbk_unref(res);
-            if (rs != RBK_OK && dry_excused_step(vm, rs)) rs = RBK_OK;
+            if (rs != RBK_OK && rbk_steps_dry_excused(vm, rs)) rs = RBK_OK;
             if (rs == RBK_OK && vm->opts.fail_at && !strcmp(vm->opts.fail_at, name)) {
                 rbk_vm_raise(vm, RBK_E_FAIL, "failed on purpose after its body (--fail-at rehearsal)");
                 rehearsal = 1;
                 rs = RBK_E_FAIL;
-                emit_error(vm, (int)idx, "");
+                rbk_steps_emit_error(vm, (int)idx, "");
                 attempt++;
                 break; /* a rehearsal failure is not retried */
             }
             if (rs == RBK_OK || rs == RBK_E_STOP || rs == RBK_E_INTERRUPT) { attempt++; break; }
-            emit_error(vm, (int)idx, k < st->retries ? "attempt failed: " : "");
+            rbk_steps_emit_error(vm, (int)idx, k < st->retries ? "attempt failed: " : "");
         }
-        rbk_event e = ev(vm, RBK_EV_STEP_END, (int)idx);
+        rbk_event e = rbk_steps_ev(vm, RBK_EV_STEP_END, (int)idx);
         e.duration_ms = rbk_now_ms() - t0;
         e.code = vm->stepno;
-        e.status = status_word(rs);
+        e.status = rbk_steps_status_word(rs);
         if (rs == RBK_OK) {
             emit_step_end(vm, &e);
             vm->completed[vm->ncompleted++] = (int)idx;
             if ((st->flags & RBK_STEP_IRREVERSIBLE) && vm->point_of_no_return < 0) {
                 vm->point_of_no_return = (int)idx;
-                rbk_event p = ev(vm, RBK_EV_POINT_OF_NO_RETURN, (int)idx);
+                rbk_event p = rbk_steps_ev(vm, RBK_EV_POINT_OF_NO_RETURN, (int)idx);
                 p.text = rbk_vm_str(vm, st->irreversible);
                 rbk_vm_emit(vm, &p);
             }
             return 0;
         }
         if (rs == RBK_E_STOP) {
-            emit_error(vm, (int)idx, "");
+            rbk_steps_emit_error(vm, (int)idx, "");
             e.text = vm->err;
             rbk_vm_emit(vm, &e);
             vm->exit_code = 2;
             return 1;
         }
         if (rs == RBK_E_INTERRUPT) {
-            emit_error(vm, (int)idx, "");
+            rbk_steps_emit_error(vm, (int)idx, "");
             e.text = "interrupted";
             rbk_vm_emit(vm, &e);
             goto interrupted;
@@ -486,10 +552,10 @@ interrupted:
 
 int rbk_steps_top_level_error(rbk_vm *vm) {
     if (vm->err_status == RBK_E_INTERRUPT) {
-        emit_error(vm, -1, "");
+        rbk_steps_emit_error(vm, -1, "");
         return 4;
     }
-    emit_error(vm, -1, "top-level code failed: ");
+    rbk_steps_emit_error(vm, -1, "top-level code failed: ");
     if (vm->opts.dry_run && vm->err_expect < 0) vm->checks_failing++; /* as a step's (rbk_steps_run) */
     int code = after_failure(vm, -1);
     return code < 0 ? 3 : code;

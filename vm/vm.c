@@ -40,6 +40,8 @@ static rbk_vm *vm_alloc(void) {
     vm->opts.default_timeout_ms = 30000;
     vm->interrupted = &vm->no_interrupt;
     vm->poll_every = 1024;
+    vm->inst_step = -1;
+    vm->child_fd = vm->child_ack = -1;
     return vm;
 }
 rbk_vm *rbk_vm_new_bare(void) { return vm_alloc(); }
@@ -89,6 +91,7 @@ void rbk_vm_regex_free(rbk_vm *vm); /* interp.c */
 void rbk_vm_free(rbk_vm *vm) {
     if (!vm) return;
     for (int i = vm->non_destroy - 1; i >= 0; i--) vm->on_destroy[i].fn(vm->on_destroy[i].arg);
+    rbk_instances_free(vm);
     if (vm->u) {
         for (uint32_t i = 0; i < vm->u->nglobals; i++) rbk_unref(vm->globals[i]);
         for (uint32_t i = 0; i < vm->u->nenvs; i++) rbk_unref(vm->envvals[i]);
@@ -202,7 +205,10 @@ const char *rbk_vm_cancel_reason(rbk_vm *vm, const rbk_cancel *c, int64_t timeou
 }
 int rbk_vm_default_timeout_ms(rbk_vm *vm) { return (int)vm->opts.default_timeout_ms; }
 int rbk_vm_verbose(rbk_vm *vm) { return vm->opts.verbose; }
-void rbk_vm_add_secret(rbk_vm *vm, const char *s, size_t n) { rbk_mask_add(vm->mask, s, n); }
+void rbk_vm_add_secret(rbk_vm *vm, const char *s, size_t n) {
+    rbk_mask_add(vm->mask, s, n);
+    if (vm->child_fd >= 0) rbk_instances_child_secret(vm, s, n); /* an instance's process: the parent masks it too */
+}
 void rbk_vm_add_secret_cb(void *vm, const char *s, size_t n) { rbk_vm_add_secret(vm, s, n); }
 /* The one masking writer: the password of a postgres URI anywhere in the text is a secret
  * before sql.connect sees it (support/conninfo.h), then every registered secret is masked. */
@@ -215,11 +221,11 @@ size_t rbk_vm_mask_stream(rbk_vm *vm, rbk_sbuf *out, const char *s, size_t n) {
 }
 const rbk_mask *rbk_vm_registry(const rbk_vm *vm) { return vm->mask; }
 void rbk_vm_add_secret_output(rbk_vm *vm, const char *s, size_t n) {
-    rbk_mask_add(vm->mask, s, n);
+    rbk_vm_add_secret(vm, s, n);
     size_t a = 0;
     while (a < n && (s[a] == ' ' || s[a] == '\t' || s[a] == '\n' || s[a] == '\r')) a++;
     while (n > a && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r')) n--;
-    rbk_mask_add(vm->mask, s + a, n - a);
+    rbk_vm_add_secret(vm, s + a, n - a);
 }
 void **rbk_vm_slot(rbk_vm *vm, int slot) { return &vm->slots[slot]; }
 void rbk_vm_on_destroy(rbk_vm *vm, void (*fn)(void *), void *arg) {
@@ -242,7 +248,7 @@ void rbk_vm_emit(rbk_vm *vm, rbk_event *ev) {
     char *fields[12] = {0};
     int k = 0;
 #define M(f) if (ev->f) { fields[k] = masked(vm, ev->f); m.f = fields[k++]; }
-    M(text) M(detail) M(source) M(target) M(out) M(err) M(answer) M(source_line) M(step_name)
+    M(text) M(detail) M(source) M(target) M(out) M(err) M(answer) M(source_line) M(step_name) M(instance)
 #undef M
     rbk_event_value *vals = NULL;
     if (ev->nvalues) {

@@ -95,6 +95,16 @@ typedef struct rbk_resume_wait {
     int64_t deadline_wall_ms;
 } rbk_resume_wait;
 
+/* An instance of a per-item step as the journal recorded it (docs/journal.md): done 1 ended ok,
+ * 2 failed (and, when rolled_back, its rollback ran); a cut instance (started, no end) is not
+ * listed unless the operator counted it as done (done 1) at the resume. */
+typedef struct rbk_resume_instance {
+    int step;
+    const char *label;
+    int done;
+    int rolled_back;
+} rbk_resume_instance;
+
 typedef struct rbk_resume {
     uint8_t *done;          /* 0 run it; 1 completed ok; 2 skipped */
     char **checkpoint;      /* the globals after that step (the state of its step_end) */
@@ -110,6 +120,7 @@ typedef struct rbk_resume {
     const rbk_replay *replay; int nreplay; /* in the order they ran, per part */
     uint64_t last_effect_id; /* the journal's highest effect_id: the resumed run's go on from it */
     const rbk_resume_wait *waits; int nwaits; /* the cut step's waits (the latest record of each) */
+    const rbk_resume_instance *instances; int ninstances; /* per-item steps' instances, in the order they ended */
 } rbk_resume;
 
 typedef struct rbk_run_opts {

@@ -35,6 +35,23 @@ typedef struct rbk_frame {
     int nhandlers_at_entry;
 } rbk_frame;
 
+/* A per-item step's instances (vm/instances.c): one per item of its list, in the list's order. */
+typedef enum rbk_inst_outcome {
+    RBK_INST_PENDING = 0, RBK_INST_OK, RBK_INST_FAILED, RBK_INST_SKIPPED, RBK_INST_STOPPED, RBK_INST_INTERRUPTED
+} rbk_inst_outcome;
+typedef struct rbk_instance {
+    char *label;            /* its name: the step's name with the item in its holes */
+    rbk_value item;
+    rbk_inst_outcome outcome;
+    int ran;                /* its body ran (to the end or not): its rollback undoes it */
+    int order;              /* the order it ended in, from 1 (rollback goes in reverse); 0: not ended */
+    int rolled_back;
+} rbk_instance;
+typedef struct rbk_instances {
+    rbk_instance *v;
+    int n, ended;
+} rbk_instances;
+
 struct rbk_vm {
     rbk_unit *u;
     rbk_run_opts opts;
@@ -93,7 +110,19 @@ struct rbk_vm {
     int point_of_no_return;     /* step index or -1 */
     int exit_code;
     int from_reached, stepno;
+    int from_instance_pending;  /* --from names an instance of the per-item step running now */
+    int only_instance;          /* --only names an instance of the per-item step running now */
     uint64_t next_effect;
+    /* per-item steps (vm/instances.c): per step index, its instances (NULL until it runs);
+     * the instance running now (its name stamps every event of step inst_step); the value the
+     * next rbk_interp_call puts in its first local (the item); in an instance's own process,
+     * the pipes to the parent (-1: not one) */
+    rbk_instances *inst;
+    const char *cur_instance;
+    int inst_step;
+    rbk_value entry_arg;
+    int entry_arg_set;
+    int child_fd, child_ack;
     rbk_part cur_part;          /* the running part of step cur_step */
     int part_seq;               /* effects begun in this run of the part */
     int replaying;              /* this run of the part replays opts.resume->replay */
@@ -135,6 +164,30 @@ void rbk_vm_stamp_step(rbk_vm *vm, rbk_event *ev, int step, unsigned what);
 /* shared by the VM's files (interp.c, steps.c, vm.c, checkpoint.c) */
 rbk_status rbk_interp_call(rbk_vm *vm, uint32_t fn, rbk_value *result);
 int rbk_steps_run(rbk_vm *vm, uint32_t step); /* 0 continue, 1 halt */
+/* vm/steps.c, shared with vm/instances.c: an event stamped for step; the current error as a FAIL
+ * event; one part of a step run under its timeout (the item of a per-item step in
+ * vm->entry_arg); a dry run's excuse for a failed body; "ok", "failed", ... */
+rbk_event rbk_steps_ev(rbk_vm *vm, rbk_event_kind k, int step);
+void rbk_steps_emit_error(rbk_vm *vm, int step, const char *prefix);
+rbk_status rbk_steps_run_part(rbk_vm *vm, uint32_t fn, int step, rbk_part part, int64_t timeout_ms, int own, rbk_value *result);
+int rbk_steps_dry_excused(rbk_vm *vm, rbk_status rs);
+const char *rbk_steps_status_word(rbk_status st);
+/* vm/instances.c: runs a per-item step's instances (after its `if`); RBK_OK when no more of
+ * them failed than max_fail allows, with the error set otherwise. *tolerated: how many failed
+ * within the budget. */
+rbk_status rbk_instances_run(rbk_vm *vm, uint32_t idx, int *tolerated);
+/* Rolls back the instances of per-item step idx that ran, in reverse order of their end
+ * (only_failed: just the failed ones, the tolerated failures at the end of the step). Returns 0
+ * when all are rolled back, else the status of the rollback that failed (its error set). */
+rbk_status rbk_instances_rollback(rbk_vm *vm, uint32_t idx, int only_failed);
+/* runbook resume: the instances of a per-item step done before (their items, for a rollback). */
+int rbk_instances_restore(rbk_vm *vm, uint32_t idx);
+void rbk_instances_free(rbk_vm *vm);
+/* 1 when name may be an instance of per-item step idx: it has the literal text around the
+ * holes of the step's name (its list is not known before the step runs). */
+int rbk_instance_name_fits(rbk_vm *vm, uint32_t idx, const char *name);
+/* In an instance's own process: a secret it learned goes to the parent too. */
+void rbk_instances_child_secret(rbk_vm *vm, const char *s, size_t n);
 int rbk_steps_top_level_error(rbk_vm *vm);    /* returns the exit code */
 /* Raises RBK_E_TIMEOUT "the step's timeout (10m) expired" (or "the rollback's timeout (30m)
  * expired" in a rollback block with its own) with ": detail" when detail is not NULL. */
