@@ -340,6 +340,7 @@ void rbk_journal_sink(void *ctx, const rbk_event *ev) {
     rbk_jw_int(&w, "t_ms", ev->t_ms);
     if (ev->step >= 0) rbk_jw_int(&w, "step", ev->step);
     kraw(&w, "step_name", ev->step_name);
+    kraw(&w, "instance", ev->instance);
     if (ev->attempt && (ev->kind == RBK_EV_STEP_START || ev->kind == RBK_EV_STEP_RETRY)) rbk_jw_int(&w, "attempt", ev->attempt);
     kraw(&w, "status", ev->status);
     if (ev->kind == RBK_EV_RUN_START) kraw(&w, "artifact", ev->detail);
@@ -466,6 +467,46 @@ static void effects_clear(jeffect **v, int *n, int keep_cond) {
     }
     *n = k;
     if (!k) { free(*v); *v = NULL; }
+}
+
+static rbk_journal_instance *instance_of(rbk_journal_state *st, int step, const char *label) {
+    for (int i = 0; i < st->ninstances; i++)
+        if (st->instances[i].step == step && !strcmp(st->instances[i].label, label)) return &st->instances[i];
+    st->instances = realloc(st->instances, sizeof *st->instances * (size_t)(st->ninstances + 1));
+    rbk_journal_instance *x = &st->instances[st->ninstances++];
+    memset(x, 0, sizeof *x);
+    x->step = step;
+    x->label = strdup(label);
+    return x;
+}
+
+/* A record of an instance of a per-item step (docs/journal.md): its own bookkeeping, apart from
+ * the step's (whose start and end have no "instance"). */
+static void instance_record(rbk_journal_state *st, json_t *r, const char *rec, int step, const char *label, const char *status,
+                            int *ended_seq) {
+    rbk_journal_instance *x = instance_of(st, step, label);
+    if (!strcmp(rec, "step_start")) {
+        x->started = 1;
+        x->done = 0;
+        x->writes = 0;
+        free(x->write_list);
+        x->write_list = NULL;
+    } else if (!strcmp(rec, "step_end") && status) {
+        if (!strcmp(status, "ok")) { x->done = 1; x->started = 0; x->ended_seq = ++*ended_seq; }
+        else if (!strcmp(status, "failed")) { x->done = 2; x->started = 0; x->ended_seq = ++*ended_seq; }
+        /* skipped: not selected; interrupted, stopped: cut off (started stays) */
+    } else if (!strcmp(rec, "rollback_end") && status && !strcmp(status, "ok")) {
+        x->rolled_back = 1;
+    } else if (!strcmp(rec, "effect_start") && x->started && !json_is_true(json_object_get(r, "dry_run")) &&
+               !json_is_false(json_object_get(r, "write")) && !json_is_true(json_object_get(r, "replayed"))) {
+        const char *ef = json_string_value(json_object_get(r, "effect")), *tg = json_string_value(json_object_get(r, "target"));
+        rbk_sbuf b = RBK_SBUF_INIT;
+        if (x->write_list) rbk_sbuf_adds(&b, x->write_list);
+        rbk_sbuf_printf(&b, "  - %s %s\n", ef ? ef : "?", tg ? tg : "?");
+        free(x->write_list);
+        x->write_list = rbk_sbuf_detach(&b);
+        x->writes++;
+    }
 }
 
 static void grow(rbk_journal_state *st, int step) {
@@ -605,6 +646,7 @@ static int read_records(const char *path, rbk_sbuf data, rbk_journal_state *st, 
      * continues the cut attempt (its effects stay, and the resumed run's own records of them
      * are not taken as new ones), so that a resume killed in turn can be resumed again. */
     int carry = 0, carry_step = -1, carry_rb = 0, continuing = 0;
+    int inst_seq = 0; /* the order instances of per-item steps ended in */
     int wait_from = 0; /* the waits of the incomplete part's run start here in st->waits */
 #define BAD(...) do { rbk_sbuf_printf(&e, __VA_ARGS__); json_decref(r); rc = -1; goto done; } while (0)
     while (at < data.len) {
@@ -638,6 +680,12 @@ static int read_records(const char *path, rbk_sbuf data, rbk_journal_state *st, 
             st->last_effect_id = (uint64_t)json_integer_value(eid);
         if (!begun && strcmp(rec, "begin"))
             BAD("%s:%d: a journal starts with a \"begin\" record; this file does not look like a runbook journal", path, lineno);
+        const char *inst = json_string_value(json_object_get(r, "instance"));
+        if (inst && step >= 0) {
+            instance_record(st, r, rec, step, inst, status, &inst_seq);
+            json_decref(r);
+            continue;
+        }
         if (!strcmp(rec, "begin")) {
             if (begun) BAD("%s:%d: a second \"begin\" record: two runs were written into one journal", path, lineno);
             begun = 1;
@@ -682,6 +730,15 @@ static int read_records(const char *path, rbk_sbuf data, rbk_journal_state *st, 
             carry_rb = st->incomplete_in_rollback;
             continuing = 0;
             json_t *dec = json_object_get(r, "decisions");
+            for (size_t k = 0; k < json_array_size(dec); k++) { /* a cut instance counted as done */
+                json_t *x = json_array_get(dec, k);
+                const char *what = json_string_value(json_object_get(x, "decision")), *in = json_string_value(json_object_get(x, "instance"));
+                if (!what || !in || strcmp(what, "done") || jint(x, "step", -1) < 0) continue;
+                rbk_journal_instance *y = instance_of(st, jint(x, "step", -1), in);
+                y->done = 1;
+                y->started = 0;
+                y->ended_seq = ++inst_seq;
+            }
             for (size_t k = 0; carry && k < json_array_size(dec); k++) {
                 json_t *x = json_array_get(dec, k);
                 const char *what = json_string_value(json_object_get(x, "decision"));
@@ -846,6 +903,8 @@ void rbk_journal_state_free(rbk_journal_state *st) {
     free(st->artifact); free(st->runbook); free(st->cwd); free(st->title); free(st->on_failure); free(st->only); free(st->fail_at);
     free(st->from);
     free(st->holder); free(st->ended_status); free(st->waits);
+    for (int i = 0; i < st->ninstances; i++) { free(st->instances[i].label); free(st->instances[i].write_list); }
+    free(st->instances);
     for (int i = 0; i < st->nparams; i++) { free(st->params[i].key); free(st->params[i].value); free(st->params[i].masked); }
     free(st->params);
     for (int i = 0; i < st->nenv; i++) { free(st->env[i].key); free(st->env[i].value); free(st->env[i].masked); }

@@ -65,6 +65,19 @@ typedef struct rbk_journal_effect {
     int replay;         /* its index in replay[] (the decision is written there) */
 } rbk_journal_effect;
 
+/* An instance of a per-item step (records with "instance"): how it ended, or that it was cut
+ * off (started, no end, or ended interrupted or stopped) and which writes it began then. */
+typedef struct rbk_journal_instance {
+    int step;
+    char *label;
+    int done;           /* 1 ended ok (or counted as done at a resume), 2 failed; 0 not ended */
+    int rolled_back;
+    int started;        /* its last step_start has no end (or an interrupted one): cut off */
+    int ended_seq;      /* the order it ended in */
+    int writes;         /* the writes its last run began */
+    char *write_list;   /* them, one "  - effect target (why)" line each */
+} rbk_journal_instance;
+
 typedef struct rbk_journal_state {
     char *artifact;     /* hex */
     char *runbook;      /* the .rb/.rbc that ran, as it was given (NULL when masked) */
@@ -95,6 +108,7 @@ typedef struct rbk_journal_state {
     rbk_journal_effect *unknown; int nunknown; /* cut: the writes of unknown outcome */
     rbk_journal_effect *again; int nagain; /* !cut: the writes of its last attempt, which run again */
     uint64_t last_effect_id;
+    rbk_journal_instance *instances; int ninstances; /* per-item steps' instances, as they appear */
     rbk_resume_wait *waits; int nwaits; /* cut: the waits of the part's run that was cut, with their deadlines */
     int ended, end_code;             /* a run_end record after the last begin/resume */
     int cut_short;                   /* the last line was incomplete and is ignored */

@@ -98,6 +98,11 @@ static void account(rbk_term *t, const rbk_event *ev) {
         break;
     case RBK_EV_STEP_END: {
         const char *s = ev->status;
+        if (ev->instance) { /* an instance of a per-item step: its step's own end counts */
+            if (!strcmp(s, "ok")) t->instances_ok++;
+            else if (strcmp(s, "skipped")) t->instances_failed++;
+            break;
+        }
         int st = !strcmp(s, "ok") ? END_OK : !strcmp(s, "skipped") ? END_SKIPPED : !strcmp(s, "failed") ? END_FAILED : END_STOPPED;
         if (ev->step >= 0 && ev->step == t->last_end_step) (*end_counter(t, t->last_end_status))--; /* re-run after a decision */
         (*end_counter(t, st))++;
@@ -125,6 +130,7 @@ static void account(rbk_term *t, const rbk_event *ev) {
         }
         break;
     case RBK_EV_ROLLBACK_END:
+        if (ev->instance) break; /* counted with its step's */
         if (!strcmp(ev->status, "ok")) t->rollbacks_ok++;
         else if (!strcmp(ev->status, "failed")) t->rollbacks_failed++;
         else if (strcmp(ev->status, "none")) t->rollbacks_not_run++;
@@ -535,7 +541,7 @@ static void render_live(rbk_term *t, const rbk_event *ev, rbk_sbuf *o) {
  * the text face takes text in, so no producer can forget it. */
 typedef struct clean_event {
     rbk_event ev;
-    char *s[16];
+    char *s[20];
     int n;
     rbk_event_value *vals;
 } clean_event;
@@ -545,7 +551,7 @@ static const char *clean_str(clean_event *c, const char *s) {
     rbk_sbuf b = RBK_SBUF_INIT;
     rbk_text_clean_term(&b, s, strlen(s));
     char *r = rbk_sbuf_detach(&b);
-    if (c->n < 16) c->s[c->n++] = r;
+    if (c->n < 20) c->s[c->n++] = r;
     return r;
 }
 static void clean_event_init(clean_event *c, const rbk_event *ev) {
@@ -553,9 +559,10 @@ static void clean_event_init(clean_event *c, const rbk_event *ev) {
     c->ev = *ev;
     rbk_event *e = &c->ev;
 #define CL(f) e->f = clean_str(c, ev->f);
-    CL(step_name) CL(status) CL(text) CL(detail) CL(file) CL(source_line) CL(source) CL(effect) CL(target)
+    CL(step_name) CL(instance) CL(status) CL(text) CL(detail) CL(file) CL(source_line) CL(source) CL(effect) CL(target)
     CL(out) CL(err) CL(stream) CL(answer) CL(who)
 #undef CL
+    if (e->instance) e->step_name = e->instance; /* an instance is shown by its own name */
     if (ev->nvalues > 0) {
         c->vals = rbk_xcalloc((size_t)ev->nvalues, sizeof *c->vals);
         for (int i = 0; i < ev->nvalues; i++) {
@@ -577,6 +584,28 @@ static void clean_event_free(clean_event *c) {
     free(c->vals);
 }
 
+/* The lines of an instance's event that are not its own start and end ("ok expect ...", a
+ * command's output) name the instance: instances of a batch run at the same time, and their
+ * lines interleave. "  ok     expect x" becomes "[web-1]   ok     expect x". */
+static void instance_prefix(const rbk_event *ev, rbk_sbuf *o) {
+    if (!ev->instance || !o->len || ev->kind == RBK_EV_STEP_START || ev->kind == RBK_EV_STEP_END ||
+        ev->kind == RBK_EV_ROLLBACK_START || ev->kind == RBK_EV_ROLLBACK_END)
+        return;
+    rbk_sbuf r = RBK_SBUF_INIT;
+    size_t i = 0;
+    while (i < o->len) {
+        size_t e = i;
+        while (e < o->len && o->data[e] != '\n') e++;
+        if (e > i) rbk_sbuf_printf(&r, "[%s] ", ev->instance); /* before the indentation: carets stay aligned */
+        rbk_sbuf_add(&r, o->data + i, e - i);
+        if (e < o->len) rbk_sbuf_addc(&r, '\n');
+        i = e + 1;
+    }
+    rbk_sbuf_reset(o);
+    rbk_sbuf_add(o, r.data, r.len);
+    rbk_sbuf_free(&r);
+}
+
 void rbk_term_sink(void *ctx, const rbk_event *raw) {
     rbk_term *t = ctx;
     clean_event ce;
@@ -586,6 +615,7 @@ void rbk_term_sink(void *ctx, const rbk_event *raw) {
     if (!t->live) {
         account(t, ev);
         render_plain(t, ev, &o);
+        instance_prefix(ev, &o);
         if (o.len) fwrite(o.data, 1, o.len, t->out);
         fflush(t->out);
         rbk_sbuf_free(&o);
@@ -596,6 +626,7 @@ void rbk_term_sink(void *ctx, const rbk_event *raw) {
     account(t, ev);
     clear_status(t);
     render_live(t, ev, &o);
+    instance_prefix(ev, &o);
     if (o.len) fwrite(o.data, 1, o.len, t->out);
     draw_status(t);
     fflush(t->out);
@@ -641,6 +672,7 @@ void rbk_jsonl_sink(void *ctx, const rbk_event *ev) {
     if (ev->step >= 0) rbk_jw_int(w, "step", ev->step);
     if (ev->attempt) rbk_jw_int(w, "attempt", ev->attempt);
     jstr(w, "step_name", ev->step_name);
+    jstr(w, "instance", ev->instance);
     jstr(w, "status", ev->status);
     jstr(w, "text", ev->text);
     jstr(w, "detail", ev->detail);

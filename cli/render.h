@@ -27,6 +27,7 @@ typedef struct rbk_term {
     int failed_step;
     const char *failed_name;
     int rollbacks_ok, rollbacks_failed, rollbacks_not_run;
+    int instances_ok, instances_failed; /* of per-item steps (their steps count as steps) */
     int steps_ok, steps_failed, steps_skipped, steps_stopped;
     int last_end_step, last_end_status; /* to count a step re-run after a decision once */
     char *title;

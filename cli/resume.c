@@ -256,6 +256,40 @@ int rbk_cmd_resume(rbk_cli_opts *o) {
             rbk_jw_close(&dw, '}');
         }
     }
+    /* instances of per-item steps that were cut off after they began writes: they run again
+     * from their start (those writes too) or count as done — the operator decides, as for effects */
+    for (int i = 0; i < st.ninstances; i++) {
+        rbk_journal_instance *x = &st.instances[i];
+        if (!x->started || x->done || x->step >= (int)u->nsteps) continue;
+        const char *sn = rbk_unit_str(u, u->steps[x->step].name, NULL);
+        if (!x->writes) {
+            fprintf(stderr, "resume: instance \"%s\" of step \"%s\" was cut off before any write; it runs again from its start\n", x->label, sn);
+            continue;
+        }
+        fprintf(stderr, "resume: instance \"%s\" of step \"%s\" was cut off after it began %s:\n%s", x->label, sn,
+                x->writes == 1 ? "this write" : "these writes", x->write_list ? x->write_list : "");
+        if (!o->unknown && !(o->run.interactive && o->run.ask)) {
+            fputs("runbook resume: refused: an instance of unknown outcome needs a decision — check what happened, then\n"
+                  "  resume on a terminal, or pass --unknown rerun (run it again from its start) or --unknown done (count it as done)\n", stderr);
+            goto out;
+        }
+        int c = o->unknown == 'r' ? 'R' : o->unknown == 'd' ? 'D' : 0;
+        if (!c) {
+            rbk_sbuf q = RBK_SBUF_INIT;
+            rbk_sbuf_printf(&q, "Instance \"%s\" may or may not have done its work. What now?", x->label);
+            c = rbk_prompt_choose(&o->prompt, rbk_sbuf_cstr(&q),
+                                  "run it again: it runs from its start, its writes once more; count it as done: it does not run again",
+                                  "RDs");
+            rbk_sbuf_free(&q);
+            if (c != 'R' && c != 'D') { fputs("resume: stopped by the operator; nothing was run\n", stderr); rc = 2; goto out; }
+        }
+        if (c == 'D') { x->done = 1; x->started = 0; }
+        rbk_jw_open(&dw, NULL, '{');
+        rbk_jw_int(&dw, "step", x->step);
+        rbk_jw_str(&dw, "instance", x->label);
+        rbk_jw_str(&dw, "decision", c == 'D' ? "done" : "rerun");
+        rbk_jw_close(&dw, '}');
+    }
     rbk_jw_close(&dw, ']');
     {
         int n = (int)u->nsteps;
@@ -276,6 +310,26 @@ int rbk_cmd_resume(rbk_cli_opts *o) {
         R.last_effect_id = st.last_effect_id;
         R.waits = st.waits;
         R.nwaits = st.nwaits;
+        /* the instances that ended, in the order they did (a rollback undoes them in reverse) */
+        rbk_resume_instance *ri = calloc((size_t)st.ninstances + 1, sizeof *ri);
+        int nri = 0;
+        for (int seq = 1;; seq++) {
+            int found = 0, more = 0;
+            for (int i = 0; i < st.ninstances; i++) {
+                rbk_journal_instance *x = &st.instances[i];
+                if (!x->done) continue;
+                if (x->ended_seq > seq) more = 1;
+                if (x->ended_seq != seq) continue;
+                ri[nri++] = (rbk_resume_instance){x->step, x->label, x->done, x->rolled_back};
+                found = 1;
+            }
+            if (!found && !more) break;
+        }
+        for (int i = 0; i < st.ninstances; i++) /* counted as done at this resume: last */
+            if (st.instances[i].done && !st.instances[i].ended_seq)
+                ri[nri++] = (rbk_resume_instance){st.instances[i].step, st.instances[i].label, st.instances[i].done, st.instances[i].rolled_back};
+        R.instances = ri;
+        R.ninstances = nri;
         o->run.resume = &R;
         rc = rbk_cli_execute(o, u, path, j, &st, rbk_sbuf_cstr(&decisions));
         j = NULL;
@@ -284,6 +338,7 @@ int rbk_cmd_resume(rbk_cli_opts *o) {
         free(R.done);
         free(R.rolled_back);
         free(R.checkpoint);
+        free(ri);
     }
 out:
     rbk_journal_close(j);

@@ -563,7 +563,21 @@ rbk_status rbk_instances_run(rbk_vm *vm, uint32_t idx, int *tolerated) {
     /* --only / --from naming one instance (the step's own name takes them all: vm/steps.c) */
     int only_one = vm->only_instance;
     int from_one = vm->from_instance_pending;
-    (void)name;
+    if (only_one || from_one) { /* the name fits the step's; it must be one of its instances */
+        const char *want = only_one ? vm->opts.only : vm->opts.from;
+        int hit = 0;
+        for (int i = 0; i < I->n && !hit; i++) hit = !strcmp(I->v[i].label, want);
+        if (!hit) {
+            rbk_sbuf l = RBK_SBUF_INIT;
+            for (int i = 0; i < I->n && i < 10; i++) rbk_sbuf_printf(&l, "%s\"%s\"", i ? ", " : "", I->v[i].label);
+            if (I->n > 10) rbk_sbuf_printf(&l, ", ... (%d in all)", I->n);
+            rbk_vm_raise(vm, RBK_E_RUNTIME, "%s \"%s\": step \"%s\" has no instance of that name; its instances: %s", only_one ? "--only" : "--from",
+                         want, name, I->n ? rbk_sbuf_cstr(&l) : "none (its list is empty)");
+            rbk_sbuf_free(&l);
+            vm->from_instance_pending = 0;
+            return RBK_E_RUNTIME;
+        }
+    }
     {
         rbk_event e = rbk_steps_ev(vm, RBK_EV_NOTE, (int)idx);
         rbk_sbuf t = RBK_SBUF_INIT;

@@ -171,6 +171,17 @@ static int rollback(rbk_vm *vm, int failed_step, int ok_code) {
             rbk_vm_emit(vm, &e);
             continue;
         }
+        if (st->flags & RBK_STEP_PER_ITEM) {
+            int ran = 0;
+            for (int i = 0; vm->inst && i < vm->inst[s].n; i++) ran += vm->inst[s].v[i].ran && !vm->inst[s].v[i].rolled_back;
+            if (!ran) {
+                rbk_event e = rbk_steps_ev(vm, RBK_EV_ROLLBACK_END, s);
+                e.status = "none";
+                e.text = "no instance to roll back";
+                rbk_vm_emit(vm, &e);
+                continue;
+            }
+        }
         rbk_event e = rbk_steps_ev(vm, RBK_EV_ROLLBACK_START, s);
         rbk_vm_emit(vm, &e);
         int64_t t0 = rbk_now_ms();
