@@ -335,7 +335,7 @@ static int new_step_fn(sema *S, rbk_stepinfo *si, const char *suffix, rbk_node *
  * the operator only when instances run one at a time (`serial 1`). */
 static void per_item_rules(rbk_compiler *c, rbk_stepinfo *si) {
     rbk_node *list = si->per_item->a;
-    if (si->list_fn >= 0 && (c->fns[si->list_fn].effects & 7)) {
+    if (si->list_fn >= 0 && (c->fns[si->list_fn].effects & 32)) { /* env.X and hosts.G are known before step 1 */
         rbk_diag *d = rbk_diag_add(c->diags, RBK_SEV_ERROR, "check", list->file, list->off, list->end,
                                    "the list of per-item step \"%s\" calls a builtin that reads or changes something", si->name);
         rbk_diag_hint(d, "compute it before the step, at the top level (let nodes = ...), and iterate that");

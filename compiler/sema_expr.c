@@ -263,7 +263,7 @@ static rbk_ctype *call_builtin(sema *S, rbk_node *n, int id, rbk_node *receiver)
     rbk_node *roa = ro >= 0 && ro < n->list2.n ? n->list2.items[ro] : NULL;
     rbk_effect e = rbk_call_effect(b, roa && roa->kind == N_BOOL && roa->i);
     int eff = e == RBK_EFF_READ ? 1 : e == RBK_EFF_WRITE ? 2 : e == RBK_EFF_GATE ? 4 : 0;
-    if (eff) note_effect(S, eff, n);
+    if (eff) note_effect(S, eff | 32, n); /* 32: a builtin's effect, not an env/hosts read */
     if (id == RBK_BI_SH || id == RBK_BI_EXEC) {
         /* on: a list gives a list of results (each with its host), one host a map with host */
         for (int i = 0; i < b->nparams && i < n->list2.n; i++)
