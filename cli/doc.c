@@ -329,6 +329,12 @@ static void prerequisites(doc *d) {
     rbk_sbuf_addc(b, '\n');
 }
 
+/* a per-item step's worst case says how it is counted (batches × an instance's) */
+static void step_worst_md(rbk_sbuf *b, const rbk_ostep *s) {
+    if (s->per_item) rbk_ostep_worst_text(b, s);
+    else cost_md(b, &s->worst);
+}
+
 static void glance(doc *d) {
     const rbk_outline *o = d->o;
     rbk_sbuf *b = &d->b;
@@ -349,7 +355,7 @@ static void glance(doc *d) {
         else if (writes) rbk_sbuf_adds(b, "**no rollback**");
         else rbk_sbuf_adds(b, "nothing to undo");
         rbk_sbuf_adds(b, " | ");
-        cost_md(b, &s->worst);
+        step_worst_md(b, s);
         rbk_sbuf_adds(b, " |\n");
     }
     rbk_sbuf_addc(b, '\n');
@@ -385,6 +391,14 @@ static void step_md(doc *d, const rbk_ostep *s) {
         md_prose(b, 1, s->description);
         rbk_sbuf_addc(b, '\n');
     }
+    if (s->per_item) { /* docs/fleet.md */
+        rbk_sbuf t = RBK_SBUF_INIT;
+        rbk_ostep_per_item_text(&t, s);
+        rbk_sbuf_adds(b, "  - Runs once per item, each run an instance of its own: ");
+        md_text(b, t.data);
+        rbk_sbuf_addc(b, '\n');
+        rbk_sbuf_free(&t);
+    }
     items_md(d, &s->cond_items, 1, 0);
     items_md(d, &s->body, 1, 0);
     if (!s->body.n && !s->cond_items.n) rbk_sbuf_adds(b, "  - Nothing to do but the checks above.\n");
@@ -393,7 +407,7 @@ static void step_md(doc *d, const rbk_ostep *s) {
         if (s->timeout_ms) {
             rbk_sbuf_adds(b, "Timeout ");
             dur(b, s->timeout_ms);
-            rbk_sbuf_adds(b, " for each attempt");
+            rbk_sbuf_adds(b, s->per_item ? " for each attempt of an instance" : " for each attempt");
             if (s->retries) rbk_sbuf_adds(b, "; ");
         }
         if (s->retries) {
@@ -404,7 +418,7 @@ static void step_md(doc *d, const rbk_ostep *s) {
     }
     if (rbk_cost_total(&s->worst) || !rbk_cost_bounded(&s->worst)) {
         rbk_sbuf_adds(b, "  - Worst case: ");
-        cost_md(b, &s->worst);
+        step_worst_md(b, s);
         rbk_sbuf_addc(b, '\n');
     }
     int writes = 0, gates = 0;
@@ -412,7 +426,7 @@ static void step_md(doc *d, const rbk_ostep *s) {
     if (s->nothing_to_undo) {
         rbk_sbuf_adds(b, "  - Nothing to undo (an empty rollback block): the rollback passes over this step.\n");
     } else if (s->has_rollback) {
-        rbk_sbuf_adds(b, "  - If this fails, roll back");
+        rbk_sbuf_adds(b, s->per_item ? "  - If this fails, roll back each instance that ran, last ended first" : "  - If this fails, roll back");
         if (s->rollback_timeout_ms) { rbk_sbuf_adds(b, " (timeout "); dur(b, s->rollback_timeout_ms); rbk_sbuf_addc(b, ')'); }
         rbk_sbuf_adds(b, ":\n");
         if (s->rollback.n) items_md(d, &s->rollback, 2, 0);

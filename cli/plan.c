@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "../support/jsonw.h"
 #include "load.h"
+#include "../inventory/inventory.h"
 
 int rbk_cmd_plan(rbk_cli_opts *o);
 
@@ -45,6 +46,7 @@ typedef struct tx {
     const rbk_outline *o;
     const char *indent;
     int count;
+    const int64_t *group_hosts; /* per env: the hosts of a group in --inventory, -1 not there; NULL: no --inventory */
 } tx;
 
 static const char *C(const tx *t, const char *code) { return t->color ? code : ""; }
@@ -141,6 +143,9 @@ static void text_decls(tx *t) {
         for (int i = 0; i < o->nenvs; i++) {
             if (!o->envs[i].hosts) continue;
             rbk_sbuf_printf(b, "  %s", o->envs[i].name);
+            if (t->group_hosts && t->group_hosts[i] >= 0)
+                rbk_sbuf_printf(b, "  %lld host%s in the inventory", (long long)t->group_hosts[i], t->group_hosts[i] == 1 ? "" : "s");
+            else if (t->group_hosts) rbk_sbuf_printf(b, "  %snot in the inventory%s", C(t, RED), C(t, RESET));
             if (o->envs[i].description) rbk_sbuf_printf(b, "  # %s", o->envs[i].description);
             rbk_sbuf_addc(b, '\n');
         }
@@ -184,6 +189,20 @@ static void text_code(tx *t, const rbk_ocode *k) {
     rbk_sbuf_addc(b, '\n');
 }
 
+/* a per-item step's rollback undoes its instances one at a time: "30s per instance; × items" */
+static void rollback_worst_text(rbk_sbuf *b, const rbk_ostep *s) {
+    if (!s->per_item || !rbk_cost_bounded(&s->instance_rollback_worst)) { rbk_cost_text(b, &s->rollback_worst); return; }
+    if (s->items >= 0) {
+        rbk_cost_text(b, &s->rollback_worst);
+        rbk_sbuf_printf(b, " (%lld instance%s × ", (long long)s->items, s->items == 1 ? "" : "s");
+        rbk_cost_text(b, &s->instance_rollback_worst);
+        rbk_sbuf_addc(b, ')');
+        return;
+    }
+    rbk_cost_text(b, &s->instance_rollback_worst);
+    rbk_sbuf_adds(b, " per instance; × items");
+}
+
 static void text_step(tx *t, const rbk_ostep *s, const char **section) {
     const rbk_outline *o = t->o;
     rbk_sbuf *b = &t->out;
@@ -193,11 +212,16 @@ static void text_step(tx *t, const rbk_ostep *s, const char **section) {
     rbk_sbuf_printf(b, "  %s%2d. %s%s  %s:%d", C(t, BOLD), s->index + 1, s->name, C(t, RESET),
                     rbk_outline_file(o, s->file), s->line);
     rbk_sbuf_adds(b, "  worst ");
-    rbk_cost_text(b, &s->worst);
+    rbk_ostep_worst_text(b, s);
     rbk_sbuf_addc(b, '\n');
+    if (s->per_item) { /* docs/fleet.md: one instance per item, in batches */
+        rbk_sbuf_adds(b, "      ");
+        rbk_ostep_per_item_text(b, s);
+        rbk_sbuf_addc(b, '\n');
+    }
     if (s->cond) rbk_sbuf_printf(b, "      runs only if %s\n", s->cond);
     if (s->timeout_ms || s->retries) {
-        rbk_sbuf_adds(b, "      ");
+        rbk_sbuf_adds(b, s->per_item ? "      each instance: " : "      ");
         if (s->timeout_ms) { rbk_sbuf_adds(b, "timeout "); dur(b, s->timeout_ms); rbk_sbuf_adds(b, s->retries ? ", " : ""); }
         if (s->retries) {
             rbk_sbuf_printf(b, "retry %d", s->retries);
@@ -218,10 +242,10 @@ static void text_step(tx *t, const rbk_ostep *s, const char **section) {
     if (s->nothing_to_undo) {
         rbk_sbuf_adds(b, "      rollback: nothing to undo (an empty rollback block)\n");
     } else if (s->has_rollback) {
-        rbk_sbuf_adds(b, "      rollback (");
+        rbk_sbuf_adds(b, s->per_item ? "      rollback of each instance that ran, last ended first (" : "      rollback (");
         if (s->rollback_timeout_ms) { rbk_sbuf_adds(b, "timeout "); dur(b, s->rollback_timeout_ms); rbk_sbuf_adds(b, ", "); }
         rbk_sbuf_adds(b, "worst ");
-        rbk_cost_text(b, &s->rollback_worst);
+        rollback_worst_text(b, s);
         rbk_sbuf_adds(b, "):\n");
         if (!text_effects(t, &s->rollback, "        ")) rbk_sbuf_adds(b, "        no external effects\n");
     }
@@ -253,8 +277,8 @@ static void text_rollback(tx *t) {
             continue;
         }
         if (s->has_rollback) {
-            rbk_sbuf_adds(b, "  rollback block, worst ");
-            rbk_cost_text(b, &s->rollback_worst);
+            rbk_sbuf_adds(b, s->per_item ? "  rollback block of each instance that ran, worst " : "  rollback block, worst ");
+            rollback_worst_text(b, s);
             rbk_sbuf_addc(b, '\n');
             continue;
         }
@@ -337,8 +361,8 @@ static void text_worst(tx *t) {
     }
 }
 
-static void plan_text(const rbk_outline *o, int color) {
-    tx t = {RBK_SBUF_INIT, color, o, "", 0};
+static void plan_text(const rbk_outline *o, int color, const int64_t *group_hosts) {
+    tx t = {RBK_SBUF_INIT, color, o, "", 0, group_hosts};
     text_header(&t);
     text_decls(&t);
     rbk_sbuf_printf(&t.out, "%sSequence%s (in order; top-level code runs between the steps)\n", C(&t, BOLD), C(&t, RESET));
@@ -359,6 +383,7 @@ typedef struct js {
     rbk_jw *w;
     const rbk_outline *o;
     int first;
+    const int64_t *group_hosts;
 } js;
 
 static void jms(rbk_jw *w, const char *k, int64_t ms, const char *why) {
@@ -449,6 +474,20 @@ static void json_step(js *j, const rbk_ostep *s) {
     json_list(j, "rollback_effects", &s->rollback, json_effect);
     jcost(w, "worst", &s->worst);
     jcost(w, "rollback_worst", &s->rollback_worst);
+    if (s->per_item) { /* docs/fleet.md: only on a per-item step */
+        rbk_jw_open(w, "per_item", '{');
+        rbk_jw_str(w, "var", s->var);
+        rbk_jw_str(w, "list", s->list);
+        jms(w, "items", s->items, s->items < 0 ? "?" : NULL);
+        rbk_jw_int(w, "serial", s->serial);
+        rbk_jw_bool(w, "serial_percent", s->serial_pct);
+        rbk_jw_int(w, "max_fail", s->max_fail);
+        rbk_jw_bool(w, "max_fail_percent", s->max_fail_pct);
+        jms(w, "batches", s->batches, s->batches < 0 ? "?" : NULL);
+        jcost(w, "instance_worst", &s->instance_worst);
+        jcost(w, "instance_rollback_worst", &s->instance_rollback_worst);
+        rbk_jw_close(w, '}');
+    }
     if (s->has_rollback) { /* the rollback block's bound: its own `rollback timeout D`, else the step's */
         int64_t rt = s->rollback_timeout_ms ? s->rollback_timeout_ms : s->timeout_ms;
         jms(w, "rollback_timeout_ms", rt, rt ? NULL : "none");
@@ -485,9 +524,11 @@ static void json_gate(void *ctx, const rbk_oitem *it, const char *when) {
 }
 
 /* {KEY: name, line, description}: a hosts group or a run lock */
-static void jw_named(rbk_jw *w, const char *key, const rbk_oenv *e) {
+static void jw_named(rbk_jw *w, const char *key, const rbk_oenv *e, const int64_t *count) {
     rbk_jw_open(w, NULL, '{');
     rbk_jw_str(w, key, e->name);
+    if (count && *count >= 0) rbk_jw_int(w, "inventory_hosts", *count); /* runbook plan --inventory */
+    else if (count) rbk_jw_null(w, "inventory_hosts");
     rbk_jw_int(w, "line", e->line);
     rbk_jw_str(w, "description", e->description);
     rbk_jw_close(w, '}');
@@ -523,12 +564,12 @@ static void json_decls(js *j) {
     if (nhosts) { /* docs/fleet.md: only when the runbook declares groups */
         rbk_jw_open(w, "hosts", '[');
         for (int i = 0; i < o->nenvs; i++)
-            if (o->envs[i].hosts) jw_named(w, "group", &o->envs[i]);
+            if (o->envs[i].hosts) jw_named(w, "group", &o->envs[i], j->group_hosts ? &j->group_hosts[i] : NULL);
         rbk_jw_close(w, ']');
     }
     if (o->nlocks) { /* docs/state.md: only when the runbook declares locks */
         rbk_jw_open(w, "locks", '[');
-        for (int i = 0; i < o->nlocks; i++) jw_named(w, "name", &o->locks[i]);
+        for (int i = 0; i < o->nlocks; i++) jw_named(w, "name", &o->locks[i], NULL);
         rbk_jw_close(w, ']');
     }
     rbk_jw_open(w, "params", '[');
@@ -609,11 +650,11 @@ static void json_tail(js *j) {
     rbk_jw_close(w, '}');
 }
 
-static void plan_json(const rbk_outline *o) {
+static void plan_json(const rbk_outline *o, const int64_t *group_hosts) {
     rbk_sbuf b = RBK_SBUF_INIT;
     rbk_jw w;
     rbk_jw_init(&w, &b, 1, rbk_sbuf_add_json_str);
-    js j = {&w, o, 0};
+    js j = {&w, o, 0, group_hosts};
     rbk_jw_open(&w, NULL, '{');
     rbk_jw_int(&w, "plan_format", 1);
     rbk_jw_str(&w, "title", o->title);
@@ -633,6 +674,34 @@ static void plan_json(const rbk_outline *o) {
     rbk_sbuf_free(&b);
 }
 
+/* --inventory (docs/fleet.md, read as `run` reads it): how many hosts each declared group has
+ * (-1: not in the inventory), and so the length of a per-item step's list `hosts.G`. */
+static int count_groups(rbk_cli_opts *opts, rbk_outline *o, int64_t **out) {
+    rbk_inventory inv = RBK_INVENTORY_INIT;
+    rbk_sbuf err = RBK_SBUF_INIT;
+    int bad = 0;
+    for (int i = 0; i < opts->ninventories && !bad; i++) bad = rbk_inv_load(&inv, opts->inventories[i], &err) != 0;
+    if (!bad) bad = rbk_inv_resolve(&inv, &err) != 0;
+    if (bad) {
+        fprintf(stderr, "runbook plan: --inventory: %s\n", rbk_sbuf_cstr(&err));
+        rbk_inv_free(&inv);
+        rbk_sbuf_free(&err);
+        return EXIT_USAGE;
+    }
+    int64_t *n = rbk_xcalloc((size_t)o->nenvs + 1, sizeof *n);
+    for (int i = 0; i < o->nenvs; i++) {
+        const rbk_inv_group *g = o->envs[i].hosts ? rbk_inv_find_group(&inv, o->envs[i].name) : NULL;
+        n[i] = g ? (int64_t)g->nall_hosts : -1;
+    }
+    for (int i = 0; i < o->nsteps; i++)
+        if (o->steps[i].per_item && o->steps[i].list_group >= 0 && n[o->steps[i].list_group] >= 0)
+            rbk_outline_set_items(o, i, n[o->steps[i].list_group]);
+    rbk_inv_free(&inv);
+    rbk_sbuf_free(&err);
+    *out = n;
+    return 0;
+}
+
 int rbk_cmd_plan(rbk_cli_opts *opts) {
     if (opts->nfiles != 1) { fputs("runbook plan: give one FILE.rb or FILE.rbc\n", stderr); return EXIT_USAGE; }
     if (opts->format != RBK_FMT_TEXT && opts->format != RBK_FMT_JSON) {
@@ -642,8 +711,14 @@ int rbk_cmd_plan(rbk_cli_opts *opts) {
     rbk_outline o;
     int rc = rbk_cli_outline(opts->files[0], "plan", opts->run.default_timeout_ms, &o);
     if (rc) return rc;
-    if (opts->format == RBK_FMT_JSON) plan_json(&o);
-    else plan_text(&o, isatty(1) && !getenv("NO_COLOR"));
+    int64_t *group_hosts = NULL;
+    if (opts->ninventories && (rc = count_groups(opts, &o, &group_hosts))) {
+        rbk_outline_free(&o);
+        return rc;
+    }
+    if (opts->format == RBK_FMT_JSON) plan_json(&o, group_hosts);
+    else plan_text(&o, isatty(1) && !getenv("NO_COLOR"), group_hosts);
+    free(group_hosts);
     rbk_outline_free(&o);
     return 0;
 }

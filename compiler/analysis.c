@@ -592,6 +592,77 @@ static void build_decls(walker *w) {
     }
 }
 
+/* A per-item step's worst cases from its instance's (vm/instances.c: a batch of `serial`, or of
+ * ceil(items x P / 100) for `serial P%`, the next batch after the last instance of this one
+ * ends; the rollback undoes the instances one at a time, last ended first). */
+static int64_t ceil_div(int64_t a, int64_t b) { return b > 0 ? a / b + (a % b != 0) : 0; }
+static int64_t batches_of(const rbk_ostep *st, int64_t n) {
+    if (n < 0) return st->serial_pct ? ceil_div(100, st->serial) : -1; /* a share: at most ceil(100/P), whatever n */
+    int64_t b = st->serial_pct ? ceil_div(sat_mul(n, st->serial), 100) : st->serial;
+    return ceil_div(n, b < 1 ? 1 : b);
+}
+/* why a product by an unknown count has no bound: "1m10s per instance × ceil(items / 2) batches, and ..." */
+static char *count_why(const rbk_outline *o, const rbk_ostep *st, const rbk_cost *one, const char *times) {
+    rbk_sbuf b = RBK_SBUF_INIT;
+    rbk_cost_text(&b, one);
+    rbk_sbuf_printf(&b, " per instance × %s, and the number of items of `%s` is not known before the run", times, st->list);
+    if (st->list_group >= 0) rbk_sbuf_printf(&b, " (runbook plan --inventory FILE counts group %s)", o->envs[st->list_group].name);
+    return rbk_sbuf_detach(&b);
+}
+static void per_item_worst(rbk_outline *o, rbk_ostep *st) {
+    cost_free(&st->worst);
+    cost_free(&st->rollback_worst);
+    st->batches = batches_of(st, st->items);
+    st->worst = capped(&st->cond_cost, st->timeout_ms);
+    rbk_cost run = cost_copy(&st->instance_worst);
+    if (st->batches >= 0) cost_mul(&run, st->batches);
+    else if (rbk_cost_bounded(&run) && !cost_empty(&run)) {
+        rbk_sbuf t = RBK_SBUF_INIT;
+        rbk_sbuf_printf(&t, "ceil(items / %d) batches", st->serial);
+        run.machine_why = count_why(o, st, &st->instance_worst, t.data);
+        if (run.operator_ms) run.operator_why = rbk_xstrdup(run.machine_why);
+        rbk_sbuf_free(&t);
+    }
+    cost_add(&st->worst, &run);
+    cost_free(&run);
+    st->rollback_worst = cost_copy(&st->instance_rollback_worst);
+    if (st->items >= 0) cost_mul(&st->rollback_worst, st->items);
+    else if (st->has_rollback && rbk_cost_bounded(&st->rollback_worst) && !cost_empty(&st->rollback_worst)) {
+        st->rollback_worst.machine_why = count_why(o, st, &st->instance_rollback_worst, "items (undone one at a time)");
+        if (st->rollback_worst.operator_ms) st->rollback_worst.operator_why = rbk_xstrdup(st->rollback_worst.machine_why);
+    }
+}
+
+void rbk_ostep_worst_text(rbk_sbuf *b, const rbk_ostep *s) {
+    if (!s->per_item || !rbk_cost_bounded(&s->instance_worst)) { rbk_cost_text(b, &s->worst); return; }
+    if (s->batches < 0) {
+        rbk_cost_text(b, &s->instance_worst);
+        rbk_sbuf_printf(b, " per instance; × ceil(items / %d) batches", s->serial);
+        return;
+    }
+    rbk_cost_text(b, &s->worst);
+    rbk_sbuf_printf(b, " (%s%lld batch%s × ", s->items < 0 ? "at most " : "", (long long)s->batches, s->batches == 1 ? "" : "es");
+    rbk_cost_text(b, &s->instance_worst);
+    rbk_sbuf_adds(b, " per instance)");
+}
+
+void rbk_ostep_per_item_text(rbk_sbuf *b, const rbk_ostep *s) {
+    rbk_sbuf_printf(b, "for %s in %s", s->var, s->list);
+    if (s->items >= 0) rbk_sbuf_printf(b, " (%lld item%s)", (long long)s->items, s->items == 1 ? "" : "s");
+    if (s->serial_pct) {
+        rbk_sbuf_printf(b, ", %d%% of the items at a time (serial %d%%", s->serial, s->serial);
+        if (s->items > 0) rbk_sbuf_printf(b, ": %lld", (long long)ceil_div(sat_mul(s->items, s->serial), 100));
+        rbk_sbuf_addc(b, ')');
+    } else if (s->serial == 1) rbk_sbuf_adds(b, ", one at a time (serial 1)");
+    else rbk_sbuf_printf(b, ", %d at a time (serial %d)", s->serial, s->serial);
+    if (s->max_fail_pct) {
+        rbk_sbuf_printf(b, ", at most %d%% failed instances tolerated (max_fail %d%%", s->max_fail, s->max_fail);
+        if (s->items >= 0) rbk_sbuf_printf(b, ": %lld", (long long)(sat_mul(s->items, s->max_fail) / 100));
+        rbk_sbuf_addc(b, ')');
+    } else if (s->max_fail == 0) rbk_sbuf_adds(b, ", no failed instance tolerated (max_fail 0)");
+    else rbk_sbuf_printf(b, ", at most %d failed instance%s tolerated (max_fail %d)", s->max_fail, s->max_fail == 1 ? "" : "s", s->max_fail);
+}
+
 static void build_step(walker *w, int i) {
     rbk_stepinfo *si = &w->c->steps[i];
     rbk_ostep *st = &w->o->steps[i];
@@ -615,7 +686,7 @@ static void build_step(walker *w, int i) {
     st->nothing_to_undo = st->has_rollback && n->c && n->c->list.n == 0;
     for (int k = 0; k < n->list.n; k++) {
         rbk_node *a = n->list.items[k];
-        if (strcmp(a->str, "if")) continue;
+        if (a->kind != N_STEP_ATTR || strcmp(a->str, "if")) continue;
         st->cond = rbk_an_render(w, a->a, NULL);
         st->cond_cost = expr_items(w, a->a, NULL, &st->cond_items);
     }
@@ -623,13 +694,36 @@ static void build_step(walker *w, int i) {
     if (st->has_rollback) st->rollback_cost = block_items(w, n->c, NULL, &st->rollback);
     /* the step's rules: the `if` once, each attempt capped by the timeout, `every` between */
     int64_t t = st->timeout_ms;
-    st->worst = capped(&st->cond_cost, t);
     rbk_cost body = capped(&st->body_cost, t);
     cost_mul(&body, st->retries + 1);
-    cost_add(&st->worst, &body);
-    cost_free(&body);
-    st->worst.machine_ms = sat_add(st->worst.machine_ms, sat_mul(st->retry_every_ms, st->retries));
-    st->rollback_worst = capped(&st->rollback_cost, st->rollback_timeout_ms ? st->rollback_timeout_ms : t); /* its own, or the step's */
+    body.machine_ms = sat_add(body.machine_ms, sat_mul(st->retry_every_ms, st->retries));
+    rbk_cost rb = capped(&st->rollback_cost, st->rollback_timeout_ms ? st->rollback_timeout_ms : t); /* its own, or the step's */
+    st->list_group = -1;
+    st->items = st->batches = -1;
+    if (!si->per_item) {
+        st->worst = capped(&st->cond_cost, t);
+        cost_add(&st->worst, &body);
+        cost_free(&body);
+        st->rollback_worst = rb;
+        return;
+    }
+    /* a per-item step: each instance has the attempts above (vm/instances.c run_instance) */
+    rbk_node *list = si->per_item->a;
+    st->per_item = 1;
+    st->var = si->per_item->str;
+    st->list = rbk_an_render(w, list, NULL);
+    st->serial = si->serial;
+    st->serial_pct = si->serial_pct;
+    st->max_fail = si->max_fail;
+    st->max_fail_pct = si->max_fail_pct;
+    st->instance_worst = body;
+    st->instance_rollback_worst = rb;
+    if (list->kind == N_FIELD && list->aux == RBK_FIELD_ENV && list->slot >= 0 && list->slot < w->c->nenvs &&
+        (w->c->envs[list->slot]->flags & RBK_NF_HOSTS))
+        st->list_group = list->slot;
+    cval v = rbk_an_ceval(w, list, NULL, 0);
+    st->items = v.kind == CV_LIST ? v.i : -1;
+    per_item_worst(w->o, st);
 }
 
 static rbk_ocode *new_code(rbk_outline *o, const char *label, int file, int line) {
@@ -727,6 +821,7 @@ void rbk_outline_init(rbk_outline *o, const char *path, int64_t default_timeout_
     o->point_of_no_return = -1;
 }
 
+static void outline_totals(rbk_outline *o);
 int rbk_outline_build(rbk_outline *o, rbk_compiler *c) {
     int errors = c->diags->nerrors;
     walker W = {0}, *w = &W;
@@ -744,6 +839,18 @@ int rbk_outline_build(rbk_outline *o, rbk_compiler *c) {
     build_sequence(w);
     if (o->text_budget < 0)
         rbk_an_add_note(&o->assumptions, &o->nassumptions, "texts marked … are cut: the calls nest too deeply to show them all");
+    outline_totals(o);
+    return c->diags->nerrors != errors ? -1 : 0;
+}
+
+/* The run's and the rollback's totals, what has no bound, the point of no return, the gates. */
+static void outline_totals(rbk_outline *o) {
+    cost_free(&o->run);
+    cost_free(&o->rollback);
+    for (int i = 0; i < o->nunbounded; i++) free(o->unbounded[i]);
+    o->nunbounded = 0;
+    o->point_of_no_return = -1;
+    o->ngates = 0;
     o->run = cost_zero();
     o->rollback = cost_zero();
     for (int i = 0; i < o->nseq; i++) {
@@ -768,7 +875,13 @@ int rbk_outline_build(rbk_outline *o, rbk_compiler *c) {
             rbk_sbuf_free(&where);
         }
     }
-    return c->diags->nerrors != errors ? -1 : 0;
+}
+
+void rbk_outline_set_items(rbk_outline *o, int i, int64_t items) {
+    if (i < 0 || i >= o->nsteps || !o->steps[i].per_item || items < 0) return;
+    o->steps[i].items = items;
+    per_item_worst(o, &o->steps[i]);
+    outline_totals(o);
 }
 
 static void free_step(rbk_ostep *s) {
@@ -776,6 +889,8 @@ static void free_step(rbk_ostep *s) {
     items_free(&s->cond_items); items_free(&s->body); items_free(&s->rollback);
     cost_free(&s->cond_cost); cost_free(&s->body_cost); cost_free(&s->rollback_cost);
     cost_free(&s->worst); cost_free(&s->rollback_worst);
+    free(s->list);
+    cost_free(&s->instance_worst); cost_free(&s->instance_rollback_worst);
 }
 
 void rbk_outline_free(rbk_outline *o) {

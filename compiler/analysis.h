@@ -87,6 +87,19 @@ typedef struct rbk_ostep {
     rbk_oitems cond_items, body, rollback;
     rbk_cost cond_cost, body_cost, rollback_cost; /* uncapped, one attempt */
     rbk_cost worst, rollback_worst;               /* the step's rules applied */
+    /* a per-item step (docs/fleet.md): `for VAR in LIST serial N|P% max_fail N|P%`. Its
+     * instances run in batches of `serial`, a batch as long as its longest instance, so worst
+     * is the `if` plus batches x instance_worst; the rollback undoes the instances one at a
+     * time, so rollback_worst is items x instance_rollback_worst. A count not known before
+     * the run leaves the product unbounded, its why saying so (rbk_ostep_worst_text). */
+    int per_item;
+    const char *var;
+    char *list;            /* the list as written */
+    int list_group;        /* the list is `hosts.G`: G's index in envs (--inventory knows its length); else -1 */
+    int serial, serial_pct, max_fail, max_fail_pct;
+    int64_t items;         /* the list's length, when known before the run; else -1 */
+    int64_t batches;       /* at most this many batches (known items, or a serial P%: ceil(100/P)); else -1 */
+    rbk_cost instance_worst, instance_rollback_worst;
 } rbk_ostep;
 
 typedef struct rbk_ocode {   /* top-level code (or a module's initialiser) between steps */
@@ -157,6 +170,9 @@ void rbk_outline_init(rbk_outline *o, const char *path, int64_t default_timeout_
 /* Builds the outline of c, a compilation without errors, and takes c over. Returns 0, or -1
  * when a node the walk does not know was met: an internal error, added to c->diags. */
 int rbk_outline_build(rbk_outline *o, rbk_compiler *c);
+/* Tells the outline the length of per-item step i's list (e.g. a hosts group counted in an
+ * inventory: runbook plan --inventory) and works its worst cases and the totals out again. */
+void rbk_outline_set_items(rbk_outline *o, int i, int64_t items);
 /* Frees everything o holds, the compilation, its sources and diagnostics included. */
 void rbk_outline_free(rbk_outline *o);
 
@@ -177,4 +193,11 @@ int rbk_cost_bounded(const rbk_cost *c);
 /* "unbounded", or the total ("35m5s") with its operator part ("35m5s (operator 30m)"). */
 void rbk_cost_text(rbk_sbuf *b, const rbk_cost *c);
 int64_t rbk_cost_total(const rbk_cost *c);
+/* A step's worst case as plan and doc say it: rbk_cost_text's, and for a per-item step how it
+ * was counted: "3m30s (3 batches × 1m10s per instance)", or "1m10s per instance; × ceil(items
+ * / 2) batches" when the number of items is not known before the run. */
+void rbk_ostep_worst_text(rbk_sbuf *b, const rbk_ostep *s);
+/* A per-item step's clause: "for n in hosts.workers (5 items), 2 at a time (serial 2), at most 1
+ * failed instance tolerated (max_fail 1)". */
+void rbk_ostep_per_item_text(rbk_sbuf *b, const rbk_ostep *s);
 #endif
