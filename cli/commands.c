@@ -73,7 +73,10 @@ static const rbk_command commands[] = {
     {"runs", NULL, "  runbook runs    [--state DIR|URL] [--format text|json]\n", rbk_cmd_runs, NULL},
     {"show", NULL, "  runbook show    RUN [--follow] [--state DIR|URL]\n", rbk_cmd_show, NULL},
     {"approve", NULL, "  runbook approve RUN [--state URL]\n", rbk_cmd_approve, NULL},
-    {"plan", NULL, "  runbook plan    FILE.rb|FILE.rbc [--format text|json] [--default-timeout D]\n", rbk_cmd_plan, NULL},
+    {"plan", NULL,
+     "  runbook plan    FILE.rb|FILE.rbc [--format text|json] [--default-timeout D]\n"
+     "                  [--inventory FILE]...\n",
+     rbk_cmd_plan, NULL},
     {"doc", NULL, "  runbook doc     FILE.rb|FILE.rbc [--default-timeout D]\n", rbk_cmd_doc, NULL},
     {"diff", NULL,
      "  runbook diff    OLD NEW | --git REV FILE [--format text|markdown|json|github]\n"
