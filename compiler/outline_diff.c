@@ -82,6 +82,8 @@ static void texts(rbk_dchange *c, const char *before, const char *after) {
     c->before = before ? rbk_xstrdup(before) : NULL;
     c->after = after ? rbk_xstrdup(after) : NULL;
 }
+static void per_item_changes(rbk_odiff *d, const rbk_ostep *s, const rbk_ostep *t, const rbk_outline *a, const rbk_outline *b,
+                             const char *group);
 static void where(rbk_dchange *c, const rbk_outline *a, int afile, int aline, const rbk_outline *b, int bfile, int bline) {
     if (a && aline) { c->old_file = rbk_outline_file(a, afile); c->old_line = aline; }
     if (b && bline) { c->new_file = rbk_outline_file(b, bfile); c->new_line = bline; }
@@ -627,6 +629,7 @@ static void diff_step(rbk_odiff *d, const rbk_outline *a, const rbk_outline *b, 
         rbk_sbuf_free(&y);
         where(c, a, s->file, s->line, b, t->file, t->line);
     }
+    per_item_changes(d, s, t, a, b, group);
     leaves la = collect(&s->cond_items, &s->body, NULL, W_EFFECTS | W_CHECKS);
     leaves lb = collect(&t->cond_items, &t->body, NULL, W_EFFECTS | W_CHECKS);
     diff_leaves(d, &sd, &la, &lb);
@@ -675,6 +678,59 @@ static void diff_step(rbk_odiff *d, const rbk_outline *a, const rbk_outline *b, 
         where(c, a, s->file, s->line, b, t->file, t->line);
     }
     free(group);
+}
+
+/* A per-item step's clause (docs/fleet.md): its list, its batch size, its failure budget. A
+ * batch that may hold more instances, or a budget that lets more fail before the step stops,
+ * is dangerous: more of the fleet is changed before a failure stops the step. A count against
+ * a percentage cannot be ordered without the list's length: flagged for a human to judge. */
+static void pct_text(rbk_sbuf *b, const char *what, int v, int pct) { rbk_sbuf_printf(b, "%s %d%s", what, v, pct ? "%" : ""); }
+static int grows(int x, int xpct, int y, int ypct) { return xpct != ypct || y > x; }
+static void per_item_changes(rbk_odiff *d, const rbk_ostep *s, const rbk_ostep *t, const rbk_outline *a, const rbk_outline *b,
+                             const char *group) {
+    rbk_dchange *c;
+    if (!s->per_item && !t->per_item) return;
+    if (s->per_item != t->per_item || !same_code(s->list, t->list) || strcmp(s->var, t->var)) {
+        c = add(d, "step-per-item", '~', 0, group);
+        msg(c, "%s", !s->per_item ? "now runs once per item of a list" : !t->per_item ? "no longer runs per item (once, as a step)"
+                                                                           : "its list changed");
+        rbk_sbuf x = RBK_SBUF_INIT, y = RBK_SBUF_INIT;
+        if (s->per_item) rbk_sbuf_printf(&x, "for %s in %s", s->var, s->list); else rbk_sbuf_adds(&x, "(once)");
+        if (t->per_item) rbk_sbuf_printf(&y, "for %s in %s", t->var, t->list); else rbk_sbuf_adds(&y, "(once)");
+        texts(c, x.data, y.data);
+        rbk_sbuf_free(&x);
+        rbk_sbuf_free(&y);
+        where(c, a, s->file, s->line, b, t->file, t->line);
+    }
+    if (!s->per_item || !t->per_item) return;
+    if (s->serial != t->serial || s->serial_pct != t->serial_pct) {
+        int more = grows(s->serial, s->serial_pct, t->serial, t->serial_pct);
+        c = add(d, "step-serial", '~', more, group);
+        if (s->serial_pct != t->serial_pct) msg(c, "its batch size changed from a %s to a %s: more instances may run at a time",
+                                                s->serial_pct ? "share" : "count", t->serial_pct ? "share" : "count");
+        else msg(c, "%s", more ? "more instances run at a time (a larger batch)" : "fewer instances run at a time (a smaller batch)");
+        rbk_sbuf x = RBK_SBUF_INIT, y = RBK_SBUF_INIT;
+        pct_text(&x, "serial", s->serial, s->serial_pct);
+        pct_text(&y, "serial", t->serial, t->serial_pct);
+        texts(c, x.data, y.data);
+        rbk_sbuf_free(&x);
+        rbk_sbuf_free(&y);
+        where(c, a, s->file, s->line, b, t->file, t->line);
+    }
+    if (s->max_fail != t->max_fail || s->max_fail_pct != t->max_fail_pct) {
+        int more = grows(s->max_fail, s->max_fail_pct, t->max_fail, t->max_fail_pct);
+        c = add(d, "step-max-fail", '~', more, group);
+        if (s->max_fail_pct != t->max_fail_pct) msg(c, "its failure budget changed from a %s to a %s: more failed instances may be tolerated",
+                                                    s->max_fail_pct ? "share" : "count", t->max_fail_pct ? "share" : "count");
+        else msg(c, "%s", more ? "more failed instances are tolerated before the step stops" : "fewer failed instances are tolerated");
+        rbk_sbuf x = RBK_SBUF_INIT, y = RBK_SBUF_INIT;
+        pct_text(&x, "max_fail", s->max_fail, s->max_fail_pct);
+        pct_text(&y, "max_fail", t->max_fail, t->max_fail_pct);
+        texts(c, x.data, y.data);
+        rbk_sbuf_free(&x);
+        rbk_sbuf_free(&y);
+        where(c, a, s->file, s->line, b, t->file, t->line);
+    }
 }
 
 static void step_removed(rbk_odiff *d, const rbk_outline *a, int i) {

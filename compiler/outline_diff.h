@@ -2,7 +2,7 @@
  * in procedural terms, for `runbook diff` (cli/diff.c, docs/diff.md): steps added, removed,
  * renamed (the same effects and checks under a new name), reordered; per step, effects and
  * checks added, removed or changed, the rollback block, `irreversible`, the `if`, timeout and
- * retry; env and params; the point of no return, gates that now run after it; the worst-case
+ * retry, a per-item step's list, batch size and failure budget; env and params; the point of no return, gates that now run after it; the worst-case
  * durations. Texts are compared as the outline holds them (as written), with the layout of code
  * (spaces, line breaks, comments outside string literals) ignored, so a `runbook fmt` of either
  * side changes nothing. Owns: the matching and the list of changes; the renderings are the

@@ -2,6 +2,8 @@
 
 cases/base.rb is the old side; each case below is base.rb with one change (the new side,
 NAME.new.rb), or, for an `old` case, the old side (NAME.old.rb) with base.rb as the new one.
+A `both` case makes both sides from base.rb: NAME.old.rb with its second list of edits,
+NAME.new.rb with its first (a change between two versions of something base.rb does not have).
 cases/formatting.new.rb is written by hand: base.rb in another layout, with other comments.
 write(DIR) puts base.rb, formatting.new.rb and every case into DIR.
 """
@@ -44,12 +46,22 @@ PAIRS = {
     "duration": ('the timeout of "Back up" doubled, the wait lengthened',
                  [('step "Back up" timeout 10m', 'step "Back up" timeout 20m'), ("param drain: duration = 30s", "param drain: duration = 2m")], "new"),
     "check-window": ("the window of the health check lengthened", [("within 2m every 5s", "within 10m every 5s")], "new"),
+    "per-item-added": ('"Drain" made a per-item step over three web nodes, two at a time',
+                       [(DRAIN, 'step "Drain" for node in ["web1", "web2", "web3"] serial 2 {')], "new"),
+    "per-item-batch": ('the per-item "Drain": a larger batch (2 to 50%), a larger failure budget (0 to 1), another list',
+                       [(DRAIN, 'step "Drain" for node in hosts.web serial 50% max_fail 1 {'), ("param release", "hosts web, canary\nparam release")], "both",
+                       [(DRAIN, 'step "Drain" for node in hosts.canary serial 2 {'), ("param release", "hosts web, canary\nparam release")]),
+    "per-item-smaller": ('the per-item "Drain": a smaller batch (3 to 1), a smaller failure budget (2 to 1)',
+                         [(DRAIN, 'step "Drain" for node in ["web1", "web2", "web3"] max_fail 1 {')], "both",
+                         [(DRAIN, 'step "Drain" for node in ["web1", "web2", "web3"] serial 3 max_fail 2 {')]),
 }
 
 
 def pairs():
     """(name, old file, new file) for every case, formatting included, sorted by name."""
-    out = [(n, "base.rb", n + ".new.rb") if side == "new" else (n, n + ".old.rb", "base.rb") for n, (_, _, side) in PAIRS.items()]
+    side_files = {"new": lambda n: ("base.rb", n + ".new.rb"), "old": lambda n: (n + ".old.rb", "base.rb"),
+                  "both": lambda n: (n + ".old.rb", n + ".new.rb")}
+    out = [(n,) + side_files[case[2]](n) for n, case in PAIRS.items()]
     out.append(("formatting", "base.rb", "formatting.new.rb"))
     return sorted(out)
 
@@ -60,11 +72,15 @@ def write(d):
     with open(os.path.join(CASES, "base.rb"), encoding="utf-8") as f:
         base = f.read()
     body = base[base.index('runbook "'):]
-    for name, (what, edits, side) in PAIRS.items():
-        text = body
-        for old, new in edits:
-            if old not in text:
-                raise ValueError("corpus case %s: %r is not in base.rb" % (name, old))
-            text = text.replace(old, new, 1)
-        with open(os.path.join(d, "%s.%s.rb" % (name, side)), "w", encoding="utf-8") as f:
-            f.write("# tests/diff: base.rb with %s\n" % what + text)
+    for name, case in PAIRS.items():
+        what, edits, side = case[:3]
+        sides = [(side if side != "both" else "new", edits)] + ([("old", case[3])] if side == "both" else [])
+        for which, eds in sides:
+            text = body
+            for old, new in eds:
+                if old not in text:
+                    raise ValueError("corpus case %s: %r is not in base.rb" % (name, old))
+                text = text.replace(old, new, 1)
+            with open(os.path.join(d, "%s.%s.rb" % (name, which)), "w", encoding="utf-8") as f:
+                f.write("# tests/diff: base.rb with %s (%s side)\n" % (what, which) if side == "both" else "# tests/diff: base.rb with %s\n" % what)
+                f.write(text)

@@ -39,6 +39,7 @@ FORMATS = {
     "irreversible-pnr-earlier": ["json", "github"],
     "identical": ["json"],
     "stop-if-removed": ["markdown"],
+    "per-item-batch": ["json"],
 }
 EXT = {"json": "json", "markdown": "md", "github": "github"}
 SHA = re.compile(r'("artifact_sha256": )"[0-9a-f]{64}"')
@@ -97,7 +98,7 @@ def suite_goldens(rb, update):
             golden(os.path.join(EXPECTED, "%s.%s" % (name, EXT[fmt])), SHA.sub(r'\1"…"', out2), update)
     # the dangerous moves are flagged: each of these cases has a dangerous change, the others none
     dangerous = {"gate-after-pnr", "irreversible-pnr-earlier", "stop-if-removed", "rollback-removed",
-                 "expect-weakened", "expect-inclusive", "step-removed"}
+                 "expect-weakened", "expect-inclusive", "step-removed", "per-item-batch"}
     for name, old, new in ps:
         rc, out, _ = run(rb, ["diff", old, new, "--format", "github"])
         has = "::warning " in out
