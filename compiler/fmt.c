@@ -103,7 +103,7 @@ static int continues(int k) {
 static int operand_end(const fmtr *F, int i) {
     if (i < 0) return 0;
     switch (F->t[i].kind) {
-    case TK_IDENT: case TK_INT: case TK_FLOAT: case TK_DURATION: case FT_STR: case TK_RAW_STRING:
+    case TK_IDENT: case TK_INT: case TK_FLOAT: case TK_DURATION: case TK_PERCENT: case FT_STR: case TK_RAW_STRING:
     case TK_TRUE: case TK_FALSE: case TK_NIL: case TK_ENV: case ')': case ']':
         return 1;
     case '}':
