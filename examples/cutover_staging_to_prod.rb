@@ -37,32 +37,32 @@ env DATABASE_URL, JWT_SECRET, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, ADMIN_TO
 env RATE_LIMIT_REDIS_URL, OBJECT_STORAGE_PROVIDER, OBJECT_STORAGE_S3_BUCKET
 env ATTACHMENTS_SIGNED_URL_TTL_SECONDS optional
 
-param rc_sha: string                       # the RC commit SHA to deploy
-param prod_base_url: string                # https://<your-prod-host>
-param staging_base_url: string             # https://<your-staging-host>
-param rehearsal = false                    # true: create the tables production already has
+param rc_sha: string            # the RC commit SHA to deploy
+param prod_base_url: string     # https://<your-prod-host>
+param staging_base_url: string  # https://<your-staging-host>
+param rehearsal = false         # true: create the tables production already has
 param backup_root = "/var/backups/cutover"
 param payments_health_path = "/payments/health"
 param login_path = "/auth/login"
-param sensitive_path = "/attestation/probe"   # a route that attestation enforcement must block
-param attachment_path = ""                 # e.g. /attachments/<id of a migrated attachment>; "" skips
+param sensitive_path = "/attestation/probe"  # a route that attestation enforcement must block
+param attachment_path = ""                   # e.g. /attachments/<id of a migrated attachment>; "" skips
 param kpis_path = "/admin/ops/kpis"
 param ai_metrics_path = "/admin/ai/metrics"
 param max_error_rate = 0.01
 # (the monitoring window, 15 minutes, is written in step 7; --time-scale rehearses it compressed)
 param migrate_legacy_attachments = true
 # Commands: harmless stand-ins by default; the document's commands in the comments.
-param deploy_cmd = "true"                  # deploy the RC build (e.g. railway up / your CD trigger)
-param redeploy_previous_cmd = "true"       # roll back to the previous known-good build
+param deploy_cmd = "true"                                         # deploy the RC build (e.g. railway up / your CD trigger)
+param redeploy_previous_cmd = "true"                              # roll back to the previous known-good build
 param migrate_cmd = "echo 'No pending migrations to apply.'"      # npm run migrate:deploy
 param readiness_cmd = "echo 'readiness: all checks passed'"       # npm run readiness
 param attachments_dry_run_cmd = "echo 'dry run: 0 failed'"        # npm run migrate:attachments -- --dry-run --limit=20 --concurrency=5
 param attachments_migrate_cmd = "echo 'migrated: 0 failed'"       # npm run migrate:attachments -- --limit=200 --concurrency=5
 param stripe_test_event_cmd = "echo 'test event delivered: 200'"  # stripe trigger payment_intent.succeeded (Live) and read the delivery status
-param attestation_on_cmd = "true"          # set APP_ATTESTATION_ENFORCE=true (APP_ATTESTATION_PLATFORMS=android,ios), restart
-param attestation_off_cmd = "true"         # set APP_ATTESTATION_ENFORCE=false, restart
-param worker_check_cmd = "echo 'worker: running'"   # e.g. railway status for the worker service / pgrep -f 'npm run worker'
-param worker_stop_cmd = "true"             # stop the worker process (temporary mitigation)
+param attestation_on_cmd = "true"                                 # set APP_ATTESTATION_ENFORCE=true (APP_ATTESTATION_PLATFORMS=android,ios), restart
+param attestation_off_cmd = "true"                                # set APP_ATTESTATION_ENFORCE=false, restart
+param worker_check_cmd = "echo 'worker: running'"                 # e.g. railway status for the worker service / pgrep -f 'npm run worker'
+param worker_stop_cmd = "true"                                    # stop the worker process (temporary mitigation)
 
 use "std/pg"
 use "std/http" as web
@@ -72,7 +72,7 @@ let backup_dir = trim(sh("mkdir -p {backup_root} && mktemp -d {backup_root}/cuto
 let backup_file = "{backup_dir}/pre_cutover_{rc_sha}.sql"
 let backup_sha = ""
 let started_at = now()
-let deployed_at = now()                    # set again when the RC build is up
+let deployed_at = now()  # set again when the RC build is up
 let admin = {Authorization: "Bearer {env.ADMIN_TOKEN}"}
 
 fn healthz_readyz(base) {
@@ -85,7 +85,7 @@ fn healthz_readyz(base) {
 section "Pre-flight" {
   step "Pre-flight: RC commit and CI" {
     expect rc_sha matches '^[0-9a-f]{7,40}$', "rc_sha is a commit SHA"
-    let ci_run = ask("Link to the CI run that is green on {rc_sha}?")   # --answer ci_run=URL
+    let ci_run = ask("Link to the CI run that is green on {rc_sha}?")  # --answer ci_run=URL
     log("CI green on {rc_sha}: {ci_run}")
     healthz_readyz(staging_base_url)
   }
@@ -116,7 +116,7 @@ section "1) Migrations" {
   step "Apply migrations" timeout 10m {
     let out = sh("{migrate_cmd:raw}")
     expect out.stdout contains "No pending migrations" or out.stdout contains "applied"
-  } rollback timeout 1h {                  # a whole-database restore takes longer than the migration
+  } rollback timeout 1h {  # a whole-database restore takes longer than the migration
     # "Prefer restoring into a new DB and cutting over DATABASE_URL; no manual schema surgery."
     # Here: the pre-cutover backup is replayed (one transaction, stops at the first error).
     expect pg.restore(env.DATABASE_URL, backup_file)
@@ -135,7 +135,7 @@ section "2) Env validation" {
     if env.ATTACHMENTS_SIGNED_URL_TTL_SECONDS != nil {
       expect int(env.ATTACHMENTS_SIGNED_URL_TTL_SECONDS) > 0
     }
-    let r = sh("{readiness_cmd:raw}", check: false, timeout: 5m, read_only: true)   # checks only
+    let r = sh("{readiness_cmd:raw}", check: false, timeout: 5m, read_only: true)  # checks only
     stop-if r.code != 0, "readiness failed: fix the env vars and redeploy/restart; do not proceed"
   }
 
@@ -191,7 +191,10 @@ section "4) Webhook secret rotation (Stripe)" {
 section "5) Smoke tests" {
   step "Smoke tests" {
     healthz_readyz(prod_base_url)
-    let login = http.post("{prod_base_url}{login_path}", json: {email: "smoke@example.invalid", password: "wrong"})
+    let login = http.post(
+      "{prod_base_url}{login_path}",
+      json: {email: "smoke@example.invalid", password: "wrong"},
+    )
     expect login.status < 500, "the login route responds"
     let ev = sh("{stripe_test_event_cmd:raw}", timeout: 2m)
     expect ev.stdout matches "delivered: 2[0-9][0-9]"
@@ -241,7 +244,7 @@ section "7) Monitoring" {
 }
 
 step "GO / NO-GO" {
-  let owner = ask("Owner of the GO/NO-GO decision?")     # --answer owner=NAME
+  let owner = ask("Owner of the GO/NO-GO decision?")  # --answer owner=NAME
   confirm("GO for {rc_sha}?")
   log("GO decision for {rc_sha} by {owner}: backup sha256 {backup_sha}, cutover took {now() - started_at}, decided {now()}")
 }

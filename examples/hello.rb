@@ -11,7 +11,7 @@ runbook "Hello, runbook"
 param name = "world"
 param greeting_count: int = 3
 
-let dir = trim(sh("mktemp -d").stdout)    # top-level code runs before the first step
+let dir = trim(sh("mktemp -d").stdout)  # top-level code runs before the first step
 let note = "{dir}/hello.txt"
 
 fn greeting(who) {

@@ -30,20 +30,20 @@ runbook "Orders service v2 cutover"
 
 env DATABASE_URL, JWT_SECRET secret
 env NODE_ENV, ENABLE_V2
-env SLACK_WEBHOOK_URL secret               # the team channel's incoming webhook
+env SLACK_WEBHOOK_URL secret  # the team channel's incoming webhook
 param base_url = "http://127.0.0.1:8080"
-param rc_sha: string                      # no default: asked at start, or --param rc_sha=...
-param rehearsal = false                   # true: create the tables production already has
+param rc_sha: string     # no default: asked at start, or --param rc_sha=...
+param rehearsal = false  # true: create the tables production already has
 param backup_root = "/tmp"
-param deploy_cmd = "true"                 # e.g. "kubectl set image deployment/orders orders=registry/orders:{sha}"
-param undeploy_cmd = "true"               # e.g. "kubectl rollout undo deployment/orders"
-param migrate_cmd = "echo 'No pending migrations'"   # e.g. "npx prisma migrate deploy"
+param deploy_cmd = "true"                           # e.g. "kubectl set image deployment/orders orders=registry/orders:{sha}"
+param undeploy_cmd = "true"                         # e.g. "kubectl rollout undo deployment/orders"
+param migrate_cmd = "echo 'No pending migrations'"  # e.g. "npx prisma migrate deploy"
 param max_error_rate = 0.01
 
 use "std/pg"
 use "std/notify"
 
-let db = sql.connect(env.DATABASE_URL)    # top-level code runs before the first step
+let db = sql.connect(env.DATABASE_URL)  # top-level code runs before the first step
 let backup_dir = trim(sh("mktemp -d {backup_root}/orders-cutover.XXXXXX").stdout)
 let backup_file = "{backup_dir}/backup_{rc_sha}.sql"
 
@@ -70,7 +70,7 @@ step "Rehearsal: create the production tables" if rehearsal {
   expect pg.table_exists(db, "orders") and pg.table_exists(db, "_prisma_migrations")
 } rollback {
   db.exec("DROP TABLE IF EXISTS orders, _prisma_migrations")
-  sh("rm -rf {backup_dir}")                # a rehearsal's backup is scaffolding, too
+  sh("rm -rf {backup_dir}")  # a rehearsal's backup is scaffolding, too
 }
 
 step "Announce the window" {
@@ -82,7 +82,7 @@ step "Announce the window" {
 }
 
 step "Back up the database" timeout 30m {
-  let b = pg.backup(env.DATABASE_URL, backup_file)     # pg_dump; both values passed as arguments
+  let b = pg.backup(env.DATABASE_URL, backup_file)  # pg_dump; both values passed as arguments
   expect file.size(backup_file) > 0
   log("backup {b.file}: {b.bytes} bytes, sha256 {b.sha256}")
 } rollback {
@@ -125,7 +125,10 @@ step "Observe" {
 step "Announce the verdict" {
   notify.slack(env.SLACK_WEBHOOK_URL, "Orders v2 cutover {rc_sha}: GO")
 } rollback {
-  notify.slack(env.SLACK_WEBHOOK_URL, "Orders v2 cutover {rc_sha}: the GO is withdrawn, rolling back")
+  notify.slack(
+    env.SLACK_WEBHOOK_URL,
+    "Orders v2 cutover {rc_sha}: the GO is withdrawn, rolling back",
+  )
 }
 
 step "Rehearsal: clean up" if rehearsal {

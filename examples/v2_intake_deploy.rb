@@ -50,39 +50,39 @@ runbook "V2 Intake — production deployment"
 env DATABASE_URL, JWT_SECRET, ENCRYPTION_KEY secret
 env NODE_ENV, ENABLE_V2_INTAKE, ENABLE_V2_INTAKE_AUTH, V1_STABLE, ZERO_OPENAI_MODE, AI_PROVIDER
 env PORT optional
-env SLACK_WEBHOOK_URL secret              # the stakeholders' channel (§1: "Email/Slack to stakeholders")
+env SLACK_WEBHOOK_URL secret  # the stakeholders' channel (§1: "Email/Slack to stakeholders")
 
 param base_url = "https://api.yoursite.com"
-param rehearsal = false                    # true: create the tables production already has
+param rehearsal = false  # true: create the tables production already has
 param backup_root = "/var/backups/careconnect"
-param app = "careconnect-backend"         # passed to every command as $APP
+param app = "careconnect-backend"  # passed to every command as $APP
 # Appendix B endpoints (rehearsal maps them onto the fixture's routes)
 param health_path = "/api/health"
 param liveness_path = "/api/liveness"
 param version_path = "/api/version"
 param v2_health_path = "/api/v2/intake/health"
 param v2_schema_path = "/api/v2/intake/schema"
-param v2_disabled_paths: list = ["/api/v2/intake/schema", "/api/v2/intake/health"]   # §4.3: 404 while disabled
+param v2_disabled_paths: list = ["/api/v2/intake/schema", "/api/v2/intake/health"]  # §4.3: 404 while disabled
 param sessions_path = "/api/v2/intake/sessions"
-param complete_path = ""                   # "" = {sessions_path}/{sessionId}/complete
+param complete_path = ""  # "" = {sessions_path}/{sessionId}/complete
 param calibration_path = "/api/v2/intake/calibration"
 param metrics_path = "/api/metrics"
 param max_error_rate = 0.01
 # Commands (stand-ins by default; the real ones from the document in the comments)
-param staging_smoke_cmd = "echo '57/57 checks passed'"      # npx tsx scripts/v2_staging_smoke.ts
-param v1_gate_cmd = "echo 'Tests: 1 failed, 27 passed, 28 total'"   # npx jest tests/gate/ --verbose
-param migration_files_cmd = "echo 20260218000000_v2_intake_sessions"   # ls backend/prisma/migrations/
-param migrate_status_cmd = "printf 'Following migration have not yet been applied:\\n20260218000000_v2_intake_sessions\\n'"   # cd backend && npx prisma migrate status
-param migrate_cmd = "echo 'All migrations have been successfully applied.'"   # cd backend && npx prisma migrate deploy
-param generate_cmd = "true"                # cd backend && npx prisma generate
-param build_cmd = "true"                   # git checkout main && git pull origin main && cd backend && npm ci && npx prisma generate && npm run build
-param restart_cmd = "true"                 # pm2 restart "$APP"   (or: sudo systemctl restart "$APP")
-param revert_cmd = "true"                  # git checkout "$PREVIOUS_COMMIT" && cd backend && npm ci && npx prisma generate && npm run build
-param enable_cmd = "true"                  # set ENABLE_V2_INTAKE=true in the service env, then pm2 restart "$APP" --update-env
-param disable_cmd = "true"                 # set ENABLE_V2_INTAKE=false in the service env, then pm2 restart "$APP" --update-env
-param disabled_log_cmd = "echo '[V2 Intake] DISABLED — ENABLE_V2_INTAKE is not set to true'"   # pm2 logs "$APP" --lines 50 --nostream
-param enabled_log_cmd = "echo '[V2 INTAKE ENABLED] Routes mounted at /api/v2/intake'"        # pm2 logs "$APP" --lines 20 --nostream
-param error_log_cmd = "true"               # pm2 logs "$APP" --lines 500 --nostream | grep -iE 'error.*v2|v2.*error|UnhandledPromise|unhandledRejection'
+param staging_smoke_cmd = "echo '57/57 checks passed'"                                                                       # npx tsx scripts/v2_staging_smoke.ts
+param v1_gate_cmd = "echo 'Tests: 1 failed, 27 passed, 28 total'"                                                            # npx jest tests/gate/ --verbose
+param migration_files_cmd = "echo 20260218000000_v2_intake_sessions"                                                         # ls backend/prisma/migrations/
+param migrate_status_cmd = "printf 'Following migration have not yet been applied:\\n20260218000000_v2_intake_sessions\\n'"  # cd backend && npx prisma migrate status
+param migrate_cmd = "echo 'All migrations have been successfully applied.'"                                                  # cd backend && npx prisma migrate deploy
+param generate_cmd = "true"                                                                                                  # cd backend && npx prisma generate
+param build_cmd = "true"                                                                                                     # git checkout main && git pull origin main && cd backend && npm ci && npx prisma generate && npm run build
+param restart_cmd = "true"                                                                                                   # pm2 restart "$APP"   (or: sudo systemctl restart "$APP")
+param revert_cmd = "true"                                                                                                    # git checkout "$PREVIOUS_COMMIT" && cd backend && npm ci && npx prisma generate && npm run build
+param enable_cmd = "true"                                                                                                    # set ENABLE_V2_INTAKE=true in the service env, then pm2 restart "$APP" --update-env
+param disable_cmd = "true"                                                                                                   # set ENABLE_V2_INTAKE=false in the service env, then pm2 restart "$APP" --update-env
+param disabled_log_cmd = "echo '[V2 Intake] DISABLED — ENABLE_V2_INTAKE is not set to true'"                                 # pm2 logs "$APP" --lines 50 --nostream
+param enabled_log_cmd = "echo '[V2 INTAKE ENABLED] Routes mounted at /api/v2/intake'"                                        # pm2 logs "$APP" --lines 20 --nostream
+param error_log_cmd = "true"                                                                                                 # pm2 logs "$APP" --lines 500 --nostream | grep -iE 'error.*v2|v2.*error|UnhandledPromise|unhandledRejection'
 
 use "std/pg"
 use "std/http" as web
@@ -95,7 +95,7 @@ let backup_file = "{backup_dir}/backup_{time.format(now(), "%Y-%m-%dT%H%M%S.%LZ"
 # the smoke tests' bearer token ($VALID_TOKEN in the document), from Vault rather than the shell
 let auth = {Authorization: "Bearer {vault.kv_get("careconnect/v2-intake", field: "smoke_bearer_token")}"}
 let cmd_env = {APP: app}
-let previous_commit = ""                   # asked in "Deploy application", used by its rollback
+let previous_commit = ""  # asked in "Deploy application", used by its rollback
 
 # V1 is healthy: /api/health answers 200 with status "ok" (the fixture's /healthz says ok: true).
 fn v1_healthy() {
@@ -143,12 +143,18 @@ section "1. Pre-flight checklist" {
     confirm("Clinical calibration session completed and signed off?")
     confirm("DV advocate testing completed and signed off?")
     confirm("Branch merged to main via a reviewed and approved PR?")
-    notify.slack(env.SLACK_WEBHOOK_URL, "V2 Intake production deployment: the window opens (kill switch OFF until section 6)")
+    notify.slack(
+      env.SLACK_WEBHOOK_URL,
+      "V2 Intake production deployment: the window opens (kill switch OFF until section 6)",
+    )
     confirm("Deployment window acknowledged by the stakeholders?")
     confirm("Rollback plan (this runbook's rollback blocks) reviewed by 2 people?")
   } rollback {
     # runs after every later step is undone: "notify all stakeholders" (post-emergency actions)
-    notify.slack(env.SLACK_WEBHOOK_URL, "V2 Intake production deployment: rolled back, V1 unaffected — incident report to follow")
+    notify.slack(
+      env.SLACK_WEBHOOK_URL,
+      "V2 Intake production deployment: rolled back, V1 unaffected — incident report to follow",
+    )
   }
 
   step "Pre-flight: database backup" timeout 30m {
@@ -209,7 +215,10 @@ section "4. Deployment (kill switch OFF)" {
   step "Deploy application" timeout 20m {
     # §9 "Full rollback": the commit before the V2 merge (git log --oneline -5), asked now so the
     # rollback below has it; --answer previous_commit=SHA gives it to a run without a terminal
-    previous_commit = ask("Pre-deployment commit to revert to (the one before the V2 merge)?", name: "previous_commit")
+    previous_commit = ask(
+      "Pre-deployment commit to revert to (the one before the V2 merge)?",
+      name: "previous_commit",
+    )
     sh("{build_cmd:raw}", timeout: 15m, env: cmd_env)
     sh("{restart_cmd:raw}", timeout: 2m, env: cmd_env)
   } rollback {
@@ -233,7 +242,7 @@ section "5. Post-deployment verification" {
     v1_healthy()
     v2_disabled()
     expect db.scalar("SELECT 1") == 1, "database accessible"
-    watch 15m every 1m {                   # "Wait 15 minutes and verify no V1 regressions"
+    watch 15m every 1m {  # "Wait 15 minutes and verify no V1 regressions"
       expect http.get("{base_url}{health_path}").status == 200
       expect http.get("{base_url}{v2_disabled_paths[0]}").status == 404
       expect http.get("{base_url}{metrics_path}").json.error_rate < max_error_rate
@@ -261,7 +270,11 @@ section "6. Enable V2 Intake (kill switch ON)" {
     web.get_json("{base_url}{v2_schema_path}")
     let anon = http.post("{base_url}{sessions_path}", json: {})
     expect anon.status == 401, "a protected endpoint without a token is refused"
-    let authed = http.post("{base_url}{sessions_path}", headers: auth, json: {personaData: {firstName: "Test"}})
+    let authed = http.post(
+      "{base_url}{sessions_path}",
+      headers: auth,
+      json: {personaData: {firstName: "Test"}},
+    )
     expect authed.status == 201, "a protected endpoint with a valid JWT creates"
   } rollback {
     # nothing to undo: the test session is kept for the audit trail
@@ -272,8 +285,11 @@ section "7. Smoke test — production" {
   step "Quick smoke" {
     web.expect_status("{base_url}{v2_health_path}", 200)
     web.get_json("{base_url}{v2_schema_path}")
-    let created = http.post("{base_url}{sessions_path}", headers: auth,
-                            json: {personaData: {firstName: "SmokeTest", lastName: "Production"}})
+    let created = http.post(
+      "{base_url}{sessions_path}",
+      headers: auth,
+      json: {personaData: {firstName: "SmokeTest", lastName: "Production"}},
+    )
     expect created.status == 201
     let sid = created.json.get("sessionId", "rehearsal-session")
     log("session created: {sid}")
@@ -281,11 +297,23 @@ section "7. Smoke test — production" {
     if path == "" {
       path = "{sessions_path}/{sid}/complete"
     }
-    let done = http.post("{base_url}{path}", headers: auth, json: {
-      sessionId: sid,
-      modules: {consent: {agreed: true}, demographics: {age: 35}, housing: {currentSituation: "sheltered"},
-                health: {conditions: []}, safety: {dvStatus: "none"}, barriers: {items: []},
-                income: {monthlyIncome: 1500}, goals: {housingGoal: "maintain"}}})
+    let done = http.post(
+      "{base_url}{path}",
+      headers: auth,
+      json: {
+        sessionId: sid,
+        modules: {
+          consent: {agreed: true},
+          demographics: {age: 35},
+          housing: {currentSituation: "sheltered"},
+          health: {conditions: []},
+          safety: {dvStatus: "none"},
+          barriers: {items: []},
+          income: {monthlyIncome: 1500},
+          goals: {housingGoal: "maintain"},
+        },
+      },
+    )
     expect done.status == 200 or done.status == 201, "session completed"
     web.expect_status("{base_url}{calibration_path}", 200, headers: auth)
     v1_healthy()
@@ -303,7 +331,7 @@ section "7. Smoke test — production" {
 
 section "8. Monitoring" {
   step "Observe the first interval" {
-    watch 15m every 1m {                   # §8's first interval: +15 min, error rate normal
+    watch 15m every 1m {  # §8's first interval: +15 min, error rate normal
       expect http.get("{base_url}{v2_health_path}").status == 200
       expect http.get("{base_url}{health_path}").status == 200
       expect http.get("{base_url}{metrics_path}").json.error_rate < max_error_rate
