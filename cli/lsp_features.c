@@ -98,13 +98,13 @@ typedef struct sym_ctx {
     json_t *out, *section; /* the section's children while its steps come */
 } sym_ctx;
 static void symbol_cb(void *ctx, rbk_query_kind kind, const char *name, int depth, uint32_t off, uint32_t end,
-                      uint32_t noff, uint32_t nend) {
+                      uint32_t noff, uint32_t nend, const char *detail) {
     sym_ctx *x = ctx;
     /* SymbolKind: Namespace 3 for a section, Event 24 for a step, Function 12 */
     int k = kind == RBK_Q_SECTION ? 3 : kind == RBK_Q_STEP ? 24 : 12;
     json_t *s = json_pack("{s:s, s:i, s:o, s:o}", "name", name[0] ? name : "(unnamed)", "kind", k, "range",
                           rbk_lsp_range(x->src, off, end), "selectionRange", rbk_lsp_range(x->src, noff, nend));
-    json_object_set_new(s, "detail", json_string(kind == RBK_Q_SECTION ? "section" : kind == RBK_Q_STEP ? "step" : "fn"));
+    json_object_set_new(s, "detail", json_string(detail));
     if (kind == RBK_Q_SECTION) {
         x->section = json_array();
         json_object_set_new(s, "children", x->section);

@@ -128,6 +128,17 @@ static const char *decl_detail(rbk_compiler *c, rbk_node *d, rbk_sbuf *b) {
     return b->len ? b->data : NULL;
 }
 
+/* A per-item step's clause (`for n in LIST`), or NULL. */
+static rbk_node *step_for(const rbk_node *st) {
+    return st && st->kind == N_STEP && st->list.n && st->list.items[0] && st->list.items[0]->kind == N_STEP_FOR
+               ? st->list.items[0] : NULL;
+}
+/* Whether off is where a per-item step's item variable is visible: its body, its rollback block
+ * and its name's holes (compiler/sema.c gives each of them the item). */
+static int item_visible(const rbk_node *st, uint32_t off) {
+    return step_for(st) && (holds(st->b, off) || holds(st->c, off) || (st->a && st->a->kind == N_INTERP && holds(st->a, off)));
+}
+
 /* The names a statement list declares before off (lets), innermost last. */
 static void block_names(rbk_compiler *c, rbk_node *blk, uint32_t off, rbk_query_name_fn cb, void *ctx, rbk_sbuf *tb) {
     if (rbk_node_has(blk) < RBK_HAS_LIST) return;
@@ -148,6 +159,12 @@ void rbk_query_scope(rbk_compiler *c, int file, uint32_t off, rbk_query_name_fn 
         else if (n->kind == N_FOR && n->b && holds(n->b, off)) {
             cb(ctx, n->str, RBK_Q_VAR, NULL);
             if ((n->flags & RBK_NF_TWO_VARS) && n->c) cb(ctx, n->c->str, RBK_Q_VAR, NULL);
+        } else if (n->kind == N_STEP && item_visible(n, off)) { /* a per-item step's item */
+            rbk_node *f = n->list.items[0];
+            rbk_sbuf_reset(&tb);
+            rbk_sbuf_adds(&tb, "item of ");
+            src_text(c, f->a->file, f->a->off, f->a->end, 80, &tb);
+            cb(ctx, f->str, RBK_Q_VAR, tb.data);
         } else if (n->kind == N_FN && n->a) {
             for (int j = 0; j < n->a->list.n; j++) {
                 rbk_node *fp = n->a->list.items[j];
@@ -195,6 +212,8 @@ static rbk_node *decl_of(rbk_compiler *c, int file, uint32_t off, const char *na
                 rbk_node *fp = n->a->list.items[j];
                 if (fp && !strcmp(fp->str, name)) found = fp;
             }
+        } else if (n->kind == N_STEP && item_visible(n, off) && !strcmp(step_for(n)->str, name)) {
+            found = step_for(n);
         }
     }
     rbk_node *prog = p.n ? p.items[0] : NULL;
@@ -382,6 +401,8 @@ static int resolve(rbk_compiler *c, int file, uint32_t off, target *t) {
         t->module = module_of_use(c, n);
     } else if (n->kind == N_LET || n->kind == N_PARAM || n->kind == N_FN || n->kind == N_FN_PARAM) {
         t->decl = n; /* on a declaration itself */
+    } else if (n->kind == N_STEP_FOR && off >= (uint32_t)n->aux && off <= (uint32_t)n->aux + strlen(n->str)) {
+        t->decl = n; /* on a per-item step's variable where it is declared */
     }
     rbk_query_path_free(&p);
     return t->builtin >= 0 || t->decl || t->env || t->module >= 0 || t->field;
@@ -390,7 +411,7 @@ static int resolve(rbk_compiler *c, int file, uint32_t off, target *t) {
 /* The span of a declaration's name. */
 static void decl_name_span(rbk_node *d, uint32_t *off, uint32_t *end) {
     switch (d->kind) {
-    case N_LET: case N_PARAM: case N_FN: case N_FOR:
+    case N_LET: case N_PARAM: case N_FN: case N_FOR: case N_STEP_FOR:
         *off = (uint32_t)d->aux;
         *end = *off + (uint32_t)strlen(d->str);
         break;
@@ -406,7 +427,7 @@ char *rbk_query_hover(rbk_compiler *c, int file, uint32_t off, uint32_t *span_of
     if (!c || !resolve(c, file, off, &t)) return NULL;
     *span_off = t.at->kind == N_FIELD ? rbk_field_name_off(t.at) : t.at->off;
     *span_end = t.at->end;
-    if (t.at->kind == N_LET || t.at->kind == N_PARAM || t.at->kind == N_FN) decl_name_span(t.at, span_off, span_end);
+    if (t.at->kind == N_LET || t.at->kind == N_PARAM || t.at->kind == N_FN || t.at->kind == N_STEP_FOR) decl_name_span(t.at, span_off, span_end);
     rbk_sbuf b = RBK_SBUF_INIT;
     if (t.builtin >= 0 && t.builtin < rbk_builtin_count()) {
         builtin_hover(rbk_builtin_get(t.builtin), &b);
@@ -439,9 +460,13 @@ char *rbk_query_hover(rbk_compiler *c, int file, uint32_t off, uint32_t *span_of
         case N_FN_PARAM: src_text(c, d->file, d->off, d->end, 300, &b); break;
         case N_LET: rbk_sbuf_printf(&b, "let %s: ", d->str); type_text(d->sym ? d->sym->type : NULL, &b); break;
         case N_FOR: rbk_sbuf_printf(&b, "for %s", d->str); break;
+        case N_STEP_FOR: rbk_sbuf_printf(&b, "for %s in ", d->str); src_text(c, d->a->file, d->a->off, d->a->end, 200, &b); break;
         default: src_text(c, d->file, d->off, d->end, 300, &b); break;
         }
         rbk_sbuf_adds(&b, "\n```");
+        if (d->kind == N_STEP_FOR)
+            rbk_sbuf_adds(&b, "\nthe item of a per-item step: each instance of the step runs its body, its rollback and its "
+                              "name with one item of the list (docs/fleet.md)");
         if (d->kind == N_PARAM) {
             rbk_sbuf_adds(&b, "\nrun parameter (--param ");
             rbk_sbuf_printf(&b, "%s=...), type ", d->str);
@@ -487,26 +512,51 @@ int rbk_query_definition(rbk_compiler *c, int file, uint32_t off, int *dfile, ui
     return 0;
 }
 
+/* A step in the outline: its name (a per-item step's as its template, "Upgrade {n.name}") and
+ * "step", or "per-item step: for n in hosts.workers serial 2 max_fail 1" (its header as written). */
+static void outline_step(rbk_compiler *c, rbk_node *st, int depth, rbk_query_symbol_fn cb, void *ctx, rbk_sbuf *name,
+                         rbk_sbuf *detail) {
+    rbk_node *sn = st->a, *f = step_for(st);
+    rbk_sbuf_reset(name);
+    rbk_sbuf_reset(detail);
+    if (sn && sn->kind == N_STRING) rbk_sbuf_adds(name, sn->str);
+    else if (sn && sn->kind == N_INTERP && sn->end >= sn->off + 2) src_text(c, sn->file, sn->off + 1, sn->end - 1, 200, name);
+    else rbk_sbuf_adds(name, "?");
+    if (f) {
+        rbk_sbuf_adds(detail, "per-item step: ");
+        uint32_t hend = f->end;
+        for (int k = 1; k < st->list.n; k++) /* serial and max_fail follow the clause */
+            if (st->list.items[k] && st->list.items[k]->kind == N_STEP_ATTR &&
+                (!strcmp(st->list.items[k]->str, "serial") || !strcmp(st->list.items[k]->str, "max_fail")) && st->list.items[k]->end > hend)
+                hend = st->list.items[k]->end;
+        src_text(c, f->file, f->off, hend, 200, detail);
+    } else {
+        rbk_sbuf_adds(detail, "step");
+    }
+    cb(ctx, RBK_Q_STEP, rbk_sbuf_cstr(name), depth, st->off, st->end, sn ? sn->off : st->off, sn ? sn->end : st->end,
+       rbk_sbuf_cstr(detail));
+}
+
 void rbk_query_outline(rbk_compiler *c, int file, rbk_query_symbol_fn cb, void *ctx) {
     rbk_node *prog = rbk_query_program(c, file);
+    rbk_sbuf name = RBK_SBUF_INIT, detail = RBK_SBUF_INIT;
     for (int i = 0; prog && i < prog->list.n; i++) {
         rbk_node *s = prog->list.items[i];
         if (!s) continue;
-        if (s->kind == N_STEP || s->kind == N_SECTION) {
-            rbk_node *name = s->a;
-            cb(ctx, s->kind == N_STEP ? RBK_Q_STEP : RBK_Q_SECTION, name && name->kind == N_STRING ? name->str : "?", 0,
-               s->off, s->end, name ? name->off : s->off, name ? name->end : s->end);
-            for (int j = 0; s->kind == N_SECTION && j < s->list.n; j++) {
-                rbk_node *st = s->list.items[j];
-                if (!st || st->kind != N_STEP) continue;
-                rbk_node *sn = st->a;
-                cb(ctx, RBK_Q_STEP, sn && sn->kind == N_STRING ? sn->str : "?", 1, st->off, st->end,
-                   sn ? sn->off : st->off, sn ? sn->end : st->end);
-            }
+        if (s->kind == N_STEP) {
+            outline_step(c, s, 0, cb, ctx, &name, &detail);
+        } else if (s->kind == N_SECTION) {
+            rbk_node *sn = s->a;
+            cb(ctx, RBK_Q_SECTION, sn && sn->kind == N_STRING ? sn->str : "?", 0, s->off, s->end, sn ? sn->off : s->off,
+               sn ? sn->end : s->end, "section");
+            for (int j = 0; j < s->list.n; j++)
+                if (s->list.items[j] && s->list.items[j]->kind == N_STEP) outline_step(c, s->list.items[j], 1, cb, ctx, &name, &detail);
         } else if (s->kind == N_FN) {
             uint32_t no, ne;
             decl_name_span(s, &no, &ne);
-            cb(ctx, RBK_Q_FN, s->str, 0, s->off, s->end, no, ne);
+            cb(ctx, RBK_Q_FN, s->str, 0, s->off, s->end, no, ne, "fn");
         }
     }
+    rbk_sbuf_free(&name);
+    rbk_sbuf_free(&detail);
 }

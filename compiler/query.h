@@ -58,9 +58,10 @@ int rbk_query_definition(rbk_compiler *c, int file, uint32_t off, int *dfile, ui
 
 /* The outline of a file: sections, steps (inside their section) and fns, in source order.
  * depth 0 for top level, 1 for a step inside a section; [off, end) the whole declaration,
- * [noff, nend) its name. */
+ * [noff, nend) its name; detail: "section", "fn", "step", or for a per-item step
+ * "per-item step: for n in hosts.workers serial 2" (name: its template, "Upgrade {n.name}"). */
 typedef void (*rbk_query_symbol_fn)(void *ctx, rbk_query_kind kind, const char *name, int depth,
-                                    uint32_t off, uint32_t end, uint32_t noff, uint32_t nend);
+                                    uint32_t off, uint32_t end, uint32_t noff, uint32_t nend, const char *detail);
 void rbk_query_outline(rbk_compiler *c, int file, rbk_query_symbol_fn cb, void *ctx);
 
 /* The program of a file of the compilation (the root or a module's), or NULL. */

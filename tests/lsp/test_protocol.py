@@ -692,6 +692,86 @@ def document_symbols():
     finish(s)
 
 
+PER_ITEM = '''runbook "Rolling"
+hosts workers
+let spare = "s1"
+
+step "Upgrade {node.name}" for node in hosts.workers serial 25% max_fail 1 {
+  sh("apt-get upgrade -y", on: node)
+  log(spare)
+} rollback {
+  sh("apt-get install app=1.0", on: node)
+}
+section "Later" {
+  step "Check" for x in ["a", "b"] {
+    log(x)
+  }
+}
+'''
+
+
+@case
+def per_item_steps():
+    """a per-item step's variable: hover, definition, completion in its body, rollback and
+    name; the outline names the step by its template and says it is per-item"""
+    s = server()
+    s.initialize()
+    u = uri("/tmp/rbk-lsp-per-item.rb")
+    open_doc(s, u, PER_ITEM)
+    eq([x for x in s.diagnostics(u)["diagnostics"] if x["severity"] == 1], [], "the per-item runbook checks")
+
+    def where(needle, k=0, nth=0):
+        i = -1
+        for _ in range(nth + 1):
+            i = PER_ITEM.index(needle, i + 1)
+        i += k
+        line = PER_ITEM.count("\n", 0, i)
+        return line, i - (PER_ITEM.rindex("\n", 0, i) + 1 if line else 0)
+
+    def hov(needle, k=0, nth=0):
+        r = s.call("textDocument/hover", pos(u, *where(needle, k, nth)))["result"]
+        return r["contents"]["value"] if r else None
+    decl = {"line": where("node in")[0], "character": where("node in")[1]}
+    for what, needle, k, nth in (("in the body", "on: node)", 4, 0), ("in the rollback", "on: node)", 4, 1),
+                                 ("in the name's hole", "{node.name}", 1, 0), ("where it is declared", "node in", 1, 0)):
+        h = hov(needle, k, nth)
+        assert h and "for node in hosts.workers" in h and "per-item step" in h, (what, h)
+        r = s.call("textDocument/definition", pos(u, *where(needle, k, nth)))["result"]
+        eq(r and r["range"]["start"], decl, "definition " + what)
+    h = hov("log(x)", 4)
+    assert h and "for x in [\"a\", \"b\"]" in h, h
+
+    lines = PER_ITEM.split("\n")
+    version = [1]
+
+    def comp(needle, typed):
+        line_no = where(needle)[0]
+        t = list(lines)
+        t[line_no] = typed
+        version[0] += 1
+        change(s, u, "\n".join(t), version[0])
+        s.diagnostics(u)
+        r = s.call("textDocument/completion", pos(u, line_no, len(typed)))["result"]
+        return {i["label"]: i.get("detail") for i in r["items"]}
+    got = comp("  log(spare)", "  log(no")
+    assert got.get("node") == "item of hosts.workers", got
+    got = comp('  sh("apt-get install', '  log(no')
+    assert "node" in got, ("the rollback", got)
+    got = comp("    log(x)", "    log(")
+    assert "x" in got and "node" not in got, got
+    got = comp('section "Later"', "log(")
+    assert "node" not in got and "x" not in got, ("top level", got)
+    change(s, u, PER_ITEM, version[0] + 1)
+    s.diagnostics(u)
+
+    r = s.call("textDocument/documentSymbol", {"textDocument": {"uri": u}})["result"]
+    eq([(x["name"], x["kind"], x["detail"]) for x in r],
+       [("Upgrade {node.name}", 24, "per-item step: for node in hosts.workers serial 25% max_fail 1"), ("Later", 3, "section")],
+       "top level")
+    eq([(x["name"], x["detail"]) for x in r[1]["children"]], [("Check", "per-item step: for x in [\"a\", \"b\"]")], "in the section")
+    finish(s)
+
+
 @case
 def completion():
     s, u = features_server()
