@@ -36,8 +36,9 @@ syn match runbookOperatorWord "\<\%(and\|or\|not\|contains\|matches\|in\)\>"
 syn match runbookBoolean     "\<\%(true\|false\)\>"
 syn match runbookNil         "\<nil\>"
 
-" step attributes: ordinary names recognised by position (timeout 5m, retry 2)
-syn match runbookStepAttr "\<\%(timeout\|retry\)\>\ze\s\+\d"
+" step attributes: ordinary names recognised by position (timeout 5m, retry 2; a per-item
+" step's serial 2, serial 25%, max_fail 1)
+syn match runbookStepAttr "\<\%(timeout\|retry\|serial\|max_fail\)\>\ze\s\+\d"
 
 " ---------------------------------------------------------------- names
 " calls: user functions, then the natives of stdlib/builtins.def
@@ -69,6 +70,9 @@ syn match runbookDuration    "\<\d[0-9_]*\%(\.\d\+\)\=\%(ms\|s\|m\|h\|d\)\>"
 " duration`; defined after the valid forms, which it leaves alone (\@> keeps 1_000 whole)
 syn match runbookNumberError "\<\%(\d[0-9_]*\%(\.\d\+\)\=\)\@>\%(\%(ms\|s\|m\|h\|d\)\>\|[eE][+-]\=\d\)\@!\h\w*"
 syn match runbookNumberError "\<\%(\d[0-9_]*\%(\.\d\+\)\=[eE][+-]\=\d\+\)\@>\h\w*"
+" a percentage (serial 25%, max_fail 10%): digits and % before a blank, { or the end of the
+" line, as the lexer reads it; otherwise % is the modulo operator
+syn match runbookPercent     "\<\d[0-9_]*%\ze\%(\s\|{\|$\)"
 
 " ---------------------------------------------------------------- operators and errors
 syn match runbookOperator "==\|!=\|<=\|>=\|[<>=+*/%-]\|\.\."
@@ -114,6 +118,7 @@ hi def link runbookOperatorWord  Operator
 hi def link runbookBoolean       Boolean
 hi def link runbookNil           Constant
 hi def link runbookStepAttr      StorageClass
+hi def link runbookPercent       Number
 hi def link runbookCall          Function
 hi def link runbookBuiltin       Function
 hi def link runbookEnvVar        Identifier
