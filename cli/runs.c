@@ -91,7 +91,8 @@ static int print_new(rbk_state *s, const char *id, long long *cursor, char **err
     return rc;
 }
 
-/* runbook show RUN [--follow] [--state S]: the run's journal records (JSON lines) on stdout. */
+/* runbook show RUN [--follow] [--state S]: the run's journal records (JSON lines) on stdout;
+ * with --follow, the exit code is the followed run's. */
 int rbk_cmd_show(rbk_cli_opts *o) {
     if (o->nfiles != 1) { fputs("runbook show: give one RUN (its id: `runbook runs` lists them)\n", stderr); return EXIT_USAGE; }
     const char *id = o->files[0];
@@ -112,6 +113,7 @@ int rbk_cmd_show(rbk_cli_opts *o) {
     rbk_state_run_clear(&r);
     if (o->follow) rbk_cli_install_signals(); /* Ctrl-C ends the following, not the run */
     long long cursor = 0;
+    int code = 0; /* --follow: the run's exit code when it is no longer live */
     rc = 0;
     for (;;) {
         if (print_new(s, id, &cursor, &err)) { rc = -1; break; }
@@ -124,11 +126,14 @@ int rbk_cmd_show(rbk_cli_opts *o) {
             if (print_new(s, id, &cursor, &err)) rc = -1;
             if (!rc && s->ops->get(s->h, id, &r, &err) == 0) {
                 fprintf(stderr, "run %s: %s\n", id, rbk_state_status(&r));
+                /* its verdict (docs/exit-codes.md); a run whose process died before its end:
+                 * interrupted; one refused before step 1: refused */
+                code = r.ended ? (r.end_code >= 0 && r.end_code < 126 ? r.end_code : EXIT_USAGE) : r.begun ? 4 : EXIT_USAGE;
                 rbk_state_run_clear(&r);
             }
             break;
         }
-        if (o->interrupted && *o->interrupted) break;
+        if (o->interrupted && *o->interrupted) { code = 4; break; } /* the run goes on; its end was not seen */
         struct timespec ts = {0, 200 * 1000000L}; /* a poll: the store has no push that works for both backends */
         nanosleep(&ts, NULL);
     }
@@ -137,7 +142,7 @@ int rbk_cmd_show(rbk_cli_opts *o) {
         free(err);
     }
     rbk_state_close(s);
-    return rc ? EXIT_USAGE : 0;
+    return rc ? EXIT_USAGE : code;
 }
 
 /* runbook approve RUN [--state URL]: approves the run's open request for approval as the

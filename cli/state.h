@@ -83,6 +83,9 @@ typedef struct rbk_state {
  * ($XDG_STATE_HOME/runbook, or ~/.local/state/runbook). NULL with *err. */
 rbk_state *rbk_state_open(const char *spec, char **err);
 void rbk_state_close(rbk_state *s);
+/* The per-user directory ($XDG_STATE_HOME/runbook, or ~/.local/state/runbook), or its
+ * subdirectory sub, created (0700) when it is not there. NULL with *err. */
+char *rbk_state_user_dir(const char *sub, char **err);
 /* A new run id: UTC date and time, and 6 random hex digits (20261206-0412-ab12cd). */
 char *rbk_state_new_id(void);
 /* A run id is [0-9a-z-]{1,64}: it names a directory. */
