@@ -12,7 +12,9 @@ migrated, a newer one refused; a journal record that cannot be committed (the ru
 terminated) stops the run before its next step; a URL's password is never printed; approvals (approve(by: 2)): refused before step 1 without a PostgreSQL store, the
 operator cannot approve their own run nor insert an approval in another's name, two approvers let
 the run go on, a request not approved in time stops it; a long wait keeps its deadline across a
-resume.
+resume; `run --detach`: the run outlives SIGHUP to its launching session and is followed to its
+end by `show --follow` (which exits with its verdict), `kill -TERM` stops it, and everything
+before step 1 is refused in the foreground.
 No wall-clock bound is asserted: conditions are waited for, with a generous hang guard.
 
 usage: state_test.py --runbook PATH [--services-env FILE] [-k NAME]
@@ -323,6 +325,130 @@ def case_lock_option_and_refusals(d, store):
     check(r["status"] == "not started" and not r["begun"] and not r["live"], f"a run refused by its preflight: {r}")
 
 
+# ---------------------------------------------------------------- run --detach
+DETACHED_RB = RB.replace('sh("echo three >> {dir}/marks")', 'sh("echo three >> {dir}/marks; test ! -e {dir}/fail")')
+
+
+def detach_env(d):
+    e = env()
+    e["XDG_STATE_HOME"] = os.path.join(d, "xdg")  # the output of a run detached with a PostgreSQL store
+    return e
+
+
+def output_file(d, store, rid):
+    if store.startswith("postgresql://"):
+        return os.path.join(d, "xdg", "runbook", "detached", rid + ".log")
+    return os.path.join(store, "runs", rid, "output.log")
+
+
+def launch_detached(d, store, out, *extra):
+    """`runbook run --detach` from a shell in a session and process group of its own, which stays
+    (as the operator's login shell would): (the shell, the launcher's exit code and output)."""
+    with open(os.path.join(d, "s.rb"), "w") as f:
+        f.write(DETACHED_RB)
+    cmd = " ".join(f"'{a}'" for a in [RUNBOOK] + run_args(d, store, "--detach", *extra))
+    sh = subprocess.Popen(["sh", "-c", f"{cmd}; echo launcher-rc=$?; while :; do sleep 1; done"], cwd=d, env=detach_env(d),
+                          stdin=subprocess.DEVNULL, stdout=open(out, "w"), stderr=subprocess.STDOUT, start_new_session=True)
+    text = wait_until(lambda: "launcher-rc=" in read(out) and read(out), "the launcher to exit: " + read(out))
+    return sh, int(text.split("launcher-rc=", 1)[1].split()[0]), text.split("launcher-rc=", 1)[0]
+
+
+def case_detach_outlives_the_launching_session(d, store):
+    """--detach: the launcher exits 0 once the run began, saying how to follow it; SIGHUP to the
+    launching process group (its shell dies, as when the SSH session goes) does not reach the
+    run, which completes; `show --follow` from a second process sees it to its end and exits
+    with its verdict; its output is in the store's run directory (PostgreSQL: the per-user one)."""
+    open(os.path.join(d, "slow"), "w").close()
+    open(os.path.join(d, "fail"), "w").close()  # step Three fails: the verdict is 1, not a stop by a signal (4)
+    out = os.path.join(d, "launch.out")
+    sh, rc, said = launch_detached(d, store, out)
+    try:
+        check(rc == 0, f"the launcher exits {rc}", said)
+        rid = said.split("run: ", 1)[1].split()[0]
+        where = os.path.abspath(store) if not store.startswith("postgresql://") else store
+        check(f"run: {rid} detached: pid " in said and f"runbook show {rid} --follow --state {where}\n" in said
+              and "kill -TERM " in said, "the launcher does not say how to follow and stop the run", said)
+        check("[1/3]" not in said and "One" not in said, "the run's output went to the launcher's terminal", said)
+        wait_until(lambda: "two-start" in marks(d), "the detached run in step Two")
+        r = next(r for r in runs(d, store) if r["id"] == rid)
+        pid = int(said.split(" detached: pid ", 1)[1].split()[0])
+        check(r["live"] and r["pid"] == pid, f"the run's process is not the one recorded: {r}", said)
+        check(os.getsid(pid) != sh.pid and os.getpgid(pid) != sh.pid, "the run's process is in the launching session")
+        os.killpg(sh.pid, signal.SIGHUP)
+        check(sh.wait(GUARD) == -signal.SIGHUP, f"the launching shell survived SIGHUP ({sh.returncode})")
+        f = subprocess.Popen([RUNBOOK, "show", rid, "--follow", "--state", store], cwd=d, env=env(), stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        os.unlink(os.path.join(d, "slow"))
+        fout, ferr = f.communicate(timeout=GUARD)
+        sanitizer(fout, ferr)
+        recs = [json.loads(l) for l in fout.splitlines()]
+        check(f.returncode == 1, f"show --follow exits {f.returncode}, not the run's 1", ferr, fout)
+        check(recs and recs[0]["rec"] == "begin" and recs[-1]["rec"] == "run_end" and recs[-1]["code"] == 1,
+              "the follower did not see the run from its begin to its end", fout)
+        check("ended: failed, rolled back" in ferr, "the follower does not say the run's verdict", ferr)
+        check(marks(d) == ["one", "two-start", "two-end", "three"], f"the detached run's effects: {marks(d)}")
+        r = next(r for r in runs(d, store) if r["id"] == rid)
+        check(r["ended"] and r["code"] == 1 and not r["live"], f"the run's status: {r}")
+        log = read(output_file(d, store, rid))
+        check("[2/3] ok Two" in log and "exit 1" in log and "NO-GO" in log, "the run's output file", log)
+    finally:
+        if sh.poll() is None:
+            os.killpg(sh.pid, signal.SIGKILL)
+            sh.wait()
+
+
+def case_detach_stopped_with_kill_term(d, store):
+    """The way the launcher says to stop a detached run: `kill -TERM PID` stops it as Ctrl-C does
+    without a terminal (exit 4, recorded); a follower exits 4; resume continues it."""
+    open(os.path.join(d, "slow"), "w").close()
+    sh, rc, said = launch_detached(d, store, os.path.join(d, "launch.out"))
+    try:
+        check(rc == 0, f"the launcher exits {rc}", said)
+        rid = said.split("run: ", 1)[1].split()[0]
+        wait_until(lambda: "two-start" in marks(d), "the detached run in step Two")
+        f = subprocess.Popen([RUNBOOK, "show", rid, "--follow", "--state", store], cwd=d, env=env(), stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        os.kill(int(said.split("kill -TERM ", 1)[1].split()[0]), signal.SIGTERM)
+        fout, ferr = f.communicate(timeout=GUARD)
+        check(f.returncode == 4 and "ended: interrupted" in ferr, f"show --follow of a stopped run exits {f.returncode}", ferr)
+        r = next(r for r in runs(d, store) if r["id"] == rid)
+        check(r["ended"] and r["code"] == 4, f"the stopped run's status: {r}")
+        os.unlink(os.path.join(d, "slow"))
+        p = rb(["resume", rid, "--unknown", "rerun", "--state", store], d)
+        check(p.returncode == 0 and "three" in marks(d), f"resume of the stopped run exits {p.returncode}", p.stdout, p.stderr)
+    finally:
+        os.killpg(sh.pid, signal.SIGKILL)
+        sh.wait()
+
+
+def case_detach_refusals_in_the_foreground(d, store):
+    """Everything before step 1 is the launcher's: a refusal exits as without --detach, and no
+    process is left behind."""
+    setup(d)
+    p = rb(["run", "s.rb", "--param", f"dir={d}", "--detach"], d)
+    check(p.returncode == 64 and "--detach needs a run store" in p.stderr, "--detach without a store", p.stderr)
+    p = rb(["run", "s.rb", "--param", f"dir={d}", "--detach", "--journal", "j.jsonl"], d)
+    check(p.returncode == 64 and not os.path.exists(os.path.join(d, "j.jsonl")), "--detach with --journal", p.stderr)
+    with open(os.path.join(d, "bad.rb"), "w") as f:
+        f.write('runbook "Bad"\nstep "a" { nope( }\n')
+    p = rb(["run", "bad.rb", "--detach", "--state", store], d)
+    check(p.returncode == 65 and "bad.rb:2" in p.stderr, f"a compile error with --detach exits {p.returncode}", p.stderr)
+    with open(os.path.join(d, "c.rb"), "w") as f:
+        f.write('runbook "Gate"\nparam dir: string\nstep "One" {\n  confirm("Go?", name: "go")\n  sh("echo one >> {dir}/marks")\n}\n')
+    # a gate nobody could answer: refused before step 1 (it would wait for a terminal it has not)
+    p = rb(["run", "c.rb", "--param", f"dir={d}", "--detach", "--state", store], d)
+    check(p.returncode == 64 and "confirm at c.rb:4 needs an operator" in p.stderr and "--detach: the run has no terminal" in p.stderr,
+          f"a confirm without an answer exits {p.returncode}", p.stderr)
+    r = runs(d, store)[0]
+    check(r["status"] == "not started" and not r["live"], f"the refused detached run: {r}")
+    # answered: it detaches, and its process, not the launcher's, ends it
+    p = rb(["run", "c.rb", "--param", f"dir={d}", "--detach", "--state", store, "--answer", "go=yes"], d)
+    check(p.returncode == 0 and " detached: pid " in p.stderr, f"an answered confirm with --detach exits {p.returncode}", p.stderr)
+    rid = p.stderr.split("run: ", 1)[1].split()[0]
+    f = rb(["show", rid, "--follow", "--state", store], d)
+    check(f.returncode == 0 and marks(d) == ["one"], f"the answered detached run: show --follow exits {f.returncode}", f.stderr)
+
+
 # ---------------------------------------------------------------- PostgreSQL only
 def psql(url, sql):
     return subprocess.run([os.path.join(SERVICES["RBK_PG_BIN"], "psql"), "-X", "-v", "ON_ERROR_STOP=1", "-qAt", url, "-c", sql],
@@ -537,7 +663,8 @@ CASES = [case_runs_and_show, case_show_follow_from_a_second_process, case_two_pr
          case_declared_lock_race_source_and_compiled,
          case_sigkill_of_the_holder_then_a_second_run_gets_the_lock, case_resume_run_from_the_store_after_sigkill,
          case_resume_refused_while_the_run_is_live, case_lock_option_and_refusals, case_approve_needs_a_shared_store,
-         case_long_wait_keeps_its_deadline_across_resume]
+         case_long_wait_keeps_its_deadline_across_resume, case_detach_outlives_the_launching_session,
+         case_detach_stopped_with_kill_term, case_detach_refusals_in_the_foreground]
 
 
 def docs_grants(root, role):
