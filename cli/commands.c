@@ -64,7 +64,7 @@ static const rbk_command commands[] = {
      "                  [--report FILE.md|FILE.json|FILE.xml]... [--journal FILE]\n"
      "                  [--answer NAME=VALUE]... [--answers FILE]\n"
      "                  [--inventory FILE]... [--ssh-config FILE] [--forks N]\n"
-     "                  [--state DIR|URL] [--lock NAME]...\n",
+     "                  [--state DIR|URL] [--lock NAME]... [--detach]\n",
      rbk_cmd_run, NULL},
     {"resume", NULL,
      "  runbook resume  JOURNAL|RUN [FILE.rb|FILE.rbc] [--unknown rerun|done] [--param NAME=V]...\n"
