@@ -167,7 +167,7 @@ static int execute(rbk_cli_opts *o, rbk_unit *u, const char *runbook_path, rbk_j
         rbk_sbuf shown = RBK_SBUF_INIT;
         rbk_vm_mask(vm, &shown, rbk_sbuf_cstr(&problems), problems.len);
         print_problems(resume ? "not resumed" : "not started", &shown, np);
-        if (o->detach)
+        if (o->detach && strstr(rbk_sbuf_cstr(&shown), "terminal")) /* those messages say "run on a terminal" */
             fputs("  (--detach: the run has no terminal: a gate is answered with --yes, --answer NAME=VALUE or --answers FILE)\n", stderr);
         rbk_sbuf_free(&shown);
         rbk_sbuf_free(&problems);

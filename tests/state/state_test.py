@@ -13,8 +13,8 @@ terminated) stops the run before its next step; a URL's password is never printe
 operator cannot approve their own run nor insert an approval in another's name, two approvers let
 the run go on, a request not approved in time stops it; a long wait keeps its deadline across a
 resume; `run --detach`: the run outlives SIGHUP to its launching session and is followed to its
-end by `show --follow` (which exits with its verdict), `kill -TERM` stops it, and everything
-before step 1 is refused in the foreground.
+end by `show --follow` (which exits with its verdict), `kill -TERM` stops it, everything before
+step 1 is refused in the foreground, and Ctrl-C at the launcher before step 1 stops it.
 No wall-clock bound is asserted: conditions are waited for, with a generous hang guard.
 
 usage: state_test.py --runbook PATH [--services-env FILE] [-k NAME]
@@ -449,6 +449,40 @@ def case_detach_refusals_in_the_foreground(d, store):
     check(f.returncode == 0 and marks(d) == ["one"], f"the answered detached run: show --follow exits {f.returncode}", f.stderr)
 
 
+def case_detach_interrupted_before_step_1(d, store):
+    """Ctrl-C at the launcher while the run's process is still before step 1 (its preflight waits
+    for a host that never answers: an ssh ProxyCommand that says nothing) reaches that process,
+    in its own session, through the launcher: refused before step 1, nothing runs, nothing is
+    left running; and the launcher exits with the run process's code."""
+    with open(os.path.join(d, "h.rb"), "w") as f:
+        f.write('runbook "Hosts"\nparam dir: string\nhosts web\nstep "One" {\n  sh("echo one >> {dir}/marks")\n}\n')
+    with open(os.path.join(d, "inv.ini"), "w") as f:
+        f.write("[web]\nweb1 ansible_host=127.0.0.1\n")
+    with open(os.path.join(d, "ssh.cfg"), "w") as f:
+        # never answers (its stdout stays open, nothing written); killed at the end through its pid:
+        # an ssh master interrupted while connecting is left behind by runbook (with or without --detach)
+        f.write(f"Host *\n  ProxyCommand sh -c 'echo $$ > {d}/proxy.pid; exec 3>&1 cat > /dev/null'\n")
+    out = os.path.join(d, "launch.out")
+    p = start(["run", "h.rb", "--param", f"dir={d}", "-i", "inv.ini", "--ssh-config", "ssh.cfg", "--state", store, "--detach"], d, out)
+    try:
+        rid = wait_until(lambda: "run: " in read(out) and read(out).split("run: ", 1)[1].split()[0], "the run's id: " + read(out))
+        wait_until(lambda: any(r["id"] == rid and r["live"] for r in runs(d, store)), "the run's process before step 1")
+        p.send_signal(signal.SIGINT)  # the launcher alone: the run's process is in another session
+        check(p.wait(GUARD) == 64, f"the interrupted launcher exits {p.returncode}", read(out))
+        check("interrupted" in read(out) and " detached" not in read(out), "the launcher's output", read(out))
+        wait_until(lambda: not any(r["live"] for r in runs(d, store)), "the run's process to end")
+        r = next(r for r in runs(d, store) if r["id"] == rid)
+        check(r["status"] == "not started" and marks(d) == [], f"the interrupted run: {r}", str(marks(d)))
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+        try:
+            os.kill(int(read(os.path.join(d, "proxy.pid"))), signal.SIGKILL)  # its ssh then ends too
+        except (OSError, ValueError):
+            pass
+
+
 # ---------------------------------------------------------------- PostgreSQL only
 def psql(url, sql):
     return subprocess.run([os.path.join(SERVICES["RBK_PG_BIN"], "psql"), "-X", "-v", "ON_ERROR_STOP=1", "-qAt", url, "-c", sql],
@@ -664,7 +698,7 @@ CASES = [case_runs_and_show, case_show_follow_from_a_second_process, case_two_pr
          case_sigkill_of_the_holder_then_a_second_run_gets_the_lock, case_resume_run_from_the_store_after_sigkill,
          case_resume_refused_while_the_run_is_live, case_lock_option_and_refusals, case_approve_needs_a_shared_store,
          case_long_wait_keeps_its_deadline_across_resume, case_detach_outlives_the_launching_session,
-         case_detach_stopped_with_kill_term, case_detach_refusals_in_the_foreground]
+         case_detach_stopped_with_kill_term, case_detach_refusals_in_the_foreground, case_detach_interrupted_before_step_1]
 
 
 def docs_grants(root, role):
