@@ -68,7 +68,7 @@ static const rbk_command commands[] = {
      rbk_cmd_run, NULL},
     {"resume", NULL,
      "  runbook resume  JOURNAL|RUN [FILE.rb|FILE.rbc] [--unknown rerun|done] [--param NAME=V]...\n"
-     "                  [--report F]... [--state DIR|URL]\n",
+     "                  [--report F]... [--state DIR|URL] [--detach]\n",
      rbk_cmd_resume, NULL},
     {"runs", NULL, "  runbook runs    [--state DIR|URL] [--format text|json]\n", rbk_cmd_runs, NULL},
     {"show", NULL, "  runbook show    RUN [--follow] [--state DIR|URL]\n", rbk_cmd_show, NULL},

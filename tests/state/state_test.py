@@ -390,6 +390,7 @@ def case_detach_outlives_the_launching_session(d, store):
         r = next(r for r in runs(d, store) if r["id"] == rid)
         check(r["ended"] and r["code"] == 1 and not r["live"], f"the run's status: {r}")
         log = read(output_file(d, store, rid))
+        sanitizer(log)
         check("[2/3] ok Two" in log and "exit 1" in log and "NO-GO" in log, "the run's output file", log)
     finally:
         if sh.poll() is None:
@@ -399,7 +400,7 @@ def case_detach_outlives_the_launching_session(d, store):
 
 def case_detach_stopped_with_kill_term(d, store):
     """The way the launcher says to stop a detached run: `kill -TERM PID` stops it as Ctrl-C does
-    without a terminal (exit 4, recorded); a follower exits 4; resume continues it."""
+    without a terminal (exit 4, recorded); a follower exits 4; `resume --detach` continues it."""
     open(os.path.join(d, "slow"), "w").close()
     sh, rc, said = launch_detached(d, store, os.path.join(d, "launch.out"))
     try:
@@ -414,8 +415,17 @@ def case_detach_stopped_with_kill_term(d, store):
         r = next(r for r in runs(d, store) if r["id"] == rid)
         check(r["ended"] and r["code"] == 4, f"the stopped run's status: {r}")
         os.unlink(os.path.join(d, "slow"))
-        p = rb(["resume", rid, "--unknown", "rerun", "--state", store], d)
-        check(p.returncode == 0 and "three" in marks(d), f"resume of the stopped run exits {p.returncode}", p.stdout, p.stderr)
+        # resumed detached too: refused in the foreground without the answer it needs, then followed to its end
+        p = rb(["resume", rid, "--state", store, "--detach"], d)
+        check(p.returncode == 64 and "--unknown" in p.stderr and " detached" not in p.stderr,
+              f"resume --detach without --unknown exits {p.returncode}", p.stderr)
+        p = rb(["resume", rid, "--unknown", "rerun", "--state", store, "--detach"], d)
+        check(p.returncode == 0 and f"run: {rid} detached: pid " in p.stderr, f"resume --detach exits {p.returncode}", p.stderr)
+        f = rb(["show", rid, "--follow", "--state", store], d)
+        check(f.returncode == 0 and marks(d)[-1] == "three", f"show --follow of the resumed run exits {f.returncode}", f.stderr,
+              str(marks(d)))
+        p = rb(["resume", os.path.join(d, "nothing.jsonl"), "--detach"], d)
+        check(p.returncode == 64 and "--detach resumes a run of a run store" in p.stderr, "resume --detach of a journal file", p.stderr)
     finally:
         os.killpg(sh.pid, signal.SIGKILL)
         sh.wait()
