@@ -114,6 +114,10 @@ int rbk_detach_fork(rbk_cli_opts *o, int *child) {
     close(p[0]);
     if (setsid() < 0) _exit(0); /* the launcher then says the run's process ended */
     pid_t run = fork();
+    if (run < 0) {
+        fprintf(stderr, "runbook run: --detach: cannot start the run's process: %s\n", strerror(errno));
+        tell(p[1], 'C', EXIT_USAGE);
+    }
     if (run != 0) _exit(0);
     int null = open("/dev/null", O_RDONLY);
     if (null >= 0 && null != 0) { dup2(null, 0); close(null); }
