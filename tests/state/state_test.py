@@ -11,8 +11,9 @@ role cannot create the schema, nor insert a run in another's name; a schema of v
 migrated, a newer one refused; a journal record that cannot be committed (the run's session
 terminated) stops the run before its next step; a URL's password is never printed; approvals (approve(by: 2)): refused before step 1 without a PostgreSQL store, the
 operator cannot approve their own run nor insert an approval in another's name, two approvers let
-the run go on, a request not approved in time stops it; a long wait keeps its deadline across a
-resume.
+the run go on, a rejection stops it, a request not approved in time stops it; the demo's flow on
+examples/team_cutover.rb (a second operator refused by its lock, an approval by a second role from
+a second process); a long wait keeps its deadline across a resume.
 No wall-clock bound is asserted: conditions are waited for, with a generous hang guard.
 
 usage: state_test.py --runbook PATH [--services-env FILE] [-k NAME]
@@ -554,10 +555,50 @@ def pg_case_approvals(d, base_url, admin_url):
     check(marks(d) == ["after"], "the step after an approval not given ran", str(marks(d)))
 
 
+def pg_case_team_cutover(d, base_url, admin_url):
+    """The demo's flow (scripts/demo.sh), on examples/team_cutover.rb itself: an operator's run holds
+    the lock it declares and waits in approve(); a second operator's run of the same runbook is
+    refused by the lock (who, since when, from where, how to see the run); the approver, a second
+    role, reads the run with `runbook show` and approves it from a second process; the run goes on."""
+    example = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples", "team_cutover.rb")
+    shutil.copy(example, os.path.join(d, "team_cutover.rb"))
+    check(rb(["runs", "--state", base_url], d).returncode == 0, "the owner creates the schema")
+    g = psql(base_url, GRANTS.replace("runbook_operator", "rbk_state_op") + GRANTS.replace("runbook_operator", "rbk_state_op2")
+             + APPROVER_GRANTS.replace("runbook_approver", "rbk_appr1"))
+    check(g.returncode == 0, "the grants of docs/state.md and docs/approvals.md", g.stderr)
+    op, op2, ap = (base_url.replace("postgres@", f"{u}@") for u in ("rbk_state_op", "rbk_state_op2", "rbk_appr1"))
+    a = start(["run", "team_cutover.rb", "--state", op], d, os.path.join(d, "a.out"))
+    try:
+        w = wait_until(lambda: next((r for r in runs(d, op) if r["status"] == "waiting for approval"), None), "the run to wait for approval")
+        rid = w["id"]
+        check(w["locks"] == "orders-db" and w["operator"] == "rbk_state_op", f"the waiting run: {w}")
+        p = rb(["run", "team_cutover.rb", "--state", op2], d)
+        check(p.returncode == 64 and f'the run lock "orders-db" is held by run {rid} of rbk_state_op on ' in p.stderr
+              and " since 20" in p.stderr and "(pid " in p.stderr and f"`runbook show {rid} --state " in p.stderr
+              and "[1/3]" not in p.stdout, f"the second operator's run exits {p.returncode}", p.stdout, p.stderr)
+        check(len(runs(d, op)) == 1, "the refused run was recorded")
+        sh = rb(["show", rid, "--state", ap], d)
+        check(sh.returncode == 0 and '"text":"orders-db-2: replication lag 0 bytes"' in sh.stdout
+              and 'asks "Replication lag is 0: switch orders writes to orders-db-2?" (0 of 1 approval; until ' in sh.stderr,
+              "what the approver sees", sh.stdout, sh.stderr)
+        p = rb(["approve", rid, "--state", ap], d)
+        check(p.returncode == 0 and "as rbk_appr1: 1 of 1 approval" in p.stdout, "the approval", p.stdout, p.stderr)
+        code = a.wait(GUARD)
+        out = read(os.path.join(d, "a.out"))
+        check(code == 0 and "[2/3] ok Switch orders writes" in out and "approved by rbk_appr1 at " in out and "== GO: 3 ok" in out,
+              f"the approved run exits {code}", out)
+        p = rb(["run", "team_cutover.rb", "--state", op2, "--param", "approval_timeout=1s"], d)
+        check(p.returncode == 2 and "not approved by 1 in time" in p.stdout + p.stderr, "the lock is free once the run ended", p.stdout, p.stderr)
+    finally:
+        if a.poll() is None:
+            os.killpg(a.pid, signal.SIGKILL)
+            a.wait()
+
+
 GRANTS = None  # the blocks of docs/state.md and docs/approvals.md, read in main()
 APPROVER_GRANTS = None
 PG_CASES = [pg_case_roles, pg_case_journal_write_fails_when_the_session_is_gone, pg_case_password_never_printed,
-            pg_case_approvals]
+            pg_case_approvals, pg_case_team_cutover]
 
 
 CASES = [case_runs_and_show, case_show_follow_from_a_second_process, case_two_processes_race_for_one_lock,
@@ -593,7 +634,7 @@ def main():
     if not admin:
         print("FAIL: no PostgreSQL (RBK_PG_URL in --services-env): the PostgreSQL store is not tested")
         sys.exit(1)
-    for role in ("rbk_state_op", "rbk_appr1", "rbk_appr2"):
+    for role in ("rbk_state_op", "rbk_state_op2", "rbk_appr1", "rbk_appr2"):
         psql(admin, f"DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN "
                     f"CREATE ROLE {role} LOGIN; END IF; END$$")
     base = tempfile.mkdtemp(prefix="rbk-state-")
