@@ -368,7 +368,7 @@ static int pg_lock(void *h, const char *name, const rbk_state_holder *me, char *
     "  (SELECT format('\"%s\" (%s of %s approval%s%s; until %s)', a.question, "                                                    \
     "     (SELECT count(*) FROM runbook.approvals p WHERE p.request = a.id AND p.verdict = 'approved'), a.needed, "               \
     "     CASE WHEN a.needed = 1 THEN '' ELSE 's' END, "                                                                            \
-    "     (SELECT ': ' || string_agg(p.approver, ', ' ORDER BY p.at) FROM runbook.approvals p WHERE p.request = a.id), "          \
+    "     (SELECT ': ' || string_agg(p.approver, ', ' ORDER BY p.at) FROM runbook.approvals p WHERE p.request = a.id AND p.verdict = 'approved'), "          \
     "     to_char(a.deadline AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')) "                                                \
     "   FROM runbook.approval_requests a WHERE a.run = r.num AND a.closed IS NULL AND a.deadline > now() "                         \
     "   ORDER BY a.id DESC LIMIT 1) "                                                                                               \
