@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/demo.sh — the README's first command: installs what is missing, builds build/release,
 # starts the local services (PostgreSQL and the HTTP fixture on 127.0.0.1, stopped again on exit)
-# and runs the demo runbooks with the services' environment exported.
+# and runs the demo runbooks with the services' environment exported, then the team run
+# (team_demo below: a run lock and an approval by a second database role, in the PostgreSQL store).
 # Owns: the list of demo runbooks (DEMO below: "path [expected exit code]"). A runbook's
 # `# args:`, `# env:`, `# file:` and `# exit:` golden annotations are honoured (with ${NAME}
 # expanded from the services' environment), so the demo runs each file exactly the way its
@@ -190,7 +191,7 @@ for l in sys.stdin:
         r = json.loads(l)
     except ValueError:
         print("    bob   | " + l); continue
-    what = {k: r[k] for k in ("who", "host", "step_name", "status", "source", "text", "target") if k in r}
+    what = {k: r[k] for k in ("host", "step_name", "status", "source", "text", "target") if k in r}
     print("    bob   | " + r["rec"].ljust(11) + " " + json.dumps(what, ensure_ascii=False))'
   echo
   say "==> bob approves, from his own process: runbook approve $id --state ${bob}"
