@@ -1,5 +1,5 @@
 /* cli/runs.c — `runbook runs` (the runs of a store: running, waiting for approval, interrupted,
- * ended with their verdicts), `runbook approve RUN`, and `runbook show RUN [--follow]` (a run's journal records so far, and with
+ * ended with their verdicts), `runbook approve|reject RUN`, and `runbook show RUN [--follow]` (a run's journal records so far, and with
  * --follow the ones to come, until the run is no longer live), from any machine that reaches
  * the store (docs/state.md). */
 #include <stdlib.h>
@@ -110,6 +110,8 @@ int rbk_cmd_show(rbk_cli_opts *o) {
     }
     fprintf(stderr, "run %s: %s — %s, by %s on %s\n", id, r.title ? r.title : "(no title)", rbk_state_status(&r), r.operator_ ? r.operator_ : "?",
             r.host ? r.host : "?");
+    if (r.live && r.asks) /* what an approver answers, with the evidence below */
+        fprintf(stderr, "run %s asks %s: `runbook approve %s` or `runbook reject %s`\n", id, r.asks, id, id);
     rbk_state_run_clear(&r);
     if (o->follow) rbk_cli_install_signals(); /* Ctrl-C ends the following, not the run */
     long long cursor = 0;
@@ -145,26 +147,30 @@ int rbk_cmd_show(rbk_cli_opts *o) {
     return rc ? EXIT_USAGE : code;
 }
 
-/* runbook approve RUN [--state URL]: approves the run's open request for approval as the
- * store's user (PostgreSQL: the session_user; never the run's operator). */
-int rbk_cmd_approve(rbk_cli_opts *o) {
-    if (o->nfiles != 1) { fputs("runbook approve: give one RUN (its id: `runbook runs` lists them)\n", stderr); return EXIT_USAGE; }
-    rbk_state *s = open_store(o, "approve");
+/* runbook approve|reject RUN [--state URL]: approves (rejects) the run's open request for approval
+ * as the store's user (PostgreSQL: the session_user; never the run's operator). */
+static int answer(rbk_cli_opts *o, int reject) {
+    const char *cmd = reject ? "reject" : "approve";
+    if (o->nfiles != 1) { fprintf(stderr, "runbook %s: give one RUN (its id: `runbook runs` lists them)\n", cmd); return EXIT_USAGE; }
+    rbk_state *s = open_store(o, cmd);
     if (!s) return EXIT_USAGE;
     if (!s->ops->approve) {
-        fprintf(stderr, "runbook approve: the %s store %s has no approvals: they need a shared store where each person is a "
-                        "database user (--state postgresql://...)\n", s->ops->name, s->where);
+        fprintf(stderr, "runbook %s: the %s store %s has no approvals: they need a shared store where each person is a "
+                        "database user (--state postgresql://...)\n", cmd, s->ops->name, s->where);
         rbk_state_close(s);
         return EXIT_USAGE;
     }
     rbk_sbuf msg = RBK_SBUF_INIT;
     char *err = NULL;
-    int rc = s->ops->approve(s->h, o->files[0], &msg, &err);
+    int rc = s->ops->approve(s->h, o->files[0], reject, &msg, &err);
     if (rc == 0) printf("%s\n", rbk_sbuf_cstr(&msg));
-    else if (rc > 0) fprintf(stderr, "runbook approve: run %s waits for no approval now (`runbook runs` shows which do)\n", o->files[0]);
-    else fprintf(stderr, "runbook approve: refused: %s\n", err ? err : "?");
+    else if (rc > 0) fprintf(stderr, "runbook %s: run %s waits for no approval now (`runbook runs` shows which do)\n", cmd, o->files[0]);
+    else fprintf(stderr, "runbook %s: refused: %s\n", cmd, err ? err : "?");
     free(err);
     rbk_sbuf_free(&msg);
     rbk_state_close(s);
     return rc ? EXIT_USAGE : 0;
 }
+
+int rbk_cmd_approve(rbk_cli_opts *o) { return answer(o, 0); }
+int rbk_cmd_reject(rbk_cli_opts *o) { return answer(o, 1); }

@@ -58,6 +58,7 @@ int rbk_state_id_ok(const char *id) {
 
 void rbk_state_run_clear(rbk_state_run *r) {
     free(r->id); free(r->title); free(r->artifact); free(r->runbook); free(r->operator_); free(r->host); free(r->locks);
+    free(r->asks);
     memset(r, 0, sizeof *r);
 }
 void rbk_state_runs_free(rbk_state_run *runs, int n) {

@@ -11,10 +11,12 @@ role cannot create the schema, nor insert a run in another's name; a schema of v
 migrated, a newer one refused; a journal record that cannot be committed (the run's session
 terminated) stops the run before its next step; a URL's password is never printed; approvals (approve(by: 2)): refused before step 1 without a PostgreSQL store, the
 operator cannot approve their own run nor insert an approval in another's name, two approvers let
-the run go on, a request not approved in time stops it; a long wait keeps its deadline across a
-resume; `run --detach`: the run outlives SIGHUP to its launching session and is followed to its
-end by `show --follow` (which exits with its verdict), `kill -TERM` stops it, everything before
-step 1 is refused in the foreground, and Ctrl-C at the launcher before step 1 stops it.
+the run go on, a rejection stops it, a request not approved in time stops it; the demo's flow on
+examples/team_cutover.rb (a second operator refused by its lock, an approval by a second role from
+a second process); a long wait keeps its deadline across a resume; `run --detach`: the run
+outlives SIGHUP to its launching session and is followed to its end by `show --follow` (which
+exits with its verdict), `kill -TERM` stops it, everything before step 1 is refused in the
+foreground, and Ctrl-C at the launcher before step 1 stops it.
 No wall-clock bound is asserted: conditions are waited for, with a generous hang guard.
 
 usage: state_test.py --runbook PATH [--services-env FILE] [-k NAME]
@@ -22,6 +24,7 @@ usage: state_test.py --runbook PATH [--services-env FILE] [-k NAME]
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -509,18 +512,18 @@ def pg_case_roles(d, base_url, admin_url):
     check(p.returncode == 64 and "its owner creates it once" in p.stderr, "an operator on a database without the schema", p.stderr)
     check(rb(["runs", "--state", base_url], d).returncode == 0, "the owner creates the schema")
     v = psql(base_url, "SELECT version FROM runbook.schema_version")
-    check(v.stdout.strip() == "2", f"schema version {v.stdout!r} (cli/state.h: RBK_STATE_SCHEMA_VERSION 2)", v.stderr)
+    check(v.stdout.strip() == "3", f"schema version {v.stdout!r} (cli/state.h: RBK_STATE_SCHEMA_VERSION 3)", v.stderr)
     # a store of version 1 (before approvals) is migrated to 2; a newer one is refused
     down = psql(base_url, "DROP TABLE runbook.approvals, runbook.approval_requests; DROP FUNCTION runbook.approval_check(); "
                           "UPDATE runbook.schema_version SET version = 1")
     check(down.returncode == 0, "back to version 1", down.stderr)
     check(rb(["runs", "--state", base_url], d).returncode == 0, "the migration from version 1")
     v = psql(base_url, "SELECT version, to_regclass('runbook.approvals') IS NOT NULL FROM runbook.schema_version")
-    check(v.stdout.strip() == "2|t", f"after the migration: {v.stdout!r}", v.stderr)
-    psql(base_url, "UPDATE runbook.schema_version SET version = 3")
+    check(v.stdout.strip() == "3|t", f"after the migration: {v.stdout!r}", v.stderr)
+    psql(base_url, "UPDATE runbook.schema_version SET version = 4")
     p = rb(["runs", "--state", base_url], d)
-    check(p.returncode == 64 and "newer than this runbook's (2)" in p.stderr, "a newer schema", p.stderr)
-    psql(base_url, "UPDATE runbook.schema_version SET version = 2")
+    check(p.returncode == 64 and "newer than this runbook's (3)" in p.stderr, "a newer schema", p.stderr)
+    psql(base_url, "UPDATE runbook.schema_version SET version = 3")
     g = psql(base_url, GRANTS.replace("runbook_operator", "rbk_state_op"))
     check(g.returncode == 0, "the grants of docs/state.md", g.stderr)
     p = rb(run_args(d, op_url), d)
@@ -671,7 +674,12 @@ def pg_case_approvals(d, base_url, admin_url):
         w = wait_until(lambda: next((r for r in runs(d, op) if r["status"] == "waiting for approval"), None), "the run to wait for approval")
         rid = w["id"]
         p = rb(["approve", rid, "--state", op], d)
-        check(p.returncode == 64 and "cannot approve it" in p.stderr, "the operator approved their own run", p.stderr)
+        check(p.returncode == 64 and "cannot approve or reject it" in p.stderr, "the operator approved their own run", p.stderr)
+        p = rb(["reject", rid, "--state", op], d)
+        check(p.returncode == 64 and "cannot approve or reject it" in p.stderr, "the operator rejected their own run", p.stderr)
+        sh = rb(["show", rid, "--state", a1], d)
+        check(sh.returncode == 0 and f'run {rid} asks "Switch writes to {d}?" (0 of 2 approvals; until ' in sh.stderr
+              and '"rec":"step_start"' in sh.stdout, "what the approver sees with `runbook show`", sh.stdout, sh.stderr)
         ins = psql(op, f"INSERT INTO runbook.approvals (request, approver) SELECT id, 'rbk_appr2' FROM runbook.approval_requests")
         check(ins.returncode != 0 and "check" in ins.stderr.lower(), "the operator inserted an approval in another's name", ins.stderr)
         p = rb(["approve", rid, "--state", a1], d)
@@ -683,9 +691,30 @@ def pg_case_approvals(d, base_url, admin_url):
         check(p.returncode == 0 and "2 of 2 approvals" in p.stdout, "the second approval", p.stdout, p.stderr)
         check(a.wait(GUARD) == 0 and marks(d) == ["after"], "the approved run", read(os.path.join(d, "a.out")))
         gate = [json.loads(l) for l in rb(["show", rid, "--state", op], d).stdout.splitlines() if '"rec":"gate"' in l]
-        check(len(gate) == 1 and gate[0]["answer"] == "approved by rbk_appr1, rbk_appr2", f"the gate record: {gate}")
+        check(len(gate) == 1 and re.fullmatch(r"approved by rbk_appr1 at \S+Z, rbk_appr2 at \S+Z", gate[0]["answer"])
+              and gate[0]["who"] == "rbk_appr1, rbk_appr2", f"the gate record: {gate}")
         p = rb(["approve", rid, "--state", a2], d)
         check(p.returncode == 64 and "waits for no approval" in p.stderr, "an approval after the run went on", p.stderr)
+    finally:
+        if a.poll() is None:
+            os.killpg(a.pid, signal.SIGKILL)
+            a.wait()
+    # one approves, another rejects: the run stops at once (exit 2), the gate record says who
+    a = start(["run", "a.rb", "--param", f"dir={d}", "--state", op], d, os.path.join(d, "b.out"))
+    try:
+        rid = wait_until(lambda: next((r["id"] for r in runs(d, op) if r["status"] == "waiting for approval"), None), "the second run to wait")
+        check(rb(["approve", rid, "--state", a1], d).returncode == 0, "an approval before the rejection")
+        p = rb(["reject", rid, "--state", a2], d)
+        check(p.returncode == 0 and f"rejected \"Switch writes to {d}?\" of run {rid} as rbk_appr2: the run stops" in p.stdout,
+              "the rejection", p.stdout, p.stderr)
+        code = a.wait(GUARD)
+        out = read(os.path.join(d, "b.out"))
+        check(code == 2 and "rejected by rbk_appr2 at " in out and marks(d) == ["after"], f"the rejected run exits {code}", out)
+        gate = [json.loads(l) for l in rb(["show", rid, "--state", op], d).stdout.splitlines() if '"rec":"gate"' in l]
+        check(len(gate) == 1 and gate[0]["answer"].startswith("rejected by rbk_appr2 at ") and gate[0]["who"] == "rbk_appr2",
+              f"the gate record of the rejection: {gate}")
+        p = rb(["reject", rid, "--state", a1], d)
+        check(p.returncode == 64 and "waits for no approval" in p.stderr, "a rejection after the run stopped", p.stderr)
     finally:
         if a.poll() is None:
             os.killpg(a.pid, signal.SIGKILL)
@@ -697,10 +726,50 @@ def pg_case_approvals(d, base_url, admin_url):
     check(marks(d) == ["after"], "the step after an approval not given ran", str(marks(d)))
 
 
-GRANTS = None  # the blocks of docs/state.md, read in main()
+def pg_case_team_cutover(d, base_url, admin_url):
+    """The demo's flow (scripts/demo.sh), on examples/team_cutover.rb itself: an operator's run holds
+    the lock it declares and waits in approve(); a second operator's run of the same runbook is
+    refused by the lock (who, since when, from where, how to see the run); the approver, a second
+    role, reads the run with `runbook show` and approves it from a second process; the run goes on."""
+    example = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples", "team_cutover.rb")
+    shutil.copy(example, os.path.join(d, "team_cutover.rb"))
+    check(rb(["runs", "--state", base_url], d).returncode == 0, "the owner creates the schema")
+    g = psql(base_url, GRANTS.replace("runbook_operator", "rbk_state_op") + GRANTS.replace("runbook_operator", "rbk_state_op2")
+             + APPROVER_GRANTS.replace("runbook_approver", "rbk_appr1"))
+    check(g.returncode == 0, "the grants of docs/state.md and docs/approvals.md", g.stderr)
+    op, op2, ap = (base_url.replace("postgres@", f"{u}@") for u in ("rbk_state_op", "rbk_state_op2", "rbk_appr1"))
+    a = start(["run", "team_cutover.rb", "--state", op], d, os.path.join(d, "a.out"))
+    try:
+        w = wait_until(lambda: next((r for r in runs(d, op) if r["status"] == "waiting for approval"), None), "the run to wait for approval")
+        rid = w["id"]
+        check(w["locks"] == "orders-db" and w["operator"] == "rbk_state_op", f"the waiting run: {w}")
+        p = rb(["run", "team_cutover.rb", "--state", op2], d)
+        check(p.returncode == 64 and f'the run lock "orders-db" is held by run {rid} of rbk_state_op on ' in p.stderr
+              and " since 20" in p.stderr and "(pid " in p.stderr and f"`runbook show {rid} --state " in p.stderr
+              and "[1/3]" not in p.stdout, f"the second operator's run exits {p.returncode}", p.stdout, p.stderr)
+        check(len(runs(d, op)) == 1, "the refused run was recorded")
+        sh = rb(["show", rid, "--state", ap], d)
+        check(sh.returncode == 0 and '"text":"orders-db-2: replication lag 0 bytes"' in sh.stdout
+              and 'asks "Replication lag is 0: switch orders writes to orders-db-2?" (0 of 1 approval; until ' in sh.stderr,
+              "what the approver sees", sh.stdout, sh.stderr)
+        p = rb(["approve", rid, "--state", ap], d)
+        check(p.returncode == 0 and "as rbk_appr1: 1 of 1 approval" in p.stdout, "the approval", p.stdout, p.stderr)
+        code = a.wait(GUARD)
+        out = read(os.path.join(d, "a.out"))
+        check(code == 0 and "[2/3] ok Switch orders writes" in out and "approved by rbk_appr1 at " in out and "== GO: 3 ok" in out,
+              f"the approved run exits {code}", out)
+        p = rb(["run", "team_cutover.rb", "--state", op2, "--param", "approval_timeout=1s"], d)
+        check(p.returncode == 2 and "not approved by 1 in time" in p.stdout + p.stderr, "the lock is free once the run ended", p.stdout, p.stderr)
+    finally:
+        if a.poll() is None:
+            os.killpg(a.pid, signal.SIGKILL)
+            a.wait()
+
+
+GRANTS = None  # the blocks of docs/state.md and docs/approvals.md, read in main()
 APPROVER_GRANTS = None
 PG_CASES = [pg_case_roles, pg_case_journal_write_fails_when_the_session_is_gone, pg_case_password_never_printed,
-            pg_case_approvals]
+            pg_case_approvals, pg_case_team_cutover]
 
 
 CASES = [case_runs_and_show, case_show_follow_from_a_second_process, case_two_processes_race_for_one_lock,
@@ -711,8 +780,8 @@ CASES = [case_runs_and_show, case_show_follow_from_a_second_process, case_two_pr
          case_detach_stopped_with_kill_term, case_detach_refusals_in_the_foreground, case_detach_interrupted_before_step_1]
 
 
-def docs_grants(root, role):
-    text = open(os.path.join(root, "docs", "state.md")).read()
+def docs_grants(root, role, page="state.md"):
+    text = open(os.path.join(root, "docs", page)).read()
     start = text.index(f"```sql\n-- the {role} role")
     return text[start + 7:text.index("```", start + 7)]
 
@@ -727,7 +796,7 @@ def main():
     RUNBOOK = os.path.abspath(a.runbook)
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
     GRANTS = docs_grants(root, "operator")
-    APPROVER_GRANTS = docs_grants(root, "approver")
+    APPROVER_GRANTS = docs_grants(root, "approver", "approvals.md")
     if a.services_env and os.path.exists(a.services_env):
         for line in open(a.services_env):
             if "=" in line and not line.startswith("#"):
@@ -737,7 +806,7 @@ def main():
     if not admin:
         print("FAIL: no PostgreSQL (RBK_PG_URL in --services-env): the PostgreSQL store is not tested")
         sys.exit(1)
-    for role in ("rbk_state_op", "rbk_appr1", "rbk_appr2"):
+    for role in ("rbk_state_op", "rbk_state_op2", "rbk_appr1", "rbk_appr2"):
         psql(admin, f"DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN "
                     f"CREATE ROLE {role} LOGIN; END IF; END$$")
     base = tempfile.mkdtemp(prefix="rbk-state-")
