@@ -473,18 +473,21 @@ static int run_remote(rbk_vm *vm, int is_exec, sh_args *a, rbk_value on, rbk_val
     const rbk_run_opts *ro = rbk_vm_opts(vm);
     rbk_fleet *f = ro->fleet;
     if (!f) return rbk_vm_error(vm, "%s: on: needs the run's inventory (runbook run --inventory FILE)", a->label);
-    if (a->cwd || a->nenv || a->stdin_data)
-        return rbk_vm_error(vm, "%s: cwd:, env: and stdin: are not supported with on: yet; write them into the command "
-                                "(cd DIR && NAME=VALUE cmd)", a->label);
     int is_list = on.t == RBK_T_LIST;
     size_t n;
     const rbk_fleet_host **hosts = on_hosts(vm, a->label, f, on, &n);
     if (!hosts) return -1;
-    rbk_sbuf script = RBK_SBUF_INIT, err = RBK_SBUF_INIT;
-    int bad = is_exec ? rbk_ssh_script_exec(&script, a->argv, &err) : rbk_ssh_script_sh(&script, a->cmd, strlen(a->cmd), &err);
+    /* cwd:, env: and stdin: go into the remote script; stdin:'s data as a frame on ssh's stdin
+     * before the watchdog's hold (support/sshcmd.h, rbk_ssh_run) */
+    rbk_ssh_run run = {a->cwd, (const char *const *)a->env, a->stdin_data != NULL, a->stdin_len};
+    rbk_sbuf script = RBK_SBUF_INIT, err = RBK_SBUF_INIT, frame = RBK_SBUF_INIT;
+    int bad = is_exec ? rbk_ssh_script_exec(&script, a->argv, &run, &err)
+                      : rbk_ssh_script_sh(&script, a->cmd, strlen(a->cmd), &run, &err);
+    if (a->stdin_data) rbk_ssh_stdin_frame(&frame, a->stdin_data, a->stdin_len);
     if (bad) {
         free(hosts);
         rbk_sbuf_free(&script);
+        rbk_sbuf_free(&frame);
         int r = rbk_vm_error(vm, "%s: %s", a->label, rbk_sbuf_cstr(&err));
         rbk_sbuf_free(&err);
         return r;
@@ -504,6 +507,10 @@ static int run_remote(rbk_vm *vm, int is_exec, sh_args *a, rbk_value on, rbk_val
         }
         rbk_proc_opts *o = batch_job(&b, i, &cancel);
         o->stdin_hold = 1; /* the remote watchdog: EOF ends the remote command (support/sshcmd.h) */
+        if (a->stdin_data) { /* every host's ssh is fed the same frame */
+            o->stdin_data = rbk_sbuf_cstr(&frame);
+            o->stdin_len = frame.len;
+        }
         o->capture_limit = (size_t)a->max_output;
         if (n == 1 && rbk_vm_verbose(vm) && !a->secret_out) { /* live: it runs on this thread */
             o->on_line = remote_line;
@@ -571,6 +578,7 @@ static int run_remote(rbk_vm *vm, int is_exec, sh_args *a, rbk_value on, rbk_val
     rbk_sbuf_free(&msg);
     rbk_sbuf_free(&lc.line);
     rbk_sbuf_free(&script);
+    rbk_sbuf_free(&frame);
     rbk_sbuf_free(&err);
     batch_free(&b);
     return res;

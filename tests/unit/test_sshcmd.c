@@ -67,7 +67,7 @@ static void test_command_line(void **st) {
                         .extra = extra, .config = "/etc/cfg", .control_dir = "/run/rbk.1"};
     rbk_ssh_argv a = {0};
     rbk_sbuf err = RBK_SBUF_INIT, s = RBK_SBUF_INIT;
-    assert_int_equal(rbk_ssh_script_sh(&s, "true", 4, &err), 0);
+    assert_int_equal(rbk_ssh_script_sh(&s, "true", 4, NULL, &err), 0);
     assert_int_equal(rbk_ssh_command(&t, s.data, s.len, &a, &err), 0);
     assert_string_equal(a.argv[0], "ssh");
     assert_int_equal(has_arg(&a, "-F"), 1);
@@ -133,19 +133,19 @@ static void test_scp_command_line(void **st) {
 static void test_limits(void **st) {
     (void)st;
     rbk_sbuf err = RBK_SBUF_INIT, s = RBK_SBUF_INIT;
-    assert_int_equal(rbk_ssh_script_sh(&s, "a\0b", 3, &err), -1);
+    assert_int_equal(rbk_ssh_script_sh(&s, "a\0b", 3, NULL, &err), -1);
     assert_non_null(strstr(err.data, "NUL byte"));
     size_t big = RBK_SSH_MAX_SCRIPT + 1;
     char *cmd = malloc(big);
     memset(cmd, 'x', big);
     err.len = 0;
     s.len = 0;
-    assert_int_equal(rbk_ssh_script_sh(&s, cmd, big, &err), -1);
+    assert_int_equal(rbk_ssh_script_sh(&s, cmd, big, NULL, &err), -1);
     assert_non_null(strstr(err.data, "too long for a remote host"));
     free(cmd);
     err.len = 0;
     const char *argv[] = {"-rf", NULL};
-    assert_int_equal(rbk_ssh_script_exec(&s, argv, &err), -1);
+    assert_int_equal(rbk_ssh_script_exec(&s, argv, NULL, &err), -1);
     assert_non_null(strstr(err.data, "must not start with '-'"));
     rbk_ssh_target t = {.address = ""};
     rbk_ssh_argv a = {0};
@@ -173,7 +173,7 @@ static void test_corpus_exec(void **st) {
     argv[1] = "%s\\0";
     for (size_t i = 0; i < nc; i++) argv[i + 2] = shell_corpus[i];
     rbk_sbuf s = RBK_SBUF_INIT, err = RBK_SBUF_INIT;
-    assert_int_equal(rbk_ssh_script_exec(&s, argv, &err), 0);
+    assert_int_equal(rbk_ssh_script_exec(&s, argv, NULL, &err), 0);
     rbk_ssh_target t = fleet_target("127.0.10.2", NULL);
     rbk_proc_result r;
     assert_int_equal(run(&t, s.data, s.len, NULL, &r), 0);
@@ -190,7 +190,7 @@ static void test_corpus_exec(void **st) {
     rbk_proc_result_free(&r);
     rbk_sbuf_free(&s);
     const char *test[] = {"test", "!", "-e", "pwned", NULL};
-    assert_int_equal(rbk_ssh_script_exec(&s, test, &err), 0);
+    assert_int_equal(rbk_ssh_script_exec(&s, test, NULL, &err), 0);
     assert_int_equal(run(&t, s.data, s.len, NULL, &r), 0);
     assert_int_equal(r.code, 0);
     rbk_proc_result_free(&r);
@@ -212,7 +212,7 @@ static void test_corpus_sh(void **st) {
         rbk_sbuf_adds(&cmd, "printf '%s' ");
         rbk_sh_quote(&cmd, shell_corpus[i], strlen(shell_corpus[i]));
         rbk_sbuf_adds(&cmd, "; test ! -e pwned");
-        assert_int_equal(rbk_ssh_script_sh(&s, cmd.data, cmd.len, &err), 0);
+        assert_int_equal(rbk_ssh_script_sh(&s, cmd.data, cmd.len, NULL, &err), 0);
         rbk_proc_result r;
         assert_int_equal(run(&t, s.data, s.len, NULL, &r), 0);
         if (r.code != 0 || strcmp(r.out.data ? r.out.data : "", shell_corpus[i]) != 0)
@@ -231,7 +231,7 @@ static void test_status_and_streams(void **st) {
     rbk_ssh_target t = fleet_target("127.0.10.4", NULL);
     rbk_sbuf s = RBK_SBUF_INIT, err = RBK_SBUF_INIT;
     const char *cmd = "echo \"out $RBK_FIXTURE_HOST\"; echo err >&2; read x; echo \"stdin:${x:-eof}\"; exit 7";
-    assert_int_equal(rbk_ssh_script_sh(&s, cmd, strlen(cmd), &err), 0);
+    assert_int_equal(rbk_ssh_script_sh(&s, cmd, strlen(cmd), NULL, &err), 0);
     rbk_proc_result r;
     assert_int_equal(run(&t, s.data, s.len, NULL, &r), 0);
     assert_true(r.exited);
@@ -281,7 +281,7 @@ static void cancel_case(const char *host, const char *shape, int n) {
     snprintf(marker, sizeof marker, "299.%d%d", (int)getpid(), n);
     snprintf(cmd, sizeof cmd, shape, marker, marker);
     rbk_sbuf s = RBK_SBUF_INIT, err = RBK_SBUF_INIT;
-    assert_int_equal(rbk_ssh_script_sh(&s, cmd, strlen(cmd), &err), 0);
+    assert_int_equal(rbk_ssh_script_sh(&s, cmd, strlen(cmd), NULL, &err), 0);
     watch w = {marker, 0, 0};
     rbk_cancel c = {&w.flag, INT64_MAX};
     pthread_t th;
@@ -316,7 +316,7 @@ static void test_multiplexing(void **st) {
     rbk_ssh_target t = fleet_target("127.0.10.6", dir);
     rbk_sbuf s = RBK_SBUF_INIT, err = RBK_SBUF_INIT;
     const char *cmd = "echo $RBK_FIXTURE_HOST";
-    assert_int_equal(rbk_ssh_script_sh(&s, cmd, strlen(cmd), &err), 0);
+    assert_int_equal(rbk_ssh_script_sh(&s, cmd, strlen(cmd), NULL, &err), 0);
     for (int i = 0; i < 3; i++) {
         rbk_proc_result r;
         assert_int_equal(run(&t, s.data, s.len, NULL, &r), 0);
