@@ -209,8 +209,9 @@ static int options(const rbk_ssh_target *t, int scp, const char *const *first, r
     return 0;
 }
 
-int rbk_scp_command(const rbk_ssh_target *t, int upload, const char *local, const char *remote, rbk_ssh_argv *out,
+int rbk_scp_command(const rbk_ssh_target *t, int flags, const char *local, const char *remote, rbk_ssh_argv *out,
                     rbk_sbuf *err) {
+    int upload = flags & RBK_SCP_UPLOAD;
     if (!remote[0] || remote[0] == '-') {
         rbk_sbuf_adds(err, remote[0] ? "a remote path must not start with '-'" : "the remote path is empty");
         return -1;
@@ -221,8 +222,8 @@ int rbk_scp_command(const rbk_ssh_target *t, int upload, const char *local, cons
     }
     /* -s: the SFTP protocol whatever the client's default (no remote shell reads the path);
      * -q: no progress meter */
-    static const char *const first[] = {"-s", "-q", NULL};
-    if (options(t, 1, first, out, err)) return -1;
+    static const char *const first[] = {"-s", "-q", NULL}, *const first_r[] = {"-s", "-q", "-r", NULL};
+    if (options(t, 1, flags & RBK_SCP_DIR ? first_r : first, out, err)) return -1;
     rbk_sbuf r = RBK_SBUF_INIT, l = RBK_SBUF_INIT;
     /* host:path, an IPv6 address in brackets; a local path that is not absolute gets "./", so
      * that a ':' in it never makes it a remote one */
@@ -236,6 +237,7 @@ int rbk_scp_command(const rbk_ssh_target *t, int upload, const char *local, cons
     }
     if (local[0] != '/') rbk_sbuf_adds(&l, "./");
     rbk_sbuf_adds(&l, local);
+    if (upload && (flags & RBK_SCP_DIR)) rbk_sbuf_adds(&l, l.data[l.len - 1] == '/' ? "." : "/.");
     push(out, upload ? l.data : r.data);
     push(out, upload ? r.data : l.data);
     rbk_sbuf_free(&r);

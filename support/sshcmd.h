@@ -90,14 +90,19 @@ typedef struct rbk_ssh_argv {
 int rbk_ssh_command(const rbk_ssh_target *t, const char *script, size_t n, rbk_ssh_argv *out, rbk_sbuf *err);
 void rbk_ssh_argv_free(rbk_ssh_argv *a);
 
-/* The scp command line that copies local to remote on t (upload 1) or remote on t to local
- * (upload 0): the same options as rbk_ssh_command (the -F config, port as -P, user as
+/* The scp command line that copies local to remote on t (flags RBK_SCP_UPLOAD) or remote on t
+ * to local (no RBK_SCP_UPLOAD): the same options as rbk_ssh_command (the -F config, port as -P, user as
  * -o User=, identity, extra, BatchMode, StrictHostKeyChecking, the ControlPath, so the run's
  * master connection is reused), with -s: the SFTP protocol, in which no remote shell reads the
  * path (OpenSSH 8.7 and later; the default from 9.0). A relative remote path is relative to the
  * login's home directory. The caller refuses NUL bytes; a remote path that is empty or starts
- * with '-' is refused here. 0, or -1 with err. */
-int rbk_scp_command(const rbk_ssh_target *t, int upload, const char *local, const char *remote, rbk_ssh_argv *out,
+ * with '-' is refused here. 0, or -1 with err.
+ * With RBK_SCP_DIR, a directory, recursively (-r): an upload copies local's contents into remote
+ * (passed as LOCAL/.: remote is created when missing and merged into when it is a directory,
+ * never nested as remote/NAME on a second run); a download copies the remote directory to local,
+ * which must not exist (the caller makes it a fresh path: rbk_dir_atomic). */
+enum { RBK_SCP_UPLOAD = 1, RBK_SCP_DIR = 2 };
+int rbk_scp_command(const rbk_ssh_target *t, int flags, const char *local, const char *remote, rbk_ssh_argv *out,
                     rbk_sbuf *err);
 
 /* The ssh command line that manages t's ControlMaster connection in t->control_dir (needed):

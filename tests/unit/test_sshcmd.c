@@ -121,6 +121,19 @@ static void test_scp_command_line(void **st) {
     assert_string_equal(a.argv[dd + 1], "[fe80::1]:log/a\\?\\[b]\\\\c\\*");
     assert_string_equal(a.argv[dd + 2], "/tmp/out");
     rbk_ssh_argv_free(&a);
+    /* a directory: -r, and an upload's source as DIR/. (merged into the target, never nested) */
+    assert_int_equal(rbk_scp_command(&t, RBK_SCP_UPLOAD | RBK_SCP_DIR, "site", "/srv/site", &a, &err), 0);
+    assert_true(has_arg(&a, "-r") > 0);
+    dd = has_arg(&a, "--");
+    assert_string_equal(a.argv[dd + 1], "./site/.");
+    rbk_ssh_argv_free(&a);
+    assert_int_equal(rbk_scp_command(&t, RBK_SCP_UPLOAD | RBK_SCP_DIR, "/b/site/", "s", &a, &err), 0);
+    assert_string_equal(a.argv[has_arg(&a, "--") + 1], "/b/site/.");
+    rbk_ssh_argv_free(&a);
+    assert_int_equal(rbk_scp_command(&t, RBK_SCP_DIR, "/tmp/x/d", "logs", &a, &err), 0);
+    assert_true(has_arg(&a, "-r") > 0);
+    assert_string_equal(a.argv[has_arg(&a, "--") + 2], "/tmp/x/d");
+    rbk_ssh_argv_free(&a);
     assert_int_equal(rbk_scp_command(&t, 1, "x", "-oProxyCommand=y", &a, &err), -1);
     assert_non_null(strstr(err.data, "must not start with '-'"));
     err.len = 0;
