@@ -321,6 +321,78 @@ static void test_cancel(void **st) {
     cancel_case("127.0.10.5", "sleep %s & sleep %s.1; wait", 3);
 }
 
+/* cwd:, env: and stdin: (rbk_ssh_run): names a shell cannot set and an empty cwd are refused
+ * without a fleet; with one, the frame is read whole before the command starts, and a frame cut
+ * short (the runner cancelled or died while sending) runs nothing: exit 125. */
+static void test_run_options(void **st) {
+    (void)st;
+    rbk_sbuf s = RBK_SBUF_INIT, err = RBK_SBUF_INIT;
+    const char *bad_env[] = {"A-B=x", NULL}, *digit[] = {"1A=x", NULL};
+    rbk_ssh_run run = {.env = bad_env};
+    assert_int_equal(rbk_ssh_script_sh(&s, "true", 4, &run, &err), -1);
+    assert_non_null(strstr(err.data, "\"A-B\" is not a name a remote shell can set"));
+    run.env = digit;
+    assert_int_equal(rbk_ssh_script_sh(&s, "true", 4, &run, &err), -1);
+    run = (rbk_ssh_run){.cwd = ""};
+    err.len = 0;
+    assert_int_equal(rbk_ssh_script_sh(&s, "true", 4, &run, &err), -1);
+    assert_non_null(strstr(err.data, "cwd: is empty"));
+    assert_int_equal(rbk_ssh_stdin_frame_len(0), 0);
+    assert_int_equal(rbk_ssh_stdin_frame_len(4), 8);
+    rbk_sbuf f = RBK_SBUF_INIT;
+    rbk_ssh_stdin_frame(&f, "a\0b\n", 4);
+    assert_int_equal(f.len, rbk_ssh_stdin_frame_len(4));
+    rbk_sbuf_free(&f);
+    if (!fleet_dir()) {
+        rbk_sbuf_free(&s);
+        rbk_sbuf_free(&err);
+        return;
+    }
+    rbk_ssh_target t = fleet_target("127.0.10.7", NULL);
+    const char *env[] = {"RBK_X=it's $HOME", "RBK_FIXTURE_HOST", NULL};
+    const char data[] = "line 1\n\0line 2";
+    rbk_sbuf frame = RBK_SBUF_INIT;
+    rbk_ssh_stdin_frame(&frame, data, sizeof data - 1);
+    for (int cut = 0; cut < 2; cut++) {
+        char mark[128];
+        snprintf(mark, sizeof mark, "%s/home/rbk-ran-%d", fleet_dir(), (int)getpid());
+        unlink(mark);
+        rbk_sbuf cmd = RBK_SBUF_INIT;
+        rbk_sbuf_printf(&cmd, "touch %s; pwd; echo \"$RBK_X|${RBK_FIXTURE_HOST-unset}\"; od -An -c", mark);
+        run = (rbk_ssh_run){.cwd = "/tmp", .env = env, .has_stdin = 1, .stdin_len = sizeof data - 1};
+        s.len = 0;
+        assert_int_equal(rbk_ssh_script_sh(&s, cmd.data, cmd.len, &run, &err), 0);
+        rbk_ssh_argv a = {0};
+        assert_int_equal(rbk_ssh_command(&t, s.data, s.len, &a, &err), 0);
+        rbk_proc_opts o;
+        rbk_proc_opts_init(&o);
+        o.argv = (const char *const *)a.argv;
+        o.stdin_data = frame.data;
+        o.stdin_len = cut ? frame.len - 3 : frame.len; /* cut: the frame ends early, then EOF */
+        o.stdin_hold = !cut;
+        rbk_proc_result r;
+        assert_int_equal(rbk_proc_run(&o, &r), 0);
+        if (!cut) {
+            assert_int_equal(r.code, 0);
+            assert_non_null(strstr(r.out.data, "/tmp\nit's $HOME|unset\n"));
+            assert_non_null(strstr(r.out.data, "\\0"));
+            assert_non_null(strstr(r.out.data, "l   i   n   e       2"));
+            assert_int_equal(access(mark, F_OK), 0);
+        } else {
+            assert_int_equal(r.code, 125);
+            assert_non_null(strstr(r.err.data, "did not arrive whole"));
+            assert_int_not_equal(access(mark, F_OK), 0); /* nothing ran */
+        }
+        unlink(mark);
+        rbk_proc_result_free(&r);
+        rbk_ssh_argv_free(&a);
+        rbk_sbuf_free(&cmd);
+    }
+    rbk_sbuf_free(&frame);
+    rbk_sbuf_free(&s);
+    rbk_sbuf_free(&err);
+}
+
 static void test_multiplexing(void **st) {
     (void)st;
     NEED_FLEET();
@@ -352,7 +424,7 @@ int main(void) {
         cmocka_unit_test(test_command_line),       cmocka_unit_test(test_scp_command_line),       cmocka_unit_test(test_limits),
         cmocka_unit_test(test_corpus_exec),        cmocka_unit_test(test_corpus_sh),
         cmocka_unit_test(test_status_and_streams), cmocka_unit_test(test_cancel),
-        cmocka_unit_test(test_multiplexing),
+        cmocka_unit_test(test_multiplexing),       cmocka_unit_test(test_run_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
