@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # scripts/demo.sh — the README's first command: installs what is missing, builds build/release,
 # starts the local services (PostgreSQL and the HTTP fixture on 127.0.0.1, stopped again on exit)
-# and runs the demo runbooks with the services' environment exported, then the team run
-# (team_demo below: a run lock and an approval by a second database role, in the PostgreSQL store).
+# and, when a demo runbook runs commands on servers (`# requires: fleet`: `hosts` and `on:`), the
+# loopback sshd fleet (scripts/sshd_fleet.sh, also stopped on exit), and runs the demo runbooks
+# with the services' and the fleet's environment exported (${RBK_SSH_CONFIG} in their `# args:`),
+# then the team run (team_demo below: a run lock and an approval by a second database role, in
+# the PostgreSQL store).
 # Owns: the list of demo runbooks (DEMO below: "path [expected exit code]"). A runbook's
 # `# args:`, `# env:`, `# file:` and `# exit:` golden annotations are honoured (with ${NAME}
 # expanded from the services' environment), so the demo runs each file exactly the way its
@@ -31,7 +34,13 @@ runbook=$repo/build/release/runbook
 [[ -x "$runbook" ]] || { echo "demo: $runbook was not built" >&2; exit 1; }
 
 services=$repo/build/demo-services
-trap 'bash "$repo/scripts/services.sh" stop "$services" || true' EXIT
+fleet=$repo/build/demo-fleet
+fleet_started=0
+cleanup() {
+  bash "$repo/scripts/services.sh" stop "$services" || true
+  if ((fleet_started)); then bash "$repo/scripts/sshd_fleet.sh" stop "$fleet" || true; fi
+}
+trap cleanup EXIT
 RBK_FIXTURE_HTTPD=${RBK_FIXTURE_HTTPD:-$repo/build/release/tests/fixtures/rbk-fixture-httpd}
 [[ -x "$RBK_FIXTURE_HTTPD" ]] || RBK_FIXTURE_HTTPD=
 export RBK_FIXTURE_HTTPD
@@ -49,6 +58,20 @@ if ((${#DEMO[@]} == 0)); then
   done
 fi
 ((${#DEMO[@]} > 0)) || { echo "demo: no runbooks to run yet (examples/ is empty)"; exit 0; }
+
+# the app servers of the runbooks that need them: 4 hosts of a loopback sshd fleet (their
+# inventories, examples/inventory/, name its hosts; --ssh-config ${RBK_SSH_CONFIG} reaches them)
+for entry in "${DEMO[@]}"; do
+  if grep -qE '^[[:space:]]*#[[:space:]]*requires:.*\bfleet\b' "${entry%% *}"; then
+    fleet_started=1
+    bash scripts/sshd_fleet.sh start "$fleet" 4
+    set -a
+    # shellcheck disable=SC1091
+    . "$fleet/fleet.env"
+    set +a
+    break
+  fi
+done
 
 # Prints the golden annotations of FILE that say how to run it, ${NAME} expanded from the
 # environment: "file\tPATH", "env\tNAME=value" and "arg\tARG" lines (args shlex-split).
