@@ -48,8 +48,7 @@ typedef struct rbk_fninfo {
     int nparams, nlocals;
     rbk_sym **params;
     int effects;              /* 1 read, 2 write, 4 gate, 8 guards (expect/stop-if/watch), 16 assigns a
-                               * top-level variable (refused in a per-item step: sema.c), 32 calls a
-                               * builtin with an effect (1/2/4 also count env.X and hosts.G reads) */
+                               * top-level variable (refused in a per-item step: sema.c) */
     rbk_node *assigns_global; /* the first such assignment written in this function */
     int *calls; int ncalls, capcalls; /* user functions called (for recursion/effects) */
     rbk_node **call_at;               /* where each of those calls is written */
