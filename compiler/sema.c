@@ -483,7 +483,7 @@ static void step_decl(sema *S, rbk_node *n, const char *section) {
             int64_t v = a->a->kind == N_INT ? a->a->i : -1;
             int64_t lo = is_serial ? 1 : 0, hi = pct ? 100 : 1000000;
             if (a->a->kind != N_INT || v < lo || v > hi) {
-                rbk_diag *d = ERR(a->a, "`%s` needs a whole number from %lld to %lld%s", a->str, (long long)lo, (long long)hi, pct ? "%" : "");
+                rbk_diag *d = ERR(a->a, "`%s` needs a whole number from %lld%s to %lld%s", a->str, (long long)lo, pct ? "%" : "", (long long)hi, pct ? "%" : "");
                 rbk_diag_hint(d, is_serial ? "the batch size: serial 1 (the default: one at a time), serial 5, or serial 25%% of the items"
                                            : "the failures tolerated: max_fail 0 (the default), max_fail 2, or max_fail 10%% of the items");
                 continue;
