@@ -494,8 +494,13 @@ static void rollback_md(doc *d) {
         else if (!s->has_rollback) rbk_sbuf_adds(b, ": **no rollback block**: its changes stay\n");
         else if (s->nothing_to_undo) rbk_sbuf_adds(b, ": nothing to undo (an empty rollback block)\n");
         else {
-            rbk_sbuf_adds(b, " (worst case ");
-            cost_md(b, &s->rollback_worst);
+            if (s->per_item) { /* its instances, one at a time */
+                rbk_sbuf_adds(b, ", each instance that ran, last ended first (worst case ");
+                rbk_ostep_rollback_worst_text(b, s);
+            } else {
+                rbk_sbuf_adds(b, " (worst case ");
+                cost_md(b, &s->rollback_worst);
+            }
             rbk_sbuf_adds(b, ")\n");
             items_md(d, &s->rollback, 2, 0);
         }

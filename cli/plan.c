@@ -189,20 +189,6 @@ static void text_code(tx *t, const rbk_ocode *k) {
     rbk_sbuf_addc(b, '\n');
 }
 
-/* a per-item step's rollback undoes its instances one at a time: "30s per instance; × items" */
-static void rollback_worst_text(rbk_sbuf *b, const rbk_ostep *s) {
-    if (!s->per_item || !rbk_cost_bounded(&s->instance_rollback_worst)) { rbk_cost_text(b, &s->rollback_worst); return; }
-    if (s->items >= 0) {
-        rbk_cost_text(b, &s->rollback_worst);
-        rbk_sbuf_printf(b, " (%lld instance%s × ", (long long)s->items, s->items == 1 ? "" : "s");
-        rbk_cost_text(b, &s->instance_rollback_worst);
-        rbk_sbuf_addc(b, ')');
-        return;
-    }
-    rbk_cost_text(b, &s->instance_rollback_worst);
-    rbk_sbuf_adds(b, " per instance; × items");
-}
-
 static void text_step(tx *t, const rbk_ostep *s, const char **section) {
     const rbk_outline *o = t->o;
     rbk_sbuf *b = &t->out;
@@ -245,7 +231,7 @@ static void text_step(tx *t, const rbk_ostep *s, const char **section) {
         rbk_sbuf_adds(b, s->per_item ? "      rollback of each instance that ran, last ended first (" : "      rollback (");
         if (s->rollback_timeout_ms) { rbk_sbuf_adds(b, "timeout "); dur(b, s->rollback_timeout_ms); rbk_sbuf_adds(b, ", "); }
         rbk_sbuf_adds(b, "worst ");
-        rollback_worst_text(b, s);
+        rbk_ostep_rollback_worst_text(b, s);
         rbk_sbuf_adds(b, "):\n");
         if (!text_effects(t, &s->rollback, "        ")) rbk_sbuf_adds(b, "        no external effects\n");
     }
@@ -278,7 +264,7 @@ static void text_rollback(tx *t) {
         }
         if (s->has_rollback) {
             rbk_sbuf_adds(b, s->per_item ? "  rollback block of each instance that ran, worst " : "  rollback block, worst ");
-            rollback_worst_text(b, s);
+            rbk_ostep_rollback_worst_text(b, s);
             rbk_sbuf_addc(b, '\n');
             continue;
         }

@@ -646,6 +646,19 @@ void rbk_ostep_worst_text(rbk_sbuf *b, const rbk_ostep *s) {
     rbk_sbuf_adds(b, " per instance)");
 }
 
+/* a per-item step's rollback undoes its instances one at a time: "30s per instance; × items" */
+void rbk_ostep_rollback_worst_text(rbk_sbuf *b, const rbk_ostep *s) {
+    if (!s->per_item || !rbk_cost_bounded(&s->instance_rollback_worst)) { rbk_cost_text(b, &s->rollback_worst); return; }
+    if (s->items >= 0) {
+        rbk_cost_text(b, &s->rollback_worst);
+        rbk_sbuf_printf(b, " = %lld instance%s × ", (long long)s->items, s->items == 1 ? "" : "s");
+        rbk_cost_text(b, &s->instance_rollback_worst);
+        return;
+    }
+    rbk_cost_text(b, &s->instance_rollback_worst);
+    rbk_sbuf_adds(b, " per instance; × items");
+}
+
 void rbk_ostep_per_item_text(rbk_sbuf *b, const rbk_ostep *s) {
     rbk_sbuf_printf(b, "for %s in %s", s->var, s->list);
     if (s->items >= 0) rbk_sbuf_printf(b, " (%lld item%s)", (long long)s->items, s->items == 1 ? "" : "s");

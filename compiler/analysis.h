@@ -197,6 +197,9 @@ int64_t rbk_cost_total(const rbk_cost *c);
  * was counted: "3m30s (3 batches × 1m10s per instance)", or "1m10s per instance; × ceil(items
  * / 2) batches" when the number of items is not known before the run. */
 void rbk_ostep_worst_text(rbk_sbuf *b, const rbk_ostep *s);
+/* Its rollback's worst case: rbk_cost_text's, and for a per-item step "2m30s = 5 instances ×
+ * 30s", or "30s per instance; × items" when the number of items is not known. */
+void rbk_ostep_rollback_worst_text(rbk_sbuf *b, const rbk_ostep *s);
 /* A per-item step's clause: "for n in hosts.workers (5 items), 2 at a time (serial 2), at most 1
  * failed instance tolerated (max_fail 1)". */
 void rbk_ostep_per_item_text(rbk_sbuf *b, const rbk_ostep *s);

@@ -6,6 +6,7 @@
 # expect:   - Runs once per item, each run an instance of its own: for n in hosts.workers, 3 at a time (serial 3), at most 10% failed instances tolerated (max_fail 10%)
 # expect:   - Worst case: 1m per instance; × ceil(items / 3) batches
 # expect:   - If this fails, roll back each instance that ran, last ended first:
+# expect: 1. Step 1, Upgrade {n}, each instance that ran, last ended first (worst case 30s per instance; × items)
 runbook "Rolling upgrade"
 hosts workers
 

@@ -6,7 +6,7 @@
 # expect:   spare  not in the inventory
 # expect:    1. Upgrade {n}  per_item_inventory.rb:15  worst 4m30s (3 batches × 1m30s per instance)
 # expect:       for n in hosts.workers (5 items), 2 at a time (serial 2), no failed instance tolerated (max_fail 0)
-# expect:       rollback of each instance that ran, last ended first (worst 2m30s (5 instances × 30s)):
+# expect:       rollback of each instance that ran, last ended first (worst 2m30s = 5 instances × 30s):
 # expect:   run                                4m30s          0s       4m30s       2m30s
 runbook "Rolling upgrade"
 hosts workers  # the worker nodes

@@ -7,7 +7,7 @@
 # expect:       rollback of each instance that ran, last ended first (worst 30s per instance; × items):
 # expect:    2. Drain {x}  per_item_plan.rb:27  worst 1m30s (3 batches × 30s per instance)
 # expect:       for x in nodes (5 items), 25% of the items at a time (serial 25%: 2), at most 10% failed instances tolerated (max_fail 10%: 0)
-# expect:       rollback of each instance that ran, last ended first (worst 2m30s (5 instances × 30s)):
+# expect:       rollback of each instance that ran, last ended first (worst 2m30s = 5 instances × 30s):
 # expect:    3. Check {x}  per_item_plan.rb:33  worst 40s (at most 4 batches × 10s per instance)
 # expect:       for x in unique(nodes), 30% of the items at a time (serial 30%), no failed instance tolerated (max_fail 0)
 # expect:    1. Upgrade {n.name}  rollback block of each instance that ran, worst 30s per instance; × items
