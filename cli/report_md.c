@@ -352,7 +352,9 @@ static void md_rollback(rbk_sbuf *b, const rbk_report *r) {
         rbk_sbuf_adds(b, "\n\nStarted ");
         rp_add_time(b, rb->start_wall);
         if (rb->status) { rbk_sbuf_adds(b, ", took "); rp_add_dur(b, rb->duration_ms); }
-        rbk_sbuf_adds(b, ".\n\n");
+        rbk_sbuf_adds(b, ".");
+        if (rb->inst < 0 && r->steps[rb->step].per_item) rbk_sbuf_adds(b, " It rolled back the step's instances, each below, newest first.");
+        rbk_sbuf_adds(b, "\n\n");
         md_list(b, &rb->items, 1, 4);
     }
 }
