@@ -330,15 +330,15 @@ static int new_step_fn(sema *S, rbk_stepinfo *si, const char *suffix, rbk_node *
 /* is_cond: 1 the `if` (a bool), 2 a per-item step's list, 3 its instance name (a string);
  * item: declare the per-item step's variable as the function's one parameter */
 /* What a per-item step's model cannot run safely (docs/fleet.md, "Per-item steps"): its list is
- * computed before any instance starts, from what is known (no builtin with an effect); nothing
- * it calls assigns a top-level variable (an instance's value could not come back); a gate asks
- * the operator only when instances run one at a time (`serial 1`). */
+ * computed before any instance starts and only reads (a write or a gate would run outside
+ * every instance); nothing it calls assigns a top-level variable (an instance's value could not
+ * come back); a gate asks the operator only when instances run one at a time (`serial 1`). */
 static void per_item_rules(rbk_compiler *c, rbk_stepinfo *si) {
     rbk_node *list = si->per_item->a;
-    if (si->list_fn >= 0 && (c->fns[si->list_fn].effects & 7)) {
+    if (si->list_fn >= 0 && (c->fns[si->list_fn].effects & 6)) {
         rbk_diag *d = rbk_diag_add(c->diags, RBK_SEV_ERROR, "check", list->file, list->off, list->end,
-                                   "the list of per-item step \"%s\" calls a builtin that reads or changes something", si->name);
-        rbk_diag_hint(d, "compute it before the step, at the top level (let nodes = ...), and iterate that");
+                                   "the list of per-item step \"%s\" changes something or asks the operator", si->name);
+        rbk_diag_hint(d, "compute it before the step, in a step of its own or at the top level (let nodes = ...), and iterate that");
     }
     int parts[2] = {si->body_fn, si->rollback_fn};
     for (int k = 0; k < 2; k++) {

@@ -29,6 +29,11 @@ if(RBK_SSHD)
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/fleet/remote_test.py $<TARGET_FILE:runbook> ${RBK_FLEET_DIR}
             ${CMAKE_CURRENT_SOURCE_DIR}/unit/shell_corpus.h)
   set_tests_properties(fleet.remote PROPERTIES FIXTURES_REQUIRED fleet RESOURCE_LOCK fleet TIMEOUT 600)
+  # per-item steps over the fleet (docs/fleet.md, Per-item steps): batches, failures and
+  # max_fail, rollback order, SIGKILL then resume, SIGINT, the dry run, --only
+  add_test(NAME fleet.peritem
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/fleet/peritem_test.py $<TARGET_FILE:runbook> ${RBK_FLEET_DIR})
+  set_tests_properties(fleet.peritem PROPERTIES FIXTURES_REQUIRED fleet RESOURCE_LOCK fleet TIMEOUT 600)
   # file.upload / file.download through scp (docs/fleet.md, Copying files)
   add_test(NAME fleet.copy
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/fleet/copy_test.py $<TARGET_FILE:runbook> ${RBK_FLEET_DIR})

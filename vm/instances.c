@@ -15,9 +15,11 @@
  * an instance that may run beside another, a list computed by a builtin with an effect.
  * A connection opened before the step is not used from an instance's process (vm/interp.c:
  * the socket is the parent's); HTTP keep-alive state is dropped in the child (new connections).
- * Ctrl-C reaches the instances' processes from the terminal (one process group); a signal sent
- * to the run's process alone is passed on; an instance's process dies with the run's
- * (PR_SET_PDEATHSIG), its running command stopped as after an interrupt.
+ * An instance's process is a process group of its own: an interrupt of the run (Ctrl-C,
+ * SIGTERM, SIGHUP) is passed on to each once, and each stops its command as a step does (a
+ * remote one too: support/sshcmd.h); a second interrupt ends the run at once, and an instance's
+ * process dies with the run's (PR_SET_PDEATHSIG: SIGTERM, its second interrupt), killing its
+ * command's group.
  * Shares invariants with: vm/steps.c (a step's attempts and rollback), cli/journal.c (the
  * records with "instance"), docs/fleet.md. */
 #include <errno.h>
@@ -356,7 +358,8 @@ static void child_main(rbk_vm *vm, uint32_t idx, rbk_instance *in, int evfd, int
     _exit(0);
 }
 
-static void parent_event(rbk_vm *vm, reader *r) {
+/* Passes on an event of an instance's process; 1 when it was the instance's end */
+static int parent_event(rbk_vm *vm, reader *r) {
     rbk_event e;
     memset(&e, 0, sizeof e);
     char **keep = NULL;
@@ -382,22 +385,27 @@ static void parent_event(rbk_vm *vm, reader *r) {
         e.nvalues = (int)nv;
         e.values = vals;
     }
-    if (!r->bad && e.kind < RBK_EV__COUNT)
+    int end = 0;
+    if (!r->bad && e.kind < RBK_EV__COUNT) {
         for (int i = 0; i < vm->nsinks; i++) vm->sinks[i].fn(vm->sinks[i].ctx, &e);
+        end = e.kind == RBK_EV_STEP_END && e.instance;
+    }
     for (int i = 0; i < nkeep; i++) free(keep[i]);
     free(keep);
     free(vals);
+    return end;
 }
 
-/* Reads one message of k; 0, or -1 at its end (EOF) */
-static int parent_read(rbk_vm *vm, kid *k) {
+/* Reads one message of k; 0, or -1 at its end (EOF). The order instances end in (their
+ * step_end, as the journal has it) is the order a rollback undoes them in reverse. */
+static int parent_read(rbk_vm *vm, uint32_t idx, kid *k) {
     uint32_t n = 0;
     if (read_all(k->evfd, (char *)&n, sizeof n) || n == 0 || n > (1u << 30)) return -1;
     char *buf = rbk_xmalloc(n);
     if (read_all(k->evfd, buf, n)) { free(buf); return -1; }
     reader r = {buf + 1, buf + n, 0};
     char kind = buf[0];
-    if (kind == 'E') parent_event(vm, &r);
+    if (kind == 'E' && parent_event(vm, &r) && !k->in->order) k->in->order = ++vm->inst[idx].ended;
     else if (kind == 'S') rbk_mask_add(vm->mask, buf + 1, n - 1);
     else if (kind == 'R') {
         char **keep = NULL;
@@ -438,6 +446,7 @@ static void run_batch_forked(rbk_vm *vm, uint32_t idx, rbk_instance **batch, int
         k->in->ran = 1;
         int ev[2], ack[2];
         if (pipe2(ev, O_CLOEXEC) || pipe2(ack, O_CLOEXEC)) {
+            k->in->ran = 0;
             k->done = 1;
             k->rs = RBK_E_RUNTIME;
             k->err = rbk_xstrdup("could not start the instance's process (pipe failed)");
@@ -449,6 +458,9 @@ static void run_batch_forked(rbk_vm *vm, uint32_t idx, rbk_instance **batch, int
             close(ev[0]);
             close(ack[1]);
             for (int j = 0; j < i; j++) { close(kids[j].evfd); close(kids[j].ackfd); }
+            /* a group of its own: the terminal's Ctrl-C reaches the run's process, which passes
+             * it on once (a second one to the run ends it, and this one with it) */
+            setpgid(0, 0);
             prctl(PR_SET_PDEATHSIG, SIGTERM);
             if (getppid() != parent) _exit(70);
             child_main(vm, idx, k->in, ev[1], ack[0], base);
@@ -458,6 +470,7 @@ static void run_batch_forked(rbk_vm *vm, uint32_t idx, rbk_instance **batch, int
         if (pid < 0) {
             close(ev[0]);
             close(ack[1]);
+            k->in->ran = 0;
             k->done = 1;
             k->rs = RBK_E_RUNTIME;
             k->err = rbk_xstrdup("could not start the instance's process (fork failed)");
@@ -474,10 +487,10 @@ static void run_batch_forked(rbk_vm *vm, uint32_t idx, rbk_instance **batch, int
         for (int i = 0; i < nb; i++)
             if (!kids[i].done) { pf[n].fd = kids[i].evfd; pf[n].events = POLLIN; pf[n].revents = 0; n++; }
         if (!n) break;
-        /* a signal sent to this process alone (SIGTERM, SIGHUP) is passed on; Ctrl-C on the
-         * terminal reaches every process of the group already */
+        /* an interrupt of the run is passed on to its instances (their own process groups: the
+         * terminal's signals do not reach them) */
         int sig = *vm->interrupted;
-        if (sig && sig != forwarded && sig != SIGINT) {
+        if (sig && sig != forwarded) {
             for (int i = 0; i < nb; i++) if (!kids[i].done && kids[i].pid > 0) kill(kids[i].pid, sig);
             forwarded = sig;
         }
@@ -489,8 +502,9 @@ static void run_batch_forked(rbk_vm *vm, uint32_t idx, rbk_instance **batch, int
             kid *k = NULL;
             for (int i = 0; i < nb && !k; i++) if (!kids[i].done && kids[i].evfd == pf[j].fd) k = &kids[i];
             if (!k) continue;
-            if (parent_read(vm, k) == 0) continue;
+            if (parent_read(vm, idx, k) == 0) continue;
             /* its end */
+            if (!k->in->order) k->in->order = ++vm->inst[idx].ended;
             close(k->evfd);
             close(k->ackfd);
             int status = 0;
@@ -640,7 +654,7 @@ rbk_status rbk_instances_run(rbk_vm *vm, uint32_t idx, int *tolerated) {
         }
         for (int i = 0; i < nb; i++) {
             rbk_instance *in = b[i];
-            in->order = ++I->ended;
+            if (!in->order) in->order = ++I->ended;
             in->outcome = res[i] == RBK_OK ? RBK_INST_OK : res[i] == RBK_E_STOP ? RBK_INST_STOPPED
                         : res[i] == RBK_E_INTERRUPT ? RBK_INST_INTERRUPTED : RBK_INST_FAILED;
             if (res[i] == RBK_E_STOP) stopped = 1;

@@ -466,7 +466,7 @@ again:;
             }
             return 0;
         }
-        if (vm->err_status != RBK_E_FAIL || !vm->err || strstr(vm->err, "instances failed") == NULL) rbk_steps_emit_error(vm, (int)idx, "");
+        rbk_steps_emit_error(vm, (int)idx, "");
         e.text = rs == RBK_E_INTERRUPT ? "interrupted" : vm->err;
         rbk_vm_emit(vm, &e);
         if (rs == RBK_E_STOP) { vm->exit_code = 2; return 1; }

@@ -195,7 +195,8 @@ static rbk_unit *unit_full(void) {
     u->steps[0] = (rbk_step){.name = kstr(u, "check x"), .section = ksec, .flags = RBK_STEP_HAS_ROLLBACK,
                              .timeout_ms = 10000, .retries = 2, .retry_every_ms = 1500, .cond_fn = RBK_NONE,
                              .body_fn = 1, .rollback_fn = 3, .irreversible = RBK_NONE, .file = 0, .off = 10,
-                             .effects = 1, .worst_ms = 31500, .rollback_timeout_ms = 1800000};
+                             .effects = 1, .worst_ms = 31500, .rollback_timeout_ms = 1800000, .list_fn = RBK_NONE,
+                             .name_fn = RBK_NONE, .var = RBK_NONE, .list_src = RBK_NONE};
     u->nexpects = 1;
     u->expects = rbk_xcalloc(1, sizeof *u->expects);
     u->expects[0] = (rbk_expectation){RBK_EXPECT_EXPECT, 0, 16, kstr(u, "x == 1"), kstr(u, "x must be one"), 1, NULL};
@@ -456,7 +457,7 @@ static void test_disasm(void **st) {
     rbk_bc_disasm(l, &out);
     const char *s = rbk_sbuf_cstr(&out);
     const char *want[] = {
-        "format version 5",
+        "format version 6",
         "title: \"Deploy \\\"the\\\" thing\"",
         "artifact sha256: ",
         "  0  main.rb  sha256 ",
@@ -609,19 +610,23 @@ static void test_bad_magic_and_version(void **st) {
     b.data[0] = 'R';
     b.data[4] = 1;
     assert_null(rbk_bc_load((const uint8_t *)b.data, b.len, &err));
-    assert_string_equal(err, "built by format version 1; this runbook reads version 5 — recompile the .rb");
+    assert_string_equal(err, "built by format version 1; this runbook reads version 6 — recompile the .rb");
     free(err);
     b.data[4] = 2; /* format 2: before the rollback timeout of the step table */
     assert_null(rbk_bc_load((const uint8_t *)b.data, b.len, &err));
-    assert_string_equal(err, "built by format version 2; this runbook reads version 5 — recompile the .rb");
+    assert_string_equal(err, "built by format version 2; this runbook reads version 6 — recompile the .rb");
     free(err);
     b.data[4] = 3; /* format 3: before gate names and tty: */
     assert_null(rbk_bc_load((const uint8_t *)b.data, b.len, &err));
-    assert_string_equal(err, "built by format version 3; this runbook reads version 5 — recompile the .rb");
+    assert_string_equal(err, "built by format version 3; this runbook reads version 6 — recompile the .rb");
     free(err);
     b.data[4] = 4; /* format 4: sh and exec before on: (one argument fewer) */
     assert_null(rbk_bc_load((const uint8_t *)b.data, b.len, &err));
-    assert_string_equal(err, "built by format version 4; this runbook reads version 5 — recompile the .rb");
+    assert_string_equal(err, "built by format version 4; this runbook reads version 6 — recompile the .rb");
+    free(err);
+    b.data[4] = 5; /* format 5: steps before per-item steps (six fields fewer) */
+    assert_null(rbk_bc_load((const uint8_t *)b.data, b.len, &err));
+    assert_string_equal(err, "built by format version 5; this runbook reads version 6 — recompile the .rb");
     free(err);
     b.data[4] = (char)RBK_BC_VERSION;
     assert_null(rbk_bc_load((const uint8_t *)b.data, b.len - 1, &err));
