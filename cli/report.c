@@ -266,6 +266,7 @@ static rp_instance *instance_of(rbk_report *r, const rbk_event *ev) {
     in->name = dup_text(ev->instance);
     in->rollback = -1;
     s->per_item = 1;
+    if (!s->max_fail) s->max_fail = rbk_xstrdup("?"); /* instances of a step the unit does not call per-item */
     return in;
 }
 
