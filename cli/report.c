@@ -1,9 +1,10 @@
 /* cli/report.c — evidence reports (--report FILE.md|FILE.json|FILE.xml), docs/reports.md.
- * Owns: the report model (the run, every step of the unit, the items each step produced,
- * the rollback, the point of no return) built from the event stream (the sink), and the table
- * of its formats — Markdown (a go/no-go evidence document, cli/report_md.c), JSON (the same
- * content, stable key order, cli/report_json.c) and JUnit XML (one testcase per step,
- * cli/report_xml.c), which share their wording (cli/report_words.c). While the run goes the model keeps each text
+ * Owns: the report model (the run, every step of the unit, the instances of per-item steps —
+ * each with its own outcome, attempts, items and rollback, from the events that name it —, the
+ * items each step produced, the rollback, the point of no return) built from the event stream
+ * (the sink), and the table of its formats — Markdown (a go/no-go evidence document,
+ * cli/report_md.c), JSON (the same content, stable key order, cli/report_json.c) and JUnit XML
+ * (one testcase per step and per instance, cli/report_xml.c), which share their wording (cli/report_words.c). While the run goes the model keeps each text
  * as the event gave it (long texts cut to RP_TEXT_LIMIT bytes, head and tail kept); when the
  * report is written every text is masked again with every secret known at the end of the run,
  * and only then cleaned (valid UTF-8, no control characters) — see "stored text" below. The
