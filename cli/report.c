@@ -262,6 +262,7 @@ static rp_instance *instance_of(rbk_report *r, const rbk_event *ev) {
         s->capinst = s->capinst ? s->capinst * 2 : 8;
         s->inst = rbk_xrealloc(s->inst, sizeof *s->inst * (size_t)s->capinst);
     }
+    if (!s->ninst) s->inst_at = s->items.n;
     rp_instance *in = &s->inst[s->ninst++];
     memset(in, 0, sizeof *in);
     in->name = dup_text(ev->instance);

@@ -60,6 +60,7 @@ typedef struct rp_step {
     char *max_fail;         /* a per-item step: its max_fail as written ("1", "25%") */
     rp_instance *inst;
     int ninst, capinst;
+    int inst_at;            /* how many of items came before the first instance's event (for the order of a report) */
 } rp_step;
 
 /* A rollback block that ran or was considered: a step's, or (inst >= 0) an instance's. The

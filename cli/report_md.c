@@ -137,13 +137,16 @@ static void md_item(rbk_sbuf *b, const rp_item *it) {
     rbk_sbuf_free(&block);
 }
 
-/* The items of a step (heading level 4 for its attempts) or of an instance (level 5). */
-static void md_list(rbk_sbuf *b, const rp_list *l, int attempts, int level) {
-    if (attempts > 1) rbk_sbuf_printf(b, "%.*s Attempt 1\n\n", level, "#####");
-    for (int i = 0; i < l->n; i++) {
+/* The items [from, to) of a step (heading level 4 for its attempts) or of an instance (level 5). */
+static void md_items(rbk_sbuf *b, const rp_list *l, int from, int to, int attempts, int level) {
+    if (attempts > 1 && from == 0) rbk_sbuf_printf(b, "%.*s Attempt 1\n\n", level, "#####");
+    for (int i = from; i < to && i < l->n; i++) {
         if (l->v[i].kind == RP_RETRY && level > 4) rbk_sbuf_adds(b, "#"); /* "##### Attempt N" */
         md_item(b, &l->v[i]);
     }
+}
+static void md_list(rbk_sbuf *b, const rp_list *l, int attempts, int level) {
+    md_items(b, l, 0, l->n, attempts, level);
     if (l->dropped) rbk_sbuf_printf(b, "*%d more routine events (logs, passing checks, commands) were not kept.*\n\n", l->dropped);
 }
 
@@ -314,8 +317,15 @@ static void md_step(rbk_sbuf *b, const rbk_report *r, int i) {
     rp_add_instances_summary(&sum, r, i);
     if (sum.len) { rbk_sbuf_adds(b, "Per-item step: "); md_esc(b, rbk_sbuf_cstr(&sum), 0); rbk_sbuf_adds(b, ".\n\n"); }
     rbk_sbuf_free(&sum);
-    md_list(b, &s->items, s->attempts, 4);
+    if (!s->ninst) { md_list(b, &s->items, s->attempts, 4); return; }
+    /* a per-item step: its own items before its instances, the instances, then its items after them (its outcome) */
+    md_items(b, &s->items, 0, s->inst_at, s->attempts, 4);
     for (int k = 0; k < s->ninst; k++) md_instance(b, r, i, k);
+    if (s->inst_at < s->items.n) {
+        rbk_sbuf_printf(b, "#### Step %d after its instances\n\n", i + 1);
+        md_items(b, &s->items, s->inst_at, s->items.n, s->attempts, 4);
+    }
+    if (s->items.dropped) rbk_sbuf_printf(b, "*%d more routine events (logs, passing checks, commands) were not kept.*\n\n", s->items.dropped);
 }
 
 static void md_rollback(rbk_sbuf *b, const rbk_report *r) {
