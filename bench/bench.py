@@ -406,6 +406,33 @@ def dur_s(text):
     return total
 
 
+def bench_fleet_peritem(runs, fleet_env):
+    """Row 4 of issue 16: a per-item step over every host, serial 100%, against the cold run of
+    one `sh("uptime", on: hosts.all_hosts)` call (--forks N: as many at once)."""
+    if not fleet_env or not os.path.exists(fleet_env):
+        return
+    fe = load_env(fleet_env)
+    inv, n = fe["RBK_INVENTORY"], int(fe["RBK_FLEET_N"])
+    one = compile_rb(os.path.join(HERE, "rb", "fleet.rb"), os.path.join(ARGS.work, "fleet.rbc"))
+    per = compile_rb(os.path.join(HERE, "rb", "fleet_peritem.rb"), os.path.join(ARGS.work, "fleet_peritem.rbc"))
+
+    def timed(rbc, *extra):
+        t0 = time.perf_counter()
+        p = subprocess.run([RUNBOOK, "run", rbc, "--inventory", inv, "--forks", str(n), *extra], capture_output=True, text=True)
+        wall = time.perf_counter() - t0
+        if p.returncode != 0:
+            die(f"fleet run failed:\n{p.stdout[-2000:]}\n{p.stderr[-2000:]}")
+        return wall
+    a_list, a_per = [], []
+    for _ in range(runs):
+        a_list.append(timed(one, "--param", "calls=1"))
+        a_per.append(timed(per))
+    med = statistics.median
+    row(f"fleet: per-item step, {n} hosts, serial 100%", med(a_per), med(a_list), None,
+        "one instance per host (a process each) vs one sh(on: the list) call; both cold runs", info=True)
+    RAW["fleet_peritem"] = {"peritem": a_per, "list": a_list}
+
+
 def bench_fleet(runs, fleet_env):
     """sh("uptime", on: 100 hosts) against parallel-ssh, raw OpenSSH and ansible (issue 16)."""
     if not fleet_env or not os.path.exists(fleet_env):
@@ -530,6 +557,7 @@ def main():
         bench_sql(runs, env)
     if want("fleet"):
         bench_fleet(runs, ARGS.fleet_env)
+        bench_fleet_peritem(runs, ARGS.fleet_env)
     m["loadavg_at_end"] = os.getloadavg()
     print_table()
     print(f"\nmachine: {m['nproc']} CPUs, {m['cpu']}; load average {m['loadavg_at_start'][0]:.2f} at start, "

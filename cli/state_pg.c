@@ -118,6 +118,24 @@ static const char *const migration[RBK_STATE_SCHEMA_VERSION] = {
     "  RETURN NEW;"
     "END $$;"
     "CREATE TRIGGER approval_check BEFORE INSERT ON runbook.approvals FOR EACH ROW EXECUTE FUNCTION runbook.approval_check();",
+    /* 2 -> 3: rejections (runbook reject): a row of approvals with verdict 'rejected' ends the
+     * request at once; the same people as an approval, once per person and request */
+    "ALTER TABLE runbook.approvals ADD COLUMN verdict text NOT NULL DEFAULT 'approved' "
+    "  CHECK (verdict IN ('approved', 'rejected'));"
+    "CREATE OR REPLACE FUNCTION runbook.approval_check() RETURNS trigger LANGUAGE plpgsql AS $$"
+    "DECLARE q runbook.approval_requests; op text;"
+    "BEGIN"
+    "  SELECT * INTO q FROM runbook.approval_requests WHERE id = NEW.request;"
+    "  SELECT operator INTO op FROM runbook.runs WHERE num = q.run;"
+    "  IF NEW.approver = op OR NEW.approver = q.requested_by THEN"
+    "    RAISE EXCEPTION 'the run''s operator (%) cannot approve or reject it: approvals are other people''s', NEW.approver"
+    "      USING ERRCODE = 'check_violation';"
+    "  END IF;"
+    "  IF q.closed IS NOT NULL OR q.deadline <= now() THEN"
+    "    RAISE EXCEPTION 'this request for approval is closed' USING ERRCODE = 'check_violation';"
+    "  END IF;"
+    "  RETURN NEW;"
+    "END $$;",
 };
 
 static int schema_version(pg_store *s, int *v, char **err) {
@@ -347,7 +365,13 @@ static int pg_lock(void *h, const char *name, const rbk_state_holder *me, char *
     "          AND k.objsubid = 2 AND k.granted), "                                                                                 \
     "  (SELECT j.line FROM runbook.journal j WHERE j.run = r.num AND j.rec IN ('run_end', 'resume') ORDER BY j.seq DESC LIMIT 1), "  \
     "  EXISTS (SELECT 1 FROM runbook.journal j WHERE j.run = r.num AND j.seq = 1), "                                                 \
-    "  EXISTS (SELECT 1 FROM runbook.approval_requests a WHERE a.run = r.num AND a.closed IS NULL AND a.deadline > now()) "          \
+    "  (SELECT format('\"%s\" (%s of %s approval%s%s; until %s)', a.question, "                                                    \
+    "     (SELECT count(*) FROM runbook.approvals p WHERE p.request = a.id AND p.verdict = 'approved'), a.needed, "               \
+    "     CASE WHEN a.needed = 1 THEN '' ELSE 's' END, "                                                                            \
+    "     (SELECT ': ' || string_agg(p.approver, ', ' ORDER BY p.at) FROM runbook.approvals p WHERE p.request = a.id AND p.verdict = 'approved'), "          \
+    "     to_char(a.deadline AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')) "                                                \
+    "   FROM runbook.approval_requests a WHERE a.run = r.num AND a.closed IS NULL AND a.deadline > now() "                         \
+    "   ORDER BY a.id DESC LIMIT 1) "                                                                                               \
     "FROM runbook.runs r "
 
 static char *col(PGresult *r, int i, int c) { return PQgetisnull(r, i, c) ? NULL : rbk_xstrdup(PQgetvalue(r, i, c)); }
@@ -365,7 +389,8 @@ static void row_to_run(PGresult *r, int i, rbk_state_run *run) {
     run->locks = col(r, i, 8);
     run->live = !strcmp(PQgetvalue(r, i, 9), "t");
     run->begun = !strcmp(PQgetvalue(r, i, 11), "t");
-    run->waiting = !strcmp(PQgetvalue(r, i, 12), "t");
+    run->asks = col(r, i, 12);
+    run->waiting = run->asks != NULL;
     const char *last = PQgetvalue(r, i, 10);
     if (!strncmp(last, "{\"rec\":\"run_end\"", 16)) {
         run->ended = 1;
@@ -437,18 +462,25 @@ static int pg_approval_wait(void *h, const char *run_id, const char *question, i
     PQclear(r);
     const char *p2[] = {id};
     int rc;
-    /* a poll: the approvals come from other sessions, on other machines */
+    /* a poll: the approvals come from other sessions, on other machines. Each answer is its
+     * person and when: "bob at 2026-12-06T04:12:30Z" */
     for (;;) {
         r = q(s,
-              "SELECT count(*), coalesce(string_agg(a.approver, ', ' ORDER BY a.at), ''), "
-              "  (SELECT now() >= deadline FROM runbook.approval_requests WHERE id = $1::int) "
-              "FROM runbook.approvals a WHERE a.request = $1::int",
+              "WITH a AS (SELECT approver, verdict, at, approver || ' at ' || "
+              "    to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS said "
+              "  FROM runbook.approvals WHERE request = $1::int) "
+              "SELECT (SELECT count(*) FROM a WHERE verdict = 'approved'), "
+              "  (SELECT coalesce(string_agg(approver, ', ' ORDER BY at), '') || E'\\n' || coalesce(string_agg(said, ', ' ORDER BY at), '') "
+              "     FROM a WHERE verdict = 'approved'), "
+              "  (SELECT approver || E'\\n' || said FROM a WHERE verdict = 'rejected' ORDER BY at LIMIT 1), "
+              "  (SELECT now() >= deadline FROM runbook.approval_requests WHERE id = $1::int)",
               1, p2, err);
         if (!r) { rc = -1; break; }
-        int got = atoi(PQgetvalue(r, 0, 0)), late = !strcmp(PQgetvalue(r, 0, 2), "t");
+        int got = atoi(PQgetvalue(r, 0, 0)), rejected = !PQgetisnull(r, 0, 2), late = !strcmp(PQgetvalue(r, 0, 3), "t");
         rbk_sbuf_reset(approvers);
-        rbk_sbuf_adds(approvers, PQgetvalue(r, 0, 1));
+        rbk_sbuf_adds(approvers, PQgetvalue(r, 0, rejected ? 2 : 1));
         PQclear(r);
+        if (rejected) { rc = 3; break; }
         if (got >= by) { rc = 0; break; }
         if (late) { rc = 1; break; }
         if (interrupted && *interrupted) { rc = 2; break; }
@@ -462,7 +494,7 @@ static int pg_approval_wait(void *h, const char *run_id, const char *question, i
     return rc;
 }
 
-static int pg_approve(void *h, const char *run_id, rbk_sbuf *msg, char **err) {
+static int pg_approve(void *h, const char *run_id, int reject, rbk_sbuf *msg, char **err) {
     pg_store *s = h;
     const char *p1[] = {run_id};
     PGresult *r = q(s,
@@ -477,11 +509,14 @@ static int pg_approve(void *h, const char *run_id, rbk_sbuf *msg, char **err) {
     char *id = rbk_xstrdup(PQgetvalue(r, 0, 0)), *question = rbk_xstrdup(PQgetvalue(r, 0, 1)), *user = rbk_xstrdup(PQgetvalue(r, 0, 3));
     int needed = atoi(PQgetvalue(r, 0, 2));
     PQclear(r);
-    const char *p2[] = {id};
+    const char *p2[] = {id, reject ? "rejected" : "approved"};
     int rc = -1;
-    if ((r = q(s, "INSERT INTO runbook.approvals (request) VALUES ($1::int)", 1, p2, err))) {
+    if ((r = q(s, "INSERT INTO runbook.approvals (request, verdict) VALUES ($1::int, $2)", 2, p2, err))) {
         PQclear(r);
-        if ((r = q(s, "SELECT count(*) FROM runbook.approvals WHERE request = $1::int", 1, p2, err))) {
+        if (reject) {
+            rbk_sbuf_printf(msg, "rejected \"%s\" of run %s as %s: the run stops", question, run_id, user);
+            rc = 0;
+        } else if ((r = q(s, "SELECT count(*) FROM runbook.approvals WHERE request = $1::int AND verdict = 'approved'", 1, p2, err))) {
             rbk_sbuf_printf(msg, "approved \"%s\" of run %s as %s: %s of %d approval%s", question, run_id, user, PQgetvalue(r, 0, 0), needed,
                             needed == 1 ? "" : "s");
             PQclear(r);

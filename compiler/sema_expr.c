@@ -172,15 +172,20 @@ static int gate_name_ok(const rbk_node *a) {
 
 /* sh/exec with `tty: true`: the operator's terminal is its stdin and shows its output */
 static void check_tty_call(sema *S, rbk_node *n, const rbk_builtin *b) {
-    rbk_node *tty = NULL, *sec = NULL, *in = NULL;
+    rbk_node *tty = NULL, *sec = NULL, *in = NULL, *on = NULL;
     for (int i = 0; i < n->list2.n && i < b->nparams; i++) {
         rbk_node *a = n->list2.items[i];
         if (!a) continue;
         if (!strcmp(b->params[i].name, "tty")) tty = a;
         else if (!strcmp(b->params[i].name, "secret")) sec = a;
         else if (!strcmp(b->params[i].name, "stdin")) in = a;
+        else if (!strcmp(b->params[i].name, "on")) on = a;
     }
     if (!tty || tty->kind != N_BOOL || !tty->i) return;
+    if (on && on->kind != N_NIL) {
+        rbk_diag *d = ERR(on, "`on:` and `tty: true` cannot go together: a remote command runs in batch mode, without the operator's terminal");
+        rbk_diag_hint(d, "run it on the host by hand, or with `ssh -t` in a local `sh(..., tty: true)` (docs/fleet.md)");
+    }
     if (sec && !(sec->kind == N_BOOL && !sec->i))
         ERR(sec, "`secret: true` and `tty: true` cannot go together: the operator's terminal shows what the command writes");
     if (in && in->kind != N_NIL) ERR(in, "`stdin:` and `tty: true` cannot go together: the operator types the command's input");
