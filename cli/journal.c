@@ -569,7 +569,24 @@ static void build_replay(rbk_journal_state *st, jeffect *eff, int neff) {
         const char *why = NULL;
         json_t *value = json_object_get(e->result, "value"), *error = json_object_get(e->result, "error");
         json_t *unrec = json_object_get(e->result, "unrecorded");
+        /* one host of a call on several: done when the call ended with a recorded result (its
+         * last effect's, the next one of the part that is not in_call) */
+        int call_done = 0;
+        if (json_is_true(json_object_get(e->result, "in_call")) && e->ended && strcmp(e->status, "interrupted")) {
+            for (int j = i + 1; j < neff && !call_done; j++) {
+                if (eff[j].part != e->part) continue;
+                if (!eff[j].ended) break;
+                if (json_is_true(json_object_get(eff[j].result, "in_call"))) continue;
+                call_done = json_object_get(eff[j].result, "value") || json_is_string(json_object_get(eff[j].result, "error"));
+                break;
+            }
+            if (!call_done) unrec = json_string("the call it was part of did not end, or its result is not in the journal");
+            else json_incref(unrec);
+        } else {
+            json_incref(unrec);
+        }
         if (e->decided_done) r->kind = RBK_REPLAY_DONE;
+        else if (call_done) r->kind = RBK_REPLAY_IN_CALL;
         else if (!e->ended) why = "started, no outcome recorded";
         else if (uncommitted[i])
             why = "it ran inside a transaction that was still open when the run stopped: the server rolled it back when "
@@ -587,6 +604,9 @@ static void build_replay(rbk_journal_state *st, jeffect *eff, int neff) {
         } else {
             why = json_is_string(unrec) ? json_string_value(unrec) : "what it returned is not in the journal";
         }
+        rbk_sbuf whyb = RBK_SBUF_INIT;
+        if (why) { rbk_sbuf_adds(&whyb, why); why = rbk_sbuf_cstr(&whyb); }
+        json_decref(unrec);
         if (why && e->write) {
             rbk_sbuf w = RBK_SBUF_INIT;
             if (uncommitted[i]) rbk_sbuf_adds(&w, why);
@@ -595,6 +615,7 @@ static void build_replay(rbk_journal_state *st, jeffect *eff, int neff) {
             add_listed(&st->unknown, &st->nunknown, e, rbk_sbuf_cstr(&w), st->nreplay);
             rbk_sbuf_free(&w);
         }
+        rbk_sbuf_free(&whyb);
         /* a read whose outcome is unknown is performed again (RBK_REPLAY_RUN): it changes nothing */
         st->nreplay++;
     }

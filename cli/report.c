@@ -1,9 +1,10 @@
 /* cli/report.c — evidence reports (--report FILE.md|FILE.json|FILE.xml), docs/reports.md.
- * Owns: the report model (the run, every step of the unit, the items each step produced,
- * the rollback, the point of no return) built from the event stream (the sink), and the table
- * of its formats — Markdown (a go/no-go evidence document, cli/report_md.c), JSON (the same
- * content, stable key order, cli/report_json.c) and JUnit XML (one testcase per step,
- * cli/report_xml.c), which share their wording (cli/report_words.c). While the run goes the model keeps each text
+ * Owns: the report model (the run, every step of the unit, the instances of per-item steps —
+ * each with its own outcome, attempts, items and rollback, from the events that name it —, the
+ * items each step produced, the rollback, the point of no return) built from the event stream
+ * (the sink), and the table of its formats — Markdown (a go/no-go evidence document,
+ * cli/report_md.c), JSON (the same content, stable key order, cli/report_json.c) and JUnit XML
+ * (one testcase per step and per instance, cli/report_xml.c), which share their wording (cli/report_words.c). While the run goes the model keeps each text
  * as the event gave it (long texts cut to RP_TEXT_LIMIT bytes, head and tail kept); when the
  * report is written every text is masked again with every secret known at the end of the run,
  * and only then cleaned (valid UTF-8, no control characters) — see "stored text" below. The
@@ -236,6 +237,12 @@ rbk_report *rbk_report_open(const char *path, const rbk_unit *u, const char *run
         r->steps[i].name = dup_text(n ? n : "?");
         r->steps[i].section = dup_text(rbk_unit_str(u, u->steps[i].section, NULL));
         r->steps[i].rollback = -1;
+        if (u->steps[i].flags & RBK_STEP_PER_ITEM) {
+            r->steps[i].per_item = 1;
+            rbk_sbuf m = RBK_SBUF_INIT;
+            rbk_sbuf_printf(&m, "%" PRIu32 "%s", u->steps[i].max_fail, (u->steps[i].flags & RBK_STEP_MAX_FAIL_PCT) ? "%" : "");
+            r->steps[i].max_fail = rbk_sbuf_detach(&m);
+        }
     }
     r->cur_rb = -1;
     r->pnr = -1;
@@ -243,9 +250,38 @@ rbk_report *rbk_report_open(const char *path, const rbk_unit *u, const char *run
 }
 
 /* ------------------------------------------------------------------ the sink */
-/* Where an event's items go: the rollback block that runs, else its step, else outside. */
+/* The instance an event names (rbk_event.instance) of its step, added when it is new; NULL for
+ * an event of no instance. Instances of a batch run at once, so their events interleave: each
+ * goes to its own instance, never to the step. */
+static rp_instance *instance_of(rbk_report *r, const rbk_event *ev) {
+    if (!ev->instance || ev->step < 0 || ev->step >= r->nsteps) return NULL;
+    rp_step *s = &r->steps[ev->step];
+    for (int i = s->ninst - 1; i >= 0; i--)
+        if (same_text(s->inst[i].name, ev->instance)) return &s->inst[i];
+    if (s->ninst == s->capinst) {
+        s->capinst = s->capinst ? s->capinst * 2 : 8;
+        s->inst = rbk_xrealloc(s->inst, sizeof *s->inst * (size_t)s->capinst);
+    }
+    if (!s->ninst) s->inst_at = s->items.n;
+    rp_instance *in = &s->inst[s->ninst++];
+    memset(in, 0, sizeof *in);
+    in->name = dup_text(ev->instance);
+    in->rollback = -1;
+    s->per_item = 1;
+    if (!s->max_fail) s->max_fail = rbk_xstrdup("?"); /* instances of a step the unit does not call per-item */
+    return in;
+}
+
+/* Where an event's items go: its instance (or the instance's rollback block while that runs),
+ * else the rollback block that runs, else its step, else outside. */
 static rp_list *items_for(rbk_report *r, const rbk_event *ev, int *attempt) {
     *attempt = 1;
+    rp_instance *in = instance_of(r, ev);
+    if (in && in->rollback >= 0 && r->rb[in->rollback].ran && !r->rb[in->rollback].status) return &r->rb[in->rollback].items;
+    if (in) {
+        *attempt = in->attempts ? in->attempts : 1;
+        return &in->items;
+    }
     if (r->cur_rb >= 0) return &r->rb[r->cur_rb].items;
     if (ev->step >= 0 && ev->step < r->nsteps) {
         rp_step *s = &r->steps[ev->step];
@@ -334,8 +370,45 @@ static void on_effect_end(rbk_report *r, const rbk_event *ev) {
 /* A step's start, retry and end. A step started again after it ended (the operator chose
  * "retry" at --on-failure ask, or after an interruption) continues its record: the new
  * attempt is marked like a retry, and its duration runs from the first start. */
+/* An instance's start, retry and end, as a step's (on_step). An end with no start since its
+ * last end is an instance the VM did not run again: ended in an earlier attempt of the step
+ * (its record stays), or not run at all (skipped by --only/--from, done before a resume). */
+static void on_instance(rbk_report *r, const rbk_event *ev, rp_instance *in) {
+    if (ev->kind == RBK_EV_STEP_START) {
+        if (in->started) {
+            in->restarted = 1;
+            in->attempts = ev->attempt > in->attempts ? ev->attempt : in->attempts + 1;
+            rp_item *it = add_simple(r, ev, RP_RETRY, 1);
+            if (it) { it->attempt = in->attempts; it->text = in->reason ? rbk_xstrdup(in->reason) : NULL; }
+            free(in->status);
+            free(in->reason);
+            in->status = in->reason = NULL;
+        } else {
+            in->started = 1;
+            in->start_wall = ev->wall_ms;
+            in->attempts = ev->attempt > 0 ? ev->attempt : 1;
+        }
+        in->running = 1;
+    } else if (ev->kind == RBK_EV_STEP_RETRY) {
+        in->attempts = ev->attempt;
+        rp_item *it = add_simple(r, ev, RP_RETRY, 1);
+        if (it) it->attempt = ev->attempt;
+    } else {
+        if (!in->running && in->status) return; /* ended in an earlier attempt of the step */
+        free(in->status);
+        free(in->reason);
+        in->status = dup_text(ev->status ? ev->status : "?");
+        in->reason = dup_text(ev->text);
+        in->end_wall = ev->wall_ms;
+        in->duration_ms = !in->started ? 0 : in->restarted ? ev->wall_ms - in->start_wall : ev->duration_ms;
+        in->running = 0;
+    }
+}
+
 static void on_step(rbk_report *r, const rbk_event *ev) {
     if (ev->step < 0 || ev->step >= r->nsteps) return;
+    rp_instance *in = instance_of(r, ev);
+    if (in) { on_instance(r, ev, in); return; }
     rp_step *s = &r->steps[ev->step];
     if (ev->kind == RBK_EV_STEP_START) {
         if (s->started) {
@@ -365,18 +438,47 @@ static void on_step(rbk_report *r, const rbk_event *ev) {
     }
 }
 
+static rp_rollback *rollback_add(rbk_report *r, int step, int inst) {
+    r->rb = rbk_xrealloc(r->rb, sizeof *r->rb * (size_t)(r->nrb + 1));
+    rp_rollback *b = &r->rb[r->nrb];
+    memset(b, 0, sizeof *b);
+    b->step = step;
+    b->inst = inst;
+    if (inst < 0) r->steps[step].rollback = r->nrb;
+    else r->steps[step].inst[inst].rollback = r->nrb;
+    r->nrb++;
+    return b;
+}
+
+/* An instance's rollback is its own block (rp_rollback.inst); the block of its step, when one
+ * runs around it, stays the one running (cur_rb) for the events of no instance. */
+static void on_instance_rollback(rbk_report *r, const rbk_event *ev, rp_instance *in) {
+    rp_step *s = &r->steps[ev->step];
+    int k = (int)(in - s->inst);
+    rp_rollback *b;
+    if (ev->kind == RBK_EV_ROLLBACK_END && in->rollback >= 0 && r->rb[in->rollback].ran && !r->rb[in->rollback].status)
+        b = &r->rb[in->rollback];
+    else
+        b = rollback_add(r, ev->step, k);
+    if (ev->kind == RBK_EV_ROLLBACK_START) {
+        b->ran = 1;
+        b->start_wall = ev->wall_ms;
+        return;
+    }
+    b->status = dup_text(ev->status ? ev->status : "?");
+    b->reason = dup_text(ev->text);
+    b->duration_ms = ev->duration_ms;
+}
+
 static void on_rollback(rbk_report *r, const rbk_event *ev) {
     if (ev->step < 0 || ev->step >= r->nsteps) return;
+    rp_instance *in = instance_of(r, ev);
+    if (in) { on_instance_rollback(r, ev, in); return; }
     rp_rollback *b;
-    if (ev->kind == RBK_EV_ROLLBACK_END && r->cur_rb >= 0 && r->rb[r->cur_rb].step == ev->step) {
+    if (ev->kind == RBK_EV_ROLLBACK_END && r->cur_rb >= 0 && r->rb[r->cur_rb].step == ev->step)
         b = &r->rb[r->cur_rb];
-    } else {
-        r->rb = rbk_xrealloc(r->rb, sizeof *r->rb * (size_t)(r->nrb + 1));
-        b = &r->rb[r->nrb];
-        memset(b, 0, sizeof *b);
-        b->step = ev->step;
-        r->steps[ev->step].rollback = r->nrb++;
-    }
+    else
+        b = rollback_add(r, ev->step, -1);
     if (ev->kind == RBK_EV_ROLLBACK_START) {
         b->ran = 1;
         b->start_wall = ev->wall_ms;
@@ -501,6 +603,13 @@ static void finalize(rbk_report *r, const rbk_mask *m) {
         finalize_text(&s->status, m, 0);
         finalize_text(&s->reason, m, 1);
         finalize_list(&s->items, m);
+        for (int k = 0; k < s->ninst; k++) {
+            rp_instance *in = &s->inst[k];
+            finalize_text(&in->name, m, 1);
+            finalize_text(&in->status, m, 0);
+            finalize_text(&in->reason, m, 1);
+            finalize_list(&in->items, m);
+        }
     }
     for (int k = 0; k < r->nrb; k++) {
         finalize_text(&r->rb[k].status, m, 0);
@@ -521,6 +630,13 @@ static void report_free(rbk_report *r) {
         rp_step *s = &r->steps[i];
         free(s->name); free(s->section); free(s->status); free(s->reason);
         list_free(&s->items);
+        free(s->max_fail);
+        for (int k = 0; k < s->ninst; k++) {
+            rp_instance *in = &s->inst[k];
+            free(in->name); free(in->status); free(in->reason);
+            list_free(&in->items);
+        }
+        free(s->inst);
     }
     free(r->steps);
     for (int k = 0; k < r->nrb; k++) {

@@ -40,16 +40,35 @@ typedef struct rp_item {
 
 typedef struct rp_list { rp_item *v; int n, cap, dropped; } rp_list;
 
+/* An instance of a per-item step (docs/fleet.md): its own outcome, attempts, items and
+ * rollback, from the events that name it (rbk_event.instance). */
+typedef struct rp_instance {
+    char *name;
+    char *status, *reason;  /* status NULL: never ended (unfinished) */
+    int started, running, restarted, attempts, rollback; /* rollback: index in rbk_report.rb, or -1 */
+    int64_t start_wall, end_wall, duration_ms;
+    rp_list items;
+} rp_instance;
+
 typedef struct rp_step {
     char *name, *section;
     char *status, *reason;  /* status NULL: never ended (not run, or unfinished when started) */
     int started, restarted, attempts, rollback; /* rollback: index in rbk_report.rb, or -1 */
     int64_t start_wall, end_wall, duration_ms;
-    rp_list items;
+    rp_list items;          /* a per-item step: only the events of the step itself (not of an instance) */
+    int per_item;           /* `step ... for n in LIST`: its instances, in the order they started */
+    char *max_fail;         /* a per-item step: its max_fail as written ("1", "25%") */
+    rp_instance *inst;
+    int ninst, capinst;
+    int inst_at;            /* how many of items came before the first instance's event (for the order of a report) */
 } rp_step;
 
+/* A rollback block that ran or was considered: a step's, or (inst >= 0) an instance's. The
+ * rollback of a per-item step is its own entry around its instances' entries, which follow it
+ * in the order they ran; an instance that failed within max_fail is rolled back while its step
+ * runs (an entry of its own, with no entry of the step). */
 typedef struct rp_rollback {
-    int step, ran;
+    int step, inst, ran;
     char *status, *reason; /* status NULL: started, no end recorded */
     int64_t start_wall, duration_ms;
     rp_list items;
@@ -92,6 +111,8 @@ void rbk_report_xml(rbk_sbuf *b, const rbk_report *r);   /* cli/report_xml.c */
 /* unverified, verified, failing: checks (expect, stop-if; a dry run's excused failures are
  * unverified too), from the run_end when there is one, else counted from the items */
 typedef struct rp_counts { int ok, failed, stopped, skipped, interrupted, unfinished, not_run, unverified, verified, failing; } rp_counts;
+/* The instances of per-item steps by status (tolerated: failed, within the step's max_fail). */
+typedef struct rp_icounts { int per_item_steps, total, ok, failed, tolerated, stopped, skipped, interrupted, unfinished; } rp_icounts;
 void rp_add_dur(rbk_sbuf *b, int64_t ms);
 const char *rp_kind_word(const rp_item *it);
 const char *rp_error_word(const rp_item *it);
@@ -101,6 +122,11 @@ const char *rp_step_status(const rp_step *s);
 int rp_add_reason(rbk_sbuf *b, const rbk_report *r);
 void rp_add_time(rbk_sbuf *b, int64_t wall_ms);
 rp_counts rp_count_steps(const rbk_report *r);
+rp_icounts rp_count_instances(const rbk_report *r, int step); /* step -1: every per-item step */
+const char *rp_instance_status(const rp_instance *in);
+int rp_instance_tolerated(const rp_step *s, const rp_instance *in);
+void rp_add_instances_summary(rbk_sbuf *b, const rbk_report *r, int step);
+void rp_add_rollback_name(rbk_sbuf *b, const rbk_report *r, const rp_rollback *rb);
 void rp_add_caret(rbk_sbuf *b, const rp_item *it, const char *indent);
 const char *rp_meaning(const rbk_report *r);
 const char *rp_outcome(const rbk_report *r);

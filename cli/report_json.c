@@ -153,6 +153,19 @@ static void json_header(rbk_jw *w, const rbk_report *r) {
     rbk_jw_int(w, "unverified_checks", c.unverified);
     rbk_jw_int(w, "verified_checks", c.verified);
     rbk_jw_int(w, "failing_checks", c.failing);
+    rp_icounts ic = rp_count_instances(r, -1); /* the instances of per-item steps: not steps */
+    rbk_jw_key(w, "instances");
+    rbk_jw_open(w, NULL, '{');
+    rbk_jw_int(w, "per_item_steps", ic.per_item_steps);
+    rbk_jw_int(w, "total", ic.total);
+    rbk_jw_int(w, "ok", ic.ok);
+    rbk_jw_int(w, "failed", ic.failed);
+    rbk_jw_int(w, "tolerated", ic.tolerated);
+    rbk_jw_int(w, "stopped", ic.stopped);
+    rbk_jw_int(w, "skipped", ic.skipped);
+    rbk_jw_int(w, "interrupted", ic.interrupted);
+    rbk_jw_int(w, "unfinished", ic.unfinished);
+    rbk_jw_close(w, '}');
     rbk_jw_close(w, '}');
 }
 
@@ -160,12 +173,31 @@ static void json_rollback(rbk_jw *w, const rbk_report *r, const rp_rollback *rb)
     rbk_jw_open(w, NULL, '{');
     rbk_jw_int(w, "step", rb->step + 1);
     rbk_jw_str(w, "name", r->steps[rb->step].name);
+    rbk_jw_str(w, "instance", rb->inst >= 0 ? r->steps[rb->step].inst[rb->inst].name : NULL);
     rbk_jw_str(w, "status", rb->status ? rb->status : "unfinished");
     rbk_jw_str(w, "reason", rb->reason);
     rbk_jw_bool(w, "ran", rb->ran);
     jw_time(w, "started", rb->ran, rb->start_wall);
     if (rb->ran && rb->status) rbk_jw_int(w, "duration_ms", rb->duration_ms); else rbk_jw_null(w, "duration_ms");
     json_list(w, "events", &rb->items);
+    rbk_jw_close(w, '}');
+}
+
+static void json_instance(rbk_jw *w, const rbk_report *r, const rp_step *s, int k) {
+    const rp_instance *in = &s->inst[k];
+    rbk_jw_open(w, NULL, '{');
+    rbk_jw_int(w, "index", k + 1);
+    rbk_jw_str(w, "name", in->name);
+    rbk_jw_str(w, "status", rp_instance_status(in));
+    rbk_jw_str(w, "reason", in->reason);
+    rbk_jw_bool(w, "tolerated", rp_instance_tolerated(s, in));
+    rbk_jw_int(w, "attempts", in->attempts);
+    jw_time(w, "started", in->started, in->start_wall);
+    jw_time(w, "ended", in->status != NULL, in->end_wall);
+    if (in->status && in->started) rbk_jw_int(w, "duration_ms", in->duration_ms); else rbk_jw_null(w, "duration_ms");
+    json_list(w, "events", &in->items);
+    if (in->rollback >= 0) { rbk_jw_key(w, "rollback"); json_rollback(w, r, &r->rb[in->rollback]); }
+    else rbk_jw_null(w, "rollback");
     rbk_jw_close(w, '}');
 }
 
@@ -184,6 +216,19 @@ static void json_step(rbk_jw *w, const rbk_report *r, int i) {
     json_list(w, "events", &s->items);
     if (s->rollback >= 0) { rbk_jw_key(w, "rollback"); json_rollback(w, r, &r->rb[s->rollback]); }
     else rbk_jw_null(w, "rollback");
+    rbk_jw_str(w, "max_fail", s->per_item ? s->max_fail : NULL);
+    rbk_sbuf sum = RBK_SBUF_INIT;
+    rp_add_instances_summary(&sum, r, i);
+    rbk_jw_str(w, "instances_summary", sum.len ? rbk_sbuf_cstr(&sum) : NULL);
+    rbk_sbuf_free(&sum);
+    if (s->per_item) {
+        rbk_jw_key(w, "instances");
+        rbk_jw_open(w, NULL, '[');
+        for (int k = 0; k < s->ninst; k++) json_instance(w, r, s, k);
+        rbk_jw_close(w, ']');
+    } else {
+        rbk_jw_null(w, "instances");
+    }
     rbk_jw_close(w, '}');
 }
 
@@ -202,6 +247,7 @@ void rbk_report_json(rbk_sbuf *b, const rbk_report *r) {
     for (int k = 0; k < r->nrb; k++) {
         rbk_jw_open(&w, NULL, '{');
         rbk_jw_int(&w, "step", r->rb[k].step + 1);
+        rbk_jw_str(&w, "instance", r->rb[k].inst >= 0 ? r->steps[r->rb[k].step].inst[r->rb[k].inst].name : NULL);
         rbk_jw_str(&w, "status", r->rb[k].status ? r->rb[k].status : "unfinished");
         rbk_jw_close(&w, '}');
     }

@@ -137,9 +137,16 @@ static void md_item(rbk_sbuf *b, const rp_item *it) {
     rbk_sbuf_free(&block);
 }
 
-static void md_list(rbk_sbuf *b, const rp_list *l, int attempts) {
-    if (attempts > 1) rbk_sbuf_adds(b, "#### Attempt 1\n\n");
-    for (int i = 0; i < l->n; i++) md_item(b, &l->v[i]);
+/* The items [from, to) of a step (heading level 4 for its attempts) or of an instance (level 5). */
+static void md_items(rbk_sbuf *b, const rp_list *l, int from, int to, int attempts, int level) {
+    if (attempts > 1 && from == 0) rbk_sbuf_printf(b, "%.*s Attempt 1\n\n", level, "#####");
+    for (int i = from; i < to && i < l->n; i++) {
+        if (l->v[i].kind == RP_RETRY && level > 4) rbk_sbuf_adds(b, "#"); /* "##### Attempt N" */
+        md_item(b, &l->v[i]);
+    }
+}
+static void md_list(rbk_sbuf *b, const rp_list *l, int attempts, int level) {
+    md_items(b, l, 0, l->n, attempts, level);
     if (l->dropped) rbk_sbuf_printf(b, "*%d more routine events (logs, passing checks, commands) were not kept.*\n\n", l->dropped);
 }
 
@@ -200,16 +207,44 @@ static void md_summary(rbk_sbuf *b, const rbk_report *r) {
         rbk_sbuf_adds(b, " | ");
         md_status(b, rp_step_status(s));
         if (s->status && s->reason && (!strcmp(s->status, "skipped") || !s->started)) { rbk_sbuf_adds(b, ": "); md_esc(b, s->reason, 1); }
+        rbk_sbuf sum = RBK_SBUF_INIT;
+        rp_add_instances_summary(&sum, r, i);
+        if (sum.len) { rbk_sbuf_adds(b, " — "); md_esc(b, rbk_sbuf_cstr(&sum), 1); }
+        rbk_sbuf_free(&sum);
         rbk_sbuf_printf(b, " | %d | ", s->attempts);
         if (s->status && s->started) rp_add_dur(b, s->duration_ms);
         else rbk_sbuf_adds(b, "—");
         rbk_sbuf_adds(b, " |\n");
+        for (int k = 0; k < s->ninst; k++) { /* its instances, a row each: "2.1" */
+            const rp_instance *in = &s->inst[k];
+            rbk_sbuf_printf(b, "| %d.%d | ", i + 1, k + 1);
+            md_esc(b, s->section ? s->section : "", 1);
+            rbk_sbuf_adds(b, " | ");
+            md_esc(b, in->name, 1);
+            rbk_sbuf_adds(b, " | ");
+            md_status(b, rp_instance_status(in));
+            if (rp_instance_tolerated(s, in)) rbk_sbuf_printf(b, " (tolerated by max\\_fail %s)", s->max_fail);
+            if (in->status && in->reason && (!strcmp(in->status, "skipped") || !in->started)) { rbk_sbuf_adds(b, ": "); md_esc(b, in->reason, 1); }
+            rbk_sbuf_printf(b, " | %d | ", in->attempts);
+            if (in->status && in->started) rp_add_dur(b, in->duration_ms);
+            else rbk_sbuf_adds(b, "—");
+            rbk_sbuf_adds(b, " |\n");
+        }
     }
     rp_counts c = rp_count_steps(r);
     rbk_sbuf_printf(b, "\n%d step%s: %d ok, %d failed, %d stopped, %d skipped, %d interrupted, %d not run", r->nsteps,
                     r->nsteps == 1 ? "" : "s", c.ok, c.failed, c.stopped, c.skipped, c.interrupted, c.not_run);
     if (c.unfinished) rbk_sbuf_printf(b, ", %d unfinished", c.unfinished);
     rbk_sbuf_adds(b, ".\n\n");
+    rp_icounts ic = rp_count_instances(r, -1);
+    if (ic.per_item_steps) {
+        rbk_sbuf_printf(b, "%d instance%s of %d per-item step%s: %d ok, %d failed", ic.total, ic.total == 1 ? "" : "s", ic.per_item_steps,
+                        ic.per_item_steps == 1 ? "" : "s", ic.ok, ic.failed);
+        if (ic.tolerated) rbk_sbuf_printf(b, " (%d tolerated by max\\_fail)", ic.tolerated);
+        rbk_sbuf_printf(b, ", %d stopped, %d skipped, %d interrupted", ic.stopped, ic.skipped, ic.interrupted);
+        if (ic.unfinished) rbk_sbuf_printf(b, ", %d unfinished", ic.unfinished);
+        rbk_sbuf_adds(b, ".\n\n");
+    }
     if (r->dry_run) /* the dry run's findings (docs/cli.md, "Dry runs") */
         rbk_sbuf_printf(b, "Dry run: %d check%s verified, %d unverified (%s on a write the dry run did not do), "
                            "%d already fail%s in today's world.\n\n", c.verified, c.verified == 1 ? "" : "s", c.unverified,
@@ -217,6 +252,43 @@ static void md_summary(rbk_sbuf *b, const rbk_report *r) {
     else if (c.unverified)
         rbk_sbuf_printf(b, "%d check%s unverified: %s on a write the dry run did not do.\n\n", c.unverified,
                         c.unverified == 1 ? "" : "s", c.unverified == 1 ? "it depends" : "they depend");
+}
+
+/* An instance of a per-item step: "#### 2.1. NAME — status", its timing and outcome, its items,
+ * and a line on its rollback (what the rollback did is under ## Rollback). */
+static void md_instance(rbk_sbuf *b, const rbk_report *r, int i, int k) {
+    const rp_step *s = &r->steps[i];
+    const rp_instance *in = &s->inst[k];
+    rbk_sbuf_printf(b, "#### %d.%d. ", i + 1, k + 1);
+    md_esc(b, in->name, 0);
+    rbk_sbuf_adds(b, " — ");
+    md_status(b, rp_instance_status(in));
+    rbk_sbuf_adds(b, "\n\n");
+    if (in->started) {
+        rbk_sbuf_adds(b, "Instance of step ");
+        rbk_sbuf_printf(b, "%d. Started ", i + 1);
+        rp_add_time(b, in->start_wall);
+        if (in->status) { rbk_sbuf_adds(b, ", ended "); rp_add_time(b, in->end_wall); rbk_sbuf_adds(b, ", took "); rp_add_dur(b, in->duration_ms); }
+        rbk_sbuf_printf(b, "; %d attempt%s.", in->attempts, in->attempts == 1 ? "" : "s");
+    } else {
+        rbk_sbuf_printf(b, "Instance of step %d; not run in this run.", i + 1);
+    }
+    if (in->reason && in->status && (strcmp(in->status, "ok") || !in->started)) {
+        rbk_sbuf_adds(b, "  \n");
+        rbk_sbuf_adds(b, !strcmp(in->status, "skipped") ? "Skipped: " : !in->started ? "Not run: " : "Outcome: ");
+        md_esc(b, in->reason, 0);
+    }
+    if (rp_instance_tolerated(s, in)) rbk_sbuf_printf(b, "  \nTolerated by max\\_fail %s: the step went on.", s->max_fail);
+    if (in->rollback >= 0) {
+        const rp_rollback *rb = &r->rb[in->rollback];
+        rbk_sbuf_adds(b, "  \nRollback: ");
+        md_status(b, rb->status ? rb->status : "unfinished");
+        if (rb->reason) { rbk_sbuf_adds(b, " — "); md_esc(b, rb->reason, 0); }
+        if (rb->ran) rbk_sbuf_adds(b, " (under Rollback below)");
+        rbk_sbuf_addc(b, '.');
+    }
+    rbk_sbuf_adds(b, "\n\n");
+    md_list(b, &in->items, in->attempts, 5);
 }
 
 static void md_step(rbk_sbuf *b, const rbk_report *r, int i) {
@@ -241,7 +313,19 @@ static void md_step(rbk_sbuf *b, const rbk_report *r, int i) {
         md_esc(b, s->reason, 0);
     }
     rbk_sbuf_adds(b, "\n\n");
-    md_list(b, &s->items, s->attempts);
+    rbk_sbuf sum = RBK_SBUF_INIT;
+    rp_add_instances_summary(&sum, r, i);
+    if (sum.len) { rbk_sbuf_adds(b, "Per-item step: "); md_esc(b, rbk_sbuf_cstr(&sum), 0); rbk_sbuf_adds(b, ".\n\n"); }
+    rbk_sbuf_free(&sum);
+    if (!s->ninst) { md_list(b, &s->items, s->attempts, 4); return; }
+    /* a per-item step: its own items before its instances, the instances, then its items after them (its outcome) */
+    md_items(b, &s->items, 0, s->inst_at, s->attempts, 4);
+    for (int k = 0; k < s->ninst; k++) md_instance(b, r, i, k);
+    if (s->inst_at < s->items.n) {
+        rbk_sbuf_printf(b, "#### Step %d after its instances\n\n", i + 1);
+        md_items(b, &s->items, s->inst_at, s->items.n, s->attempts, 4);
+    }
+    if (s->items.dropped) rbk_sbuf_printf(b, "*%d more routine events (logs, passing checks, commands) were not kept.*\n\n", s->items.dropped);
 }
 
 static void md_rollback(rbk_sbuf *b, const rbk_report *r) {
@@ -254,8 +338,9 @@ static void md_rollback(rbk_sbuf *b, const rbk_report *r) {
     rbk_md_table_head(b, "Order|#|Step|Rollback|Duration|Detail", "rr--r-");
     for (int k = 0; k < r->nrb; k++) {
         const rp_rollback *rb = &r->rb[k];
-        rbk_sbuf_printf(b, "| %d | %d | ", k + 1, rb->step + 1);
-        md_esc(b, r->steps[rb->step].name, 1);
+        if (rb->inst < 0) rbk_sbuf_printf(b, "| %d | %d | ", k + 1, rb->step + 1);
+        else rbk_sbuf_printf(b, "| %d | %d.%d | ", k + 1, rb->step + 1, rb->inst + 1);
+        md_esc(b, rb->inst < 0 ? r->steps[rb->step].name : r->steps[rb->step].inst[rb->inst].name, 1);
         rbk_sbuf_adds(b, " | ");
         md_status(b, rb->status ? rb->status : "unfinished");
         rbk_sbuf_adds(b, " | ");
@@ -269,15 +354,18 @@ static void md_rollback(rbk_sbuf *b, const rbk_report *r) {
     for (int k = 0; k < r->nrb; k++) {
         const rp_rollback *rb = &r->rb[k];
         if (!rb->ran) continue;
-        rbk_sbuf_printf(b, "### Rollback of %d. ", rb->step + 1);
-        md_esc(b, r->steps[rb->step].name, 0);
+        if (rb->inst < 0) rbk_sbuf_printf(b, "### Rollback of %d. ", rb->step + 1);
+        else rbk_sbuf_printf(b, "### Rollback of %d.%d. ", rb->step + 1, rb->inst + 1);
+        md_esc(b, rb->inst < 0 ? r->steps[rb->step].name : r->steps[rb->step].inst[rb->inst].name, 0);
         rbk_sbuf_adds(b, " — ");
         md_status(b, rb->status ? rb->status : "unfinished");
         rbk_sbuf_adds(b, "\n\nStarted ");
         rp_add_time(b, rb->start_wall);
         if (rb->status) { rbk_sbuf_adds(b, ", took "); rp_add_dur(b, rb->duration_ms); }
-        rbk_sbuf_adds(b, ".\n\n");
-        md_list(b, &rb->items, 1);
+        rbk_sbuf_adds(b, ".");
+        if (rb->inst < 0 && r->steps[rb->step].per_item) rbk_sbuf_adds(b, " It rolled back the step's instances, each below, newest first.");
+        rbk_sbuf_adds(b, "\n\n");
+        md_list(b, &rb->items, 1, 4);
     }
 }
 
@@ -287,7 +375,7 @@ void rbk_report_md(rbk_sbuf *b, const rbk_report *r) {
     for (int i = 0; i < r->nsteps; i++) md_step(b, r, i);
     if (r->outside.n || r->outside.dropped) {
         rbk_sbuf_adds(b, "## Outside the steps\n\nTop-level code and the failure policy:\n\n");
-        md_list(b, &r->outside, 1);
+        md_list(b, &r->outside, 1, 4);
     }
     md_rollback(b, r);
     rbk_sbuf_adds(b, "## Point of no return\n\n");

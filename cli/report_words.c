@@ -49,16 +49,23 @@ const char *rp_step_status(const rp_step *s) {
     return s->started ? "unfinished" : "not run";
 }
 
+static void count_checks(rp_counts *c, const rp_list *l) {
+    for (int k = 0; k < l->n; k++) {
+        const rp_item *it = &l->v[k];
+        if (it->kind != RP_EXPECT && it->kind != RP_STOP_IF) continue;
+        if (!strcmp(it->status, "unverified")) c->unverified++;
+        else if (!strcmp(it->status, "failed") || !strcmp(it->status, "stopped")) c->failing++;
+        else c->verified++;
+    }
+}
+
+/* The steps by status (an instance is not a step: rp_count_instances counts them); the
+ * checks of the steps and of their instances. */
 rp_counts rp_count_steps(const rbk_report *r) {
     rp_counts c = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
     for (int i = 0; i < r->nsteps; i++) {
-        for (int k = 0; k < r->steps[i].items.n; k++) {
-            const rp_item *it = &r->steps[i].items.v[k];
-            if (it->kind != RP_EXPECT && it->kind != RP_STOP_IF) continue;
-            if (!strcmp(it->status, "unverified")) c.unverified++;
-            else if (!strcmp(it->status, "failed") || !strcmp(it->status, "stopped")) c.failing++;
-            else c.verified++;
-        }
+        count_checks(&c, &r->steps[i].items);
+        for (int k = 0; k < r->steps[i].ninst; k++) count_checks(&c, &r->steps[i].inst[k].items);
         const char *s = rp_step_status(&r->steps[i]);
         if (!strcmp(s, "ok")) c.ok++;
         else if (!strcmp(s, "failed")) c.failed++;
@@ -76,6 +83,67 @@ rp_counts rp_count_steps(const rbk_report *r) {
     return c;
 }
 
+/* An instance's status word: its end status, else "unfinished" (no end was recorded). */
+const char *rp_instance_status(const rp_instance *in) { return in->status ? in->status : "unfinished"; }
+
+/* 1 when the instance failed and its step went on: the failure was within max_fail. */
+int rp_instance_tolerated(const rp_step *s, const rp_instance *in) {
+    return in->status && !strcmp(in->status, "failed") && s->status && (!strcmp(s->status, "ok") || !strcmp(s->status, "skipped"));
+}
+
+static void count_instance(rp_icounts *c, const rp_step *s, const rp_instance *in) {
+    const char *st = rp_instance_status(in);
+    c->total++;
+    if (!strcmp(st, "ok")) c->ok++;
+    else if (!strcmp(st, "failed")) { c->failed++; c->tolerated += rp_instance_tolerated(s, in); }
+    else if (!strcmp(st, "stopped")) c->stopped++;
+    else if (!strcmp(st, "skipped")) c->skipped++;
+    else if (!strcmp(st, "interrupted")) c->interrupted++;
+    else c->unfinished++;
+}
+
+rp_icounts rp_count_instances(const rbk_report *r, int step) {
+    rp_icounts c;
+    memset(&c, 0, sizeof c);
+    for (int i = 0; i < r->nsteps; i++) {
+        const rp_step *s = &r->steps[i];
+        if ((step >= 0 && i != step) || !s->per_item) continue;
+        c.per_item_steps++;
+        for (int k = 0; k < s->ninst; k++) count_instance(&c, s, &s->inst[k]);
+    }
+    return c;
+}
+
+/* "4 instances: 3 ok, 1 failed (tolerated by max_fail 1)": the instances of a per-item step
+ * that started or ended (one never started — after max_fail was exceeded, or after a stop —
+ * has no event and is not counted). Nothing for a step that never started. */
+void rp_add_instances_summary(rbk_sbuf *b, const rbk_report *r, int step) {
+    const rp_step *s = &r->steps[step];
+    if (!s->per_item || (!s->started && !s->ninst)) return;
+    rp_icounts c = rp_count_instances(r, step);
+    if (!c.total) { rbk_sbuf_adds(b, "no instances ran"); return; }
+    rbk_sbuf_printf(b, "%d instance%s:", c.total, c.total == 1 ? "" : "s");
+    const char *sep = " ";
+    const struct { int n; const char *w; } parts[] = {{c.ok, "ok"}, {c.failed, "failed"}, {c.stopped, "stopped"}, {c.skipped, "skipped"},
+                                                       {c.interrupted, "interrupted"}, {c.unfinished, "unfinished"}};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        if (!parts[i].n) continue;
+        rbk_sbuf_printf(b, "%s%d %s", sep, parts[i].n, parts[i].w);
+        if (parts[i].w[0] == 'f' && s->max_fail) {
+            if (c.tolerated) rbk_sbuf_printf(b, " (tolerated by max_fail %s)", s->max_fail);
+            else if (s->status && !strcmp(s->status, "failed")) rbk_sbuf_printf(b, " (more than max_fail %s allows)", s->max_fail);
+        }
+        sep = ", ";
+    }
+}
+
+/* Whose rollback it is: "2. Upgrade {n}" (a step), "2.3. Upgrade c" (an instance of it). */
+void rp_add_rollback_name(rbk_sbuf *b, const rbk_report *r, const rp_rollback *rb) {
+    const rp_step *s = &r->steps[rb->step];
+    if (rb->inst < 0) rbk_sbuf_printf(b, "%d. %s", rb->step + 1, s->name);
+    else rbk_sbuf_printf(b, "%d.%d. %s", rb->step + 1, rb->inst + 1, s->inst[rb->inst].name);
+}
+
 /* Why the run is NO-GO: the first step that did not end ok or skipped, else the first error
  * outside the steps. NULL when there is none. Appended to b. */
 int rp_add_reason(rbk_sbuf *b, const rbk_report *r) {
@@ -85,6 +153,14 @@ int rp_add_reason(rbk_sbuf *b, const rbk_report *r) {
         if (!strcmp(st, "ok") || !strcmp(st, "skipped") || !strcmp(st, "not run")) continue;
         rbk_sbuf_printf(b, "step %d \"%s\" %s", i + 1, s->name, st);
         if (s->reason && strcmp(s->reason, st)) rbk_sbuf_printf(b, ": %s", s->reason);
+        for (int k = 0; k < s->ninst; k++) { /* a per-item step: the first instance that did not end ok, and why */
+            const rp_instance *in = &s->inst[k];
+            const char *ist = rp_instance_status(in);
+            if (!strcmp(ist, "ok") || !strcmp(ist, "skipped")) continue;
+            rbk_sbuf_printf(b, "; instance \"%s\" %s", in->name, ist);
+            if (in->reason && strcmp(in->reason, ist)) rbk_sbuf_printf(b, ": %s", in->reason);
+            break;
+        }
         return 1;
     }
     const rp_item *e = rp_outside_error(r);

@@ -418,13 +418,14 @@ static int remote_not_run(rbk_vm *vm, int skipped, uint64_t eid, rbk_remote_job 
 typedef struct remote_batch {
     const rbk_fleet_host **hosts; /* taken over from on_hosts() */
     size_t n, begun;              /* begun: the hosts whose effect was begun */
+    size_t replayed;              /* of those, replayed by a resume (eid 0): not run */
     rbk_remote_job *jobs;
     rbk_ssh_argv *argvs;          /* filled by the caller, host by host */
     uint64_t *eids;
 } remote_batch;
 
 static void batch_new(remote_batch *b, const rbk_fleet_host **hosts, size_t n) {
-    *b = (remote_batch){hosts, n, 0, rbk_xcalloc(n ? n : 1, sizeof *b->jobs), rbk_xcalloc(n ? n : 1, sizeof *b->argvs),
+    *b = (remote_batch){hosts, n, 0, 0, rbk_xcalloc(n ? n : 1, sizeof *b->jobs), rbk_xcalloc(n ? n : 1, sizeof *b->argvs),
                         rbk_xcalloc(n ? n : 1, sizeof *b->eids)};
 }
 /* Host i's process options, on the argv in b->argvs[i], cancelled by cancel; the caller adds
@@ -442,15 +443,28 @@ static rbk_proc_opts *batch_job(remote_batch *b, size_t i, rbk_cancel *cancel) {
  * ("call", "copy"). */
 static int batch_begin(rbk_vm *vm, remote_batch *b, size_t i, const char *effect, const char *target, const char *who,
                        const char *kind) {
+    (void)who;
+    (void)kind;
     b->eids[i] = rbk_vm_effect_begin(vm, effect, target);
-    if (!b->eids[i]) { /* its intent is not on disk, or a resume replays it (native.h) */
-        if (!rbk_vm_last_error(vm))
-            rbk_vm_error(vm, "%s on %s: a remote %s cut off by an earlier run is not replayed host by host yet: "
-                             "the step needs finishing by hand (docs/fleet.md, Resume)", who, b->hosts[i]->name, kind);
-        return -1;
-    }
     b->begun = i + 1;
+    if (!b->eids[i]) {
+        if (rbk_vm_last_error(vm)) return -1; /* its intent is not on disk, or the step diverged */
+        b->replayed++; /* a resume replays it (native.h): not run */
+    }
     return 0;
+}
+/* After every host's effect was begun: 0 run them; 1 a resume replays the whole call (every
+ * host's effect ended before the run was cut off: the native returns at once, the VM gives the
+ * recorded result); -1 with the error set when the resume replays some hosts and runs others
+ * again (the operator counted some as done and others not: no result can be made of both). */
+static int batch_replayed(rbk_vm *vm, remote_batch *b, const char *who, const char *kind) {
+    if (!b->replayed) return 0;
+    if (b->replayed == b->n) return 1;
+    rbk_vm_error(vm, "%s: at the resume, %zu of the %zu hosts of this %s are counted as done or replayed and the others are "
+                     "to run again: one result cannot be made of both; resume again deciding the same for all of them "
+                     "(--unknown rerun or --unknown done), or finish the step by hand",
+                 who, b->replayed, b->n, kind);
+    return -1;
 }
 /* Runs the begun jobs. A host outside the declared groups got its master from this call
  * (ControlMaster=auto): marked, so that rbk_remote_close ends it too. */
@@ -522,6 +536,7 @@ static int run_remote(rbk_vm *vm, int is_exec, sh_args *a, rbk_value on, rbk_val
         res = batch_begin(vm, &b, i, a->label, t.data, who.data, "call");
         rbk_sbuf_free(&t);
     }
+    if (!res && batch_replayed(vm, &b, who.data, "call")) res = -1; /* replayed whole: the VM has its result */
     rbk_sbuf_free(&who);
     if (!res) batch_run(&b, f);
     rbk_sbuf msg = RBK_SBUF_INIT;
@@ -876,6 +891,7 @@ static int file_copy(rbk_vm *vm, int upload, rbk_value *args, rbk_value *out) {
         res = batch_begin(vm, &b, i, "file", t.data, label, "copy");
         rbk_sbuf_free(&t);
     }
+    if (!res && batch_replayed(vm, &b, label, "copy")) res = -1; /* replayed whole: the VM has its result */
     if (!res) batch_run(&b, f);
     rbk_sbuf msg = RBK_SBUF_INIT;
     int nfailed = 0;

@@ -684,11 +684,29 @@ rbk_status rbk_instances_run(rbk_vm *vm, uint32_t idx, int *tolerated) {
             vm->err = rbk_sbuf_detach(&m);
         }
         vm->err_expect = -1;
+        vm->err_has_pos = 0; /* the step's verdict, not the position of an instance's error */
         rs = RBK_E_FAIL;
     } else if (failures) {
         *tolerated = failures;
         rbk_vm_clear_error(vm);
-        rbk_vm_note(vm, "%d of %" PRId64 " instances failed (%s), within max_fail %" PRId64, failures, n, rbk_sbuf_cstr(&failed_names), budget);
+        rbk_event e = rbk_steps_ev(vm, RBK_EV_NOTE, (int)idx);
+        rbk_sbuf t = RBK_SBUF_INIT;
+        rbk_sbuf_printf(&t, "%d of %" PRId64 " instances failed (%s), within max_fail %" PRId64, failures, n, rbk_sbuf_cstr(&failed_names), budget);
+        e.text = rbk_sbuf_cstr(&t);
+        rbk_vm_emit(vm, &e);
+        rbk_sbuf_free(&t);
+    }
+    /* the instances that never started end too, each with its reason (a row in the reports) */
+    for (int i = 0; i < n && rs != RBK_OK; i++) {
+        rbk_instance *in = &I->v[i];
+        if (in->outcome != RBK_INST_PENDING) continue;
+        in->outcome = RBK_INST_SKIPPED;
+        rbk_event e = inst_ev(vm, RBK_EV_STEP_END, idx, in);
+        e.status = "skipped";
+        e.text = rs == RBK_E_INTERRUPT ? "not started: the run was interrupted"
+               : rs == RBK_E_STOP ? "not started: the run stopped" : "not started: more instances failed than max_fail allows";
+        e.code = vm->stepno;
+        rbk_vm_emit(vm, &e);
     }
     (void)outcome_word;
     rbk_sbuf_free(&failed_names);

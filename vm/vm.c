@@ -373,6 +373,8 @@ int rbk_vm_replay_unmatched(rbk_vm *vm, rbk_sbuf *out) {
     return n;
 }
 
+static void emit_effect_end(rbk_vm *vm, uint64_t id, int seq, const char *status, int code, const char *out, const char *err,
+                            int64_t duration_ms, const char *result, int replayed);
 uint64_t rbk_vm_effect_begin(rbk_vm *vm, const char *effect, const char *target) {
     vm->replay_now = NULL;
     if (vm->pending_end.set) rbk_vm_effect_finish(vm, NULL, 0, NULL); /* not ended by its native */
@@ -391,6 +393,15 @@ uint64_t rbk_vm_effect_begin(rbk_vm *vm, const char *effect, const char *target)
         int diverged = 0;
         const rbk_replay *r = replay_match(vm, effect, target, e.seq, &diverged);
         if (diverged) return 0;
+        if (r && r->kind == RBK_REPLAY_IN_CALL) {
+            /* one host of a call on several: its intent and outcome again, marked replayed; the
+             * call's result comes with its last host (rbk_vm_effect_finish) */
+            e.replayed = 1;
+            rbk_vm_emit(vm, &e);
+            if (vm->sink_failed) return refuse_unrecorded(vm);
+            emit_effect_end(vm, e.effect_id, r->seq, r->status, r->code, NULL, NULL, r->duration_ms, "{\"in_call\":true}", 1);
+            return 0;
+        }
         if (r && r->kind != RBK_REPLAY_RUN) {
             e.replayed = 1;
             rbk_vm_emit(vm, &e);
@@ -450,8 +461,13 @@ void rbk_vm_effect_end(rbk_vm *vm, uint64_t id, const char *status, int code, co
     if (vm->in_native && vm->opts.checkpoints) {
         char *o = out ? rbk_xstrndup(out, outlen) : NULL;
         char *r = err ? rbk_xstrndup(err, errlen) : NULL;
-        /* the journal records what the call returns: the end waits for the native to return */
-        if (vm->pending_end.set) rbk_vm_effect_finish(vm, NULL, 0, NULL);
+        /* the journal records what the call returns: the end waits for the native to return; an
+         * earlier effect of the same call (a host of several) records that it is part of it */
+        if (vm->pending_end.set) {
+            vm->pending_in_call = 1;
+            rbk_vm_effect_finish(vm, NULL, 0, NULL);
+            vm->pending_in_call = 0;
+        }
         vm->pending_end.set = 1;
         vm->pending_end.id = id;
         vm->pending_end.status = rbk_xstrdup(status);
@@ -522,7 +538,9 @@ int rbk_vm_effect_finish(rbk_vm *vm, const char *ret, int failed, rbk_value *out
     }
     if (!vm->pending_end.set) return failed;
     rbk_sbuf res = RBK_SBUF_INIT;
-    if (!out) {
+    if (!out && vm->pending_in_call) {
+        rbk_sbuf_adds(&res, "{\"in_call\":true}"); /* the call's result: its last effect's */
+    } else if (!out) {
         rbk_sbuf_adds(&res, "{\"unrecorded\":\"the call did not end it\"}");
     } else if (!failed) {
         rbk_vm_result_json(vm, *out, &res);

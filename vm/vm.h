@@ -69,7 +69,9 @@ typedef enum rbk_replay_kind {
     RBK_REPLAY_VALUE, /* it completed: the call returns the recorded value, not performed again */
     RBK_REPLAY_ERROR, /* it completed with an error: the call raises the recorded error */
     RBK_REPLAY_RUN,   /* performed again: a read, or the operator chose to run it again */
-    RBK_REPLAY_DONE   /* the operator counted it as done: not performed; its result cannot be read */
+    RBK_REPLAY_DONE,  /* the operator counted it as done: not performed; its result cannot be read */
+    RBK_REPLAY_IN_CALL /* one host of a call on several (sh/exec on: a list) that completed: not
+                          performed; the call's result is its last effect's (VALUE or ERROR) */
 } rbk_replay_kind;
 typedef struct rbk_replay {
     rbk_part part;

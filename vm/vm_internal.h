@@ -133,6 +133,7 @@ struct rbk_vm {
     uint64_t replay_id;
     int call_write;             /* the running native call is a write (rbk_call_effect) */
     int in_native;              /* a native is running: its effect_end waits for its result */
+    int pending_in_call;        /* that effect_end is ended by another of the same call (vm.c) */
     struct {                    /* that effect_end (rbk_vm_effect_end, rbk_vm_effect_finish) */
         int set, code, seq, in_txn;
         uint64_t id;

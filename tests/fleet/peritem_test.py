@@ -264,5 +264,34 @@ check(r.returncode == 0 and f"ok Ping {WEB[2]}" in o and o.count("not selected b
 r = run(rb, "--only", "Ping nosuch")
 check(r.returncode == 1 and "has no instance of that name" in out(r), "--only naming no instance fails, listing the instances")
 
+# --- a call on several hosts that completed before a SIGKILL later in its step is replayed at
+# the resume (its hosts' effects are not run again; the step gets the call's result)
+marks = os.path.join(TMP, "m4")
+os.mkdir(marks)
+jr = os.path.join(TMP, "j4.jsonl")
+rb = write("replay.rb", f'''runbook "replay"
+hosts web
+step "s" {{
+  let rs = sh("echo x >> {marks}/$RBK_FIXTURE_HOST; echo $RBK_FIXTURE_HOST", on: [hosts.web[0], hosts.web[1]])
+  sh("if [ ! -e {marks}/slept ]; then touch {marks}/slept; sleep 325; fi", on: hosts.web[2])
+  log("replayed {{rs[0].host}} {{trim(rs[0].stdout)}} {{rs[1].host}} {{trim(rs[1].stdout)}}")
+}} rollback {{ log("undo") }}
+''')
+p = subprocess.Popen([RUNBOOK, "run", rb, "--inventory", INV, "--journal", jr], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+for _ in range(600):
+    if remote_procs("sleep 325"):
+        break
+    time.sleep(0.1)
+p.kill()
+p.wait()
+wait_gone("sleep 325")
+r = subprocess.run([RUNBOOK, "resume", jr, "--inventory", INV, "--unknown", "rerun"], capture_output=True, timeout=120,
+                   env=dict(os.environ, NO_COLOR="1"), input=b"")
+o = out(r)
+h0, h1 = WEB[0], WEB[1]
+check(r.returncode == 0 and f"replayed {h0} {h0} {h1} {h1}" in o,
+      f"resume replays a completed call on several hosts and the step gets its result ({r.returncode}, {o[-500:]!r})")
+check(len(lines(f"{marks}/{h0}")) == 1 and len(lines(f"{marks}/{h1}")) == 1, "the replayed call did not run again on its hosts")
+
 print(f"{len(failures)} failure(s)")
 sys.exit(1 if failures else 0)

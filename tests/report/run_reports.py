@@ -7,7 +7,9 @@ there (USER=report-tester, NO_COLOR=1, plus `# env:` values), and checks:
   - the exit code is `# exit: N` (default 0);
   - all three reports exist, are UTF-8 and hold no control character but newline and tab;
   - the JSON parses (json.loads) and its counts agree with its steps and the exit code;
-  - the XML parses (xml.etree) and its testsuite counts agree with its testcases and the JSON;
+  - the XML parses (xml.etree) and its testsuite counts agree with its testcases and the JSON
+    (a testcase per step, then one per instance of a per-item step);
+  - the instances of per-item steps agree with counts.instances (none of them counted as steps);
   - no `# secret: TEXT` appears in any report, nor in the run's stdout or stderr;
   - no AddressSanitizer / LeakSanitizer / UBSan report on stderr;
   - each report, normalised (times, durations, hashes, host), equals snapshots/NAME.EXT.
@@ -106,6 +108,25 @@ def check_json(doc, rc, problems):
         problems.append(f"json: verdict {doc['verdict']} for exit {rc}")
     if [s["index"] for s in steps] != list(range(1, len(steps) + 1)):
         problems.append("json: step indexes are not 1..N")
+    # the instances of per-item steps: counted apart from the steps, each in its step's list
+    insts = [(s, i) for s in steps for i in (s["instances"] or [])]
+    ic = c["instances"]
+    if ic["per_item_steps"] != sum(1 for s in steps if s["instances"] is not None):
+        problems.append(f"json: counts.instances.per_item_steps is {ic['per_item_steps']}")
+    if ic["total"] != len(insts):
+        problems.append(f"json: counts.instances.total is {ic['total']}, the steps hold {len(insts)}")
+    for key in ("ok", "failed", "stopped", "skipped", "interrupted", "unfinished"):
+        n = sum(1 for s, i in insts if i["status"] == key)
+        if ic[key] != n:
+            problems.append(f"json: counts.instances.{key} is {ic[key]}, the instances say {n}")
+    if ic["tolerated"] != sum(1 for s, i in insts if i["tolerated"]):
+        problems.append("json: counts.instances.tolerated differs from the instances")
+    for s, i in insts:
+        if i["tolerated"] and (i["status"] != "failed" or s["status"] not in ("ok", "skipped")):
+            problems.append(f"json: instance {i['name']!r} tolerated but {i['status']} in a step {s['status']}")
+    for s in steps:
+        if s["instances"] is not None and [i["index"] for i in s["instances"]] != list(range(1, len(s["instances"]) + 1)):
+            problems.append(f"json: instance indexes of step {s['index']} are not 1..N")
 
 
 def check_xml(root, doc, problems):
@@ -117,8 +138,11 @@ def check_xml(root, doc, problems):
     cases = suite.findall("testcase")
     names = [tc.get("name") for tc in cases]
     top = [e for e in doc["outside_steps"] if e["type"] == "error"][:1]
-    if names != [s["name"] for s in doc["steps"]] + ["top-level code" for e in top]:
-        problems.append(f"xml: testcase names {names} differ from the JSON steps (and top-level error)")
+    want = []
+    for s in doc["steps"]:  # a testcase per step, then one per instance of it
+        want += [s["name"]] + [i["name"] for i in (s["instances"] or [])]
+    if names != want + ["top-level code" for e in top]:
+        problems.append(f"xml: testcase names {names} differ from the JSON steps and instances (and top-level error)")
     counts = {"tests": len(cases),
               "failures": sum(len(tc.findall("failure")) for tc in cases),
               "errors": sum(len(tc.findall("error")) for tc in cases),
@@ -127,11 +151,14 @@ def check_xml(root, doc, problems):
         for k, v in counts.items():
             if int(el.get(k, "-1")) != v:
                 problems.append(f"xml: <{el.tag}> {k}={el.get(k)} but the testcases say {v}")
-    c = doc["counts"]
-    if counts["failures"] != c["failed"] + sum(1 for e in top if e["status"] != "interrupted"):
-        problems.append("xml: failures differ from the JSON's failed steps")
-    if counts["skipped"] != c["skipped"] + c["not_run"]:
-        problems.append("xml: skipped differs from the JSON's skipped + not run steps")
+    c, ic = doc["counts"], doc["counts"]["instances"]
+    if counts["failures"] != c["failed"] + ic["failed"] + sum(1 for e in top if e["status"] != "interrupted"):
+        problems.append("xml: failures differ from the JSON's failed steps and instances")
+    if counts["skipped"] != c["skipped"] + c["not_run"] + ic["skipped"]:
+        problems.append("xml: skipped differs from the JSON's skipped + not run steps and skipped instances")
+    tolerated = [tc.get("name") for tc in cases for f in tc.findall("failure") if f.get("type") == "tolerated"]
+    if len(tolerated) != ic["tolerated"]:
+        problems.append(f"xml: {len(tolerated)} failures of type tolerated, the JSON says {ic['tolerated']}")
     props = {p.get("name"): p.get("value") for p in suite.iter("property")}
     if props.get("artifact_sha256") != doc["artifact_sha256"]:
         problems.append("xml: the artifact_sha256 property differs from the JSON")

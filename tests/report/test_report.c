@@ -1,7 +1,8 @@
 /* tests/report/test_report.c — the report model of cli/report.c fed with events by hand, for
  * what a real run cannot produce on demand: a run with no end event, the per-text limit at N
  * and N+1 bytes, the per-step item limit at N and N+1, every control character and invalid
- * UTF-8, markup in names, a report closed without events (nothing written) and bad paths.
+ * UTF-8, markup in names, a report closed without events (nothing written) and bad paths, and
+ * the interleaved events of instances of a per-item step that run at once.
  * Files go to a fresh temporary directory. The snapshots of whole runs are in run_reports.py. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -394,6 +395,99 @@ static void test_operator_retry_and_resumed_step(void **st) {
     free(m);
 }
 
+/* A per-item step (step 0) with a batch of two instances whose events interleave, as those of
+ * instances running at once do: each event goes to its instance, none to the step; "b" fails
+ * beyond max_fail 0, the step fails, and its rollback runs around the instances' rollbacks. */
+static void inst_ev(rbk_report *r, rbk_event_kind k, const char *inst, uint64_t id, const char *status, const char *text) {
+    rbk_event e = ev(k, 0);
+    e.instance = inst;
+    e.effect_id = id;
+    e.status = status;
+    e.text = text;
+    if (k == RBK_EV_EFFECT_START) { e.effect = "sh"; e.target = text; e.text = NULL; }
+    if (k == RBK_EV_EFFECT_END) { e.out = text; e.text = NULL; e.code = !strcmp(status, "ok") ? 0 : 1; }
+    send(r, e);
+}
+static void fill_instances(rbk_report *r) {
+    start_run(r);
+    rbk_event note = ev(RBK_EV_NOTE, 0);
+    note.text = "2 instances (for n in LIST), 2 at a time, 0 failures tolerated";
+    send(r, note);
+    uint64_t A = (1ull << 32) + 1, B = (2ull << 32) + 1;
+    inst_ev(r, RBK_EV_STEP_START, "Up a", 0, NULL, NULL);
+    inst_ev(r, RBK_EV_STEP_START, "Up b", 0, NULL, NULL);
+    inst_ev(r, RBK_EV_EFFECT_START, "Up b", B, NULL, "echo b");
+    inst_ev(r, RBK_EV_EFFECT_START, "Up a", A, NULL, "echo a");
+    inst_ev(r, RBK_EV_EFFECT_END, "Up b", B, "failed", "out of b\n");
+    inst_ev(r, RBK_EV_EFFECT_END, "Up a", A, "ok", "out of a\n");
+    inst_ev(r, RBK_EV_FAIL, "Up b", 0, "error", "b broke");
+    inst_ev(r, RBK_EV_STEP_END, "Up a", 0, "ok", NULL);
+    inst_ev(r, RBK_EV_STEP_END, "Up b", 0, "failed", "b broke");
+    rbk_event end = ev(RBK_EV_STEP_END, 0);
+    end.status = "failed";
+    end.text = "1 of 2 instances failed (Up b), more than max_fail 0 allows";
+    send(r, end);
+    send(r, ev(RBK_EV_ROLLBACK_START, 0));
+    inst_ev(r, RBK_EV_ROLLBACK_START, "Up b", 0, NULL, NULL);
+    inst_ev(r, RBK_EV_EFFECT_START, "Up b", B + 1, NULL, "undo b");
+    inst_ev(r, RBK_EV_EFFECT_END, "Up b", B + 1, "ok", "undone b\n");
+    inst_ev(r, RBK_EV_ROLLBACK_END, "Up b", 0, "ok", NULL);
+    inst_ev(r, RBK_EV_ROLLBACK_START, "Up a", 0, NULL, NULL);
+    inst_ev(r, RBK_EV_FAIL, "Up a", 0, "error", "rollback: a stuck");
+    inst_ev(r, RBK_EV_ROLLBACK_END, "Up a", 0, "failed", "a stuck");
+    rbk_event rbe = ev(RBK_EV_ROLLBACK_END, 0);
+    rbe.status = "failed";
+    send(r, rbe);
+    end_run(r, 3, "rollback-incomplete");
+}
+
+static void test_interleaved_instances(void **st) {
+    fx *f = *st;
+    f->u->steps[0].flags |= RBK_STEP_PER_ITEM;
+    char *j = render(f, "i.json", fill_instances);
+    /* the step keeps its own events only, and one attempt */
+    assert_non_null(strstr(j, "\"attempts\": 1,\n      \"started\""));
+    assert_non_null(strstr(j, "\"instances_summary\": \"2 instances: 1 ok, 1 failed (more than max_fail 0 allows)\""));
+    const char *a = strstr(j, "\"name\": \"Up a\""), *b = strstr(j, "\"name\": \"Up b\"");
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_true(a < b); /* in the order they started */
+    const char *step_events = strstr(j, "\"events\": [");
+    assert_true(step_events < a);
+    const char *echo = strstr(step_events, "\"target\": \"echo");
+    assert_true(echo > a); /* no instance event in the step's list */
+    /* each instance's command, with its own output, in its own list */
+    const char *ea = strstr(a, "\"target\": \"echo a\""), *eb = strstr(b, "\"target\": \"echo b\"");
+    assert_non_null(ea);
+    assert_non_null(eb);
+    assert_true(ea < b);
+    assert_non_null(strstr(ea, "\"text\": \"out of a\\n\""));
+    assert_true(strstr(ea, "\"text\": \"out of a\\n\"") < b);
+    assert_non_null(strstr(b, "\"message\": \"b broke\""));
+    assert_non_null(strstr(b, "\"instance\": \"Up b\""));
+    assert_non_null(strstr(b, "\"target\": \"undo b\""));
+    assert_non_null(strstr(j, "\"rollback_order\": [\n    {\n      \"step\": 1,\n      \"instance\": null,\n      \"status\": \"failed\"\n    },\n"
+                              "    {\n      \"step\": 1,\n      \"instance\": \"Up b\",\n      \"status\": \"ok\"\n    },\n"
+                              "    {\n      \"step\": 1,\n      \"instance\": \"Up a\",\n      \"status\": \"failed\"\n    }"));
+    assert_non_null(strstr(j, "\"instances\": {\n      \"per_item_steps\": 1,\n      \"total\": 2,\n      \"ok\": 1,\n      \"failed\": 1,\n      \"tolerated\": 0,"));
+    assert_non_null(strstr(j, "\"steps\": 2,\n    \"ok\": 0,\n    \"failed\": 1,")); /* instances are not steps */
+    free(j);
+    char *m = render(f, "i.md", fill_instances);
+    assert_non_null(strstr(m, "| 1.1 |  | Up a | ok | 1 |"));
+    assert_non_null(strstr(m, "| 1.2 |  | Up b | **FAILED** | 1 |"));
+    assert_non_null(strstr(m, "#### 1.2. Up b — **FAILED**\n"));
+    assert_non_null(strstr(m, "Rollback: **FAILED** — a stuck (under Rollback below)."));
+    assert_non_null(strstr(m, "### Rollback of 1.1. Up a — **FAILED**"));
+    assert_non_null(strstr(m, "Reason: step 1 \"first"));
+    assert_non_null(strstr(m, "; instance \"Up b\" failed: b broke"));
+    free(m);
+    char *x = render(f, "i.xml", fill_instances);
+    assert_non_null(strstr(x, "tests=\"4\" failures=\"2\" errors=\"0\" skipped=\"1\""));
+    assert_non_null(strstr(x, "name=\"Up b\" time=\"0.000\">\n      <failure message=\"failed: b broke\" type=\"failed\">"));
+    assert_non_null(strstr(x, "instance Up b: failed — b broke\n"));
+    free(x);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_no_events_writes_nothing, setup, teardown),
@@ -406,6 +500,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_forged_cut_marker, setup, teardown),
         cmocka_unit_test_setup_teardown(test_markup_in_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_operator_retry_and_resumed_step, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_interleaved_instances, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
