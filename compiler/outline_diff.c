@@ -413,6 +413,7 @@ typedef struct named_kind { const char *word, *added, *removed, *changed; } name
 static const named_kind NAMED_ENV = {"env", "env-added", "env-removed", "env-changed"};
 static const named_kind NAMED_PARAM = {"param", "param-added", "param-removed", "param-changed"};
 static const named_kind NAMED_LOCK = {"lock", "lock-added", "lock-removed", "lock-changed"}; /* never changed: a name only */
+static const named_kind NAMED_GROUP = {"hosts group", "group-added", "group-removed", "group-changed"}; /* a name only */
 
 static void env_named(named *n, const rbk_oenv *e) {
     rbk_sbuf b = RBK_SBUF_INIT;
@@ -422,6 +423,13 @@ static void env_named(named *n, const rbk_oenv *e) {
     n->shown = rbk_sbuf_detach(&b);
     n->key = rbk_xstrdup(n->shown);
     n->must = e->optional ? NULL : "a run needs it set";
+}
+static void group_named(named *n, const rbk_oenv *g) {
+    n->name = g->name;
+    n->line = g->line;
+    n->shown = rbk_xstrdup("hosts group");
+    n->key = rbk_xstrdup("");
+    n->must = "a run needs it in its --inventory";
 }
 static void lock_named(named *n, const rbk_oenv *l) {
     n->name = l->name;
@@ -480,12 +488,17 @@ static void diff_decls(rbk_odiff *d, const rbk_outline *a, const rbk_outline *b)
         msg(c, "the title changed");
         texts(c, a->title ? a->title : "(none)", b->title ? b->title : "(none)");
     }
-    /* env, params and locks; host groups, when the language has them, are one more list of these */
+    /* env, hosts groups (in the env table, flagged: docs/fleet.md), params and locks */
     named *x = rbk_xcalloc((size_t)(a->nenvs + a->nparams + a->nlocks) + 1, sizeof(named));
     named *y = rbk_xcalloc((size_t)(b->nenvs + b->nparams + b->nlocks) + 1, sizeof(named));
-    for (int i = 0; i < a->nenvs; i++) env_named(&x[i], &a->envs[i]);
-    for (int j = 0; j < b->nenvs; j++) env_named(&y[j], &b->envs[j]);
-    diff_named(d, a, b, &NAMED_ENV, x, a->nenvs, y, b->nenvs);
+    for (int hosts = 0; hosts < 2; hosts++) {
+        int nx = 0, ny = 0;
+        for (int i = 0; i < a->nenvs; i++)
+            if (a->envs[i].hosts == hosts) (hosts ? group_named : env_named)(&x[nx++], &a->envs[i]);
+        for (int j = 0; j < b->nenvs; j++)
+            if (b->envs[j].hosts == hosts) (hosts ? group_named : env_named)(&y[ny++], &b->envs[j]);
+        diff_named(d, a, b, hosts ? &NAMED_GROUP : &NAMED_ENV, x, nx, y, ny);
+    }
     for (int i = 0; i < a->nparams; i++) param_named(&x[i], &a->params[i]);
     for (int j = 0; j < b->nparams; j++) param_named(&y[j], &b->params[j]);
     diff_named(d, a, b, &NAMED_PARAM, x, a->nparams, y, b->nparams);
