@@ -338,6 +338,7 @@ typedef struct target {
     rbk_node *at;         /* the node under the position */
     rbk_node *field;      /* a field access whose type the checker knows */
     rbk_node *lock;       /* a run lock's declaration (N_LOCK) */
+    rbk_node *attr;       /* a per-item step's `serial` or `max_fail` (N_STEP_ATTR), on its name */
 } target;
 
 /* The N_ENV declaration that declares env name e. */
@@ -410,7 +411,9 @@ static int resolve(rbk_compiler *c, int file, uint32_t off, target *t) {
         t->lock = parent; /* ... or on its name */
     }
     rbk_query_path_free(&p);
-    return t->builtin >= 0 || t->decl || t->env || t->module >= 0 || t->field || t->lock;
+    if (n->kind == N_STEP_ATTR && off <= n->off + n->slen && (!strcmp(n->str, "serial") || !strcmp(n->str, "max_fail")))
+        t->attr = n;
+    return t->builtin >= 0 || t->decl || t->env || t->module >= 0 || t->field || t->lock || t->attr;
 }
 
 /* The span of a declaration's name. */
@@ -452,6 +455,16 @@ char *rbk_query_hover(rbk_compiler *c, int file, uint32_t off, uint32_t *span_of
         rbk_sbuf_printf(&b, "```runbook\nuse \"%s\"\n```\nmodule `%s`", c->modules[t.module].path, c->modules[t.module].name);
         const char *p = c->sources->items[c->modules[t.module].file]->path;
         if (p[0] != '<') rbk_sbuf_printf(&b, " (%s)", p);
+    } else if (t.attr) { /* docs/fleet.md, "Per-item steps" */
+        int serial = t.attr->str[0] == 's';
+        rbk_sbuf_adds(&b, "```runbook\n");
+        src_text(c, t.attr->file, t.attr->off, t.attr->end, 100, &b);
+        rbk_sbuf_adds(&b, serial ? "\n```\nthe batch size of a per-item step: how many of its instances run at a time, a count "
+                                   "or a share of the items (rounded up, at least 1); the next batch starts when the whole batch "
+                                   "has ended. Default `serial 1`: one at a time"
+                                 : "\n```\nthe failure budget of a per-item step: how many of its instances may fail, a count or "
+                                   "a share of the items (rounded down); one more and no new instance starts, the running ones "
+                                   "finish, and the step fails. Default `max_fail 0`");
     } else if (t.lock) {
         rbk_sbuf_adds(&b, "```runbook\n");
         src_text(c, t.lock->file, t.lock->off, t.lock->end, 300, &b);

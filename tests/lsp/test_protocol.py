@@ -746,6 +746,11 @@ def per_item_steps():
         eq(r and r["range"]["start"], decl, "definition " + what)
     h = hov("log(x)", 4)
     assert h and "for x in [\"a\", \"b\"]" in h, h
+    h = hov("serial 25%", 2)
+    assert h and h.startswith("```runbook\nserial 25%\n```") and "batch size" in h, h
+    h = hov("max_fail 1", 3)
+    assert h and "max_fail 1" in h and "failure budget" in h, h
+    eq(hov("serial 25%", 8), None, "on the value: nothing to say")
 
     lines = PER_ITEM.split("\n")
     version = [1]
