@@ -607,6 +607,7 @@ static char *count_why(const rbk_outline *o, const rbk_ostep *st, const rbk_cost
     rbk_cost_text(&b, one);
     rbk_sbuf_printf(&b, " per instance × %s, and the number of items of `%s` is not known before the run", times, st->list);
     if (st->list_group >= 0) rbk_sbuf_printf(&b, " (runbook plan --inventory FILE counts group %s)", o->envs[st->list_group].name);
+    else if (st->list_param) rbk_sbuf_printf(&b, " (it depends on --param %s)", st->list_param);
     return rbk_sbuf_detach(&b);
 }
 static void per_item_worst(rbk_outline *o, rbk_ostep *st) {
@@ -734,8 +735,10 @@ static void build_step(walker *w, int i) {
     if (list->kind == N_FIELD && list->aux == RBK_FIELD_ENV && list->slot >= 0 && list->slot < w->c->nenvs &&
         (w->c->envs[list->slot]->flags & RBK_NF_HOSTS))
         st->list_group = list->slot;
+    w->need_param = NULL;
     cval v = rbk_an_ceval(w, list, NULL, 0);
     st->items = v.kind == CV_LIST ? v.i : -1;
+    st->list_param = st->items < 0 ? w->need_param : NULL;
     per_item_worst(w->o, st);
 }
 

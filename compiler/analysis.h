@@ -98,6 +98,7 @@ typedef struct rbk_ostep {
     int list_group;        /* the list is `hosts.G`: G's index in envs (--inventory knows its length); else -1 */
     int serial, serial_pct, max_fail, max_fail_pct;
     int64_t items;         /* the list's length, when known before the run; else -1 */
+    const char *list_param; /* not known because of this required (or secret) param, or NULL */
     int64_t batches;       /* at most this many batches (known items, or a serial P%: ceil(100/P)); else -1 */
     rbk_cost instance_worst, instance_rollback_worst;
 } rbk_ostep;
