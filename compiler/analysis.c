@@ -615,6 +615,7 @@ static void per_item_worst(rbk_outline *o, rbk_ostep *st) {
     cost_free(&st->rollback_worst);
     st->batches = batches_of(st, st->items);
     st->worst = capped(&st->cond_cost, st->timeout_ms);
+    cost_add(&st->worst, &st->list_cost); /* not under the step's timeout: no instance runs yet */
     rbk_cost run = cost_copy(&st->instance_worst);
     if (st->batches >= 0) cost_mul(&run, st->batches);
     else if (rbk_cost_bounded(&run) && !cost_empty(&run)) {
@@ -703,6 +704,9 @@ static void build_step(walker *w, int i) {
         if (a->kind != N_STEP_ATTR || strcmp(a->str, "if")) continue;
         st->cond = rbk_an_render(w, a->a, NULL);
         st->cond_cost = expr_items(w, a->a, NULL, &st->cond_items);
+    }
+    if (si->per_item) { /* the list is computed once, after the `if`, before any instance (vm/instances.c) */
+        st->list_cost = expr_items(w, si->per_item->a, NULL, &st->cond_items);
     }
     st->body_cost = block_items(w, n->b, NULL, &st->body);
     if (st->has_rollback) st->rollback_cost = block_items(w, n->c, NULL, &st->rollback);
@@ -906,7 +910,7 @@ static void free_step(rbk_ostep *s) {
     cost_free(&s->cond_cost); cost_free(&s->body_cost); cost_free(&s->rollback_cost);
     cost_free(&s->worst); cost_free(&s->rollback_worst);
     free(s->list);
-    cost_free(&s->instance_worst); cost_free(&s->instance_rollback_worst);
+    cost_free(&s->instance_worst); cost_free(&s->instance_rollback_worst); cost_free(&s->list_cost);
 }
 
 void rbk_outline_free(rbk_outline *o) {

@@ -89,7 +89,7 @@ typedef struct rbk_ostep {
     rbk_cost worst, rollback_worst;               /* the step's rules applied */
     /* a per-item step (docs/fleet.md): `for VAR in LIST serial N|P% max_fail N|P%`. Its
      * instances run in batches of `serial`, a batch as long as its longest instance, so worst
-     * is the `if` plus batches x instance_worst; the rollback undoes the instances one at a
+     * is the `if` and the list plus batches x instance_worst; the rollback undoes the instances one at a
      * time, so rollback_worst is items x instance_rollback_worst. A count not known before
      * the run leaves the product unbounded, its why saying so (rbk_ostep_worst_text). */
     int per_item;
@@ -101,6 +101,7 @@ typedef struct rbk_ostep {
     const char *list_param; /* not known because of this required (or secret) param, or NULL */
     int64_t batches;       /* at most this many batches (known items, or a serial P%: ceil(100/P)); else -1 */
     rbk_cost instance_worst, instance_rollback_worst;
+    rbk_cost list_cost;    /* computing the list, once (its effects are in cond_items, after the `if`'s) */
 } rbk_ostep;
 
 typedef struct rbk_ocode {   /* top-level code (or a module's initialiser) between steps */
