@@ -586,11 +586,19 @@ static void clean_event_free(clean_event *c) {
 
 /* The lines of an instance's event that are not its own start and end ("ok expect ...", a
  * command's output) name the instance: instances of a batch run at the same time, and their
- * lines interleave. "  ok     expect x" becomes "[web-1]   ok     expect x". */
+ * lines interleave. "  ok     expect x" becomes "[web-1]   ok     expect x"; an error keeps its
+ * `file:line:col: error:` form, with a line under it naming the instance. */
 static void instance_prefix(const rbk_event *ev, rbk_sbuf *o) {
     if (!ev->instance || !o->len || ev->kind == RBK_EV_STEP_START || ev->kind == RBK_EV_STEP_END ||
         ev->kind == RBK_EV_ROLLBACK_START || ev->kind == RBK_EV_ROLLBACK_END)
         return;
+    if (ev->kind == RBK_EV_FAIL && ev->file) {
+        /* a diagnostic keeps its `file:line:col: error:` form (editors and CI read it): the
+         * instance is a line of its own under it, as a hint is */
+        if (o->data[o->len - 1] != '\n') rbk_sbuf_addc(o, '\n');
+        rbk_sbuf_printf(o, "      = in instance \"%s\"\n", ev->instance);
+        return;
+    }
     rbk_sbuf r = RBK_SBUF_INIT;
     size_t i = 0;
     while (i < o->len) {

@@ -26,6 +26,8 @@ DEMO=(
   "examples/cutover_staging_to_prod.rb 0"         # reference runbook: staging -> production
   "examples/cutover_staging_to_prod_rollback.rb 1"  # ... its rollback rehearsed with --fail-at
   "examples/cutover_staging_to_prod_dry_run.rb 0"   # ... its dry run
+  "examples/rolling_restart.rb 0"                 # per-item steps: a web tier restarted two servers at a time
+  "examples/rolling_restart_rollback.rb 1"        # ... one server fails: the others put back, newest first
 )
 
 bash scripts/setup.sh

@@ -473,6 +473,15 @@ static bool cancel_and_drain(PGconn *pg, sql_run *r) {
     }
 }
 
+/* A connection opened by the run's process, used from an instance of a per-item step that runs
+ * in a process of its own (vm/instances.c): the socket is the run's, shared by the fork; using
+ * it from here would interleave two conversations on one connection. */
+static int foreign(rbk_vm *vm, const char *fn, const sql_conn *c) {
+    return rbk_vm_error(vm, "%s: the connection to %s was opened before this per-item step, by the run's process; this instance "
+                            "runs in a process of its own and cannot share it (its socket is the run's): connect inside the step "
+                            "(docs/fleet.md, The concurrency model)", fn, c->shown);
+}
+
 static int sql_run_query(rbk_vm *vm, rbk_value *args, int nargs, sql_mode mode, rbk_value *out) {
     const int nsig = mode == SQL_EXEC ? 3 : 4; /* builtins.def: query and scalar take max_bytes */
     const char *fn = mode_name(mode);
@@ -480,6 +489,7 @@ static int sql_run_query(rbk_vm *vm, rbk_value *args, int nargs, sql_mode mode, 
         return rbk_vm_error(vm, "%s: the first argument must be a connection from sql.connect", fn);
     rbk_handle *h = RBK_AS_HANDLE(args[0]);
     sql_conn *conn = h->data;
+    if (rbk_handle_foreign(h)) return foreign(vm, fn, conn);
     if (h->closed || !conn->pg)
         return rbk_vm_error(vm, "%s: the connection to %s is closed (%s)", fn, conn->shown,
                             conn->why_closed ? conn->why_closed : "closed");
@@ -678,6 +688,7 @@ int rbk_std_sql_close(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
         return rbk_vm_error(vm, "sql.close: the argument must be a connection from sql.connect");
     rbk_handle *h = RBK_AS_HANDLE(args[0]);
     sql_conn *c = h->data;
+    if (rbk_handle_foreign(h)) return foreign(vm, "sql.close", c); /* closing it would end the run's session */
     if (h->closed && c->why_closed && strcmp(c->why_closed, "closed by sql.close") == 0)
         return rbk_vm_error(vm, "sql.close: the connection to %s is already closed", c->shown);
     sql_drop(h, "closed by sql.close");

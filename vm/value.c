@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/mman.h>
 
 _Static_assert(sizeof(rbk_obj) == 8, "the depth lives in the header's padding");
@@ -145,8 +146,10 @@ rbk_value rbk_handle_new(const rbk_handle_class *cls, void *data) {
     h->cls = cls;
     h->data = data;
     h->closed = false;
+    h->pid = (int)getpid();
     return mkobj(RBK_T_HANDLE, h);
 }
+int rbk_handle_foreign(const rbk_handle *h) { return h->pid != (int)getpid(); }
 rbk_value rbk_lazy_new(rbk_lazy_fn force, rbk_value arg) {
     rbk_lazy *z = obj_alloc(sizeof(rbk_lazy), RBK_T_LAZY);
     z->force = force;

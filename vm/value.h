@@ -116,7 +116,12 @@ typedef struct rbk_handle {
     const rbk_handle_class *cls;
     void *data;
     bool closed;
+    int pid;        /* the process that opened it: an instance of a per-item step in a process of
+                     * its own (vm/instances.c) must not use its parent's socket (rbk_handle_foreign) */
 } rbk_handle;
+/* 1 when h was opened by another process (the run's, before a per-item step forked an
+ * instance): its connection is not this process's to use or close. */
+int rbk_handle_foreign(const rbk_handle *h);
 
 /* A lazily computed map entry: force() is called with arg on first read, its result replaces
  * the entry. Returns 0 on success (*out set), non-zero with the VM's error set. */
