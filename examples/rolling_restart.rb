@@ -19,8 +19,8 @@ hosts web
 # this file exists (real: /var/run/web/drain; the rehearsal's hosts share one machine, hence
 # the host's name in it)
 param drain_file = "/tmp/rbk-demo-drain"
-param restart_cmd = "true"                                         # real: sudo systemctl restart web
-param health_cmd = "echo ok"                                       # real: curl -fsS localhost:8080/healthz
+param restart_cmd = "true"    # real: sudo systemctl restart web
+param health_cmd = "echo ok"  # real: curl -fsS localhost:8080/healthz
 
 step "Every server answers" {
   for r in sh("uptime", on: hosts.web, read_only: true) {
