@@ -1,5 +1,6 @@
 # tests/fmt.cmake — `runbook fmt` (tests/fmt/).
-# fmt.cli: the layout goldens (tests/fmt/cases/NAME.in.rb -> NAME.out.rb) and every flag and error path.
+# fmt.cli: the layout goldens (tests/fmt/cases/NAME.in.rb -> NAME.out.rb), every flag and error path,
+#          and examples/ in the layout.
 # fmt.props: on every .rb/.runbook of the repository, the parser fuzz seeds and a generated benchmark
 # runbook: idempotent, comments kept, the same compiled program, syntax errors refused intact.
 if(TARGET runbook)

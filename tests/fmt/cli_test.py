@@ -3,7 +3,7 @@
 format to NAME.out.rb, and NAME.out.rb to itself) and each flag and error path of the command:
 in place (atomic, the mode kept), --check, --diff (the diff applied to the old text gives the
 new one), - (stdin to stdout), directories, a file with syntax errors, a read-only file, a
-missing file, usage errors.
+missing file, usage errors; and examples/ is in the layout (`runbook fmt --check examples/`).
 
 usage: cli_test.py --runbook BIN --cases DIR --tmp DIR
 """
@@ -78,6 +78,11 @@ def main():
         check(p.returncode == 0 and p.stdout == want, "golden %s: fmt - gives %r" % (n, p.stdout[:300]))
         p = subprocess.run([rb, "fmt", "-"], input=want, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         check(p.returncode == 0 and p.stdout == want, "golden %s: the expected layout is not a fixed point" % n)
+
+    # the examples are what a reader copies: they are in the layout (docs/style.md)
+    examples = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(o.cases)))), "examples")
+    rc, out, err = run(rb, ["fmt", "--check", examples])
+    check(rc == 0 and out == "", "examples/ not in runbook fmt's layout (run `runbook fmt examples/`): %s%s" % (out, err))
 
     src_path = os.path.join(o.cases, "spacing.in.rb")
     with open(src_path) as f:
