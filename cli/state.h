@@ -62,9 +62,12 @@ typedef struct rbk_state_ops {
     int (*read)(void *h, const char *run_id, long long *cursor, rbk_sbuf *out, char **err);
     void (*close)(void *h);
     /* approve(): asks for `by` approvals of question by people other than the run's operator, and
-     * waits for them until timeout_ms or *interrupted. 0 approved, 1 not in time, 2 interrupted,
-     * -1 error; approvers: who approved, comma separated. NULL: the store has no approvals. */
-    int (*approval_wait)(void *h, const char *run_id, const char *question, int by, int64_t timeout_ms,
+     * waits for them until deadline_ms (epoch ms, the journal's) or *interrupted. resumed: a
+     * resume kept that deadline: the request of this run with the same question, number and
+     * deadline (the run that was cut off asked it) goes on, with the approvals it has, reopened;
+     * a new one only when there is none. 0 approved, 1 not in time, 2 interrupted, -1 error;
+     * approvers: who approved, comma separated. NULL: the store has no approvals. */
+    int (*approval_wait)(void *h, const char *run_id, const char *question, int by, int64_t deadline_ms, int resumed,
                          volatile sig_atomic_t *interrupted, rbk_sbuf *approvers, char **err);
     /* runbook approve RUN: approves the run's open request as this session's user. 0 (msg: what
      * was approved, and how many approvals it has), 1 when there is no open request, -1 error. */
