@@ -64,8 +64,8 @@ typedef struct rbk_state_ops {
     /* approve(): asks for `by` approvals of question by people other than the run's operator, and
      * waits for them until deadline_ms (epoch ms, the journal's) or *interrupted. resumed: a
      * resume kept that deadline: the request of this run with the same question, number and
-     * deadline (the run that was cut off asked it) goes on, with the approvals it has, reopened;
-     * a new one only when there is none. 0 approved, 1 not in time, 2 interrupted, -1 error;
+     * deadline that this role asked (the run that was cut off) goes on, with the approvals it
+     * has, reopened; a new one only when there is none. 0 approved, 1 not in time, 2 interrupted, -1 error;
      * approvers: who approved, comma separated. NULL: the store has no approvals. */
     int (*approval_wait)(void *h, const char *run_id, const char *question, int by, int64_t deadline_ms, int resumed,
                          volatile sig_atomic_t *interrupted, rbk_sbuf *approvers, char **err);

@@ -426,7 +426,9 @@ static int pg_approval_wait(void *h, const char *run_id, const char *question, i
         return -1;
     }
     /* the deadline is the runner's (the journal's deadline_ms, as wait()'s): a resume finds the
-     * request by it, and its approvals count */
+     * request by it, and its approvals count — when the same role resumes: the trigger refuses
+     * the approval of the one who asked, so another operator who resumes asks anew (with the
+     * kept deadline), or they could approve the run they now continue */
 #define DEADLINE "'epoch'::timestamptz + $4::bigint * interval '1 millisecond'"
     char *run = num_text(s->run_num), *need = num_text(by), *dl = num_text(deadline_ms), *id = NULL;
     const char *p1[] = {run, question, need, dl};
@@ -435,7 +437,8 @@ static int pg_approval_wait(void *h, const char *run_id, const char *question, i
     if (resumed &&
         !(failed = !(r = q(s,
                "UPDATE runbook.approval_requests SET closed = NULL WHERE id = (SELECT id FROM runbook.approval_requests "
-               "WHERE run = $1::int AND question = $2 AND needed = $3::int AND deadline = " DEADLINE " ORDER BY id DESC LIMIT 1) "
+               "WHERE run = $1::int AND question = $2 AND needed = $3::int AND deadline = " DEADLINE " AND requested_by = session_user "
+               "ORDER BY id DESC LIMIT 1) "
                "RETURNING id",
                4, p1, err)))) {
         if (PQntuples(r) == 1) id = rbk_xstrdup(PQgetvalue(r, 0, 0));
