@@ -38,6 +38,8 @@ typedef struct rbk_cli_opts {
     const char *locks[8]; int nlocks; /* run --lock NAME: the run locks (default: the title) */
     int follow;                 /* show --follow */
     const char *run_id;         /* the run's id in its store, while it runs (cli/state_run.c) */
+    int detach;                 /* run --detach (cli/detach.c) */
+    struct rbk_detach *detached; /* the detached run's process: its launcher and its output */
     volatile sig_atomic_t *interrupted; /* set by main.c's signal handler */
     volatile sig_atomic_t *running_pgid; /* main.c's: the running command's process group */
 } rbk_cli_opts;
@@ -64,6 +66,29 @@ void rbk_cli_usage(FILE *o);
 
 /* main.c: SIGINT/SIGTERM/SIGHUP set *o->interrupted (a second one ends the process). */
 void rbk_cli_install_signals(void);
+
+/* main.c: SIGUSR1 (what the launcher of a detached run forwards of the operator's Ctrl-C, while
+ * the run has not begun) interrupts as SIGINT does (take), or is let pass (once it began). */
+void rbk_cli_forwarded_interrupts(int take);
+
+/* cli/detach.c: run --detach (docs/state.md, "Detached runs"). The launching process forks the
+ * process that runs (a session of its own, no terminal, stdin /dev/null), which does
+ * everything before step 1 with the launcher's stderr, so that a refusal is seen and exits as
+ * without --detach; once the run's first record is in the store its stdout and stderr go to a
+ * file and the launcher exits 0. */
+struct rbk_state;
+/* In the launcher: *child = 0 and the exit code to exit with. In the run's process: *child = 1,
+ * 0 returned. */
+int rbk_detach_fork(rbk_cli_opts *o, int *child);
+/* In the run's process, once the store has the run (o->run_id): opens the file its output goes
+ * to. 0, or EXIT_USAGE (said). */
+int rbk_detach_open_output(rbk_cli_opts *o, const struct rbk_state *s);
+/* After the run's first record: says where the run is, how to follow and stop it; stdout and
+ * stderr to the output file; the launcher exits 0. Not when an interrupt came first (the run
+ * then stops as it would attached, and its code is the launcher's). */
+void rbk_detach_commit(rbk_cli_opts *o);
+/* The run's process is done: tells the launcher rc unless the run detached. */
+void rbk_detach_end(rbk_cli_opts *o, int rc);
 
 /* cli/run.c */
 /* --env-file: KEY=VALUE lines into o->run.envfile. */

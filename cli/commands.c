@@ -18,6 +18,7 @@ int rbk_cmd_plan(rbk_cli_opts *o);     /* cli/plan.c */
 int rbk_cmd_runs(rbk_cli_opts *o);     /* cli/runs.c */
 int rbk_cmd_show(rbk_cli_opts *o);     /* cli/runs.c */
 int rbk_cmd_approve(rbk_cli_opts *o);  /* cli/runs.c */
+int rbk_cmd_reject(rbk_cli_opts *o);   /* cli/runs.c */
 int rbk_cmd_doc(rbk_cli_opts *o);      /* cli/doc.c */
 int rbk_cmd_disasm(rbk_cli_opts *o);   /* cli/compile.c */
 int rbk_cli_import(const char *path, const char *out_path);            /* cli/import.c */
@@ -64,15 +65,16 @@ static const rbk_command commands[] = {
      "                  [--report FILE.md|FILE.json|FILE.xml]... [--journal FILE]\n"
      "                  [--answer NAME=VALUE]... [--answers FILE]\n"
      "                  [--inventory FILE]... [--ssh-config FILE] [--forks N]\n"
-     "                  [--state DIR|URL] [--lock NAME]...\n",
+     "                  [--state DIR|URL] [--lock NAME]... [--detach]\n",
      rbk_cmd_run, NULL},
     {"resume", NULL,
      "  runbook resume  JOURNAL|RUN [FILE.rb|FILE.rbc] [--unknown rerun|done] [--param NAME=V]...\n"
-     "                  [--report F]... [--state DIR|URL]\n",
+     "                  [--report F]... [--state DIR|URL] [--detach]\n",
      rbk_cmd_resume, NULL},
     {"runs", NULL, "  runbook runs    [--state DIR|URL] [--format text|json]\n", rbk_cmd_runs, NULL},
     {"show", NULL, "  runbook show    RUN [--follow] [--state DIR|URL]\n", rbk_cmd_show, NULL},
     {"approve", NULL, "  runbook approve RUN [--state URL]\n", rbk_cmd_approve, NULL},
+    {"reject", NULL, "  runbook reject  RUN [--state URL]\n", rbk_cmd_reject, NULL},
     {"plan", NULL, "  runbook plan    FILE.rb|FILE.rbc [--format text|json] [--default-timeout D]\n", rbk_cmd_plan, NULL},
     {"doc", NULL, "  runbook doc     FILE.rb|FILE.rbc [--default-timeout D]\n", rbk_cmd_doc, NULL},
     {"diff", NULL,

@@ -100,11 +100,12 @@ typedef struct sym_ctx {
 static void symbol_cb(void *ctx, rbk_query_kind kind, const char *name, int depth, uint32_t off, uint32_t end,
                       uint32_t noff, uint32_t nend) {
     sym_ctx *x = ctx;
-    /* SymbolKind: Namespace 3 for a section, Event 24 for a step, Function 12 */
-    int k = kind == RBK_Q_SECTION ? 3 : kind == RBK_Q_STEP ? 24 : 12;
+    /* SymbolKind: Namespace 3 for a section, Event 24 for a step, Key 20 for a run lock, Function 12 */
+    int k = kind == RBK_Q_SECTION ? 3 : kind == RBK_Q_STEP ? 24 : kind == RBK_Q_LOCK ? 20 : 12;
     json_t *s = json_pack("{s:s, s:i, s:o, s:o}", "name", name[0] ? name : "(unnamed)", "kind", k, "range",
                           rbk_lsp_range(x->src, off, end), "selectionRange", rbk_lsp_range(x->src, noff, nend));
-    json_object_set_new(s, "detail", json_string(kind == RBK_Q_SECTION ? "section" : kind == RBK_Q_STEP ? "step" : "fn"));
+    json_object_set_new(s, "detail", json_string(kind == RBK_Q_SECTION ? "section" : kind == RBK_Q_STEP ? "step"
+                                                 : kind == RBK_Q_LOCK ? "run lock" : "fn"));
     if (kind == RBK_Q_SECTION) {
         x->section = json_array();
         json_object_set_new(s, "children", x->section);
@@ -254,7 +255,7 @@ static size_t chain_start(const char *text, size_t end) {
     return s;
 }
 
-static const char *const keywords[] = {"runbook", "env", "param", "use", "let", "fn", "section", "step", "if",
+static const char *const keywords[] = {"runbook", "env", "param", "lock", "use", "let", "fn", "section", "step", "if",
                                        "else", "for", "in", "return", "expect", "stop-if", "fail", "watch", "within",
                                        "every", "rollback", "irreversible", "timeout", "retry", "and", "or", "not",
                                        "contains", "matches", "true", "false", "nil"};

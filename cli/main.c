@@ -39,6 +39,17 @@ void rbk_cli_install_signals(void) {
     signal(SIGPIPE, SIG_IGN);
 }
 
+static void on_late_forward(int sig) { (void)sig; }
+
+void rbk_cli_forwarded_interrupts(int take) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    /* a handler, not SIG_IGN, after: an ignored signal would stay ignored in the commands run */
+    sa.sa_handler = take ? on_signal : on_late_forward;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGUSR1, &sa, NULL);
+}
+
 static int parse_args(int argc, char **argv, rbk_cli_opts *o) {
     memset(o, 0, sizeof *o);
     o->files = calloc((size_t)argc, sizeof(char *));
@@ -143,6 +154,7 @@ static int parse_args(int argc, char **argv, rbk_cli_opts *o) {
             if (!*argv[i + 1]) { fprintf(stderr, "runbook: --lock needs a name\n"); return -1; }
             o->locks[o->nlocks++] = argv[++i];
         } else if (!strcmp(a, "--follow") || !strcmp(a, "-f")) o->follow = 1;
+        else if (!strcmp(a, "--detach")) o->detach = 1;
         else if (!strcmp(a, "-h") || !strcmp(a, "--help")) { rbk_cli_usage(stdout); exit(0); }
         else if (a[0] == '-' && a[1]) { fprintf(stderr, "runbook: unknown option %s\n", a); return -1; }
         else o->files[o->nfiles++] = a;

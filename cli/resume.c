@@ -33,6 +33,8 @@ static const rbk_journal_value *journal_param(const rbk_journal_state *st, const
 
 static const char *part_word(rbk_part p) { return p == RBK_PART_COND ? "its `if`" : p == RBK_PART_ROLLBACK ? "its rollback" : "its body"; }
 
+static int resume_it(rbk_cli_opts *o);
+
 /* runbook resume JOURNAL [FILE]: continues the journaled run (docs/journal.md). */
 int rbk_cmd_resume(rbk_cli_opts *o) {
     if (o->nfiles < 1 || o->nfiles > 2) { fputs("runbook resume: give JOURNAL [FILE.rb|FILE.rbc]\n", stderr); return EXIT_USAGE; }
@@ -41,6 +43,21 @@ int rbk_cmd_resume(rbk_cli_opts *o) {
     if (o->env_file && rbk_cli_load_env_file(o, o->env_file)) return EXIT_USAGE;
     if (o->run.answers_file && rbk_cli_load_kv_file("--answers", o->run.answers_file, &o->run.answers, &o->run.nanswers))
         return EXIT_USAGE;
+    if (!o->detach) return resume_it(o);
+    /* as run --detach (cli/detach.c): a run of a store, followed there */
+    if (!rbk_state_resume_wanted(o, o->files[0])) {
+        fprintf(stderr, "runbook resume: --detach resumes a run of a run store (RUN and --state), where it is followed; %s is a journal file\n",
+                o->files[0]);
+        return EXIT_USAGE;
+    }
+    int child = 0, rc = rbk_detach_fork(o, &child);
+    if (!child) return rc;
+    rc = resume_it(o);
+    rbk_detach_end(o, rc);
+    return rc;
+}
+
+static int resume_it(rbk_cli_opts *o) {
     const char *jpath = o->files[0];
     o->journal = jpath;
     char *err = NULL;
@@ -50,6 +67,11 @@ int rbk_cmd_resume(rbk_cli_opts *o) {
     struct rbk_state *store = NULL;
     if (rbk_state_resume_wanted(o, jpath)) {
         int src = rbk_state_resume_run(o, jpath, &store, &j, &st);
+        if (!src && o->detach && (src = rbk_detach_open_output(o, store))) {
+            rbk_journal_close(j);
+            rbk_state_close(store);
+            rbk_journal_state_free(&st);
+        }
         if (src) return src;
         jpath = o->journal;
     } else {

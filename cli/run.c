@@ -167,6 +167,8 @@ static int execute(rbk_cli_opts *o, rbk_unit *u, const char *runbook_path, rbk_j
         rbk_sbuf shown = RBK_SBUF_INIT;
         rbk_vm_mask(vm, &shown, rbk_sbuf_cstr(&problems), problems.len);
         print_problems(resume ? "not resumed" : "not started", &shown, np);
+        if (o->detach && strstr(rbk_sbuf_cstr(&shown), "terminal")) /* those messages say "run on a terminal" */
+            fputs("  (--detach: the run has no terminal: a gate is answered with --yes, --answer NAME=VALUE or --answers FILE)\n", stderr);
         rbk_sbuf_free(&shown);
         rbk_sbuf_free(&problems);
         rbk_vm_free(vm);
@@ -185,6 +187,8 @@ static int execute(rbk_cli_opts *o, rbk_unit *u, const char *runbook_path, rbk_j
         rbk_journal_close(j);
         return EXIT_USAGE;
     }
+    /* --detach: everything before step 1 was seen by the operator; the run goes on alone */
+    if (o->detached) rbk_detach_commit(o);
     rbk_term term;
     rbk_term_init(&term, stdout, isatty(1) && !getenv("NO_COLOR"), o->run.interactive, o->run.verbose);
     if (j) rbk_vm_add_sink(vm, rbk_journal_sink, j); /* first: the intent is on disk before anything else */
@@ -216,7 +220,7 @@ static int execute(rbk_cli_opts *o, rbk_unit *u, const char *runbook_path, rbk_j
 }
 
 void rbk_cli_default_policy(rbk_cli_opts *o) {
-    o->run.interactive = isatty(0) && isatty(1);
+    o->run.interactive = !o->detach && isatty(0) && isatty(1); /* a detached run has nobody at a terminal */
     o->prompt.interrupted = o->interrupted;
     if (o->run.interactive) {
         o->run.ask = rbk_prompt_ask;
@@ -226,6 +230,8 @@ void rbk_cli_default_policy(rbk_cli_opts *o) {
     if (!o->on_failure_set) o->run.on_failure = o->run.interactive && o->run.ask ? RBK_ONFAIL_ASK : RBK_ONFAIL_ROLLBACK;
 }
 
+static int run_it(rbk_cli_opts *o);
+
 int rbk_cmd_run(rbk_cli_opts *o) {
     if (o->nfiles != 1) { fputs("runbook run: give one FILE.rb or FILE.rbc\n", stderr); return EXIT_USAGE; }
     if (o->unknown) { fputs("runbook run: --unknown is an option of `runbook resume`\n", stderr); return EXIT_USAGE; }
@@ -234,6 +240,21 @@ int rbk_cmd_run(rbk_cli_opts *o) {
     if (o->nlocks && !rbk_state_wanted_for_run(o)) { fputs("runbook run: --lock takes the lock in a run store: give --state too\n", stderr); return EXIT_USAGE; }
     if (o->run.answers_file && rbk_cli_load_kv_file("--answers", o->run.answers_file, &o->run.answers, &o->run.nanswers))
         return EXIT_USAGE;
+    if (!o->detach) return run_it(o);
+    /* docs/state.md, "Detached runs": its records are what the operator follows, so a store */
+    if (o->journal || !rbk_state_wanted_for_run(o)) {
+        fputs("runbook run: --detach needs a run store, where the run's records are followed: give --state DIR|postgresql://... "
+              "(or " RBK_STATE_ENV "), not --journal\n", stderr);
+        return EXIT_USAGE;
+    }
+    int child = 0, rc = rbk_detach_fork(o, &child);
+    if (!child) return rc; /* the launcher: 0 once the run began detached, else the run's code */
+    rc = run_it(o);
+    rbk_detach_end(o, rc);
+    return rc;
+}
+
+static int run_it(rbk_cli_opts *o) {
     rbk_journal *j = NULL;
     if (o->journal) {
         char *err = NULL;
@@ -256,7 +277,8 @@ int rbk_cmd_run(rbk_cli_opts *o) {
     struct rbk_state *store = NULL;
     if (rbk_state_wanted_for_run(o)) {
         int rc = rbk_state_start_run(o, u, o->files[0], &store, &j);
-        if (rc) { rbk_journal_close(j); rbk_unit_free(u); return rc; }
+        if (!rc && o->detach) rc = rbk_detach_open_output(o, store);
+        if (rc) { rbk_journal_close(j); rbk_unit_free(u); rbk_state_close(store); return rc; }
     }
     rbk_cli_default_policy(o);
     int rc = rbk_cli_execute(o, u, o->files[0], j, NULL, NULL);

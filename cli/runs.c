@@ -1,5 +1,5 @@
 /* cli/runs.c — `runbook runs` (the runs of a store: running, waiting for approval, interrupted,
- * ended with their verdicts), `runbook approve RUN`, and `runbook show RUN [--follow]` (a run's journal records so far, and with
+ * ended with their verdicts), `runbook approve|reject RUN`, and `runbook show RUN [--follow]` (a run's journal records so far, and with
  * --follow the ones to come, until the run is no longer live), from any machine that reaches
  * the store (docs/state.md). */
 #include <stdlib.h>
@@ -91,7 +91,8 @@ static int print_new(rbk_state *s, const char *id, long long *cursor, char **err
     return rc;
 }
 
-/* runbook show RUN [--follow] [--state S]: the run's journal records (JSON lines) on stdout. */
+/* runbook show RUN [--follow] [--state S]: the run's journal records (JSON lines) on stdout;
+ * with --follow, the exit code is the followed run's. */
 int rbk_cmd_show(rbk_cli_opts *o) {
     if (o->nfiles != 1) { fputs("runbook show: give one RUN (its id: `runbook runs` lists them)\n", stderr); return EXIT_USAGE; }
     const char *id = o->files[0];
@@ -109,9 +110,12 @@ int rbk_cmd_show(rbk_cli_opts *o) {
     }
     fprintf(stderr, "run %s: %s — %s, by %s on %s\n", id, r.title ? r.title : "(no title)", rbk_state_status(&r), r.operator_ ? r.operator_ : "?",
             r.host ? r.host : "?");
+    if (r.live && r.asks) /* what an approver answers, with the evidence below */
+        fprintf(stderr, "run %s asks %s: `runbook approve %s` or `runbook reject %s`\n", id, r.asks, id, id);
     rbk_state_run_clear(&r);
     if (o->follow) rbk_cli_install_signals(); /* Ctrl-C ends the following, not the run */
     long long cursor = 0;
+    int code = 0; /* --follow: the run's exit code when it is no longer live */
     rc = 0;
     for (;;) {
         if (print_new(s, id, &cursor, &err)) { rc = -1; break; }
@@ -124,11 +128,14 @@ int rbk_cmd_show(rbk_cli_opts *o) {
             if (print_new(s, id, &cursor, &err)) rc = -1;
             if (!rc && s->ops->get(s->h, id, &r, &err) == 0) {
                 fprintf(stderr, "run %s: %s\n", id, rbk_state_status(&r));
+                /* its verdict (docs/exit-codes.md); a run whose process died before its end:
+                 * interrupted; one refused before step 1: refused */
+                code = r.ended ? (r.end_code >= 0 && r.end_code < 126 ? r.end_code : EXIT_USAGE) : r.begun ? 4 : EXIT_USAGE;
                 rbk_state_run_clear(&r);
             }
             break;
         }
-        if (o->interrupted && *o->interrupted) break;
+        if (o->interrupted && *o->interrupted) { code = 4; break; } /* the run goes on; its end was not seen */
         struct timespec ts = {0, 200 * 1000000L}; /* a poll: the store has no push that works for both backends */
         nanosleep(&ts, NULL);
     }
@@ -137,29 +144,33 @@ int rbk_cmd_show(rbk_cli_opts *o) {
         free(err);
     }
     rbk_state_close(s);
-    return rc ? EXIT_USAGE : 0;
+    return rc ? EXIT_USAGE : code;
 }
 
-/* runbook approve RUN [--state URL]: approves the run's open request for approval as the
- * store's user (PostgreSQL: the session_user; never the run's operator). */
-int rbk_cmd_approve(rbk_cli_opts *o) {
-    if (o->nfiles != 1) { fputs("runbook approve: give one RUN (its id: `runbook runs` lists them)\n", stderr); return EXIT_USAGE; }
-    rbk_state *s = open_store(o, "approve");
+/* runbook approve|reject RUN [--state URL]: approves (rejects) the run's open request for approval
+ * as the store's user (PostgreSQL: the session_user; never the run's operator). */
+static int answer(rbk_cli_opts *o, int reject) {
+    const char *cmd = reject ? "reject" : "approve";
+    if (o->nfiles != 1) { fprintf(stderr, "runbook %s: give one RUN (its id: `runbook runs` lists them)\n", cmd); return EXIT_USAGE; }
+    rbk_state *s = open_store(o, cmd);
     if (!s) return EXIT_USAGE;
     if (!s->ops->approve) {
-        fprintf(stderr, "runbook approve: the %s store %s has no approvals: they need a shared store where each person is a "
-                        "database user (--state postgresql://...)\n", s->ops->name, s->where);
+        fprintf(stderr, "runbook %s: the %s store %s has no approvals: they need a shared store where each person is a "
+                        "database user (--state postgresql://...)\n", cmd, s->ops->name, s->where);
         rbk_state_close(s);
         return EXIT_USAGE;
     }
     rbk_sbuf msg = RBK_SBUF_INIT;
     char *err = NULL;
-    int rc = s->ops->approve(s->h, o->files[0], &msg, &err);
+    int rc = s->ops->approve(s->h, o->files[0], reject, &msg, &err);
     if (rc == 0) printf("%s\n", rbk_sbuf_cstr(&msg));
-    else if (rc > 0) fprintf(stderr, "runbook approve: run %s waits for no approval now (`runbook runs` shows which do)\n", o->files[0]);
-    else fprintf(stderr, "runbook approve: refused: %s\n", err ? err : "?");
+    else if (rc > 0) fprintf(stderr, "runbook %s: run %s waits for no approval now (`runbook runs` shows which do)\n", cmd, o->files[0]);
+    else fprintf(stderr, "runbook %s: refused: %s\n", cmd, err ? err : "?");
     free(err);
     rbk_sbuf_free(&msg);
     rbk_state_close(s);
     return rc ? EXIT_USAGE : 0;
 }
+
+int rbk_cmd_approve(rbk_cli_opts *o) { return answer(o, 0); }
+int rbk_cmd_reject(rbk_cli_opts *o) { return answer(o, 1); }

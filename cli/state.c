@@ -58,6 +58,7 @@ int rbk_state_id_ok(const char *id) {
 
 void rbk_state_run_clear(rbk_state_run *r) {
     free(r->id); free(r->title); free(r->artifact); free(r->runbook); free(r->operator_); free(r->host); free(r->locks);
+    free(r->asks);
     memset(r, 0, sizeof *r);
 }
 void rbk_state_runs_free(rbk_state_run *runs, int n) {
@@ -500,17 +501,34 @@ static char *printable(const char *spec) {
     return rbk_sbuf_detach(&b);
 }
 
+char *rbk_state_user_dir(const char *sub, char **err) {
+    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+    rbk_sbuf p = RBK_SBUF_INIT;
+    if (xdg && *xdg == '/') rbk_sbuf_printf(&p, "%s/runbook", xdg);
+    else if (home && *home) rbk_sbuf_printf(&p, "%s/.local/state/runbook", home);
+    else return fail(err, "%s%s", "no $XDG_STATE_HOME and no $HOME for the per-user directory", "");
+    if (sub) rbk_sbuf_printf(&p, "/%s", sub);
+    char *dir = rbk_sbuf_detach(&p);
+    if (mkdir_p(dir, 0700)) { /* the user's alone */
+        int en = errno;
+        fail(err, "%s: %s", dir, strerror(en));
+        free(dir);
+        return NULL;
+    }
+    return dir;
+}
+
 rbk_state *rbk_state_open(const char *spec, char **err) {
     char *deflt = NULL;
     if (!spec || !*spec) spec = getenv(RBK_STATE_ENV);
     if (!spec || !*spec) {
-        const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-        rbk_sbuf p = RBK_SBUF_INIT;
-        if (xdg && *xdg == '/') rbk_sbuf_printf(&p, "%s/runbook", xdg);
-        else if (home && *home) rbk_sbuf_printf(&p, "%s/.local/state/runbook", home);
-        else { fail(err, "%s%s", "no --state, no $" RBK_STATE_ENV ", and no $HOME for the per-user store", ""); return NULL; }
-        spec = deflt = rbk_sbuf_detach(&p);
-        mkdir_p(deflt, 0700); /* the per-user store is the user's alone */
+        char *e = NULL;
+        if (!(deflt = rbk_state_user_dir(NULL, &e))) {
+            fail(err, "the per-user store (no --state, no $" RBK_STATE_ENV "): %s%s", e, "");
+            free(e);
+            return NULL;
+        }
+        spec = deflt;
     }
     const rbk_state_ops *ops = is_pg_url(spec) ? pg_ops(err) : &dir_ops;
     void *h = ops ? ops->open(spec, err) : NULL;

@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include "../support/sbuf.h"
 
-#define RBK_STATE_SCHEMA_VERSION 2 /* the PostgreSQL schema this runbook creates and reads */
+#define RBK_STATE_SCHEMA_VERSION 3 /* the PostgreSQL schema this runbook creates and reads */
 #define RBK_STATE_ENV "RUNBOOK_STATE"
 
 /* A run as the store lists it. Strings owned by the list. */
@@ -25,6 +25,7 @@ typedef struct rbk_state_run {
     long long started_ms; /* Unix epoch milliseconds */
     int live;        /* a process holds the run now (running, or being resumed) */
     int waiting;     /* it waits for approvals (approve()) */
+    char *asks;      /* waiting: its open request, "\"Go?\" (1 of 2 approvals: bob; until 2026-12-06T04:42:03Z)" */
     int begun;       /* its journal has its begin record (a run refused by its preflight has none) */
     int ended;       /* its last run_end is after its last resume */
     int end_code;    /* ended: the exit code (docs/exit-codes.md) */
@@ -62,16 +63,20 @@ typedef struct rbk_state_ops {
     int (*read)(void *h, const char *run_id, long long *cursor, rbk_sbuf *out, char **err);
     void (*close)(void *h);
     /* approve(): asks for `by` approvals of question by people other than the run's operator, and
-     * waits for them until deadline_ms (epoch ms, the journal's) or *interrupted. resumed: a
-     * resume kept that deadline: the request of this run with the same question, number and
-     * deadline that this role asked (the run that was cut off) goes on, with the approvals it
-     * has, reopened; a new one only when there is none. 0 approved, 1 not in time, 2 interrupted, -1 error;
-     * approvers: who approved, comma separated. NULL: the store has no approvals. */
+     * waits for them until deadline_ms (epoch ms, the journal's) or *interrupted, or until
+     * someone rejects. resumed: a resume kept that deadline: the request of this run with the
+     * same question, number and deadline that this role asked (the run that was cut off) goes
+     * on, reopened, with the answers it has (approvals count; a rejection stops the run); a new
+     * one only when there is none. 0 approved, 1 not in time, 2 interrupted, 3 rejected, -1
+     * error; approvers: who approved (who rejected, for 3): the names, comma separated, a
+     * newline, then each with when ("bob at 2026-12-06T04:12:30Z"). NULL: the store has no
+     * approvals. */
     int (*approval_wait)(void *h, const char *run_id, const char *question, int by, int64_t deadline_ms, int resumed,
                          volatile sig_atomic_t *interrupted, rbk_sbuf *approvers, char **err);
-    /* runbook approve RUN: approves the run's open request as this session's user. 0 (msg: what
-     * was approved, and how many approvals it has), 1 when there is no open request, -1 error. */
-    int (*approve)(void *h, const char *run_id, rbk_sbuf *msg, char **err);
+    /* runbook approve|reject RUN: approves (reject: rejects) the run's open request as this
+     * session's user. 0 (msg: what was answered, and how many approvals it has), 1 when there is
+     * no open request, -1 error. */
+    int (*approve)(void *h, const char *run_id, int reject, rbk_sbuf *msg, char **err);
 } rbk_state_ops;
 
 typedef struct rbk_state {
@@ -86,6 +91,9 @@ typedef struct rbk_state {
  * ($XDG_STATE_HOME/runbook, or ~/.local/state/runbook). NULL with *err. */
 rbk_state *rbk_state_open(const char *spec, char **err);
 void rbk_state_close(rbk_state *s);
+/* The per-user directory ($XDG_STATE_HOME/runbook, or ~/.local/state/runbook), or its
+ * subdirectory sub, created (0700) when it is not there. NULL with *err. */
+char *rbk_state_user_dir(const char *sub, char **err);
 /* A new run id: UTC date and time, and 6 random hex digits (20261206-0412-ab12cd). */
 char *rbk_state_new_id(void);
 /* A run id is [0-9a-z-]{1,64}: it names a directory. */

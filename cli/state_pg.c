@@ -118,6 +118,24 @@ static const char *const migration[RBK_STATE_SCHEMA_VERSION] = {
     "  RETURN NEW;"
     "END $$;"
     "CREATE TRIGGER approval_check BEFORE INSERT ON runbook.approvals FOR EACH ROW EXECUTE FUNCTION runbook.approval_check();",
+    /* 2 -> 3: rejections (runbook reject): a row of approvals with verdict 'rejected' ends the
+     * request at once; the same people as an approval, once per person and request */
+    "ALTER TABLE runbook.approvals ADD COLUMN verdict text NOT NULL DEFAULT 'approved' "
+    "  CHECK (verdict IN ('approved', 'rejected'));"
+    "CREATE OR REPLACE FUNCTION runbook.approval_check() RETURNS trigger LANGUAGE plpgsql AS $$"
+    "DECLARE q runbook.approval_requests; op text;"
+    "BEGIN"
+    "  SELECT * INTO q FROM runbook.approval_requests WHERE id = NEW.request;"
+    "  SELECT operator INTO op FROM runbook.runs WHERE num = q.run;"
+    "  IF NEW.approver = op OR NEW.approver = q.requested_by THEN"
+    "    RAISE EXCEPTION 'the run''s operator (%) cannot approve or reject it: approvals are other people''s', NEW.approver"
+    "      USING ERRCODE = 'check_violation';"
+    "  END IF;"
+    "  IF q.closed IS NOT NULL OR q.deadline <= now() THEN"
+    "    RAISE EXCEPTION 'this request for approval is closed' USING ERRCODE = 'check_violation';"
+    "  END IF;"
+    "  RETURN NEW;"
+    "END $$;",
 };
 
 static int schema_version(pg_store *s, int *v, char **err) {
@@ -347,7 +365,13 @@ static int pg_lock(void *h, const char *name, const rbk_state_holder *me, char *
     "          AND k.objsubid = 2 AND k.granted), "                                                                                 \
     "  (SELECT j.line FROM runbook.journal j WHERE j.run = r.num AND j.rec IN ('run_end', 'resume') ORDER BY j.seq DESC LIMIT 1), "  \
     "  EXISTS (SELECT 1 FROM runbook.journal j WHERE j.run = r.num AND j.seq = 1), "                                                 \
-    "  EXISTS (SELECT 1 FROM runbook.approval_requests a WHERE a.run = r.num AND a.closed IS NULL AND a.deadline > now()) "          \
+    "  (SELECT format('\"%s\" (%s of %s approval%s%s; until %s)', a.question, "                                                    \
+    "     (SELECT count(*) FROM runbook.approvals p WHERE p.request = a.id AND p.verdict = 'approved'), a.needed, "               \
+    "     CASE WHEN a.needed = 1 THEN '' ELSE 's' END, "                                                                            \
+    "     (SELECT ': ' || string_agg(p.approver, ', ' ORDER BY p.at) FROM runbook.approvals p WHERE p.request = a.id AND p.verdict = 'approved'), "          \
+    "     to_char(a.deadline AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')) "                                                \
+    "   FROM runbook.approval_requests a WHERE a.run = r.num AND a.closed IS NULL AND a.deadline > now() "                         \
+    "   ORDER BY a.id DESC LIMIT 1) "                                                                                               \
     "FROM runbook.runs r "
 
 static char *col(PGresult *r, int i, int c) { return PQgetisnull(r, i, c) ? NULL : rbk_xstrdup(PQgetvalue(r, i, c)); }
@@ -365,7 +389,8 @@ static void row_to_run(PGresult *r, int i, rbk_state_run *run) {
     run->locks = col(r, i, 8);
     run->live = !strcmp(PQgetvalue(r, i, 9), "t");
     run->begun = !strcmp(PQgetvalue(r, i, 11), "t");
-    run->waiting = !strcmp(PQgetvalue(r, i, 12), "t");
+    run->asks = col(r, i, 12);
+    run->waiting = run->asks != NULL;
     const char *last = PQgetvalue(r, i, 10);
     if (!strncmp(last, "{\"rec\":\"run_end\"", 16)) {
         run->ended = 1;
@@ -426,9 +451,9 @@ static int pg_approval_wait(void *h, const char *run_id, const char *question, i
         return -1;
     }
     /* the deadline is the runner's (the journal's deadline_ms, as wait()'s): a resume finds the
-     * request by it, and its approvals count — when the same role resumes: the trigger refuses
-     * the approval of the one who asked, so another operator who resumes asks anew (with the
-     * kept deadline), or they could approve the run they now continue */
+     * request by it, and its answers count (approvals, a rejection) — when the same role
+     * resumes: the trigger refuses the answer of the one who asked, so another operator who
+     * resumes asks anew (with the kept deadline), or they could approve the run they now continue */
 #define DEADLINE "'epoch'::timestamptz + $4::bigint * interval '1 millisecond'"
     char *run = num_text(s->run_num), *need = num_text(by), *dl = num_text(deadline_ms), *id = NULL;
     const char *p1[] = {run, question, need, dl};
@@ -456,18 +481,25 @@ static int pg_approval_wait(void *h, const char *run_id, const char *question, i
     if (!id) return -1;
     const char *p2[] = {id};
     int rc;
-    /* a poll: the approvals come from other sessions, on other machines */
+    /* a poll: the approvals come from other sessions, on other machines. Each answer is its
+     * person and when: "bob at 2026-12-06T04:12:30Z" */
     for (;;) {
         r = q(s,
-              "SELECT count(*), coalesce(string_agg(a.approver, ', ' ORDER BY a.at), ''), "
-              "  (SELECT now() >= deadline FROM runbook.approval_requests WHERE id = $1::int) "
-              "FROM runbook.approvals a WHERE a.request = $1::int",
+              "WITH a AS (SELECT approver, verdict, at, approver || ' at ' || "
+              "    to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS said "
+              "  FROM runbook.approvals WHERE request = $1::int) "
+              "SELECT (SELECT count(*) FROM a WHERE verdict = 'approved'), "
+              "  (SELECT coalesce(string_agg(approver, ', ' ORDER BY at), '') || E'\\n' || coalesce(string_agg(said, ', ' ORDER BY at), '') "
+              "     FROM a WHERE verdict = 'approved'), "
+              "  (SELECT approver || E'\\n' || said FROM a WHERE verdict = 'rejected' ORDER BY at LIMIT 1), "
+              "  (SELECT now() >= deadline FROM runbook.approval_requests WHERE id = $1::int)",
               1, p2, err);
         if (!r) { rc = -1; break; }
-        int got = atoi(PQgetvalue(r, 0, 0)), late = !strcmp(PQgetvalue(r, 0, 2), "t");
+        int got = atoi(PQgetvalue(r, 0, 0)), rejected = !PQgetisnull(r, 0, 2), late = !strcmp(PQgetvalue(r, 0, 3), "t");
         rbk_sbuf_reset(approvers);
-        rbk_sbuf_adds(approvers, PQgetvalue(r, 0, 1));
+        rbk_sbuf_adds(approvers, PQgetvalue(r, 0, rejected ? 2 : 1));
         PQclear(r);
+        if (rejected) { rc = 3; break; }
         if (got >= by) { rc = 0; break; }
         if (late) { rc = 1; break; }
         if (interrupted && *interrupted) { rc = 2; break; }
@@ -475,14 +507,14 @@ static int pg_approval_wait(void *h, const char *run_id, const char *question, i
         nanosleep(&ts, NULL);
     }
     char *e2 = NULL; /* closed whatever happened: no approval is taken for it from now on (a resume
-                        that keeps its deadline reopens it: docs/state.md) */
+                        that keeps its deadline reopens it: docs/approvals.md) */
     PQclear(q(s, "UPDATE runbook.approval_requests SET closed = now() WHERE id = $1::int", 1, p2, &e2));
     free(e2);
     free(id);
     return rc;
 }
 
-static int pg_approve(void *h, const char *run_id, rbk_sbuf *msg, char **err) {
+static int pg_approve(void *h, const char *run_id, int reject, rbk_sbuf *msg, char **err) {
     pg_store *s = h;
     const char *p1[] = {run_id};
     PGresult *r = q(s,
@@ -497,11 +529,14 @@ static int pg_approve(void *h, const char *run_id, rbk_sbuf *msg, char **err) {
     char *id = rbk_xstrdup(PQgetvalue(r, 0, 0)), *question = rbk_xstrdup(PQgetvalue(r, 0, 1)), *user = rbk_xstrdup(PQgetvalue(r, 0, 3));
     int needed = atoi(PQgetvalue(r, 0, 2));
     PQclear(r);
-    const char *p2[] = {id};
+    const char *p2[] = {id, reject ? "rejected" : "approved"};
     int rc = -1;
-    if ((r = q(s, "INSERT INTO runbook.approvals (request) VALUES ($1::int)", 1, p2, err))) {
+    if ((r = q(s, "INSERT INTO runbook.approvals (request, verdict) VALUES ($1::int, $2)", 2, p2, err))) {
         PQclear(r);
-        if ((r = q(s, "SELECT count(*) FROM runbook.approvals WHERE request = $1::int", 1, p2, err))) {
+        if (reject) {
+            rbk_sbuf_printf(msg, "rejected \"%s\" of run %s as %s: the run stops", question, run_id, user);
+            rc = 0;
+        } else if ((r = q(s, "SELECT count(*) FROM runbook.approvals WHERE request = $1::int AND verdict = 'approved'", 1, p2, err))) {
             rbk_sbuf_printf(msg, "approved \"%s\" of run %s as %s: %s of %d approval%s", question, run_id, user, PQgetvalue(r, 0, 0), needed,
                             needed == 1 ? "" : "s");
             PQclear(r);

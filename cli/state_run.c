@@ -36,7 +36,9 @@ static void state_approve(void *ctx, const rbk_question *q, rbk_reply *reply) {
     char *err = NULL;
     int rc = s->ops->approval_wait(s->h, s->run_id, q->question, q->by, q->deadline_wall_ms, q->kept, s->interrupted,
                                    &reply->text, &err);
-    reply->status = rc == 0 ? RBK_REPLY_OK : rc == 1 ? RBK_REPLY_TIMEOUT : rc == 2 ? RBK_REPLY_INTERRUPTED : RBK_REPLY_NO_TERMINAL;
+    /* approved: OK and choice 1; rejected: OK and choice 0 (a confirm answered no) */
+    reply->status = rc == 0 || rc == 3 ? RBK_REPLY_OK : rc == 1 ? RBK_REPLY_TIMEOUT : rc == 2 ? RBK_REPLY_INTERRUPTED : RBK_REPLY_NO_TERMINAL;
+    reply->choice = rc == 0;
     if (rc < 0) {
         fprintf(stderr, "runbook: approve: the run store: %s\n", err ? err : "?");
         rbk_sbuf_reset(&reply->text);

@@ -318,6 +318,7 @@ typedef struct target {
     int module;           /* a module index, or -1 */
     rbk_node *at;         /* the node under the position */
     rbk_node *field;      /* a field access whose type the checker knows */
+    rbk_node *lock;       /* a run lock's declaration (N_LOCK) */
 } target;
 
 /* The N_ENV declaration that declares env name e. */
@@ -382,9 +383,13 @@ static int resolve(rbk_compiler *c, int file, uint32_t off, target *t) {
         t->module = module_of_use(c, n);
     } else if (n->kind == N_LET || n->kind == N_PARAM || n->kind == N_FN || n->kind == N_FN_PARAM) {
         t->decl = n; /* on a declaration itself */
+    } else if (n->kind == N_LOCK && n->a && n->a->kind == N_STRING) {
+        t->lock = n; /* `lock "orders-db"`: on the keyword */
+    } else if (n->kind == N_STRING && parent->kind == N_LOCK) {
+        t->lock = parent; /* ... or on its name */
     }
     rbk_query_path_free(&p);
-    return t->builtin >= 0 || t->decl || t->env || t->module >= 0 || t->field;
+    return t->builtin >= 0 || t->decl || t->env || t->module >= 0 || t->field || t->lock;
 }
 
 /* The span of a declaration's name. */
@@ -426,6 +431,12 @@ char *rbk_query_hover(rbk_compiler *c, int file, uint32_t off, uint32_t *span_of
         rbk_sbuf_printf(&b, "```runbook\nuse \"%s\"\n```\nmodule `%s`", c->modules[t.module].path, c->modules[t.module].name);
         const char *p = c->sources->items[c->modules[t.module].file]->path;
         if (p[0] != '<') rbk_sbuf_printf(&b, " (%s)", p);
+    } else if (t.lock) {
+        rbk_sbuf_adds(&b, "```runbook\n");
+        src_text(c, t.lock->file, t.lock->off, t.lock->end, 300, &b);
+        rbk_sbuf_printf(&b, "\n```\nrun lock `%s`: held by one run at a time, taken in the run store (`--state`) before step 1 "
+                            "with the `--lock` names; a second run that needs it is refused, told who holds it. "
+                            "Without a store the run is refused (docs/state.md, \"Run locks\")", t.lock->a->str);
     } else if (t.field) {
         rbk_sbuf_printf(&b, "```runbook\n.%s: ", t.field->str);
         type_text(t.field->type, &b);
@@ -484,6 +495,12 @@ int rbk_query_definition(rbk_compiler *c, int file, uint32_t off, int *dfile, ui
         decl_name_span(t.decl, doff, dend);
         return 1;
     }
+    if (t.lock) { /* the declaration is the only place a lock is named */
+        *dfile = t.lock->file;
+        *doff = t.lock->a->off;
+        *dend = t.lock->a->end;
+        return 1;
+    }
     return 0;
 }
 
@@ -507,6 +524,8 @@ void rbk_query_outline(rbk_compiler *c, int file, rbk_query_symbol_fn cb, void *
             uint32_t no, ne;
             decl_name_span(s, &no, &ne);
             cb(ctx, RBK_Q_FN, s->str, 0, s->off, s->end, no, ne);
+        } else if (s->kind == N_LOCK && s->a && s->a->kind == N_STRING) {
+            cb(ctx, RBK_Q_LOCK, s->a->str, 0, s->off, s->end, s->a->off, s->a->end);
         }
     }
 }

@@ -20,7 +20,7 @@ void rbk_query_path_free(rbk_query_path *p);
 
 /* What a declaration is, for completion and the outline. */
 typedef enum rbk_query_kind {
-    RBK_Q_VAR, RBK_Q_PARAM, RBK_Q_FN_PARAM, RBK_Q_FN, RBK_Q_MODULE, RBK_Q_ENV, RBK_Q_STEP, RBK_Q_SECTION
+    RBK_Q_VAR, RBK_Q_PARAM, RBK_Q_FN_PARAM, RBK_Q_FN, RBK_Q_MODULE, RBK_Q_ENV, RBK_Q_STEP, RBK_Q_SECTION, RBK_Q_LOCK
 } rbk_query_kind;
 /* detail: a short text (a type, "fn name(params)", a use path), or NULL. */
 typedef void (*rbk_query_name_fn)(void *ctx, const char *name, rbk_query_kind kind, const char *detail);
@@ -49,14 +49,15 @@ int rbk_query_callee_params(rbk_compiler *c, int file, uint32_t off, const char 
                             rbk_query_name_fn cb, void *ctx);
 
 /* Markdown text describing what is at off (a builtin's signature and synopsis, a declaration's
- * type, a param's default, an env's modifiers, a fn's header, a module's path), with the span
+ * type, a param's default, an env's modifiers, a fn's header, a module's path, a run lock), with the span
  * it describes; NULL when there is nothing to say. Free the text. */
 char *rbk_query_hover(rbk_compiler *c, int file, uint32_t off, uint32_t *span_off, uint32_t *span_end);
 
 /* Where what is at off is declared: file index and the declared name's span. 0 when nothing. */
 int rbk_query_definition(rbk_compiler *c, int file, uint32_t off, int *dfile, uint32_t *doff, uint32_t *dend);
 
-/* The outline of a file: sections, steps (inside their section) and fns, in source order.
+/* The outline of a file: run locks (`lock "NAME"`), sections, steps (inside their section) and
+ * fns, in source order.
  * depth 0 for top level, 1 for a step inside a section; [off, end) the whole declaration,
  * [noff, nend) its name. */
 typedef void (*rbk_query_symbol_fn)(void *ctx, rbk_query_kind kind, const char *name, int depth,

@@ -6,15 +6,21 @@
 # Critical rule of the document: deploy with ENABLE_V2_INTAKE=false first; enable only after all
 # verification passes. The runbook refuses to start otherwise (stop-if in the first step).
 #
-# Production: set the env vars, leave the *_cmd params at their real values (see each param's
-# comment) and the *_path params at their defaults. Rehearsal (what the test below runs): the
-# HTTP fixture stands in for the API (its /healthz, /json, /v2/disabled, /auth and /metrics
-# routes play the document's endpoints) and the throwaway PostgreSQL for the database; the
-# commands that cannot run here (pm2, npx prisma, npm) default to harmless stand-ins, the
+# The document's "SSH to the production server, then:" is `hosts app` and `on:`: the build,
+# migration, restart, kill-switch and log commands run on the `app` servers of the inventory
+# (docs/fleet.md), in the app's directory (cwd: app_dir) with $APP set (env:).
+#
+# Production: set the env vars, pass --inventory with the real servers (inventory/production.ini
+# shows its shape), leave the *_cmd params at their real values (see each param's comment) and
+# the *_path params at their defaults. Rehearsal (what the test below runs): two hosts of the
+# loopback sshd fleet play the app servers (inventory/rehearsal.ini), the HTTP fixture stands in
+# for the API (its /healthz, /json, /v2/disabled, /auth and /metrics routes play the document's
+# endpoints) and the throwaway PostgreSQL for the database; the commands that cannot run there
+# (pm2, npx prisma, npm) default to harmless stand-ins, the
 # fixture's Slack webhook takes the announcements (std/notify) that the document sends by hand,
 # and the fixture's Vault holds the smoke tests' bearer token, which the document has the
 # operator export as $VALID_TOKEN (std/vault reads it with the operator's `vault login`).
-# requires: http, pg
+# requires: http, pg, fleet
 # env: DATABASE_URL=${RBK_PG_DEMO_URL}
 # env: JWT_SECRET=rehearsal-jwt-secret-0123456789abcdef
 # env: ENCRYPTION_KEY=rehearsal-encryption-key
@@ -34,11 +40,14 @@
 # args: --param sessions_path=/auth --param complete_path=/echo --param calibration_path=/auth
 # args: --param metrics_path=/metrics --param backup_root=/tmp
 # args: --answer previous_commit=1f2e3d4
+# args: --inventory inventory/rehearsal.ini --ssh-config ${RBK_SSH_CONFIG} --param app_dir=/tmp
 # exit: 0
 # expect: log    vault: read secret/careconnect/v2-intake, the current version
 # expect: [1/17] Pre-flight: environment variables
 # expect: gate   V2 Intake Gate (195/195) and all 6 CI jobs green on v2-intake-scaffold? -> yes
 # expect: log    slack: sent "V2 Intake production deployment: the window opens (kill switch OFF until section 6)"
+# expect: log    h1: [V2 INTAKE ENABLED] Routes mounted at /api/v2/intake
+# expect: log    h2: [V2 INTAKE ENABLED] Routes mounted at /api/v2/intake
 # expect: [16/17] ok Observation period handed over
 # expect: == GO: 17 ok
 # not-expect: rehearsal-jwt-secret-0123456789abcdef
@@ -51,11 +60,13 @@ env DATABASE_URL, JWT_SECRET, ENCRYPTION_KEY secret
 env NODE_ENV, ENABLE_V2_INTAKE, ENABLE_V2_INTAKE_AUTH, V1_STABLE, ZERO_OPENAI_MODE, AI_PROVIDER
 env PORT optional
 env SLACK_WEBHOOK_URL secret              # the stakeholders' channel (§1: "Email/Slack to stakeholders")
+hosts app                                 # the production server(s) running the backend under pm2
 
 param base_url = "https://api.yoursite.com"
 param rehearsal = false                    # true: create the tables production already has
 param backup_root = "/var/backups/careconnect"
 param app = "careconnect-backend"         # passed to every command as $APP
+param app_dir = "/srv/careconnect"         # the checkout on each app server: its commands run there
 # Appendix B endpoints (rehearsal maps them onto the fixture's routes)
 param health_path = "/api/health"
 param liveness_path = "/api/liveness"
@@ -68,7 +79,8 @@ param complete_path = ""                   # "" = {sessions_path}/{sessionId}/co
 param calibration_path = "/api/v2/intake/calibration"
 param metrics_path = "/api/metrics"
 param max_error_rate = 0.01
-# Commands (stand-ins by default; the real ones from the document in the comments)
+# Commands (stand-ins by default; the real ones from the document in the comments). The first
+# two run here, in the operator's checkout; the others on the app servers, in app_dir.
 param staging_smoke_cmd = "echo '57/57 checks passed'"      # npx tsx scripts/v2_staging_smoke.ts
 param v1_gate_cmd = "echo 'Tests: 1 failed, 27 passed, 28 total'"   # npx jest tests/gate/ --verbose
 param migration_files_cmd = "echo 20260218000000_v2_intake_sessions"   # ls backend/prisma/migrations/
@@ -173,18 +185,19 @@ section "3. Database migration" {
   }
 
   step "Verify migration files" {
-    let files = sh("{migration_files_cmd:raw}", env: cmd_env, read_only: true)
+    # the migration runs once, from the first app server's checkout
+    let files = sh("{migration_files_cmd:raw}", on: hosts.app[0], cwd: app_dir, env: cmd_env, read_only: true)
     expect files.stdout contains "v2_intake", "a v2_intake migration directory exists"
     # §3.2's preview: exactly one pending migration, the v2_intake_sessions one (prisma exits 1
     # while migrations are pending)
-    let status = sh("{migrate_status_cmd:raw}", env: cmd_env, read_only: true, check: false)
+    let status = sh("{migrate_status_cmd:raw}", on: hosts.app[0], cwd: app_dir, env: cmd_env, read_only: true, check: false)
     let pending = re.find_all(status.stdout, '(?m)^[0-9]{14}_([a-z0-9_]+)$')
     expect len(pending) == 1 and pending[0][1] == "v2_intake_sessions", "1 pending migration, for v2_intake_sessions"
     stop-if pg.table_exists(db, "v2_intake_sessions"), "v2_intake_sessions already exists: the migration was applied before"
   }
 
   step "Run migration" timeout 10m {
-    let out = sh("{migrate_cmd:raw}", env: cmd_env)
+    let out = sh("{migrate_cmd:raw}", on: hosts.app[0], cwd: app_dir, env: cmd_env)
     expect out.stdout contains "applied" or out.stdout contains "No pending migrations"
     if rehearsal {
       db.exec("""
@@ -196,7 +209,7 @@ section "3. Database migration" {
     }
     expect pg.table_exists(db, "v2_intake_sessions")
     expect pg.row_count(db, "v2_intake_sessions") == 0, "the new table is empty"
-    sh("{generate_cmd:raw}", timeout: 5m, env: cmd_env)
+    sh("{generate_cmd:raw}", on: hosts.app, cwd: app_dir, timeout: 5m, env: cmd_env)
   } rollback {
     # §3 "Migration rollback" and §9 "Database rollback": drop the V2 table only.
     db.exec("DROP TABLE IF EXISTS v2_intake_sessions")
@@ -210,12 +223,12 @@ section "4. Deployment (kill switch OFF)" {
     # §9 "Full rollback": the commit before the V2 merge (git log --oneline -5), asked now so the
     # rollback below has it; --answer previous_commit=SHA gives it to a run without a terminal
     previous_commit = ask("Pre-deployment commit to revert to (the one before the V2 merge)?", name: "previous_commit")
-    sh("{build_cmd:raw}", timeout: 15m, env: cmd_env)
-    sh("{restart_cmd:raw}", timeout: 2m, env: cmd_env)
+    sh("{build_cmd:raw}", on: hosts.app, cwd: app_dir, timeout: 15m, env: cmd_env)
+    sh("{restart_cmd:raw}", on: hosts.app, cwd: app_dir, timeout: 2m, env: cmd_env)
   } rollback {
     # §9 "Full rollback (revert code)": previous commit, rebuild, restart, verify V1.
-    sh("{revert_cmd:raw}", timeout: 15m, env: cmd_env + {PREVIOUS_COMMIT: previous_commit})
-    sh("{restart_cmd:raw}", timeout: 2m, env: cmd_env)
+    sh("{revert_cmd:raw}", on: hosts.app, cwd: app_dir, timeout: 15m, env: cmd_env + {PREVIOUS_COMMIT: previous_commit})
+    sh("{restart_cmd:raw}", on: hosts.app, cwd: app_dir, timeout: 2m, env: cmd_env)
     web.wait_healthy("{base_url}{health_path}", limit: 2m, poll: 5s)
   }
 
@@ -223,8 +236,9 @@ section "4. Deployment (kill switch OFF)" {
     web.wait_healthy("{base_url}{health_path}", limit: 2m, poll: 5s)
     v1_healthy()
     v2_disabled()
-    let logs = sh("{disabled_log_cmd:raw}", env: cmd_env, read_only: true)
-    stop-if not (logs.stdout contains "[V2 Intake] DISABLED"), "STOP: the V2-disabled startup line is missing — see section 9"
+    for logs in sh("{disabled_log_cmd:raw}", on: hosts.app, cwd: app_dir, env: cmd_env, read_only: true) {
+      stop-if not (logs.stdout contains "[V2 Intake] DISABLED"), "STOP: the V2-disabled startup line is missing on {logs.host} — see section 9"
+    }
   }
 }
 
@@ -245,18 +259,20 @@ section "5. Post-deployment verification" {
 section "6. Enable V2 Intake (kill switch ON)" {
   step "Enable V2 Intake" {
     confirm("All verification passed. Enable V2 Intake (ENABLE_V2_INTAKE=true) now?")
-    sh("{enable_cmd:raw}", timeout: 2m, env: cmd_env)
+    sh("{enable_cmd:raw}", on: hosts.app, cwd: app_dir, timeout: 2m, env: cmd_env)
   } rollback {
     # §9 "Quick rollback" / §10 "Emergency disable": flag off, restart, verify.
-    sh("{disable_cmd:raw}", timeout: 2m, env: cmd_env)
+    sh("{disable_cmd:raw}", on: hosts.app, cwd: app_dir, timeout: 2m, env: cmd_env)
     web.wait_healthy("{base_url}{health_path}", limit: 2m, poll: 5s)
     v2_disabled()
     v1_healthy()
   }
 
   step "Verify V2 active and auth enforced" {
-    let logs = sh("{enabled_log_cmd:raw}", env: cmd_env, read_only: true)
-    expect logs.stdout contains "V2 INTAKE ENABLED"
+    for logs in sh("{enabled_log_cmd:raw}", on: hosts.app, cwd: app_dir, env: cmd_env, read_only: true) {
+      log("{logs.host}: {trim(logs.stdout)}")
+      expect logs.stdout contains "V2 INTAKE ENABLED"
+    }
     web.wait_healthy("{base_url}{v2_health_path}", limit: 2m, poll: 5s)
     web.get_json("{base_url}{v2_schema_path}")
     let anon = http.post("{base_url}{sessions_path}", json: {})
@@ -308,8 +324,9 @@ section "8. Monitoring" {
       expect http.get("{base_url}{health_path}").status == 200
       expect http.get("{base_url}{metrics_path}").json.error_rate < max_error_rate
     }
-    let errors = sh("{error_log_cmd:raw}", check: false, env: cmd_env, read_only: true)
-    expect trim(errors.stdout) == "", "no V2 errors or unhandled rejections in the last 500 log lines"
+    for errors in sh("{error_log_cmd:raw}", on: hosts.app, cwd: app_dir, check: false, env: cmd_env, read_only: true) {
+      expect trim(errors.stdout) == "", "no V2 errors or unhandled rejections in the last 500 log lines of {errors.host}"
+    }
   }
 }
 

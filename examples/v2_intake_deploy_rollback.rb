@@ -6,7 +6,7 @@
 # the real runbook's, nothing turned into a parameter, and takes a second.
 # This file holds only the annotations: `# file:` runs v2_intake_deploy.rb.
 # file: v2_intake_deploy.rb
-# requires: http, pg
+# requires: http, pg, fleet
 # env: DATABASE_URL=${RBK_PG_DEMO_URL}
 # env: JWT_SECRET=rehearsal-jwt-secret-0123456789abcdef
 # env: ENCRYPTION_KEY=rehearsal-encryption-key
@@ -26,6 +26,7 @@
 # args: --param sessions_path=/auth --param complete_path=/echo --param calibration_path=/auth
 # args: --param metrics_path=/metrics --param backup_root=/tmp
 # args: --answer previous_commit=1f2e3d4
+# args: --inventory inventory/rehearsal.ini --ssh-config ${RBK_SSH_CONFIG} --param app_dir=/tmp
 # args: --fail-at 'Verify V2 active and auth enforced'
 # exit: 1
 # expect: REHEARSAL: time scaled 1/900

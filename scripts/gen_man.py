@@ -37,6 +37,7 @@ SUMMARY = {
     "runs": "list the runs of a run store, with their status and verdicts",
     "show": "print a run's journal records from its store, or follow them live",
     "approve": "approve a run that waits for other people's approval (approve())",
+    "reject": "reject a run that waits for other people's approval: it stops",
     "plan": "show what a run would do, without running anything",
     "doc": "write a runbook as a Markdown checklist for review",
     "diff": "show what changed between two versions of a runbook, step by step",

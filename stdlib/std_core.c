@@ -129,7 +129,7 @@ int rbk_std_approve(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     *out = rbk_nil();
     if (by < 1 || by > 100) return rbk_vm_error(vm, "approve: by: %" PRId64 " is not a number of people from 1 to 100", by);
     /* a wait of the run like wait(): --time-scale, and a resume keeps the request's deadline
-     * (and the store the request, with the approvals it has: docs/state.md) */
+     * (and the store the request, with the approvals it has: docs/approvals.md) */
     int64_t deadline = 0;
     int kept = 0;
     int64_t timeout = rbk_vm_wait_announce(vm, args[2].t == RBK_T_DURATION ? args[2].as.i : 30 * 60 * 1000, "approve", q, NULL,
@@ -142,17 +142,24 @@ int rbk_std_approve(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
                         .kept = kept};
     rbk_reply r = {.text = RBK_SBUF_INIT};
     rbk_vm_approve(vm, &ask, &r);
+    /* r.text: the approvers' names (the rejecter's), a newline, then each with when */
+    const char *text = rbk_sbuf_cstr(&r.text), *nl = strchr(text, '\n');
+    rbk_sbuf who = RBK_SBUF_INIT;
+    rbk_sbuf_add(&who, text, nl ? (size_t)(nl - text) : strlen(text));
+    const char *said = nl ? nl + 1 : text;
+    int ok = r.status == RBK_REPLY_OK && r.choice, rejected = r.status == RBK_REPLY_OK && !r.choice;
     rbk_sbuf a = RBK_SBUF_INIT;
-    if (r.status == RBK_REPLY_OK) rbk_sbuf_printf(&a, "approved by %s", rbk_sbuf_cstr(&r.text));
-    else if (r.status == RBK_REPLY_TIMEOUT) rbk_sbuf_printf(&a, "not approved by %d in time%s%s", (int)by, r.text.len ? " (approved by " : "",
-                                                            r.text.len ? rbk_sbuf_cstr(&r.text) : "");
+    if (ok) rbk_sbuf_printf(&a, "approved by %s", said);
+    else if (rejected) rbk_sbuf_printf(&a, "rejected by %s", said);
+    else if (r.status == RBK_REPLY_TIMEOUT) rbk_sbuf_printf(&a, "not approved by %d in time%s%s%s", (int)by, *said ? " (approved by " : "", said, *said ? ")" : "");
     else rbk_sbuf_adds(&a, no_answer(r.status));
-    if (r.status == RBK_REPLY_TIMEOUT && r.text.len) rbk_sbuf_addc(&a, ')');
-    rbk_vm_record_answer(vm, q, rbk_sbuf_cstr(&a));
+    /* who answered: the approvers, the rejecter; nobody, when no one did in time */
+    rbk_vm_record_answer_by(vm, q, rbk_sbuf_cstr(&a), ok || rejected ? rbk_sbuf_cstr(&who) : r.status == RBK_REPLY_TIMEOUT ? "nobody" : rbk_operator_name());
+    rbk_sbuf_free(&who);
     rbk_sbuf_free(&r.text);
     int rc = 0;
     if (r.status == RBK_REPLY_INTERRUPTED) rc = rbk_vm_error(vm, "interrupted at approve");
-    else if (r.status != RBK_REPLY_OK) rc = rbk_vm_stop(vm, "approve \"%s\": %s", q, rbk_sbuf_cstr(&a));
+    else if (!ok) rc = rbk_vm_stop(vm, "approve \"%s\": %s", q, rbk_sbuf_cstr(&a));
     else *out = rbk_bool(true);
     rbk_sbuf_free(&a);
     return rc;

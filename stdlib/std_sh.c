@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "../support/fileops.h"
 #include "proc.h"
@@ -473,18 +474,21 @@ static int run_remote(rbk_vm *vm, int is_exec, sh_args *a, rbk_value on, rbk_val
     const rbk_run_opts *ro = rbk_vm_opts(vm);
     rbk_fleet *f = ro->fleet;
     if (!f) return rbk_vm_error(vm, "%s: on: needs the run's inventory (runbook run --inventory FILE)", a->label);
-    if (a->cwd || a->nenv || a->stdin_data)
-        return rbk_vm_error(vm, "%s: cwd:, env: and stdin: are not supported with on: yet; write them into the command "
-                                "(cd DIR && NAME=VALUE cmd)", a->label);
     int is_list = on.t == RBK_T_LIST;
     size_t n;
     const rbk_fleet_host **hosts = on_hosts(vm, a->label, f, on, &n);
     if (!hosts) return -1;
-    rbk_sbuf script = RBK_SBUF_INIT, err = RBK_SBUF_INIT;
-    int bad = is_exec ? rbk_ssh_script_exec(&script, a->argv, &err) : rbk_ssh_script_sh(&script, a->cmd, strlen(a->cmd), &err);
+    /* cwd:, env: and stdin: go into the remote script; stdin:'s data as a frame on ssh's stdin
+     * before the watchdog's hold (support/sshcmd.h, rbk_ssh_run) */
+    rbk_ssh_run run = {a->cwd, (const char *const *)a->env, a->stdin_data != NULL, a->stdin_len};
+    rbk_sbuf script = RBK_SBUF_INIT, err = RBK_SBUF_INIT, frame = RBK_SBUF_INIT;
+    int bad = is_exec ? rbk_ssh_script_exec(&script, a->argv, &run, &err)
+                      : rbk_ssh_script_sh(&script, a->cmd, strlen(a->cmd), &run, &err);
+    if (a->stdin_data) rbk_ssh_stdin_frame(&frame, a->stdin_data, a->stdin_len);
     if (bad) {
         free(hosts);
         rbk_sbuf_free(&script);
+        rbk_sbuf_free(&frame);
         int r = rbk_vm_error(vm, "%s: %s", a->label, rbk_sbuf_cstr(&err));
         rbk_sbuf_free(&err);
         return r;
@@ -504,6 +508,10 @@ static int run_remote(rbk_vm *vm, int is_exec, sh_args *a, rbk_value on, rbk_val
         }
         rbk_proc_opts *o = batch_job(&b, i, &cancel);
         o->stdin_hold = 1; /* the remote watchdog: EOF ends the remote command (support/sshcmd.h) */
+        if (a->stdin_data) { /* every host's ssh is fed the same frame */
+            o->stdin_data = rbk_sbuf_cstr(&frame);
+            o->stdin_len = frame.len;
+        }
         o->capture_limit = (size_t)a->max_output;
         if (n == 1 && rbk_vm_verbose(vm) && !a->secret_out) { /* live: it runs on this thread */
             o->on_line = remote_line;
@@ -571,6 +579,7 @@ static int run_remote(rbk_vm *vm, int is_exec, sh_args *a, rbk_value on, rbk_val
     rbk_sbuf_free(&msg);
     rbk_sbuf_free(&lc.line);
     rbk_sbuf_free(&script);
+    rbk_sbuf_free(&frame);
     rbk_sbuf_free(&err);
     batch_free(&b);
     return res;
@@ -756,8 +765,42 @@ static const char *copy_path(rbk_vm *vm, const char *label, const char *what, rb
     return rbk_arg_str(v);
 }
 
-/* upload: local to remote on every host of on (in parallel, at most --forks at once);
- * download: remote on one host to local, through a temporary file beside it renamed into place.
+/* Whether remote names a directory on host (a download copies it recursively then): ssh runs
+ * `test -d` over the run's connection, one round trip. 1 yes, 0 no (a file, nothing there, or
+ * the host could not say: the copy then reports why), -1 after an error (cancelled). */
+static int remote_is_dir(rbk_vm *vm, const rbk_fleet_host *h, const char *remote, rbk_cancel *cancel) {
+    const char *argv[] = {"test", "-d", remote, NULL};
+    rbk_sbuf script = RBK_SBUF_INIT, err = RBK_SBUF_INIT;
+    rbk_ssh_argv a = {0};
+    int res = 0;
+    if (rbk_ssh_script_exec(&script, argv, NULL, &err) || rbk_ssh_command(&h->target, script.data, script.len, &a, &err)) {
+        res = rbk_vm_error(vm, "file.download on %s: %s", h->name, rbk_sbuf_cstr(&err));
+    } else {
+        rbk_proc_opts o;
+        rbk_proc_opts_init(&o);
+        o.argv = (const char *const *)a.argv;
+        o.stdin_hold = 1; /* the watchdog, as for any remote command */
+        o.cancel = cancel;
+        o.running_pgid = rbk_vm_running_pgid(vm);
+        rbk_proc_result r;
+        if (rbk_proc_run(&o, &r) == 0) {
+            if (r.interrupted || r.timed_out)
+                res = rbk_vm_error(vm, "file.download of %s on %s: %s while asking whether it is a directory", remote,
+                                   h->name, r.interrupted ? "interrupted" : "timed out");
+            else res = r.exited && r.code == 0;
+        }
+        rbk_proc_result_free(&r);
+    }
+    rbk_ssh_argv_free(&a);
+    rbk_sbuf_free(&script);
+    rbk_sbuf_free(&err);
+    return res;
+}
+
+/* upload: local to remote on every host of on (in parallel, at most --forks at once); a local
+ * directory is copied recursively into remote (created when missing, merged into otherwise).
+ * download: remote on one host to local, through a temporary file beside it renamed into place;
+ * a remote directory through a temporary directory beside it, put in place whole.
  * One effect per host; an error names each failing host with scp's last lines, masked. */
 static int file_copy(rbk_vm *vm, int upload, rbk_value *args, rbk_value *out) {
     const char *label = upload ? "file.upload" : "file.download";
@@ -777,34 +820,59 @@ static int file_copy(rbk_vm *vm, int upload, rbk_value *args, rbk_value *out) {
     if (!upload && on.t == RBK_T_LIST && RBK_AS_LIST(on)->len != 1)
         return rbk_vm_error(vm, "file.download: on: must be one host (a list would write every host's file to the same "
                                 "path; call it once per host, each with its own local path)");
+    int flags = upload ? RBK_SCP_UPLOAD : 0;
+    struct stat lst;
+    if (upload && stat(local, &lst) == 0) {
+        if (S_ISDIR(lst.st_mode)) flags |= RBK_SCP_DIR;
+        else if (!S_ISREG(lst.st_mode))
+            return rbk_vm_error(vm, "file.upload: \"%s\" is %s: only a regular file or a directory is copied", local,
+                                rbk_file_kind(lst.st_mode));
+    }
     size_t n;
     const rbk_fleet_host **hosts = on_hosts(vm, label, f, on, &n);
     if (!hosts) return -1;
+    rbk_cancel cancel = rbk_vm_cancel(vm, timeout_ms);
+    if (!upload && n == 1 && remote[0] && remote[0] != '-') {
+        int d = remote_is_dir(vm, hosts[0], remote, &cancel);
+        if (d < 0) {
+            free(hosts);
+            return -1;
+        }
+        if (d) flags |= RBK_SCP_DIR;
+    }
+    const char *what = flags & RBK_SCP_DIR ? "directory " : "";
     rbk_sbuf err = RBK_SBUF_INIT;
     rbk_file_atomic tmp = {.fd = -1};
-    if (!upload) { /* scp writes a temporary file beside the local path, renamed over it (as file.write) */
-        if (rbk_file_atomic_begin(&tmp, local, &err) != RBK_FILE_OK) {
+    rbk_dir_atomic dtmp = {0};
+    const char *into = local;
+    if (!upload) { /* scp writes a temporary file (directory) beside the local path, put in its place after */
+        int bad = flags & RBK_SCP_DIR ? rbk_dir_atomic_begin(&dtmp, local, &err) : rbk_file_atomic_begin(&tmp, local, &err);
+        if (bad != RBK_FILE_OK) {
             free(hosts);
             int r = rbk_vm_error(vm, "file.download: %s", rbk_sbuf_cstr(&err));
             rbk_sbuf_free(&err);
             return r;
         }
-        close(tmp.fd);
-        tmp.fd = -1;
+        if (flags & RBK_SCP_DIR) {
+            into = dtmp.into.data;
+        } else {
+            close(tmp.fd);
+            tmp.fd = -1;
+            into = tmp.tmp.data;
+        }
     }
-    rbk_cancel cancel = rbk_vm_cancel(vm, timeout_ms);
     remote_batch b;
     batch_new(&b, hosts, n);
     int res = 0;
     for (size_t i = 0; i < n && !res; i++) {
-        if (rbk_scp_command(&hosts[i]->target, upload, upload ? local : tmp.tmp.data, remote, &b.argvs[i], &err)) {
+        if (rbk_scp_command(&hosts[i]->target, flags, into, remote, &b.argvs[i], &err)) {
             res = rbk_vm_error(vm, "%s on %s: %s", label, hosts[i]->name, rbk_sbuf_cstr(&err));
             break;
         }
         batch_job(&b, i, &cancel);
         rbk_sbuf t = RBK_SBUF_INIT;
-        if (upload) rbk_sbuf_printf(&t, "upload %s to %s on %s", local, remote, hosts[i]->name);
-        else rbk_sbuf_printf(&t, "download %s to %s on %s", remote, local, hosts[i]->name);
+        if (upload) rbk_sbuf_printf(&t, "upload %s%s to %s on %s", what, local, remote, hosts[i]->name);
+        else rbk_sbuf_printf(&t, "download %s%s to %s on %s", what, remote, local, hosts[i]->name);
         res = batch_begin(vm, &b, i, "file", t.data, label, "copy");
         rbk_sbuf_free(&t);
     }
@@ -829,9 +897,13 @@ static int file_copy(rbk_vm *vm, int upload, rbk_value *args, rbk_value *out) {
         rbk_proc_result_free(r);
     }
     if (!res && nfailed)
-        res = rbk_vm_error(vm, "%s of %s failed on %d of %zu host%s:%s", label, upload ? local : remote, nfailed, n,
+        res = rbk_vm_error(vm, "%s of %s%s failed on %d of %zu host%s:%s", label, what, upload ? local : remote, nfailed, n,
                            n == 1 ? "" : "s", rbk_sbuf_cstr(&msg));
-    if (!upload && res) rbk_file_atomic_abort(&tmp);
+    if (!upload && (flags & RBK_SCP_DIR)) {
+        if (res) rbk_dir_atomic_abort(&dtmp);
+        else if (rbk_dir_atomic_commit(&dtmp, &err) != RBK_FILE_OK)
+            res = rbk_vm_error(vm, "file.download: %s", rbk_sbuf_cstr(&err));
+    } else if (!upload && res) rbk_file_atomic_abort(&tmp);
     else if (!upload && rbk_file_atomic_commit(&tmp, &err) != RBK_FILE_OK)
         res = rbk_vm_error(vm, "file.download: %s", rbk_sbuf_cstr(&err));
     if (!res) *out = rbk_nil();

@@ -8,6 +8,7 @@
 #include "sha256.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <netdb.h>
@@ -301,6 +302,118 @@ int rbk_file_write_atomic(const char *path, const void *data, size_t n, rbk_sbuf
         return RBK_FILE_ERR;
     }
     return rbk_file_atomic_commit(&a, err);
+}
+
+/* ---------------------------------------------------------------- a directory replaced whole */
+
+static int remove_one(const char *p, const struct stat *st, int flag, struct FTW *ftw) {
+    (void)st; (void)ftw;
+    if (flag == FTW_DP) rmdir(p);
+    else unlink(p);
+    return 0;
+}
+/* Removes the tree at path, not following symbolic links (best effort). */
+static void remove_tree(const char *path) { nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS); }
+
+static _Thread_local int fsync_bad;
+static int fsync_one(const char *p, const struct stat *st, int flag, struct FTW *ftw) {
+    (void)ftw;
+    if (flag != FTW_F || !S_ISREG(st->st_mode)) return 0;
+    int fd = open(p, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+    if (fd < 0 || fsync(fd) != 0) fsync_bad = errno ? errno : EIO;
+    if (fd >= 0) close(fd);
+    return fsync_bad ? 1 : 0;
+}
+
+int rbk_dir_atomic_begin(rbk_dir_atomic *a, const char *path, rbk_sbuf *err) {
+    *a = (rbk_dir_atomic){.path = path};
+    if (!*path) {
+        errf(err, "cannot write", path, ENOENT);
+        return RBK_FILE_ERR;
+    }
+    struct stat lst;
+    if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+        a->target = realpath(path, NULL);
+        if (!a->target) {
+            errf(err, "cannot resolve", path, errno);
+            return RBK_FILE_ERR;
+        }
+    }
+    const char *dst = a->target ? a->target : path;
+    struct stat old;
+    if (stat(dst, &old) == 0 && !S_ISDIR(old.st_mode)) {
+        rbk_sbuf_printf(err, "cannot write the directory \"%s\": it is %s, which a directory does not replace", path,
+                        rbk_file_kind(old.st_mode));
+        rbk_dir_atomic_abort(a);
+        return RBK_FILE_ERR;
+    }
+    size_t n = strlen(dst);
+    while (n > 1 && dst[n - 1] == '/') n--; /* "logs/" is "logs" */
+    const char *slash = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (dst[i] == '/') slash = dst + i;
+    if (!slash) rbk_sbuf_adds(&a->dir, ".");
+    else if (slash == dst) rbk_sbuf_adds(&a->dir, "/");
+    else rbk_sbuf_add(&a->dir, dst, (size_t)(slash - dst));
+    const char *base = slash ? slash + 1 : dst;
+    rbk_sbuf_printf(&a->tmp, "%s/.%.*s.rbk-tmp-XXXXXX", rbk_sbuf_cstr(&a->dir), (int)(n - (size_t)(base - dst)), base);
+    if (!mkdtemp(a->tmp.data)) {
+        errf(err, "cannot create a temporary directory in", rbk_sbuf_cstr(&a->dir), errno);
+        rbk_sbuf_reset(&a->tmp);
+        rbk_dir_atomic_abort(a);
+        return RBK_FILE_ERR;
+    }
+    rbk_sbuf_printf(&a->into, "%s/d", a->tmp.data);
+    return RBK_FILE_OK;
+}
+
+void rbk_dir_atomic_abort(rbk_dir_atomic *a) {
+    if (a->tmp.len) remove_tree(a->tmp.data);
+    rbk_sbuf_free(&a->dir);
+    rbk_sbuf_free(&a->tmp);
+    rbk_sbuf_free(&a->into);
+    free(a->target);
+    *a = (rbk_dir_atomic){0};
+}
+
+int rbk_dir_atomic_commit(rbk_dir_atomic *a, rbk_sbuf *err) {
+    const char *dst = a->target ? a->target : a->path;
+    struct stat st;
+    if (stat(a->into.data, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        rbk_sbuf_printf(err, "cannot write the directory \"%s\": the copy is not a directory", a->path);
+        rbk_dir_atomic_abort(a);
+        return RBK_FILE_ERR;
+    }
+    fsync_bad = 0;
+    if (nftw(a->into.data, fsync_one, 16, FTW_PHYS) != 0) {
+        errf(err, "cannot fsync the files of", a->into.data, fsync_bad ? fsync_bad : errno);
+        rbk_dir_atomic_abort(a);
+        return RBK_FILE_ERR;
+    }
+    if (rename(a->into.data, dst) != 0) {
+        /* a directory there (rename over a non-empty one fails): exchange them, then the old
+         * tree, now in the temporary directory, goes with it */
+        if (!((errno == ENOTEMPTY || errno == EEXIST) &&
+              renameat2(AT_FDCWD, a->into.data, AT_FDCWD, dst, RENAME_EXCHANGE) == 0)) {
+            errf(err, "cannot rename the temporary directory to", a->path, errno);
+            rbk_dir_atomic_abort(a);
+            return RBK_FILE_ERR;
+        }
+    }
+    int rc = RBK_FILE_OK;
+    int dfd = open(rbk_sbuf_cstr(&a->dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) {
+        errf(err, "cannot open the directory", rbk_sbuf_cstr(&a->dir), errno);
+        rc = RBK_FILE_ERR;
+    } else {
+        if (fsync(dfd) != 0 && errno != EINVAL && errno != ENOTSUP) {
+            errf(err, "cannot fsync the directory", rbk_sbuf_cstr(&a->dir), errno);
+            rc = RBK_FILE_ERR;
+        }
+        close(dfd);
+    }
+    rbk_dir_atomic_abort(a); /* the temporary directory: empty, or the old tree */
+    return rc;
 }
 
 /* ---------------------------------------------------------------- TCP probe */

@@ -72,6 +72,23 @@ int rbk_file_atomic_begin(rbk_file_atomic *a, const char *path, rbk_sbuf *err);
 int rbk_file_atomic_commit(rbk_file_atomic *a, rbk_sbuf *err);
 void rbk_file_atomic_abort(rbk_file_atomic *a);
 
+/* A directory replaced as a whole (file.download of a directory): begin makes a new, empty
+ * temporary directory beside path (path's symlink resolved, as above), and a->into names where
+ * the copy is to be made inside it (not yet existing). commit fsyncs every regular file of the
+ * copy, then puts it at path: renamed there when path does not exist, exchanged with it
+ * (renameat2 RENAME_EXCHANGE: no moment without a directory at path) when path is a directory,
+ * whose old tree is then removed; then fsyncs the parent. A path that exists and is not a
+ * directory is refused by begin (a file is not replaced by a directory). abort removes the
+ * temporary tree. RBK_FILE_OK or RBK_FILE_ERR with err. */
+typedef struct rbk_dir_atomic {
+    const char *path;  /* borrowed */
+    char *target;      /* path's symlink resolved, or NULL */
+    rbk_sbuf dir, tmp, into;
+} rbk_dir_atomic;
+int rbk_dir_atomic_begin(rbk_dir_atomic *a, const char *path, rbk_sbuf *err);
+int rbk_dir_atomic_commit(rbk_dir_atomic *a, rbk_sbuf *err);
+void rbk_dir_atomic_abort(rbk_dir_atomic *a);
+
 /* Whether a TCP connection to host:port succeeds before c fires. The name is resolved by
  * getaddrinfo in a helper thread (so a hung DNS lookup is cancellable too); each address is tried in turn with
  * a non-blocking connect polled in slices of RBK_POLL_SLICE_MS.

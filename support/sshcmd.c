@@ -9,15 +9,15 @@
 #include "shquote.h"
 
 /* The watchdog around CMD (a subshell that execs the command). Each line is POSIX sh:
- *  - fd 3 keeps the session's stdin for the watchdog; everything else reads /dev/null;
+ *  - fd 3 keeps the session's stdin for the watchdog; everything else reads /dev/null (or,
+ *    with stdin:, the decoded frame through a pipe);
  *  - the watchdog ignores TERM/INT/HUP so that it outlives its own SIGTERM to the group and
  *    can send the SIGKILL; the command is reaped by `wait`, then the watchdog is killed. */
-static const char watchdog_head[] =
-    "exec 3<&0 </dev/null\n"
+static const char watchdog_fd[] = "exec 3<&0 </dev/null\n";
+static const char watchdog[] =
     "{ trap '' TERM INT HUP; while read -r _ <&3; do :; done; kill -TERM 0; sleep %d; kill -KILL 0; } &\n"
     "rbk_w=$!\n"
-    "exec 3<&-\n"
-    "(exec ";
+    "exec 3<&-\n";
 static const char watchdog_tail[] =
     ") &\n"
     "rbk_c=$!\n"
@@ -34,19 +34,93 @@ static int too_long(size_t n, rbk_sbuf *err) {
     return 1;
 }
 
-int rbk_ssh_script_sh(rbk_sbuf *out, const char *cmd, size_t n, rbk_sbuf *err) {
+size_t rbk_ssh_stdin_frame_len(size_t n) { return (n + 2) / 3 * 4; }
+
+void rbk_ssh_stdin_frame(rbk_sbuf *out, const char *data, size_t n) { rbk_sbuf_add_base64(out, data, n, 0, 1); }
+
+int rbk_ssh_env_name_ok(const char *s) {
+    if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_')) return 0;
+    for (s++; *s; s++)
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_')) return 0;
+    return 1;
+}
+
+/* Everything up to the command's own words: the watchdog (after the stdin frame, when there is
+ * one), then the command's subshell opened, with its directory and environment. 0, or -1 with err. */
+static int head(rbk_sbuf *out, const rbk_ssh_run *run, rbk_sbuf *err) {
+    if (run && run->cwd && !run->cwd[0]) {
+        rbk_sbuf_adds(err, "cwd: is empty");
+        return -1;
+    }
+    for (size_t i = 0; run && run->env && run->env[i]; i++) {
+        const char *kv = run->env[i], *eq = strchr(kv, '=');
+        rbk_sbuf name = RBK_SBUF_INIT;
+        rbk_sbuf_add(&name, kv, eq ? (size_t)(eq - kv) : strlen(kv));
+        int ok = rbk_ssh_env_name_ok(name.data);
+        if (!ok)
+            rbk_sbuf_printf(err, "env: \"%s\" is not a name a remote shell can set (letters, digits and _, "
+                                 "not starting with a digit)", name.data);
+        rbk_sbuf_free(&name);
+        if (!ok) return -1;
+    }
+    rbk_sbuf_adds(out, watchdog_fd);
+    int has_stdin = run && run->has_stdin;
+    if (has_stdin) {
+        /* the frame: the data as base64 on the session's stdin, read whole before anything
+         * runs (a frame cut short is a cancelled call: nothing runs); then the watchdog reads
+         * on to EOF as without stdin: */
+        size_t m = rbk_ssh_stdin_frame_len(run->stdin_len);
+        rbk_sbuf_printf(out,
+                        "rbk_in=$(head -c %zu <&3)\n"
+                        "if [ \"${#rbk_in}\" != %zu ]; then echo 'runbook: the stdin: of the command did not "
+                        "arrive whole (the call was cancelled, or this host has no head -c); nothing was run' >&2; "
+                        "exit 125; fi\n",
+                        m, m);
+    }
+    rbk_sbuf_printf(out, watchdog, RBK_SSH_GRACE_S);
+    if (has_stdin) rbk_sbuf_adds(out, "printf '%s\\n' \"$rbk_in\" | base64 -d | ");
+    rbk_sbuf_adds(out, "(");
+    if (run && run->cwd) {
+        /* -P: the physical directory, as chdir(2) finds it for a local command; a relative one is
+         * the login's home's: "./" keeps CDPATH and `cd -` out of it */
+        rbk_sbuf dir = RBK_SBUF_INIT;
+        if (run->cwd[0] != '/') rbk_sbuf_adds(&dir, "./");
+        rbk_sbuf_adds(&dir, run->cwd);
+        rbk_sbuf_adds(out, "cd -P ");
+        rbk_sh_quote(out, dir.data, dir.len);
+        rbk_sbuf_adds(out, " || { printf 'runbook: cwd: cannot change to the directory %s\\n' ");
+        rbk_sh_quote(out, dir.data, dir.len);
+        rbk_sbuf_adds(out, " >&2; exit 126; }\n");
+        rbk_sbuf_free(&dir);
+    }
+    for (size_t i = 0; run && run->env && run->env[i]; i++) {
+        const char *kv = run->env[i], *eq = strchr(kv, '=');
+        if (!eq) {
+            rbk_sbuf_printf(out, "unset %s\n", kv);
+            continue;
+        }
+        rbk_sbuf_adds(out, "export ");
+        rbk_sbuf_add(out, kv, (size_t)(eq - kv) + 1);
+        rbk_sh_quote(out, eq + 1, strlen(eq + 1));
+        rbk_sbuf_addc(out, '\n');
+    }
+    rbk_sbuf_adds(out, "exec ");
+    return 0;
+}
+
+int rbk_ssh_script_sh(rbk_sbuf *out, const char *cmd, size_t n, const rbk_ssh_run *run, rbk_sbuf *err) {
     if (rbk_sh_has_nul(cmd, n)) {
         rbk_sbuf_adds(err, "the command contains a NUL byte, which cannot reach a remote shell");
         return -1;
     }
-    rbk_sbuf_printf(out, watchdog_head, RBK_SSH_GRACE_S);
+    if (head(out, run, err)) return -1;
     rbk_sbuf_adds(out, "sh -c ");
     rbk_sh_quote(out, cmd, n);
     rbk_sbuf_adds(out, watchdog_tail);
     return too_long(out->len, err) ? -1 : 0;
 }
 
-int rbk_ssh_script_exec(rbk_sbuf *out, const char *const *argv, rbk_sbuf *err) {
+int rbk_ssh_script_exec(rbk_sbuf *out, const char *const *argv, const rbk_ssh_run *run, rbk_sbuf *err) {
     if (!argv || !argv[0] || !argv[0][0]) {
         rbk_sbuf_adds(err, "exec needs a program name");
         return -1;
@@ -56,7 +130,7 @@ int rbk_ssh_script_exec(rbk_sbuf *out, const char *const *argv, rbk_sbuf *err) {
         return -1;
     }
 
-    rbk_sbuf_printf(out, watchdog_head, RBK_SSH_GRACE_S);
+    if (head(out, run, err)) return -1;
     for (size_t i = 0; argv[i]; i++) {
         if (i) rbk_sbuf_addc(out, ' ');
         rbk_sh_quote(out, argv[i], strlen(argv[i]));
@@ -135,8 +209,9 @@ static int options(const rbk_ssh_target *t, int scp, const char *const *first, r
     return 0;
 }
 
-int rbk_scp_command(const rbk_ssh_target *t, int upload, const char *local, const char *remote, rbk_ssh_argv *out,
+int rbk_scp_command(const rbk_ssh_target *t, int flags, const char *local, const char *remote, rbk_ssh_argv *out,
                     rbk_sbuf *err) {
+    int upload = flags & RBK_SCP_UPLOAD;
     if (!remote[0] || remote[0] == '-') {
         rbk_sbuf_adds(err, remote[0] ? "a remote path must not start with '-'" : "the remote path is empty");
         return -1;
@@ -147,8 +222,8 @@ int rbk_scp_command(const rbk_ssh_target *t, int upload, const char *local, cons
     }
     /* -s: the SFTP protocol whatever the client's default (no remote shell reads the path);
      * -q: no progress meter */
-    static const char *const first[] = {"-s", "-q", NULL};
-    if (options(t, 1, first, out, err)) return -1;
+    static const char *const first[] = {"-s", "-q", NULL}, *const first_r[] = {"-s", "-q", "-r", NULL};
+    if (options(t, 1, flags & RBK_SCP_DIR ? first_r : first, out, err)) return -1;
     rbk_sbuf r = RBK_SBUF_INIT, l = RBK_SBUF_INIT;
     /* host:path, an IPv6 address in brackets; a local path that is not absolute gets "./", so
      * that a ':' in it never makes it a remote one */
@@ -162,6 +237,7 @@ int rbk_scp_command(const rbk_ssh_target *t, int upload, const char *local, cons
     }
     if (local[0] != '/') rbk_sbuf_adds(&l, "./");
     rbk_sbuf_adds(&l, local);
+    if (upload && (flags & RBK_SCP_DIR)) rbk_sbuf_adds(&l, l.data[l.len - 1] == '/' ? "." : "/.");
     push(out, upload ? l.data : r.data);
     push(out, upload ? r.data : l.data);
     rbk_sbuf_free(&r);

@@ -13,11 +13,12 @@
  * Stopping the remote command. Killing the local ssh leaves the remote command running
  * (OpenSSH's client cannot send a signal request; measured in issue 16). So the script keeps
  * the session's stdin as a watchdog: the runner holds an empty pipe on ssh's stdin for the
- * life of the command and closes it (or dies: a SIGKILLed runner closes it too) to cancel.
+ * life of the command and closes it (or dies: a SIGKILLed runner closes it too) to cancel
+ * (with stdin:, the data goes first on that pipe as one frame; rbk_ssh_run below).
  * On EOF the watchdog sends SIGTERM to the session's process group (sshd makes the session a
  * group leader), then SIGKILL after RBK_SSH_GRACE_S seconds. When the command ends first, the
  * watchdog is killed and the script exits with the command's status. The command's stdin is
- * /dev/null; as an asynchronous list of a non-interactive sh, it ignores SIGINT and SIGQUIT
+ * /dev/null (or stdin:'s data); as an asynchronous list of a non-interactive sh, it ignores SIGINT and SIGQUIT
  * (POSIX), so cancellation uses SIGTERM.
  *
  * Limits: the script must fit one argv string on both ends (Linux: 128 KiB) after base64
@@ -47,10 +48,38 @@ typedef struct rbk_ssh_target {
     int connect_timeout_s;     /* 0: RBK_SSH_CONNECT_TIMEOUT_S */
 } rbk_ssh_target;
 
-/* The remote script for sh(cmd): cmd run by the remote /bin/sh -c. 0, or -1 with err. */
-int rbk_ssh_script_sh(rbk_sbuf *out, const char *cmd, size_t n, rbk_sbuf *err);
-/* The remote script for exec(argv): argv[0] found in the remote PATH, no shell between. */
-int rbk_ssh_script_exec(rbk_sbuf *out, const char *const *argv, rbk_sbuf *err);
+/* What sh/exec's cwd:, env: and stdin: ask of the remote command (docs/fleet.md). They apply
+ * to the command only (its subshell), never to the script around it.
+ *  - cwd: `cd -P` to it (physical, as chdir(2)), single-quoted; a relative one is the login's home's, passed as ./DIR (no
+ *    CDPATH search, `-` is a name). When cd fails the command does not run: exit 126, with
+ *    "runbook: cwd: cannot change to the directory DIR" on stderr. Empty: refused.
+ *  - env: "NAME=VALUE" is `export NAME='VALUE'`, a bare "NAME" is `unset NAME`. NAME must be a
+ *    shell name (rbk_ssh_env_name_ok), else refused: a remote shell cannot set another.
+ *  - stdin: a frame on the session's stdin, not in the script (which is capped at
+ *    RBK_SSH_MAX_SCRIPT): the runner writes rbk_ssh_stdin_frame(data) — the data as base64,
+ *    exactly rbk_ssh_stdin_frame_len(n) bytes, no newline — and then holds the pipe as always.
+ *    The script reads exactly that many bytes first (`head -c`); a frame cut short (the call was
+ *    cancelled, or the runner died) runs nothing: exit 125. Only then does the watchdog start
+ *    reading, so the data is never taken for the watchdog's EOF and the EOF still cancels; the
+ *    command reads the decoded bytes (`base64 -d`, NUL bytes too) through a pipe. */
+typedef struct rbk_ssh_run {
+    const char *cwd;          /* NULL: the login's home directory */
+    const char *const *env;   /* NULL-terminated, or NULL */
+    int has_stdin;            /* 0: the command's stdin is /dev/null */
+    size_t stdin_len;         /* the data's length (before base64) */
+} rbk_ssh_run;
+
+/* The remote script for sh(cmd): cmd run by the remote /bin/sh -c; run may be NULL. 0, or -1
+ * with err. */
+int rbk_ssh_script_sh(rbk_sbuf *out, const char *cmd, size_t n, const rbk_ssh_run *run, rbk_sbuf *err);
+/* The remote script for exec(argv): argv[0] found in the remote PATH (env:'s PATH, when it
+ * sets one), no shell between. */
+int rbk_ssh_script_exec(rbk_sbuf *out, const char *const *argv, const rbk_ssh_run *run, rbk_sbuf *err);
+/* The stdin frame of n bytes of data, and its length. */
+void rbk_ssh_stdin_frame(rbk_sbuf *out, const char *data, size_t n);
+size_t rbk_ssh_stdin_frame_len(size_t n);
+/* 1 when s is a name a POSIX shell can export: [A-Za-z_][A-Za-z0-9_]*. */
+int rbk_ssh_env_name_ok(const char *s);
 
 /* The ssh command line that runs script on t: a NULL-terminated argv whose strings live in
  * *store (free both with rbk_ssh_argv_free). 0, or -1 with err (too long, a NUL, no address). */
@@ -61,14 +90,19 @@ typedef struct rbk_ssh_argv {
 int rbk_ssh_command(const rbk_ssh_target *t, const char *script, size_t n, rbk_ssh_argv *out, rbk_sbuf *err);
 void rbk_ssh_argv_free(rbk_ssh_argv *a);
 
-/* The scp command line that copies local to remote on t (upload 1) or remote on t to local
- * (upload 0): the same options as rbk_ssh_command (the -F config, port as -P, user as
+/* The scp command line that copies local to remote on t (flags RBK_SCP_UPLOAD) or remote on t
+ * to local (no RBK_SCP_UPLOAD): the same options as rbk_ssh_command (the -F config, port as -P, user as
  * -o User=, identity, extra, BatchMode, StrictHostKeyChecking, the ControlPath, so the run's
  * master connection is reused), with -s: the SFTP protocol, in which no remote shell reads the
  * path (OpenSSH 8.7 and later; the default from 9.0). A relative remote path is relative to the
  * login's home directory. The caller refuses NUL bytes; a remote path that is empty or starts
- * with '-' is refused here. 0, or -1 with err. */
-int rbk_scp_command(const rbk_ssh_target *t, int upload, const char *local, const char *remote, rbk_ssh_argv *out,
+ * with '-' is refused here. 0, or -1 with err.
+ * With RBK_SCP_DIR, a directory, recursively (-r): an upload copies local's contents into remote
+ * (passed as LOCAL/.: remote is created when missing and merged into when it is a directory,
+ * never nested as remote/NAME on a second run); a download copies the remote directory to local,
+ * which must not exist (the caller makes it a fresh path: rbk_dir_atomic). */
+enum { RBK_SCP_UPLOAD = 1, RBK_SCP_DIR = 2 };
+int rbk_scp_command(const rbk_ssh_target *t, int flags, const char *local, const char *remote, rbk_ssh_argv *out,
                     rbk_sbuf *err);
 
 /* The ssh command line that manages t's ControlMaster connection in t->control_dir (needed):

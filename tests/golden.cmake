@@ -44,14 +44,25 @@ if(TARGET runbook)
   if(IS_DIRECTORY ${CMAKE_SOURCE_DIR}/examples)
     list(APPEND RBK_GOLDEN_SUITES "examples|${CMAKE_SOURCE_DIR}/examples")
   endif()
+  # examples/ that declare `hosts` run on the loopback sshd fleet (tests/fleet.cmake's fixture
+  # `fleet`; `# requires: fleet`, examples/inventory/)
+  find_program(RBK_SSHD sshd PATHS /usr/sbin NO_DEFAULT_PATH)
   foreach(suite ${RBK_GOLDEN_SUITES})
     string(REPLACE "|" ";" parts "${suite}")
     list(GET parts 0 name)
     list(GET parts 1 dir)
+    set(fleet_args)
+    set(fixtures services)
+    set(locks rbk_services)
+    if(name STREQUAL "examples" AND RBK_SSHD)
+      set(fleet_args --fleet-env ${CMAKE_BINARY_DIR}/fleet/fleet.env)
+      set(fixtures services fleet)
+      set(locks rbk_services fleet)
+    endif()
     add_test(NAME golden.${name}
       COMMAND ${Python3_EXECUTABLE} ${RBK_GOLDEN_RUNNER} --runbook $<TARGET_FILE:runbook>
-              --services-env ${RBK_SERVICES_DIR}/services.env ${dir})
-    set_tests_properties(golden.${name} PROPERTIES FIXTURES_REQUIRED services
-      RESOURCE_LOCK rbk_services TIMEOUT 1800)
+              --services-env ${RBK_SERVICES_DIR}/services.env ${fleet_args} ${dir})
+    set_tests_properties(golden.${name} PROPERTIES FIXTURES_REQUIRED "${fixtures}"
+      RESOURCE_LOCK "${locks}" TIMEOUT 1800)
   endforeach()
 endif()

@@ -6,7 +6,7 @@ agree), how a golden file is run (cwd, argv, env, stdin, timeout) and how its ou
 Used by tests/golden.cmake (one ctest test per tests/golden/<dir> and one for examples/) and
 tested by tests/golden_runner_selftest/ against a fake runbook. Python 3 standard library only.
 
-Usage: golden_runner.py --runbook BINARY [--services-env FILE] [--wrapper CMD] FILE_OR_DIR...
+Usage: golden_runner.py --runbook BINARY [--services-env FILE] [--fleet-env FILE] [--wrapper CMD] FILE_OR_DIR...
 """
 
 import argparse
@@ -21,7 +21,8 @@ import time
 
 TIMEOUT_S = 120.0
 MODES = ("check", "run", "compile", "plan", "disasm", "doc", "resume")
-REQUIRES = {"pg": "RBK_PG_URL", "http": "RBK_HTTP_URL", "https": "RBK_HTTPS_URL"}
+# fleet: the loopback sshd fleet of scripts/sshd_fleet.sh (--fleet-env: its fleet.env)
+REQUIRES = {"pg": "RBK_PG_URL", "http": "RBK_HTTP_URL", "https": "RBK_HTTPS_URL", "fleet": "RBK_SSH_CONFIG"}
 
 # Own-line annotations: optional indentation, '#', the keyword, ':' and the value.
 OWN_LINE = re.compile(
@@ -350,6 +351,7 @@ def main():
     ap = argparse.ArgumentParser(description="Run annotated .rb golden files.")
     ap.add_argument("--runbook", required=True, help="the runbook binary")
     ap.add_argument("--services-env", help="KEY=value file written by scripts/services.sh")
+    ap.add_argument("--fleet-env", help="KEY=value file written by scripts/sshd_fleet.sh (fleet.env)")
     ap.add_argument("--wrapper", default=os.environ.get("RBK_GOLDEN_WRAPPER", ""),
                     help="command prefix, e.g. 'valgrind -q --error-exitcode=99'")
     ap.add_argument("--timeout", type=float, default=TIMEOUT_S, help=argparse.SUPPRESS)
@@ -361,6 +363,8 @@ def main():
         print(f"error: runbook binary {opts.runbook} is not executable", file=sys.stderr)
         return 2
     services = read_services_env(opts.services_env)
+    if opts.fleet_env:
+        services.update(read_services_env(opts.fleet_env))
     wrapper = shlex.split(opts.wrapper)
     passed = failed = skipped = 0
 

@@ -74,6 +74,8 @@ void rbk_vm_note(rbk_vm *vm, const char *fmt, ...) __attribute__((format(printf,
  * GATE event that records an answer (who: $USER, else the account name; when: the event). */
 void rbk_vm_prompt_event(rbk_vm *vm, const char *question, const char *choices, int64_t timeout_ms);
 void rbk_vm_record_answer(rbk_vm *vm, const char *question, const char *answer);
+/* The same, answered by `who` rather than the operator (approve(): the approvers). */
+void rbk_vm_record_answer_by(rbk_vm *vm, const char *question, const char *answer, const char *who);
 
 /* The run as a native sees it. */
 int rbk_vm_no_wait(rbk_vm *vm);     /* wait() does not sleep: 1 --no-wait, 2 a dry run after a skipped write */

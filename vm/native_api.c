@@ -101,12 +101,16 @@ void rbk_vm_prompt_event(rbk_vm *vm, const char *question, const char *choices, 
     rbk_vm_emit(vm, &e);
 }
 
-void rbk_vm_record_answer(rbk_vm *vm, const char *question, const char *answer) {
+void rbk_vm_record_answer_by(rbk_vm *vm, const char *question, const char *answer, const char *who) {
     rbk_event e;
     gate_event(vm, &e, RBK_EV_GATE, question);
     e.answer = answer;
-    e.who = rbk_operator_name();
+    e.who = who;
     rbk_vm_emit(vm, &e);
+}
+
+void rbk_vm_record_answer(rbk_vm *vm, const char *question, const char *answer) {
+    rbk_vm_record_answer_by(vm, question, answer, rbk_operator_name());
 }
 
 rbk_native_fn rbk_vm_native_fn(rbk_vm *vm, int id) {

@@ -11,7 +11,11 @@ machine, so what reached "the remote side" is read from DIR's files directly:
   local file (nor a temporary one);
 - --dry-run shows `would file.upload(...) on h1, h3` and copies nothing;
 - an unknown host, a download from a list and a remote path starting with '-' are refused;
-- the report has one row per host.
+- the report has one row per host;
+- a directory (subdirectories, an empty one, a hidden file, hostile names) is uploaded to two
+  hosts and downloaded back the same; a second upload merges into the target (never nests it),
+  a second download replaces the local directory whole; a remote directory onto a local file and
+  a FIFO are refused; a failing directory upload names the host, masked.
 """
 import atexit
 import json
@@ -57,11 +61,16 @@ CONTENT = bytes(range(256)) * 4 + b"\0tail"
 dst = os.path.join(HOME.encode(), NAME)
 
 
+cleanup_trees = []
+
+
 @atexit.register
 def cleanup():  # the fleet's home stays empty for the tests after this one (fleet.fixture)
     for p in (dst, os.path.join(HOME.encode(), DECOY)):
         if os.path.exists(p):
             os.unlink(p)
+    for p in cleanup_trees:
+        shutil.rmtree(p, ignore_errors=True)
     shutil.rmtree(TMP, ignore_errors=True)
 
 
@@ -135,5 +144,94 @@ for call, want in [
     r = run(f'runbook "refuse"\nstep "s" {{\n  {call}\n}}\n')
     check(r.returncode == 1 and want in out(r), f"refused: {call} ({out(r)[-300:]!r})")
 check(not os.path.exists(os.path.join(TMP, "y")), "a refused download writes nothing")
+
+# --- directories: recursive, into (never nested under) the target, the same names and bytes
+def tree(root):
+    """{relative path: bytes, or None for a directory} under root"""
+    got = {}
+    for d, dirs, files in os.walk(root):
+        for n in dirs:
+            got[os.path.relpath(os.path.join(d, n), root)] = None
+        for n in files:
+            with open(os.path.join(d, n), "rb") as f:
+                got[os.path.relpath(os.path.join(d, n), root)] = f.read()
+    return got
+
+
+local_tree = os.path.join(TMP.encode(), b"tree " + NAME)
+os.makedirs(os.path.join(local_tree, b"sub dir", NAME))
+os.makedirs(os.path.join(local_tree, b"empty"))
+for rel, data in ((NAME, CONTENT), (b".hidden", b"h"), (b"sub dir/" + NAME + b"/deep", b"deep\n")):
+    with open(os.path.join(local_tree, rel), "wb") as f:
+        f.write(data)
+remote_tree = os.path.join(HOME.encode(), b"dir " + NAME)
+cleanup_trees.append(remote_tree)
+back_tree = os.path.join(TMP.encode(), b"back tree")
+DIRS = '''runbook "dirs"
+hosts web
+param src
+param dst
+param back
+step "copy" {
+  file.upload(src, dst, on: [hosts.web[0], hosts.web[1]])
+  file.download(dst, back, on: hosts.web[1])
+} rollback { log("nothing to undo") }
+'''
+with open(os.path.join(TMP, "dirs.rb"), "w") as f:
+    f.write(DIRS)
+dargs = [RUNBOOK, "run", os.path.join(TMP, "dirs.rb"), "--inventory", INV, "--param", b"src=" + local_tree,
+         "--param", b"dst=" + remote_tree, "--param", b"back=" + back_tree]
+r = subprocess.run(dargs, capture_output=True, timeout=300, cwd=TMP)
+o = out(r)
+want = tree(local_tree)
+check(r.returncode == 0 and tree(remote_tree) == want, f"upload of a directory: every file, subdirectory (empty too) and hidden file, "
+      f"byte for byte under hostile names ({o[-400:]!r})")
+check(tree(back_tree) == want, "download of a directory: the same tree comes back")
+# again, with a file only on the remote side and one only in the local copy: the upload merges into
+# the target (no dst/NAME nesting), the download replaces the local directory whole
+with open(os.path.join(remote_tree, b"remote-only"), "wb") as f:
+    f.write(b"r")
+with open(os.path.join(back_tree, b"local-only"), "wb") as f:
+    f.write(b"l")
+r = subprocess.run(dargs, capture_output=True, timeout=300, cwd=TMP)
+o = out(r)
+want_remote = dict(want)
+want_remote[b"remote-only"] = b"r"
+check(r.returncode == 0 and tree(remote_tree) == want_remote,
+      f"a second upload merges into the directory, never nests it ({sorted(tree(remote_tree))[:6]!r} {o[-300:]!r})")
+check(tree(back_tree) == want_remote, "a second download replaces the local directory whole")
+check(not [n for n in os.listdir(TMP) if ".rbk-tmp-" in n], "no temporary directory is left")
+
+# a remote directory onto a local file: refused, the file untouched; a FIFO is not uploaded
+afile = os.path.join(TMP.encode(), b"a file")
+with open(afile, "wb") as f:
+    f.write(b"keep")
+fifo = os.path.join(TMP, "a fifo")
+os.mkfifo(fifo)
+for call, want_msg in [
+    (b'file.download(dst, back, on: "h1")', "which a directory does not replace"),
+    (b'file.upload("' + fifo.encode() + b'", "x", on: "h1")', "is a FIFO"),
+]:
+    with open(os.path.join(TMP, "refd.rb"), "wb") as f:
+        f.write(b'runbook "refuse"\nparam dst\nparam back\nstep "s" {\n  ' + call + b'\n}\n')
+    r = subprocess.run([RUNBOOK, "run", os.path.join(TMP, "refd.rb"), "--inventory", INV, "--param", b"dst=" + remote_tree,
+                        "--param", b"back=" + afile], capture_output=True, timeout=300, cwd=TMP)
+    check(r.returncode == 1 and want_msg in out(r), f"refused: {call.decode(errors='replace')} ({out(r)[-300:]!r})")
+check(open(afile, "rb").read() == b"keep", "a refused directory download leaves the local file as it was")
+
+# a failing directory upload names the host and quotes scp, masked
+with open(os.path.join(TMP, "dirfail.rb"), "w") as f:
+    f.write('''runbook "dir fails"
+env TOKEN secret
+param src
+step "s" {
+  file.upload(src, "/nonexistent-rbk/{env.TOKEN}/x", on: "h1")
+}
+''')
+r = subprocess.run([RUNBOOK, "run", os.path.join(TMP, "dirfail.rb"), "--inventory", INV, "--param", b"src=" + local_tree],
+                   capture_output=True, timeout=300, cwd=TMP, env=dict(os.environ, TOKEN="s3cr3t-value"))
+o = out(r)
+check(r.returncode == 1 and "file.upload of directory " in o and "failed on 1 of 1 host" in o and "h1: scp exited with code" in o
+      and "s3cr3t-value" not in o, f"a failing directory upload names the host, masked ({o[-400:]!r})")
 
 sys.exit(1 if failures else 0)

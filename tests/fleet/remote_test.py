@@ -10,7 +10,9 @@
 - a failing host in a list fails the call and names the host;
 - SIGINT mid-command leaves no remote process; the control directory is removed;
 - --dry-run runs read_only commands and shows the others with their hosts;
-- a secret in remote output is masked; the JSON report has one row per host.
+- a secret in remote output is masked; the JSON report has one row per host;
+- cwd:, env: and stdin: remotely: the corpus through each byte for byte, binary stdin, a
+  relative cwd, unset, a missing directory, a name a shell cannot set, Ctrl-C after stdin.
 """
 import json
 import os
@@ -299,6 +301,111 @@ step "s" {
 }
 ''', "--inventory", INV)
 check(r.returncode == 1 and "host `evil` is not in the inventory" in out(r), "a forged host is refused")
+
+# --- cwd:, env: and stdin: with on: — the corpus through each, byte for byte (support/sshcmd.h)
+cwdbase = os.path.join(TMP, "cwd")
+cwd_ok = []  # the corpus values that can name a directory here (not empty, no '..' escape, short)
+for i, v in enumerate(vals):
+    top = os.path.join(cwdbase.encode(), str(i).encode())
+    d = top + b"/" + v  # not os.path.join: a value starting with '/' must stay under top
+    if not v or b"\0" in v or len(v) > 200 or not os.path.normpath(d).startswith(top + b"/"):
+        continue
+    try:
+        os.makedirs(d, exist_ok=True)
+    except OSError:
+        continue
+    with open(os.path.join(d, b"marker"), "w") as f:
+        f.write(f"dir {i}")
+    cwd_ok.append(i)
+check(len(cwd_ok) > 30, f"most corpus values name a directory ({len(cwd_ok)})")
+envout = os.path.join(TMP, "env")
+os.makedirs(envout)
+binfile = write("bin", "")
+with open(binfile, "wb") as f:
+    f.write(bytes(range(256)) * 3)
+calls = []
+for i in range(len(vals)):
+    calls.append(f'  exec(["sh", "-c", "printf %s \\"$RBK_V\\" > {envout}/e{i}"], on: hosts.web[0], env: {{"RBK_V": v{i}}})')
+    calls.append(f'  sh("cat > {envout}/s{i}", on: hosts.web[1], stdin: v{i})')
+for i in cwd_ok:
+    calls.append(f'  let c{i} = sh("cat marker", on: hosts.web[0], cwd: "{cwdbase}/{i}/" + v{i}, read_only: true)')
+    calls.append(f'  log("cwd {i} " + c{i}.stdout)')
+rb = f"""runbook "corpus through cwd env stdin"
+hosts web
+{decl}
+step "corpus" {{
+{chr(10).join(calls)}
+  sh("cat > {envout}/bin", on: hosts.web[2], stdin: file.read("{binfile}"))
+}} rollback {{ log("nothing to undo") }}
+"""
+pargs = []
+for i, v in enumerate(vals):
+    pargs += ["--param", f"v{i}=".encode() + v]
+r = subprocess.run([RUNBOOK, "run", write("cwdenv.rb", rb), "--inventory", INV, *pargs], capture_output=True, timeout=300)
+o = out(r)
+check(r.returncode == 0, f"the corpus runs through cwd:, env: and stdin: ({o[-400:]!r})")
+bad_env = [i for i, v in enumerate(vals) if not os.path.exists(f"{envout}/e{i}") or open(f"{envout}/e{i}", "rb").read() != v]
+bad_in = [i for i, v in enumerate(vals) if not os.path.exists(f"{envout}/s{i}") or open(f"{envout}/s{i}", "rb").read() != v]
+bad_cwd = [i for i in cwd_ok if f"cwd {i} dir {i}" not in o]
+check(not bad_env, f"every corpus value reaches a remote command through env: byte for byte (wrong: {bad_env[:5]})")
+check(not bad_in, f"every corpus value reaches a remote command through stdin: byte for byte (wrong: {bad_in[:5]})")
+check(not bad_cwd, f"every corpus value names the remote cwd: exactly (wrong: {bad_cwd[:5]})")
+check(os.path.exists(f"{envout}/bin") and open(f"{envout}/bin", "rb").read() == bytes(range(256)) * 3,
+      "binary stdin: (NUL bytes too) reaches the remote command whole")
+check(not os.path.exists(os.path.join(home, "pwned")), "no corpus value ran anything remotely through cwd/env/stdin")
+
+# relative cwd (the login's home), unset with nil, a cwd that does not exist, a name a shell cannot set
+r = run('''runbook "cwd env edges"
+hosts web
+step "s" {
+  let a = sh("pwd", on: hosts.web[0], cwd: ".", read_only: true)
+  log("rel {trim(a.stdout)}")
+  let a2 = sh("pwd", on: hosts.web[0], cwd: "-", read_only: true, check: false)
+  log("dash {a2.code} {a2.stderr}")
+  let b = sh("echo $\\{HOME:-none\\} $RBK_FIXTURE_HOST", on: hosts.web[0], env: {"HOME": nil, "PATH": "/usr/bin:/bin"}, read_only: true)
+  log("unset {trim(b.stdout)}")
+  let c = sh("echo ran", on: hosts.web, cwd: "/nonexistent/dir", check: false, read_only: true)
+  log("nodir {c[0].code} {trim(c[0].stdout)}| {c[0].stderr}")
+  let d = sh("cat; echo; cat", on: hosts.web, stdin: "many hosts", read_only: true)
+  log("list {trim(d[0].stdout)} {trim(d[len(d) - 1].stdout)}")
+}
+''', "--inventory", INV)
+o = out(r)
+import pwd
+login_home = os.path.realpath(pwd.getpwuid(os.getuid()).pw_dir)  # as sshd sets it, not SetEnv's HOME
+check(r.returncode == 0 and f"rel {login_home}\n" in o, f"a relative cwd: is the login's home's ({o[-300:]!r})")
+check("dash 126" in o and "cannot change to the directory ./-" in o, "cwd: \"-\" is a directory's name, not cd's OLDPWD")
+check("unset none h1" in o, "env: nil unsets a variable remotely; the session's others stay")
+check("nodir 126 |" in o and "cannot change to the directory /nonexistent/dir" in o,
+      "a remote cwd: that does not exist: exit 126, nothing run, said")
+check("list many hosts many hosts" in o, "stdin: reaches every host of a list")
+r = run('''runbook "bad env name"
+hosts web
+step "s" {
+  sh("true", on: hosts.web[0], env: {"A-B": "x"}, read_only: true)
+}
+''', "--inventory", INV)
+check(r.returncode == 1 and '"A-B" is not a name a remote shell can set' in out(r), f"an env: name a shell cannot set is refused ({out(r)[-200:]!r})")
+
+# SIGINT while the remote command runs after reading its stdin: nothing left behind
+proc = subprocess.Popen([RUNBOOK, "run", write("stdin_int.rb", '''runbook "stdin int"
+hosts web
+step "s" {
+  sh("cat >/dev/null; sleep 297.5", on: hosts.web[0], stdin: "data", read_only: true)
+}
+'''), "--inventory", INV], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+for _ in range(600):
+    if remote_procs("sleep 297.5"):
+        break
+    time.sleep(0.05)
+seen = bool(remote_procs("sleep 297.5"))
+proc.send_signal(signal.SIGINT)
+proc.communicate(timeout=120)
+for _ in range(300):
+    if not remote_procs("sleep 297.5"):
+        break
+    time.sleep(0.1)
+check(seen and not remote_procs("sleep 297.5"), "Ctrl-C after stdin: was fed stops the remote command (the watchdog still holds)")
 
 check(control_dirs() == before_dirs, "every run removed its control directory")
 import shutil

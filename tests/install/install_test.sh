@@ -43,7 +43,7 @@ for f in bin/runbook "$libdir/runbook-http.so" "$libdir/runbook-sql.so" "$libdir
   share/doc/runbook/cli.md share/doc/runbook/editors.md share/doc/runbook/install.md; do
   [[ -f $p/$f ]] || missing+=("$f")
 done
-for c in check compile run resume runs show approve plan doc disasm import lsp; do
+for c in check compile run resume runs show approve reject plan doc disasm import lsp; do
   [[ -f $p/share/man/man1/runbook-$c.1.gz ]] || missing+=("share/man/man1/runbook-$c.1.gz")
 done
 zsh_file=$(cd "$p" && ls share/zsh/*/_runbook 2>/dev/null | head -1)

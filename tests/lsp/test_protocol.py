@@ -537,6 +537,7 @@ def modules_relative_to_the_document_and_unsaved_text_first():
 
 # ------------------------------------------------------------------ features
 FEATURES = '''runbook "F"
+lock "orders-db"
 env DB_URL secret
 env REGION optional
 param base = "http://127.0.0.1:8080"
@@ -615,6 +616,9 @@ def hover():
     assert "tries = 3" in h and "default" in h, h
     h = hover_text(s, u, "pg\"", 0)
     assert 'use "std/pg"' in h, h
+    for k in (1, 7):  # on the keyword, on the name
+        h = hover_text(s, u, 'lock "orders-db"', k)
+        assert h.startswith('```runbook\nlock "orders-db"\n```') and "run lock `orders-db`" in h and "before step 1" in h, h
     line, _ = at("\n\nfn ping", 1)
     eq(s.call("textDocument/hover", pos(u, line, 0))["result"], None, "blank line")
     finish(s)
@@ -656,6 +660,7 @@ def definition():
     eq(d("DB_URL}", 2)["range"]["start"], p("DB_URL"), "env DB_URL")
     eq(d("out.stdout", 1)["range"]["start"], p("out ="), "local out")
     eq(d("{path}", 2)["range"]["start"], p("path,"), "fn parameter path")
+    eq(d('"orders-db"', 3)["range"]["start"], p('"orders-db"'), "a run lock: its declaration")
     eq(d("\n\nfn ping", 1), None, "nothing")
     finish(s)
 
@@ -684,11 +689,12 @@ def completion_hosts_groups():
 def document_symbols():
     s, u = features_server()
     r = s.call("textDocument/documentSymbol", {"textDocument": {"uri": u}})["result"]
-    eq([(x["name"], x["kind"]) for x in r], [("ping", 12), ("Checks", 3), ("Deploy", 24)], "top level")
-    eq([(x["name"], x["kind"]) for x in r[1]["children"]], [("Health", 24)], "the section's steps")
-    eq(r[2]["range"]["start"]["line"], at('step "Deploy"')[0], "Deploy starts")
-    eq(r[2]["range"]["end"]["line"], at('log("undo")\n}', 12)[0], "Deploy ends after its rollback")
-    eq(r[2]["selectionRange"]["start"], {"line": at('"Deploy"')[0], "character": at('"Deploy"')[1]}, "the name")
+    eq([(x["name"], x["kind"]) for x in r], [("orders-db", 20), ("ping", 12), ("Checks", 3), ("Deploy", 24)], "top level")
+    eq((r[0]["detail"], r[0]["selectionRange"]["start"]), ("run lock", {"line": 1, "character": 5}), "the run lock")
+    eq([(x["name"], x["kind"]) for x in r[2]["children"]], [("Health", 24)], "the section's steps")
+    eq(r[3]["range"]["start"]["line"], at('step "Deploy"')[0], "Deploy starts")
+    eq(r[3]["range"]["end"]["line"], at('log("undo")\n}', 12)[0], "Deploy ends after its rollback")
+    eq(r[3]["selectionRange"]["start"], {"line": at('"Deploy"')[0], "character": at('"Deploy"')[1]}, "the name")
     finish(s)
 
 
@@ -730,6 +736,8 @@ def completion():
     got = comp('use "std/pg"', 'use "std/')
     assert "std/pg" in got and "std/http" in got, got
     eq(comp('use "std/pg"', 'use "std/p'), ["std/pg"], "std modules by prefix")
+    got = comp('lock "orders-db"', "loc")
+    assert "lock" in got, got  # the declaration's keyword, as param and env
     finish(s)
 
 

@@ -11,9 +11,14 @@ role cannot create the schema, nor insert a run in another's name; a schema of v
 migrated, a newer one refused; a journal record that cannot be committed (the run's session
 terminated) stops the run before its next step; a URL's password is never printed; approvals (approve(by: 2)): refused before step 1 without a PostgreSQL store, the
 operator cannot approve their own run nor insert an approval in another's name, two approvers let
-the run go on, a request not approved in time stops it; a long wait, a 2-hour watch (killed at its
-first round) and an approval request keep their deadline across a resume (an approval given before
-or while the run was down counts for the resumed run: the same request).
+the run go on, a rejection stops it, a request not approved in time stops it; the demo's flow on
+examples/team_cutover.rb (a second operator refused by its lock, an approval by a second role from
+a second process); a long wait, a 2-hour watch (killed at its first round) and an approval request
+keep their deadline across a resume (an approval given before or while the run was down counts for
+the resumed run: the same request; so does a rejection given while it was down); `run --detach`:
+the run outlives SIGHUP to its launching session and is followed to its end by `show --follow`
+(which exits with its verdict), `kill -TERM` stops it, everything before step 1 is refused in the
+foreground, and Ctrl-C at the launcher before step 1 stops it.
 No wall-clock bound is asserted: conditions are waited for, with a generous hang guard.
 
 usage: state_test.py --runbook PATH [--services-env FILE] [-k NAME]
@@ -21,6 +26,7 @@ usage: state_test.py --runbook PATH [--services-env FILE] [-k NAME]
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -324,6 +330,174 @@ def case_lock_option_and_refusals(d, store):
     check(r["status"] == "not started" and not r["begun"] and not r["live"], f"a run refused by its preflight: {r}")
 
 
+# ---------------------------------------------------------------- run --detach
+DETACHED_RB = RB.replace('sh("echo three >> {dir}/marks")', 'sh("echo three >> {dir}/marks; test ! -e {dir}/fail")')
+
+
+def detach_env(d):
+    e = env()
+    e["XDG_STATE_HOME"] = os.path.join(d, "xdg")  # the output of a run detached with a PostgreSQL store
+    return e
+
+
+def output_file(d, store, rid):
+    if store.startswith("postgresql://"):
+        return os.path.join(d, "xdg", "runbook", "detached", rid + ".log")
+    return os.path.join(store, "runs", rid, "output.log")
+
+
+def launch_detached(d, store, out, *extra):
+    """`runbook run --detach` from a shell in a session and process group of its own, which stays
+    (as the operator's login shell would): (the shell, the launcher's exit code and output)."""
+    with open(os.path.join(d, "s.rb"), "w") as f:
+        f.write(DETACHED_RB)
+    cmd = " ".join(f"'{a}'" for a in [RUNBOOK] + run_args(d, store, "--detach", *extra))
+    sh = subprocess.Popen(["sh", "-c", f"{cmd}; echo launcher-rc=$?; while :; do sleep 1; done"], cwd=d, env=detach_env(d),
+                          stdin=subprocess.DEVNULL, stdout=open(out, "w"), stderr=subprocess.STDOUT, start_new_session=True)
+    text = wait_until(lambda: "launcher-rc=" in read(out) and read(out), "the launcher to exit: " + read(out))
+    return sh, int(text.split("launcher-rc=", 1)[1].split()[0]), text.split("launcher-rc=", 1)[0]
+
+
+def case_detach_outlives_the_launching_session(d, store):
+    """--detach: the launcher exits 0 once the run began, saying how to follow it; SIGHUP to the
+    launching process group (its shell dies, as when the SSH session goes) does not reach the
+    run, which completes; `show --follow` from a second process sees it to its end and exits
+    with its verdict; its output is in the store's run directory (PostgreSQL: the per-user one)."""
+    open(os.path.join(d, "slow"), "w").close()
+    open(os.path.join(d, "fail"), "w").close()  # step Three fails: the verdict is 1, not a stop by a signal (4)
+    out = os.path.join(d, "launch.out")
+    sh, rc, said = launch_detached(d, store, out)
+    try:
+        check(rc == 0, f"the launcher exits {rc}", said)
+        rid = said.split("run: ", 1)[1].split()[0]
+        where = os.path.abspath(store) if not store.startswith("postgresql://") else store
+        check(f"run: {rid} detached: pid " in said and f"runbook show {rid} --follow --state {where}\n" in said
+              and "kill -TERM " in said, "the launcher does not say how to follow and stop the run", said)
+        check("[1/3]" not in said and "One" not in said, "the run's output went to the launcher's terminal", said)
+        wait_until(lambda: "two-start" in marks(d), "the detached run in step Two")
+        r = next(r for r in runs(d, store) if r["id"] == rid)
+        pid = int(said.split(" detached: pid ", 1)[1].split()[0])
+        check(r["live"] and r["pid"] == pid, f"the run's process is not the one recorded: {r}", said)
+        check(os.getsid(pid) != sh.pid and os.getpgid(pid) != sh.pid, "the run's process is in the launching session")
+        os.killpg(sh.pid, signal.SIGHUP)
+        check(sh.wait(GUARD) == -signal.SIGHUP, f"the launching shell survived SIGHUP ({sh.returncode})")
+        f = subprocess.Popen([RUNBOOK, "show", rid, "--follow", "--state", store], cwd=d, env=env(), stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        os.unlink(os.path.join(d, "slow"))
+        fout, ferr = f.communicate(timeout=GUARD)
+        sanitizer(fout, ferr)
+        recs = [json.loads(l) for l in fout.splitlines()]
+        check(f.returncode == 1, f"show --follow exits {f.returncode}, not the run's 1", ferr, fout)
+        check(recs and recs[0]["rec"] == "begin" and recs[-1]["rec"] == "run_end" and recs[-1]["code"] == 1,
+              "the follower did not see the run from its begin to its end", fout)
+        check("ended: failed, rolled back" in ferr, "the follower does not say the run's verdict", ferr)
+        check(marks(d) == ["one", "two-start", "two-end", "three"], f"the detached run's effects: {marks(d)}")
+        r = next(r for r in runs(d, store) if r["id"] == rid)
+        check(r["ended"] and r["code"] == 1 and not r["live"], f"the run's status: {r}")
+        log = read(output_file(d, store, rid))
+        sanitizer(log)
+        check("[2/3] ok Two" in log and "exit 1" in log and "NO-GO" in log, "the run's output file", log)
+    finally:
+        if sh.poll() is None:
+            os.killpg(sh.pid, signal.SIGKILL)
+            sh.wait()
+
+
+def case_detach_stopped_with_kill_term(d, store):
+    """The way the launcher says to stop a detached run: `kill -TERM PID` stops it as Ctrl-C does
+    without a terminal (exit 4, recorded); a follower exits 4; `resume --detach` continues it."""
+    open(os.path.join(d, "slow"), "w").close()
+    sh, rc, said = launch_detached(d, store, os.path.join(d, "launch.out"))
+    try:
+        check(rc == 0, f"the launcher exits {rc}", said)
+        rid = said.split("run: ", 1)[1].split()[0]
+        wait_until(lambda: "two-start" in marks(d), "the detached run in step Two")
+        f = subprocess.Popen([RUNBOOK, "show", rid, "--follow", "--state", store], cwd=d, env=env(), stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        os.kill(int(said.split("kill -TERM ", 1)[1].split()[0]), signal.SIGTERM)
+        fout, ferr = f.communicate(timeout=GUARD)
+        check(f.returncode == 4 and "ended: interrupted" in ferr, f"show --follow of a stopped run exits {f.returncode}", ferr)
+        r = next(r for r in runs(d, store) if r["id"] == rid)
+        check(r["ended"] and r["code"] == 4, f"the stopped run's status: {r}")
+        os.unlink(os.path.join(d, "slow"))
+        # resumed detached too: refused in the foreground without the answer it needs, then followed to its end
+        p = rb(["resume", rid, "--state", store, "--detach"], d)
+        check(p.returncode == 64 and "--unknown" in p.stderr and " detached" not in p.stderr,
+              f"resume --detach without --unknown exits {p.returncode}", p.stderr)
+        p = rb(["resume", rid, "--unknown", "rerun", "--state", store, "--detach"], d)
+        check(p.returncode == 0 and f"run: {rid} detached: pid " in p.stderr, f"resume --detach exits {p.returncode}", p.stderr)
+        f = rb(["show", rid, "--follow", "--state", store], d)
+        check(f.returncode == 0 and marks(d)[-1] == "three", f"show --follow of the resumed run exits {f.returncode}", f.stderr,
+              str(marks(d)))
+        p = rb(["resume", os.path.join(d, "nothing.jsonl"), "--detach"], d)
+        check(p.returncode == 64 and "--detach resumes a run of a run store" in p.stderr, "resume --detach of a journal file", p.stderr)
+    finally:
+        os.killpg(sh.pid, signal.SIGKILL)
+        sh.wait()
+
+
+def case_detach_refusals_in_the_foreground(d, store):
+    """Everything before step 1 is the launcher's: a refusal exits as without --detach, and no
+    process is left behind."""
+    setup(d)
+    p = rb(["run", "s.rb", "--param", f"dir={d}", "--detach"], d)
+    check(p.returncode == 64 and "--detach needs a run store" in p.stderr, "--detach without a store", p.stderr)
+    p = rb(["run", "s.rb", "--param", f"dir={d}", "--detach", "--journal", "j.jsonl"], d)
+    check(p.returncode == 64 and not os.path.exists(os.path.join(d, "j.jsonl")), "--detach with --journal", p.stderr)
+    with open(os.path.join(d, "bad.rb"), "w") as f:
+        f.write('runbook "Bad"\nstep "a" { nope( }\n')
+    p = rb(["run", "bad.rb", "--detach", "--state", store], d)
+    check(p.returncode == 65 and "bad.rb:2" in p.stderr, f"a compile error with --detach exits {p.returncode}", p.stderr)
+    with open(os.path.join(d, "c.rb"), "w") as f:
+        f.write('runbook "Gate"\nparam dir: string\nstep "One" {\n  confirm("Go?", name: "go")\n  sh("echo one >> {dir}/marks")\n}\n')
+    # a gate nobody could answer: refused before step 1 (it would wait for a terminal it has not)
+    p = rb(["run", "c.rb", "--param", f"dir={d}", "--detach", "--state", store], d)
+    check(p.returncode == 64 and "confirm at c.rb:4 needs an operator" in p.stderr and "--detach: the run has no terminal" in p.stderr,
+          f"a confirm without an answer exits {p.returncode}", p.stderr)
+    r = runs(d, store)[0]
+    check(r["status"] == "not started" and not r["live"], f"the refused detached run: {r}")
+    # answered: it detaches, and its process, not the launcher's, ends it
+    p = rb(["run", "c.rb", "--param", f"dir={d}", "--detach", "--state", store, "--answer", "go=yes"], d)
+    check(p.returncode == 0 and " detached: pid " in p.stderr, f"an answered confirm with --detach exits {p.returncode}", p.stderr)
+    rid = p.stderr.split("run: ", 1)[1].split()[0]
+    f = rb(["show", rid, "--follow", "--state", store], d)
+    check(f.returncode == 0 and marks(d) == ["one"], f"the answered detached run: show --follow exits {f.returncode}", f.stderr)
+
+
+def case_detach_interrupted_before_step_1(d, store):
+    """Ctrl-C at the launcher while the run's process is still before step 1 (its preflight waits
+    for a host that never answers: an ssh ProxyCommand that says nothing) reaches that process,
+    in its own session, through the launcher: refused before step 1, nothing runs, nothing is
+    left running; and the launcher exits with the run process's code."""
+    with open(os.path.join(d, "h.rb"), "w") as f:
+        f.write('runbook "Hosts"\nparam dir: string\nhosts web\nstep "One" {\n  sh("echo one >> {dir}/marks")\n}\n')
+    with open(os.path.join(d, "inv.ini"), "w") as f:
+        f.write("[web]\nweb1 ansible_host=127.0.0.1\n")
+    with open(os.path.join(d, "ssh.cfg"), "w") as f:
+        # never answers (its stdout stays open, nothing written); killed at the end through its pid:
+        # an ssh master interrupted while connecting is left behind by runbook (with or without --detach)
+        f.write(f"Host *\n  ProxyCommand sh -c 'echo $$ > {d}/proxy.pid; exec 3>&1 cat > /dev/null'\n")
+    out = os.path.join(d, "launch.out")
+    p = start(["run", "h.rb", "--param", f"dir={d}", "-i", "inv.ini", "--ssh-config", "ssh.cfg", "--state", store, "--detach"], d, out)
+    try:
+        rid = wait_until(lambda: "run: " in read(out) and read(out).split("run: ", 1)[1].split()[0], "the run's id: " + read(out))
+        wait_until(lambda: any(r["id"] == rid and r["live"] for r in runs(d, store)), "the run's process before step 1")
+        p.send_signal(signal.SIGINT)  # the launcher alone: the run's process is in another session
+        check(p.wait(GUARD) == 64, f"the interrupted launcher exits {p.returncode}", read(out))
+        check("interrupted" in read(out) and " detached" not in read(out), "the launcher's output", read(out))
+        wait_until(lambda: not any(r["live"] for r in runs(d, store)), "the run's process to end")
+        r = next(r for r in runs(d, store) if r["id"] == rid)
+        check(r["status"] == "not started" and marks(d) == [], f"the interrupted run: {r}", str(marks(d)))
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+        try:
+            os.kill(int(read(os.path.join(d, "proxy.pid"))), signal.SIGKILL)  # its ssh then ends too
+        except (OSError, ValueError):
+            pass
+
+
 # ---------------------------------------------------------------- PostgreSQL only
 def psql(url, sql):
     return subprocess.run([os.path.join(SERVICES["RBK_PG_BIN"], "psql"), "-X", "-v", "ON_ERROR_STOP=1", "-qAt", url, "-c", sql],
@@ -340,18 +514,18 @@ def pg_case_roles(d, base_url, admin_url):
     check(p.returncode == 64 and "its owner creates it once" in p.stderr, "an operator on a database without the schema", p.stderr)
     check(rb(["runs", "--state", base_url], d).returncode == 0, "the owner creates the schema")
     v = psql(base_url, "SELECT version FROM runbook.schema_version")
-    check(v.stdout.strip() == "2", f"schema version {v.stdout!r} (cli/state.h: RBK_STATE_SCHEMA_VERSION 2)", v.stderr)
+    check(v.stdout.strip() == "3", f"schema version {v.stdout!r} (cli/state.h: RBK_STATE_SCHEMA_VERSION 3)", v.stderr)
     # a store of version 1 (before approvals) is migrated to 2; a newer one is refused
     down = psql(base_url, "DROP TABLE runbook.approvals, runbook.approval_requests; DROP FUNCTION runbook.approval_check(); "
                           "UPDATE runbook.schema_version SET version = 1")
     check(down.returncode == 0, "back to version 1", down.stderr)
     check(rb(["runs", "--state", base_url], d).returncode == 0, "the migration from version 1")
     v = psql(base_url, "SELECT version, to_regclass('runbook.approvals') IS NOT NULL FROM runbook.schema_version")
-    check(v.stdout.strip() == "2|t", f"after the migration: {v.stdout!r}", v.stderr)
-    psql(base_url, "UPDATE runbook.schema_version SET version = 3")
+    check(v.stdout.strip() == "3|t", f"after the migration: {v.stdout!r}", v.stderr)
+    psql(base_url, "UPDATE runbook.schema_version SET version = 4")
     p = rb(["runs", "--state", base_url], d)
-    check(p.returncode == 64 and "newer than this runbook's (2)" in p.stderr, "a newer schema", p.stderr)
-    psql(base_url, "UPDATE runbook.schema_version SET version = 2")
+    check(p.returncode == 64 and "newer than this runbook's (3)" in p.stderr, "a newer schema", p.stderr)
+    psql(base_url, "UPDATE runbook.schema_version SET version = 3")
     g = psql(base_url, GRANTS.replace("runbook_operator", "rbk_state_op"))
     check(g.returncode == 0, "the grants of docs/state.md", g.stderr)
     p = rb(run_args(d, op_url), d)
@@ -569,7 +743,12 @@ def pg_case_approvals(d, base_url, admin_url):
         w = wait_until(lambda: next((r for r in runs(d, op) if r["status"] == "waiting for approval"), None), "the run to wait for approval")
         rid = w["id"]
         p = rb(["approve", rid, "--state", op], d)
-        check(p.returncode == 64 and "cannot approve it" in p.stderr, "the operator approved their own run", p.stderr)
+        check(p.returncode == 64 and "cannot approve or reject it" in p.stderr, "the operator approved their own run", p.stderr)
+        p = rb(["reject", rid, "--state", op], d)
+        check(p.returncode == 64 and "cannot approve or reject it" in p.stderr, "the operator rejected their own run", p.stderr)
+        sh = rb(["show", rid, "--state", a1], d)
+        check(sh.returncode == 0 and f'run {rid} asks "Switch writes to {d}?" (0 of 2 approvals; until ' in sh.stderr
+              and '"rec":"step_start"' in sh.stdout, "what the approver sees with `runbook show`", sh.stdout, sh.stderr)
         ins = psql(op, f"INSERT INTO runbook.approvals (request, approver) SELECT id, 'rbk_appr2' FROM runbook.approval_requests")
         check(ins.returncode != 0 and "check" in ins.stderr.lower(), "the operator inserted an approval in another's name", ins.stderr)
         p = rb(["approve", rid, "--state", a1], d)
@@ -581,9 +760,30 @@ def pg_case_approvals(d, base_url, admin_url):
         check(p.returncode == 0 and "2 of 2 approvals" in p.stdout, "the second approval", p.stdout, p.stderr)
         check(a.wait(GUARD) == 0 and marks(d) == ["after"], "the approved run", read(os.path.join(d, "a.out")))
         gate = [json.loads(l) for l in rb(["show", rid, "--state", op], d).stdout.splitlines() if '"rec":"gate"' in l]
-        check(len(gate) == 1 and gate[0]["answer"] == "approved by rbk_appr1, rbk_appr2", f"the gate record: {gate}")
+        check(len(gate) == 1 and re.fullmatch(r"approved by rbk_appr1 at \S+Z, rbk_appr2 at \S+Z", gate[0]["answer"])
+              and gate[0]["who"] == "rbk_appr1, rbk_appr2", f"the gate record: {gate}")
         p = rb(["approve", rid, "--state", a2], d)
         check(p.returncode == 64 and "waits for no approval" in p.stderr, "an approval after the run went on", p.stderr)
+    finally:
+        if a.poll() is None:
+            os.killpg(a.pid, signal.SIGKILL)
+            a.wait()
+    # one approves, another rejects: the run stops at once (exit 2), the gate record says who
+    a = start(["run", "a.rb", "--param", f"dir={d}", "--state", op], d, os.path.join(d, "b.out"))
+    try:
+        rid = wait_until(lambda: next((r["id"] for r in runs(d, op) if r["status"] == "waiting for approval"), None), "the second run to wait")
+        check(rb(["approve", rid, "--state", a1], d).returncode == 0, "an approval before the rejection")
+        p = rb(["reject", rid, "--state", a2], d)
+        check(p.returncode == 0 and f"rejected \"Switch writes to {d}?\" of run {rid} as rbk_appr2: the run stops" in p.stdout,
+              "the rejection", p.stdout, p.stderr)
+        code = a.wait(GUARD)
+        out = read(os.path.join(d, "b.out"))
+        check(code == 2 and "rejected by rbk_appr2 at " in out and marks(d) == ["after"], f"the rejected run exits {code}", out)
+        gate = [json.loads(l) for l in rb(["show", rid, "--state", op], d).stdout.splitlines() if '"rec":"gate"' in l]
+        check(len(gate) == 1 and gate[0]["answer"].startswith("rejected by rbk_appr2 at ") and gate[0]["who"] == "rbk_appr2",
+              f"the gate record of the rejection: {gate}")
+        p = rb(["reject", rid, "--state", a1], d)
+        check(p.returncode == 64 and "waits for no approval" in p.stderr, "a rejection after the run stopped", p.stderr)
     finally:
         if a.poll() is None:
             os.killpg(a.pid, signal.SIGKILL)
@@ -621,7 +821,9 @@ def pg_case_approval_keeps_its_request_across_resume(d, base_url, admin_url):
     approval: the request stays open while the run is down, a second approval given then counts,
     and the resumed run goes on at once — the same request (one row, its deadline the journal's),
     not a new one asked for the whole timeout. Then a run killed after one approval and resumed
-    after its deadline (5m: 5 s) stops at once, not approved in time, naming the first approval."""
+    after its deadline (5m: 5 s) stops at once, not approved in time, naming the first approval.
+    And a run killed after one approval and rejected while it is down: its resume goes on with the
+    same request and stops at once (exit 2), the gate naming the rejecter."""
     op, a1, a2 = approval_setup(d, base_url)
     rid, w1 = approve_then_killed(d, op, a1, "2h")
     check(w1["remaining_ms"] == 120000, f"2h at --time-scale 60: {w1}")
@@ -634,37 +836,98 @@ def pg_case_approval_keeps_its_request_across_resume(d, base_url, admin_url):
     check(len(w) == 2 and w[1]["deadline_ms"] == w1["deadline_ms"] and w[1]["remaining_ms"] < w1["remaining_ms"]
           and "before it was cut off" in w[1]["text"], f"the resumed approve's deadline: {w}")
     gate = [r for r in recs if r["rec"] == "gate"]
-    check(len(gate) == 1 and gate[0]["answer"] == "approved by rbk_appr1, rbk_appr2", f"the gate record: {gate}")
+    check(len(gate) == 1 and re.fullmatch(r"approved by rbk_appr1 at \S+Z, rbk_appr2 at \S+Z", gate[0]["answer"])
+          and gate[0]["who"] == "rbk_appr1, rbk_appr2", f"the gate record: {gate}")
     q = psql(base_url, "SELECT count(*), count(closed), max((extract(epoch FROM deadline) * 1000)::bigint) FROM runbook.approval_requests")
     check(q.stdout.strip() == f"1|1|{w1['deadline_ms']}", f"the requests (count, closed, deadline): {q.stdout!r}", q.stderr)
     # the deadline passes while the run is down: the resumed approve does not wait a whole timeout
     rid2, w2 = approve_then_killed(d, op, a1, "5m")
     wait_until(lambda: time.time() * 1000 > w2["deadline_ms"] + 100, "the request's deadline to pass")
     p = rb(["resume", rid2, "--state", op], d)
-    check(p.returncode == 2 and "not approved by 2 in time (approved by rbk_appr1)" in p.stdout + p.stderr,
+    check(p.returncode == 2 and "not approved by 2 in time (approved by rbk_appr1 at " in p.stdout + p.stderr,
           f"the resume after the deadline exits {p.returncode}", p.stdout, p.stderr)
     w = [r for r in show(d, op, rid2) if r["rec"] == "wait"]
     check(len(w) == 2 and w[1]["deadline_ms"] == w2["deadline_ms"] and w[1]["remaining_ms"] == 0, f"the resumed approve: {w}")
     check(marks(d) == ["after"], "the step after an approval not given ran", str(marks(d)))
     q = psql(base_url, "SELECT count(*) FROM runbook.approval_requests")
     check(q.stdout.strip() == "2", f"a resume asked a new request: {q.stdout!r}")
+    # a rejection given while the run is down is an answer to the same request: the resume stops at once
+    rid3, w3 = approve_then_killed(d, op, a1, "2h")
+    p = rb(["reject", rid3, "--state", a2], d)
+    check(p.returncode == 0 and "as rbk_appr2: the run stops" in p.stdout, "a rejection while the run is down", p.stdout, p.stderr)
+    p = rb(["resume", rid3, "--state", op], d)
+    check(p.returncode == 2 and "rejected by rbk_appr2 at " in p.stdout + p.stderr, f"the resume after a rejection exits {p.returncode}",
+          p.stdout, p.stderr)
+    recs = show(d, op, rid3)
+    w = [r for r in recs if r["rec"] == "wait"]
+    check(len(w) == 2 and w[1]["deadline_ms"] == w3["deadline_ms"] and w[1]["remaining_ms"] > 0, f"the resumed approve: {w}")
+    gate = [r for r in recs if r["rec"] == "gate"]
+    check(len(gate) == 1 and gate[0]["answer"].startswith("rejected by rbk_appr2 at ") and gate[0]["who"] == "rbk_appr2",
+          f"the gate record of the rejection: {gate}")
+    check(marks(d) == ["after"], "the step after a rejection ran", str(marks(d)))
+    q = psql(base_url, "SELECT count(DISTINCT q.id), string_agg(a.approver || ':' || a.verdict, ',' ORDER BY a.at), bool_and(q.closed IS NOT NULL) "
+                       "FROM runbook.approval_requests q JOIN runbook.runs r ON r.num = q.run "
+                       f"JOIN runbook.approvals a ON a.request = q.id WHERE r.id = '{rid3}'")
+    check(q.stdout.strip() == "1|rbk_appr1:approved,rbk_appr2:rejected|t", f"the one request of the rejected run: {q.stdout!r}", q.stderr)
 
 
-GRANTS = None  # the blocks of docs/state.md, read in main()
+def pg_case_team_cutover(d, base_url, admin_url):
+    """The demo's flow (scripts/demo.sh), on examples/team_cutover.rb itself: an operator's run holds
+    the lock it declares and waits in approve(); a second operator's run of the same runbook is
+    refused by the lock (who, since when, from where, how to see the run); the approver, a second
+    role, reads the run with `runbook show` and approves it from a second process; the run goes on."""
+    example = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples", "team_cutover.rb")
+    shutil.copy(example, os.path.join(d, "team_cutover.rb"))
+    check(rb(["runs", "--state", base_url], d).returncode == 0, "the owner creates the schema")
+    g = psql(base_url, GRANTS.replace("runbook_operator", "rbk_state_op") + GRANTS.replace("runbook_operator", "rbk_state_op2")
+             + APPROVER_GRANTS.replace("runbook_approver", "rbk_appr1"))
+    check(g.returncode == 0, "the grants of docs/state.md and docs/approvals.md", g.stderr)
+    op, op2, ap = (base_url.replace("postgres@", f"{u}@") for u in ("rbk_state_op", "rbk_state_op2", "rbk_appr1"))
+    a = start(["run", "team_cutover.rb", "--state", op], d, os.path.join(d, "a.out"))
+    try:
+        w = wait_until(lambda: next((r for r in runs(d, op) if r["status"] == "waiting for approval"), None), "the run to wait for approval")
+        rid = w["id"]
+        check(w["locks"] == "orders-db" and w["operator"] == "rbk_state_op", f"the waiting run: {w}")
+        p = rb(["run", "team_cutover.rb", "--state", op2], d)
+        check(p.returncode == 64 and f'the run lock "orders-db" is held by run {rid} of rbk_state_op on ' in p.stderr
+              and " since 20" in p.stderr and "(pid " in p.stderr and f"`runbook show {rid} --state " in p.stderr
+              and "[1/3]" not in p.stdout, f"the second operator's run exits {p.returncode}", p.stdout, p.stderr)
+        check(len(runs(d, op)) == 1, "the refused run was recorded")
+        sh = rb(["show", rid, "--state", ap], d)
+        check(sh.returncode == 0 and '"text":"orders-db-2: replication lag 0 bytes"' in sh.stdout
+              and 'asks "Replication lag is 0: switch orders writes to orders-db-2?" (0 of 1 approval; until ' in sh.stderr,
+              "what the approver sees", sh.stdout, sh.stderr)
+        p = rb(["approve", rid, "--state", ap], d)
+        check(p.returncode == 0 and "as rbk_appr1: 1 of 1 approval" in p.stdout, "the approval", p.stdout, p.stderr)
+        code = a.wait(GUARD)
+        out = read(os.path.join(d, "a.out"))
+        check(code == 0 and "[2/3] ok Switch orders writes" in out and "approved by rbk_appr1 at " in out and "== GO: 3 ok" in out,
+              f"the approved run exits {code}", out)
+        p = rb(["run", "team_cutover.rb", "--state", op2, "--param", "approval_timeout=1s"], d)
+        check(p.returncode == 2 and "not approved by 1 in time" in p.stdout + p.stderr, "the lock is free once the run ended", p.stdout, p.stderr)
+    finally:
+        if a.poll() is None:
+            os.killpg(a.pid, signal.SIGKILL)
+            a.wait()
+
+
+GRANTS = None  # the blocks of docs/state.md and docs/approvals.md, read in main()
 APPROVER_GRANTS = None
 PG_CASES = [pg_case_roles, pg_case_journal_write_fails_when_the_session_is_gone, pg_case_password_never_printed,
-            pg_case_approvals, pg_case_approval_keeps_its_request_across_resume]
+            pg_case_approvals, pg_case_approval_keeps_its_request_across_resume, pg_case_team_cutover]
 
 
 CASES = [case_runs_and_show, case_show_follow_from_a_second_process, case_two_processes_race_for_one_lock,
          case_declared_lock_race_source_and_compiled,
          case_sigkill_of_the_holder_then_a_second_run_gets_the_lock, case_resume_run_from_the_store_after_sigkill,
          case_resume_refused_while_the_run_is_live, case_lock_option_and_refusals, case_approve_needs_a_shared_store,
-         case_long_wait_keeps_its_deadline_across_resume, case_long_watch_keeps_its_deadline_across_resume]
+         case_long_wait_keeps_its_deadline_across_resume, case_long_watch_keeps_its_deadline_across_resume,
+         case_detach_outlives_the_launching_session, case_detach_stopped_with_kill_term, case_detach_refusals_in_the_foreground,
+         case_detach_interrupted_before_step_1]
 
 
-def docs_grants(root, role):
-    text = open(os.path.join(root, "docs", "state.md")).read()
+def docs_grants(root, role, page="state.md"):
+    text = open(os.path.join(root, "docs", page)).read()
     start = text.index(f"```sql\n-- the {role} role")
     return text[start + 7:text.index("```", start + 7)]
 
@@ -679,7 +942,7 @@ def main():
     RUNBOOK = os.path.abspath(a.runbook)
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
     GRANTS = docs_grants(root, "operator")
-    APPROVER_GRANTS = docs_grants(root, "approver")
+    APPROVER_GRANTS = docs_grants(root, "approver", "approvals.md")
     if a.services_env and os.path.exists(a.services_env):
         for line in open(a.services_env):
             if "=" in line and not line.startswith("#"):
@@ -689,7 +952,7 @@ def main():
     if not admin:
         print("FAIL: no PostgreSQL (RBK_PG_URL in --services-env): the PostgreSQL store is not tested")
         sys.exit(1)
-    for role in ("rbk_state_op", "rbk_appr1", "rbk_appr2"):
+    for role in ("rbk_state_op", "rbk_state_op2", "rbk_appr1", "rbk_appr2"):
         psql(admin, f"DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN "
                     f"CREATE ROLE {role} LOGIN; END IF; END$$")
     base = tempfile.mkdtemp(prefix="rbk-state-")

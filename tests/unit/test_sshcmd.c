@@ -67,7 +67,7 @@ static void test_command_line(void **st) {
                         .extra = extra, .config = "/etc/cfg", .control_dir = "/run/rbk.1"};
     rbk_ssh_argv a = {0};
     rbk_sbuf err = RBK_SBUF_INIT, s = RBK_SBUF_INIT;
-    assert_int_equal(rbk_ssh_script_sh(&s, "true", 4, &err), 0);
+    assert_int_equal(rbk_ssh_script_sh(&s, "true", 4, NULL, &err), 0);
     assert_int_equal(rbk_ssh_command(&t, s.data, s.len, &a, &err), 0);
     assert_string_equal(a.argv[0], "ssh");
     assert_int_equal(has_arg(&a, "-F"), 1);
@@ -121,6 +121,19 @@ static void test_scp_command_line(void **st) {
     assert_string_equal(a.argv[dd + 1], "[fe80::1]:log/a\\?\\[b]\\\\c\\*");
     assert_string_equal(a.argv[dd + 2], "/tmp/out");
     rbk_ssh_argv_free(&a);
+    /* a directory: -r, and an upload's source as DIR/. (merged into the target, never nested) */
+    assert_int_equal(rbk_scp_command(&t, RBK_SCP_UPLOAD | RBK_SCP_DIR, "site", "/srv/site", &a, &err), 0);
+    assert_true(has_arg(&a, "-r") > 0);
+    dd = has_arg(&a, "--");
+    assert_string_equal(a.argv[dd + 1], "./site/.");
+    rbk_ssh_argv_free(&a);
+    assert_int_equal(rbk_scp_command(&t, RBK_SCP_UPLOAD | RBK_SCP_DIR, "/b/site/", "s", &a, &err), 0);
+    assert_string_equal(a.argv[has_arg(&a, "--") + 1], "/b/site/.");
+    rbk_ssh_argv_free(&a);
+    assert_int_equal(rbk_scp_command(&t, RBK_SCP_DIR, "/tmp/x/d", "logs", &a, &err), 0);
+    assert_true(has_arg(&a, "-r") > 0);
+    assert_string_equal(a.argv[has_arg(&a, "--") + 2], "/tmp/x/d");
+    rbk_ssh_argv_free(&a);
     assert_int_equal(rbk_scp_command(&t, 1, "x", "-oProxyCommand=y", &a, &err), -1);
     assert_non_null(strstr(err.data, "must not start with '-'"));
     err.len = 0;
@@ -133,19 +146,19 @@ static void test_scp_command_line(void **st) {
 static void test_limits(void **st) {
     (void)st;
     rbk_sbuf err = RBK_SBUF_INIT, s = RBK_SBUF_INIT;
-    assert_int_equal(rbk_ssh_script_sh(&s, "a\0b", 3, &err), -1);
+    assert_int_equal(rbk_ssh_script_sh(&s, "a\0b", 3, NULL, &err), -1);
     assert_non_null(strstr(err.data, "NUL byte"));
     size_t big = RBK_SSH_MAX_SCRIPT + 1;
     char *cmd = malloc(big);
     memset(cmd, 'x', big);
     err.len = 0;
     s.len = 0;
-    assert_int_equal(rbk_ssh_script_sh(&s, cmd, big, &err), -1);
+    assert_int_equal(rbk_ssh_script_sh(&s, cmd, big, NULL, &err), -1);
     assert_non_null(strstr(err.data, "too long for a remote host"));
     free(cmd);
     err.len = 0;
     const char *argv[] = {"-rf", NULL};
-    assert_int_equal(rbk_ssh_script_exec(&s, argv, &err), -1);
+    assert_int_equal(rbk_ssh_script_exec(&s, argv, NULL, &err), -1);
     assert_non_null(strstr(err.data, "must not start with '-'"));
     rbk_ssh_target t = {.address = ""};
     rbk_ssh_argv a = {0};
@@ -173,7 +186,7 @@ static void test_corpus_exec(void **st) {
     argv[1] = "%s\\0";
     for (size_t i = 0; i < nc; i++) argv[i + 2] = shell_corpus[i];
     rbk_sbuf s = RBK_SBUF_INIT, err = RBK_SBUF_INIT;
-    assert_int_equal(rbk_ssh_script_exec(&s, argv, &err), 0);
+    assert_int_equal(rbk_ssh_script_exec(&s, argv, NULL, &err), 0);
     rbk_ssh_target t = fleet_target("127.0.10.2", NULL);
     rbk_proc_result r;
     assert_int_equal(run(&t, s.data, s.len, NULL, &r), 0);
@@ -190,7 +203,7 @@ static void test_corpus_exec(void **st) {
     rbk_proc_result_free(&r);
     rbk_sbuf_free(&s);
     const char *test[] = {"test", "!", "-e", "pwned", NULL};
-    assert_int_equal(rbk_ssh_script_exec(&s, test, &err), 0);
+    assert_int_equal(rbk_ssh_script_exec(&s, test, NULL, &err), 0);
     assert_int_equal(run(&t, s.data, s.len, NULL, &r), 0);
     assert_int_equal(r.code, 0);
     rbk_proc_result_free(&r);
@@ -212,7 +225,7 @@ static void test_corpus_sh(void **st) {
         rbk_sbuf_adds(&cmd, "printf '%s' ");
         rbk_sh_quote(&cmd, shell_corpus[i], strlen(shell_corpus[i]));
         rbk_sbuf_adds(&cmd, "; test ! -e pwned");
-        assert_int_equal(rbk_ssh_script_sh(&s, cmd.data, cmd.len, &err), 0);
+        assert_int_equal(rbk_ssh_script_sh(&s, cmd.data, cmd.len, NULL, &err), 0);
         rbk_proc_result r;
         assert_int_equal(run(&t, s.data, s.len, NULL, &r), 0);
         if (r.code != 0 || strcmp(r.out.data ? r.out.data : "", shell_corpus[i]) != 0)
@@ -231,7 +244,7 @@ static void test_status_and_streams(void **st) {
     rbk_ssh_target t = fleet_target("127.0.10.4", NULL);
     rbk_sbuf s = RBK_SBUF_INIT, err = RBK_SBUF_INIT;
     const char *cmd = "echo \"out $RBK_FIXTURE_HOST\"; echo err >&2; read x; echo \"stdin:${x:-eof}\"; exit 7";
-    assert_int_equal(rbk_ssh_script_sh(&s, cmd, strlen(cmd), &err), 0);
+    assert_int_equal(rbk_ssh_script_sh(&s, cmd, strlen(cmd), NULL, &err), 0);
     rbk_proc_result r;
     assert_int_equal(run(&t, s.data, s.len, NULL, &r), 0);
     assert_true(r.exited);
@@ -281,7 +294,7 @@ static void cancel_case(const char *host, const char *shape, int n) {
     snprintf(marker, sizeof marker, "299.%d%d", (int)getpid(), n);
     snprintf(cmd, sizeof cmd, shape, marker, marker);
     rbk_sbuf s = RBK_SBUF_INIT, err = RBK_SBUF_INIT;
-    assert_int_equal(rbk_ssh_script_sh(&s, cmd, strlen(cmd), &err), 0);
+    assert_int_equal(rbk_ssh_script_sh(&s, cmd, strlen(cmd), NULL, &err), 0);
     watch w = {marker, 0, 0};
     rbk_cancel c = {&w.flag, INT64_MAX};
     pthread_t th;
@@ -308,6 +321,78 @@ static void test_cancel(void **st) {
     cancel_case("127.0.10.5", "sleep %s & sleep %s.1; wait", 3);
 }
 
+/* cwd:, env: and stdin: (rbk_ssh_run): names a shell cannot set and an empty cwd are refused
+ * without a fleet; with one, the frame is read whole before the command starts, and a frame cut
+ * short (the runner cancelled or died while sending) runs nothing: exit 125. */
+static void test_run_options(void **st) {
+    (void)st;
+    rbk_sbuf s = RBK_SBUF_INIT, err = RBK_SBUF_INIT;
+    const char *bad_env[] = {"A-B=x", NULL}, *digit[] = {"1A=x", NULL};
+    rbk_ssh_run run = {.env = bad_env};
+    assert_int_equal(rbk_ssh_script_sh(&s, "true", 4, &run, &err), -1);
+    assert_non_null(strstr(err.data, "\"A-B\" is not a name a remote shell can set"));
+    run.env = digit;
+    assert_int_equal(rbk_ssh_script_sh(&s, "true", 4, &run, &err), -1);
+    run = (rbk_ssh_run){.cwd = ""};
+    err.len = 0;
+    assert_int_equal(rbk_ssh_script_sh(&s, "true", 4, &run, &err), -1);
+    assert_non_null(strstr(err.data, "cwd: is empty"));
+    assert_int_equal(rbk_ssh_stdin_frame_len(0), 0);
+    assert_int_equal(rbk_ssh_stdin_frame_len(4), 8);
+    rbk_sbuf f = RBK_SBUF_INIT;
+    rbk_ssh_stdin_frame(&f, "a\0b\n", 4);
+    assert_int_equal(f.len, rbk_ssh_stdin_frame_len(4));
+    rbk_sbuf_free(&f);
+    if (!fleet_dir()) {
+        rbk_sbuf_free(&s);
+        rbk_sbuf_free(&err);
+        return;
+    }
+    rbk_ssh_target t = fleet_target("127.0.10.7", NULL);
+    const char *env[] = {"RBK_X=it's $HOME", "RBK_FIXTURE_HOST", NULL};
+    const char data[] = "line 1\n\0line 2";
+    rbk_sbuf frame = RBK_SBUF_INIT;
+    rbk_ssh_stdin_frame(&frame, data, sizeof data - 1);
+    for (int cut = 0; cut < 2; cut++) {
+        char mark[128];
+        snprintf(mark, sizeof mark, "%s/home/rbk-ran-%d", fleet_dir(), (int)getpid());
+        unlink(mark);
+        rbk_sbuf cmd = RBK_SBUF_INIT;
+        rbk_sbuf_printf(&cmd, "touch %s; pwd; echo \"$RBK_X|${RBK_FIXTURE_HOST-unset}\"; od -An -c", mark);
+        run = (rbk_ssh_run){.cwd = "/tmp", .env = env, .has_stdin = 1, .stdin_len = sizeof data - 1};
+        s.len = 0;
+        assert_int_equal(rbk_ssh_script_sh(&s, cmd.data, cmd.len, &run, &err), 0);
+        rbk_ssh_argv a = {0};
+        assert_int_equal(rbk_ssh_command(&t, s.data, s.len, &a, &err), 0);
+        rbk_proc_opts o;
+        rbk_proc_opts_init(&o);
+        o.argv = (const char *const *)a.argv;
+        o.stdin_data = frame.data;
+        o.stdin_len = cut ? frame.len - 3 : frame.len; /* cut: the frame ends early, then EOF */
+        o.stdin_hold = !cut;
+        rbk_proc_result r;
+        assert_int_equal(rbk_proc_run(&o, &r), 0);
+        if (!cut) {
+            assert_int_equal(r.code, 0);
+            assert_non_null(strstr(r.out.data, "/tmp\nit's $HOME|unset\n"));
+            assert_non_null(strstr(r.out.data, "\\0"));
+            assert_non_null(strstr(r.out.data, "l   i   n   e       2"));
+            assert_int_equal(access(mark, F_OK), 0);
+        } else {
+            assert_int_equal(r.code, 125);
+            assert_non_null(strstr(r.err.data, "did not arrive whole"));
+            assert_int_not_equal(access(mark, F_OK), 0); /* nothing ran */
+        }
+        unlink(mark);
+        rbk_proc_result_free(&r);
+        rbk_ssh_argv_free(&a);
+        rbk_sbuf_free(&cmd);
+    }
+    rbk_sbuf_free(&frame);
+    rbk_sbuf_free(&s);
+    rbk_sbuf_free(&err);
+}
+
 static void test_multiplexing(void **st) {
     (void)st;
     NEED_FLEET();
@@ -316,7 +401,7 @@ static void test_multiplexing(void **st) {
     rbk_ssh_target t = fleet_target("127.0.10.6", dir);
     rbk_sbuf s = RBK_SBUF_INIT, err = RBK_SBUF_INIT;
     const char *cmd = "echo $RBK_FIXTURE_HOST";
-    assert_int_equal(rbk_ssh_script_sh(&s, cmd, strlen(cmd), &err), 0);
+    assert_int_equal(rbk_ssh_script_sh(&s, cmd, strlen(cmd), NULL, &err), 0);
     for (int i = 0; i < 3; i++) {
         rbk_proc_result r;
         assert_int_equal(run(&t, s.data, s.len, NULL, &r), 0);
@@ -339,7 +424,7 @@ int main(void) {
         cmocka_unit_test(test_command_line),       cmocka_unit_test(test_scp_command_line),       cmocka_unit_test(test_limits),
         cmocka_unit_test(test_corpus_exec),        cmocka_unit_test(test_corpus_sh),
         cmocka_unit_test(test_status_and_streams), cmocka_unit_test(test_cancel),
-        cmocka_unit_test(test_multiplexing),
+        cmocka_unit_test(test_multiplexing),       cmocka_unit_test(test_run_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
