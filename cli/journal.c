@@ -622,6 +622,11 @@ static void build_replay(rbk_journal_state *st, jeffect *eff, int neff) {
     free(uncommitted);
 }
 
+/* The strings of the first n waits (rbk_resume_wait: what, target). */
+static void waits_free(rbk_resume_wait *w, int n) {
+    for (int i = 0; i < n; i++) { free((char *)w[i].what); free((char *)w[i].target); }
+}
+
 static int read_records(const char *path, rbk_sbuf data, rbk_journal_state *st, char **err);
 
 int rbk_journal_read(const char *path, rbk_journal_state *st, char **err) {
@@ -825,9 +830,13 @@ static int read_records(const char *path, rbk_sbuf data, rbk_journal_state *st, 
             /* a wait's deadline: a resume of this part keeps it (rbk_resume.waits) */
             json_t *dl = json_object_get(r, "deadline_ms");
             if (json_is_integer(dl) && json_integer_value(dl) > 0) {
-                st->waits = realloc(st->waits, sizeof *st->waits * (size_t)(st->nwaits + 1));
+                /* what waits (wait(): no `effect`) and, for approve(), its question: a resume
+                 * keeps the deadline of the same wait only */
+                const char *what = json_string_value(json_object_get(r, "effect")), *target = json_string_value(json_object_get(r, "target"));
+                st->waits = rbk_xrealloc(st->waits, sizeof *st->waits * (size_t)(st->nwaits + 1));
                 st->waits[st->nwaits++] = (rbk_resume_wait){part_of(json_string_value(json_object_get(r, "part"))), jint(r, "seq", 0),
-                                                            json_integer_value(dl)};
+                                                            json_integer_value(dl), what ? rbk_xstrdup(what) : NULL,
+                                                            target ? rbk_xstrdup(target) : NULL};
             }
         } else if (!strcmp(rec, "rollback_end") && step >= 0 && status) {
             if (!st->rollback_phase) st->failed_step = last_failed;
@@ -905,6 +914,7 @@ done:
         if (st->cut) {
             build_replay(st, eff, neff);
             if (st->waits) {
+                waits_free(st->waits, wait_from);
                 st->nwaits -= wait_from;
                 memmove(st->waits, st->waits + wait_from, sizeof *st->waits * (size_t)st->nwaits);
             }
@@ -914,7 +924,7 @@ done:
                 if (eff[i].write && eff[i].ended) add_listed(&st->again, &st->nagain, &eff[i], eff[i].status, -1);
         }
     }
-    if (!st->cut) st->nwaits = 0;
+    if (!st->cut) { waits_free(st->waits, st->nwaits); st->nwaits = 0; }
     effects_clear(&eff, &neff, 0);
     free(part_end);
     return 0;
@@ -923,7 +933,9 @@ done:
 void rbk_journal_state_free(rbk_journal_state *st) {
     free(st->artifact); free(st->runbook); free(st->cwd); free(st->title); free(st->on_failure); free(st->only); free(st->fail_at);
     free(st->from);
-    free(st->holder); free(st->ended_status); free(st->waits);
+    free(st->holder); free(st->ended_status);
+    waits_free(st->waits, st->nwaits);
+    free(st->waits);
     for (int i = 0; i < st->ninstances; i++) { free(st->instances[i].label); free(st->instances[i].write_list); }
     free(st->instances);
     for (int i = 0; i < st->nparams; i++) { free(st->params[i].key); free(st->params[i].value); free(st->params[i].masked); }

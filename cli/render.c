@@ -219,8 +219,12 @@ static void render_plain(rbk_term *t, const rbk_event *ev, rbk_sbuf *o) {
     }
     case RBK_EV_LOG: indent_lines(o, "  log    ", ev->text ? ev->text : ""); break;
     case RBK_EV_WAIT:
+        /* wait(), a watch window (effect "watch"), an approval request (effect "approve": its
+         * prompt shows it; this line only when a resume kept its deadline) */
+        if (ev->effect && !strcmp(ev->effect, "approve") && !ev->text) break;
         dur(&d, ev->duration_ms);
-        rbk_sbuf_printf(o, "  wait   %s%s%s%s%s%s\n", rbk_sbuf_cstr(&d), ev->detail ? " (" : "", ev->detail ? ev->detail : "", /* --time-scale */
+        rbk_sbuf_printf(o, "  %-6s %s%s%s%s%s%s\n", ev->effect ? ev->effect : "wait", rbk_sbuf_cstr(&d), ev->detail ? " (" : "",
+                        ev->detail ? ev->detail : "", /* --time-scale, what is left */
                         ev->detail ? ")" : "", ev->text ? " — " : "", ev->text ? ev->text : "");
         break;
     case RBK_EV_POLL:
@@ -496,6 +500,7 @@ static void render_live(rbk_term *t, const rbk_event *ev, rbk_sbuf *o) {
         step_end_line(t, ev, o);
         break;
     case RBK_EV_WAIT:
+        if (ev->effect) { render_plain(t, ev, o); break; } /* a watch shows its polls, an approval its prompt */
         t->wait_end = now + ev->remaining_ms;
         t->wait_total = ev->remaining_ms > 0 ? ev->remaining_ms : ev->duration_ms; /* the real time (--time-scale) */
         render_plain(t, ev, o);

@@ -528,6 +528,7 @@ void rbk_report_sink(void *ctx, const rbk_event *ev) {
     case RBK_EV_LOG: add_simple(r, ev, RP_LOG, 0); break;
     case RBK_EV_NOTE: add_simple(r, ev, RP_NOTE, 0); break;
     case RBK_EV_WAIT:
+        if (ev->effect) break; /* a watch window (its checks are the evidence), an approval (its gate) */
         if ((it = add_simple(r, ev, RP_WAIT, 0))) {
             it->duration_ms = ev->duration_ms;
             if (!it->text) it->text = dup_text(ev->detail); /* --time-scale: "500ms at --time-scale 60" */

@@ -63,11 +63,15 @@ typedef struct rbk_state_ops {
     int (*read)(void *h, const char *run_id, long long *cursor, rbk_sbuf *out, char **err);
     void (*close)(void *h);
     /* approve(): asks for `by` approvals of question by people other than the run's operator, and
-     * waits for them until timeout_ms or *interrupted, or until someone rejects. 0 approved, 1 not
-     * in time, 2 interrupted, 3 rejected, -1 error; approvers: who approved (who rejected, for 3):
-     * the names, comma separated, a newline, then each with when ("bob at 2026-12-06T04:12:30Z").
-     * NULL: the store has no approvals. */
-    int (*approval_wait)(void *h, const char *run_id, const char *question, int by, int64_t timeout_ms,
+     * waits for them until deadline_ms (epoch ms, the journal's) or *interrupted, or until
+     * someone rejects. resumed: a resume kept that deadline: the request of this run with the
+     * same question, number and deadline that this role asked (the run that was cut off) goes
+     * on, reopened, with the answers it has (approvals count; a rejection stops the run); a new
+     * one only when there is none. 0 approved, 1 not in time, 2 interrupted, 3 rejected, -1
+     * error; approvers: who approved (who rejected, for 3): the names, comma separated, a
+     * newline, then each with when ("bob at 2026-12-06T04:12:30Z"). NULL: the store has no
+     * approvals. */
+    int (*approval_wait)(void *h, const char *run_id, const char *question, int by, int64_t deadline_ms, int resumed,
                          volatile sig_atomic_t *interrupted, rbk_sbuf *approvers, char **err);
     /* runbook approve|reject RUN: approves (reject: rejects) the run's open request as this
      * session's user. 0 (msg: what was answered, and how many approvals it has), 1 when there is

@@ -443,23 +443,42 @@ static int pg_read(void *h, const char *id, long long *cursor, rbk_sbuf *out, ch
     return 0;
 }
 
-static int pg_approval_wait(void *h, const char *run_id, const char *question, int by, int64_t timeout_ms,
+static int pg_approval_wait(void *h, const char *run_id, const char *question, int by, int64_t deadline_ms, int resumed,
                             volatile sig_atomic_t *interrupted, rbk_sbuf *approvers, char **err) {
     pg_store *s = h;
     if (!s->run_id || strcmp(s->run_id, run_id)) {
         set_err(err, "this process does not hold the run", run_id);
         return -1;
     }
-    char *run = num_text(s->run_num), *need = num_text(by), *ms = num_text(timeout_ms);
-    const char *p1[] = {run, question, need, ms};
-    PGresult *r = q(s,
-                    "INSERT INTO runbook.approval_requests (run, question, needed, deadline) "
-                    "VALUES ($1::int, $2, $3::int, now() + $4::bigint * interval '1 millisecond') RETURNING id",
-                    4, p1, err);
-    free(run); free(need); free(ms);
-    if (!r) return -1;
-    char *id = rbk_xstrdup(PQgetvalue(r, 0, 0));
-    PQclear(r);
+    /* the deadline is the runner's (the journal's deadline_ms, as wait()'s): a resume finds the
+     * request by it, and its answers count (approvals, a rejection) — when the same role
+     * resumes: the trigger refuses the answer of the one who asked, so another operator who
+     * resumes asks anew (with the kept deadline), or they could approve the run they now continue */
+#define DEADLINE "'epoch'::timestamptz + $4::bigint * interval '1 millisecond'"
+    char *run = num_text(s->run_num), *need = num_text(by), *dl = num_text(deadline_ms), *id = NULL;
+    const char *p1[] = {run, question, need, dl};
+    PGresult *r;
+    int failed = 0;
+    if (resumed &&
+        !(failed = !(r = q(s,
+               "UPDATE runbook.approval_requests SET closed = NULL WHERE id = (SELECT id FROM runbook.approval_requests "
+               "WHERE run = $1::int AND question = $2 AND needed = $3::int AND deadline = " DEADLINE " AND requested_by = session_user "
+               "ORDER BY id DESC LIMIT 1) "
+               "RETURNING id",
+               4, p1, err)))) {
+        if (PQntuples(r) == 1) id = rbk_xstrdup(PQgetvalue(r, 0, 0));
+        PQclear(r);
+    }
+    if (!id && !failed &&
+        (r = q(s, "INSERT INTO runbook.approval_requests (run, question, needed, deadline) VALUES ($1::int, $2, $3::int, " DEADLINE ") "
+                  "RETURNING id",
+               4, p1, err))) {
+        id = rbk_xstrdup(PQgetvalue(r, 0, 0));
+        PQclear(r);
+    }
+#undef DEADLINE
+    free(run); free(need); free(dl);
+    if (!id) return -1;
     const char *p2[] = {id};
     int rc;
     /* a poll: the approvals come from other sessions, on other machines. Each answer is its
@@ -487,7 +506,8 @@ static int pg_approval_wait(void *h, const char *run_id, const char *question, i
         struct timespec ts = {0, 250 * 1000000L};
         nanosleep(&ts, NULL);
     }
-    char *e2 = NULL; /* closed whatever happened: no approval counts for it from now on */
+    char *e2 = NULL; /* closed whatever happened: no approval is taken for it from now on (a resume
+                        that keeps its deadline reopens it: docs/approvals.md) */
     PQclear(q(s, "UPDATE runbook.approval_requests SET closed = now() WHERE id = $1::int", 1, p2, &e2));
     free(e2);
     free(id);

@@ -34,7 +34,8 @@ static int state_append(void *ctx, const char *line, size_t len, char **err) {
 static void state_approve(void *ctx, const rbk_question *q, rbk_reply *reply) {
     rbk_state *s = ctx;
     char *err = NULL;
-    int rc = s->ops->approval_wait(s->h, s->run_id, q->question, q->by, q->timeout_ms, s->interrupted, &reply->text, &err);
+    int rc = s->ops->approval_wait(s->h, s->run_id, q->question, q->by, q->deadline_wall_ms, q->kept, s->interrupted,
+                                   &reply->text, &err);
     /* approved: OK and choice 1; rejected: OK and choice 0 (a confirm answered no) */
     reply->status = rc == 0 || rc == 3 ? RBK_REPLY_OK : rc == 1 ? RBK_REPLY_TIMEOUT : rc == 2 ? RBK_REPLY_INTERRUPTED : RBK_REPLY_NO_TERMINAL;
     reply->choice = rc == 0;

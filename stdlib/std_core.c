@@ -29,29 +29,13 @@ int rbk_std_wait(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     *out = rbk_nil();
     if (args[0].t != RBK_T_DURATION) return rbk_vm_error(vm, "wait needs a duration, not %s", rbk_type_name((rbk_type)args[0].t));
     int64_t ms = args[0].as.i;
-    rbk_event e;
-    memset(&e, 0, sizeof e);
-    e.kind = RBK_EV_WAIT;
-    rbk_vm_stamp(vm, &e, RBK_STAMP_NAME);
     int no_wait = rbk_vm_no_wait(vm);
-    int64_t real = rbk_vm_scaled(vm, ms); /* --time-scale: ms is runbook time, real what it takes */
-    /* a resume keeps the deadline of the wait it cut off (docs/journal.md): what is left of it */
-    int64_t kept = rbk_vm_wait_begin(vm, &e), now_wall = rbk_wall_ms();
-    if (kept > 0 && !no_wait) real = kept > now_wall ? (kept - now_wall < real ? kept - now_wall : real) : 0;
-    e.duration_ms = ms;
-    e.remaining_ms = no_wait ? 0 : real;
-    if (!no_wait && e.part && ms > 0) e.deadline_wall_ms = kept > 0 ? kept : now_wall + real;
-    e.text = no_wait == 2 ? "skipped (dry run: what it waits for depends on a write that was skipped)" : no_wait ? "skipped (--no-wait)" : kept > 0 ? "the deadline the run had before it was cut off" : NULL;
-    rbk_sbuf at = RBK_SBUF_INIT;
-    if (!no_wait && real != ms) {
-        rbk_duration_fmt(&at, real);
-        rbk_sbuf_adds(&at, " at --time-scale ");
-        rbk_sbuf_printf(&at, "%.10g", rbk_vm_time_scale(vm));
-        e.detail = rbk_sbuf_cstr(&at);
-    }
-    rbk_vm_emit(vm, &e);
-    rbk_sbuf_free(&at);
-    if (no_wait || ms <= 0 || real <= 0) return 0;
+    /* --time-scale: ms is runbook time, real what it takes; a resume keeps the deadline of the
+     * wait it cut off (docs/journal.md): what is left of it */
+    int64_t real = rbk_vm_wait_announce(vm, ms, NULL, NULL,
+                                        no_wait == 2 ? "skipped (dry run: what it waits for depends on a write that was skipped)"
+                                        : no_wait ? "skipped (--no-wait)" : NULL, NULL, NULL);
+    if (real <= 0) return 0;
     ms = real;
     rbk_cancel c = rbk_vm_step_cancel(vm);
     int64_t end = rbk_now_ms() + ms;
@@ -144,12 +128,18 @@ int rbk_std_approve(rbk_vm *vm, rbk_value *args, int nargs, rbk_value *out) {
     int64_t by = args[1].t == RBK_T_INT ? args[1].as.i : 1;
     *out = rbk_nil();
     if (by < 1 || by > 100) return rbk_vm_error(vm, "approve: by: %" PRId64 " is not a number of people from 1 to 100", by);
-    int64_t timeout = rbk_vm_scaled(vm, args[2].t == RBK_T_DURATION ? args[2].as.i : 30 * 60 * 1000); /* --time-scale */
+    /* a wait of the run like wait(): --time-scale, and a resume keeps the request's deadline
+     * (and the store the request, with the approvals it has: docs/approvals.md) */
+    int64_t deadline = 0;
+    int kept = 0;
+    int64_t timeout = rbk_vm_wait_announce(vm, args[2].t == RBK_T_DURATION ? args[2].as.i : 30 * 60 * 1000, "approve", q, NULL,
+                                           &deadline, &kept);
     rbk_sbuf how = RBK_SBUF_INIT;
     rbk_sbuf_printf(&how, "approval by %d other %s (runbook approve)", (int)by, by == 1 ? "person" : "people");
     rbk_vm_prompt_event(vm, q, rbk_sbuf_cstr(&how), timeout);
     rbk_sbuf_free(&how);
-    rbk_question ask = {.kind = RBK_ASK_APPROVE, .question = q, .timeout_ms = timeout, .by = (int)by};
+    rbk_question ask = {.kind = RBK_ASK_APPROVE, .question = q, .timeout_ms = timeout, .by = (int)by, .deadline_wall_ms = deadline,
+                        .kept = kept};
     rbk_reply r = {.text = RBK_SBUF_INIT};
     rbk_vm_approve(vm, &ask, &r);
     /* r.text: the approvers' names (the rejecter's), a newline, then each with when */

@@ -63,7 +63,7 @@ typedef struct rbk_event {
     int seq;              /* its number among the effects of that run of the part, from 1 */
     int write;            /* 1: a write (rbk_call_effect); 0: a read */
     int replayed;         /* runbook resume: recorded in the journal, not performed again */
-    int64_t deadline_wall_ms; /* WAIT in a step: when it ends (epoch ms), which a resume keeps; 0: none */
+    int64_t deadline_wall_ms; /* WAIT (wait, watch, approve) in a step: when it ends (epoch ms), which a resume keeps; 0: none */
     /* What the call returned or raised, for `runbook resume` to replay (opts.checkpoints only):
      * a JSON object {"value":V} (V in the checkpoint encoding), {"error":"text","status":
      * "runtime"|"timeout"}, {"done":true} (counted as done at a resume), or {"unrecorded":"why"}

@@ -1860,7 +1860,14 @@ L_WATCH_BEGIN: {
     /* --dry-run after a skipped write: what it would watch has not happened; the body runs once */
     int once = vm->opts.no_wait || (vm->opts.dry_run && vm->dry_skipped);
     if (once && !vm->opts.no_wait) rbk_vm_note(vm, "dry run: `watch` evaluates its block once (a write it would watch was skipped)");
-    bp[l] = rbk_int(once ? rbk_now_ms() : deadline_after(rbk_time_scaled(vm->opts.time_scale, d.as.i)));
+    /* a wait of the run like wait(): its WAIT event, and a resume keeps the window's deadline
+     * (what is left of it: the time the run was down counts, unwatched; the block still runs) */
+    int64_t left = 0;
+    if (!once) {
+        vm->frames[vm->nframes - 1].ip = ip;
+        left = rbk_vm_wait_announce(vm, d.as.i, "watch", NULL, NULL, NULL, NULL);
+    }
+    bp[l] = rbk_int(once ? rbk_now_ms() : deadline_after(left));
     bp[l + 1] = rbk_duration(p.as.i > 0 ? rbk_time_scaled(vm->opts.time_scale, p.as.i) : 1);
     DISPATCH();
 }

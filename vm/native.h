@@ -108,10 +108,17 @@ enum { RBK_STAMP_NAME = 1, RBK_STAMP_ATTEMPT = 2, RBK_STAMP_ALL = 3 };
 void rbk_vm_stamp(rbk_vm *vm, rbk_event *ev, unsigned what);
 void rbk_vm_emit(rbk_vm *vm, rbk_event *ev);
 
-/* wait(): numbers this wait in its run of the part (ev->part, ev->seq: the journal's, for a
- * resume), and returns the deadline (epoch ms) the journal recorded for it when this run of the
- * part resumes the one that was cut off; 0 otherwise (and at top level, which runs again whole). */
-int64_t rbk_vm_wait_begin(rbk_vm *vm, rbk_event *ev);
+/* A wait of the run — wait() (what NULL), a `watch` window ("watch"), an approve() request
+ * ("approve", target: its question) — of ms runbook time (--time-scale makes it the real time it
+ * takes). Emits its WAIT event, in a step numbered in its run of the part (part, seq) with the
+ * deadline it ends at (the journal's deadline_ms), and returns the real time left (>= 0). When
+ * this run of the part resumes the one that was cut off, the same wait (the seq-th, of the same
+ * kind and target) keeps the deadline the journal recorded for it: it returns what is left of it,
+ * or 0, and sets *kept (docs/journal.md); top-level code runs again whole. *deadline_wall: when it
+ * ends (epoch ms). skipped: it does not wait (--no-wait, a dry run): the event says why; returns
+ * 0. deadline_wall and kept may be NULL. */
+int64_t rbk_vm_wait_announce(rbk_vm *vm, int64_t ms, const char *what, const char *target, const char *skipped,
+                             int64_t *deadline_wall, int *kept);
 
 /* Asks the operator through the run's one callback (rbk_run_opts.ask, vm/vm.h). For CONFIRM and
  * TEXT the VM masks q->question first. Without a callback, reply->status is

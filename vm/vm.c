@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "builtins.h"
 #include "../support/conninfo.h"
+#include "../support/duration.h"
 #include "../support/sha256.h"
 #include "json_value.h"
 
@@ -284,16 +285,6 @@ static const char *part_name(rbk_part p) {
     return p == RBK_PART_COND ? "cond" : p == RBK_PART_BODY ? "body" : p == RBK_PART_ROLLBACK ? "rollback" : NULL;
 }
 
-int64_t rbk_vm_wait_begin(rbk_vm *vm, rbk_event *ev) {
-    if (vm->cur_step < 0 || vm->cur_part == RBK_PART_TOP) return 0;
-    ev->part = part_name(vm->cur_part);
-    ev->seq = ++vm->part_waits;
-    const rbk_resume *R = vm->opts.resume;
-    for (int i = R && vm->waits_kept ? R->nwaits - 1 : -1; i >= 0; i--)
-        if (R->waits[i].part == vm->cur_part && R->waits[i].seq == ev->seq) return R->waits[i].deadline_wall_ms;
-    return 0;
-}
-
 void rbk_vm_sink_failed(rbk_vm *vm, const char *why) {
     if (!vm->sink_failed) vm->sink_failed = rbk_xstrdup(why ? why : "a record could not be written");
 }
@@ -316,6 +307,53 @@ static void journaled_text(rbk_vm *vm, rbk_sbuf *out, const char *s) {
         else { rbk_sbuf_adds(out, "\xef\xbf\xbd"); i++; }
     }
     rbk_sbuf_free(&m);
+}
+
+static int same_text(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
+
+int64_t rbk_vm_wait_announce(rbk_vm *vm, int64_t ms, const char *what, const char *target, const char *skipped,
+                             int64_t *deadline_wall, int *kept) {
+    rbk_event e;
+    memset(&e, 0, sizeof e);
+    e.kind = RBK_EV_WAIT;
+    rbk_vm_stamp(vm, &e, RBK_STAMP_NAME);
+    e.effect = what;
+    e.target = target;
+    int64_t real = skipped || ms <= 0 ? 0 : rbk_time_scaled(vm->opts.time_scale, ms), at = 0, now_wall = rbk_wall_ms();
+    if (vm->cur_step >= 0 && vm->cur_part != RBK_PART_TOP) {
+        e.part = part_name(vm->cur_part);
+        e.seq = ++vm->part_waits;
+        /* a resume keeps the deadline of the same wait it cut off: the latest record of the
+         * seq-th wait of the part, when it is of the same kind and for the same question */
+        const rbk_resume *R = vm->opts.resume;
+        for (int i = R && vm->waits_kept ? R->nwaits - 1 : -1; i >= 0; i--) {
+            const rbk_resume_wait *w = &R->waits[i];
+            if (w->part != vm->cur_part || w->seq != e.seq) continue;
+            rbk_sbuf jt = RBK_SBUF_INIT;
+            if (target) journaled_text(vm, &jt, target);
+            if (same_text(w->what, what) && same_text(w->target, target ? rbk_sbuf_cstr(&jt) : NULL)) at = w->deadline_wall_ms;
+            rbk_sbuf_free(&jt);
+            break;
+        }
+    }
+    if (at > 0 && !skipped) real = at > now_wall ? (at - now_wall < real ? at - now_wall : real) : 0; /* what is left of it */
+    e.duration_ms = ms;
+    e.remaining_ms = real;
+    int64_t end = skipped ? 0 : at > 0 ? at : now_wall + real;
+    if (!skipped && e.part && ms > 0) e.deadline_wall_ms = end;
+    e.text = skipped ? skipped : at > 0 ? "the deadline the run had before it was cut off" : NULL;
+    rbk_sbuf d = RBK_SBUF_INIT;
+    if (!skipped && real != ms && ms > 0) { /* --time-scale, or what is left */
+        rbk_duration_fmt(&d, real);
+        if (at > 0) rbk_sbuf_adds(&d, " left");
+        if (vm->opts.time_scale > 0 && vm->opts.time_scale != 1) rbk_sbuf_printf(&d, " at --time-scale %.10g", vm->opts.time_scale);
+        e.detail = rbk_sbuf_cstr(&d);
+    }
+    rbk_vm_emit(vm, &e);
+    rbk_sbuf_free(&d);
+    if (deadline_wall) *deadline_wall = end;
+    if (kept) *kept = at > 0 && !skipped;
+    return real;
 }
 
 /* runbook resume, in the first run of a part of the step that was cut off: the entry for this

@@ -49,6 +49,9 @@ typedef struct rbk_question {
     int secret;           /* TEXT */
     int64_t timeout_ms;   /* CONFIRM, TEXT, APPROVE */
     int by;               /* APPROVE: how many approvals */
+    int64_t deadline_wall_ms; /* APPROVE: when the request ends (epoch ms), as the journal recorded it */
+    int kept;             /* APPROVE: a resume keeps that deadline: the request of the run that was
+                             cut off, asked with the same question and deadline, goes on */
 } rbk_question;
 typedef enum rbk_reply_status {
     RBK_REPLY_OK, RBK_REPLY_TIMEOUT, RBK_REPLY_INTERRUPTED, RBK_REPLY_EOF, RBK_REPLY_NO_TERMINAL
@@ -89,12 +92,15 @@ typedef struct rbk_replay {
 
 /* What `runbook resume` knows from the journal (cli/journal.c builds it; vm/steps.c obeys it).
  * Arrays have one entry per step of the unit. */
-/* A wait of the part that was cut off, as the journal recorded it: a resumed run's same wait (the
- * seq-th of the part's first run) ends at the same time, not a whole duration later. */
+/* A wait of the part that was cut off — wait(), a `watch` window, an approve() request — as the
+ * journal recorded it: a resumed run's same wait (the seq-th of the part's first run, of the same
+ * kind, for approve() with the same question) ends at the same time, not a whole duration later. */
 typedef struct rbk_resume_wait {
     rbk_part part;
     int seq;                 /* its number among the waits of that run of the part, from 1 */
     int64_t deadline_wall_ms;
+    const char *what;        /* NULL: wait(); "watch"; "approve" (the record's `effect`) */
+    const char *target;      /* approve(): the question, as journaled (masked); else NULL */
 } rbk_resume_wait;
 
 /* An instance of a per-item step as the journal recorded it (docs/journal.md): done 1 ended ok,

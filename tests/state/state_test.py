@@ -13,9 +13,11 @@ terminated) stops the run before its next step; a URL's password is never printe
 operator cannot approve their own run nor insert an approval in another's name, two approvers let
 the run go on, a rejection stops it, a request not approved in time stops it; the demo's flow on
 examples/team_cutover.rb (a second operator refused by its lock, an approval by a second role from
-a second process); a long wait keeps its deadline across a resume; `run --detach`: the run
-outlives SIGHUP to its launching session and is followed to its end by `show --follow` (which
-exits with its verdict), `kill -TERM` stops it, everything before step 1 is refused in the
+a second process); a long wait, a 2-hour watch (killed at its first round) and an approval request
+keep their deadline across a resume (an approval given before or while the run was down counts for
+the resumed run: the same request; so does a rejection given while it was down); `run --detach`:
+the run outlives SIGHUP to its launching session and is followed to its end by `show --follow`
+(which exits with its verdict), `kill -TERM` stops it, everything before step 1 is refused in the
 foreground, and Ctrl-C at the launcher before step 1 stops it.
 No wall-clock bound is asserted: conditions are waited for, with a generous hang guard.
 
@@ -643,6 +645,68 @@ def case_long_wait_keeps_its_deadline_across_resume(d, store):
           f"the resumed wait: {w}")
 
 
+WATCH_RB = '''runbook "Watch test"
+param dir: string
+let rounds = 0
+step "Observe" {
+  sh("echo observe-start >> {dir}/marks")
+  watch 2h every 10m {
+    rounds = rounds + 1
+    log("watch round {rounds}")
+    expect rounds < 1000
+  }
+  sh("echo observe-end >> {dir}/marks")
+}
+'''
+
+
+def show(d, store, rid):
+    return [json.loads(l) for l in rb(["show", rid, "--state", store], d).stdout.splitlines()]
+
+
+def case_long_watch_keeps_its_deadline_across_resume(d, store):
+    """A 2-hour `watch` (--time-scale 720: 10 s, a round every 10m: 833 ms) killed at its first
+    round ("minute 1"), resumed when half the window has passed: the resumed watch ends at the
+    deadline the journal recorded — its wait record keeps it, its step ends at it, not before, and
+    it runs no more rounds than what is left allows — not a fresh 2-hour window."""
+    with open(os.path.join(d, "w.rb"), "w") as f:
+        f.write(WATCH_RB)
+    a = start(["run", "w.rb", "--param", f"dir={d}", "--time-scale", "720", "--state", store], d, os.path.join(d, "a.out"))
+
+    def first_round():
+        live = [r for r in runs(d, store) if r["live"]]
+        if not live:
+            return None
+        recs = show(d, store, live[0]["id"])
+        w = [r for r in recs if r["rec"] == "wait"]
+        return (live[0]["id"], w[0]) if w and any(r["rec"] == "log" for r in recs) else None
+    rid, w1 = wait_until(first_round, "the watch's first round")
+    os.killpg(a.pid, signal.SIGKILL)
+    a.wait()
+    wait_until(lambda: not any(r["live"] for r in runs(d, store)), "the killed run to be no longer live")
+    window, period = 10000, 600000 // 720  # real ms: 2h and 10m at --time-scale 720
+    check(w1["effect"] == "watch" and w1["part"] == "body" and w1["seq"] == 1 and w1["remaining_ms"] == window
+          and w1["deadline_ms"] == w1["wall_ms"] + window, f"the watch's wait record: {w1}")
+    # the run is down until half the window has passed (a sleep, not a bound)
+    time.sleep(max(0.0, (w1["deadline_ms"] - window / 2) / 1000 - time.time()))
+    p = rb(["resume", rid, "--unknown", "done", "--state", store], d)
+    check(p.returncode == 0 and marks(d) == ["observe-start", "observe-end"], f"resume exits {p.returncode}", p.stdout, p.stderr,
+          str(marks(d)))
+    recs = show(d, store, rid)
+    at = [r["rec"] for r in recs].index("resume")
+    w = [r for r in recs if r["rec"] == "wait"]
+    check(len(w) == 2 and w[1]["effect"] == "watch" and w[1]["deadline_ms"] == w1["deadline_ms"]
+          and w[1]["remaining_ms"] <= w1["deadline_ms"] - recs[at]["wall_ms"] and "before it was cut off" in w[1]["text"],
+          f"the resumed watch does not keep the recorded deadline: {w}")
+    end = [r for r in recs[at:] if r["rec"] == "step_end" and r["step"] == 0]
+    check(len(end) == 1 and end[0]["status"] == "ok" and end[0]["wall_ms"] >= w1["deadline_ms"],
+          f"the resumed watch ended before its deadline {w1['deadline_ms']}: {end}")
+    rounds = sum(r["rec"] == "log" and r["text"].startswith("watch round") for r in recs[at:])
+    most = 1 + -(-w[1]["remaining_ms"] // period)  # at once, then one after each pause of what is left
+    check(1 <= rounds <= most, f"the resumed watch ran {rounds} rounds; what is left of the window allows 1 to {most} "
+          f"(a fresh 2h window: {1 + window // period})")
+
+
 def case_approve_needs_a_shared_store(d, store):
     """Without approvals in the store (a directory) a run that calls approve() is refused before step 1."""
     with open(os.path.join(d, "a.rb"), "w") as f:
@@ -657,9 +721,8 @@ def case_approve_needs_a_shared_store(d, store):
     check(p.returncode == 64 and "needs a shared run store" in p.stderr, "approve without a store", p.stderr)
 
 
-def pg_case_approvals(d, base_url, admin_url):
-    """approve(by: 2): the operator cannot approve, nor insert an approval in another's name; two
-    approvers do; the gate record says who. A request not approved in time stops the run."""
+def approval_setup(d, base_url):
+    """a.rb, the schema, and the roles of docs/state.md: the URLs of the operator and two approvers."""
     with open(os.path.join(d, "a.rb"), "w") as f:
         f.write(APPROVE_RB)
     check(rb(["runs", "--state", base_url], d).returncode == 0, "the owner creates the schema")
@@ -668,7 +731,13 @@ def pg_case_approvals(d, base_url, admin_url):
              # the operator is an approver too (of other runs): the schema still refuses their approval of their own
              + APPROVER_GRANTS.replace("runbook_approver", "rbk_state_op"))
     check(g.returncode == 0, "the grants of docs/state.md", g.stderr)
-    op, a1, a2 = (base_url.replace("postgres@", f"{u}@") for u in ("rbk_state_op", "rbk_appr1", "rbk_appr2"))
+    return (base_url.replace("postgres@", f"{u}@") for u in ("rbk_state_op", "rbk_appr1", "rbk_appr2"))
+
+
+def pg_case_approvals(d, base_url, admin_url):
+    """approve(by: 2): the operator cannot approve, nor insert an approval in another's name; two
+    approvers do; the gate record says who. A request not approved in time stops the run."""
+    op, a1, a2 = approval_setup(d, base_url)
     a = start(["run", "a.rb", "--param", f"dir={d}", "--state", op], d, os.path.join(d, "a.out"))
     try:
         w = wait_until(lambda: next((r for r in runs(d, op) if r["status"] == "waiting for approval"), None), "the run to wait for approval")
@@ -726,6 +795,82 @@ def pg_case_approvals(d, base_url, admin_url):
     check(marks(d) == ["after"], "the step after an approval not given ran", str(marks(d)))
 
 
+def approve_then_killed(d, op, a1, wait):
+    """A run of a.rb (approve by: 2, timeout `wait` at --time-scale 60) killed after one approval:
+    its id and the approve's wait record."""
+    a = start(["run", "a.rb", "--param", f"dir={d}", "--param", f"wait={wait}", "--time-scale", "60", "--state", op], d,
+              os.path.join(d, "a.out"))
+    try:
+        rid = wait_until(lambda: next((r for r in runs(d, op) if r["status"] == "waiting for approval"), None),
+                         "the run to wait for approval")["id"]
+        p = rb(["approve", rid, "--state", a1], d)
+        check(p.returncode == 0 and "1 of 2 approvals" in p.stdout, "the first approval", p.stdout, p.stderr)
+    finally:
+        os.killpg(a.pid, signal.SIGKILL)
+        a.wait()
+    wait_until(lambda: not any(r["live"] for r in runs(d, op)), "the killed run to be no longer live")
+    check([r for r in runs(d, op) if r["id"] == rid][0]["status"] == "interrupted", "the killed run is not interrupted")
+    w = [r for r in show(d, op, rid) if r["rec"] == "wait"]
+    check(len(w) == 1 and w[0]["effect"] == "approve" and w[0]["target"] == f"Switch writes to {d}?" and w[0]["part"] == "body"
+          and w[0]["seq"] == 1 and w[0]["deadline_ms"] == w[0]["wall_ms"] + w[0]["remaining_ms"], f"the approve's wait record: {w}")
+    return rid, w[0]
+
+
+def pg_case_approval_keeps_its_request_across_resume(d, base_url, admin_url):
+    """approve(by: 2, timeout: 2h) in a rehearsal (--time-scale 60: 2 min), the run killed after one
+    approval: the request stays open while the run is down, a second approval given then counts,
+    and the resumed run goes on at once — the same request (one row, its deadline the journal's),
+    not a new one asked for the whole timeout. Then a run killed after one approval and resumed
+    after its deadline (5m: 5 s) stops at once, not approved in time, naming the first approval.
+    And a run killed after one approval and rejected while it is down: its resume goes on with the
+    same request and stops at once (exit 2), the gate naming the rejecter."""
+    op, a1, a2 = approval_setup(d, base_url)
+    rid, w1 = approve_then_killed(d, op, a1, "2h")
+    check(w1["remaining_ms"] == 120000, f"2h at --time-scale 60: {w1}")
+    p = rb(["approve", rid, "--state", a2], d)
+    check(p.returncode == 0 and "2 of 2 approvals" in p.stdout, "an approval while the run is down", p.stdout, p.stderr)
+    p = rb(["resume", rid, "--state", op], d)
+    check(p.returncode == 0 and marks(d) == ["after"], f"the resumed run exits {p.returncode}", p.stdout, p.stderr, str(marks(d)))
+    recs = show(d, op, rid)
+    w = [r for r in recs if r["rec"] == "wait"]
+    check(len(w) == 2 and w[1]["deadline_ms"] == w1["deadline_ms"] and w[1]["remaining_ms"] < w1["remaining_ms"]
+          and "before it was cut off" in w[1]["text"], f"the resumed approve's deadline: {w}")
+    gate = [r for r in recs if r["rec"] == "gate"]
+    check(len(gate) == 1 and re.fullmatch(r"approved by rbk_appr1 at \S+Z, rbk_appr2 at \S+Z", gate[0]["answer"])
+          and gate[0]["who"] == "rbk_appr1, rbk_appr2", f"the gate record: {gate}")
+    q = psql(base_url, "SELECT count(*), count(closed), max((extract(epoch FROM deadline) * 1000)::bigint) FROM runbook.approval_requests")
+    check(q.stdout.strip() == f"1|1|{w1['deadline_ms']}", f"the requests (count, closed, deadline): {q.stdout!r}", q.stderr)
+    # the deadline passes while the run is down: the resumed approve does not wait a whole timeout
+    rid2, w2 = approve_then_killed(d, op, a1, "5m")
+    wait_until(lambda: time.time() * 1000 > w2["deadline_ms"] + 100, "the request's deadline to pass")
+    p = rb(["resume", rid2, "--state", op], d)
+    check(p.returncode == 2 and "not approved by 2 in time (approved by rbk_appr1 at " in p.stdout + p.stderr,
+          f"the resume after the deadline exits {p.returncode}", p.stdout, p.stderr)
+    w = [r for r in show(d, op, rid2) if r["rec"] == "wait"]
+    check(len(w) == 2 and w[1]["deadline_ms"] == w2["deadline_ms"] and w[1]["remaining_ms"] == 0, f"the resumed approve: {w}")
+    check(marks(d) == ["after"], "the step after an approval not given ran", str(marks(d)))
+    q = psql(base_url, "SELECT count(*) FROM runbook.approval_requests")
+    check(q.stdout.strip() == "2", f"a resume asked a new request: {q.stdout!r}")
+    # a rejection given while the run is down is an answer to the same request: the resume stops at once
+    rid3, w3 = approve_then_killed(d, op, a1, "2h")
+    p = rb(["reject", rid3, "--state", a2], d)
+    check(p.returncode == 0 and "as rbk_appr2: the run stops" in p.stdout, "a rejection while the run is down", p.stdout, p.stderr)
+    p = rb(["resume", rid3, "--state", op], d)
+    check(p.returncode == 2 and "rejected by rbk_appr2 at " in p.stdout + p.stderr, f"the resume after a rejection exits {p.returncode}",
+          p.stdout, p.stderr)
+    recs = show(d, op, rid3)
+    w = [r for r in recs if r["rec"] == "wait"]
+    check(len(w) == 2 and w[1]["deadline_ms"] == w3["deadline_ms"] and w[1]["remaining_ms"] > 0, f"the resumed approve: {w}")
+    gate = [r for r in recs if r["rec"] == "gate"]
+    check(len(gate) == 1 and gate[0]["answer"].startswith("rejected by rbk_appr2 at ") and gate[0]["who"] == "rbk_appr2",
+          f"the gate record of the rejection: {gate}")
+    check(marks(d) == ["after"], "the step after a rejection ran", str(marks(d)))
+    q = psql(base_url, "SELECT count(DISTINCT q.id), string_agg(a.approver || ':' || a.verdict, ',' ORDER BY a.at), bool_and(q.closed IS NOT NULL) "
+                       "FROM runbook.approval_requests q JOIN runbook.runs r ON r.num = q.run "
+                       f"JOIN runbook.approvals a ON a.request = q.id WHERE r.id = '{rid3}'")
+    check(q.stdout.strip() == "1|rbk_appr1:approved,rbk_appr2:rejected|t", f"the one request of the rejected run: {q.stdout!r}", q.stderr)
+
+
 def pg_case_team_cutover(d, base_url, admin_url):
     """The demo's flow (scripts/demo.sh), on examples/team_cutover.rb itself: an operator's run holds
     the lock it declares and waits in approve(); a second operator's run of the same runbook is
@@ -769,15 +914,16 @@ def pg_case_team_cutover(d, base_url, admin_url):
 GRANTS = None  # the blocks of docs/state.md and docs/approvals.md, read in main()
 APPROVER_GRANTS = None
 PG_CASES = [pg_case_roles, pg_case_journal_write_fails_when_the_session_is_gone, pg_case_password_never_printed,
-            pg_case_approvals, pg_case_team_cutover]
+            pg_case_approvals, pg_case_approval_keeps_its_request_across_resume, pg_case_team_cutover]
 
 
 CASES = [case_runs_and_show, case_show_follow_from_a_second_process, case_two_processes_race_for_one_lock,
          case_declared_lock_race_source_and_compiled,
          case_sigkill_of_the_holder_then_a_second_run_gets_the_lock, case_resume_run_from_the_store_after_sigkill,
          case_resume_refused_while_the_run_is_live, case_lock_option_and_refusals, case_approve_needs_a_shared_store,
-         case_long_wait_keeps_its_deadline_across_resume, case_detach_outlives_the_launching_session,
-         case_detach_stopped_with_kill_term, case_detach_refusals_in_the_foreground, case_detach_interrupted_before_step_1]
+         case_long_wait_keeps_its_deadline_across_resume, case_long_watch_keeps_its_deadline_across_resume,
+         case_detach_outlives_the_launching_session, case_detach_stopped_with_kill_term, case_detach_refusals_in_the_foreground,
+         case_detach_interrupted_before_step_1]
 
 
 def docs_grants(root, role, page="state.md"):

@@ -4,6 +4,7 @@
 # args: --time-scale 6000
 # expect: == scaled waits (1 step) — REHEARSAL: time scaled 1/6000
 # expect: wait   10m (100ms at --time-scale 6000)
+# expect: watch  1h (600ms at --time-scale 6000)
 # expect: ok     expect rounds >= 2 — the watch ran again
 # expect: == GO
 runbook "scaled waits"
