@@ -336,7 +336,8 @@ static void child_main(rbk_vm *vm, uint32_t idx, rbk_instance *in, int evfd, int
     vm->opts.interactive = 0; /* the checker let no gate in (serial 1 runs in the run's process) */
     vm->opts.ask = NULL;
     vm->opts.approve = NULL;
-    vm->opts.running_pgid = NULL;
+    /* opts.running_pgid stays: this process's copy of the CLI's, which its own second interrupt
+     * (the run's death: PR_SET_PDEATHSIG) kills before it exits */
     /* the natives' per-run state (HTTP keep-alive connections) is the parent's: start afresh;
      * nothing of it is freed here (that would close the parent's connections) */
     for (int i = 0; i < RBK_VM_SLOT__COUNT; i++) vm->slots[i] = NULL;

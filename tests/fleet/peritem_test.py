@@ -293,5 +293,44 @@ check(r.returncode == 0 and f"replayed {h0} {h0} {h1} {h1}" in o,
       f"resume replays a completed call on several hosts and the step gets its result ({r.returncode}, {o[-500:]!r})")
 check(len(lines(f"{marks}/{h0}")) == 1 and len(lines(f"{marks}/{h1}")) == 1, "the replayed call did not run again on its hosts")
 
+# --- local commands of instances in processes of their own: SIGKILL of the run leaves none
+def local_procs(marker):
+    found = []
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                if marker.encode() in open(f"/proc/{pid}/cmdline", "rb").read():
+                    found.append(int(pid))
+            except OSError:
+                pass
+    return found
+
+
+rb = write("local.rb", '''runbook "local"
+step "Sleep {n}" for n in [1, 2, 3] serial 3 {
+  sh("sleep 326")
+} rollback {
+  sh("true")
+}
+''')
+p = subprocess.Popen([RUNBOOK, "run", rb], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+for _ in range(600):
+    if len(local_procs("sleep 326")) >= 3:
+        break
+    time.sleep(0.1)
+running = len(local_procs("sleep 326"))
+p.kill()
+p.wait()
+left = local_procs("sleep 326")
+for _ in range(100):
+    if not left:
+        break
+    time.sleep(0.1)
+    left = local_procs("sleep 326")
+check(running >= 3, f"three instances ran their local commands at once ({running})")
+check(not left, f"SIGKILL of the run leaves no local command of its instances ({left})")
+for pid in left:
+    os.kill(pid, signal.SIGKILL)
+
 print(f"{len(failures)} failure(s)")
 sys.exit(1 if failures else 0)
