@@ -189,7 +189,7 @@ step "Work {{n.name}}" for n in hosts.web serial 2 {{
 }}
 ''')
 p = subprocess.Popen([RUNBOOK, "run", rb, "--inventory", INV, "--journal", jr], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-for _ in range(600):
+for _ in range(1200):
     if len(remote_procs("sleep 323")) >= 2:
         break
     time.sleep(0.1)
@@ -219,7 +219,7 @@ step "Wait {n.name}" for n in hosts.web serial 3 {
 }
 ''')
 p = subprocess.Popen([RUNBOOK, "run", rb, "--inventory", INV, "--on-failure", "stop"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-for _ in range(600):
+for _ in range(1200):
     if len(remote_procs("sleep 324")) >= 3:
         break
     time.sleep(0.1)
@@ -278,7 +278,7 @@ step "s" {{
 }} rollback {{ log("undo") }}
 ''')
 p = subprocess.Popen([RUNBOOK, "run", rb, "--inventory", INV, "--journal", jr], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-for _ in range(600):
+for _ in range(1200):
     if remote_procs("sleep 325"):
         break
     time.sleep(0.1)
@@ -314,7 +314,7 @@ step "Sleep {n}" for n in [1, 2, 3] serial 3 {
 }
 ''')
 p = subprocess.Popen([RUNBOOK, "run", rb], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-for _ in range(600):
+for _ in range(1200):
     if len(local_procs("sleep 326")) >= 3:
         break
     time.sleep(0.1)
