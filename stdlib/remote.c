@@ -73,10 +73,15 @@ int rbk_remote_preflight(rbk_fleet *f, const size_t *hosts, size_t n, volatile s
                          rbk_sbuf *problems) {
     if (!n) return 0;
     if (!f->control_dir) {
-        /* /tmp, not $TMPDIR: a socket's path must fit sun_path (108 bytes) */
-        char tmpl[] = "/tmp/runbook-ssh-XXXXXX";
+        /* $TMPDIR when it is short enough, else /tmp: a socket's path must fit sun_path (108
+         * bytes with its NUL): this directory (base + 19), "/", the socket's name (%C: 40 hex
+         * digits) and the 17 characters ssh appends while it binds it */
+        const char *base = getenv("TMPDIR");
+        if (!base || base[0] != '/' || strlen(base) > 30) base = "/tmp";
+        char tmpl[64];
+        snprintf(tmpl, sizeof tmpl, "%s/runbook-ssh-XXXXXX", base);
         if (!mkdtemp(tmpl)) { /* mkdtemp makes it 0700 */
-            rbk_sbuf_printf(problems, "cannot make the run's ssh control directory in /tmp: %s\n", strerror(errno));
+            rbk_sbuf_printf(problems, "cannot make the run's ssh control directory in %s: %s\n", base, strerror(errno));
             return 1;
         }
         f->control_dir = rbk_xstrdup(tmpl);

@@ -26,18 +26,14 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fleetlib import check, failures, fleet_env  # noqa: E402
+
 RUNBOOK, DIR = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-ENV = dict(line.strip().split("=", 1) for line in open(os.path.join(DIR, "fleet.env")) if "=" in line)
+ENV = fleet_env(DIR)
 INV = ENV["RBK_INVENTORY"]
 HOME = os.path.join(DIR, "home")
-failures = []
 TMP = tempfile.mkdtemp(prefix="rbk-copy-")
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
 
 
 def run(rb_text, *args, env=None):

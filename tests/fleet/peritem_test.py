@@ -23,19 +23,15 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fleetlib import check, finish, fleet_env, remote_procs as _remote_procs, wait_gone as _wait_gone  # noqa: E402
+
 RUNBOOK, DIR = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-ENV = dict(line.strip().split("=", 1) for line in open(os.path.join(DIR, "fleet.env")) if "=" in line)
+ENV = fleet_env(DIR)
 INV = ENV["RBK_INVENTORY"]
 N = int(ENV["RBK_FLEET_N"])
 WEB = [f"h{i}" for i in range(1, N + 1, 2)]
-failures = []
 TMP = tempfile.mkdtemp(prefix="rbk-peritem-")
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
 
 
 def write(name, text):
@@ -56,29 +52,11 @@ def out(r):
 
 
 def remote_procs(marker):
-    """pids of processes of this fleet's sessions whose command line contains marker"""
-    found = []
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            env = open(f"/proc/{pid}/environ", "rb").read()
-            cmd = open(f"/proc/{pid}/cmdline", "rb").read()
-        except OSError:
-            continue
-        if f"RBK_FIXTURE_DIR={DIR}".encode() in env and marker.encode() in cmd:
-            found.append(int(pid))
-    return found
+    return _remote_procs(DIR, marker)
 
 
 def wait_gone(marker, tries=100):
-    left = remote_procs(marker)
-    for _ in range(tries):  # the remote watchdog's kill is asynchronous to the local exit
-        if not left:
-            break
-        time.sleep(0.1)
-        left = remote_procs(marker)
-    return left
+    return _wait_gone(DIR, marker, tries)
 
 
 def journal(path):
@@ -332,5 +310,4 @@ check(not left, f"SIGKILL of the run leaves no local command of its instances ({
 for pid in left:
     os.kill(pid, signal.SIGKILL)
 
-print(f"{len(failures)} failure(s)")
-sys.exit(1 if failures else 0)
+finish()

@@ -23,19 +23,16 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fleetlib import check, failures, fleet_env, remote_procs as _remote_procs  # noqa: E402
+
 RUNBOOK, DIR, CORPUS = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2]), sys.argv[3]
-ENV = dict(line.strip().split("=", 1) for line in open(os.path.join(DIR, "fleet.env")) if "=" in line)
+ENV = fleet_env(DIR)
 INV = ENV["RBK_INVENTORY"]
 PORT = ENV["RBK_FLEET_PORT"]
 N = int(ENV["RBK_FLEET_N"])
-failures = []
-TMP = tempfile.mkdtemp(prefix="rbk-remote-")
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
+TMP = tempfile.mkdtemp(prefix="rbk-remote-", dir="/tmp")
+os.environ["TMPDIR"] = TMP  # the runs make their control directories here: another fleet test's are not counted
 
 
 def write(name, text):
@@ -75,22 +72,11 @@ def corpus():
 
 def remote_procs(marker):
     """pids of processes of this fleet's sessions whose command line contains marker"""
-    found = []
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            env = open(f"/proc/{pid}/environ", "rb").read()
-            cmd = open(f"/proc/{pid}/cmdline", "rb").read()
-        except OSError:
-            continue
-        if f"RBK_FIXTURE_DIR={DIR}".encode() in env and marker.encode() in cmd:
-            found.append(int(pid))
-    return found
+    return _remote_procs(DIR, marker)
 
 
 def control_dirs():
-    return set(d for d in os.listdir("/tmp") if d.startswith("runbook-ssh-"))
+    return set(d for d in os.listdir(TMP) if d.startswith("runbook-ssh-"))
 
 
 before_dirs = control_dirs()
