@@ -879,7 +879,7 @@ void rbk_sema(rbk_compiler *c) {
         }
         if (c->fns[g].effects & 4) {
             rbk_diag *dg = rbk_diag_add(c->diags, RBK_SEV_ERROR, "check", at->file, at->off, at->end,
-                                        "`%s` asks the operator (confirm/ask) and cannot be called from top-level code", c->fns[g].name);
+                                        "`%s` asks the operator (confirm/ask/approve) and cannot be called from top-level code", c->fns[g].name);
             rbk_diag_hint(dg, "call it from inside a step");
         }
     }

@@ -157,7 +157,7 @@ static void note_effect(sema *S, int eff, rbk_node *at) {
     if (!S->fx) return;
     rbk_fninfo *f = &S->c->fns[S->fx->fn];
     f->effects |= eff;
-    if ((eff & 4) && S->fx->is_main) ERR(at, "a gate (confirm/ask) can only be used inside a step");
+    if ((eff & 4) && S->fx->is_main) ERR(at, "a gate (confirm/ask/approve) can only be used inside a step");
 }
 
 /* A gate's `name:` is a literal the preflight can read: letters, digits, _ - . */

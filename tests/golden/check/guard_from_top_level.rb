@@ -17,7 +17,7 @@ fn indirect(x) {
 
 let a = must_be_positive(1)  # expect error: `must_be_positive` uses expect/stop-if/watch and cannot be called from top-level code
 let b = indirect(2)  # expect error: `indirect` uses expect/stop-if/watch and cannot be called from top-level code
-let c = sure()  # expect error: `sure` asks the operator (confirm/ask) and cannot be called from top-level code
+let c = sure()  # expect error: `sure` asks the operator (confirm/ask/approve) and cannot be called from top-level code
 
 step "fine here" {
   log("{must_be_positive(a + b)} {sure()} {c}")
