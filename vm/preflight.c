@@ -318,7 +318,7 @@ int rbk_vm_preflight(rbk_vm *vm, rbk_sbuf *problems) {
         vm->global_set[p->global] = 1;
     }
     /* approvals by other people: through a shared run store (docs/state.md), never the terminal */
-    for (uint32_t i = 0; i < u->ngates && !vm->opts.approve; i++) {
+    for (uint32_t i = 0; i < u->ngates && !vm->opts.approve && !vm->opts.dry_run; i++) { /* a dry run asks nobody */
         rbk_gatedecl *g = &u->gates[i];
         if (strcmp(rbk_vm_str(vm, u->native_names[g->native]), "approve")) continue;
         int line, col;
