@@ -484,13 +484,18 @@ static int pg_approval_wait(void *h, const char *run_id, const char *question, i
     /* a poll: the approvals come from other sessions, on other machines. Each answer is its
      * person and when: "bob at 2026-12-06T04:12:30Z" */
     for (;;) {
+        /* approvals count on this request only; a rejection of any request of this run with the
+         * same question and deadline stops it: one given to the cut-off run's request while it was
+         * down, when another operator's resume asked anew, is not lost */
         r = q(s,
-              "WITH a AS (SELECT approver, verdict, at, approver || ' at ' || "
-              "    to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS said "
-              "  FROM runbook.approvals WHERE request = $1::int) "
-              "SELECT (SELECT count(*) FROM a WHERE verdict = 'approved'), "
+              "WITH me AS (SELECT run, question, deadline FROM runbook.approval_requests WHERE id = $1::int), "
+              "a AS (SELECT ap.request, ap.approver, ap.verdict, ap.at, ap.approver || ' at ' || "
+              "    to_char(ap.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS said "
+              "  FROM runbook.approvals ap JOIN runbook.approval_requests rq ON rq.id = ap.request JOIN me "
+              "    ON rq.run = me.run AND rq.question = me.question AND rq.deadline = me.deadline) "
+              "SELECT (SELECT count(*) FROM a WHERE verdict = 'approved' AND request = $1::int), "
               "  (SELECT coalesce(string_agg(approver, ', ' ORDER BY at), '') || E'\\n' || coalesce(string_agg(said, ', ' ORDER BY at), '') "
-              "     FROM a WHERE verdict = 'approved'), "
+              "     FROM a WHERE verdict = 'approved' AND request = $1::int), "
               "  (SELECT approver || E'\\n' || said FROM a WHERE verdict = 'rejected' ORDER BY at LIMIT 1), "
               "  (SELECT now() >= deadline FROM runbook.approval_requests WHERE id = $1::int)",
               1, p2, err);

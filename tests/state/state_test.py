@@ -823,7 +823,8 @@ def pg_case_approval_keeps_its_request_across_resume(d, base_url, admin_url):
     not a new one asked for the whole timeout. Then a run killed after one approval and resumed
     after its deadline (5m: 5 s) stops at once, not approved in time, naming the first approval.
     And a run killed after one approval and rejected while it is down: its resume goes on with the
-    same request and stops at once (exit 2), the gate naming the rejecter."""
+    same request and stops at once (exit 2), the gate naming the rejecter; resumed by another
+    operator (a new request), the rejection still stops it."""
     op, a1, a2 = approval_setup(d, base_url)
     rid, w1 = approve_then_killed(d, op, a1, "2h")
     check(w1["remaining_ms"] == 120000, f"2h at --time-scale 60: {w1}")
@@ -869,6 +870,20 @@ def pg_case_approval_keeps_its_request_across_resume(d, base_url, admin_url):
                        "FROM runbook.approval_requests q JOIN runbook.runs r ON r.num = q.run "
                        f"JOIN runbook.approvals a ON a.request = q.id WHERE r.id = '{rid3}'")
     check(q.stdout.strip() == "1|rbk_appr1:approved,rbk_appr2:rejected|t", f"the one request of the rejected run: {q.stdout!r}", q.stderr)
+    # another operator resumes a run rejected while it was down: it asks anew (the asker's own
+    # request is not theirs to reopen), and the rejection of the first request still stops it
+    g = psql(base_url, GRANTS.replace("runbook_operator", "rbk_state_op2"))
+    check(g.returncode == 0, "the second operator's grants", g.stderr)
+    op2 = base_url.replace("postgres@", "rbk_state_op2@")
+    rid4, w4 = approve_then_killed(d, op, a1, "2h")
+    p = rb(["reject", rid4, "--state", a2], d)
+    check(p.returncode == 0 and "as rbk_appr2: the run stops" in p.stdout, "a rejection while the run is down", p.stdout, p.stderr)
+    p = rb(["resume", rid4, "--state", op2], d)
+    check(p.returncode == 2 and "rejected by rbk_appr2 at " in p.stdout + p.stderr,
+          f"another operator's resume after a rejection exits {p.returncode}", p.stdout, p.stderr)
+    q = psql(base_url, "SELECT count(*), string_agg(q.requested_by, ',' ORDER BY q.id) FROM runbook.approval_requests q "
+                       f"JOIN runbook.runs r ON r.num = q.run WHERE r.id = '{rid4}'")
+    check(q.stdout.strip() == "2|rbk_state_op,rbk_state_op2", f"the second operator asked anew: {q.stdout!r}", q.stderr)
 
 
 def pg_case_team_cutover(d, base_url, admin_url):
