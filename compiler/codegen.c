@@ -991,6 +991,7 @@ rbk_unit *rbk_codegen(rbk_compiler *c) {
         st->name = kcstr(g, si->name);
         st->section = si->section ? kcstr(g, si->section) : RBK_NONE;
         st->flags = (si->irreversible ? RBK_STEP_IRREVERSIBLE : 0) | (si->rollback_fn >= 0 ? RBK_STEP_HAS_ROLLBACK : 0);
+        if (si->rollback_fn >= 0 && si->node->c && si->node->c->list.n == 0) st->flags |= RBK_STEP_NOTHING_TO_UNDO;
         st->timeout_ms = si->timeout_ms;
         st->retries = (uint32_t)si->retries;
         st->retry_every_ms = si->retry_every_ms;

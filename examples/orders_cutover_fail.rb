@@ -22,7 +22,7 @@
 # expect: [9/11] FAILED Observe
 # expect: rollback ok Deploy the release candidate
 # expect: rollback ok Apply migrations
-# expect: rollback ok Back up the database
+# expect: rollback none Back up the database: nothing to undo (an empty rollback block)
 # expect: rollback Announce the window
 # expect: log    slack: sent "Orders v2 cutover abc1234: NO-GO, rolled back"
 # expect: rollback ok Rehearsal: create the production tables

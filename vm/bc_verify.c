@@ -383,8 +383,11 @@ static int verify_unit(vctx *v) {
         if (need_str(v, s->name, what) || opt_str(v, s->section, what) || opt_str(v, s->irreversible, what) ||
             need_pos(v, s->file, s->off, what))
             return -1;
-        if (s->flags & ~(uint32_t)(RBK_STEP_IRREVERSIBLE | RBK_STEP_HAS_ROLLBACK | RBK_STEP_PER_ITEM | RBK_STEP_SERIAL_PCT | RBK_STEP_MAX_FAIL_PCT))
+        if (s->flags & ~(uint32_t)(RBK_STEP_IRREVERSIBLE | RBK_STEP_HAS_ROLLBACK | RBK_STEP_PER_ITEM | RBK_STEP_SERIAL_PCT |
+                                   RBK_STEP_MAX_FAIL_PCT | RBK_STEP_NOTHING_TO_UNDO))
             return fail(v, "step %" PRIu32 ": unknown flags 0x%" PRIx32, i, s->flags);
+        if ((s->flags & RBK_STEP_NOTHING_TO_UNDO) && s->rollback_fn == RBK_NONE)
+            return fail(v, "step %" PRIu32 ": an empty rollback block without a rollback function", i);
         uint32_t item = (s->flags & RBK_STEP_PER_ITEM) ? 1 : 0; /* body and rollback take the item */
         if (need_fn(v, s->body_fn, 0, "body", i, item) || need_fn(v, s->cond_fn, 1, "condition", i, 0) ||
             need_fn(v, s->rollback_fn, 1, "rollback", i, item))

@@ -66,7 +66,8 @@ enum rbk_step_flags {
     RBK_STEP_IRREVERSIBLE = 1, RBK_STEP_HAS_ROLLBACK = 2,
     RBK_STEP_PER_ITEM = 4,       /* format 6: `step "X {n}" for n in LIST` (docs/fleet.md) */
     RBK_STEP_SERIAL_PCT = 8,     /* serial is a percentage of the items (1..100) */
-    RBK_STEP_MAX_FAIL_PCT = 16   /* max_fail is a percentage of the items (0..100) */
+    RBK_STEP_MAX_FAIL_PCT = 16,  /* max_fail is a percentage of the items (0..100) */
+    RBK_STEP_NOTHING_TO_UNDO = 32 /* format 6: its rollback block is empty, `rollback {}` */
 };
 #define RBK_NONE 0xffffffffu
 

@@ -721,7 +721,7 @@ rbk_status rbk_instances_run(rbk_vm *vm, uint32_t idx, int *tolerated) {
 rbk_status rbk_instances_rollback(rbk_vm *vm, uint32_t idx, int only_failed) {
     rbk_step *st = &vm->u->steps[idx];
     rbk_instances *I = vm->inst ? &vm->inst[idx] : NULL;
-    if (!I || st->rollback_fn == RBK_NONE) return RBK_OK;
+    if (!I || st->rollback_fn == RBK_NONE || (st->flags & RBK_STEP_NOTHING_TO_UNDO)) return RBK_OK;
     const rbk_resume *R = vm->opts.resume;
     for (int ord = I->ended; ord >= 1; ord--) {
         rbk_instance *in = NULL;

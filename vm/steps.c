@@ -164,10 +164,11 @@ static int rollback(rbk_vm *vm, int failed_step, int ok_code) {
             code = 3;
             break;
         }
-        if (st->rollback_fn == RBK_NONE) {
+        if (st->rollback_fn == RBK_NONE || (st->flags & RBK_STEP_NOTHING_TO_UNDO)) {
             rbk_event e = rbk_steps_ev(vm, RBK_EV_ROLLBACK_END, s);
             e.status = "none";
-            e.text = (st->flags & RBK_STEP_IRREVERSIBLE) ? "irreversible: nothing to roll back" : "no rollback block";
+            e.text = (st->flags & RBK_STEP_IRREVERSIBLE) ? "irreversible: nothing to roll back"
+                   : (st->flags & RBK_STEP_NOTHING_TO_UNDO) ? "nothing to undo (an empty rollback block)" : "no rollback block";
             rbk_vm_emit(vm, &e);
             continue;
         }

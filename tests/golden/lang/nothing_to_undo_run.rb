@@ -5,7 +5,7 @@
 # exit: 1
 # expect: nothing_to_undo_run.rb:23:3: error: migration failed
 # expect: [3/3] FAILED Migrate
-# expect: rollback ok Back up
+# expect: rollback none Back up: nothing to undo (an empty rollback block)
 # expect: undo create
 # expect: rollback ok Create
 # not-expect: BLOCKED
