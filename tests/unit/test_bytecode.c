@@ -966,6 +966,22 @@ static void test_step_rules(void **st) {
     u->steps[0].rollback_fn = RBK_NONE; /* a rollback timeout needs a rollback block */
     u->steps[0].flags = 0;
     expect_reject(u, "step 0: a rollback timeout without a rollback block");
+    u = unit_full();
+    u->steps[0].rollback_fn = RBK_NONE; /* `rollback {}` is a rollback block */
+    u->steps[0].rollback_timeout_ms = 0;
+    u->steps[0].flags = RBK_STEP_NOTHING_TO_UNDO;
+    expect_reject(u, "step 0: an empty rollback block without a rollback function");
+    /* per-item steps (format 6) */
+    u = unit_full();
+    u->steps[0].serial = 1; /* per-item fields on an ordinary step */
+    expect_reject(u, "step 0: per-item fields on a step that is not per-item");
+    u = unit_full();
+    u->steps[0].flags |= RBK_STEP_PER_ITEM; /* its body must take the item */
+    u->steps[0].serial = 1;
+    expect_reject(u, "step 0: body function 1");
+    u = unit_full();
+    u->steps[0].flags |= RBK_STEP_SERIAL_PCT; /* a percentage flag on an ordinary step */
+    expect_reject(u, "step 0: per-item fields on a step that is not per-item");
 }
 static void test_tables(void **st) {
     (void)st;
