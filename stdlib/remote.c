@@ -162,20 +162,24 @@ static int mux_send(int fd, uint32_t type, uint32_t arg) {
     put_u32(m, 8), put_u32(m + 4, type), put_u32(m + 8, arg);
     return send(fd, m, sizeof m, MSG_NOSIGNAL) == (ssize_t)sizeof m ? 0 : -1;
 }
+/* 0, 1 when the master closed the connection before the first byte, -1 on another failure */
 static int recv_full(int fd, unsigned char *p, size_t n) {
-    while (n) {
-        ssize_t r = recv(fd, p, n, 0);
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = recv(fd, p + got, n - got, 0);
         if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) return -1;
-        p += r, n -= (size_t)r;
+        if (r == 0 || (r < 0 && errno == ECONNRESET)) return got ? -1 : 1;
+        if (r < 0) return -1;
+        got += (size_t)r;
     }
     return 0;
 }
 /* Reads one message (at most 1 KiB: the master's hello and its replies are a few words);
- * its first two words into *type, *arg. */
+ * its first two words into *type, *arg. 0, 1 (closed before the message), or -1. */
 static int mux_recv(int fd, uint32_t *type, uint32_t *arg) {
     unsigned char m[1024];
-    if (recv_full(fd, m, 4)) return -1;
+    int c = recv_full(fd, m, 4);
+    if (c) return c;
     uint32_t len = get_u32(m);
     if (len < 8 || len > sizeof m || recv_full(fd, m, len)) return -1;
     *type = get_u32(m);
@@ -200,9 +204,14 @@ static int mux_terminate(const char *path) {
         return e == ECONNREFUSED || e == ENOENT ? 1 : -1;
     }
     uint32_t type = 0, arg = 0;
-    int ok = mux_send(fd, MUX_MSG_HELLO, MUX_VERSION) == 0 &&
-             mux_recv(fd, &type, &arg) == 0 && type == MUX_MSG_HELLO && mux_send(fd, MUX_C_TERMINATE, 1) == 0 &&
-             mux_recv(fd, &type, &arg) == 0 && type == MUX_S_OK && arg == 1;
+    int ok = mux_send(fd, MUX_MSG_HELLO, MUX_VERSION) == 0 && mux_recv(fd, &type, &arg) == 0 &&
+             type == MUX_MSG_HELLO && mux_send(fd, MUX_C_TERMINATE, 1) == 0;
+    if (ok) {
+        /* OpenSSH's master ends as soon as it has the request, usually before its MUX_S_OK is
+         * out: the connection closed is a yes too (as for `ssh -O exit`: "remote end exited") */
+        int c = mux_recv(fd, &type, &arg);
+        ok = c == 1 || (c == 0 && type == MUX_S_OK && arg == 1);
+    }
     close(fd);
     return ok ? 0 : -1;
 }
