@@ -11,9 +11,9 @@
 #include "sshcmd.h"
 
 /* --forks default (docs/fleet.md "How many at once", benchmarks.md): at 100 hosts on 2 CPUs the
- * cold run was fastest unbounded and 13-22 % slower at 32 and 16 (the same CPU time, a smaller
- * share of busy CPUs); 64 keeps most of that and still bounds the local processes */
-#define RBK_FLEET_FORKS_DEFAULT 64
+ * cold run was fastest at 100 in three runs of the benchmark (16, 32 and 64 slower or equal:
+ * the same CPU time, a smaller share of busy CPUs); 100 still bounds the local processes */
+#define RBK_FLEET_FORKS_DEFAULT 100
 #define RBK_FLEET_FORKS_MAX 1024
 
 typedef struct rbk_fleet_var {
