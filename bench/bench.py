@@ -406,6 +406,13 @@ def dur_s(text):
     return total
 
 
+def default_forks():
+    """RBK_FLEET_FORKS_DEFAULT of support/fleet.h: the --forks a run gets when it names none."""
+    with open(os.path.join(REPO, "support", "fleet.h")) as f:
+        m = re.search(r"#define RBK_FLEET_FORKS_DEFAULT (\d+)", f.read())
+    return int(m.group(1))
+
+
 def bench_fleet_peritem(runs, fleet_env):
     """Row 4 of issue 16: a per-item step over every host, serial 100%, against the cold run of
     one `sh("uptime", on: hosts.all_hosts)` call (--forks N: as many at once)."""
@@ -428,8 +435,8 @@ def bench_fleet_peritem(runs, fleet_env):
         a_list.append(timed(one, "--param", "calls=1"))
         a_per.append(timed(per))
     med = statistics.median
-    row(f"fleet: per-item step, {n} hosts, serial 100%", med(a_per), med(a_list), None,
-        "one instance per host (a process each) vs one sh(on: the list) call; both cold runs", info=True)
+    row(f"fleet: per-item step, {n} hosts, serial 100%", med(a_per), med(a_list), 1.2,
+        "one instance per host (a process each) vs one sh(on: the list) call at --forks N; both cold runs")
     RAW["fleet_peritem"] = {"peritem": a_per, "list": a_list}
 
 
@@ -445,9 +452,11 @@ def bench_fleet(runs, fleet_env):
     with open(hostsfile, "w") as f:
         f.write("\n".join(names) + "\n")
     rbc = compile_rb(os.path.join(HERE, "rb", "fleet.rb"), os.path.join(ARGS.work, "fleet.rbc"))
-    print(f"fleet: uptime on {n} hosts", file=sys.stderr)
+    dflt = default_forks()
+    sweep = sorted({16, 32, dflt, n})
+    print(f"fleet: uptime on {n} hosts (--forks {', '.join(map(str, sweep))}; default {dflt})", file=sys.stderr)
 
-    def ours(forks, calls=2):
+    def ours(forks, calls):
         t0 = time.perf_counter()
         p = subprocess.run([RUNBOOK, "run", rbc, "--inventory", inv, "--forks", str(forks), "--param", f"calls={calls}"],
                            capture_output=True, text=True)
@@ -458,34 +467,55 @@ def bench_fleet(runs, fleet_env):
         return wall, [dur_s(d) for _, d in got]
 
     pssh = ["parallel-ssh", "-p", str(n), "-h", hostsfile, "-x", f"-F {cfg}", "uptime"]
+    # ansible as the issue sets it: pipelining (one ssh per host and task, no file copied) over
+    # warm ControlPersist masters (its own, started by the untimed first run and kept for the
+    # whole benchmark), the interpreter named (no discovery round trip per host)
+    actl = tempfile.mkdtemp(prefix="rbk-actl-", dir="/tmp")
     ansible = ["ansible", "all", "-i", inv, "-m", "command", "-a", "uptime", "-f", str(n)]
     aenv = dict(os.environ, ANSIBLE_HOST_KEY_CHECKING="True", ANSIBLE_STDOUT_CALLBACK="minimal",
-                ANSIBLE_PYTHON_INTERPRETER="auto_silent")
+                ANSIBLE_PYTHON_INTERPRETER="/usr/bin/python3", ANSIBLE_PIPELINING="True",
+                ANSIBLE_SSH_ARGS="-C -o ControlMaster=auto -o ControlPersist=900s",
+                ANSIBLE_SSH_CONTROL_PATH_DIR=actl)
     ctl = tempfile.mkdtemp(prefix="rbk-ctl-", dir="/tmp")
-    mux = ["-F", cfg, "-o", "ControlMaster=auto", "-o", f"ControlPath={ctl}/%C", "-o", "ControlPersist=120"]
+    mux = ["-F", cfg, "-o", "ControlMaster=auto", "-o", f"ControlPath={ctl}/%C", "-o", "ControlPersist=900"]
     for h in names:  # the anchor's masters, started once: its rows time warm connections only
         subprocess.run(["ssh", *mux, "-f", "-N", h], check=True)
+    run_once(ansible, env=aenv)  # ansible's masters
     raw = ["bash", "-c", "for h in " + " ".join(names) + "; do ssh " + " ".join(mux) + " $h uptime >/dev/null & done; wait"]
-    cold16, cold100, warm100, a_pssh, a_ans, a_raw = [], [], [], [], [], []
-    for _ in range(runs):
-        w, calls = ours(n)
-        cold100.append(w)
-        warm100.append(calls[1])
-        cold16.append(ours(16)[0])
-        a_pssh.append(run_measured(pssh)[0])
-        a_raw.append(run_measured(raw)[0])
-        a_ans.append(run_measured(ansible, env=aenv)[0])
-    for h in names:
-        subprocess.run(["ssh", "-F", cfg, "-o", f"ControlPath={ctl}/%C", "-O", "exit", h], capture_output=True)
-    shutil.rmtree(ctl, ignore_errors=True)
+    cold = {f: [] for f in sweep}
+    warm, a_pssh, a_ans, a_raw = [], [], [], []
+    try:
+        for _ in range(runs):
+            for f in sweep:
+                cold[f].append(ours(f, 1)[0])
+            a_pssh.append(run_measured(pssh)[0])
+            warm.append(ours(n, 2)[1][1])
+            a_raw.append(run_measured(raw)[0])
+            a_ans.append(run_measured(ansible, env=aenv)[0])
+    finally:
+        for h in names:
+            subprocess.run(["ssh", "-F", cfg, "-o", f"ControlPath={ctl}/%C", "-O", "exit", h], capture_output=True)
+        for s in os.listdir(actl):
+            subprocess.run(["ssh", "-S", os.path.join(actl, s), "-O", "exit", "x"], capture_output=True)
+        shutil.rmtree(ctl, ignore_errors=True)
+        shutil.rmtree(actl, ignore_errors=True)
     med = statistics.median
-    row(f"fleet: cold run, {n} hosts, --forks {n}", med(cold100), med(a_pssh), None,
-        f"the whole run (preflight, two calls) vs parallel-ssh -p {n}", info=True)
-    row(f"fleet: cold run, {n} hosts, --forks 16 (default)", med(cold16), med(a_pssh), None, "vs parallel-ssh", info=True)
-    row(f"fleet: warm call, {n} hosts", med(warm100), med(a_raw), None,
-        "the second call of a run vs ssh in parallel over warm ControlMaster", info=True)
-    row(f"fleet: cold run vs ansible -f {n}", med(cold100), med(a_ans), None, "ansible all -m command -a uptime", info=True)
-    RAW["fleet"] = {"cold100": cold100, "cold16": cold16, "warm100": warm100, "pssh": a_pssh, "raw": a_raw, "ansible": a_ans}
+    for f in sweep:
+        tag = " (default)" if f == dflt else ""
+        if f == n:
+            row(f"fleet: cold run, {n} hosts, --forks {f}{tag}", med(cold[f]), med(a_pssh), 1.1,
+                f"a whole run of one call (the preflight's {n} connections, the call, the masters' end) "
+                f"vs parallel-ssh -p {n}")
+        else:
+            row(f"fleet: cold run, {n} hosts, --forks {f}{tag}", med(cold[f]), med(a_pssh), None, "vs parallel-ssh", info=True)
+    row(f"fleet: warm call, {n} hosts", med(warm), med(a_raw), 1.2,
+        f"the second call of a run (--forks {n}) vs ssh in parallel over warm ControlMaster")
+    row(f"fleet: warm call vs ansible -f {n}", med(warm), med(a_ans), 1 / 8,
+        "ansible all -m command -a uptime, pipelining, warm ControlPersist masters")
+    row(f"fleet: cold run vs ansible -f {n}", med(cold[n]), med(a_ans), None,
+        "our whole cold run against ansible's warm call", info=True)
+    RAW["fleet"] = {"cold": {str(f): v for f, v in cold.items()}, "warm": warm, "pssh": a_pssh, "raw": a_raw,
+                    "ansible": a_ans, "default_forks": dflt}
 
 
 def load_env(path):

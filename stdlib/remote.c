@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "../support/clock.h"
@@ -147,8 +150,103 @@ int rbk_remote_preflight(rbk_fleet *f, const size_t *hosts, size_t n, volatile s
     return np;
 }
 
-void rbk_remote_close(rbk_fleet *f) {
-    if (!f || !f->control_dir) return;
+/* OpenSSH's multiplexing protocol (PROTOCOL.mux, version 4), the part `ssh -O exit` speaks:
+ * each message is a uint32 length and that many bytes, integers big-endian. Spoken here so that
+ * ending the masters of 100 hosts does not start 100 ssh clients (about 0.4 s of a 100-host
+ * run on 2 CPUs: docs/benchmarks.md). */
+enum { MUX_MSG_HELLO = 0x00000001, MUX_C_TERMINATE = 0x10000005, MUX_S_OK = 0x80000001, MUX_VERSION = 4 };
+
+static void put_u32(unsigned char *p, uint32_t v) {
+    p[0] = (unsigned char)(v >> 24), p[1] = (unsigned char)(v >> 16), p[2] = (unsigned char)(v >> 8), p[3] = (unsigned char)v;
+}
+static uint32_t get_u32(const unsigned char *p) {
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+static int mux_send(int fd, uint32_t type, uint32_t arg) {
+    unsigned char m[12];
+    put_u32(m, 8), put_u32(m + 4, type), put_u32(m + 8, arg);
+    return send(fd, m, sizeof m, MSG_NOSIGNAL) == (ssize_t)sizeof m ? 0 : -1;
+}
+/* 0, 1 when the master closed the connection before the first byte, -1 on another failure */
+static int recv_full(int fd, unsigned char *p, size_t n) {
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = recv(fd, p + got, n - got, 0);
+        if (r < 0 && errno == EINTR) continue;
+        if (r == 0 || (r < 0 && errno == ECONNRESET)) return got ? -1 : 1;
+        if (r < 0) return -1;
+        got += (size_t)r;
+    }
+    return 0;
+}
+/* Reads one message (at most 1 KiB: the master's hello and its replies are a few words);
+ * its first two words into *type, *arg. 0, 1 (closed before the message), or -1. */
+static int mux_recv(int fd, uint32_t *type, uint32_t *arg) {
+    unsigned char m[1024];
+    int c = recv_full(fd, m, 4);
+    if (c) return c;
+    uint32_t len = get_u32(m);
+    if (len < 8 || len > sizeof m || recv_full(fd, m, len)) return -1;
+    *type = get_u32(m);
+    *arg = get_u32(m + 4);
+    return 0;
+}
+/* Asks the master listening on path to end (as `ssh -O exit`): 0 when it said yes, 1 when
+ * nothing listens there (a master that died), -1 when one did not answer as expected. */
+static int mux_terminate(const char *path) {
+    struct sockaddr_un a = {.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof a.sun_path) return -1;
+    memcpy(a.sun_path, path, strlen(path) + 1);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    /* a master that no longer answers is not waited for long (the fallback asks ssh) */
+    struct timeval tv = {RBK_SSH_CONNECT_TIMEOUT_S / 5 ? RBK_SSH_CONNECT_TIMEOUT_S / 5 : 1, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    if (connect(fd, (struct sockaddr *)&a, sizeof a)) {
+        int e = errno;
+        close(fd);
+        return e == ECONNREFUSED || e == ENOENT ? 1 : -1;
+    }
+    uint32_t type = 0, arg = 0;
+    int ok = mux_send(fd, MUX_MSG_HELLO, MUX_VERSION) == 0 && mux_recv(fd, &type, &arg) == 0 &&
+             type == MUX_MSG_HELLO && mux_send(fd, MUX_C_TERMINATE, 1) == 0;
+    if (ok) {
+        /* OpenSSH's master ends as soon as it has the request, usually before its MUX_S_OK is
+         * out: the connection closed is a yes too (as for `ssh -O exit`: "remote end exited") */
+        int c = mux_recv(fd, &type, &arg);
+        ok = c == 1 || (c == 0 && type == MUX_S_OK && arg == 1);
+    }
+    close(fd);
+    return ok ? 0 : -1;
+}
+
+/* Every entry of the control directory, path by path: fn(path, ctx). */
+static void each_socket(const char *dir, void (*fn)(const char *path, void *ctx), void *ctx) {
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    rbk_sbuf p = RBK_SBUF_INIT;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        rbk_sbuf_reset(&p);
+        rbk_sbuf_printf(&p, "%s/%s", dir, e->d_name);
+        fn(rbk_sbuf_cstr(&p), ctx);
+    }
+    rbk_sbuf_free(&p);
+    closedir(d);
+}
+static void terminate_one(const char *path, void *ctx) {
+    if (mux_terminate(path) < 0) ++*(int *)ctx;
+}
+static void unlink_one(const char *path, void *ctx) {
+    (void)ctx;
+    unlink(path);
+}
+
+/* `ssh -O exit` for every host that has a master: the way when a master did not take the
+ * protocol's request (another client version, say). */
+static void exit_by_ssh(rbk_fleet *f) {
     size_t n = 0;
     for (size_t i = 0; i < f->nhosts; i++) n += f->hosts[i].master != 0;
     rbk_remote_job *jobs = rbk_xcalloc(n ? n : 1, sizeof *jobs);
@@ -168,7 +266,6 @@ void rbk_remote_close(rbk_fleet *f) {
             rbk_ssh_argv_free(&argvs[k]);
         }
         rbk_sbuf_free(&err);
-        f->hosts[i].master = 0;
     }
     rbk_remote_run_all(jobs, k, f->forks);
     for (size_t i = 0; i < k; i++) {
@@ -177,20 +274,18 @@ void rbk_remote_close(rbk_fleet *f) {
     }
     free(jobs);
     free(argvs);
-    /* the masters removed their sockets; anything left (a master that died) goes too */
-    DIR *d = opendir(f->control_dir);
-    if (d) {
-        struct dirent *e;
-        rbk_sbuf p = RBK_SBUF_INIT;
-        while ((e = readdir(d))) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-            rbk_sbuf_reset(&p);
-            rbk_sbuf_printf(&p, "%s/%s", f->control_dir, e->d_name);
-            unlink(rbk_sbuf_cstr(&p));
-        }
-        rbk_sbuf_free(&p);
-        closedir(d);
-    }
+}
+
+void rbk_remote_close(rbk_fleet *f) {
+    if (!f || !f->control_dir) return;
+    /* every socket in the directory is a master of this run (ControlPath DIR/%C): each is asked
+     * to end through the protocol, one after the other (a round trip each) */
+    int refused = 0;
+    each_socket(f->control_dir, terminate_one, &refused);
+    if (refused) exit_by_ssh(f);
+    for (size_t i = 0; i < f->nhosts; i++) f->hosts[i].master = 0;
+    /* the masters remove their sockets as they end; anything left (a master that died) goes too */
+    each_socket(f->control_dir, unlink_one, NULL);
     rmdir(f->control_dir);
     free(f->control_dir);
     f->control_dir = NULL;

@@ -1,7 +1,8 @@
 /* stdlib/remote.h — the remote runner (issue 16, docs/fleet.md): commands on the hosts of the
  * run's fleet (support/fleet.h) through the system's OpenSSH client, many at a time.
  * Owns: the run's private ControlMaster directory (made by the preflight, 0700; every master
- * ended with `ssh -O exit` and the directory removed by rbk_remote_close), the preflight that
+ * ended through OpenSSH's mux protocol, as `ssh -O exit` does, and the directory removed by
+ * rbk_remote_close), the preflight that
  * connects to every host before step 1 (reachable, host key pinned, login allowed: nothing is
  * run there), and the bounded parallel run of one process per host (--forks threads, each
  * running stdlib/proc.c, which is thread-safe: posix_spawn, O_CLOEXEC pipes, waitpid(pid)).
@@ -30,7 +31,9 @@ void rbk_remote_run_all(rbk_remote_job *jobs, size_t n, int forks);
 int rbk_remote_preflight(rbk_fleet *f, const size_t *hosts, size_t n, volatile sig_atomic_t *interrupted,
                          rbk_sbuf *problems);
 
-/* Ends every master (`ssh -O exit`, in parallel) and removes the control directory. Safe to
+/* Ends every master (the mux protocol's terminate request to each socket of the directory;
+ * `ssh -O exit` for the hosts, in parallel, when a master refused it) and removes the control
+ * directory. Safe to
  * call twice, and on a fleet whose preflight never ran. */
 void rbk_remote_close(rbk_fleet *f);
 #endif

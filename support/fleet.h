@@ -10,8 +10,10 @@
 #include <stddef.h>
 #include "sshcmd.h"
 
-/* --forks default: 2 cores measured 8-32 best at 100 hosts (docs/fleet.md, benchmarks.md) */
-#define RBK_FLEET_FORKS_DEFAULT 16
+/* --forks default (docs/fleet.md "How many at once", benchmarks.md): at 100 hosts on 2 CPUs the
+ * cold run was fastest at 100 in three runs of the benchmark (16, 32 and 64 slower or equal:
+ * the same CPU time, a smaller share of busy CPUs); 100 still bounds the local processes */
+#define RBK_FLEET_FORKS_DEFAULT 100
 #define RBK_FLEET_FORKS_MAX 1024
 
 typedef struct rbk_fleet_var {
