@@ -834,6 +834,8 @@ int rbk_inv_fleet(const rbk_inventory *inv, rbk_fleet *f, rbk_sbuf *err) {
         o->port = var_or_null(h, "ansible_port");
         o->user = var_or_null(h, "ansible_user");
         o->identity = var_or_null(h, "ansible_ssh_private_key_file");
+        const rbk_inv_var *sh = rbk_inv_host_var(h, "ansible_shell_type"); /* Ansible's default: sh */
+        o->shell_other = sh && sh->value[0] && strcmp(sh->value, "sh") != 0;
         const rbk_inv_var *a = rbk_inv_host_var(h, "ansible_ssh_common_args");
         o->extra = rbk_xcalloc(1, sizeof *o->extra);
         if (a) {

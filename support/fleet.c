@@ -18,6 +18,7 @@ void rbk_fleet_ready(rbk_fleet *f) {
         h->target.port = h->port;
         h->target.user = h->user;
         h->target.identity = h->identity;
+        h->target.shell_other = h->shell_other;
         h->target.extra = (const char *const *)h->extra;
         h->target.config = f->ssh_config;
         h->target.control_dir = f->control_dir;

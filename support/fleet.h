@@ -29,6 +29,7 @@ typedef struct rbk_fleet_host {
     rbk_fleet_var *vars;      /* every inventory variable that applies to it (resolved) */
     size_t nvars;
     int master;               /* a ControlMaster may run for it (the preflight's, or a call's) */
+    int shell_other;          /* ansible_shell_type is set and not sh (target.shell_other) */
 } rbk_fleet_host;
 
 typedef struct rbk_fleet_group {

@@ -263,9 +263,27 @@ int rbk_ssh_command(const rbk_ssh_target *t, const char *script, size_t n, rbk_s
     }
     if (options(t, 0, NULL, out, err)) return -1;
     rbk_sbuf cmd = RBK_SBUF_INIT;
-    rbk_sbuf_adds(&cmd, "sh -c 'eval \"$(echo ");
-    rbk_sbuf_add_base64(&cmd, script, n, 0, 1);
-    rbk_sbuf_adds(&cmd, " | base64 -d)\"'");
+    size_t quotes = 0;
+    for (size_t i = 0; i < n; i++) quotes += script[i] == '\'';
+    /* one argv string carries at most 128 KiB (MAX_ARG_STRLEN): a script of many quotes, which
+     * the quoted form makes four bytes each, goes base64-encoded (4/3, within the limit for
+     * any script of RBK_SSH_MAX_SCRIPT) */
+    if (t->shell_other || n + 3 * quotes + 16 > 128 * 1024 - 1) {
+        /* csh, fish, ...: their quoting differs from sh's; base64 passes through any of them */
+        rbk_sbuf_adds(&cmd, "sh -c 'eval \"$(echo ");
+        rbk_sbuf_add_base64(&cmd, script, n, 0, 1);
+        rbk_sbuf_adds(&cmd, " | base64 -d)\"'");
+    } else {
+        /* a POSIX login shell (sh, bash, dash, ksh, zsh): the script single-quoted once, each '
+         * as '\'' — byte for byte through every such shell, without the decoding's subshell
+         * and base64 process (about 1.3 ms of a remote command's CPU) */
+        rbk_sbuf_adds(&cmd, "sh -c '");
+        for (size_t i = 0; i < n; i++) {
+            if (script[i] == '\'') rbk_sbuf_adds(&cmd, "'\\''");
+            else rbk_sbuf_addc(&cmd, script[i]);
+        }
+        rbk_sbuf_addc(&cmd, '\'');
+    }
     push(out, cmd.data);
     rbk_sbuf_free(&cmd);
     return 0;

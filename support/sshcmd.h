@@ -21,15 +21,17 @@
  * /dev/null (or stdin:'s data); as an asynchronous list of a non-interactive sh, it ignores SIGINT and SIGQUIT
  * (POSIX), so cancellation uses SIGTERM.
  *
- * Limits: the script must fit one argv string on both ends (Linux: 128 KiB) after base64
- * (4/3): at most RBK_SSH_MAX_SCRIPT bytes, else an error that says so; a NUL byte cannot pass
- * and is refused. */
+ * Limits: the script must fit one argv string on both ends (Linux: 128 KiB) single-quoted
+ * (a POSIX login shell, shell_other 0; a script whose quotes would pass the limit goes as
+ * base64 instead) or after base64 (4/3): at most RBK_SSH_MAX_SCRIPT bytes, else an error that
+ * says so; a NUL byte cannot pass and is refused. */
 #ifndef RBK_SSHCMD_H
 #define RBK_SSHCMD_H
 #include <stddef.h>
 #include "sbuf.h"
 
-#define RBK_SSH_MAX_SCRIPT (96 * 1024)
+/* its base64 (4/3) and the wrapper around it fit 128 KiB less one (MAX_ARG_STRLEN with its NUL) */
+#define RBK_SSH_MAX_SCRIPT (96 * 1024 - 64)
 #define RBK_SSH_GRACE_S 2
 #define RBK_SSH_CONNECT_TIMEOUT_S 10
 
@@ -46,6 +48,9 @@ typedef struct rbk_ssh_target {
     const char *control_dir;   /* the run's private directory for ControlMaster sockets, or
                                   NULL: no multiplexing */
     int connect_timeout_s;     /* 0: RBK_SSH_CONNECT_TIMEOUT_S */
+    int shell_other;           /* the login shell is not a POSIX one (ansible_shell_type csh,
+                                  fish, ...): the script goes base64-encoded, which every shell
+                                  passes whole; 0 (Ansible's default, sh): single-quoted */
 } rbk_ssh_target;
 
 /* What sh/exec's cwd:, env: and stdin: ask of the remote command (docs/fleet.md). They apply

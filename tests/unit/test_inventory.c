@@ -118,6 +118,38 @@ static void test_ini_quoting(void **st) {
     rbk_inv_free(&inv);
 }
 
+/* the connection each host gets: Ansible's variables; ansible_shell_type other than sh makes the
+ * remote script go base64-encoded (support/sshcmd.h, shell_other) */
+static void test_fleet_targets(void **st) {
+    (void)st;
+    rbk_inventory inv = load("f.ini",
+        "[a]\n"
+        "h1 ansible_host=10.0.0.1 ansible_port=2222 ansible_user=ops\n"
+        "h2 ansible_shell_type=fish\n"
+        "h3 ansible_shell_type=sh\n"
+        "[b]\n"
+        "h4\n"
+        "[b:vars]\n"
+        "ansible_shell_type=csh\n");
+    rbk_fleet f = {0};
+    rbk_sbuf err = RBK_SBUF_INIT;
+    assert_int_equal(rbk_inv_fleet(&inv, &f, &err), 0);
+    rbk_fleet_ready(&f);
+    const rbk_fleet_host *h1 = rbk_fleet_find(&f, "h1"), *h2 = rbk_fleet_find(&f, "h2"), *h3 = rbk_fleet_find(&f, "h3"),
+                         *h4 = rbk_fleet_find(&f, "h4");
+    assert_non_null(h1);
+    assert_string_equal(h1->target.address, "10.0.0.1");
+    assert_string_equal(h1->target.port, "2222");
+    assert_string_equal(h1->target.user, "ops");
+    assert_int_equal(h1->target.shell_other, 0); /* unset: sh, Ansible's default */
+    assert_int_equal(h2->target.shell_other, 1);
+    assert_int_equal(h3->target.shell_other, 0);
+    assert_int_equal(h4->target.shell_other, 1); /* from its group */
+    rbk_fleet_free(&f);
+    rbk_sbuf_free(&err);
+    rbk_inv_free(&inv);
+}
+
 /* all < parent group < child group (deeper wins; same depth: by name) < host */
 static void test_precedence(void **st) {
     (void)st;
@@ -274,6 +306,7 @@ int main(void) {
         cmocka_unit_test(test_ini_groups), cmocka_unit_test(test_ini_ranges), cmocka_unit_test(test_ini_quoting),
         cmocka_unit_test(test_precedence), cmocka_unit_test(test_yaml),       cmocka_unit_test(test_merge),
         cmocka_unit_test(test_errors),     cmocka_unit_test(test_files),      cmocka_unit_test(test_large),
+        cmocka_unit_test(test_fleet_targets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

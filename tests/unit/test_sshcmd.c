@@ -83,7 +83,21 @@ static void test_command_line(void **st) {
     assert_string_equal(a.argv[dd + 1], "-oProxyCommand=x");
     assert_int_equal(a.n, (size_t)dd + 3);
     assert_null(a.argv[a.n]);
+    /* a POSIX login shell (Ansible's default shell type): the script single-quoted once */
     const char *remote = a.argv[a.n - 1];
+    assert_int_equal(strncmp(remote, "sh -c '", 7), 0);
+    assert_int_equal(remote[strlen(remote) - 1], '\'');
+    rbk_sbuf want = RBK_SBUF_INIT;
+    rbk_sbuf_adds(&want, "sh -c '");
+    for (size_t i = 0; i < s.len; i++) rbk_sbuf_adds(&want, s.data[i] == '\'' ? "'\\''" : (char[]){s.data[i], 0});
+    rbk_sbuf_addc(&want, '\'');
+    assert_string_equal(remote, want.data);
+    rbk_sbuf_free(&want);
+    rbk_ssh_argv_free(&a);
+    /* another shell type (csh, fish): base64, which every shell passes whole */
+    t.shell_other = 1;
+    assert_int_equal(rbk_ssh_command(&t, s.data, s.len, &a, &err), 0);
+    remote = a.argv[a.n - 1];
     assert_int_equal(strncmp(remote, "sh -c 'eval \"$(echo ", 20), 0);
     assert_int_equal(strspn(remote + 20, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="),
                      strlen(remote + 20) - strlen(" | base64 -d)\"'"));
@@ -165,6 +179,15 @@ static void test_limits(void **st) {
     err.len = 0;
     assert_int_equal(rbk_ssh_command(&t, "true", 4, &a, &err), -1);
     assert_non_null(strstr(err.data, "no address"));
+    /* a script of many quotes would pass 128 KiB single-quoted (4 bytes each): base64 then */
+    char *quotes = malloc(RBK_SSH_MAX_SCRIPT);
+    memset(quotes, '\'', RBK_SSH_MAX_SCRIPT);
+    t.address = "h";
+    assert_int_equal(rbk_ssh_command(&t, quotes, RBK_SSH_MAX_SCRIPT, &a, &err), 0);
+    assert_true(strlen(a.argv[a.n - 1]) < 128 * 1024);
+    assert_non_null(strstr(a.argv[a.n - 1], "base64 -d"));
+    rbk_ssh_argv_free(&a);
+    free(quotes);
     rbk_sbuf_free(&s);
     rbk_sbuf_free(&err);
 }
@@ -189,18 +212,22 @@ static void test_corpus_exec(void **st) {
     assert_int_equal(rbk_ssh_script_exec(&s, argv, NULL, &err), 0);
     rbk_ssh_target t = fleet_target("127.0.10.2", NULL);
     rbk_proc_result r;
-    assert_int_equal(run(&t, s.data, s.len, NULL, &r), 0);
-    if (r.code != 0) fail_msg("exit %d: %s", r.code, r.err.data);
-    size_t at = 0;
-    for (size_t i = 0; i < nc; i++) {
-        size_t l = strlen(shell_corpus[i]);
-        if (at + l >= r.out.len || memcmp(r.out.data + at, shell_corpus[i], l) || r.out.data[at + l])
-            fail_msg("corpus value %zu (%s) did not arrive as itself", i, shell_corpus[i]);
-        at += l + 1;
+    for (int form = 0; form < 2; form++) { /* single-quoted (a POSIX login shell), base64 */
+        t.shell_other = form;
+        assert_int_equal(run(&t, s.data, s.len, NULL, &r), 0);
+        if (r.code != 0) fail_msg("exit %d: %s", r.code, r.err.data);
+        size_t at = 0;
+        for (size_t i = 0; i < nc; i++) {
+            size_t l = strlen(shell_corpus[i]);
+            if (at + l >= r.out.len || memcmp(r.out.data + at, shell_corpus[i], l) || r.out.data[at + l])
+                fail_msg("corpus value %zu (%s) did not arrive as itself (%s)", i, shell_corpus[i], form ? "base64" : "quoted");
+            at += l + 1;
+        }
+        assert_int_equal(at, r.out.len);
+        rbk_proc_result_free(&r);
     }
-    assert_int_equal(at, r.out.len);
+    t.shell_other = 0;
     /* and nothing ran: a value that runs creates `pwned` in the remote working directory */
-    rbk_proc_result_free(&r);
     rbk_sbuf_free(&s);
     const char *test[] = {"test", "!", "-e", "pwned", NULL};
     assert_int_equal(rbk_ssh_script_exec(&s, test, NULL, &err), 0);
@@ -226,11 +253,15 @@ static void test_corpus_sh(void **st) {
         rbk_sh_quote(&cmd, shell_corpus[i], strlen(shell_corpus[i]));
         rbk_sbuf_adds(&cmd, "; test ! -e pwned");
         assert_int_equal(rbk_ssh_script_sh(&s, cmd.data, cmd.len, NULL, &err), 0);
-        rbk_proc_result r;
-        assert_int_equal(run(&t, s.data, s.len, NULL, &r), 0);
-        if (r.code != 0 || strcmp(r.out.data ? r.out.data : "", shell_corpus[i]) != 0)
-            fail_msg("value %zu (%s): exit %d, got '%s' %s", i, shell_corpus[i], r.code, r.out.data, r.err.data);
-        rbk_proc_result_free(&r);
+        for (int form = 0; form < 2; form++) { /* single-quoted (a POSIX login shell), base64 */
+            t.shell_other = form;
+            rbk_proc_result r;
+            assert_int_equal(run(&t, s.data, s.len, NULL, &r), 0);
+            if (r.code != 0 || strcmp(r.out.data ? r.out.data : "", shell_corpus[i]) != 0)
+                fail_msg("value %zu (%s, %s): exit %d, got '%s' %s", i, shell_corpus[i], form ? "base64" : "quoted", r.code,
+                         r.out.data, r.err.data);
+            rbk_proc_result_free(&r);
+        }
         rbk_sbuf_free(&cmd);
         rbk_sbuf_free(&s);
         rbk_sbuf_free(&err);
