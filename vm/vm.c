@@ -243,7 +243,8 @@ static char *masked(rbk_vm *vm, const char *s) {
 /* Emits an event: every string field is masked first. */
 void rbk_vm_emit(rbk_vm *vm, rbk_event *ev) {
     ev->t_ms = rbk_now_ms() - vm->run_start_ms;
-    ev->wall_ms = rbk_wall_ms();
+    /* a wait's record keeps the time its deadline was computed from (rbk_vm_wait_announce) */
+    if (ev->kind != RBK_EV_WAIT || !ev->wall_ms) ev->wall_ms = rbk_wall_ms();
     if (!ev->nsteps && vm->u) ev->nsteps = (int)vm->u->nsteps;
     rbk_event m = *ev;
     char *fields[12] = {0};
@@ -349,6 +350,7 @@ int64_t rbk_vm_wait_announce(rbk_vm *vm, int64_t ms, const char *what, const cha
         if (vm->opts.time_scale > 0 && vm->opts.time_scale != 1) rbk_sbuf_printf(&d, " at --time-scale %.10g", vm->opts.time_scale);
         e.detail = rbk_sbuf_cstr(&d);
     }
+    e.wall_ms = now_wall; /* the record's time is the one its deadline was computed from */
     rbk_vm_emit(vm, &e);
     rbk_sbuf_free(&d);
     if (deadline_wall) *deadline_wall = end;

@@ -250,7 +250,9 @@ def case_resume_run_from_the_store_after_sigkill(d, store):
     check(m.count("one") == 1 and m.count("two-start") == 2 and m.count("two-end") == 2 and m.count("three") == 1,
           f"the effects after resume: {m}", p.stderr)
     check("was cut off" in p.stderr and "unknown" in p.stderr, "resume did not list the cut-off effect", p.stderr)
-    st = [r for r in runs(d, store) if r["id"] == rid][0]
+    # the resume's process has exited; a PostgreSQL store sees its session (the liveness) end a moment later
+    st = wait_until(lambda: next((r for r in runs(d, store) if r["id"] == rid and not r["live"]), None),
+                    "the resumed run to be no longer live")
     check(st["ended"] and st["code"] == 0 and st["status"] == "ended: GO", f"the resumed run's status: {st}")
     recs = [json.loads(l) for l in rb(["show", rid, "--state", store], d).stdout.splitlines()]
     check([r["rec"] for r in recs].count("resume") == 1 and recs[-1]["rec"] == "run_end", "the journal after resume")
