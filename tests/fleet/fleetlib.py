@@ -29,7 +29,8 @@ def finish():
 
 def remote_procs(fleet_dir, marker):
     """pids of processes of the fleet's sessions (RBK_FIXTURE_DIR in their environment) whose
-    command line contains marker"""
+    command line starts with marker ("sleep 322": the command itself, not the shell whose
+    script names it — a POSIX login shell gets the script as its argument, single-quoted)"""
     found = []
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
@@ -39,7 +40,7 @@ def remote_procs(fleet_dir, marker):
             cmd = open(f"/proc/{pid}/cmdline", "rb").read()
         except OSError:
             continue
-        if f"RBK_FIXTURE_DIR={fleet_dir}".encode() in env and marker.encode() in cmd:
+        if f"RBK_FIXTURE_DIR={fleet_dir}".encode() in env and cmd.replace(b"\0", b" ").startswith(marker.encode()):
             found.append(int(pid))
     return found
 
