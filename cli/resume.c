@@ -36,6 +36,15 @@ static const char *part_word(rbk_part p) { return p == RBK_PART_COND ? "its `if`
 static int resume_it(rbk_cli_opts *o);
 
 /* runbook resume JOURNAL [FILE]: continues the journaled run (docs/journal.md). */
+/* the order instances ended in (rbk_journal_instance.ended_seq); 0, counted as done at this
+ * resume, after all of them, in the order they appear */
+static int by_end(const void *a, const void *b) {
+    const rbk_journal_instance *x = *(rbk_journal_instance *const *)a, *y = *(rbk_journal_instance *const *)b;
+    unsigned ex = x->ended_seq ? (unsigned)x->ended_seq : UINT_MAX, ey = y->ended_seq ? (unsigned)y->ended_seq : UINT_MAX;
+    if (ex != ey) return ex < ey ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
 int rbk_cmd_resume(rbk_cli_opts *o) {
     if (o->nfiles < 1 || o->nfiles > 2) { fputs("runbook resume: give JOURNAL [FILE.rb|FILE.rbc]\n", stderr); return EXIT_USAGE; }
     if (o->journal) { fputs("runbook resume: the journal is the first argument; --journal is not allowed\n", stderr); return EXIT_USAGE; }
@@ -332,24 +341,16 @@ static int resume_it(rbk_cli_opts *o) {
         R.last_effect_id = st.last_effect_id;
         R.waits = st.waits;
         R.nwaits = st.nwaits;
-        /* the instances that ended, in the order they did (a rollback undoes them in reverse) */
-        rbk_resume_instance *ri = calloc((size_t)st.ninstances + 1, sizeof *ri);
+        /* the instances that ended, in the order they did (a rollback undoes them in reverse);
+         * those counted as done at this resume (no ended_seq) last */
+        rbk_journal_instance **order = calloc((size_t)st.ninstances + 1, sizeof *order);
         int nri = 0;
-        for (int seq = 1;; seq++) {
-            int found = 0, more = 0;
-            for (int i = 0; i < st.ninstances; i++) {
-                rbk_journal_instance *x = &st.instances[i];
-                if (!x->done) continue;
-                if (x->ended_seq > seq) more = 1;
-                if (x->ended_seq != seq) continue;
-                ri[nri++] = (rbk_resume_instance){x->step, x->label, x->done, x->rolled_back};
-                found = 1;
-            }
-            if (!found && !more) break;
-        }
-        for (int i = 0; i < st.ninstances; i++) /* counted as done at this resume: last */
-            if (st.instances[i].done && !st.instances[i].ended_seq)
-                ri[nri++] = (rbk_resume_instance){st.instances[i].step, st.instances[i].label, st.instances[i].done, st.instances[i].rolled_back};
+        for (int i = 0; i < st.ninstances; i++)
+            if (st.instances[i].done) order[nri++] = &st.instances[i];
+        qsort(order, (size_t)nri, sizeof *order, by_end);
+        rbk_resume_instance *ri = calloc((size_t)nri + 1, sizeof *ri);
+        for (int i = 0; i < nri; i++) ri[i] = (rbk_resume_instance){order[i]->step, order[i]->label, order[i]->done, order[i]->rolled_back};
+        free(order);
         R.instances = ri;
         R.ninstances = nri;
         o->run.resume = &R;

@@ -699,6 +699,25 @@ static void diff_step(rbk_odiff *d, const rbk_outline *a, const rbk_outline *b, 
  * a percentage cannot be ordered without the list's length: flagged for a human to judge. */
 static void pct_text(rbk_sbuf *b, const char *what, int v, int pct) { rbk_sbuf_printf(b, "%s %d%s", what, v, pct ? "%" : ""); }
 static int grows(int x, int xpct, int y, int ypct) { return xpct != ypct || y > x; }
+/* One of those numbers (`serial`, `max_fail`) changed from sv (a percentage when sp) to tv (tp):
+ * kind and word name it, noun in a sentence; mixed is what a count becoming a share (or back)
+ * may mean, more/fewer the direction. */
+static void budget_change(rbk_odiff *d, const rbk_ostep *s, const rbk_ostep *t, const rbk_outline *a, const rbk_outline *b,
+                          const char *group, const char *kind, const char *word, int sv, int sp, int tv, int tp,
+                          const char *noun, const char *mixed, const char *more_text, const char *fewer_text) {
+    if (sv == tv && sp == tp) return;
+    int more = grows(sv, sp, tv, tp);
+    rbk_dchange *c = add(d, kind, '~', more, group);
+    if (sp != tp) msg(c, "its %s changed from a %s to a %s: %s", noun, sp ? "share" : "count", tp ? "share" : "count", mixed);
+    else msg(c, "%s", more ? more_text : fewer_text);
+    rbk_sbuf x = RBK_SBUF_INIT, y = RBK_SBUF_INIT;
+    pct_text(&x, word, sv, sp);
+    pct_text(&y, word, tv, tp);
+    texts(c, x.data, y.data);
+    rbk_sbuf_free(&x);
+    rbk_sbuf_free(&y);
+    where(c, a, s->file, s->line, b, t->file, t->line);
+}
 static void per_item_changes(rbk_odiff *d, const rbk_ostep *s, const rbk_ostep *t, const rbk_outline *a, const rbk_outline *b,
                              const char *group) {
     rbk_dchange *c;
@@ -716,34 +735,12 @@ static void per_item_changes(rbk_odiff *d, const rbk_ostep *s, const rbk_ostep *
         where(c, a, s->file, s->line, b, t->file, t->line);
     }
     if (!s->per_item || !t->per_item) return;
-    if (s->serial != t->serial || s->serial_pct != t->serial_pct) {
-        int more = grows(s->serial, s->serial_pct, t->serial, t->serial_pct);
-        c = add(d, "step-serial", '~', more, group);
-        if (s->serial_pct != t->serial_pct) msg(c, "its batch size changed from a %s to a %s: more instances may run at a time",
-                                                s->serial_pct ? "share" : "count", t->serial_pct ? "share" : "count");
-        else msg(c, "%s", more ? "more instances run at a time (a larger batch)" : "fewer instances run at a time (a smaller batch)");
-        rbk_sbuf x = RBK_SBUF_INIT, y = RBK_SBUF_INIT;
-        pct_text(&x, "serial", s->serial, s->serial_pct);
-        pct_text(&y, "serial", t->serial, t->serial_pct);
-        texts(c, x.data, y.data);
-        rbk_sbuf_free(&x);
-        rbk_sbuf_free(&y);
-        where(c, a, s->file, s->line, b, t->file, t->line);
-    }
-    if (s->max_fail != t->max_fail || s->max_fail_pct != t->max_fail_pct) {
-        int more = grows(s->max_fail, s->max_fail_pct, t->max_fail, t->max_fail_pct);
-        c = add(d, "step-max-fail", '~', more, group);
-        if (s->max_fail_pct != t->max_fail_pct) msg(c, "its failure budget changed from a %s to a %s: more failed instances may be tolerated",
-                                                    s->max_fail_pct ? "share" : "count", t->max_fail_pct ? "share" : "count");
-        else msg(c, "%s", more ? "more failed instances are tolerated before the step stops" : "fewer failed instances are tolerated");
-        rbk_sbuf x = RBK_SBUF_INIT, y = RBK_SBUF_INIT;
-        pct_text(&x, "max_fail", s->max_fail, s->max_fail_pct);
-        pct_text(&y, "max_fail", t->max_fail, t->max_fail_pct);
-        texts(c, x.data, y.data);
-        rbk_sbuf_free(&x);
-        rbk_sbuf_free(&y);
-        where(c, a, s->file, s->line, b, t->file, t->line);
-    }
+    budget_change(d, s, t, a, b, group, "step-serial", "serial", s->serial, s->serial_pct, t->serial, t->serial_pct,
+                  "batch size", "more instances may run at a time",
+                  "more instances run at a time (a larger batch)", "fewer instances run at a time (a smaller batch)");
+    budget_change(d, s, t, a, b, group, "step-max-fail", "max_fail", s->max_fail, s->max_fail_pct, t->max_fail, t->max_fail_pct,
+                  "failure budget", "more failed instances may be tolerated",
+                  "more failed instances are tolerated before the step stops", "fewer failed instances are tolerated");
 }
 
 static void step_removed(rbk_odiff *d, const rbk_outline *a, int i) {

@@ -438,13 +438,9 @@ static rbk_proc_opts *batch_job(remote_batch *b, size_t i, rbk_cancel *cancel) {
     o->cancel = cancel;
     return o;
 }
-/* Begins host i's effect (effect, target as the journal and report show it): 0, or -1 with the
- * error set; who names the call in that error ("sh `cmd`", "file.upload"), kind what it is
- * ("call", "copy"). */
-static int batch_begin(rbk_vm *vm, remote_batch *b, size_t i, const char *effect, const char *target, const char *who,
-                       const char *kind) {
-    (void)who;
-    (void)kind;
+/* Begins host i's effect (effect, target as the journal and report show it): 0 (begun, or
+ * replayed by a resume: counted in b->replayed), or -1 with the error set. */
+static int batch_begin(rbk_vm *vm, remote_batch *b, size_t i, const char *effect, const char *target) {
     b->eids[i] = rbk_vm_effect_begin(vm, effect, target);
     b->begun = i + 1;
     if (!b->eids[i]) {
@@ -533,7 +529,7 @@ static int run_remote(rbk_vm *vm, int is_exec, sh_args *a, rbk_value on, rbk_val
         }
         rbk_sbuf t = RBK_SBUF_INIT;
         rbk_sbuf_printf(&t, "%s on %s", shown, hosts[i]->name);
-        res = batch_begin(vm, &b, i, a->label, t.data, who.data, "call");
+        res = batch_begin(vm, &b, i, a->label, t.data);
         rbk_sbuf_free(&t);
     }
     if (!res && batch_replayed(vm, &b, who.data, "call")) res = -1; /* replayed whole: the VM has its result */
@@ -888,7 +884,7 @@ static int file_copy(rbk_vm *vm, int upload, rbk_value *args, rbk_value *out) {
         rbk_sbuf t = RBK_SBUF_INIT;
         if (upload) rbk_sbuf_printf(&t, "upload %s%s to %s on %s", what, local, remote, hosts[i]->name);
         else rbk_sbuf_printf(&t, "download %s%s to %s on %s", what, remote, local, hosts[i]->name);
-        res = batch_begin(vm, &b, i, "file", t.data, label, "copy");
+        res = batch_begin(vm, &b, i, "file", t.data);
         rbk_sbuf_free(&t);
     }
     if (!res && batch_replayed(vm, &b, label, "copy")) res = -1; /* replayed whole: the VM has its result */

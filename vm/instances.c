@@ -135,14 +135,11 @@ static rbk_event inst_ev(rbk_vm *vm, rbk_event_kind k, uint32_t idx, rbk_instanc
     return e;
 }
 
-/* Runs one instance's attempts here (in the run's process, or in the instance's own). */
+/* Runs one instance's attempts here (in the run's process, or in the instance's own): a
+ * step's attempts (vm/steps.c, rbk_steps_attempts) between the instance's start and end. */
 static rbk_status run_instance(rbk_vm *vm, uint32_t idx, rbk_instance *in) {
-    rbk_step *st = &vm->u->steps[idx];
-    const char *name = rbk_vm_str(vm, st->name);
     vm->cur_instance = in->label;
     vm->inst_step = (int)idx;
-    uint32_t attempt = 0;
-    rbk_status rs = RBK_OK;
     rbk_event start = inst_ev(vm, RBK_EV_STEP_START, idx, in);
     start.nsteps = (int)vm->u->nsteps;
     start.code = vm->stepno;
@@ -150,43 +147,9 @@ static rbk_status run_instance(rbk_vm *vm, uint32_t idx, rbk_instance *in) {
     rbk_vm_emit(vm, &start);
     int64_t t0 = rbk_now_ms();
     in->ran = 1;
-    for (uint32_t k = 0; k <= st->retries; k++, attempt++) {
-        vm->attempt = (int)attempt + 1;
-        if (vm->opts.max_ticks > 0 && rbk_vm_tick(vm)) {
-            rs = RBK_E_RUNTIME;
-            rbk_steps_emit_error(vm, (int)idx, "");
-            break;
-        }
-        if (k > 0) {
-            rbk_event r = inst_ev(vm, RBK_EV_STEP_RETRY, idx, in);
-            r.attempt = (int)attempt + 1;
-            r.text = vm->err;
-            rbk_vm_emit(vm, &r);
-            if (st->retry_every_ms > 0 && vm->opts.max_ticks <= 0) {
-                rbk_cancel c = {vm->interrupted, INT64_MAX};
-                if (rbk_sleep_ms(&c, rbk_time_scaled(vm->opts.time_scale, st->retry_every_ms)) == 1) {
-                    rs = RBK_E_INTERRUPT;
-                    rbk_vm_raise(vm, rs, "interrupted");
-                    break;
-                }
-            }
-        }
-        rbk_value res = rbk_nil();
-        vm->entry_arg = in->item;
-        vm->entry_arg_set = 1;
-        rs = rbk_steps_run_part(vm, st->body_fn, (int)idx, RBK_PART_BODY, st->timeout_ms, 0, &res);
-        vm->entry_arg_set = 0;
-        rbk_unref(res);
-        if (rs != RBK_OK && rbk_steps_dry_excused(vm, rs)) rs = RBK_OK;
-        if (rs == RBK_OK && vm->opts.fail_at && (!strcmp(vm->opts.fail_at, in->label) || !strcmp(vm->opts.fail_at, name))) {
-            rbk_vm_raise(vm, RBK_E_FAIL, "failed on purpose after its body (--fail-at rehearsal)");
-            rs = RBK_E_FAIL;
-            rbk_steps_emit_error(vm, (int)idx, "");
-            break;
-        }
-        if (rs == RBK_OK || rs == RBK_E_STOP || rs == RBK_E_INTERRUPT) break;
-        rbk_steps_emit_error(vm, (int)idx, k < st->retries ? "attempt failed: " : "");
-    }
+    uint32_t attempt = 0;
+    int rehearsal = 0;
+    rbk_status rs = rbk_steps_attempts(vm, idx, &in->item, in->label, 0, &attempt, &rehearsal);
     if (rs == RBK_E_STOP || rs == RBK_E_INTERRUPT) rbk_steps_emit_error(vm, (int)idx, "");
     rbk_event e = inst_ev(vm, RBK_EV_STEP_END, idx, in);
     e.duration_ms = rbk_now_ms() - t0;
@@ -548,7 +511,7 @@ static void run_batch_forked(rbk_vm *vm, uint32_t idx, rbk_instance **batch, int
             if (k->next_effect > effect_top) effect_top = k->next_effect;
         }
         if (k->rs != RBK_OK) {
-            rbk_vm_raise(vm, k->rs == RBK_OK ? RBK_E_RUNTIME : k->rs, "%s", k->err ? k->err : "failed");
+            rbk_vm_raise(vm, k->rs, "%s", k->err ? k->err : "failed");
             vm->err_expect = k->err_expect;
         }
         free(k->err);
@@ -559,10 +522,6 @@ static void run_batch_forked(rbk_vm *vm, uint32_t idx, rbk_instance **batch, int
 }
 
 /* ------------------------------------------------------------------ the step */
-
-static const char *outcome_word(rbk_status rs) {
-    return rs == RBK_OK ? "ok" : rs == RBK_E_STOP ? "stopped" : rs == RBK_E_INTERRUPT ? "interrupted" : "failed";
-}
 
 rbk_status rbk_instances_run(rbk_vm *vm, uint32_t idx, int *tolerated) {
     rbk_step *st = &vm->u->steps[idx];
@@ -646,10 +605,7 @@ rbk_status rbk_instances_run(rbk_vm *vm, uint32_t idx, int *tolerated) {
         }
         if (!nb) continue;
         if (nb == 1 || sandboxed) {
-            for (int i = 0; i < nb; i++) {
-                res[i] = run_instance(vm, idx, b[i]);
-                if (res[i] != RBK_OK && i + 1 < nb) { /* later ones of a sandboxed batch still run, as forked ones would */ }
-            }
+            for (int i = 0; i < nb; i++) res[i] = run_instance(vm, idx, b[i]); /* all of a batch run, as forked ones would */
         } else {
             run_batch_forked(vm, idx, b, nb, res);
         }
@@ -676,14 +632,11 @@ rbk_status rbk_instances_run(rbk_vm *vm, uint32_t idx, int *tolerated) {
     } else if (stopped) {
         rs = RBK_E_STOP; /* the error of the instance that stopped is set */
     } else if (failures > budget) {
-        rbk_vm_raise(vm, RBK_E_FAIL, "%d of %" PRId64 " instances failed (%s), more than max_fail %" PRId64 " allows%s%s", failures, n,
-                     rbk_sbuf_cstr(&failed_names), budget, not_started ? "; not started: " : "", "");
-        if (not_started) {
-            rbk_sbuf m = RBK_SBUF_INIT;
-            rbk_sbuf_printf(&m, "%s%d", vm->err, not_started);
-            free(vm->err);
-            vm->err = rbk_sbuf_detach(&m);
-        }
+        rbk_sbuf more = RBK_SBUF_INIT;
+        if (not_started) rbk_sbuf_printf(&more, "; not started: %d", not_started);
+        rbk_vm_raise(vm, RBK_E_FAIL, "%d of %" PRId64 " instances failed (%s), more than max_fail %" PRId64 " allows%s", failures, n,
+                     rbk_sbuf_cstr(&failed_names), budget, rbk_sbuf_cstr(&more));
+        rbk_sbuf_free(&more);
         vm->err_expect = -1;
         vm->err_has_pos = 0; /* the step's verdict, not the position of an instance's error */
         rs = RBK_E_FAIL;
@@ -709,7 +662,6 @@ rbk_status rbk_instances_run(rbk_vm *vm, uint32_t idx, int *tolerated) {
         e.code = vm->stepno;
         rbk_vm_emit(vm, &e);
     }
-    (void)outcome_word;
     rbk_sbuf_free(&failed_names);
     free(b);
     free(res);

@@ -271,6 +271,58 @@ static int after_failure(rbk_vm *vm, int failed_step) {
     return rollback(vm, failed_step, 1);
 }
 
+/* The attempts of step idx's body (`retry N every D`), from automatic attempt first_k on: the
+ * STEP_RETRY events, each failed attempt's error, --fail-at (the step's name, or label: an
+ * instance's), a dry run's excuse. item: a per-item step's instance's (its body's parameter),
+ * else NULL. *attempt counts every attempt made (in and out); *rehearsal: failed on purpose.
+ * Returns the last attempt's status (its error set). Shared by a step and an instance
+ * (vm/instances.c). */
+rbk_status rbk_steps_attempts(rbk_vm *vm, uint32_t idx, const rbk_value *item, const char *label, uint32_t first_k,
+                              uint32_t *attempt, int *rehearsal) {
+    rbk_step *st = &vm->u->steps[idx];
+    const char *name = rbk_vm_str(vm, st->name);
+    rbk_status rs = RBK_OK;
+    for (uint32_t k = first_k; k <= st->retries; k++, (*attempt)++) {
+        vm->attempt = (int)*attempt + 1;
+        if (vm->opts.max_ticks > 0 && rbk_vm_tick(vm)) { /* sandboxed: an attempt is a tick (vm.h) */
+            rs = RBK_E_RUNTIME;
+            rbk_steps_emit_error(vm, (int)idx, "");
+            (*attempt)++;
+            break;
+        }
+        if (k > first_k) {
+            rbk_event r = rbk_steps_ev(vm, RBK_EV_STEP_RETRY, (int)idx);
+            r.attempt = (int)*attempt + 1;
+            r.text = vm->err;
+            rbk_vm_emit(vm, &r);
+            if (st->retry_every_ms > 0 && vm->opts.max_ticks <= 0) { /* a sandboxed run does not wait */
+                rbk_cancel c = {vm->interrupted, INT64_MAX};
+                if (rbk_sleep_ms(&c, rbk_time_scaled(vm->opts.time_scale, st->retry_every_ms)) == 1) { rs = RBK_E_INTERRUPT; rbk_vm_raise(vm, rs, "interrupted"); break; }
+            }
+        }
+        rbk_value res = rbk_nil();
+        if (item) { /* a per-item step's instance: its item is the body's parameter */
+            vm->entry_arg = *item;
+            vm->entry_arg_set = 1;
+        }
+        rs = rbk_steps_run_part(vm, st->body_fn, (int)idx, RBK_PART_BODY, st->timeout_ms, 0, &res);
+        vm->entry_arg_set = 0;
+        rbk_unref(res);
+        if (rs != RBK_OK && rbk_steps_dry_excused(vm, rs)) rs = RBK_OK;
+        if (rs == RBK_OK && vm->opts.fail_at && (!strcmp(vm->opts.fail_at, name) || (label && !strcmp(vm->opts.fail_at, label)))) {
+            rbk_vm_raise(vm, RBK_E_FAIL, "failed on purpose after its body (--fail-at rehearsal)");
+            *rehearsal = 1;
+            rs = RBK_E_FAIL;
+            rbk_steps_emit_error(vm, (int)idx, "");
+            (*attempt)++;
+            break; /* a rehearsal failure is not retried */
+        }
+        if (rs == RBK_OK || rs == RBK_E_STOP || rs == RBK_E_INTERRUPT) { (*attempt)++; break; }
+        rbk_steps_emit_error(vm, (int)idx, k < st->retries ? "attempt failed: " : "");
+    }
+    return rs;
+}
+
 /* The journal could not be written: what has not started does not start; exit 4 as after an
  * interrupt, with the reason. */
 static void refuse_unjournaled(rbk_vm *vm, int step) {
@@ -476,39 +528,7 @@ again:;
     }
     {
         rbk_status rs = RBK_OK;
-        for (uint32_t k = first_k; k <= st->retries; k++, attempt++) {
-            vm->attempt = (int)attempt + 1;
-            if (vm->opts.max_ticks > 0 && rbk_vm_tick(vm)) { /* sandboxed: an attempt is a tick (vm.h) */
-                rs = RBK_E_RUNTIME;
-                rbk_steps_emit_error(vm, (int)idx, "");
-                attempt++;
-                break;
-            }
-            if (k > first_k) {
-                rbk_event r = rbk_steps_ev(vm, RBK_EV_STEP_RETRY, (int)idx);
-                r.attempt = (int)attempt + 1;
-                r.text = vm->err;
-                rbk_vm_emit(vm, &r);
-                if (st->retry_every_ms > 0 && vm->opts.max_ticks <= 0) { /* a sandboxed run does not wait */
-                    rbk_cancel c = {vm->interrupted, INT64_MAX};
-                    if (rbk_sleep_ms(&c, rbk_time_scaled(vm->opts.time_scale, st->retry_every_ms)) == 1) { rs = RBK_E_INTERRUPT; rbk_vm_raise(vm, rs, "interrupted"); break; }
-                }
-            }
-            rbk_value res = rbk_nil();
-            rs = rbk_steps_run_part(vm, st->body_fn, (int)idx, RBK_PART_BODY, st->timeout_ms, 0, &res);
-            rbk_unref(res);
-            if (rs != RBK_OK && rbk_steps_dry_excused(vm, rs)) rs = RBK_OK;
-            if (rs == RBK_OK && vm->opts.fail_at && !strcmp(vm->opts.fail_at, name)) {
-                rbk_vm_raise(vm, RBK_E_FAIL, "failed on purpose after its body (--fail-at rehearsal)");
-                rehearsal = 1;
-                rs = RBK_E_FAIL;
-                rbk_steps_emit_error(vm, (int)idx, "");
-                attempt++;
-                break; /* a rehearsal failure is not retried */
-            }
-            if (rs == RBK_OK || rs == RBK_E_STOP || rs == RBK_E_INTERRUPT) { attempt++; break; }
-            rbk_steps_emit_error(vm, (int)idx, k < st->retries ? "attempt failed: " : "");
-        }
+        rs = rbk_steps_attempts(vm, idx, NULL, NULL, first_k, &attempt, &rehearsal);
         rbk_event e = rbk_steps_ev(vm, RBK_EV_STEP_END, (int)idx);
         e.duration_ms = rbk_now_ms() - t0;
         e.code = vm->stepno;

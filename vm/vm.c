@@ -207,8 +207,11 @@ const char *rbk_vm_cancel_reason(rbk_vm *vm, const rbk_cancel *c, int64_t timeou
 int rbk_vm_default_timeout_ms(rbk_vm *vm) { return (int)vm->opts.default_timeout_ms; }
 int rbk_vm_verbose(rbk_vm *vm) { return vm->opts.verbose; }
 void rbk_vm_add_secret(rbk_vm *vm, const char *s, size_t n) {
+    size_t before = vm->child_fd >= 0 ? rbk_mask_count(vm->mask) : 0;
     rbk_mask_add(vm->mask, s, n);
-    if (vm->child_fd >= 0) rbk_instances_child_secret(vm, s, n); /* an instance's process: the parent masks it too */
+    /* an instance's process: a secret new to it is the parent's to mask too (rbk_vm_mask
+     * registers a connection string's password at every text it masks: not each time again) */
+    if (vm->child_fd >= 0 && rbk_mask_count(vm->mask) != before) rbk_instances_child_secret(vm, s, n);
 }
 void rbk_vm_add_secret_cb(void *vm, const char *s, size_t n) { rbk_vm_add_secret(vm, s, n); }
 /* The one masking writer: the password of a postgres URI anywhere in the text is a secret

@@ -173,6 +173,8 @@ void rbk_steps_emit_error(rbk_vm *vm, int step, const char *prefix);
 rbk_status rbk_steps_run_part(rbk_vm *vm, uint32_t fn, int step, rbk_part part, int64_t timeout_ms, int own, rbk_value *result);
 int rbk_steps_dry_excused(rbk_vm *vm, rbk_status rs);
 const char *rbk_steps_status_word(rbk_status st);
+rbk_status rbk_steps_attempts(rbk_vm *vm, uint32_t idx, const rbk_value *item, const char *label, uint32_t first_k,
+                              uint32_t *attempt, int *rehearsal);
 /* vm/instances.c: runs a per-item step's instances (after its `if`); RBK_OK when no more of
  * them failed than max_fail allows, with the error set otherwise. *tolerated: how many failed
  * within the budget. */
