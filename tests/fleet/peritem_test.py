@@ -59,6 +59,21 @@ def wait_gone(marker, tries=100):
     return _wait_gone(DIR, marker, tries)
 
 
+def interrupt_when(argv, procs, count, sig):
+    """Starts argv, waits until procs() finds count processes (up to 120 s: a loaded machine
+    starts the sessions slowly; no bound is asserted), sends sig; returns how many it found,
+    the exit code and the output."""
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    for _ in range(1200):
+        if len(procs()) >= count:
+            break
+        time.sleep(0.1)
+    running = len(procs())
+    p.send_signal(sig)
+    o, e = p.communicate(timeout=120)
+    return running, p.returncode, o + e
+
+
 def journal(path):
     return [json.loads(line) for line in open(path) if line.strip()]
 
@@ -166,14 +181,8 @@ step "Work {{n.name}}" for n in hosts.web serial 2 {{
   sh("true", on: n)
 }}
 ''')
-p = subprocess.Popen([RUNBOOK, "run", rb, "--inventory", INV, "--journal", jr], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-for _ in range(1200):
-    if len(remote_procs("sleep 323")) >= 2:
-        break
-    time.sleep(0.1)
-running = len(remote_procs("sleep 323"))
-p.kill()
-p.wait()
+running, _, _ = interrupt_when([RUNBOOK, "run", rb, "--inventory", INV, "--journal", jr], lambda: remote_procs("sleep 323"), 2,
+                                signal.SIGKILL)
 left = wait_gone("sleep 323")
 check(running >= 2, f"the second batch ran remotely ({running})")
 check(not left, f"SIGKILL of the run leaves no remote process ({left})")
@@ -196,17 +205,11 @@ step "Wait {n.name}" for n in hosts.web serial 3 {
   sh("true", on: n)
 }
 ''')
-p = subprocess.Popen([RUNBOOK, "run", rb, "--inventory", INV, "--on-failure", "stop"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-for _ in range(1200):
-    if len(remote_procs("sleep 324")) >= 3:
-        break
-    time.sleep(0.1)
-running = len(remote_procs("sleep 324"))
-p.send_signal(signal.SIGINT)
-o, e = p.communicate(timeout=120)
+running, code, o = interrupt_when([RUNBOOK, "run", rb, "--inventory", INV, "--on-failure", "stop"], lambda: remote_procs("sleep 324"),
+                                   3, signal.SIGINT)
 left = wait_gone("sleep 324")
 check(running >= 3, f"a batch of 3 ran remotely ({running})")
-check(p.returncode == 4, f"SIGINT mid-batch: exit 4 ({p.returncode}, {(o + e).decode()[-300:]!r})")
+check(code == 4, f"SIGINT mid-batch: exit 4 ({code}, {o.decode()[-300:]!r})")
 check(not left, f"SIGINT mid-batch leaves no remote process ({left})")
 
 # --- the dry run: writes shown per instance, nothing done; secrets masked in remote output
@@ -255,13 +258,7 @@ step "s" {{
   log("replayed {{rs[0].host}} {{trim(rs[0].stdout)}} {{rs[1].host}} {{trim(rs[1].stdout)}}")
 }} rollback {{ log("undo") }}
 ''')
-p = subprocess.Popen([RUNBOOK, "run", rb, "--inventory", INV, "--journal", jr], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-for _ in range(1200):
-    if remote_procs("sleep 325"):
-        break
-    time.sleep(0.1)
-p.kill()
-p.wait()
+interrupt_when([RUNBOOK, "run", rb, "--inventory", INV, "--journal", jr], lambda: remote_procs("sleep 325"), 1, signal.SIGKILL)
 wait_gone("sleep 325")
 r = subprocess.run([RUNBOOK, "resume", jr, "--inventory", INV, "--unknown", "rerun"], capture_output=True, timeout=120,
                    env=dict(os.environ, NO_COLOR="1"), input=b"")
@@ -291,14 +288,7 @@ step "Sleep {n}" for n in [1, 2, 3] serial 3 {
   sh("true")
 }
 ''')
-p = subprocess.Popen([RUNBOOK, "run", rb], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-for _ in range(1200):
-    if len(local_procs("sleep 326")) >= 3:
-        break
-    time.sleep(0.1)
-running = len(local_procs("sleep 326"))
-p.kill()
-p.wait()
+running, _, _ = interrupt_when([RUNBOOK, "run", rb], lambda: local_procs("sleep 326"), 3, signal.SIGKILL)
 left = local_procs("sleep 326")
 for _ in range(100):
     if not left:
